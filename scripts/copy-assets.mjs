@@ -1,0 +1,14 @@
+// Copies the non-TypeScript files the code reads at run time (SQL migrations, rule and lexicon
+// data) next to the compiled output, so `node dist/src/cli/main.js` finds them as tsx does.
+import { cpSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const assetExt = /\.(sql|json|csv|tsv|txt|md)$/;
+function walk(dir) {
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) walk(p);
+    else if (assetExt.test(name)) cpSync(p, join('dist', p));
+  }
+}
+walk('src');

@@ -1,0 +1,55 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Command } from 'commander';
+import { invalid } from '../../core/index.js';
+
+// bench/ sits beside src/ (in the sources and in dist/); benchmarks are found by file name.
+const benchDir = fileURLToPath(new URL('../../../bench/', import.meta.url));
+const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+
+export function listBenchmarks(): string[] {
+  return readdirSync(benchDir)
+    .filter((f) => f.endsWith(ext) && !f.endsWith(`.test${ext}`))
+    .map((f) => f.slice(0, -ext.length))
+    .sort();
+}
+
+export function register(program: Command): void {
+  program
+    .command('bench <name>')
+    .description(`run a benchmark on external data and write its figures (bench/results/<name>.json)`)
+    .option('--data <path>', 'data to read (default: the shared data set the benchmark names)')
+    .option('--out <file>', 'where to write the JSON result')
+    .allowUnknownOption(true)
+    .action(async (name: string, opts: { data?: string; out?: string }, cmd: Command) => {
+      const names = listBenchmarks();
+      if (!names.includes(name)) throw invalid(`unknown benchmark '${name}'; known: ${names.join(', ')}`, { field: 'name' });
+      const mod = (await import(pathToFileURL(join(benchDir, `${name}${ext}`)).href)) as { default: import('../../../bench/lib/harness.js').Benchmark };
+      const bench = mod.default;
+      const { repoRoot, table, writeResult } = await import(pathToFileURL(join(benchDir, 'lib', `harness${ext}`)).href);
+      const data = resolve(opts.data ?? join(repoRoot, bench.defaultData));
+      if (!existsSync(data)) throw invalid(`data not found: ${data}`, { field: '--data' });
+      const args = parseExtraArgs(cmd.args.slice(1));
+      const started = Date.now();
+      const result = await bench.run({ data, args, log: (line: string) => process.stdout.write(`${line}\n`) });
+      const out = resolve(opts.out ?? join(repoRoot, 'bench', 'results', `${name}.json`));
+      writeResult(out, { benchmark: name, data, ranAt: new Date().toISOString(), seconds: (Date.now() - started) / 1000, ...result });
+      if (Array.isArray(result.table)) process.stdout.write(`${table(result.table)}\n`);
+      process.stdout.write(`wrote ${out}\n`);
+    });
+}
+
+function parseExtraArgs(rest: readonly string[]): Record<string, string> {
+  const args: Record<string, string> = {};
+  for (let i = 0; i < rest.length; i++) {
+    const key = rest[i]!;
+    if (!key.startsWith('--')) throw invalid(`unexpected argument '${key}'`, { field: key });
+    const next = rest[i + 1];
+    if (next !== undefined && !next.startsWith('--')) {
+      args[key.slice(2)] = next;
+      i++;
+    } else args[key.slice(2)] = 'true';
+  }
+  return args;
+}

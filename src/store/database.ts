@@ -1,0 +1,108 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import pg from 'pg';
+import type { QueryResult, Sql } from '../core/index.js';
+import { MedSeekError } from '../core/index.js';
+
+/** An open database: the `Sql` interface plus lifecycle. */
+export interface Database extends Sql {
+  /** Where it lives, for messages (no password). */
+  readonly description: string;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** `postgres://…`: a PostgreSQL server. Otherwise embedded PGlite. */
+  readonly databaseUrl?: string;
+  /** PGlite data folder; omitted = in memory. */
+  readonly dataDir?: string;
+  /** Pool size for the server path. */
+  readonly maxConnections?: number;
+}
+
+export async function openDatabase(options: OpenOptions = {}): Promise<Database> {
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.maxConnections ?? 10);
+  return openPglite(options.dataDir);
+}
+
+async function openPglite(dataDir: string | undefined): Promise<Database> {
+  // PGlite does not create parent folders itself.
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const db = await PGlite.create(dataDir ?? 'memory://', { extensions: { pg_trgm } });
+  const wrap = (q: Pick<PGlite, 'query' | 'exec'>, inTx: boolean): Sql => ({
+    dialect: 'pglite',
+    async exec(script: string) {
+      await q.exec(script);
+    },
+    async query<T>(text: string, params: readonly unknown[] = []): Promise<QueryResult<T>> {
+      const r = await q.query<T>(text, params as unknown[]);
+      return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
+    },
+    transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
+      if (inTx) return fn(this);
+      return db.transaction((tx) => fn(wrap(tx, true)));
+    },
+  });
+  const base = wrap(db, false);
+  return {
+    ...base,
+    description: dataDir ? `PGlite at ${dataDir}` : 'PGlite in memory',
+    async close() {
+      await db.close();
+    },
+  };
+}
+
+async function openPostgres(url: string, max: number): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max });
+  // An idle client's error (server restart) must not crash the process; the next query reconnects.
+  pool.on('error', () => {});
+  try {
+    await pool.query('select 1');
+  } catch (e) {
+    await pool.end().catch(() => {});
+    throw new MedSeekError('unavailable', `cannot connect to PostgreSQL: ${(e as Error).message}`, { field: 'DATABASE_URL' }, { cause: e });
+  }
+  const wrapClient = (client: pg.PoolClient): Sql => ({
+    dialect: 'postgres',
+    async exec(script: string) {
+      await client.query(script);
+    },
+    async query<T>(text: string, params: readonly unknown[] = []): Promise<QueryResult<T>> {
+      const r = await client.query(text, params as unknown[]);
+      return { rows: r.rows as T[], rowCount: r.rowCount ?? r.rows.length };
+    },
+    transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
+      return fn(this);
+    },
+  });
+  return {
+    dialect: 'postgres',
+    async exec(script: string) {
+      await pool.query(script);
+    },
+    description: `PostgreSQL at ${url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@')}`,
+    async query<T>(text: string, params: readonly unknown[] = []): Promise<QueryResult<T>> {
+      const r = await pool.query(text, params as unknown[]);
+      return { rows: r.rows as T[], rowCount: r.rowCount ?? r.rows.length };
+    },
+    async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn(wrapClient(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw e;
+      } finally {
+        client.release();
+      }
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}

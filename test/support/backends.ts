@@ -1,0 +1,59 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe } from 'vitest';
+import { type Database, migrate, openDatabase } from '../../src/store/index.js';
+
+/**
+ * Runs one suite against every backend: embedded PGlite always, and the PostgreSQL server named by
+ * MEDSEEK_TEST_DATABASE_URL when set (CI sets it to this machine's server). Each run gets a fresh,
+ * fully migrated database of its own, dropped afterwards.
+ */
+export function forEachBackend(name: string, suite: (db: () => Database) => void): void {
+  const backends: { label: string; url?: string }[] = [{ label: 'pglite' }];
+  const server = process.env.MEDSEEK_TEST_DATABASE_URL;
+  if (server) backends.push({ label: 'postgres', url: server });
+  for (const backend of backends) {
+    describe(`${name} [${backend.label}]`, () => {
+      let db: Database | undefined;
+      let drop: (() => Promise<void>) | undefined;
+      beforeAll(async () => {
+        if (backend.url) {
+          const fresh = await createScratchDatabase(backend.url);
+          drop = fresh.drop;
+          db = await openDatabase({ databaseUrl: fresh.url, maxConnections: 4 });
+        } else {
+          db = await openDatabase();
+        }
+        await migrate(db);
+      });
+      afterAll(async () => {
+        await db?.close();
+        await drop?.();
+      });
+      suite(() => {
+        if (!db) throw new Error('database not open yet: use it inside a test or hook');
+        return db;
+      });
+    });
+  }
+}
+
+/** Creates an empty database on the server of `adminUrl`; returns its URL and a function that drops it. */
+export async function createScratchDatabase(adminUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `medseek_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
