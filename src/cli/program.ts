@@ -1,5 +1,18 @@
 import { Command } from 'commander';
 import { register as bench } from './commands/bench.js';
+import { register as summarize } from './commands/summarize.js';
+import { register as verify } from './commands/verify.js';
+import { register as kg } from './commands/kg.js';
+import { register as llm } from './commands/llm.js';
+import { register as extract } from './commands/extract.js';
+import { register as keys } from './commands/keys.js';
+import { register as pull } from './commands/pull.js';
+import { register as serve } from './commands/serve.js';
+import { register as importCommand } from './commands/import.js';
+import { register as patient } from './commands/patient.js';
+import { register as diagnose } from './commands/diagnose.js';
+import { register as consult } from './commands/consult.js';
+import { register as qc } from './commands/qc.js';
 
 /**
  * The `medseek` command. Each subcommand lives in `commands/<name>.ts` and exports
@@ -16,4 +29,4 @@ export function buildProgram(): Command {
 
 type Register = (program: Command) => void;
 
-const commands: Register[] = [bench];
+const commands: Register[] = [bench, extract, serve, keys, pull, importCommand, patient, llm, kg, summarize, verify, diagnose, consult, qc];

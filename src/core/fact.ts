@@ -81,6 +81,15 @@ export interface Fact {
   readonly status?: string;
   /** Section of the note it came from (normalised key, e.g. `hpi`, `family_history`). */
   readonly section?: string;
+  /** Observation interpretation (HL7 v3 ObservationInterpretation code: `H`, `L`, `N`, `A`, `HH`, `LL`, `POS`, `NEG`…). */
+  readonly interpretation?: string;
+  /** Reference range of a measurement, in the unit of `value`. */
+  readonly referenceRange?: { readonly low?: number; readonly high?: number; readonly unit?: string; readonly text?: string };
+  /**
+   * Further details by name where the record codes them: allergy `category`/`criticality`,
+   * genotype `gene`/`diplotype`/`phenotype`, observation `category`, imaging `modality`/`bodySite`.
+   */
+  readonly qualifiers?: Readonly<Record<string, string>>;
   readonly sources: readonly Source[];
 }
 

@@ -1,2 +1,13 @@
 export { openDatabase, type Database, type OpenOptions } from './database.js';
 export { loadMigrations, migrate, type Migration } from './migrate.js';
+export { createResourceRepository, resourceSink } from './resources.js';
+export { fhirDateRange, patientIdFromReference } from './resource-index.js';
+export type {
+  FhirResource,
+  PutOutcome,
+  PutResult,
+  ResourceRepository,
+  SearchQuery,
+  SearchResult,
+  StoredResource,
+} from './resource-store.js';

@@ -22,6 +22,7 @@ export function register(program: Command): void {
     .option('--data <path>', 'data to read (default: the shared data set the benchmark names)')
     .option('--out <file>', 'where to write the JSON result')
     .allowUnknownOption(true)
+    .allowExcessArguments(true)
     .action(async (name: string, opts: { data?: string; out?: string }, cmd: Command) => {
       const names = listBenchmarks();
       if (!names.includes(name)) throw invalid(`unknown benchmark '${name}'; known: ${names.join(', ')}`, { field: 'name' });

@@ -1,0 +1,15 @@
+import { readFileSync } from 'node:fs';
+import { migrate, openDatabase } from '/work/main/src/store/index.js';
+import { ensureDemoRelease } from '/work/main/src/knowledge/index.js';
+import { knowledgeBaseResolver } from '/work/main/src/reasoning/diagnosis/index.js';
+import { bundleResources, noteText, stateFromBundle } from '/work/main/src/fusion/index.js';
+import { extractFacts } from '/work/main/src/nlp/index.js';
+const db = await openDatabase(); await migrate(db); await ensureDemoRelease(db);
+const net = await knowledgeBaseResolver({ sql: db })('release');
+console.log(net.model.riskFactors?.filter((r) => /高血压|吸烟|戒烟/.test(r.name.zh ?? '')).map((r) => [r.id, r.name]));
+const bundle = JSON.parse(readFileSync('/work/main/demo/zh/zh-cap-pneumonia.json', 'utf8'));
+const resources = bundleResources(bundle);
+const noteFacts = resources.filter((r) => r.resourceType === 'DocumentReference').flatMap((r) => { const n = noteText(r)!; return extractFacts(n.text, { lang: 'zh', document: n.document, patientId: 'p' }).facts; });
+const state = stateFromBundle(bundle, noteFacts);
+for (const f of [...state.phenotype, ...state.intervention]) console.log(f.category, f.assertion, f.subject.who, f.section ?? '', f.status ?? '', f.concept.system.slice(-12), f.concept.code, f.concept.display, f.concept.displayZh, f.sources.map((s) => s.kind === 'text' ? s.quote : s.kind === 'resource' ? s.resourceType : s.kind).join('|'));
+await db.close();

@@ -1,0 +1,263 @@
+import { fork } from 'node:child_process';
+import { createReadStream, createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { type Benchmark, peakRssMiB } from './lib/harness.js';
+
+/**
+ * bench/ingest: imports every Synthea bundle (and an NDJSON file made from them) with
+ * `medseek import`'s code path, on embedded PGlite and on PostgreSQL, and, as the ceiling, a plain
+ * PostgreSQL `COPY` of the same resources as JSONB rows. Each run is a child process of its own, so
+ * its peak memory (max RSS) is its own. Options:
+ *   --pg <url>        PostgreSQL admin URL (default postgres://root@127.0.0.1/postgres); a scratch
+ *                     database is created per run and dropped after. `--pg none` skips PostgreSQL.
+ *   --repeat <n>      write the NDJSON n times over (ids suffixed).
+ *   --big <n>         also import an NDJSON n times the size (default 10, ~100 MB: streaming, memory
+ *                     flat); 0 skips it.
+ *   --batch <n>       resources per write (default 500).
+ *   --pglite none     skips the PGlite runs.
+ *   --concurrency <n> writes in flight at once (default 2, as `medseek import`; see ImportOptions).
+ */
+const self = fileURLToPath(import.meta.url);
+
+interface Job {
+  readonly kind: 'import' | 'copy';
+  readonly backend: 'pglite' | 'postgres';
+  readonly path: string;
+  readonly url?: string;
+  readonly dataDir?: string;
+  readonly batch?: number;
+  readonly concurrency?: number;
+}
+
+interface RunResult {
+  readonly seconds: number;
+  readonly resources: number;
+  readonly rejected: number;
+  /** Max RSS of the run's process, and before the import began (PGlite's own start-up is most of it). */
+  readonly peakRssMiB: number;
+  readonly baseRssMiB: number;
+}
+
+export default {
+  name: 'ingest',
+  description: 'FHIR import rate (resources/s) and peak memory, PGlite vs PostgreSQL, against a plain PostgreSQL COPY of the same JSONB rows',
+  defaultData: '../shared/data/synthea',
+  async run({ data, args, log }) {
+    const adminUrl = args.pg === 'none' ? undefined : (args.pg ?? 'postgres://root@127.0.0.1/postgres');
+    const repeat = Math.max(1, Number(args.repeat ?? 1));
+    const big = Math.max(0, Number(args.big ?? 10));
+    const batch = Number(args.batch ?? 500);
+    const concurrency = Number(args.concurrency ?? 2);
+    const work = mkdtempSync(join(tmpdir(), 'medseek-bench-ingest-'));
+    try {
+      const bundles = statSync(data).isDirectory()
+        ? readdirSync(data)
+            .filter((f) => f.endsWith('.json'))
+            .map((f) => join(data, f))
+        : [data];
+      const ndjson = join(work, 'all.ndjson');
+      const made = await writeNdjson(bundles, ndjson, repeat);
+      log(`${bundles.length} bundle(s), ${(made.bundleBytes / 1048576).toFixed(1)} MiB; NDJSON ${made.resources} resources, ${(made.bytes / 1048576).toFixed(1)} MiB`);
+      const bigNdjson = join(work, 'big.ndjson');
+      const bigMade = big > 0 ? await writeNdjson(bundles, bigNdjson, repeat * big) : undefined;
+      if (bigMade) log(`large NDJSON: ${bigMade.resources} resources, ${(bigMade.bytes / 1048576).toFixed(1)} MiB`);
+
+      const rows: Record<string, unknown>[] = [];
+      const record = (name: string, backend: string, input: string, r: RunResult, bytes: number) => {
+        const row = {
+          run: name,
+          backend,
+          input,
+          resources: r.resources,
+          rejected: r.rejected,
+          seconds: Number(r.seconds.toFixed(3)),
+          resourcesPerSecond: Math.round(r.resources / r.seconds),
+          mibPerSecond: Number((bytes / 1048576 / r.seconds).toFixed(2)),
+          peakRssMiB: r.peakRssMiB,
+          rssBeforeImportMiB: r.baseRssMiB,
+        };
+        rows.push(row);
+        log(`${name}: ${row.resourcesPerSecond} resources/s, ${row.seconds} s, peak RSS ${row.peakRssMiB} MiB${r.rejected ? `, ${r.rejected} rejected` : ''}`);
+      };
+      const bundleInput = bundles.length === 1 ? bundles[0]! : data;
+
+      // PGlite on disk, as `medseek` runs by default.
+      const pgliteDir = join(work, 'pglite-bundles');
+      if (args.pglite !== 'none') {
+      record('pglite bundles', 'pglite', 'bundles', await child({ kind: 'import', backend: 'pglite', path: bundleInput, dataDir: pgliteDir, batch }), made.bundleBytes);
+      record('pglite bundles again (unchanged)', 'pglite', 'bundles', await child({ kind: 'import', backend: 'pglite', path: bundleInput, dataDir: pgliteDir, batch }), made.bundleBytes);
+      record('pglite ndjson', 'pglite', 'ndjson', await child({ kind: 'import', backend: 'pglite', path: ndjson, dataDir: join(work, 'pglite-ndjson'), batch }), made.bytes);
+      if (bigMade) record(`pglite ndjson ×${big}`, 'pglite', 'ndjson', await child({ kind: 'import', backend: 'pglite', path: bigNdjson, dataDir: join(work, 'pglite-big'), batch }), bigMade.bytes);
+      rmSync(join(work, 'pglite-bundles'), { recursive: true, force: true });
+      }
+
+      let ratio: number | undefined;
+      let bigRatio: number | undefined;
+      if (adminUrl) {
+        const scratch = async <T>(fn: (url: string) => Promise<T>): Promise<T> => {
+          const name = `medseek_bench_${process.pid}_${Date.now()}`;
+          const admin = new pg.Client({ connectionString: adminUrl });
+          await admin.connect();
+          await admin.query(`create database ${name}`);
+          const url = new URL(adminUrl);
+          url.pathname = `/${name}`;
+          try {
+            return await fn(url.toString());
+          } finally {
+            await admin.query(`drop database if exists ${name} with (force)`);
+            await admin.end();
+          }
+        };
+        await scratch(async (url) => {
+          record('postgres bundles', 'postgres', 'bundles', await child({ kind: 'import', backend: 'postgres', path: bundleInput, url, batch, concurrency }), made.bundleBytes);
+          record('postgres bundles again (unchanged)', 'postgres', 'bundles', await child({ kind: 'import', backend: 'postgres', path: bundleInput, url, batch, concurrency }), made.bundleBytes);
+        });
+        const imported = await scratch(async (url) => child({ kind: 'import', backend: 'postgres', path: ndjson, url, batch, concurrency }));
+        record('postgres ndjson', 'postgres', 'ndjson', imported, made.bytes);
+        const copied = await scratch(async (url) => child({ kind: 'copy', backend: 'postgres', path: ndjson, url }));
+        record('postgres COPY (ceiling)', 'postgres', 'ndjson', copied, made.bytes);
+        ratio = imported.resources / imported.seconds / (copied.resources / copied.seconds);
+        if (bigMade) {
+          const bigImport = await scratch((url) => child({ kind: 'import', backend: 'postgres', path: bigNdjson, url, batch, concurrency }));
+          record(`postgres ndjson ×${big}`, 'postgres', 'ndjson', bigImport, bigMade.bytes);
+          const bigCopy = await scratch((url) => child({ kind: 'copy', backend: 'postgres', path: bigNdjson, url }));
+          record(`postgres COPY ×${big} (ceiling)`, 'postgres', 'ndjson', bigCopy, bigMade.bytes);
+          bigRatio = bigImport.resources / bigImport.seconds / (bigCopy.resources / bigCopy.seconds);
+        }
+        log(`postgres ndjson import / COPY = ${ratio.toFixed(2)}${bigRatio === undefined ? '' : `; on the ×${big} file ${bigRatio.toFixed(2)}`} (goal ≥ 0.5)`);
+      }
+      return {
+        bundles: bundles.length,
+        bundleMiB: Number((made.bundleBytes / 1048576).toFixed(1)),
+        ndjsonResources: made.resources,
+        ndjsonMiB: Number((made.bytes / 1048576).toFixed(1)),
+        largeNdjson: bigMade ? { resources: bigMade.resources, mib: Number((bigMade.bytes / 1048576).toFixed(1)) } : null,
+        repeat,
+        batch,
+        concurrency,
+        importToCopyRatio: ratio === undefined ? null : Number(ratio.toFixed(3)),
+        // The steady state: on the small file start-up (JIT warm-up, first connections) weighs in.
+        importToCopyRatioLarge: bigRatio === undefined ? null : Number(bigRatio.toFixed(3)),
+        goal: 'PostgreSQL NDJSON import rate ≥ 0.5 × the rate of a plain COPY of the same JSONB rows (issue 2)',
+        harnessPeakRssMiB: peakRssMiB(),
+        table: rows,
+      };
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  },
+} satisfies Benchmark;
+
+/** Resources of the bundles, references resolved, one per line; `repeat` copies with suffixed ids. */
+async function writeNdjson(bundles: readonly string[], out: string, repeat: number): Promise<{ resources: number; bytes: number; bundleBytes: number }> {
+  const stream = createWriteStream(out);
+  let resources = 0;
+  let bundleBytes = 0;
+  const lines: string[] = [];
+  const seen = new Set<string>();
+  for (const file of bundles) {
+    const text = readFileSync(file, 'utf8');
+    bundleBytes += Buffer.byteLength(text);
+    const doc = JSON.parse(text) as { entry?: { fullUrl?: string; resource: { resourceType: string; id?: string } }[] };
+    const map = new Map<string, string>();
+    for (const e of doc.entry ?? []) if (e.fullUrl && e.resource.id) map.set(e.fullUrl, `${e.resource.resourceType}/${e.resource.id}`);
+    for (const e of doc.entry ?? []) {
+      // Bulk Data files hold each resource once (bundles share Organizations and Practitioners).
+      const key = `${e.resource.resourceType}/${e.resource.id}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      lines.push(JSON.stringify(e.resource, (k, v) => (k === 'reference' && typeof v === 'string' && map.has(v) ? map.get(v) : v)));
+    }
+  }
+  for (let r = 0; r < repeat; r++) {
+    for (const line of lines) {
+      const text = r === 0 ? line : suffixIds(line, `-r${r}`);
+      if (!stream.write(`${text}\n`)) await new Promise<void>((resolve) => stream.once('drain', () => resolve()));
+      resources++;
+    }
+  }
+  await new Promise<void>((resolve, reject) => stream.end((e?: Error | null) => (e ? reject(e) : resolve())));
+  return { resources, bytes: statSync(out).size, bundleBytes };
+}
+
+function suffixIds(line: string, suffix: string): string {
+  return line.replace(/("id":"[^"]{1,50})"/, `$1${suffix}"`).replace(/("reference":"[A-Za-z]+\/[^"]{1,50})"/g, `$1${suffix}"`);
+}
+
+/** Runs a job in a child process (its own peak RSS) and returns its figures. */
+function child(job: Job): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const p = fork(self, [], { execArgv: ['--import', 'tsx'], env: { ...process.env, MEDSEEK_BENCH_INGEST_JOB: JSON.stringify(job) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    let result: RunResult | undefined;
+    p.on('message', (m) => {
+      result = m as RunResult;
+    });
+    p.on('error', reject);
+    p.on('exit', (code) => (result ? resolve(result) : reject(new Error(`bench job ${job.kind}/${job.backend} exited with ${code}`))));
+  });
+}
+
+async function runJob(job: Job): Promise<RunResult> {
+  if (job.kind === 'copy') return copyJob(job);
+  const { importPath } = await import('../src/ingest/index.js');
+  const { migrate, openDatabase, resourceSink } = await import('../src/store/index.js');
+  const db = await openDatabase(job.backend === 'postgres' ? { databaseUrl: job.url! } : { dataDir: job.dataDir! });
+  try {
+    await migrate(db);
+    const baseRssMiB = peakRssMiB();
+    const started = performance.now();
+    const s = await importPath(job.path, resourceSink(db), { batchSize: job.batch ?? 500, concurrency: job.concurrency ?? 2 });
+    const seconds = (performance.now() - started) / 1000;
+    return { seconds, resources: s.read, rejected: s.rejected, peakRssMiB: peakRssMiB(), baseRssMiB };
+  } finally {
+    await db.close();
+  }
+}
+
+/** The ceiling: parse each line for its type and id, then COPY (type, id, resource::jsonb) rows. */
+async function copyJob(job: Job): Promise<RunResult> {
+  const client = new pg.Client({ connectionString: job.url! });
+  await client.connect();
+  try {
+    await client.query('create table copy_target (resource_type text not null, id text not null, resource jsonb not null, primary key (resource_type, id))');
+    const baseRssMiB = peakRssMiB();
+    const started = performance.now();
+    let resources = 0;
+    const rows = (async function* () {
+      let rest = '';
+      for await (const chunk of createReadStream(job.path, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
+        const parts = (rest + chunk).split('\n');
+        rest = parts.pop() ?? '';
+        let out = '';
+        for (const line of parts) {
+          if (!line) continue;
+          const r = JSON.parse(line) as { resourceType: string; id: string };
+          out += `${r.resourceType}\t${r.id}\t${line.replace(/\\/g, '\\\\')}\n`;
+          resources++;
+        }
+        yield out;
+      }
+    })();
+    await pipeline(rows, client.query(copyFrom('copy copy_target (resource_type, id, resource) from stdin')));
+    const seconds = (performance.now() - started) / 1000;
+    return { seconds, resources, rejected: 0, peakRssMiB: peakRssMiB(), baseRssMiB };
+  } finally {
+    await client.end();
+  }
+}
+
+if (process.env.MEDSEEK_BENCH_INGEST_JOB && process.send) {
+  const job = JSON.parse(process.env.MEDSEEK_BENCH_INGEST_JOB) as Job;
+  runJob(job).then(
+    (r) => process.send!(r, () => process.exit(0)),
+    (e) => {
+      process.stderr.write(`${(e as Error).stack ?? e}\n`);
+      process.exit(1);
+    },
+  );
+}

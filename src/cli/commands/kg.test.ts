@@ -1,0 +1,59 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { buildProgram } from '../program.js';
+
+/** `medseek kg …` as a user runs it, parsed by the real program, against an on-disk PGlite. */
+describe('medseek kg (CLI)', { timeout: 120_000 }, () => {
+  let dataDir: string;
+  const saved = { dir: process.env.MEDSEEK_DATA_DIR, url: process.env.DATABASE_URL };
+  const fixtures = fileURLToPath(new URL('../../knowledge/__fixtures__/', import.meta.url));
+
+  beforeAll(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'medseek-kg-'));
+    process.env.MEDSEEK_DATA_DIR = join(dataDir, 'store');
+    delete process.env.DATABASE_URL;
+  });
+
+  afterAll(() => {
+    rmSync(dataDir, { recursive: true, force: true });
+    if (saved.dir === undefined) delete process.env.MEDSEEK_DATA_DIR;
+    else process.env.MEDSEEK_DATA_DIR = saved.dir;
+    if (saved.url !== undefined) process.env.DATABASE_URL = saved.url;
+  });
+
+  async function run(...args: string[]): Promise<string> {
+    const out: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((s) => {
+      out.push(String(s));
+      return true;
+    });
+    try {
+      await buildProgram().exitOverride().parseAsync(['node', 'medseek', ...args]);
+    } finally {
+      spy.mockRestore();
+    }
+    return out.join('');
+  }
+
+  it('imports, lists, finds and explains a path', async () => {
+    expect(await run('kg', 'import', 'cds', '--activate')).toMatch(/release 1 created, active/);
+    expect(await run('kg', 'import', 'ddxplus', join(fixtures, 'ddxplus'), '--activate')).toMatch(/release 2 created, active/);
+    expect(await run('kg', 'import', 'ddxplus', join(fixtures, 'ddxplus'))).toMatch(/already imported/);
+    const releases = await run('kg', 'releases');
+    expect(releases).toMatch(/^\* 2 .*cds \+ ddxplus/m);
+    expect(await run('kg', 'find', '华法林')).toMatch(/^drug:warfarin +\[drug\]/m);
+    const path = await run('kg', 'path', 'ddxplus:E_79', 'ddxplus:E_91', '--max-hops', '2', '--limit', '1');
+    expect(path).toMatch(/-\[risk-factor-of\]->/);
+    expect(path).toMatch(/source: Mila \(DDXPlus\).*\(CC-BY\)/);
+    expect(await run('kg', 'activate', '1')).toMatch(/release 1 is active/);
+  });
+
+  it('says what is wrong with bad input', async () => {
+    await expect(run('kg', 'import', 'snomed', 'x')).rejects.toThrow(/unknown import kind 'snomed'/);
+    await expect(run('kg', 'activate', 'one')).rejects.toThrow(/release must be a whole number/);
+    await expect(run('kg', 'import', 'icd10cn', join(fixtures, 'local.json'))).rejects.toThrow(/header must be/);
+  });
+});

@@ -1,0 +1,44 @@
+import type { Command } from 'commander';
+import { invalid, loadConfig } from '../../core/index.js';
+import { listen, openContext } from '../../server/index.js';
+
+export function register(program: Command): void {
+  program
+    .command('serve')
+    .description('start the HTTP server: FHIR API under /fhir, the web workspace at / (auth required unless --demo)')
+    .option('--port <n>', 'port to listen on (default: PORT or 8080; 0 picks a free one)')
+    .option('--host <address>', 'address to bind (default: MEDSEEK_HOST or 127.0.0.1)')
+    .option('--demo', 'demo mode: no authentication, loopback only, demo patients loaded on the first run (also MEDSEEK_DEMO=1)')
+    .action(async (opts: { port?: string; host?: string; demo?: boolean }) => {
+      const port = opts.port === undefined ? undefined : Number(opts.port);
+      if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) throw invalid(`'${opts.port}' is not a port number`, { field: '--port' });
+      const config = loadConfig(process.env, {
+        ...(port !== undefined ? { port } : {}),
+        ...(opts.host ? { host: opts.host } : {}),
+        ...(opts.demo ? { demo: true } : {}),
+      });
+      const ctx = await openContext(config);
+      let server: Awaited<ReturnType<typeof listen>>;
+      try {
+        server = await listen(ctx, { port: config.port, host: config.host });
+      } catch (e) {
+        await ctx.close();
+        throw e;
+      }
+      const mode = config.demo ? 'demo mode: no authentication, loopback only' : 'send Authorization: Bearer <API key or token>';
+      process.stdout.write(`MedSeek listening on ${server.url} (${mode}; ${ctx.db.description})\n`);
+      if (ctx.demoLoaded) process.stdout.write(`loaded ${ctx.demoLoaded.resources} demo resources\n`);
+      if (!ctx.llm?.configured) process.stdout.write('no language model configured: the deterministic pipeline answers alone (see MEDSEEK_LLM_* / DEEPSEEK_API_KEY)\n');
+      if (!config.demo && config.apiKeys.length === 0 && !ctx.jwt && (await ctx.apiKeys.list()).every((k) => k.revokedAt)) {
+        process.stdout.write('no API key is configured yet: create one with `medseek keys create --name <who>`\n');
+      }
+      const stop = async () => {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        await server.close().catch(() => {});
+        await ctx.close();
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    });
+}

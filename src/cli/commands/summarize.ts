@@ -1,0 +1,38 @@
+import type { Command } from 'commander';
+import { invalid, loadConfig, notFound } from '../../core/index.js';
+import { composeDischargeSummary } from '../../compose/index.js';
+import { buildPatientState } from '../../fusion/index.js';
+import { llmClientFromEnv } from '../../llm/index.js';
+import { openMigratedDatabase } from '../../server/index.js';
+import { createResourceRepository } from '../../store/index.js';
+import { markText } from '../../verify/index.js';
+
+export function register(program: Command): void {
+  program
+    .command('summarize <encounter-id>')
+    .description('compose a discharge summary for an encounter, each statement cited and verified against the record')
+    .option('--lang <lang>', 'zh or en', 'zh')
+    .option('--format <format>', 'md or json', 'md')
+    .action(async (encounterId: string, opts: { lang: string; format: string }) => {
+      if (opts.lang !== 'zh' && opts.lang !== 'en') throw invalid(`unknown language '${opts.lang}' (zh or en)`, { field: '--lang' });
+      const db = await openMigratedDatabase(loadConfig());
+      const llm = llmClientFromEnv({ sql: db });
+      try {
+        const repo = createResourceRepository(db);
+        const encounter = await repo.read('Encounter', encounterId);
+        if (!encounter || encounter.deleted) throw notFound(`no Encounter/${encounterId} in the store`, { field: 'encounter-id' });
+        if (!encounter.patientId) throw invalid(`Encounter/${encounterId} names no patient`, { field: 'Encounter.subject' });
+        const state = await buildPatientState(db, repo, encounter.patientId, { encounterId });
+        const result = await composeDischargeSummary(state, { lang: opts.lang, encounterId, llm });
+        if (opts.format === 'json') process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+        else {
+          const model = result.document.model.used ? `model: ${result.document.model.provider ?? ''} ${result.document.model.model ?? ''}` : `template (${result.document.model.reason})`;
+          process.stdout.write(`${markText(result.document.text, result.report)}\n\n<!-- ${model}; ${JSON.stringify(result.report.counts)} -->\n`);
+        }
+        if (result.report.blocked) process.exitCode = 3;
+      } finally {
+        await llm.close();
+        await db.close();
+      }
+    });
+}

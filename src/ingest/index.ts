@@ -1,0 +1,17 @@
+/**
+ * ingest: FHIR R4 JSON bundles and Bulk Data NDJSON into a sink (the CLI and server compose it
+ * with the store), streaming, idempotent, transactions all or nothing, errors naming entry and field.
+ */
+export { demoBundlePaths, demoDir } from './demo.js';
+export { detectFormat, emptySummary, importPath } from './importer.js';
+export { FHIR_ID, R4_RESOURCE_TYPES } from './resource-types.js';
+export type {
+  FhirResource,
+  ImportOptions,
+  ImportProgress,
+  ImportSummary,
+  IngestIssue,
+  IngestSink,
+  TypeCounts,
+  WriteOutcome,
+} from './types.js';

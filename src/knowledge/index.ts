@@ -1,0 +1,70 @@
+/**
+ * The knowledge graph: concepts and typed relations with their sources, in numbered releases;
+ * importers, queries and the CDS starter rules. Other stages import only this file.
+ */
+export {
+  type CdsDrug,
+  type CdsDrugClass,
+  type CdsRules,
+  type CdsSource,
+  type CriticalAnalyte,
+  type CriticalProcessRule,
+  type CriticalThreshold,
+  type DdiSeverity,
+  type DrugInteractionRule,
+  type DrugSet,
+  type PgxAction,
+  type PgxRecommendation,
+  type PgxRule,
+  type QualitativeCriticalValue,
+  type RenalAction,
+  type RenalBand,
+  type RenalFunctionMeasure,
+  type RenalRule,
+  cdsAuthority,
+  cdsRules,
+  drugsInSet,
+  findCdsDrug,
+  interactionsBetween,
+  loadCdsRules,
+  renalBandContains,
+  thresholdBreached,
+} from './cds-rules.js';
+export { type BatchData, BatchBuilder, normalizeTerm } from './batch.js';
+export { type CurationEdit, type CurationRecord, curate, curationHistory } from './curation.js';
+export { ensureDemoRelease } from './demo.js';
+export { type ImportOptions, type ImportResult, importBatch, importKnowledge, readBatch } from './import.js';
+export { cdsBatch } from './importers/cds.js';
+export { CROSSWALK_SOURCE, crosswalkBatch } from './importers/crosswalk.js';
+export { HEALTH39_SOURCE, parseHealth39, parseXywy, XYWY_SOURCE } from './importers/chinese-kg.js';
+export { DDXPLUS_SOURCE, parseDdxplus } from './importers/ddxplus.js';
+export { ICD10CN_SOURCE, ICD9CM3_SOURCE, parseIcd10cn, parseIcd9cm3 } from './importers/icd.js';
+export { parseLocalCsv, parseLocalJson } from './importers/local.js';
+export {
+  CONCEPT_TYPES,
+  type ConceptType,
+  conceptName,
+  IMPORT_KINDS,
+  type ImportKind,
+  type KgCode,
+  type KgConcept,
+  type KgRelation,
+  type KgSource,
+  type KgTerm,
+  RELATION_TYPES,
+  type RelationType,
+  type ReleaseInfo,
+  type TermKind,
+} from './model.js';
+export {
+  type CausalNetwork,
+  type ConceptMatch,
+  type DrugPairInfo,
+  type DrugSide,
+  type KgPath,
+  KnowledgeGraph,
+  type Neighbour,
+  type ReleaseOption,
+} from './queries.js';
+export { ACTIVE_RELEASE_SETTING, activateRelease, activeReleaseId, listReleases, type ProgressFn, releaseWithBatch } from './releases.js';
+export { knowledgeSource } from './provenance.js';

@@ -1,0 +1,1 @@
+export { type FeedbackInput, type FeedbackRow, FeedbackStore, type FeedbackTarget, type FeedbackVerdict, parseFeedback } from './feedback.js';

@@ -1,0 +1,235 @@
+import type { Concept, Fact, FactCategory, FactTime, Quantity, Subject, TextSource } from '../core/index.js';
+import { stableId } from '../core/index.js';
+import { builtinLexicon } from './builtin-lexicon.js';
+import { assertionOf, type ContextModifier, scopeModifiers, sentenceOf } from './context.js';
+import { detectLanguage, type NlpLang } from './language.js';
+import type { Lexicon, LexiconMatch } from './lexicon.js';
+import { type ScanResult, scanNote } from './scanner.js';
+import { parseMedication } from './medication.js';
+import { quantityAt } from './quantities.js';
+import { type Section, sectionAt, splitSections } from './sections.js';
+import { type Span, splitSentences } from './sentences.js';
+import { checkText } from './text-guard.js';
+import { parseTimes, type TimeMention } from './time.js';
+import { toHalfWidth } from './units.js';
+
+export interface ExtractOptions {
+  /** `auto` (default) decides per note with detectLanguage. */
+  readonly lang?: NlpLang | 'auto';
+  readonly patientId?: string;
+  /** The note's key for Sources (`DocumentReference/9`); default `text`. */
+  readonly document?: string;
+  /** The note's date (ISO 8601), anchor for "3天前" / "2 weeks ago". */
+  readonly anchorDate?: string;
+  /** Admission date (ISO 8601), anchor for "入院第3天" / "hospital day 3". */
+  readonly admissionDate?: string;
+  /** Concept names to match; default builtinLexicon(). */
+  readonly lexicon?: Lexicon;
+}
+
+export interface Extraction {
+  readonly facts: Fact[];
+  readonly sections: Section[];
+  readonly sentences: Span[];
+  readonly lang: NlpLang;
+}
+
+/** LOINC codes of vital signs, with the unit assumed when the note writes none (T 38.5, P 88). */
+const defaultUnits: Record<string, (v: number) => string | undefined> = {
+  '85354-9': () => 'mm[Hg]',
+  '8867-4': () => '/min',
+  '9279-1': () => '/min',
+  '8310-5': (v) => (v >= 30 && v <= 45 ? 'Cel' : v >= 86 && v <= 113 ? '[degF]' : undefined),
+  '59408-5': () => '%',
+};
+
+// Between a measurement's name and its value: spaces, a colon or equals sign, and a linking word.
+const valueGap = /^[\s:：=]*(?:(?:为|是|约|达|示|of|is|was|were|at|measured at|in the|level)\s*)?[\s:：=]*/i;
+
+const sectionDefaults: Record<string, { assertion?: Fact['assertion']; subject?: Subject; category?: FactCategory }> = {
+  family_history: { assertion: 'family', subject: { who: 'family' } },
+  past_history: { assertion: 'historical' },
+};
+
+/**
+ * Clinical text → Facts: sections, sentences, concepts (longest dictionary match), ConText
+ * assertions and subject, values with UCUM units, times, laterality and medication sigs. Every fact
+ * carries a TextSource whose `[start, end)` slices the concept's mention out of `text` exactly; its
+ * id is `stableId(document, start, end, concept.code)`.
+ * Throws MedSeekError for empty, huge, binary or mis-encoded text.
+ */
+export function extractFacts(text: string, options: ExtractOptions = {}): Extraction {
+  checkText(text, options.document ?? 'text');
+  const lang: NlpLang = !options.lang || options.lang === 'auto' ? detectLanguage(text) : options.lang;
+  const lexicon = options.lexicon ?? builtinLexicon();
+  const document = options.document ?? 'text';
+  const scan = scanNote(text, lexicon, lang);
+  const sections = splitSections(text, scan.headings);
+  const sentences = sections.flatMap((s) => splitSentences(text, { start: s.bodyStart, end: s.end }));
+  const half = toHalfWidth(text);
+
+  const matches = scan.concepts.filter((m) => {
+    const sec = sectionAt(sections, m.start);
+    return !sec || m.start >= sec.bodyStart; // not inside a heading
+  });
+
+  // values first: a measurement without a value is kept unless its name is a bare abbreviation (T, P, K)
+  const values = new Map<LexiconMatch, { q?: Quantity; end: number; interpretation?: string; text?: string }>();
+  const kept: LexiconMatch[] = [];
+  for (const m of matches) {
+    const entry = m.entries[0]!;
+    if (entry.category === 'measurement') {
+      const gap = valueGap.exec(text.slice(m.end, m.end + 16))?.[0].length ?? 0;
+      const q = quantityAt(text, m.end + gap, half);
+      if (q && q.start <= m.end + gap + 1) {
+        const fill = defaultUnits[entry.concept.code];
+        let unit = q.quantity.unit === '1' && fill ? fill(q.quantity.value) : undefined;
+        let end = q.end;
+        // "T 38.5 C", "T36.1C": a bare C/F after a temperature is the degree sign left out
+        const deg = entry.concept.code === '8310-5' && q.quantity.unit === '1' ? /^\s?([CF])(?![A-Za-z])/.exec(half.slice(q.end, q.end + 3)) : null;
+        if (deg) {
+          unit = deg[1] === 'C' ? 'Cel' : '[degF]';
+          end = q.end + deg[0].length;
+        }
+        const quantity = unit ? { ...q.quantity, unit, original: text.slice(q.start, end) } : q.quantity;
+        const flag = interpretationAt(half, end);
+        values.set(m, { q: quantity, end, ...(flag ? { interpretation: flag.code } : {}) });
+      } else {
+        // a qualitative result: HBsAg阳性, 尿蛋白(+), troponin negative
+        const qual = qualitativeAt(half, m.end + gap);
+        if (qual) values.set(m, { end: qual.end, interpretation: qual.code, text: qual.text });
+        else if (m.end - m.start <= 2) continue;
+      }
+    }
+    kept.push(m);
+  }
+
+  const assertions = assertionsFor(kept, scan.triggers, sentences);
+  const times = parseTimes(text, options, half);
+  // index of the next medication mention after each mention (its sig ends there)
+  const nextMedication = new Array<number>(kept.length + 1).fill(-1);
+  for (let i = kept.length - 1; i >= 0; i--) nextMedication[i] = kept[i + 1]?.entries[0]?.category === 'medication' ? i + 1 : nextMedication[i + 1]!;
+  const facts: Fact[] = [];
+  kept.forEach((m, i) => {
+    const entry = m.entries.find((e) => e.lang === lang) ?? m.entries[0]!;
+    const sentence = sentenceOf(sentences, m.start) ?? { start: m.start, end: m.end };
+    const section = sectionAt(sections, m.start);
+    let { assertion, subject } = assertions[i]!;
+    const defaults = section ? sectionDefaults[section.key] : undefined;
+    if (defaults && assertion === 'present') {
+      assertion = defaults.assertion ?? assertion;
+      subject = defaults.subject ?? subject;
+    }
+    let category = entry.category;
+    if (section?.key === 'allergies' && (category === 'medication' || category === 'condition')) category = 'allergy';
+    const value = values.get(m);
+    let dosage: Fact['dosage'];
+    if (category === 'medication') {
+      const next = nextMedication[i]! >= 0 ? kept[nextMedication[i]!] : undefined;
+      const windowEnd = Math.min(sentence.end, next?.start ?? Number.POSITIVE_INFINITY, m.end + 120);
+      const { end: _end, ...sig } = parseMedication(text.slice(m.end, windowEnd));
+      if (Object.keys(sig).length > 0) dosage = sig;
+    }
+    const time = assertion === 'absent' ? undefined : timeFor(text, times, m, sentence);
+    const laterality = lateralityOf(text, m, sentence, lang);
+    const source: TextSource = { kind: 'text', document, start: m.start, end: m.end, quote: text.slice(m.start, m.end) };
+    const concept: Concept = entry.concept;
+    facts.push({
+      id: stableId(document, m.start, m.end, concept.code),
+      patientId: options.patientId ?? '',
+      category,
+      concept,
+      assertion,
+      subject,
+      ...(value?.q ? { value: value.q } : {}),
+      ...(value?.text ? { valueText: value.text } : {}),
+      ...(value?.interpretation ? { interpretation: value.interpretation } : {}),
+      ...(time ? { time } : {}),
+      ...(laterality ? { laterality } : {}),
+      ...(dosage ? { dosage } : {}),
+      ...(section ? { section: section.key } : {}),
+      sources: [source],
+    });
+  });
+  return { facts, sections, sentences, lang };
+}
+
+/** ConText over the triggers found by the single scan, sentence by sentence. */
+function assertionsFor(targets: readonly Span[], triggers: ScanResult['triggers'], sentences: readonly Span[]) {
+  const cache = new Map<Span, ContextModifier[]>();
+  let ti = 0;
+  return targets.map((t) => {
+    const sentence = sentenceOf(sentences, t.start);
+    if (!sentence) return { assertion: 'present' as const, subject: { who: 'patient' as const }, modifiers: [] };
+    let mods = cache.get(sentence);
+    if (!mods) {
+      while (ti > 0 && triggers[ti - 1]!.end > sentence.start) ti--;
+      while (ti < triggers.length && triggers[ti]!.end <= sentence.start) ti++;
+      const inside: ScanResult['triggers'] = [];
+      for (let k = ti; k < triggers.length && triggers[k]!.end <= sentence.end; k++) if (triggers[k]!.start >= sentence.start) inside.push(triggers[k]!);
+      mods = scopeModifiers(inside, sentence, targets);
+      cache.set(sentence, mods);
+    }
+    const covering = mods.filter((m) => m.scope.start < t.end && t.start < m.scope.end);
+    return { ...assertionOf(covering), modifiers: covering };
+  });
+}
+
+/**
+ * An abnormal flag written right after a value: ↑ / ↓, (H) / (L), 偏高 / 偏低, 升高 / 降低 → HL7
+ * ObservationInterpretation `H` / `L`.
+ */
+function interpretationAt(half: string, at: number): { code: string } | undefined {
+  const m = /^\s?(?:(↑|偏高|升高|增高|\(H\)|H(?![A-Za-z]))|(↓|偏低|降低|减低|\(L\)|L(?![A-Za-z/])))/.exec(half.slice(at, at + 4));
+  return m ? { code: m[1] ? 'H' : 'L' } : undefined;
+}
+
+/** A qualitative result right after a test name: 阳性 / (+) / positive → POS; 阴性 / (-) / negative → NEG. */
+function qualitativeAt(half: string, at: number): { code: string; text: string; end: number } | undefined {
+  const m = /^(?:(阳性|\(\++\)|\+{1,3}(?![\d])|positive\b)|(阴性|\(-\)|negative\b))/i.exec(half.slice(at, at + 10));
+  if (!m) return undefined;
+  return m[1] ? { code: 'POS', text: 'positive', end: at + m[0].length } : { code: 'NEG', text: 'negative', end: at + m[0].length };
+}
+
+/**
+ * The time of a mention: a duration written right after it (咳嗽3天, "cough for 3 days"), else
+ * the nearest time before it in the sentence, else the first after it in the sentence.
+ */
+function timeFor(text: string, times: readonly TimeMention[], m: Span, sentence: Span): FactTime | undefined {
+  let before: TimeMention | undefined;
+  let after: TimeMention | undefined;
+  // times are sorted and do not overlap: start at the first one ending inside the sentence
+  let lo = 0;
+  let hi = times.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (times[mid]!.end <= sentence.start) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let k = lo; k < times.length && times[k]!.start < sentence.end; k++) {
+    const t = times[k]!;
+    if (t.kind === 'duration' && t.start >= m.end && t.start - m.end <= 6) return t.time;
+    // a duration describes what it follows (咳嗽3天); a point in time ("3天前") heads its sentence
+    if (t.end <= m.start && (t.kind !== 'duration' || !/[,，;；]/.test(text.slice(t.end, m.start)))) before = t;
+    else if (t.start >= m.end && !after && t.start - m.end <= 30 && !/[,，;；]/.test(text.slice(m.end, t.start))) after = t;
+  }
+  return (before ?? after)?.time;
+}
+
+const lateralityRe: [RegExp, 'left' | 'right' | 'bilateral'][] = [
+  [/\b(?:bilateral|bilaterally|both)\b|双侧|双/i, 'bilateral'],
+  [/\bleft\b|\blt\b|左/i, 'left'],
+  [/\bright\b|\brt\b|右/i, 'right'],
+];
+
+/** Left/right/bilateral written in the mention or just before it (左侧…, "right lower lobe …"). */
+function lateralityOf(text: string, m: Span, sentence: Span, lang: NlpLang): Fact['laterality'] {
+  const inside = text.slice(m.start, m.end);
+  const from = Math.max(sentence.start, m.start - (lang === 'zh' ? 6 : 24));
+  const before = text.slice(from, m.start);
+  // only the clause right before the mention
+  const clause = before.split(/[,，;；。、]/).pop() ?? '';
+  for (const [re, side] of lateralityRe) if (re.test(inside) || re.test(clause)) return side;
+  return undefined;
+}
+

@@ -1,0 +1,70 @@
+/** A sentence: `[start, end)` in UTF-16 code units, trimmed of surrounding whitespace. */
+export interface Span {
+  readonly start: number;
+  readonly end: number;
+}
+
+// Abbreviations whose period does not end an English sentence.
+const abbreviations = new Set(
+  'dr mr mrs ms prof st vs etc e.g i.e approx no nos pt pts hx dx rx sx tx fx h/o s/p p.o b.i.d t.i.d q.i.d q.d p.r.n a.m p.m mg mcg ml min hr hrs wk wks yr yrs mo mos inc fig cf al jan feb mar apr jun jul aug sep sept oct nov dec'.split(' '),
+);
+
+/**
+ * Splits text into sentences for both languages: at 。！？；!? and `;`, at a period that ends a word
+ * (not a decimal, not an abbreviation such as `Dr.` or `p.o.`) followed by a space, at blank
+ * lines, and at a line break before a heading, list item or capitalised line. Runs of spaces are
+ * not boundaries: wrapped notes often have them where a line break was.
+ */
+export function splitSentences(text: string, range: Span = { start: 0, end: text.length }): Span[] {
+  const out: Span[] = [];
+  let s = range.start;
+  const push = (end: number) => {
+    let a = s;
+    let b = end;
+    while (a < b && isSpace(text.charCodeAt(a))) a++;
+    while (b > a && isSpace(text.charCodeAt(b - 1))) b--;
+    if (b > a) out.push({ start: a, end: b });
+    s = end;
+  };
+  for (let i = range.start; i < range.end; i++) {
+    const ch = text[i]!;
+    switch (ch) {
+      case '。':
+      case '！':
+      case '？':
+      case '；':
+      case '!':
+      case ';':
+        push(i + 1);
+        break;
+      case '?':
+        // "pneumonia?" asks; keep a question mark inside a sentence when more of the clause follows on the line
+        if (i + 1 >= range.end || /\s/.test(text[i + 1]!)) push(i + 1);
+        break;
+      case '.': {
+        const next = text[i + 1];
+        if (next !== undefined && !/\s/.test(next)) break; // 3.5, p.o.
+        const word = /(?:^|[\s(])([A-Za-z][A-Za-z./]*)$/.exec(text.slice(Math.max(range.start, i - 12), i))?.[1]?.toLowerCase();
+        if (word && (abbreviations.has(word) || /^[a-z]$/.test(word))) {
+          // an abbreviation ends the sentence only before a capitalised word after two spaces or a newline
+          if (!/^\s*\n/.test(text.slice(i + 1, i + 4))) break;
+        }
+        push(i + 1);
+        break;
+      }
+      case '\n': {
+        const rest = text.slice(i + 1, i + 8);
+        if (/^[ \t\u3000]*\r?\n/.test(rest)) push(i + 1); // blank line
+        else if (/^[ \t\u3000]*(?:[-*•·●▪]|\d{1,2}[.、．)）]|[（(]?[一二三四五六七八九十]{1,3}[、)）]|[A-Z\u4e00-\u9fff])/.test(rest)) push(i + 1);
+        else if (i - Math.max(s, text.lastIndexOf('\n', i - 1) + 1) < 50) push(i + 1); // a short line is a list item, not wrapped prose
+        break;
+      }
+    }
+  }
+  push(range.end);
+  return out;
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13 || c === 0x3000 || c === 0xa0 || c === 12;
+}

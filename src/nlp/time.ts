@@ -1,0 +1,211 @@
+import type { FactTime } from '../core/index.js';
+import { toHalfWidth } from './units.js';
+
+/** A time expression found in text, resolved against the anchor date where it can be. */
+export interface TimeMention {
+  readonly start: number;
+  readonly end: number;
+  readonly time: FactTime;
+  /** `point` = a date or "3 days ago"; `duration` = "for 3 days" / 咳嗽3天 (with its onset as start). */
+  readonly kind: 'point' | 'duration' | 'admission-day';
+}
+
+export interface TimeOptions {
+  /** The note's date (ISO 8601): "3天前" is resolved against it. */
+  readonly anchorDate?: string;
+  /** The admission date (ISO 8601): "入院第3天" / "hospital day 3" is resolved against it. */
+  readonly admissionDate?: string;
+}
+
+type Unit = NonNullable<FactTime['duration']>['unit'];
+
+const zhUnits: Record<string, Unit> = { 分钟: 'min', 小时: 'h', 天: 'd', 日: 'd', 周: 'wk', 星期: 'wk', 月: 'mo', 个月: 'mo', 年: 'a' };
+const enUnits: Record<string, Unit> = { minute: 'min', min: 'min', hour: 'h', hr: 'h', day: 'd', week: 'wk', wk: 'wk', month: 'mo', mo: 'mo', year: 'a', yr: 'a' };
+const enNumbers: Record<string, number> = { a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, several: 3, few: 3, couple: 2 };
+const months: Record<string, number> = { jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12 };
+
+/** 3, 3.5, 三, 十五, 两, 半 → number. */
+export function parseZhNumber(s: string): number | undefined {
+  if (/^\d+(\.\d+)?$/.test(s)) return Number(s);
+  if (s === '半') return 0.5;
+  const digits: Record<string, number> = { 零: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
+  if (!/^[零一二两三四五六七八九十]+$/.test(s)) return undefined;
+  const i = s.indexOf('十');
+  if (i < 0) return s.length === 1 ? digits[s] : undefined;
+  const tens = i === 0 ? 1 : (digits[s.slice(0, i)] ?? 0);
+  const ones = i === s.length - 1 ? 0 : (digits[s.slice(i + 1)] ?? 0);
+  return tens * 10 + ones;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+function isoDate(y: number, m: number, d: number): string | undefined {
+  if (m < 1 || m > 12 || d < 1 || d > 31) return undefined;
+  const t = new Date(Date.UTC(y, m - 1, d));
+  return t.getUTCMonth() === m - 1 ? `${y}-${pad(m)}-${pad(d)}` : undefined;
+}
+
+/** anchor − amount (or + when negative), at day precision for days and longer, minute precision otherwise. */
+export function shiftDate(anchor: string, amount: number, unit: Unit): string | undefined {
+  const base = new Date(anchor.length <= 10 ? `${anchor}T00:00:00Z` : anchor);
+  if (Number.isNaN(base.getTime())) return undefined;
+  const d = new Date(base.getTime());
+  switch (unit) {
+    case 'min':
+      d.setTime(d.getTime() - amount * 60_000);
+      break;
+    case 'h':
+      d.setTime(d.getTime() - amount * 3_600_000);
+      break;
+    case 'd':
+      d.setTime(d.getTime() - Math.round(amount * 24) * 3_600_000);
+      break;
+    case 'wk':
+      d.setTime(d.getTime() - Math.round(amount * 7) * 86_400_000);
+      break;
+    case 'mo':
+      if (Number.isInteger(amount)) d.setUTCMonth(d.getUTCMonth() - amount);
+      else d.setTime(d.getTime() - Math.round(amount * 30.44) * 86_400_000);
+      break;
+    case 'a':
+      if (Number.isInteger(amount)) d.setUTCFullYear(d.getUTCFullYear() - amount);
+      else if (Number.isInteger(amount * 12)) d.setUTCMonth(d.getUTCMonth() - amount * 12); // 半年 = 6 months
+      else d.setTime(d.getTime() - Math.round(amount * 365.25) * 86_400_000);
+      break;
+  }
+  const date = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+  return (unit === 'min' || unit === 'h') && anchor.length > 10 ? `${date}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:00Z` : date;
+}
+
+const relativeDay = /(今日|今天|今晨|今晚|昨日|昨天|昨晚|昨夜|前天|\btoday\b|\byesterday\b|\blast night\b|\bthis morning\b)/gi;
+const zhNum = '(\\d+(?:\\.\\d+)?|[零一二两三四五六七八九十]+|半)';
+const patterns: { re: RegExp; pre?: RegExp; make: (m: RegExpExecArray, o: TimeOptions) => Omit<TimeMention, 'start' | 'end'> | undefined }[] = [
+  {
+    // 2024-03-01, 2024/3/1, 2024.03.01, 2024年3月1日, with an optional time 11:12
+    pre: /\d{4}/,
+    re: /(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[\sT;；,，]*(\d{1,2})\s*[:：时]\s*(\d{2})分?)?/g,
+    make: (m) => {
+      const date = isoDate(Number(m[1]), Number(m[2]), Number(m[3]));
+      if (!date) return undefined;
+      const time = m[4] !== undefined && Number(m[4]) < 24 ? `T${pad(Number(m[4]))}:${m[5]}:00` : '';
+      return { kind: 'point', time: { start: date + time } };
+    },
+  },
+  {
+    // 2024年3月, 2024-03 (month precision)
+    pre: /\d{4}/,
+    re: /(\d{4})\s*(?:年\s*(\d{1,2})\s*月|-(\d{2})(?![\d-]))/g,
+    make: (m) => {
+      const mo = Number(m[2] ?? m[3]);
+      return mo >= 1 && mo <= 12 ? { kind: 'point', time: { start: `${m[1]}-${pad(mo)}` } } : undefined;
+    },
+  },
+  {
+    // March 1, 2024 / 1 March 2024 / Mar 1 2024
+    pre: /\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)/i,
+    re: /\b(?:(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})|(\d{1,2})\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+(\d{4}))\b/gi,
+    make: (m) => {
+      const mon = months[(m[1] ?? m[5])!.toLowerCase()]!;
+      const date = isoDate(Number(m[3] ?? m[6]), mon, Number(m[2] ?? m[4]));
+      return date ? { kind: 'point', time: { start: date } } : undefined;
+    },
+  },
+  {
+    // US numeric 03/01/2024
+    pre: /\/\d{4}/,
+    re: /\b(\d{1,2})\/(\d{1,2})\/(\d{4})\b/g,
+    make: (m) => {
+      const date = isoDate(Number(m[3]), Number(m[1]), Number(m[2]));
+      return date ? { kind: 'point', time: { start: date } } : undefined;
+    },
+  },
+  {
+    // 3天前, 2周前, 半年前, 1年余前, 十余天前, 3个月前
+    pre: /前/,
+    re: new RegExp(`${zhNum}\\s*(?:个)?\\s*[余多]?\\s*(分钟|小时|天|日|周|星期|个月|月|年)[余多]?\\s*(?:以前|之前|前)`, 'g'),
+    make: (m, o) => relative(m, parseZhNumber(m[1]!), zhUnits[m[2]!]!, o),
+  },
+  {
+    // 2 weeks ago, three days ago, a year ago
+    pre: /ago|prior|before admission|earlier/i,
+    re: /\b(\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|a few|a couple of)\s+(min(?:ute)?|hour|hr|day|week|wk|month|mo|year|yr)s?\s+(?:ago|prior|before admission|earlier)\b/gi,
+    make: (m, o) => relative(m, enNumbers[m[1]!.toLowerCase().replace(/^a (few|couple of)$/, '$1').replace('couple of', 'couple')] ?? Number(m[1]), enUnits[m[2]!.toLowerCase()]!, o),
+  },
+  {
+    // 入院第3天, 住院第3天, 术后第2天
+    pre: /第/,
+    re: new RegExp(`(入院|住院|术后)\\s*第\\s*${zhNum}\\s*[天日]`, 'g'),
+    make: (m, o) => admissionDay(m, m[1] === '术后' ? 'surgery' : 'admission', parseZhNumber(m[2]!), o),
+  },
+  {
+    // hospital day 3, HD 3, HD#3, post-operative day 2, POD 2
+    pre: /hospital day|HD|POD|operative day/i,
+    re: /\b(hospital day|HD|post-?operative day|POD)\s*#?\s*(\d+)\b/gi,
+    make: (m, o) => admissionDay(m, /^p/i.test(m[1]!) ? 'surgery' : 'admission', Number(m[2]), o),
+  },
+  {
+    // for 3 days, x 7 days, × 7 days, over the past 2 weeks
+    pre: /for|x|×|over the/i,
+    re: /(?:\bfor|\bx|×|\bover the (?:past|last))\s*(\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|several|a few)\s+(min(?:ute)?|hour|hr|day|week|wk|month|mo|year|yr)s?\b/gi,
+    make: (m, o) => duration(m, enNumbers[m[1]!.toLowerCase().replace('a few', 'few')] ?? Number(m[1]), enUnits[m[2]!.toLowerCase()]!, o),
+  },
+  {
+    // 咳嗽3天, 发热2周余, 持续3小时 (a Chinese duration: the onset lies that long before the anchor)
+    pre: /[分时天日周期月年]/,
+    re: new RegExp(`(?<![\\d.月年第])${zhNum}\\s*(?:个)?\\s*[余多]?\\s*(分钟|小时|天|日|周|星期|个月|月|年)[余多]?(?!\\s*(?:前|后|以前|之前|以后|次|\\d))`, 'g'),
+    make: (m, o) => {
+      const d = duration(m, parseZhNumber(m[1]!), zhUnits[m[2]!]!, o);
+      const start = d?.time.duration && o.anchorDate ? shiftDate(o.anchorDate, d.time.duration.value, d.time.duration.unit) : undefined;
+      return d && start ? { ...d, time: { ...d.time, start } } : d;
+    },
+  },
+  {
+    re: relativeDay,
+    make: (m, o) => {
+      const back = /^(昨|yesterday|last night)/i.test(m[1]!) ? 1 : m[1] === '前天' ? 2 : 0;
+      const start = o.anchorDate ? shiftDate(o.anchorDate.slice(0, 10), back, 'd') : undefined;
+      return { kind: 'point', time: { ...(start ? { start } : {}), relative: m[0], ...(o.anchorDate ? { anchor: o.anchorDate } : {}) } };
+    },
+  },
+];
+
+function relative(m: RegExpExecArray, n: number | undefined, unit: Unit, o: TimeOptions): Omit<TimeMention, 'start' | 'end'> | undefined {
+  if (n === undefined || Number.isNaN(n)) return undefined;
+  const start = o.anchorDate ? shiftDate(o.anchorDate, n, unit) : undefined;
+  return { kind: 'point', time: { ...(start ? { start } : {}), relative: m[0], ...(o.anchorDate ? { anchor: o.anchorDate } : {}) } };
+}
+
+function duration(m: RegExpExecArray, n: number | undefined, unit: Unit, o: TimeOptions): Omit<TimeMention, 'start' | 'end'> | undefined {
+  if (n === undefined || Number.isNaN(n) || unit === undefined) return undefined;
+  return { kind: 'duration', time: { duration: { value: n, unit }, relative: m[0], ...(o.anchorDate ? { anchor: o.anchorDate } : {}) } };
+}
+
+function admissionDay(m: RegExpExecArray, anchor: 'admission' | 'surgery', n: number | undefined, o: TimeOptions): Omit<TimeMention, 'start' | 'end'> | undefined {
+  if (n === undefined) return undefined;
+  const start = anchor === 'admission' && o.admissionDate ? shiftDate(o.admissionDate.slice(0, 10), -(n - 1), 'd') : undefined;
+  return { kind: 'admission-day', time: { ...(start ? { start } : {}), relative: m[0], anchor } };
+}
+
+/**
+ * Dates, relative times ("3天前", "2 weeks ago", "yesterday"), admission days ("入院第3天",
+ * "hospital day 3") and durations ("for 3 days", "x 7 days", "咳嗽3天"), left to right without
+ * overlaps (earlier patterns win ties). Relative ones are resolved against `anchorDate` (and
+ * admission days against `admissionDate`); the text as written stays in `relative`.
+ */
+export function parseTimes(text: string, options: TimeOptions = {}, half = toHalfWidth(text)): TimeMention[] {
+  const found: TimeMention[] = [];
+  const numeric = /[\d零一二两三四五六七八九十半]/.test(half);
+  for (const { re, pre, make } of patterns) {
+    if (!numeric && re !== relativeDay) continue;
+    if (pre && !pre.test(half)) continue;
+    re.lastIndex = 0;
+    for (const m of half.matchAll(re)) {
+      const start = m.index;
+      const end = start + m[0].length;
+      if (found.some((f) => f.start < end && start < f.end)) continue;
+      const made = make(m as RegExpExecArray, options);
+      if (made) found.push({ start, end, ...made, time: { ...made.time, ...(made.time.relative ? { relative: text.slice(start, end) } : {}) } });
+    }
+  }
+  return found.sort((a, b) => a.start - b.start);
+}

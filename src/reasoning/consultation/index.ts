@@ -1,0 +1,15 @@
+export type { Parsed } from './answers.js';
+export { parseNumberList, parseQuestionAnswer, parseYesNo } from './answers.js';
+export type { ParsedComplaint } from './complaint.js';
+export { fallbackParse, modelLexicon, parseComplaint, parseDuration } from './complaint.js';
+export type { RedFlag, RedFlagConfig, RedFlagRule, TriageLevel, TriageScale } from './redflags.js';
+export { defaultRedFlags, defaultTriageScale, redFlagsInText, screenQuestion, triageLevel } from './redflags.js';
+export type { PreConsultReport, ReportField } from './report.js';
+export { buildReport, reportText } from './report.js';
+export type { AnswerRecord, ConsultContext, ConsultState, Reply, Stage, StartInput, StepResult, TriageResult, Turn } from './session.js';
+export { answerSession, questionText, sessionObservations, startSession } from './session.js';
+export type { CreateSessionInput, NetworkResolver } from './service.js';
+export { ConsultationService } from './service.js';
+export type { SimulatedCase, SimulationResult } from './simulate.js';
+export { parseSimulatedCase, patientAnswer, simulateConsultation } from './simulate.js';
+export { listSessions, loadSession, loadTranscript } from './store.js';

@@ -1,0 +1,61 @@
+import { expect, it } from 'vitest';
+import { forEachBackend } from '../../../test/support/backends.js';
+import { compileNetwork } from '../diagnosis/index.js';
+import { respiratoryModel } from './__fixtures__/respiratory.js';
+import { ConsultationService } from './service.js';
+import { listSessions, loadTranscript, saveStep } from './store.js';
+
+const net = compileNetwork(respiratoryModel);
+
+forEachBackend('consultation sessions', (db) => {
+  const service = () => new ConsultationService(db(), async (kb) => {
+    if (kb !== net.model.id) throw new Error(`unknown kb ${kb}`);
+    return net;
+  }, { policy: { maxQuestions: 3 } });
+
+  it('stores a session, resumes it where it stopped, and reports', async () => {
+    const s = service();
+    const created = await s.create({ kb: net.model.id, lang: 'zh', complaint: '咳嗽发烧两天', age: 40, sex: 'male' });
+    expect(created.reply.kind).toBe('question');
+    const a1 = await s.answer(created.session.id, '没有');
+    // A new service object (another process) sees the same session and the question it waits on.
+    const resumed = await service().resume(created.session.id);
+    expect(resumed.session.pending).toBe(a1.session.pending);
+    expect(resumed.lastPrompt).toBe(a1.reply.text);
+    expect(resumed.transcript.map((t) => t.role)).toEqual(['patient', 'medseek', 'patient', 'medseek']);
+    let step = a1;
+    for (let i = 0; i < 10 && step.session.status === 'active'; i++) step = await s.answer(created.session.id, step.session.pending === 'allergies' || step.session.pending === 'medications' ? '没有' : '不知道');
+    expect(step.session.status).toBe('complete');
+    const report = await s.report(created.session.id);
+    expect(report.title.zh).toBe('预问诊报告');
+    expect(report.differential.length).toBeGreaterThan(0);
+    const transcript = await loadTranscript(db(), created.session.id);
+    expect(transcript.at(-1)!.text).toContain('预问诊已完成');
+    expect(transcript.map((t) => t.turn)).toEqual(transcript.map((_, i) => i + 1));
+    const listed = await listSessions(db(), { status: 'complete' });
+    expect(listed.map((x) => x.id)).toContain(created.session.id);
+  });
+
+  it('keeps an emergency exit and refuses further answers', async () => {
+    const s = service();
+    const created = await s.create({ kb: net.model.id, lang: 'en', complaint: 'Crushing chest pain and sweating', age: 58, sex: 'male' });
+    expect(created.reply.kind).toBe('emergency');
+    await expect(s.answer(created.session.id, 'yes')).rejects.toThrow(/emergency/);
+    const report = await s.report(created.session.id);
+    expect(report.triage?.level).toBe(2);
+    expect(report.redFlags.positive).toEqual(['chest-pain']);
+  });
+
+  it('rejects a step saved from a stale turn, leaving the stored session unchanged', async () => {
+    const s = service();
+    const created = await s.create({ kb: net.model.id, lang: 'en', complaint: 'Cough', age: 30 });
+    await s.answer(created.session.id, 'none');
+    await expect(saveStep(db(), created.session.turn, created.session, [])).rejects.toThrow(/changed while/);
+    const after = await s.resume(created.session.id);
+    expect(after.session.turn).toBe(created.session.turn + 2);
+  });
+
+  it('names the unknown session', async () => {
+    await expect(service().answer('nope', 'yes')).rejects.toThrow(/no consultation session 'nope'/);
+  });
+});

@@ -1,0 +1,100 @@
+import type { Lang, Sex } from '../../core/index.js';
+import { invalid } from '../../core/index.js';
+import type { CaseFinding, QuestionNode } from '../diagnosis/index.js';
+import type { PreConsultReport } from './report.js';
+import { buildReport } from './report.js';
+import type { RedFlagConfig } from './redflags.js';
+import { defaultRedFlags } from './redflags.js';
+import type { ConsultContext, ConsultState, StepResult } from './session.js';
+import { answerSession, startSession } from './session.js';
+
+/**
+ * A case file played as the patient (`medseek consult --simulate <case>`): answers come from its
+ * evidence list ("don't know" for anything not in it), red flags from `redFlags`, history from
+ * the named fields.
+ */
+export interface SimulatedCase {
+  readonly id?: string;
+  readonly kb?: string;
+  readonly lang?: Lang;
+  readonly age?: number;
+  readonly sex?: Sex;
+  readonly complaint: string;
+  readonly findings: readonly CaseFinding[];
+  /** Red-flag ids the patient would say yes to when screened. */
+  readonly redFlags?: readonly string[];
+  readonly duration?: string;
+  readonly allergies?: string;
+  readonly medications?: string;
+  readonly lmp?: string;
+  /** The correct disease, when the case has one (for scoring). */
+  readonly diagnosis?: string;
+}
+
+export interface SimulationResult {
+  readonly dialogue: readonly { readonly turn: number; readonly role: 'patient' | 'medseek'; readonly text: string }[];
+  /** Network questions asked (ids), in order. */
+  readonly questions: readonly string[];
+  readonly state: ConsultState;
+  readonly report: PreConsultReport;
+}
+
+export function parseSimulatedCase(text: string, where = 'case'): SimulatedCase {
+  let c: SimulatedCase;
+  try {
+    c = JSON.parse(text) as SimulatedCase;
+  } catch (e) {
+    throw invalid(`not JSON: ${(e as Error).message}`, { where });
+  }
+  if (typeof c.complaint !== 'string' || !c.complaint.trim()) throw invalid('a case needs a chief complaint', { where, field: 'complaint' });
+  if (!Array.isArray(c.findings)) throw invalid('a case needs a findings list', { where, field: 'findings' });
+  return c;
+}
+
+const say = (lang: Lang, zh: string, en: string) => (lang === 'zh' ? zh : en);
+
+/** What the simulated patient says to one network question. */
+export function patientAnswer(c: SimulatedCase, q: QuestionNode, lang: Lang): string {
+  const entries = c.findings.filter((f) => f.id === q.id || q.options.some((o) => o.finding === f.id));
+  if (entries.length === 0) return say(lang, '不知道', "don't know");
+  if (q.kind === 'binary') return entries.some((e) => e.present !== false) ? say(lang, '是', 'yes') : say(lang, '没有', 'no');
+  if (entries.every((e) => e.present === false)) return say(lang, '没有', 'none');
+  const values = entries.flatMap((e) => (e.value === undefined ? [] : Array.isArray(e.value) ? e.value : [e.value as string | number]));
+  if (q.kind === 'scale') return values.length ? String(Math.max(...values.map(Number))) : say(lang, '不知道', "don't know");
+  const numbers = q.options.map((o, i) => (values.map(String).includes(String(o.value)) || entries.some((e) => e.id === o.finding && e.present !== false) ? i + 1 : 0)).filter((n) => n > 0);
+  return numbers.length ? numbers.join(',') : say(lang, '没有', 'none');
+}
+
+export function simulateConsultation(ctx: ConsultContext, c: SimulatedCase, options: { id?: string; maxTurns?: number; redFlags?: RedFlagConfig } = {}): SimulationResult {
+  const lang = c.lang ?? 'zh';
+  const flags = options.redFlags ?? ctx.redFlags ?? defaultRedFlags();
+  let step: StepResult = startSession(ctx, {
+    id: options.id ?? c.id ?? 'simulated',
+    kb: c.kb ?? ctx.net.model.id,
+    lang,
+    complaint: c.complaint,
+    ...(c.age !== undefined ? { age: c.age } : {}),
+    ...(c.sex ? { sex: c.sex } : {}),
+    channel: 'simulation',
+  });
+  const dialogue = [...step.turns];
+  const questions: string[] = [];
+  for (let i = 0; i < (options.maxTurns ?? 200) && step.state.status === 'active'; i++) {
+    const pending = step.state.pending;
+    let text: string;
+    if (pending === 'screen') {
+      const nums = (c.redFlags ?? []).map((id) => flags.flags.findIndex((f) => f.id === id) + 1).filter((n) => n > 0);
+      text = nums.length ? nums.join(',') : say(lang, '没有', 'none');
+    } else if (pending === 'duration' || pending === 'allergies' || pending === 'medications' || pending === 'lmp') {
+      text = c[pending] ?? say(lang, '不知道', "don't know");
+    } else {
+      const qi = ctx.net.questionIndex.get(pending ?? '');
+      if (qi === undefined) break;
+      questions.push(pending!);
+      text = patientAnswer(c, ctx.net.questions[qi]!, lang);
+    }
+    step = answerSession(ctx, step.state, text);
+    dialogue.push(...step.turns);
+  }
+  return { dialogue, questions, state: step.state, report: buildReport(ctx.net, step.state) };
+}

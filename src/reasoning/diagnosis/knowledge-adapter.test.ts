@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import type { CausalNetwork, KgConcept, KgRelation, KgSource } from '../../knowledge/index.js';
+import { diagnose } from './diagnose.js';
+import { modelFromKnowledge } from './knowledge-adapter.js';
+import { compileNetwork } from './network.js';
+
+const src: KgSource = { id: 'guide', name: 'Test guideline', version: '1', shippable: true };
+const concept = (id: string, type: KgConcept['type'], zh: string, en: string, attrs: Record<string, unknown> = {}): KgConcept => ({
+  id,
+  type,
+  name: { zh, en },
+  terms: [{ term: zh, lang: 'zh', kind: 'name' }],
+  codes: [],
+  attrs,
+});
+const rel = (id: string, type: KgRelation['type'], from: string, to: string | undefined, attrs: Record<string, unknown> = {}): KgRelation => ({
+  id,
+  type,
+  from,
+  ...(to ? { to } : {}),
+  attrs,
+  source: src,
+  releaseId: 3,
+});
+
+describe('model from a knowledge-graph release', () => {
+  const concepts = [
+    concept('flu', 'disease', '流感', 'Influenza'),
+    concept('cold', 'disease', '感冒', 'Common cold'),
+    concept('fever', 'finding', '发热', 'Fever'),
+    concept('cough', 'finding', '咳嗽', 'Cough'),
+    concept('smoking', 'risk-factor', '吸烟', 'Smoking', { prevalence: 0.25 }),
+  ];
+  const cn: CausalNetwork = {
+    releaseId: 3,
+    diseases: concepts.filter((c) => c.type === 'disease'),
+    concepts: new Map(concepts.map((c) => [c.id, c])),
+    findings: [rel('e1', 'has-finding', 'flu', 'fever', { probability: 0.9 }), rel('e2', 'has-finding', 'cold', 'cough'), rel('e3', 'has-finding', 'flu', 'cough', { sensitivity: 0.7 })],
+    riskFactors: [rel('r1', 'risk-factor-of', 'smoking', 'flu', { relativeRisk: 3 })],
+    priors: [rel('p1', 'prior', 'flu', undefined, { probability: 0.02 }), rel('p2', 'prior', 'flu', undefined, { probability: 0.05, sex: 'female', ageMin: 0, ageMax: 5 })],
+    sources: [src],
+  };
+
+  it('takes probabilities, sensitivities, priors by sex and age, and documented defaults', () => {
+    const m = modelFromKnowledge(cn);
+    const edge = (from: string, to: string) => m.edges.find((e) => e.from === from && e.to === to)!;
+    expect(edge('flu', 'fever').probability).toBe(0.9);
+    expect(edge('flu', 'cough').probability).toBe(0.7);
+    expect(edge('cold', 'cough').probability).toBe(0.5);
+    // RR 3 on a prior of 0.02: s = (3 − 1)·0.02 / 0.98
+    expect(edge('smoking', 'flu').probability).toBeCloseTo((2 * 0.02) / 0.98, 12);
+    const flu = m.diseases.find((d) => d.id === 'flu')!;
+    expect(flu.prior).toBe(0.02);
+    expect(flu.priors).toEqual([{ sex: 'female', ageFrom: 0, ageTo: 5, prior: 0.05 }]);
+    expect(m.diseases.find((d) => d.id === 'cold')!.prior).toBe(1e-3);
+    expect(edge('flu', 'fever').source).toMatchObject({ kind: 'knowledge', edgeId: 'e1', releaseId: '3', authority: { name: 'Test guideline' } });
+  });
+
+  it('gives a differential whose causal paths name the graph edges', () => {
+    const net = compileNetwork(modelFromKnowledge(cn));
+    const dx = diagnose(net, { findings: [{ id: 'fever' }, { id: 'cough' }], riskFactors: [{ id: 'smoking', present: true }] });
+    expect(dx.differential[0]!.id).toBe('flu');
+    const path = dx.differential[0]!.explanation.paths.find((p) => p.finding.id === 'fever')!;
+    expect(path.riskFactor?.source.edgeId).toBe('r1');
+    expect(path.finding.source.edgeId).toBe('e1');
+    expect(dx.differential[0]!.conclusion.detail?.zh).toContain('吸烟 → 流感 → 发热');
+  });
+});

@@ -1,0 +1,112 @@
+import type { Bilingual, Coding } from '../../core/index.js';
+import type { CausalNetwork, KgConcept, KgRelation } from '../../knowledge/index.js';
+import { knowledgeSource } from '../../knowledge/index.js';
+import type { CausalEdge, CausalModel, DiseaseNode, FindingNode, RiskFactorNode, StratifiedPrior } from './model.js';
+
+/**
+ * A causal model from a knowledge-graph release (`KnowledgeGraph.causalNetwork()`): its
+ * `has-finding`, `risk-factor-of` and `prior` relations. Where a source gives no number (most
+ * Chinese KG crawls), the documented defaults below stand in, and the edge still names its source.
+ */
+export interface KnowledgeModelOptions {
+  /** P(finding | disease) when the relation has no probability or sensitivity. Default 0.5. */
+  readonly defaultEdge?: number;
+  /** P(disease) when no prior relation gives one. Default 1e-3. */
+  readonly defaultPrior?: number;
+  /** Leak of every finding. Default 0.01. */
+  readonly leak?: number;
+  /** Risk-factor activation when neither probability nor relative risk is given. Default 0.05. */
+  readonly defaultRisk?: number;
+  /** Prevalence of a risk factor whose concept gives none. Default 0.1. */
+  readonly defaultPrevalence?: number;
+}
+
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : undefined);
+
+function nameOf(c: KgConcept | undefined, id: string): Bilingual {
+  const en = c?.name.en ?? c?.name.zh ?? id;
+  return c?.name.zh ? { en, zh: c.name.zh } : { en };
+}
+
+function codingOf(c: KgConcept | undefined): Coding | undefined {
+  const code = c?.codes[0];
+  return code ? { system: code.system, code: code.code, ...(c?.name.en ? { display: c.name.en } : {}), ...(c?.name.zh ? { displayZh: c.name.zh } : {}) } : undefined;
+}
+
+export function modelFromKnowledge(cn: CausalNetwork, options: KnowledgeModelOptions = {}): CausalModel {
+  const defaultEdge = options.defaultEdge ?? 0.5;
+  const defaultPrior = options.defaultPrior ?? 1e-3;
+  const leak = options.leak ?? 0.01;
+  const diseaseIds = new Set(cn.diseases.map((d) => d.id));
+  // A concept can be both a disease and another disease's finding (a complication); keep ids apart.
+  const findingId = (id: string) => (diseaseIds.has(id) ? `finding:${id}` : id);
+  const priorsBy = new Map<string, KgRelation[]>();
+  for (const r of cn.priors) priorsBy.set(r.from, [...(priorsBy.get(r.from) ?? []), r]);
+  const diseases: DiseaseNode[] = cn.diseases.map((c) => {
+    const rels = priorsBy.get(c.id) ?? [];
+    const general = rels.find((r) => r.attrs.sex == null && r.attrs.ageMin == null && r.attrs.ageMax == null);
+    const strata: StratifiedPrior[] = rels
+      .filter((r) => r !== general && num(r.attrs.probability) !== undefined)
+      .map((r) => ({
+        ...(r.attrs.sex === 'male' || r.attrs.sex === 'female' ? { sex: r.attrs.sex } : {}),
+        ...(num(r.attrs.ageMin) !== undefined ? { ageFrom: num(r.attrs.ageMin)! } : {}),
+        ...(num(r.attrs.ageMax) !== undefined ? { ageTo: num(r.attrs.ageMax)! } : {}),
+        prior: num(r.attrs.probability)!,
+      }));
+    const severity = num(c.attrs.severity);
+    const coding = codingOf(c);
+    return {
+      id: c.id,
+      name: nameOf(c, c.id),
+      ...(coding ? { coding } : {}),
+      prior: num(general?.attrs.probability) ?? defaultPrior,
+      ...(strata.length ? { priors: strata } : {}),
+      ...(severity !== undefined ? { severity } : {}),
+    };
+  });
+  const findings = new Map<string, FindingNode>();
+  const edges: CausalEdge[] = [];
+  for (const r of cn.findings) {
+    if (!r.to || !diseaseIds.has(r.from)) continue;
+    const fid = findingId(r.to);
+    if (!findings.has(fid)) {
+      const c = cn.concepts.get(r.to);
+      const coding = codingOf(c);
+      findings.set(fid, {
+        id: fid,
+        name: nameOf(c, r.to),
+        kind: c?.type === 'risk-factor' ? 'antecedent' : c?.type === 'lab' || c?.type === 'imaging' ? 'test' : 'symptom',
+        leak,
+        synonyms: (c?.terms ?? []).filter((t) => t.lang !== 'fr').map((t) => t.term),
+        ...(coding ? { coding } : {}),
+      });
+    }
+    const p = num(r.attrs.probability) ?? num(r.attrs.sensitivity) ?? defaultEdge;
+    edges.push({ kind: 'causes', from: r.from, to: fid, probability: Math.min(Math.max(p, 0), 1), source: knowledgeSource(r) });
+  }
+  const riskFactors = new Map<string, RiskFactorNode>();
+  const priorOf = new Map(diseases.map((d) => [d.id, d.prior]));
+  const riskId = (id: string) => (diseaseIds.has(id) || findings.has(id) ? `risk:${id}` : id);
+  for (const r of cn.riskFactors) {
+    if (!r.to || !diseaseIds.has(r.to)) continue;
+    const rid = riskId(r.from);
+    if (!riskFactors.has(rid)) {
+      const c = cn.concepts.get(r.from);
+      riskFactors.set(rid, { id: rid, name: nameOf(c, r.from), prevalence: num(c?.attrs.prevalence) ?? options.defaultPrevalence ?? 0.1 });
+    }
+    // Noisy-OR activation s with P(d | r) = 1 − (1 − p0)(1 − s); from a relative risk RR, P(d | r) = RR·p0.
+    const p0 = priorOf.get(r.to) ?? defaultPrior;
+    const rr = num(r.attrs.relativeRisk);
+    const s = num(r.attrs.probability) ?? (rr !== undefined ? Math.max(0, ((rr - 1) * p0) / (1 - p0)) : (options.defaultRisk ?? 0.05));
+    edges.push({ kind: 'risk', from: rid, to: r.to, probability: Math.min(Math.max(s, 0), 1), source: knowledgeSource(r) });
+  }
+  return {
+    id: `kg-release-${cn.releaseId}`,
+    title: { en: `Knowledge graph release ${cn.releaseId}`, zh: `知识图谱版本 ${cn.releaseId}` },
+    release: String(cn.releaseId),
+    diseases,
+    findings: [...findings.values()],
+    riskFactors: [...riskFactors.values()],
+    edges,
+  };
+}

@@ -1,0 +1,192 @@
+import type { Conclusion, Fact, PatientState, Source } from '../../core/index.js';
+import { conceptKey, sourceKey } from '../../core/index.js';
+import { fold } from '../../nlp/index.js';
+import type { DiagnoseOptions, Diagnosis } from './diagnose.js';
+import { diagnose } from './diagnose.js';
+import type { CaseInput } from './evidence.js';
+import type { Network } from './network.js';
+
+/**
+ * A patient's fused facts as a case for a causal network: each fact is matched to a network
+ * finding (or risk factor) by code in any coding, else by its folded name, synonym or the text it
+ * was read from (zh or en); present or absent from the fact's assertion. Only facts about the
+ * patient count (family and hypothetical mentions are set aside; "possible" is not evidence);
+ * historical facts, resolved conditions and medications count only for antecedents (risk factors,
+ * antecedent findings). Each finding keeps the Sources of the facts behind it, so the
+ * differential's evidence clicks through to the note span or the resource.
+ */
+export interface CaseMatch {
+  readonly factId: string;
+  /** Finding or risk-factor id in the network. */
+  readonly target: string;
+  readonly kind: 'finding' | 'risk-factor';
+  readonly present: boolean;
+  readonly by: 'code' | 'name' | 'measurement';
+}
+
+export interface PatientCase {
+  readonly input: CaseInput;
+  /** The Sources of the facts that set a finding or risk factor (empty when none did). */
+  readonly sourcesOf: (findingId: string) => Source[];
+  /** Which fact set which finding, for display and tests. */
+  readonly matches: readonly CaseMatch[];
+}
+
+interface Target {
+  readonly id: string;
+  readonly kind: 'finding' | 'risk-factor';
+  /** Something the patient has had or is exposed to, rather than a current symptom or sign. */
+  readonly antecedent: boolean;
+}
+
+interface Index {
+  readonly byCode: Map<string, Target[]>;
+  readonly byName: Map<string, Target[]>;
+  /** The network's fever finding, for a measured body temperature. */
+  readonly fever?: Target;
+}
+
+const indexes = new WeakMap<Network, Index>();
+
+/** Folded for name lookup: case, full-width forms, spacing and trailing punctuation. */
+export function nameKey(s: string): string {
+  return fold(s)
+    .trim()
+    .replace(/\s+/g, ' ')
+    .replace(/[\s.,;:!?，。；：！？、]+$/u, '');
+}
+
+function add<K>(map: Map<K, Target[]>, key: K, t: Target): void {
+  const list = map.get(key);
+  if (!list) map.set(key, [t]);
+  else if (!list.some((x) => x.id === t.id && x.kind === t.kind)) list.push(t);
+}
+
+function indexOf(net: Network): Index {
+  let ix = indexes.get(net);
+  if (ix) return ix;
+  const byCode = new Map<string, Target[]>();
+  const byName = new Map<string, Target[]>();
+  for (const f of net.findings) {
+    const t: Target = { id: f.id, kind: 'finding', antecedent: f.kind === 'antecedent' };
+    if (f.coding) add(byCode, conceptKey(f.coding), t);
+    for (const n of [f.name.en, f.name.zh, ...(f.synonyms ?? [])]) if (n && nameKey(n)) add(byName, nameKey(n), t);
+  }
+  for (const r of net.model.riskFactors ?? []) {
+    const t: Target = { id: r.id, kind: 'risk-factor', antecedent: true };
+    for (const n of [r.name.en, r.name.zh]) if (n && nameKey(n)) add(byName, nameKey(n), t);
+  }
+  const fever = (byCode.get(`http://snomed.info/sct|386661006`) ?? byName.get('fever') ?? byName.get('发热') ?? []).find((t) => !t.antecedent);
+  ix = { byCode, byName, ...(fever ? { fever } : {}) };
+  indexes.set(net, ix);
+  return ix;
+}
+
+/** Body temperature (LOINC 8310-5 and its site variants) at or above 37.3 ℃ reads as fever. */
+const TEMPERATURE_LOINC = new Set(['8310-5', '8331-1', '8332-9', '8333-7', '8328-7', '8329-5', '8330-3']);
+const FEVER_FROM_CELSIUS = 37.3;
+
+function isFeverMeasurement(f: Fact): boolean {
+  if (f.category !== 'measurement' || !f.value) return false;
+  const codes = [f.concept, ...(f.concept.codings ?? [])];
+  const temperature = codes.some((c) => c.system === 'http://loinc.org' && TEMPERATURE_LOINC.has(c.code)) || /body temperature|^temperature$|体温/i.test(f.concept.display ?? f.concept.displayZh ?? '');
+  if (!temperature) return false;
+  const celsius = f.value.unit === '[degF]' ? ((f.value.value - 32) * 5) / 9 : f.value.unit === 'Cel' ? f.value.value : Number.NaN;
+  return celsius >= FEVER_FROM_CELSIUS;
+}
+
+/** How a fact can be read: present, absent, or only as an antecedent; undefined when not evidence. */
+function polarity(f: Fact): { present: boolean; antecedentOnly: boolean } | undefined {
+  if (f.subject.who !== 'patient') return undefined;
+  const past = f.category === 'medication' || f.category === 'procedure' || (f.status !== undefined && /^(resolved|inactive|remission|completed|stopped)$/i.test(f.status));
+  if (f.status === 'entered-in-error' || f.status === 'refuted') return undefined;
+  switch (f.assertion) {
+    case 'present':
+      return { present: true, antecedentOnly: past };
+    case 'absent':
+      return { present: false, antecedentOnly: past };
+    case 'historical':
+      return { present: true, antecedentOnly: true };
+    default:
+      return undefined;
+  }
+}
+
+function targetsOf(ix: Index, f: Fact): { targets: Target[]; by: 'code' | 'name' } {
+  const codes = [f.concept, ...(f.concept.codings ?? [])];
+  const byCode = codes.flatMap((c) => ix.byCode.get(conceptKey(c)) ?? []);
+  if (byCode.length) return { targets: byCode, by: 'code' };
+  const names = [
+    ...codes.flatMap((c) => [c.display, c.displayZh]),
+    ...f.sources.flatMap((s) => (s.kind === 'text' && s.quote ? [s.quote] : s.kind === 'patient-reported' && s.quote ? [s.quote] : [])),
+  ];
+  const found: Target[] = [];
+  for (const n of names) {
+    if (!n) continue;
+    for (const t of ix.byName.get(nameKey(n)) ?? []) if (!found.includes(t)) found.push(t);
+  }
+  return { targets: found, by: 'name' };
+}
+
+/** Maps a PatientState's facts onto the network's findings and risk factors. */
+export function patientCase(net: Network, state: PatientState): PatientCase {
+  const ix = indexOf(net);
+  const matches: CaseMatch[] = [];
+  const facts = [...state.phenotype, ...state.intervention];
+  for (const f of facts) {
+    if (ix.fever && f.subject.who === 'patient' && isFeverMeasurement(f)) {
+      matches.push({ factId: f.id, target: ix.fever.id, kind: ix.fever.kind, present: true, by: 'measurement' });
+      continue;
+    }
+    const p = polarity(f);
+    if (!p) continue;
+    const { targets, by } = targetsOf(ix, f);
+    for (const t of targets) {
+      if (p.antecedentOnly && !t.antecedent) continue;
+      matches.push({ factId: f.id, target: t.id, kind: t.kind, present: p.present, by });
+    }
+  }
+  // Present wins over absent for the same target (a note's "no fever" beside a measured 38.5 ℃).
+  const state_ = new Map<string, { kind: CaseMatch['kind']; present: boolean }>();
+  for (const m of matches) {
+    const prev = state_.get(m.target);
+    state_.set(m.target, { kind: m.kind, present: (prev?.present ?? false) || m.present });
+  }
+  const byId = new Map(facts.map((f) => [f.id, f]));
+  const sources = new Map<string, Source[]>();
+  for (const m of matches) {
+    if (state_.get(m.target)!.present !== m.present) continue;
+    const list = sources.get(m.target) ?? [];
+    const seen = new Set(list.map(sourceKey));
+    for (const s of byId.get(m.factId)?.sources ?? []) {
+      if (seen.has(sourceKey(s))) continue;
+      seen.add(sourceKey(s));
+      list.push(s);
+    }
+    sources.set(m.target, list);
+  }
+  const findings = [...state_].filter(([, v]) => v.kind === 'finding').map(([id, v]) => ({ id, present: v.present }));
+  const riskFactors = [...state_].filter(([, v]) => v.kind === 'risk-factor').map(([id, v]) => ({ id, present: v.present }));
+  const { age, sex } = state.demographics;
+  const input: CaseInput = {
+    ...(age !== undefined ? { age } : {}),
+    ...(sex === 'male' || sex === 'female' ? { sex } : {}),
+    findings,
+    ...(riskFactors.length ? { riskFactors } : {}),
+  };
+  return { input, sourcesOf: (id) => sources.get(id) ?? [], matches };
+}
+
+export interface PatientDiagnosis {
+  readonly case: PatientCase;
+  readonly diagnosis: Diagnosis;
+  /** One diagnosis Conclusion per ranked disease, its evidence carrying the facts' Sources. */
+  readonly conclusions: readonly Conclusion[];
+}
+
+/** The differential for a patient: `patientCase` then `diagnose`, with the explanations as Conclusions. */
+export function diagnosePatient(net: Network, state: PatientState, options: Omit<DiagnoseOptions, 'sourcesOf' | 'patientId'> = {}): PatientDiagnosis {
+  const pc = patientCase(net, state);
+  const diagnosis = diagnose(net, pc.input, { ...options, sourcesOf: pc.sourcesOf, patientId: state.patientId });
+  return { case: pc, diagnosis, conclusions: diagnosis.differential.map((r) => r.conclusion) };
+}

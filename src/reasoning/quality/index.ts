@@ -1,0 +1,8 @@
+export { DEFAULT_DEDUCTIONS, evaluateQc, QC_RULES, QC_SEVERITY, type QcIssueResult, type QcOptions, type QcReport, qcRule, validateQcSetting } from './engine.js';
+export { encounterFromResources, type EncounterResources } from './from-fhir.js';
+export type { DocType, QcDocument, QcEncounter, QcHomepage, QcOrder, QcResult, QcSurgery, Title } from './model.js';
+export type { QcCategory, QcContext, QcIssue, QcRule, QcSeverity } from './rule.js';
+export { type QcRunSummary, summarise, toHtml, toMarkdown } from './report.js';
+export { isInpatient, type QcResourceSource, type RunQcOptions, runQc, withCriticalLoops } from './run.js';
+export { saveQcReport } from './store.js';
+export { parseSections, similarity } from './text.js';

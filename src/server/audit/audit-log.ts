@@ -1,0 +1,114 @@
+import type { Sql } from '../../core/index.js';
+
+/**
+ * The audit log of patient-data access: who read what, about whom, when, why, from where, and
+ * whether it was allowed. Rows are only ever inserted; nothing in MedSeek updates or deletes them.
+ */
+export interface AuditEvent {
+  /** `key:<id>`, `jwt:<sub>`, `demo`, `anonymous`. */
+  readonly principal: string;
+  readonly principalKind: 'api-key' | 'jwt' | 'demo' | 'anonymous';
+  /** read, vread, history, search, everything, pull, transaction… */
+  readonly action: string;
+  /** What was asked for: `Observation/42`, `Observation?patient=7&code=…`. */
+  readonly resource: string;
+  readonly patientId?: string;
+  /** Purpose of use (HL7 v3 PurposeOfUse code, e.g. TREAT), from `X-Purpose-Of-Use`. */
+  readonly purpose: string;
+  /** HTTP status the caller received. */
+  readonly outcome: number;
+  readonly clientAddress?: string;
+  readonly requestId?: string;
+}
+
+export interface AuditRow extends AuditEvent {
+  readonly id: number;
+  readonly at: string;
+}
+
+export interface AuditQuery {
+  readonly patient?: string;
+  readonly principal?: string;
+  readonly limit?: number;
+  /** Rows with id below this (for paging back in time). */
+  readonly before?: number;
+}
+
+export class AuditLog {
+  readonly #sql: Sql;
+
+  constructor(sql: Sql) {
+    this.#sql = sql;
+  }
+
+  /** Writes the events in one statement (a search touching several patients writes one row each). */
+  async record(events: readonly AuditEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const cols = ['principal', 'principal_kind', 'action', 'resource', 'patient_id', 'purpose', 'outcome', 'client_address', 'request_id'] as const;
+    const params: unknown[] = [];
+    const tuples = events.map((e) => {
+      const values = [e.principal, e.principalKind, e.action, e.resource, e.patientId ?? null, e.purpose, e.outcome, e.clientAddress ?? null, e.requestId ?? null];
+      const placeholders = values.map((v) => {
+        params.push(v);
+        return `$${params.length}`;
+      });
+      return `(${placeholders.join(', ')})`;
+    });
+    await this.#sql.query(`insert into medseek_audit (${cols.join(', ')}) values ${tuples.join(', ')}`, params);
+  }
+
+  /** Newest first. */
+  async query(q: AuditQuery = {}): Promise<AuditRow[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (q.patient !== undefined) {
+      params.push(q.patient);
+      where.push(`patient_id = $${params.length}`);
+    }
+    if (q.principal !== undefined) {
+      params.push(q.principal);
+      where.push(`principal = $${params.length}`);
+    }
+    if (q.before !== undefined) {
+      params.push(q.before);
+      where.push(`id < $${params.length}`);
+    }
+    params.push(Math.min(Math.max(q.limit ?? 100, 1), 1000));
+    const r = await this.#sql.query<Row>(
+      `select id, at, principal, principal_kind, action, resource, patient_id, purpose, outcome, client_address, request_id
+       from medseek_audit ${where.length ? `where ${where.join(' and ')}` : ''} order by id desc limit $${params.length}`,
+      params,
+    );
+    return r.rows.map(toRow);
+  }
+}
+
+interface Row {
+  id: number | string;
+  at: Date | string;
+  principal: string;
+  principal_kind: AuditEvent['principalKind'];
+  action: string;
+  resource: string;
+  patient_id: string | null;
+  purpose: string;
+  outcome: number;
+  client_address: string | null;
+  request_id: string | null;
+}
+
+function toRow(r: Row): AuditRow {
+  return {
+    id: Number(r.id),
+    at: (r.at instanceof Date ? r.at : new Date(r.at)).toISOString(),
+    principal: r.principal,
+    principalKind: r.principal_kind,
+    action: r.action,
+    resource: r.resource,
+    ...(r.patient_id !== null ? { patientId: r.patient_id } : {}),
+    purpose: r.purpose,
+    outcome: r.outcome,
+    ...(r.client_address !== null ? { clientAddress: r.client_address } : {}),
+    ...(r.request_id !== null ? { requestId: r.request_id } : {}),
+  };
+}

@@ -1,0 +1,157 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { allFacts, isMedSeekError } from '../../core/index.js';
+import { stateFromPrefetch } from '../../fusion/index.js';
+import { evaluateRules, loadRuleConfiguration, type RuleConfiguration, recordCriticalValues, severityRank } from '../../reasoning/index.js';
+import type { AppContext } from '../context.js';
+import type { AppEnv } from '../env.js';
+import { type Card, cardOf } from './cards.js';
+import { draftMedicationRefs } from './draft-orders.js';
+import { parseFeedback, recordCards, storeFeedback } from './feedback.js';
+import { CdsAuthError, type CdsAuthSettings, type CdsCaller, loadCdsAuthSettings, verifyCdsJwt } from './jwt.js';
+import { completePrefetch, type Fetch, PrefetchUnavailable } from './prefetch.js';
+import { CDS_SERVICES, discovery } from './services.js';
+
+/** The hook request body (https://cds-hooks.hl7.org/2.0/#http-request_1). */
+const HookRequest = z
+  .object({
+    hook: z.string().min(1),
+    hookInstance: z.string().min(1),
+    fhirServer: z.string().url().optional(),
+    fhirAuthorization: z.object({ access_token: z.string().min(1), token_type: z.string().regex(/^bearer$/i), expires_in: z.number().int(), scope: z.string(), subject: z.string() }).optional(),
+    context: z.record(z.string(), z.unknown()),
+    prefetch: z.record(z.string(), z.unknown()).optional(),
+  })
+  .refine((r) => !r.fhirAuthorization || r.fhirServer, { message: 'fhirServer is required when fhirAuthorization is given', path: ['fhirServer'] });
+
+export interface CdsHooksOptions {
+  readonly auth?: CdsAuthSettings;
+  /** How missing prefetch is fetched from `fhirServer` (default: global fetch). */
+  readonly fetch?: Fetch;
+  /** Evaluation time (tests); default now. */
+  readonly now?: () => string;
+  /** How long a hospital's rule configuration is reused before it is read again (ms; default 5000, 0 = every call). */
+  readonly configTtlMs?: number;
+}
+
+function errorBody(message: string, field?: string) {
+  return { error: message, ...(field ? { field } : {}) };
+}
+
+/**
+ * The CDS Hooks sub-app, mounted at `/cds-services`: discovery, the three services, and feedback.
+ * It authenticates the EHR itself with the CDS Hooks JWT (the app-wide API-key auth must skip this
+ * prefix). Only high-severity findings come back as `critical` (interrupting) cards.
+ */
+export function cdsHooksRoutes(ctx: AppContext, options: CdsHooksOptions = {}): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const auth = options.auth ?? loadCdsAuthSettings(process.env, ctx.config.demo);
+
+  const endpoints = (url: string, suffix: string) => {
+    const u = new URL(url);
+    const here = `${u.origin}${u.pathname}`.replace(/\/$/, '');
+    return auth.baseUrl ? [`${auth.baseUrl}${suffix}`, here] : [here];
+  };
+  const ttl = options.configTtlMs ?? 5000;
+  const configs = new Map<string, { at: number; config: RuleConfiguration }>();
+  const configFor = async (hospital: string): Promise<RuleConfiguration> => {
+    const hit = configs.get(hospital);
+    if (hit && Date.now() - hit.at < ttl) return hit.config;
+    const config: RuleConfiguration = await loadRuleConfiguration(ctx.db, hospital);
+    configs.set(hospital, { at: Date.now(), config });
+    return config;
+  };
+  const authenticate = async (authorization: string | undefined, url: string, suffix: string): Promise<CdsCaller> => verifyCdsJwt(auth, authorization, endpoints(url, suffix), ctx.db);
+
+  app.use('*', async (c, next) => {
+    const suffix = c.req.path.replace(/^.*?\/cds-services/, '');
+    try {
+      const caller = await authenticate(c.req.header('authorization'), c.req.url, suffix);
+      c.set('principal', { kind: caller.demo ? 'demo' : 'jwt', id: caller.demo ? 'demo' : `cds:${caller.iss}`, name: caller.iss });
+    } catch (e) {
+      if (e instanceof CdsAuthError) {
+        c.header('WWW-Authenticate', 'Bearer realm="medseek-cds"');
+        return c.json(errorBody(e.message), 401);
+      }
+      throw e;
+    }
+    return next();
+  });
+
+  app.get('/', (c) => c.json(discovery()));
+
+  app.post('/:id/feedback', async (c) => {
+    const id = c.req.param('id');
+    if (!CDS_SERVICES.some((s) => s.id === id)) return c.json(errorBody(`no CDS service '${id}'`), 404);
+    let body: unknown;
+    try {
+      body = await c.req.json();
+    } catch {
+      return c.json(errorBody('the body is not JSON'), 400);
+    }
+    try {
+      const n = await storeFeedback(ctx.db, id, parseFeedback(body), c.get('principal')?.id);
+      return c.json({ stored: n });
+    } catch (e) {
+      if (isMedSeekError(e) && e.code === 'invalid') return c.json(errorBody(e.message, e.location.field), 400);
+      throw e;
+    }
+  });
+
+  app.post('/:id', async (c) => {
+    const id = c.req.param('id');
+    const service = CDS_SERVICES.find((s) => s.id === id);
+    if (!service) return c.json(errorBody(`no CDS service '${id}'`), 404);
+    let raw: unknown;
+    try {
+      raw = await c.req.json();
+    } catch {
+      return c.json(errorBody('the body is not JSON'), 400);
+    }
+    const parsed = HookRequest.safeParse(raw);
+    if (!parsed.success) {
+      const first = parsed.error.issues[0]!;
+      return c.json(errorBody(first.message, first.path.join('.')), 400);
+    }
+    const req = parsed.data;
+    if (req.hook !== service.hook) return c.json(errorBody(`service '${id}' answers '${service.hook}', not '${req.hook}'`, 'hook'), 400);
+    const patientId = req.context.patientId;
+    if (typeof patientId !== 'string' || !patientId) return c.json(errorBody('context.patientId is required', 'context.patientId'), 400);
+
+    let data: Record<string, unknown>;
+    try {
+      ({ data } = await completePrefetch({ templates: service.prefetch, context: req.context, prefetch: req.prefetch, fhirServer: req.fhirServer, fhirAuthorization: req.fhirAuthorization, required: Object.keys(service.prefetch), ...(options.fetch ? { fetch: options.fetch } : {}) }));
+    } catch (e) {
+      if (e instanceof PrefetchUnavailable) return c.json(errorBody(e.message, 'prefetch'), 412);
+      throw e;
+    }
+
+    const now = options.now?.() ?? new Date().toISOString();
+    let state: ReturnType<typeof stateFromPrefetch>;
+    try {
+      state = stateFromPrefetch({ prefetch: data, patientId, ...(req.context.draftOrders ? { draftOrders: req.context.draftOrders } : {}) }, { at: now });
+    } catch (e) {
+      if (isMedSeekError(e)) return c.json(errorBody(e.message, e.location.field), 400);
+      throw e;
+    }
+
+    // Which facts the hook is about: the selected orders (order-select) or every draft order (order-sign).
+    let focus: Set<string> | undefined;
+    if (service.focus !== 'none') {
+      const drafts = draftMedicationRefs(req.context.draftOrders);
+      const wanted = new Set(service.focus === 'selections' && Array.isArray(req.context.selections) ? (req.context.selections as unknown[]).map(String).filter((r) => drafts.includes(r)) : drafts);
+      focus = new Set(allFacts(state).filter((f) => f.sources.some((s) => s.kind === 'resource' && wanted.has(`${s.resourceType}/${s.id}`))).map((f) => f.id));
+    }
+
+    const hospital = (c.get('principal')?.kind === 'jwt' && typeof (req.context as { tenant?: unknown }).tenant === 'string' ? String((req.context as { tenant?: unknown }).tenant) : undefined) ?? 'default';
+    const config = await configFor(hospital);
+    const results = evaluateRules(state, service.rules, { config, ...(focus ? { focus } : {}), now });
+    results.sort((a, b) => severityRank(b.conclusion.severity) - severityRank(a.conclusion.severity));
+    const cards: (Card & { ruleId: string })[] = results.map((r) => ({ ...cardOf(r, state), ruleId: r.ruleId }));
+    await recordCards(ctx.db, id, req.hookInstance, patientId, cards);
+    if (service.hook === 'patient-view') await recordCriticalValues(ctx.db, results, typeof req.context.encounterId === 'string' ? { encounterId: req.context.encounterId } : {});
+    return c.json({ cards: cards.map(({ ruleId: _r, ...card }) => card) });
+  });
+
+  return app;
+}

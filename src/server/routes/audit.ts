@@ -1,0 +1,36 @@
+import { Hono } from 'hono';
+import { invalid } from '../../core/index.js';
+import type { AppContext } from '../context.js';
+import type { AppEnv } from '../env.js';
+
+/**
+ * `GET /api/audit?patient=&principal=&limit=&before=`: the audit log, newest first, for
+ * privacy officers and patients' access requests. Needs auth like every API route.
+ */
+export function auditRoutes(ctx: AppContext): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.get('/', async (c) => {
+    const known = new Set(['patient', 'principal', 'limit', 'before']);
+    for (const name of new URL(c.req.url).searchParams.keys()) {
+      if (!known.has(name)) throw invalid(`unknown parameter '${name}'; supported: ${[...known].join(', ')}`, { field: name });
+    }
+    const patient = c.req.query('patient');
+    const principal = c.req.query('principal');
+    const limit = wholeNumber('limit', c.req.query('limit'));
+    const before = wholeNumber('before', c.req.query('before'));
+    const rows = await ctx.audit.query({
+      ...(patient ? { patient } : {}),
+      ...(principal ? { principal } : {}),
+      ...(limit !== undefined ? { limit } : {}),
+      ...(before !== undefined ? { before } : {}),
+    });
+    return c.json({ entries: rows, count: rows.length });
+  });
+  return app;
+}
+
+function wholeNumber(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d{1,12}$/.test(v)) throw invalid(`${name} must be a whole number, got '${v}'`, { field: name });
+  return Number(v);
+}

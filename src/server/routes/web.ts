@@ -1,0 +1,51 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono } from 'hono';
+import type { AppContext } from '../context.js';
+import type { AppEnv } from '../env.js';
+import { VERSION } from '../version.js';
+
+/**
+ * The web workspace: `web/dist` (Vite's build) served at `/` when it exists, with `index.html` for
+ * client-side routes; otherwise a small page pointing at the API. `MEDSEEK_WEB_DIR` overrides.
+ */
+export function webRoutes(ctx: AppContext, webDir: string | undefined = findWebDist()): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  if (webDir) {
+    app.use('*', serveStatic({ root: webDir }));
+    const index = join(webDir, 'index.html');
+    app.get('*', (c) => {
+      if (!existsSync(index) || !(c.req.header('accept') ?? '').includes('text/html')) return c.notFound();
+      return c.html(readFileSync(index, 'utf8'));
+    });
+    return app;
+  }
+  app.get('/', (c) => c.html(landingPage(ctx.config.demo)));
+  return app;
+}
+
+export function findWebDist(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.MEDSEEK_WEB_DIR) return existsSync(env.MEDSEEK_WEB_DIR) ? env.MEDSEEK_WEB_DIR : undefined;
+  // src/server/routes → repo root is three up; dist/src/server/routes → four up.
+  for (const rel of ['../../../web/dist', '../../../../web/dist']) {
+    const dir = fileURLToPath(new URL(rel, import.meta.url));
+    if (existsSync(join(dir, 'index.html'))) return dir;
+  }
+  return undefined;
+}
+
+function landingPage(demo: boolean): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>MedSeek</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem}code{background:#f3f3f3;padding:0 .25rem}</style></head>
+<body><h1>MedSeek ${VERSION}</h1>
+<p>The web workspace is not built (<code>web/dist</code> is missing). The API is running:</p>
+<ul>
+<li><a href="/health">/health</a>: status</li>
+<li><a href="/fhir/metadata">/fhir/metadata</a>: FHIR R4 CapabilityStatement</li>
+<li><a href="/fhir/Patient">/fhir/Patient</a>: patients${demo ? ' (demo mode: no key needed)' : ' (send <code>Authorization: Bearer &lt;key&gt;</code>)'}</li>
+<li><a href="/api/audit">/api/audit</a>: the audit log</li>
+</ul></body></html>`;
+}

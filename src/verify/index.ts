@@ -1,0 +1,7 @@
+export { findCitations, maskCitations, stripCitations } from './citations.js';
+export { type ClaimSpan, splitClaims } from './claims.js';
+export { applyPolicy, markText } from './markers.js';
+export { compareQuantity, type QuantityMatch } from './quantity.js';
+export { RecordIndex, recordFromState, recordFromTexts, type VerificationRecord } from './record.js';
+export { criticalErrorTypes, type ErrorType, errorTypes } from './taxonomy.js';
+export { type FaithfulnessReport, type Omission, type VerifiedClaim, type VerifyOptions, verifyText } from './verify.js';

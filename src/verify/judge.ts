@@ -1,0 +1,218 @@
+import type { Assertion, Fact, Lang, Source, Verdict } from '../core/index.js';
+import { conceptLabel } from '../core/index.js';
+import { compareQuantity, formatQuantity } from './quantity.js';
+import type { RecordIndex } from './record.js';
+import type { ErrorType } from './taxonomy.js';
+
+/** The verdict on one fact stated by a claim. */
+export interface FactJudgement {
+  readonly fact: Fact;
+  readonly verdict: Verdict;
+  readonly errorType?: ErrorType;
+  readonly reason: string;
+  /** Record sources that support it, or that contradict it. */
+  readonly evidence: readonly Source[];
+}
+
+type Polarity = 'pos' | 'neg' | 'uncertain' | 'conditional';
+
+function polarity(a: Assertion): Polarity {
+  if (a === 'absent') return 'neg';
+  if (a === 'possible') return 'uncertain';
+  if (a === 'hypothetical') return 'conditional';
+  return 'pos';
+}
+
+const rank: Record<Verdict, number> = { supported: 0, unsupported: 1, contradicted: 2 };
+
+export function worse<T extends { verdict: Verdict }>(a: T, b: T): T {
+  return rank[b.verdict] > rank[a.verdict] ? b : a;
+}
+
+/**
+ * Judges one fact of a claim against the record. `cited` are the facts the claim cites: a claim is
+ * judged against its citations first, then against the whole record (a supported statement with a
+ * wrong citation is still supported, and says so).
+ */
+export interface JudgeOptions {
+  /**
+   * The text describes a later moment than the record (a discharge summary's condition at
+   * discharge): a finding documented earlier and stated absent now is a resolution, not an error.
+   */
+  readonly laterThanRecord?: boolean;
+}
+
+export function judgeFact(fact: Fact, index: RecordIndex, cited: readonly Fact[], lang: Lang, options: JudgeOptions = {}): FactJudgement {
+  const t = (en: string, zh: string) => (lang === 'zh' ? zh : en);
+  const name = conceptLabel(fact.concept, lang);
+  if (polarity(fact.assertion) === 'conditional') {
+    return { fact, verdict: 'supported', reason: t(`conditional instruction about ${name}; not a statement of fact`, `关于“${name}”的条件性嘱咐，非事实陈述`), evidence: [] };
+  }
+  const citedSame = cited.filter((c) => index.candidates(fact).includes(c));
+  if (citedSame.length > 0) {
+    const j = judgeAgainst(fact, citedSame, t, name, options);
+    if (j.verdict === 'supported') return j;
+  }
+  const all = index.candidates(fact);
+  if (all.length === 0) {
+    const mention = fact.sources.find((s) => s.kind === 'text')?.quote;
+    const verbatim = mention ? index.findVerbatim(mention) : undefined;
+    if (verbatim && fact.assertion !== 'absent') {
+      return { fact, verdict: 'supported', reason: t(`“${mention}” appears in the record`, `“${mention}”见于病历原文`), evidence: [verbatim] };
+    }
+    const named = mention ? index.namedLike(mention) : [];
+    if (named.length > 0) return judgeAgainst(fact, named, t, name, options);
+    if (fact.assertion === 'absent') {
+      return { fact, verdict: 'unsupported', errorType: 'E15', reason: t(`the record does not document the absence of ${name}`, `病历未记载“无${name}”`), evidence: [] };
+    }
+    return { fact, verdict: 'unsupported', errorType: 'E01', reason: t(`${name} is not in the record`, `病历中没有“${name}”`), evidence: [] };
+  }
+  const j = judgeAgainst(fact, all, t, name, options);
+  if (j.verdict === 'supported' && cited.length > 0 && citedSame.length === 0) {
+    return { ...j, reason: t(`${j.reason} (the cited facts do not state it)`, `${j.reason}（所引事实未述及）`) };
+  }
+  return j;
+}
+
+type T = (en: string, zh: string) => string;
+
+function judgeAgainst(fact: Fact, candidates: readonly Fact[], t: T, name: string, options: JudgeOptions): FactJudgement {
+  const sources = (fs: readonly Fact[]) => fs.flatMap((f) => f.sources);
+  // Who: a relative's condition stated as the patient's, or the reverse (E09).
+  const same = candidates.filter((c) => c.subject.who === fact.subject.who);
+  if (same.length === 0) {
+    const who = fact.subject.who === 'patient' ? t('a relative', '家属') : t('the patient', '患者本人');
+    return { fact, verdict: 'contradicted', errorType: 'E09', reason: t(`the record gives ${name} for ${who}`, `病历中“${name}”属于${who}`), evidence: sources(candidates) };
+  }
+  const p = polarity(fact.assertion);
+  const pos = same.filter((c) => polarity(c.assertion) === 'pos');
+  const neg = same.filter((c) => polarity(c.assertion) === 'neg');
+  const unc = same.filter((c) => polarity(c.assertion) === 'uncertain');
+  if (p === 'neg') {
+    if (neg.length > 0) return { fact, verdict: 'supported', reason: t(`the record also documents no ${name}`, `病历亦记载无${name}`), evidence: sources(neg) };
+    if (options.laterThanRecord && fact.category === 'finding') {
+      return { fact, verdict: 'supported', reason: t(`${name} was documented earlier; now stated resolved`, `病历曾记载${name}，现述已消失`), evidence: sources(pos) };
+    }
+    // Present earlier and absent now may be resolution: flag for review, don't call it false.
+    return { fact, verdict: 'unsupported', errorType: 'E02', reason: t(`the record documents ${name} as present; its absence is not documented`, `病历记载有${name}，未记载其消失`), evidence: sources([...pos, ...unc]) };
+  }
+  if (p === 'uncertain') {
+    if (pos.length + unc.length > 0) return { fact, verdict: 'supported', reason: t(`${name} is in the record`, `病历中有${name}`), evidence: sources([...unc, ...pos]) };
+    return { fact, verdict: 'contradicted', errorType: 'E08', reason: t(`the record rules ${name} out`, `病历已排除${name}`), evidence: sources(neg) };
+  }
+  if (pos.length === 0) {
+    if (unc.length > 0) return { fact, verdict: 'contradicted', errorType: 'E08', reason: t(`the record has ${name} only as suspected`, `病历中${name}仅为疑似`), evidence: sources(unc) };
+    return { fact, verdict: 'contradicted', errorType: 'E02', reason: t(`the record documents no ${name}`, `病历记载无${name}`), evidence: sources(neg) };
+  }
+  return judgeAttributes(fact, pos, t, name);
+}
+
+/** Among facts that agree on concept, subject and polarity: do laterality, values, dose and time agree too? */
+function judgeAttributes(fact: Fact, candidates: readonly Fact[], t: T, name: string): FactJudgement {
+  // A side stated in the claim must be a side the record gives; mentions without a side don't vouch for it.
+  if (fact.laterality) {
+    const sided = candidates.filter((c) => c.laterality);
+    if (sided.length > 0 && !sided.some((c) => c.laterality === fact.laterality)) {
+      const c = sided[0]!;
+      return { fact, verdict: 'contradicted', errorType: 'E06', reason: t(`${name}: the record says ${c.laterality}, not ${fact.laterality}`, `${name}：病历为${zhSide(c.laterality!)}，非${zhSide(fact.laterality)}`), evidence: sided.flatMap((x) => x.sources) };
+    }
+  }
+  let firstMismatch: FactJudgement | undefined;
+  for (const c of candidates) {
+    const m = mismatch(fact, c, t, name);
+    if (!m) return { fact, verdict: 'supported', reason: t(`${name} is in the record`, `病历中有${name}`), evidence: c.sources };
+    firstMismatch ??= m;
+  }
+  return firstMismatch!;
+}
+
+function mismatch(fact: Fact, c: Fact, t: T, name: string): FactJudgement | undefined {
+  const bad = (errorType: ErrorType, en: string, zh: string, verdict: Verdict = 'contradicted'): FactJudgement => ({
+    fact,
+    verdict,
+    errorType,
+    reason: t(en, zh),
+    evidence: c.sources,
+  });
+  if (fact.laterality && c.laterality && fact.laterality !== c.laterality) {
+    return bad('E06', `${name}: the record says ${c.laterality}, not ${fact.laterality}`, `${name}：病历为${zhSide(c.laterality)}，非${zhSide(fact.laterality)}`);
+  }
+  if (fact.value) {
+    if (!c.value) {
+      return bad('E14', `${name} ${formatQuantity(fact.value)}: this value is not in the record`, `${name} ${formatQuantity(fact.value)}：病历中无此数值`, 'unsupported');
+    }
+    const q = compareQuantity(fact.value, c.value);
+    if (q === 'unit-error') return bad('E04', `${name}: ${formatQuantity(fact.value)} vs ${formatQuantity(c.value)} in the record (unit)`, `${name}：${formatQuantity(fact.value)}，病历为${formatQuantity(c.value)}（单位）`);
+    // A measurement differs over time: a different value is unverified unless the claim cites this result.
+    if (q !== 'same') return bad('E14', `${name}: ${formatQuantity(fact.value)} vs ${formatQuantity(c.value)} in the record`, `${name}：${formatQuantity(fact.value)}，病历为${formatQuantity(c.value)}`, fact.category === 'measurement' ? 'unsupported' : 'contradicted');
+  }
+  const d = fact.dosage;
+  const e = c.dosage;
+  if (d) {
+    const dose = d.dose ?? d.strength;
+    const recDose = e?.dose ?? e?.strength;
+    if (dose && recDose) {
+      const q = compareQuantity(dose, recDose);
+      if (q === 'unit-error') return bad('E04', `${name}: ${formatQuantity(dose)} vs ${formatQuantity(recDose)} in the record (unit)`, `${name}：${formatQuantity(dose)}，病历为${formatQuantity(recDose)}（单位）`);
+      if (q !== 'same') return bad('E03', `${name}: dose ${formatQuantity(dose)} vs ${formatQuantity(recDose)} in the record`, `${name}：剂量${formatQuantity(dose)}，病历为${formatQuantity(recDose)}`);
+    } else if (dose && !recDose) {
+      return bad('E03', `${name}: the dose ${formatQuantity(dose)} is not in the record`, `${name}：病历中无剂量${formatQuantity(dose)}`, 'unsupported');
+    }
+    if (d.frequency && e?.frequency && d.frequency.code !== e.frequency.code && d.frequency.perDay !== e.frequency.perDay) {
+      return bad('E05', `${name}: ${d.frequency.original ?? d.frequency.code} vs ${e.frequency.original ?? e.frequency.code} in the record`, `${name}：频次${d.frequency.original ?? d.frequency.code}，病历为${e.frequency.original ?? e.frequency.code}`);
+    }
+    if (d.route && e?.route && normRoute(d.route) !== normRoute(e.route)) {
+      return bad('E05', `${name}: route ${d.route} vs ${e.route} in the record`, `${name}：途径${d.route}，病历为${e.route}`);
+    }
+    if (d.duration && e?.duration && !sameDuration(d.duration, e.duration)) {
+      return bad('E05', `${name}: for ${d.duration.value} ${d.duration.unit} vs ${e.duration.value} ${e.duration.unit} in the record`, `${name}：疗程${d.duration.value}${d.duration.unit}，病历为${e.duration.value}${e.duration.unit}`);
+    }
+  }
+  const ft = fact.time?.duration;
+  const ct = c.time?.duration;
+  if (!d && ft && ct && !sameDuration(ft, ct)) {
+    return bad('E07', `${name}: ${ft.value} ${ft.unit} vs ${ct.value} ${ct.unit} in the record`, `${name}：${ft.value}${ft.unit}，病历为${ct.value}${ct.unit}`);
+  }
+  const fs = fact.time?.start?.slice(0, 10);
+  const cs = c.time?.start?.slice(0, 10);
+  if (fs && cs && fs !== cs && !fact.time?.relative && !c.time?.relative) {
+    return bad('E07', `${name}: ${fs} vs ${cs} in the record`, `${name}：${fs}，病历为${cs}`);
+  }
+  return undefined;
+}
+
+function zhSide(s: string): string {
+  return s === 'left' ? '左侧' : s === 'right' ? '右侧' : '双侧';
+}
+
+const routes: Record<string, string> = {
+  po: 'oral',
+  oral: 'oral',
+  口服: 'oral',
+  iv: 'iv',
+  ivgtt: 'iv',
+  intravenous: 'iv',
+  静滴: 'iv',
+  静注: 'iv',
+  静脉: 'iv',
+  静脉滴注: 'iv',
+  im: 'im',
+  intramuscular: 'im',
+  肌注: 'im',
+  sc: 'sc',
+  ih: 'sc',
+  subcutaneous: 'sc',
+  皮下: 'sc',
+  皮下注射: 'sc',
+};
+function normRoute(r: string): string {
+  const k = r.toLowerCase().replace(/[.\s]/g, '');
+  return routes[k] ?? k;
+}
+
+function sameDuration(a: { value: number; unit: string }, b: { value: number; unit: string }): boolean {
+  const days: Record<string, number> = { min: 1 / 1440, h: 1 / 24, d: 1, wk: 7, mo: 30.44, a: 365.25 };
+  const x = a.value * (days[a.unit] ?? Number.NaN);
+  const y = b.value * (days[b.unit] ?? Number.NaN);
+  return Math.abs(x - y) <= 0.02 * Math.max(x, y);
+}

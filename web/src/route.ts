@@ -1,0 +1,33 @@
+import { useEffect, useState } from 'react';
+
+/** Hash routes: #/ (patients), #/patients/<id>/<tab>, #/consult, #/models. Links work without a server-side router. */
+export interface Route {
+  readonly page: 'patients' | 'patient' | 'consult' | 'models';
+  readonly patientId?: string;
+  readonly tab?: string;
+  readonly params: URLSearchParams;
+}
+
+export function parseRoute(hash: string): Route {
+  const [path = '', query = ''] = hash.replace(/^#/, '').split('?');
+  const parts = path.split('/').filter(Boolean);
+  const params = new URLSearchParams(query);
+  if (parts[0] === 'patients' && parts[1]) return { page: 'patient', patientId: decodeURIComponent(parts[1]), tab: parts[2] ?? 'overview', params };
+  if (parts[0] === 'consult') return { page: 'consult', params };
+  if (parts[0] === 'models') return { page: 'models', params };
+  return { page: 'patients', params };
+}
+
+export function useRoute(): Route {
+  const [route, setRoute] = useState(() => parseRoute(location.hash));
+  useEffect(() => {
+    const on = () => setRoute(parseRoute(location.hash));
+    window.addEventListener('hashchange', on);
+    return () => window.removeEventListener('hashchange', on);
+  }, []);
+  return route;
+}
+
+export function go(hash: string): void {
+  location.hash = hash;
+}
