@@ -64,7 +64,11 @@ export default {
         s.n++;
         if (type === 'E12') {
           const found = report.omissions.length > base.omissions.length;
-          if (found) s.flagged++, s.contradicted++, s.typed++;
+          if (found) {
+            s.flagged++;
+            s.contradicted++;
+            s.typed++;
+          }
           continue;
         }
         if (hit.length > 0) s.flagged++;

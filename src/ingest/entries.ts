@@ -114,9 +114,9 @@ export async function prepareEntries(entries: readonly RawEntry[], ctx: PrepareC
       problem(e, `${key} appears twice (also ${prior})`, `${type}.id`, 'conflict');
       continue;
     }
-    keys.set(key, e.where);
+    keys.set(own(key), e.where);
     ids.set(e.index, id);
-    if (e.fullUrl) byFullUrl.set(e.fullUrl, key);
+    if (e.fullUrl) byFullUrl.set(own(e.fullUrl), own(key));
     for (const token of identifierTokens(r as Json)) byIdentifier.set(`${type}|${token}`, key);
   }
 
@@ -190,6 +190,14 @@ async function assignId(
   if (e.request?.method === 'POST') return stableId(type, canonicalJson(r));
   problem(e, 'the resource has no id, no identifier and no fullUrl to derive one from', `${type}.id`);
   return undefined;
+}
+
+/**
+ * A copy of a string that shares no memory with its source. Strings that stream-json parses are
+ * slices of its read chunks; kept in a map for the whole file they would keep every chunk alive.
+ */
+function own(s: string): string {
+  return Buffer.from(s, 'utf8').toString('utf8');
 }
 
 function keyOf(r: unknown): string | undefined {

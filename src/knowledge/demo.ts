@@ -52,7 +52,7 @@ async function staleDemo(sql: Sql, ddxplusHash: string): Promise<number | undefi
     [active],
   );
   const row = r.rows[0];
-  if (!row || !row.label.startsWith('demo:')) return undefined;
+  if (!row?.label.startsWith('demo:')) return undefined;
   const hashes = row.hashes ?? [];
   return hashes.length > 0 && !hashes.includes(ddxplusHash) ? active : undefined;
 }

@@ -1,8 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/core/index.js';
 import { listen, openContext, type RunningServer } from '../../src/server/index.js';
@@ -26,7 +26,9 @@ describe.skipIf(!existsSync(executablePath))('clinician workspace in a browser',
   let dataDir: string;
 
   beforeAll(async () => {
-    await build({ configFile: join(root, 'web', 'vite.config.ts'), logLevel: 'warn' });
+    // Built as `npm start` builds it, in its own process: inside vitest NODE_ENV is 'test', which
+    // would bundle React's development build into a production bundle.
+    execFileSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', 'web', '--logLevel', 'warn'], { cwd: root, env: { ...process.env, NODE_ENV: 'production' }, stdio: 'inherit' });
     dataDir = mkdtempSync(join(tmpdir(), 'medseek-e2e-'));
     const ctx = await openContext(loadConfig({ MEDSEEK_DATA_DIR: dataDir, MEDSEEK_LOG_LEVEL: 'warn' }, { demo: true }));
     server = await listen(ctx, { port: 0, host: '127.0.0.1' });
@@ -112,7 +114,7 @@ describe.skipIf(!existsSync(executablePath))('clinician workspace in a browser',
     }
     await page.locator('.patient-report').waitFor({ timeout: 30_000 });
     await shot('consultation');
-  });
+  }, 240_000);
 
   it('fits a phone screen', async () => {
     await page.setViewportSize({ width: 390, height: 844 });

@@ -9,6 +9,7 @@ interface ImportOpts {
   progress?: boolean;
   maxResourceMb: string;
   batch: string;
+  concurrency: string;
 }
 
 export function register(program: Command): void {
@@ -20,12 +21,15 @@ export function register(program: Command): void {
     .option('--no-progress', 'never show a progress bar')
     .option('--max-resource-mb <n>', 'largest resource (NDJSON line or bundle entry) accepted, MiB', '16')
     .option('--batch <n>', 'resources per database write', '500')
+    .option('--concurrency <n>', 'database writes in flight at once (PostgreSQL uses that many connections)', '2')
     .action(async (path: string, opts: ImportOpts) => {
       if (opts.format !== 'text' && opts.format !== 'json') throw invalid(`--format must be 'text' or 'json', not '${opts.format}'`, { field: '--format' });
       const maxResourceMb = Number(opts.maxResourceMb);
       const batch = Number(opts.batch);
       if (!(maxResourceMb > 0)) throw invalid('--max-resource-mb must be a positive number', { field: '--max-resource-mb' });
       if (!Number.isInteger(batch) || batch < 1) throw invalid('--batch must be a positive integer', { field: '--batch' });
+      const concurrency = Number(opts.concurrency);
+      if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 16) throw invalid('--concurrency must be an integer from 1 to 16', { field: '--concurrency' });
 
       const config = loadConfig();
       const db = await openDatabase({ ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir }) });
@@ -37,6 +41,7 @@ export function register(program: Command): void {
         summary = await importPath(path, resourceSink(db), {
           maxResourceBytes: Math.round(maxResourceMb * 1024 * 1024),
           batchSize: batch,
+          concurrency,
           ...(bar ? { onProgress: bar.update } : {}),
         });
       } finally {

@@ -24,5 +24,5 @@ export type { KnowledgeModelOptions } from './knowledge-adapter.js';
 export { modelFromKnowledge } from './knowledge-adapter.js';
 export type { KnowledgeBaseOptions } from './knowledge-bases.js';
 export { KNOWLEDGE_BASES, knowledgeBaseResolver } from './knowledge-bases.js';
-export type { CaseMatch, PatientCase, PatientDiagnosis } from './patient-case.js';
-export { diagnosePatient, patientCase } from './patient-case.js';
+export type { CaseMatch, PatientCase, PatientCaseOptions, PatientDiagnosis } from './patient-case.js';
+export { codingsFromKnowledge, diagnosePatient, patientCase } from './patient-case.js';

@@ -69,6 +69,11 @@ export function modelFromKnowledge(cn: CausalNetwork, options: KnowledgeModelOpt
   for (const r of cn.findings) {
     if (!r.to || !diseaseIds.has(r.from)) continue;
     const fid = findingId(r.to);
+    // A categorical or multi-choice question (DDXPlus pain site, character, 0–10 scale) is no yes/no
+    // finding: asked as "do you have pain location?" it would be nonsense. The `ddxplus` knowledge
+    // base keeps their options; a release network leaves them out.
+    const dataType = cn.concepts.get(r.to)?.attrs.dataType;
+    if (dataType === 'C' || dataType === 'M') continue;
     if (!findings.has(fid)) {
       const c = cn.concepts.get(r.to);
       const coding = codingOf(c);

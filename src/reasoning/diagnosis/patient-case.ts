@@ -1,5 +1,6 @@
-import type { Conclusion, Fact, PatientState, Source } from '../../core/index.js';
-import { conceptKey, sourceKey } from '../../core/index.js';
+import type { Coding, Conclusion, Fact, PatientState, Source } from '../../core/index.js';
+import type { CausalNetwork } from '../../knowledge/index.js';
+import { CodeSystems, conceptKey, sourceKey } from '../../core/index.js';
 import { fold } from '../../nlp/index.js';
 import type { DiagnoseOptions, Diagnosis } from './diagnose.js';
 import { diagnose } from './diagnose.js';
@@ -22,6 +23,28 @@ export interface CaseMatch {
   readonly kind: 'finding' | 'risk-factor';
   readonly present: boolean;
   readonly by: 'code' | 'name' | 'measurement';
+}
+
+export interface PatientCaseOptions {
+  /**
+   * Further codes per finding or risk-factor id, beyond the one `coding` a network node carries
+   * (a knowledge release's SNOMED CT codes, say: see `codingsFromKnowledge`).
+   */
+  readonly codings?: ReadonlyMap<string, readonly Coding[]>;
+}
+
+/**
+ * Every code of every concept in a release's causal network, under the ids `modelFromKnowledge`
+ * gives its findings and risk factors (the concept id, or `finding:` / `risk:` + it on a clash).
+ */
+export function codingsFromKnowledge(cn: CausalNetwork): Map<string, Coding[]> {
+  const out = new Map<string, Coding[]>();
+  for (const [id, c] of cn.concepts) {
+    if (!c.codes.length) continue;
+    const codings = c.codes.map((k): Coding => ({ system: k.system, code: k.code }));
+    for (const key of [id, `finding:${id}`, `risk:${id}`]) out.set(key, codings);
+  }
+  return out;
 }
 
 export interface PatientCase {
@@ -62,23 +85,30 @@ function add<K>(map: Map<K, Target[]>, key: K, t: Target): void {
   else if (!list.some((x) => x.id === t.id && x.kind === t.kind)) list.push(t);
 }
 
-function indexOf(net: Network): Index {
-  let ix = indexes.get(net);
-  if (ix) return ix;
+function buildIndex(net: Network, codings?: ReadonlyMap<string, readonly Coding[]>): Index {
   const byCode = new Map<string, Target[]>();
   const byName = new Map<string, Target[]>();
   for (const f of net.findings) {
     const t: Target = { id: f.id, kind: 'finding', antecedent: f.kind === 'antecedent' };
-    if (f.coding) add(byCode, conceptKey(f.coding), t);
+    for (const c of [...(f.coding ? [f.coding] : []), ...(codings?.get(f.id) ?? [])]) add(byCode, conceptKey(c), t);
     for (const n of [f.name.en, f.name.zh, ...(f.synonyms ?? [])]) if (n && nameKey(n)) add(byName, nameKey(n), t);
   }
   for (const r of net.model.riskFactors ?? []) {
     const t: Target = { id: r.id, kind: 'risk-factor', antecedent: true };
+    for (const c of codings?.get(r.id) ?? []) add(byCode, conceptKey(c), t);
     for (const n of [r.name.en, r.name.zh]) if (n && nameKey(n)) add(byName, nameKey(n), t);
   }
-  const fever = (byCode.get(`http://snomed.info/sct|386661006`) ?? byName.get('fever') ?? byName.get('发热') ?? []).find((t) => !t.antecedent);
-  ix = { byCode, byName, ...(fever ? { fever } : {}) };
-  indexes.set(net, ix);
+  const fever = (byCode.get(`${CodeSystems.snomed}|386661006`) ?? byName.get('fever') ?? byName.get('发热') ?? []).find((t) => !t.antecedent);
+  return { byCode, byName, ...(fever ? { fever } : {}) };
+}
+
+function indexOf(net: Network, codings?: ReadonlyMap<string, readonly Coding[]>): Index {
+  if (codings) return buildIndex(net, codings);
+  let ix = indexes.get(net);
+  if (!ix) {
+    ix = buildIndex(net);
+    indexes.set(net, ix);
+  }
   return ix;
 }
 
@@ -95,11 +125,22 @@ function isFeverMeasurement(f: Fact): boolean {
   return celsius >= FEVER_FROM_CELSIUS;
 }
 
+/** Note sections whose mentions are the patient's background (allergy reactions, past illnesses, habits). */
+const BACKGROUND_SECTIONS = new Set(['past_history', 'allergies', 'social_history', 'medications', 'discharge_medications', 'obstetric_history', 'family_history']);
+/** Note sections about what to do next, not what the patient has. */
+const SKIPPED_SECTIONS = new Set(['plan', 'discharge_instructions']);
+
 /** How a fact can be read: present, absent, or only as an antecedent; undefined when not evidence. */
 function polarity(f: Fact): { present: boolean; antecedentOnly: boolean } | undefined {
   if (f.subject.who !== 'patient') return undefined;
-  const past = f.category === 'medication' || f.category === 'procedure' || (f.status !== undefined && /^(resolved|inactive|remission|completed|stopped)$/i.test(f.status));
   if (f.status === 'entered-in-error' || f.status === 'refuted') return undefined;
+  if (f.section && SKIPPED_SECTIONS.has(f.section)) return undefined;
+  const past =
+    f.category === 'medication' ||
+    f.category === 'procedure' ||
+    f.category === 'allergy' ||
+    (f.section !== undefined && BACKGROUND_SECTIONS.has(f.section)) ||
+    (f.status !== undefined && /^(resolved|inactive|remission|completed|stopped)$/i.test(f.status));
   switch (f.assertion) {
     case 'present':
       return { present: true, antecedentOnly: past };
@@ -129,8 +170,8 @@ function targetsOf(ix: Index, f: Fact): { targets: Target[]; by: 'code' | 'name'
 }
 
 /** Maps a PatientState's facts onto the network's findings and risk factors. */
-export function patientCase(net: Network, state: PatientState): PatientCase {
-  const ix = indexOf(net);
+export function patientCase(net: Network, state: PatientState, options: PatientCaseOptions = {}): PatientCase {
+  const ix = indexOf(net, options.codings);
   const matches: CaseMatch[] = [];
   const facts = [...state.phenotype, ...state.intervention];
   for (const f of facts) {
@@ -147,15 +188,15 @@ export function patientCase(net: Network, state: PatientState): PatientCase {
     }
   }
   // Present wins over absent for the same target (a note's "no fever" beside a measured 38.5 ℃).
-  const state_ = new Map<string, { kind: CaseMatch['kind']; present: boolean }>();
+  const settled = new Map<string, { kind: CaseMatch['kind']; present: boolean }>();
   for (const m of matches) {
-    const prev = state_.get(m.target);
-    state_.set(m.target, { kind: m.kind, present: (prev?.present ?? false) || m.present });
+    const prev = settled.get(m.target);
+    settled.set(m.target, { kind: m.kind, present: (prev?.present ?? false) || m.present });
   }
   const byId = new Map(facts.map((f) => [f.id, f]));
   const sources = new Map<string, Source[]>();
   for (const m of matches) {
-    if (state_.get(m.target)!.present !== m.present) continue;
+    if (settled.get(m.target)!.present !== m.present) continue;
     const list = sources.get(m.target) ?? [];
     const seen = new Set(list.map(sourceKey));
     for (const s of byId.get(m.factId)?.sources ?? []) {
@@ -165,8 +206,8 @@ export function patientCase(net: Network, state: PatientState): PatientCase {
     }
     sources.set(m.target, list);
   }
-  const findings = [...state_].filter(([, v]) => v.kind === 'finding').map(([id, v]) => ({ id, present: v.present }));
-  const riskFactors = [...state_].filter(([, v]) => v.kind === 'risk-factor').map(([id, v]) => ({ id, present: v.present }));
+  const findings = [...settled].filter(([, v]) => v.kind === 'finding').map(([id, v]) => ({ id, present: v.present }));
+  const riskFactors = [...settled].filter(([, v]) => v.kind === 'risk-factor').map(([id, v]) => ({ id, present: v.present }));
   const { age, sex } = state.demographics;
   const input: CaseInput = {
     ...(age !== undefined ? { age } : {}),
@@ -185,8 +226,9 @@ export interface PatientDiagnosis {
 }
 
 /** The differential for a patient: `patientCase` then `diagnose`, with the explanations as Conclusions. */
-export function diagnosePatient(net: Network, state: PatientState, options: Omit<DiagnoseOptions, 'sourcesOf' | 'patientId'> = {}): PatientDiagnosis {
-  const pc = patientCase(net, state);
-  const diagnosis = diagnose(net, pc.input, { ...options, sourcesOf: pc.sourcesOf, patientId: state.patientId });
+export function diagnosePatient(net: Network, state: PatientState, options: Omit<DiagnoseOptions, 'sourcesOf' | 'patientId'> & PatientCaseOptions = {}): PatientDiagnosis {
+  const { codings, ...rest } = options;
+  const pc = patientCase(net, state, codings ? { codings } : {});
+  const diagnosis = diagnose(net, pc.input, { ...rest, sourcesOf: pc.sourcesOf, patientId: state.patientId });
   return { case: pc, diagnosis, conclusions: diagnosis.differential.map((r) => r.conclusion) };
 }

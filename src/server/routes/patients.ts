@@ -1,10 +1,24 @@
 import { Hono } from 'hono';
 import type { Context } from 'hono';
 import { composeDischargeSummary } from '../../compose/index.js';
-import { type Fact, invalid, type Lang, notFound, type PatientState } from '../../core/index.js';
+import { type Coding, type Fact, invalid, type Lang, MedSeekError, notFound, type PatientState } from '../../core/index.js';
+import { activeReleaseId, KnowledgeGraph } from '../../knowledge/index.js';
 import { type AnyResource, buildPatientState, isCurrentNote, loadNoteFacts, noteText } from '../../fusion/index.js';
 import { FeedbackStore, parseFeedback } from '../../learning/index.js';
-import { encounterFromResources, evaluateQc, evaluateRules, isInpatient, loadRuleConfiguration, type RuleConfiguration, SAFETY_RULES, severityRank } from '../../reasoning/index.js';
+import {
+  codingsFromKnowledge,
+  diagnosePatient,
+  encounterFromResources,
+  evaluateQc,
+  evaluateRules,
+  isInpatient,
+  knowledgeBaseResolver,
+  loadRuleConfiguration,
+  type Network,
+  type RuleConfiguration,
+  SAFETY_RULES,
+  severityRank,
+} from '../../reasoning/index.js';
 import type { StoredResource } from '../../store/index.js';
 import { recordFromState, verifyText } from '../../verify/index.js';
 import { auditEvents } from '../audit/request.js';
@@ -19,6 +33,18 @@ import type { AppEnv } from '../env.js';
 export function patientRoutes(ctx: AppContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const feedback = new FeedbackStore(ctx.db);
+  // The causal network of a release, built once per release id (releases are immutable).
+  const resolve = knowledgeBaseResolver({ sql: ctx.db });
+  const networks = new Map<number, Promise<{ net: Network; codings: Map<string, Coding[]> }>>();
+  const networkOf = (release: number) => {
+    let p = networks.get(release);
+    if (!p) {
+      p = Promise.all([resolve(`release:${release}`), new KnowledgeGraph(ctx.db).causalNetwork({ release }).then(codingsFromKnowledge)]).then(([net, codings]) => ({ net, codings }));
+      p.catch(() => networks.delete(release));
+      networks.set(release, p);
+    }
+    return p;
+  };
   const audit = (c: Context<AppEnv>, action: string, resource: string, patients: readonly (string | undefined)[], outcome = 200) =>
     ctx.audit.record(auditEvents(c, { action, resource, outcome, patients }));
 
@@ -28,6 +54,14 @@ export function patientRoutes(ctx: AppContext): Hono<AppEnv> {
     const patients = entries.filter((e) => !e.deleted).map((e) => patientSummary(e)).filter((p) => !q || p.name.toLowerCase().includes(q) || p.id.toLowerCase().includes(q) || p.identifiers.some((i) => i.toLowerCase().includes(q)));
     await audit(c, 'search', `patients${q ? `?q=${q}` : ''}`, patients.map((p) => p.id));
     return c.json({ patients });
+  });
+
+  app.get('/:id', async (c) => {
+    const id = c.req.param('id');
+    const stored = await ctx.resources.read('Patient', id);
+    await audit(c, 'read', `Patient/${id}`, [id], stored && !stored.deleted ? 200 : 404);
+    if (!stored || stored.deleted) throw notFound(`no Patient/${id}`, { field: 'id' });
+    return c.json(patientSummary(stored));
   });
 
   app.get('/:id/state', async (c) => {
@@ -70,6 +104,20 @@ export function patientRoutes(ctx: AppContext): Hono<AppEnv> {
     });
     await audit(c, 'read', `DocumentReference?patient=${id}`, [id]);
     return c.json({ notes });
+  });
+
+  // The differential from the active knowledge release: each disease with its explanation, every
+  // finding's evidence pointing at the note span or resource it came from.
+  app.get('/:id/differential', async (c) => {
+    const id = c.req.param('id');
+    const state = await stateOf(ctx, id, { encounterId: c.req.query('encounter') });
+    const release = await activeReleaseId(ctx.db);
+    if (release === undefined) throw new MedSeekError('unavailable', 'no knowledge release is active: import one with `medseek kg import`', { field: 'release' });
+    const { net, codings } = await networkOf(release);
+    const top = Number(c.req.query('top') ?? 10);
+    const r = diagnosePatient(net, state, { codings, top: Number.isInteger(top) && top > 0 && top <= 50 ? top : 10 });
+    await audit(c, 'diagnose', `Patient/${id}/differential`, [id]);
+    return c.json({ release, conclusions: r.conclusions, rankingDifferences: r.diagnosis.rankingDifferences, observations: r.diagnosis.observations, matches: r.case.matches });
   });
 
   // Drug safety and critical values, then record QC of the patient's stays. `scope=stay` (default when

@@ -47,5 +47,5 @@ export function ErrorBox({ error, retry }: { error: Error; retry?: () => void })
 export function Show<T>({ state, children }: { state: { data?: T; error?: Error; loading: boolean; reload: () => void }; children: (data: T) => ReactNode }) {
   if (state.error) return <ErrorBox error={state.error} retry={state.reload} />;
   if (state.loading && state.data === undefined) return <Loading />;
-  return state.data === undefined ? null : <>{children(state.data)}</>;
+  return state.data === undefined ? null : children(state.data);
 }

@@ -30,7 +30,7 @@ export function ConclusionCard({ c, patientId, targetKind }: { c: Conclusion; pa
               </span>
             )}
             <span className="role">{e.role === 'supports' ? t('evidenceFor') : e.role === 'refutes' ? t('evidenceAgainst') : e.role === 'missing' ? t('missingExpected') : ''}</span> {say(e.statement)}
-            {e.contribution !== undefined && <span className="llr"> {e.contribution >= 0 ? '+' : ''}{e.contribution.toFixed(2)}</span>} <Sources sources={[...e.sources, ...(e.knowledge ?? [])]} patientId={patientId} />
+            <Sources sources={[...e.sources, ...(e.knowledge ?? [])]} patientId={patientId} />
           </li>
         ))}
       </ul>

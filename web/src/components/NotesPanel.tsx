@@ -70,6 +70,7 @@ function NoteText({ note, focus, selected, onSelect }: { note: Note; focus?: Spa
     for (const s of all) if (!out.length || s.start >= out[out.length - 1]!.end) out.push(s);
     return out;
   }, [note]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: bring the focused or selected span into view when either changes
   useEffect(() => {
     ref.current?.querySelector('.focus, .selected')?.scrollIntoView({ block: 'center' });
   }, [focus, selected]);

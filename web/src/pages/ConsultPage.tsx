@@ -52,7 +52,11 @@ export function ConsultPage() {
   const [report, setReport] = useState<Report>();
   const [listening, setListening] = useState(false);
   const end = useRef<HTMLDivElement>(null);
-  useEffect(() => end.current?.scrollIntoView({ block: 'end' }), [lines, report]);
+  // Braces matter: newer Chromium returns a Promise from scrollIntoView, which React would take for a cleanup.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: scroll to the end whenever the dialogue grows
+  useEffect(() => {
+    end.current?.scrollIntoView({ block: 'end' });
+  }, [lines, report]);
 
   const say = (b: Bilingual | undefined) => (b ? (zh ? (b.zh ?? b.en) : b.en) : '');
   const send = async (text: string) => {

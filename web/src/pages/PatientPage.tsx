@@ -7,7 +7,7 @@ import { Overview } from '../components/Overview.js';
 import { ResourceView } from '../components/ResourceView.js';
 import { SummaryEditor } from '../components/SummaryEditor.js';
 import { type StringKey, useI18n } from '../i18n.js';
-import type { PatientState } from '../types.js';
+import type { PatientState, PatientSummary } from '../types.js';
 
 const tabs: { id: string; label: StringKey }[] = [
   { id: 'overview', label: 'overview' },
@@ -19,7 +19,10 @@ const tabs: { id: string; label: StringKey }[] = [
 
 export function PatientPage({ patientId, tab, params }: { patientId: string; tab: string; params: URLSearchParams }) {
   const { t } = useI18n();
-  const state = useLoad(() => get<PatientState>(`/api/patients/${encodeURIComponent(patientId)}/state`), patientId);
+  const state = useLoad(
+    () => Promise.all([get<PatientState>(`/api/patients/${encodeURIComponent(patientId)}/state`), get<PatientSummary>(`/api/patients/${encodeURIComponent(patientId)}`)]).then(([s, p]) => ({ ...s, name: p.name })),
+    patientId,
+  );
   const pid = encodeURIComponent(patientId);
   return (
     <section className="page">
@@ -27,7 +30,7 @@ export function PatientPage({ patientId, tab, params }: { patientId: string; tab
         {(s) => (
           <>
             <h1>
-              {patientId} <small>{[s.demographics.sex, s.demographics.age !== undefined ? `${s.demographics.age}y` : undefined, s.demographics.birthDate].filter(Boolean).join(' · ')}</small>
+              {s.name} <small>{[s.demographics.sex, s.demographics.age !== undefined ? `${s.demographics.age}y` : undefined, s.demographics.birthDate].filter(Boolean).join(' · ')}</small>
             </h1>
             <div role="tablist" className="tabs">
               {tabs.map((x) => (
