@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { seededRandom } from '../src/core/index.js';
 import type { Answer, Network, Observations } from '../src/reasoning/index.js';
 import { answerFindings, compileNetwork, entryFindings, infer, learnDdxModel, nextQuestion, resolveCase, withFindings } from '../src/reasoning/index.js';
 import { loadDdxKnowledge, trainEvalSplit } from './diagnosis-lib/ddx-data.js';
-import { rngOf } from './diagnosis-lib/rng.js';
 import { xywyModel } from './diagnosis-lib/xywy-network.js';
 import type { Benchmark } from './lib/harness.js';
 import { percentile, repoRoot, sharedData } from './lib/harness.js';
@@ -64,7 +64,7 @@ export default {
     const kg = compileNetwork(await xywyModel(args.kg ?? join(sharedData('kg-xywy-medical'), 'diseases.jsonl')));
     const buildSeconds = (performance.now() - t0) / 1000;
     const tk: Timings = { update: [], next: [] };
-    const rand = rngOf(7);
+    const rand = seededRandom(7);
     for (let c = 0; c < Number(args.cases ?? 100); c++) {
       // A simulated patient: a random disease with symptoms; says its first two, answers the rest truthfully.
       let d = Math.floor(rand() * kg.diseases.length);

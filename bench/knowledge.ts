@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { seededRandom } from '../src/core/index.js';
 import pg from 'pg';
 import { importBatch, KnowledgeGraph, readBatch } from '../src/knowledge/index.js';
 import { type Database, migrate, openDatabase } from '../src/store/index.js';
@@ -37,7 +38,7 @@ export default {
     log(`parsed xywy: ${xywy.concepts.length} concepts, ${xywy.relations.length} relations in ${ms(xywyParseMs)} ms; DDXPlus ${ddx.concepts.length} / ${ddx.relations.length} in ${ms(ddxParseMs)} ms`);
 
     // Query samples, fixed by a seeded generator so both backends answer the same questions.
-    const rand = mulberry32(Number(args.seed ?? 7));
+    const rand = seededRandom(Number(args.seed ?? 7));
     const names = [...xywy.concepts].filter((c) => c.type === 'disease' || c.type === 'finding').map((c) => c.nameZh!);
     const exactNames = Array.from({ length: samples }, () => names[Math.floor(rand() * names.length)]!);
     const misspelt = exactNames
@@ -176,14 +177,3 @@ async function scratchPostgres(adminUrl: string): Promise<{ db: Database; drop: 
   };
 }
 
-/** A small seeded generator (mulberry32): the same samples on every run and backend. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

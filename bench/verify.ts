@@ -60,7 +60,8 @@ export default {
         if (!inj) continue;
         const report = verifyText(inj.text, c.record, opts);
         const hit = report.claims.filter((x) => x.start <= inj.end && x.end >= inj.start && x.verdict !== 'supported');
-        const s = per[type]!;
+        per[inj.type] ??= { n: 0, flagged: 0, contradicted: 0, typed: 0 };
+        const s = per[inj.type]!;
         s.n++;
         if (type === 'E12') {
           const found = report.omissions.length > base.omissions.length;
@@ -73,13 +74,14 @@ export default {
         }
         if (hit.length > 0) s.flagged++;
         if (hit.some((x) => x.verdict === 'contradicted')) s.contradicted++;
-        if (hit.some((x) => x.errorType === type || x.facts.some((f) => f.errorType === type))) s.typed++;
+        const family = inj.type.slice(0, 3);
+        if (hit.some((x) => x.errorType === family || x.facts.some((f) => f.errorType === family))) s.typed++;
       }
     }
     const perType = Object.fromEntries(
-      Object.entries(per).map(([t, s]) => [t, { n: s.n, recall: ratio(s.flagged, s.n), contradictedRecall: ratio(s.contradicted, s.n), typedRecall: ratio(s.typed, s.n), critical: criticalErrorTypes.includes(t as never) }]),
+      Object.entries(per).map(([t, s]) => [t, { n: s.n, recall: ratio(s.flagged, s.n), contradictedRecall: ratio(s.contradicted, s.n), typedRecall: ratio(s.typed, s.n), critical: isCritical(t) }]),
     );
-    const crit = Object.entries(per).filter(([t]) => criticalErrorTypes.includes(t as never));
+    const crit = Object.entries(per).filter(([t]) => isCritical(t));
     const injected = Object.values(per).reduce((a, s) => a + s.n, 0);
     const flagged = Object.values(per).reduce((a, s) => a + s.flagged, 0);
     const result = {
@@ -99,6 +101,7 @@ export default {
       perType,
       goal: { criticalRecall: 0.97, falseAlarmRate: 0.03 },
       definitions: {
+        'E02-neg': 'a finding the record affirms, stated absent; in a later-moment text (condition at discharge) indistinguishable from resolution without later documentation',
         recall: 'share of injected errors whose changed claim the verifier flags (contradicted or unsupported); E12: the omission is reported',
         contradictedRecall: 'share flagged as contradicted (the stricter verdict that blocks sign-off)',
         falseAlarmRate: 'share of claims of the unaltered summaries flagged contradicted or unsupported',
@@ -111,6 +114,11 @@ export default {
     return result;
   },
 } satisfies Benchmark;
+
+/** E02-neg counts with E02: a negation flip either way is critical. */
+function isCritical(type: string): boolean {
+  return criticalErrorTypes.includes(type.slice(0, 3) as never);
+}
 
 function ratio(a: number, b: number): number {
   return b === 0 ? Number.NaN : a / b;

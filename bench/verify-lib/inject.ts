@@ -47,7 +47,9 @@ const E02: Injector = (c) => {
   const f = c.pick(present);
   if (!f) return undefined;
   const s = span(f);
-  return replaceAt(c.text, s.start, s.start, c.lang === 'zh' ? '无' : 'no ', 'E02', `negated ${f.concept.display}`);
+  // Reported apart ('E02-neg'): stating absent what the record affirmed reads, in a text about a
+  // later moment (condition at discharge), exactly like a resolution the record cannot refute.
+  return replaceAt(c.text, s.start, s.start, c.lang === 'zh' ? '无' : 'no ', 'E02-neg', `negated ${f.concept.display}`);
 };
 
 const E06: Injector = (c) => {
@@ -177,14 +179,4 @@ function shuffle<T>(xs: readonly T[], c: InjectContext): T[] {
   return out;
 }
 
-/** A small seeded generator (mulberry32), so a run is repeatable for a given --seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../../src/core/index.js';

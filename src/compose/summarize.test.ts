@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { PatientState } from '../core/index.js';
 import { allFacts } from '../core/index.js';
@@ -39,6 +39,26 @@ describe('discharge summary composition', () => {
       for (const id of Object.values(r.document.citations)) expect(ids.has(id)).toBe(true);
       expect(r.document.text).toMatch(lang === 'zh' ? /## 出院诊断/ : /## Discharge diagnoses/);
     }
+  });
+
+  it('writes every encounter of every demo patient, zh and en, with nothing contradicted or omitted', async () => {
+    const dir = (d: string) => new URL(`../../demo/${d}/`, import.meta.url);
+    let summaries = 0;
+    for (const d of ['synthea', 'zh']) {
+      for (const file of readdirSync(dir(d)).filter((f) => f.endsWith('.json'))) {
+        const bundle = JSON.parse(readFileSync(new URL(file, dir(d)), 'utf8')) as { entry: { fullUrl?: string; resource: { resourceType: string; id?: string } }[] };
+        const encounters = bundle.entry.filter((e) => e.resource.resourceType === 'Encounter').map((e) => e.resource.id ?? e.fullUrl!.replace('urn:uuid:', ''));
+        for (const encounterId of encounters) {
+          const state = stateFromBundle(bundle, [], { encounterId });
+          for (const lang of ['zh', 'en'] as const) {
+            const r = await composeDischargeSummary(state, { lang, encounterId });
+            expect({ file, encounterId, lang, contradicted: r.report.counts.contradicted, omissions: r.report.omissions.length }).toEqual({ file, encounterId, lang, contradicted: 0, omissions: 0 });
+            summaries++;
+          }
+        }
+      }
+    }
+    expect(summaries).toBeGreaterThan(50);
   });
 
   it('states the allergy and the discharge drugs with their doses', async () => {

@@ -9,3 +9,4 @@ export * from './lexicon.js';
 export * from './patient-state.js';
 export * from './source.js';
 export * from './sql.js';
+export * from './random.js';

@@ -44,6 +44,8 @@ export function splitClaims(text: string): ClaimSpan[] {
       while (start < end && /\s/.test(text[start]!)) start++;
       while (end > start && /[\s，,、]/.test(text[end - 1]!)) end--;
       if (end <= start) continue;
+      // A markdown heading (`## 出院诊断`) names a section; it states nothing to check.
+      if (/^#{1,6}\s/.test(text.slice(start, end))) continue;
       claims.push({ start, end, sentence, citationKeys: keysWithin(cites, start, end) });
     }
   }

@@ -117,6 +117,15 @@ function judgeAttributes(fact: Fact, candidates: readonly Fact[], t: T, name: st
       return { fact, verdict: 'contradicted', errorType: 'E06', reason: t(`${name}: the record says ${c.laterality}, not ${fact.laterality}`, `${name}：病历为${zhSide(c.laterality!)}，非${zhSide(fact.laterality)}`), evidence: sided.flatMap((x) => x.sources) };
     }
   }
+  // Likewise a duration ("发热3周"): mentions without one don't vouch for it when others disagree.
+  const ft = fact.time?.duration;
+  if (ft && !fact.dosage) {
+    const timed = candidates.filter((c) => c.time?.duration);
+    if (timed.length > 0 && !timed.some((c) => sameDuration(ft, c.time!.duration!))) {
+      const ct = timed[0]!.time!.duration!;
+      return { fact, verdict: 'contradicted', errorType: 'E07', reason: t(`${name}: ${ft.value} ${ft.unit} vs ${ct.value} ${ct.unit} in the record`, `${name}：${ft.value}${ft.unit}，病历为${ct.value}${ct.unit}`), evidence: timed.flatMap((x) => x.sources) };
+    }
+  }
   let firstMismatch: FactJudgement | undefined;
   for (const c of candidates) {
     const m = mismatch(fact, c, t, name);

@@ -32,6 +32,7 @@ describe('claim verification', () => {
     ['zh', '诊断肺炎。', 'contradicted', 'E08'],
     ['zh', '患者有高血压病史。', 'contradicted', 'E09'],
     ['zh', '予华法林口服。', 'unsupported', 'E01'],
+    ['zh', '发热3周。', 'contradicted', 'E07'],
     ['en', 'Fever for 3 days.', 'supported', undefined],
     ['en', 'Fever for 3 weeks.', 'contradicted', 'E07'],
     ['en', 'The patient reports chest pain.', 'contradicted', 'E02'],

@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { seededRandom } from '../../core/index.js';
 
 /**
  * A small GGUF (v3) writer: enough to build a tiny llama-architecture model with random weights, a
@@ -139,17 +140,6 @@ export function encodeGguf(meta: Readonly<Record<string, Meta>>, tensors: readon
   return file;
 }
 
-/** Mulberry32: a tiny seeded PRNG so the same seed gives the same model. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface TinyLlamaOptions {
   readonly embd?: number;
@@ -175,7 +165,7 @@ export function tinyLlamaGguf(opts: TinyLlamaOptions = {}): Buffer {
   const heads = opts.heads ?? 4;
   const ff = opts.ff ?? 64;
   const ctx = opts.context ?? 512;
-  const random = rng(opts.seed ?? 42);
+  const random = seededRandom(opts.seed ?? 42);
 
   const tokens: string[] = ['<unk>', '<s>', '</s>', '<|im_start|>', '<|im_end|>'];
   const types: number[] = [2, 3, 3, 3, 3];

@@ -1,3 +1,4 @@
+import { seededRandom } from '../../../core/index.js';
 import type { KnowledgeSource } from '../../../core/index.js';
 import type { CausalModel } from '../model.js';
 
@@ -16,17 +17,8 @@ export function tinyModel(
   };
 }
 
-/** A deterministic pseudo-random generator (mulberry32) so random networks are the same on every run. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Random networks are the same on every run: the core's seeded generator. */
+export const rng = seededRandom;
 
 /** A random noisy-OR network: each disease causes each finding with probability `density`. */
 export function randomModel(seed: number, nDiseases: number, nFindings: number, density = 0.4): CausalModel {
