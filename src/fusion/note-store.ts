@@ -50,7 +50,8 @@ export interface ExtractReport {
   readonly facts: number;
 }
 
-export const defaultExtractorName = 'nlp-builtin-1';
+// Bump when the NLP stage's output changes, so stored notes are read again.
+export const defaultExtractorName = 'nlp-builtin-2';
 
 type Repo = Pick<ResourceRepository, 'everything'>;
 

@@ -182,3 +182,19 @@ describe('extractFacts English plurals', () => {
     ]);
   });
 });
+
+describe('drugs named as allergens or to be withheld', () => {
+  it('reads a drug followed by 过敏, or after "allergic to", as an allergy', () => {
+    const zh = extractFacts('诊疗计划：患者青霉素过敏，予对症治疗。', { lang: 'zh' }).facts.find((f) => f.concept.code === '7980');
+    const en = extractFacts('Plan: allergic to penicillin, supportive care.', { lang: 'en' }).facts.find((f) => f.concept.code === '7980');
+    expect(zh).toMatchObject({ category: 'allergy', assertion: 'present' });
+    expect(en).toMatchObject({ category: 'allergy', assertion: 'present' });
+  });
+
+  it('reads a drug to be avoided as not given', () => {
+    const zh = extractFacts('避免使用布洛芬。', { lang: 'zh' }).facts.find((f) => f.concept.code === '5640');
+    const en = extractFacts('Avoid ibuprofen.', { lang: 'en' }).facts.find((f) => f.concept.code === '5640');
+    expect(zh).toMatchObject({ category: 'medication', assertion: 'absent' });
+    expect(en).toMatchObject({ category: 'medication', assertion: 'absent' });
+  });
+});

@@ -122,6 +122,14 @@ export function extractFacts(text: string, options: ExtractOptions = {}): Extrac
     }
     let category = entry.category;
     if (section?.key === 'allergies' && (category === 'medication' || category === 'condition')) category = 'allergy';
+    // "青霉素过敏", "allergic to penicillin" anywhere: the drug is an allergen, not a drug taken;
+    // "避免使用青霉素类", "avoid NSAIDs": a drug named to be withheld is not being given.
+    if (category === 'medication') {
+      const after = text.slice(m.end, m.end + 6);
+      const before = text.slice(Math.max(sentence.start, m.start - 16), m.start);
+      if (/^(类|类药物|类抗生素)?(药物)?过敏/.test(after) || /(allergic to|allergy to|allergies to|intolerant of)\s*$/i.test(before)) category = 'allergy';
+      else if (assertion === 'present' && /(避免使用|避免|禁用|慎用|停用|avoid|do not give|do not use|contraindicated)\s*$/i.test(before)) assertion = 'absent';
+    }
     const value = values.get(m);
     let dosage: Fact['dosage'];
     if (category === 'medication') {
