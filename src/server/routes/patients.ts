@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
 import type { Context } from 'hono';
 import { composeDischargeSummary } from '../../compose/index.js';
-import { type Coding, type Fact, invalid, type Lang, MedSeekError, notFound, type PatientState } from '../../core/index.js';
+import { type Coding, type Fact, invalid, type Lang, MedSeekError, newId, notFound, type PatientState } from '../../core/index.js';
 import { activeReleaseId, KnowledgeGraph } from '../../knowledge/index.js';
-import { type AnyResource, buildPatientState, isCurrentNote, loadNoteFacts, noteText } from '../../fusion/index.js';
+import { type AnyResource, buildPatientState, extractPatientNotes, isCurrentNote, loadNoteFacts, noteText } from '../../fusion/index.js';
 import { FeedbackStore, parseFeedback } from '../../learning/index.js';
 import {
   codingsFromKnowledge,
@@ -82,8 +82,8 @@ export function patientRoutes(ctx: AppContext): Hono<AppEnv> {
     const id = c.req.param('id');
     const { entries } = await ctx.resources.search('DocumentReference', { patient: id, count: 1000, sort: '-date' });
     const docs = entries.filter((e) => !e.deleted && isCurrentNote(e.resource as never));
-    // Reading the state extracts notes not read yet; then the stored facts are those of each note's current version.
-    await buildPatientState(ctx.db, ctx.resources, id);
+    // Notes not read yet are extracted (once per document version); then each note's stored facts are shown.
+    await extractPatientNotes(ctx.db, ctx.resources, id);
     const facts = await loadNoteFacts(
       ctx.db,
       id,
@@ -188,6 +188,7 @@ export function patientRoutes(ctx: AppContext): Hono<AppEnv> {
     const principal = c.get('principal');
     const { stored } = await ctx.resources.put({
       resourceType: 'DocumentReference',
+      id: newId(),
       status: 'current',
       docStatus: 'final',
       type: { coding: [{ system: 'http://loinc.org', code: '18842-5', display: 'Discharge summary' }], text: lang === 'zh' ? '出院记录' : 'Discharge summary' },
