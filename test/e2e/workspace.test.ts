@@ -114,6 +114,11 @@ describe.skipIf(!existsSync(executablePath))('clinician workspace in a browser',
     }
     await page.locator('.patient-report').waitFor({ timeout: 30_000 });
     await shot('consultation');
+    // The clinician finds it in the queue and opens its report.
+    await page.goto(`${server.url}/#/queue`);
+    await page.getByRole('button', { name: /咳嗽、发热3天/ }).first().click();
+    await page.locator('.report-text', { hasText: '预问诊报告' }).waitFor();
+    await shot('queue');
   }, 240_000);
 
   it('fits a phone screen', async () => {

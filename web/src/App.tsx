@@ -3,6 +3,7 @@ import { ConsultPage } from './pages/ConsultPage.js';
 import { ModelsPage } from './pages/ModelsPage.js';
 import { PatientList } from './pages/PatientList.js';
 import { PatientPage } from './pages/PatientPage.js';
+import { QueuePage } from './pages/QueuePage.js';
 import { useRoute } from './route.js';
 
 export function App() {
@@ -21,6 +22,9 @@ export function App() {
           <a href="#/consult" aria-current={route.page === 'consult' ? 'page' : undefined}>
             {t('consult')}
           </a>
+          <a href="#/queue" aria-current={route.page === 'queue' ? 'page' : undefined}>
+            {t('queue')}
+          </a>
           <a href="#/models" aria-current={route.page === 'models' ? 'page' : undefined}>
             {t('models')}
           </a>
@@ -33,6 +37,7 @@ export function App() {
         {route.page === 'patients' && <PatientList />}
         {route.page === 'patient' && route.patientId && <PatientPage patientId={route.patientId} tab={route.tab ?? 'overview'} params={route.params} />}
         {route.page === 'consult' && <ConsultPage />}
+        {route.page === 'queue' && <QueuePage />}
         {route.page === 'models' && <ModelsPage />}
       </main>
     </div>

@@ -16,6 +16,7 @@ const strings = {
   summary: { zh: '出院记录', en: 'Discharge summary' },
   models: { zh: '模型使用', en: 'Model use' },
   consult: { zh: '预问诊', en: 'Pre-consultation' },
+  queue: { zh: '预问诊队列', en: 'Queue' },
   timeline: { zh: '时间线', en: 'Timeline' },
   labs: { zh: '检验趋势', en: 'Lab trends' },
   problems: { zh: '问题列表', en: 'Problems' },

@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
 
-/** Hash routes: #/ (patients), #/patients/<id>/<tab>, #/consult, #/models. Links work without a server-side router. */
+/** Hash routes: #/ (patients), #/patients/<id>/<tab>, #/consult, #/queue, #/models. Links work without a server-side router. */
 export interface Route {
-  readonly page: 'patients' | 'patient' | 'consult' | 'models';
+  readonly page: 'patients' | 'patient' | 'consult' | 'queue' | 'models';
   readonly patientId?: string;
   readonly tab?: string;
   readonly params: URLSearchParams;
@@ -14,6 +14,7 @@ export function parseRoute(hash: string): Route {
   const params = new URLSearchParams(query);
   if (parts[0] === 'patients' && parts[1]) return { page: 'patient', patientId: decodeURIComponent(parts[1]), tab: parts[2] ?? 'overview', params };
   if (parts[0] === 'consult') return { page: 'consult', params };
+  if (parts[0] === 'queue') return { page: 'queue', params };
   if (parts[0] === 'models') return { page: 'models', params };
   return { page: 'patients', params };
 }

@@ -54,10 +54,41 @@ export async function loadTranscript(sql: Sql, id: string): Promise<Turn[]> {
   return r.rows.map((x) => ({ turn: x.turn, role: x.role, text: x.text, at: x.at instanceof Date ? x.at.toISOString() : String(x.at) }));
 }
 
-export async function listSessions(sql: Sql, options: { status?: ConsultState['status']; limit?: number } = {}): Promise<{ id: string; kb: string; status: string; updatedAt: string }[]> {
-  const r = await sql.query<{ id: string; kb: string; status: string; updated_at: string | Date }>(
-    `select id, kb, status, updated_at from reasoning_consult_session ${options.status ? 'where status = $2' : ''} order by updated_at desc limit $1`,
-    options.status ? [options.limit ?? 50, options.status] : [options.limit ?? 50],
+
+/** A line of the clinicians' queue: one finished (or emergency) pre-consultation, newest first. */
+export interface QueuedSession {
+  readonly id: string;
+  readonly status: ConsultState['status'];
+  readonly kb: string;
+  readonly lang: ConsultState['lang'];
+  readonly complaint: string;
+  readonly triage?: ConsultState['triage'];
+  readonly age?: number;
+  readonly sex?: string;
+  readonly updatedAt: string;
+}
+
+/** The queue the clinician works through: emergencies first, then completed sessions, newest first. */
+export async function listSessions(sql: Sql, options: { status?: ConsultState['status']; statuses?: readonly ConsultState['status'][]; limit?: number } = {}): Promise<QueuedSession[]> {
+  const statuses = options.status ? [options.status] : (options.statuses ?? ['emergency', 'complete']);
+  const { rows } = await sql.query<{ id: string; kb: string; status: ConsultState['status']; lang: ConsultState['lang']; state: ConsultState | string; updated_at: string | Date }>(
+    `select id, kb, status, lang, state, updated_at from reasoning_consult_session
+      where status = any($1::text[])
+      order by (status = 'emergency') desc, updated_at desc limit $2`,
+    [statuses, Math.max(1, Math.min(options.limit ?? 100, 500))],
   );
-  return r.rows.map((x) => ({ id: x.id, kb: x.kb, status: x.status, updatedAt: x.updated_at instanceof Date ? x.updated_at.toISOString() : String(x.updated_at) }));
+  return rows.map((r) => {
+    const state = (typeof r.state === 'string' ? JSON.parse(r.state) : r.state) as ConsultState;
+    return {
+      id: r.id,
+      kb: r.kb,
+      status: r.status,
+      lang: r.lang,
+      complaint: state.complaint.text,
+      ...(state.triage ? { triage: state.triage } : {}),
+      ...(state.patient.age !== undefined ? { age: state.patient.age } : {}),
+      ...(state.patient.sex ? { sex: state.patient.sex } : {}),
+      updatedAt: new Date(r.updated_at).toISOString(),
+    };
+  });
 }

@@ -3,13 +3,14 @@ import { z } from 'zod';
 import type { Sql } from '../../core/index.js';
 import { invalid } from '../../core/index.js';
 import type { NetworkResolver } from '../../reasoning/index.js';
-import { ConsultationService, knowledgeBaseResolver, reportText } from '../../reasoning/index.js';
+import { ConsultationService, knowledgeBaseResolver, listSessions, reportText } from '../../reasoning/index.js';
 import type { AppEnv } from '../env.js';
 
 /**
  * `/api/consult/…`: pre-consultation (预问诊) sessions over HTTP, the same engine as `medseek consult`.
  * - POST /            {complaint, lang?, kb?, age?, sex?, informant?, channel?} → 201 {session, reply}
  * - POST /:id/answers {text} → {session, reply} (a re-prompt keeps the question; an emergency ends the session)
+ * - GET  /            the clinicians' queue (emergencies first, then completed sessions)
  * - GET  /:id         the stored session, its dialogue and the question it waits on (resume)
  * - GET  /:id/report?format=json|text&lang=zh|en   the 预问诊报告 for the doctor (physician-only differential)
  * The patient-facing replies never carry a diagnosis (consultation.md PC-05).
@@ -33,6 +34,12 @@ export function consultRoutes(ctx: { readonly db: Sql; readonly resolve?: Networ
     const body = parse(createBody, await json(c.req.raw));
     const r = await service.create(body);
     return c.json({ session: summary(r.session), reply: r.reply }, 201);
+  });
+
+  // The clinicians' queue: emergencies first, then finished pre-consultations, newest first.
+  app.get('/', async (c) => {
+    const limit = Number(c.req.query('limit') ?? 100);
+    return c.json({ sessions: await listSessions(ctx.db, { limit: Number.isInteger(limit) ? limit : 100 }) });
   });
 
   app.post('/:id/answers', async (c) => {
