@@ -1,9 +1,12 @@
 import { Hono } from 'hono';
+import type { Context } from 'hono';
 import { z } from 'zod';
 import type { Sql } from '../../core/index.js';
 import { invalid } from '../../core/index.js';
 import type { NetworkResolver } from '../../reasoning/index.js';
 import { ConsultationService, knowledgeBaseResolver, listSessions, reportText } from '../../reasoning/index.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import { auditEvents } from '../audit/request.js';
 import type { AppEnv } from '../env.js';
 
 /**
@@ -26,8 +29,10 @@ const createBody = z.object({
 });
 const answerBody = z.object({ text: z.string().max(2000) });
 
-export function consultRoutes(ctx: { readonly db: Sql; readonly resolve?: NetworkResolver }): Hono<AppEnv> {
+export function consultRoutes(ctx: { readonly db: Sql; readonly resolve?: NetworkResolver; readonly audit?: AuditLog }): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  // Sessions hold what a patient told us: every read of one is audited like any patient record.
+  const audit = async (c: Context<AppEnv>, action: string, resource: string) => ctx.audit?.record(auditEvents(c, { action, resource, outcome: 200, patients: [] }));
   const service = new ConsultationService(ctx.db, ctx.resolve ?? knowledgeBaseResolver({ sql: ctx.db }));
 
   app.post('/', async (c) => {
@@ -39,7 +44,9 @@ export function consultRoutes(ctx: { readonly db: Sql; readonly resolve?: Networ
   // The clinicians' queue: emergencies first, then finished pre-consultations, newest first.
   app.get('/', async (c) => {
     const limit = Number(c.req.query('limit') ?? 100);
-    return c.json({ sessions: await listSessions(ctx.db, { limit: Number.isInteger(limit) ? limit : 100 }) });
+    const sessions = await listSessions(ctx.db, { limit: Number.isInteger(limit) ? limit : 100 });
+    await audit(c, 'search', 'consult-sessions');
+    return c.json({ sessions });
   });
 
   app.post('/:id/answers', async (c) => {
@@ -50,6 +57,7 @@ export function consultRoutes(ctx: { readonly db: Sql; readonly resolve?: Networ
 
   app.get('/:id', async (c) => {
     const r = await service.resume(c.req.param('id'));
+    await audit(c, 'read', `consult-session/${c.req.param('id')}`);
     return c.json({ session: summary(r.session), transcript: r.transcript, ...(r.lastPrompt ? { lastPrompt: r.lastPrompt } : {}) });
   });
 
@@ -59,6 +67,7 @@ export function consultRoutes(ctx: { readonly db: Sql; readonly resolve?: Networ
     if (format !== 'json' && format !== 'text') throw invalid(`format must be json or text, got '${format}'`, { field: 'format' });
     if (lang !== 'zh' && lang !== 'en') throw invalid(`lang must be zh or en, got '${lang}'`, { field: 'lang' });
     const report = await service.report(c.req.param('id'));
+    await audit(c, 'read', `consult-session/${c.req.param('id')}/report`);
     return format === 'text' ? c.text(reportText(report, lang)) : c.json(report);
   });
   return app;

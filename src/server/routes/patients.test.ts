@@ -88,4 +88,11 @@ forEachBackend('workspace API', (db) => {
     expect(JSON.stringify(bad.body)).toMatch(/reason/);
     expect((await call('/nobody/state')).status).toBe(404);
   });
+
+  it('audits reads of the pre-consultation queue', async () => {
+    const res = await app.request('/api/consult', { headers: { Authorization: `Bearer ${KEY}` } });
+    expect(res.status).toBe(200);
+    const rows = await ctx.db.query("select 1 from medseek_audit where resource = 'consult-sessions'");
+    expect(rows.rows.length).toBeGreaterThan(0);
+  });
 });
