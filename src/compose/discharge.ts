@@ -38,7 +38,11 @@ export function templateDischargeSummary(state: PatientState, lang: Lang, encoun
   const abnormal = inWindow.filter((f) => f.category === 'measurement' && f.value && isAbnormal(f));
   const procedures = inWindow.filter((f) => f.category === 'procedure' && f.assertion !== 'absent' && f.assertion !== 'hypothetical');
   const medsGiven = inWindow.filter((f) => f.category === 'medication' && (f.assertion === 'present' || f.assertion === 'historical'));
-  const dischargeMeds = facts.filter((f) => f.category === 'medication' && f.assertion === 'present' && f.qualifiers?.kind !== 'immunization' && isActiveAt(f, w));
+  // Discharge drugs come from the orders when there are any (discharge-summary.md §3: structured data
+  // first, free text for the narrative): a drug only a note mentions is not put on the list.
+  const activeMeds = facts.filter((f) => f.category === 'medication' && f.assertion === 'present' && f.qualifiers?.kind !== 'immunization' && isActiveAt(f, w));
+  const ordered = activeMeds.filter((f) => f.sources.some((s) => s.kind === 'resource'));
+  const dischargeMeds = ordered.length > 0 ? ordered : activeMeds;
   const stillActive = facts.filter((f) => f.category === 'condition' && f.assertion === 'present' && isActiveAt(f, w));
   const allergies = facts.filter((f) => f.category === 'allergy' && f.assertion === 'present');
   const noAllergy = facts.filter((f) => f.category === 'allergy' && f.assertion === 'absent');
