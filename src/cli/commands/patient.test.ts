@@ -32,6 +32,14 @@ describe('medseek patient', () => {
     expect(state).toMatchObject({ patientId: 'p1', at: '2024-03-06T00:00:00Z', demographics: { age: 63 } });
     expect(state.conflicts.map((c) => c.kind).sort()).toEqual(['assertion', 'dose']);
     expect(state.biology).toHaveLength(1);
+    // The read is audited with the operating-system user as the principal.
+    const db = await openDatabase({ dataDir: join(dataDir, 'store') });
+    try {
+      const { rows } = await db.query<{ principal_kind: string; patient_id: string }>("select principal_kind, patient_id from medseek_audit where action = 'read'");
+      expect(rows).toContainEqual({ principal_kind: 'cli', patient_id: 'p1' });
+    } finally {
+      await db.close();
+    }
   }, 60_000);
 
   it('refuses a bad --at with exit 2 and names the option', async () => {

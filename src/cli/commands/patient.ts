@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { type Fact, invalid, loadConfig, type PatientState, conceptLabel, sourceKey } from '../../core/index.js';
 import { buildPatientState, extractPatientNotes } from '../../fusion/index.js';
+import { AuditLog } from '../../server/index.js';
 import { createResourceRepository, migrate, openDatabase } from '../../store/index.js';
 
 interface PatientOpts {
@@ -39,6 +40,7 @@ export function register(program: Command): void {
           ...(opts.encounter ? { encounterId: opts.encounter } : {}),
           extractMissing: opts.extract,
         });
+        await new AuditLog(db).recordCli('read', `Patient/${id}/state`, [id]);
       } finally {
         await db.close();
       }

@@ -3,7 +3,7 @@ import { invalid, loadConfig, notFound } from '../../core/index.js';
 import { composeDischargeSummary } from '../../compose/index.js';
 import { buildPatientState } from '../../fusion/index.js';
 import { llmClientFromEnv } from '../../llm/index.js';
-import { openMigratedDatabase } from '../../server/index.js';
+import { AuditLog, openMigratedDatabase } from '../../server/index.js';
 import { createResourceRepository } from '../../store/index.js';
 import { markText } from '../../verify/index.js';
 
@@ -24,6 +24,7 @@ export function register(program: Command): void {
         if (!encounter.patientId) throw invalid(`Encounter/${encounterId} names no patient`, { field: 'Encounter.subject' });
         const state = await buildPatientState(db, repo, encounter.patientId, { encounterId });
         const result = await composeDischargeSummary(state, { lang: opts.lang, encounterId, llm });
+        await new AuditLog(db).recordCli('compose', `Patient/${encounter.patientId}/summary?encounter=${encounterId}`, [encounter.patientId]);
         if (opts.format === 'json') process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
         else {
           const model = result.document.model.used ? `model: ${result.document.model.provider ?? ''} ${result.document.model.model ?? ''}` : `template (${result.document.model.reason})`;

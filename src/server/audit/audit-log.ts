@@ -7,7 +7,7 @@ import type { Sql } from '../../core/index.js';
 export interface AuditEvent {
   /** `key:<id>`, `jwt:<sub>`, `demo`, `anonymous`. */
   readonly principal: string;
-  readonly principalKind: 'api-key' | 'jwt' | 'demo' | 'anonymous';
+  readonly principalKind: 'api-key' | 'jwt' | 'demo' | 'anonymous' | 'cli';
   /** read, vread, history, search, everything, pull, transaction… */
   readonly action: string;
   /** What was asked for: `Observation/42`, `Observation?patient=7&code=…`. */
@@ -55,6 +55,17 @@ export class AuditLog {
       return `(${placeholders.join(', ')})`;
     });
     await this.#sql.query(`insert into medseek_audit (${cols.join(', ')}) values ${tuples.join(', ')}`, params);
+  }
+
+  /**
+   * A read made from the command line on this machine: the operating-system user is the principal
+   * (`cli:<user>`), the purpose `MEDSEEK_PURPOSE` or treatment.
+   */
+  async recordCli(action: string, resource: string, patientIds: readonly string[]): Promise<void> {
+    const user = process.env.USER ?? process.env.LOGNAME ?? 'unknown';
+    const purpose = process.env.MEDSEEK_PURPOSE ?? 'TREAT';
+    const patients = patientIds.length ? patientIds : [undefined];
+    await this.record(patients.map((patientId) => ({ principal: `cli:${user}`, principalKind: 'cli' as const, action, resource, ...(patientId ? { patientId } : {}), purpose, outcome: 200 })));
   }
 
   /** Newest first. */
