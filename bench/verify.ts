@@ -7,7 +7,7 @@ import { stateFromBundle } from '../src/fusion/index.js';
 import { criticalErrorTypes, type ErrorType, errorTypes, type FaithfulnessReport, recordFromState, recordFromTexts, type VerificationRecord, verifyText } from '../src/verify/index.js';
 import type { Benchmark } from './lib/harness.js';
 import { sharedData } from './lib/harness.js';
-import { fabricationInjector, type InjectContext, injectors, seededRandom } from './verify-lib/inject.js';
+import { causalityInjector, fabricationInjector, type InjectContext, injectors, mixingInjector, seededRandom } from './verify-lib/inject.js';
 
 interface Case {
   readonly id: string;
@@ -36,10 +36,15 @@ export default {
     const limit = Number(args.limit ?? Number.POSITIVE_INFINITY);
     const rand = seededRandom(seed);
     const pick = <T>(xs: readonly T[]) => (xs.length === 0 ? undefined : xs[Math.floor(rand() * xs.length)]);
+    // The later types (E10, E11, E13) draw from their own stream so the earlier types' picks stay as they were.
+    const rand2 = seededRandom(seed + 7919);
+    const pickLate = <T>(xs: readonly T[]) => (xs.length === 0 ? undefined : xs[Math.floor(rand2() * xs.length)]);
+    const late = new Set(['E10', 'E11', 'E13']);
     const cases = (lang === 'zh' ? zhCases(data) : enCases(data)).slice(0, limit);
     log(`${cases.length} ${lang} cases from ${data}`);
-    const E01 = fabricationInjector((s, l) => extractFacts(s, { lang: l }).facts);
-    const types = ['E01', ...Object.keys(injectors), ...(lang === 'en' ? ['E12'] : [])];
+    const known = (s: string, l: Lang) => extractFacts(s, { lang: l }).facts;
+    const built: Record<string, ReturnType<typeof fabricationInjector>> = { E01: fabricationInjector(known), E10: causalityInjector(known), E11: mixingInjector(known) };
+    const types = ['E01', ...Object.keys(injectors).filter((t) => !late.has(t)), ...(lang === 'en' ? ['E12'] : []), 'E10', 'E11', 'E13'];
     const per: Record<string, { n: number; flagged: number; contradicted: number; typed: number }> = Object.fromEntries(types.map((t) => [t, { n: 0, flagged: 0, contradicted: 0, typed: 0 }]));
     let unaltered = 0;
     let falseFlag = 0;
@@ -54,9 +59,9 @@ export default {
       falseMajor += base.claims.filter((x) => x.verdict !== 'supported' && x.errorType && errorTypes[x.errorType as ErrorType]?.major).length;
       const supportedFacts = new Set(base.claims.filter((x) => x.verdict === 'supported').flatMap((x) => x.facts.map((f) => f.factId)));
       const facts = extractFacts(c.summary.replace(/\[F\d+(?:\s*,\s*F\d+)*\]/g, (m) => ' '.repeat(m.length)), { lang, document: 'checked-text' }).facts;
-      const ctx: InjectContext = { text: c.summary, lang, facts, record: c.record.facts, eligible: (f) => supportedFacts.has(f.id), pick };
+      const ctx: InjectContext = { text: c.summary, lang, facts, record: c.record.facts, documents: c.record.documents, eligible: (f) => supportedFacts.has(f.id), pick };
       for (const type of types) {
-        const inj = type === 'E01' ? E01(ctx) : type === 'E12' ? omit(c, base, pick) : injectors[type]!(ctx);
+        const inj = type === 'E12' ? omit(c, base, pick) : (built[type] ?? injectors[type]!)(late.has(type) ? { ...ctx, pick: pickLate } : ctx);
         if (!inj) continue;
         const report = verifyText(inj.text, c.record, opts);
         const hit = report.claims.filter((x) => x.start <= inj.end && x.end >= inj.start && x.verdict !== 'supported');
@@ -107,6 +112,9 @@ export default {
         falseAlarmRate: 'share of claims of the unaltered summaries flagged contradicted or unsupported',
         majorFalseAlarmRate: 'share of unaltered claims flagged with a major error type (E15 “not documented” flags are minor)',
         falseContradictionRate: 'share of unaltered claims called contradicted (plus omissions reported on unaltered summaries)',
+        E10: 'appended “因A导致B” / “B due to A” linking two record concepts no record sentence links with a causal cue',
+        E11: 'appended “出院带药：X” / “Discharge medications: X” for a drug the record stopped before the discharge day or gave only IV (none in the Synthea bundles: no end dates or routes)',
+        E13: 'appended one unsafe-advice sentence per rule of src/verify/data/unsafe-advice.json (own random stream, so earlier types keep their picks)',
       },
       table: Object.entries(perType).map(([type, s]) => ({ type, ...s })),
     };

@@ -23,6 +23,8 @@ export interface InjectContext {
   /** Facts of `text` whose claim the verifier found supported before injection (only these are changed). */
   readonly eligible: (f: Fact) => boolean;
   readonly pick: <T>(xs: readonly T[]) => T | undefined;
+  /** The record's source texts (for links the record states in words). */
+  readonly documents?: readonly { readonly id: string; readonly text: string }[];
 }
 
 type Injector = (c: InjectContext) => Injection | undefined;
@@ -166,7 +168,79 @@ export function fabricationInjector(known: (sentence: string, lang: Lang) => Fac
   };
 }
 
-export const injectors: Record<string, Injector> = { E02, E03: doseInjector('E03'), E04: doseInjector('E04'), E05: doseInjector('E05'), E06, E07, E08, E09 };
+const label = (f: Fact, lang: Lang) => (lang === 'zh' ? (f.concept.displayZh ?? f.concept.display) : (f.concept.display ?? f.concept.displayZh)) ?? '';
+const mention = (f: Fact, lang: Lang) => {
+  const s = f.sources.find((x) => x.kind === 'text');
+  return s?.kind === 'text' && s.quote ? s.quote : label(f, lang);
+};
+const causalCue = /继发于|导致|所致|引起|因|由于|\b(?:due to|secondary to|caused by|because of|result)/i;
+
+/**
+ * E10: links two concepts of the record (a condition as the cause, another condition or finding as
+ * the effect) with a causal connective, where no record sentence names both with a cue of cause.
+ */
+export function causalityInjector(known: (sentence: string, lang: Lang) => Fact[]): Injector {
+  return (c) => {
+    const stated = c.record.filter((f) => f.subject.who === 'patient' && f.assertion === 'present' && (f.category === 'condition' || f.category === 'finding'));
+    const causes = shuffle(stated.filter((f) => f.category === 'condition'), c);
+    const effects = shuffle(stated, c);
+    const linked = (a: string, b: string) =>
+      (c.documents ?? []).some((d) => d.text.split(/(?<=[。；.;!?])/).some((s) => causalCue.test(s) && s.includes(a) && s.includes(b)));
+    for (const cause of causes.slice(0, 4)) {
+      for (const effect of effects.slice(0, 6)) {
+        if (cause.concept.code === effect.concept.code) continue;
+        const a = mention(cause, c.lang);
+        const b = mention(effect, c.lang);
+        if (!a || !b || a.includes(b) || b.includes(a) || linked(a, b)) continue;
+        const sentence = c.lang === 'zh' ? `因${a}导致${b}。` : `${b} due to ${a}.`;
+        const codes = new Set(known(sentence, c.lang).map((f) => f.concept.code));
+        if (!codes.has(cause.concept.code) || !codes.has(effect.concept.code)) continue;
+        return append(c, sentence, 'E10', `causal link ${a} → ${b} not in the record`);
+      }
+    }
+    return undefined;
+  };
+}
+
+// Unsafe advice (E13), one sentence per rule of src/verify/data/unsafe-advice.json; the ones whose
+// rule needs a context (a seizure, warfarin, metronidazole) carry it in the sentence.
+const unsafeAdvice = {
+  zh: ['癫痫发作后仍可照常驾车。', '症状好转后可自行停用抗凝药物。', '服用甲硝唑期间可以适量饮酒。', '服用华法林期间，关节疼痛时可服用布洛芬缓解。'],
+  en: ['After the seizure you may go back to driving.', 'You can stop your blood thinner whenever you feel well.', 'While on metronidazole you may still have a glass of wine.', 'While on warfarin, you can take naproxen for joint pain.'],
+};
+
+const E13: Injector = (c) => {
+  const s = c.pick(unsafeAdvice[c.lang]);
+  return s ? append(c, s, 'E13', `unsafe advice: ${s}`) : undefined;
+};
+
+const ivRoute = /^(?:iv|ivgtt|intravenous|静滴|静注|静脉|静脉滴注|静脉注射)$/i;
+
+/**
+ * E11: a drug the record stopped before discharge (by the discharge day the text gives), or gave
+ * only intravenously, listed as a discharge medication.
+ */
+export function mixingInjector(known: (sentence: string, lang: Lang) => Fact[]): Injector {
+  return (c) => {
+    const discharge = /(?:出院日期|出院时间)[：:\s]*(\d{4}-\d{2}-\d{2})|discharged(?: on)?\s+(\d{4}-\d{2}-\d{2})/i.exec(c.text)?.slice(1).find(Boolean);
+    const meds = c.record.filter((f) => f.category === 'medication' && f.subject.who === 'patient' && f.assertion !== 'absent' && f.qualifiers?.kind !== 'immunization');
+    const byCode = new Map<string, Fact[]>();
+    for (const m of meds) byCode.set(m.concept.code, [...(byCode.get(m.concept.code) ?? []), m]);
+    const stopped = (f: Fact) => !!discharge && !!f.time?.end && f.time.end.slice(0, 10) < discharge;
+    const inpatient = (f: Fact) => !!f.dosage?.route && ivRoute.test(f.dosage.route.replace(/[.\s]/g, ''));
+    const choices = [...byCode.values()].filter((fs) => fs.every(stopped) || fs.every(inpatient));
+    for (const fs of shuffle(choices, c)) {
+      const name = label(fs[0]!, c.lang);
+      if (!name) continue;
+      const sentence = c.lang === 'zh' ? `出院带药：${name}。` : `Discharge medications: ${name}.`;
+      if (!known(sentence, c.lang).some((f) => f.concept.code === fs[0]!.concept.code)) continue;
+      return append(c, c.lang === 'zh' || c.text.endsWith('\n') ? sentence : `\n${sentence}`, 'E11', `${fs.every(stopped) ? 'stopped' : 'inpatient-only'} drug ${name} listed at discharge`);
+    }
+    return undefined;
+  };
+}
+
+export const injectors: Record<string, Injector> = { E02, E03: doseInjector('E03'), E04: doseInjector('E04'), E05: doseInjector('E05'), E06, E07, E08, E09, E13 };
 
 function shuffle<T>(xs: readonly T[], c: InjectContext): T[] {
   const rest = [...xs];

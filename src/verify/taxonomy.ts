@@ -12,7 +12,10 @@ export const errorTypes = {
   E07: { en: 'date or duration differs', zh: '时间或病程不符', major: true },
   E08: { en: 'certainty differs (suspected vs confirmed)', zh: '确定程度不符（疑似与确诊）', major: true },
   E09: { en: 'attributed to the wrong person', zh: '主体错误（家族史误作本人）', major: true },
+  E10: { en: 'unsupported causal link', zh: '因果关系无依据', major: false },
+  E11: { en: 'contextual mixing: content in the wrong section', zh: '内容错置（如住院用药或已停药物列为出院带药）', major: false },
   E12: { en: 'critical fact omitted', zh: '遗漏关键信息', major: true },
+  E13: { en: 'unsafe advice (contradicts medical knowledge)', zh: '不安全的医嘱建议（违背医学常识）', major: true },
   E14: { en: 'value differs from the structured record', zh: '数值与结构化记录不符', major: true },
   E15: { en: 'new information not in the record', zh: '病历中没有的新信息', major: false },
 } as const;

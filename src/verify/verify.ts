@@ -3,10 +3,14 @@ import { conceptLabel, stableId } from '../core/index.js';
 import { detectLanguage, extractFacts, fold, type Lexicon, parseQuantities } from '../nlp/index.js';
 import { compareQuantity, formatQuantity } from './quantity.js';
 import { findCitations, maskCitations } from './citations.js';
+import { causalLinks, causalReason, recordLinks } from './causality.js';
 import { splitClaims } from './claims.js';
 import { type FactJudgement, judgeFact, worse } from './judge.js';
+import { sideConflict } from './laterality.js';
+import { dischargeDay, dischargeMedicationSpans, mixedContext } from './mixing.js';
 import { RecordIndex, type VerificationRecord } from './record.js';
 import type { ErrorType } from './taxonomy.js';
+import { findUnsafeAdvice } from './unsafe.js';
 
 export interface VerifyOptions {
   readonly lang?: Lang | 'auto';
@@ -19,6 +23,8 @@ export interface VerifyOptions {
   readonly laterThanRecord?: boolean;
   /** Date the text was written, for relative times. */
   readonly anchorDate?: string;
+  /** Discharge day (YYYY-MM-DD) for the discharge-medication check (E11); else read from the text. */
+  readonly dischargeDate?: string;
 }
 
 /** A critical record fact that the text does not mention (taxonomy E12). */
@@ -53,6 +59,10 @@ export function verifyText(text: string, record: VerificationRecord, options: Ve
   const index = new RecordIndex(record);
   const masked = maskCitations(text);
   const facts = masked.trim() ? extractFacts(masked, { lang, lexicon: options.lexicon, anchorDate: options.anchorDate, document: 'checked-text' }).facts : [];
+  const dischargeSpans = dischargeMedicationSpans(masked);
+  const discharge = options.dischargeDate ?? dischargeDay(masked);
+  const context = [masked, ...record.documents.map((d) => d.text), ...record.facts.flatMap((f) => [f.concept.display, f.concept.displayZh])].filter(Boolean).join('\n');
+  const unsafeBySentence = new Map<number, ReturnType<typeof findUnsafeAdvice>>();
   const claims: VerifiedClaim[] = splitClaims(text).map((span) => {
     const claimText = text.slice(span.start, span.end);
     // A clause without its own marker is covered by the markers of its sentence.
@@ -76,7 +86,8 @@ export function verifyText(text: string, record: VerificationRecord, options: Ve
       const dose = f.dosage?.dose?.original ?? f.dosage?.strength?.original;
       return judge(dose && nameText.includes(dose) ? { ...f, dosage: { ...f.dosage, dose: undefined, strength: undefined } } : f);
     });
-    const overall = judgements.length > 0 ? judgements.reduce(worse) : judgeWithoutFacts(claimText, index, citedFacts, lang);
+    let overall: Overall = judgements.length > 0 ? judgements.reduce(worse) : judgeWithoutFacts(claimText, index, citedFacts, lang);
+    overall = contextChecks(overall, { text, masked, span, lang, index, facts, own, citedFacts, dischargeSpans, discharge, context, unsafeBySentence });
     return {
       id: stableId('claim', span.start, span.end, claimText),
       text: claimText,
@@ -109,6 +120,65 @@ export function verifyText(text: string, record: VerificationRecord, options: Ve
 }
 
 type Overall = Pick<FactJudgement, 'verdict' | 'reason' | 'evidence' | 'errorType'>;
+
+interface ContextInput {
+  readonly text: string;
+  readonly masked: string;
+  readonly span: { start: number; end: number; sentence: { start: number; end: number } };
+  readonly lang: Lang;
+  readonly index: RecordIndex;
+  /** All facts of the checked text, and the claim's own. */
+  readonly facts: readonly Fact[];
+  readonly own: readonly Fact[];
+  readonly citedFacts: readonly Fact[];
+  readonly dischargeSpans: readonly { start: number; end: number }[];
+  readonly discharge: string | undefined;
+  /** Record text and names plus the checked text, for the context of unsafe-advice rules. */
+  readonly context: string;
+  readonly unsafeBySentence: Map<number, ReturnType<typeof findUnsafeAdvice>>;
+}
+
+/**
+ * Checks that look past single facts: unsafe advice (E13) in the claim's sentence, a side the record
+ * gives the other way for the same site (E06, for sites the lexicon does not name), a causal link the
+ * record does not state (E10), a drug in the discharge-medication list that the record stopped or
+ * gave only in hospital (E11). E13 overrides anything short of a contradiction; E10 and E11 only
+ * flag claims that are otherwise supported.
+ */
+function contextChecks(overall: Overall, c: ContextInput): Overall {
+  const { span, lang } = c;
+  const t = (en: string, zh: string) => (lang === 'zh' ? zh : en);
+  let unsafe = c.unsafeBySentence.get(span.sentence.start);
+  if (!unsafe) {
+    unsafe = findUnsafeAdvice(c.masked.slice(span.sentence.start, span.sentence.end), lang, c.context);
+    c.unsafeBySentence.set(span.sentence.start, unsafe);
+  }
+  const hit = unsafe.find((u) => span.sentence.start + u.start < span.end && span.sentence.start + u.end > span.start);
+  if (hit && overall.verdict !== 'contradicted') {
+    return { verdict: 'contradicted', errorType: 'E13', reason: t(`unsafe advice: ${hit.rule.reason.en} (source: ${hit.rule.source})`, `不安全建议：${hit.rule.reason.zh}（依据：${hit.rule.source}）`), evidence: [] };
+  }
+  if (overall.verdict !== 'contradicted') {
+    const side = sideConflict(c.masked, span.start, span.end, c.index, lang);
+    if (side) return { verdict: 'contradicted', errorType: 'E06', reason: t(`“${side.said}”: the record has “${side.recorded}”`, `“${side.said}”：病历为“${side.recorded}”`), evidence: [side.evidence] };
+  }
+  if (overall.verdict !== 'supported') return overall;
+  const sentenceFacts = c.facts.filter((f) => {
+    const s = f.sources[0];
+    return s?.kind === 'text' && s.start >= span.sentence.start && s.start < span.sentence.end;
+  });
+  for (const link of causalLinks(c.masked, span.sentence, sentenceFacts, lang)) {
+    if (link.start < span.start || link.start >= span.end) continue;
+    if (recordLinks(c.index, link.cause, link.effect)) continue;
+    return { verdict: 'unsupported', errorType: 'E10', reason: causalReason(link, lang), evidence: [] };
+  }
+  if (c.dischargeSpans.some((d) => span.start < d.end && span.end > d.start)) {
+    for (const f of c.own) {
+      const why = mixedContext(f, c.index, c.citedFacts, lang, c.discharge);
+      if (why) return { verdict: 'unsupported', errorType: 'E11', reason: why, evidence: c.index.candidates(f).flatMap((x) => x.sources) };
+    }
+  }
+  return overall;
+}
 
 /** A claim with no clinical concept in it: verbatim grounding, else numbers need a source, else nothing to check. */
 function judgeWithoutFacts(claimText: string, index: RecordIndex, cited: readonly Fact[], lang: Lang): Overall {
