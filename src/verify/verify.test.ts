@@ -78,6 +78,26 @@ describe('claim verification', () => {
     expect(verifyText('阿司匹林 100mg 口服 qd。', zhRecord, { lang: 'zh', critical: [aspirin] }).omissions).toEqual([]);
   });
 
+  it('reports an omitted allergy in English too', () => {
+    const record = recordFromTexts([{ id: 'n', text: 'Allergic to penicillin. Metoprolol 25 mg PO BID.' }]);
+    const allergy = record.facts.find((f) => f.category === 'allergy')!;
+    expect(allergy).toBeDefined();
+    const report = verifyText('Metoprolol 25 mg PO BID.', record, { lang: 'en', critical: [allergy] });
+    expect(report.omissions).toHaveLength(1);
+    expect(report.omissions[0]!.statement).toMatch(/^not mentioned: /);
+    expect(report.blocked).toBe(true);
+  });
+
+  it.each([
+    ['zh', '血钾 3.1 mmol/L。', '血钾 4.5 mmol/L。', '无咳嗽。'],
+    ['en', 'Potassium 3.1 mmol/L.', 'Potassium 4.5 mmol/L.', 'No cough.'],
+  ] as const)('%s: flags a value the record does not hold (E14) and an absence it never documents (E15)', (lang, source, wrongValue, absence) => {
+    const record = recordFromTexts([{ id: 'lab', text: source }]);
+    expect(verifyText(source, record, { lang }).claims[0]).toMatchObject({ verdict: 'supported' });
+    expect(verifyText(wrongValue, record, { lang }).claims[0]).toMatchObject({ verdict: 'unsupported', errorType: 'E14' });
+    expect(verifyText(absence, record, { lang }).claims[0]).toMatchObject({ verdict: 'unsupported', errorType: 'E15' });
+  });
+
   it('removes contradicted claims and marks the rest', () => {
     const text = '患者发热3天，诉胸痛。予华法林口服。';
     const report = verifyText(text, zhRecord, { lang: 'zh' });
