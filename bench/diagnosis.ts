@@ -88,7 +88,7 @@ export default {
       return rest;
     };
     return {
-      accuracy: { ddxplusFull: latest('ddxplus'), ddxplusInteractive: latest('ddxplus-interactive'), ddxplusInteractiveStop097: latest('ddxplus-interactive-0.97'), dxy: latest('dxy') },
+      accuracy: { ddxplusFull: latest('ddxplus'), ddxplusInteractive: latest('ddxplus-interactive'), ddxplusInteractiveStop097: latest('ddxplus-interactive-0.97'), ddxplusInteractiveCvStop: latest('ddxplus-interactive-cv'), dxy: latest('dxy') },
       ddxplus: { diseases: ddx.diseases.length, findings: ddx.findings.length, edges: ddx.model.edges.length, updateMs: ddxU, nextQuestionMs: ddxN, goalMs: 5 },
       kg: { source: 'kg-xywy-medical diseases.jsonl (built in bench code)', diseases: kg.diseases.length, findings: kg.findings.length, edges: kg.model.edges.length, buildSeconds: Number(buildSeconds.toFixed(2)), updateMs: kgU, nextQuestionMs: kgN, goalMs: 50 },
       machine: 'this run, 2-core machine; timings are benchmark output, never test assertions',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { diagnose } from './diagnose.js';
-import { dxyExplicitCase, learnDxyModel, parseDxyJsonl, parseDxySynonyms } from './dxy.js';
+import { dxyAnswerRates, dxyExplicitCase, learnDxyModel, parseDxyJsonl, parseDxySynonyms } from './dxy.js';
 import { compileNetwork } from './network.js';
 
 const rec = (id: string, d: string, explicit: Record<string, boolean>, implicit: Record<string, boolean> = {}) =>
@@ -34,6 +34,14 @@ describe('DXY as a causal model', () => {
     const c = dxyExplicitCase(r!, known);
     expect(c.findings.map((f) => f.id)).toEqual(['咳嗽', '呼吸困难']);
     expect(diagnose(net, c, { counterfactual: false }).differential[0]!.id).toBe('肺炎');
+  });
+
+  it('learns how often a patient can answer about each symptom, from the implicit slots', () => {
+    const rates = dxyAnswerRates(train);
+    // 发烧: not self-reported in records 2, 4, 5; an implicit slot (false) in 2 and 5 → (2+1)/(3+2).
+    expect(rates['发烧']).toBeCloseTo(3 / 5, 12);
+    // 稀便: not self-reported in 3 records, never asked → 1/5.
+    expect(rates['稀便']).toBeCloseTo(1 / 5, 12);
   });
 
   it('names the line of a bad record', () => {

@@ -172,6 +172,24 @@ export function parseDxySynonyms(text: string): Record<string, string[]> {
   return out;
 }
 
+/**
+ * The chance that a simulated DXY patient can answer a question about each symptom: in the data's
+ * protocol (Xu et al. 2019; Chen et al. 2022, Diaformer) the patient answers from the implicit
+ * symptoms and says "not sure" about every other symptom. Learned from the training split: among
+ * the records where the symptom was not self-reported, the share where it is an implicit slot
+ * (Laplace-smoothed). Used to scale a question's information gain (`InterviewPolicy.answerRate`).
+ */
+export function dxyAnswerRates(train: readonly DxyRecord[]): Record<string, number> {
+  const symptoms = new Set(train.flatMap((r) => [...Object.keys(r.goal.explicit_inform_slots), ...Object.keys(r.goal.implicit_inform_slots)]));
+  const out: Record<string, number> = {};
+  for (const s of symptoms) {
+    const open = train.filter((r) => r.goal.explicit_inform_slots[s] === undefined);
+    const answered = open.filter((r) => r.goal.implicit_inform_slots[s] !== undefined).length;
+    out[s] = (answered + 1) / (open.length + 2);
+  }
+  return out;
+}
+
 /** The record's explicit symptoms as a case (what the patient says first). */
 export function dxyExplicitCase(r: DxyRecord, known: ReadonlySet<string>): CaseInput {
   return {

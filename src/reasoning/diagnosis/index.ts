@@ -19,7 +19,9 @@ export { decideNext, defaultPolicy, leadingShare, runInterview } from './intervi
 export type { DdxKnowledge, DdxPatient, LearnOptions } from './ddxplus.js';
 export { ddxPatientCase, entryFindings, learnDdxModel, parseDdxKnowledge, parseDdxPatients, splitDdxPatients } from './ddxplus.js';
 export type { DxyRecord } from './dxy.js';
-export { DXY_ENGLISH, dxyExplicitCase, learnDxyModel, parseDxyJsonl, parseDxySynonyms } from './dxy.js';
+export type { DxyAnswer, DxyAnswerModel, DxyInterview, DxyInterviewPolicy } from './dxy-answers.js';
+export { dxyAnswerGain, learnDxyAnswerModel, runDxyInterview } from './dxy-answers.js';
+export { DXY_ENGLISH, dxyAnswerRates, dxyExplicitCase, learnDxyModel, parseDxyJsonl, parseDxySynonyms } from './dxy.js';
 export type { KnowledgeModelOptions } from './knowledge-adapter.js';
 export { modelFromKnowledge } from './knowledge-adapter.js';
 export type { KnowledgeBaseOptions } from './knowledge-bases.js';

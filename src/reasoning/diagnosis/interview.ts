@@ -17,6 +17,8 @@ export interface InterviewPolicy {
   readonly minGain?: number;
   /** Diseases considered when choosing questions. Default 30. */
   readonly topN?: number;
+  /** The chance the patient can answer each question (see `QuestionOptions.answerRate`). */
+  readonly answerRate?: (question: QuestionNode) => number;
   readonly inference?: InferenceOptions;
 }
 
@@ -42,7 +44,7 @@ export function decideNext(
   const p = { ...defaultPolicy, ...policy };
   if (asked.size >= p.maxQuestions) return { stop: 'limit' };
   if (leadingShare(post.posterior, p.topN).share >= p.confidence) return { stop: 'confident' };
-  const q = nextQuestion(net, obs, post.posterior, { asked, topN: p.topN });
+  const q = nextQuestion(net, obs, post.posterior, { asked, topN: p.topN, ...(policy.answerRate ? { answerRate: policy.answerRate } : {}) });
   if (!q || q.gain < p.minGain) return { stop: 'no-informative-question' };
   return { question: q };
 }

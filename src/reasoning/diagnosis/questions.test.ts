@@ -29,6 +29,19 @@ describe('next best question', () => {
     expect(ranked.map((q) => q.question.id)).not.toContain('S');
   });
 
+  it('scales a question by the chance the patient can answer it', () => {
+    const net = compileNetwork(base);
+    const obs = resolveCase(net, { findings: [{ id: 'S' }] });
+    const post = infer(net, obs).posterior;
+    const plain = rankQuestions(net, obs, post);
+    const gainOf = (r: typeof plain, id: string) => r.find((q) => q.question.id === id)!.gain;
+    const rated = rankQuestions(net, obs, post, { answerRate: (q) => (q.id === 'Y' ? 0.01 : 1) });
+    expect(gainOf(rated, 'Y')).toBeCloseTo(0.01 * gainOf(plain, 'Y'), 12);
+    expect(gainOf(rated, 'X')).toBeCloseTo(gainOf(plain, 'X'), 12);
+    // Y separates best, but if patients can never answer it, X (always answerable) comes first.
+    expect(rankQuestions(net, obs, post, { answerRate: (q) => (q.id === 'Y' ? 0 : 1) })[0]!.question.id).toBe('X');
+  });
+
   it('computes the exact information gain of a yes/no question', () => {
     const net = compileNetwork(tinyModel({ A: 0.1, B: 0.1 }, { S: 0.01, Y: 0.01 }, [['A', 'S', 0.9], ['B', 'S', 0.9], ['A', 'Y', 0.9]]));
     const obs = resolveCase(net, { findings: [{ id: 'S' }] });

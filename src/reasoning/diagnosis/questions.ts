@@ -27,6 +27,12 @@ export interface QuestionOptions {
   readonly dangerWeight?: (severity: number | undefined) => number;
   /** Questions already asked (by index), skipped. */
   readonly asked?: ReadonlySet<number>;
+  /**
+   * The chance that the patient can answer the question at all (yes/no rather than "don't know").
+   * When "don't know" is independent of the disease, I(D; answer) = rate × I(D; finding), so the
+   * gain is scaled by it: questions patients cannot answer are worth less. Default 1.
+   */
+  readonly answerRate?: (question: QuestionNode) => number;
 }
 
 /** Severity 1 (life-threatening) weighs 2.5×, 2 → 2×, 3 → 1.5×, 4–5 → 1×. */
@@ -72,7 +78,8 @@ export function rankQuestions(net: Network, obs: Observations, posterior: Float6
     }
     const findings = q.options.map((o) => net.findingIndex.get(o.finding)!).filter((f) => !known.has(f));
     if (findings.length === 0) continue;
-    const gain = (findings.length === 1 ? binaryGain(net, findings[0]!, pi, byDisease) : vectorGainLowerBound(net, findings, pi, byDisease));
+    const rate = options.answerRate ? Math.max(0, Math.min(1, options.answerRate(q))) : 1;
+    const gain = rate * (findings.length === 1 ? binaryGain(net, findings[0]!, pi, byDisease) : vectorGainLowerBound(net, findings, pi, byDisease));
     out.push({ question: q, index: qi, gain });
   }
   return out.sort((a, b) => b.gain - a.gain || a.question.id.localeCompare(b.question.id));
