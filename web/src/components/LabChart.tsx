@@ -5,7 +5,7 @@ import { SVGRenderer } from 'echarts/renderers';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Lang } from '../i18n.js';
 import type { Fact } from '../types.js';
-import { factName } from './facts.js';
+import { factName, unitLabel } from './facts.js';
 
 echarts.use([LineChart, GridComponent, TooltipComponent, MarkAreaComponent, MarkLineComponent, SVGRenderer]);
 
@@ -26,7 +26,7 @@ export function LabChart({ facts, lang, critical }: { facts: Fact[]; lang: Lang;
   useEffect(() => {
     if (!el.current || !chosen) return;
     const chart = echarts.init(el.current, undefined, { renderer: 'svg' });
-    const unit = chosen.facts[0]?.value?.unit ?? '';
+    const unit = unitLabel(chosen.facts[0]?.value?.unit ?? '');
     const range = chosen.facts.find((f) => f.referenceRange)?.referenceRange;
     const crit = critical?.[chosen.code];
     chart.setOption({

@@ -6,6 +6,7 @@ import { NotesPanel } from '../components/NotesPanel.js';
 import { Overview } from '../components/Overview.js';
 import { ResourceView } from '../components/ResourceView.js';
 import { SummaryEditor } from '../components/SummaryEditor.js';
+import { sexLabel } from '../components/facts.js';
 import { type StringKey, useI18n } from '../i18n.js';
 import type { PatientState, PatientSummary } from '../types.js';
 
@@ -18,7 +19,7 @@ const tabs: { id: string; label: StringKey }[] = [
 ];
 
 export function PatientPage({ patientId, tab, params }: { patientId: string; tab: string; params: URLSearchParams }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const state = useLoad(
     () => Promise.all([get<PatientState>(`/api/patients/${encodeURIComponent(patientId)}/state`), get<PatientSummary>(`/api/patients/${encodeURIComponent(patientId)}`)]).then(([s, p]) => ({ ...s, name: p.name })),
     patientId,
@@ -30,7 +31,7 @@ export function PatientPage({ patientId, tab, params }: { patientId: string; tab
         {(s) => (
           <>
             <h1>
-              {s.name} <small>{[s.demographics.sex, s.demographics.age !== undefined ? `${s.demographics.age}y` : undefined, s.demographics.birthDate].filter(Boolean).join(' · ')}</small>
+              {s.name} <small>{[sexLabel(s.demographics.sex, lang), s.demographics.age !== undefined ? (lang === 'zh' ? `${s.demographics.age}岁` : `${s.demographics.age}y`) : undefined, s.demographics.birthDate].filter(Boolean).join(' · ')}</small>
             </h1>
             <div role="tablist" className="tabs">
               {tabs.map((x) => (
