@@ -42,6 +42,7 @@ export async function composeDischargeSummary(state: PatientState, options: Summ
     lang,
     patientId: state.patientId,
     encounterId: template.window.encounterId,
+    // The template's cited sections; a model's prose is `text`, checked claim by claim in the report.
     sections: template.sections,
     citations: template.citations,
     text,

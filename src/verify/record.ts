@@ -24,6 +24,7 @@ export class RecordIndex {
   readonly #byKey = new Map<string, Fact[]>();
   readonly #byId = new Map<string, Fact>();
   readonly #medications: Fact[] = [];
+  #dates: Set<string> | undefined;
   readonly #folded: { id: string; text: string; folded: string }[];
 
   constructor(readonly record: VerificationRecord) {
@@ -37,6 +38,12 @@ export class RecordIndex {
       if (f.category === 'medication') this.#medications.push(f);
     }
     this.#folded = record.documents.map((d) => ({ id: d.id, text: d.text, folded: fold(d.text) }));
+  }
+
+  /** Whether any record fact starts or ends on this day (`YYYY-MM-DD`). */
+  hasDate(day: string): boolean {
+    this.#dates ??= new Set(this.record.facts.flatMap((f) => [f.time?.start?.slice(0, 10), f.time?.end?.slice(0, 10)]).filter((d): d is string => !!d));
+    return this.#dates.has(day);
   }
 
   fact(id: string): Fact | undefined {

@@ -192,8 +192,8 @@ function judgeWithoutFacts(claimText: string, index: RecordIndex, cited: readonl
     return { verdict: 'supported', reason: t('its statements are those of the cited facts', '与所引事实一致'), evidence: cited.flatMap((f) => f.sources) };
   }
   if (/\d/.test(bare)) {
-    const dates = new Set([...cited, ...index.record.facts].flatMap((f) => [f.time?.start?.slice(0, 10), f.time?.end?.slice(0, 10)]).filter(Boolean));
-    const undated = bare.replace(/\d{4}-\d{2}-\d{2}/g, (d) => (dates.has(d) ? '' : d));
+    const cites = (d: string) => cited.some((f) => f.time?.start?.startsWith(d) || f.time?.end?.startsWith(d));
+    const undated = bare.replace(/\d{4}-\d{2}-\d{2}/g, (d) => (cites(d) || index.hasDate(d) ? '' : d));
     const missing = (undated.match(/\d+(?:\.\d+)?/g) ?? []).filter((n) => !index.findVerbatim(n));
     if (missing.length === 0) return { verdict: 'supported', reason: t('its dates and numbers are in the record', '日期与数字与病历一致'), evidence: cited.flatMap((f) => f.sources) };
     if (missing.length > 0) return { verdict: 'unsupported', errorType: 'E15', reason: t(`numbers not found in the record: ${missing.join(', ')}`, `病历中未见数字：${missing.join('、')}`), evidence: [] };

@@ -127,19 +127,21 @@ export function patientRoutes(ctx: AppContext): Hono<AppEnv> {
     const id = c.req.param('id');
     const scope = c.req.query('scope') ?? 'stay';
     if (scope !== 'stay' && scope !== 'now') throw invalid(`must be 'stay' or 'now'`, { field: 'scope' });
-    const everything = (await ctx.resources.everything(id)).filter((e) => !e.deleted).map((e) => e.resource as AnyResource);
+    // One read of the record serves both the state and the QC of the stays.
+    const stored = await ctx.resources.everything(id);
+    const everything = stored.filter((e) => !e.deleted).map((e) => e.resource as AnyResource);
     const patient = everything.find((r) => r.resourceType === 'Patient');
     if (!patient) throw notFound(`no Patient/${id}`, { field: 'id' });
     const start = (r: AnyResource) => String((r as { period?: { start?: string } }).period?.start ?? '');
     const stays = everything.filter((r) => r.resourceType === 'Encounter' && isInpatient(r)).sort((a, b) => start(b).localeCompare(start(a)));
     const stay = scope === 'stay' ? stays[0] : undefined;
-    const state = await stateOf(ctx, id, stay?.id ? { encounterId: stay.id } : {});
-    const stored = await loadRuleConfiguration(ctx.db);
-    const config = stay ? { ...stored, ...criticalLookback(stored, state.at, start(stay)) } : stored;
+    const state = await buildPatientState(ctx.db, { everything: async () => stored }, id, stay?.id ? { encounterId: stay.id } : {});
+    const settings = await loadRuleConfiguration(ctx.db);
+    const config = stay ? { ...settings, ...criticalLookback(settings, state.at, start(stay)) } : settings;
     const alerts = evaluateRules(state, SAFETY_RULES, { config })
       .map((r) => r.conclusion)
       .sort((a, b) => severityRank(b.severity ?? 'info') - severityRank(a.severity ?? 'info'));
-    const reports = stays.slice(0, 3).map((encounter) => evaluateQc(encounterFromResources({ encounter, patient, resources: everything }), { config: stored }));
+    const reports = stays.slice(0, 3).map((encounter) => evaluateQc(encounterFromResources({ encounter, patient, resources: everything }), { config: settings }));
     await audit(c, 'read', `Patient/${id}/alerts`, [id]);
     return c.json({
       scope: stay ? 'stay' : 'now',
