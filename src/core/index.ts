@@ -6,6 +6,7 @@ export * from './errors.js';
 export * from './fact.js';
 export * from './ids.js';
 export * from './lexicon.js';
+export * from './medication-course.js';
 export * from './patient-state.js';
 export * from './source.js';
 export * from './sql.js';

@@ -1,4 +1,5 @@
 import type { Fact } from './fact.js';
+import type { MedicationCourse } from './medication-course.js';
 import type { Source } from './source.js';
 
 export type Sex = 'male' | 'female' | 'other' | 'unknown';
@@ -50,6 +51,11 @@ export interface PatientState {
   readonly conflicts: readonly Conflict[];
   /** The encounter this state is focused on, if any (`Encounter/…` id). */
   readonly encounterId?: string;
+  /**
+   * Medication reconciliation: one course per drug (started / stopped / held / one-off / PRN /
+   * changed dose / discharge), built by fusion from the intervention facts; facts stay the evidence.
+   */
+  readonly medications?: readonly MedicationCourse[];
 }
 
 export function allFacts(state: PatientState): Fact[] {
