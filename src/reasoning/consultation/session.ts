@@ -80,6 +80,12 @@ export interface Reply {
   readonly text: string;
   /** The network question being asked, for clients that render options. */
   readonly question?: { readonly id: string; readonly kind: QuestionNode['kind']; readonly options?: readonly string[] };
+  /** Tappable answers for the phone (是/否/不确定, OPQRST slot choices); sending `value` as the answer text is always understood. */
+  readonly choices?: readonly { readonly value: string; readonly label: string }[];
+  /** How far along the interview is, for a progress indicator: questions asked and the expected total. */
+  readonly progress?: { readonly asked: number; readonly expected: number };
+  /** On an emergency exit: what the patient must do now, in plain words, and the number to call (120 in China, configurable). */
+  readonly emergency?: { readonly message: string; readonly callNumber: string; readonly staffNotified: boolean };
 }
 
 export interface StepResult {
