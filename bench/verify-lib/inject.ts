@@ -25,6 +25,8 @@ export interface InjectContext {
   readonly pick: <T>(xs: readonly T[]) => T | undefined;
   /** The record's source texts (for links the record states in words). */
   readonly documents?: readonly { readonly id: string; readonly text: string }[];
+  /** Parts of `text` copied from the record (facts there are the record's own); absent: all of it. */
+  readonly grounded?: readonly { readonly start: number; readonly end: number }[];
 }
 
 type Injector = (c: InjectContext) => Injection | undefined;
@@ -45,7 +47,12 @@ const E02: Injector = (c) => {
     const m = negCues[c.lang].exec(before);
     if (m) return replaceAt(c.text, s.start - m[0].length, s.start, '', 'E02', `removed “${m[0].trim()}” before ${f.concept.display}`);
   }
-  const present = c.facts.filter((f) => f.assertion === 'present' && f.category === 'finding' && f.subject.who === 'patient' && c.eligible(f));
+  // A scored finding ("Pain severity - 0-10 verbal numeric rating 2.1") is a result, not a finding to negate.
+  const present = c.facts.filter((f) => {
+    if (f.assertion !== 'present' || f.category !== 'finding' || f.value || f.subject.who !== 'patient' || !c.eligible(f)) return false;
+    const after = c.text.slice(span(f).end, span(f).end + 40);
+    return !/^[^.;。；,，\n]*\d/.test(after);
+  });
   const f = c.pick(present);
   if (!f) return undefined;
   const s = span(f);
@@ -90,21 +97,23 @@ function doseInjector(type: 'E03' | 'E04' | 'E05'): Injector {
       const s = span(f);
       const tail = c.text.slice(s.end, s.end + 40);
       const d = f.dosage!;
-      if (type === 'E03' && d.dose?.original) {
-        const at = tail.indexOf(d.dose.original);
-        const num = /[\d.]+/.exec(d.dose.original);
+      // The dose, or else the strength a product name carries ("Alendronic acid 10 MG Oral Tablet").
+      const given = d.dose?.original ?? d.strength?.original;
+      if (type === 'E03' && given) {
+        const at = tail.indexOf(given);
+        const num = /[\d.]+/.exec(given);
         if (at >= 0 && num) {
-          const changed = d.dose.original.replace(num[0], String(Number(num[0]) * 2));
-          return replaceAt(c.text, s.end + at, s.end + at + d.dose.original.length, changed, 'E03', `${d.dose.original} → ${changed}`);
+          const changed = given.replace(num[0], String(Number(num[0]) * 2));
+          return replaceAt(c.text, s.end + at, s.end + at + given.length, changed, 'E03', `${given} → ${changed}`);
         }
       }
-      if (type === 'E04' && d.dose?.original) {
-        const at = tail.indexOf(d.dose.original);
+      if (type === 'E04' && given) {
+        const at = tail.indexOf(given);
         const swaps: [RegExp, string][] = [[/mg/i, 'g'], [/(?<![mµu])g/i, 'mg'], [/ml/i, 'L'], [/μg|µg|ug|mcg/i, 'mg']];
-        const swap = swaps.find(([re]) => re.test(d.dose!.original!));
+        const swap = swaps.find(([re]) => re.test(given));
         if (at >= 0 && swap) {
-          const changed = d.dose.original.replace(swap[0], swap[1]);
-          return replaceAt(c.text, s.end + at, s.end + at + d.dose.original.length, changed, 'E04', `${d.dose.original} → ${changed}`);
+          const changed = given.replace(swap[0], swap[1]);
+          return replaceAt(c.text, s.end + at, s.end + at + given.length, changed, 'E04', `${given} → ${changed}`);
         }
       }
       if (type === 'E05') {
@@ -234,7 +243,10 @@ export function mixingInjector(known: (sentence: string, lang: Lang) => Fact[]):
       if (!name) continue;
       const sentence = c.lang === 'zh' ? `出院带药：${name}。` : `Discharge medications: ${name}.`;
       if (!known(sentence, c.lang).some((f) => f.concept.code === fs[0]!.concept.code)) continue;
-      return append(c, c.lang === 'zh' || c.text.endsWith('\n') ? sentence : `\n${sentence}`, 'E11', `${fs.every(stopped) ? 'stopped' : 'inpatient-only'} drug ${name} listed at discharge`);
+      // Stopped before discharge: the record refutes it (E11). Given only IV, with no discharge orders to
+      // compare: the record cannot refute it (outpatient IV therapy exists), a flag is what it warrants (E11-iv).
+      const type = fs.every(stopped) ? 'E11' : 'E11-iv';
+      return append(c, c.lang === 'zh' || c.text.endsWith('\n') ? sentence : `\n${sentence}`, type, `${fs.every(stopped) ? 'stopped' : 'inpatient-only'} drug ${name} listed at discharge`);
     }
     return undefined;
   };

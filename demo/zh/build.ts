@@ -224,6 +224,13 @@ class InpatientRecord {
 }
 
 const PO = { route: '26643006', routeZh: '口服' };
+/**
+ * The laboratory's eGFR reference limit: ≥ 60 mL/min/1.73 m². An eGFR of 60–89 alone is not
+ * decreased kidney function by the CKD definition (KDIGO 2012 CKD guideline, ch. 1: GFR category G2
+ * "mildly decreased" is CKD only with markers of kidney damage), and laboratories following the
+ * NKDEP recommendation report values above 60 without a flag.
+ */
+const EGFR_RANGE = { low: 60 };
 const IV = { route: '47625008', routeZh: '静脉滴注' };
 
 // ── (a) 社区获得性肺炎：发热、咳嗽；否认胸痛；青霉素过敏；家族史 ────────────────────────────
@@ -350,14 +357,14 @@ function heartFailure(): InpatientRecord {
   r.obs('k-1', { loinc: '2823-3', display: 'Potassium [Moles/volume] in Serum or Plasma', zh: '血钾', value: 5.1, unit: 'mmol/L', at: l1, low: 3.5, high: 5.3, interpretation: 'N' });
   r.obs('na-1', { loinc: '2951-2', display: 'Sodium [Moles/volume] in Serum or Plasma', zh: '血钠', value: 134, unit: 'mmol/L', at: l1, low: 137, high: 147, interpretation: 'L' });
   r.obs('cr-1', { loinc: '14682-9', display: 'Creatinine [Moles/volume] in Serum or Plasma', zh: '肌酐', value: 118, unit: 'umol/L', at: l1, low: 41, high: 81, interpretation: 'H' });
-  r.obs('egfr-1', { loinc: '62238-1', display: 'Glomerular filtration rate/1.73 sq M.predicted [Volume Rate/Area] in Serum, Plasma or Blood by Creatinine-based formula (CKD-EPI)', zh: '估算肾小球滤过率', value: 39, unit: 'mL/min/{1.73_m2}', at: l1, low: 90, interpretation: 'L' });
+  r.obs('egfr-1', { loinc: '62238-1', display: 'Glomerular filtration rate/1.73 sq M.predicted [Volume Rate/Area] in Serum, Plasma or Blood by Creatinine-based formula (CKD-EPI)', zh: '估算肾小球滤过率', value: 39, unit: 'mL/min/{1.73_m2}', at: l1, ...EGFR_RANGE, interpretation: 'L' });
   r.obs('ntprobnp-1', { loinc: '33762-6', display: 'Natriuretic peptide.B prohormone N-Terminal [Mass/volume] in Serum or Plasma', zh: 'N末端B型利钠肽原', value: 5800, unit: 'pg/mL', at: l1, high: 125, interpretation: 'H' });
   r.obs('inr-1', { loinc: '6301-6', display: 'INR in Platelet poor plasma by Coagulation assay', zh: '国际标准化比值', value: 2.4, unit: '{INR}', at: l1, low: 2, high: 3 });
   // The critical value: drawn on day 3 while on spironolactone with an eGFR in the 30s.
   const l3 = '2024-02-22T06:30:00+08:00';
   r.obs('k-3', { loinc: '2823-3', display: 'Potassium [Moles/volume] in Serum or Plasma', zh: '血钾', value: 6.5, unit: 'mmol/L', at: l3, low: 3.5, high: 5.3, interpretation: 'HH' });
   r.obs('cr-3', { loinc: '14682-9', display: 'Creatinine [Moles/volume] in Serum or Plasma', zh: '肌酐', value: 132, unit: 'umol/L', at: l3, low: 41, high: 81, interpretation: 'H' });
-  r.obs('egfr-3', { loinc: '62238-1', display: 'Glomerular filtration rate/1.73 sq M.predicted [Volume Rate/Area] in Serum, Plasma or Blood by Creatinine-based formula (CKD-EPI)', zh: '估算肾小球滤过率', value: 34, unit: 'mL/min/{1.73_m2}', at: l3, low: 90, interpretation: 'L' });
+  r.obs('egfr-3', { loinc: '62238-1', display: 'Glomerular filtration rate/1.73 sq M.predicted [Volume Rate/Area] in Serum, Plasma or Blood by Creatinine-based formula (CKD-EPI)', zh: '估算肾小球滤过率', value: 34, unit: 'mL/min/{1.73_m2}', at: l3, ...EGFR_RANGE, interpretation: 'L' });
   r.obs('k-5', { loinc: '2823-3', display: 'Potassium [Moles/volume] in Serum or Plasma', zh: '血钾', value: 4.8, unit: 'mmol/L', at: '2024-02-24T06:30:00+08:00', low: 3.5, high: 5.3, interpretation: 'N' });
   r.obs('inr-5', { loinc: '6301-6', display: 'INR in Platelet poor plasma by Coagulation assay', zh: '国际标准化比值', value: 3.4, unit: '{INR}', at: '2024-02-24T06:30:00+08:00', low: 2, high: 3, interpretation: 'H' });
   r.obs('weight-9', { loinc: '29463-7', display: 'Body weight', zh: '体重', value: 64.5, unit: 'kg', at: '2024-02-28T08:00:00+08:00', vital: true });
@@ -446,7 +453,7 @@ function diabetes(): InpatientRecord {
   r.obs('glu-1', { loinc: '14771-0', display: 'Fasting glucose [Moles/volume] in Serum or Plasma', zh: '空腹血糖', value: 9.8, unit: 'mmol/L', at: l1, low: 3.9, high: 6.1, interpretation: 'H' });
   r.obs('ldl-1', { loinc: '22748-8', display: 'Cholesterol in LDL [Moles/volume] in Serum or Plasma', zh: '低密度脂蛋白胆固醇', value: 2.9, unit: 'mmol/L', at: l1, high: 1.8, interpretation: 'H' });
   r.obs('cr-1', { loinc: '14682-9', display: 'Creatinine [Moles/volume] in Serum or Plasma', zh: '肌酐', value: 88, unit: 'umol/L', at: l1, low: 57, high: 111 });
-  r.obs('egfr-1', { loinc: '62238-1', display: 'Glomerular filtration rate/1.73 sq M.predicted [Volume Rate/Area] in Serum, Plasma or Blood by Creatinine-based formula (CKD-EPI)', zh: '估算肾小球滤过率', value: 84, unit: 'mL/min/{1.73_m2}', at: l1, low: 90, interpretation: 'L' });
+  r.obs('egfr-1', { loinc: '62238-1', display: 'Glomerular filtration rate/1.73 sq M.predicted [Volume Rate/Area] in Serum, Plasma or Blood by Creatinine-based formula (CKD-EPI)', zh: '估算肾小球滤过率', value: 84, unit: 'mL/min/{1.73_m2}', at: l1, ...EGFR_RANGE });
   r.obs('tni-1', { loinc: '89579-7', display: 'Troponin I.cardiac [Mass/volume] in Serum or Plasma by High sensitivity method', zh: '高敏肌钙蛋白I', value: 12, unit: 'ng/L', at: l1, high: 26 });
   // Pharmacogenomics, after the Genomics Reporting IG: genotype (84413-4) with the gene studied
   // (48018-6, HGNC:2621 = CYP2C19) and the predicted phenotype (53040-2).
@@ -493,7 +500,10 @@ function diabetes(): InpatientRecord {
   const a = '2024-03-11T11:00:00+08:00';
   r.med('metformin', { rxnorm: '6809', atc: 'A10BA02', display: 'metformin', zh: '盐酸二甲双胍片', dose: 500, unit: 'mg', ...PO, freq: 3, timingZh: '每日三次', authored: a });
   r.med('aspirin', { rxnorm: '1191', atc: 'B01AC06', display: 'aspirin', zh: '阿司匹林肠溶片', dose: 100, unit: 'mg', ...PO, freq: 1, timingZh: '每日一次', authored: a });
-  r.med('clopidogrel', { rxnorm: '32968', atc: 'B01AC04', display: 'clopidogrel', zh: '硫酸氢氯吡格雷片', dose: 75, unit: 'mg', ...PO, freq: 1, timingZh: '每日一次', authored: a, note: 'PCI术前负荷量300mg后改为75mg每日一次' });
+  r.med('clopidogrel', { rxnorm: '32968', atc: 'B01AC04', display: 'clopidogrel', zh: '硫酸氢氯吡格雷片', dose: 75, unit: 'mg', ...PO, freq: 1, timingZh: '每日一次', authored: a, status: 'stopped', note: 'PCI术前负荷量300mg后改为75mg每日一次；2024-03-14 CYP2C19慢代谢型，停用，改用替格瑞洛' });
+  // CPIC clopidogrel–CYP2C19 guideline (2022), ACS/PCI, poor metabolizer: avoid clopidogrel; prasugrel
+  // or ticagrelor at standard dose if not contraindicated. Ticagrelor 90 mg twice daily (label).
+  r.med('ticagrelor', { rxnorm: '1116632', atc: 'B01AC24', display: 'ticagrelor', zh: '替格瑞洛片', dose: 90, unit: 'mg', ...PO, freq: 2, timingZh: '每日两次', authored: '2024-03-14T10:30:00+08:00' });
   r.med('atorvastatin', { rxnorm: '83367', atc: 'C10AA05', display: 'atorvastatin', zh: '阿托伐他汀钙片', dose: 20, unit: 'mg', ...PO, freq: 1, timingZh: '每晚一次', authored: a });
   r.med('omeprazole', { rxnorm: '7646', atc: 'A02BC01', display: 'omeprazole', zh: '奥美拉唑肠溶胶囊', dose: 20, unit: 'mg', ...PO, freq: 1, timingZh: '每日一次', authored: a });
   r.note('admission', {
@@ -521,16 +531,24 @@ function diabetes(): InpatientRecord {
 患者于2024-03-12行冠状动脉造影示前降支近段狭窄90%，植入药物洗脱支架1枚，术后无胸闷胸痛，穿刺处无渗血。今日回报CYP2C19基因型*2/*2，为慢代谢型，氯吡格雷活化受影响。拟与上级医师讨论抗血小板方案调整。
 医师签名：赵医生（虚构）`,
   });
+  r.note('progress-d4', {
+    loinc: '11506-3', display: 'Progress note', title: '病程记录', date: '2024-03-14T10:30:00+08:00',
+    text: `
+病程记录
+2024-03-14 10:30　主任医师查房记录
+患者PCI术后第2天，无胸闷胸痛。CYP2C19基因型*2/*2（慢代谢型），氯吡格雷抗血小板作用不足，支架内血栓风险增加。患者无出血史，无替格瑞洛禁忌。停用氯吡格雷，改用替格瑞洛90mg口服每日两次，继续阿司匹林100mg每日一次。
+医师签名：赵医生（虚构）`,
+  });
   r.note('discharge', {
     loinc: '18842-5', display: 'Discharge summary', title: '出院记录', date: '2024-03-18T11:00:00+08:00',
     text: `
 出院记录
 入院时间：2024-03-11　出院时间：2024-03-18　住院天数：7天
 入院情况：反复胸闷2周，加重2天，心电图V2-V4导联ST段压低。
-诊疗经过：2024-03-12行PCI，前降支植入药物洗脱支架1枚。CYP2C19基因型*2/*2（慢代谢型）。住院期间血糖偏高，继续二甲双胍。
+诊疗经过：2024-03-12行PCI，前降支植入药物洗脱支架1枚。CYP2C19基因型*2/*2（慢代谢型），2024-03-14停用氯吡格雷，改用替格瑞洛。住院期间血糖偏高，继续二甲双胍。
 出院诊断：1. 冠状动脉粥样硬化性心脏病 不稳定型心绞痛 PCI术后；2. 2型糖尿病；3. 高脂血症。
 出院情况：无胸闷胸痛。
-出院医嘱：1. 阿司匹林100mg每日一次；2. 氯吡格雷75mg每日一次；3. 阿托伐他汀20mg每晚一次；4. 二甲双胍0.5g每日三次；5. 奥美拉唑20mg每日一次；6. 戒烟，糖尿病饮食；7. 1个月后心内科门诊复诊。`,
+出院医嘱：1. 阿司匹林100mg每日一次；2. 替格瑞洛90mg每日两次；3. 阿托伐他汀20mg每晚一次；4. 二甲双胍0.5g每日三次；5. 奥美拉唑20mg每日一次；6. 戒烟，糖尿病饮食；7. 1个月后心内科门诊复诊。`,
   });
   return r;
 }

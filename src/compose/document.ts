@@ -36,7 +36,15 @@ export interface ComposedDocument {
   readonly sections: readonly ComposedSection[];
   /** Citation key (`F3`) → fact id. */
   readonly citations: Readonly<Record<string, string>>;
-  /** Markdown with a `[Fn]` marker after each cited statement. */
+  /**
+   * Citation key → the FHIR resources behind the fact (`Observation/42`, `DocumentReference/9`): the
+   * structured evidence that a signed Composition's sections carry as `entry` (see signed.ts).
+   */
+  readonly references?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * The working text: Markdown section headings and a `[Fn]` marker after each cited statement, for
+   * the editor and the verifier. The signed document is `signedText(doc)`: no markers, no Markdown.
+   */
   readonly text: string;
   readonly model: ModelUse;
 }

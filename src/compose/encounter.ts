@@ -1,5 +1,6 @@
 import type { Fact, PatientState, TimelineEvent } from '../core/index.js';
 import { invalid, stableId } from '../core/index.js';
+import { type AnyResource, isCurrentNote, noteText } from '../fusion/index.js';
 
 /** The encounter a document is about, and the facts that fall within it. */
 export interface EncounterWindow {
@@ -53,4 +54,50 @@ export function startedWithin(f: Fact, w: EncounterWindow): boolean {
   const t = ms(f.time?.start);
   const day = 86_400_000;
   return !Number.isNaN(t) && t >= w.start - day && t <= w.end + day;
+}
+
+/**
+ * A date-time as the record wrote it, to the minute, in the record's own clock (SY2016 第八条:
+ * 入院时间 to the minute): `2024-02-20T15:10:00+08:00` → `2024-02-20 15:10`. A bare date stays a date.
+ */
+export function dateTime(t: string | undefined): string {
+  if (!t) return '';
+  const m = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}))?/.exec(t);
+  if (!m) return t;
+  return m[2] ? `${m[1]} ${m[2]}` : m[1]!;
+}
+
+/** The calendar day of a date-time in the record's own clock. */
+export function day(t: string | undefined): string {
+  return (t ?? '').slice(0, 10);
+}
+
+/**
+ * Days in hospital the way hospital statistics count them: discharge day minus admission day, a
+ * stay begun and ended on one day counting as one (卫生统计 实际住院天数: 入院日与出院日只计一天).
+ */
+export function stayDays(w: EncounterWindow): number | undefined {
+  const a = Date.parse(day(w.event.time));
+  const b = Date.parse(day(w.event.end));
+  if (Number.isNaN(a) || Number.isNaN(b)) return undefined;
+  return Math.max(1, Math.round((b - a) / 86_400_000));
+}
+
+/**
+ * The readable notes among a patient's resources, as `composeDischargeSummary({ documents })` takes
+ * them (`id` = `DocumentReference/<id>`, the name the facts' TextSources use). A note that is
+ * superseded, entered in error or unreadable is left out.
+ */
+export function encounterDocuments(resources: readonly AnyResource[]): { id: string; text: string }[] {
+  const out: { id: string; text: string }[] = [];
+  for (const r of resources) {
+    if (r.resourceType !== 'DocumentReference' || !r.id || !isCurrentNote(r)) continue;
+    try {
+      const n = noteText(r);
+      if (n?.text.trim()) out.push({ id: n.document, text: n.text });
+    } catch {
+      // An undecodable attachment is no source to quote; extraction reports it elsewhere.
+    }
+  }
+  return out;
 }

@@ -1,12 +1,10 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { PatientState } from '../core/index.js';
 import { allFacts } from '../core/index.js';
-import { stateFromBundle } from '../fusion/index.js';
 import type { LlmClient } from '../llm/index.js';
+import { demoFiles, demoStays } from './__fixtures__/demo.js';
 import { composeDischargeSummary } from './summarize.js';
-
-const demo = (name: string): PatientState => stateFromBundle(JSON.parse(readFileSync(new URL(`../../demo/zh/${name}.json`, import.meta.url), 'utf8')));
+const demo = (name: string): PatientState => demoStays('zh', `${name}.json`)[0]!.state;
 
 type Chat = Pick<LlmClient, 'chat' | 'configured'>;
 
@@ -27,50 +25,89 @@ function scripted(answers: readonly (string | null)[]): Chat & { prompts: string
   };
 }
 
-describe('discharge summary composition', () => {
-  it.each(['zh', 'en'] as const)('writes every demo encounter in %s with citations and no contradicted claim', async (lang) => {
-    for (const name of ['zh-cap-pneumonia', 'zh-hf-af-warfarin', 'zh-t2dm-cyp2c19']) {
-      const state = demo(name);
-      const r = await composeDischargeSummary(state, { lang });
-      expect(r.report.counts.contradicted).toBe(0);
-      expect(r.report.omissions).toEqual([]);
-      expect(r.document.model.used).toBe(false);
-      const ids = new Set([...allFacts(state).map((f) => f.id), ...Object.values(r.document.citations).filter((id) => !allFacts(state).some((f) => f.id === id))]);
-      for (const id of Object.values(r.document.citations)) expect(ids.has(id)).toBe(true);
-      expect(r.document.text).toMatch(lang === 'zh' ? /## 出院诊断/ : /## Discharge diagnoses/);
-    }
-  });
+/** The drugs each zh demo record's discharge orders (出院医嘱) list, and drugs of its stay that they do not. */
+const DISCHARGE_ORDERS: Record<string, { on: RegExp[]; off: RegExp[] }> = {
+  'zh-cap-pneumonia.json': { on: [/氨溴索/, /氨氯地平/], off: [/莫西沙星/] },
+  'zh-hf-af-warfarin.json': { on: [/华法林/, /呋塞米/, /美托洛尔/], off: [/布洛芬/, /螺内酯/, /胰岛素/, /葡萄糖酸钙/] },
+  'zh-t2dm-cyp2c19.json': { on: [/阿司匹林/, /替格瑞洛/, /阿托伐他汀/, /二甲双胍/, /奥美拉唑/], off: [/氯吡格雷/] },
+};
 
+const ENGLISH: Record<string, string> = {
+  氨溴索: 'ambroxol',
+  氨氯地平: 'amlodipine',
+  华法林: 'warfarin',
+  呋塞米: 'furosemide',
+  美托洛尔: 'metoprolol',
+  阿司匹林: 'aspirin',
+  替格瑞洛: 'ticagrelor',
+  阿托伐他汀: 'atorvastatin',
+  二甲双胍: 'metformin',
+  奥美拉唑: 'omeprazole',
+};
+
+describe('discharge summary composition', () => {
   it('writes every encounter of every demo patient, zh and en, with nothing contradicted or omitted', async () => {
-    const dir = (d: string) => new URL(`../../demo/${d}/`, import.meta.url);
     let summaries = 0;
-    for (const d of ['synthea', 'zh']) {
-      for (const file of readdirSync(dir(d)).filter((f) => f.endsWith('.json'))) {
-        const bundle = JSON.parse(readFileSync(new URL(file, dir(d)), 'utf8')) as { entry: { fullUrl?: string; resource: { resourceType: string; id?: string } }[] };
-        const encounters = bundle.entry.filter((e) => e.resource.resourceType === 'Encounter').map((e) => e.resource.id ?? e.fullUrl!.replace('urn:uuid:', ''));
-        for (const encounterId of encounters) {
-          const state = stateFromBundle(bundle, [], { encounterId });
+    for (const dir of ['zh', 'synthea'] as const) {
+      for (const file of demoFiles(dir)) {
+        for (const stay of demoStays(dir, file)) {
           for (const lang of ['zh', 'en'] as const) {
-            const r = await composeDischargeSummary(state, { lang, encounterId });
-            expect({ file, encounterId, lang, contradicted: r.report.counts.contradicted, omissions: r.report.omissions.length }).toEqual({ file, encounterId, lang, contradicted: 0, omissions: 0 });
+            const r = await composeDischargeSummary(stay.state, { lang, encounterId: stay.encounterId, documents: stay.documents });
+            const verdict = (v: string) => r.report.claims.filter((c) => c.verdict === v).map((c) => `${c.text} — ${c.reason}`);
+            // The template states only what the record holds: nothing contradicted, nothing the record cannot confirm.
+            const got = { file, encounter: stay.encounterId, lang, contradicted: verdict('contradicted'), unsupported: verdict('unsupported'), omissions: r.report.omissions.map((o) => o.statement) };
+            expect(got).toEqual({ file, encounter: stay.encounterId, lang, contradicted: [], unsupported: [], omissions: [] });
+            expect(r.document.model.used).toBe(false);
+            // Every citation names a fact of the record (or the encounter / a quoted note passage) and its resources.
+            const ids = new Set(allFacts(stay.state).map((f) => f.id));
+            for (const [key, id] of Object.entries(r.document.citations)) {
+              expect(ids.has(id) || r.document.references?.[key]?.some((ref) => /^(Encounter|DocumentReference)\//.test(ref))).toBe(true);
+            }
             summaries++;
           }
         }
       }
     }
-    expect(summaries).toBeGreaterThan(50);
+    expect(summaries).toBeGreaterThan(100);
+  });
+
+  it.each(Object.keys(DISCHARGE_ORDERS))('sends the patient of %s home on the discharge orders’ drugs, and on nothing else', async (file) => {
+    const [stay] = demoStays('zh', file);
+    const { on, off } = DISCHARGE_ORDERS[file]!;
+    for (const lang of ['zh', 'en'] as const) {
+      const r = await composeDischargeSummary(stay!.state, { lang, documents: stay!.documents });
+      const line = /(?:出院带药|Discharge medications): ([^\n]*?)[。.](?: |\n|$)/.exec(r.document.text.replace(/出院带药：/, '出院带药: '))?.[1] ?? '';
+      const listed = line.split(/[；;]/).map((x) => x.trim()).filter(Boolean);
+      const names = lang === 'zh' ? on : on.map((re) => new RegExp(ENGLISH[re.source]!, 'i'));
+      expect(listed).toHaveLength(on.length);
+      for (const re of names) expect(listed.some((x) => re.test(x)), `${re} in ${line}`).toBe(true);
+      if (lang === 'zh') for (const re of off) expect(line).not.toMatch(re);
+    }
+  });
+
+  it('says what changed at discharge for 李秀英: spironolactone stopped for the hyperkalaemia', async () => {
+    const [stay] = demoStays('zh', 'zh-hf-af-warfarin.json');
+    const r = await composeDischargeSummary(stay!.state, { lang: 'zh', documents: stay!.documents });
+    expect(r.document.text).toMatch(/停用螺内酯片（高钾血症[^）]*）/);
+    expect(r.document.text).toMatch(/高钾血症（已纠正）/);
+    expect(r.document.text).toMatch(/血钾6\.5 mmol\/L（危急值/);
+    expect(r.unreconciled).toEqual(['布洛芬缓释胶囊']);
   });
 
   it('states the allergy and the discharge drugs with their doses', async () => {
-    const r = await composeDischargeSummary(demo('zh-cap-pneumonia'), { lang: 'zh' });
-    expect(r.document.text).toMatch(/青霉素过敏\[F\d+\]/);
-    expect(r.document.text).toMatch(/出院带药：[^\n]*氨溴索[^\n]*30 mg 口服 每日3次/);
+    const [stay] = demoStays('zh', 'zh-cap-pneumonia.json');
+    const r = await composeDischargeSummary(stay!.state, { lang: 'zh', documents: stay!.documents });
+    expect(r.document.text).toMatch(/青霉素过敏\[F\d+/);
+    expect(r.document.text).toMatch(/出院带药：[^\n]*氨溴索片30 mg 口服 每日3次/);
+    // 张建国's pneumonia is this stay's diagnosis, first, not his history.
+    expect(r.document.text).toMatch(/## 出院诊断\n（1）社区获得性肺炎/);
+    expect(r.document.text).not.toMatch(/既往[^。]*肺炎/);
   });
 
   it('feeds contradicted sentences back to the model and keeps a corrected draft', async () => {
     const state = demo('zh-cap-pneumonia');
     const template = await composeDischargeSummary(state, { lang: 'zh' });
-    const key = Object.keys(template.document.citations).find((k) => template.document.text.includes(`氨溴索片 30 mg 口服 每日3次[${k}]`))!;
+    const key = Object.keys(template.document.citations).find((k) => template.document.text.includes(`氨溴索片30 mg 口服 每日3次[${k}]`))!;
     const wrong = `出院带药：盐酸氨溴索片 90 mg 口服 每日3次[${key}]。`;
     const right = `出院带药：盐酸氨溴索片 30 mg 口服 每日3次[${key}]。`;
     const llm = scripted([wrong, right]);
@@ -85,7 +122,7 @@ describe('discharge summary composition', () => {
   it('removes what the model still gets wrong after its last attempt', async () => {
     const state = demo('zh-cap-pneumonia');
     const template = await composeDischargeSummary(state, { lang: 'zh' });
-    const key = Object.keys(template.document.citations).find((k) => template.document.text.includes(`氨溴索片 30 mg 口服 每日3次[${k}]`))!;
+    const key = Object.keys(template.document.citations).find((k) => template.document.text.includes(`氨溴索片30 mg 口服 每日3次[${k}]`))!;
     const llm = scripted([`患者好转出院。出院带药：盐酸氨溴索片 90 mg 口服 每日3次[${key}]。`]);
     const r = await composeDischargeSummary(state, { lang: 'zh', llm, maxAttempts: 2 });
     expect(r.report.counts.contradicted).toBeGreaterThan(0);
@@ -98,6 +135,6 @@ describe('discharge summary composition', () => {
     const r = await composeDischargeSummary(demo('zh-cap-pneumonia'), { lang: 'en', llm: scripted([null]) });
     expect(r.document.model).toMatchObject({ used: false, reason: 'model unavailable' });
     expect(r.report.counts.contradicted).toBe(0);
-    expect(r.document.text).toMatch(/## Allergies/);
+    expect(r.document.text).toMatch(/## Discharge medications\n/);
   });
 });

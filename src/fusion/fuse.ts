@@ -1,6 +1,6 @@
 import type { DocumentReference, Encounter, Patient } from 'fhir/r4.js';
-import type { Fact, PatientState, TimelineEvent } from '../core/index.js';
-import { conceptLabel, invalid } from '../core/index.js';
+import type { Fact, MedicationCourse, PatientState, TimelineEvent } from '../core/index.js';
+import { conceptLabel, invalid, sourceKey } from '../core/index.js';
 import type { Crosswalk } from './crosswalk.js';
 import { demographicsOf } from './demographics.js';
 import type { AnyResource } from './fhir.js';
@@ -9,6 +9,7 @@ import { mergeGenotypes } from './genotype.js';
 import { spaceOf } from './map-context.js';
 import { encounterEvent } from './encounter.js';
 import { resourceToFacts } from './map-resource.js';
+import { medicationCourses } from './medication-courses.js';
 import { isCurrentNote, noteDate } from './note-text.js';
 import { type DatedFact, reconcile } from './reconcile.js';
 import { buildTimeline } from './timeline.js';
@@ -94,6 +95,7 @@ export function fuse(patient: AnyResource | string, resources: readonly AnyResou
   }
 
   const { facts, conflicts } = reconcile(coded, dated);
+  const medications = reconcileMedications(coded, dated, facts, at, encounter);
   const encounters = own
     .filter((r) => r.resourceType === 'Encounter')
     .map((r) => encounterEvent(r as Encounter & AnyResource))
@@ -127,7 +129,34 @@ export function fuse(patient: AnyResource | string, resources: readonly AnyResou
     timeline: buildTimeline(facts, [...encounters, ...noteEvents]),
     conflicts,
     ...(options.encounterId ? { encounterId: options.encounterId } : {}),
+    medications,
   };
+}
+
+/**
+ * Medication reconciliation for the state: courses built from the facts before notes were merged
+ * into orders (a note's 停用 / 出院医嘱 cue stays its own event), then pointed at the state's facts
+ * (a merged note fact is known by the fact it merged into). Notes without a date of their own are
+ * placed at their DocumentReference's date.
+ */
+function reconcileMedications(coded: readonly Fact[], dated: readonly DatedFact[], facts: readonly Fact[], at: string, encounter: (Encounter & AnyResource) | undefined): MedicationCourse[] {
+  const noteFacts = dated.map(({ fact, noteTime }) =>
+    fact.category === 'medication' && noteTime !== undefined && !fact.qualifiers?.noteDate ? { ...fact, qualifiers: { ...fact.qualifiers, noteDate: new Date(noteTime).toISOString() } } : fact,
+  );
+  const window = encounter?.period ? { ...(encounter.period.start ? { start: encounter.period.start } : {}), ...(encounter.period.end ? { end: encounter.period.end } : {}) } : undefined;
+  const courses = medicationCourses([...coded, ...noteFacts], { at, ...(window ? { window } : {}) });
+  const ids = new Set(facts.map((f) => f.id));
+  const bySource = new Map<string, string>();
+  for (const f of facts) for (const s of f.sources) if (s.kind === 'text') bySource.set(sourceKey(s), f.id);
+  const original = new Map(noteFacts.map((f) => [f.id, f]));
+  const remap = (id: string): string => {
+    if (ids.has(id)) return id;
+    const f = original.get(id);
+    const s = f?.sources.find((x) => x.kind === 'text');
+    return (s && bySource.get(sourceKey(s))) ?? id;
+  };
+  const remapAll = (list: readonly string[]) => [...new Set(list.map(remap))].filter((id) => ids.has(id));
+  return courses.map((c) => ({ ...c, factIds: remapAll(c.factIds), events: c.events.map((e) => ({ ...e, factIds: remapAll(e.factIds) })) }));
 }
 
 /** The last millisecond of a year, month or day written as `2024`, `2024-03` or `2024-03-05` (UTC). */

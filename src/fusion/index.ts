@@ -7,6 +7,7 @@
  * - `buildPatientState(sql, repo, patientId, { at, encounterId })` — from the store.
  * - `extractPatientNotes(sql, repo, patientId)`, `extractPendingNotes(sql, repo)` — notes → stored facts.
  * - `resourceToFacts(resource, ctx)` — one resource's facts.
+ * - `medicationCourses(facts, { window, at })` — medication reconciliation: one course per drug (also `state.medications`).
  */
 export { allergenName, analyteName, codeKeys, compatibleCategories, drugName, foldName, nameKeys, sameConcept } from './concept-match.js';
 export { Crosswalk, defaultCrosswalk } from './crosswalk.js';
@@ -18,6 +19,7 @@ export { type Genotype, genotypeOf, mergeGenotypes } from './genotype.js';
 export { type MapContext, spaceOf } from './map-context.js';
 export { encounterEvent } from './encounter.js';
 export { mappedResourceTypes, resourceToFacts } from './map-resource.js';
+export { hasDischargeOrders, type MedicationCourseOptions, medicationCourses } from './medication-courses.js';
 export { normalisePhenotype } from './map-observation.js';
 export {
   defaultExtractor,

@@ -51,6 +51,50 @@ function medicationAssertion(status: string | undefined, time: FactTime | undefi
   }
 }
 
+/**
+ * What medication reconciliation reads besides status and intent (see medication-courses.ts):
+ * `category` (medicationrequest-category / medication-statement-category codes: inpatient,
+ * outpatient, community, discharge), `courseOfTherapy` (continuous, acute, seasonal), `priority`
+ * (stat), `timingCount` (Timing.repeat.count: 1 = a single dose), `statusReason`, `note` (the
+ * order's free-text note: "负荷量300mg后改为75mg每日一次"), `courseDays` (Timing.repeat.boundsDuration
+ * or dispenseRequest.expectedSupplyDuration, in days), `request` (the order an administration carries out).
+ */
+function reconciliationQualifiers(r: MedicationResource, dosage: FhirDosage | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  const rec = r as Record<string, unknown>;
+  const cats = ([] as CodeableConcept[]).concat((rec.category as CodeableConcept | CodeableConcept[] | undefined) ?? []);
+  const codes = cats.flatMap((c) => [...(c.coding ?? []).map((x) => x.code), c.text]).filter((x): x is string => !!x).map((x) => x.toLowerCase());
+  if (codes.length) out.category = [...new Set(codes)].join(',');
+  const course = rec.courseOfTherapyType as CodeableConcept | undefined;
+  const courseCode = course?.coding?.[0]?.code ?? course?.text;
+  if (courseCode) out.courseOfTherapy = courseCode;
+  if (typeof rec.priority === 'string') out.priority = rec.priority;
+  const count = dosage?.timing?.repeat?.count;
+  if (typeof count === 'number') out.timingCount = String(count);
+  const reasons = ([] as CodeableConcept[]).concat((rec.statusReason as CodeableConcept | CodeableConcept[] | undefined) ?? []);
+  const reason = reasons.map((c) => c.text ?? c.coding?.[0]?.display ?? c.coding?.[0]?.code).filter(Boolean).join('; ');
+  if (reason) out.statusReason = reason;
+  const notes = ((rec.note as { text?: string }[] | undefined) ?? []).map((n) => n.text).filter((t): t is string => !!t?.trim());
+  if (notes.length) out.note = notes.join('\n');
+  // How long the order runs: Timing.repeat.boundsDuration, else the dispense's expected supply (days).
+  const bounds = dosage?.timing?.repeat?.boundsDuration;
+  const supply = (rec.dispenseRequest as { expectedSupplyDuration?: { value?: number; unit?: string; code?: string } } | undefined)?.expectedSupplyDuration;
+  const days = durationDays(bounds) ?? durationDays(supply);
+  if (days !== undefined) out.courseDays = String(days);
+  const request = (rec.request as Reference | undefined)?.reference;
+  if (request) out.request = request;
+  return out;
+}
+
+/** A FHIR Duration in days (UCUM `d`, `wk`, `mo`, `h`), or undefined. */
+function durationDays(d: { value?: number; unit?: string; code?: string } | undefined): number | undefined {
+  if (typeof d?.value !== 'number') return undefined;
+  const unit = (d.code ?? d.unit ?? '').toLowerCase();
+  const per: Record<string, number> = { d: 1, day: 1, days: 1, wk: 7, week: 7, weeks: 7, mo: 30, month: 30, months: 30, h: 1 / 24, hour: 1 / 24, hours: 1 / 24 };
+  const f = per[unit];
+  return f === undefined ? undefined : d.value * f;
+}
+
 function build(r: MedicationResource, ctx: MapContext, time: FactTime | undefined, dosage: FhirDosage | undefined, dosagePath: string): Fact[] {
   const { cc, path } = medicationConcept(r, ctx);
   const concept = conceptOf(cc);
@@ -58,7 +102,7 @@ function build(r: MedicationResource, ctx: MapContext, time: FactTime | undefine
   const assertion = medicationAssertion(r.status, time, ctx);
   if (!assertion) return [];
   const d = dosageOf(dosage, concept.display ?? concept.displayZh);
-  const qualifiers: Record<string, string> = { kind: r.resourceType };
+  const qualifiers: Record<string, string> = { kind: r.resourceType, ...reconciliationQualifiers(r, dosage) };
   const intent = r.resourceType === 'MedicationRequest' ? (r as MedicationRequest).intent : undefined;
   if (intent) qualifiers.intent = intent;
   if (dosage?.text) qualifiers.sig = dosage.text;

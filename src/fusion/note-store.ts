@@ -51,7 +51,7 @@ export interface ExtractReport {
 }
 
 // Bump when the NLP stage's output changes, so stored notes are read again.
-export const defaultExtractorName = 'nlp-builtin-2';
+export const defaultExtractorName = 'nlp-builtin-5';
 
 type Repo = Pick<ResourceRepository, 'everything'>;
 

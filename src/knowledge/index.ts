@@ -30,6 +30,7 @@ export {
   renalBandContains,
   thresholdBreached,
 } from './cds-rules.js';
+export { type AllergenMention, type AllergyClass, type AllergyClasses, type AllergyDrug, allergyClasses, allergyDrugsByAtc, classesOfDrug, type CrossReactivity, findAllergens, loadAllergyClasses } from './allergy-classes.js';
 export { type BatchData, BatchBuilder, normalizeTerm } from './batch.js';
 export { type CurationEdit, type CurationRecord, curate, curationHistory } from './curation.js';
 export { ensureDemoRelease } from './demo.js';
@@ -38,6 +39,7 @@ export { cdsBatch } from './importers/cds.js';
 export { CROSSWALK_SOURCE, crosswalkBatch } from './importers/crosswalk.js';
 export { HEALTH39_SOURCE, parseHealth39, parseXywy, XYWY_SOURCE } from './importers/chinese-kg.js';
 export { DDXPLUS_SOURCE, parseDdxplus } from './importers/ddxplus.js';
+export { bundledDdxplusNames, type DdxplusNames } from './importers/ddxplus-names.js';
 export { ICD10CN_SOURCE, ICD9CM3_SOURCE, parseIcd10cn, parseIcd9cm3 } from './importers/icd.js';
 export { parseLocalCsv, parseLocalJson } from './importers/local.js';
 export {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { detectAssertions } from './context.js';
+import { contextMatcher, detectAssertions, scopeModifiers } from './context.js';
+import { extractFacts } from './extract.js';
 
 /** The assertion and subject of `target` (its first occurrence) in `text`. */
 function assess(text: string, target: string, lang: 'zh' | 'en') {
@@ -94,5 +95,112 @@ describe('ConText assertions, Chinese', () => {
     expect(assess('其父有糖尿病。', '糖尿病', 'zh')).toEqual({ assertion: 'family', subject: 'family', relation: 'father' });
     expect(assess('母亲患高血压。', '高血压', 'zh')).toMatchObject({ subject: 'family', relation: 'mother' });
     expect(assess('否认家族遗传病史。', '遗传病', 'zh')).toMatchObject({ assertion: 'absent', subject: 'family' });
+  });
+});
+
+describe('negation across a comma list (issue 12)', () => {
+  it.each([
+    // zh: 否认 carries over a comma list of bare names (with 病史/史/过敏史/等…史)
+    ['既往否认糖尿病，高血压病史，及冠心病史。', ['糖尿病', '高血压', '冠心病']],
+    ['否认高血压，心脏病，糖尿病病史，2.患者缘于7天前无明显诱因出现头痛。', ['高血压', '心脏病', '糖尿病']],
+    ['否认肝炎，结核，伤寒等传染病史。', ['肝炎', '结核', '伤寒']],
+    ['否认肝炎、结核等传染病史。', ['肝炎', '结核']],
+    ['否认高血压、糖尿病、冠心病病史。', ['高血压', '糖尿病', '冠心病']],
+    ['否认药物、食物过敏史。', ['药物', '食物']],
+    ['否认青霉素，头孢类过敏史。', ['青霉素', '头孢类']],
+    ['无咳嗽、咳痰、发热。', ['咳嗽', '咳痰', '发热']],
+    // zh: after 无 only a history item goes on
+    ['无高血压，慢性肾病病史。', ['高血压', '慢性肾病']],
+    // zh clinical 不 / 没
+    ['患者不发烧，不咳。', ['发烧', '咳']],
+    ['近两日没发烧，没怎么咳。', ['发烧', '咳']],
+    ['双下肢不肿。', ['肿']],
+  ] as const)('%s → all absent', (text, targets) => {
+    for (const t of targets) expect(assess(text, t, 'zh').assertion, t).toBe('absent');
+  });
+
+  it.each([
+    // a new clause with a duration, its own predicate, 有/伴/但/对, a value or a new site is affirmed
+    ['无发热，咳嗽3天。', '咳嗽', 'present'],
+    ['无发热，咳嗽，咳痰2周。', '咳嗽', 'present'],
+    ['无发热，咳嗽，咳痰2周。', '咳痰', 'present'],
+    ['否认高血压病史，有糖尿病史10年。', '糖尿病', 'historical'],
+    ['否认冠心病史，有哮喘病史。', '哮喘', 'historical'],
+    ['无发热，但有咳嗽。', '咳嗽', 'present'],
+    ['无恶心，伴腹泻。', '腹泻', 'present'],
+    ['否认传染病史，对磺胺类药物过敏。', '磺胺类药物', 'present'],
+    ['否认高血压，糖尿病，心率110次/分。', '心率', 'present'],
+    ['右肾区无叩击痛，左肾区叩击痛。', '左肾区叩击痛', 'present'],
+    ['无头痛，恶心呕吐2次。', '恶心', 'present'],
+    ['否认手术史，否认外伤史，胸痛3天。', '胸痛', 'present'],
+    // 不 in set phrases and verb complements denies nothing; a lone 不 reaches only the next word
+    ['不规则阴道流血1月。', '阴道流血', 'present'],
+    ['心律不齐，心悸。', '心悸', 'present'],
+    ['不稳定型心绞痛。', '心绞痛', 'present'],
+    ['不慎摔倒致左髋部疼痛。', '疼痛', 'present'],
+    ['腰痛，不敢用力咳嗽及打喷嚏。', '咳嗽', 'present'],
+    ['右上腹不适，恶心。', '恶心', 'present'],
+    ['既往史不详，高血压。', '高血压', 'present'],
+    ['不正常心电图。', '心电图', 'present'],
+  ] as const)('%s → %s is %s', (text, target, expected) => {
+    expect(assess(text, target, 'zh').assertion).toBe(expected);
+  });
+
+  it('the list holds where 否认 and the items are separated from a later complaint', () => {
+    expect(assess('否认高血压，糖尿病，咳嗽3天。', '糖尿病', 'zh').assertion).toBe('absent');
+    expect(assess('否认高血压，糖尿病，咳嗽3天。', '咳嗽', 'zh').assertion).toBe('present');
+  });
+
+  it.each([
+    ['Denies fever, chills, or cough.', ['fever', 'chills', 'cough']],
+    ['No history of diabetes, hypertension or CAD.', ['diabetes', 'hypertension', 'CAD']],
+    ['Negative for nausea, vomiting, diarrhea.', ['nausea', 'vomiting', 'diarrhea']],
+    ['No fever, night sweats, or weight loss for the past 3 months.', ['fever', 'night sweats', 'weight loss']],
+    ['She was not tachycardic, nor was she in atrial fibrillation.', ['atrial fibrillation']],
+  ] as const)('%s → all absent', (text, targets) => {
+    for (const t of targets) expect(assess(text, t, 'en').assertion, t).toBe('absent');
+  });
+
+  it.each([
+    ['No fever but cough.', 'cough', 'present'],
+    ['Denies chest pain; reports dyspnea.', 'dyspnea', 'present'],
+    ['Denies chest pain, reports dyspnea on exertion.', 'dyspnea', 'present'],
+    ['No fever, cough for 3 days.', 'cough', 'present'],
+    ['No rash, has productive cough.', 'productive cough', 'present'],
+    ['No edema, the abdomen is tender.', 'tender', 'present'],
+  ] as const)('%s → %s is %s', (text, target, expected) => {
+    expect(assess(text, target, 'en').assertion).toBe(expected);
+  });
+
+  it('without the text (scopeModifiers called alone) a comma still ends the scope', () => {
+    const text = '否认糖尿病，高血压病史。';
+    const hits = contextMatcher('zh')
+      .rules.filter((r) => r.trigger === '否认' || r.trigger === '，')
+      .map((rule) => {
+        const start = text.indexOf(rule.trigger);
+        return { rule, start, end: start + rule.trigger.length };
+      });
+    const targets = [
+      { start: 2, end: 5 },
+      { start: 6, end: 9 },
+    ];
+    const [neg] = scopeModifiers(hits, { start: 0, end: text.length }, targets);
+    expect(neg!.scope).toEqual({ start: 2, end: 5 });
+    const [carried] = scopeModifiers(hits, { start: 0, end: text.length }, targets, text);
+    expect(carried!.scope.end).toBeGreaterThanOrEqual(9);
+  });
+
+  it('the note pipeline reads the same scopes (extractFacts)', () => {
+    const facts = extractFacts('既往否认糖尿病，高血压病史，及冠心病史。', { lang: 'zh' }).facts;
+    expect(facts.map((f) => [f.concept.display, f.assertion])).toEqual([
+      ['Diabetes mellitus', 'absent'],
+      ['Hypertension', 'absent'],
+      ['Coronary artery disease', 'absent'],
+    ]);
+    const later = extractFacts('否认高血压病史，有糖尿病史10年。', { lang: 'zh' }).facts;
+    expect(later.map((f) => [f.concept.display, f.assertion])).toEqual([
+      ['Hypertension', 'absent'],
+      ['Diabetes mellitus', 'historical'],
+    ]);
   });
 });

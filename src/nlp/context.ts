@@ -12,7 +12,11 @@ import { type Span, splitSentences } from './sentences.js';
  * data files: the published NegEx list and general ConText rules for English, our own for Chinese.
  */
 export type ContextCategory = 'NEGATED_EXISTENCE' | 'POSSIBLE_EXISTENCE' | 'HISTORICAL' | 'FAMILY' | 'HYPOTHETICAL' | 'PSEUDO' | 'TERMINATE';
-export type ContextDirection = 'forward' | 'backward' | 'bidirectional' | 'terminate' | 'pseudo';
+/**
+ * `clause`: a clause break (the comma) that ends a scope like `terminate`, except that a forward
+ * negation goes on across a comma-separated list of bare concept names (see `listScopeEnd`).
+ */
+export type ContextDirection = 'forward' | 'backward' | 'bidirectional' | 'terminate' | 'clause' | 'pseudo';
 
 export interface ContextRule {
   readonly trigger: string;
@@ -20,6 +24,8 @@ export interface ContextRule {
   readonly direction: ContextDirection;
   /** For FAMILY: who (mother, father, …). */
   readonly relation?: string;
+  /** The most characters a forward scope reaches past the trigger (data column `scope=N`): 不/没 deny the word they stand before. */
+  readonly maxScope?: number;
 }
 
 /** A trigger found in the text, with the scope it governs. */
@@ -63,23 +69,38 @@ export function parseNegexTriggers(text: string): ContextRule[] {
   return rules;
 }
 
-/** Parses MedSeek's ConText rule files (`trigger<TAB>category<TAB>direction[<TAB>relation]`). */
+/** Parses MedSeek's ConText rule files (`trigger<TAB>category<TAB>direction[<TAB>relation | scope=N]`). */
 export function parseContextRules(text: string): ContextRule[] {
   const rules: ContextRule[] = [];
   for (const line of text.split('\n')) {
     if (!line.trim() || line.startsWith('#')) continue;
-    const [trigger, category, direction, relation] = line.replace(/\r$/, '').split('\t');
+    const [trigger, category, direction, extra] = line.replace(/\r$/, '').split('\t');
     if (!trigger || !category || !direction) continue;
-    rules.push({ trigger, category: category as ContextCategory, direction: direction as ContextDirection, ...(relation ? { relation } : {}) });
+    const window = extra ? /^scope=(\d+)$/.exec(extra) : null;
+    rules.push({
+      trigger,
+      category: category as ContextCategory,
+      direction: direction as ContextDirection,
+      ...(window ? { maxScope: Number(window[1]) } : extra ? { relation: extra } : {}),
+    });
   }
   return rules;
 }
 
+/**
+ * How the text is written: `clinical` (notes, the default) or `patient` (a patient's own words in a
+ * consultation chat: 不发烧, 没怎么咳, 好像有点, "don't have", "I think so"). Patient speech adds the
+ * colloquial cues of `context-{zh,en}-patient.tsv` before the clinical rules (first rule for a trigger wins).
+ */
+export type Speech = 'clinical' | 'patient';
+
 /** The built-in rules for a language. */
-export function contextRules(lang: NlpLang): ContextRule[] {
-  return lang === 'zh'
-    ? parseContextRules(readData('context-zh.tsv'))
-    : [...parseNegexTriggers(readData('negex-triggers-en.txt')), ...parseContextRules(readData('context-en.tsv'))];
+export function contextRules(lang: NlpLang, speech: Speech = 'clinical'): ContextRule[] {
+  const clinical =
+    lang === 'zh'
+      ? parseContextRules(readData('context-zh.tsv'))
+      : [...parseNegexTriggers(readData('negex-triggers-en.txt')), ...parseContextRules(readData('context-en.tsv'))];
+  return speech === 'patient' ? [...parseContextRules(readData(`context-${lang === 'zh' ? 'zh' : 'en'}-patient.tsv`)), ...clinical] : clinical;
 }
 
 /** A compiled rule set: one automaton over all triggers, so the longest trigger wins. */
@@ -106,38 +127,152 @@ export class ContextMatcher {
   modifiers(text: string, sentence: Span, targets: readonly Span[] = []): ContextModifier[] {
     const slice = text.slice(sentence.start, sentence.end);
     const hits = this.automaton.findAll(slice).map((h) => ({ rule: h.value, start: h.start + sentence.start, end: h.end + sentence.start }));
-    return scopeModifiers(hits, sentence, targets);
+    return scopeModifiers(hits, sentence, targets, text);
   }
 }
 
 /**
  * Scopes the trigger hits of one sentence: hits inside a target are dropped (无力 is a finding, not
  * 无 + 力), the leftmost-longest of the rest are kept, and each scopes forward to the sentence end
- * or the next termination term, backward to the sentence start or the previous one.
+ * or the next termination term, backward to the sentence start or the previous one. With the
+ * sentence's `text`, a forward negation is carried across a comma list of denied items
+ * (否认糖尿病，高血压病史，及冠心病史; "denies fever, chills, or cough"): see `listScopeEnd`.
+ * Without `text`, a clause break ends every scope.
  */
-export function scopeModifiers(triggerHits: readonly { rule: ContextRule; start: number; end: number }[], sentence: Span, targets: readonly Span[] = []): ContextModifier[] {
-  {
-    const hits = selectLongest(triggerHits.filter((h) => !overlapsAny(targets, h)));
-    const stops = hits.filter((h) => h.rule.direction === 'terminate' || h.rule.direction === 'pseudo');
-    const out: ContextModifier[] = [];
-    for (const h of hits) {
-      if (h.rule.direction === 'terminate' || h.rule.direction === 'pseudo') continue;
-      let fwdEnd = sentence.end;
-      let backStart = sentence.start;
-      for (const s of stops) {
-        if (s.rule.direction !== 'terminate') continue;
-        if (s.start >= h.end && s.start < fwdEnd) fwdEnd = s.start;
-        if (s.end <= h.start && s.end > backStart) backStart = s.end;
+export function scopeModifiers(triggerHits: readonly { rule: ContextRule; start: number; end: number }[], sentence: Span, targets: readonly Span[] = [], text?: string): ContextModifier[] {
+  const hits = selectLongest(triggerHits.filter((h) => !overlapsAny(targets, h)));
+  const isStop = (d: ContextDirection) => d === 'terminate' || d === 'clause';
+  const stops = hits.filter((h) => isStop(h.rule.direction));
+  const out: ContextModifier[] = [];
+  for (const h of hits) {
+    if (isStop(h.rule.direction) || h.rule.direction === 'pseudo') continue;
+    let fwdEnd = sentence.end;
+    let backStart = sentence.start;
+    let fwdStop: (typeof stops)[number] | undefined;
+    for (const s of stops) {
+      if (s.start >= h.end && s.start < fwdEnd) {
+        fwdEnd = s.start;
+        fwdStop = s;
       }
-      const scope: Span =
-        h.rule.direction === 'forward'
-          ? { start: h.end, end: fwdEnd }
-          : h.rule.direction === 'backward'
-            ? { start: backStart, end: h.start }
-            : { start: backStart, end: fwdEnd };
-      out.push({ rule: h.rule, start: h.start, end: h.end, scope });
+      if (s.end <= h.start && s.end > backStart) backStart = s.end;
     }
-    return out;
+    if (text !== undefined && fwdStop?.rule.direction === 'clause' && h.rule.category === 'NEGATED_EXISTENCE' && h.rule.direction !== 'backward') {
+      const denial = denialTrigger.test(h.rule.trigger);
+      fwdEnd = listScopeEnd(text, fwdStop, hits, stops, sentence, targets, !denial && /\p{Script=Han}/u.test(h.rule.trigger), denial);
+    }
+    if (h.rule.maxScope !== undefined) fwdEnd = Math.min(fwdEnd, h.end + h.rule.maxScope);
+    const scope: Span =
+      h.rule.direction === 'forward'
+        ? { start: h.end, end: fwdEnd }
+        : h.rule.direction === 'backward'
+          ? { start: backStart, end: h.start }
+          : { start: backStart, end: fwdEnd };
+    out.push({ rule: h.rule, start: h.start, end: h.end, scope });
+  }
+  return out;
+}
+
+/**
+ * How a clause after a comma relates to the negated one before it:
+ * - `item`: a bare concept name (or a short run of them joined by 、/及/和/或/and/or), optionally with
+ *   病史/史/等…史/"etc." — the list goes on and the negation with it (否认糖尿病，高血压病史，及冠心病史);
+ * - `own`: the clause holds a trigger of its own (否认手术史, 未触及, "reports", "but") — its trigger rules it;
+ * - `new`: a clause with its own subject, verb or value (有糖尿病史10年, 心率80次/分, "has cough",
+ *   a clause too long to be a name) — affirmed, and the list before it stands;
+ * - `elaboration`: a duration or a description of what came before (咳嗽3天, 伴胸痛, 为白色黏痰,
+ *   "cough for 3 days") — the bare items before it were the patient's complaints, not denied ones
+ *   (无发热，咳嗽，咳痰3天: only 发热 is absent). A clause that starts with a list conjunction
+ *   (及/和/或/"or"/"and") stays an item whatever duration it carries ("… or weight loss for 3 months").
+ */
+type ClauseKind = 'item' | 'own' | 'new' | 'elaboration';
+
+const listConjunction = /^(?:以及|及(?!时)|和|或者|或|与|并且|and\/or|and|or|nor)(?![a-z])\s*/i;
+const elaborationStart = /^(?:伴有|伴|为|呈|性质|量|色)|^(?:with|accompanied by|associated with)\b/i;
+const newClauseStart =
+  /^(?:有|并|但|诉|自诉|患者|病人|其|现|出现|予|给予|行|经|于|曾|仍|可|感|觉|偶|时有|今|近|对)|^(?:but|has|had|have|reports?|endorses?|complains?|c\/o|presents?|is|was|are|were|he|she|they|patient|pt|the|this|there)\b/i;
+const duration = /(?:\d+|[一二三四五六七八九十两半数几]+)\s*(?:余|多|\+)?个?\s*(?:年|月|周|星期|天|日|小时|分钟)|\b(?:for|since|ago)\b|\bx\s?\d|\d+\s*(?:days?|weeks?|months?|years?|hours?|d|wk|mo|y)\b/i;
+const value = /\d/;
+const predicate =
+  /为|呈|见|示|过敏|明显|正常|良好|尚可|增高|升高|降低|减低|增多|减少|肿大|加重|减轻|好转|缓解|存在|入院|就诊|治疗|服用|口服|约|左右|\b(?:is|was|are|were|has|had|have|shows?|showed|noted|improved|resolved|remains?|continues?|increased|decreased|normal)\b/i;
+/** 病史/史/等…史/症状 and "etc." after a listed name. */
+const listSuffix = /(?:等[^，,]{0,6}史|过敏史|病史|史|等症状|症状|等|\betc\.?|\bhistory)\s*$/i;
+/** The longest Chinese clause (without its concept names) still read as a name, in Han characters. */
+const maxNameChars = 8;
+
+function classifyClause(text: string, clause: Span, hits: readonly { rule: ContextRule; start: number; end: number }[], targets: readonly Span[]): ClauseKind {
+  const raw = text.slice(clause.start, clause.end).replace(/[。．!！;；\s]+$/, '').trim();
+  const conj = listConjunction.exec(raw);
+  const afterConj = conj ? raw.slice(conj[0].length) : raw;
+  // "…, nor was she in atrial fibrillation": nor carries the negation into its clause
+  if (/^nor\b/i.test(raw)) return 'item';
+  // a trigger of its own (史/病史 after a name are the list's suffix, not a new trigger)
+  const own = hits.some((h) => h.start >= clause.start && h.end <= clause.end && !(h.rule.category === 'HISTORICAL' && h.rule.direction === 'backward'));
+  // a starter word is read only where no concept name begins (感染 is not 感, 并发症 not 并)
+  const slice = text.slice(clause.start, clause.end);
+  const lead = clause.start + (slice.length - slice.trimStart().length) + (conj ? conj[0].length : 0);
+  const nameFirst = targets.some((t) => t.start <= lead && lead < t.end);
+  if (!nameFirst && elaborationStart.test(afterConj)) return 'elaboration';
+  if (!nameFirst && newClauseStart.test(afterConj)) return 'new';
+  if (own) return 'own';
+  // the clause without its concept names, connectors and list suffix
+  let residue = '';
+  let at = clause.start;
+  for (const t of targets) {
+    if (t.end <= clause.start || t.start >= clause.end) continue;
+    residue += `${text.slice(at, Math.max(at, t.start))} `;
+    at = Math.max(at, t.end);
+  }
+  residue += text.slice(at, clause.end);
+  residue = residue.replace(/[。．.!！;；\s]+$/, '').trim();
+  if (conj) residue = residue.replace(listConjunction, '');
+  residue = residue.replace(listSuffix, '').replace(/(?:以及|及(?!时)|和|或|与|、|\/|\band\b|\bor\b|\s)+/gi, ' ').trim();
+  if (conj) return predicate.test(residue) ? 'new' : 'item';
+  if (duration.test(residue)) return 'elaboration';
+  if (value.test(residue)) return 'new';
+  if (predicate.test(residue)) return 'new';
+  // a Chinese clause may have no verb the patterns know, so a long one is read as a clause; an English
+  // clause needs a finite verb (caught above), so a long noun phrase stays an item
+  const cjk = residue.match(/\p{Script=Han}/gu)?.length ?? 0;
+  return cjk > maxNameChars ? 'new' : 'item';
+}
+
+/**
+ * Chinese triggers that open a list of denied items (否认高血压，糖尿病，冠心病史). After the other
+ * Chinese negations (无, 未见, 不…) a comma clause goes on only as a history item ending in 史
+ * (无高血压，糖尿病病史): in examination and symptom text the clause after 无X， is most often a new
+ * finding with its own site (无叩击痛，左肾区叩击痛; 无肿胀，局部触痛; 无头痛，恶心呕吐), so it is affirmed.
+ * English negations ("no", "denies", "negative for") carry over any comma list of bare names.
+ */
+const denialTrigger = /^否认/;
+
+/**
+ * Where a forward negation cut by a comma really ends: after the run of bare `item` clauses that
+ * follow it, up to the sentence end, a terminating term, or a clause that is `own` or `new`; an
+ * `elaboration` after the run means the run was not denied, and the scope ends at the first comma.
+ */
+function listScopeEnd(
+  text: string,
+  first: { rule: ContextRule; start: number; end: number },
+  hits: readonly { rule: ContextRule; start: number; end: number }[],
+  stops: readonly { rule: ContextRule; start: number; end: number }[],
+  sentence: Span,
+  targets: readonly Span[],
+  historyOnly: boolean,
+  denial: boolean,
+): number {
+  let stop = first;
+  let end = first.start;
+  for (;;) {
+    const next = stops.find((s) => s.start >= stop.end);
+    const clause: Span = { start: stop.end, end: next ? next.start : sentence.end };
+    let kind = classifyClause(text, clause, hits, targets);
+    if (kind === 'item' && historyOnly && !/史[。．!！;；\s]*$/.test(text.slice(clause.start, clause.end))) kind = 'new';
+    // after 否认 the list is of denied histories: a complaint with a duration after it is new, not their duration
+    if (kind === 'elaboration') return denial ? end : first.start;
+    if (kind !== 'item') return end;
+    end = clause.end;
+    if (next?.rule.direction !== 'clause') return end;
+    stop = next;
   }
 }
 
@@ -154,13 +289,14 @@ function overlapsAny(targets: readonly Span[], h: Span): boolean {
   return lo < targets.length && targets[lo]!.start < h.end;
 }
 
-const matchers = new Map<NlpLang, ContextMatcher>();
+const matchers = new Map<string, ContextMatcher>();
 
-export function contextMatcher(lang: NlpLang): ContextMatcher {
-  let m = matchers.get(lang);
+export function contextMatcher(lang: NlpLang, speech: Speech = 'clinical'): ContextMatcher {
+  const key = `${lang}:${speech}`;
+  let m = matchers.get(key);
   if (!m) {
-    m = new ContextMatcher(contextRules(lang));
-    matchers.set(lang, m);
+    m = new ContextMatcher(contextRules(lang, speech));
+    matchers.set(key, m);
   }
   return m;
 }

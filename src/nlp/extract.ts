@@ -1,11 +1,12 @@
 import type { Concept, Fact, FactCategory, FactTime, Quantity, Subject, TextSource } from '../core/index.js';
 import { stableId } from '../core/index.js';
 import { builtinLexicon } from './builtin-lexicon.js';
-import { assertionOf, type ContextModifier, scopeModifiers, sentenceOf } from './context.js';
+import { assertionOf, type ContextModifier, scopeModifiers, type Speech, sentenceOf } from './context.js';
 import { detectLanguage, type NlpLang } from './language.js';
 import type { Lexicon, LexiconMatch } from './lexicon.js';
 import { type ScanResult, scanNote } from './scanner.js';
-import { parseMedication } from './medication.js';
+import { asNeededIndications, isDrugSalt, parseMedication, routeBefore, sigClauseEnd } from './medication.js';
+import { annotateMedicationEvents } from './medication-events.js';
 import { quantityAt } from './quantities.js';
 import { type Section, sectionAt, splitSections } from './sections.js';
 import { type Span, splitSentences } from './sentences.js';
@@ -25,6 +26,8 @@ export interface ExtractOptions {
   readonly admissionDate?: string;
   /** Concept names to match; default builtinLexicon(). */
   readonly lexicon?: Lexicon;
+  /** `patient`: a patient's own words (consultation chat), with colloquial negation and hedging cues. Default `clinical`. */
+  readonly speech?: Speech;
 }
 
 export interface Extraction {
@@ -63,7 +66,7 @@ export function extractFacts(text: string, options: ExtractOptions = {}): Extrac
   const lang: NlpLang = !options.lang || options.lang === 'auto' ? detectLanguage(text) : options.lang;
   const lexicon = options.lexicon ?? builtinLexicon();
   const document = options.document ?? 'text';
-  const scan = scanNote(text, lexicon, lang);
+  const scan = scanNote(text, lexicon, lang, options.speech);
   const sections = splitSections(text, scan.headings);
   const sentences = sections.flatMap((s) => splitSentences(text, { start: s.bodyStart, end: s.end }));
   const half = toHalfWidth(text);
@@ -76,11 +79,16 @@ export function extractFacts(text: string, options: ExtractOptions = {}): Extrac
   // values first: a measurement without a value is kept unless its name is a bare abbreviation (T, P, K)
   const values = new Map<LexiconMatch, { q?: Quantity; end: number; interpretation?: string; text?: string }>();
   const kept: LexiconMatch[] = [];
+  let drugEnd = -1;
   for (const m of matches) {
     const entry = m.entries[0]!;
+    if (entry.category === 'medication') drugEnd = m.end;
     if (entry.category === 'measurement') {
       const gap = valueGap.exec(text.slice(m.end, m.end + 16))?.[0].length ?? 0;
       const q = quantityAt(text, m.end + gap, half);
+      // "naproxen sodium 220 MG", 洛索洛芬钠600mg, 头孢呋辛钠片: the salt of a drug, not a serum electrolyte
+      const afterDrug = drugEnd >= 0 && /^\s*$/.test(text.slice(drugEnd, m.start));
+      if (isDrugSalt(text, { start: m.start, end: m.end, code: entry.concept.code }, q && q.start <= m.end + gap + 1 ? q.quantity : undefined, afterDrug, half)) continue;
       if (q && q.start <= m.end + gap + 1) {
         const fill = defaultUnits[entry.concept.code];
         let unit = q.quantity.unit === '1' && fill ? fill(q.quantity.value) : undefined;
@@ -104,7 +112,22 @@ export function extractFacts(text: string, options: ExtractOptions = {}): Extrac
     kept.push(m);
   }
 
-  const assertions = assertionsFor(kept, scan.triggers, sentences);
+  const assertions = assertionsFor(kept, scan.triggers, sentences, text);
+  // The indication of an as-needed drug ("PRN fever or pain", 疼痛时口服) is hypothetical, not a present finding.
+  const drugStarts = kept.filter((k) => k.entries[0]?.category === 'medication').map((k) => k.start);
+  const indications = new Map<Span, Span[]>();
+  kept.forEach((m, i) => {
+    const cat = m.entries[0]!.category;
+    if ((cat !== 'finding' && cat !== 'condition') || (assertions[i]!.assertion !== 'present' && assertions[i]!.assertion !== 'possible')) return;
+    const sentence = sentenceOf(sentences, m.start);
+    if (!sentence) return;
+    let spans = indications.get(sentence);
+    if (!spans) {
+      spans = asNeededIndications(text, sentence, drugStarts, half);
+      indications.set(sentence, spans);
+    }
+    if (spans.some((s) => s.start <= m.start && m.end <= s.end)) assertions[i] = { ...assertions[i]!, assertion: 'hypothetical' };
+  });
   const times = parseTimes(text, options, half);
   // index of the next medication mention after each mention (its sig ends there)
   const nextMedication = new Array<number>(kept.length + 1).fill(-1);
@@ -121,25 +144,32 @@ export function extractFacts(text: string, options: ExtractOptions = {}): Extrac
       subject = defaults.subject ?? subject;
     }
     let category = entry.category;
+    // NKDA / NKMA: the abbreviation is itself the denial of a drug allergy
+    if (/^nk[dm]a$/i.test(text.slice(m.start, m.end))) assertion = 'absent';
     if (section?.key === 'allergies' && (category === 'medication' || category === 'condition')) category = 'allergy';
     // "青霉素过敏", "allergic to penicillin" anywhere: the drug is an allergen, not a drug taken;
     // "避免使用青霉素类", "avoid NSAIDs": a drug named to be withheld is not being given.
     if (category === 'medication') {
-      const after = text.slice(m.end, m.end + 6);
+      const after = text.slice(m.end, m.end + 16);
       const before = text.slice(Math.max(sentence.start, m.start - 16), m.start);
-      if (/^(类|类药物|类抗生素)?(药物)?过敏/.test(after) || /(allergic to|allergy to|allergies to|intolerant of)\s*$/i.test(before)) category = 'allergy';
+      if (/^(类|类药物|类抗生素)?(药物)?(过敏|皮试阳性)/.test(after) || /^(?:s|-class|-type)?(?: drugs?| antibiotics?)? (?:allerg|hypersensitivity)/i.test(after) || /(allergic to|allergy to|allergies to|intolerant of)\s*$/i.test(before)) category = 'allergy';
       else if (assertion === 'present' && /(避免使用|避免|禁用|慎用|停用|avoid|do not give|do not use|contraindicated)\s*$/i.test(before)) assertion = 'absent';
     }
     const value = values.get(m);
     let dosage: Fact['dosage'];
     if (category === 'medication') {
       const next = nextMedication[i]! >= 0 ? kept[nextMedication[i]!] : undefined;
-      const windowEnd = Math.min(sentence.end, next?.start ?? Number.POSITIVE_INFINITY, m.end + 120);
+      // the drug's own clause: up to the next drug, a list separator or the sentence end
+      const windowEnd = sigClauseEnd(text, m.end, Math.min(sentence.end, m.end + 120), next?.start, half);
       const { end: _end, ...sig } = parseMedication(text.slice(m.end, windowEnd));
-      if (Object.keys(sig).length > 0) dosage = sig;
+      // "nebulized albuterol", 口服阿司匹林: a route written right before the name
+      const pre = sig.route ? undefined : routeBefore(text, m.start, sentence.start, half);
+      const full = pre ? { ...sig, route: pre.code } : sig;
+      if (Object.keys(full).length > 0) dosage = full;
     }
     const time = assertion === 'absent' ? undefined : timeFor(text, times, m, sentence);
-    const laterality = lateralityOf(text, m, sentence, lang);
+    // a drug has no side (二甲双胍 is not 双侧)
+    const laterality = category === 'medication' ? undefined : lateralityOf(text, m, sentence, lang);
     const source: TextSource = { kind: 'text', document, start: m.start, end: m.end, quote: text.slice(m.start, m.end) };
     const concept: Concept = entry.concept;
     facts.push({
@@ -159,11 +189,12 @@ export function extractFacts(text: string, options: ExtractOptions = {}): Extrac
       sources: [source],
     });
   });
-  return { facts, sections, sentences, lang };
+  // Medication-change cues (停用, 临时医嘱, 改为, discontinued, x1…) and the discharge order list, as qualifiers.
+  return { facts: annotateMedicationEvents(text, facts, { sections, sentences, ...(options.anchorDate ? { anchorDate: options.anchorDate } : {}) }), sections, sentences, lang };
 }
 
 /** ConText over the triggers found by the single scan, sentence by sentence. */
-function assertionsFor(targets: readonly Span[], triggers: ScanResult['triggers'], sentences: readonly Span[]) {
+function assertionsFor(targets: readonly Span[], triggers: ScanResult['triggers'], sentences: readonly Span[], text: string) {
   const cache = new Map<Span, ContextModifier[]>();
   let ti = 0;
   return targets.map((t) => {
@@ -175,7 +206,7 @@ function assertionsFor(targets: readonly Span[], triggers: ScanResult['triggers'
       while (ti < triggers.length && triggers[ti]!.end <= sentence.start) ti++;
       const inside: ScanResult['triggers'] = [];
       for (let k = ti; k < triggers.length && triggers[k]!.end <= sentence.end; k++) if (triggers[k]!.start >= sentence.start) inside.push(triggers[k]!);
-      mods = scopeModifiers(inside, sentence, targets);
+      mods = scopeModifiers(inside, sentence, targets, text);
       cache.set(sentence, mods);
     }
     const covering = mods.filter((m) => m.scope.start < t.end && t.start < m.scope.end);
@@ -238,6 +269,10 @@ function lateralityOf(text: string, m: Span, sentence: Span, lang: NlpLang): Fac
   // only the clause right before the mention
   const clause = before.split(/[,，;；。、]/).pop() ?? '';
   for (const [re, side] of lateralityRe) if (re.test(inside) || re.test(clause)) return side;
+  // written after it, closing the item: "Acute pyelonephritis, left.", "肾盂肾炎（左侧）"
+  const post = /^\s*(?:[,，]\s*(left|right|bilateral)\s*(?=[.;；。\n)]|$)|[(（]\s*(left|right|bilateral|左|右|双)侧?\s*[)）])/i.exec(text.slice(m.end, Math.min(sentence.end + 1, m.end + 16)));
+  const word = (post?.[1] ?? post?.[2])?.toLowerCase();
+  if (word) return word === 'left' || word === '左' ? 'left' : word === 'right' || word === '右' ? 'right' : 'bilateral';
   return undefined;
 }
 

@@ -13,6 +13,7 @@ export {
   detectAssertions,
   parseContextRules,
   parseNegexTriggers,
+  type Speech,
 } from './context.js';
 export { fold } from './fold.js';
 export { detectLanguage, type NlpLang } from './language.js';
@@ -22,6 +23,7 @@ export { type Span, splitSentences } from './sentences.js';
 export { checkText, decodeText, MAX_TEXT_LENGTH } from './text-guard.js';
 export { type ExtractOptions, type Extraction, extractFacts } from './extract.js';
 export { type ParsedSig, parseMedication } from './medication.js';
+export { annotateMedicationEvents, type MedicationCue, type MedicationCueKind, medicationCuesIn, medicationEventsOf, parseMedicationCueRules } from './medication-events.js';
 export { parseQuantities, type QuantityMention, quantityAt } from './quantities.js';
 export { parseTimes, parseZhNumber, shiftDate, type TimeMention, type TimeOptions } from './time.js';
 export { type Token, tokenize } from './tokens.js';

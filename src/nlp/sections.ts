@@ -39,7 +39,7 @@ function headingAutomaton(): AhoCorasick<string> {
 }
 
 // Numbering before a heading: 1. 1、 (1) （1） 一、 （一） I. A) — then optional spaces.
-const numbering = /(?:\d{1,2}[.、．)）]|[（(]\d{1,2}[)）]|[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十]{1,3}[)）]|[IVX]{1,4}\.|[A-H][.)])\s*$/;
+const numbering = /(?:\d{1,2}[.、．)）]|[（(]\d{1,2}[)）]|[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十]{1,3}[)）]|(?<![A-Za-z])[IVX]{1,4}\.|(?<![A-Za-z])[A-H][.)])[ \t\u3000]*$/;
 const boundaryBefore = /(?:^|[\n\r。；;！？!?]|\s{2,})[ \t\u3000]*$/;
 
 /**
@@ -59,6 +59,9 @@ export function splitSections(text: string, headingHits?: readonly Hit<string>[]
     // after the heading: optional spaces, then a colon, or end of line
     let j = hit.end;
     while (j < text.length && (text[j] === ' ' || text[j] === '\t' || text[j] === '\u3000')) j++;
+    // A heading dated in place: "出院医嘱（2024-05-16）：", "DISCHARGE ORDERS 2024-07-05".
+    const dated = /^[（(]?\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2})?[)）]?[ \t]*/.exec(text.slice(j, j + 24));
+    if (dated) j += dated[0].length;
     const c = text[j];
     let headEnd: number;
     if (c === ':' || c === '：') headEnd = j + 1;

@@ -150,9 +150,10 @@ const patterns: { re: RegExp; pre?: RegExp; make: (m: RegExpExecArray, o: TimeOp
     make: (m, o) => duration(m, enNumbers[m[1]!.toLowerCase().replace('a few', 'few')] ?? Number(m[1]), enUnits[m[2]!.toLowerCase()]!, o),
   },
   {
-    // 咳嗽3天, 发热2周余, 持续3小时 (a Chinese duration: the onset lies that long before the anchor)
+    // 咳嗽3天, 发热2周余, 持续3小时 (a Chinese duration: the onset lies that long before the anchor);
+    // not an interval: 每8小时 / 每隔6小时 is a frequency.
     pre: /[分时天日周期月年]/,
-    re: new RegExp(`(?<![\\d.月年第])${zhNum}\\s*(?:个)?\\s*[余多]?\\s*(分钟|小时|天|日|周|星期|个月|月|年)[余多]?(?!\\s*(?:前|后|以前|之前|以后|次|\\d))`, 'g'),
+    re: new RegExp(`(?<![\\d.月年第每隔])${zhNum}\\s*(?:个)?\\s*[余多]?\\s*(分钟|小时|天|日|周|星期|个月|月|年)[余多]?(?!\\s*(?:前|后|以前|之前|以后|次|\\d))`, 'g'),
     make: (m, o) => {
       const d = duration(m, parseZhNumber(m[1]!), zhUnits[m[2]!]!, o);
       const start = d?.time.duration && o.anchorDate ? shiftDate(o.anchorDate, d.time.duration.value, d.time.duration.unit) : undefined;

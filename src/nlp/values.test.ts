@@ -76,6 +76,12 @@ describe('parseTimes', () => {
     expect(t).toMatchObject({ kind: 'duration', time: { duration: { value: 3, unit: 'd' }, start: '2024-03-07' } });
   });
 
+  it('an interval of a frequency is not a duration (每8小时一次, 每隔6小时)', () => {
+    expect(parseTimes('甘露醇125ml 静脉滴注 每8小时一次', anchor)).toEqual([]);
+    expect(parseTimes('每隔6小时', anchor)).toEqual([]);
+    expect(parseTimes('甘露醇脱水3天', anchor)[0]).toMatchObject({ kind: 'duration', time: { duration: { value: 3, unit: 'd' } } });
+  });
+
   it('English durations', () => {
     const [t] = parseTimes('cough for 2 weeks', anchor);
     expect(t).toMatchObject({ kind: 'duration', time: { duration: { value: 2, unit: 'wk' } } });

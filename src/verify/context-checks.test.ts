@@ -120,7 +120,8 @@ describe('E06 laterality on sites the lexicon does not name', () => {
     ['zh', '左侧髋部疼痛缓解。', 'contradicted', 'E06'],
     ['zh', '右髋部疼痛缓解。', 'supported', undefined],
     ['zh', '左肾区无叩击痛。', 'supported', undefined],
-    ['zh', '右下肢无水肿。', 'supported', undefined],
+    // The record's edema is of the left leg: the right leg's is neither stated nor denied (not a side error).
+    ['zh', '右下肢无水肿。', 'unsupported', 'E15'],
     ['zh', '左膝关节肿胀。', 'not-E06', undefined],
     ['zh', '左肺门影增大。', 'contradicted', 'E06'],
     ['en', 'The left wrist swelling has improved.', 'contradicted', 'E06'],

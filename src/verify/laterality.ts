@@ -31,7 +31,8 @@ export function sideConflict(text: string, start: number, end: number, index: Re
       const site = m[3]!.split(/[无未不及和与伴并或]/)[0]!;
       if (!site || /^[左右双]/.test(site)) continue;
       // A negated statement about one side ("右下肢无水肿") says nothing against the other side's finding.
-      if (/^[\u4e00-\u9fff]{0,4}?(?:无|未|不|否认)/.test(body.slice(m.index + m[0].length - m[3]!.length + site.length))) continue;
+      // (无张力, 无菌, 无痛, 无创 name a technique, not a negation.)
+      if (/^[\u4e00-\u9fff]{0,4}?(?:无(?!张力|菌|痛|创)|未|不|否认)/.test(body.slice(m.index + m[0].length - m[3]!.length + site.length))) continue;
       for (let k = site.length; k >= 1; k--) {
         const s = site.slice(0, k);
         // One character names a site only when the text says no more ("左眼", not the 肺 of "左肺门").

@@ -44,11 +44,59 @@ function bareUnit(unit: string): string {
   return unit.replace(/\/?\{[^}]*\}/g, '').replace(/\/1\.73m²$|\/1\.73_?m2$/i, '') || '1';
 }
 
-export function compareQuantity(claimedIn: Quantity, recordedIn: Quantity): QuantityMatch {
+/**
+ * Molar masses (g/mol, IUPAC atomic weights) of analytes reported in both mass and molar units, for
+ * mg/dL ↔ mmol/L (the SI conversion of the AMA Manual of Style, 11th ed., SI conversion table).
+ * Urea nitrogen is counted as N₂ (28.014), as the BUN → urea mmol/L factor 0.357 does.
+ */
+const molarMasses: readonly [RegExp, number][] = [
+  [/glucose|葡萄糖|血糖/i, 180.16],
+  [/creatinine|肌酐/i, 113.12],
+  [/cholesterol|胆固醇/i, 386.65],
+  [/triglycerid|甘油三酯/i, 885.7],
+  [/uric acid|urate|尿酸/i, 168.11],
+  [/bilirubin|胆红素/i, 584.66],
+  [/urea nitrogen|\bBUN\b|尿素氮/i, 28.014],
+  [/calcium|钙/i, 40.08],
+];
+
+/** The molar mass of the analyte a name gives, where it is one of the analytes above. */
+export function molarMassOf(name: string): number | undefined {
+  return molarMasses.find(([re]) => re.test(name))?.[1];
+}
+
+/** Half a unit of the last decimal written ("10.1" → 0.05): a converted value rounds to the claim. */
+function precisionOf(q: Quantity): number {
+  const digits = /\.(\d+)/.exec(q.original ?? String(q.value))?.[1]?.length ?? 0;
+  return 0.5 * 10 ** -digits;
+}
+
+/**
+ * `molarMass`: the analyte's, for mg/dL ↔ mmol/L. `rounding`: a measured value may be written rounded
+ * ("109 mmol/L" for 108.615…): the record's value counts as the same when it rounds to the claim at
+ * the precision the claim is written with. Not for doses, which are written as ordered.
+ */
+export function compareQuantity(claimedIn: Quantity, recordedIn: Quantity, molarMass?: number, rounding = false): QuantityMatch {
+  const m = compareExact(claimedIn, recordedIn, molarMass);
+  if (m !== 'different' || !rounding) return m;
+  const a = dimensions[bareUnit(claimedIn.unit)];
+  const b = dimensions[bareUnit(recordedIn.unit)];
+  const recorded = bareUnit(claimedIn.unit) === bareUnit(recordedIn.unit) ? recordedIn.value : a && b && a.dim === b.dim ? (recordedIn.value * b.factor) / a.factor : undefined;
+  if (recorded === undefined || claimedIn.value2 !== undefined || recordedIn.value2 !== undefined) return m;
+  return Math.abs(claimedIn.value - recorded) <= precisionOf(claimedIn) + 1e-9 ? 'same' : m;
+}
+
+function compareExact(claimedIn: Quantity, recordedIn: Quantity, molarMass?: number): QuantityMatch {
   const claimed = { ...claimedIn, unit: bareUnit(claimedIn.unit) };
   const recorded = { ...recordedIn, unit: bareUnit(recordedIn.unit) };
   const a = dimensions[claimed.unit];
   const b = dimensions[recorded.unit];
+  // Mass against molar concentration of a known analyte: convert the record's value to the claim's unit.
+  if (molarMass && a && b && a.dim !== b.dim && [a.dim, b.dim].every((d) => d === 'mass-conc' || d === 'molar-conc')) {
+    const perL = recorded.value * b.factor; // g/L or mol/L
+    const converted = (b.dim === 'mass-conc' ? perL / molarMass : perL * molarMass) / a.factor;
+    return Math.abs(converted - claimed.value) <= precisionOf(claimedIn) + 1e-9 ? 'same' : 'different';
+  }
   const secondOk = claimed.value2 === undefined || recorded.value2 === undefined || close(claimed.value2, recorded.value2);
   if (claimed.unit === recorded.unit) return close(claimed.value, recorded.value) && secondOk ? 'same' : 'different';
   if (a && b && a.dim === b.dim) {

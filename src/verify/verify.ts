@@ -4,9 +4,15 @@ import { detectLanguage, extractFacts, fold, type Lexicon, parseQuantities } fro
 import { compareQuantity, formatQuantity } from './quantity.js';
 import { findCitations, maskCitations } from './citations.js';
 import { causalLinks, causalReason, recordLinks } from './causality.js';
+import { allergyVerdicts, type ClinicalVerdict, type DischargeMedication, dischargeMedications, dischargeVerdict, drugUnderAllergy, isAllergyFact, textContext } from './clinical.js';
+import { findAllergens } from '../knowledge/index.js';
+import { courseEndConflict, dateConflict, findDates, recordHasDay } from './dates.js';
+import { reversedResult } from './findings.js';
 import { splitClaims } from './claims.js';
 import { type FactJudgement, judgeFact, worse } from './judge.js';
 import { sideConflict } from './laterality.js';
+import { siteVouched } from './sites.js';
+import { routeSwapped, unitSwapped } from './wording.js';
 import { dischargeDay, dischargeMedicationSpans, mixedContext } from './mixing.js';
 import { RecordIndex, type VerificationRecord } from './record.js';
 import type { ErrorType } from './taxonomy.js';
@@ -47,6 +53,12 @@ export interface FaithfulnessReport {
   readonly counts: { readonly claims: number; readonly supported: number; readonly contradicted: number; readonly unsupported: number; readonly omissions: number };
   /** Sign-off is blocked while any claim is contradicted or a critical fact is omitted. */
   readonly blocked: boolean;
+  /**
+   * The drugs the checked text lists for discharge (a discharge-medication section, 出院带药,
+   * "出院后继续…", "discharged on…"), with the claim each stands in: the sign-off route runs the
+   * drug-safety rules (allergy, interaction, contraindication, renal dose) on these.
+   */
+  readonly dischargeMedications: readonly DischargeMedication[];
 }
 
 /**
@@ -61,6 +73,8 @@ export function verifyText(text: string, record: VerificationRecord, options: Ve
   const facts = masked.trim() ? extractFacts(masked, { lang, lexicon: options.lexicon, anchorDate: options.anchorDate, document: 'checked-text' }).facts : [];
   const dischargeSpans = dischargeMedicationSpans(masked);
   const discharge = options.dischargeDate ?? dischargeDay(masked);
+  const tc = textContext(masked, lang, facts, dischargeSpans);
+  const moments = momentHeadings(masked);
   const context = [masked, ...record.documents.map((d) => d.text), ...record.facts.flatMap((f) => [f.concept.display, f.concept.displayZh])].filter(Boolean).join('\n');
   const unsafeBySentence = new Map<number, ReturnType<typeof findUnsafeAdvice>>();
   const claims: VerifiedClaim[] = splitClaims(text).map((span) => {
@@ -74,19 +88,50 @@ export function verifyText(text: string, record: VerificationRecord, options: Ve
       return s?.kind === 'text' && s.start >= span.start && s.start < span.end;
     });
     const names = citedNameSpans(text, span, citedFacts);
-    const judgements = own.map((f) => {
+    const judgements = own.map((f0) => {
+      let f = f0;
       const s = f.sources[0] as { start: number; end: number };
       const inName = names.find((n) => s.start >= n.start && s.end <= n.end);
-      const judge = (x: Fact) => judgeFact(x, index, citedFacts, lang, { laterThanRecord: options.laterThanRecord });
+      // A salt in a drug's name ("Naproxen sodium 220 MG", "Penicillin V Potassium", "头孢唑林钠") is no lab value.
+      if (f.category === 'measurement' && saltOfDrug(masked, f, own)) return { fact: f, verdict: 'supported' as const, reason: lang === 'zh' ? '为药品名称中的盐' : 'the salt of a drug’s name', evidence: [] };
+      // The indication of an as-needed order ("PRN fever or pain", "必要时…") is a condition, not a finding.
+      if ((f.category === 'finding' || f.category === 'condition') && prnBefore(masked, span.start, f)) f = { ...f, assertion: 'hypothetical' };
+      const later = laterAt(moments, span.start, options.laterThanRecord);
+      const judge = (x: Fact) =>
+        siteVouched(masked, span.start, span.sentence.start, x, index, lang, later, siteChecked(masked, span.start, x, index, lang, later, judgeFact(x, index, citedFacts, lang, { laterThanRecord: later, sentence: masked.slice(span.sentence.start, span.sentence.end), local: localWindow(masked, span, x) })));
       if (!inName) return judge(f);
       // Words inside a cited fact's own name state nothing new: another concept ("sodium" in
       // "Naproxen sodium 220 MG"), or a strength printed in the product name ("Lasix 40mg").
-      if (!index.candidates(f).includes(inName.fact)) return { fact: f, verdict: 'supported' as const, reason: lang === 'zh' ? '为所引事实名称的一部分' : 'part of the cited fact’s name', evidence: inName.fact.sources };
+      if (!index.candidates(f).includes(inName.fact)) {
+        // A value stated after the cited measurement's name is the cited fact's value: compare it.
+        if (f.value && inName.fact.value) {
+          const m = compareQuantity(f.value, inName.fact.value, undefined, true);
+          if (m !== 'same' && m !== 'incomparable') {
+            const name = conceptLabel(inName.fact.concept, lang);
+            return { fact: f, verdict: 'contradicted' as const, errorType: (m === 'unit-error' ? 'E04' : 'E14') as ErrorType, reason: lang === 'zh' ? `${name}：${formatQuantity(f.value)}，所引病历为${formatQuantity(inName.fact.value)}` : `${name}: ${formatQuantity(f.value)} vs ${formatQuantity(inName.fact.value)} in the cited record`, evidence: inName.fact.sources };
+          }
+        }
+        return { fact: f, verdict: 'supported' as const, reason: lang === 'zh' ? '为所引事实名称的一部分' : 'part of the cited fact’s name', evidence: inName.fact.sources };
+      }
       const nameText = text.slice(inName.start, inName.end);
       const dose = f.dosage?.dose?.original ?? f.dosage?.strength?.original;
       return judge(dose && nameText.includes(dose) ? { ...f, dosage: { ...f.dosage, dose: undefined, strength: undefined } } : f);
     });
-    let overall: Overall = judgements.length > 0 ? judgements.reduce(worse) : judgeWithoutFacts(claimText, index, citedFacts, lang);
+    // Allergy statements, read per substance with polarity, replace the reading of their words as facts.
+    const allergy = allergyVerdicts(tc, span, index);
+    const statements = allergy.map((a) => a.statement);
+    const judged = judgements.map((j) => {
+      if (!isAllergyFact(j.fact, statements)) return j;
+      const s = j.fact.sources[0] as { start: number; end: number };
+      const mine = allergy.find((a) => a.verdict && s.start < a.statement.end && s.end > a.statement.start) ?? (j.fact.category === 'allergy' || allergy.length === 1 ? allergy.find((a) => a.verdict) : undefined);
+      return mine?.verdict ? { ...j, ...mine.verdict } : j;
+    });
+    const extra: ClinicalVerdict[] = [
+      ...allergy.flatMap((a) => (a.verdict ? [a.verdict] : [])),
+      ...[drugUnderAllergy(tc, span, own, index), dischargeVerdict(tc, span, own, index), reversedResult(masked, span, index, lang, laterAt(moments, span.start, options.laterThanRecord)), dateConflict(masked, span, index, lang), courseEndConflict(masked, span, own, index, lang)].filter((v): v is ClinicalVerdict => !!v && v.verdict === 'contradicted'),
+    ];
+    const all: Overall[] = [...judged, ...extra];
+    let overall: Overall = all.length > 0 ? all.reduce(worse) : judgeWithoutFacts(claimText, index, citedFacts, lang);
     overall = contextChecks(overall, { text, masked, span, lang, index, facts, own, citedFacts, dischargeSpans, discharge, context, unsafeBySentence });
     return {
       id: stableId('claim', span.start, span.end, claimText),
@@ -96,9 +141,9 @@ export function verifyText(text: string, record: VerificationRecord, options: Ve
       citations: cited,
       verdict: overall.verdict,
       reason: overall.reason,
-      evidence: uniqueSources([...overall.evidence, ...(overall.verdict === 'supported' ? judgements.flatMap((j) => j.evidence) : [])]),
+      evidence: uniqueSources([...overall.evidence, ...(overall.verdict === 'supported' ? judged.flatMap((j) => j.evidence) : [])]),
       ...(overall.errorType ? { errorType: overall.errorType } : {}),
-      facts: judgements.map((j) => ({
+      facts: judged.map((j) => ({
         factId: j.fact.id,
         concept: conceptLabel(j.fact.concept, lang),
         verdict: j.verdict,
@@ -108,6 +153,7 @@ export function verifyText(text: string, record: VerificationRecord, options: Ve
     };
   });
   const omissions = findOmissions(masked, facts, options.critical ?? [], lang);
+  const onDischarge = dischargeMedications(tc, claims);
   const count = (v: Verdict) => claims.filter((c) => c.verdict === v).length;
   const contradicted = count('contradicted');
   return {
@@ -116,7 +162,85 @@ export function verifyText(text: string, record: VerificationRecord, options: Ve
     omissions,
     counts: { claims: claims.length, supported: count('supported'), contradicted, unsupported: count('unsupported'), omissions: omissions.length },
     blocked: contradicted > 0 || omissions.length > 0,
+    dischargeMedications: onDischarge,
   };
+}
+
+/**
+ * The words a fact's moment is read from: back to the clause start within its claim, forward to the
+ * end of what it states ("CRP was 960 mg/L on admission" of "… and 18 mg/L on repeat").
+ */
+function localWindow(text: string, span: { start: number; end: number }, f: Fact): string {
+  const s = f.sources[0];
+  if (s?.kind !== 'text') return '';
+  const back = text.slice(span.start, s.start);
+  const cut = Math.max(...['，', ',', '；', ';', '。'].map((c) => back.lastIndexOf(c)), back.search(/ and [^,]*$/));
+  const from = cut >= 0 ? span.start + cut + 1 : span.start;
+  const fwd = text.slice(s.end, span.end);
+  const stop = /[，,；;。]| and |及|、/.exec(fwd);
+  return text.slice(from, s.end + (stop ? stop.index : fwd.length));
+}
+
+const salts = /^(?:sodium|potassium|calcium|magnesium|钠|钾|钙|镁)$/i;
+
+function saltOfDrug(text: string, f: Fact, own: readonly Fact[]): boolean {
+  const s = f.sources[0];
+  if (s?.kind !== 'text' || !salts.test(s.quote ?? text.slice(s.start, s.end))) return false;
+  const gap = (end: number) => end <= s.start && /^[\sA-Za-z\u4e00-\u9fff]{0,12}$/.test(text.slice(end, s.start));
+  if (own.some((m) => m.category === 'medication' && m.sources[0]?.kind === 'text' && gap(m.sources[0].end))) return true;
+  const from = Math.max(0, s.start - 40);
+  return findAllergens(text.slice(from, s.start)).some((m) => !m.isClass && gap(from + m.end));
+}
+
+/**
+ * Headings that set the moment a part of the text speaks of: 入院情况 / on admission (the record's
+ * moment) or 出院情况 / condition at discharge (later). A text restating both reads each part at its own.
+ */
+function momentHeadings(text: string): { at: number; later: boolean }[] {
+  const re = /(入院情况|入院时情况|入院时|入院诊断|出院情况|出院时情况|出院时|出院诊断|on admission|admission findings|hospital course|condition at discharge|condition on discharge|discharge condition|at discharge)\s*[:：]/gi;
+  return [...text.matchAll(re)].map((m) => ({ at: m.index, later: /出院|discharge/i.test(m[1]!) && !/诊断/.test(m[1]!) }));
+}
+
+function laterAt(moments: readonly { at: number; later: boolean }[], pos: number, fallback: boolean | undefined): boolean | undefined {
+  let found: boolean | undefined;
+  for (const m of moments) if (m.at <= pos) found = m.later;
+  return found ?? fallback;
+}
+
+/**
+ * A finding stated at discharge at one site ("咽部稍浮肿") is not contradicted by the record's denial of
+ * it at another ("双下肢无水肿"): when the words before the claim's mention name a site that no denying
+ * record sentence names, the finding is only unverified.
+ */
+function siteChecked(text: string, claimStart: number, f: Fact, index: RecordIndex, lang: Lang, later: boolean | undefined, j: FactJudgement): FactJudgement {
+  // Only for a text about a later moment (the condition at discharge): a restatement of the record's
+  // own moment keeps the record's denial.
+  if (!later || j.verdict !== 'contradicted' || j.errorType !== 'E02' || f.assertion === 'absent' || (f.category !== 'finding' && f.category !== 'condition')) return j;
+  const s = f.sources[0];
+  if (s?.kind !== 'text') return j;
+  const before = (text.slice(Math.max(claimStart, s.start - 8), s.start).split(/[，,。；;、\s]/).pop() ?? '').replace(/[稍轻略偶有明显较]+$/, '');
+  const site = /([\u4e00-\u9fff]{1,3}?[部侧区]|[左右双][\u4e00-\u9fff]{1,3}|[a-z]{4,})$/i.exec(before)?.[0];
+  if (!site) return j;
+  const sentences = j.evidence.flatMap((e) => {
+    if (e.kind !== 'text') return [];
+    const d = index.record.documents.find((x) => x.id === e.document);
+    if (!d) return [];
+    const a = Math.max(0, ...['。', '；', '\n'].map((c) => d.text.lastIndexOf(c, e.start)));
+    const b = Math.min(...['。', '；', '\n'].map((c) => d.text.indexOf(c, e.end)).map((x) => (x < 0 ? d.text.length : x)));
+    return [d.text.slice(a, b)];
+  });
+  const core = site.replace(/[部侧区]$/, '').slice(0, 2);
+  if (sentences.length === 0 || sentences.some((x) => x.includes(core))) return j;
+  return { ...j, verdict: 'unsupported', errorType: 'E15', reason: lang === 'zh' ? `病历记载的“无${conceptLabel(f.concept, 'zh')}”不涉及${site}` : `the record’s denial of ${conceptLabel(f.concept, 'en')} is not about the ${site}` };
+}
+
+/** "prn", "as needed (for)", "必要时" before a fact in its clause. */
+function prnBefore(text: string, claimStart: number, f: Fact): boolean {
+  const s = f.sources[0];
+  if (s?.kind !== 'text') return false;
+  const before = text.slice(Math.max(claimStart, s.start - 40), s.start);
+  const clause = before.split(/[，,。；;]/).pop() ?? '';
+  return /\bprn\b|\bas needed\b|\bif needed\b|必要时|需要时|如有/i.test(clause);
 }
 
 type Overall = Pick<FactJudgement, 'verdict' | 'reason' | 'evidence' | 'errorType'>;
@@ -160,6 +284,13 @@ function contextChecks(overall: Overall, c: ContextInput): Overall {
   if (overall.verdict !== 'contradicted') {
     const side = sideConflict(c.masked, span.start, span.end, c.index, lang);
     if (side) return { verdict: 'contradicted', errorType: 'E06', reason: t(`“${side.said}”: the record has “${side.recorded}”`, `“${side.said}”：病历为“${side.recorded}”`), evidence: [side.evidence] };
+    // A route or unit swapped on words the lexicon does not name ("静滴降压药物", "补液400L").
+    const claimText = c.masked.slice(span.start, span.end);
+    const swapped = routeSwapped(claimText, c.index, lang) ?? unitSwapped(claimText, c.index);
+    if (swapped) {
+      const what = swapped.errorType === 'E05' ? t('route', '给药途径') : t('unit', '单位');
+      return { verdict: 'contradicted', errorType: swapped.errorType, reason: t(`“${swapped.said}”: the record has “${swapped.recorded}” (${what})`, `“${swapped.said}”：病历为“${swapped.recorded}”（${what}）`), evidence: [swapped.evidence] };
+    }
   }
   if (overall.verdict !== 'supported') return overall;
   const sentenceFacts = c.facts.filter((f) => {
@@ -193,12 +324,58 @@ function judgeWithoutFacts(claimText: string, index: RecordIndex, cited: readonl
   }
   if (/\d/.test(bare)) {
     const cites = (d: string) => cited.some((f) => f.time?.start?.startsWith(d) || f.time?.end?.startsWith(d));
-    const undated = bare.replace(/\d{4}-\d{2}-\d{2}/g, (d) => (cites(d) || index.hasDate(d) ? '' : d));
-    const missing = (undated.match(/\d+(?:\.\d+)?/g) ?? []).filter((n) => !index.findVerbatim(n));
+    // A date the record has (with its clock time, "2018-04-05 16:13") and list numbering ("1.", "2、") state nothing to check.
+    let dated = bare;
+    for (const d of findDates(bare).reverse()) {
+      if (!cites(d.iso) && !recordHasDay(index, d.iso)) continue;
+      const time = /^[ T]\d{1,2}:\d{2}(?::\d{2})?/.exec(dated.slice(d.end))?.[0] ?? '';
+      dated = dated.slice(0, d.start) + dated.slice(d.end + time.length);
+    }
+    const undated = dated
+      // Numbers inside a unit ("10*6/uL", "{1.73_m2}", "×10^9/L") state no value.
+      .replace(/\{[^}]*\}|\b10\s*[*^]\s*\d+|[×x]\s*10\s*[*^]?\s*\d+/g, ' ')
+      .replace(/(^|[\s:：;；])\d{1,2}[.、)）](?=\s|$)/g, '$1')
+      // Chinese enumerators run on: "入院情况：4、辅助检查", "（2）".
+      .replace(/(^|[\s:：;；。，])\d{1,2}[、．](?=[\u4e00-\u9fff])|[（(]\d{1,2}[)）]/g, '$1');
+    const days = findDates(bare).map((d) => d.iso);
+    const missing = [...undated.matchAll(/\d+(?:\.\d+)?/g)]
+      .filter((m) => {
+        const n = m[0];
+        if (index.findVerbatim(n) || index.hasNumber(n, days)) return false;
+        // One digit is too short to look up alone: with the word it counts ("肌力4级", "每8小时", "3 more days").
+        if (n.length === 1) {
+          const after = undated.slice(m.index + 1, m.index + 3).trim();
+          const before = undated.slice(Math.max(0, m.index - 2), m.index).trim();
+          if ((after && index.findVerbatim(n + after)) || (before && index.findVerbatim(before + n))) return false;
+          // English writes the word apart: "for 7 more days".
+          const word = /^\s+([A-Za-z]{2,12})/.exec(undated.slice(m.index + 1))?.[1];
+          if (word && index.findVerbatim(`${n} ${word}`)) return false;
+        }
+        return true;
+      })
+      .map((m) => m[0]);
     if (missing.length === 0) return { verdict: 'supported', reason: t('its dates and numbers are in the record', '日期与数字与病历一致'), evidence: cited.flatMap((f) => f.sources) };
     if (missing.length > 0) return { verdict: 'unsupported', errorType: 'E15', reason: t(`numbers not found in the record: ${missing.join(', ')}`, `病历中未见数字：${missing.join('、')}`), evidence: [] };
   }
+  const study = untestedResult(bare, index);
+  if (study) return { verdict: 'unsupported', errorType: 'E01', reason: t(`the record has no result for “${study}”`, `病历中未见“${study}”的结果`), evidence: [] };
   return { verdict: 'supported', reason: t('no clinical fact to check', '无可核对的临床事实'), evidence: [] };
+}
+
+const resultWord = /(正常|阴性|阳性|未见(?:明显)?异常|无(?:明显)?异常|异常|升高|降低|偏高|偏低)|\b(negative|positive|normal|unremarkable|abnormal|elevated|decreased|grew|no growth)\b/i;
+const studyZh = /(?:查|检查|复查|检测|化验|示|提示)?([\u4e00-\u9fffA-Za-z0-9]{2,12}?(?:功能|培养|试验|测定|筛查|造影|超声|彩超|CT|MRI|X线|胸片|心电图|抗体|抗原|检查))/;
+const studyEn = /\b((?:[a-z-]+\s){0,3}(?:cultures?|tests?|panel|levels?|studies|study|scan|x-ray|ultrasound|ecg|ekg|echocardiogram|biopsy|serology|screen|swab|smear|stain|pcr|antigen|antibody|titers?|assay))\b/i;
+
+/**
+ * A claim that reports a test result in words the lexicon does not know ("甲状腺功能正常", "Blood
+ * cultures were negative") is not "nothing to check": the study must be in the record, else the
+ * result is unsupported. Returns the study's name when the record has no mention of it.
+ */
+function untestedResult(text: string, index: RecordIndex): string | undefined {
+  if (!resultWord.test(text)) return undefined;
+  const name = (studyZh.exec(text)?.[1] ?? studyEn.exec(text)?.[1])?.trim();
+  if (!name || name.length < 2) return undefined;
+  return index.findVerbatim(name) ? undefined : name;
 }
 
 /**

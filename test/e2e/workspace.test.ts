@@ -1,11 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/core/index.js';
-import { listen, openContext, type RunningServer } from '../../src/server/index.js';
+import { hasChromium, screenshot, startWorkspace, type Workspace } from '../support/browser.js';
 
 /**
  * The workspace as a clinician and a patient use it, in Debian's Chromium driven by playwright-core:
@@ -14,52 +9,24 @@ import { listen, openContext, type RunningServer } from '../../src/server/index.
  * test-artifacts/screenshots (and docs/screenshots with UPDATE_SCREENSHOTS=1). Skipped where no
  * Chromium is installed (.ci/run installs it).
  */
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const root = join(import.meta.dirname, '..', '..');
-const shots = join(root, 'test-artifacts', 'screenshots');
 
-describe.skipIf(!existsSync(executablePath))('clinician workspace in a browser', () => {
-  let server: RunningServer;
-  let close: () => Promise<void>;
-  let browser: Browser;
+describe.skipIf(!hasChromium)('clinician workspace in a browser', () => {
+  let ws: Workspace;
   let page: Page;
-  let dataDir: string;
 
   beforeAll(async () => {
-    // Built as `npm start` builds it, in its own process: inside vitest NODE_ENV is 'test', which
-    // would bundle React's development build into a production bundle.
-    execFileSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', 'web', '--logLevel', 'warn'], { cwd: root, env: { ...process.env, NODE_ENV: 'production' }, stdio: 'inherit' });
-    dataDir = mkdtempSync(join(tmpdir(), 'medseek-e2e-'));
-    const ctx = await openContext(loadConfig({ MEDSEEK_DATA_DIR: dataDir, MEDSEEK_LOG_LEVEL: 'warn' }, { demo: true }));
-    server = await listen(ctx, { port: 0, host: '127.0.0.1' });
-    close = async () => {
-      await server.close();
-      await ctx.close();
-    };
-    browser = await chromium.launch({
-      executablePath,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-    });
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
-    mkdirSync(shots, { recursive: true });
+    ws = await startWorkspace('workspace');
+    page = await ws.browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
   }, 240_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await close?.();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await ws?.close();
   });
 
-  const shot = async (name: string) => {
-    await page.screenshot({ path: join(shots, `${name}.png`), fullPage: false });
-    if (process.env.UPDATE_SCREENSHOTS) {
-      mkdirSync(join(root, 'docs', 'screenshots'), { recursive: true });
-      await page.screenshot({ path: join(root, 'docs', 'screenshots', `${name}.png`), fullPage: false });
-    }
-  };
+  const shot = (name: string) => screenshot(page, name);
 
   it('opens a demo patient from the list, in Chinese because the browser asks for it', async () => {
-    await page.goto(`${server.url}/#/`);
+    await page.goto(`${ws.url}/#/`);
     await page.getByRole('link', { name: /张建国/ }).click();
     await page.getByRole('tab', { name: '概览' }).waitFor();
     await page.locator('.card h2', { hasText: '问题列表' }).waitFor();
@@ -99,23 +66,23 @@ describe.skipIf(!existsSync(executablePath))('clinician workspace in a browser',
   });
 
   it('runs a pre-consultation in Chinese to its report', async () => {
-    await page.goto(`${server.url}/#/consult`);
+    await page.goto(`${ws.url}/#/consult`);
     await page.getByRole('textbox', { name: '您的回答' }).fill('咳嗽、发热3天');
     await page.getByRole('button', { name: '发送' }).click();
     for (let i = 0; i < 40; i++) {
       await page.locator('.bubble.medseek').nth(i).waitFor({ timeout: 30_000 });
-      if (await page.locator('.patient-report, .emergency').count()) break;
-      const no = page.getByRole('button', { name: '否', exact: true });
+      if (await page.locator('.patient-report, .emergency-exit').count()) break;
+      const no = page.getByRole('button', { name: /^(否|没有)$/ });
       if (await no.count()) await no.click();
       else {
-        await page.getByRole('textbox', { name: '您的回答' }).fill('不知道');
+        await page.getByRole('textbox', { name: '您的回答' }).fill('没有');
         await page.getByRole('button', { name: '发送' }).click();
       }
     }
     await page.locator('.patient-report').waitFor({ timeout: 30_000 });
     await shot('consultation');
     // The clinician finds it in the queue and opens its report.
-    await page.goto(`${server.url}/#/queue`);
+    await page.goto(`${ws.url}/#/queue`);
     await page.getByRole('button', { name: /咳嗽、发热3天/ }).first().click();
     await page.locator('.report-text', { hasText: '预问诊报告' }).waitFor();
     await shot('queue');
@@ -123,7 +90,7 @@ describe.skipIf(!existsSync(executablePath))('clinician workspace in a browser',
 
   it('fits a phone screen', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.goto(`${server.url}/#/`);
+    await page.goto(`${ws.url}/#/`);
     await page.getByRole('link', { name: /张建国/ }).waitFor();
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
     expect(overflow).toBe(false);

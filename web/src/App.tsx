@@ -1,3 +1,4 @@
+import { EmergencyBell } from './components/EmergencyBell.js';
 import { useI18n } from './i18n.js';
 import { ConsultPage } from './pages/ConsultPage.js';
 import { ModelsPage } from './pages/ModelsPage.js';
@@ -29,6 +30,8 @@ export function App() {
             {t('models')}
           </a>
         </nav>
+        {/* Staff alerts: not on the patient's own page, and the queue shows its own. */}
+        {route.page !== 'consult' && route.page !== 'queue' && <EmergencyBell />}
         <button type="button" className="lang" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')} aria-label="language">
           {lang === 'zh' ? 'English' : '中文'}
         </button>

@@ -29,10 +29,58 @@ async function handle<T>(res: Response): Promise<T> {
   return body as T;
 }
 
-export async function get<T>(path: string): Promise<T> {
-  return handle<T>(await fetch(path, { headers: headers() }));
+/** Per-call options: a signal to abort a request made stale (the patient changed), extra headers (Accept-Language). */
+export interface CallOptions {
+  readonly signal?: AbortSignal;
+  readonly headers?: Record<string, string>;
 }
 
-export async function post<T>(path: string, body: unknown): Promise<T> {
-  return handle<T>(await fetch(path, { method: 'POST', headers: headers({ 'Content-Type': 'application/json' }), body: JSON.stringify(body) }));
+export async function get<T>(path: string, init: CallOptions = {}): Promise<T> {
+  return handle<T>(await fetch(path, { headers: headers(init.headers), ...(init.signal ? { signal: init.signal } : {}) }));
+}
+
+export async function post<T>(path: string, body: unknown, init: CallOptions = {}): Promise<T> {
+  return handle<T>(await fetch(path, { method: 'POST', headers: headers({ 'Content-Type': 'application/json', ...init.headers }), body: JSON.stringify(body), ...(init.signal ? { signal: init.signal } : {}) }));
+}
+
+/**
+ * Server-sent events from `path`, read with fetch (EventSource cannot send the Authorization
+ * header); reconnects 2 s after a break and calls `onDrop` so the caller can show it. Returns stop.
+ */
+export function subscribe(path: string, on: (event: string, data: string) => void, onDrop?: () => void): () => void {
+  const abort = new AbortController();
+  let stopped = false;
+  const run = async () => {
+    while (!stopped) {
+      try {
+        const res = await fetch(path, { headers: headers({ Accept: 'text/event-stream' }), signal: abort.signal });
+        if (!res.ok || !res.body) throw new ApiError(`HTTP ${res.status}`, res.status);
+        const reader = res.body.getReader();
+        const decoder = new TextDecoder();
+        let buffer = '';
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          buffer += decoder.decode(value, { stream: true }).replace(/\r\n?/g, '\n');
+          for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+            const lines = buffer.slice(0, end).split('\n');
+            buffer = buffer.slice(end + 2);
+            const data = lines.filter((l) => l.startsWith('data:')).map((l) => l.slice(5).replace(/^ /, ''));
+            if (!data.length) continue; // a keep-alive comment
+            on(lines.find((l) => l.startsWith('event:'))?.slice(6).trim() || 'message', data.join('\n'));
+          }
+        }
+      } catch {
+        if (stopped) return;
+      }
+      if (stopped) return;
+      onDrop?.();
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  };
+  void run();
+  return () => {
+    stopped = true;
+    abort.abort();
+  };
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { invalid, loadConfig, notFound } from '../../core/index.js';
-import { composeDischargeSummary } from '../../compose/index.js';
-import { buildPatientState } from '../../fusion/index.js';
+import { composeDischargeSummary, encounterDocuments, signedText } from '../../compose/index.js';
+import { type AnyResource, buildPatientState } from '../../fusion/index.js';
 import { llmClientFromEnv } from '../../llm/index.js';
 import { AuditLog, openMigratedDatabase } from '../../server/index.js';
 import { createResourceRepository } from '../../store/index.js';
@@ -12,7 +12,7 @@ export function register(program: Command): void {
     .command('summarize <encounter-id>')
     .description('compose a discharge summary for an encounter, each statement cited and verified against the record')
     .option('--lang <lang>', 'zh or en', 'zh')
-    .option('--format <format>', 'md or json', 'md')
+    .option('--format <format>', 'md (working text: citations, verdicts), signed (the document as signed) or json', 'md')
     .action(async (encounterId: string, opts: { lang: string; format: string }) => {
       if (opts.lang !== 'zh' && opts.lang !== 'en') throw invalid(`unknown language '${opts.lang}' (zh or en)`, { field: '--lang' });
       const db = await openMigratedDatabase(loadConfig());
@@ -23,9 +23,11 @@ export function register(program: Command): void {
         if (!encounter || encounter.deleted) throw notFound(`no Encounter/${encounterId} in the store`, { field: 'encounter-id' });
         if (!encounter.patientId) throw invalid(`Encounter/${encounterId} names no patient`, { field: 'Encounter.subject' });
         const state = await buildPatientState(db, repo, encounter.patientId, { encounterId });
-        const result = await composeDischargeSummary(state, { lang: opts.lang, encounterId, llm });
+        const documents = encounterDocuments((await repo.everything(encounter.patientId)).filter((e) => !e.deleted).map((e) => e.resource as AnyResource));
+        const result = await composeDischargeSummary(state, { lang: opts.lang, encounterId, llm, documents });
         await new AuditLog(db).recordCli('compose', `Patient/${encounter.patientId}/summary?encounter=${encounterId}`, [encounter.patientId]);
         if (opts.format === 'json') process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+        else if (opts.format === 'signed') process.stdout.write(signedText({ ...result.document, text: result.text }));
         else {
           const model = result.document.model.used ? `model: ${result.document.model.provider ?? ''} ${result.document.model.model ?? ''}` : `template (${result.document.model.reason})`;
           process.stdout.write(`${markText(result.document.text, result.report)}\n\n<!-- ${model}; ${JSON.stringify(result.report.counts)} -->\n`);

@@ -1,6 +1,7 @@
 import type { Lang, LexiconEntry } from '../../core/index.js';
 import { Lexicon, extractFacts } from '../../nlp/index.js';
 import type { Network } from '../diagnosis/index.js';
+import { answerLexicon } from './reading.js';
 
 /** What the chief complaint said, in the model's terms. */
 export interface ParsedComplaint {
@@ -42,7 +43,8 @@ export function modelLexicon(net: Network): Lexicon {
 export function parseComplaint(net: Network, text: string, lang: Lang): ParsedComplaint {
   const duration = parseDuration(text);
   try {
-    const ex = extractFacts(text, { lang, lexicon: modelLexicon(net), document: 'complaint' });
+    // The network's names plus MedSeek's zh/en names and colloquial words for its findings, read as a patient speaks.
+    const ex = extractFacts(text, { lang, lexicon: answerLexicon(net), document: 'complaint', speech: 'patient' });
     const present = new Set<string>();
     const absent = new Set<string>();
     for (const f of ex.facts) {
@@ -108,7 +110,8 @@ export function parseDuration(text: string): { text: string; iso: string } | und
   return undefined;
 }
 
-function zhNumber(s: string): number {
+/** A Chinese numeral (一 … 九十九, 半) as a number; NaN when it is not one. */
+export function zhNumber(s: string): number {
   if (s === '半') return 0.5;
   if (s === '十') return 10;
   if (s.startsWith('十')) return 10 + (ZH_NUM[s[1]!] ?? 0);

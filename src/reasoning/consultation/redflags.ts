@@ -12,6 +12,14 @@ export interface RedFlag {
   /** `handover`: immediate human handover (mental health); otherwise emergency referral. */
   readonly action?: 'emergency' | 'handover';
   readonly source: string;
+  /** Regular expressions for colloquial or combined statements ("胸口像压了块大石头", "一辈子没这么疼过"). */
+  readonly patterns?: readonly string[];
+  /** Complaint words for which this flag's `check` is asked first. */
+  readonly prompts?: { readonly zh: readonly string[]; readonly en: readonly string[] };
+  /** The plain yes/no check question. */
+  readonly check?: Bilingual;
+  /** The flag in plain words, for the patient's emergency message. */
+  readonly plain?: Bilingual;
 }
 
 /** A rule on the patient's details plus the complaint, with no question (an infant with fever). */
@@ -22,12 +30,19 @@ export interface RedFlagRule {
   readonly when: { readonly maxAgeYears?: number; readonly keywords: { readonly zh: readonly string[]; readonly en: readonly string[] } };
   readonly triage: number;
   readonly source: string;
+  /** Statements that meet the rule without a stated age ("两个月的宝宝发烧"). */
+  readonly patterns?: readonly string[];
+  readonly plain?: Bilingual;
 }
 
 export interface RedFlagConfig {
   readonly version: string;
   readonly flags: readonly RedFlag[];
   readonly rules: readonly RedFlagRule[];
+  /** The number the patient is told to call (120 in mainland China). */
+  readonly callNumber?: string;
+  /** The check asked when no flag fits the complaint, and the flags a yes to it stands for. */
+  readonly general?: Bilingual & { readonly flags: readonly string[] };
 }
 
 export interface TriageLevel {
@@ -69,19 +84,70 @@ export function triageLevel(scale: TriageScale, level: number): TriageLevel {
 const NEGATION_ZH = /(没有|没|无|否认|不是|未|不)[^，。,.;；!?！？]{0,4}$/;
 const NEGATION_EN = /\b(no|not|denies|denied|without|never|nor)\b[^,.;!?]{0,20}$/i;
 
-/** Red flags whose keywords the text states (not negated), in either language. */
+/** Red flags whose keywords or patterns the text states (not negated), in either language. */
 export function redFlagsInText(text: string, config: RedFlagConfig = defaultRedFlags()): RedFlag[] {
   const lower = text.toLowerCase();
-  return config.flags.filter((f) => [...f.keywords.zh, ...f.keywords.en].some((k) => affirmed(lower, k.toLowerCase())));
+  return config.flags.filter((f) => [...f.keywords.zh, ...f.keywords.en].some((k) => affirmed(lower, k.toLowerCase())) || patternAffirmed(lower, f.patterns));
 }
 
-/** Rules on age plus complaint keywords (no question needed). */
+/**
+ * Rules on age plus complaint keywords, or a pattern that states the age itself (no question needed).
+ * A pattern that names the age ("孩子两个月大，发烧") wins over the registered age: a parent often
+ * starts the consultation from their own account, so the age on file may be theirs.
+ */
 export function redFlagRulesMatching(text: string, age: number | undefined, config: RedFlagConfig = defaultRedFlags()): RedFlagRule[] {
   const lower = text.toLowerCase();
   return config.rules.filter((r) => {
+    if (patternAffirmed(lower, r.patterns)) return true;
     if (r.when.maxAgeYears !== undefined && (age === undefined || age >= r.when.maxAgeYears)) return false;
     return [...r.when.keywords.zh, ...r.when.keywords.en].some((k) => affirmed(lower, k.toLowerCase()));
   });
+}
+
+/** Flags whose `check` fits the complaint (its `prompts`), most urgent first, at most `max`. */
+export function redFlagChecksFor(text: string, config: RedFlagConfig = defaultRedFlags(), max = 3): RedFlag[] {
+  const lower = text.toLowerCase();
+  return config.flags
+    .filter((f) => f.check && [...(f.prompts?.zh ?? []), ...(f.prompts?.en ?? [])].some((k) => lower.includes(k.toLowerCase())))
+    .sort((a, b) => a.triage - b.triage)
+    .slice(0, max);
+}
+
+const compiled = new Map<string, RegExp>();
+function patternAffirmed(text: string, patterns: readonly string[] | undefined): boolean {
+  for (const p of patterns ?? []) {
+    let re = compiled.get(p);
+    if (!re) {
+      re = new RegExp(p, 'giu');
+      compiled.set(p, re);
+    }
+    re.lastIndex = 0;
+    for (const m of text.matchAll(re)) {
+      const before = text.slice(Math.max(0, m.index - 24), m.index);
+      if (!NEGATION_ZH.test(before) && !NEGATION_EN.test(before) && !negatedWithin(m[0])) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * A pattern's match that denies its own last term: "怀孕12周…，没有出血", "嘴唇和喉咙都不肿",
+ * "pregnant … no bleeding". The last clause of the match holds 没(有)/无/未, or 不 after a clause
+ * start or an adverb (都不, 也不, 并不), a few characters before the end. 不 inside a verb
+ * complement ("止不住", "叫不醒", "压之不褪色") is not a denial, nor a term that is itself an
+ * absence ("没劲", "没知觉", "没尿").
+ */
+export function negatedWithin(match: string): boolean {
+  const last = match.split(/[，。,.;；!?！？]/).pop() ?? '';
+  const m = /(不|没有|没|无|未)([^不没无未]{1,4})$/u.exec(last);
+  if (m) {
+    const prev = last.slice(0, m.index).slice(-1);
+    const absence = /^(?:劲|力|知觉|意识|反应|尿|眼泪|精神|气)/u.test(m[2]!) && m[1] !== '不';
+    // 不 between a verb and its result ("止不住", "叫不醒", "说不出", "压之不褪色") is not a denial.
+    const complement = m[1] === '不' && /[\u4e00-\u9fff]/u.test(prev) && !/[都也并还且又和就倒而却]/u.test(prev) && /^[住醒出上下了动起来去清到见开着褪过进]/u.test(m[2]!);
+    if (!absence && !complement) return true;
+  }
+  return /\b(?:no|not|without|never|nor|neither)\b[^,.;!?]{0,20}$/i.test(last) && /\b(?:no|not|without|never|nor|neither)\b/i.test(last.split(/\b(?:and|but)\b/i).pop() ?? '');
 }
 
 function affirmed(text: string, keyword: string): boolean {

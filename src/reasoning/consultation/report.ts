@@ -1,10 +1,12 @@
 import type { Bilingual, Conclusion, Lang, PatientReportedSource } from '../../core/index.js';
 import type { HpiSlot, Network } from '../diagnosis/index.js';
 import { diagnose } from '../diagnosis/index.js';
+import { bundledDdxplusNames } from '../../knowledge/index.js';
 import type { RedFlagConfig } from './redflags.js';
+import { answerCues, answerLexicon } from './reading.js';
 import { defaultRedFlags } from './redflags.js';
 import type { ConsultState, TriageResult } from './session.js';
-import { sessionObservations } from './session.js';
+import { hpiSlots, sessionObservations } from './session.js';
 
 /**
  * The 预问诊报告 / pre-consultation report (consultation.md §4): for the doctor, every field
@@ -103,10 +105,25 @@ export function buildReport(net: Network, state: ConsultState, options: { now?: 
     };
     (q.slot ? hpi : associatedGroups).push(field);
   }
+  // The main complaint's slots as the patient told them (部位、性质、程度、起病、时间经过、加重/缓解).
+  for (const [slot, v] of Object.entries(state.hpi ?? {})) {
+    if (!v) continue;
+    const label = hpiSlots().slots[slot as keyof ReturnType<typeof hpiSlots>['slots']]?.label ?? { en: slot };
+    const shown = v.unknown ? { zh: '不确定', en: 'unsure' } : { zh: `“${v.text}”${typeof v.severity === 'number' && slot === 'severity' ? `（约 ${v.severity}/10）` : ''}`, en: `"${v.text}"${typeof v.severity === 'number' && slot === 'severity' ? ` (about ${v.severity}/10)` : ''}` };
+    hpi.push({ label: { zh: `${label.zh ?? label.en}`, en: label.en }, value: shown, turns: [v.turn] });
+  }
   const associated = state.present.filter((id) => !grouped.has(id) && kindOf(id) !== 'antecedent');
   hpi.push(listField({ zh: '症状及伴随症状', en: 'Symptoms and associated symptoms' }, associated), ...associatedGroups);
   const negatives = state.absent.filter((id) => !grouped.has(id) && kindOf(id) !== 'antecedent');
   hpi.push(listField({ zh: '鉴别相关阴性', en: 'Pertinent negatives' }, negatives, true));
+  // What the patient volunteered that no question asked for, in their own words (patient-reported).
+  const told = state.reported ?? [];
+  if (told.length > 0)
+    hpi.push({
+      label: { zh: '患者另述', en: 'Also reported by the patient' },
+      value: { zh: told.map((r) => `${r.present ? '' : '无'}“${r.text}”`).join('、'), en: told.map((r) => `${r.present ? '' : 'no '}"${r.text}"`).join(', ') },
+      turns: [...new Set(told.map((r) => r.turn))].sort((a, b) => a - b),
+    });
   const antecedentsYes = state.present.filter((id) => kindOf(id) === 'antecedent');
   const antecedentsNo = state.absent.filter((id) => kindOf(id) === 'antecedent');
   const historyField = (slot: 'allergies' | 'medications', label: Bilingual): ReportField => {
@@ -217,4 +234,73 @@ export function reportText(r: PreConsultReport, lang: Lang): string {
   }
   out.push(`— ${L(r.footer.provenance, lang)} ${L(r.footer.retention, lang)}`);
   return out.join('\n');
+}
+
+/**
+ * The session as the plain input of compose's `composeOutpatientRecord` (structurally the same type;
+ * reasoning does not import compose): complaint symptoms and duration, the HPI slots as told,
+ * associated findings and pertinent negatives with their turns, volunteered statements, past
+ * history, allergies, medications and LMP. `turns` is the stored transcript. Each finding carries the
+ * words patients use for it (`terms`), and `vocabulary` the words for common symptoms the model may
+ * not have, so the record's check reads the patient's colloquial answers as what they name.
+ */
+export function outpatientRecordInput(net: Network, state: ConsultState, turns: readonly { turn: number; role: 'patient' | 'medseek'; text: string }[]) {
+  const nameOf = (id: string): Bilingual => net.findings[net.findingIndex.get(id) ?? -1]?.name ?? { en: id };
+  const kindOf = (id: string) => net.findings[net.findingIndex.get(id) ?? -1]?.kind;
+  const turnOf = (finding: string): number | undefined => {
+    if (state.complaint.present.includes(finding) || state.complaint.absent.includes(finding)) return state.complaint.turn;
+    return state.answers.find((x) => x.present?.includes(finding) || x.absent?.includes(finding))?.turn;
+  };
+  // The words a patient says for each finding (the model's synonyms and colloquial names), so the
+  // record's check reads "嗓子有点疼" as the 咽痛 it was asked about.
+  const terms = new Map<string, string[]>();
+  for (const e of answerLexicon(net).entries) if (e.concept.code) terms.set(e.concept.code, [...(terms.get(e.concept.code) ?? []), e.term]);
+  const listed = (ids: readonly string[], present: boolean, antecedent: boolean) =>
+    ids
+      .filter((id) => (kindOf(id) === 'antecedent') === antecedent && !/[@≥]/.test(id) && !state.complaint.present.includes(id))
+      .map((id) => ({ name: nameOf(id), present, turn: turnOf(id), code: id, terms: [...new Set(terms.get(id) ?? [])] }))
+      .filter((f): f is { name: Bilingual; present: boolean; turn: number; code: string; terms: string[] } => f.turn !== undefined);
+  const slot = (h: ConsultState['history']['allergies']) => (h ? { text: h.text, none: /^(没有|无|否|否认|none|no|nothing|nil)$/i.test(h.text.trim()), unknown: h.unknown, turn: h.turn } : undefined);
+  const labels = hpiSlots().slots;
+  const allergies = slot(state.history.allergies);
+  const medications = slot(state.history.medications);
+  return {
+    sessionId: state.id,
+    lang: state.lang,
+    patient: { ...(state.patient.age !== undefined ? { age: state.patient.age } : {}), ...(state.patient.sex ? { sex: state.patient.sex } : {}) },
+    turns,
+    complaint: { text: state.complaint.text, turn: state.complaint.turn, symptoms: state.complaint.present.filter((id) => kindOf(id) !== 'antecedent').slice(0, 3).map(nameOf) },
+    ...(state.history.duration && !state.history.duration.unknown ? { duration: { text: state.history.duration.text, turn: state.history.duration.turn } } : {}),
+    hpi: Object.entries(state.hpi ?? {})
+      .filter(([, v]) => v && !v.unknown)
+      .map(([k, v]) => ({ label: labels[k as keyof typeof labels].label, text: v!.text, turn: v!.turn })),
+    findings: [...listed(state.present, true, false), ...listed(state.absent, false, false)],
+    reported: (state.reported ?? []).filter((r) => !r.concept).map((r) => ({ text: r.text, present: r.present, turn: r.turn })),
+    pastHistory: [...listed(state.present, true, true), ...listed(state.absent, false, true)],
+    ...(allergies ? { allergies } : {}),
+    ...(medications ? { medications } : {}),
+    ...(state.history.lmp ? { lmp: { text: state.history.lmp.text, turn: state.history.lmp.turn } } : {}),
+    vocabulary: patientVocabulary(),
+  };
+}
+
+let vocabulary: { name: Bilingual; concept: { system: string; code: string }; terms: string[] }[] | undefined;
+/**
+ * The words patients use for common symptoms (data/answer-cues.json and the bundled DDXPlus names'
+ * synonyms), each with the symptom's SNOMED CT code, so a record check reads "嗓子有点疼" as 咽痛 and
+ * "有点黄痰" as 咳痰 even where the session's model has no such finding. Symptoms that one DDXPlus
+ * question joins under several codes (鼻塞/流涕) are left out: their words name different concepts.
+ */
+export function patientVocabulary() {
+  if (!vocabulary) {
+    const names = bundledDdxplusNames().evidences;
+    vocabulary = Object.entries(answerCues().findings).flatMap(([code, cue]) => {
+      const n = names[code];
+      const snomed = n?.snomed ?? [];
+      if (!n || snomed.length !== 1) return [];
+      const terms = [...new Set([...cue.zh, ...cue.en, ...n.synonyms.zh, ...n.synonyms.en])].filter((x) => x.trim().length >= 2);
+      return [{ name: { en: n.en, zh: n.zh }, concept: { system: 'http://snomed.info/sct', code: snomed[0]! }, terms }];
+    });
+  }
+  return vocabulary;
 }

@@ -16,27 +16,35 @@ function play(first: StepResult, truth: Record<string, string>, other: Record<st
   let step = first;
   for (let i = 0; i < 30 && step.state.status === 'active'; i++) {
     const p = step.state.pending!;
-    step = answerSession(ctx, step.state, truth[p] ?? other[p] ?? other.default!);
+    const key = p.startsWith('rf:') ? 'screen' : p;
+    step = answerSession(ctx, step.state, truth[p] ?? other[key] ?? other.default!);
   }
   return step;
 }
 
 describe('consultation in Chinese', () => {
-  it('reads the complaint, screens red flags first, asks, and ends with a patient-reported report', () => {
+  it('reads the complaint, checks the red flags that fit it first, asks in plain words, and ends with a patient-reported report', () => {
     const s = start('咳嗽、发烧3天，全身酸痛', 'zh');
     expect(s.state.present).toEqual(expect.arrayContaining(['cough', 'fever', 'myalgia']));
     expect(s.state.history.duration?.text).toBe('3天');
     expect(s.reply.kind).toBe('question');
-    expect(s.state.pending).toBe('screen');
-    expect(s.reply.text).toContain('危险情况');
-    const afterScreen = answerSession(ctx, s.state, '没有');
-    // The duration is known, so the next question comes from the network, not already-answered findings.
-    expect(net.questionIndex.has(afterScreen.state.pending!)).toBe(true);
-    expect(['cough', 'fever', 'myalgia']).not.toContain(afterScreen.state.pending);
-    const end = play(afterScreen, { 'runny-nose': '没有', sputum: '没有', dyspnoea: '没有' }, { default: '不知道', allergies: '青霉素过敏，起皮疹', medications: '没有' });
+    // Two or three yes/no checks that fit a cough with fever, never the numbered list.
+    expect(s.state.plan!.checks.length).toBeGreaterThanOrEqual(2);
+    expect(s.state.plan!.checks.length).toBeLessThanOrEqual(3);
+    expect(s.state.plan!.checks).toContain('rf:severe-breathlessness');
+    expect(s.reply.text).not.toMatch(/\n\s*1\./);
+    expect(s.reply.choices?.map((c) => c.value)).toEqual(['是', '没有', '不确定']);
+    expect(s.reply.progress).toEqual({ asked: 0, expected: expect.any(Number) });
+    let step = s;
+    while (step.state.pending?.startsWith('rf:')) step = answerSession(ctx, step.state, '没有');
+    expect(step.state.redFlags.screened.every((x) => x.result === 'negative')).toBe(true);
+    // The duration is known: the main complaint's slots come next, then the network's questions.
+    expect(['site', 'severity', 'timing']).toContain(step.state.pending);
+    const end = play(step, { 'runny-nose': '有点黄痰', sputum: '没有', dyspnoea: '没有' }, { default: '不知道', severity: '挺难受的', timing: '一直持续', allergies: '青霉素过敏，起皮疹', medications: '没有' });
     expect(end.state.status).toBe('complete');
     expect(end.reply.text).toContain('不是诊断');
     expect(end.reply.text).not.toContain('流行性感冒');
+    expect(end.state.answers.length).toBeLessThanOrEqual(15);
     const report = buildReport(net, end.state, { now: '2026-11-25T08:40:00.000Z' });
     expect(report.label.zh).toContain('患者自述');
     expect(report.allergies.value.zh).toBe('“青霉素过敏，起皮疹”');
@@ -48,6 +56,7 @@ describe('consultation in Chinese', () => {
     expect(text).toContain('AI 建议，非诊断');
     expect(text).toContain('主诉：咳嗽、发热、肌肉酸痛 3天');
     expect(text).toContain('患者自述：“咳嗽、发烧3天，全身酸痛”');
+    expect(text).toContain('程度：“挺难受的”');
     expect(end.state.triage?.level).toBe(4);
   });
 
@@ -55,10 +64,12 @@ describe('consultation in Chinese', () => {
     const s = start('突然胸痛，出冷汗，喘不上气', 'zh', { age: 60 });
     expect(s.reply.kind).toBe('emergency');
     expect(s.state.status).toBe('emergency');
-    expect(s.state.redFlags.positive).toEqual(expect.arrayContaining(['chest-pain', 'severe-breathlessness']));
-    expect(s.state.triage).toMatchObject({ level: 1, colour: 'red', responseLimitMin: 0 });
+    expect(s.state.redFlags.positive).toEqual(['chest-pain']);
+    // The triage level is for the clinician; the patient gets plain words, the number, and no claim that staff were told.
+    expect(s.state.triage).toMatchObject({ level: 2, colour: 'red', responseLimitMin: 10 });
     expect(s.state.redFlags.alertAt).toBe('2026-11-25T08:30:00.000Z');
-    expect(s.reply.text).toContain('120');
+    expect(s.reply.emergency).toEqual({ message: expect.stringContaining('拨打 120'), callNumber: '120', staffNotified: false });
+    expect(s.reply.text).not.toMatch(/Ⅱ级|红区|分诊|已通知医护人员/);
     const report = buildReport(net, s.state);
     expect(report.differential).toEqual([]);
     expect(reportText(report, 'zh')).toContain('⚠ 危险信号阳性');
@@ -80,32 +91,40 @@ describe('consultation in Chinese', () => {
 });
 
 describe('consultation in English', () => {
-  it('re-prompts on an answer it cannot read and keeps the question', () => {
+  it('re-asks a red-flag check once on an off-topic answer, then reads free text', () => {
     const s = start('Runny nose and sneezing for 2 days', 'en');
     expect(s.state.present).toEqual(expect.arrayContaining(['runny-nose', 'sneeze']));
-    const bad = answerSession(ctx, s.state, 'maybe later');
+    expect(s.state.pending).toBe('rf:general');
+    const bad = answerSession(ctx, s.state, 'what time is my appointment');
     expect(bad.reply.kind).toBe('reprompt');
-    expect(bad.reply.text).toMatch(/numbers from 1 to/);
-    expect(bad.state.pending).toBe('screen');
-    const q = answerSession(ctx, bad.state, 'none');
+    expect(bad.state.pending).toBe('rf:general');
+    const q = answerSession(ctx, bad.state, 'no');
     expect(q.reply.kind).toBe('question');
-    const bad2 = answerSession(ctx, q.state, 'purple');
-    expect(bad2.reply.text).toMatch(/"yes", "no" or "don't know"/);
-    expect(bad2.state.pending).toBe(q.state.pending);
+    expect(q.state.redFlags.screened.map((x) => x.result)).toEqual(['negative', 'negative', 'negative', 'negative']);
   });
 
-  it('exits on a red flag chosen in the screen (stroke: level I)', () => {
+  it('exits on a yes to a red-flag check that fits the complaint (stroke: level I), in plain words', () => {
     const s = start('Headache since this morning', 'en');
-    const e = answerSession(ctx, s.state, '3');
+    expect(s.state.plan!.checks).toEqual(expect.arrayContaining(['rf:stroke', 'rf:thunderclap-headache']));
+    let step = s;
+    while (step.state.pending !== 'rf:stroke') step = answerSession(ctx, step.state, 'no');
+    const e = answerSession(ctx, step.state, 'yes, my arm feels weak');
     expect(e.reply.kind).toBe('emergency');
     expect(e.state.redFlags.positive).toEqual(['stroke']);
-    expect(e.reply.text).toMatch(/Level I: resuscitation/);
-    expect(e.state.redFlags.screened.filter((x) => x.result === 'negative').length).toBeGreaterThan(5);
+    expect(e.state.triage?.level).toBe(1);
+    expect(e.reply.text).not.toMatch(/Level I|resuscitation|red zone|Staff have been alerted/);
+    expect(e.reply.emergency?.callNumber).toBe('120');
+  });
+
+  it('takes the emergency number from the context', () => {
+    const e = startSession({ ...ctx, callNumber: '999' }, { id: 's2', kb: net.model.id, lang: 'en', complaint: 'crushing chest pressure and sweating' });
+    expect(e.reply.emergency).toMatchObject({ callNumber: '999', staffNotified: false });
+    expect(e.reply.text).toContain('Call 999 now');
   });
 
   it('asks women of reproductive age for the last period and records unsure answers to verify', () => {
     const s = start('Cough and fever', 'en', { sex: 'female', age: 28 });
-    const end = play(s, {}, { screen: 'none', duration: "don't know", default: "don't know", allergies: 'none', medications: 'ibuprofen 400 mg when needed', lmp: '2 weeks ago, not pregnant' });
+    const end = play(s, {}, { screen: 'no', duration: "don't know", default: "don't know", allergies: 'none', medications: 'ibuprofen 400 mg when needed', lmp: '2 weeks ago, not pregnant' });
     expect(end.state.status).toBe('complete');
     expect(end.state.history.lmp?.text).toBe('2 weeks ago, not pregnant');
     expect(end.state.toVerify.some((v) => v.item.en.startsWith('Duration'))).toBe(true);
@@ -117,7 +136,7 @@ describe('consultation in English', () => {
 
   it('flags a dangerous disease in the differential with an urgent triage level', () => {
     const s = start('Shortness of breath and a swollen calf after a long flight', 'en', { age: 50 });
-    const end = play(s, { travel: 'yes', fever: 'no', cough: 'no', sputum: 'no' }, { screen: 'none', duration: '1 day', default: "don't know", allergies: 'none', medications: 'none' });
+    const end = play(s, { travel: 'yes', fever: 'no', cough: 'no', sputum: 'no' }, { screen: 'no', duration: '1 day', default: "don't know", allergies: 'none', medications: 'none' });
     expect(end.state.status).toBe('complete');
     const report = buildReport(net, end.state);
     expect(report.differential[0]!.statement.en).toMatch(/^Pulmonary embolism/);
@@ -142,4 +161,59 @@ describe('simulated patient', () => {
     const answers = r.dialogue.filter((d) => d.role === 'patient').map((d) => d.text);
     expect(answers).toContain('不知道');
   });
+});
+
+describe('red flags first, from every utterance', () => {
+  /** Plays a patient: the complaint, then the given answers; whatever else is asked gets "no". */
+  const reaches = (complaint: string, lang: 'zh' | 'en', answers: string[], extra: { age?: number; sex?: 'male' | 'female' } = {}) => {
+    let step = start(complaint, lang, extra);
+    for (const a of answers) {
+      if (step.state.status !== 'active') break;
+      step = answerSession(ctx, step.state, a);
+    }
+    return step;
+  };
+  const emergencies: [string, 'zh' | 'en', string[], { age?: number; sex?: 'male' | 'female' }?][] = [
+    ['胸口疼', 'zh', []],
+    ['胸口像压了块大石头，出冷汗', 'zh', []],
+    ['头疼', 'zh', ['一辈子没这么疼过']],
+    ['我爸突然说话不清楚，一边手没劲', 'zh', []],
+    ['怀孕32周，下面出血', 'zh', [], { sex: 'female', age: 29 }],
+    ['I have crushing chest pressure', 'en', []],
+    ['胸口闷', 'zh', ['是']],
+    ['有点喘不上气', 'zh', ['有一点']],
+    ['头疼两天', 'zh', ['不确定']],
+    ['肚子疼', 'zh', ['没有', '拉的大便是黑的']],
+    ['最近心情很差，睡不着', 'zh', ['有时候觉得活着没意思']],
+    ['胸口闷得慌，出了一身冷汗', 'zh', []],
+    ['my chest feels like an elephant is sitting on it and I am sweating', 'en', []],
+    ['孩子两个月大，发烧38度5', 'zh', []],
+  ];
+  for (const [c, lang, answers, extra] of emergencies) {
+    it(`reaches the emergency exit within the complaint and two answers: ${c} ${answers.join(' / ')}`, () => {
+      const e = reaches(c, lang, answers, extra);
+      expect(e.reply.kind).toBe('emergency');
+      expect(e.reply.emergency?.staffNotified).toBe(false);
+      expect(e.state.answers.length + (e.state.redFlags.positive.length ? 0 : 1)).toBeLessThanOrEqual(2);
+    });
+  }
+
+  it('asks (does not escalate) when breathlessness is only a little', () => {
+    const s = start('有点喘不上气', 'zh');
+    expect(s.reply.kind).toBe('question');
+    expect(s.state.pending).toBe('rf:severe-breathlessness');
+    const n = answerSession(ctx, s.state, '没有，能说话');
+    expect(n.reply.kind).toBe('question');
+    expect(n.state.redFlags.positive).toEqual([]);
+  });
+
+  for (const c of ['膝盖疼两周', '流鼻涕、打喷嚏三天', '嗓子有点疼，两天了', 'Sore throat and a runny nose since Monday']) {
+    it(`no emergency and 10–15 questions for a benign complaint answered plainly: ${c}`, () => {
+      const lang = /[a-z]/i.test(c) ? 'en' : 'zh';
+      const end = play(start(c, lang), {}, { screen: lang === 'zh' ? '没有' : 'no', default: lang === 'zh' ? '没有' : 'no', duration: lang === 'zh' ? '两天' : '2 days' });
+      expect(end.state.status).toBe('complete');
+      expect(end.state.answers.length).toBeGreaterThanOrEqual(5);
+      expect(end.state.answers.length).toBeLessThanOrEqual(15);
+    });
+  }
 });

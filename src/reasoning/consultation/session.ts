@@ -1,22 +1,29 @@
 import type { Bilingual, Lang, Sex } from '../../core/index.js';
 import { invalid } from '../../core/index.js';
 import type { InterviewPolicy, Network, Observations, QuestionNode, StopReason } from '../diagnosis/index.js';
-import { answerFindings, decideNext, infer, resolveCase } from '../diagnosis/index.js';
-import { isUnknown, parseNumberList, parseQuestionAnswer } from './answers.js';
+import { decideNext, infer, resolveCase } from '../diagnosis/index.js';
+import { readFileSync } from 'node:fs';
 import type { ParsedComplaint } from './complaint.js';
 import { parseComplaint, parseDuration } from './complaint.js';
-import type { RedFlagConfig, TriageScale } from './redflags.js';
-import { defaultRedFlags, defaultTriageScale, redFlagRulesMatching, redFlagsInText, screenQuestion, triageLevel } from './redflags.js';
+import type { AnswerReading } from './reading.js';
+import { durationWords, evidenceCode, readAnswer, readDuration } from './reading.js';
+import type { RedFlag, RedFlagConfig, RedFlagRule, TriageScale } from './redflags.js';
+import { defaultRedFlags, defaultTriageScale, redFlagChecksFor, redFlagRulesMatching, redFlagsInText, triageLevel } from './redflags.js';
 
 /**
  * A pre-consultation (智能预问诊) session as a pure state machine (consultation.md §1.1):
- * chief complaint → red-flag screen (stop at once on any positive: emergency message, staff alert,
- * triage level) → duration if the complaint gave none → the network's questions (next best by
- * information gain, dangerous diseases weighted) until confident or at the limit → allergies and
- * current medications (mandatory, "unknown" accepted, PC-03) → last menstrual period for women of
- * reproductive age (PC-04) → done. Every patient turn is kept for the report's provenance.
+ * chief complaint → every utterance (the complaint and each answer) screened for red flags, and
+ * two or three plain yes/no checks of the flags that fit the complaint asked first (any positive or
+ * ambiguous answer: stop, emergency message in plain words with the number to call, triage level
+ * for the clinician) → duration if the complaint gave none → the main complaint's OPQRST slots
+ * (部位、性质、程度、起病…) with tappable choices → the network's questions in plain words (next best
+ * by information gain, dangerous diseases weighted) within a budget that keeps a typical session to
+ * 10–15 questions → allergies and current medications (mandatory, "unknown" accepted, PC-03) → last
+ * menstrual period for women of reproductive age (PC-04) → done. Answers are read as free text
+ * (readAnswer); every patient turn is kept for the report's provenance.
  */
-export type Stage = 'screen' | 'duration' | 'diagnostic' | 'allergies' | 'medications' | 'lmp' | 'done';
+export type Stage = 'screen' | 'duration' | 'hpi' | 'diagnostic' | 'allergies' | 'medications' | 'lmp' | 'done';
+export type HpiSlotName = 'site' | 'character' | 'severity' | 'onset' | 'timing' | 'modifiers';
 
 export interface TriageResult {
   readonly scale: string;
@@ -33,7 +40,7 @@ export interface AnswerRecord {
   /** A network question id, or a history slot. */
   readonly question: string;
   readonly text: string;
-  readonly value: 'yes' | 'no' | 'unknown' | 'text' | readonly (string | number)[];
+  readonly value: 'yes' | 'no' | 'unknown' | 'text' | 'partly' | 'other' | readonly (string | number)[];
   readonly present?: readonly string[];
   readonly absent?: readonly string[];
 }
@@ -61,6 +68,14 @@ export interface ConsultState {
     readonly alertAt?: string;
   };
   readonly history: { readonly [slot in 'duration' | 'allergies' | 'medications' | 'lmp']?: { readonly text: string; readonly turn: number; readonly unknown: boolean } };
+  /** The main complaint's HPI slots as told (部位、性质、程度、起病、时间经过、加重/缓解). */
+  readonly hpi?: { readonly [slot in HpiSlotName]?: { readonly text: string; readonly turn: number; readonly unknown: boolean; readonly severity?: number | string; readonly site?: string } };
+  /** What the session plans to ask: red-flag checks still to ask, HPI slots, and the network-question budget. */
+  readonly plan?: { readonly checks: readonly string[]; readonly hpi: readonly HpiSlotName[]; readonly networkMax: number };
+  /** Findings and statements the patient volunteered that no question asked for (patient-reported). */
+  readonly reported?: readonly { readonly text: string; readonly present: boolean; readonly concept?: string; readonly turn: number }[];
+  /** The question already re-asked once after an answer that did not fit it. */
+  readonly reasked?: string;
   /** Answers to verify (unsure, contradictory): 待医生核实. */
   readonly toVerify: readonly { readonly item: Bilingual; readonly turn: number }[];
   readonly triage?: TriageResult;
@@ -101,6 +116,10 @@ export interface ConsultContext {
   readonly redFlags?: RedFlagConfig;
   readonly scale?: TriageScale;
   readonly now?: () => string;
+  /** The emergency number shown to the patient; default the red-flag config's, else 120. */
+  readonly callNumber?: string;
+  /** Total questions a typical session aims at (consultation stop rule); default 14. */
+  readonly targetQuestions?: number;
 }
 
 export interface StartInput {
@@ -116,12 +135,84 @@ export interface StartInput {
 
 const t = (b: Bilingual, lang: Lang) => (lang === 'zh' ? (b.zh ?? b.en) : b.en);
 
+interface SlotChoice {
+  readonly zh: string;
+  readonly en: string;
+  readonly ddxplus?: string;
+  readonly ddxplus_onset?: number;
+}
+interface HpiData {
+  readonly painWords: { readonly zh: readonly string[]; readonly en: readonly string[] };
+  readonly slots: Record<HpiSlotName, { readonly label: Bilingual; readonly question: Bilingual; readonly choices: readonly SlotChoice[] }>;
+  readonly plans: { readonly pain: readonly HpiSlotName[]; readonly other: readonly HpiSlotName[] };
+}
+const dataFile = (name: string) => new URL(`./data/${name}`, import.meta.url);
+let hpiData: HpiData | undefined;
+let plainQuestions_: Record<string, Bilingual> | undefined;
+/** The HPI slot questions and choices (data/hpi-slots.json). */
+export function hpiSlots(): HpiData {
+  hpiData ??= JSON.parse(readFileSync(dataFile('hpi-slots.json'), 'utf8')) as HpiData;
+  return hpiData;
+}
+/** Plain-language questions per DDXPlus evidence code (data/plain-questions.json). */
+export function plainQuestions(): Record<string, Bilingual> {
+  plainQuestions_ ??= (JSON.parse(readFileSync(dataFile('plain-questions.json'), 'utf8')) as { questions: Record<string, Bilingual> }).questions;
+  return plainQuestions_;
+}
+
+
+const UNIT_NAMES: Record<string, Bilingual> = { minute: { zh: '分钟', en: 'minute' }, hour: { zh: '小时', en: 'hour' }, day: { zh: '天', en: 'day' }, week: { zh: '周', en: 'week' }, month: { zh: '个月', en: 'month' }, year: { zh: '年', en: 'year' } };
+function durationText(d: { value: number; unit: string }, lang: Lang): string {
+  const u = UNIT_NAMES[d.unit] ?? { en: d.unit };
+  return lang === 'zh' ? `${d.value}${u.zh ?? u.en}` : `${d.value} ${u.en}${d.value === 1 ? '' : 's'}`;
+}
+
+const HISTORY_SLOTS = ['duration', 'allergies', 'medications', 'lmp'] as const;
+type HistorySlot = (typeof HISTORY_SLOTS)[number];
+const isHistorySlot = (p: string | undefined): p is HistorySlot => (HISTORY_SLOTS as readonly string[]).includes(p ?? '');
+const HPI_NAMES: readonly HpiSlotName[] = ['site', 'character', 'severity', 'onset', 'timing', 'modifiers'];
+const isHpi = (p: string | undefined): p is HpiSlotName => (HPI_NAMES as readonly string[]).includes(p ?? '');
+
+const YES_NO: Record<Lang, { value: string; label: string }[]> = {
+  zh: [
+    { value: '是', label: '是' },
+    { value: '有一点', label: '有一点' },
+    { value: '没有', label: '没有' },
+    { value: '不确定', label: '不确定' },
+  ],
+  en: [
+    { value: 'yes', label: 'Yes' },
+    { value: 'a little', label: 'A little' },
+    { value: 'no', label: 'No' },
+    { value: "don't know", label: 'Not sure' },
+  ],
+};
+const UNSURE: Record<Lang, { value: string; label: string }> = { zh: { value: '不知道', label: '不知道' }, en: { value: "don't know", label: "Don't know" } };
+
+/** Questions this session expects to ask besides the network's: checks, duration, HPI slots, history. */
+function planFor(ctx: ConsultContext, input: { complaint: string; lang: Lang; age?: number; sex?: Sex }, parsed: ParsedComplaint, flags: RedFlagConfig): NonNullable<ConsultState['plan']> {
+  const fits = redFlagChecksFor(input.complaint, flags, 3).map((f) => `rf:${f.id}`);
+  const checks = fits.length > 0 ? fits : flags.general ? ['rf:general'] : [];
+  const lower = input.complaint.toLowerCase();
+  const pain = parsed.present.some((id) => /pain|E_53$|E_14$|E_97$/.test(id)) || [...hpiSlots().painWords.zh, ...hpiSlots().painWords.en].some((w) => lower.includes(w));
+  const hpi = [...(pain ? hpiSlots().plans.pain : hpiSlots().plans.other)];
+  const lmp = input.sex === 'female' && input.age !== undefined && input.age >= 12 && input.age <= 55 ? 1 : 0;
+  const fixed = checks.length + (parsed.duration ? 0 : 1) + hpi.length + 2 + lmp;
+  const target = ctx.targetQuestions ?? 14;
+  const networkMax = Math.max(3, Math.min(ctx.policy?.maxQuestions ?? 20, target - fixed));
+  return { checks, hpi, networkMax };
+}
+
 export function startSession(ctx: ConsultContext, input: StartInput): StepResult {
   const now = ctx.now?.() ?? new Date().toISOString();
   const text = input.complaint.trim();
   if (!text) throw invalid('the chief complaint is empty', { field: 'complaint' });
   if (input.age !== undefined && (!Number.isFinite(input.age) || input.age < 0 || input.age > 130)) throw invalid(`age ${input.age} is out of range`, { field: 'age' });
-  const parsed = parseComplaint(ctx.net, text, input.lang);
+  const read = parseComplaint(ctx.net, text, input.lang);
+  // "since yesterday", "昨天开始": a duration in words when the complaint gives no number.
+  const spoken = read.duration ? undefined : readDuration(text);
+  const parsed: ParsedComplaint = spoken ? { ...read, duration: { text: durationWords(text) ?? durationText(spoken, input.lang), iso: `P${spoken.unit === 'hour' || spoken.unit === 'minute' ? 'T' : ''}${spoken.value}${{ minute: 'M', hour: 'H', day: 'D', week: 'W', month: 'M', year: 'Y' }[spoken.unit]}` } } : read;
+  const flags = ctx.redFlags ?? defaultRedFlags();
   const patientTurn: Turn = { turn: 1, role: 'patient', text, at: now };
   let state: ConsultState = {
     id: input.id,
@@ -144,121 +235,251 @@ export function startSession(ctx: ConsultContext, input: StartInput): StepResult
     answers: [],
     redFlags: { screened: [], positive: [] },
     history: parsed.duration ? { duration: { text: parsed.duration.text, turn: 1, unknown: false } } : {},
+    hpi: {},
+    plan: planFor(ctx, input, parsed, flags),
+    reported: [],
     toVerify: [],
     turn: 1,
   };
   // Red flags in the complaint itself (and rules on age) come before any question (PC-01).
-  const flags = ctx.redFlags ?? defaultRedFlags();
-  const inText = redFlagsInText(text, flags);
-  const rules = redFlagRulesMatching(text, input.age, flags);
-  if (inText.length > 0 || rules.length > 0) {
-    state = {
-      ...state,
-      redFlags: {
-        screened: [...inText.map((f) => ({ id: f.id, result: 'positive' as const, turn: 1, via: 'complaint' as const })), ...rules.map((r) => ({ id: r.id, result: 'positive' as const, turn: 1, via: 'rule' as const }))],
-        positive: [...inText.map((f) => f.id), ...rules.map((r) => r.id)],
-      },
-    };
+  const hit = screenUtterance(text, text, input.age, flags, state);
+  if (hit.length > 0) {
+    state = withPositive(state, hit, 1, 'complaint');
     return emergency(ctx, state, [patientTurn], now);
   }
-  return ask(ctx, { ...state, stage: 'screen', pending: 'screen' }, [patientTurn], screenQuestion(input.lang, flags), now);
+  return advance(ctx, state, [patientTurn], now);
+}
+
+/** Red flags and rules an utterance states, alone or joined with the complaint (pregnancy stated first, bleeding later). */
+function screenUtterance(text: string, complaint: string, age: number | undefined, flags: RedFlagConfig, state: ConsultState): (RedFlag | RedFlagRule)[] {
+  const joined = text === complaint ? text : `${complaint}，${text}`;
+  const found = new Map<string, RedFlag | RedFlagRule>();
+  for (const f of [...redFlagsInText(text, flags), ...redFlagRulesMatching(joined, age, flags)]) found.set(f.id, f);
+  // A combination across utterances: only the flags whose patterns need both (not keywords of the complaint, already screened).
+  if (text !== complaint) for (const f of redFlagsInText(joined, flags)) if (!redFlagsInText(complaint, flags).some((x) => x.id === f.id)) found.set(f.id, f);
+  return [...found.values()].filter((f) => !state.redFlags.positive.includes(f.id));
+}
+
+function withPositive(state: ConsultState, hit: readonly { id: string }[], turn: number, via: 'complaint' | 'screen' | 'rule'): ConsultState {
+  return {
+    ...state,
+    redFlags: {
+      ...state.redFlags,
+      screened: [...state.redFlags.screened, ...hit.map((f) => ({ id: f.id, result: 'positive' as const, turn, via }))],
+      positive: [...state.redFlags.positive, ...hit.map((f) => f.id)],
+    },
+  };
+}
+
+/** Findings the reading settled, and what the patient volunteered besides, into the state. */
+function applyReading(state: ConsultState, r: AnswerReading, turn: number): ConsultState {
+  const present = new Set(state.present);
+  const absent = new Set(state.absent);
+  for (const f of r.present) {
+    present.add(f);
+    absent.delete(f);
+  }
+  for (const f of r.absent) if (!present.has(f) || r.value === 'no') {
+    absent.add(f);
+    present.delete(f);
+  }
+  const reported = [...(state.reported ?? []), ...r.extra.map((e) => ({ text: e.text, present: e.present, ...(e.concept ? { concept: e.concept } : {}), turn }))];
+  return { ...state, present: [...present], absent: [...absent], reported };
 }
 
 export function answerSession(ctx: ConsultContext, state: ConsultState, text: string): StepResult {
   if (state.status !== 'active') throw invalid(`session ${state.id} is ${state.status}; it takes no more answers`, { field: 'answer' });
+  if (typeof text !== 'string') throw invalid('the answer must be text', { field: 'answer' });
   const now = ctx.now?.() ?? new Date().toISOString();
   const turn = state.turn + 1;
   const patientTurn: Turn = { turn, role: 'patient', text, at: now };
   const s0: ConsultState = { ...state, turn, updatedAt: now };
   const lang = state.lang;
   const flags = ctx.redFlags ?? defaultRedFlags();
+  const trimmed = text.trim();
   // Any red flag stated in any answer stops the interview, whatever was asked.
-  const stated = redFlagsInText(text, flags).filter((f) => !state.redFlags.positive.includes(f.id));
-  if (stated.length > 0) {
-    const s1: ConsultState = {
-      ...s0,
-      redFlags: {
-        ...s0.redFlags,
-        screened: [...s0.redFlags.screened, ...stated.map((f) => ({ id: f.id, result: 'positive' as const, turn, via: 'complaint' as const }))],
-        positive: [...s0.redFlags.positive, ...stated.map((f) => f.id)],
-      },
+  const stated = trimmed ? screenUtterance(trimmed, state.complaint.text, state.patient.age, flags, state) : [];
+  if (stated.length > 0) return emergency(ctx, withPositive(s0, stated, turn, 'complaint'), [patientTurn], now);
+  const pending = state.pending ?? '';
+  const reprompt = (r: Bilingual, again?: string): StepResult => {
+    const body = again ? `${t(r, lang)}${again}` : t(r, lang);
+    const rs = { ...s0, turn: turn + 1, ...(again ? { reasked: pending } : {}) };
+    return {
+      // A re-prompt does not advance the dialogue: the same question stays pending.
+      state: rs,
+      turns: [patientTurn, { turn: turn + 1, role: 'medseek', text: body, at: now }],
+      reply: { kind: 'reprompt', text: body, ...choicesFor(ctx, rs), progress: progressOf(rs) },
     };
-    return emergency(ctx, s1, [patientTurn], now);
-  }
-  const reprompt = (r: Bilingual): StepResult => ({
-    // A re-prompt does not advance the dialogue: the same question stays pending.
-    state: { ...s0, turn: turn + 1 },
-    turns: [patientTurn, { turn: turn + 1, role: 'medseek', text: t(r, lang), at: now }],
-    reply: { kind: 'reprompt', text: t(r, lang) },
-  });
-  if (state.pending === 'screen') {
-    const r = parseNumberList(text, flags.flags.length);
-    if (!r.ok) return reprompt(r.reprompt);
-    const positive = Array.isArray(r.value) ? r.value.map((i) => flags.flags[i - 1]!.id) : [];
-    const otherwise: 'unsure' | 'negative' = r.value === 'unknown' ? 'unsure' : 'negative';
-    const screened = flags.flags.map((f) => ({ id: f.id, result: positive.includes(f.id) ? ('positive' as const) : otherwise, turn, via: 'screen' as const }));
-    const s1: ConsultState = {
-      ...s0,
-      answers: [...s0.answers, { turn, question: 'red-flag-screen', text, value: r.value === 'unknown' ? 'unknown' : r.value === 'none' ? 'no' : positive }],
-      redFlags: { ...s0.redFlags, screened: [...s0.redFlags.screened, ...screened], positive: [...s0.redFlags.positive, ...positive] },
-      toVerify: r.value === 'unknown' ? [...s0.toVerify, { item: { zh: '危险信号筛查：患者回答"不确定"', en: 'Red-flag screen: the patient was unsure' }, turn }] : s0.toVerify,
+  };
+  if (!trimmed) return reprompt({ zh: '请简单回答一下，不清楚可以说"不知道"。', en: 'Please answer in a few words, or say "don\'t know".' });
+
+  if (pending.startsWith('rf:')) {
+    const id = pending.slice(3);
+    const r = readAnswer({ id: pending, kind: 'binary' }, trimmed, lang, { net: ctx.net });
+    const s1 = applyReading(s0, { ...r, present: [], absent: [] }, turn);
+    const ids = id === 'general' ? [...(flags.general?.flags ?? [])] : [id];
+    if (r.value === 'other' && state.reasked !== pending) {
+      return reprompt({ zh: '为了安全，请先回答这个问题：', en: 'For your safety, please answer this first: ' }, `${lang === 'zh' ? '' : ''}${checkText(flags, id, lang)}`);
+    }
+    // Ambiguous answers (a little, unsure, or still off the question) count as positive: sensitivity first (consultation.md §3).
+    const positive = r.value !== 'no';
+    const screened = ids.map((fid) => ({ id: fid, result: positive ? ('positive' as const) : ('negative' as const), turn, via: 'screen' as const }));
+    const s2: ConsultState = {
+      ...s1,
+      answers: [...s1.answers, { turn, question: pending, text: trimmed, value: r.value }],
+      redFlags: { ...s1.redFlags, screened: [...s1.redFlags.screened, ...screened], positive: positive ? [...s1.redFlags.positive, ...ids] : s1.redFlags.positive },
+      plan: { ...s1.plan!, checks: (s1.plan?.checks ?? []).filter((c) => c !== pending) },
+      toVerify: r.value === 'unknown' || r.value === 'partly' || r.value === 'other' ? [...s1.toVerify, { item: { zh: `危险信号"${plainFlag(flags, id, 'zh')}"：患者回答"${trimmed}"，按阳性处理`, en: `Red flag "${plainFlag(flags, id, 'en')}": the patient answered "${trimmed}", taken as positive` }, turn }] : s1.toVerify,
     };
-    if (positive.length > 0) return emergency(ctx, s1, [patientTurn], now);
-    return advance(ctx, s1, [patientTurn], now);
+    const { reasked: _r, ...s3 } = s2;
+    if (positive) return emergency(ctx, s3, [patientTurn], now);
+    return advance(ctx, s3, [patientTurn], now);
   }
-  if (state.pending === 'duration' || state.pending === 'allergies' || state.pending === 'medications' || state.pending === 'lmp') {
-    const slot = state.pending;
-    const trimmed = text.trim();
-    if (!trimmed) return reprompt({ zh: '请简单描述一下，不清楚可以回答"不知道"。', en: 'Please answer in a few words, or "don\'t know".' });
-    const unknown = isUnknown(trimmed);
-    const s1: ConsultState = {
-      ...s0,
-      history: { ...s0.history, [slot]: { text: slot === 'duration' && !unknown ? (parseDuration(trimmed)?.text ?? trimmed) : trimmed, turn, unknown } },
-      answers: [...s0.answers, { turn, question: slot, text: trimmed, value: unknown ? 'unknown' : 'text' }],
-      toVerify: unknown ? [...s0.toVerify, { item: { zh: `${SLOT_NAMES[slot].zh}：患者不确定`, en: `${SLOT_NAMES[slot].en}: the patient was unsure` }, turn }] : s0.toVerify,
+
+  if (isHistorySlot(pending)) {
+    const slot = pending;
+    const r = readAnswer({ id: slot, kind: 'slot', slot }, trimmed, lang, { net: ctx.net });
+    if (slot === 'duration' && r.value === 'other' && !r.duration && state.reasked !== pending) {
+      return reprompt({ zh: '大概多久了？比如"3天"、"一周"、"昨天开始"。', en: 'Roughly how long? For example "3 days", "a week", "since yesterday".' }, '');
+    }
+    const unknown = r.value === 'unknown';
+    const none = r.value === 'no';
+    const stored = slot === 'duration' && !unknown ? (parseDuration(trimmed)?.text ?? trimmed) : trimmed;
+    const s1 = slot === 'duration' ? applyReading(s0, { ...r, extra: r.extra.filter((e) => e.concept) }, turn) : s0;
+    const { reasked: _r, ...s2 } = s1;
+    const s3: ConsultState = {
+      ...s2,
+      history: { ...s2.history, [slot]: { text: none && slot !== 'duration' ? (lang === 'zh' ? '没有' : 'none') : stored, turn, unknown } },
+      answers: [...s2.answers, { turn, question: slot, text: trimmed, value: unknown ? 'unknown' : none ? 'no' : 'text' }],
+      toVerify: unknown ? [...s2.toVerify, { item: { zh: `${SLOT_NAMES[slot].zh}：患者不确定`, en: `${SLOT_NAMES[slot].en}: the patient was unsure` }, turn }] : s2.toVerify,
     };
-    return advance(ctx, s1, [patientTurn], now);
+    return advance(ctx, s3, [patientTurn], now);
   }
+
+  if (isHpi(pending)) {
+    const slot = pending;
+    const r = readAnswer({ id: slot, kind: 'slot', slot }, trimmed, lang, { net: ctx.net });
+    // The slot keeps the words; only findings the answer names besides go to the volunteered facts.
+    let s1 = applyReading(s0, { ...r, extra: r.extra.filter((e) => e.concept) }, turn);
+    // Choices that stand for DDXPlus values (pain character, onset speed, site) settle the network's findings too.
+    const before = new Set(s1.present);
+    s1 = hpiToNetwork(ctx, s1, slot, trimmed, r);
+    const settled = [...r.present, ...s1.present.filter((f) => !before.has(f))];
+    const { reasked: _r, ...s2 } = s1;
+    const unknown = r.value === 'unknown';
+    const s3: ConsultState = {
+      ...s2,
+      hpi: { ...s2.hpi, [slot]: { text: trimmed, turn, unknown, ...(r.severity !== undefined ? { severity: r.severity } : {}), ...(r.site ? { site: r.site } : {}) } },
+      answers: [...s2.answers, { turn, question: slot, text: trimmed, value: unknown ? 'unknown' : r.value === 'no' ? 'no' : 'text', present: settled, absent: r.absent }],
+      toVerify: unknown ? [...s2.toVerify, { item: { zh: `${hpiSlots().slots[slot].label.zh}：患者不确定`, en: `${hpiSlots().slots[slot].label.en}: the patient was unsure` }, turn }] : s2.toVerify,
+    };
+    return advance(ctx, s3, [patientTurn], now);
+  }
+
   // A network question.
-  const qi = ctx.net.questionIndex.get(state.pending ?? '');
+  const qi = ctx.net.questionIndex.get(pending);
   if (qi === undefined) throw invalid(`session ${state.id} has no pending question`, { field: 'pending' });
   const q = ctx.net.questions[qi]!;
-  const r = parseQuestionAnswer(q, text, lang);
-  if (!r.ok) return reprompt(r.reprompt);
-  const settled = answerFindings(q, r.value);
-  const present = new Set(s0.present);
-  const absent = new Set(s0.absent);
-  for (const f of settled.present) {
-    present.add(f);
-    absent.delete(f);
+  const r = readAnswer({ id: q.id, kind: q.kind === 'choice' ? 'categorical' : q.kind }, trimmed, lang, { net: ctx.net });
+  const s1 = applyReading(s0, r, turn);
+  const settled = q.options.some((o) => r.present.includes(o.finding) || r.absent.includes(o.finding));
+  if (r.value === 'other' && !settled && state.reasked !== pending) {
+    // Kept as the patient's own words; the question is asked once more, plainly.
+    const noted = r.extra.length > 0 && r.extra.some((e) => e.concept) ? { zh: '好的，已记下。', en: 'Thank you, noted. ' } : { zh: '好的。', en: 'All right. ' };
+    const body = `${t(noted, lang)}${questionText(q, lang, ctx.net)}`;
+    const rs: ConsultState = { ...s1, turn: turn + 1, reasked: pending, answers: [...s1.answers, { turn, question: q.id, text: trimmed, value: 'other', present: r.present, absent: r.absent }] };
+    return {
+      state: rs,
+      turns: [patientTurn, { turn: turn + 1, role: 'medseek', text: body, at: now }],
+      reply: { kind: 'question', text: body, question: questionRef(q, lang), ...choicesFor(ctx, rs), progress: progressOf(rs) },
+    };
   }
-  for (const f of settled.absent) {
-    absent.add(f);
-    present.delete(f);
-  }
-  const value: AnswerRecord['value'] = r.value.kind === 'values' ? r.value.values : r.value.kind;
-  const s1: ConsultState = {
-    ...s0,
-    present: [...present],
-    absent: [...absent],
-    answers: [...s0.answers, { turn, question: q.id, text, value, present: settled.present, absent: settled.absent }],
-    toVerify: r.value.kind === 'unknown' ? [...s0.toVerify, { item: { zh: `${t(q.text, 'zh')}：患者不确定`, en: `${q.text.en}: the patient was unsure` }, turn }] : s0.toVerify,
+  const value: AnswerRecord['value'] = r.value;
+  const { reasked: _r, ...s2 } = s1;
+  const s3: ConsultState = {
+    ...s2,
+    answers: [...s2.answers, { turn, question: q.id, text: trimmed, value, present: r.present, absent: r.absent }],
+    toVerify:
+      r.value === 'unknown' || r.value === 'other'
+        ? [...s2.toVerify, { item: { zh: `${questionText(q, 'zh', ctx.net)}：患者${r.value === 'unknown' ? '不确定' : `回答"${trimmed}"`}`, en: `${questionText(q, 'en', ctx.net)}: ${r.value === 'unknown' ? 'the patient was unsure' : `the patient answered "${trimmed}"`}` }, turn }]
+        : s2.toVerify,
   };
-  return advance(ctx, s1, [patientTurn], now);
+  return advance(ctx, s3, [patientTurn], now);
 }
 
-const SLOT_NAMES: Record<'duration' | 'allergies' | 'medications' | 'lmp', Bilingual> = {
+/** HPI choices with DDXPlus values: pain site (E_55), character (E_54), onset speed (E_59). */
+function hpiToNetwork(ctx: ConsultContext, state: ConsultState, slot: HpiSlotName, text: string, r: AnswerReading): ConsultState {
+  const net = ctx.net;
+  const question = (code: string) => net.questions.find((q) => evidenceCode(net, q.id) === code && q.kind !== 'binary');
+  const add: string[] = [];
+  const asked: string[] = [];
+  if (slot === 'site' && r.site) {
+    const q = question('E_55');
+    if (q) {
+      const rr = readAnswer({ id: q.id, kind: 'multi' }, text, state.lang, { net });
+      add.push(...rr.present.filter((f) => q.options.some((o) => o.finding === f)));
+      asked.push(q.id);
+    }
+  }
+  if (slot === 'character') {
+    const q = question('E_54');
+    const choices = hpiSlots().slots.character.choices.filter((c) => text.includes(c.zh) || text.toLowerCase().includes(c.en.toLowerCase()));
+    if (q) {
+      for (const c of choices) {
+        const o = q.options.find((x) => String(x.value) === c.ddxplus);
+        if (o) add.push(o.finding);
+      }
+      // The network's own option names too ("烧灼样", "tedious").
+      add.push(...readAnswer({ id: q.id, kind: 'multi' }, text, state.lang, { net }).present.filter((f) => q.options.some((o) => o.finding === f)));
+      asked.push(q.id);
+    }
+  }
+  if (slot === 'onset') {
+    const q = question('E_59');
+    const c = hpiSlots().slots.onset.choices.find((x) => x.ddxplus_onset !== undefined && (text.includes(x.zh) || text.toLowerCase().includes(x.en.toLowerCase()) || ((x.ddxplus_onset ?? 0) > 5 ? /突然|一下子|sudden/i : /慢慢|逐渐|gradual/i).test(text)));
+    if (q && c) {
+      for (const o of q.options) if (o.value !== undefined && Number(o.value) <= (c.ddxplus_onset ?? 0)) add.push(o.finding);
+      asked.push(q.id);
+    }
+  }
+  if (slot === 'severity' && typeof r.severity === 'number') {
+    const q = question('E_56');
+    if (q?.kind === 'scale') {
+      for (const o of q.options) if (r.severity >= Number(o.value)) add.push(o.finding);
+      asked.push(q.id);
+    }
+  }
+  if (add.length === 0 && asked.length === 0) return state;
+  return { ...state, present: [...new Set([...state.present, ...add])], asked: [...state.asked, ...asked.filter((a) => !state.asked.includes(a))] };
+}
+
+const SLOT_NAMES: Record<HistorySlot, Bilingual> = {
   duration: { zh: '病程', en: 'Duration' },
   allergies: { zh: '过敏史', en: 'Allergies' },
   medications: { zh: '目前用药', en: 'Current medications' },
   lmp: { zh: '末次月经', en: 'Last menstrual period' },
 };
 
-const SLOT_QUESTIONS: Record<'duration' | 'allergies' | 'medications' | 'lmp', Bilingual> = {
-  duration: { zh: '这些不适是从什么时候开始的？持续多久了（例如"3天"）？', en: 'When did this start, and how long has it lasted (e.g. "3 days")?' },
-  allergies: { zh: '您对什么药物或食物过敏吗？如有，请说明过敏的东西和当时的反应；没有请回答"没有"。', en: 'Are you allergic to any medicine or food? If so, what, and what happened? Answer "none" if none.' },
-  medications: { zh: '您目前在用哪些药（包括中成药、草药）？请说名称和用法；没有请回答"没有"。', en: 'Which medicines are you taking now (including herbal or over-the-counter)? Name and dose; "none" if none.' },
-  lmp: { zh: '您的末次月经是哪一天？目前有没有怀孕的可能？', en: 'When did your last period start? Could you be pregnant?' },
+const SLOT_QUESTIONS: Record<HistorySlot, Bilingual> = {
+  duration: { zh: '这些不舒服是什么时候开始的？有多久了（比如"3天"、"昨天开始"）？', en: 'When did this start, and how long has it lasted (e.g. "3 days", "since yesterday")?' },
+  allergies: { zh: '您对什么药物或食物过敏吗？有的话请说是什么、当时有什么反应；没有就说"没有"。', en: 'Are you allergic to any medicine or food? If so, what, and what happened? Say "none" if none.' },
+  medications: { zh: '您现在在吃哪些药（包括中成药、草药、保健品）？请说药名和怎么吃；没有就说"没有"。', en: 'Which medicines are you taking now (including herbal or over-the-counter)? Name and how you take them; "none" if none.' },
+  lmp: { zh: '您上次月经是哪天开始的？现在有没有怀孕的可能？', en: 'When did your last period start? Could you be pregnant?' },
+};
+
+const HISTORY_CHOICES: Partial<Record<HistorySlot, Record<Lang, { value: string; label: string }[]>>> = {
+  duration: {
+    zh: ['今天', '1-3天', '一周左右', '一个月以上'].map((v) => ({ value: v === '1-3天' ? '2天' : v === '一周左右' ? '一周' : v === '一个月以上' ? '一个多月' : '今天开始', label: v })),
+    en: [
+      { value: 'since today', label: 'Today' },
+      { value: '2 days', label: '1–3 days' },
+      { value: 'a week', label: 'About a week' },
+      { value: 'over a month', label: 'Over a month' },
+    ],
+  },
+  allergies: { zh: [{ value: '没有', label: '没有过敏' }], en: [{ value: 'none', label: 'No allergies' }] },
+  medications: { zh: [{ value: '没有', label: '没有吃药' }], en: [{ value: 'none', label: 'No medicines' }] },
+  lmp: { zh: [{ value: '不可能怀孕', label: '不可能怀孕' }], en: [{ value: 'not pregnant', label: 'Not pregnant' }] },
 };
 
 /** Observations of the session so far (for the network). */
@@ -270,25 +491,52 @@ export function sessionObservations(net: Network, state: ConsultState): Observat
   });
 }
 
+function plainFlag(flags: RedFlagConfig, id: string, lang: Lang): string {
+  if (id === 'general') return lang === 'zh' ? '综合安全筛查' : 'general safety check';
+  const f = flags.flags.find((x) => x.id === id) ?? flags.rules.find((x) => x.id === id);
+  return f ? t(f.plain ?? f.label, lang) : id;
+}
+
+function checkText(flags: RedFlagConfig, id: string, lang: Lang): string {
+  if (id === 'general') return flags.general ? t(flags.general, lang) : '';
+  const f = flags.flags.find((x) => x.id === id);
+  return f?.check ? t(f.check, lang) : t(f?.label ?? { en: id }, lang);
+}
+
+function networkAsked(state: ConsultState, net: Network): number {
+  return state.asked.filter((id) => net.questionIndex.has(id) && !['E_55', 'E_54', 'E_59', 'E_56'].includes(evidenceCode(net, id) ?? '')).length;
+}
+
 function advance(ctx: ConsultContext, state: ConsultState, turns: Turn[], now: string): StepResult {
   const lang = state.lang;
-  if (state.stage === 'screen' && !state.history.duration) {
+  const flags = ctx.redFlags ?? defaultRedFlags();
+  const plan = state.plan ?? { checks: [], hpi: [], networkMax: ctx.policy?.maxQuestions ?? 20 };
+  if (state.stage === 'screen' && plan.checks.length > 0) {
+    const id = plan.checks[0]!;
+    return ask(ctx, { ...state, pending: id }, turns, checkText(flags, id.slice(3), lang), now);
+  }
+  if ((state.stage === 'screen' || state.stage === 'duration') && !state.history.duration) {
     return ask(ctx, { ...state, stage: 'duration', pending: 'duration' }, turns, t(SLOT_QUESTIONS.duration, lang), now);
   }
-  if (state.stage === 'screen' || state.stage === 'duration' || state.stage === 'diagnostic') {
+  if (state.stage === 'screen' || state.stage === 'duration' || state.stage === 'hpi') {
+    const next = plan.hpi.find((s) => !state.hpi?.[s]);
+    if (next) return ask(ctx, { ...state, stage: 'hpi', pending: next }, turns, t(hpiSlots().slots[next].question, lang), now);
+    return advance(ctx, { ...state, stage: 'diagnostic' }, turns, now);
+  }
+  if (state.stage === 'diagnostic') {
     const obs = sessionObservations(ctx.net, state);
     const post = infer(ctx.net, obs, ctx.policy?.inference);
     const asked = new Set(state.asked.map((id) => ctx.net.questionIndex.get(id)!).filter((i) => i !== undefined));
-    // The questions the complaint already settled count as asked.
+    // The questions the complaint and the answers already settled count as asked.
     for (const f of [...obs.positive, ...obs.negative]) {
       const qi = ctx.net.questionOfFinding[f]!;
       if (qi >= 0 && ctx.net.questions[qi]!.kind === 'binary') asked.add(qi);
     }
-    const limit = (ctx.policy?.maxQuestions ?? 20) + (asked.size - state.asked.length);
-    const next = decideNext(ctx.net, obs, post, asked, { ...ctx.policy, maxQuestions: limit });
+    const limit = plan.networkMax + (asked.size - networkAsked(state, ctx.net));
+    const next = networkAsked(state, ctx.net) >= plan.networkMax ? { stop: 'max-questions' as StopReason } : decideNext(ctx.net, obs, post, asked, { ...ctx.policy, maxQuestions: limit });
     if ('question' in next) {
       const q = next.question.question;
-      return ask(ctx, { ...state, stage: 'diagnostic', pending: q.id, asked: [...state.asked, q.id] }, turns, questionText(q, lang), now, q);
+      return ask(ctx, { ...state, stage: 'diagnostic', pending: q.id, asked: [...state.asked, q.id] }, turns, questionText(q, lang, ctx.net), now, q);
     }
     return advance(ctx, { ...state, stage: 'allergies', stop: next.stop }, turns, now);
   }
@@ -296,57 +544,107 @@ function advance(ctx: ConsultContext, state: ConsultState, turns: Turn[], now: s
   if (state.stage === 'allergies') return advance(ctx, { ...state, stage: 'medications' }, turns, now);
   if (state.stage === 'medications' && !state.history.medications) return ask(ctx, { ...state, pending: 'medications' }, turns, t(SLOT_QUESTIONS.medications, lang), now);
   if (state.stage === 'medications') return advance(ctx, { ...state, stage: 'lmp' }, turns, now);
-  const { age, sex } = state.patient;
-  if (state.stage === 'lmp' && !state.history.lmp && sex === 'female' && age !== undefined && age >= 12 && age <= 55) {
+  if (state.stage === 'lmp' && !state.history.lmp && needsLmp(state)) {
     return ask(ctx, { ...state, pending: 'lmp' }, turns, t(SLOT_QUESTIONS.lmp, lang), now);
   }
   return complete(ctx, state, turns, now);
 }
 
-export function questionText(q: QuestionNode, lang: Lang): string {
+const needsLmp = (state: ConsultState) => {
+  const { age, sex } = state.patient;
+  return sex === 'female' && age !== undefined && age >= 12 && age <= 55;
+};
+
+/** A network question in plain words (data/plain-questions.json by DDXPlus evidence code), else its own text. */
+export function questionText(q: QuestionNode, lang: Lang, net?: Network): string {
+  const code = evidenceCode(net, q.id);
+  const plain = code ? plainQuestions()[code] : undefined;
+  if (plain) return t(plain, lang);
+  const name = q.kind === 'binary' && net ? net.findings[net.findingIndex.get(q.options[0]!.finding) ?? -1]?.name : undefined;
+  if (lang === 'zh' && name?.zh && q.kind === 'binary') return `您有没有${name.zh}？`;
   const text = t(q.text, lang);
-  if (q.kind === 'binary') return `${text}${lang === 'zh' ? '（是 / 否 / 不知道）' : ' (yes / no / don\'t know)'}`;
-  if (q.kind === 'scale') return `${text}${lang === 'zh' ? '（0–10，0 表示没有，10 表示最严重）' : ' (0–10: 0 none, 10 worst)'}`;
-  const opts = q.options.map((o, i) => `  ${i + 1}. ${o.label ? t(o.label, lang) : String(o.value ?? o.finding)}`).join('\n');
-  const hint = lang === 'zh' ? (q.kind === 'multi' ? '请回答编号，可多选；都没有请回答"没有"。' : '请回答一个编号；都不是请回答"没有"。') : q.kind === 'multi' ? 'Answer with the numbers (several allowed), or "none".' : 'Answer with one number, or "none".';
-  return `${text}\n${opts}\n${hint}`;
+  if (q.kind === 'scale') return `${text}${lang === 'zh' ? '（0–10 分，0 分是没有，10 分是最厉害）' : ' (0–10: 0 none, 10 worst)'}`;
+  return text;
 }
 
-function ask(_ctx: ConsultContext, state: ConsultState, turns: Turn[], text: string, now: string, q?: QuestionNode): StepResult {
+function questionRef(q: QuestionNode, lang: Lang): NonNullable<Reply['question']> {
+  return { id: q.id, kind: q.kind, ...(q.kind === 'choice' || q.kind === 'multi' ? { options: q.options.map((o) => (o.label ? t(o.label, lang) : String(o.value ?? o.finding))) } : {}) };
+}
+
+/** Tappable answers for what is pending; each `value` is understood by readAnswer when sent as text. */
+function choicesFor(ctx: ConsultContext, state: ConsultState): { choices?: Reply['choices'] } {
+  const lang = state.lang;
+  const p = state.pending ?? '';
+  if (p.startsWith('rf:')) return { choices: YES_NO[lang].filter((c) => c.label !== 'A little' && c.label !== '有一点') };
+  if (isHistorySlot(p)) {
+    const c = HISTORY_CHOICES[p]?.[lang];
+    return c ? { choices: [...c, UNSURE[lang]] } : {};
+  }
+  if (isHpi(p)) return { choices: [...hpiSlots().slots[p].choices.map((c) => ({ value: c[lang], label: c[lang] })), UNSURE[lang]] };
+  const q = ctx.net.questions[ctx.net.questionIndex.get(p) ?? -1];
+  if (!q) return {};
+  if (q.kind === 'binary') return { choices: YES_NO[lang] };
+  if (q.kind === 'scale') return { choices: [0, 2, 4, 6, 8, 10].map((n) => ({ value: String(n), label: String(n) })) };
+  const labelled = q.options.filter((o) => o.label).slice(0, 12);
+  return { choices: [...labelled.map((o) => ({ value: t(o.label!, lang), label: t(o.label!, lang) })), { value: lang === 'zh' ? '都没有' : 'none', label: lang === 'zh' ? '都没有' : 'None' }, UNSURE[lang]] };
+}
+
+/** Questions answered so far and the expected total (planned checks, slots, network budget, history). */
+function progressOf(state: ConsultState): { asked: number; expected: number } {
+  // Distinct questions: a question re-asked after an off-topic answer counts once.
+  const asked = new Set(state.answers.map((a) => a.question)).size;
+  const plan = state.plan;
+  if (!plan) return { asked, expected: Math.max(asked + 1, 10) };
+  const checksLeft = plan.checks.length;
+  const durationLeft = state.history.duration ? 0 : 1;
+  const hpiLeft = plan.hpi.filter((s) => !state.hpi?.[s]).length;
+  const netDone = new Set(state.answers.filter((a) => !a.question.startsWith('rf:') && !isHistorySlot(a.question) && !isHpi(a.question)).map((a) => a.question)).size;
+  const netLeft = state.stage === 'allergies' || state.stage === 'medications' || state.stage === 'lmp' || state.stage === 'done' ? 0 : Math.max(0, plan.networkMax - netDone);
+  const historyLeft = (state.history.allergies ? 0 : 1) + (state.history.medications ? 0 : 1) + (needsLmp(state) && !state.history.lmp ? 1 : 0);
+  return { asked, expected: Math.max(asked + 1, asked + checksLeft + durationLeft + hpiLeft + netLeft + historyLeft) };
+}
+
+function ask(ctx: ConsultContext, state: ConsultState, turns: Turn[], text: string, now: string, q?: QuestionNode): StepResult {
   const turn = state.turn + 1;
+  const next: ConsultState = { ...state, turn, updatedAt: now };
   return {
-    state: { ...state, turn, updatedAt: now },
+    state: next,
     turns: [...turns, { turn, role: 'medseek', text, at: now }],
-    reply: {
-      kind: 'question',
-      text,
-      ...(q ? { question: { id: q.id, kind: q.kind, ...(q.kind === 'choice' || q.kind === 'multi' ? { options: q.options.map((o) => (o.label ? t(o.label, state.lang) : String(o.value ?? o.finding))) } : {}) } } : {}),
-    },
+    reply: { kind: 'question', text, ...(q ? { question: questionRef(q, state.lang) } : {}), ...choicesFor(ctx, next), progress: progressOf(next) },
   };
 }
 
 function emergency(ctx: ConsultContext, state: ConsultState, turns: Turn[], now: string): StepResult {
   const flags = ctx.redFlags ?? defaultRedFlags();
   const scale = ctx.scale ?? defaultTriageScale();
+  const callNumber = ctx.callNumber ?? flags.callNumber ?? '120';
   const labels = state.redFlags.positive.map((id) => {
     const f = flags.flags.find((x) => x.id === id) ?? flags.rules.find((x) => x.id === id);
-    return { label: f?.label ?? { en: id }, triage: f?.triage ?? 1, handover: (f as { action?: string } | undefined)?.action === 'handover' };
+    return { id, label: f?.label ?? { en: id }, plain: f?.plain ?? f?.label ?? { en: id }, triage: f?.triage ?? 1, handover: (f as { action?: string } | undefined)?.action === 'handover' };
   });
   const level = triageLevel(scale, Math.min(...labels.map((l) => l.triage)));
   const reasonEn = labels.map((l) => l.label.en).join('; ');
   const reasonZh = labels.map((l) => l.label.zh ?? l.label.en).join('；');
+  const plainZh = labels.map((l) => l.plain.zh ?? l.plain.en).join('、');
+  const plainEn = labels.map((l) => l.plain.en).join(', ');
   const handover = labels.some((l) => l.handover);
+  // The clinician's report keeps the triage level; the patient gets plain words and the number to call.
   const triage: TriageResult = { scale: scale.scale, level: level.level, name: level.name, colour: level.colour, zone: level.zone, responseLimitMin: level.responseLimitMin, reason: { en: reasonEn, zh: reasonZh } };
-  const text =
+  const message =
     state.lang === 'zh'
-      ? `⚠ 您提到的情况（${reasonZh}）可能需要紧急处理。请立即前往急诊就诊或拨打 120，不要独自前往。${handover ? '工作人员将马上与您联系。' : '已通知医护人员。'}\n分诊：${level.name.zh}（${level.zone.zh ?? level.zone.en}），${level.responseLimitMin === 0 ? '需立即处置' : `应在 ${level.responseLimitMin} 分钟内处置`}。本次预问诊到此结束。`
-      : `⚠ What you describe (${reasonEn}) may need emergency care. Go to the emergency department now or call an ambulance (120 in China); do not go alone. ${handover ? 'A member of staff will contact you right away.' : 'Staff have been alerted.'}\nTriage: ${level.name.en} (${level.zone.en}), ${level.responseLimitMin === 0 ? 'immediate care' : `to be seen within ${level.responseLimitMin} minutes`}. This pre-consultation ends here.`;
+      ? handover
+        ? `您说的情况（${plainZh}）需要马上有人帮助您。请现在就拨打 ${callNumber}，或者告诉身边的人陪您去最近医院的急诊。您不是一个人，我们会尽快让医护人员和您联系。`
+        : `您说的情况（${plainZh}）可能很危险，需要马上处理。请立即拨打 ${callNumber}，或者尽快去最近医院的急诊；不要自己开车，最好有人陪同。`
+      : handover
+        ? `What you describe (${plainEn}) needs help right now. Please call ${callNumber} now, or ask someone near you to take you to the nearest emergency department. You are not alone; we will ask staff to contact you as soon as possible.`
+        : `What you describe (${plainEn}) may be dangerous and needs care right away. Call ${callNumber} now or go to the nearest emergency department; do not drive yourself, and have someone go with you.`;
+  const text = `⚠ ${message}${state.lang === 'zh' ? '\n本次预问诊到此结束。' : '\nThis pre-consultation ends here.'}`;
   const turn = state.turn + 1;
-  const { pending: _p, ...rest } = state;
+  const { pending: _p, reasked: _r, ...rest } = state;
   return {
     state: { ...rest, status: 'emergency', stage: 'done', stop: 'red-flag', triage, turn, updatedAt: now, redFlags: { ...state.redFlags, alertAt: now } },
     turns: [...turns, { turn, role: 'medseek', text, at: now }],
-    reply: { kind: 'emergency', text },
+    reply: { kind: 'emergency', text, emergency: { message, callNumber, staffNotified: false } },
   };
 }
 
@@ -355,7 +653,7 @@ function complete(ctx: ConsultContext, state: ConsultState, turns: Turn[], now: 
   const obs = sessionObservations(ctx.net, state);
   const post = infer(ctx.net, obs, ctx.policy?.inference);
   // Routine triage: urgent (Ⅲ) when a dangerous disease (severity ≤ 2) holds ≥ 30 % of the
-  // differential or the red-flag screen was answered "unsure"; otherwise Ⅳ.
+  // differential; otherwise Ⅳ.
   const total = post.posterior.reduce((a, b) => a + b, 0) || 1;
   const dangerous = ctx.net.diseases.map((d, i) => ({ d, share: post.posterior[i]! / total })).filter((x) => (x.d.severity ?? 5) <= 2 && x.share >= 0.3);
   const unsure = state.redFlags.screened.some((s) => s.result === 'unsure');
@@ -370,13 +668,14 @@ function complete(ctx: ConsultContext, state: ConsultState, turns: Turn[], now: 
   const triage: TriageResult = { scale: scale.scale, level: level.level, name: level.name, colour: level.colour, zone: level.zone, responseLimitMin: level.responseLimitMin, reason };
   const text =
     state.lang === 'zh'
-      ? '谢谢您的回答，预问诊已完成。您的预问诊报告已发送给接诊医生，医生会在就诊时与您核实。本结果不是诊断。'
-      : 'Thank you. The pre-consultation is complete and your report has gone to the doctor, who will go through it with you. This is not a diagnosis.';
+      ? '谢谢您的回答，预问诊已完成。您的预问诊报告已发送给接诊医生，医生会在就诊时与您核实。本结果不是诊断。如果等候期间症状突然加重，请立即告诉工作人员或拨打 120。'
+      : 'Thank you. The pre-consultation is complete and your report has gone to the doctor, who will go through it with you. This is not a diagnosis. If you get suddenly worse while waiting, tell a member of staff at once or call the emergency number.';
   const turn = state.turn + 1;
-  const { pending: _p, ...rest } = state;
+  const { pending: _p, reasked: _r, ...rest } = state;
+  const done: ConsultState = { ...rest, status: 'complete', stage: 'done', triage, turn, updatedAt: now };
   return {
-    state: { ...rest, status: 'complete', stage: 'done', triage, turn, updatedAt: now },
+    state: done,
     turns: [...turns, { turn, role: 'medseek', text, at: now }],
-    reply: { kind: 'done', text },
+    reply: { kind: 'done', text, progress: { asked: state.answers.length, expected: state.answers.length } },
   };
 }

@@ -27,6 +27,8 @@ export interface SimulatedCase {
   readonly allergies?: string;
   readonly medications?: string;
   readonly lmp?: string;
+  /** Answers to the main complaint's HPI slots (site, character, severity, onset, timing, modifiers). */
+  readonly hpi?: Readonly<Record<string, string>>;
   /** The correct disease, when the case has one (for scoring). */
   readonly diagnosis?: string;
 }
@@ -82,11 +84,14 @@ export function simulateConsultation(ctx: ConsultContext, c: SimulatedCase, opti
   for (let i = 0; i < (options.maxTurns ?? 200) && step.state.status === 'active'; i++) {
     const pending = step.state.pending;
     let text: string;
-    if (pending === 'screen') {
-      const nums = (c.redFlags ?? []).map((id) => flags.flags.findIndex((f) => f.id === id) + 1).filter((n) => n > 0);
-      text = nums.length ? nums.join(',') : say(lang, '没有', 'none');
+    if (pending?.startsWith('rf:')) {
+      const id = pending.slice(3);
+      const ids = id === 'general' ? (flags.general?.flags ?? []) : [id];
+      text = (c.redFlags ?? []).some((f) => ids.includes(f)) ? say(lang, '是', 'yes') : say(lang, '没有', 'no');
     } else if (pending === 'duration' || pending === 'allergies' || pending === 'medications' || pending === 'lmp') {
       text = c[pending] ?? say(lang, '不知道', "don't know");
+    } else if (pending && ['site', 'character', 'severity', 'onset', 'timing', 'modifiers'].includes(pending)) {
+      text = c.hpi?.[pending] ?? slotFromEvidence(ctx, c, pending, lang) ?? say(lang, '不知道', "don't know");
     } else {
       const qi = ctx.net.questionIndex.get(pending ?? '');
       if (qi === undefined) break;
@@ -97,4 +102,17 @@ export function simulateConsultation(ctx: ConsultContext, c: SimulatedCase, opti
     dialogue.push(...step.turns);
   }
   return { dialogue, questions, state: step.state, report: buildReport(ctx.net, step.state) };
+}
+
+/** A DDXPlus case's pain evidences as the answer to an HPI slot: site E_55, character E_54, severity E_56, onset E_59. */
+function slotFromEvidence(ctx: ConsultContext, c: SimulatedCase, slot: string, lang: Lang): string | undefined {
+  const code = { site: 'E_55', character: 'E_54', severity: 'E_56', onset: 'E_59' }[slot];
+  const entry = code ? c.findings.find((f) => f.id === code) : undefined;
+  if (!code || !entry || entry.value === undefined) return undefined;
+  const values = (Array.isArray(entry.value) ? entry.value : [entry.value]).map(String);
+  if (slot === 'severity') return values[0];
+  if (slot === 'onset') return Number(values[0]) >= 5 ? say(lang, '突然开始', 'Suddenly') : say(lang, '慢慢出现', 'Gradually');
+  const q = ctx.net.questions.find((x) => x.id === code);
+  const labels = (q?.options ?? []).filter((o) => values.includes(String(o.value)) && o.label).map((o) => (lang === 'zh' ? (o.label!.zh ?? o.label!.en) : o.label!.en));
+  return labels.length ? labels.join(lang === 'zh' ? '、' : ', ') : undefined;
 }

@@ -66,3 +66,27 @@ describe('model from a knowledge-graph release', () => {
     expect(dx.differential[0]!.conclusion.detail?.zh).toContain('吸烟 → 流感 → 发热');
   });
 });
+
+describe('priors when the release gives none (DDXPlus antecedents without numbers)', () => {
+  it('does not let the number of listed risk factors outrank the findings', () => {
+    const cs = [
+      concept('flu', 'disease', '流感', 'Influenza'),
+      concept('panic', 'disease', '惊恐发作', 'Panic attack'),
+      concept('fever', 'finding', '发热', 'Fever'),
+      ...['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].map((x) => concept(`rf-${x}`, 'risk-factor', x, x)),
+    ];
+    const model = modelFromKnowledge({
+      releaseId: 4,
+      diseases: cs.filter((c) => c.type === 'disease'),
+      concepts: new Map(cs.map((c) => [c.id, c])),
+      findings: [rel('f1', 'has-finding', 'flu', 'fever', { probability: 0.8 }), rel('f2', 'has-finding', 'panic', 'fever', { probability: 0.1 })],
+      riskFactors: ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].map((x) => rel(`r-${x}`, 'risk-factor-of', `rf-${x}`, 'panic')),
+      priors: [],
+      sources: [src],
+    });
+    const panic = model.diseases.find((d) => d.id === 'panic')!;
+    expect(panic.prior).toBeLessThan(1e-3);
+    const dx = diagnose(compileNetwork(model), { findings: [{ id: 'fever' }] });
+    expect(dx.differential[0]!.id).toBe('flu');
+  });
+});

@@ -15,8 +15,16 @@ export interface KnowledgeModelOptions {
   readonly defaultPrior?: number;
   /** Leak of every finding. Default 0.01. */
   readonly leak?: number;
-  /** Risk-factor activation when neither probability nor relative risk is given. Default 0.05. */
+  /** Risk-factor activation when neither probability nor relative risk is given; default: from `defaultRelativeRisk`. */
   readonly defaultRisk?: number;
+  /**
+   * Relative risk assumed for a listed risk factor with no number (DDXPlus antecedents). Default 2.
+   * An absolute activation (the former 0.05) against a default prior of 1e-3 let every listed
+   * antecedent of unknown status add about half a percentage point to the prior, so diseases with
+   * many antecedents (panic attack, HIV, sinusitis) outranked influenza and pneumonia for cough and
+   * fever; a relative risk keeps the prior where the evidence puts it.
+   */
+  readonly defaultRelativeRisk?: number;
   /** Prevalence of a risk factor whose concept gives none. Default 0.1. */
   readonly defaultPrevalence?: number;
 }
@@ -102,14 +110,25 @@ export function modelFromKnowledge(cn: CausalNetwork, options: KnowledgeModelOpt
     // Noisy-OR activation s with P(d | r) = 1 − (1 − p0)(1 − s); from a relative risk RR, P(d | r) = RR·p0.
     const p0 = priorOf.get(r.to) ?? defaultPrior;
     const rr = num(r.attrs.relativeRisk);
-    const s = num(r.attrs.probability) ?? (rr !== undefined ? Math.max(0, ((rr - 1) * p0) / (1 - p0)) : (options.defaultRisk ?? 0.05));
+    const relative = (x: number) => Math.max(0, ((x - 1) * p0) / (1 - p0));
+    const s = num(r.attrs.probability) ?? (rr !== undefined ? relative(rr) : (options.defaultRisk ?? relative(options.defaultRelativeRisk ?? 2)));
     edges.push({ kind: 'risk', from: rid, to: r.to, probability: Math.min(Math.max(s, 0), 1), source: knowledgeSource(r) });
   }
+  // A disease with no prior relation has the default prior as its prior for a patient whose risk
+  // factors are unknown: the base p0 is lowered so that marginalising its listed risk factors (at
+  // their prevalence) gives back the default, instead of raising it with every antecedent listed.
+  const noPrior = new Set(cn.diseases.filter((c) => !(priorsBy.get(c.id) ?? []).some((r) => num(r.attrs.probability) !== undefined)).map((c) => c.id));
+  const calibrated = diseases.map((d) => {
+    if (!noPrior.has(d.id)) return d;
+    let m = 1;
+    for (const e of edges) if (e.kind === 'risk' && e.to === d.id) m *= 1 - e.probability * (riskFactors.get(e.from)?.prevalence ?? 0);
+    return m < 1 ? { ...d, prior: Math.max(1 - (1 - d.prior) / m, d.prior * 0.01) } : d;
+  });
   return {
     id: `kg-release-${cn.releaseId}`,
     title: { en: `Knowledge graph release ${cn.releaseId}`, zh: `知识图谱版本 ${cn.releaseId}` },
     release: String(cn.releaseId),
-    diseases,
+    diseases: calibrated,
     findings: [...findings.values()],
     riskFactors: [...riskFactors.values()],
     edges,

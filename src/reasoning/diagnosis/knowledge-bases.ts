@@ -2,10 +2,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Sql } from '../../core/index.js';
 import { invalid, MedSeekError } from '../../core/index.js';
-import { KnowledgeGraph } from '../../knowledge/index.js';
+import { bundledDdxplusNames, KnowledgeGraph } from '../../knowledge/index.js';
 import { learnDdxModel, parseDdxKnowledge, parseDdxPatients, splitDdxPatients } from './ddxplus.js';
 import { learnDxyModel, parseDxyJsonl, parseDxySynonyms } from './dxy.js';
 import { modelFromKnowledge } from './knowledge-adapter.js';
+import type { CausalModel } from './model.js';
 import type { Network } from './network.js';
 import { compileNetwork } from './network.js';
 
@@ -49,7 +50,7 @@ async function load(kb: string, options: KnowledgeBaseOptions): Promise<Network>
     if (missing.length) throw new MedSeekError('unavailable', `DDXPlus files not found: ${missing.join(', ')} (set MEDSEEK_DDXPLUS_DIR)`, { field: '--kb' });
     const kbData = parseDdxKnowledge(readFileSync(need[0]!, 'utf8'), readFileSync(need[1]!, 'utf8'));
     const { train } = splitDdxPatients(parseDdxPatients(readFileSync(need[2]!, 'utf8'), need[2]));
-    return compileNetwork(learnDdxModel(kbData, train, { trainingLabel: `patients_part1.csv even rows (${train.length})` }));
+    return compileNetwork(withDdxplusNames(learnDdxModel(kbData, train, { trainingLabel: `patients_part1.csv even rows (${train.length})` })));
   }
   if (kb === 'dxy') {
     const dir = options.dxyDir ?? process.env.MEDSEEK_DXY_DIR ?? shared('dialog-dxy-krds');
@@ -66,4 +67,44 @@ async function load(kb: string, options: KnowledgeBaseOptions): Promise<Network>
     return compileNetwork(modelFromKnowledge(cn));
   }
   throw invalid(`unknown knowledge base '${kb}'; known: ${KNOWLEDGE_BASES.join(', ')}, release:<id>`, { field: '--kb' });
+}
+
+/**
+ * MedSeek's short zh/en names for the DDXPlus evidences, values and pathologies
+ * (knowledge/data/ddxplus-names.json), so a Chinese consultation, report and explanation on the
+ * `ddxplus` knowledge base name findings and diseases in Chinese; the English question-derived
+ * names stay. Parameters are untouched.
+ */
+export function withDdxplusNames(model: CausalModel): CausalModel {
+  const names = bundledDdxplusNames();
+  const findingZh = (id: string): string | undefined => {
+    const [code, value] = id.split('@');
+    const e = names.evidences[code!];
+    if (!e) return undefined;
+    if (value === undefined) return /≥/.test(code!) ? undefined : e.zh;
+    const v = names.values[value]?.zh;
+    const tpl = names.valueNames[code!]?.zh;
+    return v && tpl ? tpl.replace('{v}', v) : v ? `${e.zh}：${v}` : undefined;
+  };
+  return {
+    ...model,
+    diseases: model.diseases.map((d) => (d.name.zh || !names.pathologies[d.id] ? d : { ...d, name: { ...d.name, zh: names.pathologies[d.id]!.zh } })),
+    findings: model.findings.map((f) => {
+      if (f.name.zh) return f;
+      const scale = /^(E_\d+)≥(\d+)$/.exec(f.id);
+      const zh = scale ? (names.evidences[scale[1]!] ? `${names.evidences[scale[1]!]!.zh} ≥ ${scale[2]}/10` : undefined) : findingZh(f.id);
+      return zh ? { ...f, name: { ...f.name, zh } } : f;
+    }),
+    ...(model.questions
+      ? {
+          questions: model.questions.map((q) => ({
+            ...q,
+            options: q.options.map((o) => {
+              const zh = o.value !== undefined ? names.values[String(o.value)]?.zh : undefined;
+              return o.label && !o.label.zh && zh ? { ...o, label: { ...o.label, zh } } : o;
+            }),
+          })),
+        }
+      : {}),
+  };
 }

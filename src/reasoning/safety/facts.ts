@@ -1,5 +1,5 @@
 import type { Fact, PatientState } from '../../core/index.js';
-import { CodeSystems, isAffirmed } from '../../core/index.js';
+import { CodeSystems, isAffirmed, isCurrentCourse } from '../../core/index.js';
 
 const INACTIVE_MED = new Set(['stopped', 'completed', 'cancelled', 'entered-in-error', 'on-hold', 'unknown', 'not-taken', 'revoked']);
 const INACTIVE_PROBLEM = new Set(['resolved', 'inactive', 'remission', 'refuted', 'entered-in-error']);
@@ -8,14 +8,21 @@ const INACTIVE_PROBLEM = new Set(['resolved', 'inactive', 'remission', 'refuted'
  * Medications the patient is on or about to get: active orders, home medications and draft orders
  * (a draft, status `draft`, is fused as `hypothetical`: proposed, not given, but exactly what
  * order-select / order-sign must check).
+ * Where the state carries medication reconciliation (`state.medications`), a drug whose course is
+ * not current at the state's moment — stopped (停用螺内酯), held, given once (胰岛素 for
+ * hyperkalaemia, x1), completed — drives no alert now, whatever an older order or note still says;
+ * draft orders are always checked.
  */
 export function activeMedications(state: PatientState): Fact[] {
+  const notCurrent = new Set<string>();
+  for (const c of state.medications ?? []) if (!isCurrentCourse(c)) for (const id of c.factIds) notCurrent.add(id);
   return state.intervention.filter(
     (f) =>
       f.category === 'medication' &&
       (isAffirmed(f) || (f.status === 'draft' && f.assertion !== 'absent' && f.subject.who === 'patient')) &&
       !INACTIVE_MED.has(f.status ?? 'active') &&
-      !(f.time?.end && f.time.end < state.at),
+      !(f.time?.end && f.time.end < state.at) &&
+      (isDraft(f) || !notCurrent.has(f.id)),
   );
 }
 

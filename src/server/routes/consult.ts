@@ -1,22 +1,41 @@
 import { Hono } from 'hono';
 import type { Context } from 'hono';
+import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
+import { composeOutpatientRecord, type OutpatientRecordInput, type OutpatientRecordSentence, turnOfSource, verifyOutpatientRecord } from '../../compose/index.js';
 import type { Sql } from '../../core/index.js';
-import { invalid } from '../../core/index.js';
-import type { NetworkResolver } from '../../reasoning/index.js';
-import { ConsultationService, knowledgeBaseResolver, listSessions, reportText } from '../../reasoning/index.js';
+import { invalid, MedSeekError, notFound } from '../../core/index.js';
+import type { ConsultState, NetworkResolver, Reply, Turn } from '../../reasoning/index.js';
+import { ConsultationService, knowledgeBaseResolver, listSessions, loadSession, loadTranscript, outpatientRecordInput, reportText } from '../../reasoning/index.js';
+import type { ResourceRepository } from '../../store/index.js';
+import type { FaithfulnessReport } from '../../verify/index.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { auditEvents } from '../audit/request.js';
 import type { AppEnv } from '../env.js';
+import type { Logger } from '../logger.js';
+import { type ConsultEvent, type ConsultNotifier, createConsultNotifier, type NotifierMessage } from '../notify.js';
 
 /**
  * `/api/consult/…`: pre-consultation (预问诊) sessions over HTTP, the same engine as `medseek consult`.
  * - POST /            {complaint, lang?, kb?, age?, sex?, informant?, channel?} → 201 {session, reply}
  * - POST /:id/answers {text} → {session, reply} (a re-prompt keeps the question; an emergency ends the session)
  * - GET  /            the clinicians' queue (emergencies first, then completed sessions)
+ * - GET  /events      server-sent events for the open workspaces: `ready` once subscribed, then
+ *                     `emergency` / `complete` as sessions end, `resync` after a lost connection
  * - GET  /:id         the stored session, its dialogue and the question it waits on (resume)
- * - GET  /:id/report?format=json|text&lang=zh|en   the 预问诊报告 for the doctor (physician-only differential)
+ * - GET  /:id/report?format=json|text&lang=zh|en&audience=clinician|patient   the 预问诊报告 for the
+ *                     doctor (physician-only differential); `audience=patient` leaves out the differential and triage
+ * - GET  /:id/draft  the draft 门诊病历 (in the session's language: the transcript is its evidence), each
+ *                     sentence with the patient turns it cites and its verdict against them
+ * - POST /:id/draft/verify {text}   re-verifies an edited draft against the transcript
+ * - POST /:id/accept {text, patientId} → 201 {documentReference}: re-verified on the server and
+ *                     refused (409) while a sentence contradicts what the patient said; stored as a
+ *                     DocumentReference (LOINC 34108-1 Outpatient Note) authored by the accepting clinician
  * The patient-facing replies never carry a diagnosis (consultation.md PC-05).
+ *
+ * An emergency exit is published to the clinicians (notify.ts) before the reply leaves; the reply's
+ * `emergency.staffNotified` is true only when that publish succeeded, and the patient page otherwise
+ * tells the patient to call.
  */
 const createBody = z.object({
   complaint: z.string().min(1).max(2000),
@@ -28,17 +47,82 @@ const createBody = z.object({
   channel: z.string().max(50).optional(),
 });
 const answerBody = z.object({ text: z.string().max(2000) });
+const draftBody = z.object({ text: z.string().trim().min(1, 'the draft is empty').max(20_000) });
+const acceptBody = draftBody.extend({ patientId: z.string().trim().min(1, 'name the patient whose record receives the note').max(64) });
 
-export function consultRoutes(ctx: { readonly db: Sql; readonly resolve?: NetworkResolver; readonly audit?: AuditLog }): Hono<AppEnv> {
+/**
+ * The record type of an accepted draft. LOINC 34108-1 "Outpatient Note" is the note of an outpatient
+ * visit, which is what the 门诊病历 is (BW2010 第十四条: written by the treating physician at the visit);
+ * 11488-4 "Consult note" is a consultant's reply to another clinician's request, which this is not.
+ */
+export const OUTPATIENT_NOTE = { system: 'http://loinc.org', code: '34108-1', display: 'Outpatient Note' } as const;
+
+/** The session an accepted note came from, on the DocumentReference (provenance to the transcript). */
+export const CONSULT_SESSION_SYSTEM = 'urn:medseek:consult-session';
+
+/** One sentence of a draft 门诊病历 with the patient turns it cites and its verdict against them. */
+export interface DraftSentence {
+  readonly text: string;
+  readonly section?: string;
+  readonly citations: readonly { readonly turn: number; readonly quote: string }[];
+  readonly verdict: 'supported' | 'unsupported' | 'contradicted';
+  readonly reason?: string;
+}
+
+/** Drafting and re-verifying the 门诊病历 of a finished session against its transcript. */
+export interface OutpatientDrafts {
+  draft(session: ConsultState, transcript: readonly Turn[]): Promise<{ readonly text: string; readonly sentences: readonly DraftSentence[] }>;
+  verify(text: string, session: ConsultState, transcript: readonly Turn[]): Promise<readonly DraftSentence[]>;
+}
+
+/** The number a patient is told to call when the engine names none (China's emergency medical service). */
+export const DEFAULT_CALL_NUMBER = '120';
+
+export interface ConsultRoutesContext {
+  readonly db: Sql;
+  readonly resolve?: NetworkResolver;
+  readonly audit?: AuditLog;
+  readonly log?: Pick<Logger, 'warn' | 'error'>;
+  readonly config?: { readonly databaseUrl?: string };
+  /** The staff notifier; by default one over the database (LISTEN/NOTIFY on a PostgreSQL server, in-process on PGlite). */
+  readonly notifier?: ConsultNotifier;
+  /** Where an accepted 门诊病历 is stored; without it, accepting answers 503. */
+  readonly resources?: ResourceRepository;
+  /** Default: compose's `composeOutpatientRecord` over the session's network, verified against the transcript. */
+  readonly outpatient?: OutpatientDrafts;
+}
+
+export function consultRoutes(ctx: ConsultRoutesContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   // Sessions hold what a patient told us: every read of one is audited like any patient record.
-  const audit = async (c: Context<AppEnv>, action: string, resource: string) => ctx.audit?.record(auditEvents(c, { action, resource, outcome: 200, patients: [] }));
-  const service = new ConsultationService(ctx.db, ctx.resolve ?? knowledgeBaseResolver({ sql: ctx.db }));
+  const audit = async (c: Context<AppEnv>, action: string, resource: string, outcome = 200, patients: readonly string[] = []) => ctx.audit?.record(auditEvents(c, { action, resource, outcome, patients }));
+  const resolve = ctx.resolve ?? knowledgeBaseResolver({ sql: ctx.db });
+  const service = new ConsultationService(ctx.db, resolve);
+  const outpatient = ctx.outpatient ?? transcriptDrafts(resolve);
+  const notifier =
+    ctx.notifier ??
+    createConsultNotifier({ sql: ctx.db, ...(ctx.config?.databaseUrl ? { databaseUrl: ctx.config.databaseUrl } : {}), onError: (e) => ctx.log?.warn({ err: e }, 'consult notifications: connection lost; reconnecting') });
+
+  /** Publishes a finished session; on an emergency the reply says whether staff were really told. */
+  const announce = async (session: ConsultState, reply: Reply): Promise<Reply> => {
+    if (reply.kind !== 'emergency' && reply.kind !== 'done') return reply;
+    let published = false;
+    try {
+      await notifier.publish(eventOf(session, reply.kind === 'emergency' ? 'emergency' : 'complete'));
+      published = true;
+    } catch (e) {
+      ctx.log?.error({ err: e, session: session.id }, reply.kind === 'emergency' ? 'emergency could not be announced to staff' : 'completed pre-consultation could not be announced');
+    }
+    if (reply.kind !== 'emergency') return reply;
+    const emergency = reply.emergency ?? { message: plainEmergency(session.lang), callNumber: DEFAULT_CALL_NUMBER, staffNotified: false };
+    return { ...reply, emergency: { ...emergency, staffNotified: published } };
+  };
 
   app.post('/', async (c) => {
     const body = parse(createBody, await json(c.req.raw));
     const r = await service.create(body);
-    return c.json({ session: summary(r.session), reply: r.reply }, 201);
+    const reply = await announce(r.session, r.reply);
+    return c.json({ session: summary(r.session), reply }, 201);
   });
 
   // The clinicians' queue: emergencies first, then finished pre-consultations, newest first.
@@ -49,10 +133,53 @@ export function consultRoutes(ctx: { readonly db: Sql; readonly resolve?: Networ
     return c.json({ sessions });
   });
 
+  // The open workspaces' live feed. `ready` is sent only once this subscriber will see every later event.
+  app.get('/events', async (c) => {
+    await audit(c, 'subscribe', 'consult-events');
+    return streamSSE(c, async (stream) => {
+      let write = Promise.resolve();
+      const send = (m: NotifierMessage | { type: 'ready'; mode: string }) => {
+        write = write.then(() => stream.writeSSE({ event: m.type, data: JSON.stringify(m) })).catch(() => {});
+        return write;
+      };
+      let unsubscribe: () => void;
+      try {
+        unsubscribe = await notifier.subscribe((m) => void send(m));
+      } catch (e) {
+        // The client reconnects by itself; the workspace shows it is not live meanwhile.
+        ctx.log?.error({ err: e }, 'consult notifications: cannot subscribe');
+        await stream.writeSSE({ event: 'unavailable', data: JSON.stringify({ type: 'unavailable' }) });
+        return;
+      }
+      let done: () => void = () => {};
+      const ended = new Promise<void>((resolve) => {
+        done = resolve;
+      });
+      stream.onAbort(() => {
+        unsubscribe();
+        done();
+      });
+      await send({ type: 'ready', mode: notifier.mode });
+      // A comment every 20 s keeps proxies from closing an idle stream.
+      while (!stream.aborted && !stream.closed) {
+        const tick = new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, 20_000);
+          t.unref();
+        });
+        await Promise.race([tick, ended]);
+        if (stream.aborted || stream.closed) break;
+        write = write.then(() => stream.write(': keep-alive\n\n')).then(() => {});
+        await write;
+      }
+      unsubscribe();
+    });
+  });
+
   app.post('/:id/answers', async (c) => {
     const body = parse(answerBody, await json(c.req.raw));
     const r = await service.answer(c.req.param('id'), body.text);
-    return c.json({ session: summary(r.session), reply: r.reply });
+    const reply = await announce(r.session, r.reply);
+    return c.json({ session: summary(r.session), reply });
   });
 
   app.get('/:id', async (c) => {
@@ -64,13 +191,178 @@ export function consultRoutes(ctx: { readonly db: Sql; readonly resolve?: Networ
   app.get('/:id/report', async (c) => {
     const format = c.req.query('format') ?? 'json';
     const lang = c.req.query('lang') ?? 'zh';
+    const audience = c.req.query('audience') ?? 'clinician';
     if (format !== 'json' && format !== 'text') throw invalid(`format must be json or text, got '${format}'`, { field: 'format' });
     if (lang !== 'zh' && lang !== 'en') throw invalid(`lang must be zh or en, got '${lang}'`, { field: 'lang' });
-    const report = await service.report(c.req.param('id'));
+    if (audience !== 'clinician' && audience !== 'patient') throw invalid(`audience must be clinician or patient, got '${audience}'`, { field: 'audience' });
+    const full = await service.report(c.req.param('id'));
+    // The patient's own copy: no differential, no triage (PC-05: never a diagnosis to the patient).
+    const { differential: _d, triage: _t, ...forPatient } = full;
+    const report = audience === 'patient' ? { ...forPatient, differential: [] } : full;
     await audit(c, 'read', `consult-session/${c.req.param('id')}/report`);
     return format === 'text' ? c.text(reportText(report, lang)) : c.json(report);
   });
+
+  /** A finished session and its transcript: what the draft is made from and checked against. */
+  const material = async (id: string) => {
+    const session = await loadSession(ctx.db, id);
+    if (session.status === 'active') throw new MedSeekError('conflict', `session ${id} is still in progress; its 门诊病历 can be drafted once it is finished`, { field: 'session' });
+    return { session, transcript: await loadTranscript(ctx.db, id) };
+  };
+
+  app.get('/:id/draft', async (c) => {
+    const id = c.req.param('id');
+    const m = await material(id);
+    const d = await outpatient.draft(m.session, m.transcript);
+    await audit(c, 'compose', `consult-session/${id}/draft`);
+    return c.json({ sessionId: id, lang: m.session.lang, text: d.text, sentences: d.sentences, blocked: d.sentences.some((x) => x.verdict === 'contradicted') });
+  });
+
+  app.post('/:id/draft/verify', async (c) => {
+    const id = c.req.param('id');
+    const body = parse(draftBody, await json(c.req.raw));
+    const m = await material(id);
+    const sentences = await outpatient.verify(body.text, m.session, m.transcript);
+    await audit(c, 'verify', `consult-session/${id}/draft`);
+    return c.json({ sessionId: id, lang: m.session.lang, sentences, blocked: sentences.some((x) => x.verdict === 'contradicted') });
+  });
+
+  // The clinician accepts the (edited) draft into a patient's record: re-verified here, never trusted from the browser.
+  app.post('/:id/accept', async (c) => {
+    const id = c.req.param('id');
+    const body = parse(acceptBody, await json(c.req.raw));
+    if (!ctx.resources) throw new MedSeekError('unavailable', 'this server has no record store to accept notes into', { field: 'resources' });
+    const m = await material(id);
+    const lang = m.session.lang;
+    const patient = await ctx.resources.read('Patient', body.patientId);
+    if (!patient || patient.deleted) {
+      await audit(c, 'accept', `consult-session/${id}/draft`, 404, [body.patientId]);
+      throw notFound(`no Patient/${body.patientId}`, { field: 'patientId' });
+    }
+    const sentences = await outpatient.verify(body.text, m.session, m.transcript);
+    const contradicted = sentences.filter((x) => x.verdict === 'contradicted');
+    if (contradicted.length) {
+      await audit(c, 'accept', `consult-session/${id}/draft`, 409, [body.patientId]);
+      const reason =
+        lang === 'zh'
+          ? `有 ${contradicted.length} 句与患者原话矛盾，不能采纳：${contradicted.map((x) => `“${x.text}”`).join('；')}`
+          : `${contradicted.length} sentence(s) contradict what the patient said and cannot be accepted: ${contradicted.map((x) => `"${x.text}"`).join('; ')}`;
+      return c.json({ accepted: false, reason, sentences, issue: [{ severity: 'error', code: 'conflict', diagnostics: reason }] }, 409);
+    }
+    // One note per session: its id is derived from the session, so a second accept cannot add another.
+    const docId = `consult-${id}`;
+    const existing = await ctx.resources.read('DocumentReference', docId);
+    if (existing && !existing.deleted) {
+      await audit(c, 'accept', `DocumentReference/${docId}`, 409, [body.patientId]);
+      const reason = lang === 'zh' ? `此预问诊已于 ${existing.lastUpdated} 采纳为 DocumentReference/${docId}` : `this pre-consultation was already accepted as DocumentReference/${docId} at ${existing.lastUpdated}`;
+      return c.json({ accepted: false, reason, documentReference: `DocumentReference/${docId}`, sentences, issue: [{ severity: 'error', code: 'duplicate', diagnostics: reason }] }, 409);
+    }
+    const principal = c.get('principal');
+    const title = lang === 'zh' ? '门诊病历' : 'Outpatient record';
+    const { stored } = await ctx.resources.put({
+      resourceType: 'DocumentReference',
+      id: docId,
+      status: 'current',
+      docStatus: 'final',
+      type: { coding: [{ ...OUTPATIENT_NOTE }], text: title },
+      subject: { reference: `Patient/${body.patientId}` },
+      date: new Date().toISOString(),
+      author: [{ display: principal?.name ?? 'unknown' }],
+      authenticator: { display: principal?.name ?? 'unknown' },
+      description:
+        lang === 'zh'
+          ? `由预问诊 ${id} 起草（患者自述），经接诊医生审核采纳`
+          : `Drafted from pre-consultation ${id} (patient-reported), reviewed and accepted by the treating physician`,
+      context: { related: [{ identifier: { system: CONSULT_SESSION_SYSTEM, value: id } }] },
+      content: [{ attachment: { contentType: 'text/plain; charset=utf-8', language: lang === 'zh' ? 'zh-CN' : 'en', title, data: Buffer.from(body.text, 'utf8').toString('base64') } }],
+    });
+    await audit(c, 'accept', `DocumentReference/${stored.id}`, 201, [body.patientId]);
+    return c.json({ accepted: true, documentReference: `DocumentReference/${stored.id}`, sentences }, 201);
+  });
   return app;
+}
+
+/**
+ * The 门诊病历 drafts of compose (`composeOutpatientRecord`) and their verification against the
+ * consultation (`verifyOutpatientRecord` over compose's `consultationEvidence`, the one builder): the
+ * draft and an edited text are checked the same way, claim by claim, each citing the turns it rests on.
+ */
+export function transcriptDrafts(resolve: NetworkResolver): OutpatientDrafts {
+  const input = async (session: ConsultState, transcript: readonly Turn[]): Promise<OutpatientRecordInput> => outpatientRecordInput(await resolve(session.kb), session, transcript);
+  return {
+    async draft(session, transcript) {
+      const record = composeOutpatientRecord(await input(session, transcript));
+      const drafted = record.sections.flatMap((sec) => sec.sentences.map((x) => ({ ...x, section: sec.title })));
+      // Each drafted sentence takes the worst verdict of the claims that overlap it in the text.
+      let cursor = 0;
+      const sentences = drafted.map((x): DraftSentence => {
+        const start = record.text.indexOf(x.text, cursor);
+        const end = start < 0 ? -1 : start + x.text.length;
+        if (start >= 0) cursor = end;
+        const claims = start < 0 ? [] : record.verification.claims.filter((cl) => cl.start < end && cl.end > start);
+        const worst = worstOf(claims);
+        return {
+          text: x.text,
+          section: session.lang === 'zh' ? (x.section.zh ?? x.section.en) : x.section.en,
+          citations: citationsOf(x),
+          verdict: worst?.verdict ?? 'supported',
+          ...(worst && worst.verdict !== 'supported' ? { reason: worst.reason } : {}),
+        };
+      });
+      return { text: record.text, sentences };
+    },
+    async verify(text, session, transcript) {
+      const given = await input(session, transcript);
+      // The same evidence compose verifies its own draft with (`consultationEvidence`): only what the
+      // patient said, and what the engine read from it, supports a statement.
+      const report = verifyOutpatientRecord(text, given);
+      const quotes = new Map(transcript.filter((t) => t.role === 'patient').map((t) => [t.turn, t.text]));
+      return report.claims.map((cl): DraftSentence => {
+        // The turns its evidence comes from: for a supported claim what supports it, for a
+        // contradicted one what the patient said instead.
+        const turns = new Set<number>();
+        for (const e of cl.evidence) {
+          const turn = turnOfSource(session.id, e);
+          if (turn !== undefined) turns.add(turn);
+        }
+        return {
+          text: cl.text,
+          citations: [...turns].sort((a, b) => a - b).flatMap((turn) => (quotes.has(turn) ? [{ turn, quote: quotes.get(turn)! }] : [])),
+          verdict: cl.verdict,
+          ...(cl.verdict !== 'supported' ? { reason: cl.reason } : {}),
+        };
+      });
+    },
+  };
+}
+
+const RANK = { supported: 0, unsupported: 1, contradicted: 2 } as const;
+function worstOf(claims: FaithfulnessReport['claims']): FaithfulnessReport['claims'][number] | undefined {
+  return claims.reduce<FaithfulnessReport['claims'][number] | undefined>((w, c) => (!w || RANK[c.verdict] > RANK[w.verdict] ? c : w), undefined);
+}
+
+function citationsOf(x: OutpatientRecordSentence): DraftSentence['citations'] {
+  return x.sources.map((s) => ({ turn: s.turn, quote: s.quote ?? '' }));
+}
+
+function eventOf(s: ConsultState, type: ConsultEvent['type']): ConsultEvent {
+  return {
+    type,
+    sessionId: s.id,
+    at: s.updatedAt,
+    complaint: s.complaint.text,
+    ...(s.triage ? { triage: { level: s.triage.level, name: s.triage.name, colour: s.triage.colour } } : {}),
+    ...(s.redFlags.positive.length ? { redFlags: s.redFlags.positive } : {}),
+    ...(s.patient.age !== undefined ? { age: s.patient.age } : {}),
+    ...(s.patient.sex ? { sex: s.patient.sex } : {}),
+  };
+}
+
+/** Plain words for the patient when the engine gives none: what to do now, no triage terms. */
+function plainEmergency(lang: ConsultState['lang']): string {
+  return lang === 'zh'
+    ? '您说的情况可能很危险，需要马上看急诊。请立即拨打 120，或请身边的人马上送您去最近的医院急诊，不要自己开车。'
+    : 'What you describe may be dangerous and needs emergency care now. Call 120 (China\'s ambulance number) or have someone take you to the nearest emergency department at once; do not drive yourself.';
 }
 
 function summary(s: import('../../reasoning/index.js').ConsultState) {

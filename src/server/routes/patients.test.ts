@@ -72,9 +72,9 @@ forEachBackend('workspace API', (db) => {
     expect((summary.body.report as { counts: { contradicted: number } }).counts.contradicted).toBe(0);
     const wrong = doc.text.replace('30 mg 口服 每日3次', '300 mg 口服 每日3次');
     expect(wrong).not.toBe(doc.text);
-    const refused = await call(`/${PNEUMONIA}/summary/sign`, { text: wrong, lang: 'zh', citations: doc.citations, encounterId: doc.encounterId });
+    const refused = await call(`/${PNEUMONIA}/summary/sign`, { draftId: summary.body.draftId, text: wrong, lang: 'zh', encounterId: doc.encounterId });
     expect(refused.status).toBe(409);
-    const signed = await call(`/${PNEUMONIA}/summary/sign`, { text: doc.text, lang: 'zh', citations: doc.citations, encounterId: doc.encounterId });
+    const signed = await call(`/${PNEUMONIA}/summary/sign`, { draftId: summary.body.draftId, text: doc.text, lang: 'zh', encounterId: doc.encounterId });
     expect(signed.status).toBe(200);
     const ref = signed.body.documentReference as string;
     expect((await ctx.resources.read('DocumentReference', ref.split('/')[1]!))?.resource).toMatchObject({ docStatus: 'final', subject: { reference: `Patient/${PNEUMONIA}` } });

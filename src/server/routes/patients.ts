@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import type { Context } from 'hono';
-import { composeDischargeSummary } from '../../compose/index.js';
-import { type Coding, type Fact, invalid, type Lang, MedSeekError, newId, notFound, type PatientState } from '../../core/index.js';
+import { type ComposedDocument, composeDischargeSummary, encounterDocuments, encounterWindow, factPhrase, toComposition, toDocumentReference, verifyDischargeText } from '../../compose/index.js';
+import { allFacts, type Coding, type Fact, invalid, type Lang, MedSeekError, newId, notFound, type PatientState } from '../../core/index.js';
 import { activeReleaseId, KnowledgeGraph } from '../../knowledge/index.js';
 import { type AnyResource, buildPatientState, extractPatientNotes, isCurrentNote, loadNoteFacts, noteText } from '../../fusion/index.js';
 import { FeedbackStore, parseFeedback } from '../../learning/index.js';
@@ -20,10 +20,22 @@ import {
   severityRank,
 } from '../../reasoning/index.js';
 import type { StoredResource } from '../../store/index.js';
-import { recordFromState, verifyText } from '../../verify/index.js';
+import { type FaithfulnessReport, recordFromState, verifyText } from '../../verify/index.js';
 import { auditEvents } from '../audit/request.js';
 import type { AppContext } from '../context.js';
 import type { AppEnv } from '../env.js';
+import {
+  claimKey,
+  dischargeDrugAlerts,
+  messageLang,
+  needsAcceptance,
+  type DraftRefusal,
+  refusalMessage,
+  type SignoffPolicy,
+  signoffPolicy,
+  type SummaryDraft,
+  SummaryDraftStore,
+} from '../signoff/index.js';
 
 /**
  * The clinician workspace's API: patients, their fused state, notes with the facts found in them,
@@ -33,6 +45,7 @@ import type { AppEnv } from '../env.js';
 export function patientRoutes(ctx: AppContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const feedback = new FeedbackStore(ctx.db);
+  const drafts = new SummaryDraftStore(ctx.db);
   // The causal network of a release, built once per release id (releases are immutable).
   const resolve = knowledgeBaseResolver({ sql: ctx.db });
   const networks = new Map<number, Promise<{ net: Network; codings: Map<string, Coding[]> }>>();
@@ -47,6 +60,26 @@ export function patientRoutes(ctx: AppContext): Hono<AppEnv> {
   };
   const audit = (c: Context<AppEnv>, action: string, resource: string, patients: readonly (string | undefined)[], outcome = 200) =>
     ctx.audit.record(auditEvents(c, { action, resource, outcome, patients }));
+
+  /** The draft, when it belongs to this patient, encounter and language; else the refusal to send. */
+  const boundDraft = async (c: Context<AppEnv>, id: string, draftId: string, encounterId: string | undefined, bodyLang: unknown): Promise<{ draft: SummaryDraft; msgLang: Lang } | Response> => {
+    const msgLang = messageLang(c.req.header('accept-language'), bodyLang);
+    const lang = bodyLang === undefined ? undefined : langOf(bodyLang);
+    const draft = await drafts.get(draftId);
+    if (!draft) return refuse(c, 404, 'draft-unknown', msgLang === 'zh' ? `没有编号为 ${draftId} 的出院记录草稿，请重新生成。` : `no discharge-summary draft ${draftId}: generate the summary again`, 'draftId');
+    const d = { patientId: id, draftEncounter: draft.encounterId, requestEncounter: encounterId, draftLang: draft.lang, requestLang: lang };
+    if (draft.patientId !== id) return refuse(c, 409, 'draft-patient-mismatch', refusalMessage('draft-patient-mismatch', msgLang, d), 'draftId');
+    if ((draft.encounterId ?? '') !== (encounterId ?? '')) return refuse(c, 409, 'draft-encounter-mismatch', refusalMessage('draft-encounter-mismatch', msgLang, d), 'encounterId');
+    if (lang && lang !== draft.lang) return refuse(c, 409, 'draft-lang-mismatch', refusalMessage('draft-lang-mismatch', msgLang, d), 'lang');
+    return { draft, msgLang };
+  };
+
+  /** The sign-off policy of a verified text: safety rules on its discharge drugs, acceptances held for its claims. */
+  const policyOf = async (state: PatientState, report: FaithfulnessReport, draft: SummaryDraft, msgLang: Lang): Promise<SignoffPolicy> => {
+    const [config, acceptances] = await Promise.all([loadRuleConfiguration(ctx.db), drafts.acceptances(draft.id)]);
+    const alerts = dischargeDrugAlerts(state, report, { config, documentKey: `summary-draft/${draft.id}` });
+    return signoffPolicy({ report, alerts, acceptances, lang: msgLang });
+  };
 
   app.get('/', async (c) => {
     const q = (c.req.query('q') ?? '').trim().toLowerCase();
@@ -152,56 +185,149 @@ export function patientRoutes(ctx: AppContext): Hono<AppEnv> {
     });
   });
 
+  // Compose a discharge summary and hand it out as a draft bound to this patient, encounter and
+  // language (stored server-side with its citations); the sign-off policy comes with it.
   app.post('/:id/summary', async (c) => {
     const id = c.req.param('id');
     const body = await jsonBody(c);
     const lang = langOf(body.lang);
-    const encounterId = optionalString(body.encounterId, 'encounterId');
-    const state = await stateOf(ctx, id, { encounterId });
-    const result = await composeDischargeSummary(state, { lang, ...(encounterId ? { encounterId } : {}), ...(ctx.llm ? { llm: ctx.llm } : {}) });
-    await audit(c, 'compose', `Patient/${id}/summary${encounterId ? `?encounter=${encounterId}` : ''}`, [id]);
-    return c.json(result);
+    const asked = optionalString(body.encounterId, 'encounterId');
+    let { state, documents } = await dischargeRecord(ctx, id, asked);
+    let encounterId = asked;
+    if (!encounterId) {
+      // The stay the composer would choose, and the record as it stood at its end: the draft, its
+      // re-verification and the sign-off then all read the same record.
+      const stay = stayOf(state);
+      if (stay) {
+        encounterId = stay;
+        ({ state, documents } = await dischargeRecord(ctx, id, encounterId));
+      }
+    }
+    const result = await composeDischargeSummary(state, { lang, documents, ...(encounterId ? { encounterId } : {}), ...(ctx.llm ? { llm: ctx.llm } : {}) });
+    const draft = await drafts.create({ patientId: id, ...((result.document.encounterId ?? encounterId) ? { encounterId: result.document.encounterId ?? encounterId } : {}), lang, document: result.document, createdBy: c.get('principal').id });
+    const policy = await policyOf(state, result.report, draft, messageLang(c.req.header('accept-language'), lang));
+    await audit(c, 'compose', `Patient/${id}/summary/${draft.id}${draft.encounterId ? `?encounter=${draft.encounterId}` : ''}`, [id]);
+    return c.json({ ...result, draftId: draft.id, draft: draftView(draft), policy, citationSources: citedFacts(state, result.document) });
   });
 
+  // Re-verify an edited text. With `draftId` (the workspace): the draft must be this patient's and
+  // encounter's, its citations are the server's, and the sign-off policy is returned with the report.
   app.post('/:id/verify', async (c) => {
     const id = c.req.param('id');
     const body = await jsonBody(c);
     const text = requiredString(body.text, 'text', 200_000);
     const encounterId = optionalString(body.encounterId, 'encounterId');
-    const state = await stateOf(ctx, id, { encounterId });
-    const report = verifyText(text, recordFromState(state), { lang: langOf(body.lang), citations: citationsOf(body.citations) });
-    await audit(c, 'verify', `Patient/${id}/verify`, [id]);
-    return c.json(report);
+    const draftId = optionalString(body.draftId, 'draftId');
+    if (!draftId) {
+      const state = await stateOf(ctx, id, { encounterId });
+      const report = verifyText(text, recordFromState(state), { lang: langOf(body.lang), citations: citationsOf(body.citations) });
+      await audit(c, 'verify', `Patient/${id}/verify`, [id]);
+      return c.json(report);
+    }
+    const bound = await boundDraft(c, id, draftId, encounterId, body.lang);
+    if (bound instanceof Response) {
+      await audit(c, 'verify', `Patient/${id}/summary/${draftId}`, [id], bound.status);
+      return bound;
+    }
+    const { state, documents } = await dischargeRecord(ctx, id, encounterId);
+    const report = verifyDischargeText(state, text, { lang: bound.draft.lang, documents, ...(encounterId ? { encounterId } : {}), citations: bound.draft.document.citations });
+    const policy = await policyOf(state, report, bound.draft, bound.msgLang);
+    await audit(c, 'verify', `Patient/${id}/summary/${draftId}`, [id]);
+    return c.json({ ...report, policy });
   });
 
-  // Sign-off: re-verified on the server; refused while a claim is contradicted or a critical fact omitted.
+  // The clinician accepts one unsupported clinical statement with a reason. The server re-verifies
+  // the text: only a claim it finds unsupported (not contradicted) can be accepted. Stored and audited.
+  app.post('/:id/summary/accept', async (c) => {
+    const id = c.req.param('id');
+    const body = await jsonBody(c);
+    const draftId = requiredString(body.draftId, 'draftId', 200);
+    const text = requiredString(body.text, 'text', 200_000);
+    const claimId = requiredString(body.claimId, 'claimId', 200);
+    const reason = requiredString(body.reason, 'reason', 2000).trim();
+    const encounterId = optionalString(body.encounterId, 'encounterId');
+    const resource = `Patient/${id}/summary/${draftId}/claims/${claimId}`;
+    const bound = await boundDraft(c, id, draftId, encounterId, body.lang);
+    if (bound instanceof Response) {
+      await audit(c, 'accept-claim', resource, [id], bound.status);
+      return bound;
+    }
+    const { draft, msgLang } = bound;
+    if (draft.signedAt) {
+      await audit(c, 'accept-claim', resource, [id], 409);
+      return refuse(c, 409, 'draft-signed', refusalMessage('draft-signed', msgLang, { patientId: id, signedAt: draft.signedAt, documentReference: draft.documentReference }), 'draftId');
+    }
+    const { state, documents } = await dischargeRecord(ctx, id, encounterId);
+    const report = verifyDischargeText(state, text, { lang: draft.lang, documents, ...(encounterId ? { encounterId } : {}), citations: draft.document.citations });
+    const claim = report.claims.find((x) => x.id === claimId);
+    if (!claim || !needsAcceptance(claim)) {
+      const message = !claim
+        ? msgLang === 'zh'
+          ? `本文中没有编号为 ${claimId} 的陈述（文本已修改？请重新核查后再确认）。`
+          : `no claim ${claimId} in this text (was it edited? re-verify, then accept)`
+        : claim.verdict === 'contradicted'
+          ? msgLang === 'zh'
+            ? `“${claimKey(claim.text)}”与病历矛盾，不能确认，只能更正或删除：${claim.reason}`
+            : `“${claimKey(claim.text)}” is contradicted by the record: it cannot be accepted, only corrected or removed (${claim.reason})`
+          : msgLang === 'zh'
+            ? `“${claimKey(claim.text)}”无需确认（${claim.verdict === 'supported' ? '病历有据' : '无可核对的临床事实'}）。`
+            : `“${claimKey(claim.text)}” needs no acceptance (${claim.verdict === 'supported' ? 'the record supports it' : 'nothing clinical to check'})`;
+      await audit(c, 'accept-claim', resource, [id], 422);
+      return refuse(c, 422, claim ? 'not-acceptable' : 'unknown-claim', message, 'claimId', { report });
+    }
+    const principal = c.get('principal');
+    const acceptance = await drafts.accept({ draftId, patientId: id, ...(draft.encounterId ? { encounterId: draft.encounterId } : {}), claimId: claim.id, claimText: claim.text, verdictReason: claim.reason, reason, principal: principal.id, principalName: principal.name });
+    await audit(c, 'accept-claim', resource, [id], 201);
+    const policy = await policyOf(state, report, draft, msgLang);
+    return c.json({ acceptance, report, policy }, 201);
+  });
+
+  // Sign-off: the server re-verifies the text with the patient of the route and the encounter of the
+  // request, runs the safety rules on the drugs it lists for discharge, and checks every unsupported
+  // clinical statement was accepted; whatever verdicts the browser holds do not count.
   app.post('/:id/summary/sign', async (c) => {
     const id = c.req.param('id');
     const body = await jsonBody(c);
     const text = requiredString(body.text, 'text', 200_000);
+    if (body.draftId === undefined || body.draftId === null || body.draftId === '') {
+      throw invalid('is required: compose the summary first (POST /api/patients/{id}/summary) and sign the draft it returns', { field: 'draftId' });
+    }
+    const draftId = requiredString(body.draftId, 'draftId', 200);
     const encounterId = optionalString(body.encounterId, 'encounterId');
-    const lang = langOf(body.lang);
-    const state = await stateOf(ctx, id, { encounterId });
-    const report = verifyText(text, recordFromState(state), { lang, citations: citationsOf(body.citations) });
-    if (report.blocked) {
-      await audit(c, 'sign', `Patient/${id}/summary`, [id], 409);
-      return c.json({ signed: false, reason: 'sign-off is blocked while a claim is contradicted or a critical fact is omitted', report }, 409);
+    const bound = await boundDraft(c, id, draftId, encounterId, body.lang);
+    if (bound instanceof Response) {
+      await audit(c, 'sign', `Patient/${id}/summary/${draftId}`, [id], bound.status);
+      return bound;
+    }
+    const { draft, msgLang } = bound;
+    if (draft.signedAt) {
+      await audit(c, 'sign', `Patient/${id}/summary/${draftId}`, [id], 409);
+      return refuse(c, 409, 'draft-signed', refusalMessage('draft-signed', msgLang, { patientId: id, signedAt: draft.signedAt, documentReference: draft.documentReference }), 'draftId');
+    }
+    const { state, documents } = await dischargeRecord(ctx, id, encounterId);
+    const report = verifyDischargeText(state, text, { lang: draft.lang, documents, ...(encounterId ? { encounterId } : {}), citations: draft.document.citations });
+    const policy = await policyOf(state, report, draft, msgLang);
+    if (policy.blocked) {
+      await audit(c, 'sign', `Patient/${id}/summary/${draftId}`, [id], 409);
+      return refuse(c, 409, 'blocked', policy.reason ?? '', 'text', { report, policy });
     }
     const principal = c.get('principal');
-    const { stored } = await ctx.resources.put({
-      resourceType: 'DocumentReference',
-      id: newId(),
-      status: 'current',
-      docStatus: 'final',
-      type: { coding: [{ system: 'http://loinc.org', code: '18842-5', display: 'Discharge summary' }], text: lang === 'zh' ? '出院记录' : 'Discharge summary' },
-      subject: { reference: `Patient/${id}` },
-      date: new Date().toISOString(),
-      author: [{ display: principal.name }],
-      ...(encounterId ? { context: { encounter: [{ reference: `Encounter/${encounterId}` }] } } : {}),
-      content: [{ attachment: { contentType: 'text/markdown; charset=utf-8', language: lang === 'zh' ? 'zh-CN' : 'en', data: Buffer.from(text, 'utf8').toString('base64') } }],
+    const signedAt = new Date().toISOString();
+    // The Composition keeps the citations as section entries; the DocumentReference holds the text as
+    // signed (no Markdown, no [F#] markers) with the clinician's name on the 医师签名 line.
+    const signedDoc = { ...draft.document, text };
+    const signOff = { author: principal.name, signedAt, patientId: id, ...(encounterId ? { encounterId } : {}) };
+    const compositionId = newId();
+    const composition = { ...toComposition(signedDoc, report, signOff), id: compositionId };
+    const documentReference = { ...toDocumentReference(signedDoc, report, { ...signOff, compositionId }), id: newId() };
+    const refs = await ctx.db.transaction(async (tx) => {
+      const [doc, comp] = await ctx.resources.putMany([documentReference, composition], tx);
+      await drafts.markSigned(tx, draft.id, principal.id, `DocumentReference/${doc!.stored.id}`);
+      return { documentReference: `DocumentReference/${doc!.stored.id}`, composition: `Composition/${comp!.stored.id}` };
     });
-    await audit(c, 'sign', `DocumentReference/${stored.id}`, [id]);
-    return c.json({ signed: true, documentReference: `DocumentReference/${stored.id}`, report });
+    await audit(c, 'sign', refs.documentReference, [id]);
+    await audit(c, 'sign', refs.composition, [id]);
+    return c.json({ signed: true, ...refs, draftId: draft.id, report, policy });
   });
 
   app.post('/:id/feedback', async (c) => {
@@ -240,6 +366,18 @@ async function stateOf(ctx: AppContext, id: string, opts: { at?: string; encount
   return buildPatientState(ctx.db, ctx.resources, id, { ...(opts.at ? { at: opts.at } : {}), ...(opts.encounterId ? { encounterId: opts.encounterId } : {}) });
 }
 
+/**
+ * The record a discharge text is written and judged against: the state at the stay's end and the
+ * notes of the record (for verbatim grounding and the discharge note's own words), read once.
+ */
+async function dischargeRecord(ctx: AppContext, id: string, encounterId: string | undefined): Promise<{ state: PatientState; documents: { id: string; text: string }[] }> {
+  const patient = await ctx.resources.read('Patient', id);
+  if (!patient || patient.deleted) throw notFound(`no Patient/${id}`, { field: 'id' });
+  const stored = await ctx.resources.everything(id);
+  const state = await buildPatientState(ctx.db, { everything: async () => stored }, id, encounterId ? { encounterId } : {});
+  return { state, documents: encounterDocuments(stored.filter((e) => !e.deleted).map((e) => e.resource as AnyResource)) };
+}
+
 /** Critical-value rules looking back over a whole stay (plus a day) instead of their live window. */
 function criticalLookback(stored: RuleConfiguration, at: string, stayStart: string): RuleConfiguration {
   const hours = Math.ceil((Date.parse(at) - Date.parse(stayStart)) / 3_600_000) + 24;
@@ -247,6 +385,46 @@ function criticalLookback(stored: RuleConfiguration, at: string, stayStart: stri
   return Object.fromEntries(
     SAFETY_RULES.filter((r) => r.group === 'critical-value').map((r) => [r.id, { ...stored[r.id], params: { ...(stored[r.id]?.params ?? {}), lookbackHours: hours } }]),
   );
+}
+
+/** The inpatient stay the composer would choose when none is named, if it is an Encounter of the record. */
+function stayOf(state: PatientState): string | undefined {
+  try {
+    const w = encounterWindow(state);
+    return w.event.sources.some((s) => s.kind === 'resource' && s.resourceType === 'Encounter' && s.id === w.encounterId) ? w.encounterId : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Citation key → the fact it cites, in words, with its sources: what a citation chip in the workspace opens. */
+function citedFacts(state: PatientState, doc: ComposedDocument): Record<string, { factId: string; label: string; sources: Fact['sources'] }> {
+  const byId = new Map(allFacts(state).map((f) => [f.id, f]));
+  try {
+    const w = encounterWindow(state, doc.encounterId);
+    byId.set(w.fact.id, w.fact);
+  } catch {
+    // No encounter: nothing cites one.
+  }
+  return Object.fromEntries(
+    Object.entries(doc.citations).map(([key, id]) => {
+      const f = byId.get(id);
+      return [key, { factId: id, label: f ? factPhrase(f, doc.lang) : id, sources: f?.sources ?? [] }];
+    }),
+  );
+}
+
+function draftView(d: SummaryDraft) {
+  return { id: d.id, patientId: d.patientId, encounterId: d.encounterId, lang: d.lang, createdAt: d.createdAt, ...(d.signedAt ? { signedAt: d.signedAt, documentReference: d.documentReference } : {}) };
+}
+
+/**
+ * A refused summary action: a machine-readable `code`, the `reason` in the caller's language, and the
+ * same as an OperationOutcome issue (what generic clients read), plus any report or policy.
+ */
+function refuse(c: Context, status: 404 | 409 | 422, code: DraftRefusal | 'draft-unknown' | 'blocked' | 'not-acceptable' | 'unknown-claim', reason: string, field: string, extra: Record<string, unknown> = {}): Response {
+  const issue = status === 404 ? 'not-found' : status === 409 ? 'conflict' : 'business-rule';
+  return c.json({ signed: false, code, reason, field, issue: [{ severity: 'error', code: issue, diagnostics: reason, expression: [field] }], ...extra }, status);
 }
 
 function patientSummary(e: StoredResource) {

@@ -1,20 +1,25 @@
 import { type ReactNode, useCallback, useEffect, useState } from 'react';
 import { useI18n } from '../i18n.js';
 
-/** Loads data once per `key`; shows a loading state and a clear error with a retry button. */
-export function useLoad<T>(load: () => Promise<T>, key: string): { data?: T; error?: Error; loading: boolean; reload: () => void } {
+/**
+ * Loads data once per `key`; shows a loading state and a clear error with a retry button. A load
+ * made stale (new key, unmount) is aborted through the signal it is given, and its answer dropped.
+ */
+export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, key: string): { data?: T; error?: Error; loading: boolean; reload: () => void } {
   const [state, setState] = useState<{ data?: T; error?: Error; loading: boolean }>({ loading: true });
   const [n, setN] = useState(0);
   // biome-ignore lint/correctness/useExhaustiveDependencies: reload on key or explicit retry only
   useEffect(() => {
     let live = true;
+    const abort = new AbortController();
     setState((s) => ({ ...s, loading: true, error: undefined }));
-    load().then(
+    load(abort.signal).then(
       (data) => live && setState({ data, loading: false }),
       (error: Error) => live && setState({ error, loading: false }),
     );
     return () => {
       live = false;
+      abort.abort();
     };
   }, [key, n]);
   const reload = useCallback(() => setN((x) => x + 1), []);

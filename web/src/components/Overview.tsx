@@ -1,6 +1,7 @@
 import { useI18n } from '../i18n.js';
-import type { Fact, PatientState } from '../types.js';
-import { assertionLabel, factName, factValue } from './facts.js';
+import type { Lang } from '../i18n.js';
+import type { Dosage, Fact, MedicationCourse, MedicationEvent, PatientState } from '../types.js';
+import { assertionLabel, factName, factValue, unitLabel } from './facts.js';
 import { LabChart } from './LabChart.js';
 import { Sources } from './SourceLink.js';
 
@@ -16,7 +17,7 @@ export function Overview({ state }: { state: PatientState }) {
     <div className="overview">
       <div className="cols">
         <FactList title={t('problems')} facts={problems} patientId={state.patientId} />
-        <FactList title={t('medications')} facts={meds} patientId={state.patientId} />
+        {state.medications ? <MedicationsCard courses={state.medications} patientId={state.patientId} /> : <FactList title={t('medications')} facts={meds} patientId={state.patientId} />}
         <FactList title={t('allergies')} facts={allergies} patientId={state.patientId} />
         {state.biology.length > 0 && <FactList title={t('genotypes')} facts={state.biology} patientId={state.patientId} />}
       </div>
@@ -78,6 +79,84 @@ function FactList({ title, facts, patientId }: { title: string; facts: Fact[]; p
           ))}
         </ul>
       )}
+    </div>
+  );
+}
+
+const STATUS: Record<MedicationCourse['status'], { zh: string; en: string; css: string }> = {
+  active: { zh: '在用', en: 'active', css: 'a-present' },
+  prn: { zh: '按需', en: 'as needed', css: 'a-present' },
+  held: { zh: '暂停', en: 'held', css: 'a-possible' },
+  stopped: { zh: '已停用', en: 'stopped', css: 'a-absent' },
+  completed: { zh: '疗程结束', en: 'completed', css: 'a-historical' },
+  'one-off': { zh: '单次', en: 'given once', css: 'a-hypothetical' },
+  unknown: { zh: '不详', en: 'unknown', css: 'a-hypothetical' },
+};
+
+const EVENT: Record<MedicationEvent['kind'], { zh: string; en: string }> = {
+  started: { zh: '开始', en: 'started' },
+  stopped: { zh: '停用', en: 'stopped' },
+  held: { zh: '暂停', en: 'held' },
+  resumed: { zh: '恢复', en: 'resumed' },
+  'one-off': { zh: '单次给药', en: 'one dose' },
+  prn: { zh: '按需', en: 'PRN' },
+  'dose-changed': { zh: '调整剂量', en: 'dose changed' },
+  discharge: { zh: '出院带药', en: 'discharge' },
+};
+
+function courseName(c: MedicationCourse, lang: Lang): string {
+  return (lang === 'zh' ? (c.concept.displayZh ?? c.concept.display) : (c.concept.display ?? c.concept.displayZh)) ?? c.concept.code;
+}
+
+/** "75 mg 口服 每日一次" from a parsed dosage. */
+export function dosageText(d: Dosage | undefined): string {
+  if (!d) return '';
+  const amount = d.dose && !/^\{|^1$/.test(d.dose.unit) ? d.dose : (d.strength ?? d.dose);
+  // A frequency as the note wrote it ("每日一次", "BID"); an order's whole sig text is too long to repeat.
+  const freq = d.frequency?.original && d.frequency.original.length <= 12 ? d.frequency.original : d.frequency?.code;
+  return [amount && `${amount.value} ${unitLabel(amount.unit)}`.trim(), d.route, freq, d.asNeeded ? 'PRN' : ''].filter(Boolean).join(' ');
+}
+
+/** Medication reconciliation: what the patient is on now, what was stopped or held, and what was given once — each with its evidence. */
+function MedicationsCard({ courses, patientId }: { courses: readonly MedicationCourse[]; patientId: string }) {
+  const { t, lang } = useI18n();
+  const zh = lang === 'zh';
+  const groups: { key: string; title: string; list: MedicationCourse[] }[] = [
+    { key: 'current', title: zh ? '当前用药' : 'Current', list: courses.filter((c) => c.status === 'active' || c.status === 'prn') },
+    { key: 'stopped', title: zh ? '已停用 / 暂停 / 疗程结束' : 'Stopped, held or completed', list: courses.filter((c) => c.status === 'stopped' || c.status === 'held' || c.status === 'completed' || c.status === 'unknown') },
+    { key: 'once', title: zh ? '单次给药' : 'Given once', list: courses.filter((c) => c.status === 'one-off') },
+  ];
+  const listed = courses.some((c) => c.discharge);
+  return (
+    <div className="card meds">
+      <h2>{t('medications')}</h2>
+      {courses.length === 0 && <p className="muted">{t('noData')}</p>}
+      {groups
+        .filter((g) => g.list.length > 0)
+        .map((g) => (
+          <section key={g.key} aria-label={g.title}>
+            <h3>{g.title}</h3>
+            <ul className="facts">
+              {g.list.map((c) => (
+                <li key={`${c.concept.system}|${c.concept.code}`}>
+                  <span className={`assert ${STATUS[c.status].css}`}>{zh ? STATUS[c.status].zh : STATUS[c.status].en}</span> <strong>{courseName(c, lang)}</strong> {dosageText(c.dosage)}
+                  {c.discharge && <span className="assert a-present"> {zh ? '出院带药' : 'discharge'}</span>}
+                  <ol className="muted">
+                    {c.events.map((e, i) => (
+                      // biome-ignore lint/suspicious/noArrayIndexKey: a course's events never reorder
+                      <li key={i}>
+                        {e.time ? <time>{e.time.slice(0, 10)}</time> : null} {zh ? EVENT[e.kind].zh : EVENT[e.kind].en}
+                        {e.dosage && e.kind !== 'stopped' && e.kind !== 'held' ? ` ${dosageText(e.dosage)}` : ''}
+                        {e.reason ? (zh ? `（${e.reason}）` : ` (${e.reason})`) : ''} <Sources sources={e.sources} patientId={patientId} />
+                      </li>
+                    ))}
+                  </ol>
+                </li>
+              ))}
+            </ul>
+          </section>
+        ))}
+      {courses.length > 0 && !listed && <p className="muted">{zh ? '病历中未见出院医嘱／出院带药清单。' : 'No discharge medication list in the record.'}</p>}
     </div>
   );
 }

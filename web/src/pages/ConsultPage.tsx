@@ -2,33 +2,18 @@ import { useEffect, useRef, useState } from 'react';
 import { get, post } from '../api.js';
 import { ErrorBox } from '../components/Async.js';
 import { useI18n } from '../i18n.js';
-import type { Bilingual } from '../types.js';
+import type { Bilingual, ConsultReply, ConsultReportField, ConsultSession } from '../types.js';
 
-interface Reply {
-  kind: 'question' | 'reprompt' | 'emergency' | 'done';
-  text: string;
-  question?: { id: string; kind: string; options?: string[] };
-}
-interface Session {
-  id: string;
-  status: 'active' | 'emergency' | 'complete';
-  triage?: { level: number; name: Bilingual; colour: string; zone: Bilingual; responseLimitMin: number; reason: Bilingual };
-}
-interface Field {
-  label: Bilingual;
-  value: Bilingual;
-}
-interface Report {
+interface PatientReport {
   title: Bilingual;
   label: Bilingual;
-  chiefComplaint: Field;
-  hpi: Field[];
-  allergies: Field;
-  medications: Field;
-  triage?: Session['triage'];
+  chiefComplaint: ConsultReportField;
+  hpi: ConsultReportField[];
+  allergies: ConsultReportField;
+  medications: ConsultReportField;
 }
 
-type Line = { who: 'patient' | 'medseek'; text: string; kind?: Reply['kind'] };
+type Line = { who: 'patient' | 'medseek'; text: string; kind?: ConsultReply['kind'] };
 
 // The browser's speech recognition where it exists (Chrome's is prefixed); typing otherwise.
 type Recognition = { lang: string; interimResults: boolean; start(): void; onresult: ((e: { results: ArrayLike<ArrayLike<{ transcript: string }>> }) => void) | null; onend: (() => void) | null };
@@ -37,42 +22,72 @@ function speechRecognition(): (new () => Recognition) | undefined {
   return w.SpeechRecognition ?? w.webkitSpeechRecognition;
 }
 
-/** The patient's pre-consultation chat (预问诊): red flags first, then the next best questions, then a report for the clinician. */
+const KEPT = 'medseek.consult.emergency';
+
+function keptEmergency(): { session: ConsultSession; reply: ConsultReply } | undefined {
+  try {
+    const v = JSON.parse(sessionStorage.getItem(KEPT) ?? 'null') as { session?: ConsultSession; reply?: ConsultReply } | null;
+    return v?.session && v.reply?.kind === 'emergency' ? { session: v.session, reply: v.reply } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Only digits, `+`, `*` and `#` go into a tel: link. */
+const dialable = (n: string) => n.replace(/[^\d+*#]/g, '');
+
+/**
+ * The patient's pre-consultation chat (预问诊), made for a phone: tappable answers where the question
+ * has them and free text always, a progress bar, and on an emergency a panel that stays on top with
+ * a button that calls the emergency number. It never shows a diagnosis or triage terms (PC-05).
+ */
 export function ConsultPage() {
   const { lang } = useI18n();
   const zh = lang === 'zh';
-  const [session, setSession] = useState<Session>();
+  // An emergency survives a reload of the tab: the instructions and the call button must not vanish.
+  const [kept] = useState(keptEmergency);
+  const [session, setSession] = useState<ConsultSession | undefined>(kept?.session);
   const [lines, setLines] = useState<Line[]>([]);
-  const [reply, setReply] = useState<Reply>();
+  const [reply, setReply] = useState<ConsultReply | undefined>(kept?.reply);
   const [input, setInput] = useState('');
   const [age, setAge] = useState('');
   const [sex, setSex] = useState<'male' | 'female' | 'unknown'>('unknown');
   const [error, setError] = useState<Error>();
   const [busy, setBusy] = useState(false);
-  const [report, setReport] = useState<Report>();
+  const [report, setReport] = useState<PatientReport>();
   const [listening, setListening] = useState(false);
   const end = useRef<HTMLDivElement>(null);
+  const alertBox = useRef<HTMLElement>(null);
+  const emergency = reply?.kind === 'emergency' ? (reply.emergency ?? { message: reply.text, callNumber: '120', staffNotified: false }) : undefined;
   // Braces matter: newer Chromium returns a Promise from scrollIntoView, which React would take for a cleanup.
   // biome-ignore lint/correctness/useExhaustiveDependencies: scroll to the end whenever the dialogue grows
   useEffect(() => {
-    end.current?.scrollIntoView({ block: 'end' });
+    if (!emergency) end.current?.scrollIntoView({ block: 'end' });
   }, [lines, report]);
+  // An emergency takes the top of the screen and the focus, and keeps them: nothing scrolls it away.
+  useEffect(() => {
+    if (reply?.kind !== 'emergency') return;
+    window.scrollTo({ top: 0 });
+    alertBox.current?.focus();
+  }, [reply]);
 
   const say = (b: Bilingual | undefined) => (b ? (zh ? (b.zh ?? b.en) : b.en) : '');
-  const send = async (text: string) => {
+  const send = async (text: string, shown = text) => {
     if (!text.trim() || busy) return;
     setBusy(true);
     setError(undefined);
-    setLines((l) => [...l, { who: 'patient', text }]);
+    setLines((l) => [...l, { who: 'patient', text: shown }]);
     setInput('');
     try {
       const r = session
-        ? await post<{ session: Session; reply: Reply }>(`/api/consult/${session.id}/answers`, { text })
-        : await post<{ session: Session; reply: Reply }>('/api/consult', { complaint: text, lang, ...(age ? { age: Number(age) } : {}), sex });
+        ? await post<{ session: ConsultSession; reply: ConsultReply }>(`/api/consult/${session.id}/answers`, { text })
+        : await post<{ session: ConsultSession; reply: ConsultReply }>('/api/consult', { complaint: text, lang, ...(age ? { age: Number(age) } : {}), sex });
       setSession(r.session);
       setReply(r.reply);
-      setLines((l) => [...l, { who: 'medseek', text: r.reply.text, kind: r.reply.kind }]);
-      if (r.reply.kind === 'done' || r.reply.kind === 'emergency') setReport(await get<Report>(`/api/consult/${r.session.id}/report?format=json`));
+      if (r.reply.kind === 'emergency') sessionStorage.setItem(KEPT, JSON.stringify({ session: r.session, reply: r.reply }));
+      // The emergency's own panel says it; the chat keeps to the conversation.
+      if (r.reply.kind !== 'emergency') setLines((l) => [...l, { who: 'medseek', text: r.reply.text, kind: r.reply.kind }]);
+      if (r.reply.kind === 'done') setReport(await get<PatientReport>(`/api/consult/${r.session.id}/report?format=json&audience=patient`));
     } catch (e) {
       setError(e as Error);
     } finally {
@@ -91,15 +106,54 @@ export function ConsultPage() {
     rec.start();
   };
   const finished = session && session.status !== 'active';
-  const options = reply?.kind === 'question' || reply?.kind === 'reprompt' ? (reply.question?.options?.length ? reply.question.options : zh ? ['是', '否', '不知道'] : ['yes', 'no', "don't know"]) : [];
+  const asking = reply?.kind === 'question' || reply?.kind === 'reprompt';
+  const choices = asking ? (reply.choices ?? fallbackChoices(reply, zh)) : [];
+  const progress = reply?.progress;
+  const call = emergency ? dialable(emergency.callNumber) || '120' : '';
   return (
     <section className="page consult">
+      {emergency && (
+        <section className="emergency-exit" role="alert" aria-labelledby="emergency-title" tabIndex={-1} ref={alertBox}>
+          <h2 id="emergency-title">{zh ? '⚠ 请立即就医' : '⚠ Get emergency help now'}</h2>
+          <p className="emergency-message">{emergency.message}</p>
+          <a className="call" href={`tel:${call}`}>
+            <PhoneIcon />
+            {zh ? `拨打 ${call}` : `Call ${call}`}
+          </a>
+          {emergency.staffNotified ? (
+            <p className="staff notified">{zh ? '已通知医院的医护人员，您的信息排在医生队列的最前面。请不要等待回复，现在就打电话或去急诊。' : 'Hospital staff have been alerted and you are first in the doctors’ queue. Do not wait for a reply: call or go to the emergency department now.'}</p>
+          ) : (
+            <p className="staff not-notified">{zh ? `我们未能通知到医护人员。请您现在就拨打 ${call}，或立即去最近的医院急诊。` : `We could not alert staff. Call ${call} now, or go to the nearest emergency department at once.`}</p>
+          )}
+          <button
+            type="button"
+            className="start-over"
+            onClick={() => {
+              sessionStorage.removeItem(KEPT);
+              setSession(undefined);
+              setReply(undefined);
+              setLines([]);
+              setReport(undefined);
+            }}
+          >
+            {zh ? '开始新的预问诊' : 'Start a new pre-consultation'}
+          </button>
+        </section>
+      )}
       <h1>{zh ? '预问诊' : 'Pre-consultation'}</h1>
-      <p className="muted">{zh ? '请描述您的主要不适。这不是诊断；您的回答会发送给接诊医生。' : 'Tell us what brings you in. This is not a diagnosis; your answers go to your doctor.'}</p>
+      {!finished && <p className="muted">{zh ? '请描述您的主要不适。这不是诊断；您的回答会发送给接诊医生。' : 'Tell us what brings you in. This is not a diagnosis; your answers go to your doctor.'}</p>}
+      {progress && !finished && (
+        <div className="progress">
+          <div className="progress-bar" role="progressbar" aria-label={zh ? '问诊进度' : 'Progress'} aria-valuemin={0} aria-valuemax={progress.expected} aria-valuenow={Math.min(progress.asked, progress.expected)}>
+            <span style={{ width: `${Math.min(95, Math.round((100 * progress.asked) / Math.max(1, progress.expected)))}%` }} />
+          </div>
+          <small>{zh ? `第 ${progress.asked} 题，共约 ${Math.max(progress.expected, progress.asked)} 题` : `Question ${progress.asked} of about ${Math.max(progress.expected, progress.asked)}`}</small>
+        </div>
+      )}
       {!session && (
         <div className="consult-start">
           <label>
-            {zh ? '年龄' : 'Age'} <input type="number" min={0} max={130} value={age} onChange={(e) => setAge(e.target.value)} />
+            {zh ? '年龄' : 'Age'} <input type="number" inputMode="numeric" min={0} max={130} value={age} onChange={(e) => setAge(e.target.value)} />
           </label>
           <label>
             {zh ? '性别' : 'Sex'}{' '}
@@ -118,15 +172,6 @@ export function ConsultPage() {
             {l.text}
           </p>
         ))}
-        {session?.status === 'emergency' && session.triage && (
-          <div className="emergency" role="alert" style={{ borderColor: session.triage.colour }}>
-            <strong>
-              {say(session.triage.name)} · {say(session.triage.zone)}
-            </strong>
-            <p>{say(session.triage.reason)}</p>
-            <p>{zh ? '请立即前往急诊或拨打 120。' : 'Go to the emergency department now or call emergency services.'}</p>
-          </div>
-        )}
         {report && (
           <div className="card patient-report">
             <h2>{zh ? '您的预问诊小结' : 'Your pre-consultation summary'}</h2>
@@ -140,10 +185,9 @@ export function ConsultPage() {
                 </div>
               ))}
             </dl>
-            <p className="ok">{zh ? '已发送到医生的待诊队列。' : 'Sent to your clinician’s queue.'}</p>
+            <p className="ok">{zh ? '已发送给接诊医生，就诊时医生会与您核对。' : 'Sent to your doctor, who will go through it with you.'}</p>
           </div>
         )}
-        <div ref={end} />
       </div>
       {error && <ErrorBox error={error} />}
       {!finished && (
@@ -154,22 +198,70 @@ export function ConsultPage() {
             void send(input);
           }}
         >
-          {options.map((o) => (
-            <button key={o} type="button" onClick={() => void send(o)} disabled={busy}>
-              {o}
-            </button>
-          ))}
-          <input aria-label={zh ? '您的回答' : 'Your answer'} value={input} onChange={(e) => setInput(e.target.value)} placeholder={session ? (zh ? '输入回答' : 'Type your answer') : zh ? '例如：咳嗽发热三天' : 'e.g. cough and fever for three days'} />
-          {speechRecognition() && (
-            <button type="button" onClick={listen} aria-pressed={listening} aria-label={zh ? '语音输入' : 'Voice input'}>
-              🎤
-            </button>
+          {choices.length > 0 && (
+            <fieldset className="choices" aria-label={zh ? '可点选的回答' : 'Tap an answer'}>
+              {choices.map((o) => (
+                <button key={o.value} type="button" className="choice" onClick={() => void send(o.value, o.label)} disabled={busy}>
+                  {o.label}
+                </button>
+              ))}
+            </fieldset>
           )}
-          <button type="submit" disabled={busy || !input.trim()}>
-            {zh ? '发送' : 'Send'}
-          </button>
+          <div className="free-text">
+            <input
+              aria-label={zh ? '您的回答' : 'Your answer'}
+              value={input}
+              onChange={(e) => setInput(e.target.value)}
+              placeholder={session ? (zh ? '也可以直接用自己的话说' : 'Or say it in your own words') : zh ? '例如：咳嗽发热三天' : 'e.g. cough and fever for three days'}
+            />
+            {speechRecognition() && (
+              <button type="button" onClick={listen} aria-pressed={listening} aria-label={zh ? '语音输入' : 'Voice input'}>
+                <MicIcon />
+              </button>
+            )}
+            <button type="submit" className="send" disabled={busy || !input.trim()}>
+              {zh ? '发送' : 'Send'}
+            </button>
+          </div>
         </form>
       )}
+      {/* After the form: scrolled into view, the latest question sits just above the answers, not under them. */}
+      <div ref={end} />
     </section>
   );
+}
+
+// Drawn, not emoji: phones and kiosks without an emoji font would show a box.
+function PhoneIcon() {
+  return (
+    <svg className="icon" viewBox="0 0 24 24" width="24" height="24" aria-hidden="true">
+      <path fill="currentColor" d="M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2a1 1 0 0 1 1-.25 11.4 11.4 0 0 0 3.6.57 1 1 0 0 1 1 1V20a1 1 0 0 1-1 1A17 17 0 0 1 3 4a1 1 0 0 1 1-1h3.5a1 1 0 0 1 1 1c0 1.25.2 2.45.57 3.57a1 1 0 0 1-.25 1z" />
+    </svg>
+  );
+}
+
+function MicIcon() {
+  return (
+    <svg className="icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
+      <path fill="currentColor" d="M12 14a3 3 0 0 0 3-3V5a3 3 0 0 0-6 0v6a3 3 0 0 0 3 3zm5-3a5 5 0 0 1-10 0H5a7 7 0 0 0 6 6.92V21h2v-3.08A7 7 0 0 0 19 11z" />
+    </svg>
+  );
+}
+
+/** For a reply without `choices` (an older engine): the question's options, or yes / no / don't know. */
+function fallbackChoices(reply: ConsultReply, zh: boolean): { value: string; label: string }[] {
+  const options = reply.question?.options;
+  if (options?.length) return options.map((label, i) => ({ value: String(i + 1), label }));
+  if (reply.question?.kind !== 'binary') return [];
+  return zh
+    ? [
+        { value: '是', label: '是' },
+        { value: '否', label: '否' },
+        { value: '不知道', label: '不知道' },
+      ]
+    : [
+        { value: 'yes', label: 'yes' },
+        { value: 'no', label: 'no' },
+        { value: "don't know", label: "don't know" },
+      ];
 }

@@ -1,3 +1,4 @@
+import { useEffect, useState } from 'react';
 import { get } from '../api.js';
 import { Show, useLoad } from '../components/Async.js';
 import { AlertsPanel } from '../components/AlertsPanel.js';
@@ -18,13 +19,26 @@ const tabs: { id: string; label: StringKey }[] = [
   { id: 'summary', label: 'summary' },
 ];
 
-export function PatientPage({ patientId, tab, params }: { patientId: string; tab: string; params: URLSearchParams }) {
+/**
+ * One patient's workspace. Everything under it is keyed by the patient id: changing the URL to another
+ * patient mounts a fresh page (its own loads, empty editors), so nothing of the previous patient —
+ * a summary, its verdicts, a sign button — can remain under the new patient's name.
+ */
+export function PatientPage(props: { patientId: string; tab: string; params: URLSearchParams }) {
+  return <PatientView key={props.patientId} {...props} />;
+}
+
+function PatientView({ patientId, tab, params }: { patientId: string; tab: string; params: URLSearchParams }) {
   const { t, lang } = useI18n();
   const state = useLoad(
-    () => Promise.all([get<PatientState>(`/api/patients/${encodeURIComponent(patientId)}/state`), get<PatientSummary>(`/api/patients/${encodeURIComponent(patientId)}`)]).then(([s, p]) => ({ ...s, name: p.name })),
+    (signal) => Promise.all([get<PatientState>(`/api/patients/${encodeURIComponent(patientId)}/state`, { signal }), get<PatientSummary>(`/api/patients/${encodeURIComponent(patientId)}`, { signal })]).then(([s, p]) => ({ ...s, name: p.name })),
     patientId,
   );
   const pid = encodeURIComponent(patientId);
+  const [summaryOpened, setSummaryOpened] = useState(tab === 'summary');
+  useEffect(() => {
+    if (tab === 'summary') setSummaryOpened(true);
+  }, [tab]);
   return (
     <section className="page">
       <Show state={state}>
@@ -40,13 +54,18 @@ export function PatientPage({ patientId, tab, params }: { patientId: string; tab
                 </a>
               ))}
             </div>
-            <div role="tabpanel" className="tabpanel">
-              {tab === 'overview' && <Overview state={s} />}
-              {tab === 'notes' && <NotesPanel patientId={patientId} focus={focusOf(params)} />}
-              {tab === 'differential' && <DifferentialPanel state={s} />}
-              {tab === 'alerts' && <AlertsPanel state={s} />}
-              {tab === 'summary' && <SummaryEditor patientId={patientId} />}
-              {tab === 'resource' && <ResourceView reference={params.get('ref') ?? ''} />}
+            <div role="tabpanel" className="tabpanel" data-patient={patientId}>
+              {tab === 'overview' && <Overview key={patientId} state={s} />}
+              {tab === 'notes' && <NotesPanel key={patientId} patientId={patientId} focus={focusOf(params)} />}
+              {tab === 'differential' && <DifferentialPanel key={patientId} state={s} />}
+              {tab === 'alerts' && <AlertsPanel key={patientId} state={s} />}
+              {/* Once opened, the summary stays mounted (hidden) while other tabs show: following a citation to its source and back keeps the draft. */}
+              {(tab === 'summary' || summaryOpened) && (
+                <div hidden={tab !== 'summary'}>
+                  <SummaryEditor key={patientId} patientId={patientId} />
+                </div>
+              )}
+              {tab === 'resource' && <ResourceView key={patientId} reference={params.get('ref') ?? ''} />}
             </div>
           </>
         )}

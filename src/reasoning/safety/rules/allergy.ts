@@ -1,4 +1,5 @@
 import type { Authority, Fact } from '../../../core/index.js';
+import { allergyClasses, findAllergens } from '../../../knowledge/index.js';
 import { DRUG_CLASSES, type DrugClassId, ingredientsOf, INGREDIENTS } from '../drugs.js';
 import { activeMedications, allergies, label, text } from '../facts.js';
 import { type Finding, factEvidence, type SafetyRule } from '../rule.js';
@@ -17,30 +18,31 @@ const SOURCE: Authority = {
 /** Classes an allergy is recorded against (a narrower list than DRUG_CLASSES: pharmacological families). */
 const ALLERGY_CLASSES: readonly DrugClassId[] = ['penicillin', 'cephalosporin', 'carbapenem', 'sulfonamideAntibiotic', 'nsaid', 'aromaticAnticonvulsant', 'statin', 'acei', 'fluoropyrimidine', 'ssri', 'tca', 'triptan', 'ppi'];
 
-/** Allergy text naming a class directly ("青霉素类过敏", "sulfa allergy"). */
-const CLASS_WORDS: Partial<Record<DrugClassId, readonly string[]>> = {
-  penicillin: ['penicillin', '青霉素'],
-  cephalosporin: ['cephalosporin', '头孢'],
-  carbapenem: ['carbapenem', '碳青霉烯'],
-  sulfonamideAntibiotic: ['sulfonamide', 'sulfa ', 'sulfa drug', '磺胺'],
-  nsaid: ['nsaid', 'non-steroidal anti-inflammatory', '非甾体'],
-  aromaticAnticonvulsant: ['aromatic anticonvulsant', '芳香族抗癫痫'],
+/**
+ * The allergy classes, the words that name them in allergy text ("青霉素类过敏", "sulfa allergy") and
+ * the cross-reactivity between them are knowledge data (data/cds/allergy-classes.json), shared with
+ * verify; these are the rule classes of drugs.ts they map to.
+ */
+const KNOWLEDGE_CLASS: Readonly<Record<string, DrugClassId>> = {
+  penicillin: 'penicillin',
+  cephalosporin: 'cephalosporin',
+  carbapenem: 'carbapenem',
+  'sulfonamide-antibiotic': 'sulfonamideAntibiotic',
+  nsaid: 'nsaid',
+  'aromatic-anticonvulsant': 'aromaticAnticonvulsant',
 };
 
 /** Known cross-reactivity between classes (allergen class → drug class): a warning, not a block. */
-const CROSS_REACTIVE: readonly [DrugClassId, DrugClassId][] = [
-  ['penicillin', 'cephalosporin'],
-  ['cephalosporin', 'penicillin'],
-  ['penicillin', 'carbapenem'],
-];
+const CROSS_REACTIVE: readonly [DrugClassId, DrugClassId][] = allergyClasses()
+  .crossReactivity.filter((x) => KNOWLEDGE_CLASS[x.from] && KNOWLEDGE_CLASS[x.to])
+  .map((x) => [KNOWLEDGE_CLASS[x.from]!, KNOWLEDGE_CLASS[x.to]!]);
 
 function classesOf(f: Fact, allergen: boolean): Set<DrugClassId> {
   const ings = ingredientsOf(f);
   const out = new Set<DrugClassId>();
   for (const c of ALLERGY_CLASSES) if ((DRUG_CLASSES[c].members as readonly string[]).some((m) => ings.has(m as keyof typeof INGREDIENTS))) out.add(c);
   if (allergen) {
-    const t = ` ${text(f)} `;
-    for (const [c, words] of Object.entries(CLASS_WORDS) as [DrugClassId, readonly string[]][]) if (words.some((w) => t.includes(w))) out.add(c);
+    for (const m of findAllergens(text(f))) for (const k of m.classes) if (KNOWLEDGE_CLASS[k]) out.add(KNOWLEDGE_CLASS[k]);
   }
   return out;
 }

@@ -1,0 +1,557 @@
+import { readFileSync } from 'node:fs';
+import type { Concept, Lang, LexiconEntry } from '../../core/index.js';
+import { invalid } from '../../core/index.js';
+import { bundledDdxplusNames } from '../../knowledge/index.js';
+import { extractFacts, Lexicon } from '../../nlp/index.js';
+import type { Network, QuestionNode } from '../diagnosis/index.js';
+import { modelLexicon, parseDuration, zhNumber } from './complaint.js';
+import { defaultRedFlags, redFlagsInText } from './redflags.js';
+
+/**
+ * Reading a patient's free-text answer (consultation.md §2.2 dialogue rules: record "unsure"
+ * explicitly, never fill a slot with an inferred value). Findings come from the NLP stage
+ * (`extractFacts` in `patient` speech: colloquial negation 不发烧 / "don't", hedges 好像 / "I think")
+ * over the network's own names plus the colloquial names of `data/answer-cues.json`; the answer as a
+ * whole is then placed on the question: yes / no / unknown / partly ("有点", "偶尔", "好像"), or
+ * `other` when it carries findings but does not answer what was asked (kept, never forced into yes).
+ */
+export type AnswerQuestionKind = 'binary' | 'categorical' | 'multi' | 'scale' | 'slot';
+
+export interface AnswerQuestion {
+  /** A network question id (a DDXPlus evidence code), a red-flag check id, or a history slot. */
+  readonly id: string;
+  readonly kind: AnswerQuestionKind;
+  /** For `slot` questions: duration, site, character, severity, onset, modifiers, allergies, medications, lmp… */
+  readonly slot?: string;
+}
+
+export interface AnswerReading {
+  readonly value: 'yes' | 'no' | 'unknown' | 'partly' | 'other';
+  /** Finding ids of the network (DDXPlus evidence codes without a network) the answer states present. */
+  readonly present: string[];
+  readonly absent: string[];
+  readonly duration?: { value: number; unit: string };
+  /** 0–10 when the patient gave a number or a word with a scale anchor, else the word. */
+  readonly severity?: number | string;
+  readonly site?: string;
+  /** A number with its unit the answer gives (体温 39 度, "3 times a day"). */
+  readonly quantity?: { value: number; unit: string; text: string };
+  /** Other findings the answer carries (not the one asked), kept as patient-reported facts. */
+  readonly extra: { text: string; present: boolean; concept?: string }[];
+}
+
+export interface ReadContext {
+  readonly net?: Network;
+  readonly lexicon?: Lexicon;
+}
+
+interface SiteCue {
+  readonly zh: readonly string[];
+  readonly en: readonly string[];
+  readonly label: { readonly zh: string; readonly en: string };
+  readonly ddxplus: readonly string[];
+}
+
+interface AnswerCues {
+  readonly yes: Record<Lang, string[]>;
+  readonly no: Record<Lang, string[]>;
+  readonly unknown: Record<Lang, string[]>;
+  readonly partly: Record<Lang, string[]>;
+  readonly severity: readonly { value: number; word: string; zh: string[]; en: string[] }[];
+  readonly findings: Record<string, Record<Lang, string[]>>;
+  readonly sites: readonly SiteCue[];
+  readonly implies?: Record<string, string[] | string>;
+  /** Per red-flag check: patterns (regular expressions) that state its danger in an answer to that check. */
+  readonly redFlagAnswers?: Record<string, Record<Lang, string[]>>;
+  /** Phrases that state a finding absent without a negation word ("干咳" has no sputum). */
+  readonly excludes?: Record<string, Record<Lang, string[]>>;
+}
+
+let cues: AnswerCues | undefined;
+export function answerCues(): AnswerCues {
+  cues ??= JSON.parse(readFileSync(new URL('./data/answer-cues.json', import.meta.url), 'utf8')) as AnswerCues;
+  return cues;
+}
+
+const DDX = 'urn:medseek:ddxplus';
+const MODEL = 'urn:medseek:causal-model';
+
+/** The DDXPlus evidence code a network finding stands for (`E_91`, `ddxplus:E_91`, or its coding). */
+export function evidenceCode(net: Network | undefined, findingId: string): string | undefined {
+  const m = /(?:^|:)(E_\d+)(?:$|[@≥_])/.exec(findingId);
+  if (m) return m[1];
+  if (!net) return undefined;
+  const f = net.findings[net.findingIndex.get(findingId) ?? -1];
+  const c = f?.coding?.code;
+  return c && /^E_\d+$/.test(c) ? c : undefined;
+}
+
+const codeMaps = new WeakMap<Network, Map<string, string>>();
+/** DDXPlus evidence code → the network's finding id. */
+function findingByCode(net: Network): Map<string, string> {
+  let m = codeMaps.get(net);
+  if (!m) {
+    m = new Map();
+    for (const f of net.findings) {
+      const c = evidenceCode(net, f.id);
+      if (c && !m.has(c) && !/[@≥]/.test(f.id)) m.set(c, f.id);
+    }
+    codeMaps.set(net, m);
+  }
+  return m;
+}
+
+const langOf = (s: string): Lang => (/[\u4e00-\u9fff]/.test(s) ? 'zh' : 'en');
+
+const answerLexicons = new WeakMap<Network, Lexicon>();
+let ddxLexicon: Lexicon | undefined;
+
+/** The network's names plus the colloquial names (for the findings the network has). */
+export function answerLexicon(net?: Network): Lexicon {
+  if (net) {
+    let lex = answerLexicons.get(net);
+    if (!lex) {
+      const byCode = findingByCode(net);
+      const entries: LexiconEntry[] = [...modelLexicon(net).entries];
+      const bundled = bundledDdxplusNames().evidences;
+      const add = (code: string, terms: readonly string[]) => {
+        const id = byCode.get(code);
+        if (!id) return;
+        const f = net.findings[net.findingIndex.get(id)!]!;
+        const concept: Concept = { system: MODEL, code: id, display: f.name.en, ...(f.name.zh ? { displayZh: f.name.zh } : {}) };
+        for (const term of terms) if (term.trim()) entries.push({ term, lang: langOf(term), concept, category: 'finding' });
+      };
+      // A network whose findings are DDXPlus evidences (the `ddxplus` knowledge base names them only by
+      // their English questions) also gets MedSeek's short zh/en names and synonyms for them.
+      for (const [code, e] of Object.entries(bundled)) add(code, [e.en, e.zh, ...e.synonyms.en, ...e.synonyms.zh]);
+      for (const [code, names] of Object.entries(answerCues().findings)) add(code, [...names.zh, ...names.en]);
+      lex = new Lexicon(entries);
+      answerLexicons.set(net, lex);
+    }
+    return lex;
+  }
+  if (!ddxLexicon) {
+    const names = bundledDdxplusNames();
+    const entries: LexiconEntry[] = [];
+    const add = (code: string, term: string, display: string, zh?: string) => {
+      if (!term.trim()) return;
+      entries.push({ term, lang: langOf(term), concept: { system: DDX, code, display, ...(zh ? { displayZh: zh } : {}) }, category: 'finding' });
+    };
+    for (const [code, e] of Object.entries(names.evidences)) for (const term of [e.en, e.zh, ...e.synonyms.en, ...e.synonyms.zh]) add(code, term, e.en, e.zh);
+    for (const [code, n] of Object.entries(answerCues().findings)) {
+      const e = names.evidences[code];
+      for (const term of [...n.zh, ...n.en]) add(code, term, e?.en ?? code, e?.zh);
+    }
+    ddxLexicon = new Lexicon(entries);
+  }
+  return ddxLexicon;
+}
+
+const clean = (t: string) =>
+  t
+    .replace(/[\uff01-\uff5e]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+    .trim()
+    .replace(/[。.!！~～…]+$/u, '')
+    .trim();
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Whole-answer cue: the text is (or starts with, before a pause) one of the words. */
+function wordCue(text: string, words: readonly string[], lang: Lang): { whole: boolean; head: boolean; len: number } {
+  const t = lang === 'en' ? text.toLowerCase() : text;
+  const sorted = [...words].sort((a, b) => b.length - a.length);
+  for (const w of sorted) {
+    if (t === w) return { whole: true, head: true, len: w.length };
+    const re = lang === 'en' ? new RegExp(`^${escapeRe(w)}(?=[\\s,;:.!?]|$)[\\s,;:.!?]*`, 'i') : new RegExp(`^${escapeRe(w)}[，,、；;：:\\s!！。]+`);
+    const m = re.exec(t);
+    if (m && (lang === 'zh' || /[,;:.!?]/.test(m[0]) || m[0].length === t.length)) return { whole: false, head: true, len: m[0].length };
+  }
+  return { whole: false, head: false, len: 0 };
+}
+
+function contains(text: string, words: readonly string[], lang: Lang): string | undefined {
+  const t = lang === 'en' ? ` ${text.toLowerCase().replace(/[,;:.!?]/g, ' ')} ` : text;
+  return [...words].sort((a, b) => b.length - a.length).find((w) => (lang === 'en' ? t.includes(` ${w} `) : t.includes(w)));
+}
+
+/** The findings a question settles: its options' findings (with a network), else the id itself. */
+function questionFindings(q: AnswerQuestion, node: QuestionNode | undefined): string[] {
+  if (node) return node.options.map((o) => o.finding);
+  return q.kind === 'binary' ? [q.id] : [];
+}
+
+const ZH_DIGITS: Record<string, number> = { 零: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10 };
+
+function numberIn(text: string): number | undefined {
+  const m = /(\d+(?:\.\d+)?)\s*(?:分|\/\s*10|out of 10|points?)?/i.exec(text);
+  if (m) return Number(m[1]);
+  const z = /(十|[零一二两三四五六七八九])\s*分/.exec(text);
+  return z ? ZH_DIGITS[z[1]!] : undefined;
+}
+
+/** Severity: a 0–10 number, or a word with its NRS anchor. */
+export function readSeverity(text: string, lang: Lang): number | string | undefined {
+  const n = numberIn(text);
+  if (n !== undefined && n >= 0 && n <= 10 && !/(天|周|月|年|小时|分钟|次|度|℃|days?|weeks?|hours?|times?|degrees?)/i.test(text.slice(text.search(/\d/)))) return n;
+  // A severity word under negation is mild ("有点疼，不厉害", "not that bad"): checked before the anchors it contains.
+  if (/(?:不|没)(?:太|怎么|是很|算|那么)?(?:厉害|严重)|没那么(?:严重|厉害|疼|痛)|\bnot\s+(?:too\s+|that\s+|very\s+|so\s+)?(?:bad|severe|serious)\b/i.test(text)) return 2;
+  const anchors = [...answerCues().severity].sort((a, b) => b.value - a.value);
+  for (const a of anchors) if (contains(text, lang === 'zh' ? a.zh : a.en, lang)) return a.value;
+  return undefined;
+}
+
+/** The body site named in the answer (longest name first), with its DDXPlus E_55 values. */
+export function readSite(text: string, lang: Lang): { label: string; words: string; ddxplus: readonly string[] } | undefined {
+  const t = lang === 'en' ? text.toLowerCase() : text;
+  let best: { label: string; words: string; ddxplus: readonly string[] } | undefined;
+  for (const s of answerCues().sites) {
+    for (const w of [...s.zh, ...s.en]) {
+      const at = lang === 'en' ? new RegExp(`\\b${escapeRe(w)}\\b`, 'i').exec(t)?.index ?? -1 : t.indexOf(w);
+      if (at >= 0 && (!best || w.length > best.words.length)) best = { label: s.label[lang], words: w, ddxplus: s.ddxplus };
+    }
+  }
+  return best;
+}
+
+const DAY_WORDS: [RegExp, number, string][] = [
+  [/刚才|刚刚|just now|a few minutes/i, 10, 'minute'],
+  [/今天早上|今早|今天上午|this morning|earlier today|today/i, 6, 'hour'],
+  [/半天|half a day/i, 12, 'hour'],
+  [/昨天|昨晚|昨儿|yesterday|last night/i, 1, 'day'],
+  [/前天|day before yesterday/i, 2, 'day'],
+  [/好几天|几天|这几天|a few days|several days|couple of days/i, 3, 'day'],
+  [/上周|上星期|上个星期|last week|a week/i, 1, 'week'],
+  [/上个月|last month|a month/i, 1, 'month'],
+  [/很久|好久|好多年|for years|a long time/i, 1, 'year'],
+];
+const ISO_UNIT: Record<string, string> = { H: 'hour', D: 'day', W: 'week', M: 'month', Y: 'year' };
+
+/** The patient's words for a time without a number ("since yesterday", "昨天开始"), if any. */
+export function durationWords(text: string): string | undefined {
+  for (const [re] of DAY_WORDS) {
+    const m = re.exec(text);
+    if (m) return m[0];
+  }
+  return undefined;
+}
+
+const EN_NUMBERS: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12, fifteen: 15, twenty: 20, thirty: 30, forty: 40, fifty: 50 };
+
+/**
+ * Everyday ways of saying a span, rewritten to the forms the duration parser reads: 礼拜 = 周;
+ * "十来天" / "十几天" (about ten); "三个多月" (more than three months: the stated number); "a
+ * fortnight" = 2 weeks; English number words and "an hour" / "a day".
+ */
+export function normaliseDurationWords(text: string): string {
+  return text
+    .replace(/个?礼拜|个周/g, '周')
+    .replace(/([十百])(?:来|几)(?=\s*(?:个|天|日|周|星期|月|年|小时|分钟))/g, '$1')
+    .replace(/(\d+|[一二两三四五六七八九十半]+)\s*个?多(?=\s*(?:个|天|日|周|星期|月|年|小时|钟头|分钟))/g, '$1')
+    .replace(/钟头/g, '小时')
+    .replace(/\b(?:a\s+)?fortnight\b/gi, '2 weeks')
+    .replace(/\b(an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty)\s+(minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\b/gi, (_m, n: string, u: string) => `${/^an?$/i.test(n) ? 1 : EN_NUMBERS[n.toLowerCase()]} ${u}`);
+}
+
+/** How long: "3天", "两周", "since yesterday", "刚才" → {value, unit}. */
+export function readDuration(raw: string): { value: number; unit: string } | undefined {
+  const text = normaliseDurationWords(raw);
+  const minutes = /(\d+(?:\.\d+)?|[一二两三四五六七八九十半]+)\s*(分钟|minutes?|mins?)/i.exec(text);
+  if (minutes) {
+    const n = /\d/.test(minutes[1]!) ? Number(minutes[1]) : zhNumber(minutes[1]!);
+    if (Number.isFinite(n) && n > 0) return { value: n, unit: 'minute' };
+  }
+  const hours = /(\d+(?:\.\d+)?|[一二两三四五六七八九十半]+)\s*(?:个)?(?:小时|hours?|hrs?)/i.exec(text);
+  if (hours) {
+    const n = /\d/.test(hours[1]!) ? Number(hours[1]) : zhNumber(hours[1]!);
+    if (n === 0.5) return { value: 30, unit: 'minute' };
+  }
+  const d = parseDuration(text);
+  if (d) {
+    const m = /^PT?([\d.]+)([HDWMY])$/.exec(d.iso);
+    if (m) return { value: Number(m[1]), unit: ISO_UNIT[m[2]!]! };
+  }
+  for (const [re, value, unit] of DAY_WORDS) if (re.test(text)) return { value, unit };
+  return undefined;
+}
+
+/**
+ * A body temperature stated in the answer (°C): "38度5", "量了38.9", "三十八度五", "I was 38.9".
+ * Only read for the fever question; numbers followed by a time or age unit are not temperatures.
+ */
+export function temperatureIn(text: string): number | undefined {
+  const zh = /三十([五六七八九])\s*度\s*([一二三四五六七八九]|半)?/.exec(text);
+  if (zh) return 30 + zhNumber(zh[1]!) + (zh[2] ? (zh[2] === '半' ? 0.5 : zhNumber(zh[2]) / 10) : 0);
+  const m = /(?<![\d.])(3[4-9]|4[0-2])(?:\s*(?:\.|度|℃|°\s*c?)\s*(\d)?)?(?!\s*(?:天|日|周|星期|个|月|年|岁|小时|分|次|斤|公斤|kg|days?|weeks?|months?|years?|hours?|min|times?|\d))/i.exec(text);
+  if (!m) return undefined;
+  return Number(m[1]) + (m[2] ? Number(m[2]) / 10 : 0);
+}
+/** Fever: ≥ 37.3 °C (诊断学 第9版, 发热: axillary temperature above 37.3 °C; NICE NG143 uses 38 °C for children). */
+const FEVER_C = 37.3;
+
+/** Findings named with a painful character: a generic "疼" / "hurts" answers their question. */
+const PAINFUL = new Set(['E_53', 'E_97', 'E_144', 'E_14', 'E_220', 'E_38', 'E_55']);
+
+/** "Haven't checked / 没量过": the patient cannot say (not a denial). */
+const NOT_MEASURED = /\b(?:haven'?t|have\s+not|didn'?t|did\s+not|never)\s+(?:checked|measured|taken|check|measure|take)\b|没(?:有)?(?:量|测)(?:过)?(?:体温)?(?:[，,。\s]|$)/i;
+
+/** "咳嗽倒不咳嗽", "疼倒是不疼": the finding named, then denied. */
+const ECHO_DENIAL = /([\u4e00-\u9fff]{1,3})倒(?:是)?(?:不|没|没有)\1/;
+
+/** History slots answered "none" (no allergies, no medicines), or an allergy answer that only names a medicine taken. */
+const SLOT_NONE: Record<string, RegExp> = {
+  allergies: /(?:没有?|无|不)(?:什么|啥)?(?:药物|食物)?过敏|(?:啥|什么)都不过敏|都不过敏|不过敏|\bno\s+(?:known\s+)?(?:drug\s+|food\s+)?allerg|\bnot\s+allergic|\bnkda\b|\bnone\s+known\b|\bnothing\s+i\s+know\s+of/i,
+  medications: /(?:没有?|不|没在)(?:吃|服|用|打)(?:过)?(?:什么|啥|任何)?(?:药)|没用药|不吃药|\bno\s+(?:regular\s+)?(?:medications?|medicines?|meds|tablets|pills|drugs)\b|\bnot\s+(?:taking|on)\s+any|\bnothing\s+regular/i,
+};
+/** Not knowing, in a history slot: checked before a denial, whose words it may contain ("不知道有没有过敏"). */
+const SLOT_UNSURE = /不(?:太)?(?:清楚|知道|确定|记得)|记不(?:得|清)|说不(?:清|准|好)|忘了|\b(?:not\s+sure|don'?t\s+know|do\s+not\s+know|can'?t\s+remember|no\s+idea|unsure)\b/i;
+const TAKES_MEDICINE = /在吃|正在吃|吃着|服用|长期吃|每天吃|\bi\s+take\b|\bi'?m\s+(?:taking|on)\b|\bi\s+am\s+(?:taking|on)\b/i;
+const ALLERGY_WORDS = /过敏|起疹|出疹|荨麻疹|不能吃|不能用|allerg|react|rash|hives/i;
+
+/** The patient says it is fine / normal: a denial of a symptom question ("嗓子没事", "throat's fine"). */
+const FINE = /挺好|很好|正常|没事|没问题|好好的|\bfine\b|\bokay\b|\bok\b|\ball right\b|\bnormal\b/i;
+
+/** A near miss is not the event ("差点晕倒", "nearly fainted but didn't"). */
+const NEAR_MISS = /(?:差点|差一点|险些|几乎)儿?(?:就)?(?:晕倒|昏倒|晕过去|昏过去|摔倒|倒下)|\b(?:nearly|almost)\s+(?:fainted|passed\s+out|blacked\s+out|collapsed)(?:\s+but\s+didn'?t)?/gi;
+/** The patient says it is the usual, or not as bad as asked: a "no" to a red-flag check. */
+const DOWNPLAY = /(?:跟|和|同)(?:平时|以前|往常|平常)[^，。,.;；]{0,6}(?:差不多|一样|相同)|没那么(?:严重|厉害)|不(?:太)?严重|\bnot\s+that\s+(?:bad|severe)\b|\bsame\s+as\s+(?:usual|always|before)\b|\b(?:fades?|goes\s+away|disappears?|turns?\s+white)\s+when\s+(?:i\s+)?press|按(?:一下|下去|压)?[^，。,.]{0,3}(?:就)?(?:褪|消|没了|变白)/i;
+
+/**
+ * A red-flag check (`rf:<flag>`) answered in the patient's words (consultation.md §3: safety first):
+ * the flag stated in any form (its keywords and patterns, or the check's own danger words) is `yes`;
+ * a near miss or "the usual / not that bad" is `no`; otherwise the general reading decides (and an
+ * answer that fits nothing is re-asked once, then taken as positive by the session).
+ */
+function redFlagAnswer(flagId: string, text: string, lang: Lang, leadingNo: boolean): AnswerReading['value'] | undefined {
+  const config = defaultRedFlags();
+  const ids = flagId === 'general' ? [...(config.general?.flags ?? [])] : [flagId];
+  const flags = config.flags.filter((f) => ids.includes(f.id));
+  if (flags.length === 0) return undefined;
+  const nearMiss = NEAR_MISS.test(text);
+  NEAR_MISS.lastIndex = 0;
+  const rest = text.replace(NEAR_MISS, ' ');
+  if (redFlagsInText(rest, { ...config, flags }).length > 0) return 'yes';
+  const words = flags.flatMap((f) => answerCues().redFlagAnswers?.[f.id]?.[lang] ?? []);
+  const lower = rest.toLowerCase();
+  // Gaps in the patterns never cross a negation or a clause ("大便不黑" is not "大便…黑").
+  const noNegGap = (w: string) => w.replace(/\.\{0,(\d+)\}/g, "(?:(?![不没无]|not\\b|no\\b|n't)[^，。,.;；]){0,$1}");
+  const stated = words.some((w) => {
+    const re = new RegExp(noNegGap(w), 'iu');
+    const m = re.exec(lower);
+    if (!m) return false;
+    const before = lower.slice(Math.max(0, m.index - 20), m.index);
+    return !/(没有|没|无|不|未)[^，。,.;；]{0,4}$|(\bno\b|\bnot\b|\bnever\b|\bwithout\b|n't)[^,.;!?]{0,14}$/.test(before);
+  });
+  if (DOWNPLAY.test(rest)) return 'no';
+  // "没有，大便不黑": a clear no first, and nothing after it states the danger.
+  if (leadingNo && !stated) return 'no';
+  if (stated) return 'yes';
+  if (nearMiss) return 'no';
+  // The flag's own words present but negated ("no chest pain", "没有吐血"): a denial.
+  const keywords = flags.flatMap((f) => [...f.keywords.zh, ...f.keywords.en]).map((k) => k.toLowerCase());
+  if (keywords.some((k) => lower.includes(k)) || words.some((w) => new RegExp(w, 'iu').test(lower))) return 'no';
+  return undefined;
+}
+
+const QUANTITY = /(\d+(?:\.\d+)?)\s*(度|℃|°c|°f|次|回|片|粒|斤|公斤|kg|times?|degrees?)/i;
+
+/**
+ * Reads one answer. Throws MedSeekError `invalid` (field `text`) for an empty answer.
+ * `question.kind` decides what an answer must hold to answer it; `ctx.net` maps findings to the
+ * network's ids (DDXPlus evidence codes when absent); `ctx.lexicon` replaces the answer lexicon.
+ */
+export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, ctx: ReadContext = {}): AnswerReading {
+  if (typeof text !== 'string') throw invalid('the answer must be text', { field: 'text' });
+  const t = clean(text);
+  if (!t) throw invalid('the answer is empty', { field: 'text' });
+  if (lang !== 'zh' && lang !== 'en') throw invalid(`language '${String(lang)}' is not zh or en`, { field: 'lang' });
+  const c = answerCues();
+  const net = ctx.net;
+  const node = net ? net.questions[net.questionIndex.get(question.id) ?? -1] : undefined;
+  const own = new Set(questionFindings(question, node));
+  const ownCode = new Set([...own].map((f) => evidenceCode(net, f)).filter((x): x is string => !!x));
+  const sameAsOwn = (id: string) => own.has(id) || (evidenceCode(net, id) !== undefined && ownCode.has(evidenceCode(net, id)!) && !/[@≥]/.test(id) && question.kind === 'binary');
+  // A finding that entails the asked one answers it ("爬楼有点喘" to "are you short of breath?").
+  const entails = (id: string) => {
+    const implied = c.implies?.[evidenceCode(net, id) ?? ''];
+    return question.kind === 'binary' && Array.isArray(implied) && implied.some((x) => ownCode.has(x));
+  };
+  // A generic pain word answers a question about a painful finding ("疼" to "sore throat?").
+  const genericPain = (id: string) => question.kind === 'binary' && evidenceCode(net, id) === 'E_53' && !/[@≥]/.test(id) && [...ownCode].some((x) => PAINFUL.has(x));
+  const isOwn = (id: string) => sameAsOwn(id) || entails(id) || genericPain(id);
+
+  // Findings through the NLP stage, in the patient's own words.
+  const lexicon = ctx.lexicon ?? answerLexicon(net);
+  const facts = extractFacts(t, { lang, lexicon, document: 'answer', speech: 'patient' }).facts.filter((f) => f.subject.who === 'patient');
+  const present = new Set<string>();
+  const absent = new Set<string>();
+  const possible = new Set<string>();
+  const mentions: { id: string; text: string; present: boolean; start: number; end: number; system: string }[] = [];
+  for (const f of facts) {
+    const src = f.sources[0] as { start: number; end: number };
+    const id = f.concept.code;
+    const yes = f.assertion === 'present' || f.assertion === 'possible';
+    if (f.assertion === 'present' || f.assertion === 'possible') present.add(id);
+    else if (f.assertion === 'absent') absent.add(id);
+    else continue;
+    if (f.assertion === 'possible') possible.add(id);
+    mentions.push({ id, text: t.slice(src.start, src.end), present: yes, start: src.start, end: src.end, system: f.concept.system });
+  }
+  for (const [code, words] of Object.entries(c.excludes ?? {})) {
+    if (code.startsWith('_') || !contains(t, words[lang] ?? [], lang)) continue;
+    const id = net ? findingByCode(net).get(code) : code;
+    if (!id || present.has(id)) continue;
+    absent.add(id);
+    mentions.push({ id, text: contains(t, words[lang] ?? [], lang)!, present: false, start: 0, end: 0, system: net ? MODEL : DDX });
+  }
+  for (const p of present) absent.delete(p);
+  // Findings the network does not model (builtin clinical lexicon), outside the spans already read.
+  const extra: AnswerReading['extra'] = [];
+  if (!ctx.lexicon) {
+    for (const f of extractFacts(t, { lang, document: 'answer', speech: 'patient' }).facts) {
+      const s = f.sources[0] as { start: number; end: number };
+      if (f.subject.who !== 'patient' || mentions.some((m) => m.start < s.end && s.start < m.end)) continue;
+      if (f.assertion !== 'present' && f.assertion !== 'absent' && f.assertion !== 'possible') continue;
+      if (f.category !== 'finding' && f.category !== 'condition' && f.category !== 'allergy' && f.category !== 'medication') continue;
+      extra.push({ text: t.slice(s.start, s.end), present: f.assertion !== 'absent', concept: `${f.concept.system}|${f.concept.code}` });
+    }
+  }
+  for (const m of mentions) if (!isOwn(m.id)) extra.push({ text: m.text, present: m.present, concept: m.id });
+
+  // The answer as a whole.
+  const head = (words: Record<Lang, string[]>) => wordCue(t, words[lang], lang);
+  const unknownCue = head(c.unknown);
+  const partlyCue = contains(t, c.partly[lang], lang);
+  const noCue = head(c.no);
+  const yesCue = head(c.yes);
+  const ownMentions = mentions.filter((m) => isOwn(m.id));
+  const otherMentions = mentions.filter((m) => !isOwn(m.id));
+  const severeNow = (sev: number | string | undefined) => typeof sev === 'number' && sev >= 7;
+  const standalone = (cue: { whole: boolean; head: boolean; len: number }) => cue.whole || (cue.head && cue.len > 0);
+
+  let value: AnswerReading['value'];
+  const duration = readDuration(t);
+  const severity = readSeverity(t, lang);
+  const site = readSite(t, lang);
+  const qm = QUANTITY.exec(t);
+  const quantity = qm ? { value: Number(qm[1]), unit: qm[2]!.toLowerCase(), text: qm[0] } : undefined;
+
+  const rfValue = question.id.startsWith('rf:') ? redFlagAnswer(question.id.slice(3), t, lang, standalone(noCue)) : undefined;
+  const temperature = ownCode.has('E_91') ? temperatureIn(t) : undefined;
+  const slotName = question.kind === 'slot' ? (question.slot ?? question.id) : undefined;
+  const leadingDenial = lang === 'zh' ? /^(?:不|没|没有)[^，,。；;、\s]{1,3}(?=[，,；;、\s])/.exec(t) : /^(?:no|not|never)\b[^,;.]*(?=[,;.])/i.exec(t);
+
+  if (rfValue) {
+    value = rfValue;
+  } else if (slotName && SLOT_UNSURE.test(t)) {
+    // "不清楚有没有过敏" holds "没有过敏": not knowing is not a denial (an unknown allergy status must stay unknown).
+    value = 'unknown';
+  } else if (slotName && SLOT_NONE[slotName]?.test(t)) {
+    value = 'no';
+  } else if (slotName === 'allergies' && TAKES_MEDICINE.test(t) && !ALLERGY_WORDS.test(t)) {
+    value = 'other';
+  } else if (temperature !== undefined && !unknownCue.whole) {
+    value = temperature >= FEVER_C ? 'yes' : 'no';
+  } else if (NOT_MEASURED.test(t) && !ownMentions.some((m) => m.present) && !/[\d一二三四五六七八九十]\s*(?:度|℃)/.test(t)) {
+    value = 'unknown';
+  } else if (ECHO_DENIAL.test(t)) {
+    value = 'no';
+  } else if (unknownCue.whole || (unknownCue.head && ownMentions.length === 0) || (/不知道|不清楚|不确定|说不[清准]|不记得|记不清|没注意|not sure|don'?t know|no idea|can'?t remember/i.test(t) && ownMentions.every((m) => possible.has(m.id)) && !noCue.whole && !yesCue.whole && otherMentions.length === 0)) {
+    value = 'unknown';
+  } else if (ownMentions.length > 0) {
+    const anyPresent = ownMentions.some((m) => m.present);
+    // A degree word qualifies the asked finding only in its own clause ("嗓子哑了，还有点疼" asked about hoarseness is a plain yes);
+    // a severe degree is never a hedge ("really painful, I can barely swallow").
+    const clauses = t.split(/[，,；;。.]/u);
+    const ownClauses = clauses.filter((cl) => ownMentions.some((m) => cl.includes(m.text)));
+    const partlyHere = ownClauses.length === 0 || ownClauses.some((cl) => !!contains(cl, c.partly[lang], lang));
+    const hedged = ownMentions.some((m) => possible.has(m.id)) || (anyPresent && !!partlyCue && partlyHere && !severeNow(severity));
+    value = anyPresent ? (hedged ? 'partly' : 'yes') : 'no';
+  } else if (standalone(noCue) && !(noCue.whole === false && /^不/.test(t) && !/^不[，,、\s]/.test(t) && lang === 'zh')) {
+    value = 'no';
+  } else if (partlyCue && otherMentions.length === 0 && !severeNow(severity)) {
+    value = 'partly';
+  } else if (standalone(yesCue) && !(lang === 'zh' && /^有(点|一点|些)/.test(t))) {
+    value = 'yes';
+  } else if (question.kind === 'slot' || question.kind === 'scale' || question.kind === 'categorical' || question.kind === 'multi') {
+    value = slotValue(question, t, lang, { duration, severity, site, node, present });
+  } else if (leadingDenial && !mentions.some((m) => m.start < leadingDenial[0].length)) {
+    // "不冷，但是出汗多": the question denied in a first short clause, another finding after it.
+    value = 'no';
+  } else if (otherMentions.length > 0) {
+    value = 'other';
+  } else if (FINE.test(t) && !partlyCue) {
+    value = 'no';
+  } else if (lang === 'zh' && /^(没|不|无)/.test(t)) {
+    value = 'no';
+  } else if (lang === 'en' && /^(no|not|never|none)\b/i.test(t)) {
+    value = 'no';
+  } else if (lang === 'zh' && /^(有|是|对|会)/.test(t)) {
+    value = 'yes';
+  } else {
+    value = 'other';
+  }
+  // An answer that fits nothing is still the patient's word: kept as a fact to report.
+  if (value === 'other' && extra.length === 0) extra.push({ text: t, present: true });
+
+  // Option questions: the options named (labels, sites), or all absent on "no".
+  if (node && (node.kind === 'choice' || node.kind === 'multi') && value !== 'unknown') {
+    const chosen = optionsNamed(node, t, lang, site?.ddxplus ?? []);
+    for (const f of chosen) present.add(f);
+    if (value === 'no') for (const o of node.options) absent.add(o.finding);
+  }
+  // Without a network, a body-site answer to a DDXPlus location question gives its value findings (`E_55@V_29`).
+  if (!node && (question.kind === 'multi' || question.kind === 'categorical') && site && /^E_(55|57|133|152)$/.test(question.id) && value !== 'unknown' && value !== 'no') {
+    for (const v of site.ddxplus) present.add(`${question.id}@${v}`);
+    if (value === 'other') value = 'yes';
+  }
+  if (node && node.kind === 'scale' && typeof severity === 'number') for (const o of node.options) (severity >= Number(o.value) ? present : absent).add(o.finding);
+  // A binary question answered yes / partly / no without naming its finding (or by naming one that entails it) settles it.
+  if (node?.kind === 'binary' || (!node && question.kind === 'binary')) {
+    const f = [...own][0];
+    if (f && ownMentions.every((m) => !sameAsOwn(m.id))) {
+      if (value === 'yes' || value === 'partly') present.add(f);
+      else if (value === 'no') absent.add(f);
+    }
+  }
+  for (const p of present) absent.delete(p);
+  const sev = severity ?? (value === 'partly' ? 'mild' : undefined);
+  return {
+    value,
+    present: [...present],
+    absent: [...absent],
+    ...(duration ? { duration } : {}),
+    ...(sev !== undefined ? { severity: sev } : {}),
+    ...(site ? { site: site.label } : {}),
+    ...(quantity ? { quantity } : {}),
+    extra,
+  };
+}
+
+/** What a slot or option answer holds: `yes` when it gives what the slot asks for, else `other`. */
+function slotValue(
+  q: AnswerQuestion,
+  t: string,
+  lang: Lang,
+  got: { duration?: unknown; severity?: unknown; site?: unknown; node?: QuestionNode; present: Set<string> },
+): AnswerReading['value'] {
+  const slot = q.slot ?? q.id;
+  if (slot === 'duration' || slot === 'onset' || slot === 'timing') return got.duration ? 'yes' : 'other';
+  if (slot === 'severity' || q.kind === 'scale') return got.severity !== undefined ? 'yes' : 'other';
+  if (slot === 'site' || slot === 'radiation') return got.site ? 'yes' : 'other';
+  if (got.node && (got.node.kind === 'choice' || got.node.kind === 'multi')) return optionsNamed(got.node, t, lang, []).length > 0 ? 'yes' : 'other';
+  // Free-text slots (character, modifiers, allergies, medications, lmp): the words are the answer.
+  return t.length > 0 ? 'yes' : 'other';
+}
+
+/** Options of a choice / multi question named by label, by site value or by number. */
+function optionsNamed(node: QuestionNode, text: string, lang: Lang, siteValues: readonly string[]): string[] {
+  const lower = text.toLowerCase();
+  const out = new Set<string>();
+  node.options.forEach((o, i) => {
+    const label = (lang === 'zh' ? (o.label?.zh ?? o.label?.en) : o.label?.en)?.toLowerCase();
+    if (label && label.length > 1 && lower.includes(label)) out.add(o.finding);
+    if (o.value !== undefined && siteValues.includes(String(o.value))) out.add(o.finding);
+    if (new RegExp(`^(?:${i + 1})(?:[\\s,，、]|$)|[\\s,，、](?:${i + 1})(?:[\\s,，、]|$)`).test(lower) && /^[\d\s,，、]+$/.test(lower)) out.add(o.finding);
+  });
+  return [...out];
+}

@@ -1,0 +1,63 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { loadConfig } from '../../src/core/index.js';
+import { listen, openContext } from '../../src/server/index.js';
+
+/**
+ * The browser tests' harness: the web workspace built as `npm start` builds it (in its own process —
+ * inside vitest NODE_ENV is 'test', which would bundle React's development build — and into a folder
+ * of the test's own, so that test files running side by side never race on web/dist), MedSeek on a
+ * fresh demo data directory, and Debian's Chromium driven by playwright-core.
+ */
+export const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const hasChromium = existsSync(executablePath);
+const root = join(import.meta.dirname, '..', '..');
+const shots = join(root, 'test-artifacts', 'screenshots');
+
+export interface Workspace {
+  readonly url: string;
+  readonly browser: Browser;
+  close(): Promise<void>;
+}
+
+export async function startWorkspace(name: string): Promise<Workspace> {
+  const webDir = mkdtempSync(join(tmpdir(), `medseek-e2e-web-${name}-`));
+  execFileSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', 'web', '--logLevel', 'warn', '--outDir', webDir, '--emptyOutDir'], {
+    cwd: root,
+    env: { ...process.env, NODE_ENV: 'production' },
+    stdio: 'inherit',
+  });
+  process.env.MEDSEEK_WEB_DIR = webDir;
+  const dataDir = mkdtempSync(join(tmpdir(), `medseek-e2e-${name}-`));
+  const ctx = await openContext(loadConfig({ MEDSEEK_DATA_DIR: dataDir, MEDSEEK_LOG_LEVEL: 'warn' }, { demo: true }));
+  const server = await listen(ctx, { port: 0, host: '127.0.0.1' });
+  const browser = await chromium.launch({
+    executablePath,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+  mkdirSync(shots, { recursive: true });
+  return {
+    url: server.url,
+    browser,
+    async close() {
+      await browser.close();
+      await server.close();
+      await ctx.close();
+      delete process.env.MEDSEEK_WEB_DIR;
+      rmSync(dataDir, { recursive: true, force: true });
+      rmSync(webDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Saves a screenshot to test-artifacts/screenshots (and docs/screenshots with UPDATE_SCREENSHOTS=1). */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: false });
+  if (process.env.UPDATE_SCREENSHOTS) {
+    mkdirSync(join(root, 'docs', 'screenshots'), { recursive: true });
+    await page.screenshot({ path: join(root, 'docs', 'screenshots', `${name}.png`), fullPage: false });
+  }
+}
