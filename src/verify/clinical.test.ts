@@ -215,7 +215,10 @@ describe('the reproduction of issue 12', () => {
 describe('what the lexicon cannot read is still checked', () => {
   const zhOrders = rec('诊疗经过：予依达拉奉30mg 静脉滴注 每日两次，共14天。\n出院医嘱：1.阿司匹林肠溶片 100mg 口服 每日一次；2.阿托伐他汀钙片 20mg 口服 每晚一次。');
   it('contradicts a discharge item of a drug it does not know when the discharge orders do not name it, and leaves one they name alone', () => {
-    expect(verdictOf(check('出院带药：阿司匹林肠溶片 100mg 口服 每日一次；依达拉奉片 30mg 口服 每日两次。', zhOrders, 'zh'), '依达拉奉')).toMatchObject({ verdict: 'contradicted', errorType: 'E11' });
+    const unknown = verdictOf(check('出院带药：阿司匹林肠溶片 100mg 口服 每日一次；依达拉奉片 30mg 口服 每日两次。', zhOrders, 'zh'), '依达拉奉');
+    expect(unknown).toMatchObject({ verdict: 'contradicted', errorType: 'E11' });
+    // The evidence is the discharge orders the drug is missing from.
+    expect(unknown.evidence.some((s) => s.kind === 'text' && s.quote?.includes('阿托伐他汀'))).toBe(true);
     const ok = check('出院带药：阿司匹林肠溶片 100mg 口服 每日一次；阿托伐他汀钙片 20mg 口服 每晚一次。', zhOrders, 'zh');
     expect(ok.counts.contradicted).toBe(0);
   });

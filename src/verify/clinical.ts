@@ -3,7 +3,7 @@ import { conceptLabel } from '../core/index.js';
 import { allergyClasses } from '../knowledge/index.js';
 import { fold, parseMedication, splitSentences } from '../nlp/index.js';
 import { AllergyProfile, type AllergyStatement, allergyStatementsInText, allergyStatementsOfFacts, drugMentions, drugOf, withheld } from './allergy.js';
-import { dischargeCueSpans, dischargeOrderTexts, judgeDischargeDrug } from './medrec.js';
+import { dischargeCueSpans, dischargeOrderSections, judgeDischargeDrug } from './medrec.js';
 import { isIntravenous } from './mixing.js';
 import type { RecordIndex } from './record.js';
 import type { ErrorType } from './taxonomy.js';
@@ -177,7 +177,7 @@ const formWords = /(注射液|注射剂|缓释片|控释片|肠溶片|分散片|
  */
 function unknownDrugItem(c: TextContext, span: { start: number; end: number }, read: readonly Fact[], index: RecordIndex): ClinicalVerdict | undefined {
   if (!inDischarge(c, span.start, span.end)) return undefined;
-  const orders = dischargeOrderTexts(index);
+  const orders = dischargeOrderSections(index);
   if (orders.length === 0) return undefined;
   const t = (en: string, zh: string) => (c.lang === 'zh' ? zh : en);
   const covered = read.filter((f) => f.category === 'medication').map(at);
@@ -193,12 +193,12 @@ function unknownDrugItem(c: TextContext, span: { start: number; end: number }, r
       .trim();
     const core = fold(name).replace(formWords, '').trim();
     if (core.length < 2 || /^(每|qd|bid|tid|口服|静|po|iv)/i.test(core)) continue;
-    if (orders.some((o) => o.includes(core))) continue;
+    if (orders.some((o) => o.folded.includes(core))) continue;
     return {
       verdict: 'contradicted',
       errorType: 'E11',
       reason: t(`${name} is not on the discharge orders`, `${name}不在出院医嘱中`),
-      evidence: [],
+      evidence: orders.map((o) => o.source),
     };
   }
   return undefined;

@@ -127,16 +127,24 @@ function neverOrdered(f: Fact, index: RecordIndex, name: string, t: (en: string,
   return { verdict: 'contradicted', errorType: 'E11', reason: t(`${name} is listed for discharge but the record never orders or names it`, `${name}列为出院带药，但病历中从未开具或记载该药`), evidence: [] };
 }
 
-const orderTexts = new WeakMap<RecordIndex, string[]>();
+const orderSections = new WeakMap<RecordIndex, { folded: string; source: Source }[]>();
 
-/** The folded text of the record's discharge-order sections (for drugs the lexicon does not read). */
-export function dischargeOrderTexts(index: RecordIndex): string[] {
-  let found = orderTexts.get(index);
+/** The record's discharge-order sections: their folded text (for drugs the lexicon does not read) and where they stand. */
+export function dischargeOrderSections(index: RecordIndex): { folded: string; source: Source }[] {
+  let found = orderSections.get(index);
   if (!found) {
-    found = index.record.documents.flatMap((d) => splitSections(d.text).filter((s) => dischargeSections.has(s.key)).map((s) => fold(d.text.slice(s.bodyStart, s.end))));
-    orderTexts.set(index, found);
+    found = index.record.documents.flatMap((d) =>
+      splitSections(d.text)
+        .filter((s) => dischargeSections.has(s.key))
+        .map((s) => ({ folded: fold(d.text.slice(s.bodyStart, s.end)), source: { kind: 'text' as const, document: d.id, start: s.bodyStart, end: s.end, quote: d.text.slice(s.bodyStart, s.end).trim() } })),
+    );
+    orderSections.set(index, found);
   }
   return found;
+}
+
+function dischargeOrderTexts(index: RecordIndex): string[] {
+  return dischargeOrderSections(index).map((s) => s.folded);
 }
 
 /** Whether the discharge-order text names the drug (any of its names, or of its allergy-data entry). */

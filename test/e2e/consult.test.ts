@@ -51,7 +51,11 @@ describe.skipIf(!hasChromium)('pre-consultation on a phone and in the clinicians
     for (let i = 0; i < 40; i++) {
       const replies = patient.locator('.bubble.medseek');
       await replies.nth(i).waitFor({ timeout: 30_000 });
-      if (await patient.locator('.patient-report, .emergency-exit').count()) break;
+      // After the last reply the answer box goes and the report is fetched (slow on a loaded
+      // machine: it ranks the differential for the clinician's copy): wait for one or the other.
+      const ended = patient.locator('.patient-report, .emergency-exit, .error');
+      await ended.or(answerBox(patient)).first().waitFor({ timeout: 120_000 });
+      if (await ended.count()) break;
       sawProgress ||= (await patient.getByRole('progressbar').count()) > 0;
       const question = ((await replies.nth(i).textContent()) ?? '').trim();
       const choices = patient.locator('.choices .choice');
@@ -76,6 +80,7 @@ describe.skipIf(!hasChromium)('pre-consultation on a phone and in the clinicians
         await screenshot(patient, 'consult-phone-question');
       }
     }
+    expect(await patient.locator('.error').allTextContents()).toEqual([]);
     await patient.locator('.patient-report').waitFor({ timeout: 30_000 });
     expect(await patient.locator('.emergency-exit').count()).toBe(0);
     expect(tapped).toBeGreaterThan(0);
