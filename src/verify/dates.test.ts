@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { recordFromTexts } from './record.js';
-import { type FaithfulnessReport, verifyText } from './verify.js';
+import { check, claimOf, rec } from './__fixtures__/helpers.js';
 
 /**
  * The end of a drug course (E07): a stated "服至/until" date against the record's end date for the same
  * drug and dose, or its start date plus the course length. Records are written here.
  */
-const rec = (text: string, lang: 'zh' | 'en' = 'zh') => recordFromTexts([{ id: 'rec', text }], { lang });
-const claimOf = (report: FaithfulnessReport, needle: string) => {
-  const c = report.claims.find((x) => x.text.includes(needle));
-  if (!c) throw new Error(`no claim holds “${needle}”: ${report.claims.map((x) => x.text).join(' | ')}`);
-  return c;
-};
-const check = (text: string, record: ReturnType<typeof rec>, lang: 'zh' | 'en') => verifyText(text, record, { lang });
 
 describe('the end of a drug course', () => {
   const zhStart = rec('诊疗经过：自2024-09-01起予利伐沙班片 15mg 口服 每日两次，共21天，之后改为 20mg 口服 每日一次，至少3个月。');

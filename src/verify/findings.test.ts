@@ -1,19 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { recordFromTexts } from './record.js';
-import { type FaithfulnessReport, verifyText } from './verify.js';
+import { check, claimOf, rec } from './__fixtures__/helpers.js';
 
 /**
  * Imaging and test results reversed (issue 12, IMG-reversed): a study is its modality and the body
  * site written with it; the claim's reading (normal / a finding) is compared with the record's
  * reading of the same study. Records are written here, in the forms notes use; none is bench data.
  */
-const rec = (text: string, lang: 'zh' | 'en' = 'zh') => recordFromTexts([{ id: 'rec', text }], { lang });
-const claimOf = (report: FaithfulnessReport, needle: string) => {
-  const c = report.claims.find((x) => x.text.includes(needle));
-  if (!c) throw new Error(`no claim holds “${needle}”: ${report.claims.map((x) => x.text).join(' | ')}`);
-  return c;
-};
-const check = (text: string, record: ReturnType<typeof rec>, lang: 'zh' | 'en') => verifyText(text, record, { lang });
 
 describe('a study and its site, read generally', () => {
   const zh = rec(

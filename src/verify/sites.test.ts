@@ -1,19 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { recordFromTexts } from './record.js';
-import { type FaithfulnessReport, verifyText } from './verify.js';
+import { check, claimOf, rec } from './__fixtures__/helpers.js';
 
 /**
  * The site of a finding is part of what is compared (issue 12, E02/E06): a finding at one body site is
  * not vouched for by the same finding recorded at another, and a side on a denied or ruled-out finding
  * is compared too. Records are written here; none is bench data.
  */
-const rec = (text: string, lang: 'zh' | 'en' = 'zh') => recordFromTexts([{ id: 'rec', text }], { lang });
-const claimOf = (report: FaithfulnessReport, needle: string) => {
-  const c = report.claims.find((x) => x.text.includes(needle));
-  if (!c) throw new Error(`no claim holds “${needle}”: ${report.claims.map((x) => x.text).join(' | ')}`);
-  return c;
-};
-const check = (text: string, record: ReturnType<typeof rec>, lang: 'zh' | 'en', laterThanRecord = false) => verifyText(text, record, { lang, laterThanRecord });
 
 describe('the site of a finding', () => {
   const zh = rec('现病史：患者被人打伤头部、胸部，伤后头部疼痛。查体：双肺呼吸音粗，右肺可闻及干、湿性啰音，左肺未闻及干湿性啰音。右下腹压痛，双上肢无疼痛。');
@@ -37,12 +29,12 @@ describe('the site of a finding', () => {
     expect(claimOf(check('左肺未闻及干湿性啰音。', zh, 'zh'), '左肺').verdict).toBe('supported');
     expect(claimOf(check('入院情况：右肺未闻及干湿性啰音。', zh, 'zh'), '右肺').verdict).toBe('contradicted');
     // At discharge the rales may have cleared: unverified, not contradicted.
-    expect(claimOf(check('出院情况：右肺未闻及干湿性啰音。', zh, 'zh', true), '右肺').verdict).toBe('unsupported');
+    expect(claimOf(check('出院情况：右肺未闻及干湿性啰音。', zh, 'zh', { laterThanRecord: true }), '右肺').verdict).toBe('unsupported');
   });
 
   it('carries a site over from the clause before, as exam notes write it, but not from a disease name', () => {
     const r = rec('查体：腹软，左下腹压痛。耻骨上膀胱区无肿胀，无压痛。');
-    expect(claimOf(check('出院情况：耻骨上膀胱区无肿胀，压痛。', r, 'zh', true), '压痛').verdict).toBe('unsupported');
+    expect(claimOf(check('出院情况：耻骨上膀胱区无肿胀，压痛。', r, 'zh', { laterThanRecord: true }), '压痛').verdict).toBe('unsupported');
     expect(claimOf(check('入院情况：耻骨上膀胱区无肿胀，压痛。', r, 'zh'), '压痛')).toMatchObject({ verdict: 'contradicted', errorType: 'E02' });
     expect(claimOf(check('入院情况：腹软，左下腹压痛。', r, 'zh'), '压痛').verdict).toBe('supported');
     const pn = rec('诊断肺炎。患者发热，体温39℃。');

@@ -1,19 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { Fact, MedicationCourse, PatientState } from '../core/index.js';
-import { recordFromState, recordFromTexts } from './record.js';
-import { type FaithfulnessReport, verifyText } from './verify.js';
+import { check, claimOf, course, orderFact, rec } from './__fixtures__/helpers.js';
+import type { PatientState } from '../core/index.js';
+import { recordFromState, } from './record.js';
 
 /**
  * Route and unit swapped on the record's own words (E05, E04), for what the lexicon does not name;
  * and discharge drugs named by the record's own medication names. Records are written here.
  */
-const rec = (text: string, lang: 'zh' | 'en' = 'zh') => recordFromTexts([{ id: 'rec', text }], { lang });
-const claimOf = (report: FaithfulnessReport, needle: string) => {
-  const c = report.claims.find((x) => x.text.includes(needle));
-  if (!c) throw new Error(`no claim holds “${needle}”: ${report.claims.map((x) => x.text).join(' | ')}`);
-  return c;
-};
-const check = (text: string, record: ReturnType<typeof rec>, lang: 'zh' | 'en') => verifyText(text, record, { lang });
 
 describe('a route or unit swapped on words the lexicon does not name', () => {
   const zh = rec('既往高血压病史5年，间断口服降压药物治疗。入院后予临时补液400ml，口服活血止痛药物腰痛宁1.5g日1次。');
@@ -42,25 +35,8 @@ describe('a route or unit swapped on words the lexicon does not name', () => {
 
 describe('a discharge drug named by the record’s own medication name', () => {
   // A drug the lexicon does not know, as FHIR gives it: its course stopped, another on the orders.
-  const fact = (id: string, display: string, code: string): Fact => ({
-    id,
-    patientId: 'p',
-    category: 'medication',
-    concept: { system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code, display },
-    assertion: 'present',
-    subject: { who: 'patient' },
-    sources: [{ kind: 'resource', resourceType: 'MedicationRequest', id }],
-  });
-  const implant = fact('m1', 'Etonogestrel 68 MG Drug Implant', '389221');
-  const furo = fact('m2', 'furosemide', '4603');
-  const course = (f: Fact, status: MedicationCourse['status'], discharge: boolean): MedicationCourse => ({
-    concept: f.concept,
-    status,
-    discharge,
-    events: [{ kind: status === 'stopped' ? 'stopped' : 'started', factIds: [f.id], sources: f.sources }],
-    factIds: [f.id],
-    sources: f.sources,
-  });
+  const implant = orderFact('m1', 'Etonogestrel 68 MG Drug Implant', '389221');
+  const furo = orderFact('m2', 'furosemide', '4603');
   const state = { patientId: 'p', phenotype: [], intervention: [implant, furo], biology: [], timeline: [], medications: [course(implant, 'stopped', false), course(furo, 'active', true)] } as unknown as PatientState;
   const record = recordFromState(state);
 
