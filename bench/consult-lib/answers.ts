@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { jsonLines } from './jsonl.js';
 
 /**
  * The answer-reading contract (issue 13) as this benchmark sees it, and the scoring of a reader
@@ -86,19 +87,7 @@ export function parseQuestions(text: string, where = 'questions.json'): Map<stri
 
 export function parseAnswerItems(text: string, questions: ReadonlyMap<string, QuestionSpec>, where = 'answers.jsonl'): AnswerItem[] {
   const items: AnswerItem[] = [];
-  const ids = new Set<string>();
-  text.split('\n').forEach((line, i) => {
-    if (!line.trim()) return;
-    const at = `${where} line ${i + 1}`;
-    let o: Record<string, unknown>;
-    try {
-      o = JSON.parse(line) as Record<string, unknown>;
-    } catch (e) {
-      throw new Error(`${at}: not JSON (${(e as Error).message})`);
-    }
-    if (typeof o.id !== 'string' || !o.id) fail(at, 'id', 'is required');
-    if (ids.has(o.id as string)) fail(at, 'id', `'${o.id}' is used twice`);
-    ids.add(o.id as string);
+  for (const { at, o } of jsonLines(text, where)) {
     if (typeof o.category !== 'string' || !o.category) fail(at, 'category', 'is required');
     if (o.lang !== 'zh' && o.lang !== 'en') fail(at, 'lang', "must be 'zh' or 'en'");
     if (typeof o.question !== 'string' || !questions.has(o.question)) fail(at, 'question', `'${String(o.question)}' is not in the question list`);
@@ -111,7 +100,7 @@ export function parseAnswerItems(text: string, questions: ReadonlyMap<string, Qu
     }
     if (o.severity !== undefined && !SEVERITIES.includes(o.severity as string)) fail(at, 'severity', `must be one of ${SEVERITIES.join(', ')}`);
     items.push(o as unknown as AnswerItem);
-  });
+  }
   if (items.length === 0) throw new Error(`${where}: no items`);
   return items;
 }

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { jsonLines } from './jsonl.js';
 
 /**
  * Red-flag complaints played through a consultation engine by a scripted patient
@@ -35,20 +36,8 @@ export interface ConsultEngine {
 
 export function parseRedFlagCases(text: string, where = 'redflags.jsonl'): RedFlagCase[] {
   const out: RedFlagCase[] = [];
-  const ids = new Set<string>();
-  text.split('\n').forEach((line, i) => {
-    if (!line.trim()) return;
-    const at = `${where} line ${i + 1}`;
-    let o: Record<string, unknown>;
-    try {
-      o = JSON.parse(line) as Record<string, unknown>;
-    } catch (e) {
-      throw new Error(`${at}: not JSON (${(e as Error).message})`);
-    }
+  for (const { at, o } of jsonLines(text, where)) {
     const bad = (field: string, why: string) => new Error(`${at}: ${field} ${why}`);
-    if (typeof o.id !== 'string' || !o.id) throw bad('id', 'is required');
-    if (ids.has(o.id)) throw bad('id', `'${o.id}' is used twice`);
-    ids.add(o.id);
     if (o.expect !== 'emergency' && o.expect !== 'benign') throw bad('expect', "must be 'emergency' or 'benign'");
     if (typeof o.group !== 'string' || !o.group) throw bad('group', 'is required');
     if (o.lang !== 'zh' && o.lang !== 'en') throw bad('lang', "must be 'zh' or 'en'");
@@ -57,7 +46,7 @@ export function parseRedFlagCases(text: string, where = 'redflags.jsonl'): RedFl
     if (typeof o.complaint !== 'string' || !o.complaint.trim()) throw bad('complaint', 'is required');
     if (!Array.isArray(o.script) || o.script.length > 2 || !o.script.every((s) => typeof s === 'string' && s.trim())) throw bad('script', 'must be up to 2 non-empty answers');
     out.push(o as unknown as RedFlagCase);
-  });
+  }
   if (out.length === 0) throw new Error(`${where}: no cases`);
   return out;
 }

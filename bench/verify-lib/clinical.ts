@@ -1,5 +1,5 @@
 import type { Fact, Lang } from '../../src/core/index.js';
-import type { InjectContext, Injection } from './inject.js';
+import { type InjectContext, type Injection, shuffle } from './inject.js';
 
 /**
  * Injectors for the error kinds issue 12 names beside the taxonomy (allergy denied or invented, a
@@ -235,13 +235,3 @@ function inGrounded(c: InjectContext, at: number): boolean {
 const span = (f: Fact) => f.sources[0] as { start: number; end: number };
 const label = (f: Fact, lang: Lang) => (lang === 'zh' ? (f.concept.displayZh ?? f.concept.display) : (f.concept.display ?? f.concept.displayZh)) ?? '';
 
-function shuffle<T>(xs: readonly T[], c: InjectContext): T[] {
-  const rest = [...xs];
-  const out: T[] = [];
-  while (rest.length > 0) {
-    const x = c.pick(rest)!;
-    out.push(x);
-    rest.splice(rest.indexOf(x), 1);
-  }
-  return out;
-}

@@ -254,7 +254,8 @@ export function mixingInjector(known: (sentence: string, lang: Lang) => Fact[]):
 
 export const injectors: Record<string, Injector> = { E02, E03: doseInjector('E03'), E04: doseInjector('E04'), E05: doseInjector('E05'), E06, E07, E08, E09, E13 };
 
-function shuffle<T>(xs: readonly T[], c: InjectContext): T[] {
+/** The items in the order the context's seeded generator draws them. */
+export function shuffle<T>(xs: readonly T[], c: InjectContext): T[] {
   const rest = [...xs];
   const out: T[] = [];
   while (rest.length > 0) {
