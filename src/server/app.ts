@@ -8,14 +8,19 @@ import { cdsHooksRoutes } from './cds-hooks/index.js';
 import type { AppContext } from './context.js';
 import type { AppEnv } from './env.js';
 import { FHIR_JSON, operationOutcome, outcomeForError } from './fhir/operation-outcome.js';
+import { patientLinkRoutes } from './patient-links/routes.js';
+import { adminRoutes } from './routes/admin.js';
 import { auditRoutes } from './routes/audit.js';
+import { authRoutes } from './routes/auth.js';
 import { consultRoutes } from './routes/consult.js';
 import { fhirRoutes } from './routes/fhir.js';
 import { healthRoutes } from './routes/health.js';
 import { kgRoutes } from './routes/kg.js';
 import { llmRoutes } from './routes/llm.js';
+import { openapiRoutes } from './routes/openapi.js';
 import { patientRoutes } from './routes/patients.js';
 import { webRoutes } from './routes/web.js';
+import { smartRoutes } from './smart/routes.js';
 
 /** Paths anyone may call: liveness, and the FHIR CapabilityStatement (no patient data; SMART clients read it before they log in). */
 const PUBLIC = new Set(['/health', '/fhir/metadata']);
@@ -63,7 +68,13 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
 
   // Route modules: one line each.
   app.route('/health', healthRoutes(ctx));
+  // SMART's discovery document sits under /fhir: mounted before the FHIR routes so they do not answer it.
+  app.route('/', smartRoutes(ctx));
+  app.route('/', openapiRoutes(ctx));
   app.route('/fhir', fhirRoutes(ctx));
+  app.route('/api/auth', authRoutes(ctx));
+  app.route('/api/admin', adminRoutes(ctx));
+  app.route('/api/patient-links', patientLinkRoutes(ctx));
   app.route('/api/audit', auditRoutes(ctx));
   app.route('/api/consult', consultRoutes(ctx));
   app.route('/cds-services', cdsHooksRoutes(ctx));

@@ -4,6 +4,7 @@ import { type LlmClient, llmClientFromEnv } from '../llm/index.js';
 import { type Database, migrate, openDatabase, createResourceRepository, type ResourceRepository } from '../store/index.js';
 import { AuditLog } from './audit/audit-log.js';
 import { ApiKeyStore } from './auth/api-keys.js';
+import { createPatientScope, type PatientScope } from './auth/patient-scope.js';
 import { createJwtVerifier, type JwtSettings, type JwtVerifier, loadJwtSettings } from './auth/jwt.js';
 import { type DemoLoader, loadDemoOnce, loadShippedDemo } from './demo.js';
 import { createLogger, type Logger } from './logger.js';
@@ -25,6 +26,8 @@ export interface AppContext {
   /** Undefined when neither MEDSEEK_JWT_SECRET nor MEDSEEK_JWKS_URL is set: bearer JWTs are refused. */
   readonly jwt?: JwtVerifier;
   readonly audit: AuditLog;
+  /** Which patients a principal may see (roles, units, patient-bound credentials). */
+  readonly patientScope: PatientScope;
   readonly log: Logger;
   /**
    * The language-model client the environment configures (MEDSEEK_LLM_*, DEEPSEEK_API_KEY…);
@@ -73,6 +76,7 @@ export async function openContext(config: Config, options: ContextOptions = {}):
       apiKeys: new ApiKeyStore(db, config.apiKeys),
       ...(jwt ? { jwt } : {}),
       audit: new AuditLog(db),
+      patientScope: createPatientScope(db),
       log,
       ...(llm ? { llm } : {}),
       ...(demoLoaded ? { demoLoaded } : {}),

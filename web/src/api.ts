@@ -9,9 +9,25 @@ export class ApiError extends Error {
   }
 }
 
+/** The cookie the server sets beside the HttpOnly session cookie; echoed as `X-CSRF-Token` on every call (double submit). */
+export const CSRF_COOKIE = 'medseek_csrf';
+/** Where a patient's link token is kept for the tab (sessionStorage): it is their only credential. */
+export const PATIENT_TOKEN = 'medseek.patientToken';
+
+function cookie(name: string): string | undefined {
+  const hit = document.cookie.split('; ').find((c) => c.startsWith(`${name}=`));
+  return hit ? decodeURIComponent(hit.slice(name.length + 1)) : undefined;
+}
+
+/**
+ * Credentials: the workspace's session travels as an HttpOnly cookie (sent by the browser), with
+ * its CSRF token echoed in a header; a patient's link token, or an API key an integrator stored, as
+ * a bearer token.
+ */
 function headers(extra: Record<string, string> = {}): Record<string, string> {
-  const key = localStorage.getItem('medseek.apiKey');
-  return { Accept: 'application/json', ...(key ? { Authorization: `Bearer ${key}` } : {}), ...extra };
+  const bearer = sessionStorage.getItem(PATIENT_TOKEN) ?? localStorage.getItem('medseek.apiKey');
+  const csrf = cookie(CSRF_COOKIE);
+  return { Accept: 'application/json', ...(bearer ? { Authorization: `Bearer ${bearer}` } : {}), ...(csrf ? { 'X-CSRF-Token': csrf } : {}), ...extra };
 }
 
 async function handle<T>(res: Response): Promise<T> {

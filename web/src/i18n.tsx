@@ -17,6 +17,8 @@ const strings = {
   models: { zh: '模型使用', en: 'Model use' },
   consult: { zh: '预问诊', en: 'Pre-consultation' },
   queue: { zh: '预问诊队列', en: 'Queue' },
+  settings: { zh: '系统设置', en: 'Settings' },
+  logout: { zh: '退出登录', en: 'Log out' },
   timeline: { zh: '时间线', en: 'Timeline' },
   labs: { zh: '检验趋势', en: 'Lab trends' },
   problems: { zh: '问题列表', en: 'Problems' },

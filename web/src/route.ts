@@ -1,9 +1,15 @@
 import { useEffect, useState } from 'react';
 
-/** Hash routes: #/ (patients), #/patients/<id>/<tab>, #/consult, #/queue, #/models. Links work without a server-side router. */
+/**
+ * Hash routes: #/ (patients), #/patients/<id>/<tab>, #/consult, #/queue, #/models, #/settings/<section>,
+ * and #/p/<token>, a patient's pre-consultation link. Links work without a server-side router.
+ */
 export interface Route {
-  readonly page: 'patients' | 'patient' | 'consult' | 'queue' | 'models';
+  readonly page: 'patients' | 'patient' | 'consult' | 'queue' | 'models' | 'settings' | 'link';
   readonly patientId?: string;
+  /** settings: the section; link: the patient's token. */
+  readonly section?: string;
+  readonly token?: string;
   readonly tab?: string;
   readonly params: URLSearchParams;
 }
@@ -16,6 +22,8 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'consult') return { page: 'consult', params };
   if (parts[0] === 'queue') return { page: 'queue', params };
   if (parts[0] === 'models') return { page: 'models', params };
+  if (parts[0] === 'settings') return { page: 'settings', ...(parts[1] ? { section: parts[1] } : {}), params };
+  if (parts[0] === 'p' && parts[1]) return { page: 'link', token: decodeURIComponent(parts[1]), params };
   return { page: 'patients', params };
 }
 

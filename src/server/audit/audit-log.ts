@@ -1,4 +1,5 @@
 import type { Sql } from '../../core/index.js';
+import type { PrincipalKind } from '../env.js';
 
 /**
  * The audit log of patient-data access: who read what, about whom, when, why, from where, and
@@ -7,7 +8,7 @@ import type { Sql } from '../../core/index.js';
 export interface AuditEvent {
   /** `key:<id>`, `jwt:<sub>`, `demo`, `anonymous`. */
   readonly principal: string;
-  readonly principalKind: 'api-key' | 'jwt' | 'demo' | 'anonymous' | 'cli';
+  readonly principalKind: PrincipalKind | 'anonymous' | 'cli';
   /** read, vread, history, search, everything, pull, transaction… */
   readonly action: string;
   /** What was asked for: `Observation/42`, `Observation?patient=7&code=…`. */

@@ -19,10 +19,10 @@ export async function authenticate(ctx: AppContext, credential: string | undefin
   if (!credential) return undefined;
   if (looksLikeJwt(credential)) {
     const p = ctx.jwt ? await ctx.jwt(credential) : undefined;
-    return p ? { kind: 'jwt', id: `jwt:${p.sub}`, name: p.sub } : undefined;
+    return p ? { kind: 'jwt', id: `jwt:${p.sub}`, name: p.sub, role: 'clinician', allPatients: true } : undefined;
   }
   const k = await ctx.apiKeys.verify(credential);
-  return k ? { kind: 'api-key', id: `key:${k.id}`, name: k.name } : undefined;
+  return k ? { kind: 'api-key', id: `key:${k.id}`, name: k.name, role: 'admin' } : undefined;
 }
 
 /**
@@ -39,7 +39,7 @@ export function requireAuth(ctx: AppContext): MiddlewareHandler<AppEnv> {
       return next();
     }
     if (!credential && ctx.config.demo) {
-      c.set('principal', { kind: 'demo', id: 'demo', name: 'demo' });
+      c.set('principal', { kind: 'demo', id: 'demo', name: 'demo', role: 'admin', allPatients: true });
       return next();
     }
     if (c.req.path.startsWith('/fhir/') || c.req.path.startsWith('/api/')) {

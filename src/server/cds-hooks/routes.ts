@@ -67,7 +67,8 @@ export function cdsHooksRoutes(ctx: AppContext, options: CdsHooksOptions = {}): 
     const suffix = c.req.path.replace(/^.*?\/cds-services/, '');
     try {
       const caller = await authenticate(c.req.header('authorization'), c.req.url, suffix);
-      c.set('principal', { kind: caller.demo ? 'demo' : 'jwt', id: caller.demo ? 'demo' : `cds:${caller.iss}`, name: caller.iss });
+      // A CDS client (the EHR) calls on behalf of its signed-in clinician, for the patient in the hook's context.
+      c.set('principal', { kind: caller.demo ? 'demo' : 'jwt', id: caller.demo ? 'demo' : `cds:${caller.iss}`, name: caller.iss, role: 'clinician', allPatients: true });
     } catch (e) {
       if (e instanceof CdsAuthError) {
         c.header('WWW-Authenticate', 'Bearer realm="medseek-cds"');

@@ -131,7 +131,7 @@ forEachBackend('consult draft 门诊病历', (db) => {
     await resources.put({ resourceType: 'Patient', id: 'consult-p1', name: [{ text: '王五' }], gender: 'male' });
     app = new Hono<AppEnv>();
     app.use('*', async (c, next) => {
-      c.set('principal', { kind: 'api-key', id: 'key:dr-li', name: '李医生' });
+      c.set('principal', { kind: 'api-key', id: 'key:dr-li', name: '李医生', role: 'clinician', allPatients: true });
       c.set('requestId', 'r1');
       await next();
     });
@@ -232,7 +232,7 @@ forEachBackend('consult draft 门诊病历: scripted sessions in the patient’s
     await resources.put({ resourceType: 'Patient', id: 'consult-p2', name: [{ text: '赵六' }], gender: 'female' });
     app = new Hono<AppEnv>();
     app.use('*', async (c, next) => {
-      c.set('principal', { kind: 'api-key', id: 'key:dr-li', name: '李医生' });
+      c.set('principal', { kind: 'api-key', id: 'key:dr-li', name: '李医生', role: 'clinician', allPatients: true });
       c.set('requestId', 'r2');
       await next();
     });
