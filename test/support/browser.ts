@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { loadConfig } from '../../src/core/index.js';
-import { listen, openContext } from '../../src/server/index.js';
+import { type AppContext, listen, openContext } from '../../src/server/index.js';
 
 /**
  * The browser tests' harness: the web workspace built as `npm start` builds it (in its own process —
@@ -20,10 +20,19 @@ const shots = join(root, 'test-artifacts', 'screenshots');
 export interface Workspace {
   readonly url: string;
   readonly browser: Browser;
+  /** The server's context (its database, stores): to create users, keys, appointments for a test. */
+  readonly ctx: AppContext;
   close(): Promise<void>;
 }
 
-export async function startWorkspace(name: string): Promise<Workspace> {
+export interface WorkspaceOptions {
+  /** `false`: a real install (credentials required) instead of the loopback demo; its data still loaded. Default true. */
+  readonly demo?: boolean;
+  /** Extra environment for the server's configuration (MEDSEEK_*). */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+export async function startWorkspace(name: string, options: WorkspaceOptions = {}): Promise<Workspace> {
   const webDir = mkdtempSync(join(tmpdir(), `medseek-e2e-web-${name}-`));
   execFileSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', 'web', '--logLevel', 'warn', '--outDir', webDir, '--emptyOutDir'], {
     cwd: root,
@@ -32,7 +41,10 @@ export async function startWorkspace(name: string): Promise<Workspace> {
   });
   process.env.MEDSEEK_WEB_DIR = webDir;
   const dataDir = mkdtempSync(join(tmpdir(), `medseek-e2e-${name}-`));
-  const ctx = await openContext(loadConfig({ MEDSEEK_DATA_DIR: dataDir, MEDSEEK_LOG_LEVEL: 'warn' }, { demo: true }));
+  const demo = options.demo ?? true;
+  // A real install still gets the demo patients and knowledge (loaded by a demo-mode open first), so a test has records to guard.
+  if (!demo) await (await openContext(loadConfig({ MEDSEEK_DATA_DIR: dataDir, MEDSEEK_LOG_LEVEL: 'warn' }, { demo: true }))).close();
+  const ctx = await openContext(loadConfig({ MEDSEEK_DATA_DIR: dataDir, MEDSEEK_LOG_LEVEL: 'warn', ...options.env }, { demo }));
   const server = await listen(ctx, { port: 0, host: '127.0.0.1' });
   const browser = await chromium.launch({
     executablePath,
@@ -42,6 +54,7 @@ export async function startWorkspace(name: string): Promise<Workspace> {
   return {
     url: server.url,
     browser,
+    ctx,
     async close() {
       await browser.close();
       await server.close();
