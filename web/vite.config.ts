@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
@@ -5,6 +6,12 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   root: import.meta.dirname,
   plugins: [react()],
-  build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 1500 },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 1500,
+    // The SMART launch page (the workspace as a SMART app, issue 14) is a second entry.
+    rollupOptions: { input: { main: join(import.meta.dirname, 'index.html'), smart: join(import.meta.dirname, 'smart-launch.html') } },
+  },
   server: { proxy: { '/api': 'http://127.0.0.1:8080', '/fhir': 'http://127.0.0.1:8080', '/cds-services': 'http://127.0.0.1:8080' } },
 });

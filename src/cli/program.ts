@@ -13,6 +13,9 @@ import { register as patient } from './commands/patient.js';
 import { register as diagnose } from './commands/diagnose.js';
 import { register as consult } from './commands/consult.js';
 import { register as qc } from './commands/qc.js';
+import { register as smart } from './commands/smart.js';
+import { register as backup } from './commands/backup.js';
+import { register as users } from './commands/users.js';
 
 /**
  * The `medseek` command. Each subcommand lives in `commands/<name>.ts` and exports
@@ -29,4 +32,4 @@ export function buildProgram(): Command {
 
 type Register = (program: Command) => void;
 
-const commands: Register[] = [bench, extract, serve, keys, pull, importCommand, patient, llm, kg, summarize, verify, diagnose, consult, qc];
+const commands: Register[] = [bench, extract, serve, keys, pull, importCommand, patient, llm, kg, summarize, verify, diagnose, consult, qc, backup, users, smart];

@@ -1,6 +1,6 @@
 import type { Fact, Lang, ModelUse, PatientState } from '../core/index.js';
 import { allFacts } from '../core/index.js';
-import type { LlmClient } from '../llm/index.js';
+import { type Deadline, deadlineMessage, type LlmClient } from '../llm/index.js';
 import { applyPolicy, type FaithfulnessReport, recordFromState, verifyText } from '../verify/index.js';
 import { templateDischargeSummary } from './discharge.js';
 import type { ComposedDocument } from './document.js';
@@ -9,7 +9,12 @@ export interface SummarizeOptions {
   readonly lang: Lang;
   readonly encounterId?: string;
   /** A configured model writes prose from the cited facts; without one the template text is used. */
-  readonly llm?: Pick<LlmClient, 'chat' | 'configured'>;
+  readonly llm?: Pick<LlmClient, 'chat' | 'configured'> & Partial<Pick<LlmClient, 'deadline'>>;
+  /**
+   * How long the clinician may wait for the model, all attempts together (default: the client's
+   * interactive deadline, MEDSEEK_LLM_DEADLINE_MS, 20 s). When it passes, the template text is used.
+   */
+  readonly deadline?: Deadline;
   /** Model attempts before falling back (each one verified; contradicted claims are fed back). */
   readonly maxAttempts?: number;
   /**
@@ -30,6 +35,13 @@ export interface SummaryResult {
   readonly text: string;
   readonly removed: readonly string[];
   readonly attempts: number;
+  /** Whether a model wrote the text, and why not (the same as `document.model`; never in the text). */
+  readonly model: ModelUse;
+  /**
+   * Set when a configured model failed (no answer in time, refused, unusable text) and the verified
+   * template text is shown instead: the reason, for a banner or a line on stderr, outside the document.
+   */
+  readonly fallback?: { readonly reason: string };
   /**
    * Drugs still ordered at the end of the stay that the discharge orders neither list nor stop: the
    * clinician reconciles them (shown beside the draft; the draft never decides for them).
@@ -66,28 +78,55 @@ export async function composeDischargeSummary(state: PatientState, options: Summ
   let attempts = 0;
   if (options.llm?.configured) {
     const facts = factList(template.citations, [...allFacts(state), ...template.extraFacts], template.text);
+    const deadline = options.deadline ?? options.llm.deadline?.();
+    const maxAttempts = options.maxAttempts ?? 2;
     let feedback = '';
-    for (attempts = 1; attempts <= (options.maxAttempts ?? 2); attempts++) {
+    let previous: { text: string; use: ModelUse; report: FaithfulnessReport } | undefined;
+    for (attempts = 1; attempts <= maxAttempts; attempts++) {
+      if (deadline && Date.now() >= deadline.at) {
+        // Out of time before a regeneration: the last checked answer, contradicted claims removed.
+        if (previous) return finish(doc(previous.text, previous.use), previous.report, attempts - 1, template.unreconciled, previous.use);
+        model = { used: false, reason: deadlineMessage(deadline) };
+        break;
+      }
       const r = await options.llm.chat({
         system: systemPrompt(lang),
         prompt: `${facts}${feedback}`,
         purpose: 'compose/discharge-summary',
         identifiable: true,
         patient: { key: state.patientId },
+        ...(deadline ? { deadline } : {}),
       });
       model = r.use;
-      if (!r.ok || !r.value.trim()) break;
+      if (!r.ok) break;
+      const unusable = unusableAnswer(r.value, template.citations);
+      if (unusable) {
+        model = { used: false, reason: unusable };
+        break;
+      }
       const report = check(r.value);
-      if (report.counts.contradicted === 0) return finish(doc(r.value, r.use), report, attempts, template.unreconciled);
+      if (report.counts.contradicted === 0 || attempts === maxAttempts) return finish(doc(r.value, r.use), report, attempts, template.unreconciled, r.use);
+      previous = { text: r.value, use: r.use, report };
       feedback = `\n\n${lang === 'zh' ? '以下句子与病历矛盾，请改正或删除：' : 'These sentences contradict the record; correct or drop them:'}\n${report.claims
         .filter((c) => c.verdict === 'contradicted')
         .map((c) => `- ${c.text} (${c.reason})`)
         .join('\n')}`;
-      if (attempts === (options.maxAttempts ?? 2)) return finish(doc(r.value, r.use), report, attempts, template.unreconciled);
     }
   }
-  const fallback = model.used ? model : { ...model, reason: model.reason ?? 'no model configured' };
-  return finish(doc(template.text, { used: false, reason: fallback.reason ?? 'model not used' }), check(template.text), attempts, template.unreconciled);
+  const reason = model.used ? 'model not used' : (model.reason ?? 'no model configured');
+  const used: ModelUse = { used: false, reason };
+  return finish(doc(template.text, used), check(template.text), attempts, template.unreconciled, used, options.llm?.configured ? { reason } : undefined);
+}
+
+/**
+ * A refusal or garbage instead of a summary: nothing, or text that cites none of the facts it was
+ * given (the prompt asks for a citation after every statement). Undefined when the answer is usable.
+ */
+function unusableAnswer(text: string, citations: Readonly<Record<string, string>>): string | undefined {
+  if (!text.trim()) return 'the model returned an empty answer';
+  const cited = [...text.matchAll(/\[F\d+(?:\s*[,，]\s*F\d+)*\]/g)].flatMap((m) => m[0].match(/F\d+/g) ?? []);
+  if (Object.keys(citations).length > 0 && !cited.some((k) => k in citations)) return 'the model’s answer cited none of the record’s facts (a refusal or unusable text)';
+  return undefined;
 }
 
 /**
@@ -117,9 +156,9 @@ function checkAgainst(
   return verifyText(text, { ...base, facts: [...base.facts, ...template.extraFacts] }, { lang, citations, critical: template.critical });
 }
 
-function finish(document: ComposedDocument, report: FaithfulnessReport, attempts: number, unreconciled: readonly string[]): SummaryResult {
+function finish(document: ComposedDocument, report: FaithfulnessReport, attempts: number, unreconciled: readonly string[], model: ModelUse, fallback?: { reason: string }): SummaryResult {
   const { text, removed } = applyPolicy(document.text, report);
-  return { document, report, text, removed, attempts, unreconciled };
+  return { document, report, text, removed, attempts, model, ...(fallback ? { fallback } : {}), unreconciled };
 }
 
 function systemPrompt(lang: Lang): string {

@@ -2,6 +2,7 @@ import { stableId } from '../core/index.js';
 import { canonicalJson } from './canonical.js';
 import { FHIR_ID, R4_RESOURCE_TYPES } from './resource-types.js';
 import type { FhirResource, IngestIssue } from './types.js';
+import { validationErrors } from './validation/index.js';
 
 /**
  * Turns bundle entries (or NDJSON lines) into resources ready to store: each gets an id, and
@@ -138,6 +139,10 @@ export async function prepareEntries(entries: readonly RawEntry[], ctx: PrepareC
     }
     if (bad.has(e.index)) continue;
     const resource = (r.id === id ? r : { ...r, id }) as FhirResource;
+    // 3. The resource against the R4 definitions (references are resolved by now).
+    const invalid = validationErrors(resource, { inBundle: true });
+    for (const i of invalid) problem(e, i.message, i.expression);
+    if (invalid.length > 0) continue;
     ok.push({ index: e.index, where: e.where, key: `${type}/${id}`, resource });
   }
   return { ok, issues, rejectedTypes };

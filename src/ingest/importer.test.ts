@@ -128,7 +128,7 @@ describe('batch and collection bundles', () => {
           { fullUrl: 'urn:uuid:22222222-2222-2222-2222-222222222222', resource: { resourceType: 'Patiënt', id: 'x' }, request: { method: 'POST', url: 'Patiënt' } },
           { resource: { id: 'nope' } },
           { resource: { resourceType: 'Observation', id: 'bad id' } },
-          { resource: { resourceType: 'Observation', id: 'ok2', subject: { reference: 'Patient/ok1' } } },
+          { resource: { resourceType: 'Observation', id: 'ok2', status: 'final', code: { text: 'pulse' }, subject: { reference: 'Patient/ok1' } } },
         ]),
       ),
       sink,

@@ -15,3 +15,4 @@ export type {
   TypeCounts,
   WriteOutcome,
 } from './types.js';
+export { type FhirIssue, loadDefinitions, type ValidateOptions, validateResource, validationError, validationErrors } from './validation/index.js';

@@ -9,7 +9,7 @@ import { GgufProvider } from './gguf-provider.js';
 import { type CallRecord, LlmLedger } from './ledger.js';
 import { OpenAiCompatibleProvider } from './openai-provider.js';
 import { costUsd, defaultPrices, type Price } from './pricing.js';
-import { CircuitBreaker, defaultRetryPolicy, type RetryPolicy, Semaphore, withRetry } from './resilience.js';
+import { CircuitBreaker, type Deadline, deadlineIn, deadlineMessage, defaultRetryPolicy, type RetryPolicy, Semaphore, withRetry } from './resilience.js';
 import { extractJson, jsonSchemaOf, mapStrings, parseStructured, repairInstruction, schemaInstruction } from './structured.js';
 import type { ChatMessage, LlmFailure, LlmProvider, LlmResult, ProviderRequest, ProviderResponse, ToolCall, ToolSpec, Usage } from './types.js';
 
@@ -30,6 +30,11 @@ export interface LlmClientOptions {
   readonly breaker?: { readonly threshold?: number; readonly cooldownMs?: number };
   readonly cache?: boolean;
   readonly deidSecret?: string;
+  /**
+   * How long one request may wait for the model, all attempts and providers together: `interactive`
+   * (a clinician or CLI user waits; default 20 s) and `batch` (background work; default 5 min).
+   */
+  readonly deadlines?: { readonly interactiveMs?: number; readonly batchMs?: number };
   /** Where the client reports retries, fallbacks and database trouble (never throws). */
   readonly log?: (event: { level: 'info' | 'warn'; message: string; provider?: string }) => void;
 }
@@ -67,7 +72,14 @@ export interface AskOptions {
   /** Default true (when a database is given). */
   readonly cache?: boolean;
   readonly timeoutMs?: number;
+  /**
+   * The request's deadline across every attempt, repair and provider (`client.deadline()`; share one
+   * between the calls of one request). Default: the interactive deadline, counted from this call.
+   */
+  readonly deadline?: Deadline;
 }
+
+export const defaultDeadlines = { interactiveMs: 20_000, batchMs: 300_000 } as const;
 
 interface Runtime {
   readonly entry: ProviderEntry;
@@ -114,9 +126,16 @@ export class LlmClient {
       retry: config.retry,
       breaker: config.breaker,
       cache: config.cache,
+      ...(config.deadlines ? { deadlines: config.deadlines } : {}),
       ...(config.deidSecret ? { deidSecret: config.deidSecret } : {}),
       ...(log ? { log } : {}),
     });
+  }
+
+  /** A deadline starting now: `interactive` for a waiting user (default), `batch` for background work. */
+  deadline(kind: 'interactive' | 'batch' = 'interactive'): Deadline {
+    const d = { ...defaultDeadlines, ...this.options.deadlines };
+    return deadlineIn(kind === 'batch' ? d.batchMs : d.interactiveMs);
   }
 
   get configured(): boolean {
@@ -151,7 +170,7 @@ export class LlmClient {
 
   private async run<T>(options: AskOptions, schema: z.ZodType<T> | undefined): Promise<LlmResult<T>> {
     try {
-      return await this.route(options, schema);
+      return await this.route({ ...options, deadline: options.deadline ?? this.deadline() }, schema);
     } catch (e) {
       // Defensive: nothing escapes to the caller.
       return failed({ kind: 'unavailable', message: `model call failed: ${(e as Error).message}` });
@@ -208,8 +227,10 @@ export class LlmClient {
     }
     const failures: string[] = [];
     let last: LlmFailure = { kind: 'unavailable', message: 'no provider answered' };
+    const deadline = options.deadline!;
     for (const rt of candidates) {
       const name = rt.entry.provider.name;
+      if (Date.now() >= deadline.at) break;
       if (!rt.breaker.allow()) {
         last = { kind: 'circuit-open', message: `${name}: circuit open after repeated failures` };
         failures.push(last.message);
@@ -221,6 +242,8 @@ export class LlmClient {
       failures.push(`${name}: ${result.error.message}`);
       if (candidates.length > 1) this.options.log?.({ level: 'warn', message: `falling back after ${name} failed: ${result.error.message}`, provider: name });
     }
+    // Out of time: the clinician is told that, not each provider's story (that is in the log and audit).
+    if (Date.now() >= deadline.at) return failed({ kind: 'timeout', message: deadlineMessage(deadline) });
     return failed(last, failures.join('; '));
   }
 
@@ -337,7 +360,7 @@ export class LlmClient {
           attempts++;
           return rt.semaphore.run(() => provider.complete({ ...req, signal }));
         },
-        { ...this.retry, timeoutMs },
+        { ...this.retry, timeoutMs, ...(options.deadline ? { deadline: options.deadline } : {}) },
         (e, attempt, delay) => this.options.log?.({ level: 'info', message: `retry ${attempt} in ${delay} ms after ${e.kind}: ${e.message}`, provider: provider.name }),
       );
       rt.breaker.success();

@@ -58,6 +58,8 @@ export interface LlmConfig {
   readonly retry: { readonly attempts: number; readonly baseDelayMs: number; readonly maxDelayMs: number };
   readonly breaker: { readonly threshold: number; readonly cooldownMs: number };
   readonly cache: boolean;
+  /** One request's wait for the model, all attempts together (MEDSEEK_LLM_DEADLINE_MS, MEDSEEK_LLM_BATCH_DEADLINE_MS). */
+  readonly deadlines?: { readonly interactiveMs: number; readonly batchMs: number };
   /** Key for per-patient date shifts (MEDSEEK_DEID_SECRET). */
   readonly deidSecret?: string;
 }
@@ -157,7 +159,9 @@ function resolveProvider(p: z.infer<typeof providerFileSchema>, env: NodeJS.Proc
  * - DEEPSEEK_API_KEY (+ MEDSEEK_DEEPSEEK_MODEL, default `deepseek-chat`): DeepSeek's API, always external;
  * - MEDSEEK_LLM_GGUF: a GGUF file run in-process (local; MEDSEEK_LLM_THREADS, MEDSEEK_LLM_GPU=auto).
  * MEDSEEK_LLM_TRUST=local marks the env-configured server as trusted-local; MEDSEEK_LLM_EXTERNAL=never
- * keeps everything identifiable at home; MEDSEEK_LLM_TIMEOUT_MS; MEDSEEK_DEID_SECRET.
+ * keeps everything identifiable at home; MEDSEEK_LLM_TIMEOUT_MS (one attempt); MEDSEEK_LLM_DEADLINE_MS
+ * (one user-facing request, all attempts: default 20 s) and MEDSEEK_LLM_BATCH_DEADLINE_MS (background
+ * work: 5 min); MEDSEEK_DEID_SECRET.
  */
 export function loadLlmConfig(env: NodeJS.ProcessEnv = process.env, fileText?: string): LlmConfig {
   const path = env.MEDSEEK_LLM_CONFIG;
@@ -218,8 +222,17 @@ export function loadLlmConfig(env: NodeJS.ProcessEnv = process.env, fileText?: s
     retry: { attempts: 3, baseDelayMs: 250, maxDelayMs: 8_000, ...file.retry },
     breaker: { threshold: 5, cooldownMs: 30_000, ...file.breaker },
     cache: file.cache ?? true,
+    deadlines: { interactiveMs: positiveMs(env, 'MEDSEEK_LLM_DEADLINE_MS', 20_000), batchMs: positiveMs(env, 'MEDSEEK_LLM_BATCH_DEADLINE_MS', 300_000) },
     ...(env.MEDSEEK_DEID_SECRET ? { deidSecret: env.MEDSEEK_DEID_SECRET } : {}),
   };
+}
+
+function positiveMs(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw invalid(`'${raw}' is not a number of milliseconds`, { field: name });
+  return n;
 }
 
 /** The configuration as it may be printed: keys replaced by `***`. */

@@ -4,7 +4,7 @@
  * anything leaves; cache, audit, retries and a typed "not used" result so callers always have
  * their deterministic answer. See docs/models.md.
  */
-export { type AskOptions, buildProvider, LlmClient, type LlmClientOptions, notUsed, type PatientContext, type ProviderEntry, withFallback } from './client.js';
+export { type AskOptions, buildProvider, defaultDeadlines, LlmClient, type LlmClientOptions, notUsed, type PatientContext, type ProviderEntry, withFallback } from './client.js';
 export { guessKind, type LlmConfig, type LlmConfigFile, llmConfigFileSchema, loadLlmConfig, type Preset, type ProviderConfig, presets, redactedLlmConfig } from './config.js';
 export { findDates, shiftDatesIn } from './deid/dates.js';
 export { Deidentifier, type DeidentifierOptions, type DeidReport, shiftDaysFor } from './deid/deidentify.js';
@@ -16,7 +16,7 @@ export { type CallRecord, LlmLedger } from './ledger.js';
 export { OpenAiCompatibleProvider, type OpenAiProviderOptions } from './openai-provider.js';
 export { costUsd, defaultPrices, type Price } from './pricing.js';
 export { splitThink, ThinkStreamSplitter } from './reasoning.js';
-export { backoffMs, CircuitBreaker, defaultRetryPolicy, type RetryPolicy, Semaphore, withRetry } from './resilience.js';
+export { backoffMs, CircuitBreaker, type Deadline, deadlineIn, deadlineMessage, defaultRetryPolicy, type RetryPolicy, Semaphore, withRetry } from './resilience.js';
 export { extractJson, jsonSchemaOf, parseStructured } from './structured.js';
 export { encodeGguf, tinyLlamaGguf, writeTinyLlamaGguf } from './testing/gguf-writer.js';
 export { type Behaviour, type OpenAiTestServer, startOpenAiTestServer } from './testing/openai-test-server.js';

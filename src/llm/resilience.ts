@@ -72,6 +72,24 @@ export interface RetryPolicy {
   readonly maxDelayMs: number;
   /** Per-attempt timeout. */
   readonly timeoutMs: number;
+  /** The caller's deadline across all attempts: an attempt gets at most the time left, and none starts after it. */
+  readonly deadline?: Deadline;
+}
+
+/** One deadline for a whole user-facing request: when it falls (`at`, Date.now() clock) and its length, for messages. */
+export interface Deadline {
+  readonly at: number;
+  readonly ms: number;
+}
+
+export function deadlineIn(ms: number, now = Date.now()): Deadline {
+  return { at: now + ms, ms };
+}
+
+/** `no answer within 20 s`: what a clinician is told when the deadline passed. */
+export function deadlineMessage(d: Deadline): string {
+  const s = d.ms / 1000;
+  return `no answer within ${s >= 10 ? Math.round(s) : Number(s.toFixed(1))} s`;
 }
 
 export const defaultRetryPolicy: RetryPolicy = { attempts: 3, baseDelayMs: 250, maxDelayMs: 8_000, timeoutMs: 60_000 };
@@ -84,7 +102,8 @@ export function backoffMs(attempt: number, policy: RetryPolicy, retryAfterMs?: n
 }
 
 /**
- * Runs `fn` with a timeout per attempt and retries on 429, 5xx, timeouts and connection errors.
+ * Runs `fn` with a timeout per attempt and retries on 429, 5xx, timeouts and connection errors,
+ * only while the policy's deadline (if any) leaves time.
  * `fn` gets an AbortSignal that fires on timeout. Throws the last ProviderError.
  */
 export async function withRetry<T>(
@@ -93,16 +112,27 @@ export async function withRetry<T>(
   onRetry?: (e: ProviderError, attempt: number, delayMs: number) => void,
 ): Promise<{ value: T; attempts: number }> {
   let last: ProviderError | undefined;
+  const deadline = policy.deadline;
   for (let attempt = 0; attempt < policy.attempts; attempt++) {
+    const left = deadline ? deadline.at - Date.now() : Infinity;
+    if (left <= 0) throw new ProviderError('timeout', deadlineMessage(deadline!), last ? { cause: last, noRetry: true } : { noRetry: true });
+    // The attempt's own timeout, or the time left before the caller's deadline, whichever is sooner.
+    const byDeadline = left < policy.timeoutMs;
+    const timeoutMs = Math.min(policy.timeoutMs, left);
+    const timeoutMessage = byDeadline ? deadlineMessage(deadline!) : `no answer within ${policy.timeoutMs} ms`;
     const ac = new AbortController();
-    const timer = setTimeout(() => ac.abort(new ProviderError('timeout', `no answer within ${policy.timeoutMs} ms`)), policy.timeoutMs);
+    const timer = setTimeout(() => ac.abort(new ProviderError('timeout', timeoutMessage)), timeoutMs);
+    // Settles at the timeout even when `fn` ignores its signal (e.g. queued behind a busy provider).
+    const abandoned = new Promise<never>((_, reject) => ac.signal.addEventListener('abort', () => reject(ac.signal.reason as Error), { once: true }));
     try {
-      const value = await fn(ac.signal, attempt);
+      const value = await Promise.race([fn(ac.signal, attempt), abandoned]);
       return { value, attempts: attempt + 1 };
     } catch (e) {
-      last = ac.signal.aborted ? new ProviderError('timeout', `no answer within ${policy.timeoutMs} ms`, { cause: e }) : classifyError(e);
+      last = ac.signal.aborted ? new ProviderError('timeout', timeoutMessage, { cause: e, noRetry: byDeadline }) : classifyError(e);
       if (!last.retryable || attempt + 1 >= policy.attempts) throw last;
       const delay = backoffMs(attempt, policy, last.retryAfterMs);
+      // No retry that could not finish before the deadline.
+      if (deadline && Date.now() + delay >= deadline.at) throw last;
       onRetry?.(last, attempt + 1, delay);
       await new Promise((r) => setTimeout(r, delay));
     } finally {

@@ -65,7 +65,7 @@ forEachBackend('FHIR API', (db) => {
     });
 
     it('accepts a created key until it is revoked', async () => {
-      const { key, info } = await ctx.apiKeys.create('ward 7 tablet');
+      const { key, info } = await ctx.apiKeys.create('ward 7 tablet', { role: 'admin' });
       expect(key).toMatch(/^msk_/);
       const stored = await ctx.db.query<{ key_hash: string }>('select key_hash from medseek_api_keys where id = $1', [info.id]);
       expect(stored.rows[0]!.key_hash).not.toContain(key);
@@ -75,11 +75,51 @@ forEachBackend('FHIR API', (db) => {
     });
 
     it("accepts an HS256 JWT and audits its subject", async () => {
-      const token = await new SignJWT({ sub: 'dr-li' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('5m').sign(new TextEncoder().encode(JWT_SECRET));
+      const token = await new SignJWT({ sub: 'dr-li', medseek_role: 'clinician', medseek_all_patients: true }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime('5m').sign(new TextEncoder().encode(JWT_SECRET));
       const res = await get('/fhir/Patient/p2', { Authorization: `Bearer ${token}` });
       expect(res.status).toBe(200);
       const rows = await ctx.audit.query({ principal: 'jwt:dr-li' });
       expect(rows[0]).toMatchObject({ action: 'read', resource: 'Patient/p2', patientId: 'p2', outcome: 200, principalKind: 'jwt' });
+    });
+
+    it('refuses a JWT without exp with a 401 naming exp, and audits the refusal under its subject', async () => {
+      const forever = await new SignJWT({ sub: 'dr-forever', medseek_role: 'admin' }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().sign(new TextEncoder().encode(JWT_SECRET));
+      const res = await get('/fhir/Patient/p1', { Authorization: `Bearer ${forever}` });
+      expect(res.status).toBe(401);
+      const body = (await json(res)) as { issue: { code: string; diagnostics: string }[] };
+      expect(body.issue[0]).toMatchObject({ code: 'login' });
+      expect(body.issue[0]!.diagnostics).toContain("'exp'");
+      const rows = await ctx.audit.query({ principal: 'jwt:dr-forever' });
+      expect(rows[0]).toMatchObject({ action: 'denied', outcome: 401, resource: '/fhir/Patient/p1', principalKind: 'jwt' });
+      expect(String(rows[0]!.detail?.reason)).toContain("'exp'");
+    });
+
+    it('refuses a JWT that lives longer than the maximum lifetime, or carries no role, naming why', async () => {
+      const sign = (claims: Record<string, unknown>, exp: string) => new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime(exp).sign(new TextEncoder().encode(JWT_SECRET));
+      const long = await get('/fhir/Patient/p1', { Authorization: `Bearer ${await sign({ sub: 'a', medseek_role: 'admin' }, '30d')}` });
+      expect(long.status).toBe(401);
+      expect(JSON.stringify(await json(long))).toContain('maximum lifetime');
+      const noRole = await get('/fhir/Patient/p1', { Authorization: `Bearer ${await sign({ sub: 'b' }, '5m')}` });
+      expect(noRole.status).toBe(401);
+      expect(JSON.stringify(await json(noRole))).toContain('no known role');
+      const future = await get('/fhir/Patient/p1', { Authorization: `Bearer ${await new SignJWT({ sub: 'c', medseek_role: 'admin' }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setNotBefore('10m').setExpirationTime('20m').sign(new TextEncoder().encode(JWT_SECRET))}` });
+      expect(future.status).toBe(401);
+      expect(JSON.stringify(await json(future))).toContain('nbf');
+    });
+
+    it('audits a refused request under the key id it sent (403 for a role, 401 for a revoked key), never the key', async () => {
+      const { key, info } = await ctx.apiKeys.create('bed 12 patient', { role: 'patient', patientId: 'p1' });
+      const res = await get('/api/audit', { Authorization: `Bearer ${key}` });
+      expect(res.status).toBe(403);
+      expect(((await json(res)) as { issue: { code: string }[] }).issue[0]!.code).toBe('forbidden');
+      const rows = await ctx.audit.query({ principal: `key:${info.id}` });
+      expect(rows[0]).toMatchObject({ action: 'denied', outcome: 403, resource: '/api/audit', principalKind: 'api-key' });
+      await ctx.apiKeys.revoke(info.id);
+      expect((await get('/fhir/Patient/p1', { Authorization: `Bearer ${key}` })).status).toBe(401);
+      const all = await ctx.audit.query({ limit: 5 });
+      const last = all.find((r) => r.outcome === 401 && r.resource === '/fhir/Patient/p1')!;
+      expect(last.principal).toMatch(/^key-hash:[0-9a-f]{12}$/);
+      expect(JSON.stringify(all)).not.toContain(key);
     });
 
     it('never writes a credential to the log', async () => {

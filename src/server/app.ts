@@ -2,28 +2,27 @@ import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { isMedSeekError } from '../core/index.js';
-import { requireAuth } from './auth/middleware.js';
+import { invalid, isMedSeekError } from '../core/index.js';
+import { accessControl, mergePolicies } from './auth/authorize.js';
 import { cdsHooksRoutes } from './cds-hooks/index.js';
+import { cdsPolicies } from './cds-hooks/routes.js';
 import type { AppContext } from './context.js';
-import type { AppEnv } from './env.js';
+import type { AppEnv, RoutePolicies } from './env.js';
 import { FHIR_JSON, operationOutcome, outcomeForError } from './fhir/operation-outcome.js';
-import { patientLinkRoutes } from './patient-links/routes.js';
-import { adminRoutes } from './routes/admin.js';
-import { auditRoutes } from './routes/audit.js';
-import { authRoutes } from './routes/auth.js';
-import { consultRoutes } from './routes/consult.js';
-import { fhirRoutes } from './routes/fhir.js';
-import { healthRoutes } from './routes/health.js';
-import { kgRoutes } from './routes/kg.js';
-import { llmRoutes } from './routes/llm.js';
-import { openapiRoutes } from './routes/openapi.js';
-import { patientRoutes } from './routes/patients.js';
-import { webRoutes } from './routes/web.js';
-import { smartRoutes } from './smart/routes.js';
-
-/** Paths anyone may call: liveness, and the FHIR CapabilityStatement (no patient data; SMART clients read it before they log in). */
-const PUBLIC = new Set(['/health', '/fhir/metadata']);
+import { backupPolicies, backupRoutes, mountHttpDefences } from './http/index.js';
+import { patientLinkPolicies, patientLinkRoutes } from './patient-links/routes.js';
+import { adminPolicies, adminRoutes } from './routes/admin.js';
+import { auditPolicies, auditRoutes } from './routes/audit.js';
+import { authPolicies, authRoutes } from './routes/auth.js';
+import { consultPolicies, consultRoutes } from './routes/consult.js';
+import { fhirPolicies, fhirRoutes } from './routes/fhir.js';
+import { healthPolicies, healthRoutes } from './routes/health.js';
+import { kgPolicies, kgRoutes } from './routes/kg.js';
+import { llmPolicies, llmRoutes } from './routes/llm.js';
+import { openapiPolicies, openapiRoutes } from './routes/openapi.js';
+import { patientPolicies, patientRoutes } from './routes/patients.js';
+import { webPolicies, webRoutes } from './routes/web.js';
+import { smartPolicies, smartRoutes } from './smart/routes.js';
 
 /**
  * API prefixes whose routes authenticate callers themselves: CDS Hooks services verify the EHR's
@@ -32,16 +31,38 @@ const PUBLIC = new Set(['/health', '/fhir/metadata']);
 const SELF_AUTHENTICATED = ['/cds-services'];
 
 /** Prefixes of the API; everything else is the web workspace's static files (no data in them). */
-const API_PREFIXES = ['/fhir', '/api', '/cds-services', '/mcp'];
+const API_PREFIXES = ['/fhir', '/api', '/cds-services', '/mcp', '/oauth2', '/openapi.json', '/.well-known'];
+
+const under = (prefixes: readonly string[], path: string) => prefixes.some((p) => path === p || path.startsWith(`${p}/`));
 
 export function isApiPath(path: string): boolean {
-  return API_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`));
+  return under(API_PREFIXES, path);
 }
+
+/** Every route's access policy, keyed as Hono lists the mounted routes (`GET /api/patients/:id`). */
+export const ROUTE_POLICIES: RoutePolicies = mergePolicies(
+  healthPolicies,
+  smartPolicies,
+  openapiPolicies,
+  fhirPolicies,
+  authPolicies,
+  adminPolicies,
+  patientLinkPolicies,
+  auditPolicies,
+  consultPolicies,
+  cdsPolicies,
+  kgPolicies,
+  llmPolicies,
+  patientPolicies,
+  webPolicies,
+  backupPolicies,
+);
 
 /**
  * The HTTP app. Route modules live in `routes/<name>.ts`, export `(ctx) => Hono<AppEnv>`, and are
- * mounted below with one line each. Authentication runs before every API route except PUBLIC;
- * errors anywhere become OperationOutcomes.
+ * mounted below with one line each, and export their access policies, merged in ROUTE_POLICIES:
+ * authentication and authorization run before every route (auth/authorize.ts); errors anywhere
+ * become OperationOutcomes.
  */
 export function createApp(ctx: AppContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -59,12 +80,9 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
   app.onError((e, c) => errorResponse(ctx, c, e));
   app.notFound((c) => c.body(JSON.stringify(operationOutcome('not-found', `no route for ${c.req.method} ${c.req.path}`)), 404, { 'Content-Type': FHIR_JSON }));
 
-  const auth = requireAuth(ctx);
-  app.use('*', async (c, next) => {
-    const path = c.req.path;
-    if (PUBLIC.has(path) || !isApiPath(path) || SELF_AUTHENTICATED.some((p) => path === p || path.startsWith(`${p}/`))) return next();
-    return auth(c, next);
-  });
+  // Secure headers, allowed hosts, rate limits: before access control, so refusals carry them too.
+  mountHttpDefences(app, ctx);
+  app.use('*', accessControl(ctx, ROUTE_POLICIES, { isApiPath, selfAuthenticated: (path) => under(SELF_AUTHENTICATED, path), isCatchAll: (r) => r.path === '/*' }));
 
   // Route modules: one line each.
   app.route('/health', healthRoutes(ctx));
@@ -81,6 +99,7 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
   app.route('/api/kg', kgRoutes(ctx));
   app.route('/api/llm', llmRoutes(ctx));
   app.route('/api/patients', patientRoutes(ctx));
+  app.route('/api/backup', backupRoutes(ctx));
 
   // The web workspace last: it answers only what no API route did.
   app.route('/', webRoutes(ctx));
@@ -100,6 +119,9 @@ function errorResponse(ctx: AppContext, c: Context, e: Error): Response {
     const code = status === 413 ? 'too-costly' : status === 401 ? 'login' : 'invalid';
     return c.body(JSON.stringify(operationOutcome(code, e.message || `HTTP ${status}`)), status, { 'Content-Type': FHIR_JSON });
   }
+  const sqlState = (e as { code?: unknown }).code;
+  // PostgreSQL cannot store NUL (U+0000) in text or JSONB: the input is at fault, not the server.
+  if (sqlState === '22021' || sqlState === '22P05') return errorResponse(ctx, c, invalid('the request contains a NUL character (U+0000), which cannot be stored'));
   ctx.log.error({ err: e, path: c.req.path }, 'unhandled error');
   return c.body(JSON.stringify(operationOutcome('exception', 'internal error; see the server log')), 500, { 'Content-Type': FHIR_JSON });
 }

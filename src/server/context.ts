@@ -1,6 +1,7 @@
 import type { Config } from '../core/index.js';
+import { loadDefinitions } from '../ingest/index.js';
 import { ensureDemoRelease } from '../knowledge/index.js';
-import { type LlmClient, llmClientFromEnv } from '../llm/index.js';
+import { LlmClient } from '../llm/index.js';
 import { type Database, migrate, openDatabase, createResourceRepository, type ResourceRepository } from '../store/index.js';
 import { AuditLog } from './audit/audit-log.js';
 import { ApiKeyStore } from './auth/api-keys.js';
@@ -8,6 +9,7 @@ import { createPatientScope, type PatientScope } from './auth/patient-scope.js';
 import { createJwtVerifier, type JwtSettings, type JwtVerifier, loadJwtSettings } from './auth/jwt.js';
 import { type DemoLoader, loadDemoOnce, loadShippedDemo } from './demo.js';
 import { createLogger, type Logger } from './logger.js';
+import { effectiveModelSettings } from './settings/effective.js';
 
 /**
  * The composition root: everything a route needs, built once per process. Routes receive the
@@ -62,9 +64,12 @@ export async function openContext(config: Config, options: ContextOptions = {}):
     const applied = await migrate(db);
     if (applied.length) log.info({ migrations: applied }, 'database migrated');
     const resources = createResourceRepository(db);
+    // The R4 definitions every FHIR write is validated against: loaded now, not on the first write (1–2 s once per process).
+    loadDefinitions();
     const jwt = createJwtVerifier(options.jwt ?? loadJwtSettings());
     // Services of later stages are built here, one line each.
-    const llm = options.llm === false ? undefined : (options.llm ?? llmClientFromEnv({ sql: db, log: (e) => log[e.level]({ provider: e.provider }, e.message) }));
+    // The model servers an administrator saved in Settings, else the environment's (settings/effective.ts).
+    const llm = options.llm === false ? undefined : (options.llm ?? LlmClient.fromConfig(await effectiveModelSettings(db, process.env, config, (m) => log.warn(m)), db, (e) => log[e.level]({ provider: e.provider }, e.message)));
     const demoLoader = options.demoLoader ?? loadShippedDemo;
     // The demo knowledge release (DDXPlus, ICD-10 国家临床版, the CDS rules): imported once, on the first demo run.
     if (config.demo && options.demoKnowledge !== false && (await ensureDemoRelease(db)) !== undefined) log.info('demo knowledge release imported');

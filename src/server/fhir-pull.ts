@@ -1,5 +1,6 @@
 import type { Sql } from '../core/index.js';
 import { MedSeekError } from '../core/index.js';
+import { validationErrors } from '../ingest/index.js';
 import type { FhirResource, PutOutcome, ResourceRepository } from '../store/index.js';
 import { referencesIn } from './fhir/referenced.js';
 
@@ -11,7 +12,9 @@ import { referencesIn } from './fhir/referenced.js';
  * bearer token is never sent anywhere else). Resources outside the compartment that the records
  * reference (Practitioner, Organization, Medication…) and that did not come with them are read one by
  * one where the server can read that type. Each patient is written in one transaction: a patient
- * comes over whole or not at all.
+ * comes over whole or not at all. Every resource is validated against the R4 definitions first: an
+ * invalid one is left out and listed in `rejected` (with its element and reason), the valid rest
+ * is stored; when the Patient itself is invalid nothing of that patient is written.
  */
 export interface PullOptions {
   /** The FHIR base URL, e.g. `https://hospital/fhir`. */
@@ -41,6 +44,17 @@ export interface PullSummary {
   readonly requests: number;
   /** Referenced resources the server could not produce (404/410): the copy has these dangling references. */
   readonly missingReferences: readonly string[];
+  /** Resources refused as invalid FHIR R4, one entry per problem; `patient` is whose pull it was. */
+  readonly rejected: readonly PullRejection[];
+}
+
+export interface PullRejection {
+  readonly patient: string;
+  /** `Observation/o1`. */
+  readonly resource: string;
+  /** The element, e.g. `Observation.status`. */
+  readonly field: string;
+  readonly message: string;
 }
 
 /** Types searched per patient when the server lacks $everything (those it supports by `patient`). */
@@ -80,21 +94,39 @@ export async function pullFromFhir(sql: Sql, repo: ResourceRepository, options: 
 
   const byType: Record<string, { created: number; updated: number; unchanged: number }> = {};
   let resources = 0;
+  let patients = 0;
+  const rejected: PullRejection[] = [];
   for (const id of ids) {
     const fetched = everything
       ? await client.pages(`${base}/Patient/${encodeURIComponent(id)}/$everything?_count=${count}`)
       : [await client.get(`${base}/Patient/${encodeURIComponent(id)}`), ...(await perType(client, base, id, types, count))];
     fetched.push(...(await referencedResources(client, base, fetched, readable, missingReferences)));
-    const unique = dedupe(fetched, id);
+    const { valid: unique, invalid } = validated(dedupe(fetched, id), id);
+    rejected.push(...invalid);
+    // Without a valid Patient the rest would be records of nobody: the patient is not pulled.
+    if (!unique.some((r) => r.resourceType === 'Patient' && r.id === id)) continue;
     const results = await sql.transaction((tx) => repo.putMany(unique, tx));
     results.forEach((r, i) => {
       tally(byType, unique[i]!.resourceType, r.outcome);
     });
     resources += unique.length;
+    patients++;
     options.onPatient?.(id, unique.length);
   }
   const sum = (k: PutOutcome) => Object.values(byType).reduce((n, t) => n + t[k], 0);
-  return { base, mode: everything ? 'everything' : 'per-type', patients: ids.length, resources, created: sum('created'), updated: sum('updated'), unchanged: sum('unchanged'), byType, requests: client.requests, missingReferences };
+  return { base, mode: everything ? 'everything' : 'per-type', patients, resources, created: sum('created'), updated: sum('updated'), unchanged: sum('unchanged'), byType, requests: client.requests, missingReferences, rejected };
+}
+
+/** Splits a patient's resources into the valid and, per problem, the refused ones. */
+function validated(resources: readonly FhirResource[], patient: string): { valid: FhirResource[]; invalid: PullRejection[] } {
+  const valid: FhirResource[] = [];
+  const invalid: PullRejection[] = [];
+  for (const r of resources) {
+    const errors = validationErrors(r);
+    if (errors.length === 0) valid.push(r);
+    for (const e of errors) invalid.push({ patient, resource: `${r.resourceType}/${r.id}`, field: e.expression, message: e.message });
+  }
+  return { valid, invalid };
 }
 
 /** Non-patient resources referenced by `resources` and not among them, read by id (once per pull). */

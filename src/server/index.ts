@@ -1,7 +1,9 @@
 export { createApp, isApiPath } from './app.js';
 export { type AuditEvent, AuditLog, type AuditQuery, type AuditRow } from './audit/audit-log.js';
 export { auditEvents, DEFAULT_PURPOSE, purposeOf } from './audit/request.js';
-export { ApiKeyStore, type ApiKeyInfo } from './auth/api-keys.js';
+export { ApiKeyStore, type ApiKeyInfo, type KeyGrant } from './auth/api-keys.js';
+export { loadLoginSettings, type LoginSettings, type UserInfo, UserStore } from './auth/users.js';
+export { SmartClientStore } from './smart/clients.js';
 export { createJwtVerifier, type JwtSettings, loadJwtSettings } from './auth/jwt.js';
 export { type AppContext, type ContextOptions, openContext, openMigratedDatabase } from './context.js';
 export { DEMO_SETTING, type DemoLoader, loadDemoOnce } from './demo.js';
@@ -13,3 +15,4 @@ export { pullFromFhir, type PullOptions, type PullSummary } from './fhir-pull.js
 export { isLoopback, listen, type RunningServer } from './listen.js';
 export { createLogger, type Logger } from './logger.js';
 export { VERSION } from './version.js';
+export { effectiveFhirSource, pullOptionsFrom } from './settings/index.js';

@@ -1,9 +1,11 @@
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../core/index.js';
 import { openDatabase, type Database } from '../store/index.js';
 import { allRecords } from './__fixtures__/records.js';
 import { type AppContext, openContext } from './context.js';
-import { listen, type RunningServer } from './listen.js';
+import { closeGracefully, listen, type RunningServer } from './listen.js';
 import { createLogger } from './logger.js';
 
 describe('listening server', () => {
@@ -46,5 +48,53 @@ describe('listening server', () => {
     } finally {
       await local.close();
     }
+  }, 120_000);
+});
+
+describe('graceful close', () => {
+  /** A server whose one route answers when the test says so. */
+  async function slowServer() {
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    let arrived!: () => void;
+    const inFlight = new Promise<void>((r) => (arrived = r));
+    const server = createServer((_req, res) => {
+      arrived();
+      void released.then(() => res.end('done'));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    const get = () =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = httpRequest({ host: '127.0.0.1', port, path: '/' }, (res) => {
+          let body = '';
+          res.on('data', (d) => (body += d));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+          res.on('error', reject);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    return { server, get, release, inFlight };
+  }
+
+  it('stops accepting, finishes the request in flight, then closes', async () => {
+    const { server, get, release, inFlight } = await slowServer();
+    const pending = get();
+    await inFlight;
+    const closed = closeGracefully(server, 60_000);
+    await expect(get()).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    release();
+    expect(await pending).toEqual({ status: 200, body: 'done' });
+    await closed;
+    expect(server.listening).toBe(false);
+  });
+
+  it('cuts a request that outlives the grace period', async () => {
+    const { server, get, inFlight } = await slowServer();
+    const pending = get();
+    await inFlight;
+    await closeGracefully(server, 50);
+    await expect(pending).rejects.toMatchObject({ code: 'ECONNRESET' });
   });
 });

@@ -1,15 +1,22 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import pg from 'pg';
 import type { QueryResult, Sql } from '../core/index.js';
-import { MedSeekError } from '../core/index.js';
+import { invalid, MedSeekError } from '../core/index.js';
+import { lockDataDir } from './lock.js';
+import { migrate } from './migrate.js';
 
 /** An open database: the `Sql` interface plus lifecycle. */
 export interface Database extends Sql {
   /** Where it lives, for messages (no password). */
   readonly description: string;
   close(): Promise<void>;
+  /**
+   * Embedded PGlite only: a consistent copy of the whole data directory (a gzipped tarball, as
+   * PGlite's `dumpDataDir` makes it), taken between queries while the database stays open.
+   */
+  dump?(): Promise<Blob>;
 }
 
 export interface OpenOptions {
@@ -19,17 +26,27 @@ export interface OpenOptions {
   readonly dataDir?: string;
   /** Pool size for the server path. */
   readonly maxConnections?: number;
+  /** PGlite: a data directory tarball (`Database.dump()`) to load into an empty new directory. */
+  readonly loadDataDir?: Blob;
 }
 
 export async function openDatabase(options: OpenOptions = {}): Promise<Database> {
   if (options.databaseUrl) return openPostgres(options.databaseUrl, options.maxConnections ?? 10);
-  return openPglite(options.dataDir);
+  return openPglite(options.dataDir, options.loadDataDir);
 }
 
-async function openPglite(dataDir: string | undefined): Promise<Database> {
+async function openPglite(dataDir: string | undefined, loadDataDir: Blob | undefined): Promise<Database> {
   // PGlite does not create parent folders itself.
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const db = await PGlite.create(dataDir ?? 'memory://', { extensions: { pg_trgm } });
+  // Two PGlite instances on one folder corrupt it: the second process is refused, naming the first.
+  const lock = dataDir ? await lockDataDir(dataDir) : undefined;
+  let db: PGlite;
+  try {
+    db = await PGlite.create(dataDir ?? 'memory://', { extensions: { pg_trgm }, ...(loadDataDir ? { loadDataDir } : {}) });
+  } catch (e) {
+    await lock?.release();
+    throw e;
+  }
   const wrap = (q: Pick<PGlite, 'query' | 'exec'>, inTx: boolean): Sql => ({
     dialect: 'pglite',
     async exec(script: string) {
@@ -49,9 +66,33 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
     ...base,
     description: dataDir ? `PGlite at ${dataDir}` : 'PGlite in memory',
     async close() {
-      await db.close();
+      try {
+        await db.close();
+      } finally {
+        await lock?.release();
+      }
+    },
+    async dump() {
+      return db.dumpDataDir('gzip');
     },
   };
+}
+
+/**
+ * Loads a backup (`Database.dump()`, `medseek backup`) into `dataDir`, which must be empty or
+ * absent: a restore never overwrites a database. A backup from an older MedSeek gets the newer migrations.
+ */
+export async function restoreDataDir(file: string, dataDir: string): Promise<void> {
+  if (!existsSync(file)) throw invalid(`no file ${file}`, { field: 'file' });
+  if (existsSync(dataDir) && readdirSync(dataDir).length > 0) {
+    throw invalid(`${dataDir} is not empty: restore into a new directory (a restore never overwrites a database)`, { field: '--data-dir' });
+  }
+  const db = await openDatabase({ dataDir, loadDataDir: new Blob([readFileSync(file)]) });
+  try {
+    await migrate(db);
+  } finally {
+    await db.close();
+  }
 }
 
 async function openPostgres(url: string, max: number): Promise<Database> {

@@ -68,9 +68,12 @@ function Workspace({ me, route, onLogout }: { me: Me; route: Route; onLogout: ()
           <a href="#/queue" aria-current={route.page === 'queue' ? 'page' : undefined}>
             {t('queue')}
           </a>
-          <a href="#/models" aria-current={route.page === 'models' ? 'page' : undefined}>
-            {t('models')}
-          </a>
+          {/* The model-call log holds prompts built from records: administrators only, like the audit log. */}
+          {admin && (
+            <a href="#/models" aria-current={route.page === 'models' ? 'page' : undefined}>
+              {t('models')}
+            </a>
+          )}
           {admin && (
             <a href="#/settings" aria-current={route.page === 'settings' ? 'page' : undefined}>
               {t('settings')}
@@ -96,8 +99,9 @@ function Workspace({ me, route, onLogout }: { me: Me; route: Route; onLogout: ()
         {route.page === 'patient' && route.patientId && <PatientPage patientId={route.patientId} tab={route.tab ?? 'overview'} params={route.params} />}
         {route.page === 'consult' && <ConsultPage />}
         {route.page === 'queue' && <QueuePage />}
-        {route.page === 'models' && <ModelsPage />}
-        {route.page === 'settings' && (admin ? <SettingsPage {...(route.section ? { section: route.section } : {})} /> : <p role="alert">{t('settings')}: {lang === 'zh' ? '仅管理员可用' : 'administrators only'}</p>)}
+        {(route.page === 'models' || route.page === 'settings') && !admin && <p role="alert">{lang === 'zh' ? '仅管理员可用' : 'Administrators only'}</p>}
+        {route.page === 'models' && admin && <ModelsPage />}
+        {route.page === 'settings' && admin && <SettingsPage {...(route.section ? { section: route.section } : {})} />}
       </main>
     </div>
   );

@@ -59,6 +59,10 @@ export async function post<T>(path: string, body: unknown, init: CallOptions = {
   return handle<T>(await fetch(path, { method: 'POST', headers: headers({ 'Content-Type': 'application/json', ...init.headers }), body: JSON.stringify(body), ...(init.signal ? { signal: init.signal } : {}) }));
 }
 
+export async function del<T>(path: string, init: CallOptions = {}): Promise<T> {
+  return handle<T>(await fetch(path, { method: 'DELETE', headers: headers(init.headers), ...(init.signal ? { signal: init.signal } : {}) }));
+}
+
 /**
  * Server-sent events from `path`, read with fetch (EventSource cannot send the Authorization
  * header); reconnects 2 s after a break and calls `onDrop` so the caller can show it. Returns stop.

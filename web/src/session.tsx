@@ -30,7 +30,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     let live = true;
     get<Me>('/api/auth/me')
-      .then((m) => live && (setMe(m), setError(undefined)))
+      .then((m) => {
+        if (!live) return;
+        setMe(m);
+        setError(undefined);
+      })
       .catch((e: Error) => {
         if (!live) return;
         if (e instanceof ApiError && e.status === 401) setMe(null);

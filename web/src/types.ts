@@ -159,6 +159,9 @@ export interface SummaryResult {
   attempts: number;
   /** The draft the server keeps, bound to this patient, encounter and language: sign-off names it. */
   draftId: string;
+  /** The model that wrote it; `fallback` when none answered in time and the verified template text is shown instead. */
+  model?: Conclusion['model'];
+  fallback?: { reason: string };
   draft: SummaryDraft;
   policy: SignoffPolicy;
   /** Citation key (`F12`) → the fact it cites, with its sources (what a citation chip opens). */

@@ -12,7 +12,7 @@ import {
   type ProgressFn,
 } from '../../knowledge/index.js';
 import type { Database } from '../../store/index.js';
-import { openMigratedDatabase } from '../../server/index.js';
+import { AuditLog, openMigratedDatabase } from '../../server/index.js';
 
 /**
  * `medseek kg …`: the knowledge graph. import <kind> <path> makes a new numbered release (the
@@ -40,6 +40,7 @@ export function register(program: Command): void {
             progress,
           });
           stop();
+          await new AuditLog(db).recordCliChange('kg-import', `kg-release/${r.releaseId}`, { kind, batchId: r.batchId, releaseId: r.releaseId, activated: Boolean(opts.activate) });
           if (opts.json) return print(r);
           const what = r.batchCreated ? 'imported' : 'already imported (same content): reused';
           process.stdout.write(`${kind}: ${what} ${r.counts.concepts} concepts, ${r.counts.relations} relations (batch ${r.batchId})\n`);
@@ -69,7 +70,9 @@ export function register(program: Command): void {
     .description('make a release the active one')
     .action(async (release: string) => {
       await withDb(async (db) => {
+        const before = (await listReleases(db)).find((r) => r.active)?.id;
         await activateRelease(db, releaseNumber(release, 'release'));
+        await new AuditLog(db).recordCliChange('kg-activate', `kg-release/${release}`, { before: before ?? null, after: releaseNumber(release, 'release') });
         process.stdout.write(`release ${release} is active\n`);
       });
     });

@@ -57,14 +57,14 @@ describe('medseek pull and keys (CLI)', { timeout: 120_000 }, () => {
   }
 
   it('pulls with a key created on the hospital, and fails as unauthorized without it', async () => {
-    const { key } = await hospital.apiKeys.create('pull test');
+    const { key } = await hospital.apiKeys.create('pull test', { role: 'admin' });
     const summary = JSON.parse(await medseek('pull', '--fhir', `${server.url}/fhir`, '--bearer', key, '--patient', 'p2', '--json')) as Record<string, unknown>;
     expect(summary).toMatchObject({ patients: 1, resources: 2, created: 2, mode: 'everything' });
     await expect(medseek('pull', '--fhir', `${server.url}/fhir`, '--patient', 'p2')).rejects.toMatchObject({ code: 'unauthorized', message: expect.stringContaining('401') });
   });
 
   it('keys create prints a key once; list shows only its prefix; revoke', async () => {
-    const created = JSON.parse(await medseek('keys', 'create', '--name', 'ward 7', '--json')) as { key: string; id: string };
+    const created = JSON.parse(await medseek('keys', 'create', '--name', 'ward 7', '--role', 'admin', '--json')) as { key: string; id: string };
     expect(created.key).toMatch(/^msk_[\w-]{43}$/);
     const listed = await medseek('keys', 'list');
     expect(listed).toContain('ward 7');

@@ -30,13 +30,33 @@ export function register(program: Command): void {
       if (ctx.demoLoaded) process.stdout.write(`loaded ${ctx.demoLoaded.resources} demo resources\n`);
       if (!ctx.llm?.configured) process.stdout.write('no language model configured: the deterministic pipeline answers alone (see MEDSEEK_LLM_* / DEEPSEEK_API_KEY)\n');
       if (!config.demo && config.apiKeys.length === 0 && !ctx.jwt && (await ctx.apiKeys.list()).every((k) => k.revokedAt)) {
-        process.stdout.write('no API key is configured yet: create one with `medseek keys create --name <who>`\n');
+        process.stdout.write('no API key is configured yet: create one with `medseek keys create --name <who> --role admin`\n');
       }
-      const stop = async () => {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        await server.close().catch(() => {});
-        await ctx.close();
+      // SIGTERM (systemd, Kubernetes, docker stop) or Ctrl-C: stop accepting, let requests in flight
+      // finish (MEDSEEK_SHUTDOWN_GRACE_MS, default 10 s), close the database (and its lock), exit 0.
+      const graceMs = Number(process.env.MEDSEEK_SHUTDOWN_GRACE_MS ?? 10_000);
+      let stopping = false;
+      const stop = async (signal: NodeJS.Signals) => {
+        if (stopping) {
+          process.stderr.write(`${signal} again: exiting now\n`);
+          process.exit(1);
+        }
+        stopping = true;
+        process.stderr.write(`${signal}: finishing requests in flight, then closing the database\n`);
+        let code = 0;
+        try {
+          await server.close(Number.isFinite(graceMs) && graceMs >= 0 ? graceMs : 10_000);
+        } catch (e) {
+          process.stderr.write(`closing the server: ${(e as Error).message}\n`);
+          code = 1;
+        }
+        try {
+          await ctx.close();
+        } catch (e) {
+          process.stderr.write(`closing the database: ${(e as Error).message}\n`);
+          code = 1;
+        }
+        process.exit(code);
       };
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);

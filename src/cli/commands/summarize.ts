@@ -26,11 +26,14 @@ export function register(program: Command): void {
         const documents = encounterDocuments((await repo.everything(encounter.patientId)).filter((e) => !e.deleted).map((e) => e.resource as AnyResource));
         const result = await composeDischargeSummary(state, { lang: opts.lang, encounterId, llm, documents });
         await new AuditLog(db).recordCli('compose', `Patient/${encounter.patientId}/summary?encounter=${encounterId}`, [encounter.patientId]);
+        // The model's state goes to stderr, never into the document on stdout.
+        if (result.fallback) process.stderr.write(`model unavailable: ${result.fallback.reason}; showing the verified template text\n`);
         if (opts.format === 'json') process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
         else if (opts.format === 'signed') process.stdout.write(signedText({ ...result.document, text: result.text }));
         else {
-          const model = result.document.model.used ? `model: ${result.document.model.provider ?? ''} ${result.document.model.model ?? ''}` : `template (${result.document.model.reason})`;
-          process.stdout.write(`${markText(result.document.text, result.report)}\n\n<!-- ${model}; ${JSON.stringify(result.report.counts)} -->\n`);
+          process.stdout.write(`${markText(result.document.text, result.report)}\n`);
+          const by = result.model.used ? `written by ${result.model.provider ?? ''} ${result.model.model ?? ''}`.trim() : `template text (${result.model.reason})`;
+          process.stderr.write(`${by}; claims: ${JSON.stringify(result.report.counts)}\n`);
         }
         if (result.report.blocked) process.exitCode = 3;
       } finally {

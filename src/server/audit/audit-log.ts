@@ -6,7 +6,7 @@ import type { PrincipalKind } from '../env.js';
  * whether it was allowed. Rows are only ever inserted; nothing in MedSeek updates or deletes them.
  */
 export interface AuditEvent {
-  /** `key:<id>`, `jwt:<sub>`, `demo`, `anonymous`. */
+  /** `key:<id>`, `jwt:<sub>`, `user:<id>`, `demo`, `anonymous`; for a refused unknown key `key-hash:<first 12 hex of its SHA-256>`. */
   readonly principal: string;
   readonly principalKind: PrincipalKind | 'anonymous' | 'cli';
   /** read, vread, history, search, everything, pull, transaction… */
@@ -20,6 +20,8 @@ export interface AuditEvent {
   readonly outcome: number;
   readonly clientAddress?: string;
   readonly requestId?: string;
+  /** Why a request was refused; what a write changed (before/after ids). Never a credential. */
+  readonly detail?: Readonly<Record<string, unknown>>;
 }
 
 export interface AuditRow extends AuditEvent {
@@ -45,10 +47,10 @@ export class AuditLog {
   /** Writes the events in one statement (a search touching several patients writes one row each). */
   async record(events: readonly AuditEvent[]): Promise<void> {
     if (events.length === 0) return;
-    const cols = ['principal', 'principal_kind', 'action', 'resource', 'patient_id', 'purpose', 'outcome', 'client_address', 'request_id'] as const;
+    const cols = ['principal', 'principal_kind', 'action', 'resource', 'patient_id', 'purpose', 'outcome', 'client_address', 'request_id', 'detail'] as const;
     const params: unknown[] = [];
     const tuples = events.map((e) => {
-      const values = [e.principal, e.principalKind, e.action, e.resource, e.patientId ?? null, e.purpose, e.outcome, e.clientAddress ?? null, e.requestId ?? null];
+      const values = [e.principal, e.principalKind, e.action, e.resource, e.patientId ?? null, e.purpose, e.outcome, e.clientAddress ?? null, e.requestId ?? null, e.detail ? JSON.stringify(e.detail) : null];
       const placeholders = values.map((v) => {
         params.push(v);
         return `$${params.length}`;
@@ -69,6 +71,15 @@ export class AuditLog {
     await this.record(patients.map((patientId) => ({ principal: `cli:${user}`, principalKind: 'cli' as const, action, resource, ...(patientId ? { patientId } : {}), purpose, outcome: 200 })));
   }
 
+  /**
+   * A change made from the command line on this machine (keys, users, knowledge releases): the
+   * operating-system user is the principal, the purpose HOPERAT (healthcare operations).
+   */
+  async recordCliChange(action: string, resource: string, detail: Readonly<Record<string, unknown>>): Promise<void> {
+    const user = process.env.USER ?? process.env.LOGNAME ?? 'unknown';
+    await this.record([{ principal: `cli:${user}`, principalKind: 'cli', action, resource, purpose: 'HOPERAT', outcome: 200, detail }]);
+  }
+
   /** Newest first. */
   async query(q: AuditQuery = {}): Promise<AuditRow[]> {
     const where: string[] = [];
@@ -87,7 +98,7 @@ export class AuditLog {
     }
     params.push(Math.min(Math.max(q.limit ?? 100, 1), 1000));
     const r = await this.#sql.query<Row>(
-      `select id, at, principal, principal_kind, action, resource, patient_id, purpose, outcome, client_address, request_id
+      `select id, at, principal, principal_kind, action, resource, patient_id, purpose, outcome, client_address, request_id, detail
        from medseek_audit ${where.length ? `where ${where.join(' and ')}` : ''} order by id desc limit $${params.length}`,
       params,
     );
@@ -107,6 +118,7 @@ interface Row {
   outcome: number;
   client_address: string | null;
   request_id: string | null;
+  detail: Record<string, unknown> | string | null;
 }
 
 function toRow(r: Row): AuditRow {
@@ -122,5 +134,6 @@ function toRow(r: Row): AuditRow {
     outcome: r.outcome,
     ...(r.client_address !== null ? { clientAddress: r.client_address } : {}),
     ...(r.request_id !== null ? { requestId: r.request_id } : {}),
+    ...(r.detail !== null && r.detail !== undefined ? { detail: typeof r.detail === 'string' ? (JSON.parse(r.detail) as Record<string, unknown>) : r.detail } : {}),
   };
 }

@@ -19,7 +19,7 @@ export function purposeOf(c: Context): string {
  */
 export function auditEvents(
   c: Context<AppEnv>,
-  what: { action: string; resource: string; outcome: number; patients: readonly (string | undefined)[] },
+  what: { action: string; resource: string; outcome: number; patients: readonly (string | undefined)[]; detail?: Readonly<Record<string, unknown>> },
 ): AuditEvent[] {
   const p = c.get('principal');
   const address = clientAddress(c);
@@ -34,5 +34,6 @@ export function auditEvents(
     outcome: what.outcome,
     ...(address !== undefined ? { clientAddress: address } : {}),
     requestId: c.get('requestId'),
+    ...(what.detail ? { detail: what.detail } : {}),
   }));
 }

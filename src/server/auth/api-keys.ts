@@ -1,13 +1,25 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Sql } from '../../core/index.js';
 import { invalid, notFound } from '../../core/index.js';
+import { ROLES, type Role } from '../env.js';
 
 /**
  * API keys: those named in `MEDSEEK_API_KEYS` (configuration) and those created with
  * `medseek keys create` (stored as a SHA-256 hash only; the key is shown once, at creation).
  * A key is 32 random bytes, base64url, behind a `msk_` prefix so it is recognisable in a leak scan.
  */
-export interface ApiKeyInfo {
+/** What a key may do: its role and, for patients and clinicians, whose records. */
+export interface KeyGrant {
+  readonly role: Role;
+  /** The one patient a `patient` key is bound to (required for that role). */
+  readonly patientId?: string;
+  /** A clinician's units (Organization or Location ids). */
+  readonly units?: readonly string[];
+  /** A clinician who sees every patient. */
+  readonly allPatients?: boolean;
+}
+
+export interface ApiKeyInfo extends KeyGrant {
   readonly id: string;
   readonly name: string;
   /** The first characters of the key, enough to tell keys apart, never enough to use one. */
@@ -17,9 +29,27 @@ export interface ApiKeyInfo {
   readonly lastUsedAt?: string;
 }
 
-export interface KeyPrincipal {
+export interface KeyPrincipal extends KeyGrant {
   readonly id: string;
   readonly name: string;
+}
+
+/** Checks a grant: a known role, a patient for a patient key, units or all patients for a clinician. */
+export function checkGrant(grant: KeyGrant): KeyGrant {
+  if (!ROLES.includes(grant.role)) throw invalid(`role must be one of ${ROLES.join(', ')}, got '${String(grant.role)}'`, { field: '--role' });
+  const units = (grant.units ?? []).map((u) => u.trim()).filter(Boolean);
+  if (grant.role === 'patient') {
+    if (!grant.patientId?.trim()) throw invalid('a patient key needs the Patient id it is bound to (--patient <id>)', { field: '--patient' });
+    if (units.length || grant.allPatients) throw invalid('a patient key sees its own patient only: no --unit or --all-patients', { field: '--role' });
+    return { role: 'patient', patientId: grant.patientId.trim() };
+  }
+  if (grant.role === 'clinician') {
+    if (!units.length && !grant.allPatients) throw invalid('a clinician key needs the units whose patients it sees (--unit <id>, repeatable) or --all-patients', { field: '--unit' });
+    if (grant.patientId) throw invalid('--patient is for patient keys only', { field: '--patient' });
+    return { role: 'clinician', units, ...(grant.allPatients ? { allPatients: true } : {}) };
+  }
+  if (grant.patientId || units.length) throw invalid('an admin key sees every patient: no --patient or --unit', { field: '--role' });
+  return { role: 'admin' };
 }
 
 const KEY_PREFIX = 'msk_';
@@ -38,22 +68,23 @@ export class ApiKeyStore {
   }
 
   /** Creates a key; returns it in clear text, the only time it is ever available. */
-  async create(name: string): Promise<{ key: string; info: ApiKeyInfo }> {
+  async create(name: string, grant: KeyGrant): Promise<{ key: string; info: ApiKeyInfo }> {
     const trimmed = name.trim();
     if (!trimmed) throw invalid('a key needs a name', { field: '--name' });
+    const g = checkGrant(grant);
     const key = KEY_PREFIX + randomBytes(32).toString('base64url');
     const id = randomBytes(6).toString('hex');
     const prefix = key.slice(0, KEY_PREFIX.length + 6);
     const r = await this.#sql.query<Row>(
-      `insert into medseek_api_keys (id, name, key_hash, prefix) values ($1, $2, $3, $4)
-       returning id, name, prefix, created_at, revoked_at, last_used_at`,
-      [id, trimmed, hashKey(key), prefix],
+      `insert into medseek_api_keys (id, name, key_hash, prefix, role, patient_id, units, all_patients) values ($1, $2, $3, $4, $5, $6, $7, $8)
+       returning ${COLUMNS}`,
+      [id, trimmed, hashKey(key), prefix, g.role, g.patientId ?? null, [...(g.units ?? [])], g.allPatients === true],
     );
     return { key, info: toInfo(r.rows[0]!) };
   }
 
   async list(): Promise<ApiKeyInfo[]> {
-    const r = await this.#sql.query<Row>('select id, name, prefix, created_at, revoked_at, last_used_at from medseek_api_keys order by created_at, id');
+    const r = await this.#sql.query<Row>(`select ${COLUMNS} from medseek_api_keys order by created_at, id`);
     return r.rows.map(toInfo);
   }
 
@@ -62,7 +93,7 @@ export class ApiKeyStore {
     const r = await this.#sql.query<Row>(
       `update medseek_api_keys set revoked_at = now()
        where revoked_at is null and (id = $1 or (name = $1 and (select count(*) from medseek_api_keys where name = $1 and revoked_at is null) = 1))
-       returning id, name, prefix, created_at, revoked_at, last_used_at`,
+       returning ${COLUMNS}`,
       [idOrName],
     );
     const row = r.rows[0];
@@ -70,24 +101,32 @@ export class ApiKeyStore {
     return toInfo(row);
   }
 
-  /** The principal a key belongs to, or undefined when the key is unknown or revoked. */
+  /** The principal a key belongs to with its grant (`MEDSEEK_API_KEYS` are admin), or undefined when the key is unknown or revoked. */
   async verify(key: string): Promise<KeyPrincipal | undefined> {
     if (!key) return undefined;
     const digest = Buffer.from(hashKey(key), 'hex');
     for (const c of this.#configured) {
-      if (timingSafeEqual(c.hash, digest)) return { id: `env:${c.index + 1}`, name: `MEDSEEK_API_KEYS[${c.index + 1}]` };
+      if (timingSafeEqual(c.hash, digest)) return { id: `env:${c.index + 1}`, name: `MEDSEEK_API_KEYS[${c.index + 1}]`, role: 'admin' };
     }
     if (!key.startsWith(KEY_PREFIX)) return undefined;
-    const r = await this.#sql.query<{ id: string; name: string }>(
-      'update medseek_api_keys set last_used_at = now() where key_hash = $1 and revoked_at is null returning id, name',
+    const r = await this.#sql.query<Row>(
+      `update medseek_api_keys set last_used_at = now() where key_hash = $1 and revoked_at is null returning ${COLUMNS}`,
       [digest.toString('hex')],
     );
     const row = r.rows[0];
-    return row ? { id: row.id, name: row.name } : undefined;
+    if (!row) return undefined;
+    const { id, name, role, patientId, units, allPatients } = toInfo(row);
+    return { id, name, role, ...(patientId ? { patientId } : {}), ...(units ? { units } : {}), ...(allPatients ? { allPatients } : {}) };
   }
 }
 
+const COLUMNS = 'id, name, prefix, created_at, revoked_at, last_used_at, role, patient_id, units, all_patients';
+
 interface Row {
+  role: Role;
+  patient_id: string | null;
+  units: string[] | string | null;
+  all_patients: boolean;
   id: string;
   name: string;
   prefix: string;
@@ -103,8 +142,19 @@ function toInfo(r: Row): ApiKeyInfo {
     id: r.id,
     name: r.name,
     prefix: r.prefix,
+    role: r.role,
+    ...(r.patient_id ? { patientId: r.patient_id } : {}),
+    ...(unitsOf(r.units).length ? { units: unitsOf(r.units) } : {}),
+    ...(r.all_patients ? { allPatients: true } : {}),
     createdAt: iso(r.created_at),
     ...(r.revoked_at ? { revokedAt: iso(r.revoked_at) } : {}),
     ...(r.last_used_at ? { lastUsedAt: iso(r.last_used_at) } : {}),
   };
+}
+
+/** A text[] column: an array from PostgreSQL drivers; tolerate the `{a,b}` literal too. */
+function unitsOf(v: string[] | string | null): string[] {
+  if (!v) return [];
+  if (Array.isArray(v)) return v;
+  return v.replace(/^\{|\}$/g, '').split(',').map((s) => s.replace(/^"|"$/g, '')).filter(Boolean);
 }

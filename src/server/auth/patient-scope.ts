@@ -21,7 +21,8 @@ export interface PatientScope {
 /** True when the principal sees every patient: admins, the demo, clinicians configured so. */
 export function seesAllPatients(p: Principal): boolean {
   if (p.role === 'patient') return false;
-  if (p.patientId && p.scopes && p.scopes.every((s) => s.startsWith('patient/') || !s.includes('/'))) return false;
+  // A SMART token with a launch patient and no user/system scope reads that patient only (`launch/patient` is a context request, not a scope on data).
+  if (p.patientId && p.scopes?.every((s) => !/^(user|system)\//.test(s))) return false;
   return p.role === 'admin' || p.kind === 'demo' || p.allPatients === true;
 }
 

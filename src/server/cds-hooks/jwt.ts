@@ -1,6 +1,7 @@
 import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, decodeProtectedHeader, type JSONWebKeySet, type JWTPayload, jwtVerify } from 'jose';
 import type { Sql } from '../../core/index.js';
 import { invalid, MedSeekError } from '../../core/index.js';
+import { joseRefusal, lifetimeRefusal } from '../auth/jwt.js';
 
 /**
  * Verifies the JWT a CDS Client sends with every call (CDS Hooks 2.0 "Trusting CDS Clients"):
@@ -22,9 +23,13 @@ export interface CdsAuthSettings {
   readonly trusted: readonly TrustedIssuer[];
   /** Public base URL of the service (`https://medseek.example/cds-services`), to check `aud` behind a proxy. */
   readonly baseUrl?: string;
-  /** Seconds of clock skew allowed. */
+  /** Seconds of clock skew allowed (default 30; MEDSEEK_JWT_CLOCK_SKEW). */
   readonly clockTolerance?: number;
+  /** Longest a CDS client's JWT may live, `exp` after `iat`, in seconds (default 300: one call's token, not a session). */
+  readonly maxLifetime?: number;
 }
+
+export const CDS_MAX_LIFETIME = 300;
 
 /** Asymmetric algorithms only: the spec forbids `none` and symmetric (HMAC) signatures. */
 export const ALGORITHMS = ['ES256', 'ES384', 'ES512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'EdDSA'];
@@ -40,7 +45,8 @@ export function loadCdsAuthSettings(env: NodeJS.ProcessEnv = process.env, demo =
     }
     if (!Array.isArray(trusted) || trusted.some((t) => typeof t?.iss !== 'string')) throw invalid('MEDSEEK_CDS_TRUSTED_ISSUERS must be a list of objects with an iss', { field: 'MEDSEEK_CDS_TRUSTED_ISSUERS' });
   }
-  return { mode: demo ? 'demo' : 'jwt', trusted, ...(env.MEDSEEK_CDS_BASE_URL ? { baseUrl: env.MEDSEEK_CDS_BASE_URL.replace(/\/$/, '') } : {}) };
+  const skew = env.MEDSEEK_JWT_CLOCK_SKEW && /^\d{1,6}$/.test(env.MEDSEEK_JWT_CLOCK_SKEW) ? { clockTolerance: Number(env.MEDSEEK_JWT_CLOCK_SKEW) } : {};
+  return { mode: demo ? 'demo' : 'jwt', trusted, ...skew, ...(env.MEDSEEK_CDS_BASE_URL ? { baseUrl: env.MEDSEEK_CDS_BASE_URL.replace(/\/$/, '') } : {}) };
 }
 
 export interface CdsCaller {
@@ -75,6 +81,8 @@ export async function verifyCdsJwt(settings: CdsAuthSettings, authorization: str
   }
   if (!header.alg || !ALGORITHMS.includes(header.alg)) throw new CdsAuthError(`JWT alg '${header.alg}' is not allowed (asymmetric signatures only)`);
   if (!header.kid) throw new CdsAuthError('JWT header has no kid');
+  // Checked before the signature so the refusal names the claim (an unsigned check; the signature is verified below).
+  if (typeof claims.exp !== 'number') throw new CdsAuthError("JWT rejected: the token has no 'exp' (expiry) claim; tokens must expire");
   if (header.typ !== undefined && header.typ !== 'JWT') throw new CdsAuthError("JWT header typ must be 'JWT'");
   const issuer = settings.trusted.find((t) => t.iss === claims.iss);
   if (!issuer) throw new CdsAuthError(`issuer '${claims.iss}' is not trusted`);
@@ -100,8 +108,10 @@ export async function verifyCdsJwt(settings: CdsAuthSettings, authorization: str
   try {
     await jwtVerify(token, keys, { issuer: issuer.iss, audience: [...endpoints], algorithms: ALGORITHMS, requiredClaims: ['iss', 'aud', 'exp', 'iat', 'jti'], clockTolerance: settings.clockTolerance ?? 30 });
   } catch (e) {
-    throw new CdsAuthError(`JWT rejected: ${(e as Error).message}`);
+    throw new CdsAuthError(`JWT rejected: ${joseRefusal(e)}`);
   }
+  const lifetime = lifetimeRefusal(claims, settings.maxLifetime ?? CDS_MAX_LIFETIME, settings.clockTolerance ?? 30);
+  if (lifetime) throw new CdsAuthError(`JWT rejected: ${lifetime}`);
   if (sql) {
     const r = await sql.query('insert into cds_jwt_seen (iss, jti, expires_at) values ($1, $2, to_timestamp($3)) on conflict do nothing', [claims.iss, claims.jti, claims.exp]);
     if (r.rowCount === 0) throw new CdsAuthError('JWT jti already used (replay)');

@@ -83,6 +83,19 @@ forEachBackend('CDS Hooks service', (db) => {
       const res = await call('/medseek-order-sign', ORDER_SIGN, KEYS.exampleToken);
       expect(res.status).toBe(401);
     });
+    it('refuses a JWT without exp, and one that lives longer than five minutes, naming the claim', async () => {
+      const key = await importJWK(KEYS.privateJwk as JWK, 'ES384');
+      const noExp = await new SignJWT({}).setProtectedHeader({ alg: 'ES384', typ: 'JWT', kid: 'example-kid' }).setIssuer(KEYS.iss).setAudience(`${BASE}/medseek-order-sign`).setIssuedAt().setJti(crypto.randomUUID()).sign(key);
+      const a = await call('/medseek-order-sign', ORDER_SIGN, noExp);
+      expect(a.status).toBe(401);
+      expect(((await a.json()) as { error: string }).error).toContain("'exp'");
+      const long = await call('/medseek-order-sign', ORDER_SIGN, await token(`${BASE}/medseek-order-sign`, { exp: Math.floor(Date.now() / 1000) + 3600 }));
+      expect(long.status).toBe(401);
+      expect(((await long.json()) as { error: string }).error).toContain('maximum lifetime');
+      const rows = await ctx.audit.query({ principal: `cds:${KEYS.iss}` });
+      expect(rows.some((r) => r.action === 'denied' && r.outcome === 401 && String(r.detail?.reason).includes("'exp'"))).toBe(true);
+    });
+
     it('refuses a wrong audience, an untrusted issuer, a replayed jti, an unlisted jku and HMAC', async () => {
       expect((await call('/medseek-order-sign', ORDER_SIGN, await token(`${BASE}/medseek-patient-view`))).status).toBe(401);
       expect((await call('/medseek-order-sign', ORDER_SIGN, await token(`${BASE}/medseek-order-sign`, { iss: 'https://evil.example/' }))).status).toBe(401);

@@ -1,10 +1,13 @@
 import { Hono } from 'hono';
+import { decodeJwt } from 'jose';
 import { z } from 'zod';
 import { allFacts, isMedSeekError } from '../../core/index.js';
 import { stateFromPrefetch } from '../../fusion/index.js';
 import { evaluateRules, loadRuleConfiguration, type RuleConfiguration, recordCriticalValues, severityRank } from '../../reasoning/index.js';
 import type { AppContext } from '../context.js';
-import type { AppEnv } from '../env.js';
+import { purposeOf } from '../audit/request.js';
+import { refusePatient, STAFF } from '../auth/authorize.js';
+import type { AppEnv, RoutePolicies } from '../env.js';
 import { type Card, cardOf } from './cards.js';
 import { draftMedicationRefs } from './draft-orders.js';
 import { parseFeedback, recordCards, storeFeedback } from './feedback.js';
@@ -12,8 +15,19 @@ import { CdsAuthError, type CdsAuthSettings, type CdsCaller, loadCdsAuthSettings
 import { completePrefetch, type Fetch, PrefetchUnavailable } from './prefetch.js';
 import { CDS_SERVICES, discovery } from './services.js';
 
+/**
+ * CDS Hooks serve the EHR acting for its signed-in clinician. The sub-app authenticates the EHR
+ * itself (the CDS Hooks JWT, below) and its principal is a clinician; app.ts skips its own
+ * authentication for this prefix.
+ */
+export const cdsPolicies: RoutePolicies = {
+  'GET /cds-services': STAFF,
+  'POST /cds-services/:id/feedback': STAFF,
+  'POST /cds-services/:id': STAFF,
+};
+
 /** The hook request body (https://cds-hooks.hl7.org/2.0/#http-request_1). */
-const HookRequest = z
+export const HookRequest = z
   .object({
     hook: z.string().min(1),
     hookInstance: z.string().min(1),
@@ -32,6 +46,17 @@ export interface CdsHooksOptions {
   readonly now?: () => string;
   /** How long a hospital's rule configuration is reused before it is read again (ms; default 5000, 0 = every call). */
   readonly configTtlMs?: number;
+}
+
+function claimedIssuer(authorization: string | undefined): string | undefined {
+  const token = authorization ? /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1] : undefined;
+  if (!token) return undefined;
+  try {
+    const iss = decodeJwt(token).iss;
+    return typeof iss === 'string' ? iss.slice(0, 200) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function errorBody(message: string, field?: string) {
@@ -71,6 +96,9 @@ export function cdsHooksRoutes(ctx: AppContext, options: CdsHooksOptions = {}): 
       c.set('principal', { kind: caller.demo ? 'demo' : 'jwt', id: caller.demo ? 'demo' : `cds:${caller.iss}`, name: caller.iss, role: 'clinician', allPatients: true });
     } catch (e) {
       if (e instanceof CdsAuthError) {
+        // Refusals are on the record too, naming the issuer the token claimed (never the token).
+        const iss = claimedIssuer(c.req.header('authorization'));
+        await ctx.audit.record([{ principal: iss ? `cds:${iss}` : 'anonymous', principalKind: iss ? 'jwt' : 'anonymous', action: 'denied', resource: c.req.path.slice(0, 2000), purpose: purposeOf(c), outcome: 401, requestId: c.get('requestId'), detail: { method: c.req.method, reason: e.message } }]);
         c.header('WWW-Authenticate', 'Bearer realm="medseek-cds"');
         return c.json(errorBody(e.message), 401);
       }
@@ -118,6 +146,8 @@ export function cdsHooksRoutes(ctx: AppContext, options: CdsHooksOptions = {}): 
     if (req.hook !== service.hook) return c.json(errorBody(`service '${id}' answers '${service.hook}', not '${req.hook}'`, 'hook'), 400);
     const patientId = req.context.patientId;
     if (typeof patientId !== 'string' || !patientId) return c.json(errorBody('context.patientId is required', 'context.patientId'), 400);
+    // The hook's patient must be one the caller may see (a CDS client is trusted for all patients today; kept for narrower callers).
+    if (ctx.patientScope && !(await ctx.patientScope.allows(c.get('principal'), patientId))) return refusePatient(ctx, c, patientId);
 
     let data: Record<string, unknown>;
     try {

@@ -20,8 +20,9 @@ export function capabilityStatement(base: string, options: { software: string; v
   const resource = Object.keys(FHIR_TYPES).map(
     (type): CapabilityStatementRestResource => ({
       type: type as CapabilityStatementRestResource['type'],
-      interaction: [{ code: 'read' }, { code: 'vread' }, { code: 'history-instance' }, { code: 'search-type' }],
+      interaction: [{ code: 'read' }, { code: 'vread' }, { code: 'history-instance' }, { code: 'search-type' }, { code: 'create' }, { code: 'update' }],
       versioning: 'versioned',
+      updateCreate: true,
       readHistory: true,
       searchParam: searchParamsOf(type)
         .filter((p) => p !== '_format')
@@ -47,7 +48,18 @@ export function capabilityStatement(base: string, options: { software: string; v
       {
         mode: 'server',
         security: {
-          description: 'Authorization: Bearer <API key or JWT> or X-API-Key. Every read of patient data is audited; send X-Purpose-Of-Use.',
+          service: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'SMART-on-FHIR' }] }],
+          // SMART App Launch: where apps authorize (see also /fhir/.well-known/smart-configuration).
+          extension: [
+            {
+              url: 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris',
+              extension: [
+                { url: 'authorize', valueUri: `${new URL(base).origin}/oauth2/authorize` },
+                { url: 'token', valueUri: `${new URL(base).origin}/oauth2/token` },
+              ],
+            },
+          ],
+          description: 'SMART on FHIR (see /fhir/.well-known/smart-configuration), or Authorization: Bearer <API key or JWT>. Every read of patient data is audited; send X-Purpose-Of-Use.',
         },
         resource,
         ...(options.transaction ? { interaction: [{ code: 'transaction' }, { code: 'batch' }] } : {}),

@@ -1,11 +1,15 @@
 import { Hono } from 'hono';
 import { invalid } from '../../core/index.js';
 import type { AppContext } from '../context.js';
-import type { AppEnv } from '../env.js';
+import { ADMIN } from '../auth/authorize.js';
+import type { AppEnv, RoutePolicies } from '../env.js';
+
+/** The audit log is the administrators' (issue 14: never a patient's, nor a clinician's). */
+export const auditPolicies: RoutePolicies = { 'GET /api/audit': ADMIN };
 
 /**
  * `GET /api/audit?patient=&principal=&limit=&before=`: the audit log, newest first, for
- * privacy officers and patients' access requests. Needs auth like every API route.
+ * privacy officers and patients' access requests. Administrators only.
  */
 export function auditRoutes(ctx: AppContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();

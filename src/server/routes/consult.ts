@@ -1,19 +1,22 @@
-import { Hono } from 'hono';
 import type { Context } from 'hono';
+import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import { composeOutpatientRecord, type OutpatientRecordInput, type OutpatientRecordSentence, turnOfSource, verifyOutpatientRecord } from '../../compose/index.js';
 import type { Sql } from '../../core/index.js';
 import { invalid, MedSeekError, notFound } from '../../core/index.js';
-import type { ConsultState, NetworkResolver, Reply, Turn } from '../../reasoning/index.js';
+import type { ConsultState, NetworkResolver, PreConsultReport, Reply, Turn } from '../../reasoning/index.js';
 import { ConsultationService, knowledgeBaseResolver, listSessions, loadSession, loadTranscript, outpatientRecordInput, reportText } from '../../reasoning/index.js';
 import type { ResourceRepository } from '../../store/index.js';
 import type { FaithfulnessReport } from '../../verify/index.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { auditEvents } from '../audit/request.js';
-import type { AppEnv } from '../env.js';
+import type { PatientScope } from '../auth/patient-scope.js';
+import type { AppEnv, Principal, RoutePolicies } from '../env.js';
 import type { Logger } from '../logger.js';
 import { type ConsultEvent, type ConsultNotifier, createConsultNotifier, type NotifierMessage } from '../notify.js';
+import { consentId } from '../patient-links/consent.js';
+import { type PatientLink, type PatientLinkStore, patientLinkStore } from '../patient-links/store.js';
 
 /**
  * `/api/consult/…`: pre-consultation (预问诊) sessions over HTTP, the same engine as `medseek consult`.
@@ -33,11 +36,17 @@ import { type ConsultEvent, type ConsultNotifier, createConsultNotifier, type No
  *                     DocumentReference (LOINC 34108-1 Outpatient Note) authored by the accepting clinician
  * The patient-facing replies never carry a diagnosis (consultation.md PC-05).
  *
+ * Who (issue 14): the queue, events, clinician report, draft and accept are for staff. A patient (a
+ * pre-consultation link) starts one session bound to their link, once they have consented, and reads
+ * and answers only that one; everything sent to them is cut down to what a patient may see (no
+ * differential, triage or red-flag codes). Staff reading a session a patient started through a link
+ * must be allowed that patient. Kiosk sessions started by staff carry no patient, as before.
+ *
  * An emergency exit is published to the clinicians (notify.ts) before the reply leaves; the reply's
  * `emergency.staffNotified` is true only when that publish succeeded, and the patient page otherwise
  * tells the patient to call.
  */
-const createBody = z.object({
+export const createBody = z.object({
   complaint: z.string().min(1).max(2000),
   lang: z.enum(['zh', 'en']).default('zh'),
   kb: z.string().min(1).max(100).default('release'),
@@ -46,9 +55,24 @@ const createBody = z.object({
   informant: z.string().max(100).optional(),
   channel: z.string().max(50).optional(),
 });
-const answerBody = z.object({ text: z.string().max(2000) });
-const draftBody = z.object({ text: z.string().trim().min(1, 'the draft is empty').max(20_000) });
-const acceptBody = draftBody.extend({ patientId: z.string().trim().min(1, 'name the patient whose record receives the note').max(64) });
+export const answerBody = z.object({ text: z.string().max(2000) });
+
+const STAFF = { roles: ['admin', 'clinician'] } as const;
+const ANYONE = { roles: ['admin', 'clinician', 'patient'] } as const;
+/** Patients reach the routes marked ANYONE only for their own link's session (checked in the route). */
+export const consultPolicies: RoutePolicies = {
+  'POST /api/consult': ANYONE,
+  'GET /api/consult': STAFF,
+  'GET /api/consult/events': STAFF,
+  'POST /api/consult/:id/answers': ANYONE,
+  'GET /api/consult/:id': ANYONE,
+  'GET /api/consult/:id/report': ANYONE,
+  'GET /api/consult/:id/draft': STAFF,
+  'POST /api/consult/:id/draft/verify': STAFF,
+  'POST /api/consult/:id/accept': STAFF,
+};
+export const draftBody = z.object({ text: z.string().trim().min(1, 'the draft is empty').max(20_000) });
+export const acceptBody = draftBody.extend({ patientId: z.string().trim().min(1, 'name the patient whose record receives the note').max(64) });
 
 /**
  * The record type of an accepted draft. LOINC 34108-1 "Outpatient Note" is the note of an outpatient
@@ -90,6 +114,10 @@ export interface ConsultRoutesContext {
   readonly resources?: ResourceRepository;
   /** Default: compose's `composeOutpatientRecord` over the session's network, verified against the transcript. */
   readonly outpatient?: OutpatientDrafts;
+  /** Which patients a staff principal may see; without it, staff see every session (kiosk deployments, tests). */
+  readonly patientScope?: PatientScope;
+  /** Patient links (the sessions patients start); default: the store over `db` when `resources` is given. */
+  readonly links?: PatientLinkStore;
 }
 
 export function consultRoutes(ctx: ConsultRoutesContext): Hono<AppEnv> {
@@ -99,6 +127,46 @@ export function consultRoutes(ctx: ConsultRoutesContext): Hono<AppEnv> {
   const resolve = ctx.resolve ?? knowledgeBaseResolver({ sql: ctx.db });
   const service = new ConsultationService(ctx.db, resolve);
   const outpatient = ctx.outpatient ?? transcriptDrafts(resolve);
+  const links = ctx.links ?? (ctx.resources ? patientLinkStore({ db: ctx.db, resources: ctx.resources }) : undefined);
+  const principalOf = (c: Context<AppEnv>): Principal | undefined => c.get('principal');
+  const isPatient = (c: Context<AppEnv>) => principalOf(c)?.role === 'patient';
+
+  /** Staff-only routes refuse a patient even if a policy were missing (defence in depth). */
+  const staffOnly = async (c: Context<AppEnv>, resource: string) => {
+    if (!isPatient(c)) return;
+    await audit(c, 'denied', resource, 403, principalOf(c)?.patientId ? [principalOf(c)!.patientId!] : []);
+    throw new MedSeekError('forbidden', 'this is for the clinic’s staff only', { field: 'Authorization' });
+  };
+
+  /** The link behind a patient principal, as stored now (its session may be newer than the token). */
+  const linkOf = async (c: Context<AppEnv>): Promise<PatientLink | undefined> => {
+    const p = principalOf(c);
+    if (p?.kind !== 'patient-link' || !links) return undefined;
+    const link = await links.get(p.id.replace(/^link:/, ''));
+    return link && link.patientId === p.patientId ? link : undefined;
+  };
+
+  /**
+   * May the caller touch this session? A patient only their link's own (any other id is answered
+   * as unknown, so ids of other patients' sessions cannot be probed); staff any session, except one a
+   * patient outside their scope started through a link.
+   */
+  const guard = async (c: Context<AppEnv>, id: string, resource: string): Promise<PatientLink | undefined> => {
+    const p = principalOf(c);
+    if (p?.role === 'patient') {
+      const link = await linkOf(c);
+      if (link?.consultSession === id) return link;
+      await audit(c, 'denied', resource, 404, p.patientId ? [p.patientId] : []);
+      throw notFound(`no consultation session '${id}'`, { field: 'session' });
+    }
+    const bound = links ? await links.bySession(id) : undefined;
+    if (bound && p && ctx.patientScope && !(await ctx.patientScope.allows(p, bound.patientId))) {
+      await audit(c, 'denied', resource, 403, [bound.patientId]);
+      throw new MedSeekError('forbidden', `you may not see Patient/${bound.patientId}, whose pre-consultation this is`, { field: 'session' });
+    }
+    return bound;
+  };
+
   const notifier =
     ctx.notifier ??
     createConsultNotifier({ sql: ctx.db, ...(ctx.config?.databaseUrl ? { databaseUrl: ctx.config.databaseUrl } : {}), onError: (e) => ctx.log?.warn({ err: e }, 'consult notifications: connection lost; reconnecting') });
@@ -120,21 +188,55 @@ export function consultRoutes(ctx: ConsultRoutesContext): Hono<AppEnv> {
 
   app.post('/', async (c) => {
     const body = parse(createBody, await json(c.req.raw));
+    if (isPatient(c)) return startForPatient(c, body);
     const r = await service.create(body);
     const reply = await announce(r.session, r.reply);
     return c.json({ session: summary(r.session), reply }, 201);
   });
 
+  /** A patient starts the one pre-consultation of their link, after consenting to it. */
+  const startForPatient = async (c: Context<AppEnv>, body: z.infer<typeof createBody>) => {
+    const link = await linkOf(c);
+    const zh = body.lang === 'zh';
+    if (!link || !ctx.resources) {
+      await audit(c, 'denied', 'consult-session', 403, principalOf(c)?.patientId ? [principalOf(c)!.patientId!] : []);
+      throw new MedSeekError('forbidden', zh ? '请通过医院发给您的预问诊链接开始' : 'start your pre-consultation from the link the clinic sent you', { field: 'Authorization' });
+    }
+    const consent = await ctx.resources.read('Consent', consentId(link.id));
+    if ((consent?.resource as { status?: string } | undefined)?.status !== 'active' || consent?.deleted) {
+      await audit(c, 'create', 'consult-session', 409, [link.patientId]);
+      throw new MedSeekError('conflict', zh ? '开始预问诊前需要您的同意：请先阅读说明并选择“同意”' : 'your consent is needed before the pre-consultation starts: read what is collected and why, then agree', { field: 'consent' });
+    }
+    if (link.consultSession) throw new MedSeekError('conflict', zh ? `此链接的预问诊已开始（${link.consultSession}），请继续回答` : `this link's pre-consultation has already started (${link.consultSession}); continue it`, { field: 'session' });
+    const r = await service.create({ ...body, kb: 'release', channel: 'patient-link' });
+    await links!.bindSession(link.id, r.session.id);
+    const reply = await announce(r.session, r.reply);
+    await audit(c, 'create', `consult-session/${r.session.id}`, 201, [link.patientId]);
+    return c.json({ session: patientSummary(r.session), reply: patientReply(reply) }, 201);
+  };
+
   // The clinicians' queue: emergencies first, then finished pre-consultations, newest first.
   app.get('/', async (c) => {
+    await staffOnly(c, 'consult-sessions');
     const limit = Number(c.req.query('limit') ?? 100);
-    const sessions = await listSessions(ctx.db, { limit: Number.isInteger(limit) ? limit : 100 });
-    await audit(c, 'search', 'consult-sessions');
+    const queued = await listSessions(ctx.db, { limit: Number.isInteger(limit) ? limit : 100 });
+    // Sessions patients started through a link carry their patient and appointment; a clinician sees only those of their patients.
+    const bound = links ? await links.bySessions(queued.map((s) => s.id)) : new Map<string, PatientLink>();
+    const p = principalOf(c);
+    const visible = p && ctx.patientScope ? await ctx.patientScope.visible(p) : undefined;
+    const sessions = queued
+      .filter((s) => !visible || !bound.has(s.id) || visible.has(bound.get(s.id)!.patientId))
+      .map((s) => {
+        const link = bound.get(s.id);
+        return link ? { ...s, patientId: link.patientId, appointmentId: link.appointmentId } : s;
+      });
+    await audit(c, 'search', 'consult-sessions', 200, [...new Set(sessions.flatMap((s) => ('patientId' in s ? [s.patientId] : [])))]);
     return c.json({ sessions });
   });
 
   // The open workspaces' live feed. `ready` is sent only once this subscriber will see every later event.
   app.get('/events', async (c) => {
+    await staffOnly(c, 'consult-events');
     await audit(c, 'subscribe', 'consult-events');
     return streamSSE(c, async (stream) => {
       let write = Promise.resolve();
@@ -142,9 +244,21 @@ export function consultRoutes(ctx: ConsultRoutesContext): Hono<AppEnv> {
         write = write.then(() => stream.writeSSE({ event: m.type, data: JSON.stringify(m) })).catch(() => {});
         return write;
       };
+      // A clinician is not told of a link session of a patient outside their scope (checked in order, so events keep theirs).
+      const p = principalOf(c);
+      let screened = Promise.resolve();
+      const forward = (m: NotifierMessage) => {
+        if (m.type === 'resync' || !links || !ctx.patientScope || !p) return void send(m);
+        screened = screened
+          .then(async () => {
+            const bound = await links.bySession(m.sessionId);
+            if (!bound || (await ctx.patientScope!.allows(p, bound.patientId))) await send(m);
+          })
+          .catch((e) => ctx.log?.warn({ err: e }, 'consult notifications: could not check an event against the patient scope'));
+      };
       let unsubscribe: () => void;
       try {
-        unsubscribe = await notifier.subscribe((m) => void send(m));
+        unsubscribe = await notifier.subscribe(forward);
       } catch (e) {
         // The client reconnects by itself; the workspace shows it is not live meanwhile.
         ctx.log?.error({ err: e }, 'consult notifications: cannot subscribe');
@@ -176,16 +290,23 @@ export function consultRoutes(ctx: ConsultRoutesContext): Hono<AppEnv> {
   });
 
   app.post('/:id/answers', async (c) => {
+    const id = c.req.param('id');
     const body = parse(answerBody, await json(c.req.raw));
-    const r = await service.answer(c.req.param('id'), body.text);
+    const bound = await guard(c, id, `consult-session/${id}`);
+    const r = await service.answer(id, body.text);
     const reply = await announce(r.session, r.reply);
-    return c.json({ session: summary(r.session), reply });
+    if (isPatient(c)) return c.json({ session: patientSummary(r.session), reply: patientReply(reply) });
+    return c.json({ session: summary(r.session), reply, ...binding(bound) });
   });
 
   app.get('/:id', async (c) => {
-    const r = await service.resume(c.req.param('id'));
-    await audit(c, 'read', `consult-session/${c.req.param('id')}`);
-    return c.json({ session: summary(r.session), transcript: r.transcript, ...(r.lastPrompt ? { lastPrompt: r.lastPrompt } : {}) });
+    const id = c.req.param('id');
+    const bound = await guard(c, id, `consult-session/${id}`);
+    const r = await service.resume(id);
+    await audit(c, 'read', `consult-session/${id}`, 200, bound ? [bound.patientId] : []);
+    const rest = { transcript: r.transcript, ...(r.lastPrompt ? { lastPrompt: r.lastPrompt } : {}) };
+    if (isPatient(c)) return c.json({ session: patientSummary(r.session), ...rest });
+    return c.json({ session: summary(r.session), ...rest, ...binding(bound) });
   });
 
   app.get('/:id/report', async (c) => {
@@ -195,12 +316,15 @@ export function consultRoutes(ctx: ConsultRoutesContext): Hono<AppEnv> {
     if (format !== 'json' && format !== 'text') throw invalid(`format must be json or text, got '${format}'`, { field: 'format' });
     if (lang !== 'zh' && lang !== 'en') throw invalid(`lang must be zh or en, got '${lang}'`, { field: 'lang' });
     if (audience !== 'clinician' && audience !== 'patient') throw invalid(`audience must be clinician or patient, got '${audience}'`, { field: 'audience' });
-    const full = await service.report(c.req.param('id'));
-    // The patient's own copy: no differential, no triage (PC-05: never a diagnosis to the patient).
-    const { differential: _d, triage: _t, ...forPatient } = full;
-    const report = audience === 'patient' ? { ...forPatient, differential: [] } : full;
-    await audit(c, 'read', `consult-session/${c.req.param('id')}/report`);
-    return format === 'text' ? c.text(reportText(report, lang)) : c.json(report);
+    const id = c.req.param('id');
+    const bound = await guard(c, id, `consult-session/${id}/report`);
+    // A patient gets the patient's copy only, whatever they ask for.
+    if (audience === 'clinician') await staffOnly(c, `consult-session/${id}/report`);
+    const full = await service.report(id);
+    await audit(c, 'read', `consult-session/${id}/report`, 200, bound ? [bound.patientId] : []);
+    if (audience === 'clinician') return format === 'text' ? c.text(reportText(full, lang)) : c.json(full);
+    // The patient's own copy (PC-05: never a diagnosis to the patient): only what they told us, no differential, triage or red-flag codes.
+    return format === 'text' ? c.text(reportText({ ...full, differential: [], redFlags: { screened: [], positive: [] }, toVerify: [], triage: undefined }, lang)) : c.json(patientReport(full));
   });
 
   /** A finished session and its transcript: what the draft is made from and checked against. */
@@ -212,6 +336,8 @@ export function consultRoutes(ctx: ConsultRoutesContext): Hono<AppEnv> {
 
   app.get('/:id/draft', async (c) => {
     const id = c.req.param('id');
+    await staffOnly(c, `consult-session/${id}/draft`);
+    await guard(c, id, `consult-session/${id}/draft`);
     const m = await material(id);
     const d = await outpatient.draft(m.session, m.transcript);
     await audit(c, 'compose', `consult-session/${id}/draft`);
@@ -220,6 +346,8 @@ export function consultRoutes(ctx: ConsultRoutesContext): Hono<AppEnv> {
 
   app.post('/:id/draft/verify', async (c) => {
     const id = c.req.param('id');
+    await staffOnly(c, `consult-session/${id}/draft`);
+    await guard(c, id, `consult-session/${id}/draft`);
     const body = parse(draftBody, await json(c.req.raw));
     const m = await material(id);
     const sentences = await outpatient.verify(body.text, m.session, m.transcript);
@@ -230,7 +358,15 @@ export function consultRoutes(ctx: ConsultRoutesContext): Hono<AppEnv> {
   // The clinician accepts the (edited) draft into a patient's record: re-verified here, never trusted from the browser.
   app.post('/:id/accept', async (c) => {
     const id = c.req.param('id');
+    await staffOnly(c, `consult-session/${id}/draft`);
+    const bound = await guard(c, id, `consult-session/${id}/draft`);
     const body = parse(acceptBody, await json(c.req.raw));
+    // A note from a patient's link session goes into that patient's record, not another's.
+    if (bound && body.patientId !== bound.patientId) throw invalid(`this pre-consultation was made by Patient/${bound.patientId} (Appointment/${bound.appointmentId}); accept it into that record`, { field: 'patientId' });
+    if (ctx.patientScope && principalOf(c) && !(await ctx.patientScope.allows(principalOf(c)!, body.patientId))) {
+      await audit(c, 'accept', `consult-session/${id}/draft`, 403, [body.patientId]);
+      throw new MedSeekError('forbidden', `you may not write to Patient/${body.patientId}'s record`, { field: 'patientId' });
+    }
     if (!ctx.resources) throw new MedSeekError('unavailable', 'this server has no record store to accept notes into', { field: 'resources' });
     const m = await material(id);
     const lang = m.session.lang;
@@ -367,6 +503,44 @@ function plainEmergency(lang: ConsultState['lang']): string {
 
 function summary(s: import('../../reasoning/index.js').ConsultState) {
   return { id: s.id, kb: s.kb, lang: s.lang, status: s.status, stage: s.stage, turn: s.turn, ...(s.triage ? { triage: s.triage } : {}), redFlags: s.redFlags.positive };
+}
+
+/** The session's patient and appointment, for staff, when a patient started it through a link. */
+function binding(link: PatientLink | undefined) {
+  return link ? { patientId: link.patientId, appointmentId: link.appointmentId } : {};
+}
+
+/** What a patient is sent about their session: where it stands, nothing a clinician reads it for (no triage, no red-flag codes). */
+export function patientSummary(s: ConsultState) {
+  return { id: s.id, lang: s.lang, status: s.status, turn: s.turn };
+}
+
+/** A reply as the patient's phone gets it: listed fields only, so a field added to Reply for staff never leaks. */
+export function patientReply(r: Reply): Reply {
+  return {
+    kind: r.kind,
+    text: r.text,
+    ...(r.question ? { question: { id: r.question.id, kind: r.question.kind, ...(r.question.options ? { options: r.question.options } : {}) } } : {}),
+    ...(r.choices ? { choices: r.choices.map((x) => ({ value: x.value, label: x.label })) } : {}),
+    ...(r.progress ? { progress: { asked: r.progress.asked, expected: r.progress.expected } } : {}),
+    ...(r.emergency ? { emergency: { message: r.emergency.message, callNumber: r.emergency.callNumber, staffNotified: r.emergency.staffNotified } } : {}),
+  };
+}
+
+/** The patient's copy of the 预问诊报告: what they told us, in the report's words; no differential, triage, red flags or items to verify. */
+export function patientReport(r: PreConsultReport) {
+  return {
+    title: r.title,
+    label: r.label,
+    header: { sessionId: r.header.sessionId, generatedAt: r.header.generatedAt, ...(r.header.sex ? { sex: r.header.sex } : {}), ...(r.header.age !== undefined ? { age: r.header.age } : {}) },
+    chiefComplaint: r.chiefComplaint,
+    hpi: r.hpi,
+    pastHistory: r.pastHistory,
+    allergies: r.allergies,
+    medications: r.medications,
+    personal: r.personal,
+    footer: r.footer,
+  };
 }
 
 async function json(req: Request): Promise<unknown> {

@@ -1,11 +1,17 @@
+import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Context } from 'hono';
 import { invalid, MedSeekError, notFound } from '../../core/index.js';
-import type { StoredResource } from '../../store/index.js';
+import { validationError, validationErrors } from '../../ingest/index.js';
+import { type FhirResource, patientIdFromReference, type StoredResource } from '../../store/index.js';
 import { auditEvents } from '../audit/request.js';
 import type { AppContext } from '../context.js';
-import type { AppEnv } from '../env.js';
+import { ANY_ROLE, refusePatient, STAFF } from '../auth/authorize.js';
+import { refuse } from '../auth/middleware.js';
+import { forAudience, patientAudience } from '../auth/physician-only.js';
+import { type Interaction, permits } from '../auth/smart-scopes.js';
+import type { AppEnv, Principal, RoutePolicies } from '../env.js';
 import { fullUrl, historyBundle, searchsetBundle } from '../fhir/bundle.js';
 import { postBundle } from '../fhir/bundle-post.js';
 import { capabilityStatement } from '../fhir/capability.js';
@@ -18,6 +24,26 @@ import { VERSION } from '../version.js';
 const ID = /^[A-Za-z0-9\-.]{1,64}$/;
 /** Largest Bundle accepted by POST /fhir; bigger files go through `medseek import` (streamed). */
 const MAX_BUNDLE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Reads and searches: every role, limited to the patients the caller may see (a patient: their own
+ * compartment only; physician-only content never reaches them). Writes (transaction and batch
+ * Bundles): clinicians and admins. SMART tokens are held to their scopes as well.
+ */
+export const fhirPolicies: RoutePolicies = {
+  'GET /fhir/metadata': 'public',
+  'GET /fhir/:type': ANY_ROLE,
+  'POST /fhir/:type/_search': ANY_ROLE,
+  'GET /fhir/:type/:id': ANY_ROLE,
+  'GET /fhir/:type/:id/_history': ANY_ROLE,
+  'GET /fhir/:type/:id/_history/:vid': ANY_ROLE,
+  'GET /fhir/:type/:id/:operation': ANY_ROLE,
+  'POST /fhir': STAFF,
+  'POST /fhir/:type': STAFF,
+  'PUT /fhir/:type/:id': STAFF,
+  // The 405 answer to every interaction not offered.
+  'ALL /fhir/*': 'authenticated',
+};
 
 /**
  * The FHIR R4 REST subset (https://hl7.org/fhir/R4/http.html): capabilities, read, vread,
@@ -38,8 +64,16 @@ export function fhirRoutes(ctx: AppContext): Hono<AppEnv> {
   app.get('/metadata', (c) => fhirJson(c, capabilityStatement(baseOf(c), { software: 'MedSeek', version: VERSION, transaction: true, date: started })));
 
   const search = async (c: Context<AppEnv>, type: string, params: URLSearchParams) => {
+    const principal = c.get('principal');
+    const denied = await scopeRefusal(ctx, c, type, 's');
+    if (denied) return denied;
     const parsed = parseSearch(type, params);
-    const result = await ctx.resources.search(type, parsed.query);
+    const scoped = await scopeSearch(ctx, principal, type, parsed.query);
+    if ('refusePatient' in scoped) return refusePatient(ctx, c, scoped.refusePatient);
+    if ('refuseSearch' in scoped) return refuse(ctx, c, 403, scoped.refuseSearch, principal.id);
+    const found = scoped.empty ? { total: 0, entries: [] } : await ctx.resources.search(type, scoped.query);
+    const shown = forPrincipal(principal, found.entries);
+    const result = { total: found.total - (found.entries.length - shown.length), entries: shown };
     const base = baseOf(c);
     const patients = result.entries.map(patientOf);
     const query = params.toString();
@@ -68,18 +102,27 @@ export function fhirRoutes(ctx: AppContext): Hono<AppEnv> {
   app.get('/:type/:id', async (c) => {
     const type = readableType(c.req.param('type'));
     const id = resourceId(c.req.param('id'));
+    const denied = await scopeRefusal(ctx, c, type, 'r');
+    if (denied) return denied;
     const stored = await ctx.resources.read(type, id);
+    const refused = stored && (await readRefusal(ctx, c, [stored]));
+    if (refused) return refused;
     const status = !stored ? 404 : stored.deleted ? 410 : 200;
     await audit(ctx, c, 'read', `${type}/${id}`, status, [stored ? patientOf(stored) : type === 'Patient' ? id : undefined]);
     if (!stored) throw notFound(`${type}/${id} is not known`, { field: 'id' });
     if (stored.deleted) return gone(c, `${type}/${id} was deleted`);
-    return resourceResponse(c, stored);
+    return resourceResponse(c, forPrincipal(c.get('principal'), [stored])[0] ?? stored);
   });
 
   app.get('/:type/:id/_history', async (c) => {
     const type = readableType(c.req.param('type'));
     const id = resourceId(c.req.param('id'));
-    const versions = await ctx.resources.history(type, id);
+    const denied = await scopeRefusal(ctx, c, type, 'r');
+    if (denied) return denied;
+    const all = await ctx.resources.history(type, id);
+    const refused = await readRefusal(ctx, c, all);
+    if (refused) return refused;
+    const versions = forPrincipal(c.get('principal'), all);
     const status = versions.length ? 200 : 404;
     await audit(ctx, c, 'history', `${type}/${id}/_history`, status, versions.length ? versions.map(patientOf) : [type === 'Patient' ? id : undefined]);
     if (!versions.length) throw notFound(`${type}/${id} is not known`, { field: 'id' });
@@ -91,12 +134,16 @@ export function fhirRoutes(ctx: AppContext): Hono<AppEnv> {
     const id = resourceId(c.req.param('id'));
     const vid = c.req.param('vid');
     if (!/^[1-9]\d{0,9}$/.test(vid)) throw invalid(`'${vid}' is not a version id`, { field: 'vid' });
+    const denied = await scopeRefusal(ctx, c, type, 'r');
+    if (denied) return denied;
     const stored = await ctx.resources.vread(type, id, Number(vid));
+    const refused = stored && (await readRefusal(ctx, c, [stored]));
+    if (refused) return refused;
     const status = !stored ? 404 : stored.deleted ? 410 : 200;
     await audit(ctx, c, 'vread', `${type}/${id}/_history/${vid}`, status, [stored ? patientOf(stored) : type === 'Patient' ? id : undefined]);
     if (!stored) throw notFound(`${type}/${id} has no version ${vid}`, { field: 'vid' });
     if (stored.deleted) return gone(c, `version ${vid} of ${type}/${id} is a deletion`);
-    return resourceResponse(c, stored);
+    return resourceResponse(c, forPrincipal(c.get('principal'), [stored])[0] ?? stored);
   });
 
   app.get('/:type/:id/:operation', async (c) => {
@@ -111,10 +158,16 @@ export function fhirRoutes(ctx: AppContext): Hono<AppEnv> {
       if (name !== '_count' && name !== '_offset') throw invalid(`parameter '${name}' is not supported by $everything; supported: _count, _offset`, { field: name });
     }
     const paging = parseSearch('Patient', pagingOnly(url.searchParams), { defaultCount: MAX_COUNT }).query;
+    const denied = await scopeRefusal(ctx, c, 'Patient', 'r');
+    if (denied) return denied;
+    const principal = c.get('principal');
+    if (!(await ctx.patientScope.allows(principal, id))) return refusePatient(ctx, c, id);
     const patient = await ctx.resources.read('Patient', id);
     const status = !patient ? 404 : patient.deleted ? 410 : 200;
     const compartment = status === 200 ? await ctx.resources.everything(id) : [];
-    const all = [...compartment, ...(await referencedOutsideCompartments(ctx.resources, compartment))];
+    const everything = [...compartment, ...(await referencedOutsideCompartments(ctx.resources, compartment))];
+    // A SMART token sees the types its scopes allow; a patient never a physician-only resource or element.
+    const all = forPrincipal(principal, principal.scopes ? everything.filter((r) => permits(principal.scopes!, r.resourceType, 'r')) : everything);
     await audit(ctx, c, 'everything', `Patient/${id}/$everything`, status, [id]);
     if (!patient) throw notFound(`Patient/${id} is not known`, { field: 'id' });
     if (patient.deleted) return gone(c, `Patient/${id} was deleted`);
@@ -134,6 +187,10 @@ export function fhirRoutes(ctx: AppContext): Hono<AppEnv> {
       onError: (c) => c.body(JSON.stringify(operationOutcome('too-costly', `the body is over ${MAX_BUNDLE_BYTES} bytes; import large files with \`medseek import\``)), 413, { 'Content-Type': FHIR_JSON }),
     }),
     async (c) => {
+      const p = c.get('principal');
+      if (p.scopes && !(permits(p.scopes, '*', 'c') && permits(p.scopes, '*', 'u'))) return refuse(ctx, c, 403, 'a transaction needs the scopes user/*.cu (or system/*.cu)', p.id);
+      // A clinician limited to units writes only through the workspace, where each patient is checked.
+      if ((await ctx.patientScope.visible(p)) !== undefined) return refuse(ctx, c, 403, 'a transaction may touch any patient: it needs a credential that sees all patients', p.id);
       const contentType = c.req.header('content-type') ?? '';
       if (!/^application\/(fhir\+)?json\b/i.test(contentType)) {
         throw new MedSeekError('unsupported', `POST /fhir needs Content-Type application/fhir+json, got '${contentType || 'none'}'`, { field: 'Content-Type' });
@@ -145,13 +202,162 @@ export function fhirRoutes(ctx: AppContext): Hono<AppEnv> {
     },
   );
 
-  // Everything else (create, update, patch, delete of single resources) is not offered.
+  /** The refusal for a write this caller may not make (SMART scope, patient scope), or undefined. */
+  const writeRefusal = async (c: Context<AppEnv>, type: string, interaction: 'c' | 'u', resource: FhirResource): Promise<Response | undefined> => {
+    const p = c.get('principal');
+    if (p.scopes && !permits(p.scopes, type, interaction)) return refuse(ctx, c, 403, `the token's scopes do not allow ${interaction === 'c' ? 'create' : 'update'} of ${type}`, p.id);
+    const patient = patientIdOfResource(resource);
+    if (patient && !(await ctx.patientScope.allows(p, patient))) return refusePatient(ctx, c, patient);
+    if (!patient && (await ctx.patientScope.visible(p)) !== undefined) return refuse(ctx, c, 403, `${type} is outside any patient's record: writing it needs a credential that sees all patients`, p.id);
+    return undefined;
+  };
+  const written = (c: Context<AppEnv>, stored: StoredResource, status: 200 | 201) => {
+    c.header('Location', `${baseOf(c)}/${stored.resourceType}/${stored.id}/_history/${stored.versionId}`);
+    c.header('ETag', `W/"${stored.versionId}"`);
+    c.header('Last-Modified', new Date(stored.lastUpdated).toUTCString());
+    return c.body(JSON.stringify(stored.resource), status, { 'Content-Type': FHIR_JSON });
+  };
+
+  // create (https://hl7.org/fhir/R4/http.html#create): validated against R4; the server assigns the id.
+  app.post('/:type', async (c) => {
+    const type = resourceType(c.req.param('type'));
+    const resource = { ...(await resourceBody(c, type)), id: randomUUID() } as FhirResource;
+    // Who may write comes before what is wrong with the body: a refused caller learns nothing from validation.
+    const refused = await writeRefusal(c, type, 'c', resource);
+    if (refused) return refused;
+    const errors = validationErrors(resource);
+    if (errors.length > 0) throw validationError(errors, 'body');
+    const { stored } = await ctx.resources.put(resource);
+    await audit(ctx, c, 'create', `${type}/${stored.id}`, 201, [patientOf(stored)]);
+    return written(c, stored, 201);
+  });
+
+  // update (https://hl7.org/fhir/R4/http.html#update): the body's id must be the URL's; creates when absent;
+  // `If-Match: W/"n"` is checked and written in one transaction (412 when another write came first).
+  app.put('/:type/:id', async (c) => {
+    const type = resourceType(c.req.param('type'));
+    const id = resourceId(c.req.param('id'));
+    const resource = await resourceBody(c, type);
+    if (resource.id !== id) throw invalid(`the body's id '${String(resource.id ?? '')}' is not the URL's '${id}'`, { where: 'body', field: `${type}.id` });
+    const refused = await writeRefusal(c, type, 'u', resource);
+    if (refused) return refused;
+    const errors = validationErrors(resource);
+    if (errors.length > 0) throw validationError(errors, 'body');
+    // The record's current patient must be in scope too: an update must not move another patient's resource.
+    const before = await ctx.resources.read(type, id);
+    const beforePatient = before ? patientOf(before) : undefined;
+    if (beforePatient && !(await ctx.patientScope.allows(c.get('principal'), beforePatient))) return refusePatient(ctx, c, beforePatient);
+    const ifMatch = c.req.header('if-match');
+    const result = await ctx.db.transaction(async (tx) => {
+      if (ifMatch !== undefined) {
+        const r = await tx.query<{ version_id: number }>('select version_id from fhir_resources where resource_type = $1 and id = $2 and not deleted for update', [type, id]);
+        const current = r.rows[0]?.version_id;
+        if (current === undefined || ifMatch !== `W/"${current}"`) return { conflict: current === undefined ? 'none' : `W/"${current}"` };
+      }
+      return { put: await ctx.resources.put(resource, tx) };
+    });
+    if ('conflict' in result) {
+      return c.body(JSON.stringify(operationOutcome('conflict', `If-Match ${ifMatch} is not the current version (${result.conflict})`, { expression: 'If-Match' })), 412, { 'Content-Type': FHIR_JSON });
+    }
+    const { outcome, stored } = result.put;
+    const status = outcome === 'created' ? 201 : 200;
+    await audit(ctx, c, 'update', `${type}/${id}`, status, [patientOf(stored), beforePatient]);
+    return written(c, stored, status);
+  });
+
+  // Everything else (patch, delete of single resources) is not offered.
   app.all('*', (c) => {
-    c.header('Allow', c.req.path === '/fhir' || c.req.path === '/fhir/' ? 'POST' : 'GET');
-    return c.body(JSON.stringify(operationOutcome('not-supported', `${c.req.method} ${c.req.path} is not supported; this FHIR API reads, searches, and takes transaction/batch Bundles at POST /fhir`)), 405, { 'Content-Type': FHIR_JSON });
+    c.header('Allow', c.req.path === '/fhir' || c.req.path === '/fhir/' ? 'POST' : /^\/fhir\/[^/]+\/?$/.test(c.req.path) ? 'GET, POST' : 'GET, PUT');
+    return c.body(JSON.stringify(operationOutcome('not-supported', `${c.req.method} ${c.req.path} is not supported; this FHIR API reads, searches, creates (POST /fhir/{type}), updates (PUT /fhir/{type}/{id}) and takes transaction/batch Bundles at POST /fhir`)), 405, { 'Content-Type': FHIR_JSON });
   });
 
   return app;
+}
+
+/** A single-resource body: FHIR JSON, an object of the URL's type (R4 validation follows). */
+async function resourceBody(c: Context<AppEnv>, type: string): Promise<FhirResource> {
+  const contentType = c.req.header('content-type') ?? '';
+  if (!/^application\/(fhir\+)?json\b/i.test(contentType)) {
+    throw new MedSeekError('unsupported', `needs Content-Type application/fhir+json, got '${contentType || 'none'}'`, { field: 'Content-Type' });
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(await c.req.text());
+  } catch (e) {
+    throw invalid(`the body is not valid JSON: ${(e as Error).message}`, { where: 'body' });
+  }
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw invalid('the body must be a FHIR resource (a JSON object)', { where: 'body', field: 'resourceType' });
+  const r = body as FhirResource;
+  if (r.resourceType !== type) throw invalid(`the body is a ${String(r.resourceType)}, the URL names ${type}`, { where: 'body', field: 'resourceType' });
+  return r;
+}
+
+/** The patient whose record a resource belongs to (the compartment the store indexes it under). */
+function patientIdOfResource(r: FhirResource): string | undefined {
+  if (r.resourceType === 'Patient') return r.id;
+  const rec = r as unknown as Record<string, unknown>;
+  return ['subject', 'patient', 'beneficiary'].map((k) => patientIdFromReference(rec[k])).find((p): p is string => !!p);
+}
+
+/** A SMART token without a scope for this interaction on this type: the 403 to send (audited). */
+async function scopeRefusal(ctx: AppContext, c: Context<AppEnv>, type: string, interaction: Interaction): Promise<Response | undefined> {
+  const p = c.get('principal');
+  if (!p.scopes || permits(p.scopes, type, interaction)) return undefined;
+  const verb = interaction === 's' ? 'search' : 'read';
+  return refuse(ctx, c, 403, `the token's scopes do not allow ${verb} of ${type} (e.g. patient/${type}.${interaction === 's' ? 's' : 'r'})`, p.id);
+}
+
+/**
+ * The search restricted to the patients the principal sees: Patient searches to those ids; other
+ * types to the named patient (which must be visible) or, for a single-patient credential, its own.
+ * A caller seeing several (but not all) patients must name one.
+ */
+async function scopeSearch(ctx: AppContext, p: Principal, type: string, query: ParsedSearchQuery): Promise<{ query: ParsedSearchQuery; empty?: boolean } | { refusePatient: string } | { refuseSearch: string }> {
+  const visible = await ctx.patientScope.visible(p);
+  if (visible === undefined) return { query };
+  if (type === 'Patient') {
+    const ids = query.ids ? query.ids.filter((id) => visible.has(id)) : [...visible];
+    // No visible id left: nothing to find (an empty `ids` would mean no filter at all).
+    return ids.length ? { query: { ...query, ids } } : { query, empty: true };
+  }
+  const named = query.patient?.replace(/^Patient\//, '');
+  if (named !== undefined) return visible.has(named) ? { query } : { refusePatient: named };
+  if (visible.size === 1) return { query: { ...query, patient: [...visible][0]! } };
+  if (visible.size === 0) return { query, empty: true };
+  return { refuseSearch: `your access is limited to some patients: search ${type} with patient=<id>` };
+}
+
+type ParsedSearchQuery = ReturnType<typeof parseSearch>['query'];
+
+/**
+ * A read of stored versions: the 403 to send when one belongs to a patient the principal may not
+ * see, or (for a patient) is outside any patient's compartment or physician-only.
+ */
+async function readRefusal(ctx: AppContext, c: Context<AppEnv>, versions: readonly StoredResource[]): Promise<Response | undefined> {
+  const p = c.get('principal');
+  for (const v of versions) {
+    const patient = patientOf(v);
+    if (patient !== undefined) {
+      if (!(await ctx.patientScope.allows(p, patient))) return refusePatient(ctx, c, patient);
+    } else if (patientAudience(p) || (p.patientId && p.scopes)) {
+      return refuse(ctx, c, 403, `${v.resourceType}/${v.id} is outside your record: a patient reads their own compartment (Patient/${p.patientId}/$everything includes what it references)`, p.id);
+    }
+  }
+  const current = versions[versions.length - 1];
+  if (current && !current.deleted && patientAudience(p) && forAudience(p, current.resource) === undefined) {
+    return refuse(ctx, c, 403, `${current.resourceType}/${current.id} is for your physicians`, p.id, patientOf(current));
+  }
+  return undefined;
+}
+
+/** What the principal receives of stored resources: for a patient, physician-only resources dropped and elements stripped. */
+function forPrincipal(p: Principal, entries: readonly StoredResource[]): StoredResource[] {
+  if (!patientAudience(p)) return [...entries];
+  return entries.flatMap((e) => {
+    if (e.deleted) return [e];
+    const resource = forAudience(p, e.resource);
+    return resource === undefined ? [] : [{ ...e, resource }];
+  });
 }
 
 function pagingOnly(params: URLSearchParams): URLSearchParams {

@@ -1,7 +1,10 @@
 import { Hono } from 'hono';
 import type { AppContext } from '../context.js';
-import type { AppEnv } from '../env.js';
+import type { AppEnv, RoutePolicies } from '../env.js';
 import { VERSION } from '../version.js';
+
+/** Liveness needs no credential: it says nothing about patients. */
+export const healthPolicies: RoutePolicies = { 'GET /health': 'public' };
 
 /** `GET /health`: no auth, no patient data; 503 when the database does not answer. */
 export function healthRoutes(ctx: AppContext): Hono<AppEnv> {

@@ -4,18 +4,28 @@ import { beforeAll, expect, it } from 'vitest';
 import { forEachBackend } from '../../../test/support/backends.js';
 import { isMedSeekError } from '../../core/index.js';
 import { importKnowledge } from '../../knowledge/index.js';
+import { AuditLog } from '../audit/audit-log.js';
+import type { AppEnv } from '../env.js';
 import { kgRoutes } from './kg.js';
 
 const fx = (p: string) => new URL(`../../knowledge/__fixtures__/${p}`, import.meta.url);
 
 forEachBackend('kg routes', (db) => {
-  let app: Hono;
+  let app: Hono<AppEnv>;
+  let audit: AuditLog;
   beforeAll(async () => {
     await importKnowledge(db(), 'cds', undefined, { activate: true });
     await importKnowledge(db(), 'ddxplus', fx('ddxplus').pathname, { activate: true });
-    app = new Hono();
+    audit = new AuditLog(db());
+    app = new Hono<AppEnv>();
     app.onError((e, c) => c.json({ error: e.message }, isMedSeekError(e) ? 400 : 500));
-    app.route('/api/kg', kgRoutes({ db: db() }));
+    // The principal app.ts's access control would have set: an administrator's key.
+    app.use('*', async (c, next) => {
+      c.set('principal', { kind: 'api-key', id: 'key:kg-admin', name: 'kg admin', role: 'admin' });
+      c.set('requestId', 'req-kg');
+      await next();
+    });
+    app.route('/api/kg', kgRoutes({ db: db(), audit }));
   });
 
   it('lists releases and finds a concept in the active one', async () => {
@@ -42,6 +52,24 @@ forEachBackend('kg routes', (db) => {
     expect((await app.request('/api/kg/releases/2/activate', { method: 'POST' })).status).toBe(200);
     const rel = await (await app.request('/api/kg/releases')).json();
     expect(rel.releases.find((x: { active: boolean }) => x.active).id).toBe(2);
+    // Both writes on the record: who, what, the active release before and after.
+    const rows = await audit.query({ principal: 'key:kg-admin' });
+    expect(rows.find((r) => r.action === 'kg-import')).toMatchObject({ resource: 'kg-release/3', principalKind: 'api-key', detail: { kind: 'local', releaseId: 3, activeBefore: 2, activeAfter: 3 } });
+    expect(rows.find((r) => r.action === 'kg-activate')).toMatchObject({ resource: 'kg-release/2', detail: { activeBefore: 3, activeAfter: 2 } });
+  });
+
+  it('audits a curation (a retraction) with its author, the release it edited and the new one', async () => {
+    const before = await (await app.request('/api/kg/neighbours?id=ddxplus:path:Pneumonia&type=has-finding&direction=out')).json();
+    const relationId = before.neighbours[0].relation.id as string;
+    const r = await app.request('/api/kg/curation', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ author: 'dr.wang', reason: 'not in our population', source: { id: 'audit-2026', name: 'Respiratory audit' }, retract: [relationId] }),
+    });
+    expect(r.status).toBe(201);
+    const result = (await r.json()) as { releaseId: number; batchId: number };
+    const row = (await audit.query({ principal: 'key:kg-admin' })).find((x) => x.action === 'kg-retract');
+    expect(row).toMatchObject({ resource: `kg-release/${result.releaseId}`, outcome: 200, requestId: 'req-kg', detail: { author: 'dr.wang', retracted: 1, baseRelease: 2, releaseId: result.releaseId, batchId: result.batchId } });
   });
 
   it('refuses bad parameters with the field named', async () => {

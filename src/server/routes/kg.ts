@@ -1,8 +1,10 @@
 import { Hono } from 'hono';
+import type { Context } from 'hono';
 import type { Sql } from '../../core/index.js';
 import { invalid } from '../../core/index.js';
 import {
   activateRelease,
+  activeReleaseId,
   CONCEPT_TYPES,
   type ConceptType,
   type CurationEdit,
@@ -17,7 +19,28 @@ import {
   RELATION_TYPES,
   type RelationType,
 } from '../../knowledge/index.js';
-import type { AppEnv } from '../env.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import { auditEvents } from '../audit/request.js';
+import { ADMIN, STAFF } from '../auth/authorize.js';
+import type { AppEnv, RoutePolicies } from '../env.js';
+
+/** Clinicians and admins query the graph; only admins change it (imports, activation, curation). */
+export const kgPolicies: RoutePolicies = {
+  'GET /api/kg/releases': STAFF,
+  'POST /api/kg/releases/:id/activate': ADMIN,
+  'POST /api/kg/import/cds': ADMIN,
+  'POST /api/kg/import/local': ADMIN,
+  'GET /api/kg/find': STAFF,
+  'GET /api/kg/concept': STAFF,
+  'GET /api/kg/neighbours': STAFF,
+  'GET /api/kg/path': STAFF,
+  'GET /api/kg/disease': STAFF,
+  'GET /api/kg/drug-pair': STAFF,
+  'GET /api/kg/lexicon': STAFF,
+  'GET /api/kg/network': STAFF,
+  'GET /api/kg/curation': ADMIN,
+  'POST /api/kg/curation': ADMIN,
+};
 
 /**
  * `/api/kg/…`: the knowledge graph over HTTP (the same as `medseek kg …`).
@@ -28,22 +51,30 @@ import type { AppEnv } from '../env.js';
  * - GET  path?a=&b=&maxHops=&limit= · GET disease?id= · GET drug-pair?a=&b= · GET lexicon · GET network
  * - GET  curation (the edit history) · POST curation (an edit: add / override / retract)
  * Every query takes `release=` (default: the active release) and answers with the release it used.
+ * Every write is audited: who, what, and the active release before and after (issue 24).
  */
-export function kgRoutes(ctx: { readonly db: Sql }): Hono<AppEnv> {
+export function kgRoutes(ctx: { readonly db: Sql; readonly audit: AuditLog }): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const graph = () => new KnowledgeGraph(ctx.db);
+  const audit = (c: Context<AppEnv>, action: string, resource: string, detail: Record<string, unknown>) =>
+    ctx.audit.record(auditEvents(c, { action, resource, outcome: 200, patients: [], detail }));
 
   app.get('/releases', async (c) => c.json({ releases: await listReleases(ctx.db) }));
 
   app.post('/releases/:id/activate', async (c) => {
     const id = whole('id', c.req.param('id'))!;
+    const before = await activeReleaseId(ctx.db);
     await activateRelease(ctx.db, id);
+    await audit(c, 'kg-activate', `kg-release/${id}`, { activeBefore: before ?? null, activeAfter: id });
     return c.json({ active: id });
   });
 
   app.post('/import/cds', async (c) => {
     const activate = c.req.query('activate') === 'true';
-    return c.json(await importKnowledge(ctx.db, 'cds', undefined, { activate }), 201);
+    const before = await activeReleaseId(ctx.db);
+    const result = await importKnowledge(ctx.db, 'cds', undefined, { activate });
+    await audit(c, 'kg-import', `kg-release/${result.releaseId}`, { kind: 'cds', batchId: result.batchId, releaseId: result.releaseId, activeBefore: before ?? null, activeAfter: (await activeReleaseId(ctx.db)) ?? null });
+    return c.json(result, 201);
   });
 
   app.post('/import/local', async (c) => {
@@ -52,7 +83,10 @@ export function kgRoutes(ctx: { readonly db: Sql }): Hono<AppEnv> {
     if (!text.trim()) throw invalid('empty body: send the hospital knowledge as JSON or text/csv', { field: 'body' });
     const batch = type.includes('csv') ? parseLocalCsv(text, 'request body') : parseLocalJson(text, 'request body');
     const activate = c.req.query('activate') === 'true';
-    return c.json(await importBatch(ctx.db, batch, { activate }), 201);
+    const before = await activeReleaseId(ctx.db);
+    const result = await importBatch(ctx.db, batch, { activate });
+    await audit(c, 'kg-import', `kg-release/${result.releaseId}`, { kind: batch.kind, batchId: result.batchId, releaseId: result.releaseId, activeBefore: before ?? null, activeAfter: (await activeReleaseId(ctx.db)) ?? null });
+    return c.json(result, 201);
   });
 
   app.get('/find', async (c) => {
@@ -129,7 +163,23 @@ export function kgRoutes(ctx: { readonly db: Sql }): Hono<AppEnv> {
     } catch {
       throw invalid('body must be JSON: {author, reason, source, add?, override?, retract?}', { field: 'body' });
     }
-    return c.json(await curate(ctx.db, edit), 201);
+    const before = await activeReleaseId(ctx.db);
+    const result = await curate(ctx.db, edit);
+    const count = (v: unknown) => (Array.isArray(v) ? v.length : 0);
+    // Retractions and overrides are curation edits too: one audited write each, naming what changed.
+    const action = edit.retract?.length && !edit.add?.length && !edit.override?.length ? 'kg-retract' : 'kg-curate';
+    await audit(c, action, `kg-release/${result.releaseId}`, {
+      author: edit.author,
+      reason: String(edit.reason ?? '').slice(0, 500),
+      added: count(edit.add),
+      overridden: count(edit.override),
+      retracted: count(edit.retract),
+      baseRelease: before ?? null,
+      releaseId: result.releaseId,
+      batchId: result.batchId,
+      relationIds: result.relationIds.slice(0, 200),
+    });
+    return c.json(result, 201);
   });
 
   return app;

@@ -1,7 +1,11 @@
 import { Hono } from 'hono';
 import { LlmLedger } from '../../llm/index.js';
 import type { AppContext } from '../context.js';
-import type { AppEnv } from '../env.js';
+import { ADMIN } from '../auth/authorize.js';
+import type { AppEnv, RoutePolicies } from '../env.js';
+
+/** Model use (which model answered what) is an administrator's page. */
+export const llmPolicies: RoutePolicies = { 'GET /api/llm/calls': ADMIN };
 
 /**
  * `/api/llm`: which models are configured and which answered what, with whether the text sent was

@@ -23,7 +23,8 @@ import type { StoredResource } from '../../store/index.js';
 import { type FaithfulnessReport, recordFromState, verifyText } from '../../verify/index.js';
 import { auditEvents } from '../audit/request.js';
 import type { AppContext } from '../context.js';
-import type { AppEnv } from '../env.js';
+import { refusePatient, STAFF } from '../auth/authorize.js';
+import type { AppEnv, RoutePolicies } from '../env.js';
 import {
   claimKey,
   dischargeDrugAlerts,
@@ -36,6 +37,29 @@ import {
   type SummaryDraft,
   SummaryDraftStore,
 } from '../signoff/index.js';
+
+/**
+ * The clinician workspace is staff's: clinicians (their units' patients, checked per patient below)
+ * and admins. A patient reaches their own record through FHIR and their consultation, never here
+ * (the differential, alerts and drafts are physicians').
+ */
+export const patientPolicies: RoutePolicies = Object.fromEntries(
+  [
+    'GET /',
+    'GET /:id',
+    'GET /:id/state',
+    'GET /:id/encounters',
+    'GET /:id/notes',
+    'GET /:id/differential',
+    'GET /:id/alerts',
+    'POST /:id/summary',
+    'POST /:id/verify',
+    'POST /:id/summary/accept',
+    'POST /:id/summary/sign',
+    'POST /:id/feedback',
+    'GET /:id/feedback',
+  ].map((r) => [r.replace(' /', ' /api/patients/').replace(/\/$/, ''), STAFF]),
+);
 
 /**
  * The clinician workspace's API: patients, their fused state, notes with the facts found in them,
@@ -81,9 +105,20 @@ export function patientRoutes(ctx: AppContext): Hono<AppEnv> {
     return signoffPolicy({ report, alerts, acceptances, lang: msgLang });
   };
 
+  // Every route naming a patient: the caller must be allowed to see that patient (units, own record).
+  const scoped = async (c: Context<AppEnv>, next: () => Promise<void>) => {
+    const id = c.req.param('id');
+    if (id && !(await ctx.patientScope.allows(c.get('principal'), id))) return refusePatient(ctx, c, id);
+    await next();
+  };
+  app.use('/:id', scoped);
+  app.use('/:id/*', scoped);
+
   app.get('/', async (c) => {
     const q = (c.req.query('q') ?? '').trim().toLowerCase();
-    const { entries } = await ctx.resources.search('Patient', { count: 1000 });
+    const visible = await ctx.patientScope.visible(c.get('principal'));
+    // An empty `ids` would mean no filter: a caller who sees no patient gets none.
+    const { entries } = visible?.size === 0 ? { entries: [] } : await ctx.resources.search('Patient', { count: 1000, ...(visible ? { ids: [...visible] } : {}) });
     const patients = entries.filter((e) => !e.deleted).map((e) => patientSummary(e)).filter((p) => !q || p.name.toLowerCase().includes(q) || p.id.toLowerCase().includes(q) || p.identifiers.some((i) => i.toLowerCase().includes(q)));
     await audit(c, 'search', `patients${q ? `?q=${q}` : ''}`, patients.map((p) => p.id));
     return c.json({ patients });

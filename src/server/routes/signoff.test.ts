@@ -21,7 +21,7 @@ forEachBackend('discharge-summary sign-off', (db) => {
     ctx = await openContext(loadConfig({}, { apiKeys: ['signoff-test-key-0123'], demo: true, logLevel: 'warn' }), { db: db(), llm: false, logger: createLogger('warn', { write: () => {} }) });
     app = createApp(ctx);
     // A named key: its name is the clinician who signs (医师签名).
-    const created = await ctx.apiKeys.create('王医生');
+    const created = await ctx.apiKeys.create('王医生', { role: 'clinician', allPatients: true });
     key = created.key;
     principal = `key:${created.info.id}`;
   }, 240_000);

@@ -4,8 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import type { AppContext } from '../context.js';
-import type { AppEnv } from '../env.js';
+import type { AppEnv, RoutePolicies } from '../env.js';
 import { VERSION } from '../version.js';
+
+/** The workspace's static files and landing page hold no data: public (the API behind them is not). */
+export const webPolicies: RoutePolicies = { 'GET /*': 'public', 'GET /': 'public' };
 
 /**
  * The web workspace: `web/dist` (Vite's build) served at `/` when it exists, with `index.html` for
@@ -39,8 +42,8 @@ export function findWebDist(env: NodeJS.ProcessEnv = process.env): string | unde
 function landingPage(demo: boolean): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>MedSeek</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem}code{background:#f3f3f3;padding:0 .25rem}</style></head>
-<body><h1>MedSeek ${VERSION}</h1>
+</head>
+<body style="font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem"><h1>MedSeek ${VERSION}</h1>
 <p>The web workspace is not built (<code>web/dist</code> is missing). The API is running:</p>
 <ul>
 <li><a href="/health">/health</a>: status</li>

@@ -19,6 +19,14 @@ const REFUSALS: Partial<Record<SignRefusal['code'], StringKey>> = {
   'draft-signed': 'draftSigned',
 };
 
+/** The server's `fallback` (a configured model failed; the verified template text is shown). */
+
+/** The banner when the model failed: said beside the draft, never written into it. */
+const FALLBACK_BANNER: Record<Lang, (reason: string) => string> = {
+  zh: (reason) => `模型不可用：${reason}；以下为经核验的模板文本。`,
+  en: (reason) => `Model unavailable: ${reason}; showing the verified template text.`,
+};
+
 /**
  * Generate a discharge summary for this patient, read it with its citations as chips that open their
  * source, see each claim's verdict and reason, accept unsupported clinical statements with a reason,
@@ -124,6 +132,7 @@ export function SummaryEditor({ patientId }: { patientId: string }) {
   const dirty = verified !== undefined && text !== verified;
   const why = !result ? t('signNeedsDraft') : signed ? t('signed') : dirty ? t('signNeedsReverify') : !policy ? t('signNeedsReverify') : policy.blocked ? (policy.reason ?? t('signBlocked')) : undefined;
   const model = result?.document.model;
+  const fallback = result?.fallback;
   return (
     <div className="summary-editor" data-patient={patientId}>
       <div className="toolbar">
@@ -146,6 +155,11 @@ export function SummaryEditor({ patientId }: { patientId: string }) {
         {model && <span className="model-badge">{model.used ? `${t('modelUsed')}: ${model.provider ?? ''} ${model.model ?? ''}${model.deidentified ? ` · ${t('deidentified')}` : ''}` : `${t('noModel')}${model.reason ? ` — ${model.reason}` : ''}`}</span>}
       </div>
       {busy && <Loading />}
+      {fallback && (
+        <p className="model-fallback" role="status">
+          {FALLBACK_BANNER[uiLang](fallback.reason)}
+        </p>
+      )}
       {error && <ErrorBox error={error} />}
       {refusal && (
         <p className="blocked refusal" role="alert">

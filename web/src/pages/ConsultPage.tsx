@@ -24,9 +24,10 @@ function speechRecognition(): (new () => Recognition) | undefined {
 
 const KEPT = 'medseek.consult.emergency';
 
-function keptEmergency(): { session: ConsultSession; reply: ConsultReply } | undefined {
+function keptEmergency(only?: string): { session: ConsultSession; reply: ConsultReply } | undefined {
   try {
     const v = JSON.parse(sessionStorage.getItem(KEPT) ?? 'null') as { session?: ConsultSession; reply?: ConsultReply } | null;
+    if (only && v?.session?.id !== only) return undefined;
     return v?.session && v.reply?.kind === 'emergency' ? { session: v.session, reply: v.reply } : undefined;
   } catch {
     return undefined;
@@ -36,16 +37,26 @@ function keptEmergency(): { session: ConsultSession; reply: ConsultReply } | und
 /** Only digits, `+`, `*` and `#` go into a tel: link. */
 const dialable = (n: string) => n.replace(/[^\d+*#]/g, '');
 
+/** A stored session as `GET /api/consult/:id` returns it: to pick the conversation up after a reload. */
+interface Resumed {
+  session: ConsultSession;
+  transcript: { turn: number; role: 'patient' | 'medseek'; text: string }[];
+  lastPrompt?: string;
+}
+
 /**
  * The patient's pre-consultation chat (预问诊), made for a phone: tappable answers where the question
  * has them and free text always, a progress bar, and on an emergency a panel that stays on top with
  * a button that calls the emergency number. It never shows a diagnosis or triage terms (PC-05).
+ *
+ * `resume`: a session to pick up (a patient link's, after a reload); `link`: the patient came through
+ * their own link, which holds one pre-consultation, so there is no "start a new one".
  */
-export function ConsultPage() {
+export function ConsultPage({ resume, link = false }: { resume?: string; link?: boolean } = {}) {
   const { lang } = useI18n();
   const zh = lang === 'zh';
   // An emergency survives a reload of the tab: the instructions and the call button must not vanish.
-  const [kept] = useState(keptEmergency);
+  const [kept] = useState(() => keptEmergency(resume));
   const [session, setSession] = useState<ConsultSession | undefined>(kept?.session);
   const [lines, setLines] = useState<Line[]>([]);
   const [reply, setReply] = useState<ConsultReply | undefined>(kept?.reply);
@@ -56,8 +67,30 @@ export function ConsultPage() {
   const [busy, setBusy] = useState(false);
   const [report, setReport] = useState<PatientReport>();
   const [listening, setListening] = useState(false);
+  const [resuming, setResuming] = useState(Boolean(resume));
   const end = useRef<HTMLDivElement>(null);
   const alertBox = useRef<HTMLElement>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: load the resumed session once
+  useEffect(() => {
+    if (!resume) return;
+    let live = true;
+    (async () => {
+      const r = await get<Resumed>(`/api/consult/${encodeURIComponent(resume)}`);
+      if (!live) return;
+      setSession(r.session);
+      setLines(r.transcript.map((t) => ({ who: t.role, text: t.text })));
+      const last = r.lastPrompt ?? '';
+      if (r.session.status === 'active') setReply({ kind: 'question', text: last });
+      // Staff may not have been told (that was known only when it happened): the panel then says to call.
+      else if (r.session.status === 'emergency') setReply(kept?.reply ?? { kind: 'emergency', text: last, emergency: { message: last, callNumber: '120', staffNotified: false } });
+      else setReport(await get<PatientReport>(`/api/consult/${r.session.id}/report?format=json&audience=patient`));
+    })()
+      .catch((e: Error) => live && setError(e))
+      .finally(() => live && setResuming(false));
+    return () => {
+      live = false;
+    };
+  }, [resume]);
   const emergency = reply?.kind === 'emergency' ? (reply.emergency ?? { message: reply.text, callNumber: '120', staffNotified: false }) : undefined;
   // Braces matter: newer Chromium returns a Promise from scrollIntoView, which React would take for a cleanup.
   // biome-ignore lint/correctness/useExhaustiveDependencies: scroll to the end whenever the dialogue grows
@@ -125,6 +158,7 @@ export function ConsultPage() {
           ) : (
             <p className="staff not-notified">{zh ? `我们未能通知到医护人员。请您现在就拨打 ${call}，或立即去最近的医院急诊。` : `We could not alert staff. Call ${call} now, or go to the nearest emergency department at once.`}</p>
           )}
+          {!link && (
           <button
             type="button"
             className="start-over"
@@ -138,6 +172,7 @@ export function ConsultPage() {
           >
             {zh ? '开始新的预问诊' : 'Start a new pre-consultation'}
           </button>
+          )}
         </section>
       )}
       <h1>{zh ? '预问诊' : 'Pre-consultation'}</h1>
@@ -150,7 +185,7 @@ export function ConsultPage() {
           <small>{zh ? `第 ${progress.asked} 题，共约 ${Math.max(progress.expected, progress.asked)} 题` : `Question ${progress.asked} of about ${Math.max(progress.expected, progress.asked)}`}</small>
         </div>
       )}
-      {!session && (
+      {!session && !resuming && (
         <div className="consult-start">
           <label>
             {zh ? '年龄' : 'Age'} <input type="number" inputMode="numeric" min={0} max={130} value={age} onChange={(e) => setAge(e.target.value)} />
@@ -190,7 +225,7 @@ export function ConsultPage() {
         )}
       </div>
       {error && <ErrorBox error={error} />}
-      {!finished && (
+      {!finished && !resuming && (
         <form
           className="chat-input"
           onSubmit={(e) => {

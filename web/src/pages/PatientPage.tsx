@@ -5,6 +5,7 @@ import { AlertsPanel } from '../components/AlertsPanel.js';
 import { DifferentialPanel } from '../components/DifferentialPanel.js';
 import { NotesPanel } from '../components/NotesPanel.js';
 import { Overview } from '../components/Overview.js';
+import { PatientLinkPanel } from '../components/PatientLinkPanel.js';
 import { ResourceView } from '../components/ResourceView.js';
 import { SummaryEditor } from '../components/SummaryEditor.js';
 import { sexLabel } from '../components/facts.js';
@@ -56,6 +57,7 @@ function PatientView({ patientId, tab, params }: { patientId: string; tab: strin
             </div>
             <div role="tabpanel" className="tabpanel" data-patient={patientId}>
               {tab === 'overview' && <Overview key={patientId} state={s} />}
+              {tab === 'overview' && <PatientLinkPanel key={`links-${patientId}`} patientId={patientId} />}
               {tab === 'notes' && <NotesPanel key={patientId} patientId={patientId} focus={focusOf(params)} />}
               {tab === 'differential' && <DifferentialPanel key={patientId} state={s} />}
               {tab === 'alerts' && <AlertsPanel key={patientId} state={s} />}

@@ -15,7 +15,7 @@ export function QueuePage() {
   const { lang } = useI18n();
   const zh = lang === 'zh';
   const [tick, setTick] = useState(0);
-  const queue = useLoad(() => get<{ sessions: QueuedConsult[] }>('/api/consult'), `queue-${tick}`);
+  const queue = useLoad(() => get<{ sessions: Queued[] }>('/api/consult'), `queue-${tick}`);
   const [open, setOpen] = useState<string>();
   const [live, setLive] = useState(false);
   const [alerts, setAlerts] = useState<ConsultEvent[]>([]);
@@ -86,6 +86,7 @@ export function QueuePage() {
                     <button type="button" aria-pressed={s.id === open} onClick={() => openSession(s.id)} className={s.status === 'emergency' ? 'emergency-item' : undefined}>
                       {s.status === 'emergency' ? '⚠ ' : ''}
                       {s.complaint}{' '}
+                      {s.patientId && <small className="queue-patient">{`Patient/${s.patientId}`} </small>}
                       <small>
                         {[s.triage ? (zh ? (s.triage.name.zh ?? s.triage.name.en) : s.triage.name.en) : '', s.age !== undefined ? `${s.age}${zh ? '岁' : 'y'}` : '', sexLabel(s.sex, zh), s.updatedAt.slice(0, 16).replace('T', ' ')].filter(Boolean).join(' · ')}
                       </small>
@@ -95,7 +96,7 @@ export function QueuePage() {
               </ul>
               <div>
                 <div className="card">{open ? <Show state={report}>{(text) => <pre className="report-text">{text}</pre>}</Show> : <p className="muted">{zh ? '选择一份报告' : 'Choose a report'}</p>}</div>
-                {open && <DraftRecord key={open} sessionId={open} />}
+                {open && <DraftRecord key={open} sessionId={open} {...boundPatient(sessions, open)} />}
               </div>
             </div>
           )
@@ -105,6 +106,14 @@ export function QueuePage() {
   );
 }
 
+/** A queued session; one a patient started through their link names the patient and appointment. */
+type Queued = QueuedConsult & { patientId?: string; appointmentId?: string };
+
+const boundPatient = (sessions: readonly Queued[], id: string): { patientId?: string } => {
+  const p = sessions.find((s) => s.id === id)?.patientId;
+  return p ? { patientId: p } : {};
+};
+
 function authHeaders(): Record<string, string> {
   const key = localStorage.getItem('medseek.apiKey');
   return key ? { Authorization: `Bearer ${key}` } : {};
@@ -113,14 +122,15 @@ function authHeaders(): Record<string, string> {
 const sexLabel = (sex: string | undefined, zh: boolean) => (!sex || sex === 'unknown' ? '' : zh ? ({ male: '男', female: '女', other: '其他' }[sex] ?? sex) : sex);
 
 /** The draft 门诊病历 of one session: sentences with their cited turns, editable, re-verified, accepted into a record. */
-function DraftRecord({ sessionId }: { sessionId: string }) {
+function DraftRecord({ sessionId, patientId: bound }: { sessionId: string; patientId?: string }) {
   const { lang, t } = useI18n();
   const zh = lang === 'zh';
   const draft = useLoad(() => get<OutpatientDraft>(`/api/consult/${sessionId}/draft`), sessionId);
   const patients = useLoad(() => get<{ patients: PatientSummary[] }>('/api/patients'), 'patients');
   const [text, setText] = useState<string>();
   const [checked, setChecked] = useState<OutpatientSentence[]>();
-  const [patientId, setPatientId] = useState('');
+  // A link session belongs to its patient: the note goes into that record only.
+  const [patientId, setPatientId] = useState(bound ?? '');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Error>();
   const [accepted, setAccepted] = useState<{ documentReference: string; patientId: string }>();
@@ -192,8 +202,9 @@ function DraftRecord({ sessionId }: { sessionId: string }) {
         </button>
         <label>
           {zh ? '归入患者' : 'Patient'}{' '}
-          <select aria-label={zh ? '归入患者' : 'Patient'} value={patientId} onChange={(e) => setPatientId(e.target.value)}>
+          <select aria-label={zh ? '归入患者' : 'Patient'} value={patientId} disabled={Boolean(bound)} onChange={(e) => setPatientId(e.target.value)}>
             <option value="">—</option>
+            {bound && !(patients.data?.patients ?? []).some((p) => p.id === bound) && <option value={bound}>{bound}</option>}
             {(patients.data?.patients ?? []).map((p) => (
               <option key={p.id} value={p.id}>
                 {p.name} · {p.id}
