@@ -88,7 +88,7 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
   app.route('/health', healthRoutes(ctx));
   // SMART's discovery document sits under /fhir: mounted before the FHIR routes so they do not answer it.
   app.route('/', smartRoutes(ctx));
-  app.route('/', openapiRoutes(ctx));
+  app.route('/', openapiRoutes(ctx, ROUTE_POLICIES));
   app.route('/fhir', fhirRoutes(ctx));
   app.route('/api/auth', authRoutes(ctx));
   app.route('/api/admin', adminRoutes(ctx));

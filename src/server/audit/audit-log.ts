@@ -97,16 +97,17 @@ export class AuditLog {
       where.push(`id < $${params.length}`);
     }
     params.push(Math.min(Math.max(q.limit ?? 100, 1), 1000));
-    const r = await this.#sql.query<Row>(
+    const r = await this.#sql.query<AuditDbRow>(
       `select id, at, principal, principal_kind, action, resource, patient_id, purpose, outcome, client_address, request_id, detail
        from medseek_audit ${where.length ? `where ${where.join(' and ')}` : ''} order by id desc limit $${params.length}`,
       params,
     );
-    return r.rows.map(toRow);
+    return r.rows.map(toAuditRow);
   }
 }
 
-interface Row {
+/** A row of medseek_audit as the driver returns it. */
+export interface AuditDbRow {
   id: number | string;
   at: Date | string;
   principal: string;
@@ -121,7 +122,7 @@ interface Row {
   detail: Record<string, unknown> | string | null;
 }
 
-function toRow(r: Row): AuditRow {
+export function toAuditRow(r: AuditDbRow): AuditRow {
   return {
     id: Number(r.id),
     at: (r.at instanceof Date ? r.at : new Date(r.at)).toISOString(),

@@ -1,6 +1,6 @@
 import type { Sql } from '../../core/index.js';
 import { invalid } from '../../core/index.js';
-import type { AuditRow } from './audit-log.js';
+import { type AuditDbRow, type AuditRow, toAuditRow } from './audit-log.js';
 
 /**
  * Audit-log queries for the administrator's page: by who, about which patient, what was done,
@@ -81,42 +81,11 @@ export async function searchAudit(sql: Sql, f: AuditFilter): Promise<AuditPage> 
   const offset = Math.max(f.offset ?? 0, 0);
   const filter = where.length ? `where ${where.join(' and ')}` : '';
   const count = await sql.query<{ n: number | string }>(`select count(*) as n from medseek_audit ${filter}`, params);
-  const rows = await sql.query<Row>(
+  const rows = await sql.query<AuditDbRow>(
     `select id, at, principal, principal_kind, action, resource, patient_id, purpose, outcome, client_address, request_id, detail
      from medseek_audit ${filter} order by id desc limit ${limit} offset ${offset}`,
     params,
   );
-  return { entries: rows.rows.map(toRow), total: Number(count.rows[0]?.n ?? 0), limit, offset };
+  return { entries: rows.rows.map(toAuditRow), total: Number(count.rows[0]?.n ?? 0), limit, offset };
 }
 
-interface Row {
-  id: number | string;
-  at: Date | string;
-  principal: string;
-  principal_kind: AuditRow['principalKind'];
-  action: string;
-  resource: string;
-  patient_id: string | null;
-  purpose: string;
-  outcome: number;
-  client_address: string | null;
-  request_id: string | null;
-  detail: Record<string, unknown> | string | null;
-}
-
-function toRow(r: Row): AuditRow {
-  return {
-    id: Number(r.id),
-    at: (r.at instanceof Date ? r.at : new Date(r.at)).toISOString(),
-    principal: r.principal,
-    principalKind: r.principal_kind,
-    action: r.action,
-    resource: r.resource,
-    ...(r.patient_id !== null ? { patientId: r.patient_id } : {}),
-    purpose: r.purpose,
-    outcome: r.outcome,
-    ...(r.client_address !== null ? { clientAddress: r.client_address } : {}),
-    ...(r.request_id !== null ? { requestId: r.request_id } : {}),
-    ...(r.detail !== null && r.detail !== undefined ? { detail: typeof r.detail === 'string' ? (JSON.parse(r.detail) as Record<string, unknown>) : r.detail } : {}),
-  };
-}

@@ -9,6 +9,7 @@ import type { AppEnv, Principal, RoutePolicies } from '../env.js';
 import { readAppointment } from './appointment.js';
 import { CONSENT_TEXT, CONSENT_VERSION, consentId, consentResource } from './consent.js';
 import { type PatientLink, patientLinkStore } from './store.js';
+import { jsonBody, parseWith } from '../request-body.js';
 
 const STAFF = { roles: ['admin', 'clinician'] } as const;
 const PATIENT = { roles: ['patient'] } as const;
@@ -49,7 +50,7 @@ export function patientLinkRoutes(ctx: AppContext): Hono<AppEnv> {
   };
 
   app.post('/', async (c) => {
-    const body = parse(createBody, await json(c.req.raw));
+    const body = parseWith(createBody, await jsonBody(c.req.raw));
     const appointment = await links.appointment(body.appointmentId);
     if (appointment.patientId) await requireScope(c, appointment.patientId, 'create', `patient-link?appointment=${appointment.id}`);
     const { link, token } = await links.create(appointment, c.get('principal').id, body.ttlHours);
@@ -96,7 +97,7 @@ export function patientLinkRoutes(ctx: AppContext): Hono<AppEnv> {
 
   app.post('/consent', async (c) => {
     const link = await linkOf(c.get('principal'));
-    const body = parse(consentBody, await json(c.req.raw));
+    const body = parseWith(consentBody, await jsonBody(c.req.raw));
     const resource = consentResource({ linkId: link.id, patientId: link.patientId, appointmentId: link.appointmentId, agree: body.agree, lang: body.lang, at: new Date().toISOString() });
     const { stored } = await ctx.resources.put(resource);
     await audit(c, 'consent', `Consent/${stored.id}`, 201, link.patientId);
@@ -125,21 +126,4 @@ function originOf(c: Context): string {
 
 function pick<T extends object, K extends keyof T>(o: T, keys: readonly K[]): Partial<Pick<T, K>> {
   return Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]])) as Partial<Pick<T, K>>;
-}
-
-async function json(req: Request): Promise<unknown> {
-  try {
-    return await req.json();
-  } catch {
-    throw invalid('the body must be JSON', { field: 'body' });
-  }
-}
-
-function parse<T extends z.ZodType>(schema: T, v: unknown): z.infer<T> {
-  const r = schema.safeParse(v);
-  if (!r.success) {
-    const first = r.error.issues[0]!;
-    throw invalid(first.message, { field: first.path.join('.') || 'body' });
-  }
-  return r.data;
 }

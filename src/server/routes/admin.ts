@@ -15,7 +15,7 @@ import { testModelServer } from '../settings/model-test.js';
 import { checkHospital, revertRule, ruleCatalogue, ruleHistory, saveRule } from '../settings/rules.js';
 import { GROUP_NAMES, type ModelServerSettings, modelServerSchema, type SettingsGroup } from '../settings/schemas.js';
 import { maskSecret } from '../settings/secrets.js';
-import { jsonBody, parseWith } from '../settings/validate.js';
+import { jsonBody, parseWith } from '../request-body.js';
 
 /**
  * `/api/admin/…`: what an administrator changes in the workspace (issue 14), admins only:
@@ -112,13 +112,13 @@ export function adminRoutes(ctx: AppContext, options: AdminOptions = {}): Hono<A
       return c.json({ group, source: fromEnv ? 'environment' : 'none', ...(fromEnv ? { value: fromEnv } : {}) });
     });
     app.put(`/settings/${group}`, async (c) => {
-      const saved = await settings.update(group, await jsonBody(c), who(c));
+      const saved = await settings.update(group, await jsonBody(c.req.raw), who(c));
       await audit(c, 'settings.update', `settings/${group}@v${saved.version}`, 200, { group, version: saved.version, ...(saved.version > 1 ? { previous: saved.version - 1 } : {}) });
       return c.json({ source: 'settings', ...saved });
     });
     app.get(`/settings/${group}/history`, async (c) => c.json({ group, versions: await settings.history(group) }));
     app.post(`/settings/${group}/revert`, async (c) => {
-      const { version } = parseWith(revertBody, await jsonBody(c));
+      const { version } = parseWith(revertBody, await jsonBody(c.req.raw));
       const saved = await settings.revert(group, version, who(c));
       await audit(c, 'settings.revert', `settings/${group}@v${saved.version}`, 200, { group, version: saved.version, revertedTo: version });
       return c.json({ source: 'settings', ...saved });
@@ -134,12 +134,12 @@ export function adminRoutes(ctx: AppContext, options: AdminOptions = {}): Hono<A
   });
   app.put('/settings/rules/:ruleId', async (c) => {
     const hospital = checkHospital(c.req.query('hospital'));
-    const saved = await saveRule(ctx.db, hospital, c.req.param('ruleId'), await jsonBody(c), who(c));
+    const saved = await saveRule(ctx.db, hospital, c.req.param('ruleId'), await jsonBody(c.req.raw), who(c));
     await audit(c, 'settings.update', `settings/rules/${hospital}/${saved.ruleId}@v${saved.version}`, 200, { hospital, ruleId: saved.ruleId, before: saved.before ?? null, after: saved.after });
     return c.json(saved);
   });
   app.post('/settings/rules/revert', async (c) => {
-    const { version } = parseWith(revertBody, await jsonBody(c));
+    const { version } = parseWith(revertBody, await jsonBody(c.req.raw));
     const saved = await revertRule(ctx.db, version, who(c));
     await audit(c, 'settings.revert', `settings/rules/${saved.hospital}/${saved.ruleId}@v${saved.version}`, 200, { revertedTo: version, before: saved.before ?? null, after: saved.after });
     return c.json(saved);
@@ -147,7 +147,7 @@ export function adminRoutes(ctx: AppContext, options: AdminOptions = {}): Hono<A
 
   // ── the model test button ──
   app.post('/models/test', async (c) => {
-    const body = parseWith(modelTestBody, await jsonBody(c));
+    const body = parseWith(modelTestBody, await jsonBody(c.req.raw));
     const stored = (await settings.effective('models'))?.servers ?? environmentServers(env, false);
     let server: ModelServerSettings;
     if ('name' in body) {
@@ -181,14 +181,14 @@ export function adminRoutes(ctx: AppContext, options: AdminOptions = {}): Hono<A
   // ── users ──
   app.get('/users', async (c) => c.json({ users: await users.list() }));
   app.post('/users', async (c) => {
-    const body = parseWith(newUserBody, await jsonBody(c));
+    const body = parseWith(newUserBody, await jsonBody(c.req.raw));
     const user = await users.create(body);
     await audit(c, 'user.create', `users/${user.id}`, 201, { username: user.username, role: user.role });
     return c.json(user, 201);
   });
   app.patch('/users/:id', async (c) => {
     const id = c.req.param('id');
-    const patch = parseWith(userPatchBody, await jsonBody(c));
+    const patch = parseWith(userPatchBody, await jsonBody(c.req.raw));
     if (patch.role && patch.role !== 'admin') notSelf(c, id, 'take away your own administrator role');
     const user = await users.update(id, patch);
     await audit(c, 'user.update', `users/${id}`, 200, { fields: Object.keys(patch) });
@@ -214,7 +214,7 @@ export function adminRoutes(ctx: AppContext, options: AdminOptions = {}): Hono<A
   });
   app.post('/users/:id/password', async (c) => {
     const id = c.req.param('id');
-    const { password } = parseWith(passwordBody, await jsonBody(c));
+    const { password } = parseWith(passwordBody, await jsonBody(c.req.raw));
     const user = await users.setPassword(id, password);
     await audit(c, 'user.password', `users/${id}`);
     return c.json(user);
@@ -223,7 +223,7 @@ export function adminRoutes(ctx: AppContext, options: AdminOptions = {}): Hono<A
   // ── API keys ──
   app.get('/keys', async (c) => c.json({ keys: await ctx.apiKeys.list() }));
   app.post('/keys', async (c) => {
-    const { name, ...grant } = parseWith(newKeyBody, await jsonBody(c));
+    const { name, ...grant } = parseWith(newKeyBody, await jsonBody(c.req.raw));
     const created = await ctx.apiKeys.create(name, checkGrant(grant));
     await audit(c, 'key.create', `keys/${created.info.id}`, 201, { name: created.info.name, role: created.info.role });
     // The key itself, this once: never stored, never shown again, never cached.

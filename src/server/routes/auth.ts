@@ -12,6 +12,7 @@ import { clientAddress } from '../client-address.js';
 import type { AppContext } from '../context.js';
 import type { AppEnv, RoutePolicies } from '../env.js';
 import { FHIR_JSON, operationOutcome } from '../fhir/operation-outcome.js';
+import { jsonBody, parseWith } from '../request-body.js';
 
 /** `/api/auth/…`: log in (password or the hospital's OpenID Connect provider), log out, who am I, change my password. */
 export const authPolicies: RoutePolicies = {
@@ -73,7 +74,7 @@ export function authRoutes(ctx: AppContext): Hono<AppEnv> {
   });
 
   app.post('/login', async (c) => {
-    const body = parse(loginBody, await json(c.req.raw));
+    const body = parseWith(loginBody, await jsonBody(c.req.raw, { jsonOnly: true }));
     const returnTo = safeReturn(body.return);
     const result = await users().authenticate(body.username, body.password);
     if (!result.ok) {
@@ -105,7 +106,7 @@ export function authRoutes(ctx: AppContext): Hono<AppEnv> {
   app.post('/password', async (c) => {
     const p = c.get('principal');
     if (p.kind !== 'session') throw new MedSeekError('forbidden', 'only a logged-in workspace user changes their password here', { field: 'principal' });
-    const body = parse(passwordBody, await json(c.req.raw));
+    const body = parseWith(passwordBody, await jsonBody(c.req.raw, { jsonOnly: true }));
     const store = users();
     const me = await store.get(p.id.replace(/^user:/, ''));
     if (me.source !== 'local') throw new MedSeekError('forbidden', "you log in through the hospital's identity provider: change your password there", { field: 'currentPassword' });
@@ -185,20 +186,3 @@ function loginRefusal(r: Exclude<LoginResult, { ok: true }>): { status: 401 | 40
 }
 
 /** JSON bodies only: a page of another site can post a form (text/plain, urlencoded) without a preflight, not JSON (no login CSRF). */
-async function json(req: Request): Promise<unknown> {
-  if (!/^application\/json\b/i.test(req.headers.get('content-type') ?? '')) throw new MedSeekError('unsupported', 'send the body as application/json', { field: 'Content-Type' });
-  try {
-    return await req.json();
-  } catch {
-    throw invalid('the body must be JSON', { field: 'body' });
-  }
-}
-
-function parse<T extends z.ZodType>(schema: T, v: unknown): z.infer<T> {
-  const r = schema.safeParse(v);
-  if (!r.success) {
-    const first = r.error.issues[0]!;
-    throw invalid(first.message, { field: first.path.join('.') || 'body' });
-  }
-  return r.data;
-}

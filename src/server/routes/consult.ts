@@ -17,6 +17,7 @@ import type { Logger } from '../logger.js';
 import { type ConsultEvent, type ConsultNotifier, createConsultNotifier, type NotifierMessage } from '../notify.js';
 import { consentId } from '../patient-links/consent.js';
 import { type PatientLink, type PatientLinkStore, patientLinkStore } from '../patient-links/store.js';
+import { jsonBody, parseWith } from '../request-body.js';
 
 /**
  * `/api/consult/…`: pre-consultation (预问诊) sessions over HTTP, the same engine as `medseek consult`.
@@ -187,7 +188,7 @@ export function consultRoutes(ctx: ConsultRoutesContext): Hono<AppEnv> {
   };
 
   app.post('/', async (c) => {
-    const body = parse(createBody, await json(c.req.raw));
+    const body = parseWith(createBody, await jsonBody(c.req.raw));
     if (isPatient(c)) return startForPatient(c, body);
     const r = await service.create(body);
     const reply = await announce(r.session, r.reply);
@@ -291,7 +292,7 @@ export function consultRoutes(ctx: ConsultRoutesContext): Hono<AppEnv> {
 
   app.post('/:id/answers', async (c) => {
     const id = c.req.param('id');
-    const body = parse(answerBody, await json(c.req.raw));
+    const body = parseWith(answerBody, await jsonBody(c.req.raw));
     const bound = await guard(c, id, `consult-session/${id}`);
     const r = await service.answer(id, body.text);
     const reply = await announce(r.session, r.reply);
@@ -348,7 +349,7 @@ export function consultRoutes(ctx: ConsultRoutesContext): Hono<AppEnv> {
     const id = c.req.param('id');
     await staffOnly(c, `consult-session/${id}/draft`);
     await guard(c, id, `consult-session/${id}/draft`);
-    const body = parse(draftBody, await json(c.req.raw));
+    const body = parseWith(draftBody, await jsonBody(c.req.raw));
     const m = await material(id);
     const sentences = await outpatient.verify(body.text, m.session, m.transcript);
     await audit(c, 'verify', `consult-session/${id}/draft`);
@@ -360,7 +361,7 @@ export function consultRoutes(ctx: ConsultRoutesContext): Hono<AppEnv> {
     const id = c.req.param('id');
     await staffOnly(c, `consult-session/${id}/draft`);
     const bound = await guard(c, id, `consult-session/${id}/draft`);
-    const body = parse(acceptBody, await json(c.req.raw));
+    const body = parseWith(acceptBody, await jsonBody(c.req.raw));
     // A note from a patient's link session goes into that patient's record, not another's.
     if (bound && body.patientId !== bound.patientId) throw invalid(`this pre-consultation was made by Patient/${bound.patientId} (Appointment/${bound.appointmentId}); accept it into that record`, { field: 'patientId' });
     if (ctx.patientScope && principalOf(c) && !(await ctx.patientScope.allows(principalOf(c)!, body.patientId))) {
@@ -541,21 +542,4 @@ export function patientReport(r: PreConsultReport) {
     personal: r.personal,
     footer: r.footer,
   };
-}
-
-async function json(req: Request): Promise<unknown> {
-  try {
-    return await req.json();
-  } catch {
-    throw invalid('the body must be JSON', { field: 'body' });
-  }
-}
-
-function parse<T extends z.ZodType>(schema: T, v: unknown): z.infer<T> {
-  const r = schema.safeParse(v);
-  if (!r.success) {
-    const first = r.error.issues[0]!;
-    throw invalid(first.message, { field: first.path.join('.') || 'body' });
-  }
-  return r.data;
 }

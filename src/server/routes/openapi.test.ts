@@ -42,6 +42,12 @@ forEachBackend('OpenAPI document', (db) => {
     expect(undocumentedRoutes(routes, doc)).toEqual(['DELETE /api/patients/:id']);
   });
 
+  it('is valid against the OpenAPI 3.1 schema (@readme/openapi-parser)', async () => {
+    const { validate } = await import('@readme/openapi-parser');
+    const result = await validate(structuredClone(doc) as never);
+    expect(result.valid, JSON.stringify((result as { errors?: unknown }).errors)).toBe(true);
+  });
+
   it('is structurally valid: version, path parameters, unique operationIds, tags, schemes, $refs', () => {
     expect(structuralProblems(doc)).toEqual([]);
   });

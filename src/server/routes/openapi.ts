@@ -12,21 +12,20 @@ export const openapiPolicies: RoutePolicies = {
 
 /**
  * `GET /openapi.json` (OpenAPI 3.1), `GET /api/docs` (the same as a page, no script) and its
- * stylesheet. The document is built once, on first request: it needs every module's policies, which
- * app.ts merges after importing this module (a static import of app.ts here would be a cycle).
+ * stylesheet, built once from every route's policy (app.ts passes the merged ROUTE_POLICIES).
  */
-export function openapiRoutes(_ctx: AppContext): Hono<AppEnv> {
+export function openapiRoutes(_ctx: AppContext, policies: RoutePolicies): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  let built: Promise<{ json: string; html: string }> | undefined;
+  let built: { json: string; html: string } | undefined;
   const documents = () => {
-    built ??= import('../app.js').then(({ ROUTE_POLICIES }) => {
-      const doc: OpenApiDocument = openApiDocument(ROUTE_POLICIES);
-      return { json: JSON.stringify(doc), html: renderDocsPage(doc) };
-    });
+    if (!built) {
+      const doc: OpenApiDocument = openApiDocument(policies);
+      built = { json: JSON.stringify(doc), html: renderDocsPage(doc) };
+    }
     return built;
   };
-  app.get('/openapi.json', async (c) => c.body((await documents()).json, 200, { 'Content-Type': 'application/json; charset=utf-8' }));
-  app.get('/api/docs', async (c) => c.html((await documents()).html));
+  app.get('/openapi.json', (c) => c.body(documents().json, 200, { 'Content-Type': 'application/json; charset=utf-8' }));
+  app.get('/api/docs', (c) => c.html(documents().html));
   app.get('/api/docs.css', (c) => c.body(DOCS_CSS, 200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'public, max-age=3600' }));
   return app;
 }

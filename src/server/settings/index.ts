@@ -4,4 +4,4 @@ export { type ModelTestResult, TEST_PROMPT, testModelServer } from './model-test
 export { checkHospital, type RuleEntry, type RuleVersion, revertRule, ruleCatalogue, ruleHistory, saveRule } from './rules.js';
 export { type FhirSourceSettings, fhirSourceSchema, GROUP_NAMES, type GroupValue, type ModelServerSettings, type ModelsSettings, modelServerSchema, modelsSchema, SERVER_KINDS, SETTINGS_GROUPS, type SettingsGroup } from './schemas.js';
 export { maskSecret, type SecretBox, type SettingsPlace, secretBox, settingsKey } from './secrets.js';
-export { fieldPath, SettingsStore, type SettingsVersion } from './store.js';
+export { SettingsStore, type SettingsVersion } from './store.js';

@@ -1,3 +1,4 @@
+import { fieldPath } from '../request-body.js';
 import type { z } from 'zod';
 import type { Sql } from '../../core/index.js';
 import { MedSeekError, notFound } from '../../core/index.js';
@@ -199,6 +200,3 @@ function dropUndefined(v: unknown): unknown {
 }
 
 /** zod's path as the workspace names fields: `servers[0].baseUrl`. */
-export function fieldPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((s, p) => (typeof p === 'number' ? `${s}[${p}]` : s ? `${s}.${String(p)}` : String(p)), '') || 'body';
-}

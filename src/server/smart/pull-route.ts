@@ -13,7 +13,7 @@ import { issuerOf } from './tokens.js';
  * issuers (the FHIR source an administrator configured, or `MEDSEEK_SMART_ISSUERS`): the server
  * fetches what the browser names, so the list keeps it from being pointed anywhere else.
  */
-export const body = z
+export const pullBody = z
   .object({
     iss: z.string().url('must be a URL'),
     patient: z.string().regex(/^[A-Za-z0-9\-.]{1,64}$/, 'is not a FHIR id'),
@@ -24,7 +24,7 @@ export const body = z
 export async function pullPost(ctx: AppContext, c: Context<AppEnv>): Promise<Response> {
   const principal = c.get('principal');
   if (principal.role !== 'clinician' && principal.role !== 'admin') throw new MedSeekError('forbidden', 'only clinicians and administrators pull patients', { field: 'role' });
-  const parsed = body.safeParse(await c.req.json().catch(() => undefined));
+  const parsed = pullBody.safeParse(await c.req.json().catch(() => undefined));
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw invalid(issue.message, { field: issue.path.join('.') || 'body' });

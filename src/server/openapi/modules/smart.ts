@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { body as pullBody } from '../../smart/pull-route.js';
+import { pullBody } from '../../smart/pull-route.js';
 import { JsonObject, OAuthError } from '../components.js';
 import type { ModuleDoc } from '../operation.js';
 
