@@ -19,7 +19,7 @@ export function register(program: Command): void {
       const grant: KeyGrant = { role: opts.role as Role, ...(opts.patient ? { patientId: opts.patient } : {}), ...(opts.unit.length ? { units: opts.unit } : {}), ...(opts.allPatients ? { allPatients: true } : {}) };
       await withStore(async (store, db) => {
         const { key, info } = await store.create(opts.name, grant);
-        await new AuditLog(db).recordCliChange('key-create', `api-key/${info.id}`, { name: info.name, role: info.role, ...(info.patientId ? { patientId: info.patientId } : {}), ...(info.units ? { units: info.units } : {}) });
+        await new AuditLog(db).recordCliChange('key.create', `api-key/${info.id}`, { name: info.name, role: info.role, ...(info.patientId ? { patientId: info.patientId } : {}), ...(info.units ? { units: info.units } : {}) });
         if (opts.json) process.stdout.write(`${JSON.stringify({ key, ...info })}\n`);
         else process.stdout.write(`${key}\n\nid ${info.id}, name '${info.name}'. This key is shown once: store it now.\n`);
       });
@@ -51,7 +51,7 @@ export function register(program: Command): void {
     .action(async (id: string) => {
       await withStore(async (store, db) => {
         const k = await store.revoke(id);
-        await new AuditLog(db).recordCliChange('key-revoke', `api-key/${k.id}`, { name: k.name, role: k.role });
+        await new AuditLog(db).recordCliChange('key.revoke', `api-key/${k.id}`, { name: k.name, role: k.role });
         process.stdout.write(`revoked ${k.id} (${k.name})\n`);
       });
     });

@@ -40,7 +40,7 @@ export function register(program: Command): void {
             progress,
           });
           stop();
-          await new AuditLog(db).recordCliChange('kg-import', `kg-release/${r.releaseId}`, { kind, batchId: r.batchId, releaseId: r.releaseId, activated: Boolean(opts.activate) });
+          await new AuditLog(db).recordCliChange('kg.import', `kg-release/${r.releaseId}`, { kind, batchId: r.batchId, releaseId: r.releaseId, activated: Boolean(opts.activate) });
           if (opts.json) return print(r);
           const what = r.batchCreated ? 'imported' : 'already imported (same content): reused';
           process.stdout.write(`${kind}: ${what} ${r.counts.concepts} concepts, ${r.counts.relations} relations (batch ${r.batchId})\n`);
@@ -72,7 +72,7 @@ export function register(program: Command): void {
       await withDb(async (db) => {
         const before = (await listReleases(db)).find((r) => r.active)?.id;
         await activateRelease(db, releaseNumber(release, 'release'));
-        await new AuditLog(db).recordCliChange('kg-activate', `kg-release/${release}`, { before: before ?? null, after: releaseNumber(release, 'release') });
+        await new AuditLog(db).recordCliChange('kg.activate', `kg-release/${release}`, { activeBefore: before ?? null, activeAfter: releaseNumber(release, 'release') });
         process.stdout.write(`release ${release} is active\n`);
       });
     });

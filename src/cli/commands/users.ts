@@ -33,7 +33,7 @@ export function register(program: Command): void {
           allPatients: Boolean(opts.allPatients),
           ...(opts.displayName ? { displayName: opts.displayName } : {}),
         });
-        await audit('user-create', u);
+        await audit('user.create', u);
         print(opts.json, u, `created ${u.username} (${u.role}${u.units.length ? `, units ${u.units.join(', ')}` : ''}${u.allPatients ? ', all patients' : ''}), id ${u.id}`);
       });
     });
@@ -63,7 +63,7 @@ export function register(program: Command): void {
     .action(async (name: string) => {
       await withStore(async (store, audit) => {
         const u = await store.update((await store.find(name)).id, { disabled: true });
-        await audit('user-disable', u);
+        await audit('user.disable', u);
         process.stdout.write(`disabled ${u.username}\n`);
       });
     });
@@ -74,7 +74,7 @@ export function register(program: Command): void {
     .action(async (name: string) => {
       await withStore(async (store, audit) => {
         const u = await store.update((await store.find(name)).id, { disabled: false });
-        await audit('user-enable', u);
+        await audit('user.enable', u);
         process.stdout.write(`enabled ${u.username}\n`);
       });
     });
@@ -85,7 +85,7 @@ export function register(program: Command): void {
     .action(async (name: string) => {
       await withStore(async (store, audit) => {
         const u = await store.unlock((await store.find(name)).id);
-        await audit('user-unlock', u);
+        await audit('user.unlock', u);
         process.stdout.write(`unlocked ${u.username}\n`);
       });
     });
@@ -98,7 +98,7 @@ export function register(program: Command): void {
       const password = await readPassword(opts.passwordStdin);
       await withStore(async (store, audit) => {
         const u = await store.setPassword((await store.find(name)).id, password);
-        await audit('user-password', u);
+        await audit('user.password', u);
         process.stdout.write(`password of ${u.username} changed; their sessions have ended\n`);
       });
     });

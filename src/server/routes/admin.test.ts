@@ -145,7 +145,7 @@ forEachBackend('admin routes', (db) => {
       expect((await call('POST', '/api/admin/knowledge/releases/2/activate')).status).toBe(200);
       expect((await json(await call('GET', '/api/admin/knowledge/releases'))).releases.map((r: Json) => r.active)).toEqual([false, true]);
       expect((await call('POST', '/api/admin/knowledge/releases/99/activate')).status).toBe(404);
-      expect((await json(await call('GET', '/api/admin/audit?action=knowledge.activate'))).entries[0].resource).toBe('knowledge/releases/2');
+      expect((await json(await call('GET', '/api/admin/audit?action=kg.activate'))).entries[0].resource).toBe('kg-release/2');
       expect((await json(await call('GET', '/api/admin/knowledge/curation'))).edits).toEqual([]);
     });
 

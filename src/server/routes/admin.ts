@@ -172,8 +172,9 @@ export function adminRoutes(ctx: AppContext, options: AdminOptions = {}): Hono<A
   app.post('/knowledge/releases/:id/activate', async (c) => {
     const raw = c.req.param('id');
     if (!/^\d{1,9}$/.test(raw)) throw invalid(`id must be a whole number, got '${raw}'`, { field: 'id' });
+    const before = (await listReleases(ctx.db)).find((r) => r.active)?.id;
     await activateRelease(ctx.db, Number(raw));
-    await audit(c, 'knowledge.activate', `knowledge/releases/${raw}`);
+    await audit(c, 'kg.activate', `kg-release/${raw}`, 200, { activeBefore: before ?? null, activeAfter: Number(raw) });
     return c.json({ active: Number(raw) });
   });
   app.get('/knowledge/curation', async (c) => c.json({ edits: await curationHistory(ctx.db) }));
@@ -183,7 +184,7 @@ export function adminRoutes(ctx: AppContext, options: AdminOptions = {}): Hono<A
   app.post('/users', async (c) => {
     const body = parseWith(newUserBody, await jsonBody(c.req.raw));
     const user = await users.create(body);
-    await audit(c, 'user.create', `users/${user.id}`, 201, { username: user.username, role: user.role });
+    await audit(c, 'user.create', `user/${user.id}`, 201, { username: user.username, role: user.role });
     return c.json(user, 201);
   });
   app.patch('/users/:id', async (c) => {
@@ -191,7 +192,7 @@ export function adminRoutes(ctx: AppContext, options: AdminOptions = {}): Hono<A
     const patch = parseWith(userPatchBody, await jsonBody(c.req.raw));
     if (patch.role && patch.role !== 'admin') notSelf(c, id, 'take away your own administrator role');
     const user = await users.update(id, patch);
-    await audit(c, 'user.update', `users/${id}`, 200, { fields: Object.keys(patch) });
+    await audit(c, 'user.update', `user/${id}`, 200, { fields: Object.keys(patch) });
     return c.json(user);
   });
   for (const [action, disabled] of [
@@ -202,21 +203,21 @@ export function adminRoutes(ctx: AppContext, options: AdminOptions = {}): Hono<A
       const id = c.req.param('id');
       if (disabled) notSelf(c, id, 'disable your own account');
       const user = await users.update(id, { disabled });
-      await audit(c, `user.${action}`, `users/${id}`);
+      await audit(c, `user.${action}`, `user/${id}`);
       return c.json(user);
     });
   }
   app.post('/users/:id/unlock', async (c) => {
     const id = c.req.param('id');
     const user = await users.unlock(id);
-    await audit(c, 'user.unlock', `users/${id}`);
+    await audit(c, 'user.unlock', `user/${id}`);
     return c.json(user);
   });
   app.post('/users/:id/password', async (c) => {
     const id = c.req.param('id');
     const { password } = parseWith(passwordBody, await jsonBody(c.req.raw));
     const user = await users.setPassword(id, password);
-    await audit(c, 'user.password', `users/${id}`);
+    await audit(c, 'user.password', `user/${id}`);
     return c.json(user);
   });
 
@@ -225,14 +226,14 @@ export function adminRoutes(ctx: AppContext, options: AdminOptions = {}): Hono<A
   app.post('/keys', async (c) => {
     const { name, ...grant } = parseWith(newKeyBody, await jsonBody(c.req.raw));
     const created = await ctx.apiKeys.create(name, checkGrant(grant));
-    await audit(c, 'key.create', `keys/${created.info.id}`, 201, { name: created.info.name, role: created.info.role });
+    await audit(c, 'key.create', `api-key/${created.info.id}`, 201, { name: created.info.name, role: created.info.role });
     // The key itself, this once: never stored, never shown again, never cached.
     c.header('Cache-Control', 'no-store');
     return c.json(created, 201);
   });
   app.post('/keys/:id/revoke', async (c) => {
     const info = await ctx.apiKeys.revoke(c.req.param('id'));
-    await audit(c, 'key.revoke', `keys/${info.id}`);
+    await audit(c, 'key.revoke', `api-key/${info.id}`);
     return c.json(info);
   });
 

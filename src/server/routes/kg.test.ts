@@ -54,8 +54,8 @@ forEachBackend('kg routes', (db) => {
     expect(rel.releases.find((x: { active: boolean }) => x.active).id).toBe(2);
     // Both writes on the record: who, what, the active release before and after.
     const rows = await audit.query({ principal: 'key:kg-admin' });
-    expect(rows.find((r) => r.action === 'kg-import')).toMatchObject({ resource: 'kg-release/3', principalKind: 'api-key', detail: { kind: 'local', releaseId: 3, activeBefore: 2, activeAfter: 3 } });
-    expect(rows.find((r) => r.action === 'kg-activate')).toMatchObject({ resource: 'kg-release/2', detail: { activeBefore: 3, activeAfter: 2 } });
+    expect(rows.find((r) => r.action === 'kg.import')).toMatchObject({ resource: 'kg-release/3', principalKind: 'api-key', detail: { kind: 'local', releaseId: 3, activeBefore: 2, activeAfter: 3 } });
+    expect(rows.find((r) => r.action === 'kg.activate')).toMatchObject({ resource: 'kg-release/2', detail: { activeBefore: 3, activeAfter: 2 } });
   });
 
   it('audits a curation (a retraction) with its author, the release it edited and the new one', async () => {
@@ -68,7 +68,7 @@ forEachBackend('kg routes', (db) => {
     });
     expect(r.status).toBe(201);
     const result = (await r.json()) as { releaseId: number; batchId: number };
-    const row = (await audit.query({ principal: 'key:kg-admin' })).find((x) => x.action === 'kg-retract');
+    const row = (await audit.query({ principal: 'key:kg-admin' })).find((x) => x.action === 'kg.retract');
     expect(row).toMatchObject({ resource: `kg-release/${result.releaseId}`, outcome: 200, requestId: 'req-kg', detail: { author: 'dr.wang', retracted: 1, baseRelease: 2, releaseId: result.releaseId, batchId: result.batchId } });
   });
 

@@ -65,7 +65,7 @@ export function kgRoutes(ctx: { readonly db: Sql; readonly audit: AuditLog }): H
     const id = whole('id', c.req.param('id'))!;
     const before = await activeReleaseId(ctx.db);
     await activateRelease(ctx.db, id);
-    await audit(c, 'kg-activate', `kg-release/${id}`, { activeBefore: before ?? null, activeAfter: id });
+    await audit(c, 'kg.activate', `kg-release/${id}`, { activeBefore: before ?? null, activeAfter: id });
     return c.json({ active: id });
   });
 
@@ -73,7 +73,7 @@ export function kgRoutes(ctx: { readonly db: Sql; readonly audit: AuditLog }): H
     const activate = c.req.query('activate') === 'true';
     const before = await activeReleaseId(ctx.db);
     const result = await importKnowledge(ctx.db, 'cds', undefined, { activate });
-    await audit(c, 'kg-import', `kg-release/${result.releaseId}`, { kind: 'cds', batchId: result.batchId, releaseId: result.releaseId, activeBefore: before ?? null, activeAfter: (await activeReleaseId(ctx.db)) ?? null });
+    await audit(c, 'kg.import', `kg-release/${result.releaseId}`, { kind: 'cds', batchId: result.batchId, releaseId: result.releaseId, activeBefore: before ?? null, activeAfter: (await activeReleaseId(ctx.db)) ?? null });
     return c.json(result, 201);
   });
 
@@ -85,7 +85,7 @@ export function kgRoutes(ctx: { readonly db: Sql; readonly audit: AuditLog }): H
     const activate = c.req.query('activate') === 'true';
     const before = await activeReleaseId(ctx.db);
     const result = await importBatch(ctx.db, batch, { activate });
-    await audit(c, 'kg-import', `kg-release/${result.releaseId}`, { kind: batch.kind, batchId: result.batchId, releaseId: result.releaseId, activeBefore: before ?? null, activeAfter: (await activeReleaseId(ctx.db)) ?? null });
+    await audit(c, 'kg.import', `kg-release/${result.releaseId}`, { kind: batch.kind, batchId: result.batchId, releaseId: result.releaseId, activeBefore: before ?? null, activeAfter: (await activeReleaseId(ctx.db)) ?? null });
     return c.json(result, 201);
   });
 
@@ -167,7 +167,7 @@ export function kgRoutes(ctx: { readonly db: Sql; readonly audit: AuditLog }): H
     const result = await curate(ctx.db, edit);
     const count = (v: unknown) => (Array.isArray(v) ? v.length : 0);
     // Retractions and overrides are curation edits too: one audited write each, naming what changed.
-    const action = edit.retract?.length && !edit.add?.length && !edit.override?.length ? 'kg-retract' : 'kg-curate';
+    const action = edit.retract?.length && !edit.add?.length && !edit.override?.length ? 'kg.retract' : 'kg.curate';
     await audit(c, action, `kg-release/${result.releaseId}`, {
       author: edit.author,
       reason: String(edit.reason ?? '').slice(0, 500),
