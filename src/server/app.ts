@@ -22,6 +22,7 @@ import { llmPolicies, llmRoutes } from './routes/llm.js';
 import { openapiPolicies, openapiRoutes } from './routes/openapi.js';
 import { patientPolicies, patientRoutes } from './routes/patients.js';
 import { webPolicies, webRoutes } from './routes/web.js';
+import { trustedIssuers } from './smart/pull-route.js';
 import { smartPolicies, smartRoutes } from './smart/routes.js';
 
 /**
@@ -81,7 +82,7 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
   app.notFound((c) => c.body(JSON.stringify(operationOutcome('not-found', `no route for ${c.req.method} ${c.req.path}`)), 404, { 'Content-Type': FHIR_JSON }));
 
   // Secure headers, allowed hosts, rate limits: before access control, so refusals carry them too.
-  mountHttpDefences(app, ctx);
+  mountHttpDefences(app, ctx, process.env, { connectSources: () => trustedIssuers(ctx) });
   app.use('*', accessControl(ctx, ROUTE_POLICIES, { isApiPath, selfAuthenticated: (path) => under(SELF_AUTHENTICATED, path), isCatchAll: (r) => r.path === '/*' }));
 
   // Route modules: one line each.

@@ -151,3 +151,15 @@ describe('rate limits', () => {
     expect(() => rateLimitFromEnv({ MEDSEEK_RATE_LIMIT: 'lots' })).toThrow(/MEDSEEK_RATE_LIMIT|whole number/);
   });
 });
+
+describe('connect-src for a SMART launch from another EHR', () => {
+  it("adds the trusted FHIR servers' origins, and only well-formed http(s) origins", async () => {
+    const app = new Hono<AppEnv>();
+    mountHttpDefences(app, { config: { host: '127.0.0.1' } } as AppContext, {}, { connectSources: async () => ['https://ehr.example.org/fhir/r4', 'javascript:alert(1)', 'not a url'] });
+    app.get('/', (c) => c.html('<!doctype html><title>MedSeek</title>'));
+    const csp = (await app.request('http://127.0.0.1:8080/')).headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("connect-src 'self' https://ehr.example.org;");
+    expect(csp).not.toContain('javascript');
+    expect(csp).toContain("script-src 'self';");
+  });
+});
