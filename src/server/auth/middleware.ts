@@ -43,8 +43,12 @@ export const apiKeyOrJwtAuthenticator: Authenticator = async (ctx, c) => {
   return { principal: { kind: 'api-key', id: `key:${k.id}`, name: k.name, role: k.role, ...(k.patientId ? { patientId: k.patientId } : {}), ...(k.units ? { units: k.units } : {}), ...(k.allPatients ? { allPatients: true } : {}) } };
 };
 
-/** Tried in this order; the first principal wins. Session cookies, SMART tokens and patient links are their owners'. */
-const AUTHENTICATORS: readonly Authenticator[] = [apiKeyOrJwtAuthenticator, sessionAuthenticator, smartTokenAuthenticator, patientLinkAuthenticator];
+/**
+ * Tried in this order; the first principal wins, else the first refusal is reported. The ones that
+ * recognise their own credentials (a patient link `mpl1.…`, a JWT MedSeek's SMART server issued) come
+ * before the API key / hospital JWT check, so that a refused link or SMART token is told its own reason.
+ */
+const AUTHENTICATORS: readonly Authenticator[] = [patientLinkAuthenticator, smartTokenAuthenticator, apiKeyOrJwtAuthenticator, sessionAuthenticator];
 
 /**
  * Who is calling: the first authenticator that accepts the request gives the principal; when none
