@@ -109,7 +109,7 @@ describe.skipIf(!hasChromium)('settings in a browser', () => {
     await expect.poll(() => page.getByRole('status').textContent()).toMatch(/^1 entries/);
     const rows = page.locator('table.audit tbody tr');
     expect(await rows.count()).toBe(1);
-    expect(await rows.first().textContent()).toMatch(/demo.*key\.create.*keys\//);
+    expect(await rows.first().textContent()).toMatch(/demo.*key\.create.*api-key\//);
     await page.getByLabel('Action').fill('settings.*');
     await page.getByRole('button', { name: 'Filter' }).click();
     await expect.poll(() => page.locator('table.audit tbody').textContent()).toMatch(/settings\.update.*settings\/models@v1.*settings\.update.*settings\/rules\/default\/T09@v\d+/);
