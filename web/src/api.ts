@@ -56,7 +56,12 @@ export async function get<T>(path: string, init: CallOptions = {}): Promise<T> {
 }
 
 export async function post<T>(path: string, body: unknown, init: CallOptions = {}): Promise<T> {
-  return handle<T>(await fetch(path, { method: 'POST', headers: headers({ 'Content-Type': 'application/json', ...init.headers }), body: JSON.stringify(body), ...(init.signal ? { signal: init.signal } : {}) }));
+  return send<T>('POST', path, body, init);
+}
+
+/** A JSON body with any writing method (the settings pages PUT and PATCH). */
+export async function send<T>(method: 'POST' | 'PUT' | 'PATCH', path: string, body: unknown, init: CallOptions = {}): Promise<T> {
+  return handle<T>(await fetch(path, { method, headers: headers({ 'Content-Type': 'application/json', ...init.headers }), body: JSON.stringify(body), ...(init.signal ? { signal: init.signal } : {}) }));
 }
 
 export async function del<T>(path: string, init: CallOptions = {}): Promise<T> {

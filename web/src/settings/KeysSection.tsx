@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useI18n } from '../i18n.js';
 import { Field, when } from './Field.js';
 import { fieldErrors, get, post } from './http.js';
+import { UnitsFields } from './UnitsFields.js';
 
 interface KeyInfo {
   id: string;
@@ -146,14 +147,7 @@ export function KeysSection() {
           </Field>
         )}
         {form.role === 'clinician' && (
-          <>
-            <Field label={zh ? '科室/病区（逗号分隔）' : 'Units (comma-separated)'} error={errors.units}>
-              <input value={form.units} onChange={(e) => setForm({ ...form, units: e.target.value })} />
-            </Field>
-            <Field label={zh ? '可见全部患者' : 'Sees all patients'} error={errors.allPatients}>
-              <input type="checkbox" checked={form.allPatients} onChange={(e) => setForm({ ...form, allPatients: e.target.checked })} />
-            </Field>
-          </>
+          <UnitsFields form={form} setForm={setForm} errors={errors} zh={zh} />
         )}
         <button type="submit">{zh ? '创建密钥' : 'Create key'}</button>
       </form>

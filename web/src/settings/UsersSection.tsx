@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useI18n } from '../i18n.js';
 import { Field, when } from './Field.js';
 import { fieldErrors, get, post, send } from './http.js';
+import { UnitsFields } from './UnitsFields.js';
 
 interface User {
   id: string;
@@ -153,12 +154,7 @@ export function UsersSection() {
             <option value="admin">{zh ? '管理员' : 'admin'}</option>
           </select>
         </Field>
-        <Field label={zh ? '科室/病区（逗号分隔）' : 'Units (comma-separated)'} error={errors.units}>
-          <input value={form.units} onChange={(e) => setForm({ ...form, units: e.target.value })} />
-        </Field>
-        <Field label={zh ? '可见全部患者' : 'Sees all patients'} error={errors.allPatients}>
-          <input type="checkbox" checked={form.allPatients} onChange={(e) => setForm({ ...form, allPatients: e.target.checked })} />
-        </Field>
+        <UnitsFields form={form} setForm={setForm} errors={errors} zh={zh} />
         <button type="submit">{zh ? '创建' : 'Create'}</button>
       </form>
     </section>
