@@ -59,3 +59,18 @@ export function notFound(message: string, location?: ErrorLocation): MedSeekErro
 export function isMedSeekError(e: unknown): e is MedSeekError {
   return e instanceof MedSeekError;
 }
+
+/**
+ * A value from a request as an error message may quote it: strings as they are, anything else as
+ * JSON, cut to `max` characters. Never throws: `String()` of an object whose `toString` is not a
+ * function does (`{"resourceType": {"toString": null}}`), which would turn bad input into a 500.
+ */
+export function shown(value: unknown, max = 80): string {
+  let text: string;
+  try {
+    text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+  } catch {
+    text = Object.prototype.toString.call(value);
+  }
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}

@@ -1,4 +1,4 @@
-import { stableId } from '../core/index.js';
+import { shown, stableId } from '../core/index.js';
 import { canonicalJson } from './canonical.js';
 import { FHIR_ID, R4_RESOURCE_TYPES } from './resource-types.js';
 import type { FhirResource, IngestIssue } from './types.js';
@@ -175,7 +175,7 @@ async function assignId(
     return undefined;
   }
   if (putId !== undefined && r.id !== undefined && r.id !== putId) {
-    problem(e, `id '${String(r.id)}' differs from the id '${putId}' in request.url`, `${type}.id`, 'conflict');
+    problem(e, `id '${shown(r.id)}' differs from the id '${putId}' in request.url`, `${type}.id`, 'conflict');
     return undefined;
   }
   if (typeof r.id === 'string') return r.id;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Bundle, BundleEntry, OperationOutcome, OperationOutcomeIssue } from 'fhir/r4.js';
 import type { Sql } from '../../core/index.js';
-import { invalid, MedSeekError } from '../../core/index.js';
+import { invalid, MedSeekError, shown } from '../../core/index.js';
 import { type ImportSummary, importPath } from '../../ingest/index.js';
 import type { FhirResource, PutOutcome, ResourceRepository } from '../../store/index.js';
 import { patientIdFromReference } from '../../store/index.js';
@@ -109,8 +109,8 @@ function parseBody(bytes: Uint8Array): { type: 'transaction' | 'batch'; entry?: 
   }
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw invalid('the body must be a JSON object', { where: 'body', field: 'resourceType' });
   const d = doc as Record<string, unknown>;
-  if (d.resourceType !== 'Bundle') throw invalid(`POST /fhir takes a Bundle, got resourceType '${String(d.resourceType)}'`, { where: 'body', field: 'Bundle.resourceType' });
-  if (d.type !== 'transaction' && d.type !== 'batch') throw invalid(`POST /fhir takes a transaction or batch Bundle, got type '${String(d.type)}'`, { where: 'body', field: 'Bundle.type' });
+  if (d.resourceType !== 'Bundle') throw invalid(`POST /fhir takes a Bundle, got resourceType '${shown(d.resourceType)}'`, { where: 'body', field: 'Bundle.resourceType' });
+  if (d.type !== 'transaction' && d.type !== 'batch') throw invalid(`POST /fhir takes a transaction or batch Bundle, got type '${shown(d.type)}'`, { where: 'body', field: 'Bundle.type' });
   return d as { type: 'transaction' | 'batch'; entry?: unknown };
 }
 

@@ -70,6 +70,16 @@ describe('POST /fhir/{type} and PUT /fhir/{type}/{id}', () => {
     expect(v1.valueQuantity.value).toBe(72);
   });
 
+  it('answers 400, not 500, to a resourceType or id that cannot be turned into text (found by the fuzz suite)', async () => {
+    const odd = '{"toString":null}';
+    const bundle = `{"resourceType":${odd},"type":"transaction","entry":[]}`;
+    const post = (url: string, body: string) => app.request(url, { method: 'POST', body, headers: { Authorization: `Bearer ${ADMIN}`, 'Content-Type': 'application/fhir+json' } });
+    expect((await post('/fhir', bundle)).status).toBe(400);
+    expect((await post('/fhir/Observation', `{"resourceType":${odd}}`)).status).toBe(400);
+    const put = await app.request('/fhir/Observation/o9', { method: 'PUT', body: `{"resourceType":"Observation","id":${odd}}`, headers: { Authorization: `Bearer ${ADMIN}`, 'Content-Type': 'application/fhir+json' } });
+    expect(put.status).toBe(400);
+  });
+
   it("refuses a body whose id is not the URL's", async () => {
     const res = await send('PUT', '/fhir/Observation/obs-2', { ...pulse('p1'), id: 'other' });
     expect(res.status).toBe(400);

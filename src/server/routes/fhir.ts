@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Context } from 'hono';
-import { invalid, MedSeekError, notFound } from '../../core/index.js';
+import { invalid, MedSeekError, notFound, shown } from '../../core/index.js';
 import { validationError, validationErrors } from '../../ingest/index.js';
 import { type FhirResource, patientIdFromReference, type StoredResource } from '../../store/index.js';
 import { auditEvents } from '../audit/request.js';
@@ -238,7 +238,7 @@ export function fhirRoutes(ctx: AppContext): Hono<AppEnv> {
     const type = resourceType(c.req.param('type'));
     const id = resourceId(c.req.param('id'));
     const resource = await resourceBody(c, type);
-    if (resource.id !== id) throw invalid(`the body's id '${String(resource.id ?? '')}' is not the URL's '${id}'`, { where: 'body', field: `${type}.id` });
+    if (resource.id !== id) throw invalid(`the body's id '${shown(resource.id ?? '')}' is not the URL's '${id}'`, { where: 'body', field: `${type}.id` });
     const refused = await writeRefusal(c, type, 'u', resource);
     if (refused) return refused;
     const errors = validationErrors(resource);
@@ -288,7 +288,7 @@ async function resourceBody(c: Context<AppEnv>, type: string): Promise<FhirResou
   }
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw invalid('the body must be a FHIR resource (a JSON object)', { where: 'body', field: 'resourceType' });
   const r = body as FhirResource;
-  if (r.resourceType !== type) throw invalid(`the body is a ${String(r.resourceType)}, the URL names ${type}`, { where: 'body', field: 'resourceType' });
+  if (r.resourceType !== type) throw invalid(`the body is a ${shown(r.resourceType)}, the URL names ${type}`, { where: 'body', field: 'resourceType' });
   return r;
 }
 
