@@ -1,6 +1,7 @@
 // Copies the non-TypeScript files the code reads at run time (SQL migrations, rule and lexicon
-// data) next to the compiled output, so `node dist/src/cli/main.js` finds them as tsx does.
-import { cpSync, readdirSync, statSync } from 'node:fs';
+// data) next to the compiled output, so `node dist/src/cli/main.js` finds them as the sources do,
+// and stamps the build so `bin/medseek.js` can tell when src/ has changed since.
+import { cpSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const assetExt = /\.(sql|json|csv|tsv|txt|md)$/;
@@ -12,3 +13,4 @@ function walk(dir) {
   }
 }
 walk('src');
+writeFileSync(join('dist', '.build-stamp'), `${new Date().toISOString()}\n`);
