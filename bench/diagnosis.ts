@@ -2,8 +2,17 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { seededRandom } from '../src/core/index.js';
 import type { Answer, Network, Observations } from '../src/reasoning/index.js';
-import { answerFindings, compileNetwork, entryFindings, infer, learnDdxModel, nextQuestion, resolveCase, withFindings } from '../src/reasoning/index.js';
-import { loadDdxKnowledge, trainEvalSplit } from './diagnosis-lib/ddx-data.js';
+import {
+  answerFindings,
+  compileNetwork,
+  entryFindings,
+  infer,
+  learnDdxModel,
+  nextQuestion,
+  resolveCase,
+  withFindings,
+} from '../src/reasoning/index.js';
+import { ddxDir, loadDdxKnowledge, trainEvalSplit } from './diagnosis-lib/ddx-data.js';
 import { xywyModel } from './diagnosis-lib/xywy-network.js';
 import type { Benchmark } from './lib/harness.js';
 import { percentile, repoRoot, sharedData } from './lib/harness.js';
@@ -17,7 +26,13 @@ interface Timings {
   next: number[];
 }
 
-function step(net: Network, obs: Observations, asked: Set<number>, answer: (q: { id: string; kind: string }) => Answer, t: Timings): Observations | undefined {
+function step(
+  net: Network,
+  obs: Observations,
+  asked: Set<number>,
+  answer: (q: { id: string; kind: string }) => Answer,
+  t: Timings,
+): Observations | undefined {
   let t0 = performance.now();
   const post = infer(net, obs);
   t.update.push(performance.now() - t0);
@@ -30,17 +45,23 @@ function step(net: Network, obs: Observations, asked: Set<number>, answer: (q: {
   return withFindings(net, obs, s.present, s.absent);
 }
 
-const summary = (xs: number[]) => ({ mean: Number((xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(3)), p50: Number(percentile(xs, 50).toFixed(3)), p95: Number(percentile(xs, 95).toFixed(3)), n: xs.length });
+const summary = (xs: number[]) => ({
+  mean: Number((xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(3)),
+  p50: Number(percentile(xs, 50).toFixed(3)),
+  p95: Number(percentile(xs, 95).toFixed(3)),
+  n: xs.length,
+});
 
 export default {
   name: 'diagnosis',
-  description: 'Consultation step latency: posterior update and next question, DDXPlus and the 8,792-disease Chinese KG',
+  description:
+    'Consultation step latency: posterior update and next question, DDXPlus and the 8,792-disease Chinese KG',
   defaultData: '../shared/data/ddxplus/patients_part1.csv',
   async run({ data, args, log }) {
     const steps = Number(args.steps ?? 8);
     // DDXPlus
     const kb = loadDdxKnowledge();
-    const { train, evaluate } = trainEvalSplit(data);
+    const { train, evaluate, protocol, trainPath } = trainEvalSplit(data);
     const ddx = compileNetwork(learnDdxModel(kb, train));
     const td: Timings = { update: [], next: [] };
     for (const p of evaluate.slice(0, Number(args.patients ?? 200))) {
@@ -54,14 +75,21 @@ export default {
         return v === undefined ? { kind: 'no' } : q.kind === 'binary' ? { kind: 'yes' } : { kind: 'values', values: v };
       };
       const init = entryFindings(kb, p.initialEvidence);
-      let obs: Observations | undefined = resolveCase(ddx, { age: p.age, sex: p.sex, findings: init.present.map((id) => ({ id })) });
+      let obs: Observations | undefined = resolveCase(ddx, {
+        age: p.age,
+        sex: p.sex,
+        findings: init.present.map((id) => ({ id })),
+      });
       const asked = new Set([ddx.questionIndex.get(init.question)!]);
       for (let i = 0; i < steps && obs; i++) obs = step(ddx, obs, asked, answer, td);
     }
-    log(`DDXPlus: ${ddx.diseases.length} diseases, ${ddx.findings.length} findings; update ${summary(td.update).p50} ms, next ${summary(td.next).p50} ms (p50)`);
+    log(
+      `DDXPlus: ${ddx.diseases.length} diseases, ${ddx.findings.length} findings; update ${summary(td.update).p50} ms, next ${summary(td.next).p50} ms (p50)`,
+    );
     // Chinese KG
     const t0 = performance.now();
-    const kg = compileNetwork(await xywyModel(args.kg ?? join(sharedData('kg-xywy-medical'), 'diseases.jsonl')));
+    const kgPath = args.kg ?? join(sharedData('kg-xywy-medical'), 'diseases.jsonl');
+    const kg = compileNetwork(await xywyModel(kgPath));
     const buildSeconds = (performance.now() - t0) / 1000;
     const tk: Timings = { update: [], next: [] };
     const rand = seededRandom(7);
@@ -75,7 +103,9 @@ export default {
       const asked = new Set(obs.positive.map((f) => kg.questionOfFinding[f]!));
       for (let i = 0; i < steps && obs; i++) obs = step(kg, obs, asked, answer, tk);
     }
-    log(`KG: ${kg.diseases.length} diseases, ${kg.findings.length} findings; update ${summary(tk.update).p50} ms, next ${summary(tk.next).p50} ms (p50)`);
+    log(
+      `KG: ${kg.diseases.length} diseases, ${kg.findings.length} findings; update ${summary(tk.update).p50} ms, next ${summary(tk.next).p50} ms (p50)`,
+    );
     const ddxU = summary(td.update);
     const ddxN = summary(td.next);
     const kgU = summary(tk.update);
@@ -88,13 +118,58 @@ export default {
       return rest;
     };
     return {
-      accuracy: { ddxplusFull: latest('ddxplus'), ddxplusInteractive: latest('ddxplus-interactive'), ddxplusInteractiveStop097: latest('ddxplus-interactive-0.97'), ddxplusInteractiveCvStop: latest('ddxplus-interactive-cv'), dxy: latest('dxy') },
-      ddxplus: { diseases: ddx.diseases.length, findings: ddx.findings.length, edges: ddx.model.edges.length, updateMs: ddxU, nextQuestionMs: ddxN, goalMs: 5 },
-      kg: { source: 'kg-xywy-medical diseases.jsonl (built in bench code)', diseases: kg.diseases.length, findings: kg.findings.length, edges: kg.model.edges.length, buildSeconds: Number(buildSeconds.toFixed(2)), updateMs: kgU, nextQuestionMs: kgN, goalMs: 50 },
+      split: `timings only, nothing scored against labels; DDXPlus network ${protocol}, timed on the first patients evaluated`,
+      inputs: [
+        trainPath,
+        join(ddxDir(), 'release_conditions.json'),
+        join(ddxDir(), 'release_evidences.json'),
+        ...(existsSync(kgPath) ? [kgPath] : []),
+      ],
+      accuracy: {
+        ddxplusFull: latest('ddxplus'),
+        ddxplusInteractive: latest('ddxplus-interactive'),
+        ddxplusInteractiveStop097: latest('ddxplus-interactive-0.97'),
+        ddxplusInteractiveCvStop: latest('ddxplus-interactive-cv'),
+        dxy: latest('dxy'),
+      },
+      ddxplus: {
+        diseases: ddx.diseases.length,
+        findings: ddx.findings.length,
+        edges: ddx.model.edges.length,
+        updateMs: ddxU,
+        nextQuestionMs: ddxN,
+        goalMs: 5,
+      },
+      kg: {
+        source: 'kg-xywy-medical diseases.jsonl (built in bench code)',
+        diseases: kg.diseases.length,
+        findings: kg.findings.length,
+        edges: kg.model.edges.length,
+        buildSeconds: Number(buildSeconds.toFixed(2)),
+        updateMs: kgU,
+        nextQuestionMs: kgN,
+        goalMs: 50,
+      },
       machine: 'this run, 2-core machine; timings are benchmark output, never test assertions',
       table: [
-        { network: 'DDXPlus', diseases: ddx.diseases.length, update_p50: ddxU.p50, update_p95: ddxU.p95, next_p50: ddxN.p50, next_p95: ddxN.p95, goal_ms: 5 },
-        { network: 'xywy KG', diseases: kg.diseases.length, update_p50: kgU.p50, update_p95: kgU.p95, next_p50: kgN.p50, next_p95: kgN.p95, goal_ms: 50 },
+        {
+          network: 'DDXPlus',
+          diseases: ddx.diseases.length,
+          update_p50: ddxU.p50,
+          update_p95: ddxU.p95,
+          next_p50: ddxN.p50,
+          next_p95: ddxN.p95,
+          goal_ms: 5,
+        },
+        {
+          network: 'xywy KG',
+          diseases: kg.diseases.length,
+          update_p50: kgU.p50,
+          update_p95: kgU.p95,
+          next_p50: kgN.p50,
+          next_p95: kgN.p95,
+          goal_ms: 50,
+        },
       ],
     };
   },

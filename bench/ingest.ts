@@ -45,7 +45,8 @@ interface RunResult {
 
 export default {
   name: 'ingest',
-  description: 'FHIR import rate (resources/s) and peak memory, PGlite vs PostgreSQL, against a plain PostgreSQL COPY of the same JSONB rows',
+  description:
+    'FHIR import rate (resources/s) and peak memory, PGlite vs PostgreSQL, against a plain PostgreSQL COPY of the same JSONB rows',
   defaultData: '../shared/data/synthea',
   async run({ data, args, log }) {
     const adminUrl = args.pg === 'none' ? undefined : (args.pg ?? 'postgres://root@127.0.0.1/postgres');
@@ -62,7 +63,9 @@ export default {
         : [data];
       const ndjson = join(work, 'all.ndjson');
       const made = await writeNdjson(bundles, ndjson, repeat);
-      log(`${bundles.length} bundle(s), ${(made.bundleBytes / 1048576).toFixed(1)} MiB; NDJSON ${made.resources} resources, ${(made.bytes / 1048576).toFixed(1)} MiB`);
+      log(
+        `${bundles.length} bundle(s), ${(made.bundleBytes / 1048576).toFixed(1)} MiB; NDJSON ${made.resources} resources, ${(made.bytes / 1048576).toFixed(1)} MiB`,
+      );
       const bigNdjson = join(work, 'big.ndjson');
       const bigMade = big > 0 ? await writeNdjson(bundles, bigNdjson, repeat * big) : undefined;
       if (bigMade) log(`large NDJSON: ${bigMade.resources} resources, ${(bigMade.bytes / 1048576).toFixed(1)} MiB`);
@@ -82,18 +85,51 @@ export default {
           rssBeforeImportMiB: r.baseRssMiB,
         };
         rows.push(row);
-        log(`${name}: ${row.resourcesPerSecond} resources/s, ${row.seconds} s, peak RSS ${row.peakRssMiB} MiB${r.rejected ? `, ${r.rejected} rejected` : ''}`);
+        log(
+          `${name}: ${row.resourcesPerSecond} resources/s, ${row.seconds} s, peak RSS ${row.peakRssMiB} MiB${r.rejected ? `, ${r.rejected} rejected` : ''}`,
+        );
       };
       const bundleInput = bundles.length === 1 ? bundles[0]! : data;
 
       // PGlite on disk, as `medseek` runs by default.
       const pgliteDir = join(work, 'pglite-bundles');
       if (args.pglite !== 'none') {
-      record('pglite bundles', 'pglite', 'bundles', await child({ kind: 'import', backend: 'pglite', path: bundleInput, dataDir: pgliteDir, batch }), made.bundleBytes);
-      record('pglite bundles again (unchanged)', 'pglite', 'bundles', await child({ kind: 'import', backend: 'pglite', path: bundleInput, dataDir: pgliteDir, batch }), made.bundleBytes);
-      record('pglite ndjson', 'pglite', 'ndjson', await child({ kind: 'import', backend: 'pglite', path: ndjson, dataDir: join(work, 'pglite-ndjson'), batch }), made.bytes);
-      if (bigMade) record(`pglite ndjson ×${big}`, 'pglite', 'ndjson', await child({ kind: 'import', backend: 'pglite', path: bigNdjson, dataDir: join(work, 'pglite-big'), batch }), bigMade.bytes);
-      rmSync(join(work, 'pglite-bundles'), { recursive: true, force: true });
+        record(
+          'pglite bundles',
+          'pglite',
+          'bundles',
+          await child({ kind: 'import', backend: 'pglite', path: bundleInput, dataDir: pgliteDir, batch }),
+          made.bundleBytes,
+        );
+        record(
+          'pglite bundles again (unchanged)',
+          'pglite',
+          'bundles',
+          await child({ kind: 'import', backend: 'pglite', path: bundleInput, dataDir: pgliteDir, batch }),
+          made.bundleBytes,
+        );
+        record(
+          'pglite ndjson',
+          'pglite',
+          'ndjson',
+          await child({ kind: 'import', backend: 'pglite', path: ndjson, dataDir: join(work, 'pglite-ndjson'), batch }),
+          made.bytes,
+        );
+        if (bigMade)
+          record(
+            `pglite ndjson ×${big}`,
+            'pglite',
+            'ndjson',
+            await child({
+              kind: 'import',
+              backend: 'pglite',
+              path: bigNdjson,
+              dataDir: join(work, 'pglite-big'),
+              batch,
+            }),
+            bigMade.bytes,
+          );
+        rmSync(join(work, 'pglite-bundles'), { recursive: true, force: true });
       }
 
       let ratio: number | undefined;
@@ -114,29 +150,50 @@ export default {
           }
         };
         await scratch(async (url) => {
-          record('postgres bundles', 'postgres', 'bundles', await child({ kind: 'import', backend: 'postgres', path: bundleInput, url, batch, concurrency }), made.bundleBytes);
-          record('postgres bundles again (unchanged)', 'postgres', 'bundles', await child({ kind: 'import', backend: 'postgres', path: bundleInput, url, batch, concurrency }), made.bundleBytes);
+          record(
+            'postgres bundles',
+            'postgres',
+            'bundles',
+            await child({ kind: 'import', backend: 'postgres', path: bundleInput, url, batch, concurrency }),
+            made.bundleBytes,
+          );
+          record(
+            'postgres bundles again (unchanged)',
+            'postgres',
+            'bundles',
+            await child({ kind: 'import', backend: 'postgres', path: bundleInput, url, batch, concurrency }),
+            made.bundleBytes,
+          );
         });
-        const imported = await scratch(async (url) => child({ kind: 'import', backend: 'postgres', path: ndjson, url, batch, concurrency }));
+        const imported = await scratch(async (url) =>
+          child({ kind: 'import', backend: 'postgres', path: ndjson, url, batch, concurrency }),
+        );
         record('postgres ndjson', 'postgres', 'ndjson', imported, made.bytes);
         const copied = await scratch(async (url) => child({ kind: 'copy', backend: 'postgres', path: ndjson, url }));
         record('postgres COPY (ceiling)', 'postgres', 'ndjson', copied, made.bytes);
         ratio = imported.resources / imported.seconds / (copied.resources / copied.seconds);
         if (bigMade) {
-          const bigImport = await scratch((url) => child({ kind: 'import', backend: 'postgres', path: bigNdjson, url, batch, concurrency }));
+          const bigImport = await scratch((url) =>
+            child({ kind: 'import', backend: 'postgres', path: bigNdjson, url, batch, concurrency }),
+          );
           record(`postgres ndjson ×${big}`, 'postgres', 'ndjson', bigImport, bigMade.bytes);
           const bigCopy = await scratch((url) => child({ kind: 'copy', backend: 'postgres', path: bigNdjson, url }));
           record(`postgres COPY ×${big} (ceiling)`, 'postgres', 'ndjson', bigCopy, bigMade.bytes);
           bigRatio = bigImport.resources / bigImport.seconds / (bigCopy.resources / bigCopy.seconds);
         }
-        log(`postgres ndjson import / COPY = ${ratio.toFixed(2)}${bigRatio === undefined ? '' : `; on the ×${big} file ${bigRatio.toFixed(2)}`} (goal ≥ 0.5)`);
+        log(
+          `postgres ndjson import / COPY = ${ratio.toFixed(2)}${bigRatio === undefined ? '' : `; on the ×${big} file ${bigRatio.toFixed(2)}`} (goal ≥ 0.5)`,
+        );
       }
       return {
+        split: 'none: import timings on every bundle, nothing learned',
         bundles: bundles.length,
         bundleMiB: Number((made.bundleBytes / 1048576).toFixed(1)),
         ndjsonResources: made.resources,
         ndjsonMiB: Number((made.bytes / 1048576).toFixed(1)),
-        largeNdjson: bigMade ? { resources: bigMade.resources, mib: Number((bigMade.bytes / 1048576).toFixed(1)) } : null,
+        largeNdjson: bigMade
+          ? { resources: bigMade.resources, mib: Number((bigMade.bytes / 1048576).toFixed(1)) }
+          : null,
         repeat,
         batch,
         concurrency,
@@ -154,7 +211,11 @@ export default {
 } satisfies Benchmark;
 
 /** Resources of the bundles, references resolved, one per line; `repeat` copies with suffixed ids. */
-async function writeNdjson(bundles: readonly string[], out: string, repeat: number): Promise<{ resources: number; bytes: number; bundleBytes: number }> {
+async function writeNdjson(
+  bundles: readonly string[],
+  out: string,
+  repeat: number,
+): Promise<{ resources: number; bytes: number; bundleBytes: number }> {
   const stream = createWriteStream(out);
   let resources = 0;
   let bundleBytes = 0;
@@ -165,13 +226,18 @@ async function writeNdjson(bundles: readonly string[], out: string, repeat: numb
     bundleBytes += Buffer.byteLength(text);
     const doc = JSON.parse(text) as { entry?: { fullUrl?: string; resource: { resourceType: string; id?: string } }[] };
     const map = new Map<string, string>();
-    for (const e of doc.entry ?? []) if (e.fullUrl && e.resource.id) map.set(e.fullUrl, `${e.resource.resourceType}/${e.resource.id}`);
+    for (const e of doc.entry ?? [])
+      if (e.fullUrl && e.resource.id) map.set(e.fullUrl, `${e.resource.resourceType}/${e.resource.id}`);
     for (const e of doc.entry ?? []) {
       // Bulk Data files hold each resource once (bundles share Organizations and Practitioners).
       const key = `${e.resource.resourceType}/${e.resource.id}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      lines.push(JSON.stringify(e.resource, (k, v) => (k === 'reference' && typeof v === 'string' && map.has(v) ? map.get(v) : v)));
+      lines.push(
+        JSON.stringify(e.resource, (k, v) =>
+          k === 'reference' && typeof v === 'string' && map.has(v) ? map.get(v) : v,
+        ),
+      );
     }
   }
   for (let r = 0; r < repeat; r++) {
@@ -186,19 +252,27 @@ async function writeNdjson(bundles: readonly string[], out: string, repeat: numb
 }
 
 function suffixIds(line: string, suffix: string): string {
-  return line.replace(/("id":"[^"]{1,50})"/, `$1${suffix}"`).replace(/("reference":"[A-Za-z]+\/[^"]{1,50})"/g, `$1${suffix}"`);
+  return line
+    .replace(/("id":"[^"]{1,50})"/, `$1${suffix}"`)
+    .replace(/("reference":"[A-Za-z]+\/[^"]{1,50})"/g, `$1${suffix}"`);
 }
 
 /** Runs a job in a child process (its own peak RSS) and returns its figures. */
 function child(job: Job): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const p = fork(self, [], { execArgv: ['--import', 'tsx'], env: { ...process.env, MEDSEEK_BENCH_INGEST_JOB: JSON.stringify(job) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const p = fork(self, [], {
+      execArgv: ['--import', 'tsx'],
+      env: { ...process.env, MEDSEEK_BENCH_INGEST_JOB: JSON.stringify(job) },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     let result: RunResult | undefined;
     p.on('message', (m) => {
       result = m as RunResult;
     });
     p.on('error', reject);
-    p.on('exit', (code) => (result ? resolve(result) : reject(new Error(`bench job ${job.kind}/${job.backend} exited with ${code}`))));
+    p.on('exit', (code) =>
+      result ? resolve(result) : reject(new Error(`bench job ${job.kind}/${job.backend} exited with ${code}`)),
+    );
   });
 }
 
@@ -211,7 +285,10 @@ async function runJob(job: Job): Promise<RunResult> {
     await migrate(db);
     const baseRssMiB = peakRssMiB();
     const started = performance.now();
-    const s = await importPath(job.path, resourceSink(db), { batchSize: job.batch ?? 500, concurrency: job.concurrency ?? 2 });
+    const s = await importPath(job.path, resourceSink(db), {
+      batchSize: job.batch ?? 500,
+      concurrency: job.concurrency ?? 2,
+    });
     const seconds = (performance.now() - started) / 1000;
     return { seconds, resources: s.read, rejected: s.rejected, peakRssMiB: peakRssMiB(), baseRssMiB };
   } finally {
@@ -224,7 +301,9 @@ async function copyJob(job: Job): Promise<RunResult> {
   const client = new pg.Client({ connectionString: job.url! });
   await client.connect();
   try {
-    await client.query('create table copy_target (resource_type text not null, id text not null, resource jsonb not null, primary key (resource_type, id))');
+    await client.query(
+      'create table copy_target (resource_type text not null, id text not null, resource jsonb not null, primary key (resource_type, id))',
+    );
     const baseRssMiB = peakRssMiB();
     const started = performance.now();
     let resources = 0;

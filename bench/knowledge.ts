@@ -18,7 +18,8 @@ import { type Benchmark, peakRssMiB, percentile, sharedData } from './lib/harnes
  */
 export default {
   name: 'knowledge',
-  description: 'knowledge graph: import time/size (xywy 276k triples, DDXPlus), lexicon export, lookup and two-hop path p50/p99 on PGlite and PostgreSQL',
+  description:
+    'knowledge graph: import time/size (xywy 276k triples, DDXPlus), lexicon export, lookup and two-hop path p50/p99 on PGlite and PostgreSQL',
   defaultData: '../shared/data/kg-xywy-medical',
   async run({ data, args, log }) {
     const pgUrl = args.pg ?? process.env.MEDSEEK_TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1/postgres';
@@ -35,7 +36,9 @@ export default {
     t = performance.now();
     const ddx = readBatch('ddxplus', join(ddxplusPath, 'release_conditions.json'));
     const ddxParseMs = performance.now() - t;
-    log(`parsed xywy: ${xywy.concepts.length} concepts, ${xywy.relations.length} relations in ${ms(xywyParseMs)} ms; DDXPlus ${ddx.concepts.length} / ${ddx.relations.length} in ${ms(ddxParseMs)} ms`);
+    log(
+      `parsed xywy: ${xywy.concepts.length} concepts, ${xywy.relations.length} relations in ${ms(xywyParseMs)} ms; DDXPlus ${ddx.concepts.length} / ${ddx.relations.length} in ${ms(ddxParseMs)} ms`,
+    );
 
     // Query samples, fixed by a seeded generator so both backends answer the same questions.
     const rand = seededRandom(Number(args.seed ?? 7));
@@ -50,7 +53,15 @@ export default {
       });
     const out = new Map<string, string[]>();
     for (const r of xywy.relations) {
-      if (!r.to || r.type === 'department' || r.type === 'avoid-food' || r.type === 'good-food' || r.type === 'recipe' || r.type === 'treated-by') continue;
+      if (
+        !r.to ||
+        r.type === 'department' ||
+        r.type === 'avoid-food' ||
+        r.type === 'good-food' ||
+        r.type === 'recipe' ||
+        r.type === 'treated-by'
+      )
+        continue;
       (out.get(r.from) ?? out.set(r.from, []).get(r.from)!).push(r.to);
       (out.get(r.to) ?? out.set(r.to, []).get(r.to)!).push(r.from);
     }
@@ -97,16 +108,32 @@ export default {
         };
         const lookups: number[] = [];
         let hits = 0;
-        for (const n of exactNames) lookups.push(await time(async () => ((await kg.find(n, { release: xywyImport.releaseId, limit: 5 })).length ? hits++ : 0)));
+        for (const n of exactNames)
+          lookups.push(
+            await time(async () =>
+              (await kg.find(n, { release: xywyImport.releaseId, limit: 5 })).length ? hits++ : 0,
+            ),
+          );
         // Exact only (id, code, name, synonym): what a caller that does its own fallback pays.
         const exactOnly: number[] = [];
-        for (const n of exactNames) exactOnly.push(await time(() => kg.find(n, { release: xywyImport.releaseId, limit: 5, fuzzy: false })));
+        for (const n of exactNames)
+          exactOnly.push(await time(() => kg.find(n, { release: xywyImport.releaseId, limit: 5, fuzzy: false })));
         const fuzzy: number[] = [];
         let fuzzyHits = 0;
-        for (const n of misspelt) fuzzy.push(await time(async () => ((await kg.find(n, { release: xywyImport.releaseId, limit: 5 })).length ? fuzzyHits++ : 0)));
+        for (const n of misspelt)
+          fuzzy.push(
+            await time(async () =>
+              (await kg.find(n, { release: xywyImport.releaseId, limit: 5 })).length ? fuzzyHits++ : 0,
+            ),
+          );
         const twoHop: number[] = [];
         let found = 0;
-        for (const [a, b] of pairs) twoHop.push(await time(async () => ((await kg.paths(a, b, { release: xywyImport.releaseId, maxHops: 2, limit: 5 })).length ? found++ : 0)));
+        for (const [a, b] of pairs)
+          twoHop.push(
+            await time(async () =>
+              (await kg.paths(a, b, { release: xywyImport.releaseId, maxHops: 2, limit: 5 })).length ? found++ : 0,
+            ),
+          );
         Object.assign(r, {
           lookupP50Ms: percentile(lookups, 50),
           lookupP99Ms: percentile(lookups, 99),
@@ -121,7 +148,10 @@ export default {
           twoHopPathFound: found / pairs.length,
         });
         results[backend.label] = r;
-        table.push({ backend: backend.label, ...Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Math.round(v * 100) / 100])) });
+        table.push({
+          backend: backend.label,
+          ...Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Math.round(v * 100) / 100])),
+        });
         log(`${backend.label}: ${JSON.stringify(r)}`);
       } finally {
         await db.close();
@@ -130,13 +160,26 @@ export default {
     }
     const flip = Object.keys(results[backends[0]!.label] as object).map((metric) => ({
       metric,
-      ...Object.fromEntries(backends.map((b) => [b.label, round((results[b.label] as Record<string, number>)[metric]!)])),
+      ...Object.fromEntries(
+        backends.map((b) => [b.label, round((results[b.label] as Record<string, number>)[metric]!)]),
+      ),
     }));
     return {
-      inputs: { xywy: data, ddxplus: ddxplusPath, xywyTriples: xywy.relations.length, xywyParseMs: round(xywyParseMs), ddxplusParseMs: round(ddxParseMs), samples: { lookups: exactNames.length, fuzzy: misspelt.length, twoHopPairs: pairs.length } },
+      split: 'none: import and lookup timings, nothing learned or scored against labels',
+      inputs: [ddxplusPath],
+      read: {
+        xywy: data,
+        ddxplus: ddxplusPath,
+        xywyTriples: xywy.relations.length,
+        xywyParseMs: round(xywyParseMs),
+        ddxplusParseMs: round(ddxParseMs),
+        samples: { lookups: exactNames.length, fuzzy: misspelt.length, twoHopPairs: pairs.length },
+      },
       results,
       peakRssMiB: peakRssMiB(),
-      published: { note: 'No published baseline: the issue asks for our own figures. Upstream xywy README counts 24,802 entities / 247,007 relations.' },
+      published: {
+        note: 'No published baseline: the issue asks for our own figures. Upstream xywy README counts 24,802 entities / 247,007 relations.',
+      },
       table: flip,
     };
   },
@@ -176,4 +219,3 @@ async function scratchPostgres(adminUrl: string): Promise<{ db: Database; drop: 
     },
   };
 }
-

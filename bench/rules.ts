@@ -7,7 +7,15 @@ import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { loadConfig } from '../src/core/index.js';
 import { type AnyResource, bundleResources, stateFromBundle, stateFromPrefetch } from '../src/fusion/index.js';
-import { encounterFromResources, evaluateQc, evaluateRules, MEDICATION_RULES, SAFETY_RULES } from '../src/reasoning/index.js';
+import {
+  encounterFromResources,
+  evaluateQc,
+  evaluateRules,
+  medicationRules,
+  qualityRulesFromData,
+  safetyRules,
+  safetyRulesFromData,
+} from '../src/reasoning/index.js';
 import { cdsHooksRoutes } from '../src/server/cds-hooks/index.js';
 import { openContext } from '../src/server/context.js';
 import type { AppEnv } from '../src/server/env.js';
@@ -35,24 +43,56 @@ type Json = Record<string, unknown>;
 const ACTIVE_WINDOW_DAYS = 90;
 
 function loadPatients(dir: string, limit: number): { file: string; resources: AnyResource[] }[] {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort().slice(0, limit);
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .slice(0, limit);
   return files.map((f) => ({ file: f, resources: bundleResources(JSON.parse(readFileSync(join(dir, f), 'utf8'))) }));
 }
 
-const time = (r: AnyResource): string => String((r as Json).authoredOn ?? (r as Json).effectiveDateTime ?? (r as Json).recordedDate ?? (r as { onsetDateTime?: string }).onsetDateTime ?? '');
-const bundle = (rs: readonly AnyResource[]) => ({ resourceType: 'Bundle', type: 'searchset', entry: rs.map((resource) => ({ resource })) });
+const time = (r: AnyResource): string =>
+  String(
+    (r as Json).authoredOn ??
+      (r as Json).effectiveDateTime ??
+      (r as Json).recordedDate ??
+      (r as { onsetDateTime?: string }).onsetDateTime ??
+      '',
+  );
+const bundle = (rs: readonly AnyResource[]) => ({
+  resourceType: 'Bundle',
+  type: 'searchset',
+  entry: rs.map((resource) => ({ resource })),
+});
 
 /** The order-sign request for one historical order: the medications active then, and this one as a draft. */
 function orderSignRequest(resources: readonly AnyResource[], order: AnyResource): Json {
   const t = time(order);
   const patient = resources.find((r) => r.resourceType === 'Patient')!;
-  const meds = resources.filter((r) => r.resourceType === 'MedicationRequest' && r !== order && time(r) <= t && (Date.parse(t) - Date.parse(time(r))) / 86_400_000 <= ACTIVE_WINDOW_DAYS).map((r) => ({ ...r, status: 'active' }));
+  const meds = resources
+    .filter(
+      (r) =>
+        r.resourceType === 'MedicationRequest' &&
+        r !== order &&
+        time(r) <= t &&
+        (Date.parse(t) - Date.parse(time(r))) / 86_400_000 <= ACTIVE_WINDOW_DAYS,
+    )
+    .map((r) => ({ ...r, status: 'active' }));
   const before = (type: string) => resources.filter((r) => r.resourceType === type && time(r) <= t);
   return {
     hookInstance: crypto.randomUUID(),
     hook: 'order-sign',
-    context: { userId: 'Practitioner/bench', patientId: patient.id, draftOrders: bundle([{ ...order, status: 'draft' }]) },
-    prefetch: { patient, medications: bundle(meds), conditions: bundle(before('Condition')), allergies: bundle(before('AllergyIntolerance')), observations: bundle(before('Observation').slice(-200)) },
+    context: {
+      userId: 'Practitioner/bench',
+      patientId: patient.id,
+      draftOrders: bundle([{ ...order, status: 'draft' }]),
+    },
+    prefetch: {
+      patient,
+      medications: bundle(meds),
+      conditions: bundle(before('Condition')),
+      allergies: bundle(before('AllergyIntolerance')),
+      observations: bundle(before('Observation').slice(-200)),
+    },
     at: t,
   };
 }
@@ -64,21 +104,62 @@ async function load(url: string, body: Json, seconds: number, rate: number): Pro
   writeFileSync(file, JSON.stringify(body));
   const cli = join(repoRoot, 'node_modules', 'autocannon', 'autocannon.js');
   const out = await new Promise<string>((resolve, reject) => {
-    execFile(process.execPath, [cli, '-m', 'POST', '-H', 'content-type=application/json', '-i', file, '-d', String(seconds), '-c', '10', '-R', String(rate), '-j', url], { maxBuffer: 64 << 20 }, (e, stdout) => (e ? reject(e) : resolve(stdout)));
+    execFile(
+      process.execPath,
+      [
+        cli,
+        '-m',
+        'POST',
+        '-H',
+        'content-type=application/json',
+        '-i',
+        file,
+        '-d',
+        String(seconds),
+        '-c',
+        '10',
+        '-R',
+        String(rate),
+        '-j',
+        url,
+      ],
+      { maxBuffer: 64 << 20 },
+      (e, stdout) => (e ? reject(e) : resolve(stdout)),
+    );
   });
   rmSync(dir, { recursive: true, force: true });
-  const r = JSON.parse(out) as { latency: Record<string, number>; requests: Record<string, number>; non2xx: number; errors: number };
+  const r = JSON.parse(out) as {
+    latency: Record<string, number>;
+    requests: Record<string, number>;
+    non2xx: number;
+    errors: number;
+  };
   const lat = r.latency;
-  return { rps: rate, seconds, requests: r.requests.total, non2xx: r.non2xx, errors: r.errors, p50Ms: lat.p50, p90Ms: lat.p90, p99Ms: lat.p99, maxMs: lat.max };
+  return {
+    rps: rate,
+    seconds,
+    requests: r.requests.total,
+    non2xx: r.non2xx,
+    errors: r.errors,
+    p50Ms: lat.p50,
+    p90Ms: lat.p90,
+    p99Ms: lat.p99,
+    maxMs: lat.max,
+  };
 }
 
 export default {
   name: 'rules',
-  description: 'safety rules per patient (p50/p99), CDS Hooks order-sign/patient-view at 50 rps (p50/p99), alert burden per 100 orders, QC encounters/s — Synthea',
+  description:
+    'safety rules per patient (p50/p99), CDS Hooks order-sign/patient-view at 50 rps (p50/p99), alert burden per 100 orders, QC encounters/s — Synthea',
   defaultData: '../shared/data/synthea',
   async run({ data, args, log }) {
     const patients = loadPatients(data, Number(args.patients ?? 1000));
     log(`rules: ${patients.length} Synthea patients`);
+    // The rule book of the bundled data files: what the demo knowledge release (read by the CDS service in 2.) holds.
+    const book = safetyRulesFromData();
+    const SAFETY_RULES = safetyRules(book);
+    const MEDICATION_RULES = medicationRules(book);
 
     // 1. Rule evaluation per patient.
     const states = patients.map((p) => stateFromBundle(bundle(p.resources)));
@@ -102,10 +183,27 @@ export default {
         else pvOther++;
       }
     }
-    const patientView = { patients: states.length, interruptingPerPatient: pvInterrupting / Math.max(1, states.length), otherPerPatient: pvOther / Math.max(1, states.length), byRule: pvByRule };
-    log(`patient-view burden: ${patientView.interruptingPerPatient.toFixed(2)} interrupting and ${patientView.otherPerPatient.toFixed(2)} other cards per patient (${JSON.stringify(pvByRule)})`);
-    const evalRow = { measure: 'safety rules per patient (ms)', p50: percentile(perPatient, 50), p99: percentile(perPatient, 99), n: perPatient.length, facts: Math.round(states.reduce((a, s) => a + s.phenotype.length + s.intervention.length + s.biology.length, 0) / states.length) };
-    log(`rule evaluation: p50 ${evalRow.p50.toFixed(3)} ms, p99 ${evalRow.p99.toFixed(3)} ms over ${evalRow.n} patients (${evalRow.facts} facts each on average)`);
+    const patientView = {
+      patients: states.length,
+      interruptingPerPatient: pvInterrupting / Math.max(1, states.length),
+      otherPerPatient: pvOther / Math.max(1, states.length),
+      byRule: pvByRule,
+    };
+    log(
+      `patient-view burden: ${patientView.interruptingPerPatient.toFixed(2)} interrupting and ${patientView.otherPerPatient.toFixed(2)} other cards per patient (${JSON.stringify(pvByRule)})`,
+    );
+    const evalRow = {
+      measure: 'safety rules per patient (ms)',
+      p50: percentile(perPatient, 50),
+      p99: percentile(perPatient, 99),
+      n: perPatient.length,
+      facts: Math.round(
+        states.reduce((a, s) => a + s.phenotype.length + s.intervention.length + s.biology.length, 0) / states.length,
+      ),
+    };
+    log(
+      `rule evaluation: p50 ${evalRow.p50.toFixed(3)} ms, p99 ${evalRow.p99.toFixed(3)} ms over ${evalRow.n} patients (${evalRow.facts} facts each on average)`,
+    );
 
     // 3. Alert burden over the medication history.
     let orders = 0;
@@ -118,7 +216,10 @@ export default {
       for (const order of p.resources.filter((r) => r.resourceType === 'MedicationRequest')) {
         const req = orderSignRequest(p.resources, order);
         const ctx = req.context as Json;
-        const state = stateFromPrefetch({ prefetch: req.prefetch as Json, patientId: String(ctx.patientId), draftOrders: ctx.draftOrders }, { at: String(req.at) });
+        const state = stateFromPrefetch(
+          { prefetch: req.prefetch as Json, patientId: String(ctx.patientId), draftOrders: ctx.draftOrders },
+          { at: String(req.at) },
+        );
         const focus = new Set(state.intervention.filter((f) => f.status === 'draft').map((f) => f.id));
         const results = evaluateRules(state, MEDICATION_RULES, { focus });
         orders++;
@@ -130,57 +231,120 @@ export default {
           } else if (sev === 'moderate') warning++;
           else info++;
         }
-        if (orderRequests.length < 50 && (req.prefetch as { medications: { entry: unknown[] } }).medications.entry.length > 2) orderRequests.push(req);
+        if (
+          orderRequests.length < 50 &&
+          (req.prefetch as { medications: { entry: unknown[] } }).medications.entry.length > 2
+        )
+          orderRequests.push(req);
       }
     }
-    const burden = { orders, interruptingPer100: (100 * interrupting) / Math.max(1, orders), warningPer100: (100 * warning) / Math.max(1, orders), infoPer100: (100 * info) / Math.max(1, orders), interruptingByRule: byRule };
-    log(`alert burden: ${orders} orders, ${burden.interruptingPer100.toFixed(2)} interrupting / 100 orders (${JSON.stringify(byRule)}), ${burden.warningPer100.toFixed(2)} warning, ${burden.infoPer100.toFixed(2)} info`);
+    const burden = {
+      orders,
+      interruptingPer100: (100 * interrupting) / Math.max(1, orders),
+      warningPer100: (100 * warning) / Math.max(1, orders),
+      infoPer100: (100 * info) / Math.max(1, orders),
+      interruptingByRule: byRule,
+    };
+    log(
+      `alert burden: ${orders} orders, ${burden.interruptingPer100.toFixed(2)} interrupting / 100 orders (${JSON.stringify(byRule)}), ${burden.warningPer100.toFixed(2)} warning, ${burden.infoPer100.toFixed(2)} info`,
+    );
 
     // 4. QC throughput over every encounter.
     const encs: { encounter: AnyResource; patient?: AnyResource; resources: AnyResource[] }[] = [];
     for (const p of patients) {
       const patient = p.resources.find((r) => r.resourceType === 'Patient');
-      for (const e of p.resources.filter((r) => r.resourceType === 'Encounter')) encs.push({ encounter: e, ...(patient ? { patient } : {}), resources: p.resources });
+      for (const e of p.resources.filter((r) => r.resourceType === 'Encounter'))
+        encs.push({ encounter: e, ...(patient ? { patient } : {}), resources: p.resources });
     }
     const q0 = performance.now();
     let qcIssues = 0;
-    for (const e of encs) qcIssues += evaluateQc(encounterFromResources(e), { now: '2026-11-25T00:00:00Z' }).issues.length;
+    const qcBook = qualityRulesFromData();
+    for (const e of encs)
+      qcIssues += evaluateQc(encounterFromResources(e), qcBook, { now: '2026-11-25T00:00:00Z' }).issues.length;
     const qcSeconds = (performance.now() - q0) / 1000;
-    const qc = { encounters: encs.length, seconds: qcSeconds, encountersPerSecond: encs.length / qcSeconds, issuesPerEncounter: qcIssues / Math.max(1, encs.length) };
-    log(`QC: ${encs.length} encounters in ${qcSeconds.toFixed(2)} s = ${qc.encountersPerSecond.toFixed(0)} encounters/s`);
+    const qc = {
+      encounters: encs.length,
+      seconds: qcSeconds,
+      encountersPerSecond: encs.length / qcSeconds,
+      issuesPerEncounter: qcIssues / Math.max(1, encs.length),
+    };
+    log(
+      `QC: ${encs.length} encounters in ${qcSeconds.toFixed(2)} s = ${qc.encountersPerSecond.toFixed(0)} encounters/s`,
+    );
 
     // 2. CDS Hooks under load.
     const db = await openDatabase();
-    const ctx = await openContext(loadConfig({}, { demo: true, logLevel: 'silent' }), { db, demoLoader: false, logger: createLogger('silent') });
+    const ctx = await openContext(loadConfig({}, { demo: true, logLevel: 'silent' }), {
+      db,
+      demoLoader: false,
+      logger: createLogger('silent'),
+    });
     const app = new Hono<AppEnv>().route('/cds-services', cdsHooksRoutes(ctx, { auth: { mode: 'demo', trusted: [] } }));
     const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
     await new Promise((r) => server.once('listening', r));
     const port = (server.address() as AddressInfo).port;
     const seconds = Number(args.seconds ?? 15);
     const rate = Number(args.rps ?? 50);
-    const sign = orderRequests.find((r) => ((r.prefetch as { medications: { entry: unknown[] } }).medications.entry.length ?? 0) >= 5) ?? orderRequests[0]!;
+    const sign =
+      orderRequests.find(
+        (r) => ((r.prefetch as { medications: { entry: unknown[] } }).medications.entry.length ?? 0) >= 5,
+      ) ?? orderRequests[0]!;
     const { at: _at, ...signBody } = sign;
-    const viewBody = { hookInstance: crypto.randomUUID(), hook: 'patient-view', context: { userId: 'Practitioner/bench', patientId: (signBody.context as Json).patientId }, prefetch: signBody.prefetch };
+    const viewBody = {
+      hookInstance: crypto.randomUUID(),
+      hook: 'patient-view',
+      context: { userId: 'Practitioner/bench', patientId: (signBody.context as Json).patientId },
+      prefetch: signBody.prefetch,
+    };
     const rows: Json[] = [];
     // Warm up (JIT, PGlite caches) before measuring.
     for (let i = 0; i < 200; i++) {
-      for (const [path, body] of [['medseek-order-sign', signBody], ['medseek-patient-view', viewBody]] as const) await app.request(`http://127.0.0.1/cds-services/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      for (const [path, body] of [
+        ['medseek-order-sign', signBody],
+        ['medseek-patient-view', viewBody],
+      ] as const)
+        await app.request(`http://127.0.0.1/cds-services/${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
     }
     // Service time without the network or a concurrent load generator: sequential in-process calls.
-    for (const [name, path, body] of [['order-sign', 'medseek-order-sign', signBody], ['patient-view', 'medseek-patient-view', viewBody]] as const) {
+    for (const [name, path, body] of [
+      ['order-sign', 'medseek-order-sign', signBody],
+      ['patient-view', 'medseek-patient-view', viewBody],
+    ] as const) {
       const times: number[] = [];
       for (let i = 0; i < 300; i++) {
         const t0 = performance.now();
-        await app.request(`http://127.0.0.1/cds-services/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        await app.request(`http://127.0.0.1/cds-services/${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
         times.push(performance.now() - t0);
       }
-      rows.push({ measure: `CDS Hooks ${name} service time, sequential in-process (ms)`, p50: percentile(times, 50), p99: percentile(times, 99), n: times.length });
+      rows.push({
+        measure: `CDS Hooks ${name} service time, sequential in-process (ms)`,
+        p50: percentile(times, 50),
+        p99: percentile(times, 99),
+        n: times.length,
+      });
     }
     try {
-      for (const [name, path, body] of [['order-sign', 'medseek-order-sign', signBody], ['patient-view', 'medseek-patient-view', viewBody]] as const) {
+      for (const [name, path, body] of [
+        ['order-sign', 'medseek-order-sign', signBody],
+        ['patient-view', 'medseek-patient-view', viewBody],
+      ] as const) {
         const r = await load(`http://127.0.0.1:${port}/cds-services/${path}`, body, seconds, rate);
         log(`${name}: ${JSON.stringify(r)}`);
-        rows.push({ measure: `CDS Hooks ${name} at ${rate} rps (ms)`, p50: r.p50Ms, p99: r.p99Ms, n: r.requests, non2xx: r.non2xx });
+        rows.push({
+          measure: `CDS Hooks ${name} at ${rate} rps (ms)`,
+          p50: r.p50Ms,
+          p99: r.p99Ms,
+          n: r.requests,
+          non2xx: r.non2xx,
+        });
       }
     } finally {
       server.close();
@@ -188,6 +352,9 @@ export default {
       await db.close();
     }
     return {
+      split: 'none: timings and alert counts on every bundle, nothing learned',
+      ruleBook:
+        'bundled data files (src/knowledge/data/cds); CDS Hooks calls read the demo knowledge release made from them',
       published,
       patients: patients.length,
       ruleEvaluation: evalRow,
@@ -202,7 +369,11 @@ export default {
         ...rows,
         { measure: 'interrupting cards per 100 orders', p50: burden.interruptingPer100, n: orders },
         { measure: 'warning cards per 100 orders', p50: burden.warningPer100, n: orders },
-        { measure: 'patient-view interrupting cards per patient', p50: patientView.interruptingPerPatient, n: states.length },
+        {
+          measure: 'patient-view interrupting cards per patient',
+          p50: patientView.interruptingPerPatient,
+          n: states.length,
+        },
         { measure: 'patient-view other cards per patient', p50: patientView.otherPerPatient, n: states.length },
         { measure: 'QC encounters per second', p50: qc.encountersPerSecond, n: qc.encounters },
       ],

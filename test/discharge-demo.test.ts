@@ -32,7 +32,11 @@ describe('discharge drugs of the demo patients', () => {
       const fired = evaluateRules(regimen, SAFETY_RULES, { focus: drugs })
         .filter((r) => r.group !== 'critical-value')
         .map((r) => `${r.ruleId}: ${r.conclusion.statement.en}`);
-      expect({ file: stay.file, encounter: stay.encounterId, fired }).toEqual({ file: stay.file, encounter: stay.encounterId, fired: [] });
+      expect({ file: stay.file, encounter: stay.encounterId, fired }).toEqual({
+        file: stay.file,
+        encounter: stay.encounterId,
+        fired: [],
+      });
     }
     // The three Chinese records have discharge orders; Synthea's stays have none.
     expect(withDrugs).toBeGreaterThanOrEqual(3);
@@ -43,7 +47,8 @@ describe('discharge drugs of the demo patients', () => {
     const r = await composeDischargeSummary(hf!.state, { lang: 'en', documents: hf!.documents });
     const { regimen, drugs } = dischargeRegimen(hf!.state);
     const listed = /Discharge medications: ([^\n]*?)\./.exec(r.document.text)?.[1] ?? '';
-    for (const c of regimen.medications ?? []) expect(listed.toLowerCase()).toContain((c.concept.display ?? '').toLowerCase());
+    for (const c of regimen.medications ?? [])
+      expect(listed.toLowerCase()).toContain((c.concept.display ?? '').toLowerCase());
     // The rules see what the summary does not send home: ibuprofen with warfarin fires DDI16 on the whole stay.
     const whole = evaluateRules(hf!.state, SAFETY_RULES, { focus: drugs }).map((x) => x.ruleId);
     expect(whole).toContain('DDI16');

@@ -20,8 +20,33 @@ const allowed: Record<string, readonly string[]> = {
   verify: ['core', 'ingest', 'store', 'knowledge', 'nlp', 'fusion', 'llm'],
   compose: ['core', 'ingest', 'store', 'knowledge', 'nlp', 'fusion', 'llm', 'verify'],
   learning: ['core', 'ingest', 'store', 'knowledge', 'nlp', 'fusion', 'llm', 'reasoning', 'compose', 'verify'],
-  server: ['core', 'ingest', 'store', 'knowledge', 'nlp', 'fusion', 'llm', 'reasoning', 'compose', 'verify', 'learning'],
-  cli: ['core', 'ingest', 'store', 'knowledge', 'nlp', 'fusion', 'llm', 'reasoning', 'compose', 'verify', 'learning', 'server'],
+  server: [
+    'core',
+    'ingest',
+    'store',
+    'knowledge',
+    'nlp',
+    'fusion',
+    'llm',
+    'reasoning',
+    'compose',
+    'verify',
+    'learning',
+  ],
+  cli: [
+    'core',
+    'ingest',
+    'store',
+    'knowledge',
+    'nlp',
+    'fusion',
+    'llm',
+    'reasoning',
+    'compose',
+    'verify',
+    'learning',
+    'server',
+  ],
 };
 
 const srcDir = join(import.meta.dirname, '..', 'src');
@@ -48,7 +73,9 @@ describe('import direction', () => {
       const rel = relative(srcDir, file);
       const stage = rel.split('/')[0]!;
       const text = readFileSync(file, 'utf8');
-      for (const m of text.matchAll(/(?:import|export)[^'"]*?from\s+['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)/g)) {
+      for (const m of text.matchAll(
+        /(?:import|export)[^'"]*?from\s+['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)/g,
+      )) {
         const spec = (m[1] ?? m[2])!;
         const target = relative(srcDir, join(file, '..', spec));
         // The CLI is the one place that runs the benchmarks beside src/.
@@ -60,7 +87,8 @@ describe('import direction', () => {
         const [targetStage, ...rest] = target.split('/');
         if (targetStage === stage) continue;
         if (!allowed[stage]?.includes(targetStage!)) violations.push(`${rel} imports ${targetStage} (${spec})`);
-        else if (!(rest.length === 1 && /^index\.(js|ts)$/.test(rest[0]!))) violations.push(`${rel} reaches inside ${targetStage}: ${spec}`);
+        else if (!(rest.length === 1 && /^index\.(js|ts)$/.test(rest[0]!)))
+          violations.push(`${rel} reaches inside ${targetStage}: ${spec}`);
       }
     }
     expect(violations).toEqual([]);

@@ -14,6 +14,8 @@ export interface ReaderQuestion {
   readonly id: string;
   readonly kind: QuestionKind;
   readonly slot?: string;
+  /** The question as the patient saw it (for a model reader's prompt). */
+  readonly wording?: { readonly zh: string; readonly en: string };
 }
 
 /** What a reader returns (only the fields scored here are typed; the rest is kept for the failure list). */
@@ -62,7 +64,8 @@ const SEVERITIES: readonly string[] = ['mild', 'moderate', 'severe'];
 const fail = (where: string, field: string, why: string): never => {
   throw new Error(`${where}: ${field} ${why}`);
 };
-const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string' && x.length > 0);
+const isStrings = (v: unknown): v is string[] =>
+  Array.isArray(v) && v.every((x) => typeof x === 'string' && x.length > 0);
 
 export function parseQuestions(text: string, where = 'questions.json'): Map<string, QuestionSpec> {
   let doc: unknown;
@@ -77,7 +80,8 @@ export function parseQuestions(text: string, where = 'questions.json'): Map<stri
   for (const [id, q] of Object.entries(qs as Record<string, Record<string, unknown>>)) {
     const at = `${where} ${id}`;
     if (!KINDS.includes(q.kind as string)) fail(at, 'kind', `must be one of ${KINDS.join(', ')}`);
-    if (typeof q.zh !== 'string' || typeof q.en !== 'string') fail(at, 'zh/en', 'must give the question in both languages');
+    if (typeof q.zh !== 'string' || typeof q.en !== 'string')
+      fail(at, 'zh/en', 'must give the question in both languages');
     if (q.kind === 'slot' && typeof q.slot !== 'string') fail(at, 'slot', 'is required for a slot question');
     if (q.tolerate !== undefined && !isStrings(q.tolerate)) fail(at, 'tolerate', 'must be a list of finding ids');
     out.set(id, q as unknown as QuestionSpec);
@@ -85,27 +89,38 @@ export function parseQuestions(text: string, where = 'questions.json'): Map<stri
   return out;
 }
 
-export function parseAnswerItems(text: string, questions: ReadonlyMap<string, QuestionSpec>, where = 'answers.jsonl'): AnswerItem[] {
+export function parseAnswerItems(
+  text: string,
+  questions: ReadonlyMap<string, QuestionSpec>,
+  where = 'answers.jsonl',
+): AnswerItem[] {
   const items: AnswerItem[] = [];
   for (const { at, o } of jsonLines(text, where)) {
     if (typeof o.category !== 'string' || !o.category) fail(at, 'category', 'is required');
     if (o.lang !== 'zh' && o.lang !== 'en') fail(at, 'lang', "must be 'zh' or 'en'");
-    if (typeof o.question !== 'string' || !questions.has(o.question)) fail(at, 'question', `'${String(o.question)}' is not in the question list`);
+    if (typeof o.question !== 'string' || !questions.has(o.question))
+      fail(at, 'question', `'${String(o.question)}' is not in the question list`);
     if (typeof o.text !== 'string' || !o.text.trim()) fail(at, 'text', 'is required');
     if (!VALUES.includes(o.value as string)) fail(at, 'value', `must be one of ${VALUES.join(', ')}`);
-    for (const f of ['present', 'absent', 'tolerate', 'site'] as const) if (o[f] !== undefined && !isStrings(o[f])) fail(at, f, 'must be a list of non-empty strings');
+    for (const f of ['present', 'absent', 'tolerate', 'site'] as const)
+      if (o[f] !== undefined && !isStrings(o[f])) fail(at, f, 'must be a list of non-empty strings');
     if (o.duration !== undefined) {
       const d = o.duration as { value?: unknown; unit?: unknown };
-      if (typeof d.value !== 'number' || !(d.value > 0) || !UNITS.includes(d.unit as string)) fail(at, 'duration', `must be {value > 0, unit: ${UNITS.join('|')}}`);
+      if (typeof d.value !== 'number' || !(d.value > 0) || !UNITS.includes(d.unit as string))
+        fail(at, 'duration', `must be {value > 0, unit: ${UNITS.join('|')}}`);
     }
-    if (o.severity !== undefined && !SEVERITIES.includes(o.severity as string)) fail(at, 'severity', `must be one of ${SEVERITIES.join(', ')}`);
+    if (o.severity !== undefined && !SEVERITIES.includes(o.severity as string))
+      fail(at, 'severity', `must be one of ${SEVERITIES.join(', ')}`);
     items.push(o as unknown as AnswerItem);
   }
   if (items.length === 0) throw new Error(`${where}: no items`);
   return items;
 }
 
-export function loadAnswerSet(answersPath: string, questionsPath: string): { questions: Map<string, QuestionSpec>; items: AnswerItem[] } {
+export function loadAnswerSet(
+  answersPath: string,
+  questionsPath: string,
+): { questions: Map<string, QuestionSpec>; items: AnswerItem[] } {
   const questions = parseQuestions(readFileSync(questionsPath, 'utf8'), questionsPath);
   return { questions, items: parseAnswerItems(readFileSync(answersPath, 'utf8'), questions, answersPath) };
 }
@@ -115,15 +130,23 @@ export function loadAnswerSet(answersPath: string, questionsPath: string): { que
 /** A network finding id without its knowledge-base prefix (`ddxplus:E_91` → `E_91`). */
 export const bareId = (id: string): string => id.replace(/^ddxplus:/, '');
 
-const matches = (id: string, pattern: string): boolean => (pattern.endsWith('*') ? id.startsWith(pattern.slice(0, -1)) : id === pattern);
+const matches = (id: string, pattern: string): boolean =>
+  pattern.endsWith('*') ? id.startsWith(pattern.slice(0, -1)) : id === pattern;
 
 /** Findings that belong to the question itself (its finding, its options `E_55@V_…`, `E_56≥5`). */
-const ownFinding = (id: string, question: string): boolean => id === question || id.startsWith(`${question}@`) || id.startsWith(`${question}≥`);
+const ownFinding = (id: string, question: string): boolean =>
+  id === question || id.startsWith(`${question}@`) || id.startsWith(`${question}≥`);
 
 /** The other findings of a list: bare ids, without the question's own (under any of its ids) and the tolerated ones. */
-export function otherFindings(ids: readonly string[] | undefined, question: string | readonly string[], tolerate: readonly string[]): string[] {
+export function otherFindings(
+  ids: readonly string[] | undefined,
+  question: string | readonly string[],
+  tolerate: readonly string[],
+): string[] {
   const own = (typeof question === 'string' ? [question] : question).map(bareId);
-  return [...new Set((ids ?? []).map(bareId))].filter((id) => !own.some((q) => ownFinding(id, q)) && !tolerate.some((p) => matches(id, p))).sort();
+  return [...new Set((ids ?? []).map(bareId))]
+    .filter((id) => !own.some((q) => ownFinding(id, q)) && !tolerate.some((p) => matches(id, p)))
+    .sort();
 }
 
 const DAYS: Record<Unit, number> = { min: 1 / 1440, h: 1 / 24, d: 1, w: 7, mo: 30, y: 365 };
@@ -139,7 +162,10 @@ const UNIT_WORDS: readonly [RegExp, Unit][] = [
 
 /** ISO 8601 duration (P3D, PT2H, P1W, P1Y6M) in days. */
 function isoDays(s: string): number | undefined {
-  const m = /^P(?:(\d+(?:\.\d+)?)Y)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(s.trim());
+  const m =
+    /^P(?:(\d+(?:\.\d+)?)Y)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(
+      s.trim(),
+    );
   if (!m || s.trim() === 'P' || s.trim() === 'PT') return undefined;
   const n = (i: number) => Number(m[i] ?? 0);
   return n(1) * 365 + n(2) * 30 + n(3) * 7 + n(4) + n(5) / 24 + n(6) / 1440 + n(7) / 86400;
@@ -208,13 +234,25 @@ export const PAIN_GENERIC: readonly string[] = ['E_53', 'E_55@*', 'E_54@*', 'E_5
 const PAINFUL: ReadonlySet<string> = new Set(['E_97', 'E_144', 'E_220', 'E_14', 'E_38']);
 
 /** Scores one reading; `askedAs` is the id the reader was given when it differs from the item's (`ddxplus:E_201`, `rf:chest-pain`). */
-export function scoreItem(item: AnswerItem, spec: QuestionSpec, got: Reading | undefined, error?: string, askedAs?: string): ItemResult {
+export function scoreItem(
+  item: AnswerItem,
+  spec: QuestionSpec,
+  got: Reading | undefined,
+  error?: string,
+  askedAs?: string,
+): ItemResult {
   // The generic pain finding is implied by any specific painful finding the item names: neither required nor forbidden.
   const painNamed = [...(item.present ?? []), ...(item.absent ?? [])].some((id) => PAINFUL.has(id));
   const tolerate = [...(spec.tolerate ?? []), ...(item.tolerate ?? []), ...(painNamed ? PAIN_GENERIC : [])];
   const own = askedAs ? [item.question, askedAs] : [item.question];
-  const expected = { present: otherFindings(item.present, own, tolerate), absent: otherFindings(item.absent, own, tolerate) };
-  const otherGot = { present: otherFindings(got?.present, own, tolerate), absent: otherFindings(got?.absent, own, tolerate) };
+  const expected = {
+    present: otherFindings(item.present, own, tolerate),
+    absent: otherFindings(item.absent, own, tolerate),
+  };
+  const otherGot = {
+    present: otherFindings(got?.present, own, tolerate),
+    absent: otherFindings(got?.absent, own, tolerate),
+  };
   const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
   const days = got ? durationDays(got.duration) : undefined;
   return {
@@ -225,19 +263,31 @@ export function scoreItem(item: AnswerItem, spec: QuestionSpec, got: Reading | u
     findingsOk: got !== undefined && same(expected.present, otherGot.present) && same(expected.absent, otherGot.absent),
     expected,
     otherGot,
-    ...(item.duration ? { durationOk: days !== undefined && Math.abs(days - itemDays(item.duration)) <= 0.1 * itemDays(item.duration) } : {}),
+    ...(item.duration
+      ? { durationOk: days !== undefined && Math.abs(days - itemDays(item.duration)) <= 0.1 * itemDays(item.duration) }
+      : {}),
     ...(item.severity ? { severityOk: severityClass(got?.severity) === item.severity } : {}),
     ...(item.site ? { siteOk: item.site.some((s) => siteText(got?.site).includes(s.toLowerCase())) } : {}),
   };
 }
 
 /** Plays every item through the reader (a throw counts as a wrong reading, with its message kept). */
-export async function readAll(items: readonly AnswerItem[], questions: ReadonlyMap<string, QuestionSpec>, reader: Reader, questionId: (id: string) => string = (id) => id): Promise<ItemResult[]> {
+export async function readAll(
+  items: readonly AnswerItem[],
+  questions: ReadonlyMap<string, QuestionSpec>,
+  reader: Reader,
+  questionId: (id: string) => string = (id) => id,
+): Promise<ItemResult[]> {
   const out: ItemResult[] = [];
   for (const item of items) {
     const spec = questions.get(item.question);
     if (!spec) throw new Error(`item ${item.id}: question '${item.question}' is not in the question list`);
-    const q: ReaderQuestion = { id: questionId(item.question), kind: spec.kind, ...(spec.slot ? { slot: spec.slot } : {}) };
+    const q: ReaderQuestion = {
+      id: questionId(item.question),
+      kind: spec.kind,
+      ...(spec.slot ? { slot: spec.slot } : {}),
+      wording: { zh: spec.zh, en: spec.en },
+    };
     try {
       out.push(scoreItem(item, spec, await reader(q, item.text, item.lang), undefined, q.id));
     } catch (e) {
@@ -272,7 +322,8 @@ function row(group: string, rs: readonly ItemResult[]): AnswerSummaryRow {
   };
 }
 
-const questionGroup = (id: string, spec: QuestionSpec) => (spec.kind === 'slot' ? 'slot' : id.startsWith('red-flag:') ? 'red-flag check' : `network ${spec.kind}`);
+const questionGroup = (id: string, spec: QuestionSpec) =>
+  spec.kind === 'slot' ? 'slot' : id.startsWith('red-flag:') ? 'red-flag check' : `network ${spec.kind}`;
 
 export function summariseAnswers(results: readonly ItemResult[], questions: ReadonlyMap<string, QuestionSpec>) {
   const by = (key: (r: ItemResult) => string) => {
@@ -305,13 +356,35 @@ export function summariseAnswers(results: readonly ItemResult[], questions: Read
 
 export function failureList(results: readonly ItemResult[]) {
   return results
-    .filter((r) => !r.valueOk || !r.findingsOk || r.durationOk === false || r.severityOk === false || r.siteOk === false)
+    .filter(
+      (r) => !r.valueOk || !r.findingsOk || r.durationOk === false || r.severityOk === false || r.siteOk === false,
+    )
     .map((r) => ({
       id: r.item.id,
       question: r.item.question,
       text: r.item.text,
-      expected: { value: r.item.value, ...r.expected, ...(r.item.duration ? { duration: r.item.duration } : {}), ...(r.item.severity ? { severity: r.item.severity } : {}), ...(r.item.site ? { site: r.item.site } : {}) },
-      got: r.error ? { error: r.error } : { value: r.got?.value, ...r.otherGot, duration: r.got?.duration, severity: r.got?.severity, site: r.got?.site },
-      wrong: [!r.valueOk && 'value', !r.findingsOk && 'findings', r.durationOk === false && 'duration', r.severityOk === false && 'severity', r.siteOk === false && 'site'].filter(Boolean),
+      expected: {
+        value: r.item.value,
+        ...r.expected,
+        ...(r.item.duration ? { duration: r.item.duration } : {}),
+        ...(r.item.severity ? { severity: r.item.severity } : {}),
+        ...(r.item.site ? { site: r.item.site } : {}),
+      },
+      got: r.error
+        ? { error: r.error }
+        : {
+            value: r.got?.value,
+            ...r.otherGot,
+            duration: r.got?.duration,
+            severity: r.got?.severity,
+            site: r.got?.site,
+          },
+      wrong: [
+        !r.valueOk && 'value',
+        !r.findingsOk && 'findings',
+        r.durationOk === false && 'duration',
+        r.severityOk === false && 'severity',
+        r.siteOk === false && 'site',
+      ].filter(Boolean),
     }));
 }

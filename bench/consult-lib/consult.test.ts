@@ -4,31 +4,85 @@ import { describe, expect, it } from 'vitest';
 import answersBench from '../consult-answers.js';
 import redflagsBench from '../consult-redflags.js';
 import type { AnswerItem, QuestionSpec, Reader, Reading } from './answers.js';
-import { durationDays, failureList, otherFindings, parseAnswerItems, parseQuestions, readAll, scoreItem, severityClass, summariseAnswers } from './answers.js';
+import {
+  durationDays,
+  failureList,
+  otherFindings,
+  parseAnswerItems,
+  parseQuestions,
+  readAll,
+  scoreItem,
+  severityClass,
+  summariseAnswers,
+} from './answers.js';
 import type { ConsultEngine, EngineStep, RedFlagCase } from './redflags.js';
 import { parseRedFlagCases, playCase, summariseRedFlags } from './redflags.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 const questions = parseQuestions(readFileSync(fixture('questions.json'), 'utf8'));
-const reading = (r: Partial<Reading> & Pick<Reading, 'value'>): Reading => ({ present: [], absent: [], extra: [], ...r });
-const item = (o: Partial<AnswerItem>): AnswerItem => ({ id: 'x', category: 'plain', lang: 'zh', question: 'E_201', text: '是', value: 'yes', ...o });
+const reading = (r: Partial<Reading> & Pick<Reading, 'value'>): Reading => ({
+  present: [],
+  absent: [],
+  extra: [],
+  ...r,
+});
+const item = (o: Partial<AnswerItem>): AnswerItem => ({
+  id: 'x',
+  category: 'plain',
+  lang: 'zh',
+  question: 'E_201',
+  text: '是',
+  value: 'yes',
+  ...o,
+});
 const spec = (id: string): QuestionSpec => questions.get(id)!;
 
 describe('consult-answers scoring', () => {
   it('rejects a malformed item, naming the line and the field', () => {
-    expect(() => parseAnswerItems('{"id":"a","category":"plain","lang":"zh","question":"E_201","text":"是","value":"maybe"}', questions)).toThrow(/line 1: value must be one of/);
-    expect(() => parseAnswerItems('{"id":"a","category":"plain","lang":"zh","question":"E_999","text":"是","value":"yes"}', questions)).toThrow(/question 'E_999' is not in the question list/);
-    expect(() => parseAnswerItems('{"id":"a","category":"plain","lang":"fr","question":"E_201","text":"oui","value":"yes"}', questions)).toThrow(/lang must be/);
+    expect(() =>
+      parseAnswerItems(
+        '{"id":"a","category":"plain","lang":"zh","question":"E_201","text":"是","value":"maybe"}',
+        questions,
+      ),
+    ).toThrow(/line 1: value must be one of/);
+    expect(() =>
+      parseAnswerItems(
+        '{"id":"a","category":"plain","lang":"zh","question":"E_999","text":"是","value":"yes"}',
+        questions,
+      ),
+    ).toThrow(/question 'E_999' is not in the question list/);
+    expect(() =>
+      parseAnswerItems(
+        '{"id":"a","category":"plain","lang":"fr","question":"E_201","text":"oui","value":"yes"}',
+        questions,
+      ),
+    ).toThrow(/lang must be/);
   });
 
   it('compares only the other findings: the own question, release prefixes and tolerated ids drop out', () => {
     expect(otherFindings(['ddxplus:E_201', 'ddxplus:E_97', 'E_55@V_1'], 'ddxplus:E_201', ['E_55@*'])).toEqual(['E_97']);
     // A red-flag check asked under the session's id: its echo is the question's own finding.
-    expect(scoreItem(item({ question: 'E_201', text: '有' }), spec('E_201'), reading({ value: 'yes', present: ['rf:chest-pain'] }), undefined, 'rf:chest-pain').findingsOk).toBe(true);
-    const ok = scoreItem(item({ text: '不咳嗽但是嗓子疼', value: 'no', present: ['E_97'] }), spec('E_201'), reading({ value: 'no', present: ['ddxplus:E_97', 'ddxplus:E_53'], absent: ['ddxplus:E_201'] }));
+    expect(
+      scoreItem(
+        item({ question: 'E_201', text: '有' }),
+        spec('E_201'),
+        reading({ value: 'yes', present: ['rf:chest-pain'] }),
+        undefined,
+        'rf:chest-pain',
+      ).findingsOk,
+    ).toBe(true);
+    const ok = scoreItem(
+      item({ text: '不咳嗽但是嗓子疼', value: 'no', present: ['E_97'] }),
+      spec('E_201'),
+      reading({ value: 'no', present: ['ddxplus:E_97', 'ddxplus:E_53'], absent: ['ddxplus:E_201'] }),
+    );
     // E_53 (generic pain) is implied by the sore throat the item names.
     expect(ok.valueOk && ok.findingsOk).toBe(true);
-    const missing = scoreItem(item({ text: '不咳嗽但是嗓子疼', value: 'no', present: ['E_97'] }), spec('E_201'), reading({ value: 'no' }));
+    const missing = scoreItem(
+      item({ text: '不咳嗽但是嗓子疼', value: 'no', present: ['E_97'] }),
+      spec('E_201'),
+      reading({ value: 'no' }),
+    );
     expect(missing.findingsOk).toBe(false);
     const extra = scoreItem(item({ text: '是' }), spec('E_201'), reading({ value: 'yes', present: ['E_201', 'E_91'] }));
     expect(extra.valueOk).toBe(true);
@@ -43,9 +97,17 @@ describe('consult-answers scoring', () => {
     expect(severityClass(8)).toBe('severe');
     expect(severityClass(5)).toBe('moderate');
     expect(severityClass('mild')).toBe('mild');
-    const r = scoreItem(item({ question: 'duration', text: '半个小时', duration: { value: 30, unit: 'min' } }), spec('duration'), reading({ value: 'yes', duration: { value: 0.5, unit: 'hour' } }));
+    const r = scoreItem(
+      item({ question: 'duration', text: '半个小时', duration: { value: 30, unit: 'min' } }),
+      spec('duration'),
+      reading({ value: 'yes', duration: { value: 0.5, unit: 'hour' } }),
+    );
     expect(r.durationOk).toBe(true);
-    const wrong = scoreItem(item({ question: 'duration', text: '三天了', duration: { value: 3, unit: 'd' } }), spec('duration'), reading({ value: 'yes', duration: { value: 3, unit: 'week' } }));
+    const wrong = scoreItem(
+      item({ question: 'duration', text: '三天了', duration: { value: 3, unit: 'd' } }),
+      spec('duration'),
+      reading({ value: 'yes', duration: { value: 3, unit: 'week' } }),
+    );
     expect(wrong.durationOk).toBe(false);
   });
 
@@ -83,7 +145,11 @@ describe('consult-answers scoring', () => {
 
   it('runs the benchmark on a tiny fixture through the engine reader', async () => {
     const lines: string[] = [];
-    const r = (await answersBench.run({ data: fixture('answers.jsonl'), args: { kb: 'bundled' }, log: (l) => lines.push(l) })) as Record<string, unknown>;
+    const r = (await answersBench.run({
+      data: fixture('answers.jsonl'),
+      args: { kb: 'bundled' },
+      log: (l) => lines.push(l),
+    })) as Record<string, unknown>;
     expect(r.items).toBe(6);
     const table = r.table as { group: string; n: number }[];
     expect(table.map((t) => t.group).sort()).toEqual(['all', 'duration-severity', 'multi-finding', 'plain', 'unsure']);
@@ -96,20 +162,36 @@ describe('consult-answers scoring', () => {
 });
 
 describe('consult-redflags', () => {
-  const c = (o: Partial<RedFlagCase>): RedFlagCase => ({ id: 'c', expect: 'emergency', group: 'g', lang: 'zh', complaint: '头痛', script: [], ...o });
+  const c = (o: Partial<RedFlagCase>): RedFlagCase => ({
+    id: 'c',
+    expect: 'emergency',
+    group: 'g',
+    lang: 'zh',
+    complaint: '头痛',
+    script: [],
+    ...o,
+  });
   /** A fake engine: escalates when an answer contains "急", and records what it was told. */
   const fake = (told: string[], questionsBeforeEnd = 5): ConsultEngine => ({
     start: (k) => ({ status: /急/.test(k.complaint) ? 'emergency' : 'active', prompt: 'q1', state: 0 }),
     answer: (prev: EngineStep, text: string) => {
       told.push(text);
       const n = (prev.state as number) + 1;
-      return { status: /急/.test(text) ? 'emergency' : n >= questionsBeforeEnd ? 'complete' : 'active', prompt: `q${n + 1}`, state: n };
+      return {
+        status: /急/.test(text) ? 'emergency' : n >= questionsBeforeEnd ? 'complete' : 'active',
+        prompt: `q${n + 1}`,
+        state: n,
+      };
     },
   });
 
   it('rejects a case with a bad field', () => {
-    expect(() => parseRedFlagCases('{"id":"a","expect":"urgent","group":"g","lang":"zh","complaint":"x","script":[]}')).toThrow(/line 1: expect must be/);
-    expect(() => parseRedFlagCases('{"id":"a","expect":"benign","group":"g","lang":"zh","complaint":"x","script":["1","2","3"]}')).toThrow(/script must be up to 2/);
+    expect(() =>
+      parseRedFlagCases('{"id":"a","expect":"urgent","group":"g","lang":"zh","complaint":"x","script":[]}'),
+    ).toThrow(/line 1: expect must be/);
+    expect(() =>
+      parseRedFlagCases('{"id":"a","expect":"benign","group":"g","lang":"zh","complaint":"x","script":["1","2","3"]}'),
+    ).toThrow(/script must be up to 2/);
   });
 
   it('answers with the script, then "don\'t know", and counts an exit only within two answers', () => {
@@ -133,14 +215,23 @@ describe('consult-redflags', () => {
     expect(benign.emergencyInSession).toBe(false);
     const late = playCase(fake([], 9), c({ expect: 'benign', script: ['没有', '三天'], complaint: '咳嗽' }));
     expect(late.emergencyInWindow).toBe(false);
-    const s = summariseRedFlags([benign, late, playCase(fake([]), c({ script: ['急'] })), playCase(fake([]), c({ script: ['是', '是'] }))]);
+    const s = summariseRedFlags([
+      benign,
+      late,
+      playCase(fake([]), c({ script: ['急'] })),
+      playCase(fake([]), c({ script: ['是', '是'] })),
+    ]);
     expect(s.emergencyReachRate).toBe(0.5);
     expect(s.benignFalseExitRate).toBe(0);
     expect(s.missedEmergencies).toHaveLength(1);
   });
 
   it('runs the benchmark on a tiny fixture through the session engine', async () => {
-    const r = (await redflagsBench.run({ data: fixture('redflags.jsonl'), args: { kb: 'bundled' }, log: () => {} })) as Record<string, unknown>;
+    const r = (await redflagsBench.run({
+      data: fixture('redflags.jsonl'),
+      args: { kb: 'bundled' },
+      log: () => {},
+    })) as Record<string, unknown>;
     expect(r.emergencies).toBe(1);
     expect(r.benign).toBe(1);
     // Chest pain with sweating stated in the complaint is the plainest emergency there is.

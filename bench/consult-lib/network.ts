@@ -23,8 +23,13 @@ export function parseKb(v: string | undefined): Kb {
 
 export async function loadNetwork(kb: Kb): Promise<Network> {
   if (kb === 'bundled') {
-    const file = (name: string) => readFileSync(fileURLToPath(new URL(`../../src/knowledge/data/ddxplus/${name}`, import.meta.url)), 'utf8');
-    return compileNetwork(learnDdxModel(parseDdxKnowledge(file('release_conditions.json'), file('release_evidences.json')), [], { trainingLabel: 'no training patients (bundled release files)' }));
+    const file = (name: string) =>
+      readFileSync(fileURLToPath(new URL(`../../src/knowledge/data/ddxplus/${name}`, import.meta.url)), 'utf8');
+    return compileNetwork(
+      learnDdxModel(parseDdxKnowledge(file('release_conditions.json'), file('release_evidences.json')), [], {
+        trainingLabel: 'no training patients (bundled release files)',
+      }),
+    );
   }
   if (kb !== 'release') return knowledgeBaseResolver({})(kb);
   const db = await openDatabase();

@@ -41,10 +41,12 @@ export function parseRedFlagCases(text: string, where = 'redflags.jsonl'): RedFl
     if (o.expect !== 'emergency' && o.expect !== 'benign') throw bad('expect', "must be 'emergency' or 'benign'");
     if (typeof o.group !== 'string' || !o.group) throw bad('group', 'is required');
     if (o.lang !== 'zh' && o.lang !== 'en') throw bad('lang', "must be 'zh' or 'en'");
-    if (o.age !== undefined && (typeof o.age !== 'number' || o.age < 0 || o.age > 130)) throw bad('age', 'must be a number of years, 0–130');
+    if (o.age !== undefined && (typeof o.age !== 'number' || o.age < 0 || o.age > 130))
+      throw bad('age', 'must be a number of years, 0–130');
     if (o.sex !== undefined && o.sex !== 'male' && o.sex !== 'female') throw bad('sex', "must be 'male' or 'female'");
     if (typeof o.complaint !== 'string' || !o.complaint.trim()) throw bad('complaint', 'is required');
-    if (!Array.isArray(o.script) || o.script.length > 2 || !o.script.every((s) => typeof s === 'string' && s.trim())) throw bad('script', 'must be up to 2 non-empty answers');
+    if (!Array.isArray(o.script) || o.script.length > 2 || !o.script.every((s) => typeof s === 'string' && s.trim()))
+      throw bad('script', 'must be up to 2 non-empty answers');
     out.push(o as unknown as RedFlagCase);
   }
   if (out.length === 0) throw new Error(`${where}: no cases`);
@@ -69,7 +71,11 @@ export interface CaseOutcome {
 const DONT_KNOW = { zh: '不知道', en: "don't know" } as const;
 const NO = { zh: '没有', en: 'no' } as const;
 
-export function playCase(engine: ConsultEngine, c: RedFlagCase, options: { window?: number; maxTurns?: number } = {}): CaseOutcome {
+export function playCase(
+  engine: ConsultEngine,
+  c: RedFlagCase,
+  options: { window?: number; maxTurns?: number } = {},
+): CaseOutcome {
   const window = options.window ?? 2;
   const maxTurns = options.maxTurns ?? 60;
   const dialogue: { who: 'patient' | 'medseek'; text: string }[] = [{ who: 'patient', text: c.complaint }];
@@ -93,7 +99,14 @@ export function playCase(engine: ConsultEngine, c: RedFlagCase, options: { windo
       if (step.status === 'emergency' && exitAt === undefined) exitAt = answers;
     }
   } catch (e) {
-    return { case: c, emergencyInWindow: exitAt !== undefined && exitAt <= window, ...(exitAt !== undefined ? { exitAfterAnswers: exitAt } : {}), finalStatus: 'error', dialogue, error: (e as Error).message };
+    return {
+      case: c,
+      emergencyInWindow: exitAt !== undefined && exitAt <= window,
+      ...(exitAt !== undefined ? { exitAfterAnswers: exitAt } : {}),
+      finalStatus: 'error',
+      dialogue,
+      error: (e as Error).message,
+    };
   }
   return {
     case: c,
@@ -135,7 +148,9 @@ export function summariseRedFlags(outcomes: readonly CaseOutcome[]) {
     finalStatus: o.finalStatus,
     ...(o.exitAfterAnswers !== undefined ? { exitAfterAnswers: o.exitAfterAnswers } : {}),
     ...(o.error ? { error: o.error } : {}),
-    dialogue: o.dialogue.slice(0, 8).map((d) => `${d.who === 'patient' ? '>' : '<'} ${d.text.replace(/\s+/g, ' ').slice(0, 160)}`),
+    dialogue: o.dialogue
+      .slice(0, 8)
+      .map((d) => `${d.who === 'patient' ? '>' : '<'} ${d.text.replace(/\s+/g, ' ').slice(0, 160)}`),
   });
   return {
     emergencies: em.length,

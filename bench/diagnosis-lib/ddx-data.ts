@@ -8,33 +8,51 @@ import { sharedData } from '../lib/harness.js';
 export const ddxDir = (): string => process.env.MEDSEEK_DDXPLUS_DIR ?? sharedData('ddxplus');
 
 export function loadDdxKnowledge(dir = ddxDir()): DdxKnowledge {
-  return parseDdxKnowledge(readFileSync(join(dir, 'release_conditions.json'), 'utf8'), readFileSync(join(dir, 'release_evidences.json'), 'utf8'));
+  return parseDdxKnowledge(
+    readFileSync(join(dir, 'release_conditions.json'), 'utf8'),
+    readFileSync(join(dir, 'release_evidences.json'), 'utf8'),
+  );
 }
 
-const rowKey = (p: DdxPatient) => createHash('sha256').update(JSON.stringify([p.age, p.sex, p.pathology, p.evidences, p.initialEvidence])).digest('hex');
+/** A patient's identity for the halves and for overlap checks: the row's content (DDXPlus rows carry no id). */
+export const rowKey = (p: DdxPatient) =>
+  createHash('sha256')
+    .update(JSON.stringify([p.age, p.sex, p.pathology, p.evidences, p.initialEvidence]))
+    .digest('hex');
 
 /**
- * Training and evaluation patients for a benchmark run. Parameters are learned from the shared
- * patients only, never from the file under evaluation: when the evaluation file is the shared one,
- * even rows train and odd rows are evaluated; otherwise every shared patient that does not also
- * appear in the evaluation file trains, and the whole file is evaluated.
+ * Training and evaluation patients for a benchmark run. Parameters are learned from the training
+ * file only (`--train`, or the shared patients), never from the file under evaluation: with no
+ * training file and the shared file under evaluation, even rows train and odd rows are evaluated;
+ * otherwise every training patient that does not also appear in the evaluation file trains, and the
+ * whole evaluation file is evaluated.
  */
-export function trainEvalSplit(dataPath: string, dir = ddxDir()): { train: DdxPatient[]; evaluate: DdxPatient[]; protocol: string } {
-  const shared = join(dir, 'patients_part1.csv');
+export function trainEvalSplit(
+  dataPath: string,
+  options: { readonly train?: string; readonly dir?: string } = {},
+): { train: DdxPatient[]; evaluate: DdxPatient[]; protocol: string; trainPath: string } {
+  const trainPath = options.train ?? join(options.dir ?? ddxDir(), 'patients_part1.csv');
   const evalText = readFileSync(dataPath, 'utf8');
   const evaluate = parseDdxPatients(evalText, dataPath);
-  if (!existsSync(shared)) throw new Error(`shared DDXPlus patients not found at ${shared}: they are the only training data`);
-  const sharedText = readFileSync(shared, 'utf8');
-  const sharedPatients = parseDdxPatients(sharedText, shared);
-  if (sharedText === evalText) {
-    const { train, test } = splitDdxPatients(sharedPatients);
-    return { train, evaluate: test, protocol: `shared file: trained on even rows (${train.length}), evaluated on odd rows (${test.length})` };
+  if (!existsSync(trainPath))
+    throw new Error(`shared DDXPlus patients not found at ${trainPath}: they are the only training data`);
+  const trainText = readFileSync(trainPath, 'utf8');
+  const trainPatients = parseDdxPatients(trainText, trainPath);
+  if (!options.train && trainText === evalText) {
+    const { train, test } = splitDdxPatients(trainPatients);
+    return {
+      train,
+      evaluate: test,
+      trainPath,
+      protocol: `shared file: trained on even rows (${train.length}), evaluated on odd rows (${test.length})`,
+    };
   }
   const evalKeys = new Set(evaluate.map(rowKey));
-  const train = sharedPatients.filter((p) => !evalKeys.has(rowKey(p)));
+  const train = trainPatients.filter((p) => !evalKeys.has(rowKey(p)));
   return {
     train,
     evaluate,
-    protocol: `trained on ${train.length} shared patients (${sharedPatients.length - train.length} also in the evaluated file excluded), evaluated on all ${evaluate.length} of ${dataPath}`,
+    trainPath,
+    protocol: `trained on ${train.length} patients of ${trainPath} (${trainPatients.length - train.length} also in the evaluated file excluded), evaluated on ${evaluate.length} of ${dataPath}`,
   };
 }

@@ -22,7 +22,11 @@ export async function xywyModel(diseasesJsonl: string): Promise<CausalModel> {
     seen.add(id);
     const ratio = /([\d.]+)\s*%/.exec(d.disease_ratio ?? '') ?? /([\d.]+)\s*-/.exec(d.disease_ratio ?? '');
     const pct = ratio ? Number(ratio[1]) / 100 : Number.NaN;
-    diseases.push({ id, name: { zh: d.name, en: d.name }, prior: Number.isFinite(pct) && pct > 0 ? Math.min(pct * 0.1, 0.05) : 1e-4 });
+    diseases.push({
+      id,
+      name: { zh: d.name, en: d.name },
+      prior: Number.isFinite(pct) && pct > 0 ? Math.min(pct * 0.1, 0.05) : 1e-4,
+    });
     for (const s of new Set(d.symptoms ?? [])) {
       const fid = `symptom:${s}`;
       if (!findings.has(fid)) findings.set(fid, { id: fid, name: { zh: s, en: s }, kind: 'symptom', leak: 0.01 });
@@ -31,7 +35,11 @@ export async function xywyModel(diseasesJsonl: string): Promise<CausalModel> {
         from: id,
         to: fid,
         probability: 0.5,
-        source: { kind: 'knowledge', edgeId: `xywy:${d.name}->${s}`, authority: { name: 'xywy.com crawl (kg-xywy-medical)', licence: 'unknown; research use' } },
+        source: {
+          kind: 'knowledge',
+          edgeId: `xywy:${d.name}->${s}`,
+          authority: { name: 'xywy.com crawl (kg-xywy-medical)', licence: 'unknown; research use' },
+        },
       });
     }
   }

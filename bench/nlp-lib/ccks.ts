@@ -15,10 +15,17 @@ export function readCcks(path: string): CcksText[] {
     .split('\n')
     .forEach((line, i) => {
       if (!line.trim()) return;
-      const rec = JSON.parse(line) as { id: number; sections: Record<string, { text: string; entities: { mention: string; start: number; end: number; type: string }[] }> };
+      const rec = JSON.parse(line) as {
+        id: number;
+        sections: Record<
+          string,
+          { text: string; entities: { mention: string; start: number; end: number; type: string }[] }
+        >;
+      };
       for (const [section, s] of Object.entries(rec.sections)) {
         const entities = s.entities.map((e) => {
-          if (s.text.slice(e.start, e.end + 1) !== e.mention) throw new Error(`${path} line ${i + 1}: entity '${e.mention}' does not match the text at ${e.start}`);
+          if (s.text.slice(e.start, e.end + 1) !== e.mention)
+            throw new Error(`${path} line ${i + 1}: entity '${e.mention}' does not match the text at ${e.start}`);
           return { start: e.start, end: e.end + 1, type: e.type };
         });
         out.push({ record: rec.id, section, text: s.text, entities });
@@ -29,7 +36,10 @@ export function readCcks(path: string): CcksText[] {
 
 /** CMeEE JSON: `[{text, entities: [{start_idx, end_idx (inclusive), type, entity}]}]`. */
 export function readCmeee(path: string): { index: number; text: string; entities: EntitySpan[] }[] {
-  const data = JSON.parse(readFileSync(path, 'utf8')) as { text: string; entities?: { start_idx: number; end_idx: number; type: string; entity: string }[] }[];
+  const data = JSON.parse(readFileSync(path, 'utf8')) as {
+    text: string;
+    entities?: { start_idx: number; end_idx: number; type: string; entity: string }[];
+  }[];
   return data.map((d, index) => ({
     index,
     text: d.text,

@@ -16,7 +16,8 @@ export function readNegexTsv(path: string): NegexRow[] {
     if (i === 0 && /^report/i.test(line)) return;
     if (!line.trim()) return;
     const [report, concept, sentence, label] = line.split('\t');
-    if (concept === undefined || sentence === undefined || label === undefined) throw new Error(`${path} line ${i + 1}: expected 4 tab-separated columns`);
+    if (concept === undefined || sentence === undefined || label === undefined)
+      throw new Error(`${path} line ${i + 1}: expected 4 tab-separated columns`);
     rows.push({ report: report!, concept: concept.trim(), sentence, negated: /^negated$/i.test(label.trim()) });
   });
   return rows;
@@ -71,10 +72,29 @@ export function scoreNegex(rows: readonly NegexRow[]): NegexScore {
     else if (predicted) fp++;
     else if (r.negated) fn++;
     else tn++;
-    if (predicted !== r.negated) errors.push({ concept: r.concept, sentence: r.sentence, gold: r.negated ? 'negated' : 'affirmed', predicted: predicted ? 'negated' : 'affirmed', triggers });
+    if (predicted !== r.negated)
+      errors.push({
+        concept: r.concept,
+        sentence: r.sentence,
+        gold: r.negated ? 'negated' : 'affirmed',
+        predicted: predicted ? 'negated' : 'affirmed',
+        triggers,
+      });
   }
   const precision = tp / Math.max(1, tp + fp);
   const recall = tp / Math.max(1, tp + fn);
   const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
-  return { n: rows.length, tp, fp, fn, tn, notFound, precision, recall, f1, accuracy: (tp + tn) / Math.max(1, rows.length), errors };
+  return {
+    n: rows.length,
+    tp,
+    fp,
+    fn,
+    tn,
+    notFound,
+    precision,
+    recall,
+    f1,
+    accuracy: (tp + tn) / Math.max(1, rows.length),
+    errors,
+  };
 }

@@ -12,7 +12,14 @@ export interface PRF {
 function prf(tp: number, fp: number, fn: number): PRF {
   const precision = tp / Math.max(1, tp + fp);
   const recall = tp / Math.max(1, tp + fn);
-  return { tp, fp, fn, precision, recall, f1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall) };
+  return {
+    tp,
+    fp,
+    fn,
+    precision,
+    recall,
+    f1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall),
+  };
 }
 
 export interface NerScore {
@@ -25,7 +32,9 @@ export interface NerScore {
  * Entity-level micro P/R/F1: strict = same start, end and type; overlap = same type and the
  * spans share at least one character (each gold and each predicted entity counted once).
  */
-export function scoreEntities(pairs: readonly { gold: readonly EntitySpan[]; pred: readonly EntitySpan[] }[]): NerScore {
+export function scoreEntities(
+  pairs: readonly { gold: readonly EntitySpan[]; pred: readonly EntitySpan[] }[],
+): NerScore {
   const types = new Set<string>();
   for (const p of pairs) for (const e of [...p.gold, ...p.pred]) types.add(e.type);
   const counts = new Map<string, { s: [number, number, number]; o: [number, number, number] }>();

@@ -18,7 +18,12 @@ export interface Throughput {
  * same lexicon (the floor), repeating the corpus until each side has used ≥ minSeconds of CPU.
  * Single-threaded: the figures are per core.
  */
-export function measureThroughput(notes: readonly string[], lexicon: Lexicon, lang: 'zh' | 'en', minSeconds = 2): Throughput {
+export function measureThroughput(
+  notes: readonly string[],
+  lexicon: Lexicon,
+  lang: 'zh' | 'en',
+  minSeconds = 2,
+): Throughput {
   const bytes = notes.reduce((a, n) => a + Buffer.byteLength(n, 'utf8'), 0);
   const time = (fn: () => number) => {
     fn(); // warm up (lazy data loading, JIT)
@@ -57,8 +62,18 @@ export function measureThroughput(notes: readonly string[], lexicon: Lexicon, la
     megabytes: Math.round(mb * 1000) / 1000,
     facts: Math.round(ex.count),
     extract: { seconds: ex.seconds, mbPerSecond: mb / ex.seconds, notesPerSecond: notes.length / ex.seconds },
-    ahoCorasickScan: { seconds: scan.seconds, mbPerSecond: mb / scan.seconds, notesPerSecond: notes.length / scan.seconds, hits: Math.round(scan.count) },
-    ahoCorasickMatch: { seconds: match.seconds, mbPerSecond: mb / match.seconds, notesPerSecond: notes.length / match.seconds, matches: Math.round(match.count) },
+    ahoCorasickScan: {
+      seconds: scan.seconds,
+      mbPerSecond: mb / scan.seconds,
+      notesPerSecond: notes.length / scan.seconds,
+      hits: Math.round(scan.count),
+    },
+    ahoCorasickMatch: {
+      seconds: match.seconds,
+      mbPerSecond: mb / match.seconds,
+      notesPerSecond: notes.length / match.seconds,
+      matches: Math.round(match.count),
+    },
     ratioToScan: scan.seconds / ex.seconds,
     ratioToMatch: match.seconds / ex.seconds,
   };

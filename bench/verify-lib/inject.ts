@@ -4,7 +4,7 @@ import type { Fact, Lang } from '../../src/core/index.js';
  * Error injection for the verification benchmark: each function takes a text, the facts the NLP
  * stage found in it and the record's facts, and returns the text with one error of its type (and
  * the changed span), or nothing when the text offers no place for it. Types follow
- * shared/domain/discharge-summary.md §4.2.
+ * docs/domain/discharge-summary.md §4.2.
  */
 export interface Injection {
   readonly type: string;
@@ -37,7 +37,10 @@ function replaceAt(text: string, start: number, end: number, by: string, type: s
   return { type, text: text.slice(0, start) + by + text.slice(end), start, end: start + by.length, note };
 }
 
-const negCues = { zh: /(无|未见|未及|未闻及|否认|不伴|没有|未)$/, en: /\b(no|denies|denied|without|negative for|not)\s+$/i };
+const negCues = {
+  zh: /(无|未见|未及|未闻及|否认|不伴|没有|未)$/,
+  en: /\b(no|denies|denied|without|negative for|not)\s+$/i,
+};
 
 const E02: Injector = (c) => {
   const absent = c.facts.filter((f) => f.assertion === 'absent' && c.eligible(f));
@@ -45,11 +48,26 @@ const E02: Injector = (c) => {
     const s = span(f);
     const before = c.text.slice(Math.max(0, s.start - 14), s.start);
     const m = negCues[c.lang].exec(before);
-    if (m) return replaceAt(c.text, s.start - m[0].length, s.start, '', 'E02', `removed “${m[0].trim()}” before ${f.concept.display}`);
+    if (m)
+      return replaceAt(
+        c.text,
+        s.start - m[0].length,
+        s.start,
+        '',
+        'E02',
+        `removed “${m[0].trim()}” before ${f.concept.display}`,
+      );
   }
   // A scored finding ("Pain severity - 0-10 verbal numeric rating 2.1") is a result, not a finding to negate.
   const present = c.facts.filter((f) => {
-    if (f.assertion !== 'present' || f.category !== 'finding' || f.value || f.subject.who !== 'patient' || !c.eligible(f)) return false;
+    if (
+      f.assertion !== 'present' ||
+      f.category !== 'finding' ||
+      f.value ||
+      f.subject.who !== 'patient' ||
+      !c.eligible(f)
+    )
+      return false;
     const after = c.text.slice(span(f).end, span(f).end + 40);
     return !/^[^.;。；,，\n]*\d/.test(after);
   });
@@ -62,7 +80,10 @@ const E02: Injector = (c) => {
 };
 
 const E06: Injector = (c) => {
-  for (const f of shuffle(c.facts.filter((x) => x.laterality && x.laterality !== 'bilateral' && c.eligible(x)), c)) {
+  for (const f of shuffle(
+    c.facts.filter((x) => x.laterality && x.laterality !== 'bilateral' && c.eligible(x)),
+    c,
+  )) {
     const s = span(f);
     const windowStart = Math.max(0, s.start - 12);
     const before = c.text.slice(windowStart, s.end);
@@ -79,12 +100,18 @@ const E06: Injector = (c) => {
 };
 
 const E07: Injector = (c) => {
-  for (const f of shuffle(c.facts.filter((x) => x.time?.duration && x.time.relative && c.eligible(x)), c)) {
+  for (const f of shuffle(
+    c.facts.filter((x) => x.time?.duration && x.time.relative && c.eligible(x)),
+    c,
+  )) {
     const rel = f.time!.relative!;
     const s = span(f);
     const at = c.text.indexOf(rel, Math.max(0, s.start - 20));
     if (at < 0) continue;
-    const changed = c.lang === 'zh' ? rel.replace(/天|日/, '周').replace(/周(?!.*周)/, rel.includes('周') ? '月' : '周') : rel.replace(/days?/, 'weeks').replace(/weeks?(?= ago|$)/, rel.includes('week') ? 'months' : 'weeks');
+    const changed =
+      c.lang === 'zh'
+        ? rel.replace(/天|日/, '周').replace(/周(?!.*周)/, rel.includes('周') ? '月' : '周')
+        : rel.replace(/days?/, 'weeks').replace(/weeks?(?= ago|$)/, rel.includes('week') ? 'months' : 'weeks');
     if (changed === rel) continue;
     return replaceAt(c.text, at, at + rel.length, changed, 'E07', `${rel} → ${changed}`);
   }
@@ -93,7 +120,10 @@ const E07: Injector = (c) => {
 
 function doseInjector(type: 'E03' | 'E04' | 'E05'): Injector {
   return (c) => {
-    for (const f of shuffle(c.facts.filter((x) => x.category === 'medication' && x.dosage && c.eligible(x)), c)) {
+    for (const f of shuffle(
+      c.facts.filter((x) => x.category === 'medication' && x.dosage && c.eligible(x)),
+      c,
+    )) {
       const s = span(f);
       const tail = c.text.slice(s.end, s.end + 40);
       const d = f.dosage!;
@@ -109,7 +139,12 @@ function doseInjector(type: 'E03' | 'E04' | 'E05'): Injector {
       }
       if (type === 'E04' && given) {
         const at = tail.indexOf(given);
-        const swaps: [RegExp, string][] = [[/mg/i, 'g'], [/(?<![mµu])g/i, 'mg'], [/ml/i, 'L'], [/μg|µg|ug|mcg/i, 'mg']];
+        const swaps: [RegExp, string][] = [
+          [/mg/i, 'g'],
+          [/(?<![mµu])g/i, 'mg'],
+          [/ml/i, 'L'],
+          [/μg|µg|ug|mcg/i, 'mg'],
+        ];
         const swap = swaps.find(([re]) => re.test(given));
         if (at >= 0 && swap) {
           const changed = given.replace(swap[0], swap[1]);
@@ -118,15 +153,45 @@ function doseInjector(type: 'E03' | 'E04' | 'E05'): Injector {
       }
       if (type === 'E05') {
         const freq = d.frequency?.original;
-        const freqSwap: Record<string, string> = { qd: 'bid', bid: 'tid', tid: 'qd', QD: 'BID', BID: 'TID', TID: 'QD', 每日1次: '每日3次', 每日2次: '每日1次', 每日3次: '每日1次', 每日一次: '每日三次', 每日两次: '每日一次', 每日三次: '每日一次' };
+        const freqSwap: Record<string, string> = {
+          qd: 'bid',
+          bid: 'tid',
+          tid: 'qd',
+          QD: 'BID',
+          BID: 'TID',
+          TID: 'QD',
+          每日1次: '每日3次',
+          每日2次: '每日1次',
+          每日3次: '每日1次',
+          每日一次: '每日三次',
+          每日两次: '每日一次',
+          每日三次: '每日一次',
+        };
         if (freq && freqSwap[freq]) {
           const at = tail.indexOf(freq);
-          if (at >= 0) return replaceAt(c.text, s.end + at, s.end + at + freq.length, freqSwap[freq]!, 'E05', `${freq} → ${freqSwap[freq]}`);
+          if (at >= 0)
+            return replaceAt(
+              c.text,
+              s.end + at,
+              s.end + at + freq.length,
+              freqSwap[freq]!,
+              'E05',
+              `${freq} → ${freqSwap[freq]}`,
+            );
         }
-        const routeSwap: Record<string, string> = { 口服: '静滴', 静滴: '口服', 静脉滴注: '口服', PO: 'IV', po: 'iv', IV: 'PO', iv: 'po' };
+        const routeSwap: Record<string, string> = {
+          口服: '静滴',
+          静滴: '口服',
+          静脉滴注: '口服',
+          PO: 'IV',
+          po: 'iv',
+          IV: 'PO',
+          iv: 'po',
+        };
         for (const [from, to] of Object.entries(routeSwap)) {
           const at = tail.indexOf(from);
-          if (at >= 0 && d.route) return replaceAt(c.text, s.end + at, s.end + at + from.length, to, 'E05', `${from} → ${to}`);
+          if (at >= 0 && d.route)
+            return replaceAt(c.text, s.end + at, s.end + at + from.length, to, 'E05', `${from} → ${to}`);
         }
       }
     }
@@ -142,27 +207,61 @@ function append(c: InjectContext, sentence: string, type: string, note: string):
 }
 
 const E08: Injector = (c) => {
-  const possible = c.record.filter((f) => f.assertion === 'possible' && f.category === 'condition' && f.subject.who === 'patient');
+  const possible = c.record.filter(
+    (f) => f.assertion === 'possible' && f.category === 'condition' && f.subject.who === 'patient',
+  );
   const confirmed = new Set(c.record.filter((f) => f.assertion === 'present').map((f) => f.concept.code));
   const f = c.pick(possible.filter((p) => !confirmed.has(p.concept.code)));
   if (!f) return undefined;
-  const name = c.lang === 'zh' ? (f.concept.displayZh ?? f.concept.display!) : (f.concept.display ?? f.concept.displayZh!);
-  return append(c, c.lang === 'zh' ? `明确诊断为${name}。` : `Diagnosis confirmed: ${name}.`, 'E08', `suspected ${name} stated as confirmed`);
+  const name =
+    c.lang === 'zh' ? (f.concept.displayZh ?? f.concept.display!) : (f.concept.display ?? f.concept.displayZh!);
+  return append(
+    c,
+    c.lang === 'zh' ? `明确诊断为${name}。` : `Diagnosis confirmed: ${name}.`,
+    'E08',
+    `suspected ${name} stated as confirmed`,
+  );
 };
 
 const E09: Injector = (c) => {
-  const fam = c.record.filter((f) => f.subject.who === 'family' && (f.category === 'condition' || f.category === 'finding'));
+  const fam = c.record.filter(
+    (f) => f.subject.who === 'family' && (f.category === 'condition' || f.category === 'finding'),
+  );
   const own = new Set(c.record.filter((f) => f.subject.who === 'patient').map((f) => f.concept.code));
   const f = c.pick(fam.filter((x) => !own.has(x.concept.code)));
   if (!f) return undefined;
-  const name = c.lang === 'zh' ? (f.concept.displayZh ?? f.concept.display!) : (f.concept.display ?? f.concept.displayZh!);
-  return append(c, c.lang === 'zh' ? `患者有${name}病史。` : `The patient has a history of ${name}.`, 'E09', `relative's ${name} attributed to the patient`);
+  const name =
+    c.lang === 'zh' ? (f.concept.displayZh ?? f.concept.display!) : (f.concept.display ?? f.concept.displayZh!);
+  return append(
+    c,
+    c.lang === 'zh' ? `患者有${name}病史。` : `The patient has a history of ${name}.`,
+    'E09',
+    `relative's ${name} attributed to the patient`,
+  );
 };
 
 // Fabrication candidates: drugs, procedures and diagnoses that a summary could plausibly invent.
 const fabrications = {
-  zh: ['予华法林抗凝治疗。', '予胺碘酮口服。', '行冠状动脉造影。', '予胰岛素皮下注射控制血糖。', '诊断为急性心肌梗死。', '予万古霉素抗感染。', '行胃镜检查。', '予地高辛口服。'],
-  en: ['Started on warfarin.', 'Amiodarone was given.', 'Coronary angiography was performed.', 'Insulin was started.', 'Diagnosed with acute myocardial infarction.', 'Treated with vancomycin.', 'Underwent upper endoscopy.', 'Started on digoxin.'],
+  zh: [
+    '予华法林抗凝治疗。',
+    '予胺碘酮口服。',
+    '行冠状动脉造影。',
+    '予胰岛素皮下注射控制血糖。',
+    '诊断为急性心肌梗死。',
+    '予万古霉素抗感染。',
+    '行胃镜检查。',
+    '予地高辛口服。',
+  ],
+  en: [
+    'Started on warfarin.',
+    'Amiodarone was given.',
+    'Coronary angiography was performed.',
+    'Insulin was started.',
+    'Diagnosed with acute myocardial infarction.',
+    'Treated with vancomycin.',
+    'Underwent upper endoscopy.',
+    'Started on digoxin.',
+  ],
 };
 
 export function fabricationInjector(known: (sentence: string, lang: Lang) => Fact[]): Injector {
@@ -177,7 +276,8 @@ export function fabricationInjector(known: (sentence: string, lang: Lang) => Fac
   };
 }
 
-const label = (f: Fact, lang: Lang) => (lang === 'zh' ? (f.concept.displayZh ?? f.concept.display) : (f.concept.display ?? f.concept.displayZh)) ?? '';
+const label = (f: Fact, lang: Lang) =>
+  (lang === 'zh' ? (f.concept.displayZh ?? f.concept.display) : (f.concept.display ?? f.concept.displayZh)) ?? '';
 const mention = (f: Fact, lang: Lang) => {
   const s = f.sources.find((x) => x.kind === 'text');
   return s?.kind === 'text' && s.quote ? s.quote : label(f, lang);
@@ -190,11 +290,21 @@ const causalCue = /继发于|导致|所致|引起|因|由于|\b(?:due to|seconda
  */
 export function causalityInjector(known: (sentence: string, lang: Lang) => Fact[]): Injector {
   return (c) => {
-    const stated = c.record.filter((f) => f.subject.who === 'patient' && f.assertion === 'present' && (f.category === 'condition' || f.category === 'finding'));
-    const causes = shuffle(stated.filter((f) => f.category === 'condition'), c);
+    const stated = c.record.filter(
+      (f) =>
+        f.subject.who === 'patient' &&
+        f.assertion === 'present' &&
+        (f.category === 'condition' || f.category === 'finding'),
+    );
+    const causes = shuffle(
+      stated.filter((f) => f.category === 'condition'),
+      c,
+    );
     const effects = shuffle(stated, c);
     const linked = (a: string, b: string) =>
-      (c.documents ?? []).some((d) => d.text.split(/(?<=[。；.;!?])/).some((s) => causalCue.test(s) && s.includes(a) && s.includes(b)));
+      (c.documents ?? []).some((d) =>
+        d.text.split(/(?<=[。；.;!?])/).some((s) => causalCue.test(s) && s.includes(a) && s.includes(b)),
+      );
     for (const cause of causes.slice(0, 4)) {
       for (const effect of effects.slice(0, 6)) {
         if (cause.concept.code === effect.concept.code) continue;
@@ -214,8 +324,18 @@ export function causalityInjector(known: (sentence: string, lang: Lang) => Fact[
 // Unsafe advice (E13), one sentence per rule of src/verify/data/unsafe-advice.json; the ones whose
 // rule needs a context (a seizure, warfarin, metronidazole) carry it in the sentence.
 const unsafeAdvice = {
-  zh: ['癫痫发作后仍可照常驾车。', '症状好转后可自行停用抗凝药物。', '服用甲硝唑期间可以适量饮酒。', '服用华法林期间，关节疼痛时可服用布洛芬缓解。'],
-  en: ['After the seizure you may go back to driving.', 'You can stop your blood thinner whenever you feel well.', 'While on metronidazole you may still have a glass of wine.', 'While on warfarin, you can take naproxen for joint pain.'],
+  zh: [
+    '癫痫发作后仍可照常驾车。',
+    '症状好转后可自行停用抗凝药物。',
+    '服用甲硝唑期间可以适量饮酒。',
+    '服用华法林期间，关节疼痛时可服用布洛芬缓解。',
+  ],
+  en: [
+    'After the seizure you may go back to driving.',
+    'You can stop your blood thinner whenever you feel well.',
+    'While on metronidazole you may still have a glass of wine.',
+    'While on warfarin, you can take naproxen for joint pain.',
+  ],
 };
 
 const E13: Injector = (c) => {
@@ -231,8 +351,17 @@ const ivRoute = /^(?:iv|ivgtt|intravenous|静滴|静注|静脉|静脉滴注|静�
  */
 export function mixingInjector(known: (sentence: string, lang: Lang) => Fact[]): Injector {
   return (c) => {
-    const discharge = /(?:出院日期|出院时间)[：:\s]*(\d{4}-\d{2}-\d{2})|discharged(?: on)?\s+(\d{4}-\d{2}-\d{2})/i.exec(c.text)?.slice(1).find(Boolean);
-    const meds = c.record.filter((f) => f.category === 'medication' && f.subject.who === 'patient' && f.assertion !== 'absent' && f.qualifiers?.kind !== 'immunization');
+    const discharge = /(?:出院日期|出院时间)[：:\s]*(\d{4}-\d{2}-\d{2})|discharged(?: on)?\s+(\d{4}-\d{2}-\d{2})/i
+      .exec(c.text)
+      ?.slice(1)
+      .find(Boolean);
+    const meds = c.record.filter(
+      (f) =>
+        f.category === 'medication' &&
+        f.subject.who === 'patient' &&
+        f.assertion !== 'absent' &&
+        f.qualifiers?.kind !== 'immunization',
+    );
     const byCode = new Map<string, Fact[]>();
     for (const m of meds) byCode.set(m.concept.code, [...(byCode.get(m.concept.code) ?? []), m]);
     const stopped = (f: Fact) => !!discharge && !!f.time?.end && f.time.end.slice(0, 10) < discharge;
@@ -246,13 +375,28 @@ export function mixingInjector(known: (sentence: string, lang: Lang) => Fact[]):
       // Stopped before discharge: the record refutes it (E11). Given only IV, with no discharge orders to
       // compare: the record cannot refute it (outpatient IV therapy exists), a flag is what it warrants (E11-iv).
       const type = fs.every(stopped) ? 'E11' : 'E11-iv';
-      return append(c, c.lang === 'zh' || c.text.endsWith('\n') ? sentence : `\n${sentence}`, type, `${fs.every(stopped) ? 'stopped' : 'inpatient-only'} drug ${name} listed at discharge`);
+      return append(
+        c,
+        c.lang === 'zh' || c.text.endsWith('\n') ? sentence : `\n${sentence}`,
+        type,
+        `${fs.every(stopped) ? 'stopped' : 'inpatient-only'} drug ${name} listed at discharge`,
+      );
     }
     return undefined;
   };
 }
 
-export const injectors: Record<string, Injector> = { E02, E03: doseInjector('E03'), E04: doseInjector('E04'), E05: doseInjector('E05'), E06, E07, E08, E09, E13 };
+export const injectors: Record<string, Injector> = {
+  E02,
+  E03: doseInjector('E03'),
+  E04: doseInjector('E04'),
+  E05: doseInjector('E05'),
+  E06,
+  E07,
+  E08,
+  E09,
+  E13,
+};
 
 /** The items in the order the context's seeded generator draws them. */
 export function shuffle<T>(xs: readonly T[], c: InjectContext): T[] {

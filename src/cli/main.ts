@@ -5,7 +5,9 @@ try {
   await buildProgram().parseAsync(process.argv);
 } catch (e) {
   // A clear one-line error for the user; the stack only when asked for.
-  const message = isMedSeekError(e) ? `medseek: ${e.code}: ${e.message}` : `medseek: ${(e as Error).message ?? String(e)}`;
+  const message = isMedSeekError(e)
+    ? `medseek: ${e.code}: ${e.message}`
+    : `medseek: ${(e as Error).message ?? String(e)}`;
   process.stderr.write(`${message}\n`);
   if (isMedSeekError(e)) for (const issue of e.issues) process.stderr.write(`  - ${issue.message}\n`);
   if (process.env.MEDSEEK_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);

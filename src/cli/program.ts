@@ -32,4 +32,22 @@ export function buildProgram(): Command {
 
 type Register = (program: Command) => void;
 
-const commands: Register[] = [bench, extract, serve, keys, pull, importCommand, patient, llm, kg, summarize, verify, diagnose, consult, qc, backup, users, smart];
+const commands: Register[] = [
+  bench,
+  extract,
+  serve,
+  keys,
+  pull,
+  importCommand,
+  patient,
+  llm,
+  kg,
+  summarize,
+  verify,
+  diagnose,
+  consult,
+  qc,
+  backup,
+  users,
+  smart,
+];

@@ -53,14 +53,35 @@ export function isCritical(flag: ResultFlag | undefined): boolean {
 }
 
 export function flagWord(flag: ResultFlag, lang: Lang): string {
-  const zh: Record<ResultFlag, string> = { high: '偏高', low: '偏低', abnormal: '异常', 'critical-high': '危急值，偏高', 'critical-low': '危急值，偏低', critical: '危急值' };
-  const en: Record<ResultFlag, string> = { high: 'high', low: 'low', abnormal: 'abnormal', 'critical-high': 'critical value, high', 'critical-low': 'critical value, low', critical: 'critical value' };
+  const zh: Record<ResultFlag, string> = {
+    high: '偏高',
+    low: '偏低',
+    abnormal: '异常',
+    'critical-high': '危急值，偏高',
+    'critical-low': '危急值，偏低',
+    critical: '危急值',
+  };
+  const en: Record<ResultFlag, string> = {
+    high: 'high',
+    low: 'low',
+    abnormal: 'abnormal',
+    'critical-high': 'critical value, high',
+    'critical-low': 'critical value, low',
+    critical: 'critical value',
+  };
   return lang === 'zh' ? zh[flag] : en[flag];
 }
 
 /** Coded results of the patient (not a note's re-statement of them), one per resource. */
 export function codedResults(facts: readonly Fact[]): Fact[] {
-  return facts.filter((f) => f.category === 'measurement' && f.value && f.subject.who === 'patient' && f.assertion === 'present' && f.sources.some((s) => s.kind === 'resource'));
+  return facts.filter(
+    (f) =>
+      f.category === 'measurement' &&
+      f.value &&
+      f.subject.who === 'patient' &&
+      f.assertion === 'present' &&
+      f.sources.some((s) => s.kind === 'resource'),
+  );
 }
 
 /** The analyte a result measures (its LOINC or first code), so repeats of one test group together. */
@@ -115,7 +136,9 @@ export function sameDiagnosis(a: Fact, b: Fact): boolean {
   if (ia && ia === icdCategory(b)) return true;
   const na = namesOf(a);
   const nb = namesOf(b);
-  return na.some((x) => nb.some((y) => x === y || (Math.min(x.length, y.length) >= 3 && (x.includes(y) || y.includes(x)))));
+  return na.some((x) =>
+    nb.some((y) => x === y || (Math.min(x.length, y.length) >= 3 && (x.includes(y) || y.includes(x)))),
+  );
 }
 
 /** Preference among facts naming one diagnosis: coded over note, current over past, the more specific name. */
@@ -155,7 +178,12 @@ export function encounterReason(w: EncounterWindow): string | undefined {
  */
 export function stayDiagnoses(state: PatientState, w: EncounterWindow): Diagnosis[] {
   const conditions = state.phenotype.filter(
-    (f) => f.category === 'condition' && f.subject.who === 'patient' && (f.assertion === 'present' || f.assertion === 'historical') && f.status !== 'entered-in-error' && f.status !== 'refuted',
+    (f) =>
+      f.category === 'condition' &&
+      f.subject.who === 'patient' &&
+      (f.assertion === 'present' || f.assertion === 'historical') &&
+      f.status !== 'entered-in-error' &&
+      f.status !== 'refuted',
   );
   const during = (f: Fact) => {
     const start = startOf(f);
@@ -167,31 +195,50 @@ export function stayDiagnoses(state: PatientState, w: EncounterWindow): Diagnosi
     return true;
   };
   const coded = conditions.filter((f) => isCoded(f) && during(f));
-  const fromNotes = conditions.filter((f) => !isCoded(f) && during(f) && (f.section === 'assessment' || f.section === 'discharge_diagnosis'));
+  const fromNotes = conditions.filter(
+    (f) => !isCoded(f) && during(f) && (f.section === 'assessment' || f.section === 'discharge_diagnosis'),
+  );
   // Note conditions are kept only when they name a coded one (for citation) or nothing is coded.
-  const pool = coded.length > 0 ? [...coded, ...fromNotes.filter((n) => coded.some((c) => sameDiagnosis(c, n)))] : fromNotes;
+  const pool =
+    coded.length > 0 ? [...coded, ...fromNotes.filter((n) => coded.some((c) => sameDiagnosis(c, n)))] : fromNotes;
   const groups = dedupeDiagnoses(pool);
   const reason = encounterReason(w);
   const reasonName = reason ? fold(reason.replace(/[（(][^）)]*[）)]/g, '')).trim() : undefined;
-  const isReason = (f: Fact) => !!reasonName && namesOf(f).some((n) => n === reasonName || (Math.min(n.length, reasonName.length) >= 3 && (n.includes(reasonName) || reasonName.includes(n))));
+  const isReason = (f: Fact) =>
+    !!reasonName &&
+    namesOf(f).some(
+      (n) =>
+        n === reasonName ||
+        (Math.min(n.length, reasonName.length) >= 3 && (n.includes(reasonName) || reasonName.includes(n))),
+    );
   const diagnoses = groups.map((g): Diagnosis & { onset: number } => {
     const start = Math.min(...g.facts.map(startOf).filter((t) => !Number.isNaN(t)));
     const end = Math.max(...g.facts.map((f) => ms(f.time?.end)).filter((t) => !Number.isNaN(t)));
     const arose = Number.isFinite(start) && start > w.start + DAY / 4;
     // Resolved by discharge: it ended by then; a coded status alone counts only without an end date
     // (a status is the record's word today: a fracture healed weeks later reads `resolved` too).
-    const resolved = Number.isFinite(end) ? end <= w.end + DAY : g.facts.some((f) => f.status === 'resolved' || f.status === 'inactive' || f.status === 'remission');
+    const resolved = Number.isFinite(end)
+      ? end <= w.end + DAY
+      : g.facts.some((f) => f.status === 'resolved' || f.status === 'inactive' || f.status === 'remission');
     const principal = g.facts.some(isReason);
     return { fact: g.fact, facts: g.facts, arose, resolved, principal, onset: Number.isFinite(start) ? start : 0 };
   });
   if (!diagnoses.some((d) => d.principal)) {
     // No stated reason: the condition that began closest before admission (within a month).
-    const recent = diagnoses.filter((d) => !d.arose && d.onset >= w.start - 30 * DAY && d.onset <= w.start + DAY).sort((a, b) => b.onset - a.onset)[0];
+    const recent = diagnoses
+      .filter((d) => !d.arose && d.onset >= w.start - 30 * DAY && d.onset <= w.start + DAY)
+      .sort((a, b) => b.onset - a.onset)[0];
     if (recent) (recent as { principal: boolean }).principal = true;
   }
   // One principal diagnosis (WHO ICD-10 Vol. 2 §4.4: the condition chiefly responsible for the stay).
   return diagnoses
-    .sort((a, b) => Number(b.principal) - Number(a.principal) || Number(a.arose) - Number(b.arose) || b.onset - a.onset || conceptLabel(a.fact.concept).localeCompare(conceptLabel(b.fact.concept)))
+    .sort(
+      (a, b) =>
+        Number(b.principal) - Number(a.principal) ||
+        Number(a.arose) - Number(b.arose) ||
+        b.onset - a.onset ||
+        conceptLabel(a.fact.concept).localeCompare(conceptLabel(b.fact.concept)),
+    )
     .map(({ onset: _onset, ...d }, i) => ({ ...d, principal: d.principal && i === 0 }));
 }
 
@@ -229,15 +276,29 @@ export function medicationPlan(state: PatientState, w: EncounterWindow, byId: Re
     // (TJC IM.6.10 EP 7: changed or discontinued medications). One started and stopped in hospital
     // belongs to the hospital course.
     // Stopped during this stay: a coded status alone is the status today, not a change made here.
-    const during = stop?.time !== undefined && Date.parse(stop.time) >= w.start - DAY / 2 && Date.parse(stop.time) <= w.end + DAY / 2;
+    const during =
+      stop?.time !== undefined &&
+      Date.parse(stop.time) >= w.start - DAY / 2 &&
+      Date.parse(stop.time) <= w.end + DAY / 2;
     if (!c.discharge && stop && during && c.status === 'stopped' && takenBefore(c, byId, w)) {
-      changes.push({ course: c, kind: 'stopped', ...(stop.reason ? { reason: stop.reason } : {}), ...(stop.time ? { time: stop.time } : {}) });
+      changes.push({
+        course: c,
+        kind: 'stopped',
+        ...(stop.reason ? { reason: stop.reason } : {}),
+        ...(stop.time ? { time: stop.time } : {}),
+      });
       continue;
     }
     if (!c.discharge) continue;
     const changed = [...c.events].reverse().find((e) => e.kind === 'dose-changed');
     if (!takenBefore(c, byId, w)) changes.push({ course: c, kind: 'new' });
-    else if (changed) changes.push({ course: c, kind: 'dose-changed', ...(changed.reason ? { reason: changed.reason } : {}), ...(changed.time ? { time: changed.time } : {}) });
+    else if (changed)
+      changes.push({
+        course: c,
+        kind: 'dose-changed',
+        ...(changed.reason ? { reason: changed.reason } : {}),
+        ...(changed.time ? { time: changed.time } : {}),
+      });
   }
   return { courses, discharge, changes, documented: discharge.length > 0 };
 }
@@ -245,5 +306,7 @@ export function medicationPlan(state: PatientState, w: EncounterWindow, byId: Re
 /** A fact standing for a course (its latest coded fact, else any), to cite and to name it. */
 export function courseFact(c: MedicationCourse, byId: ReadonlyMap<string, Fact>): Fact | undefined {
   const facts = c.factIds.map((id) => byId.get(id)).filter((f): f is Fact => !!f);
-  return facts.find((f) => isCoded(f) && f.assertion !== 'absent') ?? facts.find((f) => f.assertion !== 'absent') ?? facts[0];
+  return (
+    facts.find((f) => isCoded(f) && f.assertion !== 'absent') ?? facts.find((f) => f.assertion !== 'absent') ?? facts[0]
+  );
 }

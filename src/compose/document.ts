@@ -21,7 +21,7 @@ export function sentenceFacts(s: ComposedSentence): string[] {
 }
 
 export interface ComposedSection {
-  /** Internal field of the unified schema (shared/domain/discharge-summary.md §3). */
+  /** Internal field of the unified schema (docs/domain/discharge-summary.md §3). */
   readonly key: string;
   readonly title: string;
   readonly sentences: readonly ComposedSentence[];
@@ -50,7 +50,10 @@ export interface ComposedDocument {
 }
 
 /** Renders sections as markdown with citation markers, assigning keys F1, F2… in order of first use. */
-export function renderWithCitations(sections: readonly ComposedSection[]): { text: string; citations: Record<string, string> } {
+export function renderWithCitations(sections: readonly ComposedSection[]): {
+  text: string;
+  citations: Record<string, string>;
+} {
   const keyOf = new Map<string, string>();
   const citations: Record<string, string> = {};
   const key = (id: string) => {
@@ -66,7 +69,10 @@ export function renderWithCitations(sections: readonly ComposedSection[]): { tex
     .filter((s) => s.sentences.length > 0)
     .map((s) => {
       const body = s.sentences
-        .map((x) => `${x.segments.map((g) => (g.factIds.length > 0 ? `${g.text}[${g.factIds.map(key).join(', ')}]` : g.text)).join('')}${x.end}`)
+        .map(
+          (x) =>
+            `${x.segments.map((g) => (g.factIds.length > 0 ? `${g.text}[${g.factIds.map(key).join(', ')}]` : g.text)).join('')}${x.end}`,
+        )
         .join(' ');
       return `## ${s.title}\n${body}`;
     });

@@ -24,7 +24,13 @@ export function encounterWindow(state: PatientState, encounterId = state.encount
         return s?.kind === 'resource' && s.id === encounterId;
       })
     : [...encounters].sort((a, b) => stayRank(b) - stayRank(a) || ms(b.time) - ms(a.time))[0];
-  if (!event) throw invalid(encounterId ? `encounter ${encounterId} not found for patient ${state.patientId}` : `patient ${state.patientId} has no encounter`, { field: 'encounterId' });
+  if (!event)
+    throw invalid(
+      encounterId
+        ? `encounter ${encounterId} not found for patient ${state.patientId}`
+        : `patient ${state.patientId} has no encounter`,
+      { field: 'encounterId' },
+    );
   const src = idOf(event);
   const id = src?.kind === 'resource' ? src.id : stableId(event.time, event.label);
   const start = ms(event.time);

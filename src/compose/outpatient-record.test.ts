@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { chiefComplaintText, composeOutpatientRecord, type OutpatientRecordInput, verifyOutpatientRecord } from './outpatient-record.js';
+import {
+  chiefComplaintText,
+  composeOutpatientRecord,
+  type OutpatientRecordInput,
+  verifyOutpatientRecord,
+} from './outpatient-record.js';
 
 const input: OutpatientRecordInput = {
   sessionId: 'c1',
@@ -16,7 +21,14 @@ const input: OutpatientRecordInput = {
     { turn: 8, role: 'medseek', text: '过敏吗？' },
     { turn: 9, role: 'patient', text: '青霉素过敏，起皮疹' },
   ],
-  complaint: { text: '咳嗽、发烧3天', turn: 1, symptoms: [{ zh: '咳嗽', en: 'Cough' }, { zh: '发热', en: 'Fever' }] },
+  complaint: {
+    text: '咳嗽、发烧3天',
+    turn: 1,
+    symptoms: [
+      { zh: '咳嗽', en: 'Cough' },
+      { zh: '发热', en: 'Fever' },
+    ],
+  },
   duration: { text: '3天', turn: 1 },
   hpi: [{ label: { zh: '程度', en: 'Severity' }, text: '挺难受的，5分', turn: 5 }],
   findings: [
@@ -29,7 +41,11 @@ const input: OutpatientRecordInput = {
 describe('draft outpatient record from a pre-consultation', () => {
   it('writes 主诉 as symptoms + duration within 20 characters', () => {
     expect(chiefComplaintText(['咳嗽', '发热'], '3天', 'zh')).toBe('咳嗽、发热3天');
-    const long = chiefComplaintText(['咳嗽', '发热', '肌肉酸痛', '咽痛', '流涕', '头痛', '乏力', '恶心呕吐'], '两周', 'zh');
+    const long = chiefComplaintText(
+      ['咳嗽', '发热', '肌肉酸痛', '咽痛', '流涕', '头痛', '乏力', '恶心呕吐'],
+      '两周',
+      'zh',
+    );
     expect(long.length).toBeLessThanOrEqual(20);
     expect(long.endsWith('两周')).toBe(true);
   });
@@ -61,7 +77,9 @@ describe('draft outpatient record from a pre-consultation', () => {
   });
 
   it('refuses a citation to a turn the patient never spoke', () => {
-    expect(() => composeOutpatientRecord({ ...input, hpi: [{ label: { zh: '部位', en: 'Site' }, text: '胸口', turn: 4 }] })).toThrow(/turn 4/);
+    expect(() =>
+      composeOutpatientRecord({ ...input, hpi: [{ label: { zh: '部位', en: 'Site' }, text: '胸口', turn: 4 }] }),
+    ).toThrow(/turn 4/);
   });
 });
 
@@ -90,7 +108,13 @@ const zh: OutpatientRecordInput = {
     { name: { zh: '流涕', en: 'Runny nose' }, present: false, turn: 7, code: 'runny-nose', terms: ['流鼻涕'] },
   ],
   allergies: { text: '没有', none: true, unknown: false, turn: 11 },
-  vocabulary: [{ name: { zh: '咽痛', en: 'Sore throat' }, concept: { system: 'http://snomed.info/sct', code: '162397003' }, terms: ['嗓子疼', '嗓子有点疼', '喉咙痛'] }],
+  vocabulary: [
+    {
+      name: { zh: '咽痛', en: 'Sore throat' },
+      concept: { system: 'http://snomed.info/sct', code: '162397003' },
+      terms: ['嗓子疼', '嗓子有点疼', '喉咙痛'],
+    },
+  ],
 };
 
 const en: OutpatientRecordInput = {
@@ -118,7 +142,13 @@ const en: OutpatientRecordInput = {
   ],
   allergies: { text: 'penicillin, I get a rash', none: false, unknown: false, turn: 9 },
   reported: [{ text: 'my throat is a bit sore', present: true, turn: 11 }],
-  vocabulary: [{ name: { zh: '咽痛', en: 'Sore throat' }, concept: { system: 'http://snomed.info/sct', code: '162397003' }, terms: ['throat is sore', 'throat hurts'] }],
+  vocabulary: [
+    {
+      name: { zh: '咽痛', en: 'Sore throat' },
+      concept: { system: 'http://snomed.info/sct', code: '162397003' },
+      terms: ['throat is sore', 'throat hurts'],
+    },
+  ],
 };
 
 const claimOf = (r: ReturnType<typeof verifyOutpatientRecord>, part: string) => {
@@ -126,7 +156,10 @@ const claimOf = (r: ReturnType<typeof verifyOutpatientRecord>, part: string) => 
   if (!c) throw new Error(`no claim with "${part}" in ${r.claims.map((x) => x.text).join(' | ')}`);
   return c;
 };
-const turnsOf = (c: { evidence: readonly { kind: string }[] }) => [...new Set(c.evidence.flatMap((e) => ('turn' in e && typeof e.turn === 'number' ? [e.turn] : [])))].sort((a, b) => a - b);
+const turnsOf = (c: { evidence: readonly { kind: string }[] }) =>
+  [...new Set(c.evidence.flatMap((e) => ('turn' in e && typeof e.turn === 'number' ? [e.turn] : [])))].sort(
+    (a, b) => a - b,
+  );
 
 describe('verifying the 门诊病历 against what the patient said', () => {
   it('verifies a faithful zh draft sentence by sentence, each citing the turns it came from', () => {
@@ -164,7 +197,9 @@ describe('verifying the 门诊病历 against what the patient said', () => {
     expect(claimOf(r, '咽痛').verdict).toBe('supported');
     expect(turnsOf(claimOf(r, '咽痛'))).toEqual([7]);
     // Without the words patients use, 嗓子有点疼 names nothing: the same line is only unsupported.
-    expect(claimOf(verifyOutpatientRecord('现病史：伴咽痛。', { ...zh, vocabulary: [] }), '咽痛').verdict).toBe('unsupported');
+    expect(claimOf(verifyOutpatientRecord('现病史：伴咽痛。', { ...zh, vocabulary: [] }), '咽痛').verdict).toBe(
+      'unsupported',
+    );
     // A hedge inside the phrase ("my throat is a bit sore") still names it.
     const sore = claimOf(verifyOutpatientRecord('Sore throat.', en), 'Sore throat');
     expect(sore.verdict).toBe('supported');
@@ -185,7 +220,9 @@ describe('verifying the 门诊病历 against what the patient said', () => {
     expect(claimOf(verifyOutpatientRecord('咳嗽伴黄痰。', zh), '黄痰').verdict).toBe('supported');
     expect(claimOf(verifyOutpatientRecord('诊断：急性支气管炎。', zh), '支气管炎').verdict).toBe('unsupported');
     expect(claimOf(verifyOutpatientRecord('Exam: pharyngeal erythema.', en), 'erythema').verdict).toBe('unsupported');
-    expect(claimOf(verifyOutpatientRecord('He smokes twenty cigarettes a day.', en), 'smokes').verdict).toBe('unsupported');
+    expect(claimOf(verifyOutpatientRecord('He smokes twenty cigarettes a day.', en), 'smokes').verdict).toBe(
+      'unsupported',
+    );
     // The patient's own words, not negated where they were said, are theirs.
     expect(claimOf(verifyOutpatientRecord('患者诉嗓子有点疼。', zh), '嗓子').verdict).toBe('supported');
   });

@@ -16,7 +16,8 @@ export function factPhrase(f: Fact, lang: Lang): string {
   // Chinese runs a Chinese name into its number ("血钾6.5 mmol/L"); a Latin name keeps its space.
   const gap = lang === 'zh' && /[\u3000-\u9fff）]$/.test(base) ? '' : ' ';
   if (f.value) return `${base}${gap}${quantityText(f.value.value, f.value.unit, f.value.value2, lang)}`;
-  if (f.valueText && (f.category === 'measurement' || f.category === 'genotype' || f.category === 'imaging')) return `${base}${lang === 'zh' ? '：' : ': '}${f.valueText}`;
+  if (f.valueText && (f.category === 'measurement' || f.category === 'genotype' || f.category === 'imaging'))
+    return `${base}${lang === 'zh' ? '：' : ': '}${f.valueText}`;
   if (f.category === 'medication' && f.dosage) return `${base}${gap}${dosageText(f.dosage, lang)}`.trimEnd();
   return base;
 }
@@ -44,26 +45,65 @@ function sideWord(s: NonNullable<Fact['laterality']>, lang: Lang): string {
 }
 
 // UCUM → how clinicians write it.
-const unitDisplay: Record<string, string> = { Cel: '℃', '[degF]': '℉', 'mm[Hg]': 'mmHg', '10*9/L': '×10^9/L', '10*12/L': '×10^12/L', '/min': '/min', ug: 'µg' };
+const unitDisplay: Record<string, string> = {
+  Cel: '℃',
+  '[degF]': '℉',
+  'mm[Hg]': 'mmHg',
+  '10*9/L': '×10^9/L',
+  '10*12/L': '×10^12/L',
+  '/min': '/min',
+  ug: 'µg',
+};
 
 // Chinese records write rates per minute as 次/分 (《病历书写基本规范》体格检查: P 次/分, R 次/分).
 const zhUnitDisplay: Record<string, string> = { '/min': '次/分', '{beats}/min': '次/分', '{breaths}/min': '次/分' };
 
 export function quantityText(value: number, unit: string, value2?: number, lang: Lang = 'en'): string {
   // UCUM annotations are for machines: {INR} is no unit, mL/min/{1.73_m2} is written mL/min/1.73m².
-  const u = (lang === 'zh' ? zhUnitDisplay[unit] : undefined) ?? unitDisplay[unit] ?? unit.replace('{1.73_m2}', '1.73m²').replace(/\{[^}]*\}/g, '').trim();
+  const u =
+    (lang === 'zh' ? zhUnitDisplay[unit] : undefined) ??
+    unitDisplay[unit] ??
+    unit
+      .replace('{1.73_m2}', '1.73m²')
+      .replace(/\{[^}]*\}/g, '')
+      .trim();
   const v = value2 !== undefined ? `${value}/${value2}` : `${value}`;
   return u === '℃' || u === '%' || u === '' || u === '次/分' ? `${v}${u}` : `${v} ${u}`;
 }
 
-const zhFrequency: Record<string, string> = { QD: '每日1次', BID: '每日2次', TID: '每日3次', QID: '每日4次', QN: '每晚1次', PRN: '必要时' };
-const zhRoute: Record<string, string> = { PO: '口服', ORAL: '口服', IV: '静滴', INTRAVENOUS: '静滴', IM: '肌注', INTRAMUSCULAR: '肌注', SC: '皮下注射', SUBCUTANEOUS: '皮下注射', INH: '吸入', INHALATION: '吸入' };
+const zhFrequency: Record<string, string> = {
+  QD: '每日1次',
+  BID: '每日2次',
+  TID: '每日3次',
+  QID: '每日4次',
+  QN: '每晚1次',
+  PRN: '必要时',
+};
+const zhRoute: Record<string, string> = {
+  PO: '口服',
+  ORAL: '口服',
+  IV: '静滴',
+  INTRAVENOUS: '静滴',
+  IM: '肌注',
+  INTRAMUSCULAR: '肌注',
+  SC: '皮下注射',
+  SUBCUTANEOUS: '皮下注射',
+  INH: '吸入',
+  INHALATION: '吸入',
+};
 
 export function dosageText(d: Dosage, lang: Lang): string {
   const parts: string[] = [];
   const dose = d.dose ?? d.strength;
   // UCUM '1' (and annotations like {tbl}) is a count of doses, not a unit to print.
-  if (dose) parts.push(dose.unit === '1' || /^\{.*\}$/.test(dose.unit) ? (lang === 'zh' ? `每次${dose.value}剂` : `${dose.value} dose${dose.value === 1 ? '' : 's'}`) : quantityText(dose.value, dose.unit));
+  if (dose)
+    parts.push(
+      dose.unit === '1' || /^\{.*\}$/.test(dose.unit)
+        ? lang === 'zh'
+          ? `每次${dose.value}剂`
+          : `${dose.value} dose${dose.value === 1 ? '' : 's'}`
+        : quantityText(dose.value, dose.unit),
+    );
   const route = d.route?.toUpperCase();
   if (route) parts.push(lang === 'zh' ? (zhRoute[route] ?? d.route!) : d.route!);
   const freq = d.frequency;

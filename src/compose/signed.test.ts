@@ -7,7 +7,12 @@ import { composeDischargeSummary } from './summarize.js';
 const [hf] = demoStays('zh', 'zh-hf-af-warfarin.json');
 const stay = hf!;
 const patientId = stay.state.patientId;
-const signOff = { author: '陈医生（虚构）', signedAt: '2024-02-29T16:00:00+08:00', patientId, encounterId: stay.encounterId };
+const signOff = {
+  author: '陈医生（虚构）',
+  signedAt: '2024-02-29T16:00:00+08:00',
+  patientId,
+  encounterId: stay.encounterId,
+};
 
 async function compose(lang: 'zh' | 'en') {
   return composeDischargeSummary(stay.state, { lang, encounterId: stay.encounterId, documents: stay.documents });
@@ -20,7 +25,10 @@ describe('the signed document', () => {
     expect(text).not.toMatch(/##|\[F\d/);
     const lines = text.trim().split('\n');
     expect(lines[0]).toBe('出院记录');
-    const titles = lines.slice(1).filter(Boolean).map((l) => l.split('：')[0]);
+    const titles = lines
+      .slice(1)
+      .filter(Boolean)
+      .map((l) => l.split('：')[0]);
     expect(titles).toEqual(SECTION_ORDER.zh.map((k) => SECTION_TITLES[k]!.zh));
     expect(text).toContain('入院日期：2024-02-20 15:10\n');
     expect(text).toMatch(/\n医师签名：待签名\n$/);
@@ -52,7 +60,9 @@ describe('the signed document', () => {
       attester: [{ mode: 'legal', time: signOff.signedAt }],
     });
     const sections = c.section ?? [];
-    expect(sections.map((s) => s.title)).toEqual(SECTION_ORDER.zh.filter((k) => k !== 'signature').map((k) => SECTION_TITLES[k]!.zh));
+    expect(sections.map((s) => s.title)).toEqual(
+      SECTION_ORDER.zh.filter((k) => k !== 'signature').map((k) => SECTION_TITLES[k]!.zh),
+    );
     const byTitle = (t: string) => sections.find((s) => s.title === t)!;
     expect(byTitle('诊疗经过').code?.coding?.[0]).toMatchObject({ system: 'http://loinc.org', code: '8648-8' });
     expect(byTitle('出院诊断').code?.coding?.[0]?.code).toBe('11535-2');
@@ -69,14 +79,30 @@ describe('the signed document', () => {
     const entries = sections.flatMap((s) => s.entry ?? []).map((e) => e.reference!);
     expect(entries.length).toBeGreaterThan(10);
     for (const e of entries) expect(known.has(e), e).toBe(true);
-    expect(byTitle('出院医嘱').entry?.map((e) => e.reference)).toEqual(expect.arrayContaining([expect.stringMatching(/^MedicationRequest\//), expect.stringMatching(/^DocumentReference\//)]));
+    expect(byTitle('出院医嘱').entry?.map((e) => e.reference)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^MedicationRequest\//),
+        expect.stringMatching(/^DocumentReference\//),
+      ]),
+    );
     expect(byTitle('入院日期').entry?.map((e) => e.reference)).toContain(`Encounter/${stay.encounterId}`);
   });
 
   it('is a DocumentReference whose attachment is the signed text', async () => {
     const r = await compose('zh');
-    const d = toDocumentReference(r.document, r.report, { ...signOff, author: 'Practitioner/dr-chen', authorName: '陈医生', compositionId: 'c1' });
-    expect(d).toMatchObject({ resourceType: 'DocumentReference', status: 'current', docStatus: 'final', type: { coding: [{ code: '18842-5' }] }, subject: { reference: `Patient/${patientId}` } });
+    const d = toDocumentReference(r.document, r.report, {
+      ...signOff,
+      author: 'Practitioner/dr-chen',
+      authorName: '陈医生',
+      compositionId: 'c1',
+    });
+    expect(d).toMatchObject({
+      resourceType: 'DocumentReference',
+      status: 'current',
+      docStatus: 'final',
+      type: { coding: [{ code: '18842-5' }] },
+      subject: { reference: `Patient/${patientId}` },
+    });
     expect(d.author).toEqual([{ reference: 'Practitioner/dr-chen', display: '陈医生' }]);
     const a = d.content[0]!.attachment;
     expect(a.contentType).toBe('text/plain; charset=utf-8');

@@ -60,7 +60,9 @@ function textSections(doc: Pick<ComposedDocument, 'text' | 'sections'>): TextSec
     const nl = p.indexOf('\n');
     const title = (nl < 0 ? p : p.slice(0, nl)).trim();
     const body = nl < 0 ? '' : p.slice(nl + 1).trim();
-    const key = doc.sections.find((s) => s.title === title)?.key ?? Object.entries(SECTION_TITLES).find(([, t]) => t.zh === title || t.en === title)?.[0];
+    const key =
+      doc.sections.find((s) => s.title === title)?.key ??
+      Object.entries(SECTION_TITLES).find(([, t]) => t.zh === title || t.en === title)?.[0];
     out.push({ ...(key ? { key } : {}), title, body });
   }
   return out;
@@ -69,7 +71,10 @@ function textSections(doc: Pick<ComposedDocument, 'text' | 'sections'>): TextSec
 /** A body without citation markers or Markdown emphasis, spaces tidied the way each language writes. */
 function plain(body: string, lang: Lang): string {
   let s = body.replace(marker, '').replace(/\*\*|__|`/g, '');
-  s = lang === 'zh' ? s.replace(/([。；，：）])[ \t]+/g, '$1').replace(/[ \t]+([。；，）])/g, '$1') : s.replace(/[ \t]+([.;,)])/g, '$1');
+  s =
+    lang === 'zh'
+      ? s.replace(/([。；，：）])[ \t]+/g, '$1').replace(/[ \t]+([。；，）])/g, '$1')
+      : s.replace(/[ \t]+([.;,)])/g, '$1');
   return s.replace(/[ \t]{2,}/g, ' ').trim();
 }
 
@@ -78,7 +83,10 @@ function plain(body: string, lang: Lang): string {
  * `入院情况：…` (Chinese) or a heading line and its paragraph (English); no `##`, no `[F3]`.
  * `signer` / `signedAt` fill the signature line at sign-off; without them it reads 待签名.
  */
-export function signedText(doc: Pick<ComposedDocument, 'text' | 'sections' | 'lang'>, signOff?: { signer?: string; signedAt?: string }): string {
+export function signedText(
+  doc: Pick<ComposedDocument, 'text' | 'sections' | 'lang'>,
+  signOff?: { signer?: string; signedAt?: string },
+): string {
   const lang = doc.lang;
   const lines: string[] = [lang === 'zh' ? '出院记录' : 'DISCHARGE SUMMARY', ''];
   for (const s of textSections(doc)) {
@@ -86,7 +94,11 @@ export function signedText(doc: Pick<ComposedDocument, 'text' | 'sections' | 'la
     if (s.key === 'signature') {
       const name = signOff?.signer?.trim();
       if (name) body = body === UNSIGNED[lang] || !body ? name : body;
-      if (signOff?.signedAt) body += lang === 'zh' ? `　签名日期：${signOff.signedAt.slice(0, 16).replace('T', ' ')}` : ` (signed ${signOff.signedAt.slice(0, 16).replace('T', ' ')})`;
+      if (signOff?.signedAt)
+        body +=
+          lang === 'zh'
+            ? `　签名日期：${signOff.signedAt.slice(0, 16).replace('T', ' ')}`
+            : ` (signed ${signOff.signedAt.slice(0, 16).replace('T', ' ')})`;
     }
     if (!s.title) lines.push(body);
     else if (lang === 'zh') lines.push(`${s.title}：${body}`);
@@ -99,7 +111,12 @@ function escapeXml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-function references(doc: Pick<ComposedDocument, 'references' | 'citations'>, body: string, report?: FaithfulnessReport, range?: { start: number; end: number }): string[] {
+function references(
+  doc: Pick<ComposedDocument, 'references' | 'citations'>,
+  body: string,
+  report?: FaithfulnessReport,
+  range?: { start: number; end: number },
+): string[] {
   const refs = new Set<string>();
   for (const m of body.matchAll(marker)) {
     for (const key of m[0].slice(1, -1).split(/\s*[,，]\s*/)) for (const r of doc.references?.[key] ?? []) refs.add(r);
@@ -139,8 +156,23 @@ export function toComposition(doc: ComposedDocument, report: FaithfulnessReport,
     sections.push({
       title: s.title,
       ...(code ? { code: { coding: [{ system: LOINC, code: code.code, display: code.display }], text: s.title } } : {}),
-      text: { status: 'generated', div: `<div xmlns="http://www.w3.org/1999/xhtml"><p>${escapeXml(text).replace(/\n/g, '<br/>')}</p></div>` },
-      ...(entry.length > 0 ? { entry } : { emptyReason: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/list-empty-reason', code: 'unavailable', display: 'Unavailable' }] } }),
+      text: {
+        status: 'generated',
+        div: `<div xmlns="http://www.w3.org/1999/xhtml"><p>${escapeXml(text).replace(/\n/g, '<br/>')}</p></div>`,
+      },
+      ...(entry.length > 0
+        ? { entry }
+        : {
+            emptyReason: {
+              coding: [
+                {
+                  system: 'http://terminology.hl7.org/CodeSystem/list-empty-reason',
+                  code: 'unavailable',
+                  display: 'Unavailable',
+                },
+              ],
+            },
+          }),
     });
   }
   const author = authorOf(signOff);
@@ -148,7 +180,10 @@ export function toComposition(doc: ComposedDocument, report: FaithfulnessReport,
     resourceType: 'Composition',
     status: 'final',
     language: lang === 'zh' ? 'zh-CN' : 'en',
-    type: { coding: [{ system: LOINC, code: '18842-5', display: 'Discharge summary' }], text: lang === 'zh' ? '出院记录' : 'Discharge summary' },
+    type: {
+      coding: [{ system: LOINC, code: '18842-5', display: 'Discharge summary' }],
+      text: lang === 'zh' ? '出院记录' : 'Discharge summary',
+    },
     subject: { reference: `Patient/${signOff.patientId}` },
     ...(signOff.encounterId ? { encounter: { reference: `Encounter/${signOff.encounterId}` } } : {}),
     date: signOff.signedAt,
@@ -163,7 +198,11 @@ export function toComposition(doc: ComposedDocument, report: FaithfulnessReport,
  * A DocumentReference holding the signed text (text/plain; charset=utf-8, base64), type LOINC
  * 18842-5, status current, docStatus final, with the Composition (when stored) as a related document.
  */
-export function toDocumentReference(doc: ComposedDocument, report: FaithfulnessReport, signOff: SignOff & { compositionId?: string }): DocumentReference {
+export function toDocumentReference(
+  doc: ComposedDocument,
+  report: FaithfulnessReport,
+  signOff: SignOff & { compositionId?: string },
+): DocumentReference {
   checkSignOff(doc, report, signOff);
   const lang = doc.lang;
   const text = signedText(doc, { signer: signOff.authorName ?? signOff.author, signedAt: signOff.signedAt });
@@ -173,8 +212,21 @@ export function toDocumentReference(doc: ComposedDocument, report: FaithfulnessR
     resourceType: 'DocumentReference',
     status: 'current',
     docStatus: 'final',
-    type: { coding: [{ system: LOINC, code: '18842-5', display: 'Discharge summary' }], text: lang === 'zh' ? '出院记录' : 'Discharge summary' },
-    category: [{ coding: [{ system: 'http://hl7.org/fhir/us/core/CodeSystem/us-core-documentreference-category', code: 'clinical-note', display: 'Clinical Note' }] }],
+    type: {
+      coding: [{ system: LOINC, code: '18842-5', display: 'Discharge summary' }],
+      text: lang === 'zh' ? '出院记录' : 'Discharge summary',
+    },
+    category: [
+      {
+        coding: [
+          {
+            system: 'http://hl7.org/fhir/us/core/CodeSystem/us-core-documentreference-category',
+            code: 'clinical-note',
+            display: 'Clinical Note',
+          },
+        ],
+      },
+    ],
     subject: { reference: `Patient/${signOff.patientId}` },
     date: signOff.signedAt,
     author: [author],
@@ -193,7 +245,9 @@ export function toDocumentReference(doc: ComposedDocument, report: FaithfulnessR
       },
     ],
     ...(signOff.encounterId ? { context: { encounter: [{ reference: `Encounter/${signOff.encounterId}` }] } } : {}),
-    ...(signOff.compositionId ? { relatesTo: [{ code: 'transforms', target: { reference: `Composition/${signOff.compositionId}` } }] } : {}),
+    ...(signOff.compositionId
+      ? { relatesTo: [{ code: 'transforms', target: { reference: `Composition/${signOff.compositionId}` } }] }
+      : {}),
   };
 }
 
@@ -204,9 +258,18 @@ function authorOf(s: SignOff): { reference?: string; display: string } {
 
 function checkSignOff(doc: ComposedDocument, report: FaithfulnessReport, s: SignOff): void {
   if (!s.author?.trim()) throw invalid('a signed document needs its author', { field: 'author' });
-  if (!s.signedAt || Number.isNaN(Date.parse(s.signedAt))) throw invalid(`'${s.signedAt}' is not a date-time`, { field: 'signedAt' });
+  if (!s.signedAt || Number.isNaN(Date.parse(s.signedAt)))
+    throw invalid(`'${s.signedAt}' is not a date-time`, { field: 'signedAt' });
   if (!s.patientId?.trim()) throw invalid('a signed document needs its patient', { field: 'patientId' });
-  if (s.patientId !== doc.patientId) throw invalid(`the summary is about Patient/${doc.patientId}, not Patient/${s.patientId}`, { field: 'patientId' });
-  if (s.encounterId && doc.encounterId && s.encounterId !== doc.encounterId) throw invalid(`the summary is about Encounter/${doc.encounterId}, not Encounter/${s.encounterId}`, { field: 'encounterId' });
-  if (report.blocked) throw invalid(`sign-off is blocked: ${report.counts.contradicted} contradicted claim(s), ${report.counts.omissions} omission(s)`, { field: 'report' });
+  if (s.patientId !== doc.patientId)
+    throw invalid(`the summary is about Patient/${doc.patientId}, not Patient/${s.patientId}`, { field: 'patientId' });
+  if (s.encounterId && doc.encounterId && s.encounterId !== doc.encounterId)
+    throw invalid(`the summary is about Encounter/${doc.encounterId}, not Encounter/${s.encounterId}`, {
+      field: 'encounterId',
+    });
+  if (report.blocked)
+    throw invalid(
+      `sign-off is blocked: ${report.counts.contradicted} contradicted claim(s), ${report.counts.omissions} omission(s)`,
+      { field: 'report' },
+    );
 }

@@ -34,7 +34,20 @@ async function silentServer(): Promise<{ url: string; connections: () => number;
 const client = (baseURL: string, interactiveMs: number) =>
   new LlmClient({
     // Each attempt may take a minute and there are three: only the request's deadline stops the wait.
-    providers: [{ provider: new OpenAiCompatibleProvider({ name: 'ward-llm', kind: 'vllm', baseURL, model: 'm', trust: 'local', jsonMode: 'json_schema', timeoutMs: 60_000 }), timeoutMs: 60_000 }],
+    providers: [
+      {
+        provider: new OpenAiCompatibleProvider({
+          name: 'ward-llm',
+          kind: 'vllm',
+          baseURL,
+          model: 'm',
+          trust: 'local',
+          jsonMode: 'json_schema',
+          timeoutMs: 60_000,
+        }),
+        timeoutMs: 60_000,
+      },
+    ],
     retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 20 },
     deadlines: { interactiveMs },
   });

@@ -19,7 +19,12 @@ function scripted(answers: readonly (string | null)[]): Chat & { prompts: string
       prompts.push(options.prompt ?? '');
       const a = answers[Math.min(i++, answers.length - 1)];
       const use = { used: true, provider: 'scripted', model: 'test', deidentified: false };
-      if (a === null) return { ok: false, error: { kind: 'unavailable', message: 'down' }, use: { used: false, reason: 'model unavailable' } } as never;
+      if (a === null)
+        return {
+          ok: false,
+          error: { kind: 'unavailable', message: 'down' },
+          use: { used: false, reason: 'model unavailable' },
+        } as never;
       return { ok: true, value: a, text: a, toolCalls: [], cached: false, use } as never;
     },
   };
@@ -52,16 +57,38 @@ describe('discharge summary composition', () => {
       for (const file of demoFiles(dir)) {
         for (const stay of demoStays(dir, file)) {
           for (const lang of ['zh', 'en'] as const) {
-            const r = await composeDischargeSummary(stay.state, { lang, encounterId: stay.encounterId, documents: stay.documents });
-            const verdict = (v: string) => r.report.claims.filter((c) => c.verdict === v).map((c) => `${c.text} — ${c.reason}`);
+            const r = await composeDischargeSummary(stay.state, {
+              lang,
+              encounterId: stay.encounterId,
+              documents: stay.documents,
+            });
+            const verdict = (v: string) =>
+              r.report.claims.filter((c) => c.verdict === v).map((c) => `${c.text} — ${c.reason}`);
             // The template states only what the record holds: nothing contradicted, nothing the record cannot confirm.
-            const got = { file, encounter: stay.encounterId, lang, contradicted: verdict('contradicted'), unsupported: verdict('unsupported'), omissions: r.report.omissions.map((o) => o.statement) };
-            expect(got).toEqual({ file, encounter: stay.encounterId, lang, contradicted: [], unsupported: [], omissions: [] });
+            const got = {
+              file,
+              encounter: stay.encounterId,
+              lang,
+              contradicted: verdict('contradicted'),
+              unsupported: verdict('unsupported'),
+              omissions: r.report.omissions.map((o) => o.statement),
+            };
+            expect(got).toEqual({
+              file,
+              encounter: stay.encounterId,
+              lang,
+              contradicted: [],
+              unsupported: [],
+              omissions: [],
+            });
             expect(r.document.model.used).toBe(false);
             // Every citation names a fact of the record (or the encounter / a quoted note passage) and its resources.
             const ids = new Set(allFacts(stay.state).map((f) => f.id));
             for (const [key, id] of Object.entries(r.document.citations)) {
-              expect(ids.has(id) || r.document.references?.[key]?.some((ref) => /^(Encounter|DocumentReference)\//.test(ref))).toBe(true);
+              expect(
+                ids.has(id) ||
+                  r.document.references?.[key]?.some((ref) => /^(Encounter|DocumentReference)\//.test(ref)),
+              ).toBe(true);
             }
             summaries++;
           }
@@ -71,19 +98,32 @@ describe('discharge summary composition', () => {
     expect(summaries).toBeGreaterThan(100);
   });
 
-  it.each(Object.keys(DISCHARGE_ORDERS))('sends the patient of %s home on the discharge orders’ drugs, and on nothing else', async (file) => {
-    const [stay] = demoStays('zh', file);
-    const { on, off } = DISCHARGE_ORDERS[file]!;
-    for (const lang of ['zh', 'en'] as const) {
-      const r = await composeDischargeSummary(stay!.state, { lang, documents: stay!.documents });
-      const line = /(?:出院带药|Discharge medications): ([^\n]*?)[。.](?: |\n|$)/.exec(r.document.text.replace(/出院带药：/, '出院带药: '))?.[1] ?? '';
-      const listed = line.split(/[；;]/).map((x) => x.trim()).filter(Boolean);
-      const names = lang === 'zh' ? on : on.map((re) => new RegExp(ENGLISH[re.source]!, 'i'));
-      expect(listed).toHaveLength(on.length);
-      for (const re of names) expect(listed.some((x) => re.test(x)), `${re} in ${line}`).toBe(true);
-      if (lang === 'zh') for (const re of off) expect(line).not.toMatch(re);
-    }
-  });
+  it.each(Object.keys(DISCHARGE_ORDERS))(
+    'sends the patient of %s home on the discharge orders’ drugs, and on nothing else',
+    async (file) => {
+      const [stay] = demoStays('zh', file);
+      const { on, off } = DISCHARGE_ORDERS[file]!;
+      for (const lang of ['zh', 'en'] as const) {
+        const r = await composeDischargeSummary(stay!.state, { lang, documents: stay!.documents });
+        const line =
+          /(?:出院带药|Discharge medications): ([^\n]*?)[。.](?: |\n|$)/.exec(
+            r.document.text.replace(/出院带药：/, '出院带药: '),
+          )?.[1] ?? '';
+        const listed = line
+          .split(/[；;]/)
+          .map((x) => x.trim())
+          .filter(Boolean);
+        const names = lang === 'zh' ? on : on.map((re) => new RegExp(ENGLISH[re.source]!, 'i'));
+        expect(listed).toHaveLength(on.length);
+        for (const re of names)
+          expect(
+            listed.some((x) => re.test(x)),
+            `${re} in ${line}`,
+          ).toBe(true);
+        if (lang === 'zh') for (const re of off) expect(line).not.toMatch(re);
+      }
+    },
+  );
 
   it('says what changed at discharge for 李秀英: spironolactone stopped for the hyperkalaemia', async () => {
     const [stay] = demoStays('zh', 'zh-hf-af-warfarin.json');
@@ -107,7 +147,9 @@ describe('discharge summary composition', () => {
   it('feeds contradicted sentences back to the model and keeps a corrected draft', async () => {
     const state = demo('zh-cap-pneumonia');
     const template = await composeDischargeSummary(state, { lang: 'zh' });
-    const key = Object.keys(template.document.citations).find((k) => template.document.text.includes(`氨溴索片30 mg 口服 每日3次[${k}]`))!;
+    const key = Object.keys(template.document.citations).find((k) =>
+      template.document.text.includes(`氨溴索片30 mg 口服 每日3次[${k}]`),
+    )!;
     const wrong = `出院带药：盐酸氨溴索片 90 mg 口服 每日3次[${key}]。`;
     const right = `出院带药：盐酸氨溴索片 30 mg 口服 每日3次[${key}]。`;
     const llm = scripted([wrong, right]);
@@ -122,7 +164,9 @@ describe('discharge summary composition', () => {
   it('removes what the model still gets wrong after its last attempt', async () => {
     const state = demo('zh-cap-pneumonia');
     const template = await composeDischargeSummary(state, { lang: 'zh' });
-    const key = Object.keys(template.document.citations).find((k) => template.document.text.includes(`氨溴索片30 mg 口服 每日3次[${k}]`))!;
+    const key = Object.keys(template.document.citations).find((k) =>
+      template.document.text.includes(`氨溴索片30 mg 口服 每日3次[${k}]`),
+    )!;
     const llm = scripted([`患者好转出院。出院带药：盐酸氨溴索片 90 mg 口服 每日3次[${key}]。`]);
     const r = await composeDischargeSummary(state, { lang: 'zh', llm, maxAttempts: 2 });
     expect(r.report.counts.contradicted).toBeGreaterThan(0);

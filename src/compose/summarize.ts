@@ -85,7 +85,14 @@ export async function composeDischargeSummary(state: PatientState, options: Summ
     for (attempts = 1; attempts <= maxAttempts; attempts++) {
       if (deadline && Date.now() >= deadline.at) {
         // Out of time before a regeneration: the last checked answer, contradicted claims removed.
-        if (previous) return finish(doc(previous.text, previous.use), previous.report, attempts - 1, template.unreconciled, previous.use);
+        if (previous)
+          return finish(
+            doc(previous.text, previous.use),
+            previous.report,
+            attempts - 1,
+            template.unreconciled,
+            previous.use,
+          );
         model = { used: false, reason: deadlineMessage(deadline) };
         break;
       }
@@ -105,7 +112,8 @@ export async function composeDischargeSummary(state: PatientState, options: Summ
         break;
       }
       const report = check(r.value);
-      if (report.counts.contradicted === 0 || attempts === maxAttempts) return finish(doc(r.value, r.use), report, attempts, template.unreconciled, r.use);
+      if (report.counts.contradicted === 0 || attempts === maxAttempts)
+        return finish(doc(r.value, r.use), report, attempts, template.unreconciled, r.use);
       previous = { text: r.value, use: r.use, report };
       feedback = `\n\n${lang === 'zh' ? '以下句子与病历矛盾，请改正或删除：' : 'These sentences contradict the record; correct or drop them:'}\n${report.claims
         .filter((c) => c.verdict === 'contradicted')
@@ -115,7 +123,14 @@ export async function composeDischargeSummary(state: PatientState, options: Summ
   }
   const reason = model.used ? 'model not used' : (model.reason ?? 'no model configured');
   const used: ModelUse = { used: false, reason };
-  return finish(doc(template.text, used), check(template.text), attempts, template.unreconciled, used, options.llm?.configured ? { reason } : undefined);
+  return finish(
+    doc(template.text, used),
+    check(template.text),
+    attempts,
+    template.unreconciled,
+    used,
+    options.llm?.configured ? { reason } : undefined,
+  );
 }
 
 /**
@@ -125,7 +140,8 @@ export async function composeDischargeSummary(state: PatientState, options: Summ
 function unusableAnswer(text: string, citations: Readonly<Record<string, string>>): string | undefined {
   if (!text.trim()) return 'the model returned an empty answer';
   const cited = [...text.matchAll(/\[F\d+(?:\s*[,，]\s*F\d+)*\]/g)].flatMap((m) => m[0].match(/F\d+/g) ?? []);
-  if (Object.keys(citations).length > 0 && !cited.some((k) => k in citations)) return 'the model’s answer cited none of the record’s facts (a refusal or unusable text)';
+  if (Object.keys(citations).length > 0 && !cited.some((k) => k in citations))
+    return 'the model’s answer cited none of the record’s facts (a refusal or unusable text)';
   return undefined;
 }
 
@@ -138,9 +154,19 @@ function unusableAnswer(text: string, citations: Readonly<Record<string, string>
 export function verifyDischargeText(
   state: PatientState,
   text: string,
-  options: { readonly lang: Lang; readonly encounterId?: string; readonly citations?: Readonly<Record<string, string>>; readonly documents?: readonly { id: string; text: string }[] },
+  options: {
+    readonly lang: Lang;
+    readonly encounterId?: string;
+    readonly citations?: Readonly<Record<string, string>>;
+    readonly documents?: readonly { id: string; text: string }[];
+  },
 ): FaithfulnessReport {
-  const template = templateDischargeSummary(state, options.lang, options.encounterId, options.documents ? { documents: options.documents } : {});
+  const template = templateDischargeSummary(
+    state,
+    options.lang,
+    options.encounterId,
+    options.documents ? { documents: options.documents } : {},
+  );
   return checkAgainst(state, text, template, options.lang, options.documents, options.citations);
 }
 
@@ -153,10 +179,21 @@ function checkAgainst(
   citations: Readonly<Record<string, string>> = template.citations,
 ): FaithfulnessReport {
   const base = recordFromState(state, documents);
-  return verifyText(text, { ...base, facts: [...base.facts, ...template.extraFacts] }, { lang, citations, critical: template.critical });
+  return verifyText(
+    text,
+    { ...base, facts: [...base.facts, ...template.extraFacts] },
+    { lang, citations, critical: template.critical },
+  );
 }
 
-function finish(document: ComposedDocument, report: FaithfulnessReport, attempts: number, unreconciled: readonly string[], model: ModelUse, fallback?: { reason: string }): SummaryResult {
+function finish(
+  document: ComposedDocument,
+  report: FaithfulnessReport,
+  attempts: number,
+  unreconciled: readonly string[],
+  model: ModelUse,
+  fallback?: { reason: string },
+): SummaryResult {
   const { text, removed } = applyPolicy(document.text, report);
   return { document, report, text, removed, attempts, model, ...(fallback ? { fallback } : {}), unreconciled };
 }

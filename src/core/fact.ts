@@ -84,7 +84,12 @@ export interface Fact {
   /** Observation interpretation (HL7 v3 ObservationInterpretation code: `H`, `L`, `N`, `A`, `HH`, `LL`, `POS`, `NEG`…). */
   readonly interpretation?: string;
   /** Reference range of a measurement, in the unit of `value`. */
-  readonly referenceRange?: { readonly low?: number; readonly high?: number; readonly unit?: string; readonly text?: string };
+  readonly referenceRange?: {
+    readonly low?: number;
+    readonly high?: number;
+    readonly unit?: string;
+    readonly text?: string;
+  };
   /**
    * Further details by name where the record codes them: allergy `category`/`criticality`,
    * genotype `gene`/`diplotype`/`phenotype`, observation `category`, imaging `modality`/`bodySite`.

@@ -1,3 +1,4 @@
+export * from './bilingual.js';
 export * from './claim.js';
 export * from './concept.js';
 export * from './conclusion.js';
@@ -11,3 +12,6 @@ export * from './patient-state.js';
 export * from './source.js';
 export * from './sql.js';
 export * from './random.js';
+export * from './routes.js';
+export * from './units.js';
+export * from './csv.js';

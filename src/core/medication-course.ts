@@ -8,7 +8,15 @@ import type { Source } from './source.js';
  * Fusion builds these from FHIR (MedicationRequest status/intent, MedicationAdministration,
  * MedicationStatement) and from note text (停用, 临时医嘱, 改为, discontinued, x1, held, switched to).
  */
-export type MedicationEventKind = 'started' | 'stopped' | 'held' | 'resumed' | 'one-off' | 'prn' | 'dose-changed' | 'discharge';
+export type MedicationEventKind =
+  | 'started'
+  | 'stopped'
+  | 'held'
+  | 'resumed'
+  | 'one-off'
+  | 'prn'
+  | 'dose-changed'
+  | 'discharge';
 
 export interface MedicationEvent {
   readonly kind: MedicationEventKind;

@@ -19,7 +19,15 @@ export interface Demographics {
 export interface TimelineEvent {
   readonly time: string;
   readonly end?: string;
-  readonly kind: 'encounter' | 'condition' | 'medication' | 'procedure' | 'measurement' | 'imaging' | 'note' | 'genotype';
+  readonly kind:
+    | 'encounter'
+    | 'condition'
+    | 'medication'
+    | 'procedure'
+    | 'measurement'
+    | 'imaging'
+    | 'note'
+    | 'genotype';
   readonly label: string;
   readonly factIds: readonly string[];
   readonly sources: readonly Source[];

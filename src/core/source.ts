@@ -69,6 +69,10 @@ export function sourceKey(s: Source): string {
   }
 }
 
-export function resourceSource(resourceType: string, id: string, extra?: { versionId?: string; path?: string }): ResourceSource {
+export function resourceSource(
+  resourceType: string,
+  id: string,
+  extra?: { versionId?: string; path?: string },
+): ResourceSource {
   return { kind: 'resource', resourceType, id, ...extra };
 }

@@ -2,7 +2,9 @@ import type { Coding, Concept, FactCategory } from '../core/index.js';
 
 /** Codes a concept is known by (primary and equivalents), as `system|code`; text-only pseudo-codes excluded. */
 export function codeKeys(c: Concept): string[] {
-  return [c, ...(c.codings ?? [])].filter((x) => x.system !== 'urn:medseek:text').map((x: Coding) => `${x.system}|${x.code}`);
+  return [c, ...(c.codings ?? [])]
+    .filter((x) => x.system !== 'urn:medseek:text')
+    .map((x: Coding) => `${x.system}|${x.code}`);
 }
 
 /** Salt and ester words that do not change the drug (RxNorm names ingredients with them: "Naproxen sodium"). */
@@ -12,11 +14,13 @@ const saltWords =
 const formWords =
   /\b(oral|tablet|tablets|tab|capsule|capsules|cap|injection|injectable|solution|suspension|syrup|cream|ointment|patch|inhaler|spray|drops|extended release|delayed release|er|xr|sr|dr|ec|chewable|film coated|enteric coated|prefilled syringe|auto-injector|metered dose|topical|powder|product|pack)\b.*$/;
 /** Chinese dose forms and packaging after the drug name: 阿司匹林肠溶片 → 阿司匹林. */
-const formSuffixZh = /(肠溶片|缓释片|控释片|分散片|咀嚼片|泡腾片|薄膜衣片|片|肠溶胶囊|缓释胶囊|软胶囊|胶囊|颗粒|注射液|注射用|粉针|针剂|针|口服液|口服溶液|糖浆|滴眼液|气雾剂|吸入剂|软膏|乳膏|栓|贴)+$/;
+const formSuffixZh =
+  /(肠溶片|缓释片|控释片|分散片|咀嚼片|泡腾片|薄膜衣片|片|肠溶胶囊|缓释胶囊|软胶囊|胶囊|颗粒|注射液|注射用|粉针|针剂|针|口服液|口服溶液|糖浆|滴眼液|气雾剂|吸入剂|软膏|乳膏|栓|贴)+$/;
 const saltZh = /^(盐酸|硫酸|酒石酸|琥珀酸|马来酸|甲磺酸|苯磺酸|枸橼酸|醋酸|磷酸|富马酸|注射用)|(钠|钾|钙|镁)$/g;
 
 /** SNOMED CT semantic tags and qualifiers that name the same thing: "Hypertension (disorder)". */
-const semanticTag = /\s*\((disorder|finding|situation|procedure|substance|observable entity|morphologic abnormality|product|regime\/therapy|event|qualifier value|body structure)\)\s*$/i;
+const semanticTag =
+  /\s*\((disorder|finding|situation|procedure|substance|observable entity|morphologic abnormality|product|regime\/therapy|event|qualifier value|body structure)\)\s*$/i;
 
 /** A name folded for comparison: lower case, full-width → half-width, punctuation and spaces out. */
 export function foldName(name: string): string {
@@ -76,7 +80,14 @@ export function analyteName(name: string): string {
 export function nameKeys(c: Concept, category?: FactCategory): string[] {
   const names = [c, ...(c.codings ?? [])].flatMap((x) => [x.display, x.displayZh]).filter((n): n is string => !!n);
   if (c.system === 'urn:medseek:text') names.push(c.code);
-  const fold = category === 'medication' ? drugName : category === 'allergy' ? allergenName : category === 'measurement' ? analyteName : foldName;
+  const fold =
+    category === 'medication'
+      ? drugName
+      : category === 'allergy'
+        ? allergenName
+        : category === 'measurement'
+          ? analyteName
+          : foldName;
   return [...new Set(names.map(fold).filter((n) => n.length > 1))];
 }
 
@@ -91,7 +102,15 @@ export function sameConcept(a: Concept, b: Concept, category?: FactCategory): bo
   const ak = codeKeys(a);
   const bk = new Set(codeKeys(b));
   if (ak.some((k) => bk.has(k))) return true;
-  if (category !== 'medication' && category !== 'allergy' && category !== 'measurement' && a.system === b.system && a.system !== 'urn:medseek:text' && a.code !== b.code) return false;
+  if (
+    category !== 'medication' &&
+    category !== 'allergy' &&
+    category !== 'measurement' &&
+    a.system === b.system &&
+    a.system !== 'urn:medseek:text' &&
+    a.code !== b.code
+  )
+    return false;
   const bn = new Set(nameKeys(b, category));
   return nameKeys(a, category).some((n) => bn.has(n));
 }

@@ -28,7 +28,10 @@ describe('Crosswalk', () => {
     const c = cw.enrich({ system: CodeSystems.icd10cn, code: 'I10.x00', displayZh: '高血压病' }, 'condition');
     expect(c.system).toBe(CodeSystems.icd10cn);
     expect(c.display).toBe('Hypertension');
-    expect(c.codings?.map((x) => `${x.system}|${x.code}`)).toEqual([`${CodeSystems.snomed}|38341003`, `${CodeSystems.icd10}|I10`]);
+    expect(c.codings?.map((x) => `${x.system}|${x.code}`)).toEqual([
+      `${CodeSystems.snomed}|38341003`,
+      `${CodeSystems.icd10}|I10`,
+    ]);
   });
 
   it('leaves a concept it does not know unchanged', () => {
@@ -44,10 +47,17 @@ describe('Crosswalk', () => {
       code: { coding: [{ system: CodeSystems.icd10cn, code: 'I10.x00', display: '原发性高血压' }] },
       subject: { reference: 'Patient/p1' },
     } satisfies Condition;
-    const note = noteFact('高血压病史', '高血压', { id: 'n1', category: 'condition', concept: { system: CodeSystems.snomed, code: '38341003', displayZh: '高血压' } });
+    const note = noteFact('高血压病史', '高血压', {
+      id: 'n1',
+      category: 'condition',
+      concept: { system: CodeSystems.snomed, code: '38341003', displayZh: '高血压' },
+    });
     const without = fuse(en.patient, [en.patient, cond] as unknown as AnyResource[], [note], { at: '2024-01-01' });
     expect(allFacts(without)).toHaveLength(2);
-    const withCw = fuse(en.patient, [en.patient, cond] as unknown as AnyResource[], [note], { at: '2024-01-01', crosswalk: cw });
+    const withCw = fuse(en.patient, [en.patient, cond] as unknown as AnyResource[], [note], {
+      at: '2024-01-01',
+      crosswalk: cw,
+    });
     expect(allFacts(withCw)).toHaveLength(1);
     expect(allFacts(withCw)[0]?.sources.map((s) => s.kind)).toEqual(['resource', 'text']);
   });

@@ -26,7 +26,11 @@ export class Crosswalk {
     };
     for (const e of entries) {
       for (const k of codeKeys(e.concept)) add(this.byCode, k, e.concept);
-      const named: Concept = { system: 'urn:medseek:text', code: e.term, ...(e.lang === 'zh' ? { displayZh: e.term } : { display: e.term }) };
+      const named: Concept = {
+        system: 'urn:medseek:text',
+        code: e.term,
+        ...(e.lang === 'zh' ? { displayZh: e.term } : { display: e.term }),
+      };
       for (const n of nameKeys(named, e.category)) add(this.byName, `${group(e.category)}|${n}`, e.concept);
     }
   }
@@ -37,7 +41,8 @@ export class Crosswalk {
     for (const k of codeKeys(c)) for (const m of this.byCode.get(k) ?? []) byCode.set(conceptKey(m), m);
     if (byCode.size) return [...byCode.values()];
     const byName = new Map<string, Concept>();
-    for (const n of nameKeys(c, category)) for (const m of this.byName.get(`${group(category)}|${n}`) ?? []) byName.set(conceptKey(m), m);
+    for (const n of nameKeys(c, category))
+      for (const m of this.byName.get(`${group(category)}|${n}`) ?? []) byName.set(conceptKey(m), m);
     return byName.size === 1 ? [...byName.values()] : [];
   }
 

@@ -23,9 +23,24 @@ describe('demographics', () => {
   });
 
   it('takes the latest weight and height, converting units, and reads deceased as of the moment', () => {
-    const facts = [vital('29463-7', 200, '[lb_av]', '2023-01-01'), vital('29463-7', 80, 'kg', '2022-01-01'), vital('8302-2', 70, '[in_i]', '2023-01-01')];
-    const d = demographicsOf({ resourceType: 'Patient', gender: 'female', birthDate: '1950-02-01', deceasedDateTime: '2024-05-01' }, '2024-01-01', facts);
-    expect(d).toEqual({ sex: 'female', birthDate: '1950-02-01', age: 73, deceased: false, weightKg: 90.7, heightCm: 177.8 });
+    const facts = [
+      vital('29463-7', 200, '[lb_av]', '2023-01-01'),
+      vital('29463-7', 80, 'kg', '2022-01-01'),
+      vital('8302-2', 70, '[in_i]', '2023-01-01'),
+    ];
+    const d = demographicsOf(
+      { resourceType: 'Patient', gender: 'female', birthDate: '1950-02-01', deceasedDateTime: '2024-05-01' },
+      '2024-01-01',
+      facts,
+    );
+    expect(d).toEqual({
+      sex: 'female',
+      birthDate: '1950-02-01',
+      age: 73,
+      deceased: false,
+      weightKg: 90.7,
+      heightCm: 177.8,
+    });
     expect(demographicsOf(undefined, '2024-01-01', [])).toEqual({ sex: 'unknown' });
   });
 });

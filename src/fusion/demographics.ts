@@ -34,7 +34,11 @@ function toCm(v: number, unit: string): number | undefined {
   return undefined;
 }
 
-function latest(facts: readonly Fact[], codes: readonly string[], convert: (v: number, unit: string) => number | undefined): number | undefined {
+function latest(
+  facts: readonly Fact[],
+  codes: readonly string[],
+  convert: (v: number, unit: string) => number | undefined,
+): number | undefined {
   let best: { t: number; v: number } | undefined;
   for (const f of facts) {
     if (f.category !== 'measurement' || !f.value || f.assertion !== 'present') continue;

@@ -1,5 +1,6 @@
 import type { Dosage as FhirDosage, Duration as FhirDuration } from 'fhir/r4.js';
 import type { Dosage, FactTime, Quantity } from '../core/index.js';
+import { routeOf } from '../core/index.js';
 import { parseMedication } from '../nlp/index.js';
 import { normaliseUnit, quantityOf } from './fhir.js';
 
@@ -11,8 +12,12 @@ export function dosageOf(d: FhirDosage | undefined, medicationName?: string): Do
   const strength = medicationName ? strengthOf(medicationName) : undefined;
   if (!d) return strength ? { strength } : undefined;
   const rate = d.doseAndRate?.[0];
-  const dose = rate?.doseQuantity ? quantityOf(rate.doseQuantity) : rate?.doseRange?.low ? quantityOf(rate.doseRange.low) : undefined;
-  const route = routeOf(d);
+  const dose = rate?.doseQuantity
+    ? quantityOf(rate.doseQuantity)
+    : rate?.doseRange?.low
+      ? quantityOf(rate.doseRange.low)
+      : undefined;
+  const route = fhirRouteOf(d);
   const frequency = frequencyOf(d);
   const duration = durationOf(d.timing?.repeat?.boundsDuration);
   const asNeeded = d.asNeededBoolean ?? (d.asNeededCodeableConcept ? true : undefined);
@@ -31,58 +36,15 @@ export function dosageOf(d: FhirDosage | undefined, medicationName?: string): Do
   return Object.keys(out).length ? out : undefined;
 }
 
-/** SNOMED CT route codes (https://hl7.org/fhir/R4/valueset-route-codes.html) and common words → one route name. */
-const routes: Record<string, string> = {
-  '26643006': 'oral',
-  '47625008': 'intravenous',
-  '78421000': 'intramuscular',
-  '34206005': 'subcutaneous',
-  '37161004': 'rectal',
-  '46713006': 'nasal',
-  '6064005': 'topical',
-  '37839007': 'sublingual',
-  '447694001': 'inhalation',
-  '18679011000001101': 'inhalation',
-  po: 'oral',
-  oral: 'oral',
-  'by mouth': 'oral',
-  口服: 'oral',
-  iv: 'intravenous',
-  intravenous: 'intravenous',
-  静滴: 'intravenous',
-  ivgtt: 'intravenous',
-  'iv drip': 'intravenous',
-  ivp: 'intravenous',
-  静注: 'intravenous',
-  静脉滴注: 'intravenous',
-  静脉注射: 'intravenous',
-  im: 'intramuscular',
-  intramuscular: 'intramuscular',
-  肌注: 'intramuscular',
-  肌内注射: 'intramuscular',
-  sc: 'subcutaneous',
-  sq: 'subcutaneous',
-  subcutaneous: 'subcutaneous',
-  皮下注射: 'subcutaneous',
-  inhaled: 'inhalation',
-  inhalation: 'inhalation',
-  吸入: 'inhalation',
-  topical: 'topical',
-  外用: 'topical',
-  sublingual: 'sublingual',
-  舌下含服: 'sublingual',
-};
-
-/** One name per route; unknown routes keep their words. */
+/** One name per route (core's route map: codes, SNOMED CT codes, words); unknown routes keep their words. */
 export function normaliseRoute(route: string | undefined): string | undefined {
   if (!route) return undefined;
-  const key = route.trim().toLowerCase();
-  return routes[key] ?? routes[key.replace(/\s+(route|use)$/, '')] ?? key;
+  return routeOf(route)?.name ?? route.trim().toLowerCase();
 }
 
-function routeOf(d: FhirDosage): string | undefined {
+function fhirRouteOf(d: FhirDosage): string | undefined {
   for (const c of d.route?.coding ?? []) {
-    const r = (c.code && routes[c.code]) || normaliseRoute(c.display);
+    const r = routeOf(c.code)?.name ?? normaliseRoute(c.display);
     if (r) return r;
   }
   return normaliseRoute(d.route?.text);
@@ -127,7 +89,11 @@ function frequencyOf(d: FhirDosage): Dosage['frequency'] {
     if (unitsPerDay !== undefined) {
       const perDay = (repeat.frequency * unitsPerDay) / repeat.period;
       const everyHours = repeat.frequency === 1 && repeat.periodUnit === 'h' ? repeat.period : undefined;
-      return { code: code && code in timingCodes ? code : frequencyCode(perDay, everyHours), perDay, ...(original ? { original } : {}) };
+      return {
+        code: code && code in timingCodes ? code : frequencyCode(perDay, everyHours),
+        perDay,
+        ...(original ? { original } : {}),
+      };
     }
   }
   if (code) {
@@ -137,7 +103,14 @@ function frequencyOf(d: FhirDosage): Dosage['frequency'] {
   return undefined;
 }
 
-const durationUnits: Record<string, NonNullable<FactTime['duration']>['unit']> = { min: 'min', h: 'h', d: 'd', wk: 'wk', mo: 'mo', a: 'a' };
+const durationUnits: Record<string, NonNullable<FactTime['duration']>['unit']> = {
+  min: 'min',
+  h: 'h',
+  d: 'd',
+  wk: 'wk',
+  mo: 'mo',
+  a: 'a',
+};
 
 function durationOf(q: FhirDuration | undefined): FactTime['duration'] | undefined {
   if (!q || typeof q.value !== 'number') return undefined;

@@ -12,5 +12,12 @@ export function encounterEvent(r: Encounter & AnyResource): TimelineEvent | unde
   const cls = r.class?.display ?? r.class?.code;
   const reason = r.reasonCode?.[0]?.text ?? r.reasonCode?.[0]?.coding?.[0]?.display;
   const label = [type ?? 'Encounter', cls && `(${cls})`, reason && `— ${reason}`].filter(Boolean).join(' ');
-  return { time: time.start, ...(time.end ? { end: time.end } : {}), kind: 'encounter', label, factIds: [], sources: [sourceOf(r, 'Encounter.period')] };
+  return {
+    time: time.start,
+    ...(time.end ? { end: time.end } : {}),
+    kind: 'encounter',
+    label,
+    factIds: [],
+    sources: [sourceOf(r, 'Encounter.period')],
+  };
 }

@@ -1,9 +1,13 @@
 import type { CodeableConcept, Coding as FhirCoding, Period, Quantity as FhirQuantity, Reference } from 'fhir/r4.js';
 import type { Coding, Concept, FactTime, Quantity, ResourceSource } from '../core/index.js';
-import { CodeSystems, resourceSource } from '../core/index.js';
+import { CodeSystems, resourceSource, ucumOf } from '../core/index.js';
 
 /** Any FHIR R4 resource as it comes out of the store or a bundle. */
-export type AnyResource = { readonly resourceType: string; readonly id?: string; readonly meta?: { versionId?: string; lastUpdated?: string } } & Record<string, unknown>;
+export type AnyResource = {
+  readonly resourceType: string;
+  readonly id?: string;
+  readonly meta?: { versionId?: string; lastUpdated?: string };
+} & Record<string, unknown>;
 
 /**
  * Code system URIs written in the wild for the same system, mapped to the one MedSeek uses
@@ -56,15 +60,28 @@ export function conceptOf(cc: CodeableConcept | undefined): Concept | undefined 
   const primary = codings[0];
   if (!primary) {
     if (!text) return undefined;
-    return hasCjk.test(text) ? { system: 'urn:medseek:text', code: text, displayZh: text } : { system: 'urn:medseek:text', code: text, display: text };
+    return hasCjk.test(text)
+      ? { system: 'urn:medseek:text', code: text, displayZh: text }
+      : { system: 'urn:medseek:text', code: text, display: text };
   }
   // Fill the other language's name from text or another coding where the primary lacks it.
-  const display = primary.display ?? codings.find((c) => c.display)?.display ?? (text && !hasCjk.test(text) ? text : undefined);
-  const displayZh = primary.displayZh ?? codings.find((c) => c.displayZh)?.displayZh ?? (text && hasCjk.test(text) ? text : undefined);
+  const display =
+    primary.display ?? codings.find((c) => c.display)?.display ?? (text && !hasCjk.test(text) ? text : undefined);
+  const displayZh =
+    primary.displayZh ?? codings.find((c) => c.displayZh)?.displayZh ?? (text && hasCjk.test(text) ? text : undefined);
   // The record's own words (CodeableConcept.text) are another name to match notes by.
   const others = codings.slice(1);
-  if (text && text !== display && text !== displayZh && !others.some((c) => c.display === text || c.displayZh === text)) {
-    others.push(hasCjk.test(text) ? { system: 'urn:medseek:text', code: text, displayZh: text } : { system: 'urn:medseek:text', code: text, display: text });
+  if (
+    text &&
+    text !== display &&
+    text !== displayZh &&
+    !others.some((c) => c.display === text || c.displayZh === text)
+  ) {
+    others.push(
+      hasCjk.test(text)
+        ? { system: 'urn:medseek:text', code: text, displayZh: text }
+        : { system: 'urn:medseek:text', code: text, display: text },
+    );
   }
   return {
     ...primary,
@@ -88,67 +105,23 @@ export function firstCode(cc: CodeableConcept | undefined): string | undefined {
   return cc?.coding?.find((c) => c.code)?.code;
 }
 
-export function hasCode(cc: CodeableConcept | readonly CodeableConcept[] | undefined, system: string, codes: readonly string[]): boolean {
+export function hasCode(
+  cc: CodeableConcept | readonly CodeableConcept[] | undefined,
+  system: string,
+  codes: readonly string[],
+): boolean {
   const list = asList(cc);
-  return list.some((c) => (c.coding ?? []).some((x) => normaliseSystem(x.system) === system && x.code !== undefined && codes.includes(x.code)));
+  return list.some((c) =>
+    (c.coding ?? []).some(
+      (x) => normaliseSystem(x.system) === system && x.code !== undefined && codes.includes(x.code),
+    ),
+  );
 }
 
-/** UCUM spellings that records write in other ways. */
-const unitAliases: Record<string, string> = {
-  mmhg: 'mm[Hg]',
-  'mm hg': 'mm[Hg]',
-  '°c': 'Cel',
-  '℃': 'Cel',
-  c: 'Cel',
-  cel: 'Cel',
-  '°f': '[degF]',
-  f: '[degF]',
-  bpm: '/min',
-  'beats/min': '/min',
-  '/min': '/min',
-  'breaths/min': '/min',
-  kg: 'kg',
-  cm: 'cm',
-  '%': '%',
-  'mg/dl': 'mg/dL',
-  'g/dl': 'g/dL',
-  'mmol/l': 'mmol/L',
-  'umol/l': 'umol/L',
-  'μmol/l': 'umol/L',
-  'µmol/l': 'umol/L',
-  'g/l': 'g/L',
-  'u/l': 'U/L',
-  'iu/l': '[IU]/L',
-  '10^9/l': '10*9/L',
-  '10*9/l': '10*9/L',
-  '×10^9/l': '10*9/L',
-  '10^12/l': '10*12/L',
-  '10*12/l': '10*12/L',
-  mg: 'mg',
-  g: 'g',
-  mcg: 'ug',
-  ug: 'ug',
-  μg: 'ug',
-  µg: 'ug',
-  ml: 'mL',
-  l: 'L',
-  tab: '{tbl}',
-  tablet: '{tbl}',
-  tablets: '{tbl}',
-  '{tbl}': '{tbl}',
-  capsule: '{cap}',
-  '{capsule}': '{cap}',
-  片: '{tbl}',
-  粒: '{cap}',
-  iu: '[IU]',
-  u: 'U',
-  kg_m2: 'kg/m2',
-  'kg/m2': 'kg/m2',
-};
-
+/** The UCUM code for a unit a record writes in another way (core's units table); unknown units are kept as written. */
 export function normaliseUnit(unit: string | undefined): string {
   if (!unit) return '1';
-  return unitAliases[unit.trim().toLowerCase()] ?? unit.trim();
+  return ucumOf(unit.trim()) ?? unit.trim();
 }
 
 export function quantityOf(q: FhirQuantity | undefined): Quantity | undefined {

@@ -1,4 +1,11 @@
-import type { AllergyIntolerance, Condition, DocumentReference, MedicationRequest, Observation, Patient } from 'fhir/r4.js';
+import type {
+  AllergyIntolerance,
+  Condition,
+  DocumentReference,
+  MedicationRequest,
+  Observation,
+  Patient,
+} from 'fhir/r4.js';
 import { describe, expect, it } from 'vitest';
 import { allFacts, type Fact, type PatientState } from '../core/index.js';
 import * as en from './__fixtures__/en-patient.js';
@@ -21,7 +28,12 @@ const nkda = noteFact(text, 'No known drug allergies', {
 const metoprolol50 = noteFact(text, 'metoprolol 50 mg PO BID', {
   id: 'n-meto',
   category: 'medication',
-  concept: { system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '6918', display: 'Metoprolol', displayZh: '美托洛尔' },
+  concept: {
+    system: 'http://www.nlm.nih.gov/research/umls/rxnorm',
+    code: '6918',
+    display: 'Metoprolol',
+    displayZh: '美托洛尔',
+  },
   dosage: { dose: { value: 50, unit: 'mg' }, route: 'oral', frequency: { code: 'BID', perDay: 2 } },
   section: 'medications',
 });
@@ -47,13 +59,22 @@ const chestPain = noteFact(text, 'chest pain', {
 });
 
 const byId = (s: PatientState, id: string): Fact | undefined => allFacts(s).find((f) => f.id === id);
-const factFrom = (s: PatientState, type: string, id: string) => allFacts(s).find((f) => f.sources.some((x) => x.kind === 'resource' && x.resourceType === type && x.id === id));
+const factFrom = (s: PatientState, type: string, id: string) =>
+  allFacts(s).find((f) => f.sources.some((x) => x.kind === 'resource' && x.resourceType === type && x.id === id));
 
 describe('fuse (English record)', () => {
-  const state = fuse(en.patient, resources, [nkda, metoprolol50, noPneumonia, htnByName, chestPain], { at: '2024-03-06T00:00:00Z' });
+  const state = fuse(en.patient, resources, [nkda, metoprolol50, noPneumonia, htnByName, chestPain], {
+    at: '2024-03-06T00:00:00Z',
+  });
 
   it('puts facts in the three spaces and demographics at the moment', () => {
-    expect(state.demographics).toEqual({ sex: 'male', birthDate: '1960-06-15', age: 63, weightKg: 78.5, heightCm: 175 });
+    expect(state.demographics).toEqual({
+      sex: 'male',
+      birthDate: '1960-06-15',
+      age: 63,
+      weightKg: 78.5,
+      heightCm: 175,
+    });
     expect(state.biology.map((f) => f.concept.display)).toEqual(['CYP2C19']);
     expect(state.intervention.map((f) => f.category).every((c) => c === 'medication' || c === 'procedure')).toBe(true);
     expect(state.intervention.some((f) => f.concept.code === '33367005')).toBe(true);
@@ -73,7 +94,11 @@ describe('fuse (English record)', () => {
   });
 
   it('keeps a note-only fact with its span', () => {
-    expect(byId(state, 'n-cp')).toMatchObject({ category: 'finding', section: 'chief_complaint', sources: [{ kind: 'text', quote: 'chest pain' }] });
+    expect(byId(state, 'n-cp')).toMatchObject({
+      category: 'finding',
+      section: 'chief_complaint',
+      sources: [{ kind: 'text', quote: 'chest pain' }],
+    });
   });
 
   it('flags a note denying drug allergies while a penicillin allergy is on file', () => {
@@ -117,7 +142,10 @@ describe('fuse at a moment', () => {
   });
 
   it('reads a bare date as the whole of that day', () => {
-    const ids = (at: string) => allFacts(fuse(en.patient, resources, [], { at })).flatMap((f) => f.sources.map((s) => (s.kind === 'resource' ? s.id : '')));
+    const ids = (at: string) =>
+      allFacts(fuse(en.patient, resources, [], { at })).flatMap((f) =>
+        f.sources.map((s) => (s.kind === 'resource' ? s.id : '')),
+      );
     expect(ids('2024-03-02')).toContain('pr-angio');
     expect(ids('2024-03-01')).not.toContain('pr-angio');
     expect(ids('2024-03-02T12:00:00Z')).not.toContain('pr-angio');
@@ -132,7 +160,9 @@ describe('fuse at a moment', () => {
     const later = fuse(en.patient, resources, [], { at: '2023-06-01' });
     expect(factFrom(later, 'MedicationRequest', 'm-statin')?.assertion).toBe('historical');
     expect(factFrom(later, 'Condition', 'c-sin')?.assertion).toBe('historical');
-    expect(fuse(en.patient, resources, [], { at: '2019-01-01' }).intervention.some((f) => f.concept.code === '617312')).toBe(false);
+    expect(
+      fuse(en.patient, resources, [], { at: '2019-01-01' }).intervention.some((f) => f.concept.code === '617312'),
+    ).toBe(false);
   });
 
   it('focuses on an encounter: the state at its end', () => {
@@ -212,17 +242,37 @@ describe('fuse conflicts and de-duplication', () => {
   });
 
   it('flags a coded "no known allergy" beside a coded allergy', () => {
-    const nka = { ...en.penicillinAllergy, id: 'a-nka', category: undefined, code: { coding: [{ system: snomed, code: '716186003', display: 'No known allergy' }] } };
+    const nka = {
+      ...en.penicillinAllergy,
+      id: 'a-nka',
+      category: undefined,
+      code: { coding: [{ system: snomed, code: '716186003', display: 'No known allergy' }] },
+    };
     const state = fuse(en.patient, [...resources, nka as unknown as AnyResource], [], { at: '2024-03-06' });
-    const c = state.conflicts.find((x) => x.factIds.includes(factFrom(state, 'AllergyIntolerance', 'a-nka')?.id ?? '-'));
-    expect(c?.description).toMatch(/the record \(AllergyIntolerance\) denies allergies, but Allergy to penicillin is on file/);
+    const c = state.conflicts.find((x) =>
+      x.factIds.includes(factFrom(state, 'AllergyIntolerance', 'a-nka')?.id ?? '-'),
+    );
+    expect(c?.description).toMatch(
+      /the record \(AllergyIntolerance\) denies allergies, but Allergy to penicillin is on file/,
+    );
   });
 
   it('does not flag a note vital that matches one result of the day but not another', () => {
-    const later = { ...en.bloodPressure, id: 'o-bp2', effectiveDateTime: '2024-03-01T16:00:00Z', component: [
-      { ...en.bloodPressure.component[0], valueQuantity: { value: 132, unit: 'mmHg', system: 'http://unitsofmeasure.org', code: 'mm[Hg]' } },
-      { ...en.bloodPressure.component[1], valueQuantity: { value: 84, unit: 'mmHg', system: 'http://unitsofmeasure.org', code: 'mm[Hg]' } },
-    ] };
+    const later = {
+      ...en.bloodPressure,
+      id: 'o-bp2',
+      effectiveDateTime: '2024-03-01T16:00:00Z',
+      component: [
+        {
+          ...en.bloodPressure.component[0],
+          valueQuantity: { value: 132, unit: 'mmHg', system: 'http://unitsofmeasure.org', code: 'mm[Hg]' },
+        },
+        {
+          ...en.bloodPressure.component[1],
+          valueQuantity: { value: 84, unit: 'mmHg', system: 'http://unitsofmeasure.org', code: 'mm[Hg]' },
+        },
+      ],
+    };
     const bp = (id: string, value: number, value2: number, start?: string) =>
       noteFact(`BP ${value}/${value2} mmHg`, `BP ${value}/${value2} mmHg`, {
         id,
@@ -231,7 +281,12 @@ describe('fuse conflicts and de-duplication', () => {
         value: { value, value2, unit: 'mm[Hg]' },
         ...(start ? { time: { start } } : {}),
       });
-    const state = fuse(en.patient, [...resources, later as unknown as AnyResource], [bp('n-bp16', 132, 84, '2024-03-01T16:05:00Z'), bp('n-bp-x', 170, 100, '2024-03-01T16:30:00Z')], { at: '2024-03-06' });
+    const state = fuse(
+      en.patient,
+      [...resources, later as unknown as AnyResource],
+      [bp('n-bp16', 132, 84, '2024-03-01T16:05:00Z'), bp('n-bp-x', 170, 100, '2024-03-01T16:30:00Z')],
+      { at: '2024-03-06' },
+    );
     expect(factFrom(state, 'Observation', 'o-bp2')?.sources).toHaveLength(2);
     const value = state.conflicts.filter((c) => c.kind === 'value');
     // 132/84 matched the 16:00 result: no conflict with 08:00's; 170/100 at 16:30 contradicts 16:00's.
@@ -254,7 +309,11 @@ describe('fuse conflicts and de-duplication', () => {
 
   it('merges repeated mentions across notes into one fact', () => {
     const a = { ...chestPain, id: 'n-cp1' };
-    const b = { ...chestPain, id: 'n-cp2', sources: [{ kind: 'text' as const, document: 'DocumentReference/doc-2', start: 0, end: 10, quote: 'chest pain' }] };
+    const b = {
+      ...chestPain,
+      id: 'n-cp2',
+      sources: [{ kind: 'text' as const, document: 'DocumentReference/doc-2', start: 0, end: 10, quote: 'chest pain' }],
+    };
     const state = fuse(en.patient, resources, [a, b], { at: '2024-03-06' });
     expect(byId(state, 'n-cp1')?.sources).toHaveLength(2);
     expect(byId(state, 'n-cp2')).toBeUndefined();
@@ -277,7 +336,10 @@ describe('fuse (中文病历)', () => {
     resourceType: 'Condition',
     id: 'zc-1',
     clinicalStatus: { coding: [{ code: 'active' }] },
-    code: { coding: [{ system: 'http://hl7.org/fhir/sid/icd-10', code: 'I10', display: '特发性(原发性)高血压' }], text: '高血压' },
+    code: {
+      coding: [{ system: 'http://hl7.org/fhir/sid/icd-10', code: 'I10', display: '特发性(原发性)高血压' }],
+      text: '高血压',
+    },
     subject,
     onsetDateTime: '2010-01-01',
   } satisfies Condition;
@@ -289,7 +351,14 @@ describe('fuse (中文病历)', () => {
     medicationCodeableConcept: { text: '阿司匹林肠溶片 100mg' },
     subject,
     authoredOn: '2024-05-02T09:00:00+08:00',
-    dosageInstruction: [{ text: '100mg 口服 qd', timing: { code: { coding: [{ code: 'QD' }] } }, route: { text: '口服' }, doseAndRate: [{ doseQuantity: { value: 100, unit: 'mg', code: 'mg' } }] }],
+    dosageInstruction: [
+      {
+        text: '100mg 口服 qd',
+        timing: { code: { coding: [{ code: 'QD' }] } },
+        route: { text: '口服' },
+        doseAndRate: [{ doseQuantity: { value: 100, unit: 'mg', code: 'mg' } }],
+      },
+    ],
   } satisfies MedicationRequest;
   const penicillin = {
     resourceType: 'AllergyIntolerance',
@@ -316,22 +385,53 @@ describe('fuse (中文病历)', () => {
     status: 'current',
     subject,
     date: '2024-05-03T10:00:00+08:00',
-    content: [{ attachment: { contentType: 'text/plain; charset=utf-8', data: Buffer.from(zhText).toString('base64') } }],
+    content: [
+      { attachment: { contentType: 'text/plain; charset=utf-8', data: Buffer.from(zhText).toString('base64') } },
+    ],
   } satisfies DocumentReference;
-  const nf = (quote: string, f: Parameters<typeof noteFact>[2]) => noteFact(zhText, quote, { patientId: 'zh1', document: 'DocumentReference/zd-1', ...f });
+  const nf = (quote: string, f: Parameters<typeof noteFact>[2]) =>
+    noteFact(zhText, quote, { patientId: 'zh1', document: 'DocumentReference/zd-1', ...f });
   const notes = [
-    nf('高血压', { id: 'z-htn', category: 'condition', concept: { system: snomed, code: '38341003', display: 'Hypertension', displayZh: '高血压' }, assertion: 'historical', section: 'past_history' }),
-    nf('高血压', { id: 'z-htn2', category: 'condition', concept: { system: snomed, code: '38341003', display: 'Hypertension', displayZh: '高血压' }, section: 'past_history' }),
-    nf('糖尿病', { id: 'z-dm', category: 'condition', concept: { system: snomed, code: '73211009', display: 'Diabetes mellitus', displayZh: '糖尿病' }, assertion: 'absent' }),
-    nf('药物过敏史', { id: 'z-nkda', category: 'condition', concept: { system: snomed, code: '421961002', display: 'Drug allergy', displayZh: '药物过敏' }, assertion: 'absent' }),
+    nf('高血压', {
+      id: 'z-htn',
+      category: 'condition',
+      concept: { system: snomed, code: '38341003', display: 'Hypertension', displayZh: '高血压' },
+      assertion: 'historical',
+      section: 'past_history',
+    }),
+    nf('高血压', {
+      id: 'z-htn2',
+      category: 'condition',
+      concept: { system: snomed, code: '38341003', display: 'Hypertension', displayZh: '高血压' },
+      section: 'past_history',
+    }),
+    nf('糖尿病', {
+      id: 'z-dm',
+      category: 'condition',
+      concept: { system: snomed, code: '73211009', display: 'Diabetes mellitus', displayZh: '糖尿病' },
+      assertion: 'absent',
+    }),
+    nf('药物过敏史', {
+      id: 'z-nkda',
+      category: 'condition',
+      concept: { system: snomed, code: '421961002', display: 'Drug allergy', displayZh: '药物过敏' },
+      assertion: 'absent',
+    }),
     nf('阿司匹林肠溶片 200mg 口服 qd', {
       id: 'z-asa',
       category: 'medication',
-      concept: { system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '1191', display: 'Aspirin', displayZh: '阿司匹林' },
+      concept: {
+        system: 'http://www.nlm.nih.gov/research/umls/rxnorm',
+        code: '1191',
+        display: 'Aspirin',
+        displayZh: '阿司匹林',
+      },
       dosage: { dose: { value: 200, unit: 'mg' }, route: 'oral', frequency: { code: 'QD', perDay: 1 } },
     }),
   ];
-  const state = fuse(patient, [patient, htn, aspirin, penicillin, glucose, doc] as unknown as AnyResource[], notes, { at: '2024-05-04T00:00:00+08:00' });
+  const state = fuse(patient, [patient, htn, aspirin, penicillin, glucose, doc] as unknown as AnyResource[], notes, {
+    at: '2024-05-04T00:00:00+08:00',
+  });
 
   it('merges 高血压 from the note with the coded condition by its Chinese name', () => {
     const coded = factFrom(state, 'Condition', 'zc-1');
@@ -355,7 +455,11 @@ describe('fuse (中文病历)', () => {
     const c = state.conflicts.find((x) => x.kind === 'dose');
     expect(c?.factIds).toContain('z-asa');
     expect(c?.factIds).toContain(factFrom(state, 'MedicationRequest', 'zm-1')?.id);
-    expect(factFrom(state, 'MedicationRequest', 'zm-1')?.dosage).toMatchObject({ dose: { value: 100, unit: 'mg' }, route: 'oral', frequency: { code: 'QD' } });
+    expect(factFrom(state, 'MedicationRequest', 'zm-1')?.dosage).toMatchObject({
+      dose: { value: 100, unit: 'mg' },
+      route: 'oral',
+      frequency: { code: 'QD' },
+    });
   });
 
   it('keeps a negated condition with no coded counterpart as an absent fact, without conflict', () => {
@@ -368,10 +472,31 @@ describe('fuse (中文病历)', () => {
 describe('genotypes', () => {
   it('joins a genotype and a phenotype Observation of the same gene and day into one biology fact', () => {
     const loinc = 'http://loinc.org';
-    const gene = { code: { coding: [{ system: loinc, code: '48018-6' }] }, valueCodeableConcept: { coding: [{ system: 'http://www.genenames.org/geneId', code: 'HGNC:2621', display: 'CYP2C19' }] } };
-    const genotype = { resourceType: 'Observation', id: 'g1', status: 'final', code: { coding: [{ system: loinc, code: '84413-4' }], text: 'CYP2C19基因型' }, subject: { reference: 'Patient/p1' }, effectiveDateTime: '2024-03-13T15:00:00+08:00', valueCodeableConcept: { text: 'CYP2C19 *2/*2' }, component: [gene] };
-    const phenotype = { ...genotype, id: 'g2', code: { coding: [{ system: loinc, code: '53040-2' }], text: 'CYP2C19代谢表型' }, valueCodeableConcept: { text: 'Poor metabolizer（慢代谢型）' } };
-    const state = fuse(en.patient, [en.patient, genotype, phenotype] as unknown as AnyResource[], [], { at: '2024-04-01' });
+    const gene = {
+      code: { coding: [{ system: loinc, code: '48018-6' }] },
+      valueCodeableConcept: {
+        coding: [{ system: 'http://www.genenames.org/geneId', code: 'HGNC:2621', display: 'CYP2C19' }],
+      },
+    };
+    const genotype = {
+      resourceType: 'Observation',
+      id: 'g1',
+      status: 'final',
+      code: { coding: [{ system: loinc, code: '84413-4' }], text: 'CYP2C19基因型' },
+      subject: { reference: 'Patient/p1' },
+      effectiveDateTime: '2024-03-13T15:00:00+08:00',
+      valueCodeableConcept: { text: 'CYP2C19 *2/*2' },
+      component: [gene],
+    };
+    const phenotype = {
+      ...genotype,
+      id: 'g2',
+      code: { coding: [{ system: loinc, code: '53040-2' }], text: 'CYP2C19代谢表型' },
+      valueCodeableConcept: { text: 'Poor metabolizer（慢代谢型）' },
+    };
+    const state = fuse(en.patient, [en.patient, genotype, phenotype] as unknown as AnyResource[], [], {
+      at: '2024-04-01',
+    });
     expect(state.biology).toHaveLength(1);
     expect(state.biology[0]).toMatchObject({
       concept: { system: 'http://www.genenames.org', code: 'HGNC:2621' },
@@ -389,7 +514,10 @@ describe('states from bundles and CDS Hooks prefetch', () => {
       type: 'transaction',
       entry: [
         { fullUrl: 'urn:uuid:aaa', resource: { resourceType: 'Patient', gender: 'female', birthDate: '1990-01-01' } },
-        { fullUrl: 'urn:uuid:bbb', resource: { ...en.hypertension, id: undefined, subject: { reference: 'urn:uuid:aaa' } } },
+        {
+          fullUrl: 'urn:uuid:bbb',
+          resource: { ...en.hypertension, id: undefined, subject: { reference: 'urn:uuid:aaa' } },
+        },
       ],
     };
     const state = stateFromBundle(bundle, [], { at: '2024-01-01' });
@@ -404,8 +532,24 @@ describe('states from bundles and CDS Hooks prefetch', () => {
       medications: { resourceType: 'Bundle', type: 'searchset', entry: [{ resource: en.metoprololOrder }] },
       allergies: null,
     };
-    const draft = { ...en.metoprololOrder, id: 'draft-1', status: 'draft', medicationCodeableConcept: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '32968', display: 'clopidogrel 75 MG Oral Tablet' }] } };
-    const state = stateFromPrefetch({ prefetch, patientId: 'p1', draftOrders: { resourceType: 'Bundle', entry: [{ resource: draft }] } }, { at: '2024-03-06' });
+    const draft = {
+      ...en.metoprololOrder,
+      id: 'draft-1',
+      status: 'draft',
+      medicationCodeableConcept: {
+        coding: [
+          {
+            system: 'http://www.nlm.nih.gov/research/umls/rxnorm',
+            code: '32968',
+            display: 'clopidogrel 75 MG Oral Tablet',
+          },
+        ],
+      },
+    };
+    const state = stateFromPrefetch(
+      { prefetch, patientId: 'p1', draftOrders: { resourceType: 'Bundle', entry: [{ resource: draft }] } },
+      { at: '2024-03-06' },
+    );
     expect(state.intervention.map((f) => [f.concept.code, f.assertion])).toEqual(
       expect.arrayContaining([
         ['866924', 'present'],

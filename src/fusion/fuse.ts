@@ -37,8 +37,16 @@ function patientOf(r: AnyResource): string | undefined {
  * Nothing that had not happened by `at` is in the state: facts that start later, notes written later
  * (a bare date `at` covers that whole day, UTC).
  */
-export function fuse(patient: AnyResource | string, resources: readonly AnyResource[], noteFacts: readonly Fact[], options: FuseOptions = {}): PatientState {
-  const patientResource = typeof patient === 'string' ? (resources.find((r) => r.resourceType === 'Patient' && r.id === patient) as AnyResource | undefined) : patient;
+export function fuse(
+  patient: AnyResource | string,
+  resources: readonly AnyResource[],
+  noteFacts: readonly Fact[],
+  options: FuseOptions = {},
+): PatientState {
+  const patientResource =
+    typeof patient === 'string'
+      ? (resources.find((r) => r.resourceType === 'Patient' && r.id === patient) as AnyResource | undefined)
+      : patient;
   const patientId = typeof patient === 'string' ? patient : patient.id;
   if (!patientId) throw invalid('the patient has no id', { field: 'Patient.id' });
   const own = resources.filter((r) => {
@@ -58,8 +66,11 @@ export function fuse(patient: AnyResource | string, resources: readonly AnyResou
 
   let encounter: (Encounter & AnyResource) | undefined;
   if (options.encounterId) {
-    encounter = own.find((r) => r.resourceType === 'Encounter' && r.id === options.encounterId) as (Encounter & AnyResource) | undefined;
-    if (!encounter) throw invalid(`encounter '${options.encounterId}' is not in this patient's record`, { field: 'encounterId' });
+    encounter = own.find((r) => r.resourceType === 'Encounter' && r.id === options.encounterId) as
+      | (Encounter & AnyResource)
+      | undefined;
+    if (!encounter)
+      throw invalid(`encounter '${options.encounterId}' is not in this patient's record`, { field: 'encounterId' });
   }
   const at = options.at ?? encounter?.period?.end ?? new Date().toISOString();
   const atStart = instant(at);
@@ -103,10 +114,18 @@ export function fuse(patient: AnyResource | string, resources: readonly AnyResou
   const noteEvents = [...documents.entries()]
     .filter(([, d]) => d.current && d.date !== undefined && d.date <= atMs)
     .map(([document, d]): TimelineEvent => {
-      const ids = facts.filter((f) => f.sources.some((s) => s.kind === 'text' && s.document === document)).map((f) => f.id);
+      const ids = facts
+        .filter((f) => f.sources.some((s) => s.kind === 'text' && s.document === document))
+        .map((f) => f.id);
       const r = byRef.get(document) as (DocumentReference & AnyResource) | undefined;
       const label = r?.description ?? r?.type?.text ?? r?.type?.coding?.[0]?.display ?? 'Note';
-      return { time: new Date(d.date!).toISOString(), kind: 'note', label, factIds: ids, sources: [{ kind: 'resource', resourceType: 'DocumentReference', id: document.split('/')[1]! }] };
+      return {
+        time: new Date(d.date!).toISOString(),
+        kind: 'note',
+        label,
+        factIds: ids,
+        sources: [{ kind: 'resource', resourceType: 'DocumentReference', id: document.split('/')[1]! }],
+      };
     });
 
   const phenotype: Fact[] = [];
@@ -118,7 +137,9 @@ export function fuse(patient: AnyResource | string, resources: readonly AnyResou
     else if (space === 'biology') biology.push(f);
     else if (space === 'phenotype') phenotype.push(f);
   }
-  const order = (a: Fact, b: Fact) => (factStart(b.time) ?? 0) - (factStart(a.time) ?? 0) || conceptLabel(a.concept).localeCompare(conceptLabel(b.concept));
+  const order = (a: Fact, b: Fact) =>
+    (factStart(b.time) ?? 0) - (factStart(a.time) ?? 0) ||
+    conceptLabel(a.concept).localeCompare(conceptLabel(b.concept));
   return {
     patientId,
     at,
@@ -139,11 +160,24 @@ export function fuse(patient: AnyResource | string, resources: readonly AnyResou
  * (a merged note fact is known by the fact it merged into). Notes without a date of their own are
  * placed at their DocumentReference's date.
  */
-function reconcileMedications(coded: readonly Fact[], dated: readonly DatedFact[], facts: readonly Fact[], at: string, encounter: (Encounter & AnyResource) | undefined): MedicationCourse[] {
+function reconcileMedications(
+  coded: readonly Fact[],
+  dated: readonly DatedFact[],
+  facts: readonly Fact[],
+  at: string,
+  encounter: (Encounter & AnyResource) | undefined,
+): MedicationCourse[] {
   const noteFacts = dated.map(({ fact, noteTime }) =>
-    fact.category === 'medication' && noteTime !== undefined && !fact.qualifiers?.noteDate ? { ...fact, qualifiers: { ...fact.qualifiers, noteDate: new Date(noteTime).toISOString() } } : fact,
+    fact.category === 'medication' && noteTime !== undefined && !fact.qualifiers?.noteDate
+      ? { ...fact, qualifiers: { ...fact.qualifiers, noteDate: new Date(noteTime).toISOString() } }
+      : fact,
   );
-  const window = encounter?.period ? { ...(encounter.period.start ? { start: encounter.period.start } : {}), ...(encounter.period.end ? { end: encounter.period.end } : {}) } : undefined;
+  const window = encounter?.period
+    ? {
+        ...(encounter.period.start ? { start: encounter.period.start } : {}),
+        ...(encounter.period.end ? { end: encounter.period.end } : {}),
+      }
+    : undefined;
   const courses = medicationCourses([...coded, ...noteFacts], { at, ...(window ? { window } : {}) });
   const ids = new Set(facts.map((f) => f.id));
   const bySource = new Map<string, string>();
@@ -156,7 +190,11 @@ function reconcileMedications(coded: readonly Fact[], dated: readonly DatedFact[
     return (s && bySource.get(sourceKey(s))) ?? id;
   };
   const remapAll = (list: readonly string[]) => [...new Set(list.map(remap))].filter((id) => ids.has(id));
-  return courses.map((c) => ({ ...c, factIds: remapAll(c.factIds), events: c.events.map((e) => ({ ...e, factIds: remapAll(e.factIds) })) }));
+  return courses.map((c) => ({
+    ...c,
+    factIds: remapAll(c.factIds),
+    events: c.events.map((e) => ({ ...e, factIds: remapAll(e.factIds) })),
+  }));
 }
 
 /** The last millisecond of a year, month or day written as `2024`, `2024-03` or `2024-03-05` (UTC). */

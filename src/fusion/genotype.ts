@@ -12,7 +12,11 @@ export interface Genotype {
 export function genotypeOf(f: Fact): Genotype | undefined {
   if (f.category !== 'genotype') return undefined;
   const gene = f.qualifiers?.gene ?? f.concept.display ?? f.concept.code;
-  return { gene, ...(f.qualifiers?.diplotype ? { diplotype: f.qualifiers.diplotype } : {}), ...(f.qualifiers?.phenotype ? { phenotype: f.qualifiers.phenotype } : {}) };
+  return {
+    gene,
+    ...(f.qualifiers?.diplotype ? { diplotype: f.qualifiers.diplotype } : {}),
+    ...(f.qualifiers?.phenotype ? { phenotype: f.qualifiers.phenotype } : {}),
+  };
 }
 
 function label(g: Genotype): string {

@@ -9,7 +9,16 @@
  * - `resourceToFacts(resource, ctx)` — one resource's facts.
  * - `medicationCourses(facts, { window, at })` — medication reconciliation: one course per drug (also `state.medications`).
  */
-export { allergenName, analyteName, codeKeys, compatibleCategories, drugName, foldName, nameKeys, sameConcept } from './concept-match.js';
+export {
+  allergenName,
+  analyteName,
+  codeKeys,
+  compatibleCategories,
+  drugName,
+  foldName,
+  nameKeys,
+  sameConcept,
+} from './concept-match.js';
 export { Crosswalk, defaultCrosswalk } from './crosswalk.js';
 export { ageAt, demographicsOf } from './demographics.js';
 export { dosageOf, frequencyCode, normaliseRoute, strengthOf } from './dosage.js';

@@ -13,9 +13,13 @@ import { clinicalAssertion, codedFact, endedBy, type MapContext } from './map-co
 export function mapCondition(r: Condition & AnyResource, ctx: MapContext): Fact[] {
   const concept = conceptOf(r.code);
   if (!concept) return [];
-  const onset = choiceTime(r as Record<string, unknown>, 'onset') ?? (r.recordedDate ? { start: r.recordedDate } : undefined);
+  const onset =
+    choiceTime(r as Record<string, unknown>, 'onset') ?? (r.recordedDate ? { start: r.recordedDate } : undefined);
   const abatement = choiceTime(r as Record<string, unknown>, 'abatement');
-  const time: FactTime | undefined = onset || abatement ? { ...onset, ...(abatement?.start ? { end: abatement.start } : abatement?.end ? { end: abatement.end } : {}) } : undefined;
+  const time: FactTime | undefined =
+    onset || abatement
+      ? { ...onset, ...(abatement?.start ? { end: abatement.start } : abatement?.end ? { end: abatement.end } : {}) }
+      : undefined;
   const clinical = firstCode(r.clinicalStatus);
   const assertion = clinicalAssertion(clinical, firstCode(r.verificationStatus), endedBy(time, ctx));
   if (!assertion) return [];
@@ -56,14 +60,22 @@ export function mapAllergy(r: AllergyIntolerance & AnyResource, ctx: MapContext)
   if (!coded) return [];
   // "No known allergy" recorded as an AllergyIntolerance is the denial of the positive concept.
   const denied = coded.system === CodeSystems.snomed ? noKnownAllergy[coded.code] : undefined;
-  const concept: Concept = denied ? { ...denied, codings: [{ system: coded.system, code: coded.code, ...(coded.display ? { display: coded.display } : {}) }] } : coded;
-  const onset = choiceTime(r as Record<string, unknown>, 'onset') ?? (r.recordedDate ? { start: r.recordedDate } : undefined);
+  const concept: Concept = denied
+    ? {
+        ...denied,
+        codings: [{ system: coded.system, code: coded.code, ...(coded.display ? { display: coded.display } : {}) }],
+      }
+    : coded;
+  const onset =
+    choiceTime(r as Record<string, unknown>, 'onset') ?? (r.recordedDate ? { start: r.recordedDate } : undefined);
   const time = onset ?? (r.lastOccurrence ? { start: r.lastOccurrence } : undefined);
   const clinical = firstCode(r.clinicalStatus);
   const asserted = clinicalAssertion(clinical, firstCode(r.verificationStatus), undefined);
   if (!asserted) return [];
   const assertion = denied && (asserted === 'present' || asserted === 'historical') ? 'absent' : asserted;
-  const reactions = (r.reaction ?? []).flatMap((x) => x.manifestation.map((m) => m.text ?? m.coding?.[0]?.display)).filter((x): x is string => !!x);
+  const reactions = (r.reaction ?? [])
+    .flatMap((x) => x.manifestation.map((m) => m.text ?? m.coding?.[0]?.display))
+    .filter((x): x is string => !!x);
   const qualifiers: Record<string, string> = {};
   if (r.category?.length) qualifiers.category = r.category.join(',');
   if (r.criticality) qualifiers.criticality = r.criticality;
@@ -86,10 +98,20 @@ export function mapAllergy(r: AllergyIntolerance & AnyResource, ctx: MapContext)
  * (https://hl7.org/fhir/R4/allergyintolerance-nka.html shows NKA recorded this way).
  */
 const noKnownAllergy: Record<string, Concept> = {
-  '716186003': { system: CodeSystems.snomed, code: '609328004', display: 'Allergic disposition', displayZh: '过敏体质' },
+  '716186003': {
+    system: CodeSystems.snomed,
+    code: '609328004',
+    display: 'Allergic disposition',
+    displayZh: '过敏体质',
+  },
   '409137002': { system: CodeSystems.snomed, code: '416098002', display: 'Drug allergy', displayZh: '药物过敏' },
   '429625007': { system: CodeSystems.snomed, code: '414285001', display: 'Food allergy', displayZh: '食物过敏' },
-  '428607008': { system: CodeSystems.snomed, code: '426232007', display: 'Environmental allergy', displayZh: '环境过敏' },
+  '428607008': {
+    system: CodeSystems.snomed,
+    code: '426232007',
+    display: 'Environmental allergy',
+    displayZh: '环境过敏',
+  },
 };
 
 /** FamilyMemberHistory: each condition becomes a `family` fact about that relative. */

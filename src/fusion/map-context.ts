@@ -54,10 +54,15 @@ export function spaceOf(category: FactCategory): 'phenotype' | 'intervention' | 
 }
 
 /** `active`/`confirmed` style statuses to an assertion, shared by Condition and AllergyIntolerance. */
-export function clinicalAssertion(clinical: string | undefined, verification: string | undefined, ended: boolean | undefined): Assertion | undefined {
+export function clinicalAssertion(
+  clinical: string | undefined,
+  verification: string | undefined,
+  ended: boolean | undefined,
+): Assertion | undefined {
   if (verification === 'entered-in-error') return undefined;
   if (verification === 'refuted') return 'absent';
-  if (verification === 'provisional' || verification === 'differential' || verification === 'unconfirmed') return 'possible';
+  if (verification === 'provisional' || verification === 'differential' || verification === 'unconfirmed')
+    return 'possible';
   if (ended === true) return 'historical';
   if (ended === false) return 'present';
   if (clinical === 'inactive' || clinical === 'resolved' || clinical === 'remission') return 'historical';

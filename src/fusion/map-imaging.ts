@@ -6,10 +6,28 @@ import { lateralityOf } from './map-clinical.js';
 import { codedFact, type MapContext } from './map-context.js';
 
 /** DiagnosticReport category codes that mean imaging (v2-0074 RAD/CT/MR/US…, LOINC LP29684-5 Radiology). */
-const imagingCategories = ['RAD', 'CT', 'MR', 'US', 'NMR', 'NMS', 'XRAY', 'CUS', 'RX', 'VUS', 'LP29684-5', 'imaging', '18748-4'];
+const imagingCategories = [
+  'RAD',
+  'CT',
+  'MR',
+  'US',
+  'NMR',
+  'NMS',
+  'XRAY',
+  'CUS',
+  'RX',
+  'VUS',
+  'LP29684-5',
+  'imaging',
+  '18748-4',
+];
 
 export function isImagingReport(r: DiagnosticReport): boolean {
-  return codesOf(r.category).some((c) => imagingCategories.includes(c)) || codesOf(r.code).includes('18748-4') || !!r.imagingStudy?.length;
+  return (
+    codesOf(r.category).some((c) => imagingCategories.includes(c)) ||
+    codesOf(r.code).includes('18748-4') ||
+    !!r.imagingStudy?.length
+  );
 }
 
 /**

@@ -15,14 +15,28 @@ const diastolic = ['8462-4', '271650006'];
  * (https://build.fhir.org/ig/HL7/genomics-reporting/): genotype, haplotype, variant, gene studied,
  * metabolizer status.
  */
-const genomicCodes = ['84413-4', '84414-2', '69548-6', '81247-9', '48018-6', '53040-2', '51963-7', '79716-7', '79714-2', '57134-9', '93044-6'];
+const genomicCodes = [
+  '84413-4',
+  '84414-2',
+  '69548-6',
+  '81247-9',
+  '48018-6',
+  '53040-2',
+  '51963-7',
+  '79716-7',
+  '79714-2',
+  '57134-9',
+  '93044-6',
+];
 const geneStudied = ['48018-6'];
 const phenotypeCodes = ['53040-2', '79716-7', '93044-6'];
 const genotypeCodes = ['84413-4', '84414-2'];
 
 const diplotypePattern = /(\*\d+[A-Za-z]?(?:x\d|xN)?)\s*\/\s*(\*\d+[A-Za-z]?(?:x\d|xN)?)/;
-const genePattern = /\b(CYP\d[A-Z]\d+|VKORC1|SLCO1B1|TPMT|NUDT15|DPYD|UGT1A1|HLA-[A-Z]+\d*(?:\*\d+(?::\d+)?)?|G6PD|IFNL3|CFTR|ABCG2|RYR1|CACNA1S|MT-RNR1)\b/;
-const metabolizerPattern = /(ultra\s*rapid|rapid|normal|intermediate|poor|likely intermediate|likely poor|indeterminate)\s+metaboli[sz]er|(超快|快|正常|中间|慢)代谢(型|者)?/i;
+const genePattern =
+  /\b(CYP\d[A-Z]\d+|VKORC1|SLCO1B1|TPMT|NUDT15|DPYD|UGT1A1|HLA-[A-Z]+\d*(?:\*\d+(?::\d+)?)?|G6PD|IFNL3|CFTR|ABCG2|RYR1|CACNA1S|MT-RNR1)\b/;
+const metabolizerPattern =
+  /(ultra\s*rapid|rapid|normal|intermediate|poor|likely intermediate|likely poor|indeterminate)\s+metaboli[sz]er|(超快|快|正常|中间|慢)代谢(型|者)?/i;
 
 /** Observation (https://hl7.org/fhir/R4/observation.html) → measurement, finding, imaging, risk factor or genotype facts. */
 export function mapObservation(r: Observation & AnyResource, ctx: MapContext): Fact[] {
@@ -46,9 +60,21 @@ export function mapObservation(r: Observation & AnyResource, ctx: MapContext): F
     const s = quantityOf(sys?.valueQuantity);
     const d = quantityOf(dia?.valueQuantity);
     if (s) {
-      const value: Quantity = { ...s, ...(d ? { value2: d.value } : {}), original: `${s.value}${d ? `/${d.value}` : ''} ${sys?.valueQuantity?.unit ?? s.unit}` };
+      const value: Quantity = {
+        ...s,
+        ...(d ? { value2: d.value } : {}),
+        original: `${s.value}${d ? `/${d.value}` : ''} ${sys?.valueQuantity?.unit ?? s.unit}`,
+      };
       const interpretation = interpretationOf(r.interpretation) ?? interpretationOf(sys?.interpretation);
-      return [codedFact(r, ctx, 'Observation.component.value', { ...base, concept, assertion: 'present', value, ...(interpretation ? { interpretation } : {}) })];
+      return [
+        codedFact(r, ctx, 'Observation.component.value', {
+          ...base,
+          concept,
+          assertion: 'present',
+          value,
+          ...(interpretation ? { interpretation } : {}),
+        }),
+      ];
     }
   }
   const facts: Fact[] = [];
@@ -57,17 +83,33 @@ export function mapObservation(r: Observation & AnyResource, ctx: MapContext): F
   (r.component ?? []).forEach((c, i) => {
     const cc = conceptOf(c.code);
     if (!cc) return;
-    const v = valueFact(r, ctx, cc, c, `Observation.component[${i}]`, c.referenceRange, c.interpretation ?? r.interpretation);
+    const v = valueFact(
+      r,
+      ctx,
+      cc,
+      c,
+      `Observation.component[${i}]`,
+      c.referenceRange,
+      c.interpretation ?? r.interpretation,
+    );
     if (v) facts.push(codedFact(r, ctx, v.path, { ...base, ...v.fields, concept: cc }));
   });
   // An observation with no value at all (e.g. a finding recorded as present) is the finding itself.
-  if (!facts.length && !r.dataAbsentReason) facts.push(codedFact(r, ctx, 'Observation.code', { ...base, concept, assertion: 'present' }));
+  if (!facts.length && !r.dataAbsentReason)
+    facts.push(codedFact(r, ctx, 'Observation.code', { ...base, concept, assertion: 'present' }));
   return facts;
 }
 
 type ObservationValue = Pick<
   ObservationComponent,
-  'valueQuantity' | 'valueCodeableConcept' | 'valueString' | 'valueBoolean' | 'valueInteger' | 'valueRange' | 'valueRatio' | 'valueDateTime'
+  | 'valueQuantity'
+  | 'valueCodeableConcept'
+  | 'valueString'
+  | 'valueBoolean'
+  | 'valueInteger'
+  | 'valueRange'
+  | 'valueRatio'
+  | 'valueDateTime'
 >;
 
 function valueFact(
@@ -84,21 +126,48 @@ function valueFact(
   const extra = { ...(interpretation ? { interpretation } : {}), ...(referenceRange ? { referenceRange } : {}) };
   const q = quantityOf(v.valueQuantity);
   if (q) return { path: `${prefix}.valueQuantity`, fields: { assertion: 'present', value: q, ...extra } };
-  if (typeof v.valueInteger === 'number') return { path: `${prefix}.valueInteger`, fields: { assertion: 'present', value: { value: v.valueInteger, unit: '1' }, ...extra } };
+  if (typeof v.valueInteger === 'number')
+    return {
+      path: `${prefix}.valueInteger`,
+      fields: { assertion: 'present', value: { value: v.valueInteger, unit: '1' }, ...extra },
+    };
   if (v.valueCodeableConcept) {
-    const text = v.valueCodeableConcept.text ?? v.valueCodeableConcept.coding?.[0]?.display ?? v.valueCodeableConcept.coding?.[0]?.code;
-    const negative = /^(negative|not detected|absent|no|阴性|未检出|无)$/i.test(text ?? '') || hasCode(v.valueCodeableConcept, CodeSystems.snomed, ['260385009', '260415000']);
-    return { path: `${prefix}.valueCodeableConcept`, fields: { assertion: 'present', ...(text ? { valueText: text } : {}), ...(negative && !interpretation ? { interpretation: 'NEG' } : {}), ...extra } };
+    const text =
+      v.valueCodeableConcept.text ??
+      v.valueCodeableConcept.coding?.[0]?.display ??
+      v.valueCodeableConcept.coding?.[0]?.code;
+    const negative =
+      /^(negative|not detected|absent|no|阴性|未检出|无)$/i.test(text ?? '') ||
+      hasCode(v.valueCodeableConcept, CodeSystems.snomed, ['260385009', '260415000']);
+    return {
+      path: `${prefix}.valueCodeableConcept`,
+      fields: {
+        assertion: 'present',
+        ...(text ? { valueText: text } : {}),
+        ...(negative && !interpretation ? { interpretation: 'NEG' } : {}),
+        ...extra,
+      },
+    };
   }
-  if (typeof v.valueString === 'string') return { path: `${prefix}.valueString`, fields: { assertion: 'present', valueText: v.valueString, ...extra } };
-  if (typeof v.valueBoolean === 'boolean') return { path: `${prefix}.valueBoolean`, fields: { assertion: v.valueBoolean ? 'present' : 'absent', valueText: String(v.valueBoolean) } };
+  if (typeof v.valueString === 'string')
+    return { path: `${prefix}.valueString`, fields: { assertion: 'present', valueText: v.valueString, ...extra } };
+  if (typeof v.valueBoolean === 'boolean')
+    return {
+      path: `${prefix}.valueBoolean`,
+      fields: { assertion: v.valueBoolean ? 'present' : 'absent', valueText: String(v.valueBoolean) },
+    };
   if (v.valueRange?.low || v.valueRange?.high) {
     const low = quantityOf(v.valueRange.low);
     const high = quantityOf(v.valueRange.high);
-    const value = low ? { ...low, ...(high ? { value2: high.value } : {}) } : high ? { ...high, comparator: '<=' as const } : undefined;
+    const value = low
+      ? { ...low, ...(high ? { value2: high.value } : {}) }
+      : high
+        ? { ...high, comparator: '<=' as const }
+        : undefined;
     if (value) return { path: `${prefix}.valueRange`, fields: { assertion: 'present', value, ...extra } };
   }
-  if (typeof v.valueDateTime === 'string') return { path: `${prefix}.valueDateTime`, fields: { assertion: 'present', valueText: v.valueDateTime } };
+  if (typeof v.valueDateTime === 'string')
+    return { path: `${prefix}.valueDateTime`, fields: { assertion: 'present', valueText: v.valueDateTime } };
   return undefined;
 }
 
@@ -128,7 +197,12 @@ function rangeOf(ranges: readonly ObservationReferenceRange[] | undefined): Fact
   const high = r.high?.value;
   const unit = r.low?.code ?? r.high?.code ?? r.low?.unit ?? r.high?.unit;
   if (low === undefined && high === undefined && !r.text) return undefined;
-  return { ...(low !== undefined ? { low } : {}), ...(high !== undefined ? { high } : {}), ...(unit ? { unit } : {}), ...(r.text ? { text: r.text } : {}) };
+  return {
+    ...(low !== undefined ? { low } : {}),
+    ...(high !== undefined ? { high } : {}),
+    ...(unit ? { unit } : {}),
+    ...(r.text ? { text: r.text } : {}),
+  };
 }
 
 function isGenomic(r: Observation): boolean {
@@ -152,16 +226,36 @@ function mapGenotype(r: Observation & AnyResource, concept: Concept, ctx: MapCon
   const comp = (codes: readonly string[]) => (r.component ?? []).find((c) => hasCode(c.code, CodeSystems.loinc, codes));
   const geneComp = comp(geneStudied);
   const geneCoding = geneComp?.valueCodeableConcept?.coding?.find((c) => c.code);
-  const texts = [textOf(r.valueCodeableConcept), r.valueString, textOf(r.code), textOf(geneComp?.valueCodeableConcept), ...(r.component ?? []).map((c) => textOf(c.valueCodeableConcept) ?? c.valueString)]
+  const texts = [
+    textOf(r.valueCodeableConcept),
+    r.valueString,
+    textOf(r.code),
+    textOf(geneComp?.valueCodeableConcept),
+    ...(r.component ?? []).map((c) => textOf(c.valueCodeableConcept) ?? c.valueString),
+  ]
     .filter((t): t is string => !!t)
     .join(' | ');
-  const gene = geneCoding?.display ?? textOf(geneComp?.valueCodeableConcept)?.match(genePattern)?.[1] ?? texts.match(genePattern)?.[1];
+  const gene =
+    geneCoding?.display ??
+    textOf(geneComp?.valueCodeableConcept)?.match(genePattern)?.[1] ??
+    texts.match(genePattern)?.[1];
   const genotypeComp = comp(genotypeCodes);
-  const genotypeText = (hasCode(r.code, CodeSystems.loinc, genotypeCodes) ? (textOf(r.valueCodeableConcept) ?? r.valueString) : undefined) ?? textOf(genotypeComp?.valueCodeableConcept) ?? genotypeComp?.valueString ?? texts;
+  const genotypeText =
+    (hasCode(r.code, CodeSystems.loinc, genotypeCodes)
+      ? (textOf(r.valueCodeableConcept) ?? r.valueString)
+      : undefined) ??
+    textOf(genotypeComp?.valueCodeableConcept) ??
+    genotypeComp?.valueString ??
+    texts;
   const dm = diplotypePattern.exec(genotypeText) ?? diplotypePattern.exec(texts);
   const diplotype = dm ? `${dm[1]}/${dm[2]}` : undefined;
   const phenoComp = comp(phenotypeCodes);
-  const phenoText = (hasCode(r.code, CodeSystems.loinc, phenotypeCodes) ? (textOf(r.valueCodeableConcept) ?? r.valueString) : undefined) ?? textOf(phenoComp?.valueCodeableConcept) ?? phenoComp?.valueString;
+  const phenoText =
+    (hasCode(r.code, CodeSystems.loinc, phenotypeCodes)
+      ? (textOf(r.valueCodeableConcept) ?? r.valueString)
+      : undefined) ??
+    textOf(phenoComp?.valueCodeableConcept) ??
+    phenoComp?.valueString;
   const pm = metabolizerPattern.exec(phenoText ?? '') ?? metabolizerPattern.exec(texts);
   const phenotype = pm ? normalisePhenotype(pm[0]) : phenoText;
   const geneConcept: Concept = gene
@@ -175,7 +269,8 @@ function mapGenotype(r: Observation & AnyResource, concept: Concept, ctx: MapCon
     ...(phenotype ? { phenotype } : {}),
     observation: concept.display ?? concept.code,
   };
-  const valueText = [gene, diplotype].filter(Boolean).join(' ') + (phenotype ? `${diplotype || gene ? ' ' : ''}(${phenotype})` : '');
+  const valueText =
+    [gene, diplotype].filter(Boolean).join(' ') + (phenotype ? `${diplotype || gene ? ' ' : ''}(${phenotype})` : '');
   return [
     codedFact(r, ctx, dm || pm ? 'Observation.value' : 'Observation.code', {
       category: 'genotype',
@@ -191,8 +286,19 @@ function mapGenotype(r: Observation & AnyResource, concept: Concept, ctx: MapCon
 
 /** `Poor Metabolizer`, `慢代谢型` → `poor metabolizer` (CPIC term standardisation, PMID 27441996). */
 export function normalisePhenotype(text: string): string {
-  const zh: Record<string, string> = { 超快: 'ultrarapid', 快: 'rapid', 正常: 'normal', 中间: 'intermediate', 慢: 'poor' };
+  const zh: Record<string, string> = {
+    超快: 'ultrarapid',
+    快: 'rapid',
+    正常: 'normal',
+    中间: 'intermediate',
+    慢: 'poor',
+  };
   const m = /(超快|快|正常|中间|慢)代谢/.exec(text);
   if (m) return `${zh[m[1]!]} metabolizer`;
-  return text.toLowerCase().replace(/ultra\s*rapid/, 'ultrarapid').replace(/metaboliser/, 'metabolizer').replace(/\s+/g, ' ').trim();
+  return text
+    .toLowerCase()
+    .replace(/ultra\s*rapid/, 'ultrarapid')
+    .replace(/metaboliser/, 'metabolizer')
+    .replace(/\s+/g, ' ')
+    .trim();
 }

@@ -1,4 +1,13 @@
-import type { Concept, Dosage, Fact, MedicationCourse, MedicationEvent, MedicationEventKind, MedicationStatus, Source } from '../core/index.js';
+import type {
+  Concept,
+  Dosage,
+  Fact,
+  MedicationCourse,
+  MedicationEvent,
+  MedicationEventKind,
+  MedicationStatus,
+  Source,
+} from '../core/index.js';
 import { sourceKey } from '../core/index.js';
 import { medicationCuesIn, medicationEventsOf } from '../nlp/index.js';
 import { codeKeys, nameKeys } from './concept-match.js';
@@ -97,16 +106,40 @@ function eventsOf(f: Fact, seq: () => number): RawEvent[] {
     const text = 'timeText' in extra ? extra.timeText : when;
     const t = instant(text);
     const { timeText: _t, ...rest } = extra;
-    return { kind, key: t ?? Number.NaN, seq: seq(), ...(t !== undefined ? { time: t, timeText: text } : {}), ...(f.dosage ? { dosage: f.dosage } : {}), ...base, ...rest } as RawEvent;
+    return {
+      kind,
+      key: t ?? Number.NaN,
+      seq: seq(),
+      ...(t !== undefined ? { time: t, timeText: text } : {}),
+      ...(f.dosage ? { dosage: f.dosage } : {}),
+      ...base,
+      ...rest,
+    } as RawEvent;
   };
   const kind = f.qualifiers?.kind;
   const out: RawEvent[] = [];
   // Orders and statements; a coded fact that does not say which resource it came from is read by its status alike.
   if (kind === 'MedicationRequest' || kind === 'MedicationStatement' || (kind === undefined && !isNoteFact(f))) {
     const status = f.status ?? 'active';
-    if (status === 'entered-in-error' || status === 'cancelled' || status === 'not-taken' || status === 'draft' || status === 'intended' || status === 'not-done') return [];
+    if (
+      status === 'entered-in-error' ||
+      status === 'cancelled' ||
+      status === 'not-taken' ||
+      status === 'draft' ||
+      status === 'intended' ||
+      status === 'not-done'
+    )
+      return [];
     const intent = f.qualifiers?.intent;
-    if (kind === 'MedicationRequest' && intent && intent !== 'order' && intent !== 'original-order' && intent !== 'reflex-order' && intent !== 'filler-order' && intent !== 'instance-order') {
+    if (
+      kind === 'MedicationRequest' &&
+      intent &&
+      intent !== 'order' &&
+      intent !== 'original-order' &&
+      intent !== 'reflex-order' &&
+      intent !== 'filler-order' &&
+      intent !== 'instance-order'
+    ) {
       return [at('mentioned')];
     }
     const categories = f.qualifiers?.category?.split(',') ?? [];
@@ -117,11 +150,19 @@ function eventsOf(f: Fact, seq: () => number): RawEvent[] {
     if (loading) out.push(at('one-off', { dosage: loading.dosage!, reason: undefined }));
     if (categories.includes('discharge')) out.push(at('discharge'));
     else if (oneOff) out.push(at('one-off'));
-    else if (!loading || !noteCues.some((c) => c.kind === 'dose-changed')) out.push(at(f.dosage?.asNeeded ? 'prn' : loading ? 'dose-changed' : 'started'));
+    else if (!loading || !noteCues.some((c) => c.kind === 'dose-changed'))
+      out.push(at(f.dosage?.asNeeded ? 'prn' : loading ? 'dose-changed' : 'started'));
     // The request's own note: "负荷量300mg后改为75mg每日一次", "2024-02-22 血钾6.5mmol/L，停用".
     for (const c of noteCues) {
       if (c === loading || (c.kind === 'one-off' && !c.dosage)) continue;
-      out.push(at(c.kind, { timeText: c.time, ...(c.reason ? { reason: c.reason } : {}), ...(c.reasonKind ? { reasonKind: c.reasonKind } : {}), ...(c.dosage ? { dosage: c.dosage } : { dosage: undefined }) }));
+      out.push(
+        at(c.kind, {
+          timeText: c.time,
+          ...(c.reason ? { reason: c.reason } : {}),
+          ...(c.reasonKind ? { reasonKind: c.reasonKind } : {}),
+          ...(c.dosage ? { dosage: c.dosage } : { dosage: undefined }),
+        }),
+      );
     }
     const end = instant(f.time?.end) !== undefined ? f.time?.end : undefined;
     const reason = f.qualifiers?.statusReason;
@@ -133,7 +174,13 @@ function eventsOf(f: Fact, seq: () => number): RawEvent[] {
     // An acute course (courseOfTherapyType `acute`) still marked active whose days have run out has finished.
     const days = Number(f.qualifiers?.courseDays);
     const started = instant(when);
-    if ((status === 'active' || status === 'unknown') && f.qualifiers?.courseOfTherapy === 'acute' && days > 0 && started !== undefined && end === undefined) {
+    if (
+      (status === 'active' || status === 'unknown') &&
+      f.qualifiers?.courseOfTherapy === 'acute' &&
+      days > 0 &&
+      started !== undefined &&
+      end === undefined
+    ) {
       out.push(at('completed', { timeText: new Date(started + days * 86_400_000).toISOString() }));
     }
     return out;
@@ -145,7 +192,8 @@ function eventsOf(f: Fact, seq: () => number): RawEvent[] {
   // A note fact.
   if (f.assertion === 'hypothetical' || f.assertion === 'family' || f.assertion === 'possible') return [];
   const cues = medicationEventsOf(f);
-  const inDischargeList = f.section !== undefined && DISCHARGE_SECTIONS.has(f.section) && f.qualifiers?.dischargeList === 'true';
+  const inDischargeList =
+    f.section !== undefined && DISCHARGE_SECTIONS.has(f.section) && f.qualifiers?.dischargeList === 'true';
   for (const c of cues) {
     out.push(
       at(c.kind, {
@@ -214,7 +262,9 @@ export function medicationCourses(facts: readonly Fact[], options: MedicationCou
   const atMs = atStart === undefined ? undefined : endOfDay(atText!, atStart);
   const windowStart = instant(options.window?.start);
   const windowEnd = instant(options.window?.end);
-  const meds = facts.filter((f) => f.category === 'medication' && f.subject.who === 'patient' && f.status !== 'entered-in-error');
+  const meds = facts.filter(
+    (f) => f.category === 'medication' && f.subject.who === 'patient' && f.status !== 'entered-in-error',
+  );
   let n = 0;
   const seq = () => n++;
   const dischargeListed = hasDischargeOrders(facts);
@@ -268,7 +318,12 @@ const REPLACED_WITHIN = 7 * 86_400_000;
  */
 function order(events: RawEvent[], atMs: number | undefined): void {
   // Known times first, in order.
-  const starts = events.filter((e) => e.time !== undefined && e.coded && (e.kind === 'started' || e.kind === 'prn' || e.kind === 'discharge' || e.kind === 'one-off'));
+  const starts = events.filter(
+    (e) =>
+      e.time !== undefined &&
+      e.coded &&
+      (e.kind === 'started' || e.kind === 'prn' || e.kind === 'discharge' || e.kind === 'one-off'),
+  );
   let lastKnown = Number.NEGATIVE_INFINITY;
   for (const e of events) if (e.time !== undefined) lastKnown = Math.max(lastKnown, e.time);
   let previous = Number.NEGATIVE_INFINITY;
@@ -283,10 +338,18 @@ function order(events: RawEvent[], atMs: number | undefined): void {
       const from = own?.time ?? previous;
       const next = starts.filter((x) => x.resource !== e.resource && x.time! > from).map((x) => x.time!);
       // Before the drug's next order, else after everything known about it.
-      e.key = next.length ? Math.min(...next) - 1 : Math.max(from + 1, Math.min(lastKnown + 1, atMs ?? Number.POSITIVE_INFINITY));
+      e.key = next.length
+        ? Math.min(...next) - 1
+        : Math.max(from + 1, Math.min(lastKnown + 1, atMs ?? Number.POSITIVE_INFINITY));
       // An order stopped at an unknown time and followed within a week by a new order of the same
       // drug was replaced by it (how EHRs change a dose: discontinue and re-order), not stopped.
-      if (next.length && e.kind === 'stopped' && own?.time !== undefined && Math.min(...next) - own.time <= REPLACED_WITHIN) e.kind = 'replaced';
+      if (
+        next.length &&
+        e.kind === 'stopped' &&
+        own?.time !== undefined &&
+        Math.min(...next) - own.time <= REPLACED_WITHIN
+      )
+        e.kind = 'replaced';
     } else {
       e.key = previous;
     }
@@ -294,16 +357,37 @@ function order(events: RawEvent[], atMs: number | undefined): void {
   events.sort((a, b) => a.key - b.key || a.seq - b.seq);
 }
 
-function fold(group: readonly Fact[], events: readonly RawEvent[], atMs: number | undefined): MedicationCourse | undefined {
+function fold(
+  group: readonly Fact[],
+  events: readonly RawEvent[],
+  atMs: number | undefined,
+): MedicationCourse | undefined {
   let status: MedicationStatus = 'unknown';
   let dosage: Dosage | undefined;
   let discharge = false;
   let everStarted = false;
-  const out: { kind: MedicationEventKind; time?: number; timeText?: string; reason?: string; reasonKind?: string; dosage?: Dosage; facts: Fact[] }[] = [];
+  const out: {
+    kind: MedicationEventKind;
+    time?: number;
+    timeText?: string;
+    reason?: string;
+    reasonKind?: string;
+    dosage?: Dosage;
+    facts: Fact[];
+  }[] = [];
   const push = (e: RawEvent, kind: MedicationEventKind) => {
     const last = out[out.length - 1];
     // The same event told again (the order, the progress note and the discharge note all say 停用): one event, every source.
-    if (last && last.kind === kind && (kind === 'stopped' || kind === 'held' || kind === 'discharge' || kind === 'started' || kind === 'prn' || (kind === 'dose-changed' && sameDose(last.dosage, e.dosage)))) {
+    if (
+      last &&
+      last.kind === kind &&
+      (kind === 'stopped' ||
+        kind === 'held' ||
+        kind === 'discharge' ||
+        kind === 'started' ||
+        kind === 'prn' ||
+        (kind === 'dose-changed' && sameDose(last.dosage, e.dosage)))
+    ) {
       if (!last.facts.includes(e.fact)) last.facts.push(e.fact);
       if (e.time !== undefined && (last.time === undefined || e.time < last.time)) {
         last.time = e.time;
@@ -318,7 +402,13 @@ function fold(group: readonly Fact[], events: readonly RawEvent[], atMs: number 
     }
     // A stop or hold has no dose after it.
     const dose = kind === 'stopped' || kind === 'held' ? undefined : e.dosage;
-    out.push({ kind, ...(e.time !== undefined ? { time: e.time, timeText: e.timeText } : {}), ...(e.reason ? { reason: e.reason, reasonKind: e.reasonKind } : {}), ...(dose ? { dosage: dose } : {}), facts: [e.fact] });
+    out.push({
+      kind,
+      ...(e.time !== undefined ? { time: e.time, timeText: e.timeText } : {}),
+      ...(e.reason ? { reason: e.reason, reasonKind: e.reasonKind } : {}),
+      ...(dose ? { dosage: dose } : {}),
+      facts: [e.fact],
+    });
   };
   const attach = (e: RawEvent) => {
     const last = out[out.length - 1];
@@ -349,7 +439,14 @@ function fold(group: readonly Fact[], events: readonly RawEvent[], atMs: number 
         break;
       case 'continued':
       case 'mentioned': {
-        if (e.kind === 'continued' && (status === 'unknown' || status === 'stopped' || status === 'completed' || status === 'held' || status === 'one-off')) {
+        if (
+          e.kind === 'continued' &&
+          (status === 'unknown' ||
+            status === 'stopped' ||
+            status === 'completed' ||
+            status === 'held' ||
+            status === 'one-off')
+        ) {
           push(e, status === 'unknown' ? 'started' : 'resumed');
           status = e.dosage?.asNeeded ? 'prn' : 'active';
           everStarted = true;
@@ -364,7 +461,8 @@ function fold(group: readonly Fact[], events: readonly RawEvent[], atMs: number 
           everStarted = true;
         } else attach(e);
         // A note restating the dose does not override an order's (a differing one is a conflict, not a change).
-        if (e.dosage && (status === 'active' || status === 'prn') && e.dosage.dose && (!ordered || !dosage)) dosage = { ...dosage, ...e.dosage };
+        if (e.dosage && (status === 'active' || status === 'prn') && e.dosage.dose && (!ordered || !dosage))
+          dosage = { ...dosage, ...e.dosage };
         break;
       }
       case 'dose-changed':
@@ -398,7 +496,14 @@ function fold(group: readonly Fact[], events: readonly RawEvent[], atMs: number 
         break;
       case 'one-off':
         push(e, 'one-off');
-        if (!everStarted || status === 'one-off' || status === 'unknown' || status === 'stopped' || status === 'completed') status = 'one-off';
+        if (
+          !everStarted ||
+          status === 'one-off' ||
+          status === 'unknown' ||
+          status === 'stopped' ||
+          status === 'completed'
+        )
+          status = 'one-off';
         if (!dosage && e.dosage) dosage = e.dosage;
         break;
       case 'given': {

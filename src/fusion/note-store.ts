@@ -62,8 +62,15 @@ type Repo = Pick<ResourceRepository, 'everything'>;
  * facts in one transaction. A note that cannot be read (bad charset, binary, empty) is recorded
  * with its error and the others go on; nothing throws for one bad note.
  */
-export async function extractPatientNotes(sql: Sql, repo: Repo, patientId: string, options: ExtractOptions = {}): Promise<ExtractReport> {
-  const resources = options.resources ?? (await repo.everything(patientId)).filter((s) => !s.deleted).map((s) => s.resource as AnyResource);
+export async function extractPatientNotes(
+  sql: Sql,
+  repo: Repo,
+  patientId: string,
+  options: ExtractOptions = {},
+): Promise<ExtractReport> {
+  const resources =
+    options.resources ??
+    (await repo.everything(patientId)).filter((s) => !s.deleted).map((s) => s.resource as AnyResource);
   const docs = resources.filter((r) => r.resourceType === 'DocumentReference' && r.id && isCurrentNote(r));
   const extractor = options.extractor ?? defaultExtractorName;
   const extract = options.extract ?? defaultExtractor;
@@ -93,7 +100,14 @@ export async function extractPatientNotes(sql: Sql, repo: Repo, patientId: strin
   };
 }
 
-async function extractOne(sql: Sql, doc: AnyResource, patientId: string, versionId: string, extractor: string, extract: NoteExtractor): Promise<NoteOutcome> {
+async function extractOne(
+  sql: Sql,
+  doc: AnyResource,
+  patientId: string,
+  versionId: string,
+  extractor: string,
+  extract: NoteExtractor,
+): Promise<NoteOutcome> {
   const document = `DocumentReference/${doc.id}`;
   let note: NoteText | undefined;
   let facts: readonly Fact[] = [];
@@ -107,15 +121,28 @@ async function extractOne(sql: Sql, doc: AnyResource, patientId: string, version
   }
   const status = error ? 'error' : note ? 'ok' : 'no-text';
   // Only full dates go in the timestamptz column (FHIR allows `2024` and `2024-03`; PostgreSQL does not).
-  const date = note?.date && /^\d{4}-\d{2}-\d{2}/.test(note.date) && instant(note.date) !== undefined ? note.date : null;
+  const date =
+    note?.date && /^\d{4}-\d{2}-\d{2}/.test(note.date) && instant(note.date) !== undefined ? note.date : null;
   await sql.transaction(async (tx) => {
     // Two requests building the same patient at once must not collide on the same note's rows.
-    if (tx.dialect === 'postgres') await tx.query('select pg_advisory_xact_lock(hashtext($1))', [`medseek-note:${doc.id}`]);
+    if (tx.dialect === 'postgres')
+      await tx.query('select pg_advisory_xact_lock(hashtext($1))', [`medseek-note:${doc.id}`]);
     await tx.query('delete from note_extractions where document_id = $1 and version_id = $2', [doc.id, versionId]);
     await tx.query(
       `insert into note_extractions (document_id, version_id, patient_id, text_sha256, extractor, lang, note_date, status, error, fact_count)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [doc.id, versionId, patientId, note ? sha256(note.text) : null, extractor, note?.lang ?? null, date, status, error ?? null, facts.length],
+      [
+        doc.id,
+        versionId,
+        patientId,
+        note ? sha256(note.text) : null,
+        extractor,
+        note?.lang ?? null,
+        date,
+        status,
+        error ?? null,
+        facts.length,
+      ],
     );
     const batch = 200;
     for (let i = 0; i < facts.length; i += batch) {
@@ -126,7 +153,10 @@ async function extractOne(sql: Sql, doc: AnyResource, patientId: string, version
         const k = j * 6;
         return `($${k + 1}, $${k + 2}, $${k + 3}, $${k + 4}, $${k + 5}, $${k + 6}::jsonb)`;
       });
-      await tx.query(`insert into note_facts (document_id, version_id, ordinal, patient_id, fact_id, fact) values ${rows.join(', ')}`, params);
+      await tx.query(
+        `insert into note_facts (document_id, version_id, ordinal, patient_id, fact_id, fact) values ${rows.join(', ')}`,
+        params,
+      );
     }
   });
   if (error) return { document, versionId, status: 'error', facts: 0, error };
@@ -150,7 +180,10 @@ export interface PendingReport {
 export async function extractPendingNotes(
   sql: Sql,
   repo: Pick<ResourceRepository, 'search'>,
-  options: Omit<ExtractOptions, 'resources'> & { readonly patientIds?: readonly string[]; readonly pageSize?: number } = {},
+  options: Omit<ExtractOptions, 'resources'> & {
+    readonly patientIds?: readonly string[];
+    readonly pageSize?: number;
+  } = {},
 ): Promise<PendingReport> {
   const extractor = options.extractor ?? defaultExtractorName;
   const extract = options.extract ?? defaultExtractor;
@@ -195,22 +228,37 @@ export async function extractPendingNotes(
 }
 
 /** The stored facts of the given note versions (those not extracted yet are simply absent). */
-export async function loadNoteFacts(sql: Sql, patientId: string, versions: readonly { documentId: string; versionId: string }[]): Promise<Fact[]> {
+export async function loadNoteFacts(
+  sql: Sql,
+  patientId: string,
+  versions: readonly { documentId: string; versionId: string }[],
+): Promise<Fact[]> {
   if (!versions.length) return [];
   const wanted = new Set(versions.map((v) => `${v.documentId}|${v.versionId}`));
   const rows = await sql.query<{ document_id: string; version_id: string; fact: Fact | string }>(
     'select document_id, version_id, fact from note_facts where patient_id = $1 order by document_id, version_id, ordinal',
     [patientId],
   );
-  return rows.rows.filter((r) => wanted.has(`${r.document_id}|${r.version_id}`)).map((r) => (typeof r.fact === 'string' ? (JSON.parse(r.fact) as Fact) : r.fact));
+  return rows.rows
+    .filter((r) => wanted.has(`${r.document_id}|${r.version_id}`))
+    .map((r) => (typeof r.fact === 'string' ? (JSON.parse(r.fact) as Fact) : r.fact));
 }
 
 /** What extraction recorded for a patient's notes (status, errors, counts), newest first. */
 export async function noteExtractions(
   sql: Sql,
   patientId: string,
-): Promise<{ documentId: string; versionId: string; status: string; error?: string; facts: number; extractor: string }[]> {
-  const rows = await sql.query<{ document_id: string; version_id: string; status: string; error: string | null; fact_count: number; extractor: string }>(
+): Promise<
+  { documentId: string; versionId: string; status: string; error?: string; facts: number; extractor: string }[]
+> {
+  const rows = await sql.query<{
+    document_id: string;
+    version_id: string;
+    status: string;
+    error: string | null;
+    fact_count: number;
+    extractor: string;
+  }>(
     'select document_id, version_id, status, error, fact_count, extractor from note_extractions where patient_id = $1 order by extracted_at desc, document_id',
     [patientId],
   );

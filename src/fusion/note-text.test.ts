@@ -39,16 +39,28 @@ describe('DocumentReference text', () => {
   });
 
   it('refuses bytes that are not valid in the charset, binary text, and empty notes, naming the note', () => {
-    expect(() => decodeAttachment({ contentType: 'text/plain; charset=utf-8', data: b64(new Uint8Array([0xd0, 0xd8, 0xcd, 0xb4])) }, 'DocumentReference/d2')).toThrow(
-      /DocumentReference\/d2.*not valid utf-8/,
-    );
+    expect(() =>
+      decodeAttachment(
+        { contentType: 'text/plain; charset=utf-8', data: b64(new Uint8Array([0xd0, 0xd8, 0xcd, 0xb4])) },
+        'DocumentReference/d2',
+      ),
+    ).toThrow(/DocumentReference\/d2.*not valid utf-8/);
     expect(() => decodeAttachment({ data: b64(new Uint8Array([0x41, 0, 1, 2, 3, 0x42])) }, 'd')).toThrow(/binary/);
     expect(() => decodeAttachment({ data: b64('   ') }, 'd')).toThrow(/empty/);
-    expect(() => decodeAttachment({ contentType: 'text/plain; charset=x-klingon', data: b64('a') }, 'd')).toThrow(/unknown charset/);
+    expect(() => decodeAttachment({ contentType: 'text/plain; charset=x-klingon', data: b64('a') }, 'd')).toThrow(
+      /unknown charset/,
+    );
   });
 
   it('returns nothing for a note with no readable text attachment', () => {
-    expect(noteText({ resourceType: 'DocumentReference', id: 'd3', status: 'current', content: [{ attachment: { url: 'http://x/y.pdf', contentType: 'application/pdf' } }] })).toBeUndefined();
+    expect(
+      noteText({
+        resourceType: 'DocumentReference',
+        id: 'd3',
+        status: 'current',
+        content: [{ attachment: { url: 'http://x/y.pdf', contentType: 'application/pdf' } }],
+      }),
+    ).toBeUndefined();
   });
 
   it('detects the language from the text unless declared', () => {

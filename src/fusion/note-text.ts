@@ -42,7 +42,8 @@ export function isTextAttachment(a: Attachment): boolean {
  */
 export function decodeAttachment(a: Attachment, where: string): string {
   if (!a.data) throw new MedSeekError('invalid', 'attachment has no inline data', { where, field: 'attachment.data' });
-  if (!/^[A-Za-z0-9+/=\s_-]*$/.test(a.data)) throw new MedSeekError('encoding', 'attachment data is not base64', { where, field: 'attachment.data' });
+  if (!/^[A-Za-z0-9+/=\s_-]*$/.test(a.data))
+    throw new MedSeekError('encoding', 'attachment data is not base64', { where, field: 'attachment.data' });
   const bytes = Buffer.from(a.data, 'base64');
   let label = encodingOf(a.contentType);
   let start = 0;
@@ -80,7 +81,7 @@ export function detectLang(text: string, declared?: string): Lang {
   const sample = text.slice(0, 5000);
   const cjk = (sample.match(/[\u3400-\u9fff]/g) ?? []).length;
   const latin = (sample.match(/[A-Za-z]/g) ?? []).length;
-  return cjk > 0 && cjk * 10 >= (cjk + latin) ? 'zh' : 'en';
+  return cjk > 0 && cjk * 10 >= cjk + latin ? 'zh' : 'en';
 }
 
 /** Statuses whose text is not the current record (https://hl7.org/fhir/R4/valueset-document-reference-status.html). */

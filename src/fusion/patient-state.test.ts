@@ -26,14 +26,20 @@ forEachBackend('patient state from the store', (db) => {
       expect(span.document).toBe('DocumentReference/doc-1');
       expect(en.noteText.slice(span.start, span.end)).toBe(span.quote);
     }
-    expect(facts.map((f) => f.concept.display)).toEqual(expect.arrayContaining(['Chest pain', 'Metoprolol', 'Drug allergy']));
+    expect(facts.map((f) => f.concept.display)).toEqual(
+      expect.arrayContaining(['Chest pain', 'Metoprolol', 'Drug allergy']),
+    );
   });
 
   it('is idempotent: a second run skips the note, a forced one replaces its facts', async () => {
-    const before = await db().query<{ n: string }>('select count(*)::text as n from note_facts where patient_id = $1', ['p1']);
+    const before = await db().query<{ n: string }>('select count(*)::text as n from note_facts where patient_id = $1', [
+      'p1',
+    ]);
     expect(await extractPatientNotes(db(), repo, 'p1')).toMatchObject({ extracted: 0, unchanged: 1 });
     expect(await extractPatientNotes(db(), repo, 'p1', { force: true })).toMatchObject({ extracted: 1, unchanged: 0 });
-    const after = await db().query<{ n: string }>('select count(*)::text as n from note_facts where patient_id = $1', ['p1']);
+    const after = await db().query<{ n: string }>('select count(*)::text as n from note_facts where patient_id = $1', [
+      'p1',
+    ]);
     expect(after.rows[0]?.n).toBe(before.rows[0]?.n);
   });
 
@@ -55,14 +61,26 @@ forEachBackend('patient state from the store', (db) => {
   });
 
   it('reads a new version of a note on its own, and records a note that cannot be read', async () => {
-    await repo.put({ ...en.dischargeNote, content: [{ attachment: { contentType: 'text/plain', data: b64('Assessment: atrial fibrillation. Denies fever.') } }] } as unknown as FhirResource);
+    await repo.put({
+      ...en.dischargeNote,
+      content: [
+        { attachment: { contentType: 'text/plain', data: b64('Assessment: atrial fibrillation. Denies fever.') } },
+      ],
+    } as unknown as FhirResource);
     await repo.put({
       resourceType: 'DocumentReference',
       id: 'doc-bad',
       status: 'current',
       subject: { reference: 'Patient/p1' },
       date: '2024-03-04',
-      content: [{ attachment: { contentType: 'text/plain; charset=utf-8', data: Buffer.from([0xd0, 0xd8, 0xcd, 0xb4]).toString('base64') } }],
+      content: [
+        {
+          attachment: {
+            contentType: 'text/plain; charset=utf-8',
+            data: Buffer.from([0xd0, 0xd8, 0xcd, 0xb4]).toString('base64'),
+          },
+        },
+      ],
     } as FhirResource);
     const report = await extractPatientNotes(db(), repo, 'p1');
     expect(report).toMatchObject({ extracted: 1, failed: 1 });
@@ -70,7 +88,9 @@ forEachBackend('patient state from the store', (db) => {
     const recorded = await noteExtractions(db(), 'p1');
     expect(recorded.find((r) => r.documentId === 'doc-bad')).toMatchObject({ status: 'error' });
     const state = await buildPatientState(db(), repo, 'p1', { at: '2024-03-06T00:00:00Z' });
-    const quotes = allFacts(state).flatMap((f) => f.sources.filter((s): s is TextSource => s.kind === 'text').map((s) => s.quote));
+    const quotes = allFacts(state).flatMap((f) =>
+      f.sources.filter((s): s is TextSource => s.kind === 'text').map((s) => s.quote),
+    );
     expect(quotes).toContain('atrial fibrillation');
     // The first version's facts are kept in the table but are not the current record.
     expect(quotes).not.toContain('chest pain');
@@ -85,7 +105,14 @@ forEachBackend('patient state from the store', (db) => {
         status: 'current',
         subject: { reference: 'Patient/p2' },
         date: '2024-06-01',
-        content: [{ attachment: { contentType: 'text/plain; charset=utf-8', data: b64('主诉：发热伴咳嗽3天。否认药物过敏史。') } }],
+        content: [
+          {
+            attachment: {
+              contentType: 'text/plain; charset=utf-8',
+              data: b64('主诉：发热伴咳嗽3天。否认药物过敏史。'),
+            },
+          },
+        ],
       },
     ] as FhirResource[]);
     const first = await extractPendingNotes(db(), repo);
@@ -106,7 +133,9 @@ forEachBackend('patient state from the store', (db) => {
     const reports = await Promise.all([1, 2, 3].map(() => extractPatientNotes(db(), repo, 'p1', { force: true })));
     for (const r of reports) expect(r).toMatchObject({ failed: 1, extracted: 1 });
     expect(await loadNoteFacts(db(), 'p1', [{ documentId: 'doc-1', versionId: '2' }])).toEqual(before);
-    const states = await Promise.all([1, 2].map(() => buildPatientState(db(), repo, 'p1', { at: '2024-03-06T00:00:00Z' })));
+    const states = await Promise.all(
+      [1, 2].map(() => buildPatientState(db(), repo, 'p1', { at: '2024-03-06T00:00:00Z' })),
+    );
     expect(JSON.stringify(states[0])).toBe(JSON.stringify(states[1]));
   });
 

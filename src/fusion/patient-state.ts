@@ -32,7 +32,8 @@ export async function buildPatientState(
   const resources = stored.map((s) => s.resource as AnyResource);
   const patient = resources.find((r) => r.resourceType === 'Patient' && r.id === patientId);
   if (!patient && !resources.length) throw notFound(`no patient '${patientId}' in the store`, { field: 'patientId' });
-  if (options.extractMissing !== false) await extractPatientNotes(sql, repo, patientId, { ...options.extraction, resources });
+  if (options.extractMissing !== false)
+    await extractPatientNotes(sql, repo, patientId, { ...options.extraction, resources });
   const versions = resources
     .filter((r) => r.resourceType === 'DocumentReference' && r.id && isCurrentNote(r))
     .map((r) => ({ documentId: r.id!, versionId: r.meta?.versionId ?? '1' }));

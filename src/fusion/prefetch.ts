@@ -13,7 +13,8 @@ export function bundleResources(value: unknown): AnyResource[] {
     // Entries of a transaction may carry their id only in a `urn:uuid:` fullUrl.
     return ((r as unknown as Bundle).entry ?? []).flatMap((e) => {
       const inner = e.resource as AnyResource | undefined;
-      if (inner && !inner.id && e.fullUrl?.startsWith('urn:uuid:')) return bundleResources({ ...inner, id: e.fullUrl.slice(9) });
+      if (inner && !inner.id && e.fullUrl?.startsWith('urn:uuid:'))
+        return bundleResources({ ...inner, id: e.fullUrl.slice(9) });
       return bundleResources(inner);
     });
   }
@@ -44,12 +45,20 @@ export function stateFromPrefetch(input: PrefetchInput, options: FuseOptions = {
   const drafts = bundleResources(input.draftOrders);
   const patient = resources.find((r) => r.resourceType === 'Patient' && (!input.patientId || r.id === input.patientId));
   const patientId = input.patientId ?? patient?.id;
-  if (!patientId) throw invalid('no patient: give context.patientId or prefetch the Patient', { field: 'context.patientId' });
-  return fuse(patient ?? patientId, [...resources, ...drafts], input.noteFacts ?? [], { crosswalk: defaultCrosswalk(), ...options });
+  if (!patientId)
+    throw invalid('no patient: give context.patientId or prefetch the Patient', { field: 'context.patientId' });
+  return fuse(patient ?? patientId, [...resources, ...drafts], input.noteFacts ?? [], {
+    crosswalk: defaultCrosswalk(),
+    ...options,
+  });
 }
 
 /** A PatientState from any FHIR Bundle holding one patient's record (tests, imports, the demo). */
-export function stateFromBundle(bundle: unknown, noteFacts: readonly Fact[] = [], options: FuseOptions = {}): PatientState {
+export function stateFromBundle(
+  bundle: unknown,
+  noteFacts: readonly Fact[] = [],
+  options: FuseOptions = {},
+): PatientState {
   const resources = bundleResources(bundle);
   const patient = resources.find((r) => r.resourceType === 'Patient');
   if (!patient?.id) throw invalid('the bundle holds no Patient with an id', { field: 'Bundle.entry.resource' });

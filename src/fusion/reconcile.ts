@@ -44,18 +44,30 @@ export function reconcile(coded: readonly Fact[], notes: readonly DatedFact[]): 
     }
   };
   merged.forEach(addToIndex);
-  const conflictsFound = (fact: Fact, noteTime: number | undefined): { kind: Conflict['kind']; description: string; ids: string[] }[] => {
+  const conflictsFound = (
+    fact: Fact,
+    noteTime: number | undefined,
+  ): { kind: Conflict['kind']; description: string; ids: string[] }[] => {
     const out: { kind: Conflict['kind']; description: string; ids: string[] }[] = [];
     if (fact.assertion !== 'absent' || !isGenericAllergy(fact)) return out;
     const drugOnly = isDrugAllergyDenial(fact);
     for (let i = 0; i < codedCount; i++) {
       const a = merged[i]!;
-      if (a.id === fact.id || a.category !== 'allergy' || (a.assertion !== 'present' && a.assertion !== 'possible')) continue;
+      if (a.id === fact.id || a.category !== 'allergy' || (a.assertion !== 'present' && a.assertion !== 'possible'))
+        continue;
       const cat = a.qualifiers?.category?.split(',');
       if (drugOnly && cat && !cat.includes('medication') && !cat.includes('biologic')) continue;
       if (!startedBy(a, noteTime)) continue;
-      const who = fact.sources.some((s) => s.kind === 'text') ? (quoteOf(fact) ? `a note ("${quoteOf(fact)}")` : 'a note') : 'the record (AllergyIntolerance)';
-      out.push({ kind: 'assertion', description: `${who} denies ${drugOnly ? 'drug ' : ''}allergies, but ${conceptLabel(a.concept)} is on file (AllergyIntolerance)`, ids: [a.id, fact.id] });
+      const who = fact.sources.some((s) => s.kind === 'text')
+        ? quoteOf(fact)
+          ? `a note ("${quoteOf(fact)}")`
+          : 'a note'
+        : 'the record (AllergyIntolerance)';
+      out.push({
+        kind: 'assertion',
+        description: `${who} denies ${drugOnly ? 'drug ' : ''}allergies, but ${conceptLabel(a.concept)} is on file (AllergyIntolerance)`,
+        ids: [a.id, fact.id],
+      });
     }
     return out;
   };
@@ -71,7 +83,8 @@ export function reconcile(coded: readonly Fact[], notes: readonly DatedFact[]): 
   for (const { fact, noteTime } of notes) {
     let mergedInto = -1;
     const found: { kind: Conflict['kind']; description: string; ids: string[] }[] = [];
-    const addConflict = (kind: Conflict['kind'], description: string, ids: string[]) => found.push({ kind, description, ids });
+    const addConflict = (kind: Conflict['kind'], description: string, ids: string[]) =>
+      found.push({ kind, description, ids });
     const differing: { target: Fact; distance: number }[] = [];
     const candidates = [...new Set(matchKeys(fact).flatMap((k) => index.get(k) ?? []))].sort((a, b) => a - b);
     for (const i of candidates) {
@@ -81,7 +94,8 @@ export function reconcile(coded: readonly Fact[], notes: readonly DatedFact[]): 
       const isCoded = i < codedCount;
       // "既往高血压病史" / "history of hypertension" restates a condition or a drug still on the
       // record as current: the same fact, the coded assertion wins.
-      const restates = isCoded && fact.assertion === 'historical' && target.assertion === 'present' && fact.category !== 'measurement';
+      const restates =
+        isCoded && fact.assertion === 'historical' && target.assertion === 'present' && fact.category !== 'measurement';
       if (target.assertion === fact.assertion || restates) {
         const verdict = compatible(target, fact, isCoded ? undefined : noteTimes.get(target.id), noteTime);
         if (verdict === 'same') {
@@ -96,7 +110,10 @@ export function reconcile(coded: readonly Fact[], notes: readonly DatedFact[]): 
         } else if (verdict === 'value' && isCoded) {
           const ta = factStart(target.time);
           const tb = factStart(fact.time) ?? noteTime;
-          differing.push({ target, distance: ta !== undefined && tb !== undefined ? Math.abs(ta - tb) : Number.POSITIVE_INFINITY });
+          differing.push({
+            target,
+            distance: ta !== undefined && tb !== undefined ? Math.abs(ta - tb) : Number.POSITIVE_INFINITY,
+          });
         }
         continue;
       }
@@ -113,7 +130,11 @@ export function reconcile(coded: readonly Fact[], notes: readonly DatedFact[]): 
       const nearest = differing.reduce((a, b) => (b.distance < a.distance ? b : a));
       if (fact.time?.start ? nearest.distance <= 2 * hour : differing.length === 1) {
         const t = nearest.target;
-        addConflict('value', `${conceptLabel(fact.concept)}: the note says ${fact.value ? formatQuantity(fact.value) : fact.valueText}, the record ${t.value ? formatQuantity(t.value) : t.valueText}`, [t.id, fact.id]);
+        addConflict(
+          'value',
+          `${conceptLabel(fact.concept)}: the note says ${fact.value ? formatQuantity(fact.value) : fact.valueText}, the record ${t.value ? formatQuantity(t.value) : t.valueText}`,
+          [t.id, fact.id],
+        );
       }
     }
     // A note fact merged into another fact is known by that fact's id from here on.
@@ -159,12 +180,24 @@ function sameSubject(a: Fact, b: Fact): boolean {
   return !ra || !rb || ra === rb || relationAliases[ra] === rb || relationAliases[rb] === ra;
 }
 
-const relationAliases: Record<string, string> = { 母亲: 'mother', 母: 'mother', 父亲: 'father', 父: 'father', 'natural mother': 'mother', 'natural father': 'father' };
+const relationAliases: Record<string, string> = {
+  母亲: 'mother',
+  母: 'mother',
+  父亲: 'father',
+  父: 'father',
+  'natural mother': 'mother',
+  'natural father': 'father',
+};
 
 type Verdict = 'same' | 'value' | 'dose' | 'unrelated';
 
 /** Whether two facts with the same concept and assertion state the same thing. */
-function compatible(target: Fact, fact: Fact, targetNoteTime: number | undefined, noteTime: number | undefined): Verdict {
+function compatible(
+  target: Fact,
+  fact: Fact,
+  targetNoteTime: number | undefined,
+  noteTime: number | undefined,
+): Verdict {
   if (fact.category === 'measurement' || target.category === 'measurement') {
     const ta = factStart(target.time) ?? targetNoteTime;
     const tb = factStart(fact.time) ?? noteTime;
@@ -174,7 +207,8 @@ function compatible(target: Fact, fact: Fact, targetNoteTime: number | undefined
       if (same === undefined) return 'unrelated';
       return same ? 'same' : 'value';
     }
-    if (target.valueText && fact.valueText) return foldName(target.valueText) === foldName(fact.valueText) ? 'same' : 'value';
+    if (target.valueText && fact.valueText)
+      return foldName(target.valueText) === foldName(fact.valueText) ? 'same' : 'value';
     return 'same';
   }
   if (fact.category === 'medication' && target.category === 'medication') {
@@ -187,7 +221,8 @@ function compatible(target: Fact, fact: Fact, targetNoteTime: number | undefined
 function amount(d: Dosage | undefined): Quantity | undefined {
   if (!d) return undefined;
   if (d.dose && !/^\{|^1$/.test(d.dose.unit)) return d.dose;
-  if (d.dose && d.strength && /^\{|^1$/.test(d.dose.unit)) return { ...d.strength, value: d.strength.value * d.dose.value };
+  if (d.dose && d.strength && /^\{|^1$/.test(d.dose.unit))
+    return { ...d.strength, value: d.strength.value * d.dose.value };
   return d.strength;
 }
 
@@ -258,18 +293,26 @@ const genericAllergyCodes = new Set([
 ]);
 
 function isAllergyConcept(f: Fact): boolean {
-  return codeKeys(f.concept).some((k) => genericAllergyCodes.has(k)) || /allerg|过敏/i.test(`${f.concept.display ?? ''} ${f.concept.displayZh ?? ''}`);
+  return (
+    codeKeys(f.concept).some((k) => genericAllergyCodes.has(k)) ||
+    /allerg|过敏/i.test(`${f.concept.display ?? ''} ${f.concept.displayZh ?? ''}`)
+  );
 }
 
 /** "No known allergies", "NKDA", "否认药物过敏史": a denial of allergy in general, not of one allergen. */
 function isGenericAllergy(f: Fact): boolean {
   if (codeKeys(f.concept).some((k) => genericAllergyCodes.has(k))) return true;
   const names = [f.concept.display, f.concept.displayZh].filter((n): n is string => !!n).map(foldName);
-  return names.some((n) => /^(known |drug |medication |food )?(allerg(y|ies)|hypersensitivity)( history)?$/.test(n) || /^(药物|食物)?过敏(史)?$/.test(n));
+  return names.some(
+    (n) =>
+      /^(known |drug |medication |food )?(allerg(y|ies)|hypersensitivity)( history)?$/.test(n) ||
+      /^(药物|食物)?过敏(史)?$/.test(n),
+  );
 }
 
 function isDrugAllergyDenial(f: Fact): boolean {
-  if (codeKeys(f.concept).some((k) => k.endsWith('|421961002') || k.endsWith('|416098002') || k.endsWith('|409137002'))) return true;
+  if (codeKeys(f.concept).some((k) => k.endsWith('|421961002') || k.endsWith('|416098002') || k.endsWith('|409137002')))
+    return true;
   return /drug|medication|药物/i.test(`${f.concept.display ?? ''} ${f.concept.displayZh ?? ''}`);
 }
 

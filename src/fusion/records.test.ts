@@ -21,7 +21,8 @@ function invariants(state: PatientState, texts: Map<string, string>): void {
     expect(f.sources.length, f.id).toBeGreaterThan(0);
     expect(f.patientId).toBe(state.patientId);
     for (const s of f.sources) {
-      if (s.kind === 'resource') expect(s.path, `${s.resourceType}/${s.id}`).toMatch(new RegExp(`^${s.resourceType}\\.`));
+      if (s.kind === 'resource')
+        expect(s.path, `${s.resourceType}/${s.id}`).toMatch(new RegExp(`^${s.resourceType}\\.`));
       if (s.kind === 'text') expect(texts.get(s.document)?.slice(s.start, s.end)).toBe(s.quote);
     }
     const start = instant(f.time?.start);
@@ -60,7 +61,11 @@ describe.skipIf(!existsSync(zhDir))('demo Chinese inpatient records', () => {
     const state = stateFromBundle(bundle, facts, { at: '2024-12-31' });
     invariants(state, texts);
     // Notes and coded data meet: some fact carries both a resource and a text source.
-    expect(allFacts(state).some((f) => f.sources.some((s) => s.kind === 'resource') && f.sources.some((s) => s.kind === 'text'))).toBe(true);
+    expect(
+      allFacts(state).some(
+        (f) => f.sources.some((s) => s.kind === 'resource') && f.sources.some((s) => s.kind === 'text'),
+      ),
+    ).toBe(true);
   });
 
   const cyp = files.find((f) => f.includes('cyp2c19'));
@@ -71,7 +76,11 @@ describe.skipIf(!existsSync(zhDir))('demo Chinese inpatient records', () => {
     const bundle = JSON.parse(readFileSync(join(zhDir, file), 'utf8'));
     const state = stateFromBundle(bundle, [], { at: '2024-12-31' });
     expect(state.biology).toHaveLength(1);
-    expect(state.biology[0]?.qualifiers).toMatchObject({ gene: 'CYP2C19', diplotype: '*2/*2', phenotype: 'poor metabolizer' });
+    expect(state.biology[0]?.qualifiers).toMatchObject({
+      gene: 'CYP2C19',
+      diplotype: '*2/*2',
+      phenotype: 'poor metabolizer',
+    });
   });
 
   it.skipIf(!pneumonia)('links the note’s mention of the penicillin allergy to the AllergyIntolerance', async () => {
@@ -79,14 +88,22 @@ describe.skipIf(!existsSync(zhDir))('demo Chinese inpatient records', () => {
     const bundle = JSON.parse(readFileSync(join(zhDir, file), 'utf8'));
     const { facts, texts } = await withNotes(bundle);
     const state = stateFromBundle(bundle, facts, { at: '2024-12-31' });
-    const allergy = state.phenotype.find((f) => f.category === 'allergy' && /penicillin/i.test(f.concept.display ?? ''));
-    const quotes = allergy?.sources.filter((s): s is TextSource => s.kind === 'text').map((s) => texts.get(s.document)?.slice(s.start, s.end));
+    const allergy = state.phenotype.find(
+      (f) => f.category === 'allergy' && /penicillin/i.test(f.concept.display ?? ''),
+    );
+    const quotes = allergy?.sources
+      .filter((s): s is TextSource => s.kind === 'text')
+      .map((s) => texts.get(s.document)?.slice(s.start, s.end));
     expect(quotes).toContain('青霉素');
   });
 });
 
 describe.skipIf(!existsSync(syntheaDir))('Synthea records (../shared/data)', () => {
-  const files = existsSync(syntheaDir) ? readdirSync(syntheaDir).filter((f) => f.endsWith('.json')).slice(0, 8) : [];
+  const files = existsSync(syntheaDir)
+    ? readdirSync(syntheaDir)
+        .filter((f) => f.endsWith('.json'))
+        .slice(0, 8)
+    : [];
   it.each(files)('%s fuses, every fact sourced', (file) => {
     const state = stateFromBundle(JSON.parse(readFileSync(join(syntheaDir, file), 'utf8')), [], { at: '2020-01-01' });
     invariants(state, new Map());

@@ -46,7 +46,14 @@ export function buildTimeline(facts: readonly Fact[], extra: readonly TimelineEv
       grouped.set(key, [...(grouped.get(key) ?? []), f]);
       continue;
     }
-    events.push({ time, ...(f.time?.end ? { end: f.time.end } : {}), kind, label: labelOf(f), factIds: [f.id], sources: f.sources });
+    events.push({
+      time,
+      ...(f.time?.end ? { end: f.time.end } : {}),
+      kind,
+      label: labelOf(f),
+      factIds: [f.id],
+      sources: f.sources,
+    });
   }
   for (const group of grouped.values()) {
     const first = group[0]!;
@@ -63,5 +70,8 @@ export function buildTimeline(facts: readonly Fact[], extra: readonly TimelineEv
     }
     events.push({ time: first.time!.start!, kind: 'measurement', label, factIds: group.map((f) => f.id), sources });
   }
-  return events.sort((a, b) => (instant(a.time) ?? 0) - (instant(b.time) ?? 0) || a.kind.localeCompare(b.kind) || a.label.localeCompare(b.label));
+  return events.sort(
+    (a, b) =>
+      (instant(a.time) ?? 0) - (instant(b.time) ?? 0) || a.kind.localeCompare(b.kind) || a.label.localeCompare(b.label),
+  );
 }

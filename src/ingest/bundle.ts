@@ -37,14 +37,18 @@ export async function readJsonWhole(path: string, gz: boolean, onBytes: (n: numb
 
 function fromDocument(doc: unknown): JsonFile {
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) {
-    throw new MedSeekError('invalid', 'the file is not a FHIR resource (a JSON object with resourceType)', { where: 'file', field: 'resourceType' });
+    throw new MedSeekError('invalid', 'the file is not a FHIR resource (a JSON object with resourceType)', {
+      where: 'file',
+      field: 'resourceType',
+    });
   }
   const d = doc as Json;
   if (d.resourceType !== 'Bundle') {
     return { kind: 'resource', entries: once({ index: 0, where: 'resource', resource: d }) };
   }
   const kind = bundleType(d.type);
-  if (d.entry !== undefined && !Array.isArray(d.entry)) throw new MedSeekError('invalid', 'Bundle.entry must be an array', { where: 'Bundle', field: 'Bundle.entry' });
+  if (d.entry !== undefined && !Array.isArray(d.entry))
+    throw new MedSeekError('invalid', 'Bundle.entry must be an array', { where: 'Bundle', field: 'Bundle.entry' });
   const list = (d.entry ?? []) as unknown[];
   return {
     kind,
@@ -58,28 +62,49 @@ export function toRawEntry(e: unknown, i: number): RawEntry {
   const where = `Bundle.entry[${i}]`;
   if (!e || typeof e !== 'object') return { index: i, where, resource: undefined };
   const entry = e as Json;
-  const request = entry.request && typeof entry.request === 'object' ? (entry.request as RawEntry['request']) : undefined;
+  const request =
+    entry.request && typeof entry.request === 'object' ? (entry.request as RawEntry['request']) : undefined;
   return {
     index: i,
     where,
     ...(typeof entry.fullUrl === 'string' ? { fullUrl: entry.fullUrl } : {}),
     resource: entry.resource,
     ...(request ? { request } : {}),
-    ...(entry.search && typeof (entry.search as Json).mode === 'string' ? { searchMode: (entry.search as Json).mode as string } : {}),
+    ...(entry.search && typeof (entry.search as Json).mode === 'string'
+      ? { searchMode: (entry.search as Json).mode as string }
+      : {}),
   };
 }
 
-const BUNDLE_TYPES = new Set(['document', 'message', 'transaction', 'transaction-response', 'batch', 'batch-response', 'history', 'searchset', 'collection']);
+const BUNDLE_TYPES = new Set([
+  'document',
+  'message',
+  'transaction',
+  'transaction-response',
+  'batch',
+  'batch-response',
+  'history',
+  'searchset',
+  'collection',
+]);
 
 /** Responses and histories are not data to import: their entries are outcomes or several versions. */
 const NOT_IMPORTED = new Set(['transaction-response', 'batch-response', 'history']);
 
 function bundleType(t: unknown): string {
   if (typeof t !== 'string' || !BUNDLE_TYPES.has(t)) {
-    throw new MedSeekError('invalid', `Bundle.type ${JSON.stringify(t)} is not a bundle type (${[...BUNDLE_TYPES].join(', ')})`, { where: 'Bundle', field: 'Bundle.type' });
+    throw new MedSeekError(
+      'invalid',
+      `Bundle.type ${JSON.stringify(t)} is not a bundle type (${[...BUNDLE_TYPES].join(', ')})`,
+      { where: 'Bundle', field: 'Bundle.type' },
+    );
   }
   if (NOT_IMPORTED.has(t)) {
-    throw new MedSeekError('unsupported', `a '${t}' Bundle is not imported (import transaction, batch, collection, searchset, document or message bundles)`, { where: 'Bundle', field: 'Bundle.type' });
+    throw new MedSeekError(
+      'unsupported',
+      `a '${t}' Bundle is not imported (import transaction, batch, collection, searchset, document or message bundles)`,
+      { where: 'Bundle', field: 'Bundle.type' },
+    );
   }
   return t;
 }
@@ -90,17 +115,31 @@ export async function readJsonStreamed(path: string, gz: boolean, onBytes: (n: n
   bomLength(head, 'file');
   let top: Json = {};
   // The top level without its entries: { resourceType, type, … }.
-  await pipeline(source(path, gz, () => {}), utf8Check(), filter.withParserAsStream({ filter: /^(resourceType|type)$/ }), streamValues.asStream(), async (values: AsyncIterable<{ value: unknown }>) => {
-    for await (const { value } of values) if (value && typeof value === 'object') top = value as Json;
-  });
+  await pipeline(
+    source(path, gz, () => {}),
+    utf8Check(),
+    filter.withParserAsStream({ filter: /^(resourceType|type)$/ }),
+    streamValues.asStream(),
+    async (values: AsyncIterable<{ value: unknown }>) => {
+      for await (const { value } of values) if (value && typeof value === 'object') top = value as Json;
+    },
+  );
   const { resourceType, type } = top;
   if (resourceType !== 'Bundle') {
-    throw new MedSeekError('too-large', 'a single resource this large is not imported; raise the limit or split the file', { where: 'file' });
+    throw new MedSeekError(
+      'too-large',
+      'a single resource this large is not imported; raise the limit or split the file',
+      { where: 'file' },
+    );
   }
   const kind = bundleType(type);
   const entries = (async function* () {
-    const stream = source(path, gz, onBytes).pipe(utf8Check()).pipe(pick.withParserAsStream({ filter: 'entry' })).pipe(streamArray.asStream());
-    for await (const { key, value } of stream as AsyncIterable<{ key: number; value: unknown }>) yield toRawEntry(value, key);
+    const stream = source(path, gz, onBytes)
+      .pipe(utf8Check())
+      .pipe(pick.withParserAsStream({ filter: 'entry' }))
+      .pipe(streamArray.asStream());
+    for await (const { key, value } of stream as AsyncIterable<{ key: number; value: unknown }>)
+      yield toRawEntry(value, key);
   })();
   return { kind, entries };
 }
@@ -129,14 +168,20 @@ function utf8Check(): Transform {
         done(null, text);
       } catch {
         const at = firstInvalidUtf8(chunk);
-        done(new MedSeekError('encoding', `invalid UTF-8 at byte ${offset + Math.max(at, 0)}; FHIR JSON must be UTF-8`, { where: 'file' }));
+        done(
+          new MedSeekError('encoding', `invalid UTF-8 at byte ${offset + Math.max(at, 0)}; FHIR JSON must be UTF-8`, {
+            where: 'file',
+          }),
+        );
       }
     },
     flush(done) {
       try {
         done(null, decoder.decode());
       } catch {
-        done(new MedSeekError('encoding', `the file ends inside a UTF-8 character (byte ${offset})`, { where: 'file' }));
+        done(
+          new MedSeekError('encoding', `the file ends inside a UTF-8 character (byte ${offset})`, { where: 'file' }),
+        );
       }
     },
   });

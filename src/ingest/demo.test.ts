@@ -21,7 +21,11 @@ describe('demo data', () => {
 
   it('lists the Synthea bundles and the Chinese records', () => {
     expect(paths.filter((p) => p.includes('/synthea/'))).toHaveLength(5);
-    expect(paths.filter((p) => p.includes('/zh/')).map((p) => p.split('/').at(-1))).toEqual(['zh-cap-pneumonia.json', 'zh-hf-af-warfarin.json', 'zh-t2dm-cyp2c19.json']);
+    expect(paths.filter((p) => p.includes('/zh/')).map((p) => p.split('/').at(-1))).toEqual([
+      'zh-cap-pneumonia.json',
+      'zh-hf-af-warfarin.json',
+      'zh-t2dm-cyp2c19.json',
+    ]);
   });
 
   it('imports every demo bundle without a rejection', async () => {
@@ -44,7 +48,9 @@ describe('demo data', () => {
     const attachment = (notes[0]!.content as { attachment: { contentType: string; data: string } }[])[0]!.attachment;
     expect(attachment.contentType).toBe('text/plain; charset=utf-8');
     expect(Buffer.from(attachment.data, 'base64').toString('utf8')).toMatch(/^入院记录/);
-    const potassium = rows.filter((r) => r.resourceType === 'Observation' && JSON.stringify(r.code).includes('"2823-3"'));
+    const potassium = rows.filter(
+      (r) => r.resourceType === 'Observation' && JSON.stringify(r.code).includes('"2823-3"'),
+    );
     expect(potassium.map((o) => (o.valueQuantity as { value: number }).value)).toContain(6.5);
     const patient = rows.find((r) => r.resourceType === 'Patient')!;
     for (const o of potassium) expect(o.subject).toEqual({ reference: `Patient/${patient.id}` });

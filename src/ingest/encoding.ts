@@ -9,12 +9,19 @@ export function bomLength(head: Uint8Array, where: string): number {
   const [a, b, c, d] = head;
   if (a === 0xef && b === 0xbb && c === 0xbf) return 3;
   if ((a === 0xff && b === 0xfe) || (a === 0xfe && b === 0xff)) {
-    throw new MedSeekError('encoding', 'the file is UTF-16 (byte-order mark found); FHIR JSON must be UTF-8', { where });
+    throw new MedSeekError('encoding', 'the file is UTF-16 (byte-order mark found); FHIR JSON must be UTF-8', {
+      where,
+    });
   }
-  if (a === 0 && b === 0 && c === 0xfe && d === 0xff) throw new MedSeekError('encoding', 'the file is UTF-32; FHIR JSON must be UTF-8', { where });
+  if (a === 0 && b === 0 && c === 0xfe && d === 0xff)
+    throw new MedSeekError('encoding', 'the file is UTF-32; FHIR JSON must be UTF-8', { where });
   // UTF-16 without a BOM: ASCII characters come out as a byte and a NUL.
   if (head.length >= 4 && ((a !== 0 && b === 0 && c !== 0 && d === 0) || (a === 0 && b !== 0 && c === 0 && d !== 0))) {
-    throw new MedSeekError('encoding', 'the file looks like UTF-16 (NUL bytes between characters); FHIR JSON must be UTF-8', { where });
+    throw new MedSeekError(
+      'encoding',
+      'the file looks like UTF-16 (NUL bytes between characters); FHIR JSON must be UTF-8',
+      { where },
+    );
   }
   return 0;
 }
@@ -29,7 +36,11 @@ export function decodeUtf8(bytes: Uint8Array, where: string, baseOffset = 0, bas
     const at = firstInvalidUtf8(bytes);
     let line = baseLine;
     for (let i = 0; i < at; i++) if (bytes[i] === 0x0a) line++;
-    throw new MedSeekError('encoding', `invalid UTF-8 at byte ${baseOffset + at} (line ${line}): 0x${(bytes[at] ?? 0).toString(16).padStart(2, '0')}; FHIR JSON must be UTF-8`, { where });
+    throw new MedSeekError(
+      'encoding',
+      `invalid UTF-8 at byte ${baseOffset + at} (line ${line}): 0x${(bytes[at] ?? 0).toString(16).padStart(2, '0')}; FHIR JSON must be UTF-8`,
+      { where },
+    );
   }
 }
 
@@ -63,7 +74,11 @@ export function firstInvalidUtf8(b: Uint8Array): number {
 /** "Unexpected token } in JSON at position 42" → line and column of that position in `text`. */
 export function jsonErrorPosition(text: string, error: unknown): { line: number; column: number } | undefined {
   const m = /position (\d+)/.exec(String((error as Error)?.message ?? error));
-  const pos = m ? Number(m[1]) : /Unexpected end of JSON input/.test(String((error as Error)?.message)) ? text.length : undefined;
+  const pos = m
+    ? Number(m[1])
+    : /Unexpected end of JSON input/.test(String((error as Error)?.message))
+      ? text.length
+      : undefined;
   if (pos === undefined) return undefined;
   let line = 1;
   let last = -1;
@@ -83,7 +98,9 @@ export function parseJson(text: string, where: string, lineOffset = 0): unknown 
   } catch (e) {
     const pos = jsonErrorPosition(text, e);
     const at = pos ? ` at line ${pos.line + lineOffset}, column ${pos.column}` : '';
-    const reason = String((e as Error).message).replace(/ in JSON at position \d+.*$/, '').replace(/^JSON\.parse: /, '');
+    const reason = String((e as Error).message)
+      .replace(/ in JSON at position \d+.*$/, '')
+      .replace(/^JSON\.parse: /, '');
     throw new MedSeekError('invalid', `malformed JSON${at}: ${reason}`, { where });
   }
 }

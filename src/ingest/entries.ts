@@ -65,7 +65,15 @@ export async function prepareEntries(entries: readonly RawEntry[], ctx: PrepareC
   const problem = (e: RawEntry, message: string, field?: string, code: IngestIssue['code'] = 'invalid'): void => {
     bad.add(e.index);
     const entry = e.fullUrl ?? keyOf(e.resource);
-    issues.push({ index: e.index, code, message, where: e.where, ...(ctx.file ? { file: ctx.file } : {}), ...(entry ? { entry } : {}), ...(field ? { field } : {}) });
+    issues.push({
+      index: e.index,
+      code,
+      message,
+      where: e.where,
+      ...(ctx.file ? { file: ctx.file } : {}),
+      ...(entry ? { entry } : {}),
+      ...(field ? { field } : {}),
+    });
   };
 
   // 1. Shape, type and id of every entry; the fullUrl → Type/id map.
@@ -82,7 +90,12 @@ export async function prepareEntries(entries: readonly RawEntry[], ctx: PrepareC
     const type = (r as Json).resourceType;
     if (e.tooLarge) {
       if (typeof type === 'string') rejectedTypes.set(e.index, type);
-      problem(e, `the resource is ${e.tooLarge.bytes} bytes, over the limit of ${e.tooLarge.limit} (maxResourceBytes)`, undefined, 'too-large');
+      problem(
+        e,
+        `the resource is ${e.tooLarge.bytes} bytes, over the limit of ${e.tooLarge.limit} (maxResourceBytes)`,
+        undefined,
+        'too-large',
+      );
       continue;
     }
     if (typeof type !== 'string' || type === '') {
@@ -95,16 +108,31 @@ export async function prepareEntries(entries: readonly RawEntry[], ctx: PrepareC
       continue;
     }
     if (type === 'Bundle' && ctx.kind !== 'ndjson') {
-      problem(e, 'a Bundle inside a bundle is not imported; import it as a file of its own', 'resourceType', 'unsupported');
+      problem(
+        e,
+        'a Bundle inside a bundle is not imported; import it as a file of its own',
+        'resourceType',
+        'unsupported',
+      );
       continue;
     }
     const method = e.request?.method;
     if (method !== undefined && method !== 'POST' && method !== 'PUT') {
-      problem(e, `request.method '${String(method)}' is not supported by import (POST and PUT are)`, 'Bundle.entry.request.method', 'unsupported');
+      problem(
+        e,
+        `request.method '${String(method)}' is not supported by import (POST and PUT are)`,
+        'Bundle.entry.request.method',
+        'unsupported',
+      );
       continue;
     }
     if (e.fullUrl !== undefined && byFullUrl.has(e.fullUrl)) {
-      problem(e, `fullUrl ${e.fullUrl} is used twice (also by ${byFullUrl.get(e.fullUrl)})`, 'Bundle.entry.fullUrl', 'conflict');
+      problem(
+        e,
+        `fullUrl ${e.fullUrl} is used twice (also by ${byFullUrl.get(e.fullUrl)})`,
+        'Bundle.entry.fullUrl',
+        'conflict',
+      );
       continue;
     }
     const id = await assignId(e, r as Json, type, ctx, problem);
@@ -134,7 +162,11 @@ export async function prepareEntries(entries: readonly RawEntry[], ctx: PrepareC
       const target = byFullUrl.get(p.ref) ?? (await resolveConditional(p.ref, byIdentifier, ctx));
       if (target) p.holder.reference = target;
       else if (p.ref.startsWith('urn:') || p.ref.includes('?')) {
-        problem(e, `reference ${p.ref} points at no entry of this ${ctx.kind === 'ndjson' ? 'file' : 'bundle'}`, p.path);
+        problem(
+          e,
+          `reference ${p.ref} points at no entry of this ${ctx.kind === 'ndjson' ? 'file' : 'bundle'}`,
+          p.path,
+        );
       }
     }
     if (bad.has(e.index)) continue;
@@ -217,7 +249,9 @@ export function identifierTokens(r: Json): string[] {
   const out: string[] = [];
   for (const i of ids) {
     if (i && typeof i === 'object' && typeof (i as Json).value === 'string') {
-      out.push(`${typeof (i as Json).system === 'string' ? ((i as Json).system as string) : ''}|${(i as Json).value as string}`);
+      out.push(
+        `${typeof (i as Json).system === 'string' ? ((i as Json).system as string) : ''}|${(i as Json).value as string}`,
+      );
     }
   }
   return out;
@@ -234,13 +268,18 @@ function collectReferences(node: unknown, path: string, out: { holder: Json; pat
   for (const k in o) {
     const v = o[k];
     if (k === 'reference' && typeof v === 'string') {
-      if (v.startsWith('urn:') || v.includes('?') || v.includes('://')) out.push({ holder: o, path: `${path}.reference`, ref: v });
+      if (v.startsWith('urn:') || v.includes('?') || v.includes('://'))
+        out.push({ holder: o, path: `${path}.reference`, ref: v });
     } else if (v && typeof v === 'object' && k !== 'text') collectReferences(v, `${path}.${k}`, out);
   }
 }
 
 /** `Patient?identifier=system|value` → the entry or stored resource carrying that identifier. */
-async function resolveConditional(ref: string, byIdentifier: Map<string, string>, ctx: PrepareContext): Promise<string | undefined> {
+async function resolveConditional(
+  ref: string,
+  byIdentifier: Map<string, string>,
+  ctx: PrepareContext,
+): Promise<string | undefined> {
   const m = /^([A-Z][A-Za-z]+)\?identifier=(.+)$/.exec(ref);
   if (!m) return undefined;
   const type = m[1]!;

@@ -32,7 +32,8 @@ class MemorySink implements IngestSink {
   async findByIdentifier(resourceType: string, identifiers: readonly string[]): Promise<string | undefined> {
     for (const r of this.rows.values()) {
       if (r.resourceType !== resourceType || !Array.isArray(r.identifier)) continue;
-      for (const i of r.identifier as { system?: string; value?: string }[]) if (identifiers.includes(`${i.system ?? ''}|${i.value}`)) return r.id;
+      for (const i of r.identifier as { system?: string; value?: string }[])
+        if (identifiers.includes(`${i.system ?? ''}|${i.value}`)) return r.id;
     }
     return undefined;
   }
@@ -60,7 +61,9 @@ describe('transaction bundles', () => {
     const obs = sink.rows.get('Observation/5b0a2f0e-6f0c-4b6e-9a55-0f4a1c1f0a04');
     expect(obs?.subject).toEqual({ reference: 'Patient/5b0a2f0e-6f0c-4b6e-9a55-0f4a1c1f0a01' });
     expect(obs?.encounter).toEqual({ reference: 'Encounter/5b0a2f0e-6f0c-4b6e-9a55-0f4a1c1f0a03' });
-    expect(sink.rows.get('Encounter/5b0a2f0e-6f0c-4b6e-9a55-0f4a1c1f0a03')?.serviceProvider).toEqual({ reference: 'Organization/5b0a2f0e-6f0c-4b6e-9a55-0f4a1c1f0a02' });
+    expect(sink.rows.get('Encounter/5b0a2f0e-6f0c-4b6e-9a55-0f4a1c1f0a03')?.serviceProvider).toEqual({
+      reference: 'Organization/5b0a2f0e-6f0c-4b6e-9a55-0f4a1c1f0a02',
+    });
     expect(sink.rows.get('Condition/cond-hf')).toBeDefined();
   });
 
@@ -100,8 +103,16 @@ describe('transaction bundles', () => {
       write(
         'dup.json',
         bundle('transaction', [
-          { fullUrl: 'urn:uuid:11111111-1111-1111-1111-111111111111', resource: { resourceType: 'Patient' }, request: { method: 'POST', url: 'Patient' } },
-          { fullUrl: 'urn:uuid:11111111-1111-1111-1111-111111111111', resource: { resourceType: 'Patient' }, request: { method: 'POST', url: 'Patient' } },
+          {
+            fullUrl: 'urn:uuid:11111111-1111-1111-1111-111111111111',
+            resource: { resourceType: 'Patient' },
+            request: { method: 'POST', url: 'Patient' },
+          },
+          {
+            fullUrl: 'urn:uuid:11111111-1111-1111-1111-111111111111',
+            resource: { resourceType: 'Patient' },
+            request: { method: 'POST', url: 'Patient' },
+          },
           { resource: p, request: { method: 'PUT', url: 'Patient/a' } },
           { resource: p, request: { method: 'PUT', url: 'Patient/a' } },
           { resource: { resourceType: 'Patient', id: 'b' }, request: { method: 'PUT', url: 'Patient/c' } },
@@ -125,10 +136,22 @@ describe('batch and collection bundles', () => {
         'batch.json',
         bundle('batch', [
           { resource: { resourceType: 'Patient', id: 'ok1' }, request: { method: 'PUT', url: 'Patient/ok1' } },
-          { fullUrl: 'urn:uuid:22222222-2222-2222-2222-222222222222', resource: { resourceType: 'Patiënt', id: 'x' }, request: { method: 'POST', url: 'Patiënt' } },
+          {
+            fullUrl: 'urn:uuid:22222222-2222-2222-2222-222222222222',
+            resource: { resourceType: 'Patiënt', id: 'x' },
+            request: { method: 'POST', url: 'Patiënt' },
+          },
           { resource: { id: 'nope' } },
           { resource: { resourceType: 'Observation', id: 'bad id' } },
-          { resource: { resourceType: 'Observation', id: 'ok2', status: 'final', code: { text: 'pulse' }, subject: { reference: 'Patient/ok1' } } },
+          {
+            resource: {
+              resourceType: 'Observation',
+              id: 'ok2',
+              status: 'final',
+              code: { text: 'pulse' },
+              subject: { reference: 'Patient/ok1' },
+            },
+          },
         ]),
       ),
       sink,
@@ -148,7 +171,9 @@ describe('batch and collection bundles', () => {
     const entries = ['a', 'b', 'c'].map((id) => ({ resource: { resourceType: 'Patient', id } }));
     const s = await importPath(write('c.json', bundle('collection', entries)), sink);
     expect([...sink.rows.keys()].sort()).toEqual(['Patient/a', 'Patient/c']);
-    expect(s.errors).toEqual([expect.objectContaining({ where: 'Bundle.entry[1]', entry: 'Patient/b', message: 'database refused Patient/b' })]);
+    expect(s.errors).toEqual([
+      expect.objectContaining({ where: 'Bundle.entry[1]', entry: 'Patient/b', message: 'database refused Patient/b' }),
+    ]);
   });
 
   it('reads a large bundle as a stream with the same result', async () => {
@@ -156,14 +181,26 @@ describe('batch and collection bundles', () => {
     const whole = await importPath(join(fixtures, 'transaction.json'), new MemorySink());
     expect(streamed).toEqual(whole);
     const sink2 = new MemorySink();
-    const entries = Array.from({ length: 12 }, (_, i) => ({ fullUrl: `urn:uuid:00000000-0000-0000-0000-0000000000${String(i).padStart(2, '0')}`, resource: { resourceType: 'Patient' } }));
-    const s = await importPath(write('big.json', bundle('collection', entries)), sink2, { streamBundleBytes: 0, batchSize: 5 });
+    const entries = Array.from({ length: 12 }, (_, i) => ({
+      fullUrl: `urn:uuid:00000000-0000-0000-0000-0000000000${String(i).padStart(2, '0')}`,
+      resource: { resourceType: 'Patient' },
+    }));
+    const s = await importPath(write('big.json', bundle('collection', entries)), sink2, {
+      streamBundleBytes: 0,
+      batchSize: 5,
+    });
     expect(s).toMatchObject({ read: 12, created: 12, rejected: 0 });
   });
 
   it('skips searchset outcome entries and imports a single resource file', async () => {
     const s = await importPath(
-      write('ss.json', bundle('searchset', [{ resource: { resourceType: 'Patient', id: 's1' }, search: { mode: 'match' } }, { resource: { resourceType: 'OperationOutcome', id: 'oo' }, search: { mode: 'outcome' } }])),
+      write(
+        'ss.json',
+        bundle('searchset', [
+          { resource: { resourceType: 'Patient', id: 's1' }, search: { mode: 'match' } },
+          { resource: { resourceType: 'OperationOutcome', id: 'oo' }, search: { mode: 'outcome' } },
+        ]),
+      ),
       sink,
     );
     expect(s).toMatchObject({ read: 1, created: 1 });
@@ -190,7 +227,11 @@ describe('NDJSON', () => {
   });
 
   it('reuses the id of a stored resource with the same identifier', async () => {
-    sink.rows.set('Observation/existing', { resourceType: 'Observation', id: 'existing', identifier: [{ system: 'urn:lab', value: 'L-77' }] });
+    sink.rows.set('Observation/existing', {
+      resourceType: 'Observation',
+      id: 'existing',
+      identifier: [{ system: 'urn:lab', value: 'L-77' }],
+    });
     await importPath(join(fixtures, 'patients.ndjson'), sink);
     expect(sink.rows.get('Observation/existing')?.status).toBe('final');
     expect(sink.rows.size).toBe(3);
@@ -219,13 +260,19 @@ describe('NDJSON', () => {
 
   it('rejects a line over the size limit without reading it into memory', async () => {
     const big = `{"resourceType":"Patient","id":"big","text":"${'x'.repeat(5000)}"}`;
-    const s = await importPath(write('big.ndjson', `${big}\n{"resourceType":"Patient","id":"small"}\n`), sink, { maxResourceBytes: 1000 });
+    const s = await importPath(write('big.ndjson', `${big}\n{"resourceType":"Patient","id":"small"}\n`), sink, {
+      maxResourceBytes: 1000,
+    });
     expect([...sink.rows.keys()]).toEqual(['Patient/small']);
     expect(s.errors[0]).toMatchObject({ code: 'too-large', where: 'line 1' });
   });
 
   it('rejects a line with invalid UTF-8, naming the byte', async () => {
-    const bad = Buffer.concat([Buffer.from('{"resourceType":"Patient","id":"ok"}\n{"resourceType":"Patient","id":"u","gender":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}\n')]);
+    const bad = Buffer.concat([
+      Buffer.from('{"resourceType":"Patient","id":"ok"}\n{"resourceType":"Patient","id":"u","gender":"'),
+      Buffer.from([0xc3, 0x28]),
+      Buffer.from('"}\n'),
+    ]);
     const s = await importPath(write('u.ndjson', bad), sink);
     expect([...sink.rows.keys()]).toEqual(['Patient/ok']);
     expect(s.errors[0]).toMatchObject({ code: 'encoding', where: 'line 2' });
@@ -240,7 +287,10 @@ describe('NDJSON', () => {
 
 describe('file checks', () => {
   it('names the line and column of malformed JSON and writes nothing', async () => {
-    const s = await importPath(write('m.json', '{\n  "resourceType": "Bundle",\n  "type": "batch"\n  "entry": []\n}'), sink);
+    const s = await importPath(
+      write('m.json', '{\n  "resourceType": "Bundle",\n  "type": "batch"\n  "entry": []\n}'),
+      sink,
+    );
     expect(s.errors[0]).toMatchObject({ code: 'invalid', where: 'file' });
     expect(s.errors[0]?.message).toMatch(/malformed JSON at line 4, column 3/);
     expect(s.rejected).toBe(1);
@@ -248,14 +298,23 @@ describe('file checks', () => {
 
   it('refuses UTF-16 and invalid UTF-8, and tolerates a UTF-8 byte-order mark', async () => {
     const text = JSON.stringify({ resourceType: 'Patient', id: 'bom' });
-    const u16 = await importPath(write('u16.json', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')])), sink);
+    const u16 = await importPath(
+      write('u16.json', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')])),
+      sink,
+    );
     expect(u16.errors[0]).toMatchObject({ code: 'encoding' });
     expect(u16.errors[0]?.message).toMatch(/UTF-16/);
     const u16nobom = await importPath(write('u16b.json', Buffer.from(text, 'utf16le')), sink);
     expect(u16nobom.errors[0]?.code).toBe('encoding');
-    const latin1 = await importPath(write('l1.json', Buffer.from('{"resourceType":"Patient","id":"l","name":[{"text":"José"}]}', 'latin1')), sink);
+    const latin1 = await importPath(
+      write('l1.json', Buffer.from('{"resourceType":"Patient","id":"l","name":[{"text":"José"}]}', 'latin1')),
+      sink,
+    );
     expect(latin1.errors[0]?.message).toMatch(/invalid UTF-8 at byte 55 \(line 1\)/);
-    const bom = await importPath(write('bom.json', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)])), sink);
+    const bom = await importPath(
+      write('bom.json', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)])),
+      sink,
+    );
     expect(bom).toMatchObject({ created: 1, rejected: 0 });
   });
 

@@ -40,7 +40,12 @@ export async function importPath(path: string, sink: IngestSink, options: Import
     summary.skippedFiles = all.length - files.length;
   } else files = [path];
   const sizes = await Promise.all(files.map(async (f) => (await stat(f)).size));
-  const importer = new Importer(sink, { ...DEFAULTS, ...options }, summary, sizes.reduce((a, b) => a + b, 0));
+  const importer = new Importer(
+    sink,
+    { ...DEFAULTS, ...options },
+    summary,
+    sizes.reduce((a, b) => a + b, 0),
+  );
   for (let i = 0; i < files.length; i++) await importer.file(files[i]!, sizes[i]!);
   return summary;
 }
@@ -57,7 +62,18 @@ async function walk(dir: string): Promise<string[]> {
 }
 
 export function emptySummary(): ImportSummary {
-  return { files: 0, skippedFiles: 0, read: 0, created: 0, updated: 0, unchanged: 0, rejected: 0, byType: {}, errors: [], errorsOmitted: 0 };
+  return {
+    files: 0,
+    skippedFiles: 0,
+    read: 0,
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    rejected: 0,
+    byType: {},
+    errors: [],
+    errorsOmitted: 0,
+  };
 }
 
 type Options = Required<Omit<ImportOptions, 'onProgress'>> & Pick<ImportOptions, 'onProgress'>;
@@ -102,14 +118,23 @@ class Importer {
   private async json(path: string, size: number, gz: boolean): Promise<void> {
     const o = this.options;
     if (size > o.maxBundleBytes) {
-      throw new MedSeekError('too-large', `the file is ${size} bytes, over the limit of ${o.maxBundleBytes} (maxBundleBytes)`, { where: 'file' });
+      throw new MedSeekError(
+        'too-large',
+        `the file is ${size} bytes, over the limit of ${o.maxBundleBytes} (maxBundleBytes)`,
+        { where: 'file' },
+      );
     }
     const onBytes = (n: number) => {
       this.fileBytes += n;
     };
-    const doc = size > o.streamBundleBytes ? await readJsonStreamed(path, gz, onBytes) : await readJsonWhole(path, gz, onBytes);
+    const doc =
+      size > o.streamBundleBytes ? await readJsonStreamed(path, gz, onBytes) : await readJsonWhole(path, gz, onBytes);
     const checkSize = size > o.maxResourceBytes;
-    const ctx = { kind: doc.kind, file: path, ...(this.sink.findByIdentifier ? { findByIdentifier: this.sink.findByIdentifier.bind(this.sink) } : {}) };
+    const ctx = {
+      kind: doc.kind,
+      file: path,
+      ...(this.sink.findByIdentifier ? { findByIdentifier: this.sink.findByIdentifier.bind(this.sink) } : {}),
+    };
     if (doc.kind === 'transaction') {
       const raw: RawEntry[] = [];
       for await (const e of doc.entries) raw.push(this.sized(e, checkSize));
@@ -134,7 +159,9 @@ class Importer {
   private sized(e: RawEntry, check: boolean): RawEntry {
     if (!check || e.resource === undefined) return e;
     const length = Buffer.byteLength(JSON.stringify(e.resource));
-    return length <= this.options.maxResourceBytes ? e : { ...e, tooLarge: { bytes: length, limit: this.options.maxResourceBytes } };
+    return length <= this.options.maxResourceBytes
+      ? e
+      : { ...e, tooLarge: { bytes: length, limit: this.options.maxResourceBytes } };
   }
 
   private async ndjson(path: string, gz: boolean): Promise<void> {
@@ -146,13 +173,24 @@ class Importer {
       this.fileBytes += c.length;
     });
     const stream = gz ? raw.pipe(createGunzip()) : raw;
-    const shared = { kind: 'ndjson', file: path, fullUrls: new Map<string, string>(), keys: new Map<string, string>(), ...(this.sink.findByIdentifier ? { findByIdentifier: this.sink.findByIdentifier.bind(this.sink) } : {}) };
+    const shared = {
+      kind: 'ndjson',
+      file: path,
+      fullUrls: new Map<string, string>(),
+      keys: new Map<string, string>(),
+      ...(this.sink.findByIdentifier ? { findByIdentifier: this.sink.findByIdentifier.bind(this.sink) } : {}),
+    };
     let window: RawEntry[] = [];
     let first = true;
     for await (const line of readLines(stream as AsyncIterable<Buffer>, o.maxResourceBytes)) {
       const where = `line ${line.lineNo}`;
       if (line.kind === 'too-long') {
-        this.issue({ code: 'too-large', message: `the line is ${line.length} bytes, over the limit of ${o.maxResourceBytes} (maxResourceBytes)`, file: path, where });
+        this.issue({
+          code: 'too-large',
+          message: `the line is ${line.length} bytes, over the limit of ${o.maxResourceBytes} (maxResourceBytes)`,
+          file: path,
+          where,
+        });
         this.count('(unknown)', 'read');
         this.count('(unknown)', 'rejected');
         continue;
@@ -206,7 +244,12 @@ class Importer {
       );
       for (const [i, p] of prepared.ok.entries()) this.count(p.resource.resourceType, outcomes[i] ?? 'unchanged');
     } catch (e) {
-      this.issue({ ...issueOf(e), ...(ctx.file ? { file: ctx.file } : {}), where: 'Bundle', message: `transaction rolled back: ${issueOf(e).message}` });
+      this.issue({
+        ...issueOf(e),
+        ...(ctx.file ? { file: ctx.file } : {}),
+        where: 'Bundle',
+        message: `transaction rolled back: ${issueOf(e).message}`,
+      });
       rejectAll();
     }
   }
@@ -297,7 +340,8 @@ function stripLocation(e: MedSeekError): string {
 
 async function readHead(path: string, gz: boolean, n: number): Promise<Buffer> {
   if (gz) {
-    for await (const chunk of createReadStream(path).pipe(createGunzip()) as AsyncIterable<Buffer>) return chunk.subarray(0, n);
+    for await (const chunk of createReadStream(path).pipe(createGunzip()) as AsyncIterable<Buffer>)
+      return chunk.subarray(0, n);
     return Buffer.alloc(0);
   }
   const fh = await open(path, 'r');
@@ -322,11 +366,21 @@ export async function detectFormat(path: string): Promise<'ndjson' | 'json'> {
   while (i < head.length && (head[i] === 0x20 || head[i] === 0x0a || head[i] === 0x0d || head[i] === 0x09)) i++;
   const c = head[i];
   if (c === undefined) throw new MedSeekError('invalid', 'the file is empty', { where: 'file' });
-  if (c === 0x3c) throw new MedSeekError('unsupported', 'the file looks like XML; MedSeek imports FHIR JSON and NDJSON only', { where: 'file' });
-  if (c === 0x5b) throw new MedSeekError('unsupported', 'the file is a JSON array; FHIR JSON is a resource or a Bundle, Bulk Data is NDJSON', { where: 'file' });
+  if (c === 0x3c)
+    throw new MedSeekError('unsupported', 'the file looks like XML; MedSeek imports FHIR JSON and NDJSON only', {
+      where: 'file',
+    });
+  if (c === 0x5b)
+    throw new MedSeekError(
+      'unsupported',
+      'the file is a JSON array; FHIR JSON is a resource or a Bundle, Bulk Data is NDJSON',
+      { where: 'file' },
+    );
   if (c !== 0x7b) {
     const shown = [...head.subarray(i, i + 4)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
-    throw new MedSeekError('unsupported', `the file is not FHIR JSON or NDJSON (it starts with bytes ${shown})`, { where: 'file' });
+    throw new MedSeekError('unsupported', `the file is not FHIR JSON or NDJSON (it starts with bytes ${shown})`, {
+      where: 'file',
+    });
   }
   if (NDJSON_NAME.test(path)) return 'ndjson';
   if (JSON_NAME.test(path)) return 'json';

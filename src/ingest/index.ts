@@ -15,4 +15,11 @@ export type {
   TypeCounts,
   WriteOutcome,
 } from './types.js';
-export { type FhirIssue, loadDefinitions, type ValidateOptions, validateResource, validationError, validationErrors } from './validation/index.js';
+export {
+  type FhirIssue,
+  loadDefinitions,
+  type ValidateOptions,
+  validateResource,
+  validationError,
+  validationErrors,
+} from './validation/index.js';

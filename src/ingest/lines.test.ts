@@ -8,7 +8,12 @@ async function* chunks(text: string, size: number): AsyncGenerator<Buffer> {
 
 async function collect(text: string, size: number, max = 1000) {
   const out: string[] = [];
-  for await (const l of readLines(chunks(text, size), max)) out.push(l.kind === 'line' ? `${l.lineNo}@${l.offset}:${l.bytes.toString()}` : `${l.lineNo}@${l.offset}:too-long(${l.length})`);
+  for await (const l of readLines(chunks(text, size), max))
+    out.push(
+      l.kind === 'line'
+        ? `${l.lineNo}@${l.offset}:${l.bytes.toString()}`
+        : `${l.lineNo}@${l.offset}:too-long(${l.length})`,
+    );
   return out;
 }
 

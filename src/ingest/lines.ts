@@ -32,7 +32,8 @@ export async function* readLines(chunks: AsyncIterable<Buffer | string>, maxByte
       if (nl === -1) break;
       const length = partsLength;
       if (skipping) yield { kind: 'too-long', lineNo, offset: lineStart, length };
-      else yield { kind: 'line', bytes: parts.length === 1 ? parts[0]! : Buffer.concat(parts), lineNo, offset: lineStart };
+      else
+        yield { kind: 'line', bytes: parts.length === 1 ? parts[0]! : Buffer.concat(parts), lineNo, offset: lineStart };
       lineNo++;
       lineStart = consumed + nl + 1;
       parts = [];

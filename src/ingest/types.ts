@@ -1,10 +1,11 @@
 import type { ErrorCode } from '../core/index.js';
 
 /** Any FHIR R4 resource as parsed JSON (checked by ingest before it reaches a sink). */
-export type FhirResource = { readonly resourceType: string; readonly id?: string; readonly meta?: { versionId?: string; lastUpdated?: string } } & Record<
-  string,
-  unknown
->;
+export type FhirResource = {
+  readonly resourceType: string;
+  readonly id?: string;
+  readonly meta?: { versionId?: string; lastUpdated?: string };
+} & Record<string, unknown>;
 
 export type WriteOutcome = 'created' | 'updated' | 'unchanged';
 

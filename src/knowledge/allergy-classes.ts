@@ -58,14 +58,27 @@ export function allergyClasses(): AllergyClasses {
   return cached;
 }
 
-export function loadAllergyClasses(file: URL | string = new URL('./data/cds/allergy-classes.json', import.meta.url)): AllergyClasses {
-  const raw = JSON.parse(readFileSync(file, 'utf8')) as { source: string; drugs: AllergyDrug[]; classes: AllergyClass[]; crossReactivity: CrossReactivity[] };
+export function loadAllergyClasses(
+  file: URL | string = new URL('./data/cds/allergy-classes.json', import.meta.url),
+): AllergyClasses {
+  const raw = JSON.parse(readFileSync(file, 'utf8')) as {
+    source: string;
+    drugs: AllergyDrug[];
+    classes: AllergyClass[];
+    crossReactivity: CrossReactivity[];
+  };
   const drugs = new Map(raw.drugs.map((d) => [d.id, d]));
   const classes = new Map(raw.classes.map((c) => [c.id, c]));
   const problems: string[] = [];
-  for (const c of raw.classes) for (const m of c.members) if (!drugs.has(m)) problems.push(`class ${c.id}: unknown drug ${m}`);
-  for (const x of raw.crossReactivity) for (const id of [x.from, x.to]) if (!drugs.has(id) && !classes.has(id)) problems.push(`crossReactivity: unknown id ${id}`);
-  if (problems.length > 0) throw invalid(`allergy-classes.json refers to unknown ids: ${problems.join('; ')}`, { where: 'data/cds/allergy-classes.json' });
+  for (const c of raw.classes)
+    for (const m of c.members) if (!drugs.has(m)) problems.push(`class ${c.id}: unknown drug ${m}`);
+  for (const x of raw.crossReactivity)
+    for (const id of [x.from, x.to])
+      if (!drugs.has(id) && !classes.has(id)) problems.push(`crossReactivity: unknown id ${id}`);
+  if (problems.length > 0)
+    throw invalid(`allergy-classes.json refers to unknown ids: ${problems.join('; ')}`, {
+      where: 'data/cds/allergy-classes.json',
+    });
   return { source: raw.source, drugs, classes, crossReactivity: raw.crossReactivity };
 }
 
@@ -77,7 +90,9 @@ export function classesOfDrug(data: AllergyClasses, drugId: string): string[] {
 /** The drug ids a coded medication belongs to, by ATC code (an ATC prefix of a class member counts). */
 export function allergyDrugsByAtc(data: AllergyClasses, code: string): string[] {
   const c = code.toUpperCase();
-  return [...data.drugs.values()].filter((d) => d.atc.some((a) => c === a || (a.length < 7 && c.startsWith(a)))).map((d) => d.id);
+  return [...data.drugs.values()]
+    .filter((d) => d.atc.some((a) => c === a || (a.length < 7 && c.startsWith(a))))
+    .map((d) => d.id);
 }
 
 interface Term {

@@ -58,8 +58,17 @@ export class BatchBuilder {
   concept(
     id: string,
     type: ConceptType,
-    names: { en?: string | undefined; zh?: string | undefined; fr?: string | undefined; question?: string | undefined } = {},
-    extra: { synonyms?: readonly { term: string; lang: Lang }[]; codes?: readonly KgCode[]; attrs?: Record<string, unknown> } = {},
+    names: {
+      en?: string | undefined;
+      zh?: string | undefined;
+      fr?: string | undefined;
+      question?: string | undefined;
+    } = {},
+    extra: {
+      synonyms?: readonly { term: string; lang: Lang }[];
+      codes?: readonly KgCode[];
+      attrs?: Record<string, unknown>;
+    } = {},
   ): string {
     if (!CONCEPT_TYPES.includes(type)) throw invalid(`unknown concept type '${type}'`, { field: 'type', entry: id });
     let c = this.concepts.get(id);
@@ -122,10 +131,20 @@ export class BatchBuilder {
   }
 
   /** `external`: relations may name concepts of other batches (curation, a hospital's own file). */
-  build(meta: { kind: ImportKind; key?: string; contentHash: string; path?: string; author?: string; reason?: string; external?: boolean }): BatchData {
+  build(meta: {
+    kind: ImportKind;
+    key?: string;
+    contentHash: string;
+    path?: string;
+    author?: string;
+    reason?: string;
+    external?: boolean;
+  }): BatchData {
     for (const r of meta.external ? [] : this.relations.values()) {
-      if (!this.concepts.has(r.from)) throw invalid(`relation ${r.type} starts at unknown concept '${r.from}'`, { entry: r.id });
-      if (r.to !== undefined && !this.concepts.has(r.to)) throw invalid(`relation ${r.type} ends at unknown concept '${r.to}'`, { entry: r.id });
+      if (!this.concepts.has(r.from))
+        throw invalid(`relation ${r.type} starts at unknown concept '${r.from}'`, { entry: r.id });
+      if (r.to !== undefined && !this.concepts.has(r.to))
+        throw invalid(`relation ${r.type} ends at unknown concept '${r.to}'`, { entry: r.id });
     }
     return {
       kind: meta.kind,

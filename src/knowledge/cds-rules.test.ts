@@ -24,7 +24,9 @@ describe('CDS starter rules (cds-rules.md v0.1)', () => {
   it('marks exactly the 15 ONC high-priority pairs, numbered 1 to 15', () => {
     const onc = rules.interactions.filter((r) => r.highPriority);
     expect(onc.map((r) => r.id)).toEqual(Array.from({ length: 15 }, (_, i) => `DDI${String(i + 1).padStart(2, '0')}`));
-    expect(onc.map((r) => r.onc).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
+    expect(onc.map((r) => r.onc).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(
+      Array.from({ length: 15 }, (_, i) => i + 1),
+    );
     for (const r of onc) expect(r.sources).toContain('ONC');
   });
 
@@ -48,7 +50,7 @@ describe('CDS starter rules (cds-rules.md v0.1)', () => {
 
   it('expands classes to their members', () => {
     const maoi = drugsInSet(rules, { classes: ['maoi'] });
-    expect([...maoi].sort()).toEqual(['isocarboxazid', 'phenelzine', 'selegiline', 'tranylcypromine']);
+    expect([...maoi].sort()).toEqual(['isocarboxazid', 'phenelzine', 'rasagiline', 'selegiline', 'tranylcypromine']);
   });
 
   it('looks drugs up by id, English or Chinese name, bracketed synonym, ATC and RxNorm, and never guesses', () => {
@@ -58,6 +60,10 @@ describe('CDS starter rules (cds-rules.md v0.1)', () => {
     expect(findCdsDrug(rules, '11289')?.id).toBe('warfarin');
     expect(findCdsDrug(rules, 'pethidine')?.id).toBe('meperidine');
     expect(findCdsDrug(rules, 'warfar')).toBeUndefined();
+    // Ids from before the two drug tables were reconciled still resolve.
+    expect(findCdsDrug(rules, 'rifampin')?.id).toBe('rifampicin');
+    expect(findCdsDrug(rules, 'cyclosporine')?.id).toBe('ciclosporin');
+    expect(findCdsDrug(rules, '丙咪嗪')?.id).toBe('imipramine');
   });
 
   it('keeps the kidney-function measure each source uses', () => {
@@ -87,8 +93,12 @@ describe('CDS starter rules (cds-rules.md v0.1)', () => {
   });
 
   it('honours threshold inclusivity: potassium ≤2.8 fires at 2.8, ionized calcium <0.78 does not fire at 0.78', () => {
-    const k = rules.criticalValues.analytes.find((a) => a.id === 'CV-K')!.thresholds.find((t) => t.direction === 'low')!;
-    const ica = rules.criticalValues.analytes.find((a) => a.id === 'CV-iCa')!.thresholds.find((t) => t.direction === 'low')!;
+    const k = rules.criticalValues.analytes
+      .find((a) => a.id === 'CV-K')!
+      .thresholds.find((t) => t.direction === 'low')!;
+    const ica = rules.criticalValues.analytes
+      .find((a) => a.id === 'CV-iCa')!
+      .thresholds.find((t) => t.direction === 'low')!;
     expect(thresholdBreached(k, 2.8)).toBe(true);
     expect(thresholdBreached(k, 2.81)).toBe(false);
     expect(thresholdBreached(ica, 0.78)).toBe(false);

@@ -4,6 +4,7 @@ import { cdsBatch } from './importers/cds.js';
 import { crosswalkBatch } from './importers/crosswalk.js';
 import { readDdxplus } from './importers/ddxplus.js';
 import { readIcd10cn } from './importers/icd.js';
+import { qcBatch } from './importers/qc.js';
 import { activeReleaseId, releaseWithBatch, writeBatch } from './releases.js';
 
 const bundled = (p: string) => fileURLToPath(new URL(`./data/${p}`, import.meta.url));
@@ -12,27 +13,31 @@ const DEMO_LABEL = 'demo: DDXPlus + ICD-10 国家临床版 2.0 + CDS starter rul
 
 /**
  * The demo release: DDXPlus (CC-BY, with MedSeek's zh/en names from `data/ddxplus-names.json`) +
- * ICD-10 国家临床版 2.0 + the CDS starter rules, all bundled in `data/`, so it needs no external
- * files. When a release exists already it does nothing, except when the active release is an
- * earlier demo release whose DDXPlus batch differs from the bundled one (e.g. made before the names
- * file): then it adds the current DDXPlus and crosswalk batches on top of it as a new, active demo
- * release (data only; older releases stay). Safe when several processes start at once (one
- * transaction, an advisory lock on PostgreSQL).
+ * ICD-10 国家临床版 2.0 + the CDS starter rules + the record-QC rules (`data/qc`), all bundled in
+ * `data/`, so it needs no external files. When a release exists already it does nothing, except
+ * when the active release is an earlier demo release whose DDXPlus or CDS batch differs from the
+ * bundled one (e.g. made before the names file): then it adds the current CDS, DDXPlus, crosswalk and QC batches
+ * on top of it as a new, active demo release (data only; older releases stay). Safe when several
+ * processes start at once (one transaction, an advisory lock on PostgreSQL).
  * Returns the release id it made and activated, or undefined when it made none.
  */
 export async function ensureDemoRelease(sql: Sql): Promise<number | undefined> {
   const ddxplus = readDdxplus(bundled('ddxplus'));
+  const cds = cdsBatch();
+  const current = { ddxplus: ddxplus.contentHash, cds: cds.contentHash };
   const any = await sql.query('select 1 from kg_release limit 1');
-  if (any.rows.length && !(await staleDemo(sql, ddxplus.contentHash))) return undefined;
+  if (any.rows.length && !(await staleDemo(sql, current))) return undefined;
   const icd10cn = readIcd10cn(bundled('icd10cn'));
-  const batches = [cdsBatch(), ddxplus, icd10cn, crosswalkBatch(ddxplus, icd10cn)];
+  const batches = [cds, ddxplus, icd10cn, crosswalkBatch(ddxplus, icd10cn), qcBatch()];
   return sql.transaction(async (tx) => {
     if (tx.dialect === 'postgres') await tx.query('select pg_advisory_xact_lock(727274)');
     const again = await tx.query('select 1 from kg_release limit 1');
     if (again.rows.length) {
-      const base = await staleDemo(tx, ddxplus.contentHash);
+      const base = await staleDemo(tx, current);
       if (!base) return undefined;
-      const ids = [(await writeBatch(tx, batches[1]!)).batchId, (await writeBatch(tx, batches[3]!)).batchId];
+      const ids: number[] = [];
+      // The CDS batch too: the safety engines read their rule book from the active release.
+      for (const i of [0, 1, 3, 4]) ids.push((await writeBatch(tx, batches[i]!)).batchId);
       return (await releaseWithBatch(tx, ids, { base, activate: true, label: DEMO_LABEL })).releaseId;
     }
     const ids: number[] = [];
@@ -43,16 +48,23 @@ export async function ensureDemoRelease(sql: Sql): Promise<number | undefined> {
 }
 
 /** The active release's id when it is a demo release whose DDXPlus batch is not the bundled one. */
-async function staleDemo(sql: Sql, ddxplusHash: string): Promise<number | undefined> {
+async function staleDemo(
+  sql: Sql,
+  current: { readonly ddxplus: string; readonly cds: string },
+): Promise<number | undefined> {
   const active = await activeReleaseId(sql);
   if (active === undefined) return undefined;
-  const r = await sql.query<{ label: string; hashes: string[] | null }>(
-    `select r.label, array(select b.content_hash from kg_batch b where b.id = any(r.batch_ids) and b.kind = 'ddxplus') as hashes
+  const r = await sql.query<{ label: string; hashes: string[] | null; cds: string[] | null }>(
+    `select r.label, array(select b.content_hash from kg_batch b where b.id = any(r.batch_ids) and b.kind = 'ddxplus') as hashes,
+       array(select b.content_hash from kg_batch b where b.id = any(r.batch_ids) and b.kind = 'cds') as cds
      from kg_release r where r.id = $1`,
     [active],
   );
   const row = r.rows[0];
   if (!row?.label.startsWith('demo:')) return undefined;
   const hashes = row.hashes ?? [];
-  return hashes.length > 0 && !hashes.includes(ddxplusHash) ? active : undefined;
+  const cds = row.cds ?? [];
+  const stale =
+    (hashes.length > 0 && !hashes.includes(current.ddxplus)) || (cds.length > 0 && !cds.includes(current.cds));
+  return stale ? active : undefined;
 }

@@ -1,3 +1,4 @@
+import { pathToFileURL } from 'node:url';
 import type { Sql } from '../core/index.js';
 import { invalid } from '../core/index.js';
 import type { BatchData } from './batch.js';
@@ -7,12 +8,15 @@ import { readHealth39, readXywy } from './importers/chinese-kg.js';
 import { readDdxplus } from './importers/ddxplus.js';
 import { readIcd10cn, readIcd9cm3 } from './importers/icd.js';
 import { readLocal } from './importers/local.js';
+import { qcBatch, readQcData } from './importers/qc.js';
 import { IMPORT_KINDS, type ImportKind } from './model.js';
 import { type CreateReleaseOptions, type ProgressFn, releaseWithBatch, writeBatch } from './releases.js';
 
-/** Reads the input of one kind into a batch (no database). `cds` with no path reads the bundled rules. */
+/** Reads the input of one kind into a batch (no database). `cds` and `qc` with no path read the bundled rules. */
 export function readBatch(kind: ImportKind, path: string | undefined): BatchData {
   if (kind === 'cds') return cdsBatch(path ? loadCdsRules(path) : undefined);
+  if (kind === 'qc')
+    return qcBatch(path ? readQcData(pathToFileURL(path.endsWith('/') ? path : `${path}/`)) : undefined);
   if (!path) throw invalid(`a path is required for '${kind}'`, { field: 'path' });
   switch (kind) {
     case 'ddxplus':
@@ -65,7 +69,13 @@ export async function importBatch(sql: Sql, batch: BatchData, options: ImportOpt
   };
 }
 
-export async function importKnowledge(sql: Sql, kind: string, path: string | undefined, options: ImportOptions = {}): Promise<ImportResult> {
-  if (!IMPORT_KINDS.includes(kind as ImportKind)) throw invalid(`unknown import kind '${kind}'; known: ${IMPORT_KINDS.join(', ')}`, { field: 'kind' });
+export async function importKnowledge(
+  sql: Sql,
+  kind: string,
+  path: string | undefined,
+  options: ImportOptions = {},
+): Promise<ImportResult> {
+  if (!IMPORT_KINDS.includes(kind as ImportKind))
+    throw invalid(`unknown import kind '${kind}'; known: ${IMPORT_KINDS.join(', ')}`, { field: 'kind' });
   return importBatch(sql, readBatch(kind as ImportKind, path), options);
 }

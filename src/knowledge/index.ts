@@ -13,6 +13,7 @@ export {
   type DdiSeverity,
   type DrugInteractionRule,
   type DrugSet,
+  type InteractionDisplay,
   type PgxAction,
   type PgxRecommendation,
   type PgxRule,
@@ -21,21 +22,48 @@ export {
   type RenalBand,
   type RenalFunctionMeasure,
   type RenalRule,
+  type Synonyms,
+  allergyCrossReactivity,
   cdsAuthority,
   cdsRules,
   drugsInSet,
   findCdsDrug,
+  interactionPairs,
   interactionsBetween,
   loadCdsRules,
   renalBandContains,
   thresholdBreached,
 } from './cds-rules.js';
-export { type AllergenMention, type AllergyClass, type AllergyClasses, type AllergyDrug, allergyClasses, allergyDrugsByAtc, classesOfDrug, type CrossReactivity, findAllergens, loadAllergyClasses } from './allergy-classes.js';
+export {
+  type AllergenMention,
+  type AllergyClass,
+  type AllergyClasses,
+  type AllergyDrug,
+  allergyClasses,
+  allergyDrugsByAtc,
+  classesOfDrug,
+  type CrossReactivity,
+  findAllergens,
+  loadAllergyClasses,
+} from './allergy-classes.js';
 export { type BatchData, BatchBuilder, normalizeTerm } from './batch.js';
 export { type CurationEdit, type CurationRecord, curate, curationHistory } from './curation.js';
 export { ensureDemoRelease } from './demo.js';
 export { type ImportOptions, type ImportResult, importBatch, importKnowledge, readBatch } from './import.js';
 export { cdsBatch } from './importers/cds.js';
+export {
+  compileQcPatterns,
+  parseQcRule,
+  QC_CATEGORIES,
+  qcBatch,
+  type QcData,
+  qcKgSource,
+  type QcRuleSpec,
+  type QcSectionList,
+  type QcSourceData,
+  type QcSourceRef,
+  readQcData,
+} from './importers/qc.js';
 export { CROSSWALK_SOURCE, crosswalkBatch } from './importers/crosswalk.js';
 export { HEALTH39_SOURCE, parseHealth39, parseXywy, XYWY_SOURCE } from './importers/chinese-kg.js';
 export { DDXPLUS_SOURCE, parseDdxplus } from './importers/ddxplus.js';
@@ -68,5 +96,12 @@ export {
   type Neighbour,
   type ReleaseOption,
 } from './queries.js';
-export { ACTIVE_RELEASE_SETTING, activateRelease, activeReleaseId, listReleases, type ProgressFn, releaseWithBatch } from './releases.js';
+export {
+  ACTIVE_RELEASE_SETTING,
+  activateRelease,
+  activeReleaseId,
+  listReleases,
+  type ProgressFn,
+  releaseWithBatch,
+} from './releases.js';
 export { knowledgeSource } from './provenance.js';

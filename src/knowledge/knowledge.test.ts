@@ -100,7 +100,11 @@ forEachBackend('knowledge graph', (db) => {
 
   it('gives the diagnosis network in one call', async () => {
     const net = await kg.causalNetwork();
-    expect(net.diseases.map((d) => d.id).sort()).toEqual(['ddxplus:path:Pneumonia', 'ddxplus:path:Spontaneous pneumothorax', 'ddxplus:path:URTI']);
+    expect(net.diseases.map((d) => d.id).sort()).toEqual([
+      'ddxplus:path:Pneumonia',
+      'ddxplus:path:Spontaneous pneumothorax',
+      'ddxplus:path:URTI',
+    ]);
     expect(net.findings.every((r) => r.type === 'has-finding' && r.attrs.probability === null)).toBe(true);
     expect(net.riskFactors.length).toBeGreaterThan(0);
     expect(net.concepts.get('ddxplus:E_54')?.attrs.dataType).toBe('M');
@@ -132,7 +136,11 @@ forEachBackend('knowledge graph', (db) => {
 
   it('lets a curator override and retract edges, each edit a new release, with the history kept', async () => {
     const active = (await activeReleaseId(db()))!;
-    const before = await kg.neighbours('ddxplus:path:Pneumonia', { types: ['has-finding'], direction: 'out', release: active });
+    const before = await kg.neighbours('ddxplus:path:Pneumonia', {
+      types: ['has-finding'],
+      direction: 'out',
+      release: active,
+    });
     const edge = before.find((n) => n.relation.source.id === 'ddxplus');
     const edit = await curate(db(), {
       author: 'dr.li',
@@ -144,13 +152,29 @@ forEachBackend('knowledge graph', (db) => {
     expect(await activeReleaseId(db())).toBe(edit.releaseId);
     const now = await kg.neighbours('ddxplus:path:Pneumonia', { types: ['has-finding'], direction: 'out' });
     const replaced = now.find((n) => n.relation.to === edge!.relation.to)!;
-    expect(replaced.relation).toMatchObject({ overrides: edge!.relation.id, attrs: { probability: 0.8, curatedBy: 'dr.li' } });
+    expect(replaced.relation).toMatchObject({
+      overrides: edge!.relation.id,
+      attrs: { probability: 0.8, curatedBy: 'dr.li' },
+    });
     expect(replaced.relation.source.id).toBe('local:resp-audit-2026');
     expect(now).toHaveLength(before.length);
-    const retract = await curate(db(), { author: 'dr.wang', reason: 'not in our population', source: { id: 'resp-audit-2026', name: 'Example Hospital respiratory audit' }, retract: [replaced.relation.id] });
-    expect(await kg.neighbours('ddxplus:path:Pneumonia', { types: ['has-finding'], direction: 'out', release: retract.releaseId })).toHaveLength(before.length - 1);
+    const retract = await curate(db(), {
+      author: 'dr.wang',
+      reason: 'not in our population',
+      source: { id: 'resp-audit-2026', name: 'Example Hospital respiratory audit' },
+      retract: [replaced.relation.id],
+    });
+    expect(
+      await kg.neighbours('ddxplus:path:Pneumonia', {
+        types: ['has-finding'],
+        direction: 'out',
+        release: retract.releaseId,
+      }),
+    ).toHaveLength(before.length - 1);
     // The previous release still answers as it did.
-    expect(await kg.neighbours('ddxplus:path:Pneumonia', { types: ['has-finding'], direction: 'out', release: active })).toHaveLength(before.length);
+    expect(
+      await kg.neighbours('ddxplus:path:Pneumonia', { types: ['has-finding'], direction: 'out', release: active }),
+    ).toHaveLength(before.length);
     const history = await curationHistory(db());
     expect(history.map((h) => h.author)).toEqual(['dr.li', 'dr.wang']);
     expect(history[1]!.relations[0]).toMatchObject({ retracted: true, overrides: replaced.relation.id });
@@ -168,8 +192,15 @@ forEachBackend('knowledge graph', (db) => {
   });
 
   it('rolls back a failed import, leaving nothing half-written', async () => {
-    const good = parseDdxplus(readFileSync(fx('ddxplus/release_conditions.json'), 'utf8'), readFileSync(fx('ddxplus/release_evidences.json'), 'utf8'));
-    const broken = { ...good, contentHash: 'broken', relations: [...good.relations, { ...good.relations[0]!, sourceId: 'no-such-source' }] };
+    const good = parseDdxplus(
+      readFileSync(fx('ddxplus/release_conditions.json'), 'utf8'),
+      readFileSync(fx('ddxplus/release_evidences.json'), 'utf8'),
+    );
+    const broken = {
+      ...good,
+      contentHash: 'broken',
+      relations: [...good.relations, { ...good.relations[0]!, sourceId: 'no-such-source' }],
+    };
     const before = await db().query<{ n: number }>('select count(*)::int as n from kg_batch');
     await expect(importBatch(db(), broken)).rejects.toThrow();
     const after = await db().query<{ n: number }>('select count(*)::int as n from kg_batch');

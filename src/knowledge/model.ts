@@ -21,7 +21,8 @@ export type ConceptType =
   | 'therapy'
   | 'food'
   | 'body-site'
-  | 'population';
+  | 'population'
+  | 'qc-rule';
 
 /**
  * Relation types and what their attributes hold.
@@ -33,12 +34,16 @@ export type ConceptType =
  * - `contraindicated-in` drug → condition or phenotype
  * - `dose-range` drug (no target): min, max, unit; `renal-adjustment` drug (no target): function, bands
  * - `pgx-recommendation` phenotype → drug: action, text, doseFactor
+ * - `cross-reactive-with` drug | class → drug | class: an allergy to the first warns on the second (level, note)
+ * - `pgx-rule` drug | class (no target): the PGx rule's card (title, severity, named judge, verdict texts)
  * - `reference-range`, `critical-range` lab (no target): value(s), unit, population, inclusive
  * - `department` disease → department; `complication` disease → disease
  * - `needs-test` disease → lab | imaging; `member-of` drug → drug class; `is-a` child → parent
  * - `phenotype-of` phenotype → gene; `value-of` answer → question (DDXPlus)
  * - `located-in` disease → body site; `avoid-food`, `good-food`, `recipe` disease → food
  * - `maps-to` a code of one system → the concept of another source it falls under (crosswalk)
+ * - `qc-rule` a record-QC rule (no target): the whole rule as data (importers/qc.ts)
+ * - `duplicate-therapy` drug class (no target: two members; or → class: one of each): rule, title, severity
  */
 export type RelationType =
   | 'has-finding'
@@ -51,6 +56,8 @@ export type RelationType =
   | 'dose-range'
   | 'renal-adjustment'
   | 'pgx-recommendation'
+  | 'pgx-rule'
+  | 'cross-reactive-with'
   | 'reference-range'
   | 'critical-range'
   | 'department'
@@ -64,7 +71,9 @@ export type RelationType =
   | 'avoid-food'
   | 'good-food'
   | 'recipe'
-  | 'maps-to';
+  | 'maps-to'
+  | 'qc-rule'
+  | 'duplicate-therapy';
 
 export const RELATION_TYPES: readonly RelationType[] = [
   'has-finding',
@@ -77,6 +86,8 @@ export const RELATION_TYPES: readonly RelationType[] = [
   'dose-range',
   'renal-adjustment',
   'pgx-recommendation',
+  'pgx-rule',
+  'cross-reactive-with',
   'reference-range',
   'critical-range',
   'department',
@@ -91,6 +102,8 @@ export const RELATION_TYPES: readonly RelationType[] = [
   'good-food',
   'recipe',
   'maps-to',
+  'qc-rule',
+  'duplicate-therapy',
 ];
 
 export const CONCEPT_TYPES: readonly ConceptType[] = [
@@ -109,6 +122,7 @@ export const CONCEPT_TYPES: readonly ConceptType[] = [
   'food',
   'body-site',
   'population',
+  'qc-rule',
 ];
 
 /** Where a name came from: the preferred name, a synonym or alias, or a question (DDXPlus; not for the lexicon). */
@@ -157,14 +171,42 @@ export interface KgRelation {
   readonly releaseId?: number;
 }
 
-export type ImportKind = 'ddxplus' | 'icd10cn' | 'icd9cm3' | 'cds' | 'xywy' | '39health' | 'local' | 'curation' | 'crosswalk';
+export type ImportKind =
+  | 'ddxplus'
+  | 'icd10cn'
+  | 'icd9cm3'
+  | 'cds'
+  | 'xywy'
+  | '39health'
+  | 'local'
+  | 'curation'
+  | 'crosswalk'
+  | 'qc';
 
-export const IMPORT_KINDS: readonly ImportKind[] = ['ddxplus', 'icd10cn', 'icd9cm3', 'cds', 'xywy', '39health', 'local'];
+export const IMPORT_KINDS: readonly ImportKind[] = [
+  'ddxplus',
+  'icd10cn',
+  'icd9cm3',
+  'cds',
+  'qc',
+  'xywy',
+  '39health',
+  'local',
+];
 
 export interface ReleaseInfo {
   readonly id: number;
   readonly label: string;
-  readonly batches: readonly { readonly id: number; readonly kind: string; readonly key: string; readonly path?: string; readonly counts: Record<string, number>; readonly createdAt: string; readonly author?: string; readonly reason?: string }[];
+  readonly batches: readonly {
+    readonly id: number;
+    readonly kind: string;
+    readonly key: string;
+    readonly path?: string;
+    readonly counts: Record<string, number>;
+    readonly createdAt: string;
+    readonly author?: string;
+    readonly reason?: string;
+  }[];
   readonly baseRelease?: number;
   /** false when any batch comes from a source with no licence. */
   readonly shippable: boolean;

@@ -7,7 +7,11 @@ import { releaseBatches } from './releases.js';
 /** A concept found by a lookup, with how it matched. */
 export interface ConceptMatch {
   readonly concept: KgConcept;
-  readonly matched: { readonly how: 'id' | 'code' | 'name' | 'synonym' | 'substring' | 'fuzzy'; readonly text: string; readonly score: number };
+  readonly matched: {
+    readonly how: 'id' | 'code' | 'name' | 'synonym' | 'substring' | 'fuzzy';
+    readonly text: string;
+    readonly score: number;
+  };
 }
 
 export interface Neighbour {
@@ -136,7 +140,13 @@ export class KnowledgeGraph {
     if (unique.length === 0) return out;
     const { batchIds } = await this.resolveRelease(options.release);
     const [cs, ts, ks] = await Promise.all([
-      this.sql.query<{ id: string; type: ConceptType; name_en: string | null; name_zh: string | null; attrs: Record<string, unknown> }>(
+      this.sql.query<{
+        id: string;
+        type: ConceptType;
+        name_en: string | null;
+        name_zh: string | null;
+        attrs: Record<string, unknown>;
+      }>(
         'select id, type, name_en, name_zh, attrs from kg_concept where id = any($1::text[]) and batch_id = any($2::int[]) order by batch_id',
         [unique, batchIds],
       ),
@@ -144,10 +154,10 @@ export class KnowledgeGraph {
         'select concept_id, term, lang, kind from kg_term where concept_id = any($1::text[]) and batch_id = any($2::int[])',
         [unique, batchIds],
       ),
-      this.sql.query<{ concept_id: string; system: string; code: string }>('select concept_id, system, code from kg_code where concept_id = any($1::text[]) and batch_id = any($2::int[])', [
-        unique,
-        batchIds,
-      ]),
+      this.sql.query<{ concept_id: string; system: string; code: string }>(
+        'select concept_id, system, code from kg_code where concept_id = any($1::text[]) and batch_id = any($2::int[])',
+        [unique, batchIds],
+      ),
     ]);
     const terms = groupBy(ts.rows, (t) => t.concept_id);
     const codes = groupBy(ks.rows, (k) => k.concept_id);
@@ -184,26 +194,41 @@ export class KnowledgeGraph {
    * Finds concepts by id, code (any system), or name in Chinese or English including synonyms;
    * then by substring, then by trigram similarity (pg_trgm). Best matches first.
    */
-  async find(query: string, options: ReleaseOption & { readonly types?: readonly ConceptType[]; readonly limit?: number; readonly fuzzy?: boolean } = {}): Promise<ConceptMatch[]> {
+  async find(
+    query: string,
+    options: ReleaseOption & {
+      readonly types?: readonly ConceptType[];
+      readonly limit?: number;
+      readonly fuzzy?: boolean;
+    } = {},
+  ): Promise<ConceptMatch[]> {
     const q = query.trim();
     if (!q) throw invalid('empty query', { field: 'q' });
     const norm = normalizeTerm(q);
     const limit = options.limit ?? 10;
     const { batchIds } = await this.resolveRelease(options.release);
     const hits: { id: string; how: ConceptMatch['matched']['how']; text: string; score: number }[] = [];
-    const ids = await this.sql.query<{ id: string }>('select distinct id from kg_concept where id = $1 and batch_id = any($2::int[])', [q, batchIds]);
+    const ids = await this.sql.query<{ id: string }>(
+      'select distinct id from kg_concept where id = $1 and batch_id = any($2::int[])',
+      [q, batchIds],
+    );
     for (const r of ids.rows) hits.push({ id: r.id, how: 'id', text: q, score: 1 });
-    const codes = await this.sql.query<{ concept_id: string; code: string }>('select distinct concept_id, code from kg_code where norm = $1 and batch_id = any($2::int[]) limit $3', [
-      norm,
-      batchIds,
-      limit * 4,
-    ]);
+    const codes = await this.sql.query<{ concept_id: string; code: string }>(
+      'select distinct concept_id, code from kg_code where norm = $1 and batch_id = any($2::int[]) limit $3',
+      [norm, batchIds, limit * 4],
+    );
     for (const r of codes.rows) hits.push({ id: r.concept_id, how: 'code', text: r.code, score: 1 });
     const exact = await this.sql.query<{ concept_id: string; term: string; kind: string }>(
       `select concept_id, term, kind from kg_term where norm = $1 and batch_id = any($2::int[]) and kind <> 'question' limit $3`,
       [norm, batchIds, limit * 4],
     );
-    for (const r of exact.rows) hits.push({ id: r.concept_id, how: r.kind === 'name' ? 'name' : 'synonym', text: r.term, score: r.kind === 'name' ? 1 : 0.95 });
+    for (const r of exact.rows)
+      hits.push({
+        id: r.concept_id,
+        how: r.kind === 'name' ? 'name' : 'synonym',
+        text: r.term,
+        score: r.kind === 'name' ? 1 : 0.95,
+      });
     if (hits.length < limit && options.fuzzy !== false) {
       const like = `%${norm.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
       const sub = await this.sql.query<{ concept_id: string; term: string; score: number }>(
@@ -211,14 +236,16 @@ export class KnowledgeGraph {
          where norm like $1 and norm <> $4 and batch_id = any($2::int[]) order by length(norm), norm limit $3`,
         [like, batchIds, limit * 4, norm],
       );
-      for (const r of sub.rows) hits.push({ id: r.concept_id, how: 'substring', text: r.term, score: 0.5 + 0.4 * Number(r.score) });
+      for (const r of sub.rows)
+        hits.push({ id: r.concept_id, how: 'substring', text: r.term, score: 0.5 + 0.4 * Number(r.score) });
       if (hits.length < limit) {
         const fuzzy = await this.sql.query<{ concept_id: string; term: string; score: number }>(
           `select concept_id, term, similarity(norm, $1) as score from kg_term
            where norm % $1 and batch_id = any($2::int[]) order by score desc, length(norm) limit $3`,
           [norm, batchIds, limit * 4],
         );
-        for (const r of fuzzy.rows) hits.push({ id: r.concept_id, how: 'fuzzy', text: r.term, score: 0.5 * Number(r.score) });
+        for (const r of fuzzy.rows)
+          hits.push({ id: r.concept_id, how: 'fuzzy', text: r.term, score: 0.5 * Number(r.score) });
       }
     }
     const best = new Map<string, (typeof hits)[number]>();
@@ -238,9 +265,15 @@ export class KnowledgeGraph {
   }
 
   /** The one concept a key names (id, code or exact name), or a not-found/ambiguity error that lists candidates. */
-  async resolve(key: string, options: ReleaseOption & { readonly types?: readonly ConceptType[] } = {}): Promise<KgConcept> {
+  async resolve(
+    key: string,
+    options: ReleaseOption & { readonly types?: readonly ConceptType[] } = {},
+  ): Promise<KgConcept> {
     const found = await this.find(key, { ...options, limit: 5 });
-    const exact = found.filter((m) => m.matched.how === 'id' || m.matched.how === 'code' || m.matched.how === 'name' || m.matched.how === 'synonym');
+    const exact = found.filter(
+      (m) =>
+        m.matched.how === 'id' || m.matched.how === 'code' || m.matched.how === 'name' || m.matched.how === 'synonym',
+    );
     const pick = exact[0] ?? found[0];
     if (!pick) throw invalid(`no concept named '${key}' in the knowledge release`, { field: 'concept' });
     return pick.concept;
@@ -248,31 +281,53 @@ export class KnowledgeGraph {
 
   async relation(id: string, options: ReleaseOption = {}): Promise<KgRelation | undefined> {
     const { releaseId, batchIds } = await this.resolveRelease(options.release);
-    const r = await this.sql.query<RelRow>(`select ${REL_COLUMNS} from kg_relation r join kg_source s on s.id = r.source_id where ${EFFECTIVE} and r.id = $2 limit 1`, [batchIds, id]);
+    const r = await this.sql.query<RelRow>(
+      `select ${REL_COLUMNS} from kg_relation r join kg_source s on s.id = r.source_id where ${EFFECTIVE} and r.id = $2 limit 1`,
+      [batchIds, id],
+    );
     return r.rows[0] ? toRelation(r.rows[0], releaseId) : undefined;
   }
 
   /** Relations touching any of `ids` (out: starting there; in: ending there). */
   async edges(
     ids: readonly string[],
-    options: ReleaseOption & { readonly types?: readonly RelationType[]; readonly direction?: 'out' | 'in' | 'both'; readonly limit?: number } = {},
+    options: ReleaseOption & {
+      readonly types?: readonly RelationType[];
+      readonly direction?: 'out' | 'in' | 'both';
+      readonly limit?: number;
+    } = {},
   ): Promise<KgRelation[]> {
     if (ids.length === 0) return [];
     const { releaseId, batchIds } = await this.resolveRelease(options.release);
     const dir = options.direction ?? 'both';
-    const where = dir === 'out' ? 'r.from_id = any($2::text[])' : dir === 'in' ? 'r.to_id = any($2::text[])' : '(r.from_id = any($2::text[]) or r.to_id = any($2::text[]))';
+    const where =
+      dir === 'out'
+        ? 'r.from_id = any($2::text[])'
+        : dir === 'in'
+          ? 'r.to_id = any($2::text[])'
+          : '(r.from_id = any($2::text[]) or r.to_id = any($2::text[]))';
     const params: unknown[] = [batchIds, [...new Set(ids)], options.limit ?? 10000];
     let typeFilter = '';
     if (options.types?.length) {
       params.push(options.types);
       typeFilter = ' and r.type = any($4::text[])';
     }
-    const r = await this.sql.query<RelRow>(`select ${REL_COLUMNS} from kg_relation r join kg_source s on s.id = r.source_id where ${EFFECTIVE} and ${where}${typeFilter} limit $3`, params);
+    const r = await this.sql.query<RelRow>(
+      `select ${REL_COLUMNS} from kg_relation r join kg_source s on s.id = r.source_id where ${EFFECTIVE} and ${where}${typeFilter} limit $3`,
+      params,
+    );
     return r.rows.map((row) => toRelation(row, releaseId));
   }
 
   /** A concept's neighbours by relation type, with the concept at the other end. */
-  async neighbours(id: string, options: ReleaseOption & { readonly types?: readonly RelationType[]; readonly direction?: 'out' | 'in' | 'both'; readonly limit?: number } = {}): Promise<Neighbour[]> {
+  async neighbours(
+    id: string,
+    options: ReleaseOption & {
+      readonly types?: readonly RelationType[];
+      readonly direction?: 'out' | 'in' | 'both';
+      readonly limit?: number;
+    } = {},
+  ): Promise<Neighbour[]> {
     const rels = await this.edges([id], options);
     const others = await this.concepts(
       rels.flatMap((r) => {
@@ -297,10 +352,16 @@ export class KnowledgeGraph {
   async paths(
     a: string,
     b: string,
-    options: ReleaseOption & { readonly maxHops?: number; readonly types?: readonly RelationType[]; readonly limit?: number; readonly fanout?: number } = {},
+    options: ReleaseOption & {
+      readonly maxHops?: number;
+      readonly types?: readonly RelationType[];
+      readonly limit?: number;
+      readonly fanout?: number;
+    } = {},
   ): Promise<KgPath[]> {
     const maxHops = options.maxHops ?? 3;
-    if (!(Number.isInteger(maxHops) && maxHops >= 1 && maxHops <= 4)) throw invalid('maxHops must be 1 to 4', { field: 'maxHops' });
+    if (!(Number.isInteger(maxHops) && maxHops >= 1 && maxHops <= 4))
+      throw invalid('maxHops must be 1 to 4', { field: 'maxHops' });
     const limit = options.limit ?? 10;
     const fanout = options.fanout ?? 20000;
     if (a === b) return [];
@@ -340,7 +401,12 @@ export class KnowledgeGraph {
     const depthB = Math.floor(maxHops / 2);
     const [A, B] = await Promise.all([expand(a, depthA), expand(b, depthB)]);
     // All walks from `start` to `node` inside one side, as edge lists from start outwards.
-    const walks = (side: typeof A, node: string, start: string, cap: number): { nodes: string[]; edges: KgRelation[] }[] => {
+    const walks = (
+      side: typeof A,
+      node: string,
+      start: string,
+      cap: number,
+    ): { nodes: string[]; edges: KgRelation[] }[] => {
       if (node === start) return [{ nodes: [start], edges: [] }];
       const out: { nodes: string[]; edges: KgRelation[] }[] = [];
       const d = side.dist.get(node)!;
@@ -378,20 +444,33 @@ export class KnowledgeGraph {
       chosen.flatMap((p) => p.nodes),
       options,
     );
-    return chosen.map((p) => ({ nodes: p.nodes, concepts: p.nodes.flatMap((n) => (concepts.get(n) ? [concepts.get(n)!] : [])), edges: p.edges }));
+    return chosen.map((p) => ({
+      nodes: p.nodes,
+      concepts: p.nodes.flatMap((n) => (concepts.get(n) ? [concepts.get(n)!] : [])),
+      edges: p.edges,
+    }));
   }
 
   /**
    * Everything the graph says about a disease, grouped by relation type: findings, risk factors,
    * priors, complications, tests, departments, treatments, drugs indicated for it, parents.
    */
-  async diseaseProfile(id: string, options: ReleaseOption = {}): Promise<{ concept: KgConcept; relations: Partial<Record<RelationType, Neighbour[]>> }> {
+  async diseaseProfile(
+    id: string,
+    options: ReleaseOption = {},
+  ): Promise<{ concept: KgConcept; relations: Partial<Record<RelationType, Neighbour[]>> }> {
     const concept = await this.concept(id, options);
     if (!concept) throw invalid(`no concept '${id}' in the knowledge release`, { field: 'id' });
     const relations: Partial<Record<RelationType, Neighbour[]>> = {};
     for (const n of await this.neighbours(id, options)) {
       // Incoming edges other than these say something about the other concept, not this disease.
-      if (n.direction === 'in' && !['risk-factor-of', 'indication', 'is-a', 'complication', 'pgx-recommendation', 'contraindicated-in'].includes(n.relation.type)) continue;
+      if (
+        n.direction === 'in' &&
+        !['risk-factor-of', 'indication', 'is-a', 'complication', 'pgx-recommendation', 'contraindicated-in'].includes(
+          n.relation.type,
+        )
+      )
+        continue;
       const list = relations[n.relation.type] ?? [];
       list.push(n);
       relations[n.relation.type] = list;
@@ -404,10 +483,19 @@ export class KnowledgeGraph {
    * each drug's classes, renal adjustments, contraindications and pharmacogenomic recommendations.
    */
   async drugPair(a: string, b: string, options: ReleaseOption = {}): Promise<DrugPairInfo> {
-    const [da, db] = await Promise.all([this.resolve(a, { ...options, types: ['drug', 'drug-class'] }), this.resolve(b, { ...options, types: ['drug', 'drug-class'] })]);
+    const [da, db] = await Promise.all([
+      this.resolve(a, { ...options, types: ['drug', 'drug-class'] }),
+      this.resolve(b, { ...options, types: ['drug', 'drug-class'] }),
+    ]);
     const side = async (d: KgConcept) => {
-      const classes = (await this.edges([d.id], { ...options, types: ['member-of'], direction: 'out' })).map((r) => r.to!).filter(Boolean);
-      const facts = await this.edges([d.id], { ...options, types: ['renal-adjustment', 'contraindicated-in', 'dose-range', 'indication'], direction: 'out' });
+      const classes = (await this.edges([d.id], { ...options, types: ['member-of'], direction: 'out' }))
+        .map((r) => r.to!)
+        .filter(Boolean);
+      const facts = await this.edges([d.id], {
+        ...options,
+        types: ['renal-adjustment', 'contraindicated-in', 'dose-range', 'indication'],
+        direction: 'out',
+      });
       const pgx = await this.edges([d.id], { ...options, types: ['pgx-recommendation'], direction: 'in' });
       return { concept: d, ids: [d.id, ...classes], classes, facts, pgx };
     };
@@ -415,7 +503,9 @@ export class KnowledgeGraph {
     const rels = await this.edges(sa.ids, { ...options, types: ['interacts-with'] });
     const inA = new Set(sa.ids);
     const inB = new Set(sb.ids);
-    const interactions = rels.filter((r) => r.to && ((inA.has(r.from) && inB.has(r.to)) || (inB.has(r.from) && inA.has(r.to))));
+    const interactions = rels.filter(
+      (r) => r.to && ((inA.has(r.from) && inB.has(r.to)) || (inB.has(r.from) && inA.has(r.to))),
+    );
     const classConcepts = await this.concepts([...sa.classes, ...sb.classes], options);
     const describe = (s: Awaited<ReturnType<typeof side>>) => ({
       concept: s.concept,
@@ -438,10 +528,19 @@ export class KnowledgeGraph {
    * The names the NLP stage matches, in Chinese and English (DDXPlus questions excluded), each with
    * its concept (primary coding by code preference; the MedSeek id among the codings) and category.
    */
-  async exportLexicon(options: ReleaseOption & { readonly types?: readonly ConceptType[] } = {}): Promise<LexiconEntry[]> {
+  async exportLexicon(
+    options: ReleaseOption & { readonly types?: readonly ConceptType[] } = {},
+  ): Promise<LexiconEntry[]> {
     const { batchIds } = await this.resolveRelease(options.release);
     const types = (options.types ?? (Object.keys(CATEGORY) as ConceptType[])).filter((t) => CATEGORY[t]);
-    const rows = await this.sql.query<{ concept_id: string; term: string; lang: string; type: ConceptType; name_en: string | null; name_zh: string | null }>(
+    const rows = await this.sql.query<{
+      concept_id: string;
+      term: string;
+      lang: string;
+      type: ConceptType;
+      name_en: string | null;
+      name_zh: string | null;
+    }>(
       `select t.concept_id, t.term, t.lang, c.type, c.name_en, c.name_zh
        from kg_term t join kg_concept c on c.batch_id = t.batch_id and c.id = t.concept_id
        where t.batch_id = any($1::int[]) and t.kind <> 'question' and t.lang in ('zh', 'en') and c.type = any($2::text[])`,
@@ -457,8 +556,20 @@ export class KnowledgeGraph {
     const toConcept = (id: string, en: string | null, zh: string | null): Concept => {
       let c = conceptCache.get(id);
       if (c) return c;
-      const own: Coding = { system: CodeSystems.medseek, code: id, ...(en ? { display: en } : {}), ...(zh ? { displayZh: zh } : {}) };
-      const list = (codes.get(id) ?? []).map((k): Coding => ({ system: k.system, code: k.code, ...(en ? { display: en } : {}), ...(zh ? { displayZh: zh } : {}) }));
+      const own: Coding = {
+        system: CodeSystems.medseek,
+        code: id,
+        ...(en ? { display: en } : {}),
+        ...(zh ? { displayZh: zh } : {}),
+      };
+      const list = (codes.get(id) ?? []).map(
+        (k): Coding => ({
+          system: k.system,
+          code: k.code,
+          ...(en ? { display: en } : {}),
+          ...(zh ? { displayZh: zh } : {}),
+        }),
+      );
       list.sort((x, y) => rank(x.system) - rank(y.system));
       const primary = list[0] ?? own;
       c = { ...primary, codings: [own, ...list.filter((k) => k !== primary)] };
@@ -471,7 +582,12 @@ export class KnowledgeGraph {
       const key = `${r.lang}|${r.term}|${r.concept_id}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      out.push({ term: r.term, lang: r.lang as 'zh' | 'en', concept: toConcept(r.concept_id, r.name_en, r.name_zh), category: CATEGORY[r.type]! });
+      out.push({
+        term: r.term,
+        lang: r.lang as 'zh' | 'en',
+        concept: toConcept(r.concept_id, r.name_en, r.name_zh),
+        category: CATEGORY[r.type]!,
+      });
     }
     return out;
   }
@@ -498,9 +614,9 @@ export class KnowledgeGraph {
     for (const r of [...findings, ...riskFactors, ...priors]) sources.set(r.source.id, r.source);
     return {
       releaseId,
-      diseases: [...new Set([...findings.map((r) => r.from), ...riskFactors.map((r) => r.to!), ...priors.map((r) => r.from)])].flatMap((id) =>
-        concepts.get(id) ? [concepts.get(id)!] : [],
-      ),
+      diseases: [
+        ...new Set([...findings.map((r) => r.from), ...riskFactors.map((r) => r.to!), ...priors.map((r) => r.from)]),
+      ].flatMap((id) => (concepts.get(id) ? [concepts.get(id)!] : [])),
       concepts,
       findings,
       riskFactors,
@@ -512,20 +628,36 @@ export class KnowledgeGraph {
   /** All effective relations of one type in a release. */
   async relationsOfType(type: RelationType, options: ReleaseOption = {}): Promise<KgRelation[]> {
     const { releaseId, batchIds } = await this.resolveRelease(options.release);
-    const r = await this.sql.query<RelRow>(`select ${REL_COLUMNS} from kg_relation r join kg_source s on s.id = r.source_id where ${EFFECTIVE} and r.type = $2 order by r.from_id, r.to_id`, [
-      batchIds,
-      type,
-    ]);
+    const r = await this.sql.query<RelRow>(
+      `select ${REL_COLUMNS} from kg_relation r join kg_source s on s.id = r.source_id where ${EFFECTIVE} and r.type = $2 order by r.from_id, r.to_id`,
+      [batchIds, type],
+    );
     return r.rows.map((row) => toRelation(row, releaseId));
   }
 
   /** Counts of concepts and relations in a release (by type). */
-  async stats(options: ReleaseOption = {}): Promise<{ releaseId: number; concepts: number; terms: number; relations: Record<string, number> }> {
+  async stats(
+    options: ReleaseOption = {},
+  ): Promise<{ releaseId: number; concepts: number; terms: number; relations: Record<string, number> }> {
     const { releaseId, batchIds } = await this.resolveRelease(options.release);
-    const c = await this.sql.query<{ n: string | number }>('select count(distinct id) as n from kg_concept where batch_id = any($1::int[])', [batchIds]);
-    const t = await this.sql.query<{ n: string | number }>('select count(*) as n from kg_term where batch_id = any($1::int[])', [batchIds]);
-    const r = await this.sql.query<{ type: string; n: string | number }>(`select r.type, count(*) as n from kg_relation r where ${EFFECTIVE} group by r.type order by r.type`, [batchIds]);
-    return { releaseId, concepts: Number(c.rows[0]?.n ?? 0), terms: Number(t.rows[0]?.n ?? 0), relations: Object.fromEntries(r.rows.map((x) => [x.type, Number(x.n)])) };
+    const c = await this.sql.query<{ n: string | number }>(
+      'select count(distinct id) as n from kg_concept where batch_id = any($1::int[])',
+      [batchIds],
+    );
+    const t = await this.sql.query<{ n: string | number }>(
+      'select count(*) as n from kg_term where batch_id = any($1::int[])',
+      [batchIds],
+    );
+    const r = await this.sql.query<{ type: string; n: string | number }>(
+      `select r.type, count(*) as n from kg_relation r where ${EFFECTIVE} group by r.type order by r.type`,
+      [batchIds],
+    );
+    return {
+      releaseId,
+      concepts: Number(c.rows[0]?.n ?? 0),
+      terms: Number(t.rows[0]?.n ?? 0),
+      relations: Object.fromEntries(r.rows.map((x) => [x.type, Number(x.n)])),
+    };
   }
 }
 

@@ -23,7 +23,10 @@ export interface WriteResult {
  * one transaction.
  */
 export async function writeBatch(sql: Sql, batch: BatchData, progress?: ProgressFn): Promise<WriteResult> {
-  const existing = await sql.query<{ id: number }>('select id from kg_batch where kind = $1 and content_hash = $2', [batch.kind, batch.contentHash]);
+  const existing = await sql.query<{ id: number }>('select id from kg_batch where kind = $1 and content_hash = $2', [
+    batch.kind,
+    batch.contentHash,
+  ]);
   if (existing.rows[0]) return { batchId: existing.rows[0].id, created: false };
   return sql.transaction(async (tx) => {
     for (const s of batch.sources) {
@@ -32,15 +35,38 @@ export async function writeBatch(sql: Sql, batch: BatchData, progress?: Progress
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          on conflict (id) do update set name = excluded.name, document = excluded.document, version = excluded.version,
            url = excluded.url, licence = excluded.licence, date = excluded.date, note = excluded.note, shippable = excluded.shippable`,
-        [s.id, s.name, s.document ?? null, s.version ?? null, s.url ?? null, s.licence ?? null, s.date ?? null, s.note ?? null, s.shippable],
+        [
+          s.id,
+          s.name,
+          s.document ?? null,
+          s.version ?? null,
+          s.url ?? null,
+          s.licence ?? null,
+          s.date ?? null,
+          s.note ?? null,
+          s.shippable,
+        ],
       );
     }
     const terms = batch.concepts.flatMap((c) => [...c.terms.values()].map((t) => ({ c: c.id, ...t })));
     const codes = batch.concepts.flatMap((c) => [...c.codes.values()].map((k) => ({ c: c.id, ...k })));
-    const counts = { concepts: batch.concepts.length, terms: terms.length, codes: codes.length, relations: batch.relations.length };
+    const counts = {
+      concepts: batch.concepts.length,
+      terms: terms.length,
+      codes: codes.length,
+      relations: batch.relations.length,
+    };
     const inserted = await tx.query<{ id: number }>(
       `insert into kg_batch (kind, key, content_hash, path, counts, author, reason) values ($1, $2, $3, $4, $5::jsonb, $6, $7) returning id`,
-      [batch.kind, batch.key, batch.contentHash, batch.path ?? null, JSON.stringify(counts), batch.author ?? null, batch.reason ?? null],
+      [
+        batch.kind,
+        batch.key,
+        batch.contentHash,
+        batch.path ?? null,
+        JSON.stringify(counts),
+        batch.author ?? null,
+        batch.reason ?? null,
+      ],
     );
     const batchId = inserted.rows[0]!.id;
     const total = counts.concepts + counts.terms + counts.codes + counts.relations;
@@ -53,7 +79,14 @@ export async function writeBatch(sql: Sql, batch: BatchData, progress?: Progress
       await tx.query(
         `insert into kg_concept (batch_id, id, type, name_en, name_zh, attrs)
          select $1, id, type, en, zh, attrs::jsonb from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) as t(id, type, en, zh, attrs)`,
-        [batchId, part.map((c) => c.id), part.map((c) => c.type), part.map((c) => c.nameEn ?? null), part.map((c) => c.nameZh ?? null), part.map((c) => JSON.stringify(c.attrs))],
+        [
+          batchId,
+          part.map((c) => c.id),
+          part.map((c) => c.type),
+          part.map((c) => c.nameEn ?? null),
+          part.map((c) => c.nameZh ?? null),
+          part.map((c) => JSON.stringify(c.attrs)),
+        ],
       );
       step(part.length, 'concepts');
     }
@@ -61,7 +94,14 @@ export async function writeBatch(sql: Sql, batch: BatchData, progress?: Progress
       await tx.query(
         `insert into kg_term (batch_id, concept_id, term, norm, lang, kind)
          select $1, c, term, norm, lang, kind from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) as t(c, term, norm, lang, kind)`,
-        [batchId, part.map((t) => t.c), part.map((t) => t.term), part.map((t) => normalizeTerm(t.term)), part.map((t) => t.lang), part.map((t) => t.kind)],
+        [
+          batchId,
+          part.map((t) => t.c),
+          part.map((t) => t.term),
+          part.map((t) => normalizeTerm(t.term)),
+          part.map((t) => t.lang),
+          part.map((t) => t.kind),
+        ],
       );
       step(part.length, 'names');
     }
@@ -69,7 +109,13 @@ export async function writeBatch(sql: Sql, batch: BatchData, progress?: Progress
       await tx.query(
         `insert into kg_code (batch_id, concept_id, system, code, norm)
          select $1, c, system, code, norm from unnest($2::text[], $3::text[], $4::text[], $5::text[]) as t(c, system, code, norm)`,
-        [batchId, part.map((k) => k.c), part.map((k) => k.system), part.map((k) => k.code), part.map((k) => normalizeTerm(k.code))],
+        [
+          batchId,
+          part.map((k) => k.c),
+          part.map((k) => k.system),
+          part.map((k) => k.code),
+          part.map((k) => normalizeTerm(k.code)),
+        ],
       );
       step(part.length, 'codes');
     }
@@ -112,12 +158,21 @@ export interface CreateReleaseOptions {
  * curation batches accumulate). If a release with exactly those batches exists, returns it instead
  * of making a new one (idempotent).
  */
-export async function releaseWithBatch(sql: Sql, batch: number | readonly number[], options: CreateReleaseOptions = {}): Promise<{ releaseId: number; created: boolean }> {
+export async function releaseWithBatch(
+  sql: Sql,
+  batch: number | readonly number[],
+  options: CreateReleaseOptions = {},
+): Promise<{ releaseId: number; created: boolean }> {
   const added = typeof batch === 'number' ? [batch] : [...batch];
   return sql.transaction(async (tx) => {
     if (tx.dialect === 'postgres') await tx.query('select pg_advisory_xact_lock(727273)');
-    const batches = await tx.query<{ id: number; key: string }>('select id, key from kg_batch where id = any($1::int[])', [added]);
-    for (const id of added) if (!batches.rows.some((r) => Number(r.id) === id)) throw notFound(`knowledge batch ${id} not found`, { field: 'batch' });
+    const batches = await tx.query<{ id: number; key: string }>(
+      'select id, key from kg_batch where id = any($1::int[])',
+      [added],
+    );
+    for (const id of added)
+      if (!batches.rows.some((r) => Number(r.id) === id))
+        throw notFound(`knowledge batch ${id} not found`, { field: 'batch' });
     const baseId = options.base === undefined ? await activeReleaseId(tx) : options.base;
     let baseBatches: number[] = [];
     if (baseId !== null && baseId !== undefined) {
@@ -125,7 +180,9 @@ export async function releaseWithBatch(sql: Sql, batch: number | readonly number
       if (!base.rows[0]) throw notFound(`knowledge release ${baseId} not found`, { field: 'base' });
       baseBatches = base.rows[0].batch_ids.map(Number);
     }
-    const keys = await tx.query<{ id: number; key: string }>('select id, key from kg_batch where id = any($1::int[])', [baseBatches]);
+    const keys = await tx.query<{ id: number; key: string }>('select id, key from kg_batch where id = any($1::int[])', [
+      baseBatches,
+    ]);
     const replaced = new Set(batches.rows.map((r) => r.key).filter((k) => k !== 'curation'));
     const kept = keys.rows.filter((r) => !replaced.has(r.key)).map((r) => Number(r.id));
     const batchIds = [...new Set([...kept, ...added])].sort((a, b) => a - b);
@@ -141,12 +198,10 @@ export async function releaseWithBatch(sql: Sql, batch: number | readonly number
         [batchIds],
       );
       const label = options.label ?? (await defaultLabel(tx, batchIds));
-      const r = await tx.query<{ id: number }>('insert into kg_release (label, batch_ids, base_release, shippable) values ($1, $2::int[], $3, $4) returning id', [
-        label,
-        batchIds,
-        baseId ?? null,
-        shippable.rows[0]?.ok ?? true,
-      ]);
+      const r = await tx.query<{ id: number }>(
+        'insert into kg_release (label, batch_ids, base_release, shippable) values ($1, $2::int[], $3, $4) returning id',
+        [label, batchIds, baseId ?? null, shippable.rows[0]?.ok ?? true],
+      );
       releaseId = r.rows[0]!.id;
     }
     if (options.activate) await setActive(tx, Number(releaseId));
@@ -155,12 +210,16 @@ export async function releaseWithBatch(sql: Sql, batch: number | readonly number
 }
 
 async function defaultLabel(sql: Sql, batchIds: readonly number[]): Promise<string> {
-  const r = await sql.query<{ key: string }>('select key from kg_batch where id = any($1::int[]) order by id', [batchIds]);
+  const r = await sql.query<{ key: string }>('select key from kg_batch where id = any($1::int[]) order by id', [
+    batchIds,
+  ]);
   return [...new Set(r.rows.map((x) => x.key))].join(' + ');
 }
 
 export async function activeReleaseId(sql: Sql): Promise<number | undefined> {
-  const r = await sql.query<{ value: unknown }>('select value from medseek_settings where key = $1', [ACTIVE_RELEASE_SETTING]);
+  const r = await sql.query<{ value: unknown }>('select value from medseek_settings where key = $1', [
+    ACTIVE_RELEASE_SETTING,
+  ]);
   const v = r.rows[0]?.value;
   return typeof v === 'number' ? v : undefined;
 }
@@ -182,12 +241,24 @@ export async function activateRelease(sql: Sql, id: number): Promise<void> {
 
 export async function listReleases(sql: Sql): Promise<ReleaseInfo[]> {
   const active = await activeReleaseId(sql);
-  const rels = await sql.query<{ id: number; label: string; batch_ids: number[]; base_release: number | null; shippable: boolean; created_at: Date | string }>(
-    'select id, label, batch_ids, base_release, shippable, created_at from kg_release order by id',
-  );
-  const batches = await sql.query<{ id: number; kind: string; key: string; path: string | null; counts: Record<string, number>; created_at: Date | string; author: string | null; reason: string | null }>(
-    'select id, kind, key, path, counts, created_at, author, reason from kg_batch',
-  );
+  const rels = await sql.query<{
+    id: number;
+    label: string;
+    batch_ids: number[];
+    base_release: number | null;
+    shippable: boolean;
+    created_at: Date | string;
+  }>('select id, label, batch_ids, base_release, shippable, created_at from kg_release order by id');
+  const batches = await sql.query<{
+    id: number;
+    kind: string;
+    key: string;
+    path: string | null;
+    counts: Record<string, number>;
+    created_at: Date | string;
+    author: string | null;
+    reason: string | null;
+  }>('select id, kind, key, path, counts, created_at, author, reason from kg_batch');
   const byId = new Map(batches.rows.map((b) => [Number(b.id), b]));
   return rels.rows.map((r) => ({
     id: Number(r.id),
@@ -222,7 +293,12 @@ function iso(d: Date | string): string {
 /** The batch ids of a release (the active one when omitted). Throws when there is none. */
 export async function releaseBatches(sql: Sql, release?: number): Promise<{ releaseId: number; batchIds: number[] }> {
   const id = release ?? (await activeReleaseId(sql));
-  if (id === undefined) throw new MedSeekError('not-found', 'no active knowledge release: import one (medseek kg import …) or activate one', { field: 'release' });
+  if (id === undefined)
+    throw new MedSeekError(
+      'not-found',
+      'no active knowledge release: import one (medseek kg import …) or activate one',
+      { field: 'release' },
+    );
   const r = await sql.query<{ batch_ids: number[] }>('select batch_ids from kg_release where id = $1', [id]);
   if (!r.rows[0]) throw notFound(`knowledge release ${id} not found`, { field: 'release' });
   return { releaseId: id, batchIds: r.rows[0].batch_ids.map(Number) };

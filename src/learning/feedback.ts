@@ -39,17 +39,21 @@ export function parseFeedback(body: unknown, principal: string): FeedbackInput {
     return v;
   };
   const targetKind = str('targetKind') as FeedbackTarget | undefined;
-  if (!targetKind || !targets.includes(targetKind)) throw invalid(`must be one of ${targets.join(', ')}`, { field: 'targetKind' });
+  if (!targetKind || !targets.includes(targetKind))
+    throw invalid(`must be one of ${targets.join(', ')}`, { field: 'targetKind' });
   const targetId = str('targetId', 200);
   if (!targetId) throw invalid('is required', { field: 'targetId' });
   const verdict = str('verdict') as FeedbackVerdict | undefined;
-  if (!verdict || !verdicts.includes(verdict)) throw invalid(`must be one of ${verdicts.join(', ')}`, { field: 'verdict' });
+  if (!verdict || !verdicts.includes(verdict))
+    throw invalid(`must be one of ${verdicts.join(', ')}`, { field: 'verdict' });
   const reason = str('reason');
   if (verdict !== 'accept' && !reason?.trim()) throw invalid(`a reason is required to ${verdict}`, { field: 'reason' });
   const correction = str('correction');
-  if (verdict === 'correct' && !correction?.trim()) throw invalid('the corrected text is required', { field: 'correction' });
+  if (verdict === 'correct' && !correction?.trim())
+    throw invalid('the corrected text is required', { field: 'correction' });
   const context = b.context;
-  if (context !== undefined && (typeof context !== 'object' || context === null || Array.isArray(context))) throw invalid('must be an object', { field: 'context' });
+  if (context !== undefined && (typeof context !== 'object' || context === null || Array.isArray(context)))
+    throw invalid('must be an object', { field: 'context' });
   return {
     targetKind,
     targetId,
@@ -71,7 +75,17 @@ export class FeedbackStore {
     const { rows } = await this.sql.query<{ id: string; created_at: Date | string }>(
       `insert into learning_feedback (target_kind, target_id, patient_id, verdict, reason, correction, producer, principal, context)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning id, created_at`,
-      [f.targetKind, f.targetId, f.patientId ?? null, f.verdict, f.reason ?? null, f.correction ?? null, f.producer ?? null, f.principal, JSON.stringify(f.context ?? {})],
+      [
+        f.targetKind,
+        f.targetId,
+        f.patientId ?? null,
+        f.verdict,
+        f.reason ?? null,
+        f.correction ?? null,
+        f.producer ?? null,
+        f.principal,
+        JSON.stringify(f.context ?? {}),
+      ],
     );
     const row = rows[0]!;
     return { ...f, id: String(row.id), createdAt: new Date(row.created_at).toISOString() };
@@ -100,14 +114,30 @@ export class FeedbackStore {
   }
 
   /** How often each producer's output was accepted, rejected or corrected: what the learning loop re-weights. */
-  async summary(): Promise<{ producer: string; targetKind: string; accept: number; reject: number; correct: number }[]> {
-    const { rows } = await this.sql.query<{ producer: string | null; target_kind: string; verdict: string; n: string | number }>(
+  async summary(): Promise<
+    { producer: string; targetKind: string; accept: number; reject: number; correct: number }[]
+  > {
+    const { rows } = await this.sql.query<{
+      producer: string | null;
+      target_kind: string;
+      verdict: string;
+      n: string | number;
+    }>(
       `select producer, target_kind, verdict, count(*) as n from learning_feedback group by producer, target_kind, verdict`,
     );
-    const out = new Map<string, { producer: string; targetKind: string; accept: number; reject: number; correct: number }>();
+    const out = new Map<
+      string,
+      { producer: string; targetKind: string; accept: number; reject: number; correct: number }
+    >();
     for (const r of rows) {
       const k = `${r.producer ?? ''}|${r.target_kind}`;
-      const e = out.get(k) ?? { producer: r.producer ?? '', targetKind: r.target_kind, accept: 0, reject: 0, correct: 0 };
+      const e = out.get(k) ?? {
+        producer: r.producer ?? '',
+        targetKind: r.target_kind,
+        accept: 0,
+        reject: 0,
+        correct: 0,
+      };
       e[r.verdict as FeedbackVerdict] += Number(r.n);
       out.set(k, e);
     }

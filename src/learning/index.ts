@@ -1,1 +1,8 @@
-export { type FeedbackInput, type FeedbackRow, FeedbackStore, type FeedbackTarget, type FeedbackVerdict, parseFeedback } from './feedback.js';
+export {
+  type FeedbackInput,
+  type FeedbackRow,
+  FeedbackStore,
+  type FeedbackTarget,
+  type FeedbackVerdict,
+  parseFeedback,
+} from './feedback.js';

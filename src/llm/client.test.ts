@@ -24,7 +24,15 @@ beforeEach(() => {
 
 const SECRET_KEY = 'sk-never-in-the-audit-0123456789';
 
-function entry(o: { name: string; trust: Trust; url?: string; jsonMode?: JsonMode; model?: string; concurrency?: number; timeoutMs?: number }): ProviderEntry {
+function entry(o: {
+  name: string;
+  trust: Trust;
+  url?: string;
+  jsonMode?: JsonMode;
+  model?: string;
+  concurrency?: number;
+  timeoutMs?: number;
+}): ProviderEntry {
   return {
     provider: new OpenAiCompatibleProvider({
       name: o.name,
@@ -59,17 +67,28 @@ forEachBackend('llm client', (db) => {
     const client = new LlmClient({ providers: [entry({ name: 'local', trust: 'local' })], sql: db() });
     const first = await client.chat({ prompt: 'cache me', purpose: 'test/cache', identifiable: false });
     const second = await client.chat({ prompt: 'cache me', purpose: 'test/cache', identifiable: false });
-    expect(first).toMatchObject({ ok: true, value: 'echo: cache me', cached: false, use: { used: true, provider: 'local', deidentified: false } });
+    expect(first).toMatchObject({
+      ok: true,
+      value: 'echo: cache me',
+      cached: false,
+      use: { used: true, provider: 'local', deidentified: false },
+    });
     expect(second).toMatchObject({ ok: true, value: 'echo: cache me', cached: true });
     expect(server.requests).toHaveLength(1);
     const other = await client.chat({ prompt: 'cache me', model: 'other-model', identifiable: false });
     expect(other.ok && other.cached).toBe(false);
-    const rows = await db().query<{ status: string; purpose: string }>("select status, purpose from llm_call where purpose = 'test/cache' order by at");
+    const rows = await db().query<{ status: string; purpose: string }>(
+      "select status, purpose from llm_call where purpose = 'test/cache' order by at",
+    );
     expect(rows.rows.map((r) => r.status)).toEqual(['ok', 'cached']);
   });
 
   it('de-identifies for an external provider and re-identifies the answer', async () => {
-    const client = new LlmClient({ providers: [entry({ name: 'cloud', trust: 'external' })], sql: db(), deidSecret: 'test-secret' });
+    const client = new LlmClient({
+      providers: [entry({ name: 'cloud', trust: 'external' })],
+      sql: db(),
+      deidSecret: 'test-secret',
+    });
     const r = await client.chat({ prompt: note, purpose: 'test/deid', patient: { key: 'Patient/1' }, cache: false });
     const sent = String((server.requests[0]!.body.messages as { content: string }[])[0]!.content);
     expect(sent).not.toContain('张建国');
@@ -77,14 +96,22 @@ forEachBackend('llm client', (db) => {
     expect(sent).not.toContain('2024-03-15');
     expect(sent).toMatch(/\[NAME_1\]/);
     expect(r).toMatchObject({ ok: true, value: `echo: ${note}`, use: { used: true, deidentified: true } });
-    const audit = await db().query<{ request: unknown; deidentified: boolean; phi_found: number }>("select request, deidentified, phi_found from llm_call where purpose = 'test/deid'");
+    const audit = await db().query<{ request: unknown; deidentified: boolean; phi_found: number }>(
+      "select request, deidentified, phi_found from llm_call where purpose = 'test/deid'",
+    );
     expect(audit.rows[0]!.deidentified).toBe(true);
     expect(audit.rows[0]!.phi_found).toBeGreaterThanOrEqual(3);
     expect(JSON.stringify(audit.rows[0]!.request)).not.toContain('张建国');
   });
 
   it('sends identifiable text as it is to a trusted-local provider, first', async () => {
-    const client = new LlmClient({ providers: [entry({ name: 'cloud', trust: 'external', url: plainServer.url }), entry({ name: 'home', trust: 'local' })], sql: db() });
+    const client = new LlmClient({
+      providers: [
+        entry({ name: 'cloud', trust: 'external', url: plainServer.url }),
+        entry({ name: 'home', trust: 'local' }),
+      ],
+      sql: db(),
+    });
     const r = await client.chat({ prompt: note, cache: false });
     expect(r.use).toMatchObject({ used: true, provider: 'home', deidentified: false });
     expect(String((server.requests[0]!.body.messages as { content: string }[])[0]!.content)).toContain('张建国');
@@ -92,14 +119,20 @@ forEachBackend('llm client', (db) => {
   });
 
   it('refuses identifiable text when external use is off and no local provider exists', async () => {
-    const client = new LlmClient({ providers: [entry({ name: 'cloud', trust: 'external' })], sql: db(), external: 'never' });
+    const client = new LlmClient({
+      providers: [entry({ name: 'cloud', trust: 'external' })],
+      sql: db(),
+      external: 'never',
+    });
     const r = await client.chat({ prompt: note, purpose: 'test/refuse' });
     expect(r).toMatchObject({ ok: false, error: { kind: 'no-trusted-provider' }, use: { used: false } });
     expect(server.requests).toHaveLength(0);
     const audit = await db().query<{ status: string }>("select status from llm_call where purpose = 'test/refuse'");
     expect(audit.rows.map((x) => x.status)).toEqual(['refused']);
     // Text the caller marks as not identifiable may go out.
-    expect((await client.chat({ prompt: 'What is the INR target on warfarin?', identifiable: false, cache: false })).ok).toBe(true);
+    expect(
+      (await client.chat({ prompt: 'What is the INR target on warfarin?', identifiable: false, cache: false })).ok,
+    ).toBe(true);
   });
 
   it('never writes the API key into the audit', async () => {
@@ -111,13 +144,18 @@ forEachBackend('llm client', (db) => {
   });
 
   it('accounts tokens and cost per call', async () => {
-    const client = new LlmClient({ providers: [entry({ name: 'ds', trust: 'local', model: 'deepseek-chat' })], sql: db() });
+    const client = new LlmClient({
+      providers: [entry({ name: 'ds', trust: 'local', model: 'deepseek-chat' })],
+      sql: db(),
+    });
     const r = await client.chat({ prompt: 'count my tokens', purpose: 'test/cost', cache: false });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.usage!.promptTokens).toBeGreaterThan(0);
     expect(r.costUsd).toBeCloseTo((r.usage!.promptTokens * 0.28 + r.usage!.completionTokens * 0.42) / 1e6, 12);
-    const row = await db().query<{ prompt_tokens: number; cost_usd: number }>("select prompt_tokens, cost_usd from llm_call where purpose = 'test/cost'");
+    const row = await db().query<{ prompt_tokens: number; cost_usd: number }>(
+      "select prompt_tokens, cost_usd from llm_call where purpose = 'test/cost'",
+    );
     expect(Number(row.rows[0]!.prompt_tokens)).toBe(r.usage!.promptTokens);
     expect(Number(row.rows[0]!.cost_usd)).toBeCloseTo(r.costUsd!, 12);
   });
@@ -149,19 +187,32 @@ it('does not retry a 400', async () => {
 
 it('times out a slow server and falls back to the next provider', async () => {
   const client = new LlmClient({
-    providers: [entry({ name: 'slow', trust: 'local', timeoutMs: 100 }), entry({ name: 'backup', trust: 'local', url: plainServer.url })],
+    providers: [
+      entry({ name: 'slow', trust: 'local', timeoutMs: 100 }),
+      entry({ name: 'backup', trust: 'local', url: plainServer.url }),
+    ],
     retry: { ...fastRetry, attempts: 1 },
   });
   server.enqueue({ kind: 'slow', ms: 1_500 });
   const r = await client.chat({ prompt: 'hurry', identifiable: false });
   expect(r).toMatchObject({ ok: true, value: 'echo: hurry', use: { provider: 'backup' } });
-  const alone = new LlmClient({ providers: [entry({ name: 'slow', trust: 'local', timeoutMs: 100 })], retry: { ...fastRetry, attempts: 1 } });
+  const alone = new LlmClient({
+    providers: [entry({ name: 'slow', trust: 'local', timeoutMs: 100 })],
+    retry: { ...fastRetry, attempts: 1 },
+  });
   server.enqueue({ kind: 'slow', ms: 1_500 });
-  expect(await alone.chat({ prompt: 'hurry', identifiable: false })).toMatchObject({ ok: false, error: { kind: 'timeout' } });
+  expect(await alone.chat({ prompt: 'hurry', identifiable: false })).toMatchObject({
+    ok: false,
+    error: { kind: 'timeout' },
+  });
 });
 
 it('opens the circuit after repeated failures and stops calling the server', async () => {
-  const client = new LlmClient({ providers: [entry({ name: 'flaky', trust: 'local' })], retry: { ...fastRetry, attempts: 1 }, breaker: { threshold: 2, cooldownMs: 60_000 } });
+  const client = new LlmClient({
+    providers: [entry({ name: 'flaky', trust: 'local' })],
+    retry: { ...fastRetry, attempts: 1 },
+    breaker: { threshold: 2, cooldownMs: 60_000 },
+  });
   server.enqueue({ kind: 'status', status: 500 }, { kind: 'status', status: 500 });
   await client.chat({ prompt: 'a', identifiable: false });
   await client.chat({ prompt: 'b', identifiable: false });
@@ -174,9 +225,13 @@ it('opens the circuit after repeated failures and stops calling the server', asy
 it('keeps to the concurrency limit of a provider', async () => {
   const own = await startOpenAiTestServer();
   try {
-    const client = new LlmClient({ providers: [entry({ name: 'narrow', trust: 'local', concurrency: 2, url: own.url })] });
+    const client = new LlmClient({
+      providers: [entry({ name: 'narrow', trust: 'local', concurrency: 2, url: own.url })],
+    });
     own.enqueue(...Array.from({ length: 6 }, () => ({ kind: 'slow' as const, ms: 60 })));
-    const results = await Promise.all(Array.from({ length: 6 }, (_, i) => client.chat({ prompt: `q${i}`, identifiable: false })));
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => client.chat({ prompt: `q${i}`, identifiable: false })),
+    );
     expect(results.every((r) => r.ok)).toBe(true);
     expect(own.requests).toHaveLength(6);
     expect(own.maxInFlight).toBe(2);
@@ -195,9 +250,14 @@ it('returns structured output with json_schema, and the rationale apart', async 
 });
 
 it('falls back to the prompt for servers without json_schema, and repairs once', async () => {
-  const client = new LlmClient({ providers: [entry({ name: 'old', trust: 'local', url: plainServer.url, jsonMode: 'none' })] });
+  const client = new LlmClient({
+    providers: [entry({ name: 'old', trust: 'local', url: plainServer.url, jsonMode: 'none' })],
+  });
   const schema = z.object({ answer: z.enum(['yes', 'no']) });
-  plainServer.enqueue({ kind: 'reply', content: 'Sure! {"answer": "maybe"}' }, { kind: 'reply', content: '```json\n{"answer": "no"}\n```' });
+  plainServer.enqueue(
+    { kind: 'reply', content: 'Sure! {"answer": "maybe"}' },
+    { kind: 'reply', content: '```json\n{"answer": "no"}\n```' },
+  );
   const r = await client.structured(schema, { prompt: 'is it?', identifiable: false });
   expect(r).toMatchObject({ ok: true, value: { answer: 'no' } });
   expect(plainServer.requests).toHaveLength(2);
@@ -210,7 +270,9 @@ it('falls back to the prompt for servers without json_schema, and repairs once',
 });
 
 it('fails clearly when the answer is still invalid after the repair', async () => {
-  const client = new LlmClient({ providers: [entry({ name: 'old', trust: 'local', url: plainServer.url, jsonMode: 'none' })] });
+  const client = new LlmClient({
+    providers: [entry({ name: 'old', trust: 'local', url: plainServer.url, jsonMode: 'none' })],
+  });
   plainServer.enqueue({ kind: 'reply', content: 'no json here' }, { kind: 'reply', content: '{"answer": 3}' });
   const r = await client.structured(z.object({ answer: z.string() }), { prompt: 'q', identifiable: false });
   expect(r).toMatchObject({ ok: false, error: { kind: 'invalid-output' }, use: { used: false } });
@@ -244,7 +306,11 @@ it('masks names the caller knows, also ones added in a later call for the same p
 it('streams re-identified text to the caller', async () => {
   const client = new LlmClient({ providers: [entry({ name: 'cloud', trust: 'external' })] });
   const seen: string[] = [];
-  const r = await client.chat({ prompt: 'Call Mr. John Carter at (217) 555-0142.\nThanks.', onDelta: (d) => d.content && seen.push(d.content), patient: { key: 'P10' } });
+  const r = await client.chat({
+    prompt: 'Call Mr. John Carter at (217) 555-0142.\nThanks.',
+    onDelta: (d) => d.content && seen.push(d.content),
+    patient: { key: 'P10' },
+  });
   expect(r.ok).toBe(true);
   expect(seen.join('')).toBe('echo: Call Mr. John Carter at (217) 555-0142.\nThanks.');
 });

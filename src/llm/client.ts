@@ -9,9 +9,35 @@ import { GgufProvider } from './gguf-provider.js';
 import { type CallRecord, LlmLedger } from './ledger.js';
 import { OpenAiCompatibleProvider } from './openai-provider.js';
 import { costUsd, defaultPrices, type Price } from './pricing.js';
-import { CircuitBreaker, type Deadline, deadlineIn, deadlineMessage, defaultRetryPolicy, type RetryPolicy, Semaphore, withRetry } from './resilience.js';
-import { extractJson, jsonSchemaOf, mapStrings, parseStructured, repairInstruction, schemaInstruction } from './structured.js';
-import type { ChatMessage, LlmFailure, LlmProvider, LlmResult, ProviderRequest, ProviderResponse, ToolCall, ToolSpec, Usage } from './types.js';
+import {
+  CircuitBreaker,
+  type Deadline,
+  deadlineIn,
+  deadlineMessage,
+  defaultRetryPolicy,
+  type RetryPolicy,
+  Semaphore,
+  withRetry,
+} from './resilience.js';
+import {
+  extractJson,
+  jsonSchemaOf,
+  mapStrings,
+  parseStructured,
+  repairInstruction,
+  schemaInstruction,
+} from './structured.js';
+import type {
+  ChatMessage,
+  LlmFailure,
+  LlmProvider,
+  LlmResult,
+  ProviderRequest,
+  ProviderResponse,
+  ToolCall,
+  ToolSpec,
+  Usage,
+} from './types.js';
 
 /** A provider with its limits as the client runs it. */
 export interface ProviderEntry {
@@ -120,7 +146,12 @@ export class LlmClient {
   /** Builds the providers a configuration names. */
   static fromConfig(config: LlmConfig, sql?: Sql, log?: LlmClientOptions['log']): LlmClient {
     return new LlmClient({
-      providers: config.providers.map((p) => ({ provider: buildProvider(p), concurrency: p.concurrency, timeoutMs: p.timeoutMs, price: p.price ?? (p.kind === 'deepseek' ? defaultPrices[p.model] : undefined) })),
+      providers: config.providers.map((p) => ({
+        provider: buildProvider(p),
+        concurrency: p.concurrency,
+        timeoutMs: p.timeoutMs,
+        price: p.price ?? (p.kind === 'deepseek' ? defaultPrices[p.model] : undefined),
+      })),
       ...(sql ? { sql } : {}),
       external: config.external,
       retry: config.retry,
@@ -188,13 +219,17 @@ export class LlmClient {
     const identifiable = options.identifiable ?? true;
     if (identifiable) {
       const local = list.filter((r) => r.entry.provider.trust === 'local');
-      const external = this.options.external === 'never' ? [] : list.filter((r) => r.entry.provider.trust === 'external');
+      const external =
+        this.options.external === 'never' ? [] : list.filter((r) => r.entry.provider.trust === 'external');
       list = [...local, ...external];
     }
     if (list.length === 0) {
       return {
         kind: 'no-trusted-provider',
-        message: identifiable && this.options.external === 'never' ? 'identifiable text and no trusted-local provider (external use is off)' : 'no provider can serve this request',
+        message:
+          identifiable && this.options.external === 'never'
+            ? 'identifiable text and no trusted-local provider (external use is off)'
+            : 'no provider can serve this request',
       };
     }
     return list;
@@ -207,7 +242,12 @@ export class LlmClient {
     const key = patient.key;
     let d = this.deidentifiers.get(key);
     if (!d) {
-      d = new Deidentifier({ patientKey: key, secret: this.options.deidSecret, knownNames: patient.names, knownIdentifiers: patient.identifiers });
+      d = new Deidentifier({
+        patientKey: key,
+        secret: this.options.deidSecret,
+        knownNames: patient.names,
+        knownIdentifiers: patient.identifiers,
+      });
       if (this.deidentifiers.size >= 1000) this.deidentifiers.delete(this.deidentifiers.keys().next().value!);
       this.deidentifiers.set(key, d);
     } else if (patient.names?.length || patient.identifiers?.length) d.addKnown(patient.names, patient.identifiers);
@@ -217,11 +257,26 @@ export class LlmClient {
   private async route<T>(options: AskOptions, schema: z.ZodType<T> | undefined): Promise<LlmResult<T>> {
     const baseMessages: ChatMessage[] = options.messages
       ? [...options.messages]
-      : [...(options.system ? [{ role: 'system' as const, content: options.system }] : []), { role: 'user' as const, content: options.prompt ?? '' }];
+      : [
+          ...(options.system ? [{ role: 'system' as const, content: options.system }] : []),
+          { role: 'user' as const, content: options.prompt ?? '' },
+        ];
     const candidates = this.candidates(options);
     if (!Array.isArray(candidates)) {
       if (candidates.kind === 'no-trusted-provider') {
-        await this.audit({ purpose: options.purpose ?? '', deidentified: false, status: 'refused', errorKind: candidates.kind, error: candidates.message, attempts: 0, latencyMs: 0, request: { messages: '(withheld: not sent)' }, costUsd: 0, phiFound: 0, ...(options.patient ? { patientRef: options.patient.key } : {}) });
+        await this.audit({
+          purpose: options.purpose ?? '',
+          deidentified: false,
+          status: 'refused',
+          errorKind: candidates.kind,
+          error: candidates.message,
+          attempts: 0,
+          latencyMs: 0,
+          request: { messages: '(withheld: not sent)' },
+          costUsd: 0,
+          phiFound: 0,
+          ...(options.patient ? { patientRef: options.patient.key } : {}),
+        });
       }
       return failed(candidates);
     }
@@ -240,14 +295,24 @@ export class LlmClient {
       if (result.ok) return result;
       last = result.error;
       failures.push(`${name}: ${result.error.message}`);
-      if (candidates.length > 1) this.options.log?.({ level: 'warn', message: `falling back after ${name} failed: ${result.error.message}`, provider: name });
+      if (candidates.length > 1)
+        this.options.log?.({
+          level: 'warn',
+          message: `falling back after ${name} failed: ${result.error.message}`,
+          provider: name,
+        });
     }
     // Out of time: the clinician is told that, not each provider's story (that is in the log and audit).
     if (Date.now() >= deadline.at) return failed({ kind: 'timeout', message: deadlineMessage(deadline) });
     return failed(last, failures.join('; '));
   }
 
-  private async attempt<T>(rt: Runtime, baseMessages: ChatMessage[], options: AskOptions, schema: z.ZodType<T> | undefined): Promise<LlmResult<T>> {
+  private async attempt<T>(
+    rt: Runtime,
+    baseMessages: ChatMessage[],
+    options: AskOptions,
+    schema: z.ZodType<T> | undefined,
+  ): Promise<LlmResult<T>> {
     const provider = rt.entry.provider;
     const deidentify = provider.trust === 'external' && (options.identifiable ?? true);
     const deid = deidentify ? this.deidentifierFor(options.patient) : undefined;
@@ -261,11 +326,16 @@ export class LlmClient {
     const restore = (s: string) => (deid ? deid.reidentify(s) : s);
     let messages: ChatMessage[] = baseMessages.map((m) =>
       m.role === 'assistant' && m.toolCalls
-        ? { ...m, content: scrub(m.content), toolCalls: m.toolCalls.map((t) => ({ ...t, arguments: scrub(t.arguments) })) }
+        ? {
+            ...m,
+            content: scrub(m.content),
+            toolCalls: m.toolCalls.map((t) => ({ ...t, arguments: scrub(t.arguments) })),
+          }
         : { ...m, content: scrub(m.content) },
     );
     const jsonSchema = schema ? jsonSchemaOf(schema) : undefined;
-    if (jsonSchema && provider.jsonMode !== 'json_schema') messages = appendToLastUser(messages, schemaInstruction(jsonSchema));
+    if (jsonSchema && provider.jsonMode !== 'json_schema')
+      messages = appendToLastUser(messages, schemaInstruction(jsonSchema));
     const base: Omit<ProviderRequest, 'messages'> = {
       model: options.model ?? provider.defaultModel,
       ...(options.tools?.length ? { tools: options.tools } : {}),
@@ -273,9 +343,15 @@ export class LlmClient {
       ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
       ...(options.maxTokens !== undefined ? { maxTokens: options.maxTokens } : {}),
     };
-    const onDelta = options.onDelta && (deid ? reidentifyingStream(options.onDelta, restore) : { push: options.onDelta, flush: () => {} });
+    const onDelta =
+      options.onDelta &&
+      (deid ? reidentifyingStream(options.onDelta, restore) : { push: options.onDelta, flush: () => {} });
     const call = (msgs: ChatMessage[], purposeSuffix = '') =>
-      this.call(rt, { ...base, messages: msgs, ...(onDelta ? { onDelta: onDelta.push } : {}) }, options, { deidentified: deidentify, phiFound, purposeSuffix });
+      this.call(rt, { ...base, messages: msgs, ...(onDelta ? { onDelta: onDelta.push } : {}) }, options, {
+        deidentified: deidentify,
+        phiFound,
+        purposeSuffix,
+      });
 
     let res = await call(messages);
     onDelta?.flush();
@@ -287,12 +363,22 @@ export class LlmClient {
       deidentified: deidentify,
       ...(r.reasoning ? { rationale: restore(r.reasoning) } : {}),
     });
-    const toolCalls = (r: ProviderResponse): ToolCall[] => r.toolCalls.map((t) => ({ ...t, arguments: restore(t.arguments) }));
+    const toolCalls = (r: ProviderResponse): ToolCall[] =>
+      r.toolCalls.map((t) => ({ ...t, arguments: restore(t.arguments) }));
     let usage = res.response.usage;
     let cost = res.cost;
     if (!schema || res.response.toolCalls.length > 0) {
       const text = restore(res.response.content);
-      return { ok: true, value: text as T, text, toolCalls: toolCalls(res.response), cached: res.cached, ...(usage ? { usage } : {}), costUsd: cost, use: use(res.response) };
+      return {
+        ok: true,
+        value: text as T,
+        text,
+        toolCalls: toolCalls(res.response),
+        cached: res.cached,
+        ...(usage ? { usage } : {}),
+        costUsd: cost,
+        use: use(res.response),
+      };
     }
     let checked = validate(schema, res.response.content, restore);
     if (!checked.ok) {
@@ -310,10 +396,22 @@ export class LlmClient {
       cost += second.cost;
       checked = validate(schema, second.response.content, restore);
       if (!checked.ok) {
-        return failed({ kind: 'invalid-output', message: `${provider.name}: the answer did not match the schema after one repair: ${checked.error}` });
+        return failed({
+          kind: 'invalid-output',
+          message: `${provider.name}: the answer did not match the schema after one repair: ${checked.error}`,
+        });
       }
     }
-    return { ok: true, value: checked.value, text: restore(res.response.content), toolCalls: [], cached: res.cached, ...(usage ? { usage } : {}), costUsd: cost, use: use(res.response) };
+    return {
+      ok: true,
+      value: checked.value,
+      text: restore(res.response.content),
+      toolCalls: [],
+      cached: res.cached,
+      ...(usage ? { usage } : {}),
+      costUsd: cost,
+      use: use(res.response),
+    };
   }
 
   /** One provider call: cache, concurrency limit, retries, breaker, audit. */
@@ -322,9 +420,18 @@ export class LlmClient {
     req: ProviderRequest,
     options: AskOptions,
     meta: { deidentified: boolean; phiFound: number; purposeSuffix: string },
-  ): Promise<{ ok: true; response: ProviderResponse; cached: boolean; cost: number } | { ok: false; error: LlmFailure }> {
+  ): Promise<
+    { ok: true; response: ProviderResponse; cached: boolean; cost: number } | { ok: false; error: LlmFailure }
+  > {
     const provider = rt.entry.provider;
-    const sent = { model: req.model, messages: req.messages, tools: req.tools, jsonSchema: req.jsonSchema, temperature: req.temperature, maxTokens: req.maxTokens };
+    const sent = {
+      model: req.model,
+      messages: req.messages,
+      tools: req.tools,
+      jsonSchema: req.jsonSchema,
+      temperature: req.temperature,
+      maxTokens: req.maxTokens,
+    };
     const useCache = this.ledger !== undefined && this.options.cache !== false && options.cache !== false;
     // Hashes only when there is a database to key (the bench measures this path's overhead).
     const cacheKey = this.ledger ? sha256(JSON.stringify({ provider: provider.name, ...sent })) : undefined;
@@ -348,7 +455,16 @@ export class LlmClient {
       if (hit) {
         if (hit.reasoning) req.onDelta?.({ reasoning: hit.reasoning });
         if (hit.content) req.onDelta?.({ content: hit.content });
-        await this.audit({ ...common, status: 'cached', attempts: 0, latencyMs: performance.now() - started, response: hit.content, ...(hit.reasoning ? { reasoning: hit.reasoning } : {}), ...(hit.toolCalls.length ? { toolCalls: hit.toolCalls } : {}), costUsd: 0 });
+        await this.audit({
+          ...common,
+          status: 'cached',
+          attempts: 0,
+          latencyMs: performance.now() - started,
+          response: hit.content,
+          ...(hit.reasoning ? { reasoning: hit.reasoning } : {}),
+          ...(hit.toolCalls.length ? { toolCalls: hit.toolCalls } : {}),
+          costUsd: 0,
+        });
         return { ok: true, response: hit, cached: true, cost: 0 };
       }
     }
@@ -361,22 +477,51 @@ export class LlmClient {
           return rt.semaphore.run(() => provider.complete({ ...req, signal }));
         },
         { ...this.retry, timeoutMs, ...(options.deadline ? { deadline: options.deadline } : {}) },
-        (e, attempt, delay) => this.options.log?.({ level: 'info', message: `retry ${attempt} in ${delay} ms after ${e.kind}: ${e.message}`, provider: provider.name }),
+        (e, attempt, delay) =>
+          this.options.log?.({
+            level: 'info',
+            message: `retry ${attempt} in ${delay} ms after ${e.kind}: ${e.message}`,
+            provider: provider.name,
+          }),
       );
       rt.breaker.success();
       const cost = costUsd(response.usage, rt.entry.price);
       if (useCache && response.finishReason !== 'length') {
-        await this.ledger!.store(cacheKey!, provider.name, req.model, sha256(JSON.stringify(req.messages)), response).catch((e: unknown) => {
+        await this.ledger!.store(
+          cacheKey!,
+          provider.name,
+          req.model,
+          sha256(JSON.stringify(req.messages)),
+          response,
+        ).catch((e: unknown) => {
           this.options.log?.({ level: 'warn', message: `could not cache a response: ${(e as Error).message}` });
         });
       }
-      await this.audit({ ...common, status: 'ok', attempts, latencyMs: performance.now() - started, response: response.content, ...(response.reasoning ? { reasoning: response.reasoning } : {}), ...(response.toolCalls.length ? { toolCalls: response.toolCalls } : {}), ...(response.usage ? { usage: response.usage } : {}), costUsd: cost });
+      await this.audit({
+        ...common,
+        status: 'ok',
+        attempts,
+        latencyMs: performance.now() - started,
+        response: response.content,
+        ...(response.reasoning ? { reasoning: response.reasoning } : {}),
+        ...(response.toolCalls.length ? { toolCalls: response.toolCalls } : {}),
+        ...(response.usage ? { usage: response.usage } : {}),
+        costUsd: cost,
+      });
       return { ok: true, response, cached: false, cost };
     } catch (e) {
       const pe = e instanceof ProviderError ? e : new ProviderError('unavailable', (e as Error).message, { cause: e });
       // A request the server rejects as malformed says nothing about the server's health.
       if (pe.kind !== 'bad-request') rt.breaker.failure();
-      await this.audit({ ...common, status: 'failed', errorKind: pe.kind, error: pe.message, attempts, latencyMs: performance.now() - started, costUsd: 0 });
+      await this.audit({
+        ...common,
+        status: 'failed',
+        errorKind: pe.kind,
+        error: pe.message,
+        attempts,
+        latencyMs: performance.now() - started,
+        costUsd: 0,
+      });
       return { ok: false, error: pe.toFailure() };
     }
   }
@@ -384,12 +529,19 @@ export class LlmClient {
   private async audit(c: CallRecord): Promise<void> {
     if (!this.ledger) return;
     await this.ledger.record(c).catch((e: unknown) => {
-      this.options.log?.({ level: 'warn', message: `could not write the model-call audit row: ${(e as Error).message}` });
+      this.options.log?.({
+        level: 'warn',
+        message: `could not write the model-call audit row: ${(e as Error).message}`,
+      });
     });
   }
 }
 
-function validate<T>(schema: z.ZodType<T>, content: string, restore: (s: string) => string): { ok: true; value: T } | { ok: false; error: string } {
+function validate<T>(
+  schema: z.ZodType<T>,
+  content: string,
+  restore: (s: string) => string,
+): { ok: true; value: T } | { ok: false; error: string } {
   const json = extractJson(content);
   if (!json.ok) return json;
   return parseStructured(schema, mapStrings(json.value, restore));
@@ -477,7 +629,10 @@ export function buildProvider(p: ProviderConfig): LlmProvider {
  * The caller's pattern: try the model, keep the deterministic result when it is not used.
  * `const { value, model } = await withFallback(deterministic, () => llm.structured(schema, {...}))`.
  */
-export async function withFallback<T>(deterministic: T, attempt: () => Promise<LlmResult<T>>): Promise<{ value: T; model: ModelUse }> {
+export async function withFallback<T>(
+  deterministic: T,
+  attempt: () => Promise<LlmResult<T>>,
+): Promise<{ value: T; model: ModelUse }> {
   try {
     const r = await attempt();
     return r.ok ? { value: r.value, model: r.use } : { value: deterministic, model: r.use };

@@ -17,7 +17,14 @@ export interface Preset {
 
 export const presets: Readonly<Record<ProviderKind, Preset>> = {
   // https://api-docs.deepseek.com: OpenAI-compatible; JSON Output is `json_object` (schema goes in the prompt).
-  deepseek: { kind: 'deepseek', baseURL: 'https://api.deepseek.com', model: 'deepseek-chat', jsonMode: 'json_object', alwaysExternal: true, concurrency: 8 },
+  deepseek: {
+    kind: 'deepseek',
+    baseURL: 'https://api.deepseek.com',
+    model: 'deepseek-chat',
+    jsonMode: 'json_object',
+    alwaysExternal: true,
+    concurrency: 8,
+  },
   // `vllm serve <model>`: port 8000, guided decoding for json_schema.
   vllm: { kind: 'vllm', baseURL: 'http://127.0.0.1:8000/v1', jsonMode: 'json_schema', concurrency: 16 },
   // `python -m sglang.launch_server`: port 30000, json_schema via xgrammar.
@@ -25,7 +32,12 @@ export const presets: Readonly<Record<ProviderKind, Preset>> = {
   // Ollama's OpenAI-compatible endpoint; accepts json_schema as `format`.
   ollama: { kind: 'ollama', baseURL: 'http://127.0.0.1:11434/v1', jsonMode: 'json_schema', concurrency: 2 },
   // llama.cpp `llama-server`: port 8080, json_schema turned into a grammar.
-  'llamacpp-server': { kind: 'llamacpp-server', baseURL: 'http://127.0.0.1:8080/v1', jsonMode: 'json_schema', concurrency: 2 },
+  'llamacpp-server': {
+    kind: 'llamacpp-server',
+    baseURL: 'http://127.0.0.1:8080/v1',
+    jsonMode: 'json_schema',
+    concurrency: 2,
+  },
   'openai-compatible': { kind: 'openai-compatible', jsonMode: 'json_schema', concurrency: 4 },
   gguf: { kind: 'gguf', jsonMode: 'json_schema', concurrency: 1 },
 };
@@ -64,7 +76,11 @@ export interface LlmConfig {
   readonly deidSecret?: string;
 }
 
-const priceSchema = z.object({ input: z.number().nonnegative(), inputCached: z.number().nonnegative().optional(), output: z.number().nonnegative() });
+const priceSchema = z.object({
+  input: z.number().nonnegative(),
+  inputCached: z.number().nonnegative().optional(),
+  output: z.number().nonnegative(),
+});
 const kindSchema = z.enum(['deepseek', 'openai-compatible', 'vllm', 'sglang', 'ollama', 'llamacpp-server', 'gguf']);
 const providerFileSchema = z.object({
   name: z.string().min(1).optional(),
@@ -88,8 +104,18 @@ const providerFileSchema = z.object({
 export const llmConfigFileSchema = z.object({
   providers: z.array(providerFileSchema).default([]),
   external: z.enum(['deidentified', 'never']).optional(),
-  retry: z.object({ attempts: z.number().int().min(1).max(10), baseDelayMs: z.number().int().min(0), maxDelayMs: z.number().int().min(0) }).partial().optional(),
-  breaker: z.object({ threshold: z.number().int().min(1), cooldownMs: z.number().int().min(0) }).partial().optional(),
+  retry: z
+    .object({
+      attempts: z.number().int().min(1).max(10),
+      baseDelayMs: z.number().int().min(0),
+      maxDelayMs: z.number().int().min(0),
+    })
+    .partial()
+    .optional(),
+  breaker: z
+    .object({ threshold: z.number().int().min(1), cooldownMs: z.number().int().min(0) })
+    .partial()
+    .optional(),
   cache: z.boolean().optional(),
 });
 export type LlmConfigFile = z.infer<typeof llmConfigFileSchema>;
@@ -117,7 +143,12 @@ export function guessKind(baseURL: string): ProviderKind {
   }
 }
 
-function resolveProvider(p: z.infer<typeof providerFileSchema>, env: NodeJS.ProcessEnv, index: number, defaults: { trust?: Trust; timeoutMs: number }): ProviderConfig {
+function resolveProvider(
+  p: z.infer<typeof providerFileSchema>,
+  env: NodeJS.ProcessEnv,
+  index: number,
+  defaults: { trust?: Trust; timeoutMs: number },
+): ProviderConfig {
   const where = `providers[${index}]`;
   const kind = p.preset ?? (p.path ? 'gguf' : p.baseURL ? guessKind(p.baseURL) : undefined);
   if (!kind) throw invalid('a provider needs a preset, a baseURL or a GGUF path', { where, field: 'preset' });
@@ -125,13 +156,21 @@ function resolveProvider(p: z.infer<typeof providerFileSchema>, env: NodeJS.Proc
   const model = p.model ?? preset.model ?? (kind === 'gguf' ? (p.path?.split('/').pop() ?? 'gguf') : undefined);
   if (!model) throw invalid(`the ${kind} provider needs a model name`, { where, field: 'model' });
   const baseURL = p.baseURL ?? preset.baseURL;
-  if (kind !== 'gguf' && !baseURL) throw invalid('an OpenAI-compatible provider needs a baseURL', { where, field: 'baseURL' });
-  if (kind === 'gguf' && !p.path) throw invalid('a gguf provider needs the path of a .gguf file', { where, field: 'path' });
+  if (kind !== 'gguf' && !baseURL)
+    throw invalid('an OpenAI-compatible provider needs a baseURL', { where, field: 'baseURL' });
+  if (kind === 'gguf' && !p.path)
+    throw invalid('a gguf provider needs the path of a .gguf file', { where, field: 'path' });
   const apiKey = p.apiKey ?? (p.apiKeyEnv ? env[p.apiKeyEnv] : undefined);
-  if (p.apiKeyEnv && !apiKey) throw invalid(`environment variable ${p.apiKeyEnv} is not set`, { where, field: 'apiKeyEnv' });
-  if (kind === 'deepseek' && !apiKey) throw invalid('the DeepSeek API needs a key (DEEPSEEK_API_KEY)', { where, field: 'apiKeyEnv' });
+  if (p.apiKeyEnv && !apiKey)
+    throw invalid(`environment variable ${p.apiKeyEnv} is not set`, { where, field: 'apiKeyEnv' });
+  if (kind === 'deepseek' && !apiKey)
+    throw invalid('the DeepSeek API needs a key (DEEPSEEK_API_KEY)', { where, field: 'apiKeyEnv' });
   // GGUF runs in this process: it is local by nature. DeepSeek's API is external by nature.
-  const trust: Trust = preset.alwaysExternal ? 'external' : kind === 'gguf' ? 'local' : (p.trust ?? defaults.trust ?? 'external');
+  const trust: Trust = preset.alwaysExternal
+    ? 'external'
+    : kind === 'gguf'
+      ? 'local'
+      : (p.trust ?? defaults.trust ?? 'external');
   // deepseek-reasoner does not take response_format; its JSON comes from the prompt.
   const jsonMode = p.jsonMode ?? (kind === 'deepseek' && model.includes('reasoner') ? 'none' : preset.jsonMode);
   return {
@@ -147,7 +186,9 @@ function resolveProvider(p: z.infer<typeof providerFileSchema>, env: NodeJS.Proc
     timeoutMs: p.timeoutMs ?? defaults.timeoutMs,
     ...(p.price ? { price: p.price } : {}),
     ...(p.extraBody ? { extraBody: p.extraBody } : {}),
-    ...(kind === 'gguf' ? { threads: p.threads ?? Math.max(1, Math.floor(availableParallelism() / 2)), gpu: p.gpu ?? false } : {}),
+    ...(kind === 'gguf'
+      ? { threads: p.threads ?? Math.max(1, Math.floor(availableParallelism() / 2)), gpu: p.gpu ?? false }
+      : {}),
     ...(p.contextSize ? { contextSize: p.contextSize } : {}),
   };
 }
@@ -197,7 +238,12 @@ export function loadLlmConfig(env: NodeJS.ProcessEnv = process.env, fileText?: s
     });
   }
   if (env.DEEPSEEK_API_KEY && !entries.some((e) => e.preset === 'deepseek')) {
-    entries.push({ name: 'deepseek', preset: 'deepseek', apiKey: env.DEEPSEEK_API_KEY, model: env.MEDSEEK_DEEPSEEK_MODEL ?? 'deepseek-chat' });
+    entries.push({
+      name: 'deepseek',
+      preset: 'deepseek',
+      apiKey: env.DEEPSEEK_API_KEY,
+      model: env.MEDSEEK_DEEPSEEK_MODEL ?? 'deepseek-chat',
+    });
   }
   if (env.MEDSEEK_LLM_GGUF) {
     const threads = Number(env.MEDSEEK_LLM_THREADS);
@@ -209,10 +255,13 @@ export function loadLlmConfig(env: NodeJS.ProcessEnv = process.env, fileText?: s
       ...(env.MEDSEEK_LLM_GPU === 'auto' ? { gpu: 'auto' as const } : {}),
     });
   }
-  const providers = entries.map((p, i) => resolveProvider(p, env, i, { trust: p.trust ?? (file.providers.includes(p) ? undefined : envTrust), timeoutMs }));
+  const providers = entries.map((p, i) =>
+    resolveProvider(p, env, i, { trust: p.trust ?? (file.providers.includes(p) ? undefined : envTrust), timeoutMs }),
+  );
   const names = new Set<string>();
   for (const [i, p] of providers.entries()) {
-    if (names.has(p.name)) throw invalid(`two providers are named '${p.name}'`, { where: `providers[${i}]`, field: 'name' });
+    if (names.has(p.name))
+      throw invalid(`two providers are named '${p.name}'`, { where: `providers[${i}]`, field: 'name' });
     names.add(p.name);
   }
   const external = env.MEDSEEK_LLM_EXTERNAL === 'never' ? 'never' : (file.external ?? 'deidentified');
@@ -222,7 +271,10 @@ export function loadLlmConfig(env: NodeJS.ProcessEnv = process.env, fileText?: s
     retry: { attempts: 3, baseDelayMs: 250, maxDelayMs: 8_000, ...file.retry },
     breaker: { threshold: 5, cooldownMs: 30_000, ...file.breaker },
     cache: file.cache ?? true,
-    deadlines: { interactiveMs: positiveMs(env, 'MEDSEEK_LLM_DEADLINE_MS', 20_000), batchMs: positiveMs(env, 'MEDSEEK_LLM_BATCH_DEADLINE_MS', 300_000) },
+    deadlines: {
+      interactiveMs: positiveMs(env, 'MEDSEEK_LLM_DEADLINE_MS', 20_000),
+      batchMs: positiveMs(env, 'MEDSEEK_LLM_BATCH_DEADLINE_MS', 300_000),
+    },
     ...(env.MEDSEEK_DEID_SECRET ? { deidSecret: env.MEDSEEK_DEID_SECRET } : {}),
   };
 }
@@ -237,5 +289,9 @@ function positiveMs(env: NodeJS.ProcessEnv, name: string, fallback: number): num
 
 /** The configuration as it may be printed: keys replaced by `***`. */
 export function redactedLlmConfig(c: LlmConfig): unknown {
-  return { ...c, deidSecret: c.deidSecret ? '***' : undefined, providers: c.providers.map((p) => ({ ...p, apiKey: p.apiKey ? '***' : undefined })) };
+  return {
+    ...c,
+    deidSecret: c.deidSecret ? '***' : undefined,
+    providers: c.providers.map((p) => ({ ...p, apiKey: p.apiKey ? '***' : undefined })),
+  };
 }

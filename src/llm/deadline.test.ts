@@ -24,7 +24,9 @@ describe('one deadline across all attempts', () => {
       throw new ProviderError('server-error', 'busy', { status: 503, retryAfterMs: 10_000 });
     };
     // A Retry-After of 10 s does not fit a 1 s deadline: one attempt, no waiting.
-    await expect(withRetry(failing, { ...policy, maxDelayMs: 10_000, deadline: deadlineIn(1_000) })).rejects.toMatchObject({ kind: 'server-error' });
+    await expect(
+      withRetry(failing, { ...policy, maxDelayMs: 10_000, deadline: deadlineIn(1_000) }),
+    ).rejects.toMatchObject({ kind: 'server-error' });
     expect(calls).toBe(1);
   });
 

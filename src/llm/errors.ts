@@ -9,7 +9,11 @@ export class ProviderError extends Error {
   /** Set when retrying would repeat output already streamed to the caller. */
   readonly noRetry: boolean;
 
-  constructor(kind: LlmFailureKind, message: string, extra: { status?: number; retryAfterMs?: number; cause?: unknown; noRetry?: boolean } = {}) {
+  constructor(
+    kind: LlmFailureKind,
+    message: string,
+    extra: { status?: number; retryAfterMs?: number; cause?: unknown; noRetry?: boolean } = {},
+  ) {
     super(message, extra.cause === undefined ? undefined : { cause: extra.cause });
     this.name = 'ProviderError';
     this.kind = kind;
@@ -19,7 +23,13 @@ export class ProviderError extends Error {
   }
 
   get retryable(): boolean {
-    return !this.noRetry && (this.kind === 'rate-limited' || this.kind === 'server-error' || this.kind === 'timeout' || this.kind === 'network');
+    return (
+      !this.noRetry &&
+      (this.kind === 'rate-limited' ||
+        this.kind === 'server-error' ||
+        this.kind === 'timeout' ||
+        this.kind === 'network')
+    );
   }
 
   toFailure(): LlmFailure {
@@ -54,7 +64,9 @@ export function classifyError(e: unknown): ProviderError {
   if (err?.name === 'APIConnectionTimeoutError' || err?.name === 'TimeoutError' || /timed? ?out/i.test(message)) {
     return new ProviderError('timeout', message, { cause: e });
   }
-  if (err?.name === 'AbortError' || err?.name === 'APIUserAbortError' || /request was aborted/i.test(message)) return new ProviderError('timeout', 'request aborted', { cause: e });
-  if (e instanceof SyntaxError) return new ProviderError('invalid-output', `malformed response: ${message}`, { cause: e });
+  if (err?.name === 'AbortError' || err?.name === 'APIUserAbortError' || /request was aborted/i.test(message))
+    return new ProviderError('timeout', 'request aborted', { cause: e });
+  if (e instanceof SyntaxError)
+    return new ProviderError('invalid-output', `malformed response: ${message}`, { cause: e });
   return new ProviderError('network', message, { cause: e });
 }

@@ -21,7 +21,12 @@ describe.skipIf(why !== undefined)(`embedded GGUF provider${why ? ` (skipped: ${
   let provider: GgufProvider;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'medseek-gguf-'));
-    provider = new GgufProvider({ name: 'tiny', path: writeTinyLlamaGguf(join(dir, 'tiny.gguf')), contextSize: 512, threads: 1 });
+    provider = new GgufProvider({
+      name: 'tiny',
+      path: writeTinyLlamaGguf(join(dir, 'tiny.gguf')),
+      contextSize: 512,
+      threads: 1,
+    });
   });
   afterAll(async () => {
     await provider.close();
@@ -37,7 +42,12 @@ describe.skipIf(why !== undefined)(`embedded GGUF provider${why ? ` (skipped: ${
 
   it('streams the text it generates', async () => {
     const chunks: string[] = [];
-    const r = await provider.complete({ model: 'tiny', messages: [{ role: 'user', content: 'hi' }], maxTokens: 8, onDelta: (d) => d.content && chunks.push(d.content) });
+    const r = await provider.complete({
+      model: 'tiny',
+      messages: [{ role: 'user', content: 'hi' }],
+      maxTokens: 8,
+      onDelta: (d) => d.content && chunks.push(d.content),
+    });
     expect(chunks.length).toBeGreaterThan(0);
     expect(chunks.join('').trim()).toBe(r.content);
   });
@@ -54,7 +64,9 @@ describe.skipIf(why !== undefined)(`embedded GGUF provider${why ? ` (skipped: ${
 
   it('fails with a typed error for a file that is not a model', async () => {
     const bad = new GgufProvider({ name: 'bad', path: join(dir, 'missing.gguf') });
-    const e = await bad.complete({ model: 'x', messages: [{ role: 'user', content: 'hi' }] }).catch((err: unknown) => err);
+    const e = await bad
+      .complete({ model: 'x', messages: [{ role: 'user', content: 'hi' }] })
+      .catch((err: unknown) => err);
     expect(e).toMatchObject({ kind: 'unavailable' });
   });
 });

@@ -25,7 +25,11 @@ let modulePromise: Promise<NodeLlamaCpp> | undefined;
 export async function loadNodeLlamaCpp(): Promise<NodeLlamaCpp> {
   modulePromise ??= import('node-llama-cpp').catch((e: unknown) => {
     modulePromise = undefined;
-    throw new ProviderError('unavailable', `node-llama-cpp is not installed (optional dependency): ${(e as Error).message}`, { cause: e });
+    throw new ProviderError(
+      'unavailable',
+      `node-llama-cpp is not installed (optional dependency): ${(e as Error).message}`,
+      { cause: e },
+    );
   });
   return modulePromise;
 }
@@ -60,10 +64,15 @@ export class GgufProvider implements LlmProvider {
           maxThreads: this.options.threads ?? 1,
         });
         const model = await llama.loadModel({ modelPath: this.options.path });
-        const context = await model.createContext({ threads: this.options.threads ?? 1, contextSize: this.options.contextSize ?? 2048 });
+        const context = await model.createContext({
+          threads: this.options.threads ?? 1,
+          contextSize: this.options.contextSize ?? 2048,
+        });
         return { mod, llama, model, context };
       } catch (e) {
-        throw new ProviderError('unavailable', `cannot load GGUF ${this.options.path}: ${(e as Error).message}`, { cause: e });
+        throw new ProviderError('unavailable', `cannot load GGUF ${this.options.path}: ${(e as Error).message}`, {
+          cause: e,
+        });
       }
     })();
     this.loaded.catch(() => {
@@ -81,7 +90,9 @@ export class GgufProvider implements LlmProvider {
     const session = new mod.LlamaChatSession({ contextSequence: sequence, autoDisposeSequence: true });
     try {
       session.setChatHistory(toHistory(req.messages.slice(0, -1)));
-      const grammar = req.jsonSchema ? await llama.createGrammarForJsonSchema(req.jsonSchema.schema as never) : undefined;
+      const grammar = req.jsonSchema
+        ? await llama.createGrammarForJsonSchema(req.jsonSchema.schema as never)
+        : undefined;
       let text = await session.prompt(last.content, {
         ...(grammar ? { grammar } : {}),
         ...(req.maxTokens ? { maxTokens: req.maxTokens } : {}),
@@ -119,7 +130,10 @@ export class GgufProvider implements LlmProvider {
   }
 }
 
-type HistoryItem = { type: 'system'; text: string } | { type: 'user'; text: string } | { type: 'model'; response: string[] };
+type HistoryItem =
+  | { type: 'system'; text: string }
+  | { type: 'user'; text: string }
+  | { type: 'model'; response: string[] };
 
 function toHistory(messages: readonly ChatMessage[]): HistoryItem[] {
   return messages.map((m): HistoryItem => {

@@ -40,7 +40,13 @@ export class LlmLedger {
     return typeof row.response === 'string' ? (JSON.parse(row.response) as ProviderResponse) : row.response;
   }
 
-  async store(key: string, provider: string, model: string, promptHash: string, response: ProviderResponse): Promise<void> {
+  async store(
+    key: string,
+    provider: string,
+    model: string,
+    promptHash: string,
+    response: ProviderResponse,
+  ): Promise<void> {
     await this.sql.query(
       `insert into llm_response_cache (cache_key, provider, model, prompt_hash, response) values ($1, $2, $3, $4, $5::jsonb)
        on conflict (cache_key) do update set response = excluded.response, created_at = now()`,
@@ -86,7 +92,21 @@ export class LlmLedger {
 
   /** The latest calls, newest first: who answered, for what, de-identified or not (no prompt or answer text). */
   async recent(limit = 200): Promise<
-    { id: string; at: string; purpose: string; provider?: string; model?: string; trust?: string; deidentified: boolean; status: string; error?: string; promptTokens: number; completionTokens: number; costUsd: number; patientRef?: string }[]
+    {
+      id: string;
+      at: string;
+      purpose: string;
+      provider?: string;
+      model?: string;
+      trust?: string;
+      deidentified: boolean;
+      status: string;
+      error?: string;
+      promptTokens: number;
+      completionTokens: number;
+      costUsd: number;
+      patientRef?: string;
+    }[]
   > {
     const r = await this.sql.query<Record<string, unknown>>(
       `select id, at, purpose, provider, model, trust, deidentified, status, error, prompt_tokens, completion_tokens, cost_usd, patient_ref
@@ -112,9 +132,25 @@ export class LlmLedger {
 
   /** Calls, tokens and cost per provider and model since `since` (for `medseek llm status`). */
   async summary(since?: Date): Promise<
-    { provider: string; model: string; status: string; calls: number; promptTokens: number; completionTokens: number; costUsd: number }[]
+    {
+      provider: string;
+      model: string;
+      status: string;
+      calls: number;
+      promptTokens: number;
+      completionTokens: number;
+      costUsd: number;
+    }[]
   > {
-    const r = await this.sql.query<{ provider: string | null; model: string | null; status: string; calls: string | number; pt: string | number; ct: string | number; cost: number }>(
+    const r = await this.sql.query<{
+      provider: string | null;
+      model: string | null;
+      status: string;
+      calls: string | number;
+      pt: string | number;
+      ct: string | number;
+      cost: number;
+    }>(
       `select provider, model, status, count(*) as calls, coalesce(sum(prompt_tokens),0) as pt, coalesce(sum(completion_tokens),0) as ct,
               coalesce(sum(cost_usd),0) as cost
          from llm_call where at >= $1 group by provider, model, status order by provider, model, status`,

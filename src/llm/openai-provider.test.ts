@@ -8,7 +8,16 @@ let provider: OpenAiCompatibleProvider;
 
 beforeAll(async () => {
   server = await startOpenAiTestServer();
-  provider = new OpenAiCompatibleProvider({ name: 'test', kind: 'vllm', baseURL: server.url, apiKey: 'sk-test', model: 'test-model', trust: 'local', jsonMode: 'json_schema', timeoutMs: 5_000 });
+  provider = new OpenAiCompatibleProvider({
+    name: 'test',
+    kind: 'vllm',
+    baseURL: server.url,
+    apiKey: 'sk-test',
+    model: 'test-model',
+    trust: 'local',
+    jsonMode: 'json_schema',
+    timeoutMs: 5_000,
+  });
 });
 afterAll(() => server.close());
 beforeEach(() => server.clear());
@@ -26,7 +35,11 @@ describe('OpenAI-compatible provider against the test server', () => {
 
   it('streams content in pieces and reassembles it', async () => {
     const pieces: string[] = [];
-    const r = await provider.complete({ model: 'test-model', messages: ask('a longer question'), onDelta: (d) => d.content && pieces.push(d.content) });
+    const r = await provider.complete({
+      model: 'test-model',
+      messages: ask('a longer question'),
+      onDelta: (d) => d.content && pieces.push(d.content),
+    });
     expect(pieces.length).toBeGreaterThan(2);
     expect(pieces.join('')).toBe('echo: a longer question');
     expect(r.content).toBe('echo: a longer question');
@@ -39,7 +52,11 @@ describe('OpenAI-compatible provider against the test server', () => {
     expect(plain.content).toBe('echo: why');
     expect(plain.reasoning).toMatch(/think about it/);
     const reasoning: string[] = [];
-    const streamed = await provider.complete({ model: 'deepseek-reasoner', messages: ask('why'), onDelta: (d) => d.reasoning && reasoning.push(d.reasoning) });
+    const streamed = await provider.complete({
+      model: 'deepseek-reasoner',
+      messages: ask('why'),
+      onDelta: (d) => d.reasoning && reasoning.push(d.reasoning),
+    });
     expect(streamed.content).toBe('echo: why');
     expect(reasoning.join('')).toBe(plain.reasoning);
   });
@@ -54,15 +71,30 @@ describe('OpenAI-compatible provider against the test server', () => {
   });
 
   it('calls tools and sends tool results back', async () => {
-    const tools = [{ name: 'lookup_drug', description: 'find a drug', parameters: { type: 'object', properties: { query: { type: 'string' } } } }];
+    const tools = [
+      {
+        name: 'lookup_drug',
+        description: 'find a drug',
+        parameters: { type: 'object', properties: { query: { type: 'string' } } },
+      },
+    ];
     const first = await provider.complete({ model: 'test-model', messages: ask('warfarin'), tools });
     expect(first.finishReason).toBe('tool_calls');
     expect(first.toolCalls).toEqual([{ id: 'call_0', name: 'lookup_drug', arguments: '{"query":"warfarin"}' }]);
-    const streamed = await provider.complete({ model: 'test-model', messages: ask('warfarin'), tools, onDelta: () => {} });
+    const streamed = await provider.complete({
+      model: 'test-model',
+      messages: ask('warfarin'),
+      tools,
+      onDelta: () => {},
+    });
     expect(streamed.toolCalls).toEqual(first.toolCalls);
     const second = await provider.complete({
       model: 'test-model',
-      messages: [...ask('warfarin'), { role: 'assistant', content: '', toolCalls: first.toolCalls }, { role: 'tool', content: 'anticoagulant', toolCallId: 'call_0' }],
+      messages: [
+        ...ask('warfarin'),
+        { role: 'assistant', content: '', toolCalls: first.toolCalls },
+        { role: 'tool', content: 'anticoagulant', toolCallId: 'call_0' },
+      ],
       tools,
     });
     expect(second.content).toBe('tool said: anticoagulant');
@@ -72,14 +104,29 @@ describe('OpenAI-compatible provider against the test server', () => {
   });
 
   it('sends response_format json_schema when the server supports it', async () => {
-    const schema = { type: 'object', properties: { verdict: { type: 'string', enum: ['yes', 'no'] } }, required: ['verdict'] };
-    const r = await provider.complete({ model: 'test-model', messages: ask('ok?'), jsonSchema: { name: 'answer', schema } });
+    const schema = {
+      type: 'object',
+      properties: { verdict: { type: 'string', enum: ['yes', 'no'] } },
+      required: ['verdict'],
+    };
+    const r = await provider.complete({
+      model: 'test-model',
+      messages: ask('ok?'),
+      jsonSchema: { name: 'answer', schema },
+    });
     expect(JSON.parse(r.content)).toEqual({ verdict: 'yes' });
-    expect(server.requests[0]!.body.response_format).toMatchObject({ type: 'json_schema', json_schema: { name: 'answer', schema } });
+    expect(server.requests[0]!.body.response_format).toMatchObject({
+      type: 'json_schema',
+      json_schema: { name: 'answer', schema },
+    });
   });
 
   it('classifies 429 with Retry-After, 500 and 400', async () => {
-    server.enqueue({ kind: 'status', status: 429, retryAfter: 7 }, { kind: 'status', status: 500 }, { kind: 'status', status: 400 });
+    server.enqueue(
+      { kind: 'status', status: 429, retryAfter: 7 },
+      { kind: 'status', status: 500 },
+      { kind: 'status', status: 400 },
+    );
     const e429 = await provider.complete({ model: 'm', messages: ask('x') }).catch((e: unknown) => e);
     expect(e429).toBeInstanceOf(ProviderError);
     expect(e429).toMatchObject({ kind: 'rate-limited', status: 429, retryAfterMs: 7000, retryable: true });
@@ -101,7 +148,13 @@ describe('OpenAI-compatible provider against the test server', () => {
     // The first queued reply is used whole; the cut applies to the next request's default answer.
     await provider.complete({ model: 'm', messages: ask('first') });
     const seen: string[] = [];
-    const e = await provider.complete({ model: 'm', messages: ask('this answer will be cut half way'), onDelta: (d) => d.content && seen.push(d.content) }).catch((err: unknown) => err);
+    const e = await provider
+      .complete({
+        model: 'm',
+        messages: ask('this answer will be cut half way'),
+        onDelta: (d) => d.content && seen.push(d.content),
+      })
+      .catch((err: unknown) => err);
     expect(e).toBeInstanceOf(ProviderError);
     expect(seen.length).toBeGreaterThan(0);
     expect((e as ProviderError).retryable).toBe(false);
@@ -112,7 +165,9 @@ describe('OpenAI-compatible provider against the test server', () => {
     server.enqueue({ kind: 'slow', ms: 2_000 });
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 50);
-    const e = await provider.complete({ model: 'm', messages: ask('x'), signal: ac.signal }).catch((err: unknown) => err);
+    const e = await provider
+      .complete({ model: 'm', messages: ask('x'), signal: ac.signal })
+      .catch((err: unknown) => err);
     expect(e).toMatchObject({ kind: 'timeout' });
   });
 });

@@ -2,7 +2,17 @@ import OpenAI from 'openai';
 import type { ChatCompletionCreateParams, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { classifyError, ProviderError } from './errors.js';
 import { splitThink, ThinkStreamSplitter } from './reasoning.js';
-import type { ChatMessage, JsonMode, LlmProvider, ProviderKind, ProviderRequest, ProviderResponse, ToolCall, Trust, Usage } from './types.js';
+import type {
+  ChatMessage,
+  JsonMode,
+  LlmProvider,
+  ProviderKind,
+  ProviderRequest,
+  ProviderResponse,
+  ToolCall,
+  Trust,
+  Usage,
+} from './types.js';
 
 export interface OpenAiProviderOptions {
   readonly name: string;
@@ -45,7 +55,12 @@ export class OpenAiCompatibleProvider implements LlmProvider {
     this.jsonMode = o.jsonMode;
     this.supportsTools = o.supportsTools ?? true;
     this.extraBody = { ...(o.extraBody ?? {}) };
-    this.client = new OpenAI({ baseURL: o.baseURL, apiKey: o.apiKey || 'not-needed', maxRetries: 0, timeout: o.timeoutMs ?? 60_000 });
+    this.client = new OpenAI({
+      baseURL: o.baseURL,
+      apiKey: o.apiKey || 'not-needed',
+      maxRetries: 0,
+      timeout: o.timeoutMs ?? 60_000,
+    });
   }
 
   async complete(req: ProviderRequest): Promise<ProviderResponse> {
@@ -57,14 +72,23 @@ export class OpenAiCompatibleProvider implements LlmProvider {
     if (req.temperature !== undefined) params.temperature = req.temperature;
     if (req.maxTokens !== undefined) params.max_tokens = req.maxTokens;
     if (req.tools?.length) {
-      params.tools = req.tools.map((t) => ({ type: 'function', function: { name: t.name, description: t.description, parameters: t.parameters } }));
+      params.tools = req.tools.map((t) => ({
+        type: 'function',
+        function: { name: t.name, description: t.description, parameters: t.parameters },
+      }));
     }
     if (req.jsonSchema && this.jsonMode === 'json_schema') {
-      params.response_format = { type: 'json_schema', json_schema: { name: req.jsonSchema.name, schema: req.jsonSchema.schema, strict: true } };
+      params.response_format = {
+        type: 'json_schema',
+        json_schema: { name: req.jsonSchema.name, schema: req.jsonSchema.schema, strict: true },
+      };
     } else if (req.jsonSchema && this.jsonMode === 'json_object') params.response_format = { type: 'json_object' };
     try {
       if (req.onDelta) return await this.streamed(params, req);
-      const r = await this.client.chat.completions.create(params as unknown as ChatCompletionCreateParams & { stream?: false }, { signal: req.signal });
+      const r = await this.client.chat.completions.create(
+        params as unknown as ChatCompletionCreateParams & { stream?: false },
+        { signal: req.signal },
+      );
       const choice = r.choices?.[0];
       if (!choice) throw new ProviderError('invalid-output', 'the server answered with no choices');
       const msg = choice.message as unknown as Json;
@@ -89,7 +113,9 @@ export class OpenAiCompatibleProvider implements LlmProvider {
 
   private async streamed(params: Json, req: ProviderRequest): Promise<ProviderResponse> {
     const stream = await this.client.chat.completions.create(
-      { ...params, stream: true, stream_options: { include_usage: true } } as unknown as ChatCompletionCreateParams & { stream: true },
+      { ...params, stream: true, stream_options: { include_usage: true } } as unknown as ChatCompletionCreateParams & {
+        stream: true;
+      },
       { signal: req.signal },
     );
     const splitter = new ThinkStreamSplitter();
@@ -136,7 +162,12 @@ export class OpenAiCompatibleProvider implements LlmProvider {
     } catch (e) {
       const pe = classifyError(e);
       // A stream cut after text reached the caller cannot be retried without repeating it.
-      if (emitted > 0) throw new ProviderError(pe.kind, `stream ended early after ${emitted} characters: ${pe.message}`, { status: pe.status, noRetry: true, cause: e });
+      if (emitted > 0)
+        throw new ProviderError(pe.kind, `stream ended early after ${emitted} characters: ${pe.message}`, {
+          status: pe.status,
+          noRetry: true,
+          cause: e,
+        });
       throw pe;
     }
     const rest = splitter.flush();
@@ -144,7 +175,9 @@ export class OpenAiCompatibleProvider implements LlmProvider {
     return {
       content: content.trim(),
       ...(reasoning.trim() ? { reasoning: reasoning.trim() } : {}),
-      toolCalls: [...tools.entries()].sort((a, b) => a[0] - b[0]).map(([i, t]) => ({ id: t.id || `call_${i}`, name: t.name, arguments: t.arguments })),
+      toolCalls: [...tools.entries()]
+        .sort((a, b) => a[0] - b[0])
+        .map(([i, t]) => ({ id: t.id || `call_${i}`, name: t.name, arguments: t.arguments })),
       finishReason,
       ...(usage ? { usage } : {}),
       model,
@@ -180,7 +213,11 @@ function toOpenAiMessage(m: ChatMessage): ChatCompletionMessageParam {
         ? {
             role: 'assistant',
             content: m.content || null,
-            tool_calls: m.toolCalls.map((t) => ({ id: t.id, type: 'function' as const, function: { name: t.name, arguments: t.arguments } })),
+            tool_calls: m.toolCalls.map((t) => ({
+              id: t.id,
+              type: 'function' as const,
+              function: { name: t.name, arguments: t.arguments },
+            })),
           }
         : { role: 'assistant', content: m.content };
     default:

@@ -23,5 +23,7 @@ export function costUsd(usage: Usage | undefined, price: Price | undefined): num
   if (!usage || !price) return 0;
   const cached = Math.min(usage.cachedPromptTokens ?? 0, usage.promptTokens);
   const fresh = usage.promptTokens - cached;
-  return (fresh * price.input + cached * (price.inputCached ?? price.input) + usage.completionTokens * price.output) / 1e6;
+  return (
+    (fresh * price.input + cached * (price.inputCached ?? price.input) + usage.completionTokens * price.output) / 1e6
+  );
 }

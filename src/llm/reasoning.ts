@@ -36,7 +36,10 @@ export function splitThink(text: string): { content: string; reasoning?: string 
     parts.push(rest.slice(open + OPEN.length, close));
     rest = rest.slice(close + CLOSE.length);
   }
-  const reasoning = parts.map((p) => p.trim()).filter(Boolean).join('\n\n');
+  const reasoning = parts
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .join('\n\n');
   return reasoning ? { content: content.trim(), reasoning } : { content: content.trim() };
 }
 

@@ -95,7 +95,12 @@ export function deadlineMessage(d: Deadline): string {
 export const defaultRetryPolicy: RetryPolicy = { attempts: 3, baseDelayMs: 250, maxDelayMs: 8_000, timeoutMs: 60_000 };
 
 /** Exponential backoff with full jitter; a Retry-After from the server wins (capped at maxDelayMs). */
-export function backoffMs(attempt: number, policy: RetryPolicy, retryAfterMs?: number, random: () => number = Math.random): number {
+export function backoffMs(
+  attempt: number,
+  policy: RetryPolicy,
+  retryAfterMs?: number,
+  random: () => number = Math.random,
+): number {
   if (retryAfterMs !== undefined) return Math.min(retryAfterMs, policy.maxDelayMs);
   const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
   return Math.round(cap / 2 + (random() * cap) / 2);
@@ -115,7 +120,12 @@ export async function withRetry<T>(
   const deadline = policy.deadline;
   for (let attempt = 0; attempt < policy.attempts; attempt++) {
     const left = deadline ? deadline.at - Date.now() : Infinity;
-    if (left <= 0) throw new ProviderError('timeout', deadlineMessage(deadline!), last ? { cause: last, noRetry: true } : { noRetry: true });
+    if (left <= 0)
+      throw new ProviderError(
+        'timeout',
+        deadlineMessage(deadline!),
+        last ? { cause: last, noRetry: true } : { noRetry: true },
+      );
     // The attempt's own timeout, or the time left before the caller's deadline, whichever is sooner.
     const byDeadline = left < policy.timeoutMs;
     const timeoutMs = Math.min(policy.timeoutMs, left);
@@ -123,12 +133,16 @@ export async function withRetry<T>(
     const ac = new AbortController();
     const timer = setTimeout(() => ac.abort(new ProviderError('timeout', timeoutMessage)), timeoutMs);
     // Settles at the timeout even when `fn` ignores its signal (e.g. queued behind a busy provider).
-    const abandoned = new Promise<never>((_, reject) => ac.signal.addEventListener('abort', () => reject(ac.signal.reason as Error), { once: true }));
+    const abandoned = new Promise<never>((_, reject) =>
+      ac.signal.addEventListener('abort', () => reject(ac.signal.reason as Error), { once: true }),
+    );
     try {
       const value = await Promise.race([fn(ac.signal, attempt), abandoned]);
       return { value, attempts: attempt + 1 };
     } catch (e) {
-      last = ac.signal.aborted ? new ProviderError('timeout', timeoutMessage, { cause: e, noRetry: byDeadline }) : classifyError(e);
+      last = ac.signal.aborted
+        ? new ProviderError('timeout', timeoutMessage, { cause: e, noRetry: byDeadline })
+        : classifyError(e);
       if (!last.retryable || attempt + 1 >= policy.attempts) throw last;
       const delay = backoffMs(attempt, policy, last.retryAfterMs);
       // No retry that could not finish before the deadline.

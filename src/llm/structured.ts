@@ -34,7 +34,10 @@ export function extractJson(text: string): { ok: true; value: unknown } | { ok: 
 }
 
 /** Parses and validates; the error lists zod's issues with their paths. */
-export function parseStructured<T>(schema: z.ZodType<T>, value: unknown): { ok: true; value: T } | { ok: false; error: string } {
+export function parseStructured<T>(
+  schema: z.ZodType<T>,
+  value: unknown,
+): { ok: true; value: T } | { ok: false; error: string } {
   const r = schema.safeParse(value);
   if (r.success) return { ok: true, value: r.data };
   const issues = r.error.issues.slice(0, 8).map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`);
@@ -53,6 +56,7 @@ export function repairInstruction(error: string, jsonSchema: Record<string, unkn
 export function mapStrings(value: unknown, fn: (s: string) => string): unknown {
   if (typeof value === 'string') return fn(value);
   if (Array.isArray(value)) return value.map((v) => mapStrings(v, fn));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapStrings(v, fn)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapStrings(v, fn)]));
   return value;
 }

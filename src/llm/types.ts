@@ -81,7 +81,15 @@ export type ProviderKind = 'deepseek' | 'openai-compatible' | 'vllm' | 'sglang' 
  * caller falls back to its deterministic result. Nothing throws out of `LlmClient`.
  */
 export type LlmResult<T> = (
-  | { readonly ok: true; readonly value: T; readonly text: string; readonly toolCalls: readonly ToolCall[]; readonly cached: boolean; readonly usage?: Usage; readonly costUsd?: number }
+  | {
+      readonly ok: true;
+      readonly value: T;
+      readonly text: string;
+      readonly toolCalls: readonly ToolCall[];
+      readonly cached: boolean;
+      readonly usage?: Usage;
+      readonly costUsd?: number;
+    }
   | { readonly ok: false; readonly error: LlmFailure }
 ) & { readonly use: ModelUse };
 

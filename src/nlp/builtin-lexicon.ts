@@ -1,5 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { type Coding, CodeSystems, type Concept, type FactCategory, invalid, type LexiconEntry } from '../core/index.js';
+import {
+  type Coding,
+  CodeSystems,
+  type Concept,
+  type FactCategory,
+  invalid,
+  type LexiconEntry,
+} from '../core/index.js';
 import { Lexicon } from './lexicon.js';
 
 const systems: Record<string, string> = {
@@ -10,7 +17,18 @@ const systems: Record<string, string> = {
   rxnorm: CodeSystems.rxnorm,
 };
 
-const categories = new Set<FactCategory>(['finding', 'condition', 'measurement', 'imaging', 'medication', 'procedure', 'allergy', 'genotype', 'risk-factor', 'encounter']);
+const categories = new Set<FactCategory>([
+  'finding',
+  'condition',
+  'measurement',
+  'imaging',
+  'medication',
+  'procedure',
+  'allergy',
+  'genotype',
+  'risk-factor',
+  'encounter',
+]);
 
 function coding(ref: string, where: string): Coding {
   const i = ref.indexOf(':');
@@ -30,12 +48,20 @@ export function parseLexiconTsv(text: string, file = 'lexicon'): LexiconEntry[] 
     const where = `${file} line ${i + 1}`;
     const [category, primary, en, zh, enSyn, zhSyn, more] = line.replace(/\r$/, '').split('\t');
     if (!category || !primary || !en) throw invalid('expected category, code, English name', { where });
-    if (!categories.has(category as FactCategory)) throw invalid(`unknown category '${category}'`, { where, field: 'category' });
+    if (!categories.has(category as FactCategory))
+      throw invalid(`unknown category '${category}'`, { where, field: 'category' });
     const concept: Concept = {
       ...coding(primary, where),
       display: en,
       ...(zh ? { displayZh: zh } : {}),
-      ...(more ? { codings: more.split('|').filter(Boolean).map((r) => coding(r, where)) } : {}),
+      ...(more
+        ? {
+            codings: more
+              .split('|')
+              .filter(Boolean)
+              .map((r) => coding(r, where)),
+          }
+        : {}),
     };
     const add = (term: string, lang: 'en' | 'zh') => {
       if (term.trim()) entries.push({ term: term.trim(), lang, concept, category: category as FactCategory });

@@ -45,12 +45,23 @@ describe('ConText assertions, English', () => {
   });
 
   it('family members are the subject, with the relation', () => {
-    expect(assess('Mother had breast cancer.', 'breast cancer', 'en')).toEqual({ assertion: 'family', subject: 'family', relation: 'mother' });
-    expect(assess('Family history of diabetes.', 'diabetes', 'en')).toMatchObject({ assertion: 'family', subject: 'family' });
+    expect(assess('Mother had breast cancer.', 'breast cancer', 'en')).toEqual({
+      assertion: 'family',
+      subject: 'family',
+      relation: 'mother',
+    });
+    expect(assess('Family history of diabetes.', 'diabetes', 'en')).toMatchObject({
+      assertion: 'family',
+      subject: 'family',
+    });
   });
 
   it('negation wins over family, the subject stays the relative', () => {
-    expect(assess('Father has no history of diabetes.', 'diabetes', 'en')).toMatchObject({ assertion: 'absent', subject: 'family', relation: 'father' });
+    expect(assess('Father has no history of diabetes.', 'diabetes', 'en')).toMatchObject({
+      assertion: 'absent',
+      subject: 'family',
+      relation: 'father',
+    });
   });
 });
 
@@ -92,7 +103,11 @@ describe('ConText assertions, Chinese', () => {
   });
 
   it('family members are the subject', () => {
-    expect(assess('其父有糖尿病。', '糖尿病', 'zh')).toEqual({ assertion: 'family', subject: 'family', relation: 'father' });
+    expect(assess('其父有糖尿病。', '糖尿病', 'zh')).toEqual({
+      assertion: 'family',
+      subject: 'family',
+      relation: 'father',
+    });
     expect(assess('母亲患高血压。', '高血压', 'zh')).toMatchObject({ subject: 'family', relation: 'mother' });
     expect(assess('否认家族遗传病史。', '遗传病', 'zh')).toMatchObject({ assertion: 'absent', subject: 'family' });
   });

@@ -11,7 +11,14 @@ import { type Span, splitSentences } from './sentences.js';
  * 无明显诱因) are matched so that the shorter trigger inside them does not fire. Triggers come from
  * data files: the published NegEx list and general ConText rules for English, our own for Chinese.
  */
-export type ContextCategory = 'NEGATED_EXISTENCE' | 'POSSIBLE_EXISTENCE' | 'HISTORICAL' | 'FAMILY' | 'HYPOTHETICAL' | 'PSEUDO' | 'TERMINATE';
+export type ContextCategory =
+  | 'NEGATED_EXISTENCE'
+  | 'POSSIBLE_EXISTENCE'
+  | 'HISTORICAL'
+  | 'FAMILY'
+  | 'HYPOTHETICAL'
+  | 'PSEUDO'
+  | 'TERMINATE';
 /**
  * `clause`: a clause break (the comma) that ends a scope like `terminate`, except that a forward
  * negation goes on across a comma-separated list of bare concept names (see `listScopeEnd`).
@@ -100,7 +107,9 @@ export function contextRules(lang: NlpLang, speech: Speech = 'clinical'): Contex
     lang === 'zh'
       ? parseContextRules(readData('context-zh.tsv'))
       : [...parseNegexTriggers(readData('negex-triggers-en.txt')), ...parseContextRules(readData('context-en.tsv'))];
-  return speech === 'patient' ? [...parseContextRules(readData(`context-${lang === 'zh' ? 'zh' : 'en'}-patient.tsv`)), ...clinical] : clinical;
+  return speech === 'patient'
+    ? [...parseContextRules(readData(`context-${lang === 'zh' ? 'zh' : 'en'}-patient.tsv`)), ...clinical]
+    : clinical;
 }
 
 /** A compiled rule set: one automaton over all triggers, so the longest trigger wins. */
@@ -126,7 +135,9 @@ export class ContextMatcher {
   /** Modifiers in a sentence, with their scopes; triggers overlapping a target are ignored. */
   modifiers(text: string, sentence: Span, targets: readonly Span[] = []): ContextModifier[] {
     const slice = text.slice(sentence.start, sentence.end);
-    const hits = this.automaton.findAll(slice).map((h) => ({ rule: h.value, start: h.start + sentence.start, end: h.end + sentence.start }));
+    const hits = this.automaton
+      .findAll(slice)
+      .map((h) => ({ rule: h.value, start: h.start + sentence.start, end: h.end + sentence.start }));
     return scopeModifiers(hits, sentence, targets, text);
   }
 }
@@ -139,7 +150,12 @@ export class ContextMatcher {
  * (否认糖尿病，高血压病史，及冠心病史; "denies fever, chills, or cough"): see `listScopeEnd`.
  * Without `text`, a clause break ends every scope.
  */
-export function scopeModifiers(triggerHits: readonly { rule: ContextRule; start: number; end: number }[], sentence: Span, targets: readonly Span[] = [], text?: string): ContextModifier[] {
+export function scopeModifiers(
+  triggerHits: readonly { rule: ContextRule; start: number; end: number }[],
+  sentence: Span,
+  targets: readonly Span[] = [],
+  text?: string,
+): ContextModifier[] {
   const hits = selectLongest(triggerHits.filter((h) => !overlapsAny(targets, h)));
   const isStop = (d: ContextDirection) => d === 'terminate' || d === 'clause';
   const stops = hits.filter((h) => isStop(h.rule.direction));
@@ -156,9 +172,23 @@ export function scopeModifiers(triggerHits: readonly { rule: ContextRule; start:
       }
       if (s.end <= h.start && s.end > backStart) backStart = s.end;
     }
-    if (text !== undefined && fwdStop?.rule.direction === 'clause' && h.rule.category === 'NEGATED_EXISTENCE' && h.rule.direction !== 'backward') {
+    if (
+      text !== undefined &&
+      fwdStop?.rule.direction === 'clause' &&
+      h.rule.category === 'NEGATED_EXISTENCE' &&
+      h.rule.direction !== 'backward'
+    ) {
       const denial = denialTrigger.test(h.rule.trigger);
-      fwdEnd = listScopeEnd(text, fwdStop, hits, stops, sentence, targets, !denial && /\p{Script=Han}/u.test(h.rule.trigger), denial);
+      fwdEnd = listScopeEnd(
+        text,
+        fwdStop,
+        hits,
+        stops,
+        sentence,
+        targets,
+        !denial && /\p{Script=Han}/u.test(h.rule.trigger),
+        denial,
+      );
     }
     if (h.rule.maxScope !== undefined) fwdEnd = Math.min(fwdEnd, h.end + h.rule.maxScope);
     const scope: Span =
@@ -190,7 +220,8 @@ const listConjunction = /^(?:以及|及(?!时)|和|或者|或|与|并且|and\/or
 const elaborationStart = /^(?:伴有|伴|为|呈|性质|量|色)|^(?:with|accompanied by|associated with)\b/i;
 const newClauseStart =
   /^(?:有|并|但|诉|自诉|患者|病人|其|现|出现|予|给予|行|经|于|曾|仍|可|感|觉|偶|时有|今|近|对)|^(?:but|has|had|have|reports?|endorses?|complains?|c\/o|presents?|is|was|are|were|he|she|they|patient|pt|the|this|there)\b/i;
-const duration = /(?:\d+|[一二三四五六七八九十两半数几]+)\s*(?:余|多|\+)?个?\s*(?:年|月|周|星期|天|日|小时|分钟)|\b(?:for|since|ago)\b|\bx\s?\d|\d+\s*(?:days?|weeks?|months?|years?|hours?|d|wk|mo|y)\b/i;
+const duration =
+  /(?:\d+|[一二三四五六七八九十两半数几]+)\s*(?:余|多|\+)?个?\s*(?:年|月|周|星期|天|日|小时|分钟)|\b(?:for|since|ago)\b|\bx\s?\d|\d+\s*(?:days?|weeks?|months?|years?|hours?|d|wk|mo|y)\b/i;
 const value = /\d/;
 const predicate =
   /为|呈|见|示|过敏|明显|正常|良好|尚可|增高|升高|降低|减低|增多|减少|肿大|加重|减轻|好转|缓解|存在|入院|就诊|治疗|服用|口服|约|左右|\b(?:is|was|are|were|has|had|have|shows?|showed|noted|improved|resolved|remains?|continues?|increased|decreased|normal)\b/i;
@@ -199,14 +230,27 @@ const listSuffix = /(?:等[^，,]{0,6}史|过敏史|病史|史|等症状|症状|
 /** The longest Chinese clause (without its concept names) still read as a name, in Han characters. */
 const maxNameChars = 8;
 
-function classifyClause(text: string, clause: Span, hits: readonly { rule: ContextRule; start: number; end: number }[], targets: readonly Span[]): ClauseKind {
-  const raw = text.slice(clause.start, clause.end).replace(/[。．!！;；\s]+$/, '').trim();
+function classifyClause(
+  text: string,
+  clause: Span,
+  hits: readonly { rule: ContextRule; start: number; end: number }[],
+  targets: readonly Span[],
+): ClauseKind {
+  const raw = text
+    .slice(clause.start, clause.end)
+    .replace(/[。．!！;；\s]+$/, '')
+    .trim();
   const conj = listConjunction.exec(raw);
   const afterConj = conj ? raw.slice(conj[0].length) : raw;
   // "…, nor was she in atrial fibrillation": nor carries the negation into its clause
   if (/^nor\b/i.test(raw)) return 'item';
   // a trigger of its own (史/病史 after a name are the list's suffix, not a new trigger)
-  const own = hits.some((h) => h.start >= clause.start && h.end <= clause.end && !(h.rule.category === 'HISTORICAL' && h.rule.direction === 'backward'));
+  const own = hits.some(
+    (h) =>
+      h.start >= clause.start &&
+      h.end <= clause.end &&
+      !(h.rule.category === 'HISTORICAL' && h.rule.direction === 'backward'),
+  );
   // a starter word is read only where no concept name begins (感染 is not 感, 并发症 not 并)
   const slice = text.slice(clause.start, clause.end);
   const lead = clause.start + (slice.length - slice.trimStart().length) + (conj ? conj[0].length : 0);
@@ -225,7 +269,10 @@ function classifyClause(text: string, clause: Span, hits: readonly { rule: Conte
   residue += text.slice(at, clause.end);
   residue = residue.replace(/[。．.!！;；\s]+$/, '').trim();
   if (conj) residue = residue.replace(listConjunction, '');
-  residue = residue.replace(listSuffix, '').replace(/(?:以及|及(?!时)|和|或|与|、|\/|\band\b|\bor\b|\s)+/gi, ' ').trim();
+  residue = residue
+    .replace(listSuffix, '')
+    .replace(/(?:以及|及(?!时)|和|或|与|、|\/|\band\b|\bor\b|\s)+/gi, ' ')
+    .trim();
   if (conj) return predicate.test(residue) ? 'new' : 'item';
   if (duration.test(residue)) return 'elaboration';
   if (value.test(residue)) return 'new';
@@ -266,7 +313,8 @@ function listScopeEnd(
     const next = stops.find((s) => s.start >= stop.end);
     const clause: Span = { start: stop.end, end: next ? next.start : sentence.end };
     let kind = classifyClause(text, clause, hits, targets);
-    if (kind === 'item' && historyOnly && !/史[。．!！;；\s]*$/.test(text.slice(clause.start, clause.end))) kind = 'new';
+    if (kind === 'item' && historyOnly && !/史[。．!！;；\s]*$/.test(text.slice(clause.start, clause.end)))
+      kind = 'new';
     // after 否认 the list is of denied histories: a complaint with a duration after it is new, not their duration
     if (kind === 'elaboration') return denial ? end : first.start;
     if (kind !== 'item') return end;
@@ -352,7 +400,13 @@ const precedence: [ContextCategory, Assertion][] = [
 
 export function assertionOf(modifiers: readonly ContextModifier[]): { assertion: Assertion; subject: Subject } {
   const family = modifiers.find((m) => m.rule.category === 'FAMILY');
-  const subject: Subject = family ? { who: 'family', ...(family.rule.relation && family.rule.relation !== 'family' ? { relation: family.rule.relation } : {}) } : { who: 'patient' };
-  for (const [cat, assertion] of precedence) if (modifiers.some((m) => m.rule.category === cat)) return { assertion, subject };
+  const subject: Subject = family
+    ? {
+        who: 'family',
+        ...(family.rule.relation && family.rule.relation !== 'family' ? { relation: family.rule.relation } : {}),
+      }
+    : { who: 'patient' };
+  for (const [cat, assertion] of precedence)
+    if (modifiers.some((m) => m.rule.category === cat)) return { assertion, subject };
   return { assertion: 'present', subject };
 }

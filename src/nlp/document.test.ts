@@ -2,7 +2,11 @@ import type { DocumentReference } from 'fhir/r4.js';
 import { describe, expect, it } from 'vitest';
 import { extractDocumentReference, noteFromDocumentReference } from './document.js';
 
-const note = (text: string, extra: Partial<DocumentReference> = {}, contentType = 'text/plain; charset=utf-8'): DocumentReference => ({
+const note = (
+  text: string,
+  extra: Partial<DocumentReference> = {},
+  contentType = 'text/plain; charset=utf-8',
+): DocumentReference => ({
   resourceType: 'DocumentReference',
   id: 'n1',
   status: 'current',
@@ -15,7 +19,11 @@ const note = (text: string, extra: Partial<DocumentReference> = {}, contentType 
 describe('DocumentReference notes', () => {
   it('extracts facts linked to the document and patient, anchored at the note date', () => {
     const r = extractDocumentReference(note('现病史：3天前出现发热，无咳嗽。'));
-    expect(r.note).toMatchObject({ document: 'DocumentReference/n1', patientId: 'p7', anchorDate: '2024-03-10T09:00:00Z' });
+    expect(r.note).toMatchObject({
+      document: 'DocumentReference/n1',
+      patientId: 'p7',
+      anchorDate: '2024-03-10T09:00:00Z',
+    });
     const fever = r.facts.find((f) => f.concept.code === '386661006')!;
     expect(fever).toMatchObject({ patientId: 'p7', assertion: 'present', time: { start: '2024-03-07' } });
     expect(fever.sources[0]).toMatchObject({ kind: 'text', document: 'DocumentReference/n1', quote: '发热' });
@@ -29,7 +37,11 @@ describe('DocumentReference notes', () => {
 
   it('refuses other charsets and non-UTF-8 bytes', () => {
     expect(() => noteFromDocumentReference(note('发热', {}, 'text/plain; charset=gb2312'))).toThrow(/gb2312/);
-    const gbk = note('', { content: [{ attachment: { contentType: 'text/plain', data: Buffer.from([0xb7, 0xa2, 0xc8, 0xc8]).toString('base64') } }] });
+    const gbk = note('', {
+      content: [
+        { attachment: { contentType: 'text/plain', data: Buffer.from([0xb7, 0xa2, 0xc8, 0xc8]).toString('base64') } },
+      ],
+    });
     expect(() => noteFromDocumentReference(gbk)).toThrow(/not valid UTF-8/);
   });
 });

@@ -23,30 +23,52 @@ export interface NoteText {
 export function noteFromDocumentReference(doc: DocumentReference): NoteText {
   const document = `DocumentReference/${doc.id ?? ''}`;
   const contents = doc.content ?? [];
-  const index = contents.findIndex((c) => c.attachment?.data && /^text\/plain\b/i.test(c.attachment.contentType ?? 'text/plain'));
+  const index = contents.findIndex(
+    (c) => c.attachment?.data && /^text\/plain\b/i.test(c.attachment.contentType ?? 'text/plain'),
+  );
   if (index < 0) {
     const hasUrl = contents.some((c) => c.attachment?.url);
-    throw new MedSeekError(hasUrl ? 'unsupported' : 'invalid', hasUrl ? 'the note text is only referenced by URL; fetch it first' : 'no inline text/plain attachment', {
-      entry: document,
-      field: 'DocumentReference.content.attachment.data',
-    });
+    throw new MedSeekError(
+      hasUrl ? 'unsupported' : 'invalid',
+      hasUrl ? 'the note text is only referenced by URL; fetch it first' : 'no inline text/plain attachment',
+      {
+        entry: document,
+        field: 'DocumentReference.content.attachment.data',
+      },
+    );
   }
   const attachment = contents[index]!.attachment;
   const field = `DocumentReference.content[${index}].attachment`;
   const charset = /charset=([^;\s]+)/i.exec(attachment.contentType ?? '')?.[1]?.toLowerCase();
   if (charset && charset !== 'utf-8' && charset !== 'utf8')
-    throw new MedSeekError('encoding', `charset ${charset} is not supported; send UTF-8`, { entry: document, field: `${field}.contentType` });
+    throw new MedSeekError('encoding', `charset ${charset} is not supported; send UTF-8`, {
+      entry: document,
+      field: `${field}.contentType`,
+    });
   const bytes = Buffer.from(attachment.data!, 'base64');
   const text = decodeText(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), `${document} ${field}.data`);
   const subject = doc.subject?.reference;
   const patientId = subject?.startsWith('Patient/') ? subject.slice('Patient/'.length) : undefined;
   const anchorDate = doc.date ?? doc.context?.period?.start;
-  const lang = attachment.language?.toLowerCase().startsWith('zh') ? 'zh' : attachment.language?.toLowerCase().startsWith('en') ? 'en' : undefined;
-  return { text, document, ...(patientId ? { patientId } : {}), ...(anchorDate ? { anchorDate } : {}), ...(lang ? { lang } : {}) };
+  const lang = attachment.language?.toLowerCase().startsWith('zh')
+    ? 'zh'
+    : attachment.language?.toLowerCase().startsWith('en')
+      ? 'en'
+      : undefined;
+  return {
+    text,
+    document,
+    ...(patientId ? { patientId } : {}),
+    ...(anchorDate ? { anchorDate } : {}),
+    ...(lang ? { lang } : {}),
+  };
 }
 
 /** Facts from a DocumentReference's text, each with a TextSource pointing at `DocumentReference/<id>`. */
-export function extractDocumentReference(doc: DocumentReference, options: Omit<ExtractOptions, 'document'> = {}): Extraction & { note: NoteText } {
+export function extractDocumentReference(
+  doc: DocumentReference,
+  options: Omit<ExtractOptions, 'document'> = {},
+): Extraction & { note: NoteText } {
   const note = noteFromDocumentReference(doc);
   const result = extractFacts(note.text, {
     ...(note.lang ? { lang: note.lang } : {}),

@@ -7,18 +7,36 @@ import { Lexicon } from './lexicon.js';
 const fixture = (name: string) => readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url), 'utf8');
 
 function find(facts: readonly Fact[], quote: string, section?: string): Fact {
-  const f = facts.find((x) => x.sources[0]?.kind === 'text' && x.sources[0].quote === quote && (!section || x.section === section));
-  if (!f) throw new Error(`no fact '${quote}'${section ? ` in ${section}` : ''}; have ${facts.map((x) => (x.sources[0] as { quote?: string }).quote).join(', ')}`);
+  const f = facts.find(
+    (x) => x.sources[0]?.kind === 'text' && x.sources[0].quote === quote && (!section || x.section === section),
+  );
+  if (!f)
+    throw new Error(
+      `no fact '${quote}'${section ? ` in ${section}` : ''}; have ${facts.map((x) => (x.sources[0] as { quote?: string }).quote).join(', ')}`,
+    );
   return f;
 }
 
 describe('extractFacts on a Chinese admission note', () => {
   const text = fixture('admission-zh.txt');
-  const r = extractFacts(text, { anchorDate: '2024-03-10', admissionDate: '2024-03-05', document: 'DocumentReference/1', patientId: 'p1' });
+  const r = extractFacts(text, {
+    anchorDate: '2024-03-10',
+    admissionDate: '2024-03-05',
+    document: 'DocumentReference/1',
+    patientId: 'p1',
+  });
 
   it('detects Chinese and the sections', () => {
     expect(r.lang).toBe('zh');
-    expect(r.sections.map((s) => s.key)).toEqual(['chief_complaint', 'hpi', 'past_history', 'family_history', 'physical_exam', 'assessment', 'discharge_instructions']);
+    expect(r.sections.map((s) => s.key)).toEqual([
+      'chief_complaint',
+      'hpi',
+      'past_history',
+      'family_history',
+      'physical_exam',
+      'assessment',
+      'discharge_instructions',
+    ]);
   });
 
   it('every span slices its quote out of the original text', () => {
@@ -35,7 +53,10 @@ describe('extractFacts on a Chinese admission note', () => {
     expect(find(r.facts, '呼吸困难').assertion).toBe('absent');
     expect(find(r.facts, '糖尿病', 'past_history').assertion).toBe('absent');
     expect(find(r.facts, '高血压病').assertion).toBe('historical');
-    expect(find(r.facts, '糖尿病', 'family_history')).toMatchObject({ assertion: 'family', subject: { who: 'family', relation: 'father' } });
+    expect(find(r.facts, '糖尿病', 'family_history')).toMatchObject({
+      assertion: 'family',
+      subject: { who: 'family', relation: 'father' },
+    });
     expect(find(r.facts, '社区获得性肺炎').assertion).toBe('possible');
     expect(find(r.facts, '肺结核').assertion).toBe('possible');
     expect(find(r.facts, '胸痛', 'discharge_instructions').assertion).toBe('hypothetical');
@@ -46,15 +67,26 @@ describe('extractFacts on a Chinese admission note', () => {
     expect(find(r.facts, 'P').value).toEqual({ value: 88, unit: '/min', original: '88次/分' });
     expect(find(r.facts, 'BP').value).toEqual({ value: 120, value2: 80, unit: 'mm[Hg]', original: '120/80 mmHg' });
     expect(find(r.facts, 'SpO2').value).toEqual({ value: 98, unit: '%', original: '98%' });
-    expect(find(r.facts, '血钾')).toMatchObject({ category: 'measurement', concept: { code: '2823-3' }, value: { value: 3.1, unit: 'mmol/L' } });
+    expect(find(r.facts, '血钾')).toMatchObject({
+      category: 'measurement',
+      concept: { code: '2823-3' },
+      value: { value: 3.1, unit: 'mmol/L' },
+    });
     expect(find(r.facts, 'WBC').value).toEqual({ value: 12.3, unit: '10*9/L', original: '12.3×10^9/L' });
     expect(find(r.facts, 'Hb').value).toEqual({ value: 9.8, unit: 'g/dL', original: '9.8 g/dL' });
   });
 
   it('times resolved against the anchor and the admission', () => {
     expect(find(r.facts, '发热', 'hpi').time).toMatchObject({ start: '2024-03-07', relative: '3天前' });
-    expect(find(r.facts, '发热', 'chief_complaint').time).toMatchObject({ duration: { value: 3, unit: 'd' }, start: '2024-03-07' });
-    expect(find(r.facts, '血钾').time).toMatchObject({ start: '2024-03-07', relative: '入院第3天', anchor: 'admission' });
+    expect(find(r.facts, '发热', 'chief_complaint').time).toMatchObject({
+      duration: { value: 3, unit: 'd' },
+      start: '2024-03-07',
+    });
+    expect(find(r.facts, '血钾').time).toMatchObject({
+      start: '2024-03-07',
+      relative: '入院第3天',
+      anchor: 'admission',
+    });
   });
 
   it('laterality', () => {
@@ -67,7 +99,10 @@ describe('extractFacts on a Chinese admission note', () => {
       concept: { code: '1191', codings: [{ code: 'B01AC06' }] },
       dosage: { dose: { value: 100, unit: 'mg' }, route: 'PO', frequency: { code: 'QD', perDay: 1 } },
     });
-    expect(find(r.facts, '阿托伐他汀').dosage).toMatchObject({ dose: { value: 20, unit: 'mg' }, frequency: { code: 'QHS' } });
+    expect(find(r.facts, '阿托伐他汀').dosage).toMatchObject({
+      dose: { value: 20, unit: 'mg' },
+      frequency: { code: 'QHS' },
+    });
   });
 
   it('ids are stable and patient and document are carried', () => {
@@ -84,7 +119,15 @@ describe('extractFacts on an English discharge summary', () => {
 
   it('detects English and the sections', () => {
     expect(r.lang).toBe('en');
-    expect(r.sections.map((s) => s.key)).toEqual(['chief_complaint', 'hpi', 'family_history', 'medications', 'physical_exam', 'labs', 'discharge_instructions']);
+    expect(r.sections.map((s) => s.key)).toEqual([
+      'chief_complaint',
+      'hpi',
+      'family_history',
+      'medications',
+      'physical_exam',
+      'labs',
+      'discharge_instructions',
+    ]);
   });
 
   it('assertions per type', () => {
@@ -92,12 +135,15 @@ describe('extractFacts on an English discharge summary', () => {
     expect(find(r.facts, 'hypertension').assertion).toBe('historical');
     expect(find(r.facts, 'shortness of breath').assertion).toBe('absent');
     expect(find(r.facts, 'pneumonia').assertion).toBe('possible');
-    expect(find(r.facts, 'breast cancer')).toMatchObject({ assertion: 'family', subject: { who: 'family', relation: 'mother' } });
+    expect(find(r.facts, 'breast cancer')).toMatchObject({
+      assertion: 'family',
+      subject: { who: 'family', relation: 'mother' },
+    });
     expect(find(r.facts, 'fever').assertion).toBe('hypothetical');
     expect(find(r.facts, 'vomiting').assertion).toBe('hypothetical');
   });
 
-  it('vitals without written units get the vital sign\'s unit; labs keep theirs', () => {
+  it("vitals without written units get the vital sign's unit; labs keep theirs", () => {
     expect(find(r.facts, 'BP').value).toMatchObject({ value: 150, value2: 90, unit: 'mm[Hg]' });
     expect(find(r.facts, 'HR').value).toMatchObject({ value: 102, unit: '/min' });
     expect(find(r.facts, 'T').value).toEqual({ value: 38.5, unit: 'Cel', original: '38.5 C' });
@@ -112,7 +158,10 @@ describe('extractFacts on an English discharge summary', () => {
       frequency: { code: 'BID', perDay: 2, original: 'BID' },
       duration: { value: 7, unit: 'd' },
     });
-    expect(find(r.facts, 'aspirin').dosage).toMatchObject({ dose: { value: 81, unit: 'mg' }, frequency: { code: 'QD' } });
+    expect(find(r.facts, 'aspirin').dosage).toMatchObject({
+      dose: { value: 81, unit: 'mg' },
+      frequency: { code: 'QD' },
+    });
     expect(find(r.facts, 'aspirin').dosage?.duration).toBeUndefined();
   });
 
@@ -124,7 +173,14 @@ describe('extractFacts on an English discharge summary', () => {
 
 describe('extractFacts options and errors', () => {
   it('uses a given lexicon (e.g. the knowledge graph export)', () => {
-    const entries: LexiconEntry[] = [{ term: '肺动脉高压', lang: 'zh', category: 'condition', concept: { system: 'urn:medseek:concept', code: 'c-pah', display: 'Pulmonary hypertension' } }];
+    const entries: LexiconEntry[] = [
+      {
+        term: '肺动脉高压',
+        lang: 'zh',
+        category: 'condition',
+        concept: { system: 'urn:medseek:concept', code: 'c-pah', display: 'Pulmonary hypertension' },
+      },
+    ];
     const r = extractFacts('否认肺动脉高压。', { lexicon: new Lexicon(entries) });
     expect(r.facts).toHaveLength(1);
     expect(r.facts[0]).toMatchObject({ concept: { code: 'c-pah' }, assertion: 'absent' });
@@ -133,11 +189,16 @@ describe('extractFacts options and errors', () => {
   it('full-width letters and mixed zh/en match', () => {
     const r = extractFacts('患者ＷＢＣ １２．３×10^9/L，服用aspirin 100mg qd。');
     expect(find(r.facts, 'ＷＢＣ').value).toMatchObject({ value: 12.3, unit: '10*9/L' });
-    expect(find(r.facts, 'aspirin').dosage).toMatchObject({ dose: { value: 100, unit: 'mg' }, frequency: { code: 'QD' } });
+    expect(find(r.facts, 'aspirin').dosage).toMatchObject({
+      dose: { value: 100, unit: 'mg' },
+      frequency: { code: 'QD' },
+    });
   });
 
   it('a bare vital sign letter without a value is not a fact', () => {
-    expect(extractFacts('Plan: T and P stable.', { lang: 'en' }).facts.map((f) => f.concept.code)).not.toContain('8310-5');
+    expect(extractFacts('Plan: T and P stable.', { lang: 'en' }).facts.map((f) => f.concept.code)).not.toContain(
+      '8310-5',
+    );
   });
 
   it.each([
@@ -167,8 +228,16 @@ describe('extractFacts result flags', () => {
     const r = extractFacts('血钾 3.1 mmol/L↓，WBC 15.2×10^9/L(H)，降钙素原阴性，肌钙蛋白阳性。Troponin positive.');
     expect(find(r.facts, '血钾')).toMatchObject({ value: { value: 3.1 }, interpretation: 'L' });
     expect(find(r.facts, 'WBC')).toMatchObject({ value: { value: 15.2 }, interpretation: 'H' });
-    expect(find(r.facts, '降钙素原')).toMatchObject({ valueText: 'negative', interpretation: 'NEG', assertion: 'absent' });
-    expect(find(r.facts, '肌钙蛋白')).toMatchObject({ valueText: 'positive', interpretation: 'POS', assertion: 'present' });
+    expect(find(r.facts, '降钙素原')).toMatchObject({
+      valueText: 'negative',
+      interpretation: 'NEG',
+      assertion: 'absent',
+    });
+    expect(find(r.facts, '肌钙蛋白')).toMatchObject({
+      valueText: 'positive',
+      interpretation: 'POS',
+      assertion: 'present',
+    });
     expect(find(r.facts, 'Troponin')).toMatchObject({ valueText: 'positive', interpretation: 'POS' });
   });
 });
@@ -185,8 +254,12 @@ describe('extractFacts English plurals', () => {
 
 describe('drugs named as allergens or to be withheld', () => {
   it('reads a drug followed by 过敏, or after "allergic to", as an allergy', () => {
-    const zh = extractFacts('诊疗计划：患者青霉素过敏，予对症治疗。', { lang: 'zh' }).facts.find((f) => f.concept.code === '7980');
-    const en = extractFacts('Plan: allergic to penicillin, supportive care.', { lang: 'en' }).facts.find((f) => f.concept.code === '7980');
+    const zh = extractFacts('诊疗计划：患者青霉素过敏，予对症治疗。', { lang: 'zh' }).facts.find(
+      (f) => f.concept.code === '7980',
+    );
+    const en = extractFacts('Plan: allergic to penicillin, supportive care.', { lang: 'en' }).facts.find(
+      (f) => f.concept.code === '7980',
+    );
     expect(zh).toMatchObject({ category: 'allergy', assertion: 'present' });
     expect(en).toMatchObject({ category: 'allergy', assertion: 'present' });
   });

@@ -88,13 +88,25 @@ export function extractFacts(text: string, options: ExtractOptions = {}): Extrac
       const q = quantityAt(text, m.end + gap, half);
       // "naproxen sodium 220 MG", 洛索洛芬钠600mg, 头孢呋辛钠片: the salt of a drug, not a serum electrolyte
       const afterDrug = drugEnd >= 0 && /^\s*$/.test(text.slice(drugEnd, m.start));
-      if (isDrugSalt(text, { start: m.start, end: m.end, code: entry.concept.code }, q && q.start <= m.end + gap + 1 ? q.quantity : undefined, afterDrug, half)) continue;
+      if (
+        isDrugSalt(
+          text,
+          { start: m.start, end: m.end, code: entry.concept.code },
+          q && q.start <= m.end + gap + 1 ? q.quantity : undefined,
+          afterDrug,
+          half,
+        )
+      )
+        continue;
       if (q && q.start <= m.end + gap + 1) {
         const fill = defaultUnits[entry.concept.code];
         let unit = q.quantity.unit === '1' && fill ? fill(q.quantity.value) : undefined;
         let end = q.end;
         // "T 38.5 C", "T36.1C": a bare C/F after a temperature is the degree sign left out
-        const deg = entry.concept.code === '8310-5' && q.quantity.unit === '1' ? /^\s?([CF])(?![A-Za-z])/.exec(half.slice(q.end, q.end + 3)) : null;
+        const deg =
+          entry.concept.code === '8310-5' && q.quantity.unit === '1'
+            ? /^\s?([CF])(?![A-Za-z])/.exec(half.slice(q.end, q.end + 3))
+            : null;
         if (deg) {
           unit = deg[1] === 'C' ? 'Cel' : '[degF]';
           end = q.end + deg[0].length;
@@ -118,7 +130,11 @@ export function extractFacts(text: string, options: ExtractOptions = {}): Extrac
   const indications = new Map<Span, Span[]>();
   kept.forEach((m, i) => {
     const cat = m.entries[0]!.category;
-    if ((cat !== 'finding' && cat !== 'condition') || (assertions[i]!.assertion !== 'present' && assertions[i]!.assertion !== 'possible')) return;
+    if (
+      (cat !== 'finding' && cat !== 'condition') ||
+      (assertions[i]!.assertion !== 'present' && assertions[i]!.assertion !== 'possible')
+    )
+      return;
     const sentence = sentenceOf(sentences, m.start);
     if (!sentence) return;
     let spans = indications.get(sentence);
@@ -126,12 +142,14 @@ export function extractFacts(text: string, options: ExtractOptions = {}): Extrac
       spans = asNeededIndications(text, sentence, drugStarts, half);
       indications.set(sentence, spans);
     }
-    if (spans.some((s) => s.start <= m.start && m.end <= s.end)) assertions[i] = { ...assertions[i]!, assertion: 'hypothetical' };
+    if (spans.some((s) => s.start <= m.start && m.end <= s.end))
+      assertions[i] = { ...assertions[i]!, assertion: 'hypothetical' };
   });
   const times = parseTimes(text, options, half);
   // index of the next medication mention after each mention (its sig ends there)
   const nextMedication = new Array<number>(kept.length + 1).fill(-1);
-  for (let i = kept.length - 1; i >= 0; i--) nextMedication[i] = kept[i + 1]?.entries[0]?.category === 'medication' ? i + 1 : nextMedication[i + 1]!;
+  for (let i = kept.length - 1; i >= 0; i--)
+    nextMedication[i] = kept[i + 1]?.entries[0]?.category === 'medication' ? i + 1 : nextMedication[i + 1]!;
   const facts: Fact[] = [];
   kept.forEach((m, i) => {
     const entry = m.entries.find((e) => e.lang === lang) ?? m.entries[0]!;
@@ -152,8 +170,17 @@ export function extractFacts(text: string, options: ExtractOptions = {}): Extrac
     if (category === 'medication') {
       const after = text.slice(m.end, m.end + 16);
       const before = text.slice(Math.max(sentence.start, m.start - 16), m.start);
-      if (/^(类|类药物|类抗生素)?(药物)?(过敏|皮试阳性)/.test(after) || /^(?:s|-class|-type)?(?: drugs?| antibiotics?)? (?:allerg|hypersensitivity)/i.test(after) || /(allergic to|allergy to|allergies to|intolerant of)\s*$/i.test(before)) category = 'allergy';
-      else if (assertion === 'present' && /(避免使用|避免|禁用|慎用|停用|avoid|do not give|do not use|contraindicated)\s*$/i.test(before)) assertion = 'absent';
+      if (
+        /^(类|类药物|类抗生素)?(药物)?(过敏|皮试阳性)/.test(after) ||
+        /^(?:s|-class|-type)?(?: drugs?| antibiotics?)? (?:allerg|hypersensitivity)/i.test(after) ||
+        /(allergic to|allergy to|allergies to|intolerant of)\s*$/i.test(before)
+      )
+        category = 'allergy';
+      else if (
+        assertion === 'present' &&
+        /(避免使用|避免|禁用|慎用|停用|avoid|do not give|do not use|contraindicated)\s*$/i.test(before)
+      )
+        assertion = 'absent';
     }
     const value = values.get(m);
     let dosage: Fact['dosage'];
@@ -170,7 +197,13 @@ export function extractFacts(text: string, options: ExtractOptions = {}): Extrac
     const time = assertion === 'absent' ? undefined : timeFor(text, times, m, sentence);
     // a drug has no side (二甲双胍 is not 双侧)
     const laterality = category === 'medication' ? undefined : lateralityOf(text, m, sentence, lang);
-    const source: TextSource = { kind: 'text', document, start: m.start, end: m.end, quote: text.slice(m.start, m.end) };
+    const source: TextSource = {
+      kind: 'text',
+      document,
+      start: m.start,
+      end: m.end,
+      quote: text.slice(m.start, m.end),
+    };
     const concept: Concept = entry.concept;
     facts.push({
       id: stableId(document, m.start, m.end, concept.code),
@@ -190,11 +223,25 @@ export function extractFacts(text: string, options: ExtractOptions = {}): Extrac
     });
   });
   // Medication-change cues (停用, 临时医嘱, 改为, discontinued, x1…) and the discharge order list, as qualifiers.
-  return { facts: annotateMedicationEvents(text, facts, { sections, sentences, ...(options.anchorDate ? { anchorDate: options.anchorDate } : {}) }), sections, sentences, lang };
+  return {
+    facts: annotateMedicationEvents(text, facts, {
+      sections,
+      sentences,
+      ...(options.anchorDate ? { anchorDate: options.anchorDate } : {}),
+    }),
+    sections,
+    sentences,
+    lang,
+  };
 }
 
 /** ConText over the triggers found by the single scan, sentence by sentence. */
-function assertionsFor(targets: readonly Span[], triggers: ScanResult['triggers'], sentences: readonly Span[], text: string) {
+function assertionsFor(
+  targets: readonly Span[],
+  triggers: ScanResult['triggers'],
+  sentences: readonly Span[],
+  text: string,
+) {
   const cache = new Map<Span, ContextModifier[]>();
   let ti = 0;
   return targets.map((t) => {
@@ -205,7 +252,8 @@ function assertionsFor(targets: readonly Span[], triggers: ScanResult['triggers'
       while (ti > 0 && triggers[ti - 1]!.end > sentence.start) ti--;
       while (ti < triggers.length && triggers[ti]!.end <= sentence.start) ti++;
       const inside: ScanResult['triggers'] = [];
-      for (let k = ti; k < triggers.length && triggers[k]!.end <= sentence.end; k++) if (triggers[k]!.start >= sentence.start) inside.push(triggers[k]!);
+      for (let k = ti; k < triggers.length && triggers[k]!.end <= sentence.end; k++)
+        if (triggers[k]!.start >= sentence.start) inside.push(triggers[k]!);
       mods = scopeModifiers(inside, sentence, targets, text);
       cache.set(sentence, mods);
     }
@@ -219,7 +267,9 @@ function assertionsFor(targets: readonly Span[], triggers: ScanResult['triggers'
  * ObservationInterpretation `H` / `L`.
  */
 function interpretationAt(half: string, at: number): { code: string } | undefined {
-  const m = /^\s?(?:(↑|偏高|升高|增高|\(H\)|H(?![A-Za-z]))|(↓|偏低|降低|减低|\(L\)|L(?![A-Za-z/])))/.exec(half.slice(at, at + 4));
+  const m = /^\s?(?:(↑|偏高|升高|增高|\(H\)|H(?![A-Za-z]))|(↓|偏低|降低|减低|\(L\)|L(?![A-Za-z/])))/.exec(
+    half.slice(at, at + 4),
+  );
   return m ? { code: m[1] ? 'H' : 'L' } : undefined;
 }
 
@@ -227,7 +277,9 @@ function interpretationAt(half: string, at: number): { code: string } | undefine
 function qualitativeAt(half: string, at: number): { code: string; text: string; end: number } | undefined {
   const m = /^(?:(阳性|\(\++\)|\+{1,3}(?![\d])|positive\b)|(阴性|\(-\)|negative\b))/i.exec(half.slice(at, at + 10));
   if (!m) return undefined;
-  return m[1] ? { code: 'POS', text: 'positive', end: at + m[0].length } : { code: 'NEG', text: 'negative', end: at + m[0].length };
+  return m[1]
+    ? { code: 'POS', text: 'positive', end: at + m[0].length }
+    : { code: 'NEG', text: 'negative', end: at + m[0].length };
 }
 
 /**
@@ -250,7 +302,8 @@ function timeFor(text: string, times: readonly TimeMention[], m: Span, sentence:
     if (t.kind === 'duration' && t.start >= m.end && t.start - m.end <= 6) return t.time;
     // a duration describes what it follows (咳嗽3天); a point in time ("3天前") heads its sentence
     if (t.end <= m.start && (t.kind !== 'duration' || !/[,，;；]/.test(text.slice(t.end, m.start)))) before = t;
-    else if (t.start >= m.end && !after && t.start - m.end <= 30 && !/[,，;；]/.test(text.slice(m.end, t.start))) after = t;
+    else if (t.start >= m.end && !after && t.start - m.end <= 30 && !/[,，;；]/.test(text.slice(m.end, t.start)))
+      after = t;
   }
   return (before ?? after)?.time;
 }
@@ -270,9 +323,12 @@ function lateralityOf(text: string, m: Span, sentence: Span, lang: NlpLang): Fac
   const clause = before.split(/[,，;；。、]/).pop() ?? '';
   for (const [re, side] of lateralityRe) if (re.test(inside) || re.test(clause)) return side;
   // written after it, closing the item: "Acute pyelonephritis, left.", "肾盂肾炎（左侧）"
-  const post = /^\s*(?:[,，]\s*(left|right|bilateral)\s*(?=[.;；。\n)]|$)|[(（]\s*(left|right|bilateral|左|右|双)侧?\s*[)）])/i.exec(text.slice(m.end, Math.min(sentence.end + 1, m.end + 16)));
+  const post =
+    /^\s*(?:[,，]\s*(left|right|bilateral)\s*(?=[.;；。\n)]|$)|[(（]\s*(left|right|bilateral|左|右|双)侧?\s*[)）])/i.exec(
+      text.slice(m.end, Math.min(sentence.end + 1, m.end + 16)),
+    );
   const word = (post?.[1] ?? post?.[2])?.toLowerCase();
-  if (word) return word === 'left' || word === '左' ? 'left' : word === 'right' || word === '右' ? 'right' : 'bilateral';
+  if (word)
+    return word === 'left' || word === '左' ? 'left' : word === 'right' || word === '右' ? 'right' : 'bilateral';
   return undefined;
 }
-

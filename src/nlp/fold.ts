@@ -4,7 +4,8 @@
  * unit, so an offset into the folded text is the same offset into the original.
  */
 export function foldChar(code: number): number {
-  if (code >= 0xff01 && code <= 0xff5e) code -= 0xfee0; // full-width ASCII block
+  if (code >= 0xff01 && code <= 0xff5e)
+    code -= 0xfee0; // full-width ASCII block
   else if (code === 0x3000) return 0x20;
   if (code >= 0x41 && code <= 0x5a) return code + 32;
   return code;
@@ -28,7 +29,12 @@ export function fold(text: string): string {
 
 /** Latin letter or digit (after folding): the characters an English word boundary looks at. */
 export function isWordChar(code: number): boolean {
-  return (code >= 0x30 && code <= 0x39) || (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || (code >= 0xc0 && code <= 0x24f);
+  return (
+    (code >= 0x30 && code <= 0x39) ||
+    (code >= 0x61 && code <= 0x7a) ||
+    (code >= 0x41 && code <= 0x5a) ||
+    (code >= 0xc0 && code <= 0x24f)
+  );
 }
 
 /** CJK unified ideographs (basic block and extension A). */

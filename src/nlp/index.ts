@@ -23,7 +23,14 @@ export { type Span, splitSentences } from './sentences.js';
 export { checkText, decodeText, MAX_TEXT_LENGTH } from './text-guard.js';
 export { type ExtractOptions, type Extraction, extractFacts } from './extract.js';
 export { type ParsedSig, parseMedication } from './medication.js';
-export { annotateMedicationEvents, type MedicationCue, type MedicationCueKind, medicationCuesIn, medicationEventsOf, parseMedicationCueRules } from './medication-events.js';
+export {
+  annotateMedicationEvents,
+  type MedicationCue,
+  type MedicationCueKind,
+  medicationCuesIn,
+  medicationEventsOf,
+  parseMedicationCueRules,
+} from './medication-events.js';
 export { parseQuantities, type QuantityMention, quantityAt } from './quantities.js';
 export { parseTimes, parseZhNumber, shiftDate, type TimeMention, type TimeOptions } from './time.js';
 export { type Token, tokenize } from './tokens.js';

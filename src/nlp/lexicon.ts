@@ -40,7 +40,8 @@ export class Lexicon {
       if (term.length === 0) continue;
       add(term, e);
       // English plurals of names ending in a plain letter: fevers, rales, ulcers (not "ct" → "cts")
-      if (plurals && e.lang === 'en' && /[a-rt-z]$/i.test(term) && /[a-z]{4,}$/i.test(term)) add(/[^aeiou]y$/i.test(term) ? `${term.slice(0, -1)}ies` : `${term}s`, e);
+      if (plurals && e.lang === 'en' && /[a-rt-z]$/i.test(term) && /[a-z]{4,}$/i.test(term))
+        add(/[^aeiou]y$/i.test(term) ? `${term.slice(0, -1)}ies` : `${term}s`, e);
     }
     this.automaton.build();
   }

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Fact } from '../core/index.js';
 import { extractFacts } from './extract.js';
-import { type MedicationCue, medicationCuesIn, medicationEventsOf, parseMedicationCueRules } from './medication-events.js';
+import {
+  type MedicationCue,
+  medicationCuesIn,
+  medicationEventsOf,
+  parseMedicationCueRules,
+} from './medication-events.js';
 
 /** The medication facts of a text with the cues on each, by the drug's quote. */
 function cues(text: string, anchorDate = '2024-05-02'): { quote: string; fact: Fact; cues: MedicationCue[] }[] {
@@ -55,13 +60,20 @@ describe('medication-change cues (zh)', () => {
   });
 
   it('reads a switch: the new drug starts, the one it replaces stops', () => {
-    expect(kinds('阿托伐他汀不耐受，换用瑞舒伐他汀10mg每晚一次。')).toEqual({ 阿托伐他汀: ['stopped'], 瑞舒伐他汀: ['started'] });
+    expect(kinds('阿托伐他汀不耐受，换用瑞舒伐他汀10mg每晚一次。')).toEqual({
+      阿托伐他汀: ['stopped'],
+      瑞舒伐他汀: ['started'],
+    });
     // The drug kept in the clause before is not the one replaced.
-    expect(kinds('继续阿司匹林100mg每日一次，改用替格瑞洛90mg每日两次。')).toEqual({ 阿司匹林: ['continued'], 替格瑞洛: ['started'] });
+    expect(kinds('继续阿司匹林100mg每日一次，改用替格瑞洛90mg每日两次。')).toEqual({
+      阿司匹林: ['continued'],
+      替格瑞洛: ['started'],
+    });
   });
 
   it('treats drugs given in an urgent-treatment note without a frequency as given once, with the critical value as reason', () => {
-    const text = '危急值处理记录\n检验科报告危急值：血钾6.8mmol/L。\n处理：予葡萄糖酸钙10ml静推，胰岛素静滴；呋塞米20mg静推每日两次。';
+    const text =
+      '危急值处理记录\n检验科报告危急值：血钾6.8mmol/L。\n处理：予葡萄糖酸钙10ml静推，胰岛素静滴；呋塞米20mg静推每日两次。';
     const got = Object.fromEntries(cues(text).map((m) => [m.quote, m.cues]));
     expect(got.葡萄糖酸钙?.[0]).toMatchObject({ kind: 'one-off', reason: '血钾6.8mmol/L' });
     expect(got.胰岛素?.[0]?.kind).toBe('one-off');
@@ -73,7 +85,10 @@ describe('medication-change cues (zh)', () => {
     const text = '出院医嘱：1. 华法林3mg每日一次；2. 停用螺内酯；3. 心内科门诊随访。';
     const got = cues(text);
     expect(got.every((m) => m.fact.qualifiers?.dischargeList === 'true')).toBe(true);
-    expect(Object.fromEntries(got.map((m) => [m.quote, m.cues.map((c) => c.kind)]))).toEqual({ 华法林: [], 螺内酯: ['stopped'] });
+    expect(Object.fromEntries(got.map((m) => [m.quote, m.cues.map((c) => c.kind)]))).toEqual({
+      华法林: [],
+      螺内酯: ['stopped'],
+    });
   });
 
   it('does not fire on frequencies, conditionals, denials or plain drug mentions', () => {
@@ -91,32 +106,65 @@ describe('medication-change cues (zh)', () => {
 describe('medication-change cues (en)', () => {
   it('reads stops, holds and resumes with their reasons', () => {
     const [l] = cues('Lisinopril was discontinued due to hyperkalemia.');
-    expect(l?.cues[0]).toMatchObject({ kind: 'stopped', cue: 'discontinued', reason: 'hyperkalemia', reasonKind: 'condition' });
+    expect(l?.cues[0]).toMatchObject({
+      kind: 'stopped',
+      cue: 'discontinued',
+      reason: 'hyperkalemia',
+      reasonKind: 'condition',
+    });
     const [held, resumed] = cues('Held warfarin for bleeding; resumed warfarin 2 mg daily on day 5.');
     expect(held?.cues[0]).toMatchObject({ kind: 'held', reason: 'bleeding' });
     expect(resumed?.cues[0]?.kind).toBe('resumed');
     // A sentence that opens with a cue continues the drug of the one before it.
-    expect(cues('Aspirin held prior to procedure; resumed post-op day 1.')[0]?.cues).toMatchObject([{ kind: 'held', reason: 'procedure' }, { kind: 'resumed' }]);
+    expect(cues('Aspirin held prior to procedure; resumed post-op day 1.')[0]?.cues).toMatchObject([
+      { kind: 'held', reason: 'procedure' },
+      { kind: 'resumed' },
+    ]);
   });
 
   it('reads single doses, dose changes and switches', () => {
-    expect(cues('Given ibuprofen 400 mg PO x1 for pain.')[0]?.cues[0]).toMatchObject({ kind: 'one-off', cue: 'x1', reason: 'pain' });
-    expect(cues('Metoprolol increased to 50 mg BID.')[0]?.cues[0]).toMatchObject({ kind: 'dose-changed', dosage: { dose: { value: 50, unit: 'mg' }, frequency: { code: 'BID' } } });
-    expect(kinds('Switched from atorvastatin to rosuvastatin 10 mg daily because of myalgia.')).toEqual({ atorvastatin: ['stopped'], rosuvastatin: ['started'] });
-    expect(kinds('Started on heparin drip, then transitioned to apixaban 5 mg BID.')).toEqual({ heparin: ['started', 'stopped'], apixaban: ['started'] });
-    expect(cues('Received one dose of ceftriaxone 1 g IV in the ED.')[0]?.cues[0]).toMatchObject({ kind: 'one-off', dosage: { dose: { value: 1, unit: 'g' } } });
+    expect(cues('Given ibuprofen 400 mg PO x1 for pain.')[0]?.cues[0]).toMatchObject({
+      kind: 'one-off',
+      cue: 'x1',
+      reason: 'pain',
+    });
+    expect(cues('Metoprolol increased to 50 mg BID.')[0]?.cues[0]).toMatchObject({
+      kind: 'dose-changed',
+      dosage: { dose: { value: 50, unit: 'mg' }, frequency: { code: 'BID' } },
+    });
+    expect(kinds('Switched from atorvastatin to rosuvastatin 10 mg daily because of myalgia.')).toEqual({
+      atorvastatin: ['stopped'],
+      rosuvastatin: ['started'],
+    });
+    expect(kinds('Started on heparin drip, then transitioned to apixaban 5 mg BID.')).toEqual({
+      heparin: ['started', 'stopped'],
+      apixaban: ['started'],
+    });
+    expect(cues('Received one dose of ceftriaxone 1 g IV in the ED.')[0]?.cues[0]).toMatchObject({
+      kind: 'one-off',
+      dosage: { dose: { value: 1, unit: 'g' } },
+    });
   });
 
   it('marks a discharge medication list and a stop written in it', () => {
-    const got = cues('Discharge Medications:\n1. Warfarin 5 mg PO daily\n2. Metoprolol 25 mg PO BID\nStop spironolactone.');
+    const got = cues(
+      'Discharge Medications:\n1. Warfarin 5 mg PO daily\n2. Metoprolol 25 mg PO BID\nStop spironolactone.',
+    );
     expect(got.map((m) => m.fact.qualifiers?.dischargeList)).toEqual(['true', 'true', 'true']);
     expect(got.map((m) => m.cues.map((c) => c.kind))).toEqual([[], [], ['stopped']]);
     // A bracket that is only a cue is the listed drug's; "(new; replaces lisinopril)" stops the other.
-    expect(kinds('Discharge orders:\n1. Metformin 1000 mg PO BID (resume).\n2. Amlodipine 5 mg PO daily (new; replaces lisinopril).')).toEqual({ Metformin: ['resumed'], Amlodipine: ['started'], lisinopril: ['stopped'] });
+    expect(
+      kinds(
+        'Discharge orders:\n1. Metformin 1000 mg PO BID (resume).\n2. Amlodipine 5 mg PO daily (new; replaces lisinopril).',
+      ),
+    ).toEqual({ Metformin: ['resumed'], Amlodipine: ['started'], lisinopril: ['stopped'] });
   });
 
   it('does not take patient advice under "Discharge instructions" for a medication list', () => {
-    const got = extractFacts('MEDICATIONS:\naspirin 81 mg daily\n\nDISCHARGE INSTRUCTIONS: Return if fever or vomiting.', { patientId: 'p' }).facts;
+    const got = extractFacts(
+      'MEDICATIONS:\naspirin 81 mg daily\n\nDISCHARGE INSTRUCTIONS: Return if fever or vomiting.',
+      { patientId: 'p' },
+    ).facts;
     expect(got.some((f) => f.qualifiers?.dischargeList)).toBe(false);
   });
 
@@ -139,7 +187,9 @@ describe('medicationCuesIn (an order’s own note)', () => {
   });
 
   it('reads a dated stop with its reason', () => {
-    expect(medicationCuesIn('2024-02-22 血钾6.5mmol/L，停用')).toEqual([{ kind: 'stopped', cue: '停用', reason: '血钾6.5mmol/L', reasonKind: 'value', time: '2024-02-22' }]);
+    expect(medicationCuesIn('2024-02-22 血钾6.5mmol/L，停用')).toEqual([
+      { kind: 'stopped', cue: '停用', reason: '血钾6.5mmol/L', reasonKind: 'value', time: '2024-02-22' },
+    ]);
     expect(medicationCuesIn('Held 3/4 for INR 5.1')[0]).toMatchObject({ kind: 'held', reason: 'INR 5.1' });
     expect(medicationCuesIn('')).toEqual([]);
   });
@@ -147,7 +197,9 @@ describe('medicationCuesIn (an order’s own note)', () => {
 
 describe('cue list', () => {
   it('names the line of a bad row', () => {
-    expect(() => parseMedicationCueRules('停用\tstopped\tforward\n暂停\tpaused\tforward')).toThrow(/line 2: unknown kind 'paused'/);
+    expect(() => parseMedicationCueRules('停用\tstopped\tforward\n暂停\tpaused\tforward')).toThrow(
+      /line 2: unknown kind 'paused'/,
+    );
     expect(() => parseMedicationCueRules('停用\tstopped')).toThrow(/line 1: expected trigger, kind, direction/);
   });
 

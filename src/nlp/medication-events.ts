@@ -40,7 +40,15 @@ export interface MedicationCue {
   readonly other?: string;
 }
 
-type RuleKind = MedicationCueKind | 'switched' | 'switched-from' | 'pseudo' | 'acute' | 'admin' | 'reason' | 'conditional';
+type RuleKind =
+  | MedicationCueKind
+  | 'switched'
+  | 'switched-from'
+  | 'pseudo'
+  | 'acute'
+  | 'admin'
+  | 'reason'
+  | 'conditional';
 interface CueRule {
   readonly trigger: string;
   readonly kind: RuleKind;
@@ -49,7 +57,24 @@ interface CueRule {
 
 let automaton: AhoCorasick<CueRule> | undefined;
 
-const KINDS = new Set<RuleKind>(['started', 'stopped', 'held', 'resumed', 'one-off', 'prn', 'dose-changed', 'discharge', 'continued', 'switched', 'switched-from', 'pseudo', 'acute', 'admin', 'reason', 'conditional']);
+const KINDS = new Set<RuleKind>([
+  'started',
+  'stopped',
+  'held',
+  'resumed',
+  'one-off',
+  'prn',
+  'dose-changed',
+  'discharge',
+  'continued',
+  'switched',
+  'switched-from',
+  'pseudo',
+  'acute',
+  'admin',
+  'reason',
+  'conditional',
+]);
 
 /** Parses the cue list (data/medication-events.tsv format); throws naming the line for a bad row. */
 export function parseMedicationCueRules(text: string, file = 'medication-events.tsv'): CueRule[] {
@@ -60,7 +85,8 @@ export function parseMedicationCueRules(text: string, file = 'medication-events.
     const [trigger, kind, direction] = line.split('\t');
     if (!trigger || !kind || !direction) throw new Error(`${file} line ${i + 1}: expected trigger, kind, direction`);
     if (!KINDS.has(kind as RuleKind)) throw new Error(`${file} line ${i + 1}: unknown kind '${kind}'`);
-    if (!['forward', 'backward', 'both', 'note'].includes(direction)) throw new Error(`${file} line ${i + 1}: unknown direction '${direction}'`);
+    if (!['forward', 'backward', 'both', 'note'].includes(direction))
+      throw new Error(`${file} line ${i + 1}: unknown direction '${direction}'`);
     rules.push({ trigger, kind: kind as RuleKind, direction: direction as CueRule['direction'] });
   });
   return rules;
@@ -69,7 +95,10 @@ export function parseMedicationCueRules(text: string, file = 'medication-events.
 function cueAutomaton(): AhoCorasick<CueRule> {
   if (!automaton) {
     const ac = new AhoCorasick<CueRule>();
-    for (const r of parseMedicationCueRules(readFileSync(new URL('./data/medication-events.tsv', import.meta.url), 'utf8'))) ac.add(r.trigger, r);
+    for (const r of parseMedicationCueRules(
+      readFileSync(new URL('./data/medication-events.tsv', import.meta.url), 'utf8'),
+    ))
+      ac.add(r.trigger, r);
     automaton = ac.build();
   }
   return automaton;
@@ -129,7 +158,8 @@ function hitsIn(text: string, span: Span): Hit<CueRule>[] {
     .map((h) => ({ ...h, start: h.start + span.start, end: h.end + span.start }));
 }
 
-const isEventCue = (h: Hit<CueRule>) => h.value.kind !== 'acute' && h.value.kind !== 'admin' && h.value.kind !== 'reason' && h.value.kind !== 'conditional';
+const isEventCue = (h: Hit<CueRule>) =>
+  h.value.kind !== 'acute' && h.value.kind !== 'admin' && h.value.kind !== 'reason' && h.value.kind !== 'conditional';
 
 /**
  * Which drug each cue of a sentence applies to. A forward cue covers the drugs after it up to the
@@ -138,7 +168,12 @@ const isEventCue = (h: Hit<CueRule>) => h.value.kind !== 'acute' && h.value.kind
  * nearest drug before it in the clause ("氯吡格雷负荷量300mg后改为75mg": 改为 is clopidogrel's).
  * A cue read both ways takes the drugs after it when there are any.
  */
-function assign(text: string, sentence: Span, mentions: readonly Mention[], hits: readonly Hit<CueRule>[]): Map<number, Found[]> {
+function assign(
+  text: string,
+  sentence: Span,
+  mentions: readonly Mention[],
+  hits: readonly Hit<CueRule>[],
+): Map<number, Found[]> {
   const out = new Map<number, Found[]>();
   const add = (m: Mention, f: Found) => {
     const list = out.get(m.index);
@@ -164,8 +199,18 @@ function assign(text: string, sentence: Span, mentions: readonly Mention[], hits
     // A bracket that is only the cue ("(resume)", "（临时医嘱）") speaks of the drug before it; one that
     // says more ("继续二甲双胍（造影前后按规定停用）": a plan about the procedure) does not.
     const bracketed = /[（(]/.test(text[clause.start - 1] ?? '');
-    const onlyCue = bracketed && text.slice(clause.start, clause.end).replace(text.slice(h.start, h.end), '').replace(/[\s.。]/g, '').length <= 2;
-    if (backward.length === 0 && !mentions.some((m) => m.start >= clause.start && m.end <= clause.end) && clause.start > sentence.start && (MAJOR_BREAK.test(text[clause.start - 1]!) || onlyCue)) {
+    const onlyCue =
+      bracketed &&
+      text
+        .slice(clause.start, clause.end)
+        .replace(text.slice(h.start, h.end), '')
+        .replace(/[\s.。]/g, '').length <= 2;
+    if (
+      backward.length === 0 &&
+      !mentions.some((m) => m.start >= clause.start && m.end <= clause.end) &&
+      clause.start > sentence.start &&
+      (MAJOR_BREAK.test(text[clause.start - 1]!) || onlyCue)
+    ) {
       let prevStart = clause.start - 1;
       while (prevStart > sentence.start && !MAJOR_BREAK.test(text[prevStart - 1]!)) prevStart--;
       backward = mentions.filter((m) => m.start >= prevStart && m.end <= clause.start);
@@ -174,7 +219,13 @@ function assign(text: string, sentence: Span, mentions: readonly Mention[], hits
     const useForward = dir === 'forward' || (dir === 'both' && forward.length > 0);
     const targets = useForward ? forward : dir === 'backward' || dir === 'both' ? backward : [];
     const kind = h.value.kind;
-    if (kind === 'switched' || (kind === 'dose-changed' && forward.length > 0 && h.value.direction === 'both' && /改为|换为|changed to/i.test(h.value.trigger))) {
+    if (
+      kind === 'switched' ||
+      (kind === 'dose-changed' &&
+        forward.length > 0 &&
+        h.value.direction === 'both' &&
+        /改为|换为|changed to/i.test(h.value.trigger))
+    ) {
       // "改用/换用 Y", "switched to Y": Y starts; the drug it replaces (the nearest before it in the sentence) stops.
       if (forward.length === 0) {
         const before = mentions.filter((m) => m.start >= clause.start && m.end <= h.start).pop();
@@ -183,19 +234,33 @@ function assign(text: string, sentence: Span, mentions: readonly Mention[], hits
       }
       const replaced = replacedBy(text, sentence, mentions, events, h);
       const newName = text.slice(forward[0]!.start, forward[0]!.end);
-      for (const m of forward) add(m, { kind: 'started', cue: h, doseFrom: m.end, doseTo: fwdEnd, ...(replaced ? { other: text.slice(replaced.start, replaced.end) } : {}) });
+      for (const m of forward)
+        add(m, {
+          kind: 'started',
+          cue: h,
+          doseFrom: m.end,
+          doseTo: fwdEnd,
+          ...(replaced ? { other: text.slice(replaced.start, replaced.end) } : {}),
+        });
       if (replaced) add(replaced, { kind: 'stopped', cue: h, other: newName });
       return;
     }
     if (kind === 'switched-from') {
       const [from, ...to] = forward;
       if (from) add(from, { kind: 'stopped', cue: h, ...(to[0] ? { other: text.slice(to[0].start, to[0].end) } : {}) });
-      for (const m of to) add(m, { kind: 'started', cue: h, doseFrom: m.end, doseTo: fwdEnd, other: text.slice(from!.start, from!.end) });
+      for (const m of to)
+        add(m, { kind: 'started', cue: h, doseFrom: m.end, doseTo: fwdEnd, other: text.slice(from!.start, from!.end) });
       return;
     }
-    if (kind === 'pseudo' || kind === 'acute' || kind === 'admin' || kind === 'reason' || kind === 'conditional') return;
+    if (kind === 'pseudo' || kind === 'acute' || kind === 'admin' || kind === 'reason' || kind === 'conditional')
+      return;
     for (const m of targets) {
-      const doseWindow = kind === 'dose-changed' || kind === 'one-off' ? (useForward ? { doseFrom: m.end, doseTo: fwdEnd } : { doseFrom: h.end, doseTo: fwdEnd }) : {};
+      const doseWindow =
+        kind === 'dose-changed' || kind === 'one-off'
+          ? useForward
+            ? { doseFrom: m.end, doseTo: fwdEnd }
+            : { doseFrom: h.end, doseTo: fwdEnd }
+          : {};
       add(m, { kind, cue: h, ...doseWindow });
     }
   });
@@ -206,7 +271,13 @@ function assign(text: string, sentence: Span, mentions: readonly Mention[], hits
  * The drug a switch replaces: the nearest one before the cue, in its clause or the one before it,
  * unless that drug's own clause keeps it ("继续阿司匹林，改用替格瑞洛" does not stop aspirin).
  */
-function replacedBy(text: string, sentence: Span, mentions: readonly Mention[], events: readonly Hit<CueRule>[], cue: Hit<CueRule>): Mention | undefined {
+function replacedBy(
+  text: string,
+  sentence: Span,
+  mentions: readonly Mention[],
+  events: readonly Hit<CueRule>[],
+  cue: Hit<CueRule>,
+): Mention | undefined {
   const m = mentions.filter((x) => x.start >= sentence.start && x.end <= cue.start).pop();
   if (!m) return undefined;
   const breaks = text.slice(m.end, cue.start).match(new RegExp(MAJOR_BREAK.source, 'g'))?.length ?? 0;
@@ -216,7 +287,8 @@ function replacedBy(text: string, sentence: Span, mentions: readonly Mention[], 
   return keeps ? undefined : m;
 }
 
-const REASON_MARKER = /^(?:因|由于|鉴于|考虑|due to|because of|because|secondary to|in view of|prior to|ahead of|2\/2|for)\s*/i;
+const REASON_MARKER =
+  /^(?:因|由于|鉴于|考虑|due to|because of|because|secondary to|in view of|prior to|ahead of|2\/2|for)\s*/i;
 
 /** A reason's wording trimmed of dates, "出现" and the like. */
 function cleanReason(s: string): string | undefined {
@@ -228,12 +300,15 @@ function cleanReason(s: string): string | undefined {
     .replace(REASON_MARKER, '')
     .trim();
   // "for 7 days", "for the next week": a duration, not a reason.
-  if (r.length < 2 || r.length > 60 || /^(?:\d|the next|next|another|a further|one|two|three|several)\b/i.test(r)) return undefined;
+  if (r.length < 2 || r.length > 60 || /^(?:\d|the next|next|another|a further|one|two|three|several)\b/i.test(r))
+    return undefined;
   return r;
 }
 
 function reasonKindOf(text: string, span: Span, facts: readonly Fact[]): MedicationCue['reasonKind'] {
-  const inside = facts.filter((f) => f.sources.some((s) => s.kind === 'text' && s.start >= span.start && s.end <= span.end));
+  const inside = facts.filter((f) =>
+    f.sources.some((s) => s.kind === 'text' && s.start >= span.start && s.end <= span.end),
+  );
   if (inside.some((f) => f.category === 'condition' || f.category === 'finding')) return 'condition';
   if (inside.some((f) => f.category === 'measurement') || /\d/.test(text.slice(span.start, span.end))) return 'value';
   return 'text';
@@ -244,19 +319,35 @@ function reasonKindOf(text: string, span: Span, facts: readonly Fact[]): Medicat
  * clause before it in the sentence when that clause names a problem or a result
  * ("2024-02-22出现高钾血症（血钾6.5mmol/L），停用螺内酯"), else the critical value of an urgent note.
  */
-function reasonFor(text: string, sentence: Span, mention: Span, cue: Hit<CueRule>, facts: readonly Fact[], hits: readonly Hit<CueRule>[], critical: { text: string; span: Span } | undefined): Pick<MedicationCue, 'reason' | 'reasonKind'> {
+function reasonFor(
+  text: string,
+  sentence: Span,
+  mention: Span,
+  cue: Hit<CueRule>,
+  facts: readonly Fact[],
+  hits: readonly Hit<CueRule>[],
+  critical: { text: string; span: Span } | undefined,
+): Pick<MedicationCue, 'reason' | 'reasonKind'> {
   const from = Math.max(mention.end, cue.end);
   const clause = clauseOf(text, from, sentence);
   // A cause between the drug and its cue: "地高辛0.125mg qd，因心率慢暂停".
   if (cue.start > mention.end) {
-    const between = hits.find((h) => h.value.kind === 'reason' && h.start >= mention.end && h.end <= cue.start && h.start >= clauseOf(text, cue.start, sentence).start);
+    const between = hits.find(
+      (h) =>
+        h.value.kind === 'reason' &&
+        h.start >= mention.end &&
+        h.end <= cue.start &&
+        h.start >= clauseOf(text, cue.start, sentence).start,
+    );
     if (between) {
       const r = cleanReason(text.slice(between.end, cue.start));
       if (r) return { reason: r, reasonKind: reasonKindOf(text, { start: between.end, end: cue.start }, facts) };
     }
   }
   // A marked cause after the drug: in this clause or the next one.
-  const marker = hits.find((h) => h.value.kind === 'reason' && h.start >= from && h.start <= Math.min(sentence.end, clause.end + 2));
+  const marker = hits.find(
+    (h) => h.value.kind === 'reason' && h.start >= from && h.start <= Math.min(sentence.end, clause.end + 2),
+  );
   if (marker) {
     const end = clauseOf(text, marker.end, sentence).end;
     const r = cleanReason(text.slice(marker.end, end));
@@ -264,7 +355,9 @@ function reasonFor(text: string, sentence: Span, mention: Span, cue: Hit<CueRule
   }
   // A bracket right after the drug or cue: 停用螺内酯（高钾血症）, "held (INR 4.2)".
   const bracket = /^\s*[（(]([^（）()]{2,40})[）)]/.exec(text.slice(from, from + 44));
-  const bracketIsCue = bracket && hits.some((h) => h.start >= from && h.end <= from + bracket.index + bracket[0].length && h.value.kind !== 'reason');
+  const bracketIsCue =
+    bracket &&
+    hits.some((h) => h.start >= from && h.end <= from + bracket.index + bracket[0].length && h.value.kind !== 'reason');
   if (bracket && !bracketIsCue && !/^\s*[\d.]+\s*(?:mg|g|ml|μg|ug|iu|u|片|粒)/i.test(bracket[1]!)) {
     const start = from + bracket.index + bracket[0].indexOf(bracket[1]!);
     const r = cleanReason(bracket[1]!);
@@ -278,9 +371,19 @@ function reasonFor(text: string, sentence: Span, mention: Span, cue: Hit<CueRule
     let start = own.start - 1;
     while (start > sentence.start && !MAJOR_BREAK.test(text[start - 1]!)) start--;
     const span = { start, end: own.start - 1 };
-    const named = facts.some((f) => f.category !== 'medication' && f.sources.some((s) => s.kind === 'text' && s.start >= span.start && s.end <= span.end));
-    const drugThere = facts.some((f) => f.category === 'medication' && f.sources.some((s) => s.kind === 'text' && s.start >= span.start && s.end <= span.end));
-    const marked = REASON_MARKER.test(text.slice(span.start, span.end).replace(/^\d{4}[-/年.]\d{1,2}[-/月.]\d{1,2}日?\s*/, ''));
+    const named = facts.some(
+      (f) =>
+        f.category !== 'medication' &&
+        f.sources.some((s) => s.kind === 'text' && s.start >= span.start && s.end <= span.end),
+    );
+    const drugThere = facts.some(
+      (f) =>
+        f.category === 'medication' &&
+        f.sources.some((s) => s.kind === 'text' && s.start >= span.start && s.end <= span.end),
+    );
+    const marked = REASON_MARKER.test(
+      text.slice(span.start, span.end).replace(/^\d{4}[-/年.]\d{1,2}[-/月.]\d{1,2}日?\s*/, ''),
+    );
     if ((named || marked) && !drugThere) {
       const r = cleanReason(text.slice(span.start, span.end));
       if (r) return { reason: r, reasonKind: reasonKindOf(text, span, facts) };
@@ -290,7 +393,8 @@ function reasonFor(text: string, sentence: Span, mention: Span, cue: Hit<CueRule
   return {};
 }
 
-const CRITICAL_VALUE = /(?:危急值|critical (?:value|result|lab))[\s:：,，]*(?:报告|回报|为|of|is|was)?[\s:：]*([^（()，,。；;\n]{3,40})/gi;
+const CRITICAL_VALUE =
+  /(?:危急值|critical (?:value|result|lab))[\s:：,，]*(?:报告|回报|为|of|is|was)?[\s:：]*([^（()，,。；;\n]{3,40})/gi;
 
 function doseIn(text: string, from: number | undefined, to: number | undefined): Dosage | undefined {
   if (from === undefined || to === undefined || to <= from) return undefined;
@@ -329,12 +433,15 @@ function sectionOf(sections: readonly Section[], at: number): Section | undefine
   return sections.find((s) => at >= s.start && at < s.end);
 }
 
-
 /**
  * Adds the medication-change cues of a note to its facts (pure; returns new facts, same ids). See
  * the module comment for the qualifiers written.
  */
-export function annotateMedicationEvents(text: string, facts: readonly Fact[], options: MedicationEventOptions): Fact[] {
+export function annotateMedicationEvents(
+  text: string,
+  facts: readonly Fact[],
+  options: MedicationEventOptions,
+): Fact[] {
   const meds: { fact: Fact; span: Span; index: number }[] = [];
   facts.forEach((f, index) => {
     if (f.category !== 'medication') return;
@@ -355,10 +462,17 @@ export function annotateMedicationEvents(text: string, facts: readonly Fact[], o
   if (meds.length === 0) return facts.map((f) => (inList(f) ? withQualifiers(f, { dischargeList: 'true' }) : f));
 
   const times = parseTimes(text, options.anchorDate ? { anchorDate: options.anchorDate } : {});
-  const noteHits = cueAutomaton().longest(text).filter((h) => h.value.kind === 'acute');
+  const noteHits = cueAutomaton()
+    .longest(text)
+    .filter((h) => h.value.kind === 'acute');
   // The critical value itself ("危急值：血钾6.5mmol/L"), not the note's title ("危急值处理记录").
   const criticalMatch = [...text.matchAll(CRITICAL_VALUE)].find((m) => /\d/.test(m[1]!));
-  const critical = criticalMatch ? { text: criticalMatch[1]!.trim(), span: { start: criticalMatch.index!, end: criticalMatch.index! + criticalMatch[0].length } } : undefined;
+  const critical = criticalMatch
+    ? {
+        text: criticalMatch[1]!.trim(),
+        span: { start: criticalMatch.index!, end: criticalMatch.index! + criticalMatch[0].length },
+      }
+    : undefined;
   const urgentNote = noteHits.some((h) => /危急值|抢救|急救|critical value|code blue/i.test(h.value.trigger));
 
   const cues = new Map<number, MedicationCue[]>();
@@ -374,21 +488,50 @@ export function annotateMedicationEvents(text: string, facts: readonly Fact[], o
     const hits = hitsIn(text, sentence);
     const mentions: Mention[] = list.map((m) => ({ ...m.span, index: m.index }));
     const assigned = assign(text, sentence, mentions, hits);
-    const acuteHere = urgentNote || hits.some((h) => h.value.kind === 'acute') || noteHits.some((h) => h.start < sentence.start && /立即|急予|emergently/i.test(h.value.trigger) && sectionOf(options.sections, h.start) === sectionOf(options.sections, sentence.start));
+    const acuteHere =
+      urgentNote ||
+      hits.some((h) => h.value.kind === 'acute') ||
+      noteHits.some(
+        (h) =>
+          h.start < sentence.start &&
+          /立即|急予|emergently/i.test(h.value.trigger) &&
+          sectionOf(options.sections, h.start) === sectionOf(options.sections, sentence.start),
+      );
     for (const m of list) {
       const found = assigned.get(m.index) ?? [];
       const result: MedicationCue[] = [];
       for (const f of found) {
         // "口服一次（临时医嘱）": two cues, one event.
         if (result.some((r) => r.kind === f.kind)) continue;
-        const withReason = f.kind === 'stopped' || f.kind === 'held' || f.kind === 'dose-changed' || f.kind === 'one-off' || (f.kind === 'started' && f.other !== undefined);
-        const reason = withReason ? reasonFor(text, sentence, m.span, f.cue, facts, hits, f.kind === 'stopped' || f.kind === 'held' || f.kind === 'one-off' ? (urgentNote ? critical : undefined) : undefined) : {};
+        const withReason =
+          f.kind === 'stopped' ||
+          f.kind === 'held' ||
+          f.kind === 'dose-changed' ||
+          f.kind === 'one-off' ||
+          (f.kind === 'started' && f.other !== undefined);
+        const reason = withReason
+          ? reasonFor(
+              text,
+              sentence,
+              m.span,
+              f.cue,
+              facts,
+              hits,
+              f.kind === 'stopped' || f.kind === 'held' || f.kind === 'one-off'
+                ? urgentNote
+                  ? critical
+                  : undefined
+                : undefined,
+            )
+          : {};
         const dosage = doseIn(text, f.doseFrom, f.doseTo);
         const time = nearestDate(times, sentence, f.cue.start);
         result.push({
           kind: f.kind,
           cue: text.slice(f.cue.start, f.cue.end),
-          ...(f.other && !reason.reason ? { reason: switchReason(f.kind, f.other), reasonKind: 'text' as const } : reason),
+          ...(f.other && !reason.reason
+            ? { reason: switchReason(f.kind, f.other), reasonKind: 'text' as const }
+            : reason),
           ...(time ? { time } : {}),
           ...(dosage ? { dosage } : {}),
           ...(f.other ? { other: f.other } : {}),
@@ -396,11 +539,25 @@ export function annotateMedicationEvents(text: string, facts: readonly Fact[], o
       }
       // A drug pushed (静推, 静脉推注, IV push, bolus) with no frequency was given once; in urgent
       // treatment (危急值, 抢救, 立即) so was one given by any route (予, 静滴) with no frequency.
-      if (result.length === 0 && m.fact.assertion === 'present' && !m.fact.dosage?.frequency && !m.fact.dosage?.asNeeded) {
+      if (
+        result.length === 0 &&
+        m.fact.assertion === 'present' &&
+        !m.fact.dosage?.frequency &&
+        !m.fact.dosage?.asNeeded
+      ) {
         const clause = clauseOf(text, m.span.start, sentence);
         const inClause = (h: Hit<CueRule>) => h.value.kind === 'admin' && h.start >= m.span.end && h.end <= clause.end;
         const push = hits.find((h) => inClause(h) && PUSH.test(h.value.trigger));
-        const admin = push ?? (acuteHere ? hits.find((h) => h.value.kind === 'admin' && ((h.start >= clause.start && h.end <= clause.end) || (h.value.direction !== 'backward' && h.end <= m.span.start))) : undefined);
+        const admin =
+          push ??
+          (acuteHere
+            ? hits.find(
+                (h) =>
+                  h.value.kind === 'admin' &&
+                  ((h.start >= clause.start && h.end <= clause.end) ||
+                    (h.value.direction !== 'backward' && h.end <= m.span.start)),
+              )
+            : undefined);
         if (admin) {
           const reason = urgentNote && critical ? { reason: critical.text, reasonKind: 'value' as const } : {};
           result.push({ kind: 'one-off', cue: text.slice(admin.start, admin.end), ...reason });
@@ -413,7 +570,13 @@ export function annotateMedicationEvents(text: string, facts: readonly Fact[], o
   // names no drug continues the one before it (joined by ；/;) about that sentence's drugs.
   options.sentences.forEach((sentence, k) => {
     const prev = options.sentences[k - 1];
-    if (!prev || bySentence.has(sentence) || !/[；;]/.test(text[prev.end - 1] ?? '') || /\n/.test(text.slice(prev.end, sentence.start))) return;
+    if (
+      !prev ||
+      bySentence.has(sentence) ||
+      !/[；;]/.test(text[prev.end - 1] ?? '') ||
+      /\n/.test(text.slice(prev.end, sentence.start))
+    )
+      return;
     const before = bySentence.get(prev);
     const first = hitsIn(text, sentence).find(isEventCue);
     if (!before || !first || first.start - sentence.start > 2) return;
@@ -460,7 +623,11 @@ export function medicationEventsOf(f: Pick<Fact, 'qualifiers'>): MedicationCue[]
   if (!raw) return [];
   try {
     const v = JSON.parse(raw) as unknown;
-    return Array.isArray(v) ? (v.filter((x) => x && typeof x === 'object' && typeof (x as MedicationCue).kind === 'string') as MedicationCue[]) : [];
+    return Array.isArray(v)
+      ? (v.filter(
+          (x) => x && typeof x === 'object' && typeof (x as MedicationCue).kind === 'string',
+        ) as MedicationCue[])
+      : [];
   } catch {
     return [];
   }
@@ -502,14 +669,18 @@ export function medicationCuesIn(text: string, options: { anchorDate?: string } 
     const next = events[k + 1]?.start ?? text.length;
     const doseTo = scopeEndAfter(text, h.end, Math.min(next, clause.end));
     // "负荷量300mg", "300mg负荷量", "改为75mg每日一次".
-    const dosage = kind === 'dose-changed' || kind === 'one-off' ? (doseIn(text, h.end, doseTo) ?? doseIn(text, clause.start, h.start)) : undefined;
+    const dosage =
+      kind === 'dose-changed' || kind === 'one-off'
+        ? (doseIn(text, h.end, doseTo) ?? doseIn(text, clause.start, h.start))
+        : undefined;
     let reason: string | undefined;
     if (kind === 'stopped' || kind === 'held' || kind === 'dose-changed') {
       const marker = hits.find((x) => x.value.kind === 'reason' && x.start >= h.end);
       const cueBefore = events.some((x) => x !== h && x.end <= h.start && x.start >= clause.start);
       if (marker) reason = cleanReason(text.slice(marker.end, clauseOf(text, marker.end, whole).end));
       else if (kind === 'dose-changed' || cueBefore) reason = undefined;
-      else if (clause.start > 0) reason = cleanReason(text.slice(clauseOf(text, clause.start - 1, whole).start, clause.start - 1));
+      else if (clause.start > 0)
+        reason = cleanReason(text.slice(clauseOf(text, clause.start - 1, whole).start, clause.start - 1));
       else if (h.start > 0) reason = cleanReason(text.slice(0, h.start));
     }
     const time = nearestDate(times, whole, h.start);

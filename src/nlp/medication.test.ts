@@ -9,7 +9,10 @@ function facts(text: string): Fact[] {
 
 function find(all: readonly Fact[], quote: string): Fact {
   const f = all.find((x) => x.sources[0]?.kind === 'text' && x.sources[0].quote === quote);
-  if (!f) throw new Error(`no fact '${quote}'; have ${all.map((x) => (x.sources[0] as { quote?: string }).quote).join(', ')}`);
+  if (!f)
+    throw new Error(
+      `no fact '${quote}'; have ${all.map((x) => (x.sources[0] as { quote?: string }).quote).join(', ')}`,
+    );
   return f;
 }
 
@@ -45,7 +48,12 @@ describe('a sig belongs to its own drug', () => {
 
   it('en (non-firing): a sig going on after a comma stays with its drug', () => {
     const m = find(facts('metoprolol 25 mg tablet, 2 tablets, PO, BID with food'), 'metoprolol');
-    expect(m.dosage).toMatchObject({ strength: { value: 25, unit: 'mg' }, dose: { value: 2, unit: '{tbl}' }, route: 'PO', frequency: { code: 'BID' } });
+    expect(m.dosage).toMatchObject({
+      strength: { value: 25, unit: 'mg' },
+      dose: { value: 2, unit: '{tbl}' },
+      route: 'PO',
+      frequency: { code: 'BID' },
+    });
   });
 
   it('zh: 雾化吸入 before the next drug is not the previous drug’s route', () => {
@@ -71,13 +79,19 @@ describe('a sig belongs to its own drug', () => {
   });
 
   it('zh: a route before a 、-list is every listed drug’s; a route after a comma is not carried back', () => {
-    expect(find(facts('给予静点头孢替唑、炎琥宁、阿奇霉素联合抗感染，口服氨溴索止咳。'), '阿奇霉素').dosage?.route).toBe('IVGTT');
-    expect(find(facts('给予静点头孢替唑、炎琥宁、阿奇霉素联合抗感染，口服氨溴索止咳。'), '氨溴索').dosage?.route).toBe('PO');
+    expect(
+      find(facts('给予静点头孢替唑、炎琥宁、阿奇霉素联合抗感染，口服氨溴索止咳。'), '阿奇霉素').dosage?.route,
+    ).toBe('IVGTT');
+    expect(find(facts('给予静点头孢替唑、炎琥宁、阿奇霉素联合抗感染，口服氨溴索止咳。'), '氨溴索').dosage?.route).toBe(
+      'PO',
+    );
     expect(find(facts('给予静点氨曲南，炎琥宁、阿奇霉素联合抗感染。'), '阿奇霉素').dosage?.route).toBeUndefined();
   });
 
   it('zh (non-firing): 服至… after a comma is still the drug’s course', () => {
-    expect(find(facts('利伐沙班片 15mg 口服 每日两次，服至2024-09-22（共21天）。'), '利伐沙班').dosage?.duration).toEqual({ value: 21, unit: 'd' });
+    expect(
+      find(facts('利伐沙班片 15mg 口服 每日两次，服至2024-09-22（共21天）。'), '利伐沙班').dosage?.duration,
+    ).toEqual({ value: 21, unit: 'd' });
   });
 
   it('a drug name is not a side (二甲双胍 is not 双侧)', () => {
@@ -100,7 +114,9 @@ describe('a salt name belongs to the drug', () => {
   });
 
   it('en: "potassium 20 mEq PO daily" is a dose, not serum potassium', () => {
-    expect(facts('Furosemide 40 mg PO daily, potassium 20 mEq PO daily').filter((f) => f.category === 'measurement')).toEqual([]);
+    expect(
+      facts('Furosemide 40 mg PO daily, potassium 20 mEq PO daily').filter((f) => f.category === 'measurement'),
+    ).toEqual([]);
   });
 
   it('en (non-firing): "sodium 130 mmol/L" stays a measurement', () => {
@@ -123,8 +139,14 @@ describe('a salt name belongs to the drug', () => {
   });
 
   it('en and zh: a salt after an acid or a drug the lexicon lacks, or before its anion, is not a lab', () => {
-    expect(facts('docusate sodium 100 mg PO BID; sodium bicarbonate 650 mg PO TID.').filter((f) => f.category === 'measurement')).toEqual([]);
-    expect(facts('予碳酸氢钠片 1g tid，枸橼酸钾 10ml tid，洛索洛芬钠片 60mg。').filter((f) => f.category === 'measurement')).toEqual([]);
+    expect(
+      facts('docusate sodium 100 mg PO BID; sodium bicarbonate 650 mg PO TID.').filter(
+        (f) => f.category === 'measurement',
+      ),
+    ).toEqual([]);
+    expect(
+      facts('予碳酸氢钠片 1g tid，枸橼酸钾 10ml tid，洛索洛芬钠片 60mg。').filter((f) => f.category === 'measurement'),
+    ).toEqual([]);
   });
 
   it('(non-firing) a lab list after an acid value keeps its electrolytes', () => {
@@ -150,7 +172,9 @@ describe('the indication of an as-needed drug is hypothetical', () => {
   });
 
   it('en (non-firing): a finding outside the PRN clause stays present', () => {
-    const all = facts('Ondansetron 4 mg IV q8h PRN nausea; patient reports pain. He has chest pain; nitroglycerin 0.4 mg SL PRN.');
+    const all = facts(
+      'Ondansetron 4 mg IV q8h PRN nausea; patient reports pain. He has chest pain; nitroglycerin 0.4 mg SL PRN.',
+    );
     expect(find(all, 'nausea').assertion).toBe('hypothetical');
     expect(find(all, 'pain').assertion).toBe('present');
     expect(find(all, 'chest pain').assertion).toBe('present');
@@ -173,19 +197,30 @@ describe('the indication of an as-needed drug is hypothetical', () => {
 
 describe('lexicon coverage for discharge texts', () => {
   it('en: cefpodoxime, TMP-SMX, tiotropium, pyelonephritis, hydronephrosis', () => {
-    const all = facts('Acute pyelonephritis with right hydronephrosis. Discharged on cefpodoxime 200 mg PO q12h and trimethoprim-sulfamethoxazole 1 tab PO BID; tiotropium 18 mcg inhaled daily.');
+    const all = facts(
+      'Acute pyelonephritis with right hydronephrosis. Discharged on cefpodoxime 200 mg PO q12h and trimethoprim-sulfamethoxazole 1 tab PO BID; tiotropium 18 mcg inhaled daily.',
+    );
     expect(find(all, 'Acute pyelonephritis').concept.code).toBe('45816000');
     expect(find(all, 'hydronephrosis').concept.code).toBe('43064006');
-    expect(find(all, 'cefpodoxime').dosage).toMatchObject({ dose: { value: 200, unit: 'mg' }, frequency: { code: 'Q12H' } });
+    expect(find(all, 'cefpodoxime').dosage).toMatchObject({
+      dose: { value: 200, unit: 'mg' },
+      frequency: { code: 'Q12H' },
+    });
     expect(find(all, 'trimethoprim-sulfamethoxazole').concept.code).toBe('J01EE01');
     expect(find(all, 'tiotropium').dosage).toMatchObject({ dose: { value: 18, unit: 'ug' }, route: 'INH' });
   });
 
   it('zh: 头孢呋辛酯, 头孢哌酮舒巴坦, 复方磺胺甲噁唑, 胆囊炎', () => {
-    const all = facts('急性结石性胆囊炎。予头孢哌酮舒巴坦 3g 静滴 q12h。出院带药：头孢呋辛酯 0.25g 口服 bid，复方磺胺甲噁唑片 2片 bid。');
+    const all = facts(
+      '急性结石性胆囊炎。予头孢哌酮舒巴坦 3g 静滴 q12h。出院带药：头孢呋辛酯 0.25g 口服 bid，复方磺胺甲噁唑片 2片 bid。',
+    );
     expect(find(all, '胆囊炎').concept.code).toBe('76581006');
     expect(find(all, '头孢哌酮舒巴坦').concept.code).toBe('J01DD62');
-    expect(find(all, '头孢呋辛酯').dosage).toMatchObject({ dose: { value: 0.25, unit: 'g' }, route: 'PO', frequency: { code: 'BID' } });
+    expect(find(all, '头孢呋辛酯').dosage).toMatchObject({
+      dose: { value: 0.25, unit: 'g' },
+      route: 'PO',
+      frequency: { code: 'BID' },
+    });
     expect(find(all, '复方磺胺甲噁唑').concept.code).toBe('J01EE01');
   });
 
@@ -193,7 +228,9 @@ describe('lexicon coverage for discharge texts', () => {
     const a = find(facts('Alendronic acid 10 MG Oral Tablet.'), 'Alendronic acid');
     expect(a.concept.code).toBe('46041');
     expect(a.dosage).toMatchObject({ dose: { value: 10, unit: 'mg' }, route: 'PO' });
-    expect(find(facts('diphenhydrAMINE Hydrochloride 25 MG Oral Tablet.'), 'diphenhydrAMINE Hydrochloride').dosage?.dose).toMatchObject({ value: 25, unit: 'mg' });
+    expect(
+      find(facts('diphenhydrAMINE Hydrochloride 25 MG Oral Tablet.'), 'diphenhydrAMINE Hydrochloride').dosage?.dose,
+    ).toMatchObject({ value: 25, unit: 'mg' });
   });
 
   it('(non-firing) a longer name is its own drug: 去甲肾上腺素 is not 肾上腺素, 甲钴胺 not cyanocobalamin', () => {
@@ -224,7 +261,10 @@ describe('lexicon coverage for discharge texts', () => {
 
 describe('a side written after the diagnosis', () => {
   it('"Acute pyelonephritis, left." and 肾盂肾炎（左侧） are left-sided', () => {
-    expect(find(facts('Assessment: 1. Acute pyelonephritis, left. 2. Acute kidney injury.'), 'Acute pyelonephritis').laterality).toBe('left');
+    expect(
+      find(facts('Assessment: 1. Acute pyelonephritis, left. 2. Acute kidney injury.'), 'Acute pyelonephritis')
+        .laterality,
+    ).toBe('left');
     expect(find(facts('诊断：急性肾盂肾炎（左侧）。'), '急性肾盂肾炎').laterality).toBe('left');
   });
 

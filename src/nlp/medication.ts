@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Dosage, FactTime, Quantity } from '../core/index.js';
+import { routeWords } from '../core/index.js';
 import { AhoCorasick } from './aho-corasick.js';
 import { quantityAt } from './quantities.js';
 import { parseTimes, parseZhNumber } from './time.js';
@@ -23,16 +24,18 @@ function tsv(name: string): string[][] {
 function load(): void {
   if (frequencies) return;
   frequencies = new AhoCorasick<Frequency>();
-  for (const [w, code, perDay] of tsv('frequencies.tsv')) if (w && code) frequencies.add(w, { code, ...(perDay ? { perDay: Number(perDay) } : {}) });
+  for (const [w, code, perDay] of tsv('frequencies.tsv'))
+    if (w && code) frequencies.add(w, { code, ...(perDay ? { perDay: Number(perDay) } : {}) });
   frequencies.build();
   routes = new AhoCorasick<string>();
-  for (const [w, code] of tsv('routes.tsv')) if (w && code) routes.add(w, code);
+  for (const [w, code] of routeWords()) routes.add(w, code);
   routes.build();
 }
 
 const massUnits = new Set(['mg', 'g', 'ug', 'kg', 'mL', 'L', '[IU]', 'U', 'meq', 'mmol']);
 // Dose forms counted as units of administration: "2 tablets", "1片", "2粒".
-const countForm = /(?<![\d.])(\d+(?:\.\d+)?|[一二两三四五六七八九十]|半)\s*(tablets?|tabs?|capsules?|caps?|puffs?|drops?|patch(?:es)?|片|粒|支|袋|喷|滴|贴|丸|包|揿)/i;
+const countForm =
+  /(?<![\d.])(\d+(?:\.\d+)?|[一二两三四五六七八九十]|半)\s*(tablets?|tabs?|capsules?|caps?|puffs?|drops?|patch(?:es)?|片|粒|支|袋|喷|滴|贴|丸|包|揿)/i;
 
 export interface ParsedSig extends Dosage {
   /** Offset (in the parsed text) where the sig ends: the last component read. */
@@ -94,7 +97,15 @@ export function parseMedication(text: string): ParsedSig {
   return {
     ...(amount && count ? { strength: amount, dose: count } : amount ? { dose: amount } : count ? { dose: count } : {}),
     ...(route ? { route: route.value } : {}),
-    ...(freq ? { frequency: { code: freq.value.code, ...(freq.value.perDay !== undefined ? { perDay: freq.value.perDay } : {}), original: text.slice(freq.start, freq.end) } } : {}),
+    ...(freq
+      ? {
+          frequency: {
+            code: freq.value.code,
+            ...(freq.value.perDay !== undefined ? { perDay: freq.value.perDay } : {}),
+            original: text.slice(freq.start, freq.end),
+          },
+        }
+      : {}),
     ...(duration ? { duration } : {}),
     ...(prn ? { asNeeded: true } : {}),
     end,
@@ -106,7 +117,11 @@ const rxnormUnit = /^\s?(MCG|MG|G|ML|UNT|MEQ)(?![A-Za-z/])/;
 const rxnormUcum: Record<string, string> = { MCG: 'ug', MG: 'mg', G: 'g', ML: 'mL', UNT: 'U', MEQ: 'meq' };
 
 /** An amount with a capital RxNorm unit at `index` (`220 MG`), as a Quantity, with its end. */
-export function rxnormAmountAt(text: string, half: string, index: number): { quantity: Quantity; end: number } | undefined {
+export function rxnormAmountAt(
+  text: string,
+  half: string,
+  index: number,
+): { quantity: Quantity; end: number } | undefined {
   const n = /^(\d+(?:\.\d+)?)/.exec(half.slice(index, index + 16));
   if (!n) return undefined;
   const u = rxnormUnit.exec(half.slice(index + n[0].length, index + n[0].length + 6));
@@ -140,7 +155,9 @@ function continuesSig(rest: string): boolean {
   if (!r) return false;
   // "，口服，每日一次" goes on; "，口服阿司匹林", "and nebulized ipratropium" is the next drug's route
   const after = s.slice(r.end).replace(/^\s+/, '');
-  return !after || /^[,，;；。.、)）]/.test(after) || sigFiller.test(after) || freqAt(after) || routeAt(after) !== undefined;
+  return (
+    !after || /^[,，;；。.、)）]/.test(after) || sigFiller.test(after) || freqAt(after) || routeAt(after) !== undefined
+  );
 }
 
 /**
@@ -151,7 +168,13 @@ function continuesSig(rest: string): boolean {
  * conditional use) ends it too, so a drug the lexicon does not know ("aspirin 81 mg daily,
  * cefpodoxime 200 mg PO q12h") keeps its sig to itself.
  */
-export function sigClauseEnd(text: string, from: number, limit: number, nextDrug?: number, half = toHalfWidth(text)): number {
+export function sigClauseEnd(
+  text: string,
+  from: number,
+  limit: number,
+  nextDrug?: number,
+  half = toHalfWidth(text),
+): number {
   load();
   let end = limit;
   if (nextDrug !== undefined && nextDrug < end) {
@@ -178,7 +201,12 @@ export function sigClauseEnd(text: string, from: number, limit: number, nextDrug
  * vancomycin", 口服阿司匹林, 静滴头孢曲松), or before a 、-list of names the drug ends (静点氨曲南、阿奇霉素):
  * the last route word, not before `lowerBound`.
  */
-export function routeBefore(text: string, drugStart: number, lowerBound: number, half = toHalfWidth(text)): { code: string; start: number } | undefined {
+export function routeBefore(
+  text: string,
+  drugStart: number,
+  lowerBound: number,
+  half = toHalfWidth(text),
+): { code: string; start: number } | undefined {
   load();
   const from = Math.max(lowerBound, drugStart - 40);
   const window = half.slice(from, drugStart);
@@ -191,7 +219,8 @@ export function routeBefore(text: string, drugStart: number, lowerBound: number,
 }
 
 // The conditional use of an as-needed drug: "PRN fever or pain", "as needed for pain", "q6h for pain PRN".
-const prnCue = /\b(?:prn|p\.r\.n\.?|as needed|as required|when needed|if needed|when required)(?![A-Za-z])(?:\s*(?:for|of|:)\b)?/gi;
+const prnCue =
+  /\b(?:prn|p\.r\.n\.?|as needed|as required|when needed|if needed|when required)(?![A-Za-z])(?:\s*(?:for|of|:)\b)?/gi;
 const forPrn = /\bfor\s+((?:[A-Za-z-]+\s+){0,5}?)(?:prn|p\.r\.n\.?|as needed|as required)(?![A-Za-z])/gi;
 // 疼痛时口服, 发热时服用, 头痛、恶心时予…: the words before 时 name when the drug is taken.
 // Intake verbs only: "腹痛时予山莨菪碱肌注" in a course narrative is what was done, not an instruction.
@@ -205,13 +234,21 @@ const relieved = /缓解|好转|减轻|消失|下降|降至|恢复|relieved|impr
  * sentence's drug mentions (an indication stops at the next drug). A history of the pattern
  * ("胸痛时含服硝酸甘油可缓解") is the patient's symptom and is not matched.
  */
-export function asNeededIndications(text: string, sentence: { start: number; end: number }, drugs: readonly number[], half = toHalfWidth(text)): { start: number; end: number }[] {
+export function asNeededIndications(
+  text: string,
+  sentence: { start: number; end: number },
+  drugs: readonly number[],
+  half = toHalfWidth(text),
+): { start: number; end: number }[] {
   const s = half.slice(sentence.start, sentence.end);
   const out: { start: number; end: number }[] = [];
   const stopAt = (from: number): number => {
     let end = sentence.end;
     // the indication ends at a clause break: punctuation, or a new subject or verb ("…, patient reports pain")
-    const punct = /[;；。\n(（]|\b(?:but|however|although|while|patient|pt|he|she|they|which|who|denies|denied|reports|reported|has|had|was|were|is|are|now|currently|still)\b/i.exec(half.slice(from, end));
+    const punct =
+      /[;；。\n(（]|\b(?:but|however|although|while|patient|pt|he|she|they|which|who|denies|denied|reports|reported|has|had|was|were|is|are|now|currently|still)\b/i.exec(
+        half.slice(from, end),
+      );
     if (punct) end = from + punct.index;
     for (const d of drugs) if (d >= from && d < end) end = d;
     return end;
@@ -242,8 +279,10 @@ const doseUnits = new Set(['mg', 'g', 'ug', 'kg', '[IU]', 'U', 'meq', 'mmol', '{
 const saltAfter =
   /(?:[\u4e00-\u9fff](?:酸|氢|氯化|洛芬|西林|沙坦|肝素|拉唑|霉素|妥英|喷妥|培南|头孢[\u4e00-\u9fff]{1,3})|\b(?:docusate|valproate|divalproex|levothyroxine|liothyronine|montelukast|alendronate|risedronate|ibandronate|mycophenolate|succinate|phosphate|diclofenac|naproxen|cromolyn|fosphenytoin|phenytoin|dantrolene|ertapenem|esomeprazole|pantoprazole|rabeprazole|omeprazole|sulfacetamide|oxacillin|nafcillin|cefoxitin|ceftazidime|cefotaxime|ceftriaxone|cefazolin|cefuroxime|piperacillin|ampicillin|clavulanate|heparin|warfarin|enoxaparin|losartan|penicillin g)\s+)$/i;
 // "sodium bicarbonate", "potassium citrate", "sodium polystyrene sulfonate": the salt's anion follows.
-const anionAfter = /^\s+(?:bicarbonate|citrate|phosphates?|acetate|gluconate|lactate|sulfate|iodide|bromide|polystyrene|chloride|hydroxide|carbonate)\b/i;
-const doseForm = /^\s?(?:片|胶囊|注射液|注射剂|注射用|缓释|控释|肠溶|颗粒|针|粉针|口服液|混悬液|tablets?\b|tabs?\b|capsules?\b|injection\b|oral\b|extended\b|delayed\b|solution\b|suspension\b|for injection\b)/i;
+const anionAfter =
+  /^\s+(?:bicarbonate|citrate|phosphates?|acetate|gluconate|lactate|sulfate|iodide|bromide|polystyrene|chloride|hydroxide|carbonate)\b/i;
+const doseForm =
+  /^\s?(?:片|胶囊|注射液|注射剂|注射用|缓释|控释|肠溶|颗粒|针|粉针|口服液|混悬液|tablets?\b|tabs?\b|capsules?\b|injection\b|oral\b|extended\b|delayed\b|solution\b|suspension\b|for injection\b)/i;
 
 /**
  * Whether a serum-electrolyte name (sodium, potassium, chloride, 钠, 钾, 氯) at `[start, end)` is the
@@ -251,13 +290,25 @@ const doseForm = /^\s?(?:片|胶囊|注射液|注射剂|注射用|缓释|控释|
  * followed by a dose (`220 MG`, `600mg`, `1g`) or a dose form (钠片, "sodium tablet"). A lab value is
  * a concentration (130 mmol/L) or a bare number; 血钠, "sodium 130 mmol/L" and 补钾 are not touched.
  */
-export function isDrugSalt(text: string, m: { start: number; end: number; code: string }, dose: Quantity | undefined, afterDrug: boolean, half = toHalfWidth(text)): boolean {
+export function isDrugSalt(
+  text: string,
+  m: { start: number; end: number; code: string },
+  dose: Quantity | undefined,
+  afterDrug: boolean,
+  half = toHalfWidth(text),
+): boolean {
   if (!saltAnalytes.has(m.code)) return false;
-  if (afterDrug || saltAfter.test(half.slice(Math.max(0, m.start - 40), m.start)) || anionAfter.test(half.slice(m.end, m.end + 24))) return true;
+  if (
+    afterDrug ||
+    saltAfter.test(half.slice(Math.max(0, m.start - 40), m.start)) ||
+    anionAfter.test(half.slice(m.end, m.end + 24))
+  )
+    return true;
   if (dose && doseUnits.has(dose.unit)) return true;
   const gap = /^[\s:：=]*/.exec(half.slice(m.end, m.end + 4))![0].length;
   if (rxnormAmountAt(text, half, m.end + gap)) return true;
   // "potassium 20 mEq PO": an amount given, not a concentration
-  if (/^\d+(?:\.\d+)?\s?(?:meq|mmol|mg|mcg|g)(?![A-Za-z/])/i.test(half.slice(m.end + gap, m.end + gap + 16))) return true;
+  if (/^\d+(?:\.\d+)?\s?(?:meq|mmol|mg|mcg|g)(?![A-Za-z/])/i.test(half.slice(m.end + gap, m.end + gap + 16)))
+    return true;
   return doseForm.test(half.slice(m.end, m.end + 16));
 }

@@ -8,7 +8,8 @@ export interface QuantityMention {
   readonly quantity: Quantity;
 }
 
-const numberRe = /(?<cmp>[<>≤≥]=?|＜|＞|不足|超过|大于|小于)?\s*(?<v>\d+(?:\.\d+)?)(?:\s*[/／]\s*(?<v2>\d+(?:\.\d+)?))?/gy;
+const numberRe =
+  /(?<cmp>[<>≤≥]=?|＜|＞|不足|超过|大于|小于)?\s*(?<v>\d+(?:\.\d+)?)(?:\s*[/／]\s*(?<v2>\d+(?:\.\d+)?))?/gy;
 const comparators: Record<string, Quantity['comparator']> = {
   '<': '<',
   '<=': '<=',
@@ -47,7 +48,11 @@ export function quantityAt(text: string, index: number, half = toHalfWidth(text)
     v2 = undefined;
     end = m.index + m[0].indexOf('/', m.groups.cmp?.length ?? 0);
     j = end;
-    return { start: m.index + (m[0].length - m[0].trimStart().length), end, quantity: { value: Number(m.groups.v), unit: '1', original: text.slice(m.index, end).trim() } };
+    return {
+      start: m.index + (m[0].length - m[0].trimStart().length),
+      end,
+      quantity: { value: Number(m.groups.v), unit: '1', original: text.slice(m.index, end).trim() },
+    };
   }
   if (unit) end = j + unit.written.length;
   const start = m.index + (m[0].length - m[0].trimStart().length);

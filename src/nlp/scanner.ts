@@ -48,11 +48,20 @@ export function scanNote(text: string, lexicon: Lexicon, lang: NlpLang, speech: 
   const concepts: Hit<Payload>[] = [];
   const triggers: Hit<Payload>[] = [];
   const headings: Hit<Payload>[] = [];
-  for (const h of automaton(lexicon, lang, speech).findAll(text)) (h.value.kind === 'concept' ? concepts : h.value.kind === 'trigger' ? triggers : headings).push(h);
+  for (const h of automaton(lexicon, lang, speech).findAll(text))
+    (h.value.kind === 'concept' ? concepts : h.value.kind === 'trigger' ? triggers : headings).push(h);
   return {
-    concepts: selectLongest(concepts).map((h) => ({ start: h.start, end: h.end, entries: (h.value as { entries: readonly LexiconEntry[] }).entries })),
+    concepts: selectLongest(concepts).map((h) => ({
+      start: h.start,
+      end: h.end,
+      entries: (h.value as { entries: readonly LexiconEntry[] }).entries,
+    })),
     // all trigger hits, overlapping ones included: the caller drops those inside a concept first
     triggers: triggers.map((h) => ({ rule: (h.value as { rule: ContextRule }).rule, start: h.start, end: h.end })),
-    headings: selectLongest(headings).map((h) => ({ start: h.start, end: h.end, value: (h.value as { key: string }).key })),
+    headings: selectLongest(headings).map((h) => ({
+      start: h.start,
+      end: h.end,
+      value: (h.value as { key: string }).key,
+    })),
   };
 }

@@ -39,7 +39,8 @@ function headingAutomaton(): AhoCorasick<string> {
 }
 
 // Numbering before a heading: 1. 1、 (1) （1） 一、 （一） I. A) — then optional spaces.
-const numbering = /(?:\d{1,2}[.、．)）]|[（(]\d{1,2}[)）]|[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十]{1,3}[)）]|(?<![A-Za-z])[IVX]{1,4}\.|(?<![A-Za-z])[A-H][.)])[ \t\u3000]*$/;
+const numbering =
+  /(?:\d{1,2}[.、．)）]|[（(]\d{1,2}[)）]|[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十]{1,3}[)）]|(?<![A-Za-z])[IVX]{1,4}\.|(?<![A-Za-z])[A-H][.)])[ \t\u3000]*$/;
 const boundaryBefore = /(?:^|[\n\r。；;！？!?]|\s{2,})[ \t\u3000]*$/;
 
 /**
@@ -75,10 +76,17 @@ export function splitSections(text: string, headingHits?: readonly Hit<string>[]
   const sections: Section[] = [];
   if (found.length === 0 || found[0]!.start > 0) {
     const end = found[0]?.start ?? text.length;
-    if (text.slice(0, end).trim() || found.length === 0) sections.push({ key: 'preamble', title: '', start: 0, end, bodyStart: 0 });
+    if (text.slice(0, end).trim() || found.length === 0)
+      sections.push({ key: 'preamble', title: '', start: 0, end, bodyStart: 0 });
   }
   found.forEach((f, i) => {
-    sections.push({ key: f.key, title: f.title, start: f.start, end: found[i + 1]?.start ?? text.length, bodyStart: f.headEnd });
+    sections.push({
+      key: f.key,
+      title: f.title,
+      start: f.start,
+      end: found[i + 1]?.start ?? text.length,
+      bodyStart: f.headEnd,
+    });
   });
   return sections;
 }

@@ -29,7 +29,11 @@ describe('splitSections', () => {
 describe('splitSentences', () => {
   it('keeps decimals and abbreviations inside sentences', () => {
     const text = 'Temp was 38.5 today. Seen by Dr. Smith. Took 1 tab p.o. daily.';
-    expect(splitSentences(text).map((s) => text.slice(s.start, s.end))).toEqual(['Temp was 38.5 today.', 'Seen by Dr. Smith.', 'Took 1 tab p.o. daily.']);
+    expect(splitSentences(text).map((s) => text.slice(s.start, s.end))).toEqual([
+      'Temp was 38.5 today.',
+      'Seen by Dr. Smith.',
+      'Took 1 tab p.o. daily.',
+    ]);
   });
 
   it('splits Chinese at 。；！？', () => {
@@ -38,7 +42,8 @@ describe('splitSentences', () => {
   });
 
   it('wrapped prose stays one sentence, list lines split', () => {
-    const text = 'The patient was seen in clinic today and reported a persistent dry\ncough for two weeks.\nmetoprolol 25 mg\naspirin 81 mg';
+    const text =
+      'The patient was seen in clinic today and reported a persistent dry\ncough for two weeks.\nmetoprolol 25 mg\naspirin 81 mg';
     expect(splitSentences(text).map((s) => text.slice(s.start, s.end))).toEqual([
       'The patient was seen in clinic today and reported a persistent dry\ncough for two weeks.',
       'metoprolol 25 mg',

@@ -6,7 +6,9 @@ export interface Span {
 
 // Abbreviations whose period does not end an English sentence.
 const abbreviations = new Set(
-  'dr mr mrs ms prof st vs etc e.g i.e approx no nos pt pts hx dx rx sx tx fx h/o s/p p.o b.i.d t.i.d q.i.d q.d p.r.n a.m p.m mg mcg ml min hr hrs wk wks yr yrs mo mos inc fig cf al jan feb mar apr jun jul aug sep sept oct nov dec'.split(' '),
+  'dr mr mrs ms prof st vs etc e.g i.e approx no nos pt pts hx dx rx sx tx fx h/o s/p p.o b.i.d t.i.d q.i.d q.d p.r.n a.m p.m mg mcg ml min hr hrs wk wks yr yrs mo mos inc fig cf al jan feb mar apr jun jul aug sep sept oct nov dec'.split(
+    ' ',
+  ),
 );
 
 /**
@@ -44,7 +46,9 @@ export function splitSentences(text: string, range: Span = { start: 0, end: text
       case '.': {
         const next = text[i + 1];
         if (next !== undefined && !/\s/.test(next)) break; // 3.5, p.o.
-        const word = /(?:^|[\s(])([A-Za-z][A-Za-z./]*)$/.exec(text.slice(Math.max(range.start, i - 12), i))?.[1]?.toLowerCase();
+        const word = /(?:^|[\s(])([A-Za-z][A-Za-z./]*)$/
+          .exec(text.slice(Math.max(range.start, i - 12), i))?.[1]
+          ?.toLowerCase();
         if (word && (abbreviations.has(word) || /^[a-z]$/.test(word))) {
           // an abbreviation ends the sentence only before a capitalised word after two spaces or a newline
           if (!/^\s*\n/.test(text.slice(i + 1, i + 4))) break;
@@ -54,8 +58,14 @@ export function splitSentences(text: string, range: Span = { start: 0, end: text
       }
       case '\n': {
         const rest = text.slice(i + 1, i + 8);
-        if (/^[ \t\u3000]*\r?\n/.test(rest)) push(i + 1); // blank line
-        else if (/^[ \t\u3000]*(?:[-*•·●▪]|\d{1,2}[.、．)）]|[（(]?[一二三四五六七八九十]{1,3}[、)）]|[A-Z\u4e00-\u9fff])/.test(rest)) push(i + 1);
+        if (/^[ \t\u3000]*\r?\n/.test(rest))
+          push(i + 1); // blank line
+        else if (
+          /^[ \t\u3000]*(?:[-*•·●▪]|\d{1,2}[.、．)）]|[（(]?[一二三四五六七八九十]{1,3}[、)）]|[A-Z\u4e00-\u9fff])/.test(
+            rest,
+          )
+        )
+          push(i + 1);
         else if (i - Math.max(s, text.lastIndexOf('\n', i - 1) + 1) < 50) push(i + 1); // a short line is a list item, not wrapped prose
         break;
       }

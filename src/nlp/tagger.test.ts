@@ -13,12 +13,31 @@ function example(text: string, marks: [string, string][]): TaggedText {
 }
 
 const train = [
-  example('患者右下肢疼痛3天。', [['右下肢', 'body'], ['疼痛', 'sym']]),
-  example('左上肢麻木1周。', [['左上肢', 'body'], ['麻木', 'sym']]),
-  example('患者头痛，伴恶心。', [['头痛', 'sym'], ['恶心', 'sym']]),
-  example('查体：右上肢肿胀。', [['右上肢', 'body'], ['肿胀', 'sym']]),
-  example('左下肢疼痛，无麻木。', [['左下肢', 'body'], ['疼痛', 'sym'], ['麻木', 'sym']]),
-  example('患者腹部疼痛。', [['腹部', 'body'], ['疼痛', 'sym']]),
+  example('患者右下肢疼痛3天。', [
+    ['右下肢', 'body'],
+    ['疼痛', 'sym'],
+  ]),
+  example('左上肢麻木1周。', [
+    ['左上肢', 'body'],
+    ['麻木', 'sym'],
+  ]),
+  example('患者头痛，伴恶心。', [
+    ['头痛', 'sym'],
+    ['恶心', 'sym'],
+  ]),
+  example('查体：右上肢肿胀。', [
+    ['右上肢', 'body'],
+    ['肿胀', 'sym'],
+  ]),
+  example('左下肢疼痛，无麻木。', [
+    ['左下肢', 'body'],
+    ['疼痛', 'sym'],
+    ['麻木', 'sym'],
+  ]),
+  example('患者腹部疼痛。', [
+    ['腹部', 'body'],
+    ['疼痛', 'sym'],
+  ]),
 ];
 
 describe('EntityTagger', () => {
@@ -45,10 +64,28 @@ describe('EntityTagger', () => {
   it('uses dictionary features for unseen words', () => {
     const dictionary = new Map([['胸闷', 'sym']]);
     const withDict = train.map((e, i) => ({ ...e, dictionaryIndex: i % 2 }));
-    const dicts = [new Map([['疼痛', 'sym'], ['麻木', 'sym']]), new Map([['头痛', 'sym'], ['肿胀', 'sym'], ['恶心', 'sym']])];
+    const dicts = [
+      new Map([
+        ['疼痛', 'sym'],
+        ['麻木', 'sym'],
+      ]),
+      new Map([
+        ['头痛', 'sym'],
+        ['肿胀', 'sym'],
+        ['恶心', 'sym'],
+      ]),
+    ];
     const tagger = EntityTagger.train(withDict, { epochs: 10, dictionary, trainingDictionaries: dicts });
     const text = '患者胸闷。';
     expect(tagger.tag(text).map((e) => text.slice(e.start, e.end))).toEqual(['胸闷']);
+  });
+
+  it('learns from a fixed lexicon and uses it for words it never saw annotated', () => {
+    const lexicon = new Map(['疼痛', '麻木', '头痛', '肿胀', '恶心', '心悸'].map((t) => [t, 'kg-symptom']));
+    const text = '患者心悸2天。'; // like 患者右下肢疼痛3天: without the lexicon 心悸2 reads as a body part
+    const spans = (t: EntityTagger) => t.tag(text).map((e) => [text.slice(e.start, e.end), e.type]);
+    expect(spans(EntityTagger.train(train, { epochs: 10 }))).not.toEqual([['心悸', 'sym']]);
+    expect(spans(EntityTagger.train(train, { epochs: 10, lexicon }))).toEqual([['心悸', 'sym']]);
   });
 
   it('tags empty text as nothing', () => {

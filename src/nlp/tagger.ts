@@ -31,6 +31,11 @@ export interface TaggerOptions {
   readonly dictionary?: ReadonlyMap<string, string>;
   /** Dictionaries for training examples that name one with `dictionaryIndex`. */
   readonly trainingDictionaries?: readonly ReadonlyMap<string, string>[];
+  /**
+   * A fixed term → label list from outside the annotated data (e.g. a knowledge graph's names):
+   * features of its own, the same in training and tagging (never jackknifed).
+   */
+  readonly lexicon?: ReadonlyMap<string, string>;
   /** Word-boundary features from jieba (default false). */
   readonly words?: boolean;
   /** Seed for the deterministic shuffle of training examples between epochs. */
@@ -56,16 +61,23 @@ export class EntityTagger {
   private weights = new Float32Array(0);
   private transitions: Float32Array;
   private readonly dictionary: AhoCorasick<string>;
+  private readonly lexicon: AhoCorasick<string> | undefined;
   private frozen = false;
   private prevCache: Int32Array[] | undefined;
   private readonly useWords: boolean;
 
-  private constructor(types: readonly string[], dictionary: ReadonlyMap<string, string>, useWords: boolean) {
+  private constructor(
+    types: readonly string[],
+    dictionary: ReadonlyMap<string, string>,
+    useWords: boolean,
+    lexicon?: ReadonlyMap<string, string>,
+  ) {
     this.types = types;
     this.useWords = useWords;
     this.tags = ['O', ...types.flatMap((t) => ['B', 'I', 'E', 'S'].map((p) => `${p}-${t}`))];
     this.transitions = new Float32Array((this.tags.length + 1) * this.tags.length);
     this.dictionary = EntityTagger.automaton(dictionary);
+    this.lexicon = lexicon && lexicon.size > 0 ? EntityTagger.automaton(lexicon) : undefined;
   }
 
   private static automaton(dictionary: ReadonlyMap<string, string>): AhoCorasick<string> {
@@ -77,26 +89,39 @@ export class EntityTagger {
   /** Trains a tagger on the examples (entities must not overlap within one example). */
   static train(examples: readonly TaggedText[], options: TaggerOptions = {}): EntityTagger {
     const types = [...new Set(examples.flatMap((e) => e.entities.map((x) => x.type)))].sort();
-    const tagger = new EntityTagger(types, options.dictionary ?? new Map(), options.words ?? false);
-    tagger.fit(examples, options.epochs ?? 8, options.seed ?? 1, (options.trainingDictionaries ?? []).map((d) => EntityTagger.automaton(d)));
+    const tagger = new EntityTagger(types, options.dictionary ?? new Map(), options.words ?? false, options.lexicon);
+    tagger.fit(
+      examples,
+      options.epochs ?? 8,
+      options.seed ?? 1,
+      (options.trainingDictionaries ?? []).map((d) => EntityTagger.automaton(d)),
+    );
     return tagger;
+  }
+
+  /** The longest term covering each position, as B/I/E/S-label-length (length capped at 5). */
+  private static matches(text: string, automaton: AhoCorasick<string>): string[] {
+    const out: string[] = new Array(text.length).fill('');
+    for (const h of automaton.longest(text)) {
+      const len = h.end - h.start;
+      const lb = len >= 5 ? '5' : String(len);
+      for (let i = h.start; i < h.end; i++)
+        out[i] = `${len === 1 ? 'S' : i === h.start ? 'B' : i === h.end - 1 ? 'E' : 'I'}-${h.value}-${lb}`;
+    }
+    return out;
   }
 
   private featureStrings(text: string, dictionary = this.dictionary): string[][] {
     const n = text.length;
     const c = (i: number) => (i < 0 ? '<' : i >= n ? '>' : text[i]!);
-    // dictionary: the longest dictionary term covering each position, as B/I/E/S-type
-    const dict: string[] = new Array(n).fill('');
-    for (const h of dictionary.longest(text)) {
-      const len = h.end - h.start;
-      const lb = len >= 5 ? '5' : String(len);
-      for (let i = h.start; i < h.end; i++) dict[i] = `${len === 1 ? 'S' : i === h.start ? 'B' : i === h.end - 1 ? 'E' : 'I'}-${h.value}-${lb}`;
-    }
+    const dict = EntityTagger.matches(text, dictionary);
+    const lex = this.lexicon ? EntityTagger.matches(text, this.lexicon) : undefined;
     // word boundaries from jieba: the position of each character in its word (B/M/E/S)
     const words: string[] = new Array(n).fill('');
     if (this.useWords) {
       for (const t of tokenize(text, 'zh'))
-        for (let i = t.start; i < t.end; i++) words[i] = t.end - t.start === 1 ? 'S' : i === t.start ? 'B' : i === t.end - 1 ? 'E' : 'M';
+        for (let i = t.start; i < t.end; i++)
+          words[i] = t.end - t.start === 1 ? 'S' : i === t.start ? 'B' : i === t.end - 1 ? 'E' : 'M';
     }
     const out: string[][] = [];
     for (let i = 0; i < n; i++) {
@@ -118,6 +143,9 @@ export class EntityTagger {
       if (dict[i]) f.push(`d${dict[i]}`, `dc${dict[i]}${c(i)}`);
       if (dict[i - 1]) f.push(`dp${dict[i - 1]}`);
       if (dict[i + 1]) f.push(`dn${dict[i + 1]}`);
+      if (lex?.[i]) f.push(`x${lex[i]}`, `xc${lex[i]}${c(i)}`);
+      if (lex?.[i - 1]) f.push(`xp${lex[i - 1]}`);
+      if (lex?.[i + 1]) f.push(`xn${lex[i + 1]}`);
       out.push(f);
     }
     return out;
@@ -249,8 +277,16 @@ export class EntityTagger {
     return y;
   }
 
-  private fit(examples: readonly TaggedText[], epochs: number, seed: number, dictionaries: readonly AhoCorasick<string>[]): void {
-    const data = examples.map((e) => ({ feats: this.features(e.text, e.dictionaryIndex === undefined ? undefined : dictionaries[e.dictionaryIndex]), gold: this.encode(e) }));
+  private fit(
+    examples: readonly TaggedText[],
+    epochs: number,
+    seed: number,
+    dictionaries: readonly AhoCorasick<string>[],
+  ): void {
+    const data = examples.map((e) => ({
+      feats: this.features(e.text, e.dictionaryIndex === undefined ? undefined : dictionaries[e.dictionaryIndex]),
+      gold: this.encode(e),
+    }));
     this.frozen = true;
     const T = this.tags.length;
     const w = new Float32Array(this.featureIds.size * T);

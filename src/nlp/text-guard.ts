@@ -9,16 +9,24 @@ export const MAX_TEXT_LENGTH = 5_000_000;
  * characters, or UTF-8 read as Latin-1/Windows-1252, the classic `Ã©` / `â€™` / `ä¸­` mojibake).
  */
 export function checkText(text: unknown, where = 'text'): asserts text is string {
-  if (typeof text !== 'string') throw new MedSeekError('invalid', `expected a string, got ${text === null ? 'null' : typeof text}`, { where });
+  if (typeof text !== 'string')
+    throw new MedSeekError('invalid', `expected a string, got ${text === null ? 'null' : typeof text}`, { where });
   if (text.trim().length === 0) throw new MedSeekError('invalid', 'the text is empty (nothing to extract)', { where });
   if (text.length > MAX_TEXT_LENGTH)
-    throw new MedSeekError('too-large', `the text is ${text.length} characters; the limit is ${MAX_TEXT_LENGTH} (split the document)`, { where });
+    throw new MedSeekError(
+      'too-large',
+      `the text is ${text.length} characters; the limit is ${MAX_TEXT_LENGTH} (split the document)`,
+      { where },
+    );
   let control = 0;
   let replacement = 0;
   let firstBad = -1;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c === 0) throw new MedSeekError('encoding', `binary data: NUL character at offset ${i}`, { where: `${where} offset ${i}` });
+    if (c === 0)
+      throw new MedSeekError('encoding', `binary data: NUL character at offset ${i}`, {
+        where: `${where} offset ${i}`,
+      });
     if (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0x0c) {
       control++;
       if (firstBad < 0) firstBad = i;
@@ -27,12 +35,18 @@ export function checkText(text: unknown, where = 'text'): asserts text is string
       if (firstBad < 0) firstBad = i;
     } else if (c >= 0xd800 && c <= 0xdbff) {
       const next = text.charCodeAt(i + 1);
-      if (!(next >= 0xdc00 && next <= 0xdfff)) throw new MedSeekError('encoding', `unpaired UTF-16 surrogate at offset ${i}`, { where: `${where} offset ${i}` });
+      if (!(next >= 0xdc00 && next <= 0xdfff))
+        throw new MedSeekError('encoding', `unpaired UTF-16 surrogate at offset ${i}`, {
+          where: `${where} offset ${i}`,
+        });
       i++;
-    } else if (c >= 0xdc00 && c <= 0xdfff) throw new MedSeekError('encoding', `unpaired UTF-16 surrogate at offset ${i}`, { where: `${where} offset ${i}` });
+    } else if (c >= 0xdc00 && c <= 0xdfff)
+      throw new MedSeekError('encoding', `unpaired UTF-16 surrogate at offset ${i}`, { where: `${where} offset ${i}` });
   }
   if (control > Math.max(2, text.length * 0.01))
-    throw new MedSeekError('encoding', `binary data: ${control} control characters (first at offset ${firstBad})`, { where: `${where} offset ${firstBad}` });
+    throw new MedSeekError('encoding', `binary data: ${control} control characters (first at offset ${firstBad})`, {
+      where: `${where} offset ${firstBad}`,
+    });
   if (replacement > 0)
     throw new MedSeekError(
       'encoding',
@@ -41,15 +55,20 @@ export function checkText(text: unknown, where = 'text'): asserts text is string
     );
   const moji = mojibake.exec(text);
   if (moji)
-    throw new MedSeekError('encoding', `mis-encoded text: UTF-8 bytes read as Latin-1 ('${moji[0]}' at offset ${moji.index}); decode the source as UTF-8`, {
-      where: `${where} offset ${moji.index}`,
-    });
+    throw new MedSeekError(
+      'encoding',
+      `mis-encoded text: UTF-8 bytes read as Latin-1 ('${moji[0]}' at offset ${moji.index}); decode the source as UTF-8`,
+      {
+        where: `${where} offset ${moji.index}`,
+      },
+    );
 }
 
 // UTF-8 bytes shown as Windows-1252 characters: a lead byte (Â–ß for two-byte, à–ï for three-byte
 // sequences) followed by continuation bytes (U+0080–U+00BF or their cp1252 glyphs € ‚ ƒ „ … ™ œ …).
 // `Ã©` (é), `â€™` (’), `ä¸­` (中) are never normal prose in Chinese or English notes.
-const cont = '[\\u0080-\\u00bf\\u20ac\\u201a\\u0192\\u201e\\u2026\\u2020\\u2021\\u02c6\\u2030\\u0160\\u2039\\u0152\\u017d\\u2018\\u2019\\u201c\\u201d\\u2022\\u2013\\u2014\\u02dc\\u2122\\u0161\\u203a\\u0153\\u017e\\u0178]';
+const cont =
+  '[\\u0080-\\u00bf\\u20ac\\u201a\\u0192\\u201e\\u2026\\u2020\\u2021\\u02c6\\u2030\\u0160\\u2039\\u0152\\u017d\\u2018\\u2019\\u201c\\u201d\\u2022\\u2013\\u2014\\u02dc\\u2122\\u0161\\u203a\\u0153\\u017e\\u0178]';
 const mojibake = new RegExp(`[\\u00c2-\\u00df]${cont}|[\\u00e0-\\u00ef]${cont}${cont}`);
 
 /**
@@ -77,7 +96,8 @@ export function decodeText(bytes: Uint8Array, where = 'input'): string {
 function firstInvalidUtf8(b: Uint8Array): number {
   for (let i = 0; i < b.length; ) {
     const c = b[i]!;
-    const need = c < 0x80 ? 0 : c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : -1;
+    const need =
+      c < 0x80 ? 0 : c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : -1;
     if (need < 0) return i;
     for (let k = 1; k <= need; k++) if (((b[i + k] ?? 0) & 0xc0) !== 0x80) return i;
     i += need + 1;

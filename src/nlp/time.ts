@@ -19,16 +19,79 @@ export interface TimeOptions {
 
 type Unit = NonNullable<FactTime['duration']>['unit'];
 
-const zhUnits: Record<string, Unit> = { 分钟: 'min', 小时: 'h', 天: 'd', 日: 'd', 周: 'wk', 星期: 'wk', 月: 'mo', 个月: 'mo', 年: 'a' };
-const enUnits: Record<string, Unit> = { minute: 'min', min: 'min', hour: 'h', hr: 'h', day: 'd', week: 'wk', wk: 'wk', month: 'mo', mo: 'mo', year: 'a', yr: 'a' };
-const enNumbers: Record<string, number> = { a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, several: 3, few: 3, couple: 2 };
-const months: Record<string, number> = { jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12 };
+const zhUnits: Record<string, Unit> = {
+  分钟: 'min',
+  小时: 'h',
+  天: 'd',
+  日: 'd',
+  周: 'wk',
+  星期: 'wk',
+  月: 'mo',
+  个月: 'mo',
+  年: 'a',
+};
+const enUnits: Record<string, Unit> = {
+  minute: 'min',
+  min: 'min',
+  hour: 'h',
+  hr: 'h',
+  day: 'd',
+  week: 'wk',
+  wk: 'wk',
+  month: 'mo',
+  mo: 'mo',
+  year: 'a',
+  yr: 'a',
+};
+const enNumbers: Record<string, number> = {
+  a: 1,
+  an: 1,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  several: 3,
+  few: 3,
+  couple: 2,
+};
+const months: Record<string, number> = {
+  jan: 1,
+  feb: 2,
+  mar: 3,
+  apr: 4,
+  may: 5,
+  jun: 6,
+  jul: 7,
+  aug: 8,
+  sep: 9,
+  oct: 10,
+  nov: 11,
+  dec: 12,
+};
 
 /** 3, 3.5, 三, 十五, 两, 半 → number. */
 export function parseZhNumber(s: string): number | undefined {
   if (/^\d+(\.\d+)?$/.test(s)) return Number(s);
   if (s === '半') return 0.5;
-  const digits: Record<string, number> = { 零: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
+  const digits: Record<string, number> = {
+    零: 0,
+    一: 1,
+    二: 2,
+    两: 2,
+    三: 3,
+    四: 4,
+    五: 5,
+    六: 6,
+    七: 7,
+    八: 8,
+    九: 9,
+  };
   if (!/^[零一二两三四五六七八九十]+$/.test(s)) return undefined;
   const i = s.indexOf('十');
   if (i < 0) return s.length === 1 ? digits[s] : undefined;
@@ -69,17 +132,25 @@ export function shiftDate(anchor: string, amount: number, unit: Unit): string | 
       break;
     case 'a':
       if (Number.isInteger(amount)) d.setUTCFullYear(d.getUTCFullYear() - amount);
-      else if (Number.isInteger(amount * 12)) d.setUTCMonth(d.getUTCMonth() - amount * 12); // 半年 = 6 months
+      else if (Number.isInteger(amount * 12))
+        d.setUTCMonth(d.getUTCMonth() - amount * 12); // 半年 = 6 months
       else d.setTime(d.getTime() - Math.round(amount * 365.25) * 86_400_000);
       break;
   }
   const date = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
-  return (unit === 'min' || unit === 'h') && anchor.length > 10 ? `${date}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:00Z` : date;
+  return (unit === 'min' || unit === 'h') && anchor.length > 10
+    ? `${date}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:00Z`
+    : date;
 }
 
-const relativeDay = /(今日|今天|今晨|今晚|昨日|昨天|昨晚|昨夜|前天|\btoday\b|\byesterday\b|\blast night\b|\bthis morning\b)/gi;
+const relativeDay =
+  /(今日|今天|今晨|今晚|昨日|昨天|昨晚|昨夜|前天|\btoday\b|\byesterday\b|\blast night\b|\bthis morning\b)/gi;
 const zhNum = '(\\d+(?:\\.\\d+)?|[零一二两三四五六七八九十]+|半)';
-const patterns: { re: RegExp; pre?: RegExp; make: (m: RegExpExecArray, o: TimeOptions) => Omit<TimeMention, 'start' | 'end'> | undefined }[] = [
+const patterns: {
+  re: RegExp;
+  pre?: RegExp;
+  make: (m: RegExpExecArray, o: TimeOptions) => Omit<TimeMention, 'start' | 'end'> | undefined;
+}[] = [
   {
     // 2024-03-01, 2024/3/1, 2024.03.01, 2024年3月1日, with an optional time 11:12
     pre: /\d{4}/,
@@ -122,14 +193,28 @@ const patterns: { re: RegExp; pre?: RegExp; make: (m: RegExpExecArray, o: TimeOp
   {
     // 3天前, 2周前, 半年前, 1年余前, 十余天前, 3个月前
     pre: /前/,
-    re: new RegExp(`${zhNum}\\s*(?:个)?\\s*[余多]?\\s*(分钟|小时|天|日|周|星期|个月|月|年)[余多]?\\s*(?:以前|之前|前)`, 'g'),
+    re: new RegExp(
+      `${zhNum}\\s*(?:个)?\\s*[余多]?\\s*(分钟|小时|天|日|周|星期|个月|月|年)[余多]?\\s*(?:以前|之前|前)`,
+      'g',
+    ),
     make: (m, o) => relative(m, parseZhNumber(m[1]!), zhUnits[m[2]!]!, o),
   },
   {
     // 2 weeks ago, three days ago, a year ago
     pre: /ago|prior|before admission|earlier/i,
     re: /\b(\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|a few|a couple of)\s+(min(?:ute)?|hour|hr|day|week|wk|month|mo|year|yr)s?\s+(?:ago|prior|before admission|earlier)\b/gi,
-    make: (m, o) => relative(m, enNumbers[m[1]!.toLowerCase().replace(/^a (few|couple of)$/, '$1').replace('couple of', 'couple')] ?? Number(m[1]), enUnits[m[2]!.toLowerCase()]!, o),
+    make: (m, o) =>
+      relative(
+        m,
+        enNumbers[
+          m[1]!
+            .toLowerCase()
+            .replace(/^a (few|couple of)$/, '$1')
+            .replace('couple of', 'couple')
+        ] ?? Number(m[1]),
+        enUnits[m[2]!.toLowerCase()]!,
+        o,
+      ),
   },
   {
     // 入院第3天, 住院第3天, 术后第2天
@@ -147,16 +232,28 @@ const patterns: { re: RegExp; pre?: RegExp; make: (m: RegExpExecArray, o: TimeOp
     // for 3 days, x 7 days, × 7 days, over the past 2 weeks
     pre: /for|x|×|over the/i,
     re: /(?:\bfor|\bx|×|\bover the (?:past|last))\s*(\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|several|a few)\s+(min(?:ute)?|hour|hr|day|week|wk|month|mo|year|yr)s?\b/gi,
-    make: (m, o) => duration(m, enNumbers[m[1]!.toLowerCase().replace('a few', 'few')] ?? Number(m[1]), enUnits[m[2]!.toLowerCase()]!, o),
+    make: (m, o) =>
+      duration(
+        m,
+        enNumbers[m[1]!.toLowerCase().replace('a few', 'few')] ?? Number(m[1]),
+        enUnits[m[2]!.toLowerCase()]!,
+        o,
+      ),
   },
   {
     // 咳嗽3天, 发热2周余, 持续3小时 (a Chinese duration: the onset lies that long before the anchor);
     // not an interval: 每8小时 / 每隔6小时 is a frequency.
     pre: /[分时天日周期月年]/,
-    re: new RegExp(`(?<![\\d.月年第每隔])${zhNum}\\s*(?:个)?\\s*[余多]?\\s*(分钟|小时|天|日|周|星期|个月|月|年)[余多]?(?!\\s*(?:前|后|以前|之前|以后|次|\\d))`, 'g'),
+    re: new RegExp(
+      `(?<![\\d.月年第每隔])${zhNum}\\s*(?:个)?\\s*[余多]?\\s*(分钟|小时|天|日|周|星期|个月|月|年)[余多]?(?!\\s*(?:前|后|以前|之前|以后|次|\\d))`,
+      'g',
+    ),
     make: (m, o) => {
       const d = duration(m, parseZhNumber(m[1]!), zhUnits[m[2]!]!, o);
-      const start = d?.time.duration && o.anchorDate ? shiftDate(o.anchorDate, d.time.duration.value, d.time.duration.unit) : undefined;
+      const start =
+        d?.time.duration && o.anchorDate
+          ? shiftDate(o.anchorDate, d.time.duration.value, d.time.duration.unit)
+          : undefined;
       return d && start ? { ...d, time: { ...d.time, start } } : d;
     },
   },
@@ -165,25 +262,50 @@ const patterns: { re: RegExp; pre?: RegExp; make: (m: RegExpExecArray, o: TimeOp
     make: (m, o) => {
       const back = /^(昨|yesterday|last night)/i.test(m[1]!) ? 1 : m[1] === '前天' ? 2 : 0;
       const start = o.anchorDate ? shiftDate(o.anchorDate.slice(0, 10), back, 'd') : undefined;
-      return { kind: 'point', time: { ...(start ? { start } : {}), relative: m[0], ...(o.anchorDate ? { anchor: o.anchorDate } : {}) } };
+      return {
+        kind: 'point',
+        time: { ...(start ? { start } : {}), relative: m[0], ...(o.anchorDate ? { anchor: o.anchorDate } : {}) },
+      };
     },
   },
 ];
 
-function relative(m: RegExpExecArray, n: number | undefined, unit: Unit, o: TimeOptions): Omit<TimeMention, 'start' | 'end'> | undefined {
+function relative(
+  m: RegExpExecArray,
+  n: number | undefined,
+  unit: Unit,
+  o: TimeOptions,
+): Omit<TimeMention, 'start' | 'end'> | undefined {
   if (n === undefined || Number.isNaN(n)) return undefined;
   const start = o.anchorDate ? shiftDate(o.anchorDate, n, unit) : undefined;
-  return { kind: 'point', time: { ...(start ? { start } : {}), relative: m[0], ...(o.anchorDate ? { anchor: o.anchorDate } : {}) } };
+  return {
+    kind: 'point',
+    time: { ...(start ? { start } : {}), relative: m[0], ...(o.anchorDate ? { anchor: o.anchorDate } : {}) },
+  };
 }
 
-function duration(m: RegExpExecArray, n: number | undefined, unit: Unit, o: TimeOptions): Omit<TimeMention, 'start' | 'end'> | undefined {
+function duration(
+  m: RegExpExecArray,
+  n: number | undefined,
+  unit: Unit,
+  o: TimeOptions,
+): Omit<TimeMention, 'start' | 'end'> | undefined {
   if (n === undefined || Number.isNaN(n) || unit === undefined) return undefined;
-  return { kind: 'duration', time: { duration: { value: n, unit }, relative: m[0], ...(o.anchorDate ? { anchor: o.anchorDate } : {}) } };
+  return {
+    kind: 'duration',
+    time: { duration: { value: n, unit }, relative: m[0], ...(o.anchorDate ? { anchor: o.anchorDate } : {}) },
+  };
 }
 
-function admissionDay(m: RegExpExecArray, anchor: 'admission' | 'surgery', n: number | undefined, o: TimeOptions): Omit<TimeMention, 'start' | 'end'> | undefined {
+function admissionDay(
+  m: RegExpExecArray,
+  anchor: 'admission' | 'surgery',
+  n: number | undefined,
+  o: TimeOptions,
+): Omit<TimeMention, 'start' | 'end'> | undefined {
   if (n === undefined) return undefined;
-  const start = anchor === 'admission' && o.admissionDate ? shiftDate(o.admissionDate.slice(0, 10), -(n - 1), 'd') : undefined;
+  const start =
+    anchor === 'admission' && o.admissionDate ? shiftDate(o.admissionDate.slice(0, 10), -(n - 1), 'd') : undefined;
   return { kind: 'admission-day', time: { ...(start ? { start } : {}), relative: m[0], anchor } };
 }
 
@@ -205,7 +327,13 @@ export function parseTimes(text: string, options: TimeOptions = {}, half = toHal
       const end = start + m[0].length;
       if (found.some((f) => f.start < end && start < f.end)) continue;
       const made = make(m as RegExpExecArray, options);
-      if (made) found.push({ start, end, ...made, time: { ...made.time, ...(made.time.relative ? { relative: text.slice(start, end) } : {}) } });
+      if (made)
+        found.push({
+          start,
+          end,
+          ...made,
+          time: { ...made.time, ...(made.time.relative ? { relative: text.slice(start, end) } : {}) },
+        });
     }
   }
   return found.sort((a, b) => a.start - b.start);

@@ -31,7 +31,8 @@ function zhSegmenter(): JiebaLike {
  */
 export function tokenize(text: string, lang: NlpLang): Token[] {
   const out: Token[] = [];
-  const re = /[A-Za-z\uff21-\uff3a\uff41-\uff5a]+(?:['’-][A-Za-z]+)*|[0-9\uff10-\uff19]+(?:[.．][0-9\uff10-\uff19]+)?|[\u3400-\u4dbf\u4e00-\u9fff]+|\S/g;
+  const re =
+    /[A-Za-z\uff21-\uff3a\uff41-\uff5a]+(?:['’-][A-Za-z]+)*|[0-9\uff10-\uff19]+(?:[.．][0-9\uff10-\uff19]+)?|[\u3400-\u4dbf\u4e00-\u9fff]+|\S/g;
   for (const m of text.matchAll(re)) {
     const w = m[0];
     if (lang === 'zh' || /[\u3400-\u9fff]/.test(w)) {

@@ -1,23 +1,16 @@
-import { readFileSync } from 'node:fs';
+import { ucumOf, unitWords } from '../core/index.js';
 
-let table: Map<string, string> | undefined;
-let lowerTable: Map<string, string> | undefined;
 let pattern: RegExp | undefined;
 
-function load(): void {
-  if (table) return;
-  table = new Map();
-  lowerTable = new Map();
-  for (const line of readFileSync(new URL('./data/units.tsv', import.meta.url), 'utf8').split('\n')) {
-    if (!line.trim() || line.startsWith('#')) continue;
-    const [written, ucum] = line.split('\t');
-    if (!written || !ucum) continue;
-    table.set(written, ucum.trim());
-    if (!lowerTable.has(written.toLowerCase())) lowerTable.set(written.toLowerCase(), ucum.trim());
-  }
-  const forms = [...table.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp);
+function load(): RegExp {
+  if (pattern) return pattern;
+  const forms = unitWords()
+    .map(([w]) => w)
+    .sort((a, b) => b.length - a.length)
+    .map(escapeRegExp);
   // A unit ending in a Latin letter must not run on into a word ("5 min" is not "5 m").
   pattern = new RegExp(`(?:${forms.join('|')})(?![A-Za-z])`, 'y');
+  return pattern;
 }
 
 function escapeRegExp(s: string): string {
@@ -29,16 +22,14 @@ function escapeRegExp(s: string): string {
  * `mmHg` → `mm[Hg]`), or undefined when unknown. Spaces and full-width forms are tolerated.
  */
 export function normaliseUnit(written: string): string | undefined {
-  load();
-  const w = toHalfWidth(written.trim()).replace(/\s+/g, '');
-  return table!.get(w) ?? lowerTable!.get(w.toLowerCase());
+  return ucumOf(toHalfWidth(written.trim()).replace(/\s+/g, ''));
 }
 
 /** The longest known unit starting exactly at `index` of `text` (half-width text), with its UCUM code. */
 export function unitAt(text: string, index: number): { written: string; ucum: string } | undefined {
-  load();
-  pattern!.lastIndex = index;
-  const m = pattern!.exec(text);
+  const p = load();
+  p.lastIndex = index;
+  const m = p.exec(text);
   if (!m) return undefined;
   const ucum = normaliseUnit(m[0]);
   return ucum ? { written: m[0], ucum } : undefined;
@@ -49,5 +40,7 @@ const hasWide = /[\uff01-\uff5e\u3000]/;
 /** Full-width ASCII to half-width; every code unit maps to one code unit (offsets unchanged). */
 export function toHalfWidth(text: string): string {
   if (!hasWide.test(text)) return text;
-  return text.replace(/[\uff01-\uff5e\u3000]/g, (c) => (c === '\u3000' ? ' ' : String.fromCharCode(c.charCodeAt(0) - 0xfee0)));
+  return text.replace(/[\uff01-\uff5e\u3000]/g, (c) =>
+    c === '\u3000' ? ' ' : String.fromCharCode(c.charCodeAt(0) - 0xfee0),
+  );
 }

@@ -79,7 +79,10 @@ describe('parseTimes', () => {
   it('an interval of a frequency is not a duration (每8小时一次, 每隔6小时)', () => {
     expect(parseTimes('甘露醇125ml 静脉滴注 每8小时一次', anchor)).toEqual([]);
     expect(parseTimes('每隔6小时', anchor)).toEqual([]);
-    expect(parseTimes('甘露醇脱水3天', anchor)[0]).toMatchObject({ kind: 'duration', time: { duration: { value: 3, unit: 'd' } } });
+    expect(parseTimes('甘露醇脱水3天', anchor)[0]).toMatchObject({
+      kind: 'duration',
+      time: { duration: { value: 3, unit: 'd' } },
+    });
   });
 
   it('English durations', () => {
@@ -94,7 +97,8 @@ describe('parseTimes', () => {
 
   it('offsets round-trip', () => {
     const text = '患者于2024-03-01入院，3天前发热';
-    for (const t of parseTimes(text, anchor)) expect(t.time.relative ?? text.slice(t.start, t.end)).toBe(text.slice(t.start, t.end));
+    for (const t of parseTimes(text, anchor))
+      expect(t.time.relative ?? text.slice(t.start, t.end)).toBe(text.slice(t.start, t.end));
   });
 });
 
@@ -109,7 +113,11 @@ describe('parseMedication', () => {
   });
 
   it('a Chinese sig with Latin frequency', () => {
-    expect(parseMedication(' 100mg 口服 qd')).toMatchObject({ dose: { value: 100, unit: 'mg' }, route: 'PO', frequency: { code: 'QD', perDay: 1 } });
+    expect(parseMedication(' 100mg 口服 qd')).toMatchObject({
+      dose: { value: 100, unit: 'mg' },
+      route: 'PO',
+      frequency: { code: 'QD', perDay: 1 },
+    });
   });
 
   it('每日3次 and 静滴', () => {
@@ -132,7 +140,10 @@ describe('parseMedication', () => {
   });
 
   it('Chinese counts: 每次1片', () => {
-    expect(parseMedication(' 每次1片 每日2次')).toMatchObject({ dose: { value: 1, unit: '{tbl}' }, frequency: { code: 'BID' } });
+    expect(parseMedication(' 每次1片 每日2次')).toMatchObject({
+      dose: { value: 1, unit: '{tbl}' },
+      frequency: { code: 'BID' },
+    });
   });
 
   it('nothing to read gives an empty sig', () => {

@@ -29,7 +29,8 @@ forEachBackend('FHIR API', (db) => {
     app = createApp(ctx);
   });
 
-  const get = (path: string, headers: Record<string, string> = {}) => app.request(path, { headers: { Authorization: `Bearer ${KEY}`, ...headers } });
+  const get = (path: string, headers: Record<string, string> = {}) =>
+    app.request(path, { headers: { Authorization: `Bearer ${KEY}`, ...headers } });
   const json = async (res: Response) => (await res.json()) as Json;
 
   describe('auth', () => {
@@ -48,14 +49,21 @@ forEachBackend('FHIR API', (db) => {
       const body = await json(res);
       expect(body.resourceType).toBe('OperationOutcome');
       const rows = await ctx.audit.query({ principal: 'anonymous' });
-      expect(rows.some((r) => r.resource === '/fhir/Patient/p2' && r.outcome === 401 && r.action === 'denied')).toBe(true);
+      expect(rows.some((r) => r.resource === '/fhir/Patient/p2' && r.outcome === 401 && r.action === 'denied')).toBe(
+        true,
+      );
     });
 
     it('refuses a wrong key and an unsigned or wrongly signed JWT', async () => {
       expect((await get('/fhir/Patient/p1', { Authorization: 'Bearer wrong' })).status).toBe(401);
-      const forged = await new SignJWT({ sub: 'mallory' }).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode('another-secret-another-secret-xx'));
+      const forged = await new SignJWT({ sub: 'mallory' })
+        .setProtectedHeader({ alg: 'HS256' })
+        .sign(new TextEncoder().encode('another-secret-another-secret-xx'));
       expect((await get('/fhir/Patient/p1', { Authorization: `Bearer ${forged}` })).status).toBe(401);
-      const expired = await new SignJWT({ sub: 'alice' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime(Math.floor(Date.now() / 1000) - 60).sign(new TextEncoder().encode(JWT_SECRET));
+      const expired = await new SignJWT({ sub: 'alice' })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
+        .sign(new TextEncoder().encode(JWT_SECRET));
       expect((await get('/fhir/Patient/p1', { Authorization: `Bearer ${expired}` })).status).toBe(401);
     });
 
@@ -67,42 +75,71 @@ forEachBackend('FHIR API', (db) => {
     it('accepts a created key until it is revoked', async () => {
       const { key, info } = await ctx.apiKeys.create('ward 7 tablet', { role: 'admin' });
       expect(key).toMatch(/^msk_/);
-      const stored = await ctx.db.query<{ key_hash: string }>('select key_hash from medseek_api_keys where id = $1', [info.id]);
+      const stored = await ctx.db.query<{ key_hash: string }>('select key_hash from medseek_api_keys where id = $1', [
+        info.id,
+      ]);
       expect(stored.rows[0]!.key_hash).not.toContain(key);
       expect((await get('/fhir/Patient/p1', { Authorization: `Bearer ${key}` })).status).toBe(200);
       await ctx.apiKeys.revoke(info.id);
       expect((await get('/fhir/Patient/p1', { Authorization: `Bearer ${key}` })).status).toBe(401);
     });
 
-    it("accepts an HS256 JWT and audits its subject", async () => {
-      const token = await new SignJWT({ sub: 'dr-li', medseek_role: 'clinician', medseek_all_patients: true }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime('5m').sign(new TextEncoder().encode(JWT_SECRET));
+    it('accepts an HS256 JWT and audits its subject', async () => {
+      const token = await new SignJWT({ sub: 'dr-li', medseek_role: 'clinician', medseek_all_patients: true })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setIssuedAt()
+        .setExpirationTime('5m')
+        .sign(new TextEncoder().encode(JWT_SECRET));
       const res = await get('/fhir/Patient/p2', { Authorization: `Bearer ${token}` });
       expect(res.status).toBe(200);
       const rows = await ctx.audit.query({ principal: 'jwt:dr-li' });
-      expect(rows[0]).toMatchObject({ action: 'read', resource: 'Patient/p2', patientId: 'p2', outcome: 200, principalKind: 'jwt' });
+      expect(rows[0]).toMatchObject({
+        action: 'read',
+        resource: 'Patient/p2',
+        patientId: 'p2',
+        outcome: 200,
+        principalKind: 'jwt',
+      });
     });
 
     it('refuses a JWT without exp with a 401 naming exp, and audits the refusal under its subject', async () => {
-      const forever = await new SignJWT({ sub: 'dr-forever', medseek_role: 'admin' }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().sign(new TextEncoder().encode(JWT_SECRET));
+      const forever = await new SignJWT({ sub: 'dr-forever', medseek_role: 'admin' })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setIssuedAt()
+        .sign(new TextEncoder().encode(JWT_SECRET));
       const res = await get('/fhir/Patient/p1', { Authorization: `Bearer ${forever}` });
       expect(res.status).toBe(401);
       const body = (await json(res)) as { issue: { code: string; diagnostics: string }[] };
       expect(body.issue[0]).toMatchObject({ code: 'login' });
       expect(body.issue[0]!.diagnostics).toContain("'exp'");
       const rows = await ctx.audit.query({ principal: 'jwt:dr-forever' });
-      expect(rows[0]).toMatchObject({ action: 'denied', outcome: 401, resource: '/fhir/Patient/p1', principalKind: 'jwt' });
+      expect(rows[0]).toMatchObject({
+        action: 'denied',
+        outcome: 401,
+        resource: '/fhir/Patient/p1',
+        principalKind: 'jwt',
+      });
       expect(String(rows[0]!.detail?.reason)).toContain("'exp'");
     });
 
     it('refuses a JWT that lives longer than the maximum lifetime, or carries no role, naming why', async () => {
-      const sign = (claims: Record<string, unknown>, exp: string) => new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime(exp).sign(new TextEncoder().encode(JWT_SECRET));
-      const long = await get('/fhir/Patient/p1', { Authorization: `Bearer ${await sign({ sub: 'a', medseek_role: 'admin' }, '30d')}` });
+      const sign = (claims: Record<string, unknown>, exp: string) =>
+        new SignJWT(claims)
+          .setProtectedHeader({ alg: 'HS256' })
+          .setIssuedAt()
+          .setExpirationTime(exp)
+          .sign(new TextEncoder().encode(JWT_SECRET));
+      const long = await get('/fhir/Patient/p1', {
+        Authorization: `Bearer ${await sign({ sub: 'a', medseek_role: 'admin' }, '30d')}`,
+      });
       expect(long.status).toBe(401);
       expect(JSON.stringify(await json(long))).toContain('maximum lifetime');
       const noRole = await get('/fhir/Patient/p1', { Authorization: `Bearer ${await sign({ sub: 'b' }, '5m')}` });
       expect(noRole.status).toBe(401);
       expect(JSON.stringify(await json(noRole))).toContain('no known role');
-      const future = await get('/fhir/Patient/p1', { Authorization: `Bearer ${await new SignJWT({ sub: 'c', medseek_role: 'admin' }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setNotBefore('10m').setExpirationTime('20m').sign(new TextEncoder().encode(JWT_SECRET))}` });
+      const future = await get('/fhir/Patient/p1', {
+        Authorization: `Bearer ${await new SignJWT({ sub: 'c', medseek_role: 'admin' }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setNotBefore('10m').setExpirationTime('20m').sign(new TextEncoder().encode(JWT_SECRET))}`,
+      });
       expect(future.status).toBe(401);
       expect(JSON.stringify(await json(future))).toContain('nbf');
     });
@@ -113,7 +150,12 @@ forEachBackend('FHIR API', (db) => {
       expect(res.status).toBe(403);
       expect(((await json(res)) as { issue: { code: string }[] }).issue[0]!.code).toBe('forbidden');
       const rows = await ctx.audit.query({ principal: `key:${info.id}` });
-      expect(rows[0]).toMatchObject({ action: 'denied', outcome: 403, resource: '/api/audit', principalKind: 'api-key' });
+      expect(rows[0]).toMatchObject({
+        action: 'denied',
+        outcome: 403,
+        resource: '/api/audit',
+        principalKind: 'api-key',
+      });
       await ctx.apiKeys.revoke(info.id);
       expect((await get('/fhir/Patient/p1', { Authorization: `Bearer ${key}` })).status).toBe(401);
       const all = await ctx.audit.query({ limit: 5 });
@@ -123,7 +165,9 @@ forEachBackend('FHIR API', (db) => {
     });
 
     it('never writes a credential to the log', async () => {
-      const token = await new SignJWT({ sub: 'dr-wang' }).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(JWT_SECRET));
+      const token = await new SignJWT({ sub: 'dr-wang' })
+        .setProtectedHeader({ alg: 'HS256' })
+        .sign(new TextEncoder().encode(JWT_SECRET));
       await get('/fhir/Patient/p1', { Authorization: `Bearer ${token}` });
       await get('/fhir/Patient/p1');
       const log = logLines.join('');
@@ -153,7 +197,10 @@ forEachBackend('FHIR API', (db) => {
     });
 
     it('reads referenced non-compartment types by id, but does not search them', async () => {
-      expect(await json(await get('/fhir/Practitioner/prac-1'))).toMatchObject({ resourceType: 'Practitioner', id: 'prac-1' });
+      expect(await json(await get('/fhir/Practitioner/prac-1'))).toMatchObject({
+        resourceType: 'Practitioner',
+        id: 'prac-1',
+      });
       expect((await get('/fhir/Practitioner?_id=prac-1')).status).toBe(400);
     });
 
@@ -194,7 +241,9 @@ forEachBackend('FHIR API', (db) => {
       expect(entries).toHaveLength(10);
       expect(entries[0]!.fullUrl).toBe(`http://localhost/fhir/Observation/${entries[0]!.resource.id}`);
       expect(entries.every((e) => e.search.mode === 'match')).toBe(true);
-      const links = Object.fromEntries((page1.link as { relation: string; url: string }[]).map((l) => [l.relation, l.url]));
+      const links = Object.fromEntries(
+        (page1.link as { relation: string; url: string }[]).map((l) => [l.relation, l.url]),
+      );
       expect(links.previous).toBeUndefined();
       expect(links.next).toBe('http://localhost/fhir/Observation?patient=p1&_count=10&_offset=10');
 
@@ -204,7 +253,9 @@ forEachBackend('FHIR API', (db) => {
       while (next) {
         const page = await json(await get(next));
         for (const e of page.entry as { resource: { id: string } }[]) seen.add(e.resource.id);
-        const l = Object.fromEntries((page.link as { relation: string; url: string }[]).map((x) => [x.relation, x.url]));
+        const l = Object.fromEntries(
+          (page.link as { relation: string; url: string }[]).map((x) => [x.relation, x.url]),
+        );
         expect(l.previous).toBeDefined();
         next = l.next;
         pages++;
@@ -223,7 +274,9 @@ forEachBackend('FHIR API', (db) => {
       expect((await json(await get('/fhir/Patient?identifier=urn:medseek:mrn|MRN-002'))).total).toBe(1);
       expect((await json(await get('/fhir/AllergyIntolerance?patient=p1'))).total).toBe(1);
       expect((await json(await get('/fhir/Condition?code=44054006'))).total).toBe(1);
-      expect((await json(await get('/fhir/Observation?_lastUpdated=ge2000-01-01&_count=0'))).total).toBeGreaterThanOrEqual(26);
+      expect(
+        (await json(await get('/fhir/Observation?_lastUpdated=ge2000-01-01&_count=0'))).total,
+      ).toBeGreaterThanOrEqual(26);
       expect((await json(await get('/fhir/Observation?_lastUpdated=lt2000-01-01'))).total).toBe(0);
     });
 
@@ -252,7 +305,11 @@ forEachBackend('FHIR API', (db) => {
 
     it('searches by POST with a form body, and answers 415 to any other content type', async () => {
       const post = (body: string, type: string) =>
-        app.request('/fhir/Observation/_search', { method: 'POST', body, headers: { Authorization: `Bearer ${KEY}`, 'Content-Type': type } });
+        app.request('/fhir/Observation/_search', {
+          method: 'POST',
+          body,
+          headers: { Authorization: `Bearer ${KEY}`, 'Content-Type': type },
+        });
       const ok = await post('patient=p1&code=8867-4&_count=1', 'application/x-www-form-urlencoded');
       expect(ok.status).toBe(200);
       expect(await json(ok)).toMatchObject({ type: 'searchset', total: 25 });
@@ -268,7 +325,10 @@ forEachBackend('FHIR API', (db) => {
     });
 
     it('answers 405-style OperationOutcome errors for writes it does not offer', async () => {
-      const res = await app.request('/fhir/Patient/p1', { method: 'DELETE', headers: { Authorization: `Bearer ${KEY}` } });
+      const res = await app.request('/fhir/Patient/p1', {
+        method: 'DELETE',
+        headers: { Authorization: `Bearer ${KEY}` },
+      });
       expect(res.status).toBe(405);
       expect((await json(res)).resourceType).toBe('OperationOutcome');
     });
@@ -278,7 +338,9 @@ forEachBackend('FHIR API', (db) => {
     it("returns the patient and every resource in the patient's compartment", async () => {
       const b = await json(await get('/fhir/Patient/p1/$everything'));
       expect(b).toMatchObject({ resourceType: 'Bundle', type: 'searchset' });
-      const types = (b.entry as { resource: { resourceType: string; id: string } }[]).map((e) => `${e.resource.resourceType}/${e.resource.id}`);
+      const types = (b.entry as { resource: { resourceType: string; id: string } }[]).map(
+        (e) => `${e.resource.resourceType}/${e.resource.id}`,
+      );
       expect(types).toContain('Patient/p1');
       expect(types).toContain('Condition/cond-1');
       expect(types).toContain('DocumentReference/doc-1');
@@ -311,8 +373,21 @@ forEachBackend('FHIR API', (db) => {
       await get('/fhir/Patient?_id=p1,p2', { 'X-Purpose-Of-Use': 'HPAYMT' });
       const res = await get('/api/audit?patient=p2');
       expect(res.status).toBe(200);
-      const rows = (await json(res)).entries as { action: string; resource: string; purpose: string; outcome: number; principal: string; at: string }[];
-      expect(rows[0]).toMatchObject({ action: 'search', resource: 'Patient?_id=p1,p2', purpose: 'HPAYMT', outcome: 200, principal: 'key:env:1' });
+      const rows = (await json(res)).entries as {
+        action: string;
+        resource: string;
+        purpose: string;
+        outcome: number;
+        principal: string;
+        at: string;
+      }[];
+      expect(rows[0]).toMatchObject({
+        action: 'search',
+        resource: 'Patient?_id=p1,p2',
+        purpose: 'HPAYMT',
+        outcome: 200,
+        principal: 'key:env:1',
+      });
       expect(rows[1]).toMatchObject({ action: 'read', resource: 'Observation/glu-1', purpose: 'ETREAT', outcome: 200 });
       expect(Date.parse(rows[0]!.at)).not.toBeNaN();
       const p1Rows = await ctx.audit.query({ patient: 'p1', limit: 1 });
@@ -336,13 +411,20 @@ describe('demo mode', () => {
   it('serves without credentials as the demo principal, and still refuses a bad credential', async () => {
     const { openDatabase } = await import('../store/index.js');
     const db = await openDatabase();
-    const ctx = await openContext(loadConfig({}, { demo: true, apiKeys: [] }), { db, logger: createLogger('silent'), jwt: {}, demoLoader: false });
+    const ctx = await openContext(loadConfig({}, { demo: true, apiKeys: [] }), {
+      db,
+      logger: createLogger('silent'),
+      jwt: {},
+      demoLoader: false,
+    });
     try {
       await ctx.resources.putMany(allRecords);
       const app = createApp(ctx);
       expect((await app.request('/fhir/Patient/p1')).status).toBe(200);
       expect((await ctx.audit.query({ patient: 'p1' }))[0]).toMatchObject({ principal: 'demo', principalKind: 'demo' });
-      expect((await app.request('/fhir/Patient/p1', { headers: { Authorization: 'Bearer nonsense' } })).status).toBe(401);
+      expect((await app.request('/fhir/Patient/p1', { headers: { Authorization: 'Bearer nonsense' } })).status).toBe(
+        401,
+      );
       // The workspace (or, unbuilt, the landing page) needs no credential either.
       const home = await app.request('/', { headers: { Accept: 'text/html' } });
       expect(home.status).toBe(200);

@@ -34,7 +34,8 @@ const SELF_AUTHENTICATED = ['/cds-services'];
 /** Prefixes of the API; everything else is the web workspace's static files (no data in them). */
 const API_PREFIXES = ['/fhir', '/api', '/cds-services', '/mcp', '/oauth2', '/openapi.json', '/.well-known'];
 
-const under = (prefixes: readonly string[], path: string) => prefixes.some((p) => path === p || path.startsWith(`${p}/`));
+const under = (prefixes: readonly string[], path: string) =>
+  prefixes.some((p) => path === p || path.startsWith(`${p}/`));
 
 export function isApiPath(path: string): boolean {
   return under(API_PREFIXES, path);
@@ -75,15 +76,36 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
     const start = performance.now();
     await next();
     // Method, path and status only: no headers (credentials) and no query (may name patients).
-    ctx.log.info({ requestId, method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - start), principal: c.get('principal')?.id }, 'request');
+    ctx.log.info(
+      {
+        requestId,
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        ms: Math.round(performance.now() - start),
+        principal: c.get('principal')?.id,
+      },
+      'request',
+    );
   });
 
   app.onError((e, c) => errorResponse(ctx, c, e));
-  app.notFound((c) => c.body(JSON.stringify(operationOutcome('not-found', `no route for ${c.req.method} ${c.req.path}`)), 404, { 'Content-Type': FHIR_JSON }));
+  app.notFound((c) =>
+    c.body(JSON.stringify(operationOutcome('not-found', `no route for ${c.req.method} ${c.req.path}`)), 404, {
+      'Content-Type': FHIR_JSON,
+    }),
+  );
 
   // Secure headers, allowed hosts, rate limits: before access control, so refusals carry them too.
   mountHttpDefences(app, ctx, process.env, { connectSources: () => trustedIssuers(ctx) });
-  app.use('*', accessControl(ctx, ROUTE_POLICIES, { isApiPath, selfAuthenticated: (path) => under(SELF_AUTHENTICATED, path), isCatchAll: (r) => r.path === '/*' }));
+  app.use(
+    '*',
+    accessControl(ctx, ROUTE_POLICIES, {
+      isApiPath,
+      selfAuthenticated: (path) => under(SELF_AUTHENTICATED, path),
+      isCatchAll: (r) => r.path === '/*',
+    }),
+  );
 
   // Route modules: one line each.
   app.route('/health', healthRoutes(ctx));
@@ -112,17 +134,27 @@ function errorResponse(ctx: AppContext, c: Context, e: Error): Response {
     const { status, body } = outcomeForError(e);
     // 'unsupported' on Accept / content type has its own HTTP status.
     const field = e.location.field;
-    const finalStatus = e.code === 'unsupported' && field === 'Accept' ? 406 : e.code === 'unsupported' && field === 'Content-Type' ? 415 : status;
+    const finalStatus =
+      e.code === 'unsupported' && field === 'Accept'
+        ? 406
+        : e.code === 'unsupported' && field === 'Content-Type'
+          ? 415
+          : status;
     return c.body(JSON.stringify(body), finalStatus as 400, { 'Content-Type': FHIR_JSON });
   }
   if (e instanceof HTTPException) {
     const status = e.status;
     const code = status === 413 ? 'too-costly' : status === 401 ? 'login' : 'invalid';
-    return c.body(JSON.stringify(operationOutcome(code, e.message || `HTTP ${status}`)), status, { 'Content-Type': FHIR_JSON });
+    return c.body(JSON.stringify(operationOutcome(code, e.message || `HTTP ${status}`)), status, {
+      'Content-Type': FHIR_JSON,
+    });
   }
   const sqlState = (e as { code?: unknown }).code;
   // PostgreSQL cannot store NUL (U+0000) in text or JSONB: the input is at fault, not the server.
-  if (sqlState === '22021' || sqlState === '22P05') return errorResponse(ctx, c, invalid('the request contains a NUL character (U+0000), which cannot be stored'));
+  if (sqlState === '22021' || sqlState === '22P05')
+    return errorResponse(ctx, c, invalid('the request contains a NUL character (U+0000), which cannot be stored'));
   ctx.log.error({ err: e, path: c.req.path }, 'unhandled error');
-  return c.body(JSON.stringify(operationOutcome('exception', 'internal error; see the server log')), 500, { 'Content-Type': FHIR_JSON });
+  return c.body(JSON.stringify(operationOutcome('exception', 'internal error; see the server log')), 500, {
+    'Content-Type': FHIR_JSON,
+  });
 }

@@ -2,7 +2,13 @@ import type { Config } from '../core/index.js';
 import { loadDefinitions } from '../ingest/index.js';
 import { ensureDemoRelease } from '../knowledge/index.js';
 import { LlmClient } from '../llm/index.js';
-import { type Database, migrate, openDatabase, createResourceRepository, type ResourceRepository } from '../store/index.js';
+import {
+  type Database,
+  migrate,
+  openDatabase,
+  createResourceRepository,
+  type ResourceRepository,
+} from '../store/index.js';
 import { AuditLog } from './audit/audit-log.js';
 import { ApiKeyStore } from './auth/api-keys.js';
 import { createPatientScope, type PatientScope } from './auth/patient-scope.js';
@@ -57,7 +63,9 @@ export interface ContextOptions {
 export async function openContext(config: Config, options: ContextOptions = {}): Promise<AppContext> {
   const log = options.logger ?? createLogger(config.logLevel);
   const ownsDb = !options.db;
-  const db = options.db ?? (await openDatabase(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir }));
+  const db =
+    options.db ??
+    (await openDatabase(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir }));
   const closers: (() => Promise<void>)[] = [];
   if (ownsDb) closers.push(() => db.close());
   try {
@@ -69,10 +77,17 @@ export async function openContext(config: Config, options: ContextOptions = {}):
     const jwt = createJwtVerifier(options.jwt ?? loadJwtSettings());
     // Services of later stages are built here, one line each.
     // The model servers an administrator saved in Settings, else the environment's (settings/effective.ts).
-    const llm = options.llm === false ? undefined : (options.llm ?? LlmClient.fromConfig(await effectiveModelSettings(db, process.env, config, (m) => log.warn(m)), db, (e) => log[e.level]({ provider: e.provider }, e.message)));
+    const llm =
+      options.llm === false
+        ? undefined
+        : (options.llm ??
+          LlmClient.fromConfig(await effectiveModelSettings(db, process.env, config, (m) => log.warn(m)), db, (e) =>
+            log[e.level]({ provider: e.provider }, e.message),
+          ));
     const demoLoader = options.demoLoader ?? loadShippedDemo;
     // The demo knowledge release (DDXPlus, ICD-10 国家临床版, the CDS rules): imported once, on the first demo run.
-    if (config.demo && options.demoKnowledge !== false && (await ensureDemoRelease(db)) !== undefined) log.info('demo knowledge release imported');
+    if (config.demo && options.demoKnowledge !== false && (await ensureDemoRelease(db)) !== undefined)
+      log.info('demo knowledge release imported');
     const demoLoaded = config.demo && demoLoader ? await loadDemoOnce(db, log, demoLoader) : undefined;
     return {
       config,

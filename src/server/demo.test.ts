@@ -19,12 +19,20 @@ forEachBackend('demo data on first run', (db) => {
     const config = loadConfig({}, { demo: true, apiKeys: [] });
     const first = await openContext(config, { db: db(), logger: createLogger('silent'), demoLoader: loader, jwt: {} });
     expect(first.demoLoaded).toEqual({ resources: allRecords.length });
-    const setting = await db().query<{ value: { resources: number } }>('select value from medseek_settings where key = $1', [DEMO_SETTING]);
+    const setting = await db().query<{ value: { resources: number } }>(
+      'select value from medseek_settings where key = $1',
+      [DEMO_SETTING],
+    );
     expect(setting.rows[0]!.value.resources).toBe(allRecords.length);
     const second = await openContext(config, { db: db(), logger: createLogger('silent'), demoLoader: loader, jwt: {} });
     expect(second.demoLoaded).toBeUndefined();
     expect(calls).toBe(1);
-    const notDemo = await openContext(loadConfig({}, { demo: false }), { db: db(), logger: createLogger('silent'), demoLoader: loader, jwt: {} });
+    const notDemo = await openContext(loadConfig({}, { demo: false }), {
+      db: db(),
+      logger: createLogger('silent'),
+      demoLoader: loader,
+      jwt: {},
+    });
     expect(notDemo.demoLoaded).toBeUndefined();
     expect(calls).toBe(1);
   });
@@ -36,7 +44,9 @@ forEachBackend('demo data on first run', (db) => {
       throw new Error('disk full');
     };
     const config = loadConfig({}, { demo: true });
-    await expect(openContext(config, { db: db(), logger: createLogger('silent'), demoLoader: failing, jwt: {} })).rejects.toThrow('disk full');
+    await expect(
+      openContext(config, { db: db(), logger: createLogger('silent'), demoLoader: failing, jwt: {} }),
+    ).rejects.toThrow('disk full');
     expect(await createResourceRepository(db()).read('Patient', 'half-written')).toBeUndefined();
     const setting = await db().query('select 1 from medseek_settings where key = $1', [DEMO_SETTING]);
     expect(setting.rows).toHaveLength(0);
@@ -44,7 +54,11 @@ forEachBackend('demo data on first run', (db) => {
 
   it.skipIf(demoBundlePaths().length === 0)('loads the shipped demo/ bundles through ingest', async () => {
     await db().query('delete from medseek_settings where key = $1', [DEMO_SETTING]);
-    const ctx = await openContext(loadConfig({}, { demo: true }), { db: db(), logger: createLogger('silent'), jwt: {} });
+    const ctx = await openContext(loadConfig({}, { demo: true }), {
+      db: db(),
+      logger: createLogger('silent'),
+      jwt: {},
+    });
     expect(ctx.demoLoaded?.resources).toBeGreaterThan(0);
     const patients = await ctx.resources.search('Patient', { count: 0 });
     expect(patients.total).toBeGreaterThan(1);

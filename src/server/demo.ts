@@ -22,7 +22,11 @@ export const loadShippedDemo: DemoLoader = async (db, log) => {
   for (const path of paths) {
     const summary = await importPath(path, sink);
     resources += summary.created + summary.updated + summary.unchanged;
-    if (summary.errors.length) log.warn({ file: path, errors: summary.errors.slice(0, 5), rejected: summary.rejected }, 'demo bundle had problems');
+    if (summary.errors.length)
+      log.warn(
+        { file: path, errors: summary.errors.slice(0, 5), rejected: summary.rejected },
+        'demo bundle had problems',
+      );
   }
   return { resources };
 };

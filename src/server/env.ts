@@ -72,4 +72,6 @@ export type RoutePolicies = Readonly<Record<string, RouteAccess>>;
  * (key id, token subject) for the audit log when it can be known.
  */
 export type Authenticator = (ctx: AppContext, c: Context<AppEnv>) => Promise<AuthResult | undefined>;
-export type AuthResult = { readonly principal: Principal } | { readonly refused: { readonly credential?: string; readonly reason: string } };
+export type AuthResult =
+  | { readonly principal: Principal }
+  | { readonly refused: { readonly credential?: string; readonly reason: string } };

@@ -11,21 +11,49 @@ const BASE = 'https://hospital.example/fhir';
 const everything: Record<string, unknown[]> = {
   p1: [
     { resourceType: 'Patient', id: 'p1', gender: 'female' },
-    { resourceType: 'Observation', id: 'o-ok', status: 'final', code: { text: 'pulse' }, subject: { reference: 'Patient/p1' } },
-    { resourceType: 'Observation', id: 'o-bad', status: 'bogus', code: { text: 'pulse' }, subject: { reference: 'Patient/' } },
+    {
+      resourceType: 'Observation',
+      id: 'o-ok',
+      status: 'final',
+      code: { text: 'pulse' },
+      subject: { reference: 'Patient/p1' },
+    },
+    {
+      resourceType: 'Observation',
+      id: 'o-bad',
+      status: 'bogus',
+      code: { text: 'pulse' },
+      subject: { reference: 'Patient/' },
+    },
   ],
   p2: [
     { resourceType: 'Patient', id: 'p2', gender: 42 },
-    { resourceType: 'Observation', id: 'o-p2', status: 'final', code: { text: 'pulse' }, subject: { reference: 'Patient/p2' } },
+    {
+      resourceType: 'Observation',
+      id: 'o-p2',
+      status: 'final',
+      code: { text: 'pulse' },
+      subject: { reference: 'Patient/p2' },
+    },
   ],
 };
 
 const fakeFetch = (async (input: string | URL | Request) => {
   const url = String(input);
-  const json = (body: unknown) => new Response(JSON.stringify(body), { headers: { 'Content-Type': 'application/fhir+json' } });
-  if (url.endsWith('/metadata')) return json({ resourceType: 'CapabilityStatement', rest: [{ operation: [{ name: 'everything' }], resource: [{ type: 'Patient', interaction: [{ code: 'read' }] }] }] });
+  const json = (body: unknown) =>
+    new Response(JSON.stringify(body), { headers: { 'Content-Type': 'application/fhir+json' } });
+  if (url.endsWith('/metadata'))
+    return json({
+      resourceType: 'CapabilityStatement',
+      rest: [{ operation: [{ name: 'everything' }], resource: [{ type: 'Patient', interaction: [{ code: 'read' }] }] }],
+    });
   const m = /\/Patient\/([^/]+)\/\$everything/.exec(url);
-  if (m) return json({ resourceType: 'Bundle', type: 'searchset', entry: (everything[m[1]!] ?? []).map((resource) => ({ resource })) });
+  if (m)
+    return json({
+      resourceType: 'Bundle',
+      type: 'searchset',
+      entry: (everything[m[1]!] ?? []).map((resource) => ({ resource })),
+    });
   return new Response('{}', { status: 404 });
 }) as typeof fetch;
 

@@ -25,7 +25,11 @@ forEachBackend('medseek pull', (db) => {
 
   beforeAll(async () => {
     hospitalDb = await openDatabase();
-    hospital = await openContext(loadConfig({}, { apiKeys: [HOSPITAL_KEY], demo: false }), { db: hospitalDb, logger: createLogger('silent'), jwt: {} });
+    hospital = await openContext(loadConfig({}, { apiKeys: [HOSPITAL_KEY], demo: false }), {
+      db: hospitalDb,
+      logger: createLogger('silent'),
+      jwt: {},
+    });
     await hospital.resources.putMany(allRecords);
     server = await listen(hospital, { port: 0, host: '127.0.0.1' });
     plain = await withoutEverything(server.url);
@@ -40,7 +44,12 @@ forEachBackend('medseek pull', (db) => {
 
   it('falls back to per-type searches when the CapabilityStatement offers no $everything', async () => {
     const repo = createResourceRepository(db());
-    const summary = await pullFromFhir(db(), repo, { base: `${plain.url}/fhir`, bearer: HOSPITAL_KEY, patients: ['p1'], pageSize: 10 });
+    const summary = await pullFromFhir(db(), repo, {
+      base: `${plain.url}/fhir`,
+      bearer: HOSPITAL_KEY,
+      patients: ['p1'],
+      pageSize: 10,
+    });
     expect(summary.mode).toBe('per-type');
     expect(summary.patients).toBe(1);
     // Patient, 25 heart rates, a condition, an encounter, an allergy, a note; the practitioner and
@@ -76,9 +85,15 @@ forEachBackend('medseek pull', (db) => {
 
   it('fails clearly without the token or with a wrong one, writing nothing', async () => {
     const repo = createResourceRepository(db());
-    await expect(pullFromFhir(db(), repo, { base: `${server.url}/fhir`, patients: ['p2'] })).rejects.toMatchObject({ code: 'unauthorized' });
-    await expect(pullFromFhir(db(), repo, { base: `${server.url}/fhir`, bearer: 'wrong', patients: ['p2'] })).rejects.toThrow(/401/);
-    await expect(pullFromFhir(db(), repo, { base: `${server.url}/fhir`, bearer: HOSPITAL_KEY, patients: ['nobody'] })).rejects.toMatchObject({ code: 'not-found' });
+    await expect(pullFromFhir(db(), repo, { base: `${server.url}/fhir`, patients: ['p2'] })).rejects.toMatchObject({
+      code: 'unauthorized',
+    });
+    await expect(
+      pullFromFhir(db(), repo, { base: `${server.url}/fhir`, bearer: 'wrong', patients: ['p2'] }),
+    ).rejects.toThrow(/401/);
+    await expect(
+      pullFromFhir(db(), repo, { base: `${server.url}/fhir`, bearer: HOSPITAL_KEY, patients: ['nobody'] }),
+    ).rejects.toMatchObject({ code: 'not-found' });
   });
 });
 
@@ -93,14 +108,18 @@ async function withoutEverything(target: string): Promise<{ url: string; close: 
       for (const rest of cs.rest) for (const r of rest.resource) delete r.operation;
       return c.json(cs);
     }
-    if (url.pathname.includes('$everything')) return c.json({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'not-supported' }] }, 404);
+    if (url.pathname.includes('$everything'))
+      return c.json({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'not-supported' }] }, 404);
     // Rewrite the hospital's links to point at the front, as a real proxy would.
     const text = (await res.text()).replaceAll(target, `http://${c.req.header('host')}`);
     return c.body(text, res.status as 200, { 'Content-Type': res.headers.get('content-type') ?? 'application/json' });
   });
   return new Promise((resolve) => {
     const s = serve({ fetch: front.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) =>
-      resolve({ url: `http://127.0.0.1:${info.port}`, close: () => new Promise<void>((done) => s.close(() => done())) }),
+      resolve({
+        url: `http://127.0.0.1:${info.port}`,
+        close: () => new Promise<void>((done) => s.close(() => done())),
+      }),
     );
   });
 }

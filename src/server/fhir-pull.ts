@@ -82,7 +82,8 @@ export async function pullFromFhir(sql: Sql, repo: ResourceRepository, options: 
   const base = normaliseBase(options.base);
   const client = new FhirClient(base, options);
   const capability = await client.get(`${base}/metadata`);
-  if (capability.resourceType !== 'CapabilityStatement') throw new MedSeekError('invalid', `${base}/metadata did not return a CapabilityStatement`, { field: '--fhir' });
+  if (capability.resourceType !== 'CapabilityStatement')
+    throw new MedSeekError('invalid', `${base}/metadata did not return a CapabilityStatement`, { field: '--fhir' });
   const everything = !options.noEverything && offersEverything(capability);
   const types = everything ? [] : searchableByPatient(capability);
   const readable = readableTypes(capability);
@@ -90,7 +91,8 @@ export async function pullFromFhir(sql: Sql, repo: ResourceRepository, options: 
   const count = options.pageSize ?? 100;
 
   const ids = options.patients?.length ? [...options.patients] : await listPatients(client, base, count);
-  for (const id of ids) if (!ID.test(id)) throw new MedSeekError('invalid', `'${id}' is not a FHIR id`, { field: '--patient' });
+  for (const id of ids)
+    if (!ID.test(id)) throw new MedSeekError('invalid', `'${id}' is not a FHIR id`, { field: '--patient' });
 
   const byType: Record<string, { created: number; updated: number; unchanged: number }> = {};
   let resources = 0;
@@ -99,7 +101,10 @@ export async function pullFromFhir(sql: Sql, repo: ResourceRepository, options: 
   for (const id of ids) {
     const fetched = everything
       ? await client.pages(`${base}/Patient/${encodeURIComponent(id)}/$everything?_count=${count}`)
-      : [await client.get(`${base}/Patient/${encodeURIComponent(id)}`), ...(await perType(client, base, id, types, count))];
+      : [
+          await client.get(`${base}/Patient/${encodeURIComponent(id)}`),
+          ...(await perType(client, base, id, types, count)),
+        ];
     fetched.push(...(await referencedResources(client, base, fetched, readable, missingReferences)));
     const { valid: unique, invalid } = validated(dedupe(fetched, id), id);
     rejected.push(...invalid);
@@ -114,23 +119,45 @@ export async function pullFromFhir(sql: Sql, repo: ResourceRepository, options: 
     options.onPatient?.(id, unique.length);
   }
   const sum = (k: PutOutcome) => Object.values(byType).reduce((n, t) => n + t[k], 0);
-  return { base, mode: everything ? 'everything' : 'per-type', patients, resources, created: sum('created'), updated: sum('updated'), unchanged: sum('unchanged'), byType, requests: client.requests, missingReferences, rejected };
+  return {
+    base,
+    mode: everything ? 'everything' : 'per-type',
+    patients,
+    resources,
+    created: sum('created'),
+    updated: sum('updated'),
+    unchanged: sum('unchanged'),
+    byType,
+    requests: client.requests,
+    missingReferences,
+    rejected,
+  };
 }
 
 /** Splits a patient's resources into the valid and, per problem, the refused ones. */
-function validated(resources: readonly FhirResource[], patient: string): { valid: FhirResource[]; invalid: PullRejection[] } {
+function validated(
+  resources: readonly FhirResource[],
+  patient: string,
+): { valid: FhirResource[]; invalid: PullRejection[] } {
   const valid: FhirResource[] = [];
   const invalid: PullRejection[] = [];
   for (const r of resources) {
     const errors = validationErrors(r);
     if (errors.length === 0) valid.push(r);
-    for (const e of errors) invalid.push({ patient, resource: `${r.resourceType}/${r.id}`, field: e.expression, message: e.message });
+    for (const e of errors)
+      invalid.push({ patient, resource: `${r.resourceType}/${r.id}`, field: e.expression, message: e.message });
   }
   return { valid, invalid };
 }
 
 /** Non-patient resources referenced by `resources` and not among them, read by id (once per pull). */
-async function referencedResources(client: FhirClient, base: string, resources: readonly FhirResource[], readable: ReadonlySet<string>, missing: string[]): Promise<FhirResource[]> {
+async function referencedResources(
+  client: FhirClient,
+  base: string,
+  resources: readonly FhirResource[],
+  readable: ReadonlySet<string>,
+  missing: string[],
+): Promise<FhirResource[]> {
   const have = new Set(resources.map((r) => `${r.resourceType}/${r.id}`));
   const out: FhirResource[] = [];
   for (const r of resources) {
@@ -160,12 +187,17 @@ async function referencedResources(client: FhirClient, base: string, resources: 
 export function readableTypes(capability: Json): Set<string> {
   const out = new Set<string>();
   for (const rest of arr(capability.rest)) {
-    for (const res of arr(rest.resource)) if (typeof res.type === 'string' && arr(res.interaction).some((i) => i.code === 'read')) out.add(res.type);
+    for (const res of arr(rest.resource))
+      if (typeof res.type === 'string' && arr(res.interaction).some((i) => i.code === 'read')) out.add(res.type);
   }
   return out;
 }
 
-function tally(byType: Record<string, { created: number; updated: number; unchanged: number }>, type: string, outcome: PutOutcome): void {
+function tally(
+  byType: Record<string, { created: number; updated: number; unchanged: number }>,
+  type: string,
+  outcome: PutOutcome,
+): void {
   const t = byType[type] ?? { created: 0, updated: 0, unchanged: 0 };
   t[outcome]++;
   byType[type] = t;
@@ -176,9 +208,16 @@ async function listPatients(client: FhirClient, base: string, count: number): Pr
   return patients.map((p) => p.id).filter((id): id is string => typeof id === 'string');
 }
 
-async function perType(client: FhirClient, base: string, id: string, types: readonly string[], count: number): Promise<FhirResource[]> {
+async function perType(
+  client: FhirClient,
+  base: string,
+  id: string,
+  types: readonly string[],
+  count: number,
+): Promise<FhirResource[]> {
   const out: FhirResource[] = [];
-  for (const type of types) out.push(...(await client.pages(`${base}/${type}?patient=${encodeURIComponent(id)}&_count=${count}`)));
+  for (const type of types)
+    out.push(...(await client.pages(`${base}/${type}?patient=${encodeURIComponent(id)}&_count=${count}`)));
   return out;
 }
 
@@ -187,7 +226,10 @@ function dedupe(resources: readonly FhirResource[], patientId: string): FhirReso
   const byKey = new Map<string, FhirResource>();
   resources.forEach((r, i) => {
     if (typeof r.resourceType !== 'string' || typeof r.id !== 'string' || !ID.test(r.id)) {
-      throw new MedSeekError('invalid', `a resource pulled for Patient/${patientId} has no valid resourceType/id`, { where: `resource ${i}`, field: 'id' });
+      throw new MedSeekError('invalid', `a resource pulled for Patient/${patientId} has no valid resourceType/id`, {
+        where: `resource ${i}`,
+        field: 'id',
+      });
     }
     byKey.set(`${r.resourceType}/${r.id}`, r);
   });
@@ -197,13 +239,18 @@ function dedupe(resources: readonly FhirResource[], patientId: string): FhirReso
 export function offersEverything(capability: Json): boolean {
   for (const rest of arr(capability.rest)) {
     for (const op of arr(rest.operation)) if (isEverything(op)) return true;
-    for (const res of arr(rest.resource)) if (res.type === 'Patient' && arr(res.operation).some(isEverything)) return true;
+    for (const res of arr(rest.resource))
+      if (res.type === 'Patient' && arr(res.operation).some(isEverything)) return true;
   }
   return false;
 }
 
 function isEverything(op: Json): boolean {
-  return op.name === 'everything' || op.name === '$everything' || (typeof op.definition === 'string' && op.definition.endsWith('/Patient-everything'));
+  return (
+    op.name === 'everything' ||
+    op.name === '$everything' ||
+    (typeof op.definition === 'string' && op.definition.endsWith('/Patient-everything'))
+  );
 }
 
 /** Compartment types the server lists with a `patient` search parameter (all of ours when it lists none). */
@@ -226,7 +273,8 @@ function normaliseBase(url: string): string {
   } catch {
     throw new MedSeekError('invalid', `'${url}' is not a URL`, { field: '--fhir' });
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new MedSeekError('invalid', `'${url}' is not an http(s) URL`, { field: '--fhir' });
+  if (u.protocol !== 'http:' && u.protocol !== 'https:')
+    throw new MedSeekError('invalid', `'${url}' is not an http(s) URL`, { field: '--fhir' });
   return u.toString().replace(/\/+$/, '');
 }
 
@@ -244,7 +292,11 @@ class FhirClient {
 
   async get(url: string): Promise<Json & FhirResource> {
     if (new URL(url).origin !== this.#origin) {
-      throw new MedSeekError('forbidden', `the server sent a link to another origin (${new URL(url).origin}); not following it with our credentials`, { field: 'link' });
+      throw new MedSeekError(
+        'forbidden',
+        `the server sent a link to another origin (${new URL(url).origin}); not following it with our credentials`,
+        { field: 'link' },
+      );
     }
     const headers: Record<string, string> = { Accept: 'application/fhir+json' };
     if (this.#options.bearer) headers.Authorization = `Bearer ${this.#options.bearer}`;
@@ -254,7 +306,12 @@ class FhirClient {
     try {
       res = await doFetch(url, { headers, signal: AbortSignal.timeout(this.#options.timeoutMs ?? 60_000) });
     } catch (e) {
-      throw new MedSeekError('unavailable', `cannot reach ${url}: ${(e as Error).message}`, { field: '--fhir' }, { cause: e });
+      throw new MedSeekError(
+        'unavailable',
+        `cannot reach ${url}: ${(e as Error).message}`,
+        { field: '--fhir' },
+        { cause: e },
+      );
     }
     const text = await res.text();
     let body: unknown;
@@ -265,8 +322,17 @@ class FhirClient {
     }
     if (!res.ok) {
       const diagnostics = outcomeText(body) ?? text.slice(0, 200);
-      const code = res.status === 401 ? 'unauthorized' : res.status === 403 ? 'forbidden' : res.status === 404 || res.status === 410 ? 'not-found' : 'unavailable';
-      throw new MedSeekError(code, `GET ${url} answered ${res.status}${diagnostics ? `: ${diagnostics}` : ''}`, { field: res.status === 401 ? '--bearer' : '--fhir' });
+      const code =
+        res.status === 401
+          ? 'unauthorized'
+          : res.status === 403
+            ? 'forbidden'
+            : res.status === 404 || res.status === 410
+              ? 'not-found'
+              : 'unavailable';
+      throw new MedSeekError(code, `GET ${url} answered ${res.status}${diagnostics ? `: ${diagnostics}` : ''}`, {
+        field: res.status === 401 ? '--bearer' : '--fhir',
+      });
     }
     if (!body || typeof body !== 'object' || typeof (body as Json).resourceType !== 'string') {
       throw new MedSeekError('invalid', `GET ${url} did not return a FHIR resource`, { field: '--fhir' });
@@ -280,11 +346,16 @@ class FhirClient {
     const seen = new Set<string>();
     let url: string | undefined = first;
     while (url) {
-      if (seen.has(url)) throw new MedSeekError('invalid', `the server's next link loops back to ${url}`, { field: 'link' });
-      if (seen.size >= MAX_PAGES) throw new MedSeekError('too-large', `more than ${MAX_PAGES} pages from ${first}`, { field: 'link' });
+      if (seen.has(url))
+        throw new MedSeekError('invalid', `the server's next link loops back to ${url}`, { field: 'link' });
+      if (seen.size >= MAX_PAGES)
+        throw new MedSeekError('too-large', `more than ${MAX_PAGES} pages from ${first}`, { field: 'link' });
       seen.add(url);
       const bundle = await this.get(url);
-      if (bundle.resourceType !== 'Bundle') throw new MedSeekError('invalid', `GET ${url} returned ${bundle.resourceType}, not a Bundle`, { field: '--fhir' });
+      if (bundle.resourceType !== 'Bundle')
+        throw new MedSeekError('invalid', `GET ${url} returned ${bundle.resourceType}, not a Bundle`, {
+          field: '--fhir',
+        });
       for (const e of arr(bundle.entry)) {
         const r = e.resource as FhirResource | undefined;
         const mode = (e.search as Json | undefined)?.mode;

@@ -7,7 +7,17 @@ export { SmartClientStore } from './smart/clients.js';
 export { createJwtVerifier, type JwtSettings, loadJwtSettings } from './auth/jwt.js';
 export { type AppContext, type ContextOptions, openContext, openMigratedDatabase } from './context.js';
 export { DEMO_SETTING, type DemoLoader, loadDemoOnce } from './demo.js';
-export type { AppEnv, Authenticator, AuthResult, Principal, PrincipalKind, Role, RouteAccess, RouteModule, RoutePolicies } from './env.js';
+export type {
+  AppEnv,
+  Authenticator,
+  AuthResult,
+  Principal,
+  PrincipalKind,
+  Role,
+  RouteAccess,
+  RouteModule,
+  RoutePolicies,
+} from './env.js';
 export { ROLES } from './env.js';
 export { createPatientScope, type PatientScope, seesAllPatients } from './auth/patient-scope.js';
 export { FHIR_JSON, operationOutcome, outcomeForError } from './fhir/operation-outcome.js';

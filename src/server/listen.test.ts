@@ -15,7 +15,11 @@ describe('listening server', () => {
 
   beforeAll(async () => {
     db = await openDatabase();
-    ctx = await openContext(loadConfig({}, { apiKeys: ['listen-key'], demo: false }), { db, logger: createLogger('silent'), jwt: {} });
+    ctx = await openContext(loadConfig({}, { apiKeys: ['listen-key'], demo: false }), {
+      db,
+      logger: createLogger('silent'),
+      jwt: {},
+    });
     await ctx.resources.putMany(allRecords);
     server = await listen(ctx, { port: 0, host: '127.0.0.1' });
   });
@@ -30,17 +34,26 @@ describe('listening server', () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect((await fetch(`${server.url}/health`)).status).toBe(200);
     expect((await fetch(`${server.url}/fhir/Patient/p1`)).status).toBe(401);
-    const res = await fetch(`${server.url}/fhir/Observation?patient=p1&_count=3`, { headers: { Authorization: 'Bearer listen-key' } });
+    const res = await fetch(`${server.url}/fhir/Observation?patient=p1&_count=3`, {
+      headers: { Authorization: 'Bearer listen-key' },
+    });
     expect(res.status).toBe(200);
     const bundle = (await res.json()) as { total: number; link: { relation: string; url: string }[] };
     expect(bundle.total).toBe(25);
-    expect(bundle.link.find((l) => l.relation === 'next')?.url).toBe(`${server.url}/fhir/Observation?patient=p1&_count=3&_offset=3`);
+    expect(bundle.link.find((l) => l.relation === 'next')?.url).toBe(
+      `${server.url}/fhir/Observation?patient=p1&_count=3&_offset=3`,
+    );
     const rows = await ctx.audit.query({ patient: 'p1', limit: 1 });
     expect(rows[0]).toMatchObject({ action: 'search', clientAddress: expect.stringMatching(/127\.0\.0\.1/) });
   });
 
   it('refuses to serve demo mode on a non-loopback address', async () => {
-    const demoCtx = await openContext(loadConfig({}, { demo: true }), { db, logger: createLogger('silent'), jwt: {}, demoLoader: false });
+    const demoCtx = await openContext(loadConfig({}, { demo: true }), {
+      db,
+      logger: createLogger('silent'),
+      jwt: {},
+      demoLoader: false,
+    });
     await expect(listen(demoCtx, { port: 0, host: '0.0.0.0' })).rejects.toThrow(/loopback/);
     const local = await listen(demoCtx, { port: 0, host: '127.0.0.1' });
     try {

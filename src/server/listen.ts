@@ -49,7 +49,11 @@ export function closeGracefully(server: Server, graceMs = 10_000): Promise<void>
  */
 export async function listen(ctx: AppContext, options: { port: number; host: string }): Promise<RunningServer> {
   if (ctx.config.demo && !isLoopback(options.host)) {
-    throw new MedSeekError('forbidden', `demo mode serves without authentication and binds to loopback only, not '${options.host}'; drop --demo or use --host 127.0.0.1`, { field: '--host' });
+    throw new MedSeekError(
+      'forbidden',
+      `demo mode serves without authentication and binds to loopback only, not '${options.host}'; drop --demo or use --host 127.0.0.1`,
+      { field: '--host' },
+    );
   }
   const app = createApp(ctx);
   return new Promise((resolve, reject) => {
@@ -62,7 +66,14 @@ export async function listen(ctx: AppContext, options: { port: number; host: str
       });
     });
     server.once('error', (e: NodeJS.ErrnoException) =>
-      reject(new MedSeekError('unavailable', `cannot listen on ${options.host}:${options.port}: ${e.code ?? e.message}`, { field: '--port' }, { cause: e })),
+      reject(
+        new MedSeekError(
+          'unavailable',
+          `cannot listen on ${options.host}:${options.port}: ${e.code ?? e.message}`,
+          { field: '--port' },
+          { cause: e },
+        ),
+      ),
     );
   });
 }

@@ -3,7 +3,13 @@ import { createScratchDatabase } from '../../test/support/backends.js';
 import { type Database, openDatabase } from '../store/index.js';
 import { type ConsultEvent, createConsultNotifier, eventPayload, type NotifierMessage } from './notify.js';
 
-const emergency = (id: string): ConsultEvent => ({ type: 'emergency', sessionId: id, at: '2026-12-05T20:00:00.000Z', complaint: '胸口像压了块大石头，出冷汗', triage: { level: 1, name: { zh: 'Ⅰ级', en: 'Level I' }, colour: 'red' } });
+const emergency = (id: string): ConsultEvent => ({
+  type: 'emergency',
+  sessionId: id,
+  at: '2026-12-05T20:00:00.000Z',
+  complaint: '胸口像压了块大石头，出冷汗',
+  triage: { level: 1, name: { zh: 'Ⅰ级', en: 'Level I' }, colour: 'red' },
+});
 
 /** Collects messages and lets a test wait for the n-th. */
 function inbox() {
@@ -89,8 +95,17 @@ describe.skipIf(!server)('consult notifier across processes (PostgreSQL LISTEN/N
     const off = await workspace.subscribe(box.listener);
     await publisher.publish(emergency('cross-1'));
     await box.count(1);
-    expect(box.got[0]).toMatchObject({ type: 'emergency', sessionId: 'cross-1', complaint: '胸口像压了块大石头，出冷汗' });
-    const listening = async () => (await publisherDb.query<{ n: number }>(`select count(*)::int as n from pg_stat_activity where datname = current_database() and query ilike 'listen %'`)).rows[0]!.n;
+    expect(box.got[0]).toMatchObject({
+      type: 'emergency',
+      sessionId: 'cross-1',
+      complaint: '胸口像压了块大石头，出冷汗',
+    });
+    const listening = async () =>
+      (
+        await publisherDb.query<{ n: number }>(
+          `select count(*)::int as n from pg_stat_activity where datname = current_database() and query ilike 'listen %'`,
+        )
+      ).rows[0]!.n;
     expect(await listening()).toBe(1);
     off();
     // No subscriber left: the LISTEN connection is released.
@@ -101,6 +116,8 @@ describe.skipIf(!server)('consult notifier across processes (PostgreSQL LISTEN/N
   });
 
   it('refuses a channel name that is not an identifier', () => {
-    expect(() => createConsultNotifier({ sql: publisherDb, databaseUrl: url, channel: 'x; drop table y' })).toThrow(/identifier/);
+    expect(() => createConsultNotifier({ sql: publisherDb, databaseUrl: url, channel: 'x; drop table y' })).toThrow(
+      /identifier/,
+    );
   });
 });

@@ -55,7 +55,9 @@ export interface NotifierOptions {
 }
 
 export function createConsultNotifier(options: NotifierOptions): ConsultNotifier {
-  return options.databaseUrl && options.sql.dialect === 'postgres' ? new PostgresNotifier(options.sql, options.databaseUrl, options.channel ?? CONSULT_CHANNEL, options.onError) : new InProcessNotifier();
+  return options.databaseUrl && options.sql.dialect === 'postgres'
+    ? new PostgresNotifier(options.sql, options.databaseUrl, options.channel ?? CONSULT_CHANNEL, options.onError)
+    : new InProcessNotifier();
 }
 
 /** Bounded: the payload travels in a NOTIFY (≤ 8000 bytes) and to every open workspace. */
@@ -111,7 +113,8 @@ class PostgresNotifier implements ConsultNotifier {
     private readonly channel: string,
     private readonly onError?: (e: Error) => void,
   ) {
-    if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`channel '${channel}' must be a lower-case SQL identifier`);
+    if (!/^[a-z_][a-z0-9_]*$/.test(channel))
+      throw new Error(`channel '${channel}' must be a lower-case SQL identifier`);
   }
 
   async publish(event: ConsultEvent): Promise<void> {

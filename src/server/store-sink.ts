@@ -7,8 +7,13 @@ import type { FhirResource, PutOutcome, ResourceRepository } from '../store/inde
  */
 export function storeSink(db: Sql, repo: ResourceRepository) {
   return {
-    async write(resources: readonly FhirResource[], options: { readonly atomic: boolean }): Promise<readonly PutOutcome[]> {
-      const results = options.atomic ? await db.transaction((tx) => repo.putMany(resources, tx)) : await repo.putMany(resources);
+    async write(
+      resources: readonly FhirResource[],
+      options: { readonly atomic: boolean },
+    ): Promise<readonly PutOutcome[]> {
+      const results = options.atomic
+        ? await db.transaction((tx) => repo.putMany(resources, tx))
+        : await repo.putMany(resources);
       return results.map((r) => r.outcome);
     },
     findByIdentifier(resourceType: string, identifiers: readonly string[]): Promise<string | undefined> {

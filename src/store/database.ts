@@ -42,7 +42,10 @@ async function openPglite(dataDir: string | undefined, loadDataDir: Blob | undef
   const lock = dataDir ? await lockDataDir(dataDir) : undefined;
   let db: PGlite;
   try {
-    db = await PGlite.create(dataDir ?? 'memory://', { extensions: { pg_trgm }, ...(loadDataDir ? { loadDataDir } : {}) });
+    db = await PGlite.create(dataDir ?? 'memory://', {
+      extensions: { pg_trgm },
+      ...(loadDataDir ? { loadDataDir } : {}),
+    });
   } catch (e) {
     await lock?.release();
     throw e;
@@ -85,7 +88,9 @@ async function openPglite(dataDir: string | undefined, loadDataDir: Blob | undef
 export async function restoreDataDir(file: string, dataDir: string): Promise<void> {
   if (!existsSync(file)) throw invalid(`no file ${file}`, { field: 'file' });
   if (existsSync(dataDir) && readdirSync(dataDir).length > 0) {
-    throw invalid(`${dataDir} is not empty: restore into a new directory (a restore never overwrites a database)`, { field: '--data-dir' });
+    throw invalid(`${dataDir} is not empty: restore into a new directory (a restore never overwrites a database)`, {
+      field: '--data-dir',
+    });
   }
   const db = await openDatabase({ dataDir, loadDataDir: new Blob([readFileSync(file)]) });
   try {
@@ -103,7 +108,12 @@ async function openPostgres(url: string, max: number): Promise<Database> {
     await pool.query('select 1');
   } catch (e) {
     await pool.end().catch(() => {});
-    throw new MedSeekError('unavailable', `cannot connect to PostgreSQL: ${(e as Error).message}`, { field: 'DATABASE_URL' }, { cause: e });
+    throw new MedSeekError(
+      'unavailable',
+      `cannot connect to PostgreSQL: ${(e as Error).message}`,
+      { field: 'DATABASE_URL' },
+      { cause: e },
+    );
   }
   const wrapClient = (client: pg.PoolClient): Sql => ({
     dialect: 'postgres',

@@ -64,7 +64,10 @@ describe('one writer per embedded database', () => {
     const dataDir = tmp();
     const db = await openDatabase({ dataDir });
     try {
-      await expect(openDatabase({ dataDir })).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining(`process ${process.pid}`) });
+      await expect(openDatabase({ dataDir })).rejects.toMatchObject({
+        code: 'conflict',
+        message: expect.stringContaining(`process ${process.pid}`),
+      });
     } finally {
       await db.close();
     }
@@ -72,10 +75,13 @@ describe('one writer per embedded database', () => {
 
   it('takes over a lock left by a process that died (its pid is gone)', async () => {
     const dataDir = tmp();
-    (await openDatabase({ dataDir }).then((db) => db.close()));
+    await openDatabase({ dataDir }).then((db) => db.close());
     mkdirSync(lockPath(dataDir));
     const pid = await deadPid();
-    writeFileSync(`${dataDir}.lock-holder.json`, JSON.stringify({ pid, host: hostname(), command: 'medseek serve', since: new Date().toISOString() }));
+    writeFileSync(
+      `${dataDir}.lock-holder.json`,
+      JSON.stringify({ pid, host: hostname(), command: 'medseek serve', since: new Date().toISOString() }),
+    );
     const db = await openDatabase({ dataDir });
     expect(JSON.parse(readFileSync(`${dataDir}.lock-holder.json`, 'utf8'))).toMatchObject({ pid: process.pid });
     await db.close();
@@ -85,7 +91,10 @@ describe('one writer per embedded database', () => {
     const dataDir = tmp();
     mkdirSync(lockPath(dataDir), { recursive: true });
     // A holder on another machine (a shared folder) that stopped refreshing its lock a minute ago.
-    writeFileSync(`${dataDir}.lock-holder.json`, JSON.stringify({ pid: 1, host: 'elsewhere', command: 'medseek serve', since: '2026-01-01T00:00:00.000Z' }));
+    writeFileSync(
+      `${dataDir}.lock-holder.json`,
+      JSON.stringify({ pid: 1, host: 'elsewhere', command: 'medseek serve', since: '2026-01-01T00:00:00.000Z' }),
+    );
     const old = new Date(Date.now() - 60_000);
     utimesSync(lockPath(dataDir), old, old);
     const db = await openDatabase({ dataDir });
@@ -96,7 +105,12 @@ describe('one writer per embedded database', () => {
     const dataDir = tmp();
     mkdirSync(dataDir, { recursive: true });
     mkdirSync(lockPath(dataDir));
-    writeFileSync(`${dataDir}.lock-holder.json`, JSON.stringify({ pid: 1, host: 'ward-server-2', command: 'medseek serve', since: '2026-12-05T08:00:00.000Z' }));
-    await expect(openDatabase({ dataDir })).rejects.toThrow(/in use by process 1 on ward-server-2 \(medseek serve\), since 2026-12-05T08:00:00\.000Z/);
+    writeFileSync(
+      `${dataDir}.lock-holder.json`,
+      JSON.stringify({ pid: 1, host: 'ward-server-2', command: 'medseek serve', since: '2026-12-05T08:00:00.000Z' }),
+    );
+    await expect(openDatabase({ dataDir })).rejects.toThrow(
+      /in use by process 1 on ward-server-2 \(medseek serve\), since 2026-12-05T08:00:00\.000Z/,
+    );
   });
 });

@@ -73,7 +73,9 @@ export async function lockDataDir(dataDir: string): Promise<DataDirLock> {
       rmSync(lockPath(dataDir), { recursive: true, force: true });
       return lockDataDir(dataDir);
     }
-    const who = holder ? `process ${holder.pid} on ${holder.host} (${holder.command}), since ${holder.since}` : `another process (lock ${lockPath(dataDir)}, modified ${statSync(lockPath(dataDir), { throwIfNoEntry: false })?.mtime.toISOString() ?? 'just now'})`;
+    const who = holder
+      ? `process ${holder.pid} on ${holder.host} (${holder.command}), since ${holder.since}`
+      : `another process (lock ${lockPath(dataDir)}, modified ${statSync(lockPath(dataDir), { throwIfNoEntry: false })?.mtime.toISOString() ?? 'just now'})`;
     throw new MedSeekError(
       'conflict',
       `the database at ${dataDir} is in use by ${who}; one process writes an embedded database at a time: stop it, or go through the running server (medseek backup), or use PostgreSQL (DATABASE_URL) for several processes`,
@@ -81,7 +83,12 @@ export async function lockDataDir(dataDir: string): Promise<DataDirLock> {
       { cause: e },
     );
   }
-  const holder: LockHolder = { pid: process.pid, host: hostname(), command: commandLine(), since: new Date().toISOString() };
+  const holder: LockHolder = {
+    pid: process.pid,
+    host: hostname(),
+    command: commandLine(),
+    since: new Date().toISOString(),
+  };
   writeFileSync(holderPath(dataDir), `${JSON.stringify(holder)}\n`);
   return {
     holder,

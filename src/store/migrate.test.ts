@@ -11,7 +11,9 @@ forEachBackend('migrations', (db) => {
   });
 
   it('refuses a migration whose text changed after it was applied', async () => {
-    await expect(migrate(db(), [{ id: '0001_store_meta', sql: 'select 1' }])).rejects.toThrow(/changed after it was applied/);
+    await expect(migrate(db(), [{ id: '0001_store_meta', sql: 'select 1' }])).rejects.toThrow(
+      /changed after it was applied/,
+    );
   });
 
   it('rolls back a failing migration whole', async () => {

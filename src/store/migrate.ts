@@ -41,7 +41,11 @@ export async function migrate(db: Sql, migrations: readonly Migration[] = loadMi
       const existing = row.rows[0];
       if (existing) {
         if (existing.checksum !== checksum(m.sql)) {
-          throw new MedSeekError('conflict', `migration ${m.id} was changed after it was applied; add a new migration instead`, { where: m.id });
+          throw new MedSeekError(
+            'conflict',
+            `migration ${m.id} was changed after it was applied; add a new migration instead`,
+            { where: m.id },
+          );
         }
         return false;
       }

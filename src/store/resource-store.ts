@@ -5,7 +5,11 @@ import type { Sql } from '../core/index.js';
  * versions and history, idempotent puts, and the search the FHIR API needs.
  * `FhirResource` is any FHIR R4 resource object (validated by ingest before it arrives here).
  */
-export type FhirResource = { readonly resourceType: string; readonly id?: string; readonly meta?: { versionId?: string; lastUpdated?: string } } & Record<string, unknown>;
+export type FhirResource = {
+  readonly resourceType: string;
+  readonly id?: string;
+  readonly meta?: { versionId?: string; lastUpdated?: string };
+} & Record<string, unknown>;
 
 export interface StoredResource {
   readonly resourceType: string;

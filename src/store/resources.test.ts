@@ -39,9 +39,22 @@ const otherPatientObs = {
   effectivePeriod: { start: '2024-01-01', end: '2024-01-03' },
 } satisfies FhirResource;
 
-const claim = { resourceType: 'Claim', id: 'c1', patient: { reference: 'Patient/p1' }, created: '2024-03-05' } satisfies FhirResource;
-const eob = { resourceType: 'ExplanationOfBenefit', id: 'e1', patient: { reference: 'Patient/p1' } } satisfies FhirResource;
-const coverage = { resourceType: 'Coverage', id: 'cov1', beneficiary: { reference: 'Patient/p1' } } satisfies FhirResource;
+const claim = {
+  resourceType: 'Claim',
+  id: 'c1',
+  patient: { reference: 'Patient/p1' },
+  created: '2024-03-05',
+} satisfies FhirResource;
+const eob = {
+  resourceType: 'ExplanationOfBenefit',
+  id: 'e1',
+  patient: { reference: 'Patient/p1' },
+} satisfies FhirResource;
+const coverage = {
+  resourceType: 'Coverage',
+  id: 'cov1',
+  beneficiary: { reference: 'Patient/p1' },
+} satisfies FhirResource;
 
 forEachBackend('resource repository', (db) => {
   const repo = () => createResourceRepository(db());
@@ -59,7 +72,14 @@ forEachBackend('resource repository', (db) => {
   });
 
   it('treats an identical re-put as unchanged, whatever the key order or meta.versionId', async () => {
-    const reordered = { gender: 'male', name: patient.name, id: 'p1', identifier: patient.identifier, resourceType: 'Patient', meta: { versionId: '77' } };
+    const reordered = {
+      gender: 'male',
+      name: patient.name,
+      id: 'p1',
+      identifier: patient.identifier,
+      resourceType: 'Patient',
+      meta: { versionId: '77' },
+    };
     const { outcome, stored } = await repo().put(reordered);
     expect(outcome).toBe('unchanged');
     expect(stored.versionId).toBe(1);
@@ -110,22 +130,41 @@ forEachBackend('resource repository', (db) => {
 
   it('keeps outcomes right when one repository sees new, unchanged and mixed batches in turn', async () => {
     const one = repo();
-    const batch = (n: number, status: string) => Array.from({ length: n }, (_, i) => ({ resourceType: 'Observation', id: `seq-${i}`, status }));
+    const batch = (n: number, status: string) =>
+      Array.from({ length: n }, (_, i) => ({ resourceType: 'Observation', id: `seq-${i}`, status }));
     expect((await one.putMany(batch(3, 'final'))).map((r) => r.outcome)).toEqual(['created', 'created', 'created']);
-    expect((await one.putMany(batch(3, 'final'))).map((r) => r.outcome)).toEqual(['unchanged', 'unchanged', 'unchanged']);
-    const mixed = await one.putMany([...batch(2, 'amended'), { resourceType: 'Observation', id: 'seq-new', status: 'final' }]);
+    expect((await one.putMany(batch(3, 'final'))).map((r) => r.outcome)).toEqual([
+      'unchanged',
+      'unchanged',
+      'unchanged',
+    ]);
+    const mixed = await one.putMany([
+      ...batch(2, 'amended'),
+      { resourceType: 'Observation', id: 'seq-new', status: 'final' },
+    ]);
     expect(mixed.map((r) => [r.stored.id, r.outcome, r.stored.versionId])).toEqual([
       ['seq-0', 'updated', 2],
       ['seq-1', 'updated', 2],
       ['seq-new', 'created', 1],
     ]);
     expect((await one.putMany(batch(1, 'final'))).map((r) => r.outcome)).toEqual(['updated']);
-    expect((await one.history('Observation', 'seq-0')).map((h) => h.resource.status)).toEqual(['final', 'amended', 'final']);
+    expect((await one.history('Observation', 'seq-0')).map((h) => h.resource.status)).toEqual([
+      'final',
+      'amended',
+      'final',
+    ]);
   });
 
   it('refuses a resource without an id, or the same id twice, and writes nothing of that batch', async () => {
-    await expect(repo().putMany([{ resourceType: 'Observation', id: 'x1' }, { resourceType: 'Observation' }])).rejects.toThrow(/resources\[1\].*id/);
-    await expect(repo().putMany([{ resourceType: 'Observation', id: 'x2' }, { resourceType: 'Observation', id: 'x2' }])).rejects.toThrow(/twice/);
+    await expect(
+      repo().putMany([{ resourceType: 'Observation', id: 'x1' }, { resourceType: 'Observation' }]),
+    ).rejects.toThrow(/resources\[1\].*id/);
+    await expect(
+      repo().putMany([
+        { resourceType: 'Observation', id: 'x2' },
+        { resourceType: 'Observation', id: 'x2' },
+      ]),
+    ).rejects.toThrow(/twice/);
     expect(await repo().read('Observation', 'x1')).toBeUndefined();
     expect(await repo().read('Observation', 'x2')).toBeUndefined();
   });
@@ -151,7 +190,8 @@ forEachBackend('resource repository', (db) => {
   });
 
   it('searches by code as system|code, bare code, and OR of several', async () => {
-    const ids = async (codes: string[]) => (await repo().search('Observation', { codes })).entries.map((e) => e.id).sort();
+    const ids = async (codes: string[]) =>
+      (await repo().search('Observation', { codes })).entries.map((e) => e.id).sort();
     expect(await ids(['http://loinc.org|2823-3'])).toEqual(['k1', 'k2']);
     expect(await ids(['2823-3'])).toEqual(['k1', 'k2']);
     expect(await ids(['http://snomed.info/sct|2823-3'])).toEqual([]);
@@ -163,11 +203,14 @@ forEachBackend('resource repository', (db) => {
     expect((await repo().search('Observation', { ids: ['k1', 'g1', 'nope'] })).total).toBe(2);
     expect(await repo().findByIdentifier('Patient', ['urn:mrn|MRN-1'])).toBe('p1');
     expect(await repo().findByIdentifier('Patient', ['urn:mrn|MRN-9'])).toBeUndefined();
-    expect((await repo().search('Patient', { identifiers: ['urn:mrn|MRN-1'] })).entries.map((e) => e.id)).toEqual(['p1']);
+    expect((await repo().search('Patient', { identifiers: ['urn:mrn|MRN-1'] })).entries.map((e) => e.id)).toEqual([
+      'p1',
+    ]);
   });
 
   it('searches by date with FHIR prefixes against the resource date range', async () => {
-    const ids = async (date: string[]) => (await repo().search('Observation', { date })).entries.map((e) => e.id).sort();
+    const ids = async (date: string[]) =>
+      (await repo().search('Observation', { date })).entries.map((e) => e.id).sort();
     // k1 is 2024-03-05T00:30Z, g1 the day 2023-12-31, k2 the period 2024-01-01..2024-01-03.
     expect(await ids(['2024-03-05'])).toEqual(['k1']);
     expect(await ids(['eq2024'])).toEqual(['k1', 'k2']);
@@ -183,7 +226,11 @@ forEachBackend('resource repository', (db) => {
   it('searches and sorts by _lastUpdated', async () => {
     const before = new Date(Date.now() - 60_000).toISOString();
     const later = await repo().put({ ...glucose, status: 'amended' });
-    const { entries } = await repo().search('Observation', { lastUpdated: [`ge${before}`], sort: '-_lastUpdated', count: 10 });
+    const { entries } = await repo().search('Observation', {
+      lastUpdated: [`ge${before}`],
+      sort: '-_lastUpdated',
+      count: 10,
+    });
     expect(entries[0]?.id).toBe('g1');
     expect(entries[0]?.lastUpdated).toBe(later.stored.lastUpdated);
     expect((await repo().search('Observation', { lastUpdated: ['lt2000-01-01'] })).total).toBe(0);
@@ -201,18 +248,75 @@ forEachBackend('resource repository', (db) => {
 
   it('indexes the codes and dates of the clinical types', async () => {
     const resources: FhirResource[] = [
-      { resourceType: 'Condition', id: 'cd', subject: { reference: 'Patient/p3' }, code: { coding: [{ system: 'http://snomed.info/sct', code: '233604007' }] }, onsetDateTime: '2024-02-01', abatementDateTime: '2024-02-20' },
-      { resourceType: 'MedicationRequest', id: 'mr', subject: { reference: 'Patient/p3' }, medicationCodeableConcept: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '855332' }] }, authoredOn: '2024-02-02' },
-      { resourceType: 'Procedure', id: 'pr', subject: { reference: 'Patient/p3' }, code: { coding: [{ code: 'P1' }] }, performedPeriod: { start: '2024-02-03T10:00:00Z', end: '2024-02-03T11:00:00Z' } },
-      { resourceType: 'AllergyIntolerance', id: 'ai', patient: { reference: 'Patient/p3' }, code: { coding: [{ code: 'A1' }] }, recordedDate: '2024-02-04' },
-      { resourceType: 'DiagnosticReport', id: 'dr', subject: { reference: 'Patient/p3' }, code: { coding: [{ code: 'D1' }] }, issued: '2024-02-05T00:00:00Z' },
-      { resourceType: 'DocumentReference', id: 'doc', subject: { reference: 'Patient/p3' }, type: { coding: [{ code: 'T1' }] }, date: '2024-02-06T00:00:00Z' },
-      { resourceType: 'ImagingStudy', id: 'im', subject: { reference: 'Patient/p3' }, series: [{ modality: { code: 'CT' } }], started: '2024-02-07T00:00:00Z' },
-      { resourceType: 'Encounter', id: 'en', subject: { reference: 'Patient/p3' }, period: { start: '2024-02-01', end: '2024-02-20' } },
-      { resourceType: 'MedicationStatement', id: 'ms', subject: { reference: 'Patient/p3' }, medicationCodeableConcept: { coding: [{ code: 'M1' }] }, effectivePeriod: { start: '2024-01-01' } },
+      {
+        resourceType: 'Condition',
+        id: 'cd',
+        subject: { reference: 'Patient/p3' },
+        code: { coding: [{ system: 'http://snomed.info/sct', code: '233604007' }] },
+        onsetDateTime: '2024-02-01',
+        abatementDateTime: '2024-02-20',
+      },
+      {
+        resourceType: 'MedicationRequest',
+        id: 'mr',
+        subject: { reference: 'Patient/p3' },
+        medicationCodeableConcept: {
+          coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '855332' }],
+        },
+        authoredOn: '2024-02-02',
+      },
+      {
+        resourceType: 'Procedure',
+        id: 'pr',
+        subject: { reference: 'Patient/p3' },
+        code: { coding: [{ code: 'P1' }] },
+        performedPeriod: { start: '2024-02-03T10:00:00Z', end: '2024-02-03T11:00:00Z' },
+      },
+      {
+        resourceType: 'AllergyIntolerance',
+        id: 'ai',
+        patient: { reference: 'Patient/p3' },
+        code: { coding: [{ code: 'A1' }] },
+        recordedDate: '2024-02-04',
+      },
+      {
+        resourceType: 'DiagnosticReport',
+        id: 'dr',
+        subject: { reference: 'Patient/p3' },
+        code: { coding: [{ code: 'D1' }] },
+        issued: '2024-02-05T00:00:00Z',
+      },
+      {
+        resourceType: 'DocumentReference',
+        id: 'doc',
+        subject: { reference: 'Patient/p3' },
+        type: { coding: [{ code: 'T1' }] },
+        date: '2024-02-06T00:00:00Z',
+      },
+      {
+        resourceType: 'ImagingStudy',
+        id: 'im',
+        subject: { reference: 'Patient/p3' },
+        series: [{ modality: { code: 'CT' } }],
+        started: '2024-02-07T00:00:00Z',
+      },
+      {
+        resourceType: 'Encounter',
+        id: 'en',
+        subject: { reference: 'Patient/p3' },
+        period: { start: '2024-02-01', end: '2024-02-20' },
+      },
+      {
+        resourceType: 'MedicationStatement',
+        id: 'ms',
+        subject: { reference: 'Patient/p3' },
+        medicationCodeableConcept: { coding: [{ code: 'M1' }] },
+        effectivePeriod: { start: '2024-01-01' },
+      },
     ];
     await repo().putMany(resources);
-    const find = async (type: string, q: Parameters<ReturnType<typeof repo>['search']>[1]) => (await repo().search(type, q)).entries.map((e) => e.id);
+    const find = async (type: string, q: Parameters<ReturnType<typeof repo>['search']>[1]) =>
+      (await repo().search(type, q)).entries.map((e) => e.id);
     expect(await find('Condition', { codes: ['233604007'], date: ['2024-02-10'] })).toEqual([]);
     expect(await find('Condition', { codes: ['233604007'], date: ['ge2024-02-10', 'le2024-02-10'] })).toEqual(['cd']);
     expect(await find('MedicationRequest', { codes: ['855332'], date: ['2024-02-02'] })).toEqual(['mr']);

@@ -2,7 +2,15 @@ import { createHash } from 'node:crypto';
 import type { Sql } from '../core/index.js';
 import { invalid, MedSeekError } from '../core/index.js';
 import { indexResource, withoutVersionMeta } from './resource-index.js';
-import type { FhirResource, PutOutcome, PutResult, ResourceRepository, SearchQuery, SearchResult, StoredResource } from './resource-store.js';
+import type {
+  FhirResource,
+  PutOutcome,
+  PutResult,
+  ResourceRepository,
+  SearchQuery,
+  SearchResult,
+  StoredResource,
+} from './resource-store.js';
 import { buildWhere, orderBy } from './search-sql.js';
 
 /**
@@ -90,7 +98,8 @@ export function createResourceRepository(sql: Sql): ResourceRepository {
       const seen = new Set<string>();
       for (const p of prepared) {
         const key = `${p.resource.resourceType}/${p.resource.id}`;
-        if (seen.has(key)) throw new MedSeekError('conflict', `${key} appears twice in one write`, { entry: key, field: 'id' });
+        if (seen.has(key))
+          throw new MedSeekError('conflict', `${key} appears twice in one write`, { entry: key, field: 'id' });
         seen.add(key);
       }
       const batches = chunk(prepared);
@@ -106,7 +115,10 @@ export function createResourceRepository(sql: Sql): ResourceRepository {
     async delete(resourceType, id, tx) {
       const db = tx ?? sql;
       return db.transaction(async (t) => {
-        const { rows } = await t.query<Row>(`select ${COLUMNS} from fhir_resources where resource_type = $1 and id = $2 for update`, [resourceType, id]);
+        const { rows } = await t.query<Row>(
+          `select ${COLUMNS} from fhir_resources where resource_type = $1 and id = $2 for update`,
+          [resourceType, id],
+        );
         const current = rows[0];
         if (!current || current.deleted) return undefined;
         await t.query(
@@ -133,7 +145,10 @@ export function createResourceRepository(sql: Sql): ResourceRepository {
     },
 
     async read(resourceType, id) {
-      const { rows } = await sql.query<Row>(`select ${COLUMNS} from fhir_resources where resource_type = $1 and id = $2`, [resourceType, id]);
+      const { rows } = await sql.query<Row>(
+        `select ${COLUMNS} from fhir_resources where resource_type = $1 and id = $2`,
+        [resourceType, id],
+      );
       return rows[0] ? toStored(rows[0]) : undefined;
     },
 
@@ -162,7 +177,10 @@ export function createResourceRepository(sql: Sql): ResourceRepository {
       const where = buildWhere(resourceType, query);
       const count = query.count ?? 20;
       const offset = query.offset ?? 0;
-      const total = await sql.query<{ n: number | string }>(`select count(*) as n from fhir_resources where ${where.text}`, where.params);
+      const total = await sql.query<{ n: number | string }>(
+        `select count(*) as n from fhir_resources where ${where.text}`,
+        where.params,
+      );
       const n = Number(total.rows[0]?.n ?? 0);
       if (count === 0 || offset >= n) return { total: n, entries: [] };
       const page = await sql.query<Row>(
@@ -197,7 +215,11 @@ function prepare(input: FhirResource, position: number | undefined): Prepared {
     throw invalid('resourceType is missing or not a FHIR resource type', { where, field: 'resourceType' });
   }
   if (typeof input.id !== 'string' || !ID.test(input.id)) {
-    throw invalid(`id is missing or not a FHIR id ([A-Za-z0-9-.]{1,64})`, { where, entry: input.resourceType, field: `${input.resourceType}.id` });
+    throw invalid(`id is missing or not a FHIR id ([A-Za-z0-9-.]{1,64})`, {
+      where,
+      entry: input.resourceType,
+      field: `${input.resourceType}.id`,
+    });
   }
   const resource = withoutVersionMeta(input);
   const json = JSON.stringify(resource);
@@ -255,8 +277,12 @@ async function upsert(db: Sql, batch: readonly Prepared[], state: WriteState): P
   const write = async (tx: Sql): Promise<void> => {
     let rest: readonly Prepared[] = batch;
     if (state.existing < 0.5) {
-      const { rows } = await tx.query<{ resource_type: string; id: string }>(INSERT_NEW, [`[${batch.map(rowJson).join(',')}]`, now]);
-      for (const r of rows) byKey.set(`${r.resource_type}/${r.id}`, { ...r, version_id: 1, last_updated: now, outcome: 'created' });
+      const { rows } = await tx.query<{ resource_type: string; id: string }>(INSERT_NEW, [
+        `[${batch.map(rowJson).join(',')}]`,
+        now,
+      ]);
+      for (const r of rows)
+        byKey.set(`${r.resource_type}/${r.id}`, { ...r, version_id: 1, last_updated: now, outcome: 'created' });
       rest = batch.filter((p) => !byKey.has(keyOf(p)));
     }
     state.existing = rest.length / batch.length;
@@ -331,7 +357,9 @@ export function resourceSink(sql: Sql): {
   const repo = createResourceRepository(sql);
   return {
     async write(resources, { atomic }) {
-      const results = atomic ? await sql.transaction((tx) => repo.putMany(resources, tx)) : await repo.putMany(resources);
+      const results = atomic
+        ? await sql.transaction((tx) => repo.putMany(resources, tx))
+        : await repo.putMany(resources);
       return results.map((r) => r.outcome);
     },
     findByIdentifier: (resourceType, identifiers) => repo.findByIdentifier(resourceType, identifiers),

@@ -34,14 +34,27 @@ export function buildWhere(resourceType: string, q: SearchQuery): WhereClause {
   if (q.patient !== undefined) parts.push(`patient_id = ${p(q.patient.replace(/^Patient\//, ''))}`);
   if (q.ids && q.ids.length > 0) parts.push(`id = any(${p([...q.ids])}::text[])`);
   if (q.codes && q.codes.length > 0) parts.push(`cardinality(codes) > 0 and codes && ${p([...q.codes])}::text[]`);
-  if (q.identifiers && q.identifiers.length > 0) parts.push(`cardinality(identifiers) > 0 and identifiers && ${p([...q.identifiers])}::text[]`);
+  if (q.identifiers && q.identifiers.length > 0)
+    parts.push(`cardinality(identifiers) > 0 and identifiers && ${p([...q.identifiers])}::text[]`);
   for (const d of q.date ?? []) {
     const { prefix, lo, hi } = parseDateParam(d, 'date');
-    parts.push(rangeCondition(prefix, () => p(lo), () => p(hi)));
+    parts.push(
+      rangeCondition(
+        prefix,
+        () => p(lo),
+        () => p(hi),
+      ),
+    );
   }
   for (const d of q.lastUpdated ?? []) {
     const { prefix, lo, hi } = parseDateParam(d, '_lastUpdated');
-    parts.push(pointCondition(prefix, () => p(lo), () => p(hi)));
+    parts.push(
+      pointCondition(
+        prefix,
+        () => p(lo),
+        () => p(hi),
+      ),
+    );
   }
   return { text: parts.join(' and '), params };
 }

@@ -1,5 +1,12 @@
 import type { Fact, Lang, Source } from '../core/index.js';
-import { type AllergenMention, allergyClasses, allergyDrugsByAtc, classesOfDrug, findAllergens } from '../knowledge/index.js';
+import { say } from '../core/index.js';
+import {
+  type AllergenMention,
+  allergyClasses,
+  allergyDrugsByAtc,
+  classesOfDrug,
+  findAllergens,
+} from '../knowledge/index.js';
 import { fold, splitSentences } from '../nlp/index.js';
 import type { ErrorType } from './taxonomy.js';
 
@@ -28,7 +35,8 @@ export interface AllergyStatement {
 }
 
 // Drug allergies denied in general. "否认其他药物过敏史" / "no other known allergies" deny only the rest.
-const nkdaEn = /\bNKDA\b|\bNKA\b|\bno known (?:drug |medication )?allerg(?:ies|y)\b|\bdenies (?:any )?(?:known )?(?:drug |medication )?allergies\b(?!\s+to\b)|\ballergies\s*[:：]\s*(?:none|nkda|nka|no known)\b|\bno (?:drug |medication )allergies\b/gi;
+const nkdaEn =
+  /\bNKDA\b|\bNKA\b|\bno known (?:drug |medication )?allerg(?:ies|y)\b|\bdenies (?:any )?(?:known )?(?:drug |medication )?allergies\b(?!\s+to\b)|\ballergies\s*[:：]\s*(?:none|nkda|nka|no known)\b|\bno (?:drug |medication )allergies\b/gi;
 
 /**
  * Chinese denials of drug allergy in general: "否认药物过敏史", "无过敏史", "否认手术、外伤、输血及药物过敏史"
@@ -67,7 +75,8 @@ const anyDrugPos = {
 };
 // Words that make a clause about allergy, and headings whose list runs to the sentence end.
 const cue = /过敏|皮试|allerg|hypersensitiv|intoleran|anaphyla/i;
-const listHead = /过敏史\s*[:：]|过敏药物\s*[:：]|allergies\s*[:：]|allergic to|allergy to|allergies to|allergic reactions? to/i;
+const listHead =
+  /过敏史\s*[:：]|过敏药物\s*[:：]|allergies\s*[:：]|allergic to|allergy to|allergies to|allergic reactions? to/i;
 const negBefore = {
   zh: /(?:无|否认|未|没有|排除)(?!其他|其它)[^，,。；;]*$/,
   en: /\b(?:no|not|denies|denied|without|negative for|never)\b[^,.;]*$/i,
@@ -85,17 +94,40 @@ function clauseBounds(text: string, at: number, s: { start: number; end: number 
 /** Allergy statements of a text (a record note or the checked text). */
 export function allergyStatementsInText(text: string, document: string, lang: Lang): AllergyStatement[] {
   const out: AllergyStatement[] = [];
-  const src = (start: number, end: number): Source => ({ kind: 'text', document, start, end, quote: text.slice(start, end) });
+  const src = (start: number, end: number): Source => ({
+    kind: 'text',
+    document,
+    start,
+    end,
+    quote: text.slice(start, end),
+  });
   for (const s of splitSentences(text)) {
     const body = text.slice(s.start, s.end);
     if (!cue.test(body) && !/\bNKDA\b|\bNKA\b/.test(body)) continue;
     const covered: { start: number; end: number }[] = [];
-    const denials = [...zhDenials(body), ...[...body.matchAll(new RegExp(nkdaEn.source, nkdaEn.flags))].map((m) => ({ start: m.index, end: m.index + m[0].length }))];
+    const denials = [
+      ...zhDenials(body),
+      ...[...body.matchAll(new RegExp(nkdaEn.source, nkdaEn.flags))].map((m) => ({
+        start: m.index,
+        end: m.index + m[0].length,
+      })),
+    ];
     for (const d of denials) {
       const start = s.start + d.start;
       const end = s.start + d.end;
       covered.push({ start, end });
-      out.push({ polarity: 'neg', scope: 'any-drug', drugs: [], classes: [], isClass: false, names: [], label: text.slice(start, end), start, end, evidence: [src(start, end)] });
+      out.push({
+        polarity: 'neg',
+        scope: 'any-drug',
+        drugs: [],
+        classes: [],
+        isClass: false,
+        names: [],
+        label: text.slice(start, end),
+        start,
+        end,
+        evidence: [src(start, end)],
+      });
     }
     for (const l of ['zh', 'en'] as const) {
       for (const m of body.matchAll(new RegExp(anyDrugPos[l].source, anyDrugPos[l].flags))) {
@@ -103,13 +135,33 @@ export function allergyStatementsInText(text: string, document: string, lang: La
         const end = start + m[0].length;
         if (covered.some((c) => start < c.end && end > c.start)) continue;
         // "有药物过敏史，对青霉素过敏": the named substance says more; the general statement stays.
-        out.push({ polarity: 'pos', scope: 'any-drug', drugs: [], classes: [], isClass: false, names: [], label: m[0], start, end, evidence: [src(start, end)] });
+        out.push({
+          polarity: 'pos',
+          scope: 'any-drug',
+          drugs: [],
+          classes: [],
+          isClass: false,
+          names: [],
+          label: m[0],
+          start,
+          end,
+          evidence: [src(start, end)],
+        });
       }
     }
     const head = listHead.exec(body);
     const headAt = head ? s.start + head.index : -1;
     // "青、链霉素类药物过敏史": 青 abbreviates 青霉素 before another -霉素 in a list.
-    const abbreviated: AllergenMention[] = [...body.matchAll(/青(?=[、,，和及][\u4e00-\u9fff]{1,3}霉素)/g)].map((m) => ({ drugs: ['penicillin'], classes: ['penicillin'], isClass: false, start: m.index, end: m.index + 1, text: '青霉素' }));
+    const abbreviated: AllergenMention[] = [...body.matchAll(/青(?=[、,，和及][\u4e00-\u9fff]{1,3}霉素)/g)].map(
+      (m) => ({
+        drugs: ['penicillin'],
+        classes: ['penicillin'],
+        isClass: false,
+        start: m.index,
+        end: m.index + 1,
+        text: '青霉素',
+      }),
+    );
     for (const m of [...findAllergens(body), ...abbreviated]) {
       const at = s.start + m.start;
       const end = s.start + m.end;
@@ -132,8 +184,25 @@ export function allergyStatementsInText(text: string, document: string, lang: La
   return out;
 }
 
-function statementOf(m: AllergenMention, polarity: 'pos' | 'neg', evidence: readonly Source[], start: number, end: number): AllergyStatement {
-  return { polarity, scope: 'substance', drugs: m.drugs, classes: m.classes, isClass: m.isClass, names: [fold(m.text).trim()], label: m.text, start, end, evidence };
+function statementOf(
+  m: AllergenMention,
+  polarity: 'pos' | 'neg',
+  evidence: readonly Source[],
+  start: number,
+  end: number,
+): AllergyStatement {
+  return {
+    polarity,
+    scope: 'substance',
+    drugs: m.drugs,
+    classes: m.classes,
+    isClass: m.isClass,
+    names: [fold(m.text).trim()],
+    label: m.text,
+    start,
+    end,
+    evidence,
+  };
 }
 
 const DRUG_ALLERGY = new Set(['421961002', '416098002', '419511003']);
@@ -145,15 +214,43 @@ export function allergyStatementsOfFacts(facts: readonly Fact[], lang: Lang = 'z
   for (const f of facts) {
     if (f.subject.who !== 'patient') continue;
     const code = f.concept.code;
-    const pol = f.assertion === 'absent' ? 'neg' : f.assertion === 'present' || f.assertion === 'historical' ? 'pos' : undefined;
+    const pol =
+      f.assertion === 'absent' ? 'neg' : f.assertion === 'present' || f.assertion === 'historical' ? 'pos' : undefined;
     if (!pol) continue;
-    const label = ((lang === 'zh' ? f.concept.displayZh : f.concept.display) ?? f.concept.displayZh ?? f.concept.display ?? code).replace(/过敏$|^allergy to\s+|\s+allergy$/i, '');
+    const label = (
+      (lang === 'zh' ? f.concept.displayZh : f.concept.display) ??
+      f.concept.displayZh ??
+      f.concept.display ??
+      code
+    ).replace(/过敏$|^allergy to\s+|\s+allergy$/i, '');
     if (NO_KNOWN_ALLERGY.has(code)) {
-      out.push({ polarity: 'neg', scope: 'any-drug', drugs: [], classes: [], isClass: false, names: [], label, start: -1, end: -1, evidence: f.sources });
+      out.push({
+        polarity: 'neg',
+        scope: 'any-drug',
+        drugs: [],
+        classes: [],
+        isClass: false,
+        names: [],
+        label,
+        start: -1,
+        end: -1,
+        evidence: f.sources,
+      });
       continue;
     }
     if (f.category === 'condition' && DRUG_ALLERGY.has(code)) {
-      out.push({ polarity: pol, scope: 'any-drug', drugs: [], classes: [], isClass: false, names: [], label, start: -1, end: -1, evidence: f.sources });
+      out.push({
+        polarity: pol,
+        scope: 'any-drug',
+        drugs: [],
+        classes: [],
+        isClass: false,
+        names: [],
+        label,
+        start: -1,
+        end: -1,
+        evidence: f.sources,
+      });
       continue;
     }
     if (f.category !== 'allergy') continue;
@@ -167,7 +264,12 @@ export function allergyStatementsOfFacts(facts: readonly Fact[], lang: Lang = 'z
 export function substanceOf(f: Fact): { drugs: string[]; classes: string[]; isClass: boolean; names: string[] } {
   const data = allergyClasses();
   const c = f.concept;
-  const names = [c.display, c.displayZh, ...(c.codings ?? []).flatMap((x) => [x.display, x.displayZh]), ...f.sources.map((s) => (s.kind === 'text' ? s.quote : undefined))].filter((n): n is string => !!n);
+  const names = [
+    c.display,
+    c.displayZh,
+    ...(c.codings ?? []).flatMap((x) => [x.display, x.displayZh]),
+    ...f.sources.map((s) => (s.kind === 'text' ? s.quote : undefined)),
+  ].filter((n): n is string => !!n);
   const drugs = new Set<string>();
   const classes = new Set<string>();
   let isClass = false;
@@ -184,14 +286,31 @@ export function substanceOf(f: Fact): { drugs: string[]; classes: string[]; isCl
       if (m.isClass) isClass = true;
     }
   }
-  return { drugs: [...drugs], classes: [...classes], isClass: isClass && drugs.size === 0, names: names.map((n) => fold(n).replace(/过敏$|\s*allergy$/i, '').trim()).filter((n) => n.length >= 2) };
+  return {
+    drugs: [...drugs],
+    classes: [...classes],
+    isClass: isClass && drugs.size === 0,
+    names: names
+      .map((n) =>
+        fold(n)
+          .replace(/过敏$|\s*allergy$/i, '')
+          .trim(),
+      )
+      .filter((n) => n.length >= 2),
+  };
 }
 
 /** Do two substance statements name the same drug, the same class, or the same unlisted substance? */
-export function sameAllergen(a: Pick<AllergyStatement, 'drugs' | 'classes' | 'names'>, b: Pick<AllergyStatement, 'drugs' | 'classes' | 'names'>): boolean {
+export function sameAllergen(
+  a: Pick<AllergyStatement, 'drugs' | 'classes' | 'names'>,
+  b: Pick<AllergyStatement, 'drugs' | 'classes' | 'names'>,
+): boolean {
   if (a.drugs.some((d) => b.drugs.includes(d))) return true;
   if (a.classes.some((c) => b.classes.includes(c))) return true;
-  if (a.drugs.length === 0 && b.drugs.length === 0 && a.classes.length === 0 && b.classes.length === 0) return a.names.some((n) => b.names.some((m) => n === m || (n.length >= 2 && m.includes(n)) || (m.length >= 2 && n.includes(m))));
+  if (a.drugs.length === 0 && b.drugs.length === 0 && a.classes.length === 0 && b.classes.length === 0)
+    return a.names.some((n) =>
+      b.names.some((m) => n === m || (n.length >= 2 && m.includes(n)) || (m.length >= 2 && n.includes(m))),
+    );
   return false;
 }
 
@@ -218,40 +337,127 @@ export class AllergyProfile {
 
   /** Judges one allergy statement of the checked text. */
   judge(s: AllergyStatement, lang: Lang): AllergyVerdict | undefined {
-    const t = (en: string, zh: string) => (lang === 'zh' ? zh : en);
+    const t = say(lang);
     const ev = (xs: readonly AllergyStatement[]) => xs.flatMap((x) => x.evidence);
-    const names = (xs: readonly AllergyStatement[]) => [...new Set(xs.map((x) => x.label))].join(lang === 'zh' ? '、' : ', ');
+    const names = (xs: readonly AllergyStatement[]) =>
+      [...new Set(xs.map((x) => x.label))].join(lang === 'zh' ? '、' : ', ');
     const affirmed = this.drugAllergies;
     const deniedAll = this.neg.filter((x) => x.scope === 'any-drug');
     if (s.scope === 'any-drug') {
       if (s.polarity === 'neg') {
-        if (affirmed.length > 0) return { verdict: 'contradicted', errorType: 'E02', reason: t(`drug allergies denied, but the record documents an allergy to ${names(affirmed)}`, `称无药物过敏史，但病历记载${names(affirmed)}过敏`), evidence: ev(affirmed) };
+        if (affirmed.length > 0)
+          return {
+            verdict: 'contradicted',
+            errorType: 'E02',
+            reason: t(
+              `drug allergies denied, but the record documents an allergy to ${names(affirmed)}`,
+              `称无药物过敏史，但病历记载${names(affirmed)}过敏`,
+            ),
+            evidence: ev(affirmed),
+          };
         const anyPos = this.pos.filter((x) => x.scope === 'any-drug');
-        if (anyPos.length > 0) return { verdict: 'contradicted', errorType: 'E02', reason: t('drug allergies denied, but the record documents a drug allergy', '称无药物过敏史，但病历记载有药物过敏史'), evidence: ev(anyPos) };
-        if (deniedAll.length > 0) return { verdict: 'supported', reason: t('the record also documents no known drug allergies', '病历亦记载否认药物过敏史'), evidence: ev(deniedAll) };
+        if (anyPos.length > 0)
+          return {
+            verdict: 'contradicted',
+            errorType: 'E02',
+            reason: t(
+              'drug allergies denied, but the record documents a drug allergy',
+              '称无药物过敏史，但病历记载有药物过敏史',
+            ),
+            evidence: ev(anyPos),
+          };
+        if (deniedAll.length > 0)
+          return {
+            verdict: 'supported',
+            reason: t('the record also documents no known drug allergies', '病历亦记载否认药物过敏史'),
+            evidence: ev(deniedAll),
+          };
         return undefined;
       }
-      if (affirmed.length + this.pos.length > 0) return { verdict: 'supported', reason: t('the record documents a drug allergy', '病历记载有药物过敏史'), evidence: ev(this.pos) };
-      if (deniedAll.length > 0) return { verdict: 'contradicted', errorType: 'E02', reason: t('the record documents no known drug allergies', '病历记载否认药物过敏史'), evidence: ev(deniedAll) };
+      if (affirmed.length + this.pos.length > 0)
+        return {
+          verdict: 'supported',
+          reason: t('the record documents a drug allergy', '病历记载有药物过敏史'),
+          evidence: ev(this.pos),
+        };
+      if (deniedAll.length > 0)
+        return {
+          verdict: 'contradicted',
+          errorType: 'E02',
+          reason: t('the record documents no known drug allergies', '病历记载否认药物过敏史'),
+          evidence: ev(deniedAll),
+        };
       return undefined;
     }
     const same = affirmed.filter((x) => sameAllergen(s, x));
     if (s.polarity === 'neg') {
-      if (same.length > 0) return { verdict: 'contradicted', errorType: 'E02', reason: t(`${s.label} allergy denied, but the record documents an allergy to ${names(same)}`, `称无${s.label}过敏，但病历记载${names(same)}过敏`), evidence: ev(same) };
+      if (same.length > 0)
+        return {
+          verdict: 'contradicted',
+          errorType: 'E02',
+          reason: t(
+            `${s.label} allergy denied, but the record documents an allergy to ${names(same)}`,
+            `称无${s.label}过敏，但病历记载${names(same)}过敏`,
+          ),
+          evidence: ev(same),
+        };
       const negSame = this.neg.filter((x) => x.scope === 'substance' && sameAllergen(s, x));
-      if (negSame.length + deniedAll.length > 0) return { verdict: 'supported', reason: t(`the record also documents no ${s.label} allergy`, `病历亦记载无${s.label}过敏`), evidence: ev([...negSame, ...deniedAll]) };
+      if (negSame.length + deniedAll.length > 0)
+        return {
+          verdict: 'supported',
+          reason: t(`the record also documents no ${s.label} allergy`, `病历亦记载无${s.label}过敏`),
+          evidence: ev([...negSame, ...deniedAll]),
+        };
       return undefined;
     }
-    if (same.length > 0) return { verdict: 'supported', reason: t(`the record documents an allergy to ${names(same)}`, `病历记载${names(same)}过敏`), evidence: ev(same) };
+    if (same.length > 0)
+      return {
+        verdict: 'supported',
+        reason: t(`the record documents an allergy to ${names(same)}`, `病历记载${names(same)}过敏`),
+        evidence: ev(same),
+      };
     const negSame = this.neg.filter((x) => x.scope === 'substance' && sameAllergen(s, x));
-    if (negSame.length > 0) return { verdict: 'contradicted', errorType: 'E02', reason: t(`the record documents no ${s.label} allergy`, `病历记载无${s.label}过敏`), evidence: ev(negSame) };
-    if (deniedAll.length > 0) return { verdict: 'contradicted', errorType: 'E02', reason: t(`an allergy to ${s.label}, but the record documents no known drug allergies`, `称${s.label}过敏，但病历记载否认药物过敏史`), evidence: ev(deniedAll) };
-    if (affirmed.length > 0) return { verdict: 'contradicted', errorType: 'E01', reason: t(`an allergy to ${s.label} is not among the record's allergies (${names(affirmed)})`, `病历记载的过敏史为${names(affirmed)}，无${s.label}过敏`), evidence: ev(affirmed) };
-    return { verdict: 'unsupported', errorType: 'E01', reason: t(`the record does not document an allergy to ${s.label}`, `病历未记载${s.label}过敏`), evidence: [] };
+    if (negSame.length > 0)
+      return {
+        verdict: 'contradicted',
+        errorType: 'E02',
+        reason: t(`the record documents no ${s.label} allergy`, `病历记载无${s.label}过敏`),
+        evidence: ev(negSame),
+      };
+    if (deniedAll.length > 0)
+      return {
+        verdict: 'contradicted',
+        errorType: 'E02',
+        reason: t(
+          `an allergy to ${s.label}, but the record documents no known drug allergies`,
+          `称${s.label}过敏，但病历记载否认药物过敏史`,
+        ),
+        evidence: ev(deniedAll),
+      };
+    if (affirmed.length > 0)
+      return {
+        verdict: 'contradicted',
+        errorType: 'E01',
+        reason: t(
+          `an allergy to ${s.label} is not among the record's allergies (${names(affirmed)})`,
+          `病历记载的过敏史为${names(affirmed)}，无${s.label}过敏`,
+        ),
+        evidence: ev(affirmed),
+      };
+    return {
+      verdict: 'unsupported',
+      errorType: 'E01',
+      reason: t(`the record does not document an allergy to ${s.label}`, `病历未记载${s.label}过敏`),
+      evidence: [],
+    };
   }
 
   /** The record's allergies that a drug (its ids and classes) falls under: same drug or same class. */
-  allergiesCovering(drug: { drugs: readonly string[]; classes: readonly string[]; names: readonly string[] }): AllergyStatement[] {
+  allergiesCovering(drug: {
+    drugs: readonly string[];
+    classes: readonly string[];
+    names: readonly string[];
+  }): AllergyStatement[] {
     return this.drugAllergies.filter((a) => sameAllergen(a, drug));
   }
 }
@@ -264,11 +470,17 @@ export function drugOf(f: Fact): { drugs: string[]; classes: string[]; names: st
 }
 
 /** Drug names of the allergy data in a span of text that are not part of an allergy statement. */
-export function drugMentions(text: string, start: number, end: number, statements: readonly AllergyStatement[]): AllergenMention[] {
+export function drugMentions(
+  text: string,
+  start: number,
+  end: number,
+  statements: readonly AllergyStatement[],
+): AllergenMention[] {
   return findAllergens(text.slice(start, end))
     .map((m) => ({ ...m, start: m.start + start, end: m.end + start }))
     .filter((m) => !statements.some((s) => s.start <= m.start && s.end >= m.end));
 }
 
 /** Words that withhold a drug rather than give it ("避免使用阿莫西林", "avoid NSAIDs", "停用"). */
-export const withheld = /避免|禁用|忌用|慎用|勿用|不宜|不能使用|停用|停药|过敏|皮试|avoid|do not|don['’]t|contraindicat|allerg|stop|discontinu|\bheld\b|\bhold\b|instead of|rather than|no\s*$|without/i;
+export const withheld =
+  /避免|禁用|忌用|慎用|勿用|不宜|不能使用|停用|停药|过敏|皮试|avoid|do not|don['’]t|contraindicat|allerg|stop|discontinu|\bheld\b|\bhold\b|instead of|rather than|no\s*$|without/i;

@@ -4,7 +4,7 @@ import { fold, splitSentences } from '../nlp/index.js';
 import type { RecordIndex } from './record.js';
 
 /**
- * Unsupported causality (taxonomy E10, shared/domain/discharge-summary.md §4.2: "AKI due to contrast"
+ * Unsupported causality (taxonomy E10, docs/domain/discharge-summary.md §4.2: "AKI due to contrast"
  * when the source gives no cause). A causal connective linking two concepts is vouched for only by a
  * record sentence that links the same two concepts with a causal connective of its own.
  */
@@ -13,7 +13,8 @@ const connectives: Record<Lang, RegExp> = {
   zh: /继发于|导致|所致|引起/g,
   en: /\b(?:due to|secondary to|caused by|because of|resulting from|as a result of)\b/gi,
 };
-const anyConnective = /继发于|导致|所致|引起|\b(?:due to|secondary to|caused by|because of|resulting from|as a result of)\b/i;
+const anyConnective =
+  /继发于|导致|所致|引起|\b(?:due to|secondary to|caused by|because of|resulting from|as a result of)\b/i;
 
 export interface CausalLink {
   /** The connective, offsets in the checked text. */
@@ -24,8 +25,19 @@ export interface CausalLink {
 }
 
 /** Connectives of a sentence with a stated concept on each side. `facts` are the sentence's facts. */
-export function causalLinks(text: string, sentence: { start: number; end: number }, facts: readonly Fact[], lang: Lang): CausalLink[] {
-  const stated = facts.filter((f) => f.subject.who === 'patient' && f.assertion !== 'absent' && f.assertion !== 'hypothetical' && f.sources[0]?.kind === 'text');
+export function causalLinks(
+  text: string,
+  sentence: { start: number; end: number },
+  facts: readonly Fact[],
+  lang: Lang,
+): CausalLink[] {
+  const stated = facts.filter(
+    (f) =>
+      f.subject.who === 'patient' &&
+      f.assertion !== 'absent' &&
+      f.assertion !== 'hypothetical' &&
+      f.sources[0]?.kind === 'text',
+  );
   if (stated.length < 2) return [];
   const body = text.slice(sentence.start, sentence.end);
   const links: CausalLink[] = [];
@@ -66,11 +78,26 @@ function causalSentences(index: RecordIndex): CausalSentence[] {
 }
 
 /** Does one record sentence with a causal connective name both concepts (by a record fact in it, or by name)? */
-export function recordLinks(index: RecordIndex, a: Fact, b: Fact): { document: string; start: number; end: number } | undefined {
+export function recordLinks(
+  index: RecordIndex,
+  a: Fact,
+  b: Fact,
+): { document: string; start: number; end: number } | undefined {
   const within = (f: Fact, s: CausalSentence) => {
-    if (index.candidates(f).some((c) => c.sources.some((src) => src.kind === 'text' && src.document === s.document && src.start >= s.start && src.end <= s.end))) return true;
+    if (
+      index
+        .candidates(f)
+        .some((c) =>
+          c.sources.some(
+            (src) => src.kind === 'text' && src.document === s.document && src.start >= s.start && src.end <= s.end,
+          ),
+        )
+    )
+      return true;
     const q = f.sources[0]?.kind === 'text' ? f.sources[0].quote : undefined;
-    return [q, f.concept.display, f.concept.displayZh].some((n) => n && n.length >= 2 && s.folded.includes(fold(n).trim()));
+    return [q, f.concept.display, f.concept.displayZh].some(
+      (n) => n && n.length >= 2 && s.folded.includes(fold(n).trim()),
+    );
   };
   return causalSentences(index).find((s) => within(a, s) && within(b, s));
 }

@@ -56,11 +56,15 @@ export function splitClaims(text: string): ClaimSpan[] {
  * A list enumerator ends no sentence: "Admission diagnoses: 1. Sprain of ankle; 2. Anemia" splits
  * after "1." and "2."; the number belongs to the item after it (on the same line).
  */
-function joinEnumerators(text: string, sentences: readonly { start: number; end: number }[]): { start: number; end: number }[] {
+function joinEnumerators(
+  text: string,
+  sentences: readonly { start: number; end: number }[],
+): { start: number; end: number }[] {
   const out: { start: number; end: number }[] = [];
   for (const s of sentences) {
     const prev = out[out.length - 1];
-    if (prev && isEnumerated(text.slice(prev.start, prev.end)) && !text.slice(prev.end, s.start).includes('\n')) prev.end = s.end;
+    if (prev && isEnumerated(text.slice(prev.start, prev.end)) && !text.slice(prev.end, s.start).includes('\n'))
+      prev.end = s.end;
     else out.push({ ...s });
   }
   return out;
@@ -79,7 +83,11 @@ function isDigitComma(text: string, at: number): boolean {
   if (text[at] !== ',') return false;
   // 1,000; and the comma of a date "July 2, 2024" / "2 July, 2024".
   if (/\d/.test(text[at - 1] ?? '') && /\d{3}/.test(text.slice(at + 1, at + 4))) return true;
-  return /[A-Za-z]{3,}\.?\s+\d{1,2}(?:st|nd|rd|th)?$|\d{1,2}\s+[A-Za-z]{3,}\.?$/.test(text.slice(Math.max(0, at - 16), at)) && /^\s*\d{4}\b/.test(text.slice(at + 1, at + 7));
+  return (
+    /[A-Za-z]{3,}\.?\s+\d{1,2}(?:st|nd|rd|th)?$|\d{1,2}\s+[A-Za-z]{3,}\.?$/.test(
+      text.slice(Math.max(0, at - 16), at),
+    ) && /^\s*\d{4}\b/.test(text.slice(at + 1, at + 7))
+  );
 }
 
 function keysWithin(cites: readonly CitationMarker[], start: number, end: number): string[] {

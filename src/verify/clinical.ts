@@ -1,8 +1,16 @@
 import type { Concept, Dosage, Fact, Lang, Source, Verdict } from '../core/index.js';
-import { conceptLabel } from '../core/index.js';
+import { conceptLabel, say } from '../core/index.js';
 import { allergyClasses } from '../knowledge/index.js';
 import { fold, parseMedication, splitSentences } from '../nlp/index.js';
-import { AllergyProfile, type AllergyStatement, allergyStatementsInText, allergyStatementsOfFacts, drugMentions, drugOf, withheld } from './allergy.js';
+import {
+  AllergyProfile,
+  type AllergyStatement,
+  allergyStatementsInText,
+  allergyStatementsOfFacts,
+  drugMentions,
+  drugOf,
+  withheld,
+} from './allergy.js';
 import { dischargeCueSpans, dischargeOrderSections, judgeDischargeDrug } from './medrec.js';
 import { isIntravenous } from './mixing.js';
 import type { RecordIndex } from './record.js';
@@ -40,7 +48,10 @@ export function allergyProfile(index: RecordIndex, lang: Lang): AllergyProfile {
   }
   let p = byLang.get(lang);
   if (!p) {
-    p = new AllergyProfile([...allergyStatementsOfFacts(index.record.facts, lang), ...index.record.documents.flatMap((d) => allergyStatementsInText(d.text, d.id, lang))]);
+    p = new AllergyProfile([
+      ...allergyStatementsOfFacts(index.record.facts, lang),
+      ...index.record.documents.flatMap((d) => allergyStatementsInText(d.text, d.id, lang)),
+    ]);
     byLang.set(lang, p);
   }
   return p;
@@ -56,7 +67,12 @@ export interface TextContext {
   readonly discharge: readonly { start: number; end: number }[];
 }
 
-export function textContext(masked: string, lang: Lang, facts: readonly Fact[], dischargeSpans: readonly { start: number; end: number }[]): TextContext {
+export function textContext(
+  masked: string,
+  lang: Lang,
+  facts: readonly Fact[],
+  dischargeSpans: readonly { start: number; end: number }[],
+): TextContext {
   return {
     masked,
     lang,
@@ -73,9 +89,15 @@ export function inDischarge(c: TextContext, start: number, end: number): boolean
 }
 
 /** The allergy statements of a claim, each judged against the record's allergy profile. */
-export function allergyVerdicts(c: TextContext, span: { start: number; end: number }, index: RecordIndex): { statement: AllergyStatement; verdict: ClinicalVerdict | undefined }[] {
+export function allergyVerdicts(
+  c: TextContext,
+  span: { start: number; end: number },
+  index: RecordIndex,
+): { statement: AllergyStatement; verdict: ClinicalVerdict | undefined }[] {
   const profile = allergyProfile(index, c.lang);
-  return c.statements.filter((s) => s.start >= span.start && s.start < span.end).map((s) => ({ statement: s, verdict: profile.judge(s, c.lang) }));
+  return c.statements
+    .filter((s) => s.start >= span.start && s.start < span.end)
+    .map((s) => ({ statement: s, verdict: profile.judge(s, c.lang) }));
 }
 
 /** Does a fact of the checked text belong to an allergy statement (the allergen, or "药物过敏" itself)? */
@@ -89,7 +111,9 @@ export function isAllergyFact(f: Fact, statements: readonly AllergyStatement[]):
 
 /** The clause around a span: to the nearest comma, semicolon, line break or sentence end (。 or ". "). */
 function clauseAround(text: string, start: number, end: number): string {
-  const stop = (i: number) => /[，,；;。\n!?！？]/.test(text[i]!) || (text[i] === '.' && /\s/.test(text[i + 1] ?? ' ') && !/\d/.test(text[i - 1] ?? ''));
+  const stop = (i: number) =>
+    /[，,；;。\n!?！？]/.test(text[i]!) ||
+    (text[i] === '.' && /\s/.test(text[i + 1] ?? ' ') && !/\d/.test(text[i - 1] ?? ''));
   let a = start;
   while (a > 0 && !stop(a - 1)) a--;
   let b = end;
@@ -104,13 +128,25 @@ function clauseAround(text: string, start: number, end: number): string {
  * what the record itself says is left to the safety rules). Cross-reactive classes (a cephalosporin
  * under a penicillin allergy) are the safety rules' warning, not a contradiction of the record.
  */
-export function drugUnderAllergy(c: TextContext, span: { start: number; end: number }, own: readonly Fact[], index: RecordIndex): ClinicalVerdict | undefined {
+export function drugUnderAllergy(
+  c: TextContext,
+  span: { start: number; end: number },
+  own: readonly Fact[],
+  index: RecordIndex,
+): ClinicalVerdict | undefined {
   const profile = allergyProfile(index, c.lang);
   if (profile.drugAllergies.length === 0) return undefined;
-  const t = (en: string, zh: string) => (c.lang === 'zh' ? zh : en);
+  const t = say(c.lang);
   const drugs: { name: string; start: number; end: number; drug: NonNullable<ReturnType<typeof drugOf>> }[] = [];
   for (const f of own) {
-    if (f.category !== 'medication' || f.assertion === 'absent' || (f.assertion === 'hypothetical' && !f.dosage) || f.assertion === 'family' || f.subject.who !== 'patient') continue;
+    if (
+      f.category !== 'medication' ||
+      f.assertion === 'absent' ||
+      (f.assertion === 'hypothetical' && !f.dosage) ||
+      f.assertion === 'family' ||
+      f.subject.who !== 'patient'
+    )
+      continue;
     const s = at(f);
     if (!s || isAllergyFact(f, c.statements)) continue;
     const d = drugOf(f);
@@ -118,8 +154,23 @@ export function drugUnderAllergy(c: TextContext, span: { start: number; end: num
   }
   for (const m of drugMentions(c.masked, span.start, span.end, c.statements)) {
     if (drugs.some((d) => m.start < d.end && m.end > d.start)) continue;
-    if (own.some((f) => f.category === 'medication' && f.assertion !== 'present' && at(f) && m.start < at(f)!.end && m.end > at(f)!.start)) continue;
-    drugs.push({ name: m.text, start: m.start, end: m.end, drug: { drugs: [...m.drugs], classes: [...m.classes], names: [m.text] } });
+    if (
+      own.some(
+        (f) =>
+          f.category === 'medication' &&
+          f.assertion !== 'present' &&
+          at(f) &&
+          m.start < at(f)!.end &&
+          m.end > at(f)!.start,
+      )
+    )
+      continue;
+    drugs.push({
+      name: m.text,
+      start: m.start,
+      end: m.end,
+      drug: { drugs: [...m.drugs], classes: [...m.classes], names: [m.text] },
+    });
   }
   for (const d of drugs) {
     const clause = clauseAround(c.masked, d.start, d.end);
@@ -133,8 +184,14 @@ export function drugUnderAllergy(c: TextContext, span: { start: number; end: num
       verdict: 'contradicted',
       errorType: 'E13',
       reason: home
-        ? t(`${d.name} prescribed for discharge, but the record documents an allergy to ${allergens}`, `出院带药${d.name}，但病历记载${allergens}过敏`)
-        : t(`${d.name} stated as given, but the record documents an allergy to ${allergens} and does not record ${d.name} given`, `称予${d.name}，但病历记载${allergens}过敏，且未记载使用${d.name}`),
+        ? t(
+            `${d.name} prescribed for discharge, but the record documents an allergy to ${allergens}`,
+            `出院带药${d.name}，但病历记载${allergens}过敏`,
+          )
+        : t(
+            `${d.name} stated as given, but the record documents an allergy to ${allergens} and does not record ${d.name} given`,
+            `称予${d.name}，但病历记载${allergens}过敏，且未记载使用${d.name}`,
+          ),
       evidence: covering.flatMap((a) => a.evidence),
     };
   }
@@ -143,11 +200,22 @@ export function drugUnderAllergy(c: TextContext, span: { start: number; end: num
 
 /** Whether the record documents one of these drugs given (an affirmed medication fact of the same drug). */
 function recordGives(index: RecordIndex, drugIds: readonly string[]): boolean {
-  return index.record.facts.some((f) => f.category === 'medication' && f.subject.who === 'patient' && (f.assertion === 'present' || f.assertion === 'historical') && !!drugOf(f)?.drugs.some((d) => drugIds.includes(d)));
+  return index.record.facts.some(
+    (f) =>
+      f.category === 'medication' &&
+      f.subject.who === 'patient' &&
+      (f.assertion === 'present' || f.assertion === 'historical') &&
+      !!drugOf(f)?.drugs.some((d) => drugIds.includes(d)),
+  );
 }
 
 /** Judges the claim's drugs that the text lists for discharge against the record's reconciliation. */
-export function dischargeVerdict(c: TextContext, span: { start: number; end: number }, own: readonly Fact[], index: RecordIndex): ClinicalVerdict | undefined {
+export function dischargeVerdict(
+  c: TextContext,
+  span: { start: number; end: number },
+  own: readonly Fact[],
+  index: RecordIndex,
+): ClinicalVerdict | undefined {
   let found: ClinicalVerdict | undefined;
   const unread = unreadDrugs(c, span, own);
   const named = recordNamedDrugs(c, span, [...own, ...unread], index);
@@ -155,8 +223,13 @@ export function dischargeVerdict(c: TextContext, span: { start: number; end: num
   if (unknown) return unknown;
   for (const f of [...own, ...unread, ...named]) {
     const s = at(f);
-    if (!s || f.category !== 'medication' || !inDischarge(c, s.start, s.end) || isAllergyFact(f, c.statements)) continue;
-    if (withheld.test(clauseAround(c.masked, s.start, s.end)) && !/继续|\bcontinue\b/i.test(clauseAround(c.masked, s.start, s.end))) continue;
+    if (!s || f.category !== 'medication' || !inDischarge(c, s.start, s.end) || isAllergyFact(f, c.statements))
+      continue;
+    if (
+      withheld.test(clauseAround(c.masked, s.start, s.end)) &&
+      !/继续|\bcontinue\b/i.test(clauseAround(c.masked, s.start, s.end))
+    )
+      continue;
     const j = judgeDischargeDrug(f, index, c.lang);
     if (!j) continue;
     if (j.verdict === 'contradicted') return j;
@@ -166,20 +239,27 @@ export function dischargeVerdict(c: TextContext, span: { start: number; end: num
 }
 
 /** A discharge-list item: a name, then a dose with its unit ("甘露醇注射液 125ml …", "Clindamycin 300 mg PO …"). */
-const drugItem = /([A-Za-z\u4e00-\u9fff][A-Za-z\u4e00-\u9fff\-\s]{1,40}?)\s*(\d+(?:\.\d+)?)\s*(mg|g|ml|mL|μg|ug|mcg|IU|U|万U|片|粒|支|袋|丸)(?![A-Za-z])/gi;
+const drugItem =
+  /([A-Za-z\u4e00-\u9fff][A-Za-z\u4e00-\u9fff\-\s]{1,40}?)\s*(\d+(?:\.\d+)?)\s*(mg|g|ml|mL|μg|ug|mcg|IU|U|万U|片|粒|支|袋|丸)(?![A-Za-z])/gi;
 /** Dosage-form words at the end of a drug name, dropped before looking the name up in the orders. */
-const formWords = /(注射液|注射剂|缓释片|控释片|肠溶片|分散片|胶囊|颗粒|口服液|滴眼液|片|针|oral tablet|tablets?|capsules?|injection|solution|extended release)$/i;
+const formWords =
+  /(注射液|注射剂|缓释片|控释片|肠溶片|分散片|胶囊|颗粒|口服液|滴眼液|片|针|oral tablet|tablets?|capsules?|injection|solution|extended release)$/i;
 
 /**
  * A drug the lexicon reads nowhere ("甘露醇注射液", "clindamycin") listed for discharge escapes every
  * check that needs a concept; the item is still named against the record's discharge orders: when
  * the record has them and they do not name the drug, it is not a discharge drug of this stay.
  */
-function unknownDrugItem(c: TextContext, span: { start: number; end: number }, read: readonly Fact[], index: RecordIndex): ClinicalVerdict | undefined {
+function unknownDrugItem(
+  c: TextContext,
+  span: { start: number; end: number },
+  read: readonly Fact[],
+  index: RecordIndex,
+): ClinicalVerdict | undefined {
   if (!inDischarge(c, span.start, span.end)) return undefined;
   const orders = dischargeOrderSections(index);
   if (orders.length === 0) return undefined;
-  const t = (en: string, zh: string) => (c.lang === 'zh' ? zh : en);
+  const t = say(c.lang);
   const covered = read.filter((f) => f.category === 'medication').map(at);
   const body = c.masked.slice(span.start, span.end);
   for (const m of body.matchAll(drugItem)) {
@@ -209,7 +289,12 @@ function unknownDrugItem(c: TextContext, span: { start: number; end: number }, r
  * Implant", "Mirena 52 MG Intrauterine System") where the lexicon read no drug: checked against the
  * record's course of that medication like any discharge drug.
  */
-function recordNamedDrugs(c: TextContext, span: { start: number; end: number }, own: readonly Fact[], index: RecordIndex): Fact[] {
+function recordNamedDrugs(
+  c: TextContext,
+  span: { start: number; end: number },
+  own: readonly Fact[],
+  index: RecordIndex,
+): Fact[] {
   if (!inDischarge(c, span.start, span.end)) return [];
   const body = c.masked.slice(span.start, span.end).toLowerCase();
   const meds = own.filter((f) => f.category === 'medication').map(at);
@@ -223,9 +308,22 @@ function recordNamedDrugs(c: TextContext, span: { start: number; end: number }, 
       if (i < 0) continue;
       const start = span.start + i;
       const end = start + name.length;
-      if (!inDischarge(c, start, end) || meds.some((x) => x && start < x.end && end > x.start) || seen.has(`${r.concept.system}|${r.concept.code}`)) continue;
+      if (
+        !inDischarge(c, start, end) ||
+        meds.some((x) => x && start < x.end && end > x.start) ||
+        seen.has(`${r.concept.system}|${r.concept.code}`)
+      )
+        continue;
       seen.add(`${r.concept.system}|${r.concept.code}`);
-      out.push({ id: `named:${start}`, patientId: 'checked-text', category: 'medication', concept: r.concept, assertion: 'present', subject: { who: 'patient' }, sources: [{ kind: 'text', document: 'checked-text', start, end, quote: c.masked.slice(start, end) }] });
+      out.push({
+        id: `named:${start}`,
+        patientId: 'checked-text',
+        category: 'medication',
+        concept: r.concept,
+        assertion: 'present',
+        subject: { who: 'patient' },
+        sources: [{ kind: 'text', document: 'checked-text', start, end, quote: c.masked.slice(start, end) }],
+      });
     }
   }
   return out;
@@ -240,7 +338,9 @@ function unreadDrugs(c: TextContext, span: { start: number; end: number }, own: 
   const data = allergyClasses();
   const meds = own.filter((f) => f.category === 'medication').map(at);
   return drugMentions(c.masked, span.start, span.end, c.statements)
-    .filter((m) => !m.isClass && inDischarge(c, m.start, m.end) && !meds.some((s) => s && m.start < s.end && m.end > s.start))
+    .filter(
+      (m) => !m.isClass && inDischarge(c, m.start, m.end) && !meds.some((s) => s && m.start < s.end && m.end > s.start),
+    )
     .flatMap((m) => {
       const drug = data.drugs.get(m.drugs[0]!);
       if (!drug) return [];
@@ -249,7 +349,12 @@ function unreadDrugs(c: TextContext, span: { start: number; end: number }, own: 
         id: `unread:${m.start}`,
         patientId: 'checked-text',
         category: 'medication',
-        concept: { system: 'http://www.whocc.no/atc', code: drug.atc[0] ?? drug.id, display: drug.names.en[0], displayZh: drug.names.zh[0] },
+        concept: {
+          system: 'http://www.whocc.no/atc',
+          code: drug.atc[0] ?? drug.id,
+          display: drug.names.en[0],
+          displayZh: drug.names.zh[0],
+        },
         assertion: 'present',
         subject: { who: 'patient' },
         ...(Object.keys(sig).length > 0 ? { dosage: sig } : {}),
@@ -260,13 +365,23 @@ function unreadDrugs(c: TextContext, span: { start: number; end: number }, own: 
 }
 
 /** The drugs the checked text lists for discharge, with the claim each is in. */
-export function dischargeMedications(c: TextContext, claims: readonly { id: string; start: number; end: number }[]): DischargeMedication[] {
+export function dischargeMedications(
+  c: TextContext,
+  claims: readonly { id: string; start: number; end: number }[],
+): DischargeMedication[] {
   const out: DischargeMedication[] = [];
   const claimOf = (pos: number) => claims.find((x) => pos >= x.start && pos < x.end);
   const taken: { start: number; end: number }[] = [];
   for (const f of c.facts) {
     const s = at(f);
-    if (!s || f.category !== 'medication' || f.assertion === 'absent' || f.assertion === 'hypothetical' || f.subject.who !== 'patient') continue;
+    if (
+      !s ||
+      f.category !== 'medication' ||
+      f.assertion === 'absent' ||
+      f.assertion === 'hypothetical' ||
+      f.subject.who !== 'patient'
+    )
+      continue;
     if (!inDischarge(c, s.start, s.end) || isAllergyFact(f, c.statements) || isIntravenous(f.dosage?.route)) continue;
     const clause = clauseAround(c.masked, s.start, s.end);
     if (withheld.test(clause) && !/继续|\bcontinue\b/i.test(clause)) continue;
@@ -285,7 +400,12 @@ export function dischargeMedications(c: TextContext, claims: readonly { id: stri
       if (!claim || !drug || withheld.test(clauseAround(c.masked, m.start, m.end))) continue;
       taken.push({ start: m.start, end: m.end });
       out.push({
-        concept: { system: 'http://www.whocc.no/atc', code: drug.atc[0] ?? drug.id, display: drug.names.en[0], displayZh: drug.names.zh[0] },
+        concept: {
+          system: 'http://www.whocc.no/atc',
+          code: drug.atc[0] ?? drug.id,
+          display: drug.names.en[0],
+          displayZh: drug.names.zh[0],
+        },
         claimId: claim.id,
       });
     }

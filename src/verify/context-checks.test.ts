@@ -3,15 +3,32 @@ import type { Fact } from '../core/index.js';
 import { recordFromTexts } from './record.js';
 import { verifyText } from './verify.js';
 
-const claimOf = (text: string, record: ReturnType<typeof recordFromTexts>, lang: 'zh' | 'en', find: RegExp, extra = {}) => {
+const claimOf = (
+  text: string,
+  record: ReturnType<typeof recordFromTexts>,
+  lang: 'zh' | 'en',
+  find: RegExp,
+  extra = {},
+) => {
   const report = verifyText(text, record, { lang, ...extra });
   const claim = report.claims.find((c) => find.test(c.text));
   return { verdict: claim?.verdict, errorType: claim?.errorType, reason: claim?.reason ?? '' };
 };
 
 describe('E10 unsupported causality', () => {
-  const zh = recordFromTexts([{ id: 'n', text: '患者3天前出现发热，伴咳嗽。诊断肺炎。慢性肾功能不全病史。因肺炎导致呼吸衰竭。' }], { lang: 'zh' });
-  const en = recordFromTexts([{ id: 'n', text: 'Fever and cough for 3 days. Pneumonia was diagnosed. History of chronic kidney disease. Respiratory failure due to pneumonia.' }], { lang: 'en' });
+  const zh = recordFromTexts(
+    [{ id: 'n', text: '患者3天前出现发热，伴咳嗽。诊断肺炎。慢性肾功能不全病史。因肺炎导致呼吸衰竭。' }],
+    { lang: 'zh' },
+  );
+  const en = recordFromTexts(
+    [
+      {
+        id: 'n',
+        text: 'Fever and cough for 3 days. Pneumonia was diagnosed. History of chronic kidney disease. Respiratory failure due to pneumonia.',
+      },
+    ],
+    { lang: 'en' },
+  );
 
   it.each([
     ['zh', '因肺炎导致发热。', 'unsupported', 'E10'],
@@ -35,10 +52,18 @@ describe('E10 unsupported causality', () => {
 });
 
 describe('E13 unsafe advice', () => {
-  const zhSeizure = recordFromTexts([{ id: 'n', text: '患者突发抽搐1次，诊断癫痫。予华法林 3mg 口服 qd。予甲硝唑 0.4g 口服 tid。' }], { lang: 'zh' });
+  const zhSeizure = recordFromTexts(
+    [{ id: 'n', text: '患者突发抽搐1次，诊断癫痫。予华法林 3mg 口服 qd。予甲硝唑 0.4g 口服 tid。' }],
+    { lang: 'zh' },
+  );
   const zhPlain = recordFromTexts([{ id: 'n', text: '患者咳嗽3天，诊断上呼吸道感染。' }], { lang: 'zh' });
-  const enSeizure = recordFromTexts([{ id: 'n', text: 'The patient had a seizure. Warfarin 5 mg PO daily. Metronidazole 500 mg PO TID.' }], { lang: 'en' });
-  const enPlain = recordFromTexts([{ id: 'n', text: 'Cough for 3 days. Upper respiratory infection.' }], { lang: 'en' });
+  const enSeizure = recordFromTexts(
+    [{ id: 'n', text: 'The patient had a seizure. Warfarin 5 mg PO daily. Metronidazole 500 mg PO TID.' }],
+    { lang: 'en' },
+  );
+  const enPlain = recordFromTexts([{ id: 'n', text: 'Cough for 3 days. Upper respiratory infection.' }], {
+    lang: 'en',
+  });
 
   const records = { zhSeizure, zhPlain, enSeizure, enPlain };
   it.each([
@@ -74,8 +99,12 @@ describe('E13 unsafe advice', () => {
 });
 
 describe('E11 contextual mixing', () => {
-  const zh = recordFromTexts([{ id: 'n', text: '入院后予头孢曲松 2g 静滴 qd。予阿司匹林肠溶片 100mg 口服 qd。' }], { lang: 'zh' });
-  const en = recordFromTexts([{ id: 'n', text: 'Ceftriaxone 2 g IV daily was given. Metoprolol 25 mg PO BID.' }], { lang: 'en' });
+  const zh = recordFromTexts([{ id: 'n', text: '入院后予头孢曲松 2g 静滴 qd。予阿司匹林肠溶片 100mg 口服 qd。' }], {
+    lang: 'zh',
+  });
+  const en = recordFromTexts([{ id: 'n', text: 'Ceftriaxone 2 g IV daily was given. Metoprolol 25 mg PO BID.' }], {
+    lang: 'en',
+  });
 
   it.each([
     ['zh', '出院带药：头孢曲松 2g 静滴 qd。', /头孢曲松/, 'unsupported', 'E11'],
@@ -91,29 +120,58 @@ describe('E11 contextual mixing', () => {
   });
 
   it('flags a home drug stopped before discharge, under a discharge-medication heading', () => {
-    const base = recordFromTexts([{ id: 'n', text: 'Metoprolol 25 mg PO BID. Lisinopril 10 mg PO daily.' }], { lang: 'en' });
-    const stop = (f: Fact): Fact => (/lisinopril/i.test(f.concept.display ?? '') ? { ...f, status: 'stopped', time: { ...f.time, end: '2024-03-01' } } : f);
+    const base = recordFromTexts([{ id: 'n', text: 'Metoprolol 25 mg PO BID. Lisinopril 10 mg PO daily.' }], {
+      lang: 'en',
+    });
+    const stop = (f: Fact): Fact =>
+      /lisinopril/i.test(f.concept.display ?? '')
+        ? { ...f, status: 'stopped', time: { ...f.time, end: '2024-03-01' } }
+        : f;
     const record = { ...base, facts: base.facts.map(stop) };
-    const text = 'Admitted 2024-03-01, discharged 2024-03-05.\n## Discharge medications\nLisinopril 10 mg PO daily.\nMetoprolol 25 mg PO BID.';
+    const text =
+      'Admitted 2024-03-01, discharged 2024-03-05.\n## Discharge medications\nLisinopril 10 mg PO daily.\nMetoprolol 25 mg PO BID.';
     expect(claimOf(text, record, 'en', /Lisinopril/)).toMatchObject({ verdict: 'unsupported', errorType: 'E11' });
     expect(claimOf(text, record, 'en', /Metoprolol/)).toMatchObject({ verdict: 'supported' });
     // Stopped after discharge: still a discharge medication.
-    const later = { ...base, facts: base.facts.map((f) => (/lisinopril/i.test(f.concept.display ?? '') ? { ...f, status: 'stopped', time: { ...f.time, end: '2024-06-01' } } : f)) };
+    const later = {
+      ...base,
+      facts: base.facts.map((f) =>
+        /lisinopril/i.test(f.concept.display ?? '')
+          ? { ...f, status: 'stopped', time: { ...f.time, end: '2024-06-01' } }
+          : f,
+      ),
+    };
     expect(claimOf(text, later, 'en', /Lisinopril/)).toMatchObject({ verdict: 'supported' });
   });
 
   it('reads 出院带药 under a 出院医嘱 heading in zh', () => {
-    const base = recordFromTexts([{ id: 'n', text: '予阿司匹林肠溶片 100mg 口服 qd。予华法林 3mg 口服 qd。' }], { lang: 'zh' });
-    const record = { ...base, facts: base.facts.map((f) => (f.concept.displayZh?.includes('华法林') ? { ...f, status: 'stopped', time: { ...f.time, end: '2024-03-02' } } : f)) };
-    const text = '入院日期：2024-03-01，出院日期：2024-03-05。\n## 出院医嘱\n出院带药：华法林 3mg 口服 qd、阿司匹林肠溶片 100mg 口服 qd。';
+    const base = recordFromTexts([{ id: 'n', text: '予阿司匹林肠溶片 100mg 口服 qd。予华法林 3mg 口服 qd。' }], {
+      lang: 'zh',
+    });
+    const record = {
+      ...base,
+      facts: base.facts.map((f) =>
+        f.concept.displayZh?.includes('华法林')
+          ? { ...f, status: 'stopped', time: { ...f.time, end: '2024-03-02' } }
+          : f,
+      ),
+    };
+    const text =
+      '入院日期：2024-03-01，出院日期：2024-03-05。\n## 出院医嘱\n出院带药：华法林 3mg 口服 qd、阿司匹林肠溶片 100mg 口服 qd。';
     expect(claimOf(text, record, 'zh', /华法林/)).toMatchObject({ verdict: 'unsupported', errorType: 'E11' });
     expect(claimOf(text, record, 'zh', /阿司匹林/)).toMatchObject({ verdict: 'supported' });
   });
 });
 
 describe('E06 laterality on sites the lexicon does not name', () => {
-  const zh = recordFromTexts([{ id: 'n', text: '患者摔倒致右髋部疼痛，活动受限。查体：右肾区无叩击痛，左下肢水肿。右肺门影增大。' }], { lang: 'zh' });
-  const en = recordFromTexts([{ id: 'n', text: 'Swelling over the right wrist after a fall. Left shoulder range of motion is normal.' }], { lang: 'en' });
+  const zh = recordFromTexts(
+    [{ id: 'n', text: '患者摔倒致右髋部疼痛，活动受限。查体：右肾区无叩击痛，左下肢水肿。右肺门影增大。' }],
+    { lang: 'zh' },
+  );
+  const en = recordFromTexts(
+    [{ id: 'n', text: 'Swelling over the right wrist after a fall. Left shoulder range of motion is normal.' }],
+    { lang: 'en' },
+  );
 
   it.each([
     ['zh', '左髋部疼痛缓解。', 'contradicted', 'E06'],

@@ -15,13 +15,34 @@ export interface DateMention {
   readonly iso: string;
 }
 
-const months: Record<string, number> = { jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, sept: 9, oct: 10, nov: 11, dec: 12 };
-const monthRe = '(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\.?';
+const months: Record<string, number> = {
+  jan: 1,
+  feb: 2,
+  mar: 3,
+  apr: 4,
+  may: 5,
+  jun: 6,
+  jul: 7,
+  aug: 8,
+  sep: 9,
+  sept: 9,
+  oct: 10,
+  nov: 11,
+  dec: 12,
+};
+const monthRe =
+  '(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\.?';
 const forms: readonly [RegExp, (m: RegExpExecArray) => [number, number, number]][] = [
   [/(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)/g, (m) => [+m[1]!, +m[2]!, +m[3]!]],
   [/(\d{4})年(\d{1,2})月(\d{1,2})日/g, (m) => [+m[1]!, +m[2]!, +m[3]!]],
-  [new RegExp(`\\b${monthRe}\\s+(\\d{1,2})(?:st|nd|rd|th)?,?\\s+(\\d{4})\\b`, 'gi'), (m) => [+m[3]!, months[m[1]!.toLowerCase().slice(0, m[1]!.toLowerCase().startsWith('sept') ? 4 : 3)] ?? 0, +m[2]!]],
-  [new RegExp(`\\b(\\d{1,2})\\s+${monthRe},?\\s+(\\d{4})\\b`, 'gi'), (m) => [+m[3]!, months[m[2]!.toLowerCase().slice(0, 3)] ?? 0, +m[1]!]],
+  [
+    new RegExp(`\\b${monthRe}\\s+(\\d{1,2})(?:st|nd|rd|th)?,?\\s+(\\d{4})\\b`, 'gi'),
+    (m) => [+m[3]!, months[m[1]!.toLowerCase().slice(0, m[1]!.toLowerCase().startsWith('sept') ? 4 : 3)] ?? 0, +m[2]!],
+  ],
+  [
+    new RegExp(`\\b(\\d{1,2})\\s+${monthRe},?\\s+(\\d{4})\\b`, 'gi'),
+    (m) => [+m[3]!, months[m[2]!.toLowerCase().slice(0, 3)] ?? 0, +m[1]!],
+  ],
 ];
 
 export function findDates(text: string): DateMention[] {
@@ -43,14 +64,25 @@ export function findDates(text: string): DateMention[] {
 const events: readonly { id: string; re: RegExp; zh: string; en: string }[] = [
   { id: 'admission', re: /入院|admitted|admission|admit date/i, zh: '入院', en: 'admission' },
   { id: 'discharge', re: /出院|discharged|discharge/i, zh: '出院', en: 'discharge' },
-  { id: 'operation', re: /手术|[行在].{0,20}术|修补术|切除术|置换术|\boperation\b|\bsurgery\b|underwent|repair\b|resection|ectomy\b|otomy\b|plasty\b/i, zh: '手术', en: 'operation' },
-  { id: 'chest-xray', re: /胸部X线|X线胸片|胸片|chest x-?ray|\bCXR\b|chest radiograph/i, zh: '胸片', en: 'chest X-ray' },
+  {
+    id: 'operation',
+    re: /手术|[行在].{0,20}术|修补术|切除术|置换术|\boperation\b|\bsurgery\b|underwent|repair\b|resection|ectomy\b|otomy\b|plasty\b/i,
+    zh: '手术',
+    en: 'operation',
+  },
+  {
+    id: 'chest-xray',
+    re: /胸部X线|X线胸片|胸片|chest x-?ray|\bCXR\b|chest radiograph/i,
+    zh: '胸片',
+    en: 'chest X-ray',
+  },
   { id: 'chest-ct', re: /胸部(?:平扫)?CT|肺部CT|chest CT|CT (?:of the )?chest/i, zh: '胸部CT', en: 'chest CT' },
   { id: 'head-ct', re: /头颅CT|颅脑CT|head CT|brain CT/i, zh: '头颅CT', en: 'head CT' },
   { id: 'abdomen-ct', re: /腹部CT|全腹CT|CT abdomen|abdominal CT/i, zh: '腹部CT', en: 'abdominal CT' },
 ];
 /** Words that move a date off the event ("术后第1天", "1周后复查", "follow-up on…", "until"). */
-const offEvent = /术后|术前|复查|复诊|随访|至|直到|第\d+天|before|after|until|follow-?up|repeat|since|prior to|hospital day|\bday \d|前\d|后\d/i;
+const offEvent =
+  /术后|术前|复查|复诊|随访|至|直到|第\d+天|before|after|until|follow-?up|repeat|since|prior to|hospital day|\bday \d|前\d|后\d/i;
 
 interface DatedEvent {
   readonly event: string;
@@ -79,7 +111,11 @@ function datedEvents(text: string, document: string, range: { start: number; end
       const named = events.filter((e) => e.re.test(around));
       // One event per date: a clause that names an admission and an operation dates neither for sure.
       if (named.length !== 1) continue;
-      out.push({ event: named[0]!.id, iso: d.iso, source: { kind: 'text', document, start: s.start + a, end: s.start + b, quote: clause.trim() } });
+      out.push({
+        event: named[0]!.id,
+        iso: d.iso,
+        source: { kind: 'text', document, start: s.start + a, end: s.start + b, quote: clause.trim() },
+      });
     }
   }
   return out;
@@ -108,7 +144,12 @@ export function recordHasDay(index: RecordIndex, iso: string): boolean {
 }
 
 /** A date the claim gives an event that the record dates otherwise (and never on that day). */
-export function dateConflict(text: string, span: { start: number; end: number }, index: RecordIndex, lang: Lang): { verdict: 'contradicted'; errorType: 'E07'; reason: string; evidence: readonly Source[] } | undefined {
+export function dateConflict(
+  text: string,
+  span: { start: number; end: number },
+  index: RecordIndex,
+  lang: Lang,
+): { verdict: 'contradicted'; errorType: 'E07'; reason: string; evidence: readonly Source[] } | undefined {
   const rec = recordDates(index).events;
   if (rec.length === 0) return undefined;
   for (const e of datedEvents(text, 'checked-text', span)) {
@@ -157,9 +198,15 @@ function dayDiff(a: string, b: string): number {
 }
 
 /** Course ends in one text: each "until DATE" (or a start DATE with a length) bound to the nearest drug named before it in its sentence. */
-function courseEnds(text: string, document: string, drugs: readonly Fact[], range: { start: number; end: number }): CourseEnd[] {
+function courseEnds(
+  text: string,
+  document: string,
+  drugs: readonly Fact[],
+  range: { start: number; end: number },
+): CourseEnd[] {
   const out: CourseEnd[] = [];
-  const at = (f: Fact) => (f.sources[0]?.kind === 'text' && f.sources[0].document === document ? f.sources[0] : undefined);
+  const at = (f: Fact) =>
+    f.sources[0]?.kind === 'text' && f.sources[0].document === document ? f.sources[0] : undefined;
   for (const s of splitSentences(text, range)) {
     const body = text.slice(s.start, s.end);
     const here = drugs.filter((f) => {
@@ -186,9 +233,24 @@ function courseEnds(text: string, document: string, drugs: readonly Fact[], rang
       if (n <= 0) continue;
       const after = here.filter((f) => at(f)!.start >= s.start + d.end).sort((a, b) => at(a)!.start - at(b)!.start)[0];
       if (startRe.test(body.slice(0, d.start)) && after) {
-        out.push({ drug: after, ...doseIn(text.slice(at(after)!.end, s.start + d.end + (len?.index ?? 0))), iso: addDays(d.iso, n - 1), at: pos, source });
-      } else if (before && /start|began|begun|initiat|开始|起用|起予/i.test(text.slice(Math.max(s.start, at(before)!.start - 12), pos))) {
-        out.push({ drug: before, ...doseIn(text.slice(at(before)!.end, pos)), iso: addDays(d.iso, n - 1), at: pos, source });
+        out.push({
+          drug: after,
+          ...doseIn(text.slice(at(after)!.end, s.start + d.end + (len?.index ?? 0))),
+          iso: addDays(d.iso, n - 1),
+          at: pos,
+          source,
+        });
+      } else if (
+        before &&
+        /start|began|begun|initiat|开始|起用|起予/i.test(text.slice(Math.max(s.start, at(before)!.start - 12), pos))
+      ) {
+        out.push({
+          drug: before,
+          ...doseIn(text.slice(at(before)!.end, pos)),
+          iso: addDays(d.iso, n - 1),
+          at: pos,
+          source,
+        });
       }
     }
   }
@@ -205,13 +267,22 @@ export function courseEndConflict(
 ): { verdict: 'contradicted'; errorType: 'E07'; reason: string; evidence: readonly Source[] } | undefined {
   const drugs = own.filter((f) => f.category === 'medication');
   if (drugs.length === 0) return undefined;
-  const said = courseEnds(text, 'checked-text', drugs, span.sentence).filter((e) => e.at >= span.start && e.at < span.end);
+  const said = courseEnds(text, 'checked-text', drugs, span.sentence).filter(
+    (e) => e.at >= span.start && e.at < span.end,
+  );
   if (said.length === 0) return undefined;
   const recDrugs = index.record.facts.filter((f) => f.category === 'medication');
   for (const e of said) {
     const cands = new Set(index.candidates(e.drug).map((f) => f.id));
     const rec = index.record.documents
-      .flatMap((d) => courseEnds(d.text, d.id, recDrugs.filter((f) => cands.has(f.id)), { start: 0, end: d.text.length }))
+      .flatMap((d) =>
+        courseEnds(
+          d.text,
+          d.id,
+          recDrugs.filter((f) => cands.has(f.id)),
+          { start: 0, end: d.text.length },
+        ),
+      )
       .filter((r) => !e.dose || !r.dose || r.dose === e.dose);
     if (rec.length === 0) continue;
     // One day either way: "21 days from the 1st" is the 21st or the 22nd as people count.
@@ -221,7 +292,10 @@ export function courseEndConflict(
     return {
       verdict: 'contradicted',
       errorType: 'E07',
-      reason: lang === 'zh' ? `${name}${e.dose ? ` ${e.dose}` : ''}用至${e.iso}，病历为至${days}` : `${name}${e.dose ? ` ${e.dose}` : ''} until ${e.iso}: the record gives ${days}`,
+      reason:
+        lang === 'zh'
+          ? `${name}${e.dose ? ` ${e.dose}` : ''}用至${e.iso}，病历为至${days}`
+          : `${name}${e.dose ? ` ${e.dose}` : ''} until ${e.iso}: the record gives ${days}`,
       evidence: rec.map((r) => r.source),
     };
   }

@@ -14,13 +14,25 @@ describe('a study and its site, read generally', () => {
   );
 
   it('contradicts “normal” against the recorded finding of the same study and site, whatever the qualifiers', () => {
-    expect(claimOf(check('入院情况：头颅CT检查示：未见明显异常。', zh, 'zh'), '头颅CT')).toMatchObject({ verdict: 'contradicted', errorType: 'E02' });
-    expect(claimOf(check('入院情况：胸部CT+肋骨重建提示:未见明显异常。', zh, 'zh'), '胸部CT')).toMatchObject({ verdict: 'contradicted', errorType: 'E02' });
-    expect(claimOf(check('入院情况：L4-S1椎间盘MRI平扫示：未见明显异常。', zh, 'zh'), 'MRI')).toMatchObject({ verdict: 'contradicted', errorType: 'E02' });
+    expect(claimOf(check('入院情况：头颅CT检查示：未见明显异常。', zh, 'zh'), '头颅CT')).toMatchObject({
+      verdict: 'contradicted',
+      errorType: 'E02',
+    });
+    expect(claimOf(check('入院情况：胸部CT+肋骨重建提示:未见明显异常。', zh, 'zh'), '胸部CT')).toMatchObject({
+      verdict: 'contradicted',
+      errorType: 'E02',
+    });
+    expect(claimOf(check('入院情况：L4-S1椎间盘MRI平扫示：未见明显异常。', zh, 'zh'), 'MRI')).toMatchObject({
+      verdict: 'contradicted',
+      errorType: 'E02',
+    });
   });
 
   it('contradicts a finding against a study the record reads as normal', () => {
-    expect(claimOf(check('入院情况：腹部彩超示：胆囊结石。', zh, 'zh'), '彩超')).toMatchObject({ verdict: 'contradicted', errorType: 'E02' });
+    expect(claimOf(check('入院情况：腹部彩超示：胆囊结石。', zh, 'zh'), '彩超')).toMatchObject({
+      verdict: 'contradicted',
+      errorType: 'E02',
+    });
     expect(claimOf(check('入院情况：心电图示：房颤。', zh, 'zh'), '心电图').verdict).toBe('contradicted');
   });
 
@@ -30,17 +42,27 @@ describe('a study and its site, read generally', () => {
     expect(check('入院情况：胸片示：未见明显异常。', zh, 'zh').counts.contradicted).toBe(0);
     expect(check('入院情况：颈椎MRI示：未见明显异常。', zh, 'zh').counts.contradicted).toBe(0);
     expect(check('复查头颅CT示：未见明显异常。', zh, 'zh').counts.contradicted).toBe(0);
-    expect(check('入院情况：头颅CT平扫示：右侧顶骨骨折，并颅内积气。腹部彩超：肝胆胰脾未见明显异常。', zh, 'zh').counts.contradicted).toBe(0);
+    expect(
+      check('入院情况：头颅CT平扫示：右侧顶骨骨折，并颅内积气。腹部彩超：肝胆胰脾未见明显异常。', zh, 'zh').counts
+        .contradicted,
+    ).toBe(0);
   });
 
   it('ends a finding where the narrative goes on, and where the next study begins', () => {
-    const r = rec('门诊查胸部X光片示：未见明显异常，门诊未予特殊处理，以胸部外伤收入院。门诊行头颅CT:未见异常，颧弓CT：双侧颧弓骨质未见异常。');
-    expect(claimOf(check('入院情况：胸部X光片示：右下肺斑片状密度增高影。', r, 'zh'), 'X光片').verdict).toBe('contradicted');
+    const r = rec(
+      '门诊查胸部X光片示：未见明显异常，门诊未予特殊处理，以胸部外伤收入院。门诊行头颅CT:未见异常，颧弓CT：双侧颧弓骨质未见异常。',
+    );
+    expect(claimOf(check('入院情况：胸部X光片示：右下肺斑片状密度增高影。', r, 'zh'), 'X光片').verdict).toBe(
+      'contradicted',
+    );
     expect(check('入院情况：门诊行头颅CT:未见异常。', r, 'zh').counts.contradicted).toBe(0);
   });
 
   it('en: a CT of the abdomen reversed, a repeat study left alone', () => {
-    const en = rec('CT of the abdomen 2024-05-02 showed acute appendicitis with periappendiceal fat stranding. ECG: normal sinus rhythm.', 'en');
+    const en = rec(
+      'CT of the abdomen 2024-05-02 showed acute appendicitis with periappendiceal fat stranding. ECG: normal sinus rhythm.',
+      'en',
+    );
     expect(claimOf(check('CT of the abdomen was unremarkable.', en, 'en'), 'CT').verdict).toBe('contradicted');
     expect(claimOf(check('ECG showed atrial fibrillation.', en, 'en'), 'ECG').verdict).toBe('contradicted');
     expect(check('Repeat CT of the abdomen was unremarkable.', en, 'en').counts.contradicted).toBe(0);

@@ -16,9 +16,11 @@ interface NegatedTerm {
   readonly source: Source;
 }
 
-const negEn = /\b(?:no|without|negative for|free of|absence of|resolved|resolution of)\s+((?:(?:evidence|signs?)\s+of\s+|(?:acute|focal|definite|new|significant|obvious|any)\s+)*)([a-z][a-z-]+(?:\s+[a-z][a-z-]+){0,2})/gi;
+const negEn =
+  /\b(?:no|without|negative for|free of|absence of|resolved|resolution of)\s+((?:(?:evidence|signs?)\s+of\s+|(?:acute|focal|definite|new|significant|obvious|any)\s+)*)([a-z][a-z-]+(?:\s+[a-z][a-z-]+){0,2})/gi;
 const negZh = /(?:未见|未发现|未见明显|无明显|未提示|无|未)(?:明显|异常)?([\u4e00-\u9fff]{2,8})/g;
-const stopEn = /^(?:and|or|the|a|an|of|in|on|at|to|with|change|changes|abnormality|abnormalities|acute|evidence|other|further|prior)$/i;
+const stopEn =
+  /^(?:and|or|the|a|an|of|in|on|at|to|with|change|changes|abnormality|abnormalities|acute|evidence|other|further|prior)$/i;
 const zhCut = /[及和与、或并伴，,]|异常$/;
 
 const cache = new WeakMap<RecordIndex, { negated: NegatedTerm[]; folded: { id: string; folded: string }[] }>();
@@ -37,10 +39,22 @@ function recordTerms(index: RecordIndex): { negated: NegatedTerm[]; folded: { id
         const head = words.findIndex((w) => /^(?:or|and|nor)$/i.test(w));
         const kept = (head >= 0 ? words.slice(0, head) : words).filter((w) => !stopEn.test(w));
         for (let k = kept.length; k >= 1; k--) {
-          const term = kept.slice(k - 1).join(' ').toLowerCase();
+          const term = kept
+            .slice(k - 1)
+            .join(' ')
+            .toLowerCase();
           if (term.length >= 5) {
             const at = s.start + m.index;
-            negated.push({ term, source: { kind: 'text', document: d.id, start: at, end: at + m[0].length, quote: d.text.slice(at, at + m[0].length) } });
+            negated.push({
+              term,
+              source: {
+                kind: 'text',
+                document: d.id,
+                start: at,
+                end: at + m[0].length,
+                quote: d.text.slice(at, at + m[0].length),
+              },
+            });
             break;
           }
         }
@@ -49,7 +63,16 @@ function recordTerms(index: RecordIndex): { negated: NegatedTerm[]; folded: { id
         const term = m[1]!.split(zhCut)[0]!.replace(/^(?:明显|异常)/, '');
         if (term.length < 2) continue;
         const at = s.start + m.index;
-        negated.push({ term, source: { kind: 'text', document: d.id, start: at, end: at + m[0].length, quote: d.text.slice(at, at + m[0].length) } });
+        negated.push({
+          term,
+          source: {
+            kind: 'text',
+            document: d.id,
+            start: at,
+            end: at + m[0].length,
+            quote: d.text.slice(at, at + m[0].length),
+          },
+        });
       }
     }
   }
@@ -58,7 +81,8 @@ function recordTerms(index: RecordIndex): { negated: NegatedTerm[]; folded: { id
   return found;
 }
 
-export const negationBefore = /(?:无|未见|未|没有|否认|排除|不伴|阴性|\bno\b|\bnot\b|\bwithout\b|\bnegative\b|\bfree of\b|\bresolved\b|\bdenies\b)[^，,。；;.]*$/i;
+export const negationBefore =
+  /(?:无|未见|未|没有|否认|排除|不伴|阴性|\bno\b|\bnot\b|\bwithout\b|\bnegative\b|\bfree of\b|\bresolved\b|\bdenies\b)[^，,。；;.]*$/i;
 
 /** Whether a record text affirms the term somewhere (an occurrence not under a negation in its clause). */
 function affirmedInRecord(folded: readonly { folded: string }[], term: string): boolean {
@@ -152,7 +176,13 @@ function siteOf(before: string, after: string): Site | undefined {
   for (const text of [clause, tail]) {
     for (const p of sitePatterns) {
       if (!p.re.test(text)) continue;
-      const side = /双|bilateral|both/i.test(text) ? 'both' : /左|\bleft\b/i.test(text) ? 'left' : /右|\bright\b/i.test(text) ? 'right' : undefined;
+      const side = /双|bilateral|both/i.test(text)
+        ? 'both'
+        : /左|\bleft\b/i.test(text)
+          ? 'left'
+          : /右|\bright\b/i.test(text)
+            ? 'right'
+            : undefined;
       return { region: p.region, ...(p.part ? { part: p.part } : {}), ...(side ? { side } : {}) };
     }
   }
@@ -166,13 +196,16 @@ function sameSite(a: Site | undefined, b: Site | undefined): boolean {
   return true;
 }
 
-const normalWords = /窦性心律(?!不齐)|sinus rhythm|\bNSR\b|未见异常|未见明显异常|无明显异常|无异常|大致正常|正常心电图|未见明显病变|未见明显占位|\bunremarkable\b|\bnormal\b|no acute (?:cardiopulmonary )?(?:abnormalit(?:y|ies)|process|findings?)|lungs (?:are )?clear/i;
+const normalWords =
+  /窦性心律(?!不齐)|sinus rhythm|\bNSR\b|未见异常|未见明显异常|无明显异常|无异常|大致正常|正常心电图|未见明显病变|未见明显占位|\bunremarkable\b|\bnormal\b|no acute (?:cardiopulmonary )?(?:abnormalit(?:y|ies)|process|findings?)|lungs (?:are )?clear/i;
 const negLead = /^(?:未见|未发现|无|未|no|without|negative)/i;
 const later = /复查|再次|复诊|随访|治疗后|术后|出院前|repeat|follow-?up|recheck|post-?op/i;
 /** Words that end a study's findings: the narrative goes on ("，门诊以…收入", "，今为求诊治", "and was admitted"). */
-const narrative = /门诊|急诊|入院|收入|收住|就诊|住院|给予|予以|未予|予|为求|为进一步|遂|来我|来院|转入|转诊|介绍|建议|治疗|片已阅|报告|自诉|患者|admitted|treated|started|given|discharged|patient/i;
+const narrative =
+  /门诊|急诊|入院|收入|收住|就诊|住院|给予|予以|未予|予|为求|为进一步|遂|来我|来院|转入|转诊|介绍|建议|治疗|片已阅|报告|自诉|患者|admitted|treated|started|given|discharged|patient/i;
 /** What may stand between a modality and its reading: "+肋骨重建", "平扫", "检查", "(2018-03-02)". */
-const qualifiers = /^(?:\s*(?:[+＋][\u4e00-\u9fffA-Za-z]{1,8}|平扫|增强|三维重建|重建|检查|结果|报告|扫描|片|scan|study|of\s+the\s+[a-z]+|of\s+[a-z]+|[（(]?\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?[)）]?))*/i;
+const qualifiers =
+  /^(?:\s*(?:[+＋][\u4e00-\u9fffA-Za-z]{1,8}|平扫|增强|三维重建|重建|检查|结果|报告|扫描|片|scan|study|of\s+the\s+[a-z]+|of\s+[a-z]+|[（(]?\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?[)）]?))*/i;
 
 type Reading = 'normal' | 'negative' | 'abnormal';
 
@@ -204,9 +237,15 @@ function studiesIn(sentence: string): StudyMention[] {
     // A reading follows the study's name ("胸片示…", "CT：…", "X-ray showed…"); a study only referred
     // to ("结合胸部正位片，故可诊断", "CT ordered") reads nothing.
     // A reading written straight after the name, without a marker ("颈动脉彩超未见明显异常", "ECG normal").
-    const marker = /^\s*(?:[:：]|示|提示|显示|见|showed|shows|revealed|reveals|demonstrated|was|is)+\s*/i.exec(rest) ?? /^\s*(?=未见|无异常|正常|normal\b|unremarkable\b)/i.exec(rest);
-    if (!marker) return { modality: modalityOf(m[0]), site, name, reading: 'negative' as Reading, findings: '', before };
-    const all = rest.slice(marker[0].length).split(/[，,；;。.]|\band\b/).map((x) => x.trim());
+    const marker =
+      /^\s*(?:[:：]|示|提示|显示|见|showed|shows|revealed|reveals|demonstrated|was|is)+\s*/i.exec(rest) ??
+      /^\s*(?=未见|无异常|正常|normal\b|unremarkable\b)/i.exec(rest);
+    if (!marker)
+      return { modality: modalityOf(m[0]), site, name, reading: 'negative' as Reading, findings: '', before };
+    const all = rest
+      .slice(marker[0].length)
+      .split(/[，,；;。.]|\band\b/)
+      .map((x) => x.trim());
     const clauses: string[] = [];
     for (const c of all) {
       if (!c) continue;
@@ -214,7 +253,8 @@ function studiesIn(sentence: string): StudyMention[] {
       clauses.push(c);
     }
     const findings = clauses.join('，');
-    if (clauses.length === 0) return { modality: modalityOf(m[0]), site, name, reading: 'negative' as Reading, findings, before };
+    if (clauses.length === 0)
+      return { modality: modalityOf(m[0]), site, name, reading: 'negative' as Reading, findings, before };
     // Each clause is normal ("余未见异常", "窦性心律"), a negation ("未见渗出"), or a finding.
     const kinds = clauses.map((c) => (normalWords.test(c) ? 'normal' : negLead.test(c) ? 'negative' : 'finding'));
     const reading: Reading = kinds.includes('finding') ? 'abnormal' : kinds.includes('normal') ? 'normal' : 'negative';
@@ -258,7 +298,11 @@ function recordStudies(index: RecordIndex): StudyReading[] {
  * study (modality and site) affirms a finding, or a finding where every record reading is normal.
  * Later studies ("复查", "repeat") are not the record's and are left alone, in the claim and the record.
  */
-function studyReversed(sentence: string, index: RecordIndex, lang: Lang): { reason: string; evidence: Source[] } | undefined {
+function studyReversed(
+  sentence: string,
+  index: RecordIndex,
+  lang: Lang,
+): { reason: string; evidence: Source[] } | undefined {
   for (const said of studiesIn(sentence)) {
     if (isLater(said.before) || !said.findings || said.reading === 'negative') continue;
     const rec = recordStudies(index).filter((r) => sameStudy(r, said) && r.findings.length > 0 && !isLater(r.before));
@@ -267,7 +311,10 @@ function studyReversed(sentence: string, index: RecordIndex, lang: Lang): { reas
     if ((said.reading === 'normal' && every('abnormal')) || (said.reading === 'abnormal' && every('normal'))) {
       const q = [...new Set(rec.map((r) => `${r.name}：${r.findings}`))].join(' / ');
       return {
-        reason: lang === 'zh' ? `“${said.name}：${said.findings}”，病历为“${q}”` : `“${said.name}: ${said.findings}”: the record says “${q}”`,
+        reason:
+          lang === 'zh'
+            ? `“${said.name}：${said.findings}”，病历为“${q}”`
+            : `“${said.name}: ${said.findings}”: the record says “${q}”`,
         evidence: rec.map((r) => r.source),
       };
     }
@@ -288,7 +335,9 @@ function negatedAgainstRecord(claimText: string, index: RecordIndex): { term: st
   const { negated } = recordTerms(index);
   // Only the same study's findings, where the claim names its study ("下肢血管彩超示…").
   const own = studiesIn(claimText).filter((x) => x.site);
-  const affirmed = recordStudies(index).filter((r) => r.reading === 'abnormal' && !isLater(r.before) && (own.length === 0 || own.some((x) => sameStudy(x, r))));
+  const affirmed = recordStudies(index).filter(
+    (r) => r.reading === 'abnormal' && !isLater(r.before) && (own.length === 0 || own.some((x) => sameStudy(x, r))),
+  );
   if (affirmed.length === 0) return undefined;
   const terms: string[] = [];
   for (const m of claimText.matchAll(negEn)) {
@@ -309,7 +358,14 @@ function negatedAgainstRecord(claimText: string, index: RecordIndex): { term: st
       const at = fold(r.findings).indexOf(fold(term));
       if (at < 0) return false;
       const before = r.findings.slice(0, at);
-      if (negationBefore.test(fold(before).split(/[，,。；;.]/).pop() ?? '')) return false;
+      if (
+        negationBefore.test(
+          fold(before)
+            .split(/[，,。；;.]/)
+            .pop() ?? '',
+        )
+      )
+        return false;
       const recSide = sideBefore(before) ?? sideBefore(r.name);
       return !(side && recSide && side !== recSide && recSide !== 'both');
     });
@@ -337,7 +393,12 @@ export function reversedResult(
     const neg = negatedAgainstRecord(claimText, index);
     if (neg) {
       const quote = neg.source.kind === 'text' ? neg.source.quote : neg.term;
-      return { verdict: 'contradicted', errorType: 'E02', reason: lang === 'zh' ? `称无“${neg.term}”：病历为“${quote}”` : `no “${neg.term}”: the record says “${quote}”`, evidence: [neg.source] };
+      return {
+        verdict: 'contradicted',
+        errorType: 'E02',
+        reason: lang === 'zh' ? `称无“${neg.term}”：病历为“${quote}”` : `no “${neg.term}”: the record says “${quote}”`,
+        evidence: [neg.source],
+      };
     }
   }
   const { negated, folded } = recordTerms(index);
@@ -348,7 +409,11 @@ export function reversedResult(
     const at = claim.indexOf(t);
     if (at < 0) continue;
     if (/^[a-z]/.test(t) && (/[a-z]/.test(claim[at - 1] ?? '') || /[a-z]/.test(claim[at + t.length] ?? ''))) continue;
-    const clause = claim.slice(0, at).split(/[，,。；;.\n]/).pop() ?? '';
+    const clause =
+      claim
+        .slice(0, at)
+        .split(/[，,。；;.\n]/)
+        .pop() ?? '';
     if (negationBefore.test(clause)) continue;
     if (affirmedInRecord(folded, n.term)) continue;
     const quote = n.source.kind === 'text' ? n.source.quote : n.term;

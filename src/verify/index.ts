@@ -5,4 +5,10 @@ export { compareQuantity, type QuantityMatch } from './quantity.js';
 export { RecordIndex, recordFromState, recordFromTexts, type VerificationRecord } from './record.js';
 export { findUnsafeAdvice, type UnsafeMatch, type UnsafeRule, unsafeRules } from './unsafe.js';
 export { criticalErrorTypes, type ErrorType, errorTypes } from './taxonomy.js';
-export { type FaithfulnessReport, type Omission, type VerifiedClaim, type VerifyOptions, verifyText } from './verify.js';
+export {
+  type FaithfulnessReport,
+  type Omission,
+  type VerifiedClaim,
+  type VerifyOptions,
+  verifyText,
+} from './verify.js';

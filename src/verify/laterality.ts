@@ -21,7 +21,13 @@ export interface SideConflict {
 
 const quoted = (s: Source | undefined, or: string) => (s?.kind === 'text' && s.quote ? s.quote : or);
 
-export function sideConflict(text: string, start: number, end: number, index: RecordIndex, lang: Lang): SideConflict | undefined {
+export function sideConflict(
+  text: string,
+  start: number,
+  end: number,
+  index: RecordIndex,
+  lang: Lang,
+): SideConflict | undefined {
   const body = text.slice(start, end);
   if (lang === 'zh') {
     for (const m of body.matchAll(/([左右])(侧)?([\u4e00-\u9fff]{1,4})/g)) {
@@ -32,7 +38,12 @@ export function sideConflict(text: string, start: number, end: number, index: Re
       if (!site || /^[左右双]/.test(site)) continue;
       // A negated statement about one side ("右下肢无水肿") says nothing against the other side's finding.
       // (无张力, 无菌, 无痛, 无创 name a technique, not a negation.)
-      if (/^[\u4e00-\u9fff]{0,4}?(?:无(?!张力|菌|痛|创)|未|不|否认)/.test(body.slice(m.index + m[0].length - m[3]!.length + site.length))) continue;
+      if (
+        /^[\u4e00-\u9fff]{0,4}?(?:无(?!张力|菌|痛|创)|未|不|否认)/.test(
+          body.slice(m.index + m[0].length - m[3]!.length + site.length),
+        )
+      )
+        continue;
       for (let k = site.length; k >= 1; k--) {
         const s = site.slice(0, k);
         // One character names a site only when the text says no more ("左眼", not the 肺 of "左肺门").
@@ -41,7 +52,13 @@ export function sideConflict(text: string, start: number, end: number, index: Re
         const found = index.findVerbatim(`${other}${s}`) ?? index.findVerbatim(`${other}侧${s}`);
         if (found) {
           const at = start + m.index;
-          return { start: at, end: at + m[0].length, said: `${side}${m[2] ?? ''}${s}`, recorded: quoted(found, `${other}${s}`), evidence: found };
+          return {
+            start: at,
+            end: at + m[0].length,
+            said: `${side}${m[2] ?? ''}${s}`,
+            recorded: quoted(found, `${other}${s}`),
+            evidence: found,
+          };
         }
       }
     }
@@ -59,7 +76,13 @@ export function sideConflict(text: string, start: number, end: number, index: Re
       const found = index.findVerbatim(`${other} ${s}`);
       if (found) {
         const at = start + m.index;
-        return { start: at, end: at + m[0].length, said: `${side} ${s}`, recorded: quoted(found, `${other} ${s}`), evidence: found };
+        return {
+          start: at,
+          end: at + m[0].length,
+          said: `${side} ${s}`,
+          recorded: quoted(found, `${other} ${s}`),
+          evidence: found,
+        };
       }
     }
   }

@@ -54,9 +54,12 @@ function checkCase(c: PairCase, file: string): void {
   const where = `${file} ${c.id ?? '(no id)'}`;
   if (!c.id || !c.summary || !c.record) throw new Error(`${where}: id, record and summary are required`);
   if (c.lang !== 'zh' && c.lang !== 'en') throw new Error(`${where}: lang must be zh or en`);
-  if (c.kind === 'unsafe' && !c.contradicted) throw new Error(`${where}: an unsafe case names the claim that must be contradicted (field contradicted)`);
-  if (c.kind === 'unsupported' && !c.unsupported) throw new Error(`${where}: an unsupported case names its claim (field unsupported)`);
-  if (!['faithful', 'unsafe', 'unsupported'].includes(c.kind)) throw new Error(`${where}: kind must be faithful, unsafe or unsupported`);
+  if (c.kind === 'unsafe' && !c.contradicted)
+    throw new Error(`${where}: an unsafe case names the claim that must be contradicted (field contradicted)`);
+  if (c.kind === 'unsupported' && !c.unsupported)
+    throw new Error(`${where}: an unsupported case names its claim (field unsupported)`);
+  if (!['faithful', 'unsafe', 'unsupported'].includes(c.kind))
+    throw new Error(`${where}: kind must be faithful, unsafe or unsupported`);
   for (const s of [c.contradicted, c.unsupported, ...(c.supported ?? [])]) {
     if (s && !c.summary.includes(s)) throw new Error(`${where}: “${s}” is not in the summary`);
   }
@@ -79,7 +82,9 @@ function run(c: PairCase): FaithfulnessReport {
 }
 
 function explain(report: FaithfulnessReport): string {
-  return report.claims.map((x) => `  [${x.verdict}${x.errorType ? ` ${x.errorType}` : ''}] “${x.text}” — ${x.reason}`).join('\n');
+  return report.claims
+    .map((x) => `  [${x.verdict}${x.errorType ? ` ${x.errorType}` : ''}] “${x.text}” — ${x.reason}`)
+    .join('\n');
 }
 
 const claimsWith = (report: FaithfulnessReport, needle: string) => report.claims.filter((x) => x.text.includes(needle));
@@ -138,27 +143,45 @@ describe('pairs through the CLI', { timeout: 120_000 }, () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const medseek = (args: string[]) =>
     new Promise<{ code: number; stdout: string }>((resolve) => {
-      execFile('node', [bin, ...args], { encoding: 'utf8' }, (err, stdout) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout }));
+      execFile('node', [bin, ...args], { encoding: 'utf8' }, (err, stdout) =>
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout }),
+      );
     });
   const byId = new Map(loadGroups().flatMap((g) => g.cases.map((c) => [c.id, c] as const)));
 
-  it.each(['zh-allergy-denied-unsafe-1', 'en-allergy-class-faithful-2'])('%s: the report shape, its verdicts and the exit status', async (id) => {
-    const c = byId.get(id)!;
-    const text = join(dir, `${id}.txt`);
-    writeFileSync(text, c.summary);
-    const r = await medseek(['verify', '--source', join(root, 'records', c.record), '--text', text, '--format', 'json']);
-    const out = JSON.parse(r.stdout) as { claims: { text: string; verdict: string; reason: string; evidence: unknown[] }[]; omissions: unknown[]; counts: Record<string, number>; blocked: boolean };
-    for (const claim of out.claims) {
-      expect(typeof claim.text).toBe('string');
-      expect(['supported', 'contradicted', 'unsupported']).toContain(claim.verdict);
-      expect(typeof claim.reason).toBe('string');
-      expect(Array.isArray(claim.evidence)).toBe(true);
-    }
-    expect(Array.isArray(out.omissions)).toBe(true);
-    expect(out.counts.claims).toBe(out.claims.length);
-    // The CLI reads the record as the suite does: the same verdicts.
-    expect(out.claims.map((x) => x.verdict)).toEqual(run(c).claims.map((x) => x.verdict));
-    expect(out.blocked).toBe(c.kind === 'unsafe');
-    expect(r.code).toBe(c.kind === 'unsafe' ? 3 : 0);
-  });
+  it.each(['zh-allergy-denied-unsafe-1', 'en-allergy-class-faithful-2'])(
+    '%s: the report shape, its verdicts and the exit status',
+    async (id) => {
+      const c = byId.get(id)!;
+      const text = join(dir, `${id}.txt`);
+      writeFileSync(text, c.summary);
+      const r = await medseek([
+        'verify',
+        '--source',
+        join(root, 'records', c.record),
+        '--text',
+        text,
+        '--format',
+        'json',
+      ]);
+      const out = JSON.parse(r.stdout) as {
+        claims: { text: string; verdict: string; reason: string; evidence: unknown[] }[];
+        omissions: unknown[];
+        counts: Record<string, number>;
+        blocked: boolean;
+      };
+      for (const claim of out.claims) {
+        expect(typeof claim.text).toBe('string');
+        expect(['supported', 'contradicted', 'unsupported']).toContain(claim.verdict);
+        expect(typeof claim.reason).toBe('string');
+        expect(Array.isArray(claim.evidence)).toBe(true);
+      }
+      expect(Array.isArray(out.omissions)).toBe(true);
+      expect(out.counts.claims).toBe(out.claims.length);
+      // The CLI reads the record as the suite does: the same verdicts.
+      expect(out.claims.map((x) => x.verdict)).toEqual(run(c).claims.map((x) => x.verdict));
+      expect(out.blocked).toBe(c.kind === 'unsafe');
+      expect(r.code).toBe(c.kind === 'unsafe' ? 3 : 0);
+    },
+  );
 });

@@ -15,7 +15,10 @@ export interface VerificationRecord {
 }
 
 /** A record from a PatientState (coded resources and note facts). */
-export function recordFromState(state: PatientState, documents: VerificationRecord['documents'] = []): VerificationRecord {
+export function recordFromState(
+  state: PatientState,
+  documents: VerificationRecord['documents'] = [],
+): VerificationRecord {
   return { facts: allFacts(state), documents, ...(state.medications ? { medications: state.medications } : {}) };
 }
 
@@ -23,8 +26,13 @@ export function recordFromState(state: PatientState, documents: VerificationReco
  * A record from plain source texts (any notes): their facts are extracted with the NLP stage, and
  * the drugs reconciled over them (fusion's medicationCourses: stopped, one-off, discharge orders).
  */
-export function recordFromTexts(documents: VerificationRecord['documents'], options: Omit<ExtractOptions, 'document'> = {}): VerificationRecord {
-  const facts = documents.flatMap((d) => (d.text.trim() ? extractFacts(d.text, { ...options, document: d.id }).facts : []));
+export function recordFromTexts(
+  documents: VerificationRecord['documents'],
+  options: Omit<ExtractOptions, 'document'> = {},
+): VerificationRecord {
+  const facts = documents.flatMap((d) =>
+    d.text.trim() ? extractFacts(d.text, { ...options, document: d.id }).facts : [],
+  );
   const medications = medicationCourses(facts);
   return { facts, documents, ...(medications.length > 0 ? { medications } : {}) };
 }
@@ -52,7 +60,11 @@ export class RecordIndex {
 
   /** Whether any record fact starts or ends on this day (`YYYY-MM-DD`). */
   hasDate(day: string): boolean {
-    this.#dates ??= new Set(this.record.facts.flatMap((f) => [f.time?.start?.slice(0, 10), f.time?.end?.slice(0, 10)]).filter((d): d is string => !!d));
+    this.#dates ??= new Set(
+      this.record.facts
+        .flatMap((f) => [f.time?.start?.slice(0, 10), f.time?.end?.slice(0, 10)])
+        .filter((d): d is string => !!d),
+    );
     return this.#dates.has(day);
   }
 
@@ -96,7 +108,13 @@ export class RecordIndex {
    */
   diagnosisList(claimIsHistory: boolean): Fact[] {
     if (!this.#diagnoses) {
-      const affirmed = this.record.facts.filter((f) => f.category === 'condition' && f.subject.who === 'patient' && f.assertion !== 'absent' && f.assertion !== 'hypothetical');
+      const affirmed = this.record.facts.filter(
+        (f) =>
+          f.category === 'condition' &&
+          f.subject.who === 'patient' &&
+          f.assertion !== 'absent' &&
+          f.assertion !== 'hypothetical',
+      );
       const coded = (f: Fact) => f.sources.some((s) => s.kind === 'resource' && s.resourceType === 'Condition');
       this.#diagnoses = {
         current: affirmed.filter((f) => coded(f) || (!!f.section && diagnosisSections.has(f.section))),
@@ -139,7 +157,14 @@ export class RecordIndex {
     if (needle.length < 2) return undefined;
     for (const d of this.#folded) {
       const at = d.folded.indexOf(needle);
-      if (at >= 0) return { kind: 'text', document: d.id, start: at, end: at + needle.length, quote: d.text.slice(at, at + needle.length) };
+      if (at >= 0)
+        return {
+          kind: 'text',
+          document: d.id,
+          start: at,
+          end: at + needle.length,
+          quote: d.text.slice(at, at + needle.length),
+        };
     }
     return undefined;
   }

@@ -62,18 +62,29 @@ function siteAfter(text: string, at: number): Site | undefined {
 export function siteOf(text: string, from: number, sentenceStart: number, at: number, lang: Lang): Site | undefined {
   const own = siteBefore(text, from, at, lang);
   if (own || lang !== 'zh') return own;
-  const all = [...text.slice(sentenceStart, at).matchAll(new RegExp(zhSites.source.replace(/\$$/, ''), 'g'))].filter((m) => !notSite.test(text.slice(sentenceStart + m.index + m[0].length)));
+  const all = [...text.slice(sentenceStart, at).matchAll(new RegExp(zhSites.source.replace(/\$$/, ''), 'g'))].filter(
+    (m) => !notSite.test(text.slice(sentenceStart + m.index + m[0].length)),
+  );
   const m = all[all.length - 1];
   return m ? { ...(sideOf(m[1]) ? { side: sideOf(m[1]) } : {}), part: normPart(m[2]!), word: m[0].trim() } : undefined;
 }
 
 export function siteBefore(text: string, from: number, at: number, lang: Lang): Site | undefined {
-  const clause = text.slice(Math.max(from, at - 16), at).split(lang === 'zh' ? /[，,。；;、：:\n]/ : /[,.;:\n]|\band\b|\bwith\b/i).pop() ?? '';
+  const clause =
+    text
+      .slice(Math.max(from, at - 16), at)
+      .split(lang === 'zh' ? /[，,。；;、：:\n]/ : /[,.;:\n]|\band\b|\bwith\b/i)
+      .pop() ?? '';
   if (lang === 'zh') {
     // "右肺可闻及干、", "双下肢轻度", "腹部未触及": strip what stands between the site and the finding.
-    const trimmed = clause.replace(/(?:未闻及|可闻及|闻及|未触及|可触及|触及|未见|可见|见|有|无|未|稍|轻度|中度|重度|轻|略|偶|明显|较|及|伴|干|湿性?|局部|散在|多发|少许|少量)+$/, '');
+    const trimmed = clause.replace(
+      /(?:未闻及|可闻及|闻及|未触及|可触及|触及|未见|可见|见|有|无|未|稍|轻度|中度|重度|轻|略|偶|明显|较|及|伴|干|湿性?|局部|散在|多发|少许|少量)+$/,
+      '',
+    );
     const m = zhSites.exec(trimmed);
-    return m ? { ...(sideOf(m[1]) ? { side: sideOf(m[1]) } : {}), part: normPart(m[2]!), word: m[0].trim() } : undefined;
+    return m
+      ? { ...(sideOf(m[1]) ? { side: sideOf(m[1]) } : {}), part: normPart(m[2]!), word: m[0].trim() }
+      : undefined;
   }
   const trimmed = clause.replace(/\b(?:no|mild|moderate|severe|some|slight|new|persistent|diffuse|focal)\s*$/i, '');
   const m = enSites.exec(trimmed);
@@ -92,7 +103,10 @@ function recordSites(index: RecordIndex, f: Fact, lang: Lang): Site[] | null {
   if (!d) return null;
   const a = Math.max(0, ...['。', '；', ';', '\n'].map((c) => d.text.lastIndexOf(c, s.start - 1) + 1));
   const body = d.text.slice(a, s.start);
-  const re = lang === 'zh' ? new RegExp(zhSites.source.replace(/\$$/, ''), 'g') : new RegExp(enSites.source.replace(/\\s\*\$$/, '\\b'), 'gi');
+  const re =
+    lang === 'zh'
+      ? new RegExp(zhSites.source.replace(/\$$/, ''), 'g')
+      : new RegExp(enSites.source.replace(/\\s\*\$$/, '\\b'), 'gi');
   const all = [...body.matchAll(re)].filter((m) => lang !== 'zh' || !notSite.test(body.slice(m.index + m[0].length)));
   const out: Site[] = [];
   for (let i = all.length - 1; i >= 0; i--) {
@@ -124,28 +138,46 @@ const positive = (f: Fact) => f.assertion === 'present' || f.assertion === 'hist
  * contradicted when the record states the opposite at the claim's own site and the claim speaks of
  * the record's moment (contradicted E02); in a text about a later moment it is only unverified.
  */
-export function siteVouched(text: string, claimStart: number, sentenceStart: number, f: Fact, index: RecordIndex, lang: Lang, later: boolean | undefined, j: FactJudgement): FactJudgement {
+export function siteVouched(
+  text: string,
+  claimStart: number,
+  sentenceStart: number,
+  f: Fact,
+  index: RecordIndex,
+  lang: Lang,
+  later: boolean | undefined,
+  j: FactJudgement,
+): FactJudgement {
   // Findings (symptoms and signs) only: a diagnosis's site is compared as its laterality (E06).
-  if (j.verdict !== 'supported' || f.category !== 'finding' || (f.assertion !== 'present' && f.assertion !== 'absent')) return j;
+  if (j.verdict !== 'supported' || f.category !== 'finding' || (f.assertion !== 'present' && f.assertion !== 'absent'))
+    return j;
   const s = f.sources[0];
   if (s?.kind !== 'text') return j;
-  const site = siteOf(text, claimStart, sentenceStart, s.start, lang) ?? (lang === 'en' ? siteAfter(text, s.end) : undefined);
+  const site =
+    siteOf(text, claimStart, sentenceStart, s.start, lang) ?? (lang === 'en' ? siteAfter(text, s.end) : undefined);
   if (!site) return j;
   const cands = index.candidates(f).filter((c) => c.subject.who === f.subject.who);
   // The mentions the judge's verdict rests on: the same polarity, or the earlier finding a resolution ("现述已消失") rests on.
   const key = (x: Source) => (x.kind === 'text' ? `${x.document}:${x.start}` : JSON.stringify(x));
   const used = new Set(j.evidence.map(key));
   // Every mention of the claim's polarity counts (the judge names only the first that agrees).
-  const same = cands.filter((c) => c.sources.some((x) => used.has(key(x))) || (f.assertion === 'absent' ? c.assertion === 'absent' : positive(c)));
+  const same = cands.filter(
+    (c) =>
+      c.sources.some((x) => used.has(key(x))) || (f.assertion === 'absent' ? c.assertion === 'absent' : positive(c)),
+  );
   const sites = same.map((c) => recordSites(index, c, lang));
   // Facts without a text source (FHIR) carry no site to compare: keep the judge's verdict.
   if (sites.some((x) => x === null) || sites.some((x) => x?.some((r) => sameSite(site, r)))) return j;
   const name = conceptLabel(f.concept, lang);
-  const where = site.word ?? `${site.side ? (lang === 'zh' ? { left: '左', right: '右', both: '双' }[site.side] : `${site.side} `) : ''}${site.part}`;
-  const opposite = cands.filter((c) => (f.assertion === 'absent' ? positive(c) : c.assertion === 'absent')).filter((c) => {
-    const r = recordSites(index, c, lang);
-    return !!r && r.length > 0 && sameSite(site, r[0]!);
-  });
+  const where =
+    site.word ??
+    `${site.side ? (lang === 'zh' ? { left: '左', right: '右', both: '双' }[site.side] : `${site.side} `) : ''}${site.part}`;
+  const opposite = cands
+    .filter((c) => (f.assertion === 'absent' ? positive(c) : c.assertion === 'absent'))
+    .filter((c) => {
+      const r = recordSites(index, c, lang);
+      return !!r && r.length > 0 && sameSite(site, r[0]!);
+    });
   if (opposite.length > 0) {
     const said = f.assertion === 'absent';
     return {
@@ -163,7 +195,10 @@ export function siteVouched(text: string, claimStart: number, sentenceStart: num
     fact: f,
     verdict: 'unsupported',
     errorType: 'E15',
-    reason: lang === 'zh' ? `病历记载的${f.assertion === 'absent' ? '“无' : '“'}${name}”不在${where}` : `the record’s ${f.assertion === 'absent' ? 'denial of ' : ''}${name} is not at the ${where}`,
+    reason:
+      lang === 'zh'
+        ? `病历记载的${f.assertion === 'absent' ? '“无' : '“'}${name}”不在${where}`
+        : `the record’s ${f.assertion === 'absent' ? 'denial of ' : ''}${name} is not at the ${where}`,
     evidence: [],
   };
 }

@@ -22,7 +22,9 @@ let rules: UnsafeRule[] | undefined;
 
 export function unsafeRules(): readonly UnsafeRule[] {
   if (rules) return rules;
-  const raw = JSON.parse(readFileSync(new URL('./data/unsafe-advice.json', import.meta.url), 'utf8')) as { rules: RawRule[] };
+  const raw = JSON.parse(readFileSync(new URL('./data/unsafe-advice.json', import.meta.url), 'utf8')) as {
+    rules: RawRule[];
+  };
   const re = (s: string) => new RegExp(s, 'iu');
   rules = raw.rules.map((r) => ({
     id: r.id,

@@ -91,13 +91,25 @@ describe('claim verification', () => {
   it.each([
     ['zh', '血钾 3.1 mmol/L。', '血钾 4.5 mmol/L。', '复查血钾 4.5 mmol/L。', '无咳嗽。'],
     ['en', 'Potassium 3.1 mmol/L.', 'Potassium 4.5 mmol/L.', 'Repeat potassium 4.5 mmol/L.', 'No cough.'],
-  ] as const)('%s: contradicts a value the record gives otherwise (E14), leaves a later one unverified, flags an absence it never documents (E15)', (lang, source, wrongValue, laterValue, absence) => {
-    const record = recordFromTexts([{ id: 'lab', text: source }]);
-    expect(verifyText(source, record, { lang }).claims[0]).toMatchObject({ verdict: 'supported' });
-    expect(verifyText(wrongValue, record, { lang }).claims[0]).toMatchObject({ verdict: 'contradicted', errorType: 'E14' });
-    expect(verifyText(laterValue, record, { lang }).claims[0]).toMatchObject({ verdict: 'unsupported', errorType: 'E14' });
-    expect(verifyText(absence, record, { lang }).claims[0]).toMatchObject({ verdict: 'unsupported', errorType: 'E15' });
-  });
+  ] as const)(
+    '%s: contradicts a value the record gives otherwise (E14), leaves a later one unverified, flags an absence it never documents (E15)',
+    (lang, source, wrongValue, laterValue, absence) => {
+      const record = recordFromTexts([{ id: 'lab', text: source }]);
+      expect(verifyText(source, record, { lang }).claims[0]).toMatchObject({ verdict: 'supported' });
+      expect(verifyText(wrongValue, record, { lang }).claims[0]).toMatchObject({
+        verdict: 'contradicted',
+        errorType: 'E14',
+      });
+      expect(verifyText(laterValue, record, { lang }).claims[0]).toMatchObject({
+        verdict: 'unsupported',
+        errorType: 'E14',
+      });
+      expect(verifyText(absence, record, { lang }).claims[0]).toMatchObject({
+        verdict: 'unsupported',
+        errorType: 'E15',
+      });
+    },
+  );
 
   it('removes contradicted claims and marks the rest', () => {
     const text = '患者发热3天，诉胸痛。予华法林口服。';

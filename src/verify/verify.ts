@@ -1,10 +1,19 @@
 import type { Claim, Fact, Lang, Quantity, Source, Verdict } from '../core/index.js';
-import { conceptLabel, stableId } from '../core/index.js';
+import { conceptLabel, say, stableId } from '../core/index.js';
 import { detectLanguage, extractFacts, fold, type Lexicon, parseQuantities } from '../nlp/index.js';
 import { compareQuantity, formatQuantity } from './quantity.js';
 import { findCitations, maskCitations } from './citations.js';
 import { causalLinks, causalReason, recordLinks } from './causality.js';
-import { allergyVerdicts, type ClinicalVerdict, type DischargeMedication, dischargeMedications, dischargeVerdict, drugUnderAllergy, isAllergyFact, textContext } from './clinical.js';
+import {
+  allergyVerdicts,
+  type ClinicalVerdict,
+  type DischargeMedication,
+  dischargeMedications,
+  dischargeVerdict,
+  drugUnderAllergy,
+  isAllergyFact,
+  textContext,
+} from './clinical.js';
 import { findAllergens } from '../knowledge/index.js';
 import { courseEndConflict, dateConflict, findDates, recordHasDay } from './dates.js';
 import { reversedResult } from './findings.js';
@@ -43,14 +52,26 @@ export interface Omission {
 
 export interface VerifiedClaim extends Claim {
   /** The verdict on each fact the claim states. */
-  readonly facts: readonly { readonly factId: string; readonly concept: string; readonly verdict: Verdict; readonly errorType?: ErrorType; readonly reason: string }[];
+  readonly facts: readonly {
+    readonly factId: string;
+    readonly concept: string;
+    readonly verdict: Verdict;
+    readonly errorType?: ErrorType;
+    readonly reason: string;
+  }[];
 }
 
 export interface FaithfulnessReport {
   readonly lang: Lang;
   readonly claims: readonly VerifiedClaim[];
   readonly omissions: readonly Omission[];
-  readonly counts: { readonly claims: number; readonly supported: number; readonly contradicted: number; readonly unsupported: number; readonly omissions: number };
+  readonly counts: {
+    readonly claims: number;
+    readonly supported: number;
+    readonly contradicted: number;
+    readonly unsupported: number;
+    readonly omissions: number;
+  };
   /** Sign-off is blocked while any claim is contradicted or a critical fact is omitted. */
   readonly blocked: boolean;
   /**
@@ -70,12 +91,21 @@ export function verifyText(text: string, record: VerificationRecord, options: Ve
   const lang: Lang = !options.lang || options.lang === 'auto' ? detectLanguage(text) : options.lang;
   const index = new RecordIndex(record);
   const masked = maskCitations(text);
-  const facts = masked.trim() ? extractFacts(masked, { lang, lexicon: options.lexicon, anchorDate: options.anchorDate, document: 'checked-text' }).facts : [];
+  const facts = masked.trim()
+    ? extractFacts(masked, { lang, lexicon: options.lexicon, anchorDate: options.anchorDate, document: 'checked-text' })
+        .facts
+    : [];
   const dischargeSpans = dischargeMedicationSpans(masked);
   const discharge = options.dischargeDate ?? dischargeDay(masked);
   const tc = textContext(masked, lang, facts, dischargeSpans);
   const moments = momentHeadings(masked);
-  const context = [masked, ...record.documents.map((d) => d.text), ...record.facts.flatMap((f) => [f.concept.display, f.concept.displayZh])].filter(Boolean).join('\n');
+  const context = [
+    masked,
+    ...record.documents.map((d) => d.text),
+    ...record.facts.flatMap((f) => [f.concept.display, f.concept.displayZh]),
+  ]
+    .filter(Boolean)
+    .join('\n');
   const unsafeBySentence = new Map<number, ReturnType<typeof findUnsafeAdvice>>();
   const claims: VerifiedClaim[] = splitClaims(text).map((span) => {
     const claimText = text.slice(span.start, span.end);
@@ -93,12 +123,40 @@ export function verifyText(text: string, record: VerificationRecord, options: Ve
       const s = f.sources[0] as { start: number; end: number };
       const inName = names.find((n) => s.start >= n.start && s.end <= n.end);
       // A salt in a drug's name ("Naproxen sodium 220 MG", "Penicillin V Potassium", "头孢唑林钠") is no lab value.
-      if (f.category === 'measurement' && saltOfDrug(masked, f, own)) return { fact: f, verdict: 'supported' as const, reason: lang === 'zh' ? '为药品名称中的盐' : 'the salt of a drug’s name', evidence: [] };
+      if (f.category === 'measurement' && saltOfDrug(masked, f, own))
+        return {
+          fact: f,
+          verdict: 'supported' as const,
+          reason: lang === 'zh' ? '为药品名称中的盐' : 'the salt of a drug’s name',
+          evidence: [],
+        };
       // The indication of an as-needed order ("PRN fever or pain", "必要时…") is a condition, not a finding.
-      if ((f.category === 'finding' || f.category === 'condition') && prnBefore(masked, span.start, f)) f = { ...f, assertion: 'hypothetical' };
+      if ((f.category === 'finding' || f.category === 'condition') && prnBefore(masked, span.start, f))
+        f = { ...f, assertion: 'hypothetical' };
       const later = laterAt(moments, span.start, options.laterThanRecord);
       const judge = (x: Fact) =>
-        siteVouched(masked, span.start, span.sentence.start, x, index, lang, later, siteChecked(masked, span.start, x, index, lang, later, judgeFact(x, index, citedFacts, lang, { laterThanRecord: later, sentence: masked.slice(span.sentence.start, span.sentence.end), local: localWindow(masked, span, x) })));
+        siteVouched(
+          masked,
+          span.start,
+          span.sentence.start,
+          x,
+          index,
+          lang,
+          later,
+          siteChecked(
+            masked,
+            span.start,
+            x,
+            index,
+            lang,
+            later,
+            judgeFact(x, index, citedFacts, lang, {
+              laterThanRecord: later,
+              sentence: masked.slice(span.sentence.start, span.sentence.end),
+              local: localWindow(masked, span, x),
+            }),
+          ),
+        );
       if (!inName) return judge(f);
       // Words inside a cited fact's own name state nothing new: another concept ("sodium" in
       // "Naproxen sodium 220 MG"), or a strength printed in the product name ("Lasix 40mg").
@@ -108,14 +166,30 @@ export function verifyText(text: string, record: VerificationRecord, options: Ve
           const m = compareQuantity(f.value, inName.fact.value, undefined, true);
           if (m !== 'same' && m !== 'incomparable') {
             const name = conceptLabel(inName.fact.concept, lang);
-            return { fact: f, verdict: 'contradicted' as const, errorType: (m === 'unit-error' ? 'E04' : 'E14') as ErrorType, reason: lang === 'zh' ? `${name}：${formatQuantity(f.value)}，所引病历为${formatQuantity(inName.fact.value)}` : `${name}: ${formatQuantity(f.value)} vs ${formatQuantity(inName.fact.value)} in the cited record`, evidence: inName.fact.sources };
+            return {
+              fact: f,
+              verdict: 'contradicted' as const,
+              errorType: (m === 'unit-error' ? 'E04' : 'E14') as ErrorType,
+              reason:
+                lang === 'zh'
+                  ? `${name}：${formatQuantity(f.value)}，所引病历为${formatQuantity(inName.fact.value)}`
+                  : `${name}: ${formatQuantity(f.value)} vs ${formatQuantity(inName.fact.value)} in the cited record`,
+              evidence: inName.fact.sources,
+            };
           }
         }
-        return { fact: f, verdict: 'supported' as const, reason: lang === 'zh' ? '为所引事实名称的一部分' : 'part of the cited fact’s name', evidence: inName.fact.sources };
+        return {
+          fact: f,
+          verdict: 'supported' as const,
+          reason: lang === 'zh' ? '为所引事实名称的一部分' : 'part of the cited fact’s name',
+          evidence: inName.fact.sources,
+        };
       }
       const nameText = text.slice(inName.start, inName.end);
       const dose = f.dosage?.dose?.original ?? f.dosage?.strength?.original;
-      return judge(dose && nameText.includes(dose) ? { ...f, dosage: { ...f.dosage, dose: undefined, strength: undefined } } : f);
+      return judge(
+        dose && nameText.includes(dose) ? { ...f, dosage: { ...f.dosage, dose: undefined, strength: undefined } } : f,
+      );
     });
     // Allergy statements, read per substance with polarity, replace the reading of their words as facts.
     const allergy = allergyVerdicts(tc, span, index);
@@ -123,16 +197,37 @@ export function verifyText(text: string, record: VerificationRecord, options: Ve
     const judged = judgements.map((j) => {
       if (!isAllergyFact(j.fact, statements)) return j;
       const s = j.fact.sources[0] as { start: number; end: number };
-      const mine = allergy.find((a) => a.verdict && s.start < a.statement.end && s.end > a.statement.start) ?? (j.fact.category === 'allergy' || allergy.length === 1 ? allergy.find((a) => a.verdict) : undefined);
+      const mine =
+        allergy.find((a) => a.verdict && s.start < a.statement.end && s.end > a.statement.start) ??
+        (j.fact.category === 'allergy' || allergy.length === 1 ? allergy.find((a) => a.verdict) : undefined);
       return mine?.verdict ? { ...j, ...mine.verdict } : j;
     });
     const extra: ClinicalVerdict[] = [
       ...allergy.flatMap((a) => (a.verdict ? [a.verdict] : [])),
-      ...[drugUnderAllergy(tc, span, own, index), dischargeVerdict(tc, span, own, index), reversedResult(masked, span, index, lang, laterAt(moments, span.start, options.laterThanRecord)), dateConflict(masked, span, index, lang), courseEndConflict(masked, span, own, index, lang)].filter((v): v is ClinicalVerdict => !!v && v.verdict === 'contradicted'),
+      ...[
+        drugUnderAllergy(tc, span, own, index),
+        dischargeVerdict(tc, span, own, index),
+        reversedResult(masked, span, index, lang, laterAt(moments, span.start, options.laterThanRecord)),
+        dateConflict(masked, span, index, lang),
+        courseEndConflict(masked, span, own, index, lang),
+      ].filter((v): v is ClinicalVerdict => !!v && v.verdict === 'contradicted'),
     ];
     const all: Overall[] = [...judged, ...extra];
     let overall: Overall = all.length > 0 ? all.reduce(worse) : judgeWithoutFacts(claimText, index, citedFacts, lang);
-    overall = contextChecks(overall, { text, masked, span, lang, index, facts, own, citedFacts, dischargeSpans, discharge, context, unsafeBySentence });
+    overall = contextChecks(overall, {
+      text,
+      masked,
+      span,
+      lang,
+      index,
+      facts,
+      own,
+      citedFacts,
+      dischargeSpans,
+      discharge,
+      context,
+      unsafeBySentence,
+    });
     return {
       id: stableId('claim', span.start, span.end, claimText),
       text: claimText,
@@ -141,7 +236,10 @@ export function verifyText(text: string, record: VerificationRecord, options: Ve
       citations: cited,
       verdict: overall.verdict,
       reason: overall.reason,
-      evidence: uniqueSources([...overall.evidence, ...(overall.verdict === 'supported' ? judged.flatMap((j) => j.evidence) : [])]),
+      evidence: uniqueSources([
+        ...overall.evidence,
+        ...(overall.verdict === 'supported' ? judged.flatMap((j) => j.evidence) : []),
+      ]),
       ...(overall.errorType ? { errorType: overall.errorType } : {}),
       facts: judged.map((j) => ({
         factId: j.fact.id,
@@ -160,7 +258,13 @@ export function verifyText(text: string, record: VerificationRecord, options: Ve
     lang,
     claims,
     omissions,
-    counts: { claims: claims.length, supported: count('supported'), contradicted, unsupported: count('unsupported'), omissions: omissions.length },
+    counts: {
+      claims: claims.length,
+      supported: count('supported'),
+      contradicted,
+      unsupported: count('unsupported'),
+      omissions: omissions.length,
+    },
     blocked: contradicted > 0 || omissions.length > 0,
     dischargeMedications: onDischarge,
   };
@@ -187,7 +291,8 @@ function saltOfDrug(text: string, f: Fact, own: readonly Fact[]): boolean {
   const s = f.sources[0];
   if (s?.kind !== 'text' || !salts.test(s.quote ?? text.slice(s.start, s.end))) return false;
   const gap = (end: number) => end <= s.start && /^[\sA-Za-z\u4e00-\u9fff]{0,12}$/.test(text.slice(end, s.start));
-  if (own.some((m) => m.category === 'medication' && m.sources[0]?.kind === 'text' && gap(m.sources[0].end))) return true;
+  if (own.some((m) => m.category === 'medication' && m.sources[0]?.kind === 'text' && gap(m.sources[0].end)))
+    return true;
   const from = Math.max(0, s.start - 40);
   return findAllergens(text.slice(from, s.start)).some((m) => !m.isClass && gap(from + m.end));
 }
@@ -197,11 +302,19 @@ function saltOfDrug(text: string, f: Fact, own: readonly Fact[]): boolean {
  * moment) or 出院情况 / condition at discharge (later). A text restating both reads each part at its own.
  */
 function momentHeadings(text: string): { at: number; later: boolean }[] {
-  const re = /(入院情况|入院时情况|入院时|入院诊断|出院情况|出院时情况|出院时|出院诊断|on admission|admission findings|hospital course|condition at discharge|condition on discharge|discharge condition|at discharge)\s*[:：]/gi;
-  return [...text.matchAll(re)].map((m) => ({ at: m.index, later: /出院|discharge/i.test(m[1]!) && !/诊断/.test(m[1]!) }));
+  const re =
+    /(入院情况|入院时情况|入院时|入院诊断|出院情况|出院时情况|出院时|出院诊断|on admission|admission findings|hospital course|condition at discharge|condition on discharge|discharge condition|at discharge)\s*[:：]/gi;
+  return [...text.matchAll(re)].map((m) => ({
+    at: m.index,
+    later: /出院|discharge/i.test(m[1]!) && !/诊断/.test(m[1]!),
+  }));
 }
 
-function laterAt(moments: readonly { at: number; later: boolean }[], pos: number, fallback: boolean | undefined): boolean | undefined {
+function laterAt(
+  moments: readonly { at: number; later: boolean }[],
+  pos: number,
+  fallback: boolean | undefined,
+): boolean | undefined {
   let found: boolean | undefined;
   for (const m of moments) if (m.at <= pos) found = m.later;
   return found ?? fallback;
@@ -212,13 +325,33 @@ function laterAt(moments: readonly { at: number; later: boolean }[], pos: number
  * it at another ("双下肢无水肿"): when the words before the claim's mention name a site that no denying
  * record sentence names, the finding is only unverified.
  */
-function siteChecked(text: string, claimStart: number, f: Fact, index: RecordIndex, lang: Lang, later: boolean | undefined, j: FactJudgement): FactJudgement {
+function siteChecked(
+  text: string,
+  claimStart: number,
+  f: Fact,
+  index: RecordIndex,
+  lang: Lang,
+  later: boolean | undefined,
+  j: FactJudgement,
+): FactJudgement {
   // Only for a text about a later moment (the condition at discharge): a restatement of the record's
   // own moment keeps the record's denial.
-  if (!later || j.verdict !== 'contradicted' || j.errorType !== 'E02' || f.assertion === 'absent' || (f.category !== 'finding' && f.category !== 'condition')) return j;
+  if (
+    !later ||
+    j.verdict !== 'contradicted' ||
+    j.errorType !== 'E02' ||
+    f.assertion === 'absent' ||
+    (f.category !== 'finding' && f.category !== 'condition')
+  )
+    return j;
   const s = f.sources[0];
   if (s?.kind !== 'text') return j;
-  const before = (text.slice(Math.max(claimStart, s.start - 8), s.start).split(/[，,。；;、\s]/).pop() ?? '').replace(/[稍轻略偶有明显较]+$/, '');
+  const before = (
+    text
+      .slice(Math.max(claimStart, s.start - 8), s.start)
+      .split(/[，,。；;、\s]/)
+      .pop() ?? ''
+  ).replace(/[稍轻略偶有明显较]+$/, '');
   const site = /([\u4e00-\u9fff]{1,3}?[部侧区]|[左右双][\u4e00-\u9fff]{1,3}|[a-z]{4,})$/i.exec(before)?.[0];
   if (!site) return j;
   const sentences = j.evidence.flatMap((e) => {
@@ -226,12 +359,22 @@ function siteChecked(text: string, claimStart: number, f: Fact, index: RecordInd
     const d = index.record.documents.find((x) => x.id === e.document);
     if (!d) return [];
     const a = Math.max(0, ...['。', '；', '\n'].map((c) => d.text.lastIndexOf(c, e.start)));
-    const b = Math.min(...['。', '；', '\n'].map((c) => d.text.indexOf(c, e.end)).map((x) => (x < 0 ? d.text.length : x)));
+    const b = Math.min(
+      ...['。', '；', '\n'].map((c) => d.text.indexOf(c, e.end)).map((x) => (x < 0 ? d.text.length : x)),
+    );
     return [d.text.slice(a, b)];
   });
   const core = site.replace(/[部侧区]$/, '').slice(0, 2);
   if (sentences.length === 0 || sentences.some((x) => x.includes(core))) return j;
-  return { ...j, verdict: 'unsupported', errorType: 'E15', reason: lang === 'zh' ? `病历记载的“无${conceptLabel(f.concept, 'zh')}”不涉及${site}` : `the record’s denial of ${conceptLabel(f.concept, 'en')} is not about the ${site}` };
+  return {
+    ...j,
+    verdict: 'unsupported',
+    errorType: 'E15',
+    reason:
+      lang === 'zh'
+        ? `病历记载的“无${conceptLabel(f.concept, 'zh')}”不涉及${site}`
+        : `the record’s denial of ${conceptLabel(f.concept, 'en')} is not about the ${site}`,
+  };
 }
 
 /** "prn", "as needed (for)", "必要时" before a fact in its clause. */
@@ -271,7 +414,7 @@ interface ContextInput {
  */
 function contextChecks(overall: Overall, c: ContextInput): Overall {
   const { span, lang } = c;
-  const t = (en: string, zh: string) => (lang === 'zh' ? zh : en);
+  const t = say(lang);
   let unsafe = c.unsafeBySentence.get(span.sentence.start);
   if (!unsafe) {
     unsafe = findUnsafeAdvice(c.masked.slice(span.sentence.start, span.sentence.end), lang, c.context);
@@ -279,17 +422,39 @@ function contextChecks(overall: Overall, c: ContextInput): Overall {
   }
   const hit = unsafe.find((u) => span.sentence.start + u.start < span.end && span.sentence.start + u.end > span.start);
   if (hit && overall.verdict !== 'contradicted') {
-    return { verdict: 'contradicted', errorType: 'E13', reason: t(`unsafe advice: ${hit.rule.reason.en} (source: ${hit.rule.source})`, `不安全建议：${hit.rule.reason.zh}（依据：${hit.rule.source}）`), evidence: [] };
+    return {
+      verdict: 'contradicted',
+      errorType: 'E13',
+      reason: t(
+        `unsafe advice: ${hit.rule.reason.en} (source: ${hit.rule.source})`,
+        `不安全建议：${hit.rule.reason.zh}（依据：${hit.rule.source}）`,
+      ),
+      evidence: [],
+    };
   }
   if (overall.verdict !== 'contradicted') {
     const side = sideConflict(c.masked, span.start, span.end, c.index, lang);
-    if (side) return { verdict: 'contradicted', errorType: 'E06', reason: t(`“${side.said}”: the record has “${side.recorded}”`, `“${side.said}”：病历为“${side.recorded}”`), evidence: [side.evidence] };
+    if (side)
+      return {
+        verdict: 'contradicted',
+        errorType: 'E06',
+        reason: t(`“${side.said}”: the record has “${side.recorded}”`, `“${side.said}”：病历为“${side.recorded}”`),
+        evidence: [side.evidence],
+      };
     // A route or unit swapped on words the lexicon does not name ("静滴降压药物", "补液400L").
     const claimText = c.masked.slice(span.start, span.end);
     const swapped = routeSwapped(claimText, c.index, lang) ?? unitSwapped(claimText, c.index);
     if (swapped) {
       const what = swapped.errorType === 'E05' ? t('route', '给药途径') : t('unit', '单位');
-      return { verdict: 'contradicted', errorType: swapped.errorType, reason: t(`“${swapped.said}”: the record has “${swapped.recorded}” (${what})`, `“${swapped.said}”：病历为“${swapped.recorded}”（${what}）`), evidence: [swapped.evidence] };
+      return {
+        verdict: 'contradicted',
+        errorType: swapped.errorType,
+        reason: t(
+          `“${swapped.said}”: the record has “${swapped.recorded}” (${what})`,
+          `“${swapped.said}”：病历为“${swapped.recorded}”（${what}）`,
+        ),
+        evidence: [swapped.evidence],
+      };
     }
   }
   if (overall.verdict !== 'supported') return overall;
@@ -305,7 +470,13 @@ function contextChecks(overall: Overall, c: ContextInput): Overall {
   if (c.dischargeSpans.some((d) => span.start < d.end && span.end > d.start)) {
     for (const f of c.own) {
       const why = mixedContext(f, c.index, c.citedFacts, lang, c.discharge);
-      if (why) return { verdict: 'unsupported', errorType: 'E11', reason: why, evidence: c.index.candidates(f).flatMap((x) => x.sources) };
+      if (why)
+        return {
+          verdict: 'unsupported',
+          errorType: 'E11',
+          reason: why,
+          evidence: c.index.candidates(f).flatMap((x) => x.sources),
+        };
     }
   }
   return overall;
@@ -313,14 +484,22 @@ function contextChecks(overall: Overall, c: ContextInput): Overall {
 
 /** A claim with no clinical concept in it: verbatim grounding, else numbers need a source, else nothing to check. */
 function judgeWithoutFacts(claimText: string, index: RecordIndex, cited: readonly Fact[], lang: Lang): Overall {
-  const t = (en: string, zh: string) => (lang === 'zh' ? zh : en);
-  const bare = claimText.replace(/\[F\d+(?:\s*[,，]\s*F\d+)*\]/g, '').replace(/[。.;；,，\s]+$/u, '').trim();
+  const t = say(lang);
+  const bare = claimText
+    .replace(/\[F\d+(?:\s*[,，]\s*F\d+)*\]/g, '')
+    .replace(/[。.;；,，\s]+$/u, '')
+    .trim();
   const verbatim = index.findVerbatim(bare);
-  if (verbatim) return { verdict: 'supported', reason: t('stated verbatim in the record', '与病历原文一致'), evidence: [verbatim] };
+  if (verbatim)
+    return { verdict: 'supported', reason: t('stated verbatim in the record', '与病历原文一致'), evidence: [verbatim] };
   if (cited.length > 0) {
     const wrong = quantityAgainstCited(bare, cited, t);
     if (wrong) return wrong;
-    return { verdict: 'supported', reason: t('its statements are those of the cited facts', '与所引事实一致'), evidence: cited.flatMap((f) => f.sources) };
+    return {
+      verdict: 'supported',
+      reason: t('its statements are those of the cited facts', '与所引事实一致'),
+      evidence: cited.flatMap((f) => f.sources),
+    };
   }
   if (/\d/.test(bare)) {
     const cites = (d: string) => cited.some((f) => f.time?.start?.startsWith(d) || f.time?.end?.startsWith(d));
@@ -354,17 +533,37 @@ function judgeWithoutFacts(claimText: string, index: RecordIndex, cited: readonl
         return true;
       })
       .map((m) => m[0]);
-    if (missing.length === 0) return { verdict: 'supported', reason: t('its dates and numbers are in the record', '日期与数字与病历一致'), evidence: cited.flatMap((f) => f.sources) };
-    if (missing.length > 0) return { verdict: 'unsupported', errorType: 'E15', reason: t(`numbers not found in the record: ${missing.join(', ')}`, `病历中未见数字：${missing.join('、')}`), evidence: [] };
+    if (missing.length === 0)
+      return {
+        verdict: 'supported',
+        reason: t('its dates and numbers are in the record', '日期与数字与病历一致'),
+        evidence: cited.flatMap((f) => f.sources),
+      };
+    if (missing.length > 0)
+      return {
+        verdict: 'unsupported',
+        errorType: 'E15',
+        reason: t(`numbers not found in the record: ${missing.join(', ')}`, `病历中未见数字：${missing.join('、')}`),
+        evidence: [],
+      };
   }
   const study = untestedResult(bare, index);
-  if (study) return { verdict: 'unsupported', errorType: 'E01', reason: t(`the record has no result for “${study}”`, `病历中未见“${study}”的结果`), evidence: [] };
+  if (study)
+    return {
+      verdict: 'unsupported',
+      errorType: 'E01',
+      reason: t(`the record has no result for “${study}”`, `病历中未见“${study}”的结果`),
+      evidence: [],
+    };
   return { verdict: 'supported', reason: t('no clinical fact to check', '无可核对的临床事实'), evidence: [] };
 }
 
-const resultWord = /(正常|阴性|阳性|未见(?:明显)?异常|无(?:明显)?异常|异常|升高|降低|偏高|偏低)|\b(negative|positive|normal|unremarkable|abnormal|elevated|decreased|grew|no growth)\b/i;
-const studyZh = /(?:查|检查|复查|检测|化验|示|提示)?([\u4e00-\u9fffA-Za-z0-9]{2,12}?(?:功能|培养|试验|测定|筛查|造影|超声|彩超|CT|MRI|X线|胸片|心电图|抗体|抗原|检查))/;
-const studyEn = /\b((?:[a-z-]+\s){0,3}(?:cultures?|tests?|panel|levels?|studies|study|scan|x-ray|ultrasound|ecg|ekg|echocardiogram|biopsy|serology|screen|swab|smear|stain|pcr|antigen|antibody|titers?|assay))\b/i;
+const resultWord =
+  /(正常|阴性|阳性|未见(?:明显)?异常|无(?:明显)?异常|异常|升高|降低|偏高|偏低)|\b(negative|positive|normal|unremarkable|abnormal|elevated|decreased|grew|no growth)\b/i;
+const studyZh =
+  /(?:查|检查|复查|检测|化验|示|提示)?([\u4e00-\u9fffA-Za-z0-9]{2,12}?(?:功能|培养|试验|测定|筛查|造影|超声|彩超|CT|MRI|X线|胸片|心电图|抗体|抗原|检查))/;
+const studyEn =
+  /\b((?:[a-z-]+\s){0,3}(?:cultures?|tests?|panel|levels?|studies|study|scan|x-ray|ultrasound|ecg|ekg|echocardiogram|biopsy|serology|screen|swab|smear|stain|pcr|antigen|antibody|titers?|assay))\b/i;
 
 /**
  * A claim that reports a test result in words the lexicon does not know ("甲状腺功能正常", "Blood
@@ -382,8 +581,14 @@ function untestedResult(text: string, index: RecordIndex): string | undefined {
  * A claim the lexicon cannot read (a drug name it does not know) is still checked for numbers:
  * every quantity it states must be one its cited facts hold (value, dose or strength).
  */
-function quantityAgainstCited(text: string, cited: readonly Fact[], t: (en: string, zh: string) => string): Overall | undefined {
-  const held = cited.flatMap((f) => [f.value, f.dosage?.dose, f.dosage?.strength].filter((q): q is Quantity => !!q).map((q) => ({ q, f })));
+function quantityAgainstCited(
+  text: string,
+  cited: readonly Fact[],
+  t: (en: string, zh: string) => string,
+): Overall | undefined {
+  const held = cited.flatMap((f) =>
+    [f.value, f.dosage?.dose, f.dosage?.strength].filter((q): q is Quantity => !!q).map((q) => ({ q, f })),
+  );
   if (held.length === 0) return undefined;
   for (const { quantity } of parseQuantities(text)) {
     if (!quantity.unit || quantity.unit === '1') continue;
@@ -395,7 +600,12 @@ function quantityAgainstCited(text: string, cited: readonly Fact[], t: (en: stri
     const errorType = comparable.match === 'unit-error' ? 'E04' : med ? 'E03' : 'E14';
     const said = formatQuantity(quantity);
     const rec = formatQuantity(comparable.q);
-    return { verdict: 'contradicted', errorType, reason: t(`${said} vs ${rec} in the cited record`, `${said}，所引病历为${rec}`), evidence: comparable.f.sources };
+    return {
+      verdict: 'contradicted',
+      errorType,
+      reason: t(`${said} vs ${rec} in the cited record`, `${said}，所引病历为${rec}`),
+      evidence: comparable.f.sources,
+    };
   }
   return undefined;
 }
@@ -415,14 +625,19 @@ function findOmissions(text: string, textFacts: readonly Fact[], critical: reado
     })
     .map((f) => ({
       factId: f.id,
-      statement: lang === 'zh' ? `未提及：${conceptLabel(f.concept, 'zh')}` : `not mentioned: ${conceptLabel(f.concept, 'en')}`,
+      statement:
+        lang === 'zh' ? `未提及：${conceptLabel(f.concept, 'zh')}` : `not mentioned: ${conceptLabel(f.concept, 'en')}`,
       errorType: 'E12' as const,
       sources: f.sources,
     }));
 }
 
 /** Where the cited facts' names stand in the claim's sentence (a name may hold commas, so not just the clause). */
-function citedNameSpans(text: string, span: { sentence: { start: number; end: number } }, cited: readonly Fact[]): { start: number; end: number; fact: Fact }[] {
+function citedNameSpans(
+  text: string,
+  span: { sentence: { start: number; end: number } },
+  cited: readonly Fact[],
+): { start: number; end: number; fact: Fact }[] {
   const base = span.sentence.start;
   const body = fold(text.slice(base, span.sentence.end));
   return cited.flatMap((fact) =>

@@ -9,9 +9,55 @@ import type { RecordIndex } from './record.js';
  */
 
 // Routes as notes write them (zh before the drug, en after the dose).
-const zhRoutes = ['口服', '静滴', '静点', '静脉滴注', '静推', '静注', '静脉注射', '肌注', '肌肉注射', '皮下注射', '雾化吸入', '外用', '舌下含服', '含服', '灌肠'];
-const zhRouteGroup: Record<string, string> = { 静滴: 'iv', 静点: 'iv', 静脉滴注: 'iv', 静推: 'iv', 静注: 'iv', 静脉注射: 'iv', 肌注: 'im', 肌肉注射: 'im', 口服: 'po', 皮下注射: 'sc', 雾化吸入: 'inh', 外用: 'top', 舌下含服: 'sl', 含服: 'sl', 灌肠: 'pr' };
-const enRoutes: Record<string, string> = { po: 'po', oral: 'po', orally: 'po', 'by mouth': 'po', iv: 'iv', intravenous: 'iv', intravenously: 'iv', im: 'im', intramuscular: 'im', sc: 'sc', sq: 'sc', subcutaneous: 'sc', subcutaneously: 'sc' };
+const zhRoutes = [
+  '口服',
+  '静滴',
+  '静点',
+  '静脉滴注',
+  '静推',
+  '静注',
+  '静脉注射',
+  '肌注',
+  '肌肉注射',
+  '皮下注射',
+  '雾化吸入',
+  '外用',
+  '舌下含服',
+  '含服',
+  '灌肠',
+];
+const zhRouteGroup: Record<string, string> = {
+  静滴: 'iv',
+  静点: 'iv',
+  静脉滴注: 'iv',
+  静推: 'iv',
+  静注: 'iv',
+  静脉注射: 'iv',
+  肌注: 'im',
+  肌肉注射: 'im',
+  口服: 'po',
+  皮下注射: 'sc',
+  雾化吸入: 'inh',
+  外用: 'top',
+  舌下含服: 'sl',
+  含服: 'sl',
+  灌肠: 'pr',
+};
+const enRoutes: Record<string, string> = {
+  po: 'po',
+  oral: 'po',
+  orally: 'po',
+  'by mouth': 'po',
+  iv: 'iv',
+  intravenous: 'iv',
+  intravenously: 'iv',
+  im: 'im',
+  intramuscular: 'im',
+  sc: 'sc',
+  sq: 'sc',
+  subcutaneous: 'sc',
+  subcutaneously: 'sc',
+};
 const zhRouteRe = new RegExp(`(${[...zhRoutes].sort((a, b) => b.length - a.length).join('|')})`, 'g');
 const enRouteRe = /\b(po|oral(?:ly)?|by mouth|iv|intravenous(?:ly)?|im|intramuscular|sc|sq|subcutaneous(?:ly)?)\b/gi;
 
@@ -49,7 +95,8 @@ export function routeSwapped(claim: string, index: RecordIndex, lang: Lang): Wor
     for (const [other, g] of Object.entries(enRoutes)) {
       if (g === group) continue;
       const found = index.findVerbatim(`${before} ${other}`);
-      if (found) return { errorType: 'E05', said: `${before} ${m[1]}`, recorded: `${before} ${other}`, evidence: found };
+      if (found)
+        return { errorType: 'E05', said: `${before} ${m[1]}`, recorded: `${before} ${other}`, evidence: found };
     }
   }
   return undefined;
@@ -93,7 +140,11 @@ export function unitSwapped(claim: string, index: RecordIndex): WordingConflict 
         if (!u || u.kind !== unit.kind) continue;
         const v = Number(r[1]);
         if (v * u.size === value * unit.size) same = true;
-        else if (v === value && !other && d.text.slice(Math.max(0, r.index - 2), r.index) === words) other = { q: r[0], source: { kind: 'text', document: d.id, start: r.index, end: r.index + r[0].length, quote: r[0] } };
+        else if (v === value && !other && d.text.slice(Math.max(0, r.index - 2), r.index) === words)
+          other = {
+            q: r[0],
+            source: { kind: 'text', document: d.id, start: r.index, end: r.index + r[0].length, quote: r[0] },
+          };
       }
       if (same) break;
     }

@@ -10,7 +10,8 @@ interface Bundle {
 }
 
 /** The patient a resource belongs to, as the compartment defines it for these types. */
-const patientOf = (r: { resourceType: string; id: string; subject?: { reference: string } }) => (r.resourceType === 'Patient' ? r.id : r.subject?.reference.replace('Patient/', ''));
+const patientOf = (r: { resourceType: string; id: string; subject?: { reference: string } }) =>
+  r.resourceType === 'Patient' ? r.id : r.subject?.reference.replace('Patient/', '');
 
 forEachBackend('patient-scoped credentials on FHIR', (db) => {
   let ctx: AppContext;
@@ -103,8 +104,13 @@ forEachBackend('patient-scoped credentials on FHIR', (db) => {
     expect(unnamed.status).toBe(200);
     ownOnly(unnamed.body);
     expect((await get(`/fhir/Patient/${OTHER}/$everything`, keys.clinician)).status).toBe(403);
-    const list = (await (await app.request('/api/patients', { headers: { Authorization: `Bearer ${keys.clinician}` } })).json()) as { patients: { id: string }[] };
+    const list = (await (
+      await app.request('/api/patients', { headers: { Authorization: `Bearer ${keys.clinician}` } })
+    ).json()) as { patients: { id: string }[] };
     expect(list.patients.map((p) => p.id)).toEqual([OWN]);
-    expect((await app.request(`/api/patients/${OTHER}/state`, { headers: { Authorization: `Bearer ${keys.clinician}` } })).status).toBe(403);
+    expect(
+      (await app.request(`/api/patients/${OTHER}/state`, { headers: { Authorization: `Bearer ${keys.clinician}` } }))
+        .status,
+    ).toBe(403);
   });
 });

@@ -10,7 +10,8 @@ import { accessContext, accessKeys, OTHER, OWN } from './fixtures.js';
 /** Every route an app answers (its handlers, not the middleware in front of them), keyed `METHOD /path`. */
 function routesOf(app: Hono<AppEnv>): { method: string; path: string; key: string }[] {
   const seen = new Map<string, { method: string; path: string; key: string }>();
-  for (const r of app.routes) if (!isMiddleware(r)) seen.set(routeKey(r), { method: r.method, path: r.path, key: routeKey(r) });
+  for (const r of app.routes)
+    if (!isMiddleware(r)) seen.set(routeKey(r), { method: r.method, path: r.path, key: routeKey(r) });
   return [...seen.values()];
 }
 
@@ -21,7 +22,11 @@ function withoutPolicy(app: Hono<AppEnv>, policies: RoutePolicies): string[] {
 }
 
 /** A concrete request for a route pattern, about `patient`: FHIR asks for the patient's record. */
-function concrete(method: string, path: string, patient: string): { method: string; url: string; body?: string; type?: string } {
+function concrete(
+  method: string,
+  path: string,
+  patient: string,
+): { method: string; url: string; body?: string; type?: string } {
   let url = path
     .replace('/fhir/:type/:id/:operation', `/fhir/Patient/${patient}/$everything`)
     .replace('/fhir/:type/:id', `/fhir/Patient/${patient}`)
@@ -32,14 +37,26 @@ function concrete(method: string, path: string, patient: string): { method: stri
     .replace(/\*$/, 'x');
   if (url === '/fhir/Observation') url += `?patient=${patient}`;
   const m = method === 'ALL' ? 'DELETE' : method;
-  if (url.endsWith('/_search')) return { method: m, url, body: `patient=${patient}`, type: 'application/x-www-form-urlencoded' };
+  if (url.endsWith('/_search'))
+    return { method: m, url, body: `patient=${patient}`, type: 'application/x-www-form-urlencoded' };
   if (url === '/fhir') return { method: m, url, body: '{}', type: 'application/fhir+json' };
   // Single-resource writes: a valid resource in the patient's record (create and update).
   if (m === 'POST' && url.startsWith('/fhir/Observation')) {
-    const obs = { resourceType: 'Observation', status: 'final', code: { text: 'heart rate' }, subject: { reference: `Patient/${patient}` } };
+    const obs = {
+      resourceType: 'Observation',
+      status: 'final',
+      code: { text: 'heart rate' },
+      subject: { reference: `Patient/${patient}` },
+    };
     return { method: m, url: '/fhir/Observation', body: JSON.stringify(obs), type: 'application/fhir+json' };
   }
-  if (m === 'PUT' && url === `/fhir/Patient/${patient}`) return { method: m, url, body: JSON.stringify({ resourceType: 'Patient', id: patient }), type: 'application/fhir+json' };
+  if (m === 'PUT' && url === `/fhir/Patient/${patient}`)
+    return {
+      method: m,
+      url,
+      body: JSON.stringify({ resourceType: 'Patient', id: patient }),
+      type: 'application/fhir+json',
+    };
   return m === 'GET' || m === 'DELETE' ? { method: m, url } : { method: m, url, body: '{}', type: 'application/json' };
 }
 
@@ -77,7 +94,11 @@ forEachBackend('access policy of every route', (db) => {
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (key) headers.Authorization = `Bearer ${key}`;
     if (req.type) headers['Content-Type'] = req.type;
-    const res = await app.request(req.url, { method: req.method, headers, ...(req.body !== undefined ? { body: req.body } : {}) });
+    const res = await app.request(req.url, {
+      method: req.method,
+      headers,
+      ...(req.body !== undefined ? { body: req.body } : {}),
+    });
     // A stream (server-sent events) never ends: its status is the answer.
     const streaming = (res.headers.get('content-type') ?? '').includes('event-stream');
     if (streaming) await res.body?.cancel();
@@ -119,16 +140,21 @@ forEachBackend('access policy of every route', (db) => {
         const anonymous = await call(r.method, r.path, OWN);
         if (policy === 'public') {
           // A public route may refuse bad input (even 401/403 of its own, e.g. a failed login), never for want of a credential.
-          if (anonymous.text.includes('authentication required')) failures.push(`${r.key} public, but a credential was required for ${anonymous.url}`);
-        } else if (anonymous.status !== 401) failures.push(`${r.key} without credential: want 401, got ${anonymous.status}`);
+          if (anonymous.text.includes('authentication required'))
+            failures.push(`${r.key} public, but a credential was required for ${anonymous.url}`);
+        } else if (anonymous.status !== 401)
+          failures.push(`${r.key} without credential: want 401, got ${anonymous.status}`);
         if (policy === 'public') continue;
         for (const [role, key] of roles) {
           const res = await call(r.method, r.path, OWN, keys[key]);
           const allowed = allowedBy(policy, { role } as Principal);
           if (self) {
-            if (res.status !== 401) failures.push(`${r.key} as ${role}: self-authenticated, want 401, got ${res.status}`);
-          } else if (allowed && (res.status === 401 || res.status === 403) && !OWN_REFUSALS[`${r.key} ${role}`]) failures.push(`${r.key} as ${role}: allowed, got ${res.status} ${res.text.slice(0, 160)}`);
-          else if (!allowed && res.status !== 403) failures.push(`${r.key} as ${role}: not allowed, want 403, got ${res.status}`);
+            if (res.status !== 401)
+              failures.push(`${r.key} as ${role}: self-authenticated, want 401, got ${res.status}`);
+          } else if (allowed && (res.status === 401 || res.status === 403) && !OWN_REFUSALS[`${r.key} ${role}`])
+            failures.push(`${r.key} as ${role}: allowed, got ${res.status} ${res.text.slice(0, 160)}`);
+          else if (!allowed && res.status !== 403)
+            failures.push(`${r.key} as ${role}: not allowed, want 403, got ${res.status}`);
         }
         // Another patient's credential (and a clinician outside the unit) on a route about this patient.
         if (!self && PATIENT_ROUTES.test(r.path)) {
@@ -137,7 +163,8 @@ forEachBackend('access policy of every route', (db) => {
             ['a clinician of another unit', keys.clinician, OTHER],
           ] as const) {
             const res = await call(r.method, r.path, patient, key);
-            if (res.status !== 403 && res.status !== 404) failures.push(`${r.key} as ${who}: want 403/404, got ${res.status}`);
+            if (res.status !== 403 && res.status !== 404)
+              failures.push(`${r.key} as ${who}: want 403/404, got ${res.status}`);
           }
         }
       }

@@ -23,7 +23,13 @@ describe.skipIf(!hasChromium)('pre-consultation on a phone and in the clinicians
 
   beforeAll(async () => {
     ws = await startWorkspace('consult');
-    phone = await ws.browser.newContext({ viewport: PHONE, locale: 'zh-CN', isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    phone = await ws.browser.newContext({
+      viewport: PHONE,
+      locale: 'zh-CN',
+      isMobile: true,
+      hasTouch: true,
+      deviceScaleFactor: 2,
+    });
     desk = await ws.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
     patient = await phone.newPage();
     clinician = await desk.newPage();
@@ -38,7 +44,8 @@ describe.skipIf(!hasChromium)('pre-consultation on a phone and in the clinicians
     await answerBox(p).fill(text);
     await p.getByRole('button', { name: '发送', exact: true }).click();
   };
-  const noHorizontalScroll = (p: Page) => p.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);
+  const noHorizontalScroll = (p: Page) =>
+    p.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);
 
   it('takes a zh consultation on a phone to its report, with tapped choices and the patient’s own words', async () => {
     await patient.goto(`${ws.url}/#/consult`);
@@ -120,7 +127,10 @@ describe.skipIf(!hasChromium)('pre-consultation on a phone and in the clinicians
     await say(patient, complaint);
     // Answer the few red-flag checks the complaint calls for, as a frightened patient would.
     for (let i = 0; i < 3 && (await patient.locator('.emergency-exit').count()) === 0; i++) {
-      await Promise.race([patient.locator('.emergency-exit').waitFor({ timeout: 30_000 }), patient.locator('.bubble.medseek').nth(i).waitFor({ timeout: 30_000 })]);
+      await Promise.race([
+        patient.locator('.emergency-exit').waitFor({ timeout: 30_000 }),
+        patient.locator('.bubble.medseek').nth(i).waitFor({ timeout: 30_000 }),
+      ]);
       if (await patient.locator('.emergency-exit').count()) break;
       await say(patient, '是的，一直压着疼，喘不上气');
     }
@@ -179,10 +189,160 @@ describe.skipIf(!hasChromium)('pre-consultation on a phone and in the clinicians
     }
   }, 60_000);
 
+  describe('on the clinic’s shared kiosk', () => {
+    let kiosk: BrowserContext;
+    let tablet: Page;
+    beforeAll(async () => {
+      kiosk = await ws.browser.newContext({ viewport: { width: 800, height: 1280 }, locale: 'zh-CN', hasTouch: true });
+      tablet = await kiosk.newPage();
+    });
+    afterAll(async () => {
+      await kiosk?.close();
+    });
+    const bubbles = (p: Page) => p.locator('.bubble').allInnerTexts();
+    const choiceLabels = (p: Page) => p.locator('.choices .choice').allInnerTexts();
+    /** Waits for the n-th (0-based) question of MedSeek and its tappable answers. */
+    const question = async (p: Page, n: number) => {
+      await p.locator('.bubble.medseek').nth(n).waitFor({ timeout: 60_000 });
+      await p.locator('.choices .choice').first().waitFor({ timeout: 30_000 });
+      return ((await p.locator('.bubble.medseek').nth(n).textContent()) ?? '').trim();
+    };
+    const tap = (p: Page, label: string) => p.locator('.choices .choice', { hasText: label }).first().click();
+    const start = async (p: Page, complaint: string, age: string, sex: 'male' | 'female') => {
+      await p.goto(`${ws.url}/#/consult`);
+      await p.getByRole('spinbutton', { name: '年龄' }).fill(age);
+      await p.getByRole('combobox', { name: '性别' }).selectOption(sex);
+      await say(p, complaint);
+    };
+    const freshStart = async (p: Page) => {
+      await p.getByRole('spinbutton', { name: '年龄' }).waitFor({ timeout: 30_000 });
+      expect(await p.locator('.bubble').count()).toBe(0);
+      expect(await p.getByRole('progressbar').count()).toBe(0);
+    };
+
+    it('resumes after a reload exactly where it was: the transcript, the progress and the pending question with its choices', async () => {
+      await start(tablet, '膝盖疼两周', '45', 'male');
+      await question(tablet, 0);
+      await tap(tablet, '没有');
+      // The next question is one of the knee pain's slots (where, what kind, how bad), with choices of its own.
+      const asked = await question(tablet, 1);
+      const before = {
+        bubbles: await bubbles(tablet),
+        choices: await choiceLabels(tablet),
+        progress: ((await tablet.locator('.progress small').textContent()) ?? '').trim(),
+      };
+      expect(before.choices.length).toBeGreaterThan(3);
+      expect(before.choices).not.toEqual(['是', '没有', '不确定']);
+      await tablet.reload();
+      await question(tablet, 1);
+      expect(await bubbles(tablet)).toEqual(before.bubbles);
+      expect(await choiceLabels(tablet)).toEqual(before.choices);
+      expect(((await tablet.locator('.progress small').textContent()) ?? '').trim()).toBe(before.progress);
+      expect(await tablet.getByRole('spinbutton', { name: '年龄' }).count()).toBe(0);
+      await screenshot(tablet, 'consult-kiosk-resumed');
+      // And it goes on from there: a tapped choice answers the question that was pending.
+      await tablet.locator('.choices .choice').first().click();
+      await tablet.locator('.bubble.medseek').nth(2).waitFor({ timeout: 60_000 });
+      expect((await tablet.locator('.bubble.patient').allInnerTexts()).at(-1)).toBe(before.choices[0]);
+      expect(((await tablet.locator('.bubble.medseek').nth(1).textContent()) ?? '').trim()).toBe(asked);
+    }, 180_000);
+
+    it('never reopens one patient’s conversation for the next: "next patient", a finished session and an idle one start afresh', async () => {
+      // "Next patient" mid-conversation (after confirming) clears the screen, and a reload does not bring it back.
+      tablet.once('dialog', (d) => void d.accept());
+      await tablet.getByRole('button', { name: '下一位患者' }).click();
+      await freshStart(tablet);
+      await tablet.reload();
+      await freshStart(tablet);
+
+      // A session finished (here from elsewhere, while this tab still holds it) is not resumed on a reload.
+      await start(tablet, '流鼻涕、打喷嚏三天', '30', 'female');
+      await question(tablet, 0);
+      const id = await tablet.evaluate(
+        () => (JSON.parse(sessionStorage.getItem('medseek.consult.session') ?? '{}') as { id?: string }).id,
+      );
+      expect(id).toBeTruthy();
+      const kind = await tablet.evaluate(async (sid) => {
+        let k = 'question';
+        for (let i = 0; i < 40 && (k === 'question' || k === 'reprompt'); i++) {
+          const r = await fetch(`/api/consult/${sid}/answers`, {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify({ text: '没有' }),
+          });
+          k = ((await r.json()) as { reply: { kind: string } }).reply.kind;
+        }
+        return k;
+      }, id);
+      expect(kind).toBe('done');
+      await tablet.reload();
+      await freshStart(tablet);
+      expect(await tablet.locator('.patient-report').count()).toBe(0);
+      expect(await tablet.evaluate(() => sessionStorage.getItem('medseek.consult.session'))).toBeNull();
+
+      // One left untouched for long (its patient walked away) is not reopened either.
+      await start(tablet, '嗓子有点疼，两天了', '52', 'male');
+      await question(tablet, 0);
+      await tablet.evaluate(() => {
+        const v = JSON.parse(sessionStorage.getItem('medseek.consult.session') ?? '{}') as {
+          id: string;
+          savedAt: number;
+        };
+        sessionStorage.setItem('medseek.consult.session', JSON.stringify({ ...v, savedAt: v.savedAt - 31 * 60_000 }));
+      });
+      await tablet.reload();
+      await freshStart(tablet);
+      // Nor is an emergency panel kept from long ago (a fresh one survives a reload: see the phone test above).
+      await tablet.evaluate(() => {
+        const reply = {
+          kind: 'emergency',
+          text: '⚠',
+          emergency: { message: '⚠', callNumber: '120', staffNotified: true },
+        };
+        const old = { session: { id: 'gone', status: 'emergency' }, reply, savedAt: Date.now() - 31 * 60_000 };
+        sessionStorage.setItem('medseek.consult.emergency', JSON.stringify(old));
+      });
+      await tablet.reload();
+      await freshStart(tablet);
+      expect(await tablet.locator('.emergency-exit').count()).toBe(0);
+    }, 180_000);
+
+    it('asks about pregnancy one thing at a time: pregnant?, then bleeding?, then tummy pain?', async () => {
+      // Not yet said: "pregnant?" comes alone; a no ends that check.
+      await start(tablet, '下面出血两天了', '28', 'female');
+      const first = await question(tablet, 0);
+      expect(first).toMatch(/怀孕/);
+      expect(first).not.toMatch(/出血|肚子/);
+      await tap(tablet, '没有');
+      const next = await question(tablet, 1);
+      expect(next).not.toMatch(/怀孕|见红|阴道出血/);
+      expect(await tablet.locator('.emergency-exit').count()).toBe(0);
+
+      // Said in the complaint: not asked again; bleeding and pain each get their own question.
+      tablet.once('dialog', (d) => void d.accept());
+      await tablet.getByRole('button', { name: '下一位患者' }).click();
+      await start(tablet, '怀孕8周了，想咨询一下', '28', 'female');
+      const bleeding = await question(tablet, 0);
+      expect(bleeding).toMatch(/出血|见红/);
+      expect(bleeding).not.toMatch(/怀孕|肚子/);
+      await tap(tablet, '没有');
+      const pain = await question(tablet, 1);
+      expect(pain).toMatch(/肚子/);
+      expect(pain).not.toMatch(/出血|怀孕/);
+      await screenshot(tablet, 'consult-pregnancy-one-question');
+      await tap(tablet, '没有');
+      expect(await question(tablet, 2)).not.toMatch(/怀孕|出血|肚子疼吗/);
+      expect(await tablet.locator('.emergency-exit').count()).toBe(0);
+    }, 180_000);
+  });
+
   it('lets a clinician edit, re-verify and accept the draft 门诊病历 into a patient’s record', async () => {
     expect(completed).toBeTruthy();
     await clinician.goto(`${ws.url}/#/queue`);
-    await clinician.getByRole('button', { name: /咳嗽三天了，有点发烧/ }).first().click();
+    await clinician
+      .getByRole('button', { name: /咳嗽三天了，有点发烧/ })
+      .first()
+      .click();
     await clinician.locator('.report-text', { hasText: '预问诊报告' }).waitFor();
     const draft = clinician.locator('.outpatient-draft');
     await draft.locator('.draft-sentences li').first().waitFor({ timeout: 30_000 });
@@ -206,7 +366,9 @@ describe.skipIf(!hasChromium)('pre-consultation on a phone and in the clinicians
     await draft.getByRole('button', { name: '重新核查' }).click();
     await draft.locator('[data-verdict="contradicted"]').first().waitFor({ timeout: 30_000 });
     const select = draft.getByRole('combobox', { name: '归入患者' });
-    const options = await select.locator('option').evaluateAll((os) => os.map((o) => ({ value: (o as HTMLOptionElement).value, label: o.textContent ?? '' })));
+    const options = await select
+      .locator('option')
+      .evaluateAll((os) => os.map((o) => ({ value: (o as HTMLOptionElement).value, label: o.textContent ?? '' })));
     const zhang = options.find((o) => o.label.includes('张建国'));
     expect(zhang).toBeTruthy();
     await select.selectOption(zhang!.value);
@@ -216,13 +378,18 @@ describe.skipIf(!hasChromium)('pre-consultation on a phone and in the clinicians
     // The clinician's own addition that the patient did not say stays theirs; accepted into the record.
     await area.fill(`${original}\n查体：咽部充血。`);
     await draft.getByRole('button', { name: '重新核查' }).click();
-    await clinician.waitForFunction(() => document.querySelectorAll('.outpatient-draft [data-verdict="contradicted"]').length === 0);
+    await clinician.waitForFunction(
+      () => document.querySelectorAll('.outpatient-draft [data-verdict="contradicted"]').length === 0,
+    );
     await draft.getByRole('button', { name: '采纳入病历' }).click();
     const done = draft.getByRole('status').filter({ hasText: '已采纳入病历' });
     await done.waitFor({ timeout: 30_000 });
     const reference = ((await done.locator('a').textContent()) ?? '').trim();
     expect(reference).toMatch(/^DocumentReference\//);
-    const doc = await clinician.evaluate(async (ref) => (await fetch(`/fhir/${ref}`, { headers: { Accept: 'application/fhir+json' } })).json(), reference);
+    const doc = await clinician.evaluate(
+      async (ref) => (await fetch(`/fhir/${ref}`, { headers: { Accept: 'application/fhir+json' } })).json(),
+      reference,
+    );
     expect(doc.type.coding[0]).toMatchObject({ system: 'http://loinc.org', code: '34108-1' });
     expect(doc.subject.reference).toMatch(/^Patient\//);
     expect(Buffer.from(doc.content[0].attachment.data, 'base64').toString('utf8')).toContain('查体：咽部充血。');
@@ -245,5 +412,7 @@ function freeTextAnswer(question: string): string | undefined {
 async function inViewport(page: Page, locator: ReturnType<Page['locator']>): Promise<boolean> {
   const box = await locator.boundingBox();
   const size = page.viewportSize();
-  return Boolean(box && size && box.y >= 0 && box.x >= 0 && box.y + box.height <= size.height && box.x + box.width <= size.width);
+  return Boolean(
+    box && size && box.y >= 0 && box.x >= 0 && box.y + box.height <= size.height && box.x + box.width <= size.width,
+  );
 }

@@ -16,8 +16,20 @@ describe.skipIf(!hasChromium)('workspace login in a browser', () => {
   beforeAll(async () => {
     ws = await startWorkspace('login', { demo: false });
     const users = new UserStore(ws.ctx.db);
-    await users.create({ username: 'dr.chen', displayName: '陈医生', password: PASSWORD, role: 'clinician', allPatients: true });
-    await users.create({ username: 'dr.lin', displayName: '林医生', password: PASSWORD, role: 'clinician', allPatients: true });
+    await users.create({
+      username: 'dr.chen',
+      displayName: '陈医生',
+      password: PASSWORD,
+      role: 'clinician',
+      allPatients: true,
+    });
+    await users.create({
+      username: 'dr.lin',
+      displayName: '林医生',
+      password: PASSWORD,
+      role: 'clinician',
+      allPatients: true,
+    });
     page = await ws.browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
   }, 240_000);
 

@@ -24,9 +24,17 @@ describe.skipIf(!hasChromium)('a patient’s pre-consultation link', () => {
   beforeAll(async () => {
     ws = await startWorkspace('patient-link', { demo: false });
     key = (await ws.ctx.apiKeys.create('dr-link', { role: 'clinician', allPatients: true })).key;
-    const r = await ws.ctx.db.query<{ id: string }>("select id from fhir_resources where resource_type = 'Patient' and not deleted order by id limit 2");
+    const r = await ws.ctx.db.query<{ id: string }>(
+      "select id from fhir_resources where resource_type = 'Patient' and not deleted order by id limit 2",
+    );
     [patientA, patientB] = r.rows.map((x) => x.id) as [string, string];
-    phone = await ws.browser.newContext({ viewport: PHONE, locale: 'zh-CN', isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    phone = await ws.browser.newContext({
+      viewport: PHONE,
+      locale: 'zh-CN',
+      isMobile: true,
+      hasTouch: true,
+      deviceScaleFactor: 2,
+    });
     page = await phone.newPage();
   }, 300_000);
 
@@ -51,7 +59,11 @@ describe.skipIf(!hasChromium)('a patient’s pre-consultation link', () => {
       participant: [{ actor: { reference: `Patient/${patient}` }, status: 'accepted' }],
     });
   /** The status a request with the patient's token gets, sent from the phone's page. */
-  const asPatient = (path: string) => page.evaluate(async ([t, p]) => (await fetch(p!, { headers: { Authorization: `Bearer ${t}` } })).status, [token, path]);
+  const asPatient = (path: string) =>
+    page.evaluate(
+      async ([t, p]) => (await fetch(p!, { headers: { Authorization: `Bearer ${t}` } })).status,
+      [token, path],
+    );
 
   it('issues a link only once the appointment exists', async () => {
     const before = await api('/api/patient-links', { body: { appointmentId: 'e2e-visit' } });
@@ -60,7 +72,12 @@ describe.skipIf(!hasChromium)('a patient’s pre-consultation link', () => {
     await appointment('e2e-visit', patientA);
     const r = await api('/api/patient-links', { body: { appointmentId: 'e2e-visit' } });
     expect(r.status).toBe(201);
-    const issued = (await r.json()) as { link: { id: string; patientId: string }; token: string; url: string; qrSvg: string };
+    const issued = (await r.json()) as {
+      link: { id: string; patientId: string };
+      token: string;
+      url: string;
+      qrSvg: string;
+    };
     expect(issued.link.patientId).toBe(patientA);
     expect(issued.url).toBe(`${ws.url}/#/p/${issued.token}`);
     expect(issued.qrSvg).toMatch(/^<svg/);
@@ -90,12 +107,44 @@ describe.skipIf(!hasChromium)('a patient’s pre-consultation link', () => {
     await expect(page.locator('nav, a[href="#/queue"], a[href="#/settings"]').count()).resolves.toBe(0);
     expect(await page.locator('body').textContent()).not.toMatch(/鉴别诊断|differential|分诊|Ⅱ级|红区/i);
     await screenshot(page, 'patient-link-question');
-    // A reload picks the conversation up where it was.
+    // A reload picks the conversation up where it was, the question's tappable answers included.
+    const choices = page.locator('.choices .choice');
+    await choices.first().waitFor({ timeout: 30_000 });
+    const offered = await choices.allInnerTexts();
     await page.reload();
     await page.locator('.bubble.patient', { hasText: '咳嗽三天了，有点发烧' }).waitFor({ timeout: 30_000 });
     await expect(page.locator('.bubble.medseek').last().textContent()).resolves.toContain(question!.slice(0, 8));
     await answer.waitFor({ timeout: 30_000 });
     await expect(page.getByRole('heading', { name: '预问诊：开始前请阅读' }).count()).resolves.toBe(0);
+    await choices.first().waitFor({ timeout: 30_000 });
+    expect(await choices.allInnerTexts()).toEqual(offered);
+
+    // Past the yes/no safety checks, to a question about the cough itself with its own choices (an OPQRST slot
+    // or the network's), then a reload in the middle of it: the same question, the same choices, the same progress.
+    const yesNo = ['是', '没有', '不确定'];
+    for (let i = 0; i < 8 && JSON.stringify(await choices.allInnerTexts()) === JSON.stringify(yesNo); i++) {
+      const n = await page.locator('.bubble.medseek').count();
+      await choices.filter({ hasText: '没有' }).first().click();
+      await page.locator('.bubble.medseek').nth(n).waitFor({ timeout: 60_000 });
+      await choices.first().waitFor({ timeout: 30_000 });
+    }
+    const text = async (selector: string) => ((await page.locator(selector).last().textContent()) ?? '').trim();
+    const pending = {
+      text: await text('.bubble.medseek'),
+      choices: await choices.allInnerTexts(),
+      progress: await text('.progress small'),
+    };
+    expect(pending.choices).not.toEqual(yesNo);
+    await page.reload();
+    await page
+      .locator('.bubble.medseek')
+      .last()
+      .filter({ hasText: pending.text.slice(0, 12) })
+      .waitFor({ timeout: 30_000 });
+    await choices.first().waitFor({ timeout: 30_000 });
+    expect(await choices.allInnerTexts()).toEqual(pending.choices);
+    expect(await text('.progress small')).toBe(pending.progress);
+    await screenshot(page, 'patient-link-resumed-choices');
   });
 
   it('reads nothing of another patient, nor the queue or the audit log', async () => {
@@ -107,13 +156,25 @@ describe.skipIf(!hasChromium)('a patient’s pre-consultation link', () => {
   });
 
   it('shows the patient their own summary once finished, after a reload, and no differential', async () => {
-    const session = await page.evaluate(async (t) => ((await (await fetch('/api/patient-links/me', { headers: { Authorization: `Bearer ${t}` } })).json()) as { session: string }).session, token);
+    const session = await page.evaluate(
+      async (t) =>
+        (
+          (await (await fetch('/api/patient-links/me', { headers: { Authorization: `Bearer ${t}` } })).json()) as {
+            session: string;
+          }
+        ).session,
+      token,
+    );
     expect(session).toBeTruthy();
     const kind = await page.evaluate(
       async ([t, id]) => {
         let k = 'question';
         for (let i = 0; i < 40 && (k === 'question' || k === 'reprompt'); i++) {
-          const r = await fetch(`/api/consult/${id}/answers`, { method: 'POST', headers: { Authorization: `Bearer ${t}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ text: '没有' }) });
+          const r = await fetch(`/api/consult/${id}/answers`, {
+            method: 'POST',
+            headers: { Authorization: `Bearer ${t}`, 'Content-Type': 'application/json' },
+            body: JSON.stringify({ text: '没有' }),
+          });
           k = ((await r.json()) as { reply: { kind: string } }).reply.kind;
         }
         return k;

@@ -33,13 +33,21 @@ describe.skipIf(!hasChromium)('settings in a browser', () => {
     await editor.getByRole('button', { name: 'Save' }).click();
     const entry = page.getByRole('region', { name: 'Rule setting T09' }).locator('ol.history li').first();
     await expect.poll(() => entry.textContent()).toMatch(/version \d+.*demo.*routineHours: .* → 36/);
-    const rows = await ws.ctx.db.query<{ params: { routineHours: number }; updated_by: string }>("select params, updated_by from reasoning_rule_config where rule_id = 'T09' and hospital_id = 'default'");
+    const rows = await ws.ctx.db.query<{ params: { routineHours: number }; updated_by: string }>(
+      "select params, updated_by from reasoning_rule_config where rule_id = 'T09' and hospital_id = 'default'",
+    );
     expect(rows.rows).toEqual([{ params: { routineHours: 36 }, updated_by: 'demo' }]);
     // A threshold that is not a number is refused beside its field, and nothing changes.
     await page.getByRole('region', { name: 'Rule setting T09' }).getByLabel('routineHours').fill('-5');
     await page.getByRole('region', { name: 'Rule setting T09' }).getByRole('button', { name: 'Save' }).click();
-    await page.getByRole('region', { name: 'Rule setting T09' }).locator('.field', { hasText: 'routineHours' }).getByRole('alert').waitFor();
-    expect((await ws.ctx.db.query("select 1 from reasoning_rule_config_history where rule_id = 'T09'")).rows).toHaveLength(1);
+    await page
+      .getByRole('region', { name: 'Rule setting T09' })
+      .locator('.field', { hasText: 'routineHours' })
+      .getByRole('alert')
+      .waitFor();
+    expect(
+      (await ws.ctx.db.query("select 1 from reasoning_rule_config_history where rule_id = 'T09'")).rows,
+    ).toHaveLength(1);
     await screenshot(page, 'settings-rules');
   });
 
@@ -112,7 +120,9 @@ describe.skipIf(!hasChromium)('settings in a browser', () => {
     expect(await rows.first().textContent()).toMatch(/demo.*key\.create.*api-key\//);
     await page.getByLabel('Action').fill('settings.*');
     await page.getByRole('button', { name: 'Filter' }).click();
-    await expect.poll(() => page.locator('table.audit tbody').textContent()).toMatch(/settings\.update.*settings\/models@v1.*settings\.update.*settings\/rules\/default\/T09@v\d+/);
+    await expect
+      .poll(() => page.locator('table.audit tbody').textContent())
+      .toMatch(/settings\.update.*settings\/models@v1.*settings\.update.*settings\/rules\/default\/T09@v\d+/);
     // The refused clinician key shows under its outcome.
     await page.getByLabel('Action').fill('');
     await page.getByLabel('Outcome').fill('403');

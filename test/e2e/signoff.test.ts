@@ -30,7 +30,9 @@ describe.skipIf(!hasChromium)('discharge-summary sign-off in a browser', () => {
   const textbox = () => page.getByRole('textbox', { name: '出院记录', exact: true });
   /** Generates this patient's summary and returns the draft id the server handed out. */
   const generate = async (patientId: string) => {
-    const response = page.waitForResponse((r) => r.url().endsWith(`/api/patients/${patientId}/summary`) && r.request().method() === 'POST');
+    const response = page.waitForResponse(
+      (r) => r.url().endsWith(`/api/patients/${patientId}/summary`) && r.request().method() === 'POST',
+    );
     await page.getByRole('button', { name: '生成' }).click();
     const body = (await (await response).json()) as { draftId: string };
     await page.locator('.claim').first().waitFor({ timeout: 60_000 });

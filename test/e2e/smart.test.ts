@@ -45,14 +45,21 @@ describe.skipIf(!hasChromium)('SMART EHR launch of the workspace against MedSeek
 
     const tokenResponse = await page.evaluate(() => {
       const key = JSON.parse(sessionStorage.getItem('SMART_KEY') ?? 'null') as string | null;
-      const state = key ? (JSON.parse(sessionStorage.getItem(key) ?? 'null') as { tokenResponse?: Record<string, unknown> } | null) : null;
+      const state = key
+        ? (JSON.parse(sessionStorage.getItem(key) ?? 'null') as { tokenResponse?: Record<string, unknown> } | null)
+        : null;
       return state?.tokenResponse ?? null;
     });
     expect(tokenResponse).toMatchObject({ token_type: 'Bearer', patient: PNEUMONIA });
-    expect(String(tokenResponse!.scope).split(' ')).toEqual(expect.arrayContaining(['launch', 'launch/patient', 'openid', 'fhirUser', 'patient/*.rs']));
+    expect(String(tokenResponse!.scope).split(' ')).toEqual(
+      expect.arrayContaining(['launch', 'launch/patient', 'openid', 'fhirUser', 'patient/*.rs']),
+    );
     expect(typeof tokenResponse!.id_token).toBe('string');
 
-    const read = (path: string) => fetch(`${ws.url}/fhir/${path}`, { headers: { Authorization: `Bearer ${String(tokenResponse!.access_token)}`, Accept: 'application/fhir+json' } });
+    const read = (path: string) =>
+      fetch(`${ws.url}/fhir/${path}`, {
+        headers: { Authorization: `Bearer ${String(tokenResponse!.access_token)}`, Accept: 'application/fhir+json' },
+      });
     expect((await read(`Patient/${PNEUMONIA}`)).status).toBe(200);
     expect((await read(`Patient/${WARFARIN}`)).status).toBe(403);
     await context.close();

@@ -83,7 +83,10 @@ describe.skipIf(!hasChromium)('clinician workspace in a browser', () => {
     await shot('consultation');
     // The clinician finds it in the queue and opens its report.
     await page.goto(`${ws.url}/#/queue`);
-    await page.getByRole('button', { name: /咳嗽、发热3天/ }).first().click();
+    await page
+      .getByRole('button', { name: /咳嗽、发热3天/ })
+      .first()
+      .click();
     await page.locator('.report-text', { hasText: '预问诊报告' }).waitFor();
     await shot('queue');
   }, 240_000);

@@ -42,7 +42,14 @@ export async function openFuzzApp(options: { demo?: boolean } = {}): Promise<Fuz
     async storedCount() {
       return Number((await db.query<{ n: number | string }>('select count(*) as n from fhir_resources')).rows[0]!.n);
     },
-    post: (path, body, contentType = 'application/json') => Promise.resolve(app.request(path, { method: 'POST', body, headers: { Authorization: `Bearer ${KEY}`, 'Content-Type': contentType } })),
+    post: (path, body, contentType = 'application/json') =>
+      Promise.resolve(
+        app.request(path, {
+          method: 'POST',
+          body,
+          headers: { Authorization: `Bearer ${KEY}`, 'Content-Type': contentType },
+        }),
+      ),
     async close() {
       await ctx.close();
       await db.close();
@@ -50,20 +57,27 @@ export async function openFuzzApp(options: { demo?: boolean } = {}): Promise<Fuz
   };
 }
 
-export const isClientOrOk = (status: number): boolean => (status >= 200 && status < 300) || (status >= 400 && status < 500);
+export const isClientOrOk = (status: number): boolean =>
+  (status >= 200 && status < 300) || (status >= 400 && status < 500);
 
 type Json = Record<string, unknown>;
 
 /** A body: usually JSON of the generated value, sometimes text that is not JSON at all. */
 export const bodyOf = (value: fc.Arbitrary<unknown>): fc.Arbitrary<string> =>
-  fc.oneof({ weight: 8, arbitrary: value.map((v) => JSON.stringify(v) ?? 'null') }, { weight: 1, arbitrary: fc.string({ maxLength: 30 }) });
+  fc.oneof(
+    { weight: 8, arbitrary: value.map((v) => JSON.stringify(v) ?? 'null') },
+    { weight: 1, arbitrary: fc.string({ maxLength: 30 }) },
+  );
 
 /** A valid request with one to three of its fields replaced by odd values or removed. */
 export const mutated = (bases: readonly Json[], paths: readonly string[]): fc.Arbitrary<Json> =>
   fc
     .record({
       base: fc.constantFrom(...bases),
-      edits: fc.array(fc.record({ path: fc.constantFrom(...paths), value: anyValue, drop: fc.boolean() }), { minLength: 1, maxLength: 3 }),
+      edits: fc.array(fc.record({ path: fc.constantFrom(...paths), value: anyValue, drop: fc.boolean() }), {
+        minLength: 1,
+        maxLength: 3,
+      }),
     })
     .map(({ base, edits }) => {
       const out = structuredClone(base);

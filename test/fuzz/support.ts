@@ -27,7 +27,13 @@ type Json = Record<string, unknown>;
 
 /** Valid resources that the generators break. */
 export const TEMPLATES: readonly Json[] = [
-  { resourceType: 'Patient', id: 'p', gender: 'female', birthDate: '1970-01-01', name: [{ family: '李', given: ['娜'] }] },
+  {
+    resourceType: 'Patient',
+    id: 'p',
+    gender: 'female',
+    birthDate: '1970-01-01',
+    name: [{ family: '李', given: ['娜'] }],
+  },
   {
     resourceType: 'Observation',
     id: 'o',
@@ -40,11 +46,19 @@ export const TEMPLATES: readonly Json[] = [
   {
     resourceType: 'Condition',
     id: 'c',
-    clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }] },
+    clinicalStatus: {
+      coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }],
+    },
     code: { text: 'pneumonia' },
     subject: { reference: 'Patient/p' },
   },
-  { resourceType: 'Encounter', id: 'e', status: 'finished', class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'IMP' }, subject: { reference: 'Patient/p' } },
+  {
+    resourceType: 'Encounter',
+    id: 'e',
+    status: 'finished',
+    class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'IMP' },
+    subject: { reference: 'Patient/p' },
+  },
 ];
 
 /** Paths a mutation may touch (dots into objects, numbers into arrays). */
@@ -74,9 +88,35 @@ const PATHS = [
   '_gender',
 ];
 
-const oddValues = fc.constantFrom<unknown>('', ' ', 'bogus', 42, -1, 1.5, 2 ** 53, true, null, [], {}, [null], 'Patient/', 'Patient', 'urn:uuid:x', 'Patient?x', '1970-13-01', '\u0000', 'Ã©', { reference: 'Patient/' }, [{}]);
+const oddValues = fc.constantFrom<unknown>(
+  '',
+  ' ',
+  'bogus',
+  42,
+  -1,
+  1.5,
+  2 ** 53,
+  true,
+  null,
+  [],
+  {},
+  [null],
+  'Patient/',
+  'Patient',
+  'urn:uuid:x',
+  'Patient?x',
+  '1970-13-01',
+  '\u0000',
+  'Ã©',
+  { reference: 'Patient/' },
+  [{}],
+);
 
-export const anyValue: fc.Arbitrary<unknown> = fc.oneof(oddValues, fc.jsonValue({ maxDepth: 2 }), fc.string({ maxLength: 12 }));
+export const anyValue: fc.Arbitrary<unknown> = fc.oneof(
+  oddValues,
+  fc.jsonValue({ maxDepth: 2 }),
+  fc.string({ maxLength: 12 }),
+);
 
 export interface Mutation {
   readonly path: string;
@@ -84,7 +124,11 @@ export interface Mutation {
   readonly value: unknown;
 }
 
-const mutation: fc.Arbitrary<Mutation> = fc.record({ path: fc.constantFrom(...PATHS), op: fc.constantFrom<'set' | 'delete'>('set', 'set', 'delete'), value: anyValue });
+const mutation: fc.Arbitrary<Mutation> = fc.record({
+  path: fc.constantFrom(...PATHS),
+  op: fc.constantFrom<'set' | 'delete'>('set', 'set', 'delete'),
+  value: anyValue,
+});
 
 /** A template resource with one to three mutations: usually invalid, sometimes not. */
 export const mutatedResource: fc.Arbitrary<unknown> = fc

@@ -34,21 +34,48 @@ export interface WorkspaceOptions {
 
 export async function startWorkspace(name: string, options: WorkspaceOptions = {}): Promise<Workspace> {
   const webDir = mkdtempSync(join(tmpdir(), `medseek-e2e-web-${name}-`));
-  execFileSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', 'web', '--logLevel', 'warn', '--outDir', webDir, '--emptyOutDir'], {
-    cwd: root,
-    env: { ...process.env, NODE_ENV: 'production' },
-    stdio: 'inherit',
-  });
+  execFileSync(
+    process.execPath,
+    [
+      join(root, 'node_modules', 'vite', 'bin', 'vite.js'),
+      'build',
+      'web',
+      '--logLevel',
+      'warn',
+      '--outDir',
+      webDir,
+      '--emptyOutDir',
+    ],
+    {
+      cwd: root,
+      env: { ...process.env, NODE_ENV: 'production' },
+      stdio: 'inherit',
+    },
+  );
   process.env.MEDSEEK_WEB_DIR = webDir;
   const dataDir = mkdtempSync(join(tmpdir(), `medseek-e2e-${name}-`));
   const demo = options.demo ?? true;
   // A real install still gets the demo patients and knowledge (loaded by a demo-mode open first), so a test has records to guard.
-  if (!demo) await (await openContext(loadConfig({ MEDSEEK_DATA_DIR: dataDir, MEDSEEK_LOG_LEVEL: 'warn' }, { demo: true }))).close();
-  const ctx = await openContext(loadConfig({ MEDSEEK_DATA_DIR: dataDir, MEDSEEK_LOG_LEVEL: 'warn', ...options.env }, { demo }));
+  if (!demo)
+    await (
+      await openContext(loadConfig({ MEDSEEK_DATA_DIR: dataDir, MEDSEEK_LOG_LEVEL: 'warn' }, { demo: true }))
+    ).close();
+  const ctx = await openContext(
+    loadConfig({ MEDSEEK_DATA_DIR: dataDir, MEDSEEK_LOG_LEVEL: 'warn', ...options.env }, { demo }),
+  );
   const server = await listen(ctx, { port: 0, host: '127.0.0.1' });
   const browser = await chromium.launch({
     executablePath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
   });
   mkdirSync(shots, { recursive: true });
   return {

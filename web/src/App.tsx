@@ -21,7 +21,8 @@ import { type Me, useSession } from './session.js';
 export function App() {
   const route = useRoute();
   const { me, error, refresh } = useSession();
-  if (route.page === 'link' && route.token) return <PatientShell>{<PatientLinkPage token={route.token} />}</PatientShell>;
+  if (route.page === 'link' && route.token)
+    return <PatientShell>{<PatientLinkPage token={route.token} />}</PatientShell>;
   if (error) return <ErrorBox error={error} />;
   if (me === undefined) return null;
   if (me === null) return <LoginPage onLogin={refresh} />;
@@ -36,7 +37,12 @@ function PatientShell({ children }: { children: React.ReactNode }) {
     <div className="app patient">
       <header className="topbar">
         <span className="brand">MedSeek</span>
-        <button type="button" className="lang" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')} aria-label="language">
+        <button
+          type="button"
+          className="lang"
+          onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}
+          aria-label="language"
+        >
           {lang === 'zh' ? 'English' : '中文'}
         </button>
       </header>
@@ -90,16 +96,25 @@ function Workspace({ me, route, onLogout }: { me: Me; route: Route; onLogout: ()
             {t('logout')}
           </button>
         )}
-        <button type="button" className="lang" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')} aria-label="language">
+        <button
+          type="button"
+          className="lang"
+          onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}
+          aria-label="language"
+        >
           {lang === 'zh' ? 'English' : '中文'}
         </button>
       </header>
       <main>
         {route.page === 'patients' && <PatientList />}
-        {route.page === 'patient' && route.patientId && <PatientPage patientId={route.patientId} tab={route.tab ?? 'overview'} params={route.params} />}
+        {route.page === 'patient' && route.patientId && (
+          <PatientPage patientId={route.patientId} tab={route.tab ?? 'overview'} params={route.params} />
+        )}
         {route.page === 'consult' && <ConsultPage />}
         {route.page === 'queue' && <QueuePage />}
-        {(route.page === 'models' || route.page === 'settings') && !admin && <p role="alert">{lang === 'zh' ? '仅管理员可用' : 'Administrators only'}</p>}
+        {(route.page === 'models' || route.page === 'settings') && !admin && (
+          <p role="alert">{lang === 'zh' ? '仅管理员可用' : 'Administrators only'}</p>
+        )}
         {route.page === 'models' && admin && <ModelsPage />}
         {route.page === 'settings' && admin && <SettingsPage {...(route.section ? { section: route.section } : {})} />}
       </main>

@@ -27,7 +27,12 @@ function cookie(name: string): string | undefined {
 function headers(extra: Record<string, string> = {}): Record<string, string> {
   const bearer = sessionStorage.getItem(PATIENT_TOKEN) ?? localStorage.getItem('medseek.apiKey');
   const csrf = cookie(CSRF_COOKIE);
-  return { Accept: 'application/json', ...(bearer ? { Authorization: `Bearer ${bearer}` } : {}), ...(csrf ? { 'X-CSRF-Token': csrf } : {}), ...extra };
+  return {
+    Accept: 'application/json',
+    ...(bearer ? { Authorization: `Bearer ${bearer}` } : {}),
+    ...(csrf ? { 'X-CSRF-Token': csrf } : {}),
+    ...extra,
+  };
 }
 
 async function handle<T>(res: Response): Promise<T> {
@@ -52,7 +57,9 @@ export interface CallOptions {
 }
 
 export async function get<T>(path: string, init: CallOptions = {}): Promise<T> {
-  return handle<T>(await fetch(path, { headers: headers(init.headers), ...(init.signal ? { signal: init.signal } : {}) }));
+  return handle<T>(
+    await fetch(path, { headers: headers(init.headers), ...(init.signal ? { signal: init.signal } : {}) }),
+  );
 }
 
 export async function post<T>(path: string, body: unknown, init: CallOptions = {}): Promise<T> {
@@ -60,12 +67,30 @@ export async function post<T>(path: string, body: unknown, init: CallOptions = {
 }
 
 /** A JSON body with any writing method (the settings pages PUT and PATCH). */
-export async function send<T>(method: 'POST' | 'PUT' | 'PATCH', path: string, body: unknown, init: CallOptions = {}): Promise<T> {
-  return handle<T>(await fetch(path, { method, headers: headers({ 'Content-Type': 'application/json', ...init.headers }), body: JSON.stringify(body), ...(init.signal ? { signal: init.signal } : {}) }));
+export async function send<T>(
+  method: 'POST' | 'PUT' | 'PATCH',
+  path: string,
+  body: unknown,
+  init: CallOptions = {},
+): Promise<T> {
+  return handle<T>(
+    await fetch(path, {
+      method,
+      headers: headers({ 'Content-Type': 'application/json', ...init.headers }),
+      body: JSON.stringify(body),
+      ...(init.signal ? { signal: init.signal } : {}),
+    }),
+  );
 }
 
 export async function del<T>(path: string, init: CallOptions = {}): Promise<T> {
-  return handle<T>(await fetch(path, { method: 'DELETE', headers: headers(init.headers), ...(init.signal ? { signal: init.signal } : {}) }));
+  return handle<T>(
+    await fetch(path, {
+      method: 'DELETE',
+      headers: headers(init.headers),
+      ...(init.signal ? { signal: init.signal } : {}),
+    }),
+  );
 }
 
 /**
@@ -92,7 +117,13 @@ export function subscribe(path: string, on: (event: string, data: string) => voi
             buffer = buffer.slice(end + 2);
             const data = lines.filter((l) => l.startsWith('data:')).map((l) => l.slice(5).replace(/^ /, ''));
             if (!data.length) continue; // a keep-alive comment
-            on(lines.find((l) => l.startsWith('event:'))?.slice(6).trim() || 'message', data.join('\n'));
+            on(
+              lines
+                .find((l) => l.startsWith('event:'))
+                ?.slice(6)
+                .trim() || 'message',
+              data.join('\n'),
+            );
           }
         }
       } catch {

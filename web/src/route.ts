@@ -18,7 +18,8 @@ export function parseRoute(hash: string): Route {
   const [path = '', query = ''] = hash.replace(/^#/, '').split('?');
   const parts = path.split('/').filter(Boolean);
   const params = new URLSearchParams(query);
-  if (parts[0] === 'patients' && parts[1]) return { page: 'patient', patientId: decodeURIComponent(parts[1]), tab: parts[2] ?? 'overview', params };
+  if (parts[0] === 'patients' && parts[1])
+    return { page: 'patient', patientId: decodeURIComponent(parts[1]), tab: parts[2] ?? 'overview', params };
   if (parts[0] === 'consult') return { page: 'consult', params };
   if (parts[0] === 'queue') return { page: 'queue', params };
   if (parts[0] === 'models') return { page: 'models', params };

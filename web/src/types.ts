@@ -1,93 +1,36 @@
-// The shapes the API returns (mirrors src/core; the web build does not import server code).
-export type Source =
-  | { kind: 'resource'; resourceType: string; id: string; versionId?: string; path?: string }
-  | { kind: 'text'; document: string; start: number; end: number; quote?: string }
-  | { kind: 'knowledge'; edgeId: string; authority: { name: string; document?: string; version?: string; url?: string; licence?: string }; releaseId?: string }
-  | { kind: 'patient-reported'; sessionId: string; turn: number; quote?: string };
+// The shapes the API returns. The record's and the reasoners' types are imported from the server's
+// own sources (src/core: type-only, so nothing of the server is bundled), so they cannot drift; the
+// response envelopes below are the web's view of what the routes send, and
+// src/server/web-api-types.test.ts fails the typecheck when the server's responses stop matching them.
+import type { Claim, ErrorType, Verdict } from '../../src/core/claim.js';
+import type { Bilingual } from '../../src/core/concept.js';
+import type { Conclusion } from '../../src/core/conclusion.js';
+import type { Fact } from '../../src/core/fact.js';
+import type { Source } from '../../src/core/source.js';
 
-export interface Quantity {
-  value: number;
-  unit: string;
-  value2?: number;
-  original?: string;
-}
-
-export interface Fact {
-  id: string;
-  category: string;
-  concept: { system: string; code: string; display?: string; displayZh?: string };
-  assertion: string;
-  subject: { who: string; relation?: string };
-  value?: Quantity;
-  valueText?: string;
-  time?: { start?: string; end?: string; relative?: string };
-  laterality?: string;
-  status?: string;
-  interpretation?: string;
-  referenceRange?: { low?: number; high?: number; unit?: string };
-  section?: string;
-  sources: Source[];
-}
-
-export interface TimelineEvent {
-  time: string;
-  end?: string;
-  kind: string;
-  label: string;
-  factIds: string[];
-  sources: Source[];
-}
-
-export interface PatientState {
-  patientId: string;
-  at: string;
-  demographics: { sex: string; birthDate?: string; age?: number };
-  phenotype: Fact[];
-  intervention: Fact[];
-  biology: Fact[];
-  timeline: TimelineEvent[];
-  conflicts: { id: string; kind: string; description: string; factIds: string[] }[];
-  encounterId?: string;
-  /** Medication reconciliation (src/core/medication-course.ts): one course per drug over the stay. */
-  medications?: MedicationCourse[];
-}
-
-export interface Dosage {
-  strength?: Quantity;
-  dose?: Quantity;
-  route?: string;
-  frequency?: { code: string; perDay?: number; original?: string };
-  duration?: { value: number; unit: string };
-  asNeeded?: boolean;
-}
-
-export type MedicationStatus = 'active' | 'stopped' | 'held' | 'one-off' | 'completed' | 'prn' | 'unknown';
-
-export interface MedicationEvent {
-  kind: 'started' | 'stopped' | 'held' | 'resumed' | 'one-off' | 'prn' | 'dose-changed' | 'discharge';
-  time?: string;
-  reason?: string;
-  dosage?: Dosage;
-  factIds: string[];
-  sources: Source[];
-}
-
-export interface MedicationCourse {
-  concept: { system: string; code: string; display?: string; displayZh?: string };
-  status: MedicationStatus;
-  discharge: boolean;
-  dosage?: Dosage;
-  events: MedicationEvent[];
-  factIds: string[];
-  sources: Source[];
-}
+export type { Bilingual, Concept } from '../../src/core/concept.js';
+export type { Claim, ErrorType, Verdict } from '../../src/core/claim.js';
+export type {
+  AlertConclusion,
+  Conclusion,
+  ConclusionKind,
+  DiagnosisConclusion,
+  Evidence,
+  ModelUse,
+  QualityConclusion,
+  Severity,
+} from '../../src/core/conclusion.js';
+export type { Dosage, Fact, Quantity } from '../../src/core/fact.js';
+export type { MedicationCourse, MedicationEvent, MedicationStatus } from '../../src/core/medication-course.js';
+export type { PatientState, TimelineEvent } from '../../src/core/patient-state.js';
+export type { Source } from '../../src/core/source.js';
 
 export interface PatientSummary {
   id: string;
   name: string;
   gender: string;
   birthDate?: string;
-  identifiers: string[];
+  identifiers: readonly string[];
 }
 
 export interface Note {
@@ -97,65 +40,43 @@ export interface Note {
   date?: string;
   lang?: string;
   text: string;
-  facts: Fact[];
+  facts: readonly Fact[];
   /** Why the note could not be read (bad encoding), when it could not. */
   error?: string;
 }
 
-export interface Bilingual {
-  en: string;
-  zh?: string;
-}
-
-export interface Evidence {
-  role: 'supports' | 'refutes' | 'missing' | 'context';
-  statement: Bilingual;
-  factId?: string;
-  sources: Source[];
-  knowledge?: Source[];
-  contribution?: number;
-}
-
-export interface Conclusion {
-  id: string;
-  kind: string;
-  producer: string;
-  statement: Bilingual;
-  detail?: Bilingual;
-  confidence?: number;
-  severity?: string;
-  evidence: Evidence[];
-  knowledgeRelease?: string;
-  model?: { used: boolean; provider?: string; model?: string; deidentified?: boolean; reason?: string };
-}
-
-export interface VerifiedClaim {
-  id: string;
-  text: string;
-  start: number;
-  end: number;
-  citations: string[];
-  verdict: 'supported' | 'contradicted' | 'unsupported';
-  reason: string;
-  evidence: Source[];
-  errorType?: string;
+/** A claim of a checked text with the verdict on each clinical fact it states (verify's VerifiedClaim). */
+export interface VerifiedClaim extends Claim {
   /** The verdict on each clinical fact the claim states (a claim with none states nothing to vouch for). */
-  facts?: { factId: string; concept: string; verdict: string; reason: string }[];
+  readonly facts?: readonly {
+    factId: string;
+    concept: string;
+    verdict: Verdict;
+    errorType?: ErrorType;
+    reason: string;
+  }[];
 }
 
 export interface Report {
   lang: 'zh' | 'en';
-  claims: VerifiedClaim[];
-  omissions: { factId: string; statement: string; sources: Source[] }[];
+  claims: readonly VerifiedClaim[];
+  omissions: readonly { factId: string; statement: string; sources: readonly Source[] }[];
   counts: { claims: number; supported: number; contradicted: number; unsupported: number; omissions: number };
   blocked: boolean;
 }
 
 export interface SummaryResult {
-  document: { text: string; citations: Record<string, string>; model: Conclusion['model']; encounterId?: string; patientId?: string; lang?: 'zh' | 'en' };
+  document: {
+    text: string;
+    citations: Record<string, string>;
+    model: Conclusion['model'];
+    encounterId?: string;
+    patientId?: string;
+    lang?: 'zh' | 'en';
+  };
   report: Report;
   text: string;
-  removed: string[];
+  removed: readonly string[];
   attempts: number;
   /** The draft the server keeps, bound to this patient, encounter and language: sign-off names it. */
   draftId: string;
@@ -165,7 +86,7 @@ export interface SummaryResult {
   draft: SummaryDraft;
   policy: SignoffPolicy;
   /** Citation key (`F12`) → the fact it cites, with its sources (what a citation chip opens). */
-  citationSources: Record<string, { factId: string; label: string; sources: Source[] }>;
+  citationSources: Record<string, { factId: string; label: string; sources: readonly Source[] }>;
 }
 
 export interface SummaryDraft {
@@ -183,14 +104,14 @@ export interface DischargeAlert {
   ruleId: string;
   group: string;
   blocking: boolean;
-  claimIds: string[];
+  claimIds: readonly string[];
   conclusion: Conclusion;
 }
 
 export type SignoffBlock =
   | { kind: 'contradicted'; claimId: string; text: string; message: string }
   | { kind: 'omission'; factId: string; message: string }
-  | { kind: 'safety'; ruleId: string; claimIds: string[]; message: string }
+  | { kind: 'safety'; ruleId: string; claimIds: readonly string[]; message: string }
   | { kind: 'unaccepted'; claimId: string; text: string; message: string };
 
 export interface ClaimAcceptance {
@@ -208,15 +129,23 @@ export interface ClaimAcceptance {
 export interface SignoffPolicy {
   blocked: boolean;
   reason?: string;
-  blocks: SignoffBlock[];
-  alerts: DischargeAlert[];
-  needsAcceptance: string[];
-  acceptances: ClaimAcceptance[];
+  blocks: readonly SignoffBlock[];
+  alerts: readonly DischargeAlert[];
+  needsAcceptance: readonly string[];
+  acceptances: readonly ClaimAcceptance[];
 }
 
 /** A refused summary action (HTTP 409/422): a code the workspace can translate and the server's reason. */
 export interface SignRefusal {
-  code: 'blocked' | 'draft-unknown' | 'draft-patient-mismatch' | 'draft-encounter-mismatch' | 'draft-lang-mismatch' | 'draft-signed' | 'not-acceptable' | 'unknown-claim';
+  code:
+    | 'blocked'
+    | 'draft-unknown'
+    | 'draft-patient-mismatch'
+    | 'draft-encounter-mismatch'
+    | 'draft-lang-mismatch'
+    | 'draft-signed'
+    | 'not-acceptable'
+    | 'unknown-claim';
   reason: string;
   report?: Report;
   policy?: SignoffPolicy;
@@ -226,8 +155,8 @@ export interface SignRefusal {
 export interface ConsultReply {
   kind: 'question' | 'reprompt' | 'emergency' | 'done';
   text: string;
-  question?: { id: string; kind: string; options?: string[] };
-  choices?: { value: string; label: string }[];
+  question?: { id: string; kind: string; options?: readonly string[] };
+  choices?: readonly { value: string; label: string }[];
   progress?: { asked: number; expected: number };
   emergency?: { message: string; callNumber: string; staffNotified: boolean };
 }
@@ -270,14 +199,14 @@ export interface ConsultEvent {
 export interface ConsultReportField {
   label: Bilingual;
   value: Bilingual;
-  turns?: number[];
+  turns?: readonly number[];
 }
 
 /** One sentence of the draft 门诊病历 with the patient turns it cites and its verdict against them. */
 export interface OutpatientSentence {
   text: string;
   section?: string;
-  citations: { turn: number; quote: string }[];
+  citations: readonly { turn: number; quote: string }[];
   verdict: 'supported' | 'unsupported' | 'contradicted';
   reason?: string;
 }
@@ -286,7 +215,7 @@ export interface OutpatientDraft {
   sessionId: string;
   lang: 'zh' | 'en';
   text: string;
-  sentences: OutpatientSentence[];
+  sentences: readonly OutpatientSentence[];
   /** A sentence contradicts the transcript: it cannot be accepted as it stands. */
   blocked: boolean;
 }

@@ -21,8 +21,10 @@ describe('medseek backup and restore (no server running)', () => {
   }, 60_000);
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  const env = () => Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('MEDSEEK_') && k !== 'DATABASE_URL'));
-  const medseek = (args: string[]) => run(process.execPath, [bin, ...args], { env: { ...env(), MEDSEEK_DATA_DIR: join(root, 'store') } });
+  const env = () =>
+    Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('MEDSEEK_') && k !== 'DATABASE_URL'));
+  const medseek = (args: string[]) =>
+    run(process.execPath, [bin, ...args], { env: { ...env(), MEDSEEK_DATA_DIR: join(root, 'store') } });
 
   it('writes a backup file and restores it into a new directory, refusing a non-empty one', async () => {
     const file = join(root, 'b.tar.gz');
@@ -39,7 +41,12 @@ describe('medseek backup and restore (no server running)', () => {
     const original = await everything('store');
     expect(JSON.parse(original).length).toBeGreaterThan(3);
     expect(await everything('copy')).toBe(original);
-    const refused = await medseek(['restore', file, '--data-dir', join(root, 'store')]).catch((e: { code: number; stderr: string }) => e);
-    expect(refused).toMatchObject({ code: 2, stderr: expect.stringMatching(/is not empty: restore into a new directory/) });
+    const refused = await medseek(['restore', file, '--data-dir', join(root, 'store')]).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(refused).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/is not empty: restore into a new directory/),
+    });
   }, 120_000);
 });

@@ -3,7 +3,9 @@ import { parseCase } from './diagnose.js';
 
 describe('medseek diagnose: reading the case', () => {
   it('accepts age, sex and findings with values', () => {
-    const c = parseCase('{"age":45,"sex":"male","findings":[{"id":"E_53"},{"id":"E_55","value":["V_29"]},{"id":"E_91","present":false}]}');
+    const c = parseCase(
+      '{"age":45,"sex":"male","findings":[{"id":"E_53"},{"id":"E_55","value":["V_29"]},{"id":"E_91","present":false}]}',
+    );
     expect(c.findings).toHaveLength(3);
     expect(c.age).toBe(45);
   });

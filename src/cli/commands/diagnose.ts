@@ -14,23 +14,30 @@ import type { Database } from '../../store/index.js';
 export function register(program: Command): void {
   program
     .command('diagnose')
-    .description('rank a differential for a case read from stdin (JSON: age, sex, findings with values), with explanations')
+    .description(
+      'rank a differential for a case read from stdin (JSON: age, sex, findings with values), with explanations',
+    )
     .option('--kb <name>', 'knowledge base: release (the active KG release), release:<id>, ddxplus, dxy', 'release')
     .option('--format <format>', 'json or text', 'json')
     .option('--lang <lang>', 'zh or en (text format)', 'en')
     .option('--top <n>', 'how many diseases', '10')
     .action(async (opts: { kb: string; format: string; lang: string; top: string }) => {
-      if (opts.format !== 'json' && opts.format !== 'text') throw invalid(`--format must be json or text, not '${opts.format}'`, { field: '--format' });
-      if (opts.lang !== 'zh' && opts.lang !== 'en') throw invalid(`--lang must be zh or en, not '${opts.lang}'`, { field: '--lang' });
+      if (opts.format !== 'json' && opts.format !== 'text')
+        throw invalid(`--format must be json or text, not '${opts.format}'`, { field: '--format' });
+      if (opts.lang !== 'zh' && opts.lang !== 'en')
+        throw invalid(`--lang must be zh or en, not '${opts.lang}'`, { field: '--lang' });
       const top = Number(opts.top);
-      if (!Number.isInteger(top) || top < 1) throw invalid(`--top must be a positive integer, not '${opts.top}'`, { field: '--top' });
+      if (!Number.isInteger(top) || top < 1)
+        throw invalid(`--top must be a positive integer, not '${opts.top}'`, { field: '--top' });
       const input = parseCase(await readStdin());
       let db: Database | undefined;
       try {
         if (opts.kb.startsWith('release')) db = await openMigratedDatabase(loadConfig());
         const net = await knowledgeBaseResolver(db ? { sql: db } : {})(opts.kb);
         const dx = diagnose(net, input, { top });
-        process.stdout.write(opts.format === 'json' ? `${JSON.stringify(dx, null, 2)}\n` : `${renderText(dx, opts.lang)}\n`);
+        process.stdout.write(
+          opts.format === 'json' ? `${JSON.stringify(dx, null, 2)}\n` : `${renderText(dx, opts.lang)}\n`,
+        );
       } finally {
         await db?.close();
       }
@@ -38,7 +45,11 @@ export function register(program: Command): void {
 }
 
 async function readStdin(): Promise<string> {
-  if (process.stdin.isTTY) throw invalid('give the case as JSON on stdin, e.g. echo \'{"age":30,"sex":"male","findings":[{"id":"E_91"}]}\' | medseek diagnose --kb ddxplus', { field: 'stdin' });
+  if (process.stdin.isTTY)
+    throw invalid(
+      'give the case as JSON on stdin, e.g. echo \'{"age":30,"sex":"male","findings":[{"id":"E_91"}]}\' | medseek diagnose --kb ddxplus',
+      { field: 'stdin' },
+    );
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(c as Buffer);
   return Buffer.concat(chunks).toString('utf8');
@@ -52,22 +63,36 @@ export function parseCase(text: string): CaseInput {
     throw invalid(`the case is not JSON: ${(e as Error).message}`, { where: 'stdin' });
   }
   const c = v as Partial<CaseInput>;
-  if (typeof c !== 'object' || c === null || !Array.isArray(c.findings)) throw invalid('the case needs a findings array', { where: 'stdin', field: 'findings' });
+  if (typeof c !== 'object' || c === null || !Array.isArray(c.findings))
+    throw invalid('the case needs a findings array', { where: 'stdin', field: 'findings' });
   c.findings.forEach((f, i) => {
     if (typeof f?.id !== 'string') throw invalid('each finding needs an id', { where: `findings[${i}]`, field: 'id' });
   });
-  if (c.age !== undefined && (typeof c.age !== 'number' || c.age < 0)) throw invalid('age must be a non-negative number', { where: 'stdin', field: 'age' });
-  if (c.sex !== undefined && !['male', 'female', 'other', 'unknown'].includes(c.sex)) throw invalid(`sex '${c.sex}' is not male, female, other or unknown`, { where: 'stdin', field: 'sex' });
+  if (c.age !== undefined && (typeof c.age !== 'number' || c.age < 0))
+    throw invalid('age must be a non-negative number', { where: 'stdin', field: 'age' });
+  if (c.sex !== undefined && !['male', 'female', 'other', 'unknown'].includes(c.sex))
+    throw invalid(`sex '${c.sex}' is not male, female, other or unknown`, { where: 'stdin', field: 'sex' });
   return c as CaseInput;
 }
 
 function renderText(dx: Diagnosis, lang: Lang): string {
-  const lines = [lang === 'zh' ? `鉴别诊断（${dx.model}，${dx.method}）：` : `Differential (${dx.model}, ${dx.method}):`];
+  const lines = [
+    lang === 'zh' ? `鉴别诊断（${dx.model}，${dx.method}）：` : `Differential (${dx.model}, ${dx.method}):`,
+  ];
   for (const r of dx.differential) {
     lines.push(`${r.rank}. ${explanationText(r.explanation, lang)}`);
-    if (r.counterfactualRank !== undefined) lines.push(lang === 'zh' ? `   反事实排序：第 ${r.counterfactualRank}（预期消除 ${r.expectedDisablement!.toFixed(2)} 项阳性表现）` : `   counterfactual rank ${r.counterfactualRank} (expected disablement ${r.expectedDisablement!.toFixed(2)} findings)`);
+    if (r.counterfactualRank !== undefined)
+      lines.push(
+        lang === 'zh'
+          ? `   反事实排序：第 ${r.counterfactualRank}（预期消除 ${r.expectedDisablement!.toFixed(2)} 项阳性表现）`
+          : `   counterfactual rank ${r.counterfactualRank} (expected disablement ${r.expectedDisablement!.toFixed(2)} findings)`,
+      );
   }
   if (dx.rankingDifferences.length)
-    lines.push(lang === 'zh' ? `后验与反事实排序不同：${dx.rankingDifferences.map((d) => `${d.disease} ${d.posteriorRank}→${d.counterfactualRank}`).join('，')}` : `Rankings differ: ${dx.rankingDifferences.map((d) => `${d.disease} ${d.posteriorRank}→${d.counterfactualRank}`).join(', ')}`);
+    lines.push(
+      lang === 'zh'
+        ? `后验与反事实排序不同：${dx.rankingDifferences.map((d) => `${d.disease} ${d.posteriorRank}→${d.counterfactualRank}`).join('，')}`
+        : `Rankings differ: ${dx.rankingDifferences.map((d) => `${d.disease} ${d.posteriorRank}→${d.counterfactualRank}`).join(', ')}`,
+    );
   return lines.join('\n');
 }

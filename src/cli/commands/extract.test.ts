@@ -25,10 +25,18 @@ describe('medseek extract (CLI)', { timeout: 120_000 }, () => {
     const r = await medseek(['extract', '--anchor-date', '2024-03-10'], text);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.span.text)).toEqual(['发热', '胸痛', '血钾']);
     for (const l of lines) expect(text.slice(l.span.start, l.span.end)).toBe(l.span.text);
-    expect(lines[0]).toMatchObject({ assertion: 'present', section: 'chief_complaint', time: { start: '2024-03-07' }, codes: ['http://snomed.info/sct|386661006'] });
+    expect(lines[0]).toMatchObject({
+      assertion: 'present',
+      section: 'chief_complaint',
+      time: { start: '2024-03-07' },
+      codes: ['http://snomed.info/sct|386661006'],
+    });
     expect(lines[1]).toMatchObject({ assertion: 'absent' });
     expect(lines[2]).toMatchObject({ value: { value: 3.1, unit: 'mmol/L', original: '3.1 mmol/L' } });
   });
@@ -41,7 +49,10 @@ describe('medseek extract (CLI)', { timeout: 120_000 }, () => {
     const doc = JSON.parse(r.stdout);
     expect(doc.lang).toBe('en');
     expect(doc.sections.map((s: { key: string }) => s.key)).toEqual(['hpi', 'medications']);
-    expect(doc.facts.find((f: { category: string }) => f.category === 'medication').dosage).toMatchObject({ route: 'PO', frequency: { code: 'BID' } });
+    expect(doc.facts.find((f: { category: string }) => f.category === 'medication').dosage).toMatchObject({
+      route: 'PO',
+      frequency: { code: 'BID' },
+    });
   });
 
   it('empty and mis-encoded input fail with a clear message and a non-zero exit', async () => {

@@ -15,7 +15,9 @@ interface ImportOpts {
 export function register(program: Command): void {
   program
     .command('import <path>')
-    .description('import FHIR R4 JSON bundles (transaction, batch, collection…) and Bulk Data NDJSON from a file or directory')
+    .description(
+      'import FHIR R4 JSON bundles (transaction, batch, collection…) and Bulk Data NDJSON from a file or directory',
+    )
     .option('--format <format>', "summary format: 'text' or 'json'", 'text')
     .option('--progress', 'show a progress bar even without a terminal')
     .option('--no-progress', 'never show a progress bar')
@@ -23,16 +25,22 @@ export function register(program: Command): void {
     .option('--batch <n>', 'resources per database write', '500')
     .option('--concurrency <n>', 'database writes in flight at once (PostgreSQL uses that many connections)', '2')
     .action(async (path: string, opts: ImportOpts) => {
-      if (opts.format !== 'text' && opts.format !== 'json') throw invalid(`--format must be 'text' or 'json', not '${opts.format}'`, { field: '--format' });
+      if (opts.format !== 'text' && opts.format !== 'json')
+        throw invalid(`--format must be 'text' or 'json', not '${opts.format}'`, { field: '--format' });
       const maxResourceMb = Number(opts.maxResourceMb);
       const batch = Number(opts.batch);
-      if (!(maxResourceMb > 0)) throw invalid('--max-resource-mb must be a positive number', { field: '--max-resource-mb' });
-      if (!Number.isInteger(batch) || batch < 1) throw invalid('--batch must be a positive integer', { field: '--batch' });
+      if (!(maxResourceMb > 0))
+        throw invalid('--max-resource-mb must be a positive number', { field: '--max-resource-mb' });
+      if (!Number.isInteger(batch) || batch < 1)
+        throw invalid('--batch must be a positive integer', { field: '--batch' });
       const concurrency = Number(opts.concurrency);
-      if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 16) throw invalid('--concurrency must be an integer from 1 to 16', { field: '--concurrency' });
+      if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 16)
+        throw invalid('--concurrency must be an integer from 1 to 16', { field: '--concurrency' });
 
       const config = loadConfig();
-      const db = await openDatabase({ ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir }) });
+      const db = await openDatabase({
+        ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir }),
+      });
       const showBar = opts.progress === true || (opts.progress !== false && process.stderr.isTTY === true);
       const bar = showBar ? progressBar() : undefined;
       let summary: ImportSummary;
@@ -85,7 +93,9 @@ export function textSummary(s: ImportSummary): string {
     `${s.files} file(s): ${s.read} resources read, ${s.created} created, ${s.updated} updated, ${s.unchanged} unchanged, ${s.rejected} rejected`,
   ];
   for (const [type, c] of Object.entries(s.byType).sort(([a], [b]) => a.localeCompare(b))) {
-    lines.push(`  ${type.padEnd(28)} ${String(c.read).padStart(7)} read ${String(c.created).padStart(7)} created ${String(c.updated).padStart(6)} updated ${String(c.unchanged).padStart(7)} unchanged ${String(c.rejected).padStart(6)} rejected`);
+    lines.push(
+      `  ${type.padEnd(28)} ${String(c.read).padStart(7)} read ${String(c.created).padStart(7)} created ${String(c.updated).padStart(6)} updated ${String(c.unchanged).padStart(7)} unchanged ${String(c.rejected).padStart(6)} rejected`,
+    );
   }
   if (s.errors.length > 0) lines.push('errors:');
   for (const e of s.errors) {

@@ -4,7 +4,9 @@ import type { Sql } from '../../core/index.js';
 import { ApiKeyStore, AuditLog, type KeyGrant, openMigratedDatabase, type Role } from '../../server/index.js';
 
 export function register(program: Command): void {
-  const keys = program.command('keys').description('API keys for the server (only a hash is stored; a key is shown once)');
+  const keys = program
+    .command('keys')
+    .description('API keys for the server (only a hash is stored; a key is shown once)');
 
   keys
     .command('create')
@@ -12,18 +14,45 @@ export function register(program: Command): void {
     .option('--name <name>', 'who or what the key is for (shown in the audit log)', 'default')
     .requiredOption('--role <role>', 'admin | clinician | patient')
     .option('--patient <id>', 'the Patient id a patient key is bound to (required for --role patient)')
-    .option('--unit <id>', "a clinician's unit (Organization or Location id); repeat for several", (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option(
+      '--unit <id>',
+      "a clinician's unit (Organization or Location id); repeat for several",
+      (v: string, prev: string[]) => [...prev, v],
+      [] as string[],
+    )
     .option('--all-patients', 'a clinician who sees every patient')
     .option('--json', 'print JSON')
-    .action(async (opts: { name: string; role: string; patient?: string; unit: string[]; allPatients?: boolean; json?: boolean }) => {
-      const grant: KeyGrant = { role: opts.role as Role, ...(opts.patient ? { patientId: opts.patient } : {}), ...(opts.unit.length ? { units: opts.unit } : {}), ...(opts.allPatients ? { allPatients: true } : {}) };
-      await withStore(async (store, db) => {
-        const { key, info } = await store.create(opts.name, grant);
-        await new AuditLog(db).recordCliChange('key.create', `api-key/${info.id}`, { name: info.name, role: info.role, ...(info.patientId ? { patientId: info.patientId } : {}), ...(info.units ? { units: info.units } : {}) });
-        if (opts.json) process.stdout.write(`${JSON.stringify({ key, ...info })}\n`);
-        else process.stdout.write(`${key}\n\nid ${info.id}, name '${info.name}'. This key is shown once: store it now.\n`);
-      });
-    });
+    .action(
+      async (opts: {
+        name: string;
+        role: string;
+        patient?: string;
+        unit: string[];
+        allPatients?: boolean;
+        json?: boolean;
+      }) => {
+        const grant: KeyGrant = {
+          role: opts.role as Role,
+          ...(opts.patient ? { patientId: opts.patient } : {}),
+          ...(opts.unit.length ? { units: opts.unit } : {}),
+          ...(opts.allPatients ? { allPatients: true } : {}),
+        };
+        await withStore(async (store, db) => {
+          const { key, info } = await store.create(opts.name, grant);
+          await new AuditLog(db).recordCliChange('key.create', `api-key/${info.id}`, {
+            name: info.name,
+            role: info.role,
+            ...(info.patientId ? { patientId: info.patientId } : {}),
+            ...(info.units ? { units: info.units } : {}),
+          });
+          if (opts.json) process.stdout.write(`${JSON.stringify({ key, ...info })}\n`);
+          else
+            process.stdout.write(
+              `${key}\n\nid ${info.id}, name '${info.name}'. This key is shown once: store it now.\n`,
+            );
+        });
+      },
+    );
 
   keys
     .command('list')
@@ -36,11 +65,23 @@ export function register(program: Command): void {
           process.stdout.write(`${JSON.stringify(list)}\n`);
           return;
         }
-        if (list.length === 0) process.stdout.write('no keys; create one with `medseek keys create --name <who> --role admin|clinician|patient`\n');
+        if (list.length === 0)
+          process.stdout.write(
+            'no keys; create one with `medseek keys create --name <who> --role admin|clinician|patient`\n',
+          );
         for (const k of list) {
           const state = k.revokedAt ? `revoked ${k.revokedAt}` : `last used ${k.lastUsedAt ?? 'never'}`;
-          const scope = k.role === 'patient' ? ` Patient/${k.patientId}` : k.role === 'clinician' ? (k.allPatients ? ' all patients' : ` units ${(k.units ?? []).join(',')}`) : '';
-          process.stdout.write(`${k.id}  ${k.prefix}…  ${k.name}  ${k.role}${scope}  created ${k.createdAt}  ${state}\n`);
+          const scope =
+            k.role === 'patient'
+              ? ` Patient/${k.patientId}`
+              : k.role === 'clinician'
+                ? k.allPatients
+                  ? ' all patients'
+                  : ` units ${(k.units ?? []).join(',')}`
+                : '';
+          process.stdout.write(
+            `${k.id}  ${k.prefix}…  ${k.name}  ${k.role}${scope}  created ${k.createdAt}  ${state}\n`,
+          );
         }
       });
     });

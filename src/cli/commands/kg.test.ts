@@ -31,7 +31,9 @@ describe('medseek kg (CLI)', { timeout: 120_000 }, () => {
       return true;
     });
     try {
-      await buildProgram().exitOverride().parseAsync(['node', 'medseek', ...args]);
+      await buildProgram()
+        .exitOverride()
+        .parseAsync(['node', 'medseek', ...args]);
     } finally {
       spy.mockRestore();
     }
@@ -40,7 +42,9 @@ describe('medseek kg (CLI)', { timeout: 120_000 }, () => {
 
   it('imports, lists, finds and explains a path', async () => {
     expect(await run('kg', 'import', 'cds', '--activate')).toMatch(/release 1 created, active/);
-    expect(await run('kg', 'import', 'ddxplus', join(fixtures, 'ddxplus'), '--activate')).toMatch(/release 2 created, active/);
+    expect(await run('kg', 'import', 'ddxplus', join(fixtures, 'ddxplus'), '--activate')).toMatch(
+      /release 2 created, active/,
+    );
     expect(await run('kg', 'import', 'ddxplus', join(fixtures, 'ddxplus'))).toMatch(/already imported/);
     const releases = await run('kg', 'releases');
     expect(releases).toMatch(/^\* 2 .*cds \+ ddxplus/m);

@@ -20,36 +20,54 @@ import { AuditLog, openMigratedDatabase } from '../../server/index.js';
  * active release (or --release).
  */
 export function register(program: Command): void {
-  const kg = program.command('kg').description('the knowledge graph: import sources, list and activate releases, look up concepts and paths');
+  const kg = program
+    .command('kg')
+    .description('the knowledge graph: import sources, list and activate releases, look up concepts and paths');
 
   kg.command('import <kind> [path]')
-    .description(`import knowledge into a new release; kinds: ${IMPORT_KINDS.join(', ')} (cds needs no path)`)
+    .description(`import knowledge into a new release; kinds: ${IMPORT_KINDS.join(', ')} (cds and qc need no path)`)
     .option('--base <release>', "start from this release instead of the active one ('none': from nothing)")
     .option('--activate', 'make the new release the active one')
     .option('--label <text>', 'a label for the release')
     .option('--json', 'print the result as JSON')
-    .action(async (kind: string, path: string | undefined, opts: { base?: string; activate?: boolean; label?: string; json?: boolean }) => {
-      await withDb(async (db) => {
-        const base = opts.base === undefined ? undefined : opts.base === 'none' ? null : releaseNumber(opts.base, '--base');
-        const { progress, stop } = progressBar();
-        try {
-          const r = await importKnowledge(db, kind, path, {
-            ...(base !== undefined ? { base } : {}),
-            ...(opts.activate ? { activate: true } : {}),
-            ...(opts.label ? { label: opts.label } : {}),
-            progress,
-          });
-          stop();
-          await new AuditLog(db).recordCliChange('kg.import', `kg-release/${r.releaseId}`, { kind, batchId: r.batchId, releaseId: r.releaseId, activated: Boolean(opts.activate) });
-          if (opts.json) return print(r);
-          const what = r.batchCreated ? 'imported' : 'already imported (same content): reused';
-          process.stdout.write(`${kind}: ${what} ${r.counts.concepts} concepts, ${r.counts.relations} relations (batch ${r.batchId})\n`);
-          process.stdout.write(`release ${r.releaseId}${r.releaseCreated ? ' created' : ' (existing, same content)'}${opts.activate ? ', active' : ''}\n`);
-        } finally {
-          stop();
-        }
-      });
-    });
+    .action(
+      async (
+        kind: string,
+        path: string | undefined,
+        opts: { base?: string; activate?: boolean; label?: string; json?: boolean },
+      ) => {
+        await withDb(async (db) => {
+          const base =
+            opts.base === undefined ? undefined : opts.base === 'none' ? null : releaseNumber(opts.base, '--base');
+          const { progress, stop } = progressBar();
+          try {
+            const r = await importKnowledge(db, kind, path, {
+              ...(base !== undefined ? { base } : {}),
+              ...(opts.activate ? { activate: true } : {}),
+              ...(opts.label ? { label: opts.label } : {}),
+              progress,
+            });
+            stop();
+            await new AuditLog(db).recordCliChange('kg.import', `kg-release/${r.releaseId}`, {
+              kind,
+              batchId: r.batchId,
+              releaseId: r.releaseId,
+              activated: Boolean(opts.activate),
+            });
+            if (opts.json) return print(r);
+            const what = r.batchCreated ? 'imported' : 'already imported (same content): reused';
+            process.stdout.write(
+              `${kind}: ${what} ${r.counts.concepts} concepts, ${r.counts.relations} relations (batch ${r.batchId})\n`,
+            );
+            process.stdout.write(
+              `release ${r.releaseId}${r.releaseCreated ? ' created' : ' (existing, same content)'}${opts.activate ? ', active' : ''}\n`,
+            );
+          } finally {
+            stop();
+          }
+        });
+      },
+    );
 
   kg.command('releases')
     .description('list the knowledge releases (* = active)')
@@ -58,10 +76,13 @@ export function register(program: Command): void {
       await withDb(async (db) => {
         const releases = await listReleases(db);
         if (opts.json) return print(releases);
-        if (!releases.length) return void process.stdout.write('no knowledge releases yet: medseek kg import <kind> <path>\n');
+        if (!releases.length)
+          return void process.stdout.write('no knowledge releases yet: medseek kg import <kind> <path>\n');
         for (const r of releases) {
           const counts = r.batches.reduce((n, b) => n + (b.counts.relations ?? 0), 0);
-          process.stdout.write(`${r.active ? '*' : ' '} ${r.id}  ${r.createdAt}  ${r.shippable ? '' : '[not shippable: unlicensed source] '}${r.label}  (${r.batches.map((b) => b.kind).join(', ')}; ${counts} relations)\n`);
+          process.stdout.write(
+            `${r.active ? '*' : ' '} ${r.id}  ${r.createdAt}  ${r.shippable ? '' : '[not shippable: unlicensed source] '}${r.label}  (${r.batches.map((b) => b.kind).join(', ')}; ${counts} relations)\n`,
+          );
         }
       });
     });
@@ -72,7 +93,10 @@ export function register(program: Command): void {
       await withDb(async (db) => {
         const before = (await listReleases(db)).find((r) => r.active)?.id;
         await activateRelease(db, releaseNumber(release, 'release'));
-        await new AuditLog(db).recordCliChange('kg.activate', `kg-release/${release}`, { activeBefore: before ?? null, activeAfter: releaseNumber(release, 'release') });
+        await new AuditLog(db).recordCliChange('kg.activate', `kg-release/${release}`, {
+          activeBefore: before ?? null,
+          activeAfter: releaseNumber(release, 'release'),
+        });
         process.stdout.write(`release ${release} is active\n`);
       });
     });
@@ -86,10 +110,16 @@ export function register(program: Command): void {
       await withDb(async (db) => {
         const graph = new KnowledgeGraph(db);
         const release = opts.release ? releaseNumber(opts.release, '--release') : undefined;
-        const found = await graph.find(query, { ...(release !== undefined ? { release } : {}), limit: releaseNumber(opts.limit, '--limit') });
+        const found = await graph.find(query, {
+          ...(release !== undefined ? { release } : {}),
+          limit: releaseNumber(opts.limit, '--limit'),
+        });
         if (opts.json) return print(found);
         if (!found.length) return void process.stdout.write(`nothing found for '${query}'\n`);
-        for (const m of found) process.stdout.write(`${m.concept.id}  [${m.concept.type}]  ${label(m.concept)}  (${m.matched.how}: ${m.matched.text})\n`);
+        for (const m of found)
+          process.stdout.write(
+            `${m.concept.id}  [${m.concept.type}]  ${label(m.concept)}  (${m.matched.how}: ${m.matched.text})\n`,
+          );
       });
     });
 
@@ -99,24 +129,35 @@ export function register(program: Command): void {
     .option('--max-hops <n>', 'longest path', '3')
     .option('--limit <n>', 'how many paths', '5')
     .option('--json', 'print as JSON')
-    .action(async (a: string, b: string, opts: { release?: string; maxHops: string; limit: string; json?: boolean }) => {
-      await withDb(async (db) => {
-        const graph = new KnowledgeGraph(db);
-        const release = opts.release ? releaseNumber(opts.release, '--release') : undefined;
-        const ro = release !== undefined ? { release } : {};
-        const [ca, cb] = await Promise.all([graph.resolve(a, ro), graph.resolve(b, ro)]);
-        const paths = await graph.paths(ca.id, cb.id, { ...ro, maxHops: releaseNumber(opts.maxHops, '--max-hops'), limit: releaseNumber(opts.limit, '--limit') });
-        if (opts.json) return print(paths);
-        if (!paths.length) return void process.stdout.write(`no path of at most ${opts.maxHops} steps from ${label(ca)} to ${label(cb)}\n`);
-        for (const p of paths) {
-          const names = new Map(p.concepts.map((c) => [c.id, label(c)]));
-          process.stdout.write(`${p.nodes.map((n) => names.get(n) ?? n).join(' — ')}\n`);
-          for (const e of p.edges) {
-            process.stdout.write(`    ${names.get(e.from) ?? e.from} -[${e.type}]-> ${e.to ? (names.get(e.to) ?? e.to) : ''}   source: ${e.source.name}${e.source.document ? `, ${e.source.document}` : ''}${e.source.licence ? ` (${e.source.licence})` : ''}\n`);
+    .action(
+      async (a: string, b: string, opts: { release?: string; maxHops: string; limit: string; json?: boolean }) => {
+        await withDb(async (db) => {
+          const graph = new KnowledgeGraph(db);
+          const release = opts.release ? releaseNumber(opts.release, '--release') : undefined;
+          const ro = release !== undefined ? { release } : {};
+          const [ca, cb] = await Promise.all([graph.resolve(a, ro), graph.resolve(b, ro)]);
+          const paths = await graph.paths(ca.id, cb.id, {
+            ...ro,
+            maxHops: releaseNumber(opts.maxHops, '--max-hops'),
+            limit: releaseNumber(opts.limit, '--limit'),
+          });
+          if (opts.json) return print(paths);
+          if (!paths.length)
+            return void process.stdout.write(
+              `no path of at most ${opts.maxHops} steps from ${label(ca)} to ${label(cb)}\n`,
+            );
+          for (const p of paths) {
+            const names = new Map(p.concepts.map((c) => [c.id, label(c)]));
+            process.stdout.write(`${p.nodes.map((n) => names.get(n) ?? n).join(' — ')}\n`);
+            for (const e of p.edges) {
+              process.stdout.write(
+                `    ${names.get(e.from) ?? e.from} -[${e.type}]-> ${e.to ? (names.get(e.to) ?? e.to) : ''}   source: ${e.source.name}${e.source.document ? `, ${e.source.document}` : ''}${e.source.licence ? ` (${e.source.licence})` : ''}\n`,
+              );
+            }
           }
-        }
-      });
-    });
+        });
+      },
+    );
 }
 
 function label(c: KgConcept): string {
@@ -149,7 +190,12 @@ function progressBar(): { progress: ProgressFn; stop: () => void } {
   return {
     progress: (done, total, phase) => {
       if (!bar) {
-        bar = new SingleBar({ stream: process.stderr, format: '{bar} {percentage}% {value}/{total} rows ({phase})', hideCursor: true, clearOnComplete: true });
+        bar = new SingleBar({
+          stream: process.stderr,
+          format: '{bar} {percentage}% {value}/{total} rows ({phase})',
+          hideCursor: true,
+          clearOnComplete: true,
+        });
         bar.start(total, 0, { phase });
       }
       bar.update(done, { phase });

@@ -44,7 +44,8 @@ describe('medseek deid / llm', () => {
   it('reports no model configured, with keys never printed', async () => {
     const saved = { ...process.env };
     try {
-      for (const k of Object.keys(process.env)) if (k.startsWith('MEDSEEK_LLM') || k === 'DEEPSEEK_API_KEY') delete process.env[k];
+      for (const k of Object.keys(process.env))
+        if (k.startsWith('MEDSEEK_LLM') || k === 'DEEPSEEK_API_KEY') delete process.env[k];
       expect(await run('llm', 'status', '--no-db')).toMatch(/no model configured/);
       out = [];
       process.env.DEEPSEEK_API_KEY = 'sk-should-not-print';

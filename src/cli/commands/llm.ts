@@ -10,7 +10,9 @@ import { type Database, migrate, openDatabase } from '../../store/index.js';
  * `medseek deid` — de-identify a note (file or stdin) the way text is before it leaves.
  */
 export function register(program: Command): void {
-  const llm = program.command('llm').description('language models: configuration, status and a test question (see docs/models.md)');
+  const llm = program
+    .command('llm')
+    .description('language models: configuration, status and a test question (see docs/models.md)');
 
   llm
     .command('status')
@@ -20,7 +22,9 @@ export function register(program: Command): void {
       const config = loadLlmConfig();
       process.stdout.write(`${JSON.stringify(redactedLlmConfig(config), null, 2)}\n`);
       if (config.providers.length === 0) {
-        process.stdout.write('no model configured: MedSeek runs with its deterministic pipeline only (set MEDSEEK_LLM_BASE_URL, DEEPSEEK_API_KEY or MEDSEEK_LLM_GGUF)\n');
+        process.stdout.write(
+          'no model configured: MedSeek runs with its deterministic pipeline only (set MEDSEEK_LLM_BASE_URL, DEEPSEEK_API_KEY or MEDSEEK_LLM_GGUF)\n',
+        );
       }
       if (!opts.db) return;
       const db = await openDb();
@@ -44,81 +48,107 @@ export function register(program: Command): void {
     .option('--no-stream', 'wait for the whole answer')
     .option('--no-cache', 'do not use the response cache')
     .option('--no-db', 'no cache and no audit (no database)')
-    .action(async (words: string[], opts: { system?: string; provider?: string; model?: string; patient?: string; notIdentifiable?: boolean; maxTokens: string; stream: boolean; cache: boolean; db: boolean }) => {
-      const db = opts.db ? await openDb() : undefined;
-      const client = LlmClient.fromConfig(loadLlmConfig(), db, (e) => process.stderr.write(`[${e.level}] ${e.provider ? `${e.provider}: ` : ''}${e.message}\n`));
-      try {
-        let streamed = false;
-        let thought = false;
-        const r = await client.chat({
-          prompt: words.join(' '),
-          ...(opts.system ? { system: opts.system } : {}),
-          ...(opts.provider ? { provider: opts.provider } : {}),
-          ...(opts.model ? { model: opts.model } : {}),
-          ...(opts.patient ? { patient: { key: opts.patient } } : {}),
-          identifiable: !opts.notIdentifiable,
-          maxTokens: Number(opts.maxTokens) || 1024,
-          cache: opts.cache,
-          purpose: 'cli/ask',
-          ...(opts.stream
-            ? {
-                onDelta: (d: { content?: string; reasoning?: string }) => {
-                  if (d.reasoning) {
-                    thought = true;
-                    process.stderr.write(d.reasoning);
-                  }
-                  if (d.content) {
-                    if (!streamed && thought) process.stderr.write('\n');
-                    streamed = true;
-                    process.stdout.write(d.content);
-                  }
-                },
-              }
-            : {}),
-        });
-        if (!r.ok) {
-          process.stderr.write(`model not used: ${r.use.reason}\n`);
-          process.exitCode = 2;
-          return;
-        }
-        if (r.use.rationale && !streamed) process.stderr.write(`--- reasoning ---\n${r.use.rationale}\n--- answer ---\n`);
-        if (!streamed) process.stdout.write(r.text);
-        process.stdout.write('\n');
-        const u = r.usage;
-        process.stderr.write(
-          `[${r.use.provider} ${r.use.model}${r.use.deidentified ? ', de-identified' : ''}${r.cached ? ', cached' : ''}${u ? `, ${u.promptTokens}+${u.completionTokens} tokens` : ''}${r.costUsd ? `, $${r.costUsd.toFixed(6)}` : ''}]\n`,
+    .action(
+      async (
+        words: string[],
+        opts: {
+          system?: string;
+          provider?: string;
+          model?: string;
+          patient?: string;
+          notIdentifiable?: boolean;
+          maxTokens: string;
+          stream: boolean;
+          cache: boolean;
+          db: boolean;
+        },
+      ) => {
+        const db = opts.db ? await openDb() : undefined;
+        const client = LlmClient.fromConfig(loadLlmConfig(), db, (e) =>
+          process.stderr.write(`[${e.level}] ${e.provider ? `${e.provider}: ` : ''}${e.message}\n`),
         );
-      } finally {
-        await client.close();
-        await db?.close();
-      }
-    });
+        try {
+          let streamed = false;
+          let thought = false;
+          const r = await client.chat({
+            prompt: words.join(' '),
+            ...(opts.system ? { system: opts.system } : {}),
+            ...(opts.provider ? { provider: opts.provider } : {}),
+            ...(opts.model ? { model: opts.model } : {}),
+            ...(opts.patient ? { patient: { key: opts.patient } } : {}),
+            identifiable: !opts.notIdentifiable,
+            maxTokens: Number(opts.maxTokens) || 1024,
+            cache: opts.cache,
+            purpose: 'cli/ask',
+            ...(opts.stream
+              ? {
+                  onDelta: (d: { content?: string; reasoning?: string }) => {
+                    if (d.reasoning) {
+                      thought = true;
+                      process.stderr.write(d.reasoning);
+                    }
+                    if (d.content) {
+                      if (!streamed && thought) process.stderr.write('\n');
+                      streamed = true;
+                      process.stdout.write(d.content);
+                    }
+                  },
+                }
+              : {}),
+          });
+          if (!r.ok) {
+            process.stderr.write(`model not used: ${r.use.reason}\n`);
+            process.exitCode = 2;
+            return;
+          }
+          if (r.use.rationale && !streamed)
+            process.stderr.write(`--- reasoning ---\n${r.use.rationale}\n--- answer ---\n`);
+          if (!streamed) process.stdout.write(r.text);
+          process.stdout.write('\n');
+          const u = r.usage;
+          process.stderr.write(
+            `[${r.use.provider} ${r.use.model}${r.use.deidentified ? ', de-identified' : ''}${r.cached ? ', cached' : ''}${u ? `, ${u.promptTokens}+${u.completionTokens} tokens` : ''}${r.costUsd ? `, $${r.costUsd.toFixed(6)}` : ''}]\n`,
+          );
+        } finally {
+          await client.close();
+          await db?.close();
+        }
+      },
+    );
 
   program
     .command('deid [file]')
-    .description('de-identify a clinical note (file or stdin): names, ID/insurance/record numbers, phones, emails, addresses, dates shifted, ages over 89')
+    .description(
+      'de-identify a clinical note (file or stdin): names, ID/insurance/record numbers, phones, emails, addresses, dates shifted, ages over 89',
+    )
     .option('--patient <key>', 'patient key: the same key, the same date shift (with MEDSEEK_DEID_SECRET)')
     .option('--shift <days>', 'shift dates by exactly this many days')
     .option('--name <name...>', 'names known from the record (always masked)')
     .option('--spans', 'print the PHI found (kind, offsets, text) as JSON instead of the text')
-    .action(async (file: string | undefined, opts: { patient?: string; shift?: string; name?: string[]; spans?: boolean }) => {
-      const text = file ? readFileSync(file, 'utf8') : await readStdin();
-      let shiftDays: number | undefined;
-      if (opts.shift !== undefined) {
-        shiftDays = Number(opts.shift);
-        if (!Number.isInteger(shiftDays)) throw invalid(`not a whole number of days: ${opts.shift}`, { field: '--shift' });
-      }
-      const d = new Deidentifier({
-        ...(opts.patient ? { patientKey: opts.patient } : {}),
-        ...(process.env.MEDSEEK_DEID_SECRET ? { secret: process.env.MEDSEEK_DEID_SECRET } : {}),
-        ...(shiftDays !== undefined ? { shiftDays } : {}),
-        ...(opts.name ? { knownNames: opts.name } : {}),
-      });
-      const r = d.deidentify(text);
-      if (opts.spans) process.stdout.write(`${JSON.stringify(r.spans, null, 2)}\n`);
-      else process.stdout.write(r.text.endsWith('\n') ? r.text : `${r.text}\n`);
-      process.stderr.write(`${r.report.found} PHI spans: ${JSON.stringify(r.report.byKind)}\n`);
-    });
+    .action(
+      async (
+        file: string | undefined,
+        opts: { patient?: string; shift?: string; name?: string[]; spans?: boolean },
+      ) => {
+        const text = file ? readFileSync(file, 'utf8') : await readStdin();
+        let shiftDays: number | undefined;
+        if (opts.shift !== undefined) {
+          shiftDays = Number(opts.shift);
+          if (!Number.isInteger(shiftDays))
+            throw invalid(`not a whole number of days: ${opts.shift}`, { field: '--shift' });
+        }
+        const d = new Deidentifier({
+          ...(opts.patient ? { patientKey: opts.patient } : {}),
+          ...(process.env.MEDSEEK_DEID_SECRET ? { secret: process.env.MEDSEEK_DEID_SECRET } : {}),
+          ...(shiftDays !== undefined ? { shiftDays } : {}),
+          ...(opts.name ? { knownNames: opts.name } : {}),
+        });
+        const r = d.deidentify(text);
+        if (opts.spans) process.stdout.write(`${JSON.stringify(r.spans, null, 2)}\n`);
+        else process.stdout.write(r.text.endsWith('\n') ? r.text : `${r.text}\n`);
+        process.stderr.write(`${r.report.found} PHI spans: ${JSON.stringify(r.report.byKind)}\n`);
+      },
+    );
 }
 
 async function openDb(): Promise<Database> {

@@ -24,7 +24,10 @@ describe('medseek patient', () => {
   });
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  const medseek = (args: string[]) => run(process.execPath, [bin, ...args], { env: { ...process.env, MEDSEEK_DATA_DIR: join(dataDir, 'store'), DATABASE_URL: '' } });
+  const medseek = (args: string[]) =>
+    run(process.execPath, [bin, ...args], {
+      env: { ...process.env, MEDSEEK_DATA_DIR: join(dataDir, 'store'), DATABASE_URL: '' },
+    });
 
   it('prints the fused state as JSON, with the notes extracted and conflicts flagged', async () => {
     const { stdout } = await medseek(['patient', 'p1', '--at', '2024-03-06T00:00:00Z', '--format', 'json']);
@@ -35,7 +38,9 @@ describe('medseek patient', () => {
     // The read is audited with the operating-system user as the principal.
     const db = await openDatabase({ dataDir: join(dataDir, 'store') });
     try {
-      const { rows } = await db.query<{ principal_kind: string; patient_id: string }>("select principal_kind, patient_id from medseek_audit where action = 'read'");
+      const { rows } = await db.query<{ principal_kind: string; patient_id: string }>(
+        "select principal_kind, patient_id from medseek_audit where action = 'read'",
+      );
       expect(rows).toContainEqual({ principal_kind: 'cli', patient_id: 'p1' });
     } finally {
       await db.close();
@@ -43,13 +48,18 @@ describe('medseek patient', () => {
   }, 60_000);
 
   it('refuses a bad --at with exit 2 and names the option', async () => {
-    const err = await medseek(['patient', 'p1', '--at', 'last tuesday']).catch((e: { code: number; stderr: string }) => e);
+    const err = await medseek(['patient', 'p1', '--at', 'last tuesday']).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
     expect(err).toMatchObject({ code: 2 });
     expect((err as { stderr: string }).stderr).toMatch(/--at/);
   }, 60_000);
 
   it('prints text: one line per fact with its assertion mark and sources, then conflicts', () => {
-    const text = textState(fuse(en.patient, en.allResources as unknown as AnyResource[], [], { at: '2024-03-06T00:00:00Z' }), 5);
+    const text = textState(
+      fuse(en.patient, en.allResources as unknown as AnyResource[], [], { at: '2024-03-06T00:00:00Z' }),
+      5,
+    );
     expect(text).toContain('Patient p1 at 2024-03-06T00:00:00Z');
     expect(text).toContain('male, 63 y, born 1960-06-15, 78.5 kg, 175 cm');
     expect(text).toMatch(/- Pneumonia .*<- Condition\/c-pna#Condition\.code/);

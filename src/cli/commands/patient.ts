@@ -16,7 +16,9 @@ interface PatientOpts {
 export function register(program: Command): void {
   program
     .command('patient <id>')
-    .description("print a patient's fused state: phenotype, interventions, biology, timeline and conflicts between notes and coded data")
+    .description(
+      "print a patient's fused state: phenotype, interventions, biology, timeline and conflicts between notes and coded data",
+    )
     .option('--at <time>', 'the moment to describe (ISO-8601 date or date-time); default now, or the encounter’s end')
     .option('--encounter <id>', 'focus on one encounter (the state at its end)')
     .option('--format <format>', "'text' or 'json'", 'text')
@@ -24,12 +26,17 @@ export function register(program: Command): void {
     .option('--reextract', "read all the patient's notes again before building")
     .option('--timeline <n>', 'timeline events to print in text format (latest first)', '20')
     .action(async (id: string, opts: PatientOpts) => {
-      if (opts.format !== 'text' && opts.format !== 'json') throw invalid(`--format must be 'text' or 'json', not '${opts.format}'`, { field: '--format' });
-      if (opts.at !== undefined && Number.isNaN(Date.parse(opts.at))) throw invalid(`--at '${opts.at}' is not an ISO-8601 date or date-time`, { field: '--at' });
+      if (opts.format !== 'text' && opts.format !== 'json')
+        throw invalid(`--format must be 'text' or 'json', not '${opts.format}'`, { field: '--format' });
+      if (opts.at !== undefined && Number.isNaN(Date.parse(opts.at)))
+        throw invalid(`--at '${opts.at}' is not an ISO-8601 date or date-time`, { field: '--at' });
       const timelineCount = Number(opts.timeline);
-      if (!Number.isInteger(timelineCount) || timelineCount < 0) throw invalid('--timeline must be a whole number', { field: '--timeline' });
+      if (!Number.isInteger(timelineCount) || timelineCount < 0)
+        throw invalid('--timeline must be a whole number', { field: '--timeline' });
       const config = loadConfig();
-      const db = await openDatabase(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir });
+      const db = await openDatabase(
+        config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir },
+      );
       let state: PatientState;
       try {
         await migrate(db);
@@ -44,7 +51,9 @@ export function register(program: Command): void {
       } finally {
         await db.close();
       }
-      process.stdout.write(opts.format === 'json' ? `${JSON.stringify(state, null, 2)}\n` : textState(state, timelineCount));
+      process.stdout.write(
+        opts.format === 'json' ? `${JSON.stringify(state, null, 2)}\n` : textState(state, timelineCount),
+      );
     });
 }
 
@@ -66,15 +75,29 @@ function latestMeasurements(facts: readonly Fact[]): { shown: Fact[]; hidden: nu
 }
 
 function factLine(f: Fact): string {
-  const mark: Record<Fact['assertion'], string> = { present: '+', absent: '-', possible: '?', historical: 'h', family: 'f', hypothetical: '~' };
+  const mark: Record<Fact['assertion'], string> = {
+    present: '+',
+    absent: '-',
+    possible: '?',
+    historical: 'h',
+    family: 'f',
+    hypothetical: '~',
+  };
   const parts = [`  ${mark[f.assertion]} ${conceptLabel(f.concept)}`];
-  if (f.value) parts.push(`${f.value.comparator ?? ''}${round(f.value.value)}${f.value.value2 !== undefined ? `/${round(f.value.value2)}` : ''}${f.value.unit === '1' ? '' : ` ${f.value.unit}`}`);
+  if (f.value)
+    parts.push(
+      `${f.value.comparator ?? ''}${round(f.value.value)}${f.value.value2 !== undefined ? `/${round(f.value.value2)}` : ''}${f.value.unit === '1' ? '' : ` ${f.value.unit}`}`,
+    );
   if (f.interpretation) parts.push(`[${f.interpretation}]`);
   if (f.valueText) parts.push(f.valueText);
   if (f.dosage) {
     const d = f.dosage;
     const amount = d.dose ?? d.strength;
-    parts.push([amount && `${amount.value} ${amount.unit}`, d.route, d.frequency?.code, d.asNeeded ? 'PRN' : undefined].filter(Boolean).join(' '));
+    parts.push(
+      [amount && `${amount.value} ${amount.unit}`, d.route, d.frequency?.code, d.asNeeded ? 'PRN' : undefined]
+        .filter(Boolean)
+        .join(' '),
+    );
   }
   if (f.subject.who !== 'patient') parts.push(`(${f.subject.relation ?? f.subject.who})`);
   if (f.status) parts.push(`{${f.status}}`);
@@ -89,7 +112,14 @@ export function textState(s: PatientState, timelineCount = 20): string {
   const pheno = latestMeasurements(s.phenotype);
   const lines = [
     `Patient ${s.patientId} at ${s.at}${s.encounterId ? ` (encounter ${s.encounterId})` : ''}`,
-    `  ${[d.sex, d.age !== undefined ? `${d.age} y` : undefined, d.birthDate && `born ${d.birthDate}`, d.weightKg && `${d.weightKg} kg`, d.heightCm && `${d.heightCm} cm`, d.deceased ? 'deceased' : undefined]
+    `  ${[
+      d.sex,
+      d.age !== undefined ? `${d.age} y` : undefined,
+      d.birthDate && `born ${d.birthDate}`,
+      d.weightKg && `${d.weightKg} kg`,
+      d.heightCm && `${d.heightCm} cm`,
+      d.deceased ? 'deceased' : undefined,
+    ]
       .filter(Boolean)
       .join(', ')}`,
     '',
@@ -107,7 +137,11 @@ export function textState(s: PatientState, timelineCount = 20): string {
   ];
   if (timelineCount > 0) {
     const recent = s.timeline.slice(-timelineCount).reverse();
-    lines.push('', `Timeline (latest ${recent.length} of ${s.timeline.length})`, ...recent.map((e) => `  ${e.time.slice(0, 16)}  ${e.kind.padEnd(11)} ${e.label}`));
+    lines.push(
+      '',
+      `Timeline (latest ${recent.length} of ${s.timeline.length})`,
+      ...recent.map((e) => `  ${e.time.slice(0, 16)}  ${e.kind.padEnd(11)} ${e.label}`),
+    );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -24,7 +24,12 @@ describe('medseek pull and keys (CLI)', { timeout: 120_000 }, () => {
     process.env.MEDSEEK_DATA_DIR = join(dataDir, 'store');
     delete process.env.DATABASE_URL;
     hospitalDb = await openDatabase();
-    hospital = await openContext(loadConfig({}, { apiKeys: [], demo: false }), { db: hospitalDb, logger: createLogger('silent'), jwt: {}, demoLoader: false });
+    hospital = await openContext(loadConfig({}, { apiKeys: [], demo: false }), {
+      db: hospitalDb,
+      logger: createLogger('silent'),
+      jwt: {},
+      demoLoader: false,
+    });
     await hospital.resources.putMany(allRecords);
     server = await listen(hospital, { port: 0, host: '127.0.0.1' });
   });
@@ -48,7 +53,9 @@ describe('medseek pull and keys (CLI)', { timeout: 120_000 }, () => {
     });
     const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
-      await buildProgram().exitOverride().parseAsync(['node', 'medseek', ...args]);
+      await buildProgram()
+        .exitOverride()
+        .parseAsync(['node', 'medseek', ...args]);
     } finally {
       spy.mockRestore();
       err.mockRestore();
@@ -58,13 +65,21 @@ describe('medseek pull and keys (CLI)', { timeout: 120_000 }, () => {
 
   it('pulls with a key created on the hospital, and fails as unauthorized without it', async () => {
     const { key } = await hospital.apiKeys.create('pull test', { role: 'admin' });
-    const summary = JSON.parse(await medseek('pull', '--fhir', `${server.url}/fhir`, '--bearer', key, '--patient', 'p2', '--json')) as Record<string, unknown>;
+    const summary = JSON.parse(
+      await medseek('pull', '--fhir', `${server.url}/fhir`, '--bearer', key, '--patient', 'p2', '--json'),
+    ) as Record<string, unknown>;
     expect(summary).toMatchObject({ patients: 1, resources: 2, created: 2, mode: 'everything' });
-    await expect(medseek('pull', '--fhir', `${server.url}/fhir`, '--patient', 'p2')).rejects.toMatchObject({ code: 'unauthorized', message: expect.stringContaining('401') });
+    await expect(medseek('pull', '--fhir', `${server.url}/fhir`, '--patient', 'p2')).rejects.toMatchObject({
+      code: 'unauthorized',
+      message: expect.stringContaining('401'),
+    });
   });
 
   it('keys create prints a key once; list shows only its prefix; revoke', async () => {
-    const created = JSON.parse(await medseek('keys', 'create', '--name', 'ward 7', '--role', 'admin', '--json')) as { key: string; id: string };
+    const created = JSON.parse(await medseek('keys', 'create', '--name', 'ward 7', '--role', 'admin', '--json')) as {
+      key: string;
+      id: string;
+    };
     expect(created.key).toMatch(/^msk_[\w-]{43}$/);
     const listed = await medseek('keys', 'list');
     expect(listed).toContain('ward 7');

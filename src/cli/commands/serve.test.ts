@@ -9,16 +9,25 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /** The environment without any model configuration of the machine running the tests. */
 function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('MEDSEEK_') && k !== 'DEEPSEEK_API_KEY' && k !== 'DATABASE_URL'));
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([k]) => !k.startsWith('MEDSEEK_') && k !== 'DEEPSEEK_API_KEY' && k !== 'DATABASE_URL',
+    ),
+  );
   return { ...env, ...extra };
 }
 
 describe('medseek serve', () => {
   it('on SIGTERM stops, closes the database (releasing its lock) and exits 0; a second serve on the directory is refused meanwhile', async () => {
     const dataDir = join(root, 'data');
-    const env = cleanEnv({ MEDSEEK_DATA_DIR: dataDir, MEDSEEK_API_KEYS: 'serve-test-key', MEDSEEK_LOG_LEVEL: 'silent' });
+    const env = cleanEnv({
+      MEDSEEK_DATA_DIR: dataDir,
+      MEDSEEK_API_KEYS: 'serve-test-key',
+      MEDSEEK_LOG_LEVEL: 'silent',
+    });
     // Node itself (tsx as a loader), so that the pid the lock names is the one we signal.
-    const medseek = (...args: string[]) => spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { env });
+    const medseek = (...args: string[]) =>
+      spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { env });
     const child = medseek('serve', '--port', '0');
     let stdout = '';
     let stderr = '';

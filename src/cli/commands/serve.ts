@@ -8,10 +8,14 @@ export function register(program: Command): void {
     .description('start the HTTP server: FHIR API under /fhir, the web workspace at / (auth required unless --demo)')
     .option('--port <n>', 'port to listen on (default: PORT or 8080; 0 picks a free one)')
     .option('--host <address>', 'address to bind (default: MEDSEEK_HOST or 127.0.0.1)')
-    .option('--demo', 'demo mode: no authentication, loopback only, demo patients loaded on the first run (also MEDSEEK_DEMO=1)')
+    .option(
+      '--demo',
+      'demo mode: no authentication, loopback only, demo patients loaded on the first run (also MEDSEEK_DEMO=1)',
+    )
     .action(async (opts: { port?: string; host?: string; demo?: boolean }) => {
       const port = opts.port === undefined ? undefined : Number(opts.port);
-      if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) throw invalid(`'${opts.port}' is not a port number`, { field: '--port' });
+      if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536))
+        throw invalid(`'${opts.port}' is not a port number`, { field: '--port' });
       const config = loadConfig(process.env, {
         ...(port !== undefined ? { port } : {}),
         ...(opts.host ? { host: opts.host } : {}),
@@ -25,12 +29,24 @@ export function register(program: Command): void {
         await ctx.close();
         throw e;
       }
-      const mode = config.demo ? 'demo mode: no authentication, loopback only' : 'send Authorization: Bearer <API key or token>';
+      const mode = config.demo
+        ? 'demo mode: no authentication, loopback only'
+        : 'send Authorization: Bearer <API key or token>';
       process.stdout.write(`MedSeek listening on ${server.url} (${mode}; ${ctx.db.description})\n`);
       if (ctx.demoLoaded) process.stdout.write(`loaded ${ctx.demoLoaded.resources} demo resources\n`);
-      if (!ctx.llm?.configured) process.stdout.write('no language model configured: the deterministic pipeline answers alone (see MEDSEEK_LLM_* / DEEPSEEK_API_KEY)\n');
-      if (!config.demo && config.apiKeys.length === 0 && !ctx.jwt && (await ctx.apiKeys.list()).every((k) => k.revokedAt)) {
-        process.stdout.write('no API key is configured yet: create one with `medseek keys create --name <who> --role admin`\n');
+      if (!ctx.llm?.configured)
+        process.stdout.write(
+          'no language model configured: the deterministic pipeline answers alone (see MEDSEEK_LLM_* / DEEPSEEK_API_KEY)\n',
+        );
+      if (
+        !config.demo &&
+        config.apiKeys.length === 0 &&
+        !ctx.jwt &&
+        (await ctx.apiKeys.list()).every((k) => k.revokedAt)
+      ) {
+        process.stdout.write(
+          'no API key is configured yet: create one with `medseek keys create --name <who> --role admin`\n',
+        );
       }
       // SIGTERM (systemd, Kubernetes, docker stop) or Ctrl-C: stop accepting, let requests in flight
       // finish (MEDSEEK_SHUTDOWN_GRACE_MS, default 10 s), close the database (and its lock), exit 0.

@@ -19,14 +19,33 @@ describe('medseek smart clients', () => {
   });
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  const medseek = (args: string[]) => run(process.execPath, [bin, 'smart', 'clients', ...args], { env: { ...process.env, MEDSEEK_DATA_DIR: dataDir, DATABASE_URL: '' } });
+  const medseek = (args: string[]) =>
+    run(process.execPath, [bin, 'smart', 'clients', ...args], {
+      env: { ...process.env, MEDSEEK_DATA_DIR: dataDir, DATABASE_URL: '' },
+    });
 
   it('lists the workspace app by default, adds a confidential app with a secret shown once, and removes it', async () => {
-    const added = JSON.parse((await medseek(['add', '--id', 'ward-app', '--name', 'Ward app', '--redirect', 'https://ward.example.org/cb', '--confidential', '--json'])).stdout) as { secret: string };
+    const added = JSON.parse(
+      (
+        await medseek([
+          'add',
+          '--id',
+          'ward-app',
+          '--name',
+          'Ward app',
+          '--redirect',
+          'https://ward.example.org/cb',
+          '--confidential',
+          '--json',
+        ])
+      ).stdout,
+    ) as { secret: string };
     expect(added.secret).toMatch(/^mss_/);
     const db = await openDatabase({ dataDir });
     try {
-      const { rows } = await db.query<{ secret_hash: string }>("select secret_hash from medseek_smart_clients where client_id = 'ward-app'");
+      const { rows } = await db.query<{ secret_hash: string }>(
+        "select secret_hash from medseek_smart_clients where client_id = 'ward-app'",
+      );
       expect(rows[0]!.secret_hash).not.toContain(added.secret);
       expect(rows[0]!.secret_hash).toMatch(/^[0-9a-f]{64}$/);
     } finally {
@@ -41,13 +60,17 @@ describe('medseek smart clients', () => {
     await medseek(['remove', 'ward-app']);
     const after = await openDatabase({ dataDir });
     try {
-      expect((await after.query("select client_id from medseek_smart_clients where client_id = 'ward-app'")).rows).toEqual([]);
+      expect(
+        (await after.query("select client_id from medseek_smart_clients where client_id = 'ward-app'")).rows,
+      ).toEqual([]);
     } finally {
       await after.close();
     }
   }, 180_000);
 
   it('refuses an http redirect URI off localhost, naming the field', async () => {
-    await expect(medseek(['add', '--id', 'bad', '--name', 'Bad', '--redirect', 'http://app.example.org/cb'])).rejects.toMatchObject({ stderr: expect.stringContaining('redirect_uris') });
+    await expect(
+      medseek(['add', '--id', 'bad', '--name', 'Bad', '--redirect', 'http://app.example.org/cb']),
+    ).rejects.toMatchObject({ stderr: expect.stringContaining('redirect_uris') });
   }, 60_000);
 });

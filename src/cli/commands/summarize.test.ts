@@ -36,7 +36,9 @@ describe('medseek summarize with a model that never answers', () => {
   });
 
   it('prints the verified template text at the deadline and says why on stderr only', async () => {
-    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('MEDSEEK_') && k !== 'DEEPSEEK_API_KEY'));
+    const env = Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => !k.startsWith('MEDSEEK_') && k !== 'DEEPSEEK_API_KEY'),
+    );
     const { stdout, stderr } = await run(process.execPath, [bin, 'summarize', 'e1', '--lang', 'en'], {
       env: {
         ...env,

@@ -17,26 +17,45 @@ export function register(program: Command): void {
     .description('create a local user (the password, at least 12 characters, from stdin or a prompt)')
     .requiredOption('--username <name>', 'login name (letters, digits, . _ @ -)')
     .requiredOption('--role <role>', 'admin or clinician')
-    .option('--unit <id>', 'a unit (Organization or Location id) whose patients a clinician sees; repeatable', collect, [])
+    .option(
+      '--unit <id>',
+      'a unit (Organization or Location id) whose patients a clinician sees; repeatable',
+      collect,
+      [],
+    )
     .option('--all-patients', 'a clinician who sees every patient')
     .option('--display-name <name>', 'the name shown in the workspace and the audit log')
     .option('--password-stdin', 'read the password from standard input')
     .option('--json', 'print JSON')
-    .action(async (opts: { username: string; role: string; unit: string[]; allPatients?: boolean; displayName?: string; passwordStdin?: boolean; json?: boolean }) => {
-      const password = await readPassword(opts.passwordStdin);
-      await withStore(async (store, audit) => {
-        const u = await store.create({
-          username: opts.username,
-          password,
-          role: opts.role as UserInfo['role'],
-          units: opts.unit,
-          allPatients: Boolean(opts.allPatients),
-          ...(opts.displayName ? { displayName: opts.displayName } : {}),
+    .action(
+      async (opts: {
+        username: string;
+        role: string;
+        unit: string[];
+        allPatients?: boolean;
+        displayName?: string;
+        passwordStdin?: boolean;
+        json?: boolean;
+      }) => {
+        const password = await readPassword(opts.passwordStdin);
+        await withStore(async (store, audit) => {
+          const u = await store.create({
+            username: opts.username,
+            password,
+            role: opts.role as UserInfo['role'],
+            units: opts.unit,
+            allPatients: Boolean(opts.allPatients),
+            ...(opts.displayName ? { displayName: opts.displayName } : {}),
+          });
+          await audit('user.create', u);
+          print(
+            opts.json,
+            u,
+            `created ${u.username} (${u.role}${u.units.length ? `, units ${u.units.join(', ')}` : ''}${u.allPatients ? ', all patients' : ''}), id ${u.id}`,
+          );
         });
-        await audit('user.create', u);
-        print(opts.json, u, `created ${u.username} (${u.role}${u.units.length ? `, units ${u.units.join(', ')}` : ''}${u.allPatients ? ', all patients' : ''}), id ${u.id}`);
-      });
-    });
+      },
+    );
 
   users
     .command('list')
@@ -49,10 +68,17 @@ export function register(program: Command): void {
           process.stdout.write(`${JSON.stringify(list)}\n`);
           return;
         }
-        if (list.length === 0) process.stdout.write('no users; create the first administrator with `medseek users create --username <name> --role admin`\n');
+        if (list.length === 0)
+          process.stdout.write(
+            'no users; create the first administrator with `medseek users create --username <name> --role admin`\n',
+          );
         for (const u of list) {
-          const state = [u.disabled ? 'disabled' : '', u.lockedUntil ? `locked until ${u.lockedUntil}` : ''].filter(Boolean).join(', ');
-          process.stdout.write(`${u.id}  ${u.username}  ${u.role}  ${u.source}  ${u.displayName}${u.units.length ? `  units ${u.units.join(',')}` : ''}${u.allPatients ? '  all patients' : ''}  last login ${u.lastLoginAt ?? 'never'}${state ? `  ${state}` : ''}\n`);
+          const state = [u.disabled ? 'disabled' : '', u.lockedUntil ? `locked until ${u.lockedUntil}` : '']
+            .filter(Boolean)
+            .join(', ');
+          process.stdout.write(
+            `${u.id}  ${u.username}  ${u.role}  ${u.source}  ${u.displayName}${u.units.length ? `  units ${u.units.join(',')}` : ''}${u.allPatients ? '  all patients' : ''}  last login ${u.lastLoginAt ?? 'never'}${state ? `  ${state}` : ''}\n`,
+          );
         }
       });
     });
@@ -114,11 +140,16 @@ function print(json: boolean | undefined, u: UserInfo, text: string): void {
 
 async function readPassword(fromStdin: boolean | undefined): Promise<string> {
   if (fromStdin || !process.stdin.isTTY) {
-    if (!fromStdin) throw invalid('no terminal to ask for the password: pipe it in with --password-stdin', { field: '--password-stdin' });
+    if (!fromStdin)
+      throw invalid('no terminal to ask for the password: pipe it in with --password-stdin', {
+        field: '--password-stdin',
+      });
     const chunks: Buffer[] = [];
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
     // One trailing newline (from echo or a file) is not part of the password.
-    return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+    return Buffer.concat(chunks)
+      .toString('utf8')
+      .replace(/\r?\n$/, '');
   }
   const first = await prompt('Password (at least 12 characters): ');
   const second = await prompt('Again: ');
@@ -141,11 +172,15 @@ function prompt(question: string): Promise<string> {
 }
 
 /** Runs fn on the user store; every change is audited as the operating-system user (`cli:<user>`). */
-async function withStore(fn: (store: UserStore, audit: (action: string, u: UserInfo) => Promise<void>) => Promise<void>): Promise<void> {
+async function withStore(
+  fn: (store: UserStore, audit: (action: string, u: UserInfo) => Promise<void>) => Promise<void>,
+): Promise<void> {
   const db = await openMigratedDatabase(loadConfig());
   try {
     const log = new AuditLog(db);
-    await fn(new UserStore(db), (action, u) => log.recordCliChange(action, `user/${u.id}`, { username: u.username, role: u.role }));
+    await fn(new UserStore(db), (action, u) =>
+      log.recordCliChange(action, `user/${u.id}`, { username: u.username, role: u.role }),
+    );
   } finally {
     await db.close();
   }

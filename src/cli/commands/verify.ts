@@ -15,12 +15,16 @@ export function register(program: Command): void {
     .option('--later', 'the text describes a later moment than the record (condition at discharge)')
     .option('--format <format>', 'json or md', 'md')
     .action((opts: { source: string; text: string; lang: string; later?: boolean; format: string }) => {
-      if (!['zh', 'en', 'auto'].includes(opts.lang)) throw invalid(`unknown language '${opts.lang}' (zh, en or auto)`, { field: '--lang' });
+      if (!['zh', 'en', 'auto'].includes(opts.lang))
+        throw invalid(`unknown language '${opts.lang}' (zh, en or auto)`, { field: '--lang' });
       const text = readText(opts.text, '--text');
       const record = readRecord(opts.source);
       const report = verifyText(text, record, { lang: opts.lang as Lang | 'auto', laterThanRecord: !!opts.later });
       if (opts.format === 'json') process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-      else process.stdout.write(`${markText(text, report)}\n\n${JSON.stringify(report.counts)}${report.blocked ? '  — sign-off blocked' : ''}\n`);
+      else
+        process.stdout.write(
+          `${markText(text, report)}\n\n${JSON.stringify(report.counts)}${report.blocked ? '  — sign-off blocked' : ''}\n`,
+        );
       if (report.blocked) process.exitCode = 3;
     });
 }

@@ -20,7 +20,9 @@ export interface DemoStay {
 const root = new URL('../../../demo/', import.meta.url);
 
 export function demoFiles(dir: 'zh' | 'synthea'): string[] {
-  return readdirSync(new URL(`${dir}/`, root)).filter((f) => f.endsWith('.json')).sort();
+  return readdirSync(new URL(`${dir}/`, root))
+    .filter((f) => f.endsWith('.json'))
+    .sort();
 }
 
 export function demoStays(dir: 'zh' | 'synthea', file: string, only?: string): DemoStay[] {
@@ -28,8 +30,19 @@ export function demoStays(dir: 'zh' | 'synthea', file: string, only?: string): D
   const resources = bundleResources(bundle);
   const patient = resources.find((r) => r.resourceType === 'Patient')!;
   // Transaction bundles name the patient by urn:uuid; the facts must name it by id.
-  const notes = resources.filter((r) => r.resourceType === 'DocumentReference').flatMap((d) => extractDocumentReference(d as never, { patientId: patient.id! }).facts);
+  const notes = resources
+    .filter((r) => r.resourceType === 'DocumentReference')
+    .flatMap((d) => extractDocumentReference(d as never, { patientId: patient.id! }).facts);
   const documents = encounterDocuments(resources);
-  const encounters = resources.filter((r) => r.resourceType === 'Encounter' && (!only || r.id === only)).map((r) => r.id!);
-  return encounters.map((encounterId) => ({ file, dir, encounterId, resources, state: stateFromBundle(bundle, notes, { encounterId }), documents }));
+  const encounters = resources
+    .filter((r) => r.resourceType === 'Encounter' && (!only || r.id === only))
+    .map((r) => r.id!);
+  return encounters.map((encounterId) => ({
+    file,
+    dir,
+    encounterId,
+    resources,
+    state: stateFromBundle(bundle, notes, { encounterId }),
+    documents,
+  }));
 }

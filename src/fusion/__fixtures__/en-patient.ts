@@ -21,8 +21,12 @@ const loinc = 'http://loinc.org';
 const snomed = 'http://snomed.info/sct';
 const rxnorm = 'http://www.nlm.nih.gov/research/umls/rxnorm';
 const ucum = 'http://unitsofmeasure.org';
-const vital = [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs' }] }];
-const lab = [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'laboratory' }] }];
+const vital = [
+  { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs' }] },
+];
+const lab = [
+  { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'laboratory' }] },
+];
 
 export const patient = { resourceType: 'Patient', id: 'p1', gender: 'male', birthDate: '1960-06-15' } satisfies Patient;
 
@@ -86,8 +90,14 @@ export const bloodPressure = {
   subject,
   effectiveDateTime: '2024-03-01T09:00:00Z',
   component: [
-    { code: { coding: [{ system: loinc, code: '8480-6', display: 'Systolic blood pressure' }] }, valueQuantity: { value: 150, unit: 'mmHg', system: ucum, code: 'mm[Hg]' } },
-    { code: { coding: [{ system: loinc, code: '8462-4', display: 'Diastolic blood pressure' }] }, valueQuantity: { value: 95, unit: 'mmHg', system: ucum, code: 'mm[Hg]' } },
+    {
+      code: { coding: [{ system: loinc, code: '8480-6', display: 'Systolic blood pressure' }] },
+      valueQuantity: { value: 150, unit: 'mmHg', system: ucum, code: 'mm[Hg]' },
+    },
+    {
+      code: { coding: [{ system: loinc, code: '8462-4', display: 'Diastolic blood pressure' }] },
+      valueQuantity: { value: 95, unit: 'mmHg', system: ucum, code: 'mm[Hg]' },
+    },
   ],
 } satisfies Observation;
 
@@ -133,15 +143,21 @@ export const potassium = {
   subject,
   effectiveDateTime: '2024-03-02T06:00:00Z',
   valueQuantity: { value: 3.1, unit: 'mmol/L', system: ucum, code: 'mmol/L' },
-  interpretation: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation', code: 'L' }] }],
-  referenceRange: [{ low: { value: 3.5, unit: 'mmol/L', code: 'mmol/L' }, high: { value: 5.1, unit: 'mmol/L', code: 'mmol/L' } }],
+  interpretation: [
+    { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation', code: 'L' }] },
+  ],
+  referenceRange: [
+    { low: { value: 3.5, unit: 'mmol/L', code: 'mmol/L' }, high: { value: 5.1, unit: 'mmol/L', code: 'mmol/L' } },
+  ],
 } satisfies Observation;
 
 export const smoking = {
   resourceType: 'Observation',
   id: 'o-smk',
   status: 'final',
-  category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'social-history' }] }],
+  category: [
+    { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'social-history' }] },
+  ],
   code: { coding: [{ system: loinc, code: '72166-2', display: 'Tobacco smoking status' }] },
   subject,
   effectiveDateTime: '2024-03-01',
@@ -157,10 +173,18 @@ export const cyp2c19 = {
   code: { coding: [{ system: loinc, code: '84413-4', display: 'Genotype display name' }] },
   subject,
   effectiveDateTime: '2023-11-20',
-  valueCodeableConcept: { coding: [{ system: 'http://www.pharmvar.org', code: 'CYP2C19*2/*2', display: 'CYP2C19 *2/*2' }] },
+  valueCodeableConcept: {
+    coding: [{ system: 'http://www.pharmvar.org', code: 'CYP2C19*2/*2', display: 'CYP2C19 *2/*2' }],
+  },
   component: [
-    { code: { coding: [{ system: loinc, code: '48018-6', display: 'Gene studied [ID]' }] }, valueCodeableConcept: { coding: [{ system: 'http://www.genenames.org', code: 'HGNC:2621', display: 'CYP2C19' }] } },
-    { code: { coding: [{ system: loinc, code: '53040-2', display: 'Genetic variation effect on drug metabolism' }] }, valueCodeableConcept: { text: 'Poor metabolizer' } },
+    {
+      code: { coding: [{ system: loinc, code: '48018-6', display: 'Gene studied [ID]' }] },
+      valueCodeableConcept: { coding: [{ system: 'http://www.genenames.org', code: 'HGNC:2621', display: 'CYP2C19' }] },
+    },
+    {
+      code: { coding: [{ system: loinc, code: '53040-2', display: 'Genetic variation effect on drug metabolism' }] },
+      valueCodeableConcept: { text: 'Poor metabolizer' },
+    },
   ],
 } satisfies Observation;
 
@@ -169,7 +193,9 @@ export const metoprololOrder = {
   id: 'm-meto',
   status: 'active',
   intent: 'order',
-  medicationCodeableConcept: { coding: [{ system: rxnorm, code: '866924', display: 'Metoprolol tartrate 25 MG Oral Tablet' }] },
+  medicationCodeableConcept: {
+    coding: [{ system: rxnorm, code: '866924', display: 'Metoprolol tartrate 25 MG Oral Tablet' }],
+  },
   subject,
   authoredOn: '2024-03-01T10:00:00Z',
   dosageInstruction: [
@@ -189,7 +215,12 @@ export const aspirinStatement = {
   medicationCodeableConcept: { coding: [{ system: rxnorm, code: '243670', display: 'Aspirin 81 MG Oral Tablet' }] },
   subject,
   effectivePeriod: { start: '2018-01-01' },
-  dosage: [{ timing: { code: { coding: [{ code: 'QD' }] } }, doseAndRate: [{ doseQuantity: { value: 1, unit: 'tablet', code: '{tbl}' } }] }],
+  dosage: [
+    {
+      timing: { code: { coding: [{ code: 'QD' }] } },
+      doseAndRate: [{ doseQuantity: { value: 1, unit: 'tablet', code: '{tbl}' } }],
+    },
+  ],
 } satisfies MedicationStatement;
 
 export const stoppedStatin = {
@@ -197,10 +228,18 @@ export const stoppedStatin = {
   id: 'm-statin',
   status: 'stopped',
   intent: 'order',
-  medicationCodeableConcept: { coding: [{ system: rxnorm, code: '617312', display: 'Atorvastatin 40 MG Oral Tablet' }] },
+  medicationCodeableConcept: {
+    coding: [{ system: rxnorm, code: '617312', display: 'Atorvastatin 40 MG Oral Tablet' }],
+  },
   subject,
   authoredOn: '2019-05-01',
-  dosageInstruction: [{ timing: { repeat: { boundsPeriod: { start: '2019-05-01', end: '2022-05-01' }, frequency: 1, period: 1, periodUnit: 'd' } } }],
+  dosageInstruction: [
+    {
+      timing: {
+        repeat: { boundsPeriod: { start: '2019-05-01', end: '2022-05-01' }, frequency: 1, period: 1, periodUnit: 'd' },
+      },
+    },
+  ],
 } satisfies MedicationRequest;
 
 export const heparinGiven = {
@@ -251,7 +290,15 @@ export const fluShot = {
   resourceType: 'Immunization',
   id: 'i-flu',
   status: 'completed',
-  vaccineCode: { coding: [{ system: 'http://hl7.org/fhir/sid/cvx', code: '140', display: 'Influenza, seasonal, injectable, preservative free' }] },
+  vaccineCode: {
+    coding: [
+      {
+        system: 'http://hl7.org/fhir/sid/cvx',
+        code: '140',
+        display: 'Influenza, seasonal, injectable, preservative free',
+      },
+    ],
+  },
   patient: subject,
   occurrenceDateTime: '2023-10-01',
 } satisfies Immunization;
@@ -289,8 +336,15 @@ export const fatherHistory = {
   id: 'fh-1',
   status: 'completed',
   patient: subject,
-  relationship: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-RoleCode', code: 'FTH', display: 'father' }] },
-  condition: [{ code: { coding: [{ system: snomed, code: '22298006', display: 'Myocardial infarction' }] }, contributedToDeath: true }],
+  relationship: {
+    coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-RoleCode', code: 'FTH', display: 'father' }],
+  },
+  condition: [
+    {
+      code: { coding: [{ system: snomed, code: '22298006', display: 'Myocardial infarction' }] },
+      contributedToDeath: true,
+    },
+  ],
 } satisfies FamilyMemberHistory;
 
 export const noteText =
@@ -305,7 +359,11 @@ export const dischargeNote = {
   subject,
   date: '2024-03-05T12:00:00Z',
   context: { encounter: [{ reference: 'Encounter/e1' }], period: { start: '2024-03-05T10:00:00Z' } },
-  content: [{ attachment: { contentType: 'text/plain; charset=utf-8', data: Buffer.from(noteText, 'utf8').toString('base64') } }],
+  content: [
+    {
+      attachment: { contentType: 'text/plain; charset=utf-8', data: Buffer.from(noteText, 'utf8').toString('base64') },
+    },
+  ],
 } satisfies DocumentReference;
 
 export const allResources = [

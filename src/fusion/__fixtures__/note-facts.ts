@@ -34,6 +34,8 @@ export function noteFact(
     ...(fields.dosage ? { dosage: fields.dosage } : {}),
     ...(fields.section ? { section: fields.section } : {}),
     ...(fields.time ? { time: fields.time } : {}),
-    sources: [{ kind: 'text', document: fields.document ?? 'DocumentReference/doc-1', start, end: start + quote.length, quote }],
+    sources: [
+      { kind: 'text', document: fields.document ?? 'DocumentReference/doc-1', start, end: start + quote.length, quote },
+    ],
   };
 }

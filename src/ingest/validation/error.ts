@@ -10,5 +10,7 @@ export function validationError(issues: readonly FhirIssue[], where?: string): M
   const [first, ...rest] = issues.filter((i) => i.severity === 'error');
   if (!first) throw new MedSeekError('internal', 'validationError needs at least one error');
   const location = (i: FhirIssue) => ({ field: i.expression, ...(where ? { where } : {}) });
-  return new MedSeekError('invalid', first.message, location(first), { issues: rest.map((i) => ({ message: i.message, location: location(i) })) });
+  return new MedSeekError('invalid', first.message, location(first), {
+    issues: rest.map((i) => ({ message: i.message, location: location(i) })),
+  });
 }

@@ -26,13 +26,33 @@ const write = (name: string, text: string): string => {
 
 const good = { resourceType: 'Patient', id: 'good', gender: 'female' };
 const badGender = { resourceType: 'Patient', id: 'p42', gender: 42 };
-const badObservation = { resourceType: 'Observation', id: 'o1', status: 'bogus', code: { text: 'pulse' }, valueQuantity: 'high', subject: { reference: 'Patient/' } };
-const goodObservation = { resourceType: 'Observation', id: 'o2', status: 'final', code: { text: 'pulse' }, valueQuantity: { value: 88, unit: '/min' }, subject: { reference: 'Patient/good' } };
+const badObservation = {
+  resourceType: 'Observation',
+  id: 'o1',
+  status: 'bogus',
+  code: { text: 'pulse' },
+  valueQuantity: 'high',
+  subject: { reference: 'Patient/' },
+};
+const goodObservation = {
+  resourceType: 'Observation',
+  id: 'o2',
+  status: 'final',
+  code: { text: 'pulse' },
+  valueQuantity: { value: 88, unit: '/min' },
+  subject: { reference: 'Patient/good' },
+};
 
 describe('import validates every resource', () => {
   it('reports invalid NDJSON lines with the element and reason, and stores the valid rest', async () => {
     const sink = memorySink();
-    const s = await importPath(write('mixed.ndjson', [good, badGender, badObservation, goodObservation].map((r) => JSON.stringify(r)).join('\n')), sink);
+    const s = await importPath(
+      write(
+        'mixed.ndjson',
+        [good, badGender, badObservation, goodObservation].map((r) => JSON.stringify(r)).join('\n'),
+      ),
+      sink,
+    );
     expect([...sink.rows.keys()].sort()).toEqual(['Observation/o2', 'Patient/good']);
     expect(s).toMatchObject({ read: 4, created: 2, rejected: 2 });
     expect(s.errors.map((e) => [e.where, e.entry, e.field])).toEqual([
@@ -50,7 +70,10 @@ describe('import validates every resource', () => {
     const bundle = {
       resourceType: 'Bundle',
       type: 'transaction',
-      entry: [good, badGender, badObservation].map((resource) => ({ resource, request: { method: 'PUT', url: `${resource.resourceType}/${resource.id}` } })),
+      entry: [good, badGender, badObservation].map((resource) => ({
+        resource,
+        request: { method: 'PUT', url: `${resource.resourceType}/${resource.id}` },
+      })),
     };
     const s = await importPath(write('tx.json', JSON.stringify(bundle)), sink);
     expect(sink.rows.size).toBe(0);

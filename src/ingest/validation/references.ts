@@ -14,7 +14,11 @@ const ABSOLUTE = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/\S+$/;
 const CONDITIONAL = /^([A-Za-z]+)\?\S+$/;
 const PROFILE = 'http://hl7.org/fhir/StructureDefinition/';
 
-export function referenceProblem(ref: string, targetProfiles: readonly string[] | undefined, inBundle: boolean): string | undefined {
+export function referenceProblem(
+  ref: string,
+  targetProfiles: readonly string[] | undefined,
+  inBundle: boolean,
+): string | undefined {
   if (ref.startsWith('#')) return undefined;
   if (ref.startsWith('urn:')) {
     if (!UUID.test(ref) && !OID.test(ref)) return `'${ref}' is not a urn:uuid or urn:oid reference`;
@@ -48,6 +52,7 @@ function targetProblem(type: string, targetProfiles: readonly string[] | undefin
   if (!targetProfiles || targetProfiles.length === 0) return undefined;
   const allowed = targetProfiles.filter((p) => p.startsWith(PROFILE)).map((p) => p.slice(PROFILE.length));
   // A profile outside the core definitions (an implementation guide's) cannot be checked here.
-  if (allowed.length < targetProfiles.length || allowed.includes('Resource') || allowed.includes(type)) return undefined;
+  if (allowed.length < targetProfiles.length || allowed.includes('Resource') || allowed.includes(type))
+    return undefined;
   return `cannot point at a ${type} (allowed: ${allowed.join(', ')})`;
 }

@@ -11,35 +11,68 @@ describe('FHIR R4 validation', () => {
     expect(validateResource({ resourceType: 'Patient', id: 'p', gender: 42 })).toEqual([
       { severity: 'error', expression: 'Patient.gender', message: 'expected a string (code), got a number (42)' },
     ]);
-    const obs = { resourceType: 'Observation', id: 'o', status: 'bogus', code: { text: 'pulse' }, valueQuantity: 'high', subject: { reference: 'Patient/' } };
+    const obs = {
+      resourceType: 'Observation',
+      id: 'o',
+      status: 'bogus',
+      code: { text: 'pulse' },
+      valueQuantity: 'high',
+      subject: { reference: 'Patient/' },
+    };
     const issues = validateResource(obs);
-    expect(issues.map((i) => i.expression)).toEqual(['Observation.status', 'Observation.valueQuantity', 'Observation.subject.reference']);
-    expect(issues[0]!.message).toMatch(/'bogus' is not in the required value set http:\/\/hl7.org\/fhir\/ValueSet\/observation-status/);
+    expect(issues.map((i) => i.expression)).toEqual([
+      'Observation.status',
+      'Observation.valueQuantity',
+      'Observation.subject.reference',
+    ]);
+    expect(issues[0]!.message).toMatch(
+      /'bogus' is not in the required value set http:\/\/hl7.org\/fhir\/ValueSet\/observation-status/,
+    );
     expect(issues[1]!.message).toBe('expected an object (Quantity), got a string "high"');
     expect(issues[2]!.message).toMatch(/has no id/);
   });
 
   it('checks required elements, unknown elements, single values, arrays and one choice per element', () => {
     expect(paths({ resourceType: 'Observation', id: 'o', code: { text: 'x' } })).toEqual(['Observation.status']);
-    expect(paths({ resourceType: 'Observation', id: 'o', status: 'final', code: { text: 'x' }, colour: 'red' })).toEqual(['Observation.colour']);
-    expect(paths({ resourceType: 'Observation', id: 'o', status: ['final'], code: { text: 'x' }, performer: { reference: 'Practitioner/1' } })).toEqual([
-      'Observation.status',
-      'Observation.performer',
-    ]);
-    expect(paths({ resourceType: 'Observation', id: 'o', status: 'final', code: { text: 'x' }, valueString: 'a', valueBoolean: true })).toEqual(['Observation.valueBoolean']);
+    expect(
+      paths({ resourceType: 'Observation', id: 'o', status: 'final', code: { text: 'x' }, colour: 'red' }),
+    ).toEqual(['Observation.colour']);
+    expect(
+      paths({
+        resourceType: 'Observation',
+        id: 'o',
+        status: ['final'],
+        code: { text: 'x' },
+        performer: { reference: 'Practitioner/1' },
+      }),
+    ).toEqual(['Observation.status', 'Observation.performer']);
+    expect(
+      paths({
+        resourceType: 'Observation',
+        id: 'o',
+        status: 'final',
+        code: { text: 'x' },
+        valueString: 'a',
+        valueBoolean: true,
+      }),
+    ).toEqual(['Observation.valueBoolean']);
     expect(paths({ resourceType: 'Patient', id: 'p', name: [] })).toEqual(['Patient.name']);
     expect(paths({ resourceType: 'Patient', id: 'p', name: [{}] })).toEqual(['Patient.name[0]']);
   });
 
   it('checks primitive JSON types and formats', () => {
-    expect(paths({ resourceType: 'Patient', id: 'p', birthDate: '1970-13-01', active: 'yes', multipleBirthInteger: 1.5 })).toEqual([
-      'Patient.birthDate',
-      'Patient.active',
-      'Patient.multipleBirthInteger',
-    ]);
-    expect(paths({ resourceType: 'Patient', id: 'p', name: [{ given: ['' ] }] })).toEqual(['Patient.name[0].given[0]']);
+    expect(
+      paths({ resourceType: 'Patient', id: 'p', birthDate: '1970-13-01', active: 'yes', multipleBirthInteger: 1.5 }),
+    ).toEqual(['Patient.birthDate', 'Patient.active', 'Patient.multipleBirthInteger']);
+    expect(paths({ resourceType: 'Patient', id: 'p', name: [{ given: [''] }] })).toEqual(['Patient.name[0].given[0]']);
     // A null value stands where the parallel `_given` carries the value's extension.
-    expect(paths({ resourceType: 'Patient', id: 'p', name: [{ given: ['A', null], _given: [null, { extension: [{ url: 'http://x', valueString: 'y' }] }] }] })).toEqual([]);
+    expect(
+      paths({
+        resourceType: 'Patient',
+        id: 'p',
+        name: [{ given: ['A', null], _given: [null, { extension: [{ url: 'http://x', valueString: 'y' }] }] }],
+      }),
+    ).toEqual([]);
   });
 
   it('checks codings bound as required, in CodeableConcepts too, and leaves other bindings alone', () => {
@@ -56,8 +89,15 @@ describe('FHIR R4 validation', () => {
   });
 
   it('checks reference syntax and target type; urn:uuid and conditional references only inside a Bundle', () => {
-    const obs = (reference: string) => ({ resourceType: 'Observation', id: 'o', status: 'final', code: { text: 'x' }, subject: { reference } });
-    for (const ok of ['Patient/1', 'Patient/1/_history/2', 'https://other.example/fhir/Patient/9', '#p1']) expect(paths(obs(ok)), ok).toEqual([]);
+    const obs = (reference: string) => ({
+      resourceType: 'Observation',
+      id: 'o',
+      status: 'final',
+      code: { text: 'x' },
+      subject: { reference },
+    });
+    for (const ok of ['Patient/1', 'Patient/1/_history/2', 'https://other.example/fhir/Patient/9', '#p1'])
+      expect(paths(obs(ok)), ok).toEqual([]);
     for (const bad of ['Patient/', 'Patient', 'Patient/a b', 'Patiënt/1', 'Medication/1', 'urn:uuid:not-a-uuid']) {
       expect(paths(obs(bad), true), bad).toEqual(['Observation.subject.reference']);
     }
@@ -69,9 +109,15 @@ describe('FHIR R4 validation', () => {
   });
 
   it('validates contained resources and refuses what is not a resource', () => {
-    expect(paths({ resourceType: 'Encounter', id: 'e', status: 'finished', class: { code: 'AMB' }, contained: [{ resourceType: 'Patient', gender: 'x' }] })).toEqual([
-      'Encounter.contained[0].gender',
-    ]);
+    expect(
+      paths({
+        resourceType: 'Encounter',
+        id: 'e',
+        status: 'finished',
+        class: { code: 'AMB' },
+        contained: [{ resourceType: 'Patient', gender: 'x' }],
+      }),
+    ).toEqual(['Encounter.contained[0].gender']);
     expect(paths('Patient')).toEqual(['resourceType']);
     expect(paths({ resourceType: 'Patiënt' })).toEqual(['resourceType']);
     let deep: Record<string, unknown> = { url: 'http://x', valueString: 'y' };
@@ -81,19 +127,36 @@ describe('FHIR R4 validation', () => {
 
   it('passes every demo bundle and the shared Synthea data', () => {
     const shared = join(import.meta.dirname, '../../../../shared/data/synthea');
-    const files = [...demoBundlePaths(), ...(existsSync(shared) ? readdirSync(shared).filter((f) => f.endsWith('.json')).map((f) => join(shared, f)) : [])];
+    const files = [
+      ...demoBundlePaths(),
+      ...(existsSync(shared)
+        ? readdirSync(shared)
+            .filter((f) => f.endsWith('.json'))
+            .map((f) => join(shared, f))
+        : []),
+    ];
     expect(files.length).toBeGreaterThan(0);
     const problems: string[] = [];
     for (const f of files) {
       for (const e of (JSON.parse(readFileSync(f, 'utf8')) as { entry: { resource: unknown }[] }).entry) {
-        for (const i of validateResource(e.resource, { inBundle: true })) problems.push(`${f}: ${i.expression} ${i.message}`);
+        for (const i of validateResource(e.resource, { inBundle: true }))
+          problems.push(`${f}: ${i.expression} ${i.message}`);
       }
     }
     expect(problems).toEqual([]);
   });
 
   it('turns the issues into one MedSeekError carrying every element', () => {
-    const e = validationError(validateResource({ resourceType: 'Observation', id: 'o', status: 'bogus', code: { text: 'x' }, valueQuantity: 'high' }), 'body');
+    const e = validationError(
+      validateResource({
+        resourceType: 'Observation',
+        id: 'o',
+        status: 'bogus',
+        code: { text: 'x' },
+        valueQuantity: 'high',
+      }),
+      'body',
+    );
     expect(e.code).toBe('invalid');
     expect(e.location).toEqual({ field: 'Observation.status', where: 'body' });
     expect(e.issues.map((i) => i.location.field)).toEqual(['Observation.valueQuantity']);

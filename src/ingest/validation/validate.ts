@@ -42,7 +42,11 @@ interface Walk {
 export function validateResource(resource: unknown, options: ValidateOptions = {}): FhirIssue[] {
   const walk: Walk = { issues: [], inBundle: options.inBundle ?? false };
   if (!isObject(resource)) {
-    walk.issues.push({ severity: 'error', expression: 'resourceType', message: `expected a resource (a JSON object), got ${kind(resource)}` });
+    walk.issues.push({
+      severity: 'error',
+      expression: 'resourceType',
+      message: `expected a resource (a JSON object), got ${kind(resource)}`,
+    });
     return walk.issues;
   }
   resourceObject(resource, '', walk, 0);
@@ -58,7 +62,11 @@ function resourceObject(r: Json, path: string, walk: Walk, depth: number): void 
   const type = r.resourceType;
   const at = path || (typeof type === 'string' ? type : 'Resource');
   if (typeof type !== 'string' || !R4_RESOURCE_TYPES.has(type)) {
-    error(walk, path ? `${path}.resourceType` : 'resourceType', typeof type === 'string' ? `'${type}' is not a FHIR R4 resource type` : 'resourceType is missing');
+    error(
+      walk,
+      path ? `${path}.resourceType` : 'resourceType',
+      typeof type === 'string' ? `'${type}' is not a FHIR R4 resource type` : 'resourceType is missing',
+    );
     return;
   }
   const layout = layoutOf(type);
@@ -90,7 +98,8 @@ function object(o: Json, layout: TypeLayout, path: string, walk: Walk, depth: nu
       continue;
     }
     const other = chosen.get(prop.element);
-    if (other !== undefined) error(walk, `${path}.${key}`, `only one of ${prop.element} may be given, but ${other} is too`);
+    if (other !== undefined)
+      error(walk, `${path}.${key}`, `only one of ${prop.element} may be given, but ${other} is too`);
     chosen.set(prop.element, key);
     property(o, prop, value, `${path}.${key}`, walk, depth);
   }
@@ -100,7 +109,11 @@ function object(o: Json, layout: TypeLayout, path: string, walk: Walk, depth: nu
   }
   for (const req of layout.required) {
     if (!req.names.some((n) => o[n] !== undefined || o[`_${n}`] !== undefined)) {
-      error(walk, `${path}.${req.names.length === 1 ? req.names[0] : req.element}`, `${req.element} is required (min ${layout.schema.elements[req.element]!.min})`);
+      error(
+        walk,
+        `${path}.${req.names.length === 1 ? req.names[0] : req.element}`,
+        `${req.element} is required (min ${layout.schema.elements[req.element]!.min})`,
+      );
     }
   }
 }
@@ -164,7 +177,15 @@ function item(prop: Property, v: unknown, path: string, walk: Walk, depth: numbe
 }
 
 /** `_given`, `_birthDate`: the id and extensions of a primitive value. */
-function primitiveExtension(o: Json, key: string, value: unknown, layout: TypeLayout, path: string, walk: Walk, depth: number): void {
+function primitiveExtension(
+  o: Json,
+  key: string,
+  value: unknown,
+  layout: TypeLayout,
+  path: string,
+  walk: Walk,
+  depth: number,
+): void {
   const name = key.slice(1);
   const prop = layout.properties.get(name);
   if (!prop || !isPrimitive(prop.type)) {
@@ -174,13 +195,18 @@ function primitiveExtension(o: Json, key: string, value: unknown, layout: TypeLa
   const element = layoutOf('Element')!;
   const items = Array.isArray(value) ? value : [value];
   if (Array.isArray(value) !== !!(prop.def.isArray || prop.def.max > 1)) {
-    error(walk, `${path}.${key}`, Array.isArray(value) ? 'expected a single object, got an array' : 'expected an array parallel to the values');
+    error(
+      walk,
+      `${path}.${key}`,
+      Array.isArray(value) ? 'expected a single object, got an array' : 'expected an array parallel to the values',
+    );
     return;
   }
   items.forEach((v, i) => {
     const at = Array.isArray(value) ? `${path}.${key}[${i}]` : `${path}.${key}`;
     if (v === null && Array.isArray(value)) {
-      if (!Array.isArray(o[name]) || (o[name] as unknown[])[i] == null) error(walk, at, 'a null here needs a value at the same place in the element');
+      if (!Array.isArray(o[name]) || (o[name] as unknown[])[i] == null)
+        error(walk, at, 'a null here needs a value at the same place in the element');
       return;
     }
     if (!isObject(v)) error(walk, at, `expected an object (Element), got ${kind(v)}`);
@@ -197,7 +223,8 @@ function primitiveProblem(type: string, v: unknown): string | undefined {
     case 'integer':
     case 'positiveInt':
     case 'unsignedInt': {
-      if (typeof v !== 'number' || !Number.isInteger(v) || v >= INT32 || v < -INT32) return `expected an integer (${type}), got ${kind(v)}`;
+      if (typeof v !== 'number' || !Number.isInteger(v) || v >= INT32 || v < -INT32)
+        return `expected an integer (${type}), got ${kind(v)}`;
       if (type === 'positiveInt' && v < 1) return `expected a positive integer, got ${v}`;
       if (type === 'unsignedInt' && v < 0) return `expected a non-negative integer, got ${v}`;
       return undefined;
@@ -206,7 +233,8 @@ function primitiveProblem(type: string, v: unknown): string | undefined {
       if (typeof v !== 'string') return `expected a string (${type}), got ${kind(v)}`;
       if (v.length === 0) return 'an empty string is not a FHIR value; leave the element out';
       const re = validationRegexes[type];
-      if (re && !re.test(v)) return `${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)} is not a valid ${type}`;
+      if (re && !re.test(v))
+        return `${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)} is not a valid ${type}`;
       return undefined;
     }
   }
@@ -244,11 +272,18 @@ function requiredConcept(prop: Property, cc: Json, path: string, walk: Walk): vo
     if (problem) error(walk, `${path}.coding[${i}].${problem.at}`, `${problem.message} (required value set ${vs.url})`);
   });
   if (!fromSet && cc.coding.length > 0) {
-    error(walk, `${path}.coding`, `no coding is from the required value set ${vs.url} (systems: ${[...vs.codes.keys()].join(', ')})`);
+    error(
+      walk,
+      `${path}.coding`,
+      `no coding is from the required value set ${vs.url} (systems: ${[...vs.codes.keys()].join(', ')})`,
+    );
   }
 }
 
-function codingProblem(c: Json, codes: ReadonlyMap<string, ReadonlySet<string>>): { at: string; message: string } | undefined {
+function codingProblem(
+  c: Json,
+  codes: ReadonlyMap<string, ReadonlySet<string>>,
+): { at: string; message: string } | undefined {
   if (typeof c.system !== 'string') return { at: 'system', message: 'the system is missing' };
   const set = codes.get(c.system);
   if (!set) return { at: 'system', message: `'${c.system}' is not a system of the value set` };

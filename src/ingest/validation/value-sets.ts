@@ -88,7 +88,8 @@ function includeCodes(inc: Include, seen: Set<string>): Map<string, Set<string>>
   let out: Map<string, Set<string>> | undefined;
   if (inc.system) {
     let codes: Set<string> | undefined;
-    if (inc.concept && inc.concept.length > 0) codes = new Set(inc.concept.map((c) => c.code).filter((c): c is string => !!c));
+    if (inc.concept && inc.concept.length > 0)
+      codes = new Set(inc.concept.map((c) => c.code).filter((c): c is string => !!c));
     else {
       const cs = systems!.get(inc.system);
       if (!cs?.concept || (cs.content !== undefined && cs.content !== 'complete')) return undefined;

@@ -1,16 +1,26 @@
 import { CodeSystems } from '../../core/index.js';
 import { type BatchData, BatchBuilder } from '../batch.js';
-import { type CdsRules, type DrugSet, cdsRules } from '../cds-rules.js';
+import { type AllergyClasses, allergyClasses } from '../allergy-classes.js';
+import {
+  allergyCrossReactivity,
+  type CdsRules,
+  cdsRules,
+  type DrugSet,
+  interactionPairs,
+  type Synonyms,
+} from '../cds-rules.js';
 import { contentHash } from './read-input.js';
 
 /**
  * The CDS starter rules (data/cds, from cds-rules.md) as graph content: drugs and classes with
  * ATC/RxNorm codes, `member-of`, `interacts-with` (one edge per named side pair, the rule's
- * attributes on it), `renal-adjustment`, `critical-range`, `pgx-recommendation`, `phenotype-of`
+ * attributes on it), `contraindicated-in` (drug or class → `condition:*`, the condition's matcher in
+ * its concept's `attrs.match`), `duplicate-therapy` (class, or class → class),
+ * `dose-range` (drug: maxDailyMg), `renal-adjustment` (drug or class: bands and the card), `critical-range`, `pgx-rule` (drug or class: the PGx card), `pgx-recommendation`, `phenotype-of`
  * and `contraindicated-in` (from contraindicating PGx recommendations). Every edge names the
  * rule's first source; all its sources are in `attrs.sources`.
  */
-export function cdsBatch(rules: CdsRules = cdsRules()): BatchData {
+export function cdsBatch(rules: CdsRules = cdsRules(), allergy: AllergyClasses = allergyClasses()): BatchData {
   const b = new BatchBuilder();
   for (const s of rules.sources.values()) {
     b.source({
@@ -21,23 +31,52 @@ export function cdsBatch(rules: CdsRules = cdsRules()): BatchData {
       ...(s.url ? { url: s.url } : {}),
       ...(s.licence ? { licence: s.licence } : {}),
       ...(s.date ? { date: s.date } : {}),
-      ...(s.note || s.secondary ? { note: [s.secondary ? 'secondary source' : '', s.note ?? ''].filter(Boolean).join('; ') } : {}),
+      ...(s.note || s.secondary
+        ? { note: [s.secondary ? 'secondary source' : '', s.note ?? ''].filter(Boolean).join('; ') }
+        : {}),
       shippable: true,
     });
   }
-  const codeSrc = 'cds:medseek-drug-codes';
   for (const d of rules.drugs.values()) {
     b.concept(`drug:${d.id}`, 'drug', d.name, {
-      synonyms: synonymsOf(d.name.en),
-      codes: [...d.atc.map((code) => ({ system: CodeSystems.atc, code })), ...(d.rxnorm ? [{ system: CodeSystems.rxnorm, code: d.rxnorm }] : [])],
-      attrs: { codeSource: codeSrc },
+      synonyms: synonymTerms(d.synonyms),
+      codes: [
+        ...d.atc.map((code) => ({ system: CodeSystems.atc, code })),
+        ...(d.rxnorm ? [{ system: CodeSystems.rxnorm, code: d.rxnorm }] : []),
+      ],
+      attrs: {
+        codeSource: `cds:${d.sources[0]}`,
+        sources: d.sources.map((s) => `cds:${s}`),
+        ...(d.formerIds?.length ? { formerIds: d.formerIds } : {}),
+      },
     });
   }
   for (const c of rules.classes.values()) {
-    b.concept(`drug-class:${c.id}`, 'drug-class', c.name, { codes: c.atc.map((code) => ({ system: CodeSystems.atc, code })), attrs: c.note ? { note: c.note } : {} });
-    for (const m of c.members) b.relation('member-of', `drug:${m}`, `drug-class:${c.id}`, codeSrc, { membership: 'common practice (unsourced) unless cds-rules.md names it' });
+    b.concept(`drug-class:${c.id}`, 'drug-class', c.name, {
+      synonyms: synonymTerms(c.synonyms),
+      codes: c.atc.map((code) => ({ system: CodeSystems.atc, code })),
+      attrs: {
+        sources: c.sources.map((s) => `cds:${s}`),
+        ...(c.formerIds?.length ? { formerIds: c.formerIds } : {}),
+        ...(c.note ? { note: c.note } : {}),
+        ...(c.allergyFamily ? { allergyFamily: true } : {}),
+      },
+    });
+    for (const m of c.members)
+      b.relation('member-of', `drug:${m}`, `drug-class:${c.id}`, `cds:${c.sources[0]}`, {
+        membership: 'common practice (unsourced) unless cds-rules.md names it',
+      });
   }
-  const sideIds = (s: DrugSet | undefined) => [...(s?.classes ?? []).map((c) => `drug-class:${c}`), ...(s?.drugs ?? []).map((d) => `drug:${d}`)];
+  for (const x of allergyCrossReactivity(rules, allergy)) {
+    b.relation(
+      'cross-reactive-with',
+      x.from,
+      x.to,
+      'cds:qc-K14-allergy',
+      { level: x.level, note: x.note },
+      { discriminator: `${x.from}|${x.to}` },
+    );
+  }
   for (const r of rules.interactions) {
     const attrs = {
       rule: r.id,
@@ -53,35 +92,142 @@ export function cdsBatch(rules: CdsRules = cdsRules()): BatchData {
       sources: r.sources.map((s) => `cds:${s}`),
       ...(r.anyTwoOf ? { anyTwoOf: true } : {}),
       ...(r.note ? { note: r.note } : {}),
+      display: r.display,
+      ...(r.predicate ? { predicate: r.predicate } : {}),
     };
-    const a = sideIds(r.a);
-    const bSide = r.anyTwoOf ? a : sideIds(r.b);
-    for (const x of a) for (const y of bSide) if (!r.anyTwoOf || x <= y) b.relation('interacts-with', x, y, `cds:${r.sources[0]}`, attrs, { discriminator: r.id });
+    for (const [x, y] of interactionPairs(r))
+      b.relation('interacts-with', x, y, `cds:${r.sources[0]}`, attrs, { discriminator: r.id });
+  }
+  for (const c of rules.conditions.values()) {
+    b.concept(`condition:${c.id}`, 'disease', c.name, {
+      codes: c.snomed.map((code) => ({ system: CodeSystems.snomed, code })),
+      attrs: { match: { icd10: c.icd10, snomed: c.snomed, names: c.names } },
+    });
+  }
+  for (const r of rules.contraindications) {
+    const attrs = {
+      rule: r.id,
+      severity: r.severity,
+      title: r.title,
+      action: r.action,
+      sources: r.sources.map((s) => `cds:${s}`),
+    };
+    for (const side of drugSetIds(r.drugs))
+      b.relation('contraindicated-in', side, `condition:${r.condition}`, `cds:${r.sources[0]}`, attrs, {
+        discriminator: r.id,
+      });
+  }
+  for (const r of rules.duplicates) {
+    const attrs = {
+      rule: r.id,
+      severity: r.severity,
+      title: r.title,
+      ...(r.label ? { label: r.label } : {}),
+      sources: r.sources.map((s) => `cds:${s}`),
+    };
+    for (const c of r.classes ?? [])
+      b.relation('duplicate-therapy', `drug-class:${c}`, undefined, `cds:${r.sources[0]}`, attrs, {
+        discriminator: r.id,
+      });
+    for (const [x, y] of r.pairs ?? [])
+      b.relation('duplicate-therapy', `drug-class:${x}`, `drug-class:${y}`, `cds:${r.sources[0]}`, attrs, {
+        discriminator: r.id,
+      });
+  }
+  for (const r of rules.doseLimits) {
+    const attrs = {
+      rule: r.id,
+      maxDailyMg: r.maxDailyMg,
+      unit: 'mg',
+      per: 'day',
+      severity: r.severity,
+      title: r.title,
+      sources: r.sources.map((s) => `cds:${s}`),
+    };
+    b.relation('dose-range', `drug:${r.drug}`, undefined, `cds:${r.sources[0]}`, attrs, { discriminator: r.id });
   }
   for (const r of rules.renal) {
-    for (const d of r.drugs) {
-      b.relation('renal-adjustment', `drug:${d}`, undefined, `cds:${r.sources[0]}`, { rule: r.id, function: r.function, population: r.population, bands: r.bands, sources: r.sources.map((s) => `cds:${s}`), ...(r.note ? { note: r.note } : {}) }, { discriminator: r.id });
-    }
+    const attrs = {
+      rule: r.id,
+      function: r.function,
+      population: r.population,
+      bands: r.bands,
+      card: r.card,
+      sources: r.sources.map((s) => `cds:${s}`),
+      ...(r.note ? { note: r.note } : {}),
+    };
+    for (const side of drugSetIds({ classes: r.classes ?? [], drugs: r.drugs }))
+      b.relation('renal-adjustment', side, undefined, `cds:${r.sources[0]}`, attrs, { discriminator: r.id });
   }
   for (const a of rules.criticalValues.analytes) {
-    const lab = b.concept(`lab:${a.id.toLowerCase()}`, 'lab', a.analyte, { codes: a.loinc.map((code) => ({ system: CodeSystems.loinc, code })), attrs: { unit: a.ucum, specimen: a.specimen } });
-    if (a.thresholds.length === 0) {
-      b.relation('critical-range', lab, undefined, 'cds:author-default', { rule: a.id, enabledByDefault: a.enabledByDefault, unit: a.ucum, specimen: a.specimen, evidence: a.evidence, ...(a.note ? { note: a.note } : {}), ...(a.exclusions ? { exclusions: a.exclusions } : {}), configurable: true }, { discriminator: a.id });
+    const lab = b.concept(`lab:${a.id.toLowerCase()}`, 'lab', a.analyte, {
+      codes: a.loinc.map((code) => ({ system: CodeSystems.loinc, code })),
+      attrs: { unit: a.ucum, specimen: a.specimen },
+    });
+    // Every edge of an analyte carries what the engine matches and titles by (read into the rule book).
+    const { thresholds: engineThresholds = [], ...engine } = a.engine;
+    const card = { ...engine, loinc: a.loinc, enabledByDefault: a.enabledByDefault };
+    const thresholds = [...a.thresholds, ...engineThresholds];
+    if (thresholds.length === 0) {
+      b.relation(
+        'critical-range',
+        lab,
+        undefined,
+        'cds:author-default',
+        {
+          rule: a.id,
+          card,
+          enabledByDefault: a.enabledByDefault,
+          unit: a.ucum,
+          specimen: a.specimen,
+          evidence: a.evidence,
+          ...(a.note ? { note: a.note } : {}),
+          ...(a.exclusions ? { exclusions: a.exclusions } : {}),
+          configurable: true,
+        },
+        { discriminator: a.id },
+      );
     }
-    for (const t of a.thresholds) {
-      b.relation('critical-range', lab, undefined, `cds:${t.source}`, { rule: t.id, ...t, unit: a.ucum, specimen: a.specimen, evidence: a.evidence, ...(a.exclusions ? { exclusions: a.exclusions } : {}) }, { discriminator: t.id });
+    for (const t of thresholds) {
+      b.relation(
+        'critical-range',
+        lab,
+        undefined,
+        `cds:${t.source}`,
+        {
+          rule: t.id,
+          ...t,
+          card,
+          unit: a.ucum,
+          specimen: a.specimen,
+          evidence: a.evidence,
+          ...(a.exclusions ? { exclusions: a.exclusions } : {}),
+        },
+        { discriminator: t.id },
+      );
     }
   }
   for (const q of rules.criticalValues.qualitative) {
     const f = b.concept(`finding:${q.id.toLowerCase()}`, 'finding', q.finding);
-    b.relation('critical-range', f, undefined, `cds:${q.source}`, { rule: q.id, qualitative: true, enabledByDefault: q.enabledByDefault, evidence: q.evidence }, { discriminator: q.id });
+    b.relation(
+      'critical-range',
+      f,
+      undefined,
+      `cds:${q.source}`,
+      { rule: q.id, qualitative: true, enabledByDefault: q.enabledByDefault, evidence: q.evidence },
+      { discriminator: q.id },
+    );
   }
   for (const p of rules.pharmacogenomics) {
+    const card = { rule: p.id, card: p.card, sources: p.sources.map((s) => `cds:${s}`) };
+    for (const side of drugSetIds(p.card.drugs))
+      b.relation('pgx-rule', side, undefined, `cds:${p.sources[0]}`, card, { discriminator: p.id });
     for (const g of p.genes) b.concept(`gene:${g}`, 'gene', { en: g });
     for (const rec of p.recommendations) {
       for (const ph of rec.phenotypes) {
         const phen = b.concept(`phenotype:${ph}`, 'phenotype', { en: ph });
-        for (const g of p.genes) if (ph.includes(g.split('*')[0]!)) b.relation('phenotype-of', phen, `gene:${g}`, `cds:${p.sources[0]}`);
+        for (const g of p.genes)
+          if (ph.includes(g.split('*')[0]!)) b.relation('phenotype-of', phen, `gene:${g}`, `cds:${p.sources[0]}`);
         for (const d of rec.drugs ?? p.drugs) {
           const attrs = {
             rule: p.id,
@@ -93,19 +239,50 @@ export function cdsBatch(rules: CdsRules = cdsRules()): BatchData {
             ...(rec.strength ? { strength: rec.strength } : {}),
             sources: p.sources.map((s) => `cds:${s}`),
           };
-          b.relation('pgx-recommendation', phen, `drug:${d}`, `cds:${p.sources[0]}`, attrs, { discriminator: `${p.id}|${rec.text}` });
-          if (rec.action === 'contraindicated') b.relation('contraindicated-in', `drug:${d}`, phen, `cds:${p.sources[0]}`, { rule: p.id, text: rec.text }, { discriminator: p.id });
+          b.relation('pgx-recommendation', phen, `drug:${d}`, `cds:${p.sources[0]}`, attrs, {
+            discriminator: `${p.id}|${rec.text}`,
+          });
+          if (rec.action === 'contraindicated')
+            b.relation(
+              'contraindicated-in',
+              `drug:${d}`,
+              phen,
+              `cds:${p.sources[0]}`,
+              { rule: p.id, text: rec.text },
+              { discriminator: p.id },
+            );
         }
       }
     }
   }
-  const hash = contentHash(JSON.stringify({ v: rules.document.version, i: rules.interactions, r: rules.renal, c: rules.criticalValues, p: rules.pharmacogenomics, d: [...rules.drugs.values()], k: [...rules.classes.values()], s: [...rules.sources.values()] }));
+  const hash = contentHash(
+    JSON.stringify({
+      ax: allergy.crossReactivity,
+      v: rules.document.version,
+      i: rules.interactions,
+      r: rules.renal,
+      c: rules.criticalValues,
+      p: rules.pharmacogenomics,
+      ci: rules.contraindications,
+      dup: rules.duplicates,
+      dose: rules.doseLimits,
+      cc: [...rules.conditions.values()],
+      d: [...rules.drugs.values()],
+      k: [...rules.classes.values()],
+      s: [...rules.sources.values()],
+    }),
+  );
   return b.build({ kind: 'cds', contentHash: hash, path: rules.document.path });
 }
 
-/** `meperidine (pethidine)` → a synonym `pethidine` and the bare `meperidine`. */
-function synonymsOf(en: string): { term: string; lang: 'en' }[] {
-  const m = /^(.*?)\s*\((.+)\)$/.exec(en);
-  if (!m) return [];
-  return [m[1]!, ...m[2]!.split(/,| and /)].map((t) => ({ term: t.trim(), lang: 'en' as const })).filter((t) => t.term);
+/** The graph ids of a drug set's classes and drugs (`drug-class:nsaid`, `drug:warfarin`). */
+function drugSetIds(s: DrugSet): string[] {
+  return [...(s.classes ?? []).map((c) => `drug-class:${c}`), ...(s.drugs ?? []).map((d) => `drug:${d}`)];
+}
+
+function synonymTerms(s: Synonyms | undefined): { term: string; lang: 'en' | 'zh' }[] {
+  return [
+    ...(s?.en ?? []).map((term) => ({ term, lang: 'en' as const })),
+    ...(s?.zh ?? []).map((term) => ({ term, lang: 'zh' as const })),
+  ];
 }

@@ -1,7 +1,7 @@
-import { invalid } from '../../core/index.js';
+import { invalid, parseCsv } from '../../core/index.js';
 import { type BatchData, BatchBuilder } from '../batch.js';
 import type { ConceptType, KgSource, RelationType } from '../model.js';
-import { contentHash, fileIn, parseCsv, readText } from './read-input.js';
+import { contentHash, fileIn, readText } from './read-input.js';
 
 /**
  * The two crawled Chinese disease graphs. Neither has a licence: both sources are marked
@@ -12,7 +12,8 @@ import { contentHash, fileIn, parseCsv, readText } from './read-input.js';
 export const XYWY_SOURCE: KgSource = {
   id: 'xywy',
   name: '寻医问药 jib.xywy.com (crawl)',
-  document: 'Tonystark-001/MedicalKGQA data/medical_*.json (re-crawl of liuhuanyong/QASystemOnMedicalKG), flattened to triples.tsv',
+  document:
+    'Tonystark-001/MedicalKGQA data/medical_*.json (re-crawl of liuhuanyong/QASystemOnMedicalKG), flattened to triples.tsv',
   version: '47e5b2951683fabedb5b898e7c32b832f72d23f7',
   url: 'https://github.com/Tonystark-001/MedicalKGQA',
   licence: 'none found (no LICENSE; crawled from a commercial website)',
@@ -64,10 +65,15 @@ export function parseXywy(text: string, where = 'triples.tsv'): BatchData {
     if (!raw.trim()) return;
     const parts = raw.split('\t');
     const at = `${where} line ${i + 1}`;
-    if (parts.length !== 3) throw invalid(`expected 3 tab-separated columns (disease, relation, object), got ${parts.length}`, { where: at });
+    if (parts.length !== 3)
+      throw invalid(`expected 3 tab-separated columns (disease, relation, object), got ${parts.length}`, { where: at });
     const [disease, relation, object] = parts.map((p) => p.trim()) as [string, string, string];
     const map = XYWY[relation];
-    if (!map) throw invalid(`unknown relation '${relation}'; known: ${Object.keys(XYWY).join(', ')}`, { where: at, field: 'relation' });
+    if (!map)
+      throw invalid(`unknown relation '${relation}'; known: ${Object.keys(XYWY).join(', ')}`, {
+        where: at,
+        field: 'relation',
+      });
     if (!disease || !object) throw invalid('empty disease or object', { where: at });
     const d = b.concept(zhId('disease', disease), 'disease', { zh: disease });
     const o = b.concept(zhId(map.type, object), map.type, { zh: object });
@@ -82,7 +88,23 @@ export function readHealth39(path: string): BatchData {
   return parseHealth39(readText(file), file);
 }
 
-const H39_COLUMNS = ['name', 'alias', 'part', 'age', 'infection', 'insurance', 'department', 'checklist', 'symptom', 'complication', 'treatment', 'drug', 'period', 'rate', 'money'];
+const H39_COLUMNS = [
+  'name',
+  'alias',
+  'part',
+  'age',
+  'infection',
+  'insurance',
+  'department',
+  'checklist',
+  'symptom',
+  'complication',
+  'treatment',
+  'drug',
+  'period',
+  'rate',
+  'money',
+];
 
 /** Splits a crawled list cell: space-separated, `[详细]` link labels and truncated items (`…...`) dropped. */
 function items(cell: string | undefined, sep: RegExp = /\s+/): string[] {
@@ -99,7 +121,8 @@ export function parseHealth39(text: string, where = 'disease.csv'): BatchData {
   const header = rows.shift();
   const cols = header?.cells.map((c) => c.trim()) ?? [];
   for (const [i, name] of H39_COLUMNS.entries()) {
-    if (cols[i] !== name) throw invalid(`column ${i + 1} must be '${name}', got '${cols[i] ?? ''}'`, { where: `${where} line 1` });
+    if (cols[i] !== name)
+      throw invalid(`column ${i + 1} must be '${name}', got '${cols[i] ?? ''}'`, { where: `${where} line 1` });
   }
   const b = new BatchBuilder();
   const src = b.source(HEALTH39_SOURCE);
@@ -109,10 +132,17 @@ export function parseHealth39(text: string, where = 'disease.csv'): BatchData {
     if (!name) throw invalid('empty disease name', { where: `${where} line ${line}`, field: 'name' });
     const attrs: Record<string, string> = {};
     for (const k of ['age', 'infection', 'insurance', 'period', 'rate', 'money']) {
-      const v = get(k)?.replace(/\[详细\]/g, '').trim();
+      const v = get(k)
+        ?.replace(/\[详细\]/g, '')
+        .trim();
       if (v) attrs[k] = v;
     }
-    const d = b.concept(zhId('disease', name), 'disease', { zh: name }, { synonyms: items(get('alias'), /[,，、\s]+/).map((term) => ({ term, lang: 'zh' as const })), attrs });
+    const d = b.concept(
+      zhId('disease', name),
+      'disease',
+      { zh: name },
+      { synonyms: items(get('alias'), /[,，、\s]+/).map((term) => ({ term, lang: 'zh' as const })), attrs },
+    );
     const link = (col: string, rel: RelationType, type: ConceptType, reverse = false, sep?: RegExp) => {
       for (const it of items(get(col), sep)) {
         const o = b.concept(zhId(type, it), type, { zh: it });

@@ -21,7 +21,10 @@ export const CROSSWALK_SOURCE: KgSource = {
 export function crosswalkBatch(ddxplus: BatchData, icd10cn: BatchData): BatchData {
   const b = new BatchBuilder();
   const src = b.source(CROSSWALK_SOURCE);
-  const icd = icd10cn.concepts.map((c) => ({ id: c.id, code: [...c.codes.values()].find((k) => k.system === CodeSystems.icd10cn)?.code ?? '' }));
+  const icd = icd10cn.concepts.map((c) => ({
+    id: c.id,
+    code: [...c.codes.values()].find((k) => k.system === CodeSystems.icd10cn)?.code ?? '',
+  }));
   for (const d of ddxplus.concepts) {
     if (d.type !== 'disease') continue;
     for (const k of d.codes.values()) {
@@ -36,5 +39,10 @@ export function crosswalkBatch(ddxplus: BatchData, icd10cn: BatchData): BatchDat
       }
     }
   }
-  return b.build({ kind: 'crosswalk', key: 'crosswalk:ddxplus-icd10cn', contentHash: contentHash(ddxplus.contentHash, icd10cn.contentHash), external: true });
+  return b.build({
+    kind: 'crosswalk',
+    key: 'crosswalk:ddxplus-icd10cn',
+    contentHash: contentHash(ddxplus.contentHash, icd10cn.contentHash),
+    external: true,
+  });
 }

@@ -32,7 +32,9 @@ describe('DDXPlus names file', () => {
 
   it('uses the NLP built-in lexicon’s SNOMED CT code and one of its names wherever both name the same concept', () => {
     const builtin = new Map<string, { en: string; zh: string }>();
-    for (const line of readFileSync(new URL('../../nlp/data/lexicon-builtin.tsv', import.meta.url), 'utf8').split('\n')) {
+    for (const line of readFileSync(new URL('../../nlp/data/lexicon-builtin.tsv', import.meta.url), 'utf8').split(
+      '\n',
+    )) {
       const [, ref, en, zh] = line.split('\t');
       if (!line.startsWith('#') && ref?.startsWith('snomed:')) builtin.set(ref.slice(7), { en: en!, zh: zh ?? '' });
     }
@@ -79,7 +81,9 @@ describe('DDXPlus importer with names', () => {
     expect(fever.nameEn).toBe('Fever');
     expect(fever.nameZh).toBe('发热');
     const terms = [...fever.terms.values()];
-    expect(terms.filter((t) => t.kind === 'synonym').map((t) => t.term)).toEqual(expect.arrayContaining(['Fever', '发烧', 'pyrexia']));
+    expect(terms.filter((t) => t.kind === 'synonym').map((t) => t.term)).toEqual(
+      expect.arrayContaining(['Fever', '发烧', 'pyrexia']),
+    );
     expect(terms.find((t) => t.kind === 'question')!.term).toMatch(/^Do you have a fever/);
     expect([...fever.codes.values()]).toEqual([
       { system: CodeSystems.ddxplus, code: 'E_91' },
@@ -98,7 +102,9 @@ describe('DDXPlus importer with names', () => {
     expect(named.relations.map((r) => r.id)).toEqual(plain.relations.map((r) => r.id));
     expect(named.contentHash).not.toBe(plain.contentHash);
     expect(readDdxplus(new URL('../data/ddxplus', import.meta.url).pathname).contentHash).toBe(named.contentHash);
-    expect(readDdxplus(new URL('../data/ddxplus', import.meta.url).pathname, { names: null }).contentHash).toBe(plain.contentHash);
+    expect(readDdxplus(new URL('../data/ddxplus', import.meta.url).pathname, { names: null }).contentHash).toBe(
+      plain.contentHash,
+    );
   });
 });
 
@@ -107,7 +113,11 @@ forEachBackend('demo release upgrade to the named DDXPlus', (db) => {
     // An earlier demo database: its DDXPlus batch has no names.
     const old = readDdxplus(new URL('../data/ddxplus', import.meta.url).pathname, { names: null });
     const { batchId } = await writeBatch(db(), old);
-    const first = await releaseWithBatch(db(), [batchId], { base: null, activate: true, label: 'demo: DDXPlus + ICD-10 国家临床版 2.0 + CDS starter rules' });
+    const first = await releaseWithBatch(db(), [batchId], {
+      base: null,
+      activate: true,
+      label: 'demo: DDXPlus + ICD-10 国家临床版 2.0 + CDS starter rules',
+    });
     const kg = new KnowledgeGraph(db());
     expect((await kg.concept('ddxplus:E_91'))!.name.zh).toBeUndefined();
 
@@ -125,7 +135,11 @@ forEachBackend('demo release upgrade to the named DDXPlus', (db) => {
 
     // A release someone made by hand is never touched.
     const cds = await writeBatch(db(), cdsBatch());
-    const own = await releaseWithBatch(db(), [batchId, cds.batchId], { base: null, activate: true, label: 'hospital release' });
+    const own = await releaseWithBatch(db(), [batchId, cds.batchId], {
+      base: null,
+      activate: true,
+      label: 'hospital release',
+    });
     expect(await ensureDemoRelease(db())).toBeUndefined();
     expect(await activeReleaseId(db())).toBe(own.releaseId);
   });

@@ -82,7 +82,10 @@ export function parseDdxplus(
   options: DdxplusOptions = {},
 ): BatchData {
   const names = options.names ?? undefined;
-  const conditions = asObject(parseJson(conditionsText, where.conditions), where.conditions) as Record<string, Condition>;
+  const conditions = asObject(parseJson(conditionsText, where.conditions), where.conditions) as Record<
+    string,
+    Condition
+  >;
   const evidences = asObject(parseJson(evidencesText, where.evidences), where.evidences) as Record<string, Evidence>;
   const b = new BatchBuilder();
   const src = b.source(DDXPLUS_SOURCE);
@@ -91,8 +94,10 @@ export function parseDdxplus(
     const at = `${where.evidences} ${key}`;
     if (!e || typeof e !== 'object') throw invalid('evidence is not an object', { where: at });
     if (e.name !== key) throw invalid(`name '${String(e.name)}' differs from its key`, { where: at, field: 'name' });
-    if (!['B', 'C', 'M'].includes(e.data_type)) throw invalid(`data_type must be B, C or M, got '${String(e.data_type)}'`, { where: at, field: 'data_type' });
-    if (typeof e.is_antecedent !== 'boolean') throw invalid('is_antecedent must be true or false', { where: at, field: 'is_antecedent' });
+    if (!['B', 'C', 'M'].includes(e.data_type))
+      throw invalid(`data_type must be B, C or M, got '${String(e.data_type)}'`, { where: at, field: 'data_type' });
+    if (typeof e.is_antecedent !== 'boolean')
+      throw invalid('is_antecedent must be true or false', { where: at, field: 'is_antecedent' });
     const type = e.is_antecedent ? 'risk-factor' : 'finding';
     const n = names?.evidences[key];
     const id = b.concept(
@@ -100,8 +105,16 @@ export function parseDdxplus(
       type,
       n ? { en: n.en, zh: n.zh, question: e.question_en } : { question: e.question_en },
       {
-        synonyms: n ? [...n.synonyms.en.map((term) => ({ term, lang: 'en' as const })), ...n.synonyms.zh.map((term) => ({ term, lang: 'zh' as const }))] : [],
-        codes: [{ system: CodeSystems.ddxplus, code: key }, ...(n?.snomed ?? []).map((code) => ({ system: CodeSystems.snomed, code }))],
+        synonyms: n
+          ? [
+              ...n.synonyms.en.map((term) => ({ term, lang: 'en' as const })),
+              ...n.synonyms.zh.map((term) => ({ term, lang: 'zh' as const })),
+            ]
+          : [],
+        codes: [
+          { system: CodeSystems.ddxplus, code: key },
+          ...(n?.snomed ?? []).map((code) => ({ system: CodeSystems.snomed, code })),
+        ],
         attrs: {
           ...(n && e.question_en ? { questionEn: e.question_en } : {}),
           dataType: e.data_type,
@@ -117,7 +130,8 @@ export function parseDdxplus(
       const code = `${key}_@_${v}`;
       const vn = names?.values[v];
       const template = names?.valueNames[key];
-      const named = vn && template ? { en: template.en.replace('{v}', vn.en), zh: template.zh.replace('{v}', vn.zh) } : undefined;
+      const named =
+        vn && template ? { en: template.en.replace('{v}', vn.en), zh: template.zh.replace('{v}', vn.zh) } : undefined;
       b.concept(evidenceId(code), type, named ? { ...named, fr: meaning.fr } : { en: meaning.en, fr: meaning.fr }, {
         synonyms: named ? [{ term: meaning.en, lang: 'en' }] : [],
         codes: [{ system: CodeSystems.ddxplus, code }],
@@ -129,9 +143,11 @@ export function parseDdxplus(
   for (const [key, c] of Object.entries(conditions)) {
     const at = `${where.conditions} ${key}`;
     if (!c || typeof c !== 'object') throw invalid('pathology is not an object', { where: at });
-    if (typeof c.condition_name !== 'string' || !c.condition_name) throw invalid('missing condition_name', { where: at, field: 'condition_name' });
+    if (typeof c.condition_name !== 'string' || !c.condition_name)
+      throw invalid('missing condition_name', { where: at, field: 'condition_name' });
     for (const f of ['symptoms', 'antecedents'] as const) {
-      if (!c[f] || typeof c[f] !== 'object' || Array.isArray(c[f])) throw invalid(`${f} must be an object of evidence codes`, { where: at, field: f });
+      if (!c[f] || typeof c[f] !== 'object' || Array.isArray(c[f]))
+        throw invalid(`${f} must be an object of evidence codes`, { where: at, field: f });
     }
     if (c.severity !== undefined && !(Number.isInteger(c.severity) && c.severity >= 1 && c.severity <= 5)) {
       throw invalid(`severity must be 1–5, got ${String(c.severity)}`, { where: at, field: 'severity' });
@@ -147,10 +163,15 @@ export function parseDdxplus(
       { en: c['cond-name-eng'] ?? c.condition_name, fr: c['cond-name-fr'], zh: pn?.zh },
       {
         synonyms: [
-          ...(c['cond-name-eng'] && c['cond-name-eng'] !== c.condition_name ? [{ term: c.condition_name, lang: 'en' as const }] : []),
+          ...(c['cond-name-eng'] && c['cond-name-eng'] !== c.condition_name
+            ? [{ term: c.condition_name, lang: 'en' as const }]
+            : []),
           ...(pn?.synonymsZh ?? []).map((term) => ({ term, lang: 'zh' as const })),
         ],
-        codes: [{ system: CodeSystems.ddxplus, code: c.condition_name }, ...icd.map((code) => ({ system: CodeSystems.icd10, code }))],
+        codes: [
+          { system: CodeSystems.ddxplus, code: c.condition_name },
+          ...icd.map((code) => ({ system: CodeSystems.icd10, code })),
+        ],
         attrs: { severity: c.severity ?? null },
       },
     );
@@ -159,14 +180,22 @@ export function parseDdxplus(
       ['antecedents', 'risk-factor-of'],
     ] as const) {
       for (const code of Object.keys(c[field])) {
-        if (!evidences[code]) throw invalid(`names evidence '${code}', which release_evidences.json does not define`, { where: at, field: `${field}.${code}` });
+        if (!evidences[code])
+          throw invalid(`names evidence '${code}', which release_evidences.json does not define`, {
+            where: at,
+            field: `${field}.${code}`,
+          });
         const attrs = { probability: null, ddxplusSeverity: c.severity ?? null };
         if (rel === 'has-finding') b.relation(rel, d, evidenceId(code), src, attrs);
         else b.relation(rel, evidenceId(code), d, src, attrs);
       }
     }
   }
-  return b.build({ kind: 'ddxplus', contentHash: contentHash(conditionsText, evidencesText, ...(names ? [names.text] : [])), path: where.conditions });
+  return b.build({
+    kind: 'ddxplus',
+    contentHash: contentHash(conditionsText, evidencesText, ...(names ? [names.text] : [])),
+    path: where.conditions,
+  });
 }
 
 function asObject(v: unknown, where: string): Record<string, unknown> {

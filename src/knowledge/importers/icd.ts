@@ -1,7 +1,7 @@
-import { CodeSystems, invalid } from '../../core/index.js';
+import { CodeSystems, invalid, parseCsv } from '../../core/index.js';
 import { type BatchData, BatchBuilder } from '../batch.js';
 import type { ConceptType, KgSource } from '../model.js';
-import { contentHash, fileIn, parseCsv, readText } from './read-input.js';
+import { contentHash, fileIn, readText } from './read-input.js';
 
 /**
  * ICD-10 国家临床版 2.0 (diagnoses) and ICD-9-CM-3 (procedures), Chinese editions. The hierarchy
@@ -11,10 +11,11 @@ import { contentHash, fileIn, parseCsv, readText } from './read-input.js';
 export const ICD10CN_SOURCE: KgSource = {
   id: 'icd10cn',
   name: '国家卫生健康委员会 / 国家医疗保障局',
-  document: '疾病分类与代码 国家临床版 2.0 (ICD-10), via hint-lab/chinese-medical-kg data/国家临床版2.0疾病诊断编码（ICD-10）.xlsx',
+  document:
+    '疾病分类与代码 国家临床版 2.0 (ICD-10), via hint-lab/chinese-medical-kg data/国家临床版2.0疾病诊断编码（ICD-10）.xlsx',
   version: '2.0',
   url: 'https://github.com/hint-lab/chinese-medical-kg',
-  licence: 'government publication; redistributed under the repository\'s MIT licence',
+  licence: "government publication; redistributed under the repository's MIT licence",
   date: '2025-11-18',
   shippable: true,
 };
@@ -75,11 +76,21 @@ export function parseIcd10cn(text: string, where = 'icd10_national_clinical_v2.c
   for (const { line, cells } of rows) {
     const code = cells[0]?.trim() ?? '';
     const name = cells.slice(1).join(',').trim();
-    if (!ICD10_CODE.test(code)) throw invalid(`'${code}' is not an ICD-10 clinical-edition code`, { where: `${where} line ${line}`, field: '疾病诊断编码' });
+    if (!ICD10_CODE.test(code))
+      throw invalid(`'${code}' is not an ICD-10 clinical-edition code`, {
+        where: `${where} line ${line}`,
+        field: '疾病诊断编码',
+      });
     if (!name) throw invalid('empty name', { where: `${where} line ${line}`, field: '疾病诊断名称' });
-    if (codes.has(code)) throw invalid(`duplicate code ${code}`, { where: `${where} line ${line}`, field: '疾病诊断编码' });
+    if (codes.has(code))
+      throw invalid(`duplicate code ${code}`, { where: `${where} line ${line}`, field: '疾病诊断编码' });
     codes.add(code);
-    b.concept(icd10cnId(code), conceptTypeForIcd10(code), { zh: name }, { codes: [{ system: CodeSystems.icd10cn, code }] });
+    b.concept(
+      icd10cnId(code),
+      conceptTypeForIcd10(code),
+      { zh: name },
+      { codes: [{ system: CodeSystems.icd10cn, code }] },
+    );
   }
   for (const code of codes) {
     const parent = ancestors(code).find((a) => codes.has(a));
@@ -106,8 +117,10 @@ export function parseIcd9cm3(text: string, where = 'icd9cm3.txt'): BatchData {
     if (!raw.trim()) return;
     const [code, name, ...rest] = raw.split('\t');
     const at = `${where} line ${i + 1}`;
-    if (rest.length || name === undefined) throw invalid('expected two tab-separated columns: code, name', { where: at });
-    if (!/^\d{2}(\.[\dx]{1,4})?$/.test(code!.trim())) throw invalid(`'${code}' is not an ICD-9-CM-3 code`, { where: at, field: 'code' });
+    if (rest.length || name === undefined)
+      throw invalid('expected two tab-separated columns: code, name', { where: at });
+    if (!/^\d{2}(\.[\dx]{1,4})?$/.test(code!.trim()))
+      throw invalid(`'${code}' is not an ICD-9-CM-3 code`, { where: at, field: 'code' });
     if (!name.trim()) throw invalid('empty name', { where: at, field: 'name' });
     const c = code!.trim();
     codes.add(c);

@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CodeSystems } from '../../core/index.js';
+import { CodeSystems, parseCsv } from '../../core/index.js';
 import { cdsBatch } from './cds.js';
 import { parseHealth39, parseXywy } from './chinese-kg.js';
 import { parseDdxplus } from './ddxplus.js';
 import { parseIcd10cn, parseIcd9cm3 } from './icd.js';
 import { parseLocalCsv, parseLocalJson } from './local.js';
-import { parseCsv } from './read-input.js';
 
 const fixture = (p: string) => readFileSync(new URL(`../__fixtures__/${p}`, import.meta.url), 'utf8');
 
@@ -16,7 +15,10 @@ describe('DDXPlus importer', () => {
   it('makes pathologies diseases with their ICD-10 codes and severity, and evidences findings or risk factors', () => {
     const pneumonia = batch.concepts.find((c) => c.id === 'ddxplus:path:Pneumonia')!;
     expect(pneumonia.type).toBe('disease');
-    expect([...pneumonia.codes.values()].filter((c) => c.system === CodeSystems.icd10).map((c) => c.code)).toEqual(['J17', 'J18']);
+    expect([...pneumonia.codes.values()].filter((c) => c.system === CodeSystems.icd10).map((c) => c.code)).toEqual([
+      'J17',
+      'J18',
+    ]);
     expect(pneumonia.attrs.severity).toBe(3);
     expect(batch.concepts.find((c) => c.id === 'ddxplus:E_91')!.type).toBe('finding');
     expect(batch.concepts.find((c) => c.id === 'ddxplus:E_79')!.type).toBe('risk-factor');
@@ -27,19 +29,27 @@ describe('DDXPlus importer', () => {
     expect([...fever.terms.values()].map((t) => t.kind)).toEqual(['question']);
     const value = batch.concepts.find((c) => c.id === 'ddxplus:E_54_@_V_161')!;
     expect(value.nameEn).toBe('sensitive');
-    expect(batch.relations.some((r) => r.type === 'value-of' && r.from === value.id && r.to === 'ddxplus:E_54')).toBe(true);
+    expect(batch.relations.some((r) => r.type === 'value-of' && r.from === value.id && r.to === 'ddxplus:E_54')).toBe(
+      true,
+    );
   });
 
   it('links symptoms as has-finding and antecedents as risk-factor-of, with no probability (the KB gives none)', () => {
-    const smoke = batch.relations.find((r) => r.type === 'risk-factor-of' && r.from === 'ddxplus:E_79' && r.to === 'ddxplus:path:Pneumonia')!;
+    const smoke = batch.relations.find(
+      (r) => r.type === 'risk-factor-of' && r.from === 'ddxplus:E_79' && r.to === 'ddxplus:path:Pneumonia',
+    )!;
     expect(smoke.attrs.probability).toBeNull();
-    expect(batch.relations.filter((r) => r.type === 'has-finding' && r.from === 'ddxplus:path:Pneumonia')).toHaveLength(27);
+    expect(batch.relations.filter((r) => r.type === 'has-finding' && r.from === 'ddxplus:path:Pneumonia')).toHaveLength(
+      27,
+    );
   });
 
   it('names the pathology and field when an evidence is missing', () => {
     const conditions = JSON.parse(fixture('ddxplus/release_conditions.json'));
     conditions.URTI.symptoms.E_999 = {};
-    expect(() => parseDdxplus(JSON.stringify(conditions), fixture('ddxplus/release_evidences.json'))).toThrow(/URTI.*symptoms\.E_999/);
+    expect(() => parseDdxplus(JSON.stringify(conditions), fixture('ddxplus/release_evidences.json'))).toThrow(
+      /URTI.*symptoms\.E_999/,
+    );
     expect(() => parseDdxplus('{not json', '{}')).toThrow(/not valid JSON/);
   });
 
@@ -79,12 +89,15 @@ describe('Chinese KG importers', () => {
   it('maps xywy triples to typed relations, drugs pointing at the disease they treat', () => {
     const b = parseXywy(fixture('xywy-triples.tsv'));
     expect(b.sources[0]!.shippable).toBe(false);
-    expect(b.relations.find((r) => r.type === 'indication')).toMatchObject({ from: 'zh:drug:穿心莲内酯片', to: 'zh:disease:百日咳' });
+    expect(b.relations.find((r) => r.type === 'indication')).toMatchObject({
+      from: 'zh:drug:穿心莲内酯片',
+      to: 'zh:disease:百日咳',
+    });
     expect(b.relations.filter((r) => r.type === 'has-finding' && r.from === 'zh:disease:肺炎')).toHaveLength(10);
     expect(() => parseXywy('肺炎\tcauses\t咳嗽\n')).toThrow(/line 1.*unknown relation 'causes'/);
   });
 
-  it('reads 39health rows, dropping the crawler\'s [详细] labels and truncated items, keeping aliases as synonyms', () => {
+  it("reads 39health rows, dropping the crawler's [详细] labels and truncated items, keeping aliases as synonyms", () => {
     const b = parseHealth39(fixture('39health-disease.csv'));
     const hbv = b.concepts.find((c) => c.id === 'zh:disease:乙肝')!;
     expect([...hbv.terms.values()].map((t) => t.term)).toContain('乙型肝炎');
@@ -104,7 +117,12 @@ describe('CDS rules as graph content', () => {
     expect(ddi16[0]!.sourceId).toBe('cds:Lindh2014');
   });
   it('makes contraindications from contraindicating PGx recommendations', () => {
-    expect(b.relations.some((r) => r.type === 'contraindicated-in' && r.from === 'drug:abacavir' && r.to === 'phenotype:HLA-B*57:01 positive')).toBe(true);
+    expect(
+      b.relations.some(
+        (r) =>
+          r.type === 'contraindicated-in' && r.from === 'drug:abacavir' && r.to === 'phenotype:HLA-B*57:01 positive',
+      ),
+    ).toBe(true);
   });
 });
 
@@ -119,7 +137,9 @@ describe('hospital knowledge (local format)', () => {
   it('checks probabilities and names the entry', () => {
     const doc = JSON.parse(fixture('local.json'));
     doc.relations[0].attrs.probability = 1.5;
-    expect(() => parseLocalJson(JSON.stringify(doc), 'x.json')).toThrow(/x\.json relations\[0\].*probability must be a number from 0 to 1/);
+    expect(() => parseLocalJson(JSON.stringify(doc), 'x.json')).toThrow(
+      /x\.json relations\[0\].*probability must be a number from 0 to 1/,
+    );
   });
 
   it('reads CSV with #source lines and JSON attributes', () => {
@@ -127,7 +147,9 @@ describe('hospital knowledge (local format)', () => {
     expect(b.sources[0]!.id).toBe('local:example-hospital-lab-2026');
     expect(b.relations[0]!.attrs).toEqual({ low: 3.5, high: 5.3, unit: 'mmol/L', population: 'adult' });
     expect(b.concepts.find((c) => c.id === 'local:dept:resp')?.nameZh).toBe('呼吸内科');
-    expect(() => parseLocalCsv('#source.id: x\n#source.name: X\nrelation,from\nhas-finding,\n')).toThrow(/line 4.*from is required/);
+    expect(() => parseLocalCsv('#source.id: x\n#source.name: X\nrelation,from\nhas-finding,\n')).toThrow(
+      /line 4.*from is required/,
+    );
   });
 });
 

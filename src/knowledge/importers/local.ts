@@ -1,9 +1,9 @@
 import { extname } from 'node:path';
-import { invalid } from '../../core/index.js';
+import { invalid, parseCsv } from '../../core/index.js';
 import type { Lang } from '../../core/index.js';
 import { type BatchData, BatchBuilder } from '../batch.js';
 import { CONCEPT_TYPES, type ConceptType, type KgSource, RELATION_TYPES, type RelationType } from '../model.js';
-import { contentHash, parseCsv, parseJson, readText } from './read-input.js';
+import { contentHash, parseJson, readText } from './read-input.js';
 
 /**
  * A hospital's own knowledge, in JSON or CSV (format in src/knowledge/README.md). It must name its
@@ -19,11 +19,14 @@ export function readLocal(path: string): BatchData {
 const SOURCE_FIELDS = ['id', 'name', 'document', 'version', 'url', 'licence', 'date', 'note'] as const;
 
 function checkSource(raw: Record<string, unknown> | undefined, where: string): KgSource {
-  if (!raw || typeof raw !== 'object') throw invalid('missing "source": every relation needs the authority that asserts it', { where, field: 'source' });
+  if (!raw || typeof raw !== 'object')
+    throw invalid('missing "source": every relation needs the authority that asserts it', { where, field: 'source' });
   for (const f of ['id', 'name'] as const) {
-    if (typeof raw[f] !== 'string' || !(raw[f] as string).trim()) throw invalid(`source.${f} is required`, { where, field: `source.${f}` });
+    if (typeof raw[f] !== 'string' || !(raw[f] as string).trim())
+      throw invalid(`source.${f} is required`, { where, field: `source.${f}` });
   }
-  if (!/^[\w.-]+$/.test(raw.id as string)) throw invalid('source.id may hold letters, digits, _ . - only', { where, field: 'source.id' });
+  if (!/^[\w.-]+$/.test(raw.id as string))
+    throw invalid('source.id may hold letters, digits, _ . - only', { where, field: 'source.id' });
   const s: Record<string, unknown> = { shippable: raw.shippable !== false };
   for (const f of SOURCE_FIELDS) if (typeof raw[f] === 'string' && raw[f]) s[f] = raw[f];
   s.id = `local:${raw.id as string}`;
@@ -31,12 +34,14 @@ function checkSource(raw: Record<string, unknown> | undefined, where: string): K
 }
 
 function conceptType(v: unknown, where: string, field: string): ConceptType {
-  if (!CONCEPT_TYPES.includes(v as ConceptType)) throw invalid(`unknown concept type '${String(v)}'; known: ${CONCEPT_TYPES.join(', ')}`, { where, field });
+  if (!CONCEPT_TYPES.includes(v as ConceptType))
+    throw invalid(`unknown concept type '${String(v)}'; known: ${CONCEPT_TYPES.join(', ')}`, { where, field });
   return v as ConceptType;
 }
 
 function relationType(v: unknown, where: string, field: string): RelationType {
-  if (!RELATION_TYPES.includes(v as RelationType)) throw invalid(`unknown relation type '${String(v)}'; known: ${RELATION_TYPES.join(', ')}`, { where, field });
+  if (!RELATION_TYPES.includes(v as RelationType))
+    throw invalid(`unknown relation type '${String(v)}'; known: ${RELATION_TYPES.join(', ')}`, { where, field });
   return v as RelationType;
 }
 
@@ -48,10 +53,12 @@ interface LocalJson {
 
 export function parseLocalJson(text: string, where = 'local.json'): BatchData {
   const doc = parseJson(text, where) as LocalJson;
-  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw invalid('expected an object with source, concepts, relations', { where });
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc))
+    throw invalid('expected an object with source, concepts, relations', { where });
   const b = new BatchBuilder();
   const src = b.source(checkSource(doc.source, where));
-  if (doc.concepts !== undefined && !Array.isArray(doc.concepts)) throw invalid('concepts must be an array', { where, field: 'concepts' });
+  if (doc.concepts !== undefined && !Array.isArray(doc.concepts))
+    throw invalid('concepts must be an array', { where, field: 'concepts' });
   if (!Array.isArray(doc.relations)) throw invalid('relations must be an array', { where, field: 'relations' });
   (doc.concepts ?? []).forEach((c, i) => {
     const at = `${where} concepts[${i}]`;
@@ -59,20 +66,29 @@ export function parseLocalJson(text: string, where = 'local.json'): BatchData {
     if (!c.en && !c.zh) throw invalid('a concept needs a name (en or zh)', { where: at, field: 'en' });
     const synonyms = Array.isArray(c.synonyms) ? (c.synonyms as { term: string; lang: Lang }[]) : [];
     synonyms.forEach((s, j) => {
-      if (typeof s?.term !== 'string' || (s.lang !== 'zh' && s.lang !== 'en')) throw invalid('a synonym is {term, lang: zh|en}', { where: at, field: `synonyms[${j}]` });
+      if (typeof s?.term !== 'string' || (s.lang !== 'zh' && s.lang !== 'en'))
+        throw invalid('a synonym is {term, lang: zh|en}', { where: at, field: `synonyms[${j}]` });
     });
     const codes = Array.isArray(c.codes) ? (c.codes as { system: string; code: string }[]) : [];
     codes.forEach((k, j) => {
-      if (typeof k?.system !== 'string' || typeof k?.code !== 'string') throw invalid('a code is {system, code}', { where: at, field: `codes[${j}]` });
+      if (typeof k?.system !== 'string' || typeof k?.code !== 'string')
+        throw invalid('a code is {system, code}', { where: at, field: `codes[${j}]` });
     });
-    b.concept(c.id, conceptType(c.type, at, 'type'), { en: c.en as string | undefined, zh: c.zh as string | undefined }, { synonyms, codes, attrs: (c.attrs as Record<string, unknown>) ?? {} });
+    b.concept(
+      c.id,
+      conceptType(c.type, at, 'type'),
+      { en: c.en as string | undefined, zh: c.zh as string | undefined },
+      { synonyms, codes, attrs: (c.attrs as Record<string, unknown>) ?? {} },
+    );
   });
   doc.relations.forEach((r, i) => {
     const at = `${where} relations[${i}]`;
     const type = relationType(r.type, at, 'type');
     if (typeof r.from !== 'string' || !r.from) throw invalid('from is required', { where: at, field: 'from' });
-    if (r.to !== undefined && (typeof r.to !== 'string' || !r.to)) throw invalid('to must be a concept id', { where: at, field: 'to' });
-    if (r.attrs !== undefined && (typeof r.attrs !== 'object' || Array.isArray(r.attrs) || r.attrs === null)) throw invalid('attrs must be an object', { where: at, field: 'attrs' });
+    if (r.to !== undefined && (typeof r.to !== 'string' || !r.to))
+      throw invalid('to must be a concept id', { where: at, field: 'to' });
+    if (r.attrs !== undefined && (typeof r.attrs !== 'object' || Array.isArray(r.attrs) || r.attrs === null))
+      throw invalid('attrs must be an object', { where: at, field: 'attrs' });
     checkAttrs(r.attrs as Record<string, unknown> | undefined, at);
     b.relation(type, r.from, r.to as string | undefined, src, (r.attrs as Record<string, unknown>) ?? {});
   });
@@ -83,10 +99,12 @@ export function parseLocalJson(text: string, where = 'local.json'): BatchData {
 function checkAttrs(attrs: Record<string, unknown> | undefined, where: string): void {
   for (const k of ['probability', 'sensitivity', 'specificity']) {
     const v = attrs?.[k];
-    if (v !== undefined && v !== null && !(typeof v === 'number' && v >= 0 && v <= 1)) throw invalid(`${k} must be a number from 0 to 1`, { where, field: `attrs.${k}` });
+    if (v !== undefined && v !== null && !(typeof v === 'number' && v >= 0 && v <= 1))
+      throw invalid(`${k} must be a number from 0 to 1`, { where, field: `attrs.${k}` });
   }
   const rr = attrs?.relativeRisk;
-  if (rr !== undefined && !(typeof rr === 'number' && rr > 0)) throw invalid('relativeRisk must be a positive number', { where, field: 'attrs.relativeRisk' });
+  if (rr !== undefined && !(typeof rr === 'number' && rr > 0))
+    throw invalid('relativeRisk must be a positive number', { where, field: 'attrs.relativeRisk' });
 }
 
 const CSV_COLUMNS = ['relation', 'from', 'to', 'from_type', 'from_zh', 'from_en', 'to_type', 'to_zh', 'to_en', 'attrs'];
@@ -111,9 +129,13 @@ export function parseLocalCsv(text: string, where = 'local.csv'): BatchData {
   const rows = parseCsv(lines.slice(skip).join('\n'), where).map((r) => ({ ...r, line: r.line + skip }));
   const header = rows.shift();
   const cols = header?.cells.map((c) => c.trim()) ?? [];
-  if (!cols.includes('relation') || !cols.includes('from')) throw invalid('header must include relation and from', { where: `${where} line ${header?.line ?? skip + 1}` });
+  if (!cols.includes('relation') || !cols.includes('from'))
+    throw invalid('header must include relation and from', { where: `${where} line ${header?.line ?? skip + 1}` });
   const unknown = cols.filter((c) => !CSV_COLUMNS.includes(c));
-  if (unknown.length) throw invalid(`unknown column(s) ${unknown.join(', ')}; known: ${CSV_COLUMNS.join(', ')}`, { where: `${where} line ${header!.line}` });
+  if (unknown.length)
+    throw invalid(`unknown column(s) ${unknown.join(', ')}; known: ${CSV_COLUMNS.join(', ')}`, {
+      where: `${where} line ${header!.line}`,
+    });
   for (const { line, cells } of rows) {
     const at = `${where} line ${line}`;
     const get = (c: string) => {
@@ -140,7 +162,8 @@ export function parseLocalCsv(text: string, where = 'local.csv'): BatchData {
       } catch (e) {
         throw invalid(`attrs is not JSON: ${(e as Error).message}`, { where: at, field: 'attrs' });
       }
-      if (!attrs || typeof attrs !== 'object' || Array.isArray(attrs)) throw invalid('attrs must be a JSON object', { where: at, field: 'attrs' });
+      if (!attrs || typeof attrs !== 'object' || Array.isArray(attrs))
+        throw invalid('attrs must be a JSON object', { where: at, field: 'attrs' });
     }
     checkAttrs(attrs, at);
     b.relation(type, from, to, src, attrs);

@@ -8,7 +8,10 @@ export function readText(path: string): string {
   if (statSync(path).isDirectory()) throw invalid('expected a file, got a folder', { where: path });
   const buf = readFileSync(path);
   const text = new TextDecoder('utf-8', { fatal: false }).decode(buf);
-  if (text.includes('\uFFFD')) throw new MedSeekError('encoding', 'not valid UTF-8 (convert it first, e.g. iconv -f GB18030 -t UTF-8)', { where: path });
+  if (text.includes('\uFFFD'))
+    throw new MedSeekError('encoding', 'not valid UTF-8 (convert it first, e.g. iconv -f GB18030 -t UTF-8)', {
+      where: path,
+    });
   return text.replace(/^\uFEFF/, '');
 }
 
@@ -27,51 +30,4 @@ export function parseJson(text: string, where: string): unknown {
 
 export function contentHash(...parts: readonly string[]): string {
   return sha256(parts.join('\u0000'));
-}
-
-/**
- * RFC 4180 CSV: quoted fields may hold commas, quotes ("") and newlines. Returns rows with the
- * 1-based line each starts on, for error messages.
- */
-export function parseCsv(text: string, where: string): { line: number; cells: string[] }[] {
-  const rows: { line: number; cells: string[] }[] = [];
-  let cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  let line = 1;
-  let rowLine = 1;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          cell += '"';
-          i++;
-        } else quoted = false;
-      } else {
-        if (ch === '\n') line++;
-        cell += ch;
-      }
-      continue;
-    }
-    if (ch === '"' && cell === '') quoted = true;
-    else if (ch === ',') {
-      cells.push(cell);
-      cell = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      cells.push(cell);
-      if (cells.length > 1 || cells[0] !== '') rows.push({ line: rowLine, cells });
-      cells = [];
-      cell = '';
-      line++;
-      rowLine = line;
-    } else cell += ch;
-  }
-  if (quoted) throw invalid('unterminated quoted field', { where: `${where} line ${rowLine}` });
-  if (cell !== '' || cells.length) {
-    cells.push(cell);
-    rows.push({ line: rowLine, cells });
-  }
-  return rows;
 }

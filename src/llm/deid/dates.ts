@@ -5,8 +5,22 @@
  * identifier; a consistent per-patient shift keeps the intervals a model needs to reason.
  */
 
-const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
-const MON = '(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)';
+const MONTHS = [
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+];
+const MON =
+  '(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)';
 
 export interface DateMatch {
   readonly start: number;
@@ -115,7 +129,9 @@ const patterns: Pattern[] = [
     re: /(?<![\d/])(\d{1,2})\/(\d{1,2})\/((?:19|20)\d{2})(?![\d/])/g,
     build: (m) => {
       const dayFirst = Number(m[1]) > 12 && Number(m[2]) <= 12;
-      const [mo, d, y] = dayFirst ? [Number(m[2]), Number(m[1]), Number(m[3])] : [Number(m[1]), Number(m[2]), Number(m[3])];
+      const [mo, d, y] = dayFirst
+        ? [Number(m[2]), Number(m[1]), Number(m[3])]
+        : [Number(m[1]), Number(m[2]), Number(m[3])];
       if (!valid(y, mo, d)) return undefined;
       return (days) => {
         const s = addDays(y, mo, d, days);

@@ -28,7 +28,8 @@ describe('PHI detection', () => {
   });
 
   it('leaves clinical numbers alone', () => {
-    const text = 'BP 150/90 mmHg, HR 88, WBC 12.3×10^9/L, INR 2.5, 阿司匹林100mg qd, 血糖7.8mmol/L, 2019年确诊, 5 mg daily.';
+    const text =
+      'BP 150/90 mmHg, HR 88, WBC 12.3×10^9/L, INR 2.5, 阿司匹林100mg qd, 血糖7.8mmol/L, 2019年确诊, 5 mg daily.';
     expect(detectPhi(text)).toEqual([]);
   });
 
@@ -59,7 +60,8 @@ describe('PHI detection', () => {
   });
 
   it('does not take clinical words after 患者 for names (real CCKS 2017 phrasing)', () => {
-    const text = '患者全般状况好，患者于今日来到我院，患者高血压症状可能与肾上腺有关，患儿麻醉清醒后，据患者左侧肢体活动不利。';
+    const text =
+      '患者全般状况好，患者于今日来到我院，患者高血压症状可能与肾上腺有关，患儿麻醉清醒后，据患者左侧肢体活动不利。';
     expect(detectPhi(text)).toEqual([]);
     expect(kinds('请示刘纪豪副主任医师看过病人')).toEqual([['NAME', '刘纪豪']]);
   });
@@ -71,7 +73,8 @@ describe('PHI detection', () => {
 
 describe('dates', () => {
   it('finds zh and en dates and shifts them keeping their format', () => {
-    const text = '2024-03-15, 2024年3月13日, 2021年5月, 12月4日, 03/12/1958, March 15, 2024, Dec 4, 15 March 2024, August 2022, 2023.09.14';
+    const text =
+      '2024-03-15, 2024年3月13日, 2021年5月, 12月4日, 03/12/1958, March 15, 2024, Dec 4, 15 March 2024, August 2022, 2023.09.14';
     expect(findDates(text).map((d) => d.text)).toEqual([
       '2024-03-15',
       '2024年3月13日',
@@ -104,12 +107,15 @@ describe('dates', () => {
 });
 
 describe('Deidentifier', () => {
-  const note = '患者张建国，[[x]]男，93岁，身份证110105195803125268，电话13812345678，住址：北京市朝阳区建国路88号，2024-03-15入院。张建国诉胸闷。';
+  const note =
+    '患者张建国，[[x]]男，93岁，身份证110105195803125268，电话13812345678，住址：北京市朝阳区建国路88号，2024-03-15入院。张建国诉胸闷。';
 
   it('replaces PHI with stable placeholders and moves dates', () => {
     const d = new Deidentifier({ shiftDays: 40 });
     const { text, report } = d.deidentify(note);
-    expect(text).toBe('患者[NAME_1]，[[x]]男，90+岁，身份证[ID_1]，电话[PHONE_1]，住址：[ADDRESS_1]，2024-04-24入院。[NAME_1]诉胸闷。');
+    expect(text).toBe(
+      '患者[NAME_1]，[[x]]男，90+岁，身份证[ID_1]，电话[PHONE_1]，住址：[ADDRESS_1]，2024-04-24入院。[NAME_1]诉胸闷。',
+    );
     expect(report.byKind).toMatchObject({ NAME: 2, ID: 1, PHONE: 1, ADDRESS: 1, DATE: 1, AGE: 1 });
     // Same value, same placeholder, across calls for the same patient.
     expect(d.deidentify('家属张建国').text).toBe('家属[NAME_1]');
@@ -125,11 +131,24 @@ describe('Deidentifier', () => {
 });
 
 describe('PHI test suite (synthetic zh and en notes, held out)', () => {
-  const notes = [...loadAnnotatedNotes(join(fixtures, 'phi-notes.test.zh.txt')), ...loadAnnotatedNotes(join(fixtures, 'phi-notes.test.en.txt'))];
+  const notes = [
+    ...loadAnnotatedNotes(join(fixtures, 'phi-notes.test.zh.txt')),
+    ...loadAnnotatedNotes(join(fixtures, 'phi-notes.test.en.txt')),
+  ];
 
   it('covers every PHI kind in both languages', () => {
     const kindsSeen = new Set(notes.flatMap((n) => n.gold.map((g) => g.kind)));
-    expect([...kindsSeen].sort()).toEqual(['ADDRESS', 'AGE', 'DATE', 'EMAIL', 'ID', 'INSURANCE', 'MRN', 'NAME', 'PHONE']);
+    expect([...kindsSeen].sort()).toEqual([
+      'ADDRESS',
+      'AGE',
+      'DATE',
+      'EMAIL',
+      'ID',
+      'INSURANCE',
+      'MRN',
+      'NAME',
+      'PHONE',
+    ]);
   });
 
   it('reaches recall ≥ 0.99', () => {
@@ -147,7 +166,10 @@ describe('PHI test suite (synthetic zh and en notes, held out)', () => {
   });
 
   it('parses the markup and rejects unknown kinds', () => {
-    expect(parseAnnotatedNotes('a [[NAME|Bob]] b')[0]).toEqual({ text: 'a Bob b', gold: [{ kind: 'NAME', start: 2, end: 5, text: 'Bob' }] });
+    expect(parseAnnotatedNotes('a [[NAME|Bob]] b')[0]).toEqual({
+      text: 'a Bob b',
+      gold: [{ kind: 'NAME', start: 2, end: 5, text: 'Bob' }],
+    });
     expect(() => parseAnnotatedNotes('[[SHOE|x]]')).toThrow(/unknown PHI kind 'SHOE'/);
   });
 });

@@ -52,7 +52,10 @@ export class Deidentifier {
   /** Adds names and identifiers learnt later (a relative named in a new note). */
   addKnown(names: readonly string[] = [], identifiers: readonly { kind: PhiKind; value: string }[] = []): void {
     const n = new Set([...(this.detect.knownNames ?? []), ...names]);
-    const ids = [...(this.detect.knownIdentifiers ?? []), ...identifiers.filter((i) => !this.detect.knownIdentifiers?.some((k) => k.value === i.value))];
+    const ids = [
+      ...(this.detect.knownIdentifiers ?? []),
+      ...identifiers.filter((i) => !this.detect.knownIdentifiers?.some((k) => k.value === i.value)),
+    ];
     this.detect = { knownNames: [...n], knownIdentifiers: ids };
   }
 

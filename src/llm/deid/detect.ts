@@ -24,7 +24,17 @@ export interface DetectOptions {
 }
 
 // When two detections overlap, the more specific kind wins.
-const priority: Record<PhiKind, number> = { ID: 9, INSURANCE: 8, MRN: 7, EMAIL: 6, PHONE: 5, ADDRESS: 4, DATE: 3, NAME: 2, AGE: 1 };
+const priority: Record<PhiKind, number> = {
+  ID: 9,
+  INSURANCE: 8,
+  MRN: 7,
+  EMAIL: 6,
+  PHONE: 5,
+  ADDRESS: 4,
+  DATE: 3,
+  NAME: 2,
+  AGE: 1,
+};
 
 const HAN = '\\u4e00-\\u9fa5';
 const surnameAlt = [...zhSurnames].sort((a, b) => b.length - a.length).join('|');
@@ -70,8 +80,10 @@ const mrnCue = new RegExp(
 const idCue = /(?:身份证(?:号码|号)?|居民身份证|证件号(?:码)?)\s*[:：]?\s*([0-9]{15}(?:[0-9]{2}[0-9Xx])?)/g;
 // The same numbers written in groups ("3301 0619 3007 1618 64") after a cue.
 const idCueSpaced = /(?:身份证(?:号码|号)?|居民身份证|证件号(?:码)?)\s*[:：]?\s*(\d[\d ]{15,22}[\dXx])(?![\dXx])/g;
-const insuranceCueSpaced = /(?:医保卡号|医保号|医保编号|医保个人编号|个人编号|社保卡号|社保号|参保号|insurance\s+(?:ID|number)|member\s*(?:ID|#))\s*[:：#]?\s*([A-Za-z0-9][A-Za-z0-9]*(?:[ -][A-Za-z0-9]+){1,5})/gi;
-const cnId = /(?<![0-9A-Za-z])([1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx])(?![0-9A-Za-z])/g;
+const insuranceCueSpaced =
+  /(?:医保卡号|医保号|医保编号|医保个人编号|个人编号|社保卡号|社保号|参保号|insurance\s+(?:ID|number)|member\s*(?:ID|#))\s*[:：#]?\s*([A-Za-z0-9][A-Za-z0-9]*(?:[ -][A-Za-z0-9]+){1,5})/gi;
+const cnId =
+  /(?<![0-9A-Za-z])([1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx])(?![0-9A-Za-z])/g;
 const ssn = /(?<![\d-])(\d{3}-\d{2}-\d{4})(?![\d-])/g;
 const medicareMbi = /(?<![A-Z0-9])(\d[A-Z][A-Z0-9]\d-?[A-Z][A-Z0-9]\d-?[A-Z]{2}\d{2})(?![A-Z0-9])/g;
 
@@ -82,16 +94,21 @@ const cnLandline = /(?<![\d])(\(?0\d{2,3}\)?[-\s]\d{3,4}[-\s]?\d{4}(?:\s?(?:转|
 const usPhone = /(?<![\d])((?:\+?1[-.\s]?)?(?:\(\d{3}\)\s?|\d{3}[-.\s])\d{3}[-.\s]\d{4})(?![\d])/g;
 // International numbers written with a country code (+44 20 7946 0958).
 const intlPhone = /(?<![\d+])(\+\d{1,3}(?:[\s.-]?\(?\d{1,5}\)?){2,5})(?!\d)/g;
-const phoneCue = /(?:电话|手机|联系方式|联系电话|座机|传真|Tel(?:ephone)?|Phone|Cell|Mobile|Fax|call(?:ed)?|at)\s*[:：]?\s*(\+?[\d(][\d\s().-]{6,}\d)/gi;
+const phoneCue =
+  /(?:电话|手机|联系方式|联系电话|座机|传真|Tel(?:ephone)?|Phone|Cell|Mobile|Fax|call(?:ed)?|at)\s*[:：]?\s*(\+?[\d(][\d\s().-]{6,}\d)/gi;
 
 // ── addresses ──────────────────────────────────────────────────────────────────────────────────
-const zhAddressCue = new RegExp(`(?:家庭住址|现住址|户籍地址|联系地址|通讯地址|住址|地址|现住|现居住?|家住|居住于|居住在|户籍地)\\s*[:：]?\\s*([${HAN}0-9A-Za-z\\-－#（）()]{4,60})`, 'g');
+const zhAddressCue = new RegExp(
+  `(?:家庭住址|现住址|户籍地址|联系地址|通讯地址|住址|地址|现住|现居住?|家住|居住于|居住在|户籍地)\\s*[:：]?\\s*([${HAN}0-9A-Za-z\\-－#（）()]{4,60})`,
+  'g',
+);
 const zhAddressMarker = /[省市区县镇乡村路街道巷弄号楼室栋]/;
 const zhAddress = new RegExp(
   `((?:[${HAN}]{2,8}?(?:省|自治区))?[${HAN}]{2,8}?市(?:[${HAN}]{1,8}?(?:区|县|市))?[${HAN}0-9]{1,20}?(?:路|街|大道|大街|巷|弄|胡同|村)[${HAN}0-9A-Za-z\\-]*?\\d+[号弄](?:[${HAN}0-9A-Za-z\\-]*?(?:室|栋|幢|楼|单元|座|\\d))*)`,
   'g',
 );
-const STREET = '(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Ter|Parkway|Pkwy|Circle|Cir|Highway|Hwy|Square|Sq|Trail|Trl)';
+const STREET =
+  '(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Ter|Parkway|Pkwy|Circle|Cir|Highway|Hwy|Square|Sq|Trail|Trl)';
 const enAddress = new RegExp(
   `\\b(\\d{1,6}\\s(?:[NSEW]\\.?\\s)?(?:[A-Z][a-z]+\\s){1,4}${STREET}\\.?(?:,?\\s(?:Apt|Apartment|Suite|Ste|Unit|#)\\.?\\s?[\\w-]+)?(?:,\\s(?:[A-Z][a-z]+\\s?){1,3})?(?:,\\s[A-Z]{2})?(?:\\s\\d{5}(?:-\\d{4})?)?)`,
   'g',
@@ -103,25 +120,35 @@ const ageEn = /(?<![\d.])(\d{2,3})(?:\s*-?\s*(?:years?|yrs?)[\s-]*old|\s*(?:y\/o
 const ageCue = /\b(?:aged?|Age)\s*[:：]?\s*(\d{2,3})(?!\d)/g;
 const ageZhCue = /年龄\s*[:：]?\s*(\d{2,3})(?!\d)/g;
 // Ages in words: 九十二岁, 一百零一岁; ninety-three year old.
-const ageZhWords = /((?:九十[一二三四五六七八九]?|一百(?:零[一二三四五六七八九]|一十[一二三四五六七八九]?|[一二]十[一二三四五六七八九]?)?)\s*(?:周岁|岁))/g;
-const ageEnWords = /\b((?:ninety|one\s+hundred(?:\s+and)?)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?)(?=[\s-]+(?:years?|yrs?)[\s-]*old|\s*y\/?o\b)/gi;
+const ageZhWords =
+  /((?:九十[一二三四五六七八九]?|一百(?:零[一二三四五六七八九]|一十[一二三四五六七八九]?|[一二]十[一二三四五六七八九]?)?)\s*(?:周岁|岁))/g;
+const ageEnWords =
+  /\b((?:ninety|one\s+hundred(?:\s+and)?)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?)(?=[\s-]+(?:years?|yrs?)[\s-]*old|\s*y\/?o\b)/gi;
 // Dates in Chinese numerals: 二〇一九年三月(五日).
-const dateZhWords = /([〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月(?:[一二三四五六七八九十]{1,3}[日号])?)/g;
+const dateZhWords =
+  /([〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月(?:[一二三四五六七八九十]{1,3}[日号])?)/g;
 // Obfuscated e-mail: name (at) host (dot) com.
 const emailObfuscated = /([\w.+-]+\s*[([]\s*at\s*[)\]]\s*[\w-]+(?:\s*(?:[([]\s*dot\s*[)\]]|\.)\s*[\w-]+)+)/gi;
 
 // ── names ──────────────────────────────────────────────────────────────────────────────────────
 const zhNameCues =
   '姓名|患者姓名|病人姓名|受检者|被检者|患者|病人|患儿|家属|联系人|紧急联系人|委托人|监护人|签名|医师|医生|主任|术者|助手|一助|二助|护士|麻醉师|会诊医师|主治医师|住院医师|上级医师|报告医师|审核医师|申请医师|记录者|其子|其女|之子|之女|儿子|女儿|孙子|孙女|外孙|丈夫|妻子|配偶|母亲|父亲|哥哥|姐姐|弟弟|妹妹|老伴';
-const TITLE = '(?:老先生|老太太|先生|女士|小姐|同志|老人|医生|医师|大夫|副?主任医师|副?主任|护士长|护士|副?教授|老师|阿姨|院长)';
+const TITLE =
+  '(?:老先生|老太太|先生|女士|小姐|同志|老人|医生|医师|大夫|副?主任医师|副?主任|护士长|护士|副?教授|老师|阿姨|院长)';
 // Greedy (surname + up to two characters); a trailing particle is trimmed and clinical words that
 // start with a surname character (患者高血压…, 患者于今日…) are dropped in addZh.
 const zhNameAfterCue = new RegExp(`(?:${zhNameCues})\\s*[:：]?\\s*((?:${surnameAlt})[${HAN}]{1,2})`, 'g');
 const zhNameBeforeTitle = new RegExp(`((?:${surnameAlt})[${HAN}]{1,2}?)(?=${TITLE})`, 'g');
 // "林晓因反复咳嗽…", "林晓之母亲": a name opening a clause, followed by what follows a subject.
-const zhNameOpening = new RegExp(`(?:^|[。；;！!？?\\n])\\s*((?:${surnameAlt})[${HAN}]{1,2}?)(?=因|自|诉|主诉|之(?:母|父|子|女|妻|夫|兄|弟|姐|妹))`, 'gm');
+const zhNameOpening = new RegExp(
+  `(?:^|[。；;！!？?\\n])\\s*((?:${surnameAlt})[${HAN}]{1,2}?)(?=因|自|诉|主诉|之(?:母|父|子|女|妻|夫|兄|弟|姐|妹))`,
+  'gm',
+);
 // "宋喜荣女性、90岁": a name opening a clause, followed by the sex.
-const zhNameBeforeSex = new RegExp(`(?:^|[\\s。；;，,、:：.])((?:${surnameAlt})[${HAN}]{1,2})[，,、\\s]?(?:男|女)性?[，,、。\\s]`, 'gm');
+const zhNameBeforeSex = new RegExp(
+  `(?:^|[\\s。；;，,、:：.])((?:${surnameAlt})[${HAN}]{1,2})[，,、\\s]?(?:男|女)性?[，,、。\\s]`,
+  'gm',
+);
 const CAP = "[A-Z](?:[a-z]+|'[A-Z][a-z]+)(?:-[A-Z][a-z]+)?";
 const enTitleName = new RegExp(`\\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\\.?\\s+((?:${CAP})(?:\\s(?:${CAP})){0,2})`, 'g');
 const enCueName = new RegExp(
@@ -129,15 +156,40 @@ const enCueName = new RegExp(
   'g',
 );
 const enRelationName = new RegExp(
-  `\\b(?:${['wife', 'husband', 'son', 'daughter', 'mother', 'father', 'brother', 'sister', 'grandson', 'granddaughter', 'nephew', 'niece', 'spouse', 'partner', 'friend', 'caregiver', 'family']
+  `\\b(?:${[
+    'wife',
+    'husband',
+    'son',
+    'daughter',
+    'mother',
+    'father',
+    'brother',
+    'sister',
+    'grandson',
+    'granddaughter',
+    'nephew',
+    'niece',
+    'spouse',
+    'partner',
+    'friend',
+    'caregiver',
+    'family',
+  ]
     .map((w) => `[${w[0]!.toUpperCase()}${w[0]}]${w.slice(1)}`)
     .join('|')})\\s*[,:]?\\s*\\(?\\s*((?:${CAP})(?:\\s(?:${CAP})){0,2})`,
   'g',
 );
-const enCredentialName = new RegExp(`((?:${CAP})(?:\\s(?:${CAP})){1,2}),\\s*(?:MD|DO|RN|NP|PA-C|PA|PhD|MBBS|DDS)\\b`, 'g');
-const enLeadingName = new RegExp(`^\\s*((?:${CAP})(?:\\s(?:${CAP})){1,2}),\\s*\\d{1,3}\\s*(?:y\\/o|yo|years?|-year)`, 'gm');
+const enCredentialName = new RegExp(
+  `((?:${CAP})(?:\\s(?:${CAP})){1,2}),\\s*(?:MD|DO|RN|NP|PA-C|PA|PhD|MBBS|DDS)\\b`,
+  'g',
+);
+const enLeadingName = new RegExp(
+  `^\\s*((?:${CAP})(?:\\s(?:${CAP})){1,2}),\\s*\\d{1,3}\\s*(?:y\\/o|yo|years?|-year)`,
+  'gm',
+);
 // Capitalised words that follow a cue but are not names.
-const enNotName = /^(?:The|This|That|He|She|His|Her|They|We|It|On|In|At|For|With|And|Not|No|Date|Name|Age|Phone|Address|Follow|Return|Discussed|Seen|Patient|History|Emergency|Department|Blue|Cross|Medicare|Medicaid|Insurance|Cardiology|Unknown|None|Same|Home|Hospital|Clinic)$/;
+const enNotName =
+  /^(?:The|This|That|He|She|His|Her|They|We|It|On|In|At|For|With|And|Not|No|Date|Name|Age|Phone|Address|Follow|Return|Discussed|Seen|Patient|History|Emergency|Department|Blue|Cross|Medicare|Medicaid|Insurance|Cardiology|Unknown|None|Same|Home|Hospital|Clinic)$/;
 
 /** Finds every PHI span in `text` (merged: no two overlap). */
 export function detectPhi(text: string, options: DetectOptions = {}): PhiSpan[] {

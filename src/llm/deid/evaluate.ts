@@ -59,7 +59,10 @@ export interface DeidScore {
 }
 
 /** Scores `detect` (default: `detectPhi`) on annotated notes, entity-level with overlap. */
-export function scoreDeid(notes: readonly AnnotatedNote[], detect: (text: string) => readonly PhiSpan[] = (t) => detectPhi(t)): DeidScore {
+export function scoreDeid(
+  notes: readonly AnnotatedNote[],
+  detect: (text: string) => readonly PhiSpan[] = (t) => detectPhi(t),
+): DeidScore {
   let gold = 0;
   let found = 0;
   let detected = 0;

@@ -140,7 +140,6 @@ export function encodeGguf(meta: Readonly<Record<string, Meta>>, tensors: readon
   return file;
 }
 
-
 export interface TinyLlamaOptions {
   readonly embd?: number;
   readonly layers?: number;
@@ -175,7 +174,24 @@ export function tinyLlamaGguf(opts: TinyLlamaOptions = {}): Buffer {
   }
   const pieces = new Set<string>(['▁']);
   for (let c = 33; c < 127; c++) pieces.add(String.fromCharCode(c));
-  for (const w of ['the', 'patient', 'true', 'false', 'null', 'name', 'answer', 'yes', 'no', 'ok', 'er', 'in', 'on', 'at', 'an', 're']) {
+  for (const w of [
+    'the',
+    'patient',
+    'true',
+    'false',
+    'null',
+    'name',
+    'answer',
+    'yes',
+    'no',
+    'ok',
+    'er',
+    'in',
+    'on',
+    'at',
+    'an',
+    're',
+  ]) {
     pieces.add(w);
     pieces.add(`▁${w}`);
   }

@@ -14,7 +14,12 @@ import type { AddressInfo } from 'node:net';
  */
 
 export type Behaviour =
-  | { readonly kind: 'reply'; readonly content?: string; readonly reasoning?: string; readonly toolCalls?: readonly { name: string; arguments: string }[] }
+  | {
+      readonly kind: 'reply';
+      readonly content?: string;
+      readonly reasoning?: string;
+      readonly toolCalls?: readonly { name: string; arguments: string }[];
+    }
   | { readonly kind: 'status'; readonly status: number; readonly retryAfter?: number }
   | { readonly kind: 'slow'; readonly ms: number }
   | { readonly kind: 'malformed' }
@@ -76,9 +81,13 @@ export async function startOpenAiTestServer(options: TestServerOptions = {}): Pr
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     if (req.method === 'GET' && req.url?.endsWith('/models')) {
-      return json(res, 200, { object: 'list', data: [{ id: 'test-model', object: 'model', owned_by: 'medseek-test' }] });
+      return json(res, 200, {
+        object: 'list',
+        data: [{ id: 'test-model', object: 'model', owned_by: 'medseek-test' }],
+      });
     }
-    if (req.method !== 'POST' || !req.url?.endsWith('/chat/completions')) return json(res, 404, { error: { message: 'not found' } });
+    if (req.method !== 'POST' || !req.url?.endsWith('/chat/completions'))
+      return json(res, 404, { error: { message: 'not found' } });
     let body: Json;
     try {
       body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Json;
@@ -108,15 +117,27 @@ export async function startOpenAiTestServer(options: TestServerOptions = {}): Pr
     }
     if (b?.kind === 'malformed') {
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end('{"id":"chatcmpl-bad","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"oops"');
+      res.end(
+        '{"id":"chatcmpl-bad","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"oops"',
+      );
       return;
     }
     const reply = b?.kind === 'reply' ? b : defaultReply(body, options.jsonSchema !== false);
     const model = String(body.model ?? 'test-model');
     const promptTokens = Math.ceil(JSON.stringify(body.messages ?? []).length / 4);
-    const completionTokens = Math.ceil(((reply.content ?? '').length + (reply.reasoning ?? '').length) / 4) + (reply.toolCalls?.length ?? 0) * 8;
-    const usage = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
-    const toolCalls = (reply.toolCalls ?? []).map((t, i) => ({ id: `call_${i}`, type: 'function', function: { name: t.name, arguments: t.arguments } }));
+    const completionTokens =
+      Math.ceil(((reply.content ?? '').length + (reply.reasoning ?? '').length) / 4) +
+      (reply.toolCalls?.length ?? 0) * 8;
+    const usage = {
+      prompt_tokens: promptTokens,
+      completion_tokens: completionTokens,
+      total_tokens: promptTokens + completionTokens,
+    };
+    const toolCalls = (reply.toolCalls ?? []).map((t, i) => ({
+      id: `call_${i}`,
+      type: 'function',
+      function: { name: t.name, arguments: t.arguments },
+    }));
     const finish = toolCalls.length > 0 ? 'tool_calls' : 'stop';
     const id = `chatcmpl-${requests.length}`;
     const created = Math.floor(Date.now() / 1000);
@@ -124,11 +145,20 @@ export async function startOpenAiTestServer(options: TestServerOptions = {}): Pr
       const message: Json = { role: 'assistant', content: reply.content ?? (toolCalls.length ? null : '') };
       if (reply.reasoning) message.reasoning_content = reply.reasoning;
       if (toolCalls.length) message.tool_calls = toolCalls;
-      return json(res, 200, { id, object: 'chat.completion', created, model, choices: [{ index: 0, message, finish_reason: finish }], usage });
+      return json(res, 200, {
+        id,
+        object: 'chat.completion',
+        created,
+        model,
+        choices: [{ index: 0, message, finish_reason: finish }],
+        usage,
+      });
     }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
     const send = (delta: Json, finishReason: string | null = null, extra: Json = {}) =>
-      res.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, finish_reason: finishReason }], ...extra })}\n\n`);
+      res.write(
+        `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, finish_reason: finishReason }], ...extra })}\n\n`,
+      );
     send({ role: 'assistant', content: '' });
     const pieces = (s: string) => {
       const out: string[] = [];
@@ -156,7 +186,10 @@ export async function startOpenAiTestServer(options: TestServerOptions = {}): Pr
     });
     send({}, finish);
     const so = body.stream_options as Json | undefined;
-    if (so?.include_usage) res.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [], usage })}\n\n`);
+    if (so?.include_usage)
+      res.write(
+        `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [], usage })}\n\n`,
+      );
     res.end('data: [DONE]\n\n');
   }
 
@@ -194,7 +227,9 @@ function defaultReply(body: Json, honourSchema: boolean): Reply {
   const messages = (body.messages ?? []) as Json[];
   const last = messages[messages.length - 1];
   const lastUser = [...messages].reverse().find((m) => m.role === 'user');
-  const reasoning = String(body.model ?? '').includes('reasoner') ? 'The user asked something; I think about it first.' : undefined;
+  const reasoning = String(body.model ?? '').includes('reasoner')
+    ? 'The user asked something; I think about it first.'
+    : undefined;
   const rf = body.response_format as Json | undefined;
   if (honourSchema && rf?.type === 'json_schema') {
     const schema = (rf.json_schema as Json | undefined)?.schema as Json | undefined;
@@ -203,7 +238,11 @@ function defaultReply(body: Json, honourSchema: boolean): Reply {
   const tools = (body.tools ?? []) as Json[];
   if (tools.length > 0 && last?.role !== 'tool') {
     const fn = tools[0]!.function as Json;
-    return { kind: 'reply', toolCalls: [{ name: String(fn.name), arguments: JSON.stringify({ query: String(lastUser?.content ?? '') }) }], reasoning };
+    return {
+      kind: 'reply',
+      toolCalls: [{ name: String(fn.name), arguments: JSON.stringify({ query: String(lastUser?.content ?? '') }) }],
+      reasoning,
+    };
   }
   if (last?.role === 'tool') return { kind: 'reply', content: `tool said: ${String(last.content)}`, reasoning };
   return { kind: 'reply', content: `echo: ${String(lastUser?.content ?? '')}`, reasoning };

@@ -5,8 +5,19 @@ import { parseDuration } from './complaint.js';
 import { redFlagsInText } from './redflags.js';
 
 describe('reading answers', () => {
-  it('reads yes, no and don\'t know in Chinese and English, and re-prompts otherwise', () => {
-    for (const [t, v] of [['是', 'yes'], ['有的。', 'yes'], ['Yes', 'yes'], ['没有', 'no'], ['no', 'no'], ['不知道', 'unknown'], ["don't know", 'unknown'], ['有，两天了', 'yes'], ['没有发烧', 'no'], ['不太清楚', 'unknown']] as const) {
+  it("reads yes, no and don't know in Chinese and English, and re-prompts otherwise", () => {
+    for (const [t, v] of [
+      ['是', 'yes'],
+      ['有的。', 'yes'],
+      ['Yes', 'yes'],
+      ['没有', 'no'],
+      ['no', 'no'],
+      ['不知道', 'unknown'],
+      ["don't know", 'unknown'],
+      ['有，两天了', 'yes'],
+      ['没有发烧', 'no'],
+      ['不太清楚', 'unknown'],
+    ] as const) {
       expect(parseYesNo(t)).toEqual({ ok: true, value: v });
     }
     const bad = parseYesNo('maybe');
@@ -22,7 +33,12 @@ describe('reading answers', () => {
   });
 
   it('reads a scale and options by label', () => {
-    const scale: QuestionNode = { id: 'E_56', kind: 'scale', text: { en: 'How intense?' }, options: [{ finding: 'E_56≥4', value: 4 }] };
+    const scale: QuestionNode = {
+      id: 'E_56',
+      kind: 'scale',
+      text: { en: 'How intense?' },
+      options: [{ finding: 'E_56≥4', value: 4 }],
+    };
     expect(parseQuestionAnswer(scale, '7', 'en')).toEqual({ ok: true, value: { kind: 'values', values: [7] } });
     expect(parseQuestionAnswer(scale, '11', 'en').ok).toBe(false);
     const multi: QuestionNode = {
@@ -34,7 +50,10 @@ describe('reading answers', () => {
         { finding: 'b', value: 'V_2', label: { en: 'temple', zh: '太阳穴' } },
       ],
     };
-    expect(parseQuestionAnswer(multi, '前额和太阳穴', 'zh')).toEqual({ ok: true, value: { kind: 'values', values: ['V_1', 'V_2'] } });
+    expect(parseQuestionAnswer(multi, '前额和太阳穴', 'zh')).toEqual({
+      ok: true,
+      value: { kind: 'values', values: ['V_1', 'V_2'] },
+    });
     expect(parseQuestionAnswer(multi, '2', 'en')).toEqual({ ok: true, value: { kind: 'values', values: ['V_2'] } });
     expect(parseQuestionAnswer(multi, 'none', 'en')).toEqual({ ok: true, value: { kind: 'no' } });
   });

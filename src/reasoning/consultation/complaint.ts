@@ -1,5 +1,5 @@
 import type { Lang, LexiconEntry } from '../../core/index.js';
-import { Lexicon, extractFacts } from '../../nlp/index.js';
+import { Lexicon, extractFacts, parseZhNumber } from '../../nlp/index.js';
 import type { Network } from '../diagnosis/index.js';
 import { answerLexicon } from './reading.js';
 
@@ -23,11 +23,20 @@ export function modelLexicon(net: Network): Lexicon {
   if (!lex) {
     const entries: LexiconEntry[] = [];
     for (const f of net.findings) {
-      const concept = { system: SYSTEM, code: f.id, display: f.name.en, ...(f.name.zh ? { displayZh: f.name.zh } : {}) };
+      const concept = {
+        system: SYSTEM,
+        code: f.id,
+        display: f.name.en,
+        ...(f.name.zh ? { displayZh: f.name.zh } : {}),
+      };
       const category = f.kind === 'antecedent' ? 'risk-factor' : 'finding';
-      const terms: [string, Lang][] = [[f.name.en, 'en'], ...(f.name.zh ? ([[f.name.zh, 'zh']] as [string, Lang][]) : [])];
+      const terms: [string, Lang][] = [
+        [f.name.en, 'en'],
+        ...(f.name.zh ? ([[f.name.zh, 'zh']] as [string, Lang][]) : []),
+      ];
       for (const s of f.synonyms ?? []) terms.push([s, /[\u4e00-\u9fff]/.test(s) ? 'zh' : 'en']);
-      for (const [term, lang] of terms) if (term.trim().length >= 2 || /[\u4e00-\u9fff]/.test(term)) entries.push({ term, lang, concept, category });
+      for (const [term, lang] of terms)
+        if (term.trim().length >= 2 || /[\u4e00-\u9fff]/.test(term)) entries.push({ term, lang, concept, category });
     }
     lex = new Lexicon(entries);
     lexicons.set(net, lex);
@@ -66,7 +75,9 @@ const NEG_EN = /\b(no|not|denies|without)\b[^,.;]{0,16}$/i;
 export function fallbackParse(net: Network, text: string): { present: string[]; absent: string[] } {
   const lower = text.toLowerCase();
   const names: [string, string][] = [];
-  for (const f of net.findings) for (const n of [f.name.en, f.name.zh, ...(f.synonyms ?? [])]) if (n && n.length >= 2) names.push([n.toLowerCase(), f.id]);
+  for (const f of net.findings)
+    for (const n of [f.name.en, f.name.zh, ...(f.synonyms ?? [])])
+      if (n && n.length >= 2) names.push([n.toLowerCase(), f.id]);
   names.sort((a, b) => b[0].length - a[0].length);
   const taken: boolean[] = new Array(lower.length).fill(false);
   const present = new Set<string>();
@@ -87,7 +98,6 @@ export function fallbackParse(net: Network, text: string): { present: string[]; 
   return { present: [...present], absent: [...absent] };
 }
 
-const ZH_NUM: Record<string, number> = { 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10, 半: 0.5 };
 const UNITS: [RegExp, string, boolean][] = [
   [/^(小时|个小时|h|hours?|hrs?)/i, 'H', true],
   [/^(天|日|days?)/i, 'D', false],
@@ -99,7 +109,8 @@ const UNITS: [RegExp, string, boolean][] = [
 /** "3天" → P3D, "两周" → P2W, "2 hours" → PT2H, "半年" → P0.5Y: the patient's words kept beside. */
 export function parseDuration(text: string): { text: string; iso: string } | undefined {
   // Not an age: "一周岁", "3 years old", "10个月大".
-  const re = /(\d+(?:\.\d+)?|[一二两三四五六七八九十半]+)\s*(个小时|小时|个星期|星期|个月|天|日|周|月|年|hours?|hrs?|days?|weeks?|wks?|months?|years?|h)(?![a-z])(?!\s*(?:岁|大|old\b))/gi;
+  const re =
+    /(\d+(?:\.\d+)?|[一二两三四五六七八九十半]+)\s*(个小时|小时|个星期|星期|个月|天|日|周|月|年|hours?|hrs?|days?|weeks?|wks?|months?|years?|h)(?![a-z])(?!\s*(?:岁|大|old\b))/gi;
   for (const m of text.matchAll(re)) {
     const n = /\d/.test(m[1]!) ? Number(m[1]) : zhNumber(m[1]!);
     if (!Number.isFinite(n) || n <= 0) continue;
@@ -112,12 +123,5 @@ export function parseDuration(text: string): { text: string; iso: string } | und
 
 /** A Chinese numeral (一 … 九十九, 半) as a number; NaN when it is not one. */
 export function zhNumber(s: string): number {
-  if (s === '半') return 0.5;
-  if (s === '十') return 10;
-  if (s.startsWith('十')) return 10 + (ZH_NUM[s[1]!] ?? 0);
-  if (s.includes('十')) {
-    const [a, b] = s.split('十');
-    return (ZH_NUM[a!] ?? 1) * 10 + (b ? (ZH_NUM[b] ?? 0) : 0);
-  }
-  return s.length === 1 ? (ZH_NUM[s] ?? Number.NaN) : Number.NaN;
+  return parseZhNumber(s) ?? Number.NaN;
 }

@@ -3,10 +3,28 @@ export { parseNumberList, parseQuestionAnswer, parseYesNo } from './answers.js';
 export type { ParsedComplaint } from './complaint.js';
 export { fallbackParse, modelLexicon, parseComplaint, parseDuration } from './complaint.js';
 export type { RedFlag, RedFlagConfig, RedFlagRule, TriageLevel, TriageScale } from './redflags.js';
-export { defaultRedFlags, defaultTriageScale, redFlagChecksFor, redFlagRulesMatching, redFlagsInText, screenQuestion, triageLevel } from './redflags.js';
+export {
+  defaultRedFlags,
+  defaultTriageScale,
+  redFlagChecksFor,
+  redFlagRulesMatching,
+  redFlagsInText,
+  triageLevel,
+} from './redflags.js';
 export type { PreConsultReport, ReportField } from './report.js';
 export { buildReport, outpatientRecordInput, reportText } from './report.js';
-export type { AnswerRecord, ConsultContext, ConsultState, HpiSlotName, Reply, Stage, StartInput, StepResult, TriageResult, Turn } from './session.js';
+export type {
+  AnswerRecord,
+  ConsultContext,
+  ConsultState,
+  HpiSlotName,
+  Reply,
+  Stage,
+  StartInput,
+  StepResult,
+  TriageResult,
+  Turn,
+} from './session.js';
 export { answerSession, hpiSlots, plainQuestions, questionText, sessionObservations, startSession } from './session.js';
 export type { CreateSessionInput, NetworkResolver } from './service.js';
 export { ConsultationService } from './service.js';

@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { readAnswer } from './reading.js';
 import { redFlagChecksFor, redFlagsInText } from './redflags.js';
 
-const zh = (id: string, text: string, kind: 'binary' | 'slot' = 'binary') => readAnswer({ id, kind, ...(kind === 'slot' ? { slot: id } : {}) }, text, 'zh');
-const en = (id: string, text: string, kind: 'binary' | 'slot' = 'binary') => readAnswer({ id, kind, ...(kind === 'slot' ? { slot: id } : {}) }, text, 'en');
+const zh = (id: string, text: string, kind: 'binary' | 'slot' = 'binary') =>
+  readAnswer({ id, kind, ...(kind === 'slot' ? { slot: id } : {}) }, text, 'zh');
+const en = (id: string, text: string, kind: 'binary' | 'slot' = 'binary') =>
+  readAnswer({ id, kind, ...(kind === 'slot' ? { slot: id } : {}) }, text, 'en');
 
 describe('readAnswer (DDXPlus evidence codes without a network)', () => {
   it('reads colloquial yes and hedged answers as the asked finding', () => {
@@ -75,31 +77,23 @@ describe('red flags from colloquial words', () => {
   });
   it('does not read a little breathlessness as severe dyspnoea, nor benign complaints as emergencies', () => {
     expect(ids('有点喘不上气')).toEqual([]);
-    for (const t of ['膝盖疼两周', '咳嗽三天，有点黄痰', '嗓子疼，流鼻涕', '没有胸痛，就是胃有点胀', 'runny nose and sneezing', '孩子发烧两天了', '胸口有点闷，没出汗']) expect(ids(t)).toEqual([]);
+    for (const t of [
+      '膝盖疼两周',
+      '咳嗽三天，有点黄痰',
+      '嗓子疼，流鼻涕',
+      '没有胸痛，就是胃有点胀',
+      'runny nose and sneezing',
+      '孩子发烧两天了',
+      '胸口有点闷，没出汗',
+    ])
+      expect(ids(t)).toEqual([]);
   });
   it('chooses two or three checks that fit the complaint', () => {
     expect(redFlagChecksFor('有点喘不上气').map((f) => f.id)).toContain('severe-breathlessness');
-    expect(redFlagChecksFor('头疼两天').map((f) => f.id)).toEqual(expect.arrayContaining(['thunderclap-headache', 'stroke']));
+    expect(redFlagChecksFor('头疼两天').map((f) => f.id)).toEqual(
+      expect.arrayContaining(['thunderclap-headache', 'stroke']),
+    );
     expect(redFlagChecksFor('头疼两天').length).toBeLessThanOrEqual(3);
-  });
-});
-
-describe('readAnswerWithModel', () => {
-  const fake = (value: unknown) => ({ structured: async () => ({ ok: true as const, value, text: '', toolCalls: [], cached: false, use: { kind: 'none' } }) }) as never;
-  it('takes a proposal only where the patient said it, and leaves rule-read answers alone', async () => {
-    const { readAnswerWithModel } = await import('./reading-model.js');
-    const r = await readAnswerWithModel(fake({ value: 'yes', evidence: '鼻子里老是水', findings: [{ quote: '鼻子里老是水', present: true }, { quote: '发烧', present: true }] }), { id: 'E_181', kind: 'binary' }, '鼻子里老是水', 'zh');
-    expect(r.value).toBe('yes');
-    expect(r.readBy).toBe('model');
-    // "发烧" is not in the answer: dropped.
-    expect(r.present).not.toContain('E_91');
-    expect(r.extra).toContainEqual({ text: '鼻子里老是水', present: true });
-    const invented = await readAnswerWithModel(fake({ value: 'yes', evidence: 'yes I do', findings: [] }), { id: 'E_181', kind: 'binary' }, '鼻子里老是水', 'zh');
-    expect(invented.value).toBe('other');
-    const rules = await readAnswerWithModel(fake({ value: 'yes', evidence: '没有', findings: [] }), { id: 'E_91', kind: 'binary' }, '没有', 'zh');
-    expect(rules).toMatchObject({ value: 'no', readBy: 'rules' });
-    const none = await readAnswerWithModel(undefined, { id: 'E_91', kind: 'binary' }, '有点', 'zh');
-    expect(none).toMatchObject({ value: 'partly', readBy: 'rules' });
   });
 });
 
@@ -167,12 +161,77 @@ describe('readAnswer: colloquial mechanisms (issue 13)', () => {
     expect(en('rf:syncope', 'almost passed out but no')).toMatchObject({ value: 'no' });
     expect(zh('rf:thunderclap-headache', '和以前的偏头痛一样')).toMatchObject({ value: 'no' });
   });
+
+  it('never reads doubt in an answer to a red-flag check as a no (ambiguous counts as positive)', () => {
+    for (const [q, t] of [
+      ['rf:fever-rash', '腿上起了些红点点，没试过按，也不确定会不会消'],
+      ['rf:thunderclap-headache', '早上起来就疼了，记不清是不是一下子疼起来的'],
+      ['rf:major-bleeding', '没注意大便颜色'],
+    ] as const)
+      expect(zh(q, t).value, t).not.toBe('no');
+    expect(en('rf:fever-rash', "some spots, I haven't checked whether they fade, not sure").value).not.toBe('no');
+  });
+});
+
+describe('readAnswer: patient speech that was not tuned on (issue 13, generalisation)', () => {
+  const zh = (q: string, t: string, kind: 'binary' | 'slot' = 'binary') =>
+    readAnswer({ id: q, kind, ...(kind === 'slot' ? { slot: q } : {}) }, t, 'zh');
+  const en = (q: string, t: string, kind: 'binary' | 'slot' = 'binary') =>
+    readAnswer({ id: q, kind, ...(kind === 'slot' ? { slot: q } : {}) }, t, 'en');
+
+  it('reads dialect negations through the NLP stage (冇, 唔, 没得)', () => {
+    expect(zh('E_201', '冇咳')).toMatchObject({ value: 'no', absent: ['E_201'] });
+    expect(zh('E_97', '喉咙唔痛').value).toBe('no');
+    expect(zh('E_91', '没得发烧').value).toBe('no');
+  });
+
+  it('reads not knowing with a degree word in between, before any hedge or denial inside it', () => {
+    expect(zh('E_144', '不太清楚').value).toBe('unknown');
+    expect(zh('E_155', '没太注意').value).toBe('unknown');
+    expect(zh('E_91', '家里没体温计').value).toBe('unknown');
+    expect(en('E_66', 'hard to tell').value).toBe('unknown');
+  });
+
+  it('splits scope: a denied finding and another one stated are two facts', () => {
+    expect(zh('E_97', '嗓子不疼，就是痒')).toMatchObject({ value: 'no', present: ['E_169'] });
+    expect(en('E_201', 'no cough, my throat is sore')).toMatchObject({ value: 'no', present: ['E_97'] });
+    expect(en('E_97', "throat's fine but I'm coughing a lot")).toMatchObject({ value: 'no', present: ['E_201'] });
+    expect(zh('E_32', '胃口还行，不恶心')).toMatchObject({
+      value: 'no',
+      absent: expect.arrayContaining(['E_32', 'E_148']),
+    });
+  });
+
+  it('keeps an answer that does not fit the question as other, never a yes', () => {
+    expect(zh('E_155', '我血压有点高').value).toBe('other');
+    expect(zh('medications', '我想问能不能喝酒', 'slot').value).toBe('other');
+    expect(zh('allergies', '我有糖尿病', 'slot').value).toBe('other');
+    expect(zh('medications', '吃了点感冒灵', 'slot').value).toBe('yes');
+  });
+
+  it('takes a bare rating or a bare "how bad" as the symptom being there', () => {
+    expect(zh('E_53', '三分')).toMatchObject({ value: 'yes', severity: 3 });
+    expect(en('E_97', "agony, can't even swallow water")).toMatchObject({ value: 'yes', severity: 8 });
+    expect(zh('E_32', '我睡不着觉').value).toBe('other');
+  });
+
+  it('keeps every ambiguous answer to a red-flag check positive for the session (anything but no)', () => {
+    for (const t of ['好像有点', '说不好', '嗯…', '胸口偶尔有点闷'])
+      expect(zh('rf:chest-pain', t).value).not.toBe('no');
+    for (const t of ['maybe a bit of tightness', 'not sure', 'kind of'])
+      expect(en('rf:chest-pain', t).value).not.toBe('no');
+    expect(zh('rf:chest-pain', '胸口偶尔有点闷').value).toBe('partly');
+    expect(zh('rf:chest-pain', '不疼').value).toBe('no');
+    expect(zh('rf:self-harm', '有时候觉得活着没意思').value).toBe('yes');
+  });
 });
 
 describe('red-flag screening: a denial inside the phrase', () => {
   it('does not raise a flag the patient denies in the same breath', () => {
     expect(redFlagsInText('吃了虾以后起了些疹子，舌头和喉咙也不肿').map((f) => f.id)).not.toContain('anaphylaxis');
-    expect(redFlagsInText('怀孕20周了，这两天有点便秘，没有出血').map((f) => f.id)).not.toContain('pregnancy-bleeding-pain');
+    expect(redFlagsInText('怀孕20周了，这两天有点便秘，没有出血').map((f) => f.id)).not.toContain(
+      'pregnancy-bleeding-pain',
+    );
     expect(redFlagsInText('怀孕20周，今天下面出血了').map((f) => f.id)).toContain('pregnancy-bleeding-pain');
     expect(redFlagsInText('血止不住').map((f) => f.id)).toContain('major-bleeding');
   });

@@ -2,16 +2,18 @@ import { readFileSync } from 'node:fs';
 import type { Concept, Lang, LexiconEntry } from '../../core/index.js';
 import { invalid } from '../../core/index.js';
 import { bundledDdxplusNames } from '../../knowledge/index.js';
-import { extractFacts, Lexicon } from '../../nlp/index.js';
+import { extractFacts, Lexicon, parseZhNumber } from '../../nlp/index.js';
 import type { Network, QuestionNode } from '../diagnosis/index.js';
 import { modelLexicon, parseDuration, zhNumber } from './complaint.js';
+import { normalisePatientSpeech } from './patient-speech.js';
 import { defaultRedFlags, redFlagsInText } from './redflags.js';
 
 /**
  * Reading a patient's free-text answer (consultation.md §2.2 dialogue rules: record "unsure"
  * explicitly, never fill a slot with an inferred value). Findings come from the NLP stage
  * (`extractFacts` in `patient` speech: colloquial negation 不发烧 / "don't", hedges 好像 / "I think")
- * over the network's own names plus the colloquial names of `data/answer-cues.json`; the answer as a
+ * over the network's own names plus the colloquial names of `data/answer-cues.json`, after the
+ * spoken forms that hide a symptom word are undone (patient-speech.ts: 气儿不够, 拉了三天肚子); the answer as a
  * whole is then placed on the question: yes / no / unknown / partly ("有点", "偶尔", "好像"), or
  * `other` when it carries findings but does not answer what was asked (kept, never forced into yes).
  */
@@ -65,6 +67,12 @@ interface AnswerCues {
   readonly redFlagAnswers?: Record<string, Record<Lang, string[]>>;
   /** Phrases that state a finding absent without a negation word ("干咳" has no sputum). */
   readonly excludes?: Record<string, Record<Lang, string[]>>;
+  /** Per finding: the words for what it concerns (胃口, "throat"); that said to be fine states it absent. */
+  readonly fineTopics?: Record<string, Record<Lang, string[]>>;
+  /** Per red-flag check: the findings it is about (E_53 pain for the chest-pain check); all of them denied is a `no`. */
+  readonly redFlagTopics?: Record<string, string[]>;
+  /** Measured values ("血压", "blood pressure"): a hedge about one ("有点高") does not answer a symptom question. */
+  readonly measures?: Record<Lang, string[]>;
 }
 
 let cues: AnswerCues | undefined;
@@ -118,8 +126,14 @@ export function answerLexicon(net?: Network): Lexicon {
         const id = byCode.get(code);
         if (!id) return;
         const f = net.findings[net.findingIndex.get(id)!]!;
-        const concept: Concept = { system: MODEL, code: id, display: f.name.en, ...(f.name.zh ? { displayZh: f.name.zh } : {}) };
-        for (const term of terms) if (term.trim()) entries.push({ term, lang: langOf(term), concept, category: 'finding' });
+        const concept: Concept = {
+          system: MODEL,
+          code: id,
+          display: f.name.en,
+          ...(f.name.zh ? { displayZh: f.name.zh } : {}),
+        };
+        for (const term of terms)
+          if (term.trim()) entries.push({ term, lang: langOf(term), concept, category: 'finding' });
       };
       // A network whose findings are DDXPlus evidences (the `ddxplus` knowledge base names them only by
       // their English questions) also gets MedSeek's short zh/en names and synonyms for them.
@@ -135,9 +149,15 @@ export function answerLexicon(net?: Network): Lexicon {
     const entries: LexiconEntry[] = [];
     const add = (code: string, term: string, display: string, zh?: string) => {
       if (!term.trim()) return;
-      entries.push({ term, lang: langOf(term), concept: { system: DDX, code, display, ...(zh ? { displayZh: zh } : {}) }, category: 'finding' });
+      entries.push({
+        term,
+        lang: langOf(term),
+        concept: { system: DDX, code, display, ...(zh ? { displayZh: zh } : {}) },
+        category: 'finding',
+      });
     };
-    for (const [code, e] of Object.entries(names.evidences)) for (const term of [e.en, e.zh, ...e.synonyms.en, ...e.synonyms.zh]) add(code, term, e.en, e.zh);
+    for (const [code, e] of Object.entries(names.evidences))
+      for (const term of [e.en, e.zh, ...e.synonyms.en, ...e.synonyms.zh]) add(code, term, e.en, e.zh);
     for (const [code, n] of Object.entries(answerCues().findings)) {
       const e = names.evidences[code];
       for (const term of [...n.zh, ...n.en]) add(code, term, e?.en ?? code, e?.zh);
@@ -156,22 +176,36 @@ const clean = (t: string) =>
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/** A short clause that only echoes the question after a yes or no ("I have", "it doesn't", "I do, yeah"). */
+const EN_ECHO =
+  /^(?:i|it|they|he|she|we|that|there|you)(?:'\w+)?(?:\s+(?!but\b|and\b)[a-z']+){0,2}\s*[,.!]*\s*(?:yeah|yes|no)?$/i;
+
 /** Whole-answer cue: the text is (or starts with, before a pause) one of the words. */
 function wordCue(text: string, words: readonly string[], lang: Lang): { whole: boolean; head: boolean; len: number } {
   const t = lang === 'en' ? text.toLowerCase() : text;
   const sorted = [...words].sort((a, b) => b.length - a.length);
   for (const w of sorted) {
     if (t === w) return { whole: true, head: true, len: w.length };
-    const re = lang === 'en' ? new RegExp(`^${escapeRe(w)}(?=[\\s,;:.!?]|$)[\\s,;:.!?]*`, 'i') : new RegExp(`^${escapeRe(w)}[，,、；;：:\\s!！。]+`);
+    const re =
+      lang === 'en'
+        ? new RegExp(`^${escapeRe(w)}(?=[\\s,;:.!?]|$)[\\s,;:.!?]*`, 'i')
+        : new RegExp(`^${escapeRe(w)}[，,、；;：:\\s!！。]+`);
     const m = re.exec(t);
-    if (m && (lang === 'zh' || /[,;:.!?]/.test(m[0]) || m[0].length === t.length)) return { whole: false, head: true, len: m[0].length };
+    if (m && (lang === 'zh' || /[,;:.!?]/.test(m[0]) || m[0].length === t.length))
+      return { whole: false, head: true, len: m[0].length };
+    // "yes I have", "no it doesn't": the word, then a short echo of the question with its own subject.
+    if (m && lang === 'en' && EN_ECHO.test(t.slice(m[0].length))) return { whole: false, head: true, len: m[0].length };
   }
   return { whole: false, head: false, len: 0 };
 }
 
 function contains(text: string, words: readonly string[], lang: Lang): string | undefined {
-  const t = lang === 'en' ? ` ${text.toLowerCase().replace(/[,;:.!?]/g, ' ')} ` : text;
-  return [...words].sort((a, b) => b.length - a.length).find((w) => (lang === 'en' ? t.includes(` ${w} `) : t.includes(w)));
+  // English: "temperature's normal" holds the word "temperature".
+  const spaced = (x: string) => x.toLowerCase().replace(/'s\b/g, " 's");
+  const t = lang === 'en' ? ` ${spaced(text).replace(/[,;:.!?]/g, ' ')} ` : text;
+  return [...words]
+    .sort((a, b) => b.length - a.length)
+    .find((w) => (lang === 'en' ? t.includes(` ${spaced(w)} `) : t.includes(w)));
 }
 
 /** The findings a question settles: its options' findings (with a network), else the id itself. */
@@ -180,34 +214,54 @@ function questionFindings(q: AnswerQuestion, node: QuestionNode | undefined): st
   return q.kind === 'binary' ? [q.id] : [];
 }
 
-const ZH_DIGITS: Record<string, number> = { 零: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10 };
+/** The finding a binary question asks about (its network finding, or the id itself without a network); none for other kinds. */
+export function ownFinding(question: AnswerQuestion, ctx: ReadContext = {}): string | undefined {
+  const node = ctx.net ? ctx.net.questions[ctx.net.questionIndex.get(question.id) ?? -1] : undefined;
+  if (node ? node.kind !== 'binary' : question.kind !== 'binary') return undefined;
+  return questionFindings(question, node)[0];
+}
 
 function numberIn(text: string): number | undefined {
   const m = /(\d+(?:\.\d+)?)\s*(?:分|\/\s*10|out of 10|points?)?/i.exec(text);
   if (m) return Number(m[1]);
   const z = /(十|[零一二两三四五六七八九])\s*分/.exec(text);
-  return z ? ZH_DIGITS[z[1]!] : undefined;
+  return z ? parseZhNumber(z[1]!) : undefined;
 }
 
 /** Severity: a 0–10 number, or a word with its NRS anchor. */
 export function readSeverity(text: string, lang: Lang): number | string | undefined {
   const n = numberIn(text);
-  if (n !== undefined && n >= 0 && n <= 10 && !/(天|周|月|年|小时|分钟|次|度|℃|days?|weeks?|hours?|times?|degrees?)/i.test(text.slice(text.search(/\d/)))) return n;
+  if (
+    n !== undefined &&
+    n >= 0 &&
+    n <= 10 &&
+    !/(天|周|月|年|小时|分钟|次|度|℃|days?|weeks?|hours?|times?|degrees?)/i.test(text.slice(text.search(/\d/)))
+  )
+    return n;
   // A severity word under negation is mild ("有点疼，不厉害", "not that bad"): checked before the anchors it contains.
-  if (/(?:不|没)(?:太|怎么|是很|算|那么)?(?:厉害|严重)|没那么(?:严重|厉害|疼|痛)|\bnot\s+(?:too\s+|that\s+|very\s+|so\s+)?(?:bad|severe|serious)\b/i.test(text)) return 2;
+  if (
+    /(?:不|没)(?:太|怎么|是很|算|那么)?(?:厉害|严重)|没那么(?:严重|厉害|疼|痛)|\bnot\s+(?:too\s+|that\s+|very\s+|so\s+)?(?:bad|severe|serious)\b/i.test(
+      text,
+    )
+  )
+    return 2;
   const anchors = [...answerCues().severity].sort((a, b) => b.value - a.value);
   for (const a of anchors) if (contains(text, lang === 'zh' ? a.zh : a.en, lang)) return a.value;
   return undefined;
 }
 
 /** The body site named in the answer (longest name first), with its DDXPlus E_55 values. */
-export function readSite(text: string, lang: Lang): { label: string; words: string; ddxplus: readonly string[] } | undefined {
+export function readSite(
+  text: string,
+  lang: Lang,
+): { label: string; words: string; ddxplus: readonly string[] } | undefined {
   const t = lang === 'en' ? text.toLowerCase() : text;
   let best: { label: string; words: string; ddxplus: readonly string[] } | undefined;
   for (const s of answerCues().sites) {
     for (const w of [...s.zh, ...s.en]) {
-      const at = lang === 'en' ? new RegExp(`\\b${escapeRe(w)}\\b`, 'i').exec(t)?.index ?? -1 : t.indexOf(w);
-      if (at >= 0 && (!best || w.length > best.words.length)) best = { label: s.label[lang], words: w, ddxplus: s.ddxplus };
+      const at = lang === 'en' ? (new RegExp(`\\b${escapeRe(w)}\\b`, 'i').exec(t)?.index ?? -1) : t.indexOf(w);
+      if (at >= 0 && (!best || w.length > best.words.length))
+        best = { label: s.label[lang], words: w, ddxplus: s.ddxplus };
     }
   }
   return best;
@@ -217,8 +271,10 @@ const DAY_WORDS: [RegExp, number, string][] = [
   [/刚才|刚刚|just now|a few minutes/i, 10, 'minute'],
   [/今天早上|今早|今天上午|this morning|earlier today|today/i, 6, 'hour'],
   [/半天|half a day/i, 12, 'hour'],
-  [/昨天|昨晚|昨儿|yesterday|last night/i, 1, 'day'],
+  // The longer day words first: 大前天 and "the day before yesterday" hold 前天 and "yesterday".
+  [/大前天|three days ago/i, 3, 'day'],
   [/前天|day before yesterday/i, 2, 'day'],
+  [/昨天|昨晚|昨儿|yesterday|last night/i, 1, 'day'],
   [/好几天|几天|这几天|a few days|several days|couple of days/i, 3, 'day'],
   [/上周|上星期|上个星期|last week|a week/i, 1, 'week'],
   [/上个月|last month|a month/i, 1, 'month'],
@@ -235,7 +291,25 @@ export function durationWords(text: string): string | undefined {
   return undefined;
 }
 
-const EN_NUMBERS: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12, fifteen: 15, twenty: 20, thirty: 30, forty: 40, fifty: 50 };
+const EN_NUMBERS: Record<string, number> = {
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  fifteen: 15,
+  twenty: 20,
+  thirty: 30,
+  forty: 40,
+  fifty: 50,
+};
 
 /**
  * Everyday ways of saying a span, rewritten to the forms the duration parser reads: 礼拜 = 周;
@@ -243,13 +317,26 @@ const EN_NUMBERS: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, 
  * fortnight" = 2 weeks; English number words and "an hour" / "a day".
  */
 export function normaliseDurationWords(text: string): string {
-  return text
-    .replace(/个?礼拜|个周/g, '周')
-    .replace(/([十百])(?:来|几)(?=\s*(?:个|天|日|周|星期|月|年|小时|分钟))/g, '$1')
-    .replace(/(\d+|[一二两三四五六七八九十半]+)\s*个?多(?=\s*(?:个|天|日|周|星期|月|年|小时|钟头|分钟))/g, '$1')
-    .replace(/钟头/g, '小时')
-    .replace(/\b(?:a\s+)?fortnight\b/gi, '2 weeks')
-    .replace(/\b(an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty)\s+(minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\b/gi, (_m, n: string, u: string) => `${/^an?$/i.test(n) ? 1 : EN_NUMBERS[n.toLowerCase()]} ${u}`);
+  return (
+    text
+      .replace(/个?礼拜|个周/g, '周')
+      .replace(/([十百])(?:来|几)(?=\s*(?:个|天|日|周|星期|月|年|小时|分钟))/g, '$1')
+      .replace(/([一二两三四五六七八九])(个)?来(?=\s*个?(?:天|周|星期|月|年|小时|钟头))/g, '$1$2')
+      .replace(/(\d+|[一二两三四五六七八九十半]+)\s*个?多(?=\s*(?:个|天|日|周|星期|月|年|小时|钟头|分钟))/g, '$1')
+      .replace(/钟头/g, '小时')
+      .replace(/\b(?:a\s+)?fortnight\b/gi, '2 weeks')
+      .replace(/\b(?:a\s+)?couple\s+(?:of\s+)?/gi, 'two ')
+      .replace(/\ba\s+few\s+(?=(?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\b)/gi, 'three ')
+      .replace(
+        /\b(an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty)\s+(minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\b/gi,
+        (_m, n: string, u: string) => `${/^an?$/i.test(n) ? 1 : EN_NUMBERS[n.toLowerCase()]} ${u}`,
+      )
+      // "a week and a half", "2 hours and a half": the half of the unit named.
+      .replace(
+        /(\d+(?:\.\d+)?)\s+(minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+and\s+a\s+half\b/gi,
+        (_m, n: string, u: string) => `${Number(n) + 0.5} ${u}`,
+      )
+  );
 }
 
 /** How long: "3天", "两周", "since yesterday", "刚才" → {value, unit}. */
@@ -281,7 +368,10 @@ export function readDuration(raw: string): { value: number; unit: string } | und
 export function temperatureIn(text: string): number | undefined {
   const zh = /三十([五六七八九])\s*度\s*([一二三四五六七八九]|半)?/.exec(text);
   if (zh) return 30 + zhNumber(zh[1]!) + (zh[2] ? (zh[2] === '半' ? 0.5 : zhNumber(zh[2]) / 10) : 0);
-  const m = /(?<![\d.])(3[4-9]|4[0-2])(?:\s*(?:\.|度|℃|°\s*c?)\s*(\d)?)?(?!\s*(?:天|日|周|星期|个|月|年|岁|小时|分|次|斤|公斤|kg|days?|weeks?|months?|years?|hours?|min|times?|\d))/i.exec(text);
+  const m =
+    /(?<![\d.])(3[4-9]|4[0-2])(?:\s*(?:\.|度|℃|°\s*c?)\s*(\d)?)?(?!\s*(?:天|日|周|星期|个|月|年|岁|小时|分|次|斤|公斤|kg|days?|weeks?|months?|years?|hours?|min|times?|\d))/i.exec(
+      text,
+    );
   if (!m) return undefined;
   return Number(m[1]) + (m[2] ? Number(m[2]) / 10 : 0);
 }
@@ -292,28 +382,69 @@ const FEVER_C = 37.3;
 const PAINFUL = new Set(['E_53', 'E_97', 'E_144', 'E_14', 'E_220', 'E_38', 'E_55']);
 
 /** "Haven't checked / 没量过": the patient cannot say (not a denial). */
-const NOT_MEASURED = /\b(?:haven'?t|have\s+not|didn'?t|did\s+not|never)\s+(?:checked|measured|taken|check|measure|take)\b|没(?:有)?(?:量|测)(?:过)?(?:体温)?(?:[，,。\s]|$)/i;
+const NOT_MEASURED =
+  /\b(?:haven'?t|have\s+not|didn'?t|did\s+not|never)\s+(?:checked|measured|taken|check|measure|take)\b|没(?:有)?(?:量|测)(?:过)?(?:体温)?(?:[，,。\s]|$)/i;
 
-/** "咳嗽倒不咳嗽", "疼倒是不疼": the finding named, then denied. */
-const ECHO_DENIAL = /([\u4e00-\u9fff]{1,3})倒(?:是)?(?:不|没|没有)\1/;
+/** "咳嗽倒不咳嗽", "疼倒是不疼", "咳嗽不咳嗽，就是嗓子痒": the finding named, then denied (A-not-A before a contrast). */
+const ECHO_DENIAL =
+  /([\u4e00-\u9fff]{1,3})倒(?:是)?(?:不|没|没有)\1|^([\u4e00-\u9fff]{1,3})(?:不|没)\2[，,]?\s*(?:就是|但是|只是|倒是|主要是)/;
 
 /** History slots answered "none" (no allergies, no medicines), or an allergy answer that only names a medicine taken. */
 const SLOT_NONE: Record<string, RegExp> = {
-  allergies: /(?:没有?|无|不)(?:什么|啥)?(?:药物|食物)?过敏|(?:啥|什么)都不过敏|都不过敏|不过敏|\bno\s+(?:known\s+)?(?:drug\s+|food\s+)?allerg|\bnot\s+allergic|\bnkda\b|\bnone\s+known\b|\bnothing\s+i\s+know\s+of/i,
-  medications: /(?:没有?|不|没在)(?:吃|服|用|打)(?:过)?(?:什么|啥|任何)?(?:药)|没用药|不吃药|\bno\s+(?:regular\s+)?(?:medications?|medicines?|meds|tablets|pills|drugs)\b|\bnot\s+(?:taking|on)\s+any|\bnothing\s+regular/i,
+  allergies:
+    /(?:没有?|无|不)(?:什么|啥)?(?:药物|食物)?过敏|(?:啥|什么)都不过敏|都不过敏|不过敏|\bno\s+(?:known\s+)?(?:drug\s+|food\s+)?allerg|\bnot\s+allergic|\bnkda\b|\bnone\s+known\b|\bnothing\s+i\s+know\s+of/i,
+  medications:
+    /(?:没有?|不|没在)(?:吃|服|用|打)(?:过)?(?:什么|啥|任何)?(?:药)|没用药|不吃药|\bno\s+(?:regular\s+)?(?:medications?|medicines?|meds|tablets|pills|drugs)\b|\bnot\s+(?:taking|on)\s+any|\bnothing\s+regular/i,
 };
-/** Not knowing, in a history slot: checked before a denial, whose words it may contain ("不知道有没有过敏"). */
-const SLOT_UNSURE = /不(?:太)?(?:清楚|知道|确定|记得)|记不(?:得|清)|说不(?:清|准|好)|忘了|\b(?:not\s+sure|don'?t\s+know|do\s+not\s+know|can'?t\s+remember|no\s+idea|unsure)\b/i;
-const TAKES_MEDICINE = /在吃|正在吃|吃着|服用|长期吃|每天吃|\bi\s+take\b|\bi'?m\s+(?:taking|on)\b|\bi\s+am\s+(?:taking|on)\b/i;
+const TAKES_MEDICINE =
+  /在吃|正在吃|吃着|服用|长期吃|每天吃|\bi\s+take\b|\bi'?m\s+(?:taking|on)\b|\bi\s+am\s+(?:taking|on)\b/i;
 const ALLERGY_WORDS = /过敏|起疹|出疹|荨麻疹|不能吃|不能用|allerg|react|rash|hives/i;
 
-/** The patient says it is fine / normal: a denial of a symptom question ("嗓子没事", "throat's fine"). */
-const FINE = /挺好|很好|正常|没事|没问题|好好的|\bfine\b|\bokay\b|\bok\b|\ball right\b|\bnormal\b/i;
+/** The patient says it is fine / normal / as usual: a denial of a symptom question ("嗓子没事", "throat's fine", "饭量跟以前一样"). */
+const FINE =
+  /挺好|很好|正常|没事|没问题|好好的|还行|还可以|不错|照常|(?:挺|很|蛮|还|都)(?:顺|稳|足|通|畅|利索)|(?<![不没])(?:通着|通畅|顺畅)|(?:跟|和|同)(?:以前|平时|往常|平常|原来)[^，。,.;；]{0,6}(?:一样|差不多)|\bfine\b|\bokay\b|\bok\b|\ball right\b|\bnormal\b|\bas usual\b|\bsame as (?:usual|always|before|ever)\b/i;
+
+/**
+ * Not knowing, in the patient's words: a verb of knowing, remembering, noticing or telling under a
+ * negation, with or without a degree word between (不太清楚, 记不太清, 没太注意, "can't really tell"),
+ * or no means to tell (没体温计).
+ */
+const UNSURE =
+  /不(?:太|大|是很)?(?:知道|清楚|确定|记得|晓得|好说|好讲)|(?:记|想)不(?:太|大)?(?:得|清|起来?|住)|说不(?:太)?(?:清|准|好|上来)|没(?:太|怎么|大)?(?:注意|留意|在意|观察)(?:过|到)?|搞不(?:清|懂|明白)|难说|忘(?:了|记了)|没(?:有)?(?:体温计|温度计)|\b(?:not\s+(?:really\s+|too\s+|quite\s+|entirely\s+)?sure|unsure|(?:don'?t|do\s+not)\s+(?:really\s+)?know|dunno|no\s+(?:idea|clue)|(?:can'?t|cannot|couldn'?t)\s+(?:really\s+)?(?:tell|say|remember|recall)|wouldn'?t\s+know|hard\s+to\s+(?:tell|say)|haven'?t\s+noticed|didn'?t\s+notice|(?:never|didn'?t|haven'?t|not)\s+(?:really\s+)?(?:paid|pay|paying)\s+(?:any\s+)?attention|idk|beats\s+me)\b/i;
+
+/** The severe anchors that say how bad on their own ("agony", "受不了"), without the bare intensifiers (很, very). */
+function severeAlone(lang: Lang): string[] {
+  const plain = new Set(['很', '非常', '特别', 'very', 'a lot', '厉害', '严重']);
+  return answerCues()
+    .severity.filter((a) => a.value >= 8)
+    .flatMap((a) => (lang === 'zh' ? a.zh : a.en))
+    .filter((w) => !plain.has(w));
+}
+
+/** A 0–10 rating given as the whole answer to a symptom question ("三分", "7分", "an 8 out of 10"): a number above 0 says it is there. */
+const RATING =
+  /(?:\d+(?:\.\d+)?|十|[零一二两三四五六七八九])\s*分(?!钟)|\b\d+(?:\.\d+)?\s*(?:\/|out\s+of)\s*10\b|\b(?:an?|about\s+an?|like\s+an?)\s+\d+(?:\.\d+)?\b|打分/i;
+
+/** Doubt or a small degree in an answer to a red-flag check (it stays positive, as `partly`). */
+const RF_HEDGE =
+  /有点|有一点|有些|稍微|一点点|好像|可能|似乎|应该|估计|大概|\b(?:a\s+(?:[a-z]+\s+)?(?:bit|touch|tad)|a\s+little|slightly|maybe|perhaps|kind\s+of|sort\s+of|kinda|i\s+think|i\s+guess)\b/i;
+
+/** English degree phrases the word lists cannot enumerate: "a tiny bit", "a wee touch", "a little bit of". */
+const PARTLY_EN = /\ba\s+(?:[a-z]+\s+)?(?:bit|touch|tad|smidge)\b/i;
+
+/** An answer put as a question or a request ("能不能喝酒", "can I get a sick note?"): it does not fill a history slot. */
+const QUESTION_FORM =
+  /[?？]\s*$|吗\s*$|能不能|可不可以|要不要|可以吗|怎么办|多少钱|什么时候|\b(?:can|could|should|may)\s+i\b|\bhow\s+(?:long|much|do)\b/i;
+/** Words that name a medicine taken, where the lexicon does not know the product ("感冒灵", "the pill", "降压药"). */
+const MEDICINE_WORDS =
+  /药|片|丸|胶囊|冲剂|颗粒|口服液|糖浆|灵|膏|贴|针|吊瓶|输液|\b(?:pills?|tablets?|capsules?|medicines?|meds|drugs?|inhalers?|injections?|jabs?|drops|spray|cream|syrup)\b/i;
 
 /** A near miss is not the event ("差点晕倒", "nearly fainted but didn't"). */
-const NEAR_MISS = /(?:差点|差一点|险些|几乎)儿?(?:就)?(?:晕倒|昏倒|晕过去|昏过去|摔倒|倒下)|\b(?:nearly|almost)\s+(?:fainted|passed\s+out|blacked\s+out|collapsed)(?:\s+but\s+didn'?t)?/gi;
+const NEAR_MISS =
+  /(?:差点|差一点|险些|几乎)儿?(?:就)?(?:晕倒|昏倒|晕过去|昏过去|摔倒|倒下)|\b(?:nearly|almost)\s+(?:fainted|passed\s+out|blacked\s+out|collapsed)(?:\s+but\s+didn'?t)?/gi;
 /** The patient says it is the usual, or not as bad as asked: a "no" to a red-flag check. */
-const DOWNPLAY = /(?:跟|和|同)(?:平时|以前|往常|平常)[^，。,.;；]{0,6}(?:差不多|一样|相同)|没那么(?:严重|厉害)|不(?:太)?严重|\bnot\s+that\s+(?:bad|severe)\b|\bsame\s+as\s+(?:usual|always|before)\b|\b(?:fades?|goes\s+away|disappears?|turns?\s+white)\s+when\s+(?:i\s+)?press|按(?:一下|下去|压)?[^，。,.]{0,3}(?:就)?(?:褪|消|没了|变白)/i;
+const DOWNPLAY =
+  /(?:跟|和|同)(?:平时|以前|往常|平常)[^，。,.;；]{0,6}(?:差不多|一样|相同)|没那么(?:严重|厉害)|不(?:太)?严重|\bnot\s+that\s+(?:bad|severe)\b|\bsame\s+as\s+(?:usual|always|before)\b|\b(?:fades?|goes\s+away|disappears?|turns?\s+white)\s+when\s+(?:i\s+)?press|按(?:一下|下去|压)?[^，。,.]{0,3}(?:就)?(?:褪|消|没了|变白)/i;
 
 /**
  * A red-flag check (`rf:<flag>`) answered in the patient's words (consultation.md §3: safety first):
@@ -321,7 +452,12 @@ const DOWNPLAY = /(?:跟|和|同)(?:平时|以前|往常|平常)[^，。,.;；]{
  * a near miss or "the usual / not that bad" is `no`; otherwise the general reading decides (and an
  * answer that fits nothing is re-asked once, then taken as positive by the session).
  */
-function redFlagAnswer(flagId: string, text: string, lang: Lang, leadingNo: boolean): AnswerReading['value'] | undefined {
+function redFlagAnswer(
+  flagId: string,
+  text: string,
+  lang: Lang,
+  leadingNo: boolean,
+): AnswerReading['value'] | undefined {
   const config = defaultRedFlags();
   const ids = flagId === 'general' ? [...(config.general?.flags ?? [])] : [flagId];
   const flags = config.flags.filter((f) => ids.includes(f.id));
@@ -339,7 +475,9 @@ function redFlagAnswer(flagId: string, text: string, lang: Lang, leadingNo: bool
     const m = re.exec(lower);
     if (!m) return false;
     const before = lower.slice(Math.max(0, m.index - 20), m.index);
-    return !/(没有|没|无|不|未)[^，。,.;；]{0,4}$|(\bno\b|\bnot\b|\bnever\b|\bwithout\b|n't)[^,.;!?]{0,14}$/.test(before);
+    return !/(没有|没|无|不|未)[^，。,.;；]{0,4}$|(\bno\b|\bnot\b|\bnever\b|\bwithout\b|n't)[^,.;!?]{0,14}$/.test(
+      before,
+    );
   });
   if (DOWNPLAY.test(rest)) return 'no';
   // "没有，大便不黑": a clear no first, and nothing after it states the danger.
@@ -361,27 +499,41 @@ const QUANTITY = /(\d+(?:\.\d+)?)\s*(度|℃|°c|°f|次|回|片|粒|斤|公斤|
  */
 export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, ctx: ReadContext = {}): AnswerReading {
   if (typeof text !== 'string') throw invalid('the answer must be text', { field: 'text' });
-  const t = clean(text);
-  if (!t) throw invalid('the answer is empty', { field: 'text' });
   if (lang !== 'zh' && lang !== 'en') throw invalid(`language '${String(lang)}' is not zh or en`, { field: 'lang' });
+  const t = normalisePatientSpeech(clean(text), lang).replace(
+    /^(?:i'?d|i\s+would|i'?m\s+gonna)\s+say\s+(?=yes|no)/i,
+    '',
+  );
+  if (!t) throw invalid('the answer is empty', { field: 'text' });
   const c = answerCues();
   const net = ctx.net;
   const node = net ? net.questions[net.questionIndex.get(question.id) ?? -1] : undefined;
   const own = new Set(questionFindings(question, node));
   const ownCode = new Set([...own].map((f) => evidenceCode(net, f)).filter((x): x is string => !!x));
-  const sameAsOwn = (id: string) => own.has(id) || (evidenceCode(net, id) !== undefined && ownCode.has(evidenceCode(net, id)!) && !/[@≥]/.test(id) && question.kind === 'binary');
+  const sameAsOwn = (id: string) =>
+    own.has(id) ||
+    (evidenceCode(net, id) !== undefined &&
+      ownCode.has(evidenceCode(net, id)!) &&
+      !/[@≥]/.test(id) &&
+      question.kind === 'binary');
   // A finding that entails the asked one answers it ("爬楼有点喘" to "are you short of breath?").
   const entails = (id: string) => {
     const implied = c.implies?.[evidenceCode(net, id) ?? ''];
     return question.kind === 'binary' && Array.isArray(implied) && implied.some((x) => ownCode.has(x));
   };
   // A generic pain word answers a question about a painful finding ("疼" to "sore throat?").
-  const genericPain = (id: string) => question.kind === 'binary' && evidenceCode(net, id) === 'E_53' && !/[@≥]/.test(id) && [...ownCode].some((x) => PAINFUL.has(x));
+  const genericPain = (id: string) =>
+    question.kind === 'binary' &&
+    evidenceCode(net, id) === 'E_53' &&
+    !/[@≥]/.test(id) &&
+    [...ownCode].some((x) => PAINFUL.has(x));
   const isOwn = (id: string) => sameAsOwn(id) || entails(id) || genericPain(id);
 
   // Findings through the NLP stage, in the patient's own words.
   const lexicon = ctx.lexicon ?? answerLexicon(net);
-  const facts = extractFacts(t, { lang, lexicon, document: 'answer', speech: 'patient' }).facts.filter((f) => f.subject.who === 'patient');
+  const facts = extractFacts(t, { lang, lexicon, document: 'answer', speech: 'patient' }).facts.filter(
+    (f) => f.subject.who === 'patient',
+  );
   const present = new Set<string>();
   const absent = new Set<string>();
   const possible = new Set<string>();
@@ -394,33 +546,96 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
     else if (f.assertion === 'absent') absent.add(id);
     else continue;
     if (f.assertion === 'possible') possible.add(id);
-    mentions.push({ id, text: t.slice(src.start, src.end), present: yes, start: src.start, end: src.end, system: f.concept.system });
+    // "不舒服" after a body part is that part's discomfort, not general malaise ("肚子不舒服，拉稀").
+    if (evidenceCode(net, id) === 'E_175' && localDiscomfort(t, src.start)) {
+      present.delete(id);
+      continue;
+    }
+    mentions.push({
+      id,
+      text: t.slice(src.start, src.end),
+      present: yes,
+      start: src.start,
+      end: src.end,
+      system: f.concept.system,
+    });
   }
   for (const [code, words] of Object.entries(c.excludes ?? {})) {
     if (code.startsWith('_') || !contains(t, words[lang] ?? [], lang)) continue;
     const id = net ? findingByCode(net).get(code) : code;
     if (!id || present.has(id)) continue;
     absent.add(id);
-    mentions.push({ id, text: contains(t, words[lang] ?? [], lang)!, present: false, start: 0, end: 0, system: net ? MODEL : DDX });
+    mentions.push({
+      id,
+      text: contains(t, words[lang] ?? [], lang)!,
+      present: false,
+      start: 0,
+      end: 0,
+      system: net ? MODEL : DDX,
+    });
+  }
+  // "胃口也还行", "throat's fine", "大便正常": a topic of a finding said to be fine, in one clause, states it absent.
+  for (const [code, words] of Object.entries(c.fineTopics ?? {})) {
+    if (code.startsWith('_')) continue;
+    const clause = t
+      .split(/[，,；;。.]|\bbut\b/u)
+      .find((cl) => FINE.test(cl) && !!contains(cl, words[lang] ?? [], lang) && !contains(cl, c.partly[lang], lang));
+    const id = clause && (net ? findingByCode(net).get(code) : code);
+    if (!clause || !id || absent.has(id)) continue;
+    // "temperature's normal": the topic word itself read as the finding is overruled by "normal" in its clause.
+    const at = t.indexOf(clause);
+    const own = mentions.filter((m) => m.id === id);
+    if (own.some((m) => m.start < at || m.end > at + clause.length)) continue;
+    for (const m of own) m.present = false;
+    present.delete(id);
+    possible.delete(id);
+    absent.add(id);
+    mentions.push({
+      id,
+      text: clause,
+      present: false,
+      start: t.indexOf(clause),
+      end: t.indexOf(clause) + clause.length,
+      system: net ? MODEL : DDX,
+    });
   }
   for (const p of present) absent.delete(p);
   // Findings the network does not model (builtin clinical lexicon), outside the spans already read.
   const extra: AnswerReading['extra'] = [];
+  const extraCategories: string[] = [];
   if (!ctx.lexicon) {
     for (const f of extractFacts(t, { lang, document: 'answer', speech: 'patient' }).facts) {
       const s = f.sources[0] as { start: number; end: number };
       if (f.subject.who !== 'patient' || mentions.some((m) => m.start < s.end && s.start < m.end)) continue;
       if (f.assertion !== 'present' && f.assertion !== 'absent' && f.assertion !== 'possible') continue;
-      if (f.category !== 'finding' && f.category !== 'condition' && f.category !== 'allergy' && f.category !== 'medication') continue;
-      extra.push({ text: t.slice(s.start, s.end), present: f.assertion !== 'absent', concept: `${f.concept.system}|${f.concept.code}` });
+      if (
+        f.category !== 'finding' &&
+        f.category !== 'condition' &&
+        f.category !== 'allergy' &&
+        f.category !== 'medication'
+      )
+        continue;
+      extraCategories.push(f.category);
+      extra.push({
+        text: t.slice(s.start, s.end),
+        present: f.assertion !== 'absent',
+        concept: `${f.concept.system}|${f.concept.code}`,
+      });
     }
   }
   for (const m of mentions) if (!isOwn(m.id)) extra.push({ text: m.text, present: m.present, concept: m.id });
+  const named = new Set(extraCategories);
 
   // The answer as a whole.
   const head = (words: Record<Lang, string[]>) => wordCue(t, words[lang], lang);
   const unknownCue = head(c.unknown);
-  const partlyCue = contains(t, c.partly[lang], lang);
+  // "a few times a day" is a rate, not a hedge.
+  const unrated = t.replace(
+    /\b(?:a\s+few|several|a\s+couple\s+of|\d+|two|three|four|five|six)\s+times\s+(?:a|per|each|every)\s+(?:day|night|hour|morning)\b/gi,
+    ' ',
+  );
+  const partlyCue =
+    contains(unrated, c.partly[lang], lang) ?? (lang === 'en' ? PARTLY_EN.exec(unrated)?.[0] : undefined);
   const noCue = head(c.no);
   const yesCue = head(c.yes);
   const ownMentions = mentions.filter((m) => isOwn(m.id));
@@ -435,14 +650,28 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
   const qm = QUANTITY.exec(t);
   const quantity = qm ? { value: Number(qm[1]), unit: qm[2]!.toLowerCase(), text: qm[0] } : undefined;
 
-  const rfValue = question.id.startsWith('rf:') ? redFlagAnswer(question.id.slice(3), t, lang, standalone(noCue)) : undefined;
+  const rfValue = question.id.startsWith('rf:')
+    ? redFlagAnswer(question.id.slice(3), t, lang, standalone(noCue))
+    : undefined;
   const temperature = ownCode.has('E_91') ? temperatureIn(t) : undefined;
   const slotName = question.kind === 'slot' ? (question.slot ?? question.id) : undefined;
-  const leadingDenial = lang === 'zh' ? /^(?:不|没|没有)[^，,。；;、\s]{1,3}(?=[，,；;、\s])/.exec(t) : /^(?:no|not|never)\b[^,;.]*(?=[,;.])/i.exec(t);
+  const topics = question.id.startsWith('rf:') ? (c.redFlagTopics?.[question.id.slice(3)] ?? []) : [];
+  const topicMentions = mentions.filter((m) => topics.includes(evidenceCode(net, m.id) ?? m.id));
+  const rfTopicDenied = topicMentions.length > 0 && topicMentions.every((m) => !m.present);
+  const leadingDenial =
+    lang === 'zh'
+      ? /^(?:不|没|没有)[^，,。；;、\s]{1,3}(?=[，,；;、\s])/.exec(t)
+      : /^(?:no|not|never)\b[^,;.]*(?=[,;.])/i.exec(t);
 
+  // Doubt or a small degree, not frequency: "有时候觉得活着没意思" is a plain yes to the self-harm check.
+  const hedge = possible.size > 0 || RF_HEDGE.test(t);
   if (rfValue) {
-    value = rfValue;
-  } else if (slotName && SLOT_UNSURE.test(t)) {
+    // A danger stated with a hedge ("胸口偶尔有点闷", "maybe a bit of tightness") is `partly`: still positive for the session.
+    value = rfValue === 'yes' && hedge && !severeNow(severity) ? 'partly' : rfValue;
+  } else if (rfTopicDenied) {
+    // "不疼" / "胸口不疼，就是有点喘" to the chest-pain check: the check's own topic denied, nothing of it stated.
+    value = 'no';
+  } else if (slotName && UNSURE.test(t)) {
     // "不清楚有没有过敏" holds "没有过敏": not knowing is not a denial (an unknown allergy status must stay unknown).
     value = 'unknown';
   } else if (slotName && SLOT_NONE[slotName]?.test(t)) {
@@ -451,11 +680,23 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
     value = 'other';
   } else if (temperature !== undefined && !unknownCue.whole) {
     value = temperature >= FEVER_C ? 'yes' : 'no';
-  } else if (NOT_MEASURED.test(t) && !ownMentions.some((m) => m.present) && !/[\d一二三四五六七八九十]\s*(?:度|℃)/.test(t)) {
+  } else if (
+    NOT_MEASURED.test(t) &&
+    !ownMentions.some((m) => m.present) &&
+    !/[\d一二三四五六七八九十]\s*(?:度|℃)/.test(t)
+  ) {
     value = 'unknown';
   } else if (ECHO_DENIAL.test(t)) {
     value = 'no';
-  } else if (unknownCue.whole || (unknownCue.head && ownMentions.length === 0) || (/不知道|不清楚|不确定|说不[清准]|不记得|记不清|没注意|not sure|don'?t know|no idea|can'?t remember/i.test(t) && ownMentions.every((m) => possible.has(m.id)) && !noCue.whole && !yesCue.whole && otherMentions.length === 0)) {
+  } else if (
+    unknownCue.whole ||
+    (unknownCue.head && ownMentions.length === 0) ||
+    (UNSURE.test(t) &&
+      ownMentions.every((m) => possible.has(m.id)) &&
+      !noCue.whole &&
+      !yesCue.whole &&
+      otherMentions.length === 0)
+  ) {
     value = 'unknown';
   } else if (ownMentions.length > 0) {
     const anyPresent = ownMentions.some((m) => m.present);
@@ -464,16 +705,61 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
     const clauses = t.split(/[，,；;。.]/u);
     const ownClauses = clauses.filter((cl) => ownMentions.some((m) => cl.includes(m.text)));
     const partlyHere = ownClauses.length === 0 || ownClauses.some((cl) => !!contains(cl, c.partly[lang], lang));
-    const hedged = ownMentions.some((m) => possible.has(m.id)) || (anyPresent && !!partlyCue && partlyHere && !severeNow(severity));
+    // A hedge that opens the answer ("I reckon so, felt hot last night", "好像是，…") qualifies all of it.
+    const headHedge =
+      head(c.partly).head || /^(?:i\s+(?:think|reckon|guess|suppose|believe)\s+so|maybe|perhaps|probably)\b/i.test(t);
+    const hedged =
+      ownMentions.some((m) => possible.has(m.id)) ||
+      (anyPresent && ((!!partlyCue && partlyHere) || headHedge) && !severeNow(severity));
     value = anyPresent ? (hedged ? 'partly' : 'yes') : 'no';
-  } else if (standalone(noCue) && !(noCue.whole === false && /^不/.test(t) && !/^不[，,、\s]/.test(t) && lang === 'zh')) {
+  } else if (
+    question.kind === 'binary' &&
+    typeof severity === 'number' &&
+    RATING.test(t) &&
+    otherMentions.length === 0
+  ) {
+    // A bare rating of the symptom asked about: above 0 it is there.
+    value = severity > 0 ? 'yes' : 'no';
+  } else if (
+    question.kind === 'binary' &&
+    otherMentions.length === 0 &&
+    contains(t, severeAlone(lang), lang) &&
+    !FINE.test(t)
+  ) {
+    // Only how bad it is ("agony, can't even swallow water", "疼得受不了"): it is there, and severe.
+    value = 'yes';
+  } else if (
+    standalone(noCue) &&
+    !(noCue.whole === false && /^不/.test(t) && !/^不[，,、\s]/.test(t) && lang === 'zh')
+  ) {
     value = 'no';
-  } else if (partlyCue && otherMentions.length === 0 && !severeNow(severity)) {
+  } else if (
+    question.kind === 'binary' &&
+    !question.id.startsWith('rf:') &&
+    FINE.test(firstClause(t)) &&
+    !contains(firstClause(t), c.partly[lang], lang) &&
+    !otherMentions.some((m) => m.start < firstClause(t).length)
+  ) {
+    // "throat's fine but I'm coughing a lot", "胃口还行，不恶心": the asked part said to be fine first (not for a red-flag check).
+    value = 'no';
+  } else if (
+    partlyCue &&
+    otherMentions.length === 0 &&
+    extra.length === 0 &&
+    !contains(t, c.measures?.[lang] ?? [], lang) &&
+    !severeNow(severity)
+  ) {
+    // A hedge alone ("有点", "a tiny bit"); a hedge on something else ("我血压有点高") is not an answer.
     value = 'partly';
   } else if (standalone(yesCue) && !(lang === 'zh' && /^有(点|一点|些)/.test(t))) {
     value = 'yes';
-  } else if (question.kind === 'slot' || question.kind === 'scale' || question.kind === 'categorical' || question.kind === 'multi') {
-    value = slotValue(question, t, lang, { duration, severity, site, node, present });
+  } else if (
+    question.kind === 'slot' ||
+    question.kind === 'scale' ||
+    question.kind === 'categorical' ||
+    question.kind === 'multi'
+  ) {
+    value = slotValue(question, t, lang, { duration, severity, site, node, present, named });
   } else if (leadingDenial && !mentions.some((m) => m.start < leadingDenial[0].length)) {
     // "不冷，但是出汗多": the question denied in a first short clause, another finding after it.
     value = 'no';
@@ -490,6 +776,10 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
   } else {
     value = 'other';
   }
+  // Safety first (consultation.md §3): doubt anywhere in an answer to a red-flag check never makes it
+  // a "no" ("有小红点，没按过，不知道褪不褪", "说不好是不是突然"); the session counts `unknown` as positive.
+  if (question.id.startsWith('rf:') && value === 'no' && (UNSURE.test(t) || contains(t, c.unknown[lang], lang)))
+    value = 'unknown';
   // An answer that fits nothing is still the patient's word: kept as a fact to report.
   if (value === 'other' && extra.length === 0) extra.push({ text: t, present: true });
 
@@ -500,11 +790,19 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
     if (value === 'no') for (const o of node.options) absent.add(o.finding);
   }
   // Without a network, a body-site answer to a DDXPlus location question gives its value findings (`E_55@V_29`).
-  if (!node && (question.kind === 'multi' || question.kind === 'categorical') && site && /^E_(55|57|133|152)$/.test(question.id) && value !== 'unknown' && value !== 'no') {
+  if (
+    !node &&
+    (question.kind === 'multi' || question.kind === 'categorical') &&
+    site &&
+    /^E_(55|57|133|152)$/.test(question.id) &&
+    value !== 'unknown' &&
+    value !== 'no'
+  ) {
     for (const v of site.ddxplus) present.add(`${question.id}@${v}`);
     if (value === 'other') value = 'yes';
   }
-  if (node && node.kind === 'scale' && typeof severity === 'number') for (const o of node.options) (severity >= Number(o.value) ? present : absent).add(o.finding);
+  if (node && node.kind === 'scale' && typeof severity === 'number')
+    for (const o of node.options) (severity >= Number(o.value) ? present : absent).add(o.finding);
   // A binary question answered yes / partly / no without naming its finding (or by naming one that entails it) settles it.
   if (node?.kind === 'binary' || (!node && question.kind === 'binary')) {
     const f = [...own][0];
@@ -527,18 +825,53 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
   };
 }
 
+/** Common allergens patients name without the word "allergy" ("海鲜", "peanuts"). */
+const FOOD_WORDS =
+  /海鲜|虾|蟹|鸡蛋|牛奶|花生|坚果|芒果|小麦|花粉|尘螨|猫毛|狗毛|青霉素|头孢|磺胺|\b(?:nuts?|peanuts?|shellfish|eggs?|milk|dairy|wheat|gluten|pollen|dust|latex|penicillin|sulfa|bee|wasp)\b/i;
+
+/** The first clause of an answer (before a comma or a "but"). */
+const firstClause = (t: string): string => t.split(/[，,；;。.]|\bbut\b|但是|可是|不过|就是/u)[0] ?? t;
+
+/** Whether a body part is named just before `at`, in the same clause ("肚子不舒服", "胃里难受"). */
+function localDiscomfort(t: string, at: number): boolean {
+  const before =
+    t
+      .slice(Math.max(0, at - 5), at)
+      .split(/[，,；;。]/u)
+      .pop() ?? '';
+  return (
+    answerCues().sites.some((s) => s.zh.some((w) => before.includes(w))) ||
+    /嗓子|喉咙|鼻子|心里|身上|嘴|眼/.test(before)
+  );
+}
+
 /** What a slot or option answer holds: `yes` when it gives what the slot asks for, else `other`. */
 function slotValue(
   q: AnswerQuestion,
   t: string,
   lang: Lang,
-  got: { duration?: unknown; severity?: unknown; site?: unknown; node?: QuestionNode; present: Set<string> },
+  got: {
+    duration?: unknown;
+    severity?: unknown;
+    site?: unknown;
+    node?: QuestionNode;
+    present: Set<string>;
+    named?: ReadonlySet<string>;
+  },
 ): AnswerReading['value'] {
   const slot = q.slot ?? q.id;
+  // A medicine or allergy slot is filled by a medicine, an allergen or a reaction, not by a question or another illness.
+  if (slot === 'medications')
+    return got.named?.has('medication') || (MEDICINE_WORDS.test(t) && !QUESTION_FORM.test(t)) ? 'yes' : 'other';
+  if (slot === 'allergies')
+    return got.named?.has('medication') || got.named?.has('allergy') || ALLERGY_WORDS.test(t) || FOOD_WORDS.test(t)
+      ? 'yes'
+      : 'other';
   if (slot === 'duration' || slot === 'onset' || slot === 'timing') return got.duration ? 'yes' : 'other';
   if (slot === 'severity' || q.kind === 'scale') return got.severity !== undefined ? 'yes' : 'other';
   if (slot === 'site' || slot === 'radiation') return got.site ? 'yes' : 'other';
-  if (got.node && (got.node.kind === 'choice' || got.node.kind === 'multi')) return optionsNamed(got.node, t, lang, []).length > 0 ? 'yes' : 'other';
+  if (got.node && (got.node.kind === 'choice' || got.node.kind === 'multi'))
+    return optionsNamed(got.node, t, lang, []).length > 0 ? 'yes' : 'other';
   // Free-text slots (character, modifiers, allergies, medications, lmp): the words are the answer.
   return t.length > 0 ? 'yes' : 'other';
 }
@@ -551,7 +884,11 @@ function optionsNamed(node: QuestionNode, text: string, lang: Lang, siteValues: 
     const label = (lang === 'zh' ? (o.label?.zh ?? o.label?.en) : o.label?.en)?.toLowerCase();
     if (label && label.length > 1 && lower.includes(label)) out.add(o.finding);
     if (o.value !== undefined && siteValues.includes(String(o.value))) out.add(o.finding);
-    if (new RegExp(`^(?:${i + 1})(?:[\\s,，、]|$)|[\\s,，、](?:${i + 1})(?:[\\s,，、]|$)`).test(lower) && /^[\d\s,，、]+$/.test(lower)) out.add(o.finding);
+    if (
+      new RegExp(`^(?:${i + 1})(?:[\\s,，、]|$)|[\\s,，、](?:${i + 1})(?:[\\s,，、]|$)`).test(lower) &&
+      /^[\d\s,，、]+$/.test(lower)
+    )
+      out.add(o.finding);
   });
   return [...out];
 }

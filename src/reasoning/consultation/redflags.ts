@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Bilingual, Lang } from '../../core/index.js';
+import type { Bilingual } from '../../core/index.js';
 
 /** One red flag of the screen (consultation.md §3). */
 export interface RedFlag {
@@ -16,10 +16,38 @@ export interface RedFlag {
   readonly patterns?: readonly string[];
   /** Complaint words for which this flag's `check` is asked first. */
   readonly prompts?: { readonly zh: readonly string[]; readonly en: readonly string[] };
-  /** The plain yes/no check question. */
-  readonly check?: Bilingual;
+  /** The plain yes/no check question: the flag itself, or, with `followUps`, the condition they need. */
+  readonly check?: RedFlagCheck;
+  /**
+   * One danger sign per question, asked one at a time only after a yes (or an unsure answer) to
+   * `check`; the flag is positive when any is ("pregnant?" → "bleeding?" → "tummy pain?").
+   */
+  readonly followUps?: readonly RedFlagFollowUp[];
   /** The flag in plain words, for the patient's emergency message. */
   readonly plain?: Bilingual;
+}
+
+/** Regular expressions by language (matched case-insensitively on lower-cased text). */
+export interface Patterns {
+  readonly zh: readonly string[];
+  readonly en: readonly string[];
+}
+
+export type RedFlagCheck = Bilingual & {
+  /** The check's condition in plain words (for items to verify), where it is one (`followUps`). */
+  readonly plain?: Bilingual;
+  /** The patient's own words that answer the check without asking it ("怀孕12周", "没怀孕"). */
+  readonly stated?: Patterns;
+};
+
+/** One danger sign asked on its own after its flag's check. */
+export interface RedFlagFollowUp {
+  readonly id: string;
+  readonly question: Bilingual;
+  /** The sign in plain words, for the patient's emergency message. */
+  readonly plain: Bilingual;
+  /** The patient's own words that state or deny it ("见红了", "没有出血"). */
+  readonly stated?: Patterns;
 }
 
 /** A rule on the patient's details plus the complaint, with no question (an infant with fever). */
@@ -27,7 +55,10 @@ export interface RedFlagRule {
   readonly id: string;
   readonly domain: string;
   readonly label: Bilingual;
-  readonly when: { readonly maxAgeYears?: number; readonly keywords: { readonly zh: readonly string[]; readonly en: readonly string[] } };
+  readonly when: {
+    readonly maxAgeYears?: number;
+    readonly keywords: { readonly zh: readonly string[]; readonly en: readonly string[] };
+  };
   readonly triage: number;
   readonly source: string;
   /** Statements that meet the rule without a stated age ("两个月的宝宝发烧"). */
@@ -87,7 +118,11 @@ const NEGATION_EN = /\b(no|not|denies|denied|without|never|nor)\b[^,.;!?]{0,20}$
 /** Red flags whose keywords or patterns the text states (not negated), in either language. */
 export function redFlagsInText(text: string, config: RedFlagConfig = defaultRedFlags()): RedFlag[] {
   const lower = text.toLowerCase();
-  return config.flags.filter((f) => [...f.keywords.zh, ...f.keywords.en].some((k) => affirmed(lower, k.toLowerCase())) || patternAffirmed(lower, f.patterns));
+  return config.flags.filter(
+    (f) =>
+      [...f.keywords.zh, ...f.keywords.en].some((k) => affirmed(lower, k.toLowerCase())) ||
+      patternAffirmed(lower, f.patterns),
+  );
 }
 
 /**
@@ -95,7 +130,11 @@ export function redFlagsInText(text: string, config: RedFlagConfig = defaultRedF
  * A pattern that names the age ("孩子两个月大，发烧") wins over the registered age: a parent often
  * starts the consultation from their own account, so the age on file may be theirs.
  */
-export function redFlagRulesMatching(text: string, age: number | undefined, config: RedFlagConfig = defaultRedFlags()): RedFlagRule[] {
+export function redFlagRulesMatching(
+  text: string,
+  age: number | undefined,
+  config: RedFlagConfig = defaultRedFlags(),
+): RedFlagRule[] {
   const lower = text.toLowerCase();
   return config.rules.filter((r) => {
     if (patternAffirmed(lower, r.patterns)) return true;
@@ -108,9 +147,35 @@ export function redFlagRulesMatching(text: string, age: number | undefined, conf
 export function redFlagChecksFor(text: string, config: RedFlagConfig = defaultRedFlags(), max = 3): RedFlag[] {
   const lower = text.toLowerCase();
   return config.flags
-    .filter((f) => f.check && [...(f.prompts?.zh ?? []), ...(f.prompts?.en ?? [])].some((k) => lower.includes(k.toLowerCase())))
+    .filter(
+      (f) =>
+        f.check && [...(f.prompts?.zh ?? []), ...(f.prompts?.en ?? [])].some((k) => lower.includes(k.toLowerCase())),
+    )
     .sort((a, b) => a.triage - b.triage)
     .slice(0, max);
+}
+
+// A denial just before a stated term, in its own clause: "没有出血", "不可能怀孕", "I'm not pregnant".
+const DENIED_ZH = /(没有|没|无|否认|不是|未|不)[^，。,.;；!?！？]{0,3}$/u;
+const DENIED_EN =
+  /\b(no|not|never|without|denies|denied|isn'?t|aren'?t|haven'?t|hasn'?t|don'?t|doesn'?t)\b[^,.;!?]{0,20}$/i;
+
+/**
+ * What the patient's words say about a check or follow-up (`stated` patterns): `yes` when one is
+ * stated and not denied, `no` when every mention is denied, undefined when none is mentioned.
+ */
+export function statedIn(text: string, patterns: Patterns | undefined): 'yes' | 'no' | undefined {
+  if (!patterns) return undefined;
+  const lower = text.toLowerCase();
+  let denied = false;
+  for (const p of [...patterns.zh, ...patterns.en]) {
+    for (const m of lower.matchAll(new RegExp(p, 'giu'))) {
+      const before = lower.slice(Math.max(0, m.index - 24), m.index);
+      if (DENIED_ZH.test(before) || DENIED_EN.test(before)) denied = true;
+      else return 'yes';
+    }
+  }
+  return denied ? 'no' : undefined;
 }
 
 const compiled = new Map<string, RegExp>();
@@ -144,10 +209,17 @@ export function negatedWithin(match: string): boolean {
     const prev = last.slice(0, m.index).slice(-1);
     const absence = /^(?:劲|力|知觉|意识|反应|尿|眼泪|精神|气)/u.test(m[2]!) && m[1] !== '不';
     // 不 between a verb and its result ("止不住", "叫不醒", "说不出", "压之不褪色") is not a denial.
-    const complement = m[1] === '不' && /[\u4e00-\u9fff]/u.test(prev) && !/[都也并还且又和就倒而却]/u.test(prev) && /^[住醒出上下了动起来去清到见开着褪过进]/u.test(m[2]!);
+    const complement =
+      m[1] === '不' &&
+      /[\u4e00-\u9fff]/u.test(prev) &&
+      !/[都也并还且又和就倒而却]/u.test(prev) &&
+      /^[住醒出上下了动起来去清到见开着褪过进]/u.test(m[2]!);
     if (!absence && !complement) return true;
   }
-  return /\b(?:no|not|without|never|nor|neither)\b[^,.;!?]{0,20}$/i.test(last) && /\b(?:no|not|without|never|nor|neither)\b/i.test(last.split(/\b(?:and|but)\b/i).pop() ?? '');
+  return (
+    /\b(?:no|not|without|never|nor|neither)\b[^,.;!?]{0,20}$/i.test(last) &&
+    /\b(?:no|not|without|never|nor|neither)\b/i.test(last.split(/\b(?:and|but)\b/i).pop() ?? '')
+  );
 }
 
 function affirmed(text: string, keyword: string): boolean {
@@ -159,12 +231,4 @@ function affirmed(text: string, keyword: string): boolean {
     if (!NEGATION_ZH.test(before) && !NEGATION_EN.test(before)) return true;
     from = at + keyword.length;
   }
-}
-
-/** The one screening question: every red flag as a numbered option. */
-export function screenQuestion(lang: Lang, config: RedFlagConfig = defaultRedFlags()): string {
-  const items = config.flags.map((f, i) => `  ${i + 1}. ${lang === 'zh' ? (f.label.zh ?? f.label.en) : f.label.en}`).join('\n');
-  return lang === 'zh'
-    ? `首先排查危险情况。您现在是否有以下任何一种情况？\n${items}\n请回答对应的编号（可多选，如"1,3"），没有请回答"没有"，不确定请回答"不知道"。`
-    : `First, a safety check. Do you have any of the following right now?\n${items}\nAnswer with the numbers (several allowed, e.g. "1,3"), "none" if none, or "don't know".`;
 }

@@ -40,7 +40,17 @@ describe('consultation in Chinese', () => {
     expect(step.state.redFlags.screened.every((x) => x.result === 'negative')).toBe(true);
     // The duration is known: the main complaint's slots come next, then the network's questions.
     expect(['site', 'severity', 'timing']).toContain(step.state.pending);
-    const end = play(step, { 'runny-nose': '有点黄痰', sputum: '没有', dyspnoea: '没有' }, { default: '不知道', severity: '挺难受的', timing: '一直持续', allergies: '青霉素过敏，起皮疹', medications: '没有' });
+    const end = play(
+      step,
+      { 'runny-nose': '有点黄痰', sputum: '没有', dyspnoea: '没有' },
+      {
+        default: '不知道',
+        severity: '挺难受的',
+        timing: '一直持续',
+        allergies: '青霉素过敏，起皮疹',
+        medications: '没有',
+      },
+    );
     expect(end.state.status).toBe('complete');
     expect(end.reply.text).toContain('不是诊断');
     expect(end.reply.text).not.toContain('流行性感冒');
@@ -50,7 +60,9 @@ describe('consultation in Chinese', () => {
     expect(report.allergies.value.zh).toBe('“青霉素过敏，起皮疹”');
     expect(report.medications.value.zh).toBe('否认');
     expect(report.differential[0]!.statement.en).toMatch(/^Influenza/);
-    expect(report.differential[0]!.evidence.some((e) => e.sources.some((s) => s.kind === 'patient-reported'))).toBe(true);
+    expect(report.differential[0]!.evidence.some((e) => e.sources.some((s) => s.kind === 'patient-reported'))).toBe(
+      true,
+    );
     const text = reportText(report, 'zh');
     expect(text).toContain('预问诊报告');
     expect(text).toContain('AI 建议，非诊断');
@@ -68,7 +80,11 @@ describe('consultation in Chinese', () => {
     // The triage level is for the clinician; the patient gets plain words, the number, and no claim that staff were told.
     expect(s.state.triage).toMatchObject({ level: 2, colour: 'red', responseLimitMin: 10 });
     expect(s.state.redFlags.alertAt).toBe('2026-11-25T08:30:00.000Z');
-    expect(s.reply.emergency).toEqual({ message: expect.stringContaining('拨打 120'), callNumber: '120', staffNotified: false });
+    expect(s.reply.emergency).toEqual({
+      message: expect.stringContaining('拨打 120'),
+      callNumber: '120',
+      staffNotified: false,
+    });
     expect(s.reply.text).not.toMatch(/Ⅱ级|红区|分诊|已通知医护人员/);
     const report = buildReport(net, s.state);
     expect(report.differential).toEqual([]);
@@ -117,14 +133,28 @@ describe('consultation in English', () => {
   });
 
   it('takes the emergency number from the context', () => {
-    const e = startSession({ ...ctx, callNumber: '999' }, { id: 's2', kb: net.model.id, lang: 'en', complaint: 'crushing chest pressure and sweating' });
+    const e = startSession(
+      { ...ctx, callNumber: '999' },
+      { id: 's2', kb: net.model.id, lang: 'en', complaint: 'crushing chest pressure and sweating' },
+    );
     expect(e.reply.emergency).toMatchObject({ callNumber: '999', staffNotified: false });
     expect(e.reply.text).toContain('Call 999 now');
   });
 
   it('asks women of reproductive age for the last period and records unsure answers to verify', () => {
     const s = start('Cough and fever', 'en', { sex: 'female', age: 28 });
-    const end = play(s, {}, { screen: 'no', duration: "don't know", default: "don't know", allergies: 'none', medications: 'ibuprofen 400 mg when needed', lmp: '2 weeks ago, not pregnant' });
+    const end = play(
+      s,
+      {},
+      {
+        screen: 'no',
+        duration: "don't know",
+        default: "don't know",
+        allergies: 'none',
+        medications: 'ibuprofen 400 mg when needed',
+        lmp: '2 weeks ago, not pregnant',
+      },
+    );
     expect(end.state.status).toBe('complete');
     expect(end.state.history.lmp?.text).toBe('2 weeks ago, not pregnant');
     expect(end.state.toVerify.some((v) => v.item.en.startsWith('Duration'))).toBe(true);
@@ -136,7 +166,11 @@ describe('consultation in English', () => {
 
   it('flags a dangerous disease in the differential with an urgent triage level', () => {
     const s = start('Shortness of breath and a swollen calf after a long flight', 'en', { age: 50 });
-    const end = play(s, { travel: 'yes', fever: 'no', cough: 'no', sputum: 'no' }, { screen: 'no', duration: '1 day', default: "don't know", allergies: 'none', medications: 'none' });
+    const end = play(
+      s,
+      { travel: 'yes', fever: 'no', cough: 'no', sputum: 'no' },
+      { screen: 'no', duration: '1 day', default: "don't know", allergies: 'none', medications: 'none' },
+    );
     expect(end.state.status).toBe('complete');
     const report = buildReport(net, end.state);
     expect(report.differential[0]!.statement.en).toMatch(/^Pulmonary embolism/);
@@ -165,7 +199,12 @@ describe('simulated patient', () => {
 
 describe('red flags first, from every utterance', () => {
   /** Plays a patient: the complaint, then the given answers; whatever else is asked gets "no". */
-  const reaches = (complaint: string, lang: 'zh' | 'en', answers: string[], extra: { age?: number; sex?: 'male' | 'female' } = {}) => {
+  const reaches = (
+    complaint: string,
+    lang: 'zh' | 'en',
+    answers: string[],
+    extra: { age?: number; sex?: 'male' | 'female' } = {},
+  ) => {
     let step = start(complaint, lang, extra);
     for (const a of answers) {
       if (step.state.status !== 'active') break;
@@ -207,13 +246,144 @@ describe('red flags first, from every utterance', () => {
     expect(n.state.redFlags.positive).toEqual([]);
   });
 
-  for (const c of ['膝盖疼两周', '流鼻涕、打喷嚏三天', '嗓子有点疼，两天了', 'Sore throat and a runny nose since Monday']) {
+  for (const c of [
+    '膝盖疼两周',
+    '流鼻涕、打喷嚏三天',
+    '嗓子有点疼，两天了',
+    'Sore throat and a runny nose since Monday',
+  ]) {
     it(`no emergency and 10–15 questions for a benign complaint answered plainly: ${c}`, () => {
       const lang = /[a-z]/i.test(c) ? 'en' : 'zh';
-      const end = play(start(c, lang), {}, { screen: lang === 'zh' ? '没有' : 'no', default: lang === 'zh' ? '没有' : 'no', duration: lang === 'zh' ? '两天' : '2 days' });
+      const end = play(
+        start(c, lang),
+        {},
+        {
+          screen: lang === 'zh' ? '没有' : 'no',
+          default: lang === 'zh' ? '没有' : 'no',
+          duration: lang === 'zh' ? '两天' : '2 days',
+        },
+      );
       expect(end.state.status).toBe('complete');
       expect(end.state.answers.length).toBeGreaterThanOrEqual(5);
       expect(end.state.answers.length).toBeLessThanOrEqual(15);
     });
   }
+});
+
+describe('one red flag per question', () => {
+  const woman = { sex: 'female' as const, age: 28 };
+  /** The questions asked in order, answering each with the next of `answers`. */
+  const dialogue = (complaint: string, lang: 'zh' | 'en', answers: string[]) => {
+    let step = start(complaint, lang, woman);
+    const asked = [step.state.pending];
+    for (const a of answers) {
+      if (step.state.status !== 'active') break;
+      step = answerSession(ctx, step.state, a);
+      asked.push(step.state.pending);
+    }
+    return { step, asked };
+  };
+
+  it('asks "pregnant?" alone, and nothing about bleeding when she is not', () => {
+    const { step, asked } = dialogue('下面出血两天', 'zh', ['没有']);
+    expect(asked[0]).toBe('rf:pregnancy-bleeding-pain');
+    expect(start('下面出血两天', 'zh', woman).reply.text).toMatch(/怀孕/);
+    expect(start('下面出血两天', 'zh', woman).reply.text).not.toMatch(/出血|肚子/);
+    expect(step.state.status).toBe('active');
+    expect(asked[1]).not.toMatch(/^rf:pregnancy/);
+    expect(step.state.redFlags.screened).toEqual([
+      expect.objectContaining({ id: 'pregnancy-bleeding-pain', result: 'negative' }),
+    ]);
+  });
+
+  it('asks bleeding, then pain, one at a time, once the patient says she is pregnant, and clears both on two noes', () => {
+    const { step, asked } = dialogue('怀孕8周了，想咨询一下', 'zh', ['没有', '没有']);
+    // "怀孕8周" already answers "are you pregnant?": not asked again.
+    expect(asked.slice(0, 3)).toEqual([
+      'rf:pregnancy-bleeding-pain/bleeding',
+      'rf:pregnancy-bleeding-pain/abdominal-pain',
+      expect.not.stringMatching(/^rf:pregnancy/),
+    ]);
+    expect(step.state.status).toBe('active');
+    expect(step.state.redFlags.positive).toEqual([]);
+    expect(step.state.redFlags.screened.filter((s) => s.id === 'pregnancy-bleeding-pain')).toEqual([
+      expect.objectContaining({ result: 'negative' }),
+    ]);
+  });
+
+  it('exits on a yes to one sign, naming that sign only', () => {
+    const { step } = dialogue('I am 8 weeks pregnant', 'en', ['no bleeding', 'yes, cramps low down']);
+    expect(step.reply.kind).toBe('emergency');
+    expect(step.state.redFlags.screened.find((s) => s.result === 'positive')).toMatchObject({
+      id: 'pregnancy-bleeding-pain',
+      item: 'abdominal-pain',
+    });
+    expect(step.reply.emergency?.message).toContain('tummy pain in pregnancy');
+    expect(step.reply.emergency?.message).not.toContain('bleeding');
+  });
+
+  it('counts an unsure answer to "pregnant?" as yes, and a sign the complaint already states as positive', () => {
+    const { step } = dialogue('下面出血两天', 'zh', ['不确定']);
+    expect(step.reply.kind).toBe('emergency');
+    expect(step.state.redFlags.screened.at(-1)).toMatchObject({
+      id: 'pregnancy-bleeding-pain',
+      item: 'bleeding',
+      result: 'positive',
+    });
+    expect(step.state.toVerify.some((v) => (v.item.zh ?? '').includes('不确定'))).toBe(true);
+  });
+
+  it('does not ask about a fever the patient has denied, and asks neck and rash separately when she has one', () => {
+    const noFever = dialogue('身上起了疹子，不发烧', 'zh', ['没有', '没有']);
+    expect(noFever.asked.some((p) => p?.startsWith('rf:fever-rash'))).toBe(false);
+    expect(noFever.step.state.redFlags.screened).toContainEqual(
+      expect.objectContaining({ id: 'fever-rash', result: 'negative', via: 'complaint' }),
+    );
+    const rash = dialogue('身上起了好多疹子，发烧38度5', 'zh', ['没有', '没有', '没有', '没有']);
+    const fever = rash.asked.filter((p) => p?.startsWith('rf:fever-rash'));
+    expect(fever).toEqual(['rf:fever-rash/stiff-neck', 'rf:fever-rash/non-blanching-rash']);
+  });
+
+  it('keeps the pending question with its tappable choices and progress in the state, and drops it at the end', () => {
+    const s = start('膝盖疼两周', 'zh');
+    let step = answerSession(ctx, s.state, '没有');
+    expect(step.state.pending).toBe('site');
+    expect(step.reply.choices?.length).toBeGreaterThan(2);
+    expect(step.state.prompt).toEqual({
+      kind: 'question',
+      text: step.reply.text,
+      choices: step.reply.choices,
+      progress: step.reply.progress,
+    });
+    const again = answerSession(ctx, step.state, '');
+    expect(again.state.prompt).toMatchObject({ kind: 'reprompt', choices: step.reply.choices });
+    step = play(step, {}, { default: '没有', duration: '两周' });
+    expect(step.state.status).toBe('complete');
+    expect(step.state.prompt).toBeUndefined();
+  });
+});
+
+describe('red-flags.json', () => {
+  it('asks one thing per check: follow-ups have a question and plain words in both languages, and their words compile', async () => {
+    const { defaultRedFlags, statedIn } = await import('./redflags.js');
+    const flags = defaultRedFlags().flags;
+    const gated = flags.filter((f) => f.followUps?.length);
+    expect(gated.map((f) => f.id).sort()).toEqual(['fever-rash', 'pregnancy-bleeding-pain']);
+    for (const f of gated) {
+      expect(f.check?.stated?.zh.length).toBeGreaterThan(0);
+      for (const u of f.followUps!) {
+        expect(
+          [u.question.zh, u.question.en, u.plain.zh, u.plain.en].every((x) => typeof x === 'string' && x.length > 0),
+        ).toBe(true);
+        for (const p of [...(u.stated?.zh ?? []), ...(u.stated?.en ?? [])])
+          expect(() => new RegExp(p, 'iu')).not.toThrow();
+      }
+    }
+    const pregnant = gated.find((f) => f.id === 'pregnancy-bleeding-pain')!.check!.stated;
+    expect(statedIn('怀孕12周了', pregnant)).toBe('yes');
+    expect(statedIn('不可能怀孕', pregnant)).toBe('no');
+    expect(statedIn("I'm not pregnant", pregnant)).toBe('no');
+    expect(statedIn('月经推迟一周了', pregnant)).toBe('yes');
+    expect(statedIn('头疼', pregnant)).toBeUndefined();
+  });
 });

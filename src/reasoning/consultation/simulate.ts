@@ -1,5 +1,5 @@
 import type { Lang, Sex } from '../../core/index.js';
-import { invalid } from '../../core/index.js';
+import { invalid, say } from '../../core/index.js';
 import type { CaseFinding, QuestionNode } from '../diagnosis/index.js';
 import type { PreConsultReport } from './report.js';
 import { buildReport } from './report.js';
@@ -48,26 +48,39 @@ export function parseSimulatedCase(text: string, where = 'case'): SimulatedCase 
   } catch (e) {
     throw invalid(`not JSON: ${(e as Error).message}`, { where });
   }
-  if (typeof c.complaint !== 'string' || !c.complaint.trim()) throw invalid('a case needs a chief complaint', { where, field: 'complaint' });
+  if (typeof c.complaint !== 'string' || !c.complaint.trim())
+    throw invalid('a case needs a chief complaint', { where, field: 'complaint' });
   if (!Array.isArray(c.findings)) throw invalid('a case needs a findings list', { where, field: 'findings' });
   return c;
 }
 
-const say = (lang: Lang, zh: string, en: string) => (lang === 'zh' ? zh : en);
-
 /** What the simulated patient says to one network question. */
 export function patientAnswer(c: SimulatedCase, q: QuestionNode, lang: Lang): string {
   const entries = c.findings.filter((f) => f.id === q.id || q.options.some((o) => o.finding === f.id));
-  if (entries.length === 0) return say(lang, '不知道', "don't know");
-  if (q.kind === 'binary') return entries.some((e) => e.present !== false) ? say(lang, '是', 'yes') : say(lang, '没有', 'no');
-  if (entries.every((e) => e.present === false)) return say(lang, '没有', 'none');
-  const values = entries.flatMap((e) => (e.value === undefined ? [] : Array.isArray(e.value) ? e.value : [e.value as string | number]));
-  if (q.kind === 'scale') return values.length ? String(Math.max(...values.map(Number))) : say(lang, '不知道', "don't know");
-  const numbers = q.options.map((o, i) => (values.map(String).includes(String(o.value)) || entries.some((e) => e.id === o.finding && e.present !== false) ? i + 1 : 0)).filter((n) => n > 0);
-  return numbers.length ? numbers.join(',') : say(lang, '没有', 'none');
+  if (entries.length === 0) return say(lang)("don't know", '不知道');
+  if (q.kind === 'binary')
+    return entries.some((e) => e.present !== false) ? say(lang)('yes', '是') : say(lang)('no', '没有');
+  if (entries.every((e) => e.present === false)) return say(lang)('none', '没有');
+  const values = entries.flatMap((e) =>
+    e.value === undefined ? [] : Array.isArray(e.value) ? e.value : [e.value as string | number],
+  );
+  if (q.kind === 'scale')
+    return values.length ? String(Math.max(...values.map(Number))) : say(lang)("don't know", '不知道');
+  const numbers = q.options
+    .map((o, i) =>
+      values.map(String).includes(String(o.value)) || entries.some((e) => e.id === o.finding && e.present !== false)
+        ? i + 1
+        : 0,
+    )
+    .filter((n) => n > 0);
+  return numbers.length ? numbers.join(',') : say(lang)('none', '没有');
 }
 
-export function simulateConsultation(ctx: ConsultContext, c: SimulatedCase, options: { id?: string; maxTurns?: number; redFlags?: RedFlagConfig } = {}): SimulationResult {
+export function simulateConsultation(
+  ctx: ConsultContext,
+  c: SimulatedCase,
+  options: { id?: string; maxTurns?: number; redFlags?: RedFlagConfig } = {},
+): SimulationResult {
   const lang = c.lang ?? 'zh';
   const flags = options.redFlags ?? ctx.redFlags ?? defaultRedFlags();
   let step: StepResult = startSession(ctx, {
@@ -85,13 +98,14 @@ export function simulateConsultation(ctx: ConsultContext, c: SimulatedCase, opti
     const pending = step.state.pending;
     let text: string;
     if (pending?.startsWith('rf:')) {
-      const id = pending.slice(3);
+      // A follow-up (`rf:<flag>/<sign>`) is answered as its flag: the simulated patient has the flag or not.
+      const id = pending.slice(3).split('/')[0]!;
       const ids = id === 'general' ? (flags.general?.flags ?? []) : [id];
-      text = (c.redFlags ?? []).some((f) => ids.includes(f)) ? say(lang, '是', 'yes') : say(lang, '没有', 'no');
+      text = (c.redFlags ?? []).some((f) => ids.includes(f)) ? say(lang)('yes', '是') : say(lang)('no', '没有');
     } else if (pending === 'duration' || pending === 'allergies' || pending === 'medications' || pending === 'lmp') {
-      text = c[pending] ?? say(lang, '不知道', "don't know");
+      text = c[pending] ?? say(lang)("don't know", '不知道');
     } else if (pending && ['site', 'character', 'severity', 'onset', 'timing', 'modifiers'].includes(pending)) {
-      text = c.hpi?.[pending] ?? slotFromEvidence(ctx, c, pending, lang) ?? say(lang, '不知道', "don't know");
+      text = c.hpi?.[pending] ?? slotFromEvidence(ctx, c, pending, lang) ?? say(lang)("don't know", '不知道');
     } else {
       const qi = ctx.net.questionIndex.get(pending ?? '');
       if (qi === undefined) break;
@@ -111,8 +125,11 @@ function slotFromEvidence(ctx: ConsultContext, c: SimulatedCase, slot: string, l
   if (!code || !entry || entry.value === undefined) return undefined;
   const values = (Array.isArray(entry.value) ? entry.value : [entry.value]).map(String);
   if (slot === 'severity') return values[0];
-  if (slot === 'onset') return Number(values[0]) >= 5 ? say(lang, '突然开始', 'Suddenly') : say(lang, '慢慢出现', 'Gradually');
+  if (slot === 'onset')
+    return Number(values[0]) >= 5 ? say(lang)('Suddenly', '突然开始') : say(lang)('Gradually', '慢慢出现');
   const q = ctx.net.questions.find((x) => x.id === code);
-  const labels = (q?.options ?? []).filter((o) => values.includes(String(o.value)) && o.label).map((o) => (lang === 'zh' ? (o.label!.zh ?? o.label!.en) : o.label!.en));
+  const labels = (q?.options ?? [])
+    .filter((o) => values.includes(String(o.value)) && o.label)
+    .map((o) => (lang === 'zh' ? (o.label!.zh ?? o.label!.en) : o.label!.en));
   return labels.length ? labels.join(lang === 'zh' ? '、' : ', ') : undefined;
 }

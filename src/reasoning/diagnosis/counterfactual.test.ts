@@ -59,7 +59,8 @@ function latentCounterfactuals(net: Network, pos: string[], neg: string[]) {
   const n = net.diseases.length;
   const fids = [...pos, ...neg].map((id) => net.findingIndex.get(id)!);
   const links: { d: number; f: number; q: number }[] = [];
-  for (let d = 0; d < n; d++) for (const l of net.effects[d]!) if (fids.includes(l.to)) links.push({ d, f: l.to, q: l.q });
+  for (let d = 0; d < n; d++)
+    for (const l of net.effects[d]!) if (fids.includes(l.to)) links.push({ d, f: l.to, q: l.q });
   const vars = n + links.length + fids.length;
   const disablement = new Float64Array(n);
   const sufficiency = new Float64Array(n);
@@ -76,9 +77,15 @@ function latentCounterfactuals(net: Network, pos: string[], neg: string[]) {
     });
     const on = (f: number, except?: number, only?: number) => {
       const leakOn = only === undefined && bit(n + links.length + fids.indexOf(f)) === 1;
-      return leakOn || links.some((l, k) => l.f === f && l.d !== except && (only === undefined || l.d === only) && bit(l.d) && bit(n + k));
+      return (
+        leakOn ||
+        links.some(
+          (l, k) => l.f === f && l.d !== except && (only === undefined || l.d === only) && bit(l.d) && bit(n + k),
+        )
+      );
     };
-    const consistent = pos.every((id) => on(net.findingIndex.get(id)!)) && neg.every((id) => !on(net.findingIndex.get(id)!));
+    const consistent =
+      pos.every((id) => on(net.findingIndex.get(id)!)) && neg.every((id) => !on(net.findingIndex.get(id)!));
     if (!consistent) continue;
     total += w;
     for (let d = 0; d < n; d++)

@@ -1,6 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ddxPatientCase, entryFindings, evidenceFindingIds, learnDdxModel, parseDdxKnowledge, parseDdxPatients, splitDdxPatients } from './ddxplus.js';
+import {
+  ddxPatientCase,
+  entryFindings,
+  evidenceFindingIds,
+  learnDdxModel,
+  parseDdxKnowledge,
+  parseDdxPatients,
+  splitDdxPatients,
+} from './ddxplus.js';
 import { diagnose } from './diagnose.js';
 import { resolveCase } from './evidence.js';
 import { compileNetwork } from './network.js';
@@ -43,7 +51,8 @@ describe('DDXPlus as a causal model', () => {
     const ebola = m.diseases.find((d) => d.id === 'Ebola')!;
     expect(ebola.severity).toBe(1);
     expect(ebola.coding?.code).toBe('A98.4');
-    const stratum = (sex: string, age: number) => ebola.priors!.find((p) => p.sex === sex && age >= p.ageFrom! && age < p.ageTo!)!.prior;
+    const stratum = (sex: string, age: number) =>
+      ebola.priors!.find((p) => p.sex === sex && age >= p.ageFrom! && age < p.ageTo!)!.prior;
     // Ebola patients here are men aged 30–32: their stratum prior is above women's of the same age.
     expect(stratum('male', 31)).toBeGreaterThan(stratum('female', 31));
     const q55 = m.questions!.find((q) => q.id === 'E_55')!;
@@ -68,7 +77,11 @@ describe('DDXPlus as a causal model', () => {
 
   it('names the row and column of a malformed patients file', () => {
     expect(() => parseDdxPatients('AGE,SEX\n1,M\n')).toThrow(/missing column DIFFERENTIAL_DIAGNOSIS/);
-    expect(() => parseDdxPatients(`${fx('patients.csv').split('\n')[0]}\nx,[],M,Ebola,"['E_91']",E_91\n`, 'p.csv')).toThrow(/p.csv row 2.*AGE/);
-    expect(() => parseDdxPatients(`${fx('patients.csv').split('\n')[0]}\n3,[],M,Ebola,"['E_91'",E_91\n`, 'p.csv')).toThrow(/p.csv row 2/);
+    expect(() =>
+      parseDdxPatients(`${fx('patients.csv').split('\n')[0]}\nx,[],M,Ebola,"['E_91']",E_91\n`, 'p.csv'),
+    ).toThrow(/p.csv row 2.*AGE/);
+    expect(() =>
+      parseDdxPatients(`${fx('patients.csv').split('\n')[0]}\n3,[],M,Ebola,"['E_91'",E_91\n`, 'p.csv'),
+    ).toThrow(/p.csv row 2/);
   });
 });

@@ -1,8 +1,16 @@
 import type { Authority, KnowledgeSource, Sex } from '../../core/index.js';
-import { invalid } from '../../core/index.js';
+import { invalid, parseCsv } from '../../core/index.js';
 import type { CaseFinding, CaseInput } from './evidence.js';
-import type { CausalEdge, CausalModel, DiseaseNode, FindingNode, HpiSlot, QuestionNode, StratifiedPrior } from './model.js';
-import { parseCsv, parsePyLiteral } from './pyliteral.js';
+import type {
+  CausalEdge,
+  CausalModel,
+  DiseaseNode,
+  FindingNode,
+  HpiSlot,
+  QuestionNode,
+  StratifiedPrior,
+} from './model.js';
+import { parsePyLiteral } from './pyliteral.js';
 
 /**
  * DDXPlus (Fansi Tchango et al., NeurIPS 2022 Datasets and Benchmarks, CC-BY;
@@ -74,13 +82,18 @@ export function parseDdxKnowledge(conditionsJson: string, evidencesJson: string)
   const evidences = JSON.parse(evidencesJson) as Record<string, DdxEvidence>;
   for (const [name, c] of Object.entries(conditions)) {
     for (const e of [...Object.keys(c.symptoms ?? {}), ...Object.keys(c.antecedents ?? {})]) {
-      if (!evidences[e]) throw invalid(`condition '${name}' names unknown evidence '${e}'`, { where: 'release_conditions.json', field: name });
+      if (!evidences[e])
+        throw invalid(`condition '${name}' names unknown evidence '${e}'`, {
+          where: 'release_conditions.json',
+          field: name,
+        });
     }
   }
   return { conditions, evidences };
 }
 
-const isNumericScale = (e: DdxEvidence) => e.data_type === 'C' && e['possible-values'].every((v) => typeof v === 'number');
+const isNumericScale = (e: DdxEvidence) =>
+  e.data_type === 'C' && e['possible-values'].every((v) => typeof v === 'number');
 
 /** The finding ids of one evidence (binary: itself; options: `E_55@V_26`; scales: `E_56≥4`). */
 export function evidenceFindingIds(e: DdxEvidence): string[] {
@@ -95,19 +108,27 @@ export function entryFindings(kb: DdxKnowledge, entry: string): { question: stri
   const e = kb.evidences[name];
   if (!e) throw invalid(`unknown evidence '${name}'`, { field: 'EVIDENCES' });
   if (e.data_type === 'B' || value === undefined) return { question: name, present: [name] };
-  if (isNumericScale(e)) return { question: name, present: SCALE_THRESHOLDS.filter((t) => Number(value) >= t).map((t) => `${name}≥${t}`) };
+  if (isNumericScale(e))
+    return { question: name, present: SCALE_THRESHOLDS.filter((t) => Number(value) >= t).map((t) => `${name}≥${t}`) };
   return { question: name, present: String(value) === String(e.default_value) ? [] : [`${name}@${value}`] };
 }
 
 export function parseDdxPatients(csv: string, where = 'patients.csv'): DdxPatient[] {
-  const rows = parseCsv(csv);
+  const rows = parseCsv(csv, where).map((r) => r.cells);
   const header = rows[0] ?? [];
   const col = (name: string) => {
     const i = header.indexOf(name);
     if (i < 0) throw invalid(`missing column ${name}`, { where, field: name });
     return i;
   };
-  const [cAge, cDiff, cSex, cPath, cEv, cInit] = ['AGE', 'DIFFERENTIAL_DIAGNOSIS', 'SEX', 'PATHOLOGY', 'EVIDENCES', 'INITIAL_EVIDENCE'].map(col) as number[];
+  const [cAge, cDiff, cSex, cPath, cEv, cInit] = [
+    'AGE',
+    'DIFFERENTIAL_DIAGNOSIS',
+    'SEX',
+    'PATHOLOGY',
+    'EVIDENCES',
+    'INITIAL_EVIDENCE',
+  ].map(col) as number[];
   return rows.slice(1).map((r, k) => {
     const line = `${where} row ${k + 2}`;
     const ev = parsePyLiteral(r[cEv!] ?? '', line);
@@ -211,17 +232,36 @@ export function learnDdxModel(kb: DdxKnowledge, train: readonly DdxPatient[], op
         .filter((v) => v !== e.default_value)
         .map((v) => {
           const meaning = e.value_meaning[String(v)]?.en ?? String(v);
-          findings.push({ id: `${e.name}@${v}`, name: { en: `${findingName(e.question_en)}: ${meaning}` }, kind, leak: 0 });
+          findings.push({
+            id: `${e.name}@${v}`,
+            name: { en: `${findingName(e.question_en)}: ${meaning}` },
+            kind,
+            leak: 0,
+          });
           return { finding: `${e.name}@${v}`, value: v, label: { en: meaning } };
         });
-      questions.push({ id: e.name, text: q, kind: e.data_type === 'M' ? 'multi' : 'choice', options, none: [e.default_value], ...askIf(e) });
+      questions.push({
+        id: e.name,
+        text: q,
+        kind: e.data_type === 'M' ? 'multi' : 'choice',
+        options,
+        none: [e.default_value],
+        ...askIf(e),
+      });
     }
   }
   // Leak: how often a finding is present in patients whose pathology has no edge to it.
   const linked = new Map<string, Set<string>>();
   for (const n of names) {
     const c = kb.conditions[n]!;
-    linked.set(n, new Set([...Object.keys(c.symptoms ?? {}), ...Object.keys(c.antecedents ?? {})].flatMap((e) => evidenceFindingIds(kb.evidences[e]!))));
+    linked.set(
+      n,
+      new Set(
+        [...Object.keys(c.symptoms ?? {}), ...Object.keys(c.antecedents ?? {})].flatMap((e) =>
+          evidenceFindingIds(kb.evidences[e]!),
+        ),
+      ),
+    );
   }
   const leakCount = new Map<string, number>();
   const leakN = new Map<string, number>();
@@ -233,7 +273,9 @@ export function learnDdxModel(kb: DdxKnowledge, train: readonly DdxPatient[], op
       leakCount.set(f.id, (leakCount.get(f.id) ?? 0) + (pos.get(`${n}|${f.id}`) ?? 0));
     }
   }
-  const leaks = new Map(findings.map((f) => [f.id, Math.max(((leakCount.get(f.id) ?? 0) + 0.1) / ((leakN.get(f.id) ?? 0) + 100), 1e-4)]));
+  const leaks = new Map(
+    findings.map((f) => [f.id, Math.max(((leakCount.get(f.id) ?? 0) + 0.1) / ((leakN.get(f.id) ?? 0) + 100), 1e-4)]),
+  );
   const withLeak = findings.map((f) => ({ ...f, leak: leaks.get(f.id)! }));
   const total = train.length;
   const diseases: DiseaseNode[] = names.map((n) => {
@@ -242,7 +284,15 @@ export function learnDdxModel(kb: DdxKnowledge, train: readonly DdxPatient[], op
     return {
       id: n,
       name: { en: c['cond-name-eng'] },
-      ...(c['icd10-id'] ? { coding: { system: 'http://hl7.org/fhir/sid/icd-10', code: c['icd10-id'].toUpperCase(), display: c['cond-name-eng'] } } : {}),
+      ...(c['icd10-id']
+        ? {
+            coding: {
+              system: 'http://hl7.org/fhir/sid/icd-10',
+              code: c['icd10-id'].toUpperCase(),
+              display: c['cond-name-eng'],
+            },
+          }
+        : {}),
       prior: share * priorScale,
       priors: stratifiedPriors(n, train, share, names.length, priorScale),
       severity: c.severity,
@@ -279,7 +329,13 @@ export function learnDdxModel(kb: DdxKnowledge, train: readonly DdxPatient[], op
 }
 
 /** DDXPlus pain questions and the HPI slots they fill (E_55 where, E_54 character, E_57 radiation, E_56 intensity, E_59 speed of onset). */
-const SLOTS: Record<string, HpiSlot> = { E_55: 'site', E_54: 'character', E_57: 'radiation', E_56: 'severity', E_59: 'onset' };
+const SLOTS: Record<string, HpiSlot> = {
+  E_55: 'site',
+  E_54: 'character',
+  E_57: 'radiation',
+  E_56: 'severity',
+  E_59: 'onset',
+};
 
 function askIf(e: DdxEvidence): { askIf?: string; slot?: HpiSlot } {
   return {
@@ -291,12 +347,21 @@ function askIf(e: DdxEvidence): { askIf?: string; slot?: HpiSlot } {
 /** "Do you have a fever (either felt…)?" → "Fever (either felt…)": short enough for an explanation line. */
 function findingName(question: string): string {
   return question
-    .replace(/^(Do|Did|Are|Have|Is|Does|Were|Has)\s+(you|your|there)\s+(have\s+|had\s+|ever\s+|been\s+|feel\s+|experienced?\s+|recently\s+)*/i, '')
+    .replace(
+      /^(Do|Did|Are|Have|Is|Does|Were|Has)\s+(you|your|there)\s+(have\s+|had\s+|ever\s+|been\s+|feel\s+|experienced?\s+|recently\s+)*/i,
+      '',
+    )
     .replace(/\?$/, '')
     .replace(/^./, (c) => c.toUpperCase());
 }
 
-function stratifiedPriors(n: string, train: readonly DdxPatient[], share: number, k: number, scale: number): StratifiedPrior[] {
+function stratifiedPriors(
+  n: string,
+  train: readonly DdxPatient[],
+  share: number,
+  k: number,
+  scale: number,
+): StratifiedPrior[] {
   const out: StratifiedPrior[] = [];
   const beta = 20;
   for (const sex of ['male', 'female'] as const) {

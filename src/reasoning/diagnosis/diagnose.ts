@@ -1,4 +1,4 @@
-import type { Bilingual, Conclusion, Source } from '../../core/index.js';
+import type { Bilingual, DiagnosisConclusion, Source } from '../../core/index.js';
 import { counterfactuals } from './counterfactual.js';
 import type { CaseInput, Observations } from './evidence.js';
 import { resolveCase } from './evidence.js';
@@ -23,7 +23,7 @@ export interface RankedDisease {
   readonly expectedSufficiency?: number;
   readonly severity?: number;
   readonly explanation: Explanation;
-  readonly conclusion: Conclusion;
+  readonly conclusion: DiagnosisConclusion;
 }
 
 export interface Diagnosis {
@@ -32,7 +32,11 @@ export interface Diagnosis {
   readonly method: 'quickscore' | 'enumeration' | 'brute-force';
   readonly differential: readonly RankedDisease[];
   /** Where the counterfactual ranking puts a disease elsewhere than the posterior does. */
-  readonly rankingDifferences: readonly { readonly disease: string; readonly posteriorRank: number; readonly counterfactualRank: number }[];
+  readonly rankingDifferences: readonly {
+    readonly disease: string;
+    readonly posteriorRank: number;
+    readonly counterfactualRank: number;
+  }[];
   readonly observations: { readonly present: readonly string[]; readonly absent: readonly string[] };
 }
 
@@ -54,13 +58,19 @@ export function isObservations(x: CaseInput | Observations): x is Observations {
 /** The ranked differential with explanations and the counterfactual ranking beside the posterior. */
 export function diagnose(net: Network, input: CaseInput | Observations, options: DiagnoseOptions = {}): Diagnosis {
   const obs = isObservations(input) ? input : resolveCase(net, input);
-  const riskFactors = options.riskFactors ?? (isObservations(input) ? [] : (input.riskFactors ?? []).filter((r) => r.present).map((r) => r.id));
+  const riskFactors =
+    options.riskFactors ??
+    (isObservations(input) ? [] : (input.riskFactors ?? []).filter((r) => r.present).map((r) => r.id));
   const post = infer(net, obs, options);
   const total = post.posterior.reduce((s, p) => s + p, 0) || 1;
   const share = post.posterior.map((p) => p / total);
-  const top = [...post.posterior.keys()].sort((a, b) => post.posterior[b]! - post.posterior[a]!).slice(0, options.top ?? 10);
+  const top = [...post.posterior.keys()]
+    .sort((a, b) => post.posterior[b]! - post.posterior[a]!)
+    .slice(0, options.top ?? 10);
   const cf = options.counterfactual === false ? undefined : counterfactuals(net, obs, post, top, options);
-  const cfOrder = cf ? [...top].sort((a, b) => cf.disablement[b]! - cf.disablement[a]! || post.posterior[b]! - post.posterior[a]!) : [];
+  const cfOrder = cf
+    ? [...top].sort((a, b) => cf.disablement[b]! - cf.disablement[a]! || post.posterior[b]! - post.posterior[a]!)
+    : [];
   const createdAt = options.createdAt ?? new Date().toISOString();
   const differential = top.map((d, i): RankedDisease => {
     const explanation = explainDisease(net, obs, share, d, post.posterior[d]!, {
@@ -74,7 +84,13 @@ export function diagnose(net: Network, input: CaseInput | Observations, options:
       probability: post.posterior[d]!,
       share: share[d]!,
       rank: i + 1,
-      ...(cf ? { counterfactualRank: cfOrder.indexOf(d) + 1, expectedDisablement: cf.disablement[d]!, expectedSufficiency: cf.sufficiency[d]! } : {}),
+      ...(cf
+        ? {
+            counterfactualRank: cfOrder.indexOf(d) + 1,
+            expectedDisablement: cf.disablement[d]!,
+            expectedSufficiency: cf.sufficiency[d]!,
+          }
+        : {}),
       ...(node.severity !== undefined ? { severity: node.severity } : {}),
       explanation,
       conclusion: explanationConclusion(net, explanation, options.patientId ?? 'case', {
@@ -92,6 +108,9 @@ export function diagnose(net: Network, input: CaseInput | Observations, options:
     rankingDifferences: differential
       .filter((r) => r.counterfactualRank !== undefined && r.counterfactualRank !== r.rank)
       .map((r) => ({ disease: r.id, posteriorRank: r.rank, counterfactualRank: r.counterfactualRank! })),
-    observations: { present: obs.positive.map((f) => net.findings[f]!.id), absent: obs.negative.map((f) => net.findings[f]!.id) },
+    observations: {
+      present: obs.positive.map((f) => net.findings[f]!.id),
+      absent: obs.negative.map((f) => net.findings[f]!.id),
+    },
   };
 }

@@ -5,7 +5,11 @@ import { resolveCase } from './evidence.js';
 import { compileNetwork } from './network.js';
 
 const rec = (id: string, d: string, explicit: Record<string, boolean>, implicit: Record<string, boolean> = {}) =>
-  JSON.stringify({ consult_id: id, disease_tag: d, goal: { explicit_inform_slots: explicit, implicit_inform_slots: implicit } });
+  JSON.stringify({
+    consult_id: id,
+    disease_tag: d,
+    goal: { explicit_inform_slots: explicit, implicit_inform_slots: implicit },
+  });
 const train = parseDxyJsonl(
   [
     rec('1', '肺炎', { 咳嗽: true }, { 肺部湿啰音: true }),
@@ -36,7 +40,10 @@ describe('DXY answer model (yes / no / not sure)', () => {
     const rows = model.table.get('肺部湿啰音')!;
     const h = (ps: number[]) => -ps.reduce((s, p) => s + (p > 0 ? p * Math.log(p) : 0), 0);
     const mix = [0, 1, 2].map((a) => 0.5 * rows[0]![a]! + 0.5 * rows[1]![a]!);
-    expect(dxyAnswerGain(model, '肺部湿啰音', pi)).toBeCloseTo(h(mix) - 0.5 * h([...rows[0]!]) - 0.5 * h([...rows[1]!]), 12);
+    expect(dxyAnswerGain(model, '肺部湿啰音', pi)).toBeCloseTo(
+      h(mix) - 0.5 * h([...rows[0]!]) - 0.5 * h([...rows[1]!]),
+      12,
+    );
     expect(dxyAnswerGain(model, '咳嗽', pi)).toBeCloseTo(0, 12);
     expect(dxyAnswerGain(model, '不存在', pi)).toBe(0);
   });
@@ -50,7 +57,11 @@ describe('DXY answer model (yes / no / not sure)', () => {
       const v = r!.goal.implicit_inform_slots[s];
       return v === undefined ? ('unknown' as const) : v ? ('yes' as const) : ('no' as const);
     };
-    const run = runDxyInterview(net, model, start, new Set(['咳嗽']), answer, { confidence: 0.9, minGain: 0, maxQuestions: 5 });
+    const run = runDxyInterview(net, model, start, new Set(['咳嗽']), answer, {
+      confidence: 0.9,
+      minGain: 0,
+      maxQuestions: 5,
+    });
     expect(run.diagnosis).toBe('上呼吸道感染');
     expect(run.turns.map((t) => t.symptom)).not.toContain('咳嗽');
     expect(run.turns.length).toBeLessThanOrEqual(5);
@@ -58,6 +69,9 @@ describe('DXY answer model (yes / no / not sure)', () => {
     expect(run.turns.some((t) => t.answer === 'unknown' || t.answer === 'yes')).toBe(true);
     expect(Math.max(...run.posterior)).toBeGreaterThanOrEqual(0.9);
     // With no questions allowed it stops at once.
-    expect(runDxyInterview(net, model, start, new Set(['咳嗽']), answer, { confidence: 0.9, minGain: 0, maxQuestions: 0 }).turns).toHaveLength(0);
+    expect(
+      runDxyInterview(net, model, start, new Set(['咳嗽']), answer, { confidence: 0.9, minGain: 0, maxQuestions: 0 })
+        .turns,
+    ).toHaveLength(0);
   });
 });

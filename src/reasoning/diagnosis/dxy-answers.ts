@@ -28,7 +28,14 @@ export interface DxyAnswerModel {
 
 export function learnDxyAnswerModel(train: readonly DxyRecord[], alpha = 1): DxyAnswerModel {
   const diseases = [...new Set(train.map((r) => r.disease_tag))].sort();
-  const symptoms = [...new Set(train.flatMap((r) => [...Object.keys(r.goal.explicit_inform_slots), ...Object.keys(r.goal.implicit_inform_slots)]))].sort();
+  const symptoms = [
+    ...new Set(
+      train.flatMap((r) => [
+        ...Object.keys(r.goal.explicit_inform_slots),
+        ...Object.keys(r.goal.implicit_inform_slots),
+      ]),
+    ),
+  ].sort();
   const table = new Map<string, [number, number, number][]>();
   for (const s of symptoms) {
     table.set(

@@ -4,7 +4,11 @@ import { dxyAnswerRates, dxyExplicitCase, learnDxyModel, parseDxyJsonl, parseDxy
 import { compileNetwork } from './network.js';
 
 const rec = (id: string, d: string, explicit: Record<string, boolean>, implicit: Record<string, boolean> = {}) =>
-  JSON.stringify({ consult_id: id, disease_tag: d, goal: { explicit_inform_slots: explicit, implicit_inform_slots: implicit } });
+  JSON.stringify({
+    consult_id: id,
+    disease_tag: d,
+    goal: { explicit_inform_slots: explicit, implicit_inform_slots: implicit },
+  });
 const train = parseDxyJsonl(
   [
     rec('1', '小儿腹泻', { 稀便: true, 发烧: true }, { 呕吐: true }),

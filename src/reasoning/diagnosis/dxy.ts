@@ -92,7 +92,8 @@ export function parseDxyJsonl(text: string, where = 'dxy.jsonl'): DxyRecord[] {
       } catch (e) {
         throw invalid(`not JSON: ${(e as Error).message}`, { where: `${where} line ${i + 1}` });
       }
-      if (!r.disease_tag || !r.goal?.explicit_inform_slots) throw invalid('missing disease_tag or goal.explicit_inform_slots', { where: `${where} line ${i + 1}` });
+      if (!r.disease_tag || !r.goal?.explicit_inform_slots)
+        throw invalid('missing disease_tag or goal.explicit_inform_slots', { where: `${where} line ${i + 1}` });
       return r;
     });
 }
@@ -101,9 +102,20 @@ export function parseDxyJsonl(text: string, where = 'dxy.jsonl'): DxyRecord[] {
  * `synonyms`: raw term → normalised symptom (norm_symptom_list.txt), used by the complaint matcher
  * so a free-text self-report ("发热", "拉肚子") finds its symptom.
  */
-export function learnDxyModel(train: readonly DxyRecord[], synonyms: Readonly<Record<string, readonly string[]>> = {}, strength = 2): CausalModel {
+export function learnDxyModel(
+  train: readonly DxyRecord[],
+  synonyms: Readonly<Record<string, readonly string[]>> = {},
+  strength = 2,
+): CausalModel {
   const diseases = [...new Set(train.map((r) => r.disease_tag))].sort();
-  const symptoms = [...new Set(train.flatMap((r) => [...Object.keys(r.goal.explicit_inform_slots), ...Object.keys(r.goal.implicit_inform_slots)]))].sort();
+  const symptoms = [
+    ...new Set(
+      train.flatMap((r) => [
+        ...Object.keys(r.goal.explicit_inform_slots),
+        ...Object.keys(r.goal.implicit_inform_slots),
+      ]),
+    ),
+  ].sort();
   const count = (d: string | undefined, s: string, value: boolean) =>
     train.filter((r) => (d === undefined || r.disease_tag === d) && slot(r, s) === value).length;
   const edges: CausalEdge[] = [];
@@ -125,13 +137,24 @@ export function learnDxyModel(train: readonly DxyRecord[], synonyms: Readonly<Re
         from: d,
         to: s,
         probability: q,
-        source: { kind: 'knowledge', edgeId: `dxy:${d}->${s}`, authority: { ...authority, document: `${authority.document}: present in ${yes}, absent in ${no} of ${n} records` }, releaseId: 'dxy-train' },
+        source: {
+          kind: 'knowledge',
+          edgeId: `dxy:${d}->${s}`,
+          authority: {
+            ...authority,
+            document: `${authority.document}: present in ${yes}, absent in ${no} of ${n} records`,
+          },
+          releaseId: 'dxy-train',
+        },
       });
     }
   }
   return {
     id: 'dxy',
-    title: { en: 'DXY paediatric consultations (5 diseases, 41 symptoms)', zh: '丁香园儿科问诊（5 种疾病，41 个症状）' },
+    title: {
+      en: 'DXY paediatric consultations (5 diseases, 41 symptoms)',
+      zh: '丁香园儿科问诊（5 种疾病，41 个症状）',
+    },
     release: `dxy; parameters from the training split (${train.length} records)`,
     diseases: diseases.map((d) => ({
       id: d,
@@ -180,7 +203,9 @@ export function parseDxySynonyms(text: string): Record<string, string[]> {
  * (Laplace-smoothed). Used to scale a question's information gain (`InterviewPolicy.answerRate`).
  */
 export function dxyAnswerRates(train: readonly DxyRecord[]): Record<string, number> {
-  const symptoms = new Set(train.flatMap((r) => [...Object.keys(r.goal.explicit_inform_slots), ...Object.keys(r.goal.implicit_inform_slots)]));
+  const symptoms = new Set(
+    train.flatMap((r) => [...Object.keys(r.goal.explicit_inform_slots), ...Object.keys(r.goal.implicit_inform_slots)]),
+  );
   const out: Record<string, number> = {};
   for (const s of symptoms) {
     const open = train.filter((r) => r.goal.explicit_inform_slots[s] === undefined);

@@ -49,7 +49,8 @@ export function answerFindings(q: QuestionNode, answer: Answer): { present: stri
   if (answer.kind === 'yes') throw invalid(`question '${q.id}' needs a value, not yes`, { field: 'answer' });
   if (q.kind === 'scale') {
     const n = Number(answer.values[0]);
-    if (answer.values.length !== 1 || !Number.isFinite(n)) throw invalid(`question '${q.id}' needs one number`, { field: 'answer' });
+    if (answer.values.length !== 1 || !Number.isFinite(n))
+      throw invalid(`question '${q.id}' needs one number`, { field: 'answer' });
     const present: string[] = [];
     const absent: string[] = [];
     for (const o of q.options) (n >= Number(o.value) ? present : absent).push(o.finding);
@@ -58,7 +59,8 @@ export function answerFindings(q: QuestionNode, answer: Answer): { present: stri
   const none = new Set((q.none ?? []).map(String));
   const chosen = new Set(answer.values.map(String).filter((v) => !none.has(v)));
   const known = new Set(q.options.map((o) => String(o.value)));
-  for (const v of chosen) if (!known.has(v)) throw invalid(`'${v}' is not an option of question '${q.id}'`, { field: 'answer' });
+  for (const v of chosen)
+    if (!known.has(v)) throw invalid(`'${v}' is not an option of question '${q.id}'`, { field: 'answer' });
   if (q.kind === 'choice' && chosen.size > 1) throw invalid(`question '${q.id}' takes one option`, { field: 'answer' });
   const present: string[] = [];
   const absent: string[] = [];
@@ -86,7 +88,10 @@ export function resolveCase(net: Network, input: CaseInput): Observations {
   });
   for (const [qi, values] of grouped) {
     const q = net.questions[qi]!;
-    const settled = answerFindings(q, q.kind === 'scale' ? { kind: 'values', values: [Math.max(...values.map(Number))] } : { kind: 'values', values });
+    const settled = answerFindings(
+      q,
+      q.kind === 'scale' ? { kind: 'values', values: [Math.max(...values.map(Number))] } : { kind: 'values', values },
+    );
     for (const id of settled.present) present.add(net.findingIndex.get(id)!);
     for (const id of settled.absent) absent.add(net.findingIndex.get(id)!);
   }
@@ -95,7 +100,12 @@ export function resolveCase(net: Network, input: CaseInput): Observations {
 }
 
 /** Adds answers to existing observations (later answers win over earlier ones for the same finding). */
-export function withFindings(net: Network, obs: Observations, present: readonly string[], absent: readonly string[]): Observations {
+export function withFindings(
+  net: Network,
+  obs: Observations,
+  present: readonly string[],
+  absent: readonly string[],
+): Observations {
   const pos = new Set(obs.positive);
   const neg = new Set(obs.negative);
   for (const id of present) {

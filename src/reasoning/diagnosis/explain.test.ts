@@ -15,7 +15,11 @@ describe('explanations', () => {
     findings: m.findings.map((f) => ({ ...f, name: { en: `finding ${f.id}`, zh: `表现${f.id}` } })),
     diseases: m.diseases.map((d) => ({ ...d, name: { en: `disease ${d.id}`, zh: `疾病${d.id}` } })),
   });
-  const dx = diagnose(net, { findings: [{ id: 'F' }, { id: 'G', present: false }, { id: 'H', present: false }] }, { patientId: 'p1', createdAt: '2026-11-25T00:00:00Z' });
+  const dx = diagnose(
+    net,
+    { findings: [{ id: 'F' }, { id: 'G', present: false }, { id: 'H', present: false }] },
+    { patientId: 'p1', createdAt: '2026-11-25T00:00:00Z' },
+  );
   const a = dx.differential.find((r) => r.id === 'A')!;
   const b = dx.differential.find((r) => r.id === 'B')!;
 
@@ -31,12 +35,26 @@ describe('explanations', () => {
   it('lists expected findings that are absent, and causal paths with their sources', () => {
     expect(a.explanation.expectedAbsent.map((c) => c.finding)).toEqual(['G']);
     expect(b.explanation.expectedAbsent.map((c) => c.finding)).toEqual(['H']);
-    expect(a.explanation.paths).toEqual([{ disease: 'A', finding: expect.objectContaining({ id: 'F', probability: 0.9, source: expect.objectContaining({ edgeId: 'A->F' }) }) }]);
+    expect(a.explanation.paths).toEqual([
+      {
+        disease: 'A',
+        finding: expect.objectContaining({
+          id: 'F',
+          probability: 0.9,
+          source: expect.objectContaining({ edgeId: 'A->F' }),
+        }),
+      },
+    ]);
   });
 
   it('renders a core Conclusion of kind diagnosis with evidence, in Chinese and English', () => {
     const c = a.conclusion;
-    expect(c).toMatchObject({ kind: 'diagnosis', producer: 'diagnosis/noisy-or', patientId: 'p1', createdAt: '2026-11-25T00:00:00Z' });
+    expect(c).toMatchObject({
+      kind: 'diagnosis',
+      producer: 'diagnosis/noisy-or',
+      patientId: 'p1',
+      createdAt: '2026-11-25T00:00:00Z',
+    });
     expect(c.confidence).toBeCloseTo(a.probability, 12);
     expect(c.evidence.find((e) => e.factId === 'F' && e.role === 'supports')!.knowledge![0]!.edgeId).toBe('A->F');
     expect(c.evidence.some((e) => e.role === 'missing' && e.factId === 'G')).toBe(true);

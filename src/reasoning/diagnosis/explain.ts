@@ -1,5 +1,5 @@
-import type { Bilingual, Conclusion, Evidence, KnowledgeSource, Lang, Source } from '../../core/index.js';
-import { stableId } from '../../core/index.js';
+import type { Bilingual, DiagnosisConclusion, Evidence, KnowledgeSource, Lang, Source } from '../../core/index.js';
+import { pick, stableId } from '../../core/index.js';
 import type { Observations } from './evidence.js';
 import type { Network } from './network.js';
 
@@ -17,9 +17,19 @@ export interface FindingContribution {
 
 /** A causal chain risk factor → disease → finding, each link with the knowledge that asserts it. */
 export interface CausalPath {
-  readonly riskFactor?: { readonly id: string; readonly name: Bilingual; readonly source: KnowledgeSource; readonly probability: number };
+  readonly riskFactor?: {
+    readonly id: string;
+    readonly name: Bilingual;
+    readonly source: KnowledgeSource;
+    readonly probability: number;
+  };
   readonly disease: string;
-  readonly finding: { readonly id: string; readonly name: Bilingual; readonly source: KnowledgeSource; readonly probability: number };
+  readonly finding: {
+    readonly id: string;
+    readonly name: Bilingual;
+    readonly source: KnowledgeSource;
+    readonly probability: number;
+  };
 }
 
 export interface Explanation {
@@ -31,7 +41,11 @@ export interface Explanation {
   /** Findings the disease usually causes (edge ≥ 0.5) that the patient does not have. */
   readonly expectedAbsent: readonly FindingContribution[];
   /** Findings it usually causes that nobody asked about yet. */
-  readonly notAsked: readonly { readonly finding: string; readonly name: Bilingual; readonly edgeProbability: number }[];
+  readonly notAsked: readonly {
+    readonly finding: string;
+    readonly name: Bilingual;
+    readonly edgeProbability: number;
+  }[];
   readonly paths: readonly CausalPath[];
 }
 
@@ -47,7 +61,14 @@ export interface ExplainOptions {
  * observed finding's signed log-likelihood ratio P(obs | d) / P(obs | not d), where "not d" is the
  * share-weighted mixture of the other diseases (single-fault likelihoods with the leak).
  */
-export function explainDisease(net: Network, obs: Observations, share: Float64Array, d: number, probability: number, options: ExplainOptions = {}): Explanation {
+export function explainDisease(
+  net: Network,
+  obs: Observations,
+  share: Float64Array,
+  d: number,
+  probability: number,
+  options: ExplainOptions = {},
+): Explanation {
   const disease = net.diseases[d]!;
   let rest = 0;
   for (let i = 0; i < share.length; i++) if (i !== d) rest += share[i]!;
@@ -75,31 +96,35 @@ export function explainDisease(net: Network, obs: Observations, share: Float64Ar
       ...(l ? { edge: l.edge.source, edgeProbability: l.q } : {}),
     };
   };
-  const contributions = [...obs.positive.map((f) => contribution(f, true)), ...obs.negative.map((f) => contribution(f, false))]
+  const contributions = [
+    ...obs.positive.map((f) => contribution(f, true)),
+    ...obs.negative.map((f) => contribution(f, false)),
+  ]
     .filter((c) => Math.abs(c.llr) > 1e-3)
     .sort((a, b) => Math.abs(b.llr) - Math.abs(a.llr));
   const negative = new Set(obs.negative);
   const known = new Set([...obs.positive, ...obs.negative]);
-  const expectedAbsent = net.effects[d]!
-    .filter((l) => l.q >= 0.5 && negative.has(l.to))
+  const expectedAbsent = net.effects[d]!.filter((l) => l.q >= 0.5 && negative.has(l.to))
     .map((l) => contribution(l.to, false))
     .sort((a, b) => (b.edgeProbability ?? 0) - (a.edgeProbability ?? 0));
-  const notAsked = net.effects[d]!
-    .filter((l) => l.q >= 0.5 && !known.has(l.to))
+  const notAsked = net.effects[d]!.filter((l) => l.q >= 0.5 && !known.has(l.to))
     .sort((a, b) => b.q - a.q)
     .slice(0, 5)
     .map((l) => ({ finding: net.findings[l.to]!.id, name: net.findings[l.to]!.name, edgeProbability: l.q }));
   // Paths: present risk factors (model risk edges) and present antecedents → disease → present finding.
   const present = new Set(options.riskFactors ?? []);
-  const risks = net.risks[d]!
-    .filter((l) => present.has(net.model.riskFactors![l.to]!.id))
-    .map((l) => {
-      const r = net.model.riskFactors![l.to]!;
-      return { id: r.id, name: r.name, source: l.edge.source, probability: l.q };
-    });
+  const risks = net.risks[d]!.filter((l) => present.has(net.model.riskFactors![l.to]!.id)).map((l) => {
+    const r = net.model.riskFactors![l.to]!;
+    return { id: r.id, name: r.name, source: l.edge.source, probability: l.q };
+  });
   const antecedents = obs.positive
     .filter((f) => net.findings[f]!.kind === 'antecedent' && edgeTo.has(f))
-    .map((f) => ({ id: net.findings[f]!.id, name: net.findings[f]!.name, source: edgeTo.get(f)!.edge.source, probability: edgeTo.get(f)!.q }));
+    .map((f) => ({
+      id: net.findings[f]!.id,
+      name: net.findings[f]!.name,
+      source: edgeTo.get(f)!.edge.source,
+      probability: edgeTo.get(f)!.q,
+    }));
   const paths: CausalPath[] = [];
   // Paths explain support: findings that speak for the disease (positive log-likelihood ratio).
   const supporting = new Set(contributions.filter((c) => c.observed === 'present' && c.llr > 0).map((c) => c.finding));
@@ -115,39 +140,68 @@ export function explainDisease(net: Network, obs: Observations, share: Float64Ar
 }
 
 const pct = (p: number) => `${(p * 100).toFixed(p < 0.1 ? 1 : 0)}%`;
-const label = (b: Bilingual, lang: Lang) => (lang === 'zh' ? (b.zh ?? b.en) : b.en);
 
 /** The explanation as text a clinician can read, in Chinese or English. */
 export function explanationText(e: Explanation, lang: Lang, maxItems = 6): string {
   const lines: string[] = [];
-  const name = label(e.name, lang);
+  const name = pick(e.name, lang);
   const forIt = e.contributions.filter((c) => c.llr > 0).slice(0, maxItems);
   const against = e.contributions.filter((c) => c.llr < 0).slice(0, maxItems);
   if (lang === 'zh') {
     lines.push(`${name}：概率 ${pct(e.probability)}`);
-    if (forIt.length) lines.push(`  支持：${forIt.map((c) => `${label(c.name, lang)}${c.observed === 'absent' ? '（无）' : ''}（+${c.llr.toFixed(2)}）`).join('；')}`);
-    if (against.length) lines.push(`  反对：${against.map((c) => `${label(c.name, lang)}${c.observed === 'absent' ? '（无）' : ''}（${c.llr.toFixed(2)}）`).join('；')}`);
-    if (e.expectedAbsent.length) lines.push(`  应有而未见：${e.expectedAbsent.slice(0, maxItems).map((c) => label(c.name, lang)).join('；')}`);
-    if (e.notAsked.length) lines.push(`  尚未询问：${e.notAsked.map((c) => label(c.name, lang)).join('；')}`);
-    for (const p of e.paths.slice(0, 3)) lines.push(`  因果链：${p.riskFactor ? `${label(p.riskFactor.name, lang)} → ` : ''}${name} → ${label(p.finding.name, lang)}（依据：${p.finding.source.authority.name}）`);
+    if (forIt.length)
+      lines.push(
+        `  支持：${forIt.map((c) => `${pick(c.name, lang)}${c.observed === 'absent' ? '（无）' : ''}（+${c.llr.toFixed(2)}）`).join('；')}`,
+      );
+    if (against.length)
+      lines.push(
+        `  反对：${against.map((c) => `${pick(c.name, lang)}${c.observed === 'absent' ? '（无）' : ''}（${c.llr.toFixed(2)}）`).join('；')}`,
+      );
+    if (e.expectedAbsent.length)
+      lines.push(
+        `  应有而未见：${e.expectedAbsent
+          .slice(0, maxItems)
+          .map((c) => pick(c.name, lang))
+          .join('；')}`,
+      );
+    if (e.notAsked.length) lines.push(`  尚未询问：${e.notAsked.map((c) => pick(c.name, lang)).join('；')}`);
+    for (const p of e.paths.slice(0, 3))
+      lines.push(
+        `  因果链：${p.riskFactor ? `${pick(p.riskFactor.name, lang)} → ` : ''}${name} → ${pick(p.finding.name, lang)}（依据：${p.finding.source.authority.name}）`,
+      );
   } else {
     lines.push(`${name}: probability ${pct(e.probability)}`);
-    if (forIt.length) lines.push(`  for: ${forIt.map((c) => `${c.observed === 'absent' ? 'no ' : ''}${label(c.name, lang)} (+${c.llr.toFixed(2)})`).join('; ')}`);
-    if (against.length) lines.push(`  against: ${against.map((c) => `${c.observed === 'absent' ? 'no ' : ''}${label(c.name, lang)} (${c.llr.toFixed(2)})`).join('; ')}`);
-    if (e.expectedAbsent.length) lines.push(`  expected but absent: ${e.expectedAbsent.slice(0, maxItems).map((c) => label(c.name, lang)).join('; ')}`);
-    if (e.notAsked.length) lines.push(`  not asked yet: ${e.notAsked.map((c) => label(c.name, lang)).join('; ')}`);
-    for (const p of e.paths.slice(0, 3)) lines.push(`  causal path: ${p.riskFactor ? `${label(p.riskFactor.name, lang)} → ` : ''}${name} → ${label(p.finding.name, lang)} (source: ${p.finding.source.authority.name})`);
+    if (forIt.length)
+      lines.push(
+        `  for: ${forIt.map((c) => `${c.observed === 'absent' ? 'no ' : ''}${pick(c.name, lang)} (+${c.llr.toFixed(2)})`).join('; ')}`,
+      );
+    if (against.length)
+      lines.push(
+        `  against: ${against.map((c) => `${c.observed === 'absent' ? 'no ' : ''}${pick(c.name, lang)} (${c.llr.toFixed(2)})`).join('; ')}`,
+      );
+    if (e.expectedAbsent.length)
+      lines.push(
+        `  expected but absent: ${e.expectedAbsent
+          .slice(0, maxItems)
+          .map((c) => pick(c.name, lang))
+          .join('; ')}`,
+      );
+    if (e.notAsked.length) lines.push(`  not asked yet: ${e.notAsked.map((c) => pick(c.name, lang)).join('; ')}`);
+    for (const p of e.paths.slice(0, 3))
+      lines.push(
+        `  causal path: ${p.riskFactor ? `${pick(p.riskFactor.name, lang)} → ` : ''}${name} → ${pick(p.finding.name, lang)} (source: ${p.finding.source.authority.name})`,
+      );
   }
   return lines.join('\n');
 }
 
-/** The explanation as a core `Conclusion` (kind `diagnosis`), for the workspace and CDS cards. */
+/** The explanation as a core `DiagnosisConclusion` (kind `diagnosis`), for the workspace and CDS cards. */
 export function explanationConclusion(
   net: Network,
   e: Explanation,
   patientId: string,
   options: ExplainOptions & { rank?: number; createdAt?: string } = {},
-): Conclusion {
+): DiagnosisConclusion {
   const sources = (id: string) => options.sourcesOf?.(id) ?? [];
   const evidence: Evidence[] = [
     ...e.contributions.map((c) => ({
@@ -163,7 +217,10 @@ export function explanationConclusion(
     })),
     ...e.notAsked.map((c) => ({
       role: 'missing' as const,
-      statement: { en: `Not yet known: ${c.name.en} (expected in ${pct(c.edgeProbability)})`, zh: `尚不清楚：${c.name.zh ?? c.name.en}（该病 ${pct(c.edgeProbability)} 出现）` },
+      statement: {
+        en: `Not yet known: ${c.name.en} (expected in ${pct(c.edgeProbability)})`,
+        zh: `尚不清楚：${c.name.zh ?? c.name.en}（该病 ${pct(c.edgeProbability)} 出现）`,
+      },
       factId: c.finding,
       sources: [],
     })),
@@ -209,6 +266,6 @@ export function explanationConclusion(
   };
 }
 
-function severityOf(s: number): Conclusion['severity'] {
+function severityOf(s: number): DiagnosisConclusion['severity'] {
   return s <= 1 ? 'critical' : s === 2 ? 'high' : s === 3 ? 'moderate' : 'low';
 }

@@ -1,4 +1,15 @@
-export type { CausalEdge, CausalModel, DiseaseNode, FindingKind, FindingNode, HpiSlot, QuestionNode, QuestionOption, RiskFactorNode, StratifiedPrior } from './model.js';
+export type {
+  CausalEdge,
+  CausalModel,
+  DiseaseNode,
+  FindingKind,
+  FindingNode,
+  HpiSlot,
+  QuestionNode,
+  QuestionOption,
+  RiskFactorNode,
+  StratifiedPrior,
+} from './model.js';
 export { validateModel } from './model.js';
 export type { Network } from './network.js';
 export { compileNetwork, defaultQuestion } from './network.js';
@@ -17,7 +28,14 @@ export { defaultDangerWeight, nextQuestion, rankQuestions } from './questions.js
 export type { InterviewPolicy, InterviewTurn, StopReason } from './interview.js';
 export { decideNext, defaultPolicy, leadingShare, runInterview } from './interview.js';
 export type { DdxKnowledge, DdxPatient, LearnOptions } from './ddxplus.js';
-export { ddxPatientCase, entryFindings, learnDdxModel, parseDdxKnowledge, parseDdxPatients, splitDdxPatients } from './ddxplus.js';
+export {
+  ddxPatientCase,
+  entryFindings,
+  learnDdxModel,
+  parseDdxKnowledge,
+  parseDdxPatients,
+  splitDdxPatients,
+} from './ddxplus.js';
 export type { DxyRecord } from './dxy.js';
 export type { DxyAnswer, DxyAnswerModel, DxyInterview, DxyInterviewPolicy } from './dxy-answers.js';
 export { dxyAnswerGain, learnDxyAnswerModel, runDxyInterview } from './dxy-answers.js';

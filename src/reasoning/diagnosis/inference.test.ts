@@ -28,13 +28,22 @@ describe('posterior on hand-computed networks', () => {
 
   it('explains away: two causes of one finding share it', () => {
     // D1 0.1, D2 0.2, q 0.9 / 0.5, no leak: joint both 0.019, D1 only 0.072, D2 only 0.09.
-    const two = compileNetwork(tinyModel({ D1: 0.1, D2: 0.2 }, { F: 0 }, [['D1', 'F', 0.9], ['D2', 'F', 0.5]]));
+    const two = compileNetwork(
+      tinyModel({ D1: 0.1, D2: 0.2 }, { F: 0 }, [
+        ['D1', 'F', 0.9],
+        ['D2', 'F', 0.5],
+      ]),
+    );
     const r = quickscore(two, obsOf(two, ['F']));
     expect(r.posterior[0]).toBeCloseTo(0.091 / 0.181, 5);
     expect(r.posterior[1]).toBeCloseTo(0.109 / 0.181, 5);
     // A second finding caused only by D1 takes the weight away from D2.
     const three = compileNetwork(
-      tinyModel({ D1: 0.1, D2: 0.2 }, { F: 0, G: 0.01 }, [['D1', 'F', 0.9], ['D2', 'F', 0.5], ['D1', 'G', 0.7]]),
+      tinyModel({ D1: 0.1, D2: 0.2 }, { F: 0, G: 0.01 }, [
+        ['D1', 'F', 0.9],
+        ['D2', 'F', 0.5],
+        ['D1', 'G', 0.7],
+      ]),
     );
     const r2 = quickscore(three, obsOf(three, ['F', 'G']));
     expect(r2.posterior[0]).toBeGreaterThan(0.95);

@@ -37,7 +37,8 @@ export interface InferenceOptions {
 }
 
 export function infer(net: Network, obs: Observations, options: InferenceOptions = {}): Posterior {
-  const method = options.method ?? (obs.positive.length <= (options.maxExactPositives ?? 8) ? 'quickscore' : 'enumeration');
+  const method =
+    options.method ?? (obs.positive.length <= (options.maxExactPositives ?? 8) ? 'quickscore' : 'enumeration');
   if (method === 'quickscore') return quickscore(net, obs);
   if (method === 'brute-force') return bruteForce(net, obs);
   return enumeration(net, obs, options);
@@ -91,7 +92,8 @@ function prepare(net: Network, obs: Observations) {
 
 export function quickscore(net: Network, obs: Observations): Posterior {
   const { m, logNeg, candidates, lqPos, posterior, constant } = prepare(net, obs);
-  if (m > 24) throw invalid(`Quickscore over ${m} positive findings is infeasible (2^${m} terms)`, { field: 'positive' });
+  if (m > 24)
+    throw invalid(`Quickscore over ${m} positive findings is infeasible (2^${m} terms)`, { field: 'positive' });
   const nc = candidates.length;
   const p = candidates.map((d) => obs.priors[d]!);
   const logc = new Float64Array(nc);
@@ -140,7 +142,13 @@ export function quickscore(net: Network, obs: Observations): Posterior {
 }
 
 /** log of the joint weight of a configuration (candidate indices), relative to "no candidate present". */
-function configLogWeight(cfg: readonly number[], a: Float64Array, lqPos: Float64Array, m: number, leakPos: Float64Array): number {
+function configLogWeight(
+  cfg: readonly number[],
+  a: Float64Array,
+  lqPos: Float64Array,
+  m: number,
+  leakPos: Float64Array,
+): number {
   let w = 0;
   for (const c of cfg) w += a[c]!;
   for (let k = 0; k < m; k++) {

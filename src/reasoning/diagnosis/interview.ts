@@ -44,7 +44,11 @@ export function decideNext(
   const p = { ...defaultPolicy, ...policy };
   if (asked.size >= p.maxQuestions) return { stop: 'limit' };
   if (leadingShare(post.posterior, p.topN).share >= p.confidence) return { stop: 'confident' };
-  const q = nextQuestion(net, obs, post.posterior, { asked, topN: p.topN, ...(policy.answerRate ? { answerRate: policy.answerRate } : {}) });
+  const q = nextQuestion(net, obs, post.posterior, {
+    asked,
+    topN: p.topN,
+    ...(policy.answerRate ? { answerRate: policy.answerRate } : {}),
+  });
   if (!q || q.gain < p.minGain) return { stop: 'no-informative-question' };
   return { question: q };
 }

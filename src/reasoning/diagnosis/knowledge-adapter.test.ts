@@ -5,7 +5,13 @@ import { modelFromKnowledge } from './knowledge-adapter.js';
 import { compileNetwork } from './network.js';
 
 const src: KgSource = { id: 'guide', name: 'Test guideline', version: '1', shippable: true };
-const concept = (id: string, type: KgConcept['type'], zh: string, en: string, attrs: Record<string, unknown> = {}): KgConcept => ({
+const concept = (
+  id: string,
+  type: KgConcept['type'],
+  zh: string,
+  en: string,
+  attrs: Record<string, unknown> = {},
+): KgConcept => ({
   id,
   type,
   name: { zh, en },
@@ -13,7 +19,13 @@ const concept = (id: string, type: KgConcept['type'], zh: string, en: string, at
   codes: [],
   attrs,
 });
-const rel = (id: string, type: KgRelation['type'], from: string, to: string | undefined, attrs: Record<string, unknown> = {}): KgRelation => ({
+const rel = (
+  id: string,
+  type: KgRelation['type'],
+  from: string,
+  to: string | undefined,
+  attrs: Record<string, unknown> = {},
+): KgRelation => ({
   id,
   type,
   from,
@@ -35,9 +47,16 @@ describe('model from a knowledge-graph release', () => {
     releaseId: 3,
     diseases: concepts.filter((c) => c.type === 'disease'),
     concepts: new Map(concepts.map((c) => [c.id, c])),
-    findings: [rel('e1', 'has-finding', 'flu', 'fever', { probability: 0.9 }), rel('e2', 'has-finding', 'cold', 'cough'), rel('e3', 'has-finding', 'flu', 'cough', { sensitivity: 0.7 })],
+    findings: [
+      rel('e1', 'has-finding', 'flu', 'fever', { probability: 0.9 }),
+      rel('e2', 'has-finding', 'cold', 'cough'),
+      rel('e3', 'has-finding', 'flu', 'cough', { sensitivity: 0.7 }),
+    ],
     riskFactors: [rel('r1', 'risk-factor-of', 'smoking', 'flu', { relativeRisk: 3 })],
-    priors: [rel('p1', 'prior', 'flu', undefined, { probability: 0.02 }), rel('p2', 'prior', 'flu', undefined, { probability: 0.05, sex: 'female', ageMin: 0, ageMax: 5 })],
+    priors: [
+      rel('p1', 'prior', 'flu', undefined, { probability: 0.02 }),
+      rel('p2', 'prior', 'flu', undefined, { probability: 0.05, sex: 'female', ageMin: 0, ageMax: 5 }),
+    ],
     sources: [src],
   };
 
@@ -53,12 +72,20 @@ describe('model from a knowledge-graph release', () => {
     expect(flu.prior).toBe(0.02);
     expect(flu.priors).toEqual([{ sex: 'female', ageFrom: 0, ageTo: 5, prior: 0.05 }]);
     expect(m.diseases.find((d) => d.id === 'cold')!.prior).toBe(1e-3);
-    expect(edge('flu', 'fever').source).toMatchObject({ kind: 'knowledge', edgeId: 'e1', releaseId: '3', authority: { name: 'Test guideline' } });
+    expect(edge('flu', 'fever').source).toMatchObject({
+      kind: 'knowledge',
+      edgeId: 'e1',
+      releaseId: '3',
+      authority: { name: 'Test guideline' },
+    });
   });
 
   it('gives a differential whose causal paths name the graph edges', () => {
     const net = compileNetwork(modelFromKnowledge(cn));
-    const dx = diagnose(net, { findings: [{ id: 'fever' }, { id: 'cough' }], riskFactors: [{ id: 'smoking', present: true }] });
+    const dx = diagnose(net, {
+      findings: [{ id: 'fever' }, { id: 'cough' }],
+      riskFactors: [{ id: 'smoking', present: true }],
+    });
     expect(dx.differential[0]!.id).toBe('flu');
     const path = dx.differential[0]!.explanation.paths.find((p) => p.finding.id === 'fever')!;
     expect(path.riskFactor?.source.edgeId).toBe('r1');
@@ -79,8 +106,13 @@ describe('priors when the release gives none (DDXPlus antecedents without number
       releaseId: 4,
       diseases: cs.filter((c) => c.type === 'disease'),
       concepts: new Map(cs.map((c) => [c.id, c])),
-      findings: [rel('f1', 'has-finding', 'flu', 'fever', { probability: 0.8 }), rel('f2', 'has-finding', 'panic', 'fever', { probability: 0.1 })],
-      riskFactors: ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].map((x) => rel(`r-${x}`, 'risk-factor-of', `rf-${x}`, 'panic')),
+      findings: [
+        rel('f1', 'has-finding', 'flu', 'fever', { probability: 0.8 }),
+        rel('f2', 'has-finding', 'panic', 'fever', { probability: 0.1 }),
+      ],
+      riskFactors: ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].map((x) =>
+        rel(`r-${x}`, 'risk-factor-of', `rf-${x}`, 'panic'),
+      ),
       priors: [],
       sources: [src],
     });

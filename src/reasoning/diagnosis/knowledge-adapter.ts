@@ -29,7 +29,12 @@ export interface KnowledgeModelOptions {
   readonly defaultPrevalence?: number;
 }
 
-const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : undefined);
+const num = (v: unknown): number | undefined =>
+  typeof v === 'number' && Number.isFinite(v)
+    ? v
+    : typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))
+      ? Number(v)
+      : undefined;
 
 function nameOf(c: KgConcept | undefined, id: string): Bilingual {
   const en = c?.name.en ?? c?.name.zh ?? id;
@@ -38,7 +43,14 @@ function nameOf(c: KgConcept | undefined, id: string): Bilingual {
 
 function codingOf(c: KgConcept | undefined): Coding | undefined {
   const code = c?.codes[0];
-  return code ? { system: code.system, code: code.code, ...(c?.name.en ? { display: c.name.en } : {}), ...(c?.name.zh ? { displayZh: c.name.zh } : {}) } : undefined;
+  return code
+    ? {
+        system: code.system,
+        code: code.code,
+        ...(c?.name.en ? { display: c.name.en } : {}),
+        ...(c?.name.zh ? { displayZh: c.name.zh } : {}),
+      }
+    : undefined;
 }
 
 export function modelFromKnowledge(cn: CausalNetwork, options: KnowledgeModelOptions = {}): CausalModel {
@@ -88,14 +100,21 @@ export function modelFromKnowledge(cn: CausalNetwork, options: KnowledgeModelOpt
       findings.set(fid, {
         id: fid,
         name: nameOf(c, r.to),
-        kind: c?.type === 'risk-factor' ? 'antecedent' : c?.type === 'lab' || c?.type === 'imaging' ? 'test' : 'symptom',
+        kind:
+          c?.type === 'risk-factor' ? 'antecedent' : c?.type === 'lab' || c?.type === 'imaging' ? 'test' : 'symptom',
         leak,
         synonyms: (c?.terms ?? []).filter((t) => t.lang !== 'fr').map((t) => t.term),
         ...(coding ? { coding } : {}),
       });
     }
     const p = num(r.attrs.probability) ?? num(r.attrs.sensitivity) ?? defaultEdge;
-    edges.push({ kind: 'causes', from: r.from, to: fid, probability: Math.min(Math.max(p, 0), 1), source: knowledgeSource(r) });
+    edges.push({
+      kind: 'causes',
+      from: r.from,
+      to: fid,
+      probability: Math.min(Math.max(p, 0), 1),
+      source: knowledgeSource(r),
+    });
   }
   const riskFactors = new Map<string, RiskFactorNode>();
   const priorOf = new Map(diseases.map((d) => [d.id, d.prior]));
@@ -105,23 +124,40 @@ export function modelFromKnowledge(cn: CausalNetwork, options: KnowledgeModelOpt
     const rid = riskId(r.from);
     if (!riskFactors.has(rid)) {
       const c = cn.concepts.get(r.from);
-      riskFactors.set(rid, { id: rid, name: nameOf(c, r.from), prevalence: num(c?.attrs.prevalence) ?? options.defaultPrevalence ?? 0.1 });
+      riskFactors.set(rid, {
+        id: rid,
+        name: nameOf(c, r.from),
+        prevalence: num(c?.attrs.prevalence) ?? options.defaultPrevalence ?? 0.1,
+      });
     }
     // Noisy-OR activation s with P(d | r) = 1 − (1 − p0)(1 − s); from a relative risk RR, P(d | r) = RR·p0.
     const p0 = priorOf.get(r.to) ?? defaultPrior;
     const rr = num(r.attrs.relativeRisk);
     const relative = (x: number) => Math.max(0, ((x - 1) * p0) / (1 - p0));
-    const s = num(r.attrs.probability) ?? (rr !== undefined ? relative(rr) : (options.defaultRisk ?? relative(options.defaultRelativeRisk ?? 2)));
-    edges.push({ kind: 'risk', from: rid, to: r.to, probability: Math.min(Math.max(s, 0), 1), source: knowledgeSource(r) });
+    const s =
+      num(r.attrs.probability) ??
+      (rr !== undefined ? relative(rr) : (options.defaultRisk ?? relative(options.defaultRelativeRisk ?? 2)));
+    edges.push({
+      kind: 'risk',
+      from: rid,
+      to: r.to,
+      probability: Math.min(Math.max(s, 0), 1),
+      source: knowledgeSource(r),
+    });
   }
   // A disease with no prior relation has the default prior as its prior for a patient whose risk
   // factors are unknown: the base p0 is lowered so that marginalising its listed risk factors (at
   // their prevalence) gives back the default, instead of raising it with every antecedent listed.
-  const noPrior = new Set(cn.diseases.filter((c) => !(priorsBy.get(c.id) ?? []).some((r) => num(r.attrs.probability) !== undefined)).map((c) => c.id));
+  const noPrior = new Set(
+    cn.diseases
+      .filter((c) => !(priorsBy.get(c.id) ?? []).some((r) => num(r.attrs.probability) !== undefined))
+      .map((c) => c.id),
+  );
   const calibrated = diseases.map((d) => {
     if (!noPrior.has(d.id)) return d;
     let m = 1;
-    for (const e of edges) if (e.kind === 'risk' && e.to === d.id) m *= 1 - e.probability * (riskFactors.get(e.from)?.prevalence ?? 0);
+    for (const e of edges)
+      if (e.kind === 'risk' && e.to === d.id) m *= 1 - e.probability * (riskFactors.get(e.from)?.prevalence ?? 0);
     return m < 1 ? { ...d, prior: Math.max(1 - (1 - d.prior) / m, d.prior * 0.01) } : d;
   });
   return {

@@ -12,7 +12,9 @@ describe('knowledge bases by name', () => {
   it('names an unknown knowledge base and a release asked for without a database', async () => {
     await expect(knowledgeBaseResolver()('umls')).rejects.toThrow(/unknown knowledge base 'umls'/);
     await expect(knowledgeBaseResolver()('release')).rejects.toThrow(/needs the database/);
-    await expect(knowledgeBaseResolver({ ddxplusDir: '/nonexistent' })('ddxplus')).rejects.toThrow(/DDXPlus files not found/);
+    await expect(knowledgeBaseResolver({ ddxplusDir: '/nonexistent' })('ddxplus')).rejects.toThrow(
+      /DDXPlus files not found/,
+    );
   });
 
   // Reads ../shared/data when present; skipped on a machine without it.
@@ -20,8 +22,13 @@ describe('knowledge bases by name', () => {
     const net = await knowledgeBaseResolver()('ddxplus');
     expect(net.diseases).toHaveLength(49);
     expect(net.model.release).toMatch(/even rows/);
-    const c = JSON.parse(readFileSync(new URL('../consultation/__fixtures__/ddxplus-case.json', import.meta.url), 'utf8'));
-    expect(diagnose(net, { age: c.age, sex: c.sex, findings: c.findings }, { top: 3, counterfactual: false }).differential[0]!.id).toBe('HIV (initial infection)');
+    const c = JSON.parse(
+      readFileSync(new URL('../consultation/__fixtures__/ddxplus-case.json', import.meta.url), 'utf8'),
+    );
+    expect(
+      diagnose(net, { age: c.age, sex: c.sex, findings: c.findings }, { top: 3, counterfactual: false })
+        .differential[0]!.id,
+    ).toBe('HIV (initial infection)');
   });
 });
 
@@ -31,6 +38,8 @@ forEachBackend('knowledge-graph release as a network', (db) => {
     await importKnowledge(db(), 'ddxplus', fixture, { activate: true });
     const net = await knowledgeBaseResolver({ sql: db() })('release');
     expect(net.diseases.length).toBeGreaterThan(0);
-    expect(net.model.edges.every((e) => e.source.kind === 'knowledge' && e.source.authority.name.length > 0)).toBe(true);
+    expect(net.model.edges.every((e) => e.source.kind === 'knowledge' && e.source.authority.name.length > 0)).toBe(
+      true,
+    );
   });
 });

@@ -47,26 +47,51 @@ async function load(kb: string, options: KnowledgeBaseOptions): Promise<Network>
     const dir = options.ddxplusDir ?? process.env.MEDSEEK_DDXPLUS_DIR ?? shared('ddxplus');
     const need = ['release_conditions.json', 'release_evidences.json', 'patients_part1.csv'].map((f) => join(dir, f));
     const missing = need.filter((f) => !existsSync(f));
-    if (missing.length) throw new MedSeekError('unavailable', `DDXPlus files not found: ${missing.join(', ')} (set MEDSEEK_DDXPLUS_DIR)`, { field: '--kb' });
+    if (missing.length)
+      throw new MedSeekError(
+        'unavailable',
+        `DDXPlus files not found: ${missing.join(', ')} (set MEDSEEK_DDXPLUS_DIR)`,
+        { field: '--kb' },
+      );
     const kbData = parseDdxKnowledge(readFileSync(need[0]!, 'utf8'), readFileSync(need[1]!, 'utf8'));
     const { train } = splitDdxPatients(parseDdxPatients(readFileSync(need[2]!, 'utf8'), need[2]));
-    return compileNetwork(withDdxplusNames(learnDdxModel(kbData, train, { trainingLabel: `patients_part1.csv even rows (${train.length})` })));
+    return compileNetwork(
+      withDdxplusNames(
+        learnDdxModel(kbData, train, { trainingLabel: `patients_part1.csv even rows (${train.length})` }),
+      ),
+    );
   }
   if (kb === 'dxy') {
     const dir = options.dxyDir ?? process.env.MEDSEEK_DXY_DIR ?? shared('dialog-dxy-krds');
     const train = join(dir, 'dxy_train.jsonl');
-    if (!existsSync(train)) throw new MedSeekError('unavailable', `DXY training split not found: ${train} (set MEDSEEK_DXY_DIR)`, { field: '--kb' });
+    if (!existsSync(train))
+      throw new MedSeekError('unavailable', `DXY training split not found: ${train} (set MEDSEEK_DXY_DIR)`, {
+        field: '--kb',
+      });
     const syn = join(dir, 'original', 'norm_symptom_list.txt');
-    return compileNetwork(learnDxyModel(parseDxyJsonl(readFileSync(train, 'utf8'), train), existsSync(syn) ? parseDxySynonyms(readFileSync(syn, 'utf8')) : {}));
+    return compileNetwork(
+      learnDxyModel(
+        parseDxyJsonl(readFileSync(train, 'utf8'), train),
+        existsSync(syn) ? parseDxySynonyms(readFileSync(syn, 'utf8')) : {},
+      ),
+    );
   }
   const m = /^release(?::(\d+))?$/.exec(kb);
   if (m) {
-    if (!options.sql) throw new MedSeekError('unavailable', 'the knowledge-graph release needs the database', { field: '--kb' });
+    if (!options.sql)
+      throw new MedSeekError('unavailable', 'the knowledge-graph release needs the database', { field: '--kb' });
     const cn = await new KnowledgeGraph(options.sql).causalNetwork(m[1] ? { release: Number(m[1]) } : {});
-    if (cn.diseases.length === 0) throw new MedSeekError('unavailable', `knowledge release ${cn.releaseId} has no disease → finding relations; import DDXPlus or a KG first (medseek kg import)`, { field: '--kb' });
+    if (cn.diseases.length === 0)
+      throw new MedSeekError(
+        'unavailable',
+        `knowledge release ${cn.releaseId} has no disease → finding relations; import DDXPlus or a KG first (medseek kg import)`,
+        { field: '--kb' },
+      );
     return compileNetwork(modelFromKnowledge(cn));
   }
-  throw invalid(`unknown knowledge base '${kb}'; known: ${KNOWLEDGE_BASES.join(', ')}, release:<id>`, { field: '--kb' });
+  throw invalid(`unknown knowledge base '${kb}'; known: ${KNOWLEDGE_BASES.join(', ')}, release:<id>`, {
+    field: '--kb',
+  });
 }
 
 /**
@@ -88,11 +113,17 @@ export function withDdxplusNames(model: CausalModel): CausalModel {
   };
   return {
     ...model,
-    diseases: model.diseases.map((d) => (d.name.zh || !names.pathologies[d.id] ? d : { ...d, name: { ...d.name, zh: names.pathologies[d.id]!.zh } })),
+    diseases: model.diseases.map((d) =>
+      d.name.zh || !names.pathologies[d.id] ? d : { ...d, name: { ...d.name, zh: names.pathologies[d.id]!.zh } },
+    ),
     findings: model.findings.map((f) => {
       if (f.name.zh) return f;
       const scale = /^(E_\d+)≥(\d+)$/.exec(f.id);
-      const zh = scale ? (names.evidences[scale[1]!] ? `${names.evidences[scale[1]!]!.zh} ≥ ${scale[2]}/10` : undefined) : findingZh(f.id);
+      const zh = scale
+        ? names.evidences[scale[1]!]
+          ? `${names.evidences[scale[1]!]!.zh} ≥ ${scale[2]}/10`
+          : undefined
+        : findingZh(f.id);
       return zh ? { ...f, name: { ...f.name, zh } } : f;
     }),
     ...(model.questions

@@ -114,46 +114,85 @@ export function validateModel(model: CausalModel): void {
   const riskIds = new Set<string>();
   const prob = (p: number) => Number.isFinite(p) && p >= 0 && p <= 1;
   model.diseases.forEach((d, i) => {
-    if (ids.has(d.id)) issues.push({ message: `duplicate id '${d.id}'`, location: { where: `diseases[${i}]`, field: 'id' } });
+    if (ids.has(d.id))
+      issues.push({ message: `duplicate id '${d.id}'`, location: { where: `diseases[${i}]`, field: 'id' } });
     ids.add(d.id);
     diseaseIds.add(d.id);
-    if (!prob(d.prior)) issues.push({ message: `prior ${d.prior} is not a probability`, location: { where: `diseases[${i}]`, field: 'prior' } });
+    if (!prob(d.prior))
+      issues.push({
+        message: `prior ${d.prior} is not a probability`,
+        location: { where: `diseases[${i}]`, field: 'prior' },
+      });
     d.priors?.forEach((s, k) => {
-      if (!prob(s.prior)) issues.push({ message: `prior ${s.prior} is not a probability`, location: { where: `diseases[${i}].priors[${k}]`, field: 'prior' } });
+      if (!prob(s.prior))
+        issues.push({
+          message: `prior ${s.prior} is not a probability`,
+          location: { where: `diseases[${i}].priors[${k}]`, field: 'prior' },
+        });
     });
   });
   model.findings.forEach((f, i) => {
-    if (ids.has(f.id)) issues.push({ message: `duplicate id '${f.id}'`, location: { where: `findings[${i}]`, field: 'id' } });
+    if (ids.has(f.id))
+      issues.push({ message: `duplicate id '${f.id}'`, location: { where: `findings[${i}]`, field: 'id' } });
     ids.add(f.id);
     findingIds.add(f.id);
-    if (!prob(f.leak)) issues.push({ message: `leak ${f.leak} is not a probability`, location: { where: `findings[${i}]`, field: 'leak' } });
+    if (!prob(f.leak))
+      issues.push({
+        message: `leak ${f.leak} is not a probability`,
+        location: { where: `findings[${i}]`, field: 'leak' },
+      });
   });
   (model.riskFactors ?? []).forEach((r, i) => {
-    if (ids.has(r.id)) issues.push({ message: `duplicate id '${r.id}'`, location: { where: `riskFactors[${i}]`, field: 'id' } });
+    if (ids.has(r.id))
+      issues.push({ message: `duplicate id '${r.id}'`, location: { where: `riskFactors[${i}]`, field: 'id' } });
     ids.add(r.id);
     riskIds.add(r.id);
-    if (!prob(r.prevalence)) issues.push({ message: `prevalence ${r.prevalence} is not a probability`, location: { where: `riskFactors[${i}]`, field: 'prevalence' } });
+    if (!prob(r.prevalence))
+      issues.push({
+        message: `prevalence ${r.prevalence} is not a probability`,
+        location: { where: `riskFactors[${i}]`, field: 'prevalence' },
+      });
   });
   model.edges.forEach((e, i) => {
     const where = `edges[${i}]`;
-    if (!prob(e.probability)) issues.push({ message: `probability ${e.probability} is not a probability`, location: { where, field: 'probability' } });
+    if (!prob(e.probability))
+      issues.push({
+        message: `probability ${e.probability} is not a probability`,
+        location: { where, field: 'probability' },
+      });
     if (e.kind === 'causes') {
-      if (!diseaseIds.has(e.from)) issues.push({ message: `unknown disease '${e.from}'`, location: { where, field: 'from' } });
-      if (!findingIds.has(e.to)) issues.push({ message: `unknown finding '${e.to}'`, location: { where, field: 'to' } });
+      if (!diseaseIds.has(e.from))
+        issues.push({ message: `unknown disease '${e.from}'`, location: { where, field: 'from' } });
+      if (!findingIds.has(e.to))
+        issues.push({ message: `unknown finding '${e.to}'`, location: { where, field: 'to' } });
     } else {
-      if (!riskIds.has(e.from)) issues.push({ message: `unknown risk factor '${e.from}'`, location: { where, field: 'from' } });
-      if (!diseaseIds.has(e.to)) issues.push({ message: `unknown disease '${e.to}'`, location: { where, field: 'to' } });
+      if (!riskIds.has(e.from))
+        issues.push({ message: `unknown risk factor '${e.from}'`, location: { where, field: 'from' } });
+      if (!diseaseIds.has(e.to))
+        issues.push({ message: `unknown disease '${e.to}'`, location: { where, field: 'to' } });
     }
-    if (!e.source?.edgeId) issues.push({ message: 'every edge needs a knowledge source', location: { where, field: 'source' } });
+    if (!e.source?.edgeId)
+      issues.push({ message: 'every edge needs a knowledge source', location: { where, field: 'source' } });
   });
   (model.questions ?? []).forEach((q, i) => {
-    if (q.options.length === 0) issues.push({ message: 'a question needs at least one option', location: { where: `questions[${i}]`, field: 'options' } });
+    if (q.options.length === 0)
+      issues.push({
+        message: 'a question needs at least one option',
+        location: { where: `questions[${i}]`, field: 'options' },
+      });
     q.options.forEach((o, k) => {
-      if (!findingIds.has(o.finding)) issues.push({ message: `unknown finding '${o.finding}'`, location: { where: `questions[${i}].options[${k}]`, field: 'finding' } });
+      if (!findingIds.has(o.finding))
+        issues.push({
+          message: `unknown finding '${o.finding}'`,
+          location: { where: `questions[${i}].options[${k}]`, field: 'finding' },
+        });
     });
   });
   if (issues.length > 0) {
     const first = issues[0]!;
-    throw invalid(`causal model '${model.id}': ${first.message}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''}`, first.location);
+    throw invalid(
+      `causal model '${model.id}': ${first.message}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''}`,
+      first.location,
+    );
   }
 }

@@ -23,9 +23,22 @@ const model: CausalModel = {
     { id: 'gerd', name: { en: 'GERD', zh: '胃食管反流病' }, prior: 0.01 },
   ],
   findings: [
-    { id: 'fever', name: { en: 'Fever', zh: '发热' }, kind: 'symptom', leak: 0.01, synonyms: ['pyrexia', '发烧'], coding: snomed('386661006') },
+    {
+      id: 'fever',
+      name: { en: 'Fever', zh: '发热' },
+      kind: 'symptom',
+      leak: 0.01,
+      synonyms: ['pyrexia', '发烧'],
+      coding: snomed('386661006'),
+    },
     { id: 'cough', name: { en: 'Cough', zh: '咳嗽' }, kind: 'symptom', leak: 0.01, synonyms: ['coughing'] },
-    { id: 'chest-pain', name: { en: 'Chest pain at rest', zh: '静息胸痛' }, kind: 'symptom', leak: 0.01, synonyms: ['chest pain', '胸痛'] },
+    {
+      id: 'chest-pain',
+      name: { en: 'Chest pain at rest', zh: '静息胸痛' },
+      kind: 'symptom',
+      leak: 0.01,
+      synonyms: ['chest pain', '胸痛'],
+    },
     { id: 'heartburn', name: { en: 'Heartburn', zh: '烧心' }, kind: 'symptom', leak: 0.01, synonyms: ['反酸'] },
     { id: 'old-pneumonia', name: { en: 'History of pneumonia', zh: '肺炎史' }, kind: 'antecedent', leak: 0.05 },
   ],
@@ -34,7 +47,13 @@ const model: CausalModel = {
     { kind: 'causes', from: 'pneumonia', to: 'fever', probability: 0.8, source: src('pneumonia->fever') },
     { kind: 'causes', from: 'pneumonia', to: 'cough', probability: 0.9, source: src('pneumonia->cough') },
     { kind: 'causes', from: 'pneumonia', to: 'chest-pain', probability: 0.3, source: src('pneumonia->chest-pain') },
-    { kind: 'causes', from: 'pneumonia', to: 'old-pneumonia', probability: 0.2, source: src('pneumonia->old-pneumonia') },
+    {
+      kind: 'causes',
+      from: 'pneumonia',
+      to: 'old-pneumonia',
+      probability: 0.2,
+      source: src('pneumonia->old-pneumonia'),
+    },
     { kind: 'causes', from: 'gerd', to: 'heartburn', probability: 0.8, source: src('gerd->heartburn') },
     { kind: 'causes', from: 'gerd', to: 'chest-pain', probability: 0.7, source: src('gerd->chest-pain') },
     { kind: 'causes', from: 'gerd', to: 'cough', probability: 0.2, source: src('gerd->cough') },
@@ -51,7 +70,16 @@ function span(document: string, text: string, quote: string): Source {
 }
 let n = 0;
 function fact(concept: Concept, assertion: Fact['assertion'], sources: Source[], extra: Partial<Fact> = {}): Fact {
-  return { id: `f${++n}`, patientId: 'p1', category: 'finding', concept, assertion, subject: { who: 'patient' }, sources, ...extra };
+  return {
+    id: `f${++n}`,
+    patientId: 'p1',
+    category: 'finding',
+    concept,
+    assertion,
+    subject: { who: 'patient' },
+    sources,
+    ...extra,
+  };
 }
 const zhDoc = 'DocumentReference/zh';
 const enDoc = 'DocumentReference/en';
@@ -61,20 +89,34 @@ const state: PatientState = {
   demographics: { sex: 'male', age: 67 },
   phenotype: [
     // By code (the built-in lexicon's SNOMED CT code), though the note wrote a colloquial word.
-    fact({ ...snomed('386661006'), display: 'Fever', displayZh: '发热' }, 'present', [span(zhDoc, NOTE_ZH, '发烧')], { section: 'chief_complaint' }),
+    fact({ ...snomed('386661006'), display: 'Fever', displayZh: '发热' }, 'present', [span(zhDoc, NOTE_ZH, '发烧')], {
+      section: 'chief_complaint',
+    }),
     // By name: the built-in concept's display matches the finding's name.
     fact({ ...snomed('49727002'), display: 'Cough', displayZh: '咳嗽' }, 'present', [span(zhDoc, NOTE_ZH, '咳嗽')]),
     // By synonym (胸痛), absent.
     fact({ ...snomed('29857009'), display: 'Chest pain', displayZh: '胸痛' }, 'absent', [span(zhDoc, NOTE_ZH, '胸痛')]),
     // About the mother: set aside.
-    fact({ system: 'urn:test', code: 'x', displayZh: '反酸' }, 'present', [span(zhDoc, NOTE_ZH, '反酸')], { subject: { who: 'family', relation: '母亲' } }),
+    fact({ system: 'urn:test', code: 'x', displayZh: '反酸' }, 'present', [span(zhDoc, NOTE_ZH, '反酸')], {
+      subject: { who: 'family', relation: '母亲' },
+    }),
     // English, absent, by the quote only.
     fact({ system: 'urn:test', code: 'hb' }, 'absent', [span(enDoc, NOTE_EN, 'heartburn')]),
     // Historical: only an antecedent may take it; "Pneumonia" must not become a current finding.
-    fact({ system: 'urn:test', code: 'pn', display: 'History of pneumonia' }, 'historical', [span(enDoc, NOTE_EN, 'History of pneumonia')], { category: 'condition' }),
+    fact(
+      { system: 'urn:test', code: 'pn', display: 'History of pneumonia' },
+      'historical',
+      [span(enDoc, NOTE_EN, 'History of pneumonia')],
+      { category: 'condition' },
+    ),
     fact({ system: 'urn:test', code: 'pn2', display: 'Cough' }, 'historical', [span(enDoc, NOTE_EN, 'pneumonia')]),
     // A risk factor by its Chinese name, from a resource.
-    fact({ system: 'urn:test', code: 'smk', displayZh: '吸烟' }, 'present', [{ kind: 'resource', resourceType: 'Observation', id: 'smoking' }], { category: 'risk-factor' }),
+    fact(
+      { system: 'urn:test', code: 'smk', displayZh: '吸烟' },
+      'present',
+      [{ kind: 'resource', resourceType: 'Observation', id: 'smoking' }],
+      { category: 'risk-factor' },
+    ),
     // "possible" is not evidence.
     fact({ system: 'urn:test', code: 'hb2', display: 'Heartburn' }, 'possible', [span(enDoc, NOTE_EN, 'heartburn')]),
   ],
@@ -109,10 +151,15 @@ describe('patientCase', () => {
   });
 
   it('reads a measured body temperature of 37.3 ℃ or more as fever, and lets a present fact win over an absent one', () => {
-    const temp = fact({ system: CodeSystems.loinc, code: '8310-5', display: 'Body temperature' }, 'present', [{ kind: 'resource', resourceType: 'Observation', id: 't' }], {
-      category: 'measurement',
-      value: { value: 38.4, unit: 'Cel' },
-    });
+    const temp = fact(
+      { system: CodeSystems.loinc, code: '8310-5', display: 'Body temperature' },
+      'present',
+      [{ kind: 'resource', resourceType: 'Observation', id: 't' }],
+      {
+        category: 'measurement',
+        value: { value: 38.4, unit: 'Cel' },
+      },
+    );
     const noFever = fact({ ...snomed('386661006'), display: 'Fever' }, 'absent', [span(zhDoc, NOTE_ZH, '发烧')]);
     const pc2 = patientCase(net, { ...state, phenotype: [noFever, temp] });
     expect(pc2.input.findings).toEqual([{ id: 'fever', present: true }]);
@@ -124,7 +171,11 @@ describe('patientCase', () => {
   it('matches by any extra coding the caller gives (a release concept’s SNOMED CT codes)', () => {
     const heartburnFact = fact({ ...snomed('16331000'), display: 'Pyrosis' }, 'present', []);
     expect(patientCase(net, { ...state, phenotype: [heartburnFact] }).input.findings).toEqual([]);
-    const withCodes = patientCase(net, { ...state, phenotype: [heartburnFact] }, { codings: new Map([['heartburn', [snomed('16331000')]]]) });
+    const withCodes = patientCase(
+      net,
+      { ...state, phenotype: [heartburnFact] },
+      { codings: new Map([['heartburn', [snomed('16331000')]]]) },
+    );
     expect(withCodes.input.findings).toEqual([{ id: 'heartburn', present: true }]);
   });
 });
@@ -167,13 +218,25 @@ forEachBackend('patient case on the demo knowledge release', (db) => {
     const patientId = (resources.find((x) => x.resourceType === 'Patient') as { id: string }).id;
     const noteFacts = resources.flatMap((res) => {
       const note = res.resourceType === 'DocumentReference' ? noteText(res) : undefined;
-      return note ? extractFacts(note.text, { lang: 'zh', document: note.document, patientId, ...(note.date ? { anchorDate: note.date } : {}) }).facts : [];
+      return note
+        ? extractFacts(note.text, {
+            lang: 'zh',
+            document: note.document,
+            patientId,
+            ...(note.date ? { anchorDate: note.date } : {}),
+          }).facts
+        : [];
     });
     const patient = stateFromBundle(bundle, noteFacts);
     const codings = codingsFromKnowledge(await new KnowledgeGraph(db()).causalNetwork());
     const r = diagnosePatient(release, patient, { top: 5, codings, counterfactual: false });
     expect(r.diagnosis.differential[0]!.id).toBe('ddxplus:path:Pneumonia');
-    expect(r.case.input.findings).toEqual(expect.arrayContaining([{ id: 'ddxplus:E_201', present: true }, { id: 'ddxplus:E_91', present: true }]));
+    expect(r.case.input.findings).toEqual(
+      expect.arrayContaining([
+        { id: 'ddxplus:E_201', present: true },
+        { id: 'ddxplus:E_91', present: true },
+      ]),
+    );
     const cough = r.conclusions[0]!.evidence.find((e) => e.factId === 'ddxplus:E_201')!;
     expect(cough.sources.some((s) => s.kind === 'text' && s.document.startsWith('DocumentReference/'))).toBe(true);
   });

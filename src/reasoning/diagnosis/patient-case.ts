@@ -1,4 +1,4 @@
-import type { Coding, Conclusion, Fact, PatientState, Source } from '../../core/index.js';
+import type { Coding, DiagnosisConclusion, Fact, PatientState, Source } from '../../core/index.js';
 import type { CausalNetwork } from '../../knowledge/index.js';
 import { CodeSystems, conceptKey, sourceKey } from '../../core/index.js';
 import { fold } from '../../nlp/index.js';
@@ -98,7 +98,9 @@ function buildIndex(net: Network, codings?: ReadonlyMap<string, readonly Coding[
     for (const c of codings?.get(r.id) ?? []) add(byCode, conceptKey(c), t);
     for (const n of [r.name.en, r.name.zh]) if (n && nameKey(n)) add(byName, nameKey(n), t);
   }
-  const fever = (byCode.get(`${CodeSystems.snomed}|386661006`) ?? byName.get('fever') ?? byName.get('发热') ?? []).find((t) => !t.antecedent);
+  const fever = (byCode.get(`${CodeSystems.snomed}|386661006`) ?? byName.get('fever') ?? byName.get('发热') ?? []).find(
+    (t) => !t.antecedent,
+  );
   return { byCode, byName, ...(fever ? { fever } : {}) };
 }
 
@@ -119,14 +121,25 @@ const FEVER_FROM_CELSIUS = 37.3;
 function isFeverMeasurement(f: Fact): boolean {
   if (f.category !== 'measurement' || !f.value) return false;
   const codes = [f.concept, ...(f.concept.codings ?? [])];
-  const temperature = codes.some((c) => c.system === 'http://loinc.org' && TEMPERATURE_LOINC.has(c.code)) || /body temperature|^temperature$|体温/i.test(f.concept.display ?? f.concept.displayZh ?? '');
+  const temperature =
+    codes.some((c) => c.system === 'http://loinc.org' && TEMPERATURE_LOINC.has(c.code)) ||
+    /body temperature|^temperature$|体温/i.test(f.concept.display ?? f.concept.displayZh ?? '');
   if (!temperature) return false;
-  const celsius = f.value.unit === '[degF]' ? ((f.value.value - 32) * 5) / 9 : f.value.unit === 'Cel' ? f.value.value : Number.NaN;
+  const celsius =
+    f.value.unit === '[degF]' ? ((f.value.value - 32) * 5) / 9 : f.value.unit === 'Cel' ? f.value.value : Number.NaN;
   return celsius >= FEVER_FROM_CELSIUS;
 }
 
 /** Note sections whose mentions are the patient's background (allergy reactions, past illnesses, habits). */
-const BACKGROUND_SECTIONS = new Set(['past_history', 'allergies', 'social_history', 'medications', 'discharge_medications', 'obstetric_history', 'family_history']);
+const BACKGROUND_SECTIONS = new Set([
+  'past_history',
+  'allergies',
+  'social_history',
+  'medications',
+  'discharge_medications',
+  'obstetric_history',
+  'family_history',
+]);
 /** Note sections about what to do next, not what the patient has. */
 const SKIPPED_SECTIONS = new Set(['plan', 'discharge_instructions']);
 
@@ -159,7 +172,9 @@ function targetsOf(ix: Index, f: Fact): { targets: Target[]; by: 'code' | 'name'
   if (byCode.length) return { targets: byCode, by: 'code' };
   const names = [
     ...codes.flatMap((c) => [c.display, c.displayZh]),
-    ...f.sources.flatMap((s) => (s.kind === 'text' && s.quote ? [s.quote] : s.kind === 'patient-reported' && s.quote ? [s.quote] : [])),
+    ...f.sources.flatMap((s) =>
+      s.kind === 'text' && s.quote ? [s.quote] : s.kind === 'patient-reported' && s.quote ? [s.quote] : [],
+    ),
   ];
   const found: Target[] = [];
   for (const n of names) {
@@ -207,7 +222,9 @@ export function patientCase(net: Network, state: PatientState, options: PatientC
     sources.set(m.target, list);
   }
   const findings = [...settled].filter(([, v]) => v.kind === 'finding').map(([id, v]) => ({ id, present: v.present }));
-  const riskFactors = [...settled].filter(([, v]) => v.kind === 'risk-factor').map(([id, v]) => ({ id, present: v.present }));
+  const riskFactors = [...settled]
+    .filter(([, v]) => v.kind === 'risk-factor')
+    .map(([id, v]) => ({ id, present: v.present }));
   const { age, sex } = state.demographics;
   const input: CaseInput = {
     ...(age !== undefined ? { age } : {}),
@@ -222,11 +239,15 @@ export interface PatientDiagnosis {
   readonly case: PatientCase;
   readonly diagnosis: Diagnosis;
   /** One diagnosis Conclusion per ranked disease, its evidence carrying the facts' Sources. */
-  readonly conclusions: readonly Conclusion[];
+  readonly conclusions: readonly DiagnosisConclusion[];
 }
 
 /** The differential for a patient: `patientCase` then `diagnose`, with the explanations as Conclusions. */
-export function diagnosePatient(net: Network, state: PatientState, options: Omit<DiagnoseOptions, 'sourcesOf' | 'patientId'> & PatientCaseOptions = {}): PatientDiagnosis {
+export function diagnosePatient(
+  net: Network,
+  state: PatientState,
+  options: Omit<DiagnoseOptions, 'sourcesOf' | 'patientId'> & PatientCaseOptions = {},
+): PatientDiagnosis {
   const { codings, ...rest } = options;
   const pc = patientCase(net, state, codings ? { codings } : {});
   const diagnosis = diagnose(net, pc.input, { ...rest, sourcesOf: pc.sourcesOf, patientId: state.patientId });

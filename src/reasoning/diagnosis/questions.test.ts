@@ -7,17 +7,13 @@ import { compileNetwork } from './network.js';
 import { rankQuestions } from './questions.js';
 
 describe('next best question', () => {
-  const base = tinyModel(
-    { A: 0.05, B: 0.05 },
-    { S: 0.01, X: 0.01, Y: 0.01 },
-    [
-      ['A', 'S', 0.9],
-      ['B', 'S', 0.9],
-      ['A', 'X', 0.9],
-      ['B', 'X', 0.85],
-      ['A', 'Y', 0.9],
-    ],
-  );
+  const base = tinyModel({ A: 0.05, B: 0.05 }, { S: 0.01, X: 0.01, Y: 0.01 }, [
+    ['A', 'S', 0.9],
+    ['B', 'S', 0.9],
+    ['A', 'X', 0.9],
+    ['B', 'X', 0.85],
+    ['A', 'Y', 0.9],
+  ]);
 
   it('asks what separates the candidates, not what they share', () => {
     const net = compileNetwork(base);
@@ -43,7 +39,13 @@ describe('next best question', () => {
   });
 
   it('computes the exact information gain of a yes/no question', () => {
-    const net = compileNetwork(tinyModel({ A: 0.1, B: 0.1 }, { S: 0.01, Y: 0.01 }, [['A', 'S', 0.9], ['B', 'S', 0.9], ['A', 'Y', 0.9]]));
+    const net = compileNetwork(
+      tinyModel({ A: 0.1, B: 0.1 }, { S: 0.01, Y: 0.01 }, [
+        ['A', 'S', 0.9],
+        ['B', 'S', 0.9],
+        ['A', 'Y', 0.9],
+      ]),
+    );
     const obs = resolveCase(net, { findings: [{ id: 'S' }] });
     const post = infer(net, obs).posterior;
     const gain = rankQuestions(net, obs, post)[0]!.gain;
@@ -69,16 +71,32 @@ describe('next best question', () => {
     const obs = resolveCase(plain, { findings: [{ id: 'S' }] });
     const post = infer(plain, obs).posterior;
     expect(rankQuestions(plain, obs, post, { dangerWeight: () => 1 })[0]!.question.id).toBe('Q1');
-    const dangerous = compileNetwork({ ...m, diseases: m.diseases.map((d) => (d.id === 'E' ? { ...d, severity: 1 } : { ...d, severity: 5 })) });
+    const dangerous = compileNetwork({
+      ...m,
+      diseases: m.diseases.map((d) => (d.id === 'E' ? { ...d, severity: 1 } : { ...d, severity: 5 })),
+    });
     expect(rankQuestions(dangerous, obs, post)[0]!.question.id).toBe('Q2');
   });
 
   it('bounds the gain of a multi-option question from below by the pairwise estimate', () => {
     const m: CausalModel = {
-      ...tinyModel({ A: 0.1, B: 0.1 }, { S: 0.01, L1: 0.02, L2: 0.02 }, [['A', 'S', 0.9], ['B', 'S', 0.9], ['A', 'L1', 0.8], ['B', 'L2', 0.7]]),
+      ...tinyModel({ A: 0.1, B: 0.1 }, { S: 0.01, L1: 0.02, L2: 0.02 }, [
+        ['A', 'S', 0.9],
+        ['B', 'S', 0.9],
+        ['A', 'L1', 0.8],
+        ['B', 'L2', 0.7],
+      ]),
       questions: [
         { id: 'S', kind: 'binary', text: { en: 'S?' }, options: [{ finding: 'S' }] },
-        { id: 'where', kind: 'multi', text: { en: 'Where?' }, options: [{ finding: 'L1', value: 'l1' }, { finding: 'L2', value: 'l2' }] },
+        {
+          id: 'where',
+          kind: 'multi',
+          text: { en: 'Where?' },
+          options: [
+            { finding: 'L1', value: 'l1' },
+            { finding: 'L2', value: 'l2' },
+          ],
+        },
       ],
     };
     const net = compileNetwork(m);

@@ -40,7 +40,12 @@ export function defaultDangerWeight(severity: number | undefined): number {
   return severity === undefined ? 1 : 1 + Math.max(0, 4 - severity) * 0.5;
 }
 
-export function rankQuestions(net: Network, obs: Observations, posterior: Float64Array, options: QuestionOptions = {}): QuestionChoice[] {
+export function rankQuestions(
+  net: Network,
+  obs: Observations,
+  posterior: Float64Array,
+  options: QuestionOptions = {},
+): QuestionChoice[] {
   const topN = options.topN ?? 30;
   const weight = options.dangerWeight ?? defaultDangerWeight;
   const order = [...posterior.keys()].sort((a, b) => posterior[b]! - posterior[a]!).slice(0, topN);
@@ -79,19 +84,33 @@ export function rankQuestions(net: Network, obs: Observations, posterior: Float6
     const findings = q.options.map((o) => net.findingIndex.get(o.finding)!).filter((f) => !known.has(f));
     if (findings.length === 0) continue;
     const rate = options.answerRate ? Math.max(0, Math.min(1, options.answerRate(q))) : 1;
-    const gain = rate * (findings.length === 1 ? binaryGain(net, findings[0]!, pi, byDisease) : vectorGainLowerBound(net, findings, pi, byDisease));
+    const gain =
+      rate *
+      (findings.length === 1
+        ? binaryGain(net, findings[0]!, pi, byDisease)
+        : vectorGainLowerBound(net, findings, pi, byDisease));
     out.push({ question: q, index: qi, gain });
   }
   return out.sort((a, b) => b.gain - a.gain || a.question.id.localeCompare(b.question.id));
 }
 
-export function nextQuestion(net: Network, obs: Observations, posterior: Float64Array, options: QuestionOptions = {}): QuestionChoice | undefined {
+export function nextQuestion(
+  net: Network,
+  obs: Observations,
+  posterior: Float64Array,
+  options: QuestionOptions = {},
+): QuestionChoice | undefined {
   return rankQuestions(net, obs, posterior, options)[0];
 }
 
 const h = (p: number) => (p <= 0 || p >= 1 ? 0 : -p * Math.log(p) - (1 - p) * Math.log(1 - p));
 
-function binaryGain(net: Network, f: number, pi: readonly number[], byDisease: ReadonlyMap<number, ReadonlyMap<number, number>>): number {
+function binaryGain(
+  net: Network,
+  f: number,
+  pi: readonly number[],
+  byDisease: ReadonlyMap<number, ReadonlyMap<number, number>>,
+): number {
   // I(D; F) = H(F) − Σ_d π_d H(F | d), with P(F | d) = 1 − (1 − leak)(1 − q_df).
   const leak = net.leak[f]!;
   let pf = 0;

@@ -1,19 +1,10 @@
 import type { Conclusion, Severity } from '../../core/index.js';
 import { invalid, stableId } from '../../core/index.js';
 import type { RuleConfiguration, RuleSetting } from '../safety/rule.js';
+import type { KnowledgeSource } from '../../core/index.js';
 import type { QcEncounter } from './model.js';
 import type { QcCategory, QcContext, QcRule, QcSeverity } from './rule.js';
-import { COMPLETENESS_RULES } from './rules/completeness.js';
-import { CONSISTENCY_RULES } from './rules/consistency.js';
-import { HOMEPAGE_RULES } from './rules/homepage.js';
-import { TIMELINESS_RULES } from './rules/timeliness.js';
-
-/** All 76 rules of qc-rules.md: T01–T23, C01–C23, K01–K18, H01–H12. */
-export const QC_RULES: readonly QcRule[] = [...TIMELINESS_RULES, ...COMPLETENESS_RULES, ...CONSISTENCY_RULES, ...HOMEPAGE_RULES];
-
-export function qcRule(id: string): QcRule | undefined {
-  return QC_RULES.find((r) => r.id === id);
-}
+import type { QcRuleBook } from './rulebook.js';
 
 /** S1 → high … S4 → info: the core Severity a QC issue carries. */
 export const QC_SEVERITY: Record<QcSeverity, Severity> = { S1: 'high', S2: 'moderate', S3: 'low', S4: 'info' };
@@ -33,6 +24,8 @@ export interface QcIssueResult {
 }
 
 export interface QcReport {
+  /** The rule book's release (`kg-release/<id>` or the bundled book); each finding names it too. */
+  readonly release: string;
   readonly encounterId: string;
   readonly patientId: string;
   readonly evaluatedAt: string;
@@ -55,17 +48,37 @@ function enabled(rule: QcRule, s: RuleSetting | undefined): boolean {
   return s?.enabled ?? rule.defaultEnabled ?? true;
 }
 
-/** Runs every enabled QC rule over one encounter and scores it. */
-export function evaluateQc(enc: QcEncounter, options: QcOptions = {}): QcReport {
+/** The rule's first authority, with the article, as the finding's knowledge evidence. */
+function ruleKnowledge(book: QcRuleBook, rule: QcRule): KnowledgeSource {
+  const ref = rule.sources.find((s) => s.role === 'authority') ?? rule.sources[0]!;
+  const { id: _id, note: _note, ...authority } = book.sources.get(ref.id) ?? { id: ref.id, name: ref.id };
+  // The article goes with the document: `《病历书写基本规范》卫医政发〔2010〕11号 第十八条(四)`.
+  const document = ref.cite ? `${authority.document ?? authority.name} ${ref.cite}` : authority.document;
+  return {
+    kind: 'knowledge',
+    edgeId: rule.relationId ?? `qc:${rule.id}`,
+    authority: { ...authority, ...(document ? { document } : {}) },
+    ...(book.releaseId !== undefined ? { releaseId: String(book.releaseId) } : {}),
+  };
+}
+
+/** Runs every enabled rule of the book over one encounter and scores it. */
+export function evaluateQc(enc: QcEncounter, book: QcRuleBook, options: QcOptions = {}): QcReport {
   const now = options.now ?? new Date().toISOString();
   const deductions = { ...DEFAULT_DEDUCTIONS, ...(options.deductions ?? {}) };
   const issues: QcIssueResult[] = [];
   let evaluated = 0;
-  for (const rule of QC_RULES) {
+  for (const rule of book.rules) {
     const setting = options.config?.[rule.id];
     if (!enabled(rule, setting)) continue;
     evaluated++;
-    const ctx: QcContext = { now, params: { ...(rule.defaults ?? {}), ...(setting?.params ?? {}) }, ...(options.peerDiscussions ? { peerDiscussions: options.peerDiscussions } : {}), ...(options.icdCatalog ? { icdCatalog: options.icdCatalog } : {}) };
+    const ctx: QcContext = {
+      rule,
+      now,
+      params: { ...(rule.defaults ?? {}), ...(setting?.params ?? {}) },
+      ...(options.peerDiscussions ? { peerDiscussions: options.peerDiscussions } : {}),
+      ...(options.icdCatalog ? { icdCatalog: options.icdCatalog } : {}),
+    };
     for (const found of rule.check(enc, ctx)) {
       const qcSeverity = found.severity ?? rule.severity;
       issues.push({
@@ -78,12 +91,21 @@ export function evaluateQc(enc: QcEncounter, options: QcOptions = {}): QcReport 
           producer: `quality/${rule.id}`,
           patientId: enc.patientId,
           statement: found.message,
-          detail: { en: `${rule.id} ${rule.title.en} (${qcSeverity}). Source: ${rule.source}`, zh: `${rule.id} ${rule.title.zh}（${qcSeverity}）。依据：${rule.source}` },
+          detail: {
+            en: `${rule.id} ${rule.title.en} (${qcSeverity}). Source: ${rule.source}`,
+            zh: `${rule.id} ${rule.title.zh}（${qcSeverity}）。依据：${rule.source}`,
+          },
           severity: setting?.severity ?? QC_SEVERITY[qcSeverity],
           evidence: [
             { role: 'supports', statement: found.message, sources: found.refs },
-            { role: 'context', statement: { en: `Rule ${rule.id}: ${rule.source}`, zh: `规则${rule.id}：${rule.source}` }, sources: [], knowledge: [{ kind: 'knowledge', edgeId: `qc:${rule.id}`, authority: { name: rule.source, document: '../shared/domain/qc-rules.md' } }] },
+            {
+              role: 'context',
+              statement: { en: `Rule ${rule.id}: ${rule.source}`, zh: `规则${rule.id}：${rule.source}` },
+              sources: [],
+              knowledge: [ruleKnowledge(book, rule)],
+            },
           ],
+          knowledgeRelease: book.release,
           model: { used: false, reason: 'rule' },
           createdAt: now,
         },
@@ -94,17 +116,33 @@ export function evaluateQc(enc: QcEncounter, options: QcOptions = {}): QcReport 
   for (const i of issues) counts[i.qcSeverity]++;
   const score = Math.max(0, Math.round((100 - issues.reduce((s, i) => s + deductions[i.qcSeverity], 0)) * 10) / 10);
   const grade = score >= 90 && counts.S1 === 0 ? '甲' : score >= 75 ? '乙' : '丙';
-  return { encounterId: enc.id, patientId: enc.patientId, evaluatedAt: now, score, grade, rulesEvaluated: evaluated, counts, issues };
+  return {
+    release: book.release,
+    encounterId: enc.id,
+    patientId: enc.patientId,
+    evaluatedAt: now,
+    score,
+    grade,
+    rulesEvaluated: evaluated,
+    counts,
+    issues,
+  };
 }
 
-/** Validates a hospital's setting for a QC rule (known rule; parameters the rule has). */
-export function validateQcSetting(ruleId: string, setting: RuleSetting): void {
-  const rule = qcRule(ruleId);
+/** Validates a hospital's setting for a QC rule of the book (known rule; parameters the rule has). */
+export function validateQcSetting(book: QcRuleBook, ruleId: string, setting: RuleSetting): void {
+  const rule = book.rule(ruleId);
   if (!rule) throw invalid(`unknown rule '${ruleId}'`, { field: 'ruleId' });
   for (const [k, v] of Object.entries(setting.params ?? {})) {
-    if (!(k in (rule.defaults ?? {}))) throw invalid(`rule ${ruleId} has no parameter '${k}'; known: ${Object.keys(rule.defaults ?? {}).join(', ') || 'none'}`, { where: ruleId, field: `params.${k}` });
+    if (!(k in (rule.defaults ?? {})))
+      throw invalid(
+        `rule ${ruleId} has no parameter '${k}'; known: ${Object.keys(rule.defaults ?? {}).join(', ') || 'none'}`,
+        { where: ruleId, field: `params.${k}` },
+      );
     const d = rule.defaults![k];
-    if ((typeof d === 'number' || d === null) && v !== null && (typeof v !== 'number' || !Number.isFinite(v) || v < 0)) throw invalid(`${k} must be a non-negative number`, { where: ruleId, field: `params.${k}` });
-    if (Array.isArray(d) && !Array.isArray(v)) throw invalid(`${k} must be a list`, { where: ruleId, field: `params.${k}` });
+    if ((typeof d === 'number' || d === null) && v !== null && (typeof v !== 'number' || !Number.isFinite(v) || v < 0))
+      throw invalid(`${k} must be a non-negative number`, { where: ruleId, field: `params.${k}` });
+    if (Array.isArray(d) && !Array.isArray(v))
+      throw invalid(`${k} must be a list`, { where: ruleId, field: `params.${k}` });
   }
 }

@@ -47,7 +47,13 @@ export type DocType =
 
 /** Physician titles, lowest first (住院医师 < 主治医师 < 副主任医师 < 主任医师); `intern` covers 实习/试用期. */
 export type Title = 'intern' | 'resident' | 'attending' | 'associate-chief' | 'chief';
-export const TITLE_RANK: Record<Title, number> = { intern: 0, resident: 1, attending: 2, 'associate-chief': 3, chief: 4 };
+export const TITLE_RANK: Record<Title, number> = {
+  intern: 0,
+  resident: 1,
+  attending: 2,
+  'associate-chief': 3,
+  chief: 4,
+};
 
 export interface QcPerson {
   readonly id: string;
@@ -97,7 +103,20 @@ export interface QcOrder {
   readonly verbal?: boolean;
   /** Number of items written in this one order (C17: one item per order). */
   readonly items?: number;
-  readonly category?: 'drug' | 'antibiotic' | 'anticoagulant' | 'insulin' | 'chemotherapy' | 'blood' | 'surgery' | 'imaging' | 'culture' | 'pathology' | 'special' | 'nursing' | 'other';
+  readonly category?:
+    | 'drug'
+    | 'antibiotic'
+    | 'anticoagulant'
+    | 'insulin'
+    | 'chemotherapy'
+    | 'blood'
+    | 'surgery'
+    | 'imaging'
+    | 'culture'
+    | 'pathology'
+    | 'special'
+    | 'nursing'
+    | 'other';
   /** 抗菌药物分级: 非限制 / 限制 / 特殊使用. */
   readonly antibioticTier?: 'unrestricted' | 'restricted' | 'special';
   readonly firstDoseAt?: string;
@@ -228,7 +247,11 @@ export interface QcEncounter {
   readonly ref?: string;
   readonly patientId: string;
   readonly department?: string;
-  readonly patient: { readonly sex: 'male' | 'female' | 'other' | 'unknown'; readonly birthDate?: string; readonly name?: string };
+  readonly patient: {
+    readonly sex: 'male' | 'female' | 'other' | 'unknown';
+    readonly birthDate?: string;
+    readonly name?: string;
+  };
   readonly admitAt: string;
   readonly dischargeAt?: string;
   readonly deathAt?: string;

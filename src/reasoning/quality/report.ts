@@ -6,6 +6,8 @@ import type { QcSeverity } from './rule.js';
 export interface QcRunSummary {
   readonly generatedAt: string;
   readonly since?: string;
+  /** The rule book's release every report of the run used. */
+  readonly release: string;
   readonly encounters: number;
   readonly meanScore: number;
   readonly grades: Record<'甲' | '乙' | '丙', number>;
@@ -14,7 +16,10 @@ export interface QcRunSummary {
   readonly reports: readonly QcReport[];
 }
 
-export function summarise(reports: readonly QcReport[], opts: { since?: string; now?: string } = {}): QcRunSummary {
+export function summarise(
+  reports: readonly QcReport[],
+  opts: { release: string; since?: string; now?: string },
+): QcRunSummary {
   const grades = { 甲: 0, 乙: 0, 丙: 0 };
   const sev: Record<QcSeverity, number> = { S1: 0, S2: 0, S3: 0, S4: 0 };
   const byRule = new Map<string, { count: number; encs: Set<string> }>();
@@ -31,11 +36,14 @@ export function summarise(reports: readonly QcReport[], opts: { since?: string; 
   return {
     generatedAt: opts.now ?? new Date().toISOString(),
     ...(opts.since ? { since: opts.since } : {}),
+    release: opts.release,
     encounters: reports.length,
     meanScore: reports.length ? Math.round((reports.reduce((s, r) => s + r.score, 0) / reports.length) * 10) / 10 : 0,
     grades,
     issuesBySeverity: sev,
-    issuesByRule: [...byRule.entries()].map(([ruleId, v]) => ({ ruleId, count: v.count, encounters: v.encs.size })).sort((a, b) => b.count - a.count || a.ruleId.localeCompare(b.ruleId)),
+    issuesByRule: [...byRule.entries()]
+      .map(([ruleId, v]) => ({ ruleId, count: v.count, encounters: v.encs.size }))
+      .sort((a, b) => b.count - a.count || a.ruleId.localeCompare(b.ruleId)),
     reports,
   };
 }
@@ -47,7 +55,7 @@ export function toMarkdown(s: QcRunSummary): string {
   const lines = [
     '# 病历质控报告 / Medical-record QC report',
     '',
-    `Generated ${s.generatedAt}${s.since ? `, encounters since ${s.since}` : ''}. Rules: ../shared/domain/qc-rules.md (76 rules).`,
+    `Generated ${s.generatedAt}${s.since ? `, encounters since ${s.since}` : ''}. Rules: ${s.release} (knowledge release).`,
     '',
     `- Encounters: ${s.encounters}; mean score ${s.meanScore}; grades 甲 ${s.grades.甲}, 乙 ${s.grades.乙}, 丙 ${s.grades.丙}`,
     `- Issues: S1 ${s.issuesBySeverity.S1}, S2 ${s.issuesBySeverity.S2}, S3 ${s.issuesBySeverity.S3}, S4 ${s.issuesBySeverity.S4}`,
@@ -66,7 +74,10 @@ export function toMarkdown(s: QcRunSummary): string {
     if (r.issues.length === 0) lines.push('No issues.', '');
     else {
       lines.push('| Rule | Sev | Issue | Sources |', '| --- | --- | --- | --- |');
-      for (const i of r.issues) lines.push(`| ${i.ruleId} | ${i.qcSeverity} | ${mdCell(i.conclusion.statement.zh ?? i.conclusion.statement.en)} | ${mdCell(i.conclusion.evidence[0]!.sources.map(sourceKey).join(', '))} |`);
+      for (const i of r.issues)
+        lines.push(
+          `| ${i.ruleId} | ${i.qcSeverity} | ${mdCell(i.conclusion.statement.zh ?? i.conclusion.statement.en)} | ${mdCell(i.conclusion.evidence[0]!.sources.map(sourceKey).join(', '))} |`,
+        );
       lines.push('');
     }
   }
@@ -81,14 +92,17 @@ export function toHtml(s: QcRunSummary): string {
           r.issues.length === 0
             ? '<p>No issues.</p>'
             : `<table><thead><tr><th>Rule</th><th>Sev</th><th>Issue</th><th>Sources</th></tr></thead><tbody>${r.issues
-                .map((i) => `<tr class="${i.qcSeverity}"><td>${i.ruleId}</td><td>${i.qcSeverity}</td><td>${esc(i.conclusion.statement.zh ?? i.conclusion.statement.en)}<br><small>${esc(i.conclusion.statement.en)}</small></td><td>${i.conclusion.evidence[0]!.sources.map((x) => `<code>${esc(sourceKey(x))}</code>`).join(' ')}</td></tr>`)
+                .map(
+                  (i) =>
+                    `<tr class="${i.qcSeverity}"><td>${i.ruleId}</td><td>${i.qcSeverity}</td><td>${esc(i.conclusion.statement.zh ?? i.conclusion.statement.en)}<br><small>${esc(i.conclusion.statement.en)}</small></td><td>${i.conclusion.evidence[0]!.sources.map((x) => `<code>${esc(sourceKey(x))}</code>`).join(' ')}</td></tr>`,
+                )
                 .join('')}</tbody></table>`
         }</section>`,
     )
     .join('\n');
   return `<!doctype html><html lang="zh"><head><meta charset="utf-8"><title>病历质控报告</title><style>body{font-family:system-ui,"WenQuanYi Micro Hei",sans-serif;margin:2rem;max-width:70rem}table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.3rem;text-align:left;vertical-align:top}.S1{background:#fdd}.S2{background:#ffe9c7}</style></head><body>
 <h1>病历质控报告 / Medical-record QC report</h1>
-<p>Generated ${esc(s.generatedAt)}${s.since ? `, encounters since ${esc(s.since)}` : ''}. Encounters ${s.encounters}; mean score ${s.meanScore}; 甲 ${s.grades.甲}, 乙 ${s.grades.乙}, 丙 ${s.grades.丙}. Issues S1 ${s.issuesBySeverity.S1}, S2 ${s.issuesBySeverity.S2}, S3 ${s.issuesBySeverity.S3}, S4 ${s.issuesBySeverity.S4}.</p>
+<p>Generated ${esc(s.generatedAt)}${s.since ? `, encounters since ${esc(s.since)}` : ''}; rules from ${esc(s.release)}. Encounters ${s.encounters}; mean score ${s.meanScore}; 甲 ${s.grades.甲}, 乙 ${s.grades.乙}, 丙 ${s.grades.丙}. Issues S1 ${s.issuesBySeverity.S1}, S2 ${s.issuesBySeverity.S2}, S3 ${s.issuesBySeverity.S3}, S4 ${s.issuesBySeverity.S4}.</p>
 <h2>Issues by rule</h2><table><thead><tr><th>Rule</th><th>Issues</th><th>Encounters</th></tr></thead><tbody>${s.issuesByRule.map((r) => `<tr><td>${r.ruleId}</td><td>${r.count}</td><td>${r.encounters}</td></tr>`).join('')}</tbody></table>
 <h2>Encounters</h2>
 ${rows}

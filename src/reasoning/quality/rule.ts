@@ -1,10 +1,13 @@
 import type { Bilingual, Source } from '../../core/index.js';
+import { invalid } from '../../core/index.js';
+import type { QcSectionList, QcSourceRef } from '../../knowledge/index.js';
 import type { DocType, QcDocument, QcEncounter } from './model.js';
 
 /**
- * A record-QC rule (qc-rules.md): data (id, titles, category, severity, source article) plus a
- * predicate over one encounter. Severity: S1 patient-safety or legal-validity risk (block signing
- * or archiving); S2 statutory time limit or mandatory content; S3 quality/consistency; S4 advisory.
+ * A record-QC rule (qc-rules.md): data from the knowledge release (id, titles, category, severity,
+ * sources, the sections, patterns and lists it checks against) plus the TypeScript predicate of the
+ * same id. Severity: S1 patient-safety or legal-validity risk (block signing or archiving); S2
+ * statutory time limit or mandatory content; S3 quality/consistency; S4 advisory.
  */
 export type QcSeverity = 'S1' | 'S2' | 'S3' | 'S4';
 export type QcCategory = 'timeliness' | 'completeness' | 'consistency' | 'homepage';
@@ -19,6 +22,8 @@ export interface QcIssue {
 }
 
 export interface QcContext {
+  /** The rule being evaluated, as the release holds it: its sections, patterns and lists. */
+  readonly rule: QcRule;
   /** When the check runs: deadlines not yet reached are not breaches. */
   readonly now: string;
   readonly params: Readonly<Record<string, unknown>>;
@@ -33,13 +38,77 @@ export interface QcRule {
   readonly category: QcCategory;
   readonly title: Bilingual & { readonly zh: string };
   readonly severity: QcSeverity;
-  /** The article(s) the rule comes from, as qc-rules.md cites them. */
+  /** The article(s) the rule comes from, as shown with each finding. */
   readonly source: string;
+  /** The sources (sources.json ids) with article and role. */
+  readonly sources: readonly QcSourceRef[];
   /** `intl` rules (TJC/CMS) are off unless a hospital turns them on. */
   readonly region?: 'cn' | 'intl';
   readonly defaultEnabled?: boolean;
   readonly defaults?: Readonly<Record<string, unknown>>;
+  readonly sections: Readonly<Record<string, QcSectionList>>;
+  /** Compiled: every pattern is a RegExp. */
+  readonly patterns: Readonly<Record<string, unknown>>;
+  readonly lists: Readonly<Record<string, readonly unknown[]>>;
+  /** The `qc-rule` relation it was read from; absent when read from the bundled files. */
+  readonly relationId?: string;
   check(enc: QcEncounter, ctx: QcContext): readonly QcIssue[];
+}
+
+/** What a predicate reads from its rule's data; the rule book refuses a rule that lacks any of it. */
+export interface QcNeeds {
+  readonly sections?: readonly string[];
+  readonly patterns?: readonly string[];
+  readonly lists?: readonly string[];
+}
+
+/** The TypeScript part of a rule: what data cannot express. */
+export interface QcPredicate {
+  readonly needs?: QcNeeds;
+  check(enc: QcEncounter, ctx: QcContext): readonly QcIssue[];
+}
+
+export const predicate = (check: QcPredicate['check'], needs?: QcNeeds): QcPredicate =>
+  needs ? { needs, check } : { check };
+
+/** A named pattern of a rule's pattern list (`{name, pattern, severity?, …}`). */
+export interface NamedPattern {
+  readonly name: string;
+  readonly pattern: RegExp;
+  readonly severity?: QcSeverity;
+  readonly [extra: string]: unknown;
+}
+
+const bad = (ctx: QcContext, field: string, why: string) =>
+  invalid(`QC rule ${ctx.rule.id}: ${field} ${why}`, { where: ctx.rule.id, field });
+
+/** A single pattern of the rule (`patterns.<key>`). */
+export function regex(ctx: QcContext, key: string): RegExp {
+  const p = ctx.rule.patterns[key];
+  if (!(p instanceof RegExp)) throw bad(ctx, `patterns.${key}`, 'is missing or not a pattern');
+  return p;
+}
+
+/** A list of named patterns of the rule (`patterns.<key>`). */
+export function namedPatterns(ctx: QcContext, key: string): readonly NamedPattern[] {
+  const p = ctx.rule.patterns[key];
+  const ok = Array.isArray(p) && p.every((x) => typeof x?.name === 'string' && x.pattern instanceof RegExp);
+  if (!ok) throw bad(ctx, `patterns.${key}`, 'is missing or not a list of {name, pattern}');
+  return p as NamedPattern[];
+}
+
+/** The sections a document must have (`sections.<key>`). */
+export function sectionList(ctx: QcContext, key: string): QcSectionList {
+  const l = ctx.rule.sections[key];
+  if (!l) throw bad(ctx, `sections.${key}`, 'is missing');
+  return l;
+}
+
+/** A value list of the rule (`lists.<key>`). */
+export function listOf<T>(ctx: QcContext, key: string): readonly T[] {
+  const l = ctx.rule.lists[key];
+  if (!Array.isArray(l)) throw bad(ctx, `lists.${key}`, 'is missing');
+  return l as T[];
 }
 
 export function docSource(doc: QcDocument): Source {
@@ -66,7 +135,11 @@ export function doc(enc: QcEncounter, ...types: DocType[]): QcDocument | undefin
   return docs(enc, ...types)[0];
 }
 
-export const issue = (en: string, zh: string, refs: readonly Source[], extra: Partial<QcIssue> = {}): QcIssue => ({ message: { en, zh }, refs, ...extra });
+export const issue = (en: string, zh: string, refs: readonly Source[], extra: Partial<QcIssue> = {}): QcIssue => ({
+  message: { en, zh },
+  refs,
+  ...extra,
+});
 
 /** The end of the stay so far: discharge, or now for a patient still in hospital. */
 export function stayEnd(enc: QcEncounter, now: string): string {

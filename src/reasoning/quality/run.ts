@@ -6,11 +6,12 @@ import type { QcEncounter } from './model.js';
 import { evaluateQc, type QcReport } from './engine.js';
 import { encounterFromResources } from './from-fhir.js';
 import { type QcRunSummary, summarise } from './report.js';
+import type { QcRuleBook } from './rulebook.js';
 import { saveQcReport } from './store.js';
 
 /**
  * QC over many encounters (`medseek qc`): reads every encounter from a source (the FHIR store),
- * builds its QC view, evaluates the 76 rules, stores each report and returns the run summary.
+ * builds its QC view, evaluates the rule book's rules, stores each report and returns the run summary.
  * By default only inpatient stays are checked (the rules are inpatient-record rules); `all` checks
  * every encounter.
  */
@@ -39,7 +40,11 @@ export function isInpatient(enc: AnyResource): boolean {
   return !!cls && INPATIENT.has(cls);
 }
 
-export async function runQc(source: QcResourceSource, options: RunQcOptions = {}): Promise<QcRunSummary> {
+export async function runQc(
+  source: QcResourceSource,
+  book: QcRuleBook,
+  options: RunQcOptions = {},
+): Promise<QcRunSummary> {
   const now = options.now ?? new Date().toISOString();
   const chosen: AnyResource[] = [];
   for await (const enc of source.encounters()) {
@@ -63,13 +68,13 @@ export async function runQc(source: QcResourceSource, options: RunQcOptions = {}
     for (const enc of encs) {
       let qcEnc = encounterFromResources({ encounter: enc, ...(patient ? { patient } : {}), resources });
       if (options.sql) qcEnc = await withCriticalLoops(options.sql, qcEnc, now);
-      const report = evaluateQc(qcEnc, { now, ...(options.config ? { config: options.config } : {}) });
+      const report = evaluateQc(qcEnc, book, { now, ...(options.config ? { config: options.config } : {}) });
       if (options.sql) await saveQcReport(options.sql, report, options.hospitalId);
       reports.push(report);
       options.onProgress?.(++done, chosen.length);
     }
   }
-  return summarise(reports, { ...(options.since ? { since: options.since } : {}), now });
+  return summarise(reports, { release: book.release, ...(options.since ? { since: options.since } : {}), now });
 }
 
 /**
@@ -83,7 +88,15 @@ export async function withCriticalLoops(sql: Sql, enc: QcEncounter, now: string)
   for (const l of loops) {
     const resultId = l.resultRef.replace(/^.*\//, '');
     const i = cvs.findIndex((c) => c.resultId === resultId);
-    const merged = { id: i >= 0 ? cvs[i]!.id : l.id, resultId, name: i >= 0 ? cvs[i]!.name : l.analyte, reportedAt: i >= 0 ? cvs[i]!.reportedAt : l.reportedAt, ...(l.receivedAt ? { receivedAt: l.receivedAt } : {}), ...(l.readBack !== undefined ? { readBack: l.readBack } : {}), ...(l.physicianNotifiedAt ? { physicianNotifiedAt: l.physicianNotifiedAt } : {}) };
+    const merged = {
+      id: i >= 0 ? cvs[i]!.id : l.id,
+      resultId,
+      name: i >= 0 ? cvs[i]!.name : l.analyte,
+      reportedAt: i >= 0 ? cvs[i]!.reportedAt : l.reportedAt,
+      ...(l.receivedAt ? { receivedAt: l.receivedAt } : {}),
+      ...(l.readBack !== undefined ? { readBack: l.readBack } : {}),
+      ...(l.physicianNotifiedAt ? { physicianNotifiedAt: l.physicianNotifiedAt } : {}),
+    };
     if (i >= 0) cvs[i] = merged;
     else cvs.push(merged);
   }

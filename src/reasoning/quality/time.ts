@@ -52,7 +52,12 @@ export function hasMinutes(written: string | undefined): boolean {
  * State Council publishes both each year; the hospital supplies them (no calendar is guessed here).
  * Returns the end of the last working day (23:59 Asia/Shanghai).
  */
-export function addWorkingDays(iso: string, n: number, holidays: readonly string[] = [], makeupWorkdays: readonly string[] = []): string {
+export function addWorkingDays(
+  iso: string,
+  n: number,
+  holidays: readonly string[] = [],
+  makeupWorkdays: readonly string[] = [],
+): string {
   let day = Date.parse(shanghaiDate(iso));
   let left = n;
   while (left > 0) {

@@ -12,10 +12,12 @@ const SEVERITIES: readonly Severity[] = ['info', 'low', 'moderate', 'high', 'cri
 export type SettingValidator = (ruleId: string, setting: RuleSetting) => void;
 
 export async function loadRuleConfiguration(sql: Sql, hospitalId = 'default'): Promise<RuleConfiguration> {
-  const { rows } = await sql.query<{ rule_id: string; enabled: boolean | null; severity: string | null; params: Record<string, unknown> }>(
-    'select rule_id, enabled, severity, params from reasoning_rule_config where hospital_id = $1',
-    [hospitalId],
-  );
+  const { rows } = await sql.query<{
+    rule_id: string;
+    enabled: boolean | null;
+    severity: string | null;
+    params: Record<string, unknown>;
+  }>('select rule_id, enabled, severity, params from reasoning_rule_config where hospital_id = $1', [hospitalId]);
   const out: Record<string, RuleSetting> = {};
   for (const r of rows) {
     out[r.rule_id] = {
@@ -41,8 +43,12 @@ export async function saveRuleSetting(sql: Sql, input: SaveSettingInput, validat
   if (setting.severity !== undefined && !SEVERITIES.includes(setting.severity)) {
     throw invalid(`severity must be one of ${SEVERITIES.join(', ')}`, { where: ruleId, field: 'severity' });
   }
-  if (setting.enabled !== undefined && typeof setting.enabled !== 'boolean') throw invalid('enabled must be true or false', { where: ruleId, field: 'enabled' });
-  if (setting.params !== undefined && (typeof setting.params !== 'object' || setting.params === null || Array.isArray(setting.params))) {
+  if (setting.enabled !== undefined && typeof setting.enabled !== 'boolean')
+    throw invalid('enabled must be true or false', { where: ruleId, field: 'enabled' });
+  if (
+    setting.params !== undefined &&
+    (typeof setting.params !== 'object' || setting.params === null || Array.isArray(setting.params))
+  ) {
     throw invalid('params must be an object', { where: ruleId, field: 'params' });
   }
   validate(ruleId, setting);

@@ -55,18 +55,24 @@ describe('alerts run on what is current', () => {
 
 const demo = join(import.meta.dirname, '..', '..', '..', 'demo', 'zh', 'zh-t2dm-cyp2c19.json');
 
-describe.skipIf(!existsSync(demo))('demo: 王志强, CYP2C19 *2/*2, clopidogrel switched to ticagrelor on 2024-03-14', () => {
-  it('warns about clopidogrel while it is given, and no longer once it is stopped', async () => {
-    const bundle = JSON.parse(readFileSync(demo, 'utf8'));
-    const resources = bundleResources(bundle);
-    const patientId = resources.find((r) => r.resourceType === 'Patient')!.id!;
-    const notes: Fact[] = [];
-    for (const r of resources.filter((x) => x.resourceType === 'DocumentReference')) {
-      const note = noteText(r);
-      if (note) notes.push(...(await defaultExtractor(note, patientId)));
-    }
-    const pgx = (at: string) => evaluateRules(stateFromBundle(bundle, notes, { at }), PGX_RULES).filter((r) => /clopidogrel/i.test(r.conclusion.statement.en));
-    expect(pgx('2024-03-13T18:00:00+08:00')).toHaveLength(1);
-    expect(pgx('2024-03-18T11:00:00+08:00')).toEqual([]);
-  });
-});
+describe.skipIf(!existsSync(demo))(
+  'demo: 王志强, CYP2C19 *2/*2, clopidogrel switched to ticagrelor on 2024-03-14',
+  () => {
+    it('warns about clopidogrel while it is given, and no longer once it is stopped', async () => {
+      const bundle = JSON.parse(readFileSync(demo, 'utf8'));
+      const resources = bundleResources(bundle);
+      const patientId = resources.find((r) => r.resourceType === 'Patient')!.id!;
+      const notes: Fact[] = [];
+      for (const r of resources.filter((x) => x.resourceType === 'DocumentReference')) {
+        const note = noteText(r);
+        if (note) notes.push(...(await defaultExtractor(note, patientId)));
+      }
+      const pgx = (at: string) =>
+        evaluateRules(stateFromBundle(bundle, notes, { at }), PGX_RULES).filter((r) =>
+          /clopidogrel/i.test(r.conclusion.statement.en),
+        );
+      expect(pgx('2024-03-13T18:00:00+08:00')).toHaveLength(1);
+      expect(pgx('2024-03-18T11:00:00+08:00')).toEqual([]);
+    });
+  },
+);

@@ -1,7 +1,16 @@
 import type { Fact, PatientState } from '../../core/index.js';
 import { CodeSystems, isAffirmed, isCurrentCourse } from '../../core/index.js';
 
-const INACTIVE_MED = new Set(['stopped', 'completed', 'cancelled', 'entered-in-error', 'on-hold', 'unknown', 'not-taken', 'revoked']);
+const INACTIVE_MED = new Set([
+  'stopped',
+  'completed',
+  'cancelled',
+  'entered-in-error',
+  'on-hold',
+  'unknown',
+  'not-taken',
+  'revoked',
+]);
 const INACTIVE_PROBLEM = new Set(['resolved', 'inactive', 'remission', 'refuted', 'entered-in-error']);
 
 /**
@@ -32,15 +41,25 @@ export function isDraft(f: Fact): boolean {
 }
 
 export function allergies(state: PatientState): Fact[] {
-  return state.phenotype.filter((f) => f.category === 'allergy' && isAffirmed(f) && !INACTIVE_PROBLEM.has(f.status ?? 'active'));
+  return state.phenotype.filter(
+    (f) => f.category === 'allergy' && isAffirmed(f) && !INACTIVE_PROBLEM.has(f.status ?? 'active'),
+  );
 }
 
 export function conditions(state: PatientState): Fact[] {
-  return state.phenotype.filter((f) => f.category === 'condition' && isAffirmed(f) && !INACTIVE_PROBLEM.has(f.status ?? 'active'));
+  return state.phenotype.filter(
+    (f) => f.category === 'condition' && isAffirmed(f) && !INACTIVE_PROBLEM.has(f.status ?? 'active'),
+  );
 }
 
 export function genotypes(state: PatientState): Fact[] {
-  return state.biology.filter((f) => f.category === 'genotype' && f.assertion !== 'absent' && f.subject.who === 'patient' && f.status !== 'entered-in-error');
+  return state.biology.filter(
+    (f) =>
+      f.category === 'genotype' &&
+      f.assertion !== 'absent' &&
+      f.subject.who === 'patient' &&
+      f.status !== 'entered-in-error',
+  );
 }
 
 /** The codes of a fact in one system (the primary coding and its equivalents). */
@@ -50,7 +69,10 @@ export function codesIn(f: Fact, system: string): string[] {
 
 export function text(f: Fact): string {
   const c = f.concept;
-  return [c.display, c.displayZh, ...(c.codings ?? []).flatMap((x) => [x.display, x.displayZh]), f.valueText].filter(Boolean).join(' | ').toLowerCase();
+  return [c.display, c.displayZh, ...(c.codings ?? []).flatMap((x) => [x.display, x.displayZh]), f.valueText]
+    .filter(Boolean)
+    .join(' | ')
+    .toLowerCase();
 }
 
 export interface MeasurementMatch {
@@ -65,7 +87,14 @@ function factTime(f: Fact): string {
 
 export function measurements(state: PatientState, m: MeasurementMatch): Fact[] {
   return state.phenotype.filter((f) => {
-    if (f.category !== 'measurement' || f.assertion === 'absent' || f.subject.who !== 'patient' || f.status === 'entered-in-error' || f.status === 'cancelled') return false;
+    if (
+      f.category !== 'measurement' ||
+      f.assertion === 'absent' ||
+      f.subject.who !== 'patient' ||
+      f.status === 'entered-in-error' ||
+      f.status === 'cancelled'
+    )
+      return false;
     const codes = codesIn(f, CodeSystems.loinc);
     if (m.loinc && codes.some((c) => m.loinc!.includes(c))) return true;
     if (codes.length > 0 && m.loinc) return false;

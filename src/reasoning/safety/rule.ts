@@ -1,8 +1,25 @@
-import type { Authority, Bilingual, Conclusion, Evidence, Fact, KnowledgeSource, PatientState, Severity } from '../../core/index.js';
+import type {
+  Authority,
+  Bilingual,
+  Conclusion,
+  Evidence,
+  Fact,
+  KnowledgeSource,
+  PatientState,
+  Severity,
+} from '../../core/index.js';
 import { stableId } from '../../core/index.js';
 
 /** The groups of safety rules (cds-rules.md sections 1–4, plus the general drug checks the issue asks for). */
-export type SafetyGroup = 'ddi' | 'allergy' | 'contraindication' | 'dose' | 'renal' | 'duplicate' | 'pgx' | 'critical-value';
+export type SafetyGroup =
+  | 'ddi'
+  | 'allergy'
+  | 'contraindication'
+  | 'dose'
+  | 'renal'
+  | 'duplicate'
+  | 'pgx'
+  | 'critical-value';
 
 /** A suggestion a clinician can take from an alert: drop the new drug, swap it, or order something. */
 export type Suggestion =
@@ -93,7 +110,11 @@ export function isEnabled(rule: SafetyRule, setting: RuleSetting | undefined): b
 }
 
 /** Runs every enabled rule over a state; each finding becomes a Conclusion of kind `alert`. */
-export function evaluateRules(state: PatientState, rules: readonly SafetyRule[], options: EvaluateOptions = {}): RuleResult[] {
+export function evaluateRules(
+  state: PatientState,
+  rules: readonly SafetyRule[],
+  options: EvaluateOptions = {},
+): RuleResult[] {
   const now = options.now ?? state.at;
   const out: RuleResult[] = [];
   for (const rule of rules) {
@@ -113,12 +134,27 @@ export function evaluateRules(state: PatientState, rules: readonly SafetyRule[],
         ...(f.detail ? { detail: f.detail } : {}),
         severity,
         ...(f.concept ? { concept: f.concept } : {}),
-        evidence: [...f.evidence, { role: 'context', statement: { en: `Rule ${rule.id}: ${rule.title.en}`, zh: `规则 ${rule.id}：${rule.title.zh}` }, sources: [], knowledge: [knowledgeOf(rule)] }],
+        evidence: [
+          ...f.evidence,
+          {
+            role: 'context',
+            statement: { en: `Rule ${rule.id}: ${rule.title.en}`, zh: `规则 ${rule.id}：${rule.title.zh}` },
+            sources: [],
+            knowledge: [knowledgeOf(rule)],
+          },
+        ],
         ...(options.knowledgeRelease ? { knowledgeRelease: options.knowledgeRelease } : {}),
         model: { used: false, reason: 'rule' },
         createdAt: now,
       };
-      out.push({ ruleId: rule.id, group: rule.group, conclusion, suggestions: f.suggestions ?? [], involves: f.involves, ...(f.at ? { at: f.at } : {}) });
+      out.push({
+        ruleId: rule.id,
+        group: rule.group,
+        conclusion,
+        suggestions: f.suggestions ?? [],
+        involves: f.involves,
+        ...(f.at ? { at: f.at } : {}),
+      });
     }
   }
   return out;

@@ -1,4 +1,13 @@
-import type { AllergyIntolerance, Condition, DocumentReference, Encounter, Observation, Organization, Patient, Practitioner } from 'fhir/r4.js';
+import type {
+  AllergyIntolerance,
+  Condition,
+  DocumentReference,
+  Encounter,
+  Observation,
+  Organization,
+  Patient,
+  Practitioner,
+} from 'fhir/r4.js';
 import type { FhirResource } from '../../store/index.js';
 
 /**
@@ -98,7 +107,25 @@ export const admissionNote = {
   type: { coding: [{ system: LOINC, code: '34117-2', display: 'History and physical note' }], text: '入院记录' },
   subject: { reference: 'Patient/p1' },
   date: '2024-01-01T07:30:00Z',
-  content: [{ attachment: { contentType: 'text/plain; charset=utf-8', data: Buffer.from('主诉：多饮多尿十年，心悸三天。', 'utf8').toString('base64') } }],
+  content: [
+    {
+      attachment: {
+        contentType: 'text/plain; charset=utf-8',
+        data: Buffer.from('主诉：多饮多尿十年，心悸三天。', 'utf8').toString('base64'),
+      },
+    },
+  ],
 } satisfies DocumentReference;
 
-export const allRecords: FhirResource[] = [p1, p2, practitioner, organization, ...heartRates, glucose, diabetes, encounter, allergy, admissionNote] as unknown as FhirResource[];
+export const allRecords: FhirResource[] = [
+  p1,
+  p2,
+  practitioner,
+  organization,
+  ...heartRates,
+  glucose,
+  diabetes,
+  encounter,
+  allergy,
+  admissionNote,
+] as unknown as FhirResource[];

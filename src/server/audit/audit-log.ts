@@ -47,10 +47,32 @@ export class AuditLog {
   /** Writes the events in one statement (a search touching several patients writes one row each). */
   async record(events: readonly AuditEvent[]): Promise<void> {
     if (events.length === 0) return;
-    const cols = ['principal', 'principal_kind', 'action', 'resource', 'patient_id', 'purpose', 'outcome', 'client_address', 'request_id', 'detail'] as const;
+    const cols = [
+      'principal',
+      'principal_kind',
+      'action',
+      'resource',
+      'patient_id',
+      'purpose',
+      'outcome',
+      'client_address',
+      'request_id',
+      'detail',
+    ] as const;
     const params: unknown[] = [];
     const tuples = events.map((e) => {
-      const values = [e.principal, e.principalKind, e.action, e.resource, e.patientId ?? null, e.purpose, e.outcome, e.clientAddress ?? null, e.requestId ?? null, e.detail ? JSON.stringify(e.detail) : null];
+      const values = [
+        e.principal,
+        e.principalKind,
+        e.action,
+        e.resource,
+        e.patientId ?? null,
+        e.purpose,
+        e.outcome,
+        e.clientAddress ?? null,
+        e.requestId ?? null,
+        e.detail ? JSON.stringify(e.detail) : null,
+      ];
       const placeholders = values.map((v) => {
         params.push(v);
         return `$${params.length}`;
@@ -68,7 +90,17 @@ export class AuditLog {
     const user = process.env.USER ?? process.env.LOGNAME ?? 'unknown';
     const purpose = process.env.MEDSEEK_PURPOSE ?? 'TREAT';
     const patients = patientIds.length ? patientIds : [undefined];
-    await this.record(patients.map((patientId) => ({ principal: `cli:${user}`, principalKind: 'cli' as const, action, resource, ...(patientId ? { patientId } : {}), purpose, outcome: 200 })));
+    await this.record(
+      patients.map((patientId) => ({
+        principal: `cli:${user}`,
+        principalKind: 'cli' as const,
+        action,
+        resource,
+        ...(patientId ? { patientId } : {}),
+        purpose,
+        outcome: 200,
+      })),
+    );
   }
 
   /**
@@ -77,7 +109,9 @@ export class AuditLog {
    */
   async recordCliChange(action: string, resource: string, detail: Readonly<Record<string, unknown>>): Promise<void> {
     const user = process.env.USER ?? process.env.LOGNAME ?? 'unknown';
-    await this.record([{ principal: `cli:${user}`, principalKind: 'cli', action, resource, purpose: 'HOPERAT', outcome: 200, detail }]);
+    await this.record([
+      { principal: `cli:${user}`, principalKind: 'cli', action, resource, purpose: 'HOPERAT', outcome: 200, detail },
+    ]);
   }
 
   /** Newest first. */
@@ -135,6 +169,8 @@ export function toAuditRow(r: AuditDbRow): AuditRow {
     outcome: r.outcome,
     ...(r.client_address !== null ? { clientAddress: r.client_address } : {}),
     ...(r.request_id !== null ? { requestId: r.request_id } : {}),
-    ...(r.detail !== null && r.detail !== undefined ? { detail: typeof r.detail === 'string' ? (JSON.parse(r.detail) as Record<string, unknown>) : r.detail } : {}),
+    ...(r.detail !== null && r.detail !== undefined
+      ? { detail: typeof r.detail === 'string' ? (JSON.parse(r.detail) as Record<string, unknown>) : r.detail }
+      : {}),
   };
 }

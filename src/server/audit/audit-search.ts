@@ -34,7 +34,8 @@ export const AUDIT_FILTERS = ['principal', 'patient', 'action', 'outcome', 'from
 export function auditFilterFromQuery(params: URLSearchParams): AuditFilter {
   const out: Record<string, string | number> = {};
   for (const [name, raw] of params) {
-    if (!(AUDIT_FILTERS as readonly string[]).includes(name)) throw invalid(`unknown parameter '${name}'; supported: ${AUDIT_FILTERS.join(', ')}`, { field: name });
+    if (!(AUDIT_FILTERS as readonly string[]).includes(name))
+      throw invalid(`unknown parameter '${name}'; supported: ${AUDIT_FILTERS.join(', ')}`, { field: name });
     const v = raw.trim();
     if (!v) continue;
     if (name === 'limit' || name === 'offset') {
@@ -50,7 +51,8 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 function instant(name: 'from' | 'to', v: string): string {
   const isDate = DATE.test(v);
   const d = new Date(isDate ? `${v}T00:00:00Z` : v);
-  if (Number.isNaN(d.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(v)) throw invalid(`${name} must be a date (2026-12-05) or an ISO date-time, got '${v}'`, { field: name });
+  if (Number.isNaN(d.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(v))
+    throw invalid(`${name} must be a date (2026-12-05) or an ISO date-time, got '${v}'`, { field: name });
   // `to` as a date includes that whole day.
   if (name === 'to' && isDate) d.setUTCDate(d.getUTCDate() + 1);
   return d.toISOString();
@@ -88,4 +90,3 @@ export async function searchAudit(sql: Sql, f: AuditFilter): Promise<AuditPage> 
   );
   return { entries: rows.rows.map(toAuditRow), total: Number(count.rows[0]?.n ?? 0), limit, offset };
 }
-

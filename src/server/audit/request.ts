@@ -19,7 +19,13 @@ export function purposeOf(c: Context): string {
  */
 export function auditEvents(
   c: Context<AppEnv>,
-  what: { action: string; resource: string; outcome: number; patients: readonly (string | undefined)[]; detail?: Readonly<Record<string, unknown>> },
+  what: {
+    action: string;
+    resource: string;
+    outcome: number;
+    patients: readonly (string | undefined)[];
+    detail?: Readonly<Record<string, unknown>>;
+  },
 ): AuditEvent[] {
   const p = c.get('principal');
   const address = clientAddress(c);

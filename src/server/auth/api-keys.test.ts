@@ -8,7 +8,10 @@ describe('key grants', () => {
     expect(() => checkGrant({ role: 'clinician' })).toThrow(/--unit .* or --all-patients/);
     expect(() => checkGrant({ role: 'root' as never })).toThrow(/role must be one of admin, clinician, patient/);
     expect(() => checkGrant({ role: 'patient', patientId: 'p1', allPatients: true })).toThrow(/own patient only/);
-    expect(checkGrant({ role: 'clinician', units: [' ward-1 ', ''] })).toEqual({ role: 'clinician', units: ['ward-1'] });
+    expect(checkGrant({ role: 'clinician', units: [' ward-1 ', ''] })).toEqual({
+      role: 'clinician',
+      units: ['ward-1'],
+    });
   });
 });
 
@@ -18,12 +21,24 @@ forEachBackend('API keys with roles', (db) => {
     const p = await store.create('bed 3', { role: 'patient', patientId: 'p3' });
     const c = await store.create('ward 7', { role: 'clinician', units: ['ward-7', 'icu'] });
     expect(await store.verify(p.key)).toEqual({ id: p.info.id, name: 'bed 3', role: 'patient', patientId: 'p3' });
-    expect(await store.verify(c.key)).toEqual({ id: c.info.id, name: 'ward 7', role: 'clinician', units: ['ward-7', 'icu'] });
+    expect(await store.verify(c.key)).toEqual({
+      id: c.info.id,
+      name: 'ward 7',
+      role: 'clinician',
+      units: ['ward-7', 'icu'],
+    });
     expect(await store.verify('configured-key-123')).toMatchObject({ role: 'admin' });
-    expect((await store.list()).find((k) => k.id === c.info.id)).toMatchObject({ role: 'clinician', units: ['ward-7', 'icu'] });
+    expect((await store.list()).find((k) => k.id === c.info.id)).toMatchObject({
+      role: 'clinician',
+      units: ['ward-7', 'icu'],
+    });
   });
 
   it('refuses a patient key without its patient in the database too', async () => {
-    await expect(db().query(`insert into medseek_api_keys (id, name, key_hash, prefix, role) values ('x', 'x', 'h', 'p', 'patient')`)).rejects.toThrow();
+    await expect(
+      db().query(
+        `insert into medseek_api_keys (id, name, key_hash, prefix, role) values ('x', 'x', 'h', 'p', 'patient')`,
+      ),
+    ).rejects.toThrow();
   });
 });

@@ -36,19 +36,27 @@ export interface KeyPrincipal extends KeyGrant {
 
 /** Checks a grant: a known role, a patient for a patient key, units or all patients for a clinician. */
 export function checkGrant(grant: KeyGrant): KeyGrant {
-  if (!ROLES.includes(grant.role)) throw invalid(`role must be one of ${ROLES.join(', ')}, got '${String(grant.role)}'`, { field: '--role' });
+  if (!ROLES.includes(grant.role))
+    throw invalid(`role must be one of ${ROLES.join(', ')}, got '${String(grant.role)}'`, { field: '--role' });
   const units = (grant.units ?? []).map((u) => u.trim()).filter(Boolean);
   if (grant.role === 'patient') {
-    if (!grant.patientId?.trim()) throw invalid('a patient key needs the Patient id it is bound to (--patient <id>)', { field: '--patient' });
-    if (units.length || grant.allPatients) throw invalid('a patient key sees its own patient only: no --unit or --all-patients', { field: '--role' });
+    if (!grant.patientId?.trim())
+      throw invalid('a patient key needs the Patient id it is bound to (--patient <id>)', { field: '--patient' });
+    if (units.length || grant.allPatients)
+      throw invalid('a patient key sees its own patient only: no --unit or --all-patients', { field: '--role' });
     return { role: 'patient', patientId: grant.patientId.trim() };
   }
   if (grant.role === 'clinician') {
-    if (!units.length && !grant.allPatients) throw invalid('a clinician key needs the units whose patients it sees (--unit <id>, repeatable) or --all-patients', { field: '--unit' });
+    if (!units.length && !grant.allPatients)
+      throw invalid(
+        'a clinician key needs the units whose patients it sees (--unit <id>, repeatable) or --all-patients',
+        { field: '--unit' },
+      );
     if (grant.patientId) throw invalid('--patient is for patient keys only', { field: '--patient' });
     return { role: 'clinician', units, ...(grant.allPatients ? { allPatients: true } : {}) };
   }
-  if (grant.patientId || units.length) throw invalid('an admin key sees every patient: no --patient or --unit', { field: '--role' });
+  if (grant.patientId || units.length)
+    throw invalid('an admin key sees every patient: no --patient or --unit', { field: '--role' });
   return { role: 'admin' };
 }
 
@@ -106,7 +114,8 @@ export class ApiKeyStore {
     if (!key) return undefined;
     const digest = Buffer.from(hashKey(key), 'hex');
     for (const c of this.#configured) {
-      if (timingSafeEqual(c.hash, digest)) return { id: `env:${c.index + 1}`, name: `MEDSEEK_API_KEYS[${c.index + 1}]`, role: 'admin' };
+      if (timingSafeEqual(c.hash, digest))
+        return { id: `env:${c.index + 1}`, name: `MEDSEEK_API_KEYS[${c.index + 1}]`, role: 'admin' };
     }
     if (!key.startsWith(KEY_PREFIX)) return undefined;
     const r = await this.#sql.query<Row>(
@@ -116,7 +125,14 @@ export class ApiKeyStore {
     const row = r.rows[0];
     if (!row) return undefined;
     const { id, name, role, patientId, units, allPatients } = toInfo(row);
-    return { id, name, role, ...(patientId ? { patientId } : {}), ...(units ? { units } : {}), ...(allPatients ? { allPatients } : {}) };
+    return {
+      id,
+      name,
+      role,
+      ...(patientId ? { patientId } : {}),
+      ...(units ? { units } : {}),
+      ...(allPatients ? { allPatients } : {}),
+    };
   }
 }
 
@@ -156,5 +172,9 @@ function toInfo(r: Row): ApiKeyInfo {
 function unitsOf(v: string[] | string | null): string[] {
   if (!v) return [];
   if (Array.isArray(v)) return v;
-  return v.replace(/^\{|\}$/g, '').split(',').map((s) => s.replace(/^"|"$/g, '')).filter(Boolean);
+  return v
+    .replace(/^\{|\}$/g, '')
+    .split(',')
+    .map((s) => s.replace(/^"|"$/g, ''))
+    .filter(Boolean);
 }

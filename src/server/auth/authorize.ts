@@ -44,7 +44,11 @@ export interface AccessOptions {
  * policy (public: no credential; authenticated: any role; roles: those listed). A route with no
  * policy is refused (403) rather than open. Patient scope is checked by the routes themselves.
  */
-export function accessControl(ctx: AppContext, policies: RoutePolicies, options: AccessOptions): MiddlewareHandler<AppEnv> {
+export function accessControl(
+  ctx: AppContext,
+  policies: RoutePolicies,
+  options: AccessOptions,
+): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const path = c.req.path;
     const matched = answeringRoute(c);
@@ -59,7 +63,14 @@ export function accessControl(ctx: AppContext, policies: RoutePolicies, options:
     const principal = c.get('principal');
     if (!route) return next();
     if (!policy) return refuse(ctx, c, 403, `no access policy for this route (${key})`, principal.id);
-    if (!allowedBy(policy, principal)) return refuse(ctx, c, 403, `role '${principal.role}' may not call ${c.req.method} ${path}; allowed: ${(policy as { roles: readonly string[] }).roles.join(', ')}`, principal.id);
+    if (!allowedBy(policy, principal))
+      return refuse(
+        ctx,
+        c,
+        403,
+        `role '${principal.role}' may not call ${c.req.method} ${path}; allowed: ${(policy as { roles: readonly string[] }).roles.join(', ')}`,
+        principal.id,
+      );
     return next();
   };
 }

@@ -84,18 +84,26 @@ export function claimedSubject(token: string): string | undefined {
  * Checks the time claims jose leaves optional: `exp` present, the lifetime within the maximum.
  * Returns the refusal, naming the claim, or undefined.
  */
-export function lifetimeRefusal(payload: JWTPayload, maxLifetime: number, skew: number, now = Math.floor(Date.now() / 1000)): string | undefined {
+export function lifetimeRefusal(
+  payload: JWTPayload,
+  maxLifetime: number,
+  skew: number,
+  now = Math.floor(Date.now() / 1000),
+): string | undefined {
   if (typeof payload.exp !== 'number') return "the token has no 'exp' (expiry) claim; tokens must expire";
   const from = typeof payload.iat === 'number' ? payload.iat : now;
-  if (payload.exp - from > maxLifetime + skew) return `the token's 'exp' is ${payload.exp - from} s after its ${typeof payload.iat === 'number' ? "'iat'" : 'use'}; the maximum lifetime is ${maxLifetime} s`;
-  if (typeof payload.iat === 'number' && payload.iat > now + skew) return "the token's 'iat' (issued at) is in the future";
+  if (payload.exp - from > maxLifetime + skew)
+    return `the token's 'exp' is ${payload.exp - from} s after its ${typeof payload.iat === 'number' ? "'iat'" : 'use'}; the maximum lifetime is ${maxLifetime} s`;
+  if (typeof payload.iat === 'number' && payload.iat > now + skew)
+    return "the token's 'iat' (issued at) is in the future";
   return undefined;
 }
 
 /** jose's refusal in words that name the claim. */
 export function joseRefusal(e: unknown): string {
   if (e instanceof errors.JWTExpired) return "the token's 'exp' has passed (expired)";
-  if (e instanceof errors.JWTClaimValidationFailed) return `claim '${e.claim}' ${e.reason === 'missing' ? 'is missing' : `failed: ${e.message}`}`;
+  if (e instanceof errors.JWTClaimValidationFailed)
+    return `claim '${e.claim}' ${e.reason === 'missing' ? 'is missing' : `failed: ${e.message}`}`;
   if (e instanceof errors.JWSSignatureVerificationFailed) return 'the signature does not verify';
   if (e instanceof errors.JOSEAlgNotAllowed) return "the token's algorithm is not allowed";
   if (e instanceof Error) return e.message;
@@ -119,7 +127,15 @@ export function createJwtVerifier(settings: JwtSettings): JwtVerifier | undefine
   }
   if (settings.jwksUrl) {
     const jwks: JWTVerifyGetKey = createRemoteJWKSet(new URL(settings.jwksUrl));
-    verifiers.push(async (token) => (await jwtVerify(token, jwks, { ...options, algorithms: ['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'PS256', 'EdDSA'] })).payload);
+    verifiers.push(
+      async (token) =>
+        (
+          await jwtVerify(token, jwks, {
+            ...options,
+            algorithms: ['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'PS256', 'EdDSA'],
+          })
+        ).payload,
+    );
   }
   if (verifiers.length === 0) return undefined;
   return async (token) => {
@@ -134,7 +150,15 @@ export function createJwtVerifier(settings: JwtSettings): JwtVerifier | undefine
       } catch (e) {
         // Bad signature or wrong algorithm for this verifier: try the next; keep the most telling reason.
         const reason = joseRefusal(e);
-        if (!refusal || !(e instanceof errors.JWSSignatureVerificationFailed || e instanceof errors.JOSEAlgNotAllowed || e instanceof errors.JWKSNoMatchingKey)) refusal = reason;
+        if (
+          !refusal ||
+          !(
+            e instanceof errors.JWSSignatureVerificationFailed ||
+            e instanceof errors.JOSEAlgNotAllowed ||
+            e instanceof errors.JWKSNoMatchingKey
+          )
+        )
+          refusal = reason;
       }
     }
     if (!payload) return { refused: refusal ?? 'the token is not valid', ...named };
@@ -149,15 +173,29 @@ function principalOf(payload: JWTPayload, settings: JwtSettings): JwtOutcome {
   // A token without a subject names nobody, and an audit row must name someone.
   if (!sub) return { refused: "claim 'sub' is missing" };
   const roleClaim = settings.roleClaim ?? 'medseek_role';
-  const asked = [payload[roleClaim], ...(Array.isArray(payload.roles) ? payload.roles : [])].filter((r): r is string => typeof r === 'string');
+  const asked = [payload[roleClaim], ...(Array.isArray(payload.roles) ? payload.roles : [])].filter(
+    (r): r is string => typeof r === 'string',
+  );
   // Several roles: the least privileged one known wins, so a token never gains by listing more.
   const role = [...ROLES].reverse().find((r) => asked.includes(r));
-  if (!role) return { refused: `the token carries no known role: set claim '${roleClaim}' (or 'roles') to one of ${ROLES.join(', ')}`, sub };
+  if (!role)
+    return {
+      refused: `the token carries no known role: set claim '${roleClaim}' (or 'roles') to one of ${ROLES.join(', ')}`,
+      sub,
+    };
   const unitsRaw = payload[settings.unitsClaim ?? 'medseek_units'];
-  const units = Array.isArray(unitsRaw) ? unitsRaw.filter((u): u is string => typeof u === 'string') : typeof unitsRaw === 'string' ? unitsRaw.split(/[\s,]+/).filter(Boolean) : [];
+  const units = Array.isArray(unitsRaw)
+    ? unitsRaw.filter((u): u is string => typeof u === 'string')
+    : typeof unitsRaw === 'string'
+      ? unitsRaw.split(/[\s,]+/).filter(Boolean)
+      : [];
   const patientRaw = payload[settings.patientClaim ?? 'medseek_patient'];
   const patientId = typeof patientRaw === 'string' && patientRaw ? patientRaw : undefined;
-  if (role === 'patient' && !patientId) return { refused: `a patient token needs claim '${settings.patientClaim ?? 'medseek_patient'}' naming its Patient id`, sub };
+  if (role === 'patient' && !patientId)
+    return {
+      refused: `a patient token needs claim '${settings.patientClaim ?? 'medseek_patient'}' naming its Patient id`,
+      sub,
+    };
   return {
     principal: {
       sub,

@@ -32,15 +32,44 @@ export const apiKeyOrJwtAuthenticator: Authenticator = async (ctx, c) => {
   if (looksLikeJwt(credential)) {
     const sub = claimedSubject(credential);
     const name = sub ? `jwt:${sub}` : undefined;
-    if (!ctx.jwt) return { refused: { ...(name ? { credential: name } : {}), reason: 'bearer JWTs are not accepted: no MEDSEEK_JWT_SECRET or MEDSEEK_JWKS_URL is configured' } };
+    if (!ctx.jwt)
+      return {
+        refused: {
+          ...(name ? { credential: name } : {}),
+          reason: 'bearer JWTs are not accepted: no MEDSEEK_JWT_SECRET or MEDSEEK_JWKS_URL is configured',
+        },
+      };
     const r = await ctx.jwt(credential);
     if ('refused' in r) return { refused: { ...(name ? { credential: name } : {}), reason: r.refused } };
     const p = r.principal;
-    return { principal: { kind: 'jwt', id: `jwt:${p.sub}`, name: p.sub, role: p.role, ...(p.patientId ? { patientId: p.patientId } : {}), ...(p.units ? { units: p.units } : {}), ...(p.allPatients ? { allPatients: true } : {}) } };
+    return {
+      principal: {
+        kind: 'jwt',
+        id: `jwt:${p.sub}`,
+        name: p.sub,
+        role: p.role,
+        ...(p.patientId ? { patientId: p.patientId } : {}),
+        ...(p.units ? { units: p.units } : {}),
+        ...(p.allPatients ? { allPatients: true } : {}),
+      },
+    };
   }
   const k = await ctx.apiKeys.verify(credential);
-  if (!k) return { refused: { credential: unknownKeyName(credential), reason: 'the API key is not valid (unknown or revoked)' } };
-  return { principal: { kind: 'api-key', id: `key:${k.id}`, name: k.name, role: k.role, ...(k.patientId ? { patientId: k.patientId } : {}), ...(k.units ? { units: k.units } : {}), ...(k.allPatients ? { allPatients: true } : {}) } };
+  if (!k)
+    return {
+      refused: { credential: unknownKeyName(credential), reason: 'the API key is not valid (unknown or revoked)' },
+    };
+  return {
+    principal: {
+      kind: 'api-key',
+      id: `key:${k.id}`,
+      name: k.name,
+      role: k.role,
+      ...(k.patientId ? { patientId: k.patientId } : {}),
+      ...(k.units ? { units: k.units } : {}),
+      ...(k.allPatients ? { allPatients: true } : {}),
+    },
+  };
 };
 
 /**
@@ -48,7 +77,12 @@ export const apiKeyOrJwtAuthenticator: Authenticator = async (ctx, c) => {
  * recognise their own credentials (a patient link `mpl1.…`, a JWT MedSeek's SMART server issued) come
  * before the API key / hospital JWT check, so that a refused link or SMART token is told its own reason.
  */
-const AUTHENTICATORS: readonly Authenticator[] = [patientLinkAuthenticator, smartTokenAuthenticator, apiKeyOrJwtAuthenticator, sessionAuthenticator];
+const AUTHENTICATORS: readonly Authenticator[] = [
+  patientLinkAuthenticator,
+  smartTokenAuthenticator,
+  apiKeyOrJwtAuthenticator,
+  sessionAuthenticator,
+];
 
 /**
  * Who is calling: the first authenticator that accepts the request gives the principal; when none
@@ -86,14 +120,27 @@ export async function requirePrincipal(ctx: AppContext, c: Context<AppEnv>): Pro
   }
   c.header('WWW-Authenticate', 'Bearer realm="medseek"');
   if (result) return refuse(ctx, c, 401, result.refused.reason, result.refused.credential ?? 'unknown-credential');
-  return refuse(ctx, c, 401, 'authentication required: log in, or send Authorization: Bearer <API key or token> or X-API-Key', 'anonymous');
+  return refuse(
+    ctx,
+    c,
+    401,
+    'authentication required: log in, or send Authorization: Bearer <API key or token> or X-API-Key',
+    'anonymous',
+  );
 }
 
 /**
  * A refusal: audited (naming the credential sent, never the credential itself, and the reason) and
  * answered with an OperationOutcome (`login` for 401, `forbidden` for 403).
  */
-export async function refuse(ctx: AppContext, c: Context<AppEnv>, status: 401 | 403, reason: string, principal: string, patientId?: string): Promise<Response> {
+export async function refuse(
+  ctx: AppContext,
+  c: Context<AppEnv>,
+  status: 401 | 403,
+  reason: string,
+  principal: string,
+  patientId?: string,
+): Promise<Response> {
   const address = clientAddress(c);
   await ctx.audit.record([
     {
@@ -109,7 +156,9 @@ export async function refuse(ctx: AppContext, c: Context<AppEnv>, status: 401 | 
       detail: { method: c.req.method, reason },
     },
   ]);
-  return c.body(JSON.stringify(operationOutcome(status === 401 ? 'login' : 'forbidden', reason)), status, { 'Content-Type': FHIR_JSON });
+  return c.body(JSON.stringify(operationOutcome(status === 401 ? 'login' : 'forbidden', reason)), status, {
+    'Content-Type': FHIR_JSON,
+  });
 }
 
 /** The principal kind an audit id names (`key:…`, `jwt:…`, `user:…`…). */

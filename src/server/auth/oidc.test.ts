@@ -21,7 +21,12 @@ const MEDSEEK = 'http://medseek.test';
 const CALLBACK = `${MEDSEEK}/api/auth/oidc/callback`;
 
 const ACCOUNTS: Record<string, Record<string, unknown>> = {
-  'zhou-1001': { name: '周医生', preferred_username: 'dr.zhou', medseek_role: ['staff', 'doctors'], medseek_units: ['ward-7', 'icu'] },
+  'zhou-1001': {
+    name: '周医生',
+    preferred_username: 'dr.zhou',
+    medseek_role: ['staff', 'doctors'],
+    medseek_units: ['ward-7', 'icu'],
+  },
   'visitor-2': { name: 'Visitor', preferred_username: 'visitor', medseek_role: 'patient' },
 };
 
@@ -66,7 +71,15 @@ forEachBackend('OpenID Connect login', (db) => {
     issuer = `http://127.0.0.1:${port}`;
     const { default: Provider } = (await import(PROVIDER_MODULE)) as { default: ProviderClass };
     const provider = new Provider(issuer, {
-      clients: [{ client_id: 'medseek', client_secret: 'medseek-test-secret-0123456789', redirect_uris: [CALLBACK], grant_types: ['authorization_code'], response_types: ['code'] }],
+      clients: [
+        {
+          client_id: 'medseek',
+          client_secret: 'medseek-test-secret-0123456789',
+          redirect_uris: [CALLBACK],
+          grant_types: ['authorization_code'],
+          response_types: ['code'],
+        },
+      ],
       claims: { openid: ['sub'], profile: ['name', 'preferred_username'], medseek: ['medseek_role', 'medseek_units'] },
       scopes: ['openid', 'profile', 'medseek'],
       cookies: { keys: ['a-test-cookie-key-of-some-length'] },
@@ -87,7 +100,11 @@ forEachBackend('OpenID Connect login', (db) => {
     vi.stubEnv('MEDSEEK_OIDC_SCOPES', 'openid profile medseek');
     vi.stubEnv('MEDSEEK_OIDC_ROLE_MAP', 'doctors=clinician,it-admins=admin');
 
-    ctx = await openContext(loadConfig({}, { logLevel: 'warn' }), { db: db(), llm: false, logger: createLogger('warn', { write: () => {} }) });
+    ctx = await openContext(loadConfig({}, { logLevel: 'warn' }), {
+      db: db(),
+      llm: false,
+      logger: createLogger('warn', { write: () => {} }),
+    });
     app = new Hono<AppEnv>();
     app.onError((e, c) => {
       if (!isMedSeekError(e)) throw e;
@@ -112,7 +129,9 @@ forEachBackend('OpenID Connect login', (db) => {
   async function login(accountId: string, returnTo?: string): Promise<{ res: Response; jar: Jar }> {
     const medseek: Jar = new Map();
     const idp: Jar = new Map();
-    let res = await app.request(`${MEDSEEK}/api/auth/oidc/login${returnTo ? `?return=${encodeURIComponent(returnTo)}` : ''}`);
+    let res = await app.request(
+      `${MEDSEEK}/api/auth/oidc/login${returnTo ? `?return=${encodeURIComponent(returnTo)}` : ''}`,
+    );
     expect(res.status).toBe(302);
     store(medseek, res);
     const authorize = new URL(res.headers.get('location')!);
@@ -133,7 +152,9 @@ forEachBackend('OpenID Connect login', (db) => {
           method: 'POST',
           redirect: 'manual',
           headers: { cookie: cookieHeader(idp), 'content-type': 'application/x-www-form-urlencoded' },
-          body: new URLSearchParams(prompt === 'login' ? { prompt, login: accountId, password: 'any' } : { prompt: prompt ?? 'consent' }).toString(),
+          body: new URLSearchParams(
+            prompt === 'login' ? { prompt, login: accountId, password: 'any' } : { prompt: prompt ?? 'consent' },
+          ).toString(),
         });
         store(idp, res);
       }
@@ -159,10 +180,16 @@ forEachBackend('OpenID Connect login', (db) => {
     expect(jar.get('medseek_csrf')).toBeTruthy();
     const me = await app.request(`${MEDSEEK}/api/auth/me`, { headers: { cookie: cookieHeader(jar) } });
     expect(await me.json()).toMatchObject({ kind: 'session', name: '周医生', role: 'clinician' });
-    const row = await ctx.db.query<{ username: string; role: string; units: unknown; source: string; oidc_subject: string; password_hash: string | null }>(
-      'select username, role, units, source, oidc_subject, password_hash from medseek_users where oidc_subject = $1',
-      ['zhou-1001'],
-    );
+    const row = await ctx.db.query<{
+      username: string;
+      role: string;
+      units: unknown;
+      source: string;
+      oidc_subject: string;
+      password_hash: string | null;
+    }>('select username, role, units, source, oidc_subject, password_hash from medseek_users where oidc_subject = $1', [
+      'zhou-1001',
+    ]);
     expect(row.rows[0]).toMatchObject({ username: 'dr.zhou', role: 'clinician', source: 'oidc', password_hash: null });
     expect(row.rows[0]!.units).toEqual(['ward-7', 'icu']);
   });
@@ -196,7 +223,11 @@ it('signs the flow cookie, so a changed or stale one is refused', () => {
 });
 
 it('maps role claims to the most capable MedSeek role, never patient', () => {
-  const s = loadOidcSettings({ MEDSEEK_OIDC_ISSUER: 'https://idp.example', MEDSEEK_OIDC_CLIENT_ID: 'c', MEDSEEK_OIDC_ROLE_MAP: 'Ärzte=clinician,IT=admin' })!;
+  const s = loadOidcSettings({
+    MEDSEEK_OIDC_ISSUER: 'https://idp.example',
+    MEDSEEK_OIDC_CLIENT_ID: 'c',
+    MEDSEEK_OIDC_ROLE_MAP: 'Ärzte=clinician,IT=admin',
+  })!;
   expect(mapRole(s, ['Ärzte', 'IT'])).toBe('admin');
   expect(mapRole(s, 'Ärzte')).toBe('clinician');
   expect(mapRole(s, 'clinician')).toBe('clinician');

@@ -40,7 +40,8 @@ export function loadOidcSettings(env: NodeJS.ProcessEnv = process.env): OidcSett
   for (const pair of (env.MEDSEEK_OIDC_ROLE_MAP ?? '').split(',').filter((p) => p.trim())) {
     const at = pair.lastIndexOf('=');
     const role = pair.slice(at + 1).trim();
-    if (at <= 0 || (role !== 'admin' && role !== 'clinician')) throw invalid(`'${pair}' is not 'IdP value=admin' or 'IdP value=clinician'`, { field: 'MEDSEEK_OIDC_ROLE_MAP' });
+    if (at <= 0 || (role !== 'admin' && role !== 'clinician'))
+      throw invalid(`'${pair}' is not 'IdP value=admin' or 'IdP value=clinician'`, { field: 'MEDSEEK_OIDC_ROLE_MAP' });
     roleMap.set(pair.slice(0, at).trim(), role);
   }
   const secret = env.MEDSEEK_OIDC_CLIENT_SECRET;
@@ -77,16 +78,31 @@ function configuration(s: OidcSettings): Promise<client.Configuration> {
     const url = new URL(s.issuer);
     // Plain http only for a provider on this machine (development, tests).
     const loopback = url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
-    c = client.discovery(url, s.clientId, s.clientSecret, s.clientSecret ? client.ClientSecretBasic(s.clientSecret) : client.None(), loopback ? { execute: [client.allowInsecureRequests] } : {});
+    c = client.discovery(
+      url,
+      s.clientId,
+      s.clientSecret,
+      s.clientSecret ? client.ClientSecretBasic(s.clientSecret) : client.None(),
+      loopback ? { execute: [client.allowInsecureRequests] } : {},
+    );
     c.catch(() => configs.delete(key));
     configs.set(key, c);
   }
   return c;
 }
 
-export async function authorizationUrl(s: OidcSettings, redirectUri: string, returnTo?: string): Promise<{ url: URL; flow: OidcFlow }> {
+export async function authorizationUrl(
+  s: OidcSettings,
+  redirectUri: string,
+  returnTo?: string,
+): Promise<{ url: URL; flow: OidcFlow }> {
   const config = await unavailableOnFailure(configuration(s));
-  const flow: OidcFlow = { state: client.randomState(), nonce: client.randomNonce(), verifier: client.randomPKCECodeVerifier(), ...(returnTo ? { returnTo } : {}) };
+  const flow: OidcFlow = {
+    state: client.randomState(),
+    nonce: client.randomNonce(),
+    verifier: client.randomPKCECodeVerifier(),
+    ...(returnTo ? { returnTo } : {}),
+  };
   const url = client.buildAuthorizationUrl(config, {
     redirect_uri: redirectUri,
     scope: s.scopes,
@@ -105,15 +121,25 @@ export async function authorizationUrl(s: OidcSettings, redirectUri: string, ret
  */
 export async function completeLogin(s: OidcSettings, callbackUrl: URL, flow: OidcFlow): Promise<OidcIdentity> {
   const config = await unavailableOnFailure(configuration(s));
-  const tokens = await client.authorizationCodeGrant(config, callbackUrl, { pkceCodeVerifier: flow.verifier, expectedState: flow.state, expectedNonce: flow.nonce, idTokenExpected: true });
+  const tokens = await client.authorizationCodeGrant(config, callbackUrl, {
+    pkceCodeVerifier: flow.verifier,
+    expectedState: flow.state,
+    expectedNonce: flow.nonce,
+    idTokenExpected: true,
+  });
   const idToken = tokens.claims()!;
   let claims: Record<string, unknown> = { ...idToken };
   if (claims[s.roleClaim] === undefined && tokens.access_token) {
     claims = { ...(await client.fetchUserInfo(config, tokens.access_token, idToken.sub)), ...claims };
   }
   const role = mapRole(s, claims[s.roleClaim]);
-  if (!role) throw new MedSeekError('forbidden', `the identity provider gave no MedSeek role (claim '${s.roleClaim}')`, { field: s.roleClaim });
-  const username = [claims.preferred_username, claims.email, idToken.sub].find((v): v is string => typeof v === 'string' && v.length > 0)!;
+  if (!role)
+    throw new MedSeekError('forbidden', `the identity provider gave no MedSeek role (claim '${s.roleClaim}')`, {
+      field: s.roleClaim,
+    });
+  const username = [claims.preferred_username, claims.email, idToken.sub].find(
+    (v): v is string => typeof v === 'string' && v.length > 0,
+  )!;
   return {
     issuer: idToken.iss,
     subject: idToken.sub,
@@ -142,20 +168,30 @@ async function unavailableOnFailure<T>(p: Promise<T>): Promise<T> {
   try {
     return await p;
   } catch (e) {
-    throw new MedSeekError('unavailable', `the identity provider cannot be reached: ${(e as Error).message}`, { field: 'MEDSEEK_OIDC_ISSUER' }, { cause: e });
+    throw new MedSeekError(
+      'unavailable',
+      `the identity provider cannot be reached: ${(e as Error).message}`,
+      { field: 'MEDSEEK_OIDC_ISSUER' },
+      { cause: e },
+    );
   }
 }
 
 /** A secret of the server's own, made once and shared by every process through the database. */
 export async function serverSecret(sql: Sql, name: string): Promise<Buffer> {
-  await sql.query('insert into medseek_auth_secrets (name, secret) values ($1, $2) on conflict (name) do nothing', [name, randomBytes(32).toString('base64url')]);
+  await sql.query('insert into medseek_auth_secrets (name, secret) values ($1, $2) on conflict (name) do nothing', [
+    name,
+    randomBytes(32).toString('base64url'),
+  ]);
   const r = await sql.query<{ secret: string }>('select secret from medseek_auth_secrets where name = $1', [name]);
   return Buffer.from(r.rows[0]!.secret, 'base64url');
 }
 
 /** `payload.signature`, HMAC-SHA256, with an expiry: the OIDC flow cookie. */
 export function signFlow(key: Buffer, flow: OidcFlow, ttlSeconds: number, now = Date.now()): string {
-  const payload = Buffer.from(JSON.stringify({ ...flow, exp: Math.floor(now / 1000) + ttlSeconds })).toString('base64url');
+  const payload = Buffer.from(JSON.stringify({ ...flow, exp: Math.floor(now / 1000) + ttlSeconds })).toString(
+    'base64url',
+  );
   return `${payload}.${createHmac('sha256', key).update(payload).digest('base64url')}`;
 }
 
@@ -167,5 +203,10 @@ export function verifyFlow(key: Buffer, value: string | undefined, now = Date.no
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
   const flow = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as OidcFlow & { exp: number };
   if (typeof flow.exp !== 'number' || flow.exp * 1000 < now) return undefined;
-  return { state: flow.state, nonce: flow.nonce, verifier: flow.verifier, ...(flow.returnTo ? { returnTo: flow.returnTo } : {}) };
+  return {
+    state: flow.state,
+    nonce: flow.nonce,
+    verifier: flow.verifier,
+    ...(flow.returnTo ? { returnTo: flow.returnTo } : {}),
+  };
 }

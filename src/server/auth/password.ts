@@ -22,7 +22,9 @@ function derive(password: string, salt: Buffer, { ln, r, p }: ScryptParams, keyL
   const N = 2 ** ln;
   // OpenSSL needs 128·N·r bytes (32 MiB at the defaults), just over Node's default limit.
   const maxmem = 128 * N * r * p + 16 * 1024 * 1024;
-  return new Promise((resolve, reject) => scrypt(password.normalize('NFC'), salt, keyLength, { N, r, p, maxmem }, (e, key) => (e ? reject(e) : resolve(key))));
+  return new Promise((resolve, reject) =>
+    scrypt(password.normalize('NFC'), salt, keyLength, { N, r, p, maxmem }, (e, key) => (e ? reject(e) : resolve(key))),
+  );
 }
 
 export async function hashPassword(password: string, params: ScryptParams = DEFAULT_PARAMS): Promise<string> {
@@ -35,7 +37,8 @@ function parse(stored: string): { params: ScryptParams; salt: Buffer; key: Buffe
   const m = /^scrypt\$ln=(\d+),r=(\d+),p=(\d+)\$([\w-]+)\$([\w-]+)$/.exec(stored);
   if (!m) return undefined;
   const params = { ln: Number(m[1]), r: Number(m[2]), p: Number(m[3]) };
-  if (params.ln < 10 || params.ln > 22 || params.r < 1 || params.r > 32 || params.p < 1 || params.p > 16) return undefined;
+  if (params.ln < 10 || params.ln > 22 || params.r < 1 || params.r > 32 || params.p < 1 || params.p > 16)
+    return undefined;
   return { params, salt: Buffer.from(m[4]!, 'base64url'), key: Buffer.from(m[5]!, 'base64url') };
 }
 
@@ -52,10 +55,19 @@ export function dummyHash(params: ScryptParams = DEFAULT_PARAMS): Promise<string
 }
 
 /** True when `password` matches `stored` (compared in constant time); false for a malformed hash. Without a hash, `params` set the time it takes. */
-export async function verifyPassword(password: string, stored: string | null | undefined, params: ScryptParams = DEFAULT_PARAMS): Promise<boolean> {
+export async function verifyPassword(
+  password: string,
+  stored: string | null | undefined,
+  params: ScryptParams = DEFAULT_PARAMS,
+): Promise<boolean> {
   const parsed = parse(stored ?? '') ?? parse(await dummyHash(params))!;
   const key = await derive(password, parsed.salt, parsed.params, parsed.key.length || KEY_LENGTH);
-  return Boolean(stored) && parse(stored!) !== undefined && key.length === parsed.key.length && timingSafeEqual(key, parsed.key);
+  return (
+    Boolean(stored) &&
+    parse(stored!) !== undefined &&
+    key.length === parsed.key.length &&
+    timingSafeEqual(key, parsed.key)
+  );
 }
 
 /** True when `stored` was made with weaker parameters than `params` (re-hash it after a good login). */
@@ -67,7 +79,9 @@ export function needsRehash(stored: string, params: ScryptParams = DEFAULT_PARAM
 /** The password rules: at least 12 characters (a passphrase is best), at most 1024. */
 export function checkPasswordRules(password: unknown, field = 'password'): string {
   if (typeof password !== 'string') throw invalid('a password is required', { field });
-  if ([...password].length < MIN_PASSWORD_LENGTH) throw invalid(`the password must be at least ${MIN_PASSWORD_LENGTH} characters long`, { field });
-  if (password.length > MAX_PASSWORD_LENGTH) throw invalid(`the password must be at most ${MAX_PASSWORD_LENGTH} characters long`, { field });
+  if ([...password].length < MIN_PASSWORD_LENGTH)
+    throw invalid(`the password must be at least ${MIN_PASSWORD_LENGTH} characters long`, { field });
+  if (password.length > MAX_PASSWORD_LENGTH)
+    throw invalid(`the password must be at most ${MAX_PASSWORD_LENGTH} characters long`, { field });
   return password;
 }

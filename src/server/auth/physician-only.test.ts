@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Principal } from '../env.js';
-import { forAudience, isPhysicianOnlyResource, PHYSICIAN_ONLY_EXTENSION, PHYSICIAN_ONLY_SECURITY } from './physician-only.js';
+import {
+  forAudience,
+  isPhysicianOnlyResource,
+  PHYSICIAN_ONLY_EXTENSION,
+  PHYSICIAN_ONLY_SECURITY,
+} from './physician-only.js';
 
 const patient: Principal = { kind: 'api-key', id: 'key:p', name: 'p', role: 'patient', patientId: 'p1' };
 const clinician: Principal = { kind: 'api-key', id: 'key:c', name: 'c', role: 'clinician', allPatients: true };
@@ -10,7 +15,10 @@ describe('physician-only content', () => {
   const marked = {
     resourceType: 'Observation',
     id: 'o',
-    note: [{ text: 'shown' }, { text: 'differential', extension: [{ url: PHYSICIAN_ONLY_EXTENSION, valueBoolean: true }] }],
+    note: [
+      { text: 'shown' },
+      { text: 'differential', extension: [{ url: PHYSICIAN_ONLY_EXTENSION, valueBoolean: true }] },
+    ],
     interpretation: { text: 'for physicians', extension: [{ url: PHYSICIAN_ONLY_EXTENSION, valueBoolean: true }] },
   };
 

@@ -16,7 +16,9 @@ export const sessionAuthenticator: Authenticator = async (ctx, c) => {
   if (!session) return { refused: { reason: 'the session has expired or was ended: log in again' } };
   const credential = `user:${session.user.id}`;
   if (UNSAFE.has(c.req.method) && !session.csrfMatches(c.req.header('x-csrf-token'))) {
-    return { refused: { credential, reason: 'missing or wrong X-CSRF-Token: send the value of the medseek_csrf cookie' } };
+    return {
+      refused: { credential, reason: 'missing or wrong X-CSRF-Token: send the value of the medseek_csrf cookie' },
+    };
   }
   return { principal: userPrincipal(session.user) };
 };

@@ -22,7 +22,14 @@ forEachBackend('sessions', (db) => {
   beforeAll(async () => {
     sessions = new SessionStore(db(), { settings: SETTINGS, now: () => clock });
     users = new UserStore(db(), { settings: SETTINGS, now: () => clock, hashParams: { ln: 10, r: 8, p: 1 } });
-    userId = (await users.create({ username: 'dr.zhao', password: 'a long enough passphrase', role: 'clinician', units: ['ward-1'] })).id;
+    userId = (
+      await users.create({
+        username: 'dr.zhao',
+        password: 'a long enough passphrase',
+        role: 'clinician',
+        units: ['ward-1'],
+      })
+    ).id;
   });
 
   it('keeps only hashes of the session id and CSRF token', async () => {
@@ -78,8 +85,19 @@ forEachBackend('session authenticator', (db) => {
   let cookie: string;
   let csrf: string;
   beforeAll(async () => {
-    ctx = await openContext(loadConfig({}, { logLevel: 'warn' }), { db: db(), llm: false, logger: createLogger('warn', { write: () => {} }) });
-    const user = await new UserStore(ctx.db).create({ username: 'dr.qian', displayName: '钱医生', password: 'a long enough passphrase', role: 'clinician', units: ['ward-2'], allPatients: false });
+    ctx = await openContext(loadConfig({}, { logLevel: 'warn' }), {
+      db: db(),
+      llm: false,
+      logger: createLogger('warn', { write: () => {} }),
+    });
+    const user = await new UserStore(ctx.db).create({
+      username: 'dr.qian',
+      displayName: '钱医生',
+      password: 'a long enough passphrase',
+      role: 'clinician',
+      units: ['ward-2'],
+      allPatients: false,
+    });
     const s = await new SessionStore(ctx.db).create(user.id);
     cookie = `medseek_session=${s.id}; medseek_csrf=${s.csrf}`;
     csrf = s.csrf;
@@ -87,11 +105,18 @@ forEachBackend('session authenticator', (db) => {
     app.all('/probe', async (c) => c.json((await sessionAuthenticator(ctx, c)) ?? { none: true }));
   });
 
-  const probe = async (method: string, headers: Record<string, string>) => (await app.request('/probe', { method, headers })).json();
+  const probe = async (method: string, headers: Record<string, string>) =>
+    (await app.request('/probe', { method, headers })).json();
 
   it('gives the user as a session principal for a valid cookie', async () => {
     const r = await probe('GET', { Cookie: cookie });
-    expect(r.principal).toMatchObject({ kind: 'session', name: '钱医生', role: 'clinician', units: ['ward-2'], allPatients: false });
+    expect(r.principal).toMatchObject({
+      kind: 'session',
+      name: '钱医生',
+      role: 'clinician',
+      units: ['ward-2'],
+      allPatients: false,
+    });
     expect(r.principal.id).toMatch(/^user:/);
   });
 

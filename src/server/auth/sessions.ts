@@ -52,14 +52,14 @@ export class SessionStore {
     const id = randomBytes(32).toString('base64url');
     const csrf = randomBytes(24).toString('base64url');
     const expiresAt = new Date(now.getTime() + this.#settings.maxHours * 3_600_000);
-    await this.#sql.query('delete from medseek_sessions where expires_at < $1 or last_seen_at < $2', [now, this.#idleCutoff(now)]);
-    await this.#sql.query('insert into medseek_sessions (id_hash, user_id, csrf_hash, created_at, last_seen_at, expires_at) values ($1, $2, $3, $4, $4, $5)', [
-      sha256(id),
-      userId,
-      sha256(csrf),
+    await this.#sql.query('delete from medseek_sessions where expires_at < $1 or last_seen_at < $2', [
       now,
-      expiresAt,
+      this.#idleCutoff(now),
     ]);
+    await this.#sql.query(
+      'insert into medseek_sessions (id_hash, user_id, csrf_hash, created_at, last_seen_at, expires_at) values ($1, $2, $3, $4, $4, $5)',
+      [sha256(id), userId, sha256(csrf), now, expiresAt],
+    );
     return { id, csrf, expiresAt };
   }
 
@@ -80,12 +80,14 @@ export class SessionStore {
       await this.#sql.query('delete from medseek_sessions where id_hash = $1', [idHash]);
       return undefined;
     }
-    if (now.getTime() - lastSeen.getTime() > TOUCH_MS) await this.#sql.query('update medseek_sessions set last_seen_at = $2 where id_hash = $1', [idHash, now]);
+    if (now.getTime() - lastSeen.getTime() > TOUCH_MS)
+      await this.#sql.query('update medseek_sessions set last_seen_at = $2 where id_hash = $1', [idHash, now]);
     const csrfHash = Buffer.from(row.csrf_hash, 'hex');
     return {
       idHash,
       user: toInfo(row, now),
-      csrfMatches: (token) => Boolean(token) && token!.length <= 200 && timingSafeEqual(Buffer.from(sha256(token!), 'hex'), csrfHash),
+      csrfMatches: (token) =>
+        Boolean(token) && token!.length <= 200 && timingSafeEqual(Buffer.from(sha256(token!), 'hex'), csrfHash),
     };
   }
 

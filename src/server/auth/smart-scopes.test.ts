@@ -3,14 +3,27 @@ import { parseScope, patientScopedOnly, permits } from './smart-scopes.js';
 
 describe('SMART scopes', () => {
   it('parses v2 cruds scopes and v1 read/write', () => {
-    expect(parseScope('patient/Observation.rs')).toEqual({ context: 'patient', type: 'Observation', interactions: new Set(['r', 's']) });
+    expect(parseScope('patient/Observation.rs')).toEqual({
+      context: 'patient',
+      type: 'Observation',
+      interactions: new Set(['r', 's']),
+    });
     expect(parseScope('user/*.cruds')?.interactions).toEqual(new Set(['c', 'r', 'u', 'd', 's']));
     expect(parseScope('system/Patient.read')?.interactions).toEqual(new Set(['r', 's']));
     expect(parseScope('user/Observation.write')?.interactions).toEqual(new Set(['c', 'u', 'd']));
   });
 
   it('refuses what is not a resource scope, letters out of order, and restricted scopes it does not grant', () => {
-    for (const s of ['openid', 'launch/patient', 'fhirUser', 'patient/Observation.sr', 'patient/Observation.', 'patient/observation.rs', 'patient/Observation.rs?category=laboratory', 'group/Observation.rs']) {
+    for (const s of [
+      'openid',
+      'launch/patient',
+      'fhirUser',
+      'patient/Observation.sr',
+      'patient/Observation.',
+      'patient/observation.rs',
+      'patient/Observation.rs?category=laboratory',
+      'group/Observation.rs',
+    ]) {
       expect(parseScope(s)).toBeUndefined();
     }
   });

@@ -22,10 +22,12 @@ const V1 = /^(patient|user|system)\/([A-Z][A-Za-z]{0,63}|\*)\.(read|write|\*)$/;
 /** One scope string, or undefined when it is not a resource scope MedSeek understands. */
 export function parseScope(scope: string): ResourceScope | undefined {
   const v2 = V2.exec(scope);
-  if (v2?.[3]) return { context: v2[1] as ScopeContext, type: v2[2]!, interactions: new Set(v2[3].split('') as Interaction[]) };
+  if (v2?.[3])
+    return { context: v2[1] as ScopeContext, type: v2[2]!, interactions: new Set(v2[3].split('') as Interaction[]) };
   const v1 = V1.exec(scope);
   if (v1) {
-    const letters: Interaction[] = v1[3] === 'read' ? ['r', 's'] : v1[3] === 'write' ? ['c', 'u', 'd'] : ['c', 'r', 'u', 'd', 's'];
+    const letters: Interaction[] =
+      v1[3] === 'read' ? ['r', 's'] : v1[3] === 'write' ? ['c', 'u', 'd'] : ['c', 'r', 'u', 'd', 's'];
     return { context: v1[1] as ScopeContext, type: v1[2]!, interactions: new Set(letters) };
   }
   return undefined;
@@ -42,7 +44,9 @@ export function parseScopes(scopes: string | readonly string[]): ResourceScope[]
 
 /** True when some scope allows this interaction on this resource type. */
 export function permits(scopes: string | readonly string[], resourceType: string, interaction: Interaction): boolean {
-  return parseScopes(scopes).some((s) => (s.type === '*' || s.type === resourceType) && s.interactions.has(interaction));
+  return parseScopes(scopes).some(
+    (s) => (s.type === '*' || s.type === resourceType) && s.interactions.has(interaction),
+  );
 }
 
 /** True when every resource scope is `patient/…`: the token sees its launch patient only. */

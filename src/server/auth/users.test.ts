@@ -17,17 +17,46 @@ forEachBackend('local users', (db) => {
   });
 
   it('creates a user with role and units, never returning the hash', async () => {
-    const u = await users.create({ username: ' Dr.Li ', displayName: '李医生', password: PASSWORD, role: 'clinician', units: ['Organization/cardio'] });
-    expect(u).toMatchObject({ username: 'dr.li', displayName: '李医生', role: 'clinician', units: ['Organization/cardio'], allPatients: false, disabled: false, source: 'local' });
+    const u = await users.create({
+      username: ' Dr.Li ',
+      displayName: '李医生',
+      password: PASSWORD,
+      role: 'clinician',
+      units: ['Organization/cardio'],
+    });
+    expect(u).toMatchObject({
+      username: 'dr.li',
+      displayName: '李医生',
+      role: 'clinician',
+      units: ['Organization/cardio'],
+      allPatients: false,
+      disabled: false,
+      source: 'local',
+    });
     expect(JSON.stringify(await users.list())).not.toMatch(/scrypt|hash/);
-    expect(userPrincipal(u)).toEqual({ kind: 'session', id: `user:${u.id}`, name: '李医生', role: 'clinician', units: ['Organization/cardio'], allPatients: false });
-    await expect(users.create({ username: 'DR.LI', password: PASSWORD, role: 'admin' })).rejects.toThrow(/already exists/);
+    expect(userPrincipal(u)).toEqual({
+      kind: 'session',
+      id: `user:${u.id}`,
+      name: '李医生',
+      role: 'clinician',
+      units: ['Organization/cardio'],
+      allPatients: false,
+    });
+    await expect(users.create({ username: 'DR.LI', password: PASSWORD, role: 'admin' })).rejects.toThrow(
+      /already exists/,
+    );
   });
 
   it('refuses short passwords, bad usernames and patient accounts with the field named', async () => {
-    await expect(users.create({ username: 'short', password: 'eleven char', role: 'clinician' })).rejects.toThrow(/password.*at least 12 characters/);
-    await expect(users.create({ username: 'has space', password: PASSWORD, role: 'clinician' })).rejects.toThrow(/username/);
-    await expect(users.create({ username: 'pat', password: PASSWORD, role: 'patient' })).rejects.toThrow(/role.*consultation link/);
+    await expect(users.create({ username: 'short', password: 'eleven char', role: 'clinician' })).rejects.toThrow(
+      /password.*at least 12 characters/,
+    );
+    await expect(users.create({ username: 'has space', password: PASSWORD, role: 'clinician' })).rejects.toThrow(
+      /username/,
+    );
+    await expect(users.create({ username: 'pat', password: PASSWORD, role: 'patient' })).rejects.toThrow(
+      /role.*consultation link/,
+    );
   });
 
   it('logs in with the right password, answers unknown names and wrong passwords alike', async () => {
@@ -85,7 +114,14 @@ forEachBackend('local users', (db) => {
   });
 
   it('makes and updates OpenID Connect users, which cannot log in with a password', async () => {
-    const who = { issuer: 'https://idp.example', subject: 'abc', username: 'dr.li', displayName: 'Li (IdP)', role: 'clinician' as const, units: ['ward-3'] };
+    const who = {
+      issuer: 'https://idp.example',
+      subject: 'abc',
+      username: 'dr.li',
+      displayName: 'Li (IdP)',
+      role: 'clinician' as const,
+      units: ['ward-3'],
+    };
     const first = await users.upsertOidc(who);
     // The local dr.li keeps the name; the IdP's user gets a distinct one.
     expect(first.username).toMatch(/^dr\.li-[0-9a-f]{8}$/);

@@ -3,7 +3,14 @@ import type { Sql } from '../../core/index.js';
 import { invalid, MedSeekError, notFound } from '../../core/index.js';
 import type { Principal, Role } from '../env.js';
 import { ROLES } from '../env.js';
-import { checkPasswordRules, DEFAULT_PARAMS, hashPassword, needsRehash, type ScryptParams, verifyPassword } from './password.js';
+import {
+  checkPasswordRules,
+  DEFAULT_PARAMS,
+  hashPassword,
+  needsRehash,
+  type ScryptParams,
+  verifyPassword,
+} from './password.js';
 
 /**
  * Workspace users: local accounts (scrypt hash, lockout after repeated failures) and accounts made on
@@ -95,13 +102,18 @@ export function normalizeUsername(username: unknown, field = 'username'): string
 function checkRole(role: unknown, field = 'role'): Role {
   if (!ROLES.includes(role as Role)) throw invalid(`the role must be one of ${ROLES.join(', ')}`, { field });
   // A patient principal is always bound to one patient (env.ts); that binding is the patient link's, not a login's.
-  if (role === 'patient') throw invalid("patients reach MedSeek through their consultation link, not a workspace account: use role 'clinician' or 'admin'", { field });
+  if (role === 'patient')
+    throw invalid(
+      "patients reach MedSeek through their consultation link, not a workspace account: use role 'clinician' or 'admin'",
+      { field },
+    );
   return role as Role;
 }
 
 function checkUnits(units: unknown, field = 'units'): string[] {
   if (units === undefined) return [];
-  if (!Array.isArray(units) || units.some((u) => typeof u !== 'string' || !u.trim())) throw invalid('units are a list of unit ids (Organization or Location)', { field });
+  if (!Array.isArray(units) || units.some((u) => typeof u !== 'string' || !u.trim()))
+    throw invalid('units are a list of unit ids (Organization or Location)', { field });
   return [...new Set(units.map((u: string) => u.trim()))];
 }
 
@@ -123,7 +135,8 @@ export class UserStore {
     const username = normalizeUsername(user.username);
     const role = checkRole(user.role);
     const units = checkUnits(user.units);
-    const hash = user.password === undefined ? null : await hashPassword(checkPasswordRules(user.password), this.#params);
+    const hash =
+      user.password === undefined ? null : await hashPassword(checkPasswordRules(user.password), this.#params);
     const displayName = user.displayName?.trim() || username;
     const id = randomBytes(8).toString('hex');
     const r = await this.#sql.query<{ id: string }>(
@@ -131,17 +144,23 @@ export class UserStore {
        values ($1, $2, $3, $4, $5, $6::jsonb, $7) on conflict (username) do nothing returning id`,
       [id, username, displayName, hash, role, JSON.stringify(units), Boolean(user.allPatients)],
     );
-    if (!r.rows[0]) throw new MedSeekError('conflict', `a user named '${username}' already exists`, { field: 'username' });
+    if (!r.rows[0])
+      throw new MedSeekError('conflict', `a user named '${username}' already exists`, { field: 'username' });
     return this.get(id);
   }
 
   async list(): Promise<UserInfo[]> {
-    const r = await this.#sql.query<Row>(`select ${COLUMNS} from medseek_users u left join medseek_login_throttle t on t.username = u.username order by u.username`);
+    const r = await this.#sql.query<Row>(
+      `select ${COLUMNS} from medseek_users u left join medseek_login_throttle t on t.username = u.username order by u.username`,
+    );
     return r.rows.map((row) => toInfo(row, this.#now()));
   }
 
   async get(id: string): Promise<UserInfo> {
-    const r = await this.#sql.query<Row>(`select ${COLUMNS} from medseek_users u left join medseek_login_throttle t on t.username = u.username where u.id = $1`, [id]);
+    const r = await this.#sql.query<Row>(
+      `select ${COLUMNS} from medseek_users u left join medseek_login_throttle t on t.username = u.username where u.id = $1`,
+      [id],
+    );
     if (!r.rows[0]) throw notFound(`no user with id '${id}'`, { field: 'id' });
     return toInfo(r.rows[0], this.#now());
   }
@@ -174,7 +193,10 @@ export class UserStore {
     if (patch.allPatients !== undefined) set('all_patients', Boolean(patch.allPatients));
     if (patch.disabled !== undefined) set('disabled', Boolean(patch.disabled));
     await this.#sql.transaction(async (tx) => {
-      const r = await tx.query(`update medseek_users set ${[...sets, 'updated_at = now()'].join(', ')} where id = $1 returning id`, params);
+      const r = await tx.query(
+        `update medseek_users set ${[...sets, 'updated_at = now()'].join(', ')} where id = $1 returning id`,
+        params,
+      );
       if (!r.rows[0]) throw notFound(`no user with id '${id}'`, { field: 'id' });
       if (patch.disabled) await tx.query('delete from medseek_sessions where user_id = $1', [id]);
     });
@@ -185,8 +207,15 @@ export class UserStore {
   async setPassword(id: string, password: string): Promise<UserInfo> {
     const hash = await hashPassword(checkPasswordRules(password), this.#params);
     await this.#sql.transaction(async (tx) => {
-      const r = await tx.query("update medseek_users set password_hash = $2, updated_at = now() where id = $1 and source = 'local' returning id", [id, hash]);
-      if (!r.rows[0]) throw notFound(`no local user with id '${id}' (users of the hospital's identity provider change their password there)`, { field: 'id' });
+      const r = await tx.query(
+        "update medseek_users set password_hash = $2, updated_at = now() where id = $1 and source = 'local' returning id",
+        [id, hash],
+      );
+      if (!r.rows[0])
+        throw notFound(
+          `no local user with id '${id}' (users of the hospital's identity provider change their password there)`,
+          { field: 'id' },
+        );
       await tx.query('delete from medseek_sessions where user_id = $1', [id]);
     });
     return this.get(id);
@@ -213,8 +242,18 @@ export class UserStore {
       await verifyPassword(password, null, this.#params);
       return { ok: false, reason: 'invalid' };
     }
-    const throttle = (await this.#sql.query<ThrottleRow>('select failures, window_start, locked_until from medseek_login_throttle where username = $1', [username])).rows[0];
-    const row = (await this.#sql.query<{ id: string; password_hash: string | null; disabled: boolean }>("select id, password_hash, disabled from medseek_users where username = $1 and source = 'local'", [username])).rows[0];
+    const throttle = (
+      await this.#sql.query<ThrottleRow>(
+        'select failures, window_start, locked_until from medseek_login_throttle where username = $1',
+        [username],
+      )
+    ).rows[0];
+    const row = (
+      await this.#sql.query<{ id: string; password_hash: string | null; disabled: boolean }>(
+        "select id, password_hash, disabled from medseek_users where username = $1 and source = 'local'",
+        [username],
+      )
+    ).rows[0];
     const ok = await verifyPassword(password, row?.password_hash ?? null, this.#params);
     const lockedUntil = throttle?.locked_until ? date(throttle.locked_until) : undefined;
     if (lockedUntil && lockedUntil > now) return { ok: false, reason: 'locked', lockedUntil };
@@ -222,14 +261,19 @@ export class UserStore {
     if (row.disabled) return { ok: false, reason: 'disabled' };
     await this.#sql.query('delete from medseek_login_throttle where username = $1', [username]);
     await this.#sql.query('update medseek_users set last_login_at = $2 where id = $1', [row.id, now]);
-    if (needsRehash(row.password_hash!, this.#params)) await this.#sql.query('update medseek_users set password_hash = $2 where id = $1', [row.id, await hashPassword(password, this.#params)]);
+    if (needsRehash(row.password_hash!, this.#params))
+      await this.#sql.query('update medseek_users set password_hash = $2 where id = $1', [
+        row.id,
+        await hashPassword(password, this.#params),
+      ]);
     return { ok: true, user: await this.get(row.id) };
   }
 
   async #fail(username: string, throttle: ThrottleRow | undefined, now: Date): Promise<LoginResult> {
     const { maxFailures, windowMinutes, lockMinutes } = this.#settings;
     const windowStart = throttle ? date(throttle.window_start) : now;
-    const fresh = !throttle || throttle.locked_until !== null || now.getTime() - windowStart.getTime() > windowMinutes * 60_000;
+    const fresh =
+      !throttle || throttle.locked_until !== null || now.getTime() - windowStart.getTime() > windowMinutes * 60_000;
     const failures = fresh ? 1 : throttle.failures + 1;
     const locked = failures >= maxFailures ? new Date(now.getTime() + lockMinutes * 60_000) : null;
     await this.#sql.query(
@@ -238,7 +282,10 @@ export class UserStore {
       [username, locked ? 0 : failures, fresh ? now : windowStart, locked],
     );
     // Names tried once and long ago (mostly unknown ones) need not be kept.
-    await this.#sql.query('delete from medseek_login_throttle where window_start < $1 and (locked_until is null or locked_until < $2)', [new Date(now.getTime() - windowMinutes * 60_000), now]);
+    await this.#sql.query(
+      'delete from medseek_login_throttle where window_start < $1 and (locked_until is null or locked_until < $2)',
+      [new Date(now.getTime() - windowMinutes * 60_000), now],
+    );
     return locked ? { ok: false, reason: 'locked', lockedUntil: locked } : { ok: false, reason: 'invalid' };
   }
 
@@ -246,37 +293,54 @@ export class UserStore {
   async upsertOidc(who: OidcIdentity): Promise<UserInfo> {
     const role = checkRole(who.role);
     const units = checkUnits(who.units);
-    return this.#sql.transaction(async (tx) => {
-      const existing = (await tx.query<{ id: string }>('select id from medseek_users where oidc_issuer = $1 and oidc_subject = $2', [who.issuer, who.subject])).rows[0];
-      if (existing) {
-        await tx.query('update medseek_users set display_name = $2, role = $3, units = $4::jsonb, updated_at = now() where id = $1', [existing.id, who.displayName, role, JSON.stringify(units)]);
-        return existing.id;
-      }
-      let username: string;
-      try {
-        username = normalizeUsername(who.username);
-      } catch {
-        username = `oidc-${randomBytes(4).toString('hex')}`;
-      }
-      const taken = (await tx.query('select 1 from medseek_users where username = $1', [username])).rows[0];
-      // A local account keeps its name: the IdP's user gets a distinct one rather than taking it over.
-      if (taken) username = `${username.slice(0, 50)}-${randomBytes(4).toString('hex')}`;
-      const id = randomBytes(8).toString('hex');
-      await tx.query(
-        `insert into medseek_users (id, username, display_name, role, units, source, oidc_issuer, oidc_subject) values ($1, $2, $3, $4, $5::jsonb, 'oidc', $6, $7)`,
-        [id, username, who.displayName || username, role, JSON.stringify(units), who.issuer, who.subject],
-      );
-      return id;
-    }).then(async (id) => {
-      await this.#sql.query('update medseek_users set last_login_at = $2 where id = $1', [id, this.#now()]);
-      return this.get(id);
-    });
+    return this.#sql
+      .transaction(async (tx) => {
+        const existing = (
+          await tx.query<{ id: string }>('select id from medseek_users where oidc_issuer = $1 and oidc_subject = $2', [
+            who.issuer,
+            who.subject,
+          ])
+        ).rows[0];
+        if (existing) {
+          await tx.query(
+            'update medseek_users set display_name = $2, role = $3, units = $4::jsonb, updated_at = now() where id = $1',
+            [existing.id, who.displayName, role, JSON.stringify(units)],
+          );
+          return existing.id;
+        }
+        let username: string;
+        try {
+          username = normalizeUsername(who.username);
+        } catch {
+          username = `oidc-${randomBytes(4).toString('hex')}`;
+        }
+        const taken = (await tx.query('select 1 from medseek_users where username = $1', [username])).rows[0];
+        // A local account keeps its name: the IdP's user gets a distinct one rather than taking it over.
+        if (taken) username = `${username.slice(0, 50)}-${randomBytes(4).toString('hex')}`;
+        const id = randomBytes(8).toString('hex');
+        await tx.query(
+          `insert into medseek_users (id, username, display_name, role, units, source, oidc_issuer, oidc_subject) values ($1, $2, $3, $4, $5::jsonb, 'oidc', $6, $7)`,
+          [id, username, who.displayName || username, role, JSON.stringify(units), who.issuer, who.subject],
+        );
+        return id;
+      })
+      .then(async (id) => {
+        await this.#sql.query('update medseek_users set last_login_at = $2 where id = $1', [id, this.#now()]);
+        return this.get(id);
+      });
   }
 }
 
 /** The principal of a logged-in user. */
 export function userPrincipal(user: UserInfo): Principal {
-  return { kind: 'session', id: `user:${user.id}`, name: user.displayName, role: user.role, units: user.units, allPatients: user.role === 'admin' || user.allPatients };
+  return {
+    kind: 'session',
+    id: `user:${user.id}`,
+    name: user.displayName,
+    role: user.role,
+    units: user.units,
+    allPatients: user.role === 'admin' || user.allPatients,
+  };
 }
 
 interface Row {

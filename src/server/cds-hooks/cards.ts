@@ -44,10 +44,22 @@ export interface Card {
 export const OVERRIDE_SYSTEM = 'urn:medseek:cds-override-reason';
 /** Override reasons offered on interrupting cards (cds-rules.md: "Record the override reason"). */
 export const OVERRIDE_REASONS: readonly Coding[] = [
-  { code: 'benefit-outweighs-risk', system: OVERRIDE_SYSTEM, display: 'Benefit outweighs risk; will monitor / 获益大于风险，将监测' },
-  { code: 'patient-tolerated-before', system: OVERRIDE_SYSTEM, display: 'Patient has tolerated this before / 患者既往耐受' },
+  {
+    code: 'benefit-outweighs-risk',
+    system: OVERRIDE_SYSTEM,
+    display: 'Benefit outweighs risk; will monitor / 获益大于风险，将监测',
+  },
+  {
+    code: 'patient-tolerated-before',
+    system: OVERRIDE_SYSTEM,
+    display: 'Patient has tolerated this before / 患者既往耐受',
+  },
   { code: 'not-applicable', system: OVERRIDE_SYSTEM, display: 'Alert does not apply to this patient / 不适用于该患者' },
-  { code: 'will-adjust', system: OVERRIDE_SYSTEM, display: 'Will adjust dose or stop the other drug / 将调整剂量或停用另一药物' },
+  {
+    code: 'will-adjust',
+    system: OVERRIDE_SYSTEM,
+    display: 'Will adjust dose or stop the other drug / 将调整剂量或停用另一药物',
+  },
 ];
 
 export function indicatorOf(severity: string | undefined): Card['indicator'] {
@@ -77,24 +89,65 @@ export function cardOf(r: RuleResult, state: PatientState): Card {
   const authority = knowledge[0]?.authority;
   const evidenceLines = c.evidence
     .filter((e) => e.role !== 'context')
-    .map((e) => `- ${e.role === 'missing' ? '**Missing** ' : ''}${e.statement.zh ?? e.statement.en}${e.statement.zh ? ` / ${e.statement.en}` : ''}${e.sources.length ? ` — \`${resourceRefs(e.sources).join('`, `')}\`` : ''}`);
+    .map(
+      (e) =>
+        `- ${e.role === 'missing' ? '**Missing** ' : ''}${e.statement.zh ?? e.statement.en}${e.statement.zh ? ` / ${e.statement.en}` : ''}${e.sources.length ? ` — \`${resourceRefs(e.sources).join('`, `')}\`` : ''}`,
+    );
   const detail = [
     c.statement.zh ? `**${c.statement.zh}**` : '',
     c.detail ? `${c.detail.zh ?? ''}${c.detail.zh ? '\n\n' : ''}${c.detail.en}` : '',
     evidenceLines.length ? `Evidence / 证据:\n${evidenceLines.join('\n')}` : '',
-    authority ? `Source / 来源: ${authority.name}${authority.document ? ` (${authority.document})` : ''}${authority.url ? ` <${authority.url}>` : ''} — rule \`${r.ruleId}\`` : `Rule \`${r.ruleId}\``,
+    authority
+      ? `Source / 来源: ${authority.name}${authority.document ? ` (${authority.document})` : ''}${authority.url ? ` <${authority.url}>` : ''} — rule \`${r.ruleId}\``
+      : `Rule \`${r.ruleId}\``,
+    c.knowledgeRelease
+      ? `Rule book / 规则库: ${c.knowledgeRelease}`
+      : 'Rule book / 规则库: bundled data files (no knowledge release active)',
   ]
     .filter(Boolean)
     .join('\n\n');
   const suggestions: Suggestion[] = r.suggestions.map((s, i) => {
     const uuid = randomUUID();
     if (s.kind === 'order') {
-      return { label: s.label.zh ? `${s.label.en} / ${s.label.zh}` : s.label.en, uuid, isRecommended: i === 0, actions: [{ type: 'create', description: s.label.en, resource: { resourceType: 'ServiceRequest', status: 'draft', intent: 'proposal', subject: { reference: `Patient/${state.patientId}` }, code: { text: s.what.en } } }] };
+      return {
+        label: s.label.zh ? `${s.label.en} / ${s.label.zh}` : s.label.en,
+        uuid,
+        isRecommended: i === 0,
+        actions: [
+          {
+            type: 'create',
+            description: s.label.en,
+            resource: {
+              resourceType: 'ServiceRequest',
+              status: 'draft',
+              intent: 'proposal',
+              subject: { reference: `Patient/${state.patientId}` },
+              code: { text: s.what.en },
+            },
+          },
+        ],
+      };
     }
     const target = resourceOf(facts.get(s.factId));
     const actions: Action[] = target ? [{ type: 'delete', description: `Remove ${target}`, resourceId: target }] : [];
-    if (s.kind === 'replace') actions.push({ type: 'create', description: `Order ${s.with.en} instead`, resource: { resourceType: 'MedicationRequest', status: 'draft', intent: 'proposal', subject: { reference: `Patient/${state.patientId}` }, medicationCodeableConcept: { text: s.with.en } } });
-    return { label: s.label.zh ? `${s.label.en} / ${s.label.zh}` : s.label.en, uuid, isRecommended: i === 0, ...(actions.length ? { actions } : {}) };
+    if (s.kind === 'replace')
+      actions.push({
+        type: 'create',
+        description: `Order ${s.with.en} instead`,
+        resource: {
+          resourceType: 'MedicationRequest',
+          status: 'draft',
+          intent: 'proposal',
+          subject: { reference: `Patient/${state.patientId}` },
+          medicationCodeableConcept: { text: s.with.en },
+        },
+      });
+    return {
+      label: s.label.zh ? `${s.label.en} / ${s.label.zh}` : s.label.en,
+      uuid,
+      isRecommended: i === 0,
+      ...(actions.length ? { actions } : {}),
+    };
   });
   const indicator = indicatorOf(c.severity);
   return {

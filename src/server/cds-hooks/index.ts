@@ -1,5 +1,5 @@
 export { type Card, cardOf, indicatorOf, OVERRIDE_REASONS, summaryOf } from './cards.js';
-export { feedbackByRule, parseFeedback, recordCards, storeFeedback } from './feedback.js';
+export { feedbackByRule, recordCards, storeFeedback } from './feedback.js';
 export { ALGORITHMS, type CdsAuthSettings, loadCdsAuthSettings, type TrustedIssuer, verifyCdsJwt } from './jwt.js';
 export { completePrefetch, fillTemplate } from './prefetch.js';
 export { type CdsHooksOptions, cdsHooksRoutes } from './routes.js';

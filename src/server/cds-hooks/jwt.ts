@@ -1,4 +1,12 @@
-import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, decodeProtectedHeader, type JSONWebKeySet, type JWTPayload, jwtVerify } from 'jose';
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  decodeJwt,
+  decodeProtectedHeader,
+  type JSONWebKeySet,
+  type JWTPayload,
+  jwtVerify,
+} from 'jose';
 import type { Sql } from '../../core/index.js';
 import { invalid, MedSeekError } from '../../core/index.js';
 import { joseRefusal, lifetimeRefusal } from '../auth/jwt.js';
@@ -41,12 +49,28 @@ export function loadCdsAuthSettings(env: NodeJS.ProcessEnv = process.env, demo =
     try {
       trusted = JSON.parse(env.MEDSEEK_CDS_TRUSTED_ISSUERS) as TrustedIssuer[];
     } catch (e) {
-      throw new MedSeekError('invalid', 'MEDSEEK_CDS_TRUSTED_ISSUERS is not valid JSON (a list of {iss, jku?, jwks?})', { field: 'MEDSEEK_CDS_TRUSTED_ISSUERS' }, { cause: e });
+      throw new MedSeekError(
+        'invalid',
+        'MEDSEEK_CDS_TRUSTED_ISSUERS is not valid JSON (a list of {iss, jku?, jwks?})',
+        { field: 'MEDSEEK_CDS_TRUSTED_ISSUERS' },
+        { cause: e },
+      );
     }
-    if (!Array.isArray(trusted) || trusted.some((t) => typeof t?.iss !== 'string')) throw invalid('MEDSEEK_CDS_TRUSTED_ISSUERS must be a list of objects with an iss', { field: 'MEDSEEK_CDS_TRUSTED_ISSUERS' });
+    if (!Array.isArray(trusted) || trusted.some((t) => typeof t?.iss !== 'string'))
+      throw invalid('MEDSEEK_CDS_TRUSTED_ISSUERS must be a list of objects with an iss', {
+        field: 'MEDSEEK_CDS_TRUSTED_ISSUERS',
+      });
   }
-  const skew = env.MEDSEEK_JWT_CLOCK_SKEW && /^\d{1,6}$/.test(env.MEDSEEK_JWT_CLOCK_SKEW) ? { clockTolerance: Number(env.MEDSEEK_JWT_CLOCK_SKEW) } : {};
-  return { mode: demo ? 'demo' : 'jwt', trusted, ...skew, ...(env.MEDSEEK_CDS_BASE_URL ? { baseUrl: env.MEDSEEK_CDS_BASE_URL.replace(/\/$/, '') } : {}) };
+  const skew =
+    env.MEDSEEK_JWT_CLOCK_SKEW && /^\d{1,6}$/.test(env.MEDSEEK_JWT_CLOCK_SKEW)
+      ? { clockTolerance: Number(env.MEDSEEK_JWT_CLOCK_SKEW) }
+      : {};
+  return {
+    mode: demo ? 'demo' : 'jwt',
+    trusted,
+    ...skew,
+    ...(env.MEDSEEK_CDS_BASE_URL ? { baseUrl: env.MEDSEEK_CDS_BASE_URL.replace(/\/$/, '') } : {}),
+  };
 }
 
 export interface CdsCaller {
@@ -64,7 +88,12 @@ export class CdsAuthError extends Error {}
  * Checks the bearer JWT of a request to `endpoint` (the URL the client called). Returns the caller,
  * or throws CdsAuthError with the reason. `sql` records `jti`s to refuse replays.
  */
-export async function verifyCdsJwt(settings: CdsAuthSettings, authorization: string | undefined, endpoints: readonly string[], sql?: Sql): Promise<CdsCaller> {
+export async function verifyCdsJwt(
+  settings: CdsAuthSettings,
+  authorization: string | undefined,
+  endpoints: readonly string[],
+  sql?: Sql,
+): Promise<CdsCaller> {
   const m = authorization ? /^Bearer\s+(\S+)\s*$/i.exec(authorization) : null;
   if (!m) {
     if (settings.mode === 'demo' && !authorization) return { iss: 'demo', demo: true };
@@ -79,16 +108,19 @@ export async function verifyCdsJwt(settings: CdsAuthSettings, authorization: str
   } catch {
     throw new CdsAuthError('the bearer token is not a JWT');
   }
-  if (!header.alg || !ALGORITHMS.includes(header.alg)) throw new CdsAuthError(`JWT alg '${header.alg}' is not allowed (asymmetric signatures only)`);
+  if (!header.alg || !ALGORITHMS.includes(header.alg))
+    throw new CdsAuthError(`JWT alg '${header.alg}' is not allowed (asymmetric signatures only)`);
   if (!header.kid) throw new CdsAuthError('JWT header has no kid');
   // Checked before the signature so the refusal names the claim (an unsigned check; the signature is verified below).
-  if (typeof claims.exp !== 'number') throw new CdsAuthError("JWT rejected: the token has no 'exp' (expiry) claim; tokens must expire");
+  if (typeof claims.exp !== 'number')
+    throw new CdsAuthError("JWT rejected: the token has no 'exp' (expiry) claim; tokens must expire");
   if (header.typ !== undefined && header.typ !== 'JWT') throw new CdsAuthError("JWT header typ must be 'JWT'");
   const issuer = settings.trusted.find((t) => t.iss === claims.iss);
   if (!issuer) throw new CdsAuthError(`issuer '${claims.iss}' is not trusted`);
   let keys: Parameters<typeof jwtVerify>[1];
   if (header.jku) {
-    if (!issuer.jku?.includes(header.jku)) throw new CdsAuthError(`jku '${header.jku}' is not on the allowlist for ${issuer.iss}`);
+    if (!issuer.jku?.includes(header.jku))
+      throw new CdsAuthError(`jku '${header.jku}' is not on the allowlist for ${issuer.iss}`);
     let set = remoteSets.get(header.jku);
     if (!set) {
       set = createRemoteJWKSet(new URL(header.jku));
@@ -106,15 +138,29 @@ export async function verifyCdsJwt(settings: CdsAuthSettings, authorization: str
     keys = set;
   } else throw new CdsAuthError(`no JWK Set configured for ${issuer.iss}`);
   try {
-    await jwtVerify(token, keys, { issuer: issuer.iss, audience: [...endpoints], algorithms: ALGORITHMS, requiredClaims: ['iss', 'aud', 'exp', 'iat', 'jti'], clockTolerance: settings.clockTolerance ?? 30 });
+    await jwtVerify(token, keys, {
+      issuer: issuer.iss,
+      audience: [...endpoints],
+      algorithms: ALGORITHMS,
+      requiredClaims: ['iss', 'aud', 'exp', 'iat', 'jti'],
+      clockTolerance: settings.clockTolerance ?? 30,
+    });
   } catch (e) {
     throw new CdsAuthError(`JWT rejected: ${joseRefusal(e)}`);
   }
   const lifetime = lifetimeRefusal(claims, settings.maxLifetime ?? CDS_MAX_LIFETIME, settings.clockTolerance ?? 30);
   if (lifetime) throw new CdsAuthError(`JWT rejected: ${lifetime}`);
   if (sql) {
-    const r = await sql.query('insert into cds_jwt_seen (iss, jti, expires_at) values ($1, $2, to_timestamp($3)) on conflict do nothing', [claims.iss, claims.jti, claims.exp]);
+    const r = await sql.query(
+      'insert into cds_jwt_seen (iss, jti, expires_at) values ($1, $2, to_timestamp($3)) on conflict do nothing',
+      [claims.iss, claims.jti, claims.exp],
+    );
     if (r.rowCount === 0) throw new CdsAuthError('JWT jti already used (replay)');
   }
-  return { iss: issuer.iss, ...(claims.jti ? { jti: claims.jti } : {}), ...(typeof claims.tenant === 'string' ? { tenant: claims.tenant } : {}), demo: false };
+  return {
+    iss: issuer.iss,
+    ...(claims.jti ? { jti: claims.jti } : {}),
+    ...(typeof claims.tenant === 'string' ? { tenant: claims.tenant } : {}),
+    demo: false,
+  };
 }

@@ -12,7 +12,10 @@ export function fillTemplate(template: string, context: Readonly<Record<string, 
   return template.replace(/\{\{\s*(context\.[A-Za-z0-9_]+|user[A-Za-z]+Id)\s*\}\}/g, (_, token: string) => {
     const key = token.startsWith('context.') ? token.slice(8) : token;
     const v = context[key];
-    if (typeof v !== 'string' && typeof v !== 'number') throw new MedSeekError('invalid', `prefetch token {{${token}}} has no primitive value in the context`, { field: `context.${key}` });
+    if (typeof v !== 'string' && typeof v !== 'number')
+      throw new MedSeekError('invalid', `prefetch token {{${token}}} has no primitive value in the context`, {
+        field: `context.${key}`,
+      });
     return encodeURIComponent(String(v));
   });
 }
@@ -34,7 +37,9 @@ export interface PrefetchRequest {
   readonly required?: readonly string[];
 }
 
-export async function completePrefetch(req: PrefetchRequest): Promise<{ data: Record<string, unknown>; fetched: string[] }> {
+export async function completePrefetch(
+  req: PrefetchRequest,
+): Promise<{ data: Record<string, unknown>; fetched: string[] }> {
   const data: Record<string, unknown> = { ...(req.prefetch ?? {}) };
   const fetched: string[] = [];
   // An absent key was not (or could not be) prefetched; `null` means the client found no data.
@@ -43,15 +48,23 @@ export async function completePrefetch(req: PrefetchRequest): Promise<{ data: Re
   await Promise.all(
     missing.map(async (key) => {
       if (!req.fhirServer) {
-        if (req.required?.includes(key)) throw new PrefetchUnavailable(`prefetch '${key}' was not provided and no fhirServer was given to fetch it`);
+        if (req.required?.includes(key))
+          throw new PrefetchUnavailable(`prefetch '${key}' was not provided and no fhirServer was given to fetch it`);
         return;
       }
       const url = `${req.fhirServer.replace(/\/$/, '')}/${fillTemplate(req.templates[key]!, req.context)}`;
       let res: Response;
       try {
-        res = await doFetch(url, { headers: { Accept: 'application/fhir+json', ...(req.fhirAuthorization ? { Authorization: `Bearer ${req.fhirAuthorization.access_token}` } : {}) } });
+        res = await doFetch(url, {
+          headers: {
+            Accept: 'application/fhir+json',
+            ...(req.fhirAuthorization ? { Authorization: `Bearer ${req.fhirAuthorization.access_token}` } : {}),
+          },
+        });
       } catch (e) {
-        throw new PrefetchUnavailable(`could not fetch prefetch '${key}' from the FHIR server: ${(e as Error).message}`);
+        throw new PrefetchUnavailable(
+          `could not fetch prefetch '${key}' from the FHIR server: ${(e as Error).message}`,
+        );
       }
       if (!res.ok) {
         if (res.status === 404 && !req.required?.includes(key)) return;
@@ -61,6 +74,7 @@ export async function completePrefetch(req: PrefetchRequest): Promise<{ data: Re
       fetched.push(key);
     }),
   );
-  for (const k of req.required ?? []) if (data[k] === undefined) throw new PrefetchUnavailable(`prefetch '${k}' is required`);
+  for (const k of req.required ?? [])
+    if (data[k] === undefined) throw new PrefetchUnavailable(`prefetch '${k}' is required`);
   return { data, fetched: fetched.sort() };
 }

@@ -23,7 +23,10 @@ const BASE = 'http://localhost/cds-services';
 const NOW = '2026-03-01T10:00:00Z';
 const API_KEY = 'cds-test-key-0123456789';
 
-async function token(aud: string, extra: { iss?: string; jti?: string; header?: Record<string, unknown>; exp?: number } = {}): Promise<string> {
+async function token(
+  aud: string,
+  extra: { iss?: string; jti?: string; header?: Record<string, unknown>; exp?: number } = {},
+): Promise<string> {
   const key = await importJWK(KEYS.privateJwk as JWK, 'ES384');
   const jwt = new SignJWT({ tenant: 'default' })
     .setProtectedHeader({ alg: 'ES384', typ: 'JWT', kid: 'example-kid', ...(extra.header ?? {}) })
@@ -42,17 +45,36 @@ forEachBackend('CDS Hooks service', (db) => {
   let demoApp: Hono<AppEnv>;
 
   beforeAll(async () => {
-    ctx = await openContext(loadConfig({}, { apiKeys: [API_KEY], demo: false, logLevel: 'silent' }), { db: db(), demoLoader: false, logger: createLogger('silent') });
+    ctx = await openContext(loadConfig({}, { apiKeys: [API_KEY], demo: false, logLevel: 'silent' }), {
+      db: db(),
+      demoLoader: false,
+      logger: createLogger('silent'),
+    });
     const fhirApp = createApp(ctx);
     const fetchFromMedSeek = (url: string, init?: RequestInit) => Promise.resolve(fhirApp.request(url, init));
-    app = new Hono<AppEnv>().route('/cds-services', cdsHooksRoutes(ctx, { auth: { mode: 'jwt', trusted: [{ iss: KEYS.iss, jwks: KEYS.publicJwks, jku: [KEYS.jku] }] }, now: () => NOW, fetch: fetchFromMedSeek, configTtlMs: 0 }));
-    demoApp = new Hono<AppEnv>().route('/cds-services', cdsHooksRoutes(ctx, { auth: { mode: 'demo', trusted: [] }, now: () => NOW }));
+    app = new Hono<AppEnv>().route(
+      '/cds-services',
+      cdsHooksRoutes(ctx, {
+        auth: { mode: 'jwt', trusted: [{ iss: KEYS.iss, jwks: KEYS.publicJwks, jku: [KEYS.jku] }] },
+        now: () => NOW,
+        fetch: fetchFromMedSeek,
+        configTtlMs: 0,
+      }),
+    );
+    demoApp = new Hono<AppEnv>().route(
+      '/cds-services',
+      cdsHooksRoutes(ctx, { auth: { mode: 'demo', trusted: [] }, now: () => NOW }),
+    );
   });
 
   const call = async (path: string, body?: unknown, auth?: string | null) => {
     const url = `${BASE}${path}`;
     const bearer = auth === null ? undefined : (auth ?? (await token(url)));
-    return app.request(url, { method: body === undefined ? 'GET' : 'POST', headers: { 'Content-Type': 'application/json', ...(bearer ? { Authorization: `Bearer ${bearer}` } : {}) }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    return app.request(url, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { 'Content-Type': 'application/json', ...(bearer ? { Authorization: `Bearer ${bearer}` } : {}) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
   };
   const cardsOf = async (res: Response) => ((await res.json()) as { cards: Card[] }).cards;
 
@@ -60,7 +82,9 @@ forEachBackend('CDS Hooks service', (db) => {
     it('lists the three services with their hooks and prefetch templates', async () => {
       const res = await call('');
       expect(res.status).toBe(200);
-      const body = (await res.json()) as { services: { id: string; hook: string; description: string; prefetch: Record<string, string> }[] };
+      const body = (await res.json()) as {
+        services: { id: string; hook: string; description: string; prefetch: Record<string, string> }[];
+      };
       expect(body.services.map((s) => [s.id, s.hook])).toEqual([
         ['medseek-patient-view', 'patient-view'],
         ['medseek-order-select', 'order-select'],
@@ -85,28 +109,61 @@ forEachBackend('CDS Hooks service', (db) => {
     });
     it('refuses a JWT without exp, and one that lives longer than five minutes, naming the claim', async () => {
       const key = await importJWK(KEYS.privateJwk as JWK, 'ES384');
-      const noExp = await new SignJWT({}).setProtectedHeader({ alg: 'ES384', typ: 'JWT', kid: 'example-kid' }).setIssuer(KEYS.iss).setAudience(`${BASE}/medseek-order-sign`).setIssuedAt().setJti(crypto.randomUUID()).sign(key);
+      const noExp = await new SignJWT({})
+        .setProtectedHeader({ alg: 'ES384', typ: 'JWT', kid: 'example-kid' })
+        .setIssuer(KEYS.iss)
+        .setAudience(`${BASE}/medseek-order-sign`)
+        .setIssuedAt()
+        .setJti(crypto.randomUUID())
+        .sign(key);
       const a = await call('/medseek-order-sign', ORDER_SIGN, noExp);
       expect(a.status).toBe(401);
       expect(((await a.json()) as { error: string }).error).toContain("'exp'");
-      const long = await call('/medseek-order-sign', ORDER_SIGN, await token(`${BASE}/medseek-order-sign`, { exp: Math.floor(Date.now() / 1000) + 3600 }));
+      const long = await call(
+        '/medseek-order-sign',
+        ORDER_SIGN,
+        await token(`${BASE}/medseek-order-sign`, { exp: Math.floor(Date.now() / 1000) + 3600 }),
+      );
       expect(long.status).toBe(401);
       expect(((await long.json()) as { error: string }).error).toContain('maximum lifetime');
       const rows = await ctx.audit.query({ principal: `cds:${KEYS.iss}` });
-      expect(rows.some((r) => r.action === 'denied' && r.outcome === 401 && String(r.detail?.reason).includes("'exp'"))).toBe(true);
+      expect(
+        rows.some((r) => r.action === 'denied' && r.outcome === 401 && String(r.detail?.reason).includes("'exp'")),
+      ).toBe(true);
     });
 
     it('refuses a wrong audience, an untrusted issuer, a replayed jti, an unlisted jku and HMAC', async () => {
-      expect((await call('/medseek-order-sign', ORDER_SIGN, await token(`${BASE}/medseek-patient-view`))).status).toBe(401);
-      expect((await call('/medseek-order-sign', ORDER_SIGN, await token(`${BASE}/medseek-order-sign`, { iss: 'https://evil.example/' }))).status).toBe(401);
+      expect((await call('/medseek-order-sign', ORDER_SIGN, await token(`${BASE}/medseek-patient-view`))).status).toBe(
+        401,
+      );
+      expect(
+        (
+          await call(
+            '/medseek-order-sign',
+            ORDER_SIGN,
+            await token(`${BASE}/medseek-order-sign`, { iss: 'https://evil.example/' }),
+          )
+        ).status,
+      ).toBe(401);
       const once = await token(`${BASE}/medseek-order-sign`, { jti: 'replayed-jti-1' });
       expect((await call('/medseek-order-sign', ORDER_SIGN, once)).status).toBe(200);
       const again = await call('/medseek-order-sign', ORDER_SIGN, once);
       expect(again.status).toBe(401);
       expect(((await again.json()) as { error: string }).error).toContain('replay');
-      const jku = await call('/medseek-order-sign', ORDER_SIGN, await token(`${BASE}/medseek-order-sign`, { header: { jku: 'https://evil.example/jwks' } }));
+      const jku = await call(
+        '/medseek-order-sign',
+        ORDER_SIGN,
+        await token(`${BASE}/medseek-order-sign`, { header: { jku: 'https://evil.example/jwks' } }),
+      );
       expect(((await jku.json()) as { error: string }).error).toContain('allowlist');
-      const hmac = await new SignJWT({}).setProtectedHeader({ alg: 'HS256', kid: 'k' }).setIssuer(KEYS.iss).setAudience(`${BASE}/medseek-order-sign`).setIssuedAt().setJti('h1').setExpirationTime('5m').sign(new TextEncoder().encode('a-shared-secret-of-32-bytes-long!!'));
+      const hmac = await new SignJWT({})
+        .setProtectedHeader({ alg: 'HS256', kid: 'k' })
+        .setIssuer(KEYS.iss)
+        .setAudience(`${BASE}/medseek-order-sign`)
+        .setIssuedAt()
+        .setJti('h1')
+        .setExpirationTime('5m')
+        .sign(new TextEncoder().encode('a-shared-secret-of-32-bytes-long!!'));
       const h = await call('/medseek-order-sign', ORDER_SIGN, hmac);
       expect(h.status).toBe(401);
       expect(((await h.json()) as { error: string }).error).toContain('asymmetric');
@@ -117,7 +174,10 @@ forEachBackend('CDS Hooks service', (db) => {
     it('interrupts on warfarin + a draft NSAID with evidence, source link, remove/replace suggestions and override reasons', async () => {
       const cards = await cardsOf(await call('/medseek-order-sign', ORDER_SIGN));
       // The interaction interrupts; the renal rule for an NSAID at 75 only notes (info) that creatinine is missing.
-      expect(cards.map((c) => [c.source.topic?.code, c.indicator])).toEqual([['DDI16', 'critical'], ['RD04', 'info']]);
+      expect(cards.map((c) => [c.source.topic?.code, c.indicator])).toEqual([
+        ['DDI16', 'critical'],
+        ['RD04', 'info'],
+      ]);
       expect(cards[1]!.summary).toContain('肌酐');
       const card = cards[0]!;
       expect(card.indicator).toBe('critical');
@@ -128,24 +188,51 @@ forEachBackend('CDS Hooks service', (db) => {
       expect(card.source.url).toBe('https://pmc.ncbi.nlm.nih.gov/articles/PMC4022627');
       expect(card.selectionBehavior).toBe('at-most-one');
       const actions = card.suggestions!.flatMap((s) => s.actions ?? []);
-      expect(actions).toContainEqual({ type: 'delete', description: 'Remove MedicationRequest/draft-ibuprofen', resourceId: 'MedicationRequest/draft-ibuprofen' });
-      expect(actions.some((a) => a.type === 'create' && (a.resource as { medicationCodeableConcept: { text: string } }).medicationCodeableConcept.text.includes('acetaminophen'))).toBe(true);
+      expect(actions).toContainEqual({
+        type: 'delete',
+        description: 'Remove MedicationRequest/draft-ibuprofen',
+        resourceId: 'MedicationRequest/draft-ibuprofen',
+      });
+      expect(
+        actions.some(
+          (a) =>
+            a.type === 'create' &&
+            (a.resource as { medicationCodeableConcept: { text: string } }).medicationCodeableConcept.text.includes(
+              'acetaminophen',
+            ),
+        ),
+      ).toBe(true);
       expect(card.overrideReasons!.length).toBeGreaterThan(0);
     });
     it('returns no cards for a draft that interacts with nothing', async () => {
       const body = structuredClone(ORDER_SIGN);
-      body.context.draftOrders.entry[0].resource.medicationCodeableConcept = { text: 'Acetaminophen 500 MG Oral Tablet' };
+      body.context.draftOrders.entry[0].resource.medicationCodeableConcept = {
+        text: 'Acetaminophen 500 MG Oral Tablet',
+      };
       expect(await cardsOf(await call('/medseek-order-sign', body))).toEqual([]);
     });
     it('does not re-raise interactions between drugs already on file when they are not being signed', async () => {
       const body = structuredClone(ORDER_SIGN);
-      body.prefetch.medications.entry.push({ resource: { resourceType: 'MedicationRequest', id: 'med-naproxen', status: 'active', intent: 'order', subject: { reference: 'Patient/cds-p1' }, medicationCodeableConcept: { text: 'Naproxen 250 MG Oral Tablet' } } });
-      body.context.draftOrders.entry[0].resource.medicationCodeableConcept = { text: 'Acetaminophen 500 MG Oral Tablet' };
+      body.prefetch.medications.entry.push({
+        resource: {
+          resourceType: 'MedicationRequest',
+          id: 'med-naproxen',
+          status: 'active',
+          intent: 'order',
+          subject: { reference: 'Patient/cds-p1' },
+          medicationCodeableConcept: { text: 'Naproxen 250 MG Oral Tablet' },
+        },
+      });
+      body.context.draftOrders.entry[0].resource.medicationCodeableConcept = {
+        text: 'Acetaminophen 500 MG Oral Tablet',
+      };
       expect(await cardsOf(await call('/medseek-order-sign', body))).toEqual([]);
     });
     it('honours a hospital that disabled the rule', async () => {
       await saveRuleSetting(ctx.db, { ruleId: 'DDI16', setting: { enabled: false } }, validateSafetySetting);
-      expect((await cardsOf(await call('/medseek-order-sign', ORDER_SIGN))).map((c) => c.source.topic?.code)).toEqual(['RD04']);
+      expect((await cardsOf(await call('/medseek-order-sign', ORDER_SIGN))).map((c) => c.source.topic?.code)).toEqual([
+        'RD04',
+      ]);
       await saveRuleSetting(ctx.db, { ruleId: 'DDI16', setting: { enabled: true } }, validateSafetySetting);
       expect((await loadRuleConfiguration(ctx.db)).DDI16).toEqual({ enabled: true });
     });
@@ -155,6 +242,18 @@ forEachBackend('CDS Hooks service', (db) => {
       delete noPatient.context.patientId;
       expect((await call('/medseek-order-sign', noPatient)).status).toBe(400);
       expect((await call('/no-such-service', ORDER_SIGN)).status).toBe(404);
+    });
+    it('answers a broken envelope with {error, field}; an unknown service is 404 whatever', async () => {
+      const noInstance = await call('/medseek-order-sign', { ...ORDER_SIGN, hookInstance: 7 });
+      expect(noInstance.status).toBe(400);
+      expect(await noInstance.json()).toEqual({ error: expect.any(String), field: 'hookInstance' });
+      const macToken = { access_token: 'a', token_type: 'MAC', expires_in: 60, scope: 's', subject: 'x' };
+      const withMac = { ...ORDER_SIGN, fhirServer: 'http://ehr.example', fhirAuthorization: macToken };
+      const mac = await call('/medseek-order-sign', withMac);
+      expect(await mac.json()).toMatchObject({ field: 'fhirAuthorization.token_type' });
+      const unsent = await call('/medseek-order-sign', { ...ORDER_SIGN, context: 'Patient/1' });
+      expect(await unsent.json()).toMatchObject({ field: 'context' });
+      expect((await call('/no-such-service', { hook: 42 })).status).toBe(404);
     });
   });
 
@@ -170,7 +269,9 @@ forEachBackend('CDS Hooks service', (db) => {
     it('raises a critical card for a critical potassium and logs the result-to-action loop', async () => {
       const cards = await cardsOf(await call('/medseek-patient-view', PATIENT_VIEW));
       expect(cards.map((c) => [c.source.topic?.code, c.indicator])).toEqual([['CV-K', 'critical']]);
-      const { rows } = await ctx.db.query<{ result_ref: string; closed_at: string | null }>("select result_ref, closed_at from reasoning_critical_value where patient_id = 'cds-p2'");
+      const { rows } = await ctx.db.query<{ result_ref: string; closed_at: string | null }>(
+        "select result_ref, closed_at from reasoning_critical_value where patient_id = 'cds-p2'",
+      );
       expect(rows).toEqual([{ result_ref: 'Observation/obs-k', closed_at: null }]);
     });
   });
@@ -183,8 +284,22 @@ forEachBackend('CDS Hooks service', (db) => {
       expect(res.status).toBe(412);
     });
     it("fetches missing prefetch from MedSeek's own FHIR endpoint with fhirAuthorization", async () => {
-      await ctx.resources.putMany([ORDER_SIGN.prefetch.patient, ...ORDER_SIGN.prefetch.medications.entry.map((e: { resource: unknown }) => e.resource)]);
-      const body = { ...structuredClone(ORDER_SIGN), prefetch: undefined, fhirServer: 'http://localhost/fhir', fhirAuthorization: { access_token: API_KEY, token_type: 'Bearer', expires_in: 300, scope: 'patient/*.read', subject: 'medseek-cds' } };
+      await ctx.resources.putMany([
+        ORDER_SIGN.prefetch.patient,
+        ...ORDER_SIGN.prefetch.medications.entry.map((e: { resource: unknown }) => e.resource),
+      ]);
+      const body = {
+        ...structuredClone(ORDER_SIGN),
+        prefetch: undefined,
+        fhirServer: 'http://localhost/fhir',
+        fhirAuthorization: {
+          access_token: API_KEY,
+          token_type: 'Bearer',
+          expires_in: 300,
+          scope: 'patient/*.read',
+          subject: 'medseek-cds',
+        },
+      };
       const res = await call('/medseek-order-sign', body);
       if (res.status !== 200) console.log(await res.clone().text());
       expect(res.status).toBe(200);
@@ -192,7 +307,18 @@ forEachBackend('CDS Hooks service', (db) => {
       expect(cards.map((c) => c.source.topic?.code)).toEqual(['DDI16', 'RD04']);
     });
     it('answers 412 when the FHIR server refuses the token', async () => {
-      const body = { ...structuredClone(ORDER_SIGN), prefetch: undefined, fhirServer: 'http://localhost/fhir', fhirAuthorization: { access_token: 'wrong', token_type: 'Bearer', expires_in: 300, scope: 'patient/*.read', subject: 'medseek-cds' } };
+      const body = {
+        ...structuredClone(ORDER_SIGN),
+        prefetch: undefined,
+        fhirServer: 'http://localhost/fhir',
+        fhirAuthorization: {
+          access_token: 'wrong',
+          token_type: 'Bearer',
+          expires_in: 300,
+          scope: 'patient/*.read',
+          subject: 'medseek-cds',
+        },
+      };
       expect((await call('/medseek-order-sign', body)).status).toBe(412);
     });
   });
@@ -203,16 +329,36 @@ forEachBackend('CDS Hooks service', (db) => {
         const res = await call('/medseek-order-sign/feedback', body);
         expect(res.status).toBe(200);
       }
-      const { rows } = await ctx.db.query<{ outcome: string; override_reason: unknown }>("select outcome, override_reason from cds_feedback where card_uuid = '9368d37b-283f-44a0-93ea-547cebab93ed'");
-      expect(rows[0]).toMatchObject({ outcome: 'overridden', override_reason: { userComment: 'A comment entered by the clinician.' } });
+      const { rows } = await ctx.db.query<{ outcome: string; override_reason: unknown }>(
+        "select outcome, override_reason from cds_feedback where card_uuid = '9368d37b-283f-44a0-93ea-547cebab93ed'",
+      );
+      expect(rows[0]).toMatchObject({
+        outcome: 'overridden',
+        override_reason: { userComment: 'A comment entered by the clinician.' },
+      });
     });
     it('refuses accepted feedback without acceptedSuggestions', async () => {
-      const res = await call('/medseek-order-sign/feedback', { feedback: [{ card: 'x', outcome: 'accepted', outcomeTimestamp: '2020-12-11T00:00:00Z' }] });
+      const res = await call('/medseek-order-sign/feedback', {
+        feedback: [{ card: 'x', outcome: 'accepted', outcomeTimestamp: '2020-12-11T00:00:00Z' }],
+      });
       expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({ field: 'feedback[0].acceptedSuggestions' });
+      const empty = await call('/medseek-order-sign/feedback', { feedback: [] });
+      expect(await empty.json()).toMatchObject({ field: 'feedback' });
+      expect((await call('/no-such-service/feedback', { feedback: 'x' })).status).toBe(404);
     });
     it('ties feedback to the rule whose card it was', async () => {
       const cards = await cardsOf(await call('/medseek-order-sign', ORDER_SIGN));
-      await call('/medseek-order-sign/feedback', { feedback: [{ card: cards[0]!.uuid, outcome: 'overridden', overrideReason: { reason: { code: 'benefit-outweighs-risk', system: 'urn:medseek:cds-override-reason' } }, outcomeTimestamp: NOW }] });
+      await call('/medseek-order-sign/feedback', {
+        feedback: [
+          {
+            card: cards[0]!.uuid,
+            outcome: 'overridden',
+            overrideReason: { reason: { code: 'benefit-outweighs-risk', system: 'urn:medseek:cds-override-reason' } },
+            outcomeTimestamp: NOW,
+          },
+        ],
+      });
       expect((await byRule(ctx.db)).find((r) => r.ruleId === 'DDI16')).toMatchObject({ overridden: 1 });
     });
   });

@@ -1,16 +1,25 @@
-import { Hono } from 'hono';
+import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { decodeJwt } from 'jose';
 import { z } from 'zod';
-import { allFacts, isMedSeekError } from '../../core/index.js';
+import { allFacts, isMedSeekError, type MedSeekError } from '../../core/index.js';
 import { stateFromPrefetch } from '../../fusion/index.js';
-import { evaluateRules, loadRuleConfiguration, type RuleConfiguration, recordCriticalValues, severityRank } from '../../reasoning/index.js';
+import {
+  activeSafetyRules,
+  evaluateRules,
+  loadRuleConfiguration,
+  type RuleConfiguration,
+  recordCriticalValues,
+  releaseLabel,
+  severityRank,
+} from '../../reasoning/index.js';
 import type { AppContext } from '../context.js';
 import { purposeOf } from '../audit/request.js';
 import { refusePatient, STAFF } from '../auth/authorize.js';
 import type { AppEnv, RoutePolicies } from '../env.js';
+import { body, params } from '../validate.js';
 import { type Card, cardOf } from './cards.js';
 import { draftMedicationRefs } from './draft-orders.js';
-import { parseFeedback, recordCards, storeFeedback } from './feedback.js';
+import { FeedbackBody, recordCards, storeFeedback } from './feedback.js';
 import { CdsAuthError, type CdsAuthSettings, type CdsCaller, loadCdsAuthSettings, verifyCdsJwt } from './jwt.js';
 import { completePrefetch, type Fetch, PrefetchUnavailable } from './prefetch.js';
 import { CDS_SERVICES, discovery } from './services.js';
@@ -32,11 +41,22 @@ export const HookRequest = z
     hook: z.string().min(1),
     hookInstance: z.string().min(1),
     fhirServer: z.string().url().optional(),
-    fhirAuthorization: z.object({ access_token: z.string().min(1), token_type: z.string().regex(/^bearer$/i), expires_in: z.number().int(), scope: z.string(), subject: z.string() }).optional(),
+    fhirAuthorization: z
+      .object({
+        access_token: z.string().min(1),
+        token_type: z.string().regex(/^bearer$/i),
+        expires_in: z.number().int(),
+        scope: z.string(),
+        subject: z.string(),
+      })
+      .optional(),
     context: z.record(z.string(), z.unknown()),
     prefetch: z.record(z.string(), z.unknown()).optional(),
   })
-  .refine((r) => !r.fhirAuthorization || r.fhirServer, { message: 'fhirServer is required when fhirAuthorization is given', path: ['fhirServer'] });
+  .refine((r) => !r.fhirAuthorization || r.fhirServer, {
+    message: 'fhirServer is required when fhirAuthorization is given',
+    path: ['fhirServer'],
+  });
 
 export interface CdsHooksOptions {
   readonly auth?: CdsAuthSettings;
@@ -63,6 +83,36 @@ function errorBody(message: string, field?: string) {
   return { error: message, ...(field ? { field } : {}) };
 }
 
+/** The service named in the path (`/cds-services/{id}`); one that discovery does not list is a 404. */
+export const ServiceParams = z.object({ id: z.string().min(1).max(200).describe('A CDS service id from discovery') });
+
+/**
+ * A validator from validate.ts whose refusal a CDS client gets as it always has: `{error, field}`
+ * with a 400 (the first problem, its zod message as is), not the workspace's error document. Only
+ * the validator's own refusal is rendered here; errors from the route after it go on as before.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: keeps the validator's own input type, which the handler reads
+function cds<M extends MiddlewareHandler<any, string, any>>(validator: M): M {
+  const wrapped: MiddlewareHandler<AppEnv> = async (c, next) => {
+    let passed = false;
+    try {
+      return await validator(c, async () => {
+        passed = true;
+        await next();
+      });
+    } catch (e) {
+      if (passed || !isMedSeekError(e) || e.code !== 'invalid') throw e;
+      return refusal(c, e);
+    }
+  };
+  return wrapped as unknown as M;
+}
+
+function refusal(c: Context<AppEnv>, e: MedSeekError) {
+  const first = e.issues[0] ?? { message: e.message, location: e.location };
+  return c.json(errorBody(first.message, first.location.field), 400);
+}
+
 /**
  * The CDS Hooks sub-app, mounted at `/cds-services`: discovery, the three services, and feedback.
  * It authenticates the EHR itself with the CDS Hooks JWT (the app-wide API-key auth must skip this
@@ -86,19 +136,37 @@ export function cdsHooksRoutes(ctx: AppContext, options: CdsHooksOptions = {}): 
     configs.set(hospital, { at: Date.now(), config });
     return config;
   };
-  const authenticate = async (authorization: string | undefined, url: string, suffix: string): Promise<CdsCaller> => verifyCdsJwt(auth, authorization, endpoints(url, suffix), ctx.db);
+  const authenticate = async (authorization: string | undefined, url: string, suffix: string): Promise<CdsCaller> =>
+    verifyCdsJwt(auth, authorization, endpoints(url, suffix), ctx.db);
 
   app.use('*', async (c, next) => {
     const suffix = c.req.path.replace(/^.*?\/cds-services/, '');
     try {
       const caller = await authenticate(c.req.header('authorization'), c.req.url, suffix);
       // A CDS client (the EHR) calls on behalf of its signed-in clinician, for the patient in the hook's context.
-      c.set('principal', { kind: caller.demo ? 'demo' : 'jwt', id: caller.demo ? 'demo' : `cds:${caller.iss}`, name: caller.iss, role: 'clinician', allPatients: true });
+      c.set('principal', {
+        kind: caller.demo ? 'demo' : 'jwt',
+        id: caller.demo ? 'demo' : `cds:${caller.iss}`,
+        name: caller.iss,
+        role: 'clinician',
+        allPatients: true,
+      });
     } catch (e) {
       if (e instanceof CdsAuthError) {
         // Refusals are on the record too, naming the issuer the token claimed (never the token).
         const iss = claimedIssuer(c.req.header('authorization'));
-        await ctx.audit.record([{ principal: iss ? `cds:${iss}` : 'anonymous', principalKind: iss ? 'jwt' : 'anonymous', action: 'denied', resource: c.req.path.slice(0, 2000), purpose: purposeOf(c), outcome: 401, requestId: c.get('requestId'), detail: { method: c.req.method, reason: e.message } }]);
+        await ctx.audit.record([
+          {
+            principal: iss ? `cds:${iss}` : 'anonymous',
+            principalKind: iss ? 'jwt' : 'anonymous',
+            action: 'denied',
+            resource: c.req.path.slice(0, 2000),
+            purpose: purposeOf(c),
+            outcome: 401,
+            requestId: c.get('requestId'),
+            detail: { method: c.req.method, reason: e.message },
+          },
+        ]);
         c.header('WWW-Authenticate', 'Bearer realm="medseek-cds"');
         return c.json(errorBody(e.message), 401);
       }
@@ -109,49 +177,43 @@ export function cdsHooksRoutes(ctx: AppContext, options: CdsHooksOptions = {}): 
 
   app.get('/', (c) => c.json(discovery()));
 
-  app.post('/:id/feedback', async (c) => {
-    const id = c.req.param('id');
+  /** The service is looked up before the body is read: an unknown one is a 404 whatever was sent. */
+  const known: MiddlewareHandler<AppEnv> = async (c, next) => {
+    const id = c.req.param('id') ?? '';
     if (!CDS_SERVICES.some((s) => s.id === id)) return c.json(errorBody(`no CDS service '${id}'`), 404);
-    let body: unknown;
-    try {
-      body = await c.req.json();
-    } catch {
-      return c.json(errorBody('the body is not JSON'), 400);
-    }
-    try {
-      const n = await storeFeedback(ctx.db, id, parseFeedback(body), c.get('principal')?.id);
-      return c.json({ stored: n });
-    } catch (e) {
-      if (isMedSeekError(e) && e.code === 'invalid') return c.json(errorBody(e.message, e.location.field), 400);
-      throw e;
-    }
+    await next();
+  };
+
+  app.post('/:id/feedback', cds(params(ServiceParams)), known, cds(body(FeedbackBody)), async (c) => {
+    const { id } = c.req.valid('param');
+    const n = await storeFeedback(ctx.db, id, c.req.valid('json'), c.get('principal')?.id);
+    return c.json({ stored: n });
   });
 
-  app.post('/:id', async (c) => {
-    const id = c.req.param('id');
-    const service = CDS_SERVICES.find((s) => s.id === id);
-    if (!service) return c.json(errorBody(`no CDS service '${id}'`), 404);
-    let raw: unknown;
-    try {
-      raw = await c.req.json();
-    } catch {
-      return c.json(errorBody('the body is not JSON'), 400);
-    }
-    const parsed = HookRequest.safeParse(raw);
-    if (!parsed.success) {
-      const first = parsed.error.issues[0]!;
-      return c.json(errorBody(first.message, first.path.join('.')), 400);
-    }
-    const req = parsed.data;
-    if (req.hook !== service.hook) return c.json(errorBody(`service '${id}' answers '${service.hook}', not '${req.hook}'`, 'hook'), 400);
+  app.post('/:id', cds(params(ServiceParams)), known, cds(body(HookRequest)), async (c) => {
+    const { id } = c.req.valid('param');
+    const service = CDS_SERVICES.find((s) => s.id === id)!;
+    const req = c.req.valid('json');
+    if (req.hook !== service.hook)
+      return c.json(errorBody(`service '${id}' answers '${service.hook}', not '${req.hook}'`, 'hook'), 400);
     const patientId = req.context.patientId;
-    if (typeof patientId !== 'string' || !patientId) return c.json(errorBody('context.patientId is required', 'context.patientId'), 400);
+    if (typeof patientId !== 'string' || !patientId)
+      return c.json(errorBody('context.patientId is required', 'context.patientId'), 400);
     // The hook's patient must be one the caller may see (a CDS client is trusted for all patients today; kept for narrower callers).
-    if (ctx.patientScope && !(await ctx.patientScope.allows(c.get('principal'), patientId))) return refusePatient(ctx, c, patientId);
+    if (ctx.patientScope && !(await ctx.patientScope.allows(c.get('principal'), patientId)))
+      return refusePatient(ctx, c, patientId);
 
     let data: Record<string, unknown>;
     try {
-      ({ data } = await completePrefetch({ templates: service.prefetch, context: req.context, prefetch: req.prefetch, fhirServer: req.fhirServer, fhirAuthorization: req.fhirAuthorization, required: Object.keys(service.prefetch), ...(options.fetch ? { fetch: options.fetch } : {}) }));
+      ({ data } = await completePrefetch({
+        templates: service.prefetch,
+        context: req.context,
+        prefetch: req.prefetch,
+        fhirServer: req.fhirServer,
+        fhirAuthorization: req.fhirAuthorization,
+        required: Object.keys(service.prefetch),
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+      }));
     } catch (e) {
       if (e instanceof PrefetchUnavailable) return c.json(errorBody(e.message, 'prefetch'), 412);
       throw e;
@@ -160,7 +222,10 @@ export function cdsHooksRoutes(ctx: AppContext, options: CdsHooksOptions = {}): 
     const now = options.now?.() ?? new Date().toISOString();
     let state: ReturnType<typeof stateFromPrefetch>;
     try {
-      state = stateFromPrefetch({ prefetch: data, patientId, ...(req.context.draftOrders ? { draftOrders: req.context.draftOrders } : {}) }, { at: now });
+      state = stateFromPrefetch(
+        { prefetch: data, patientId, ...(req.context.draftOrders ? { draftOrders: req.context.draftOrders } : {}) },
+        { at: now },
+      );
     } catch (e) {
       if (isMedSeekError(e)) return c.json(errorBody(e.message, e.location.field), 400);
       throw e;
@@ -170,17 +235,41 @@ export function cdsHooksRoutes(ctx: AppContext, options: CdsHooksOptions = {}): 
     let focus: Set<string> | undefined;
     if (service.focus !== 'none') {
       const drafts = draftMedicationRefs(req.context.draftOrders);
-      const wanted = new Set(service.focus === 'selections' && Array.isArray(req.context.selections) ? (req.context.selections as unknown[]).map(String).filter((r) => drafts.includes(r)) : drafts);
-      focus = new Set(allFacts(state).filter((f) => f.sources.some((s) => s.kind === 'resource' && wanted.has(`${s.resourceType}/${s.id}`))).map((f) => f.id));
+      const wanted = new Set(
+        service.focus === 'selections' && Array.isArray(req.context.selections)
+          ? (req.context.selections as unknown[]).map(String).filter((r) => drafts.includes(r))
+          : drafts,
+      );
+      focus = new Set(
+        allFacts(state)
+          .filter((f) => f.sources.some((s) => s.kind === 'resource' && wanted.has(`${s.resourceType}/${s.id}`)))
+          .map((f) => f.id),
+      );
     }
 
-    const hospital = (c.get('principal')?.kind === 'jwt' && typeof (req.context as { tenant?: unknown }).tenant === 'string' ? String((req.context as { tenant?: unknown }).tenant) : undefined) ?? 'default';
+    const hospital =
+      (c.get('principal')?.kind === 'jwt' && typeof (req.context as { tenant?: unknown }).tenant === 'string'
+        ? String((req.context as { tenant?: unknown }).tenant)
+        : undefined) ?? 'default';
     const config = await configFor(hospital);
-    const results = evaluateRules(state, service.rules, { config, ...(focus ? { focus } : {}), now });
+    // The active knowledge release's rule book: a curator's edit there changes the next card.
+    const book = await activeSafetyRules(ctx.db);
+    const release = releaseLabel(book);
+    const results = evaluateRules(state, service.rules(book), {
+      config,
+      ...(focus ? { focus } : {}),
+      now,
+      ...(release ? { knowledgeRelease: release } : {}),
+    });
     results.sort((a, b) => severityRank(b.conclusion.severity) - severityRank(a.conclusion.severity));
     const cards: (Card & { ruleId: string })[] = results.map((r) => ({ ...cardOf(r, state), ruleId: r.ruleId }));
     await recordCards(ctx.db, id, req.hookInstance, patientId, cards);
-    if (service.hook === 'patient-view') await recordCriticalValues(ctx.db, results, typeof req.context.encounterId === 'string' ? { encounterId: req.context.encounterId } : {});
+    if (service.hook === 'patient-view')
+      await recordCriticalValues(
+        ctx.db,
+        results,
+        typeof req.context.encounterId === 'string' ? { encounterId: req.context.encounterId } : {},
+      );
     return c.json({ cards: cards.map(({ ruleId: _r, ...card }) => card) });
   });
 

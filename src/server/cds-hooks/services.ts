@@ -1,4 +1,4 @@
-import { MEDICATION_RULES, SAFETY_RULES, type SafetyRule } from '../../reasoning/index.js';
+import { medicationRules, type SafetyRule, type SafetyRuleBook, safetyRules } from '../../reasoning/index.js';
 
 /**
  * MedSeek's CDS Services (CDS Hooks 2.0, https://cds-hooks.hl7.org/2.0/#discovery). Each names the
@@ -13,7 +13,8 @@ export interface CdsServiceDefinition {
   readonly description: string;
   /** https://cds-hooks.hl7.org/2.0/#prefetch-template */
   readonly prefetch: Readonly<Record<string, string>>;
-  readonly rules: readonly SafetyRule[];
+  /** The rules it runs from a rule book (the active knowledge release's, read per request). */
+  readonly rules: (book: SafetyRuleBook) => readonly SafetyRule[];
   readonly focus: 'none' | 'selections' | 'draft-orders';
 }
 
@@ -30,18 +31,20 @@ export const CDS_SERVICES: readonly CdsServiceDefinition[] = [
     id: 'medseek-patient-view',
     hook: 'patient-view',
     title: 'MedSeek medication safety and critical values',
-    description: 'Checks the patient’s active medications (interactions, allergies, contraindications, renal dosing, duplicates, pharmacogenomics) and recent results against critical values (危急值).',
+    description:
+      'Checks the patient’s active medications (interactions, allergies, contraindications, renal dosing, duplicates, pharmacogenomics) and recent results against critical values (危急值).',
     prefetch: { patient: PATIENT, medications: MEDS, conditions: CONDITIONS, allergies: ALLERGIES, observations: LABS },
-    rules: SAFETY_RULES,
+    rules: safetyRules,
     focus: 'none',
   },
   {
     id: 'medseek-order-select',
     hook: 'order-select',
     title: 'MedSeek medication check while ordering',
-    description: 'Checks the medication being selected against the patient’s medications, allergies, conditions, kidney function and genotype.',
+    description:
+      'Checks the medication being selected against the patient’s medications, allergies, conditions, kidney function and genotype.',
     prefetch: { patient: PATIENT, medications: MEDS, conditions: CONDITIONS, allergies: ALLERGIES, observations: LABS },
-    rules: MEDICATION_RULES,
+    rules: medicationRules,
     focus: 'selections',
   },
   {
@@ -50,12 +53,22 @@ export const CDS_SERVICES: readonly CdsServiceDefinition[] = [
     title: 'MedSeek medication check before signing',
     description: 'Checks every draft MedicationRequest before it is signed; only high-severity findings interrupt.',
     prefetch: { patient: PATIENT, medications: MEDS, conditions: CONDITIONS, allergies: ALLERGIES, observations: LABS },
-    rules: MEDICATION_RULES,
+    rules: medicationRules,
     focus: 'draft-orders',
   },
 ];
 
 /** The discovery document (https://cds-hooks.hl7.org/2.0/#discovery). */
-export function discovery(): { services: { hook: string; title: string; description: string; id: string; prefetch: Record<string, string> }[] } {
-  return { services: CDS_SERVICES.map(({ hook, title, description, id, prefetch }) => ({ hook, title, description, id, prefetch: { ...prefetch } })) };
+export function discovery(): {
+  services: { hook: string; title: string; description: string; id: string; prefetch: Record<string, string> }[];
+} {
+  return {
+    services: CDS_SERVICES.map(({ hook, title, description, id, prefetch }) => ({
+      hook,
+      title,
+      description,
+      id,
+      prefetch: { ...prefetch },
+    })),
+  };
 }

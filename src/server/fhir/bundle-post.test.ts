@@ -37,12 +37,21 @@ forEachBackend('POST /fhir (transaction, batch)', (db) => {
   let app: ReturnType<typeof createApp>;
 
   beforeAll(async () => {
-    ctx = await openContext(loadConfig({}, { apiKeys: [KEY], demo: false }), { db: db(), logger: createLogger('silent'), jwt: {}, demoLoader: false });
+    ctx = await openContext(loadConfig({}, { apiKeys: [KEY], demo: false }), {
+      db: db(),
+      logger: createLogger('silent'),
+      jwt: {},
+      demoLoader: false,
+    });
     app = createApp(ctx);
   });
 
   const post = (body: string | Uint8Array<ArrayBuffer>, contentType = 'application/fhir+json') =>
-    app.request('/fhir', { method: 'POST', body, headers: { Authorization: `Bearer ${KEY}`, 'Content-Type': contentType } });
+    app.request('/fhir', {
+      method: 'POST',
+      body,
+      headers: { Authorization: `Bearer ${KEY}`, 'Content-Type': contentType },
+    });
   const json = async (r: Response) => (await r.json()) as Record<string, unknown>;
 
   it('writes a transaction, resolving urn:uuid references, and answers a transaction-response; again, unchanged', async () => {
@@ -64,7 +73,10 @@ forEachBackend('POST /fhir (transaction, batch)', (db) => {
     ]);
 
     const again = await json(await post(JSON.stringify(transaction('transaction'))));
-    expect((again.entry as { response: { status: string } }[]).map((e) => e.response.status)).toEqual(['200 OK', '200 OK']);
+    expect((again.entry as { response: { status: string } }[]).map((e) => e.response.status)).toEqual([
+      '200 OK',
+      '200 OK',
+    ]);
   });
 
   it('rejects a whole transaction with a dangling reference, naming the entry and field, writing nothing', async () => {
@@ -106,7 +118,11 @@ forEachBackend('POST /fhir (transaction, batch)', (db) => {
   });
 
   it('needs auth to write', async () => {
-    const res = await app.request('/fhir', { method: 'POST', body: JSON.stringify(transaction('transaction')), headers: { 'Content-Type': 'application/fhir+json' } });
+    const res = await app.request('/fhir', {
+      method: 'POST',
+      body: JSON.stringify(transaction('transaction')),
+      headers: { 'Content-Type': 'application/fhir+json' },
+    });
     expect(res.status).toBe(401);
   });
 });

@@ -26,7 +26,12 @@ export interface BundlePostResult {
 
 const ENTRY = /^Bundle\.entry\[(\d+)\]/;
 
-export async function postBundle(db: Sql, repo: ResourceRepository, bytes: Uint8Array, base: string): Promise<BundlePostResult> {
+export async function postBundle(
+  db: Sql,
+  repo: ResourceRepository,
+  bytes: Uint8Array,
+  base: string,
+): Promise<BundlePostResult> {
   const doc = parseBody(bytes);
   const kind = doc.type;
   const entries = Array.isArray(doc.entry) ? doc.entry.length : 0;
@@ -34,9 +39,16 @@ export async function postBundle(db: Sql, repo: ResourceRepository, bytes: Uint8
   const sink = storeSink(db, repo);
   const recording = {
     async write(resources: readonly FhirResource[], options: { readonly atomic: boolean }) {
-      const results = options.atomic ? await db.transaction((tx) => repo.putMany(resources, tx)) : await repo.putMany(resources);
+      const results = options.atomic
+        ? await db.transaction((tx) => repo.putMany(resources, tx))
+        : await repo.putMany(resources);
       results.forEach((r, i) => {
-        written.push({ resource: resources[i]!, outcome: r.outcome, versionId: r.stored.versionId, lastUpdated: r.stored.lastUpdated });
+        written.push({
+          resource: resources[i]!,
+          outcome: r.outcome,
+          versionId: r.stored.versionId,
+          lastUpdated: r.stored.lastUpdated,
+        });
       });
       return results.map((r) => r.outcome);
     },
@@ -67,9 +79,25 @@ export async function postBundle(db: Sql, repo: ResourceRepository, bytes: Uint8
   if (kind === 'transaction') {
     if (summary.rejected > 0 || issues.length > 0) {
       const [first, ...more] = issues;
-      return { status: 400, body: { resourceType: 'OperationOutcome', issue: first ? [first, ...more] : operationOutcome('invalid', 'transaction rejected').issue }, patients: [], kind };
+      return {
+        status: 400,
+        body: {
+          resourceType: 'OperationOutcome',
+          issue: first ? [first, ...more] : operationOutcome('invalid', 'transaction rejected').issue,
+        },
+        patients: [],
+        kind,
+      };
     }
-    return { status: 200, body: responseBundle('transaction-response', written.map((w) => okEntry(base, w))), patients, kind };
+    return {
+      status: 200,
+      body: responseBundle(
+        'transaction-response',
+        written.map((w) => okEntry(base, w)),
+      ),
+      patients,
+      kind,
+    };
   }
 
   // Batch: entries answered in request order; rejected entries are named by their `where`.
@@ -85,10 +113,18 @@ export async function postBundle(db: Sql, repo: ResourceRepository, bytes: Uint8
     if (problems) {
       const outcome: OperationOutcome = { resourceType: 'OperationOutcome', issue: problems };
       out.push({ response: { status: '400 Bad Request', outcome } });
-    }
-    else {
+    } else {
       const w = written[next++];
-      out.push(w ? okEntry(base, w) : { response: { status: '400 Bad Request', outcome: operationOutcome('invalid', `Bundle.entry[${i}] was not written`) } });
+      out.push(
+        w
+          ? okEntry(base, w)
+          : {
+              response: {
+                status: '400 Bad Request',
+                outcome: operationOutcome('invalid', `Bundle.entry[${i}] was not written`),
+              },
+            },
+      );
     }
   }
   return { status: 200, body: responseBundle('batch-response', out), patients, kind };
@@ -107,18 +143,35 @@ function parseBody(bytes: Uint8Array): { type: 'transaction' | 'batch'; entry?: 
   } catch (e) {
     throw invalid(`the body is not valid JSON: ${(e as Error).message}`, { where: 'body' });
   }
-  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw invalid('the body must be a JSON object', { where: 'body', field: 'resourceType' });
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc))
+    throw invalid('the body must be a JSON object', { where: 'body', field: 'resourceType' });
   const d = doc as Record<string, unknown>;
-  if (d.resourceType !== 'Bundle') throw invalid(`POST /fhir takes a Bundle, got resourceType '${shown(d.resourceType)}'`, { where: 'body', field: 'Bundle.resourceType' });
-  if (d.type !== 'transaction' && d.type !== 'batch') throw invalid(`POST /fhir takes a transaction or batch Bundle, got type '${shown(d.type)}'`, { where: 'body', field: 'Bundle.type' });
+  if (d.resourceType !== 'Bundle')
+    throw invalid(`POST /fhir takes a Bundle, got resourceType '${shown(d.resourceType)}'`, {
+      where: 'body',
+      field: 'Bundle.resourceType',
+    });
+  if (d.type !== 'transaction' && d.type !== 'batch')
+    throw invalid(`POST /fhir takes a transaction or batch Bundle, got type '${shown(d.type)}'`, {
+      where: 'body',
+      field: 'Bundle.type',
+    });
   return d as { type: 'transaction' | 'batch'; entry?: unknown };
 }
 
-function okEntry(base: string, w: { resource: FhirResource; outcome: PutOutcome; versionId: number; lastUpdated: string }): BundleEntry {
+function okEntry(
+  base: string,
+  w: { resource: FhirResource; outcome: PutOutcome; versionId: number; lastUpdated: string },
+): BundleEntry {
   const location = `${w.resource.resourceType}/${w.resource.id}/_history/${w.versionId}`;
   return {
     fullUrl: `${base}/${w.resource.resourceType}/${w.resource.id}`,
-    response: { status: w.outcome === 'created' ? '201 Created' : '200 OK', location, etag: `W/"${w.versionId}"`, lastModified: w.lastUpdated },
+    response: {
+      status: w.outcome === 'created' ? '201 Created' : '200 OK',
+      location,
+      etag: `W/"${w.versionId}"`,
+      lastModified: w.lastUpdated,
+    },
   };
 }
 

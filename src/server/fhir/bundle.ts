@@ -68,8 +68,15 @@ export function historyBundle(base: string, selfUrl: string, versions: readonly 
       return {
         fullUrl: fullUrl(base, v),
         ...(v.deleted ? {} : { resource: v.resource as unknown as R4Resource }),
-        request: { method: v.deleted ? 'DELETE' : v.versionId === 1 ? 'POST' : 'PUT', url: v.deleted || v.versionId > 1 ? url : v.resourceType },
-        response: { status: v.deleted ? '410' : v.versionId === 1 ? '201' : '200', etag: `W/"${v.versionId}"`, lastModified: v.lastUpdated },
+        request: {
+          method: v.deleted ? 'DELETE' : v.versionId === 1 ? 'POST' : 'PUT',
+          url: v.deleted || v.versionId > 1 ? url : v.resourceType,
+        },
+        response: {
+          status: v.deleted ? '410' : v.versionId === 1 ? '201' : '200',
+          etag: `W/"${v.versionId}"`,
+          lastModified: v.lastUpdated,
+        },
       };
     }),
   };

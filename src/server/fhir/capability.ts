@@ -16,11 +16,21 @@ const PARAM_TYPES: Record<string, 'token' | 'reference' | 'date' | 'number' | 's
 };
 
 /** What this server does (https://hl7.org/fhir/R4/capabilitystatement.html), built from the same tables that drive search. */
-export function capabilityStatement(base: string, options: { software: string; version: string; transaction: boolean; date: string }): CapabilityStatement {
+export function capabilityStatement(
+  base: string,
+  options: { software: string; version: string; transaction: boolean; date: string },
+): CapabilityStatement {
   const resource = Object.keys(FHIR_TYPES).map(
     (type): CapabilityStatementRestResource => ({
       type: type as CapabilityStatementRestResource['type'],
-      interaction: [{ code: 'read' }, { code: 'vread' }, { code: 'history-instance' }, { code: 'search-type' }, { code: 'create' }, { code: 'update' }],
+      interaction: [
+        { code: 'read' },
+        { code: 'vread' },
+        { code: 'history-instance' },
+        { code: 'search-type' },
+        { code: 'create' },
+        { code: 'update' },
+      ],
       versioning: 'versioned',
       updateCreate: true,
       readHistory: true,
@@ -28,12 +38,21 @@ export function capabilityStatement(base: string, options: { software: string; v
         .filter((p) => p !== '_format')
         .map((name) => ({ name, type: PARAM_TYPES[name] ?? 'string' })),
       ...(type === 'Patient'
-        ? { operation: [{ name: 'everything', definition: 'http://hl7.org/fhir/OperationDefinition/Patient-everything' }] }
+        ? {
+            operation: [
+              { name: 'everything', definition: 'http://hl7.org/fhir/OperationDefinition/Patient-everything' },
+            ],
+          }
         : {}),
     }),
   );
   for (const type of READ_TYPES) {
-    resource.push({ type: type as CapabilityStatementRestResource['type'], interaction: [{ code: 'read' }, { code: 'vread' }, { code: 'history-instance' }], versioning: 'versioned', readHistory: true });
+    resource.push({
+      type: type as CapabilityStatementRestResource['type'],
+      interaction: [{ code: 'read' }, { code: 'vread' }, { code: 'history-instance' }],
+      versioning: 'versioned',
+      readHistory: true,
+    });
   }
   return {
     resourceType: 'CapabilityStatement',
@@ -48,7 +67,13 @@ export function capabilityStatement(base: string, options: { software: string; v
       {
         mode: 'server',
         security: {
-          service: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'SMART-on-FHIR' }] }],
+          service: [
+            {
+              coding: [
+                { system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'SMART-on-FHIR' },
+              ],
+            },
+          ],
           // SMART App Launch: where apps authorize (see also /fhir/.well-known/smart-configuration).
           extension: [
             {
@@ -59,7 +84,8 @@ export function capabilityStatement(base: string, options: { software: string; v
               ],
             },
           ],
-          description: 'SMART on FHIR (see /fhir/.well-known/smart-configuration), or Authorization: Bearer <API key or JWT>. Every read of patient data is audited; send X-Purpose-Of-Use.',
+          description:
+            'SMART on FHIR (see /fhir/.well-known/smart-configuration), or Authorization: Bearer <API key or JWT>. Every read of patient data is audited; send X-Purpose-Of-Use.',
         },
         resource,
         ...(options.transaction ? { interaction: [{ code: 'transaction' }, { code: 'batch' }] } : {}),

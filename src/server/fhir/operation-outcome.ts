@@ -13,7 +13,12 @@ type IssueCode = OperationOutcomeIssue['code'];
 export function operationOutcome(
   code: IssueCode,
   diagnostics: string,
-  options: { expression?: string; location?: string; severity?: OperationOutcomeIssue['severity']; more?: readonly OperationOutcomeIssue[] } = {},
+  options: {
+    expression?: string;
+    location?: string;
+    severity?: OperationOutcomeIssue['severity'];
+    more?: readonly OperationOutcomeIssue[];
+  } = {},
 ): OperationOutcome {
   const issue: OperationOutcomeIssue = {
     severity: options.severity ?? 'error',

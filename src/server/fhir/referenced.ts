@@ -23,7 +23,10 @@ export function referencesIn(value: unknown, out: Set<string> = new Set()): Set<
   return out;
 }
 
-export async function referencedOutsideCompartments(repo: ResourceRepository, resources: readonly StoredResource[]): Promise<StoredResource[]> {
+export async function referencedOutsideCompartments(
+  repo: ResourceRepository,
+  resources: readonly StoredResource[],
+): Promise<StoredResource[]> {
   const have = new Set(resources.map((r) => `${r.resourceType}/${r.id}`));
   const wanted = new Map<string, string[]>();
   let n = 0;

@@ -52,4 +52,13 @@ export function searchParamsOf(type: string): string[] {
  * Types served by read, vread and history only: resources outside the patient compartment that
  * clinical records reference (and that Patient/$everything includes).
  */
-export const READ_TYPES: readonly string[] = ['Practitioner', 'PractitionerRole', 'Organization', 'Location', 'Medication', 'Device', 'Specimen', 'Substance'];
+export const READ_TYPES: readonly string[] = [
+  'Practitioner',
+  'PractitionerRole',
+  'Organization',
+  'Location',
+  'Medication',
+  'Device',
+  'Specimen',
+  'Substance',
+];

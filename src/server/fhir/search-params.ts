@@ -14,7 +14,8 @@ export interface ParsedSearch {
   readonly patient?: string;
 }
 
-const DATE = /^(eq|ne|gt|lt|ge|le|sa|eb|ap)?(\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?)?)?)$/;
+const DATE =
+  /^(eq|ne|gt|lt|ge|le|sa|eb|ap)?(\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?)?)?)$/;
 const ID = /^[A-Za-z0-9\-.]{1,64}$/;
 
 /**
@@ -22,7 +23,11 @@ const ID = /^[A-Za-z0-9\-.]{1,64}$/;
  * as `code:text`) are refused with a 400 naming the parameter: the R4 spec lets a server ignore
  * them, but a clinician silently getting unfiltered results is worse than an error.
  */
-export function parseSearch(type: string, params: URLSearchParams, options: { defaultCount?: number } = {}): ParsedSearch {
+export function parseSearch(
+  type: string,
+  params: URLSearchParams,
+  options: { defaultCount?: number } = {},
+): ParsedSearch {
   const known = new Set(searchParamsOf(type));
   const grouped = new Map<string, string[]>();
   for (const [name, value] of params) {
@@ -37,38 +42,54 @@ export function parseSearch(type: string, params: URLSearchParams, options: { de
   };
   const format = one('_format');
   if (format !== undefined && !/^(json|application\/(fhir\+)?json)$/.test(format)) {
-    throw new MedSeekError('unsupported', `_format '${format}' is not supported; this server speaks application/fhir+json`, { field: '_format' });
+    throw new MedSeekError(
+      'unsupported',
+      `_format '${format}' is not supported; this server speaks application/fhir+json`,
+      { field: '_format' },
+    );
   }
   const count = intParam('_count', one('_count'), 0, MAX_COUNT) ?? options.defaultCount ?? DEFAULT_COUNT;
   const offset = intParam('_offset', one('_offset'), 0, Number.MAX_SAFE_INTEGER) ?? 0;
 
-  const patientRefs = [...(grouped.get('patient') ?? []).map((v) => patientId('patient', v)), ...(grouped.get('subject') ?? []).map((v) => patientId('subject', v))];
+  const patientRefs = [
+    ...(grouped.get('patient') ?? []).map((v) => patientId('patient', v)),
+    ...(grouped.get('subject') ?? []).map((v) => patientId('subject', v)),
+  ];
   const patients = [...new Set(patientRefs)];
-  if (patients.length > 1) throw invalid('patient/subject may name one patient', { field: grouped.has('subject') ? 'subject' : 'patient' });
+  if (patients.length > 1)
+    throw invalid('patient/subject may name one patient', { field: grouped.has('subject') ? 'subject' : 'patient' });
   const patient = patients[0];
 
   const ids = grouped.get('_id')?.flatMap((v) => splitOr(v));
-  if (grouped.has('_id') && grouped.get('_id')!.length > 1) throw invalid("search parameter '_id' may be given once (use commas for OR)", { field: '_id' });
+  if (grouped.has('_id') && grouped.get('_id')!.length > 1)
+    throw invalid("search parameter '_id' may be given once (use commas for OR)", { field: '_id' });
   for (const id of ids ?? []) if (!ID.test(id)) throw invalid(`'${id}' is not a valid resource id`, { field: '_id' });
 
   const codeValues = grouped.get('code');
-  if (codeValues && codeValues.length > 1) throw invalid("search parameter 'code' may be given once (use commas for OR)", { field: 'code' });
+  if (codeValues && codeValues.length > 1)
+    throw invalid("search parameter 'code' may be given once (use commas for OR)", { field: 'code' });
   const codes = codeValues?.flatMap((v) => splitOr(v));
-  for (const code of codes ?? []) if (!code || code === '|' || code.split('|').length > 2) throw invalid(`'${code}' is not a token (system|code, code or |code)`, { field: 'code' });
+  for (const code of codes ?? [])
+    if (!code || code === '|' || code.split('|').length > 2)
+      throw invalid(`'${code}' is not a token (system|code, code or |code)`, { field: 'code' });
 
   const identifierValues = grouped.get('identifier');
-  if (identifierValues && identifierValues.length > 1) throw invalid("search parameter 'identifier' may be given once (use commas for OR)", { field: 'identifier' });
+  if (identifierValues && identifierValues.length > 1)
+    throw invalid("search parameter 'identifier' may be given once (use commas for OR)", { field: 'identifier' });
   const identifiers = identifierValues?.flatMap((v) => splitOr(v));
   // A bare value means "any system" in FHIR; the store indexes system and value together, so
   // this server asks for `system|value` (or `|value` for identifiers without a system).
-  for (const i of identifiers ?? []) if (!/^[^|]*\|[^|]+$/.test(i)) throw invalid(`'${i}' is not an identifier token; use system|value`, { field: 'identifier' });
+  for (const i of identifiers ?? [])
+    if (!/^[^|]*\|[^|]+$/.test(i))
+      throw invalid(`'${i}' is not an identifier token; use system|value`, { field: 'identifier' });
 
   const date = grouped.get('date')?.map((v) => dateParam('date', v));
   const lastUpdated = grouped.get('_lastUpdated')?.map((v) => dateParam('_lastUpdated', v));
 
   const sortValue = one('_sort');
   const sorts = ['_lastUpdated', '-_lastUpdated', ...(FHIR_TYPES[type]?.date ? ['date', '-date'] : [])];
-  if (sortValue !== undefined && !sorts.includes(sortValue)) throw invalid(`_sort '${sortValue}' is not supported; use one of ${sorts.join(', ')}`, { field: '_sort' });
+  if (sortValue !== undefined && !sorts.includes(sortValue))
+    throw invalid(`_sort '${sortValue}' is not supported; use one of ${sorts.join(', ')}`, { field: '_sort' });
 
   const echo: [string, string][] = [];
   for (const [name, values] of [...grouped.entries()].sort(([a], [b]) => a.localeCompare(b))) {
@@ -94,8 +115,11 @@ export function parseSearch(type: string, params: URLSearchParams, options: { de
 
 function unknownParam(type: string, name: string, known: Set<string>): MedSeekError {
   const base = name.split(':')[0]!;
-  if (base !== name && known.has(base)) return invalid(`search modifier '${name}' is not supported on ${type}`, { field: name });
-  return invalid(`unknown search parameter '${name}' for ${type}; supported: ${[...known].join(', ')}`, { field: name });
+  if (base !== name && known.has(base))
+    return invalid(`search modifier '${name}' is not supported on ${type}`, { field: name });
+  return invalid(`unknown search parameter '${name}' for ${type}; supported: ${[...known].join(', ')}`, {
+    field: name,
+  });
 }
 
 function splitOr(v: string): string[] {
@@ -114,12 +138,17 @@ function patientId(name: string, v: string): string {
   const value = v.trim();
   const m = /^(?:(?:https?:\/\/\S+\/)?Patient\/)?([A-Za-z0-9\-.]{1,64})$/.exec(value);
   if (m) return m[1]!;
-  if (/^(?:https?:\/\/\S+\/)?[A-Z][A-Za-z]+\/[^/]+$/.test(value)) throw invalid(`${name} must reference a Patient, got '${v}'`, { field: name });
+  if (/^(?:https?:\/\/\S+\/)?[A-Z][A-Za-z]+\/[^/]+$/.test(value))
+    throw invalid(`${name} must reference a Patient, got '${v}'`, { field: name });
   throw invalid(`'${v}' is not a patient id or Patient reference`, { field: name });
 }
 
 function dateParam(name: string, v: string): string {
   const m = DATE.exec(v);
-  if (!m) throw invalid(`'${v}' is not a FHIR date search value (prefix eq|ne|gt|lt|ge|le|sa|eb|ap, then YYYY[-MM[-DD[Thh:mm[:ss][zone]]]])`, { field: name });
+  if (!m)
+    throw invalid(
+      `'${v}' is not a FHIR date search value (prefix eq|ne|gt|lt|ge|le|sa|eb|ap, then YYYY[-MM[-DD[Thh:mm[:ss][zone]]]])`,
+      { field: name },
+    );
   return v;
 }

@@ -13,7 +13,10 @@ export interface AllowedHostsOptions {
 }
 
 export function allowedHostsFromEnv(env: NodeJS.ProcessEnv = process.env): string[] | undefined {
-  const list = (env.MEDSEEK_ALLOWED_HOSTS ?? '').split(/[\s,]+/).filter(Boolean).map((h) => h.toLowerCase());
+  const list = (env.MEDSEEK_ALLOWED_HOSTS ?? '')
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map((h) => h.toLowerCase());
   return list.length ? list : undefined;
 }
 
@@ -37,7 +40,11 @@ function matches(pattern: string, name: string, port: string | undefined): boole
  * allowed, for health checks on the machine). Without either, on a public address, any Host goes.
  */
 export function allowedHostsMiddleware(options: AllowedHostsOptions): MiddlewareHandler {
-  const list = options.allowed?.length ? [...options.allowed, ...LOOPBACK_NAMES] : isLoopbackHost(options.bind) ? LOOPBACK_NAMES : undefined;
+  const list = options.allowed?.length
+    ? [...options.allowed, ...LOOPBACK_NAMES]
+    : isLoopbackHost(options.bind)
+      ? LOOPBACK_NAMES
+      : undefined;
   if (!list) return (_c, next) => next();
   return async (c, next) => {
     // Rebinding needs a browser on a socket: in-process requests (app.request in tests) pass.
@@ -45,7 +52,9 @@ export function allowedHostsMiddleware(options: AllowedHostsOptions): Middleware
     const host = c.req.header('host') ?? new URL(c.req.url).host;
     const [name, port] = splitHost(host);
     if (name && list.some((p) => matches(p, name, port))) return next();
-    const hint = options.allowed?.length ? 'MEDSEEK_ALLOWED_HOSTS' : 'this server is bound to loopback; set MEDSEEK_ALLOWED_HOSTS (and --host) to serve other names';
+    const hint = options.allowed?.length
+      ? 'MEDSEEK_ALLOWED_HOSTS'
+      : 'this server is bound to loopback; set MEDSEEK_ALLOWED_HOSTS (and --host) to serve other names';
     return outcomeResponse(421, 'forbidden', `Host '${host}' is not served here (${hint})`, 'Host');
   };
 }

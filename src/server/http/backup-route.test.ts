@@ -37,7 +37,12 @@ function serverApp(ctx: AppContext): Hono<AppEnv> {
   return app;
 }
 
-const contextAt = (dataDir: string) => openContext(loadConfig({}, { dataDir, apiKeys: [KEY], demo: false }), { logger: createLogger('silent'), jwt: {}, llm: false });
+const contextAt = (dataDir: string) =>
+  openContext(loadConfig({}, { dataDir, apiKeys: [KEY], demo: false }), {
+    logger: createLogger('silent'),
+    jwt: {},
+    llm: false,
+  });
 
 describe('backup and restore of the embedded database', () => {
   let ctx: AppContext;
@@ -58,7 +63,8 @@ describe('backup and restore of the embedded database', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
-  const everything = (base: string) => fetch(`${base}/fhir/Patient/p1/$everything?_count=500`, { headers: { Authorization: `Bearer ${KEY}` } });
+  const everything = (base: string) =>
+    fetch(`${base}/fhir/Patient/p1/$everything?_count=500`, { headers: { Authorization: `Bearer ${KEY}` } });
 
   it('backs up while the server answers, and the restored copy gives the same $everything byte for byte', async () => {
     const before = await (await everything(url)).text();
@@ -82,7 +88,9 @@ describe('backup and restore of the embedded database', () => {
     await restoreDataDir(file, restoredDir);
     const restored = await contextAt(restoredDir);
     try {
-      const res = await createApp(restored).request(`${url}/fhir/Patient/p1/$everything?_count=500`, { headers: { Authorization: `Bearer ${KEY}` } });
+      const res = await createApp(restored).request(`${url}/fhir/Patient/p1/$everything?_count=500`, {
+        headers: { Authorization: `Bearer ${KEY}` },
+      });
       expect(res.status).toBe(200);
       // Compared whole, as text: not one byte differs.
       const after = await res.text();
@@ -92,7 +100,9 @@ describe('backup and restore of the embedded database', () => {
       await restored.close();
     }
     // The backup is on the record.
-    expect((await ctx.audit.query({ limit: 50 })).some((row) => row.action === 'backup' && row.outcome === 200)).toBe(true);
+    expect((await ctx.audit.query({ limit: 50 })).some((row) => row.action === 'backup' && row.outcome === 200)).toBe(
+      true,
+    );
   }, 120_000);
 
   it('restores only into an empty directory', async () => {

@@ -16,14 +16,19 @@ export function backupRoutes(ctx: AppContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.get('/', async (c) => {
     const principal = c.get('principal');
-    const audit = (outcome: number) => ctx.audit.record(auditEvents(c, { action: 'backup', resource: 'database', outcome, patients: [] }));
+    const audit = (outcome: number) =>
+      ctx.audit.record(auditEvents(c, { action: 'backup', resource: 'database', outcome, patients: [] }));
     if (principal.role !== 'admin') {
       await audit(403);
       throw new MedSeekError('forbidden', 'only an admin may back up the database', { field: 'Authorization' });
     }
     if (!ctx.db.dump) {
       await audit(409);
-      throw new MedSeekError('conflict', `the database is ${ctx.db.description}: back it up with pg_dump (see the README)`, { field: 'DATABASE_URL' });
+      throw new MedSeekError(
+        'conflict',
+        `the database is ${ctx.db.description}: back it up with pg_dump (see the README)`,
+        { field: 'DATABASE_URL' },
+      );
     }
     await ctx.db.exec('CHECKPOINT');
     const tarball = await ctx.db.dump();

@@ -23,7 +23,11 @@ export function connectSourcesMiddleware(lookup: () => Promise<readonly string[]
     const csp = c.res.headers.get('content-security-policy');
     if (!csp) return;
     const extra = await origins();
-    if (extra.length) c.res.headers.set('content-security-policy', csp.replace(/connect-src 'self'/, `connect-src 'self' ${extra.join(' ')}`));
+    if (extra.length)
+      c.res.headers.set(
+        'content-security-policy',
+        csp.replace(/connect-src 'self'/, `connect-src 'self' ${extra.join(' ')}`),
+      );
   };
 }
 

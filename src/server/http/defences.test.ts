@@ -19,7 +19,9 @@ function testApp(options: { host?: string; env?: NodeJS.ProcessEnv } = {}): Hono
 }
 
 /** An in-process request as if it came over a socket from `address`. */
-const from = (address: string) => ({ incoming: { socket: { remoteAddress: address, remotePort: 50000, remoteFamily: 'IPv4' } } });
+const from = (address: string) => ({
+  incoming: { socket: { remoteAddress: address, remotePort: 50000, remoteFamily: 'IPv4' } },
+});
 
 describe('browser defences', () => {
   it('puts a strict CSP, nosniff, no-referrer and frame-ancestors none on every response', async () => {
@@ -43,7 +45,9 @@ describe('browser defences', () => {
     const res = await app.request('http://127.0.0.1:8080/');
     expect(res.headers.get('content-security-policy')).toContain('frame-ancestors https://ehr.example.org');
     expect(res.headers.get('x-frame-options')).toBeNull();
-    expect(() => frameAncestorsFromEnv({ MEDSEEK_FRAME_ANCESTORS: "https://ehr.example.org/launch; script-src 'unsafe-inline'" })).toThrow(/MEDSEEK_FRAME_ANCESTORS|origin/);
+    expect(() =>
+      frameAncestorsFromEnv({ MEDSEEK_FRAME_ANCESTORS: "https://ehr.example.org/launch; script-src 'unsafe-inline'" }),
+    ).toThrow(/MEDSEEK_FRAME_ANCESTORS|origin/);
   });
 });
 
@@ -89,7 +93,10 @@ describe('allowed hosts', () => {
   });
 
   it('serves the names MEDSEEK_ALLOWED_HOSTS lists on a real install, and only those', async () => {
-    const app = testApp({ host: '0.0.0.0', env: { MEDSEEK_ALLOWED_HOSTS: 'medseek.hospital.example, .wards.example' } });
+    const app = testApp({
+      host: '0.0.0.0',
+      env: { MEDSEEK_ALLOWED_HOSTS: 'medseek.hospital.example, .wards.example' },
+    });
     const status = async (a: Hono<AppEnv>, url: string) => (await a.request(url, {}, from('10.2.0.1'))).status;
     expect(await status(app, 'http://medseek.hospital.example/api/x')).toBe(200);
     expect(await status(app, 'http://icu.wards.example/api/x')).toBe(200);
@@ -105,26 +112,36 @@ describe('allowed hosts', () => {
 describe('rate limits', () => {
   it('answers 429 with Retry-After once a credential has used its minute, and counts credentials apart', async () => {
     const app = testApp({ env: { MEDSEEK_RATE_LIMIT: '3' } });
-    const call = (key: string) => app.request('http://127.0.0.1/api/x', { headers: { Authorization: `Bearer ${key}` } }, from('10.0.0.5'));
+    const call = (key: string) =>
+      app.request('http://127.0.0.1/api/x', { headers: { Authorization: `Bearer ${key}` } }, from('10.0.0.5'));
     for (let i = 0; i < 3; i++) expect((await call('key-a')).status).toBe(200);
     const refused = await call('key-a');
     expect(refused.status).toBe(429);
     const wait = Number(refused.headers.get('retry-after'));
     expect(wait).toBeGreaterThanOrEqual(1);
     expect(wait).toBeLessThanOrEqual(60);
-    expect(((await refused.json()) as { issue: { code: string; diagnostics: string }[] }).issue[0]).toMatchObject({ code: 'throttled', diagnostics: expect.stringMatching(/3 requests per minute/) });
+    expect(((await refused.json()) as { issue: { code: string; diagnostics: string }[] }).issue[0]).toMatchObject({
+      code: 'throttled',
+      diagnostics: expect.stringMatching(/3 requests per minute/),
+    });
     // Another credential from the same address has its own allowance; the liveness probe is never limited.
     expect((await call('key-b')).status).toBe(200);
     expect((await app.request('http://127.0.0.1/health', {}, from('10.0.0.5'))).status).toBe(200);
     // Anonymous callers are counted by address.
-    for (let i = 0; i < 3; i++) expect((await app.request('http://127.0.0.1/api/x', {}, from('10.0.0.6'))).status).toBe(200);
+    for (let i = 0; i < 3; i++)
+      expect((await app.request('http://127.0.0.1/api/x', {}, from('10.0.0.6'))).status).toBe(200);
     expect((await app.request('http://127.0.0.1/api/x', {}, from('10.0.0.6'))).status).toBe(429);
     expect((await app.request('http://127.0.0.1/api/x', {}, from('10.0.0.7'))).status).toBe(200);
   });
 
   it('limits login attempts per address more strictly, whatever credential each carries', async () => {
     const app = testApp({ env: { MEDSEEK_LOGIN_RATE_LIMIT: '2' } });
-    const login = (n: number) => app.request('http://127.0.0.1/api/auth/login', { method: 'POST', headers: { Authorization: `Basic guess-${n}` } }, from('10.0.0.9'));
+    const login = (n: number) =>
+      app.request(
+        'http://127.0.0.1/api/auth/login',
+        { method: 'POST', headers: { Authorization: `Basic guess-${n}` } },
+        from('10.0.0.9'),
+      );
     expect((await login(1)).status).toBe(401);
     expect((await login(2)).status).toBe(401);
     const refused = await login(3);
@@ -155,7 +172,12 @@ describe('rate limits', () => {
 describe('connect-src for a SMART launch from another EHR', () => {
   it("adds the trusted FHIR servers' origins, and only well-formed http(s) origins", async () => {
     const app = new Hono<AppEnv>();
-    mountHttpDefences(app, { config: { host: '127.0.0.1' } } as AppContext, {}, { connectSources: async () => ['https://ehr.example.org/fhir/r4', 'javascript:alert(1)', 'not a url'] });
+    mountHttpDefences(
+      app,
+      { config: { host: '127.0.0.1' } } as AppContext,
+      {},
+      { connectSources: async () => ['https://ehr.example.org/fhir/r4', 'javascript:alert(1)', 'not a url'] },
+    );
     app.get('/', (c) => c.html('<!doctype html><title>MedSeek</title>'));
     const csp = (await app.request('http://127.0.0.1:8080/')).headers.get('content-security-policy') ?? '';
     expect(csp).toContain("connect-src 'self' https://ehr.example.org;");

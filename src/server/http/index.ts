@@ -19,10 +19,21 @@ export { frameAncestorsFromEnv, secureHeadersMiddleware } from './secure-headers
  * Configuration comes from the environment (MEDSEEK_FRAME_ANCESTORS, MEDSEEK_ALLOWED_HOSTS,
  * MEDSEEK_RATE_LIMIT, MEDSEEK_LOGIN_RATE_LIMIT); a bad value stops the server at start.
  */
-export function mountHttpDefences(app: Hono<AppEnv>, ctx: AppContext, env: NodeJS.ProcessEnv = process.env, options: { connectSources?: () => Promise<readonly string[]> } = {}): void {
+export function mountHttpDefences(
+  app: Hono<AppEnv>,
+  ctx: AppContext,
+  env: NodeJS.ProcessEnv = process.env,
+  options: { connectSources?: () => Promise<readonly string[]> } = {},
+): void {
   // Registered before secureHeaders so that it runs after it on the way out and edits its CSP.
   if (options.connectSources) app.use('*', connectSourcesMiddleware(options.connectSources));
   app.use('*', secureHeadersMiddleware({ frameAncestors: frameAncestorsFromEnv(env) }));
-  app.use('*', allowedHostsMiddleware({ bind: ctx.config.host, ...(allowedHostsFromEnv(env) ? { allowed: allowedHostsFromEnv(env)! } : {}) }));
+  app.use(
+    '*',
+    allowedHostsMiddleware({
+      bind: ctx.config.host,
+      ...(allowedHostsFromEnv(env) ? { allowed: allowedHostsFromEnv(env)! } : {}),
+    }),
+  );
   app.use('*', rateLimitMiddleware(rateLimitFromEnv(env)));
 }

@@ -18,7 +18,8 @@ export function rateLimitFromEnv(env: NodeJS.ProcessEnv = process.env): RateLimi
     const raw = env[name];
     if (raw === undefined || raw === '') return fallback;
     const n = Number(raw);
-    if (!Number.isInteger(n) || n < 0) throw invalid(`'${raw}' is not a whole number of requests per minute`, { field: name });
+    if (!Number.isInteger(n) || n < 0)
+      throw invalid(`'${raw}' is not a whole number of requests per minute`, { field: name });
     return n;
   };
   return { perMinute: read('MEDSEEK_RATE_LIMIT', 600), loginPerMinute: read('MEDSEEK_LOGIN_RATE_LIMIT', 20) };
@@ -88,7 +89,11 @@ export function rateLimitMiddleware(options: RateLimitOptions): MiddlewareHandle
     }
     if (options.perMinute > 0) {
       const wait = general.take(rateKey(c));
-      if (wait !== undefined) return tooMany(wait, `rate limit of ${options.perMinute} requests per minute reached for this credential; try again in ${wait} s`);
+      if (wait !== undefined)
+        return tooMany(
+          wait,
+          `rate limit of ${options.perMinute} requests per minute reached for this credential; try again in ${wait} s`,
+        );
     }
     return next();
   };

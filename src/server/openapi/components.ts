@@ -12,14 +12,21 @@ export const OperationOutcome = z
       .array(
         z.object({
           severity: z.enum(['fatal', 'error', 'warning', 'information']),
-          code: z.string().describe('FHIR issue type: invalid, login, forbidden, not-found, conflict, not-supported, too-costly, exception…'),
+          code: z
+            .string()
+            .describe(
+              'FHIR issue type: invalid, login, forbidden, not-found, conflict, not-supported, too-costly, exception…',
+            ),
           diagnostics: z.string().optional().describe('What went wrong, in plain words'),
           expression: z.array(z.string()).optional().describe('The field or search parameter the problem is about'),
         }),
       )
       .min(1),
   })
-  .meta({ id: 'OperationOutcome', description: 'Every error of the FHIR API and the workspace API (https://hl7.org/fhir/R4/operationoutcome.html).' });
+  .meta({
+    id: 'OperationOutcome',
+    description: 'Every error of the FHIR API and the workspace API (https://hl7.org/fhir/R4/operationoutcome.html).',
+  });
 
 export const FhirResource = z
   .looseObject({ resourceType: z.string(), id: z.string().optional() })
@@ -37,13 +44,23 @@ export const Bundle = z
 
 export const CapabilityStatement = z
   .looseObject({ resourceType: z.literal('CapabilityStatement'), fhirVersion: z.string() })
-  .meta({ id: 'CapabilityStatement', description: 'What this FHIR server supports (https://hl7.org/fhir/R4/capabilitystatement.html).' });
+  .meta({
+    id: 'CapabilityStatement',
+    description: 'What this FHIR server supports (https://hl7.org/fhir/R4/capabilitystatement.html).',
+  });
 
 /** CDS Hooks errors are not FHIR: `{error, field}` (the EHR reads them as plain JSON). */
-export const CdsError = z.object({ error: z.string(), field: z.string().optional() }).meta({ id: 'CdsError', description: 'A refused CDS Hooks call.' });
+export const CdsError = z
+  .object({ error: z.string(), field: z.string().optional() })
+  .meta({ id: 'CdsError', description: 'A refused CDS Hooks call.' });
 
 /** OAuth 2.0 errors (RFC 6749 §5.2) from the token endpoint. */
-export const OAuthError = z.object({ error: z.string(), error_description: z.string().optional() }).meta({ id: 'OAuthError', description: 'A refused OAuth request (https://www.rfc-editor.org/rfc/rfc6749#section-5.2).' });
+export const OAuthError = z.object({ error: z.string(), error_description: z.string().optional() }).meta({
+  id: 'OAuthError',
+  description: 'A refused OAuth request (https://www.rfc-editor.org/rfc/rfc6749#section-5.2).',
+});
 
 /** A JSON object whose fields are described in the route's description (no zod schema for the answer). */
-export const JsonObject = z.looseObject({}).meta({ id: 'JsonObject', description: 'A JSON object; its fields are described with the operation.' });
+export const JsonObject = z
+  .looseObject({})
+  .meta({ id: 'JsonObject', description: 'A JSON object; its fields are described with the operation.' });

@@ -13,7 +13,11 @@ interface ListedRoute {
  * files (`GET /*`, `GET /`), each once.
  */
 export function answeringRoutes(routes: readonly ListedRoute[]): string[] {
-  const keys = routes.filter((r) => r.method !== 'ALL' && r.handler.length < 2 && !(r.method === 'GET' && (r.path === '/*' || r.path === '/'))).map((r) => `${r.method} ${r.path}`);
+  const keys = routes
+    .filter(
+      (r) => r.method !== 'ALL' && r.handler.length < 2 && !(r.method === 'GET' && (r.path === '/*' || r.path === '/')),
+    )
+    .map((r) => `${r.method} ${r.path}`);
   return [...new Set(keys)];
 }
 
@@ -36,7 +40,8 @@ export function staleOperations(routes: readonly string[], doc: OpenApiDocument)
   const out: string[] = [];
   for (const [path, item] of Object.entries(doc.paths ?? {})) {
     for (const method of ['get', 'post', 'put', 'patch', 'delete', 'options']) {
-      if ((item as Record<string, unknown>)[method] && !listed.has(`${method.toUpperCase()} ${path}`)) out.push(`${method.toUpperCase()} ${path}`);
+      if ((item as Record<string, unknown>)[method] && !listed.has(`${method.toUpperCase()} ${path}`))
+        out.push(`${method.toUpperCase()} ${path}`);
     }
   }
   return out;

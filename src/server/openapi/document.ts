@@ -3,7 +3,14 @@ import { z } from 'zod';
 import type { RouteAccess, RoutePolicies } from '../env.js';
 import { VERSION } from '../version.js';
 import { CdsError, OperationOutcome } from './components.js';
-import { type ModuleDoc, type OperationDoc, openApiPath, operationId, pathParamNames, type ResponseDoc } from './operation.js';
+import {
+  type ModuleDoc,
+  type OperationDoc,
+  openApiPath,
+  operationId,
+  pathParamNames,
+  type ResponseDoc,
+} from './operation.js';
 import { accessInWords, SECURITY_SCHEMES, securityFor } from './security.js';
 
 export type OpenApiDocument = ReturnType<OpenApiGeneratorV31['generateDocument']>;
@@ -17,9 +24,11 @@ const FHIR_JSON = 'application/fhir+json';
  */
 export function buildOpenApiDocument(modules: readonly ModuleDoc[], policies: RoutePolicies): OpenApiDocument {
   const registry = new OpenAPIRegistry();
-  for (const [name, scheme] of Object.entries(SECURITY_SCHEMES)) registry.registerComponent('securitySchemes', name, scheme);
+  for (const [name, scheme] of Object.entries(SECURITY_SCHEMES))
+    registry.registerComponent('securitySchemes', name, scheme);
   for (const m of modules) {
-    for (const op of m.operations) registry.registerPath(routeConfig(m, op, policies[`${op.method.toUpperCase()} ${op.path}`]));
+    for (const op of m.operations)
+      registry.registerPath(routeConfig(m, op, policies[`${op.method.toUpperCase()} ${op.path}`]));
   }
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
@@ -36,11 +45,17 @@ export function buildOpenApiDocument(modules: readonly ModuleDoc[], policies: Ro
 }
 
 function routeConfig(m: ModuleDoc, op: OperationDoc, access: RouteAccess | undefined): RouteConfig {
-  const params = op.params ?? (pathParamNames(op.path).length ? z.object(Object.fromEntries(pathParamNames(op.path).map((n) => [n, z.string()]))) : undefined);
+  const params =
+    op.params ??
+    (pathParamNames(op.path).length
+      ? z.object(Object.fromEntries(pathParamNames(op.path).map((n) => [n, z.string()])))
+      : undefined);
   const isPublic = access === 'public';
-  const security = m.authentication === 'cds-hooks' ? [{ cdsHooksJwt: [] }] : securityFor(access, op.method, op.smartScopes);
+  const security =
+    m.authentication === 'cds-hooks' ? [{ cdsHooksJwt: [] }] : securityFor(access, op.method, op.smartScopes);
   const responses: Record<number, ResponseDoc> = {};
-  if (op.query || op.body || params) responses[400] = { description: 'A parameter or the body is not valid: the answer names the field and why.' };
+  if (op.query || op.body || params)
+    responses[400] = { description: 'A parameter or the body is not valid: the answer names the field and why.' };
   if (!isPublic) {
     responses[401] = { description: 'No credential, or one that is not valid.' };
     responses[403] = { description: 'The credential may not call this route, or not for this patient.' };
@@ -55,21 +70,33 @@ function routeConfig(m: ModuleDoc, op: OperationDoc, access: RouteAccess | undef
     description: op.description,
     tags: [m.tag],
     security,
-    'x-medseek-access': m.authentication === 'cds-hooks' ? 'an EHR with a CDS Hooks JWT from a trusted issuer (any caller in demo mode)' : accessInWords(access),
+    'x-medseek-access':
+      m.authentication === 'cds-hooks'
+        ? 'an EHR with a CDS Hooks JWT from a trusted issuer (any caller in demo mode)'
+        : accessInWords(access),
     request: {
       ...(params ? { params } : {}),
       ...(op.query ? { query: op.query } : {}),
       ...(op.headers ? { headers: op.headers } : {}),
       ...(op.body
-        ? { body: { required: op.body.required ?? true, ...(op.body.description ? { description: op.body.description } : {}), content: { [op.body.contentType ?? 'application/json']: { schema: op.body.schema } } } }
+        ? {
+            body: {
+              required: op.body.required ?? true,
+              ...(op.body.description ? { description: op.body.description } : {}),
+              content: { [op.body.contentType ?? 'application/json']: { schema: op.body.schema } },
+            },
+          }
         : {}),
     },
-    responses: Object.fromEntries(Object.entries(responses).map(([status, r]) => [status, responseConfig(m, Number(status), r)])),
+    responses: Object.fromEntries(
+      Object.entries(responses).map(([status, r]) => [status, responseConfig(m, Number(status), r)]),
+    ),
   };
 }
 
 function responseConfig(m: ModuleDoc, status: number, r: ResponseDoc) {
-  if (r.schema) return { description: r.description, content: { [r.contentType ?? 'application/json']: { schema: r.schema } } };
+  if (r.schema)
+    return { description: r.description, content: { [r.contentType ?? 'application/json']: { schema: r.schema } } };
   if (status >= 400 && !r.contentType) {
     return m.errors === 'cds-hooks'
       ? { description: r.description, content: { 'application/json': { schema: CdsError } } }

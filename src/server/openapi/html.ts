@@ -16,7 +16,17 @@ th{font-weight:600;background:#f6f8fa}td.name{font-family:ui-monospace,monospace
 .req{color:#b03030;font-size:.8rem}`;
 
 type Json = Record<string, unknown>;
-type Schema = Json & { $ref?: string; type?: string | string[]; properties?: Record<string, Schema>; required?: string[]; items?: Schema; enum?: unknown[]; anyOf?: Schema[]; oneOf?: Schema[]; description?: string };
+type Schema = Json & {
+  $ref?: string;
+  type?: string | string[];
+  properties?: Record<string, Schema>;
+  required?: string[];
+  items?: Schema;
+  enum?: unknown[];
+  anyOf?: Schema[];
+  oneOf?: Schema[];
+  description?: string;
+};
 interface Parameter {
   readonly name: string;
   readonly in: string;
@@ -30,7 +40,10 @@ interface Operation {
   readonly description?: string;
   readonly tags?: string[];
   readonly parameters?: Parameter[];
-  readonly requestBody?: { readonly content?: Record<string, { readonly schema?: Schema }>; readonly description?: string };
+  readonly requestBody?: {
+    readonly content?: Record<string, { readonly schema?: Schema }>;
+    readonly description?: string;
+  };
   readonly responses?: Record<string, { readonly description?: string }>;
   readonly security?: Record<string, string[]>[];
   readonly 'x-medseek-access'?: string;
@@ -52,7 +65,8 @@ export function renderDocsPage(doc: OpenApiDocument): string {
     }
   }
   const tags = (doc.tags ?? []).map((t) => ({ name: t.name, description: t.description ?? '' }));
-  for (const { op } of ops) for (const t of op.tags ?? []) if (!tags.some((x) => x.name === t)) tags.push({ name: t, description: '' });
+  for (const { op } of ops)
+    for (const t of op.tags ?? []) if (!tags.some((x) => x.name === t)) tags.push({ name: t, description: '' });
   const schemes = Object.entries(doc.components?.securitySchemes ?? {}) as unknown as [string, Json][];
   const oauth = new Set(schemes.filter(([, s]) => s.type === 'oauth2').map(([name]) => name));
 
@@ -81,7 +95,13 @@ ${schemes.map(([name, s]) => `<tr><td class="name">${esc(name)}</td><td>${prose(
 `;
 }
 
-function operationHtml(method: string, path: string, op: Operation, schemas: Record<string, Schema>, oauth: ReadonlySet<string>): string {
+function operationHtml(
+  method: string,
+  path: string,
+  op: Operation,
+  schemas: Record<string, Schema>,
+  oauth: ReadonlySet<string>,
+): string {
   const params = op.parameters ?? [];
   const body = op.requestBody?.content ? Object.entries(op.requestBody.content)[0] : undefined;
   const bodySchema = body?.[1].schema ? resolve(body[1].schema, schemas) : undefined;
@@ -119,7 +139,13 @@ ${Object.entries(op.responses ?? {})
 
 /** `bearer or session + csrf or smart patient/*.r`: the roles are said already; OAuth scopes are not. */
 function schemeList(security: readonly Record<string, string[]>[], oauth: ReadonlySet<string>): string {
-  return security.map((req) => Object.entries(req).map(([name, scopes]) => (oauth.has(name) && scopes.length ? `${name} ${scopes.join(' ')}` : name)).join(' + ')).join(' or ');
+  return security
+    .map((req) =>
+      Object.entries(req)
+        .map(([name, scopes]) => (oauth.has(name) && scopes.length ? `${name} ${scopes.join(' ')}` : name))
+        .join(' + '),
+    )
+    .join(' or ');
 }
 
 function resolve(s: Schema, schemas: Record<string, Schema>): Schema {
@@ -139,7 +165,10 @@ export function typeOf(s: Schema | undefined, schemas: Record<string, Schema>): 
   if (type === 'array') return `array of ${typeOf(s.items, schemas) || 'any'}`;
   if (type === 'object' && s.properties && Object.keys(s.properties).length) {
     // `{type: bearer, token?}`: field names, `?` when optional, the value of a one-value enum (a discriminator).
-    const fields = Object.entries(s.properties).map(([name, p]) => `${name}${s.required?.includes(name) ? '' : '?'}${p.enum?.length === 1 ? `: ${String(p.enum[0])}` : ''}`);
+    const fields = Object.entries(s.properties).map(
+      ([name, p]) =>
+        `${name}${s.required?.includes(name) ? '' : '?'}${p.enum?.length === 1 ? `: ${String(p.enum[0])}` : ''}`,
+    );
     return `{${fields.join(', ')}}`;
   }
   const limits = [

@@ -17,7 +17,19 @@ export { DOCS_CSS, renderDocsPage } from './html.js';
 export type { OpenApiDocument } from './document.js';
 
 /** Every route module's description, in the order the page shows them. */
-export const MODULE_DOCS: readonly ModuleDoc[] = [authDoc, fhirDoc, smartDoc, patientsDoc, consultDoc, patientLinksDoc, cdsHooksDoc, kgDoc, adminDoc, operationsDoc, openapiDoc];
+export const MODULE_DOCS: readonly ModuleDoc[] = [
+  authDoc,
+  fhirDoc,
+  smartDoc,
+  patientsDoc,
+  consultDoc,
+  patientLinksDoc,
+  cdsHooksDoc,
+  kgDoc,
+  adminDoc,
+  operationsDoc,
+  openapiDoc,
+];
 
 /** MedSeek's OpenAPI 3.1 document, with each route's security from its policy. */
 export function openApiDocument(policies: RoutePolicies): OpenApiDocument {

@@ -21,7 +21,12 @@ export interface OperationDoc {
   readonly params?: ZodObject;
   readonly query?: ZodObject;
   readonly headers?: ZodObject;
-  readonly body?: { readonly schema: ZodType; readonly contentType?: string; readonly description?: string; readonly required?: boolean };
+  readonly body?: {
+    readonly schema: ZodType;
+    readonly contentType?: string;
+    readonly description?: string;
+    readonly required?: boolean;
+  };
   /** Success and route-specific error responses by status; 400/401/403/404 are added by the builder. */
   readonly responses: Readonly<Record<number, ResponseDoc>>;
   /** The 404 answer's description, or false where the route has none (default: with path parameters, 'Nothing by that id.'). */

@@ -32,7 +32,10 @@ const SCOPE_WORDS: Record<string, string> = {
   'patient/Observation.rs': "Read and search the launch patient's Observations (one type; any type works the same way)",
   'user/Observation.rs': 'Read and search Observations the user may see (one type; any type works the same way)',
 };
-const SMART_SCOPES: Record<string, string> = { ...Object.fromEntries(SCOPES_SUPPORTED.map((s) => [s, s])), ...SCOPE_WORDS };
+const SMART_SCOPES: Record<string, string> = {
+  ...Object.fromEntries(SCOPES_SUPPORTED.map((s) => [s, s])),
+  ...SCOPE_WORDS,
+};
 
 /**
  * The ways to prove identity (CONTRACTS.md): one Authorization header carries an API key, a hospital
@@ -43,31 +46,43 @@ export const SECURITY_SCHEMES = {
   bearer: {
     type: 'http',
     scheme: 'bearer',
-    description: "`Authorization: Bearer <credential>`: an API key (`msk_…`, from `medseek keys create`), a hospital JWT, a patient's link token, or a SMART access token issued by MedSeek. The credential's role decides what it may call.",
+    description:
+      "`Authorization: Bearer <credential>`: an API key (`msk_…`, from `medseek keys create`), a hospital JWT, a patient's link token, or a SMART access token issued by MedSeek. The credential's role decides what it may call.",
   },
-  apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'An API key in its own header instead of Authorization.' },
+  apiKey: {
+    type: 'apiKey',
+    in: 'header',
+    name: 'X-API-Key',
+    description: 'An API key in its own header instead of Authorization.',
+  },
   session: {
     type: 'apiKey',
     in: 'cookie',
     name: 'medseek_session',
-    description: 'The workspace session after logging in (HttpOnly cookie). Unsafe methods also need the CSRF token (the `csrf` scheme).',
+    description:
+      'The workspace session after logging in (HttpOnly cookie). Unsafe methods also need the CSRF token (the `csrf` scheme).',
   },
   csrf: {
     type: 'apiKey',
     in: 'header',
     name: 'X-CSRF-Token',
-    description: 'Double-submit CSRF token: the value of the `medseek_csrf` cookie, echoed on POST, PUT, PATCH and DELETE with a session cookie.',
+    description:
+      'Double-submit CSRF token: the value of the `medseek_csrf` cookie, echoed on POST, PUT, PATCH and DELETE with a session cookie.',
   },
   smart: {
     type: 'oauth2',
-    description: 'SMART App Launch 2.x (EHR and standalone launch, PKCE); the access token is sent as `Authorization: Bearer`. Discovery: /fhir/.well-known/smart-configuration.',
-    flows: { authorizationCode: { authorizationUrl: '/oauth2/authorize', tokenUrl: '/oauth2/token', scopes: SMART_SCOPES } },
+    description:
+      'SMART App Launch 2.x (EHR and standalone launch, PKCE); the access token is sent as `Authorization: Bearer`. Discovery: /fhir/.well-known/smart-configuration.',
+    flows: {
+      authorizationCode: { authorizationUrl: '/oauth2/authorize', tokenUrl: '/oauth2/token', scopes: SMART_SCOPES },
+    },
   },
   cdsHooksJwt: {
     type: 'http',
     scheme: 'bearer',
     bearerFormat: 'JWT',
-    description: 'CDS Hooks: the EHR signs a JWT per call (https://cds-hooks.hl7.org/2.0/#trusting-cds-clients); MedSeek checks it against the trusted issuers configured.',
+    description:
+      'CDS Hooks: the EHR signs a JWT per call (https://cds-hooks.hl7.org/2.0/#trusting-cds-clients); MedSeek checks it against the trusted issuers configured.',
   },
 } as const;
 
@@ -78,7 +93,11 @@ export type SecurityRequirement = Record<string, string[]>;
  * requirement list role names (https://spec.openapis.org/oas/v3.1.0#security-requirement-object):
  * they are the roles the policy allows. `public` needs none; no policy at all means refused (403).
  */
-export function securityFor(access: RouteAccess | undefined, method: HttpMethod, smartScopes: readonly (readonly string[])[] = []): SecurityRequirement[] {
+export function securityFor(
+  access: RouteAccess | undefined,
+  method: HttpMethod,
+  smartScopes: readonly (readonly string[])[] = [],
+): SecurityRequirement[] {
   if (access === 'public') return [];
   const roles = access === undefined || access === 'authenticated' ? [] : [...access.roles];
   const unsafe = method !== 'get';

@@ -20,7 +20,10 @@ export function structuralProblems(doc: OpenApiDocument): string[] {
   if (!/^3\.1\.\d+$/.test(String(doc.openapi))) problems.push(`openapi is '${String(doc.openapi)}', not 3.1.x`);
   if (!doc.info?.title || !doc.info?.version) problems.push('info.title and info.version are required');
   const tags = new Set((doc.tags ?? []).map((t) => t.name));
-  const schemes = (doc.components?.securitySchemes ?? {}) as Record<string, { type?: string; flows?: Record<string, { scopes?: Record<string, string> }> }>;
+  const schemes = (doc.components?.securitySchemes ?? {}) as Record<
+    string,
+    { type?: string; flows?: Record<string, { scopes?: Record<string, string> }> }
+  >;
   const ids = new Map<string, string>();
   for (const [path, item] of Object.entries(doc.paths ?? {})) {
     if (!path.startsWith('/')) problems.push(`path '${path}' does not start with /`);
@@ -36,7 +39,9 @@ export function structuralProblems(doc: OpenApiDocument): string[] {
         if (!p) problems.push(`${where}: path parameter '${name}' is not declared`);
         else if (p.required !== true) problems.push(`${where}: path parameter '${name}' must be required`);
       }
-      for (const p of declared) if (!inPath.includes(p.name ?? '')) problems.push(`${where}: parameter '${p.name}' is declared in path but the path has no {${p.name}}`);
+      for (const p of declared)
+        if (!inPath.includes(p.name ?? ''))
+          problems.push(`${where}: parameter '${p.name}' is declared in path but the path has no {${p.name}}`);
       const seen = new Set<string>();
       for (const p of params) {
         const key = `${p.in}:${p.name}`;
@@ -48,20 +53,23 @@ export function structuralProblems(doc: OpenApiDocument): string[] {
       else if (ids.has(id)) problems.push(`${where}: operationId '${id}' is also used by ${ids.get(id)}`);
       else ids.set(id, where);
       if (!op.responses || Object.keys(op.responses).length === 0) problems.push(`${where}: no responses`);
-      for (const t of (op.tags ?? []) as string[]) if (!tags.has(t)) problems.push(`${where}: tag '${t}' is not listed in tags`);
+      for (const t of (op.tags ?? []) as string[])
+        if (!tags.has(t)) problems.push(`${where}: tag '${t}' is not listed in tags`);
       for (const requirement of (op.security ?? []) as Record<string, string[]>[]) {
         for (const [name, scopes] of Object.entries(requirement)) {
           const scheme = schemes[name];
           if (!scheme) problems.push(`${where}: security scheme '${name}' is not defined`);
           else if (scheme.type === 'oauth2') {
             const known = new Set(Object.values(scheme.flows ?? {}).flatMap((f) => Object.keys(f.scopes ?? {})));
-            for (const s of scopes) if (!known.has(s)) problems.push(`${where}: scope '${s}' is not a scope of '${name}'`);
+            for (const s of scopes)
+              if (!known.has(s)) problems.push(`${where}: scope '${s}' is not a scope of '${name}'`);
           }
         }
       }
     }
   }
-  for (const ref of refsIn(doc)) if (resolvePointer(doc, ref) === undefined) problems.push(`$ref '${ref}' does not resolve`);
+  for (const ref of refsIn(doc))
+    if (resolvePointer(doc, ref) === undefined) problems.push(`$ref '${ref}' does not resolve`);
   return problems;
 }
 

@@ -24,7 +24,13 @@ const AFTER_START_MS = 24 * 3600_000;
 export async function readAppointment(resources: ResourceRepository, id: string): Promise<LinkAppointment | undefined> {
   const stored = await resources.read('Appointment', id);
   if (!stored || stored.deleted) return undefined;
-  const r = stored.resource as { status?: string; start?: string; end?: string; description?: string; participant?: { actor?: unknown }[] };
+  const r = stored.resource as {
+    status?: string;
+    start?: string;
+    end?: string;
+    description?: string;
+    participant?: { actor?: unknown }[];
+  };
   const patientId = (r.participant ?? []).map((p) => patientIdFromReference(p.actor)).find((x): x is string => !!x);
   return {
     id,
@@ -42,6 +48,10 @@ export async function readAppointment(resources: ResourceRepository, id: string)
  */
 export function linkExpiry(a: LinkAppointment, now: Date, ttlHours?: number): Date {
   const cap = now.getTime() + Math.min(MAX_LIFETIME_MS, (ttlHours ?? 72) * 3600_000);
-  const end = a.end ? Date.parse(a.end) + GRACE_AFTER_END_MS : a.start ? Date.parse(a.start) + AFTER_START_MS : Number.NaN;
+  const end = a.end
+    ? Date.parse(a.end) + GRACE_AFTER_END_MS
+    : a.start
+      ? Date.parse(a.start) + AFTER_START_MS
+      : Number.NaN;
   return new Date(Number.isFinite(end) ? Math.min(end, cap) : cap);
 }

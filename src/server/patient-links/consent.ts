@@ -44,16 +44,33 @@ export interface ConsentAnswer {
 
 /** The patient's answer as a FHIR R4 Consent in their record: the text they saw travels with it. */
 export function consentResource(a: ConsentAnswer): FhirResource {
-  const title = a.lang === 'zh' ? `预问诊知情同意（${CONSENT_VERSION}）` : `Pre-consultation consent (${CONSENT_VERSION})`;
+  const title =
+    a.lang === 'zh' ? `预问诊知情同意（${CONSENT_VERSION}）` : `Pre-consultation consent (${CONSENT_VERSION})`;
   return {
     resourceType: 'Consent',
     id: consentId(a.linkId),
     identifier: [{ system: LINK_IDENTIFIER_SYSTEM, value: a.linkId }],
     status: a.agree ? 'active' : 'rejected',
-    scope: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/consentscope', code: 'patient-privacy', display: 'Privacy Consent' }] },
+    scope: {
+      coding: [
+        {
+          system: 'http://terminology.hl7.org/CodeSystem/consentscope',
+          code: 'patient-privacy',
+          display: 'Privacy Consent',
+        },
+      ],
+    },
     category: [
       { coding: [{ system: 'http://loinc.org', code: '59284-0', display: 'Patient Consent' }] },
-      { coding: [{ system: CONSENT_CATEGORY_SYSTEM, code: 'pre-consultation', display: a.lang === 'zh' ? '预问诊' : 'Pre-consultation' }] },
+      {
+        coding: [
+          {
+            system: CONSENT_CATEGORY_SYSTEM,
+            code: 'pre-consultation',
+            display: a.lang === 'zh' ? '预问诊' : 'Pre-consultation',
+          },
+        ],
+      },
     ],
     patient: { reference: `Patient/${a.patientId}` },
     dateTime: a.at,

@@ -18,11 +18,28 @@ import { PatientLinkStore } from './store.js';
 import { readToken, signToken } from './token.js';
 
 const net = compileNetwork(respiratoryModel);
-const DISEASES = ['普通感冒', '流行性感冒', '肺炎', '肺栓塞', '过敏性鼻炎', 'Common cold', 'Influenza', 'Pneumonia', 'Pulmonary embolism', 'Allergic rhinitis'];
+const DISEASES = [
+  '普通感冒',
+  '流行性感冒',
+  '肺炎',
+  '肺栓塞',
+  '过敏性鼻炎',
+  'Common cold',
+  'Influenza',
+  'Pneumonia',
+  'Pulmonary embolism',
+  'Allergic rhinitis',
+];
 
 const DOCTOR: Principal = { kind: 'api-key', id: 'key:dr-wang', name: '王医生', role: 'clinician', allPatients: true };
 /** A clinician of a unit none of the test patients belong to. */
-const OUTSIDER: Principal = { kind: 'api-key', id: 'key:dr-far', name: '远医生', role: 'clinician', units: ['Organization/elsewhere'] };
+const OUTSIDER: Principal = {
+  kind: 'api-key',
+  id: 'key:dr-far',
+  name: '远医生',
+  role: 'clinician',
+  units: ['Organization/elsewhere'],
+};
 
 const hours = (n: number) => n * 3600_000;
 
@@ -35,7 +52,8 @@ function walk(v: unknown, visit: (key: string | undefined, value: unknown) => vo
 function physicianOnly(body: unknown): string[] {
   const found: string[] = [];
   walk(body, (k, v) => {
-    if (k && /^(differential|triage|probabilit(y|ies)|posterior|redFlags|toVerify|score)$/i.test(k)) found.push(`key ${k}`);
+    if (k && /^(differential|triage|probabilit(y|ies)|posterior|redFlags|toVerify|score)$/i.test(k))
+      found.push(`key ${k}`);
     if (typeof v === 'string') for (const d of DISEASES) if (v.includes(d)) found.push(`text "${d}" in ${k}`);
   });
   return found;
@@ -57,7 +75,13 @@ forEachBackend('patient links', (db) => {
     ctx = { db: db(), resources, audit, patientScope: createPatientScope(db()) } as unknown as AppContext;
     await resources.put({ resourceType: 'Patient', id: 'pl-a', name: [{ text: '甲' }] });
     await resources.put({ resourceType: 'Patient', id: 'pl-b', name: [{ text: '乙' }] });
-    await resources.put({ resourceType: 'Observation', id: 'pl-b-obs', status: 'final', code: { text: 'x' }, subject: { reference: 'Patient/pl-b' } });
+    await resources.put({
+      resourceType: 'Observation',
+      id: 'pl-b-obs',
+      status: 'final',
+      code: { text: 'x' },
+      subject: { reference: 'Patient/pl-b' },
+    });
     const soon = (h: number) => new Date(Date.now() + hours(h)).toISOString();
     for (const [id, patient] of [
       ['appt-a', 'pl-a'],
@@ -65,12 +89,32 @@ forEachBackend('patient links', (db) => {
       ['appt-a3', 'pl-a'],
       ['appt-b', 'pl-b'],
     ] as const) {
-      await resources.put({ resourceType: 'Appointment', id, status: 'booked', start: soon(2), end: soon(3), participant: [{ actor: { reference: `Patient/${patient}` }, status: 'accepted' }, { actor: { reference: 'Practitioner/dr' }, status: 'accepted' }] });
+      await resources.put({
+        resourceType: 'Appointment',
+        id,
+        status: 'booked',
+        start: soon(2),
+        end: soon(3),
+        participant: [
+          { actor: { reference: `Patient/${patient}` }, status: 'accepted' },
+          { actor: { reference: 'Practitioner/dr' }, status: 'accepted' },
+        ],
+      });
     }
-    await resources.put({ resourceType: 'Appointment', id: 'appt-nobody', status: 'booked', start: soon(2), participant: [{ actor: { reference: 'Practitioner/dr' }, status: 'accepted' }] });
+    await resources.put({
+      resourceType: 'Appointment',
+      id: 'appt-nobody',
+      status: 'booked',
+      start: soon(2),
+      participant: [{ actor: { reference: 'Practitioner/dr' }, status: 'accepted' }],
+    });
 
     app = new Hono<AppEnv>();
-    app.onError((e, c) => (isMedSeekError(e) ? c.json(outcomeForError(e).body, outcomeForError(e).status as 400) : c.json({ error: e.message }, 500)));
+    app.onError((e, c) =>
+      isMedSeekError(e)
+        ? c.json(outcomeForError(e).body, outcomeForError(e).status as 400)
+        : c.json({ error: e.message }, 500),
+    );
     // The real link authenticator; staff are named by a test header (their authenticators are not under test here).
     app.use('*', async (c, next) => {
       c.set('requestId', 'test');
@@ -82,21 +126,34 @@ forEachBackend('patient links', (db) => {
       return next();
     });
     app.route('/api/patient-links', patientLinkRoutes(ctx));
-    app.route('/api/consult', consultRoutes({ db: db(), resolve: async () => net, resources, audit, patientScope: ctx.patientScope }));
+    app.route(
+      '/api/consult',
+      consultRoutes({ db: db(), resolve: async () => net, resources, audit, patientScope: ctx.patientScope }),
+    );
   });
 
   const call = (path: string, init: { method?: string; body?: unknown; as?: string; token?: string } = {}) =>
     app.request(path, {
       method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
-      headers: { 'Content-Type': 'application/json', ...(init.as ? { 'x-as': init.as } : {}), ...(init.token ? { Authorization: `Bearer ${init.token}` } : {}) },
+      headers: {
+        'Content-Type': 'application/json',
+        ...(init.as ? { 'x-as': init.as } : {}),
+        ...(init.token ? { Authorization: `Bearer ${init.token}` } : {}),
+      },
       ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
     });
   const issue = async (appointmentId: string) => {
     const r = await call('/api/patient-links', { body: { appointmentId }, as: 'doctor' });
     expect(r.status).toBe(201);
-    return (await r.json()) as { link: { id: string; patientId: string; expiresAt: string }; token: string; url: string; qrSvg: string };
+    return (await r.json()) as {
+      link: { id: string; patientId: string; expiresAt: string };
+      token: string;
+      url: string;
+      qrSvg: string;
+    };
   };
-  const consent = (token: string, agree: boolean) => call('/api/patient-links/consent', { body: { agree, lang: 'zh' }, token });
+  const consent = (token: string, agree: boolean) =>
+    call('/api/patient-links/consent', { body: { agree, lang: 'zh' }, token });
 
   it('keys its policies by the full mounted path, staff issuing and patients consenting', () => {
     expect(patientLinkPolicies['POST /api/patient-links']).toEqual({ roles: ['admin', 'clinician'] });
@@ -143,7 +200,15 @@ forEachBackend('patient links', (db) => {
     const { token, link } = await issue('appt-a2');
     const c = { req: { header: (n: string) => (n.toLowerCase() === 'authorization' ? `Bearer ${token}` : undefined) } };
     const r = await patientLinkAuthenticator(ctx, c as never);
-    expect(r).toEqual({ principal: expect.objectContaining({ kind: 'patient-link', id: `link:${link.id}`, role: 'patient', patientId: 'pl-a', appointmentId: 'appt-a2' }) });
+    expect(r).toEqual({
+      principal: expect.objectContaining({
+        kind: 'patient-link',
+        id: `link:${link.id}`,
+        role: 'patient',
+        patientId: 'pl-a',
+        appointmentId: 'appt-a2',
+      }),
+    });
     const p = (r as { principal: Principal }).principal;
     expect(await ctx.patientScope.allows(p, 'pl-a')).toBe(true);
     expect(await ctx.patientScope.allows(p, 'pl-b')).toBe(false);
@@ -160,12 +225,19 @@ forEachBackend('patient links', (db) => {
     const claims = readToken(token)!;
     const forged = signToken(Buffer.alloc(32, 7), { linkId: claims.linkId, exp: claims.exp });
     const refusal = async (t: string) => (await (await call('/api/patient-links/me', { token: t })).json()).refused;
-    expect(await refusal(forged)).toEqual({ credential: `link:${link.id}`, reason: expect.stringMatching(/signature/) });
-    expect(await refusal(`${token.slice(0, -2)}xx`)).toMatchObject({ reason: expect.stringMatching(/signature|malformed/) });
+    expect(await refusal(forged)).toEqual({
+      credential: `link:${link.id}`,
+      reason: expect.stringMatching(/signature/),
+    });
+    expect(await refusal(`${token.slice(0, -2)}xx`)).toMatchObject({
+      reason: expect.stringMatching(/signature|malformed/),
+    });
     expect(await refusal('mpl1.zz')).toMatchObject({ reason: expect.stringMatching(/malformed/) });
     // Expired: the same store, its clock moved past the expiry.
     const later = new PatientLinkStore(db(), resources, () => new Date(Date.parse(link.expiresAt) + 1000));
-    expect(await later.verify(token)).toEqual({ refused: { credential: `link:${link.id}`, reason: expect.stringMatching(/expired/) } });
+    expect(await later.verify(token)).toEqual({
+      refused: { credential: `link:${link.id}`, reason: expect.stringMatching(/expired/) },
+    });
     // Revoked: refused at once.
     expect((await call(`/api/patient-links/${link.id}`, { method: 'DELETE', as: 'doctor' })).status).toBe(200);
     expect(await refusal(token)).toEqual({ credential: `link:${link.id}`, reason: expect.stringMatching(/revoked/) });
@@ -183,13 +255,23 @@ forEachBackend('patient links', (db) => {
     expect(JSON.stringify(await before.json())).toMatch(/同意/);
     expect((await consent(token, false)).status).toBe(201);
     const declined = await resources.read('Consent', `pc-${link.id}`);
-    expect(declined!.resource).toMatchObject({ status: 'rejected', patient: { reference: 'Patient/pl-a' }, provision: { type: 'deny' } });
+    expect(declined!.resource).toMatchObject({
+      status: 'rejected',
+      patient: { reference: 'Patient/pl-a' },
+      provision: { type: 'deny' },
+    });
     expect((await start()).status).toBe(409);
     expect((await consent(token, true)).status).toBe(201);
     const agreed = (await resources.read('Consent', `pc-${link.id}`))!;
     expect(agreed.patientId).toBe('pl-a');
     expect(agreed.versionId).toBe(2);
-    const r = agreed.resource as unknown as { status: string; category: { coding: { code: string }[] }[]; dateTime: string; provision: { data: { reference: { reference: string } }[] }; sourceAttachment: { data: string } };
+    const r = agreed.resource as unknown as {
+      status: string;
+      category: { coding: { code: string }[] }[];
+      dateTime: string;
+      provision: { data: { reference: { reference: string } }[] };
+      sourceAttachment: { data: string };
+    };
     expect(r.status).toBe('active');
     expect(r.category.flatMap((c) => c.coding.map((x) => x.code))).toEqual(['59284-0', 'pre-consultation']);
     expect(r.provision.data[0]!.reference.reference).toBe('Appointment/appt-a');
@@ -206,15 +288,28 @@ forEachBackend('patient links', (db) => {
     let kiosk: string;
     beforeAll(async () => {
       tokenA = (await issue('appt-a')).token;
-      await resources.put({ resourceType: 'Appointment', id: 'appt-b2', status: 'booked', start: new Date(Date.now() + hours(1)).toISOString(), participant: [{ actor: { reference: 'Patient/pl-b' } }] });
+      await resources.put({
+        resourceType: 'Appointment',
+        id: 'appt-b2',
+        status: 'booked',
+        start: new Date(Date.now() + hours(1)).toISOString(),
+        participant: [{ actor: { reference: 'Patient/pl-b' } }],
+      });
       tokenB = (await issue('appt-b2')).token;
       await consent(tokenA, true);
       await consent(tokenB, true);
-      kiosk = (await (await call('/api/consult', { body: { complaint: '咳嗽', lang: 'zh', kb: 'fixture' }, as: 'doctor' })).json()).session.id;
+      kiosk = (
+        await (
+          await call('/api/consult', { body: { complaint: '咳嗽', lang: 'zh', kb: 'fixture' }, as: 'doctor' })
+        ).json()
+      ).session.id;
     });
 
     it('starts bound to the link, sends nothing physician-only, and resumes after a reload', async () => {
-      const created = await call('/api/consult', { body: { complaint: '咳嗽三天', lang: 'zh', age: 35, sex: 'male' }, token: tokenA });
+      const created = await call('/api/consult', {
+        body: { complaint: '咳嗽三天', lang: 'zh', age: 35, sex: 'male' },
+        token: tokenA,
+      });
       expect(created.status).toBe(201);
       let body = await created.json();
       sessionA = body.session.id;
@@ -236,7 +331,11 @@ forEachBackend('patient links', (db) => {
       const copy = await report.json();
       expect(copy.chiefComplaint.value.zh).toContain('咳嗽');
       expect(physicianOnly(copy)).toEqual([]);
-      expect(physicianOnly(await (await call(`/api/consult/${sessionA}/report?audience=patient&format=text`, { token: tokenA })).text())).toEqual([]);
+      expect(
+        physicianOnly(
+          await (await call(`/api/consult/${sessionA}/report?audience=patient&format=text`, { token: tokenA })).text(),
+        ),
+      ).toEqual([]);
       // The clinician's copy is not theirs.
       expect((await call(`/api/consult/${sessionA}/report`, { token: tokenA })).status).toBe(403);
       // One pre-consultation per link.
@@ -244,7 +343,9 @@ forEachBackend('patient links', (db) => {
     });
 
     it('never reaches another session, another patient’s, the queue or the draft', async () => {
-      const sessionB = (await (await call('/api/consult', { body: { complaint: '咳嗽', lang: 'zh' }, token: tokenB })).json()).session.id as string;
+      const sessionB = (
+        await (await call('/api/consult', { body: { complaint: '咳嗽', lang: 'zh' }, token: tokenB })).json()
+      ).session.id as string;
       for (const [token, id] of [
         [tokenB, sessionA],
         [tokenA, sessionB],
@@ -256,14 +357,28 @@ forEachBackend('patient links', (db) => {
       }
       expect((await call('/api/consult', { token: tokenA })).status).toBe(403);
       expect((await call(`/api/consult/${sessionA}/draft`, { token: tokenA })).status).toBe(403);
-      expect((await call(`/api/consult/${sessionA}/accept`, { body: { text: 'x', patientId: 'pl-a' }, token: tokenA })).status).toBe(403);
+      expect(
+        (await call(`/api/consult/${sessionA}/accept`, { body: { text: 'x', patientId: 'pl-a' }, token: tokenA }))
+          .status,
+      ).toBe(403);
     });
 
     it('tells a patient in danger what to do and whom to call, in plain words, without triage', async () => {
-      await resources.put({ resourceType: 'Appointment', id: 'appt-a4', status: 'booked', start: new Date(Date.now() + hours(1)).toISOString(), participant: [{ actor: { reference: 'Patient/pl-a' } }] });
+      await resources.put({
+        resourceType: 'Appointment',
+        id: 'appt-a4',
+        status: 'booked',
+        start: new Date(Date.now() + hours(1)).toISOString(),
+        participant: [{ actor: { reference: 'Patient/pl-a' } }],
+      });
       const { token } = await issue('appt-a4');
       await consent(token, true);
-      const body = await (await call('/api/consult', { body: { complaint: '胸痛两小时，出冷汗', lang: 'zh', age: 58, sex: 'male' }, token })).json();
+      const body = await (
+        await call('/api/consult', {
+          body: { complaint: '胸痛两小时，出冷汗', lang: 'zh', age: 58, sex: 'male' },
+          token,
+        })
+      ).json();
       expect(body.reply.kind).toBe('emergency');
       expect(body.reply.emergency).toMatchObject({ callNumber: '120', staffNotified: true });
       expect(body.reply.emergency.message).not.toMatch(/分诊|Ⅰ级|Ⅱ级|红区/);
@@ -276,12 +391,25 @@ forEachBackend('patient links', (db) => {
       const events = eventReader(res.body!);
       try {
         expect((await events.next()).event).toBe('ready');
-        await resources.put({ resourceType: 'Appointment', id: 'appt-a5', status: 'booked', start: new Date(Date.now() + hours(1)).toISOString(), participant: [{ actor: { reference: 'Patient/pl-a' } }] });
+        await resources.put({
+          resourceType: 'Appointment',
+          id: 'appt-a5',
+          status: 'booked',
+          start: new Date(Date.now() + hours(1)).toISOString(),
+          participant: [{ actor: { reference: 'Patient/pl-a' } }],
+        });
         const { token } = await issue('appt-a5');
         await consent(token, true);
-        const theirs = await (await call('/api/consult', { body: { complaint: '胸痛两小时，出冷汗', lang: 'zh', age: 60 }, token })).json();
+        const theirs = await (
+          await call('/api/consult', { body: { complaint: '胸痛两小时，出冷汗', lang: 'zh', age: 60 }, token })
+        ).json();
         expect(theirs.reply.kind).toBe('emergency');
-        const kioskEmergency = await (await call('/api/consult', { body: { complaint: '胸痛两小时，出冷汗', lang: 'zh', age: 61, kb: 'fixture' }, as: 'doctor' })).json();
+        const kioskEmergency = await (
+          await call('/api/consult', {
+            body: { complaint: '胸痛两小时，出冷汗', lang: 'zh', age: 61, kb: 'fixture' },
+            as: 'doctor',
+          })
+        ).json();
         // The next event this clinician gets is the kiosk's: the link patient's was held back.
         const next = await events.next();
         expect(JSON.parse(next.data).sessionId).toBe(kioskEmergency.session.id);
@@ -291,7 +419,11 @@ forEachBackend('patient links', (db) => {
     });
 
     it('shows staff whose session it is, and hides it from a clinician outside that patient’s units', async () => {
-      const queue = (await (await call('/api/consult', { as: 'doctor' })).json()).sessions as { id: string; patientId?: string; appointmentId?: string }[];
+      const queue = (await (await call('/api/consult', { as: 'doctor' })).json()).sessions as {
+        id: string;
+        patientId?: string;
+        appointmentId?: string;
+      }[];
       expect(queue.find((s) => s.id === sessionA)).toMatchObject({ patientId: 'pl-a', appointmentId: 'appt-a' });
       const theirs = (await (await call('/api/consult', { as: 'outsider' })).json()).sessions as { id: string }[];
       expect(theirs.map((s) => s.id)).not.toContain(sessionA);
@@ -299,7 +431,10 @@ forEachBackend('patient links', (db) => {
       const full = await (await call(`/api/consult/${sessionA}/report`, { as: 'doctor' })).json();
       expect(full.differential.length).toBeGreaterThan(0);
       // Accepted only into the record of the patient who made it.
-      const wrong = await call(`/api/consult/${sessionA}/accept`, { body: { text: '主诉：咳嗽3天', patientId: 'pl-b' }, as: 'doctor' });
+      const wrong = await call(`/api/consult/${sessionA}/accept`, {
+        body: { text: '主诉：咳嗽3天', patientId: 'pl-b' },
+        as: 'doctor',
+      });
       expect(wrong.status).toBe(400);
       expect(JSON.stringify(await wrong.json())).toContain('Patient/pl-a');
     });
@@ -316,10 +451,19 @@ function eventReader(body: ReadableStream<Uint8Array>) {
       for (;;) {
         const end = buffer.indexOf('\n\n');
         if (end >= 0) {
-          const lines = buffer.slice(0, end).split('\n').filter((l) => !l.startsWith(':'));
+          const lines = buffer
+            .slice(0, end)
+            .split('\n')
+            .filter((l) => !l.startsWith(':'));
           buffer = buffer.slice(end + 2);
           if (!lines.length) continue;
-          return { event: lines.find((l) => l.startsWith('event: '))?.slice(7) ?? 'message', data: lines.filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n') };
+          return {
+            event: lines.find((l) => l.startsWith('event: '))?.slice(7) ?? 'message',
+            data: lines
+              .filter((l) => l.startsWith('data: '))
+              .map((l) => l.slice(6))
+              .join('\n'),
+          };
         }
         const { done, value } = await reader.read();
         if (done) throw new Error('the event stream ended');

@@ -2,14 +2,14 @@ import type { Context } from 'hono';
 import { Hono } from 'hono';
 import QRCode from 'qrcode';
 import { z } from 'zod';
-import { invalid, MedSeekError, notFound } from '../../core/index.js';
+import { MedSeekError, notFound } from '../../core/index.js';
 import { auditEvents } from '../audit/request.js';
 import type { AppContext } from '../context.js';
 import type { AppEnv, Principal, RoutePolicies } from '../env.js';
 import { readAppointment } from './appointment.js';
 import { CONSENT_TEXT, CONSENT_VERSION, consentId, consentResource } from './consent.js';
 import { type PatientLink, patientLinkStore } from './store.js';
-import { jsonBody, parseWith } from '../request-body.js';
+import { body as jsonBody, params, query } from '../validate.js';
 
 const STAFF = { roles: ['admin', 'clinician'] } as const;
 const PATIENT = { roles: ['patient'] } as const;
@@ -31,10 +31,22 @@ export const patientLinkPolicies: RoutePolicies = {
 };
 
 export const createBody = z.object({
-  appointmentId: z.string().trim().min(1, 'name the Appointment the link is for').max(64).regex(/^[A-Za-z0-9\-.]+$/, 'a FHIR id'),
+  appointmentId: z
+    .string()
+    .trim()
+    .min(1, 'name the Appointment the link is for')
+    .max(64)
+    .regex(/^[A-Za-z0-9\-.]+$/, 'a FHIR id'),
   ttlHours: z.number().min(1).max(72).optional(),
 });
-export const consentBody = z.object({ agree: z.boolean({ error: 'agree must be true or false' }), lang: z.enum(['zh', 'en']).default('zh') });
+export const listQuery = z.object({
+  patient: z.string('name the patient: ?patient=<Patient id>').trim().min(1, 'name the patient: ?patient=<Patient id>'),
+});
+export const linkParams = z.object({ id: z.string().min(1) });
+export const consentBody = z.object({
+  agree: z.boolean({ error: 'agree must be true or false' }),
+  lang: z.enum(['zh', 'en']).default('zh'),
+});
 
 export function patientLinkRoutes(ctx: AppContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -49,10 +61,11 @@ export function patientLinkRoutes(ctx: AppContext): Hono<AppEnv> {
     throw new MedSeekError('forbidden', `you may not manage links for Patient/${patientId}`, { field: 'patient' });
   };
 
-  app.post('/', async (c) => {
-    const body = parseWith(createBody, await jsonBody(c.req.raw));
+  app.post('/', jsonBody(createBody), async (c) => {
+    const body = c.req.valid('json');
     const appointment = await links.appointment(body.appointmentId);
-    if (appointment.patientId) await requireScope(c, appointment.patientId, 'create', `patient-link?appointment=${appointment.id}`);
+    if (appointment.patientId)
+      await requireScope(c, appointment.patientId, 'create', `patient-link?appointment=${appointment.id}`);
     const { link, token } = await links.create(appointment, c.get('principal').id, body.ttlHours);
     const url = `${originOf(c)}/#/p/${token}`;
     const qrSvg = await QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
@@ -60,17 +73,16 @@ export function patientLinkRoutes(ctx: AppContext): Hono<AppEnv> {
     return c.json({ link, token, url, qrSvg }, 201);
   });
 
-  app.get('/', async (c) => {
-    const patient = c.req.query('patient')?.trim();
-    if (!patient) throw invalid('name the patient: ?patient=<Patient id>', { field: 'patient' });
+  app.get('/', query(listQuery), async (c) => {
+    const { patient } = c.req.valid('query');
     await requireScope(c, patient, 'search', `patient-link?patient=${patient}`);
     const [list, appointments] = await Promise.all([links.list(patient), links.appointmentsOf(patient)]);
     await audit(c, 'search', `patient-link?patient=${patient}`, 200, patient);
     return c.json({ links: list, appointments });
   });
 
-  app.delete('/:id', async (c) => {
-    const id = c.req.param('id');
+  app.delete('/:id', params(linkParams), async (c) => {
+    const { id } = c.req.valid('param');
     const found = await links.get(id);
     if (!found) throw notFound(`no patient link '${id}'`, { field: 'id' });
     await requireScope(c, found.patientId, 'revoke', `patient-link/${id}`);
@@ -81,34 +93,53 @@ export function patientLinkRoutes(ctx: AppContext): Hono<AppEnv> {
 
   app.get('/me', async (c) => {
     const link = await linkOf(c.get('principal'));
-    const [appointment, consent] = await Promise.all([readAppointment(ctx.resources, link.appointmentId), ctx.resources.read('Consent', consentId(link.id))]);
-    const answer = consent && !consent.deleted ? (consent.resource as { status?: string; dateTime?: string }) : undefined;
+    const [appointment, consent] = await Promise.all([
+      readAppointment(ctx.resources, link.appointmentId),
+      ctx.resources.read('Consent', consentId(link.id)),
+    ]);
+    const answer =
+      consent && !consent.deleted ? (consent.resource as { status?: string; dateTime?: string }) : undefined;
     await audit(c, 'read', `patient-link/${link.id}`, 200, link.patientId);
     return c.json({
       linkId: link.id,
       patientId: link.patientId,
       expiresAt: link.expiresAt,
-      appointment: appointment ? { id: appointment.id, ...pick(appointment, ['start', 'end', 'description', 'status']) } : { id: link.appointmentId },
+      appointment: appointment
+        ? { id: appointment.id, ...pick(appointment, ['start', 'end', 'description', 'status']) }
+        : { id: link.appointmentId },
       consentText: { version: CONSENT_VERSION, ...CONSENT_TEXT },
       ...(answer ? { consent: { status: answer.status, dateTime: answer.dateTime, version: CONSENT_VERSION } } : {}),
       ...(link.consultSession ? { session: link.consultSession } : {}),
     });
   });
 
-  app.post('/consent', async (c) => {
+  app.post('/consent', jsonBody(consentBody), async (c) => {
     const link = await linkOf(c.get('principal'));
-    const body = parseWith(consentBody, await jsonBody(c.req.raw));
-    const resource = consentResource({ linkId: link.id, patientId: link.patientId, appointmentId: link.appointmentId, agree: body.agree, lang: body.lang, at: new Date().toISOString() });
+    const body = c.req.valid('json');
+    const resource = consentResource({
+      linkId: link.id,
+      patientId: link.patientId,
+      appointmentId: link.appointmentId,
+      agree: body.agree,
+      lang: body.lang,
+      at: new Date().toISOString(),
+    });
     const { stored } = await ctx.resources.put(resource);
     await audit(c, 'consent', `Consent/${stored.id}`, 201, link.patientId);
-    return c.json({ status: body.agree ? 'active' : 'rejected', consent: `Consent/${stored.id}`, version: CONSENT_VERSION }, 201);
+    return c.json(
+      { status: body.agree ? 'active' : 'rejected', consent: `Consent/${stored.id}`, version: CONSENT_VERSION },
+      201,
+    );
   });
 
   /** The link behind a patient principal, as stored now (the session it opened may be newer than the token). */
   const linkOf = async (p: Principal): Promise<PatientLink> => {
     const id = p.kind === 'patient-link' ? p.id.replace(/^link:/, '') : undefined;
     const link = id ? await links.get(id) : undefined;
-    if (!link || link.patientId !== p.patientId) throw new MedSeekError('forbidden', 'only a patient who opened a pre-consultation link can do this', { field: 'Authorization' });
+    if (!link || link.patientId !== p.patientId)
+      throw new MedSeekError('forbidden', 'only a patient who opened a pre-consultation link can do this', {
+        field: 'Authorization',
+      });
     return link;
   };
   return app;

@@ -18,7 +18,9 @@ export interface PatientLink {
   readonly consultSession?: string;
 }
 
-export type LinkCheck = { readonly link: PatientLink } | { readonly refused: { readonly credential?: string; readonly reason: string } };
+export type LinkCheck =
+  | { readonly link: PatientLink }
+  | { readonly refused: { readonly credential?: string; readonly reason: string } };
 
 interface Row {
   id: string;
@@ -31,7 +33,8 @@ interface Row {
   revoked_by: string | null;
   consult_session: string | null;
 }
-const COLUMNS = 'id, patient_id, appointment_id, created_by, created_at, expires_at, revoked_at, revoked_by, consult_session';
+const COLUMNS =
+  'id, patient_id, appointment_id, created_by, created_at, expires_at, revoked_at, revoked_by, consult_session';
 const iso = (d: string | Date) => new Date(d).toISOString();
 
 /**
@@ -50,8 +53,13 @@ export class PatientLinkStore {
 
   private key(): Promise<{ id: string; secret: Buffer }> {
     this.#key ??= (async () => {
-      await this.sql.query('insert into server_patient_link_key (id, secret) values ($1, $2) on conflict (id) do nothing', ['k1', randomBytes(32).toString('base64url')]);
-      const r = await this.sql.query<{ id: string; secret: string }>("select id, secret from server_patient_link_key where id = 'k1'");
+      await this.sql.query(
+        'insert into server_patient_link_key (id, secret) values ($1, $2) on conflict (id) do nothing',
+        ['k1', randomBytes(32).toString('base64url')],
+      );
+      const r = await this.sql.query<{ id: string; secret: string }>(
+        "select id, secret from server_patient_link_key where id = 'k1'",
+      );
       return { id: r.rows[0]!.id, secret: Buffer.from(r.rows[0]!.secret, 'base64url') };
     })();
     this.#key.catch(() => (this.#key = undefined));
@@ -62,26 +70,56 @@ export class PatientLinkStore {
    * Issues a link for an Appointment that exists, still stands and names a Patient. The caller has
    * checked that the clinician may see that patient (`appointment()` first).
    */
-  async create(appointment: LinkAppointment, createdBy: string, ttlHours?: number): Promise<{ link: PatientLink; token: string }> {
-    if (!appointment.patientId) throw new MedSeekError('invalid', `Appointment/${appointment.id} names no Patient participant; a link is bound to one patient`, { field: 'appointmentId' });
-    if (appointment.status && CLOSED_STATUSES.has(appointment.status)) throw new MedSeekError('conflict', `Appointment/${appointment.id} is ${appointment.status}; no link is issued for it`, { field: 'appointmentId' });
+  async create(
+    appointment: LinkAppointment,
+    createdBy: string,
+    ttlHours?: number,
+  ): Promise<{ link: PatientLink; token: string }> {
+    if (!appointment.patientId)
+      throw new MedSeekError(
+        'invalid',
+        `Appointment/${appointment.id} names no Patient participant; a link is bound to one patient`,
+        { field: 'appointmentId' },
+      );
+    if (appointment.status && CLOSED_STATUSES.has(appointment.status))
+      throw new MedSeekError(
+        'conflict',
+        `Appointment/${appointment.id} is ${appointment.status}; no link is issued for it`,
+        { field: 'appointmentId' },
+      );
     const now = this.now();
     const expires = linkExpiry(appointment, now, ttlHours);
-    if (expires.getTime() <= now.getTime()) throw new MedSeekError('conflict', `Appointment/${appointment.id} ended at ${appointment.end ?? appointment.start}; a link for it would already be expired`, { field: 'appointmentId' });
+    if (expires.getTime() <= now.getTime())
+      throw new MedSeekError(
+        'conflict',
+        `Appointment/${appointment.id} ended at ${appointment.end ?? appointment.start}; a link for it would already be expired`,
+        { field: 'appointmentId' },
+      );
     const key = await this.key();
     const id = randomBytes(8).toString('hex');
     // Whole seconds: the token carries the expiry, and the row must agree with it exactly.
     const exp = Math.floor(expires.getTime() / 1000);
     const r = await this.sql.query<Row>(
       `insert into server_patient_link (id, key_id, patient_id, appointment_id, created_by, created_at, expires_at) values ($1, $2, $3, $4, $5, $6, $7) returning ${COLUMNS}`,
-      [id, key.id, appointment.patientId, appointment.id, createdBy, now.toISOString(), new Date(exp * 1000).toISOString()],
+      [
+        id,
+        key.id,
+        appointment.patientId,
+        appointment.id,
+        createdBy,
+        now.toISOString(),
+        new Date(exp * 1000).toISOString(),
+      ],
     );
     return { link: toLink(r.rows[0]!), token: signToken(key.secret, { linkId: id, exp }) };
   }
 
   async appointment(id: string): Promise<LinkAppointment> {
     const a = await readAppointment(this.resources, id);
-    if (!a) throw notFound(`no Appointment/${id}: a link can be issued only once the appointment exists`, { field: 'appointmentId' });
+    if (!a)
+      throw notFound(`no Appointment/${id}: a link can be issued only once the appointment exists`, {
+        field: 'appointmentId',
+      });
     return a;
   }
 
@@ -91,13 +129,19 @@ export class PatientLinkStore {
   }
 
   async list(patientId: string): Promise<PatientLink[]> {
-    const r = await this.sql.query<Row>(`select ${COLUMNS} from server_patient_link where patient_id = $1 order by created_at desc, id`, [patientId]);
+    const r = await this.sql.query<Row>(
+      `select ${COLUMNS} from server_patient_link where patient_id = $1 order by created_at desc, id`,
+      [patientId],
+    );
     return r.rows.map(toLink);
   }
 
   /** Revokes a link (idempotent: a second revoke keeps the first time and who did it). */
   async revoke(id: string, by: string): Promise<PatientLink> {
-    await this.sql.query('update server_patient_link set revoked_at = $2, revoked_by = $3 where id = $1 and revoked_at is null', [id, this.now().toISOString(), by]);
+    await this.sql.query(
+      'update server_patient_link set revoked_at = $2, revoked_by = $3 where id = $1 and revoked_at is null',
+      [id, this.now().toISOString(), by],
+    );
     const link = await this.get(id);
     if (!link) throw notFound(`no patient link '${id}'`, { field: 'id' });
     return link;
@@ -105,20 +149,31 @@ export class PatientLinkStore {
 
   /** Binds the link's pre-consultation; refused when the link already opened one. */
   async bindSession(linkId: string, sessionId: string): Promise<void> {
-    const r = await this.sql.query('update server_patient_link set consult_session = $2 where id = $1 and consult_session is null', [linkId, sessionId]);
-    if (r.rowCount !== 1) throw new MedSeekError('conflict', 'this link has already started its pre-consultation; resume it instead', { field: 'session' });
+    const r = await this.sql.query(
+      'update server_patient_link set consult_session = $2 where id = $1 and consult_session is null',
+      [linkId, sessionId],
+    );
+    if (r.rowCount !== 1)
+      throw new MedSeekError('conflict', 'this link has already started its pre-consultation; resume it instead', {
+        field: 'session',
+      });
   }
 
   /** The link (patient, appointment) a pre-consultation session was started through, if any. */
   async bySession(sessionId: string): Promise<PatientLink | undefined> {
-    const r = await this.sql.query<Row>(`select ${COLUMNS} from server_patient_link where consult_session = $1`, [sessionId]);
+    const r = await this.sql.query<Row>(`select ${COLUMNS} from server_patient_link where consult_session = $1`, [
+      sessionId,
+    ]);
     return r.rows[0] ? toLink(r.rows[0]) : undefined;
   }
 
   /** The links that opened these sessions, by session id (the clinicians' queue shows whose each is). */
   async bySessions(sessionIds: readonly string[]): Promise<Map<string, PatientLink>> {
     if (!sessionIds.length) return new Map();
-    const r = await this.sql.query<Row>(`select ${COLUMNS} from server_patient_link where consult_session = any($1::text[])`, [sessionIds]);
+    const r = await this.sql.query<Row>(
+      `select ${COLUMNS} from server_patient_link where consult_session = any($1::text[])`,
+      [sessionIds],
+    );
     return new Map(r.rows.map((row) => [row.consult_session!, toLink(row)]));
   }
 
@@ -145,16 +200,21 @@ export class PatientLinkStore {
     if (!claims) return { refused: { reason: 'the patient link is malformed' } };
     const credential = `link:${claims.linkId}`;
     const key = await this.key();
-    if (!signatureValid(key.secret, claims)) return { refused: { credential, reason: 'the patient link signature is not valid' } };
+    if (!signatureValid(key.secret, claims))
+      return { refused: { credential, reason: 'the patient link signature is not valid' } };
     const link = await this.get(claims.linkId);
     // A valid signature over an expiry the row does not hold: a token from another key or a forged expiry.
-    if (!link || Math.floor(Date.parse(link.expiresAt) / 1000) !== claims.exp) return { refused: { credential, reason: 'the patient link is not known' } };
+    if (!link || Math.floor(Date.parse(link.expiresAt) / 1000) !== claims.exp)
+      return { refused: { credential, reason: 'the patient link is not known' } };
     if (link.revokedAt) return { refused: { credential, reason: 'the patient link was revoked' } };
-    if (Date.parse(link.expiresAt) <= this.now().getTime()) return { refused: { credential, reason: `the patient link expired at ${link.expiresAt}` } };
+    if (Date.parse(link.expiresAt) <= this.now().getTime())
+      return { refused: { credential, reason: `the patient link expired at ${link.expiresAt}` } };
     const a = await readAppointment(this.resources, link.appointmentId);
     if (!a) return { refused: { credential, reason: `Appointment/${link.appointmentId} no longer exists` } };
-    if (a.patientId !== link.patientId) return { refused: { credential, reason: `Appointment/${link.appointmentId} no longer names this patient` } };
-    if (a.status && CLOSED_STATUSES.has(a.status)) return { refused: { credential, reason: `Appointment/${link.appointmentId} is ${a.status}` } };
+    if (a.patientId !== link.patientId)
+      return { refused: { credential, reason: `Appointment/${link.appointmentId} no longer names this patient` } };
+    if (a.status && CLOSED_STATUSES.has(a.status))
+      return { refused: { credential, reason: `Appointment/${link.appointmentId} is ${a.status}` } };
     return { link };
   }
 }

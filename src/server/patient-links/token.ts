@@ -24,7 +24,9 @@ export function looksLikeLinkToken(credential: string): boolean {
 }
 
 /** The claims as written, unverified; undefined when the token is malformed. */
-export function readToken(token: string): (TokenClaims & { readonly body: string; readonly signature: string }) | undefined {
+export function readToken(
+  token: string,
+): (TokenClaims & { readonly body: string; readonly signature: string }) | undefined {
   const m = /^mpl1\.([0-9a-f]{8,64})\.([0-9a-z]{1,12})\.([\w-]{43})$/.exec(token);
   if (!m) return undefined;
   const exp = Number.parseInt(m[2]!, 36);

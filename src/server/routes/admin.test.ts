@@ -25,13 +25,24 @@ forEachBackend('admin routes', (db) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'medseek-admin-'));
 
   beforeAll(async () => {
-    ctx = await openContext(loadConfig({}, { demo: false, dataDir, logLevel: 'debug' }), { db: db(), llm: false, logger: createLogger('debug', { write: (s: string) => void logs.push(s) }) });
+    ctx = await openContext(loadConfig({}, { demo: false, dataDir, logLevel: 'debug' }), {
+      db: db(),
+      llm: false,
+      logger: createLogger('debug', { write: (s: string) => void logs.push(s) }),
+    });
     app = createApp(ctx);
     admin = (await ctx.apiKeys.create('root', { role: 'admin' })).key;
     clinician = (await ctx.apiKeys.create('ward', { role: 'clinician', allPatients: true })).key;
     patient = (await ctx.apiKeys.create('pt', { role: 'patient', patientId: 'p1' })).key;
     await importKnowledge(db(), 'cds', undefined, { activate: true });
-    await importBatch(db(), parseLocalJson(readFileSync(new URL('../../knowledge/__fixtures__/local.json', import.meta.url), 'utf8'), 'local.json'), { activate: false });
+    await importBatch(
+      db(),
+      parseLocalJson(
+        readFileSync(new URL('../../knowledge/__fixtures__/local.json', import.meta.url), 'utf8'),
+        'local.json',
+      ),
+      { activate: false },
+    );
     model = await startOpenAiTestServer();
   });
   afterAll(async () => {
@@ -40,12 +51,21 @@ forEachBackend('admin routes', (db) => {
   });
 
   const call = (method: string, path: string, body?: unknown, key = admin) =>
-    app.request(path, { method, headers: { Authorization: `Bearer ${key}`, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    app.request(path, {
+      method,
+      headers: {
+        Authorization: `Bearer ${key}`,
+        ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+      },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
   const json = async (r: Response) => (await r.json()) as Json;
 
   describe('access', () => {
     it('has one admin-only policy for every admin route, and a route for every policy', () => {
-      const mounted = app.routes.filter((r) => r.path.startsWith('/api/admin/') && r.method !== 'ALL').map((r) => `${r.method} ${r.path}`);
+      const mounted = app.routes
+        .filter((r) => r.path.startsWith('/api/admin/') && r.method !== 'ALL')
+        .map((r) => `${r.method} ${r.path}`);
       expect(new Set(mounted)).toEqual(new Set(Object.keys(adminPolicies)));
       for (const p of Object.values(adminPolicies)) expect(p).toEqual({ roles: ['admin'] });
     });
@@ -59,7 +79,9 @@ forEachBackend('admin routes', (db) => {
         expect((await call(method, url, method === 'GET' ? undefined : {}, patient)).status, key).toBe(403);
       }
       const audit = await json(await call('GET', '/api/admin/audit?outcome=403&limit=500'));
-      expect(audit.entries.some((e: Json) => e.resource === '/api/admin/keys' && e.principal.startsWith('key:'))).toBe(true);
+      expect(audit.entries.some((e: Json) => e.resource === '/api/admin/keys' && e.principal.startsWith('key:'))).toBe(
+        true,
+      );
     });
   });
 
@@ -67,11 +89,24 @@ forEachBackend('admin routes', (db) => {
     it('shows the environment until set, then versions each change with who, masks the key, and reverts', async () => {
       const first = await json(await call('GET', '/api/admin/settings/models'));
       expect(first.source).not.toBe('settings');
-      const server = { name: 'local-vllm', baseUrl: model.url, model: 'qwen', apiKey: 'sk-live-000011112222', location: 'local' };
+      const server = {
+        name: 'local-vllm',
+        baseUrl: model.url,
+        model: 'qwen',
+        apiKey: 'sk-live-000011112222',
+        location: 'local',
+      };
       const v1 = await call('PUT', '/api/admin/settings/models', { servers: [server] });
       expect(v1.status).toBe(200);
-      expect(await json(v1)).toMatchObject({ source: 'settings', version: 1, value: { servers: [{ apiKey: '••••2222' }] } });
-      await call('PUT', '/api/admin/settings/models', { deidentification: 'never', servers: [{ ...server, apiKey: '••••2222' }] });
+      expect(await json(v1)).toMatchObject({
+        source: 'settings',
+        version: 1,
+        value: { servers: [{ apiKey: '••••2222' }] },
+      });
+      await call('PUT', '/api/admin/settings/models', {
+        deidentification: 'never',
+        servers: [{ ...server, apiKey: '••••2222' }],
+      });
       const history = await json(await call('GET', '/api/admin/settings/models/history'));
       expect(history.versions.map((v: Json) => [v.version, v.changedBy, v.value.deidentification])).toEqual([
         [2, expect.stringMatching(/^key:/), 'never'],
@@ -79,10 +114,16 @@ forEachBackend('admin routes', (db) => {
       ]);
       const reverted = await json(await call('POST', '/api/admin/settings/models/revert', { version: 1 }));
       expect(reverted).toMatchObject({ version: 3, revertedFrom: 1, value: { deidentification: 'deidentified' } });
-      const everything = JSON.stringify([history, reverted, await json(await call('GET', '/api/admin/settings/models'))]) + logs.join('');
+      const everything =
+        JSON.stringify([history, reverted, await json(await call('GET', '/api/admin/settings/models'))]) +
+        logs.join('');
       expect(everything).not.toContain('sk-live');
       const audit = await json(await call('GET', '/api/admin/audit?action=settings.*'));
-      expect(audit.entries.map((e: Json) => e.resource)).toEqual(['settings/models@v3', 'settings/models@v2', 'settings/models@v1']);
+      expect(audit.entries.map((e: Json) => e.resource)).toEqual([
+        'settings/models@v3',
+        'settings/models@v2',
+        'settings/models@v1',
+      ]);
     });
 
     it('answers a bad document with 400 naming the field, and stores nothing', async () => {
@@ -91,7 +132,10 @@ forEachBackend('admin routes', (db) => {
       const body = await json(r);
       expect(body.issue[0].diagnostics).toMatch(/field baseUrl/);
       expect(body.issue[0].expression ?? body.issue[0].location).toBeDefined();
-      const missing = await call('PUT', '/api/admin/settings/fhirSource', { baseUrl: 'https://ehr/fhir', auth: { type: 'client-credentials', tokenUrl: 'https://ehr/token' } });
+      const missing = await call('PUT', '/api/admin/settings/fhirSource', {
+        baseUrl: 'https://ehr/fhir',
+        auth: { type: 'client-credentials', tokenUrl: 'https://ehr/token' },
+      });
       expect((await json(missing)).issue[0].diagnostics).toMatch(/field auth\.clientId/);
       expect((await json(await call('GET', '/api/admin/settings/fhirSource'))).source).not.toBe('settings');
       expect((await call('POST', '/api/admin/settings/fhirSource/revert', { version: 'one' })).status).toBe(400);
@@ -106,12 +150,19 @@ forEachBackend('admin routes', (db) => {
       expect(t09.setting).toBeUndefined();
       const a = await json(await call('PUT', '/api/admin/settings/rules/T09', { params: { routineHours: 48 } }));
       const b = await json(await call('PUT', '/api/admin/settings/rules/T09', { params: { routineHours: 24 } }));
-      expect(b).toMatchObject({ ruleId: 'T09', hospital: 'default', before: { params: { routineHours: 48 } }, after: { params: { routineHours: 24 } } });
+      expect(b).toMatchObject({
+        ruleId: 'T09',
+        hospital: 'default',
+        before: { params: { routineHours: 48 } },
+        after: { params: { routineHours: 24 } },
+      });
       const history = await json(await call('GET', '/api/admin/settings/rules/history?rule=T09'));
       expect(history.versions.map((v: Json) => v.after.params.routineHours)).toEqual([24, 48]);
       const back = await json(await call('POST', '/api/admin/settings/rules/revert', { version: a.version }));
       expect(back.after).toEqual({ params: { routineHours: 48 } });
-      expect((await json(await call('GET', '/api/admin/settings/rules'))).rules.find((r: Json) => r.id === 'T09').setting).toEqual({ params: { routineHours: 48 } });
+      expect(
+        (await json(await call('GET', '/api/admin/settings/rules'))).rules.find((r: Json) => r.id === 'T09').setting,
+      ).toEqual({ params: { routineHours: 48 } });
       const bad = await call('PUT', '/api/admin/settings/rules/T09', { params: { routineHours: -1 } });
       expect(bad.status).toBe(400);
       expect((await json(bad)).issue[0].diagnostics).toMatch(/params\.routineHours/);
@@ -131,7 +182,11 @@ forEachBackend('admin routes', (db) => {
 
     it('tests unsaved form values with the stored key, and reports a failing server', async () => {
       model.enqueue({ kind: 'status', status: 500 });
-      const r = await json(await call('POST', '/api/admin/models/test', { server: { name: 'local-vllm', baseUrl: model.url, model: 'other', apiKey: '••••2222' } }));
+      const r = await json(
+        await call('POST', '/api/admin/models/test', {
+          server: { name: 'local-vllm', baseUrl: model.url, model: 'other', apiKey: '••••2222' },
+        }),
+      );
       expect(r).toMatchObject({ ok: false, model: 'other', error: expect.any(String) });
       expect(model.requests.at(-1)?.headers.authorization).toBe('Bearer sk-live-000011112222');
       expect((await call('POST', '/api/admin/models/test', { name: 'nobody' })).status).toBe(400);
@@ -143,27 +198,52 @@ forEachBackend('admin routes', (db) => {
       const list = await json(await call('GET', '/api/admin/knowledge/releases'));
       expect(list.releases.map((r: Json) => r.active)).toEqual([true, false]);
       expect((await call('POST', '/api/admin/knowledge/releases/2/activate')).status).toBe(200);
-      expect((await json(await call('GET', '/api/admin/knowledge/releases'))).releases.map((r: Json) => r.active)).toEqual([false, true]);
+      expect(
+        (await json(await call('GET', '/api/admin/knowledge/releases'))).releases.map((r: Json) => r.active),
+      ).toEqual([false, true]);
       expect((await call('POST', '/api/admin/knowledge/releases/99/activate')).status).toBe(404);
-      expect((await json(await call('GET', '/api/admin/audit?action=kg.activate'))).entries[0].resource).toBe('kg-release/2');
+      expect((await json(await call('GET', '/api/admin/audit?action=kg.activate'))).entries[0].resource).toBe(
+        'kg-release/2',
+      );
       expect((await json(await call('GET', '/api/admin/knowledge/curation'))).edits).toEqual([]);
     });
 
     it('creates, updates, disables, unlocks users and resets a password; never returns a hash', async () => {
-      const created = await call('POST', '/api/admin/users', { username: 'dr.wang', displayName: '王医生', password: 'correct horse battery staple', role: 'clinician', units: ['ward-3'] });
+      const created = await call('POST', '/api/admin/users', {
+        username: 'dr.wang',
+        displayName: '王医生',
+        password: 'correct horse battery staple',
+        role: 'clinician',
+        units: ['ward-3'],
+      });
       expect(created.status).toBe(201);
       const user = await json(created);
       expect(JSON.stringify(user)).not.toMatch(/hash|staple/);
-      expect((await json(await call('PATCH', `/api/admin/users/${user.id}`, { units: ['ward-3', 'icu'] }))).units).toEqual(['ward-3', 'icu']);
+      expect(
+        (await json(await call('PATCH', `/api/admin/users/${user.id}`, { units: ['ward-3', 'icu'] }))).units,
+      ).toEqual(['ward-3', 'icu']);
       expect((await json(await call('POST', `/api/admin/users/${user.id}/disable`))).disabled).toBe(true);
       expect((await json(await call('POST', `/api/admin/users/${user.id}/enable`))).disabled).toBe(false);
       expect((await call('POST', `/api/admin/users/${user.id}/unlock`)).status).toBe(200);
-      expect((await call('POST', `/api/admin/users/${user.id}/password`, { password: 'another long passphrase 42' })).status).toBe(200);
+      expect(
+        (await call('POST', `/api/admin/users/${user.id}/password`, { password: 'another long passphrase 42' })).status,
+      ).toBe(200);
       const bad = await call('POST', '/api/admin/users', { username: 'x', role: 'patient' });
       expect((await json(bad)).issue[0].diagnostics).toMatch(/field role/);
-      expect((await json(await call('GET', '/api/admin/users'))).users.map((u: Json) => u.username)).toContain('dr.wang');
-      const actions = (await json(await call('GET', '/api/admin/audit?action=user.*'))).entries.map((e: Json) => e.action);
-      expect(actions).toEqual(['user.password', 'user.unlock', 'user.enable', 'user.disable', 'user.update', 'user.create']);
+      expect((await json(await call('GET', '/api/admin/users'))).users.map((u: Json) => u.username)).toContain(
+        'dr.wang',
+      );
+      const actions = (await json(await call('GET', '/api/admin/audit?action=user.*'))).entries.map(
+        (e: Json) => e.action,
+      );
+      expect(actions).toEqual([
+        'user.password',
+        'user.unlock',
+        'user.enable',
+        'user.disable',
+        'user.update',
+        'user.create',
+      ]);
     });
 
     it('creates a key with a role, shows it once, and revokes it', async () => {
@@ -197,7 +277,9 @@ forEachBackend('admin routes', (db) => {
       expect((await json(await call('GET', `/api/admin/audit?from=${today}&to=${today}`))).total).toBe(all.total);
       expect((await json(await call('GET', '/api/admin/audit?to=2000-01-01'))).total).toBe(0);
       const mine = (await json(await call('GET', '/api/admin/audit?action=key.create'))).entries[0].principal;
-      const byWho = await json(await call('GET', `/api/admin/audit?principal=${encodeURIComponent(mine)}&action=key.create`));
+      const byWho = await json(
+        await call('GET', `/api/admin/audit?principal=${encodeURIComponent(mine)}&action=key.create`),
+      );
       expect(byWho.entries.every((e: Json) => e.principal === mine && e.action === 'key.create')).toBe(true);
       expect(byWho.total).toBe(1);
       const bad = await call('GET', '/api/admin/audit?from=yesterday');

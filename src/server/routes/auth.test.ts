@@ -32,8 +32,18 @@ forEachBackend('auth routes', (db) => {
   let ctx: AppContext;
   let app: Hono<AppEnv>;
   beforeAll(async () => {
-    ctx = await openContext(loadConfig({}, { logLevel: 'warn' }), { db: db(), llm: false, logger: createLogger('warn', { write: () => {} }) });
-    await new UserStore(ctx.db).create({ username: 'dr.sun', displayName: '孙医生', password: PASSWORD, role: 'clinician', units: ['ward-1'] });
+    ctx = await openContext(loadConfig({}, { logLevel: 'warn' }), {
+      db: db(),
+      llm: false,
+      logger: createLogger('warn', { write: () => {} }),
+    });
+    await new UserStore(ctx.db).create({
+      username: 'dr.sun',
+      displayName: '孙医生',
+      password: PASSWORD,
+      role: 'clinician',
+      units: ['ward-1'],
+    });
     app = new Hono<AppEnv>();
     app.onError((e, c) => {
       if (!isMedSeekError(e)) throw e;
@@ -54,7 +64,11 @@ forEachBackend('auth routes', (db) => {
   const post = (path: string, body: unknown, jar?: Jar, csrf = true) =>
     app.request(`/api/auth${path}`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', ...(jar ? { Cookie: cookieHeader(jar) } : {}), ...(jar && csrf && jar.get('medseek_csrf') ? { 'X-CSRF-Token': jar.get('medseek_csrf')! } : {}) },
+      headers: {
+        'Content-Type': 'application/json',
+        ...(jar ? { Cookie: cookieHeader(jar) } : {}),
+        ...(jar && csrf && jar.get('medseek_csrf') ? { 'X-CSRF-Token': jar.get('medseek_csrf')! } : {}),
+      },
       body: JSON.stringify(body),
     });
   const me = (jar: Jar) => app.request('/api/auth/me', { headers: { Cookie: cookieHeader(jar) } });
@@ -78,12 +92,18 @@ forEachBackend('auth routes', (db) => {
     expect(body.user).toMatchObject({ username: 'dr.sun', role: 'clinician' });
     expect(JSON.stringify(body)).not.toMatch(/scrypt|password/i);
     expect(await (await me(jar)).json()).toMatchObject({ kind: 'session', name: '孙医生', role: 'clinician' });
-    const audit = await ctx.db.query<{ n: number }>("select count(*)::int as n from medseek_audit where action = 'login' and outcome = 200");
+    const audit = await ctx.db.query<{ n: number }>(
+      "select count(*)::int as n from medseek_audit where action = 'login' and outcome = 200",
+    );
     expect(audit.rows[0]!.n).toBe(1);
   });
 
   it('marks the cookies Secure when the request came over https', async () => {
-    const res = await app.request('https://medseek.example/api/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'dr.sun', password: PASSWORD }) });
+    const res = await app.request('https://medseek.example/api/auth/login', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username: 'dr.sun', password: PASSWORD }),
+    });
     for (const c of res.headers.getSetCookie()) expect(c).toMatch(/Secure/);
   });
 
@@ -98,7 +118,11 @@ forEachBackend('auth routes', (db) => {
     expect(bad.status).toBe(400);
     expect(await bad.text()).toMatch(/username/);
     // A form another site could post (no preflight) is not accepted.
-    const form = await app.request('/api/auth/login', { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: JSON.stringify({ username: 'dr.sun', password: PASSWORD }) });
+    const form = await app.request('/api/auth/login', {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/plain' },
+      body: JSON.stringify({ username: 'dr.sun', password: PASSWORD }),
+    });
     expect([400, 415]).toContain(form.status);
     expect(await form.text()).toMatch(/application\/json/);
   });
@@ -113,7 +137,9 @@ forEachBackend('auth routes', (db) => {
     }
     expect(statuses).toEqual([401, 401, 401, 401, 429]);
     expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(14 * 60);
-    const body = (await last!.json()) as { issue: { diagnostics: string; details: { coding: { code: string }[] }; extension: { valueInteger: number }[] }[] };
+    const body = (await last!.json()) as {
+      issue: { diagnostics: string; details: { coding: { code: string }[] }; extension: { valueInteger: number }[] }[];
+    };
     expect(body.issue[0]!.diagnostics).toMatch(/locked.*15 minutes/);
     expect(body.issue[0]!.details.coding[0]!.code).toBe('locked');
     expect(body.issue[0]!.extension[0]!.valueInteger).toBe(15);
@@ -137,7 +163,11 @@ forEachBackend('auth routes', (db) => {
     const jar: Jar = new Map();
     store(jar, await post('/login', { username: 'dr.sun', password: PASSWORD }));
     const old = new Map(jar);
-    const wrong = await post('/password', { currentPassword: 'not the password', newPassword: 'a new long passphrase' }, jar);
+    const wrong = await post(
+      '/password',
+      { currentPassword: 'not the password', newPassword: 'a new long passphrase' },
+      jar,
+    );
     expect(wrong.status).toBe(400);
     expect(await wrong.text()).toMatch(/currentPassword/);
     const short = await post('/password', { currentPassword: PASSWORD, newPassword: 'short' }, jar);
@@ -162,14 +192,26 @@ it('accepts a same-origin path as return target and nothing else', () => {
   expect(safeReturn('/oauth2/authorize?client_id=x&state=y')).toBe('/oauth2/authorize?client_id=x&state=y');
   expect(safeReturn('/#/patients/7')).toBe('/#/patients/7');
   expect(safeReturn(undefined)).toBeUndefined();
-  for (const bad of ['//evil.example', 'https://evil.example/', '/\\evil.example', 'javascript:alert(1)', 'relative/path', '/\nx']) expect(() => safeReturn(bad)).toThrow(/path on this server/);
+  for (const bad of [
+    '//evil.example',
+    'https://evil.example/',
+    '/\\evil.example',
+    'javascript:alert(1)',
+    'relative/path',
+    '/\nx',
+  ])
+    expect(() => safeReturn(bad)).toThrow(/path on this server/);
 });
 
 // Through the whole app (policies, the auth middleware with every authenticator): what the workspace does.
 forEachBackend('auth routes in the app', (db) => {
   let app: ReturnType<typeof createApp>;
   beforeAll(async () => {
-    const ctx = await openContext(loadConfig({}, { logLevel: 'warn' }), { db: db(), llm: false, logger: createLogger('warn', { write: () => {} }) });
+    const ctx = await openContext(loadConfig({}, { logLevel: 'warn' }), {
+      db: db(),
+      llm: false,
+      logger: createLogger('warn', { write: () => {} }),
+    });
     await new UserStore(ctx.db).create({ username: 'dr.he', password: PASSWORD, role: 'clinician', allPatients: true });
     app = createApp(ctx);
   });
@@ -178,16 +220,27 @@ forEachBackend('auth routes in the app', (db) => {
     expect((await app.request('/api/auth/me')).status).toBe(401);
     expect(await (await app.request('/api/auth/providers')).json()).toEqual({ local: true, oidc: null });
     const jar: Jar = new Map();
-    const login = await app.request('/api/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'dr.he', password: PASSWORD }) });
+    const login = await app.request('/api/auth/login', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username: 'dr.he', password: PASSWORD }),
+    });
     expect(login.status).toBe(200);
     store(jar, login);
     const me = await app.request('/api/auth/me', { headers: { Cookie: cookieHeader(jar) } });
     expect(await me.json()).toMatchObject({ kind: 'session', role: 'clinician' });
     const body = JSON.stringify({ currentPassword: PASSWORD, newPassword: 'a new long passphrase' });
-    const forged = await app.request('/api/auth/password', { method: 'POST', headers: { Cookie: cookieHeader(jar), 'Content-Type': 'application/json' }, body });
+    const forged = await app.request('/api/auth/password', {
+      method: 'POST',
+      headers: { Cookie: cookieHeader(jar), 'Content-Type': 'application/json' },
+      body,
+    });
     expect(forged.status).toBe(401);
     expect(await forged.text()).toMatch(/X-CSRF-Token/);
-    const out = await app.request('/api/auth/logout', { method: 'POST', headers: { Cookie: cookieHeader(jar), 'X-CSRF-Token': jar.get('medseek_csrf')! } });
+    const out = await app.request('/api/auth/logout', {
+      method: 'POST',
+      headers: { Cookie: cookieHeader(jar), 'X-CSRF-Token': jar.get('medseek_csrf')! },
+    });
     expect(out.status).toBe(204);
     expect((await app.request('/api/auth/me', { headers: { Cookie: cookieHeader(jar) } })).status).toBe(401);
   });

@@ -19,7 +19,8 @@ forEachBackend('consult routes', (db) => {
     app.onError((e, c) => c.json({ error: e.message }, isMedSeekError(e) ? (e.code === 'not-found' ? 404 : 400) : 500));
     app.route('/api/consult', consultRoutes({ db: db(), resolve: async () => net }));
   });
-  const post = (path: string, body: unknown) => app.request(path, { method: 'POST', body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } });
+  const post = (path: string, body: unknown) =>
+    app.request(path, { method: 'POST', body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } });
 
   it('runs a session over HTTP: create, re-prompt, answer, resume, report', async () => {
     const r = await post('/api/consult', { complaint: '咳嗽三天', lang: 'zh', age: 35, sex: 'male', kb: 'fixture' });
@@ -33,8 +34,20 @@ forEachBackend('consult routes', (db) => {
     expect(reply.kind).toBe('question');
     const resumed = await (await app.request(`/api/consult/${id}`)).json();
     expect(resumed.lastPrompt).toBe(reply.text);
-    for (let i = 0; i < 30 && reply.kind !== 'done'; i++) reply = (await (await post(`/api/consult/${id}/answers`, { text: '不知道' })).json()).reply;
+    // The pending question comes back as it was asked: its tappable choices and progress, not the text alone.
+    expect(reply.choices.length).toBeGreaterThan(0);
+    expect(resumed.reply).toEqual({
+      kind: 'question',
+      text: reply.text,
+      choices: reply.choices,
+      progress: reply.progress,
+      ...(reply.question ? { question: reply.question } : {}),
+    });
+    for (let i = 0; i < 30 && reply.kind !== 'done'; i++)
+      reply = (await (await post(`/api/consult/${id}/answers`, { text: '不知道' })).json()).reply;
     expect(reply.kind).toBe('done');
+    // A finished session waits on nothing.
+    expect((await (await app.request(`/api/consult/${id}`)).json()).reply).toBeUndefined();
     const report = await (await app.request(`/api/consult/${id}/report`)).json();
     expect(report.label.zh).toContain('患者自述');
     const text = await (await app.request(`/api/consult/${id}/report?format=text&lang=en`)).text();
@@ -42,7 +55,9 @@ forEachBackend('consult routes', (db) => {
   });
 
   it('ends with an emergency and refuses answers after it', async () => {
-    const created = await (await post('/api/consult', { complaint: 'I want to kill myself', lang: 'en', kb: 'fixture' })).json();
+    const created = await (
+      await post('/api/consult', { complaint: 'I want to kill myself', lang: 'en', kb: 'fixture' })
+    ).json();
     expect(created.reply.kind).toBe('emergency');
     expect(created.session.triage.level).toBe(2);
     const r = await post(`/api/consult/${created.session.id}/answers`, { text: 'yes' });
@@ -58,12 +73,18 @@ forEachBackend('consult routes', (db) => {
 
   it('announces an emergency on the event stream before the reply says staff were notified, and queues it first', async () => {
     // A completed session first, so the queue has something the emergency must go above.
-    const done = (await (await post('/api/consult', { complaint: '咳嗽三天', lang: 'zh', age: 35, sex: 'male', kb: 'fixture' })).json()).session.id;
+    const done = (
+      await (
+        await post('/api/consult', { complaint: '咳嗽三天', lang: 'zh', age: 35, sex: 'male', kb: 'fixture' })
+      ).json()
+    ).session.id;
     await finish(post, done);
     const events = await openEvents(app);
     try {
       expect((await events.next()).event).toBe('ready');
-      const r = await (await post('/api/consult', { complaint: '胸痛两小时，出冷汗', lang: 'zh', age: 58, sex: 'male', kb: 'fixture' })).json();
+      const r = await (
+        await post('/api/consult', { complaint: '胸痛两小时，出冷汗', lang: 'zh', age: 58, sex: 'male', kb: 'fixture' })
+      ).json();
       expect(r.reply.kind).toBe('emergency');
       expect(r.reply.emergency.staffNotified).toBe(true);
       expect(r.reply.emergency.callNumber).toBe('120');
@@ -96,7 +117,11 @@ forEachBackend('consult routes', (db) => {
     };
     const broken = new Hono();
     broken.route('/api/consult', consultRoutes({ db: db(), resolve: async () => net, notifier: failing }));
-    const r = await broken.request('/api/consult', { method: 'POST', body: JSON.stringify({ complaint: 'I want to kill myself', lang: 'en', kb: 'fixture' }), headers: { 'Content-Type': 'application/json' } });
+    const r = await broken.request('/api/consult', {
+      method: 'POST',
+      body: JSON.stringify({ complaint: 'I want to kill myself', lang: 'en', kb: 'fixture' }),
+      headers: { 'Content-Type': 'application/json' },
+    });
     const body = await r.json();
     expect(body.reply.kind).toBe('emergency');
     expect(body.reply.emergency.staffNotified).toBe(false);
@@ -110,7 +135,11 @@ forEachBackend('consult routes', (db) => {
   });
 
   it('gives the patient a copy of the report without the differential or triage', async () => {
-    const created = (await (await post('/api/consult', { complaint: '咳嗽三天', lang: 'zh', age: 35, sex: 'male', kb: 'fixture' })).json()).session.id;
+    const created = (
+      await (
+        await post('/api/consult', { complaint: '咳嗽三天', lang: 'zh', age: 35, sex: 'male', kb: 'fixture' })
+      ).json()
+    ).session.id;
     await finish(post, created);
     const clinician = await (await app.request(`/api/consult/${created}/report`)).json();
     expect(clinician.differential.length).toBeGreaterThan(0);
@@ -136,10 +165,22 @@ forEachBackend('consult draft 门诊病历', (db) => {
       c.set('requestId', 'r1');
       await next();
     });
-    app.onError((e, c) => c.json({ error: e.message }, isMedSeekError(e) ? (e.code === 'not-found' ? 404 : e.code === 'conflict' ? 409 : 400) : 500));
+    app.onError((e, c) =>
+      c.json(
+        { error: e.message },
+        isMedSeekError(e) ? (e.code === 'not-found' ? 404 : e.code === 'conflict' ? 409 : 400) : 500,
+      ),
+    );
     app.route('/api/consult', consultRoutes({ db: db(), resolve: async () => net, audit, resources }));
-    const post = (path: string, body: unknown) => app.request(path, { method: 'POST', body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } });
-    const created = await (await post('/api/consult', { complaint: '咳嗽3天', lang: 'zh', age: 35, sex: 'male', kb: 'fixture' })).json();
+    const post = (path: string, body: unknown) =>
+      app.request(path, {
+        method: 'POST',
+        body: JSON.stringify(body),
+        headers: { 'Content-Type': 'application/json' },
+      });
+    const created = await (
+      await post('/api/consult', { complaint: '咳嗽3天', lang: 'zh', age: 35, sex: 'male', kb: 'fixture' })
+    ).json();
     session = created.session.id;
     let reply = created.reply;
     // Answered in the patient's words; allergies and medicines as told.
@@ -149,7 +190,8 @@ forEachBackend('consult draft 门诊病历', (db) => {
     }
     expect(reply.kind).toBe('done');
   });
-  const post = (path: string, body: unknown) => app.request(path, { method: 'POST', body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } });
+  const post = (path: string, body: unknown) =>
+    app.request(path, { method: 'POST', body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } });
 
   it('drafts the 门诊病历 with every sentence citing the patient turn it came from, none contradicted', async () => {
     const draft = await (await app.request(`/api/consult/${session}/draft`)).json();
@@ -183,12 +225,18 @@ forEachBackend('consult draft 门诊病历', (db) => {
     expect(r.status).toBe(409);
     const body = await r.json();
     expect(body.accepted).toBe(false);
-    expect(body.sentences.some((s: { verdict: string; text: string }) => s.verdict === 'contradicted' && s.text.includes('3个月'))).toBe(true);
+    expect(
+      body.sentences.some(
+        (s: { verdict: string; text: string }) => s.verdict === 'contradicted' && s.text.includes('3个月'),
+      ),
+    ).toBe(true);
     expect(await createResourceRepository(db()).read('DocumentReference', `consult-${session}`)).toBeUndefined();
   });
 
   it('accepts the edited draft into the patient’s record as an outpatient note, once, and audits it', async () => {
-    expect((await post(`/api/consult/${session}/accept`, { text: '主诉：咳嗽3天', patientId: 'nobody' })).status).toBe(404);
+    expect((await post(`/api/consult/${session}/accept`, { text: '主诉：咳嗽3天', patientId: 'nobody' })).status).toBe(
+      404,
+    );
     expect((await post(`/api/consult/${session}/accept`, { text: '  ', patientId: 'consult-p1' })).status).toBe(400);
     const draft = await (await app.request(`/api/consult/${session}/draft`)).json();
     const text = `${draft.text}\n查体：咽部充血。`;
@@ -197,9 +245,19 @@ forEachBackend('consult draft 门诊病历', (db) => {
     const body = await r.json();
     expect(body.documentReference).toBe(`DocumentReference/consult-${session}`);
     // Accepted, but the examination is the clinician's own: not supported by the conversation.
-    expect(body.sentences.find((s: Sentence) => s.text.includes('咽部充血'))).toMatchObject({ verdict: 'unsupported', citations: [] });
+    expect(body.sentences.find((s: Sentence) => s.text.includes('咽部充血'))).toMatchObject({
+      verdict: 'unsupported',
+      citations: [],
+    });
     const stored = await createResourceRepository(db()).read('DocumentReference', `consult-${session}`);
-    const doc = stored!.resource as unknown as { type: { coding: { system: string; code: string }[] }; subject: { reference: string }; author: { display: string }[]; docStatus: string; context: { related: { identifier: { value: string } }[] }; content: { attachment: { data: string } }[] };
+    const doc = stored!.resource as unknown as {
+      type: { coding: { system: string; code: string }[] };
+      subject: { reference: string };
+      author: { display: string }[];
+      docStatus: string;
+      context: { related: { identifier: { value: string } }[] };
+      content: { attachment: { data: string } }[];
+    };
     expect(doc.type.coding[0]).toMatchObject({ system: 'http://loinc.org', code: '34108-1' });
     expect(doc.subject.reference).toBe('Patient/consult-p1');
     expect(doc.author[0]!.display).toBe('李医生');
@@ -237,14 +295,26 @@ forEachBackend('consult draft 门诊病历: scripted sessions in the patient’s
       c.set('requestId', 'r2');
       await next();
     });
-    app.onError((e, c) => c.json({ error: e.message }, isMedSeekError(e) ? (e.code === 'not-found' ? 404 : e.code === 'conflict' ? 409 : 400) : 500));
+    app.onError((e, c) =>
+      c.json(
+        { error: e.message },
+        isMedSeekError(e) ? (e.code === 'not-found' ? 404 : e.code === 'conflict' ? 409 : 400) : 500,
+      ),
+    );
     app.route('/api/consult', consultRoutes({ db: db(), resolve: async () => net, resources }));
   });
-  const post = (path: string, body: unknown) => app.request(path, { method: 'POST', body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } });
+  const post = (path: string, body: unknown) =>
+    app.request(path, { method: 'POST', body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } });
 
   /** Plays a session, answering each question as a patient would; returns its id and the turn that answered the fever question. */
-  async function play(complaint: string, lang: 'zh' | 'en', answer: (reply: { text: string; question?: { id: string } }) => string) {
-    const created = await (await post('/api/consult', { complaint, lang, age: 28, sex: 'female', kb: 'fixture' })).json();
+  async function play(
+    complaint: string,
+    lang: 'zh' | 'en',
+    answer: (reply: { text: string; question?: { id: string } }) => string,
+  ) {
+    const created = await (
+      await post('/api/consult', { complaint, lang, age: 28, sex: 'female', kb: 'fixture' })
+    ).json();
     const id: string = created.session.id;
     let reply = created.reply;
     for (let i = 0; i < 40 && reply.kind !== 'done'; i++) {
@@ -253,17 +323,39 @@ forEachBackend('consult draft 门诊病历: scripted sessions in the patient’s
     }
     expect(reply.kind).toBe('done');
     const { transcript } = await (await app.request(`/api/consult/${id}`)).json();
-    const asked = (transcript as { turn: number; role: string; text: string }[]).find((t) => t.role === 'medseek' && /发热|发烧|fever/i.test(t.text));
+    const asked = (transcript as { turn: number; role: string; text: string }[]).find(
+      (t) => t.role === 'medseek' && /发热|发烧|fever/i.test(t.text),
+    );
     expect(asked).toBeDefined();
     return { id, feverAnswer: asked!.turn + 1 };
   }
 
   const zhAnswers = (r: { text: string; question?: { id: string } }) =>
-    ({ 'itchy-eyes': '眼睛有点痒', cough: '有点咳嗽', sneeze: '是的', fever: '没有', sputum: '有点黄痰' })[r.question?.id ?? ''] ??
-    (/过敏/.test(r.text) ? '青霉素过敏，起皮疹' : /多难受/.test(r.text) ? '有点难受，3分' : /一直这样/.test(r.text) ? '一阵一阵的' : '没有');
+    ({ 'itchy-eyes': '眼睛有点痒', cough: '有点咳嗽', sneeze: '是的', fever: '没有', sputum: '有点黄痰' })[
+      r.question?.id ?? ''
+    ] ??
+    (/过敏/.test(r.text)
+      ? '青霉素过敏，起皮疹'
+      : /多难受/.test(r.text)
+        ? '有点难受，3分'
+        : /一直这样/.test(r.text)
+          ? '一阵一阵的'
+          : '没有');
   const enAnswers = (r: { text: string; question?: { id: string } }) =>
-    ({ 'itchy-eyes': 'my eyes are a bit itchy', cough: 'yes, a little', sneeze: 'yes', fever: 'no', sputum: 'a little yellow phlegm' })[r.question?.id ?? ''] ??
-    (/allergic/i.test(r.text) ? 'penicillin, I get a rash' : /how bad/i.test(r.text) ? 'not too bad, 3' : /all the time/i.test(r.text) ? 'it comes and goes' : 'no');
+    ({
+      'itchy-eyes': 'my eyes are a bit itchy',
+      cough: 'yes, a little',
+      sneeze: 'yes',
+      fever: 'no',
+      sputum: 'a little yellow phlegm',
+    })[r.question?.id ?? ''] ??
+    (/allergic/i.test(r.text)
+      ? 'penicillin, I get a rash'
+      : /how bad/i.test(r.text)
+        ? 'not too bad, 3'
+        : /all the time/i.test(r.text)
+          ? 'it comes and goes'
+          : 'no');
 
   for (const [lang, complaint, answer, noFever] of [
     ['zh', '流鼻涕、打喷嚏两天', zhAnswers, '无发热'],
@@ -274,24 +366,32 @@ forEachBackend('consult draft 门诊病历: scripted sessions in the patient’s
       const draft = await (await app.request(`/api/consult/${id}/draft`)).json();
       expect(draft.blocked).toBe(false);
       for (const s of draft.sentences as Sentence[]) {
-        expect([s.text, s.verdict, (s as { reason?: string }).reason]).toEqual([s.text, "supported", undefined]);
+        expect([s.text, s.verdict, (s as { reason?: string }).reason]).toEqual([s.text, 'supported', undefined]);
         expect(s.citations.length).toBeGreaterThan(0);
       }
       // Re-verified as it stands: every claim supported, citing the turns that support it.
-      const again: Sentence[] = (await (await post(`/api/consult/${id}/draft/verify`, { text: draft.text })).json()).sentences;
+      const again: Sentence[] = (await (await post(`/api/consult/${id}/draft/verify`, { text: draft.text })).json())
+        .sentences;
       expect(again.filter((s) => s.verdict !== 'supported')).toEqual([]);
-      for (const s of again) if (/[\u4e00-\u9fffA-Za-z]{2}/.test(s.text.replace(/^[^：:]*[：:]/, ''))) expect(s.citations.length).toBeGreaterThan(0);
+      for (const s of again)
+        if (/[\u4e00-\u9fffA-Za-z]{2}/.test(s.text.replace(/^[^：:]*[：:]/, '')))
+          expect(s.citations.length).toBeGreaterThan(0);
       // The pertinent negative cites the answer to the fever question, and only turns that deny something.
       const negative = again.find((s) => s.text.includes(lang === 'zh' ? '发热' : 'Fever'))!;
       expect(negative.citations.map((c) => c.turn)).toContain(feverAnswer);
       expect(draft.text).toContain(lang === 'zh' ? '无' : 'No ');
-      const alone: Sentence[] = (await (await post(`/api/consult/${id}/draft/verify`, { text: `${noFever}.` })).json()).sentences;
-      expect(alone).toEqual([expect.objectContaining({ verdict: 'supported', citations: [expect.objectContaining({ turn: feverAnswer })] })]);
+      const alone: Sentence[] = (await (await post(`/api/consult/${id}/draft/verify`, { text: `${noFever}.` })).json())
+        .sentences;
+      expect(alone).toEqual([
+        expect.objectContaining({ verdict: 'supported', citations: [expect.objectContaining({ turn: feverAnswer })] }),
+      ]);
       // The clinician's examination is allowed, but it is theirs, not the conversation's.
       const exam = lang === 'zh' ? '查体：咽部充血。' : 'Exam: pharyngeal erythema.';
       const edited = await (await post(`/api/consult/${id}/draft/verify`, { text: `${draft.text}\n${exam}` })).json();
       expect(edited.blocked).toBe(false);
-      expect(edited.sentences.filter((s: Sentence) => s.verdict !== 'supported')).toEqual([expect.objectContaining({ text: exam, verdict: 'unsupported', citations: [] })]);
+      expect(edited.sentences.filter((s: Sentence) => s.verdict !== 'supported')).toEqual([
+        expect.objectContaining({ text: exam, verdict: 'unsupported', citations: [] }),
+      ]);
       // A fever the patient denied: contradicted, citing the denial, and refused on accept.
       const flipped = lang === 'zh' ? `${draft.text}\n发热3天。` : `${draft.text}\nFever for 3 days.`;
       const checked = await (await post(`/api/consult/${id}/draft/verify`, { text: flipped })).json();
@@ -309,12 +409,15 @@ forEachBackend('consult draft 门诊病历: scripted sessions in the patient’s
 /** Answers "没有" until the session is done (and fails if it ends any other way). */
 async function finish(post: (path: string, body: unknown) => Response | Promise<Response>, id: string): Promise<void> {
   let reply = { kind: 'question' };
-  for (let i = 0; i < 40 && (reply.kind === 'question' || reply.kind === 'reprompt'); i++) reply = (await (await post(`/api/consult/${id}/answers`, { text: '没有' })).json()).reply;
+  for (let i = 0; i < 40 && (reply.kind === 'question' || reply.kind === 'reprompt'); i++)
+    reply = (await (await post(`/api/consult/${id}/answers`, { text: '没有' })).json()).reply;
   expect(reply.kind).toBe('done');
 }
 
 /** Reads a server-sent event stream one event at a time. */
-async function openEvents(app: Hono): Promise<{ next(): Promise<{ event: string; data: string }>; close(): Promise<void> }> {
+async function openEvents(
+  app: Hono,
+): Promise<{ next(): Promise<{ event: string; data: string }>; close(): Promise<void> }> {
   const res = await app.request('/api/consult/events');
   expect(res.status).toBe(200);
   expect(res.headers.get('content-type')).toContain('text/event-stream');
@@ -332,7 +435,10 @@ async function openEvents(app: Hono): Promise<{ next(): Promise<{ event: string;
           if (!lines.length) continue;
           return {
             event: lines.find((l) => l.startsWith('event: '))?.slice(7) ?? 'message',
-            data: lines.filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n'),
+            data: lines
+              .filter((l) => l.startsWith('data: '))
+              .map((l) => l.slice(6))
+              .join('\n'),
           };
         }
         const { done, value } = await reader.read();

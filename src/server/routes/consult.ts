@@ -1,12 +1,33 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import { z } from 'zod';
-import { composeOutpatientRecord, type OutpatientRecordInput, type OutpatientRecordSentence, turnOfSource, verifyOutpatientRecord } from '../../compose/index.js';
+import type { z } from 'zod';
+import {
+  composeOutpatientRecord,
+  type OutpatientRecordInput,
+  type OutpatientRecordSentence,
+  turnOfSource,
+  verifyOutpatientRecord,
+} from '../../compose/index.js';
 import type { Sql } from '../../core/index.js';
-import { invalid, MedSeekError, notFound } from '../../core/index.js';
-import type { ConsultState, NetworkResolver, PreConsultReport, Reply, Turn } from '../../reasoning/index.js';
-import { ConsultationService, knowledgeBaseResolver, listSessions, loadSession, loadTranscript, outpatientRecordInput, reportText } from '../../reasoning/index.js';
+import { invalid, MedSeekError, notFound, pick } from '../../core/index.js';
+import type {
+  ConsultState,
+  ModelReader,
+  NetworkResolver,
+  PreConsultReport,
+  Reply,
+  Turn,
+} from '../../reasoning/index.js';
+import {
+  ConsultationService,
+  knowledgeBaseResolver,
+  listSessions,
+  loadSession,
+  loadTranscript,
+  outpatientRecordInput,
+  reportText,
+} from '../../reasoning/index.js';
 import type { ResourceRepository } from '../../store/index.js';
 import type { FaithfulnessReport } from '../../verify/index.js';
 import type { AuditLog } from '../audit/audit-log.js';
@@ -17,7 +38,18 @@ import type { Logger } from '../logger.js';
 import { type ConsultEvent, type ConsultNotifier, createConsultNotifier, type NotifierMessage } from '../notify.js';
 import { consentId } from '../patient-links/consent.js';
 import { type PatientLink, type PatientLinkStore, patientLinkStore } from '../patient-links/store.js';
-import { jsonBody, parseWith } from '../request-body.js';
+import { body, params, query } from '../validate.js';
+import {
+  acceptBody,
+  answerBody,
+  createBody,
+  draftBody,
+  queueQuery,
+  reportQuery,
+  sessionParams,
+} from './schemas/consult.js';
+
+export { acceptBody, answerBody, createBody, draftBody } from './schemas/consult.js';
 
 /**
  * `/api/consult/…`: pre-consultation (预问诊) sessions over HTTP, the same engine as `medseek consult`.
@@ -26,7 +58,8 @@ import { jsonBody, parseWith } from '../request-body.js';
  * - GET  /            the clinicians' queue (emergencies first, then completed sessions)
  * - GET  /events      server-sent events for the open workspaces: `ready` once subscribed, then
  *                     `emergency` / `complete` as sessions end, `resync` after a lost connection
- * - GET  /:id         the stored session, its dialogue and the question it waits on (resume)
+ * - GET  /:id         the stored session, its dialogue and the question it waits on (resume): `reply`
+ *                     is that question as asked, with its tappable choices and progress
  * - GET  /:id/report?format=json|text&lang=zh|en&audience=clinician|patient   the 预问诊报告 for the
  *                     doctor (physician-only differential); `audience=patient` leaves out the differential and triage
  * - GET  /:id/draft  the draft 门诊病历 (in the session's language: the transcript is its evidence), each
@@ -47,16 +80,6 @@ import { jsonBody, parseWith } from '../request-body.js';
  * `emergency.staffNotified` is true only when that publish succeeded, and the patient page otherwise
  * tells the patient to call.
  */
-export const createBody = z.object({
-  complaint: z.string().min(1).max(2000),
-  lang: z.enum(['zh', 'en']).default('zh'),
-  kb: z.string().min(1).max(100).default('release'),
-  age: z.number().min(0).max(130).optional(),
-  sex: z.enum(['male', 'female', 'other', 'unknown']).optional(),
-  informant: z.string().max(100).optional(),
-  channel: z.string().max(50).optional(),
-});
-export const answerBody = z.object({ text: z.string().max(2000) });
 
 const STAFF = { roles: ['admin', 'clinician'] } as const;
 const ANYONE = { roles: ['admin', 'clinician', 'patient'] } as const;
@@ -72,8 +95,6 @@ export const consultPolicies: RoutePolicies = {
   'POST /api/consult/:id/draft/verify': STAFF,
   'POST /api/consult/:id/accept': STAFF,
 };
-export const draftBody = z.object({ text: z.string().trim().min(1, 'the draft is empty').max(20_000) });
-export const acceptBody = draftBody.extend({ patientId: z.string().trim().min(1, 'name the patient whose record receives the note').max(64) });
 
 /**
  * The record type of an accepted draft. LOINC 34108-1 "Outpatient Note" is the note of an outpatient
@@ -96,7 +117,10 @@ export interface DraftSentence {
 
 /** Drafting and re-verifying the 门诊病历 of a finished session against its transcript. */
 export interface OutpatientDrafts {
-  draft(session: ConsultState, transcript: readonly Turn[]): Promise<{ readonly text: string; readonly sentences: readonly DraftSentence[] }>;
+  draft(
+    session: ConsultState,
+    transcript: readonly Turn[],
+  ): Promise<{ readonly text: string; readonly sentences: readonly DraftSentence[] }>;
   verify(text: string, session: ConsultState, transcript: readonly Turn[]): Promise<readonly DraftSentence[]>;
 }
 
@@ -119,14 +143,23 @@ export interface ConsultRoutesContext {
   readonly patientScope?: PatientScope;
   /** Patient links (the sessions patients start); default: the store over `db` when `resources` is given. */
   readonly links?: PatientLinkStore;
+  /** The model layer; when a model is configured it reads answers first (checked against the patient's words). */
+  readonly llm?: ModelReader;
 }
 
 export function consultRoutes(ctx: ConsultRoutesContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   // Sessions hold what a patient told us: every read of one is audited like any patient record.
-  const audit = async (c: Context<AppEnv>, action: string, resource: string, outcome = 200, patients: readonly string[] = []) => ctx.audit?.record(auditEvents(c, { action, resource, outcome, patients }));
+  const audit = async (
+    c: Context<AppEnv>,
+    action: string,
+    resource: string,
+    outcome = 200,
+    patients: readonly string[] = [],
+  ) => ctx.audit?.record(auditEvents(c, { action, resource, outcome, patients }));
   const resolve = ctx.resolve ?? knowledgeBaseResolver({ sql: ctx.db });
-  const service = new ConsultationService(ctx.db, resolve);
+  // A configured model reads free-text answers first; every finding it returns must be in the patient's words.
+  const service = new ConsultationService(ctx.db, resolve, ctx.llm?.configured ? { reader: ctx.llm } : {});
   const outpatient = ctx.outpatient ?? transcriptDrafts(resolve);
   const links = ctx.links ?? (ctx.resources ? patientLinkStore({ db: ctx.db, resources: ctx.resources }) : undefined);
   const principalOf = (c: Context<AppEnv>): Principal | undefined => c.get('principal');
@@ -163,14 +196,45 @@ export function consultRoutes(ctx: ConsultRoutesContext): Hono<AppEnv> {
     const bound = links ? await links.bySession(id) : undefined;
     if (bound && p && ctx.patientScope && !(await ctx.patientScope.allows(p, bound.patientId))) {
       await audit(c, 'denied', resource, 403, [bound.patientId]);
-      throw new MedSeekError('forbidden', `you may not see Patient/${bound.patientId}, whose pre-consultation this is`, { field: 'session' });
+      throw new MedSeekError(
+        'forbidden',
+        `you may not see Patient/${bound.patientId}, whose pre-consultation this is`,
+        { field: 'session' },
+      );
     }
     return bound;
   };
 
+  /**
+   * The refusals a route makes before it reads the request, as middleware in front of its validators:
+   * a refused caller gets the same audited 403/404 whatever they sent; an allowed one with a malformed
+   * body a 400 naming the field. `guarded` keeps the session's link for the handler.
+   */
+  type Middleware = (c: Context<AppEnv>, next: () => Promise<void>) => Promise<void>;
+  const staff =
+    (resource: string): Middleware =>
+    async (c, next) => {
+      await staffOnly(c, resource);
+      await next();
+    };
+  const guarded = new WeakMap<Context<AppEnv>, PatientLink | undefined>();
+  const staffGuard =
+    (resource: (id: string) => string): Middleware =>
+    async (c, next) => {
+      const id = c.req.param('id') ?? '';
+      await staffOnly(c, resource(id));
+      guarded.set(c, await guard(c, id, resource(id)));
+      await next();
+    };
+  const draftResource = (id: string) => `consult-session/${id}/draft`;
+
   const notifier =
     ctx.notifier ??
-    createConsultNotifier({ sql: ctx.db, ...(ctx.config?.databaseUrl ? { databaseUrl: ctx.config.databaseUrl } : {}), onError: (e) => ctx.log?.warn({ err: e }, 'consult notifications: connection lost; reconnecting') });
+    createConsultNotifier({
+      sql: ctx.db,
+      ...(ctx.config?.databaseUrl ? { databaseUrl: ctx.config.databaseUrl } : {}),
+      onError: (e) => ctx.log?.warn({ err: e }, 'consult notifications: connection lost; reconnecting'),
+    });
 
   /** Publishes a finished session; on an emergency the reply says whether staff were really told. */
   const announce = async (session: ConsultState, reply: Reply): Promise<Reply> => {
@@ -180,15 +244,24 @@ export function consultRoutes(ctx: ConsultRoutesContext): Hono<AppEnv> {
       await notifier.publish(eventOf(session, reply.kind === 'emergency' ? 'emergency' : 'complete'));
       published = true;
     } catch (e) {
-      ctx.log?.error({ err: e, session: session.id }, reply.kind === 'emergency' ? 'emergency could not be announced to staff' : 'completed pre-consultation could not be announced');
+      ctx.log?.error(
+        { err: e, session: session.id },
+        reply.kind === 'emergency'
+          ? 'emergency could not be announced to staff'
+          : 'completed pre-consultation could not be announced',
+      );
     }
     if (reply.kind !== 'emergency') return reply;
-    const emergency = reply.emergency ?? { message: plainEmergency(session.lang), callNumber: DEFAULT_CALL_NUMBER, staffNotified: false };
+    const emergency = reply.emergency ?? {
+      message: plainEmergency(session.lang),
+      callNumber: DEFAULT_CALL_NUMBER,
+      staffNotified: false,
+    };
     return { ...reply, emergency: { ...emergency, staffNotified: published } };
   };
 
-  app.post('/', async (c) => {
-    const body = parseWith(createBody, await jsonBody(c.req.raw));
+  app.post('/', body(createBody), async (c) => {
+    const body = c.req.valid('json');
     if (isPatient(c)) return startForPatient(c, body);
     const r = await service.create(body);
     const reply = await announce(r.session, r.reply);
@@ -201,14 +274,31 @@ export function consultRoutes(ctx: ConsultRoutesContext): Hono<AppEnv> {
     const zh = body.lang === 'zh';
     if (!link || !ctx.resources) {
       await audit(c, 'denied', 'consult-session', 403, principalOf(c)?.patientId ? [principalOf(c)!.patientId!] : []);
-      throw new MedSeekError('forbidden', zh ? '请通过医院发给您的预问诊链接开始' : 'start your pre-consultation from the link the clinic sent you', { field: 'Authorization' });
+      throw new MedSeekError(
+        'forbidden',
+        zh ? '请通过医院发给您的预问诊链接开始' : 'start your pre-consultation from the link the clinic sent you',
+        { field: 'Authorization' },
+      );
     }
     const consent = await ctx.resources.read('Consent', consentId(link.id));
     if ((consent?.resource as { status?: string } | undefined)?.status !== 'active' || consent?.deleted) {
       await audit(c, 'create', 'consult-session', 409, [link.patientId]);
-      throw new MedSeekError('conflict', zh ? '开始预问诊前需要您的同意：请先阅读说明并选择“同意”' : 'your consent is needed before the pre-consultation starts: read what is collected and why, then agree', { field: 'consent' });
+      throw new MedSeekError(
+        'conflict',
+        zh
+          ? '开始预问诊前需要您的同意：请先阅读说明并选择“同意”'
+          : 'your consent is needed before the pre-consultation starts: read what is collected and why, then agree',
+        { field: 'consent' },
+      );
     }
-    if (link.consultSession) throw new MedSeekError('conflict', zh ? `此链接的预问诊已开始（${link.consultSession}），请继续回答` : `this link's pre-consultation has already started (${link.consultSession}); continue it`, { field: 'session' });
+    if (link.consultSession)
+      throw new MedSeekError(
+        'conflict',
+        zh
+          ? `此链接的预问诊已开始（${link.consultSession}），请继续回答`
+          : `this link's pre-consultation has already started (${link.consultSession}); continue it`,
+        { field: 'session' },
+      );
     const r = await service.create({ ...body, kb: 'release', channel: 'patient-link' });
     await links!.bindSession(link.id, r.session.id);
     const reply = await announce(r.session, r.reply);
@@ -217,10 +307,8 @@ export function consultRoutes(ctx: ConsultRoutesContext): Hono<AppEnv> {
   };
 
   // The clinicians' queue: emergencies first, then finished pre-consultations, newest first.
-  app.get('/', async (c) => {
-    await staffOnly(c, 'consult-sessions');
-    const limit = Number(c.req.query('limit') ?? 100);
-    const queued = await listSessions(ctx.db, { limit: Number.isInteger(limit) ? limit : 100 });
+  app.get('/', staff('consult-sessions'), query(queueQuery), async (c) => {
+    const queued = await listSessions(ctx.db, { limit: c.req.valid('query').limit ?? 100 });
     // Sessions patients started through a link carry their patient and appointment; a clinician sees only those of their patients.
     const bound = links ? await links.bySessions(queued.map((s) => s.id)) : new Map<string, PatientLink>();
     const p = principalOf(c);
@@ -231,13 +319,14 @@ export function consultRoutes(ctx: ConsultRoutesContext): Hono<AppEnv> {
         const link = bound.get(s.id);
         return link ? { ...s, patientId: link.patientId, appointmentId: link.appointmentId } : s;
       });
-    await audit(c, 'search', 'consult-sessions', 200, [...new Set(sessions.flatMap((s) => ('patientId' in s ? [s.patientId] : [])))]);
+    await audit(c, 'search', 'consult-sessions', 200, [
+      ...new Set(sessions.flatMap((s) => ('patientId' in s ? [s.patientId] : []))),
+    ]);
     return c.json({ sessions });
   });
 
   // The open workspaces' live feed. `ready` is sent only once this subscriber will see every later event.
-  app.get('/events', async (c) => {
-    await staffOnly(c, 'consult-events');
+  app.get('/events', staff('consult-events'), async (c) => {
     await audit(c, 'subscribe', 'consult-events');
     return streamSSE(c, async (stream) => {
       let write = Promise.resolve();
@@ -255,7 +344,9 @@ export function consultRoutes(ctx: ConsultRoutesContext): Hono<AppEnv> {
             const bound = await links.bySession(m.sessionId);
             if (!bound || (await ctx.patientScope!.allows(p, bound.patientId))) await send(m);
           })
-          .catch((e) => ctx.log?.warn({ err: e }, 'consult notifications: could not check an event against the patient scope'));
+          .catch((e) =>
+            ctx.log?.warn({ err: e }, 'consult notifications: could not check an event against the patient scope'),
+          );
       };
       let unsubscribe: () => void;
       try {
@@ -290,9 +381,9 @@ export function consultRoutes(ctx: ConsultRoutesContext): Hono<AppEnv> {
     });
   });
 
-  app.post('/:id/answers', async (c) => {
-    const id = c.req.param('id');
-    const body = parseWith(answerBody, await jsonBody(c.req.raw));
+  app.post('/:id/answers', params(sessionParams), body(answerBody), async (c) => {
+    const { id } = c.req.valid('param');
+    const body = c.req.valid('json');
     const bound = await guard(c, id, `consult-session/${id}`);
     const r = await service.answer(id, body.text);
     const reply = await announce(r.session, r.reply);
@@ -300,24 +391,24 @@ export function consultRoutes(ctx: ConsultRoutesContext): Hono<AppEnv> {
     return c.json({ session: summary(r.session), reply, ...binding(bound) });
   });
 
-  app.get('/:id', async (c) => {
-    const id = c.req.param('id');
+  app.get('/:id', params(sessionParams), async (c) => {
+    const { id } = c.req.valid('param');
     const bound = await guard(c, id, `consult-session/${id}`);
     const r = await service.resume(id);
     await audit(c, 'read', `consult-session/${id}`, 200, bound ? [bound.patientId] : []);
+    // The pending question as it was asked (text, tappable choices, progress), so a reloaded page shows it again.
+    const prompt = r.session.status === 'active' ? r.session.prompt : undefined;
     const rest = { transcript: r.transcript, ...(r.lastPrompt ? { lastPrompt: r.lastPrompt } : {}) };
-    if (isPatient(c)) return c.json({ session: patientSummary(r.session), ...rest });
-    return c.json({ session: summary(r.session), ...rest, ...binding(bound) });
+    if (isPatient(c)) {
+      const reply = prompt ? { reply: patientReply(prompt) } : {};
+      return c.json({ session: patientSummary(r.session), ...rest, ...reply });
+    }
+    return c.json({ session: summary(r.session), ...rest, ...(prompt ? { reply: prompt } : {}), ...binding(bound) });
   });
 
-  app.get('/:id/report', async (c) => {
-    const format = c.req.query('format') ?? 'json';
-    const lang = c.req.query('lang') ?? 'zh';
-    const audience = c.req.query('audience') ?? 'clinician';
-    if (format !== 'json' && format !== 'text') throw invalid(`format must be json or text, got '${format}'`, { field: 'format' });
-    if (lang !== 'zh' && lang !== 'en') throw invalid(`lang must be zh or en, got '${lang}'`, { field: 'lang' });
-    if (audience !== 'clinician' && audience !== 'patient') throw invalid(`audience must be clinician or patient, got '${audience}'`, { field: 'audience' });
-    const id = c.req.param('id');
+  app.get('/:id/report', params(sessionParams), query(reportQuery), async (c) => {
+    const { format = 'json', lang = 'zh', audience = 'clinician' } = c.req.valid('query');
+    const { id } = c.req.valid('param');
     const bound = await guard(c, id, `consult-session/${id}/report`);
     // A patient gets the patient's copy only, whatever they ask for.
     if (audience === 'clinician') await staffOnly(c, `consult-session/${id}/report`);
@@ -325,50 +416,77 @@ export function consultRoutes(ctx: ConsultRoutesContext): Hono<AppEnv> {
     await audit(c, 'read', `consult-session/${id}/report`, 200, bound ? [bound.patientId] : []);
     if (audience === 'clinician') return format === 'text' ? c.text(reportText(full, lang)) : c.json(full);
     // The patient's own copy (PC-05: never a diagnosis to the patient): only what they told us, no differential, triage or red-flag codes.
-    return format === 'text' ? c.text(reportText({ ...full, differential: [], redFlags: { screened: [], positive: [] }, toVerify: [], triage: undefined }, lang)) : c.json(patientReport(full));
+    return format === 'text'
+      ? c.text(
+          reportText(
+            { ...full, differential: [], redFlags: { screened: [], positive: [] }, toVerify: [], triage: undefined },
+            lang,
+          ),
+        )
+      : c.json(patientReport(full));
   });
 
   /** A finished session and its transcript: what the draft is made from and checked against. */
   const material = async (id: string) => {
     const session = await loadSession(ctx.db, id);
-    if (session.status === 'active') throw new MedSeekError('conflict', `session ${id} is still in progress; its 门诊病历 can be drafted once it is finished`, { field: 'session' });
+    if (session.status === 'active')
+      throw new MedSeekError(
+        'conflict',
+        `session ${id} is still in progress; its 门诊病历 can be drafted once it is finished`,
+        { field: 'session' },
+      );
     return { session, transcript: await loadTranscript(ctx.db, id) };
   };
 
-  app.get('/:id/draft', async (c) => {
-    const id = c.req.param('id');
-    await staffOnly(c, `consult-session/${id}/draft`);
-    await guard(c, id, `consult-session/${id}/draft`);
+  app.get('/:id/draft', staffGuard(draftResource), params(sessionParams), async (c) => {
+    const { id } = c.req.valid('param');
     const m = await material(id);
     const d = await outpatient.draft(m.session, m.transcript);
     await audit(c, 'compose', `consult-session/${id}/draft`);
-    return c.json({ sessionId: id, lang: m.session.lang, text: d.text, sentences: d.sentences, blocked: d.sentences.some((x) => x.verdict === 'contradicted') });
+    return c.json({
+      sessionId: id,
+      lang: m.session.lang,
+      text: d.text,
+      sentences: d.sentences,
+      blocked: d.sentences.some((x) => x.verdict === 'contradicted'),
+    });
   });
 
-  app.post('/:id/draft/verify', async (c) => {
-    const id = c.req.param('id');
-    await staffOnly(c, `consult-session/${id}/draft`);
-    await guard(c, id, `consult-session/${id}/draft`);
-    const body = parseWith(draftBody, await jsonBody(c.req.raw));
+  app.post('/:id/draft/verify', staffGuard(draftResource), params(sessionParams), body(draftBody), async (c) => {
+    const { id } = c.req.valid('param');
+    const body = c.req.valid('json');
     const m = await material(id);
     const sentences = await outpatient.verify(body.text, m.session, m.transcript);
     await audit(c, 'verify', `consult-session/${id}/draft`);
-    return c.json({ sessionId: id, lang: m.session.lang, sentences, blocked: sentences.some((x) => x.verdict === 'contradicted') });
+    return c.json({
+      sessionId: id,
+      lang: m.session.lang,
+      sentences,
+      blocked: sentences.some((x) => x.verdict === 'contradicted'),
+    });
   });
 
   // The clinician accepts the (edited) draft into a patient's record: re-verified here, never trusted from the browser.
-  app.post('/:id/accept', async (c) => {
-    const id = c.req.param('id');
-    await staffOnly(c, `consult-session/${id}/draft`);
-    const bound = await guard(c, id, `consult-session/${id}/draft`);
-    const body = parseWith(acceptBody, await jsonBody(c.req.raw));
+  app.post('/:id/accept', staffGuard(draftResource), params(sessionParams), body(acceptBody), async (c) => {
+    const { id } = c.req.valid('param');
+    const bound = guarded.get(c);
+    const body = c.req.valid('json');
     // A note from a patient's link session goes into that patient's record, not another's.
-    if (bound && body.patientId !== bound.patientId) throw invalid(`this pre-consultation was made by Patient/${bound.patientId} (Appointment/${bound.appointmentId}); accept it into that record`, { field: 'patientId' });
+    if (bound && body.patientId !== bound.patientId)
+      throw invalid(
+        `this pre-consultation was made by Patient/${bound.patientId} (Appointment/${bound.appointmentId}); accept it into that record`,
+        { field: 'patientId' },
+      );
     if (ctx.patientScope && principalOf(c) && !(await ctx.patientScope.allows(principalOf(c)!, body.patientId))) {
       await audit(c, 'accept', `consult-session/${id}/draft`, 403, [body.patientId]);
-      throw new MedSeekError('forbidden', `you may not write to Patient/${body.patientId}'s record`, { field: 'patientId' });
+      throw new MedSeekError('forbidden', `you may not write to Patient/${body.patientId}'s record`, {
+        field: 'patientId',
+      });
     }
-    if (!ctx.resources) throw new MedSeekError('unavailable', 'this server has no record store to accept notes into', { field: 'resources' });
+    if (!ctx.resources)
+      throw new MedSeekError('unavailable', 'this server has no record store to accept notes into', {
+        field: 'resources',
+      });
     const m = await material(id);
     const lang = m.session.lang;
     const patient = await ctx.resources.read('Patient', body.patientId);
@@ -384,15 +502,30 @@ export function consultRoutes(ctx: ConsultRoutesContext): Hono<AppEnv> {
         lang === 'zh'
           ? `有 ${contradicted.length} 句与患者原话矛盾，不能采纳：${contradicted.map((x) => `“${x.text}”`).join('；')}`
           : `${contradicted.length} sentence(s) contradict what the patient said and cannot be accepted: ${contradicted.map((x) => `"${x.text}"`).join('; ')}`;
-      return c.json({ accepted: false, reason, sentences, issue: [{ severity: 'error', code: 'conflict', diagnostics: reason }] }, 409);
+      return c.json(
+        { accepted: false, reason, sentences, issue: [{ severity: 'error', code: 'conflict', diagnostics: reason }] },
+        409,
+      );
     }
     // One note per session: its id is derived from the session, so a second accept cannot add another.
     const docId = `consult-${id}`;
     const existing = await ctx.resources.read('DocumentReference', docId);
     if (existing && !existing.deleted) {
       await audit(c, 'accept', `DocumentReference/${docId}`, 409, [body.patientId]);
-      const reason = lang === 'zh' ? `此预问诊已于 ${existing.lastUpdated} 采纳为 DocumentReference/${docId}` : `this pre-consultation was already accepted as DocumentReference/${docId} at ${existing.lastUpdated}`;
-      return c.json({ accepted: false, reason, documentReference: `DocumentReference/${docId}`, sentences, issue: [{ severity: 'error', code: 'duplicate', diagnostics: reason }] }, 409);
+      const reason =
+        lang === 'zh'
+          ? `此预问诊已于 ${existing.lastUpdated} 采纳为 DocumentReference/${docId}`
+          : `this pre-consultation was already accepted as DocumentReference/${docId} at ${existing.lastUpdated}`;
+      return c.json(
+        {
+          accepted: false,
+          reason,
+          documentReference: `DocumentReference/${docId}`,
+          sentences,
+          issue: [{ severity: 'error', code: 'duplicate', diagnostics: reason }],
+        },
+        409,
+      );
     }
     const principal = c.get('principal');
     const title = lang === 'zh' ? '门诊病历' : 'Outpatient record';
@@ -411,7 +544,16 @@ export function consultRoutes(ctx: ConsultRoutesContext): Hono<AppEnv> {
           ? `由预问诊 ${id} 起草（患者自述），经接诊医生审核采纳`
           : `Drafted from pre-consultation ${id} (patient-reported), reviewed and accepted by the treating physician`,
       context: { related: [{ identifier: { system: CONSULT_SESSION_SYSTEM, value: id } }] },
-      content: [{ attachment: { contentType: 'text/plain; charset=utf-8', language: lang === 'zh' ? 'zh-CN' : 'en', title, data: Buffer.from(body.text, 'utf8').toString('base64') } }],
+      content: [
+        {
+          attachment: {
+            contentType: 'text/plain; charset=utf-8',
+            language: lang === 'zh' ? 'zh-CN' : 'en',
+            title,
+            data: Buffer.from(body.text, 'utf8').toString('base64'),
+          },
+        },
+      ],
     });
     await audit(c, 'accept', `DocumentReference/${stored.id}`, 201, [body.patientId]);
     return c.json({ accepted: true, documentReference: `DocumentReference/${stored.id}`, sentences }, 201);
@@ -425,7 +567,8 @@ export function consultRoutes(ctx: ConsultRoutesContext): Hono<AppEnv> {
  * draft and an edited text are checked the same way, claim by claim, each citing the turns it rests on.
  */
 export function transcriptDrafts(resolve: NetworkResolver): OutpatientDrafts {
-  const input = async (session: ConsultState, transcript: readonly Turn[]): Promise<OutpatientRecordInput> => outpatientRecordInput(await resolve(session.kb), session, transcript);
+  const input = async (session: ConsultState, transcript: readonly Turn[]): Promise<OutpatientRecordInput> =>
+    outpatientRecordInput(await resolve(session.kb), session, transcript);
   return {
     async draft(session, transcript) {
       const record = composeOutpatientRecord(await input(session, transcript));
@@ -440,7 +583,7 @@ export function transcriptDrafts(resolve: NetworkResolver): OutpatientDrafts {
         const worst = worstOf(claims);
         return {
           text: x.text,
-          section: session.lang === 'zh' ? (x.section.zh ?? x.section.en) : x.section.en,
+          section: pick(x.section, session.lang),
           citations: citationsOf(x),
           verdict: worst?.verdict ?? 'supported',
           ...(worst && worst.verdict !== 'supported' ? { reason: worst.reason } : {}),
@@ -464,7 +607,9 @@ export function transcriptDrafts(resolve: NetworkResolver): OutpatientDrafts {
         }
         return {
           text: cl.text,
-          citations: [...turns].sort((a, b) => a - b).flatMap((turn) => (quotes.has(turn) ? [{ turn, quote: quotes.get(turn)! }] : [])),
+          citations: [...turns]
+            .sort((a, b) => a - b)
+            .flatMap((turn) => (quotes.has(turn) ? [{ turn, quote: quotes.get(turn)! }] : [])),
           verdict: cl.verdict,
           ...(cl.verdict !== 'supported' ? { reason: cl.reason } : {}),
         };
@@ -475,7 +620,10 @@ export function transcriptDrafts(resolve: NetworkResolver): OutpatientDrafts {
 
 const RANK = { supported: 0, unsupported: 1, contradicted: 2 } as const;
 function worstOf(claims: FaithfulnessReport['claims']): FaithfulnessReport['claims'][number] | undefined {
-  return claims.reduce<FaithfulnessReport['claims'][number] | undefined>((w, c) => (!w || RANK[c.verdict] > RANK[w.verdict] ? c : w), undefined);
+  return claims.reduce<FaithfulnessReport['claims'][number] | undefined>(
+    (w, c) => (!w || RANK[c.verdict] > RANK[w.verdict] ? c : w),
+    undefined,
+  );
 }
 
 function citationsOf(x: OutpatientRecordSentence): DraftSentence['citations'] {
@@ -499,11 +647,20 @@ function eventOf(s: ConsultState, type: ConsultEvent['type']): ConsultEvent {
 function plainEmergency(lang: ConsultState['lang']): string {
   return lang === 'zh'
     ? '您说的情况可能很危险，需要马上看急诊。请立即拨打 120，或请身边的人马上送您去最近的医院急诊，不要自己开车。'
-    : 'What you describe may be dangerous and needs emergency care now. Call 120 (China\'s ambulance number) or have someone take you to the nearest emergency department at once; do not drive yourself.';
+    : "What you describe may be dangerous and needs emergency care now. Call 120 (China's ambulance number) or have someone take you to the nearest emergency department at once; do not drive yourself.";
 }
 
 function summary(s: import('../../reasoning/index.js').ConsultState) {
-  return { id: s.id, kb: s.kb, lang: s.lang, status: s.status, stage: s.stage, turn: s.turn, ...(s.triage ? { triage: s.triage } : {}), redFlags: s.redFlags.positive };
+  return {
+    id: s.id,
+    kb: s.kb,
+    lang: s.lang,
+    status: s.status,
+    stage: s.stage,
+    turn: s.turn,
+    ...(s.triage ? { triage: s.triage } : {}),
+    redFlags: s.redFlags.positive,
+  };
 }
 
 /** The session's patient and appointment, for staff, when a patient started it through a link. */
@@ -521,10 +678,26 @@ export function patientReply(r: Reply): Reply {
   return {
     kind: r.kind,
     text: r.text,
-    ...(r.question ? { question: { id: r.question.id, kind: r.question.kind, ...(r.question.options ? { options: r.question.options } : {}) } } : {}),
+    ...(r.question
+      ? {
+          question: {
+            id: r.question.id,
+            kind: r.question.kind,
+            ...(r.question.options ? { options: r.question.options } : {}),
+          },
+        }
+      : {}),
     ...(r.choices ? { choices: r.choices.map((x) => ({ value: x.value, label: x.label })) } : {}),
     ...(r.progress ? { progress: { asked: r.progress.asked, expected: r.progress.expected } } : {}),
-    ...(r.emergency ? { emergency: { message: r.emergency.message, callNumber: r.emergency.callNumber, staffNotified: r.emergency.staffNotified } } : {}),
+    ...(r.emergency
+      ? {
+          emergency: {
+            message: r.emergency.message,
+            callNumber: r.emergency.callNumber,
+            staffNotified: r.emergency.staffNotified,
+          },
+        }
+      : {}),
   };
 }
 
@@ -533,7 +706,12 @@ export function patientReport(r: PreConsultReport) {
   return {
     title: r.title,
     label: r.label,
-    header: { sessionId: r.header.sessionId, generatedAt: r.header.generatedAt, ...(r.header.sex ? { sex: r.header.sex } : {}), ...(r.header.age !== undefined ? { age: r.header.age } : {}) },
+    header: {
+      sessionId: r.header.sessionId,
+      generatedAt: r.header.generatedAt,
+      ...(r.header.sex ? { sex: r.header.sex } : {}),
+      ...(r.header.age !== undefined ? { age: r.header.age } : {}),
+    },
     chiefComplaint: r.chiefComplaint,
     hpi: r.hpi,
     pastHistory: r.pastHistory,

@@ -61,7 +61,12 @@ export function fhirRoutes(ctx: AppContext): Hono<AppEnv> {
     await next();
   });
 
-  app.get('/metadata', (c) => fhirJson(c, capabilityStatement(baseOf(c), { software: 'MedSeek', version: VERSION, transaction: true, date: started })));
+  app.get('/metadata', (c) =>
+    fhirJson(
+      c,
+      capabilityStatement(baseOf(c), { software: 'MedSeek', version: VERSION, transaction: true, date: started }),
+    ),
+  );
 
   const search = async (c: Context<AppEnv>, type: string, params: URLSearchParams) => {
     const principal = c.get('principal');
@@ -77,10 +82,27 @@ export function fhirRoutes(ctx: AppContext): Hono<AppEnv> {
     const base = baseOf(c);
     const patients = result.entries.map(patientOf);
     const query = params.toString();
-    await audit(ctx, c, 'search', `${type}${query ? `?${decodeURIComponent(query)}` : ''}`, 200, parsed.patient !== undefined && patients.length === 0 ? [parsed.patient] : patients);
+    await audit(
+      ctx,
+      c,
+      'search',
+      `${type}${query ? `?${decodeURIComponent(query)}` : ''}`,
+      200,
+      parsed.patient !== undefined && patients.length === 0 ? [parsed.patient] : patients,
+    );
     return fhirJson(
       c,
-      searchsetBundle(base, { url: `${base}/${type}`, echo: parsed.echo, count: parsed.query.count, offset: parsed.query.offset, total: result.total }, result.entries),
+      searchsetBundle(
+        base,
+        {
+          url: `${base}/${type}`,
+          echo: parsed.echo,
+          count: parsed.query.count,
+          offset: parsed.query.offset,
+          total: result.total,
+        },
+        result.entries,
+      ),
     );
   };
 
@@ -92,7 +114,11 @@ export function fhirRoutes(ctx: AppContext): Hono<AppEnv> {
     const type = resourceType(c.req.param('type'));
     const contentType = c.req.header('content-type') ?? '';
     if (!/^application\/x-www-form-urlencoded\b/i.test(contentType)) {
-      throw new MedSeekError('unsupported', `POST _search needs Content-Type application/x-www-form-urlencoded, got '${contentType || 'none'}'`, { field: 'Content-Type' });
+      throw new MedSeekError(
+        'unsupported',
+        `POST _search needs Content-Type application/x-www-form-urlencoded, got '${contentType || 'none'}'`,
+        { field: 'Content-Type' },
+      );
     }
     const params = new URLSearchParams(new URL(c.req.url).searchParams);
     for (const [k, v] of new URLSearchParams(await c.req.text())) params.append(k, v);
@@ -108,7 +134,9 @@ export function fhirRoutes(ctx: AppContext): Hono<AppEnv> {
     const refused = stored && (await readRefusal(ctx, c, [stored]));
     if (refused) return refused;
     const status = !stored ? 404 : stored.deleted ? 410 : 200;
-    await audit(ctx, c, 'read', `${type}/${id}`, status, [stored ? patientOf(stored) : type === 'Patient' ? id : undefined]);
+    await audit(ctx, c, 'read', `${type}/${id}`, status, [
+      stored ? patientOf(stored) : type === 'Patient' ? id : undefined,
+    ]);
     if (!stored) throw notFound(`${type}/${id} is not known`, { field: 'id' });
     if (stored.deleted) return gone(c, `${type}/${id} was deleted`);
     return resourceResponse(c, forPrincipal(c.get('principal'), [stored])[0] ?? stored);
@@ -124,7 +152,14 @@ export function fhirRoutes(ctx: AppContext): Hono<AppEnv> {
     if (refused) return refused;
     const versions = forPrincipal(c.get('principal'), all);
     const status = versions.length ? 200 : 404;
-    await audit(ctx, c, 'history', `${type}/${id}/_history`, status, versions.length ? versions.map(patientOf) : [type === 'Patient' ? id : undefined]);
+    await audit(
+      ctx,
+      c,
+      'history',
+      `${type}/${id}/_history`,
+      status,
+      versions.length ? versions.map(patientOf) : [type === 'Patient' ? id : undefined],
+    );
     if (!versions.length) throw notFound(`${type}/${id} is not known`, { field: 'id' });
     return fhirJson(c, historyBundle(baseOf(c), c.req.url, versions));
   });
@@ -140,7 +175,9 @@ export function fhirRoutes(ctx: AppContext): Hono<AppEnv> {
     const refused = stored && (await readRefusal(ctx, c, [stored]));
     if (refused) return refused;
     const status = !stored ? 404 : stored.deleted ? 410 : 200;
-    await audit(ctx, c, 'vread', `${type}/${id}/_history/${vid}`, status, [stored ? patientOf(stored) : type === 'Patient' ? id : undefined]);
+    await audit(ctx, c, 'vread', `${type}/${id}/_history/${vid}`, status, [
+      stored ? patientOf(stored) : type === 'Patient' ? id : undefined,
+    ]);
     if (!stored) throw notFound(`${type}/${id} has no version ${vid}`, { field: 'vid' });
     if (stored.deleted) return gone(c, `version ${vid} of ${type}/${id} is a deletion`);
     return resourceResponse(c, forPrincipal(c.get('principal'), [stored])[0] ?? stored);
@@ -151,11 +188,18 @@ export function fhirRoutes(ctx: AppContext): Hono<AppEnv> {
     const id = resourceId(c.req.param('id'));
     const operation = c.req.param('operation');
     if (operation !== '$everything' || type !== 'Patient') {
-      throw new MedSeekError('unsupported', `operation '${operation}' is not supported on ${type}; supported: Patient/{id}/$everything`, { field: 'operation' });
+      throw new MedSeekError(
+        'unsupported',
+        `operation '${operation}' is not supported on ${type}; supported: Patient/{id}/$everything`,
+        { field: 'operation' },
+      );
     }
     const url = new URL(c.req.url);
     for (const name of url.searchParams.keys()) {
-      if (name !== '_count' && name !== '_offset') throw invalid(`parameter '${name}' is not supported by $everything; supported: _count, _offset`, { field: name });
+      if (name !== '_count' && name !== '_offset')
+        throw invalid(`parameter '${name}' is not supported by $everything; supported: _count, _offset`, {
+          field: name,
+        });
     }
     const paging = parseSearch('Patient', pagingOnly(url.searchParams), { defaultCount: MAX_COUNT }).query;
     const denied = await scopeRefusal(ctx, c, 'Patient', 'r');
@@ -167,7 +211,10 @@ export function fhirRoutes(ctx: AppContext): Hono<AppEnv> {
     const compartment = status === 200 ? await ctx.resources.everything(id) : [];
     const everything = [...compartment, ...(await referencedOutsideCompartments(ctx.resources, compartment))];
     // A SMART token sees the types its scopes allow; a patient never a physician-only resource or element.
-    const all = forPrincipal(principal, principal.scopes ? everything.filter((r) => permits(principal.scopes!, r.resourceType, 'r')) : everything);
+    const all = forPrincipal(
+      principal,
+      principal.scopes ? everything.filter((r) => permits(principal.scopes!, r.resourceType, 'r')) : everything,
+    );
     await audit(ctx, c, 'everything', `Patient/${id}/$everything`, status, [id]);
     if (!patient) throw notFound(`Patient/${id} is not known`, { field: 'id' });
     if (patient.deleted) return gone(c, `Patient/${id} was deleted`);
@@ -175,7 +222,17 @@ export function fhirRoutes(ctx: AppContext): Hono<AppEnv> {
     const page = all.slice(paging.offset, paging.offset + paging.count);
     return fhirJson(
       c,
-      searchsetBundle(base, { url: `${base}/Patient/${id}/$everything`, echo: [], count: paging.count, offset: paging.offset, total: all.length }, page),
+      searchsetBundle(
+        base,
+        {
+          url: `${base}/Patient/${id}/$everything`,
+          echo: [],
+          count: paging.count,
+          offset: paging.offset,
+          total: all.length,
+        },
+        page,
+      ),
     );
   });
 
@@ -184,16 +241,38 @@ export function fhirRoutes(ctx: AppContext): Hono<AppEnv> {
     '/',
     bodyLimit({
       maxSize: MAX_BUNDLE_BYTES,
-      onError: (c) => c.body(JSON.stringify(operationOutcome('too-costly', `the body is over ${MAX_BUNDLE_BYTES} bytes; import large files with \`medseek import\``)), 413, { 'Content-Type': FHIR_JSON }),
+      onError: (c) =>
+        c.body(
+          JSON.stringify(
+            operationOutcome(
+              'too-costly',
+              `the body is over ${MAX_BUNDLE_BYTES} bytes; import large files with \`medseek import\``,
+            ),
+          ),
+          413,
+          { 'Content-Type': FHIR_JSON },
+        ),
     }),
     async (c) => {
       const p = c.get('principal');
-      if (p.scopes && !(permits(p.scopes, '*', 'c') && permits(p.scopes, '*', 'u'))) return refuse(ctx, c, 403, 'a transaction needs the scopes user/*.cu (or system/*.cu)', p.id);
+      if (p.scopes && !(permits(p.scopes, '*', 'c') && permits(p.scopes, '*', 'u')))
+        return refuse(ctx, c, 403, 'a transaction needs the scopes user/*.cu (or system/*.cu)', p.id);
       // A clinician limited to units writes only through the workspace, where each patient is checked.
-      if ((await ctx.patientScope.visible(p)) !== undefined) return refuse(ctx, c, 403, 'a transaction may touch any patient: it needs a credential that sees all patients', p.id);
+      if ((await ctx.patientScope.visible(p)) !== undefined)
+        return refuse(
+          ctx,
+          c,
+          403,
+          'a transaction may touch any patient: it needs a credential that sees all patients',
+          p.id,
+        );
       const contentType = c.req.header('content-type') ?? '';
       if (!/^application\/(fhir\+)?json\b/i.test(contentType)) {
-        throw new MedSeekError('unsupported', `POST /fhir needs Content-Type application/fhir+json, got '${contentType || 'none'}'`, { field: 'Content-Type' });
+        throw new MedSeekError(
+          'unsupported',
+          `POST /fhir needs Content-Type application/fhir+json, got '${contentType || 'none'}'`,
+          { field: 'Content-Type' },
+        );
       }
       const bytes = new Uint8Array(await c.req.arrayBuffer());
       const result = await postBundle(ctx.db, ctx.resources, bytes, baseOf(c));
@@ -203,12 +282,31 @@ export function fhirRoutes(ctx: AppContext): Hono<AppEnv> {
   );
 
   /** The refusal for a write this caller may not make (SMART scope, patient scope), or undefined. */
-  const writeRefusal = async (c: Context<AppEnv>, type: string, interaction: 'c' | 'u', resource: FhirResource): Promise<Response | undefined> => {
+  const writeRefusal = async (
+    c: Context<AppEnv>,
+    type: string,
+    interaction: 'c' | 'u',
+    resource: FhirResource,
+  ): Promise<Response | undefined> => {
     const p = c.get('principal');
-    if (p.scopes && !permits(p.scopes, type, interaction)) return refuse(ctx, c, 403, `the token's scopes do not allow ${interaction === 'c' ? 'create' : 'update'} of ${type}`, p.id);
+    if (p.scopes && !permits(p.scopes, type, interaction))
+      return refuse(
+        ctx,
+        c,
+        403,
+        `the token's scopes do not allow ${interaction === 'c' ? 'create' : 'update'} of ${type}`,
+        p.id,
+      );
     const patient = patientIdOfResource(resource);
     if (patient && !(await ctx.patientScope.allows(p, patient))) return refusePatient(ctx, c, patient);
-    if (!patient && (await ctx.patientScope.visible(p)) !== undefined) return refuse(ctx, c, 403, `${type} is outside any patient's record: writing it needs a credential that sees all patients`, p.id);
+    if (!patient && (await ctx.patientScope.visible(p)) !== undefined)
+      return refuse(
+        ctx,
+        c,
+        403,
+        `${type} is outside any patient's record: writing it needs a credential that sees all patients`,
+        p.id,
+      );
     return undefined;
   };
   const written = (c: Context<AppEnv>, stored: StoredResource, status: 200 | 201) => {
@@ -238,7 +336,11 @@ export function fhirRoutes(ctx: AppContext): Hono<AppEnv> {
     const type = resourceType(c.req.param('type'));
     const id = resourceId(c.req.param('id'));
     const resource = await resourceBody(c, type);
-    if (resource.id !== id) throw invalid(`the body's id '${shown(resource.id ?? '')}' is not the URL's '${id}'`, { where: 'body', field: `${type}.id` });
+    if (resource.id !== id)
+      throw invalid(`the body's id '${shown(resource.id ?? '')}' is not the URL's '${id}'`, {
+        where: 'body',
+        field: `${type}.id`,
+      });
     const refused = await writeRefusal(c, type, 'u', resource);
     if (refused) return refused;
     const errors = validationErrors(resource);
@@ -246,18 +348,31 @@ export function fhirRoutes(ctx: AppContext): Hono<AppEnv> {
     // The record's current patient must be in scope too: an update must not move another patient's resource.
     const before = await ctx.resources.read(type, id);
     const beforePatient = before ? patientOf(before) : undefined;
-    if (beforePatient && !(await ctx.patientScope.allows(c.get('principal'), beforePatient))) return refusePatient(ctx, c, beforePatient);
+    if (beforePatient && !(await ctx.patientScope.allows(c.get('principal'), beforePatient)))
+      return refusePatient(ctx, c, beforePatient);
     const ifMatch = c.req.header('if-match');
     const result = await ctx.db.transaction(async (tx) => {
       if (ifMatch !== undefined) {
-        const r = await tx.query<{ version_id: number }>('select version_id from fhir_resources where resource_type = $1 and id = $2 and not deleted for update', [type, id]);
+        const r = await tx.query<{ version_id: number }>(
+          'select version_id from fhir_resources where resource_type = $1 and id = $2 and not deleted for update',
+          [type, id],
+        );
         const current = r.rows[0]?.version_id;
-        if (current === undefined || ifMatch !== `W/"${current}"`) return { conflict: current === undefined ? 'none' : `W/"${current}"` };
+        if (current === undefined || ifMatch !== `W/"${current}"`)
+          return { conflict: current === undefined ? 'none' : `W/"${current}"` };
       }
       return { put: await ctx.resources.put(resource, tx) };
     });
     if ('conflict' in result) {
-      return c.body(JSON.stringify(operationOutcome('conflict', `If-Match ${ifMatch} is not the current version (${result.conflict})`, { expression: 'If-Match' })), 412, { 'Content-Type': FHIR_JSON });
+      return c.body(
+        JSON.stringify(
+          operationOutcome('conflict', `If-Match ${ifMatch} is not the current version (${result.conflict})`, {
+            expression: 'If-Match',
+          }),
+        ),
+        412,
+        { 'Content-Type': FHIR_JSON },
+      );
     }
     const { outcome, stored } = result.put;
     const status = outcome === 'created' ? 201 : 200;
@@ -267,8 +382,24 @@ export function fhirRoutes(ctx: AppContext): Hono<AppEnv> {
 
   // Everything else (patch, delete of single resources) is not offered.
   app.all('*', (c) => {
-    c.header('Allow', c.req.path === '/fhir' || c.req.path === '/fhir/' ? 'POST' : /^\/fhir\/[^/]+\/?$/.test(c.req.path) ? 'GET, POST' : 'GET, PUT');
-    return c.body(JSON.stringify(operationOutcome('not-supported', `${c.req.method} ${c.req.path} is not supported; this FHIR API reads, searches, creates (POST /fhir/{type}), updates (PUT /fhir/{type}/{id}) and takes transaction/batch Bundles at POST /fhir`)), 405, { 'Content-Type': FHIR_JSON });
+    c.header(
+      'Allow',
+      c.req.path === '/fhir' || c.req.path === '/fhir/'
+        ? 'POST'
+        : /^\/fhir\/[^/]+\/?$/.test(c.req.path)
+          ? 'GET, POST'
+          : 'GET, PUT',
+    );
+    return c.body(
+      JSON.stringify(
+        operationOutcome(
+          'not-supported',
+          `${c.req.method} ${c.req.path} is not supported; this FHIR API reads, searches, creates (POST /fhir/{type}), updates (PUT /fhir/{type}/{id}) and takes transaction/batch Bundles at POST /fhir`,
+        ),
+      ),
+      405,
+      { 'Content-Type': FHIR_JSON },
+    );
   });
 
   return app;
@@ -278,7 +409,9 @@ export function fhirRoutes(ctx: AppContext): Hono<AppEnv> {
 async function resourceBody(c: Context<AppEnv>, type: string): Promise<FhirResource> {
   const contentType = c.req.header('content-type') ?? '';
   if (!/^application\/(fhir\+)?json\b/i.test(contentType)) {
-    throw new MedSeekError('unsupported', `needs Content-Type application/fhir+json, got '${contentType || 'none'}'`, { field: 'Content-Type' });
+    throw new MedSeekError('unsupported', `needs Content-Type application/fhir+json, got '${contentType || 'none'}'`, {
+      field: 'Content-Type',
+    });
   }
   let body: unknown;
   try {
@@ -286,9 +419,14 @@ async function resourceBody(c: Context<AppEnv>, type: string): Promise<FhirResou
   } catch (e) {
     throw invalid(`the body is not valid JSON: ${(e as Error).message}`, { where: 'body' });
   }
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw invalid('the body must be a FHIR resource (a JSON object)', { where: 'body', field: 'resourceType' });
+  if (!body || typeof body !== 'object' || Array.isArray(body))
+    throw invalid('the body must be a FHIR resource (a JSON object)', { where: 'body', field: 'resourceType' });
   const r = body as FhirResource;
-  if (r.resourceType !== type) throw invalid(`the body is a ${shown(r.resourceType)}, the URL names ${type}`, { where: 'body', field: 'resourceType' });
+  if (r.resourceType !== type)
+    throw invalid(`the body is a ${shown(r.resourceType)}, the URL names ${type}`, {
+      where: 'body',
+      field: 'resourceType',
+    });
   return r;
 }
 
@@ -300,11 +438,22 @@ function patientIdOfResource(r: FhirResource): string | undefined {
 }
 
 /** A SMART token without a scope for this interaction on this type: the 403 to send (audited). */
-async function scopeRefusal(ctx: AppContext, c: Context<AppEnv>, type: string, interaction: Interaction): Promise<Response | undefined> {
+async function scopeRefusal(
+  ctx: AppContext,
+  c: Context<AppEnv>,
+  type: string,
+  interaction: Interaction,
+): Promise<Response | undefined> {
   const p = c.get('principal');
   if (!p.scopes || permits(p.scopes, type, interaction)) return undefined;
   const verb = interaction === 's' ? 'search' : 'read';
-  return refuse(ctx, c, 403, `the token's scopes do not allow ${verb} of ${type} (e.g. patient/${type}.${interaction === 's' ? 's' : 'r'})`, p.id);
+  return refuse(
+    ctx,
+    c,
+    403,
+    `the token's scopes do not allow ${verb} of ${type} (e.g. patient/${type}.${interaction === 's' ? 's' : 'r'})`,
+    p.id,
+  );
 }
 
 /**
@@ -312,7 +461,12 @@ async function scopeRefusal(ctx: AppContext, c: Context<AppEnv>, type: string, i
  * types to the named patient (which must be visible) or, for a single-patient credential, its own.
  * A caller seeing several (but not all) patients must name one.
  */
-async function scopeSearch(ctx: AppContext, p: Principal, type: string, query: ParsedSearchQuery): Promise<{ query: ParsedSearchQuery; empty?: boolean } | { refusePatient: string } | { refuseSearch: string }> {
+async function scopeSearch(
+  ctx: AppContext,
+  p: Principal,
+  type: string,
+  query: ParsedSearchQuery,
+): Promise<{ query: ParsedSearchQuery; empty?: boolean } | { refusePatient: string } | { refuseSearch: string }> {
   const visible = await ctx.patientScope.visible(p);
   if (visible === undefined) return { query };
   if (type === 'Patient') {
@@ -333,19 +487,36 @@ type ParsedSearchQuery = ReturnType<typeof parseSearch>['query'];
  * A read of stored versions: the 403 to send when one belongs to a patient the principal may not
  * see, or (for a patient) is outside any patient's compartment or physician-only.
  */
-async function readRefusal(ctx: AppContext, c: Context<AppEnv>, versions: readonly StoredResource[]): Promise<Response | undefined> {
+async function readRefusal(
+  ctx: AppContext,
+  c: Context<AppEnv>,
+  versions: readonly StoredResource[],
+): Promise<Response | undefined> {
   const p = c.get('principal');
   for (const v of versions) {
     const patient = patientOf(v);
     if (patient !== undefined) {
       if (!(await ctx.patientScope.allows(p, patient))) return refusePatient(ctx, c, patient);
     } else if (patientAudience(p) || (p.patientId && p.scopes)) {
-      return refuse(ctx, c, 403, `${v.resourceType}/${v.id} is outside your record: a patient reads their own compartment (Patient/${p.patientId}/$everything includes what it references)`, p.id);
+      return refuse(
+        ctx,
+        c,
+        403,
+        `${v.resourceType}/${v.id} is outside your record: a patient reads their own compartment (Patient/${p.patientId}/$everything includes what it references)`,
+        p.id,
+      );
     }
   }
   const current = versions[versions.length - 1];
   if (current && !current.deleted && patientAudience(p) && forAudience(p, current.resource) === undefined) {
-    return refuse(ctx, c, 403, `${current.resourceType}/${current.id} is for your physicians`, p.id, patientOf(current));
+    return refuse(
+      ctx,
+      c,
+      403,
+      `${current.resourceType}/${current.id} is for your physicians`,
+      p.id,
+      patientOf(current),
+    );
   }
   return undefined;
 }
@@ -366,7 +537,14 @@ function pagingOnly(params: URLSearchParams): URLSearchParams {
   return out;
 }
 
-async function audit(ctx: AppContext, c: Context<AppEnv>, action: string, resource: string, outcome: number, patients: readonly (string | undefined)[]): Promise<void> {
+async function audit(
+  ctx: AppContext,
+  c: Context<AppEnv>,
+  action: string,
+  resource: string,
+  outcome: number,
+  patients: readonly (string | undefined)[],
+): Promise<void> {
   await ctx.audit.record(auditEvents(c, { action, resource: resource.slice(0, 2000), outcome, patients }));
 }
 
@@ -382,8 +560,13 @@ export function baseOf(c: Context): string {
 /** A type this server searches (and reads). */
 function resourceType(type: string): string {
   if (!(type in FHIR_TYPES)) {
-    if (READ_TYPES.includes(type)) throw new MedSeekError('unsupported', `${type} can be read by id but not searched`, { field: 'type' });
-    throw new MedSeekError('unsupported', `resource type '${type}' is not supported; supported: ${Object.keys(FHIR_TYPES).join(', ')}`, { field: 'type' });
+    if (READ_TYPES.includes(type))
+      throw new MedSeekError('unsupported', `${type} can be read by id but not searched`, { field: 'type' });
+    throw new MedSeekError(
+      'unsupported',
+      `resource type '${type}' is not supported; supported: ${Object.keys(FHIR_TYPES).join(', ')}`,
+      { field: 'type' },
+    );
   }
   return type;
 }
@@ -394,7 +577,12 @@ function readableType(type: string): string {
 }
 
 function resourceId(id: string): string {
-  if (id === '_history') throw new MedSeekError('unsupported', 'type-level _history is not supported; ask for an instance: {type}/{id}/_history', { field: '_history' });
+  if (id === '_history')
+    throw new MedSeekError(
+      'unsupported',
+      'type-level _history is not supported; ask for an instance: {type}/{id}/_history',
+      { field: '_history' },
+    );
   if (!ID.test(id)) throw invalid(`'${id}' is not a valid FHIR id ([A-Za-z0-9-.]{1,64})`, { field: 'id' });
   return id;
 }
@@ -404,7 +592,9 @@ function requireJsonAccept(c: Context): void {
   const accept = c.req.header('accept');
   if (!accept) return;
   if (/json|\*\/\*|application\/\*/i.test(accept)) return;
-  throw new MedSeekError('unsupported', `cannot answer in '${accept}'; this server speaks application/fhir+json`, { field: 'Accept' });
+  throw new MedSeekError('unsupported', `cannot answer in '${accept}'; this server speaks application/fhir+json`, {
+    field: 'Accept',
+  });
 }
 
 export function fhirJson(c: Context, body: unknown, status: 200 | 201 = 200): Response {

@@ -5,8 +5,6 @@ import { invalid } from '../../core/index.js';
 import {
   activateRelease,
   activeReleaseId,
-  CONCEPT_TYPES,
-  type ConceptType,
   type CurationEdit,
   curate,
   curationHistory,
@@ -16,13 +14,24 @@ import {
   listReleases,
   parseLocalCsv,
   parseLocalJson,
-  RELATION_TYPES,
-  type RelationType,
 } from '../../knowledge/index.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { auditEvents } from '../audit/request.js';
 import { ADMIN, STAFF } from '../auth/authorize.js';
 import type { AppEnv, RoutePolicies } from '../env.js';
+import { body, params, query } from '../validate.js';
+import {
+  activateParams,
+  conceptQuery,
+  curationBody,
+  diseaseQuery,
+  drugPairQuery,
+  findQuery,
+  importQuery,
+  neighboursQuery,
+  pathQuery,
+  releaseQuery,
+} from './schemas/kg.js';
 
 /** Clinicians and admins query the graph; only admins change it (imports, activation, curation). */
 export const kgPolicies: RoutePolicies = {
@@ -61,119 +70,128 @@ export function kgRoutes(ctx: { readonly db: Sql; readonly audit: AuditLog }): H
 
   app.get('/releases', async (c) => c.json({ releases: await listReleases(ctx.db) }));
 
-  app.post('/releases/:id/activate', async (c) => {
-    const id = whole('id', c.req.param('id'))!;
+  app.post('/releases/:id/activate', params(activateParams), async (c) => {
+    const { id } = c.req.valid('param');
     const before = await activeReleaseId(ctx.db);
     await activateRelease(ctx.db, id);
     await audit(c, 'kg.activate', `kg-release/${id}`, { activeBefore: before ?? null, activeAfter: id });
     return c.json({ active: id });
   });
 
-  app.post('/import/cds', async (c) => {
-    const activate = c.req.query('activate') === 'true';
+  app.post('/import/cds', query(importQuery), async (c) => {
+    const activate = c.req.valid('query').activate ?? false;
     const before = await activeReleaseId(ctx.db);
     const result = await importKnowledge(ctx.db, 'cds', undefined, { activate });
-    await audit(c, 'kg.import', `kg-release/${result.releaseId}`, { kind: 'cds', batchId: result.batchId, releaseId: result.releaseId, activeBefore: before ?? null, activeAfter: (await activeReleaseId(ctx.db)) ?? null });
+    await audit(c, 'kg.import', `kg-release/${result.releaseId}`, {
+      kind: 'cds',
+      batchId: result.batchId,
+      releaseId: result.releaseId,
+      activeBefore: before ?? null,
+      activeAfter: (await activeReleaseId(ctx.db)) ?? null,
+    });
     return c.json(result, 201);
   });
 
-  app.post('/import/local', async (c) => {
+  // The body is JSON or text/csv: parsed by knowledge's own readers (parseLocalJson/Csv name the field).
+  app.post('/import/local', query(importQuery), async (c) => {
     const type = c.req.header('Content-Type') ?? '';
     const text = await c.req.text();
     if (!text.trim()) throw invalid('empty body: send the hospital knowledge as JSON or text/csv', { field: 'body' });
     const batch = type.includes('csv') ? parseLocalCsv(text, 'request body') : parseLocalJson(text, 'request body');
-    const activate = c.req.query('activate') === 'true';
+    const activate = c.req.valid('query').activate ?? false;
     const before = await activeReleaseId(ctx.db);
     const result = await importBatch(ctx.db, batch, { activate });
-    await audit(c, 'kg.import', `kg-release/${result.releaseId}`, { kind: batch.kind, batchId: result.batchId, releaseId: result.releaseId, activeBefore: before ?? null, activeAfter: (await activeReleaseId(ctx.db)) ?? null });
+    await audit(c, 'kg.import', `kg-release/${result.releaseId}`, {
+      kind: batch.kind,
+      batchId: result.batchId,
+      releaseId: result.releaseId,
+      activeBefore: before ?? null,
+      activeAfter: (await activeReleaseId(ctx.db)) ?? null,
+    });
     return c.json(result, 201);
   });
 
-  app.get('/find', async (c) => {
-    const q = c.req.query('q');
-    if (!q) throw invalid('q is required', { field: 'q' });
-    const types = list(c.req.query('type'), CONCEPT_TYPES, 'type') as ConceptType[] | undefined;
-    const release = whole('release', c.req.query('release'));
+  app.get('/find', query(findQuery), async (c) => {
+    const { q, type, limit, release } = c.req.valid('query');
     const g = graph();
     const { releaseId } = await g.resolveRelease(release);
-    const matches = await g.find(q, { release: releaseId, limit: whole('limit', c.req.query('limit')) ?? 10, ...(types ? { types } : {}) });
+    const matches = await g.find(q, { release: releaseId, limit: limit ?? 10, ...(type ? { types: type } : {}) });
     return c.json({ release: releaseId, matches });
   });
 
-  app.get('/concept', async (c) => {
-    const id = required(c.req.query('id'), 'id');
+  app.get('/concept', query(conceptQuery), async (c) => {
+    const { id, release } = c.req.valid('query');
     const g = graph();
-    const { releaseId } = await g.resolveRelease(whole('release', c.req.query('release')));
+    const { releaseId } = await g.resolveRelease(release);
     const concept = await g.concept(id, { release: releaseId });
     if (!concept) throw invalid(`no concept '${id}' in release ${releaseId}`, { field: 'id' });
     return c.json({ release: releaseId, concept });
   });
 
-  app.get('/neighbours', async (c) => {
-    const id = required(c.req.query('id'), 'id');
-    const types = list(c.req.query('type'), RELATION_TYPES, 'type') as RelationType[] | undefined;
-    const direction = c.req.query('direction') ?? 'both';
-    if (!['in', 'out', 'both'].includes(direction)) throw invalid("direction must be in, out or both", { field: 'direction' });
+  app.get('/neighbours', query(neighboursQuery), async (c) => {
+    const { id, type, direction, limit, release } = c.req.valid('query');
     const g = graph();
-    const { releaseId } = await g.resolveRelease(whole('release', c.req.query('release')));
-    const neighbours = await g.neighbours(id, { release: releaseId, direction: direction as 'in' | 'out' | 'both', ...(types ? { types } : {}), limit: whole('limit', c.req.query('limit')) ?? 1000 });
+    const { releaseId } = await g.resolveRelease(release);
+    const neighbours = await g.neighbours(id, {
+      release: releaseId,
+      direction: direction ?? 'both',
+      ...(type ? { types: type } : {}),
+      limit: limit ?? 1000,
+    });
     return c.json({ release: releaseId, neighbours });
   });
 
-  app.get('/path', async (c) => {
+  app.get('/path', query(pathQuery), async (c) => {
+    const { a: from, b: to, maxHops, limit, release } = c.req.valid('query');
     const g = graph();
-    const { releaseId } = await g.resolveRelease(whole('release', c.req.query('release')));
+    const { releaseId } = await g.resolveRelease(release);
     const ro = { release: releaseId };
-    const [a, b] = await Promise.all([g.resolve(required(c.req.query('a'), 'a'), ro), g.resolve(required(c.req.query('b'), 'b'), ro)]);
-    const paths = await g.paths(a.id, b.id, { ...ro, maxHops: whole('maxHops', c.req.query('maxHops')) ?? 3, limit: whole('limit', c.req.query('limit')) ?? 5 });
+    const [a, b] = await Promise.all([g.resolve(from, ro), g.resolve(to, ro)]);
+    const paths = await g.paths(a.id, b.id, { ...ro, maxHops: maxHops ?? 3, limit: limit ?? 5 });
     return c.json({ release: releaseId, from: a, to: b, paths });
   });
 
-  app.get('/disease', async (c) => {
+  app.get('/disease', query(diseaseQuery), async (c) => {
+    const { id, release } = c.req.valid('query');
     const g = graph();
-    const { releaseId } = await g.resolveRelease(whole('release', c.req.query('release')));
-    const concept = await g.resolve(required(c.req.query('id'), 'id'), { release: releaseId });
+    const { releaseId } = await g.resolveRelease(release);
+    const concept = await g.resolve(id, { release: releaseId });
     return c.json({ release: releaseId, ...(await g.diseaseProfile(concept.id, { release: releaseId })) });
   });
 
-  app.get('/drug-pair', async (c) => {
+  app.get('/drug-pair', query(drugPairQuery), async (c) => {
+    const { a, b, release } = c.req.valid('query');
     const g = graph();
-    const { releaseId } = await g.resolveRelease(whole('release', c.req.query('release')));
-    return c.json({ release: releaseId, ...(await g.drugPair(required(c.req.query('a'), 'a'), required(c.req.query('b'), 'b'), { release: releaseId })) });
+    const { releaseId } = await g.resolveRelease(release);
+    return c.json({ release: releaseId, ...(await g.drugPair(a, b, { release: releaseId })) });
   });
 
-  app.get('/lexicon', async (c) => {
+  app.get('/lexicon', query(releaseQuery), async (c) => {
     const g = graph();
-    const { releaseId } = await g.resolveRelease(whole('release', c.req.query('release')));
+    const { releaseId } = await g.resolveRelease(c.req.valid('query').release);
     const entries = await g.exportLexicon({ release: releaseId });
     return c.json({ release: releaseId, count: entries.length, entries });
   });
 
-  app.get('/network', async (c) => {
-    const net = await graph().causalNetwork({ release: whole('release', c.req.query('release')) });
+  app.get('/network', query(releaseQuery), async (c) => {
+    const net = await graph().causalNetwork({ release: c.req.valid('query').release });
     return c.json({ ...net, concepts: Object.fromEntries(net.concepts) });
   });
 
   app.get('/curation', async (c) => c.json({ edits: await curationHistory(ctx.db) }));
 
-  app.post('/curation', async (c) => {
-    let edit: CurationEdit;
-    try {
-      edit = (await c.req.json()) as CurationEdit;
-    } catch {
-      throw invalid('body must be JSON: {author, reason, source, add?, override?, retract?}', { field: 'body' });
-    }
+  app.post('/curation', body(curationBody), async (c) => {
+    const edit: CurationEdit = c.req.valid('json');
     const before = await activeReleaseId(ctx.db);
     const result = await curate(ctx.db, edit);
-    const count = (v: unknown) => (Array.isArray(v) ? v.length : 0);
     // Retractions and overrides are curation edits too: one audited write each, naming what changed.
     const action = edit.retract?.length && !edit.add?.length && !edit.override?.length ? 'kg.retract' : 'kg.curate';
     await audit(c, action, `kg-release/${result.releaseId}`, {
       author: edit.author,
-      reason: String(edit.reason ?? '').slice(0, 500),
-      added: count(edit.add),
-      overridden: count(edit.override),
-      retracted: count(edit.retract),
+      reason: edit.reason.slice(0, 500),
+      added: edit.add?.length ?? 0,
+      overridden: edit.override?.length ?? 0,
+      retracted: edit.retract?.length ?? 0,
       baseRelease: before ?? null,
       releaseId: result.releaseId,
       batchId: result.batchId,
@@ -183,22 +201,4 @@ export function kgRoutes(ctx: { readonly db: Sql; readonly audit: AuditLog }): H
   });
 
   return app;
-}
-
-function required(v: string | undefined, name: string): string {
-  if (!v?.trim()) throw invalid(`${name} is required`, { field: name });
-  return v;
-}
-
-function whole(name: string, v: string | undefined): number | undefined {
-  if (v === undefined || v === '') return undefined;
-  if (!/^\d{1,9}$/.test(v)) throw invalid(`${name} must be a whole number, got '${v}'`, { field: name });
-  return Number(v);
-}
-
-function list(v: string | undefined, known: readonly string[], name: string): string[] | undefined {
-  if (!v) return undefined;
-  const items = v.split(',').map((s) => s.trim()).filter(Boolean);
-  for (const it of items) if (!known.includes(it)) throw invalid(`unknown ${name} '${it}'; known: ${known.join(', ')}`, { field: name });
-  return items;
 }

@@ -8,7 +8,14 @@ import type { OpenApiDocument } from '../openapi/index.js';
 import { structuralProblems } from '../openapi/structure.js';
 import { VERSION } from '../version.js';
 
-type Op = { security?: Record<string, string[]>[]; 'x-medseek-access'?: string; requestBody?: { content: Record<string, { schema: { required?: string[]; properties?: Record<string, { enum?: string[] }> } }> }; parameters?: { name: string; in: string }[] };
+type Op = {
+  security?: Record<string, string[]>[];
+  'x-medseek-access'?: string;
+  requestBody?: {
+    content: Record<string, { schema: { required?: string[]; properties?: Record<string, { enum?: string[] }> } }>;
+  };
+  parameters?: { name: string; in: string }[];
+};
 
 forEachBackend('OpenAPI document', (db) => {
   let ctx: AppContext;
@@ -17,7 +24,10 @@ forEachBackend('OpenAPI document', (db) => {
   const op = (method: string, path: string) => (doc.paths?.[path] as Record<string, Op> | undefined)?.[method] as Op;
 
   beforeAll(async () => {
-    ctx = await openContext(loadConfig({}, { apiKeys: ['openapi-test-key-0123456789'], demo: false, logLevel: 'silent' }), { db: db(), llm: false });
+    ctx = await openContext(
+      loadConfig({}, { apiKeys: ['openapi-test-key-0123456789'], demo: false, logLevel: 'silent' }),
+      { db: db(), llm: false },
+    );
     app = createApp(ctx);
     const res = await app.request('/openapi.json');
     expect(res.status).toBe(200);
@@ -38,7 +48,10 @@ forEachBackend('OpenAPI document', (db) => {
   });
 
   it('catches a route added without documentation', () => {
-    const routes = answeringRoutes([...app.routes, { method: 'DELETE', path: '/api/patients/:id', handler: () => undefined }]);
+    const routes = answeringRoutes([
+      ...app.routes,
+      { method: 'DELETE', path: '/api/patients/:id', handler: () => undefined },
+    ]);
     expect(undocumentedRoutes(routes, doc)).toEqual(['DELETE /api/patients/:id']);
   });
 
@@ -75,9 +88,13 @@ forEachBackend('OpenAPI document', (db) => {
   });
 
   it('lists the FHIR search parameters and the OperationOutcome errors', () => {
-    const names = op('get', '/fhir/{type}').parameters!.filter((p) => p.in === 'query').map((p) => p.name);
+    const names = op('get', '/fhir/{type}')
+      .parameters!.filter((p) => p.in === 'query')
+      .map((p) => p.name);
     expect(names).toEqual(expect.arrayContaining(['_count', '_offset', 'patient', 'code', 'date', '_lastUpdated']));
-    expect(JSON.stringify((op('get', '/fhir/{type}/{id}') as { responses?: unknown }).responses)).toContain('#/components/schemas/OperationOutcome');
+    expect(JSON.stringify((op('get', '/fhir/{type}/{id}') as { responses?: unknown }).responses)).toContain(
+      '#/components/schemas/OperationOutcome',
+    );
   });
 
   describe('the readable page', () => {
@@ -92,7 +109,13 @@ forEachBackend('OpenAPI document', (db) => {
       expect(html).toContain('/fhir/{type}/{id}/_history/{vid}');
       expect(html).toContain('Who may call it:</strong> admin <small>');
       expect(html).toMatch(/complaint <span class="req">required<\/span>/);
-      const ops = Object.values(doc.paths ?? {}).reduce((n, item) => n + Object.keys(item as object).filter((k) => ['get', 'post', 'put', 'patch', 'delete', 'options'].includes(k)).length, 0);
+      const ops = Object.values(doc.paths ?? {}).reduce(
+        (n, item) =>
+          n +
+          Object.keys(item as object).filter((k) => ['get', 'post', 'put', 'patch', 'delete', 'options'].includes(k))
+            .length,
+        0,
+      );
       expect(html.match(/<section class="op"/g)).toHaveLength(ops);
     });
 
@@ -106,8 +129,18 @@ forEachBackend('OpenAPI document', (db) => {
 });
 
 describe('structural check', () => {
-  const base = { openapi: '3.1.0', info: { title: 't', version: '1' }, tags: [{ name: 'x' }], components: { schemas: { A: { type: 'object' } }, securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } } };
-  const operation = (extra: object) => ({ operationId: 'a', tags: ['x'], responses: { 200: { description: 'ok' } }, ...extra });
+  const base = {
+    openapi: '3.1.0',
+    info: { title: 't', version: '1' },
+    tags: [{ name: 'x' }],
+    components: { schemas: { A: { type: 'object' } }, securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+  };
+  const operation = (extra: object) => ({
+    operationId: 'a',
+    tags: ['x'],
+    responses: { 200: { description: 'ok' } },
+    ...extra,
+  });
 
   it('finds undeclared path parameters, duplicate operationIds, dangling $refs and unknown schemes', () => {
     const broken = {
@@ -115,7 +148,16 @@ describe('structural check', () => {
       openapi: '3.0.3',
       paths: {
         '/a/{id}': { get: operation({ security: [{ oauth: [] }] }) },
-        '/b': { get: operation({ responses: { 200: { description: 'ok', content: { 'application/json': { schema: { $ref: '#/components/schemas/Missing' } } } } } }) },
+        '/b': {
+          get: operation({
+            responses: {
+              200: {
+                description: 'ok',
+                content: { 'application/json': { schema: { $ref: '#/components/schemas/Missing' } } },
+              },
+            },
+          }),
+        },
       },
     } as unknown as OpenApiDocument;
     expect(structuralProblems(broken)).toEqual([
@@ -128,7 +170,14 @@ describe('structural check', () => {
   });
 
   it('accepts a sound document', () => {
-    const sound = { ...base, paths: { '/a/{id}': { get: operation({ parameters: [{ name: 'id', in: 'path', required: true }], security: [{ bearer: [] }] }) } } } as unknown as OpenApiDocument;
+    const sound = {
+      ...base,
+      paths: {
+        '/a/{id}': {
+          get: operation({ parameters: [{ name: 'id', in: 'path', required: true }], security: [{ bearer: [] }] }),
+        },
+      },
+    } as unknown as OpenApiDocument;
     expect(structuralProblems(sound)).toEqual([]);
   });
 });

@@ -26,6 +26,8 @@ export function openapiRoutes(_ctx: AppContext, policies: RoutePolicies): Hono<A
   };
   app.get('/openapi.json', (c) => c.body(documents().json, 200, { 'Content-Type': 'application/json; charset=utf-8' }));
   app.get('/api/docs', (c) => c.html(documents().html));
-  app.get('/api/docs.css', (c) => c.body(DOCS_CSS, 200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'public, max-age=3600' }));
+  app.get('/api/docs.css', (c) =>
+    c.body(DOCS_CSS, 200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'public, max-age=3600' }),
+  );
   return app;
 }

@@ -17,14 +17,21 @@ forEachBackend('workspace API', (db) => {
   let app: ReturnType<typeof createApp>;
   beforeAll(async () => {
     // demo: true loads the demo patients and knowledge release; the key is still required by the app.
-    ctx = await openContext(loadConfig({}, { apiKeys: [KEY], demo: true, logLevel: 'warn' }), { db: db(), llm: false, logger: createLogger('warn', { write: () => {} }) });
+    ctx = await openContext(loadConfig({}, { apiKeys: [KEY], demo: true, logLevel: 'warn' }), {
+      db: db(),
+      llm: false,
+      logger: createLogger('warn', { write: () => {} }),
+    });
     app = createApp(ctx);
   }, 240_000);
 
   const call = async (path: string, body?: unknown) => {
     const res = await app.request(`/api/patients${path}`, {
       method: body === undefined ? 'GET' : 'POST',
-      headers: { Authorization: `Bearer ${KEY}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+      headers: {
+        Authorization: `Bearer ${KEY}`,
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     return { status: res.status, body: (await res.json()) as Json };
@@ -35,13 +42,20 @@ forEachBackend('workspace API', (db) => {
     expect((all.body.patients as unknown[]).length).toBe(8);
     const found = await call(`?q=${encodeURIComponent('张建国')}`);
     expect((found.body.patients as { id: string }[]).map((p) => p.id)).toEqual([PNEUMONIA]);
-    const audit = await ctx.db.query<{ n: string | number }>("select count(*) as n from medseek_audit where patient_id = $1 and action = 'search'", [PNEUMONIA]);
+    const audit = await ctx.db.query<{ n: string | number }>(
+      "select count(*) as n from medseek_audit where patient_id = $1 and action = 'search'",
+      [PNEUMONIA],
+    );
     expect(Number(audit.rows[0]!.n)).toBeGreaterThan(0);
   });
 
   it('shows notes with the facts found in them, spans exact', async () => {
     const { body } = await call(`/${PNEUMONIA}/notes`);
-    const notes = body.notes as { document: string; text: string; facts: { sources: { kind: string; document: string; start: number; end: number; quote: string }[] }[] }[];
+    const notes = body.notes as {
+      document: string;
+      text: string;
+      facts: { sources: { kind: string; document: string; start: number; end: number; quote: string }[] }[];
+    }[];
     expect(notes.length).toBe(3);
     for (const note of notes) {
       for (const f of note.facts) {
@@ -72,21 +86,63 @@ forEachBackend('workspace API', (db) => {
     expect((summary.body.report as { counts: { contradicted: number } }).counts.contradicted).toBe(0);
     const wrong = doc.text.replace('30 mg 口服 每日3次', '300 mg 口服 每日3次');
     expect(wrong).not.toBe(doc.text);
-    const refused = await call(`/${PNEUMONIA}/summary/sign`, { draftId: summary.body.draftId, text: wrong, lang: 'zh', encounterId: doc.encounterId });
+    const refused = await call(`/${PNEUMONIA}/summary/sign`, {
+      draftId: summary.body.draftId,
+      text: wrong,
+      lang: 'zh',
+      encounterId: doc.encounterId,
+    });
     expect(refused.status).toBe(409);
-    const signed = await call(`/${PNEUMONIA}/summary/sign`, { draftId: summary.body.draftId, text: doc.text, lang: 'zh', encounterId: doc.encounterId });
+    const signed = await call(`/${PNEUMONIA}/summary/sign`, {
+      draftId: summary.body.draftId,
+      text: doc.text,
+      lang: 'zh',
+      encounterId: doc.encounterId,
+    });
     expect(signed.status).toBe(200);
     const ref = signed.body.documentReference as string;
-    expect((await ctx.resources.read('DocumentReference', ref.split('/')[1]!))?.resource).toMatchObject({ docStatus: 'final', subject: { reference: `Patient/${PNEUMONIA}` } });
+    expect((await ctx.resources.read('DocumentReference', ref.split('/')[1]!))?.resource).toMatchObject({
+      docStatus: 'final',
+      subject: { reference: `Patient/${PNEUMONIA}` },
+    });
   });
 
   it('stores feedback with its reason and names a missing field', async () => {
-    const ok = await call(`/${PNEUMONIA}/feedback`, { targetKind: 'claim', targetId: 'c1', verdict: 'reject', reason: '剂量错误' });
+    const ok = await call(`/${PNEUMONIA}/feedback`, {
+      targetKind: 'claim',
+      targetId: 'c1',
+      verdict: 'reject',
+      reason: '剂量错误',
+    });
     expect(ok.status).toBe(201);
     const bad = await call(`/${PNEUMONIA}/feedback`, { targetKind: 'claim', targetId: 'c1', verdict: 'reject' });
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body)).toMatch(/reason/);
     expect((await call('/nobody/state')).status).toBe(404);
+  });
+
+  it('refuses a malformed body or query with a 400 naming the field, in the body and query alike', async () => {
+    const firstIssue = (b: Json) => (b.issue as Json[])[0];
+    const noText = await call(`/${PNEUMONIA}/verify`, { lang: 'en' });
+    expect(noText.status).toBe(400);
+    expect(firstIssue(noText.body)).toMatchObject({ expression: ['text'], location: ['body'] });
+    const badLang = await call(`/${PNEUMONIA}/summary`, { lang: 'fr' });
+    expect(firstIssue(badLang.body)).toMatchObject({ expression: ['lang'] });
+    const unsigned = await call(`/${PNEUMONIA}/summary/sign`, { text: 'x' });
+    expect(unsigned.status).toBe(400);
+    expect(firstIssue(unsigned.body)).toMatchObject({
+      expression: ['draftId'],
+      diagnostics: expect.stringMatching(/compose the summary first/),
+    });
+    const badTop = await call(`/${PNEUMONIA}/differential?top=500`);
+    expect(badTop.status).toBe(400);
+    expect(firstIssue(badTop.body)).toMatchObject({ expression: ['top'], location: ['query'] });
+    const asForm = await app.request(`/api/patients/${PNEUMONIA}/verify`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${KEY}`, 'Content-Type': 'text/plain' },
+      body: '{"text":"x"}',
+    });
+    expect(asForm.status).toBe(415);
   });
 
   it('audits reads of the pre-consultation queue', async () => {

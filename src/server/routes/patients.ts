@@ -1,11 +1,38 @@
 import { Hono } from 'hono';
 import type { Context } from 'hono';
-import { type ComposedDocument, composeDischargeSummary, encounterDocuments, encounterWindow, factPhrase, toComposition, toDocumentReference, verifyDischargeText } from '../../compose/index.js';
-import { allFacts, type Coding, type Fact, invalid, type Lang, MedSeekError, newId, notFound, type PatientState } from '../../core/index.js';
+import {
+  type ComposedDocument,
+  composeDischargeSummary,
+  encounterDocuments,
+  encounterWindow,
+  factPhrase,
+  toComposition,
+  toDocumentReference,
+  verifyDischargeText,
+} from '../../compose/index.js';
+import {
+  allFacts,
+  type Coding,
+  type Fact,
+  type Lang,
+  MedSeekError,
+  newId,
+  notFound,
+  type PatientState,
+} from '../../core/index.js';
 import { activeReleaseId, KnowledgeGraph } from '../../knowledge/index.js';
-import { type AnyResource, buildPatientState, extractPatientNotes, isCurrentNote, loadNoteFacts, noteText } from '../../fusion/index.js';
+import {
+  type AnyResource,
+  buildPatientState,
+  extractPatientNotes,
+  isCurrentNote,
+  loadNoteFacts,
+  noteText,
+} from '../../fusion/index.js';
 import { FeedbackStore, parseFeedback } from '../../learning/index.js';
 import {
+  activeQualityRules,
+  activeSafetyRules,
   codingsFromKnowledge,
   diagnosePatient,
   encounterFromResources,
@@ -16,7 +43,9 @@ import {
   loadRuleConfiguration,
   type Network,
   type RuleConfiguration,
+  releaseLabel,
   SAFETY_RULES,
+  safetyRules,
   severityRank,
 } from '../../reasoning/index.js';
 import type { StoredResource } from '../../store/index.js';
@@ -25,6 +54,19 @@ import { auditEvents } from '../audit/request.js';
 import type { AppContext } from '../context.js';
 import { refusePatient, STAFF } from '../auth/authorize.js';
 import type { AppEnv, RoutePolicies } from '../env.js';
+import { body, params, query } from '../validate.js';
+import {
+  acceptClaimBody,
+  alertsQuery,
+  differentialQuery,
+  feedbackBody,
+  listQuery,
+  patientParams,
+  signBody,
+  stateQuery,
+  summaryBody,
+  verifyBody,
+} from './schemas/patients.js';
 import {
   claimKey,
   dischargeDrugAlerts,
@@ -76,30 +118,72 @@ export function patientRoutes(ctx: AppContext): Hono<AppEnv> {
   const networkOf = (release: number) => {
     let p = networks.get(release);
     if (!p) {
-      p = Promise.all([resolve(`release:${release}`), new KnowledgeGraph(ctx.db).causalNetwork({ release }).then(codingsFromKnowledge)]).then(([net, codings]) => ({ net, codings }));
+      p = Promise.all([
+        resolve(`release:${release}`),
+        new KnowledgeGraph(ctx.db).causalNetwork({ release }).then(codingsFromKnowledge),
+      ]).then(([net, codings]) => ({ net, codings }));
       p.catch(() => networks.delete(release));
       networks.set(release, p);
     }
     return p;
   };
-  const audit = (c: Context<AppEnv>, action: string, resource: string, patients: readonly (string | undefined)[], outcome = 200) =>
-    ctx.audit.record(auditEvents(c, { action, resource, outcome, patients }));
+  const audit = (
+    c: Context<AppEnv>,
+    action: string,
+    resource: string,
+    patients: readonly (string | undefined)[],
+    outcome = 200,
+  ) => ctx.audit.record(auditEvents(c, { action, resource, outcome, patients }));
 
   /** The draft, when it belongs to this patient, encounter and language; else the refusal to send. */
-  const boundDraft = async (c: Context<AppEnv>, id: string, draftId: string, encounterId: string | undefined, bodyLang: unknown): Promise<{ draft: SummaryDraft; msgLang: Lang } | Response> => {
-    const msgLang = messageLang(c.req.header('accept-language'), bodyLang);
-    const lang = bodyLang === undefined ? undefined : langOf(bodyLang);
+  const boundDraft = async (
+    c: Context<AppEnv>,
+    id: string,
+    draftId: string,
+    encounterId: string | undefined,
+    lang: Lang | undefined,
+  ): Promise<{ draft: SummaryDraft; msgLang: Lang } | Response> => {
+    const msgLang = messageLang(c.req.header('accept-language'), lang);
     const draft = await drafts.get(draftId);
-    if (!draft) return refuse(c, 404, 'draft-unknown', msgLang === 'zh' ? `没有编号为 ${draftId} 的出院记录草稿，请重新生成。` : `no discharge-summary draft ${draftId}: generate the summary again`, 'draftId');
-    const d = { patientId: id, draftEncounter: draft.encounterId, requestEncounter: encounterId, draftLang: draft.lang, requestLang: lang };
-    if (draft.patientId !== id) return refuse(c, 409, 'draft-patient-mismatch', refusalMessage('draft-patient-mismatch', msgLang, d), 'draftId');
-    if ((draft.encounterId ?? '') !== (encounterId ?? '')) return refuse(c, 409, 'draft-encounter-mismatch', refusalMessage('draft-encounter-mismatch', msgLang, d), 'encounterId');
-    if (lang && lang !== draft.lang) return refuse(c, 409, 'draft-lang-mismatch', refusalMessage('draft-lang-mismatch', msgLang, d), 'lang');
+    if (!draft)
+      return refuse(
+        c,
+        404,
+        'draft-unknown',
+        msgLang === 'zh'
+          ? `没有编号为 ${draftId} 的出院记录草稿，请重新生成。`
+          : `no discharge-summary draft ${draftId}: generate the summary again`,
+        'draftId',
+      );
+    const d = {
+      patientId: id,
+      draftEncounter: draft.encounterId,
+      requestEncounter: encounterId,
+      draftLang: draft.lang,
+      requestLang: lang,
+    };
+    if (draft.patientId !== id)
+      return refuse(c, 409, 'draft-patient-mismatch', refusalMessage('draft-patient-mismatch', msgLang, d), 'draftId');
+    if ((draft.encounterId ?? '') !== (encounterId ?? ''))
+      return refuse(
+        c,
+        409,
+        'draft-encounter-mismatch',
+        refusalMessage('draft-encounter-mismatch', msgLang, d),
+        'encounterId',
+      );
+    if (lang && lang !== draft.lang)
+      return refuse(c, 409, 'draft-lang-mismatch', refusalMessage('draft-lang-mismatch', msgLang, d), 'lang');
     return { draft, msgLang };
   };
 
   /** The sign-off policy of a verified text: safety rules on its discharge drugs, acceptances held for its claims. */
-  const policyOf = async (state: PatientState, report: FaithfulnessReport, draft: SummaryDraft, msgLang: Lang): Promise<SignoffPolicy> => {
+  const policyOf = async (
+    state: PatientState,
+    report: FaithfulnessReport,
+    draft: SummaryDraft,
+    msgLang: Lang,
+  ): Promise<SignoffPolicy> => {
     const [config, acceptances] = await Promise.all([loadRuleConfiguration(ctx.db), drafts.acceptances(draft.id)]);
     const alerts = dischargeDrugAlerts(state, report, { config, documentKey: `summary-draft/${draft.id}` });
     return signoffPolicy({ report, alerts, acceptances, lang: msgLang });
@@ -114,40 +198,58 @@ export function patientRoutes(ctx: AppContext): Hono<AppEnv> {
   app.use('/:id', scoped);
   app.use('/:id/*', scoped);
 
-  app.get('/', async (c) => {
-    const q = (c.req.query('q') ?? '').trim().toLowerCase();
+  app.get('/', query(listQuery), async (c) => {
+    const q = (c.req.valid('query').q ?? '').trim().toLowerCase();
     const visible = await ctx.patientScope.visible(c.get('principal'));
     // An empty `ids` would mean no filter: a caller who sees no patient gets none.
-    const { entries } = visible?.size === 0 ? { entries: [] } : await ctx.resources.search('Patient', { count: 1000, ...(visible ? { ids: [...visible] } : {}) });
-    const patients = entries.filter((e) => !e.deleted).map((e) => patientSummary(e)).filter((p) => !q || p.name.toLowerCase().includes(q) || p.id.toLowerCase().includes(q) || p.identifiers.some((i) => i.toLowerCase().includes(q)));
-    await audit(c, 'search', `patients${q ? `?q=${q}` : ''}`, patients.map((p) => p.id));
+    const { entries } =
+      visible?.size === 0
+        ? { entries: [] }
+        : await ctx.resources.search('Patient', { count: 1000, ...(visible ? { ids: [...visible] } : {}) });
+    const patients = entries
+      .filter((e) => !e.deleted)
+      .map((e) => patientSummary(e))
+      .filter(
+        (p) =>
+          !q ||
+          p.name.toLowerCase().includes(q) ||
+          p.id.toLowerCase().includes(q) ||
+          p.identifiers.some((i) => i.toLowerCase().includes(q)),
+      );
+    await audit(
+      c,
+      'search',
+      `patients${q ? `?q=${q}` : ''}`,
+      patients.map((p) => p.id),
+    );
     return c.json({ patients });
   });
 
-  app.get('/:id', async (c) => {
-    const id = c.req.param('id');
+  app.get('/:id', params(patientParams), async (c) => {
+    const { id } = c.req.valid('param');
     const stored = await ctx.resources.read('Patient', id);
     await audit(c, 'read', `Patient/${id}`, [id], stored && !stored.deleted ? 200 : 404);
     if (!stored || stored.deleted) throw notFound(`no Patient/${id}`, { field: 'id' });
     return c.json(patientSummary(stored));
   });
 
-  app.get('/:id/state', async (c) => {
-    const id = c.req.param('id');
-    const state = await stateOf(ctx, id, { at: c.req.query('at'), encounterId: c.req.query('encounter') });
+  app.get('/:id/state', params(patientParams), query(stateQuery), async (c) => {
+    const { id } = c.req.valid('param');
+    const { at, encounter } = c.req.valid('query');
+    const state = await stateOf(ctx, id, { at, encounterId: encounter });
     await audit(c, 'read', `Patient/${id}/state`, [id]);
     return c.json(state);
   });
 
-  app.get('/:id/encounters', async (c) => {
-    const id = c.req.param('id');
+  app.get('/:id/encounters', params(patientParams), async (c) => {
+    const { id } = c.req.valid('param');
     const { entries } = await ctx.resources.search('Encounter', { patient: id, count: 1000, sort: '-date' });
     await audit(c, 'search', `Encounter?patient=${id}`, [id]);
     return c.json({ encounters: entries.filter((e) => !e.deleted).map((e) => e.resource) });
   });
 
-  app.get('/:id/notes', async (c) => {
-    const id = c.req.param('id');
+  app.get('/:id/notes', params(patientParams), async (c) => {
+    const { id } = c.req.valid('param');
     const { entries } = await ctx.resources.search('DocumentReference', { patient: id, count: 1000, sort: '-date' });
     const docs = entries.filter((e) => !e.deleted && isCurrentNote(e.resource as never));
     // Notes not read yet are extracted (once per document version); then each note's stored facts are shown.
@@ -163,12 +265,31 @@ export function patientRoutes(ctx: AppContext): Hono<AppEnv> {
         note = noteText(d.resource as never);
       } catch (e) {
         // A note that cannot be decoded is listed with the reason, not dropped silently.
-        return [{ id: d.id, document: `DocumentReference/${d.id}`, title: 'Note', text: '', facts: [], error: (e as Error).message }];
+        return [
+          {
+            id: d.id,
+            document: `DocumentReference/${d.id}`,
+            title: 'Note',
+            text: '',
+            facts: [],
+            error: (e as Error).message,
+          },
+        ];
       }
       if (!note) return [];
       const own = facts.filter((f) => f.sources.some((s) => s.kind === 'text' && s.document === note.document));
       const r = d.resource as { type?: { text?: string; coding?: { display?: string }[] }; date?: string };
-      return [{ id: d.id, document: note.document, title: r.type?.text ?? r.type?.coding?.[0]?.display ?? 'Note', date: note.date ?? r.date, lang: note.lang, text: note.text, facts: own }];
+      return [
+        {
+          id: d.id,
+          document: note.document,
+          title: r.type?.text ?? r.type?.coding?.[0]?.display ?? 'Note',
+          date: note.date ?? r.date,
+          lang: note.lang,
+          text: note.text,
+          facts: own,
+        },
+      ];
     });
     await audit(c, 'read', `DocumentReference?patient=${id}`, [id]);
     return c.json({ notes });
@@ -176,40 +297,65 @@ export function patientRoutes(ctx: AppContext): Hono<AppEnv> {
 
   // The differential from the active knowledge release: each disease with its explanation, every
   // finding's evidence pointing at the note span or resource it came from.
-  app.get('/:id/differential', async (c) => {
-    const id = c.req.param('id');
-    const state = await stateOf(ctx, id, { encounterId: c.req.query('encounter') });
+  app.get('/:id/differential', params(patientParams), query(differentialQuery), async (c) => {
+    const { id } = c.req.valid('param');
+    const { encounter, top } = c.req.valid('query');
+    const state = await stateOf(ctx, id, { encounterId: encounter });
     const release = await activeReleaseId(ctx.db);
-    if (release === undefined) throw new MedSeekError('unavailable', 'no knowledge release is active: import one with `medseek kg import`', { field: 'release' });
+    if (release === undefined)
+      throw new MedSeekError('unavailable', 'no knowledge release is active: import one with `medseek kg import`', {
+        field: 'release',
+      });
     const { net, codings } = await networkOf(release);
-    const top = Number(c.req.query('top') ?? 10);
-    const r = diagnosePatient(net, state, { codings, top: Number.isInteger(top) && top > 0 && top <= 50 ? top : 10 });
+    const r = diagnosePatient(net, state, { codings, top: top ?? 10 });
     await audit(c, 'diagnose', `Patient/${id}/differential`, [id]);
-    return c.json({ release, conclusions: r.conclusions, rankingDifferences: r.diagnosis.rankingDifferences, observations: r.diagnosis.observations, matches: r.case.matches });
+    return c.json({
+      release,
+      conclusions: r.conclusions,
+      rankingDifferences: r.diagnosis.rankingDifferences,
+      observations: r.diagnosis.observations,
+      matches: r.case.matches,
+    });
   });
 
   // Drug safety and critical values, then record QC of the patient's stays. `scope=stay` (default when
   // the patient has a stay) reviews the latest stay as it stood at discharge, critical values over the
   // whole stay; `scope=now` is the live view (critical values of the last 24 h, as the rules define).
-  app.get('/:id/alerts', async (c) => {
-    const id = c.req.param('id');
-    const scope = c.req.query('scope') ?? 'stay';
-    if (scope !== 'stay' && scope !== 'now') throw invalid(`must be 'stay' or 'now'`, { field: 'scope' });
+  app.get('/:id/alerts', params(patientParams), query(alertsQuery), async (c) => {
+    const { id } = c.req.valid('param');
+    const scope = c.req.valid('query').scope ?? 'stay';
     // One read of the record serves both the state and the QC of the stays.
     const stored = await ctx.resources.everything(id);
     const everything = stored.filter((e) => !e.deleted).map((e) => e.resource as AnyResource);
     const patient = everything.find((r) => r.resourceType === 'Patient');
     if (!patient) throw notFound(`no Patient/${id}`, { field: 'id' });
     const start = (r: AnyResource) => String((r as { period?: { start?: string } }).period?.start ?? '');
-    const stays = everything.filter((r) => r.resourceType === 'Encounter' && isInpatient(r)).sort((a, b) => start(b).localeCompare(start(a)));
+    const stays = everything
+      .filter((r) => r.resourceType === 'Encounter' && isInpatient(r))
+      .sort((a, b) => start(b).localeCompare(start(a)));
     const stay = scope === 'stay' ? stays[0] : undefined;
-    const state = await buildPatientState(ctx.db, { everything: async () => stored }, id, stay?.id ? { encounterId: stay.id } : {});
+    const state = await buildPatientState(
+      ctx.db,
+      { everything: async () => stored },
+      id,
+      stay?.id ? { encounterId: stay.id } : {},
+    );
     const settings = await loadRuleConfiguration(ctx.db);
     const config = stay ? { ...settings, ...criticalLookback(settings, state.at, start(stay)) } : settings;
-    const alerts = evaluateRules(state, SAFETY_RULES, { config })
+    const book = await activeSafetyRules(ctx.db);
+    const release = releaseLabel(book);
+    const alerts = evaluateRules(state, safetyRules(book), {
+      config,
+      ...(release ? { knowledgeRelease: release } : {}),
+    })
       .map((r) => r.conclusion)
       .sort((a, b) => severityRank(b.severity ?? 'info') - severityRank(a.severity ?? 'info'));
-    const reports = stays.slice(0, 3).map((encounter) => evaluateQc(encounterFromResources({ encounter, patient, resources: everything }), { config: settings }));
+    const qcRules = await activeQualityRules(ctx.db);
+    const reports = stays.slice(0, 3).map((encounter) =>
+      evaluateQc(encounterFromResources({ encounter, patient, resources: everything }), qcRules, {
+        config: settings,
+      }),
+    );
     await audit(c, 'read', `Patient/${id}/alerts`, [id]);
     return c.json({
       scope: stay ? 'stay' : 'now',
@@ -222,11 +368,9 @@ export function patientRoutes(ctx: AppContext): Hono<AppEnv> {
 
   // Compose a discharge summary and hand it out as a draft bound to this patient, encounter and
   // language (stored server-side with its citations); the sign-off policy comes with it.
-  app.post('/:id/summary', async (c) => {
-    const id = c.req.param('id');
-    const body = await jsonBody(c);
-    const lang = langOf(body.lang);
-    const asked = optionalString(body.encounterId, 'encounterId');
+  app.post('/:id/summary', params(patientParams), body(summaryBody, { jsonOnly: true }), async (c) => {
+    const { id } = c.req.valid('param');
+    const { lang = 'zh', encounterId: asked } = c.req.valid('json');
     let { state, documents } = await dischargeRecord(ctx, id, asked);
     let encounterId = asked;
     if (!encounterId) {
@@ -238,24 +382,46 @@ export function patientRoutes(ctx: AppContext): Hono<AppEnv> {
         ({ state, documents } = await dischargeRecord(ctx, id, encounterId));
       }
     }
-    const result = await composeDischargeSummary(state, { lang, documents, ...(encounterId ? { encounterId } : {}), ...(ctx.llm ? { llm: ctx.llm } : {}) });
-    const draft = await drafts.create({ patientId: id, ...((result.document.encounterId ?? encounterId) ? { encounterId: result.document.encounterId ?? encounterId } : {}), lang, document: result.document, createdBy: c.get('principal').id });
+    const result = await composeDischargeSummary(state, {
+      lang,
+      documents,
+      ...(encounterId ? { encounterId } : {}),
+      ...(ctx.llm ? { llm: ctx.llm } : {}),
+    });
+    const draft = await drafts.create({
+      patientId: id,
+      ...((result.document.encounterId ?? encounterId)
+        ? { encounterId: result.document.encounterId ?? encounterId }
+        : {}),
+      lang,
+      document: result.document,
+      createdBy: c.get('principal').id,
+    });
     const policy = await policyOf(state, result.report, draft, messageLang(c.req.header('accept-language'), lang));
-    await audit(c, 'compose', `Patient/${id}/summary/${draft.id}${draft.encounterId ? `?encounter=${draft.encounterId}` : ''}`, [id]);
-    return c.json({ ...result, draftId: draft.id, draft: draftView(draft), policy, citationSources: citedFacts(state, result.document) });
+    await audit(
+      c,
+      'compose',
+      `Patient/${id}/summary/${draft.id}${draft.encounterId ? `?encounter=${draft.encounterId}` : ''}`,
+      [id],
+    );
+    return c.json({
+      ...result,
+      draftId: draft.id,
+      draft: draftView(draft),
+      policy,
+      citationSources: citedFacts(state, result.document),
+    });
   });
 
   // Re-verify an edited text. With `draftId` (the workspace): the draft must be this patient's and
   // encounter's, its citations are the server's, and the sign-off policy is returned with the report.
-  app.post('/:id/verify', async (c) => {
-    const id = c.req.param('id');
-    const body = await jsonBody(c);
-    const text = requiredString(body.text, 'text', 200_000);
-    const encounterId = optionalString(body.encounterId, 'encounterId');
-    const draftId = optionalString(body.draftId, 'draftId');
+  app.post('/:id/verify', params(patientParams), body(verifyBody, { jsonOnly: true }), async (c) => {
+    const { id } = c.req.valid('param');
+    const body = c.req.valid('json');
+    const { text, encounterId, draftId } = body;
     if (!draftId) {
       const state = await stateOf(ctx, id, { encounterId });
-      const report = verifyText(text, recordFromState(state), { lang: langOf(body.lang), citations: citationsOf(body.citations) });
+      const report = verifyText(text, recordFromState(state), { lang: body.lang ?? 'zh', citations: body.citations });
       await audit(c, 'verify', `Patient/${id}/verify`, [id]);
       return c.json(report);
     }
@@ -265,7 +431,12 @@ export function patientRoutes(ctx: AppContext): Hono<AppEnv> {
       return bound;
     }
     const { state, documents } = await dischargeRecord(ctx, id, encounterId);
-    const report = verifyDischargeText(state, text, { lang: bound.draft.lang, documents, ...(encounterId ? { encounterId } : {}), citations: bound.draft.document.citations });
+    const report = verifyDischargeText(state, text, {
+      lang: bound.draft.lang,
+      documents,
+      ...(encounterId ? { encounterId } : {}),
+      citations: bound.draft.document.citations,
+    });
     const policy = await policyOf(state, report, bound.draft, bound.msgLang);
     await audit(c, 'verify', `Patient/${id}/summary/${draftId}`, [id]);
     return c.json({ ...report, policy });
@@ -273,14 +444,10 @@ export function patientRoutes(ctx: AppContext): Hono<AppEnv> {
 
   // The clinician accepts one unsupported clinical statement with a reason. The server re-verifies
   // the text: only a claim it finds unsupported (not contradicted) can be accepted. Stored and audited.
-  app.post('/:id/summary/accept', async (c) => {
-    const id = c.req.param('id');
-    const body = await jsonBody(c);
-    const draftId = requiredString(body.draftId, 'draftId', 200);
-    const text = requiredString(body.text, 'text', 200_000);
-    const claimId = requiredString(body.claimId, 'claimId', 200);
-    const reason = requiredString(body.reason, 'reason', 2000).trim();
-    const encounterId = optionalString(body.encounterId, 'encounterId');
+  app.post('/:id/summary/accept', params(patientParams), body(acceptClaimBody, { jsonOnly: true }), async (c) => {
+    const { id } = c.req.valid('param');
+    const body = c.req.valid('json');
+    const { draftId, text, claimId, reason, encounterId } = body;
     const resource = `Patient/${id}/summary/${draftId}/claims/${claimId}`;
     const bound = await boundDraft(c, id, draftId, encounterId, body.lang);
     if (bound instanceof Response) {
@@ -290,10 +457,25 @@ export function patientRoutes(ctx: AppContext): Hono<AppEnv> {
     const { draft, msgLang } = bound;
     if (draft.signedAt) {
       await audit(c, 'accept-claim', resource, [id], 409);
-      return refuse(c, 409, 'draft-signed', refusalMessage('draft-signed', msgLang, { patientId: id, signedAt: draft.signedAt, documentReference: draft.documentReference }), 'draftId');
+      return refuse(
+        c,
+        409,
+        'draft-signed',
+        refusalMessage('draft-signed', msgLang, {
+          patientId: id,
+          signedAt: draft.signedAt,
+          documentReference: draft.documentReference,
+        }),
+        'draftId',
+      );
     }
     const { state, documents } = await dischargeRecord(ctx, id, encounterId);
-    const report = verifyDischargeText(state, text, { lang: draft.lang, documents, ...(encounterId ? { encounterId } : {}), citations: draft.document.citations });
+    const report = verifyDischargeText(state, text, {
+      lang: draft.lang,
+      documents,
+      ...(encounterId ? { encounterId } : {}),
+      citations: draft.document.citations,
+    });
     const claim = report.claims.find((x) => x.id === claimId);
     if (!claim || !needsAcceptance(claim)) {
       const message = !claim
@@ -311,7 +493,17 @@ export function patientRoutes(ctx: AppContext): Hono<AppEnv> {
       return refuse(c, 422, claim ? 'not-acceptable' : 'unknown-claim', message, 'claimId', { report });
     }
     const principal = c.get('principal');
-    const acceptance = await drafts.accept({ draftId, patientId: id, ...(draft.encounterId ? { encounterId: draft.encounterId } : {}), claimId: claim.id, claimText: claim.text, verdictReason: claim.reason, reason, principal: principal.id, principalName: principal.name });
+    const acceptance = await drafts.accept({
+      draftId,
+      patientId: id,
+      ...(draft.encounterId ? { encounterId: draft.encounterId } : {}),
+      claimId: claim.id,
+      claimText: claim.text,
+      verdictReason: claim.reason,
+      reason,
+      principal: principal.id,
+      principalName: principal.name,
+    });
     await audit(c, 'accept-claim', resource, [id], 201);
     const policy = await policyOf(state, report, draft, msgLang);
     return c.json({ acceptance, report, policy }, 201);
@@ -320,15 +512,10 @@ export function patientRoutes(ctx: AppContext): Hono<AppEnv> {
   // Sign-off: the server re-verifies the text with the patient of the route and the encounter of the
   // request, runs the safety rules on the drugs it lists for discharge, and checks every unsupported
   // clinical statement was accepted; whatever verdicts the browser holds do not count.
-  app.post('/:id/summary/sign', async (c) => {
-    const id = c.req.param('id');
-    const body = await jsonBody(c);
-    const text = requiredString(body.text, 'text', 200_000);
-    if (body.draftId === undefined || body.draftId === null || body.draftId === '') {
-      throw invalid('is required: compose the summary first (POST /api/patients/{id}/summary) and sign the draft it returns', { field: 'draftId' });
-    }
-    const draftId = requiredString(body.draftId, 'draftId', 200);
-    const encounterId = optionalString(body.encounterId, 'encounterId');
+  app.post('/:id/summary/sign', params(patientParams), body(signBody, { jsonOnly: true }), async (c) => {
+    const { id } = c.req.valid('param');
+    const body = c.req.valid('json');
+    const { text, draftId, encounterId } = body;
     const bound = await boundDraft(c, id, draftId, encounterId, body.lang);
     if (bound instanceof Response) {
       await audit(c, 'sign', `Patient/${id}/summary/${draftId}`, [id], bound.status);
@@ -337,10 +524,25 @@ export function patientRoutes(ctx: AppContext): Hono<AppEnv> {
     const { draft, msgLang } = bound;
     if (draft.signedAt) {
       await audit(c, 'sign', `Patient/${id}/summary/${draftId}`, [id], 409);
-      return refuse(c, 409, 'draft-signed', refusalMessage('draft-signed', msgLang, { patientId: id, signedAt: draft.signedAt, documentReference: draft.documentReference }), 'draftId');
+      return refuse(
+        c,
+        409,
+        'draft-signed',
+        refusalMessage('draft-signed', msgLang, {
+          patientId: id,
+          signedAt: draft.signedAt,
+          documentReference: draft.documentReference,
+        }),
+        'draftId',
+      );
     }
     const { state, documents } = await dischargeRecord(ctx, id, encounterId);
-    const report = verifyDischargeText(state, text, { lang: draft.lang, documents, ...(encounterId ? { encounterId } : {}), citations: draft.document.citations });
+    const report = verifyDischargeText(state, text, {
+      lang: draft.lang,
+      documents,
+      ...(encounterId ? { encounterId } : {}),
+      citations: draft.document.citations,
+    });
     const policy = await policyOf(state, report, draft, msgLang);
     if (policy.blocked) {
       await audit(c, 'sign', `Patient/${id}/summary/${draftId}`, [id], 409);
@@ -358,23 +560,26 @@ export function patientRoutes(ctx: AppContext): Hono<AppEnv> {
     const refs = await ctx.db.transaction(async (tx) => {
       const [doc, comp] = await ctx.resources.putMany([documentReference, composition], tx);
       await drafts.markSigned(tx, draft.id, principal.id, `DocumentReference/${doc!.stored.id}`);
-      return { documentReference: `DocumentReference/${doc!.stored.id}`, composition: `Composition/${comp!.stored.id}` };
+      return {
+        documentReference: `DocumentReference/${doc!.stored.id}`,
+        composition: `Composition/${comp!.stored.id}`,
+      };
     });
     await audit(c, 'sign', refs.documentReference, [id]);
     await audit(c, 'sign', refs.composition, [id]);
     return c.json({ signed: true, ...refs, draftId: draft.id, report, policy });
   });
 
-  app.post('/:id/feedback', async (c) => {
-    const id = c.req.param('id');
-    const input = parseFeedback({ ...(await jsonBody(c)), patientId: id }, c.get('principal').id);
+  app.post('/:id/feedback', params(patientParams), body(feedbackBody, { jsonOnly: true }), async (c) => {
+    const { id } = c.req.valid('param');
+    const input = parseFeedback({ ...c.req.valid('json'), patientId: id }, c.get('principal').id);
     const row = await feedback.record(input);
     await audit(c, 'feedback', `feedback/${row.id}`, [id]);
     return c.json(row, 201);
   });
 
-  app.get('/:id/feedback', async (c) => {
-    const id = c.req.param('id');
+  app.get('/:id/feedback', params(patientParams), async (c) => {
+    const { id } = c.req.valid('param');
     const rows = await feedback.list({ patientId: id });
     await audit(c, 'read', `feedback?patient=${id}`, [id]);
     return c.json({ feedback: rows });
@@ -394,23 +599,41 @@ interface NoteView {
   readonly error?: string;
 }
 
-async function stateOf(ctx: AppContext, id: string, opts: { at?: string; encounterId?: string }): Promise<PatientState> {
+async function stateOf(
+  ctx: AppContext,
+  id: string,
+  opts: { at?: string; encounterId?: string },
+): Promise<PatientState> {
   const patient = await ctx.resources.read('Patient', id);
   if (!patient || patient.deleted) throw notFound(`no Patient/${id}`, { field: 'id' });
-  if (opts.at !== undefined && Number.isNaN(Date.parse(opts.at))) throw invalid(`not a date: ${opts.at}`, { field: 'at' });
-  return buildPatientState(ctx.db, ctx.resources, id, { ...(opts.at ? { at: opts.at } : {}), ...(opts.encounterId ? { encounterId: opts.encounterId } : {}) });
+  return buildPatientState(ctx.db, ctx.resources, id, {
+    ...(opts.at ? { at: opts.at } : {}),
+    ...(opts.encounterId ? { encounterId: opts.encounterId } : {}),
+  });
 }
 
 /**
  * The record a discharge text is written and judged against: the state at the stay's end and the
  * notes of the record (for verbatim grounding and the discharge note's own words), read once.
  */
-async function dischargeRecord(ctx: AppContext, id: string, encounterId: string | undefined): Promise<{ state: PatientState; documents: { id: string; text: string }[] }> {
+async function dischargeRecord(
+  ctx: AppContext,
+  id: string,
+  encounterId: string | undefined,
+): Promise<{ state: PatientState; documents: { id: string; text: string }[] }> {
   const patient = await ctx.resources.read('Patient', id);
   if (!patient || patient.deleted) throw notFound(`no Patient/${id}`, { field: 'id' });
   const stored = await ctx.resources.everything(id);
-  const state = await buildPatientState(ctx.db, { everything: async () => stored }, id, encounterId ? { encounterId } : {});
-  return { state, documents: encounterDocuments(stored.filter((e) => !e.deleted).map((e) => e.resource as AnyResource)) };
+  const state = await buildPatientState(
+    ctx.db,
+    { everything: async () => stored },
+    id,
+    encounterId ? { encounterId } : {},
+  );
+  return {
+    state,
+    documents: encounterDocuments(stored.filter((e) => !e.deleted).map((e) => e.resource as AnyResource)),
+  };
 }
 
 /** Critical-value rules looking back over a whole stay (plus a day) instead of their live window. */
@@ -418,7 +641,10 @@ function criticalLookback(stored: RuleConfiguration, at: string, stayStart: stri
   const hours = Math.ceil((Date.parse(at) - Date.parse(stayStart)) / 3_600_000) + 24;
   if (!Number.isFinite(hours)) return {};
   return Object.fromEntries(
-    SAFETY_RULES.filter((r) => r.group === 'critical-value').map((r) => [r.id, { ...stored[r.id], params: { ...(stored[r.id]?.params ?? {}), lookbackHours: hours } }]),
+    SAFETY_RULES.filter((r) => r.group === 'critical-value').map((r) => [
+      r.id,
+      { ...stored[r.id], params: { ...(stored[r.id]?.params ?? {}), lookbackHours: hours } },
+    ]),
   );
 }
 
@@ -426,14 +652,21 @@ function criticalLookback(stored: RuleConfiguration, at: string, stayStart: stri
 function stayOf(state: PatientState): string | undefined {
   try {
     const w = encounterWindow(state);
-    return w.event.sources.some((s) => s.kind === 'resource' && s.resourceType === 'Encounter' && s.id === w.encounterId) ? w.encounterId : undefined;
+    return w.event.sources.some(
+      (s) => s.kind === 'resource' && s.resourceType === 'Encounter' && s.id === w.encounterId,
+    )
+      ? w.encounterId
+      : undefined;
   } catch {
     return undefined;
   }
 }
 
 /** Citation key → the fact it cites, in words, with its sources: what a citation chip in the workspace opens. */
-function citedFacts(state: PatientState, doc: ComposedDocument): Record<string, { factId: string; label: string; sources: Fact['sources'] }> {
+function citedFacts(
+  state: PatientState,
+  doc: ComposedDocument,
+): Record<string, { factId: string; label: string; sources: Fact['sources'] }> {
   const byId = new Map(allFacts(state).map((f) => [f.id, f]));
   try {
     const w = encounterWindow(state, doc.encounterId);
@@ -450,57 +683,56 @@ function citedFacts(state: PatientState, doc: ComposedDocument): Record<string, 
 }
 
 function draftView(d: SummaryDraft) {
-  return { id: d.id, patientId: d.patientId, encounterId: d.encounterId, lang: d.lang, createdAt: d.createdAt, ...(d.signedAt ? { signedAt: d.signedAt, documentReference: d.documentReference } : {}) };
+  return {
+    id: d.id,
+    patientId: d.patientId,
+    encounterId: d.encounterId,
+    lang: d.lang,
+    createdAt: d.createdAt,
+    ...(d.signedAt ? { signedAt: d.signedAt, documentReference: d.documentReference } : {}),
+  };
 }
 
 /**
  * A refused summary action: a machine-readable `code`, the `reason` in the caller's language, and the
  * same as an OperationOutcome issue (what generic clients read), plus any report or policy.
  */
-function refuse(c: Context, status: 404 | 409 | 422, code: DraftRefusal | 'draft-unknown' | 'blocked' | 'not-acceptable' | 'unknown-claim', reason: string, field: string, extra: Record<string, unknown> = {}): Response {
+function refuse(
+  c: Context,
+  status: 404 | 409 | 422,
+  code: DraftRefusal | 'draft-unknown' | 'blocked' | 'not-acceptable' | 'unknown-claim',
+  reason: string,
+  field: string,
+  extra: Record<string, unknown> = {},
+): Response {
   const issue = status === 404 ? 'not-found' : status === 409 ? 'conflict' : 'business-rule';
-  return c.json({ signed: false, code, reason, field, issue: [{ severity: 'error', code: issue, diagnostics: reason, expression: [field] }], ...extra }, status);
+  return c.json(
+    {
+      signed: false,
+      code,
+      reason,
+      field,
+      issue: [{ severity: 'error', code: issue, diagnostics: reason, expression: [field] }],
+      ...extra,
+    },
+    status,
+  );
 }
 
 function patientSummary(e: StoredResource) {
-  const p = e.resource as { name?: { text?: string; family?: string; given?: string[] }[]; gender?: string; birthDate?: string; identifier?: { value?: string }[] };
+  const p = e.resource as {
+    name?: { text?: string; family?: string; given?: string[] }[];
+    gender?: string;
+    birthDate?: string;
+    identifier?: { value?: string }[];
+  };
   const n = p.name?.[0];
   const name = n?.text ?? [n?.given?.join(' '), n?.family].filter(Boolean).join(' ');
-  return { id: e.id, name: name || e.id, gender: p.gender ?? 'unknown', birthDate: p.birthDate, identifiers: (p.identifier ?? []).map((i) => i.value ?? '').filter(Boolean) };
-}
-
-async function jsonBody(c: Context): Promise<Record<string, unknown>> {
-  const type = c.req.header('content-type') ?? '';
-  if (!type.includes('json')) throw invalid(`expected a JSON body, got '${type || 'no content type'}'`, { field: 'Content-Type' });
-  try {
-    const body = await c.req.json();
-    if (!body || typeof body !== 'object' || Array.isArray(body)) throw new Error('not an object');
-    return body as Record<string, unknown>;
-  } catch (e) {
-    throw invalid(`the body is not a JSON object: ${(e as Error).message}`, { field: 'body' });
-  }
-}
-
-function langOf(v: unknown): Lang {
-  if (v === undefined) return 'zh';
-  if (v !== 'zh' && v !== 'en') throw invalid(`must be 'zh' or 'en'`, { field: 'lang' });
-  return v;
-}
-
-function optionalString(v: unknown, field: string): string | undefined {
-  if (v === undefined || v === null || v === '') return undefined;
-  if (typeof v !== 'string') throw invalid('must be a string', { field });
-  return v;
-}
-
-function requiredString(v: unknown, field: string, max: number): string {
-  if (typeof v !== 'string' || !v.trim()) throw invalid('is required (a non-empty string)', { field });
-  if (v.length > max) throw invalid(`longer than ${max} characters`, { field });
-  return v;
-}
-
-function citationsOf(v: unknown): Record<string, string> | undefined {
-  if (v === undefined) return undefined;
-  if (!v || typeof v !== 'object' || Array.isArray(v) || Object.values(v).some((x) => typeof x !== 'string')) throw invalid('must map citation keys to fact ids', { field: 'citations' });
-  return v as Record<string, string>;
+  return {
+    id: e.id,
+    name: name || e.id,
+    gender: p.gender ?? 'unknown',
+    birthDate: p.birthDate,
+    identifiers: (p.identifier ?? []).map((i) => i.value ?? '').filter(Boolean),
+  };
 }

@@ -18,7 +18,11 @@ forEachBackend('discharge-summary sign-off', (db) => {
   let key: string;
   let principal: string;
   beforeAll(async () => {
-    ctx = await openContext(loadConfig({}, { apiKeys: ['signoff-test-key-0123'], demo: true, logLevel: 'warn' }), { db: db(), llm: false, logger: createLogger('warn', { write: () => {} }) });
+    ctx = await openContext(loadConfig({}, { apiKeys: ['signoff-test-key-0123'], demo: true, logLevel: 'warn' }), {
+      db: db(),
+      llm: false,
+      logger: createLogger('warn', { write: () => {} }),
+    });
     app = createApp(ctx);
     // A named key: its name is the clinician who signs (医师签名).
     const created = await ctx.apiKeys.create('王医生', { role: 'clinician', allPatients: true });
@@ -29,7 +33,11 @@ forEachBackend('discharge-summary sign-off', (db) => {
   const call = async (path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const res = await app.request(`/api/patients${path}`, {
       method: body === undefined ? 'GET' : 'POST',
-      headers: { Authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...headers },
+      headers: {
+        Authorization: `Bearer ${key}`,
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        ...headers,
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     return { status: res.status, body: (await res.json()) as Json };
@@ -37,7 +45,12 @@ forEachBackend('discharge-summary sign-off', (db) => {
   const compose = async (id: string) => {
     const r = await call(`/${id}/summary`, { lang: 'zh' });
     expect(r.status).toBe(200);
-    return r.body as { draftId: string; draft: { patientId: string; encounterId: string; lang: string }; document: { text: string; encounterId: string }; policy: Json };
+    return r.body as {
+      draftId: string;
+      draft: { patientId: string; encounterId: string; lang: string };
+      document: { text: string; encounterId: string };
+      policy: Json;
+    };
   };
   /** The summary's text with one more drug on its discharge list (出院带药). */
   const withDischargeDrug = (text: string, drug: string) => {
@@ -46,13 +59,25 @@ forEachBackend('discharge-summary sign-off', (db) => {
     return out;
   };
   const auditRows = async (action: string, patient: string) =>
-    (await ctx.db.query<{ principal: string; outcome: number; resource: string }>('select principal, outcome, resource from medseek_audit where action = $1 and patient_id = $2 order by id', [action, patient])).rows;
+    (
+      await ctx.db.query<{ principal: string; outcome: number; resource: string }>(
+        'select principal, outcome, resource from medseek_audit where action = $1 and patient_id = $2 order by id',
+        [action, patient],
+      )
+    ).rows;
 
   it('hands out a draft bound to the patient, encounter and language, kept on the server', async () => {
     const a = await compose(PNEUMONIA);
     expect(a.draft).toMatchObject({ patientId: PNEUMONIA, encounterId: a.document.encounterId, lang: 'zh' });
-    const row = await ctx.db.query<{ patient_id: string; encounter_id: string; created_by: string }>('select patient_id, encounter_id, created_by from medseek_summary_drafts where id = $1', [a.draftId]);
-    expect(row.rows[0]).toMatchObject({ patient_id: PNEUMONIA, encounter_id: a.document.encounterId, created_by: principal });
+    const row = await ctx.db.query<{ patient_id: string; encounter_id: string; created_by: string }>(
+      'select patient_id, encounter_id, created_by from medseek_summary_drafts where id = $1',
+      [a.draftId],
+    );
+    expect(row.rows[0]).toMatchObject({
+      patient_id: PNEUMONIA,
+      encounter_id: a.document.encounterId,
+      created_by: principal,
+    });
     expect(a.policy).toMatchObject({ blocked: false, blocks: [] });
   });
 
@@ -60,28 +85,54 @@ forEachBackend('discharge-summary sign-off', (db) => {
     const a = await compose(PNEUMONIA);
     const b = await compose(WARFARIN);
     // Patient A's draft posted to patient B's route.
-    const cross = await call(`/${WARFARIN}/summary/sign`, { draftId: a.draftId, text: a.document.text, lang: 'zh', encounterId: b.document.encounterId });
+    const cross = await call(`/${WARFARIN}/summary/sign`, {
+      draftId: a.draftId,
+      text: a.document.text,
+      lang: 'zh',
+      encounterId: b.document.encounterId,
+    });
     expect(cross.status).toBe(409);
     expect(cross.body).toMatchObject({ signed: false, code: 'draft-patient-mismatch' });
     expect(cross.body.reason).toMatch(/另一位患者/);
-    const english = await call(`/${WARFARIN}/summary/sign`, { draftId: a.draftId, text: a.document.text, encounterId: b.document.encounterId }, { 'Accept-Language': 'en-GB,en;q=0.9,zh;q=0.5' });
+    const english = await call(
+      `/${WARFARIN}/summary/sign`,
+      { draftId: a.draftId, text: a.document.text, encounterId: b.document.encounterId },
+      { 'Accept-Language': 'en-GB,en;q=0.9,zh;q=0.5' },
+    );
     expect(english.status).toBe(409);
     expect(english.body.reason).toMatch(/another patient/);
     expect(english.body.issue[0].diagnostics).toBe(english.body.reason);
     // Nor can it be re-verified there (the workspace re-verifies with the draft).
-    const verify = await call(`/${WARFARIN}/verify`, { draftId: a.draftId, text: a.document.text, encounterId: b.document.encounterId });
+    const verify = await call(`/${WARFARIN}/verify`, {
+      draftId: a.draftId,
+      text: a.document.text,
+      encounterId: b.document.encounterId,
+    });
     expect(verify.status).toBe(409);
     // The right patient but another encounter.
-    const otherStay = await call(`/${PNEUMONIA}/summary/sign`, { draftId: a.draftId, text: a.document.text, lang: 'zh', encounterId: b.document.encounterId });
+    const otherStay = await call(`/${PNEUMONIA}/summary/sign`, {
+      draftId: a.draftId,
+      text: a.document.text,
+      lang: 'zh',
+      encounterId: b.document.encounterId,
+    });
     expect(otherStay.status).toBe(409);
     expect(otherStay.body.code).toBe('draft-encounter-mismatch');
     expect(otherStay.body.reason).toContain(b.document.encounterId);
     // Sign-off needs a draft at all.
-    const none = await call(`/${PNEUMONIA}/summary/sign`, { text: a.document.text, lang: 'zh', encounterId: a.document.encounterId });
+    const none = await call(`/${PNEUMONIA}/summary/sign`, {
+      text: a.document.text,
+      lang: 'zh',
+      encounterId: a.document.encounterId,
+    });
     expect(none.status).toBe(400);
     expect(JSON.stringify(none.body)).toMatch(/draftId/);
     // A draft the server never handed out.
-    const unknown = await call(`/${PNEUMONIA}/summary/sign`, { draftId: 'no-such-draft', text: a.document.text, encounterId: a.document.encounterId });
+    const unknown = await call(`/${PNEUMONIA}/summary/sign`, {
+      draftId: 'no-such-draft',
+      text: a.document.text,
+      encounterId: a.document.encounterId,
+    });
     expect(unknown.status).toBe(404);
     expect(unknown.body.code).toBe('draft-unknown');
     expect((await auditRows('sign', PNEUMONIA)).some((r) => r.outcome === 404 && r.principal === principal)).toBe(true);
@@ -95,7 +146,13 @@ forEachBackend('discharge-summary sign-off', (db) => {
     const a = await compose(PNEUMONIA);
     const wrong = a.document.text.replace('30 mg 口服 每日3次', '300 mg 口服 每日3次');
     expect(wrong).not.toBe(a.document.text);
-    const r = await call(`/${PNEUMONIA}/summary/sign`, { draftId: a.draftId, text: wrong, lang: 'zh', encounterId: a.document.encounterId, report: { blocked: false, claims: [] } });
+    const r = await call(`/${PNEUMONIA}/summary/sign`, {
+      draftId: a.draftId,
+      text: wrong,
+      lang: 'zh',
+      encounterId: a.document.encounterId,
+      report: { blocked: false, claims: [] },
+    });
     expect(r.status).toBe(409);
     expect(r.body.code).toBe('blocked');
     expect(r.body.policy.blocks.some((b: Json) => b.kind === 'contradicted' && /300 mg/.test(b.text))).toBe(true);
@@ -105,14 +162,23 @@ forEachBackend('discharge-summary sign-off', (db) => {
   it('refuses amoxicillin at discharge for the penicillin-allergic patient, with the allergy rule and its evidence', async () => {
     const a = await compose(PNEUMONIA);
     const text = withDischargeDrug(a.document.text, '阿莫西林 0.5 g 口服 每日3次');
-    const r = await call(`/${PNEUMONIA}/summary/sign`, { draftId: a.draftId, text, lang: 'zh', encounterId: a.document.encounterId });
+    const r = await call(`/${PNEUMONIA}/summary/sign`, {
+      draftId: a.draftId,
+      text,
+      lang: 'zh',
+      encounterId: a.document.encounterId,
+    });
     expect(r.status).toBe(409);
     const allergy = (r.body.policy.alerts as Json[]).find((x) => x.group === 'allergy');
     expect(allergy, 'an allergy rule fires on the discharge drug').toBeDefined();
     expect(allergy!.blocking).toBe(true);
     expect(allergy!.conclusion.statement.zh).toMatch(/阿莫西林/);
     // The allergy itself is evidence, pointing at the record.
-    expect((allergy!.conclusion.evidence as Json[]).some((e) => /青霉素|penicillin/i.test(`${e.statement.zh} ${e.statement.en}`) && e.sources.length > 0)).toBe(true);
+    expect(
+      (allergy!.conclusion.evidence as Json[]).some(
+        (e) => /青霉素|penicillin/i.test(`${e.statement.zh} ${e.statement.en}`) && e.sources.length > 0,
+      ),
+    ).toBe(true);
     const claim = (r.body.report.claims as Json[]).find((c) => allergy!.claimIds.includes(c.id));
     expect(claim?.text).toMatch(/阿莫西林/);
     expect(r.body.policy.blocks.some((b: Json) => b.kind === 'safety' && b.ruleId === allergy!.ruleId)).toBe(true);
@@ -121,11 +187,18 @@ forEachBackend('discharge-summary sign-off', (db) => {
   it('refuses an NSAID at discharge for the heart-failure patient on warfarin (CI01 Beers, DDI16)', async () => {
     const b = await compose(WARFARIN);
     const text = withDischargeDrug(b.document.text, '布洛芬缓释胶囊 0.3 g 口服 每日2次');
-    const r = await call(`/${WARFARIN}/summary/sign`, { draftId: b.draftId, text, lang: 'zh', encounterId: b.document.encounterId });
+    const r = await call(`/${WARFARIN}/summary/sign`, {
+      draftId: b.draftId,
+      text,
+      lang: 'zh',
+      encounterId: b.document.encounterId,
+    });
     expect(r.status).toBe(409);
     const fired = (r.body.policy.alerts as Json[]).filter((x) => x.blocking).map((x) => x.ruleId);
     expect(fired).toEqual(expect.arrayContaining(['CI01', 'DDI16']));
-    expect(r.body.policy.blocks.filter((x: Json) => x.kind === 'safety').map((x: Json) => x.ruleId)).toEqual(expect.arrayContaining(['CI01', 'DDI16']));
+    expect(r.body.policy.blocks.filter((x: Json) => x.kind === 'safety').map((x: Json) => x.ruleId)).toEqual(
+      expect.arrayContaining(['CI01', 'DDI16']),
+    );
   });
 
   it('needs an explicit, reasoned acceptance of an unsupported diagnosis; stores and audits it; then signs clean text', async () => {
@@ -148,17 +221,37 @@ forEachBackend('discharge-summary sign-off', (db) => {
     expect(noReason.status).toBe(400);
     expect(JSON.stringify(noReason.body)).toMatch(/reason/);
     const supported = (verified.body.claims as Json[]).find((c) => c.verdict === 'supported')!;
-    const notNeeded = await call(`/${PNEUMONIA}/summary/accept`, { ...bound, text, claimId: supported.id, reason: '同意' });
+    const notNeeded = await call(`/${PNEUMONIA}/summary/accept`, {
+      ...bound,
+      text,
+      claimId: supported.id,
+      reason: '同意',
+    });
     expect(notNeeded.status).toBe(422);
 
-    const accepted = await call(`/${PNEUMONIA}/summary/accept`, { ...bound, text, claimId: copd.id, reason: '胸片示肺气肿，待门诊肺功能确认' });
+    const accepted = await call(`/${PNEUMONIA}/summary/accept`, {
+      ...bound,
+      text,
+      claimId: copd.id,
+      reason: '胸片示肺气肿，待门诊肺功能确认',
+    });
     expect(accepted.status).toBe(201);
     expect(accepted.body.policy.blocked).toBe(false);
     const stored = await ctx.db.query<Json>('select * from medseek_claim_acceptances where draft_id = $1', [a.draftId]);
     expect(stored.rows).toHaveLength(1);
-    expect(stored.rows[0]).toMatchObject({ patient_id: PNEUMONIA, claim_id: copd.id, principal, principal_name: '王医生', reason: '胸片示肺气肿，待门诊肺功能确认' });
+    expect(stored.rows[0]).toMatchObject({
+      patient_id: PNEUMONIA,
+      claim_id: copd.id,
+      principal,
+      principal_name: '王医生',
+      reason: '胸片示肺气肿，待门诊肺功能确认',
+    });
     expect(stored.rows[0]!.claim_text).toContain('慢性阻塞性肺疾病');
-    expect((await auditRows('accept-claim', PNEUMONIA)).some((r) => r.outcome === 201 && r.principal === principal && r.resource.includes(copd.id))).toBe(true);
+    expect(
+      (await auditRows('accept-claim', PNEUMONIA)).some(
+        (r) => r.outcome === 201 && r.principal === principal && r.resource.includes(copd.id),
+      ),
+    ).toBe(true);
 
     // An edit elsewhere moves the claim's offsets, not its acceptance.
     const edited = text.replace('## 出院情况\n', '## 出院情况\n患者一般情况可。 ');
@@ -166,7 +259,11 @@ forEachBackend('discharge-summary sign-off', (db) => {
     expect(signed.status, JSON.stringify(signed.body.policy?.blocks)).toBe(200);
     const ref = signed.body.documentReference as string;
     const doc = (await ctx.resources.read('DocumentReference', ref.split('/')[1]!))!.resource as Json;
-    expect(doc).toMatchObject({ docStatus: 'final', subject: { reference: `Patient/${PNEUMONIA}` }, context: { encounter: [{ reference: `Encounter/${a.document.encounterId}` }] } });
+    expect(doc).toMatchObject({
+      docStatus: 'final',
+      subject: { reference: `Patient/${PNEUMONIA}` },
+      context: { encounter: [{ reference: `Encounter/${a.document.encounterId}` }] },
+    });
     const attachment = doc.content[0].attachment;
     expect(attachment.contentType).toMatch(/^text\/plain/);
     const body = Buffer.from(attachment.data, 'base64').toString('utf8');
@@ -174,10 +271,15 @@ forEachBackend('discharge-summary sign-off', (db) => {
     expect(body).not.toContain('[F');
     expect(body).toContain('慢性阻塞性肺疾病');
     expect(body).toMatch(/医师签名[:：]\s*王医生/);
-    const composition = (await ctx.resources.read('Composition', (signed.body.composition as string).split('/')[1]!))!.resource as Json;
+    const composition = (await ctx.resources.read('Composition', (signed.body.composition as string).split('/')[1]!))!
+      .resource as Json;
     expect(composition).toMatchObject({ status: 'final', subject: { reference: `Patient/${PNEUMONIA}` } });
     expect((composition.section as Json[]).some((s) => (s.entry ?? []).length > 0)).toBe(true);
-    expect((await auditRows('sign', PNEUMONIA)).some((r) => r.outcome === 200 && r.resource === ref && r.principal === principal)).toBe(true);
+    expect(
+      (await auditRows('sign', PNEUMONIA)).some(
+        (r) => r.outcome === 200 && r.resource === ref && r.principal === principal,
+      ),
+    ).toBe(true);
 
     // A draft is signed once.
     const again = await call(`/${PNEUMONIA}/summary/sign`, { ...bound, text: edited });

@@ -19,7 +19,11 @@ describe('web workspace at /', () => {
     writeFileSync(join(dir, 'index.html'), '<!doctype html><title>workspace</title><div id="root"></div>');
     writeFileSync(join(dir, 'assets', 'app.js'), 'console.log("app")');
     db = await openDatabase();
-    ctx = await openContext(loadConfig({}, { apiKeys: ['k'], demo: false }), { db, logger: createLogger('silent'), jwt: {} });
+    ctx = await openContext(loadConfig({}, { apiKeys: ['k'], demo: false }), {
+      db,
+      logger: createLogger('silent'),
+      jwt: {},
+    });
   });
 
   afterAll(async () => {

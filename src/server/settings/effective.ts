@@ -14,8 +14,15 @@ import { SettingsStore } from './store.js';
  *   4. built-in defaults.
  * One exception: MEDSEEK_LLM_EXTERNAL=never is a lock the workspace cannot loosen.
  */
-export function settingsStoreFor(sql: Sql, env: NodeJS.ProcessEnv = process.env, place: SettingsPlace = loadConfig(env)): SettingsStore {
-  return new SettingsStore(sql, secretBox((create) => settingsKey(env, place, create)));
+export function settingsStoreFor(
+  sql: Sql,
+  env: NodeJS.ProcessEnv = process.env,
+  place: SettingsPlace = loadConfig(env),
+): SettingsStore {
+  return new SettingsStore(
+    sql,
+    secretBox((create) => settingsKey(env, place, create)),
+  );
 }
 
 /**
@@ -23,8 +30,23 @@ export function settingsStoreFor(sql: Sql, env: NodeJS.ProcessEnv = process.env,
  * environment's. With `warn`, an API key that cannot be unsealed (MEDSEEK_SETTINGS_KEY changed) is
  * left out and reported instead of stopping the server.
  */
-export async function effectiveModelSettings(sql: Sql, env: NodeJS.ProcessEnv = process.env, place?: SettingsPlace, warn?: (message: string) => void): Promise<LlmConfig> {
-  const stored = await settingsStoreFor(sql, env, place).effective('models', warn ? { unreadable: (field) => warn(`a stored model ${field} cannot be unsealed (MEDSEEK_SETTINGS_KEY changed?): enter it again in Settings → Models`) } : {});
+export async function effectiveModelSettings(
+  sql: Sql,
+  env: NodeJS.ProcessEnv = process.env,
+  place?: SettingsPlace,
+  warn?: (message: string) => void,
+): Promise<LlmConfig> {
+  const stored = await settingsStoreFor(sql, env, place).effective(
+    'models',
+    warn
+      ? {
+          unreadable: (field) =>
+            warn(
+              `a stored model ${field} cannot be unsealed (MEDSEEK_SETTINGS_KEY changed?): enter it again in Settings → Models`,
+            ),
+        }
+      : {},
+  );
   if (!stored) return loadLlmConfig(env);
   return llmConfigFromSettings(stored, env);
 }
@@ -41,7 +63,10 @@ export function llmConfigFromSettings(stored: ModelsSettings, env: NodeJS.Proces
   const gguf = base?.providers.filter((p) => p.kind === 'gguf') ?? [];
   const lock = env.MEDSEEK_LLM_EXTERNAL === 'never';
   return {
-    providers: [...stored.servers.map(providerFromServer), ...gguf.filter((g) => !stored.servers.some((s) => s.name === g.name))],
+    providers: [
+      ...stored.servers.map(providerFromServer),
+      ...gguf.filter((g) => !stored.servers.some((s) => s.name === g.name)),
+    ],
     external: lock ? 'never' : stored.deidentification,
     retry: base?.retry ?? { attempts: 3, baseDelayMs: 250, maxDelayMs: 8_000 },
     breaker: base?.breaker ?? { threshold: 5, cooldownMs: 30_000 },
@@ -68,7 +93,11 @@ export function providerFromServer(s: ModelServerSettings): ProviderConfig {
 }
 
 /** The hospital FHIR server to pull from: the workspace's `fhirSource` setting, else MEDSEEK_PULL_FHIR (+ MEDSEEK_PULL_BEARER); undefined when neither is set. */
-export async function effectiveFhirSource(sql: Sql, env: NodeJS.ProcessEnv = process.env, place?: SettingsPlace): Promise<FhirSourceSettings | undefined> {
+export async function effectiveFhirSource(
+  sql: Sql,
+  env: NodeJS.ProcessEnv = process.env,
+  place?: SettingsPlace,
+): Promise<FhirSourceSettings | undefined> {
   const stored = await settingsStoreFor(sql, env, place).effective('fhirSource');
   if (stored) return stored;
   return fhirSourceFromEnv(env);
@@ -78,16 +107,28 @@ export function fhirSourceFromEnv(env: NodeJS.ProcessEnv): FhirSourceSettings | 
   const base = env.MEDSEEK_PULL_FHIR?.trim();
   if (!base) return undefined;
   const bearer = env.MEDSEEK_PULL_BEARER;
-  return { baseUrl: base.replace(/\/+$/, ''), auth: bearer ? { type: 'bearer', token: bearer } : { type: 'none' }, pull: { pageSize: 100, useEverything: true, timeoutMs: 30_000 } };
+  return {
+    baseUrl: base.replace(/\/+$/, ''),
+    auth: bearer ? { type: 'bearer', token: bearer } : { type: 'none' },
+    pull: { pageSize: 100, useEverything: true, timeoutMs: 30_000 },
+  };
 }
 
 /**
  * The `pullFromFhir` options a source gives: its base URL, a bearer token (for client credentials,
  * one fetched now from the token endpoint), the patients, page size and `$everything` choice.
  */
-export async function pullOptionsFrom(source: FhirSourceSettings, options: { fetch?: typeof fetch } = {}): Promise<Pick<PullOptions, 'base' | 'bearer' | 'patients' | 'pageSize' | 'noEverything' | 'timeoutMs'>> {
+export async function pullOptionsFrom(
+  source: FhirSourceSettings,
+  options: { fetch?: typeof fetch } = {},
+): Promise<Pick<PullOptions, 'base' | 'bearer' | 'patients' | 'pageSize' | 'noEverything' | 'timeoutMs'>> {
   const auth = source.auth;
-  const bearer = auth.type === 'bearer' ? auth.token : auth.type === 'client-credentials' ? await clientCredentialsToken(auth, options.fetch ?? fetch, source.pull.timeoutMs) : undefined;
+  const bearer =
+    auth.type === 'bearer'
+      ? auth.token
+      : auth.type === 'client-credentials'
+        ? await clientCredentialsToken(auth, options.fetch ?? fetch, source.pull.timeoutMs)
+        : undefined;
   return {
     base: source.baseUrl,
     ...(bearer ? { bearer } : {}),
@@ -101,23 +142,39 @@ export async function pullOptionsFrom(source: FhirSourceSettings, options: { fet
 type ClientCredentials = Extract<FhirSourceSettings['auth'], { type: 'client-credentials' }>;
 
 /** OAuth 2.0 client credentials (RFC 6749 §4.4) with client_secret_basic; the secret never appears in an error. */
-export async function clientCredentialsToken(auth: ClientCredentials, fetchFn: typeof fetch, timeoutMs: number): Promise<string> {
+export async function clientCredentialsToken(
+  auth: ClientCredentials,
+  fetchFn: typeof fetch,
+  timeoutMs: number,
+): Promise<string> {
   const body = new URLSearchParams({ grant_type: 'client_credentials', ...(auth.scope ? { scope: auth.scope } : {}) });
-  const basic = Buffer.from(`${encodeURIComponent(auth.clientId)}:${encodeURIComponent(auth.clientSecret ?? '')}`).toString('base64');
+  const basic = Buffer.from(
+    `${encodeURIComponent(auth.clientId)}:${encodeURIComponent(auth.clientSecret ?? '')}`,
+  ).toString('base64');
   let res: Response;
   try {
     res = await fetchFn(auth.tokenUrl, {
       method: 'POST',
-      headers: { Authorization: `Basic ${basic}`, 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+      headers: {
+        Authorization: `Basic ${basic}`,
+        'Content-Type': 'application/x-www-form-urlencoded',
+        Accept: 'application/json',
+      },
       body,
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (e) {
-    throw new MedSeekError('unavailable', `token endpoint unreachable: ${(e as Error).message}`, { field: 'auth.tokenUrl' });
+    throw new MedSeekError('unavailable', `token endpoint unreachable: ${(e as Error).message}`, {
+      field: 'auth.tokenUrl',
+    });
   }
   const json = (await res.json().catch(() => ({}))) as { access_token?: unknown; error?: unknown };
   if (!res.ok || typeof json.access_token !== 'string') {
-    throw new MedSeekError('unavailable', `token endpoint answered ${res.status}${typeof json.error === 'string' ? ` (${json.error.slice(0, 100)})` : ''}`, { field: 'auth.tokenUrl' });
+    throw new MedSeekError(
+      'unavailable',
+      `token endpoint answered ${res.status}${typeof json.error === 'string' ? ` (${json.error.slice(0, 100)})` : ''}`,
+      { field: 'auth.tokenUrl' },
+    );
   }
   return json.access_token;
 }

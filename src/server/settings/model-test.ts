@@ -27,8 +27,19 @@ export async function testModelServer(server: ModelServerSettings, timeoutMs = 1
   const start = performance.now();
   const base = { server: server.name, model: server.model };
   try {
-    const r = await provider.complete({ model: server.model, messages: [{ role: 'user', content: TEST_PROMPT }], maxTokens: 8, temperature: 0, signal: AbortSignal.timeout(timeoutMs) });
-    return { ...base, ok: true, latencyMs: Math.round(performance.now() - start), reply: r.content.trim().slice(0, 80) };
+    const r = await provider.complete({
+      model: server.model,
+      messages: [{ role: 'user', content: TEST_PROMPT }],
+      maxTokens: 8,
+      temperature: 0,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    return {
+      ...base,
+      ok: true,
+      latencyMs: Math.round(performance.now() - start),
+      reply: r.content.trim().slice(0, 80),
+    };
   } catch (e) {
     let message = (e as Error).message || String(e);
     if (server.apiKey) message = message.split(server.apiKey).join('••••');

@@ -1,6 +1,16 @@
 import type { Severity, Sql } from '../../core/index.js';
 import { invalid, notFound } from '../../core/index.js';
-import { loadRuleConfiguration, QC_RULES, QC_SEVERITY, type RuleSetting, SAFETY_RULES, saveRuleSetting, validateQcSetting, validateSafetySetting } from '../../reasoning/index.js';
+import {
+  activeQualityRules,
+  loadRuleConfiguration,
+  QC_SEVERITY,
+  type QcRuleBook,
+  type RuleSetting,
+  SAFETY_RULES,
+  saveRuleSetting,
+  validateQcSetting,
+  validateSafetySetting,
+} from '../../reasoning/index.js';
 
 /**
  * The administrator's side of the per-hospital rule configuration the reasoning stage already
@@ -42,37 +52,85 @@ export function checkHospital(hospital: string | undefined): string {
   return h;
 }
 
-function kindOf(ruleId: string): 'safety' | 'qc' {
+function kindOf(ruleId: string, qc: QcRuleBook): 'safety' | 'qc' {
   if (SAFETY_RULES.some((r) => r.id === ruleId)) return 'safety';
-  if (QC_RULES.some((r) => r.id === ruleId)) return 'qc';
+  if (qc.rule(ruleId)) return 'qc';
   throw notFound(`unknown rule '${ruleId}'`, { field: 'ruleId' });
 }
 
-export async function ruleCatalogue(sql: Sql, hospital: string): Promise<{ hospital: string; hospitals: string[]; rules: RuleEntry[] }> {
+export async function ruleCatalogue(
+  sql: Sql,
+  hospital: string,
+): Promise<{ hospital: string; hospitals: string[]; rules: RuleEntry[] }> {
   const config = await loadRuleConfiguration(sql, hospital);
-  const known = await sql.query<{ hospital_id: string }>('select distinct hospital_id from reasoning_rule_config_history order by hospital_id');
+  const qc = await activeQualityRules(sql);
+  const known = await sql.query<{ hospital_id: string }>(
+    'select distinct hospital_id from reasoning_rule_config_history order by hospital_id',
+  );
   const hospitals = [...new Set(['default', hospital, ...known.rows.map((r) => r.hospital_id)])];
   const withSetting = <T extends object>(e: T, id: string) => (config[id] ? { ...e, setting: config[id] } : e);
   const rules: RuleEntry[] = [
     ...SAFETY_RULES.map((r) =>
-      withSetting({ id: r.id, kind: 'safety' as const, group: r.group, title: r.title, defaultSeverity: r.severity, defaultEnabled: r.defaultEnabled ?? true, defaults: r.defaults ?? {} }, r.id),
+      withSetting(
+        {
+          id: r.id,
+          kind: 'safety' as const,
+          group: r.group,
+          title: r.title,
+          defaultSeverity: r.severity,
+          defaultEnabled: r.defaultEnabled ?? true,
+          defaults: r.defaults ?? {},
+        },
+        r.id,
+      ),
     ),
-    ...QC_RULES.map((r) =>
-      withSetting({ id: r.id, kind: 'qc' as const, group: r.category, title: r.title, defaultSeverity: QC_SEVERITY[r.severity], defaultEnabled: r.defaultEnabled ?? true, defaults: r.defaults ?? {} }, r.id),
+    ...qc.rules.map((r) =>
+      withSetting(
+        {
+          id: r.id,
+          kind: 'qc' as const,
+          group: r.category,
+          title: r.title,
+          defaultSeverity: QC_SEVERITY[r.severity],
+          defaultEnabled: r.defaultEnabled ?? true,
+          defaults: r.defaults ?? {},
+        },
+        r.id,
+      ),
     ),
   ];
   return { hospital, hospitals, rules };
 }
 
 /** Validates and saves one rule's setting for a hospital; returns the new version. */
-export async function saveRule(sql: Sql, hospital: string, ruleId: string, setting: unknown, by: string): Promise<RuleVersion> {
-  const kind = kindOf(ruleId);
-  if (typeof setting !== 'object' || setting === null || Array.isArray(setting)) throw invalid('the body must be an object {enabled?, severity?, params?}', { field: 'body' });
+export async function saveRule(
+  sql: Sql,
+  hospital: string,
+  ruleId: string,
+  setting: unknown,
+  by: string,
+): Promise<RuleVersion> {
+  const qc = await activeQualityRules(sql);
+  const kind = kindOf(ruleId, qc);
+  if (typeof setting !== 'object' || setting === null || Array.isArray(setting))
+    throw invalid('the body must be an object {enabled?, severity?, params?}', { field: 'body' });
   const unknownKey = Object.keys(setting).find((k) => !['enabled', 'severity', 'params'].includes(k));
-  if (unknownKey) throw invalid(`unknown field '${unknownKey}'; a rule setting has enabled, severity, params`, { where: ruleId, field: unknownKey });
+  if (unknownKey)
+    throw invalid(`unknown field '${unknownKey}'; a rule setting has enabled, severity, params`, {
+      where: ruleId,
+      field: unknownKey,
+    });
   const s = setting as RuleSetting;
-  const clean: RuleSetting = { ...(s.enabled !== undefined ? { enabled: s.enabled } : {}), ...(s.severity !== undefined ? { severity: s.severity } : {}), ...(s.params !== undefined ? { params: s.params } : {}) };
-  await saveRuleSetting(sql, { hospitalId: hospital, ruleId, setting: clean, updatedBy: by }, kind === 'safety' ? validateSafetySetting : validateQcSetting);
+  const clean: RuleSetting = {
+    ...(s.enabled !== undefined ? { enabled: s.enabled } : {}),
+    ...(s.severity !== undefined ? { severity: s.severity } : {}),
+    ...(s.params !== undefined ? { params: s.params } : {}),
+  };
+  await saveRuleSetting(
+    sql,
+    { hospitalId: hospital, ruleId, setting: clean, updatedBy: by },
+    kind === 'safety' ? validateSafetySetting : (id, s) => validateQcSetting(qc, id, s),
+  );
   const latest = await ruleHistory(sql, hospital, ruleId, 1);
   return latest[0]!;
 }
@@ -82,7 +140,14 @@ export async function ruleHistory(sql: Sql, hospital: string, ruleId?: string, l
   const params: unknown[] = [hospital];
   if (ruleId) params.push(ruleId);
   params.push(Math.min(Math.max(limit, 1), 1000));
-  const r = await sql.query<HistoryRow & { prev_enabled: boolean | null; prev_severity: string | null; prev_params: Record<string, unknown> | null; prev_id: number | null }>(
+  const r = await sql.query<
+    HistoryRow & {
+      prev_enabled: boolean | null;
+      prev_severity: string | null;
+      prev_params: Record<string, unknown> | null;
+      prev_id: number | null;
+    }
+  >(
     `select h.id, h.hospital_id, h.rule_id, h.enabled, h.severity, h.params, h.updated_by, h.updated_at,
             p.id as prev_id, p.enabled as prev_enabled, p.severity as prev_severity, p.params as prev_params
      from reasoning_rule_config_history h
@@ -104,7 +169,10 @@ export async function ruleHistory(sql: Sql, hospital: string, ruleId?: string, l
 
 /** Saves the setting a rule had at `version` again, as a new version. */
 export async function revertRule(sql: Sql, version: number, by: string): Promise<RuleVersion> {
-  const r = await sql.query<HistoryRow>('select id, hospital_id, rule_id, enabled, severity, params, updated_by, updated_at from reasoning_rule_config_history where id = $1', [version]);
+  const r = await sql.query<HistoryRow>(
+    'select id, hospital_id, rule_id, enabled, severity, params, updated_by, updated_at from reasoning_rule_config_history where id = $1',
+    [version],
+  );
   const row = r.rows[0];
   if (!row) throw notFound(`no rule-setting version ${version}`, { field: 'version' });
   return saveRule(sql, row.hospital_id, row.rule_id, toSetting(row.enabled, row.severity, row.params), by);
@@ -122,5 +190,9 @@ interface HistoryRow {
 }
 
 function toSetting(enabled: boolean | null, severity: string | null, params: Record<string, unknown>): RuleSetting {
-  return { ...(enabled !== null ? { enabled } : {}), ...(severity ? { severity: severity as Severity } : {}), ...(params && Object.keys(params).length ? { params } : {}) };
+  return {
+    ...(enabled !== null ? { enabled } : {}),
+    ...(severity ? { severity: severity as Severity } : {}),
+    ...(params && Object.keys(params).length ? { params } : {}),
+  };
 }

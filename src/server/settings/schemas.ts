@@ -36,7 +36,10 @@ export const fhirSourceSchema = z
     /** Patient-compartment pull: which patients (default every patient listed), page size, `$everything` or per-type searches. */
     pull: z
       .object({
-        patients: z.array(z.string().regex(/^[A-Za-z0-9\-.]{1,64}$/, 'is not a FHIR id')).max(10_000).optional(),
+        patients: z
+          .array(z.string().regex(/^[A-Za-z0-9\-.]{1,64}$/, 'is not a FHIR id'))
+          .max(10_000)
+          .optional(),
         pageSize: z.number().int().min(1).max(1000).default(100),
         useEverything: z.boolean().default(true),
         timeoutMs: z.number().int().min(1000).max(600_000).default(30_000),
@@ -52,7 +55,10 @@ export const SERVER_KINDS = ['deepseek', 'openai-compatible', 'vllm', 'sglang', 
 
 export const modelServerSchema = z
   .object({
-    name: z.string().trim().regex(/^[A-Za-z0-9][\w.-]{0,63}$/, 'letters, digits, . _ - (up to 64)'),
+    name: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9][\w.-]{0,63}$/, 'letters, digits, . _ - (up to 64)'),
     kind: z.enum(SERVER_KINDS).optional(),
     baseUrl: httpUrl,
     model: z.string().trim().min(1, 'is required').max(200),
@@ -77,10 +83,15 @@ export const modelsSchema = z
   .superRefine((m, ctx) => {
     const seen = new Set<string>();
     m.servers.forEach((s, i) => {
-      if (seen.has(s.name)) ctx.addIssue({ code: 'custom', path: ['servers', i, 'name'], message: `another server is named '${s.name}'` });
+      if (seen.has(s.name))
+        ctx.addIssue({ code: 'custom', path: ['servers', i, 'name'], message: `another server is named '${s.name}'` });
       seen.add(s.name);
       if ((s.kind === 'deepseek' || /(^|\.)deepseek\.com$/.test(hostOf(s.baseUrl))) && s.location === 'local') {
-        ctx.addIssue({ code: 'custom', path: ['servers', i, 'location'], message: "DeepSeek's API is outside the hospital: it cannot be 'local'" });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['servers', i, 'location'],
+          message: "DeepSeek's API is outside the hospital: it cannot be 'local'",
+        });
       }
     });
   });
@@ -111,10 +122,12 @@ export function missingSecrets(group: SettingsGroup, value: unknown): { path: st
   if (group === 'fhirSource') {
     const auth = (value as FhirSourceSettings).auth;
     if (auth.type === 'bearer' && !auth.token) out.push({ path: 'auth.token', message: 'a bearer token is required' });
-    if (auth.type === 'client-credentials' && !auth.clientSecret) out.push({ path: 'auth.clientSecret', message: 'the client secret is required' });
+    if (auth.type === 'client-credentials' && !auth.clientSecret)
+      out.push({ path: 'auth.clientSecret', message: 'the client secret is required' });
   } else {
     (value as ModelsSettings).servers.forEach((s, i) => {
-      if ((s.kind === 'deepseek' || /(^|\.)deepseek\.com$/.test(hostOf(s.baseUrl))) && !s.apiKey) out.push({ path: `servers[${i}].apiKey`, message: "DeepSeek's API needs an API key" });
+      if ((s.kind === 'deepseek' || /(^|\.)deepseek\.com$/.test(hostOf(s.baseUrl))) && !s.apiKey)
+        out.push({ path: `servers[${i}].apiKey`, message: "DeepSeek's API needs an API key" });
     });
   }
   return out;

@@ -27,7 +27,11 @@ export function secretBox(key: Buffer | undefined | ((create: boolean) => Buffer
   return {
     seal(plain) {
       const key = keyFor(true);
-      if (!key) throw invalid('secrets cannot be stored: set MEDSEEK_SETTINGS_KEY (shared by every MedSeek server of this database)', { field: 'MEDSEEK_SETTINGS_KEY' });
+      if (!key)
+        throw invalid(
+          'secrets cannot be stored: set MEDSEEK_SETTINGS_KEY (shared by every MedSeek server of this database)',
+          { field: 'MEDSEEK_SETTINGS_KEY' },
+        );
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', key, iv);
       const data = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
@@ -36,13 +40,20 @@ export function secretBox(key: Buffer | undefined | ((create: boolean) => Buffer
     open(sealed) {
       const m = SEALED.exec(sealed);
       const key = m ? keyFor(false) : undefined;
-      if (!m || !key) throw invalid('a stored secret cannot be read: MEDSEEK_SETTINGS_KEY is missing or not the one it was stored with; enter the secret again', { field: 'MEDSEEK_SETTINGS_KEY' });
+      if (!m || !key)
+        throw invalid(
+          'a stored secret cannot be read: MEDSEEK_SETTINGS_KEY is missing or not the one it was stored with; enter the secret again',
+          { field: 'MEDSEEK_SETTINGS_KEY' },
+        );
       try {
         const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(m[1]!, 'base64url'));
         decipher.setAuthTag(Buffer.from(m[2]!, 'base64url'));
         return Buffer.concat([decipher.update(Buffer.from(m[3]!, 'base64url')), decipher.final()]).toString('utf8');
       } catch {
-        throw invalid('a stored secret cannot be read: MEDSEEK_SETTINGS_KEY is not the one it was stored with; enter the secret again', { field: 'MEDSEEK_SETTINGS_KEY' });
+        throw invalid(
+          'a stored secret cannot be read: MEDSEEK_SETTINGS_KEY is not the one it was stored with; enter the secret again',
+          { field: 'MEDSEEK_SETTINGS_KEY' },
+        );
       }
     },
   };

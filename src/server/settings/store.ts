@@ -43,7 +43,10 @@ export class SettingsStore {
    * or a log. A secret sealed under another key throws, unless `unreadable` is given: then it is
    * left out and reported (so a server still starts, and the page shows the secret must be entered again).
    */
-  async effective<G extends SettingsGroup>(group: G, options: { unreadable?: (field: string) => void } = {}): Promise<GroupValue[G] | undefined> {
+  async effective<G extends SettingsGroup>(
+    group: G,
+    options: { unreadable?: (field: string) => void } = {},
+  ): Promise<GroupValue[G] | undefined> {
     const row = (await this.rows(group, 'desc', 1))[0];
     if (!row) return undefined;
     const open = (sealed: string, field: string): string | undefined => {
@@ -55,7 +58,9 @@ export class SettingsStore {
         return undefined;
       }
     };
-    return dropUndefined(walk(row.value, (key, v) => (SECRET_FIELDS.has(key) && isSealed(v) ? open(v, key) : v))) as GroupValue[G];
+    return dropUndefined(
+      walk(row.value, (key, v) => (SECRET_FIELDS.has(key) && isSealed(v) ? open(v, key) : v)),
+    ) as GroupValue[G];
   }
 
   /** Every version, newest first, each with the value before it (masked). */
@@ -73,7 +78,10 @@ export class SettingsStore {
   async update<G extends SettingsGroup>(group: G, input: unknown, by: string): Promise<SettingsVersion<GroupValue[G]>> {
     const parsed = (SETTINGS_GROUPS[group] as z.ZodType).safeParse(input);
     if (!parsed.success) {
-      const issues = parsed.error.issues.map((i) => ({ message: i.message, location: { where: group, field: fieldPath(i.path) } }));
+      const issues = parsed.error.issues.map((i) => ({
+        message: i.message,
+        location: { where: group, field: fieldPath(i.path) },
+      }));
       throw new MedSeekError('invalid', issues[0]!.message, issues[0]!.location, { issues });
     }
     return this.sql.transaction(async (tx) => {
@@ -89,16 +97,32 @@ export class SettingsStore {
   }
 
   /** A new version equal to `version` (secrets as they were then). */
-  async revert<G extends SettingsGroup>(group: G, version: number, by: string): Promise<SettingsVersion<GroupValue[G]>> {
+  async revert<G extends SettingsGroup>(
+    group: G,
+    version: number,
+    by: string,
+  ): Promise<SettingsVersion<GroupValue[G]>> {
     return this.sql.transaction(async (tx) => {
-      const old = await tx.query<Row>('select version, value, changed_by, changed_at, reverted_from from medseek_setting_versions where grp = $1 and version = $2', [group, version]);
+      const old = await tx.query<Row>(
+        'select version, value, changed_by, changed_at, reverted_from from medseek_setting_versions where grp = $1 and version = $2',
+        [group, version],
+      );
       if (!old.rows[0]) throw notFound(`${group} has no version ${version}`, { field: 'version' });
       const previous = (await this.rows(group, 'desc', 1, tx))[0];
-      return this.insert(group, old.rows[0].value, by, previous, version, tx) as Promise<SettingsVersion<GroupValue[G]>>;
+      return this.insert(group, old.rows[0].value, by, previous, version, tx) as Promise<
+        SettingsVersion<GroupValue[G]>
+      >;
     });
   }
 
-  private async insert(group: SettingsGroup, value: Json, by: string, previous: Row | undefined, revertedFrom: number | undefined, tx: Sql): Promise<SettingsVersion> {
+  private async insert(
+    group: SettingsGroup,
+    value: Json,
+    by: string,
+    previous: Row | undefined,
+    revertedFrom: number | undefined,
+    tx: Sql,
+  ): Promise<SettingsVersion> {
     const version = (previous?.version ?? 0) + 1;
     try {
       const r = await tx.query<Row>(
@@ -109,7 +133,10 @@ export class SettingsStore {
       return this.toVersion(group, r.rows[0]!, previous);
     } catch (e) {
       // Two administrators saving at once: the second one's version number is taken.
-      if (/duplicate key|unique/i.test((e as Error).message)) throw new MedSeekError('conflict', `${group} was changed by someone else just now; reload and try again`, { field: 'version' });
+      if (/duplicate key|unique/i.test((e as Error).message))
+        throw new MedSeekError('conflict', `${group} was changed by someone else just now; reload and try again`, {
+          field: 'version',
+        });
       throw e;
     }
   }
@@ -154,7 +181,14 @@ export class SettingsStore {
       if (Array.isArray(next)) {
         const prevList = Array.isArray(prev) ? prev : [];
         // Servers are matched by name, so reordering or renaming another one keeps each key with its server.
-        return next.map((item, i) => merge(item, isObject(item) && typeof item.name === 'string' ? prevList.find((p) => isObject(p) && p.name === item.name) : prevList[i]));
+        return next.map((item, i) =>
+          merge(
+            item,
+            isObject(item) && typeof item.name === 'string'
+              ? prevList.find((p) => isObject(p) && p.name === item.name)
+              : prevList[i],
+          ),
+        );
       }
       if (!isObject(next)) return next;
       const p = isObject(prev) ? prev : {};
@@ -164,7 +198,12 @@ export class SettingsStore {
         if (!(k in next) && !(k in p)) continue;
         const v = next[k];
         const kept = isSealed(p[k]) && (p.type === undefined || p.type === next.type) ? p[k] : undefined;
-        const sealed = v === undefined || (typeof v === 'string' && v.startsWith(MASK_PREFIX)) ? kept : v === '' ? undefined : this.box.seal(String(v));
+        const sealed =
+          v === undefined || (typeof v === 'string' && v.startsWith(MASK_PREFIX))
+            ? kept
+            : v === ''
+              ? undefined
+              : this.box.seal(String(v));
         if (sealed !== undefined) out[k] = sealed;
         else delete out[k];
       }
@@ -196,7 +235,11 @@ function walk(v: unknown, fn: (key: string, value: unknown) => unknown): unknown
 function dropUndefined(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(dropUndefined);
   if (!isObject(v)) return v;
-  return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined).map(([k, x]) => [k, dropUndefined(x)]));
+  return Object.fromEntries(
+    Object.entries(v)
+      .filter(([, x]) => x !== undefined)
+      .map(([k, x]) => [k, dropUndefined(x)]),
+  );
 }
 
 /** zod's path as the workspace names fields: `servers[0].baseUrl`. */

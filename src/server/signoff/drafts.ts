@@ -114,11 +114,24 @@ export function claimKey(text: string): string {
 export class SummaryDraftStore {
   constructor(private readonly sql: Sql) {}
 
-  async create(input: { patientId: string; encounterId?: string; lang: Lang; document: ComposedDocument; createdBy: string }): Promise<SummaryDraft> {
+  async create(input: {
+    patientId: string;
+    encounterId?: string;
+    lang: Lang;
+    document: ComposedDocument;
+    createdBy: string;
+  }): Promise<SummaryDraft> {
     const { rows } = await this.sql.query<DraftRow>(
       `insert into medseek_summary_drafts (id, patient_id, encounter_id, lang, document, created_by)
        values ($1, $2, $3, $4, $5::jsonb, $6) returning *`,
-      [newId(), input.patientId, input.encounterId ?? null, input.lang, JSON.stringify(input.document), input.createdBy],
+      [
+        newId(),
+        input.patientId,
+        input.encounterId ?? null,
+        input.lang,
+        JSON.stringify(input.document),
+        input.createdBy,
+      ],
     );
     return draftOf(rows[0]!);
   }
@@ -132,13 +145,26 @@ export class SummaryDraftStore {
     const { rows } = await this.sql.query<AcceptanceRow>(
       `insert into medseek_claim_acceptances (draft_id, patient_id, encounter_id, claim_id, claim_text, verdict_reason, reason, principal, principal_name)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning *`,
-      [input.draftId, input.patientId, input.encounterId ?? null, input.claimId, input.claimText, input.verdictReason, input.reason, input.principal, input.principalName],
+      [
+        input.draftId,
+        input.patientId,
+        input.encounterId ?? null,
+        input.claimId,
+        input.claimText,
+        input.verdictReason,
+        input.reason,
+        input.principal,
+        input.principalName,
+      ],
     );
     return acceptanceOf(rows[0]!);
   }
 
   async acceptances(draftId: string): Promise<ClaimAcceptance[]> {
-    const { rows } = await this.sql.query<AcceptanceRow>('select * from medseek_claim_acceptances where draft_id = $1 order by accepted_at, id', [draftId]);
+    const { rows } = await this.sql.query<AcceptanceRow>(
+      'select * from medseek_claim_acceptances where draft_id = $1 order by accepted_at, id',
+      [draftId],
+    );
     return rows.map(acceptanceOf);
   }
 

@@ -1,7 +1,11 @@
 import type { Lang } from '../../core/index.js';
 
 /** Why a draft cannot be used with this request (HTTP 409): each with a message in zh and en. */
-export type DraftRefusal = 'draft-patient-mismatch' | 'draft-encounter-mismatch' | 'draft-lang-mismatch' | 'draft-signed';
+export type DraftRefusal =
+  | 'draft-patient-mismatch'
+  | 'draft-encounter-mismatch'
+  | 'draft-lang-mismatch'
+  | 'draft-signed';
 
 /**
  * The language to answer a person in: the first of zh/en in `Accept-Language` by its q-value (the
@@ -24,12 +28,21 @@ export function messageLang(acceptLanguage: string | undefined, bodyLang?: unkno
   return bodyLang === 'en' ? 'en' : 'zh';
 }
 
-const langName = (l: Lang, in_: Lang) => (in_ === 'zh' ? (l === 'zh' ? '中文' : '英文') : l === 'zh' ? 'Chinese' : 'English');
+const langName = (l: Lang, in_: Lang) =>
+  in_ === 'zh' ? (l === 'zh' ? '中文' : '英文') : l === 'zh' ? 'Chinese' : 'English';
 
 export function refusalMessage(
   code: DraftRefusal,
   lang: Lang,
-  d: { patientId: string; draftEncounter?: string; requestEncounter?: string; draftLang?: Lang; requestLang?: Lang; signedAt?: string; documentReference?: string },
+  d: {
+    patientId: string;
+    draftEncounter?: string;
+    requestEncounter?: string;
+    draftLang?: Lang;
+    requestLang?: Lang;
+    signedAt?: string;
+    documentReference?: string;
+  },
 ): string {
   const none = lang === 'zh' ? '未指定' : 'none';
   switch (code) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Concept } from '../../core/index.js';
+import type { Concept, ErrorType } from '../../core/index.js';
 import { stateFromBundle } from '../../fusion/index.js';
 import type { FaithfulnessReport, VerifiedClaim } from '../../verify/index.js';
 import { type ClaimAcceptance, claimKey } from './drafts.js';
@@ -12,15 +12,55 @@ const record = {
   type: 'collection',
   entry: [
     { resource: { resourceType: 'Patient', id: 'p1', gender: 'female', birthDate: '1950-04-02' } },
-    { resource: { resourceType: 'AllergyIntolerance', id: 'a1', patient: { reference: 'Patient/p1' }, clinicalStatus: { coding: [{ code: 'active' }] }, category: ['medication'], code: { text: 'Sulfonamide antibiotics (sulfa drugs)' } } },
-    { resource: { resourceType: 'Condition', id: 'c1', subject: { reference: 'Patient/p1' }, clinicalStatus: { coding: [{ code: 'active' }] }, code: { coding: [{ system: 'http://hl7.org/fhir/sid/icd-10', code: 'I50.9', display: 'Heart failure, unspecified' }] } } },
-    { resource: { resourceType: 'MedicationRequest', id: 'm1', status: 'active', intent: 'order', subject: { reference: 'Patient/p1' }, authoredOn: '2024-03-01', medicationCodeableConcept: { text: 'Warfarin 3 MG Oral Tablet' } } },
+    {
+      resource: {
+        resourceType: 'AllergyIntolerance',
+        id: 'a1',
+        patient: { reference: 'Patient/p1' },
+        clinicalStatus: { coding: [{ code: 'active' }] },
+        category: ['medication'],
+        code: { text: 'Sulfonamide antibiotics (sulfa drugs)' },
+      },
+    },
+    {
+      resource: {
+        resourceType: 'Condition',
+        id: 'c1',
+        subject: { reference: 'Patient/p1' },
+        clinicalStatus: { coding: [{ code: 'active' }] },
+        code: {
+          coding: [{ system: 'http://hl7.org/fhir/sid/icd-10', code: 'I50.9', display: 'Heart failure, unspecified' }],
+        },
+      },
+    },
+    {
+      resource: {
+        resourceType: 'MedicationRequest',
+        id: 'm1',
+        status: 'active',
+        intent: 'order',
+        subject: { reference: 'Patient/p1' },
+        authoredOn: '2024-03-01',
+        medicationCodeableConcept: { text: 'Warfarin 3 MG Oral Tablet' },
+      },
+    },
   ],
 };
 const state = stateFromBundle(record, [], { at: '2024-03-05T10:00:00Z' });
 
-const rx = (code: string, display: string): Concept => ({ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code, display });
-const claim = (id: string, text: string, start: number, verdict: VerifiedClaim['verdict'], facts = 1, errorType?: string): VerifiedClaim => ({
+const rx = (code: string, display: string): Concept => ({
+  system: 'http://www.nlm.nih.gov/research/umls/rxnorm',
+  code,
+  display,
+});
+const claim = (
+  id: string,
+  text: string,
+  start: number,
+  verdict: VerifiedClaim['verdict'],
+  facts = 1,
+  errorType?: ErrorType,
+): VerifiedClaim => ({
   id,
   text,
   start,
@@ -32,32 +72,64 @@ const claim = (id: string, text: string, start: number, verdict: VerifiedClaim['
   ...(errorType ? { errorType } : {}),
   facts: Array.from({ length: facts }, (_, i) => ({ factId: `${id}-${i}`, concept: 'x', verdict, reason: '' })),
 });
-const report = (claims: VerifiedClaim[], dischargeMedications: FaithfulnessReport['dischargeMedications'] = []): FaithfulnessReport => ({
+const report = (
+  claims: VerifiedClaim[],
+  dischargeMedications: FaithfulnessReport['dischargeMedications'] = [],
+): FaithfulnessReport => ({
   lang: 'en',
   claims,
   omissions: [],
-  counts: { claims: claims.length, supported: claims.filter((c) => c.verdict === 'supported').length, contradicted: claims.filter((c) => c.verdict === 'contradicted').length, unsupported: claims.filter((c) => c.verdict === 'unsupported').length, omissions: 0 },
+  counts: {
+    claims: claims.length,
+    supported: claims.filter((c) => c.verdict === 'supported').length,
+    contradicted: claims.filter((c) => c.verdict === 'contradicted').length,
+    unsupported: claims.filter((c) => c.verdict === 'unsupported').length,
+    omissions: 0,
+  },
   blocked: claims.some((c) => c.verdict === 'contradicted'),
   dischargeMedications,
 });
 
 describe('discharge drugs against the safety rules', () => {
   it('blocks trimethoprim-sulfamethoxazole at discharge for a sulfonamide allergy, with the allergy as evidence', () => {
-    const r = report([claim('k1', 'Discharge medications: trimethoprim-sulfamethoxazole 800/160 mg oral BID.', 0, 'supported')], [{ claimId: 'k1', concept: rx('10831', 'Sulfamethoxazole / Trimethoprim') }]);
+    const r = report(
+      [claim('k1', 'Discharge medications: trimethoprim-sulfamethoxazole 800/160 mg oral BID.', 0, 'supported')],
+      [{ claimId: 'k1', concept: rx('10831', 'Sulfamethoxazole / Trimethoprim') }],
+    );
     const alerts = dischargeDrugAlerts(state, r, { documentKey: 'summary-draft/d1' });
     const allergy = alerts.find((a) => a.group === 'allergy');
     expect(allergy).toMatchObject({ blocking: true, claimIds: ['k1'] });
-    expect(allergy!.conclusion.evidence.some((e) => /sulfonamide/i.test(e.statement.en) && e.sources.some((s) => s.kind === 'resource' && s.id === 'a1'))).toBe(true);
-    expect(signoffPolicy({ report: r, alerts, acceptances: [], lang: 'en' }).blocks).toEqual([expect.objectContaining({ kind: 'safety', ruleId: allergy!.ruleId })]);
+    expect(
+      allergy!.conclusion.evidence.some(
+        (e) => /sulfonamide/i.test(e.statement.en) && e.sources.some((s) => s.kind === 'resource' && s.id === 'a1'),
+      ),
+    ).toBe(true);
+    expect(signoffPolicy({ report: r, alerts, acceptances: [], lang: 'en' }).blocks).toEqual([
+      expect.objectContaining({ kind: 'safety', ruleId: allergy!.ruleId }),
+    ]);
   });
 
-  it("judges the list that goes home: a drug given only in hospital raises no interaction with it, the same drug on the list does", () => {
+  it('judges the list that goes home: a drug given only in hospital raises no interaction with it, the same drug on the list does', () => {
     const ibuprofen = { claimId: 'k1', concept: rx('5640', 'Ibuprofen') };
-    const alone = dischargeDrugAlerts(state, report([claim('k1', 'Ibuprofen 400 mg oral TID.', 0, 'supported')], [ibuprofen]), { documentKey: 'd' });
+    const alone = dischargeDrugAlerts(
+      state,
+      report([claim('k1', 'Ibuprofen 400 mg oral TID.', 0, 'supported')], [ibuprofen]),
+      { documentKey: 'd' },
+    );
     expect(alone.map((a) => a.ruleId)).not.toContain('DDI16');
     // Heart failure is in the record whatever the list says: NSAID in heart failure (AGS Beers 2023, Table 3).
     expect(alone.map((a) => a.ruleId)).toContain('CI01');
-    const both = dischargeDrugAlerts(state, report([claim('k1', 'Ibuprofen 400 mg oral TID.', 0, 'supported'), claim('k2', 'Warfarin 3 mg oral daily.', 30, 'supported')], [ibuprofen, { claimId: 'k2', concept: rx('11289', 'Warfarin') }]), { documentKey: 'd' });
+    const both = dischargeDrugAlerts(
+      state,
+      report(
+        [
+          claim('k1', 'Ibuprofen 400 mg oral TID.', 0, 'supported'),
+          claim('k2', 'Warfarin 3 mg oral daily.', 30, 'supported'),
+        ],
+        [ibuprofen, { claimId: 'k2', concept: rx('11289', 'Warfarin') }],
+      ),
+      { documentKey: 'd' },
+    );
     const ddi = both.find((a) => a.ruleId === 'DDI16');
     expect(ddi?.blocking).toBe(true);
     expect([...(ddi?.claimIds ?? [])].sort()).toEqual(['k1', 'k2']);
@@ -66,22 +138,42 @@ describe('discharge drugs against the safety rules', () => {
   it('counts a drug named again in the changes line once, and two dosed products of one ingredient twice', () => {
     const dose = { dose: { value: 20, unit: 'mg' }, route: 'PO' };
     const omeprazole = { ...rx('7646', 'Omeprazole'), displayZh: '奥美拉唑' };
-    const capsule: Concept = { system: 'urn:medseek:drug', code: 'omeprazole-capsule', display: 'Omeprazole enteric capsule', displayZh: '奥美拉唑肠溶胶囊' };
+    const capsule: Concept = {
+      system: 'urn:medseek:drug',
+      code: 'omeprazole-capsule',
+      display: 'Omeprazole enteric capsule',
+      displayZh: '奥美拉唑肠溶胶囊',
+    };
     const once = distinctDrugs([
       { claimId: 'list', concept: capsule, dosage: dose },
       { claimId: 'new', concept: omeprazole },
     ]);
     expect(once).toEqual([{ concept: capsule, dosage: dose, claimIds: ['list', 'new'] }]);
-    const r = report([claim('list', '出院带药：奥美拉唑肠溶胶囊20 mg 口服 每日1次。', 0, 'supported'), claim('new', '新加用：奥美拉唑。', 40, 'supported')], [
-      { claimId: 'list', concept: capsule, dosage: dose },
-      { claimId: 'new', concept: omeprazole },
-    ]);
+    const r = report(
+      [
+        claim('list', '出院带药：奥美拉唑肠溶胶囊20 mg 口服 每日1次。', 0, 'supported'),
+        claim('new', '新加用：奥美拉唑。', 40, 'supported'),
+      ],
+      [
+        { claimId: 'list', concept: capsule, dosage: dose },
+        { claimId: 'new', concept: omeprazole },
+      ],
+    );
     expect(dischargeDrugAlerts(state, r, { documentKey: 'd' }).map((a) => a.group)).not.toContain('duplicate');
-    expect(distinctDrugs([{ claimId: 'a', concept: capsule, dosage: dose }, { claimId: 'b', concept: omeprazole, dosage: dose }])).toHaveLength(2);
+    expect(
+      distinctDrugs([
+        { claimId: 'a', concept: capsule, dosage: dose },
+        { claimId: 'b', concept: omeprazole, dosage: dose },
+      ]),
+    ).toHaveLength(2);
   });
 
   it('finds nothing to run when the text lists no discharge drug', () => {
-    expect(dischargeDrugAlerts(state, report([claim('k1', 'Admitted for pneumonia.', 0, 'supported')]), { documentKey: 'd' })).toEqual([]);
+    expect(
+      dischargeDrugAlerts(state, report([claim('k1', 'Admitted for pneumonia.', 0, 'supported')]), {
+        documentKey: 'd',
+      }),
+    ).toEqual([]);
   });
 });
 
@@ -97,13 +189,29 @@ describe('acceptance of unsupported statements', () => {
   });
 
   it('keeps an acceptance for the same statement after edits elsewhere move it, not for another statement', () => {
-    const accepted: ClaimAcceptance = { id: '1', draftId: 'd', patientId: 'p1', claimId: 'old-id', claimText: 'Possible COPD [F3].', verdictReason: 'not in the record', reason: 'emphysema on the X-ray', principal: 'key:1', principalName: 'Dr Wang', acceptedAt: '2024-03-05T10:00:00.000Z' };
-    const moved = report([claim('new-id', 'Possible  COPD [F3]', 40, 'unsupported'), claim('other', 'Possible asthma.', 80, 'unsupported')]);
+    const accepted: ClaimAcceptance = {
+      id: '1',
+      draftId: 'd',
+      patientId: 'p1',
+      claimId: 'old-id',
+      claimText: 'Possible COPD [F3].',
+      verdictReason: 'not in the record',
+      reason: 'emphysema on the X-ray',
+      principal: 'key:1',
+      principalName: 'Dr Wang',
+      acceptedAt: '2024-03-05T10:00:00.000Z',
+    };
+    const moved = report([
+      claim('new-id', 'Possible  COPD [F3]', 40, 'unsupported'),
+      claim('other', 'Possible asthma.', 80, 'unsupported'),
+    ]);
     const p = signoffPolicy({ report: moved, alerts: [], acceptances: [accepted], lang: 'en' });
     expect(p.acceptances.map((a) => a.currentClaimId)).toEqual(['new-id']);
     expect(p.blocks).toEqual([expect.objectContaining({ kind: 'unaccepted', claimId: 'other' })]);
     expect(p.reason).toBe('Sign-off is blocked: 1 unsupported statement(s) not accepted.');
-    expect(signoffPolicy({ report: moved, alerts: [], acceptances: [accepted], lang: 'zh' }).reason).toBe('不能签名：1 处无据陈述未经医师确认。');
+    expect(signoffPolicy({ report: moved, alerts: [], acceptances: [accepted], lang: 'zh' }).reason).toBe(
+      '不能签名：1 处无据陈述未经医师确认。',
+    );
   });
 
   it('compares statements without their citation markers, spacing or closing punctuation', () => {
@@ -121,8 +229,14 @@ describe("the caller's language", () => {
     expect(messageLang(undefined)).toBe('zh');
   });
 
-  it("words a mismatched draft in both languages, naming what differs", () => {
-    expect(refusalMessage('draft-encounter-mismatch', 'zh', { patientId: 'p1', draftEncounter: 'e1', requestEncounter: 'e2' })).toMatch(/住院 e1.*e2/);
+  it('words a mismatched draft in both languages, naming what differs', () => {
+    expect(
+      refusalMessage('draft-encounter-mismatch', 'zh', {
+        patientId: 'p1',
+        draftEncounter: 'e1',
+        requestEncounter: 'e2',
+      }),
+    ).toMatch(/住院 e1.*e2/);
     expect(refusalMessage('draft-patient-mismatch', 'en', { patientId: 'p2' })).toMatch(/another patient.*p2/);
   });
 });

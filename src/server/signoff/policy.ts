@@ -1,6 +1,24 @@
-import type { Conclusion, Concept, Dosage, Fact, Lang, MedicationCourse, PatientState, Source } from '../../core/index.js';
-import { stableId } from '../../core/index.js';
-import { evaluateRules, ingredientsOf, type RuleConfiguration, type RuleResult, SAFETY_RULES, type SafetyGroup, severityRank, type Suggestion } from '../../reasoning/index.js';
+import type {
+  Conclusion,
+  Concept,
+  Dosage,
+  Fact,
+  Lang,
+  MedicationCourse,
+  PatientState,
+  Source,
+} from '../../core/index.js';
+import { pick, say, stableId } from '../../core/index.js';
+import {
+  evaluateRules,
+  ingredientsOf,
+  type RuleConfiguration,
+  type RuleResult,
+  SAFETY_RULES,
+  type SafetyGroup,
+  severityRank,
+  type Suggestion,
+} from '../../reasoning/index.js';
 import type { FaithfulnessReport, VerifiedClaim } from '../../verify/index.js';
 import { type ClaimAcceptance, claimKey } from './drafts.js';
 
@@ -48,8 +66,6 @@ export interface SignoffPolicy {
   readonly acceptances: readonly (ClaimAcceptance & { readonly currentClaimId: string })[];
 }
 
-const t = (lang: Lang, en: string, zh: string) => (lang === 'zh' ? zh : en);
-
 /** The drugs the checked text lists for discharge, as the verifier reports them (none when it reports none). */
 export function dischargeDrugsOf(report: FaithfulnessReport): readonly DischargeDrug[] {
   return report.dischargeMedications ?? [];
@@ -75,7 +91,11 @@ export function needsAcceptance(c: VerifiedClaim): boolean {
  * facts are set aside: what goes home is the list the clinician signs, and a drug given only in
  * hospital must not raise an interaction with it. Only findings that involve a discharge drug count.
  */
-export function dischargeDrugAlerts(state: PatientState, report: FaithfulnessReport, options: { config?: RuleConfiguration; documentKey: string }): DischargeAlert[] {
+export function dischargeDrugAlerts(
+  state: PatientState,
+  report: FaithfulnessReport,
+  options: { config?: RuleConfiguration; documentKey: string },
+): DischargeAlert[] {
   const drugs = distinctDrugs(dischargeDrugsOf(report));
   if (drugs.length === 0) return [];
   const claims = new Map(report.claims.map((c) => [c.id, c]));
@@ -83,7 +103,17 @@ export function dischargeDrugAlerts(state: PatientState, report: FaithfulnessRep
   const facts: Fact[] = drugs.map((d) => {
     const sources: Source[] = d.claimIds.flatMap((id) => {
       const claim = claims.get(id);
-      return claim ? [{ kind: 'text' as const, document: options.documentKey, start: claim.start, end: claim.end, quote: claim.text }] : [];
+      return claim
+        ? [
+            {
+              kind: 'text' as const,
+              document: options.documentKey,
+              start: claim.start,
+              end: claim.end,
+              quote: claim.text,
+            },
+          ]
+        : [];
     });
     const fact: Fact = {
       id: stableId('discharge-drug', options.documentKey, d.concept.system, d.concept.code, ...d.claimIds),
@@ -109,9 +139,17 @@ export function dischargeDrugAlerts(state: PatientState, report: FaithfulnessRep
     factIds: [f.id],
     sources: f.sources,
   }));
-  const discharge: PatientState = { ...state, intervention: [...state.intervention.filter((f) => f.category !== 'medication'), ...facts], medications: courses };
+  const discharge: PatientState = {
+    ...state,
+    intervention: [...state.intervention.filter((f) => f.category !== 'medication'), ...facts],
+    medications: courses,
+  };
   const focus = new Set(factsByClaim.keys());
-  return evaluateRules(discharge, SAFETY_RULES, { focus, ...(options.config ? { config: options.config } : {}), now: state.at })
+  return evaluateRules(discharge, SAFETY_RULES, {
+    focus,
+    ...(options.config ? { config: options.config } : {}),
+    now: state.at,
+  })
     .sort((a, b) => severityRank(b.conclusion.severity) - severityRank(a.conclusion.severity))
     .map((r: RuleResult) => ({
       ruleId: r.ruleId,
@@ -129,36 +167,84 @@ export function dischargeDrugAlerts(state: PatientState, report: FaithfulnessRep
  * duplicate therapy. Mentions of the same concept merge; a mention without a dose merges into a
  * dosed one sharing an ingredient. Two dosed entries of one ingredient stay two (a real duplicate).
  */
-export function distinctDrugs(mentions: readonly DischargeDrug[]): { concept: Concept; dosage?: Dosage; claimIds: string[] }[] {
+export function distinctDrugs(
+  mentions: readonly DischargeDrug[],
+): { concept: Concept; dosage?: Dosage; claimIds: string[] }[] {
   const out: { concept: Concept; dosage?: Dosage; claimIds: string[]; ingredients: Set<string> }[] = [];
   const key = (c: Concept) => `${c.system}|${c.code}`;
-  const ingredients = (c: Concept) => new Set<string>(ingredientsOf({ id: key(c), patientId: '', category: 'medication', concept: c, assertion: 'present', subject: { who: 'patient' }, sources: [] }));
+  const ingredients = (c: Concept) =>
+    new Set<string>(
+      ingredientsOf({
+        id: key(c),
+        patientId: '',
+        category: 'medication',
+        concept: c,
+        assertion: 'present',
+        subject: { who: 'patient' },
+        sources: [],
+      }),
+    );
   const shares = (a: Set<string>, b: Set<string>) => [...a].some((x) => b.has(x));
   const ordered = [...mentions.filter((m) => m.dosage), ...mentions.filter((m) => !m.dosage)];
   for (const m of ordered) {
     const ings = ingredients(m.concept);
-    const same = out.find((d) => key(d.concept) === key(m.concept)) ?? (m.dosage ? undefined : out.find((d) => shares(d.ingredients, ings)));
+    const same =
+      out.find((d) => key(d.concept) === key(m.concept)) ??
+      (m.dosage ? undefined : out.find((d) => shares(d.ingredients, ings)));
     if (same) {
       if (!same.claimIds.includes(m.claimId)) same.claimIds.push(m.claimId);
       if (!same.dosage && m.dosage) same.dosage = m.dosage;
-    } else out.push({ concept: m.concept, ...(m.dosage ? { dosage: m.dosage } : {}), claimIds: [m.claimId], ingredients: ings });
+    } else
+      out.push({
+        concept: m.concept,
+        ...(m.dosage ? { dosage: m.dosage } : {}),
+        claimIds: [m.claimId],
+        ingredients: ings,
+      });
   }
   return out.map(({ ingredients: _i, ...d }) => d);
 }
 
 /** What stands between this text and a signature, each block with a message in `lang`. */
-export function signoffPolicy(input: { report: FaithfulnessReport; alerts: readonly DischargeAlert[]; acceptances: readonly ClaimAcceptance[]; lang: Lang }): SignoffPolicy {
+export function signoffPolicy(input: {
+  report: FaithfulnessReport;
+  alerts: readonly DischargeAlert[];
+  acceptances: readonly ClaimAcceptance[];
+  lang: Lang;
+}): SignoffPolicy {
   const { report, alerts, lang } = input;
+  const t = say(lang);
   const blocks: SignoffBlock[] = [];
   for (const c of report.claims) {
-    if (c.verdict === 'contradicted') blocks.push({ kind: 'contradicted', claimId: c.id, text: c.text, message: t(lang, `Contradicted by the record: “${claimKey(c.text)}” — ${c.reason}`, `与病历矛盾：“${claimKey(c.text)}”——${c.reason}`) });
+    if (c.verdict === 'contradicted')
+      blocks.push({
+        kind: 'contradicted',
+        claimId: c.id,
+        text: c.text,
+        message: t(
+          `Contradicted by the record: “${claimKey(c.text)}” — ${c.reason}`,
+          `与病历矛盾：“${claimKey(c.text)}”——${c.reason}`,
+        ),
+      });
   }
   for (const o of report.omissions) {
-    blocks.push({ kind: 'omission', factId: o.factId, message: t(lang, `A critical fact is left out: ${o.statement}`, `遗漏关键信息：${o.statement}`) });
+    blocks.push({
+      kind: 'omission',
+      factId: o.factId,
+      message: t(`A critical fact is left out: ${o.statement}`, `遗漏关键信息：${o.statement}`),
+    });
   }
   for (const a of alerts.filter((x) => x.blocking)) {
-    const statement = lang === 'zh' ? (a.conclusion.statement.zh ?? a.conclusion.statement.en) : a.conclusion.statement.en;
-    blocks.push({ kind: 'safety', ruleId: a.ruleId, claimIds: a.claimIds, message: t(lang, `Safety rule ${a.ruleId} fires on a discharge drug: ${statement}`, `出院用药触发安全规则 ${a.ruleId}：${statement}`) });
+    const statement = pick(a.conclusion.statement, lang);
+    blocks.push({
+      kind: 'safety',
+      ruleId: a.ruleId,
+      claimIds: a.claimIds,
+      message: t(
+        `Safety rule ${a.ruleId} fires on a discharge drug: ${statement}`,
+        `出院用药触发安全规则 ${a.ruleId}：${statement}`,
+      ),
+    });
   }
   const byKey = new Map<string, ClaimAcceptance>();
   for (const a of input.acceptances) byKey.set(claimKey(a.claimText), a);
@@ -167,22 +253,38 @@ export function signoffPolicy(input: { report: FaithfulnessReport; alerts: reado
   for (const c of needing) {
     const a = byKey.get(claimKey(c.text));
     if (a) held.push({ ...a, currentClaimId: c.id });
-    else blocks.push({ kind: 'unaccepted', claimId: c.id, text: c.text, message: t(lang, `Not supported by the record and not accepted: “${claimKey(c.text)}” — ${c.reason}`, `病历无据且未经确认：“${claimKey(c.text)}”——${c.reason}`) });
+    else
+      blocks.push({
+        kind: 'unaccepted',
+        claimId: c.id,
+        text: c.text,
+        message: t(
+          `Not supported by the record and not accepted: “${claimKey(c.text)}” — ${c.reason}`,
+          `病历无据且未经确认：“${claimKey(c.text)}”——${c.reason}`,
+        ),
+      });
   }
   const counts = (k: SignoffBlock['kind']) => blocks.filter((b) => b.kind === k).length;
   const parts = [
-    counts('contradicted') && t(lang, `${counts('contradicted')} contradicted claim(s)`, `${counts('contradicted')} 处与病历矛盾`),
-    counts('omission') && t(lang, `${counts('omission')} critical fact(s) omitted`, `遗漏 ${counts('omission')} 项关键信息`),
-    counts('safety') && t(lang, `${counts('safety')} safety rule(s) firing on discharge drugs`, `出院用药触发 ${counts('safety')} 条安全规则`),
-    counts('unaccepted') && t(lang, `${counts('unaccepted')} unsupported statement(s) not accepted`, `${counts('unaccepted')} 处无据陈述未经医师确认`),
+    counts('contradicted') &&
+      t(`${counts('contradicted')} contradicted claim(s)`, `${counts('contradicted')} 处与病历矛盾`),
+    counts('omission') && t(`${counts('omission')} critical fact(s) omitted`, `遗漏 ${counts('omission')} 项关键信息`),
+    counts('safety') &&
+      t(`${counts('safety')} safety rule(s) firing on discharge drugs`, `出院用药触发 ${counts('safety')} 条安全规则`),
+    counts('unaccepted') &&
+      t(
+        `${counts('unaccepted')} unsupported statement(s) not accepted`,
+        `${counts('unaccepted')} 处无据陈述未经医师确认`,
+      ),
   ].filter((x): x is string => typeof x === 'string');
   return {
     blocked: blocks.length > 0,
-    ...(blocks.length > 0 ? { reason: t(lang, `Sign-off is blocked: ${parts.join('; ')}.`, `不能签名：${parts.join('；')}。`) } : {}),
+    ...(blocks.length > 0
+      ? { reason: t(`Sign-off is blocked: ${parts.join('; ')}.`, `不能签名：${parts.join('；')}。`) }
+      : {}),
     blocks,
     alerts,
     needsAcceptance: needing.map((c) => c.id),
     acceptances: held,
   };
 }
-

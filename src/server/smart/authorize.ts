@@ -26,40 +26,63 @@ export async function authorizeGet(ctx: AppContext, c: Context<AppEnv>): Promise
   const q = new URL(c.req.url).searchParams;
   const clientId = q.get('client_id') ?? '';
   const client = clientId ? await new SmartClientStore(ctx.db).get(clientId) : undefined;
-  if (!client) return c.html(errorPage(clientId ? `client_id '${clientId}' is not a registered app` : 'client_id is required', zh), 400);
+  if (!client)
+    return c.html(
+      errorPage(clientId ? `client_id '${clientId}' is not a registered app` : 'client_id is required', zh),
+      400,
+    );
   const issuer = issuerOf(c.req.url);
   const redirectUri = q.get('redirect_uri') ?? '';
   if (!client.redirectUris.some((u) => resolveUri(u, issuer.origin) === redirectUri)) {
     return c.html(errorPage(`redirect_uri '${redirectUri}' is not registered for ${client.name}`, zh), 400);
   }
   const state = q.get('state') ?? undefined;
-  const fail = (error: string, description: string) => c.redirect(errorRedirect(redirectUri, error, description, state), 302);
+  const fail = (error: string, description: string) =>
+    c.redirect(errorRedirect(redirectUri, error, description, state), 302);
 
   if (q.get('response_type') !== 'code') return fail('unsupported_response_type', 'response_type must be code');
   const codeChallenge = q.get('code_challenge') ?? '';
-  if (q.get('code_challenge_method') !== 'S256' || !CHALLENGE.test(codeChallenge)) return fail('invalid_request', 'PKCE is required: code_challenge with code_challenge_method S256');
+  if (q.get('code_challenge_method') !== 'S256' || !CHALLENGE.test(codeChallenge))
+    return fail('invalid_request', 'PKCE is required: code_challenge with code_challenge_method S256');
   const aud = (q.get('aud') ?? '').replace(/\/+$/, '');
-  if (aud !== issuer.fhirBase) return fail('invalid_request', `aud must be this server's FHIR base URL ${issuer.fhirBase}`);
+  if (aud !== issuer.fhirBase)
+    return fail('invalid_request', `aud must be this server's FHIR base URL ${issuer.fhirBase}`);
 
   const caller = await oauthCaller(ctx, c);
   if (!caller || !('principal' in caller)) return c.redirect(loginRedirect(c), 302);
   const principal = caller.principal;
 
   const scopes = grantable(intersectScopes(splitScopes(q.get('scope')), client.scopes), principal);
-  if (scopes.length === 0) return fail('invalid_scope', `none of the requested scopes may be granted to ${client.clientId}`);
+  if (scopes.length === 0)
+    return fail('invalid_scope', `none of the requested scopes may be granted to ${client.clientId}`);
 
   let launchPatient: string | undefined;
   const launch = q.get('launch');
   if (launch) {
     launchPatient = await new AuthzStore(ctx.db).launchPatient(launch, client.clientId, principal.id);
-    if (!launchPatient) return fail('invalid_request', 'launch is unknown, expired, or was made for another app or user');
+    if (!launchPatient)
+      return fail('invalid_request', 'launch is unknown, expired, or was made for another app or user');
   } else if (principal.role === 'patient') {
     launchPatient = principal.patientId;
   }
   const nonce = q.get('nonce') ?? undefined;
-  const request: AuthorizationRequest = { clientId: client.clientId, redirectUri, codeChallenge, scopes, ...(state ? { state } : {}), ...(nonce ? { nonce } : {}), ...(launchPatient ? { launchPatient } : {}) };
+  const request: AuthorizationRequest = {
+    clientId: client.clientId,
+    redirectUri,
+    codeChallenge,
+    scopes,
+    ...(state ? { state } : {}),
+    ...(nonce ? { nonce } : {}),
+    ...(launchPatient ? { launchPatient } : {}),
+  };
   const pending = await new AuthzStore(ctx.db).savePending(request, grantPrincipal(principal));
-  setCookie(c, csrfCookie(pending.id), pending.csrf, { path: '/oauth2', httpOnly: true, sameSite: 'Lax', maxAge: REQUEST_TTL_S, secure: issuer.origin.startsWith('https:') });
+  setCookie(c, csrfCookie(pending.id), pending.csrf, {
+    path: '/oauth2',
+    httpOnly: true,
+    sameSite: 'Lax',
+    maxAge: REQUEST_TTL_S,
+    secure: issuer.origin.startsWith('https:'),
+  });
   c.header('Cache-Control', 'no-store');
 
   const launchChoice = launchPatient ? await patientChoice(ctx, launchPatient) : undefined;
@@ -87,22 +110,34 @@ export async function authorizePost(ctx: AppContext, c: Context<AppEnv>): Promis
   const requestId = field('request');
   const cookie = requestId ? getCookie(c, csrfCookie(requestId)) : undefined;
   if (requestId) deleteCookie(c, csrfCookie(requestId), { path: '/oauth2' });
-  if (!csrf || cookie !== csrf) return c.html(errorPage('the approval form is stale or was not sent from this browser (CSRF check failed): start the launch again', zh), 403);
+  if (!csrf || cookie !== csrf)
+    return c.html(
+      errorPage(
+        'the approval form is stale or was not sent from this browser (CSRF check failed): start the launch again',
+        zh,
+      ),
+      403,
+    );
   const pending = await new AuthzStore(ctx.db).takePending(requestId, csrf);
   if (!pending) return c.html(errorPage('the approval request is unknown or expired: start the launch again', zh), 403);
   const { request, principal } = pending;
-  if (!sameCaller(await oauthCaller(ctx, c), principal)) return c.html(errorPage('you are no longer logged in as the user this page was shown to', zh), 403);
+  if (!sameCaller(await oauthCaller(ctx, c), principal))
+    return c.html(errorPage('you are no longer logged in as the user this page was shown to', zh), 403);
 
   const state = request.state;
   const origin = issuerOf(c.req.url).origin;
   const back = (url: string) => (new URL(url).origin === origin ? c.redirect(url, 303) : c.html(continuePage(url, zh)));
-  if (field('decision') !== 'approve') return back(errorRedirect(request.redirectUri, 'access_denied', 'the user denied the request', state));
+  if (field('decision') !== 'approve')
+    return back(errorRedirect(request.redirectUri, 'access_denied', 'the user denied the request', state));
 
   const raw = form.scope;
-  const approved = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).filter((s): s is string => typeof s === 'string');
+  const approved = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).filter(
+    (s): s is string => typeof s === 'string',
+  );
   // The user may only take scopes away: nothing outside the request survives.
   const scopes = request.scopes.filter((s) => approved.includes(s));
-  if (scopes.length === 0) return back(errorRedirect(request.redirectUri, 'access_denied', 'the user approved no scope', state));
+  if (scopes.length === 0)
+    return back(errorRedirect(request.redirectUri, 'access_denied', 'the user approved no scope', state));
 
   let launchPatient = request.launchPatient;
   if (!launchPatient && needsPatient(scopes)) {

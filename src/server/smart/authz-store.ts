@@ -72,13 +72,10 @@ export class AuthzStore {
   async createLaunch(clientId: string, patientId: string, principalId: string): Promise<string> {
     const id = randomBytes(16).toString('base64url');
     await this.#sql.query('delete from medseek_smart_launches where expires_at < now()');
-    await this.#sql.query(`insert into medseek_smart_launches (id, client_id, patient_id, principal_id, expires_at) values ($1, $2, $3, $4, now() + make_interval(secs => $5))`, [
-      id,
-      clientId,
-      patientId,
-      principalId,
-      LAUNCH_TTL_S,
-    ]);
+    await this.#sql.query(
+      `insert into medseek_smart_launches (id, client_id, patient_id, principal_id, expires_at) values ($1, $2, $3, $4, now() + make_interval(secs => $5))`,
+      [id, clientId, patientId, principalId, LAUNCH_TTL_S],
+    );
     return id;
   }
 
@@ -96,19 +93,23 @@ export class AuthzStore {
     const id = token();
     const csrf = token();
     await this.#sql.query('delete from medseek_smart_requests where expires_at < now()');
-    await this.#sql.query(`insert into medseek_smart_requests (id, csrf_hash, request, principal, expires_at) values ($1, $2, $3, $4, now() + make_interval(secs => $5))`, [
-      id,
-      sha256(csrf),
-      JSON.stringify(request),
-      JSON.stringify(principal),
-      REQUEST_TTL_S,
-    ]);
+    await this.#sql.query(
+      `insert into medseek_smart_requests (id, csrf_hash, request, principal, expires_at) values ($1, $2, $3, $4, now() + make_interval(secs => $5))`,
+      [id, sha256(csrf), JSON.stringify(request), JSON.stringify(principal), REQUEST_TTL_S],
+    );
     return { id, csrf };
   }
 
   /** Takes (once) a pending request whose CSRF token matches; undefined when unknown, expired or the token is wrong. */
-  async takePending(id: string, csrf: string): Promise<{ request: AuthorizationRequest; principal: GrantPrincipal } | undefined> {
-    const r = await this.#sql.query<{ csrf_hash: string; request: AuthorizationRequest | string; principal: GrantPrincipal | string }>(
+  async takePending(
+    id: string,
+    csrf: string,
+  ): Promise<{ request: AuthorizationRequest; principal: GrantPrincipal } | undefined> {
+    const r = await this.#sql.query<{
+      csrf_hash: string;
+      request: AuthorizationRequest | string;
+      principal: GrantPrincipal | string;
+    }>(
       'delete from medseek_smart_requests where id = $1 and expires_at > now() returning csrf_hash, request, principal',
       [id],
     );
@@ -118,23 +119,33 @@ export class AuthzStore {
   }
 
   /** Records the approval and returns an authorization code for it. */
-  async approve(request: AuthorizationRequest, principal: GrantPrincipal, scopes: readonly string[], launchPatient: string | undefined): Promise<string> {
+  async approve(
+    request: AuthorizationRequest,
+    principal: GrantPrincipal,
+    scopes: readonly string[],
+    launchPatient: string | undefined,
+  ): Promise<string> {
     const grantId = randomBytes(12).toString('hex');
     const code = token();
     await this.#sql.transaction(async (tx) => {
       // Codes past their life are of no use (a replay of one finds nothing either way).
       await tx.query(`delete from medseek_smart_codes where expires_at < now() - interval '1 day'`);
-      await tx.query('insert into medseek_smart_grants (id, client_id, principal, scopes, launch_patient) values ($1, $2, $3, $4, $5)', [
-        grantId,
-        request.clientId,
-        JSON.stringify(principal),
-        JSON.stringify(scopes),
-        launchPatient ?? null,
-      ]);
+      await tx.query(
+        'insert into medseek_smart_grants (id, client_id, principal, scopes, launch_patient) values ($1, $2, $3, $4, $5)',
+        [grantId, request.clientId, JSON.stringify(principal), JSON.stringify(scopes), launchPatient ?? null],
+      );
       await tx.query(
         `insert into medseek_smart_codes (code_hash, grant_id, client_id, redirect_uri, code_challenge, nonce, expires_at)
          values ($1, $2, $3, $4, $5, $6, now() + make_interval(secs => $7))`,
-        [sha256(code), grantId, request.clientId, request.redirectUri, request.codeChallenge, request.nonce ?? null, CODE_TTL_S],
+        [
+          sha256(code),
+          grantId,
+          request.clientId,
+          request.redirectUri,
+          request.codeChallenge,
+          request.nonce ?? null,
+          CODE_TTL_S,
+        ],
       );
     });
     return code;
@@ -146,7 +157,15 @@ export class AuthzStore {
    */
   async redeemCode(code: string): Promise<IssuedCode | undefined> {
     return this.#sql.transaction(async (tx) => {
-      const r = await tx.query<{ grant_id: string; client_id: string; redirect_uri: string; code_challenge: string; nonce: string | null; expired: boolean; used: boolean }>(
+      const r = await tx.query<{
+        grant_id: string;
+        client_id: string;
+        redirect_uri: string;
+        code_challenge: string;
+        nonce: string | null;
+        expired: boolean;
+        used: boolean;
+      }>(
         `select grant_id, client_id, redirect_uri, code_challenge, nonce, expires_at <= now() as expired, used_at is not null as used
          from medseek_smart_codes where code_hash = $1 for update`,
         [sha256(code)],
@@ -154,26 +173,40 @@ export class AuthzStore {
       const row = r.rows[0];
       if (!row) return undefined;
       if (row.used) {
-        await tx.query('update medseek_smart_grants set revoked_at = now() where id = $1 and revoked_at is null', [row.grant_id]);
+        await tx.query('update medseek_smart_grants set revoked_at = now() where id = $1 and revoked_at is null', [
+          row.grant_id,
+        ]);
         return undefined;
       }
       await tx.query('update medseek_smart_codes set used_at = now() where code_hash = $1', [sha256(code)]);
       if (row.expired) return undefined;
       const grant = await this.grant(row.grant_id, tx);
       if (!grant || grant.revoked) return undefined;
-      return { grant, clientId: row.client_id, redirectUri: row.redirect_uri, codeChallenge: row.code_challenge, ...(row.nonce ? { nonce: row.nonce } : {}) };
+      return {
+        grant,
+        clientId: row.client_id,
+        redirectUri: row.redirect_uri,
+        codeChallenge: row.code_challenge,
+        ...(row.nonce ? { nonce: row.nonce } : {}),
+      };
     });
   }
 
   async grant(id: string, sql: Sql = this.#sql): Promise<Grant | undefined> {
-    const r = await sql.query<GrantRow>('select id, client_id, principal, scopes, launch_patient, revoked_at from medseek_smart_grants where id = $1', [id]);
+    const r = await sql.query<GrantRow>(
+      'select id, client_id, principal, scopes, launch_patient, revoked_at from medseek_smart_grants where id = $1',
+      [id],
+    );
     return r.rows[0] ? toGrant(r.rows[0]) : undefined;
   }
 
   /** A new refresh token for the grant (the previous one stops working). */
   async issueRefresh(grantId: string): Promise<string> {
     const refresh = token();
-    await this.#sql.query(`update medseek_smart_grants set refresh_hash = $2, refresh_expires_at = now() + make_interval(secs => $3) where id = $1`, [grantId, sha256(refresh), REFRESH_TTL_S]);
+    await this.#sql.query(
+      `update medseek_smart_grants set refresh_hash = $2, refresh_expires_at = now() + make_interval(secs => $3) where id = $1`,
+      [grantId, sha256(refresh), REFRESH_TTL_S],
+    );
     return refresh;
   }
 

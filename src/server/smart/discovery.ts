@@ -16,7 +16,18 @@ export const SMART_CAPABILITIES = [
   'sso-openid-connect',
 ] as const;
 
-export const SCOPES_SUPPORTED = ['openid', 'fhirUser', 'profile', 'launch', 'launch/patient', 'offline_access', 'patient/*.rs', 'user/*.rs', 'patient/*.read', 'user/*.read'];
+export const SCOPES_SUPPORTED = [
+  'openid',
+  'fhirUser',
+  'profile',
+  'launch',
+  'launch/patient',
+  'offline_access',
+  'patient/*.rs',
+  'user/*.rs',
+  'patient/*.read',
+  'user/*.read',
+];
 
 export function smartConfiguration(issuer: Issuer) {
   const o = issuer.origin;

@@ -23,7 +23,8 @@ export async function launchGet(ctx: AppContext, c: Context<AppEnv>): Promise<Re
   if (!caller) return c.redirect(loginRedirect(c), 302);
   if (!('principal' in caller)) return c.html(errorPage(caller.refused.reason, zh), 401);
   const principal = caller.principal;
-  if (principal.role !== 'clinician' && principal.role !== 'admin') return c.html(errorPage('only clinicians and administrators launch apps', zh), 403);
+  if (principal.role !== 'clinician' && principal.role !== 'admin')
+    return c.html(errorPage('only clinicians and administrators launch apps', zh), 403);
   const q = new URL(c.req.url).searchParams;
   const clientId = q.get('client_id') ?? '';
   const patientId = q.get('patient') ?? '';
@@ -32,7 +33,18 @@ export async function launchGet(ctx: AppContext, c: Context<AppEnv>): Promise<Re
   if (!client) return c.html(errorPage(`client_id '${clientId}' is not a registered app`, zh), 400);
   if (!client.launchUrl) return c.html(errorPage(`${client.name} has no launch URL registered`, zh), 400);
   const audit = (outcome: number) =>
-    ctx.audit.record([{ principal: principal.id, principalKind: principal.kind, action: 'smart-launch', resource: `client/${client.clientId}`, patientId, purpose: 'TREAT', outcome, requestId: c.get('requestId') }]);
+    ctx.audit.record([
+      {
+        principal: principal.id,
+        principalKind: principal.kind,
+        action: 'smart-launch',
+        resource: `client/${client.clientId}`,
+        patientId,
+        purpose: 'TREAT',
+        outcome,
+        requestId: c.get('requestId'),
+      },
+    ]);
   if (!(await ctx.patientScope.allows(principal, patientId))) {
     await audit(403);
     return c.html(errorPage(`patient '${patientId}' is not one you may open`, zh), 403);

@@ -26,7 +26,13 @@ export async function patientChoices(ctx: AppContext, principal: Principal): Pro
     `select id, resource from fhir_resources where resource_type = 'Patient' and not deleted ${ids ? 'and id = any($2::text[])' : ''} order by id limit $1`,
     ids ? [PICKER_LIMIT, ids] : [PICKER_LIMIT],
   );
-  return r.rows.map((row) => ({ id: row.id, label: patientLabel(row.id, typeof row.resource === 'string' ? (JSON.parse(row.resource) as PatientResource) : row.resource) }));
+  return r.rows.map((row) => ({
+    id: row.id,
+    label: patientLabel(
+      row.id,
+      typeof row.resource === 'string' ? (JSON.parse(row.resource) as PatientResource) : row.resource,
+    ),
+  }));
 }
 
 /** The patient's label, or undefined when the store has no such (live) patient. */

@@ -25,10 +25,22 @@ forEachBackend('POST /api/smart/pull', (db) => {
 
   beforeAll(async () => {
     ehrDb = await openDatabase();
-    ehr = await openContext(loadConfig({}, { apiKeys: [HOSPITAL_TOKEN], demo: false }), { db: ehrDb, logger: createLogger('silent'), llm: false, demoLoader: false, demoKnowledge: false });
+    ehr = await openContext(loadConfig({}, { apiKeys: [HOSPITAL_TOKEN], demo: false }), {
+      db: ehrDb,
+      logger: createLogger('silent'),
+      llm: false,
+      demoLoader: false,
+      demoKnowledge: false,
+    });
     await ehr.resources.putMany(allRecords);
     server = await listen(ehr, { port: 0, host: '127.0.0.1' });
-    ctx = await openContext(loadConfig({}, { apiKeys: [ADMIN_KEY], demo: false }), { db: db(), logger: createLogger('silent'), llm: false, demoLoader: false, demoKnowledge: false });
+    ctx = await openContext(loadConfig({}, { apiKeys: [ADMIN_KEY], demo: false }), {
+      db: db(),
+      logger: createLogger('silent'),
+      llm: false,
+      demoLoader: false,
+      demoKnowledge: false,
+    });
     app = createApp(ctx);
     patientKey = (await ctx.apiKeys.create('someone', { role: 'patient', patientId: 'x' })).key;
     process.env.MEDSEEK_SMART_ISSUERS = `${server.url}/fhir`;
@@ -42,14 +54,21 @@ forEachBackend('POST /api/smart/pull', (db) => {
   });
 
   const pull = (body: unknown, key = ADMIN_KEY) =>
-    app.request('http://medseek.test/api/smart/pull', { method: 'POST', headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    app.request('http://medseek.test/api/smart/pull', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
 
   it('copies the launch patient from a trusted EHR with the token it gave, and audits it', async () => {
     const res = await pull({ iss: `${server.url}/fhir/`, patient: p1.id, accessToken: HOSPITAL_TOKEN });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { resources: number }).resources).toBeGreaterThan(1);
     expect((await ctx.resources.read('Patient', p1.id))?.deleted).toBe(false);
-    const audit = await ctx.db.query<{ action: string; outcome: number }>('select action, outcome from medseek_audit where patient_id = $1 and action = $2', [p1.id, 'smart-pull']);
+    const audit = await ctx.db.query<{ action: string; outcome: number }>(
+      'select action, outcome from medseek_audit where patient_id = $1 and action = $2',
+      [p1.id, 'smart-pull'],
+    );
     expect(audit.rows).toEqual([{ action: 'smart-pull', outcome: 200 }]);
   });
 
@@ -57,7 +76,9 @@ forEachBackend('POST /api/smart/pull', (db) => {
     const untrusted = await pull({ iss: 'https://elsewhere.example.org/fhir', patient: p1.id, accessToken: 't' });
     expect(untrusted.status).toBe(403);
     expect(JSON.stringify(await untrusted.json())).toContain('MEDSEEK_SMART_ISSUERS');
-    expect((await pull({ iss: `${server.url}/fhir`, patient: p1.id, accessToken: HOSPITAL_TOKEN }, patientKey)).status).toBe(403);
+    expect(
+      (await pull({ iss: `${server.url}/fhir`, patient: p1.id, accessToken: HOSPITAL_TOKEN }, patientKey)).status,
+    ).toBe(403);
     expect((await pull({ iss: 'http://medseek.test/fhir', patient: p1.id, accessToken: 't' })).status).toBe(400);
     const bad = await pull({ iss: `${server.url}/fhir`, patient: 'not an id', accessToken: HOSPITAL_TOKEN });
     expect(bad.status).toBe(400);

@@ -21,27 +21,55 @@ export const pullBody = z
   })
   .strict();
 
-export async function pullPost(ctx: AppContext, c: Context<AppEnv>): Promise<Response> {
+/** The route's context once `body(pullBody)` (validate.ts) has checked the body. */
+type PullContext = Context<AppEnv, string, { out: { json: z.output<typeof pullBody> } }>;
+
+export async function pullPost(ctx: AppContext, c: PullContext): Promise<Response> {
   const principal = c.get('principal');
-  if (principal.role !== 'clinician' && principal.role !== 'admin') throw new MedSeekError('forbidden', 'only clinicians and administrators pull patients', { field: 'role' });
-  const parsed = pullBody.safeParse(await c.req.json().catch(() => undefined));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw invalid(issue.message, { field: issue.path.join('.') || 'body' });
-  }
-  const { patient, accessToken } = parsed.data;
-  const iss = parsed.data.iss.replace(/\/+$/, '');
-  if (iss === issuerOf(c.req.url).fhirBase) throw invalid('this is MedSeek itself: open the patient directly', { field: 'iss' });
+  // The route's policy admits only these roles; checked again here as defence in depth.
+  if (principal.role !== 'clinician' && principal.role !== 'admin')
+    throw new MedSeekError('forbidden', 'only clinicians and administrators pull patients', { field: 'role' });
+  const { patient, accessToken } = c.req.valid('json');
+  const iss = c.req.valid('json').iss.replace(/\/+$/, '');
+  if (iss === issuerOf(c.req.url).fhirBase)
+    throw invalid('this is MedSeek itself: open the patient directly', { field: 'iss' });
   const trusted = await trustedIssuers(ctx);
   const audit = (outcome: number, detail?: Record<string, unknown>) =>
-    ctx.audit.record([{ principal: principal.id, principalKind: principal.kind, action: 'smart-pull', resource: `${iss}/Patient/${patient}`, patientId: patient, purpose: 'TREAT', outcome, requestId: c.get('requestId'), ...(detail ? { detail } : {}) }]);
+    ctx.audit.record([
+      {
+        principal: principal.id,
+        principalKind: principal.kind,
+        action: 'smart-pull',
+        resource: `${iss}/Patient/${patient}`,
+        patientId: patient,
+        purpose: 'TREAT',
+        outcome,
+        requestId: c.get('requestId'),
+        ...(detail ? { detail } : {}),
+      },
+    ]);
   if (!trusted.includes(iss)) {
     await audit(403);
-    throw new MedSeekError('forbidden', `${iss} is not a trusted FHIR server: an administrator sets it as the FHIR source or in MEDSEEK_SMART_ISSUERS`, { field: 'iss' });
+    throw new MedSeekError(
+      'forbidden',
+      `${iss} is not a trusted FHIR server: an administrator sets it as the FHIR source or in MEDSEEK_SMART_ISSUERS`,
+      { field: 'iss' },
+    );
   }
-  const summary = await pullFromFhir(ctx.db, ctx.resources, { base: iss, bearer: accessToken, patients: [patient], timeoutMs: 30_000 });
+  const summary = await pullFromFhir(ctx.db, ctx.resources, {
+    base: iss,
+    bearer: accessToken,
+    patients: [patient],
+    timeoutMs: 30_000,
+  });
   await audit(200, { resources: summary.resources });
-  return c.json({ patient, resources: summary.resources, created: summary.created, updated: summary.updated, unchanged: summary.unchanged });
+  return c.json({
+    patient,
+    resources: summary.resources,
+    created: summary.created,
+    updated: summary.updated,
+    unchanged: summary.unchanged,
+  });
 }
 
 /** The issuers the workspace may pull from: MEDSEEK_SMART_ISSUERS and the configured FHIR source. */

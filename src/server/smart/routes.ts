@@ -1,11 +1,12 @@
 import { Hono } from 'hono';
 import type { AppContext } from '../context.js';
 import type { AppEnv, RoutePolicies } from '../env.js';
+import { body } from '../validate.js';
 import { STYLE_CSS } from './approval-page.js';
 import { authorizeGet, authorizePost } from './authorize.js';
 import { openidConfiguration, smartConfiguration } from './discovery.js';
 import { launchGet } from './launch.js';
-import { pullPost } from './pull-route.js';
+import { pullBody, pullPost } from './pull-route.js';
 import { signingKey } from './signing-key.js';
 import { cors, tokenOptions, tokenPost } from './token-endpoint.js';
 import { issuerOf } from './tokens.js';
@@ -43,12 +44,14 @@ export function smartRoutes(ctx: AppContext): Hono<AppEnv> {
     cors(c);
     return c.json({ keys: [(await signingKey(ctx.db)).publicJwk] });
   });
-  app.get('/oauth2/style.css', (c) => c.body(STYLE_CSS, 200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'public, max-age=3600' }));
+  app.get('/oauth2/style.css', (c) =>
+    c.body(STYLE_CSS, 200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'public, max-age=3600' }),
+  );
   app.get('/oauth2/authorize', (c) => authorizeGet(ctx, c));
   app.post('/oauth2/authorize', (c) => authorizePost(ctx, c));
   app.post('/oauth2/token', (c) => tokenPost(ctx, c));
   app.options('/oauth2/token', (c) => tokenOptions(c));
   app.get('/oauth2/launch', (c) => launchGet(ctx, c));
-  app.post('/api/smart/pull', (c) => pullPost(ctx, c));
+  app.post('/api/smart/pull', body(pullBody), (c) => pullPost(ctx, c));
   return app;
 }

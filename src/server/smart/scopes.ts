@@ -25,7 +25,11 @@ const PERM_ORDER = 'cruds';
 export function parseResourceScope(scope: string): ResourceScope | undefined {
   const s = parseScope(scope);
   if (!s) return undefined;
-  return { context: s.context, type: s.type, perms: [...PERM_ORDER].filter((p) => s.interactions.has(p as Interaction)).join('') };
+  return {
+    context: s.context,
+    type: s.type,
+    perms: [...PERM_ORDER].filter((p) => s.interactions.has(p as Interaction)).join(''),
+  };
 }
 
 export function formatResourceScope(s: ResourceScope): string {
@@ -81,9 +85,29 @@ export function describeScope(scope: string, zh = false): string {
   if (known) return zh ? known[1] : known[0];
   const r = parseResourceScope(scope);
   if (!r) return scope;
-  const verbs = [...r.perms].map((p) => ({ c: zh ? '创建' : 'create', r: zh ? '读取' : 'read', u: zh ? '修改' : 'update', d: zh ? '删除' : 'delete', s: zh ? '检索' : 'search' })[p]);
-  const what = r.type === '*' ? (zh ? '所有类型的记录' : 'all kinds of records') : `${r.type}${zh ? ' 记录' : ' records'}`;
+  const verbs = [...r.perms].map(
+    (p) =>
+      ({
+        c: zh ? '创建' : 'create',
+        r: zh ? '读取' : 'read',
+        u: zh ? '修改' : 'update',
+        d: zh ? '删除' : 'delete',
+        s: zh ? '检索' : 'search',
+      })[p],
+  );
+  const what =
+    r.type === '*' ? (zh ? '所有类型的记录' : 'all kinds of records') : `${r.type}${zh ? ' 记录' : ' records'}`;
   const whose =
-    r.context === 'patient' ? (zh ? '（仅限该患者）' : 'of the selected patient only') : r.context === 'user' ? (zh ? '（您可查看的患者）' : 'of the patients you may see') : zh ? '（系统级）' : '(system-wide)';
+    r.context === 'patient'
+      ? zh
+        ? '（仅限该患者）'
+        : 'of the selected patient only'
+      : r.context === 'user'
+        ? zh
+          ? '（您可查看的患者）'
+          : 'of the patients you may see'
+        : zh
+          ? '（系统级）'
+          : '(system-wide)';
   return zh ? `${verbs.join('、')}${what}${whose}` : `${verbs.join(', ')} ${what} ${whose}`;
 }

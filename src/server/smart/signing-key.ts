@@ -33,11 +33,10 @@ async function loadOrCreate(sql: Sql): Promise<SigningKey> {
     const kid = randomBytes(8).toString('hex');
     const privateJwk = { ...(await exportJWK(pair.privateKey)), kid, alg: 'ES256' };
     const publicJwk = { ...(await exportJWK(pair.publicKey)), kid, alg: 'ES256', use: 'sig' };
-    await sql.query('insert into medseek_smart_keys (kid, private_jwk, public_jwk) select $1, $2, $3 where not exists (select 1 from medseek_smart_keys)', [
-      kid,
-      JSON.stringify(privateJwk),
-      JSON.stringify(publicJwk),
-    ]);
+    await sql.query(
+      'insert into medseek_smart_keys (kid, private_jwk, public_jwk) select $1, $2, $3 where not exists (select 1 from medseek_smart_keys)',
+      [kid, JSON.stringify(privateJwk), JSON.stringify(publicJwk)],
+    );
     row = await current(sql);
     if (!row) throw new Error('the SMART signing key could not be stored');
   }
@@ -51,8 +50,12 @@ async function loadOrCreate(sql: Sql): Promise<SigningKey> {
   };
 }
 
-async function current(sql: Sql): Promise<{ kid: string; private_jwk: JWK | string; public_jwk: JWK | string } | undefined> {
-  const r = await sql.query<{ kid: string; private_jwk: JWK | string; public_jwk: JWK | string }>('select kid, private_jwk, public_jwk from medseek_smart_keys order by created_at, kid limit 1');
+async function current(
+  sql: Sql,
+): Promise<{ kid: string; private_jwk: JWK | string; public_jwk: JWK | string } | undefined> {
+  const r = await sql.query<{ kid: string; private_jwk: JWK | string; public_jwk: JWK | string }>(
+    'select kid, private_jwk, public_jwk from medseek_smart_keys order by created_at, kid limit 1',
+  );
   return r.rows[0];
 }
 

@@ -31,19 +31,59 @@ forEachBackend('SMART authorization server', (db) => {
   let clinicianKey: string;
   let patientKey: string;
   beforeAll(async () => {
-    ctx = await openContext(loadConfig({}, { apiKeys: [ADMIN_KEY], demo: false, logLevel: 'warn' }), { db: db(), llm: false, demoLoader: false, demoKnowledge: false, logger: createLogger('warn', { write: () => {} }) });
+    ctx = await openContext(loadConfig({}, { apiKeys: [ADMIN_KEY], demo: false, logLevel: 'warn' }), {
+      db: db(),
+      llm: false,
+      demoLoader: false,
+      demoKnowledge: false,
+      logger: createLogger('warn', { write: () => {} }),
+    });
     app = createApp(ctx);
-    await ctx.resources.put({ resourceType: 'Patient', id: A, name: [{ text: 'Alice A' }], managingOrganization: { reference: 'Organization/ward-1' } } as never);
-    await ctx.resources.put({ resourceType: 'Patient', id: B, name: [{ text: 'Bob B' }], managingOrganization: { reference: 'Organization/ward-2' } } as never);
-    await new SmartClientStore(ctx.db).add({ clientId: 'ext-app', name: 'External app', redirectUris: [REDIRECT], launchUrl: `${APP}/launch`, scopes: ['launch', 'launch/patient', 'openid', 'fhirUser', 'offline_access', 'patient/Observation.rs', 'patient/Patient.rs'] });
+    await ctx.resources.put({
+      resourceType: 'Patient',
+      id: A,
+      name: [{ text: 'Alice A' }],
+      managingOrganization: { reference: 'Organization/ward-1' },
+    } as never);
+    await ctx.resources.put({
+      resourceType: 'Patient',
+      id: B,
+      name: [{ text: 'Bob B' }],
+      managingOrganization: { reference: 'Organization/ward-2' },
+    } as never);
+    await new SmartClientStore(ctx.db).add({
+      clientId: 'ext-app',
+      name: 'External app',
+      redirectUris: [REDIRECT],
+      launchUrl: `${APP}/launch`,
+      scopes: [
+        'launch',
+        'launch/patient',
+        'openid',
+        'fhirUser',
+        'offline_access',
+        'patient/Observation.rs',
+        'patient/Patient.rs',
+      ],
+    });
     clinicianKey = (await ctx.apiKeys.create('ward-1 clinician', { role: 'clinician', units: ['ward-1'] })).key;
     patientKey = (await ctx.apiKeys.create('alice', { role: 'patient', patientId: A })).key;
   }, 120_000);
 
-  const get = (path: string, key?: string) => app.request(`${ORIGIN}${path}`, { headers: key ? { Authorization: `Bearer ${key}` } : {}, redirect: 'manual' });
+  const get = (path: string, key?: string) =>
+    app.request(`${ORIGIN}${path}`, { headers: key ? { Authorization: `Bearer ${key}` } : {}, redirect: 'manual' });
 
   /** Launch (clinician/admin) → authorize (GET, approval page) → approve (POST) → code. */
-  async function authorize(opts: { key?: string; scope: string; patient?: string; clientId?: string; redirectUri?: string; approve?: (scopes: string[]) => string[]; pick?: string; codeVerifier?: string }) {
+  async function authorize(opts: {
+    key?: string;
+    scope: string;
+    patient?: string;
+    clientId?: string;
+    redirectUri?: string;
+    approve?: (scopes: string[]) => string[];
+    pick?: string;
+    codeVerifier?: string;
+  }) {
     const clientId = opts.clientId ?? 'ext-app';
     const redirectUri = opts.redirectUri ?? REDIRECT;
     const key = opts.key ?? ADMIN_KEY;
@@ -56,7 +96,17 @@ forEachBackend('SMART authorization server', (db) => {
       launch = to.searchParams.get('launch')!;
     }
     const codeVerifier = opts.codeVerifier ?? verifier();
-    const q = new URLSearchParams({ response_type: 'code', client_id: clientId, redirect_uri: redirectUri, scope: opts.scope, state: 'st-1', aud: FHIR, code_challenge: challenge(codeVerifier), code_challenge_method: 'S256', ...(launch ? { launch } : {}) });
+    const q = new URLSearchParams({
+      response_type: 'code',
+      client_id: clientId,
+      redirect_uri: redirectUri,
+      scope: opts.scope,
+      state: 'st-1',
+      aud: FHIR,
+      code_challenge: challenge(codeVerifier),
+      code_challenge_method: 'S256',
+      ...(launch ? { launch } : {}),
+    });
     const page = await get(`/oauth2/authorize?${q}`, key);
     expect(page.status).toBe(200);
     const html = await page.text();
@@ -69,24 +119,43 @@ forEachBackend('SMART authorization server', (db) => {
     if (opts.pick) form.set('patient', opts.pick);
     const res = await app.request(`${ORIGIN}/oauth2/authorize`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: `medseek_smart_${request.slice(0, 16)}=${csrf}`, Authorization: `Bearer ${key}` },
+      headers: {
+        'Content-Type': 'application/x-www-form-urlencoded',
+        Cookie: `medseek_smart_${request.slice(0, 16)}=${csrf}`,
+        Authorization: `Bearer ${key}`,
+      },
       body: form.toString(),
     });
-    const location = res.status === 303 || res.status === 302 ? res.headers.get('location')! : /url=([^"]+)"/.exec(await res.text())?.[1]?.replace(/&amp;/g, '&');
+    const location =
+      res.status === 303 || res.status === 302
+        ? res.headers.get('location')!
+        : /url=([^"]+)"/.exec(await res.text())?.[1]?.replace(/&amp;/g, '&');
     return { status: res.status, location, codeVerifier, shown, html };
   }
 
   // The authenticator on its own, as the auth middleware calls it (null: not a token of this server).
   const probe = new Hono<AppEnv>().get('*', async (c) => c.json((await smartTokenAuthenticator(ctx, c)) ?? null));
   async function authenticateWith(jwt: string, url = `${FHIR}/Patient`): Promise<AuthResult | null> {
-    return (await (await probe.request(url, { headers: { Authorization: `Bearer ${jwt}` } })).json()) as AuthResult | null;
+    return (await (
+      await probe.request(url, { headers: { Authorization: `Bearer ${jwt}` } })
+    ).json()) as AuthResult | null;
   }
 
   const token = (form: Record<string, string>, headers: Record<string, string> = {}) =>
-    app.request(`${ORIGIN}/oauth2/token`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(form).toString() });
+    app.request(`${ORIGIN}/oauth2/token`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
+      body: new URLSearchParams(form).toString(),
+    });
 
   async function exchange(code: string, codeVerifier: string, clientId = 'ext-app') {
-    const res = await token({ grant_type: 'authorization_code', code, code_verifier: codeVerifier, redirect_uri: REDIRECT, client_id: clientId });
+    const res = await token({
+      grant_type: 'authorization_code',
+      code,
+      code_verifier: codeVerifier,
+      redirect_uri: REDIRECT,
+      client_id: clientId,
+    });
     return { status: res.status, body: (await res.json()) as Json };
   }
 
@@ -102,8 +171,21 @@ forEachBackend('SMART authorization server', (db) => {
     expect(doc.code_challenge_methods_supported).toEqual(['S256']);
     expect(doc.grant_types_supported).toEqual(['authorization_code', 'refresh_token']);
     expect(doc.response_types_supported).toEqual(['code']);
-    expect(doc.scopes_supported).toEqual(expect.arrayContaining(['launch/patient', 'openid', 'fhirUser', 'patient/*.rs']));
-    for (const cap of ['launch-ehr', 'launch-standalone', 'client-public', 'client-confidential-symmetric', 'context-ehr-patient', 'context-standalone-patient', 'permission-v2', 'permission-patient', 'permission-user', 'sso-openid-connect']) {
+    expect(doc.scopes_supported).toEqual(
+      expect.arrayContaining(['launch/patient', 'openid', 'fhirUser', 'patient/*.rs']),
+    );
+    for (const cap of [
+      'launch-ehr',
+      'launch-standalone',
+      'client-public',
+      'client-confidential-symmetric',
+      'context-ehr-patient',
+      'context-standalone-patient',
+      'permission-v2',
+      'permission-patient',
+      'permission-user',
+      'sso-openid-connect',
+    ]) {
       expect(doc.capabilities).toContain(cap);
     }
     const jwks = (await (await get('/oauth2/jwks')).json()) as { keys: Json[] };
@@ -132,7 +214,9 @@ forEachBackend('SMART authorization server', (db) => {
     expect(body).not.toHaveProperty('refresh_token');
 
     const auth = await authenticateWith(String(body.access_token));
-    expect(auth).toEqual({ principal: expect.objectContaining({ kind: 'smart', id: 'smart:key:env:1', role: 'admin', patientId: A }) });
+    expect(auth).toEqual({
+      principal: expect.objectContaining({ kind: 'smart', id: 'smart:key:env:1', role: 'admin', patientId: A }),
+    });
     const scopes = auth && 'principal' in auth ? [...(auth.principal.scopes ?? [])] : [];
     // patient/*.rs narrowed to what the client may have (Observation and Patient only).
     expect(scopes.sort()).toEqual(['fhirUser', 'launch', 'openid', 'patient/Observation.rs', 'patient/Patient.rs']);
@@ -148,7 +232,11 @@ forEachBackend('SMART authorization server', (db) => {
   });
 
   it('grants only what the client may have and the user approved', async () => {
-    const flow = await authorize({ scope: 'launch patient/*.cruds user/*.rs system/*.rs openid', patient: A, approve: (shown) => shown.filter((s) => s !== 'patient/Patient.rs') });
+    const flow = await authorize({
+      scope: 'launch patient/*.cruds user/*.rs system/*.rs openid',
+      patient: A,
+      approve: (shown) => shown.filter((s) => s !== 'patient/Patient.rs'),
+    });
     expect(flow.shown.sort()).toEqual(['launch', 'openid', 'patient/Observation.rs', 'patient/Patient.rs']);
     const { body } = await exchange(codeOf(flow.location), flow.codeVerifier);
     expect(String(body.scope).split(' ').sort()).toEqual(['launch', 'openid', 'patient/Observation.rs']);
@@ -168,33 +256,68 @@ forEachBackend('SMART authorization server', (db) => {
     expect(first.status).toBe(200);
     const second = await exchange(codeOf(flow.location), flow.codeVerifier);
     expect(second).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
-    expect(await authenticateWith(String(first.body.access_token))).toMatchObject({ refused: { credential: 'smart:key:env:1' } });
+    expect(await authenticateWith(String(first.body.access_token))).toMatchObject({
+      refused: { credential: 'smart:key:env:1' },
+    });
   });
 
   it('requires PKCE S256 and the FHIR base as aud (errors go back to the app)', async () => {
-    const base = { response_type: 'code', client_id: 'ext-app', redirect_uri: REDIRECT, scope: 'patient/*.rs', state: 'x', aud: FHIR };
+    const base = {
+      response_type: 'code',
+      client_id: 'ext-app',
+      redirect_uri: REDIRECT,
+      scope: 'patient/*.rs',
+      state: 'x',
+      aud: FHIR,
+    };
     const noPkce = await get(`/oauth2/authorize?${new URLSearchParams(base)}`, ADMIN_KEY);
     expect(noPkce.status).toBe(302);
     expect(new URL(noPkce.headers.get('location')!).searchParams.get('error')).toBe('invalid_request');
-    const plain = await get(`/oauth2/authorize?${new URLSearchParams({ ...base, code_challenge: challenge(verifier()), code_challenge_method: 'plain' })}`, ADMIN_KEY);
+    const plain = await get(
+      `/oauth2/authorize?${new URLSearchParams({ ...base, code_challenge: challenge(verifier()), code_challenge_method: 'plain' })}`,
+      ADMIN_KEY,
+    );
     expect(new URL(plain.headers.get('location')!).searchParams.get('error')).toBe('invalid_request');
-    const aud = await get(`/oauth2/authorize?${new URLSearchParams({ ...base, aud: 'https://elsewhere/fhir', code_challenge: challenge(verifier()), code_challenge_method: 'S256' })}`, ADMIN_KEY);
+    const aud = await get(
+      `/oauth2/authorize?${new URLSearchParams({ ...base, aud: 'https://elsewhere/fhir', code_challenge: challenge(verifier()), code_challenge_method: 'S256' })}`,
+      ADMIN_KEY,
+    );
     expect(new URL(aud.headers.get('location')!).searchParams.get('state')).toBe('x');
     expect(new URL(aud.headers.get('location')!).searchParams.get('error')).toBe('invalid_request');
   });
 
   it('refuses an unregistered redirect_uri on the page, without redirecting', async () => {
-    const q = new URLSearchParams({ response_type: 'code', client_id: 'ext-app', redirect_uri: 'https://evil.example.org/cb', scope: 'patient/*.rs', state: 's', aud: FHIR, code_challenge: challenge(verifier()), code_challenge_method: 'S256' });
+    const q = new URLSearchParams({
+      response_type: 'code',
+      client_id: 'ext-app',
+      redirect_uri: 'https://evil.example.org/cb',
+      scope: 'patient/*.rs',
+      state: 's',
+      aud: FHIR,
+      code_challenge: challenge(verifier()),
+      code_challenge_method: 'S256',
+    });
     const res = await get(`/oauth2/authorize?${q}`, ADMIN_KEY);
     expect(res.status).toBe(400);
     expect(res.headers.get('location')).toBeNull();
     expect(await res.text()).toContain('is not registered');
-    const unknown = await get(`/oauth2/authorize?${new URLSearchParams({ ...Object.fromEntries(q), client_id: 'nobody' })}`, ADMIN_KEY);
+    const unknown = await get(
+      `/oauth2/authorize?${new URLSearchParams({ ...Object.fromEntries(q), client_id: 'nobody' })}`,
+      ADMIN_KEY,
+    );
     expect(unknown.status).toBe(400);
   });
 
   it('sends a browser with nobody logged in to the login page, coming back here', async () => {
-    const q = new URLSearchParams({ response_type: 'code', client_id: 'ext-app', redirect_uri: REDIRECT, scope: 'patient/*.rs', aud: FHIR, code_challenge: challenge(verifier()), code_challenge_method: 'S256' });
+    const q = new URLSearchParams({
+      response_type: 'code',
+      client_id: 'ext-app',
+      redirect_uri: REDIRECT,
+      scope: 'patient/*.rs',
+      aud: FHIR,
+      code_challenge: challenge(verifier()),
+      code_challenge_method: 'S256',
+    });
     const res = await get(`/oauth2/authorize?${q}`);
     expect(res.status).toBe(302);
     const to = res.headers.get('location')!;
@@ -204,14 +327,28 @@ forEachBackend('SMART authorization server', (db) => {
 
   it('refuses an approval posted without the form CSRF cookie', async () => {
     const v = verifier();
-    const q = new URLSearchParams({ response_type: 'code', client_id: 'ext-app', redirect_uri: REDIRECT, scope: 'launch/patient patient/*.rs', aud: FHIR, code_challenge: challenge(v), code_challenge_method: 'S256' });
+    const q = new URLSearchParams({
+      response_type: 'code',
+      client_id: 'ext-app',
+      redirect_uri: REDIRECT,
+      scope: 'launch/patient patient/*.rs',
+      aud: FHIR,
+      code_challenge: challenge(v),
+      code_challenge_method: 'S256',
+    });
     const html = await (await get(`/oauth2/authorize?${q}`, ADMIN_KEY)).text();
     const request = /name="request" value="([^"]+)"/.exec(html)![1]!;
     const csrf = /name="csrf" value="([^"]+)"/.exec(html)![1]!;
     const res = await app.request(`${ORIGIN}/oauth2/authorize`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', Authorization: `Bearer ${ADMIN_KEY}` },
-      body: new URLSearchParams({ request, csrf, decision: 'approve', scope: 'patient/Patient.rs', patient: A }).toString(),
+      body: new URLSearchParams({
+        request,
+        csrf,
+        decision: 'approve',
+        scope: 'patient/Patient.rs',
+        patient: A,
+      }).toString(),
     });
     expect(res.status).toBe(403);
   });
@@ -225,11 +362,19 @@ forEachBackend('SMART authorization server', (db) => {
     const { body } = await exchange(codeOf(ok.location), ok.codeVerifier);
     expect(body.patient).toBe(A);
     // offline_access: a refresh token, rotated on use.
-    const refreshed = await token({ grant_type: 'refresh_token', refresh_token: String(body.refresh_token), client_id: 'ext-app' });
+    const refreshed = await token({
+      grant_type: 'refresh_token',
+      refresh_token: String(body.refresh_token),
+      client_id: 'ext-app',
+    });
     expect(refreshed.status).toBe(200);
     const next = (await refreshed.json()) as Json;
     expect(next.patient).toBe(A);
-    const reused = await token({ grant_type: 'refresh_token', refresh_token: String(body.refresh_token), client_id: 'ext-app' });
+    const reused = await token({
+      grant_type: 'refresh_token',
+      refresh_token: String(body.refresh_token),
+      client_id: 'ext-app',
+    });
     expect(reused.status).toBe(400);
   });
 
@@ -239,7 +384,9 @@ forEachBackend('SMART authorization server', (db) => {
     const { body } = await exchange(codeOf(flow.location), flow.codeVerifier);
     expect(body.patient).toBe(A);
     const auth = await authenticateWith(String(body.access_token));
-    expect(auth).toMatchObject({ principal: { role: 'patient', patientId: A, id: expect.stringMatching(/^smart:key:/) } });
+    expect(auth).toMatchObject({
+      principal: { role: 'patient', patientId: A, id: expect.stringMatching(/^smart:key:/) },
+    });
   });
 
   it('launch: clinicians only, and only for patients they may see', async () => {
@@ -251,15 +398,36 @@ forEachBackend('SMART authorization server', (db) => {
   });
 
   it('confidential clients must authenticate at the token endpoint', async () => {
-    const { secret } = await new SmartClientStore(ctx.db).add({ clientId: 'conf-app', name: 'Confidential', redirectUris: [REDIRECT], launchUrl: `${APP}/launch`, confidential: true, scopes: ['launch', 'patient/*.rs'] });
+    const { secret } = await new SmartClientStore(ctx.db).add({
+      clientId: 'conf-app',
+      name: 'Confidential',
+      redirectUris: [REDIRECT],
+      launchUrl: `${APP}/launch`,
+      confidential: true,
+      scopes: ['launch', 'patient/*.rs'],
+    });
     const flow = await authorize({ clientId: 'conf-app', scope: 'launch patient/*.rs', patient: A });
     const code = codeOf(flow.location);
-    const anonymous = await token({ grant_type: 'authorization_code', code, code_verifier: flow.codeVerifier, redirect_uri: REDIRECT, client_id: 'conf-app' });
+    const anonymous = await token({
+      grant_type: 'authorization_code',
+      code,
+      code_verifier: flow.codeVerifier,
+      redirect_uri: REDIRECT,
+      client_id: 'conf-app',
+    });
     expect(anonymous.status).toBe(401);
     expect(((await anonymous.json()) as Json).error).toBe('invalid_client');
     const flow2 = await authorize({ clientId: 'conf-app', scope: 'launch patient/*.rs', patient: A });
     const basic = Buffer.from(`conf-app:${secret}`).toString('base64');
-    const ok = await token({ grant_type: 'authorization_code', code: codeOf(flow2.location), code_verifier: flow2.codeVerifier, redirect_uri: REDIRECT }, { Authorization: `Basic ${basic}` });
+    const ok = await token(
+      {
+        grant_type: 'authorization_code',
+        code: codeOf(flow2.location),
+        code_verifier: flow2.codeVerifier,
+        redirect_uri: REDIRECT,
+      },
+      { Authorization: `Basic ${basic}` },
+    );
     expect(ok.status).toBe(200);
   });
 
@@ -280,22 +448,35 @@ forEachBackend('SMART authorization server', (db) => {
 
     it('refuses an expired token, naming its subject', async () => {
       const jwt = await sign({}, { exp: Math.floor(Date.now() / 1000) - 60 });
-      expect(await authenticateWith(jwt)).toEqual({ refused: { credential: 'smart:user:x', reason: expect.stringMatching(/expired/) } });
+      expect(await authenticateWith(jwt)).toEqual({
+        refused: { credential: 'smart:user:x', reason: expect.stringMatching(/expired/) },
+      });
     });
 
     it('refuses a token signed by another key that claims to be ours', async () => {
       const jwt = await sign({}, { foreign: true });
-      expect(await authenticateWith(jwt)).toEqual({ refused: { credential: 'smart:user:x', reason: expect.stringMatching(/signature/) } });
+      expect(await authenticateWith(jwt)).toEqual({
+        refused: { credential: 'smart:user:x', reason: expect.stringMatching(/signature/) },
+      });
     });
 
     it('refuses a token for another audience, and a token of a grant that does not exist', async () => {
-      expect(await authenticateWith(await sign({}), 'http://other.test/fhir/Patient')).toMatchObject({ refused: { credential: 'smart:user:x' } });
-      expect(await authenticateWith(await sign({}))).toMatchObject({ refused: { reason: expect.stringMatching(/revoked/) } });
+      expect(await authenticateWith(await sign({}), 'http://other.test/fhir/Patient')).toMatchObject({
+        refused: { credential: 'smart:user:x' },
+      });
+      expect(await authenticateWith(await sign({}))).toMatchObject({
+        refused: { reason: expect.stringMatching(/revoked/) },
+      });
     });
 
     it('ignores bearer tokens that are not its own', async () => {
       const other = await generateKeyPair('ES256');
-      const jwt = await new SignJWT({}).setProtectedHeader({ alg: 'ES256' }).setIssuer('https://hospital-idp').setSubject('u').setExpirationTime('5m').sign(other.privateKey);
+      const jwt = await new SignJWT({})
+        .setProtectedHeader({ alg: 'ES256' })
+        .setIssuer('https://hospital-idp')
+        .setSubject('u')
+        .setExpirationTime('5m')
+        .sign(other.privateKey);
       expect(await authenticateWith(jwt)).toBeNull();
       expect(await authenticateWith('msk_not-a-jwt')).toBeNull();
     });

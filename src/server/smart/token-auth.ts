@@ -13,11 +13,15 @@ export const smartTokenAuthenticator: Authenticator = async (ctx, c) => {
   if (!m || m[1]!.split('.').length !== 3) return undefined;
   const r = await verifyAccessToken(ctx.db, issuerOf(c.req.url), m[1]!);
   if (!r) return undefined;
-  if ('refused' in r) return { refused: { ...(r.refused.sub ? { credential: `smart:${r.refused.sub}` } : {}), reason: r.refused.reason } };
+  if ('refused' in r)
+    return {
+      refused: { ...(r.refused.sub ? { credential: `smart:${r.refused.sub}` } : {}), reason: r.refused.reason },
+    };
   const { claims } = r;
   const credential = `smart:${claims.sub}`;
   const grant = await new AuthzStore(ctx.db).grant(claims.grant);
-  if (!grant || grant.revoked) return { refused: { credential, reason: 'the SMART authorization behind this token was revoked' } };
+  if (!grant || grant.revoked)
+    return { refused: { credential, reason: 'the SMART authorization behind this token was revoked' } };
   const user = grant.principal;
   // A patient user's token is theirs whatever the launch says; others are bound to the launch patient.
   const patientId = user.role === 'patient' ? user.patientId : (claims.patient ?? grant.launchPatient);

@@ -16,7 +16,8 @@ export async function tokenPost(ctx: AppContext, c: Context<AppEnv>): Promise<Re
   cors(c);
   c.header('Cache-Control', 'no-store');
   c.header('Pragma', 'no-cache');
-  if (!/^application\/x-www-form-urlencoded\b/i.test(c.req.header('content-type') ?? '')) return oauthError(c, 400, 'invalid_request', 'the body must be application/x-www-form-urlencoded');
+  if (!/^application\/x-www-form-urlencoded\b/i.test(c.req.header('content-type') ?? ''))
+    return oauthError(c, 400, 'invalid_request', 'the body must be application/x-www-form-urlencoded');
   const form = new URLSearchParams(await c.req.text());
   const client = await authenticateClient(ctx, c, form);
   if ('error' in client) return oauthError(c, 401, 'invalid_client', client.error);
@@ -27,12 +28,16 @@ export async function tokenPost(ctx: AppContext, c: Context<AppEnv>): Promise<Re
     const code = form.get('code');
     const verifier = form.get('code_verifier');
     if (!code) return oauthError(c, 400, 'invalid_request', 'code is required');
-    if (!verifier || !/^[A-Za-z0-9._~-]{43,128}$/.test(verifier)) return oauthError(c, 400, 'invalid_request', 'code_verifier is required (43 to 128 characters, RFC 7636)');
+    if (!verifier || !/^[A-Za-z0-9._~-]{43,128}$/.test(verifier))
+      return oauthError(c, 400, 'invalid_request', 'code_verifier is required (43 to 128 characters, RFC 7636)');
     const issued = await store.redeemCode(code);
     if (!issued) return oauthError(c, 400, 'invalid_grant', 'the code is unknown, expired or already used');
-    if (issued.clientId !== client.clientId) return oauthError(c, 400, 'invalid_grant', 'the code was issued to another client');
-    if (form.get('redirect_uri') !== issued.redirectUri) return oauthError(c, 400, 'invalid_grant', 'redirect_uri differs from the authorization request');
-    if (s256(verifier) !== issued.codeChallenge) return oauthError(c, 400, 'invalid_grant', 'code_verifier does not match the code_challenge');
+    if (issued.clientId !== client.clientId)
+      return oauthError(c, 400, 'invalid_grant', 'the code was issued to another client');
+    if (form.get('redirect_uri') !== issued.redirectUri)
+      return oauthError(c, 400, 'invalid_grant', 'redirect_uri differs from the authorization request');
+    if (s256(verifier) !== issued.codeChallenge)
+      return oauthError(c, 400, 'invalid_grant', 'code_verifier does not match the code_challenge');
     return c.json(await tokenResponse(ctx, c, issued.grant, issued.nonce, store));
   }
 
@@ -40,9 +45,11 @@ export async function tokenPost(ctx: AppContext, c: Context<AppEnv>): Promise<Re
     const refresh = form.get('refresh_token');
     if (!refresh) return oauthError(c, 400, 'invalid_request', 'refresh_token is required');
     const grant = await store.grantByRefresh(refresh);
-    if (!grant || grant.clientId !== client.clientId) return oauthError(c, 400, 'invalid_grant', 'the refresh token is unknown, expired or revoked');
+    if (!grant || grant.clientId !== client.clientId)
+      return oauthError(c, 400, 'invalid_grant', 'the refresh token is unknown, expired or revoked');
     const asked = form.get('scope');
-    if (asked?.split(/\s+/).some((s) => s && !grant.scopes.includes(s))) return oauthError(c, 400, 'invalid_scope', 'a refresh cannot widen the scopes granted');
+    if (asked?.split(/\s+/).some((s) => s && !grant.scopes.includes(s)))
+      return oauthError(c, 400, 'invalid_scope', 'a refresh cannot widen the scopes granted');
     return c.json(await tokenResponse(ctx, c, grant, undefined, store));
   }
 
@@ -62,10 +69,19 @@ export function cors(c: Context<AppEnv>): void {
   c.header('Access-Control-Allow-Origin', '*');
 }
 
-async function tokenResponse(ctx: AppContext, c: Context<AppEnv>, grant: Grant, nonce: string | undefined, store: AuthzStore) {
+async function tokenResponse(
+  ctx: AppContext,
+  c: Context<AppEnv>,
+  grant: Grant,
+  nonce: string | undefined,
+  store: AuthzStore,
+) {
   const issuer = issuerOf(c.req.url);
   const accessToken = await issueAccessToken(ctx.db, issuer, grant);
-  const idToken = grant.scopes.includes('openid') && grant.scopes.includes('fhirUser') ? await issueIdToken(ctx.db, issuer, grant, nonce) : undefined;
+  const idToken =
+    grant.scopes.includes('openid') && grant.scopes.includes('fhirUser')
+      ? await issueIdToken(ctx.db, issuer, grant, nonce)
+      : undefined;
   const refresh = grant.scopes.includes('offline_access') ? await store.issueRefresh(grant.id) : undefined;
   return {
     access_token: accessToken,
@@ -78,7 +94,11 @@ async function tokenResponse(ctx: AppContext, c: Context<AppEnv>, grant: Grant, 
   };
 }
 
-async function authenticateClient(ctx: AppContext, c: Context<AppEnv>, form: URLSearchParams): Promise<SmartClient | { error: string }> {
+async function authenticateClient(
+  ctx: AppContext,
+  c: Context<AppEnv>,
+  form: URLSearchParams,
+): Promise<SmartClient | { error: string }> {
   let clientId = form.get('client_id') ?? undefined;
   let secret = form.get('client_secret') ?? undefined;
   const basic = /^Basic\s+(\S+)$/i.exec(c.req.header('authorization') ?? '');

@@ -30,7 +30,12 @@ export function fhirUserOf(issuer: Issuer, grant: Grant): string {
   return `${issuer.fhirBase}/Practitioner/${p.id.replace(/[^A-Za-z0-9\-.]/g, '-').slice(0, 64)}`;
 }
 
-export async function issueAccessToken(sql: Sql, issuer: Issuer, grant: Grant, now = Math.floor(Date.now() / 1000)): Promise<string> {
+export async function issueAccessToken(
+  sql: Sql,
+  issuer: Issuer,
+  grant: Grant,
+  now = Math.floor(Date.now() / 1000),
+): Promise<string> {
   const key = await signingKey(sql);
   return new SignJWT({
     scope: grant.scopes.join(' '),
@@ -50,7 +55,13 @@ export async function issueAccessToken(sql: Sql, issuer: Issuer, grant: Grant, n
 }
 
 /** The OpenID Connect ID token (`openid` granted): who approved, and their FHIR user. */
-export async function issueIdToken(sql: Sql, issuer: Issuer, grant: Grant, nonce: string | undefined, now = Math.floor(Date.now() / 1000)): Promise<string> {
+export async function issueIdToken(
+  sql: Sql,
+  issuer: Issuer,
+  grant: Grant,
+  nonce: string | undefined,
+  now = Math.floor(Date.now() / 1000),
+): Promise<string> {
   const key = await signingKey(sql);
   return new SignJWT({
     ...(grant.scopes.includes('fhirUser') ? { fhirUser: fhirUserOf(issuer, grant) } : {}),
@@ -77,7 +88,11 @@ export interface AccessClaims {
  * `undefined`: not a token of this server (another issuer's JWT, or not a JWT): other authenticators
  * may know it. `{ refused }`: claims to be ours (our issuer or our key id) but fails a check.
  */
-export async function verifyAccessToken(sql: Sql, issuer: Issuer, token: string): Promise<{ claims: AccessClaims } | { refused: { sub?: string; reason: string } } | undefined> {
+export async function verifyAccessToken(
+  sql: Sql,
+  issuer: Issuer,
+  token: string,
+): Promise<{ claims: AccessClaims } | { refused: { sub?: string; reason: string } } | undefined> {
   let header: ReturnType<typeof decodeProtectedHeader>;
   let claimed: ReturnType<typeof decodeJwt>;
   try {
@@ -90,11 +105,23 @@ export async function verifyAccessToken(sql: Sql, issuer: Issuer, token: string)
   if (claimed.iss !== issuer.origin && header.kid !== key.kid) return undefined;
   const sub = typeof claimed.sub === 'string' ? claimed.sub : undefined;
   try {
-    const { payload } = await jwtVerify(token, key.publicKey, { issuer: issuer.origin, audience: issuer.fhirBase, algorithms: ['ES256'], typ: 'at+jwt' });
+    const { payload } = await jwtVerify(token, key.publicKey, {
+      issuer: issuer.origin,
+      audience: issuer.fhirBase,
+      algorithms: ['ES256'],
+      typ: 'at+jwt',
+    });
     if (typeof payload.sub !== 'string' || typeof payload.grant !== 'string' || typeof payload.scope !== 'string') {
       return { refused: { ...(sub ? { sub } : {}), reason: 'the access token lacks sub, grant or scope' } };
     }
-    return { claims: { sub: payload.sub, grant: payload.grant, scope: payload.scope, ...(typeof payload.patient === 'string' ? { patient: payload.patient } : {}) } };
+    return {
+      claims: {
+        sub: payload.sub,
+        grant: payload.grant,
+        scope: payload.scope,
+        ...(typeof payload.patient === 'string' ? { patient: payload.patient } : {}),
+      },
+    };
   } catch (e) {
     return { refused: { ...(sub ? { sub } : {}), reason: refusalReason(e) } };
   }
@@ -103,6 +130,7 @@ export async function verifyAccessToken(sql: Sql, issuer: Issuer, token: string)
 function refusalReason(e: unknown): string {
   if (e instanceof errors.JWTExpired) return 'the SMART access token has expired';
   if (e instanceof errors.JWSSignatureVerificationFailed) return 'the SMART access token signature is not valid';
-  if (e instanceof errors.JWTClaimValidationFailed) return `the SMART access token's ${e.claim} claim is not valid for this server`;
+  if (e instanceof errors.JWTClaimValidationFailed)
+    return `the SMART access token's ${e.claim} claim is not valid for this server`;
   return 'the SMART access token is not valid';
 }

@@ -5,7 +5,12 @@ import { type FaithfulnessReport, verifyText } from '../verify.js';
 /** Test helpers shared by the verifier's unit tests: a record from note text, a check, a claim by its words. */
 export const rec = (text: string, lang: 'zh' | 'en' = 'zh') => recordFromTexts([{ id: 'rec', text }], { lang });
 
-export const check = (text: string, record: VerificationRecord, lang: 'zh' | 'en', extra: { laterThanRecord?: boolean } = {}) => verifyText(text, record, { lang, ...extra });
+export const check = (
+  text: string,
+  record: VerificationRecord,
+  lang: 'zh' | 'en',
+  extra: { laterThanRecord?: boolean } = {},
+) => verifyText(text, record, { lang, ...extra });
 
 /** The claim whose text holds `needle`; fails naming the claims there are. */
 export const claimOf = (report: FaithfulnessReport, needle: string) => {
@@ -26,11 +31,23 @@ export const orderFact = (id: string, display: string, code: string): Fact => ({
 });
 
 /** A one-event course of that order: started (active) or stopped, on the discharge orders or not. */
-export const course = (f: Fact, status: MedicationCourse['status'], discharge: boolean, reason?: string): MedicationCourse => ({
+export const course = (
+  f: Fact,
+  status: MedicationCourse['status'],
+  discharge: boolean,
+  reason?: string,
+): MedicationCourse => ({
   concept: f.concept,
   status,
   discharge,
-  events: [{ kind: status === 'stopped' ? 'stopped' : 'started', ...(reason ? { reason } : {}), factIds: [f.id], sources: f.sources }],
+  events: [
+    {
+      kind: status === 'stopped' ? 'stopped' : 'started',
+      ...(reason ? { reason } : {}),
+      factIds: [f.id],
+      sources: f.sources,
+    },
+  ],
   factIds: [f.id],
   sources: f.sources,
 });

@@ -7,7 +7,13 @@ import { ConclusionCard } from './ConclusionCard.js';
 /** Drug safety and critical-value alerts, then the record-quality findings, each with evidence and source. */
 export function AlertsPanel({ state }: { state: PatientState }) {
   const { t } = useI18n();
-  const load = useLoad(() => get<{ alerts: Conclusion[]; quality: Conclusion[]; score?: number }>(`/api/patients/${encodeURIComponent(state.patientId)}/alerts`), state.patientId);
+  const load = useLoad(
+    () =>
+      get<{ alerts: Conclusion[]; quality: Conclusion[]; score?: number }>(
+        `/api/patients/${encodeURIComponent(state.patientId)}/alerts`,
+      ),
+    state.patientId,
+  );
   return (
     <Show state={load}>
       {({ alerts, quality, score }) => (

@@ -5,7 +5,10 @@ import { useI18n } from '../i18n.js';
  * Loads data once per `key`; shows a loading state and a clear error with a retry button. A load
  * made stale (new key, unmount) is aborted through the signal it is given, and its answer dropped.
  */
-export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, key: string): { data?: T; error?: Error; loading: boolean; reload: () => void } {
+export function useLoad<T>(
+  load: (signal: AbortSignal) => Promise<T>,
+  key: string,
+): { data?: T; error?: Error; loading: boolean; reload: () => void } {
   const [state, setState] = useState<{ data?: T; error?: Error; loading: boolean }>({ loading: true });
   const [n, setN] = useState(0);
   // biome-ignore lint/correctness/useExhaustiveDependencies: reload on key or explicit retry only
@@ -49,7 +52,13 @@ export function ErrorBox({ error, retry }: { error: Error; retry?: () => void })
   );
 }
 
-export function Show<T>({ state, children }: { state: { data?: T; error?: Error; loading: boolean; reload: () => void }; children: (data: T) => ReactNode }) {
+export function Show<T>({
+  state,
+  children,
+}: {
+  state: { data?: T; error?: Error; loading: boolean; reload: () => void };
+  children: (data: T) => ReactNode;
+}) {
   if (state.error) return <ErrorBox error={state.error} retry={state.reload} />;
   if (state.loading && state.data === undefined) return <Loading />;
   return state.data === undefined ? null : children(state.data);

@@ -7,7 +7,10 @@ import { ConclusionCard } from './ConclusionCard.js';
 /** The ranked differential for this patient, each disease with its explanation. */
 export function DifferentialPanel({ state }: { state: PatientState }) {
   const { t } = useI18n();
-  const load = useLoad(() => get<{ conclusions: Conclusion[] }>(`/api/patients/${encodeURIComponent(state.patientId)}/differential`), state.patientId);
+  const load = useLoad(
+    () => get<{ conclusions: Conclusion[] }>(`/api/patients/${encodeURIComponent(state.patientId)}/differential`),
+    state.patientId,
+  );
   return (
     <Show state={load}>
       {({ conclusions }) =>

@@ -44,7 +44,8 @@ export function EmergencyBell() {
 /** Two short tones: the workspace may be in a background tab. Browsers that block audio stay silent; the banner remains. */
 export function chime(): void {
   try {
-    const Ctor = window.AudioContext ?? (window as unknown as { webkitAudioContext?: typeof AudioContext }).webkitAudioContext;
+    const Ctor =
+      window.AudioContext ?? (window as unknown as { webkitAudioContext?: typeof AudioContext }).webkitAudioContext;
     if (!Ctor) return;
     const ac = new Ctor();
     for (const [i, f] of [880, 660].entries()) {

@@ -3,7 +3,17 @@ import { post } from '../api.js';
 import { useI18n } from '../i18n.js';
 
 /** Accept / reject / correct, with a reason: every card and claim carries one. */
-export function Feedback({ patientId, targetKind, targetId, producer }: { patientId: string; targetKind: string; targetId: string; producer?: string }) {
+export function Feedback({
+  patientId,
+  targetKind,
+  targetId,
+  producer,
+}: {
+  patientId: string;
+  targetKind: string;
+  targetId: string;
+  producer?: string;
+}) {
   const { t } = useI18n();
   const [verdict, setVerdict] = useState<'accept' | 'reject' | 'correct' | null>(null);
   const [reason, setReason] = useState('');
@@ -12,7 +22,14 @@ export function Feedback({ patientId, targetKind, targetId, producer }: { patien
   const [message, setMessage] = useState('');
   const send = async (v: 'accept' | 'reject' | 'correct') => {
     try {
-      await post(`/api/patients/${encodeURIComponent(patientId)}/feedback`, { targetKind, targetId, verdict: v, reason: reason || undefined, correction: correction || undefined, producer });
+      await post(`/api/patients/${encodeURIComponent(patientId)}/feedback`, {
+        targetKind,
+        targetId,
+        verdict: v,
+        reason: reason || undefined,
+        correction: correction || undefined,
+        producer,
+      });
       setState('sent');
     } catch (e) {
       setState('error');
@@ -33,9 +50,25 @@ export function Feedback({ patientId, targetKind, targetId, producer }: { patien
       </button>
       {verdict && verdict !== 'accept' && (
         <span className="feedback-form">
-          <input aria-label={t('reason')} placeholder={t('reason')} value={reason} onChange={(e) => setReason(e.target.value)} />
-          {verdict === 'correct' && <input aria-label={t('correct')} placeholder={t('correct')} value={correction} onChange={(e) => setCorrection(e.target.value)} />}
-          <button type="button" onClick={() => send(verdict)} disabled={!reason.trim() || (verdict === 'correct' && !correction.trim())}>
+          <input
+            aria-label={t('reason')}
+            placeholder={t('reason')}
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+          />
+          {verdict === 'correct' && (
+            <input
+              aria-label={t('correct')}
+              placeholder={t('correct')}
+              value={correction}
+              onChange={(e) => setCorrection(e.target.value)}
+            />
+          )}
+          <button
+            type="button"
+            onClick={() => send(verdict)}
+            disabled={!reason.trim() || (verdict === 'correct' && !correction.trim())}
+          >
             {t('send')}
           </button>
         </span>

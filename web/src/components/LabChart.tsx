@@ -10,7 +10,15 @@ import { factName, unitLabel } from './facts.js';
 echarts.use([LineChart, GridComponent, TooltipComponent, MarkAreaComponent, MarkLineComponent, SVGRenderer]);
 
 /** One lab's values over time, with its reference range shaded and critical limits (when known) as red lines. */
-export function LabChart({ facts, lang, critical }: { facts: Fact[]; lang: Lang; critical?: Record<string, { low?: number; high?: number }> }) {
+export function LabChart({
+  facts,
+  lang,
+  critical,
+}: {
+  facts: Fact[];
+  lang: Lang;
+  critical?: Record<string, { low?: number; high?: number }>;
+}) {
   const series = useMemo(() => {
     const by = new Map<string, Fact[]>();
     for (const f of facts) {
@@ -18,7 +26,9 @@ export function LabChart({ facts, lang, critical }: { facts: Fact[]; lang: Lang;
       const k = f.concept.code;
       by.set(k, [...(by.get(k) ?? []), f]);
     }
-    return [...by.entries()].map(([code, fs]) => ({ code, facts: fs.sort((a, b) => a.time!.start!.localeCompare(b.time!.start!)) })).sort((a, b) => b.facts.length - a.facts.length);
+    return [...by.entries()]
+      .map(([code, fs]) => ({ code, facts: fs.sort((a, b) => a.time!.start!.localeCompare(b.time!.start!)) }))
+      .sort((a, b) => b.facts.length - a.facts.length);
   }, [facts]);
   const [code, setCode] = useState<string | undefined>(undefined);
   const chosen = series.find((s) => s.code === code) ?? series[0];
@@ -38,8 +48,21 @@ export function LabChart({ facts, lang, critical }: { facts: Fact[]; lang: Lang;
         {
           type: 'line',
           data: chosen.facts.map((f) => [f.time!.start, f.value!.value]),
-          markArea: range && (range.low !== undefined || range.high !== undefined) ? { silent: true, itemStyle: { color: 'rgba(46, 160, 67, 0.12)' }, data: [[{ yAxis: range.low ?? 0 }, { yAxis: range.high ?? range.low }]] } : undefined,
-          markLine: crit ? { symbol: 'none', lineStyle: { color: '#c62828', type: 'dashed' }, data: [crit.low, crit.high].filter((v) => v !== undefined).map((v) => ({ yAxis: v })) } : undefined,
+          markArea:
+            range && (range.low !== undefined || range.high !== undefined)
+              ? {
+                  silent: true,
+                  itemStyle: { color: 'rgba(46, 160, 67, 0.12)' },
+                  data: [[{ yAxis: range.low ?? 0 }, { yAxis: range.high ?? range.low }]],
+                }
+              : undefined,
+          markLine: crit
+            ? {
+                symbol: 'none',
+                lineStyle: { color: '#c62828', type: 'dashed' },
+                data: [crit.low, crit.high].filter((v) => v !== undefined).map((v) => ({ yAxis: v })),
+              }
+            : undefined,
         },
       ],
     });

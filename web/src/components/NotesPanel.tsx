@@ -9,13 +9,18 @@ type Span = { document: string; start: number; end: number };
 
 /** Notes with their extracted facts highlighted: click a span to see its fact, a fact to see its span. */
 export function NotesPanel({ patientId, focus }: { patientId: string; focus?: Span }) {
-  const state = useLoad(() => get<{ notes: Note[] }>(`/api/patients/${encodeURIComponent(patientId)}/notes`), patientId);
+  const state = useLoad(
+    () => get<{ notes: Note[] }>(`/api/patients/${encodeURIComponent(patientId)}/notes`),
+    patientId,
+  );
   return <Show state={state}>{({ notes }) => <Notes notes={notes} focus={focus} />}</Show>;
 }
 
 function Notes({ notes, focus }: { notes: Note[]; focus?: Span }) {
   const { t, lang } = useI18n();
-  const [docId, setDocId] = useState(() => notes.find((n) => n.document === focus?.document)?.document ?? notes[0]?.document);
+  const [docId, setDocId] = useState(
+    () => notes.find((n) => n.document === focus?.document)?.document ?? notes[0]?.document,
+  );
   const [selected, setSelected] = useState<string | undefined>();
   useEffect(() => {
     if (focus) setDocId(focus.document);
@@ -33,14 +38,20 @@ function Notes({ notes, focus }: { notes: Note[]; focus?: Span }) {
           </li>
         ))}
       </ul>
-      <NoteText note={note} focus={focus?.document === note.document ? focus : undefined} selected={selected} onSelect={setSelected} />
+      <NoteText
+        note={note}
+        focus={focus?.document === note.document ? focus : undefined}
+        selected={selected}
+        onSelect={setSelected}
+      />
       <div className="card">
         <h2>{t('facts')}</h2>
         <ul className="facts">
           {note.facts.map((f) => (
             <li key={f.id} className={f.id === selected ? 'selected' : undefined}>
               <button type="button" className="linklike" onClick={() => setSelected(f.id)}>
-                <span className={`assert a-${f.assertion}`}>{assertionLabel(f.assertion, lang)}</span> {factName(f, lang)} {factValue(f)}
+                <span className={`assert a-${f.assertion}`}>{assertionLabel(f.assertion, lang)}</span>{' '}
+                {factName(f, lang)} {factValue(f)}
                 {f.subject.who !== 'patient' ? ` (${f.subject.relation ?? f.subject.who})` : ''}
               </button>
             </li>
@@ -56,7 +67,17 @@ function spanOf(f: Fact, document: string): Span | undefined {
   return s && s.kind === 'text' ? s : undefined;
 }
 
-function NoteText({ note, focus, selected, onSelect }: { note: Note; focus?: Span; selected?: string; onSelect: (id: string) => void }) {
+function NoteText({
+  note,
+  focus,
+  selected,
+  onSelect,
+}: {
+  note: Note;
+  focus?: Span;
+  selected?: string;
+  onSelect: (id: string) => void;
+}) {
   const { lang } = useI18n();
   const ref = useRef<HTMLElement | null>(null);
   // Non-overlapping highlight spans, earliest first (the longest wins where two overlap).
@@ -78,15 +99,31 @@ function NoteText({ note, focus, selected, onSelect }: { note: Note; focus?: Spa
   let at = 0;
   const text = note.text;
   const focusPart = focus && !spans.some((s) => s.start === focus.start && s.end === focus.end) ? focus : undefined;
-  const marks = [...spans.map((s) => ({ start: s.start, end: s.end, fact: s.fact as Fact | undefined })), ...(focusPart ? [{ start: focusPart.start, end: focusPart.end, fact: undefined }] : [])].sort((a, b) => a.start - b.start);
+  const marks = [
+    ...spans.map((s) => ({ start: s.start, end: s.end, fact: s.fact as Fact | undefined })),
+    ...(focusPart ? [{ start: focusPart.start, end: focusPart.end, fact: undefined }] : []),
+  ].sort((a, b) => a.start - b.start);
   for (const m of marks) {
     if (m.start < at) continue;
     parts.push(text.slice(at, m.start));
     const isFocus = focus && m.start === focus.start && m.end === focus.end;
-    const cls = ['hl', m.fact ? `a-${m.fact.assertion}` : '', isFocus ? 'focus' : '', m.fact && m.fact.id === selected ? 'selected' : ''].filter(Boolean).join(' ');
+    const cls = [
+      'hl',
+      m.fact ? `a-${m.fact.assertion}` : '',
+      isFocus ? 'focus' : '',
+      m.fact && m.fact.id === selected ? 'selected' : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
     parts.push(
       m.fact ? (
-        <button type="button" key={`${m.start}-${m.end}`} className={cls} title={`${factName(m.fact, lang)} · ${assertionLabel(m.fact.assertion, lang)}`} onClick={() => onSelect(m.fact!.id)}>
+        <button
+          type="button"
+          key={`${m.start}-${m.end}`}
+          className={cls}
+          title={`${factName(m.fact, lang)} · ${assertionLabel(m.fact.assertion, lang)}`}
+          onClick={() => onSelect(m.fact!.id)}
+        >
           {text.slice(m.start, m.end)}
         </button>
       ) : (

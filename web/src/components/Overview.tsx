@@ -8,7 +8,9 @@ import { Sources } from './SourceLink.js';
 export function Overview({ state }: { state: PatientState }) {
   const { t, lang } = useI18n();
   const all = [...state.phenotype, ...state.intervention, ...state.biology];
-  const problems = state.phenotype.filter((f) => f.category === 'condition' && f.subject.who === 'patient' && f.assertion !== 'absent');
+  const problems = state.phenotype.filter(
+    (f) => f.category === 'condition' && f.subject.who === 'patient' && f.assertion !== 'absent',
+  );
   const meds = state.intervention.filter((f) => f.category === 'medication' && f.assertion === 'present');
   const allergies = state.phenotype.filter((f) => f.category === 'allergy');
   const labs = state.phenotype.filter((f) => f.category === 'measurement' && f.value);
@@ -17,9 +19,15 @@ export function Overview({ state }: { state: PatientState }) {
     <div className="overview">
       <div className="cols">
         <FactList title={t('problems')} facts={problems} patientId={state.patientId} />
-        {state.medications ? <MedicationsCard courses={state.medications} patientId={state.patientId} /> : <FactList title={t('medications')} facts={meds} patientId={state.patientId} />}
+        {state.medications ? (
+          <MedicationsCard courses={state.medications} patientId={state.patientId} />
+        ) : (
+          <FactList title={t('medications')} facts={meds} patientId={state.patientId} />
+        )}
         <FactList title={t('allergies')} facts={allergies} patientId={state.patientId} />
-        {state.biology.length > 0 && <FactList title={t('genotypes')} facts={state.biology} patientId={state.patientId} />}
+        {state.biology.length > 0 && (
+          <FactList title={t('genotypes')} facts={state.biology} patientId={state.patientId} />
+        )}
       </div>
       {state.conflicts.length > 0 && (
         <div className="card warn">
@@ -28,7 +36,10 @@ export function Overview({ state }: { state: PatientState }) {
             {state.conflicts.map((c) => (
               <li key={c.id}>
                 {c.description}{' '}
-                <Sources sources={all.filter((f) => c.factIds.includes(f.id)).flatMap((f) => f.sources)} patientId={state.patientId} />
+                <Sources
+                  sources={all.filter((f) => c.factIds.includes(f.id)).flatMap((f) => f.sources)}
+                  patientId={state.patientId}
+                />
               </li>
             ))}
           </ul>
@@ -44,19 +55,21 @@ export function Overview({ state }: { state: PatientState }) {
           {events.map((e, i) => (
             // biome-ignore lint/suspicious/noArrayIndexKey: events of one moment may share every field
             <li key={`${e.time}-${i}`} className={`ev ev-${e.kind}`}>
-              <time>{e.time.slice(0, 10)}</time> <span className="kind">{e.kind}</span> {e.label} <Sources sources={e.sources} patientId={state.patientId} />
+              <time>{e.time.slice(0, 10)}</time> <span className="kind">{e.kind}</span> {e.label}{' '}
+              <Sources sources={e.sources} patientId={state.patientId} />
             </li>
           ))}
         </ol>
       </div>
       <p className="muted">
-        {lang === 'zh' ? '事实' : 'Facts'}: {all.length} · {assertionLabel('present', lang)} {all.filter((f) => f.assertion === 'present').length}
+        {lang === 'zh' ? '事实' : 'Facts'}: {all.length} · {assertionLabel('present', lang)}{' '}
+        {all.filter((f) => f.assertion === 'present').length}
       </p>
     </div>
   );
 }
 
-function FactList({ title, facts, patientId }: { title: string; facts: Fact[]; patientId: string }) {
+function FactList({ title, facts, patientId }: { title: string; facts: readonly Fact[]; patientId: string }) {
   const { t, lang } = useI18n();
   const seen = new Set<string>();
   const unique = facts.filter((f) => {
@@ -74,7 +87,8 @@ function FactList({ title, facts, patientId }: { title: string; facts: Fact[]; p
         <ul className="facts">
           {unique.map((f) => (
             <li key={f.id}>
-              <span className={`assert a-${f.assertion}`}>{assertionLabel(f.assertion, lang)}</span> {factName(f, lang)} {factValue(f)} <Sources sources={f.sources} patientId={patientId} />
+              <span className={`assert a-${f.assertion}`}>{assertionLabel(f.assertion, lang)}</span> {factName(f, lang)}{' '}
+              {factValue(f)} <Sources sources={f.sources} patientId={patientId} />
             </li>
           ))}
         </ul>
@@ -105,7 +119,10 @@ const EVENT: Record<MedicationEvent['kind'], { zh: string; en: string }> = {
 };
 
 function courseName(c: MedicationCourse, lang: Lang): string {
-  return (lang === 'zh' ? (c.concept.displayZh ?? c.concept.display) : (c.concept.display ?? c.concept.displayZh)) ?? c.concept.code;
+  return (
+    (lang === 'zh' ? (c.concept.displayZh ?? c.concept.display) : (c.concept.display ?? c.concept.displayZh)) ??
+    c.concept.code
+  );
 }
 
 /** "75 mg 口服 每日一次" from a parsed dosage. */
@@ -114,7 +131,9 @@ export function dosageText(d: Dosage | undefined): string {
   const amount = d.dose && !/^\{|^1$/.test(d.dose.unit) ? d.dose : (d.strength ?? d.dose);
   // A frequency as the note wrote it ("每日一次", "BID"); an order's whole sig text is too long to repeat.
   const freq = d.frequency?.original && d.frequency.original.length <= 12 ? d.frequency.original : d.frequency?.code;
-  return [amount && `${amount.value} ${unitLabel(amount.unit)}`.trim(), d.route, freq, d.asNeeded ? 'PRN' : ''].filter(Boolean).join(' ');
+  return [amount && `${amount.value} ${unitLabel(amount.unit)}`.trim(), d.route, freq, d.asNeeded ? 'PRN' : '']
+    .filter(Boolean)
+    .join(' ');
 }
 
 /** Medication reconciliation: what the patient is on now, what was stopped or held, and what was given once — each with its evidence. */
@@ -122,8 +141,18 @@ function MedicationsCard({ courses, patientId }: { courses: readonly MedicationC
   const { t, lang } = useI18n();
   const zh = lang === 'zh';
   const groups: { key: string; title: string; list: MedicationCourse[] }[] = [
-    { key: 'current', title: zh ? '当前用药' : 'Current', list: courses.filter((c) => c.status === 'active' || c.status === 'prn') },
-    { key: 'stopped', title: zh ? '已停用 / 暂停 / 疗程结束' : 'Stopped, held or completed', list: courses.filter((c) => c.status === 'stopped' || c.status === 'held' || c.status === 'completed' || c.status === 'unknown') },
+    {
+      key: 'current',
+      title: zh ? '当前用药' : 'Current',
+      list: courses.filter((c) => c.status === 'active' || c.status === 'prn'),
+    },
+    {
+      key: 'stopped',
+      title: zh ? '已停用 / 暂停 / 疗程结束' : 'Stopped, held or completed',
+      list: courses.filter(
+        (c) => c.status === 'stopped' || c.status === 'held' || c.status === 'completed' || c.status === 'unknown',
+      ),
+    },
     { key: 'once', title: zh ? '单次给药' : 'Given once', list: courses.filter((c) => c.status === 'one-off') },
   ];
   const listed = courses.some((c) => c.discharge);
@@ -139,7 +168,10 @@ function MedicationsCard({ courses, patientId }: { courses: readonly MedicationC
             <ul className="facts">
               {g.list.map((c) => (
                 <li key={`${c.concept.system}|${c.concept.code}`}>
-                  <span className={`assert ${STATUS[c.status].css}`}>{zh ? STATUS[c.status].zh : STATUS[c.status].en}</span> <strong>{courseName(c, lang)}</strong> {dosageText(c.dosage)}
+                  <span className={`assert ${STATUS[c.status].css}`}>
+                    {zh ? STATUS[c.status].zh : STATUS[c.status].en}
+                  </span>{' '}
+                  <strong>{courseName(c, lang)}</strong> {dosageText(c.dosage)}
                   {c.discharge && <span className="assert a-present"> {zh ? '出院带药' : 'discharge'}</span>}
                   <ol className="muted">
                     {c.events.map((e, i) => (
@@ -147,7 +179,8 @@ function MedicationsCard({ courses, patientId }: { courses: readonly MedicationC
                       <li key={i}>
                         {e.time ? <time>{e.time.slice(0, 10)}</time> : null} {zh ? EVENT[e.kind].zh : EVENT[e.kind].en}
                         {e.dosage && e.kind !== 'stopped' && e.kind !== 'held' ? ` ${dosageText(e.dosage)}` : ''}
-                        {e.reason ? (zh ? `（${e.reason}）` : ` (${e.reason})`) : ''} <Sources sources={e.sources} patientId={patientId} />
+                        {e.reason ? (zh ? `（${e.reason}）` : ` (${e.reason})`) : ''}{' '}
+                        <Sources sources={e.sources} patientId={patientId} />
                       </li>
                     ))}
                   </ol>
@@ -156,7 +189,11 @@ function MedicationsCard({ courses, patientId }: { courses: readonly MedicationC
             </ul>
           </section>
         ))}
-      {courses.length > 0 && !listed && <p className="muted">{zh ? '病历中未见出院医嘱／出院带药清单。' : 'No discharge medication list in the record.'}</p>}
+      {courses.length > 0 && !listed && (
+        <p className="muted">
+          {zh ? '病历中未见出院医嘱／出院带药清单。' : 'No discharge medication list in the record.'}
+        </p>
+      )}
     </div>
   );
 }

@@ -25,7 +25,8 @@ interface Issued {
   qrSvg: string;
 }
 
-const when = (iso: string | undefined, zh: boolean) => (iso ? new Date(iso).toLocaleString(zh ? 'zh-CN' : 'en-GB', { dateStyle: 'short', timeStyle: 'short' }) : '—');
+const when = (iso: string | undefined, zh: boolean) =>
+  iso ? new Date(iso).toLocaleString(zh ? 'zh-CN' : 'en-GB', { dateStyle: 'short', timeStyle: 'short' }) : '—';
 
 /**
  * For the clinician on a patient's page: the patient's appointments, a pre-consultation link and QR
@@ -35,7 +36,14 @@ export function PatientLinkPanel({ patientId }: { patientId: string }) {
   const { lang } = useI18n();
   const zh = lang === 'zh';
   const [tick, setTick] = useState(0);
-  const data = useLoad((signal) => get<{ links: LinkRow[]; appointments: AppointmentRow[] }>(`/api/patient-links?patient=${encodeURIComponent(patientId)}`, { signal }), `${patientId}-${tick}`);
+  const data = useLoad(
+    (signal) =>
+      get<{ links: LinkRow[]; appointments: AppointmentRow[] }>(
+        `/api/patient-links?patient=${encodeURIComponent(patientId)}`,
+        { signal },
+      ),
+    `${patientId}-${tick}`,
+  );
   const [issued, setIssued] = useState<Issued>();
   const [error, setError] = useState<Error>();
   const [busy, setBusy] = useState(false);
@@ -64,19 +72,49 @@ export function PatientLinkPanel({ patientId }: { patientId: string }) {
       if (issued?.link.id === id) setIssued(undefined);
     });
   const state = (l: LinkRow) =>
-    l.revokedAt ? (zh ? '已撤销' : 'revoked') : Date.parse(l.expiresAt) <= Date.now() ? (zh ? '已过期' : 'expired') : l.consultSession ? (zh ? '已开始预问诊' : 'pre-consultation started') : zh ? '有效' : 'active';
+    l.revokedAt
+      ? zh
+        ? '已撤销'
+        : 'revoked'
+      : Date.parse(l.expiresAt) <= Date.now()
+        ? zh
+          ? '已过期'
+          : 'expired'
+        : l.consultSession
+          ? zh
+            ? '已开始预问诊'
+            : 'pre-consultation started'
+          : zh
+            ? '有效'
+            : 'active';
 
   return (
     <section className="card patient-links" aria-label={zh ? '预问诊链接' : 'Pre-consultation links'}>
       <h2>{zh ? '预问诊链接 / 二维码' : 'Pre-consultation link / QR code'}</h2>
-      <p className="muted">{zh ? '患者扫码或打开链接，在就诊前完成预问诊；链接只对这一次预约和这位患者有效，到期自动失效。' : 'The patient scans the code or opens the link to answer before the visit; it works only for this appointment and this patient, and expires by itself.'}</p>
+      <p className="muted">
+        {zh
+          ? '患者扫码或打开链接，在就诊前完成预问诊；链接只对这一次预约和这位患者有效，到期自动失效。'
+          : 'The patient scans the code or opens the link to answer before the visit; it works only for this appointment and this patient, and expires by itself.'}
+      </p>
       {error && <ErrorBox error={error} />}
       {issued && (
         <div className="link-issued" data-link={issued.link.id}>
           {/* As an image, not inline markup: nothing in the SVG can run in the workspace. */}
-          <img className="qr" width={220} height={220} alt={zh ? '预问诊二维码' : 'Pre-consultation QR code'} src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(issued.qrSvg)}`} />
+          <img
+            className="qr"
+            width={220}
+            height={220}
+            alt={zh ? '预问诊二维码' : 'Pre-consultation QR code'}
+            src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(issued.qrSvg)}`}
+          />
           <p>
-            <input className="link-url" readOnly value={issued.url} aria-label={zh ? '预问诊链接' : 'Pre-consultation link'} onFocus={(e) => e.target.select()} />
+            <input
+              className="link-url"
+              readOnly
+              value={issued.url}
+              aria-label={zh ? '预问诊链接' : 'Pre-consultation link'}
+              onFocus={(e) => e.target.select()}
+            />
             <button
               type="button"
               onClick={() =>
@@ -92,7 +130,11 @@ export function PatientLinkPanel({ patientId }: { patientId: string }) {
               {zh ? '打印' : 'Print'}
             </button>
           </p>
-          <p className="muted">{zh ? `有效期至 ${when(issued.link.expiresAt, zh)}。此链接只显示这一次；丢失后请撤销并重新生成。` : `Valid until ${when(issued.link.expiresAt, zh)}. Shown only now; if it is lost, revoke it and issue a new one.`}</p>
+          <p className="muted">
+            {zh
+              ? `有效期至 ${when(issued.link.expiresAt, zh)}。此链接只显示这一次；丢失后请撤销并重新生成。`
+              : `Valid until ${when(issued.link.expiresAt, zh)}. Shown only now; if it is lost, revoke it and issue a new one.`}
+          </p>
         </div>
       )}
       <Show state={data}>
@@ -100,7 +142,11 @@ export function PatientLinkPanel({ patientId }: { patientId: string }) {
           <>
             <h3>{zh ? '预约' : 'Appointments'}</h3>
             {appointments.length === 0 ? (
-              <p className="muted">{zh ? '此患者没有预约记录；预约导入后才能生成链接。' : 'No appointments for this patient; a link can be issued once the appointment is in the record.'}</p>
+              <p className="muted">
+                {zh
+                  ? '此患者没有预约记录；预约导入后才能生成链接。'
+                  : 'No appointments for this patient; a link can be issued once the appointment is in the record.'}
+              </p>
             ) : (
               <ul className="appointments">
                 {appointments.map((a) => (
@@ -152,4 +198,3 @@ export function PatientLinkPanel({ patientId }: { patientId: string }) {
     </section>
   );
 }
-

@@ -14,17 +14,34 @@ export function SourceLink({ source, patientId }: { source: Source; patientId: s
     }
     case 'resource':
       return (
-        <a className="src src-resource" href={`#/patients/${pid}/resource?ref=${encodeURIComponent(`${source.resourceType}/${source.id}`)}`} title={source.path}>
+        <a
+          className="src src-resource"
+          href={`#/patients/${pid}/resource?ref=${encodeURIComponent(`${source.resourceType}/${source.id}`)}`}
+          title={source.path}
+        >
           {source.resourceType}/{source.id.slice(0, 8)}
         </a>
       );
     case 'knowledge':
       return source.authority.url ? (
-        <a className="src src-kg" href={source.authority.url} target="_blank" rel="noreferrer" title={[source.authority.document, source.authority.version, source.authority.licence].filter(Boolean).join(' · ')}>
+        <a
+          className="src src-kg"
+          href={source.authority.url}
+          target="_blank"
+          rel="noreferrer"
+          title={[source.authority.document, source.authority.version, source.authority.licence]
+            .filter(Boolean)
+            .join(' · ')}
+        >
           {source.authority.name}
         </a>
       ) : (
-        <span className="src src-kg" title={[source.authority.document, source.authority.version, source.authority.licence].filter(Boolean).join(' · ')}>
+        <span
+          className="src src-kg"
+          title={[source.authority.document, source.authority.version, source.authority.licence]
+            .filter(Boolean)
+            .join(' · ')}
+        >
           {source.authority.name}
         </span>
       );

@@ -115,14 +115,22 @@ export function SummaryEditor({ patientId }: { patientId: string }) {
     });
   const accept = (claimId: string, reason: string) =>
     run(async (still) => {
-      const r = await post<{ report: Report; policy: SignoffPolicy }>(`${base}/summary/accept`, { text: verified, claimId, reason, ...bound }, opts());
+      const r = await post<{ report: Report; policy: SignoffPolicy }>(
+        `${base}/summary/accept`,
+        { text: verified, claimId, reason, ...bound },
+        opts(),
+      );
       if (!still()) return;
       setReport(r.report);
       setPolicy(r.policy);
     });
   const sign = () =>
     run(async (still) => {
-      const r = await post<{ signed: boolean; documentReference: string; report: Report; policy: SignoffPolicy }>(`${base}/summary/sign`, { text, ...bound }, opts());
+      const r = await post<{ signed: boolean; documentReference: string; report: Report; policy: SignoffPolicy }>(
+        `${base}/summary/sign`,
+        { text, ...bound },
+        opts(),
+      );
       if (!still()) return;
       setReport(r.report);
       setPolicy(r.policy);
@@ -130,7 +138,17 @@ export function SummaryEditor({ patientId }: { patientId: string }) {
     });
 
   const dirty = verified !== undefined && text !== verified;
-  const why = !result ? t('signNeedsDraft') : signed ? t('signed') : dirty ? t('signNeedsReverify') : !policy ? t('signNeedsReverify') : policy.blocked ? (policy.reason ?? t('signBlocked')) : undefined;
+  const why = !result
+    ? t('signNeedsDraft')
+    : signed
+      ? t('signed')
+      : dirty
+        ? t('signNeedsReverify')
+        : !policy
+          ? t('signNeedsReverify')
+          : policy.blocked
+            ? (policy.reason ?? t('signBlocked'))
+            : undefined;
   const model = result?.document.model;
   const fallback = result?.fallback;
   return (
@@ -146,13 +164,25 @@ export function SummaryEditor({ patientId }: { patientId: string }) {
         <button type="button" onClick={reverify} disabled={busy || !result || !text}>
           {t('reverify')}
         </button>
-        <button type="button" onClick={sign} disabled={busy || why !== undefined} title={why} aria-describedby="sign-why">
+        <button
+          type="button"
+          onClick={sign}
+          disabled={busy || why !== undefined}
+          title={why}
+          aria-describedby="sign-why"
+        >
           {t('signOff')}
         </button>
         <span id="sign-why" className={`sign-why${why && !signed ? ' blocked' : ' ok'}`}>
           {why ?? t('signReady')}
         </span>
-        {model && <span className="model-badge">{model.used ? `${t('modelUsed')}: ${model.provider ?? ''} ${model.model ?? ''}${model.deidentified ? ` · ${t('deidentified')}` : ''}` : `${t('noModel')}${model.reason ? ` — ${model.reason}` : ''}`}</span>}
+        {model && (
+          <span className="model-badge">
+            {model.used
+              ? `${t('modelUsed')}: ${model.provider ?? ''} ${model.model ?? ''}${model.deidentified ? ` · ${t('deidentified')}` : ''}`
+              : `${t('noModel')}${model.reason ? ` — ${model.reason}` : ''}`}
+          </span>
+        )}
       </div>
       {busy && <Loading />}
       {fallback && (
@@ -200,10 +230,23 @@ export function SummaryEditor({ patientId }: { patientId: string }) {
             <Rendered text={text} citations={result.citationSources} patientId={patientId} />
             <details open>
               <summary>{t('editText')}</summary>
-              <textarea aria-label={t('summary')} value={text} onChange={(e) => setText(e.target.value)} spellCheck={false} />
+              <textarea
+                aria-label={t('summary')}
+                value={text}
+                onChange={(e) => setText(e.target.value)}
+                spellCheck={false}
+              />
             </details>
           </div>
-          {report && <ClaimList report={report} policy={policy} citations={result.citationSources} patientId={patientId} onAccept={dirty || busy || signed ? undefined : accept} />}
+          {report && (
+            <ClaimList
+              report={report}
+              policy={policy}
+              citations={result.citationSources}
+              patientId={patientId}
+              onAccept={dirty || busy || signed ? undefined : accept}
+            />
+          )}
         </div>
       )}
     </div>
@@ -218,8 +261,10 @@ function withoutDraftSources(c: Conclusion): Conclusion {
 
 function hrefOf(source: Source, patientId: string): string | undefined {
   const pid = encodeURIComponent(patientId);
-  if (source.kind === 'text') return `#/patients/${pid}/notes?doc=${encodeURIComponent(source.document)}&start=${source.start}&end=${source.end}`;
-  if (source.kind === 'resource') return `#/patients/${pid}/resource?ref=${encodeURIComponent(`${source.resourceType}/${source.id}`)}`;
+  if (source.kind === 'text')
+    return `#/patients/${pid}/notes?doc=${encodeURIComponent(source.document)}&start=${source.start}&end=${source.end}`;
+  if (source.kind === 'resource')
+    return `#/patients/${pid}/resource?ref=${encodeURIComponent(`${source.resourceType}/${source.id}`)}`;
   if (source.kind === 'knowledge') return source.authority.url;
   return undefined;
 }
@@ -251,7 +296,8 @@ function Inline({ text, citations, patientId }: { text: string; citations: Citat
   let at = 0;
   for (const m of text.matchAll(MARKER)) {
     if (m.index > at) out.push(text.slice(at, m.index));
-    for (const key of m[1]!.split(/\s*[,，]\s*/)) out.push(<Chip key={`${m.index}-${key}`} citeKey={key} citations={citations} patientId={patientId} />);
+    for (const key of m[1]!.split(/\s*[,，]\s*/))
+      out.push(<Chip key={`${m.index}-${key}`} citeKey={key} citations={citations} patientId={patientId} />);
     at = m.index + m[0].length;
   }
   if (at < text.length) out.push(text.slice(at));
@@ -279,7 +325,19 @@ function Rendered({ text, citations, patientId }: { text: string; citations: Cit
   );
 }
 
-function ClaimList({ report, policy, citations, patientId, onAccept }: { report: Report; policy?: SignoffPolicy; citations: Citations; patientId: string; onAccept?: (claimId: string, reason: string) => void }) {
+function ClaimList({
+  report,
+  policy,
+  citations,
+  patientId,
+  onAccept,
+}: {
+  report: Report;
+  policy?: SignoffPolicy;
+  citations: Citations;
+  patientId: string;
+  onAccept?: (claimId: string, reason: string) => void;
+}) {
   const { t } = useI18n();
   const needs = new Set(policy?.needsAcceptance ?? []);
   const accepted = new Map((policy?.acceptances ?? []).map((a) => [a.currentClaimId, a]));
@@ -302,7 +360,12 @@ function ClaimList({ report, policy, citations, patientId, onAccept }: { report:
       </p>
       <ol>
         {report.claims.map((c) => (
-          <li key={c.id} className={`claim v-${c.verdict}${flagged.has(c.id) ? ' safety' : ''}`} data-verdict={c.verdict} data-claim={c.id}>
+          <li
+            key={c.id}
+            className={`claim v-${c.verdict}${flagged.has(c.id) ? ' safety' : ''}`}
+            data-verdict={c.verdict}
+            data-claim={c.id}
+          >
             <span className="claim-text">
               <Inline text={c.text} citations={citations} patientId={patientId} />
             </span>
@@ -312,7 +375,9 @@ function ClaimList({ report, policy, citations, patientId, onAccept }: { report:
             </span>
             <Sources sources={c.evidence} patientId={patientId} />
             {needs.has(c.id) && <Acceptance claim={c} accepted={accepted.get(c.id)} onAccept={onAccept} />}
-            {c.verdict !== 'supported' && <Feedback patientId={patientId} targetKind="claim" targetId={c.id} producer="verify/claims" />}
+            {c.verdict !== 'supported' && (
+              <Feedback patientId={patientId} targetKind="claim" targetId={c.id} producer="verify/claims" />
+            )}
           </li>
         ))}
       </ol>
@@ -330,20 +395,34 @@ function ClaimList({ report, policy, citations, patientId, onAccept }: { report:
 }
 
 /** The explicit acceptance an unsupported clinical statement needs before sign-off: a reason is required. */
-function Acceptance({ claim, accepted, onAccept }: { claim: VerifiedClaim; accepted?: SignoffPolicy['acceptances'][number]; onAccept?: (claimId: string, reason: string) => void }) {
+function Acceptance({
+  claim,
+  accepted,
+  onAccept,
+}: {
+  claim: VerifiedClaim;
+  accepted?: SignoffPolicy['acceptances'][number];
+  onAccept?: (claimId: string, reason: string) => void;
+}) {
   const { t } = useI18n();
   const [reason, setReason] = useState('');
   if (accepted) {
     return (
       <p className="accepted">
-        ✓ {t('acceptedBy')}: {accepted.reason} — {accepted.principalName} · {accepted.acceptedAt.slice(0, 16).replace('T', ' ')}
+        ✓ {t('acceptedBy')}: {accepted.reason} — {accepted.principalName} ·{' '}
+        {accepted.acceptedAt.slice(0, 16).replace('T', ' ')}
       </p>
     );
   }
   return (
     <div className="accept-claim">
       <small>{t('acceptNeeded')}</small>
-      <input aria-label={t('acceptReason')} value={reason} onChange={(e) => setReason(e.target.value)} disabled={!onAccept} />
+      <input
+        aria-label={t('acceptReason')}
+        value={reason}
+        onChange={(e) => setReason(e.target.value)}
+        disabled={!onAccept}
+      />
       <button type="button" disabled={!onAccept || !reason.trim()} onClick={() => onAccept?.(claim.id, reason.trim())}>
         {t('acceptClaim')}
       </button>

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { get, post } from '../api.js';
+import { ApiError, get, post } from '../api.js';
 import { ErrorBox } from '../components/Async.js';
 import { useI18n } from '../i18n.js';
 import type { Bilingual, ConsultReply, ConsultReportField, ConsultSession } from '../types.js';
@@ -16,20 +16,59 @@ interface PatientReport {
 type Line = { who: 'patient' | 'medseek'; text: string; kind?: ConsultReply['kind'] };
 
 // The browser's speech recognition where it exists (Chrome's is prefixed); typing otherwise.
-type Recognition = { lang: string; interimResults: boolean; start(): void; onresult: ((e: { results: ArrayLike<ArrayLike<{ transcript: string }>> }) => void) | null; onend: (() => void) | null };
+type Recognition = {
+  lang: string;
+  interimResults: boolean;
+  start(): void;
+  onresult: ((e: { results: ArrayLike<ArrayLike<{ transcript: string }>> }) => void) | null;
+  onend: (() => void) | null;
+};
 function speechRecognition(): (new () => Recognition) | undefined {
-  const w = window as unknown as { SpeechRecognition?: new () => Recognition; webkitSpeechRecognition?: new () => Recognition };
+  const w = window as unknown as {
+    SpeechRecognition?: new () => Recognition;
+    webkitSpeechRecognition?: new () => Recognition;
+  };
   return w.SpeechRecognition ?? w.webkitSpeechRecognition;
 }
 
 const KEPT = 'medseek.consult.emergency';
 
+/**
+ * The emergency panel kept for this tab. A patient link's stays (`only`: its session); on a shared
+ * kiosk it stays through a reload but not for the next person, after KIOSK_RESUME_MS.
+ */
 function keptEmergency(only?: string): { session: ConsultSession; reply: ConsultReply } | undefined {
   try {
-    const v = JSON.parse(sessionStorage.getItem(KEPT) ?? 'null') as { session?: ConsultSession; reply?: ConsultReply } | null;
+    type Kept = { session?: ConsultSession; reply?: ConsultReply; savedAt?: number };
+    const v = JSON.parse(sessionStorage.getItem(KEPT) ?? 'null') as Kept | null;
     if (only && v?.session?.id !== only) return undefined;
+    if (!only && (typeof v?.savedAt !== 'number' || Date.now() - v.savedAt > KIOSK_RESUME_MS)) return undefined;
     return v?.session && v.reply?.kind === 'emergency' ? { session: v.session, reply: v.reply } : undefined;
   } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The kiosk's (and the workspace consult page's) session in progress, for this tab only, so a reload
+ * picks it up. A shared tablet passes from patient to patient, so it is kept only while the session
+ * is active and recently answered: a finished or emergency-exited session is forgotten at once, the
+ * "next patient" action forgets it, and one left untouched for KIOSK_RESUME_MS is not reopened.
+ */
+const ACTIVE = 'medseek.consult.session';
+/** A reload comes seconds after the last answer; a session idle this long belongs to a patient who left. */
+const KIOSK_RESUME_MS = 30 * 60_000;
+
+function activeSession(): string | undefined {
+  try {
+    const v = JSON.parse(sessionStorage.getItem(ACTIVE) ?? 'null') as { id?: unknown; savedAt?: unknown } | null;
+    if (typeof v?.id !== 'string' || typeof v.savedAt !== 'number' || Date.now() - v.savedAt > KIOSK_RESUME_MS) {
+      sessionStorage.removeItem(ACTIVE);
+      return undefined;
+    }
+    return v.id;
+  } catch {
+    sessionStorage.removeItem(ACTIVE);
     return undefined;
   }
 }
@@ -42,6 +81,8 @@ interface Resumed {
   session: ConsultSession;
   transcript: { turn: number; role: 'patient' | 'medseek'; text: string }[];
   lastPrompt?: string;
+  /** The question the session waits on, as asked: with its tappable choices and progress. */
+  reply?: ConsultReply;
 }
 
 /**
@@ -50,13 +91,17 @@ interface Resumed {
  * a button that calls the emergency number. It never shows a diagnosis or triage terms (PC-05).
  *
  * `resume`: a session to pick up (a patient link's, after a reload); `link`: the patient came through
- * their own link, which holds one pre-consultation, so there is no "start a new one".
+ * their own link, which holds one pre-consultation, so there is no "start a new one". Without either
+ * (a kiosk, the workspace's consult page) the tab's active session is picked up after a reload
+ * (`activeSession`), and a "next patient" button clears the screen for the next person.
  */
 export function ConsultPage({ resume, link = false }: { resume?: string; link?: boolean } = {}) {
   const { lang } = useI18n();
   const zh = lang === 'zh';
   // An emergency survives a reload of the tab: the instructions and the call button must not vanish.
   const [kept] = useState(() => keptEmergency(resume));
+  // What to pick up: the link's session, else this kiosk tab's active one (never under an emergency kept on screen).
+  const [resumeId] = useState(() => resume ?? (link || kept ? undefined : activeSession()));
   const [session, setSession] = useState<ConsultSession | undefined>(kept?.session);
   const [lines, setLines] = useState<Line[]>([]);
   const [reply, setReply] = useState<ConsultReply | undefined>(kept?.reply);
@@ -67,22 +112,39 @@ export function ConsultPage({ resume, link = false }: { resume?: string; link?: 
   const [busy, setBusy] = useState(false);
   const [report, setReport] = useState<PatientReport>();
   const [listening, setListening] = useState(false);
-  const [resuming, setResuming] = useState(Boolean(resume));
+  const [resuming, setResuming] = useState(Boolean(resumeId));
   const end = useRef<HTMLDivElement>(null);
   const alertBox = useRef<HTMLElement>(null);
   // biome-ignore lint/correctness/useExhaustiveDependencies: load the resumed session once
   useEffect(() => {
-    if (!resume) return;
+    if (!resumeId) return;
     let live = true;
+    const kiosk = !resume;
     (async () => {
-      const r = await get<Resumed>(`/api/consult/${encodeURIComponent(resume)}`);
+      const r = await get<Resumed>(`/api/consult/${encodeURIComponent(resumeId)}`).catch((e: Error) => {
+        // A kiosk's session the server no longer has: start afresh rather than show an error to the next person.
+        if (kiosk && e instanceof ApiError && e.status === 404) return undefined;
+        throw e;
+      });
       if (!live) return;
+      // A kiosk never reopens a finished conversation: it belonged to the patient before.
+      if (!r || (kiosk && r.session.status !== 'active')) {
+        sessionStorage.removeItem(ACTIVE);
+        return;
+      }
       setSession(r.session);
       setLines(r.transcript.map((t) => ({ who: t.role, text: t.text })));
       const last = r.lastPrompt ?? '';
-      if (r.session.status === 'active') setReply({ kind: 'question', text: last });
+      if (r.session.status === 'active') setReply(r.reply ?? { kind: 'question', text: last });
       // Staff may not have been told (that was known only when it happened): the panel then says to call.
-      else if (r.session.status === 'emergency') setReply(kept?.reply ?? { kind: 'emergency', text: last, emergency: { message: last, callNumber: '120', staffNotified: false } });
+      else if (r.session.status === 'emergency')
+        setReply(
+          kept?.reply ?? {
+            kind: 'emergency',
+            text: last,
+            emergency: { message: last, callNumber: '120', staffNotified: false },
+          },
+        );
       else setReport(await get<PatientReport>(`/api/consult/${r.session.id}/report?format=json&audience=patient`));
     })()
       .catch((e: Error) => live && setError(e))
@@ -90,8 +152,11 @@ export function ConsultPage({ resume, link = false }: { resume?: string; link?: 
     return () => {
       live = false;
     };
-  }, [resume]);
-  const emergency = reply?.kind === 'emergency' ? (reply.emergency ?? { message: reply.text, callNumber: '120', staffNotified: false }) : undefined;
+  }, [resumeId]);
+  const emergency =
+    reply?.kind === 'emergency'
+      ? (reply.emergency ?? { message: reply.text, callNumber: '120', staffNotified: false })
+      : undefined;
   // Braces matter: newer Chromium returns a Promise from scrollIntoView, which React would take for a cleanup.
   // biome-ignore lint/correctness/useExhaustiveDependencies: scroll to the end whenever the dialogue grows
   useEffect(() => {
@@ -114,18 +179,42 @@ export function ConsultPage({ resume, link = false }: { resume?: string; link?: 
     try {
       const r = session
         ? await post<{ session: ConsultSession; reply: ConsultReply }>(`/api/consult/${session.id}/answers`, { text })
-        : await post<{ session: ConsultSession; reply: ConsultReply }>('/api/consult', { complaint: text, lang, ...(age ? { age: Number(age) } : {}), sex });
+        : await post<{ session: ConsultSession; reply: ConsultReply }>('/api/consult', {
+            complaint: text,
+            lang,
+            ...(age ? { age: Number(age) } : {}),
+            sex,
+          });
       setSession(r.session);
       setReply(r.reply);
-      if (r.reply.kind === 'emergency') sessionStorage.setItem(KEPT, JSON.stringify({ session: r.session, reply: r.reply }));
+      const active = !link && r.session.status === 'active';
+      if (active) sessionStorage.setItem(ACTIVE, JSON.stringify({ id: r.session.id, savedAt: Date.now() }));
+      else sessionStorage.removeItem(ACTIVE);
+      const panel = { session: r.session, reply: r.reply, savedAt: Date.now() };
+      if (r.reply.kind === 'emergency') sessionStorage.setItem(KEPT, JSON.stringify(panel));
       // The emergency's own panel says it; the chat keeps to the conversation.
-      if (r.reply.kind !== 'emergency') setLines((l) => [...l, { who: 'medseek', text: r.reply.text, kind: r.reply.kind }]);
-      if (r.reply.kind === 'done') setReport(await get<PatientReport>(`/api/consult/${r.session.id}/report?format=json&audience=patient`));
+      if (r.reply.kind !== 'emergency')
+        setLines((l) => [...l, { who: 'medseek', text: r.reply.text, kind: r.reply.kind }]);
+      if (r.reply.kind === 'done')
+        setReport(await get<PatientReport>(`/api/consult/${r.session.id}/report?format=json&audience=patient`));
     } catch (e) {
       setError(e as Error);
     } finally {
       setBusy(false);
     }
+  };
+  /** The kiosk's "next patient": nothing of this conversation stays on screen or in the tab. */
+  const nextPatient = () => {
+    sessionStorage.removeItem(KEPT);
+    sessionStorage.removeItem(ACTIVE);
+    setSession(undefined);
+    setReply(undefined);
+    setLines([]);
+    setReport(undefined);
+    setError(undefined);
+    setInput('');
+    setAge('');
+    setSex('unknown');
   };
   const listen = () => {
     const R = speechRecognition();
@@ -154,41 +243,81 @@ export function ConsultPage({ resume, link = false }: { resume?: string; link?: 
             {zh ? `拨打 ${call}` : `Call ${call}`}
           </a>
           {emergency.staffNotified ? (
-            <p className="staff notified">{zh ? '已通知医院的医护人员，您的信息排在医生队列的最前面。请不要等待回复，现在就打电话或去急诊。' : 'Hospital staff have been alerted and you are first in the doctors’ queue. Do not wait for a reply: call or go to the emergency department now.'}</p>
+            <p className="staff notified">
+              {zh
+                ? '已通知医院的医护人员，您的信息排在医生队列的最前面。请不要等待回复，现在就打电话或去急诊。'
+                : 'Hospital staff have been alerted and you are first in the doctors’ queue. Do not wait for a reply: call or go to the emergency department now.'}
+            </p>
           ) : (
-            <p className="staff not-notified">{zh ? `我们未能通知到医护人员。请您现在就拨打 ${call}，或立即去最近的医院急诊。` : `We could not alert staff. Call ${call} now, or go to the nearest emergency department at once.`}</p>
+            <p className="staff not-notified">
+              {zh
+                ? `我们未能通知到医护人员。请您现在就拨打 ${call}，或立即去最近的医院急诊。`
+                : `We could not alert staff. Call ${call} now, or go to the nearest emergency department at once.`}
+            </p>
           )}
           {!link && (
-          <button
-            type="button"
-            className="start-over"
-            onClick={() => {
-              sessionStorage.removeItem(KEPT);
-              setSession(undefined);
-              setReply(undefined);
-              setLines([]);
-              setReport(undefined);
-            }}
-          >
-            {zh ? '开始新的预问诊' : 'Start a new pre-consultation'}
-          </button>
+            <button type="button" className="start-over" onClick={nextPatient}>
+              {zh ? '开始新的预问诊' : 'Start a new pre-consultation'}
+            </button>
           )}
         </section>
       )}
       <h1>{zh ? '预问诊' : 'Pre-consultation'}</h1>
-      {!finished && <p className="muted">{zh ? '请描述您的主要不适。这不是诊断；您的回答会发送给接诊医生。' : 'Tell us what brings you in. This is not a diagnosis; your answers go to your doctor.'}</p>}
+      {!link && !emergency && session && (
+        <button
+          type="button"
+          className="next-patient"
+          onClick={() => {
+            // Mid-conversation a tap by mistake would lose the patient's place: ask first.
+            const ask = zh
+              ? '结束本次对话，换下一位患者？这次没有完成的预问诊不会再在这台设备上打开。'
+              : 'End this conversation for the next patient? This unfinished pre-consultation will not open on this device again.';
+            if (session.status !== 'active' || window.confirm(ask)) nextPatient();
+          }}
+        >
+          {zh ? '下一位患者' : 'Next patient'}
+        </button>
+      )}
+      {!finished && (
+        <p className="muted">
+          {zh
+            ? '请描述您的主要不适。这不是诊断；您的回答会发送给接诊医生。'
+            : 'Tell us what brings you in. This is not a diagnosis; your answers go to your doctor.'}
+        </p>
+      )}
       {progress && !finished && (
         <div className="progress">
-          <div className="progress-bar" role="progressbar" aria-label={zh ? '问诊进度' : 'Progress'} aria-valuemin={0} aria-valuemax={progress.expected} aria-valuenow={Math.min(progress.asked, progress.expected)}>
-            <span style={{ width: `${Math.min(95, Math.round((100 * progress.asked) / Math.max(1, progress.expected)))}%` }} />
+          <div
+            className="progress-bar"
+            role="progressbar"
+            aria-label={zh ? '问诊进度' : 'Progress'}
+            aria-valuemin={0}
+            aria-valuemax={progress.expected}
+            aria-valuenow={Math.min(progress.asked, progress.expected)}
+          >
+            <span
+              style={{ width: `${Math.min(95, Math.round((100 * progress.asked) / Math.max(1, progress.expected)))}%` }}
+            />
           </div>
-          <small>{zh ? `第 ${progress.asked} 题，共约 ${Math.max(progress.expected, progress.asked)} 题` : `Question ${progress.asked} of about ${Math.max(progress.expected, progress.asked)}`}</small>
+          <small>
+            {zh
+              ? `第 ${progress.asked} 题，共约 ${Math.max(progress.expected, progress.asked)} 题`
+              : `Question ${progress.asked} of about ${Math.max(progress.expected, progress.asked)}`}
+          </small>
         </div>
       )}
       {!session && !resuming && (
         <div className="consult-start">
           <label>
-            {zh ? '年龄' : 'Age'} <input type="number" inputMode="numeric" min={0} max={130} value={age} onChange={(e) => setAge(e.target.value)} />
+            {zh ? '年龄' : 'Age'}{' '}
+            <input
+              type="number"
+              inputMode="numeric"
+              min={0}
+              max={130}
+              value={age}
+              onChange={(e) => setAge(e.target.value)}
+            />
           </label>
           <label>
             {zh ? '性别' : 'Sex'}{' '}
@@ -220,7 +349,11 @@ export function ConsultPage({ resume, link = false }: { resume?: string; link?: 
                 </div>
               ))}
             </dl>
-            <p className="ok">{zh ? '已发送给接诊医生，就诊时医生会与您核对。' : 'Sent to your doctor, who will go through it with you.'}</p>
+            <p className="ok">
+              {zh
+                ? '已发送给接诊医生，就诊时医生会与您核对。'
+                : 'Sent to your doctor, who will go through it with you.'}
+            </p>
           </div>
         )}
       </div>
@@ -236,7 +369,13 @@ export function ConsultPage({ resume, link = false }: { resume?: string; link?: 
           {choices.length > 0 && (
             <fieldset className="choices" aria-label={zh ? '可点选的回答' : 'Tap an answer'}>
               {choices.map((o) => (
-                <button key={o.value} type="button" className="choice" onClick={() => void send(o.value, o.label)} disabled={busy}>
+                <button
+                  key={o.value}
+                  type="button"
+                  className="choice"
+                  onClick={() => void send(o.value, o.label)}
+                  disabled={busy}
+                >
                   {o.label}
                 </button>
               ))}
@@ -247,10 +386,23 @@ export function ConsultPage({ resume, link = false }: { resume?: string; link?: 
               aria-label={zh ? '您的回答' : 'Your answer'}
               value={input}
               onChange={(e) => setInput(e.target.value)}
-              placeholder={session ? (zh ? '也可以直接用自己的话说' : 'Or say it in your own words') : zh ? '例如：咳嗽发热三天' : 'e.g. cough and fever for three days'}
+              placeholder={
+                session
+                  ? zh
+                    ? '也可以直接用自己的话说'
+                    : 'Or say it in your own words'
+                  : zh
+                    ? '例如：咳嗽发热三天'
+                    : 'e.g. cough and fever for three days'
+              }
             />
             {speechRecognition() && (
-              <button type="button" onClick={listen} aria-pressed={listening} aria-label={zh ? '语音输入' : 'Voice input'}>
+              <button
+                type="button"
+                onClick={listen}
+                aria-pressed={listening}
+                aria-label={zh ? '语音输入' : 'Voice input'}
+              >
                 <MicIcon />
               </button>
             )}
@@ -270,7 +422,10 @@ export function ConsultPage({ resume, link = false }: { resume?: string; link?: 
 function PhoneIcon() {
   return (
     <svg className="icon" viewBox="0 0 24 24" width="24" height="24" aria-hidden="true">
-      <path fill="currentColor" d="M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2a1 1 0 0 1 1-.25 11.4 11.4 0 0 0 3.6.57 1 1 0 0 1 1 1V20a1 1 0 0 1-1 1A17 17 0 0 1 3 4a1 1 0 0 1 1-1h3.5a1 1 0 0 1 1 1c0 1.25.2 2.45.57 3.57a1 1 0 0 1-.25 1z" />
+      <path
+        fill="currentColor"
+        d="M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2a1 1 0 0 1 1-.25 11.4 11.4 0 0 0 3.6.57 1 1 0 0 1 1 1V20a1 1 0 0 1-1 1A17 17 0 0 1 3 4a1 1 0 0 1 1-1h3.5a1 1 0 0 1 1 1c0 1.25.2 2.45.57 3.57a1 1 0 0 1-.25 1z"
+      />
     </svg>
   );
 }
@@ -278,7 +433,10 @@ function PhoneIcon() {
 function MicIcon() {
   return (
     <svg className="icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
-      <path fill="currentColor" d="M12 14a3 3 0 0 0 3-3V5a3 3 0 0 0-6 0v6a3 3 0 0 0 3 3zm5-3a5 5 0 0 1-10 0H5a7 7 0 0 0 6 6.92V21h2v-3.08A7 7 0 0 0 19 11z" />
+      <path
+        fill="currentColor"
+        d="M12 14a3 3 0 0 0 3-3V5a3 3 0 0 0-6 0v6a3 3 0 0 0 3 3zm5-3a5 5 0 0 1-10 0H5a7 7 0 0 0 6 6.92V21h2v-3.08A7 7 0 0 0 19 11z"
+      />
     </svg>
   );
 }

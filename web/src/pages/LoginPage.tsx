@@ -16,11 +16,17 @@ export function returnTarget(hash: string, search: string): string | undefined {
   return value;
 }
 
-type Problem = { kind: 'invalid' } | { kind: 'locked'; minutes?: number } | { kind: 'disabled' } | { kind: 'other'; message: string };
+type Problem =
+  | { kind: 'invalid' }
+  | { kind: 'locked'; minutes?: number }
+  | { kind: 'disabled' }
+  | { kind: 'other'; message: string };
 
 function problemOf(e: unknown): Problem {
   if (!(e instanceof ApiError)) return { kind: 'other', message: (e as Error).message };
-  const issue = (e.body as { issue?: { details?: { coding?: { code?: string }[] }; extension?: { valueInteger?: number }[] }[] })?.issue?.[0];
+  const issue = (
+    e.body as { issue?: { details?: { coding?: { code?: string }[] }; extension?: { valueInteger?: number }[] }[] }
+  )?.issue?.[0];
   const code = issue?.details?.coding?.[0]?.code;
   if (e.status === 429 || code === 'locked') {
     const minutes = issue?.extension?.[0]?.valueInteger;
@@ -33,10 +39,16 @@ function problemOf(e: unknown): Problem {
 
 /** What the OIDC callback's `#/login?error=` codes mean. */
 const OIDC_ERRORS: Record<string, { zh: string; en: string }> = {
-  'oidc-role': { zh: '医院统一身份认证未授予您 MedSeek 的角色，请联系管理员。', en: "The hospital's sign-in gave you no MedSeek role: ask an administrator." },
+  'oidc-role': {
+    zh: '医院统一身份认证未授予您 MedSeek 的角色，请联系管理员。',
+    en: "The hospital's sign-in gave you no MedSeek role: ask an administrator.",
+  },
   'oidc-denied': { zh: '统一身份认证登录已取消。', en: 'The hospital sign-in was cancelled.' },
   'oidc-expired': { zh: '登录过程已超时，请重试。', en: 'The sign-in took too long: try again.' },
-  'oidc-failed': { zh: '统一身份认证登录失败，请重试或联系管理员。', en: "The hospital sign-in failed: try again or ask an administrator." },
+  'oidc-failed': {
+    zh: '统一身份认证登录失败，请重试或联系管理员。',
+    en: 'The hospital sign-in failed: try again or ask an administrator.',
+  },
   disabled: { zh: '该账号已停用，请联系管理员。', en: 'This account is disabled: ask an administrator.' },
 };
 
@@ -96,8 +108,14 @@ export function LoginPage({ onLogin }: { onLogin: () => void }) {
     }
   };
 
-  const shown = problem ? message(problem) : oidcError && OIDC_ERRORS[oidcError] ? OIDC_ERRORS[oidcError]![lang] : undefined;
-  const oidcHref = providers?.oidc ? `${providers.oidc.login}${returnTo ? `?return=${encodeURIComponent(returnTo)}` : ''}` : undefined;
+  const shown = problem
+    ? message(problem)
+    : oidcError && OIDC_ERRORS[oidcError]
+      ? OIDC_ERRORS[oidcError]![lang]
+      : undefined;
+  const oidcHref = providers?.oidc
+    ? `${providers.oidc.login}${returnTo ? `?return=${encodeURIComponent(returnTo)}` : ''}`
+    : undefined;
 
   return (
     <div className="app login">
@@ -110,11 +128,30 @@ export function LoginPage({ onLogin }: { onLogin: () => void }) {
       <main>
         <section className="card" style={{ maxWidth: 380, margin: '48px auto' }}>
           <h1 style={{ fontSize: 20, marginTop: 0 }}>{zh ? '登录临床工作台' : 'Log in to the clinician workspace'}</h1>
-          <form onSubmit={(e) => void submit(e)} aria-describedby={shown ? ids.error : undefined} style={{ display: 'grid', gap: 10 }}>
+          <form
+            onSubmit={(e) => void submit(e)}
+            aria-describedby={shown ? ids.error : undefined}
+            style={{ display: 'grid', gap: 10 }}
+          >
             <label htmlFor={ids.user}>{zh ? '用户名' : 'Username'}</label>
-            <input id={ids.user} name="username" autoComplete="username" required value={username} onChange={(e) => setUsername(e.target.value)} />
+            <input
+              id={ids.user}
+              name="username"
+              autoComplete="username"
+              required
+              value={username}
+              onChange={(e) => setUsername(e.target.value)}
+            />
             <label htmlFor={ids.pass}>{zh ? '密码' : 'Password'}</label>
-            <input id={ids.pass} name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+            <input
+              id={ids.pass}
+              name="password"
+              type="password"
+              autoComplete="current-password"
+              required
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+            />
             {shown && (
               <p id={ids.error} role="alert" className="error" style={{ margin: 0 }}>
                 {shown}
@@ -126,13 +163,25 @@ export function LoginPage({ onLogin }: { onLogin: () => void }) {
           </form>
           {oidcHref && (
             <p style={{ marginBottom: 0 }}>
-              <a href={oidcHref} style={{ display: 'block', textAlign: 'center', padding: '6px 10px', border: '1px solid var(--accent)', borderRadius: 6, textDecoration: 'none' }}>
+              <a
+                href={oidcHref}
+                style={{
+                  display: 'block',
+                  textAlign: 'center',
+                  padding: '6px 10px',
+                  border: '1px solid var(--accent)',
+                  borderRadius: 6,
+                  textDecoration: 'none',
+                }}
+              >
                 {zh ? `使用${providers!.oidc!.name}统一身份认证登录` : `Sign in with ${providers!.oidc!.name}`}
               </a>
             </p>
           )}
           <p style={{ fontSize: 12, color: '#666', marginBottom: 0 }}>
-            {zh ? '患者请使用医院发给您的预问诊链接或二维码，无需登录。' : 'Patients: use the pre-consultation link or QR code the hospital sent you; no login needed.'}
+            {zh
+              ? '患者请使用医院发给您的预问诊链接或二维码，无需登录。'
+              : 'Patients: use the pre-consultation link or QR code the hospital sent you; no login needed.'}
           </p>
         </section>
       </main>

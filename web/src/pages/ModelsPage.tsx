@@ -20,7 +20,14 @@ interface Call {
 /** Which model produced what, and whether the text sent to it was de-identified. */
 export function ModelsPage() {
   const { t, lang } = useI18n();
-  const state = useLoad(() => get<{ providers: { name: string; kind: string; model: string; trust: string; circuit: string }[]; calls: Call[] }>('/api/llm/calls'), 'calls');
+  const state = useLoad(
+    () =>
+      get<{
+        providers: { name: string; kind: string; model: string; trust: string; circuit: string }[];
+        calls: Call[];
+      }>('/api/llm/calls'),
+    'calls',
+  );
   return (
     <section className="page">
       <h1>{t('models')}</h1>
@@ -29,7 +36,11 @@ export function ModelsPage() {
           <>
             <h2>{lang === 'zh' ? '已配置的模型' : 'Configured models'}</h2>
             {providers.length === 0 ? (
-              <p className="muted">{lang === 'zh' ? '未配置模型：所有结果来自确定性方法（模板、规则、知识图谱）。' : 'No model configured: every output comes from the deterministic path (templates, rules, knowledge graph).'}</p>
+              <p className="muted">
+                {lang === 'zh'
+                  ? '未配置模型：所有结果来自确定性方法（模板、规则、知识图谱）。'
+                  : 'No model configured: every output comes from the deterministic path (templates, rules, knowledge graph).'}
+              </p>
             ) : (
               <ul>
                 {providers.map((p) => (

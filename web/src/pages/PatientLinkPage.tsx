@@ -67,7 +67,8 @@ export function PatientLinkPage({ token }: { token: string }) {
     );
   if (error) return <ErrorBox error={error} retry={() => setTick((n) => n + 1)} />;
   if (!info) return <Loading />;
-  if (info.consent?.status === 'active') return <ConsultPage link {...(info.session ? { resume: info.session } : {})} />;
+  if (info.consent?.status === 'active')
+    return <ConsultPage link {...(info.session ? { resume: info.session } : {})} />;
 
   const answer = async (agree: boolean) => {
     setBusy(true);
@@ -80,11 +81,22 @@ export function PatientLinkPage({ token }: { token: string }) {
       setBusy(false);
     }
   };
-  const when = info.appointment.start ? new Date(info.appointment.start).toLocaleString(zh ? 'zh-CN' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short' }) : undefined;
+  const when = info.appointment.start
+    ? new Date(info.appointment.start).toLocaleString(zh ? 'zh-CN' : 'en-GB', {
+        dateStyle: 'medium',
+        timeStyle: 'short',
+      })
+    : undefined;
   return (
     <section className="page consent">
       <h1>{zh ? '预问诊：开始前请阅读' : 'Pre-consultation: please read first'}</h1>
-      {when && <p className="muted">{zh ? `您的预约：${when}${info.appointment.description ? ` · ${info.appointment.description}` : ''}` : `Your appointment: ${when}${info.appointment.description ? ` · ${info.appointment.description}` : ''}`}</p>}
+      {when && (
+        <p className="muted">
+          {zh
+            ? `您的预约：${when}${info.appointment.description ? ` · ${info.appointment.description}` : ''}`
+            : `Your appointment: ${when}${info.appointment.description ? ` · ${info.appointment.description}` : ''}`}
+        </p>
+      )}
       <div className="card consent-text" lang={zh ? 'zh-CN' : 'en'}>
         {(zh ? info.consentText.zh : info.consentText.en).split('\n').map((p) => (
           <p key={p}>{p}</p>
@@ -92,7 +104,9 @@ export function PatientLinkPage({ token }: { token: string }) {
       </div>
       {info.consent?.status === 'rejected' && (
         <p className="muted" role="status">
-          {zh ? '您选择了不同意，您的预约不受影响，医生会在就诊时当面询问。如果改变主意，可以点“同意并开始”。' : 'You said no; your appointment is not affected and the doctor will ask you in person. If you change your mind, tap “Agree and start”.'}
+          {zh
+            ? '您选择了不同意，您的预约不受影响，医生会在就诊时当面询问。如果改变主意，可以点“同意并开始”。'
+            : 'You said no; your appointment is not affected and the doctor will ask you in person. If you change your mind, tap “Agree and start”.'}
         </p>
       )}
       <div className="consent-actions">

@@ -7,11 +7,21 @@ import type { PatientSummary } from '../types.js';
 export function PatientList() {
   const { t } = useI18n();
   const [q, setQ] = useState('');
-  const state = useLoad(() => get<{ patients: PatientSummary[] }>(`/api/patients${q ? `?q=${encodeURIComponent(q)}` : ''}`), q);
+  const state = useLoad(
+    () => get<{ patients: PatientSummary[] }>(`/api/patients${q ? `?q=${encodeURIComponent(q)}` : ''}`),
+    q,
+  );
   return (
     <section className="page">
       <h1>{t('patients')}</h1>
-      <input className="search" type="search" placeholder={t('search')} aria-label={t('search')} value={q} onChange={(e) => setQ(e.target.value)} />
+      <input
+        className="search"
+        type="search"
+        placeholder={t('search')}
+        aria-label={t('search')}
+        value={q}
+        onChange={(e) => setQ(e.target.value)}
+      />
       <Show state={state}>
         {({ patients }) =>
           patients.length === 0 ? (

@@ -32,7 +32,11 @@ export function PatientPage(props: { patientId: string; tab: string; params: URL
 function PatientView({ patientId, tab, params }: { patientId: string; tab: string; params: URLSearchParams }) {
   const { t, lang } = useI18n();
   const state = useLoad(
-    (signal) => Promise.all([get<PatientState>(`/api/patients/${encodeURIComponent(patientId)}/state`, { signal }), get<PatientSummary>(`/api/patients/${encodeURIComponent(patientId)}`, { signal })]).then(([s, p]) => ({ ...s, name: p.name })),
+    (signal) =>
+      Promise.all([
+        get<PatientState>(`/api/patients/${encodeURIComponent(patientId)}/state`, { signal }),
+        get<PatientSummary>(`/api/patients/${encodeURIComponent(patientId)}`, { signal }),
+      ]).then(([s, p]) => ({ ...s, name: p.name })),
     patientId,
   );
   const pid = encodeURIComponent(patientId);
@@ -46,7 +50,20 @@ function PatientView({ patientId, tab, params }: { patientId: string; tab: strin
         {(s) => (
           <>
             <h1>
-              {s.name} <small>{[sexLabel(s.demographics.sex, lang), s.demographics.age !== undefined ? (lang === 'zh' ? `${s.demographics.age}岁` : `${s.demographics.age}y`) : undefined, s.demographics.birthDate].filter(Boolean).join(' · ')}</small>
+              {s.name}{' '}
+              <small>
+                {[
+                  sexLabel(s.demographics.sex, lang),
+                  s.demographics.age !== undefined
+                    ? lang === 'zh'
+                      ? `${s.demographics.age}岁`
+                      : `${s.demographics.age}y`
+                    : undefined,
+                  s.demographics.birthDate,
+                ]
+                  .filter(Boolean)
+                  .join(' · ')}
+              </small>
             </h1>
             <div role="tablist" className="tabs">
               {tabs.map((x) => (

@@ -20,7 +20,15 @@ export function QueuePage() {
   const [live, setLive] = useState(false);
   const [alerts, setAlerts] = useState<ConsultEvent[]>([]);
   const [fresh, setFresh] = useState<ReadonlySet<string>>(new Set());
-  const report = useLoad(() => (open ? fetch(`/api/consult/${open}/report?format=text&lang=${lang}`, { headers: authHeaders() }).then((r) => (r.ok ? r.text() : Promise.reject(new Error(`HTTP ${r.status}`)))) : Promise.resolve('')), `${open}-${lang}`);
+  const report = useLoad(
+    () =>
+      open
+        ? fetch(`/api/consult/${open}/report?format=text&lang=${lang}`, { headers: authHeaders() }).then((r) =>
+            r.ok ? r.text() : Promise.reject(new Error(`HTTP ${r.status}`)),
+          )
+        : Promise.resolve(''),
+    `${open}-${lang}`,
+  );
 
   useEffect(
     () =>
@@ -82,20 +90,43 @@ export function QueuePage() {
             <div className="queue">
               <ul className="note-list queue-list">
                 {sessions.map((s) => (
-                  <li key={s.id} data-session={s.id} data-status={s.status} className={fresh.has(s.id) ? 'fresh' : undefined}>
-                    <button type="button" aria-pressed={s.id === open} onClick={() => openSession(s.id)} className={s.status === 'emergency' ? 'emergency-item' : undefined}>
+                  <li
+                    key={s.id}
+                    data-session={s.id}
+                    data-status={s.status}
+                    className={fresh.has(s.id) ? 'fresh' : undefined}
+                  >
+                    <button
+                      type="button"
+                      aria-pressed={s.id === open}
+                      onClick={() => openSession(s.id)}
+                      className={s.status === 'emergency' ? 'emergency-item' : undefined}
+                    >
                       {s.status === 'emergency' ? '⚠ ' : ''}
                       {s.complaint}{' '}
                       {s.patientId && <small className="queue-patient">{`Patient/${s.patientId}`} </small>}
                       <small>
-                        {[s.triage ? (zh ? (s.triage.name.zh ?? s.triage.name.en) : s.triage.name.en) : '', s.age !== undefined ? `${s.age}${zh ? '岁' : 'y'}` : '', sexLabel(s.sex, zh), s.updatedAt.slice(0, 16).replace('T', ' ')].filter(Boolean).join(' · ')}
+                        {[
+                          s.triage ? (zh ? (s.triage.name.zh ?? s.triage.name.en) : s.triage.name.en) : '',
+                          s.age !== undefined ? `${s.age}${zh ? '岁' : 'y'}` : '',
+                          sexLabel(s.sex, zh),
+                          s.updatedAt.slice(0, 16).replace('T', ' '),
+                        ]
+                          .filter(Boolean)
+                          .join(' · ')}
                       </small>
                     </button>
                   </li>
                 ))}
               </ul>
               <div>
-                <div className="card">{open ? <Show state={report}>{(text) => <pre className="report-text">{text}</pre>}</Show> : <p className="muted">{zh ? '选择一份报告' : 'Choose a report'}</p>}</div>
+                <div className="card">
+                  {open ? (
+                    <Show state={report}>{(text) => <pre className="report-text">{text}</pre>}</Show>
+                  ) : (
+                    <p className="muted">{zh ? '选择一份报告' : 'Choose a report'}</p>
+                  )}
+                </div>
                 {open && <DraftRecord key={open} sessionId={open} {...boundPatient(sessions, open)} />}
               </div>
             </div>
@@ -119,7 +150,8 @@ function authHeaders(): Record<string, string> {
   return key ? { Authorization: `Bearer ${key}` } : {};
 }
 
-const sexLabel = (sex: string | undefined, zh: boolean) => (!sex || sex === 'unknown' ? '' : zh ? ({ male: '男', female: '女', other: '其他' }[sex] ?? sex) : sex);
+const sexLabel = (sex: string | undefined, zh: boolean) =>
+  !sex || sex === 'unknown' ? '' : zh ? ({ male: '男', female: '女', other: '其他' }[sex] ?? sex) : sex;
 
 /** The draft 门诊病历 of one session: sentences with their cited turns, editable, re-verified, accepted into a record. */
 function DraftRecord({ sessionId, patientId: bound }: { sessionId: string; patientId?: string }) {
@@ -146,10 +178,15 @@ function DraftRecord({ sessionId, patientId: bound }: { sessionId: string; patie
     setError(undefined);
     try {
       if (kind === 'verify') {
-        const r = await post<{ sentences: OutpatientSentence[] }>(`/api/consult/${sessionId}/draft/verify`, { text: current });
+        const r = await post<{ sentences: OutpatientSentence[] }>(`/api/consult/${sessionId}/draft/verify`, {
+          text: current,
+        });
         setChecked(r.sentences);
       } else {
-        const r = await post<{ documentReference: string; sentences: OutpatientSentence[] }>(`/api/consult/${sessionId}/accept`, { text: current, patientId });
+        const r = await post<{ documentReference: string; sentences: OutpatientSentence[] }>(
+          `/api/consult/${sessionId}/accept`,
+          { text: current, patientId },
+        );
         setChecked(r.sentences);
         setAccepted({ documentReference: r.documentReference, patientId });
       }
@@ -164,7 +201,11 @@ function DraftRecord({ sessionId, patientId: bound }: { sessionId: string; patie
   return (
     <div className="card outpatient-draft">
       <h2>{zh ? '门诊病历草稿' : 'Draft outpatient record'}</h2>
-      <p className="muted">{zh ? '由预问诊自动生成，内容为患者自述；每句注明出自哪一轮对话。须经接诊医生审核后采纳入病历。' : 'Drafted from the pre-consultation; patient-reported, each sentence cites the turn it came from. The treating physician reviews it before it enters the record.'}</p>
+      <p className="muted">
+        {zh
+          ? '由预问诊自动生成，内容为患者自述；每句注明出自哪一轮对话。须经接诊医生审核后采纳入病历。'
+          : 'Drafted from the pre-consultation; patient-reported, each sentence cites the turn it came from. The treating physician reviews it before it enters the record.'}
+      </p>
       <ol className="draft-sentences">
         {sentences.map((s, i) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: sentences in document order
@@ -202,9 +243,16 @@ function DraftRecord({ sessionId, patientId: bound }: { sessionId: string; patie
         </button>
         <label>
           {zh ? '归入患者' : 'Patient'}{' '}
-          <select aria-label={zh ? '归入患者' : 'Patient'} value={patientId} disabled={Boolean(bound)} onChange={(e) => setPatientId(e.target.value)}>
+          <select
+            aria-label={zh ? '归入患者' : 'Patient'}
+            value={patientId}
+            disabled={Boolean(bound)}
+            onChange={(e) => setPatientId(e.target.value)}
+          >
             <option value="">—</option>
-            {bound && !(patients.data?.patients ?? []).some((p) => p.id === bound) && <option value={bound}>{bound}</option>}
+            {bound && !(patients.data?.patients ?? []).some((p) => p.id === bound) && (
+              <option value={bound}>{bound}</option>
+            )}
             {(patients.data?.patients ?? []).map((p) => (
               <option key={p.id} value={p.id}>
                 {p.name} · {p.id}
@@ -212,16 +260,31 @@ function DraftRecord({ sessionId, patientId: bound }: { sessionId: string; patie
             ))}
           </select>
         </label>
-        <button type="button" className="primary" onClick={() => void act('accept')} disabled={busy || !patientId || contradicted.length > 0 || Boolean(accepted)}>
+        <button
+          type="button"
+          className="primary"
+          onClick={() => void act('accept')}
+          disabled={busy || !patientId || contradicted.length > 0 || Boolean(accepted)}
+        >
           {zh ? '采纳入病历' : 'Accept into the record'}
         </button>
       </div>
-      {contradicted.length > 0 && <p className="blocked">{zh ? '有与患者原话矛盾的句子，修改后才能采纳。' : 'A sentence contradicts what the patient said; correct it before accepting.'}</p>}
+      {contradicted.length > 0 && (
+        <p className="blocked">
+          {zh
+            ? '有与患者原话矛盾的句子，修改后才能采纳。'
+            : 'A sentence contradicts what the patient said; correct it before accepting.'}
+        </p>
+      )}
       {error && <ErrorBox error={error} />}
       {accepted && (
         <p className="ok" role="status">
           {zh ? '已采纳入病历：' : 'Accepted into the record: '}
-          <a href={`#/patients/${encodeURIComponent(accepted.patientId)}/notes?doc=${encodeURIComponent(accepted.documentReference)}`}>{accepted.documentReference}</a>
+          <a
+            href={`#/patients/${encodeURIComponent(accepted.patientId)}/notes?doc=${encodeURIComponent(accepted.documentReference)}`}
+          >
+            {accepted.documentReference}
+          </a>
         </p>
       )}
     </div>

@@ -71,7 +71,12 @@ export function AuditSection() {
       >
         {FILTERS.map((f) => (
           <Field key={f} label={zh ? labels[f][0] : labels[f][1]} error={errors[f]}>
-            <input type={f === 'from' || f === 'to' ? 'date' : 'text'} value={draft[f]} placeholder={labels[f][2]} onChange={(e) => setDraft({ ...draft, [f]: e.target.value })} />
+            <input
+              type={f === 'from' || f === 'to' ? 'date' : 'text'}
+              value={draft[f]}
+              placeholder={labels[f][2]}
+              onChange={(e) => setDraft({ ...draft, [f]: e.target.value })}
+            />
           </Field>
         ))}
         <button type="submit">{zh ? '筛选' : 'Filter'}</button>{' '}
@@ -86,11 +91,17 @@ export function AuditSection() {
           {zh ? '清除' : 'Clear'}
         </button>
       </form>
-      {error && !Object.keys(errors).length && <p className="error" role="alert">{error}</p>}
+      {error && !Object.keys(errors).length && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
       {page && (
         <>
           <p className="muted" role="status">
-            {zh ? `共 ${page.total} 条，第 ${offset + 1}–${offset + page.entries.length} 条` : `${page.total} entries, showing ${page.total ? offset + 1 : 0}–${offset + page.entries.length}`}
+            {zh
+              ? `共 ${page.total} 条，第 ${offset + 1}–${offset + page.entries.length} 条`
+              : `${page.total} entries, showing ${page.total ? offset + 1 : 0}–${offset + page.entries.length}`}
           </p>
           <table className="calls audit">
             <thead>

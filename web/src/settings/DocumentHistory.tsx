@@ -13,7 +13,15 @@ export interface Version<T> {
 }
 
 /** The versions of one settings group, newest first: who, when, what changed; any older one can be restored (as a new version). */
-export function DocumentHistory<T>({ group, reloadKey, onReverted }: { group: string; reloadKey: number; onReverted: () => void }) {
+export function DocumentHistory<T>({
+  group,
+  reloadKey,
+  onReverted,
+}: {
+  group: string;
+  reloadKey: number;
+  onReverted: () => void;
+}) {
   const { lang } = useI18n();
   const zh = lang === 'zh';
   const [versions, setVersions] = useState<Version<T>[] | undefined>();
@@ -40,13 +48,23 @@ export function DocumentHistory<T>({ group, reloadKey, onReverted }: { group: st
   return (
     <section className="card" aria-label={zh ? '修改历史' : 'History'}>
       <h3>{zh ? '修改历史' : 'History'}</h3>
-      {error && <p role="alert" className="error">{error}</p>}
-      {versions?.length === 0 && <p className="muted">{zh ? '尚未在此修改（使用环境变量）。' : 'Never changed here (the environment applies).'}</p>}
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      {versions?.length === 0 && (
+        <p className="muted">
+          {zh ? '尚未在此修改（使用环境变量）。' : 'Never changed here (the environment applies).'}
+        </p>
+      )}
       <ol className="history" style={{ listStyle: 'none', paddingLeft: 0 }}>
         {versions?.map((v, i) => (
           <li key={v.version}>
             <strong>v{v.version}</strong> · {when(v.changedAt)} · {v.changedBy}
-            {v.revertedFrom !== undefined && <span className="muted"> · {zh ? `恢复自 v${v.revertedFrom}` : `restored from v${v.revertedFrom}`}</span>}
+            {v.revertedFrom !== undefined && (
+              <span className="muted"> · {zh ? `恢复自 v${v.revertedFrom}` : `restored from v${v.revertedFrom}`}</span>
+            )}
             {i > 0 && (
               <button type="button" style={{ marginLeft: 8 }} onClick={() => void revert(v.version)}>
                 {zh ? `恢复 v${v.version}` : `Restore v${v.version}`}
@@ -83,8 +101,8 @@ export function Diff({ before, after }: { before: unknown; after: unknown }) {
 function flatten(v: unknown, prefix = '', out: Record<string, string> = {}): Record<string, string> {
   if (Array.isArray(v)) {
     for (const [i, x] of v.entries()) flatten(x, `${prefix}[${i}]`, out);
-  }
-  else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) flatten(x, prefix ? `${prefix}.${k}` : k, out);
+  } else if (v && typeof v === 'object')
+    for (const [k, x] of Object.entries(v)) flatten(x, prefix ? `${prefix}.${k}` : k, out);
   else if (v !== undefined) out[prefix] = String(v);
   return out;
 }

@@ -1,7 +1,17 @@
 import type { ReactNode } from 'react';
 
 /** A labelled input with the server's error for that field right beside it. */
-export function Field({ label, error, children, hint }: { label: string; error?: string | undefined; children: ReactNode; hint?: string }) {
+export function Field({
+  label,
+  error,
+  children,
+  hint,
+}: {
+  label: string;
+  error?: string | undefined;
+  children: ReactNode;
+  hint?: string;
+}) {
   return (
     <div className="field" style={{ margin: '6px 0' }}>
       {/* biome-ignore lint/a11y/noLabelWithoutControl: the control is the children */}

@@ -30,7 +30,10 @@ export function KeysSection() {
   const [n, setN] = useState(0);
   // biome-ignore lint/correctness/useExhaustiveDependencies: loads again on an explicit counter (after a save) or a remount
   useEffect(() => {
-    get<{ keys: KeyInfo[] }>('/api/admin/keys').then((r) => setKeys(r.keys), (e: Error) => setMessage(e.message));
+    get<{ keys: KeyInfo[] }>('/api/admin/keys').then(
+      (r) => setKeys(r.keys),
+      (e: Error) => setMessage(e.message),
+    );
   }, [n]);
   const create = async () => {
     setErrors({});
@@ -64,19 +67,33 @@ export function KeysSection() {
       setMessage((e as Error).message);
     }
   };
-  const scope = (k: KeyInfo) => (k.patientId ? `Patient/${k.patientId}` : k.allPatients ? (zh ? '全部患者' : 'all patients') : (k.units ?? []).join(', '));
+  const scope = (k: KeyInfo) =>
+    k.patientId
+      ? `Patient/${k.patientId}`
+      : k.allPatients
+        ? zh
+          ? '全部患者'
+          : 'all patients'
+        : (k.units ?? []).join(', ');
   return (
     <section aria-label={zh ? 'API 密钥' : 'API keys'}>
       {fresh && (
         <div className="card warn" role="alert" aria-label={zh ? '新密钥' : 'New key'}>
-          <p>{zh ? `密钥「${fresh.name}」只显示这一次，请立即复制保存：` : `Key “${fresh.name}” is shown this once only; copy it now:`}</p>
+          <p>
+            {zh
+              ? `密钥「${fresh.name}」只显示这一次，请立即复制保存：`
+              : `Key “${fresh.name}” is shown this once only; copy it now:`}
+          </p>
           <code className="new-key" style={{ userSelect: 'all', wordBreak: 'break-all' }}>
             {fresh.key}
           </code>{' '}
           <button
             type="button"
             onClick={() => {
-              void navigator.clipboard?.writeText(fresh.key).then(() => setCopied(true), () => setCopied(false));
+              void navigator.clipboard?.writeText(fresh.key).then(
+                () => setCopied(true),
+                () => setCopied(false),
+              );
             }}
           >
             {copied ? (zh ? '已复制' : 'Copied') : zh ? '复制' : 'Copy'}
@@ -146,9 +163,7 @@ export function KeysSection() {
             <input value={form.patientId} onChange={(e) => setForm({ ...form, patientId: e.target.value })} />
           </Field>
         )}
-        {form.role === 'clinician' && (
-          <UnitsFields form={form} setForm={setForm} errors={errors} zh={zh} />
-        )}
+        {form.role === 'clinician' && <UnitsFields form={form} setForm={setForm} errors={errors} zh={zh} />}
         <button type="submit">{zh ? '创建密钥' : 'Create key'}</button>
       </form>
     </section>

@@ -30,8 +30,14 @@ export function KnowledgeSection() {
   const [n, setN] = useState(0);
   // biome-ignore lint/correctness/useExhaustiveDependencies: loads again on an explicit counter (after a save) or a remount
   useEffect(() => {
-    get<{ releases: Release[] }>('/api/admin/knowledge/releases').then((r) => setReleases(r.releases), (e: Error) => setMessage(e.message));
-    get<{ edits: Edit[] }>('/api/admin/knowledge/curation').then((r) => setEdits(r.edits), (e: Error) => setMessage(e.message));
+    get<{ releases: Release[] }>('/api/admin/knowledge/releases').then(
+      (r) => setReleases(r.releases),
+      (e: Error) => setMessage(e.message),
+    );
+    get<{ edits: Edit[] }>('/api/admin/knowledge/curation').then(
+      (r) => setEdits(r.edits),
+      (e: Error) => setMessage(e.message),
+    );
   }, [n]);
   const activate = async (id: number) => {
     try {
@@ -62,7 +68,11 @@ export function KnowledgeSection() {
               <td>{r.id}</td>
               <td>{r.label}</td>
               <td>
-                {r.active ? <strong>{zh ? '使用中' : 'active'}</strong> : <span className="muted">{zh ? '未启用' : 'inactive'}</span>}
+                {r.active ? (
+                  <strong>{zh ? '使用中' : 'active'}</strong>
+                ) : (
+                  <span className="muted">{zh ? '未启用' : 'inactive'}</span>
+                )}
                 {!r.shippable && <span className="muted"> · {zh ? '不可分发' : 'not shippable'}</span>}
               </td>
               <td>{r.batches.map((b) => `${b.kind}:${b.key}`).join(', ')}</td>
@@ -84,7 +94,12 @@ export function KnowledgeSection() {
         {edits.map((e) => (
           <li key={e.batchId}>
             {when(e.at)} · {e.author} · {e.reason} · {e.relations.length} {zh ? '条关系' : 'relations'}
-            {e.releases.length > 0 && <span className="muted"> · {zh ? '版本' : 'releases'} {e.releases.join(', ')}</span>}
+            {e.releases.length > 0 && (
+              <span className="muted">
+                {' '}
+                · {zh ? '版本' : 'releases'} {e.releases.join(', ')}
+              </span>
+            )}
           </li>
         ))}
       </ul>

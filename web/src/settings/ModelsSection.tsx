@@ -44,19 +44,30 @@ export function ModelsSection() {
   const [n, setN] = useState(0);
   // biome-ignore lint/correctness/useExhaustiveDependencies: loads again on an explicit counter (after a save) or a remount
   useEffect(() => {
-    get<Current>('/api/admin/settings/models').then((c) => {
-      setCurrent(c);
-      setForm(c.value ?? { deidentification: 'deidentified', servers: [] });
-    }, (e: Error) => setMessage(e.message));
+    get<Current>('/api/admin/settings/models').then(
+      (c) => {
+        setCurrent(c);
+        setForm(c.value ?? { deidentification: 'deidentified', servers: [] });
+      },
+      (e: Error) => setMessage(e.message),
+    );
   }, [n]);
 
-  const setServer = (i: number, patch: Partial<Server>) => setForm({ ...form, servers: form.servers.map((s, j) => (j === i ? { ...s, ...patch } : s)) });
+  const setServer = (i: number, patch: Partial<Server>) =>
+    setForm({ ...form, servers: form.servers.map((s, j) => (j === i ? { ...s, ...patch } : s)) });
   const save = async () => {
     setErrors({});
     setMessage(undefined);
     try {
-      const saved = await send<Current>('PUT', '/api/admin/settings/models', { ...form, servers: form.servers.map(({ kind, ...s }) => (kind ? { ...s, kind } : s)) });
-      setMessage(zh ? `已保存为 v${saved.version}；重启服务后生效` : `Saved as v${saved.version}; applies when the server restarts`);
+      const saved = await send<Current>('PUT', '/api/admin/settings/models', {
+        ...form,
+        servers: form.servers.map(({ kind, ...s }) => (kind ? { ...s, kind } : s)),
+      });
+      setMessage(
+        zh
+          ? `已保存为 v${saved.version}；重启服务后生效`
+          : `Saved as v${saved.version}; applies when the server restarts`,
+      );
       setN((x) => x + 1);
     } catch (e) {
       const byField = fieldErrors(e);
@@ -80,8 +91,12 @@ export function ModelsSection() {
     <section aria-label={zh ? '模型' : 'Models'}>
       <p className="muted">
         {current?.source === 'settings'
-          ? zh ? `当前：v${current.version}（工作台设置，优先于环境变量）` : `Current: v${current.version} (workspace setting, overrides the environment)`
-          : zh ? '当前来自环境变量（MEDSEEK_LLM_*、DEEPSEEK_API_KEY）；保存后以此处为准。' : 'Currently from the environment (MEDSEEK_LLM_*, DEEPSEEK_API_KEY); once saved here, this applies.'}
+          ? zh
+            ? `当前：v${current.version}（工作台设置，优先于环境变量）`
+            : `Current: v${current.version} (workspace setting, overrides the environment)`
+          : zh
+            ? '当前来自环境变量（MEDSEEK_LLM_*、DEEPSEEK_API_KEY）；保存后以此处为准。'
+            : 'Currently from the environment (MEDSEEK_LLM_*, DEEPSEEK_API_KEY); once saved here, this applies.'}
       </p>
       <form
         className="card"
@@ -90,8 +105,19 @@ export function ModelsSection() {
           void save();
         }}
       >
-        <Field label={zh ? '去标识化策略' : 'De-identification policy'} error={errors.deidentification} hint={zh ? '院外服务器收到的可识别患者的文本' : 'what servers outside the hospital receive of text that may identify a patient'}>
-          <select value={form.deidentification} onChange={(e) => setForm({ ...form, deidentification: e.target.value as Models['deidentification'] })}>
+        <Field
+          label={zh ? '去标识化策略' : 'De-identification policy'}
+          error={errors.deidentification}
+          hint={
+            zh
+              ? '院外服务器收到的可识别患者的文本'
+              : 'what servers outside the hospital receive of text that may identify a patient'
+          }
+        >
+          <select
+            value={form.deidentification}
+            onChange={(e) => setForm({ ...form, deidentification: e.target.value as Models['deidentification'] })}
+          >
             <option value="deidentified">{zh ? '去标识化后发送' : 'Send de-identified'}</option>
             <option value="never">{zh ? '从不发送（仅院内模型）' : 'Never send (hospital models only)'}</option>
           </select>
@@ -107,10 +133,18 @@ export function ModelsSection() {
                 <input value={s.name} onChange={(ev) => setServer(i, { name: ev.target.value })} />
               </Field>
               <Field label={zh ? '服务器地址' : 'Base URL'} error={e('baseUrl')}>
-                <input value={s.baseUrl} onChange={(ev) => setServer(i, { baseUrl: ev.target.value })} placeholder="http://10.0.0.5:8000/v1" size={40} />
+                <input
+                  value={s.baseUrl}
+                  onChange={(ev) => setServer(i, { baseUrl: ev.target.value })}
+                  placeholder="http://10.0.0.5:8000/v1"
+                  size={40}
+                />
               </Field>
               <Field label={zh ? '类型' : 'Kind'} error={e('kind')}>
-                <select value={s.kind ?? ''} onChange={(ev) => setServer(i, { kind: ev.target.value || undefined } as Partial<Server>)}>
+                <select
+                  value={s.kind ?? ''}
+                  onChange={(ev) => setServer(i, { kind: ev.target.value || undefined } as Partial<Server>)}
+                >
                   {KINDS.map((k) => (
                     <option key={k} value={k}>
                       {k || (zh ? '按端口推断' : 'guess from port')}
@@ -121,38 +155,74 @@ export function ModelsSection() {
               <Field label={zh ? '模型名' : 'Model'} error={e('model')}>
                 <input value={s.model} onChange={(ev) => setServer(i, { model: ev.target.value })} />
               </Field>
-              <Field label="API key" error={e('apiKey')} hint={zh ? '只显示末四位；不改则保持' : 'only the last four characters are shown; unchanged keeps it'}>
-                <input type="password" autoComplete="off" value={s.apiKey ?? ''} onChange={(ev) => setServer(i, { apiKey: ev.target.value })} />
+              <Field
+                label="API key"
+                error={e('apiKey')}
+                hint={zh ? '只显示末四位；不改则保持' : 'only the last four characters are shown; unchanged keeps it'}
+              >
+                <input
+                  type="password"
+                  autoComplete="off"
+                  value={s.apiKey ?? ''}
+                  onChange={(ev) => setServer(i, { apiKey: ev.target.value })}
+                />
               </Field>
               <Field label={zh ? '超时（毫秒）' : 'Timeout (ms)'} error={e('timeoutMs')}>
-                <input type="number" value={s.timeoutMs} onChange={(ev) => setServer(i, { timeoutMs: Number(ev.target.value) })} />
+                <input
+                  type="number"
+                  value={s.timeoutMs}
+                  onChange={(ev) => setServer(i, { timeoutMs: Number(ev.target.value) })}
+                />
               </Field>
               <Field label={zh ? '部署位置' : 'Where it runs'} error={e('location')}>
-                <select value={s.location} onChange={(ev) => setServer(i, { location: ev.target.value as Server['location'] })}>
-                  <option value="local">{zh ? '院内（可接收完整文本）' : 'Inside the hospital (receives full text)'}</option>
+                <select
+                  value={s.location}
+                  onChange={(ev) => setServer(i, { location: ev.target.value as Server['location'] })}
+                >
+                  <option value="local">
+                    {zh ? '院内（可接收完整文本）' : 'Inside the hospital (receives full text)'}
+                  </option>
                   <option value="external">{zh ? '院外（按去标识化策略）' : 'Outside (the policy applies)'}</option>
                 </select>
               </Field>
               <button type="button" onClick={() => void test(i)} disabled={t === 'running'}>
                 {zh ? '测试连接' : 'Test'}
               </button>{' '}
-              <button type="button" onClick={() => setForm({ ...form, servers: form.servers.filter((_, j) => j !== i) })}>
+              <button
+                type="button"
+                onClick={() => setForm({ ...form, servers: form.servers.filter((_, j) => j !== i) })}
+              >
                 {zh ? '删除' : 'Remove'}
               </button>
               {t && t !== 'running' && (
                 <span role="status" className={t.ok ? 'muted' : 'error-inline'}>
                   {' '}
-                  {t.ok ? `${zh ? '正常' : 'OK'} · ${t.latencyMs} ms · “${t.reply ?? ''}”` : `${zh ? '失败' : 'Failed'} · ${t.error ?? ''}`}
+                  {t.ok
+                    ? `${zh ? '正常' : 'OK'} · ${t.latencyMs} ms · “${t.reply ?? ''}”`
+                    : `${zh ? '失败' : 'Failed'} · ${t.error ?? ''}`}
                 </span>
               )}
             </fieldset>
           );
         })}
-        <button type="button" onClick={() => setForm({ ...form, servers: [...form.servers, { ...NEW_SERVER, name: `server-${form.servers.length + 1}` }] })}>
+        <button
+          type="button"
+          onClick={() =>
+            setForm({
+              ...form,
+              servers: [...form.servers, { ...NEW_SERVER, name: `server-${form.servers.length + 1}` }],
+            })
+          }
+        >
           {zh ? '添加服务器' : 'Add server'}
         </button>{' '}
         <button type="submit">{zh ? '保存' : 'Save'}</button>
-        {message && <span className="muted" role="status"> {message}</span>}
+        {message && (
+          <span className="muted" role="status">
+            {' '}
+            {message}
+          </span>
+        )}
       </form>
       <DocumentHistory<Models> group="models" reloadKey={n} onReverted={() => setN((x) => x + 1)} />
     </section>

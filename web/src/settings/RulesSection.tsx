@@ -43,7 +43,9 @@ export function RulesSection() {
   const [n, setN] = useState(0);
   // biome-ignore lint/correctness/useExhaustiveDependencies: loads again on an explicit counter (after a save) or a remount
   useEffect(() => {
-    get<{ rules: Rule[]; hospitals: string[] }>(`/api/admin/settings/rules?hospital=${encodeURIComponent(hospital)}`).then(
+    get<{ rules: Rule[]; hospitals: string[] }>(
+      `/api/admin/settings/rules?hospital=${encodeURIComponent(hospital)}`,
+    ).then(
       (r) => {
         setRules(r.rules);
         setHospitals(r.hospitals);
@@ -53,7 +55,9 @@ export function RulesSection() {
     );
   }, [hospital, n]);
   const q = filter.trim().toLowerCase();
-  const shown = rules.filter((r) => !q || `${r.id} ${r.title.zh} ${r.title.en ?? ''} ${r.group}`.toLowerCase().includes(q));
+  const shown = rules.filter(
+    (r) => !q || `${r.id} ${r.title.zh} ${r.title.en ?? ''} ${r.group}`.toLowerCase().includes(q),
+  );
   const rule = rules.find((r) => r.id === selected);
 
   return (
@@ -68,10 +72,22 @@ export function RulesSection() {
           </datalist>
         </Field>
         <Field label={zh ? '查找规则' : 'Find a rule'}>
-          <input type="search" value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="T09, CV-K, 华法林…" />
+          <input
+            type="search"
+            value={filter}
+            onChange={(e) => setFilter(e.target.value)}
+            placeholder="T09, CV-K, 华法林…"
+          />
         </Field>
       </div>
-      {rule && <RuleEditor key={`${hospital}/${rule.id}/${n}`} rule={rule} hospital={hospital} onSaved={() => setN((x) => x + 1)} />}
+      {rule && (
+        <RuleEditor
+          key={`${hospital}/${rule.id}/${n}`}
+          rule={rule}
+          hospital={hospital}
+          onSaved={() => setN((x) => x + 1)}
+        />
+      )}
       <table className="calls">
         <thead>
           <tr>
@@ -117,15 +133,28 @@ function RuleEditor({ rule, hospital, onSaved }: { rule: Rule; hospital: string;
   const [severity, setSeverity] = useState(s.severity ?? '');
   // Each parameter edited as text: numbers as numbers, lists and objects as JSON.
   const [params, setParams] = useState<Record<string, string>>(() =>
-    Object.fromEntries(Object.keys(rule.defaults).map((k) => [k, s.params?.[k] === undefined ? '' : typeof s.params[k] === 'object' ? JSON.stringify(s.params[k]) : String(s.params[k])])),
+    Object.fromEntries(
+      Object.keys(rule.defaults).map((k) => [
+        k,
+        s.params?.[k] === undefined
+          ? ''
+          : typeof s.params[k] === 'object'
+            ? JSON.stringify(s.params[k])
+            : String(s.params[k]),
+      ]),
+    ),
   );
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<string>();
   const [history, setHistory] = useState<RuleVersion[]>([]);
-  const path = (p: string) => `/api/admin/settings/rules${p}${p.includes('?') ? '&' : '?'}hospital=${encodeURIComponent(hospital)}`;
+  const path = (p: string) =>
+    `/api/admin/settings/rules${p}${p.includes('?') ? '&' : '?'}hospital=${encodeURIComponent(hospital)}`;
   // biome-ignore lint/correctness/useExhaustiveDependencies: loads again on an explicit counter (after a save) or a remount
   useEffect(() => {
-    get<{ versions: RuleVersion[] }>(path(`/history?rule=${encodeURIComponent(rule.id)}`)).then((r) => setHistory(r.versions), () => setHistory([]));
+    get<{ versions: RuleVersion[] }>(path(`/history?rule=${encodeURIComponent(rule.id)}`)).then(
+      (r) => setHistory(r.versions),
+      () => setHistory([]),
+    );
   }, []);
 
   const save = async () => {
@@ -149,7 +178,11 @@ function RuleEditor({ rule, hospital, onSaved }: { rule: Rule; hospital: string;
       else out[k] = v;
     }
     if (Object.keys(bad).length) return setErrors(bad);
-    const body = { ...(enabled ? { enabled: enabled === 'on' } : {}), ...(severity ? { severity } : {}), ...(Object.keys(out).length ? { params: out } : {}) };
+    const body = {
+      ...(enabled ? { enabled: enabled === 'on' } : {}),
+      ...(severity ? { severity } : {}),
+      ...(Object.keys(out).length ? { params: out } : {}),
+    };
     try {
       const v = await send<RuleVersion>('PUT', path(`/${encodeURIComponent(rule.id)}`), body);
       setMessage(zh ? `已保存为版本 ${v.version}` : `Saved as version ${v.version}`);
@@ -199,20 +232,37 @@ function RuleEditor({ rule, hospital, onSaved }: { rule: Rule; hospital: string;
           </select>
         </Field>
         {Object.entries(rule.defaults).map(([k, d]) => (
-          <Field key={k} label={k} error={errors[`params.${k}`]} hint={`${zh ? '默认' : 'default'}: ${JSON.stringify(d).slice(0, 60)}`}>
-            <input value={params[k] ?? ''} onChange={(e) => setParams({ ...params, [k]: e.target.value })} size={typeof d === 'object' && d !== null ? 50 : 10} />
+          <Field
+            key={k}
+            label={k}
+            error={errors[`params.${k}`]}
+            hint={`${zh ? '默认' : 'default'}: ${JSON.stringify(d).slice(0, 60)}`}
+          >
+            <input
+              value={params[k] ?? ''}
+              onChange={(e) => setParams({ ...params, [k]: e.target.value })}
+              size={typeof d === 'object' && d !== null ? 50 : 10}
+            />
           </Field>
         ))}
         {errors.params && <p className="error-inline">{errors.params}</p>}
         <button type="submit">{zh ? '保存' : 'Save'}</button>
-        {message && <span className="muted" role="status"> {message}</span>}
+        {message && (
+          <span className="muted" role="status">
+            {' '}
+            {message}
+          </span>
+        )}
       </form>
       <h3>{zh ? '修改历史' : 'History'}</h3>
-      {history.length === 0 && <p className="muted">{zh ? '未修改过（使用默认值）。' : 'Never changed (defaults apply).'}</p>}
+      {history.length === 0 && (
+        <p className="muted">{zh ? '未修改过（使用默认值）。' : 'Never changed (defaults apply).'}</p>
+      )}
       <ol className="history" style={{ listStyle: 'none', paddingLeft: 0 }}>
         {history.map((v, i) => (
           <li key={v.version}>
-            <strong>{zh ? `版本 ${v.version}` : `version ${v.version}`}</strong> · {when(v.changedAt)} · {v.changedBy ?? '?'}
+            <strong>{zh ? `版本 ${v.version}` : `version ${v.version}`}</strong> · {when(v.changedAt)} ·{' '}
+            {v.changedBy ?? '?'}
             {i > 0 && (
               <button type="button" style={{ marginLeft: 8 }} onClick={() => void revert(v.version)}>
                 {zh ? `恢复版本 ${v.version}` : `Restore version ${v.version}`}

@@ -24,13 +24,23 @@ export function UsersSection() {
   const { lang } = useI18n();
   const zh = lang === 'zh';
   const [users, setUsers] = useState<User[]>([]);
-  const [form, setForm] = useState({ username: '', displayName: '', password: '', role: 'clinician', units: '', allPatients: false });
+  const [form, setForm] = useState({
+    username: '',
+    displayName: '',
+    password: '',
+    role: 'clinician',
+    units: '',
+    allPatients: false,
+  });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<string>();
   const [n, setN] = useState(0);
   // biome-ignore lint/correctness/useExhaustiveDependencies: loads again on an explicit counter (after a save) or a remount
   useEffect(() => {
-    get<{ users: User[] }>('/api/admin/users').then((r) => setUsers(r.users), (e: Error) => setMessage(e.message));
+    get<{ users: User[] }>('/api/admin/users').then(
+      (r) => setUsers(r.users),
+      (e: Error) => setMessage(e.message),
+    );
   }, [n]);
   const act = async (what: () => Promise<unknown>, done: string) => {
     setMessage(undefined);
@@ -86,7 +96,16 @@ export function UsersSection() {
               </td>
               <td>{u.displayName}</td>
               <td>
-                <select aria-label={`${zh ? '角色' : 'Role'} ${u.username}`} value={u.role} onChange={(e) => void act(() => send('PATCH', `/api/admin/users/${u.id}`, { role: e.target.value }), zh ? '已更新' : 'Updated')}>
+                <select
+                  aria-label={`${zh ? '角色' : 'Role'} ${u.username}`}
+                  value={u.role}
+                  onChange={(e) =>
+                    void act(
+                      () => send('PATCH', `/api/admin/users/${u.id}`, { role: e.target.value }),
+                      zh ? '已更新' : 'Updated',
+                    )
+                  }
+                >
                   <option value="clinician">{zh ? '医生' : 'clinician'}</option>
                   <option value="admin">{zh ? '管理员' : 'admin'}</option>
                 </select>
@@ -96,22 +115,44 @@ export function UsersSection() {
                   aria-label={`${zh ? '科室' : 'Units'} ${u.username}`}
                   defaultValue={u.units.join(', ')}
                   onBlur={(e) => {
-                    if (e.target.value !== u.units.join(', ')) void act(() => send('PATCH', `/api/admin/users/${u.id}`, { units: units(e.target.value) }), zh ? '已更新' : 'Updated');
+                    if (e.target.value !== u.units.join(', '))
+                      void act(
+                        () => send('PATCH', `/api/admin/users/${u.id}`, { units: units(e.target.value) }),
+                        zh ? '已更新' : 'Updated',
+                      );
                   }}
                 />
                 {u.allPatients && <span className="muted"> {zh ? '全部患者' : 'all patients'}</span>}
               </td>
               <td>
                 {u.disabled ? (zh ? '已停用' : 'disabled') : zh ? '正常' : 'active'}
-                {u.lockedUntil && <span className="error-inline"> {zh ? `锁定至 ${when(u.lockedUntil)}` : `locked until ${when(u.lockedUntil)}`}</span>}
+                {u.lockedUntil && (
+                  <span className="error-inline">
+                    {' '}
+                    {zh ? `锁定至 ${when(u.lockedUntil)}` : `locked until ${when(u.lockedUntil)}`}
+                  </span>
+                )}
               </td>
               <td>{u.lastLoginAt ? when(u.lastLoginAt) : '—'}</td>
               <td>
-                <button type="button" onClick={() => void act(() => post(`/api/admin/users/${u.id}/${u.disabled ? 'enable' : 'disable'}`, {}), zh ? '已更新' : 'Updated')}>
+                <button
+                  type="button"
+                  onClick={() =>
+                    void act(
+                      () => post(`/api/admin/users/${u.id}/${u.disabled ? 'enable' : 'disable'}`, {}),
+                      zh ? '已更新' : 'Updated',
+                    )
+                  }
+                >
                   {u.disabled ? (zh ? '启用' : 'Enable') : zh ? '停用' : 'Disable'}
                 </button>{' '}
                 {u.lockedUntil && (
-                  <button type="button" onClick={() => void act(() => post(`/api/admin/users/${u.id}/unlock`, {}), zh ? '已解锁' : 'Unlocked')}>
+                  <button
+                    type="button"
+                    onClick={() =>
+                      void act(() => post(`/api/admin/users/${u.id}/unlock`, {}), zh ? '已解锁' : 'Unlocked')
+                    }
+                  >
                     {zh ? '解锁' : 'Unlock'}
                   </button>
                 )}{' '}
@@ -120,7 +161,11 @@ export function UsersSection() {
                     type="button"
                     onClick={() => {
                       const pw = window.prompt(zh ? `为 ${u.username} 设置新密码` : `New password for ${u.username}`);
-                      if (pw) void act(() => post(`/api/admin/users/${u.id}/password`, { password: pw }), zh ? '密码已重置' : 'Password reset');
+                      if (pw)
+                        void act(
+                          () => post(`/api/admin/users/${u.id}/password`, { password: pw }),
+                          zh ? '密码已重置' : 'Password reset',
+                        );
                     }}
                   >
                     {zh ? '重置密码' : 'Reset password'}
@@ -146,7 +191,12 @@ export function UsersSection() {
           <input value={form.displayName} onChange={(e) => setForm({ ...form, displayName: e.target.value })} />
         </Field>
         <Field label={zh ? '初始密码' : 'Initial password'} error={errors.password}>
-          <input type="password" autoComplete="new-password" value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} />
+          <input
+            type="password"
+            autoComplete="new-password"
+            value={form.password}
+            onChange={(e) => setForm({ ...form, password: e.target.value })}
+          />
         </Field>
         <Field label={zh ? '角色' : 'Role'} error={errors.role}>
           <select value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value })}>

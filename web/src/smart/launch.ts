@@ -47,7 +47,9 @@ async function ready(): Promise<void> {
   const patient = (await client.patient.read()) as PatientResource;
   const iss = client.state.serverUrl;
   document.getElementById('patient-name')!.textContent = nameOf(patient);
-  document.getElementById('patient-details')!.textContent = [patient.gender, patient.birthDate, `Patient/${patientId}`].filter(Boolean).join(' · ');
+  document.getElementById('patient-details')!.textContent = [patient.gender, patient.birthDate, `Patient/${patientId}`]
+    .filter(Boolean)
+    .join(' · ');
   const open = document.getElementById('open') as HTMLAnchorElement;
   open.textContent = t('Open in the workspace', '在工作台中打开');
   open.href = `/#/patients/${encodeURIComponent(patientId)}`;
@@ -77,7 +79,14 @@ async function main(): Promise<void> {
     return;
   }
   if (params.has('code') || params.has('error') || sessionStorage.getItem('SMART_KEY')) return ready();
-  say(t('Open this page from an EHR (SMART launch), or add ?iss=<FHIR base URL> for a standalone launch.', '请从 EHR 以 SMART 方式打开本页，或加上 ?iss=<FHIR 地址> 独立启动。'));
+  say(
+    t(
+      'Open this page from an EHR (SMART launch), or add ?iss=<FHIR base URL> for a standalone launch.',
+      '请从 EHR 以 SMART 方式打开本页，或加上 ?iss=<FHIR 地址> 独立启动。',
+    ),
+  );
 }
 
-main().catch((e: unknown) => say(`${t('The SMART launch failed', 'SMART 启动失败')}: ${e instanceof Error ? e.message : String(e)}`, true));
+main().catch((e: unknown) =>
+  say(`${t('The SMART launch failed', 'SMART 启动失败')}: ${e instanceof Error ? e.message : String(e)}`, true),
+);

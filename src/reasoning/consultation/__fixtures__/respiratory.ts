@@ -5,7 +5,11 @@ import type { CausalModel } from '../../diagnosis/index.js';
  * A small bilingual respiratory network for consultation tests. Illustrative numbers written for
  * the tests, not clinical knowledge.
  */
-const src = (id: string): KnowledgeSource => ({ kind: 'knowledge', edgeId: `fixture:${id}`, authority: { name: 'test fixture (illustrative)' } });
+const src = (id: string): KnowledgeSource => ({
+  kind: 'knowledge',
+  edgeId: `fixture:${id}`,
+  authority: { name: 'test fixture (illustrative)' },
+});
 
 const diseases = [
   ['cold', '普通感冒', 'Common cold', 0.05, 5],
@@ -55,13 +59,30 @@ export const respiratoryModel: CausalModel = {
   title: { en: 'Respiratory test network', zh: '呼吸系统测试网络' },
   release: 'test fixture',
   diseases: diseases.map(([id, zh, en, prior, severity]) => ({ id, name: { zh, en }, prior, severity })),
-  findings: findings.map(([id, zh, en, kind, synonyms]) => ({ id, name: { zh, en }, kind, leak: 0.01, synonyms: [...synonyms] })),
+  findings: findings.map(([id, zh, en, kind, synonyms]) => ({
+    id,
+    name: { zh, en },
+    kind,
+    leak: 0.01,
+    synonyms: [...synonyms],
+  })),
   riskFactors: [{ id: 'surgery', name: { zh: '近期手术', en: 'Recent surgery' }, prevalence: 0.05 }],
   edges: [
-    ...edges.map(([d, f, q]) => ({ kind: 'causes' as const, from: d, to: f, probability: q, source: src(`${d}->${f}`) })),
+    ...edges.map(([d, f, q]) => ({
+      kind: 'causes' as const,
+      from: d,
+      to: f,
+      probability: q,
+      source: src(`${d}->${f}`),
+    })),
     { kind: 'risk' as const, from: 'surgery', to: 'pe', probability: 0.02, source: src('surgery->pe') },
   ],
   questions: [
-    ...findings.map(([id, zh, en]) => ({ id, kind: 'binary' as const, text: { zh: `您有${zh}吗？`, en: `Do you have ${en.toLowerCase()}?` }, options: [{ finding: id }] })),
+    ...findings.map(([id, zh, en]) => ({
+      id,
+      kind: 'binary' as const,
+      text: { zh: `您有${zh}吗？`, en: `Do you have ${en.toLowerCase()}?` },
+      options: [{ finding: id }],
+    })),
   ],
 };

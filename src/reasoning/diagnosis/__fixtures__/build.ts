@@ -8,7 +8,11 @@ export function tinyModel(
   findings: Record<string, number>,
   edges: readonly (readonly [string, string, number])[],
 ): CausalModel {
-  const source = (id: string): KnowledgeSource => ({ kind: 'knowledge', edgeId: id, authority: { name: 'test fixture' } });
+  const source = (id: string): KnowledgeSource => ({
+    kind: 'knowledge',
+    edgeId: id,
+    authority: { name: 'test fixture' },
+  });
   return {
     id: 'tiny',
     diseases: Object.entries(diseases).map(([id, prior]) => ({ id, name: { en: id }, prior })),

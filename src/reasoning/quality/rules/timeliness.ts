@@ -1,20 +1,68 @@
 import type { QcDocument, QcEncounter } from '../model.js';
 import { TITLE_RANK } from '../model.js';
-import { type QcContext, type QcIssue, type QcRule, doc, docSource, docs, encSource, issue, num, refSource, stayEnd } from '../rule.js';
-import { addWorkingDays, calendarDays, hasMinutes, hoursBetween, minutes, notBefore, shanghaiDate, within } from '../time.js';
+import {
+  type QcContext,
+  type QcIssue,
+  type QcPredicate,
+  doc,
+  docSource,
+  docs,
+  encSource,
+  issue,
+  num,
+  predicate,
+  refSource,
+  stayEnd,
+} from '../rule.js';
+import {
+  addWorkingDays,
+  calendarDays,
+  hasMinutes,
+  hoursBetween,
+  minutes,
+  notBefore,
+  shanghaiDate,
+  within,
+} from '../time.js';
 
-/** Timeliness rules T01–T23 (qc-rules.md §2). Deadlines still in the future are not breaches. */
+/** Timeliness predicates T01–T23 (qc-rules.md §2). Deadlines still in the future are not breaches. */
 
 type Deadline = { anchor: string; hours: number };
 
 /** A document that must be completed by a deadline: missing (once the deadline passed) or late. */
-function deadline(enc: QcEncounter, ctx: QcContext, d: QcDocument | undefined, dl: Deadline, what: { en: string; zh: string }): QcIssue[] {
+function deadline(
+  enc: QcEncounter,
+  ctx: QcContext,
+  d: QcDocument | undefined,
+  dl: Deadline,
+  what: { en: string; zh: string },
+): QcIssue[] {
   const due = minutes(dl.anchor) + dl.hours * 60;
-  if (!d) return minutes(ctx.now) > due ? [issue(`${what.en} missing (due within ${dl.hours} h)`, `缺${what.zh}（应在${dl.hours}小时内完成）`, [encSource(enc)])] : [];
-  if (!d.completedAt) return minutes(ctx.now) > due ? [issue(`${what.en} not signed (due within ${dl.hours} h)`, `${what.zh}未签名（应在${dl.hours}小时内完成）`, [docSource(d)])] : [];
+  if (!d)
+    return minutes(ctx.now) > due
+      ? [
+          issue(`${what.en} missing (due within ${dl.hours} h)`, `缺${what.zh}（应在${dl.hours}小时内完成）`, [
+            encSource(enc),
+          ]),
+        ]
+      : [];
+  if (!d.completedAt)
+    return minutes(ctx.now) > due
+      ? [
+          issue(`${what.en} not signed (due within ${dl.hours} h)`, `${what.zh}未签名（应在${dl.hours}小时内完成）`, [
+            docSource(d),
+          ]),
+        ]
+      : [];
   if (!within(d.completedAt, dl.anchor, dl.hours)) {
     const late = Math.round((hoursBetween(dl.anchor, d.completedAt) - dl.hours) * 10) / 10;
-    return [issue(`${what.en} signed ${late} h past the ${dl.hours} h limit`, `${what.zh}超时${late}小时（时限${dl.hours}小时）`, [docSource(d)])];
+    return [
+      issue(
+        `${what.en} signed ${late} h past the ${dl.hours} h limit`,
+        `${what.zh}超时${late}小时（时限${dl.hours}小时）`,
+        [docSource(d)],
+      ),
+    ];
   }
   return [];
 }
@@ -22,41 +70,82 @@ function deadline(enc: QcEncounter, ctx: QcContext, d: QcDocument | undefined, d
 const losHours = (enc: QcEncounter, now: string) => hoursBetween(enc.admitAt, stayEnd(enc, now));
 const died = (enc: QcEncounter) => !!enc.deathAt;
 
-const T01: QcRule = {
-  id: 'T01', category: 'timeliness', severity: 'S2', title: { en: 'Admission note not completed within 24 h', zh: '入院记录超时' }, source: 'BW2010 第十七条; ZB2021 MER-TL-01',
-  check: (enc, ctx) => (losHours(enc, ctx.now) >= 24 ? deadline(enc, ctx, doc(enc, 'admission-note'), { anchor: enc.admitAt, hours: 24 }, { en: 'Admission note', zh: '入院记录' }) : []),
-};
+const T01 = predicate((enc, ctx) =>
+  losHours(enc, ctx.now) >= 24
+    ? deadline(
+        enc,
+        ctx,
+        doc(enc, 'admission-note'),
+        { anchor: enc.admitAt, hours: 24 },
+        { en: 'Admission note', zh: '入院记录' },
+      )
+    : [],
+);
 
-const T02: QcRule = {
-  id: 'T02', category: 'timeliness', severity: 'S2', title: { en: 'First progress note not completed within 8 h of admission', zh: '首次病程记录超时' }, source: 'BW2010 第二十二条(一)',
-  check: (enc, ctx) => {
-    const d = doc(enc, 'first-progress-note');
-    const out = deadline(enc, ctx, d, { anchor: enc.admitAt, hours: 8 }, { en: 'First progress note', zh: '首次病程记录' });
-    if (d?.completedAt && !notBefore(d.completedAt, enc.admitAt)) out.push(issue('First progress note signed before admission', '首次病程记录签名时间早于入院时间', [docSource(d)]));
-    return out;
-  },
-};
+const T02 = predicate((enc, ctx) => {
+  const d = doc(enc, 'first-progress-note');
+  const out = deadline(
+    enc,
+    ctx,
+    d,
+    { anchor: enc.admitAt, hours: 8 },
+    { en: 'First progress note', zh: '首次病程记录' },
+  );
+  if (d?.completedAt && !notBefore(d.completedAt, enc.admitAt))
+    out.push(issue('First progress note signed before admission', '首次病程记录签名时间早于入院时间', [docSource(d)]));
+  return out;
+});
 
-const T03: QcRule = {
-  id: 'T03', category: 'timeliness', severity: 'S2', title: { en: 'Same-day admission–discharge note late', zh: '24小时内入出院记录超时' }, source: 'BW2010 第十七条, 第二十条',
-  check: (enc, ctx) => (enc.dischargeAt && !died(enc) && losHours(enc, ctx.now) < 24 ? deadline(enc, ctx, doc(enc, 'admit-discharge-24h'), { anchor: enc.dischargeAt, hours: 24 }, { en: '24-hour admission–discharge note', zh: '24小时内入出院记录' }) : []),
-};
+const T03 = predicate((enc, ctx) =>
+  enc.dischargeAt && !died(enc) && losHours(enc, ctx.now) < 24
+    ? deadline(
+        enc,
+        ctx,
+        doc(enc, 'admit-discharge-24h'),
+        { anchor: enc.dischargeAt, hours: 24 },
+        { en: '24-hour admission–discharge note', zh: '24小时内入出院记录' },
+      )
+    : [],
+);
 
-const T04: QcRule = {
-  id: 'T04', category: 'timeliness', severity: 'S2', title: { en: 'Death within 24 h of admission: note late', zh: '24小时内入院死亡记录超时' }, source: 'BW2010 第十七条, 第二十一条',
-  check: (enc, ctx) => (enc.deathAt && hoursBetween(enc.admitAt, enc.deathAt) < 24 ? deadline(enc, ctx, doc(enc, 'admit-death-24h'), { anchor: enc.deathAt, hours: 24 }, { en: '24-hour admission–death note', zh: '24小时内入院死亡记录' }) : []),
-};
+const T04 = predicate((enc, ctx) =>
+  enc.deathAt && hoursBetween(enc.admitAt, enc.deathAt) < 24
+    ? deadline(
+        enc,
+        ctx,
+        doc(enc, 'admit-death-24h'),
+        { anchor: enc.deathAt, hours: 24 },
+        { en: '24-hour admission–death note', zh: '24小时内入院死亡记录' },
+      )
+    : [],
+);
 
-const T05: QcRule = {
-  id: 'T05', category: 'timeliness', severity: 'S2', title: { en: "Attending's first ward round not within 48 h", zh: '主治医师首次查房超时' }, source: 'BW2010 第二十二条(三)',
-  check: (enc, ctx) => {
-    if (losHours(enc, ctx.now) < 48) return [];
-    const ok = docs(enc, 'ward-round').some((d) => TITLE_RANK[d.author?.title ?? 'intern'] >= TITLE_RANK.attending && within(d.completedAt, enc.admitAt, 48));
-    return ok ? [] : [issue('No ward round by an attending (or higher) signed within 48 h of admission', '入院48小时内无主治医师及以上查房记录', [encSource(enc)])];
-  },
-};
+const T05 = predicate((enc, ctx) => {
+  if (losHours(enc, ctx.now) < 48) return [];
+  const ok = docs(enc, 'ward-round').some(
+    (d) => TITLE_RANK[d.author?.title ?? 'intern'] >= TITLE_RANK.attending && within(d.completedAt, enc.admitAt, 48),
+  );
+  return ok
+    ? []
+    : [
+        issue(
+          'No ward round by an attending (or higher) signed within 48 h of admission',
+          '入院48小时内无主治医师及以上查房记录',
+          [encSource(enc)],
+        ),
+      ];
+});
 
-const PROGRESS_TYPES = ['first-progress-note', 'progress-note', 'ward-round', 'rescue-note', 'postop-first-note', 'transfer-in', 'handover-in', 'interim-summary'] as const;
+const PROGRESS_TYPES = [
+  'first-progress-note',
+  'progress-note',
+  'ward-round',
+  'rescue-note',
+  'postop-first-note',
+  'transfer-in',
+  'handover-in',
+  'interim-summary',
+] as const;
 
 function acuityOn(enc: QcEncounter, day: string): 'critical' | 'serious' | 'stable' {
   let level: 'critical' | 'serious' | 'stable' = 'stable';
@@ -71,230 +160,443 @@ function acuityOn(enc: QcEncounter, day: string): 'critical' | 'serious' | 'stab
   return level;
 }
 
-const T06: QcRule = {
-  id: 'T06', category: 'timeliness', severity: 'S3', title: { en: 'Daily progress-note frequency by acuity', zh: '日常病程记录频次' }, source: 'BW2010 第二十二条(二)',
-  check: (enc, ctx) => {
-    const out: QcIssue[] = [];
-    const notes = docs(enc, ...PROGRESS_TYPES).filter((d) => d.recordedAt ?? d.completedAt);
-    const times = notes.map((d) => (d.recordedAt ?? d.completedAt)!);
-    const end = stayEnd(enc, ctx.now);
-    const days = calendarDays(enc.admitAt, end);
-    // 病危: at least one note each day (admission day onwards), with minutes (S2).
-    for (let i = 0; i <= days; i++) {
-      const day = shanghaiDate(new Date(minutes(enc.admitAt) * 60_000 + i * 86_400_000).toISOString());
-      if (acuityOn(enc, day) !== 'critical') continue;
-      const that = notes.filter((d) => shanghaiDate((d.recordedAt ?? d.completedAt)!) === day);
-      if (that.length === 0) out.push(issue(`No progress note on ${day} while critically ill (病危)`, `${day}病危期间无病程记录`, [encSource(enc)], { severity: 'S2', key: day }));
-      else if (!that.some((d) => hasMinutes(d.recordedAt))) out.push(issue(`Progress note on ${day} (病危) gives no time to the minute`, `${day}病危病程记录未记录到分钟`, that.map(docSource), { severity: 'S2', key: `${day}-min` }));
-    }
-    // 病重: gap ≤ 2 days; 稳定: gap ≤ 3 days (calendar days between consecutive notes, and to the end of stay).
-    const points = [...times, end].sort();
-    for (let i = 1; i < points.length; i++) {
-      const a = points[i - 1]!;
-      const b = points[i]!;
-      const gap = calendarDays(a, b);
-      const levels = new Set<string>();
-      for (let k = 0; k <= gap; k++) levels.add(acuityOn(enc, shanghaiDate(new Date(minutes(a) * 60_000 + k * 86_400_000).toISOString())));
-      const limit = levels.has('serious') || levels.has('critical') ? 2 : 3;
-      if (gap > limit) out.push(issue(`${gap} days without a progress note (${shanghaiDate(a)} → ${shanghaiDate(b)}; limit ${limit})`, `${shanghaiDate(a)}至${shanghaiDate(b)}间隔${gap}天无病程记录（限${limit}天）`, [encSource(enc)], { key: a }));
-    }
-    return out;
-  },
-};
+const T06 = predicate((enc, ctx) => {
+  const out: QcIssue[] = [];
+  const notes = docs(enc, ...PROGRESS_TYPES).filter((d) => d.recordedAt ?? d.completedAt);
+  const times = notes.map((d) => (d.recordedAt ?? d.completedAt)!);
+  const end = stayEnd(enc, ctx.now);
+  const days = calendarDays(enc.admitAt, end);
+  // 病危: at least one note each day (admission day onwards), with minutes (S2).
+  for (let i = 0; i <= days; i++) {
+    const day = shanghaiDate(new Date(minutes(enc.admitAt) * 60_000 + i * 86_400_000).toISOString());
+    if (acuityOn(enc, day) !== 'critical') continue;
+    const that = notes.filter((d) => shanghaiDate((d.recordedAt ?? d.completedAt)!) === day);
+    if (that.length === 0)
+      out.push(
+        issue(`No progress note on ${day} while critically ill (病危)`, `${day}病危期间无病程记录`, [encSource(enc)], {
+          severity: 'S2',
+          key: day,
+        }),
+      );
+    else if (!that.some((d) => hasMinutes(d.recordedAt)))
+      out.push(
+        issue(
+          `Progress note on ${day} (病危) gives no time to the minute`,
+          `${day}病危病程记录未记录到分钟`,
+          that.map(docSource),
+          { severity: 'S2', key: `${day}-min` },
+        ),
+      );
+  }
+  // 病重: gap ≤ 2 days; 稳定: gap ≤ 3 days (calendar days between consecutive notes, and to the end of stay).
+  const points = [...times, end].sort();
+  for (let i = 1; i < points.length; i++) {
+    const a = points[i - 1]!;
+    const b = points[i]!;
+    const gap = calendarDays(a, b);
+    const levels = new Set<string>();
+    for (let k = 0; k <= gap; k++)
+      levels.add(acuityOn(enc, shanghaiDate(new Date(minutes(a) * 60_000 + k * 86_400_000).toISOString())));
+    const limit = levels.has('serious') || levels.has('critical') ? 2 : 3;
+    if (gap > limit)
+      out.push(
+        issue(
+          `${gap} days without a progress note (${shanghaiDate(a)} → ${shanghaiDate(b)}; limit ${limit})`,
+          `${shanghaiDate(a)}至${shanghaiDate(b)}间隔${gap}天无病程记录（限${limit}天）`,
+          [encSource(enc)],
+          { key: a },
+        ),
+      );
+  }
+  return out;
+});
 
-const T07: QcRule = {
-  id: 'T07', category: 'timeliness', severity: 'S1', title: { en: 'Resuscitation record not written within 6 h after the rescue', zh: '抢救记录补记超时' }, source: 'BW2010 第二十二条(八); HX2018 七-4; ZB2021 MER-D&T-08',
-  check: (enc, ctx) => {
-    const out: QcIssue[] = [];
-    for (const r of enc.rescues) {
-      const d = docs(enc, 'rescue-note').find((x) => x.relatedId === r.id) ?? docs(enc, 'rescue-note')[0];
-      out.push(...deadline(enc, ctx, d, { anchor: r.endAt, hours: 6 }, { en: 'Rescue record', zh: '抢救记录' }));
-      if (!d) continue;
-      if (!hasMinutes(d.text.match(/抢救时间[:：]?[^\n]*/)?.[0] ?? '')) out.push(issue('Rescue times in the record are not given to the minute', '抢救记录中抢救时间未具体到分钟', [docSource(d)], { key: `${r.id}-min` }));
-      if (d.completedAt && minutes(d.completedAt) > minutes(r.endAt) && !d.late && !d.text.includes('补记')) out.push(issue('Rescue record written after the rescue is not marked 补记', '抢救结束后补记的记录未注明“补记”', [docSource(d)], { key: `${r.id}-late` }));
-      if (!d.signatures.some((s) => s.id === r.leaderId)) out.push(issue('The person who led the rescue has not signed the record', '主持抢救人员未审核签字', [docSource(d)], { key: `${r.id}-sign` }));
-    }
-    return out;
-  },
-};
+const T07 = predicate((enc, ctx) => {
+  const out: QcIssue[] = [];
+  for (const r of enc.rescues) {
+    const d = docs(enc, 'rescue-note').find((x) => x.relatedId === r.id) ?? docs(enc, 'rescue-note')[0];
+    out.push(...deadline(enc, ctx, d, { anchor: r.endAt, hours: 6 }, { en: 'Rescue record', zh: '抢救记录' }));
+    if (!d) continue;
+    if (!hasMinutes(d.text.match(/抢救时间[:：]?[^\n]*/)?.[0] ?? ''))
+      out.push(
+        issue(
+          'Rescue times in the record are not given to the minute',
+          '抢救记录中抢救时间未具体到分钟',
+          [docSource(d)],
+          { key: `${r.id}-min` },
+        ),
+      );
+    if (d.completedAt && minutes(d.completedAt) > minutes(r.endAt) && !d.late && !d.text.includes('补记'))
+      out.push(
+        issue(
+          'Rescue record written after the rescue is not marked 补记',
+          '抢救结束后补记的记录未注明“补记”',
+          [docSource(d)],
+          { key: `${r.id}-late` },
+        ),
+      );
+    if (!d.signatures.some((s) => s.id === r.leaderId))
+      out.push(
+        issue('The person who led the rescue has not signed the record', '主持抢救人员未审核签字', [docSource(d)], {
+          key: `${r.id}-sign`,
+        }),
+      );
+  }
+  return out;
+});
 
-const T08: QcRule = {
-  id: 'T08', category: 'timeliness', severity: 'S2', title: { en: 'Verbal order during rescue not written up immediately', zh: '口头医嘱未即刻补记' }, source: 'BW2010 第二十八条; limit: hospital setting (default: before the rescue note is signed)',
-  defaults: { limitMinutes: null },
-  check: (enc, ctx) => {
-    const out: QcIssue[] = [];
-    for (const r of enc.rescues) {
-      const note = docs(enc, 'rescue-note').find((x) => x.relatedId === r.id) ?? docs(enc, 'rescue-note')[0];
-      const limit = ctx.params.limitMinutes != null ? minutes(r.endAt) + num(ctx.params, 'limitMinutes') : note?.completedAt ? minutes(note.completedAt) : minutes(r.endAt);
-      for (const o of enc.orders.filter((x) => x.verbal && x.orderedAt && minutes(x.orderedAt) >= minutes(r.startAt) && minutes(x.orderedAt) <= minutes(r.endAt))) {
-        if (!o.enteredAt || minutes(o.enteredAt) > limit) out.push(issue(`Verbal order "${o.text}" not written up in time`, `抢救口头医嘱“${o.text}”未及时补记`, [refSource(o.ref, 'MedicationRequest', o.id)], { key: o.id }));
-      }
+const T08 = predicate((enc, ctx) => {
+  const out: QcIssue[] = [];
+  for (const r of enc.rescues) {
+    const note = docs(enc, 'rescue-note').find((x) => x.relatedId === r.id) ?? docs(enc, 'rescue-note')[0];
+    const limit =
+      ctx.params.limitMinutes != null
+        ? minutes(r.endAt) + num(ctx.params, 'limitMinutes')
+        : note?.completedAt
+          ? minutes(note.completedAt)
+          : minutes(r.endAt);
+    for (const o of enc.orders.filter(
+      (x) =>
+        x.verbal &&
+        x.orderedAt &&
+        minutes(x.orderedAt) >= minutes(r.startAt) &&
+        minutes(x.orderedAt) <= minutes(r.endAt),
+    )) {
+      if (!o.enteredAt || minutes(o.enteredAt) > limit)
+        out.push(
+          issue(
+            `Verbal order "${o.text}" not written up in time`,
+            `抢救口头医嘱“${o.text}”未及时补记`,
+            [refSource(o.ref, 'MedicationRequest', o.id)],
+            { key: o.id },
+          ),
+        );
     }
-    return out;
-  },
-};
+  }
+  return out;
+});
 
-const T09: QcRule = {
-  id: 'T09', category: 'timeliness', severity: 'S2', title: { en: 'Consultation response time', zh: '会诊时限' }, source: 'BW2010 第二十二条(十) (48 h); HX2018 三-2 (24 h, used as default), 三-4',
-  defaults: { routineHours: 24, urgentMinutes: 10 },
-  check: (enc, ctx) => {
-    const out: QcIssue[] = [];
-    for (const c of enc.consults) {
-      const note = docs(enc, 'consult-note').find((d) => d.relatedId === c.id);
-      if (c.urgent) {
-        if (!c.arrivedAt || minutes(c.arrivedAt) > minutes(c.sentAt) + num(ctx.params, 'urgentMinutes')) out.push(issue(`Urgent consultant arrived later than ${ctx.params.urgentMinutes} min`, `急会诊未在${ctx.params.urgentMinutes}分钟内到位`, [encSource(enc)], { key: `${c.id}-arrive` }));
-        if (!note) out.push(issue('Urgent consultation has no consultation note', '急会诊无会诊记录', [encSource(enc)], { key: c.id }));
-      } else out.push(...deadline(enc, ctx, note, { anchor: c.sentAt, hours: num(ctx.params, 'routineHours') }, { en: 'Consultation note', zh: '会诊记录' }).map((i) => ({ ...i, key: c.id })));
-      // The requesting physician records how the advice was carried out.
-      if (note?.completedAt && !docs(enc, 'progress-note', 'ward-round').some((d) => notBefore(d.completedAt ?? d.recordedAt, note.completedAt!) && d.text.includes('会诊'))) {
-        out.push(issue('No progress note after the consultation records how its advice was carried out', '会诊后病程记录未记录会诊意见执行情况', [docSource(note)], { key: `${c.id}-followup` }));
-      }
+const T09 = predicate((enc, ctx) => {
+  const out: QcIssue[] = [];
+  for (const c of enc.consults) {
+    const note = docs(enc, 'consult-note').find((d) => d.relatedId === c.id);
+    if (c.urgent) {
+      if (!c.arrivedAt || minutes(c.arrivedAt) > minutes(c.sentAt) + num(ctx.params, 'urgentMinutes'))
+        out.push(
+          issue(
+            `Urgent consultant arrived later than ${ctx.params.urgentMinutes} min`,
+            `急会诊未在${ctx.params.urgentMinutes}分钟内到位`,
+            [encSource(enc)],
+            { key: `${c.id}-arrive` },
+          ),
+        );
+      if (!note)
+        out.push(
+          issue('Urgent consultation has no consultation note', '急会诊无会诊记录', [encSource(enc)], { key: c.id }),
+        );
+    } else
+      out.push(
+        ...deadline(
+          enc,
+          ctx,
+          note,
+          { anchor: c.sentAt, hours: num(ctx.params, 'routineHours') },
+          { en: 'Consultation note', zh: '会诊记录' },
+        ).map((i) => ({ ...i, key: c.id })),
+      );
+    // The requesting physician records how the advice was carried out.
+    if (
+      note?.completedAt &&
+      !docs(enc, 'progress-note', 'ward-round').some(
+        (d) => notBefore(d.completedAt ?? d.recordedAt, note.completedAt!) && d.text.includes('会诊'),
+      )
+    ) {
+      out.push(
+        issue(
+          'No progress note after the consultation records how its advice was carried out',
+          '会诊后病程记录未记录会诊意见执行情况',
+          [docSource(note)],
+          { key: `${c.id}-followup` },
+        ),
+      );
     }
-    return out;
-  },
-};
+  }
+  return out;
+});
 
-const T10: QcRule = {
-  id: 'T10', category: 'timeliness', severity: 'S3', title: { en: 'Handover notes', zh: '交接班记录' }, source: 'BW2010 第二十二条(五)',
-  check: (enc, ctx) =>
-    enc.handovers.flatMap((h) => [
-      ...deadline(enc, ctx, docs(enc, 'handover-out').find((d) => d.relatedId === h.id), { anchor: h.at, hours: 0 }, { en: 'Handover (交班) note', zh: '交班记录' }),
-      ...deadline(enc, ctx, docs(enc, 'handover-in').find((d) => d.relatedId === h.id), { anchor: h.at, hours: 24 }, { en: 'Takeover (接班) note', zh: '接班记录' }),
+const T10 = predicate((enc, ctx) =>
+  enc.handovers.flatMap((h) => [
+    ...deadline(
+      enc,
+      ctx,
+      docs(enc, 'handover-out').find((d) => d.relatedId === h.id),
+      { anchor: h.at, hours: 0 },
+      { en: 'Handover (交班) note', zh: '交班记录' },
+    ),
+    ...deadline(
+      enc,
+      ctx,
+      docs(enc, 'handover-in').find((d) => d.relatedId === h.id),
+      { anchor: h.at, hours: 24 },
+      { en: 'Takeover (接班) note', zh: '接班记录' },
+    ),
+  ]),
+);
+
+const T11 = predicate((enc, ctx) =>
+  enc.transfers.flatMap((t) => [
+    ...(t.emergency
+      ? []
+      : deadline(
+          enc,
+          ctx,
+          docs(enc, 'transfer-out').find((d) => d.relatedId === t.id),
+          { anchor: t.at, hours: 0 },
+          { en: 'Transfer-out note', zh: '转出记录' },
+        )),
+    ...deadline(
+      enc,
+      ctx,
+      docs(enc, 'transfer-in').find((d) => d.relatedId === t.id),
+      { anchor: t.at, hours: 24 },
+      { en: 'Transfer-in note', zh: '转入记录' },
+    ),
+  ]),
+);
+
+const T12 = predicate((enc, ctx) => {
+  const w = num(ctx.params, 'windowDays');
+  const end = minutes(stayEnd(enc, ctx.now));
+  const notes = docs(enc, 'interim-summary', 'handover-out', 'handover-in', 'transfer-out', 'transfer-in').map((d) =>
+    minutes((d.completedAt ?? d.recordedAt)!),
+  );
+  const out: QcIssue[] = [];
+  for (let start = minutes(enc.admitAt); start + w * 1440 <= end; start += w * 1440) {
+    if (!notes.some((t) => t > start && t <= start + w * 1440))
+      out.push(
+        issue(
+          `No interim summary in the ${w}-day period from ${shanghaiDate(new Date(start * 60_000).toISOString())}`,
+          `${shanghaiDate(new Date(start * 60_000).toISOString())}起${w}天内无阶段小结`,
+          [encSource(enc)],
+          { key: String(start) },
+        ),
+      );
+  }
+  return out;
+});
+
+const T13 = predicate((enc, ctx) =>
+  enc.surgeries.flatMap((s) => {
+    const d = docs(enc, 'op-note').find((x) => x.relatedId === s.id);
+    const out = deadline(enc, ctx, d, { anchor: s.endAt, hours: 24 }, { en: 'Operative note', zh: '手术记录' });
+    if (d?.author && d.author.id !== s.surgeonId && !d.signatures.some((x) => x.id === s.surgeonId))
+      out.push(
+        issue(
+          'Operative note written by an assistant is not co-signed by the surgeon',
+          '第一助手书写的手术记录无术者签名',
+          [docSource(d)],
+          { key: `${s.id}-cosign` },
+        ),
+      );
+    return out;
+  }),
+);
+
+const T14 = predicate((enc, ctx) =>
+  enc.surgeries.flatMap((s) =>
+    deadline(
+      enc,
+      ctx,
+      docs(enc, 'postop-first-note').find((d) => d.relatedId === s.id),
+      { anchor: s.endAt, hours: num(ctx.params, 'hours') },
+      { en: 'First post-op progress note', zh: '术后首次病程记录' },
+    ),
+  ),
+);
+
+const T15 = predicate((enc) =>
+  enc.surgeries.flatMap((s) => {
+    const bySurgeon = docs(enc, 'ward-round', 'progress-note', 'preop-summary', 'postop-first-note').filter(
+      (d) => d.author?.id === s.surgeonId,
+    );
+    const at = (d: QcDocument) => minutes((d.recordedAt ?? d.completedAt)!);
+    const out: QcIssue[] = [];
+    if (!bySurgeon.some((d) => at(d) >= minutes(s.startAt) - 1440 && at(d) <= minutes(s.startAt)))
+      out.push(
+        issue('No round by the surgeon in the 24 h before surgery', '术者术前24小时内无查房记录', [encSource(enc)], {
+          key: `${s.id}-pre`,
+        }),
+      );
+    if (!bySurgeon.some((d) => at(d) >= minutes(s.endAt) && at(d) <= minutes(s.endAt) + 1440))
+      out.push(
+        issue('No round by the surgeon in the 24 h after surgery', '术者术后24小时内无查房记录', [encSource(enc)], {
+          key: `${s.id}-post`,
+        }),
+      );
+    return out;
+  }),
+);
+
+const T16 = predicate((enc, ctx) =>
+  enc.dischargeAt && !died(enc) && losHours(enc, ctx.now) >= 24
+    ? deadline(
+        enc,
+        ctx,
+        doc(enc, 'discharge-record'),
+        { anchor: enc.dischargeAt, hours: 24 },
+        { en: 'Discharge record', zh: '出院记录' },
+      )
+    : [],
+);
+
+const T17 = predicate((enc, ctx) => {
+  if (!enc.deathAt) return [];
+  const d = doc(enc, 'death-record');
+  const out = deadline(enc, ctx, d, { anchor: enc.deathAt, hours: 24 }, { en: 'Death record', zh: '死亡记录' });
+  if (!hasMinutes(enc.deathAt))
+    out.push(issue('Death time not given to the minute', '死亡时间未具体到分钟', [encSource(enc)], { key: 'min' }));
+  return out;
+});
+
+const T18 = predicate((enc, ctx) => {
+  if (!enc.deathAt) return [];
+  const confs = docs(enc, 'death-conference');
+  const at = (d: QcDocument) => d.recordedAt ?? d.completedAt;
+  const out = deadline(
+    enc,
+    ctx,
+    confs.find((d) => notBefore(at(d), enc.deathAt!)) ? { ...confs[0]!, completedAt: at(confs[0]!) } : undefined,
+    { anchor: enc.deathAt, hours: 7 * 24 },
+    { en: 'Death case conference', zh: '死亡病例讨论' },
+  );
+  if (enc.autopsyReportAt) {
+    const second = confs.find((d) => notBefore(at(d), enc.autopsyReportAt!));
+    out.push(
+      ...deadline(
+        enc,
+        ctx,
+        second ? { ...second, completedAt: at(second) } : undefined,
+        { anchor: enc.autopsyReportAt, hours: 7 * 24 },
+        { en: 'Conference after the autopsy report', zh: '尸检报告后的死亡病例讨论' },
+      ).map((i) => ({ ...i, key: 'autopsy' })),
+    );
+  }
+  return out;
+});
+
+const T19 = predicate((enc, ctx) => {
+  if (!enc.dischargeAt) return [];
+  const h = enc.homepage;
+  const pseudo = h
+    ? ({
+        id: 'homepage',
+        type: 'other',
+        ref: h.ref ?? `Composition/${enc.id}-homepage`,
+        signatures: [],
+        text: '',
+        ...(h.completedAt ? { completedAt: h.completedAt } : {}),
+      } as QcDocument)
+    : undefined;
+  return deadline(
+    enc,
+    ctx,
+    pseudo,
+    { anchor: enc.dischargeAt, hours: 24 },
+    { en: 'Front sheet (病案首页)', zh: '病案首页' },
+  );
+});
+
+const T20 = predicate((enc, ctx) => {
+  if (!enc.dischargeAt) return [];
+  const due = addWorkingDays(
+    enc.dischargeAt,
+    num(ctx.params, 'workingDays'),
+    ctx.params.holidays as string[],
+    ctx.params.makeupWorkdays as string[],
+  );
+  if (enc.archivedAt ? minutes(enc.archivedAt) <= minutes(due) : minutes(ctx.now) <= minutes(due)) return [];
+  return [
+    issue(
+      `Chart ${enc.archivedAt ? 'archived' : 'not archived'} after the deadline ${due.slice(0, 10)}`,
+      `病历${enc.archivedAt ? '归档' : '未归档'}，超过时限${due.slice(0, 10)}`,
+      [encSource(enc)],
+    ),
+  ];
+});
+
+const T21 = predicate((enc, ctx) =>
+  enc.results
+    .filter(
+      (r) =>
+        r.receivedAt &&
+        (r.filedAt ? !within(r.filedAt, r.receivedAt, 24) : minutes(ctx.now) > minutes(r.receivedAt) + 1440),
+    )
+    .map((r) =>
+      issue(
+        `${r.name} not filed within 24 h of receipt`,
+        `${r.name}未在接收后24小时内归入病历`,
+        [refSource(r.ref, 'DiagnosticReport', r.id)],
+        { key: r.id },
+      ),
+    ),
+);
+
+const T22 = predicate((enc, ctx) => {
+  if (losHours(enc, ctx.now) < 24) return [];
+  const hp = docs(enc, 'history-physical');
+  const post = hp.find((d) => notBefore(d.completedAt, enc.admitAt) && within(d.completedAt, enc.admitAt, 24));
+  const pre = hp.find(
+    (d) =>
+      d.completedAt &&
+      minutes(d.completedAt) < minutes(enc.admitAt) &&
+      minutes(d.completedAt) >= minutes(enc.admitAt) - 30 * 1440,
+  );
+  if (post) return [];
+  if (pre)
+    return doc(enc, 'hp-update')
+      ? []
+      : [issue('Pre-admission H&P has no update note', '入院前病史体检无更新记录', [docSource(pre)])];
+  return [
+    issue('No H&P within 24 h after admission or 30 days before it', '入院后24小时内或入院前30天内无病史体检记录', [
+      encSource(enc),
     ]),
+  ];
+});
+
+const T23 = predicate((enc, ctx) =>
+  enc.dischargeAt
+    ? deadline(
+        enc,
+        ctx,
+        doc(enc, 'discharge-record'),
+        { anchor: enc.dischargeAt, hours: num(ctx.params, 'days') * 24 },
+        { en: 'Discharge summary', zh: '出院小结' },
+      )
+    : [],
+);
+
+export const TIMELINESS_PREDICATES: Readonly<Record<string, QcPredicate>> = {
+  T01,
+  T02,
+  T03,
+  T04,
+  T05,
+  T06,
+  T07,
+  T08,
+  T09,
+  T10,
+  T11,
+  T12,
+  T13,
+  T14,
+  T15,
+  T16,
+  T17,
+  T18,
+  T19,
+  T20,
+  T21,
+  T22,
+  T23,
 };
-
-const T11: QcRule = {
-  id: 'T11', category: 'timeliness', severity: 'S3', title: { en: 'Transfer notes', zh: '转科记录' }, source: 'BW2010 第二十二条(六)',
-  check: (enc, ctx) =>
-    enc.transfers.flatMap((t) => [
-      ...(t.emergency ? [] : deadline(enc, ctx, docs(enc, 'transfer-out').find((d) => d.relatedId === t.id), { anchor: t.at, hours: 0 }, { en: 'Transfer-out note', zh: '转出记录' })),
-      ...deadline(enc, ctx, docs(enc, 'transfer-in').find((d) => d.relatedId === t.id), { anchor: t.at, hours: 24 }, { en: 'Transfer-in note', zh: '转入记录' }),
-    ]),
-};
-
-const T12: QcRule = {
-  id: 'T12', category: 'timeliness', severity: 'S3', title: { en: 'Monthly interim summary', zh: '阶段小结' }, source: 'BW2010 第二十二条(七); 30-day window is a policy choice',
-  defaults: { windowDays: 30 },
-  check: (enc, ctx) => {
-    const w = num(ctx.params, 'windowDays');
-    const end = minutes(stayEnd(enc, ctx.now));
-    const notes = docs(enc, 'interim-summary', 'handover-out', 'handover-in', 'transfer-out', 'transfer-in').map((d) => minutes((d.completedAt ?? d.recordedAt)!));
-    const out: QcIssue[] = [];
-    for (let start = minutes(enc.admitAt); start + w * 1440 <= end; start += w * 1440) {
-      if (!notes.some((t) => t > start && t <= start + w * 1440)) out.push(issue(`No interim summary in the ${w}-day period from ${shanghaiDate(new Date(start * 60_000).toISOString())}`, `${shanghaiDate(new Date(start * 60_000).toISOString())}起${w}天内无阶段小结`, [encSource(enc)], { key: String(start) }));
-    }
-    return out;
-  },
-};
-
-const T13: QcRule = {
-  id: 'T13', category: 'timeliness', severity: 'S2', title: { en: 'Operative note not completed within 24 h', zh: '手术记录超时' }, source: 'BW2010 第二十二条(十五); ZB2021 MER-TL-02',
-  check: (enc, ctx) =>
-    enc.surgeries.flatMap((s) => {
-      const d = docs(enc, 'op-note').find((x) => x.relatedId === s.id);
-      const out = deadline(enc, ctx, d, { anchor: s.endAt, hours: 24 }, { en: 'Operative note', zh: '手术记录' });
-      if (d?.author && d.author.id !== s.surgeonId && !d.signatures.some((x) => x.id === s.surgeonId)) out.push(issue('Operative note written by an assistant is not co-signed by the surgeon', '第一助手书写的手术记录无术者签名', [docSource(d)], { key: `${s.id}-cosign` }));
-      return out;
-    }),
-};
-
-const T14: QcRule = {
-  id: 'T14', category: 'timeliness', severity: 'S3', title: { en: 'First post-op progress note not written immediately', zh: '术后首次病程记录不及时' }, source: 'BW2010 第二十二条(十八) ("即时"); 2 h default from IMPL (待核对)',
-  defaults: { hours: 2 },
-  check: (enc, ctx) => enc.surgeries.flatMap((s) => deadline(enc, ctx, docs(enc, 'postop-first-note').find((d) => d.relatedId === s.id), { anchor: s.endAt, hours: num(ctx.params, 'hours') }, { en: 'First post-op progress note', zh: '术后首次病程记录' })),
-};
-
-const T15: QcRule = {
-  id: 'T15', category: 'timeliness', severity: 'S3', title: { en: 'Surgeon must see the patient within 24 h before and after surgery', zh: '术者术前术后24小时内查房' }, source: 'HX2018 二-4',
-  check: (enc) =>
-    enc.surgeries.flatMap((s) => {
-      const bySurgeon = docs(enc, 'ward-round', 'progress-note', 'preop-summary', 'postop-first-note').filter((d) => d.author?.id === s.surgeonId);
-      const at = (d: QcDocument) => minutes((d.recordedAt ?? d.completedAt)!);
-      const out: QcIssue[] = [];
-      if (!bySurgeon.some((d) => at(d) >= minutes(s.startAt) - 1440 && at(d) <= minutes(s.startAt))) out.push(issue('No round by the surgeon in the 24 h before surgery', '术者术前24小时内无查房记录', [encSource(enc)], { key: `${s.id}-pre` }));
-      if (!bySurgeon.some((d) => at(d) >= minutes(s.endAt) && at(d) <= minutes(s.endAt) + 1440)) out.push(issue('No round by the surgeon in the 24 h after surgery', '术者术后24小时内无查房记录', [encSource(enc)], { key: `${s.id}-post` }));
-      return out;
-    }),
-};
-
-const T16: QcRule = {
-  id: 'T16', category: 'timeliness', severity: 'S2', title: { en: 'Discharge record not completed within 24 h of discharge', zh: '出院记录超时' }, source: 'BW2010 第二十二条(二十); ZB2021 MER-TL-03',
-  check: (enc, ctx) => (enc.dischargeAt && !died(enc) && losHours(enc, ctx.now) >= 24 ? deadline(enc, ctx, doc(enc, 'discharge-record'), { anchor: enc.dischargeAt, hours: 24 }, { en: 'Discharge record', zh: '出院记录' }) : []),
-};
-
-const T17: QcRule = {
-  id: 'T17', category: 'timeliness', severity: 'S2', title: { en: 'Death record late', zh: '死亡记录超时' }, source: 'BW2010 第二十二条(二十一)',
-  check: (enc, ctx) => {
-    if (!enc.deathAt) return [];
-    const d = doc(enc, 'death-record');
-    const out = deadline(enc, ctx, d, { anchor: enc.deathAt, hours: 24 }, { en: 'Death record', zh: '死亡记录' });
-    if (!hasMinutes(enc.deathAt)) out.push(issue('Death time not given to the minute', '死亡时间未具体到分钟', [encSource(enc)], { key: 'min' }));
-    return out;
-  },
-};
-
-const T18: QcRule = {
-  id: 'T18', category: 'timeliness', severity: 'S2', title: { en: 'Death case conference not held within 1 week', zh: '死亡病例讨论超时' }, source: 'BW2010 第二十二条(二十二); HX2018 九-1',
-  check: (enc, ctx) => {
-    if (!enc.deathAt) return [];
-    const confs = docs(enc, 'death-conference');
-    const at = (d: QcDocument) => d.recordedAt ?? d.completedAt;
-    const out = deadline(enc, ctx, confs.find((d) => notBefore(at(d), enc.deathAt!)) ? { ...confs[0]!, completedAt: at(confs[0]!) } : undefined, { anchor: enc.deathAt, hours: 7 * 24 }, { en: 'Death case conference', zh: '死亡病例讨论' });
-    if (enc.autopsyReportAt) {
-      const second = confs.find((d) => notBefore(at(d), enc.autopsyReportAt!));
-      out.push(...deadline(enc, ctx, second ? { ...second, completedAt: at(second) } : undefined, { anchor: enc.autopsyReportAt, hours: 7 * 24 }, { en: 'Conference after the autopsy report', zh: '尸检报告后的死亡病例讨论' }).map((i) => ({ ...i, key: 'autopsy' })));
-    }
-    return out;
-  },
-};
-
-const T19: QcRule = {
-  id: 'T19', category: 'timeliness', severity: 'S2', title: { en: 'Front sheet not completed within 24 h of discharge', zh: '病案首页超时' }, source: 'ZB2021 指标七 MER-TL-04',
-  check: (enc, ctx) => {
-    if (!enc.dischargeAt) return [];
-    const h = enc.homepage;
-    const pseudo = h ? ({ id: 'homepage', type: 'other', ref: h.ref ?? `Composition/${enc.id}-homepage`, signatures: [], text: '', ...(h.completedAt ? { completedAt: h.completedAt } : {}) } as QcDocument) : undefined;
-    return deadline(enc, ctx, pseudo, { anchor: enc.dischargeAt, hours: 24 }, { en: 'Front sheet (病案首页)', zh: '病案首页' });
-  },
-};
-
-const T20: QcRule = {
-  id: 'T20', category: 'timeliness', severity: 'S3', title: { en: 'Chart not archived within 2 working days', zh: '出院病历归档超时' }, source: 'ZB2021 指标十九 MER-TQ-01',
-  defaults: { workingDays: 2, holidays: [], makeupWorkdays: [] },
-  check: (enc, ctx) => {
-    if (!enc.dischargeAt) return [];
-    const due = addWorkingDays(enc.dischargeAt, num(ctx.params, 'workingDays'), ctx.params.holidays as string[], ctx.params.makeupWorkdays as string[]);
-    if (enc.archivedAt ? minutes(enc.archivedAt) <= minutes(due) : minutes(ctx.now) <= minutes(due)) return [];
-    return [issue(`Chart ${enc.archivedAt ? 'archived' : 'not archived'} after the deadline ${due.slice(0, 10)}`, `病历${enc.archivedAt ? '归档' : '未归档'}，超过时限${due.slice(0, 10)}`, [encSource(enc)])];
-  },
-};
-
-const T21: QcRule = {
-  id: 'T21', category: 'timeliness', severity: 'S3', title: { en: 'Results not filed into the chart within 24 h of receipt', zh: '检查检验结果归档超时' }, source: 'GL2013 第十三条',
-  check: (enc, ctx) =>
-    enc.results
-      .filter((r) => r.receivedAt && (r.filedAt ? !within(r.filedAt, r.receivedAt, 24) : minutes(ctx.now) > minutes(r.receivedAt) + 1440))
-      .map((r) => issue(`${r.name} not filed within 24 h of receipt`, `${r.name}未在接收后24小时内归入病历`, [refSource(r.ref, 'DiagnosticReport', r.id)], { key: r.id })),
-};
-
-const T22: QcRule = {
-  id: 'T22', category: 'timeliness', severity: 'S2', region: 'intl', defaultEnabled: false, title: { en: 'History & physical within 24 h of admission (or ≤ 30 days before, with update)', zh: '(国际) 入院病史体检时限' }, source: 'TJC PC.01.02.03 EP4',
-  check: (enc, ctx) => {
-    if (losHours(enc, ctx.now) < 24) return [];
-    const hp = docs(enc, 'history-physical');
-    const post = hp.find((d) => notBefore(d.completedAt, enc.admitAt) && within(d.completedAt, enc.admitAt, 24));
-    const pre = hp.find((d) => d.completedAt && minutes(d.completedAt) < minutes(enc.admitAt) && minutes(d.completedAt) >= minutes(enc.admitAt) - 30 * 1440);
-    if (post) return [];
-    if (pre) return doc(enc, 'hp-update') ? [] : [issue('Pre-admission H&P has no update note', '入院前病史体检无更新记录', [docSource(pre)])];
-    return [issue('No H&P within 24 h after admission or 30 days before it', '入院后24小时内或入院前30天内无病史体检记录', [encSource(enc)])];
-  },
-};
-
-const T23: QcRule = {
-  id: 'T23', category: 'timeliness', severity: 'S2', region: 'intl', defaultEnabled: false, title: { en: 'Discharge summary and record complete ≤ 30 days after discharge', zh: '(国际) 出院后30天内完成病历' }, source: 'CMS 42 CFR 482.24; TJC',
-  defaults: { days: 30 },
-  check: (enc, ctx) => (enc.dischargeAt ? deadline(enc, ctx, doc(enc, 'discharge-record'), { anchor: enc.dischargeAt, hours: num(ctx.params, 'days') * 24 }, { en: 'Discharge summary', zh: '出院小结' }) : []),
-};
-
-export const TIMELINESS_RULES: readonly QcRule[] = [T01, T02, T03, T04, T05, T06, T07, T08, T09, T10, T11, T12, T13, T14, T15, T16, T17, T18, T19, T20, T21, T22, T23];
-

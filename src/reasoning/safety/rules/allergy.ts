@@ -1,8 +1,9 @@
 import type { Authority, Fact } from '../../../core/index.js';
-import { allergyClasses, findAllergens } from '../../../knowledge/index.js';
-import { DRUG_CLASSES, type DrugClassId, ingredientsOf, INGREDIENTS } from '../drugs.js';
+import { findAllergens } from '../../../knowledge/index.js';
+import { type DrugClassId, type DrugIndex, drugIndex } from '../drugs.js';
 import { activeMedications, allergies, label, text } from '../facts.js';
 import { type Finding, factEvidence, type SafetyRule } from '../rule.js';
+import { type SafetyRuleBook, safetyRulesFromData } from '../rulebook.js';
 
 /**
  * Drug–allergy checks (qc-rules.md K14): the ordered drug's ingredient is the allergen (S1), it is
@@ -12,48 +13,55 @@ import { type Finding, factEvidence, type SafetyRule } from '../rule.js';
  */
 const SOURCE: Authority = {
   name: '病历书写基本规范 (BW2010) 第十二条, 第十八条(四); TJC MM.01.01.01 — matching tables common practice, unsourced',
-  document: '../shared/domain/qc-rules.md K14',
+  document: 'docs/domain/qc-rules.md K14',
 };
 
-/** Classes an allergy is recorded against (a narrower list than DRUG_CLASSES: pharmacological families). */
-const ALLERGY_CLASSES: readonly DrugClassId[] = ['penicillin', 'cephalosporin', 'carbapenem', 'sulfonamideAntibiotic', 'nsaid', 'aromaticAnticonvulsant', 'statin', 'acei', 'fluoropyrimidine', 'ssri', 'tca', 'triptan', 'ppi'];
+/** Classes of the rule book an allergy is recorded against (pharmacological families, not e.g. CYP inhibitors): `allergyFamily` in drugs.json. */
+export function allergyFamilies(book: SafetyRuleBook): DrugClassId[] {
+  return [...book.classes.values()].filter((c) => c.allergyFamily).map((c) => c.id);
+}
 
 /**
- * The allergy classes, the words that name them in allergy text ("青霉素类过敏", "sulfa allergy") and
- * the cross-reactivity between them are knowledge data (data/cds/allergy-classes.json), shared with
- * verify; these are the rule classes of drugs.ts they map to.
+ * Class-to-class cross-reactivity between allergy families, as the rule book holds it
+ * (allergy-classes.json, `cross-reactive-with` in a release). The words that name a class in
+ * allergy text ("青霉素类过敏", "sulfa allergy") are still read from allergy-classes.json
+ * (`findAllergens`, shared with verify).
  */
-const KNOWLEDGE_CLASS: Readonly<Record<string, DrugClassId>> = {
-  penicillin: 'penicillin',
-  cephalosporin: 'cephalosporin',
-  carbapenem: 'carbapenem',
-  'sulfonamide-antibiotic': 'sulfonamideAntibiotic',
-  nsaid: 'nsaid',
-  'aromatic-anticonvulsant': 'aromaticAnticonvulsant',
-};
+function crossReactive(book: SafetyRuleBook, families: readonly DrugClassId[]): [DrugClassId, DrugClassId][] {
+  return book.crossReactivity
+    .filter(
+      (x) =>
+        x.from.kind === 'class' && x.to.kind === 'class' && families.includes(x.from.id) && families.includes(x.to.id),
+    )
+    .map((x) => [x.from.id, x.to.id]);
+}
 
-/** Known cross-reactivity between classes (allergen class → drug class): a warning, not a block. */
-const CROSS_REACTIVE: readonly [DrugClassId, DrugClassId][] = allergyClasses()
-  .crossReactivity.filter((x) => KNOWLEDGE_CLASS[x.from] && KNOWLEDGE_CLASS[x.to])
-  .map((x) => [KNOWLEDGE_CLASS[x.from]!, KNOWLEDGE_CLASS[x.to]!]);
-
-function classesOf(f: Fact, allergen: boolean): Set<DrugClassId> {
-  const ings = ingredientsOf(f);
+function classesOf(ix: DrugIndex, families: readonly DrugClassId[], f: Fact, allergen: boolean): Set<DrugClassId> {
+  const ings = ix.ingredientsOf(f);
   const out = new Set<DrugClassId>();
-  for (const c of ALLERGY_CLASSES) if ((DRUG_CLASSES[c].members as readonly string[]).some((m) => ings.has(m as keyof typeof INGREDIENTS))) out.add(c);
+  for (const c of families) if ((ix.drugClass(c)?.members ?? []).some((m) => ings.has(m))) out.add(c);
   if (allergen) {
-    for (const m of findAllergens(text(f))) for (const k of m.classes) if (KNOWLEDGE_CLASS[k]) out.add(KNOWLEDGE_CLASS[k]);
+    for (const m of findAllergens(text(f))) for (const k of m.classes) if (families.includes(k)) out.add(k);
   }
   return out;
 }
 
 type Level = 'ingredient' | 'class' | 'cross';
 
-function allergyRule(id: string, level: Level): SafetyRule {
+function allergyRule(
+  id: string,
+  level: Level,
+  ix: DrugIndex,
+  families: readonly DrugClassId[],
+  cross: readonly [DrugClassId, DrugClassId][],
+): SafetyRule {
   const titles = {
     ingredient: { en: 'Ordered drug is a documented allergen', zh: '所开药物为已记录过敏原' },
     class: { en: 'Ordered drug in the same class as a documented allergen', zh: '所开药物与已记录过敏原同类' },
-    cross: { en: 'Ordered drug in a class cross-reactive with a documented allergen', zh: '所开药物与已记录过敏原存在交叉过敏' },
+    cross: {
+      en: 'Ordered drug in a class cross-reactive with a documented allergen',
+      zh: '所开药物与已记录过敏原存在交叉过敏',
+    },
   } as const;
   return {
     id,
@@ -66,26 +74,50 @@ function allergyRule(id: string, level: Level): SafetyRule {
       const algs = allergies(state);
       if (algs.length === 0) return out;
       for (const med of activeMedications(state)) {
-        const medIngs = ingredientsOf(med);
-        const medClasses = classesOf(med, false);
+        const medIngs = ix.ingredientsOf(med);
+        const medClasses = classesOf(ix, families, med, false);
         for (const a of algs) {
-          const aIngs = ingredientsOf(a);
-          const aClasses = classesOf(a, true);
+          const aIngs = ix.ingredientsOf(a);
+          const aClasses = classesOf(ix, families, a, true);
           const sameIng = [...medIngs].find((x) => aIngs.has(x));
           const sameClass = [...medClasses].find((c) => aClasses.has(c));
-          const cross = CROSS_REACTIVE.find(([from, to]) => aClasses.has(from) && medClasses.has(to));
+          const crossing = cross.find(([from, to]) => aClasses.has(from) && medClasses.has(to));
           let why: { en: string; zh: string } | undefined;
-          if (level === 'ingredient' && sameIng) why = { en: `contains ${INGREDIENTS[sameIng].en[0]}`, zh: `含${INGREDIENTS[sameIng].zh[0]}` };
-          else if (level === 'class' && !sameIng && sameClass) why = { en: `both are ${DRUG_CLASSES[sameClass].en}`, zh: `同属${DRUG_CLASSES[sameClass].zh}` };
-          else if (level === 'cross' && !sameIng && !sameClass && cross) why = { en: `${DRUG_CLASSES[cross[0]].en} allergy, cross-reactive with ${DRUG_CLASSES[cross[1]].en}`, zh: `${DRUG_CLASSES[cross[0]].zh}过敏，与${DRUG_CLASSES[cross[1]].zh}存在交叉过敏` };
+          const name = (ref: Parameters<DrugIndex['refLabel']>[0]) => ix.refLabel(ref);
+          if (level === 'ingredient' && sameIng)
+            why = { en: `contains ${name({ ingredient: sameIng }).en}`, zh: `含${name({ ingredient: sameIng }).zh}` };
+          else if (level === 'class' && !sameIng && sameClass)
+            why = { en: `both are ${name({ class: sameClass }).en}`, zh: `同属${name({ class: sameClass }).zh}` };
+          else if (level === 'cross' && !sameIng && !sameClass && crossing) {
+            const [from, to] = [name({ class: crossing[0] }), name({ class: crossing[1] })];
+            why = {
+              en: `${from.en} allergy, cross-reactive with ${to.en}`,
+              zh: `${from.zh}过敏，与${to.zh}存在交叉过敏`,
+            };
+          }
           if (!why) continue;
           const lm = label(med);
           const la = label(a);
           out.push({
             key: `${med.id}|${a.id}`,
-            statement: { en: `${lm.en} ordered despite allergy to ${la.en} (${why.en})`, zh: `患者对${la.zh}过敏，仍开具${lm.zh}（${why.zh}）` },
-            detail: level === 'cross' ? { en: 'Cross-reactivity warning: confirm or give an override reason.', zh: '交叉过敏警示：请确认或填写超越理由。' } : { en: 'Do not give; choose a drug outside the allergen class.', zh: '请勿使用，改用过敏原类别以外的药物。' },
-            evidence: [factEvidence(med, { en: `Ordered ${lm.en}`, zh: `开具${lm.zh}` }), factEvidence(a, { en: `Allergy: ${la.en}`, zh: `过敏：${la.zh}` })],
+            statement: {
+              en: `${lm.en} ordered despite allergy to ${la.en} (${why.en})`,
+              zh: `患者对${la.zh}过敏，仍开具${lm.zh}（${why.zh}）`,
+            },
+            detail:
+              level === 'cross'
+                ? {
+                    en: 'Cross-reactivity warning: confirm or give an override reason.',
+                    zh: '交叉过敏警示：请确认或填写超越理由。',
+                  }
+                : {
+                    en: 'Do not give; choose a drug outside the allergen class.',
+                    zh: '请勿使用，改用过敏原类别以外的药物。',
+                  },
+            evidence: [
+              factEvidence(med, { en: `Ordered ${lm.en}`, zh: `开具${lm.zh}` }),
+              factEvidence(a, { en: `Allergy: ${la.en}`, zh: `过敏：${la.zh}` }),
+            ],
             involves: [med.id],
             suggestions: [{ kind: 'remove', factId: med.id, label: { en: `Remove ${lm.en}`, zh: `撤销${lm.zh}` } }],
           });
@@ -96,4 +128,16 @@ function allergyRule(id: string, level: Level): SafetyRule {
   };
 }
 
-export const ALLERGY_RULES: readonly SafetyRule[] = [allergyRule('ALG01', 'ingredient'), allergyRule('ALG02', 'class'), allergyRule('ALG03', 'cross')];
+export function allergyRules(book: SafetyRuleBook): SafetyRule[] {
+  const ix = drugIndex(book);
+  const families = allergyFamilies(book);
+  const cross = crossReactive(book, families);
+  return [
+    allergyRule('ALG01', 'ingredient', ix, families, cross),
+    allergyRule('ALG02', 'class', ix, families, cross),
+    allergyRule('ALG03', 'cross', ix, families, cross),
+  ];
+}
+
+/** The allergy rules over the bundled data files (tests, callers without a release). */
+export const ALLERGY_RULES: readonly SafetyRule[] = allergyRules(safetyRulesFromData());

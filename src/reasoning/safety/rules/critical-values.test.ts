@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { condition, lab, qualitative, state } from '../__fixtures__/build.js';
 import { evaluateRules } from '../rule.js';
-import { CRITICAL_VALUE_RULES, CV_SPECS, validateCriticalParams } from './critical-values.js';
+import { safetyRulesFromData } from '../rulebook.js';
+import { CRITICAL_VALUE_RULES, validateCriticalParams } from './critical-values.js';
 
 /** For each analyte: a critical result, a normal one (value, unit) — in a unit that needs conversion where possible. */
 const CASES: Record<string, { loinc: string; name: string; crit: [number, string]; normal: [number, string] }> = {
@@ -17,8 +18,18 @@ const CASES: Record<string, { loinc: string; name: string; crit: [number, string
   'CV-APTT': { loinc: '3173-2', name: 'aPTT', crit: [95, 's'], normal: [30, 's'] },
   'CV-FIB': { loinc: '3255-7', name: 'Fibrinogen', crit: [80, 'mg/dL'], normal: [300, 'mg/dL'] },
   'CV-PH': { loinc: '2744-1', name: 'pH of Arterial blood', crit: [7.15, '[pH]'], normal: [7.4, '[pH]'] },
-  'CV-PCO2': { loinc: '2019-8', name: 'Carbon dioxide [Partial pressure] in Arterial blood', crit: [9.0, 'kPa'], normal: [40, 'mm[Hg]'] },
-  'CV-PO2': { loinc: '2703-7', name: 'Oxygen [Partial pressure] in Arterial blood', crit: [38, 'mm[Hg]'], normal: [90, 'mm[Hg]'] },
+  'CV-PCO2': {
+    loinc: '2019-8',
+    name: 'Carbon dioxide [Partial pressure] in Arterial blood',
+    crit: [9.0, 'kPa'],
+    normal: [40, 'mm[Hg]'],
+  },
+  'CV-PO2': {
+    loinc: '2703-7',
+    name: 'Oxygen [Partial pressure] in Arterial blood',
+    crit: [38, 'mm[Hg]'],
+    normal: [90, 'mm[Hg]'],
+  },
   'CV-TNI': { loinc: '10839-9', name: 'Troponin I', crit: [450, 'ng/L'], normal: [10, 'ng/L'] },
   'CV-CREA': { loinc: '2160-0', name: 'Creatinine', crit: [8, 'mg/dL'], normal: [1, 'mg/dL'] },
 };
@@ -26,14 +37,17 @@ const CASES: Record<string, { loinc: string; name: string; crit: [number, string
 // The two rules that are off by default, turned on (creatinine needs a hospital limit).
 const config = {
   'CV-TNI': { enabled: true },
-  'CV-CREA': { enabled: true, params: { thresholds: [{ population: 'adult', high: { value: 654, unit: 'umol/L', inclusive: true } }] } },
+  'CV-CREA': {
+    enabled: true,
+    params: { thresholds: [{ population: 'adult', high: { value: 654, unit: 'umol/L', inclusive: true } }] },
+  },
 };
 
 describe('critical values', () => {
   it('has the 17 threshold rows of cds-rules.md (16 analytes + qualitative)', () => {
     expect(CRITICAL_VALUE_RULES).toHaveLength(17);
   });
-  for (const spec of CV_SPECS) {
+  for (const spec of safetyRulesFromData().criticalValues) {
     const c = CASES[spec.id]!;
     const rule = CRITICAL_VALUE_RULES.find((r) => r.id === spec.id)!;
     it(`${spec.id} fires on ${c.crit.join(' ')} (converted to SI)`, () => {
@@ -49,7 +63,14 @@ describe('critical values', () => {
   }
   it('CV-QUAL fires on a positive blood culture and not on a negative one', () => {
     const rule = CRITICAL_VALUE_RULES.find((r) => r.id === 'CV-QUAL')!;
-    expect(evaluateRules(state([qualitative('600-7', 'Bacteria identified in Blood by Culture', 'Staphylococcus aureus (MRSA) isolated')]), [rule])).toHaveLength(1);
+    expect(
+      evaluateRules(
+        state([
+          qualitative('600-7', 'Bacteria identified in Blood by Culture', 'Staphylococcus aureus (MRSA) isolated'),
+        ]),
+        [rule],
+      ),
+    ).toHaveLength(1);
     expect(evaluateRules(state([qualitative('600-7', '血培养', '培养5天无细菌生长')]), [rule])).toEqual([]);
   });
   it('respects boundary inclusivity (ionized calcium < 0.78 is exclusive)', () => {
@@ -58,11 +79,22 @@ describe('critical values', () => {
     expect(evaluateRules(state([lab('2823-3', 'Potassium', 2.8, 'mmol/L')]), CRITICAL_VALUE_RULES)).toHaveLength(1);
   });
   it('troponin and creatinine are off by default', () => {
-    expect(evaluateRules(state([lab('10839-9', 'Troponin I', 5, 'ng/mL'), lab('2160-0', 'Creatinine', 9, 'mg/dL')]), CRITICAL_VALUE_RULES)).toEqual([]);
+    expect(
+      evaluateRules(
+        state([lab('10839-9', 'Troponin I', 5, 'ng/mL'), lab('2160-0', 'Creatinine', 9, 'mg/dL')]),
+        CRITICAL_VALUE_RULES,
+      ),
+    ).toEqual([]);
   });
   it('excludes dialysis patients from the creatinine critical value', () => {
     const rule = CRITICAL_VALUE_RULES.find((r) => r.id === 'CV-CREA')!;
-    expect(evaluateRules(state([condition('End-stage renal disease on dialysis'), lab('2160-0', 'Creatinine', 9, 'mg/dL')]), [rule], { config })).toEqual([]);
+    expect(
+      evaluateRules(
+        state([condition('End-stage renal disease on dialysis'), lab('2160-0', 'Creatinine', 9, 'mg/dL')]),
+        [rule],
+        { config },
+      ),
+    ).toEqual([]);
   });
   it('does not guess an unknown unit: it says so at info level', () => {
     const out = evaluateRules(state([lab('2823-3', 'Potassium', 7, 'mg%')]), CRITICAL_VALUE_RULES);
@@ -70,17 +102,41 @@ describe('critical values', () => {
   });
   it('a hospital re-thresholds in any convertible unit and uses a population of its own', () => {
     const s = state([lab('2823-3', 'Potassium', 6.0, 'mmol/L')]);
-    const stricter = { 'CV-K': { params: { thresholds: [{ population: 'adult', low: { value: 3.0, unit: 'mmol/L', inclusive: true }, high: { value: 6.0, unit: 'meq/L', inclusive: true } }] } } };
+    const stricter = {
+      'CV-K': {
+        params: {
+          thresholds: [
+            {
+              population: 'adult',
+              low: { value: 3.0, unit: 'mmol/L', inclusive: true },
+              high: { value: 6.0, unit: 'meq/L', inclusive: true },
+            },
+          ],
+        },
+      },
+    };
     expect(evaluateRules(s, CRITICAL_VALUE_RULES, { config: stricter })).toHaveLength(1);
     const plt = state([lab('777-3', 'Platelets', 25, '10*9/L')]);
     expect(evaluateRules(plt, CRITICAL_VALUE_RULES)).toHaveLength(1);
-    expect(evaluateRules(plt, CRITICAL_VALUE_RULES, { config: { 'CV-PLT': { params: { population: 'hematology-oncology' } } } })).toEqual([]);
+    expect(
+      evaluateRules(plt, CRITICAL_VALUE_RULES, {
+        config: { 'CV-PLT': { params: { population: 'hematology-oncology' } } },
+      }),
+    ).toEqual([]);
   });
   it('rejects a threshold in an unknown unit with the field named', () => {
-    expect(() => validateCriticalParams('CV-K', { thresholds: [{ population: 'adult', high: { value: 6, unit: 'mg/dL', inclusive: true } }] })).toThrow(/unit 'mg\/dL' is not known for potassium/);
-    expect(() => validateCriticalParams('CV-K', { thresholds: [{ population: 'adult', high: { value: 6, unit: 'mmol/L' } }] })).toThrow(/inclusive/);
+    expect(() =>
+      validateCriticalParams('CV-K', {
+        thresholds: [{ population: 'adult', high: { value: 6, unit: 'mg/dL', inclusive: true } }],
+      }),
+    ).toThrow(/unit 'mg\/dL' is not known for potassium/);
+    expect(() =>
+      validateCriticalParams('CV-K', { thresholds: [{ population: 'adult', high: { value: 6, unit: 'mmol/L' } }] }),
+    ).toThrow(/inclusive/);
   });
   it('ignores results older than the look-back window', () => {
-    expect(evaluateRules(state([lab('2823-3', 'Potassium', 7, 'mmol/L', '2026-02-20T08:00:00Z')]), CRITICAL_VALUE_RULES)).toEqual([]);
+    expect(
+      evaluateRules(state([lab('2823-3', 'Potassium', 7, 'mmol/L', '2026-02-20T08:00:00Z')]), CRITICAL_VALUE_RULES),
+    ).toEqual([]);
   });
 });

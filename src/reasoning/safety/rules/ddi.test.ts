@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { draft, med, state } from '../__fixtures__/build.js';
 import { evaluateRules } from '../rule.js';
-import { DDI_RULES, DDI_SPECS, ONC_PAIRS } from './ddi.js';
+import { cdsRules } from '../../../knowledge/index.js';
+import { DDI_RULES } from './ddi.js';
+
+/** The interactions of the bundled data files (knowledge interactions.json): id, S1/S2, ONC item. */
+const DDI_SPECS = cdsRules().interactions.map((r) => ({ id: r.id, sev: r.severity, onc: r.onc }));
 
 /** One example pair per rule (first drug, second drug) and a drug that does not interact with the first. */
 const EXAMPLES: Record<string, [string, string, string]> = {
@@ -11,7 +15,11 @@ const EXAMPLES: Record<string, [string, string, string]> = {
   DDI04: ['Isocarboxazid 10 MG Oral Tablet', 'Sumatriptan 50 MG Oral Tablet', 'Ibuprofen 200 MG Oral Tablet'],
   DDI05: ['Phenelzine 15 MG Oral Tablet', 'Amphetamine Aspartate 5 MG Oral Tablet', 'Lisinopril 10 MG Oral Tablet'],
   DDI06: ['Tranylcypromine 10 MG Oral Tablet', 'Procarbazine 50 MG Oral Capsule', 'Metformin 500 MG Oral Tablet'],
-  DDI07: ['Atazanavir 300 MG Oral Capsule', 'Omeprazole 20 MG Delayed Release Oral Capsule', 'Famotidine 20 MG Oral Tablet'],
+  DDI07: [
+    'Atazanavir 300 MG Oral Capsule',
+    'Omeprazole 20 MG Delayed Release Oral Capsule',
+    'Famotidine 20 MG Oral Tablet',
+  ],
   DDI08: ['Febuxostat 40 MG Oral Tablet', 'Azathioprine 50 MG Oral Tablet', 'Colchicine 0.6 MG Oral Tablet'],
   DDI09: ['Irinotecan 100 MG Injection', 'Ketoconazole 200 MG Oral Tablet', 'Fluconazole 150 MG Oral Tablet'],
   DDI10: ['Amiodarone 200 MG Oral Tablet', 'Levofloxacin 500 MG Oral Tablet', 'Amoxicillin 500 MG Oral Capsule'],
@@ -21,20 +29,32 @@ const EXAMPLES: Record<string, [string, string, string]> = {
   DDI14: ['Simvastatin 20 MG Oral Tablet', 'Clarithromycin 500 MG Oral Tablet', 'Azithromycin 250 MG Oral Tablet'],
   DDI15: ['Ergotamine 1 MG Oral Tablet', 'Ritonavir 100 MG Oral Tablet', 'Metoclopramide 10 MG Oral Tablet'],
   DDI16: ['华法林钠片 2.5mg', '布洛芬缓释胶囊', '对乙酰氨基酚片'],
-  DDI17: ['Warfarin Sodium 5 MG Oral Tablet', 'Sulfamethoxazole 800 MG / Trimethoprim 160 MG Oral Tablet', 'Nitrofurantoin 100 MG Oral Capsule'],
+  DDI17: [
+    'Warfarin Sodium 5 MG Oral Tablet',
+    'Sulfamethoxazole 800 MG / Trimethoprim 160 MG Oral Tablet',
+    'Nitrofurantoin 100 MG Oral Capsule',
+  ],
   DDI18: ['Warfarin Sodium 5 MG Oral Tablet', 'Clopidogrel 75 MG Oral Tablet', 'Atorvastatin 20 MG Oral Tablet'],
   DDI19: ['Methotrexate 2.5 MG Oral Tablet', 'Naproxen sodium 220 MG Oral Tablet', 'Folic Acid 1 MG Oral Tablet'],
-  DDI20: ['Lithium Carbonate 300 MG Oral Capsule', 'Losartan Potassium 50 MG Oral Tablet', 'Amlodipine 5 MG Oral Tablet'],
+  DDI20: [
+    'Lithium Carbonate 300 MG Oral Capsule',
+    'Losartan Potassium 50 MG Oral Tablet',
+    'Amlodipine 5 MG Oral Tablet',
+  ],
   DDI21: ['Cyclosporine 100 MG Oral Capsule', 'Atorvastatin 20 MG Oral Tablet', 'Ezetimibe 10 MG Oral Tablet'],
   DDI22: ['Amiodarone 200 MG Oral Tablet', 'Digoxin 0.125 MG Oral Tablet', 'Furosemide 40 MG Oral Tablet'],
-  DDI23: ['Verapamil Hydrochloride 80 MG Oral Tablet', 'Metoprolol Tartrate 25 MG Oral Tablet', 'Amlodipine 5 MG Oral Tablet'],
+  DDI23: [
+    'Verapamil Hydrochloride 80 MG Oral Tablet',
+    'Metoprolol Tartrate 25 MG Oral Tablet',
+    'Amlodipine 5 MG Oral Tablet',
+  ],
   DDI24: ['Sildenafil 50 MG Oral Tablet', 'Nitroglycerin 0.4 MG Sublingual Tablet', 'Tamsulosin 0.4 MG Oral Capsule'],
 };
 
 describe('drug–drug interactions', () => {
   it('has the 24 rules of cds-rules.md, 15 of them the ONC high-priority pairs', () => {
     expect(DDI_RULES).toHaveLength(24);
-    expect(ONC_PAIRS).toHaveLength(15);
+    expect(DDI_SPECS.filter((s) => s.onc)).toHaveLength(15);
     expect(Object.keys(EXAMPLES).sort()).toEqual(DDI_SPECS.map((s) => s.id).sort());
   });
 
@@ -51,7 +71,9 @@ describe('drug–drug interactions', () => {
       expect([...out[0]!.involves].sort()).toEqual([x.id, y.id].sort());
       // The evidence points at both orders, and at the rule's authority.
       const ev = out[0]!.conclusion.evidence;
-      expect(ev.flatMap((e) => e.sources).map((s) => (s.kind === 'resource' ? s.id : ''))).toEqual(expect.arrayContaining([x.id, y.id]));
+      expect(ev.flatMap((e) => e.sources).map((s) => (s.kind === 'resource' ? s.id : ''))).toEqual(
+        expect.arrayContaining([x.id, y.id]),
+      );
       expect(ev.some((e) => e.knowledge?.some((k) => k.authority.url || k.authority.name))).toBe(true);
       expect(out[0]!.suggestions.some((s) => s.kind === 'remove' && s.factId === y.id)).toBe(true);
     });
@@ -64,7 +86,12 @@ describe('drug–drug interactions', () => {
     const onc = DDI_SPECS.filter((s) => s.onc);
     const fired = onc.filter((s) => {
       const [a, b] = EXAMPLES[s.id]!;
-      return evaluateRules(state([med(a), med(b)]), DDI_RULES.filter((r) => r.id === s.id)).length === 1;
+      return (
+        evaluateRules(
+          state([med(a), med(b)]),
+          DDI_RULES.filter((r) => r.id === s.id),
+        ).length === 1
+      );
     });
     expect(fired.map((s) => s.id)).toEqual(onc.map((s) => s.id));
     expect(onc.filter((s) => s.sev === 'S2').map((s) => s.id)).toEqual(['DDI07', 'DDI11']);
@@ -77,22 +104,41 @@ describe('drug–drug interactions', () => {
     const z = med('Ibuprofen 400 MG Oral Tablet');
     const w = draft('Lisinopril 10 MG Oral Tablet');
     expect(evaluateRules(state([x, z, w]), DDI_RULES, { focus: new Set([w.id]) })).toEqual([]);
-    expect(evaluateRules(state([x, z, w]), DDI_RULES, { focus: new Set([z.id]) }).map((r) => r.ruleId)).toEqual(['DDI16']);
+    expect(evaluateRules(state([x, z, w]), DDI_RULES, { focus: new Set([z.id]) }).map((r) => r.ruleId)).toEqual([
+      'DDI16',
+    ]);
   });
 
   it('counts haloperidol toward QT risk only when given IV', () => {
     const rule = DDI_RULES.find((r) => r.id === 'DDI10')!;
-    expect(evaluateRules(state([med('Haloperidol 5 MG Oral Tablet', { route: 'oral' }), med('Methadone 10 MG Oral Tablet')]), [rule])).toEqual([]);
-    expect(evaluateRules(state([med('Haloperidol 5 MG/ML Injection', { route: 'intravenous' }), med('Methadone 10 MG Oral Tablet')]), [rule])).toHaveLength(1);
+    expect(
+      evaluateRules(
+        state([med('Haloperidol 5 MG Oral Tablet', { route: 'oral' }), med('Methadone 10 MG Oral Tablet')]),
+        [rule],
+      ),
+    ).toEqual([]);
+    expect(
+      evaluateRules(
+        state([med('Haloperidol 5 MG/ML Injection', { route: 'intravenous' }), med('Methadone 10 MG Oral Tablet')]),
+        [rule],
+      ),
+    ).toHaveLength(1);
   });
 
   it('does not count one QT drug twice as an interaction', () => {
     const rule = DDI_RULES.find((r) => r.id === 'DDI10')!;
-    expect(evaluateRules(state([med('Amiodarone 200 MG Oral Tablet'), med('Amiodarone 200 MG Oral Tablet')]), [rule])).toEqual([]);
+    expect(
+      evaluateRules(state([med('Amiodarone 200 MG Oral Tablet'), med('Amiodarone 200 MG Oral Tablet')]), [rule]),
+    ).toEqual([]);
   });
 
   it('suggests an alternative analgesic for warfarin + NSAID', () => {
-    const out = evaluateRules(state([med('Warfarin 5 MG Oral Tablet'), draft('Naproxen 250 MG Oral Tablet')]), DDI_RULES);
-    expect(out[0]!.suggestions.find((s) => s.kind === 'replace')).toMatchObject({ with: { en: 'acetaminophen (paracetamol)' } });
+    const out = evaluateRules(
+      state([med('Warfarin 5 MG Oral Tablet'), draft('Naproxen 250 MG Oral Tablet')]),
+      DDI_RULES,
+    );
+    expect(out[0]!.suggestions.find((s) => s.kind === 'replace')).toMatchObject({
+      with: { en: 'acetaminophen (paracetamol)' },
+    });
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { draft, state } from '../__fixtures__/build.js';
 import { evaluateRules } from '../rule.js';
-import { DOSE_RULES, DOSE_SPECS, dailyDoseMg } from './dose.js';
+import { safetyRulesFromData } from '../rulebook.js';
+import { DOSE_RULES, dailyDoseMg } from './dose.js';
 
 const CASES: Record<string, { drug: string; over: [number, string, number]; ok: [number, string, number] }> = {
   DOSE01: { drug: 'Acetaminophen 500 MG Oral Tablet', over: [1, 'g', 5], ok: [1, 'g', 4] },
@@ -11,21 +12,32 @@ const CASES: Record<string, { drug: string; over: [number, string, number]; ok: 
 };
 
 describe('dose range', () => {
-  for (const spec of DOSE_SPECS) {
+  const specs = safetyRulesFromData().doseLimits;
+  it('has a case for every limit of the data files', () => {
+    expect(specs.map((s) => s.id).sort()).toEqual(Object.keys(CASES).sort());
+  });
+  for (const spec of specs) {
     const c = CASES[spec.id]!;
     const rule = DOSE_RULES.find((r) => r.id === spec.id)!;
     it(`${spec.id} fires above ${spec.maxDailyMg} mg/day`, () => {
-      const out = evaluateRules(state([draft(c.drug, { dose: { value: c.over[0], unit: c.over[1] }, perDay: c.over[2] })]), [rule]);
+      const out = evaluateRules(
+        state([draft(c.drug, { dose: { value: c.over[0], unit: c.over[1] }, perDay: c.over[2] })]),
+        [rule],
+      );
       expect(out).toHaveLength(1);
     });
     it(`${spec.id} does not fire at or below the limit, nor without a parsed dose`, () => {
-      expect(evaluateRules(state([draft(c.drug, { dose: { value: c.ok[0], unit: c.ok[1] }, perDay: c.ok[2] })]), [rule])).toEqual([]);
+      expect(
+        evaluateRules(state([draft(c.drug, { dose: { value: c.ok[0], unit: c.ok[1] }, perDay: c.ok[2] })]), [rule]),
+      ).toEqual([]);
       expect(evaluateRules(state([draft(c.drug)]), [rule])).toEqual([]);
     });
   }
   it('a hospital can re-threshold a dose limit', () => {
     const s = state([draft('Simvastatin 40 MG Oral Tablet', { dose: { value: 40, unit: 'mg' }, perDay: 1 })]);
-    expect(evaluateRules(s, DOSE_RULES, { config: { DOSE02: { params: { maxDailyMg: 20 } } } }).map((r) => r.ruleId)).toEqual(['DOSE02']);
+    expect(
+      evaluateRules(s, DOSE_RULES, { config: { DOSE02: { params: { maxDailyMg: 20 } } } }).map((r) => r.ruleId),
+    ).toEqual(['DOSE02']);
   });
   it('does not compute a daily dose from an unknown unit', () => {
     expect(dailyDoseMg(draft('X', { dose: { value: 2, unit: 'tablet' }, perDay: 2 }))).toBeUndefined();

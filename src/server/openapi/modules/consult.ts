@@ -1,28 +1,30 @@
 import { z } from 'zod';
-import { acceptBody, answerBody, createBody, draftBody } from '../../routes/consult.js';
+import {
+  acceptBody,
+  answerBody,
+  createBody,
+  draftBody,
+  queueQuery,
+  reportQuery,
+  sessionParams,
+} from '../../routes/schemas/consult.js';
 import { JsonObject } from '../components.js';
 import type { ModuleDoc } from '../operation.js';
 
-const id = z.object({ id: z.string().describe('The consultation session id') });
+const id = sessionParams;
 const ok = (description: string) => ({ description, schema: JsonObject });
-
-/** routes/consult.ts checks these query parameters by hand; these schemas describe those checks. */
-const queueQuery = z.object({ limit: z.string().regex(/^\d+$/).optional().describe('How many sessions (default 100)') });
-const reportQuery = z.object({
-  format: z.enum(['json', 'text']).optional().describe('json (default) or plain text'),
-  lang: z.enum(['zh', 'en']).optional().describe('Language of the text format (default zh)'),
-  audience: z.enum(['clinician', 'patient']).optional().describe('patient leaves out the differential and triage (default clinician)'),
-});
 
 export const consultDoc: ModuleDoc = {
   tag: 'Pre-consultation',
-  description: 'Pre-consultation (预问诊) sessions: the patient answers questions before the visit; the clinician gets the report and a draft outpatient record checked against what the patient said.',
+  description:
+    'Pre-consultation (预问诊) sessions: the patient answers questions before the visit; the clinician gets the report and a draft outpatient record checked against what the patient said.',
   operations: [
     {
       method: 'post',
       path: '/api/consult',
       summary: 'Start a pre-consultation',
-      description: 'Opens a session from the chief complaint and answers with the first question. A patient (a pre-consultation link) starts one session bound to their link, once they have consented. The patient-facing reply never carries a diagnosis; an emergency ends the session and tells the patient to call (and whether staff were told).',
+      description:
+        'Opens a session from the chief complaint and answers with the first question. A patient (a pre-consultation link) starts one session bound to their link, once they have consented. The patient-facing reply never carries a diagnosis; an emergency ends the session and tells the patient to call (and whether staff were told).',
       body: { schema: createBody },
       responses: { 201: ok('`{session, reply}`: the session summary and the first question (or an emergency exit).') },
     },
@@ -38,14 +40,18 @@ export const consultDoc: ModuleDoc = {
       method: 'get',
       path: '/api/consult/events',
       summary: 'Queue events (server-sent events)',
-      description: 'A text/event-stream for open workspaces: `ready` once subscribed, then `emergency` and `complete` as sessions end, `resync` after a lost connection, `unavailable` when notifications cannot be subscribed.',
-      responses: { 200: { description: 'An event stream that stays open.', contentType: 'text/event-stream', schema: z.string() } },
+      description:
+        'A text/event-stream for open workspaces: `ready` once subscribed, then `emergency` and `complete` as sessions end, `resync` after a lost connection, `unavailable` when notifications cannot be subscribed.',
+      responses: {
+        200: { description: 'An event stream that stays open.', contentType: 'text/event-stream', schema: z.string() },
+      },
     },
     {
       method: 'post',
       path: '/api/consult/:id/answers',
       summary: 'Answer the current question',
-      description: 'Records the patient’s answer and returns the next question; an unclear answer is re-prompted with the same question; an emergency ends the session. A patient answers only their own session.',
+      description:
+        'Records the patient’s answer and returns the next question; an unclear answer is re-prompted with the same question; an emergency ends the session. A patient answers only their own session.',
       params: id,
       body: { schema: answerBody },
       responses: { 200: ok('`{session, reply}`.') },
@@ -54,7 +60,8 @@ export const consultDoc: ModuleDoc = {
       method: 'get',
       path: '/api/consult/:id',
       summary: 'Resume a session',
-      description: 'The stored session, its dialogue and the question it waits on; a patient reads only their own, cut down to what a patient may see. Audited.',
+      description:
+        'The stored session, its dialogue and the question it waits on; a patient reads only their own, cut down to what a patient may see. Audited.',
       params: id,
       responses: { 200: ok('`{session, transcript, lastPrompt?}`.') },
     },
@@ -62,18 +69,25 @@ export const consultDoc: ModuleDoc = {
       method: 'get',
       path: '/api/consult/:id/report',
       summary: 'The pre-consultation report',
-      description: 'The 预问诊报告 for the doctor, with the physician-only differential and triage; `audience=patient` leaves them out, and a patient only ever gets that version of their own session. JSON or plain text. Audited.',
+      description:
+        'The 预问诊报告 for the doctor, with the physician-only differential and triage; `audience=patient` leaves them out, and a patient only ever gets that version of their own session. JSON or plain text. Audited.',
       params: id,
       query: reportQuery,
-      responses: { 200: { description: 'The report (application/json), or as text/plain with format=text.', schema: JsonObject } },
+      responses: {
+        200: { description: 'The report (application/json), or as text/plain with format=text.', schema: JsonObject },
+      },
     },
     {
       method: 'get',
       path: '/api/consult/:id/draft',
       summary: 'Draft outpatient record',
-      description: 'The draft 门诊病历 of a finished session, each sentence with the patient turns it cites and its verdict (supported, unsupported, contradicted). 409 while the session is in progress. Audited.',
+      description:
+        'The draft 门诊病历 of a finished session, each sentence with the patient turns it cites and its verdict (supported, unsupported, contradicted). 409 while the session is in progress. Audited.',
       params: id,
-      responses: { 200: ok('`{sessionId, lang, text, sentences, blocked}`.'), 409: { description: 'The session is still in progress.' } },
+      responses: {
+        200: ok('`{sessionId, lang, text, sentences, blocked}`.'),
+        409: { description: 'The session is still in progress.' },
+      },
     },
     {
       method: 'post',
@@ -82,18 +96,25 @@ export const consultDoc: ModuleDoc = {
       description: 'Checks an edited draft against the transcript, sentence by sentence. Audited.',
       params: id,
       body: { schema: draftBody },
-      responses: { 200: ok('`{sessionId, lang, sentences, blocked}`.'), 409: { description: 'The session is still in progress.' } },
+      responses: {
+        200: ok('`{sessionId, lang, sentences, blocked}`.'),
+        409: { description: 'The session is still in progress.' },
+      },
     },
     {
       method: 'post',
       path: '/api/consult/:id/accept',
       summary: 'Accept the draft into the record',
-      description: 'Re-verifies the text on the server and stores it as a DocumentReference (LOINC 34108-1 Outpatient Note) authored by the accepting clinician. Refused (409) while a sentence contradicts what the patient said, or when the session was already accepted. Audited.',
+      description:
+        'Re-verifies the text on the server and stores it as a DocumentReference (LOINC 34108-1 Outpatient Note) authored by the accepting clinician. Refused (409) while a sentence contradicts what the patient said, or when the session was already accepted. Audited.',
       params: id,
       body: { schema: acceptBody },
       responses: {
         201: ok('`{accepted: true, documentReference, sentences}`.'),
-        409: { description: '`{accepted: false, reason, sentences, issue}`: contradicted sentences, or already accepted.', schema: JsonObject },
+        409: {
+          description: '`{accepted: false, reason, sentences, issue}`: contradicted sentences, or already accepted.',
+          schema: JsonObject,
+        },
         503: { description: 'This server has no record store to accept notes into.' },
       },
     },

@@ -11,13 +11,19 @@ import type { ModuleDoc, OperationDoc } from '../operation.js';
  */
 const SEARCH_TYPES = Object.keys(FHIR_TYPES) as [string, ...string[]];
 const ALL_TYPES = [...SEARCH_TYPES, ...READ_TYPES] as [string, ...string[]];
-const id = z.string().regex(/^[A-Za-z0-9\-.]{1,64}$/).describe('The logical id ([A-Za-z0-9-.]{1,64})');
+const id = z
+  .string()
+  .regex(/^[A-Za-z0-9\-.]{1,64}$/)
+  .describe('The logical id ([A-Za-z0-9-.]{1,64})');
 const searchType = z.enum(SEARCH_TYPES).describe('A resource type this server searches');
-const readType = z.enum(ALL_TYPES).describe('A resource type this server reads: the searchable ones and the resources they reference');
+const readType = z
+  .enum(ALL_TYPES)
+  .describe('A resource type this server reads: the searchable ones and the resources they reference');
 
 const PARAM_DESCRIPTIONS: Record<string, string> = {
   _id: 'Resource ids, comma-separated for OR',
-  _lastUpdated: 'A date search on when the server stored it (prefix eq|ne|gt|lt|ge|le|sa|eb|ap, then YYYY[-MM[-DD[Thh:mm[:ss][zone]]]]); may repeat',
+  _lastUpdated:
+    'A date search on when the server stored it (prefix eq|ne|gt|lt|ge|le|sa|eb|ap, then YYYY[-MM[-DD[Thh:mm[:ss][zone]]]]); may repeat',
   _count: `Page size, 0 to ${MAX_COUNT} (default ${DEFAULT_COUNT})`,
   _offset: 'How many matches to skip (paging)',
   _sort: '_lastUpdated or -_lastUpdated; date or -date where the type has a date',
@@ -30,16 +36,42 @@ const PARAM_DESCRIPTIONS: Record<string, string> = {
 };
 const SEARCH_PARAMS = [...COMMON_PARAMS, 'patient', 'subject', 'code', 'date'];
 /** Every parameter any type accepts; a type refuses (400) one it does not take, naming it. */
-export const FhirSearchQuery = z.object(Object.fromEntries(SEARCH_PARAMS.map((p) => [p, z.string().optional().describe(PARAM_DESCRIPTIONS[p] ?? p)])));
+export const FhirSearchQuery = z.object(
+  Object.fromEntries(
+    SEARCH_PARAMS.map((p) => [
+      p,
+      z
+        .string()
+        .optional()
+        .describe(PARAM_DESCRIPTIONS[p] ?? p),
+    ]),
+  ),
+);
 
 const everythingQuery = z.object({
   _count: z.string().regex(/^\d+$/).optional().describe(`Page size, 0 to ${MAX_COUNT} (default ${MAX_COUNT})`),
   _offset: z.string().regex(/^\d+$/).optional().describe('How many resources to skip (paging)'),
 });
 
-const fhirOk = (description: string, schema: z.ZodType = FhirResource) => ({ description, contentType: 'application/fhir+json', schema });
-const gone = { 410: { description: 'The resource (or that version) was deleted.', contentType: 'application/fhir+json', schema: OperationOutcome } };
-const notAcceptable = { 406: { description: 'The Accept header asks for something other than JSON.', contentType: 'application/fhir+json', schema: OperationOutcome } };
+const fhirOk = (description: string, schema: z.ZodType = FhirResource) => ({
+  description,
+  contentType: 'application/fhir+json',
+  schema,
+});
+const gone = {
+  410: {
+    description: 'The resource (or that version) was deleted.',
+    contentType: 'application/fhir+json',
+    schema: OperationOutcome,
+  },
+};
+const notAcceptable = {
+  406: {
+    description: 'The Accept header asks for something other than JSON.',
+    contentType: 'application/fhir+json',
+    schema: OperationOutcome,
+  },
+};
 const read = [['patient/*.r'], ['user/*.r']] as const;
 const search = [['patient/*.s'], ['user/*.s']] as const;
 
@@ -48,7 +80,8 @@ const operations: OperationDoc[] = [
     method: 'get',
     path: '/fhir/metadata',
     summary: 'CapabilityStatement',
-    description: 'What this FHIR server supports: types, interactions, search parameters, and the SMART security extension. No credential needed; no patient data.',
+    description:
+      'What this FHIR server supports: types, interactions, search parameters, and the SMART security extension. No credential needed; no patient data.',
     responses: { 200: fhirOk('The CapabilityStatement.', CapabilityStatement), ...notAcceptable },
   },
   {
@@ -67,9 +100,14 @@ const operations: OperationDoc[] = [
     method: 'post',
     path: '/fhir/:type/_search',
     summary: 'Search by POST (_search)',
-    description: 'The same search with its parameters form-encoded in the body (and the query string), for searches too long or too private for a URL. Any other content type is refused (400).',
+    description:
+      'The same search with its parameters form-encoded in the body (and the query string), for searches too long or too private for a URL. Any other content type is refused (400).',
     params: z.object({ type: searchType }),
-    body: { schema: FhirSearchQuery, contentType: 'application/x-www-form-urlencoded', description: 'Search parameters, as in the query string of a search.' },
+    body: {
+      schema: FhirSearchQuery,
+      contentType: 'application/x-www-form-urlencoded',
+      description: 'Search parameters, as in the query string of a search.',
+    },
     responses: { 200: fhirOk('A searchset Bundle.', Bundle), ...notAcceptable },
     notFound: false,
     smartScopes: search,
@@ -87,7 +125,8 @@ const operations: OperationDoc[] = [
     method: 'get',
     path: '/fhir/:type/:id/_history',
     summary: 'History (instance level)',
-    description: 'Every stored version of one resource, newest first, as a history Bundle (deletions included). Type-level history is not offered. Audited.',
+    description:
+      'Every stored version of one resource, newest first, as a history Bundle (deletions included). Type-level history is not offered. Audited.',
     params: z.object({ type: readType, id }),
     responses: { 200: fhirOk('A history Bundle.', Bundle), ...notAcceptable },
     smartScopes: read,
@@ -97,7 +136,14 @@ const operations: OperationDoc[] = [
     path: '/fhir/:type/:id/_history/:vid',
     summary: 'Version read (vread)',
     description: 'One version of one resource. Audited.',
-    params: z.object({ type: readType, id, vid: z.string().regex(/^[1-9]\d{0,9}$/).describe('The version id (1, 2, …)') }),
+    params: z.object({
+      type: readType,
+      id,
+      vid: z
+        .string()
+        .regex(/^[1-9]\d{0,9}$/)
+        .describe('The version id (1, 2, …)'),
+    }),
     responses: { 200: fhirOk('That version of the resource.'), ...gone, ...notAcceptable },
     smartScopes: read,
   },
@@ -119,7 +165,11 @@ const operations: OperationDoc[] = [
     description:
       'Stores a new resource of the URL’s type, validated against FHIR R4 (each problem named with its element); the server assigns the id. The resource’s patient must be one the caller may see; a resource outside any patient needs a credential that sees all patients. Answers with Location and ETag. Audited.',
     params: z.object({ type: searchType }),
-    body: { schema: FhirResource, contentType: 'application/fhir+json', description: 'A resource of the URL’s type (application/json is accepted too).' },
+    body: {
+      schema: FhirResource,
+      contentType: 'application/fhir+json',
+      description: 'A resource of the URL’s type (application/json is accepted too).',
+    },
     responses: { 201: fhirOk('The stored resource.'), ...notAcceptable },
     notFound: false,
     smartScopes: [['patient/*.c'], ['user/*.c'], ['system/*.c']],
@@ -131,12 +181,26 @@ const operations: OperationDoc[] = [
     description:
       'Stores a new version of the resource, validated against FHIR R4; the body’s id must be the URL’s; creates it when absent. With `If-Match: W/"n"` the write happens only if n is still the current version (412 otherwise). Both the new and the current record’s patient must be ones the caller may see. Audited.',
     params: z.object({ type: searchType, id }),
-    headers: z.object({ 'If-Match': z.string().regex(/^W\/"\d+"$/).optional().describe('The version the update is based on: W/"3"') }),
-    body: { schema: FhirResource, contentType: 'application/fhir+json', description: 'The resource, with the URL’s id (application/json is accepted too).' },
+    headers: z.object({
+      'If-Match': z
+        .string()
+        .regex(/^W\/"\d+"$/)
+        .optional()
+        .describe('The version the update is based on: W/"3"'),
+    }),
+    body: {
+      schema: FhirResource,
+      contentType: 'application/fhir+json',
+      description: 'The resource, with the URL’s id (application/json is accepted too).',
+    },
     responses: {
       200: fhirOk('The updated resource.'),
       201: fhirOk('The resource, created with this id.'),
-      412: { description: 'If-Match is not the current version.', contentType: 'application/fhir+json', schema: OperationOutcome },
+      412: {
+        description: 'If-Match is not the current version.',
+        contentType: 'application/fhir+json',
+        schema: OperationOutcome,
+      },
       ...notAcceptable,
     },
     notFound: false,
@@ -148,7 +212,11 @@ const operations: OperationDoc[] = [
     summary: 'Transaction or batch',
     description:
       'A transaction or batch Bundle, imported with the same checks as `medseek import`. A transaction is all or nothing: any problem gives a 400 naming every entry and field, and nothing is written. A batch answers per entry. Bodies over 64 MiB are refused (413): import large files with `medseek import`. Audited.',
-    body: { schema: Bundle, contentType: 'application/fhir+json', description: 'A Bundle of type transaction or batch (application/json is accepted too).' },
+    body: {
+      schema: Bundle,
+      contentType: 'application/fhir+json',
+      description: 'A Bundle of type transaction or batch (application/json is accepted too).',
+    },
     responses: {
       200: fhirOk('A transaction-response or batch-response Bundle.', Bundle),
       413: { description: 'The body is over 64 MiB.', contentType: 'application/fhir+json', schema: OperationOutcome },

@@ -1,0 +1,113 @@
+import { readFileSync } from 'node:fs';
+
+/**
+ * Undoes the ways spoken Chinese wraps a symptom word before the NLP stage reads a patient's answer
+ * (the word lists and their grammar source are in data/patient-speech.json): erhua (气儿不够 →
+ * 气不够), reduplication (痒痒 → 痒, 扑腾扑腾 → 扑腾), split verb-object compounds (拉了三天肚子 →
+ * 拉肚子了三天), adverbs between a body part and its sensation (嗓子稍微有点不舒服 → 稍微有点嗓子不舒服,
+ * so the hedge still governs the symptom), a lack stated after its noun (一点力气都没有 → 没力气), and
+ * a body part left out of a later clause (嗓子不疼，就是痒 → 嗓子不疼，就是嗓子痒). This rewrites
+ * words only; it names no finding and decides no value. English text is returned unchanged.
+ */
+interface SpeechData {
+  readonly erhuaKeep: readonly string[];
+  readonly erhuaKeepAfter: readonly string[];
+  readonly reduplicable: string;
+  readonly separable: { readonly verbs: readonly string[]; readonly objects: readonly string[] };
+  readonly lack: { readonly nouns: readonly string[]; readonly degree: readonly string[] };
+  readonly sites: readonly string[];
+  readonly sensations: readonly string[];
+  readonly adverbs: readonly string[];
+  readonly continuers: readonly string[];
+}
+
+interface Compiled {
+  readonly erhua: RegExp;
+  readonly doubled: RegExp;
+  readonly paired: RegExp;
+  readonly separable: RegExp;
+  readonly lack: RegExp;
+  readonly siteAdverbs: RegExp;
+  readonly siteFa: RegExp;
+  readonly site: RegExp;
+  readonly elided: RegExp;
+}
+
+const alt = (words: readonly string[]) =>
+  [...words]
+    .sort((a, b) => b.length - a.length)
+    .map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('|');
+
+let compiled: Compiled | undefined;
+function patterns(): Compiled {
+  if (compiled) return compiled;
+  const d = JSON.parse(readFileSync(new URL('./data/patient-speech.json', import.meta.url), 'utf8')) as SpeechData;
+  const sites = alt(d.sites);
+  const sensations = alt(d.sensations);
+  const adverbs = `(?:${alt(d.adverbs)})+`;
+  // What may stand between a split verb and its object: an aspect mark, a number and a measure word.
+  const between =
+    '(?:了|过|着)?(?:[一二两三四五六七八九十几半好多\\d]+)?(?:个|天|趟|次|回|身|点|场|阵|下|晚上|晚|夜|宿)?(?:的)?';
+  compiled = {
+    erhua: new RegExp(`(?<=[\\u4e00-\\u9fff])(?<![${d.erhuaKeep.join('')}])儿(?![${d.erhuaKeepAfter.join('')}])`, 'gu'),
+    doubled: new RegExp(`([${d.reduplicable}])\\1`, 'gu'),
+    paired: /(?<![一])((?!一)[\u4e00-\u9fff])((?!\1)[\u4e00-\u9fff])\1\2/gu,
+    separable: new RegExp(`(${alt(d.separable.verbs)})(${between})(${alt(d.separable.objects)})`, 'gu'),
+    lack: new RegExp(`(?:${alt(d.lack.degree)})?(${alt(d.lack.nouns)})(?:都|也)(?:没有|没)`, 'gu'),
+    siteAdverbs: new RegExp(`(${sites})(${adverbs})(不|没)?(?=${sensations})`, 'gu'),
+    siteFa: new RegExp(`(${sites})发(?=[痒堵酸胀沉闷烫晕紧麻干])`, 'gu'),
+    site: new RegExp(`(${sites})(?=[^，,。；;]{0,3}?(?:${sensations}))`, 'u'),
+    elided: new RegExp(`^((?:${alt(d.continuers)})?(?:${adverbs})?)(?=(?:${sensations}))`, 'u'),
+  };
+  return compiled;
+}
+
+/**
+ * English: a degree word between a body part's verb and its state goes before the body part ("my
+ * throat is really sore" → "my really throat is sore"), so "throat is sore" reads as one phrase, the
+ * degree still counts, and a clause break before "my" stays where it was.
+ */
+/** "my heart's been jumping", "nose is streaming": the auxiliary between a body part and its -ing verb is dropped. */
+const EN_AUX =
+  /\b(heart|nose|throat|head|stomach|tummy|chest|voice|muscles?)(?:'s|\s+is|\s+was|\s+has|\s+keeps?)?(?:\s+been)?\s+(?=[a-z]+ing\b)/gi;
+
+const EN_DEGREE =
+  /\b((?:my|the|his|her|our)\s+)?(throat|nose|chest|head|stomach|tummy|belly|back|muscles|body|heart|voice|skin|lips|tongue|eyes?)(\s*(?:is|are|feels?|'s|'re|has been|have been|keeps?))\s+((?:(?:really|very|so|super|pretty|quite|a bit|a little bit|a little|kinda|kind of|sort of|slightly|extremely|awfully|terribly|bloody|a tad|still|always|just)\s+)+)/gi;
+
+export function normalisePatientSpeech(text: string, lang: 'zh' | 'en'): string {
+  if (lang === 'en')
+    return text
+      .replace(
+        EN_DEGREE,
+        (_m, det: string | undefined, part: string, verb: string, degree: string) =>
+          `${det ?? ''}${degree}${part}${verb} `,
+      )
+      .replace(EN_AUX, '$1 ');
+  if (!/[\u4e00-\u9fff]/.test(text)) return text;
+  const p = patterns();
+  let t = text
+    .replace(p.erhua, '')
+    .replace(p.paired, '$1$2')
+    .replace(p.doubled, '$1')
+    .replace(p.lack, '没$1')
+    .replace(p.separable, (whole, verb: string, mid: string, object: string) =>
+      mid ? `${verb}${object}${mid}` : whole,
+    )
+    .replace(p.siteFa, '$1')
+    .replace(
+      p.siteAdverbs,
+      (_m, site: string, adverbs: string, neg: string | undefined) => `${adverbs}${neg ?? ''}${site}`,
+    );
+  // A clause that names no body part but a sensation takes the body part of the clause before it.
+  const parts = t.split(/([，,；;])/u);
+  let lastSite: string | undefined;
+  for (let i = 0; i < parts.length; i += 2) {
+    const clause = parts[i]!;
+    const own = p.site.exec(clause)?.[1];
+    if (own) lastSite = own;
+    else if (lastSite && i > 0) parts[i] = clause.replace(p.elided, (lead: string) => `${lead}${lastSite}`);
+  }
+  t = parts.join('');
+  return t;
+}

@@ -1,0 +1,131 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { forEachBackend } from '../../../test/support/backends.js';
+import { ensureDemoRelease, readQcData } from '../../knowledge/index.js';
+import { loadQualityRules, QC_PREDICATES, qualityRulesFromData } from './rulebook.js';
+import { HEADINGS } from './text.js';
+
+/**
+ * The QC part of the knowledge release and the code that executes it agree: every rule the code
+ * knows is in the data and the other way round, every section, pattern and list a predicate reads
+ * is in its rule's data (and nothing unread is), every entry names an authority that exists, and a
+ * Chinese rule never rests on a US source.
+ */
+
+const data = readQcData();
+const dataDir = new URL('../../knowledge/data/qc/', import.meta.url);
+const file = (name: string) =>
+  JSON.parse(readFileSync(new URL(name, dataDir), 'utf8')) as Record<
+    string,
+    { rule?: string; key?: string; id?: string }[]
+  >;
+const RULE_FILES = ['completeness.ts', 'consistency.ts', 'homepage.ts', 'timeliness.ts'];
+
+/** What each predicate reads, from its source text: the keys of regex/namedPatterns/sectionList/listOf/listed calls. */
+function readsInCode(): Map<string, { sections: Set<string>; patterns: Set<string>; lists: Set<string> }> {
+  const out = new Map<string, { sections: Set<string>; patterns: Set<string>; lists: Set<string> }>();
+  for (const f of RULE_FILES) {
+    const src = readFileSync(new URL(`./rules/${f}`, import.meta.url), 'utf8');
+    const blocks = src.split(/\nconst (?=[TCKH]\d\d = predicate\()/).slice(1);
+    for (const block of blocks) {
+      const id = block.slice(0, 3);
+      const body = block.split(/\n(?:const |export const |function )/)[0]!;
+      const reads = { sections: new Set<string>(), patterns: new Set<string>(), lists: new Set<string>() };
+      for (const m of body.matchAll(
+        /\b(regex|namedPatterns|sectionList|listOf(?:<[^(]*>)?|listed)\((?:enc, )?ctx, '([^']+)'/g,
+      )) {
+        const kind =
+          m[1] === 'sectionList' || m[1] === 'listed' ? 'sections' : m[1]!.startsWith('listOf') ? 'lists' : 'patterns';
+        reads[kind].add(m[2]!);
+      }
+      out.set(id, reads);
+    }
+  }
+  return out;
+}
+
+describe('QC rules: code and data agree', () => {
+  it('every predicate has a rule in the data and every rule a predicate', () => {
+    expect(Object.keys(QC_PREDICATES).sort()).toEqual(data.rules.map((r) => r.id).sort());
+  });
+
+  it('no rule, source or keyed entry is duplicated', () => {
+    const dupes = (xs: string[]) => xs.filter((x, i) => xs.indexOf(x) !== i);
+    expect(dupes(file('rules.json').rules!.map((r) => r.id!))).toEqual([]);
+    expect(dupes(file('sources.json').sources!.map((s) => s.id!))).toEqual([]);
+    for (const [name, key] of [
+      ['sections.json', 'sections'],
+      ['patterns.json', 'patterns'],
+      ['lists.json', 'lists'],
+    ] as const) {
+      expect(dupes(file(name)[key]!.map((e) => `${e.rule}.${e.key}`)), name).toEqual([]);
+    }
+  });
+
+  it('every rule rests on an authority that exists; a Chinese rule never on a US source', () => {
+    const sources = new Map(data.sources.map((s) => [s.id, s]));
+    for (const r of data.rules) {
+      const authorities = r.sources.filter((s) => s.role === 'authority');
+      expect(authorities.length, r.id).toBeGreaterThan(0);
+      for (const s of r.sources) expect(sources.has(s.id), `${r.id} → ${s.id}`).toBe(true);
+      if (r.region !== 'intl')
+        for (const a of authorities) expect(sources.get(a.id)!.jurisdiction, `${r.id} → ${a.id}`).not.toBe('US');
+    }
+    for (const s of data.sources)
+      expect(
+        [s.name, s.document].every((x) => typeof x === 'string' && x.length > 0),
+        s.id,
+      ).toBe(true);
+  });
+
+  it('every source is used by a rule or an entry (no dead authorities)', () => {
+    const used = new Set(data.rules.flatMap((r) => r.sources.map((s) => s.id)));
+    for (const [name, key] of [
+      ['sections.json', 'sections'],
+      ['patterns.json', 'patterns'],
+      ['lists.json', 'lists'],
+    ] as const) {
+      for (const e of file(name)[key] as unknown as { sources: { id: string }[] }[])
+        for (const s of e.sources) used.add(s.id);
+    }
+    expect(data.sources.map((s) => s.id).filter((id) => !used.has(id))).toEqual([]);
+  });
+
+  it('each predicate reads exactly the data its rule holds, and declares it', () => {
+    const code = readsInCode();
+    expect([...code.keys()].sort()).toEqual(Object.keys(QC_PREDICATES).sort());
+    for (const r of data.rules) {
+      const needs = QC_PREDICATES[r.id]!.needs ?? {};
+      for (const kind of ['sections', 'patterns', 'lists'] as const) {
+        const inData = Object.keys(r[kind]).sort();
+        expect([...code.get(r.id)![kind]].sort(), `${r.id} ${kind} read in code`).toEqual(inData);
+        expect([...(needs[kind] ?? [])].sort(), `${r.id} ${kind} declared`).toEqual(inData);
+      }
+    }
+  });
+
+  it('every required section (and synonym) is a heading the section parser knows', () => {
+    const known = new Set<string>(HEADINGS);
+    for (const r of data.rules) {
+      for (const list of Object.values(r.sections)) {
+        for (const s of list.sections)
+          for (const n of [s.name, ...(s.synonyms ?? [])]) expect(known.has(n), `${r.id}: ${n}`).toBe(true);
+      }
+    }
+  });
+});
+
+forEachBackend('QC rules in the demo release', (db) => {
+  it('the demo release holds the whole rule book, the same as the files', async () => {
+    await ensureDemoRelease(db());
+    const book = await loadQualityRules(db());
+    const fromData = qualityRulesFromData();
+    expect(book.rules.map((r) => r.id)).toEqual(fromData.rules.map((r) => r.id));
+    for (const r of book.rules)
+      expect(
+        r.sources.some((s) => s.role === 'authority' && book.sources.has(s.id)),
+        r.id,
+      ).toBe(true);
+    expect(book.rule('C01')!.sections).toEqual(fromData.rule('C01')!.sections);
+  }, 120_000);
+});
