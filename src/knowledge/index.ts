@@ -15,6 +15,7 @@ export {
   type DrugSet,
   type InteractionDisplay,
   type PgxAction,
+  type PgxVerdictCard,
   type PgxRecommendation,
   type PgxRule,
   type QualitativeCriticalValue,

@@ -223,24 +223,15 @@ export function allergyStatementsOfFacts(facts: readonly Fact[], lang: Lang = 'z
       f.concept.display ??
       code
     ).replace(/过敏$|^allergy to\s+|\s+allergy$/i, '');
-    if (NO_KNOWN_ALLERGY.has(code)) {
+    // "No known allergies" denies every drug; a coded drug-allergy condition asserts one, drug unnamed.
+    const anyDrug = NO_KNOWN_ALLERGY.has(code)
+      ? 'neg'
+      : f.category === 'condition' && DRUG_ALLERGY.has(code)
+        ? pol
+        : undefined;
+    if (anyDrug) {
       out.push({
-        polarity: 'neg',
-        scope: 'any-drug',
-        drugs: [],
-        classes: [],
-        isClass: false,
-        names: [],
-        label,
-        start: -1,
-        end: -1,
-        evidence: f.sources,
-      });
-      continue;
-    }
-    if (f.category === 'condition' && DRUG_ALLERGY.has(code)) {
-      out.push({
-        polarity: pol,
+        polarity: anyDrug,
         scope: 'any-drug',
         drugs: [],
         classes: [],

@@ -11,6 +11,7 @@ import {
   type KgConcept,
   type KgRelation,
   KnowledgeGraph,
+  type PgxVerdictCard,
 } from '../../knowledge/index.js';
 
 /**
@@ -142,14 +143,8 @@ export interface BookRenalRule {
   readonly edges: readonly RenalEdge[];
 }
 
-/** What a PGx card says for one outcome of its judge. */
-export interface PgxVerdict {
-  readonly severity: 'high' | 'moderate' | 'low';
-  readonly statement: Bilingual & { readonly zh: string };
-  readonly action: Bilingual & { readonly zh: string };
-  readonly replaceWith?: Bilingual & { readonly zh: string };
-  readonly order?: Bilingual & { readonly zh: string };
-}
+/** What a PGx card says for one outcome of its judge: the data file's verdict, as the release holds it. */
+export type PgxVerdict = PgxVerdictCard;
 
 /** One `pgx-rule` edge: a drug or class the PGx rule checks, its named judge and its verdict texts. */
 export interface PgxEdge {
