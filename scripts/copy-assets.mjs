@@ -4,7 +4,7 @@
 import { cpSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const assetExt = /\.(sql|json|csv|tsv|txt|md)$/;
+const assetExt = /\.(sql|json|csv|tsv|txt|md|gz)$/;
 function walk(dir) {
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);

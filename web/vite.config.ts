@@ -1,11 +1,12 @@
 import { join } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { buildProgress, precompress } from './build-plugins.js';
 
 // The clinician workspace and the patient page, served by `medseek serve` from web/dist.
 export default defineConfig({
   root: import.meta.dirname,
-  plugins: [react()],
+  plugins: [react(), precompress(), buildProgress()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

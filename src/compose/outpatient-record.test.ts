@@ -240,3 +240,27 @@ describe('verifying the 门诊病历 against what the patient said', () => {
     expect(turnsOf(denied)).toEqual([5]);
   });
 });
+
+describe('the menstrual history in the draft', () => {
+  it('gives the last period and a possible pregnancy one sentence each, cited to their own turns', () => {
+    const woman: OutpatientRecordInput = {
+      ...input,
+      patient: { age: 28, sex: 'female' },
+      turns: [
+        ...input.turns,
+        { turn: 10, role: 'medseek', text: '末次月经是什么时候？' },
+        { turn: 11, role: 'patient', text: '上个月15号' },
+        { turn: 12, role: 'medseek', text: '现在有没有怀孕的可能？' },
+        { turn: 13, role: 'patient', text: '不可能' },
+      ],
+      lmp: { text: '上个月15号', turn: 11 },
+      pregnancy: { text: '不可能', turn: 13 },
+    };
+    const r = composeOutpatientRecord(woman);
+    const menstrual = r.sections.find((s) => s.key === 'menstrual');
+    expect(menstrual?.sentences.map((s) => s.text)).toEqual(['末次月经：“上个月15号”。', '妊娠可能：“不可能”。']);
+    expect(menstrual?.sentences.map((s) => s.sources.map((x) => x.turn))).toEqual([[11], [13]]);
+    const text = r.sections.flatMap((s) => s.sentences.map((x) => x.text)).join('\n');
+    expect(verifyOutpatientRecord(text, woman).claims.every((c) => c.verdict !== 'contradicted')).toBe(true);
+  });
+});

@@ -44,6 +44,8 @@ export interface OutpatientRecordInput {
     readonly turn: number;
   };
   readonly lmp?: { readonly text: string; readonly turn: number };
+  /** Whether a pregnancy is possible, as the patient answered its own question. */
+  readonly pregnancy?: { readonly text: string; readonly turn: number };
   /**
    * The words patients use for symptoms, with the concept each names (嗓子有点疼 → 咽痛): read in the
    * patient's turns and in the checked text as that concept, beside the clinical lexicon (which wins
@@ -104,7 +106,8 @@ const TITLES: Record<OutpatientRecordSection['key'], Bilingual> = {
 const MAX_CC = 20;
 
 /** The question the 月经史 answer replies to; a label of the patient's quoted answer, stating nothing itself. */
-const LMP_LABEL = { zh: '末次月经及妊娠可能', en: 'Last period and pregnancy' } as const;
+const LMP_LABEL = { zh: '末次月经', en: 'Last period' } as const;
+const PREGNANCY_LABEL = { zh: '妊娠可能', en: 'Possible pregnancy' } as const;
 
 /** 主诉: main symptoms + duration, ≤ 20 characters (local teaching guidance; consultation.md §2.1). */
 export function chiefComplaintText(symptoms: readonly string[], duration: string | undefined, lang: Lang): string {
@@ -262,18 +265,20 @@ function composeSections(input: OutpatientRecordInput): { cc: string; sections: 
   };
   told(input.allergies, 'allergies');
   told(input.medications, 'medications');
-  if (input.lmp)
+  const menstrual: readonly [Bilingual, { readonly text: string; readonly turn: number } | undefined][] = [
+    [LMP_LABEL, input.lmp],
+    [PREGNANCY_LABEL, input.pregnancy],
+  ];
+  const answered = menstrual.flatMap(([label, a]) => (a ? [{ label, a }] : []));
+  if (answered.length > 0)
     sections.push({
       key: 'menstrual',
       title: TITLES.menstrual,
-      sentences: [
-        cite(
-          lang === 'zh'
-            ? `${LMP_LABEL.zh}：“${said(input.lmp.turn, input.lmp.text)}”。`
-            : `${LMP_LABEL.en}: "${said(input.lmp.turn, input.lmp.text)}".`,
-          [input.lmp.turn],
-        ),
-      ],
+      sentences: answered.map(({ label, a }) =>
+        cite(lang === 'zh' ? `${label.zh}：“${said(a.turn, a.text)}”。` : `${label.en}: "${said(a.turn, a.text)}".`, [
+          a.turn,
+        ]),
+      ),
     });
   return { cc, sections };
 }
@@ -441,11 +446,15 @@ const NEGATED_BEFORE = /(?:没有|没|无|不|未|否认|非)$|\b(?:no|not|never
  */
 export function verifyOutpatientRecord(text: string, input: OutpatientRecordInput): FaithfulnessReport {
   const { record, lexicon } = consultationEvidence(input);
-  // The draft's labels of a quoted answer ("末次月经及妊娠可能：“没有”") name the question, not a
+  // The draft's labels of a quoted answer ("妊娠可能：“没有”") name the question, not a
   // finding: overwritten with a placeholder of the same length (positions hold) before the text is read.
   const local = (b: Bilingual) => pick(b, input.lang);
   let masked = text;
-  for (const label of new Set([local(LMP_LABEL), ...(input.hpi ?? []).map((h) => local(h.label))]))
+  for (const label of new Set([
+    local(LMP_LABEL),
+    local(PREGNANCY_LABEL),
+    ...(input.hpi ?? []).map((h) => local(h.label)),
+  ]))
     for (const sep of ['：', ': ']) masked = masked.split(`${label}${sep}`).join(`${'x'.repeat(label.length)}${sep}`);
   const read = verifyText(masked, record, { lang: input.lang, lexicon });
   const report = { ...read, claims: read.claims.map((c) => ({ ...c, text: text.slice(c.start, c.end) })) };

@@ -7,9 +7,11 @@ export type Sex = 'male' | 'female' | 'other' | 'unknown';
 export interface Demographics {
   readonly sex: Sex;
   readonly birthDate?: string;
-  /** Age in years at `PatientState.at`. */
+  /** Age in years at `PatientState.at`, or at death for a patient who died before it (Patient.deceasedDateTime). */
   readonly age?: number;
   readonly deceased?: boolean;
+  /** When the patient died (Patient.deceasedDateTime), where the record says and it is not after `at`. */
+  readonly deceasedDateTime?: string;
   /** Weight (kg) and height (cm) where recorded, for dosing. */
   readonly weightKg?: number;
   readonly heightCm?: number;

@@ -3,6 +3,7 @@ import {
   analyteOf,
   conversionFactor,
   convertUnit,
+  displayUnit,
   molarMassOf,
   ucumOf,
   unitScale,
@@ -68,5 +69,22 @@ describe('units vocabulary', () => {
     expect(molarMassOf('尿素氮')).toBe(28.014);
     expect(molarMassOf('尿素')).toBe(60.06);
     expect(molarMassOf('albumin')).toBeUndefined();
+  });
+
+  it('shows each unit as clinicians write it, per language, never as a UCUM code', () => {
+    expect(displayUnit('Cel', 'zh')).toBe('℃');
+    expect(displayUnit('°C')).toBe('℃');
+    expect(displayUnit('mm[Hg]')).toBe('mmHg');
+    expect(displayUnit('10*9/L', 'zh')).toBe('×10⁹/L');
+    expect(displayUnit('G/L', 'zh')).toBe('×10⁹/L');
+    expect(displayUnit('/min', 'zh')).toBe('次/分');
+    expect(displayUnit('/min', 'en')).toBe('/min');
+    expect(displayUnit('{INR}')).toBe('');
+    expect(displayUnit('mL/min/{1.73_m2}')).toBe('mL/min/1.73m²');
+    expect(displayUnit('{beats}/min', 'zh')).toBe('/min');
+    expect(displayUnit('mmol/L')).toBe('mmol/L');
+    // Every display spelling is of a code the vocabulary knows.
+    for (const code of ['Cel', 'mm[Hg]', '10*9/L', 'ug', 'meq/L', '[IU]/L', 'kg/m2'])
+      expect(unitScale(code), code).toBeDefined();
   });
 });

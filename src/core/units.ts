@@ -23,8 +23,12 @@ export interface MolarAnalyte {
 /** What a conversion across dimensions needs of the analyte. */
 export type Chemistry = Pick<MolarAnalyte, 'molarMass' | 'valence'>;
 
+/** A unit as clinicians write it, the same in both languages or per language (`/min`: 次/分 in Chinese). */
+export type UnitDisplay = string | { readonly zh: string; readonly en: string };
+
 interface UnitData {
   readonly inText: Readonly<Record<string, string>>;
+  readonly display: Readonly<Record<string, UnitDisplay>>;
   readonly inFields: Readonly<Record<string, string>>;
   readonly scales: Readonly<Record<string, UnitScale>>;
   readonly analytes: readonly (MolarAnalyte & { readonly match: string })[];
@@ -65,6 +69,24 @@ export function unitWords(): readonly (readonly [written: string, ucum: string])
 export function ucumOf(written: string): string | undefined {
   const { exact, folded } = load();
   return exact.get(written) ?? folded.get(written.toLowerCase());
+}
+
+/**
+ * A unit as clinicians write it on a chart in `lang` (data/units.json `display`): `Cel` → ℃, `mm[Hg]` → mmHg,
+ * `10*9/L` → ×10⁹/L, `/min` → 次/分 in Chinese, `{INR}` → '' (a pure number). A written form is read as its
+ * UCUM code first (`°C` → ℃); a code without a display spelling is shown without its annotations. The web
+ * workspace reads the same table (web/src/types.ts), so the record, the summaries and the screen agree.
+ */
+export function displayUnit(unit: string, lang: 'zh' | 'en' = 'en'): string {
+  return unitDisplayIn(load().data.display, unit in load().data.scales ? unit : (ucumOf(unit) ?? unit), lang);
+}
+
+/** displayUnit over a given table (the web passes the one it bundles from data/units.json). */
+export function unitDisplayIn(table: Readonly<Record<string, UnitDisplay>>, code: string, lang: 'zh' | 'en'): string {
+  const d = table[code];
+  if (d !== undefined) return typeof d === 'string' ? d : d[lang];
+  if (/^\{[^}]*\}$/.test(code)) return '';
+  return code.replace('{1.73_m2}', '1.73m²').replace(/\{[^}]*\}/g, '');
 }
 
 /**

@@ -43,4 +43,20 @@ describe('demographics', () => {
     });
     expect(demographicsOf(undefined, '2024-01-01', [])).toEqual({ sex: 'unknown' });
   });
+
+  it('gives a deceased patient their age at death, not the age they would be today', () => {
+    const patient = {
+      resourceType: 'Patient',
+      gender: 'male',
+      birthDate: '1950-02-01',
+      deceasedDateTime: '2004-05-01',
+    };
+    expect(demographicsOf(patient as never, '2026-12-06', [])).toEqual({
+      sex: 'male',
+      birthDate: '1950-02-01',
+      age: 54,
+      deceased: true,
+      deceasedDateTime: '2004-05-01',
+    });
+  });
 });

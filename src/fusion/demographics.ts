@@ -62,7 +62,9 @@ export function demographicsOf(patient: Patient | undefined, at: string, facts: 
   const atMs = instant(at) ?? Date.now();
   const deceasedAt = patient?.deceasedDateTime ? instant(patient.deceasedDateTime) : undefined;
   const deceased = deceasedAt !== undefined ? deceasedAt <= atMs : patient?.deceasedBoolean === true ? true : undefined;
-  const age = patient?.birthDate ? ageAt(patient.birthDate, at) : undefined;
+  // A patient who has died is as old as they were at death, not as old as they would be today.
+  const diedAt = deceasedAt !== undefined && deceasedAt <= atMs ? patient?.deceasedDateTime : undefined;
+  const age = patient?.birthDate ? ageAt(patient.birthDate, diedAt ?? at) : undefined;
   const weightKg = latest(facts, weightCodes, toKg);
   const heightCm = latest(facts, heightCodes, toCm);
   return {
@@ -70,6 +72,7 @@ export function demographicsOf(patient: Patient | undefined, at: string, facts: 
     ...(patient?.birthDate ? { birthDate: patient.birthDate } : {}),
     ...(age !== undefined ? { age } : {}),
     ...(deceased !== undefined ? { deceased } : {}),
+    ...(diedAt ? { deceasedDateTime: diedAt } : {}),
     ...(weightKg !== undefined ? { weightKg } : {}),
     ...(heightCm !== undefined ? { heightCm } : {}),
   };

@@ -39,6 +39,7 @@ export {
   extractPendingNotes,
   loadNoteFacts,
   nlpExtractor,
+  releaseExtractor,
   type NoteExtractor,
   type NoteOutcome,
   type PendingReport,

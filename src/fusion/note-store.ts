@@ -1,12 +1,13 @@
 import type { Fact, Sql } from '../core/index.js';
 import { isMedSeekError, sha256 } from '../core/index.js';
-import { extractFacts, type Lexicon } from '../nlp/index.js';
+import { lexiconSnapshot } from '../knowledge/index.js';
+import { extractFacts, type Lexicon, releaseLexicon } from '../nlp/index.js';
 import type { ResourceRepository } from '../store/index.js';
 import type { AnyResource } from './fhir.js';
 import { instant } from './fhir.js';
 import { isCurrentNote, type NoteText, noteText } from './note-text.js';
 
-/** Reads one note's text into facts. The default is the NLP stage's `extractFacts` with its built-in lexicon. */
+/** Reads one note's text into facts. The default is the NLP stage's `extractFacts` with the active release's lexicon. */
 export type NoteExtractor = (note: NoteText, patientId: string) => readonly Fact[] | Promise<readonly Fact[]>;
 
 /** The NLP stage's extractor with a lexicon (the knowledge graph's export; default the built-in list). */
@@ -22,6 +23,21 @@ export function nlpExtractor(lexicon?: Lexicon): NoteExtractor {
 }
 
 export const defaultExtractor: NoteExtractor = nlpExtractor();
+
+/**
+ * The extractor for the store's active knowledge release: its names and synonyms under the built-in
+ * list (nlp releaseLexicon, built once per release), named after the digest of those names so notes
+ * read with other names are read again (a release that changes only relations reads none again);
+ * the built-in extractor when no release is active.
+ */
+export async function releaseExtractor(sql: Sql): Promise<{ extract: NoteExtractor; extractor: string }> {
+  const snapshot = await lexiconSnapshot(sql);
+  if (!snapshot) return { extract: defaultExtractor, extractor: defaultExtractorName };
+  return {
+    extract: nlpExtractor(releaseLexicon(snapshot)),
+    extractor: `${defaultExtractorName}+lexicon-${snapshot.digest}`,
+  };
+}
 
 export interface ExtractOptions {
   /** Re-extract notes already extracted (same version, same extractor). */
@@ -72,8 +88,9 @@ export async function extractPatientNotes(
     options.resources ??
     (await repo.everything(patientId)).filter((s) => !s.deleted).map((s) => s.resource as AnyResource);
   const docs = resources.filter((r) => r.resourceType === 'DocumentReference' && r.id && isCurrentNote(r));
-  const extractor = options.extractor ?? defaultExtractorName;
-  const extract = options.extract ?? defaultExtractor;
+  const release = options.extract ? undefined : await releaseExtractor(sql);
+  const extractor = options.extractor ?? release?.extractor ?? defaultExtractorName;
+  const extract = options.extract ?? release?.extract ?? defaultExtractor;
   const done = new Map<string, string>();
   const existing = await sql.query<{ document_id: string; version_id: string; extractor: string }>(
     'select document_id, version_id, extractor from note_extractions where patient_id = $1',
@@ -185,8 +202,9 @@ export async function extractPendingNotes(
     readonly pageSize?: number;
   } = {},
 ): Promise<PendingReport> {
-  const extractor = options.extractor ?? defaultExtractorName;
-  const extract = options.extract ?? defaultExtractor;
+  const release = options.extract ? undefined : await releaseExtractor(sql);
+  const extractor = options.extractor ?? release?.extractor ?? defaultExtractorName;
+  const extract = options.extract ?? release?.extract ?? defaultExtractor;
   const pageSize = options.pageSize ?? 200;
   const outcomes: NoteOutcome[] = [];
   const patients = new Set<string>();

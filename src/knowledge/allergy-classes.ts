@@ -102,10 +102,12 @@ interface Term {
   readonly en: boolean;
 }
 
-let terms: Term[] | undefined;
+/** Per allergy data (the bundled file's, a release's), its terms longest first. */
+const termsOf = new WeakMap<AllergyClasses, Term[]>();
 
 function allTerms(data: AllergyClasses): Term[] {
-  if (terms && data === cached) return terms;
+  const known = termsOf.get(data);
+  if (known) return known;
   const out: Term[] = [];
   for (const d of data.drugs.values()) {
     for (const w of d.names.en) out.push({ word: w.toLowerCase(), drug: d.id, en: true });
@@ -117,7 +119,7 @@ function allTerms(data: AllergyClasses): Term[] {
   }
   // Longest first, so "复方磺胺甲噁唑" wins over "磺胺" and "sulfa drugs" over "sulfa".
   out.sort((a, b) => b.word.length - a.word.length);
-  if (data === cached) terms = out;
+  termsOf.set(data, out);
   return out;
 }
 

@@ -12,11 +12,14 @@ import {
 describe('CDS starter rules (cds-rules.md v0.1)', () => {
   const rules = cdsRules();
 
-  it('has the counts the document states: 5 process rules, 17 threshold rows, 24 DDIs, 9 renal, 10 PGx', () => {
+  it('has the counts the document states (5 process rules, 17 threshold rows, 24 DDIs, 9 renal, 10 PGx) and the DDIs added since', () => {
     expect(rules.criticalValues.processRules).toHaveLength(5);
     // 16 analytes plus the qualitative row.
     expect(rules.criticalValues.analytes.length + 1).toBe(17);
-    expect(rules.interactions).toHaveLength(24);
+    // The document's 24, then DDI25 (clopidogrel + omeprazole/esomeprazole, from the labels; issue 16).
+    expect(rules.interactions.map((r) => r.id)).toEqual(
+      Array.from({ length: 25 }, (_, i) => `DDI${String(i + 1).padStart(2, '0')}`),
+    );
     expect(rules.renal).toHaveLength(9);
     expect(rules.pharmacogenomics).toHaveLength(10);
   });

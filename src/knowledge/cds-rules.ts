@@ -157,6 +157,21 @@ export interface QualitativeCriticalValue {
   readonly enabledByDefault: boolean;
   readonly source: string;
   readonly evidence: readonly { readonly source: string; readonly text: string }[];
+  /**
+   * How the result is recognised: results by LOINC code or by a word of the test's name, present
+   * findings by a word of their text. None: the hospital configures it (a count such as CSF WBC).
+   */
+  readonly match?: {
+    readonly loinc: readonly string[];
+    readonly names: readonly string[];
+    readonly findings: readonly string[];
+  };
+}
+
+/** The words that make a qualitative result positive or negative (`critical-values.json`). */
+export interface QualitativeResultWords {
+  readonly positive: readonly string[];
+  readonly negative: readonly string[];
 }
 
 export interface CriticalProcessRule {
@@ -344,6 +359,7 @@ export interface CdsRules {
     readonly processRules: readonly CriticalProcessRule[];
     readonly analytes: readonly CriticalAnalyte[];
     readonly qualitative: readonly QualitativeCriticalValue[];
+    readonly qualitativeResults: QualitativeResultWords;
     readonly engineRequirements: readonly string[];
   };
   readonly renal: readonly RenalRule[];
@@ -383,6 +399,7 @@ export function loadCdsRules(dir?: string): CdsRules {
     processRules: CriticalProcessRule[];
     analytes: CriticalAnalyte[];
     qualitative: QualitativeCriticalValue[];
+    qualitativeResults: QualitativeResultWords;
     engineRequirements: string[];
   };
   const renal = readJson('renal.json', dir) as { rules: RenalRule[] };
@@ -400,6 +417,7 @@ export function loadCdsRules(dir?: string): CdsRules {
       processRules: cv.processRules,
       analytes: cv.analytes,
       qualitative: cv.qualitative,
+      qualitativeResults: { positive: cv.qualitativeResults.positive, negative: cv.qualitativeResults.negative },
       engineRequirements: cv.engineRequirements,
     },
     renal: renal.rules,

@@ -5,6 +5,7 @@ import { crosswalkBatch } from './importers/crosswalk.js';
 import { readDdxplus } from './importers/ddxplus.js';
 import { readIcd10cn } from './importers/icd.js';
 import { qcBatch } from './importers/qc.js';
+import { resultsEvidenceBatch } from './importers/results-evidence.js';
 import { activeReleaseId, releaseWithBatch, writeBatch } from './releases.js';
 
 const bundled = (p: string) => fileURLToPath(new URL(`./data/${p}`, import.meta.url));
@@ -28,7 +29,9 @@ export async function ensureDemoRelease(sql: Sql): Promise<number | undefined> {
   const any = await sql.query('select 1 from kg_release limit 1');
   if (any.rows.length && !(await staleDemo(sql, current))) return undefined;
   const icd10cn = readIcd10cn(bundled('icd10cn'));
-  const batches = [cds, ddxplus, icd10cn, crosswalkBatch(ddxplus, icd10cn), qcBatch()];
+  // The results-evidence links (data/results-evidence) join DDXPlus and ICD-10 diseases by code.
+  const results = resultsEvidenceBatch([ddxplus, icd10cn]).batch;
+  const batches = [cds, ddxplus, icd10cn, crosswalkBatch(ddxplus, icd10cn), qcBatch(), results];
   return sql.transaction(async (tx) => {
     if (tx.dialect === 'postgres') await tx.query('select pg_advisory_xact_lock(727274)');
     const again = await tx.query('select 1 from kg_release limit 1');
@@ -37,7 +40,7 @@ export async function ensureDemoRelease(sql: Sql): Promise<number | undefined> {
       if (!base) return undefined;
       const ids: number[] = [];
       // The CDS batch too: the safety engines read their rule book from the active release.
-      for (const i of [0, 1, 3, 4]) ids.push((await writeBatch(tx, batches[i]!)).batchId);
+      for (const i of [0, 1, 3, 4, 5]) ids.push((await writeBatch(tx, batches[i]!)).batchId);
       return (await releaseWithBatch(tx, ids, { base, activate: true, label: DEMO_LABEL })).releaseId;
     }
     const ids: number[] = [];

@@ -6,17 +6,24 @@ import { loadCdsRules } from './cds-rules.js';
 import { cdsBatch } from './importers/cds.js';
 import { readHealth39, readXywy } from './importers/chinese-kg.js';
 import { readDdxplus } from './importers/ddxplus.js';
+import { readDoid } from './importers/doid.js';
+import { readHpo } from './importers/hpo.js';
 import { readIcd10cn, readIcd9cm3 } from './importers/icd.js';
 import { readLocal } from './importers/local.js';
 import { qcBatch, readQcData } from './importers/qc.js';
 import { IMPORT_KINDS, type ImportKind } from './model.js';
 import { type CreateReleaseOptions, type ProgressFn, releaseWithBatch, writeBatch } from './releases.js';
 
-/** Reads the input of one kind into a batch (no database). `cds` and `qc` with no path read the bundled rules. */
+/**
+ * Reads the input of one kind into a batch (no database). `cds` and `qc` with no path read the bundled
+ * rules; `hpo` and `doid` with no path the bundled `data/hpo` and `data/doid`.
+ */
 export function readBatch(kind: ImportKind, path: string | undefined): BatchData {
   if (kind === 'cds') return cdsBatch(path ? loadCdsRules(path) : undefined);
   if (kind === 'qc')
     return qcBatch(path ? readQcData(pathToFileURL(path.endsWith('/') ? path : `${path}/`)) : undefined);
+  if (kind === 'hpo') return readHpo(path);
+  if (kind === 'doid') return readDoid(path);
   if (!path) throw invalid(`a path is required for '${kind}'`, { field: 'path' });
   switch (kind) {
     case 'ddxplus':

@@ -19,6 +19,7 @@ export {
   type PgxRecommendation,
   type PgxRule,
   type QualitativeCriticalValue,
+  type QualitativeResultWords,
   type RenalAction,
   type RenalBand,
   type RenalFunctionMeasure,
@@ -49,13 +50,27 @@ export {
 } from './allergy-classes.js';
 export { type BatchData, BatchBuilder, normalizeTerm } from './batch.js';
 export { type CurationEdit, type CurationRecord, curate, curationHistory } from './curation.js';
+export {
+  BROAD_LABEL,
+  type BroadBuildResult,
+  broadReleaseBatches,
+  buildBroadRelease,
+  type ReleaseReport,
+  releaseReport,
+} from './broad-release.js';
 export { ensureDemoRelease } from './demo.js';
+export { lexiconSnapshot } from './lexicon-snapshot.js';
 export { type ImportOptions, type ImportResult, importBatch, importKnowledge, readBatch } from './import.js';
 export { cdsBatch } from './importers/cds.js';
 export {
   compileQcPatterns,
+  parseQcHeadings,
   parseQcRule,
   QC_CATEGORIES,
+  QC_HEADINGS_CONCEPT,
+  type QcDocumentKind,
+  type QcHeading,
+  type QcHeadings,
   qcBatch,
   type QcData,
   qcKgSource,

@@ -181,7 +181,10 @@ export type ImportKind =
   | 'local'
   | 'curation'
   | 'crosswalk'
-  | 'qc';
+  | 'results-evidence'
+  | 'qc'
+  | 'hpo'
+  | 'doid';
 
 export const IMPORT_KINDS: readonly ImportKind[] = [
   'ddxplus',
@@ -189,6 +192,8 @@ export const IMPORT_KINDS: readonly ImportKind[] = [
   'icd9cm3',
   'cds',
   'qc',
+  'hpo',
+  'doid',
   'xywy',
   '39health',
   'local',

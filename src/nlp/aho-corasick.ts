@@ -1,4 +1,4 @@
-import { foldChar, isWordChar } from './fold.js';
+import { fold, foldChar, isWordChar } from './fold.js';
 
 /** One hit of a pattern in a text: `[start, end)` in UTF-16 code units. */
 export interface Hit<T> {
@@ -7,92 +7,199 @@ export interface Hit<T> {
   readonly value: T;
 }
 
+const NONE = -1;
+
 /**
  * Aho–Corasick automaton over folded UTF-16 code units (see fold.ts: case and full-width
  * insensitive, offsets unchanged). Patterns that begin or end with a Latin letter or digit only
  * match at word boundaries on that side, so `no` does not fire inside `know` while Chinese terms
  * match anywhere.
+ *
+ * Compact: build() turns the trie into flat typed arrays (each state's edges sorted by code unit,
+ * a direct table for the root's 65,536 code units, failure and dictionary-suffix links), so a
+ * release lexicon of tens of thousands of terms builds in well under a second and takes a few
+ * megabytes rather than one Map per state.
  */
 export class AhoCorasick<T> {
-  private readonly goto: Map<number, number>[] = [new Map()];
-  private fail: Int32Array = new Int32Array(1);
-  /** Pattern ids ending at each state (own pattern first), filled along failure links by build(). */
-  private readonly outputs: number[][] = [[]];
-  private readonly patterns: { length: number; value: T; boundaryStart: boolean; boundaryEnd: boolean }[] = [];
+  private readonly folded: string[] = [];
+  private readonly values: T[] = [];
+  private boundaryStart = new Uint8Array(0);
+  private boundaryEnd = new Uint8Array(0);
+  private lengths = new Int32Array(0);
+  // the automaton (after build)
+  private rootNext = new Int32Array(0);
+  private edgeStart = new Int32Array(1);
+  private edgeChar = new Uint16Array(0);
+  private edgeTarget = new Int32Array(0);
+  private fail = new Int32Array(1);
+  /** First pattern ending exactly at a state, and the next pattern with the same state. */
+  private firstOut = new Int32Array(1).fill(NONE);
+  private nextOut = new Int32Array(0);
+  /** Nearest state along the failure chain with patterns of its own (NONE: none). */
+  private dictLink = new Int32Array(1).fill(NONE);
   private built = false;
 
   get size(): number {
-    return this.patterns.length;
+    return this.values.length;
+  }
+
+  /** Number of trie states once built (a measure of the automaton's size). */
+  get states(): number {
+    return this.fail.length;
   }
 
   add(pattern: string, value: T): void {
     if (pattern.length === 0) return;
     if (this.built) throw new Error('AhoCorasick: add() after build()');
-    let state = 0;
-    for (let i = 0; i < pattern.length; i++) {
-      const c = foldChar(pattern.charCodeAt(i));
-      let next = this.goto[state]!.get(c);
-      if (next === undefined) {
-        next = this.goto.length;
-        this.goto.push(new Map());
-        this.outputs.push([]);
-        this.goto[state]!.set(c, next);
-      }
-      state = next;
-    }
-    this.outputs[state]!.push(this.patterns.length);
-    this.patterns.push({
-      length: pattern.length,
-      value,
-      boundaryStart: isWordChar(foldChar(pattern.charCodeAt(0))),
-      boundaryEnd: isWordChar(foldChar(pattern.charCodeAt(pattern.length - 1))),
-    });
+    this.folded.push(fold(pattern));
+    this.values.push(value);
   }
 
   build(): this {
-    const fail = new Int32Array(this.goto.length);
-    const queue: number[] = [];
-    for (const s of this.goto[0]!.values()) queue.push(s);
-    for (let qi = 0; qi < queue.length; qi++) {
-      const r = queue[qi]!;
-      for (const [c, s] of this.goto[r]!) {
-        queue.push(s);
+    if (this.built) return this;
+    const n = this.folded.length;
+    this.lengths = Int32Array.from(this.folded, (p) => p.length);
+    this.boundaryStart = Uint8Array.from(this.folded, (p) => (isWordChar(p.charCodeAt(0)) ? 1 : 0));
+    this.boundaryEnd = Uint8Array.from(this.folded, (p) => (isWordChar(p.charCodeAt(p.length - 1)) ? 1 : 0));
+    // The trie from the distinct patterns in code-unit order (the native sort): each state's
+    // children appear in order of their code unit, and a pattern shares its prefix with the one before.
+    const ids = new Map<string, number[]>();
+    for (let id = 0; id < n; id++) {
+      const same = ids.get(this.folded[id]!);
+      if (same) same.push(id);
+      else ids.set(this.folded[id]!, [id]);
+    }
+    const sorted = [...ids.keys()].sort();
+    const parents: number[] = [];
+    const chars: number[] = [];
+    const path: number[] = [0]; // states along the previous pattern
+    let prev = '';
+    const endState = new Int32Array(n);
+    let states = 1;
+    for (const p of sorted) {
+      let common = 0;
+      const max = Math.min(p.length, prev.length);
+      while (common < max && p.charCodeAt(common) === prev.charCodeAt(common)) common++;
+      path.length = common + 1;
+      for (let i = common; i < p.length; i++) {
+        parents.push(path[i]!);
+        chars.push(p.charCodeAt(i));
+        path.push(states++);
+      }
+      for (const id of ids.get(p)!) endState[id] = path[p.length]!;
+      prev = p;
+    }
+    // edges grouped by parent (counting sort keeps each parent's children in code-unit order)
+    const edgeStart = new Int32Array(states + 1);
+    for (let s = 1; s < states; s++) edgeStart[parents[s - 1]! + 1]!++;
+    for (let s = 0; s < states; s++) edgeStart[s + 1]! += edgeStart[s]!;
+    const fill = edgeStart.slice(0, states);
+    const edgeChar = new Uint16Array(states - 1);
+    const edgeTarget = new Int32Array(states - 1);
+    for (let s = 1; s < states; s++) {
+      const k = fill[parents[s - 1]!]!++;
+      edgeChar[k] = chars[s - 1]!;
+      edgeTarget[k] = s;
+    }
+    this.edgeStart = edgeStart;
+    this.edgeChar = edgeChar;
+    this.edgeTarget = edgeTarget;
+    this.rootNext = new Int32Array(65536).fill(NONE);
+    for (let k = edgeStart[0]!; k < edgeStart[1]!; k++) this.rootNext[edgeChar[k]!] = edgeTarget[k]!;
+    // outputs: patterns ending at each state, in the order they were added
+    const firstOut = new Int32Array(states).fill(NONE);
+    const nextOut = new Int32Array(n).fill(NONE);
+    const lastOut = new Int32Array(states).fill(NONE);
+    for (let id = 0; id < n; id++) {
+      const s = endState[id]!;
+      if (lastOut[s] === NONE) firstOut[s] = id;
+      else nextOut[lastOut[s]!] = id;
+      lastOut[s] = id;
+    }
+    // failure and dictionary-suffix links, breadth first
+    const fail = new Int32Array(states);
+    const dictLink = new Int32Array(states).fill(NONE);
+    const queue = new Int32Array(states);
+    let head = 0;
+    let tail = 0;
+    for (let k = edgeStart[0]!; k < edgeStart[1]!; k++) queue[tail++] = edgeTarget[k]!;
+    while (head < tail) {
+      const r = queue[head++]!;
+      for (let k = edgeStart[r]!; k < edgeStart[r + 1]!; k++) {
+        const s = edgeTarget[k]!;
+        const c = edgeChar[k]!;
+        queue[tail++] = s;
         let f = fail[r]!;
-        while (f > 0 && !this.goto[f]!.has(c)) f = fail[f]!;
-        const g = this.goto[f]!.get(c);
-        fail[s] = g !== undefined && g !== s ? g : 0;
-        const inherited = this.outputs[fail[s]!]!;
-        if (inherited.length > 0) this.outputs[s] = [...this.outputs[s]!, ...inherited];
+        let g = this.step(f, c);
+        while (g === NONE && f > 0) {
+          f = fail[f]!;
+          g = this.step(f, c);
+        }
+        const fs = g !== NONE && g !== s ? g : 0;
+        fail[s] = fs;
+        dictLink[s] = firstOut[fs] !== NONE ? fs : dictLink[fs]!;
       }
     }
     this.fail = fail;
+    this.firstOut = firstOut;
+    this.nextOut = nextOut;
+    this.dictLink = dictLink;
     this.built = true;
     return this;
   }
 
-  /** Every hit (overlapping), respecting word boundaries, in order of end offset. */
-  findAll(text: string): Hit<T>[] {
+  /** The goto function: the state after `c` from `state`, or NONE. */
+  private step(state: number, c: number): number {
+    if (state === 0) return this.rootNext[c]!;
+    let lo = this.edgeStart[state]!;
+    let hi = this.edgeStart[state + 1]!;
+    const chars = this.edgeChar;
+    if (hi - lo <= 8) {
+      for (; lo < hi; lo++) if (chars[lo] === c) return this.edgeTarget[lo]!;
+      return NONE;
+    }
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const x = chars[mid]!;
+      if (x === c) return this.edgeTarget[mid]!;
+      if (x < c) lo = mid + 1;
+      else hi = mid;
+    }
+    return NONE;
+  }
+
+  /** The next state on folded code unit `c`. */
+  private next(state: number, c: number): number {
+    let next = this.step(state, c);
+    while (next === NONE && state > 0) {
+      state = this.fail[state]!;
+      next = this.step(state, c);
+    }
+    return next === NONE ? 0 : next;
+  }
+
+  /** Calls `hit(start, end, value)` for every hit (overlapping), respecting word boundaries, by end offset. */
+  forEachHit(text: string, hit: (start: number, end: number, value: T) => void): void {
     if (!this.built) this.build();
-    const hits: Hit<T>[] = [];
     let state = 0;
     const n = text.length;
     for (let i = 0; i < n; i++) {
-      const c = foldChar(text.charCodeAt(i));
-      let next = this.goto[state]!.get(c);
-      while (next === undefined && state > 0) {
-        state = this.fail[state]!;
-        next = this.goto[state]!.get(c);
-      }
-      state = next ?? 0;
-      const out = this.outputs[state]!;
-      for (let k = 0; k < out.length; k++) {
-        const p = this.patterns[out[k]!]!;
-        const start = i + 1 - p.length;
-        if (p.boundaryStart && start > 0 && isWordChar(foldChar(text.charCodeAt(start - 1)))) continue;
-        if (p.boundaryEnd && i + 1 < n && isWordChar(foldChar(text.charCodeAt(i + 1)))) continue;
-        hits.push({ start, end: i + 1, value: p.value });
+      state = this.next(state, foldChar(text.charCodeAt(i)));
+      for (let s = this.firstOut[state] !== NONE ? state : this.dictLink[state]!; s !== NONE; s = this.dictLink[s]!) {
+        for (let p = this.firstOut[s]!; p !== NONE; p = this.nextOut[p]!) {
+          const start = i + 1 - this.lengths[p]!;
+          if (this.boundaryStart[p] && start > 0 && isWordChar(foldChar(text.charCodeAt(start - 1)))) continue;
+          if (this.boundaryEnd[p] && i + 1 < n && isWordChar(foldChar(text.charCodeAt(i + 1)))) continue;
+          hit(start, i + 1, this.values[p]!);
+        }
       }
     }
+  }
+
+  /** Every hit (overlapping), respecting word boundaries, in order of end offset. */
+  findAll(text: string): Hit<T>[] {
+    const hits: Hit<T>[] = [];
+    this.forEachHit(text, (start, end, value) => hits.push({ start, end, value }));
     return hits;
   }
 
@@ -110,14 +217,9 @@ export class AhoCorasick<T> {
     let state = 0;
     let count = 0;
     for (let i = 0; i < text.length; i++) {
-      const c = foldChar(text.charCodeAt(i));
-      let next = this.goto[state]!.get(c);
-      while (next === undefined && state > 0) {
-        state = this.fail[state]!;
-        next = this.goto[state]!.get(c);
-      }
-      state = next ?? 0;
-      count += this.outputs[state]!.length;
+      state = this.next(state, foldChar(text.charCodeAt(i)));
+      for (let s = this.firstOut[state] !== NONE ? state : this.dictLink[state]!; s !== NONE; s = this.dictLink[s]!)
+        for (let p = this.firstOut[s]!; p !== NONE; p = this.nextOut[p]!) count++;
     }
     return count;
   }

@@ -17,7 +17,8 @@ export {
 } from './context.js';
 export { fold } from './fold.js';
 export { detectLanguage, type NlpLang } from './language.js';
-export { Lexicon, type LexiconMatch } from './lexicon.js';
+export { Lexicon, type LexiconMatch, type LexiconOptions } from './lexicon.js';
+export { joinReleaseEntries, overlayLexicon, releaseLexicon } from './release-lexicon.js';
 export { type Section, sectionAt, splitSections } from './sections.js';
 export { type Span, splitSentences } from './sentences.js';
 export { checkText, decodeText, MAX_TEXT_LENGTH } from './text-guard.js';

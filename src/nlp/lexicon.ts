@@ -1,5 +1,5 @@
 import type { LexiconEntry } from '../core/index.js';
-import { AhoCorasick } from './aho-corasick.js';
+import { AhoCorasick, type Hit, selectLongest } from './aho-corasick.js';
 import { fold } from './fold.js';
 
 /** A dictionary hit: the span and every entry whose term it is (a term may name several concepts). */
@@ -9,22 +9,37 @@ export interface LexiconMatch {
   readonly entries: readonly LexiconEntry[];
 }
 
+export interface LexiconOptions {
+  /** Match English names' regular plurals too (default true). */
+  readonly plurals?: boolean;
+  /**
+   * Entries of a curated overlay (the built-in list) that win over the others: a term written in
+   * both keeps only the curated entries, and a span is never taken by an uncurated term that
+   * crosses a curated one (an uncurated term wins only where it contains the curated one whole:
+   * 咳嗽变异性哮喘 over 咳嗽). See overlayLexicon() in release-lexicon.ts.
+   */
+  readonly curated?: readonly LexiconEntry[];
+}
+
 /**
  * Concept names (zh + en) matched longest-first with an Aho–Corasick automaton. Case, full-width
  * forms and word boundaries are handled by the automaton (see aho-corasick.ts); English names also
  * match their regular plural (fever → fevers, artery → arteries). Built from `LexiconEntry[]` —
- * the knowledge graph's export, or `builtinLexicon()`.
+ * the knowledge graph's export, or `builtinLexicon()`; `overlayLexicon()` joins the two.
  */
 export class Lexicon {
   readonly entries: readonly LexiconEntry[];
   private readonly byTerm = new Map<string, LexiconEntry[]>();
   private readonly surface = new Map<LexiconEntry[], string>();
+  /** Term lists of the curated overlay (empty when there is none). */
+  private readonly curatedTerms = new Set<LexiconEntry[]>();
   private readonly automaton = new AhoCorasick<LexiconEntry[]>();
 
-  constructor(entries: readonly LexiconEntry[], options: { plurals?: boolean } = {}) {
-    this.entries = entries;
+  constructor(entries: readonly LexiconEntry[], options: LexiconOptions = {}) {
+    const curated = options.curated ?? [];
+    this.entries = curated.length > 0 ? [...curated, ...entries] : entries;
     const plurals = options.plurals ?? true;
-    const add = (term: string, e: LexiconEntry) => {
+    const add = (term: string, e: LexiconEntry, isCurated: boolean) => {
       const key = fold(term);
       let list = this.byTerm.get(key);
       if (!list) {
@@ -32,17 +47,22 @@ export class Lexicon {
         this.byTerm.set(key, list);
         this.surface.set(list, term);
         this.automaton.add(term, list);
-      }
+        if (isCurated) this.curatedTerms.add(list);
+      } else if (!isCurated && this.curatedTerms.has(list)) return; // the curated entries win
       if (!list.some((x) => x.concept.system === e.concept.system && x.concept.code === e.concept.code)) list.push(e);
     };
-    for (const e of entries) {
-      const term = e.term.trim();
-      if (term.length === 0) continue;
-      add(term, e);
-      // English plurals of names ending in a plain letter: fevers, rales, ulcers (not "ct" → "cts")
-      if (plurals && e.lang === 'en' && /[a-rt-z]$/i.test(term) && /[a-z]{4,}$/i.test(term))
-        add(/[^aeiou]y$/i.test(term) ? `${term.slice(0, -1)}ies` : `${term}s`, e);
-    }
+    const addAll = (list: readonly LexiconEntry[], isCurated: boolean) => {
+      for (const e of list) {
+        const term = e.term.trim();
+        if (term.length === 0) continue;
+        add(term, e, isCurated);
+        // English plurals of names ending in a plain letter: fevers, rales, ulcers (not "ct" → "cts")
+        if (plurals && e.lang === 'en' && /[a-rt-z]$/i.test(term) && /[a-z]{4,}$/i.test(term))
+          add(/[^aeiou]y$/i.test(term) ? `${term.slice(0, -1)}ies` : `${term}s`, e, isCurated);
+      }
+    };
+    addAll(curated, true);
+    addAll(entries, curated.length === 0);
     this.automaton.build();
   }
 
@@ -56,14 +76,20 @@ export class Lexicon {
     return this.automaton.size;
   }
 
-  /** Leftmost-longest, non-overlapping matches in text order. */
+  /** Whether the term's entries come from the curated overlay (always true without an overlay). */
+  isCurated(entries: readonly LexiconEntry[]): boolean {
+    return this.curatedTerms.size === 0 || this.curatedTerms.has(entries as LexiconEntry[]);
+  }
+
+  /** Leftmost-longest, non-overlapping matches in text order (the curated overlay first, see LexiconOptions). */
   match(text: string): LexiconMatch[] {
-    return this.automaton.longest(text).map((h) => ({ start: h.start, end: h.end, entries: h.value }));
+    const hits = this.automaton.findAll(text);
+    return (this.curatedTerms.size === 0 ? selectLongest(hits) : this.overlaySelect(text, hits)).map(toMatch);
   }
 
   /** Every match, overlapping ones included. */
   matchAll(text: string): LexiconMatch[] {
-    return this.automaton.findAll(text).map((h) => ({ start: h.start, end: h.end, entries: h.value }));
+    return this.automaton.findAll(text).map(toMatch);
   }
 
   /** The entries for an exact term (case and width insensitive). */
@@ -80,4 +106,37 @@ export class Lexicon {
   with(more: readonly LexiconEntry[]): Lexicon {
     return new Lexicon([...this.entries, ...more]);
   }
+
+  /**
+   * The curated hits chosen leftmost-longest; then the other hits that cross none of them and are
+   * not just curated terms joined (胸闷气短 = 胸闷 + 气短, "nausea and vomiting"): one that contains
+   * curated hits whole and adds words of its own is more specific (咳嗽变异性哮喘 over 咳嗽 and 哮喘)
+   * and replaces them; leftmost-longest over both.
+   */
+  private overlaySelect(text: string, hits: Hit<LexiconEntry[]>[]): Hit<LexiconEntry[]>[] {
+    const curated = selectLongest(hits.filter((h) => this.curatedTerms.has(h.value)));
+    if (curated.length === hits.length) return curated;
+    const others = hits.filter((h) => {
+      if (this.curatedTerms.has(h.value)) return false;
+      let rest = '';
+      let at = h.start;
+      for (const c of curated) {
+        if (c.start >= h.end) break;
+        if (c.end <= h.start) continue;
+        if (c.start < h.start || c.end > h.end) return false; // crosses or lies over it
+        rest += text.slice(at, c.start);
+        at = c.end;
+      }
+      if (at === h.start) return true; // no curated term inside
+      return !joiner.test(rest + text.slice(at, h.end));
+    });
+    return selectLongest([...curated, ...others]);
+  }
+}
+
+/** What may join curated terms into one longer name without adding to their meaning. */
+const joiner = /^(?:[\s、,，;；/&+-]|及|和|与|伴|并|或|and|with|or)*$/i;
+
+function toMatch(h: Hit<readonly LexiconEntry[]>): LexiconMatch {
+  return { start: h.start, end: h.end, entries: h.value };
 }

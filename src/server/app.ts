@@ -9,6 +9,7 @@ import { cdsPolicies } from './cds-hooks/routes.js';
 import type { AppContext } from './context.js';
 import type { AppEnv, RoutePolicies } from './env.js';
 import { FHIR_JSON, operationOutcome, outcomeForError } from './fhir/operation-outcome.js';
+import { FhirInvalid } from './fhir/validate.js';
 import { backupPolicies, backupRoutes, mountHttpDefences } from './http/index.js';
 import { patientLinkPolicies, patientLinkRoutes } from './patient-links/routes.js';
 import { adminPolicies, adminRoutes } from './routes/admin.js';
@@ -130,6 +131,8 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
 }
 
 function errorResponse(ctx: AppContext, c: Context, e: Error): Response {
+  // A /fhir validation refusal carries its OperationOutcome, each issue with its R4 issue type.
+  if (e instanceof FhirInvalid) return c.body(JSON.stringify(e.outcome), 400, { 'Content-Type': FHIR_JSON });
   if (isMedSeekError(e)) {
     const { status, body } = outcomeForError(e);
     // 'unsupported' on Accept / content type has its own HTTP status.

@@ -2,6 +2,7 @@ import type { Config } from '../core/index.js';
 import { loadDefinitions } from '../ingest/index.js';
 import { ensureDemoRelease } from '../knowledge/index.js';
 import { LlmClient } from '../llm/index.js';
+import { onRuleBookProblems } from '../reasoning/index.js';
 import {
   type Database,
   migrate,
@@ -58,22 +59,44 @@ export interface ContextOptions {
   readonly demoKnowledge?: boolean;
   /** Loads the demo patients on the first demo-mode run (default: the shipped `demo/` bundles); `false` skips it. */
   readonly demoLoader?: DemoLoader | false;
+  /** Told as each start-up step begins and ends (`medseek serve` prints them: a first start takes seconds). */
+  readonly onStep?: (step: StartStep) => void;
+}
+
+/** One step of opening the context: `done` is undefined when it starts, its outcome (`3 applied`) when it ends. */
+export interface StartStep {
+  readonly name: 'database' | 'migrations' | 'definitions' | 'knowledge' | 'demo patients';
+  readonly done?: string;
 }
 
 export async function openContext(config: Config, options: ContextOptions = {}): Promise<AppContext> {
   const log = options.logger ?? createLogger(config.logLevel);
+  const step = options.onStep ?? (() => {});
   const ownsDb = !options.db;
+  if (ownsDb) step({ name: 'database' });
   const db =
     options.db ??
     (await openDatabase(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir }));
+  if (ownsDb) step({ name: 'database', done: db.description });
   const closers: (() => Promise<void>)[] = [];
   if (ownsDb) closers.push(() => db.close());
   try {
+    step({ name: 'migrations' });
     const applied = await migrate(db);
+    step({ name: 'migrations', done: applied.length ? `${applied.length} applied` : 'up to date' });
     if (applied.length) log.info({ migrations: applied }, 'database migrated');
+    // A release whose rule book has edges the safety engines cannot use says so once, when first read.
+    onRuleBookProblems(db, (book) =>
+      log.warn(
+        { release: book.release?.id, count: book.problems.length, problems: book.problems.slice(0, 50) },
+        'knowledge release: rule-book entries the safety engines cannot use (admins see them with the releases)',
+      ),
+    );
     const resources = createResourceRepository(db);
     // The R4 definitions every FHIR write is validated against: loaded now, not on the first write (1–2 s once per process).
+    step({ name: 'definitions' });
     loadDefinitions();
+    step({ name: 'definitions', done: 'FHIR R4 loaded' });
     const jwt = createJwtVerifier(options.jwt ?? loadJwtSettings());
     // Services of later stages are built here, one line each.
     // The model servers an administrator saved in Settings, else the environment's (settings/effective.ts).
@@ -86,9 +109,16 @@ export async function openContext(config: Config, options: ContextOptions = {}):
           ));
     const demoLoader = options.demoLoader ?? loadShippedDemo;
     // The demo knowledge release (DDXPlus, ICD-10 国家临床版, the CDS rules): imported once, on the first demo run.
-    if (config.demo && options.demoKnowledge !== false && (await ensureDemoRelease(db)) !== undefined)
-      log.info('demo knowledge release imported');
+    if (config.demo && options.demoKnowledge !== false) {
+      step({ name: 'knowledge' });
+      const imported = (await ensureDemoRelease(db)) !== undefined;
+      step({ name: 'knowledge', done: imported ? 'demo release imported' : 'already imported' });
+      if (imported) log.info('demo knowledge release imported');
+    }
+    if (config.demo && demoLoader) step({ name: 'demo patients' });
     const demoLoaded = config.demo && demoLoader ? await loadDemoOnce(db, log, demoLoader) : undefined;
+    if (config.demo && demoLoader)
+      step({ name: 'demo patients', done: demoLoaded ? `${demoLoaded.resources} resources loaded` : 'already loaded' });
     return {
       config,
       db,

@@ -5,7 +5,7 @@ export { ApiKeyStore, type ApiKeyInfo, type KeyGrant } from './auth/api-keys.js'
 export { loadLoginSettings, type LoginSettings, type UserInfo, UserStore } from './auth/users.js';
 export { SmartClientStore } from './smart/clients.js';
 export { createJwtVerifier, type JwtSettings, loadJwtSettings } from './auth/jwt.js';
-export { type AppContext, type ContextOptions, openContext, openMigratedDatabase } from './context.js';
+export { type AppContext, type ContextOptions, openContext, type StartStep, openMigratedDatabase } from './context.js';
 export { DEMO_SETTING, type DemoLoader, loadDemoOnce } from './demo.js';
 export type {
   AppEnv,

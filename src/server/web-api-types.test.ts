@@ -5,7 +5,15 @@ import type { QueuedSession } from '../reasoning/consultation/store.js';
 import type { FaithfulnessReport, VerifiedClaim as ServerClaim } from '../verify/index.js';
 import type * as Web from '../../web/src/types.js';
 import type { ConsultEvent } from './notify.js';
+import type { z } from 'zod';
+import type * as WebApi from '../../web/src/api.js';
+import type { RuleBookReview } from './knowledge-releases.js';
+import type { acceptBody, answerBody, createBody, draftBody } from './routes/schemas/consult.js';
+import type { acceptClaimBody, feedbackBody, signBody, summaryBody, verifyBody } from './routes/schemas/patients.js';
 import type { SignoffPolicy } from './signoff/index.js';
+import type { AlertDecision } from './routes/alert-decisions.js';
+import type { WorkspaceAlert } from './routes/alert-views.js';
+import type { alertDecisionBody } from './routes/schemas/alerts.js';
 
 /**
  * The web workspace's view of the API (web/src/types.ts) against what the server sends: each
@@ -32,5 +40,33 @@ describe('the web reads the API as the server writes it', () => {
     expectTypeOf<Reply>().toExtend<Web.ConsultReply>();
     expectTypeOf<QueuedSession>().toExtend<Web.QueuedConsult>();
     expectTypeOf<ConsultEvent>().toExtend<Web.ConsultEvent>();
+  });
+
+  it('the knowledge releases with the rule book review', () => {
+    expectTypeOf<RuleBookReview>().toExtend<Web.RuleBookReview>();
+  });
+
+  it('workspace alerts with their suggestions and override reasons, and the decision on one', () => {
+    expectTypeOf<WorkspaceAlert>().toExtend<WebApi.WorkspaceAlert>();
+    expectTypeOf<WorkspaceAlert>().toExtend<WebApi.AlertsResponse['alerts'][number]>();
+    expectTypeOf<AlertDecision>().toExtend<WebApi.AlertDecision>();
+    expectTypeOf<WebApi.AlertDecisionRequest>().toEqualTypeOf<z.input<typeof alertDecisionBody>>();
+    expectTypeOf<{ decision: 'override'; reason: string }>().toExtend<WebApi.AlertDecisionRequest>();
+    expectTypeOf<{ decision: 'overrule' }>().not.toExtend<WebApi.AlertDecisionRequest>();
+  });
+
+  it('request bodies are the input side of the routes’ own schemas, not copies', () => {
+    expectTypeOf<WebApi.SummaryRequest>().toEqualTypeOf<z.input<typeof summaryBody>>();
+    expectTypeOf<WebApi.VerifyRequest>().toEqualTypeOf<z.input<typeof verifyBody>>();
+    expectTypeOf<WebApi.AcceptClaimRequest>().toEqualTypeOf<z.input<typeof acceptClaimBody>>();
+    expectTypeOf<WebApi.SignRequest>().toEqualTypeOf<z.input<typeof signBody>>();
+    expectTypeOf<WebApi.FeedbackRequest>().toEqualTypeOf<z.input<typeof feedbackBody>>();
+    expectTypeOf<WebApi.ConsultCreateRequest>().toEqualTypeOf<z.input<typeof createBody>>();
+    expectTypeOf<WebApi.ConsultAnswerRequest>().toEqualTypeOf<z.input<typeof answerBody>>();
+    expectTypeOf<WebApi.OutpatientDraftRequest>().toEqualTypeOf<z.input<typeof draftBody>>();
+    expectTypeOf<WebApi.OutpatientAcceptRequest>().toEqualTypeOf<z.input<typeof acceptBody>>();
+    // What the editor sends without a draft yet (lang only) is a body the summary route takes.
+    expectTypeOf<{ lang: 'en' }>().toExtend<WebApi.SummaryRequest>();
+    expectTypeOf<{ text: number }>().not.toExtend<WebApi.VerifyRequest>();
   });
 });

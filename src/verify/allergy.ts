@@ -1,7 +1,9 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Fact, Lang, Source } from '../core/index.js';
 import { say } from '../core/index.js';
 import {
   type AllergenMention,
+  type AllergyClasses,
   allergyClasses,
   allergyDrugsByAtc,
   classesOfDrug,
@@ -14,9 +16,27 @@ import type { ErrorType } from './taxonomy.js';
  * Allergy statements, read per substance with their polarity, from text (record notes and the
  * checked text) and from coded facts. "否认药物过敏史" / "NKDA" deny drug allergies in general;
  * "无青霉素过敏" denies one substance (and its class); "青霉素过敏" / "allergic to sulfa drugs"
- * affirm one. Substances and classes come from the knowledge data (data/cds/allergy-classes.json);
- * a substance outside it (iodinated contrast, seafood) is matched by name.
+ * affirm one. Substances and classes come from the allergy classes in force (`activeAllergyClasses`:
+ * the knowledge release's the server passes in, else data/cds/allergy-classes.json); a substance
+ * outside them (iodinated contrast, seafood) is matched by name.
  */
+const inForce = new AsyncLocalStorage<AllergyClasses>();
+
+/**
+ * Runs `work` (sync or async: a summary composed with a model, then verified) with the allergy
+ * classes of a knowledge release in force, so a curator's change to an allergy class changes the
+ * next verification as it changes the next alert. The server passes the active release's
+ * (reasoning's `allergyClassesOf`); outside `work` the bundled file's apply.
+ */
+export function withAllergyClasses<T>(data: AllergyClasses, work: () => T): T {
+  return inForce.run(data, work);
+}
+
+/** The allergy classes the verifier reads with: the release's in force (`withAllergyClasses`), else the file's. */
+export function activeAllergyClasses(): AllergyClasses {
+  return inForce.getStore() ?? allergyClasses();
+}
+
 export interface AllergyStatement {
   readonly polarity: 'pos' | 'neg';
   /** `substance`: a named drug or class; `any-drug`: drug allergies in general (NKDA, 有药物过敏史). */
@@ -64,7 +84,7 @@ function zhDenials(body: string): { start: number; end: number }[] {
     const at = Math.max(pre.lastIndexOf('否认'), pre.lastIndexOf('无'));
     if (at < 0) continue;
     const between = pre.slice(at);
-    if (/[。；;]|有|其他|其它|除/.test(between) || findAllergens(between).length > 0) continue;
+    if (/[。；;]|有|其他|其它|除/.test(between) || findAllergens(between, activeAllergyClasses()).length > 0) continue;
     out.push({ start: m.index - (pre.length - at), end });
   }
   return out;
@@ -162,7 +182,7 @@ export function allergyStatementsInText(text: string, document: string, lang: La
         text: '青霉素',
       }),
     );
-    for (const m of [...findAllergens(body), ...abbreviated]) {
+    for (const m of [...findAllergens(body, activeAllergyClasses()), ...abbreviated]) {
       const at = s.start + m.start;
       const end = s.start + m.end;
       if (covered.some((c) => at < c.end && end > c.start)) continue;
@@ -253,7 +273,7 @@ export function allergyStatementsOfFacts(facts: readonly Fact[], lang: Lang = 'z
 
 /** The drugs and classes a fact names (by ATC code, by its names and its mention). */
 export function substanceOf(f: Fact): { drugs: string[]; classes: string[]; isClass: boolean; names: string[] } {
-  const data = allergyClasses();
+  const data = activeAllergyClasses();
   const c = f.concept;
   const names = [
     c.display,
@@ -467,7 +487,7 @@ export function drugMentions(
   end: number,
   statements: readonly AllergyStatement[],
 ): AllergenMention[] {
-  return findAllergens(text.slice(start, end))
+  return findAllergens(text.slice(start, end), activeAllergyClasses())
     .map((m) => ({ ...m, start: m.start + start, end: m.end + start }))
     .filter((m) => !statements.some((s) => s.start <= m.start && s.end >= m.end));
 }

@@ -1,6 +1,6 @@
 import type { Concept, Dosage, Fact, Lang, Source, Verdict } from '../core/index.js';
 import { conceptLabel, say } from '../core/index.js';
-import { allergyClasses } from '../knowledge/index.js';
+import { activeAllergyClasses as allergyClasses } from './allergy.js';
 import { fold, parseMedication, splitSentences } from '../nlp/index.js';
 import {
   AllergyProfile,

@@ -1,3 +1,4 @@
+export { activeAllergyClasses, withAllergyClasses } from './allergy.js';
 export { findCitations, maskCitations, stripCitations } from './citations.js';
 export { type ClaimSpan, splitClaims } from './claims.js';
 export { applyPolicy, markText } from './markers.js';

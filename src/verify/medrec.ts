@@ -1,7 +1,7 @@
 import type { Fact, Lang, MedicationCourse, Source } from '../core/index.js';
 import { conceptKey, conceptLabel, say } from '../core/index.js';
 import { fold, splitSections } from '../nlp/index.js';
-import { allergyClasses } from '../knowledge/index.js';
+import { activeAllergyClasses as allergyClasses } from './allergy.js';
 import { drugOf } from './allergy.js';
 import { normRoute } from './judge.js';
 import { compareQuantity, formatQuantity } from './quantity.js';

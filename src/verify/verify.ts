@@ -15,6 +15,7 @@ import {
   textContext,
 } from './clinical.js';
 import { findAllergens } from '../knowledge/index.js';
+import { activeAllergyClasses } from './allergy.js';
 import { courseEndConflict, dateConflict, findDates, recordHasDay } from './dates.js';
 import { reversedResult } from './findings.js';
 import { splitClaims } from './claims.js';
@@ -294,7 +295,7 @@ function saltOfDrug(text: string, f: Fact, own: readonly Fact[]): boolean {
   if (own.some((m) => m.category === 'medication' && m.sources[0]?.kind === 'text' && gap(m.sources[0].end)))
     return true;
   const from = Math.max(0, s.start - 40);
-  return findAllergens(text.slice(from, s.start)).some((m) => !m.isClass && gap(from + m.end));
+  return findAllergens(text.slice(from, s.start), activeAllergyClasses()).some((m) => !m.isClass && gap(from + m.end));
 }
 
 /**

@@ -41,7 +41,8 @@ function PatientShell({ children }: { children: React.ReactNode }) {
           type="button"
           className="lang"
           onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}
-          aria-label="language"
+          aria-label={lang === 'zh' ? '切换语言' : 'Switch language'}
+          lang={lang === 'zh' ? 'en' : 'zh'}
         >
           {lang === 'zh' ? 'English' : '中文'}
         </button>
@@ -64,7 +65,7 @@ function Workspace({ me, route, onLogout }: { me: Me; route: Route; onLogout: ()
         <a className="brand" href="#/">
           MedSeek
         </a>
-        <nav aria-label="main">
+        <nav aria-label={lang === 'zh' ? '主导航' : 'Main'}>
           <a href="#/" aria-current={route.page === 'patients' || route.page === 'patient' ? 'page' : undefined}>
             {t('patients')}
           </a>
@@ -88,7 +89,7 @@ function Workspace({ me, route, onLogout }: { me: Me; route: Route; onLogout: ()
         </nav>
         {/* Staff alerts: not on the consultation page (a patient may be holding the device), and the queue shows its own. */}
         {route.page !== 'consult' && route.page !== 'queue' && <EmergencyBell />}
-        <span className="who" title={me.id}>
+        <span className="who" title={me.id} data-verbatim>
           {me.name}
         </span>
         {me.kind === 'session' && (
@@ -100,7 +101,8 @@ function Workspace({ me, route, onLogout }: { me: Me; route: Route; onLogout: ()
           type="button"
           className="lang"
           onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}
-          aria-label="language"
+          aria-label={lang === 'zh' ? '切换语言' : 'Switch language'}
+          lang={lang === 'zh' ? 'en' : 'zh'}
         >
           {lang === 'zh' ? 'English' : '中文'}
         </button>

@@ -1,3 +1,48 @@
+import type { z } from 'zod';
+import type { acceptBody, answerBody, createBody, draftBody } from '../../src/server/routes/schemas/consult.js';
+import type {
+  acceptClaimBody,
+  feedbackBody,
+  signBody,
+  summaryBody,
+  verifyBody,
+} from '../../src/server/routes/schemas/patients.js';
+import type {
+  alertDecisionBody,
+  alertDecisionView,
+  alertWorkspace,
+  alertsResponse,
+} from '../../src/server/routes/schemas/alerts.js';
+import type { Conclusion } from './types.js';
+
+/**
+ * Request bodies as the server's routes validate them: the input side of their zod schemas
+ * (routes/schemas, imported for their types only), so a field the server renames, retypes or starts
+ * requiring fails the web's typecheck where the body is written (`{…} satisfies SummaryRequest`).
+ */
+export type SummaryRequest = z.input<typeof summaryBody>;
+export type VerifyRequest = z.input<typeof verifyBody>;
+export type AcceptClaimRequest = z.input<typeof acceptClaimBody>;
+export type SignRequest = z.input<typeof signBody>;
+export type FeedbackRequest = z.input<typeof feedbackBody>;
+export type ConsultCreateRequest = z.input<typeof createBody>;
+export type ConsultAnswerRequest = z.input<typeof answerBody>;
+export type OutpatientDraftRequest = z.input<typeof draftBody>;
+export type OutpatientAcceptRequest = z.input<typeof acceptBody>;
+
+/**
+ * A drug-safety or critical-value alert as GET /api/patients/{id}/alerts sends it: the conclusion
+ * with its rule, suggestions (stop / start / order), offered override reasons and the decision
+ * recorded on it; the decision the workspace sends (POST …/alerts/{alertId}/decision) and gets back.
+ */
+export type WorkspaceAlert = Conclusion & z.output<typeof alertWorkspace>;
+export type AlertsResponse = Omit<z.output<typeof alertsResponse>, 'alerts' | 'quality'> & {
+  alerts: WorkspaceAlert[];
+  quality: Conclusion[];
+};
+export type AlertDecisionRequest = z.input<typeof alertDecisionBody>;
+export type AlertDecision = z.output<typeof alertDecisionView>;
+
 /** Calls MedSeek's API; errors (OperationOutcome bodies) become Errors with the server's message. */
 export class ApiError extends Error {
   constructor(

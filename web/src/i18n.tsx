@@ -1,4 +1,4 @@
-import { createContext, type ReactNode, useContext, useMemo, useState } from 'react';
+import { createContext, type ReactNode, useContext, useEffect, useMemo, useState } from 'react';
 
 export type Lang = 'zh' | 'en';
 
@@ -87,9 +87,118 @@ const strings = {
   missingExpected: { zh: '应有而未见', en: 'Expected but absent' },
   causalPaths: { zh: '因果路径', en: 'Causal paths' },
   apiKey: { zh: 'API 密钥', en: 'API key' },
+  alertSuggested: { zh: '建议处理', en: 'Suggested actions' },
+  alertRecommended: { zh: '推荐', en: 'recommended' },
+  alertStop: { zh: '停用', en: 'Stop' },
+  alertStart: { zh: '改用', en: 'Start' },
+  alertOrder: { zh: '开具', en: 'Order' },
+  alertOverride: { zh: '不采纳此警示', en: 'Override this alert' },
+  alertOverrideReason: { zh: '不采纳理由', en: 'Override reason' },
+  alertChooseReason: { zh: '请选择理由', en: 'Choose a reason' },
+  alertComment: { zh: '备注（可选）', en: 'Comment (optional)' },
+  alertAccepted: { zh: '已采纳建议', en: 'Suggestion accepted' },
+  alertOverridden: { zh: '已不采纳', en: 'Overridden' },
+  alertCancel: { zh: '取消', en: 'Cancel' },
 } as const;
 
 export type StringKey = keyof typeof strings;
+
+/**
+ * The record's coded values in words, per language: sex, severity, assertion, appointment and session status, the
+ * kind of a timeline event or a resource. A value not listed is shown as it is (and the one-language browser walk,
+ * test/e2e/one-language.test.ts, fails on it in Chinese).
+ */
+const terms = {
+  sex: {
+    male: { zh: '男', en: 'Male' },
+    female: { zh: '女', en: 'Female' },
+    other: { zh: '其他', en: 'Other' },
+    unknown: { zh: '性别不详', en: 'Sex unknown' },
+  },
+  severity: {
+    info: { zh: '提示', en: 'info' },
+    low: { zh: '低', en: 'low' },
+    moderate: { zh: '中', en: 'moderate' },
+    high: { zh: '高', en: 'high' },
+    critical: { zh: '危急', en: 'critical' },
+  },
+  assertion: {
+    present: { zh: '存在', en: 'present' },
+    absent: { zh: '否定', en: 'absent' },
+    possible: { zh: '可能', en: 'possible' },
+    historical: { zh: '既往', en: 'historical' },
+    family: { zh: '家族', en: 'family' },
+    hypothetical: { zh: '假设', en: 'hypothetical' },
+  },
+  kind: {
+    encounter: { zh: '就诊', en: 'encounter' },
+    condition: { zh: '诊断', en: 'condition' },
+    medication: { zh: '用药', en: 'medication' },
+    procedure: { zh: '操作', en: 'procedure' },
+    measurement: { zh: '检查检验', en: 'measurement' },
+    imaging: { zh: '影像', en: 'imaging' },
+    note: { zh: '文书', en: 'note' },
+    genotype: { zh: '基因型', en: 'genotype' },
+    allergy: { zh: '过敏', en: 'allergy' },
+    symptom: { zh: '症状', en: 'symptom' },
+    Patient: { zh: '患者', en: 'Patient' },
+    Encounter: { zh: '就诊', en: 'Encounter' },
+    Condition: { zh: '诊断', en: 'Condition' },
+    Observation: { zh: '观察', en: 'Observation' },
+    MedicationRequest: { zh: '医嘱', en: 'MedicationRequest' },
+    MedicationStatement: { zh: '用药记录', en: 'MedicationStatement' },
+    AllergyIntolerance: { zh: '过敏', en: 'AllergyIntolerance' },
+    Procedure: { zh: '操作', en: 'Procedure' },
+    Immunization: { zh: '预防接种', en: 'Immunization' },
+    CarePlan: { zh: '诊疗计划', en: 'CarePlan' },
+    Composition: { zh: '文书', en: 'Composition' },
+    ImagingStudy: { zh: '影像', en: 'ImagingStudy' },
+    DocumentReference: { zh: '文书', en: 'DocumentReference' },
+    DiagnosticReport: { zh: '报告', en: 'DiagnosticReport' },
+  },
+  ruleGroup: {
+    ddi: { zh: '药物相互作用', en: 'interaction' },
+    allergy: { zh: '过敏', en: 'allergy' },
+    contraindication: { zh: '禁忌', en: 'contraindication' },
+    dose: { zh: '剂量', en: 'dose' },
+    renal: { zh: '肾功能', en: 'renal' },
+    duplicate: { zh: '重复用药', en: 'duplicate' },
+    pgx: { zh: '药物基因组', en: 'pharmacogenomic' },
+    'critical-value': { zh: '危急值', en: 'critical value' },
+  },
+  route: {
+    oral: { zh: '口服', en: 'oral' },
+    intravenous: { zh: '静脉', en: 'intravenous' },
+    subcutaneous: { zh: '皮下', en: 'subcutaneous' },
+    intramuscular: { zh: '肌内', en: 'intramuscular' },
+    inhalation: { zh: '吸入', en: 'inhaled' },
+    topical: { zh: '外用', en: 'topical' },
+    sublingual: { zh: '舌下', en: 'sublingual' },
+    rectal: { zh: '直肠', en: 'rectal' },
+  },
+  status: {
+    proposed: { zh: '待定', en: 'proposed' },
+    pending: { zh: '待定', en: 'pending' },
+    booked: { zh: '已预约', en: 'booked' },
+    arrived: { zh: '已到诊', en: 'arrived' },
+    fulfilled: { zh: '已完成', en: 'fulfilled' },
+    cancelled: { zh: '已取消', en: 'cancelled' },
+    noshow: { zh: '未到诊', en: 'no-show' },
+    active: { zh: '进行中', en: 'active' },
+    completed: { zh: '已完成', en: 'completed' },
+    abandoned: { zh: '已放弃', en: 'abandoned' },
+    emergency: { zh: '急诊分流', en: 'emergency' },
+  },
+} as const satisfies Record<string, Record<string, Record<Lang, string>>>;
+
+export type TermGroup = keyof typeof terms;
+
+/** A coded value of the record in `lang` (`term('severity', 'high', 'zh')` → 高); unknown values as they are. */
+export function term(group: TermGroup, value: string | undefined, lang: Lang): string {
+  if (value === undefined) return '';
+  const t = (terms[group] as Record<string, Record<Lang, string>>)[value];
+  return t ? t[lang] : value;
+}
 
 interface I18n {
   lang: Lang;
@@ -108,12 +217,15 @@ export function initialLang(): Lang {
 
 export function I18nProvider({ children }: { children: ReactNode }) {
   const [lang, setLangState] = useState<Lang>(initialLang);
+  // The page's language follows the chosen one from the start (index.html says zh): fonts, screen readers, charts.
+  useEffect(() => {
+    document.documentElement.lang = lang;
+  }, [lang]);
   const value = useMemo<I18n>(
     () => ({
       lang,
       setLang: (l) => {
         localStorage.setItem('medseek.lang', l);
-        document.documentElement.lang = l === 'zh' ? 'zh' : 'en';
         setLangState(l);
       },
       t: (k) => strings[k][lang],

@@ -7,6 +7,8 @@ import type { Bilingual } from '../../src/core/concept.js';
 import type { Conclusion } from '../../src/core/conclusion.js';
 import type { Fact } from '../../src/core/fact.js';
 import type { Source } from '../../src/core/source.js';
+import units from '../../src/core/data/units.json' with { type: 'json' };
+import type { UnitDisplay } from '../../src/core/units.js';
 
 export type { Bilingual, Concept } from '../../src/core/concept.js';
 export type { Claim, ErrorType, Verdict } from '../../src/core/claim.js';
@@ -22,8 +24,14 @@ export type {
 } from '../../src/core/conclusion.js';
 export type { Dosage, Fact, Quantity } from '../../src/core/fact.js';
 export type { MedicationCourse, MedicationEvent, MedicationStatus } from '../../src/core/medication-course.js';
-export type { PatientState, TimelineEvent } from '../../src/core/patient-state.js';
+export type { Conflict, Demographics, PatientState, TimelineEvent } from '../../src/core/patient-state.js';
 export type { Source } from '../../src/core/source.js';
+
+/**
+ * UCUM codes as clinicians write them (`Cel` → ℃), from the one units table (src/core/data/units.json, read on
+ * the server by src/core/units.ts displayUnit).
+ */
+export const UNIT_DISPLAY: Readonly<Record<string, UnitDisplay>> = units.display;
 
 export interface PatientSummary {
   id: string;
@@ -218,4 +226,13 @@ export interface OutpatientDraft {
   sentences: readonly OutpatientSentence[];
   /** A sentence contradicts the transcript: it cannot be accepted as it stands. */
   blocked: boolean;
+}
+
+/**
+ * The active knowledge release's rule-book problems (GET /api/admin/knowledge/releases): edges the
+ * safety engines cannot use, each with why.
+ */
+export interface RuleBookReview {
+  release: number;
+  problems: readonly string[];
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCase } from './diagnose.js';
+import { diagnoseNote, parseCase } from './diagnose.js';
 
 describe('medseek diagnose: reading the case', () => {
   it('accepts age, sex and findings with values', () => {
@@ -15,5 +15,15 @@ describe('medseek diagnose: reading the case', () => {
     expect(() => parseCase('{"age":3}')).toThrow(/findings array/);
     expect(() => parseCase('{"findings":[{"value":1}]}')).toThrow(/findings\[0\].*id/);
     expect(() => parseCase('{"sex":"m","findings":[]}')).toThrow(/sex 'm'/);
+  });
+});
+
+describe('medseek diagnose --text: reading a note', () => {
+  it('needs a knowledge release and a readable note, and says which option is wrong', async () => {
+    const opts = { lang: undefined, top: 5, format: 'json' as const };
+    await expect(diagnoseNote('note.txt', { ...opts, kb: 'ddxplus' })).rejects.toThrow(/--kb release/);
+    await expect(diagnoseNote('/nonexistent/note.txt', { ...opts, kb: 'release' })).rejects.toMatchObject({
+      message: expect.stringMatching(/cannot read the note/),
+    });
   });
 });

@@ -6,9 +6,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 const bin = join(import.meta.dirname, '..', '..', '..', 'bin', 'medseek.js');
 
+// No store in the data folder (an empty temporary one): `--lexicon auto` reads with the built-in lexicon.
+const dataDir = mkdtempSync(join(tmpdir(), 'medseek-extract-data-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
 function medseek(args: string[], input?: string | Buffer): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = execFile('node', [bin, ...args], { encoding: 'utf8' }, (err, stdout, stderr) => {
+    const env = { ...process.env, MEDSEEK_DATA_DIR: dataDir };
+    const child = execFile('node', [bin, ...args], { encoding: 'utf8', env }, (err, stdout, stderr) => {
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
     child.stdin?.end(input ?? '');
@@ -48,6 +53,7 @@ describe('medseek extract (CLI)', { timeout: 120_000 }, () => {
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc.lang).toBe('en');
+    expect(doc.lexicon).toBe('builtin');
     expect(doc.sections.map((s: { key: string }) => s.key)).toEqual(['hpi', 'medications']);
     expect(doc.facts.find((f: { category: string }) => f.category === 'medication').dosage).toMatchObject({
       route: 'PO',
@@ -68,5 +74,24 @@ describe('medseek extract (CLI)', { timeout: 120_000 }, () => {
     const r = await medseek(['extract', '--lang', 'fr'], 'text');
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--lang/);
+  });
+
+  it('reads 胸闷 as chest tightness; --lexicon release without a store, or a bad --lexicon, says why', async () => {
+    const ok = await medseek(['extract', '--lang', 'zh'], '胸闷2天，无胸痛。');
+    expect(ok.code).toBe(0);
+    const lines = ok.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.concept.display, l.assertion])).toEqual([
+      ['Chest tightness', 'present'],
+      ['Chest pain', 'absent'],
+    ]);
+    const release = await medseek(['extract', '--lexicon', 'release'], '胸闷');
+    expect(release.code).toBe(2);
+    expect(release.stderr).toMatch(/--lexicon release: no store at/);
+    const bad = await medseek(['extract', '--lexicon', 'kg'], '胸闷');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--lexicon must be auto, builtin or release/);
   });
 });

@@ -60,4 +60,21 @@ describe('medseek kg (CLI)', { timeout: 120_000 }, () => {
     await expect(run('kg', 'activate', 'one')).rejects.toThrow(/release must be a whole number/);
     await expect(run('kg', 'import', 'icd10cn', join(fixtures, 'local.json'))).rejects.toThrow(/header must be/);
   });
+
+  it('imports HPO annotations from a folder and reports frequencies, Chinese names and sources', async () => {
+    expect(await run('kg', 'import', 'hpo', join(fixtures, 'hpo'), '--activate')).toMatch(
+      /hpo: imported \d+ concepts, 5 relations/,
+    );
+    const report = JSON.parse(await run('kg', 'report', '--json'));
+    expect(report.edges).toEqual({ total: 5, withFrequency: 4, frequencyUnknown: 1 });
+    expect(report.findings).toEqual({ total: 4, withZhName: 3, zhCoverage: 0.75 });
+    expect(report.sources.find((s: { id: string }) => s.id === 'hpo-orphanet')).toMatchObject({
+      relations: 1,
+      shippable: true,
+      version: '2026-01-08',
+    });
+    expect(await run('kg', 'report')).toMatch(
+      /3 diseases with findings .* 5 has-finding edges \(4 with a frequency, 1 frequency unknown\)/,
+    );
+  });
 });

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { invalid, loadConfig } from '../../core/index.js';
 import {
   activateRelease,
+  buildBroadRelease,
   conceptName,
   IMPORT_KINDS,
   importKnowledge,
@@ -10,6 +11,7 @@ import {
   KnowledgeGraph,
   listReleases,
   type ProgressFn,
+  releaseReport,
 } from '../../knowledge/index.js';
 import type { Database } from '../../store/index.js';
 import { AuditLog, openMigratedDatabase } from '../../server/index.js';
@@ -25,7 +27,10 @@ export function register(program: Command): void {
     .description('the knowledge graph: import sources, list and activate releases, look up concepts and paths');
 
   kg.command('import <kind> [path]')
-    .description(`import knowledge into a new release; kinds: ${IMPORT_KINDS.join(', ')} (cds and qc need no path)`)
+    .description(
+      `import knowledge into a new release; kinds: ${IMPORT_KINDS.join(', ')} ` +
+        '(cds, qc, hpo and doid need no path: bundled data)',
+    )
     .option('--base <release>', "start from this release instead of the active one ('none': from nothing)")
     .option('--activate', 'make the new release the active one')
     .option('--label <text>', 'a label for the release')
@@ -68,6 +73,58 @@ export function register(program: Command): void {
         });
       },
     );
+
+  kg.command('build')
+    .description(
+      'build the broad release from every bundled shippable source (CDS, DDXPlus, ICD-10 国家临床版, QC, HPO, DO) in one go',
+    )
+    .option('--activate', 'make the new release the active one')
+    .option('--label <text>', 'a label for the release')
+    .option('--json', 'print the result and the release report as JSON')
+    .action(async (opts: { activate?: boolean; label?: string; json?: boolean }) => {
+      await withDb(async (db) => {
+        const { progress, stop } = progressBar();
+        try {
+          const r = await buildBroadRelease(db, {
+            progress,
+            ...(opts.activate ? { activate: true } : {}),
+            ...(opts.label ? { label: opts.label } : {}),
+          });
+          stop();
+          await new AuditLog(db).recordCliChange('kg.build', `kg-release/${r.releaseId}`, {
+            releaseId: r.releaseId,
+            batches: r.batches.map((b) => b.batchId),
+            activated: Boolean(opts.activate),
+          });
+          const report = await releaseReport(db, r.releaseId);
+          if (opts.json) return print({ ...r, report });
+          for (const b of r.batches)
+            process.stdout.write(
+              `${b.kind}: ${b.created ? 'imported' : 'reused'} ${b.concepts} concepts, ` +
+                `${b.relations} relations (batch ${b.batchId})\n`,
+            );
+          process.stdout.write(
+            `release ${r.releaseId}${r.created ? ' created' : ' (existing, same content)'}` +
+              `${opts.activate ? ', active' : ''} in ${r.seconds.read + r.seconds.write} s\n`,
+          );
+          writeReport(report);
+        } finally {
+          stop();
+        }
+      });
+    });
+
+  kg.command('report')
+    .description('diseases, findings, edges with frequencies, Chinese-name coverage, sources and licences of a release')
+    .option('--release <id>', 'report on this release instead of the active one')
+    .option('--json', 'print as JSON')
+    .action(async (opts: { release?: string; json?: boolean }) => {
+      await withDb(async (db) => {
+        const report = await releaseReport(db, opts.release ? releaseNumber(opts.release, '--release') : undefined);
+        if (opts.json) return print(report);
+        writeReport(report);
+      });
+    });
 
   kg.command('releases')
     .description('list the knowledge releases (* = active)')
@@ -165,6 +222,21 @@ function label(c: KgConcept): string {
   return n.zh && n.zh !== n.en ? `${n.zh} / ${n.en}` : n.en;
 }
 
+function writeReport(r: Awaited<ReturnType<typeof releaseReport>>): void {
+  const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+  process.stdout.write(
+    `release ${r.releaseId}: ${r.diseases.withFindings} diseases with findings ` +
+      `(Chinese name: ${pct(r.diseases.zhCoverage)}), ${r.findings.total} findings ` +
+      `(Chinese name: ${pct(r.findings.zhCoverage)}), ${r.edges.total} has-finding edges ` +
+      `(${r.edges.withFrequency} with a frequency, ${r.edges.frequencyUnknown} frequency unknown)\n`,
+  );
+  for (const s of r.sources)
+    process.stdout.write(
+      `  ${s.id}: ${s.relations} relations; ${s.licence ?? 'licence not stated'}` +
+        `${s.version ? `; version ${s.version}` : ''}${s.shippable ? '' : ' [not shippable]'}\n`,
+    );
+}
+
 function releaseNumber(v: string, field: string): number {
   if (!/^\d{1,9}$/.test(v)) throw invalid(`${field} must be a whole number, got '${v}'`, { field });
   return Number(v);
@@ -198,6 +270,7 @@ function progressBar(): { progress: ProgressFn; stop: () => void } {
         });
         bar.start(total, 0, { phase });
       }
+      if (bar.getTotal() !== total) bar.setTotal(total);
       bar.update(done, { phase });
     },
     stop: () => {

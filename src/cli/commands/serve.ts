@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { invalid, loadConfig } from '../../core/index.js';
 import { listen, openContext } from '../../server/index.js';
+import { checkPortFree, portError, stepPrinter } from './serve-start.js';
 
 export function register(program: Command): void {
   program
@@ -21,19 +22,23 @@ export function register(program: Command): void {
         ...(opts.host ? { host: opts.host } : {}),
         ...(opts.demo ? { demo: true } : {}),
       });
-      const ctx = await openContext(config);
+      // A busy port is said at once, not after the seconds the database and knowledge take to open.
+      await checkPortFree(config.host, config.port);
+      const ctx = await openContext(config, {
+        onStep: stepPrinter((text) => process.stdout.write(text), config.demo ? 5 : 3),
+      });
       let server: Awaited<ReturnType<typeof listen>>;
       try {
         server = await listen(ctx, { port: config.port, host: config.host });
       } catch (e) {
         await ctx.close();
-        throw e;
+        const cause = (e as { cause?: NodeJS.ErrnoException }).cause;
+        throw cause?.code ? portError(config.host, config.port, cause) : e;
       }
       const mode = config.demo
         ? 'demo mode: no authentication, loopback only'
         : 'send Authorization: Bearer <API key or token>';
       process.stdout.write(`MedSeek listening on ${server.url} (${mode}; ${ctx.db.description})\n`);
-      if (ctx.demoLoaded) process.stdout.write(`loaded ${ctx.demoLoaded.resources} demo resources\n`);
       if (!ctx.llm?.configured)
         process.stdout.write(
           'no language model configured: the deterministic pipeline answers alone (see MEDSEEK_LLM_* / DEEPSEEK_API_KEY)\n',

@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { invalid, type Lang } from '../../core/index.js';
 import { stateFromBundle } from '../../fusion/index.js';
-import { decodeText } from '../../nlp/index.js';
+import { decodeText, type Lexicon } from '../../nlp/index.js';
 import { markText, recordFromState, recordFromTexts, type VerificationRecord, verifyText } from '../../verify/index.js';
+import { storeLexicon } from './extract.js';
 
 export function register(program: Command): void {
   program
@@ -14,12 +15,18 @@ export function register(program: Command): void {
     .option('--lang <lang>', 'zh, en or auto', 'auto')
     .option('--later', 'the text describes a later moment than the record (condition at discharge)')
     .option('--format <format>', 'json or md', 'md')
-    .action((opts: { source: string; text: string; lang: string; later?: boolean; format: string }) => {
+    .action(async (opts: { source: string; text: string; lang: string; later?: boolean; format: string }) => {
       if (!['zh', 'en', 'auto'].includes(opts.lang))
         throw invalid(`unknown language '${opts.lang}' (zh, en or auto)`, { field: '--lang' });
       const text = readText(opts.text, '--text');
-      const record = readRecord(opts.source);
-      const report = verifyText(text, record, { lang: opts.lang as Lang | 'auto', laterThanRecord: !!opts.later });
+      // the active knowledge release's names when there is a store (else the built-in lexicon)
+      const { lexicon } = await storeLexicon('auto');
+      const record = readRecord(opts.source, lexicon);
+      const report = verifyText(text, record, {
+        lang: opts.lang as Lang | 'auto',
+        laterThanRecord: !!opts.later,
+        lexicon,
+      });
       if (opts.format === 'json') process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       else
         process.stdout.write(
@@ -39,7 +46,7 @@ function readText(path: string, field: string): string {
   return decodeText(bytes, path);
 }
 
-function readRecord(path: string): VerificationRecord {
+function readRecord(path: string, lexicon: Lexicon): VerificationRecord {
   const text = readText(path, '--source');
   if (/\.json$/i.test(path) || text.trimStart().startsWith('{')) {
     let json: unknown;
@@ -50,5 +57,5 @@ function readRecord(path: string): VerificationRecord {
     }
     return recordFromState(stateFromBundle(json));
   }
-  return recordFromTexts([{ id: path, text }]);
+  return recordFromTexts([{ id: path, text }], { lexicon });
 }

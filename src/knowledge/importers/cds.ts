@@ -214,7 +214,14 @@ export function cdsBatch(rules: CdsRules = cdsRules(), allergy: AllergyClasses =
       f,
       undefined,
       `cds:${q.source}`,
-      { rule: q.id, qualitative: true, enabledByDefault: q.enabledByDefault, evidence: q.evidence },
+      {
+        rule: q.id,
+        qualitative: true,
+        enabledByDefault: q.enabledByDefault,
+        evidence: q.evidence,
+        // Each edge carries what recognises its result, so a curator edits one entry's words.
+        ...(q.match ? { finding: q.finding, match: q.match, results: rules.criticalValues.qualitativeResults } : {}),
+      },
       { discriminator: q.id },
     );
   }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readBatch } from '../import.js';
-import { compileQcPatterns, parseQcRule, qcBatch, readQcData } from './qc.js';
+import { compileQcPatterns, parseQcHeadings, parseQcRule, QC_HEADINGS_CONCEPT, qcBatch, readQcData } from './qc.js';
 
 const bundledDir = new URL('../data/qc/', import.meta.url);
 const scratch: string[] = [];
@@ -90,5 +90,34 @@ describe('QC rule data (data/qc)', () => {
       /sources must name an authority/,
     );
     expect(() => parseQcRule({ ...spec, severity: 'S9' }, 'rule K01')).toThrow(/severity must be/);
+  });
+});
+
+describe('QC section headings (sections.json headings)', () => {
+  it('are read with their synonyms and sources, and written into the batch as the qc-headings concept', () => {
+    const data = readQcData();
+    const admit = data.headings.items.find((h) => h.name === '入院时间')!;
+    expect(admit).toMatchObject({ synonyms: ['入院日期'], inline: true });
+    expect(data.headings.sources.map((s) => s.id)).toContain('BW2010');
+    expect(data.headings.documents.find((k) => k.loinc?.includes('34117-2'))?.type).toBe('admission-note');
+    expect(data.headings.documents.map((k) => k.type).indexOf('postop-first-note')).toBeLessThan(
+      data.headings.documents.map((k) => k.type).indexOf('first-progress-note'),
+    );
+    const concept = qcBatch(data).concepts.find((c) => c.id === QC_HEADINGS_CONCEPT)!;
+    expect(parseQcHeadings(concept.attrs, 'batch')).toEqual(data.headings);
+  });
+
+  it('refuses a name given twice and a required section that is no heading, naming the field', () => {
+    expect(() =>
+      parseQcHeadings(
+        { items: [{ name: '主诉' }, { name: '现病史', synonyms: ['主诉'] }], sources: [{ id: 'BW2010' }] },
+        'x',
+      ),
+    ).toThrow(/headings\.items\[1\].*主诉/);
+    const dir = dataWith('sections.json', (json) => {
+      const h = json.headings as unknown as { items: { name: string }[] };
+      h.items = h.items.filter((x) => x.name !== '主诉');
+    });
+    expect(() => readQcData(dir)).toThrow(/requires '主诉', which is not a heading/);
   });
 });

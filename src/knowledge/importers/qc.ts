@@ -75,12 +75,53 @@ export interface QcRuleSpec {
   readonly lists: Readonly<Record<string, readonly unknown[]>>;
 }
 
+/** A heading the section reader knows (`sections.json` `headings`). */
+export interface QcHeading {
+  readonly name: string;
+  /** Other headings for the same item; the content under any of them counts for all (入院日期, 入院时间). */
+  readonly synonyms?: readonly string[];
+  /** May follow other fields on the same line ("姓名：张三　性别：男"); otherwise it starts a line. */
+  readonly inline?: boolean;
+}
+
+/** How a document's type is read when its source does not code it (`headings.documents`). */
+export interface QcDocumentKind {
+  readonly type: string;
+  /** As stored, `{re, flags}`: matched against the document's title. */
+  readonly title: { readonly re: string; readonly flags?: string };
+  readonly loinc?: readonly string[];
+  /** Also written inside a 病程记录, under a heading line (上级医师查房记录). */
+  readonly inProgressNote?: boolean;
+}
+
+/**
+ * How records are read, with the sources it comes from (the `qc-headings` concept of a release):
+ * the section headings and the document titles.
+ */
+export interface QcHeadings {
+  readonly items: readonly QcHeading[];
+  /** In order: the first whose LOINC code or title matches gives the type. */
+  readonly documents: readonly QcDocumentKind[];
+  /** A physician's title read from a signature or heading line, first match wins (`{title, pattern}`). */
+  readonly titles: readonly {
+    readonly title: string;
+    readonly pattern: { readonly re: string; readonly flags?: string };
+  }[];
+  /** An order's category by the ATC group of its drug, first match wins. */
+  readonly orders: readonly { readonly category: string; readonly atc: readonly string[] }[];
+  readonly sources: readonly { readonly id: string; readonly cite?: string }[];
+}
+
 export interface QcData {
   readonly document: { readonly title: string; readonly version: string; readonly path: string };
   readonly sources: readonly QcSourceData[];
   readonly rules: readonly QcRuleSpec[];
+  readonly headings: QcHeadings;
   readonly contentHash: string;
 }
+
+/** The concept that holds the headings in a release (its attributes: `QcHeadings`). */
+export const QC_HEADINGS_CONCEPT = 'qc-headings';
 
 export const QC_CATEGORIES = ['timeliness', 'completeness', 'consistency', 'homepage'] as const;
 const SEVERITIES = ['S1', 'S2', 'S3', 'S4'];
@@ -227,6 +268,82 @@ export function parseQcRule(raw: unknown, where: string): QcRuleSpec {
   };
 }
 
+/** Checks the headings (from the files or a release's `qc-headings` concept): names, no name twice. */
+export function parseQcHeadings(raw: unknown, where: string): QcHeadings {
+  need(isObject(raw), where, 'headings', 'must be an object with items and sources');
+  const r = raw as Record<string, unknown>;
+  need(Array.isArray(r.items) && r.items.length > 0, where, 'headings.items', 'must list at least one heading');
+  need(Array.isArray(r.sources) && r.sources.length > 0, where, 'headings.sources', 'must name where they come from');
+  const seen = new Set<string>();
+  const items = (r.items as unknown[]).map((h, i) => {
+    const f = `headings.items[${i}]`;
+    need(isObject(h) && text(h.name), where, `${f}.name`, 'is required');
+    const x = h as { name: string; synonyms?: unknown; inline?: unknown };
+    need(
+      x.synonyms === undefined || (Array.isArray(x.synonyms) && x.synonyms.every(text)),
+      where,
+      `${f}.synonyms`,
+      'must be a list of names',
+    );
+    need(x.inline === undefined || typeof x.inline === 'boolean', where, `${f}.inline`, 'must be true or false');
+    for (const n of [x.name, ...((x.synonyms as string[] | undefined) ?? [])]) {
+      need(!seen.has(n), where, `${f}`, `names '${n}' a second time`);
+      seen.add(n);
+    }
+    return {
+      name: x.name,
+      ...(x.synonyms ? { synonyms: x.synonyms as string[] } : {}),
+      ...(x.inline ? { inline: true } : {}),
+    };
+  });
+  const sources = (r.sources as unknown[]).map((s, i) => {
+    need(isObject(s) && text(s.id), where, `headings.sources[${i}].id`, 'is required');
+    const x = s as { id: string; cite?: string };
+    return { id: x.id, ...(x.cite ? { cite: x.cite } : {}) };
+  });
+  need(Array.isArray(r.documents), where, 'headings.documents', 'must list the document kinds');
+  const documents = (r.documents as unknown[]).map((k, i) => {
+    const f = `headings.documents[${i}]`;
+    need(isObject(k) && text(k.type), where, `${f}.type`, 'is required');
+    const x = k as { type: string; title?: unknown; loinc?: unknown; inProgressNote?: unknown };
+    need(compileQcPatterns(x.title, where, `${f}.title`) instanceof RegExp, where, `${f}.title`, 'must be a pattern');
+    need(
+      x.loinc === undefined || (Array.isArray(x.loinc) && x.loinc.every(text)),
+      where,
+      `${f}.loinc`,
+      'must be a list of LOINC codes',
+    );
+    return {
+      type: x.type,
+      title: x.title as QcDocumentKind['title'],
+      ...(x.loinc ? { loinc: x.loinc as string[] } : {}),
+      ...(x.inProgressNote === true ? { inProgressNote: true } : {}),
+    };
+  });
+  need(Array.isArray(r.titles), where, 'headings.titles', 'must list the physician titles');
+  const titles = (r.titles as unknown[]).map((t, i) => {
+    const f = `headings.titles[${i}]`;
+    need(isObject(t) && text(t.title), where, `${f}.title`, 'is required');
+    const x = t as { title: string; pattern: unknown };
+    need(
+      compileQcPatterns(x.pattern, where, `${f}.pattern`) instanceof RegExp,
+      where,
+      `${f}.pattern`,
+      'must be a pattern',
+    );
+    return { title: x.title, pattern: x.pattern as { re: string; flags?: string } };
+  });
+  need(Array.isArray(r.orders), where, 'headings.orders', 'must list the order categories');
+  const orders = (r.orders as unknown[]).map((o, i) => {
+    const f = `headings.orders[${i}]`;
+    need(isObject(o) && text(o.category), where, `${f}.category`, 'is required');
+    const atc = (o as { atc?: unknown }).atc;
+    need(Array.isArray(atc) && atc.length > 0 && atc.every(text), where, `${f}.atc`, 'must list ATC groups');
+    return { category: (o as { category: string }).category, atc: atc as string[] };
+  });
+  return { items, documents, titles, orders, sources };
+}
+
 interface KeyedEntry {
   readonly rule: string;
   readonly key: string;
@@ -237,7 +354,10 @@ interface KeyedEntry {
 export function readQcData(dir: URL = dataDir): QcData {
   const src = readJson(dir, 'sources.json') as { document: QcData['document']; sources: QcSourceData[] };
   const rulesFile = readJson(dir, 'rules.json') as { rules: Record<string, unknown>[] };
-  const sectionsFile = readJson(dir, 'sections.json') as { sections: (KeyedEntry & Omit<QcSectionList, 'sources'>)[] };
+  const sectionsFile = readJson(dir, 'sections.json') as {
+    headings: unknown;
+    sections: (KeyedEntry & Omit<QcSectionList, 'sources'>)[];
+  };
   const patternsFile = readJson(dir, 'patterns.json') as { patterns: (KeyedEntry & { value: unknown })[] };
   const listsFile = readJson(dir, 'lists.json') as { lists: (KeyedEntry & { items: unknown[] })[] };
   const sources = new Map<string, QcSourceData>();
@@ -291,11 +411,20 @@ export function readQcData(dir: URL = dataDir): QcData {
   attach('patterns.json', patternsFile.patterns, 'patterns', (e: { value: unknown }) => e.value);
   attach('lists.json', listsFile.lists, 'lists', (e: { items: unknown[] }) => e.items);
   const rules = [...byId.values()].map((r) => parseQcRule(r, `data/qc rule ${String(r.id)}`));
+  const headings = parseQcHeadings(sectionsFile.headings, 'data/qc/sections.json');
+  for (const s of headings.sources)
+    need(sources.has(s.id), 'data/qc/sections.json', 'headings.sources', `names unknown source '${s.id}'`);
+  const known = new Set(headings.items.flatMap((h) => [h.name, ...(h.synonyms ?? [])]));
+  for (const r of rules)
+    for (const [key, list] of Object.entries(r.sections))
+      for (const s of list.sections)
+        for (const n of [s.name, ...(s.synonyms ?? [])])
+          need(known.has(n), `data/qc rule ${r.id}`, `sections.${key}`, `requires '${n}', which is not a heading`);
   for (const r of rules)
     for (const s of r.sources)
       need(sources.has(s.id), `data/qc rule ${r.id}`, 'sources', `names unknown source '${s.id}'`);
-  const hash = contentHash(JSON.stringify({ d: src.document, s: src.sources, r: rules }));
-  return { document: src.document, sources: [...sources.values()], rules, contentHash: hash };
+  const hash = contentHash(JSON.stringify({ d: src.document, s: src.sources, r: rules, h: headings }));
+  return { document: src.document, sources: [...sources.values()], rules, headings, contentHash: hash };
 }
 
 /** A QC source as the knowledge graph keeps it (`qc:<id>`); jurisdiction and kind go in the note. */
@@ -329,5 +458,11 @@ export function qcBatch(data: QcData = readQcData()): BatchData {
     const authority = r.sources.find((s) => s.role === 'authority')!;
     b.relation('qc-rule', concept, undefined, `qc:${authority.id}`, { ...r }, { discriminator: r.id });
   }
+  b.concept(
+    QC_HEADINGS_CONCEPT,
+    'qc-rule',
+    { en: 'Record section headings', zh: '病历段落标题' },
+    { attrs: { ...data.headings } },
+  );
   return b.build({ kind: 'qc', contentHash: data.contentHash, path: data.document.path });
 }

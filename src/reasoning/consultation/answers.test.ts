@@ -73,6 +73,10 @@ describe('reading answers', () => {
   it('finds stated red flags and ignores negated ones', () => {
     expect(redFlagsInText('今天早上开始胸痛，出汗').map((f) => f.id)).toEqual(['chest-pain']);
     expect(redFlagsInText('没有胸痛，也没有呕血')).toEqual([]);
-    expect(redFlagsInText('He denies chest pain but has a stiff neck').map((f) => f.id)).toEqual(['fever-rash']);
+    // A stiff neck is the flag only with fever (meningism; a stiff neck alone is 落枕, issue 13).
+    expect(redFlagsInText('He denies chest pain but has a stiff neck and a fever').map((f) => f.id)).toEqual([
+      'fever-rash',
+    ]);
+    expect(redFlagsInText('He denies chest pain but has a stiff neck')).toEqual([]);
   });
 });

@@ -87,6 +87,8 @@ export function normalisePatientSpeech(text: string, lang: 'zh' | 'en'): string 
   if (!/[\u4e00-\u9fff]/.test(text)) return text;
   const p = patterns();
   let t = text
+    // 吐痰 is spitting phlegm out, not vomiting: 咯痰 ("吐出来的痰黄绿色的").
+    .replace(/吐(?=(?:出来|出|了)?的?痰)/gu, '咯')
     .replace(p.erhua, '')
     .replace(p.paired, '$1$2')
     .replace(p.doubled, '$1')

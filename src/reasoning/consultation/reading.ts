@@ -73,6 +73,8 @@ interface AnswerCues {
   readonly redFlagTopics?: Record<string, string[]>;
   /** Measured values ("血压", "blood pressure"): a hedge about one ("有点高") does not answer a symptom question. */
   readonly measures?: Record<Lang, string[]>;
+  /** Per finding: regular expressions that state it (`present`: imagery, a loss in the verb) or deny it (`absent`). */
+  readonly speechPatterns?: Record<string, { present?: Record<Lang, string[]>; absent?: Record<Lang, string[]> }>;
 }
 
 let cues: AnswerCues | undefined;
@@ -228,6 +230,10 @@ function numberIn(text: string): number | undefined {
   return z ? parseZhNumber(z[1]!) : undefined;
 }
 
+/** A degree complement of consequence: the symptom so bad that it stops eating, sleeping, walking… */
+const SEVERE_CONSEQUENCE =
+  /(?:疼|痛|难受|咳|喘|晕|痒)得(?:我)?(?:都|连)?[^，。,.;；不]{0,4}?(?:咽|吃|喝|睡|走|站|坐|说|抬|躺|直|下)不(?:下|了|着|动|起|直|成|住)|疼得(?:直|满地)?(?:打滚|哭|叫)|\bso\s+(?:bad|much)\s+(?:that\s+)?i\s+(?:can'?t|couldn'?t)\b/i;
+
 /** Severity: a 0–10 number, or a word with its NRS anchor. */
 export function readSeverity(text: string, lang: Lang): number | string | undefined {
   const n = numberIn(text);
@@ -245,6 +251,8 @@ export function readSeverity(text: string, lang: Lang): number | string | undefi
     )
   )
     return 2;
+  // What it stops the patient doing ("疼得咽不下饭", "咳得睡不着", "so bad I can't sleep"): severe.
+  if (SEVERE_CONSEQUENCE.test(text)) return 8;
   const anchors = [...answerCues().severity].sort((a, b) => b.value - a.value);
   for (const a of anchors) if (contains(text, lang === 'zh' ? a.zh : a.en, lang)) return a.value;
   return undefined;
@@ -255,7 +263,8 @@ export function readSite(
   text: string,
   lang: Lang,
 ): { label: string; words: string; ddxplus: readonly string[] } | undefined {
-  const t = lang === 'en' ? text.toLowerCase() : text;
+  // 头 inside 钟头 (hours), 枕头 (pillow), 馒头, 石头, 码头 is no body site.
+  const t = lang === 'en' ? text.toLowerCase() : text.replace(/[钟枕馒石码]头/g, '  ');
   let best: { label: string; words: string; ddxplus: readonly string[] } | undefined;
   for (const s of answerCues().sites) {
     for (const w of [...s.zh, ...s.en]) {
@@ -319,6 +328,17 @@ const EN_NUMBERS: Record<string, number> = {
 export function normaliseDurationWords(text: string): string {
   return (
     text
+      // A range of two close numbers ("两三天", "三五天", "三四个钟头", "two or three days", "3-4 hours", "a day or
+      // two"): its lower bound, the span the patient is sure of.
+      .replace(
+        /([一二两三四五六七八])([二两三四五六七八九])(?=\s*个?(?:天|日|周|星期|礼拜|月|年|小时|钟头|分钟))/g,
+        (m, a: string, b: string) => (zhNumber(b) > zhNumber(a) && zhNumber(b) - zhNumber(a) <= 2 ? a : m),
+      )
+      .replace(
+        /\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s*(?:or|to|-|–)\s*(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(?=(?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\b)/gi,
+        '$1 ',
+      )
+      .replace(/\b(?:an?|one)\s+(minute|hour|day|week|month|year)\s+or\s+two\b/gi, '1 $1')
       .replace(/个?礼拜|个周/g, '周')
       .replace(/([十百])(?:来|几)(?=\s*(?:个|天|日|周|星期|月|年|小时|分钟))/g, '$1')
       .replace(/([一二两三四五六七八九])(个)?来(?=\s*个?(?:天|周|星期|月|年|小时|钟头))/g, '$1$2')
@@ -385,6 +405,10 @@ const PAINFUL = new Set(['E_53', 'E_97', 'E_144', 'E_14', 'E_220', 'E_38', 'E_55
 const NOT_MEASURED =
   /\b(?:haven'?t|have\s+not|didn'?t|did\s+not|never)\s+(?:checked|measured|taken|check|measure|take)\b|没(?:有)?(?:量|测)(?:过)?(?:体温)?(?:[，,。\s]|$)/i;
 
+/** "can't say I have", "can't say I've noticed": English understatement for no (not doubt). */
+const CANT_SAY_SO =
+  /^(?:well,?\s+|honestly,?\s+)?(?:i\s+)?can'?t\s+say\s+(?:that\s+)?(?:i\s+(?:have|had|am|did|do)|i'?ve|i'?m|so|it\s+(?:has|is|does))\b/i;
+
 /** "咳嗽倒不咳嗽", "疼倒是不疼", "咳嗽不咳嗽，就是嗓子痒": the finding named, then denied (A-not-A before a contrast). */
 const ECHO_DENIAL =
   /([\u4e00-\u9fff]{1,3})倒(?:是)?(?:不|没|没有)\1|^([\u4e00-\u9fff]{1,3})(?:不|没)\2[，,]?\s*(?:就是|但是|只是|倒是|主要是)/;
@@ -410,7 +434,7 @@ const FINE =
  * or no means to tell (没体温计).
  */
 const UNSURE =
-  /不(?:太|大|是很)?(?:知道|清楚|确定|记得|晓得|好说|好讲)|(?:记|想)不(?:太|大)?(?:得|清|起来?|住)|说不(?:太)?(?:清|准|好|上来)|没(?:太|怎么|大)?(?:注意|留意|在意|观察)(?:过|到)?|搞不(?:清|懂|明白)|难说|忘(?:了|记了)|没(?:有)?(?:体温计|温度计)|\b(?:not\s+(?:really\s+|too\s+|quite\s+|entirely\s+)?sure|unsure|(?:don'?t|do\s+not)\s+(?:really\s+)?know|dunno|no\s+(?:idea|clue)|(?:can'?t|cannot|couldn'?t)\s+(?:really\s+)?(?:tell|say|remember|recall)|wouldn'?t\s+know|hard\s+to\s+(?:tell|say)|haven'?t\s+noticed|didn'?t\s+notice|(?:never|didn'?t|haven'?t|not)\s+(?:really\s+)?(?:paid|pay|paying)\s+(?:any\s+)?attention|idk|beats\s+me)\b/i;
+  /不(?:太|大|是很)?(?:知道|清楚|确定|记得|晓得|好说|好讲)|(?:记|想)不(?:太|大)?(?:得|清|起来?|住)|说不(?:太)?(?:清|准|好|上)(?![话句气])|没(?:太|怎么|大)?(?:注意|留意|在意|观察|留神)(?:过|到)?|没(?:有)?(?:太|大|仔细|细|认真|好好|顾上|顾得上|来得及|怎么){0,2}(?:看|瞧|听)(?:过)?(?![到见出清])|搞不(?:清|懂|明白)|难说|忘(?:了|记了)|没(?:有)?(?:体温计|温度计)|\b(?:not\s+(?:really\s+|too\s+|quite\s+|entirely\s+)?sure|unsure|(?:don'?t|do\s+not)\s+(?:really\s+)?know|dunno|no\s+(?:idea|clue)|(?:can'?t|cannot|couldn'?t)\s+(?:really\s+)?(?:tell|say|remember|recall)|wouldn'?t\s+know|hard\s+to\s+(?:tell|say)|haven'?t\s+noticed|didn'?t\s+notice|(?:never|didn'?t|haven'?t|not)\s+(?:really\s+)?(?:paid|pay|paying)\s+(?:any\s+)?attention|idk|beats\s+me|(?:didn'?t|haven'?t|never|not)\s+(?:really\s+|properly\s+|actually\s+)?(?:look(?:ed)?|check(?:ed)?|listen(?:ed)?)(?:\s+(?:at|for)\s+(?:it|the\s+\w+))?(?!\s+like)|(?:no|any)\s+idea\b|(?:haven'?t|didn'?t|not)\s+(?:had|taken)\s+a\s+(?:proper\s+|good\s+|close\s+|real\s+)?look)\b/i;
 
 /** The severe anchors that say how bad on their own ("agony", "受不了"), without the bare intensifiers (很, very). */
 function severeAlone(lang: Lang): string[] {
@@ -459,8 +483,7 @@ function redFlagAnswer(
   leadingNo: boolean,
 ): AnswerReading['value'] | undefined {
   const config = defaultRedFlags();
-  const ids = flagId === 'general' ? [...(config.general?.flags ?? [])] : [flagId];
-  const flags = config.flags.filter((f) => ids.includes(f.id));
+  const flags = config.flags.filter((f) => f.id === flagId);
   if (flags.length === 0) return undefined;
   const nearMiss = NEAR_MISS.test(text);
   NEAR_MISS.lastIndex = 0;
@@ -488,6 +511,80 @@ function redFlagAnswer(
   const keywords = flags.flatMap((f) => [...f.keywords.zh, ...f.keywords.en]).map((k) => k.toLowerCase());
   if (keywords.some((k) => lower.includes(k)) || words.some((w) => new RegExp(w, 'iu').test(lower))) return 'no';
   return undefined;
+}
+
+type Mention = { id: string; text: string; present: boolean; start: number; end: number; system: string };
+
+/**
+ * The asked finding in figurative or idiomatic words (answer-cues.json `speechPatterns`): imagery states
+ * it ("汗把衣服都湿透了", "I was boiling"), a loss said in the verb states it ("I've barely eaten", "吃啥都不香"),
+ * a denial without a negation word denies it ("鼻子灵着呢", "出汗不多"). A stated figure settles the finding
+ * present (not as a hedge); a denying one overrules the finding words inside its own span only. Returns the
+ * matched words, which are not read as hedges.
+ */
+function figuresOfSpeech(
+  t: string,
+  lang: Lang,
+  ownCode: ReadonlySet<string>,
+  net: Network | undefined,
+  mentions: Mention[],
+  present: Set<string>,
+  absent: Set<string>,
+  possible: Set<string>,
+): string[] {
+  const out: string[] = [];
+  for (const code of ownCode) {
+    const sp = answerCues().speechPatterns?.[code];
+    const id = net ? findingByCode(net).get(code) : code;
+    if (!sp || !id) continue;
+    const first = (pats: readonly string[] | undefined) => {
+      for (const p of pats ?? []) {
+        const m = new RegExp(p, 'iu').exec(t);
+        if (!m) continue;
+        const before =
+          t
+            .slice(0, m.index)
+            .split(/[，,；;。.]/u)
+            .pop() ?? '';
+        // "不是汗把衣服湿透", "not boiling": a negation just before the figure.
+        if (/(?:没有|没|不是|不|无)$|\b(?:not|no|never)\s*$|n't\s*$/i.test(before)) continue;
+        return m;
+      }
+      return undefined;
+    };
+    const own = mentions.filter((m) => m.id === id);
+    const stated = first(sp.present?.[lang]);
+    if (stated) {
+      const start = stated.index;
+      for (const m of own) if (m.start < start + stated[0].length && start < m.end) m.present = true;
+      present.add(id);
+      absent.delete(id);
+      possible.delete(id);
+      mentions.push({
+        id,
+        text: stated[0],
+        present: true,
+        start,
+        end: start + stated[0].length,
+        system: net ? MODEL : DDX,
+      });
+      out.push(stated[0]);
+      continue;
+    }
+    const denied = first(sp.absent?.[lang]);
+    if (!denied) continue;
+    const start = denied.index;
+    const end = start + denied[0].length;
+    // A finding word outside the denial ("嗓子不疼，出汗不多，但是头烫") still stands.
+    if (own.some((m) => m.present && (m.end <= start || m.start >= end))) continue;
+    for (const m of own) m.present = false;
+    present.delete(id);
+    possible.delete(id);
+    absent.add(id);
+    mentions.push({ id, text: denied[0], present: false, start, end, system: net ? MODEL : DDX });
+    out.push(denied[0]);
+  }
+  return out;
 }
 
 const QUANTITY = /(\d+(?:\.\d+)?)\s*(度|℃|°c|°f|次|回|片|粒|斤|公斤|kg|times?|degrees?)/i;
@@ -537,7 +634,7 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
   const present = new Set<string>();
   const absent = new Set<string>();
   const possible = new Set<string>();
-  const mentions: { id: string; text: string; present: boolean; start: number; end: number; system: string }[] = [];
+  const mentions: Mention[] = [];
   for (const f of facts) {
     const src = f.sources[0] as { start: number; end: number };
     const id = f.concept.code;
@@ -599,6 +696,9 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
       system: net ? MODEL : DDX,
     });
   }
+  const figures = figuresOfSpeech(t, lang, ownCode, net, mentions, present, absent, possible);
+  // A figure's own words are not a hedge: "I've barely eaten" is the loss of appetite, not a little of it.
+  const unfigured = (s: string) => figures.reduce((x, f) => x.replace(f, ' '), s);
   for (const p of present) absent.delete(p);
   // Findings the network does not model (builtin clinical lexicon), outside the spans already read.
   const extra: AnswerReading['extra'] = [];
@@ -630,7 +730,7 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
   const head = (words: Record<Lang, string[]>) => wordCue(t, words[lang], lang);
   const unknownCue = head(c.unknown);
   // "a few times a day" is a rate, not a hedge.
-  const unrated = t.replace(
+  const unrated = unfigured(t).replace(
     /\b(?:a\s+few|several|a\s+couple\s+of|\d+|two|three|four|five|six)\s+times\s+(?:a|per|each|every)\s+(?:day|night|hour|morning)\b/gi,
     ' ',
   );
@@ -686,7 +786,7 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
     !/[\d一二三四五六七八九十]\s*(?:度|℃)/.test(t)
   ) {
     value = 'unknown';
-  } else if (ECHO_DENIAL.test(t)) {
+  } else if (ECHO_DENIAL.test(t) || CANT_SAY_SO.test(t)) {
     value = 'no';
   } else if (
     unknownCue.whole ||
@@ -704,7 +804,8 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
     // a severe degree is never a hedge ("really painful, I can barely swallow").
     const clauses = t.split(/[，,；;。.]/u);
     const ownClauses = clauses.filter((cl) => ownMentions.some((m) => cl.includes(m.text)));
-    const partlyHere = ownClauses.length === 0 || ownClauses.some((cl) => !!contains(cl, c.partly[lang], lang));
+    const partlyHere =
+      ownClauses.length === 0 || ownClauses.some((cl) => !!contains(unfigured(cl), c.partly[lang], lang));
     // A hedge that opens the answer ("I reckon so, felt hot last night", "好像是，…") qualifies all of it.
     const headHedge =
       head(c.partly).head || /^(?:i\s+(?:think|reckon|guess|suppose|believe)\s+so|maybe|perhaps|probably)\b/i.test(t);

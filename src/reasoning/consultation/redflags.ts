@@ -16,6 +16,10 @@ export interface RedFlag {
   readonly patterns?: readonly string[];
   /** Complaint words for which this flag's `check` is asked first. */
   readonly prompts?: { readonly zh: readonly string[]; readonly en: readonly string[] };
+  /** Regular expressions that prompt the check like `prompts` ("怀孕32周": the fetal-movement check). */
+  readonly promptPatterns?: Patterns;
+  /** Complaint patterns for which the check is always asked, over the cap (fever with headache: the stiff-neck question). */
+  readonly alwaysWhen?: Patterns;
   /** The plain yes/no check question: the flag itself, or, with `followUps`, the condition they need. */
   readonly check?: RedFlagCheck;
   /**
@@ -38,6 +42,8 @@ export type RedFlagCheck = Bilingual & {
   readonly plain?: Bilingual;
   /** The patient's own words that answer the check without asking it ("怀孕12周", "没怀孕"). */
   readonly stated?: Patterns;
+  /** The patient's own words that answer the check no without a denial ("怀孕10周" to "more than 20 weeks?"). */
+  readonly statedNo?: Patterns;
 };
 
 /** One danger sign asked on its own after its flag's check. */
@@ -72,9 +78,12 @@ export interface RedFlagConfig {
   readonly rules: readonly RedFlagRule[];
   /** The number the patient is told to call (120 in mainland China). */
   readonly callNumber?: string;
-  /** The check asked when no flag fits the complaint, and the flags a yes to it stands for. */
-  readonly general?: Bilingual & { readonly flags: readonly string[] };
+  /** The checks asked when no flag fits the complaint: one plain question per flag. */
+  readonly general?: { readonly checks: readonly GeneralCheck[] };
 }
+
+/** One question of the general safety screen: a flag asked in words that do not presume the complaint. */
+export type GeneralCheck = Bilingual & { readonly flag: string };
 
 export interface TriageLevel {
   readonly level: number;
@@ -143,16 +152,24 @@ export function redFlagRulesMatching(
   });
 }
 
-/** Flags whose `check` fits the complaint (its `prompts`), most urgent first, at most `max`. */
+/**
+ * Flags whose `check` fits the complaint (its `prompts` or `promptPatterns`), most urgent first, at most
+ * `max`; a flag whose `alwaysWhen` matches comes first whatever the cap leaves (fever with headache
+ * always gets the stiff-neck question).
+ */
 export function redFlagChecksFor(text: string, config: RedFlagConfig = defaultRedFlags(), max = 3): RedFlag[] {
   const lower = text.toLowerCase();
-  return config.flags
-    .filter(
-      (f) =>
-        f.check && [...(f.prompts?.zh ?? []), ...(f.prompts?.en ?? [])].some((k) => lower.includes(k.toLowerCase())),
-    )
-    .sort((a, b) => a.triage - b.triage)
-    .slice(0, max);
+  const matches = (patterns: Patterns | undefined) =>
+    [...(patterns?.zh ?? []), ...(patterns?.en ?? [])].some((p) => new RegExp(p, 'iu').test(lower));
+  const withCheck = config.flags.filter((f) => f.check).sort((a, b) => a.triage - b.triage);
+  const always = withCheck.filter((f) => matches(f.alwaysWhen));
+  const fits = withCheck.filter(
+    (f) =>
+      !always.includes(f) &&
+      ([...(f.prompts?.zh ?? []), ...(f.prompts?.en ?? [])].some((k) => lower.includes(k.toLowerCase())) ||
+        matches(f.promptPatterns)),
+  );
+  return [...always, ...fits].slice(0, Math.max(max, always.length));
 }
 
 // A denial just before a stated term, in its own clause: "没有出血", "不可能怀孕", "I'm not pregnant".
@@ -162,9 +179,14 @@ const DENIED_EN =
 
 /**
  * What the patient's words say about a check or follow-up (`stated` patterns): `yes` when one is
- * stated and not denied, `no` when every mention is denied, undefined when none is mentioned.
+ * stated and not denied, `no` when every mention is denied or the words answer no (`no` patterns:
+ * "怀孕10周" to "more than 20 weeks?"), undefined when none is mentioned.
  */
-export function statedIn(text: string, patterns: Patterns | undefined): 'yes' | 'no' | undefined {
+export function statedIn(
+  text: string,
+  patterns: Patterns | undefined,
+  no?: Patterns | undefined,
+): 'yes' | 'no' | undefined {
   if (!patterns) return undefined;
   const lower = text.toLowerCase();
   let denied = false;
@@ -175,7 +197,8 @@ export function statedIn(text: string, patterns: Patterns | undefined): 'yes' | 
       else return 'yes';
     }
   }
-  return denied ? 'no' : undefined;
+  if (denied) return 'no';
+  return [...(no?.zh ?? []), ...(no?.en ?? [])].some((p) => new RegExp(p, 'iu').test(lower)) ? 'no' : undefined;
 }
 
 const compiled = new Map<string, RegExp>();
@@ -207,7 +230,10 @@ export function negatedWithin(match: string): boolean {
   const m = /(不|没有|没|无|未)([^不没无未]{1,4})$/u.exec(last);
   if (m) {
     const prev = last.slice(0, m.index).slice(-1);
-    const absence = /^(?:劲|力|知觉|意识|反应|尿|眼泪|精神|气)/u.test(m[2]!) && m[1] !== '不';
+    // An absence ("没劲", "没知觉"), or a stillness ("不怎么动", "不动了", "没动静": the baby moving less).
+    const absence =
+      (/^(?:劲|力|知觉|意识|反应|尿|眼泪|精神|气)/u.test(m[2]!) && m[1] !== '不') ||
+      /^(?:怎么|太|大)?动(?:了|静|弹)?$/u.test(m[2]!);
     // 不 between a verb and its result ("止不住", "叫不醒", "说不出", "压之不褪色") is not a denial.
     const complement =
       m[1] === '不' &&

@@ -193,15 +193,28 @@ export function buildReport(
       turns: [h.turn],
     };
   };
-  const personal: ReportField[] = state.history.lmp
-    ? [
-        {
-          label: { zh: '月经史（末次月经、妊娠可能）', en: 'Menstrual history (LMP, pregnancy possible?)' },
-          value: { zh: state.history.lmp.text, en: state.history.lmp.text },
-          turns: [state.history.lmp.turn],
-        },
-      ]
-    : [];
+  const personal: ReportField[] = [
+    ...(state.history.lmp
+      ? [
+          {
+            label: { zh: '月经史（末次月经）', en: 'Menstrual history (LMP)' },
+            value: { zh: state.history.lmp.text, en: state.history.lmp.text },
+            turns: [state.history.lmp.turn],
+          },
+        ]
+      : []),
+    ...(state.history.pregnancy
+      ? [
+          {
+            label: { zh: '妊娠可能', en: 'Pregnancy possible?' },
+            value: state.history.pregnancy.unknown
+              ? { zh: '不确定', en: 'unsure' }
+              : { zh: state.history.pregnancy.text, en: state.history.pregnancy.text },
+            turns: [state.history.pregnancy.turn],
+          },
+        ]
+      : []),
+  ];
   const generatedAt = options.now ?? new Date().toISOString();
   const sourcesOf = (id: string): PatientReportedSource[] =>
     turnOf(id).map((turn) => ({ kind: 'patient-reported', sessionId: state.id, turn }));
@@ -425,6 +438,9 @@ export function outpatientRecordInput(
     ...(allergies ? { allergies } : {}),
     ...(medications ? { medications } : {}),
     ...(state.history.lmp ? { lmp: { text: state.history.lmp.text, turn: state.history.lmp.turn } } : {}),
+    ...(state.history.pregnancy
+      ? { pregnancy: { text: state.history.pregnancy.text, turn: state.history.pregnancy.turn } }
+      : {}),
     vocabulary: patientVocabulary(),
   };
 }

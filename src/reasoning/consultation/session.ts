@@ -27,7 +27,8 @@ import {
  * (部位、性质、程度、起病…) with tappable choices → the network's questions in plain words (next best
  * by information gain, dangerous diseases weighted) within a budget that keeps a typical session to
  * 10–15 questions → allergies and current medications (mandatory, "unknown" accepted, PC-03) → last
- * menstrual period for women of reproductive age (PC-04) → done. Answers are read as free text
+ * menstrual period, then whether a pregnancy is possible (one question each), for women of reproductive
+ * age (PC-04) → done. Answers are read as free text
  * (readAnswer); every patient turn is kept for the report's provenance.
  */
 export type Stage = 'screen' | 'duration' | 'hpi' | 'diagnostic' | 'allergies' | 'medications' | 'lmp' | 'done';
@@ -93,7 +94,7 @@ export interface ConsultState {
     readonly alertAt?: string;
   };
   readonly history: {
-    readonly [slot in 'duration' | 'allergies' | 'medications' | 'lmp']?: {
+    readonly [slot in 'duration' | 'allergies' | 'medications' | 'lmp' | 'pregnancy']?: {
       readonly text: string;
       readonly turn: number;
       readonly unknown: boolean;
@@ -112,6 +113,8 @@ export interface ConsultState {
   /** What the session plans to ask: red-flag checks still to ask, HPI slots, and the network-question budget. */
   readonly plan?: {
     readonly checks: readonly string[];
+    /** The checks are the general safety screen (no flag fitted the complaint): asked in its own plain words. */
+    readonly general?: boolean;
     readonly hpi: readonly HpiSlotName[];
     readonly networkMax: number;
   };
@@ -233,7 +236,7 @@ function durationText(d: { value: number; unit: string }, lang: Lang): string {
   return lang === 'zh' ? `${d.value}${u.zh ?? u.en}` : `${d.value} ${u.en}${d.value === 1 ? '' : 's'}`;
 }
 
-const HISTORY_SLOTS = ['duration', 'allergies', 'medications', 'lmp'] as const;
+const HISTORY_SLOTS = ['duration', 'allergies', 'medications', 'lmp', 'pregnancy'] as const;
 type HistorySlot = (typeof HISTORY_SLOTS)[number];
 const isHistorySlot = (p: string | undefined): p is HistorySlot =>
   (HISTORY_SLOTS as readonly string[]).includes(p ?? '');
@@ -266,18 +269,24 @@ function planFor(
   parsed: ParsedComplaint,
   flags: RedFlagConfig,
 ): NonNullable<ConsultState['plan']> {
-  const fits = redFlagChecksFor(input.complaint, flags, 3).map((f) => `rf:${f.id}`);
-  const checks = fits.length > 0 ? fits : flags.general ? ['rf:general'] : [];
+  const fitting = redFlagChecksFor(input.complaint, flags, 3);
+  const general = fitting.length === 0 && (flags.general?.checks.length ?? 0) > 0;
+  const checks = general ? flags.general!.checks.map((c) => `rf:${c.flag}`) : fitting.map((f) => `rf:${f.id}`);
+  // A condition the complaint already states ("发烧", "怀孕32周") is not asked: its follow-ups are, one question each.
+  const followUps = fitting
+    .filter((f) => f.followUps?.length && statedIn(input.complaint, f.check?.stated) === 'yes')
+    .reduce((n, f) => n + f.followUps!.length - 1, 0);
   const lower = input.complaint.toLowerCase();
   const pain =
     parsed.present.some((id) => /pain|E_53$|E_14$|E_97$/.test(id)) ||
     [...hpiSlots().painWords.zh, ...hpiSlots().painWords.en].some((w) => lower.includes(w));
   const hpi = [...(pain ? hpiSlots().plans.pain : hpiSlots().plans.other)];
-  const lmp = input.sex === 'female' && input.age !== undefined && input.age >= 12 && input.age <= 55 ? 1 : 0;
-  const fixed = checks.length + (parsed.duration ? 0 : 1) + hpi.length + 2 + lmp;
+  // Last period and a possible pregnancy, one question each (the second is skipped once either is told).
+  const lmp = input.sex === 'female' && input.age !== undefined && input.age >= 12 && input.age <= 55 ? 2 : 0;
+  const fixed = checks.length + followUps + (parsed.duration ? 0 : 1) + hpi.length + 2 + lmp;
   const target = ctx.targetQuestions ?? 14;
   const networkMax = Math.max(3, Math.min(ctx.policy?.maxQuestions ?? 20, target - fixed));
-  return { checks, hpi, networkMax };
+  return { checks, ...(general ? { general } : {}), hpi, networkMax };
 }
 
 export function startSession(ctx: ConsultContext, input: StartInput): StepResult {
@@ -377,7 +386,10 @@ function checkOf(pending: string): { flag: string; item?: string } {
 }
 
 /** The question behind a pending check: the flag's check, or the follow-up's question with its `stated` words. */
-function checkQuestion(flags: RedFlagConfig, pending: string): { stated?: Patterns; plain?: Bilingual } | undefined {
+function checkQuestion(
+  flags: RedFlagConfig,
+  pending: string,
+): { stated?: Patterns; statedNo?: Patterns; plain?: Bilingual } | undefined {
   const { flag, item } = checkOf(pending);
   const f = flags.flags.find((x) => x.id === flag);
   if (!item) return f?.check;
@@ -404,7 +416,7 @@ function settleCheck(
   via: 'complaint' | 'screen',
 ): { state: ConsultState; emergency: boolean } {
   const { flag, item } = checkOf(pending);
-  const ids = flag === 'general' ? [...(flags.general?.flags ?? [])] : [flag];
+  const ids = [flag];
   const followUps = flags.flags.find((x) => x.id === flag)?.followUps ?? [];
   const ownFollowUp = (c: string) => c.startsWith(`rf:${flag}/`);
   let checks = (state.plan?.checks ?? []).filter((c) => c !== pending);
@@ -512,14 +524,26 @@ export function answerSession(
     const q = checkQuestion(flags, pending);
     // The check's own words first ("怀孕12周了", "没有出血"); else the reading of a yes/no answer. A follow-up is read
     // as its flag's check (the flag's danger words); a condition like "pregnant?" as a plain yes/no question.
-    const said = statedIn(trimmed, q?.stated);
+    const said = statedIn(trimmed, q?.stated, (q as { statedNo?: Patterns } | undefined)?.statedNo);
     const readAs = q?.stated && !item ? `check:${id}` : `rf:${id}`;
     const r = said ? undefined : readAnswer({ id: readAs, kind: 'binary' }, trimmed, lang, { net: ctx.net });
     const value: AnswerRecord['value'] = said ?? r!.value;
     const s1 = r ? applyReading(s0, { ...r, present: [], absent: [] }, turn) : s0;
     if (value === 'other' && state.reasked !== pending) {
-      const again = checkText(flags, pending.slice(3), lang);
+      const again = checkText(flags, pending.slice(3), lang, state.plan?.general);
       return reprompt({ zh: '为了安全，请先回答这个问题：', en: 'For your safety, please answer this first: ' }, again);
+    }
+    // The general screen asks four flags the complaint did not suggest, one question each: a first "don't
+    // know" to one of them is asked once more (a patient knows whether they vomit blood); a second stays positive.
+    if (value === 'unknown' && state.plan?.general && state.reasked !== pending) {
+      const again = checkText(flags, pending.slice(3), lang, true);
+      return reprompt(
+        {
+          zh: '这一点很重要，请再想一想，回答"有"或"没有"；实在说不准就说"不确定"：',
+          en: 'This matters for your safety; please answer yes or no, or say "not sure" if you really cannot tell: ',
+        },
+        again,
+      );
     }
     // Ambiguous answers (a little, unsure, or still off the question) count as positive: sensitivity first (consultation.md §3).
     const positive = value !== 'no';
@@ -564,7 +588,11 @@ export function answerSession(
       ...s2,
       history: {
         ...s2.history,
-        [slot]: { text: none && slot !== 'duration' ? (lang === 'zh' ? '没有' : 'none') : stored, turn, unknown },
+        [slot]: {
+          text: none && slot !== 'duration' && slot !== 'pregnancy' ? (lang === 'zh' ? '没有' : 'none') : stored,
+          turn,
+          unknown,
+        },
       },
       answers: [
         ...s2.answers,
@@ -765,6 +793,7 @@ const SLOT_NAMES: Record<HistorySlot, Bilingual> = {
   allergies: { zh: '过敏史', en: 'Allergies' },
   medications: { zh: '目前用药', en: 'Current medications' },
   lmp: { zh: '末次月经', en: 'Last menstrual period' },
+  pregnancy: { zh: '妊娠可能', en: 'Possible pregnancy' },
 };
 
 const SLOT_QUESTIONS: Record<HistorySlot, Bilingual> = {
@@ -781,8 +810,12 @@ const SLOT_QUESTIONS: Record<HistorySlot, Bilingual> = {
     en: 'Which medicines are you taking now (including herbal or over-the-counter)? Name and how you take them; "none" if none.',
   },
   lmp: {
-    zh: '您上次月经是哪天开始的？现在有没有怀孕的可能？',
-    en: 'When did your last period start? Could you be pregnant?',
+    zh: '您上次月经是哪天开始的？',
+    en: 'When did your last period start?',
+  },
+  pregnancy: {
+    zh: '现在有没有怀孕的可能？',
+    en: 'Could you be pregnant at the moment?',
   },
 };
 
@@ -801,7 +834,20 @@ const HISTORY_CHOICES: Partial<Record<HistorySlot, Record<Lang, { value: string;
   },
   allergies: { zh: [{ value: '没有', label: '没有过敏' }], en: [{ value: 'none', label: 'No allergies' }] },
   medications: { zh: [{ value: '没有', label: '没有吃药' }], en: [{ value: 'none', label: 'No medicines' }] },
-  lmp: { zh: [{ value: '不可能怀孕', label: '不可能怀孕' }], en: [{ value: 'not pregnant', label: 'Not pregnant' }] },
+  lmp: {
+    zh: [{ value: '已经绝经', label: '已经绝经' }],
+    en: [{ value: 'my periods have stopped (menopause)', label: 'Periods have stopped' }],
+  },
+  pregnancy: {
+    zh: [
+      { value: '有可能', label: '有可能' },
+      { value: '不可能怀孕', label: '不可能' },
+    ],
+    en: [
+      { value: 'possibly', label: 'Possibly' },
+      { value: 'not pregnant', label: 'No' },
+    ],
+  },
 };
 
 /** Observations of the session so far (for the network). */
@@ -814,15 +860,16 @@ export function sessionObservations(net: Network, state: ConsultState): Observat
 }
 
 function plainFlag(flags: RedFlagConfig, id: string, lang: Lang): string {
-  if (id === 'general') return lang === 'zh' ? '综合安全筛查' : 'general safety check';
   const sign = checkQuestion(flags, `rf:${id}`);
   if (id.includes('/') && sign?.plain) return pick(sign.plain, lang);
   const f = flags.flags.find((x) => x.id === id) ?? flags.rules.find((x) => x.id === id);
   return f ? pick(f.plain ?? f.label, lang) : id;
 }
 
-function checkText(flags: RedFlagConfig, id: string, lang: Lang): string {
-  if (id === 'general') return flags.general ? pick(flags.general, lang) : '';
+/** A check's question: the general screen's own words when no flag fitted the complaint, else the flag's check. */
+function checkText(flags: RedFlagConfig, id: string, lang: Lang, general?: boolean): string {
+  const screen = general ? flags.general?.checks.find((c) => c.flag === id) : undefined;
+  if (screen) return pick(screen, lang);
   const followUp = id.includes('/')
     ? (checkQuestion(flags, `rf:${id}`) as { question?: Bilingual } | undefined)
     : undefined;
@@ -844,12 +891,13 @@ function advance(ctx: ConsultContext, state: ConsultState, turns: Turn[], now: s
   if (state.stage === 'screen' && plan.checks.length > 0) {
     const id = plan.checks[0]!;
     // "怀孕12周…" already says yes to "are you pregnant?": not asked again, its follow-ups are.
-    const said = statedIn(patientWords(state), checkQuestion(flags, id)?.stated);
+    const q = checkQuestion(flags, id);
+    const said = statedIn(patientWords(state), q?.stated, q?.statedNo);
     if (said) {
       const settled = settleCheck(flags, state, id, said === 'yes', state.turn, 'complaint');
       return settled.emergency ? emergency(ctx, settled.state, turns, now) : advance(ctx, settled.state, turns, now);
     }
-    return ask(ctx, { ...state, pending: id }, turns, checkText(flags, id.slice(3), lang), now);
+    return ask(ctx, { ...state, pending: id }, turns, checkText(flags, id.slice(3), lang, plan.general), now);
   }
   if ((state.stage === 'screen' || state.stage === 'duration') && !state.history.duration) {
     return ask(
@@ -908,6 +956,9 @@ function advance(ctx: ConsultContext, state: ConsultState, turns: Turn[], now: s
   if (state.stage === 'lmp' && !state.history.lmp && needsLmp(state)) {
     return ask(ctx, { ...state, pending: 'lmp' }, turns, pick(SLOT_QUESTIONS.lmp, lang), now);
   }
+  if (state.stage === 'lmp' && needsPregnancy(state, flags)) {
+    return ask(ctx, { ...state, pending: 'pregnancy' }, turns, pick(SLOT_QUESTIONS.pregnancy, lang), now);
+  }
   return complete(ctx, state, turns, now);
 }
 
@@ -915,6 +966,22 @@ const needsLmp = (state: ConsultState) => {
   const { age, sex } = state.patient;
   return sex === 'female' && age !== undefined && age >= 12 && age <= 55;
 };
+
+/** Words that settle whether a pregnancy is possible without asking ("不可能怀孕", "绝经了", "not pregnant"). */
+const PREGNANCY_TOLD =
+  /不可能|没可能|绝经|结扎|子宫切除|\b(?:not|can'?t\s+be|couldn'?t\s+be)\s+pregnant\b|menopause|sterili[sz]ed|hysterectomy/i;
+
+/**
+ * The "could you be pregnant?" question, asked on its own after the last period: not when the patient
+ * has already told (a pregnancy check answered, "怀孕…" or "不可能怀孕" in any answer).
+ */
+function needsPregnancy(state: ConsultState, flags: RedFlagConfig): boolean {
+  if (!needsLmp(state) || state.history.pregnancy) return false;
+  if (state.answers.some((a) => a.question === 'rf:pregnancy-bleeding-pain')) return false;
+  const words = patientWords(state);
+  const pregnancy = flags.flags.find((f) => f.id === 'pregnancy-bleeding-pain')?.check?.stated;
+  return !PREGNANCY_TOLD.test(words) && statedIn(words, pregnancy) === undefined;
+}
 
 /** A network question in plain words (data/plain-questions.json by DDXPlus evidence code), else its own text. */
 export function questionText(q: QuestionNode, lang: Lang, net?: Network): string {
@@ -987,7 +1054,8 @@ function progressOf(state: ConsultState): { asked: number; expected: number } {
   const historyLeft =
     (state.history.allergies ? 0 : 1) +
     (state.history.medications ? 0 : 1) +
-    (needsLmp(state) && !state.history.lmp ? 1 : 0);
+    (needsLmp(state) && !state.history.lmp ? 1 : 0) +
+    (needsLmp(state) && !state.history.pregnancy && state.stage !== 'done' ? 1 : 0);
   return { asked, expected: Math.max(asked + 1, asked + checksLeft + durationLeft + hpiLeft + netLeft + historyLeft) };
 }
 

@@ -3,8 +3,6 @@ import { invalid, say } from '../../core/index.js';
 import type { CaseFinding, QuestionNode } from '../diagnosis/index.js';
 import type { PreConsultReport } from './report.js';
 import { buildReport } from './report.js';
-import type { RedFlagConfig } from './redflags.js';
-import { defaultRedFlags } from './redflags.js';
 import type { ConsultContext, ConsultState, StepResult } from './session.js';
 import { answerSession, startSession } from './session.js';
 
@@ -27,6 +25,8 @@ export interface SimulatedCase {
   readonly allergies?: string;
   readonly medications?: string;
   readonly lmp?: string;
+  /** The answer to "could you be pregnant?", asked after the last period unless already told. */
+  readonly pregnancy?: string;
   /** Answers to the main complaint's HPI slots (site, character, severity, onset, timing, modifiers). */
   readonly hpi?: Readonly<Record<string, string>>;
   /** The correct disease, when the case has one (for scoring). */
@@ -79,10 +79,9 @@ export function patientAnswer(c: SimulatedCase, q: QuestionNode, lang: Lang): st
 export function simulateConsultation(
   ctx: ConsultContext,
   c: SimulatedCase,
-  options: { id?: string; maxTurns?: number; redFlags?: RedFlagConfig } = {},
+  options: { id?: string; maxTurns?: number } = {},
 ): SimulationResult {
   const lang = c.lang ?? 'zh';
-  const flags = options.redFlags ?? ctx.redFlags ?? defaultRedFlags();
   let step: StepResult = startSession(ctx, {
     id: options.id ?? c.id ?? 'simulated',
     kb: c.kb ?? ctx.net.model.id,
@@ -100,9 +99,14 @@ export function simulateConsultation(
     if (pending?.startsWith('rf:')) {
       // A follow-up (`rf:<flag>/<sign>`) is answered as its flag: the simulated patient has the flag or not.
       const id = pending.slice(3).split('/')[0]!;
-      const ids = id === 'general' ? (flags.general?.flags ?? []) : [id];
-      text = (c.redFlags ?? []).some((f) => ids.includes(f)) ? say(lang)('yes', '是') : say(lang)('no', '没有');
-    } else if (pending === 'duration' || pending === 'allergies' || pending === 'medications' || pending === 'lmp') {
+      text = (c.redFlags ?? []).includes(id) ? say(lang)('yes', '是') : say(lang)('no', '没有');
+    } else if (
+      pending === 'duration' ||
+      pending === 'allergies' ||
+      pending === 'medications' ||
+      pending === 'lmp' ||
+      pending === 'pregnancy'
+    ) {
       text = c[pending] ?? say(lang)("don't know", '不知道');
     } else if (pending && ['site', 'character', 'severity', 'onset', 'timing', 'modifiers'].includes(pending)) {
       text = c.hpi?.[pending] ?? slotFromEvidence(ctx, c, pending, lang) ?? say(lang)("don't know", '不知道');

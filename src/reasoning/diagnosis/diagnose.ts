@@ -22,6 +22,8 @@ export interface RankedDisease {
   readonly expectedDisablement?: number;
   readonly expectedSufficiency?: number;
   readonly severity?: number;
+  /** `diagnosed`: the record already has this diagnosis (shown as 已诊断, not proposed); else `proposed`. */
+  readonly status: 'proposed' | 'diagnosed';
   readonly explanation: Explanation;
   readonly conclusion: DiagnosisConclusion;
 }
@@ -48,6 +50,8 @@ export interface DiagnoseOptions extends InferenceOptions {
   readonly patientId?: string;
   readonly sourcesOf?: (findingId: string) => readonly Source[];
   readonly riskFactors?: readonly string[];
+  /** Diseases the record already diagnoses (ids): ranked as the evidence puts them, marked `diagnosed`. */
+  readonly diagnosed?: ReadonlySet<string>;
   readonly createdAt?: string;
 }
 
@@ -73,10 +77,12 @@ export function diagnose(net: Network, input: CaseInput | Observations, options:
     : [];
   const createdAt = options.createdAt ?? new Date().toISOString();
   const differential = top.map((d, i): RankedDisease => {
-    const explanation = explainDisease(net, obs, share, d, post.posterior[d]!, {
+    const explain = {
       ...(options.sourcesOf ? { sourcesOf: options.sourcesOf } : {}),
+      ...(options.diagnosed ? { diagnosed: options.diagnosed } : {}),
       riskFactors,
-    });
+    };
+    const explanation = explainDisease(net, obs, share, d, post.posterior[d]!, explain);
     const node = net.diseases[d]!;
     return {
       id: node.id,
@@ -92,12 +98,9 @@ export function diagnose(net: Network, input: CaseInput | Observations, options:
           }
         : {}),
       ...(node.severity !== undefined ? { severity: node.severity } : {}),
+      status: options.diagnosed?.has(node.id) ? 'diagnosed' : 'proposed',
       explanation,
-      conclusion: explanationConclusion(net, explanation, options.patientId ?? 'case', {
-        ...(options.sourcesOf ? { sourcesOf: options.sourcesOf } : {}),
-        riskFactors,
-        createdAt,
-      }),
+      conclusion: explanationConclusion(net, explanation, options.patientId ?? 'case', { ...explain, createdAt }),
     };
   });
   return {

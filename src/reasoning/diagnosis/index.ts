@@ -46,3 +46,8 @@ export type { KnowledgeBaseOptions } from './knowledge-bases.js';
 export { KNOWLEDGE_BASES, knowledgeBaseResolver } from './knowledge-bases.js';
 export type { CaseMatch, PatientCase, PatientCaseOptions, PatientDiagnosis } from './patient-case.js';
 export { codingsFromKnowledge, diagnosePatient, patientCase } from './patient-case.js';
+export type { NoteText } from './results.js';
+export type { DifferentialEntry, TextDiagnosisOptions } from './text-case.js';
+export { diagnoseText, differentialView } from './text-case.js';
+export { DEFAULT_EDGE_PROBABILITY, UNIFORM_PRIOR } from './knowledge-adapter.js';
+export type { ResultCriterion } from './model.js';

@@ -27,12 +27,18 @@ export interface Posterior {
 export interface InferenceOptions {
   /** Quickscore up to this many positives (2^n terms); enumeration beyond. Default 8. */
   readonly maxExactPositives?: number;
-  /** Largest number of concurrent diseases enumerated (1–3). Default 2. */
+  /**
+   * Largest number of concurrent diseases enumerated (1–4). Default 2. A patient record with several
+   * problems (heart failure, atrial fibrillation, CKD and hyperkalaemia at once) needs 4: with 2, a
+   * third disease that alone explains one finding is squeezed out of the enumerated set.
+   */
   readonly maxConcurrent?: number;
   /** Pairs are formed among this many strongest single diseases. Default 40. */
   readonly pairBeam?: number;
   /** Triples among this many. Default 12. */
   readonly tripleBeam?: number;
+  /** Quadruples among this many. Default 9. */
+  readonly quadBeam?: number;
   readonly method?: Posterior['method'];
 }
 
@@ -103,7 +109,19 @@ export function quickscore(net: Network, obs: Observations): Posterior {
   let M = Number.NEGATIVE_INFINITY;
   let total = 0;
   const joint = new Float64Array(nc);
+  // Per candidate: its factor log(1 − p + p·c) and its share p·c / (1 − p + p·c), recomputed only
+  // when a positive it causes flips (on a 10k-disease network most candidates touch one positive).
   const factor = new Float64Array(nc);
+  const share = new Float64Array(nc);
+  const update = (c: number) => {
+    const pc = p[c]! * Math.exp(logc[c]!);
+    const d = pc - p[c]!; // z − 1, kept apart so that log1p stays exact for rare diseases
+    factor[c] = Math.log1p(d);
+    share[c] = pc / (1 + d);
+  };
+  for (let c = 0; c < nc; c++) update(c);
+  const touching: number[][] = Array.from({ length: m }, () => []);
+  for (let c = 0; c < nc; c++) for (let k = 0; k < m; k++) if (lqPos[c * m + k] !== 0) touching[k]!.push(c);
   const total2 = 1 << m;
   for (let step = 0; step < total2; step++) {
     // Gray code: subset g(step) differs from g(step − 1) by one positive, flipped in or out.
@@ -113,14 +131,13 @@ export function quickscore(net: Network, obs: Observations): Posterior {
       const entering = (gray >> bit) & 1;
       const sign = entering ? 1 : -1;
       leakSub += sign * net.logNoLeak[obs.positive[bit]!]!;
-      for (let c = 0; c < nc; c++) logc[c]! += sign * lqPos[c * m + bit]!;
+      for (const c of touching[bit]!) {
+        logc[c]! += sign * lqPos[c * m + bit]!;
+        update(c);
+      }
     }
     let L = leakSub;
-    for (let c = 0; c < nc; c++) {
-      const f = Math.log1p(p[c]! * (Math.exp(logc[c]!) - 1));
-      factor[c] = f;
-      L += f;
-    }
+    for (let c = 0; c < nc; c++) L += factor[c]!;
     if (L > M) {
       const scale = Number.isFinite(M) ? Math.exp(M - L) : 0;
       total *= scale;
@@ -128,12 +145,10 @@ export function quickscore(net: Network, obs: Observations): Posterior {
       M = L;
     }
     const sgn = popcount(gray) & 1 ? -1 : 1;
-    const w = Math.exp(L - M);
-    total += sgn * w;
-    for (let c = 0; c < nc; c++) {
-      // Replace disease c's factor (1 − p + p·c) by p·c: the term of P(d_c present, findings).
-      joint[c]! += sgn * w * Math.exp(Math.log(p[c]!) + logc[c]! - factor[c]!);
-    }
+    const w = sgn * Math.exp(L - M);
+    total += w;
+    // Replace disease c's factor (1 − p + p·c) by p·c: the term of P(d_c present, findings).
+    for (let c = 0; c < nc; c++) joint[c]! += w * share[c]!;
   }
   candidates.forEach((d, c) => {
     posterior[d] = clamp01(joint[c]! / total);
@@ -162,7 +177,7 @@ function configLogWeight(
 
 export function enumeration(net: Network, obs: Observations, options: InferenceOptions = {}): Posterior {
   const { m, logNeg, candidates, lqPos, posterior, constant } = prepare(net, obs);
-  const K = Math.min(Math.max(options.maxConcurrent ?? 2, 1), 3);
+  const K = Math.min(Math.max(options.maxConcurrent ?? 2, 1), 4);
   const nc = candidates.length;
   const a = new Float64Array(nc);
   let logAllAbsent = 0;
@@ -202,6 +217,17 @@ export function enumeration(net: Network, obs: Observations, options: InferenceO
           configs.push(cfg);
           weights.push(configLogWeight(cfg, a, lqPos, m, leakPos));
         }
+  }
+  if (K >= 4) {
+    const top = order.slice(0, options.quadBeam ?? 9);
+    for (let x = 0; x < top.length; x++)
+      for (let y = x + 1; y < top.length; y++)
+        for (let z = y + 1; z < top.length; z++)
+          for (let u = z + 1; u < top.length; u++) {
+            const cfg = [top[x]!, top[y]!, top[z]!, top[u]!];
+            configs.push(cfg);
+            weights.push(configLogWeight(cfg, a, lqPos, m, leakPos));
+          }
   }
   const M = Math.max(...weights);
   let total = 0;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CausalNetwork, KgConcept, KgRelation, KgSource } from '../../knowledge/index.js';
 import { diagnose } from './diagnose.js';
-import { modelFromKnowledge } from './knowledge-adapter.js';
+import { DEFAULT_EDGE_PROBABILITY, modelFromKnowledge, UNIFORM_PRIOR } from './knowledge-adapter.js';
 import { compileNetwork } from './network.js';
 
 const src: KgSource = { id: 'guide', name: 'Test guideline', version: '1', shippable: true };
@@ -120,5 +120,78 @@ describe('priors when the release gives none (DDXPlus antecedents without number
     expect(panic.prior).toBeLessThan(1e-3);
     const dx = diagnose(compileNetwork(model), { findings: [{ id: 'fever' }] });
     expect(dx.differential[0]!.id).toBe('flu');
+  });
+});
+
+describe('a release whose edges have no frequency (probability: null) and diseases no prior', () => {
+  const cs = [
+    concept('hf', 'disease', '心力衰竭', 'Heart failure'),
+    concept('ckd', 'disease', '慢性肾脏病', 'Chronic kidney disease'),
+    concept('dyspnoea', 'finding', '呼吸困难', 'Dyspnoea'),
+    concept('bnp', 'lab', 'NT-proBNP升高', 'NT-proBNP raised', {
+      result: { kind: 'measurement', loinc: ['33762-6'], direction: 'high', threshold: { value: 125, unit: 'pg/mL' } },
+      leak: 0.02,
+    }),
+    concept('ecg', 'finding', '心电图示房颤', 'AF on ECG', {
+      result: { kind: 'statement', patterns: ['房颤'], context: ['心电图'] },
+    }),
+  ];
+  const cn: CausalNetwork = {
+    releaseId: 7,
+    diseases: cs.filter((c) => c.type === 'disease'),
+    concepts: new Map(cs.map((c) => [c.id, c])),
+    findings: [
+      rel('n1', 'has-finding', 'hf', 'bnp', { probability: null }),
+      rel('n2', 'has-finding', 'hf', 'dyspnoea', { probability: 0.8 }),
+      rel('n3', 'has-finding', 'ckd', 'ecg'),
+    ],
+    riskFactors: [],
+    priors: [rel('p1', 'prior', 'ckd', undefined, { probability: 0.1 })],
+    sources: [src],
+  };
+  const m = modelFromKnowledge(cn);
+
+  it('infers with the documented default but marks the edge frequency unknown', () => {
+    const edge = (from: string, to: string) => m.edges.find((e) => e.from === from && e.to === to)!;
+    expect(edge('hf', 'bnp')).toMatchObject({ probability: DEFAULT_EDGE_PROBABILITY, frequency: 'unknown' });
+    expect(edge('ckd', 'ecg').frequency).toBe('unknown');
+    expect(edge('hf', 'dyspnoea').frequency).toBeUndefined();
+  });
+
+  it('gives a disease without a prior the uniform prior and says so', () => {
+    expect(m.diseases.find((d) => d.id === 'hf')).toMatchObject({ prior: UNIFORM_PRIOR, priorBasis: 'uniform' });
+    expect(m.diseases.find((d) => d.id === 'ckd')!.priorBasis).toBeUndefined();
+  });
+
+  it('carries the result criteria and leaks of result findings', () => {
+    const bnp = m.findings.find((f) => f.id === 'bnp')!;
+    expect(bnp).toMatchObject({ kind: 'test', leak: 0.02, result: { kind: 'measurement', direction: 'high' } });
+    expect(m.findings.find((f) => f.id === 'ecg')!.result).toEqual({
+      kind: 'statement',
+      patterns: ['房颤'],
+      context: ['心电图'],
+    });
+  });
+
+  it('explains without a placeholder number: "frequency unknown", "频率未知", uniform prior', () => {
+    const dx = diagnose(compileNetwork(m), { findings: [{ id: 'dyspnoea' }] });
+    const hf = dx.differential.find((d) => d.id === 'hf')!;
+    expect(hf.explanation.notAsked).toEqual([{ finding: 'bnp', name: expect.anything(), frequencyUnknown: true }]);
+    const text = JSON.stringify([hf.conclusion.detail, hf.conclusion.evidence.map((e) => e.statement)]);
+    expect(text).toContain('频率未知');
+    expect(text).toContain('frequency unknown');
+    expect(text).not.toMatch(/50(\.0)?\s*%/);
+    expect(hf.conclusion.detail?.zh).toContain('患病率未知：按统一先验计');
+  });
+
+  it('names the concept whose result criterion is malformed', () => {
+    const bad = concept('x', 'lab', 'x', 'x', { result: { kind: 'measurement', loinc: [], direction: 'up' } });
+    expect(() =>
+      modelFromKnowledge({
+        ...cn,
+        concepts: new Map([...cn.concepts, ['x', bad]]),
+        findings: [...cn.findings, rel('n4', 'has-finding', 'hf', 'x')],
+      }),
+    ).toThrow(/attrs\.result/);
   });
 });

@@ -1,7 +1,16 @@
 import type { Bilingual, Coding } from '../../core/index.js';
+import { invalid } from '../../core/index.js';
 import type { CausalNetwork, KgConcept, KgRelation } from '../../knowledge/index.js';
 import { knowledgeSource } from '../../knowledge/index.js';
-import type { CausalEdge, CausalModel, DiseaseNode, FindingNode, RiskFactorNode, StratifiedPrior } from './model.js';
+import type {
+  CausalEdge,
+  CausalModel,
+  DiseaseNode,
+  FindingNode,
+  ResultCriterion,
+  RiskFactorNode,
+  StratifiedPrior,
+} from './model.js';
 
 /**
  * A causal model from a knowledge-graph release (`KnowledgeGraph.causalNetwork()`): its
@@ -9,11 +18,18 @@ import type { CausalEdge, CausalModel, DiseaseNode, FindingNode, RiskFactorNode,
  * Chinese KG crawls), the documented defaults below stand in, and the edge still names its source.
  */
 export interface KnowledgeModelOptions {
-  /** P(finding | disease) when the relation has no probability or sensitivity. Default 0.5. */
+  /**
+   * P(finding | disease) used for inference when the relation has no probability or sensitivity
+   * (`probability: null`, "frequency unknown"). Default `DEFAULT_EDGE_PROBABILITY` (0.5). The
+   * edge keeps `frequency: 'unknown'`, so explanations say "frequency unknown" instead of a number.
+   */
   readonly defaultEdge?: number;
-  /** P(disease) when no prior relation gives one. Default 1e-3. */
+  /**
+   * P(disease) when no prior relation gives one: the same for every such disease (a uniform
+   * prior, `priorBasis: 'uniform'`), said as such in explanations. Default `UNIFORM_PRIOR` (1e-3).
+   */
   readonly defaultPrior?: number;
-  /** Leak of every finding. Default 0.01. */
+  /** Leak of every finding whose concept gives none (`attrs.leak`). Default 0.01. */
   readonly leak?: number;
   /** Risk-factor activation when neither probability nor relative risk is given; default: from `defaultRelativeRisk`. */
   readonly defaultRisk?: number;
@@ -28,6 +44,15 @@ export interface KnowledgeModelOptions {
   /** Prevalence of a risk factor whose concept gives none. Default 0.1. */
   readonly defaultPrevalence?: number;
 }
+
+/**
+ * The documented stand-in for an unknown frequency: a finding the source lists for a disease but
+ * without a number is taken as present in half of its cases (the maximum-entropy value for a yes/no
+ * finding, which moves a posterior least for a listed edge of unknown strength).
+ */
+export const DEFAULT_EDGE_PROBABILITY = 0.5;
+/** The uniform prior of a disease with no prevalence in the release (1 in 1,000). */
+export const UNIFORM_PRIOR = 1e-3;
 
 const num = (v: unknown): number | undefined =>
   typeof v === 'number' && Number.isFinite(v)
@@ -54,8 +79,8 @@ function codingOf(c: KgConcept | undefined): Coding | undefined {
 }
 
 export function modelFromKnowledge(cn: CausalNetwork, options: KnowledgeModelOptions = {}): CausalModel {
-  const defaultEdge = options.defaultEdge ?? 0.5;
-  const defaultPrior = options.defaultPrior ?? 1e-3;
+  const defaultEdge = options.defaultEdge ?? DEFAULT_EDGE_PROBABILITY;
+  const defaultPrior = options.defaultPrior ?? UNIFORM_PRIOR;
   const leak = options.leak ?? 0.01;
   const diseaseIds = new Set(cn.diseases.map((d) => d.id));
   // A concept can be both a disease and another disease's finding (a complication); keep ids apart.
@@ -75,11 +100,13 @@ export function modelFromKnowledge(cn: CausalNetwork, options: KnowledgeModelOpt
       }));
     const severity = num(c.attrs.severity);
     const coding = codingOf(c);
+    const given = num(general?.attrs.probability);
     return {
       id: c.id,
       name: nameOf(c, c.id),
       ...(coding ? { coding } : {}),
-      prior: num(general?.attrs.probability) ?? defaultPrior,
+      prior: given ?? defaultPrior,
+      ...(given === undefined && strata.length === 0 ? { priorBasis: 'uniform' as const } : {}),
       ...(strata.length ? { priors: strata } : {}),
       ...(severity !== undefined ? { severity } : {}),
     };
@@ -97,22 +124,30 @@ export function modelFromKnowledge(cn: CausalNetwork, options: KnowledgeModelOpt
     if (!findings.has(fid)) {
       const c = cn.concepts.get(r.to);
       const coding = codingOf(c);
+      const result = c ? resultCriterion(c) : undefined;
+      const ownLeak = num(c?.attrs.leak);
       findings.set(fid, {
         id: fid,
         name: nameOf(c, r.to),
         kind:
-          c?.type === 'risk-factor' ? 'antecedent' : c?.type === 'lab' || c?.type === 'imaging' ? 'test' : 'symptom',
-        leak,
+          c?.type === 'risk-factor'
+            ? 'antecedent'
+            : result || c?.type === 'lab' || c?.type === 'imaging'
+              ? 'test'
+              : 'symptom',
+        leak: ownLeak !== undefined && ownLeak > 0 && ownLeak < 1 ? ownLeak : leak,
         synonyms: (c?.terms ?? []).filter((t) => t.lang !== 'fr').map((t) => t.term),
         ...(coding ? { coding } : {}),
+        ...(result ? { result } : {}),
       });
     }
-    const p = num(r.attrs.probability) ?? num(r.attrs.sensitivity) ?? defaultEdge;
+    const given = num(r.attrs.probability) ?? num(r.attrs.sensitivity);
     edges.push({
       kind: 'causes',
       from: r.from,
       to: fid,
-      probability: Math.min(Math.max(p, 0), 1),
+      probability: Math.min(Math.max(given ?? defaultEdge, 0), 1),
+      ...(given === undefined ? { frequency: 'unknown' as const } : {}),
       source: knowledgeSource(r),
     });
   }
@@ -142,6 +177,8 @@ export function modelFromKnowledge(cn: CausalNetwork, options: KnowledgeModelOpt
       from: rid,
       to: r.to,
       probability: Math.min(Math.max(s, 0), 1),
+      // Neither an activation nor a relative risk: the strength is the documented default.
+      ...(num(r.attrs.probability) === undefined && rr === undefined ? { frequency: 'unknown' as const } : {}),
       source: knowledgeSource(r),
     });
   }
@@ -169,4 +206,32 @@ export function modelFromKnowledge(cn: CausalNetwork, options: KnowledgeModelOpt
     riskFactors: [...riskFactors.values()],
     edges,
   };
+}
+
+/**
+ * A result finding's criterion from its concept's `attrs.result` (the results-evidence importer
+ * writes it); a malformed one is an error naming the concept, never silently a plain finding.
+ */
+export function resultCriterion(c: KgConcept): ResultCriterion | undefined {
+  const r = c.attrs.result as Record<string, unknown> | undefined;
+  if (r === undefined || r === null) return undefined;
+  const strings = (v: unknown) => Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string');
+  if (r.kind === 'measurement' && strings(r.loinc) && (r.direction === 'high' || r.direction === 'low')) {
+    const t = r.threshold as { value?: unknown; unit?: unknown } | undefined;
+    if (t !== undefined && !(typeof t.value === 'number' && typeof t.unit === 'string'))
+      throw invalid('a threshold is {value: number, unit: UCUM}', { where: c.id, field: 'attrs.result.threshold' });
+    return {
+      kind: 'measurement',
+      loinc: r.loinc as string[],
+      direction: r.direction,
+      ...(t ? { threshold: { value: t.value as number, unit: t.unit as string } } : {}),
+    };
+  }
+  if (r.kind === 'statement' && strings(r.patterns) && strings(r.context))
+    return { kind: 'statement', patterns: r.patterns as string[], context: r.context as string[] };
+  throw invalid(
+    'attrs.result must be {kind: measurement, loinc[], direction: high|low} ' +
+      'or {kind: statement, patterns[], context[]}',
+    { where: c.id, field: 'attrs.result' },
+  );
 }

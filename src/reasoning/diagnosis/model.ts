@@ -33,6 +33,12 @@ export interface DiseaseNode {
   readonly priors?: readonly StratifiedPrior[];
   /** 1 (life-threatening) … 5 (benign), as DDXPlus grades pathologies; drives the danger weighting. */
   readonly severity?: number;
+  /**
+   * Where `prior` comes from: `source` (a prevalence the knowledge gives), or `uniform` (none given:
+   * the same documented default for every such disease, `UNIFORM_PRIOR` unless the caller sets one).
+   * Explanations say which. Absent: `source`.
+   */
+  readonly priorBasis?: 'source' | 'uniform';
 }
 
 export interface StratifiedPrior {
@@ -54,7 +60,30 @@ export interface FindingNode {
   /** Alternative names the fallback complaint matcher may use. */
   readonly synonyms?: readonly string[];
   readonly coding?: Coding;
+  /** For a test result (an abnormal lab, an imaging impression, an ECG statement): how a record shows it. */
+  readonly result?: ResultCriterion;
 }
+
+/**
+ * How a result finding is read from a patient record, as the knowledge release states it
+ * (`src/knowledge/data/results-evidence`): a measurement beyond its reference range in one
+ * direction (`loinc` codes; the record's own range or interpretation decides, else `threshold`),
+ * or a statement in a report or note (`patterns`, regular expressions, matched in a sentence that
+ * names one of `context`, e.g. CT, 胸片, 心电图).
+ */
+export type ResultCriterion =
+  | {
+      readonly kind: 'measurement';
+      readonly loinc: readonly string[];
+      readonly direction: 'high' | 'low';
+      /** Used when the record gives neither a reference range nor an interpretation. */
+      readonly threshold?: { readonly value: number; readonly unit: string };
+    }
+  | {
+      readonly kind: 'statement';
+      readonly patterns: readonly string[];
+      readonly context: readonly string[];
+    };
 
 export interface RiskFactorNode {
   readonly id: string;
@@ -72,6 +101,12 @@ export interface CausalEdge {
   readonly from: string;
   readonly to: string;
   readonly probability: number;
+  /**
+   * `unknown` when the source gives no frequency: `probability` is then the documented default
+   * (`KnowledgeModelOptions.defaultEdge`) used for inference only, and explanations say
+   * "frequency unknown" instead of showing it. Absent: the source's own number.
+   */
+  readonly frequency?: 'unknown';
   readonly source: KnowledgeSource;
 }
 

@@ -5,7 +5,11 @@ import { fold } from '../../nlp/index.js';
 import type { DiagnoseOptions, Diagnosis } from './diagnose.js';
 import { diagnose } from './diagnose.js';
 import type { CaseInput } from './evidence.js';
+import { diagnosedDiseases } from './diagnosed.js';
+import type { ResultCriterion } from './model.js';
 import type { Network } from './network.js';
+import type { NoteText } from './results.js';
+import { measurementFinding, measures, statementFindings } from './results.js';
 
 /**
  * A patient's fused facts as a case for a causal network: each fact is matched to a network
@@ -22,7 +26,8 @@ export interface CaseMatch {
   readonly target: string;
   readonly kind: 'finding' | 'risk-factor';
   readonly present: boolean;
-  readonly by: 'code' | 'name' | 'measurement';
+  /** `result`: a measurement read against its range; `statement`: an imaging or ECG report sentence. */
+  readonly by: 'code' | 'name' | 'measurement' | 'result' | 'statement';
 }
 
 export interface PatientCaseOptions {
@@ -31,6 +36,11 @@ export interface PatientCaseOptions {
    * (a knowledge release's SNOMED CT codes, say: see `codingsFromKnowledge`).
    */
   readonly codings?: ReadonlyMap<string, readonly Coding[]>;
+  /**
+   * The record's note and report texts, for result findings stated in words (肺部CT 实变, 心电图
+   * ST 段抬高); each match cites its span. Without them only coded measurements are read.
+   */
+  readonly notes?: readonly NoteText[];
 }
 
 /**
@@ -53,6 +63,8 @@ export interface PatientCase {
   readonly sourcesOf: (findingId: string) => Source[];
   /** Which fact set which finding, for display and tests. */
   readonly matches: readonly CaseMatch[];
+  /** Diseases the record already diagnoses (a Condition), with the Sources that say so. */
+  readonly diagnosed: ReadonlyMap<string, readonly Source[]>;
 }
 
 interface Target {
@@ -65,6 +77,8 @@ interface Target {
 interface Index {
   readonly byCode: Map<string, Target[]>;
   readonly byName: Map<string, Target[]>;
+  /** Result findings (abnormal labs, imaging and ECG statements) with their criteria. */
+  readonly results: readonly { readonly id: string; readonly criterion: ResultCriterion }[];
   /** The network's fever finding, for a measured body temperature. */
   readonly fever?: Target;
 }
@@ -101,7 +115,8 @@ function buildIndex(net: Network, codings?: ReadonlyMap<string, readonly Coding[
   const fever = (byCode.get(`${CodeSystems.snomed}|386661006`) ?? byName.get('fever') ?? byName.get('发热') ?? []).find(
     (t) => !t.antecedent,
   );
-  return { byCode, byName, ...(fever ? { fever } : {}) };
+  const results = net.findings.flatMap((f) => (f.result ? [{ id: f.id, criterion: f.result }] : []));
+  return { byCode, byName, results, ...(fever ? { fever } : {}) };
 }
 
 function indexOf(net: Network, codings?: ReadonlyMap<string, readonly Coding[]>): Index {
@@ -194,12 +209,29 @@ export function patientCase(net: Network, state: PatientState, options: PatientC
       matches.push({ factId: f.id, target: ix.fever.id, kind: ix.fever.kind, present: true, by: 'measurement' });
       continue;
     }
+    if (f.category === 'measurement' && f.subject.who === 'patient' && f.assertion === 'present') {
+      for (const r of ix.results) {
+        if (r.criterion.kind !== 'measurement' || !measures(f, r.criterion)) continue;
+        const present = measurementFinding(f, r.criterion);
+        if (present !== undefined) matches.push({ factId: f.id, target: r.id, kind: 'finding', present, by: 'result' });
+      }
+    }
     const p = polarity(f);
     if (!p) continue;
     const { targets, by } = targetsOf(ix, f);
     for (const t of targets) {
       if (p.antecedentOnly && !t.antecedent) continue;
       matches.push({ factId: f.id, target: t.id, kind: t.kind, present: p.present, by });
+    }
+  }
+  // Statements in the notes (imaging impressions, ECG readings), each citing its span.
+  const spans = new Map<string, Source[]>();
+  for (const r of ix.results) {
+    if (r.criterion.kind !== 'statement' || !options.notes?.length) continue;
+    for (const m of statementFindings(options.notes, r.criterion)) {
+      const factId = `${m.source.document}#${m.source.start}-${m.source.end}`;
+      spans.set(factId, [m.source]);
+      matches.push({ factId, target: r.id, kind: 'finding', present: m.present, by: 'statement' });
     }
   }
   // Present wins over absent for the same target (a note's "no fever" beside a measured 38.5 ℃).
@@ -214,7 +246,7 @@ export function patientCase(net: Network, state: PatientState, options: PatientC
     if (settled.get(m.target)!.present !== m.present) continue;
     const list = sources.get(m.target) ?? [];
     const seen = new Set(list.map(sourceKey));
-    for (const s of byId.get(m.factId)?.sources ?? []) {
+    for (const s of byId.get(m.factId)?.sources ?? spans.get(m.factId) ?? []) {
       if (seen.has(sourceKey(s))) continue;
       seen.add(sourceKey(s));
       list.push(s);
@@ -232,7 +264,8 @@ export function patientCase(net: Network, state: PatientState, options: PatientC
     findings,
     ...(riskFactors.length ? { riskFactors } : {}),
   };
-  return { input, sourcesOf: (id) => sources.get(id) ?? [], matches };
+  const diagnosed = diagnosedDiseases(net, state.phenotype, options.codings);
+  return { input, sourcesOf: (id) => sources.get(id) ?? [], matches, diagnosed };
 }
 
 export interface PatientDiagnosis {
@@ -242,14 +275,26 @@ export interface PatientDiagnosis {
   readonly conclusions: readonly DiagnosisConclusion[];
 }
 
-/** The differential for a patient: `patientCase` then `diagnose`, with the explanations as Conclusions. */
+/**
+ * The differential for a patient: `patientCase` then `diagnose`, with the explanations as Conclusions.
+ * A record often holds several problems at once (heart failure, AF, CKD, hyperkalaemia), which an
+ * enumeration of 2 concurrent diseases squeezes out, so beyond Quickscore's 8 positives (more make
+ * its alternating sum cancel catastrophically when leaks are small) a record's enumeration considers
+ * up to 4 concurrent diseases unless `maxConcurrent` says otherwise.
+ */
 export function diagnosePatient(
   net: Network,
   state: PatientState,
   options: Omit<DiagnoseOptions, 'sourcesOf' | 'patientId'> & PatientCaseOptions = {},
 ): PatientDiagnosis {
-  const { codings, ...rest } = options;
-  const pc = patientCase(net, state, codings ? { codings } : {});
-  const diagnosis = diagnose(net, pc.input, { ...rest, sourcesOf: pc.sourcesOf, patientId: state.patientId });
+  const { codings, notes, ...rest } = options;
+  const pc = patientCase(net, state, { ...(codings ? { codings } : {}), ...(notes ? { notes } : {}) });
+  const diagnosis = diagnose(net, pc.input, {
+    maxConcurrent: 4,
+    ...rest,
+    sourcesOf: pc.sourcesOf,
+    patientId: state.patientId,
+    diagnosed: new Set(pc.diagnosed.keys()),
+  });
   return { case: pc, diagnosis, conclusions: diagnosis.differential.map((r) => r.conclusion) };
 }

@@ -1,10 +1,11 @@
-import type { Conclusion, Severity } from '../../core/index.js';
+import type { Bilingual, Conclusion, Severity } from '../../core/index.js';
 import { invalid, stableId } from '../../core/index.js';
 import type { RuleConfiguration, RuleSetting } from '../safety/rule.js';
 import type { KnowledgeSource } from '../../core/index.js';
 import type { QcEncounter } from './model.js';
-import type { QcCategory, QcContext, QcRule, QcSeverity } from './rule.js';
+import type { QcCategory, QcContext, QcRule, QcSeverity, QcSpan } from './rule.js';
 import type { QcRuleBook } from './rulebook.js';
+import { withHeadings } from './text.js';
 
 /** S1 → high … S4 → info: the core Severity a QC issue carries. */
 export const QC_SEVERITY: Record<QcSeverity, Severity> = { S1: 'high', S2: 'moderate', S3: 'low', S4: 'info' };
@@ -20,6 +21,12 @@ export interface QcIssueResult {
   readonly ruleId: string;
   readonly category: QcCategory;
   readonly qcSeverity: QcSeverity;
+  /** Points this finding takes off the score. */
+  readonly deduction: number;
+  /** What to do about it. */
+  readonly fix: Bilingual;
+  /** The text that triggered it, where a text did. */
+  readonly span?: QcSpan;
   readonly conclusion: Conclusion;
 }
 
@@ -62,8 +69,26 @@ function ruleKnowledge(book: QcRuleBook, rule: QcRule): KnowledgeSource {
   };
 }
 
-/** Runs every enabled rule of the book over one encounter and scores it. */
+/** A finding without its own hint: correct the record as the norm it rests on asks. */
+function defaultFix(rule: QcRule, k: KnowledgeSource): Bilingual {
+  const basis = k.authority.document ?? k.authority.name;
+  return {
+    en: `Correct the record (${rule.title.en}) as ${basis} requires`,
+    zh: `按${basis}补正：${rule.title.zh}`,
+  };
+}
+
+const RANK: Record<QcSeverity, number> = { S1: 0, S2: 1, S3: 2, S4: 3 };
+
+/**
+ * Runs every enabled rule of the book over one encounter (reading sections with the book's
+ * headings) and scores it; findings come most severe and costliest first.
+ */
 export function evaluateQc(enc: QcEncounter, book: QcRuleBook, options: QcOptions = {}): QcReport {
+  return withHeadings(book.headings, () => evaluate(enc, book, options));
+}
+
+function evaluate(enc: QcEncounter, book: QcRuleBook, options: QcOptions): QcReport {
   const now = options.now ?? new Date().toISOString();
   const deductions = { ...DEFAULT_DEDUCTIONS, ...(options.deductions ?? {}) };
   const issues: QcIssueResult[] = [];
@@ -79,12 +104,16 @@ export function evaluateQc(enc: QcEncounter, book: QcRuleBook, options: QcOption
       ...(options.peerDiscussions ? { peerDiscussions: options.peerDiscussions } : {}),
       ...(options.icdCatalog ? { icdCatalog: options.icdCatalog } : {}),
     };
+    const knowledge = ruleKnowledge(book, rule);
     for (const found of rule.check(enc, ctx)) {
       const qcSeverity = found.severity ?? rule.severity;
       issues.push({
         ruleId: rule.id,
         category: rule.category,
         qcSeverity,
+        deduction: deductions[qcSeverity],
+        fix: found.fix ?? defaultFix(rule, knowledge),
+        ...(found.span ? { span: found.span } : {}),
         conclusion: {
           id: stableId('qc', enc.id, rule.id, found.key ?? ''),
           kind: 'quality',
@@ -102,7 +131,7 @@ export function evaluateQc(enc: QcEncounter, book: QcRuleBook, options: QcOption
               role: 'context',
               statement: { en: `Rule ${rule.id}: ${rule.source}`, zh: `规则${rule.id}：${rule.source}` },
               sources: [],
-              knowledge: [ruleKnowledge(book, rule)],
+              knowledge: [knowledge],
             },
           ],
           knowledgeRelease: book.release,
@@ -112,6 +141,8 @@ export function evaluateQc(enc: QcEncounter, book: QcRuleBook, options: QcOption
       });
     }
   }
+  // Stable: within a severity and deduction, the book's order (category, then rule id).
+  issues.sort((a, b) => RANK[a.qcSeverity] - RANK[b.qcSeverity] || b.deduction - a.deduction);
   const counts: Record<QcSeverity, number> = { S1: 0, S2: 0, S3: 0, S4: 0 };
   for (const i of issues) counts[i.qcSeverity]++;
   const score = Math.max(0, Math.round((100 - issues.reduce((s, i) => s + deductions[i.qcSeverity], 0)) * 10) / 10);

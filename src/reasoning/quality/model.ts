@@ -45,6 +45,45 @@ export type DocType =
   | 'hp-update' // (Intl) H&P update note
   | 'other';
 
+/** A document type as a finding names it in Chinese (the record's own name for it). */
+export const DOC_TYPE_ZH: Record<DocType, string> = {
+  'admission-note': '入院记录',
+  'first-progress-note': '首次病程记录',
+  'progress-note': '病程记录',
+  'ward-round': '上级医师查房记录',
+  'admit-discharge-24h': '24小时内入出院记录',
+  'admit-death-24h': '24小时内入院死亡记录',
+  'rescue-note': '抢救记录',
+  'consult-note': '会诊记录',
+  'handover-out': '交班记录',
+  'handover-in': '接班记录',
+  'transfer-out': '转出记录',
+  'transfer-in': '转入记录',
+  'interim-summary': '阶段小结',
+  'op-note': '手术记录',
+  'postop-first-note': '术后首次病程记录',
+  'preop-discussion': '术前讨论',
+  'preop-summary': '术前小结',
+  'surgical-safety-checklist': '手术安全核查表',
+  'consent-surgery': '手术知情同意书',
+  'consent-anesthesia': '麻醉知情同意书',
+  'consent-transfusion': '输血治疗知情同意书',
+  'consent-special': '特殊检查/治疗知情同意书',
+  'critical-notice': '病危（重）通知书',
+  'critical-value-receipt': '危急值接收登记',
+  'transfusion-record': '输血记录',
+  'antibiotic-approval': '特殊使用级抗菌药物会诊/审批',
+  'pathology-report': '病理报告',
+  'imaging-report': '影像报告',
+  'nursing-allergy': '护理过敏记录',
+  'discharge-record': '出院记录',
+  'death-record': '死亡记录',
+  'death-conference': '死亡病例讨论记录',
+  'history-physical': 'H&P',
+  'hp-update': 'H&P更新记录',
+  other: '其他记录',
+};
+
 /** Physician titles, lowest first (住院医师 < 主治医师 < 副主任医师 < 主任医师); `intern` covers 实习/试用期. */
 export type Title = 'intern' | 'resident' | 'attending' | 'associate-chief' | 'chief';
 export const TITLE_RANK: Record<Title, number> = {
@@ -76,6 +115,11 @@ export interface QcDocument {
   readonly completedAt?: string;
   readonly author?: QcPerson;
   readonly signatures: readonly QcSignature[];
+  /**
+   * Fields the source does not carry (a FHIR export without DocumentReference.author and no signature
+   * line): unknown, not missing, so the rules that read them skip them. Absent: every field is known.
+   */
+  readonly unknown?: readonly 'author'[];
   readonly text: string;
   /** Parsed sections (heading → content); filled from `text` when absent. */
   readonly sections?: Readonly<Record<string, string>>;
@@ -120,6 +164,12 @@ export interface QcOrder {
   /** 抗菌药物分级: 非限制 / 限制 / 特殊使用. */
   readonly antibioticTier?: 'unrestricted' | 'restricted' | 'special';
   readonly firstDoseAt?: string;
+  /**
+   * Fields the source does not carry (a FHIR MedicationRequest without `requester`; FHIR has no tier
+   * element): unknown, not missing, so C17 and K13 skip them. A source that carries the field and
+   * leaves it empty (a hospital's order table, an empty `requester`) does not list it here.
+   */
+  readonly unknown?: readonly ('signedBy' | 'antibioticTier')[];
 }
 
 export interface QcResult {
@@ -192,6 +242,8 @@ export interface QcCriticalValue {
   readonly receivedAt?: string;
   readonly readBack?: boolean;
   readonly physicianNotifiedAt?: string;
+  /** The critical-value loop log (or the laboratory's register) holds this value: its steps are the record. */
+  readonly logged?: boolean;
 }
 
 export interface QcDiagnosis {
@@ -257,6 +309,11 @@ export interface QcEncounter {
   readonly deathAt?: string;
   readonly autopsyReportAt?: string;
   readonly archivedAt?: string;
+  /**
+   * The source tracks archiving (the records office's system): only then is a missing `archivedAt`
+   * a chart not archived. A FHIR export does not say, so T20 judges only an archive date it has.
+   */
+  readonly archiveTracked?: boolean;
   readonly documents: readonly QcDocument[];
   readonly orders: readonly QcOrder[];
   readonly results: readonly QcResult[];
@@ -269,4 +326,10 @@ export interface QcEncounter {
   readonly transfusions: readonly QcTransfusion[];
   readonly criticalValues: readonly QcCriticalValue[];
   readonly homepage?: QcHomepage;
+  /**
+   * What the source does not carry: `homepage` when it holds no 病案首页 at all (a FHIR export: the
+   * front sheet lives in the records office's system and is reported through HQMS, not FHIR), so T19
+   * cannot tell a late sheet from one kept elsewhere. Absent: a missing `homepage` is a missing sheet.
+   */
+  readonly unknown?: readonly 'homepage'[];
 }

@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { forEachBackend } from '../../../test/support/backends.js';
 import { ensureDemoRelease, readQcData } from '../../knowledge/index.js';
 import { loadQualityRules, QC_PREDICATES, qualityRulesFromData } from './rulebook.js';
-import { HEADINGS } from './text.js';
 
 /**
  * The QC part of the knowledge release and the code that executes it agree: every rule the code
@@ -80,6 +79,7 @@ describe('QC rules: code and data agree', () => {
 
   it('every source is used by a rule or an entry (no dead authorities)', () => {
     const used = new Set(data.rules.flatMap((r) => r.sources.map((s) => s.id)));
+    for (const s of data.headings.sources) used.add(s.id);
     for (const [name, key] of [
       ['sections.json', 'sections'],
       ['patterns.json', 'patterns'],
@@ -105,7 +105,7 @@ describe('QC rules: code and data agree', () => {
   });
 
   it('every required section (and synonym) is a heading the section parser knows', () => {
-    const known = new Set<string>(HEADINGS);
+    const known = new Set(data.headings.items.flatMap((h) => [h.name, ...(h.synonyms ?? [])]));
     for (const r of data.rules) {
       for (const list of Object.values(r.sections)) {
         for (const s of list.sections)
@@ -128,4 +128,29 @@ forEachBackend('QC rules in the demo release', (db) => {
       ).toBe(true);
     expect(book.rule('C01')!.sections).toEqual(fromData.rule('C01')!.sections);
   }, 120_000);
+});
+
+describe('QC vocabulary lives in the release data', () => {
+  it('no predicate or the section reader writes a Chinese pattern literal (patterns and headings are data)', () => {
+    for (const f of [...RULE_FILES.map((x) => `./rules/${x}`), './text.ts']) {
+      const src = readFileSync(new URL(f, import.meta.url), 'utf8');
+      const literals = [...src.matchAll(/(?<![\w)\]'"`\p{L}])\/(?![/*])((?:\\.|[^/\n])+)\/[a-z]*/gu)]
+        .map((m) => m[1]!)
+        .filter((re) => /\p{Script=Han}/u.test(re));
+      expect(literals, f).toEqual([]);
+    }
+  });
+
+  it('every section, pattern, list and heading entry names where it comes from', () => {
+    for (const [name, key] of [
+      ['sections.json', 'sections'],
+      ['patterns.json', 'patterns'],
+      ['lists.json', 'lists'],
+    ] as const)
+      for (const e of file(name)[key] as unknown as { rule: string; key: string; sources?: { id: string }[] }[])
+        expect(e.sources?.length ?? 0, `${name} ${e.rule}.${e.key}`).toBeGreaterThan(0);
+    expect(data.headings.sources.length).toBeGreaterThan(0);
+    const ids = new Set(data.sources.map((s) => s.id));
+    for (const s of data.headings.sources) expect(ids.has(s.id), s.id).toBe(true);
+  });
 });

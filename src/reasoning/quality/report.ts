@@ -1,5 +1,5 @@
 import { sourceKey } from '../../core/index.js';
-import type { QcReport } from './engine.js';
+import type { QcIssueResult, QcReport } from './engine.js';
 import type { QcSeverity } from './rule.js';
 
 /** The summary of a QC run over many encounters, and its readable renderings (Markdown, HTML). */
@@ -48,6 +48,12 @@ export function summarise(
   };
 }
 
+/** The issue with the text that triggered it, where a text did. */
+const issueText = (i: QcIssueResult) =>
+  `${i.conclusion.statement.zh ?? i.conclusion.statement.en}${i.span ? `（原文：“${i.span.text}”）` : ''}`;
+/** The norm the finding rests on, with its article. */
+const basis = (i: QcIssueResult) => i.conclusion.evidence[1]?.knowledge?.[0]?.authority.document ?? '';
+
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 const mdCell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -73,10 +79,13 @@ export function toMarkdown(s: QcRunSummary): string {
     lines.push(`### ${r.encounterId} (patient ${r.patientId}): ${r.score} ${r.grade}`, '');
     if (r.issues.length === 0) lines.push('No issues.', '');
     else {
-      lines.push('| Rule | Sev | Issue | Sources |', '| --- | --- | --- | --- |');
+      lines.push(
+        '| Rule | Sev | −Points | Issue | Fix 修改建议 | Basis 依据 | Sources |',
+        '| --- | --- | ---: | --- | --- | --- | --- |',
+      );
       for (const i of r.issues)
         lines.push(
-          `| ${i.ruleId} | ${i.qcSeverity} | ${mdCell(i.conclusion.statement.zh ?? i.conclusion.statement.en)} | ${mdCell(i.conclusion.evidence[0]!.sources.map(sourceKey).join(', '))} |`,
+          `| ${i.ruleId} | ${i.qcSeverity} | ${i.deduction} | ${mdCell(issueText(i))} | ${mdCell(i.fix.zh ?? i.fix.en)} | ${mdCell(basis(i))} | ${mdCell(i.conclusion.evidence[0]!.sources.map(sourceKey).join(', '))} |`,
         );
       lines.push('');
     }
@@ -91,10 +100,10 @@ export function toHtml(s: QcRunSummary): string {
         `<section><h3>${esc(r.encounterId)} <small>patient ${esc(r.patientId)}</small> — ${r.score} ${r.grade}</h3>${
           r.issues.length === 0
             ? '<p>No issues.</p>'
-            : `<table><thead><tr><th>Rule</th><th>Sev</th><th>Issue</th><th>Sources</th></tr></thead><tbody>${r.issues
+            : `<table><thead><tr><th>Rule</th><th>Sev</th><th>−Points</th><th>Issue</th><th>Fix 修改建议</th><th>Basis 依据</th><th>Sources</th></tr></thead><tbody>${r.issues
                 .map(
                   (i) =>
-                    `<tr class="${i.qcSeverity}"><td>${i.ruleId}</td><td>${i.qcSeverity}</td><td>${esc(i.conclusion.statement.zh ?? i.conclusion.statement.en)}<br><small>${esc(i.conclusion.statement.en)}</small></td><td>${i.conclusion.evidence[0]!.sources.map((x) => `<code>${esc(sourceKey(x))}</code>`).join(' ')}</td></tr>`,
+                    `<tr class="${i.qcSeverity}"><td>${i.ruleId}</td><td>${i.qcSeverity}</td><td>${i.deduction}</td><td>${esc(issueText(i))}<br><small>${esc(i.conclusion.statement.en)}</small></td><td>${esc(i.fix.zh ?? i.fix.en)}</td><td>${esc(basis(i))}</td><td>${i.conclusion.evidence[0]!.sources.map((x) => `<code>${esc(sourceKey(x))}</code>`).join(' ')}</td></tr>`,
                 )
                 .join('')}</tbody></table>`
         }</section>`,

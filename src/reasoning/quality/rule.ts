@@ -12,8 +12,19 @@ import type { DocType, QcDocument, QcEncounter } from './model.js';
 export type QcSeverity = 'S1' | 'S2' | 'S3' | 'S4';
 export type QcCategory = 'timeliness' | 'completeness' | 'consistency' | 'homepage';
 
+/** The text of a document that triggered a finding (character offsets into its text). */
+export interface QcSpan {
+  readonly documentId: string;
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
+}
+
 export interface QcIssue {
   readonly message: Bilingual;
+  /** What to do about it (default: correct the record as the rule's source asks). */
+  readonly fix?: Bilingual;
+  readonly span?: QcSpan;
   /** Overrides the rule's severity (C01: 主诉 missing is S2, 婚育史 S3). */
   readonly severity?: QcSeverity;
   /** The documents, orders or results concerned (click-through). */
@@ -109,6 +120,12 @@ export function listOf<T>(ctx: QcContext, key: string): readonly T[] {
   const l = ctx.rule.lists[key];
   if (!Array.isArray(l)) throw bad(ctx, `lists.${key}`, 'is missing');
   return l as T[];
+}
+
+/** The span of `text` (first occurrence) in a document, if it is there. */
+export function spanOf(doc: QcDocument, text: string): QcSpan | undefined {
+  const start = text ? doc.text.indexOf(text) : -1;
+  return start < 0 ? undefined : { documentId: doc.id, start, end: start + text.length, text };
 }
 
 export function docSource(doc: QcDocument): Source {

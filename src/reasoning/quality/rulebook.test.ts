@@ -51,6 +51,12 @@ forEachBackend('the QC rule book from a knowledge release', (db) => {
     const book = await loadQualityRules(db(), releaseId);
     expect(book.release).toBe(`kg-release/${releaseId}`);
     expect(plainBook(book)).toEqual(plainBook(qualityRulesFromData()));
+    // How records are read comes from the release too (its qc-headings concept).
+    expect([...book.headings.names]).toEqual([...qualityRulesFromData().headings.names]);
+    expect(book.headings.orders).toEqual(qualityRulesFromData().headings.orders);
+    expect(book.headings.documents.map((d) => [d.type, String(d.title)])).toEqual(
+      qualityRulesFromData().headings.documents.map((d) => [d.type, String(d.title)]),
+    );
     expect(book.rule('C01')!.relationId).toMatch(/\S/);
     expect(await loadQualityRules(db(), releaseId)).toBe(book);
     expect(await activeQualityRules(db())).toBe(book);
@@ -84,6 +90,35 @@ forEachBackend('the QC rule book from a knowledge release', (db) => {
     expect(report.release).toBe(`kg-release/${edited.releaseId}`);
     // The earlier release is unchanged.
     expect(evaluateQc(noVitals, await loadQualityRules(db(), releaseId), { now: NOW }).issues).toHaveLength(1);
+  });
+
+  it('a curated pattern changes the next QC run (K04 reads dates only as the curated pattern writes them)', async () => {
+    const book = await loadQualityRules(db(), releaseId);
+    const k04 = book.rule('K04')!;
+    const moved = {
+      ...CLEAN_ENCOUNTER,
+      documents: CLEAN_ENCOUNTER.documents.map((d) =>
+        d.type === 'discharge-record'
+          ? { ...d, text: d.text.replace('入院日期：2026-03-02', '入院日期：2026-03-01') }
+          : d,
+      ),
+    };
+    expect(evaluateQc(moved, book, { now: NOW }).issues.map((i) => i.ruleId)).toEqual(['K04']);
+    const edited = await curate(
+      db(),
+      {
+        author: 'qc-office',
+        reason: 'local policy: dates are compared only when written 年月日',
+        source: { id: 'qc-office-dates', name: 'Hospital QC office decision 2026-02' },
+        override: [
+          { relationId: k04.relationId!, attrs: { patterns: { date: { re: '(\\d{4})年(\\d{1,2})月(\\d{1,2})日' } } } },
+        ],
+      },
+      { activate: false },
+    );
+    const curated = await loadQualityRules(db(), edited.releaseId);
+    expect(curated.rule('K04')!.patterns.date).toEqual(/(\d{4})年(\d{1,2})月(\d{1,2})日/);
+    expect(evaluateQc(moved, curated, { now: NOW }).issues).toEqual([]);
   });
 
   it('refuses a curated pattern that does not compile, naming the rule and field', async () => {

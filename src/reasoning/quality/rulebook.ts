@@ -3,8 +3,11 @@ import { invalid } from '../../core/index.js';
 import {
   compileQcPatterns,
   KnowledgeGraph,
+  parseQcHeadings,
   parseQcRule,
   QC_CATEGORIES,
+  QC_HEADINGS_CONCEPT,
+  type QcHeadings,
   qcKgSource,
   type QcRuleSpec,
   readQcData,
@@ -14,6 +17,7 @@ import { COMPLETENESS_PREDICATES } from './rules/completeness.js';
 import { CONSISTENCY_PREDICATES } from './rules/consistency.js';
 import { HOMEPAGE_PREDICATES } from './rules/homepage.js';
 import { TIMELINESS_PREDICATES } from './rules/timeliness.js';
+import { bundledHeadings, type HeadingSet, headingSet } from './text.js';
 
 /**
  * The QC rule book: the rules the knowledge release holds (`qc-rule` relations, written by
@@ -43,6 +47,8 @@ export interface QcRuleBook {
   /** In order: timeliness, completeness, consistency, front sheet; by id within each. */
   readonly rules: readonly QcRule[];
   readonly sources: ReadonlyMap<string, QcAuthority>;
+  /** The headings the section reader knows (the release's `qc-headings`). */
+  readonly headings: HeadingSet;
   rule(id: string): QcRule | undefined;
 }
 
@@ -59,6 +65,7 @@ export function buildRuleBook(
   inputs: readonly RuleInput[],
   sources: ReadonlyMap<string, QcAuthority>,
   release: { readonly label: string; readonly releaseId?: number },
+  headings: HeadingSet = bundledHeadings(),
 ): QcRuleBook {
   const seen = new Set<string>();
   const rules: QcRule[] = [];
@@ -101,6 +108,7 @@ export function buildRuleBook(
     ...(release.releaseId !== undefined ? { releaseId: release.releaseId } : {}),
     rules,
     sources,
+    headings,
     rule: (id) => byId.get(id),
   };
 }
@@ -142,6 +150,7 @@ export function qualityRulesFromData(): QcRuleBook {
     data.rules.map((spec) => ({ spec })),
     sources,
     { label: `bundled/qc-${data.contentHash.slice(0, 12)}` },
+    headingSet(data.headings.items, data.headings.documents, data.headings.orders, data.headings.titles),
   );
   return bundled;
 }
@@ -174,7 +183,17 @@ async function readBook(sql: Sql, kg: KnowledgeGraph, id: number, batchIds: read
     spec: parseQcRule(r.attrs, `QC rule ${String(r.attrs.id ?? r.from)} (release ${id}, relation ${r.id})`),
     relationId: r.id,
   }));
-  const ids = [...new Set(inputs.flatMap((i) => i.spec.sources.map((s) => `qc:${s.id}`)))];
+  // A release made before the headings were data reads with the bundled ones.
+  const held = await kg.concept(QC_HEADINGS_CONCEPT, { release: id });
+  const headings: QcHeadings | undefined = held
+    ? parseQcHeadings(held.attrs, `QC headings (release ${id}, concept ${QC_HEADINGS_CONCEPT})`)
+    : undefined;
+  const ids = [
+    ...new Set([
+      ...inputs.flatMap((i) => i.spec.sources.map((s) => `qc:${s.id}`)),
+      ...(headings?.sources ?? []).map((s) => `qc:${s.id}`),
+    ]),
+  ];
   const rows = await sql.query<{
     id: string;
     name: string;
@@ -186,7 +205,12 @@ async function readBook(sql: Sql, kg: KnowledgeGraph, id: number, batchIds: read
     note: string | null;
   }>('select id, name, document, version, url, licence, date, note from kg_source where id = any($1)', [ids]);
   const sources = new Map(rows.rows.map((r) => [r.id.replace(/^qc:/, ''), authorityOf(r)]));
-  return buildRuleBook(inputs, sources, { label: `kg-release/${id}`, releaseId: id });
+  return buildRuleBook(
+    inputs,
+    sources,
+    { label: `kg-release/${id}`, releaseId: id },
+    headings ? headingSet(headings.items, headings.documents, headings.orders, headings.titles) : bundledHeadings(),
+  );
 }
 
 async function hasQcBatch(sql: Sql, batchIds: readonly number[]): Promise<boolean> {

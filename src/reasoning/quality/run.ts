@@ -66,7 +66,12 @@ export async function runQc(
     const resources = await source.patientResources(patientId);
     const patient = resources.find((r) => r.resourceType === 'Patient');
     for (const enc of encs) {
-      let qcEnc = encounterFromResources({ encounter: enc, ...(patient ? { patient } : {}), resources });
+      let qcEnc = encounterFromResources({
+        encounter: enc,
+        ...(patient ? { patient } : {}),
+        resources,
+        reading: book.headings,
+      });
       if (options.sql) qcEnc = await withCriticalLoops(options.sql, qcEnc, now);
       const report = evaluateQc(qcEnc, book, { now, ...(options.config ? { config: options.config } : {}) });
       if (options.sql) await saveQcReport(options.sql, report, options.hospitalId);
@@ -93,6 +98,7 @@ export async function withCriticalLoops(sql: Sql, enc: QcEncounter, now: string)
       resultId,
       name: i >= 0 ? cvs[i]!.name : l.analyte,
       reportedAt: i >= 0 ? cvs[i]!.reportedAt : l.reportedAt,
+      logged: true,
       ...(l.receivedAt ? { receivedAt: l.receivedAt } : {}),
       ...(l.readBack !== undefined ? { readBack: l.readBack } : {}),
       ...(l.physicianNotifiedAt ? { physicianNotifiedAt: l.physicianNotifiedAt } : {}),

@@ -1,106 +1,150 @@
+import {
+  compileQcPatterns,
+  type QcDocumentKind,
+  type QcHeading,
+  type QcHeadings,
+  readQcData,
+} from '../../knowledge/index.js';
 import { parseZhNumber } from '../../nlp/index.js';
 import type { QcDocument } from './model.js';
 
 /**
- * Section headings of Chinese inpatient notes (BW2010 第十八条, 第二十二条). A heading is a known
- * name at the start of a line followed by a colon (full- or half-width); its content runs to the
- * next known heading.
+ * The section reader. Headings and their synonyms are data (knowledge/data/qc/sections.json
+ * `headings`, the release's `qc-headings` concept; BW2010 第十八条, 第二十二条). A heading is a known
+ * name, its characters possibly spaced out as forms align them ("姓    名", "现 病 史"), written as
+ * hospitals write it:
+ * - at the start of a line, after an optional number ("一、", "（二）", "3."), followed by a colon
+ *   (full- or half-width), or in brackets with or without a colon ("【主诉】"), or alone on its line
+ *   with its content below ("二、现病史");
+ * - for an inline heading (姓名, 性别, 入院时间…), also after a space, comma, 。 or a table rule
+ *   (|, │) on the same line, as one-line and table headers are written ("姓名：张三　性别：男",
+ *   "│姓名：张三│性别：男│", "| 姓名 | 张三 | 性别 | 男 |").
+ * Its content runs to the next heading, table rules trimmed; the content under a synonym counts for
+ * every name of its group (入院日期 and 入院时间).
  */
-export const HEADINGS = [
-  '姓名',
-  '性别',
-  '年龄',
-  '民族',
-  '婚姻状况',
-  '婚姻',
-  '出生地',
-  '职业',
-  '入院时间',
-  '记录时间',
-  '病史陈述者',
-  '病史叙述者',
-  '主诉',
-  '现病史',
-  '既往史',
-  '个人史',
-  '婚育史',
-  '月经史',
-  '家族史',
-  '体格检查',
-  '专科情况',
-  '专科检查',
-  '辅助检查',
-  '初步诊断',
-  '入院诊断',
-  '医师签名',
-  '病例特点',
-  '拟诊讨论',
-  '诊断依据',
-  '鉴别诊断',
-  '诊疗计划',
-  '入院日期',
-  '出院日期',
-  '入院情况',
-  '诊疗经过',
-  '出院诊断',
-  '出院情况',
-  '出院医嘱',
-  '出院时间',
-  '死亡时间',
-  '死亡原因',
-  '死亡诊断',
-  '病情变化',
-  '抢救时间',
-  '抢救措施',
-  '参加抢救人员',
-  '抢救经过',
-  '手术日期',
-  '术前诊断',
-  '术中诊断',
-  '术后诊断',
-  '手术名称',
-  '拟施手术',
-  '手术者',
-  '助手',
-  '麻醉方法',
-  '手术经过',
-  '术中情况',
-  '术中所见',
-  '住院号',
-  '查房医师',
-  '补充病史',
-  '补充体征',
-  '诊断分析',
-  '处理意见',
-  '讨论意见',
-  '讨论结论',
-  '参加人员',
-] as const;
+export interface HeadingSet {
+  readonly headings: readonly QcHeading[];
+  /** Document kinds by title or LOINC code, first match wins (from-fhir reads a document's type with them). */
+  readonly documents: readonly {
+    readonly type: string;
+    readonly title: RegExp;
+    readonly loinc: readonly string[];
+    readonly inProgressNote: boolean;
+  }[];
+  /** Physician titles by the words of a signature or heading line, first match wins. */
+  readonly titles: readonly { readonly title: string; readonly pattern: RegExp }[];
+  /** Order categories by ATC group of the drug (from-fhir reads an order's category with them). */
+  readonly orders: readonly { readonly category: string; readonly atc: readonly string[] }[];
+  /** Every name a heading is known by. */
+  readonly names: ReadonlySet<string>;
+  readonly pattern: RegExp;
+}
 
-const HEADING_RE = new RegExp(
-  `(?:^|\\n)[ \\t　]*(?:[一二三四五六七八九十]+[、.．]\\s*)?(${[...HEADINGS].sort((a, b) => b.length - a.length).join('|')})[ \\t　]*[:：]`,
-  'g',
-);
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** Spaces inside and around a heading (full-width included). */
+const SPACE = '[ \\t　]';
+/** A table rule between the cells of a header row. */
+const RULE = '[|│┃]';
+/** Table rules, colons and spaces around a section's content ("| 张三 |" → "张三"). */
+const TRIM = /^[\s|│┃:：]+|[\s|│┃]+$/g;
 
-export function parseSections(text: string): Record<string, string> {
+export function headingSet(
+  headings: readonly QcHeading[],
+  documents: readonly QcDocumentKind[] = [],
+  orders: HeadingSet['orders'] = [],
+  titles: QcHeadings['titles'] = [],
+): HeadingSet {
+  const all = headings.flatMap((h) => [h.name, ...(h.synonyms ?? [])]);
+  const inline = headings.filter((h) => h.inline).flatMap((h) => [h.name, ...(h.synonyms ?? [])]);
+  // A name's characters may be spaced out ("姓    名"); the longest name is tried first.
+  const alt = (xs: string[]) =>
+    [...xs]
+      .sort((a, b) => b.length - a.length)
+      .map((x) => [...x].map(escapeRe).join(`${SPACE}*`))
+      .join('|');
+  const num = `(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\\d]+[）)]|\\d{1,2}[、.．](?!\\d))`;
+  const lineStart =
+    `(?:^|\\n)${SPACE}*(?:${num}${SPACE}*)?` +
+    `(?:【${SPACE}*(${alt(all)})${SPACE}*】${SPACE}*[:：]?|(${alt(all)})${SPACE}*(?:[:：]|(?=\\r?\\n|$)))`;
+  const sameLine = inline.length
+    ? `|(?:[ \\t　，,；;。]|${RULE})${SPACE}*(${alt(inline)})${SPACE}*(?:[:：]|(?=${RULE}))`
+    : '';
+  return {
+    headings,
+    documents: documents.map((d) => ({
+      type: d.type,
+      title: compileQcPatterns(d.title, 'QC headings', `documents.${d.type}`) as RegExp,
+      loinc: d.loinc ?? [],
+      inProgressNote: d.inProgressNote === true,
+    })),
+    titles: titles.map((t) => ({
+      title: t.title,
+      pattern: compileQcPatterns(t.pattern, 'QC headings', `titles.${t.title}`) as RegExp,
+    })),
+    orders,
+    names: new Set(all),
+    pattern: new RegExp(lineStart + sameLine, 'g'),
+  };
+}
+
+let bundled: HeadingSet | undefined;
+/** The headings of the bundled data files (the section reader's default). */
+export function bundledHeadings(): HeadingSet {
+  if (!bundled) {
+    const { items, documents, orders, titles } = readQcData().headings;
+    bundled = headingSet(items, documents, orders, titles);
+  }
+  return bundled;
+}
+
+let active: HeadingSet | undefined;
+
+/** Runs `fn` with the section reader using these headings (the rule book's); evaluation is synchronous. */
+export function withHeadings<T>(set: HeadingSet, fn: () => T): T {
+  const before = active;
+  active = set;
+  try {
+    return fn();
+  } finally {
+    active = before;
+  }
+}
+
+export function parseSections(text: string, set: HeadingSet = active ?? bundledHeadings()): Record<string, string> {
   const out: Record<string, string> = {};
   const marks: { name: string; start: number; end: number }[] = [];
-  for (const m of text.matchAll(HEADING_RE)) marks.push({ name: m[1]!, start: m.index!, end: m.index! + m[0].length });
+  for (const m of text.matchAll(set.pattern))
+    marks.push({
+      name: (m[1] ?? m[2] ?? m[3])!.replace(/[ \t　]+/g, ''),
+      start: m.index!,
+      end: m.index! + m[0].length,
+    });
   marks.forEach((m, i) => {
-    const body = text.slice(m.end, marks[i + 1]?.start ?? text.length).trim();
+    const body = text.slice(m.end, marks[i + 1]?.start ?? text.length).replace(TRIM, '');
     out[m.name] = out[m.name] ? `${out[m.name]}\n${body}` : body;
   });
+  for (const h of set.headings) {
+    const group = [h.name, ...(h.synonyms ?? [])];
+    const found = group.find((n) => out[n]?.trim());
+    if (found) for (const n of group) out[n] ??= out[found]!;
+  }
   return out;
 }
 
-const cache = new WeakMap<QcDocument, Record<string, string>>();
+const cache = new WeakMap<HeadingSet, WeakMap<QcDocument, Record<string, string>>>();
 
 export function sections(doc: QcDocument): Readonly<Record<string, string>> {
   if (doc.sections) return doc.sections;
-  let s = cache.get(doc);
+  const set = active ?? bundledHeadings();
+  let perSet = cache.get(set);
+  if (!perSet) {
+    perSet = new WeakMap();
+    cache.set(set, perSet);
+  }
+  let s = perSet.get(doc);
   if (!s) {
-    s = parseSections(doc.text);
-    cache.set(doc, s);
+    s = parseSections(doc.text, set);
+    perSet.set(doc, s);
   }
   return s;
 }
@@ -148,11 +192,21 @@ export function diagnosisList(text: string): string[] {
     .filter(Boolean);
 }
 
-/** A duration in days from text such as "3天", "2周", "半年", "1月余". */
-export function durationDays(text: string): number | undefined {
-  const m = /(\d+(?:\.\d+)?|半|一|二|两|三|四|五|六|七|八|九|十)\s*(?:个)?\s*(小时|天|日|周|星期|月|年)/.exec(text);
-  if (!m) return undefined;
-  const n = parseZhNumber(m[1]!) ?? Number(m[1]);
-  const unit: Record<string, number> = { 小时: 1 / 24, 天: 1, 日: 1, 周: 7, 星期: 7, 月: 30, 年: 365 };
-  return n * unit[m[2]!]!;
+/**
+ * Every duration the text states, in days, in order ("气促5年，加重1周" → [1825, 7]; "半年", "1月余"),
+ * read with K17's `duration` pattern and units.
+ */
+export function durationsDays(
+  text: string,
+  pattern: RegExp,
+  units: readonly { readonly unit: string; readonly days: number }[],
+): number[] {
+  const all = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
+  const out: number[] = [];
+  for (const m of text.matchAll(all)) {
+    const n = m[1] === '半' ? 0.5 : (parseZhNumber(m[1]!) ?? Number(m[1]));
+    const per = units.find((u) => u.unit === m[2])?.days;
+    if (per !== undefined && Number.isFinite(n)) out.push(n * per);
+  }
+  return out;
 }

@@ -47,9 +47,16 @@ export function safetyRule(id: string): SafetyRule | undefined {
   return SAFETY_RULES.find((r) => r.id === id);
 }
 
-/** Validates a hospital's setting for a safety rule: the rule exists and its parameters make sense. */
-export function validateSafetySetting(ruleId: string, setting: RuleSetting): void {
-  const rule = safetyRule(ruleId);
+/**
+ * Validates a hospital's setting for a safety rule: the rule exists (among `rules`: the active
+ * release's, or by default the bundled data files') and its parameters make sense.
+ */
+export function validateSafetySetting(
+  ruleId: string,
+  setting: RuleSetting,
+  rules: readonly SafetyRule[] = SAFETY_RULES,
+): void {
+  const rule = rules.find((r) => r.id === ruleId);
   if (!rule) throw invalid(`unknown rule '${ruleId}'`, { field: 'ruleId' });
   const params = setting.params ?? {};
   for (const key of Object.keys(params)) {

@@ -37,6 +37,7 @@ export {
   severityRank,
   type Suggestion,
 } from './rule.js';
+export { allergyClassesOf } from './allergy-data.js';
 export { criticalValueRules, type Limit, type Threshold } from './rules/critical-values.js';
 export { DDI_PREDICATES } from './rules/ddi.js';
 export {
@@ -46,6 +47,7 @@ export {
   type InteractionEdge,
   activeSafetyRules,
   loadSafetyRules,
+  onRuleBookProblems,
   releaseLabel,
   type SafetyRuleBook,
   safetyRulesFromData,

@@ -24,7 +24,13 @@ export type SafetyGroup =
 /** A suggestion a clinician can take from an alert: drop the new drug, swap it, or order something. */
 export type Suggestion =
   | { readonly kind: 'remove'; readonly label: Bilingual; readonly factId: string }
-  | { readonly kind: 'replace'; readonly label: Bilingual; readonly factId: string; readonly with: Bilingual }
+  | {
+      readonly kind: 'replace';
+      readonly label: Bilingual;
+      readonly factId: string;
+      /** The alternative; `drugs`: the formulary drug ids it names (drugs.json), one coded order each. */
+      readonly with: Bilingual & { readonly drugs?: readonly string[] };
+    }
   | { readonly kind: 'order'; readonly label: Bilingual; readonly what: Bilingual };
 
 /** What one rule found: the statement, the evidence, and which facts it concerns. */

@@ -196,6 +196,23 @@ export interface BookCriticalValue {
   readonly edgeIds: readonly string[];
 }
 
+/** One qualitative critical result (`critical-values.json` qualitative: a positive culture, blasts…) and how it is recognised. */
+export interface BookQualitative {
+  /** The entry id (`CV-Q-blood-culture`); the engine rule is CV-QUAL. */
+  readonly id: string;
+  readonly finding: Bilingual;
+  readonly loinc: readonly string[];
+  /** Words of a test's name (lower case) that select a result. */
+  readonly names: readonly string[];
+  /** Words of a present finding's text (lower case) that make it this critical result. */
+  readonly findings: readonly string[];
+  readonly positive: readonly string[];
+  readonly negative: readonly string[];
+  readonly enabledByDefault: boolean;
+  readonly source: Authority;
+  readonly edgeId: string;
+}
+
 /** One `cross-reactive-with` edge (allergy-classes.json): an allergy to `from` warns on `to`. */
 export interface BookCrossReactivity {
   readonly from: SideRef;
@@ -223,6 +240,8 @@ export interface SafetyRuleBook {
   readonly crossReactivity: readonly BookCrossReactivity[];
   /** Critical values (`critical-values.json` analytes), sorted by rule id. */
   readonly criticalValues: readonly BookCriticalValue[];
+  /** Qualitative critical results that say how they are recognised, sorted by id. */
+  readonly qualitative: readonly BookQualitative[];
   /** CPIC gene–drug rules (`pharmacogenomics.json` cards). */
   readonly pgx: readonly BookPgxRule[];
   /** Edges the engines cannot use (a curator's edit without a severity…), each with why. */
@@ -385,6 +404,22 @@ export function safetyRulesFromData(rules: CdsRules = cdsRules()): SafetyRuleBoo
     })
     .filter((c): c is BookCriticalValue => !!c)
     .sort((a, b) => a.id.localeCompare(b.id));
+  const words = rules.criticalValues.qualitativeResults;
+  const qualitative = rules.criticalValues.qualitative
+    .flatMap((q) =>
+      q.match
+        ? [
+            qualitativeOf(
+              q.id,
+              q.finding,
+              { ...q.match, ...words, enabledByDefault: q.enabledByDefault },
+              cdsAuthority(rules, q.source),
+              `rule:${q.id}`,
+            ),
+          ]
+        : [],
+    )
+    .sort((a, b) => a.id.localeCompare(b.id));
   const allergySource = cdsAuthority(rules, 'qc-K14-allergy');
   const crossReactivity = allergyCrossReactivity(rules, allergyClasses())
     .map(
@@ -407,6 +442,7 @@ export function safetyRulesFromData(rules: CdsRules = cdsRules()): SafetyRuleBoo
     renal,
     crossReactivity,
     criticalValues,
+    qualitative,
     pgx,
     problems: [],
   };
@@ -416,6 +452,16 @@ export function safetyRulesFromData(rules: CdsRules = cdsRules()): SafetyRuleBoo
 
 /** Per database (release ids are numbered per database), per release id. */
 const caches = new WeakMap<Sql, Map<number, Promise<SafetyRuleBook>>>();
+/** Per database, who is told of a release's book with problems (the server logs them as warnings). */
+const problemListeners = new WeakMap<Sql, (book: SafetyRuleBook) => void>();
+
+/**
+ * `listener` hears of each release's rule book that has problems (edges the engines cannot use),
+ * once, when it is read: the server logs them as warnings; admins see them with the releases.
+ */
+export function onRuleBookProblems(sql: Sql, listener: (book: SafetyRuleBook) => void): void {
+  problemListeners.set(sql, listener);
+}
 
 /**
  * The rule book of one knowledge release (the active one when `releaseId` is omitted). Releases
@@ -434,7 +480,12 @@ export async function loadSafetyRules(sql: Sql, releaseId?: number): Promise<Saf
   if (!book) {
     book = readBook(sql, kg, id);
     cache.set(id, book);
-    book.catch(() => cache.delete(id));
+    book.then(
+      (b) => {
+        if (b.problems.length) problemListeners.get(sql)?.(b);
+      },
+      () => cache.delete(id),
+    );
   }
   return book;
 }
@@ -554,9 +605,14 @@ async function readBook(sql: Sql, kg: KnowledgeGraph, releaseId: number): Promis
   }
   const pgx = [...pgxByRule.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([id, edges]) => ({ id, edges }));
   const cvByRule = new Map<string, { card: Record<string, unknown>; rows: CvRow[] }>();
+  const qualitative: BookQualitative[] = [];
   for (const r of await kg.relationsOfType('critical-range', { release: releaseId })) {
     const a = r.attrs;
-    if (a.qualitative === true) continue; // CV-QUAL's findings: matched in rules/critical-values.ts
+    if (a.qualitative === true) {
+      const q = qualitativeEdge(r, problems);
+      if (q) qualitative.push(q);
+      continue;
+    }
     const card = (a.card ?? {}) as Record<string, unknown>;
     if (typeof card.rule !== 'string' || !card.rule) {
       problems.push(`critical-range ${r.id} (${r.from}): card.rule is required`);
@@ -608,6 +664,7 @@ async function readBook(sql: Sql, kg: KnowledgeGraph, releaseId: number): Promis
     renal,
     crossReactivity,
     criticalValues,
+    qualitative: qualitative.sort((a, b) => a.id.localeCompare(b.id)),
     pgx,
     problems,
   };
@@ -920,6 +977,10 @@ function edgeOf(
       action,
       ...(bilingual(d.replaceWith) ? { replaceWith: d.replaceWith } : {}),
       ...(bilingual(d.order) ? { order: d.order } : {}),
+      // A result that makes the pair riskier (rules/ddi.ts reads and checks it).
+      ...(a.display && typeof (a.display as { labContext?: unknown }).labContext === 'object'
+        ? { labContext: (a.display as { labContext: unknown }).labContext }
+        : {}),
     },
     anyTwoOf: a.anyTwoOf === true,
     ...(typeof a.predicate === 'string' ? { predicate: a.predicate } : {}),
@@ -927,4 +988,67 @@ function edgeOf(
     source: withOnc(source, onc),
     edgeId: r.id,
   };
+}
+
+const bilingualOr = (x: unknown, fallback: string): Bilingual => {
+  const b = (x ?? {}) as { en?: unknown; zh?: unknown };
+  const en = typeof b.en === 'string' && b.en ? b.en : fallback;
+  return { en, zh: typeof b.zh === 'string' && b.zh ? b.zh : en };
+};
+
+const words = (x: unknown): string[] | undefined =>
+  Array.isArray(x) && x.every((w) => typeof w === 'string') ? lowerUnique(x as string[]) : undefined;
+
+function qualitativeOf(
+  id: string,
+  finding: Bilingual,
+  m: {
+    loinc: readonly string[];
+    names: readonly string[];
+    findings: readonly string[];
+    positive: readonly string[];
+    negative: readonly string[];
+    enabledByDefault: boolean;
+  },
+  source: Authority,
+  edgeId: string,
+): BookQualitative {
+  return {
+    id,
+    finding,
+    loinc: unique(m.loinc),
+    names: lowerUnique(m.names),
+    findings: lowerUnique(m.findings),
+    positive: lowerUnique(m.positive),
+    negative: lowerUnique(m.negative),
+    enabledByDefault: m.enabledByDefault,
+    source,
+    edgeId,
+  };
+}
+
+/** A qualitative `critical-range` edge of a release; one without a match is for the hospital (no rule), one with a broken match a problem. */
+function qualitativeEdge(r: KgRelation, problems: string[]): BookQualitative | undefined {
+  const a = r.attrs;
+  if (a.match === undefined) return undefined;
+  const m = (a.match ?? {}) as Record<string, unknown>;
+  const res = (a.results ?? {}) as Record<string, unknown>;
+  const [loinc, names, findings, positive, negative] = [m.loinc, m.names, m.findings, res.positive, res.negative].map(
+    words,
+  );
+  const id = typeof a.rule === 'string' && a.rule ? a.rule : r.id;
+  if (!loinc || !names || !findings || !positive || !negative) {
+    problems.push(
+      `critical-range ${r.id} (${id}): match.loinc/names/findings and results.positive/negative must be lists of words`,
+    );
+    return undefined;
+  }
+  const { id: _id, shippable: _s, note: _n, ...source } = r.source;
+  return qualitativeOf(
+    id,
+    bilingualOr(a.finding, id),
+    { loinc, names, findings, positive, negative, enabledByDefault: a.enabledByDefault !== false },
+    source,
+    r.id,
+  );
 }

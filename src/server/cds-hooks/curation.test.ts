@@ -1,15 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { Hono } from 'hono';
+import type { Hono } from 'hono';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { forEachBackend } from '../../../test/support/backends.js';
-import { isMedSeekError, loadConfig } from '../../core/index.js';
-import { importKnowledge } from '../../knowledge/index.js';
-import { type AppContext, openContext } from '../context.js';
 import type { AppEnv } from '../env.js';
-import { createLogger } from '../logger.js';
-import { kgRoutes } from '../routes/kg.js';
+import { curationApp } from './__fixtures__/curation-app.js';
 import type { Card } from './cards.js';
-import { cdsHooksRoutes } from './routes.js';
 
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url), 'utf8'));
 const ORDER_SIGN = fixture('order-sign-warfarin-ibuprofen.json');
@@ -25,27 +20,11 @@ const CURATOR = {
  * the release it came from; re-activating the earlier release brings the earlier card back.
  */
 forEachBackend('CDS Hooks cards follow the curated knowledge release', (db) => {
-  let ctx: AppContext;
   let app: Hono<AppEnv>;
   let first: number;
 
   beforeAll(async () => {
-    first = (await importKnowledge(db(), 'cds', undefined, { activate: true })).releaseId;
-    ctx = await openContext(loadConfig({}, { demo: false, logLevel: 'silent' }), {
-      db: db(),
-      demoLoader: false,
-      logger: createLogger('silent'),
-    });
-    app = new Hono<AppEnv>();
-    app.onError((e, c) => c.json({ error: e.message }, isMedSeekError(e) ? 400 : 500));
-    // What app.ts's access control sets for a knowledge administrator's key.
-    app.use('/api/*', async (c, next) => {
-      c.set('principal', { kind: 'api-key', id: 'key:kg-admin', name: 'kg admin', role: 'admin' });
-      c.set('requestId', 'req-curation');
-      await next();
-    });
-    app.route('/api/kg', kgRoutes({ db: db(), audit: ctx.audit }));
-    app.route('/cds-services', cdsHooksRoutes(ctx, { auth: { mode: 'demo', trusted: [] }, now: () => NOW }));
+    ({ app, first } = await curationApp(db(), { requestId: 'req-curation', now: () => NOW }));
   });
 
   const sign = async (body: unknown = ORDER_SIGN): Promise<Card[]> => {

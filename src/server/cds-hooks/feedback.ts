@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Sql } from '../../core/index.js';
-import type { Card } from './cards.js';
+import { type Card, OVERRIDE_CODES, OVERRIDE_SYSTEM } from './cards.js';
 
 /** The feedback request body (https://cds-hooks.hl7.org/2.0/#feedback). */
 export const FeedbackBody = z.object({
@@ -24,6 +24,19 @@ export const FeedbackBody = z.object({
         .refine((f) => f.outcome !== 'accepted' || (f.acceptedSuggestions?.length ?? 0) > 0, {
           message: 'acceptedSuggestions is required for an accepted outcome',
           path: ['acceptedSuggestions'],
+        })
+        // A reason in MedSeek's own system must be one its cards offer (another system's is stored as sent).
+        .refine(
+          (f) =>
+            f.overrideReason?.reason?.system !== OVERRIDE_SYSTEM || OVERRIDE_CODES.has(f.overrideReason.reason.code),
+          {
+            message: `overrideReason.reason.code is not a MedSeek override reason (${[...OVERRIDE_CODES].join(', ')})`,
+            path: ['overrideReason', 'reason', 'code'],
+          },
+        )
+        .refine((f) => f.outcome === 'overridden' || !f.overrideReason, {
+          message: 'overrideReason is only for an overridden outcome',
+          path: ['overrideReason'],
         }),
     )
     .min(1),
@@ -77,11 +90,27 @@ export async function recordCards(
   );
 }
 
-/** Acceptance and override counts per rule (for tuning and learning). */
-export async function feedbackByRule(sql: Sql): Promise<{ ruleId: string; accepted: number; overridden: number }[]> {
+/**
+ * Acceptance and override counts per rule, with how often each coded override reason was given
+ * (for tuning and learning: a rule mostly overridden "does not apply" is a candidate to re-grade).
+ */
+export async function feedbackByRule(
+  sql: Sql,
+): Promise<{ ruleId: string; accepted: number; overridden: number; reasons: Record<string, number> }[]> {
   const { rows } = await sql.query<{ rule_id: string; accepted: string; overridden: string }>(
     `select c.rule_id, count(*) filter (where f.outcome = 'accepted') as accepted, count(*) filter (where f.outcome = 'overridden') as overridden
      from cds_feedback f join cds_card_issued c on c.uuid = f.card_uuid group by c.rule_id order by c.rule_id`,
   );
-  return rows.map((r) => ({ ruleId: r.rule_id, accepted: Number(r.accepted), overridden: Number(r.overridden) }));
+  const reasons = await sql.query<{ rule_id: string; code: string; n: string }>(
+    `select c.rule_id, f.override_reason->'reason'->>'code' as code, count(*) as n
+     from cds_feedback f join cds_card_issued c on c.uuid = f.card_uuid
+     where f.outcome = 'overridden' and f.override_reason->'reason'->>'code' is not null
+     group by c.rule_id, code order by c.rule_id, code`,
+  );
+  return rows.map((r) => ({
+    ruleId: r.rule_id,
+    accepted: Number(r.accepted),
+    overridden: Number(r.overridden),
+    reasons: Object.fromEntries(reasons.rows.filter((x) => x.rule_id === r.rule_id).map((x) => [x.code, Number(x.n)])),
+  }));
 }

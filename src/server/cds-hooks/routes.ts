@@ -12,9 +12,9 @@ import {
   releaseLabel,
   severityRank,
 } from '../../reasoning/index.js';
-import type { AppContext } from '../context.js';
 import { purposeOf } from '../audit/request.js';
 import { refusePatient, STAFF } from '../auth/authorize.js';
+import type { AppContext } from '../context.js';
 import type { AppEnv, RoutePolicies } from '../env.js';
 import { body, params } from '../validate.js';
 import { type Card, cardOf } from './cards.js';
@@ -262,7 +262,7 @@ export function cdsHooksRoutes(ctx: AppContext, options: CdsHooksOptions = {}): 
       ...(release ? { knowledgeRelease: release } : {}),
     });
     results.sort((a, b) => severityRank(b.conclusion.severity) - severityRank(a.conclusion.severity));
-    const cards: (Card & { ruleId: string })[] = results.map((r) => ({ ...cardOf(r, state), ruleId: r.ruleId }));
+    const cards: (Card & { ruleId: string })[] = results.map((r) => ({ ...cardOf(r, state, book), ruleId: r.ruleId }));
     await recordCards(ctx.db, id, req.hookInstance, patientId, cards);
     if (service.hook === 'patient-view')
       await recordCriticalValues(

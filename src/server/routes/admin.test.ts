@@ -166,7 +166,7 @@ forEachBackend('admin routes', (db) => {
       const bad = await call('PUT', '/api/admin/settings/rules/T09', { params: { routineHours: -1 } });
       expect(bad.status).toBe(400);
       expect((await json(bad)).issue[0].diagnostics).toMatch(/params\.routineHours/);
-      expect((await call('PUT', '/api/admin/settings/rules/NOPE', { enabled: false })).status).toBe(404);
+      expect((await call('PUT', '/api/admin/settings/rules/NOPE', { enabled: false })).status).toBe(400);
       expect((await call('GET', '/api/admin/settings/rules?hospital=bad%20id')).status).toBe(400);
     });
   });

@@ -12,6 +12,7 @@ import type { AppContext } from '../context.js';
 import type { AppEnv, RouteAccess, RoutePolicies } from '../env.js';
 import { fhirSourceFromEnv, settingsStoreFor } from '../settings/effective.js';
 import { testModelServer } from '../settings/model-test.js';
+import { releasesWithReview } from '../knowledge-releases.js';
 import { checkHospital, revertRule, ruleCatalogue, ruleHistory, saveRule } from '../settings/rules.js';
 import { GROUP_NAMES, type ModelServerSettings, modelServerSchema, type SettingsGroup } from '../settings/schemas.js';
 import { maskSecret } from '../settings/secrets.js';
@@ -239,7 +240,7 @@ export function adminRoutes(ctx: AppContext, options: AdminOptions = {}): Hono<A
   });
 
   // ── knowledge releases and curation (the same functions as /api/kg) ──
-  app.get('/knowledge/releases', async (c) => c.json({ releases: await listReleases(ctx.db) }));
+  app.get('/knowledge/releases', async (c) => c.json(await releasesWithReview(ctx.db)));
   app.post('/knowledge/releases/:id/activate', params(activateParams), async (c) => {
     const { id } = c.req.valid('param');
     const before = (await listReleases(ctx.db)).find((r) => r.active)?.id;

@@ -32,6 +32,7 @@ import type { ResourceRepository } from '../../store/index.js';
 import type { FaithfulnessReport } from '../../verify/index.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { auditEvents } from '../audit/request.js';
+import { releaseAllergyClasses } from '../release-allergy.js';
 import type { PatientScope } from '../auth/patient-scope.js';
 import type { AppEnv, Principal, RoutePolicies } from '../env.js';
 import type { Logger } from '../logger.js';
@@ -149,6 +150,8 @@ export interface ConsultRoutesContext {
 
 export function consultRoutes(ctx: ConsultRoutesContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  // Verifying a draft reads allergies with the active release's allergy classes.
+  for (const path of ['/:id/draft/verify', '/:id/accept']) app.use(path, releaseAllergyClasses(ctx.db));
   // Sessions hold what a patient told us: every read of one is audited like any patient record.
   const audit = async (
     c: Context<AppEnv>,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Context } from 'hono';
-import { invalid, MedSeekError, notFound, shown } from '../../core/index.js';
+import { invalid, MedSeekError, notFound } from '../../core/index.js';
 import { validationError, validationErrors } from '../../ingest/index.js';
 import { type FhirResource, patientIdFromReference, type StoredResource } from '../../store/index.js';
 import { auditEvents } from '../audit/request.js';
@@ -17,11 +17,18 @@ import { postBundle } from '../fhir/bundle-post.js';
 import { capabilityStatement } from '../fhir/capability.js';
 import { FHIR_JSON, operationOutcome } from '../fhir/operation-outcome.js';
 import { referencedOutsideCompartments } from '../fhir/referenced.js';
-import { FHIR_TYPES, READ_TYPES } from '../fhir/resource-types.js';
 import { MAX_COUNT, parseSearch } from '../fhir/search-params.js';
+import { fhirParams, parseFhir } from '../fhir/validate.js';
 import { VERSION } from '../version.js';
+import {
+  OperationParams,
+  ReadParams,
+  resourceBody as resourceBodySchema,
+  TypeParams,
+  VersionParams,
+  WriteParams,
+} from './schemas/fhir.js';
 
-const ID = /^[A-Za-z0-9\-.]{1,64}$/;
 /** Largest Bundle accepted by POST /fhir; bigger files go through `medseek import` (streamed). */
 const MAX_BUNDLE_BYTES = 64 * 1024 * 1024;
 
@@ -106,12 +113,14 @@ export function fhirRoutes(ctx: AppContext): Hono<AppEnv> {
     );
   };
 
-  app.get('/:type', (c) => search(c, resourceType(c.req.param('type')), new URL(c.req.url).searchParams));
+  app.get('/:type', fhirParams(TypeParams), (c) =>
+    search(c, c.req.valid('param').type, new URL(c.req.url).searchParams),
+  );
 
   // Search by POST (https://hl7.org/fhir/R4/http.html#search): parameters form-encoded in the body
   // (and the query string), for searches too long or too private for a URL.
-  app.post('/:type/_search', async (c) => {
-    const type = resourceType(c.req.param('type'));
+  app.post('/:type/_search', fhirParams(TypeParams), async (c) => {
+    const { type } = c.req.valid('param');
     const contentType = c.req.header('content-type') ?? '';
     if (!/^application\/x-www-form-urlencoded\b/i.test(contentType)) {
       throw new MedSeekError(
@@ -125,9 +134,8 @@ export function fhirRoutes(ctx: AppContext): Hono<AppEnv> {
     return search(c, type, params);
   });
 
-  app.get('/:type/:id', async (c) => {
-    const type = readableType(c.req.param('type'));
-    const id = resourceId(c.req.param('id'));
+  app.get('/:type/:id', fhirParams(ReadParams), async (c) => {
+    const { type, id } = c.req.valid('param');
     const denied = await scopeRefusal(ctx, c, type, 'r');
     if (denied) return denied;
     const stored = await ctx.resources.read(type, id);
@@ -142,9 +150,8 @@ export function fhirRoutes(ctx: AppContext): Hono<AppEnv> {
     return resourceResponse(c, forPrincipal(c.get('principal'), [stored])[0] ?? stored);
   });
 
-  app.get('/:type/:id/_history', async (c) => {
-    const type = readableType(c.req.param('type'));
-    const id = resourceId(c.req.param('id'));
+  app.get('/:type/:id/_history', fhirParams(ReadParams), async (c) => {
+    const { type, id } = c.req.valid('param');
     const denied = await scopeRefusal(ctx, c, type, 'r');
     if (denied) return denied;
     const all = await ctx.resources.history(type, id);
@@ -164,11 +171,8 @@ export function fhirRoutes(ctx: AppContext): Hono<AppEnv> {
     return fhirJson(c, historyBundle(baseOf(c), c.req.url, versions));
   });
 
-  app.get('/:type/:id/_history/:vid', async (c) => {
-    const type = readableType(c.req.param('type'));
-    const id = resourceId(c.req.param('id'));
-    const vid = c.req.param('vid');
-    if (!/^[1-9]\d{0,9}$/.test(vid)) throw invalid(`'${vid}' is not a version id`, { field: 'vid' });
+  app.get('/:type/:id/_history/:vid', fhirParams(VersionParams), async (c) => {
+    const { type, id, vid } = c.req.valid('param');
     const denied = await scopeRefusal(ctx, c, type, 'r');
     if (denied) return denied;
     const stored = await ctx.resources.vread(type, id, Number(vid));
@@ -183,25 +187,14 @@ export function fhirRoutes(ctx: AppContext): Hono<AppEnv> {
     return resourceResponse(c, forPrincipal(c.get('principal'), [stored])[0] ?? stored);
   });
 
-  app.get('/:type/:id/:operation', async (c) => {
-    const type = resourceType(c.req.param('type'));
-    const id = resourceId(c.req.param('id'));
-    const operation = c.req.param('operation');
-    if (operation !== '$everything' || type !== 'Patient') {
-      throw new MedSeekError(
-        'unsupported',
-        `operation '${operation}' is not supported on ${type}; supported: Patient/{id}/$everything`,
-        { field: 'operation' },
-      );
-    }
+  app.get('/:type/:id/:operation', fhirParams(OperationParams), async (c) => {
+    const { id } = c.req.valid('param');
     const url = new URL(c.req.url);
-    for (const name of url.searchParams.keys()) {
-      if (name !== '_count' && name !== '_offset')
-        throw invalid(`parameter '${name}' is not supported by $everything; supported: _count, _offset`, {
-          field: name,
-        });
-    }
-    const paging = parseSearch('Patient', pagingOnly(url.searchParams), { defaultCount: MAX_COUNT }).query;
+    const paging = parseSearch('Patient', url.searchParams, {
+      defaultCount: MAX_COUNT,
+      params: ['_count', '_offset'],
+      what: 'Patient/$everything',
+    }).query;
     const denied = await scopeRefusal(ctx, c, 'Patient', 'r');
     if (denied) return denied;
     const principal = c.get('principal');
@@ -317,8 +310,8 @@ export function fhirRoutes(ctx: AppContext): Hono<AppEnv> {
   };
 
   // create (https://hl7.org/fhir/R4/http.html#create): validated against R4; the server assigns the id.
-  app.post('/:type', async (c) => {
-    const type = resourceType(c.req.param('type'));
+  app.post('/:type', fhirParams(TypeParams), async (c) => {
+    const { type } = c.req.valid('param');
     const resource = { ...(await resourceBody(c, type)), id: randomUUID() } as FhirResource;
     // Who may write comes before what is wrong with the body: a refused caller learns nothing from validation.
     const refused = await writeRefusal(c, type, 'c', resource);
@@ -332,15 +325,9 @@ export function fhirRoutes(ctx: AppContext): Hono<AppEnv> {
 
   // update (https://hl7.org/fhir/R4/http.html#update): the body's id must be the URL's; creates when absent;
   // `If-Match: W/"n"` is checked and written in one transaction (412 when another write came first).
-  app.put('/:type/:id', async (c) => {
-    const type = resourceType(c.req.param('type'));
-    const id = resourceId(c.req.param('id'));
-    const resource = await resourceBody(c, type);
-    if (resource.id !== id)
-      throw invalid(`the body's id '${shown(resource.id ?? '')}' is not the URL's '${id}'`, {
-        where: 'body',
-        field: `${type}.id`,
-      });
+  app.put('/:type/:id', fhirParams(WriteParams), async (c) => {
+    const { type, id } = c.req.valid('param');
+    const resource = await resourceBody(c, type, id);
     const refused = await writeRefusal(c, type, 'u', resource);
     if (refused) return refused;
     const errors = validationErrors(resource);
@@ -405,8 +392,11 @@ export function fhirRoutes(ctx: AppContext): Hono<AppEnv> {
   return app;
 }
 
-/** A single-resource body: FHIR JSON, an object of the URL's type (R4 validation follows). */
-async function resourceBody(c: Context<AppEnv>, type: string): Promise<FhirResource> {
+/**
+ * A single-resource body: FHIR JSON, an object of the URL's type (and with the URL's id, for an
+ * update); R4 validation follows in the route.
+ */
+async function resourceBody(c: Context<AppEnv>, type: string, id?: string): Promise<FhirResource> {
   const contentType = c.req.header('content-type') ?? '';
   if (!/^application\/(fhir\+)?json\b/i.test(contentType)) {
     throw new MedSeekError('unsupported', `needs Content-Type application/fhir+json, got '${contentType || 'none'}'`, {
@@ -419,15 +409,9 @@ async function resourceBody(c: Context<AppEnv>, type: string): Promise<FhirResou
   } catch (e) {
     throw invalid(`the body is not valid JSON: ${(e as Error).message}`, { where: 'body' });
   }
-  if (!body || typeof body !== 'object' || Array.isArray(body))
-    throw invalid('the body must be a FHIR resource (a JSON object)', { where: 'body', field: 'resourceType' });
-  const r = body as FhirResource;
-  if (r.resourceType !== type)
-    throw invalid(`the body is a ${shown(r.resourceType)}, the URL names ${type}`, {
-      where: 'body',
-      field: 'resourceType',
-    });
-  return r;
+  parseFhir(resourceBodySchema(type, id), body, 'body', type);
+  // The body as sent, not zod's copy: R4 validation then sees every element, an unknown one included.
+  return body as FhirResource;
 }
 
 /** The patient whose record a resource belongs to (the compartment the store indexes it under). */
@@ -531,12 +515,6 @@ function forPrincipal(p: Principal, entries: readonly StoredResource[]): StoredR
   });
 }
 
-function pagingOnly(params: URLSearchParams): URLSearchParams {
-  const out = new URLSearchParams();
-  for (const [k, v] of params) if (k === '_count' || k === '_offset') out.append(k, v);
-  return out;
-}
-
 async function audit(
   ctx: AppContext,
   c: Context<AppEnv>,
@@ -555,36 +533,6 @@ function patientOf(s: StoredResource): string | undefined {
 /** The server's FHIR base as the caller addressed it: `http://host:port/fhir`. */
 export function baseOf(c: Context): string {
   return `${new URL(c.req.url).origin}/fhir`;
-}
-
-/** A type this server searches (and reads). */
-function resourceType(type: string): string {
-  if (!(type in FHIR_TYPES)) {
-    if (READ_TYPES.includes(type))
-      throw new MedSeekError('unsupported', `${type} can be read by id but not searched`, { field: 'type' });
-    throw new MedSeekError(
-      'unsupported',
-      `resource type '${type}' is not supported; supported: ${Object.keys(FHIR_TYPES).join(', ')}`,
-      { field: 'type' },
-    );
-  }
-  return type;
-}
-
-/** A type this server reads: the searchable ones and the resources they reference. */
-function readableType(type: string): string {
-  return READ_TYPES.includes(type) ? type : resourceType(type);
-}
-
-function resourceId(id: string): string {
-  if (id === '_history')
-    throw new MedSeekError(
-      'unsupported',
-      'type-level _history is not supported; ask for an instance: {type}/{id}/_history',
-      { field: '_history' },
-    );
-  if (!ID.test(id)) throw invalid(`'${id}' is not a valid FHIR id ([A-Za-z0-9-.]{1,64})`, { field: 'id' });
-  return id;
 }
 
 /** The server speaks JSON only; a client that accepts only XML gets 406 rather than JSON it cannot read. */

@@ -11,7 +11,6 @@ import {
   importBatch,
   importKnowledge,
   KnowledgeGraph,
-  listReleases,
   parseLocalCsv,
   parseLocalJson,
 } from '../../knowledge/index.js';
@@ -19,6 +18,7 @@ import type { AuditLog } from '../audit/audit-log.js';
 import { auditEvents } from '../audit/request.js';
 import { ADMIN, STAFF } from '../auth/authorize.js';
 import type { AppEnv, RoutePolicies } from '../env.js';
+import { releasesWithReview } from '../knowledge-releases.js';
 import { body, params, query } from '../validate.js';
 import {
   activateParams,
@@ -68,7 +68,7 @@ export function kgRoutes(ctx: { readonly db: Sql; readonly audit: AuditLog }): H
   const audit = (c: Context<AppEnv>, action: string, resource: string, detail: Record<string, unknown>) =>
     ctx.audit.record(auditEvents(c, { action, resource, outcome: 200, patients: [], detail }));
 
-  app.get('/releases', async (c) => c.json({ releases: await listReleases(ctx.db) }));
+  app.get('/releases', async (c) => c.json(await releasesWithReview(ctx.db)));
 
   app.post('/releases/:id/activate', params(activateParams), async (c) => {
     const { id } = c.req.valid('param');

@@ -20,7 +20,7 @@ import {
   notFound,
   type PatientState,
 } from '../../core/index.js';
-import { activeReleaseId, KnowledgeGraph } from '../../knowledge/index.js';
+import { activeReleaseId, KnowledgeGraph, lexiconSnapshot } from '../../knowledge/index.js';
 import {
   type AnyResource,
   buildPatientState,
@@ -30,31 +30,29 @@ import {
   noteText,
 } from '../../fusion/index.js';
 import { FeedbackStore, parseFeedback } from '../../learning/index.js';
+import { releaseLexicon } from '../../nlp/index.js';
 import {
   activeQualityRules,
   activeSafetyRules,
   codingsFromKnowledge,
   diagnosePatient,
+  differentialView,
   encounterFromResources,
   evaluateQc,
-  evaluateRules,
-  isInpatient,
   knowledgeBaseResolver,
   loadRuleConfiguration,
   type Network,
-  type RuleConfiguration,
-  releaseLabel,
-  SAFETY_RULES,
-  safetyRules,
-  severityRank,
 } from '../../reasoning/index.js';
 import type { StoredResource } from '../../store/index.js';
 import { type FaithfulnessReport, recordFromState, verifyText } from '../../verify/index.js';
 import { auditEvents } from '../audit/request.js';
+import { releaseAllergyClasses } from '../release-allergy.js';
 import type { AppContext } from '../context.js';
 import { refusePatient, STAFF } from '../auth/authorize.js';
 import type { AppEnv, RoutePolicies } from '../env.js';
 import { body, params, query } from '../validate.js';
+import { alertDecisionRoutes, alertDecisions } from './alert-decisions.js';
+import { evaluateSafety } from './alert-views.js';
 import {
   acceptClaimBody,
   alertsQuery,
@@ -94,6 +92,7 @@ export const patientPolicies: RoutePolicies = Object.fromEntries(
     'GET /:id/notes',
     'GET /:id/differential',
     'GET /:id/alerts',
+    'POST /:id/alerts/:alertId/decision',
     'POST /:id/summary',
     'POST /:id/verify',
     'POST /:id/summary/accept',
@@ -110,6 +109,9 @@ export const patientPolicies: RoutePolicies = Object.fromEntries(
  */
 export function patientRoutes(ctx: AppContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  // Verification reads allergies with the active release's allergy classes.
+  const allergy = releaseAllergyClasses(ctx.db);
+  for (const path of ['/:id/summary', '/:id/summary/*', '/:id/verify']) app.use(path, allergy);
   const feedback = new FeedbackStore(ctx.db);
   const drafts = new SummaryDraftStore(ctx.db);
   // The causal network of a release, built once per release id (releases are immutable).
@@ -184,8 +186,12 @@ export function patientRoutes(ctx: AppContext): Hono<AppEnv> {
     draft: SummaryDraft,
     msgLang: Lang,
   ): Promise<SignoffPolicy> => {
-    const [config, acceptances] = await Promise.all([loadRuleConfiguration(ctx.db), drafts.acceptances(draft.id)]);
-    const alerts = dischargeDrugAlerts(state, report, { config, documentKey: `summary-draft/${draft.id}` });
+    const [config, acceptances, book] = await Promise.all([
+      loadRuleConfiguration(ctx.db),
+      drafts.acceptances(draft.id),
+      activeSafetyRules(ctx.db),
+    ]);
+    const alerts = dischargeDrugAlerts(state, report, { book, config, documentKey: `summary-draft/${draft.id}` });
     return signoffPolicy({ report, alerts, acceptances, lang: msgLang });
   };
 
@@ -307,10 +313,24 @@ export function patientRoutes(ctx: AppContext): Hono<AppEnv> {
         field: 'release',
       });
     const { net, codings } = await networkOf(release);
-    const r = diagnosePatient(net, state, { codings, top: top ?? 10 });
+    // The whole record: imaging and ECG statements are read from the notes' text too.
+    const docs = await ctx.resources.search('DocumentReference', { patient: id, count: 1000 });
+    const notes = docs.entries
+      .filter((d) => !d.deleted && isCurrentNote(d.resource as never))
+      .flatMap((d) => {
+        try {
+          const note = noteText(d.resource as never);
+          return note ? [note] : [];
+        } catch {
+          return []; // an undecodable note is listed with its reason by GET /:id/notes
+        }
+      });
+    const r = diagnosePatient(net, state, { codings, notes, top: top ?? 10 });
     await audit(c, 'diagnose', `Patient/${id}/differential`, [id]);
     return c.json({
       release,
+      // The differential with status (`diagnosed`: already a diagnosis in the record, 已诊断) and codes.
+      ...differentialView(net, r, codings),
       conclusions: r.conclusions,
       rankingDifferences: r.diagnosis.rankingDifferences,
       observations: r.diagnosis.observations,
@@ -318,53 +338,42 @@ export function patientRoutes(ctx: AppContext): Hono<AppEnv> {
     });
   });
 
-  // Drug safety and critical values, then record QC of the patient's stays. `scope=stay` (default when
-  // the patient has a stay) reviews the latest stay as it stood at discharge, critical values over the
-  // whole stay; `scope=now` is the live view (critical values of the last 24 h, as the rules define).
+  // Drug safety and critical values (alert-views.ts: each with its stable id, suggestions, override
+  // reasons and the decision recorded on it), then record QC of the patient's stays.
   app.get('/:id/alerts', params(patientParams), query(alertsQuery), async (c) => {
     const { id } = c.req.valid('param');
-    const scope = c.req.valid('query').scope ?? 'stay';
-    // One read of the record serves both the state and the QC of the stays.
-    const stored = await ctx.resources.everything(id);
-    const everything = stored.filter((e) => !e.deleted).map((e) => e.resource as AnyResource);
-    const patient = everything.find((r) => r.resourceType === 'Patient');
-    if (!patient) throw notFound(`no Patient/${id}`, { field: 'id' });
-    const start = (r: AnyResource) => String((r as { period?: { start?: string } }).period?.start ?? '');
-    const stays = everything
-      .filter((r) => r.resourceType === 'Encounter' && isInpatient(r))
-      .sort((a, b) => start(b).localeCompare(start(a)));
-    const stay = scope === 'stay' ? stays[0] : undefined;
-    const state = await buildPatientState(
-      ctx.db,
-      { everything: async () => stored },
-      id,
-      stay?.id ? { encounterId: stay.id } : {},
-    );
-    const settings = await loadRuleConfiguration(ctx.db);
-    const config = stay ? { ...settings, ...criticalLookback(settings, state.at, start(stay)) } : settings;
-    const book = await activeSafetyRules(ctx.db);
-    const release = releaseLabel(book);
-    const alerts = evaluateRules(state, safetyRules(book), {
-      config,
-      ...(release ? { knowledgeRelease: release } : {}),
-    })
-      .map((r) => r.conclusion)
-      .sort((a, b) => severityRank(b.severity ?? 'info') - severityRank(a.severity ?? 'info'));
+    const safety = await evaluateSafety(ctx, id, c.req.valid('query').scope ?? 'stay');
+    const { everything, patient, stays, settings, state } = safety;
+    const decisions = await alertDecisions(ctx.db, id);
+    const alerts = safety.alerts.map((a) => {
+      const decision = decisions.get(a.id);
+      return decision ? { ...a, decision } : a;
+    });
     const qcRules = await activeQualityRules(ctx.db);
     const reports = stays.slice(0, 3).map((encounter) =>
-      evaluateQc(encounterFromResources({ encounter, patient, resources: everything }), qcRules, {
-        config: settings,
-      }),
+      evaluateQc(
+        encounterFromResources({
+          encounter,
+          patient,
+          resources: [...everything],
+          reading: qcRules.headings,
+        }),
+        qcRules,
+        { config: settings },
+      ),
     );
     await audit(c, 'read', `Patient/${id}/alerts`, [id]);
     return c.json({
-      scope: stay ? 'stay' : 'now',
+      scope: safety.scope,
       at: state.at,
       alerts,
       quality: reports.flatMap((r) => r.issues.map((i) => i.conclusion)),
       ...(reports[0] ? { score: reports[0].score, grade: reports[0].grade, encounterId: reports[0].encounterId } : {}),
     });
   });
+
+  // A clinician's decision on an alert (accept a suggestion, override with a reason), stored as CDS feedback.
+  app.route('/', alertDecisionRoutes(ctx));
 
   // Compose a discharge summary and hand it out as a draft bound to this patient, encounter and
   // language (stored server-side with its citations); the sign-off policy comes with it.
@@ -421,7 +430,13 @@ export function patientRoutes(ctx: AppContext): Hono<AppEnv> {
     const { text, encounterId, draftId } = body;
     if (!draftId) {
       const state = await stateOf(ctx, id, { encounterId });
-      const report = verifyText(text, recordFromState(state), { lang: body.lang ?? 'zh', citations: body.citations });
+      // the text is read with the active release's names, as the record's notes were
+      const lexicon = releaseLexicon(await lexiconSnapshot(ctx.db));
+      const report = verifyText(text, recordFromState(state), {
+        lang: body.lang ?? 'zh',
+        citations: body.citations,
+        lexicon,
+      });
       await audit(c, 'verify', `Patient/${id}/verify`, [id]);
       return c.json(report);
     }
@@ -634,18 +649,6 @@ async function dischargeRecord(
     state,
     documents: encounterDocuments(stored.filter((e) => !e.deleted).map((e) => e.resource as AnyResource)),
   };
-}
-
-/** Critical-value rules looking back over a whole stay (plus a day) instead of their live window. */
-function criticalLookback(stored: RuleConfiguration, at: string, stayStart: string): RuleConfiguration {
-  const hours = Math.ceil((Date.parse(at) - Date.parse(stayStart)) / 3_600_000) + 24;
-  if (!Number.isFinite(hours)) return {};
-  return Object.fromEntries(
-    SAFETY_RULES.filter((r) => r.group === 'critical-value').map((r) => [
-      r.id,
-      { ...stored[r.id], params: { ...(stored[r.id]?.params ?? {}), lookbackHours: hours } },
-    ]),
-  );
 }
 
 /** The inpatient stay the composer would choose when none is named, if it is an Encounter of the record. */

@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import type { AppContext } from '../context.js';
 import type { AppEnv, RoutePolicies } from '../env.js';
+import { staticFiles } from '../static-files.js';
 import { VERSION } from '../version.js';
 
 /** The workspace's static files and landing page hold no data: public (the API behind them is not). */
@@ -12,15 +12,17 @@ export const webPolicies: RoutePolicies = { 'GET /*': 'public', 'GET /': 'public
 
 /**
  * The web workspace: `web/dist` (Vite's build) served at `/` when it exists, with `index.html` for
- * client-side routes; otherwise a small page pointing at the API. `MEDSEEK_WEB_DIR` overrides.
+ * client-side routes, compressed and cached as static-files.ts says; otherwise a small page pointing at the API.
+ * `MEDSEEK_WEB_DIR` overrides.
  */
 export function webRoutes(ctx: AppContext, webDir: string | undefined = findWebDist()): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   if (webDir) {
-    app.use('*', serveStatic({ root: webDir }));
+    app.use('*', ...staticFiles(webDir));
     const index = join(webDir, 'index.html');
     app.get('*', (c) => {
       if (!existsSync(index) || !(c.req.header('accept') ?? '').includes('text/html')) return c.notFound();
+      c.header('Cache-Control', 'no-cache');
       return c.html(readFileSync(index, 'utf8'));
     });
     return app;

@@ -2,11 +2,13 @@ import type { Severity, Sql } from '../../core/index.js';
 import { invalid, notFound } from '../../core/index.js';
 import {
   activeQualityRules,
+  activeSafetyRules,
   loadRuleConfiguration,
   QC_SEVERITY,
   type QcRuleBook,
   type RuleSetting,
-  SAFETY_RULES,
+  type SafetyRule,
+  safetyRules,
   saveRuleSetting,
   validateQcSetting,
   validateSafetySetting,
@@ -52,10 +54,22 @@ export function checkHospital(hospital: string | undefined): string {
   return h;
 }
 
-function kindOf(ruleId: string, qc: QcRuleBook): 'safety' | 'qc' {
-  if (SAFETY_RULES.some((r) => r.id === ruleId)) return 'safety';
+/**
+ * The safety rules a hospital can configure: those of the active knowledge release (a curator's
+ * new interaction is a rule too), or of the bundled data files before any release is active.
+ */
+async function activeRules(sql: Sql): Promise<readonly SafetyRule[]> {
+  return safetyRules(await activeSafetyRules(sql));
+}
+
+function kindOf(ruleId: string, safety: readonly SafetyRule[], qc: QcRuleBook): 'safety' | 'qc' {
+  if (safety.some((r) => r.id === ruleId)) return 'safety';
   if (qc.rule(ruleId)) return 'qc';
-  throw notFound(`unknown rule '${ruleId}'`, { field: 'ruleId' });
+  throw invalid(
+    `unknown rule '${ruleId}': neither a safety rule of the active knowledge release nor a QC rule ` +
+      '(GET settings/rules lists them)',
+    { field: 'ruleId' },
+  );
 }
 
 export async function ruleCatalogue(
@@ -64,13 +78,14 @@ export async function ruleCatalogue(
 ): Promise<{ hospital: string; hospitals: string[]; rules: RuleEntry[] }> {
   const config = await loadRuleConfiguration(sql, hospital);
   const qc = await activeQualityRules(sql);
+  const safety = await activeRules(sql);
   const known = await sql.query<{ hospital_id: string }>(
     'select distinct hospital_id from reasoning_rule_config_history order by hospital_id',
   );
   const hospitals = [...new Set(['default', hospital, ...known.rows.map((r) => r.hospital_id)])];
   const withSetting = <T extends object>(e: T, id: string) => (config[id] ? { ...e, setting: config[id] } : e);
   const rules: RuleEntry[] = [
-    ...SAFETY_RULES.map((r) =>
+    ...safety.map((r) =>
       withSetting(
         {
           id: r.id,
@@ -111,7 +126,8 @@ export async function saveRule(
   by: string,
 ): Promise<RuleVersion> {
   const qc = await activeQualityRules(sql);
-  const kind = kindOf(ruleId, qc);
+  const safety = await activeRules(sql);
+  const kind = kindOf(ruleId, safety, qc);
   if (typeof setting !== 'object' || setting === null || Array.isArray(setting))
     throw invalid('the body must be an object {enabled?, severity?, params?}', { field: 'body' });
   const unknownKey = Object.keys(setting).find((k) => !['enabled', 'severity', 'params'].includes(k));
@@ -129,7 +145,7 @@ export async function saveRule(
   await saveRuleSetting(
     sql,
     { hospitalId: hospital, ruleId, setting: clean, updatedBy: by },
-    kind === 'safety' ? validateSafetySetting : (id, s) => validateQcSetting(qc, id, s),
+    kind === 'safety' ? (id, s) => validateSafetySetting(id, s, safety) : (id, s) => validateQcSetting(qc, id, s),
   );
   const latest = await ruleHistory(sql, hospital, ruleId, 1);
   return latest[0]!;

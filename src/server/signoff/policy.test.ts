@@ -1,6 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { forEachBackend } from '../../../test/support/backends.js';
 import type { Concept, ErrorType } from '../../core/index.js';
 import { stateFromBundle } from '../../fusion/index.js';
+import { activateRelease, curate, importKnowledge, KnowledgeGraph } from '../../knowledge/index.js';
+import { activeSafetyRules, safetyRulesFromData } from '../../reasoning/index.js';
 import type { FaithfulnessReport, VerifiedClaim } from '../../verify/index.js';
 import { type ClaimAcceptance, claimKey } from './drafts.js';
 import { messageLang, refusalMessage } from './messages.js';
@@ -47,6 +50,7 @@ const record = {
   ],
 };
 const state = stateFromBundle(record, [], { at: '2024-03-05T10:00:00Z' });
+const book = safetyRulesFromData();
 
 const rx = (code: string, display: string): Concept => ({
   system: 'http://www.nlm.nih.gov/research/umls/rxnorm',
@@ -96,7 +100,7 @@ describe('discharge drugs against the safety rules', () => {
       [claim('k1', 'Discharge medications: trimethoprim-sulfamethoxazole 800/160 mg oral BID.', 0, 'supported')],
       [{ claimId: 'k1', concept: rx('10831', 'Sulfamethoxazole / Trimethoprim') }],
     );
-    const alerts = dischargeDrugAlerts(state, r, { documentKey: 'summary-draft/d1' });
+    const alerts = dischargeDrugAlerts(state, r, { book, documentKey: 'summary-draft/d1' });
     const allergy = alerts.find((a) => a.group === 'allergy');
     expect(allergy).toMatchObject({ blocking: true, claimIds: ['k1'] });
     expect(
@@ -114,7 +118,7 @@ describe('discharge drugs against the safety rules', () => {
     const alone = dischargeDrugAlerts(
       state,
       report([claim('k1', 'Ibuprofen 400 mg oral TID.', 0, 'supported')], [ibuprofen]),
-      { documentKey: 'd' },
+      { book, documentKey: 'd' },
     );
     expect(alone.map((a) => a.ruleId)).not.toContain('DDI16');
     // Heart failure is in the record whatever the list says: NSAID in heart failure (AGS Beers 2023, Table 3).
@@ -128,7 +132,7 @@ describe('discharge drugs against the safety rules', () => {
         ],
         [ibuprofen, { claimId: 'k2', concept: rx('11289', 'Warfarin') }],
       ),
-      { documentKey: 'd' },
+      { book, documentKey: 'd' },
     );
     const ddi = both.find((a) => a.ruleId === 'DDI16');
     expect(ddi?.blocking).toBe(true);
@@ -159,7 +163,7 @@ describe('discharge drugs against the safety rules', () => {
         { claimId: 'new', concept: omeprazole },
       ],
     );
-    expect(dischargeDrugAlerts(state, r, { documentKey: 'd' }).map((a) => a.group)).not.toContain('duplicate');
+    expect(dischargeDrugAlerts(state, r, { book, documentKey: 'd' }).map((a) => a.group)).not.toContain('duplicate');
     expect(
       distinctDrugs([
         { claimId: 'a', concept: capsule, dosage: dose },
@@ -171,6 +175,7 @@ describe('discharge drugs against the safety rules', () => {
   it('finds nothing to run when the text lists no discharge drug', () => {
     expect(
       dischargeDrugAlerts(state, report([claim('k1', 'Admitted for pneumonia.', 0, 'supported')]), {
+        book,
         documentKey: 'd',
       }),
     ).toEqual([]);
@@ -238,5 +243,53 @@ describe("the caller's language", () => {
       }),
     ).toMatch(/住院 e1.*e2/);
     expect(refusalMessage('draft-patient-mismatch', 'en', { patientId: 'p2' })).toMatch(/another patient.*p2/);
+  });
+});
+
+/**
+ * The sign-off policy runs the active knowledge release's rules: once a curator retracts the
+ * warfarin–NSAID interaction (DDI16), a discharge list with both no longer blocks on it, and
+ * re-activating the earlier release blocks again.
+ */
+forEachBackend('sign-off policy follows the curated knowledge release', (db) => {
+  let first: number;
+  beforeAll(async () => {
+    first = (await importKnowledge(db(), 'cds', undefined, { activate: true })).releaseId;
+  });
+
+  const list = report(
+    [
+      claim('k1', 'Ibuprofen 400 mg oral TID.', 0, 'supported'),
+      claim('k2', 'Warfarin 3 mg oral daily.', 30, 'supported'),
+    ],
+    [
+      { claimId: 'k1', concept: rx('5640', 'Ibuprofen') },
+      { claimId: 'k2', concept: rx('11289', 'Warfarin') },
+    ],
+  );
+  const safetyBlocks = async () => {
+    const alerts = dischargeDrugAlerts(state, list, { book: await activeSafetyRules(db()), documentKey: 'd' });
+    return signoffPolicy({ report: list, alerts, acceptances: [], lang: 'en' })
+      .blocks.filter((b) => b.kind === 'safety')
+      .map((b) => (b.kind === 'safety' ? b.ruleId : ''));
+  };
+
+  it('blocks on DDI16 from the release, not once a curator retracts it, and again on the earlier release', async () => {
+    expect(await safetyBlocks()).toContain('DDI16');
+    const pair = await new KnowledgeGraph(db()).drugPair('warfarin', 'ibuprofen', { release: first });
+    const edge = pair.interactions.find((i) => i.attrs.rule === 'DDI16');
+    expect(edge).toBeDefined();
+    await curate(db(), {
+      author: 'dr.li',
+      reason: 'test: retract DDI16',
+      source: { id: 'pharmacy-2026-07', name: 'Hospital pharmacy committee decision 2026-07' },
+      retract: [edge!.id],
+    });
+    const after = await safetyBlocks();
+    expect(after).not.toContain('DDI16');
+    // Heart failure still stands against the NSAID (CI01): only the retracted rule went.
+    expect(after).toContain('CI01');
+    await activateRelease(db(), first);
+    expect(await safetyBlocks()).toContain('DDI16');
   });
 });

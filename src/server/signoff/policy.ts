@@ -14,8 +14,9 @@ import {
   ingredientsOf,
   type RuleConfiguration,
   type RuleResult,
-  SAFETY_RULES,
   type SafetyGroup,
+  type SafetyRuleBook,
+  safetyRules,
   severityRank,
   type Suggestion,
 } from '../../reasoning/index.js';
@@ -90,11 +91,13 @@ export function needsAcceptance(c: VerifiedClaim): boolean {
  * of the record as it stands (allergies, conditions, results, genotypes). The record's own medication
  * facts are set aside: what goes home is the list the clinician signs, and a drug given only in
  * hospital must not raise an interaction with it. Only findings that involve a discharge drug count.
+ * The rules are the rule book's (`book`: the active knowledge release's, `activeSafetyRules`), so a
+ * curator's edit changes what blocks the next sign-off as it changes the next CDS card.
  */
 export function dischargeDrugAlerts(
   state: PatientState,
   report: FaithfulnessReport,
-  options: { config?: RuleConfiguration; documentKey: string },
+  options: { book: SafetyRuleBook; config?: RuleConfiguration; documentKey: string },
 ): DischargeAlert[] {
   const drugs = distinctDrugs(dischargeDrugsOf(report));
   if (drugs.length === 0) return [];
@@ -145,7 +148,7 @@ export function dischargeDrugAlerts(
     medications: courses,
   };
   const focus = new Set(factsByClaim.keys());
-  return evaluateRules(discharge, SAFETY_RULES, {
+  return evaluateRules(discharge, safetyRules(options.book), {
     focus,
     ...(options.config ? { config: options.config } : {}),
     now: state.at,

@@ -1,4 +1,4 @@
-import { useI18n } from '../i18n.js';
+import { term, useI18n } from '../i18n.js';
 import type { Conclusion } from '../types.js';
 import { Feedback } from './Feedback.js';
 import { Sources } from './SourceLink.js';
@@ -25,7 +25,7 @@ export function ConclusionCard({
             {(c.confidence * 100).toFixed(1)}%
           </span>
         )}
-        {c.severity && <span className={`sev sev-${c.severity}`}>{c.severity}</span>}
+        {c.severity && <span className={`sev sev-${c.severity}`}>{term('severity', c.severity, lang)}</span>}
       </header>
       {c.detail && <p>{say(c.detail)}</p>}
       <ul className="evidence">
@@ -56,8 +56,15 @@ export function ConclusionCard({
       </ul>
       <footer>
         <small>
-          {c.producer}
-          {c.knowledgeRelease ? ` · KG ${c.knowledgeRelease}` : ''}
+          <code>{c.producer}</code>
+          {c.knowledgeRelease ? (
+            <>
+              {' · '}
+              {lang === 'zh' ? '知识库' : 'Knowledge'} <code>{c.knowledgeRelease}</code>
+            </>
+          ) : (
+            ''
+          )}
         </small>
         <Feedback patientId={patientId} targetKind={targetKind} targetId={c.id} producer={c.producer} />
       </footer>

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { post } from '../api.js';
+import { type FeedbackRequest, post } from '../api.js';
 import { useI18n } from '../i18n.js';
 
 /** Accept / reject / correct, with a reason: every card and claim carries one. */
@@ -10,7 +10,7 @@ export function Feedback({
   producer,
 }: {
   patientId: string;
-  targetKind: string;
+  targetKind: FeedbackRequest['targetKind'];
   targetId: string;
   producer?: string;
 }) {
@@ -29,7 +29,7 @@ export function Feedback({
         reason: reason || undefined,
         correction: correction || undefined,
         producer,
-      });
+      } satisfies FeedbackRequest);
       setState('sent');
     } catch (e) {
       setState('error');

@@ -5,7 +5,7 @@ import { SVGRenderer } from 'echarts/renderers';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Lang } from '../i18n.js';
 import type { Fact } from '../types.js';
-import { factName, unitLabel } from './facts.js';
+import { factName, formatNumber, unitLabel } from './facts.js';
 
 echarts.use([LineChart, GridComponent, TooltipComponent, MarkAreaComponent, MarkLineComponent, SVGRenderer]);
 
@@ -35,13 +35,16 @@ export function LabChart({
   const el = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!el.current || !chosen) return;
-    const chart = echarts.init(el.current, undefined, { renderer: 'svg' });
-    const unit = unitLabel(chosen.facts[0]?.value?.unit ?? '');
+    const chart = echarts.init(el.current, undefined, { renderer: 'svg', locale: lang === 'zh' ? 'ZH' : 'EN' });
+    const unit = unitLabel(chosen.facts[0]?.value?.unit ?? '', lang);
     const range = chosen.facts.find((f) => f.referenceRange)?.referenceRange;
     const crit = critical?.[chosen.code];
     chart.setOption({
       grid: { left: 48, right: 16, top: 16, bottom: 32 },
-      tooltip: { trigger: 'axis' },
+      tooltip: {
+        trigger: 'axis',
+        valueFormatter: (v: unknown) => (typeof v === 'number' ? formatNumber(v) : String(v)),
+      },
       xAxis: { type: 'time' },
       yAxis: { type: 'value', name: unit, scale: true },
       series: [
@@ -72,11 +75,15 @@ export function LabChart({
       window.removeEventListener('resize', onResize);
       chart.dispose();
     };
-  }, [chosen, critical]);
+  }, [chosen, critical, lang]);
   if (!chosen) return <p className="muted">—</p>;
   return (
     <div className="lab-chart">
-      <select aria-label="lab" value={chosen.code} onChange={(e) => setCode(e.target.value)}>
+      <select
+        aria-label={lang === 'zh' ? '检验项目' : 'Lab test'}
+        value={chosen.code}
+        onChange={(e) => setCode(e.target.value)}
+      >
         {series.map((s) => (
           <option key={s.code} value={s.code}>
             {factName(s.facts[0]!, lang)} ({s.facts.length})

@@ -3,7 +3,8 @@ import { get } from '../api.js';
 import { useI18n } from '../i18n.js';
 import type { Fact, Note } from '../types.js';
 import { Show, useLoad } from './Async.js';
-import { assertionLabel, factName, factValue } from './facts.js';
+import { assertionLabel, factName } from './facts.js';
+import { FactText } from './FactText.js';
 
 type Span = { document: string; start: number; end: number };
 
@@ -33,7 +34,7 @@ function Notes({ notes, focus }: { notes: Note[]; focus?: Span }) {
         {notes.map((n) => (
           <li key={n.document}>
             <button type="button" aria-pressed={n.document === docId} onClick={() => setDocId(n.document)}>
-              {n.title} <small>{n.date?.slice(0, 10)}</small>
+              <span data-verbatim>{n.title}</span> <small>{n.date?.slice(0, 10)}</small>
             </button>
           </li>
         ))}
@@ -51,7 +52,7 @@ function Notes({ notes, focus }: { notes: Note[]; focus?: Span }) {
             <li key={f.id} className={f.id === selected ? 'selected' : undefined}>
               <button type="button" className="linklike" onClick={() => setSelected(f.id)}>
                 <span className={`assert a-${f.assertion}`}>{assertionLabel(f.assertion, lang)}</span>{' '}
-                {factName(f, lang)} {factValue(f)}
+                <FactText f={f} lang={lang} />
                 {f.subject.who !== 'patient' ? ` (${f.subject.relation ?? f.subject.who})` : ''}
               </button>
             </li>

@@ -1,7 +1,16 @@
-import { useI18n } from '../i18n.js';
-import type { Lang } from '../i18n.js';
-import type { Dosage, Fact, MedicationCourse, MedicationEvent, PatientState } from '../types.js';
-import { assertionLabel, factName, factValue, unitLabel } from './facts.js';
+import type { ReactNode } from 'react';
+import { type Lang, term, useI18n } from '../i18n.js';
+import type {
+  Conflict,
+  Dosage,
+  Fact,
+  MedicationCourse,
+  MedicationEvent,
+  PatientState,
+  TimelineEvent,
+} from '../types.js';
+import { assertionLabel, factName, quantityLabel } from './facts.js';
+import { FactText } from './FactText.js';
 import { LabChart } from './LabChart.js';
 import { Sources } from './SourceLink.js';
 
@@ -15,6 +24,7 @@ export function Overview({ state }: { state: PatientState }) {
   const allergies = state.phenotype.filter((f) => f.category === 'allergy');
   const labs = state.phenotype.filter((f) => f.category === 'measurement' && f.value);
   const events = [...state.timeline].sort((a, b) => b.time.localeCompare(a.time)).slice(0, 60);
+  const byId = new Map(all.map((f) => [f.id, f]));
   return (
     <div className="overview">
       <div className="cols">
@@ -35,7 +45,7 @@ export function Overview({ state }: { state: PatientState }) {
           <ul>
             {state.conflicts.map((c) => (
               <li key={c.id}>
-                {c.description}{' '}
+                {conflictText(c, byId, lang)}{' '}
                 <Sources
                   sources={all.filter((f) => c.factIds.includes(f.id)).flatMap((f) => f.sources)}
                   patientId={state.patientId}
@@ -55,8 +65,8 @@ export function Overview({ state }: { state: PatientState }) {
           {events.map((e, i) => (
             // biome-ignore lint/suspicious/noArrayIndexKey: events of one moment may share every field
             <li key={`${e.time}-${i}`} className={`ev ev-${e.kind}`}>
-              <time>{e.time.slice(0, 10)}</time> <span className="kind">{e.kind}</span> {e.label}{' '}
-              <Sources sources={e.sources} patientId={state.patientId} />
+              <time>{e.time.slice(0, 10)}</time> <span className="kind">{term('kind', e.kind, lang)}</span>{' '}
+              {eventLabel(e, byId, lang)} <Sources sources={e.sources} patientId={state.patientId} />
             </li>
           ))}
         </ol>
@@ -66,6 +76,69 @@ export function Overview({ state }: { state: PatientState }) {
         {all.filter((f) => f.assertion === 'present').length}
       </p>
     </div>
+  );
+}
+
+const CONFLICT_ZH: Record<Conflict['kind'], string> = {
+  assertion: '记录有无不一致',
+  value: '数值不一致',
+  dose: '剂量不一致',
+  status: '状态不一致',
+  other: '记录不一致',
+};
+
+const CONFLICT_EN: Record<Conflict['kind'], string> = {
+  assertion: 'Asserted and negated',
+  value: 'Values disagree',
+  dose: 'Doses disagree',
+  status: 'Statuses disagree',
+  other: 'The record disagrees',
+};
+
+/**
+ * A conflict in the record in the chosen language: its kind and the facts it is between (their names as the record
+ * gives them); the fusion's own description, which quotes the record, on hover.
+ */
+function conflictText(c: Conflict, byId: ReadonlyMap<string, Fact>, lang: Lang): ReactNode {
+  const names = [...new Set(c.factIds.flatMap((id) => (byId.get(id) ? [factName(byId.get(id)!, lang)] : [])))];
+  return (
+    <>
+      <span title={c.description}>{lang === 'zh' ? CONFLICT_ZH[c.kind] : CONFLICT_EN[c.kind]}</span>
+      {names.length ? (lang === 'zh' ? '：' : ': ') : ''}
+      <span data-verbatim>{names.join('、')}</span>
+    </>
+  );
+}
+
+/**
+ * A timeline event in the chosen language, from its facts (names, values in display units, negation), so that the
+ * server's one-language label is only the fallback for events without facts (encounters, notes).
+ */
+function eventLabel(e: TimelineEvent, byId: ReadonlyMap<string, Fact>, lang: Lang): ReactNode {
+  const facts = e.factIds.map((id) => byId.get(id));
+  // An encounter or a note: its label is the record's own words (a class, a document title).
+  if (facts.length === 0 || facts.some((f) => f === undefined)) return <span data-verbatim>{e.label}</span>;
+  const zh = lang === 'zh';
+  const more = facts.length - 4;
+  return (
+    <>
+      {(facts as Fact[]).slice(0, 4).map((f, i) => (
+        <span key={f.id}>
+          {i > 0 ? (zh ? '；' : '; ') : ''}
+          {f.assertion === 'absent'
+            ? zh
+              ? '否认'
+              : 'no '
+            : f.assertion === 'possible'
+              ? zh
+                ? '可能'
+                : 'possible '
+              : ''}
+          <FactText f={f} lang={lang} />
+        </span>
+      ))}
+      {more > 0 ? (zh ? `；另${more}项` : `; +${more} more`) : ''}
+    </>
   );
 }
 
@@ -87,8 +160,8 @@ function FactList({ title, facts, patientId }: { title: string; facts: readonly 
         <ul className="facts">
           {unique.map((f) => (
             <li key={f.id}>
-              <span className={`assert a-${f.assertion}`}>{assertionLabel(f.assertion, lang)}</span> {factName(f, lang)}{' '}
-              {factValue(f)} <Sources sources={f.sources} patientId={patientId} />
+              <span className={`assert a-${f.assertion}`}>{assertionLabel(f.assertion, lang)}</span>{' '}
+              <FactText f={f} lang={lang} /> <Sources sources={f.sources} patientId={patientId} />
             </li>
           ))}
         </ul>
@@ -126,12 +199,20 @@ function courseName(c: MedicationCourse, lang: Lang): string {
 }
 
 /** "75 mg 口服 每日一次" from a parsed dosage. */
-export function dosageText(d: Dosage | undefined): string {
+export function dosageText(d: Dosage | undefined, lang: Lang): string {
   if (!d) return '';
   const amount = d.dose && !/^\{|^1$/.test(d.dose.unit) ? d.dose : (d.strength ?? d.dose);
   // A frequency as the note wrote it ("每日一次", "BID"); an order's whole sig text is too long to repeat.
-  const freq = d.frequency?.original && d.frequency.original.length <= 12 ? d.frequency.original : d.frequency?.code;
-  return [amount && `${amount.value} ${unitLabel(amount.unit)}`.trim(), d.route, freq, d.asNeeded ? 'PRN' : '']
+  // In English the normalised code (BID), which English charts write; a Chinese note's own words only in Chinese.
+  const original =
+    lang === 'zh' || !/[\u3400-\u9fff]/.test(d.frequency?.original ?? '') ? d.frequency?.original : undefined;
+  const freq = original && original.length <= 12 ? original : d.frequency?.code;
+  return [
+    amount && quantityLabel(amount, lang),
+    d.route && term('route', d.route, lang),
+    freq,
+    d.asNeeded ? (lang === 'zh' ? '必要时' : 'as needed') : '',
+  ]
     .filter(Boolean)
     .join(' ');
 }
@@ -171,15 +252,15 @@ function MedicationsCard({ courses, patientId }: { courses: readonly MedicationC
                   <span className={`assert ${STATUS[c.status].css}`}>
                     {zh ? STATUS[c.status].zh : STATUS[c.status].en}
                   </span>{' '}
-                  <strong>{courseName(c, lang)}</strong> {dosageText(c.dosage)}
+                  <strong data-verbatim>{courseName(c, lang)}</strong> {dosageText(c.dosage, lang)}
                   {c.discharge && <span className="assert a-present"> {zh ? '出院带药' : 'discharge'}</span>}
                   <ol className="muted">
                     {c.events.map((e, i) => (
                       // biome-ignore lint/suspicious/noArrayIndexKey: a course's events never reorder
                       <li key={i}>
                         {e.time ? <time>{e.time.slice(0, 10)}</time> : null} {zh ? EVENT[e.kind].zh : EVENT[e.kind].en}
-                        {e.dosage && e.kind !== 'stopped' && e.kind !== 'held' ? ` ${dosageText(e.dosage)}` : ''}
-                        {e.reason ? (zh ? `（${e.reason}）` : ` (${e.reason})`) : ''}{' '}
+                        {e.dosage && e.kind !== 'stopped' && e.kind !== 'held' ? ` ${dosageText(e.dosage, lang)}` : ''}
+                        {e.reason ? <span data-verbatim>{zh ? `（${e.reason}）` : ` (${e.reason})`}</span> : ''}{' '}
                         <Sources sources={e.sources} patientId={patientId} />
                       </li>
                     ))}

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { del, get, post } from '../api.js';
-import { useI18n } from '../i18n.js';
+import { term, useI18n } from '../i18n.js';
 import { ErrorBox, Show, useLoad } from './Async.js';
 
 interface LinkRow {
@@ -151,7 +151,8 @@ export function PatientLinkPanel({ patientId }: { patientId: string }) {
               <ul className="appointments">
                 {appointments.map((a) => (
                   <li key={a.id} data-appointment={a.id}>
-                    {when(a.start, zh)} {a.description ?? ''} <small className="muted">{a.status ?? ''}</small>{' '}
+                    {when(a.start, zh)} {a.description ?? ''}{' '}
+                    <small className="muted">{term('status', a.status, zh ? 'zh' : 'en')}</small>{' '}
                     <button type="button" disabled={busy || a.status === 'cancelled'} onClick={() => void issue(a.id)}>
                       {zh ? '生成链接和二维码' : 'Issue link and QR code'}
                     </button>

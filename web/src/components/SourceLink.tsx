@@ -1,13 +1,15 @@
+import { term, useI18n } from '../i18n.js';
 import type { Source } from '../types.js';
 
 /** A clickable source: a note span opens the note with the span highlighted; a resource opens its FHIR JSON; knowledge shows its authority. */
 export function SourceLink({ source, patientId }: { source: Source; patientId: string }) {
+  const { lang } = useI18n();
   const pid = encodeURIComponent(patientId);
   switch (source.kind) {
     case 'text': {
       const href = `#/patients/${pid}/notes?doc=${encodeURIComponent(source.document)}&start=${source.start}&end=${source.end}`;
       return (
-        <a className="src src-text" href={href} title={source.document}>
+        <a className="src src-text" href={href} title={source.document} data-verbatim>
           “{source.quote ?? `${source.document} [${source.start}, ${source.end})`}”
         </a>
       );
@@ -19,7 +21,7 @@ export function SourceLink({ source, patientId }: { source: Source; patientId: s
           href={`#/patients/${pid}/resource?ref=${encodeURIComponent(`${source.resourceType}/${source.id}`)}`}
           title={source.path}
         >
-          {source.resourceType}/{source.id.slice(0, 8)}
+          {term('kind', source.resourceType, lang)} <code>{source.id.slice(0, 8)}</code>
         </a>
       );
     case 'knowledge':
@@ -33,7 +35,7 @@ export function SourceLink({ source, patientId }: { source: Source; patientId: s
             .filter(Boolean)
             .join(' · ')}
         >
-          {source.authority.name}
+          <span data-verbatim>{source.authority.name}</span>
         </a>
       ) : (
         <span
@@ -42,11 +44,15 @@ export function SourceLink({ source, patientId }: { source: Source; patientId: s
             .filter(Boolean)
             .join(' · ')}
         >
-          {source.authority.name}
+          <span data-verbatim>{source.authority.name}</span>
         </span>
       );
     case 'patient-reported':
-      return <span className="src src-patient">“{source.quote ?? `#${source.turn}`}”</span>;
+      return (
+        <span className="src src-patient" data-verbatim>
+          “{source.quote ?? `#${source.turn}`}”
+        </span>
+      );
   }
 }
 

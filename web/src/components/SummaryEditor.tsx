@@ -1,5 +1,13 @@
 import { type ReactNode, useEffect, useRef, useState } from 'react';
-import { ApiError, type CallOptions, post } from '../api.js';
+import {
+  type AcceptClaimRequest,
+  ApiError,
+  type CallOptions,
+  post,
+  type SignRequest,
+  type SummaryRequest,
+  type VerifyRequest,
+} from '../api.js';
 import { type Lang, type StringKey, useI18n } from '../i18n.js';
 import type { Conclusion, Report, SignoffPolicy, SignRefusal, Source, SummaryResult, VerifiedClaim } from '../types.js';
 import { ErrorBox, Loading } from './Async.js';
@@ -94,7 +102,7 @@ export function SummaryEditor({ patientId }: { patientId: string }) {
 
   const generate = () =>
     run(async (still) => {
-      const r = await post<SummaryResult>(`${base}/summary`, { lang }, opts());
+      const r = await post<SummaryResult>(`${base}/summary`, { lang } satisfies SummaryRequest, opts());
       // Never show another patient's draft, whatever arrives.
       if (!still() || r.draft.patientId !== patientId) return;
       setResult(r);
@@ -107,17 +115,23 @@ export function SummaryEditor({ patientId }: { patientId: string }) {
   const reverify = () =>
     run(async (still) => {
       const sent = text;
-      const r = await post<Report & { policy: SignoffPolicy }>(`${base}/verify`, { text: sent, ...bound }, opts());
+      const r = await post<Report & { policy: SignoffPolicy }>(
+        `${base}/verify`,
+        { text: sent, ...bound } satisfies VerifyRequest,
+        opts(),
+      );
       if (!still()) return;
       setReport(r);
       setPolicy(r.policy);
       setVerified(sent);
     });
+  // Accepting a claim and signing act on a composed draft (the server requires its id).
   const accept = (claimId: string, reason: string) =>
     run(async (still) => {
+      if (!draft || verified === undefined) return;
       const r = await post<{ report: Report; policy: SignoffPolicy }>(
         `${base}/summary/accept`,
-        { text: verified, claimId, reason, ...bound },
+        { text: verified, claimId, reason, ...bound, draftId: draft.id } satisfies AcceptClaimRequest,
         opts(),
       );
       if (!still()) return;
@@ -126,9 +140,10 @@ export function SummaryEditor({ patientId }: { patientId: string }) {
     });
   const sign = () =>
     run(async (still) => {
+      if (!draft) return;
       const r = await post<{ signed: boolean; documentReference: string; report: Report; policy: SignoffPolicy }>(
         `${base}/summary/sign`,
-        { text, ...bound },
+        { text, ...bound, draftId: draft.id } satisfies SignRequest,
         opts(),
       );
       if (!still()) return;
@@ -154,7 +169,11 @@ export function SummaryEditor({ patientId }: { patientId: string }) {
   return (
     <div className="summary-editor" data-patient={patientId}>
       <div className="toolbar">
-        <select aria-label="summary language" value={lang} onChange={(e) => setLang(e.target.value as Lang)}>
+        <select
+          aria-label={uiLang === 'zh' ? '出院记录语言' : 'Summary language'}
+          value={lang}
+          onChange={(e) => setLang(e.target.value as Lang)}
+        >
           <option value="zh">中文</option>
           <option value="en">English</option>
         </select>
@@ -306,9 +325,10 @@ function Inline({ text, citations, patientId }: { text: string; citations: Citat
 
 /** The summary as a clinician reads it: headings as headings, citations as chips, no Markdown or markers. */
 function Rendered({ text, citations, patientId }: { text: string; citations: Citations; patientId: string }) {
+  const { lang } = useI18n();
   const blocks = text.split('\n').filter((l) => l.trim());
   return (
-    <article className="summary-doc" aria-label="summary-preview">
+    <article className="summary-doc" aria-label={lang === 'zh' ? '出院记录预览' : 'Summary preview'}>
       {blocks.map((line, i) => {
         const h = /^\s{0,3}#{1,6}\s+(.*)$/.exec(line);
         return h ? (

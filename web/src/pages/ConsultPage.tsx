@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { ApiError, get, post } from '../api.js';
+import { ApiError, type ConsultAnswerRequest, type ConsultCreateRequest, get, post } from '../api.js';
 import { ErrorBox } from '../components/Async.js';
 import { useI18n } from '../i18n.js';
 import type { Bilingual, ConsultReply, ConsultReportField, ConsultSession } from '../types.js';
@@ -178,13 +178,15 @@ export function ConsultPage({ resume, link = false }: { resume?: string; link?: 
     setInput('');
     try {
       const r = session
-        ? await post<{ session: ConsultSession; reply: ConsultReply }>(`/api/consult/${session.id}/answers`, { text })
+        ? await post<{ session: ConsultSession; reply: ConsultReply }>(`/api/consult/${session.id}/answers`, {
+            text,
+          } satisfies ConsultAnswerRequest)
         : await post<{ session: ConsultSession; reply: ConsultReply }>('/api/consult', {
             complaint: text,
             lang,
             ...(age ? { age: Number(age) } : {}),
             sex,
-          });
+          } satisfies ConsultCreateRequest);
       setSession(r.session);
       setReply(r.reply);
       const active = !link && r.session.status === 'active';

@@ -59,7 +59,7 @@ export function ModelsPage() {
                   <th>{lang === 'zh' ? '模型' : 'Model'}</th>
                   <th>{t('deidentified')}</th>
                   <th>{lang === 'zh' ? '结果' : 'Outcome'}</th>
-                  <th>tokens</th>
+                  <th>{lang === 'zh' ? '令牌数' : 'Tokens'}</th>
                 </tr>
               </thead>
               <tbody>

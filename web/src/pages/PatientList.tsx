@@ -2,10 +2,11 @@ import { useState } from 'react';
 import { get } from '../api.js';
 import { Show, useLoad } from '../components/Async.js';
 import { useI18n } from '../i18n.js';
+import { sexLabel } from '../components/facts.js';
 import type { PatientSummary } from '../types.js';
 
 export function PatientList() {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [q, setQ] = useState('');
   const state = useLoad(
     () => get<{ patients: PatientSummary[] }>(`/api/patients${q ? `?q=${encodeURIComponent(q)}` : ''}`),
@@ -31,8 +32,8 @@ export function PatientList() {
               {patients.map((p) => (
                 <li key={p.id}>
                   <a href={`#/patients/${encodeURIComponent(p.id)}/overview`}>
-                    <strong>{p.name}</strong>
-                    <span>{p.gender}</span>
+                    <strong data-verbatim>{p.name}</strong>
+                    <span>{sexLabel(p.gender, lang)}</span>
                     <span>{p.birthDate}</span>
                   </a>
                 </li>

@@ -8,7 +8,7 @@ import { Overview } from '../components/Overview.js';
 import { PatientLinkPanel } from '../components/PatientLinkPanel.js';
 import { ResourceView } from '../components/ResourceView.js';
 import { SummaryEditor } from '../components/SummaryEditor.js';
-import { sexLabel } from '../components/facts.js';
+import { ageLabel, sexLabel } from '../components/facts.js';
 import { type StringKey, useI18n } from '../i18n.js';
 import type { PatientState, PatientSummary } from '../types.js';
 
@@ -50,17 +50,9 @@ function PatientView({ patientId, tab, params }: { patientId: string; tab: strin
         {(s) => (
           <>
             <h1>
-              {s.name}{' '}
+              <span data-verbatim>{s.name}</span>{' '}
               <small>
-                {[
-                  sexLabel(s.demographics.sex, lang),
-                  s.demographics.age !== undefined
-                    ? lang === 'zh'
-                      ? `${s.demographics.age}岁`
-                      : `${s.demographics.age}y`
-                    : undefined,
-                  s.demographics.birthDate,
-                ]
+                {[sexLabel(s.demographics.sex, lang), ageLabel(s.demographics, lang), s.demographics.birthDate]
                   .filter(Boolean)
                   .join(' · ')}
               </small>

@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
-import { ApiError, get, post, subscribe } from '../api.js';
+import { ApiError, get, type OutpatientAcceptRequest, type OutpatientDraftRequest, post, subscribe } from '../api.js';
 import { ErrorBox, Show, useLoad } from '../components/Async.js';
 import { chime } from '../components/EmergencyBell.js';
-import { useI18n } from '../i18n.js';
+import { term, useI18n } from '../i18n.js';
 import type { ConsultEvent, OutpatientDraft, OutpatientSentence, PatientSummary, QueuedConsult } from '../types.js';
 
 /**
@@ -151,7 +151,7 @@ function authHeaders(): Record<string, string> {
 }
 
 const sexLabel = (sex: string | undefined, zh: boolean) =>
-  !sex || sex === 'unknown' ? '' : zh ? ({ male: '男', female: '女', other: '其他' }[sex] ?? sex) : sex;
+  !sex || sex === 'unknown' ? '' : term('sex', sex, zh ? 'zh' : 'en');
 
 /** The draft 门诊病历 of one session: sentences with their cited turns, editable, re-verified, accepted into a record. */
 function DraftRecord({ sessionId, patientId: bound }: { sessionId: string; patientId?: string }) {
@@ -180,12 +180,12 @@ function DraftRecord({ sessionId, patientId: bound }: { sessionId: string; patie
       if (kind === 'verify') {
         const r = await post<{ sentences: OutpatientSentence[] }>(`/api/consult/${sessionId}/draft/verify`, {
           text: current,
-        });
+        } satisfies OutpatientDraftRequest);
         setChecked(r.sentences);
       } else {
         const r = await post<{ documentReference: string; sentences: OutpatientSentence[] }>(
           `/api/consult/${sessionId}/accept`,
-          { text: current, patientId },
+          { text: current, patientId } satisfies OutpatientAcceptRequest,
         );
         setChecked(r.sentences);
         setAccepted({ documentReference: r.documentReference, patientId });

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useI18n } from '../i18n.js';
+import type { RuleBookReview } from '../types.js';
 import { when } from './Field.js';
 import { get, post } from './http.js';
 
@@ -25,13 +26,17 @@ export function KnowledgeSection() {
   const { lang } = useI18n();
   const zh = lang === 'zh';
   const [releases, setReleases] = useState<Release[]>([]);
+  const [ruleBook, setRuleBook] = useState<RuleBookReview>();
   const [edits, setEdits] = useState<Edit[]>([]);
   const [message, setMessage] = useState<string>();
   const [n, setN] = useState(0);
   // biome-ignore lint/correctness/useExhaustiveDependencies: loads again on an explicit counter (after a save) or a remount
   useEffect(() => {
-    get<{ releases: Release[] }>('/api/admin/knowledge/releases').then(
-      (r) => setReleases(r.releases),
+    get<{ releases: Release[]; ruleBook?: RuleBookReview }>('/api/admin/knowledge/releases').then(
+      (r) => {
+        setReleases(r.releases);
+        setRuleBook(r.ruleBook);
+      },
       (e: Error) => setMessage(e.message),
     );
     get<{ edits: Edit[] }>('/api/admin/knowledge/curation').then(
@@ -65,7 +70,9 @@ export function KnowledgeSection() {
         <tbody>
           {releases.map((r) => (
             <tr key={r.id}>
-              <td>{r.id}</td>
+              <td>
+                <code>{r.id}</code>
+              </td>
               <td>{r.label}</td>
               <td>
                 {r.active ? (
@@ -75,7 +82,9 @@ export function KnowledgeSection() {
                 )}
                 {!r.shippable && <span className="muted"> · {zh ? '不可分发' : 'not shippable'}</span>}
               </td>
-              <td>{r.batches.map((b) => `${b.kind}:${b.key}`).join(', ')}</td>
+              <td>
+                <code>{r.batches.map((b) => `${b.kind}:${b.key}`).join(', ')}</code>
+              </td>
               <td>{when(r.createdAt)}</td>
               <td>
                 {!r.active && (
@@ -88,6 +97,20 @@ export function KnowledgeSection() {
           ))}
         </tbody>
       </table>
+      {ruleBook && ruleBook.problems.length > 0 && (
+        <div role="alert" aria-label={zh ? '规则库问题' : 'Rule book problems'}>
+          <h3>
+            {zh
+              ? `版本 ${ruleBook.release} 中安全规则无法使用的条目（${ruleBook.problems.length}）`
+              : `Entries of release ${ruleBook.release} the safety rules cannot use (${ruleBook.problems.length})`}
+          </h3>
+          <ul>
+            {ruleBook.problems.map((p) => (
+              <li key={p}>{p}</li>
+            ))}
+          </ul>
+        </div>
+      )}
       <h3>{zh ? '知识审校记录' : 'Curation'}</h3>
       {edits.length === 0 && <p className="muted">{zh ? '暂无审校修改。' : 'No curator edits yet.'}</p>}
       <ul>

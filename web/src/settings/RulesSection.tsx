@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { useI18n } from '../i18n.js';
+import { term, useI18n } from '../i18n.js';
 import { Diff } from './DocumentHistory.js';
 import { Field, when } from './Field.js';
 import { fieldErrors, get, post, send } from './http.js';
@@ -103,11 +103,14 @@ export function RulesSection() {
           {shown.map((r) => (
             <tr key={r.id} aria-selected={r.id === selected}>
               <td>
-                <code>{r.id}</code> <span className="muted">{r.kind === 'qc' ? (zh ? '质控' : 'QC') : r.group}</span>
+                <code>{r.id}</code>{' '}
+                <span className="muted">
+                  {r.kind === 'qc' ? (zh ? '质控' : 'QC') : term('ruleGroup', r.group, lang)}
+                </span>
               </td>
               <td>{zh ? r.title.zh : (r.title.en ?? r.title.zh)}</td>
               <td>{(r.setting?.enabled ?? r.defaultEnabled) ? '✓' : '—'}</td>
-              <td>{r.setting?.severity ?? r.defaultSeverity}</td>
+              <td>{term('severity', r.setting?.severity ?? r.defaultSeverity, lang)}</td>
               <td>
                 <code>{JSON.stringify({ ...r.defaults, ...(r.setting?.params ?? {}) }).slice(0, 80)}</code>
                 {r.setting && <strong> *</strong>}

@@ -1,6 +1,6 @@
 import type { QcSectionList } from '../../../knowledge/index.js';
 import type { DocType, QcDocument, QcEncounter } from '../model.js';
-import { TITLE_RANK } from '../model.js';
+import { DOC_TYPE_ZH, TITLE_RANK } from '../model.js';
 import {
   type QcContext,
   type QcIssue,
@@ -18,6 +18,7 @@ import {
   refSource,
   regex,
   sectionList,
+  spanOf,
 } from '../rule.js';
 import { section, sections } from '../text.js';
 import { hasMinutes, minutes, notBefore, within } from '../time.js';
@@ -34,6 +35,7 @@ function missingSections(d: QcDocument, list: QcSectionList): QcIssue[] {
       issue(`${list.label.en}: section 「${name}」 missing or empty`, `${list.label.zh}缺少“${name}”`, [docSource(d)], {
         severity: severity as QcSeverity,
         key: name,
+        fix: { en: `Add the section 「${name}」 to the ${list.label.en}`, zh: `在${list.label.zh}中补写“${name}”` },
       }),
     );
   }
@@ -47,6 +49,11 @@ const listed = (enc: QcEncounter, ctx: QcContext, key: string, ...alsoTypes: Doc
 };
 
 const signed = (d: QcDocument) => d.signatures.length > 0;
+/** The finding's span: where `text` stands in the document. */
+const spanned = (d: QcDocument, text: string) => {
+  const span = spanOf(d, text);
+  return span ? { span } : {};
+};
 const ageAt = (enc: QcEncounter, at: string) =>
   enc.patient.birthDate ? (minutes(at) - minutes(enc.patient.birthDate)) / (1440 * 365.25) : undefined;
 
@@ -68,6 +75,16 @@ const C01 = predicate(
           { severity: 'S3', key: '月经史' },
         ),
       );
+    const family = section(d, '家族史');
+    if (family)
+      for (const { name } of namedPatterns(ctx, 'familyHistory').filter((p) => !p.pattern.test(family)))
+        out.push(
+          issue(`Family history does not mention ${name}`, `家族史未记录${name}`, [docSource(d)], {
+            severity: 'S3',
+            key: `家族史-${name}`,
+            fix: { en: `Record ${name} in the family history`, zh: `家族史中补记${name}（无则写明“否认”）` },
+          }),
+        );
     if (!signed(d))
       out.push(
         issue('Admission note: physician signature missing', '入院记录缺医师签名', [docSource(d)], {
@@ -77,7 +94,7 @@ const C01 = predicate(
       );
     return out;
   },
-  { sections: ['required'], patterns: ['menstrualMention'] },
+  { sections: ['required'], patterns: ['menstrualMention', 'familyHistory'] },
 );
 
 const C02 = predicate(
@@ -91,6 +108,10 @@ const C02 = predicate(
         issue(`Past history does not mention ${name}`, `既往史未记录${name}`, [docSource(d)], {
           ...(severity ? { severity } : {}),
           key: name,
+          fix: {
+            en: `Record ${name} (or its absence) in the past history`,
+            zh: `既往史中补记${name}（无则写明“否认”）`,
+          },
         }),
       );
   },
@@ -105,7 +126,12 @@ const C03 = predicate(
     if (!hpi) return [];
     return namedPatterns(ctx, 'hpi')
       .filter((p) => !p.pattern.test(hpi))
-      .map(({ name }) => issue(`HPI lacks ${name}`, `现病史缺${name}`, [docSource(d)], { key: name }));
+      .map(({ name }) =>
+        issue(`HPI lacks ${name}`, `现病史缺${name}`, [docSource(d)], {
+          key: name,
+          fix: { en: `Add ${name} to the HPI`, zh: `现病史中补记${name}` },
+        }),
+      );
   },
   { patterns: ['hpi'] },
 );
@@ -125,7 +151,12 @@ const C04 = predicate(
     const t = `${section(d, '月经史')} ${section(d, '婚育史')}`;
     return namedPatterns(ctx, 'menstrual')
       .filter((p) => !p.pattern.test(t))
-      .map(({ name }) => issue(`Menstrual history lacks ${name}`, `月经史缺${name}`, [docSource(d)], { key: name }));
+      .map(({ name }) =>
+        issue(`Menstrual history lacks ${name}`, `月经史缺${name}`, [docSource(d)], {
+          key: name,
+          fix: { en: `Add ${name} to the menstrual history`, zh: `月经史中补记${name}` },
+        }),
+      );
   },
   { patterns: ['menstrual'] },
 );
@@ -140,6 +171,7 @@ const C05 = predicate(
       .map(({ name }) =>
         issue(`Physical exam lacks ${name} with value and unit`, `体格检查缺${name}（含数值及单位）`, [docSource(d)], {
           key: name,
+          fix: { en: `Record ${name} with its value and unit`, zh: `体格检查补记${name}的测量值及单位` },
         }),
       );
   },
@@ -159,7 +191,11 @@ const C06 = predicate(
           `Outside result without institution and test number: "${l.trim().slice(0, 40)}"`,
           `外院检查未注明机构及检查号：“${l.trim().slice(0, 40)}”`,
           [docSource(d)],
-          { key: l },
+          {
+            key: l,
+            fix: { en: 'Name the outside institution and the test number', zh: '注明外院检查的医疗机构名称及检查号' },
+            ...spanned(d, l.trim()),
+          },
         ),
       );
   },
@@ -173,36 +209,35 @@ const C07 = predicate(
     const out = missingSections(d, list);
     const disc = `${section(d, '拟诊讨论')}\n${section(d, '诊断依据')}\n${section(d, '鉴别诊断')}`;
     if (section(d, '拟诊讨论') || section(d, '诊断依据')) {
-      if (!/诊断依据|依据/.test(disc) && !section(d, '诊断依据'))
+      if (!regex(ctx, 'basis').test(disc) && !section(d, '诊断依据'))
         out.push(
           issue('Diagnostic reasoning lacks 诊断依据', '拟诊讨论缺诊断依据', [docSource(d)], { key: '诊断依据' }),
         );
-      if (!/鉴别/.test(disc))
+      if (!regex(ctx, 'differential').test(disc) && !section(d, '鉴别诊断'))
         out.push(
           issue('Diagnostic reasoning lacks 鉴别诊断', '拟诊讨论缺鉴别诊断', [docSource(d)], { key: '鉴别诊断' }),
         );
     }
     return out;
   },
-  { sections: ['required'] },
+  { sections: ['required'], patterns: ['basis', 'differential'] },
 );
 
-const C08 = predicate((enc) => {
-  const d = docs(enc, 'ward-round').find((x) => TITLE_RANK[x.author?.title ?? 'intern'] >= TITLE_RANK.attending);
-  if (!d) return [];
-  const t = d.text;
-  const items: [string, boolean][] = [
-    ['查房医师姓名及职称', /(主治医师|副主任医师|主任医师)/.test(t) && !!(d.author?.name && t.includes(d.author.name))],
-    ['补充的病史和体征', /补充|追问|查体|体征/.test(t)],
-    ['诊断依据与鉴别诊断分析', /诊断|鉴别/.test(t)],
-    ['诊疗计划', /计划|处理|建议|治疗/.test(t)],
-  ];
-  return items
-    .filter(([, ok]) => !ok)
-    .map(([name]) =>
-      issue(`First attending round lacks ${name}`, `主治医师首次查房缺${name}`, [docSource(d)], { key: name }),
-    );
-});
+/** C08: each item of `patterns.roundItems` in the first attending round; `authorNamed` items also need the author's name. */
+const C08 = predicate(
+  (enc, ctx) => {
+    const d = docs(enc, 'ward-round').find((x) => TITLE_RANK[x.author?.title ?? 'intern'] >= TITLE_RANK.attending);
+    if (!d) return [];
+    const t = d.text;
+    const named = !!(d.author?.name && t.includes(d.author.name));
+    return namedPatterns(ctx, 'roundItems')
+      .filter((p) => !(p.pattern.test(t) && (p.authorNamed !== true || named)))
+      .map(({ name }) =>
+        issue(`First attending round lacks ${name}`, `主治医师首次查房缺${name}`, [docSource(d)], { key: name }),
+      );
+  },
+  { patterns: ['roundItems'] },
+);
 
 const C09 = predicate(
   (enc, ctx) => {
@@ -364,7 +399,7 @@ const C14 = predicate(
               key: `${s.id}-${role}`,
             }),
           );
-      if (s.bloodGiven && !(/血型/.test(d.text) && /(血量|输血量|单位|ml|mL)/.test(d.text)))
+      if (s.bloodGiven && !(regex(ctx, 'bloodType').test(d.text) && regex(ctx, 'bloodVolume').test(d.text)))
         out.push(
           issue(
             'Blood given but blood type and volume not checked on the checklist',
@@ -375,7 +410,7 @@ const C14 = predicate(
         );
       return out;
     }),
-  { patterns: ['checkpoints'], lists: ['signers'] },
+  { patterns: ['checkpoints', 'bloodType', 'bloodVolume'], lists: ['signers'] },
 );
 
 function consentOk(d: QcDocument | undefined, before?: string): string | undefined {
@@ -389,46 +424,49 @@ function consentOk(d: QcDocument | undefined, before?: string): string | undefin
   return undefined;
 }
 
-const C15 = predicate((enc) => {
-  const out: QcIssue[] = [];
-  const check = (what: [string, string], d: QcDocument | undefined, before: string | undefined, key: string) => {
-    const why = consentOk(d, before);
-    if (why)
-      out.push(
-        issue(
-          `${what[0]} consent ${why}`,
-          `${what[1]}知情同意书${why === 'missing' ? '缺失' : why === 'signed after the act' ? '签署晚于操作' : '非患者本人签署且无授权说明'}`,
-          d ? [docSource(d)] : [encSource(enc)],
-          { key },
-        ),
-      );
-  };
-  for (const s of enc.surgeries) {
-    check(
-      ['Surgical', '手术'],
-      docs(enc, 'consent-surgery').find((d) => (d.relatedId ?? s.id) === s.id),
-      s.startAt,
-      `${s.id}-surgery`,
-    );
-    if (s.anesthesia && !/^(无|none)$/i.test(s.anesthesia))
+const C15 = predicate(
+  (enc, ctx) => {
+    const out: QcIssue[] = [];
+    const check = (what: [string, string], d: QcDocument | undefined, before: string | undefined, key: string) => {
+      const why = consentOk(d, before);
+      if (why)
+        out.push(
+          issue(
+            `${what[0]} consent ${why}`,
+            `${what[1]}知情同意书${why === 'missing' ? '缺失' : why === 'signed after the act' ? '签署晚于操作' : '非患者本人签署且无授权说明'}`,
+            d ? [docSource(d)] : [encSource(enc)],
+            { key },
+          ),
+        );
+    };
+    for (const s of enc.surgeries) {
       check(
-        ['Anaesthesia', '麻醉'],
-        docs(enc, 'consent-anesthesia').find((d) => (d.relatedId ?? s.id) === s.id),
+        ['Surgical', '手术'],
+        docs(enc, 'consent-surgery').find((d) => (d.relatedId ?? s.id) === s.id),
         s.startAt,
-        `${s.id}-anesthesia`,
+        `${s.id}-surgery`,
       );
-  }
-  for (const t of enc.transfusions)
-    check(['Transfusion', '输血治疗'], doc(enc, 'consent-transfusion'), t.firstUnitAt, `${t.id}-transfusion`);
-  for (const o of enc.orders.filter((x) => x.category === 'special' && x.status !== 'cancelled'))
-    check(
-      ['Special examination/treatment', '特殊检查/治疗'],
-      docs(enc, 'consent-special').find((d) => (d.relatedId ?? o.id) === o.id),
-      o.orderedAt,
-      `${o.id}-special`,
-    );
-  return out;
-});
+      if (s.anesthesia && !regex(ctx, 'noAnaesthesia').test(s.anesthesia))
+        check(
+          ['Anaesthesia', '麻醉'],
+          docs(enc, 'consent-anesthesia').find((d) => (d.relatedId ?? s.id) === s.id),
+          s.startAt,
+          `${s.id}-anesthesia`,
+        );
+    }
+    for (const t of enc.transfusions)
+      check(['Transfusion', '输血治疗'], doc(enc, 'consent-transfusion'), t.firstUnitAt, `${t.id}-transfusion`);
+    for (const o of enc.orders.filter((x) => x.category === 'special' && x.status !== 'cancelled'))
+      check(
+        ['Special examination/treatment', '特殊检查/治疗'],
+        docs(enc, 'consent-special').find((d) => (d.relatedId ?? o.id) === o.id),
+        o.orderedAt,
+        `${o.id}-special`,
+      );
+    return out;
+  },
+  { patterns: ['noAnaesthesia'] },
+);
 
 const C16 = predicate((enc) => {
   if (!enc.acuity.some((a) => a.level !== 'stable')) return [];
@@ -470,8 +508,14 @@ const C17 = predicate((enc) =>
           key: `${o.id}-time`,
         }),
       );
-    if (!o.signedBy)
-      out.push(issue(`Order "${o.text}" is not signed`, `医嘱“${o.text}”无医师签名`, src, { key: `${o.id}-sign` }));
+    // A signer the source does not carry (FHIR without `requester`) is unknown, not a missing signature.
+    if (!o.signedBy && !o.unknown?.includes('signedBy'))
+      out.push(
+        issue(`Order "${o.text}" is not signed`, `医嘱“${o.text}”无医师签名`, src, {
+          key: `${o.id}-sign`,
+          fix: { en: 'The prescriber signs the order', zh: '开具医嘱的医师补签名' },
+        }),
+      );
     if (o.kind === 'long' && o.status === 'stopped' && !o.stopAt)
       out.push(
         issue(`Stopped long-term order "${o.text}" has no stop time`, `已停长期医嘱“${o.text}”无停止时间`, src, {
@@ -502,7 +546,9 @@ const C18 = predicate((enc, ctx) =>
       return [];
     const out: QcIssue[] = [];
     if (!signed(d))
-      out.push(issue(`${d.type} is not signed`, `${d.type}无签名`, [docSource(d)], { key: `${d.id}-sign` }));
+      out.push(
+        issue(`${d.type} is not signed`, `${DOC_TYPE_ZH[d.type]}无签名`, [docSource(d)], { key: `${d.id}-sign` }),
+      );
     else if (
       (d.author?.title ?? 'resident') === 'intern' &&
       !d.signatures.some((s) => s.id !== d.author?.id && TITLE_RANK[s.title ?? 'intern'] >= TITLE_RANK.resident)
@@ -510,7 +556,7 @@ const C18 = predicate((enc, ctx) =>
       out.push(
         issue(
           `${d.type} written by a trainee is not countersigned`,
-          `实习/试用期医务人员书写的${d.type}无上级医师审签`,
+          `实习/试用期医务人员书写的${DOC_TYPE_ZH[d.type]}无上级医师审签`,
           [docSource(d)],
           { key: `${d.id}-counter` },
         ),
@@ -531,11 +577,20 @@ const C18 = predicate((enc, ctx) =>
 
 const C19 = predicate((enc) =>
   enc.documents
-    .filter((d) => !d.author?.id || !hasMinutes(d.recordedAt ?? d.completedAt))
+    .filter((d) => (!d.author?.id && !d.unknown?.includes('author')) || !hasMinutes(d.recordedAt ?? d.completedAt))
     .map((d) =>
-      issue(`${d.type} lacks an author id or a date and time`, `${d.type}缺作者或记录日期时间`, [docSource(d)], {
-        key: d.id,
-      }),
+      issue(
+        `${d.type} lacks an author id or a date and time`,
+        `${DOC_TYPE_ZH[d.type]}缺作者或记录日期时间`,
+        [docSource(d)],
+        {
+          key: d.id,
+          fix: {
+            en: 'The author signs the document, with the date and time to the minute',
+            zh: `${DOC_TYPE_ZH[d.type]}由书写医师签名，并注明记录日期时间（到分钟）`,
+          },
+        },
+      ),
     ),
 );
 
@@ -571,7 +626,7 @@ const C21 = predicate(
       const rep = enc.results.find((r) => r.orderId === o.id);
       const src = [refSource(o.ref, 'ServiceRequest', o.id)];
       if (!rep) {
-        if (o.orderedAt && minutes(ctx.now) > minutes(o.orderedAt) + 3 * 1440)
+        if (o.orderedAt && minutes(ctx.now) > minutes(o.orderedAt) + num(ctx.params, 'reportDays') * 1440)
           out.push(issue(`Order "${o.text}" has no report`, `“${o.text}”无报告`, src, { key: `${o.id}-report` }));
         continue;
       }
@@ -593,7 +648,7 @@ const C21 = predicate(
     for (const s of enc.surgeries.filter((x) => x.pathologySent)) {
       const op = docs(enc, 'op-note').find((d) => (d.relatedId ?? s.id) === s.id);
       const rep = enc.results.find((r) => r.kind === 'pathology') ?? docs(enc, 'pathology-report')[0];
-      if (!op || !/病理|送检|取材/.test(op.text))
+      if (!op || !regex(ctx, 'pathologySampled').test(op.text))
         out.push(
           issue(
             'Operative note does not record the pathology specimen',
@@ -626,7 +681,7 @@ const C21 = predicate(
     }
     return out;
   },
-  { patterns: ['discussedIn'] },
+  { patterns: ['discussedIn', 'pathologySampled'] },
 );
 
 const C22 = predicate(
@@ -644,7 +699,7 @@ const C22 = predicate(
               { key: `${s.id}-${imp.type}-barcode` },
             ),
           );
-        if (!notes.some((d) => d.text.includes(imp.type) && /植入|置入/.test(d.text)))
+        if (!notes.some((d) => d.text.includes(imp.type) && regex(ctx, 'implantNoted').test(d.text)))
           out.push(
             issue(
               `Implant ${imp.type} not described in the operative or progress note`,
@@ -681,40 +736,66 @@ const C22 = predicate(
     }
     return out;
   },
-  { lists: ['transfusionChain'] },
+  { patterns: ['implantNoted'], lists: ['transfusionChain'] },
 );
 
-const C23 = predicate((enc, ctx) =>
-  enc.criticalValues.flatMap((cv) => {
-    const out: QcIssue[] = [];
-    const src = [refSource(undefined, 'Observation', cv.resultId ?? cv.id)];
-    if (!cv.receivedAt || cv.readBack !== true || !cv.physicianNotifiedAt)
-      out.push(
-        issue(
-          `Critical ${cv.name}: receipt, read-back or physician notification not recorded`,
-          `危急值${cv.name}：未记录接收、复述确认或通知医师`,
-          src,
-          { key: `${cv.id}-receipt` },
-        ),
+/**
+ * C23: the critical-value loop. The handling note is read wherever it is written (any document
+ * type of `lists.handlingDocuments` that names the value or `patterns.criticalMention` within the
+ * hours allowed). Receipt, read-back and notification are checked against the loop log when there
+ * is one; without a log, the physician's handling note is itself the record of receipt and notification.
+ */
+const C23 = predicate(
+  (enc, ctx) =>
+    enc.criticalValues.flatMap((cv) => {
+      const out: QcIssue[] = [];
+      const src = [refSource(undefined, 'Observation', cv.resultId ?? cv.id)];
+      const hours = num(ctx.params, 'hours');
+      const mention = regex(ctx, 'criticalMention');
+      const note = docs(enc, ...listOf<DocType>(ctx, 'handlingDocuments')).find(
+        (d) =>
+          notBefore(d.recordedAt ?? d.completedAt, cv.reportedAt) &&
+          within(d.recordedAt ?? d.completedAt, cv.reportedAt, hours) &&
+          (mention.test(d.text) || d.text.includes(cv.name)),
       );
-    const hours = num(ctx.params, 'hours');
-    const note = docs(enc, 'progress-note', 'ward-round', 'rescue-note').find(
-      (d) =>
-        notBefore(d.recordedAt ?? d.completedAt, cv.reportedAt) &&
-        within(d.recordedAt ?? d.completedAt, cv.reportedAt, hours) &&
-        (/危急值/.test(d.text) || d.text.includes(cv.name)),
-    );
-    if (!note && minutes(ctx.now) > minutes(cv.reportedAt) + hours * 60)
-      out.push(
-        issue(
-          `Critical ${cv.name}: no progress note with assessment and action within ${hours} h`,
-          `危急值${cv.name}：${hours}小时内无病程记录分析处理`,
-          src,
-          { key: `${cv.id}-note` },
-        ),
-      );
-    return out;
-  }),
+      const logged =
+        cv.logged === true ||
+        cv.receivedAt !== undefined ||
+        cv.readBack !== undefined ||
+        cv.physicianNotifiedAt !== undefined;
+      if (logged ? !cv.receivedAt || cv.readBack !== true || !cv.physicianNotifiedAt : !note)
+        out.push(
+          issue(
+            `Critical ${cv.name}: receipt, read-back or physician notification not recorded`,
+            `危急值${cv.name}：未记录接收、复述确认或通知医师`,
+            src,
+            {
+              key: `${cv.id}-receipt`,
+              fix: {
+                en: 'Record receipt, read-back and the physician notified (time to the minute) in the critical-value log',
+                zh: '在危急值登记中记录接收时间、复述确认及通知医师（时间到分钟）',
+              },
+            },
+          ),
+        );
+      if (!note && minutes(ctx.now) > minutes(cv.reportedAt) + hours * 60)
+        out.push(
+          issue(
+            `Critical ${cv.name}: no progress note with assessment and action within ${hours} h`,
+            `危急值${cv.name}：${hours}小时内无病程记录分析处理`,
+            src,
+            {
+              key: `${cv.id}-note`,
+              fix: {
+                en: `Write a critical-value note (assessment and action) within ${hours} h of the report`,
+                zh: `报告后${hours}小时内书写危急值处理记录（分析及处理措施）`,
+              },
+            },
+          ),
+        );
+      return out;
+    }),
+  { patterns: ['criticalMention'], lists: ['handlingDocuments'] },
 );
 
 export const COMPLETENESS_PREDICATES: Readonly<Record<string, QcPredicate>> = {

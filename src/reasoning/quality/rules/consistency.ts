@@ -1,8 +1,8 @@
-import type { Fact } from '../../../core/index.js';
-import { CodeSystems } from '../../../core/index.js';
-import { DRUG_CLASSES, type DrugClassId, ingredientsOf, INGREDIENTS, type IngredientId } from '../../safety/drugs.js';
+import type { Source } from '../../../core/index.js';
+import { type AllergenMention, allergyClasses, findAllergens } from '../../../knowledge/index.js';
 import type { QcDiagnosis, QcDocument, QcEncounter } from '../model.js';
 import {
+  type NamedPattern,
   type QcIssue,
   type QcPredicate,
   doc,
@@ -16,8 +16,9 @@ import {
   predicate,
   refSource,
   regex,
+  spanOf,
 } from '../rule.js';
-import { diagnosisList, durationDays, normalise, section, similarity } from '../text.js';
+import { diagnosisList, durationsDays, normalise, section, similarity } from '../text.js';
 import { calendarDays, minutes, shanghaiDate } from '../time.js';
 
 /** Consistency predicates K01–K18 (qc-rules.md §4). */
@@ -116,38 +117,44 @@ const K03 = predicate((enc) => {
   return out;
 });
 
-const K04 = predicate((enc) => {
-  const dr = doc(enc, 'discharge-record');
-  const an = doc(enc, 'admission-note');
-  if (!dr || !an) return [];
-  const out: QcIssue[] = [];
-  const date = /(\d{4})[-年/.](\d{1,2})[-月/.](\d{1,2})/.exec(section(dr, '入院日期'));
-  const admit =
-    /(\d{4})[-年/.](\d{1,2})[-月/.](\d{1,2})/.exec(section(an, '入院时间')) ??
-    /(\d{4})-(\d{2})-(\d{2})/.exec(shanghaiDate(enc.admitAt));
-  const fmt = (m: RegExpExecArray | null) => (m ? `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}` : '');
-  if (date && admit && fmt(date) !== fmt(admit))
-    out.push(
-      issue(
-        `Admission date differs: discharge record ${fmt(date)}, admission note ${fmt(admit)}`,
-        `入院日期不一致：出院记录${fmt(date)}，入院记录${fmt(admit)}`,
-        [docSource(dr), docSource(an)],
-        { key: 'date' },
-      ),
-    );
-  const a = diagnosisList(section(dr, '入院诊断'));
-  const b = diagnosisList(section(an, '初步诊断', '入院诊断'));
-  if (a.length && b.length && !a.every((x) => b.some((y) => y.includes(x) || x.includes(y) || similarity(x, y) >= 0.8)))
-    out.push(
-      issue(
-        'Admission diagnosis in the discharge record differs from the admission note',
-        '出院记录入院诊断与入院记录初步诊断不一致',
-        [docSource(dr), docSource(an)],
-        { key: 'dx' },
-      ),
-    );
-  return out;
-});
+const K04 = predicate(
+  (enc, ctx) => {
+    const dr = doc(enc, 'discharge-record');
+    const an = doc(enc, 'admission-note');
+    if (!dr || !an) return [];
+    const out: QcIssue[] = [];
+    const dateRe = regex(ctx, 'date');
+    const date = dateRe.exec(section(dr, '入院日期'));
+    const admit = dateRe.exec(section(an, '入院时间')) ?? dateRe.exec(shanghaiDate(enc.admitAt));
+    const fmt = (m: RegExpExecArray | null) => (m ? `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}` : '');
+    if (date && admit && fmt(date) !== fmt(admit))
+      out.push(
+        issue(
+          `Admission date differs: discharge record ${fmt(date)}, admission note ${fmt(admit)}`,
+          `入院日期不一致：出院记录${fmt(date)}，入院记录${fmt(admit)}`,
+          [docSource(dr), docSource(an)],
+          { key: 'date' },
+        ),
+      );
+    const a = diagnosisList(section(dr, '入院诊断'));
+    const b = diagnosisList(section(an, '初步诊断', '入院诊断'));
+    if (
+      a.length &&
+      b.length &&
+      !a.every((x) => b.some((y) => y.includes(x) || x.includes(y) || similarity(x, y) >= 0.8))
+    )
+      out.push(
+        issue(
+          'Admission diagnosis in the discharge record differs from the admission note',
+          '出院记录入院诊断与入院记录初步诊断不一致',
+          [docSource(dr), docSource(an)],
+          { key: 'dx' },
+        ),
+      );
+    return out;
+  },
+  { patterns: ['date'] },
+);
 
 const K05 = predicate((enc) => {
   if (!enc.homepage?.los || !enc.dischargeAt) return [];
@@ -254,34 +261,36 @@ const K07 = predicate((enc) =>
 const opName = (d: QcDocument | undefined, ...names: string[]) =>
   d ? normalise(section(d, ...names).split('\n')[0] ?? '') : '';
 
-const K08 = predicate((enc) =>
-  enc.surgeries.flatMap((s) => {
-    const op = docs(enc, 'op-note').find((d) => (d.relatedId ?? s.id) === s.id);
-    const names = [
-      opName(op, '手术名称'),
-      opName(
-        docs(enc, 'preop-discussion').find((d) => (d.relatedId ?? s.id) === s.id),
-        '拟施手术',
-        '手术名称',
-      ),
-      opName(
-        docs(enc, 'consent-surgery').find((d) => (d.relatedId ?? s.id) === s.id),
-        '手术名称',
-        '拟施手术',
-      ),
-      normalise(enc.homepage?.procedures[0]?.name ?? ''),
-    ].filter(Boolean);
-    const same = names.every((n) => similarity(n, names[0]!) >= 0.85);
-    if (same || (op && /术中改变|改行|术式改变|中转/.test(op.text))) return [];
-    return [
-      issue(
-        `Operation name differs across operative note, pre-op discussion, consent and front sheet (${names.join(' / ')})`,
-        `手术名称在手术记录、术前讨论、同意书、首页间不一致（${names.join(' / ')}）`,
-        op ? [docSource(op)] : [encSource(enc)],
-        { key: s.id },
-      ),
-    ];
-  }),
+const K08 = predicate(
+  (enc, ctx) =>
+    enc.surgeries.flatMap((s) => {
+      const op = docs(enc, 'op-note').find((d) => (d.relatedId ?? s.id) === s.id);
+      const names = [
+        opName(op, '手术名称'),
+        opName(
+          docs(enc, 'preop-discussion').find((d) => (d.relatedId ?? s.id) === s.id),
+          '拟施手术',
+          '手术名称',
+        ),
+        opName(
+          docs(enc, 'consent-surgery').find((d) => (d.relatedId ?? s.id) === s.id),
+          '手术名称',
+          '拟施手术',
+        ),
+        normalise(enc.homepage?.procedures[0]?.name ?? ''),
+      ].filter(Boolean);
+      const same = names.every((n) => similarity(n, names[0]!) >= 0.85);
+      if (same || (op && regex(ctx, 'procedureChanged').test(op.text))) return [];
+      return [
+        issue(
+          `Operation name differs across operative note, pre-op discussion, consent and front sheet (${names.join(' / ')})`,
+          `手术名称在手术记录、术前讨论、同意书、首页间不一致（${names.join(' / ')}）`,
+          op ? [docSource(op)] : [encSource(enc)],
+          { key: s.id },
+        ),
+      ];
+    }),
+  { patterns: ['procedureChanged'] },
 );
 
 const K09 = predicate((enc) => {
@@ -302,52 +311,69 @@ const K09 = predicate((enc) => {
   );
 });
 
-function sideOf(text: string): 'left' | 'right' | 'bilateral' | undefined {
-  if (/双侧|双|bilateral/i.test(text)) return 'bilateral';
-  const l = /左|left/i.test(text);
-  const r = /右|right/i.test(text);
+/** K10: the side a text names (`patterns.sides`: bilateral, left, right); both left and right name none. */
+function sideOf(text: string, sides: readonly NamedPattern[]): 'left' | 'right' | 'bilateral' | undefined {
+  const has = (name: string) => !!sides.find((p) => p.name === name)?.pattern.test(text);
+  if (has('bilateral')) return 'bilateral';
+  const l = has('left');
+  const r = has('right');
   return l && !r ? 'left' : r && !l ? 'right' : undefined;
 }
 
-const K10 = predicate((enc) =>
-  enc.surgeries.flatMap((s) => {
-    const rel = (d: QcDocument) => (d.relatedId ?? s.id) === s.id;
-    const seen: { where: string; side: string; src: ReturnType<typeof docSource> }[] = [];
-    const add = (where: string, text: string | undefined, src: ReturnType<typeof docSource>) => {
-      const side = text ? sideOf(text) : undefined;
-      if (side) seen.push({ where, side, src });
-    };
-    add('name', s.name, refSource(s.ref, 'Procedure', s.id));
-    for (const d of docs(enc, 'consent-surgery', 'op-note', 'pathology-report', 'imaging-report').filter(rel))
-      add(d.type, section(d, '手术名称', '拟施手术') || d.text.slice(0, 200), docSource(d));
-    const hp = enc.homepage?.procedures[0];
-    if (hp) add('homepage', hp.laterality ?? hp.name, hpSource(enc));
-    const sides = new Set(seen.map((x) => x.side));
-    return sides.has('left') && sides.has('right')
-      ? [
-          issue(
-            `Left/right mismatch for ${s.name}: ${seen.map((x) => `${x.where}=${x.side}`).join(', ')}`,
-            `${s.name}侧别不一致：${seen.map((x) => `${x.where}=${x.side}`).join('，')}`,
-            seen.map((x) => x.src),
-            { key: s.id },
-          ),
-        ]
-      : [];
-  }),
+const K10 = predicate(
+  (enc, ctx) =>
+    enc.surgeries.flatMap((s) => {
+      const sidePatterns = namedPatterns(ctx, 'sides');
+      const rel = (d: QcDocument) => (d.relatedId ?? s.id) === s.id;
+      const seen: { where: string; side: string; src: ReturnType<typeof docSource> }[] = [];
+      const add = (where: string, text: string | undefined, src: ReturnType<typeof docSource>) => {
+        const side = text ? sideOf(text, sidePatterns) : undefined;
+        if (side) seen.push({ where, side, src });
+      };
+      add('name', s.name, refSource(s.ref, 'Procedure', s.id));
+      for (const d of docs(enc, 'consent-surgery', 'op-note', 'pathology-report', 'imaging-report').filter(rel))
+        add(d.type, section(d, '手术名称', '拟施手术') || d.text.slice(0, 200), docSource(d));
+      const hp = enc.homepage?.procedures[0];
+      if (hp) add('homepage', hp.laterality ?? hp.name, hpSource(enc));
+      const sides = new Set(seen.map((x) => x.side));
+      return sides.has('left') && sides.has('right')
+        ? [
+            issue(
+              `Left/right mismatch for ${s.name}: ${seen.map((x) => `${x.where}=${x.side}`).join(', ')}`,
+              `${s.name}侧别不一致：${seen.map((x) => `${x.where}=${x.side}`).join('，')}`,
+              seen.map((x) => x.src),
+              { key: s.id },
+            ),
+          ]
+        : [];
+    }),
+  { patterns: ['sides'] },
 );
 
-/** K11: order category → words a progress note uses for its indication (`patterns.indications`). */
+/**
+ * K11: order category → words a note uses for its indication (`patterns.indications`), in a progress
+ * note or in the 入院记录's 诊疗计划 (the plan states why the orders written on admission are given; its
+ * history is not read, where "无发热", "骨关节炎" would pass for an infection) within two days of the order.
+ */
 const K11 = predicate(
   (enc, ctx) => {
     const indications = new Map(namedPatterns(ctx, 'indications').map((p) => [p.name, p.pattern]));
-    const notes = docs(enc, 'progress-note', 'first-progress-note', 'ward-round', 'consult-note', 'postop-first-note');
+    const notes = docs(
+      enc,
+      'admission-note',
+      'progress-note',
+      'first-progress-note',
+      'ward-round',
+      'consult-note',
+      'postop-first-note',
+    );
     return enc.orders
       .filter((o) => o.category && indications.has(o.category) && o.status !== 'cancelled')
       .filter(
         (o) =>
           !notes.some(
             (d) =>
-              indications.get(o.category!)!.test(d.text) &&
+              indications.get(o.category!)!.test(d.type === 'admission-note' ? section(d, '诊疗计划') : d.text) &&
               (!o.orderedAt ||
                 !(d.recordedAt ?? d.completedAt) ||
                 Math.abs(minutes((d.recordedAt ?? d.completedAt)!) - minutes(o.orderedAt)) <= 2 * 1440),
@@ -395,131 +421,129 @@ const K12 = predicate(
   { patterns: ['diagnosisEvidence'] },
 );
 
-const K13 = predicate((enc) =>
-  enc.orders
-    .filter((o) => o.category === 'antibiotic' && o.status !== 'cancelled')
-    .flatMap((o) => {
-      const src = [refSource(o.ref, 'MedicationRequest', o.id)];
-      if (!o.antibioticTier)
-        return [
-          issue(
-            `Antibiotic order "${o.text}" carries no tier (非限制/限制/特殊使用)`,
-            `抗菌药医嘱“${o.text}”未标注分级`,
-            src,
-            { key: `${o.id}-tier` },
-          ),
-        ];
-      if (o.antibioticTier !== 'special') return [];
-      const first = o.firstDoseAt ?? o.orderedAt;
-      const approved = docs(enc, 'antibiotic-approval', 'consult-note').some(
-        (d) =>
-          d.completedAt &&
-          first &&
-          minutes(d.completedAt) <= minutes(first) &&
-          (d.type === 'antibiotic-approval' || /抗菌|抗感染|感染科/.test(d.text)),
-      );
-      return approved
-        ? []
-        : [
+const K13 = predicate(
+  (enc, ctx) =>
+    enc.orders
+      .filter((o) => o.category === 'antibiotic' && o.status !== 'cancelled')
+      .flatMap((o) => {
+        const src = [refSource(o.ref, 'MedicationRequest', o.id)];
+        // A tier the source does not carry (FHIR has no element for it) is unknown: nothing to judge.
+        if (!o.antibioticTier && o.unknown?.includes('antibioticTier')) return [];
+        if (!o.antibioticTier)
+          return [
             issue(
-              `Special-use antibiotic "${o.text}" given without a prior consultation or approval`,
-              `特殊使用级抗菌药“${o.text}”使用前无会诊/审批`,
+              `Antibiotic order "${o.text}" carries no tier (非限制/限制/特殊使用)`,
+              `抗菌药医嘱“${o.text}”未标注分级`,
               src,
-              { key: o.id },
+              { key: `${o.id}-tier` },
             ),
           ];
-    }),
+        if (o.antibioticTier !== 'special') return [];
+        const first = o.firstDoseAt ?? o.orderedAt;
+        const approved = docs(enc, 'antibiotic-approval', 'consult-note').some(
+          (d) =>
+            d.completedAt &&
+            first &&
+            minutes(d.completedAt) <= minutes(first) &&
+            (d.type === 'antibiotic-approval' || regex(ctx, 'antibioticConsult').test(d.text)),
+        );
+        return approved
+          ? []
+          : [
+              issue(
+                `Special-use antibiotic "${o.text}" given without a prior consultation or approval`,
+                `特殊使用级抗菌药“${o.text}”使用前无会诊/审批`,
+                src,
+                { key: o.id },
+              ),
+            ];
+      }),
+  { patterns: ['antibioticConsult'] },
 );
 
-function pseudoFact(name: string): Fact {
-  return {
-    id: name,
-    patientId: '',
-    category: 'medication',
-    concept: { system: CodeSystems.medseek, code: name, display: name, displayZh: name },
-    assertion: 'present',
-    subject: { who: 'patient' },
-    sources: [],
-  };
-}
-
-const ALLERGY_CLASSES: readonly DrugClassId[] = [
-  'penicillin',
-  'cephalosporin',
-  'carbapenem',
-  'sulfonamideAntibiotic',
-  'nsaid',
-  'aromaticAnticonvulsant',
-  'statin',
-  'acei',
-];
-const CLASS_WORDS: Partial<Record<DrugClassId, RegExp>> = {
-  penicillin: /青霉素|penicillin/i,
-  cephalosporin: /头孢|cephalosporin/i,
-  sulfonamideAntibiotic: /磺胺|sulfa/i,
-  nsaid: /非甾体|nsaid/i,
-};
-
-/** Allergens named on the front sheet, in the admission note's past history and the nursing record. */
-function allergens(enc: QcEncounter): { names: string[]; srcs: ReturnType<typeof docSource>[] } {
-  const names = [...(enc.homepage?.drugAllergy?.drugs ?? [])];
-  const srcs = names.length ? [hpSource(enc)] : [];
+/**
+ * K14: the allergens the record names (front sheet; the admission note's past history and the
+ * nursing allergy record, clause by clause: a clause with `patterns.allergyClause` and without
+ * `patterns.allergyDenied`), read with the knowledge release's allergy classes
+ * (knowledge/data/cds/allergy-classes.json: drugs, classes, cross-reactivity).
+ */
+function allergens(
+  enc: QcEncounter,
+  clauseRe: RegExp,
+  deniedRe: RegExp,
+): { mentions: AllergenMention[]; srcs: Source[] } {
+  const data = allergyClasses();
+  const mentions = (enc.homepage?.drugAllergy?.drugs ?? []).flatMap((a) => findAllergens(a, data));
+  const srcs: Source[] = mentions.length ? [hpSource(enc)] : [];
   for (const d of [doc(enc, 'admission-note'), doc(enc, 'nursing-allergy')]) {
     if (!d) continue;
     const t = d.type === 'admission-note' ? section(d, '既往史') : d.text;
-    for (const m of t.matchAll(
-      /对([^，,。；;、\s]{1,12}?)(?:等)?(?:药物)?过敏|([^，,。；;、\s否认无]{1,12}?)过敏史?(?:阳性|\(\+\)|（\+）)/g,
-    )) {
-      names.push((m[1] ?? m[2])!);
+    for (const clause of t.split(/[。；;\n]/)) {
+      if (!clauseRe.test(clause) || deniedRe.test(clause)) continue;
+      const found = findAllergens(clause, data);
+      if (found.length === 0) continue;
+      mentions.push(...found);
       srcs.push(docSource(d));
     }
   }
-  return { names, srcs };
+  return { mentions, srcs };
 }
 
-const K14 = predicate((enc) => {
-  const { names, srcs } = allergens(enc);
-  if (names.length === 0) return [];
-  const out: QcIssue[] = [];
-  for (const o of enc.orders.filter((x) => x.status !== 'cancelled')) {
-    const oi = ingredientsOf(pseudoFact(o.text));
-    if (oi.size === 0) continue;
-    const oc = ALLERGY_CLASSES.filter((c) => (DRUG_CLASSES[c]?.members ?? []).some((m: IngredientId) => oi.has(m)));
-    for (const a of names) {
-      const ai = ingredientsOf(pseudoFact(a));
-      const ac = ALLERGY_CLASSES.filter(
-        (c) => (DRUG_CLASSES[c]?.members ?? []).some((m: IngredientId) => ai.has(m)) || CLASS_WORDS[c]?.test(a),
+const K14 = predicate(
+  (enc, ctx) => {
+    const { mentions, srcs } = allergens(enc, regex(ctx, 'allergyClause'), regex(ctx, 'allergyDenied'));
+    if (mentions.length === 0) return [];
+    const data = allergyClasses();
+    const cross = (a: AllergenMention, o: AllergenMention) =>
+      data.crossReactivity.some(
+        (x) =>
+          (a.classes.includes(x.from) || a.drugs.includes(x.from)) &&
+          (o.classes.includes(x.to) || o.drugs.includes(x.to)),
       );
+    const out: QcIssue[] = [];
+    for (const o of enc.orders.filter((x) => x.status !== 'cancelled')) {
+      const ordered = findAllergens(o.text, data);
+      if (ordered.length === 0) continue;
       const src = [refSource(o.ref, 'MedicationRequest', o.id), ...srcs];
-      const same = [...oi].find((x) => ai.has(x));
-      if (same)
-        out.push(
-          issue(
-            `"${o.text}" contains the documented allergen ${INGREDIENTS[same]?.zh[0] ?? same} (${a})`,
-            `医嘱“${o.text}”含已记录过敏药物（${a}）`,
-            src,
-            { key: `${o.id}-${a}` },
-          ),
-        );
-      else if (oc.some((c) => ac.includes(c)))
-        out.push(
-          issue(`"${o.text}" is in the same class as the allergen ${a}`, `医嘱“${o.text}”与过敏药物${a}同类`, src, {
-            key: `${o.id}-${a}`,
-          }),
-        );
-      else if (ac.includes('penicillin') && oc.includes('cephalosporin'))
-        out.push(
-          issue(
-            `"${o.text}": cross-reactivity with the ${a} allergy — confirm or give a reason`,
-            `医嘱“${o.text}”与${a}过敏存在交叉过敏，请确认或填写理由`,
-            src,
-            { severity: 'S2', key: `${o.id}-${a}` },
-          ),
-        );
+      for (const a of mentions) {
+        const key = `${o.id}-${a.text}`;
+        if (out.some((i) => i.key === key)) continue;
+        const same = ordered.find((m) => !a.isClass && m.drugs.some((x) => a.drugs.includes(x)));
+        if (same)
+          out.push(
+            issue(
+              `"${o.text}" contains the documented allergen ${same.text} (${a.text})`,
+              `医嘱“${o.text}”含已记录过敏药物（${a.text}）`,
+              src,
+              { key },
+            ),
+          );
+        else if (ordered.some((m) => m.classes.some((c) => a.classes.includes(c))))
+          out.push(
+            issue(
+              `"${o.text}" is in the same class as the allergen ${a.text}`,
+              `医嘱“${o.text}”与过敏药物${a.text}同类`,
+              src,
+              {
+                key,
+              },
+            ),
+          );
+        else if (ordered.some((m) => cross(a, m)))
+          out.push(
+            issue(
+              `"${o.text}": cross-reactivity with the ${a.text} allergy — confirm or give a reason`,
+              `医嘱“${o.text}”与${a.text}过敏存在交叉过敏，请确认或填写理由`,
+              src,
+              { severity: 'S2', key },
+            ),
+          );
+      }
     }
-  }
-  return out;
-});
+    return out;
+  },
+  { patterns: ['allergyClause', 'allergyDenied'] },
+);
 
 const K15 = predicate(
   (enc, ctx) => {
@@ -589,39 +613,62 @@ const K16 = predicate((enc, ctx) => {
   return out;
 });
 
-const K17 = predicate((enc, ctx) => {
-  const d = doc(enc, 'admission-note');
-  const cc = section(d, '主诉');
-  if (!d || !cc) return [];
-  const out: QcIssue[] = [];
-  const ccDays = durationDays(cc);
-  if (ccDays === undefined)
-    out.push(issue('Chief complaint gives no duration', '主诉未写明持续时间', [docSource(d)], { key: 'duration' }));
-  if ([...cc.replace(/\s/g, '')].length > num(ctx.params, 'maxChars'))
-    out.push(
-      issue(
-        `Chief complaint longer than ${ctx.params.maxChars} characters`,
-        `主诉超过${ctx.params.maxChars}字`,
-        [docSource(d)],
-        { key: 'length' },
-      ),
-    );
-  const hpiDays = durationDays(section(d, '现病史'));
-  if (
-    ccDays !== undefined &&
-    hpiDays !== undefined &&
-    Math.abs(ccDays - hpiDays) > num(ctx.params, 'tolerance') * Math.max(ccDays, hpiDays)
-  )
-    out.push(
-      issue(
-        `Chief complaint duration (${ccDays} d) differs from the HPI (${hpiDays} d)`,
-        `主诉时间（${ccDays}天）与现病史（${hpiDays}天）不一致`,
-        [docSource(d)],
-        { key: 'match' },
-      ),
-    );
-  return out;
-});
+const K17 = predicate(
+  (enc, ctx) => {
+    const d = doc(enc, 'admission-note');
+    const cc = section(d, '主诉');
+    if (!d || !cc) return [];
+    const out: QcIssue[] = [];
+    const all = (t: string) =>
+      durationsDays(t, regex(ctx, 'duration'), listOf<{ unit: string; days: number }>(ctx, 'durationUnits'));
+    const ccAll = all(cc);
+    if (ccAll.length === 0)
+      out.push(issue('Chief complaint gives no duration', '主诉未写明持续时间', [docSource(d)], { key: 'duration' }));
+    // Characters as a QC officer counts them: punctuation and spaces do not count.
+    if ([...cc.replace(/[\s\p{P}]/gu, '')].length > num(ctx.params, 'maxChars')) {
+      const span = spanOf(d, cc);
+      out.push(
+        issue(
+          `Chief complaint longer than ${ctx.params.maxChars} characters`,
+          `主诉超过${ctx.params.maxChars}字`,
+          [docSource(d)],
+          {
+            key: 'length',
+            fix: {
+              en: 'Shorten the chief complaint to the main symptom and its duration',
+              zh: '主诉精炼为主要症状（或体征）及持续时间',
+            },
+            ...(span ? { span } : {}),
+          },
+        ),
+      );
+    }
+    // Every time the 主诉 states ("气促5年，加重1周") is told again in the 现病史 ("5年前…1周前…").
+    const hpi = all(section(d, '现病史'));
+    const tol = num(ctx.params, 'tolerance');
+    const close = (a: number, b: number) => Math.abs(a - b) <= tol * Math.max(a, b);
+    // The 主诉's first time is the onset the 现病史 opens with; each later one is told there too.
+    const first = ccAll[0] !== undefined && hpi[0] !== undefined && !close(ccAll[0], hpi[0]) ? ccAll[0] : undefined;
+    const unmatched = first ?? (hpi.length ? ccAll.find((c) => !hpi.some((h) => close(c, h))) : undefined);
+    if (unmatched !== undefined) {
+      const shown = (x: number) => Number(x.toFixed(2));
+      const nearest =
+        first !== undefined
+          ? hpi[0]!
+          : hpi.reduce((a, b) => (Math.abs(b - unmatched) < Math.abs(a - unmatched) ? b : a));
+      out.push(
+        issue(
+          `Chief complaint duration (${shown(unmatched)} d) differs from the HPI (${shown(nearest)} d)`,
+          `主诉时间（${shown(unmatched)}天）与现病史（${shown(nearest)}天）不一致`,
+          [docSource(d)],
+          { key: 'match' },
+        ),
+      );
+    }
+    return out;
+  },
+  { patterns: ['duration'], lists: ['durationUnits'] },
+);
 
 const K18 = predicate((enc) => {
   const byCode = enc.homepage?.dischargeDisposition === '5';

@@ -7,67 +7,84 @@ import { hasMinutes, minutes } from '../time.js';
 
 const hp = (enc: QcEncounter) => refSource(enc.homepage?.ref, 'Composition', `${enc.id}-homepage`);
 const code = (d: QcDiagnosis | undefined) => (d?.code ?? '').toUpperCase();
-const between = (c: string, a: string, b: string) => c.slice(0, 3) >= a && c.slice(0, 3) <= b;
 const all = (enc: QcEncounter): QcDiagnosis[] => [
   ...(enc.homepage?.mainDiagnosis ? [enc.homepage.mainDiagnosis] : []),
   ...(enc.homepage?.otherDiagnoses ?? []),
 ];
 
-const H01 = predicate((enc) => {
-  const main = enc.homepage?.mainDiagnosis;
-  if (!main) return [];
-  const c = code(main);
-  const others = enc.homepage!.otherDiagnoses;
-  const out: QcIssue[] = [];
-  // (b) cause over manifestation: a symptom code while another diagnosis explains it.
-  if (between(c, 'R00', 'R99') && !['R99'].includes(c.slice(0, 3)) && others.some((d) => /^[A-QS-Z]/.test(code(d))))
-    out.push(
-      issue(
-        `Principal diagnosis ${main.name} (${main.code}) is a symptom code while a causal diagnosis is listed`,
-        `主要诊断${main.name}（${main.code}）为症状编码，而其他诊断已明确病因`,
-        [hp(enc)],
-        { key: 'b' },
-      ),
-    );
-  // (c) terminal state (e.g. cardiac arrest as the mode of death) should not be principal.
-  if (/^(I46|R99|R57|I49\.0)/.test(c) || /心脏骤停|呼吸心跳骤停|临终|死亡/.test(main.name))
-    out.push(
-      issue(
-        `Terminal state ${main.name} chosen as principal diagnosis`,
-        `主要诊断选择了临终状态${main.name}`,
-        [hp(enc)],
-        { key: 'c' },
-      ),
-    );
-  // (d) oncology: chemotherapy/radiotherapy as principal only when the admission was for it (no operation).
-  if (/^Z51\.[01]/.test(c) && enc.homepage!.procedures.some((p) => p.kind === 'surgery'))
-    out.push(
-      issue(
-        'Chemo/radiotherapy (Z51.0/Z51.1) is principal although an operation was done: the tumour should be principal',
-        '有手术时主要诊断不应为恶性肿瘤化疗/放疗',
-        [hp(enc)],
-        { key: 'd' },
-      ),
-    );
-  // (f) poisoning: when a poisoning code is listed and the principal is its manifestation.
-  if (others.some((d) => between(code(d), 'T36', 'T65')) && !between(c, 'T36', 'T65') && between(c, 'R00', 'R99'))
-    out.push(
-      issue('Poisoning treated but its manifestation is principal', '以中毒为治疗目的时主要诊断应为中毒', [hp(enc)], {
-        key: 'f',
-      }),
-    );
-  // (g) a post-operative complication does not replace the original disease.
-  if (between(c, 'T80', 'T88') && others.length > 0 && enc.homepage!.procedures.some((p) => p.kind === 'surgery'))
-    out.push(
-      issue(
-        `Post-operative complication ${main.name} chosen as principal; the original disease remains principal`,
-        `术后并发症${main.name}不应作为主要诊断`,
-        [hp(enc)],
-        { key: 'g' },
-      ),
-    );
-  return out;
-});
+const H01 = predicate(
+  (enc, ctx) => {
+    const main = enc.homepage?.mainDiagnosis;
+    if (!main) return [];
+    const c = code(main);
+    const others = enc.homepage!.otherDiagnoses;
+    const out: QcIssue[] = [];
+    // (b) cause over manifestation: a symptom code while another diagnosis explains it.
+    if (regex(ctx, 'symptomCode').test(c) && others.some((d) => regex(ctx, 'causalCode').test(code(d))))
+      out.push(
+        issue(
+          `Principal diagnosis ${main.name} (${main.code}) is a symptom code while a causal diagnosis is listed`,
+          `主要诊断${main.name}（${main.code}）为症状编码，而其他诊断已明确病因`,
+          [hp(enc)],
+          { key: 'b' },
+        ),
+      );
+    // (c) terminal state (e.g. cardiac arrest as the mode of death) should not be principal.
+    if (regex(ctx, 'terminalCode').test(c) || regex(ctx, 'terminalName').test(main.name))
+      out.push(
+        issue(
+          `Terminal state ${main.name} chosen as principal diagnosis`,
+          `主要诊断选择了临终状态${main.name}`,
+          [hp(enc)],
+          { key: 'c' },
+        ),
+      );
+    // (d) oncology: chemotherapy/radiotherapy as principal only when the admission was for it (no operation).
+    if (regex(ctx, 'oncologyTherapyCode').test(c) && enc.homepage!.procedures.some((p) => p.kind === 'surgery'))
+      out.push(
+        issue(
+          'Chemo/radiotherapy (Z51.0/Z51.1) is principal although an operation was done: the tumour should be principal',
+          '有手术时主要诊断不应为恶性肿瘤化疗/放疗',
+          [hp(enc)],
+          { key: 'd' },
+        ),
+      );
+    // (f) poisoning: when a poisoning code is listed and the principal is its manifestation.
+    const poisoning = regex(ctx, 'poisoningCode');
+    if (others.some((d) => poisoning.test(code(d))) && !poisoning.test(c) && regex(ctx, 'symptomCode').test(c))
+      out.push(
+        issue('Poisoning treated but its manifestation is principal', '以中毒为治疗目的时主要诊断应为中毒', [hp(enc)], {
+          key: 'f',
+        }),
+      );
+    // (g) a post-operative complication does not replace the original disease.
+    if (
+      regex(ctx, 'complicationCode').test(c) &&
+      others.length > 0 &&
+      enc.homepage!.procedures.some((p) => p.kind === 'surgery')
+    )
+      out.push(
+        issue(
+          `Post-operative complication ${main.name} chosen as principal; the original disease remains principal`,
+          `术后并发症${main.name}不应作为主要诊断`,
+          [hp(enc)],
+          { key: 'g' },
+        ),
+      );
+    return out;
+  },
+  {
+    patterns: [
+      'symptomCode',
+      'causalCode',
+      'terminalCode',
+      'terminalName',
+      'oncologyTherapyCode',
+      'poisoningCode',
+      'complicationCode',
+    ],
+  },
+);
 
 const H02 = predicate((enc) =>
   /^[V-Y]/.test(code(enc.homepage?.mainDiagnosis))
@@ -250,14 +267,15 @@ const H12 = predicate(
     for (const p of h.procedures.filter((x) => x.kind === 'surgery')) {
       if (!p.level) missing.push(`${p.name}手术级别`);
       if (!p.anesthesia) missing.push(`${p.name}麻醉方式`);
-      if (p.anesthesia && !/局麻|局部|无/.test(p.anesthesia) && !p.anesthesiologist) missing.push(`${p.name}麻醉医师`);
+      if (p.anesthesia && !regex(ctx, 'noAnaesthetist').test(p.anesthesia) && !p.anesthesiologist)
+        missing.push(`${p.name}麻醉医师`);
       if (p.incisional && !p.incisionClass) missing.push(`${p.name}切口愈合等级`);
     }
     for (const { role, zh } of listOf<{ role: string; zh: string }>(ctx, 'signers'))
       if (!h.signatures.some((s) => s.role === role)) missing.push(`${zh}签名`);
     return missing.map((m) => issue(`Front sheet lacks ${m}`, `首页缺${m}`, [hp(enc)], { key: m }));
   },
-  { lists: ['signers'] },
+  { patterns: ['noAnaesthetist'], lists: ['signers'] },
 );
 
 export const HOMEPAGE_PREDICATES: Readonly<Record<string, QcPredicate>> = {

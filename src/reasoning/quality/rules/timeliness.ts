@@ -12,6 +12,7 @@ import {
   num,
   predicate,
   refSource,
+  regex,
   stayEnd,
 } from '../rule.js';
 import {
@@ -211,39 +212,42 @@ const T06 = predicate((enc, ctx) => {
   return out;
 });
 
-const T07 = predicate((enc, ctx) => {
-  const out: QcIssue[] = [];
-  for (const r of enc.rescues) {
-    const d = docs(enc, 'rescue-note').find((x) => x.relatedId === r.id) ?? docs(enc, 'rescue-note')[0];
-    out.push(...deadline(enc, ctx, d, { anchor: r.endAt, hours: 6 }, { en: 'Rescue record', zh: '抢救记录' }));
-    if (!d) continue;
-    if (!hasMinutes(d.text.match(/抢救时间[:：]?[^\n]*/)?.[0] ?? ''))
-      out.push(
-        issue(
-          'Rescue times in the record are not given to the minute',
-          '抢救记录中抢救时间未具体到分钟',
-          [docSource(d)],
-          { key: `${r.id}-min` },
-        ),
-      );
-    if (d.completedAt && minutes(d.completedAt) > minutes(r.endAt) && !d.late && !d.text.includes('补记'))
-      out.push(
-        issue(
-          'Rescue record written after the rescue is not marked 补记',
-          '抢救结束后补记的记录未注明“补记”',
-          [docSource(d)],
-          { key: `${r.id}-late` },
-        ),
-      );
-    if (!d.signatures.some((s) => s.id === r.leaderId))
-      out.push(
-        issue('The person who led the rescue has not signed the record', '主持抢救人员未审核签字', [docSource(d)], {
-          key: `${r.id}-sign`,
-        }),
-      );
-  }
-  return out;
-});
+const T07 = predicate(
+  (enc, ctx) => {
+    const out: QcIssue[] = [];
+    for (const r of enc.rescues) {
+      const d = docs(enc, 'rescue-note').find((x) => x.relatedId === r.id) ?? docs(enc, 'rescue-note')[0];
+      out.push(...deadline(enc, ctx, d, { anchor: r.endAt, hours: 6 }, { en: 'Rescue record', zh: '抢救记录' }));
+      if (!d) continue;
+      if (!hasMinutes(regex(ctx, 'rescueTime').exec(d.text)?.[0] ?? ''))
+        out.push(
+          issue(
+            'Rescue times in the record are not given to the minute',
+            '抢救记录中抢救时间未具体到分钟',
+            [docSource(d)],
+            { key: `${r.id}-min` },
+          ),
+        );
+      if (d.completedAt && minutes(d.completedAt) > minutes(r.endAt) && !d.late && !regex(ctx, 'lateMark').test(d.text))
+        out.push(
+          issue(
+            'Rescue record written after the rescue is not marked 补记',
+            '抢救结束后补记的记录未注明“补记”',
+            [docSource(d)],
+            { key: `${r.id}-late` },
+          ),
+        );
+      if (!d.signatures.some((s) => s.id === r.leaderId))
+        out.push(
+          issue('The person who led the rescue has not signed the record', '主持抢救人员未审核签字', [docSource(d)], {
+            key: `${r.id}-sign`,
+          }),
+        );
+    }
+    return out;
+  },
+  { patterns: ['rescueTime', 'lateMark'] },
+);
 
 const T08 = predicate((enc, ctx) => {
   const out: QcIssue[] = [];
@@ -485,7 +489,8 @@ const T18 = predicate((enc, ctx) => {
 });
 
 const T19 = predicate((enc, ctx) => {
-  if (!enc.dischargeAt) return [];
+  // A source that carries no front sheet at all (FHIR) cannot show it late or missing.
+  if (!enc.dischargeAt || (!enc.homepage && enc.unknown?.includes('homepage'))) return [];
   const h = enc.homepage;
   const pseudo = h
     ? ({
@@ -507,7 +512,7 @@ const T19 = predicate((enc, ctx) => {
 });
 
 const T20 = predicate((enc, ctx) => {
-  if (!enc.dischargeAt) return [];
+  if (!enc.dischargeAt || (!enc.archivedAt && !enc.archiveTracked)) return [];
   const due = addWorkingDays(
     enc.dischargeAt,
     num(ctx.params, 'workingDays'),

@@ -1,5 +1,6 @@
 import type { Authority, Fact } from '../../../core/index.js';
-import { findAllergens } from '../../../knowledge/index.js';
+import { type AllergyClasses, findAllergens } from '../../../knowledge/index.js';
+import { allergyClassesOf } from '../allergy-data.js';
 import { type DrugClassId, type DrugIndex, drugIndex } from '../drugs.js';
 import { activeMedications, allergies, label, text } from '../facts.js';
 import { type Finding, factEvidence, type SafetyRule } from '../rule.js';
@@ -24,8 +25,8 @@ export function allergyFamilies(book: SafetyRuleBook): DrugClassId[] {
 /**
  * Class-to-class cross-reactivity between allergy families, as the rule book holds it
  * (allergy-classes.json, `cross-reactive-with` in a release). The words that name a class in
- * allergy text ("青霉素类过敏", "sulfa allergy") are still read from allergy-classes.json
- * (`findAllergens`, shared with verify).
+ * allergy text ("青霉素类过敏", "sulfa allergy") are found with the book's allergy classes
+ * (`allergyClassesOf`: the release's classes and members, the allergy vocabulary's words).
  */
 function crossReactive(book: SafetyRuleBook, families: readonly DrugClassId[]): [DrugClassId, DrugClassId][] {
   return book.crossReactivity
@@ -36,12 +37,17 @@ function crossReactive(book: SafetyRuleBook, families: readonly DrugClassId[]): 
     .map((x) => [x.from.id, x.to.id]);
 }
 
-function classesOf(ix: DrugIndex, families: readonly DrugClassId[], f: Fact, allergen: boolean): Set<DrugClassId> {
+function classesOf(
+  ix: DrugIndex,
+  families: readonly DrugClassId[],
+  f: Fact,
+  allergen: AllergyClasses | undefined,
+): Set<DrugClassId> {
   const ings = ix.ingredientsOf(f);
   const out = new Set<DrugClassId>();
   for (const c of families) if ((ix.drugClass(c)?.members ?? []).some((m) => ings.has(m))) out.add(c);
   if (allergen) {
-    for (const m of findAllergens(text(f))) for (const k of m.classes) if (families.includes(k)) out.add(k);
+    for (const m of findAllergens(text(f), allergen)) for (const k of m.classes) if (families.includes(k)) out.add(k);
   }
   return out;
 }
@@ -54,6 +60,7 @@ function allergyRule(
   ix: DrugIndex,
   families: readonly DrugClassId[],
   cross: readonly [DrugClassId, DrugClassId][],
+  words: AllergyClasses,
 ): SafetyRule {
   const titles = {
     ingredient: { en: 'Ordered drug is a documented allergen', zh: '所开药物为已记录过敏原' },
@@ -75,10 +82,10 @@ function allergyRule(
       if (algs.length === 0) return out;
       for (const med of activeMedications(state)) {
         const medIngs = ix.ingredientsOf(med);
-        const medClasses = classesOf(ix, families, med, false);
+        const medClasses = classesOf(ix, families, med, undefined);
         for (const a of algs) {
           const aIngs = ix.ingredientsOf(a);
-          const aClasses = classesOf(ix, families, a, true);
+          const aClasses = classesOf(ix, families, a, words);
           const sameIng = [...medIngs].find((x) => aIngs.has(x));
           const sameClass = [...medClasses].find((c) => aClasses.has(c));
           const crossing = cross.find(([from, to]) => aClasses.has(from) && medClasses.has(to));
@@ -132,10 +139,11 @@ export function allergyRules(book: SafetyRuleBook): SafetyRule[] {
   const ix = drugIndex(book);
   const families = allergyFamilies(book);
   const cross = crossReactive(book, families);
+  const words = allergyClassesOf(book);
   return [
-    allergyRule('ALG01', 'ingredient', ix, families, cross),
-    allergyRule('ALG02', 'class', ix, families, cross),
-    allergyRule('ALG03', 'cross', ix, families, cross),
+    allergyRule('ALG01', 'ingredient', ix, families, cross, words),
+    allergyRule('ALG02', 'class', ix, families, cross, words),
+    allergyRule('ALG03', 'cross', ix, families, cross, words),
   ];
 }
 

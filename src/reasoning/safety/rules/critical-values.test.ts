@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { condition, lab, qualitative, state } from '../__fixtures__/build.js';
 import { evaluateRules } from '../rule.js';
 import { safetyRulesFromData } from '../rulebook.js';
-import { CRITICAL_VALUE_RULES, validateCriticalParams } from './critical-values.js';
+import { CRITICAL_VALUE_RULES, criticalValueRules, validateCriticalParams } from './critical-values.js';
 
 /** For each analyte: a critical result, a normal one (value, unit) — in a unit that needs conversion where possible. */
 const CASES: Record<string, { loinc: string; name: string; crit: [number, string]; normal: [number, string] }> = {
@@ -73,6 +73,23 @@ describe('critical values', () => {
     ).toHaveLength(1);
     expect(evaluateRules(state([qualitative('600-7', '血培养', '培养5天无细菌生长')]), [rule])).toEqual([]);
   });
+  it('CV-QUAL recognises results as the rule book says: by entry, once per result, not a positive urine culture', () => {
+    const rule = CRITICAL_VALUE_RULES.find((r) => r.id === 'CV-QUAL')!;
+    const csf = evaluateRules(state([qualitative('606-4', '脑脊液培养', '检出肺炎链球菌')]), [rule]);
+    expect(csf).toHaveLength(1);
+    expect(csf[0]!.conclusion.statement.zh).toContain('脑脊液涂片或培养阳性');
+    // A positive urine culture is not on the critical list (Kost 1990, ARUP): no alert.
+    expect(evaluateRules(state([qualitative('630-4', '尿培养', '大肠埃希菌生长')]), [rule])).toEqual([]);
+    const blasts = condition('外周血涂片见原始细胞', { category: 'finding', time: { start: '2026-03-01T08:00:00Z' } });
+    expect(evaluateRules(state([blasts]), [rule])).toHaveLength(1);
+  });
+  it('CV-QUAL runs whatever the book holds: an entry a curator removed no longer alerts', () => {
+    const book = safetyRulesFromData();
+    const without = { ...book, qualitative: book.qualitative.filter((q) => q.id !== 'CV-Q-csf') };
+    const rule = criticalValueRules(without).find((r) => r.id === 'CV-QUAL')!;
+    expect(evaluateRules(state([qualitative('606-4', '脑脊液培养', '检出肺炎链球菌')]), [rule])).toEqual([]);
+    expect(book.qualitative.map((q) => q.id)).toContain('CV-Q-csf');
+  });
   it('respects boundary inclusivity (ionized calcium < 0.78 is exclusive)', () => {
     const rule = CRITICAL_VALUE_RULES.find((r) => r.id === 'CV-ICA')!;
     expect(evaluateRules(state([lab('1994-3', 'Calcium.ionized', 0.78, 'mmol/L')]), [rule])).toEqual([]);
@@ -138,5 +155,29 @@ describe('critical values', () => {
     expect(
       evaluateRules(state([lab('2823-3', 'Potassium', 7, 'mmol/L', '2026-02-20T08:00:00Z')]), CRITICAL_VALUE_RULES),
     ).toEqual([]);
+  });
+  it('a critical K+ followed by a normal K+ is resolved and informational, with no "立即通知"', () => {
+    const rule = CRITICAL_VALUE_RULES.find((r) => r.id === 'CV-K')!;
+    const crit = lab('2823-3', 'Potassium', 6.5, 'mmol/L', '2026-03-01T02:00:00Z');
+    const normal = lab('2823-3', 'Potassium', 4.8, 'mmol/L', '2026-03-01T08:00:00Z');
+    const [r, ...rest] = evaluateRules(state([normal, crit]), [rule]);
+    expect(rest).toEqual([]);
+    expect(r!.conclusion.severity).toBe('info');
+    expect(r!.conclusion.statement.zh).toContain('已复查恢复：4.8 mmol/L');
+    expect(r!.conclusion.detail?.zh).not.toContain('立即通知');
+    expect(r!.conclusion.evidence.map((e) => e.factId)).toEqual([crit.id, normal.id, undefined]);
+  });
+  it('a later result that is still critical (same side) keeps the alert; the hospital can turn resolution off', () => {
+    const rule = CRITICAL_VALUE_RULES.find((r) => r.id === 'CV-K')!;
+    const a = lab('2823-3', 'Potassium', 6.5, 'mmol/L', '2026-03-01T02:00:00Z');
+    const back = lab('2823-3', 'Potassium', 4.8, 'mmol/L', '2026-03-01T05:00:00Z');
+    const again = lab('2823-3', 'Potassium', 6.4, 'mmol/L', '2026-03-01T08:00:00Z');
+    const severities = (facts: ReturnType<typeof lab>[], config = {}) =>
+      evaluateRules(state(facts), [rule], { config }).map((x) => x.conclusion.severity);
+    expect(severities([a, back, again])).toEqual(['high', 'high']);
+    expect(severities([a, back], { 'CV-K': { params: { resolveOnLaterResult: false } } })).toEqual(['high']);
+    // A repeat taken after the state's time does not resolve it yet.
+    const future = lab('2823-3', 'Potassium', 4.8, 'mmol/L', '2026-03-01T11:00:00Z');
+    expect(severities([a, future])).toEqual(['high']);
   });
 });

@@ -5,6 +5,7 @@ import { type Finding, factEvidence, type RuleParams, type SafetyRule } from '..
 import {
   type BookCriticalValue,
   type BookLimit,
+  type BookQualitative,
   type BookThreshold,
   type SafetyRuleBook,
   safetyRulesFromData,
@@ -19,6 +20,10 @@ import { type Analyte, ANALYTE_UNITS, toSi, tryToSi } from '../units.js';
  * rejected, never guessed). The defaults are the file's "author default" column (adult,
  * serum/plasma). A result is evaluated when it falls within `lookbackHours` (default 24) before
  * the state's time; repeats are reported every time unless the hospital sets `firstOnly`.
+ * A critical result that a later result of the same analyte (up to the state's time) shows back
+ * inside the critical limits is no longer an instruction to notify now: it comes back as a resolved,
+ * informational finding naming the later result (`resolveOnLaterResult`, default on), so the loop's
+ * record is still asked for but "立即通知" is not repeated after a normal K⁺ was recorded.
  */
 export type Limit = BookLimit;
 export type Threshold = BookThreshold;
@@ -87,6 +92,55 @@ function onDialysis(state: Parameters<SafetyRule['evaluate']>[0]['state']): bool
   );
 }
 
+/**
+ * A critical result a later result shows resolved: informational, no "notify now"; it names the
+ * later result as evidence, and reminds that the loop (read-back, notification, action) is still
+ * documented for the critical result itself (HX2018 十四-5).
+ */
+function resolvedFinding(
+  f: Fact,
+  later: { fact: Fact; value: number; unit: string },
+  limit: Limit,
+  side: 'low' | 'high',
+): Finding {
+  const q = f.value!;
+  const lf = label(f);
+  const when = later.fact.time?.start ?? '';
+  const lim = limitText(limit, side);
+  const repeat = `${later.value} ${later.unit}`;
+  return {
+    key: f.id,
+    severity: 'info',
+    statement: {
+      en: `Critical ${side} ${lf.en} ${q.value} ${q.unit} (limit ${lim}) — resolved: ${repeat} at ${when}`,
+      zh: `${lf.zh}危急${side === 'low' ? '低' : '高'}值 ${q.value} ${q.unit}（界值${lim}）已复查恢复：${repeat}（${when}）`,
+    },
+    detail: {
+      en:
+        'A later result is back inside the critical limits; no notification is due now. Make sure the handling ' +
+        'of the critical result (read-back, physician notified, action) is documented (HX2018 十四-5).',
+      zh: '复查结果已回到危急值界限内，现无需再次通知。请确认该危急值的处理（复述确认、通知医师、处理措施）已记录（HX2018 十四-5）。',
+    },
+    evidence: [
+      factEvidence(f, {
+        en: `${lf.en} ${q.value} ${q.unit} at ${f.time?.start}`,
+        zh: `${lf.zh} ${q.value} ${q.unit}（${f.time?.start}）`,
+      }),
+      factEvidence(
+        later.fact,
+        {
+          en: `Repeat ${lf.en} ${later.value} ${later.unit} at ${when}`,
+          zh: `复查${lf.zh} ${later.value} ${later.unit}（${when}）`,
+        },
+        'context',
+      ),
+    ],
+    involves: [f.id, later.fact.id],
+    concept: f.concept,
+    ...(f.time?.start ? { at: f.time.start } : {}),
+  };
+}
+
 function cvRule(book: BookCriticalValue, analyte: Analyte): SafetyRule {
   const spec = { ...book, analyte };
   return {
@@ -100,6 +154,7 @@ function cvRule(book: BookCriticalValue, analyte: Analyte): SafetyRule {
       thresholds: spec.thresholds,
       lookbackHours: 24,
       firstOnly: false,
+      resolveOnLaterResult: true,
       excludeDialysis: spec.analyte === 'creatinine',
     },
     evaluate({ state, params, now }) {
@@ -125,7 +180,26 @@ function cvRule(book: BookCriticalValue, analyte: Analyte): SafetyRule {
         .sort((a, b) => (a.time?.start ?? '').localeCompare(b.time?.start ?? ''));
       const out: Finding[] = [];
       let first = true;
-      for (const f of results) {
+      const sideOf = (si: number): 'low' | 'high' | undefined =>
+        th.low && crosses(si, th.low, spec.analyte, 'low')
+          ? 'low'
+          : th.high && crosses(si, th.high, spec.analyte, 'high')
+            ? 'high'
+            : undefined;
+      /** The latest result after `t` (up to now) that is back inside the limit the critical result crossed. */
+      const laterResolving = (after: readonly Fact[], t: number, at: string, side: 'low' | 'high') => {
+        let found: { fact: Fact; value: number; unit: string } | undefined;
+        for (const g of after) {
+          const tg = Date.parse(g.time?.start ?? '');
+          if (!Number.isFinite(tg) || tg <= t || tg > Date.parse(at)) continue;
+          const si = tryToSi(spec.analyte, g.value!.value, g.value!.unit);
+          if (si === undefined) continue;
+          // The latest result decides: a later critical result on the same side means it is not resolved.
+          found = sideOf(si) === side ? undefined : { fact: g, value: g.value!.value, unit: g.value!.unit };
+        }
+        return found;
+      };
+      for (const [i, f] of results.entries()) {
         const t = Date.parse(f.time?.start ?? '');
         if (!Number.isFinite(t) || t < from || t > Date.parse(now)) continue;
         const q = f.value!;
@@ -150,17 +224,18 @@ function cvRule(book: BookCriticalValue, analyte: Analyte): SafetyRule {
           });
           continue;
         }
-        const side =
-          th.low && crosses(si, th.low, spec.analyte, 'low')
-            ? 'low'
-            : th.high && crosses(si, th.high, spec.analyte, 'high')
-              ? 'high'
-              : undefined;
+        const side = sideOf(si);
         if (!side) continue;
         if (params.firstOnly && !first) continue;
         first = false;
         const limit = th[side]!;
         const siText = `${Math.round(si * 1000) / 1000} ${ANALYTE_UNITS[spec.analyte].si}`;
+        const later =
+          params.resolveOnLaterResult === false ? undefined : laterResolving(results.slice(i + 1), t, now, side);
+        if (later) {
+          out.push(resolvedFinding(f, later, limit, side));
+          continue;
+        }
         out.push({
           key: f.id,
           statement: {
@@ -187,71 +262,74 @@ function cvRule(book: BookCriticalValue, analyte: Analyte): SafetyRule {
   };
 }
 
-const QUAL_LOINC = ['600-7', '606-4', '630-4', '88262-1', '664-3', '11475-1', '543-9'];
-const POSITIVE = /positive|growth|isolated|detected|阳性|检出|生长|mrsa|esbl|耐甲氧西林|超广谱/;
-const NEGATIVE = /no growth|negative|not detected|阴性|未检出|无细菌生长|无生长/;
+const hasWord = (t: string, words: readonly string[]) => words.some((w) => t.includes(w));
 
-/** Qualitative critical results (all ON in cds-rules.md): positive blood/CSF/sterile-site culture or Gram stain, blasts on smear, first AFB, MRSA/ESBL. */
-const qualitative: SafetyRule = {
-  id: 'CV-QUAL',
-  group: 'critical-value',
-  title: {
-    en: 'Qualitative critical result (positive culture, blasts, AFB)',
-    zh: '定性危急值（血培养阳性、原始细胞、抗酸杆菌等）',
-  },
-  severity: 'high',
-  source: AUTHOR_DEFAULT,
-  defaults: { lookbackHours: 24 },
-  evaluate({ state, params, now }) {
-    const from = Date.parse(now) - Number(params.lookbackHours ?? 24) * 3_600_000;
-    const out: Finding[] = [];
-    const candidates = [
-      ...measurements(state, {
-        loinc: QUAL_LOINC,
-        names: [
-          'blood culture',
-          'csf culture',
-          'cerebrospinal',
-          'gram stain',
-          'blast',
-          'acid-fast',
-          'afb',
-          '血培养',
-          '脑脊液培养',
-          '原始细胞',
-          '抗酸',
-          '革兰',
-        ],
-      }),
-      ...state.phenotype.filter(
-        (f) => f.category === 'finding' && /blast|原始细胞|mrsa|esbl/.test(text(f)) && f.assertion === 'present',
-      ),
-    ];
-    for (const f of candidates) {
-      const t = Date.parse(f.time?.start ?? '');
-      if (!Number.isFinite(t) || t < from || t > Date.parse(now)) continue;
-      const v = (f.valueText ?? text(f)).toLowerCase();
-      if (NEGATIVE.test(v) || !POSITIVE.test(v)) continue;
-      const lf = label(f);
-      out.push({
-        key: f.id,
-        statement: {
-          en: `Critical result: ${lf.en} — ${f.valueText ?? 'positive'}`,
-          zh: `危急值：${lf.zh}——${f.valueText ?? '阳性'}`,
-        },
-        detail: {
-          en: 'Notify the responsible physician now; record read-back and action (HX2018 十四-5).',
-          zh: '请立即通知主管医师，记录复述确认及处理（HX2018 十四-5）。',
-        },
-        evidence: [factEvidence(f, { en: `${lf.en}: ${f.valueText ?? ''}`, zh: `${lf.zh}：${f.valueText ?? ''}` })],
-        involves: [f.id],
-        concept: f.concept,
-        ...(f.time?.start ? { at: f.time.start } : {}),
-      });
-    }
-    return out;
-  },
-};
+/**
+ * Qualitative critical results (cds-rules.md §1: positive blood/CSF/sterile-site culture or Gram stain,
+ * blasts on a smear, first AFB, MRSA/ESBL), as the rule book's `qualitative` entries say how each is
+ * recognised: a result selected by LOINC code or a word of its name is critical when its text has a
+ * positive word and no negative one; a present finding naming the entry's words is critical unless its
+ * text is negative. One rule (CV-QUAL, switched per hospital); each fact alerts once, for the first entry
+ * that recognises it.
+ */
+function qualitativeRule(entries: readonly BookQualitative[]): SafetyRule {
+  return {
+    id: 'CV-QUAL',
+    group: 'critical-value',
+    title: {
+      en: 'Qualitative critical result (positive culture, blasts, AFB)',
+      zh: '定性危急值（血培养阳性、原始细胞、抗酸杆菌等）',
+    },
+    severity: 'high',
+    source: AUTHOR_DEFAULT,
+    defaults: { lookbackHours: 24 },
+    evaluate({ state, params, now }) {
+      const from = Date.parse(now) - Number(params.lookbackHours ?? 24) * 3_600_000;
+      const seen = new Set<string>();
+      const out: Finding[] = [];
+      for (const q of entries.filter((e) => e.enabledByDefault)) {
+        const results = measurements(state, {
+          ...(q.loinc.length ? { loinc: q.loinc } : {}),
+          names: q.names,
+        }).filter((f) => {
+          const v = (f.valueText ?? text(f)).toLowerCase();
+          return hasWord(v, q.positive) && !hasWord(v, q.negative);
+        });
+        const findings = q.findings.length
+          ? state.phenotype.filter(
+              (f) =>
+                f.category === 'finding' &&
+                f.assertion === 'present' &&
+                hasWord(text(f).toLowerCase(), q.findings) &&
+                !hasWord(text(f).toLowerCase(), q.negative),
+            )
+          : [];
+        for (const f of [...results, ...findings]) {
+          const t = Date.parse(f.time?.start ?? '');
+          if (seen.has(f.id) || !Number.isFinite(t) || t < from || t > Date.parse(now)) continue;
+          seen.add(f.id);
+          const lf = label(f);
+          out.push({
+            key: f.id,
+            statement: {
+              en: `Critical result: ${q.finding.en}: ${lf.en} — ${f.valueText ?? 'positive'}`,
+              zh: `危急值：${q.finding.zh}：${lf.zh}——${f.valueText ?? '阳性'}`,
+            },
+            detail: {
+              en: 'Notify the responsible physician now; record read-back and action (HX2018 十四-5).',
+              zh: '请立即通知主管医师，记录复述确认及处理（HX2018 十四-5）。',
+            },
+            evidence: [factEvidence(f, { en: `${lf.en}: ${f.valueText ?? ''}`, zh: `${lf.zh}：${f.valueText ?? ''}` })],
+            involves: [f.id],
+            concept: f.concept,
+            ...(f.time?.start ? { at: f.time.start } : {}),
+          });
+        }
+      }
+      return out;
+    },
+  };
+}
 
 /** The analytes' rules as the rule book holds them (`critical-values.json`, or a release a curator edited), then CV-QUAL. */
 export function criticalValueRules(book: SafetyRuleBook): SafetyRule[] {
@@ -260,7 +338,7 @@ export function criticalValueRules(book: SafetyRuleBook): SafetyRule[] {
       const a = analyteOf(c);
       return a ? [cvRule(c, a)] : [];
     }),
-    qualitative,
+    qualitativeRule(book.qualitative),
   ];
 }
 

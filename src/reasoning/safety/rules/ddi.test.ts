@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { draft, med, state } from '../__fixtures__/build.js';
+import { draft, lab, med, state } from '../__fixtures__/build.js';
 import { evaluateRules } from '../rule.js';
 import { cdsRules } from '../../../knowledge/index.js';
 import { DDI_RULES } from './ddi.js';
@@ -49,11 +49,12 @@ const EXAMPLES: Record<string, [string, string, string]> = {
     'Amlodipine 5 MG Oral Tablet',
   ],
   DDI24: ['Sildenafil 50 MG Oral Tablet', 'Nitroglycerin 0.4 MG Sublingual Tablet', 'Tamsulosin 0.4 MG Oral Capsule'],
+  DDI25: ['硫酸氢氯吡格雷片 75mg', '奥美拉唑肠溶胶囊 20mg', '泮托拉唑钠肠溶片 40mg'],
 };
 
 describe('drug–drug interactions', () => {
-  it('has the 24 rules of cds-rules.md, 15 of them the ONC high-priority pairs', () => {
-    expect(DDI_RULES).toHaveLength(24);
+  it('has the 24 rules of cds-rules.md plus the label-sourced DDI25, 15 of them the ONC high-priority pairs', () => {
+    expect(DDI_RULES).toHaveLength(25);
     expect(DDI_SPECS.filter((s) => s.onc)).toHaveLength(15);
     expect(Object.keys(EXAMPLES).sort()).toEqual(DDI_SPECS.map((s) => s.id).sort());
   });
@@ -139,6 +140,58 @@ describe('drug–drug interactions', () => {
     );
     expect(out[0]!.suggestions.find((s) => s.kind === 'replace')).toMatchObject({
       with: { en: 'acetaminophen (paracetamol)' },
+    });
+  });
+
+  it('puts an INR above the target range on the warfarin + NSAID card (the result, its time and its source)', () => {
+    const inr = lab('6301-6', 'INR', 3.4, '{INR}', '2026-02-28T06:30:00Z');
+    const w = med('华法林钠片 3mg');
+    const nsaid = draft('布洛芬缓释胶囊 0.3g');
+    const [r] = evaluateRules(state([w, nsaid, inr]), DDI_RULES);
+    expect(r!.ruleId).toBe('DDI16');
+    expect(r!.conclusion.statement.zh).toContain('INR 3.4（2026-02-28）：INR 高于常用目标范围（2.0–3.0）');
+    const ev = r!.conclusion.evidence.find((e) => e.factId === inr.id)!;
+    expect(ev.knowledge?.[0]?.authority.document).toMatch(/target INR 2\.0–3\.0/);
+    // The card's source stays the interaction's own.
+    expect(r!.conclusion.evidence.find((e) => e.knowledge)!.knowledge![0]!.edgeId).toBe('rule:DDI16');
+    // In range, or older than the 7-day look-back: the card says nothing about the INR.
+    const ok = lab('6301-6', 'INR', 2.6, '{INR}', '2026-02-28T06:30:00Z');
+    const old = lab('6301-6', 'INR', 3.4, '{INR}', '2026-02-10T06:30:00Z');
+    for (const x of [ok, old]) {
+      const [q] = evaluateRules(state([w, nsaid, x]), DDI_RULES);
+      expect(q!.conclusion.statement.zh).not.toContain('INR');
+    }
+  });
+
+  it('clopidogrel + omeprazole (CYP2C19): a warning that suggests pantoprazole; stopped: nothing', () => {
+    const c = med('硫酸氢氯吡格雷片 75mg');
+    const o = draft('奥美拉唑肠溶胶囊 20mg');
+    const [r, ...rest] = evaluateRules(state([c, o]), DDI_RULES);
+    expect(rest).toEqual([]);
+    expect([r!.ruleId, r!.conclusion.severity]).toEqual(['DDI25', 'moderate']);
+    expect(r!.suggestions.find((s) => s.kind === 'replace')).toMatchObject({ factId: o.id, with: { zh: '泮托拉唑' } });
+    expect(r!.conclusion.evidence.find((e) => e.knowledge)!.knowledge![0]!.authority.name).toMatch(/FDA/);
+    const stopped = med('硫酸氢氯吡格雷片 75mg', { status: 'stopped' });
+    expect(evaluateRules(state([stopped, o]), DDI_RULES)).toEqual([]);
+  });
+
+  it("suggests only drugs of the hospital's formulary, and refuses an unknown drug id naming the field", () => {
+    const s = state([med('Warfarin 5 MG Oral Tablet'), draft('Naproxen 250 MG Oral Tablet')]);
+    const replaceOf = (config = {}) =>
+      evaluateRules(s, DDI_RULES, { config })[0]!.suggestions.find((x) => x.kind === 'replace');
+    expect(replaceOf()).toBeDefined();
+    expect(replaceOf({ DDI16: { params: { formulary: { remove: ['acetaminophen'] } } } })).toBeUndefined();
+    expect(replaceOf({ DDI16: { params: { formulary: ['acetaminophen', 'warfarin'] } } })).toBeDefined();
+    expect(() => replaceOf({ DDI16: { params: { formulary: ['paracetamol-x'] } } })).toThrow(
+      /unknown drug id\(s\) paracetamol-x/,
+    );
+    // Simvastatin + clarithromycin: pravastatin is not in the shared Chinese lists, rosuvastatin is.
+    const statin = evaluateRules(
+      state([med('Clarithromycin 500 MG'), draft('Simvastatin 20 MG Oral Tablet')]),
+      DDI_RULES,
+    );
+    expect(statin[0]!.suggestions.find((x) => x.kind === 'replace')).toMatchObject({
+      with: { en: 'rosuvastatin', zh: '瑞舒伐他汀' },
     });
   });
 });

@@ -92,4 +92,15 @@ describe('CPIC gene–drug rules', () => {
     );
     expect(both[0]!.conclusion.detail?.en).toContain('20–50');
   });
+  it('PGx01 suggests only formulary drugs: ticagrelor, not prasugrel, unless a hospital adds it', () => {
+    const rule = PGX_RULES.find((r) => r.id === 'PGx01')!;
+    const s = state([gene('CYP2C19', 'Poor Metabolizer'), draft('Clopidogrel 75 MG Oral Tablet')]);
+    const replace = (config = {}) =>
+      evaluateRules(s, [rule], { config })[0]!.suggestions.find((x) => x.kind === 'replace');
+    expect(replace()).toMatchObject({ with: { en: 'ticagrelor', zh: '替格瑞洛' } });
+    expect(replace()!.label.zh).not.toContain('普拉格雷');
+    expect(replace({ PGx01: { params: { formulary: { add: ['prasugrel'] } } } })).toMatchObject({
+      with: { en: 'ticagrelor or prasugrel' },
+    });
+  });
 });

@@ -1,6 +1,7 @@
 import type { Fact } from '../../../core/index.js';
 import { type DrugIndex, drugIndex, type DrugRef } from '../drugs.js';
 import { activeMedications, genotypes, label, text } from '../facts.js';
+import { formularyOf, formularyReplacement } from '../formulary.js';
 import { type Finding, factEvidence, type SafetyRule, type Suggestion } from '../rule.js';
 import { type BookPgxRule, type SafetyRuleBook, type SideRef, safetyRulesFromData } from '../rulebook.js';
 
@@ -189,7 +190,7 @@ export const PGX_JUDGES: Readonly<Record<string, PgxJudge>> = {
 
 const refOf = (s: SideRef): DrugRef => (s.kind === 'class' ? { class: s.id } : { ingredient: s.id });
 
-function pgxRule(rule: BookPgxRule, ix: DrugIndex): SafetyRule | undefined {
+function pgxRule(rule: BookPgxRule, ix: DrugIndex, book: SafetyRuleBook): SafetyRule | undefined {
   const spec = rule.edges[0]!;
   const judge = PGX_JUDGES[spec.judge]?.judge;
   // A judge this build does not know (a curator's typo) cannot be evaluated; the consistency test names it.
@@ -200,7 +201,11 @@ function pgxRule(rule: BookPgxRule, ix: DrugIndex): SafetyRule | undefined {
     title: spec.title,
     severity: spec.severity,
     source: spec.source,
-    evaluate({ state, now }) {
+    ...(rule.edges.some((e) => Object.values(e.verdicts).some((v) => v.replaceWith))
+      ? { defaults: { formulary: 'default' } }
+      : {}),
+    evaluate({ state, now, params }) {
+      const formulary = formularyOf(params.formulary, book);
       const results = geneResults(genotypes(state));
       const out: Finding[] = [];
       for (const med of activeMedications(state)) {
@@ -211,12 +216,17 @@ function pgxRule(rule: BookPgxRule, ix: DrugIndex): SafetyRule | undefined {
         const v = { ...card, results: j.results };
         const lm = label(med);
         const suggestions: Suggestion[] = [];
-        if (v.replaceWith)
+        // Only drugs of the hospital's formulary (prasugrel is not among those marketed in mainland China).
+        const replaceWith = formularyReplacement(v.replaceWith, formulary, book);
+        if (replaceWith)
           suggestions.push({
             kind: 'replace',
             factId: med.id,
-            with: v.replaceWith,
-            label: { en: `Replace ${lm.en} with ${v.replaceWith.en}`, zh: `将${lm.zh}换为${v.replaceWith.zh}` },
+            with: replaceWith,
+            label: {
+              en: `Replace ${lm.en} with ${replaceWith.en}`,
+              zh: `将${lm.zh}换为${replaceWith.zh ?? replaceWith.en}`,
+            },
           });
         if (v.order)
           suggestions.push({
@@ -254,7 +264,7 @@ function pgxRule(rule: BookPgxRule, ix: DrugIndex): SafetyRule | undefined {
 
 export function pgxRules(book: SafetyRuleBook): SafetyRule[] {
   const ix = drugIndex(book);
-  return book.pgx.filter((r) => r.edges.length > 0).flatMap((r) => pgxRule(r, ix) ?? []);
+  return book.pgx.filter((r) => r.edges.length > 0).flatMap((r) => pgxRule(r, ix, book) ?? []);
 }
 
 export const PGX_RULES: readonly SafetyRule[] = pgxRules(safetyRulesFromData());

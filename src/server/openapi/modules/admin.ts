@@ -147,8 +147,10 @@ export const adminDoc: ModuleDoc = {
       method: 'get',
       path: `${P}/knowledge/releases`,
       summary: 'Knowledge releases',
-      description: 'Every release and which is active.',
-      responses: { 200: ok('`{releases}`.') },
+      description:
+        'Every release and which is active, with the active release’s rule-book problems ' +
+        '(edges the safety engines cannot use, each with why).',
+      responses: { 200: ok('`{releases, ruleBook?: {release, problems}}`.') },
     },
     {
       method: 'post',

@@ -1,25 +1,15 @@
 import { z } from 'zod';
-import { COMMON_PARAMS, FHIR_TYPES, READ_TYPES } from '../../fhir/resource-types.js';
+import { COMMON_PARAMS } from '../../fhir/resource-types.js';
 import { DEFAULT_COUNT, MAX_COUNT } from '../../fhir/search-params.js';
+import { OperationParams, ReadParams, TypeParams, VersionParams, WriteParams } from '../../routes/schemas/fhir.js';
 import { Bundle, CapabilityStatement, FhirResource, OperationOutcome } from '../components.js';
 import type { ModuleDoc, OperationDoc } from '../operation.js';
 
 /**
- * `/fhir` (routes/fhir.ts). The FHIR routes check their parameters by hand (fhir/search-params.ts,
- * the id and type checks in routes/fhir.ts): these schemas describe those checks, built from the
- * same tables (FHIR_TYPES, READ_TYPES, COMMON_PARAMS) so the list of types and parameters cannot drift.
+ * `/fhir` (routes/fhir.ts). The path parameters are the routes' own zod schemas (routes/schemas/fhir.ts);
+ * the search parameters are checked per type by fhir/search-params.ts and described here from the
+ * same tables (COMMON_PARAMS), so the list of types and parameters cannot drift.
  */
-const SEARCH_TYPES = Object.keys(FHIR_TYPES) as [string, ...string[]];
-const ALL_TYPES = [...SEARCH_TYPES, ...READ_TYPES] as [string, ...string[]];
-const id = z
-  .string()
-  .regex(/^[A-Za-z0-9\-.]{1,64}$/)
-  .describe('The logical id ([A-Za-z0-9-.]{1,64})');
-const searchType = z.enum(SEARCH_TYPES).describe('A resource type this server searches');
-const readType = z
-  .enum(ALL_TYPES)
-  .describe('A resource type this server reads: the searchable ones and the resources they reference');
-
 const PARAM_DESCRIPTIONS: Record<string, string> = {
   _id: 'Resource ids, comma-separated for OR',
   _lastUpdated:
@@ -90,7 +80,7 @@ const operations: OperationDoc[] = [
     summary: 'Search (type level)',
     description:
       'Searches one resource type with offset paging; the answer is a searchset Bundle with next/previous links. Unknown parameters and modifiers are refused (400) rather than ignored. A patient-scoped credential only ever gets its own patient’s resources. Audited.',
-    params: z.object({ type: searchType }),
+    params: TypeParams,
     query: FhirSearchQuery,
     responses: { 200: fhirOk('A searchset Bundle.', Bundle), ...notAcceptable },
     notFound: false,
@@ -102,7 +92,7 @@ const operations: OperationDoc[] = [
     summary: 'Search by POST (_search)',
     description:
       'The same search with its parameters form-encoded in the body (and the query string), for searches too long or too private for a URL. Any other content type is refused (400).',
-    params: z.object({ type: searchType }),
+    params: TypeParams,
     body: {
       schema: FhirSearchQuery,
       contentType: 'application/x-www-form-urlencoded',
@@ -117,7 +107,7 @@ const operations: OperationDoc[] = [
     path: '/fhir/:type/:id',
     summary: 'Read',
     description: 'The current version of one resource, with ETag, Last-Modified and Content-Location headers. Audited.',
-    params: z.object({ type: readType, id }),
+    params: ReadParams,
     responses: { 200: fhirOk('The resource.'), ...gone, ...notAcceptable },
     smartScopes: read,
   },
@@ -127,7 +117,7 @@ const operations: OperationDoc[] = [
     summary: 'History (instance level)',
     description:
       'Every stored version of one resource, newest first, as a history Bundle (deletions included). Type-level history is not offered. Audited.',
-    params: z.object({ type: readType, id }),
+    params: ReadParams,
     responses: { 200: fhirOk('A history Bundle.', Bundle), ...notAcceptable },
     smartScopes: read,
   },
@@ -136,14 +126,7 @@ const operations: OperationDoc[] = [
     path: '/fhir/:type/:id/_history/:vid',
     summary: 'Version read (vread)',
     description: 'One version of one resource. Audited.',
-    params: z.object({
-      type: readType,
-      id,
-      vid: z
-        .string()
-        .regex(/^[1-9]\d{0,9}$/)
-        .describe('The version id (1, 2, …)'),
-    }),
+    params: VersionParams,
     responses: { 200: fhirOk('That version of the resource.'), ...gone, ...notAcceptable },
     smartScopes: read,
   },
@@ -153,7 +136,7 @@ const operations: OperationDoc[] = [
     summary: 'Patient $everything',
     description:
       'The only instance operation offered: `Patient/{id}/$everything`, the patient compartment plus the resources it references (practitioners, organizations, medications…), paged as a searchset Bundle. A SMART token gets the types its scopes let it read. Any other type or operation is refused (400). Audited.',
-    params: z.object({ type: z.enum(['Patient']), id, operation: z.enum(['$everything']) }),
+    params: OperationParams,
     query: everythingQuery,
     responses: { 200: fhirOk('A searchset Bundle of the patient’s record.', Bundle), ...gone, ...notAcceptable },
     smartScopes: read,
@@ -164,7 +147,7 @@ const operations: OperationDoc[] = [
     summary: 'Create',
     description:
       'Stores a new resource of the URL’s type, validated against FHIR R4 (each problem named with its element); the server assigns the id. The resource’s patient must be one the caller may see; a resource outside any patient needs a credential that sees all patients. Answers with Location and ETag. Audited.',
-    params: z.object({ type: searchType }),
+    params: TypeParams,
     body: {
       schema: FhirResource,
       contentType: 'application/fhir+json',
@@ -180,7 +163,7 @@ const operations: OperationDoc[] = [
     summary: 'Update (or create with a chosen id)',
     description:
       'Stores a new version of the resource, validated against FHIR R4; the body’s id must be the URL’s; creates it when absent. With `If-Match: W/"n"` the write happens only if n is still the current version (412 otherwise). Both the new and the current record’s patient must be ones the caller may see. Audited.',
-    params: z.object({ type: searchType, id }),
+    params: WriteParams,
     headers: z.object({
       'If-Match': z
         .string()

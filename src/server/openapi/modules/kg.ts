@@ -25,8 +25,10 @@ export const kgDoc: ModuleDoc = {
       method: 'get',
       path: '/api/kg/releases',
       summary: 'Releases',
-      description: 'Every knowledge release and which is active.',
-      responses: { 200: ok('`{releases}`.') },
+      description:
+        'Every knowledge release and which is active, with the active release’s rule-book problems ' +
+        '(edges the safety engines cannot use, each with why).',
+      responses: { 200: ok('`{releases, ruleBook?: {release, problems}}`.') },
     },
     {
       method: 'post',

@@ -10,6 +10,7 @@ import {
   summaryBody,
   verifyBody,
 } from '../../routes/schemas/patients.js';
+import { alertDecisionBody, alertParams, alertsResponse } from '../../routes/schemas/alerts.js';
 import { JsonObject } from '../components.js';
 import type { ModuleDoc } from '../operation.js';
 
@@ -83,10 +84,29 @@ export const patientsDoc: ModuleDoc = {
       method: 'get',
       path: '/api/patients/:id/alerts',
       summary: 'Safety alerts and record QC',
-      description: 'Drug safety and critical values, then the record quality checks of the latest stays. Audited.',
+      description:
+        'Drug safety and critical values, then the record quality checks of the latest stays. Each alert is a conclusion with a stable `id` (a hash of the rule, the patient, the finding and the sources of its evidence) and, as described by `AlertWorkspace`: `ruleId`, `group`, `suggestions` (stop / start / order actions, each alternative a formulary drug), coded bilingual `overrideReasons` (moderate and above) and the latest `decision` recorded on it. Audited.',
       params: id,
       query: alertsQuery,
-      responses: { 200: ok('`{scope, at, alerts, quality, score?, grade?, encounterId?}`.') },
+      responses: {
+        200: {
+          description: 'Each alert a Conclusion plus the AlertWorkspace fields; the quality findings; the score.',
+          schema: alertsResponse,
+        },
+      },
+    },
+    {
+      method: 'post',
+      path: '/api/patients/:id/alerts/:alertId/decision',
+      summary: 'Decide on an alert',
+      description:
+        "Accept one of the alert's suggestions (`suggestionId`) or override it with one of the reason codes it offers (`reason`; another code is a 400 naming `reason`). The alert is re-evaluated on the record as it stands (404 when it is no longer raised). Stored as CDS Hooks feedback is (service `workspace`), so the per-rule feedback summary counts it. Audited.",
+      params: alertParams,
+      body: { schema: alertDecisionBody },
+      responses: {
+        201: ok('`{alertId, ruleId, decision}`.'),
+      },
+      notFound: 'No such patient, or the alert is no longer raised on the record.',
     },
     {
       method: 'post',

@@ -1,0 +1,167 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { demoBundlePaths } from '../src/ingest/index.js';
+import { evaluateQc, qualityRulesFromData } from '../src/reasoning/index.js';
+import { type Benchmark, repoRoot, sharedData, table } from './lib/harness.js';
+import { loadCcksRecords } from './qc-lib/ccks.js';
+import { parseJudgements } from './qc-lib/judgements.js';
+import { type BaseRecord, demoRecord, loadCleanRecords } from './qc-lib/records.js';
+import { newFindings, type Row, type ScoredRecord, score } from './qc-lib/score.js';
+import { variantsOf } from './qc-lib/variants.js';
+
+/**
+ * `npx medseek bench qc [--data bench/data/qc] [--split report|dev|all] [--combos 4] [--write-labels <jsonl>]`:
+ * record quality control (病历质控) measured on labelled records. The report half: the clean inpatient records of
+ * `<data>/clean/` and their defective variants; the dev half: the three Chinese demo patients (demo/zh)
+ * and their variants. Every engine finding is judged (injected defect, the same defect read by another
+ * rule, or the clean record's judgement in `<data>/judgements.jsonl`, written from the norms); unjudged
+ * findings are counted and listed, never dropped. Reports precision and recall per rule family
+ * (rules.json category) and per rule.
+ */
+
+/** Evaluation time: after every record's stay and archiving, so that every time limit has run out. */
+const NOW = '2026-12-01T00:00:00+08:00';
+
+function familyMap(): (ruleId: string) => string {
+  const file = join(repoRoot, 'src/knowledge/data/qc/rules.json');
+  const data = JSON.parse(readFileSync(file, 'utf8')) as { rules: { id: string; category: string }[] };
+  const m = new Map(data.rules.map((r) => [r.id, r.category]));
+  return (id) => m.get(id) ?? 'unknown';
+}
+
+const pct = (x: number): string => (Number.isNaN(x) ? '—' : x.toFixed(3));
+const printable = (r: Row) => ({
+  family: r.key,
+  findings: r.findings,
+  true: r.truePositives,
+  false: r.falsePositives,
+  unjudged: r.unjudged,
+  precision: pct(r.precision),
+  injected: r.injected,
+  detected: r.detected,
+  recall: pct(r.recall),
+});
+const json = (r: Row) => ({
+  ...r,
+  precision: Number.isNaN(r.precision) ? null : r.precision,
+  recall: Number.isNaN(r.recall) ? null : r.recall,
+});
+
+const bench: Benchmark = {
+  name: 'qc',
+  description: 'record QC (病历质控): precision and recall per rule family on clean records and injected defects',
+  defaultData: 'bench/data/qc',
+  async run({ data, args, log }) {
+    const split = args.split ?? 'report';
+    if (!['report', 'dev', 'all'].includes(split)) throw new Error(`--split: '${split}' is not report, dev or all`);
+    const combos = Number(args.combos ?? 4);
+    if (!Number.isInteger(combos) || combos < 0) throw new Error(`--combos: '${args.combos}' is not a count`);
+    const judgementsFile = join(data, 'judgements.jsonl');
+    if (!existsSync(judgementsFile)) throw new Error(`--data: ${judgementsFile} not found`);
+    const book = parseJudgements(readFileSync(judgementsFile, 'utf8'), judgementsFile);
+    const bases: BaseRecord[] = [];
+    const demoPaths = demoBundlePaths().filter((p) => /[/\\]zh[/\\]/.test(p));
+    if (split !== 'report') bases.push(...demoPaths.map(demoRecord));
+    const ccksFile = args.ccks ?? sharedData('emr-ccks2017-ner', 'ccks2017_emr_records.jsonl');
+    if (split !== 'dev') {
+      bases.push(...loadCleanRecords(join(data, 'clean'), 'fresh'));
+      const ccks = loadCcksRecords(join(data, 'ccks'), ccksFile);
+      if (existsSync(join(data, 'ccks')) && ccks.length === 0)
+        log(`CCKS records not found at ${ccksFile} (--ccks): the CCKS-based records are left out`);
+      bases.push(...ccks);
+    }
+    if (bases.length === 0) throw new Error(`--data: no records for split ${split} under ${data}`);
+    const rules = qualityRulesFromData();
+    const scored: ScoredRecord[] = [];
+    const labelLines: string[] = [];
+    for (const b of bases)
+      for (const v of variantsOf(b, combos)) {
+        labelLines.push(JSON.stringify({ id: v.id, base: v.base, half: v.half, source: v.source, labels: v.labels }));
+        const report = evaluateQc(v.encounter, rules, { now: NOW });
+        scored.push({
+          id: v.id,
+          base: v.base,
+          labels: v.labels,
+          findings: report.issues.map((i) => ({ ruleId: i.ruleId, statement: i.conclusion.statement.zh })),
+        });
+      }
+    const familyOf = familyMap();
+    if (args['write-labels']) writeFileSync(args['write-labels'], `${labelLines.join('\n')}\n`);
+    const s = score(scored, book, familyOf);
+    const clean = scored.filter((r) => r.labels.length === 0);
+    const cleanScore = score(clean, book, familyOf);
+    const baseFindings = new Map(clean.map((r) => [r.base, r.findings]));
+    const changed = scored
+      .filter((r) => r.labels.length > 0)
+      .map((r) => ({ ...r, findings: newFindings(r.findings, baseFindings.get(r.base) ?? []) }));
+    const changedScore = score(changed, book, familyOf);
+    const distinct = new Set(
+      scored.flatMap((r) => r.findings.map((f) => `${r.base}|${f.ruleId}|${f.statement ?? ''}`)),
+    );
+    log(
+      `${bases.length} base records (${split}), ${scored.length} records scored (${clean.length} clean, ` +
+        `${scored.length - clean.length} with injected defects); ${s.total.findings} findings, ` +
+        `${s.total.injected} injected defects; rules ${rules.release}`,
+    );
+    log(table([...s.byFamily.map(printable), printable(s.total)]));
+    log(
+      `clean records only: ${cleanScore.total.findings} findings, ${cleanScore.total.truePositives} true, ` +
+        `precision ${pct(cleanScore.total.precision)}; ${distinct.size} distinct findings (record, rule, message) ` +
+        'over all variants',
+    );
+    log('\nfindings the injections added (each variant minus its clean record’s findings), recall on those alone:');
+    log(table([...changedScore.byFamily.map(printable), printable(changedScore.total)]));
+    log('\nby rule:');
+    log(table(s.byRule.map((r) => ({ rule: r.key, ...printable(r), family: familyOf(r.key) }))));
+    if (s.unjudged.length) log(`\n${s.unjudged.length} findings are unjudged (their base record has no judgements).`);
+    const detail = split === 'dev';
+    if (detail) {
+      for (const f of s.falsePositives) log(`FALSE ${f.record} ${f.ruleId} ${f.statement ?? ''}`);
+      for (const m of s.misses) log(`MISSED ${m.record} ${m.ruleId} (${m.what})`);
+    } else log('(single failures are printed for --split dev only: the report half is not looked at one by one)');
+    return {
+      split: {
+        scored: split,
+        rule:
+          'dev = the Chinese demo patients (demo/zh) and their variants; report = the clean records of ' +
+          '<data>/clean, the CCKS-based records of <data>/ccks, and their variants; each record is scored ' +
+          'once, after its judgements were written',
+        baseRecords: bases.map((b) => b.id),
+        records: scored.length,
+        cleanRecords: clean.length,
+        combos,
+      },
+      inputs: [
+        judgementsFile,
+        ...(split !== 'report' ? demoPaths : []),
+        ...(split !== 'dev' && existsSync(ccksFile) ? [ccksFile] : []),
+      ],
+      rules: rules.release,
+      now: NOW,
+      judgedFindings: s.total.truePositives + s.total.falsePositives,
+      distinctFindings: distinct.size,
+      cleanRecordsOnly: { total: json(cleanScore.total), byFamily: cleanScore.byFamily.map(json) },
+      addedByInjections: {
+        rule: "each variant's findings minus those of its clean record (same rule and message, with multiplicity)",
+        total: json(changedScore.total),
+        byFamily: changedScore.byFamily.map(json),
+      },
+      total: json(s.total),
+      byFamily: s.byFamily.map(json),
+      byRule: s.byRule.map(json),
+      unjudged: s.unjudged.length,
+      ...(detail
+        ? { falsePositives: s.falsePositives, misses: s.misses, unjudgedFindings: s.unjudged }
+        : {
+            falsePositivesByRule: Object.fromEntries(
+              s.byRule.filter((r) => r.falsePositives).map((r) => [r.key, r.falsePositives]),
+            ),
+            missesByRule: Object.fromEntries(
+              s.byRule.filter((r) => r.injected > r.detected).map((r) => [r.key, r.injected - r.detected]),
+            ),
+          }),
+    };
+  },
+};
+
+export default bench;
