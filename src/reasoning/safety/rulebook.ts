@@ -404,7 +404,7 @@ export function safetyRulesFromData(rules: CdsRules = cdsRules()): SafetyRuleBoo
     })
     .filter((c): c is BookCriticalValue => !!c)
     .sort((a, b) => a.id.localeCompare(b.id));
-  const words = rules.criticalValues.qualitativeResults;
+  const resultWords = rules.criticalValues.qualitativeResults;
   const qualitative = rules.criticalValues.qualitative
     .flatMap((q) =>
       q.match
@@ -412,7 +412,7 @@ export function safetyRulesFromData(rules: CdsRules = cdsRules()): SafetyRuleBoo
             qualitativeOf(
               q.id,
               q.finding,
-              { ...q.match, ...words, enabledByDefault: q.enabledByDefault },
+              { ...q.match, ...resultWords, enabledByDefault: q.enabledByDefault },
               cdsAuthority(rules, q.source),
               `rule:${q.id}`,
             ),

@@ -296,13 +296,11 @@ function qualitativeRule(entries: readonly BookQualitative[]): SafetyRule {
           return hasWord(v, q.positive) && !hasWord(v, q.negative);
         });
         const findings = q.findings.length
-          ? state.phenotype.filter(
-              (f) =>
-                f.category === 'finding' &&
-                f.assertion === 'present' &&
-                hasWord(text(f).toLowerCase(), q.findings) &&
-                !hasWord(text(f).toLowerCase(), q.negative),
-            )
+          ? state.phenotype.filter((f) => {
+              if (f.category !== 'finding' || f.assertion !== 'present') return false;
+              const t = text(f).toLowerCase();
+              return hasWord(t, q.findings) && !hasWord(t, q.negative);
+            })
           : [];
         for (const f of [...results, ...findings]) {
           const t = Date.parse(f.time?.start ?? '');
