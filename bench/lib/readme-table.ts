@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { replaceBetweenMarkers } from '../../src/core/index.js';
 
 /**
  * The README's figure table, built from bench/results/*.json only (`npm run bench:table`), so the
@@ -157,6 +158,20 @@ const ROWS: readonly Row[] = [
     ],
   },
   {
+    files: ['broad.json'],
+    cells: ([g]) => {
+      const at = (net: string, set: string) =>
+        `${pct(g!.num(`summary.${net}.${set}.top1`))} / ${pct(g!.num(`summary.${net}.${set}.top5`))}`;
+      return [
+        `\`broad\` (${g!('split.scored')} half: ${g!.num('summary.release.ddxplus.cases')} DDXPlus, ` +
+          `${g!.num('summary.release.dxy.cases')} DXY cases; reference by ICD-10 code among all the broad release's diseases)`,
+        `top-1 / top-5: DDXPlus **${at('release', 'ddxplus')}** (${at('withoutDdxplus', 'ddxplus')} without the DDXPlus ` +
+          `batch), DXY self-report **${at('release', 'dxy')}** (${at('withoutDdxplus', 'dxy')})`,
+        'peers learn from the set and choose among its own 49 / 5 diseases (figures and sources in the JSON)',
+      ];
+    },
+  },
+  {
     files: ['diagnosis.json'],
     timing: true,
     cells: ([g]) => [
@@ -206,6 +221,21 @@ const ROWS: readonly Row[] = [
         '`rules`',
         `safety rules ${fx(g!.num('ruleEvaluation.p50'), 2)} ms/patient p50; CDS Hooks p99 ${range(at50, 0)} ms at 50 rps`,
         `goal p99 < ${g!.num('published.goalP99Ms')} ms`,
+      ];
+    },
+  },
+  {
+    files: ['fhir-search.json'],
+    timing: true,
+    cells: ([g]) => {
+      const rows = g!('rows') as { backend: string; p50ms: number; p95ms: number }[];
+      const at = (b: string) => rows.find((r) => r.backend === b);
+      const shown = (b: string, label: string) =>
+        at(b) ? `${label} ${fx(at(b)!.p50ms, 1)} ms p50 (p95 ${fx(at(b)!.p95ms, 1)})` : `${label} not run`;
+      return [
+        '`fhir-search` (a patient’s Observations by category and date, demo data)',
+        `${shown('pglite', 'PGlite')}; ${shown('postgres', 'PostgreSQL')}`,
+        'goal < 20 ms p50',
       ];
     },
   },
@@ -333,8 +363,5 @@ export function benchTable(dir: string): string {
 
 /** The README with the text between the markers replaced by `table`. */
 export function withTable(readme: string, table: string): string {
-  const start = readme.indexOf(START);
-  const end = readme.indexOf(END);
-  if (start < 0 || end < start) throw new Error(`README: markers ${START} … ${END} not found`);
-  return `${readme.slice(0, start + START.length)}\n${table}\n${readme.slice(end)}`;
+  return replaceBetweenMarkers(readme, START, END, table);
 }

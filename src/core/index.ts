@@ -15,3 +15,4 @@ export * from './random.js';
 export * from './routes.js';
 export * from './units.js';
 export * from './csv.js';
+export * from './markers.js';

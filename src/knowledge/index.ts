@@ -58,6 +58,13 @@ export {
   type ReleaseReport,
   releaseReport,
 } from './broad-release.js';
+export {
+  ensureStartingRelease,
+  parseStartingRelease,
+  STARTING_RELEASES,
+  type StartingRelease,
+  type StartingReleaseResult,
+} from './default-release.js';
 export { ensureDemoRelease } from './demo.js';
 export { lexiconSnapshot } from './lexicon-snapshot.js';
 export { type ImportOptions, type ImportResult, importBatch, importKnowledge, readBatch } from './import.js';
@@ -103,7 +110,9 @@ export {
   type TermKind,
 } from './model.js';
 export {
+  assembleCausalNetwork,
   type CausalNetwork,
+  conceptIdsOf,
   type ConceptMatch,
   type DrugPairInfo,
   type DrugSide,

@@ -23,123 +23,135 @@ export interface WriteResult {
  * one transaction.
  */
 export async function writeBatch(sql: Sql, batch: BatchData, progress?: ProgressFn): Promise<WriteResult> {
-  const existing = await sql.query<{ id: number }>('select id from kg_batch where kind = $1 and content_hash = $2', [
+  const existing = await storedBatchId(sql, batch);
+  if (existing !== undefined) return { batchId: existing, created: false };
+  return sql.transaction(async (tx) => ({ batchId: await insertBatch(tx, batch, progress), created: true }));
+}
+
+/** The id of the stored batch with the same kind and content, if any. */
+export async function storedBatchId(sql: Sql, batch: BatchData): Promise<number | undefined> {
+  const r = await sql.query<{ id: number }>('select id from kg_batch where kind = $1 and content_hash = $2', [
     batch.kind,
     batch.contentHash,
   ]);
-  if (existing.rows[0]) return { batchId: existing.rows[0].id, created: false };
-  return sql.transaction(async (tx) => {
-    for (const s of batch.sources) {
-      await tx.query(
-        `insert into kg_source (id, name, document, version, url, licence, date, note, shippable)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-         on conflict (id) do update set name = excluded.name, document = excluded.document, version = excluded.version,
-           url = excluded.url, licence = excluded.licence, date = excluded.date, note = excluded.note, shippable = excluded.shippable`,
-        [
-          s.id,
-          s.name,
-          s.document ?? null,
-          s.version ?? null,
-          s.url ?? null,
-          s.licence ?? null,
-          s.date ?? null,
-          s.note ?? null,
-          s.shippable,
-        ],
-      );
-    }
-    const terms = batch.concepts.flatMap((c) => [...c.terms.values()].map((t) => ({ c: c.id, ...t })));
-    const codes = batch.concepts.flatMap((c) => [...c.codes.values()].map((k) => ({ c: c.id, ...k })));
-    const counts = {
-      concepts: batch.concepts.length,
-      terms: terms.length,
-      codes: codes.length,
-      relations: batch.relations.length,
-    };
-    const inserted = await tx.query<{ id: number }>(
-      `insert into kg_batch (kind, key, content_hash, path, counts, author, reason) values ($1, $2, $3, $4, $5::jsonb, $6, $7) returning id`,
+  return r.rows[0] ? Number(r.rows[0].id) : undefined;
+}
+
+/**
+ * Inserts a batch's rows (sources upserted) and returns its new id; `tx` must be a transaction. Each table is
+ * written with multi-row inserts of `CHUNK` rows (arrays through `unnest`: one round trip per chunk).
+ */
+export async function insertBatch(tx: Sql, batch: BatchData, progress?: ProgressFn): Promise<number> {
+  for (const s of batch.sources) {
+    await tx.query(
+      `insert into kg_source (id, name, document, version, url, licence, date, note, shippable)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       on conflict (id) do update set name = excluded.name, document = excluded.document, version = excluded.version,
+         url = excluded.url, licence = excluded.licence, date = excluded.date, note = excluded.note, shippable = excluded.shippable`,
       [
-        batch.kind,
-        batch.key,
-        batch.contentHash,
-        batch.path ?? null,
-        JSON.stringify(counts),
-        batch.author ?? null,
-        batch.reason ?? null,
+        s.id,
+        s.name,
+        s.document ?? null,
+        s.version ?? null,
+        s.url ?? null,
+        s.licence ?? null,
+        s.date ?? null,
+        s.note ?? null,
+        s.shippable,
       ],
     );
-    const batchId = inserted.rows[0]!.id;
-    const total = counts.concepts + counts.terms + counts.codes + counts.relations;
-    let done = 0;
-    const step = (n: number, phase: string) => {
-      done += n;
-      progress?.(done, total, phase);
-    };
-    for (const part of chunks(batch.concepts)) {
-      await tx.query(
-        `insert into kg_concept (batch_id, id, type, name_en, name_zh, attrs)
-         select $1, id, type, en, zh, attrs::jsonb from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) as t(id, type, en, zh, attrs)`,
-        [
-          batchId,
-          part.map((c) => c.id),
-          part.map((c) => c.type),
-          part.map((c) => c.nameEn ?? null),
-          part.map((c) => c.nameZh ?? null),
-          part.map((c) => JSON.stringify(c.attrs)),
-        ],
-      );
-      step(part.length, 'concepts');
-    }
-    for (const part of chunks(terms)) {
-      await tx.query(
-        `insert into kg_term (batch_id, concept_id, term, norm, lang, kind)
-         select $1, c, term, norm, lang, kind from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) as t(c, term, norm, lang, kind)`,
-        [
-          batchId,
-          part.map((t) => t.c),
-          part.map((t) => t.term),
-          part.map((t) => normalizeTerm(t.term)),
-          part.map((t) => t.lang),
-          part.map((t) => t.kind),
-        ],
-      );
-      step(part.length, 'names');
-    }
-    for (const part of chunks(codes)) {
-      await tx.query(
-        `insert into kg_code (batch_id, concept_id, system, code, norm)
-         select $1, c, system, code, norm from unnest($2::text[], $3::text[], $4::text[], $5::text[]) as t(c, system, code, norm)`,
-        [
-          batchId,
-          part.map((k) => k.c),
-          part.map((k) => k.system),
-          part.map((k) => k.code),
-          part.map((k) => normalizeTerm(k.code)),
-        ],
-      );
-      step(part.length, 'codes');
-    }
-    for (const part of chunks(batch.relations)) {
-      await tx.query(
-        `insert into kg_relation (batch_id, id, type, from_id, to_id, attrs, source_id, overrides, retracted)
-         select $1, id, type, f, t, attrs::jsonb, s, o, r
-         from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::boolean[]) as x(id, type, f, t, attrs, s, o, r)`,
-        [
-          batchId,
-          part.map((r) => r.id),
-          part.map((r) => r.type),
-          part.map((r) => r.from),
-          part.map((r) => r.to ?? null),
-          part.map((r) => JSON.stringify(r.attrs)),
-          part.map((r) => r.sourceId),
-          part.map((r) => r.overrides ?? null),
-          part.map((r) => r.retracted ?? false),
-        ],
-      );
-      step(part.length, 'relations');
-    }
-    return { batchId, created: true };
-  });
+  }
+  const terms = batch.concepts.flatMap((c) => [...c.terms.values()].map((t) => ({ c: c.id, ...t })));
+  const codes = batch.concepts.flatMap((c) => [...c.codes.values()].map((k) => ({ c: c.id, ...k })));
+  const counts = {
+    concepts: batch.concepts.length,
+    terms: terms.length,
+    codes: codes.length,
+    relations: batch.relations.length,
+  };
+  const inserted = await tx.query<{ id: number }>(
+    `insert into kg_batch (kind, key, content_hash, path, counts, author, reason) values ($1, $2, $3, $4, $5::jsonb, $6, $7) returning id`,
+    [
+      batch.kind,
+      batch.key,
+      batch.contentHash,
+      batch.path ?? null,
+      JSON.stringify(counts),
+      batch.author ?? null,
+      batch.reason ?? null,
+    ],
+  );
+  const batchId = inserted.rows[0]!.id;
+  const total = counts.concepts + counts.terms + counts.codes + counts.relations;
+  let done = 0;
+  const step = (n: number, phase: string) => {
+    done += n;
+    progress?.(done, total, phase);
+  };
+  for (const part of chunks(batch.concepts)) {
+    await tx.query(
+      `insert into kg_concept (batch_id, id, type, name_en, name_zh, attrs)
+       select $1, id, type, en, zh, attrs::jsonb from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) as t(id, type, en, zh, attrs)`,
+      [
+        batchId,
+        part.map((c) => c.id),
+        part.map((c) => c.type),
+        part.map((c) => c.nameEn ?? null),
+        part.map((c) => c.nameZh ?? null),
+        part.map((c) => JSON.stringify(c.attrs)),
+      ],
+    );
+    step(part.length, 'concepts');
+  }
+  for (const part of chunks(terms)) {
+    await tx.query(
+      `insert into kg_term (batch_id, concept_id, term, norm, lang, kind)
+       select $1, c, term, norm, lang, kind from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) as t(c, term, norm, lang, kind)`,
+      [
+        batchId,
+        part.map((t) => t.c),
+        part.map((t) => t.term),
+        part.map((t) => normalizeTerm(t.term)),
+        part.map((t) => t.lang),
+        part.map((t) => t.kind),
+      ],
+    );
+    step(part.length, 'names');
+  }
+  for (const part of chunks(codes)) {
+    await tx.query(
+      `insert into kg_code (batch_id, concept_id, system, code, norm)
+       select $1, c, system, code, norm from unnest($2::text[], $3::text[], $4::text[], $5::text[]) as t(c, system, code, norm)`,
+      [
+        batchId,
+        part.map((k) => k.c),
+        part.map((k) => k.system),
+        part.map((k) => k.code),
+        part.map((k) => normalizeTerm(k.code)),
+      ],
+    );
+    step(part.length, 'codes');
+  }
+  for (const part of chunks(batch.relations)) {
+    await tx.query(
+      `insert into kg_relation (batch_id, id, type, from_id, to_id, attrs, source_id, overrides, retracted)
+       select $1, id, type, f, t, attrs::jsonb, s, o, r
+       from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::boolean[]) as x(id, type, f, t, attrs, s, o, r)`,
+      [
+        batchId,
+        part.map((r) => r.id),
+        part.map((r) => r.type),
+        part.map((r) => r.from),
+        part.map((r) => r.to ?? null),
+        part.map((r) => JSON.stringify(r.attrs)),
+        part.map((r) => r.sourceId),
+        part.map((r) => r.overrides ?? null),
+        part.map((r) => r.retracted ?? false),
+      ],
+    );
+    step(part.length, 'relations');
+  }
+  return batchId;
 }
 
 function* chunks<T>(items: readonly T[]): Generator<T[]> {

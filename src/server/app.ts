@@ -17,6 +17,8 @@ import { auditPolicies, auditRoutes } from './routes/audit.js';
 import { authPolicies, authRoutes } from './routes/auth.js';
 import { consultPolicies, consultRoutes } from './routes/consult.js';
 import { fhirPolicies, fhirRoutes } from './routes/fhir.js';
+import { fhirWritePolicies, mountFhirWrites } from './routes/fhir-write.js';
+import { fhirBulkPolicies, fhirBulkRoutes } from './routes/fhir-bulk.js';
 import { healthPolicies, healthRoutes } from './routes/health.js';
 import { kgPolicies, kgRoutes } from './routes/kg.js';
 import { llmPolicies, llmRoutes } from './routes/llm.js';
@@ -48,6 +50,8 @@ export const ROUTE_POLICIES: RoutePolicies = mergePolicies(
   smartPolicies,
   openapiPolicies,
   fhirPolicies,
+  fhirBulkPolicies,
+  fhirWritePolicies,
   authPolicies,
   adminPolicies,
   patientLinkPolicies,
@@ -113,6 +117,9 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
   // SMART's discovery document sits under /fhir: mounted before the FHIR routes so they do not answer it.
   app.route('/', smartRoutes(ctx));
   app.route('/', openapiRoutes(ctx, ROUTE_POLICIES));
+  // Bulk export before the FHIR routes, whose `/:type/:id/:operation` would otherwise answer `Group/x/$export`.
+  app.route('/fhir', fhirBulkRoutes(ctx));
+  mountFhirWrites(app, ctx); // before fhirRoutes: its writes answer first, its 405 catch-all last
   app.route('/fhir', fhirRoutes(ctx));
   app.route('/api/auth', authRoutes(ctx));
   app.route('/api/admin', adminRoutes(ctx));

@@ -1,6 +1,6 @@
 import type { Config } from '../core/index.js';
 import { loadDefinitions } from '../ingest/index.js';
-import { ensureDemoRelease } from '../knowledge/index.js';
+import { ensureStartingRelease, type StartingRelease } from '../knowledge/index.js';
 import { LlmClient } from '../llm/index.js';
 import { onRuleBookProblems } from '../reasoning/index.js';
 import {
@@ -8,6 +8,7 @@ import {
   migrate,
   openDatabase,
   createResourceRepository,
+  refreshSearchIndex,
   type ResourceRepository,
 } from '../store/index.js';
 import { AuditLog } from './audit/audit-log.js';
@@ -57,6 +58,11 @@ export interface ContextOptions {
   readonly llm?: LlmClient | false;
   /** `false`: no demo knowledge release in demo mode (tests that bring their own). */
   readonly demoKnowledge?: boolean;
+  /**
+   * The release a store with none starts with, in any mode (`medseek serve`: `broad`). Default: `demo` in demo mode
+   * (unless `demoKnowledge` is false), none otherwise, so that tests load the small demo release.
+   */
+  readonly knowledge?: StartingRelease;
   /** Loads the demo patients on the first demo-mode run (default: the shipped `demo/` bundles); `false` skips it. */
   readonly demoLoader?: DemoLoader | false;
   /** Told as each start-up step begins and ends (`medseek serve` prints them: a first start takes seconds). */
@@ -67,6 +73,8 @@ export interface ContextOptions {
 export interface StartStep {
   readonly name: 'database' | 'migrations' | 'definitions' | 'knowledge' | 'demo patients';
   readonly done?: string;
+  /** While a long step runs (building the broad knowledge release): the fraction done, 0–1. */
+  readonly progress?: number;
 }
 
 export async function openContext(config: Config, options: ContextOptions = {}): Promise<AppContext> {
@@ -108,17 +116,23 @@ export async function openContext(config: Config, options: ContextOptions = {}):
             log[e.level]({ provider: e.provider }, e.message),
           ));
     const demoLoader = options.demoLoader ?? loadShippedDemo;
-    // The demo knowledge release (DDXPlus, ICD-10 国家临床版, the CDS rules): imported once, on the first demo run.
-    if (config.demo && options.demoKnowledge !== false) {
+    // The starting knowledge release (knowledge/default-release.ts): made once, on the first run of a store.
+    const knowledge = options.knowledge ?? (config.demo && options.demoKnowledge !== false ? 'demo' : 'none');
+    if (knowledge !== 'none') {
       step({ name: 'knowledge' });
-      const imported = (await ensureDemoRelease(db)) !== undefined;
-      step({ name: 'knowledge', done: imported ? 'demo release imported' : 'already imported' });
-      if (imported) log.info('demo knowledge release imported');
+      const made = await ensureStartingRelease(db, knowledge, (done, total) =>
+        step({ name: 'knowledge', progress: done / Math.max(total, 1) }),
+      );
+      step({ name: 'knowledge', done: made.summary });
+      if (made.releaseId !== undefined) log.info({ release: made.releaseId }, made.summary);
     }
     if (config.demo && demoLoader) step({ name: 'demo patients' });
     const demoLoaded = config.demo && demoLoader ? await loadDemoOnce(db, log, demoLoader) : undefined;
     if (config.demo && demoLoader)
       step({ name: 'demo patients', done: demoLoaded ? `${demoLoaded.resources} resources loaded` : 'already loaded' });
+    // Resources stored before the search index existed (or queued by another process): indexed now,
+    // not on the first search.
+    await refreshSearchIndex(db);
     return {
       config,
       db,

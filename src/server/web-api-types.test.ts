@@ -12,7 +12,8 @@ import type { acceptBody, answerBody, createBody, draftBody } from './routes/sch
 import type { acceptClaimBody, feedbackBody, signBody, summaryBody, verifyBody } from './routes/schemas/patients.js';
 import type { SignoffPolicy } from './signoff/index.js';
 import type { AlertDecision } from './routes/alert-decisions.js';
-import type { WorkspaceAlert } from './routes/alert-views.js';
+import type { WorkspaceAlert, WorkspaceQuality } from './routes/alert-views.js';
+import type { DifferentialEntry } from '../reasoning/diagnosis/text-case.js';
 import type { alertDecisionBody } from './routes/schemas/alerts.js';
 
 /**
@@ -50,6 +51,8 @@ describe('the web reads the API as the server writes it', () => {
     expectTypeOf<WorkspaceAlert>().toExtend<WebApi.WorkspaceAlert>();
     expectTypeOf<WorkspaceAlert>().toExtend<WebApi.AlertsResponse['alerts'][number]>();
     expectTypeOf<AlertDecision>().toExtend<WebApi.AlertDecision>();
+    expectTypeOf<WorkspaceQuality>().toExtend<WebApi.AlertsResponse['quality'][number]>();
+    expectTypeOf<DifferentialEntry>().toExtend<Web.DifferentialEntry>();
     expectTypeOf<WebApi.AlertDecisionRequest>().toEqualTypeOf<z.input<typeof alertDecisionBody>>();
     expectTypeOf<{ decision: 'override'; reason: string }>().toExtend<WebApi.AlertDecisionRequest>();
     expectTypeOf<{ decision: 'overrule' }>().not.toExtend<WebApi.AlertDecisionRequest>();

@@ -1,12 +1,23 @@
 export { openDatabase, restoreDataDir, type Database, type OpenOptions } from './database.js';
 export { type DataDirLock, type LockHolder, lockDataDir, lockPath } from './lock.js';
 export { loadMigrations, migrate, type Migration } from './migrate.js';
-export { createResourceRepository, resourceSink } from './resources.js';
-export { fhirDateRange, patientIdFromReference } from './resource-index.js';
+export { createResourceRepository, resourceSink, toStored } from './resources.js';
+export {
+  deindexForSearch,
+  fhirDateRange,
+  indexForSearch,
+  patientIdFromReference,
+  refreshSearchIndex,
+} from './resource-index.js';
+export { MAX_INCLUDED, runFhirSearch, type SearchOutcome } from './search/execute.js';
+export { normalizeText, parseReference } from './search/extract.js';
+export type * from './search/query.js';
+export { type SearchParamDef, type SearchParamType, searchParameterOf, searchParametersOf } from './search/registry.js';
 export type {
   FhirResource,
   PutOutcome,
   PutResult,
+  ReadOptions,
   ResourceRepository,
   SearchQuery,
   SearchResult,

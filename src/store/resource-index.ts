@@ -218,3 +218,10 @@ export function withoutVersionMeta(r: FhirResource): FhirResource {
   const { meta: _m, ...rest } = r;
   return (Object.keys(meta).length > 0 ? { ...rest, meta } : rest) as FhirResource;
 }
+
+/**
+ * The search index (store/search/): writes call `indexForSearch` in their transaction to index a
+ * resource at once and `deindexForSearch` after a delete; anything not indexed that way is queued
+ * by a trigger and indexed before the next search (`refreshSearchIndex`).
+ */
+export { deindexForSearch, indexForSearch, refreshSearchIndex } from './search/index-queue.js';

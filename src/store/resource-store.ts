@@ -50,6 +50,11 @@ export interface PutResult {
   readonly stored: StoredResource;
 }
 
+export interface ReadOptions {
+  readonly tx?: Sql;
+  readonly lock?: boolean;
+}
+
 export interface ResourceRepository {
   /** Creates or updates by `resourceType/id`; unchanged content creates no new version. */
   put(resource: FhirResource, tx?: Sql): Promise<PutResult>;
@@ -63,12 +68,17 @@ export interface ResourceRepository {
   delete(resourceType: string, id: string, tx?: Sql): Promise<StoredResource | undefined>;
   /** The id of a live resource of this type carrying any of these identifiers (`system|value`). */
   findByIdentifier(resourceType: string, identifiers: readonly string[], tx?: Sql): Promise<string | undefined>;
-  /** The current version; a deleted resource comes back with `deleted: true` (FHIR answers 410). */
-  read(resourceType: string, id: string): Promise<StoredResource | undefined>;
+  /**
+   * The current version; a deleted resource comes back with `deleted: true` (FHIR answers 410).
+   * Inside a transaction (`tx`), `lock` holds the row until it ends, so that a version-aware write
+   * (`If-Match`) checks and writes the same version.
+   */
+  read(resourceType: string, id: string, options?: ReadOptions): Promise<StoredResource | undefined>;
   vread(resourceType: string, id: string, versionId: number): Promise<StoredResource | undefined>;
   /** Every version, newest first. */
   history(resourceType: string, id: string): Promise<StoredResource[]>;
-  search(resourceType: string, query: SearchQuery): Promise<SearchResult>;
+  /** `tx`: search inside a transaction (a conditional write sees its own transaction's writes). */
+  search(resourceType: string, query: SearchQuery, tx?: Sql): Promise<SearchResult>;
   /** The patient and every resource in its compartment. */
   everything(patientId: string): Promise<StoredResource[]>;
 }

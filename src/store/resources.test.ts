@@ -179,6 +179,44 @@ forEachBackend('resource repository', (db) => {
     expect(await repo().read('Observation', 'tx1')).toBeUndefined();
   });
 
+  it('reads, locks and searches inside a transaction, seeing its own uncommitted writes', async () => {
+    const inside = await db().transaction(async (tx) => {
+      await repo().put({ resourceType: 'Patient', id: 'in-tx', gender: 'male' }, tx);
+      const locked = await repo().read('Patient', 'in-tx', { tx, lock: true });
+      const found = await repo().search('Patient', { ids: ['in-tx'] }, tx);
+      const deleted = await repo().delete('Patient', 'in-tx', tx);
+      return { locked: locked?.versionId, found: found.total, deleted: deleted?.versionId };
+    });
+    expect(inside).toEqual({ locked: 1, found: 1, deleted: 2 });
+    expect((await repo().read('Patient', 'in-tx'))?.deleted).toBe(true);
+  });
+
+  it('keeps a locked row for the transaction that holds it: a version check and its write see the same version', async () => {
+    if (db().dialect !== 'postgres') return; // PGlite has one connection: nothing runs beside a transaction.
+    await repo().put({ resourceType: 'Patient', id: 'locked', gender: 'male' });
+    const order: string[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    const first = db().transaction(async (tx) => {
+      await repo().read('Patient', 'locked', { tx, lock: true });
+      order.push('first locked');
+      await held;
+      await repo().put({ resourceType: 'Patient', id: 'locked', gender: 'female' }, tx);
+      order.push('first wrote');
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    const second = db().transaction(async (tx) => {
+      const seen = await repo().read('Patient', 'locked', { tx, lock: true });
+      order.push(`second saw version ${seen?.versionId}`);
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    release();
+    await Promise.all([first, second]);
+    expect(order).toEqual(['first locked', 'first wrote', 'second saw version 2']);
+  });
+
   it('searches by patient, with a total and paging', async () => {
     const all = await repo().search('Observation', { patient: 'p1', count: 1 });
     expect(all.total).toBe(2);

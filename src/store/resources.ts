@@ -26,7 +26,8 @@ const MAX_ROWS = 1000;
 const MAX_CHARS = 16 * 1024 * 1024;
 const SEP = '\u001f';
 
-interface Row {
+/** A row of `fhir_resources` or `fhir_resource_history` as read (toStored makes it a StoredResource). */
+export interface ResourceRow {
   resource_type: string;
   id: string;
   version_id: number;
@@ -115,7 +116,7 @@ export function createResourceRepository(sql: Sql): ResourceRepository {
     async delete(resourceType, id, tx) {
       const db = tx ?? sql;
       return db.transaction(async (t) => {
-        const { rows } = await t.query<Row>(
+        const { rows } = await t.query<ResourceRow>(
           `select ${COLUMNS} from fhir_resources where resource_type = $1 and id = $2 for update`,
           [resourceType, id],
         );
@@ -126,7 +127,7 @@ export function createResourceRepository(sql: Sql): ResourceRepository {
            select resource_type, id, version_id, last_updated, deleted, patient_id, resource from fhir_resources where resource_type = $1 and id = $2`,
           [resourceType, id],
         );
-        const updated = await t.query<Row>(
+        const updated = await t.query<ResourceRow>(
           `update fhir_resources set deleted = true, version_id = version_id + 1, last_updated = $3::timestamptz
            where resource_type = $1 and id = $2 returning ${COLUMNS}`,
           [resourceType, id, new Date().toISOString()],
@@ -144,16 +145,18 @@ export function createResourceRepository(sql: Sql): ResourceRepository {
       return rows[0]?.id;
     },
 
-    async read(resourceType, id) {
-      const { rows } = await sql.query<Row>(
-        `select ${COLUMNS} from fhir_resources where resource_type = $1 and id = $2`,
+    async read(resourceType, id, options = {}) {
+      // `for update` holds the row until the caller's transaction ends (version-aware writes).
+      const lock = options.lock ? ' for update' : '';
+      const { rows } = await (options.tx ?? sql).query<ResourceRow>(
+        `select ${COLUMNS} from fhir_resources where resource_type = $1 and id = $2${lock}`,
         [resourceType, id],
       );
       return rows[0] ? toStored(rows[0]) : undefined;
     },
 
     async vread(resourceType, id, versionId) {
-      const { rows } = await sql.query<Row>(
+      const { rows } = await sql.query<ResourceRow>(
         `select ${COLUMNS} from fhir_resources where resource_type = $1 and id = $2 and version_id = $3
          union all
          select ${COLUMNS} from fhir_resource_history where resource_type = $1 and id = $2 and version_id = $3`,
@@ -163,7 +166,7 @@ export function createResourceRepository(sql: Sql): ResourceRepository {
     },
 
     async history(resourceType, id) {
-      const { rows } = await sql.query<Row>(
+      const { rows } = await sql.query<ResourceRow>(
         `select ${COLUMNS} from fhir_resources where resource_type = $1 and id = $2
          union all
          select ${COLUMNS} from fhir_resource_history where resource_type = $1 and id = $2
@@ -173,17 +176,18 @@ export function createResourceRepository(sql: Sql): ResourceRepository {
       return rows.map(toStored);
     },
 
-    async search(resourceType, query: SearchQuery): Promise<SearchResult> {
+    async search(resourceType, query: SearchQuery, tx?: Sql): Promise<SearchResult> {
+      const db = tx ?? sql;
       const where = buildWhere(resourceType, query);
       const count = query.count ?? 20;
       const offset = query.offset ?? 0;
-      const total = await sql.query<{ n: number | string }>(
+      const total = await db.query<{ n: number | string }>(
         `select count(*) as n from fhir_resources where ${where.text}`,
         where.params,
       );
       const n = Number(total.rows[0]?.n ?? 0);
       if (count === 0 || offset >= n) return { total: n, entries: [] };
-      const page = await sql.query<Row>(
+      const page = await db.query<ResourceRow>(
         `select ${COLUMNS} from fhir_resources where ${where.text} order by ${orderBy(query.sort)} limit ${Number(count)} offset ${Number(offset)}`,
         where.params,
       );
@@ -191,7 +195,7 @@ export function createResourceRepository(sql: Sql): ResourceRepository {
     },
 
     async everything(patientId) {
-      const { rows } = await sql.query<Row>(
+      const { rows } = await sql.query<ResourceRow>(
         `select ${COLUMNS} from fhir_resources where patient_id = $1 and not deleted
          order by (resource_type <> 'Patient'), resource_type, date_start nulls last, id`,
         [patientId],
@@ -325,7 +329,7 @@ function rowJson(p: Prepared): string {
   return `${head.slice(0, -1)},"r":${p.json}}`;
 }
 
-function toStored(row: Row): StoredResource {
+export function toStored(row: ResourceRow): StoredResource {
   const lastUpdated = new Date(row.last_updated).toISOString();
   const versionId = Number(row.version_id);
   const { resourceType: _t, id: _i, meta, ...rest } = row.resource as FhirResource;

@@ -68,6 +68,7 @@ const PATIENT_ROUTES = /^\/(fhir\/:type(\/|$)|api\/patients\/:id)/;
  */
 const OWN_REFUSALS: Record<string, string> = {
   'POST /fhir clinician': 'a clinician limited to units may not post a transaction (it may touch any patient)',
+  'POST /fhir/ clinician': 'the same, at the base with a trailing slash',
   'POST /api/auth/password admin': 'only a logged-in workspace user changes a password (an API key has none)',
   'POST /api/auth/password clinician': 'the same',
   'POST /api/auth/password patient': 'the same',

@@ -69,13 +69,18 @@ describe.skipIf(!hasChromium)('clinician workspace in a browser', () => {
     await page.goto(`${ws.url}/#/consult`);
     await page.getByRole('textbox', { name: '您的回答' }).fill('咳嗽、发热3天');
     await page.getByRole('button', { name: '发送' }).click();
+    const done = page.locator('.patient-report, .emergency-exit');
+    const no = page.getByRole('button', { name: /^(否|没有)$/ });
+    const box = page.getByRole('textbox', { name: '您的回答' });
     for (let i = 0; i < 40; i++) {
       await page.locator('.bubble.medseek').nth(i).waitFor({ timeout: 30_000 });
-      if (await page.locator('.patient-report, .emergency-exit').count()) break;
-      const no = page.getByRole('button', { name: /^(否|没有)$/ });
+      // The last question's bubble comes before the report, which is fetched next: the answer form is
+      // gone by then, so wait for whichever comes (the report, a tappable 否, or the form) before acting.
+      await done.or(no).or(box).first().waitFor({ timeout: 30_000 });
+      if (await done.count()) break;
       if (await no.count()) await no.click();
       else {
-        await page.getByRole('textbox', { name: '您的回答' }).fill('没有');
+        await box.fill('没有');
         await page.getByRole('button', { name: '发送' }).click();
       }
     }

@@ -38,7 +38,8 @@ export type OutpatientAcceptRequest = z.input<typeof acceptBody>;
 export type WorkspaceAlert = Conclusion & z.output<typeof alertWorkspace>;
 export type AlertsResponse = Omit<z.output<typeof alertsResponse>, 'alerts' | 'quality'> & {
   alerts: WorkspaceAlert[];
-  quality: Conclusion[];
+  /** Record-QC findings, each with what its texts quote (the record's headings, a norm's citation line). */
+  quality: (Conclusion & { quotes?: readonly string[] })[];
 };
 export type AlertDecisionRequest = z.input<typeof alertDecisionBody>;
 export type AlertDecision = z.output<typeof alertDecisionView>;

@@ -3,10 +3,10 @@
 // response envelopes below are the web's view of what the routes send, and
 // src/server/web-api-types.test.ts fails the typecheck when the server's responses stop matching them.
 import type { Claim, ErrorType, Verdict } from '../../src/core/claim.js';
-import type { Bilingual } from '../../src/core/concept.js';
-import type { Conclusion } from '../../src/core/conclusion.js';
+import type { Bilingual, Coding } from '../../src/core/concept.js';
+import type { Conclusion, DiagnosisConclusion, Evidence } from '../../src/core/conclusion.js';
 import type { Fact } from '../../src/core/fact.js';
-import type { Source } from '../../src/core/source.js';
+import type { KnowledgeSource, Source } from '../../src/core/source.js';
 import units from '../../src/core/data/units.json' with { type: 'json' };
 import type { UnitDisplay } from '../../src/core/units.js';
 
@@ -235,4 +235,47 @@ export interface OutpatientDraft {
 export interface RuleBookReview {
   release: number;
   problems: readonly string[];
+}
+
+/**
+ * One disease of a patient's differential (GET /api/patients/:id/differential `differential[i]`, the reasoner's
+ * DifferentialEntry): its names, codes and explanation as data, so that the workspace words it in the chosen language.
+ */
+export interface DifferentialEntry {
+  rank: number;
+  id: string;
+  name: Bilingual;
+  codes: readonly Coding[];
+  probability: number;
+  status: 'proposed' | 'diagnosed';
+  explanation: {
+    priorBasis: 'source' | 'uniform';
+    contributions: readonly ExplainedFinding[];
+    expectedAbsent: readonly ExplainedFinding[];
+    notAsked: readonly { finding: string; name: Bilingual; edgeProbability?: number }[];
+    paths: readonly {
+      riskFactor?: { id: string; name: Bilingual; source: KnowledgeSource };
+      finding: { id: string; name: Bilingual; source: KnowledgeSource };
+    }[];
+  };
+  evidence: readonly Evidence[];
+  /** Where the record already names the diagnosis. */
+  diagnosedBy?: readonly Source[];
+}
+
+/** A finding's weight for or against a disease (the reasoner's FindingContribution). */
+export interface ExplainedFinding {
+  finding: string;
+  name: Bilingual;
+  observed: 'present' | 'absent';
+  llr: number;
+  edge?: KnowledgeSource;
+  edgeProbability?: number;
+  frequencyUnknown?: true;
+}
+
+/** GET /api/patients/:id/differential: each disease of the differential and its conclusion, index for index. */
+export interface DifferentialResponse {
+  differential: readonly DifferentialEntry[];
+  conclusions: readonly DiagnosisConclusion[];
 }

@@ -2,7 +2,7 @@ import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { invalid, loadConfig } from '../../core/index.js';
 import { type ImportProgress, type ImportSummary, importPath } from '../../ingest/index.js';
-import { migrate, openDatabase, resourceSink } from '../../store/index.js';
+import { migrate, openDatabase, refreshSearchIndex, resourceSink } from '../../store/index.js';
 
 interface ImportOpts {
   format: string;
@@ -52,6 +52,10 @@ export function register(program: Command): void {
           concurrency,
           ...(bar ? { onProgress: bar.update } : {}),
         });
+        // The search index is brought up to date now, not by the first search after a large import.
+        bar?.stop();
+        if (showBar) process.stderr.write('indexing for search…\n');
+        await refreshSearchIndex(db);
       } finally {
         bar?.stop();
         await db.close();

@@ -105,7 +105,7 @@ export function register(program: Command): void {
             );
           process.stdout.write(
             `release ${r.releaseId}${r.created ? ' created' : ' (existing, same content)'}` +
-              `${opts.activate ? ', active' : ''} in ${r.seconds.read + r.seconds.write} s\n`,
+              `${opts.activate ? ', active' : ''} in ${(r.seconds.read + r.seconds.write).toFixed(1)} s\n`,
           );
           writeReport(report);
         } finally {
@@ -264,7 +264,7 @@ function progressBar(): { progress: ProgressFn; stop: () => void } {
       if (!bar) {
         bar = new SingleBar({
           stream: process.stderr,
-          format: '{bar} {percentage}% {value}/{total} rows ({phase})',
+          format: '{bar} {percentage}% ({phase})',
           hideCursor: true,
           clearOnComplete: true,
         });

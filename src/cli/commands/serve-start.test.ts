@@ -60,4 +60,15 @@ describe('start-up progress', () => {
     expect(lines[1]).toMatch(/^\[2\/2\] applying database migrations… 3 applied \(\d+\.\d s\)$/);
     expect(lines.slice(2)).toEqual(['']);
   });
+
+  it("shows a long step's progress in tenths, each once, then its outcome", () => {
+    let out = '';
+    const step = stepPrinter((t) => (out += t), 1);
+    step({ name: 'knowledge' });
+    for (const p of [0, 0.05, 0.1, 0.12, 0.35, 0.999, 1, 1]) step({ name: 'knowledge', progress: p });
+    step({ name: 'knowledge', done: 'broad release 1 built and active' });
+    expect(out).toMatch(
+      /^\[1\/1\] preparing the knowledge release… 10% 30% 90% 100% broad release 1 built and active \(\d+\.\d s\)\n$/,
+    );
+  });
 });

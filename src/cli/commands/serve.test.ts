@@ -24,6 +24,8 @@ describe('medseek serve', () => {
       MEDSEEK_DATA_DIR: dataDir,
       MEDSEEK_API_KEYS: 'serve-test-key',
       MEDSEEK_LOG_LEVEL: 'silent',
+      // No knowledge release: this test is about stopping, not the broad release a first start builds.
+      MEDSEEK_KNOWLEDGE: 'none',
     });
     // Node itself (tsx as a loader), so that the pid the lock names is the one we signal.
     const medseek = (...args: string[]) =>

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { invalid, loadConfig } from '../../core/index.js';
+import { parseStartingRelease } from '../../knowledge/index.js';
 import { listen, openContext } from '../../server/index.js';
 import { checkPortFree, portError, stepPrinter } from './serve-start.js';
 
@@ -13,7 +14,13 @@ export function register(program: Command): void {
       '--demo',
       'demo mode: no authentication, loopback only, demo patients loaded on the first run (also MEDSEEK_DEMO=1)',
     )
-    .action(async (opts: { port?: string; host?: string; demo?: boolean }) => {
+    .option(
+      '--knowledge <release>',
+      'the knowledge release a new data directory starts with: demo (default: DDXPlus + ICD-10 + CDS and QC ' +
+        'rules, seconds), broad (adds HPO and the Disease Ontology, 13,000+ diseases without prevalences yet; ' +
+        'built on the first start, about half a minute) or none (also MEDSEEK_KNOWLEDGE)',
+    )
+    .action(async (opts: { port?: string; host?: string; demo?: boolean; knowledge?: string }) => {
       const port = opts.port === undefined ? undefined : Number(opts.port);
       if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536))
         throw invalid(`'${opts.port}' is not a port number`, { field: '--port' });
@@ -24,8 +31,16 @@ export function register(program: Command): void {
       });
       // A busy port is said at once, not after the seconds the database and knowledge take to open.
       await checkPortFree(config.host, config.port);
+      const knowledge =
+        parseStartingRelease(opts.knowledge, '--knowledge') ??
+        parseStartingRelease(process.env.MEDSEEK_KNOWLEDGE) ??
+        // Not yet the broad release: without prevalences its rare diseases rank beside common ones
+        // (Wilson disease third for a heart-failure patient with knee osteoarthritis).
+        'demo';
+      const steps = 3 + (knowledge === 'none' ? 0 : 1) + (config.demo ? 1 : 0);
       const ctx = await openContext(config, {
-        onStep: stepPrinter((text) => process.stdout.write(text), config.demo ? 5 : 3),
+        knowledge,
+        onStep: stepPrinter((text) => process.stdout.write(text), steps),
       });
       let server: Awaited<ReturnType<typeof listen>>;
       try {

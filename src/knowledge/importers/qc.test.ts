@@ -33,12 +33,24 @@ describe('QC rule data (data/qc)', () => {
     expect(c01.sections.required!.document).toBe('admission-note');
     expect(c01.sections.required!.sections.find((s) => s.name === '婚姻状况')).toEqual({
       name: '婚姻状况',
+      en: 'marital status',
       severity: 'S3',
       synonyms: ['婚姻'],
     });
-    expect(c01.sources[0]).toEqual({ id: 'BW2010', cite: '第十八条(一)–(十)', role: 'authority' });
+    expect(c01.sources[0]).toEqual({
+      id: 'BW2010',
+      cite: '第十八条(一)–(十)',
+      citeEn: 'art. 18(1)–(10)',
+      role: 'authority',
+      title: {
+        en: 'Basic Standards for Writing Medical Records (Ministry of Health, 2010)',
+        zh: '《病历书写基本规范》',
+      },
+    });
     expect(data.rules.find((r) => r.id === 'K01')!.lists.maleOnly).toEqual([
       ['C60', 'C63'],
+      ['D29', 'D29'],
+      ['D40', 'D40'],
       ['N40', 'N53'],
     ]);
   });

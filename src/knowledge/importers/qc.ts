@@ -22,6 +22,11 @@ export interface QcSourceRef {
   readonly cite?: string;
   /** authority: the source the rule rests on; method: where the way of checking comes from (never the authority). */
   readonly role: QcSourceRole;
+  /** The cite in the other language, where `cite` is written in one only. */
+  readonly citeEn?: string;
+  readonly citeZh?: string;
+  /** The source's title in both languages (from sources.json), so a finding cites it in the reader's language. */
+  readonly title?: Bilingual & { readonly zh: string };
 }
 
 export interface QcSourceData extends Authority {
@@ -39,6 +44,8 @@ export interface QcSourceData extends Authority {
   readonly note?: string;
   /** Where the text was read, when not at `url`. */
   readonly readAt?: string;
+  /** The norm's title as findings cite it, in English beside the Chinese. */
+  readonly title?: Bilingual & { readonly zh: string };
 }
 
 export interface QcSectionRequirement {
@@ -260,7 +267,14 @@ export function parseQcRule(raw: unknown, where: string): QcRuleSpec {
     citation: r.citation as string,
     sources: sources.map((s) => {
       const x = s as QcSourceRef;
-      return { id: x.id, ...(x.cite ? { cite: x.cite } : {}), role: x.role };
+      return {
+        id: x.id,
+        ...(x.cite ? { cite: x.cite } : {}),
+        role: x.role,
+        ...(x.citeEn ? { citeEn: x.citeEn } : {}),
+        ...(x.citeZh ? { citeZh: x.citeZh } : {}),
+        ...(x.title?.en && x.title.zh ? { title: { en: x.title.en, zh: x.title.zh } } : {}),
+      };
     }),
     sections: sections as Record<string, QcSectionList>,
     patterns,
@@ -382,7 +396,12 @@ export function readQcData(dir: URL = dataDir): QcData {
       'id',
       `is missing or repeats (${String(r.id)})`,
     );
-    byId.set(r.id as string, { ...r, sections: {}, patterns: {}, lists: {} });
+    // Each source a rule names carries the source's bilingual title into the rule (and so into a release).
+    const refs = ((r.sources ?? []) as QcSourceRef[]).map((s) => {
+      const title = sources.get(s.id)?.title;
+      return title ? { ...s, title } : s;
+    });
+    byId.set(r.id as string, { ...r, sources: refs, sections: {}, patterns: {}, lists: {} });
   });
   const attach = (
     file: string,

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { pinyinToHanzi } from './pinyin.js';
 
 /**
  * Undoes the ways spoken Chinese wraps a symptom word before the NLP stage reads a patient's answer
@@ -19,6 +20,8 @@ interface SpeechData {
   readonly sensations: readonly string[];
   readonly adverbs: readonly string[];
   readonly continuers: readonly string[];
+  readonly abbSuffixes: readonly string[];
+  readonly dialect: Record<string, string>;
 }
 
 interface Compiled {
@@ -31,6 +34,10 @@ interface Compiled {
   readonly siteFa: RegExp;
   readonly site: RegExp;
   readonly elided: RegExp;
+  readonly abb: RegExp;
+  readonly dialect: RegExp;
+  readonly dialectWords: ReadonlyMap<string, string>;
+  readonly inside: RegExp;
 }
 
 const alt = (words: readonly string[]) =>
@@ -56,9 +63,14 @@ function patterns(): Compiled {
     separable: new RegExp(`(${alt(d.separable.verbs)})(${between})(${alt(d.separable.objects)})`, 'gu'),
     lack: new RegExp(`(?:${alt(d.lack.degree)})?(${alt(d.lack.nouns)})(?:都|也)(?:没有|没)`, 'gu'),
     siteAdverbs: new RegExp(`(${sites})(${adverbs})(不|没)?(?=${sensations})`, 'gu'),
-    siteFa: new RegExp(`(${sites})发(?=[痒堵酸胀沉闷烫晕紧麻干])`, 'gu'),
+    siteFa: new RegExp(`(${sites})发(?=[痒堵酸胀沉闷烫晕紧麻干慌])`, 'gu'),
     site: new RegExp(`(${sites})(?=[^，,。；;]{0,3}?(?:${sensations}))`, 'u'),
     elided: new RegExp(`^((?:${alt(d.continuers)})?(?:${adverbs})?)(?=(?:${sensations}))`, 'u'),
+    abb: new RegExp(`(?<=[\\u4e00-\\u9fff])(?:${alt(d.abbSuffixes)})`, 'gu'),
+    dialect: new RegExp(alt(Object.keys(d.dialect).filter((k) => !k.startsWith('_'))), 'gu'),
+    dialectWords: new Map(Object.entries(d.dialect)),
+    // 鼻子里头痒, 嗓子里面干: the location word between a body part and what it feels.
+    inside: new RegExp(`(${sites})(?:里头|里面|里边|里)(?=[^，,。；;]{0,4}?(?:${sensations}|发))`, 'gu'),
   };
   return compiled;
 }
@@ -84,12 +96,16 @@ export function normalisePatientSpeech(text: string, lang: 'zh' | 'en'): string 
           `${det ?? ''}${degree}${part}${verb} `,
       )
       .replace(EN_AUX, '$1 ');
-  if (!/[\u4e00-\u9fff]/.test(text)) return text;
+  const typed = pinyinToHanzi(text);
+  if (!/[\u4e00-\u9fff]/.test(typed)) return text;
   const p = patterns();
-  let t = text
+  let t = typed
     // 吐痰 is spitting phlegm out, not vomiting: 咯痰 ("吐出来的痰黄绿色的").
     .replace(/吐(?=(?:出来|出|了)?的?痰)/gu, '咯')
+    .replace(p.dialect, (w) => p.dialectWords.get(w) ?? w)
     .replace(p.erhua, '')
+    .replace(p.abb, '')
+    .replace(p.inside, '$1')
     .replace(p.paired, '$1$2')
     .replace(p.doubled, '$1')
     .replace(p.lack, '没$1')

@@ -78,13 +78,13 @@ describe('not knowing, and understatement', () => {
 });
 
 describe('ranges, spitting and consequences', () => {
-  it('reads a range of close numbers as its lower bound', () => {
-    expect(readDuration('两三天了')).toEqual({ value: 2, unit: 'day' });
-    expect(readDuration('三五天')).toEqual({ value: 3, unit: 'day' });
-    expect(readDuration('七八个钟头')).toEqual({ value: 7, unit: 'hour' });
-    expect(readDuration('two or three weeks')).toEqual({ value: 2, unit: 'week' });
-    expect(readDuration('3-4 days')).toEqual({ value: 3, unit: 'day' });
-    expect(readDuration('an hour or two')).toEqual({ value: 1, unit: 'hour' });
+  it('reads a range of close numbers as its lower bound, keeping the upper one', () => {
+    expect(readDuration('两三天了')).toEqual({ value: 2, unit: 'day', upTo: 3 });
+    expect(readDuration('三五天')).toEqual({ value: 3, unit: 'day', upTo: 5 });
+    expect(readDuration('七八个钟头')).toEqual({ value: 7, unit: 'hour', upTo: 8 });
+    expect(readDuration('two or three weeks')).toEqual({ value: 2, unit: 'week', upTo: 3 });
+    expect(readDuration('3-4 days')).toEqual({ value: 3, unit: 'day', upTo: 4 });
+    expect(readDuration('an hour or two')).toEqual({ value: 1, unit: 'hour', upTo: 2 });
     // Not a range: ninety days.
     expect(readDuration('九十天')).toEqual({ value: 90, unit: 'day' });
     expect(zh('duration', '四五个钟头', 'slot')).toMatchObject({ value: 'yes', duration: { value: 4, unit: 'hour' } });

@@ -5,7 +5,9 @@ import { bundledDdxplusNames } from '../../knowledge/index.js';
 import { extractFacts, Lexicon, parseZhNumber } from '../../nlp/index.js';
 import type { Network, QuestionNode } from '../diagnosis/index.js';
 import { modelLexicon, parseDuration, zhNumber } from './complaint.js';
+import { type ImageReading, imagesIn } from './imagery.js';
 import { normalisePatientSpeech } from './patient-speech.js';
+import { readTopic } from './topics.js';
 import { defaultRedFlags, redFlagsInText } from './redflags.js';
 
 /**
@@ -32,7 +34,8 @@ export interface AnswerReading {
   /** Finding ids of the network (DDXPlus evidence codes without a network) the answer states present. */
   readonly present: string[];
   readonly absent: string[];
-  readonly duration?: { value: number; unit: string };
+  /** How long; a range ("三四天") has its upper bound in `upTo`. */
+  readonly duration?: { value: number; unit: string; upTo?: number };
   /** 0–10 when the patient gave a number or a word with a scale anchor, else the word. */
   readonly severity?: number | string;
   readonly site?: string;
@@ -178,6 +181,36 @@ const clean = (t: string) =>
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/**
+ * How people open or colour a yes or a no in speech, undone so the cue lists read it: an interjection first
+ * ("Oh god, yes", "Well, no"), the speaker's attitude to the answer ("afraid so" is a yes, "thankfully not" a
+ * no, "hell no"), a drawn-out yes ("yessir"), "on that one" after the answer, a degree before an always
+ * ("pretty much all the time"), and a double negative ("never not tired" = always; 哪能不咳 = 咳).
+ */
+function spokenYesNo(t: string): string {
+  return t
+    .replace(/(?:哪能|哪里能|怎么可能|怎么会|没有)不(?!舒服|适|太|怎么|知道|清楚|记得)(?=[\u4e00-\u9fff])/gu, '')
+    .replace(/\bnever\s+not\b/gi, 'always')
+    .replace(
+      /^(?:(?:oh\s+my\s+god|oh\s+(?:god|gosh|dear|boy|man|lord|jeez|well)|good\s+lord|omg|gosh|god|jeez|geez|lord|man|ugh|um+|erm?|hmm+|well|honestly|ah|aw|oh)\s*[,!.]\s*|(?:oh|ah|well)\s+(?=yes|yeah|yep|no|nope|nah|not|big|definitely|absolutely))+(?=\S)/i,
+      '',
+    )
+    .replace(
+      /^(?:i'?m\s+)?(?:afraid|sadly|unfortunately|regrettably|hell|heck|god|oh\s+hell)\s*,?\s+(?:so|yes|yeah)\b/i,
+      'yes',
+    )
+    .replace(
+      /^(?:thankfully|luckily|fortunately|mercifully|happily|hell|heck|god|gosh|lord|christ|dear\s+god)\s*,?\s+(?:not|no|nope|nah)\b/i,
+      'no',
+    )
+    .replace(/^ye+s+(?:sir+(?:ee)?|ma'?am)\b/i, 'yes')
+    .replace(/^(yes|no|negative|affirmative|nope|yep)\s+(?:on|to)\s+(?:that|this)(?:\s+one|\s+front)?\b/i, '$1')
+    .replace(
+      /^(?:pretty\s+much|basically|just\s+about|more\s+or\s+less)\s+(?=all\s+the\s+time|always|constantly|every\s+day|non-?stop)/i,
+      '',
+    );
+}
+
 /** A short clause that only echoes the question after a yes or no ("I have", "it doesn't", "I do, yeah"). */
 const EN_ECHO =
   /^(?:i|it|they|he|she|we|that|there|you)(?:'\w+)?(?:\s+(?!but\b|and\b)[a-z']+){0,2}\s*[,.!]*\s*(?:yeah|yes|no)?$/i;
@@ -223,7 +256,9 @@ export function ownFinding(question: AnswerQuestion, ctx: ReadContext = {}): str
   return questionFindings(question, node)[0];
 }
 
-function numberIn(text: string): number | undefined {
+function numberIn(raw: string): number | undefined {
+  // "十分的话有六分", "满分10分", "out of 10, a 6": the scale named is not the rating.
+  const text = raw.replace(/(?:满分|总分)?(?:十|10)\s*分(?:的话|制|满分)|满分(?:十|10)\s*分?/g, ' ');
   const m = /(\d+(?:\.\d+)?)\s*(?:分|\/\s*10|out of 10|points?)?/i.exec(text);
   if (m) return Number(m[1]);
   const z = /(十|[零一二两三四五六七八九])\s*分/.exec(text);
@@ -232,7 +267,7 @@ function numberIn(text: string): number | undefined {
 
 /** A degree complement of consequence: the symptom so bad that it stops eating, sleeping, walking… */
 const SEVERE_CONSEQUENCE =
-  /(?:疼|痛|难受|咳|喘|晕|痒)得(?:我)?(?:都|连)?[^，。,.;；不]{0,4}?(?:咽|吃|喝|睡|走|站|坐|说|抬|躺|直|下)不(?:下|了|着|动|起|直|成|住)|疼得(?:直|满地)?(?:打滚|哭|叫)|\bso\s+(?:bad|much)\s+(?:that\s+)?i\s+(?:can'?t|couldn'?t)\b/i;
+  /(?:疼|痛|难受|咳|喘|晕|痒)得[^，。,.;；]{0,8}?(?:不敢|没法|没办法|难以|都难|都费劲|都困难)|一(?:宿|夜|晚上?)(?:都)?(?:没法|没|不能)合眼|(?:疼|痛|难受|咳|喘|晕|痒)得(?:我)?(?:都|连)?[^，。,.;；不]{0,4}?(?:咽|吃|喝|睡|走|站|坐|说|抬|躺|直|下)不(?:下|了|着|动|起|直|成|住)|疼得(?:直|满地)?(?:打滚|哭|叫)|\bso\s+(?:bad|much)\s+(?:that\s+)?i\s+(?:can'?t|couldn'?t)\b/i;
 
 /** Severity: a 0–10 number, or a word with its NRS anchor. */
 export function readSeverity(text: string, lang: Lang): number | string | undefined {
@@ -281,8 +316,9 @@ const DAY_WORDS: [RegExp, number, string][] = [
   [/今天早上|今早|今天上午|this morning|earlier today|today/i, 6, 'hour'],
   [/半天|half a day/i, 12, 'hour'],
   // The longer day words first: 大前天 and "the day before yesterday" hold 前天 and "yesterday".
-  [/大前天|three days ago/i, 3, 'day'],
-  [/前天|day before yesterday/i, 2, 'day'],
+  [/大前天|大前儿?个|three days ago/i, 3, 'day'],
+  [/前天|前儿?个|day before yesterday/i, 2, 'day'],
+  [/一整天|整整一天|一天一夜|a whole day|all day/i, 1, 'day'],
   [/昨天|昨晚|昨儿|yesterday|last night/i, 1, 'day'],
   [/好几天|几天|这几天|a few days|several days|couple of days/i, 3, 'day'],
   [/上周|上星期|上个星期|last week|a week/i, 1, 'week'],
@@ -325,20 +361,36 @@ const EN_NUMBERS: Record<string, number> = {
  * "十来天" / "十几天" (about ten); "三个多月" (more than three months: the stated number); "a
  * fortnight" = 2 weeks; English number words and "an hour" / "a day".
  */
-export function normaliseDurationWords(text: string): string {
+export function normaliseDurationWords(text: string, bound: 'lower' | 'upper' = 'lower'): string {
+  const pick = (a: string, b: string) => (bound === 'lower' ? a : b);
   return (
     text
-      // A range of two close numbers ("两三天", "三五天", "三四个钟头", "two or three days", "3-4 hours", "a day or
-      // two"): its lower bound, the span the patient is sure of.
+      // A range of two close numbers ("两三天", "三五天", "三四个钟头", "十一二天", "二三十分钟", "two or three days",
+      // "3-4 hours", "a day or two", "between two and three weeks"): the bound asked for (readDuration keeps both).
+      .replace(
+        /十([一二三四五六七八])([二三四五六七八九])(?=\s*个?(?:天|日|周|星期|礼拜|月|年|小时|钟头|分钟))/g,
+        (m, a: string, b: string) => (zhNumber(b) - zhNumber(a) === 1 ? `十${pick(a, b)}` : m),
+      )
+      .replace(
+        /([一二两三四五六七八])([二两三四五六七八九])十(?=\s*个?(?:天|日|周|星期|礼拜|月|年|小时|钟头|分钟))/g,
+        (m, a: string, b: string) => (zhNumber(b) - zhNumber(a) === 1 ? `${pick(a, b)}十` : m),
+      )
       .replace(
         /([一二两三四五六七八])([二两三四五六七八九])(?=\s*个?(?:天|日|周|星期|礼拜|月|年|小时|钟头|分钟))/g,
-        (m, a: string, b: string) => (zhNumber(b) > zhNumber(a) && zhNumber(b) - zhNumber(a) <= 2 ? a : m),
+        (m, a: string, b: string) => (zhNumber(b) > zhNumber(a) && zhNumber(b) - zhNumber(a) <= 2 ? pick(a, b) : m),
       )
       .replace(
-        /\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s*(?:or|to|-|–)\s*(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(?=(?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\b)/gi,
-        '$1 ',
+        /\b(?:between\s+)?(\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s*(?:or|to|and|-|–)\s*(\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(?=(?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\b)/gi,
+        (_m, a: string, b: string) => `${pick(a, b)} `,
       )
-      .replace(/\b(?:an?|one)\s+(minute|hour|day|week|month|year)\s+or\s+two\b/gi, '1 $1')
+      .replace(/\b(?:an?|one)\s+(minute|hour|day|week|month|year)\s+or\s+two\b/gi, (_m, u: string) =>
+        bound === 'lower' ? `1 ${u}` : `2 ${u}s`,
+      )
+      // "一个半月", "两个半小时": the half of the unit named.
+      .replace(
+        /(\d+|[一二两三四五六七八九十]+)个半(?=(?:月|小时|钟头|星期|礼拜))/g,
+        (_m, n: string) => `${(/\d/.test(n) ? Number(n) : zhNumber(n)) + 0.5}个`,
+      )
       .replace(/个?礼拜|个周/g, '周')
       .replace(/([十百])(?:来|几)(?=\s*(?:个|天|日|周|星期|月|年|小时|分钟))/g, '$1')
       .replace(/([一二两三四五六七八九])(个)?来(?=\s*个?(?:天|周|星期|月|年|小时|钟头))/g, '$1$2')
@@ -359,9 +411,19 @@ export function normaliseDurationWords(text: string): string {
   );
 }
 
-/** How long: "3天", "两周", "since yesterday", "刚才" → {value, unit}. */
-export function readDuration(raw: string): { value: number; unit: string } | undefined {
-  const text = normaliseDurationWords(raw);
+/**
+ * How long: "3天", "两周", "since yesterday", "刚才" → {value, unit}; a range ("三四天", "a day or two") gives its
+ * lower bound as `value` and its upper bound as `upTo`, in the same unit (the patient is sure of the lower one).
+ */
+export function readDuration(raw: string): { value: number; unit: string; upTo?: number } | undefined {
+  const lower = readDurationBound(raw, 'lower');
+  if (!lower) return undefined;
+  const upper = readDurationBound(raw, 'upper');
+  return upper && upper.unit === lower.unit && upper.value > lower.value ? { ...lower, upTo: upper.value } : lower;
+}
+
+function readDurationBound(raw: string, bound: 'lower' | 'upper'): { value: number; unit: string } | undefined {
+  const text = normaliseDurationWords(raw, bound);
   const minutes = /(\d+(?:\.\d+)?|[一二两三四五六七八九十半]+)\s*(分钟|minutes?|mins?)/i.exec(text);
   if (minutes) {
     const n = /\d/.test(minutes[1]!) ? Number(minutes[1]) : zhNumber(minutes[1]!);
@@ -416,9 +478,9 @@ const ECHO_DENIAL =
 /** History slots answered "none" (no allergies, no medicines), or an allergy answer that only names a medicine taken. */
 const SLOT_NONE: Record<string, RegExp> = {
   allergies:
-    /(?:没有?|无|不)(?:什么|啥)?(?:药物|食物)?过敏|(?:啥|什么)都不过敏|都不过敏|不过敏|\bno\s+(?:known\s+)?(?:drug\s+|food\s+)?allerg|\bnot\s+allergic|\bnkda\b|\bnone\s+known\b|\bnothing\s+i\s+know\s+of/i,
+    /(?:没有?|无|不)(?:什么|啥)?(?:药物|食物)?过敏|(?:没有?|无)(?:什么|啥)?(?:药物|食物|药|食品)[和及跟、或]?(?:药物|食物|药|食品)?过敏|(?:啥|什么)都不过敏|都不过敏|不过敏|\bno\s+(?:known\s+)?(?:drug\s+|food\s+)?allerg|\bnot\s+allergic|\bnkda\b|\bnone\s+known\b|\bnothing\s+i\s+know\s+of/i,
   medications:
-    /(?:没有?|不|没在)(?:吃|服|用|打)(?:过)?(?:什么|啥|任何)?(?:药)|没用药|不吃药|\bno\s+(?:regular\s+)?(?:medications?|medicines?|meds|tablets|pills|drugs)\b|\bnot\s+(?:taking|on)\s+any|\bnothing\s+regular/i,
+    /(?:没有?|不|没在)(?:吃|服|用|打)(?:过)?(?:什么|啥|任何)?(?:药)|(?:什么|啥|任何)药(?:都|也)(?:没|不)(?:吃|服|用)|没用药|不吃药|\bno\s+(?:regular\s+)?(?:medications?|medicines?|meds|tablets|pills|drugs)\b|\bnot\s+(?:taking|on)\s+any|\bnothing\s+regular/i,
 };
 const TAKES_MEDICINE =
   /在吃|正在吃|吃着|服用|长期吃|每天吃|\bi\s+take\b|\bi'?m\s+(?:taking|on)\b|\bi\s+am\s+(?:taking|on)\b/i;
@@ -434,7 +496,10 @@ const FINE =
  * or no means to tell (没体温计).
  */
 const UNSURE =
-  /不(?:太|大|是很)?(?:知道|清楚|确定|记得|晓得|好说|好讲)|(?:记|想)不(?:太|大)?(?:得|清|起来?|住)|说不(?:太)?(?:清|准|好|上)(?![话句气])|没(?:太|怎么|大)?(?:注意|留意|在意|观察|留神)(?:过|到)?|没(?:有)?(?:太|大|仔细|细|认真|好好|顾上|顾得上|来得及|怎么){0,2}(?:看|瞧|听)(?:过)?(?![到见出清])|搞不(?:清|懂|明白)|难说|忘(?:了|记了)|没(?:有)?(?:体温计|温度计)|\b(?:not\s+(?:really\s+|too\s+|quite\s+|entirely\s+)?sure|unsure|(?:don'?t|do\s+not)\s+(?:really\s+)?know|dunno|no\s+(?:idea|clue)|(?:can'?t|cannot|couldn'?t)\s+(?:really\s+)?(?:tell|say|remember|recall)|wouldn'?t\s+know|hard\s+to\s+(?:tell|say)|haven'?t\s+noticed|didn'?t\s+notice|(?:never|didn'?t|haven'?t|not)\s+(?:really\s+)?(?:paid|pay|paying)\s+(?:any\s+)?attention|idk|beats\s+me|(?:didn'?t|haven'?t|never|not)\s+(?:really\s+|properly\s+|actually\s+)?(?:look(?:ed)?|check(?:ed)?|listen(?:ed)?)(?:\s+(?:at|for)\s+(?:it|the\s+\w+))?(?!\s+like)|(?:no|any)\s+idea\b|(?:haven'?t|didn'?t|not)\s+(?:had|taken)\s+a\s+(?:proper\s+|good\s+|close\s+|real\s+)?look)\b/i;
+  /不(?:太|大|是很)?(?:知道|清楚|确定|记得|晓得|好说|好讲)|(?:记|想)不(?:太|大)?(?:得|清|起来?|住)|说不(?:太)?(?:清|准|好|上)(?![话句气])|(?:拿|吃)不(?:太)?准|没(?:太|怎么|大)?(?:注意|留意|在意|观察|留神|留心)(?:过|到)?|(?:听|看|分辨|区分|感觉|觉察|判断|摸)不(?:太)?出(?:来)?(?![话声气血])|没(?:有)?(?:太|大|仔细|细|认真|好好|顾上|顾得上|来得及|怎么){0,2}(?:看|瞧|听)(?:过)?(?![到见出清])|搞不(?:清|懂|明白)|难说|忘(?:了|记了)|没(?:有)?(?:体温计|温度计)|\b(?:not\s+(?:really\s+|too\s+|quite\s+|entirely\s+)?sure|unsure|(?:don'?t|do\s+not)\s+(?:really\s+)?know|dunno|no\s+(?:idea|clue)|(?:can'?t|cannot|couldn'?t)\s+(?:really\s+)?(?:tell|say|remember|recall)|wouldn'?t\s+know|hard\s+to\s+(?:tell|say)|haven'?t\s+noticed|didn'?t\s+notice|(?:never|didn'?t|haven'?t|not)\s+(?:really\s+)?(?:paid|pay|paying)\s+(?:any\s+)?attention|idk|beats\s+me|(?:didn'?t|haven'?t|never|not)\s+(?:really\s+|properly\s+|actually\s+)?(?:look(?:ed)?|check(?:ed)?|listen(?:ed)?)(?:\s+(?:at|for)\s+(?:it|the\s+\w+))?(?!\s+like)|(?:no|any)\s+idea\b|(?:haven'?t|didn'?t|not)\s+(?:had|taken)\s+a\s+(?:proper\s+|good\s+|close\s+|real\s+)?look|not\s+something\s+i'?(?:ve|d|\s+have)\s+(?:checked|noticed|measured|looked\s+at|paid\s+attention\s+to)|(?:can'?t|cannot|couldn'?t)\s+(?:really\s+)?(?:tell|say|be\s+sure)\s+(?:if|whether))\b/i;
+
+/** An embedded yes-no question ("快不快", "有没有", "变没变", "whether", "if"): with not knowing, the answer is unknown. */
+const EMBEDDED_QUESTION = /([\u4e00-\u9fff])(?:不|没)\1|有没有|是不是|算不算|\b(?:if|whether)\b/i;
 
 /** The severe anchors that say how bad on their own ("agony", "受不了"), without the bare intensifiers (很, very). */
 function severeAlone(lang: Lang): string[] {
@@ -451,10 +516,11 @@ const RATING =
 
 /** Doubt or a small degree in an answer to a red-flag check (it stays positive, as `partly`). */
 const RF_HEDGE =
-  /有点|有一点|有些|稍微|一点点|好像|可能|似乎|应该|估计|大概|\b(?:a\s+(?:[a-z]+\s+)?(?:bit|touch|tad)|a\s+little|slightly|maybe|perhaps|kind\s+of|sort\s+of|kinda|i\s+think|i\s+guess)\b/i;
+  /有点|有一点|有些|稍微|一点点|好像|可能|似乎|应该|估计|大概|\b(?:a\s+(?:[a-z]+\s+)?(?:bit|touch|tad)|a\s+little|slightly|slight|mild|faint|maybe|perhaps|kind\s+of|sort\s+of|kinda|i\s+think|i\s+guess)\b/i;
 
 /** English degree phrases the word lists cannot enumerate: "a tiny bit", "a wee touch", "a little bit of". */
-const PARTLY_EN = /\ba\s+(?:[a-z]+\s+)?(?:bit|touch|tad|smidge)\b/i;
+const PARTLY_EN =
+  /\ba\s+(?:[a-z]+\s+)?(?:bit|touch|tad|smidge)\b|\b(?:slight|faint|mild|minor)\b|\b[a-z]+-ish\b|,\s*i\s+(?:think|guess|reckon|suppose)$/i;
 
 /** An answer put as a question or a request ("能不能喝酒", "can I get a sick note?"): it does not fill a history slot. */
 const QUESTION_FORM =
@@ -587,6 +653,53 @@ function figuresOfSpeech(
   return out;
 }
 
+/**
+ * What the answer's images say (imagery.ts): an image that answers the question asked states its finding
+ * (as a stated figure of speech does), a calm image denies it, and the literal words inside any image are
+ * not read as findings ("像晕车一样犯恶心" holds no dizziness). Returns the images' words, which are no hedges.
+ */
+function readImages(
+  images: readonly ImageReading[],
+  ownCode: ReadonlySet<string>,
+  net: Network | undefined,
+  mentions: Mention[],
+  present: Set<string>,
+  absent: Set<string>,
+  possible: Set<string>,
+): string[] {
+  if (images.length === 0) return [];
+  // A finding word strictly inside a longer image is not literal (晕 in 晕车); one that is the image itself is ("pounding").
+  const inside = (m: Mention) =>
+    images.some((i) => i.start <= m.start && m.end <= i.end && i.end - i.start > m.end - m.start);
+  for (let k = mentions.length - 1; k >= 0; k--) {
+    const m = mentions[k]!;
+    if (!inside(m)) continue;
+    mentions.splice(k, 1);
+    if (!mentions.some((x) => x.id === m.id)) {
+      present.delete(m.id);
+      absent.delete(m.id);
+      possible.delete(m.id);
+    }
+  }
+  const ownId = [...ownCode].map((code) => (net ? findingByCode(net).get(code) : code)).find((x) => !!x);
+  const stated = images.find((i) => i.says === 'present');
+  const denied = images.find((i) => i.says === 'absent');
+  const system = net ? MODEL : DDX;
+  if (ownId && stated) {
+    for (const m of mentions) if (m.id === ownId) m.present = true;
+    present.add(ownId);
+    absent.delete(ownId);
+    possible.delete(ownId);
+    mentions.push({ id: ownId, text: stated.text, present: true, start: stated.start, end: stated.end, system });
+  } else if (ownId && denied && !mentions.some((m) => m.id === ownId && m.present)) {
+    present.delete(ownId);
+    possible.delete(ownId);
+    absent.add(ownId);
+    mentions.push({ id: ownId, text: denied.text, present: false, start: denied.start, end: denied.end, system });
+  }
+  return images.filter((i) => i.says !== 'none').map((i) => i.text);
+}
+
 const QUANTITY = /(\d+(?:\.\d+)?)\s*(度|℃|°c|°f|次|回|片|粒|斤|公斤|kg|times?|degrees?)/i;
 
 /**
@@ -597,7 +710,7 @@ const QUANTITY = /(\d+(?:\.\d+)?)\s*(度|℃|°c|°f|次|回|片|粒|斤|公斤|
 export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, ctx: ReadContext = {}): AnswerReading {
   if (typeof text !== 'string') throw invalid('the answer must be text', { field: 'text' });
   if (lang !== 'zh' && lang !== 'en') throw invalid(`language '${String(lang)}' is not zh or en`, { field: 'lang' });
-  const t = normalisePatientSpeech(clean(text), lang).replace(
+  const t = spokenYesNo(normalisePatientSpeech(clean(text), lang)).replace(
     /^(?:i'?d|i\s+would|i'?m\s+gonna)\s+say\s+(?=yes|no)/i,
     '',
   );
@@ -697,6 +810,8 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
     });
   }
   const figures = figuresOfSpeech(t, lang, ownCode, net, mentions, present, absent, possible);
+  const images = imagesIn(t, lang, question.id.startsWith('rf:') ? [question.id] : [...ownCode]);
+  figures.push(...readImages(images, ownCode, net, mentions, present, absent, possible));
   // A figure's own words are not a hedge: "I've barely eaten" is the loss of appetite, not a little of it.
   const unfigured = (s: string) => figures.reduce((x, f) => x.replace(f, ' '), s);
   for (const p of present) absent.delete(p);
@@ -707,6 +822,7 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
     for (const f of extractFacts(t, { lang, document: 'answer', speech: 'patient' }).facts) {
       const s = f.sources[0] as { start: number; end: number };
       if (f.subject.who !== 'patient' || mentions.some((m) => m.start < s.end && s.start < m.end)) continue;
+      if (images.some((i) => i.start < s.end && s.start < i.end)) continue;
       if (f.assertion !== 'present' && f.assertion !== 'absent' && f.assertion !== 'possible') continue;
       if (
         f.category !== 'finding' &&
@@ -735,7 +851,8 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
     ' ',
   );
   const partlyCue =
-    contains(unrated, c.partly[lang], lang) ?? (lang === 'en' ? PARTLY_EN.exec(unrated)?.[0] : undefined);
+    contains(unrated, c.partly[lang], lang) ??
+    (lang === 'en' && !RATING.test(t) ? PARTLY_EN.exec(unrated.replace(/[.!]+$/, ''))?.[0] : undefined);
   const noCue = head(c.no);
   const yesCue = head(c.yes);
   const ownMentions = mentions.filter((m) => isOwn(m.id));
@@ -745,13 +862,15 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
 
   let value: AnswerReading['value'];
   const duration = readDuration(t);
-  const severity = readSeverity(t, lang);
+  const severity = readSeverity(t, lang) ?? images.find((i) => i.severity !== undefined)?.severity;
   const site = readSite(t, lang);
   const qm = QUANTITY.exec(t);
   const quantity = qm ? { value: Number(qm[1]), unit: qm[2]!.toLowerCase(), text: qm[0] } : undefined;
 
+  // An image of the danger asked about ("大便像柏油", "like a vice round my chest") states it.
   const rfValue = question.id.startsWith('rf:')
-    ? redFlagAnswer(question.id.slice(3), t, lang, standalone(noCue))
+    ? (redFlagAnswer(question.id.slice(3), t, lang, standalone(noCue)) ??
+      (images.some((i) => i.says === 'present') ? 'yes' : undefined))
     : undefined;
   const temperature = ownCode.has('E_91') ? temperatureIn(t) : undefined;
   const slotName = question.kind === 'slot' ? (question.slot ?? question.id) : undefined;
@@ -765,7 +884,7 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
 
   // Doubt or a small degree, not frequency: "有时候觉得活着没意思" is a plain yes to the self-harm check.
   const hedge = possible.size > 0 || RF_HEDGE.test(t);
-  if (rfValue) {
+  if (rfValue && !(UNSURE.test(t) && EMBEDDED_QUESTION.test(t) && !standalone(yesCue))) {
     // A danger stated with a hedge ("胸口偶尔有点闷", "maybe a bit of tightness") is `partly`: still positive for the session.
     value = rfValue === 'yes' && hedge && !severeNow(severity) ? 'partly' : rfValue;
   } else if (rfTopicDenied) {
@@ -786,6 +905,9 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
     !/[\d一二三四五六七八九十]\s*(?:度|℃)/.test(t)
   ) {
     value = 'unknown';
+  } else if (UNSURE.test(t) && EMBEDDED_QUESTION.test(t) && !standalone(yesCue) && !standalone(noCue)) {
+    // "心跳快不快我也分辨不出来", "I don't know if I blacked out": the finding is named inside what the patient cannot tell.
+    value = 'unknown';
   } else if (ECHO_DENIAL.test(t) || CANT_SAY_SO.test(t)) {
     value = 'no';
   } else if (
@@ -805,7 +927,12 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
     const clauses = t.split(/[，,；;。.]/u);
     const ownClauses = clauses.filter((cl) => ownMentions.some((m) => cl.includes(m.text)));
     const partlyHere =
-      ownClauses.length === 0 || ownClauses.some((cl) => !!contains(unfigured(cl), c.partly[lang], lang));
+      ownClauses.length === 0 ||
+      ownClauses.some(
+        (cl) =>
+          !!contains(unfigured(cl), c.partly[lang], lang) || (lang === 'en' && PARTLY_EN.test(unfigured(cl).trim())),
+      ) ||
+      (lang === 'en' && /,\s*i\s+(?:think|guess|reckon|suppose)[.!]*$/i.test(t));
     // A hedge that opens the answer ("I reckon so, felt hot last night", "好像是，…") qualifies all of it.
     const headHedge =
       head(c.partly).head || /^(?:i\s+(?:think|reckon|guess|suppose|believe)\s+so|maybe|perhaps|probably)\b/i.test(t);
@@ -877,6 +1004,25 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
   } else {
     value = 'other';
   }
+  // The question's polarity (topics.ts): "吃不下" to the appetite question, "按下去也不退" to the fever-rash check,
+  // "咳嗽从来没带过血". It fills an answer the finding words left unread, and settles one they read against the
+  // topic ("出汗没什么变化"); a red-flag check is never turned from positive to negative by it.
+  const topicKey = question.id.startsWith('rf:') ? question.id : [...ownCode][0];
+  if (question.kind === 'binary' && topicKey && value !== 'unknown') {
+    const topic = readTopic(topicKey, unfigured(t), lang);
+    const ownIds = [...own].filter((f) => !/[@≥]/.test(f));
+    if (topic.value === 'yes' && (value === 'other' || value === 'no')) {
+      value = partlyCue && !severeNow(severity) ? 'partly' : 'yes';
+      for (const f of ownIds.slice(0, 1)) present.add(f);
+      for (const f of ownIds) absent.delete(f);
+    } else if (topic.value === 'no' && (value === 'other' || (!question.id.startsWith('rf:') && value !== 'no'))) {
+      value = 'no';
+      for (const f of ownIds) present.delete(f);
+      for (const f of ownIds.slice(0, 1)) absent.add(f);
+    }
+  }
+  // Not knowing states nothing about the asked finding ("心跳快不快我也分辨不出来" names it only to doubt it).
+  if (value === 'unknown') for (const f of own) present.delete(f);
   // Safety first (consultation.md §3): doubt anywhere in an answer to a red-flag check never makes it
   // a "no" ("有小红点，没按过，不知道褪不褪", "说不好是不是突然"); the session counts `unknown` as positive.
   if (question.id.startsWith('rf:') && value === 'no' && (UNSURE.test(t) || contains(t, c.unknown[lang], lang)))

@@ -18,7 +18,7 @@ export interface RedFlag {
   readonly prompts?: { readonly zh: readonly string[]; readonly en: readonly string[] };
   /** Regular expressions that prompt the check like `prompts` ("怀孕32周": the fetal-movement check). */
   readonly promptPatterns?: Patterns;
-  /** Complaint patterns for which the check is always asked, over the cap (fever with headache: the stiff-neck question). */
+  /** Complaint patterns for which the check is always asked, over the cap (fever with headache: stiff neck?). */
   readonly alwaysWhen?: Patterns;
   /** The plain yes/no check question: the flag itself, or, with `followUps`, the condition they need. */
   readonly check?: RedFlagCheck;
@@ -29,6 +29,43 @@ export interface RedFlag {
   readonly followUps?: readonly RedFlagFollowUp[];
   /** The flag in plain words, for the patient's emergency message. */
   readonly plain?: Bilingual;
+  /**
+   * Words that only look like the flag, blanked before its keywords and patterns are matched: Chinese
+   * degree complements ("累得要死", "烦死了", "疼死我了") say how much, not an intent to die.
+   */
+  readonly masks?: Patterns;
+  /** A benign look-alike of the flag: its check is asked instead of the exit (see `RedFlagDefer`). */
+  readonly defer?: RedFlagDefer;
+}
+
+/**
+ * A statement that matches the flag but describes a known benign look-alike (chest-wall pain reproduced by
+ * pressing after a workout): every group of `when` must be stated and no danger sign of `unless` (not
+ * denied). The flag's check is then asked first instead of the immediate exit; an ambiguous answer to it
+ * still counts as positive.
+ */
+export interface RedFlagDefer {
+  readonly when: readonly Patterns[];
+  readonly unless: Patterns;
+  readonly source: string;
+}
+
+/**
+ * Past, resolved events ("when he was 2", "去年", "小时候"): a flag stated only in a clause set in the past,
+ * in an utterance with no sign that it is happening now (`current`: "刚才", "又", "just had", "again"),
+ * is history; its check is asked instead of the exit. `visit` clauses (a check-up, a form) never count
+ * as current.
+ */
+export interface RedFlagHistory {
+  readonly past: Patterns;
+  /**
+   * Past markers that hold only just before the flag's words: "history of seizures", not "history of angina
+   * with chest pain".
+   */
+  readonly before?: Patterns;
+  readonly current: Patterns;
+  readonly visit?: Patterns;
+  readonly source: string;
 }
 
 /** Regular expressions by language (matched case-insensitively on lower-cased text). */
@@ -80,6 +117,8 @@ export interface RedFlagConfig {
   readonly callNumber?: string;
   /** The checks asked when no flag fits the complaint: one plain question per flag. */
   readonly general?: { readonly checks: readonly GeneralCheck[] };
+  /** Past, resolved events that are history, not a current flag. */
+  readonly history?: RedFlagHistory;
 }
 
 /** One question of the general safety screen: a flag asked in words that do not presume the complaint. */
@@ -121,17 +160,71 @@ export function triageLevel(scale: TriageScale, level: number): TriageLevel {
 }
 
 // Negation cues just before a keyword: "没有胸痛", "denies chest pain", "no chest pain".
-const NEGATION_ZH = /(没有|没|无|否认|不是|未|不)[^，。,.;；!?！？]{0,4}$/;
+// "不如" ("活着不如死了") is a comparison, not a denial.
+const NEGATION_ZH = /(没有|没|无|否认|不是|未|不(?!如))[^，。,.;；!?！？]{0,4}$/u;
 const NEGATION_EN = /\b(no|not|denies|denied|without|never|nor)\b[^,.;!?]{0,20}$/i;
 
-/** Red flags whose keywords or patterns the text states (not negated), in either language. */
+/** Red flags whose keywords or patterns the text states (not negated, not a look-alike, not history). */
 export function redFlagsInText(text: string, config: RedFlagConfig = defaultRedFlags()): RedFlag[] {
-  const lower = text.toLowerCase();
-  return config.flags.filter(
-    (f) =>
-      [...f.keywords.zh, ...f.keywords.en].some((k) => affirmed(lower, k.toLowerCase())) ||
-      patternAffirmed(lower, f.patterns),
+  return config.flags.filter((f) => readFlag(text.toLowerCase(), f, config) === 'stated');
+}
+
+/**
+ * Flags the text states only as a benign look-alike (`defer`) or as a past, resolved event (`history`):
+ * not an exit, but their check is asked first (ambiguous answers still count as positive).
+ */
+export function redFlagsDeferred(text: string, config: RedFlagConfig = defaultRedFlags()): RedFlag[] {
+  return config.flags.filter((f) => readFlag(text.toLowerCase(), f, config) === 'deferred');
+}
+
+function readFlag(lower: string, flag: RedFlag, config: RedFlagConfig): 'stated' | 'deferred' | undefined {
+  const text = masked(lower, flag.masks);
+  const hits = [
+    ...[...flag.keywords.zh, ...flag.keywords.en].flatMap((k) => keywordHits(text, k.toLowerCase())),
+    ...patternHits(text, flag.patterns),
+  ];
+  if (hits.length === 0) return undefined;
+  if (flag.defer && deferred(text, flag.defer)) return 'deferred';
+  if (config.history && hits.every((at) => isHistory(text, at, config.history!))) return 'deferred';
+  return 'stated';
+}
+
+/** The text with every mask's match blanked (same length, so positions still hold). */
+function masked(text: string, masks: Patterns | undefined): string {
+  let out = text;
+  for (const p of [...(masks?.zh ?? []), ...(masks?.en ?? [])])
+    out = out.replace(regex(p), (m) => ' '.repeat(m.length));
+  return out;
+}
+
+function deferred(text: string, defer: RedFlagDefer): boolean {
+  const any = (ps: Patterns) => [...ps.zh, ...ps.en].some((p) => regex(p).test(text));
+  if (!defer.when.every(any)) return false;
+  // A danger sign that is stated and not denied ("不出汗" is no danger sign) keeps the exit.
+  for (const p of [...defer.unless.zh, ...defer.unless.en])
+    for (const m of text.matchAll(regex(p))) {
+      const before = text.slice(Math.max(0, m.index - 24), m.index);
+      if (!NEGATION_ZH.test(before) && !NEGATION_EN.test(before)) return false;
+    }
+  return true;
+}
+
+const CLAUSE = /[，。,.;；!?！？]|\b(?:but|and then)\b|但是|可是|不过/iu;
+
+/** The hit at `at` lies in a clause set in the past, and nothing in the utterance says it is happening now. */
+function isHistory(text: string, at: number, history: RedFlagHistory): boolean {
+  const start = Math.max(
+    ...[...text.slice(0, at).matchAll(new RegExp(CLAUSE, 'giu'))].map((m) => m.index + m[0].length),
+    0,
   );
+  const endRel = text.slice(at).search(CLAUSE);
+  const clause = text.slice(start, endRel < 0 ? text.length : at + endRel);
+  const matches = (ps: Patterns | undefined, t: string) =>
+    [...(ps?.zh ?? []), ...(ps?.en ?? [])].some((p) => regex(p).test(t));
+  const lead = text.slice(Math.max(start, at - 24), at);
+  if (!matches(history.past, clause) && !matches(history.before, lead)) return false;
+  const clauses = text.split(new RegExp(CLAUSE, 'giu')).filter((c) => c && !matches(history.visit, c));
+  return !clauses.some((c) => matches(history.current, c));
 }
 
 /**
@@ -154,15 +247,17 @@ export function redFlagRulesMatching(
 
 /**
  * Flags whose `check` fits the complaint (its `prompts` or `promptPatterns`), most urgent first, at most
- * `max`; a flag whose `alwaysWhen` matches comes first whatever the cap leaves (fever with headache
- * always gets the stiff-neck question).
+ * `max`; a flag whose `alwaysWhen` matches, or that the complaint states only as a look-alike or as
+ * history (`redFlagsDeferred`), comes first whatever the cap leaves (fever with headache always gets the
+ * stiff-neck question; "chest muscles sore on pressing after the gym" the chest-pain check).
  */
 export function redFlagChecksFor(text: string, config: RedFlagConfig = defaultRedFlags(), max = 3): RedFlag[] {
   const lower = text.toLowerCase();
   const matches = (patterns: Patterns | undefined) =>
     [...(patterns?.zh ?? []), ...(patterns?.en ?? [])].some((p) => new RegExp(p, 'iu').test(lower));
   const withCheck = config.flags.filter((f) => f.check).sort((a, b) => a.triage - b.triage);
-  const always = withCheck.filter((f) => matches(f.alwaysWhen));
+  const deferred = new Set(redFlagsDeferred(text, config).map((f) => f.id));
+  const always = withCheck.filter((f) => deferred.has(f.id) || matches(f.alwaysWhen));
   const fits = withCheck.filter(
     (f) =>
       !always.includes(f) &&
@@ -170,6 +265,27 @@ export function redFlagChecksFor(text: string, config: RedFlagConfig = defaultRe
         matches(f.promptPatterns)),
   );
   return [...always, ...fits].slice(0, Math.max(max, always.length));
+}
+
+/**
+ * Checks an answer calls for mid-session (red flags from every utterance): flags it states only as a
+ * look-alike or as history, and flags whose `alwaysWhen` it matches ("大便是黑的" volunteered to another
+ * question: the black-stool danger signs), as `rf:<id>`, unless already planned or screened.
+ */
+export function lateRedFlagChecks(
+  text: string,
+  planned: readonly string[],
+  screened: readonly string[],
+  config: RedFlagConfig = defaultRedFlags(),
+): string[] {
+  const lower = text.toLowerCase();
+  const done = (id: string) =>
+    screened.includes(id) || planned.some((c) => c === `rf:${id}` || c.startsWith(`rf:${id}/`));
+  const always = config.flags.filter((f) =>
+    [...(f.alwaysWhen?.zh ?? []), ...(f.alwaysWhen?.en ?? [])].some((p) => regex(p).test(lower)),
+  );
+  const ids = [...redFlagsDeferred(text, config), ...always].filter((f) => f.check).map((f) => f.id);
+  return [...new Set(ids)].filter((id) => !done(id)).map((id) => `rf:${id}`);
 }
 
 // A denial just before a stated term, in its own clause: "没有出血", "不可能怀孕", "I'm not pregnant".
@@ -202,20 +318,30 @@ export function statedIn(
 }
 
 const compiled = new Map<string, RegExp>();
-function patternAffirmed(text: string, patterns: readonly string[] | undefined): boolean {
-  for (const p of patterns ?? []) {
-    let re = compiled.get(p);
-    if (!re) {
-      re = new RegExp(p, 'giu');
-      compiled.set(p, re);
-    }
-    re.lastIndex = 0;
-    for (const m of text.matchAll(re)) {
-      const before = text.slice(Math.max(0, m.index - 24), m.index);
-      if (!NEGATION_ZH.test(before) && !NEGATION_EN.test(before) && !negatedWithin(m[0])) return true;
-    }
+/** One compiled expression per pattern (global, case-insensitive, Unicode); `lastIndex` reset before use. */
+function regex(p: string): RegExp {
+  let re = compiled.get(p);
+  if (!re) {
+    re = new RegExp(p, 'giu');
+    compiled.set(p, re);
   }
-  return false;
+  re.lastIndex = 0;
+  return re;
+}
+
+function patternAffirmed(text: string, patterns: readonly string[] | undefined): boolean {
+  return patternHits(text, patterns).length > 0;
+}
+
+/** Where the patterns match, not negated before or within the match. */
+function patternHits(text: string, patterns: readonly string[] | undefined): number[] {
+  const out: number[] = [];
+  for (const p of patterns ?? [])
+    for (const m of text.matchAll(regex(p))) {
+      const before = text.slice(Math.max(0, m.index - 24), m.index);
+      if (!NEGATION_ZH.test(before) && !NEGATION_EN.test(before) && !negatedWithin(m[0])) out.push(m.index);
+    }
+  return out;
 }
 
 /**
@@ -227,7 +353,7 @@ function patternAffirmed(text: string, patterns: readonly string[] | undefined):
  */
 export function negatedWithin(match: string): boolean {
   const last = match.split(/[，。,.;；!?！？]/).pop() ?? '';
-  const m = /(不|没有|没|无|未)([^不没无未]{1,4})$/u.exec(last);
+  const m = /(不(?!如)|没有|没|无|未)([^不没无未]{1,4})$/u.exec(last);
   if (m) {
     const prev = last.slice(0, m.index).slice(-1);
     // An absence ("没劲", "没知觉"), or a stillness ("不怎么动", "不动了", "没动静": the baby moving less).
@@ -249,12 +375,15 @@ export function negatedWithin(match: string): boolean {
 }
 
 function affirmed(text: string, keyword: string): boolean {
-  let from = 0;
-  for (;;) {
-    const at = text.indexOf(keyword, from);
-    if (at < 0) return false;
+  return keywordHits(text, keyword).length > 0;
+}
+
+/** Where the keyword occurs, not negated just before. */
+function keywordHits(text: string, keyword: string): number[] {
+  const out: number[] = [];
+  for (let at = text.indexOf(keyword); at >= 0; at = text.indexOf(keyword, at + keyword.length)) {
     const before = text.slice(Math.max(0, at - 24), at);
-    if (!NEGATION_ZH.test(before) && !NEGATION_EN.test(before)) return true;
-    from = at + keyword.length;
+    if (!NEGATION_ZH.test(before) && !NEGATION_EN.test(before)) out.push(at);
   }
+  return out;
 }

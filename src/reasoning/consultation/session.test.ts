@@ -226,7 +226,7 @@ describe('red flags first, from every utterance', () => {
     ['胸口闷', 'zh', ['是']],
     ['有点喘不上气', 'zh', ['有一点']],
     ['头疼两天', 'zh', ['不确定']],
-    ['肚子疼', 'zh', ['没有', '拉的大便是黑的']],
+    ['肚子疼', 'zh', ['没有', '拉的大便是黑的，站起来头晕']],
     ['最近心情很差，睡不着', 'zh', ['有时候觉得活着没意思']],
     ['胸口闷得慌，出了一身冷汗', 'zh', []],
     ['my chest feels like an elephant is sitting on it and I am sweating', 'en', []],
@@ -373,7 +373,12 @@ describe('red-flags.json', () => {
     const { defaultRedFlags, statedIn } = await import('./redflags.js');
     const flags = defaultRedFlags().flags;
     const gated = flags.filter((f) => f.followUps?.length);
-    expect(gated.map((f) => f.id).sort()).toEqual(['fever-rash', 'pre-eclampsia', 'pregnancy-bleeding-pain']);
+    expect(gated.map((f) => f.id).sort()).toEqual([
+      'black-stool',
+      'fever-rash',
+      'pre-eclampsia',
+      'pregnancy-bleeding-pain',
+    ]);
     for (const f of gated) {
       expect(f.check?.stated?.zh.length).toBeGreaterThan(0);
       for (const u of f.followUps!) {

@@ -11,6 +11,7 @@ import type { Patterns, RedFlag, RedFlagConfig, RedFlagRule, TriageScale } from 
 import {
   defaultRedFlags,
   defaultTriageScale,
+  lateRedFlagChecks,
   redFlagChecksFor,
   redFlagRulesMatching,
   redFlagsInText,
@@ -231,9 +232,10 @@ const UNIT_NAMES: Record<string, Bilingual> = {
   month: { zh: '个月', en: 'month' },
   year: { zh: '年', en: 'year' },
 };
-function durationText(d: { value: number; unit: string }, lang: Lang): string {
+function durationText(d: { value: number; unit: string; upTo?: number }, lang: Lang): string {
   const u = UNIT_NAMES[d.unit] ?? { en: d.unit };
-  return lang === 'zh' ? `${d.value}${u.zh ?? u.en}` : `${d.value} ${u.en}${d.value === 1 ? '' : 's'}`;
+  const n = d.upTo !== undefined ? `${d.value}–${d.upTo}` : `${d.value}`;
+  return lang === 'zh' ? `${n}${u.zh ?? u.en}` : `${n} ${u.en}${d.value === 1 && d.upTo === undefined ? '' : 's'}`;
 }
 
 const HISTORY_SLOTS = ['duration', 'allergies', 'medications', 'lmp', 'pregnancy'] as const;
@@ -497,10 +499,24 @@ export function answerSession(
   const now = ctx.now?.() ?? new Date().toISOString();
   const turn = state.turn + 1;
   const patientTurn: Turn = { turn, role: 'patient', text, at: now };
-  const s0: ConsultState = { ...state, turn, updatedAt: now };
   const lang = state.lang;
   const flags = ctx.redFlags ?? defaultRedFlags();
   const trimmed = text.trim();
+  // A look-alike, a past event or a check's condition stated in any answer ("大便是黑的"): its check comes next.
+  const late = lateRedFlagChecks(
+    trimmed,
+    state.plan?.checks ?? [],
+    state.redFlags.screened.map((r) => r.id),
+    flags,
+  );
+  const checks = [...late, ...(state.plan?.checks ?? [])];
+  const latePlan = { ...(state.plan ?? { hpi: [], networkMax: 0 }), checks };
+  const s0: ConsultState = {
+    ...state,
+    turn,
+    updatedAt: now,
+    ...(late.length ? { stage: 'screen', plan: latePlan } : {}),
+  };
   // Any red flag stated in any answer stops the interview, whatever was asked.
   const stated = trimmed ? screenUtterance(trimmed, state.complaint.text, state.patient.age, flags, state) : [];
   if (stated.length > 0) return emergency(ctx, withPositive(s0, stated, turn, 'complaint'), [patientTurn], now);
@@ -519,6 +535,11 @@ export function answerSession(
       en: 'Please answer in a few words, or say "don\'t know".',
     });
 
+  // Such a check is asked at once; the question pending is asked again after it, the answer kept as a reported fact.
+  if (late.length > 0 && !pending.startsWith('rf:')) {
+    const reported = [...(s0.reported ?? []), { text: trimmed, present: true, turn }];
+    return advance(ctx, { ...s0, reported }, [patientTurn], now);
+  }
   if (pending.startsWith('rf:')) {
     const { flag: id, item } = checkOf(pending);
     const q = checkQuestion(flags, pending);

@@ -55,7 +55,8 @@ forEachBackend('the demo inpatients’ differentials on the demo release', (db) 
 
   for (const [file, who, expected] of [
     ['zh-cap-pneumonia.json', '张建国', ['肺炎']],
-    ['zh-hf-af-warfarin.json', '李秀英', ['心力衰竭', '心房颤动', '高钾血症']],
+    // 慢性肾脏病3b期 (N18.3) is the release's 慢性肾衰竭 (N18.900, the category's unspecified code).
+    ['zh-hf-af-warfarin.json', '李秀英', ['心力衰竭', '心房颤动', '高钾血症', '慢性肾衰竭']],
     ['zh-t2dm-cyp2c19.json', '王志强', ['2型糖尿病', '不稳定型心绞痛', '高脂血症']],
   ] as const) {
     it(`${who}: the discharge diagnoses are in the top 5, marked 已诊断, with no placeholder frequency`, () => {

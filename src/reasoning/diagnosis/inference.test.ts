@@ -133,6 +133,29 @@ describe('the enumeration approximation for many positives', () => {
   });
 });
 
+describe('combinations on a network with many near-duplicate diseases', () => {
+  it('a problem that alone explains one finding enters them, though near-duplicates fill the beam', () => {
+    // H1–H4 explain F0–F4 alike (heart failure and its subtypes); A alone explains F5 (AF on the ECG).
+    const edges: [string, string, number][] = [];
+    for (const h of ['H1', 'H2', 'H3', 'H4']) for (const f of ['F0', 'F1', 'F2', 'F3', 'F4']) edges.push([h, f, 0.8]);
+    edges.push(['A', 'F5', 0.9]);
+    const net = compileNetwork(
+      tinyModel(
+        { H1: 0.01, H2: 0.01, H3: 0.01, H4: 0.01, A: 0.01 },
+        { F0: 0.01, F1: 0.01, F2: 0.01, F3: 0.01, F4: 0.01, F5: 0.001 },
+        edges,
+      ),
+    );
+    const obs = obsOf(net, ['F0', 'F1', 'F2', 'F3', 'F4', 'F5']);
+    const exact = bruteForce(net, obs).posterior[net.diseaseIndex.get('A')!]!;
+    const approx = enumeration(net, obs, { maxConcurrent: 2, pairBeam: 2 }).posterior[net.diseaseIndex.get('A')!]!;
+    expect(exact).toBeGreaterThan(0.8);
+    // Before, A was never paired (beam H1, H2): its posterior came from {A} alone, ≈ 0. Pairs of A with
+    // H3 and H4 are still left out, hence the tolerance.
+    expect(Math.abs(approx - exact)).toBeLessThan(0.1);
+  });
+});
+
 /** P(more than k diseases present | findings), by brute force. */
 function massAbove(net: ReturnType<typeof compileNetwork>, obs: ReturnType<typeof obsOf>, k: number): number {
   const n = net.diseases.length;

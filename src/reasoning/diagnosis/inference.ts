@@ -200,7 +200,7 @@ export function enumeration(net: Network, obs: Observations, options: InferenceO
   }
   const order = [...Array(nc).keys()].sort((x, y) => single[y]! - single[x]!);
   if (K >= 2) {
-    const top = order.slice(0, options.pairBeam ?? 40);
+    const top = beam(order, options.pairBeam ?? 40, a, lqPos, m);
     for (let x = 0; x < top.length; x++)
       for (let y = x + 1; y < top.length; y++) {
         const cfg = [top[x]!, top[y]!];
@@ -209,7 +209,7 @@ export function enumeration(net: Network, obs: Observations, options: InferenceO
       }
   }
   if (K >= 3) {
-    const top = order.slice(0, options.tripleBeam ?? 12);
+    const top = beam(order, options.tripleBeam ?? 12, a, lqPos, m);
     for (let x = 0; x < top.length; x++)
       for (let y = x + 1; y < top.length; y++)
         for (let z = y + 1; z < top.length; z++) {
@@ -219,7 +219,7 @@ export function enumeration(net: Network, obs: Observations, options: InferenceO
         }
   }
   if (K >= 4) {
-    const top = order.slice(0, options.quadBeam ?? 9);
+    const top = beam(order, options.quadBeam ?? 9, a, lqPos, m);
     for (let x = 0; x < top.length; x++)
       for (let y = x + 1; y < top.length; y++)
         for (let z = y + 1; z < top.length; z++)
@@ -241,6 +241,36 @@ export function enumeration(net: Network, obs: Observations, options: InferenceO
     posterior[d] = clamp01(mass[c]! / total);
   });
   return { posterior, logEvidence: constant + logAllAbsent + M + Math.log(total), method: 'enumeration' };
+}
+
+/**
+ * The candidates combined into pairs, triples or quadruples: the `size` strongest single diseases,
+ * and for each positive finding the disease that best explains it alone (largest prior odds times
+ * P(finding | disease), with the negatives), at most 2·`size` more, strongest single first. On a
+ * release of thousands of diseases the strongest singles are near-duplicates explaining the same
+ * findings (heart failure, its subtypes, syndromes that include it), so a patient's other problems
+ * (atrial fibrillation shown by its ECG, osteoarthritis) were never in a combination.
+ */
+function beam(order: readonly number[], size: number, a: Float64Array, lqPos: Float64Array, m: number): number[] {
+  const top = order.slice(0, size);
+  const inTop = new Set(top);
+  const extra = new Set<number>();
+  for (let k = 0; k < m; k++) {
+    let best = -1;
+    let bestScore = Number.NEGATIVE_INFINITY;
+    for (const c of order) {
+      const lq = lqPos[c * m + k]!;
+      if (lq === 0) continue;
+      const score = a[c]! + Math.log(-Math.expm1(lq));
+      if (score > bestScore) {
+        bestScore = score;
+        best = c;
+      }
+    }
+    if (best >= 0 && !inTop.has(best)) extra.add(best);
+  }
+  const rank = new Map(order.map((c, i) => [c, i]));
+  return [...top, ...[...extra].sort((x, y) => rank.get(x)! - rank.get(y)!).slice(0, 2 * size)];
 }
 
 /** Exact by summing over all 2^n disease configurations; for tests and tiny networks (n ≤ 20). */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CausalNetwork, KgConcept, KgRelation, KgSource } from '../../knowledge/index.js';
 import { diagnose } from './diagnose.js';
+import { patientPriors } from './evidence.js';
 import { DEFAULT_EDGE_PROBABILITY, modelFromKnowledge, UNIFORM_PRIOR } from './knowledge-adapter.js';
 import { compileNetwork } from './network.js';
 
@@ -120,6 +121,17 @@ describe('priors when the release gives none (DDXPlus antecedents without number
     expect(panic.prior).toBeLessThan(1e-3);
     const dx = diagnose(compileNetwork(model), { findings: [{ id: 'fever' }] });
     expect(dx.differential[0]!.id).toBe('flu');
+    // The default relative risk (2) is what a present risk factor does, whatever the others' status;
+    // unknown ones marginalise back to the uniform prior.
+    const net = compileNetwork(model);
+    const i = net.diseaseIndex.get('panic')!;
+    const rfs = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
+    const none = patientPriors(net, { riskFactors: rfs.map((x) => ({ id: `rf-${x}`, present: false })) })[i]!;
+    const one = patientPriors(net, {
+      riskFactors: rfs.map((x) => ({ id: `rf-${x}`, present: x === 'a' })),
+    })[i]!;
+    expect(one / none).toBeCloseTo(2, 2);
+    expect(patientPriors(net, {})[i]!).toBeCloseTo(UNIFORM_PRIOR, 9);
   });
 });
 
@@ -193,5 +205,43 @@ describe('a release whose edges have no frequency (probability: null) and diseas
         findings: [...cn.findings, rel('n4', 'has-finding', 'hf', 'x')],
       }),
     ).toThrow(/attrs\.result/);
+  });
+});
+
+describe('a disease and a phenotype of the same name from different sources', () => {
+  const concepts = [
+    concept('doid:hf', 'disease', '心力衰竭', 'Heart failure'),
+    concept('omim:syndrome', 'disease', '某综合征', 'Some syndrome'),
+    concept('hp:hf', 'finding', '心力衰竭', 'heart failure'),
+    concept('hp:edema', 'finding', '水肿', 'Edema'),
+  ];
+  const cn: CausalNetwork = {
+    releaseId: 4,
+    diseases: concepts.filter((c) => c.type === 'disease'),
+    concepts: new Map(concepts.map((c) => [c.id, c])),
+    findings: [
+      rel('s1', 'has-finding', 'omim:syndrome', 'hp:hf', { probability: 0.5 }),
+      rel('s2', 'has-finding', 'omim:syndrome', 'hp:edema', { probability: 0.5 }),
+      rel('h1', 'has-finding', 'doid:hf', 'hp:edema', { probability: 0.6 }),
+    ],
+    riskFactors: [],
+    priors: [],
+    sources: [src],
+  };
+  const model = modelFromKnowledge(cn);
+
+  it('links the disease to its own phenotype, frequency unknown, naming why', () => {
+    const own = model.edges.filter((e) => e.from === 'doid:hf' && e.to === 'hp:hf');
+    expect(own).toHaveLength(1);
+    expect(own[0]).toMatchObject({ probability: DEFAULT_EDGE_PROBABILITY, frequency: 'unknown' });
+    expect(own[0]!.source.authority.name).toMatch(/same name/);
+    // No other pair shares a name; the syndrome's listed edge is not duplicated.
+    expect(model.edges.filter((e) => e.source.edgeId.startsWith('same-name:'))).toHaveLength(1);
+  });
+
+  it('so the phenotype read from a record speaks for the disease, not only for the syndrome listing it', () => {
+    const net = compileNetwork(model);
+    const d = diagnose(net, { findings: [{ id: 'hp:hf' }, { id: 'hp:edema' }] }, { counterfactual: false });
+    expect(d.differential[0]!.id).toBe('doid:hf');
   });
 });

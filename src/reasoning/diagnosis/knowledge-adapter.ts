@@ -1,4 +1,4 @@
-import type { Bilingual, Coding } from '../../core/index.js';
+import type { Authority, Bilingual, Coding } from '../../core/index.js';
 import { invalid } from '../../core/index.js';
 import type { CausalNetwork, KgConcept, KgRelation } from '../../knowledge/index.js';
 import { knowledgeSource } from '../../knowledge/index.js';
@@ -151,9 +151,13 @@ export function modelFromKnowledge(cn: CausalNetwork, options: KnowledgeModelOpt
       source: knowledgeSource(r),
     });
   }
+  // A disease presents the phenotype of its own name (see ownPhenotypeEdges).
+  edges.push(...ownPhenotypeEdges(cn, [...findings.values()], edges, defaultEdge));
   const riskFactors = new Map<string, RiskFactorNode>();
   const priorOf = new Map(diseases.map((d) => [d.id, d.prior]));
   const riskId = (id: string) => (diseaseIds.has(id) || findings.has(id) ? `risk:${id}` : id);
+  // The relative risk behind each risk edge given as one (edge index → RR), for the calibration below.
+  const relativeRiskOf = new Map<number, number>();
   for (const r of cn.riskFactors) {
     if (!r.to || !diseaseIds.has(r.to)) continue;
     const rid = riskId(r.from);
@@ -172,6 +176,8 @@ export function modelFromKnowledge(cn: CausalNetwork, options: KnowledgeModelOpt
     const s =
       num(r.attrs.probability) ??
       (rr !== undefined ? relative(rr) : (options.defaultRisk ?? relative(options.defaultRelativeRisk ?? 2)));
+    if (num(r.attrs.probability) === undefined && (rr !== undefined || options.defaultRisk === undefined))
+      relativeRiskOf.set(edges.length, rr ?? options.defaultRelativeRisk ?? 2);
     edges.push({
       kind: 'risk',
       from: rid,
@@ -190,12 +196,38 @@ export function modelFromKnowledge(cn: CausalNetwork, options: KnowledgeModelOpt
       .filter((c) => !(priorsBy.get(c.id) ?? []).some((r) => num(r.attrs.probability) !== undefined))
       .map((c) => c.id),
   );
+  // The risk edges of each such disease, found in one pass (13k diseases × 240k edges took 40 s).
+  const riskEdges = new Map<string, number[]>();
+  edges.forEach((e, i) => {
+    if (e.kind === 'risk' && noPrior.has(e.to)) riskEdges.set(e.to, [...(riskEdges.get(e.to) ?? []), i]);
+  });
   const calibrated = diseases.map((d) => {
-    if (!noPrior.has(d.id)) return d;
-    let m = 1;
-    for (const e of edges)
-      if (e.kind === 'risk' && e.to === d.id) m *= 1 - e.probability * (riskFactors.get(e.from)?.prevalence ?? 0);
-    return m < 1 ? { ...d, prior: Math.max(1 - (1 - d.prior) / m, d.prior * 0.01) } : d;
+    const list = riskEdges.get(d.id);
+    if (!list) return d;
+    // An edge from a relative risk is an activation s = (RR − 1)·p0/(1 − p0) at the base p0 itself, so
+    // a present risk factor multiplies the base by RR; p0 solves marginal(p0) = prior (marginal grows
+    // with p0), floored at 1 % of the prior. (The activation was taken at the uniform prior before, not
+    // at the lowered base: a DDXPlus antecedent of assumed RR 2 acted as RR 11 and more.)
+    const activation = (i: number, p0: number) => {
+      const rr = relativeRiskOf.get(i);
+      return rr === undefined ? edges[i]!.probability : Math.min(Math.max(((rr - 1) * p0) / (1 - p0), 0), 1);
+    };
+    const marginal = (p0: number) => {
+      let off = 1 - p0;
+      for (const i of list) off *= 1 - activation(i, p0) * (riskFactors.get(edges[i]!.from)?.prevalence ?? 0);
+      return 1 - off;
+    };
+    let lo = d.prior * 0.01;
+    let hi = d.prior;
+    if (marginal(lo) >= d.prior) hi = lo;
+    else
+      for (let k = 0; k < 60; k++) {
+        const mid = (lo + hi) / 2;
+        if (marginal(mid) < d.prior) lo = mid;
+        else hi = mid;
+      }
+    for (const i of list) if (relativeRiskOf.has(i)) edges[i] = { ...edges[i]!, probability: activation(i, hi) };
+    return { ...d, prior: hi };
   });
   return {
     id: `kg-release-${cn.releaseId}`,
@@ -234,4 +266,57 @@ export function resultCriterion(c: KgConcept): ResultCriterion | undefined {
       'or {kind: statement, patterns[], context[]}',
     { where: c.id, field: 'attrs.result' },
   );
+}
+
+/** A name as compared across sources: NFKC, trimmed, lower case; two Chinese characters or four letters at least. */
+function nameKey(s: string | undefined): string | undefined {
+  const k = s?.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
+  if (!k) return undefined;
+  if (/[\u4e00-\u9fff]/u.test(k)) return k.length >= 2 ? k : undefined;
+  return k.replace(/[^a-z]/g, '').length >= 4 ? k : undefined;
+}
+
+/** Who asserts a same-name edge: the release's own names, read by this adapter. */
+const SAME_NAME: Authority = {
+  name: 'MedSeek: a disease presents the phenotype of the same name',
+  document: 'src/reasoning/diagnosis/knowledge-adapter.ts (ownPhenotypeEdges)',
+};
+
+/**
+ * Edges disease → finding where the release names a finding exactly as a disease (English or Chinese
+ * name): HPO's phenotype "Congestive heart failure" and the Disease Ontology's congestive heart
+ * failure, HPO 高钾血症 and ICD-10 高钾血症. The sources keep them apart, so the phenotype, read from a
+ * record's diagnosis, had only the rare syndromes that list it as causes (278 OMIM entries for heart
+ * failure, none of them heart failure itself). A disease shows its own phenotype; no source gives how
+ * often it is recorded as such, so the edge is "frequency unknown" (the documented default).
+ */
+export function ownPhenotypeEdges(
+  cn: CausalNetwork,
+  findings: readonly FindingNode[],
+  edges: readonly CausalEdge[],
+  defaultEdge: number,
+): CausalEdge[] {
+  const byName = new Map<string, string[]>();
+  for (const f of findings)
+    for (const k of new Set([nameKey(f.name.en), nameKey(f.name.zh)]))
+      if (k) byName.set(k, [...(byName.get(k) ?? []), f.id]);
+  const linked = new Set(edges.filter((e) => e.kind === 'causes').map((e) => `${e.from}|${e.to}`));
+  const out: CausalEdge[] = [];
+  for (const c of cn.diseases) {
+    for (const k of new Set([nameKey(c.name.en), nameKey(c.name.zh)])) {
+      for (const f of (k && byName.get(k)) || []) {
+        if (linked.has(`${c.id}|${f}`)) continue;
+        linked.add(`${c.id}|${f}`);
+        out.push({
+          kind: 'causes',
+          from: c.id,
+          to: f,
+          probability: defaultEdge,
+          frequency: 'unknown',
+          source: { kind: 'knowledge', edgeId: `same-name:${c.id}>${f}`, authority: SAME_NAME },
+        });
+      }
+    }
+  }
+  return out;
 }

@@ -2,6 +2,7 @@ import type { Bilingual, Conclusion, Severity } from '../../core/index.js';
 import { invalid, stableId } from '../../core/index.js';
 import type { RuleConfiguration, RuleSetting } from '../safety/rule.js';
 import type { KnowledgeSource } from '../../core/index.js';
+import { bundledIcdCodes, type IcdCodeTable } from './icd-codes.js';
 import type { QcEncounter } from './model.js';
 import type { QcCategory, QcContext, QcRule, QcSeverity, QcSpan } from './rule.js';
 import type { QcRuleBook } from './rulebook.js';
@@ -49,6 +50,8 @@ export interface QcOptions {
   readonly deductions?: Partial<Record<QcSeverity, number>>;
   readonly peerDiscussions?: QcContext['peerDiscussions'];
   readonly icdCatalog?: QcContext['icdCatalog'];
+  /** The code table H04/H05 read without a catalogue: the bundled 国家临床版 2.0 unless given (false: none). */
+  readonly icdCodes?: IcdCodeTable | false;
 }
 
 function enabled(rule: QcRule, s: RuleSetting | undefined): boolean {
@@ -69,12 +72,27 @@ function ruleKnowledge(book: QcRuleBook, rule: QcRule): KnowledgeSource {
   };
 }
 
+/**
+ * The norms a rule rests on (its authorities, article included) in each language: `《病历书写基本规范》
+ * 第十八条(四)` and `Basic Standards for Writing Medical Records (Ministry of Health, 2010), art. 18(4)`.
+ * A release made before sources carried titles falls back on the rule's citation line.
+ */
+export function ruleBasis(rule: QcRule): { readonly en: string; readonly zh: string } {
+  const refs = rule.sources.filter((s) => s.role === 'authority');
+  if (refs.length === 0 || refs.some((s) => !s.title)) return { en: rule.source, zh: rule.source };
+  const en = refs.map((s) => {
+    const cite = s.citeEn ?? s.cite;
+    return cite ? `${s.title!.en}, ${cite}` : s.title!.en;
+  });
+  const zh = refs.map((s) => `${s.title!.zh}${s.citeZh ?? s.cite ?? ''}`);
+  return { en: en.join('; '), zh: zh.join('；') };
+}
+
 /** A finding without its own hint: correct the record as the norm it rests on asks. */
-function defaultFix(rule: QcRule, k: KnowledgeSource): Bilingual {
-  const basis = k.authority.document ?? k.authority.name;
+function defaultFix(rule: QcRule, basis: Bilingual): Bilingual {
   return {
-    en: `Correct the record (${rule.title.en}) as ${basis} requires`,
-    zh: `按${basis}补正：${rule.title.zh}`,
+    en: `Correct the record (${rule.title.en}) as required by ${basis.en}`,
+    zh: `按${basis.zh}补正：${rule.title.zh}`,
   };
 }
 
@@ -93,6 +111,7 @@ function evaluate(enc: QcEncounter, book: QcRuleBook, options: QcOptions): QcRep
   const deductions = { ...DEFAULT_DEDUCTIONS, ...(options.deductions ?? {}) };
   const issues: QcIssueResult[] = [];
   let evaluated = 0;
+  const icdCodes = options.icdCodes === false ? undefined : (options.icdCodes ?? bundledIcdCodes());
   for (const rule of book.rules) {
     const setting = options.config?.[rule.id];
     if (!enabled(rule, setting)) continue;
@@ -103,8 +122,10 @@ function evaluate(enc: QcEncounter, book: QcRuleBook, options: QcOptions): QcRep
       params: { ...(rule.defaults ?? {}), ...(setting?.params ?? {}) },
       ...(options.peerDiscussions ? { peerDiscussions: options.peerDiscussions } : {}),
       ...(options.icdCatalog ? { icdCatalog: options.icdCatalog } : {}),
+      ...(icdCodes ? { icdCodes } : {}),
     };
     const knowledge = ruleKnowledge(book, rule);
+    const basis = ruleBasis(rule);
     for (const found of rule.check(enc, ctx)) {
       const qcSeverity = found.severity ?? rule.severity;
       issues.push({
@@ -112,7 +133,7 @@ function evaluate(enc: QcEncounter, book: QcRuleBook, options: QcOptions): QcRep
         category: rule.category,
         qcSeverity,
         deduction: deductions[qcSeverity],
-        fix: found.fix ?? defaultFix(rule, knowledge),
+        fix: found.fix ?? defaultFix(rule, basis),
         ...(found.span ? { span: found.span } : {}),
         conclusion: {
           id: stableId('qc', enc.id, rule.id, found.key ?? ''),
@@ -121,15 +142,15 @@ function evaluate(enc: QcEncounter, book: QcRuleBook, options: QcOptions): QcRep
           patientId: enc.patientId,
           statement: found.message,
           detail: {
-            en: `${rule.id} ${rule.title.en} (${qcSeverity}). Source: ${rule.source}`,
-            zh: `${rule.id} ${rule.title.zh}（${qcSeverity}）。依据：${rule.source}`,
+            en: `${rule.id} ${rule.title.en} (${qcSeverity}). Source: ${basis.en}`,
+            zh: `${rule.id} ${rule.title.zh}（${qcSeverity}）。依据：${basis.zh}`,
           },
           severity: setting?.severity ?? QC_SEVERITY[qcSeverity],
           evidence: [
             { role: 'supports', statement: found.message, sources: found.refs },
             {
               role: 'context',
-              statement: { en: `Rule ${rule.id}: ${rule.source}`, zh: `规则${rule.id}：${rule.source}` },
+              statement: { en: `Rule ${rule.id}: ${basis.en}`, zh: `规则${rule.id}：${basis.zh}` },
               sources: [],
               knowledge: [knowledge],
             },

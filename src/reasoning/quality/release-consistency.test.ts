@@ -127,6 +127,8 @@ forEachBackend('QC rules in the demo release', (db) => {
         r.id,
       ).toBe(true);
     expect(book.rule('C01')!.sections).toEqual(fromData.rule('C01')!.sections);
+    // The norms' bilingual titles and cites travel with the rules: a finding cites them in either language.
+    for (const r of book.rules) expect(r.sources, r.id).toEqual(fromData.rule(r.id)!.sources);
   }, 120_000);
 });
 

@@ -1,6 +1,7 @@
 import type { Bilingual, Source } from '../../core/index.js';
 import { invalid } from '../../core/index.js';
 import type { QcSectionList, QcSourceRef } from '../../knowledge/index.js';
+import type { IcdCodeTable } from './icd-codes.js';
 import type { DocType, QcDocument, QcEncounter } from './model.js';
 
 /**
@@ -42,6 +43,11 @@ export interface QcContext {
   readonly peerDiscussions?: readonly { readonly encounterId: string; readonly text: string }[];
   /** The diagnosis code catalogue in force (国家临床版), code → names, for H04/H05. */
   readonly icdCatalog?: ReadonlyMap<string, readonly string[]>;
+  /**
+   * The diagnosis code table H04/H05 fall back on when no catalogue is given (the bundled 国家临床版
+   * 2.0): a code valid at any level it defines, the names of its category.
+   */
+  readonly icdCodes?: IcdCodeTable;
 }
 
 export interface QcRule {
@@ -82,7 +88,15 @@ export interface QcPredicate {
 export const predicate = (check: QcPredicate['check'], needs?: QcNeeds): QcPredicate =>
   needs ? { needs, check } : { check };
 
-/** A named pattern of a rule's pattern list (`{name, pattern, severity?, …}`). */
+/** The English name of a named item of a rule's data (its `en`); the Chinese name where none is given. */
+export const enName = (p: { readonly name: string; readonly en?: unknown }): string =>
+  typeof p.en === 'string' && p.en ? p.en : p.name;
+
+/** The Chinese name of a named item of a rule's data (its `zh`); its name where none is given. */
+export const zhName = (p: { readonly name: string; readonly zh?: unknown }): string =>
+  typeof p.zh === 'string' && p.zh ? p.zh : p.name;
+
+/** A named pattern of a rule's pattern list (`{name, en?, pattern, severity?, …}`). */
 export interface NamedPattern {
   readonly name: string;
   readonly pattern: RegExp;

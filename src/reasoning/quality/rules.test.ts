@@ -13,7 +13,8 @@ type Enc = Mutable<QcEncounter>;
 
 const BOOK = qualityRulesFromData();
 const QC_RULES = BOOK.rules;
-const INTL_ON = { T22: { enabled: true }, T23: { enabled: true } };
+// The US-sourced rules (TJC/CMS) are off by default; these tests turn them on to check them too.
+const INTL_ON = { T22: { enabled: true }, T23: { enabled: true }, C20: { enabled: true } };
 const run = (enc: QcEncounter, config = {}) =>
   evaluateQc(enc, BOOK, { now: NOW, icdCatalog: CATALOG, config: { ...INTL_ON, ...config } });
 
@@ -379,9 +380,25 @@ describe('record quality control (qc-rules.md)', () => {
     });
   }
 
-  it('international rules T22/T23 are off unless enabled', () => {
+  it('every finding reads in English without Chinese words outside the record’s own (quoted) text', () => {
+    const HAN = /\p{Script=Han}/u;
+    const unquoted = (t: string) => t.replace(/“[^”]*”|"[^"]*"|「[^」]*」|（[^）]*）|\([^)]*\)/g, '');
+    const chinese: string[] = [];
+    for (const rule of QC_RULES) {
+      const m = FIRES[rule.id]!;
+      for (const i of run(mutate(m.change), m.config).issues.filter((x) => x.ruleId === rule.id))
+        for (const t of [i.conclusion.statement.en, i.fix.en, i.conclusion.detail!.en])
+          if (HAN.test(unquoted(t))) chinese.push(`${rule.id}: ${t}`);
+    }
+    expect(chinese).toEqual([]);
+  });
+
+  it('international rules T22/T23 and C20 (TJC "Do Not Use") are off unless enabled', () => {
     const e = mutate(FIRES.T22!.change);
     expect(evaluateQc(e, BOOK, { now: NOW }).issues.filter((i) => i.ruleId === 'T22')).toEqual([]);
+    // 8U, qd are the abbreviations Chinese orders are written with (处方管理办法): no finding unless a hospital opts in.
+    const abbreviated = mutate(FIRES.C20!.change);
+    expect(evaluateQc(abbreviated, BOOK, { now: NOW }).issues.filter((i) => i.ruleId === 'C20')).toEqual([]);
   });
 
   it('a deadline not yet reached is not a breach', () => {

@@ -14,8 +14,9 @@ import type { QcDocument } from './model.js';
  * name, its characters possibly spaced out as forms align them ("姓    名", "现 病 史"), written as
  * hospitals write it:
  * - at the start of a line, after an optional number ("一、", "（二）", "3."), followed by a colon
- *   (full- or half-width), or in brackets with or without a colon ("【主诉】"), or alone on its line
- *   with its content below ("二、现病史");
+ *   (full- or half-width), or by spaces and its content as print templates align it ("主  诉  咳嗽3天"),
+ *   or in brackets with or without a colon ("【主诉】"), or alone on its line with its content below
+ *   ("二、现病史");
  * - for an inline heading (姓名, 性别, 入院时间…), also after a space, comma, 。 or a table rule
  *   (|, │) on the same line, as one-line and table headers are written ("姓名：张三　性别：男",
  *   "│姓名：张三│性别：男│", "| 姓名 | 张三 | 性别 | 男 |").
@@ -65,7 +66,8 @@ export function headingSet(
   const num = `(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\\d]+[）)]|\\d{1,2}[、.．](?!\\d))`;
   const lineStart =
     `(?:^|\\n)${SPACE}*(?:${num}${SPACE}*)?` +
-    `(?:【${SPACE}*(${alt(all)})${SPACE}*】${SPACE}*[:：]?|(${alt(all)})${SPACE}*(?:[:：]|(?=\\r?\\n|$)))`;
+    `(?:【${SPACE}*(${alt(all)})${SPACE}*】${SPACE}*[:：]?|` +
+    `(${alt(all)})(?:${SPACE}*[:：]|${SPACE}*(?=\\r?\\n|$)|${SPACE}+(?=\\S)))`;
   const sameLine = inline.length
     ? `|(?:[ \\t　，,；;。]|${RULE})${SPACE}*(${alt(inline)})${SPACE}*(?:[:：]|(?=${RULE}))`
     : '';

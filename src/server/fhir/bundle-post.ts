@@ -9,6 +9,9 @@ import type { FhirResource, PutOutcome, ResourceRepository } from '../../store/i
 import { patientIdFromReference } from '../../store/index.js';
 import { storeSink } from '../store-sink.js';
 import { operationOutcome } from './operation-outcome.js';
+import type { WriteAccess } from './write/access.js';
+import { type BundleStatus, needsWriteEngine, runBundle } from './write/bundle.js';
+import type { PreferReturn } from './write/headers.js';
 
 /**
  * `POST /fhir` with a transaction or batch Bundle (https://hl7.org/fhir/R4/http.html#transaction),
@@ -17,7 +20,8 @@ import { operationOutcome } from './operation-outcome.js';
  * naming every entry and field, and nothing is written. A batch answers per entry.
  */
 export interface BundlePostResult {
-  readonly status: 200 | 400;
+  /** 200, or the failing status of a transaction. */
+  readonly status: BundleStatus;
   readonly body: Bundle | ReturnType<typeof operationOutcome>;
   /** Patients whose records were written, for the audit log. */
   readonly patients: string[];
@@ -26,14 +30,30 @@ export interface BundlePostResult {
 
 const ENTRY = /^Bundle\.entry\[(\d+)\]/;
 
+export interface BundlePostOptions {
+  /** Who writes: SMART scopes and the patients they may write for (default: everything). */
+  readonly access?: WriteAccess;
+  readonly prefer?: PreferReturn;
+}
+
+/**
+ * Bundles whose entries are plain POST/PUT go through ingest as before (import semantics: ids from
+ * `urn:uuid:` fullUrls and identifiers, so a re-sent Bundle changes nothing); a Bundle with any
+ * other interaction (DELETE, PATCH, conditional create or update, If-Match) through the write engine.
+ */
 export async function postBundle(
   db: Sql,
   repo: ResourceRepository,
   bytes: Uint8Array,
   base: string,
+  options: BundlePostOptions = {},
 ): Promise<BundlePostResult> {
   const doc = parseBody(bytes);
   const kind = doc.type;
+  if (Array.isArray(doc.entry) && needsWriteEngine(doc.entry)) {
+    const r = await runBundle(db, repo, options.access ?? {}, kind, doc.entry, base, options.prefer ?? 'minimal');
+    return { ...r, kind };
+  }
   const entries = Array.isArray(doc.entry) ? doc.entry.length : 0;
   const written: { resource: FhirResource; outcome: PutOutcome; versionId: number; lastUpdated: string }[] = [];
   const sink = storeSink(db, repo);

@@ -1,64 +1,48 @@
+import { searchParametersOf } from '../../store/index.js';
+import { CONTROL_PARAMS, RESOURCE_PARAMS } from './search/parse.js';
+
 /**
- * The resource types the FHIR API serves and the search parameters each accepts, beyond the
- * common `_id`, `_lastUpdated`, `_count`, `_offset`, `_sort`, `_format`, `identifier`.
- * Parameter names follow the R4 search parameter registry
- * (https://hl7.org/fhir/R4/searchparameter-registry.html); `code` and `date` are the registry's
- * clinical `code` / `date` parameters of each type, as the store indexes them.
+ * The resource types the FHIR API reads, searches, creates, updates and deletes, and the search parameters each
+ * accepts: the R4 registry's (generated from the official SearchParameter definitions, see
+ * store/search/registry.ts), `_id` and `_lastUpdated`, and the result parameters. The router,
+ * the parser and the CapabilityStatement all read this one table, so they cannot drift.
  */
 export interface TypeSearch {
-  /** `patient` (and `subject` where the resource has one) are accepted. */
-  readonly patient: boolean;
-  readonly subject: boolean;
-  readonly code: boolean;
-  readonly date: boolean;
+  /** Whether resources of the type belong to a patient's compartment (Patient is the compartment itself). */
+  readonly compartment: boolean;
 }
 
-const clinical = (subject: boolean): TypeSearch => ({ patient: true, subject, code: true, date: true });
-
-/**
- * `code` is each type's registry `code` where it has one; Encounter and DocumentReference search
- * their `type`, ImagingStudy its procedure code and modality (the store's CODE_PATHS decide).
- */
 export const FHIR_TYPES: Readonly<Record<string, TypeSearch>> = {
-  Patient: { patient: false, subject: false, code: false, date: false },
-  Encounter: clinical(true),
-  Condition: clinical(true),
-  Observation: clinical(true),
-  MedicationRequest: clinical(true),
-  MedicationStatement: clinical(true),
-  // AllergyIntolerance has `patient`, no `subject`.
-  AllergyIntolerance: clinical(false),
-  Procedure: clinical(true),
-  DiagnosticReport: clinical(true),
-  DocumentReference: clinical(true),
-  ImagingStudy: clinical(true),
+  Patient: { compartment: false },
+  Encounter: { compartment: true },
+  Condition: { compartment: true },
+  Observation: { compartment: true },
+  MedicationRequest: { compartment: true },
+  MedicationStatement: { compartment: true },
+  AllergyIntolerance: { compartment: true },
+  Procedure: { compartment: true },
+  DiagnosticReport: { compartment: true },
+  DocumentReference: { compartment: true },
+  ImagingStudy: { compartment: true },
+  Device: { compartment: true },
+  Specimen: { compartment: true },
+  // Directory data the record references (and Patient/$everything includes): outside any compartment.
+  Practitioner: { compartment: false },
+  PractitionerRole: { compartment: false },
+  Organization: { compartment: false },
+  Location: { compartment: false },
+  Medication: { compartment: false },
+  Substance: { compartment: false },
+  // A cohort (a ward's patients, a study's): what Group/[id]/$export exports. It lists patients, so
+  // only a caller who sees every patient searches Groups.
+  Group: { compartment: false },
 };
 
-export const COMMON_PARAMS = ['_id', '_lastUpdated', '_count', '_offset', '_sort', '_format', 'identifier'] as const;
+/** Parameters every searchable type takes besides its own (the OpenAPI document lists them). */
+export const COMMON_PARAMS = [...RESOURCE_PARAMS, ...CONTROL_PARAMS] as const;
 
+/** Every parameter a search on `type` accepts (without modifiers, chains or `_has`); empty for a type not searched. */
 export function searchParamsOf(type: string): string[] {
-  const t = FHIR_TYPES[type];
-  if (!t) return [];
-  return [
-    ...COMMON_PARAMS,
-    ...(t.patient ? ['patient'] : []),
-    ...(t.subject ? ['subject'] : []),
-    ...(t.code ? ['code'] : []),
-    ...(t.date ? ['date'] : []),
-  ];
+  if (!FHIR_TYPES[type]) return [];
+  return [...RESOURCE_PARAMS, ...[...searchParametersOf(type).keys()].sort(), ...CONTROL_PARAMS];
 }
-
-/**
- * Types served by read, vread and history only: resources outside the patient compartment that
- * clinical records reference (and that Patient/$everything includes).
- */
-export const READ_TYPES: readonly string[] = [
-  'Practitioner',
-  'PractitionerRole',
-  'Organization',
-  'Location',
-  'Medication',
-  'Device',
-  'Specimen',
-  'Substance',
-];

@@ -5,6 +5,8 @@ import { authDoc } from './modules/auth.js';
 import { cdsHooksDoc } from './modules/cds-hooks.js';
 import { consultDoc } from './modules/consult.js';
 import { fhirDoc } from './modules/fhir.js';
+import { fhirBulkDoc } from './modules/fhir-bulk.js';
+import { fhirWriteDoc } from './modules/fhir-write.js';
 import { kgDoc } from './modules/kg.js';
 import { openapiDoc } from './modules/openapi.js';
 import { operationsDoc } from './modules/operations.js';
@@ -20,6 +22,8 @@ export type { OpenApiDocument } from './document.js';
 export const MODULE_DOCS: readonly ModuleDoc[] = [
   authDoc,
   fhirDoc,
+  fhirWriteDoc,
+  fhirBulkDoc,
   smartDoc,
   patientsDoc,
   consultDoc,

@@ -62,5 +62,6 @@ export function operationId(method: HttpMethod, honoPath: string): string {
     .split(/[^A-Za-z0-9]+/)
     .filter(Boolean)
     .map((w) => w[0]!.toUpperCase() + w.slice(1));
-  return method + words.join('');
+  // `/fhir/` (the base with a trailing slash, as FHIR clients post to it) is another route than `/fhir`.
+  return method + words.join('') + (honoPath.length > 1 && honoPath.endsWith('/') ? 'Slash' : '');
 }

@@ -14,6 +14,8 @@ import {
   activeSafetyRules,
   evaluateRules,
   isInpatient,
+  type QcIssueResult,
+  type QcRuleBook,
   loadRuleConfiguration,
   type RuleConfiguration,
   type RuleResult,
@@ -42,6 +44,26 @@ export type AlertAction = z.output<typeof alertAction>;
 export type AlertSuggestion = z.output<typeof alertSuggestion>;
 export type OverrideReason = z.output<typeof overrideReason>;
 export type WorkspaceAlert = Conclusion & z.output<typeof alertWorkspace>;
+
+/** A record-QC finding as the workspace shows it: the conclusion with the quotations its texts contain. */
+export type WorkspaceQuality = Conclusion & { readonly quotes?: readonly string[] };
+
+/**
+ * A QC finding with what its texts quote rather than say, for the workspace to show as quotations in either language:
+ * the record's own headings it names (`the ethnicity section (民族)`: the words to look for in a Chinese note, from the
+ * rule book's heading list) and its rule's citation line (`BW2010 第二十二条(一)`, where a release whose sources carry
+ * no titles quotes it as it is: a source citation is not translated).
+ */
+export function qualityView(issue: QcIssueResult, book: QcRuleBook): WorkspaceQuality {
+  const c = issue.conclusion;
+  const texts = [c.statement, c.detail, ...c.evidence.map((e) => e.statement)].flatMap((b) =>
+    b ? [b.en, b.zh ?? ''] : [],
+  );
+  const headings = book.headings.headings.flatMap((h) => [h.name, ...(h.synonyms ?? [])]);
+  const candidates = [book.rule(issue.ruleId)?.source, ...headings].filter((q): q is string => !!q);
+  const quotes = [...new Set(candidates)].filter((q) => texts.some((t) => t.includes(q)));
+  return quotes.length ? { ...c, quotes } : c;
+}
 
 const both = (b: Bilingual): { en: string; zh: string } => ({ en: b.en, zh: b.zh ?? b.en });
 

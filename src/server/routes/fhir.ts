@@ -1,36 +1,24 @@
-import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { Context } from 'hono';
-import { invalid, MedSeekError, notFound } from '../../core/index.js';
-import { validationError, validationErrors } from '../../ingest/index.js';
-import { type FhirResource, patientIdFromReference, type StoredResource } from '../../store/index.js';
-import { auditEvents } from '../audit/request.js';
+import { MedSeekError, notFound } from '../../core/index.js';
+import { type FhirSearch, MAX_INCLUDED, runFhirSearch, type StoredResource } from '../../store/index.js';
 import type { AppContext } from '../context.js';
-import { ANY_ROLE, refusePatient, STAFF } from '../auth/authorize.js';
+import { ANY_ROLE, refusePatient } from '../auth/authorize.js';
 import { refuse } from '../auth/middleware.js';
 import { forAudience, patientAudience } from '../auth/physician-only.js';
 import { type Interaction, permits } from '../auth/smart-scopes.js';
 import type { AppEnv, Principal, RoutePolicies } from '../env.js';
 import { fullUrl, historyBundle, searchsetBundle } from '../fhir/bundle.js';
-import { postBundle } from '../fhir/bundle-post.js';
 import { capabilityStatement } from '../fhir/capability.js';
+import { auditFhir, baseOf, requireJsonAccept } from '../fhir/http.js';
+import { FHIR_TYPES } from '../fhir/resource-types.js';
 import { FHIR_JSON, operationOutcome } from '../fhir/operation-outcome.js';
 import { referencedOutsideCompartments } from '../fhir/referenced.js';
-import { MAX_COUNT, parseSearch } from '../fhir/search-params.js';
-import { fhirParams, parseFhir } from '../fhir/validate.js';
+import { MAX_COUNT, type ParsedFhirSearch, parseFhirSearch, parsePaging } from '../fhir/search/parse.js';
+import { searchResultBundle } from '../fhir/search/bundle.js';
+import { fhirParams } from '../fhir/validate.js';
 import { VERSION } from '../version.js';
-import {
-  OperationParams,
-  ReadParams,
-  resourceBody as resourceBodySchema,
-  TypeParams,
-  VersionParams,
-  WriteParams,
-} from './schemas/fhir.js';
-
-/** Largest Bundle accepted by POST /fhir; bigger files go through `medseek import` (streamed). */
-const MAX_BUNDLE_BYTES = 64 * 1024 * 1024;
+import { OperationParams, ReadParams, TypeParams, VersionParams } from './schemas/fhir.js';
 
 /**
  * Reads and searches: every role, limited to the patients the caller may see (a patient: their own
@@ -45,9 +33,6 @@ export const fhirPolicies: RoutePolicies = {
   'GET /fhir/:type/:id/_history': ANY_ROLE,
   'GET /fhir/:type/:id/_history/:vid': ANY_ROLE,
   'GET /fhir/:type/:id/:operation': ANY_ROLE,
-  'POST /fhir': STAFF,
-  'POST /fhir/:type': STAFF,
-  'PUT /fhir/:type/:id': STAFF,
   // The 405 answer to every interaction not offered.
   'ALL /fhir/*': 'authenticated',
 };
@@ -69,27 +54,28 @@ export function fhirRoutes(ctx: AppContext): Hono<AppEnv> {
   });
 
   app.get('/metadata', (c) =>
-    fhirJson(
-      c,
-      capabilityStatement(baseOf(c), { software: 'MedSeek', version: VERSION, transaction: true, date: started }),
-    ),
+    fhirJson(c, capabilityStatement(baseOf(c), { software: 'MedSeek', version: VERSION, date: started })),
   );
 
   const search = async (c: Context<AppEnv>, type: string, params: URLSearchParams) => {
     const principal = c.get('principal');
     const denied = await scopeRefusal(ctx, c, type, 's');
     if (denied) return denied;
-    const parsed = parseSearch(type, params);
-    const scoped = await scopeSearch(ctx, principal, type, parsed.query);
+    const base = baseOf(c);
+    const lenient = /\bhandling\s*=\s*lenient\b/i.test(c.req.header('prefer') ?? '');
+    const parsed = parseFhirSearch(type, params, { lenient, base });
+    const scoped = await scopeSearch(ctx, principal, type, parsed);
     if ('refusePatient' in scoped) return refusePatient(ctx, c, scoped.refusePatient);
     if ('refuseSearch' in scoped) return refuse(ctx, c, 403, scoped.refuseSearch, principal.id);
-    const found = scoped.empty ? { total: 0, entries: [] } : await ctx.resources.search(type, scoped.query);
-    const shown = forPrincipal(principal, found.entries);
-    const result = { total: found.total - (found.entries.length - shown.length), entries: shown };
-    const base = baseOf(c);
-    const patients = result.entries.map(patientOf);
+    const found = scoped.empty
+      ? { total: 0, matches: [], included: [], includeTruncated: false }
+      : await runFhirSearch(ctx.db, type, scoped.search);
+    const shown = forPrincipal(principal, found.matches);
+    const included = forPrincipal(principal, await includedFor(ctx, principal, found.included));
+    const total = found.total === undefined ? undefined : found.total - (found.matches.length - shown.length);
+    const patients = [...shown, ...included].map(patientOf);
     const query = params.toString();
-    await audit(
+    await auditFhir(
       ctx,
       c,
       'search',
@@ -97,18 +83,25 @@ export function fhirRoutes(ctx: AppContext): Hono<AppEnv> {
       200,
       parsed.patient !== undefined && patients.length === 0 ? [parsed.patient] : patients,
     );
+    const warnings = parsed.ignored.map((i) => ({ name: i.name, message: `ignored: ${i.reason}` }));
+    if (found.includeTruncated)
+      warnings.push({ name: '_include', message: `includes stopped at ${MAX_INCLUDED} resources` });
     return fhirJson(
       c,
-      searchsetBundle(
-        base,
+      searchResultBundle(
         {
+          base,
           url: `${base}/${type}`,
           echo: parsed.echo,
-          count: parsed.query.count,
-          offset: parsed.query.offset,
-          total: result.total,
+          count: parsed.search.count,
+          offset: parsed.search.offset,
+          ...(total !== undefined ? { total } : {}),
+          ...(parsed.summary ? { summary: parsed.summary } : {}),
+          ...(parsed.elements ? { elements: parsed.elements } : {}),
+          warnings,
         },
-        result.entries,
+        shown,
+        included,
       ),
     );
   };
@@ -142,7 +135,7 @@ export function fhirRoutes(ctx: AppContext): Hono<AppEnv> {
     const refused = stored && (await readRefusal(ctx, c, [stored]));
     if (refused) return refused;
     const status = !stored ? 404 : stored.deleted ? 410 : 200;
-    await audit(ctx, c, 'read', `${type}/${id}`, status, [
+    await auditFhir(ctx, c, 'read', `${type}/${id}`, status, [
       stored ? patientOf(stored) : type === 'Patient' ? id : undefined,
     ]);
     if (!stored) throw notFound(`${type}/${id} is not known`, { field: 'id' });
@@ -159,7 +152,7 @@ export function fhirRoutes(ctx: AppContext): Hono<AppEnv> {
     if (refused) return refused;
     const versions = forPrincipal(c.get('principal'), all);
     const status = versions.length ? 200 : 404;
-    await audit(
+    await auditFhir(
       ctx,
       c,
       'history',
@@ -179,7 +172,7 @@ export function fhirRoutes(ctx: AppContext): Hono<AppEnv> {
     const refused = stored && (await readRefusal(ctx, c, [stored]));
     if (refused) return refused;
     const status = !stored ? 404 : stored.deleted ? 410 : 200;
-    await audit(ctx, c, 'vread', `${type}/${id}/_history/${vid}`, status, [
+    await auditFhir(ctx, c, 'vread', `${type}/${id}/_history/${vid}`, status, [
       stored ? patientOf(stored) : type === 'Patient' ? id : undefined,
     ]);
     if (!stored) throw notFound(`${type}/${id} has no version ${vid}`, { field: 'vid' });
@@ -190,11 +183,7 @@ export function fhirRoutes(ctx: AppContext): Hono<AppEnv> {
   app.get('/:type/:id/:operation', fhirParams(OperationParams), async (c) => {
     const { id } = c.req.valid('param');
     const url = new URL(c.req.url);
-    const paging = parseSearch('Patient', url.searchParams, {
-      defaultCount: MAX_COUNT,
-      params: ['_count', '_offset'],
-      what: 'Patient/$everything',
-    }).query;
+    const paging = parsePaging(url.searchParams, 'Patient/$everything', MAX_COUNT);
     const denied = await scopeRefusal(ctx, c, 'Patient', 'r');
     if (denied) return denied;
     const principal = c.get('principal');
@@ -208,7 +197,7 @@ export function fhirRoutes(ctx: AppContext): Hono<AppEnv> {
       principal,
       principal.scopes ? everything.filter((r) => permits(principal.scopes!, r.resourceType, 'r')) : everything,
     );
-    await audit(ctx, c, 'everything', `Patient/${id}/$everything`, status, [id]);
+    await auditFhir(ctx, c, 'everything', `Patient/${id}/$everything`, status, [id]);
     if (!patient) throw notFound(`Patient/${id} is not known`, { field: 'id' });
     if (patient.deleted) return gone(c, `Patient/${id} was deleted`);
     const base = baseOf(c);
@@ -229,159 +218,21 @@ export function fhirRoutes(ctx: AppContext): Hono<AppEnv> {
     );
   });
 
-  // Transaction / batch Bundles, through ingest.
-  app.post(
-    '/',
-    bodyLimit({
-      maxSize: MAX_BUNDLE_BYTES,
-      onError: (c) =>
-        c.body(
-          JSON.stringify(
-            operationOutcome(
-              'too-costly',
-              `the body is over ${MAX_BUNDLE_BYTES} bytes; import large files with \`medseek import\``,
-            ),
-          ),
-          413,
-          { 'Content-Type': FHIR_JSON },
-        ),
-    }),
-    async (c) => {
-      const p = c.get('principal');
-      if (p.scopes && !(permits(p.scopes, '*', 'c') && permits(p.scopes, '*', 'u')))
-        return refuse(ctx, c, 403, 'a transaction needs the scopes user/*.cu (or system/*.cu)', p.id);
-      // A clinician limited to units writes only through the workspace, where each patient is checked.
-      if ((await ctx.patientScope.visible(p)) !== undefined)
-        return refuse(
-          ctx,
-          c,
-          403,
-          'a transaction may touch any patient: it needs a credential that sees all patients',
-          p.id,
-        );
-      const contentType = c.req.header('content-type') ?? '';
-      if (!/^application\/(fhir\+)?json\b/i.test(contentType)) {
-        throw new MedSeekError(
-          'unsupported',
-          `POST /fhir needs Content-Type application/fhir+json, got '${contentType || 'none'}'`,
-          { field: 'Content-Type' },
-        );
-      }
-      const bytes = new Uint8Array(await c.req.arrayBuffer());
-      const result = await postBundle(ctx.db, ctx.resources, bytes, baseOf(c));
-      await audit(ctx, c, result.kind, 'Bundle', result.status, result.patients);
-      return c.body(JSON.stringify(result.body), result.status, { 'Content-Type': FHIR_JSON });
-    },
-  );
-
-  /** The refusal for a write this caller may not make (SMART scope, patient scope), or undefined. */
-  const writeRefusal = async (
-    c: Context<AppEnv>,
-    type: string,
-    interaction: 'c' | 'u',
-    resource: FhirResource,
-  ): Promise<Response | undefined> => {
-    const p = c.get('principal');
-    if (p.scopes && !permits(p.scopes, type, interaction))
-      return refuse(
-        ctx,
-        c,
-        403,
-        `the token's scopes do not allow ${interaction === 'c' ? 'create' : 'update'} of ${type}`,
-        p.id,
-      );
-    const patient = patientIdOfResource(resource);
-    if (patient && !(await ctx.patientScope.allows(p, patient))) return refusePatient(ctx, c, patient);
-    if (!patient && (await ctx.patientScope.visible(p)) !== undefined)
-      return refuse(
-        ctx,
-        c,
-        403,
-        `${type} is outside any patient's record: writing it needs a credential that sees all patients`,
-        p.id,
-      );
-    return undefined;
-  };
-  const written = (c: Context<AppEnv>, stored: StoredResource, status: 200 | 201) => {
-    c.header('Location', `${baseOf(c)}/${stored.resourceType}/${stored.id}/_history/${stored.versionId}`);
-    c.header('ETag', `W/"${stored.versionId}"`);
-    c.header('Last-Modified', new Date(stored.lastUpdated).toUTCString());
-    return c.body(JSON.stringify(stored.resource), status, { 'Content-Type': FHIR_JSON });
-  };
-
-  // create (https://hl7.org/fhir/R4/http.html#create): validated against R4; the server assigns the id.
-  app.post('/:type', fhirParams(TypeParams), async (c) => {
-    const { type } = c.req.valid('param');
-    const resource = { ...(await resourceBody(c, type)), id: randomUUID() } as FhirResource;
-    // Who may write comes before what is wrong with the body: a refused caller learns nothing from validation.
-    const refused = await writeRefusal(c, type, 'c', resource);
-    if (refused) return refused;
-    const errors = validationErrors(resource);
-    if (errors.length > 0) throw validationError(errors, 'body');
-    const { stored } = await ctx.resources.put(resource);
-    await audit(ctx, c, 'create', `${type}/${stored.id}`, 201, [patientOf(stored)]);
-    return written(c, stored, 201);
-  });
-
-  // update (https://hl7.org/fhir/R4/http.html#update): the body's id must be the URL's; creates when absent;
-  // `If-Match: W/"n"` is checked and written in one transaction (412 when another write came first).
-  app.put('/:type/:id', fhirParams(WriteParams), async (c) => {
-    const { type, id } = c.req.valid('param');
-    const resource = await resourceBody(c, type, id);
-    const refused = await writeRefusal(c, type, 'u', resource);
-    if (refused) return refused;
-    const errors = validationErrors(resource);
-    if (errors.length > 0) throw validationError(errors, 'body');
-    // The record's current patient must be in scope too: an update must not move another patient's resource.
-    const before = await ctx.resources.read(type, id);
-    const beforePatient = before ? patientOf(before) : undefined;
-    if (beforePatient && !(await ctx.patientScope.allows(c.get('principal'), beforePatient)))
-      return refusePatient(ctx, c, beforePatient);
-    const ifMatch = c.req.header('if-match');
-    const result = await ctx.db.transaction(async (tx) => {
-      if (ifMatch !== undefined) {
-        const r = await tx.query<{ version_id: number }>(
-          'select version_id from fhir_resources where resource_type = $1 and id = $2 and not deleted for update',
-          [type, id],
-        );
-        const current = r.rows[0]?.version_id;
-        if (current === undefined || ifMatch !== `W/"${current}"`)
-          return { conflict: current === undefined ? 'none' : `W/"${current}"` };
-      }
-      return { put: await ctx.resources.put(resource, tx) };
-    });
-    if ('conflict' in result) {
-      return c.body(
-        JSON.stringify(
-          operationOutcome('conflict', `If-Match ${ifMatch} is not the current version (${result.conflict})`, {
-            expression: 'If-Match',
-          }),
-        ),
-        412,
-        { 'Content-Type': FHIR_JSON },
-      );
-    }
-    const { outcome, stored } = result.put;
-    const status = outcome === 'created' ? 201 : 200;
-    await audit(ctx, c, 'update', `${type}/${id}`, status, [patientOf(stored), beforePatient]);
-    return written(c, stored, status);
-  });
-
-  // Everything else (patch, delete of single resources) is not offered.
+  // Everything else is not offered (writes are routes/fhir-write.ts, mounted before these).
   app.all('*', (c) => {
     c.header(
       'Allow',
       c.req.path === '/fhir' || c.req.path === '/fhir/'
         ? 'POST'
         : /^\/fhir\/[^/]+\/?$/.test(c.req.path)
-          ? 'GET, POST'
-          : 'GET, PUT',
+          ? 'GET, POST, PUT'
+          : 'GET, PUT, PATCH, DELETE',
     );
     return c.body(
       JSON.stringify(
         operationOutcome(
           'not-supported',
-          `${c.req.method} ${c.req.path} is not supported; this FHIR API reads, searches, creates (POST /fhir/{type}), updates (PUT /fhir/{type}/{id}) and takes transaction/batch Bundles at POST /fhir`,
+          `${c.req.method} ${c.req.path} is not supported; this FHIR API reads, searches, creates (POST /fhir/{type}), updates (PUT), patches (PATCH), deletes (DELETE /fhir/{type}/{id}) and takes transaction/batch Bundles at POST /fhir`,
         ),
       ),
       405,
@@ -390,35 +241,6 @@ export function fhirRoutes(ctx: AppContext): Hono<AppEnv> {
   });
 
   return app;
-}
-
-/**
- * A single-resource body: FHIR JSON, an object of the URL's type (and with the URL's id, for an
- * update); R4 validation follows in the route.
- */
-async function resourceBody(c: Context<AppEnv>, type: string, id?: string): Promise<FhirResource> {
-  const contentType = c.req.header('content-type') ?? '';
-  if (!/^application\/(fhir\+)?json\b/i.test(contentType)) {
-    throw new MedSeekError('unsupported', `needs Content-Type application/fhir+json, got '${contentType || 'none'}'`, {
-      field: 'Content-Type',
-    });
-  }
-  let body: unknown;
-  try {
-    body = JSON.parse(await c.req.text());
-  } catch (e) {
-    throw invalid(`the body is not valid JSON: ${(e as Error).message}`, { where: 'body' });
-  }
-  parseFhir(resourceBodySchema(type, id), body, 'body', type);
-  // The body as sent, not zod's copy: R4 validation then sees every element, an unknown one included.
-  return body as FhirResource;
-}
-
-/** The patient whose record a resource belongs to (the compartment the store indexes it under). */
-function patientIdOfResource(r: FhirResource): string | undefined {
-  if (r.resourceType === 'Patient') return r.id;
-  const rec = r as unknown as Record<string, unknown>;
-  return ['subject', 'patient', 'beneficiary'].map((k) => patientIdFromReference(rec[k])).find((p): p is string => !!p);
 }
 
 /** A SMART token without a scope for this interaction on this type: the 403 to send (audited). */
@@ -449,23 +271,54 @@ async function scopeSearch(
   ctx: AppContext,
   p: Principal,
   type: string,
-  query: ParsedSearchQuery,
-): Promise<{ query: ParsedSearchQuery; empty?: boolean } | { refusePatient: string } | { refuseSearch: string }> {
+  parsed: ParsedFhirSearch,
+): Promise<{ search: FhirSearch; empty?: boolean } | { refusePatient: string } | { refuseSearch: string }> {
+  const search: FhirSearch = { ...parsed.search, ...(parsed.patient !== undefined ? { patient: parsed.patient } : {}) };
   const visible = await ctx.patientScope.visible(p);
-  if (visible === undefined) return { query };
-  if (type === 'Patient') {
-    const ids = query.ids ? query.ids.filter((id) => visible.has(id)) : [...visible];
-    // No visible id left: nothing to find (an empty `ids` would mean no filter at all).
-    return ids.length ? { query: { ...query, ids } } : { query, empty: true };
+  if (visible === undefined) return { search };
+  if (type !== 'Patient' && !FHIR_TYPES[type]?.compartment) {
+    // Directory data (practitioners, organizations, locations, medications) is nobody's record: staff
+    // limited to their units search it; a patient reads their own compartment only, as on read; a Group
+    // lists patients, so it takes a credential that sees every patient.
+    if (patientAudience(p) || (p.patientId && p.scopes))
+      return { refuseSearch: `${type} is outside your record: a patient searches their own compartment` };
+    if (type === 'Group')
+      return { refuseSearch: 'a Group lists patients: searching Groups needs access to all patients' };
+    return { search };
   }
-  const named = query.patient?.replace(/^Patient\//, '');
-  if (named !== undefined) return visible.has(named) ? { query } : { refusePatient: named };
-  if (visible.size === 1) return { query: { ...query, patient: [...visible][0]! } };
-  if (visible.size === 0) return { query, empty: true };
+  if (type === 'Patient') {
+    const ids = parsed.ids ? parsed.ids.filter((id) => visible.has(id)) : [...visible];
+    // No visible id left: nothing to find (an empty `onlyIds` would still be a filter, but say so plainly).
+    return ids.length ? { search: { ...search, onlyIds: ids } } : { search, empty: true };
+  }
+  const hidden = parsed.patients.find((id) => !visible.has(id));
+  if (hidden !== undefined) return { refusePatient: hidden };
+  if (parsed.patient !== undefined) return { search };
+  if (visible.size === 1) return { search: { ...search, patient: [...visible][0]! } };
+  if (visible.size === 0) return { search, empty: true };
   return { refuseSearch: `your access is limited to some patients: search ${type} with patient=<id>` };
 }
 
-type ParsedSearchQuery = ReturnType<typeof parseSearch>['query'];
+/**
+ * What `_include`/`_revinclude` may add for this principal: types its SMART scopes read, resources
+ * of patients it sees, and resources outside any compartment unless it is a patient (who reads their
+ * own compartment only, as on read).
+ */
+async function includedFor(
+  ctx: AppContext,
+  p: Principal,
+  included: readonly StoredResource[],
+): Promise<StoredResource[]> {
+  if (included.length === 0) return [];
+  const visible = await ctx.patientScope.visible(p);
+  const patientOnly = patientAudience(p) || !!(p.patientId && p.scopes);
+  return included.filter((r) => {
+    if (p.scopes && !permits(p.scopes, r.resourceType, 'r')) return false;
+    const patient = patientOf(r);
+    if (patient !== undefined) return visible === undefined || visible.has(patient);
+    return !patientOnly;
+  });
+}
 
 /**
  * A read of stored versions: the 403 to send when one belongs to a patient the principal may not
@@ -515,34 +368,8 @@ function forPrincipal(p: Principal, entries: readonly StoredResource[]): StoredR
   });
 }
 
-async function audit(
-  ctx: AppContext,
-  c: Context<AppEnv>,
-  action: string,
-  resource: string,
-  outcome: number,
-  patients: readonly (string | undefined)[],
-): Promise<void> {
-  await ctx.audit.record(auditEvents(c, { action, resource: resource.slice(0, 2000), outcome, patients }));
-}
-
 function patientOf(s: StoredResource): string | undefined {
   return s.resourceType === 'Patient' ? s.id : s.patientId;
-}
-
-/** The server's FHIR base as the caller addressed it: `http://host:port/fhir`. */
-export function baseOf(c: Context): string {
-  return `${new URL(c.req.url).origin}/fhir`;
-}
-
-/** The server speaks JSON only; a client that accepts only XML gets 406 rather than JSON it cannot read. */
-function requireJsonAccept(c: Context): void {
-  const accept = c.req.header('accept');
-  if (!accept) return;
-  if (/json|\*\/\*|application\/\*/i.test(accept)) return;
-  throw new MedSeekError('unsupported', `cannot answer in '${accept}'; this server speaks application/fhir+json`, {
-    field: 'Accept',
-  });
 }
 
 export function fhirJson(c: Context, body: unknown, status: 200 | 201 = 200): Response {

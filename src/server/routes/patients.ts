@@ -52,7 +52,7 @@ import { refusePatient, STAFF } from '../auth/authorize.js';
 import type { AppEnv, RoutePolicies } from '../env.js';
 import { body, params, query } from '../validate.js';
 import { alertDecisionRoutes, alertDecisions } from './alert-decisions.js';
-import { evaluateSafety } from './alert-views.js';
+import { evaluateSafety, qualityView } from './alert-views.js';
 import {
   acceptClaimBody,
   alertsQuery,
@@ -367,7 +367,7 @@ export function patientRoutes(ctx: AppContext): Hono<AppEnv> {
       scope: safety.scope,
       at: state.at,
       alerts,
-      quality: reports.flatMap((r) => r.issues.map((i) => i.conclusion)),
+      quality: reports.flatMap((r) => r.issues.map((i) => qualityView(i, qcRules))),
       ...(reports[0] ? { score: reports[0].score, grade: reports[0].grade, encounterId: reports[0].encounterId } : {}),
     });
   });

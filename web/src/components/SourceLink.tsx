@@ -25,6 +25,8 @@ export function SourceLink({ source, patientId }: { source: Source; patientId: s
         </a>
       );
     case 'knowledge':
+      // The authority's own name (a guideline body, a ministry, a data set) is a citation, not UI text: it is
+      // shown as the source names itself, in its language (`data-verbatim`), with its document in the tooltip.
       return source.authority.url ? (
         <a
           className="src src-kg"

@@ -338,6 +338,11 @@ export function ConsultPage({ resume, link = false }: { resume?: string; link?: 
             {l.text}
           </p>
         ))}
+        {finished && reply?.kind === 'done' && !report && !error && (
+          <p className="muted" role="status">
+            {zh ? '正在整理您的预问诊小结…' : 'Preparing your summary…'}
+          </p>
+        )}
         {report && (
           <div className="card patient-report">
             <h2>{zh ? '您的预问诊小结' : 'Your pre-consultation summary'}</h2>

@@ -73,7 +73,9 @@ export function KnowledgeSection() {
               <td>
                 <code>{r.id}</code>
               </td>
-              <td>{r.label}</td>
+              {/* The label the release was given when imported (`medseek kg import --label`): its importer's own
+                  words, shown as written, like a document's title. */}
+              <td data-verbatim>{r.label}</td>
               <td>
                 {r.active ? (
                   <strong>{zh ? '使用中' : 'active'}</strong>
@@ -116,7 +118,9 @@ export function KnowledgeSection() {
       <ul>
         {edits.map((e) => (
           <li key={e.batchId}>
-            {when(e.at)} · {e.author} · {e.reason} · {e.relations.length} {zh ? '条关系' : 'relations'}
+            {/* The curator and their reason are theirs: shown as recorded. */}
+            {when(e.at)} · <span data-verbatim>{e.author}</span> · <span data-verbatim>{e.reason}</span> ·{' '}
+            {e.relations.length} {zh ? '条关系' : 'relations'}
             {e.releases.length > 0 && (
               <span className="muted">
                 {' '}

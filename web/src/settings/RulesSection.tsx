@@ -76,7 +76,7 @@ export function RulesSection() {
             type="search"
             value={filter}
             onChange={(e) => setFilter(e.target.value)}
-            placeholder="T09, CV-K, 华法林…"
+            placeholder={zh ? 'T09、CV-K、华法林…' : 'T09, CV-K, warfarin…'}
           />
         </Field>
       </div>

@@ -10,6 +10,7 @@ import {
   docSource,
   docs,
   encSource,
+  enName,
   issue,
   listOf,
   namedPatterns,
@@ -29,14 +30,24 @@ import { hasMinutes, minutes, notBefore, within } from '../time.js';
 function missingSections(d: QcDocument, list: QcSectionList): QcIssue[] {
   const s = sections(d);
   const out: QcIssue[] = [];
-  for (const { name, severity, synonyms = [] } of list.sections) {
+  for (const item of list.sections) {
+    const { name, severity, synonyms = [] } = item;
     if ([name, ...synonyms].some((n) => (s[n] ?? '').trim().length > 0)) continue;
+    const en = enName(item);
     out.push(
-      issue(`${list.label.en}: section 「${name}」 missing or empty`, `${list.label.zh}缺少“${name}”`, [docSource(d)], {
-        severity: severity as QcSeverity,
-        key: name,
-        fix: { en: `Add the section 「${name}」 to the ${list.label.en}`, zh: `在${list.label.zh}中补写“${name}”` },
-      }),
+      issue(
+        `${list.label.en}: the ${en} section (${name}) is missing or empty`,
+        `${list.label.zh}缺少“${name}”`,
+        [docSource(d)],
+        {
+          severity: severity as QcSeverity,
+          key: name,
+          fix: {
+            en: `Add the ${en} section (${name}) to the ${list.label.en}`,
+            zh: `在${list.label.zh}中补写“${name}”`,
+          },
+        },
+      ),
     );
   }
   return out;
@@ -77,12 +88,12 @@ const C01 = predicate(
       );
     const family = section(d, '家族史');
     if (family)
-      for (const { name } of namedPatterns(ctx, 'familyHistory').filter((p) => !p.pattern.test(family)))
+      for (const p of namedPatterns(ctx, 'familyHistory').filter((x) => !x.pattern.test(family)))
         out.push(
-          issue(`Family history does not mention ${name}`, `家族史未记录${name}`, [docSource(d)], {
+          issue(`Family history does not mention ${enName(p)}`, `家族史未记录${p.name}`, [docSource(d)], {
             severity: 'S3',
-            key: `家族史-${name}`,
-            fix: { en: `Record ${name} in the family history`, zh: `家族史中补记${name}（无则写明“否认”）` },
+            key: `家族史-${p.name}`,
+            fix: { en: `Record ${enName(p)} in the family history`, zh: `家族史中补记${p.name}（无则写明“否认”）` },
           }),
         );
     if (!signed(d))
@@ -104,13 +115,13 @@ const C02 = predicate(
     const past = section(d, '既往史');
     return namedPatterns(ctx, 'pastHistory')
       .filter((p) => !p.pattern.test(past))
-      .map(({ name, severity }) =>
-        issue(`Past history does not mention ${name}`, `既往史未记录${name}`, [docSource(d)], {
-          ...(severity ? { severity } : {}),
-          key: name,
+      .map((p) =>
+        issue(`Past history does not mention ${enName(p)}`, `既往史未记录${p.name}`, [docSource(d)], {
+          ...(p.severity ? { severity: p.severity } : {}),
+          key: p.name,
           fix: {
-            en: `Record ${name} (or its absence) in the past history`,
-            zh: `既往史中补记${name}（无则写明“否认”）`,
+            en: `Record ${enName(p)} (or its absence) in the past history`,
+            zh: `既往史中补记${p.name}（无则写明“否认”）`,
           },
         }),
       );
@@ -126,10 +137,10 @@ const C03 = predicate(
     if (!hpi) return [];
     return namedPatterns(ctx, 'hpi')
       .filter((p) => !p.pattern.test(hpi))
-      .map(({ name }) =>
-        issue(`HPI lacks ${name}`, `现病史缺${name}`, [docSource(d)], {
-          key: name,
-          fix: { en: `Add ${name} to the HPI`, zh: `现病史中补记${name}` },
+      .map((p) =>
+        issue(`HPI lacks ${enName(p)}`, `现病史缺${p.name}`, [docSource(d)], {
+          key: p.name,
+          fix: { en: `Add ${enName(p)} to the HPI`, zh: `现病史中补记${p.name}` },
         }),
       );
   },
@@ -151,10 +162,10 @@ const C04 = predicate(
     const t = `${section(d, '月经史')} ${section(d, '婚育史')}`;
     return namedPatterns(ctx, 'menstrual')
       .filter((p) => !p.pattern.test(t))
-      .map(({ name }) =>
-        issue(`Menstrual history lacks ${name}`, `月经史缺${name}`, [docSource(d)], {
-          key: name,
-          fix: { en: `Add ${name} to the menstrual history`, zh: `月经史中补记${name}` },
+      .map((p) =>
+        issue(`Menstrual history lacks ${enName(p)}`, `月经史缺${p.name}`, [docSource(d)], {
+          key: p.name,
+          fix: { en: `Add ${enName(p)} to the menstrual history`, zh: `月经史中补记${p.name}` },
         }),
       );
   },
@@ -168,11 +179,16 @@ const C05 = predicate(
     const pe = section(d, '体格检查') || d.text;
     return namedPatterns(ctx, 'vitals')
       .filter((p) => !p.pattern.test(pe))
-      .map(({ name }) =>
-        issue(`Physical exam lacks ${name} with value and unit`, `体格检查缺${name}（含数值及单位）`, [docSource(d)], {
-          key: name,
-          fix: { en: `Record ${name} with its value and unit`, zh: `体格检查补记${name}的测量值及单位` },
-        }),
+      .map((p) =>
+        issue(
+          `Physical exam lacks ${enName(p)} with value and unit`,
+          `体格检查缺${p.name}（含数值及单位）`,
+          [docSource(d)],
+          {
+            key: p.name,
+            fix: { en: `Record ${enName(p)} with its value and unit`, zh: `体格检查补记${p.name}的测量值及单位` },
+          },
+        ),
       );
   },
   { patterns: ['vitals'] },
@@ -211,11 +227,18 @@ const C07 = predicate(
     if (section(d, '拟诊讨论') || section(d, '诊断依据')) {
       if (!regex(ctx, 'basis').test(disc) && !section(d, '诊断依据'))
         out.push(
-          issue('Diagnostic reasoning lacks 诊断依据', '拟诊讨论缺诊断依据', [docSource(d)], { key: '诊断依据' }),
+          issue('Diagnostic discussion lacks the diagnostic basis (诊断依据)', '拟诊讨论缺诊断依据', [docSource(d)], {
+            key: '诊断依据',
+          }),
         );
       if (!regex(ctx, 'differential').test(disc) && !section(d, '鉴别诊断'))
         out.push(
-          issue('Diagnostic reasoning lacks 鉴别诊断', '拟诊讨论缺鉴别诊断', [docSource(d)], { key: '鉴别诊断' }),
+          issue(
+            'Diagnostic discussion lacks the differential diagnosis (鉴别诊断)',
+            '拟诊讨论缺鉴别诊断',
+            [docSource(d)],
+            { key: '鉴别诊断' },
+          ),
         );
     }
     return out;
@@ -223,20 +246,39 @@ const C07 = predicate(
   { sections: ['required'], patterns: ['basis', 'differential'] },
 );
 
-/** C08: each item of `patterns.roundItems` in the first attending round; `authorNamed` items also need the author's name. */
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Whether the round names its physician (BW2010 第二十二条(三) 查房医师的姓名、专业技术职务; the title is the
+ * item's own pattern): the author's name written in it, with or without the brackets a name may carry
+ * ("王某（虚构）"), or surname and title ("李主任查房"); when the source gives no author name, any name
+ * written with a title (`patterns.namedTitle`).
+ */
+function roundPhysicianNamed(d: QcDocument, title: RegExp, namedTitle: RegExp): boolean {
+  const name = d.author?.name?.trim();
+  if (!name) return namedTitle.test(d.text);
+  const bare = name.replace(/[（(][^）)]*[）)]/g, '').trim();
+  if (d.text.includes(name) || (bare.length > 1 && d.text.includes(bare))) return true;
+  return new RegExp(`${escapeRe([...name][0]!)}(?:${title.source})`).test(d.text);
+}
+
+/** C08: each item of `patterns.roundItems` in the first attending round; `authorNamed` items name the physician. */
 const C08 = predicate(
   (enc, ctx) => {
     const d = docs(enc, 'ward-round').find((x) => TITLE_RANK[x.author?.title ?? 'intern'] >= TITLE_RANK.attending);
     if (!d) return [];
     const t = d.text;
-    const named = !!(d.author?.name && t.includes(d.author.name));
+    const namedTitle = regex(ctx, 'namedTitle');
     return namedPatterns(ctx, 'roundItems')
-      .filter((p) => !(p.pattern.test(t) && (p.authorNamed !== true || named)))
-      .map(({ name }) =>
-        issue(`First attending round lacks ${name}`, `主治医师首次查房缺${name}`, [docSource(d)], { key: name }),
+      .filter((p) => !(p.pattern.test(t) && (p.authorNamed !== true || roundPhysicianNamed(d, p.pattern, namedTitle))))
+      .map((p) =>
+        issue(`First attending round lacks ${enName(p)}`, `主治医师首次查房缺${p.name}`, [docSource(d)], {
+          key: p.name,
+          fix: { en: `Write ${enName(p)} in the first attending round`, zh: `主治医师首次查房记录中补写${p.name}` },
+        }),
       );
   },
-  { patterns: ['roundItems'] },
+  { patterns: ['roundItems', 'namedTitle'] },
 );
 
 const C09 = predicate(
@@ -343,7 +385,7 @@ const C13 = predicate((enc) =>
       if (!disc)
         out.push(
           issue(
-            `No pre-op discussion before ${s.name}`,
+            `No pre-op discussion before “${s.name}”`,
             `${s.name}术前无术前讨论`,
             [refSource(s.ref, 'Procedure', s.id)],
             { key: `${s.id}-disc` },
@@ -361,7 +403,7 @@ const C13 = predicate((enc) =>
       if (!sum)
         out.push(
           issue(
-            `No pre-op summary before ${s.name}`,
+            `No pre-op summary before “${s.name}”`,
             `${s.name}术前无术前小结`,
             [refSource(s.ref, 'Procedure', s.id)],
             { key: `${s.id}-sum` },
@@ -378,24 +420,24 @@ const C14 = predicate(
       if (!d)
         return [
           issue(
-            `No surgical safety checklist for ${s.name}`,
+            `No surgical safety checklist for “${s.name}”`,
             `${s.name}无手术安全核查表`,
             [refSource(s.ref, 'Procedure', s.id)],
             { key: s.id },
           ),
         ];
       const out: QcIssue[] = [];
-      for (const { name, pattern } of namedPatterns(ctx, 'checkpoints'))
-        if (!pattern.test(d.text) && d.fields?.[name] !== true)
+      for (const p of namedPatterns(ctx, 'checkpoints'))
+        if (!p.pattern.test(d.text) && d.fields?.[p.name] !== true)
           out.push(
-            issue(`Checklist lacks the ${name} checkpoint`, `核查表缺“${name}”核查`, [docSource(d)], {
-              key: `${s.id}-${name}`,
+            issue(`Checklist lacks the check ${enName(p)}`, `核查表缺“${p.name}”核查`, [docSource(d)], {
+              key: `${s.id}-${p.name}`,
             }),
           );
-      for (const { role, zh } of listOf<{ role: string; zh: string }>(ctx, 'signers'))
+      for (const { role, zh, en } of listOf<{ role: string; zh: string; en?: string }>(ctx, 'signers'))
         if (!d.signatures.some((x) => x.role === role))
           out.push(
-            issue(`Checklist not signed by the ${role}`, `核查表缺${zh}签名`, [docSource(d)], {
+            issue(`Checklist not signed by the ${en ?? role}`, `核查表缺${zh}签名`, [docSource(d)], {
               key: `${s.id}-${role}`,
             }),
           );
@@ -473,9 +515,11 @@ const C16 = predicate((enc) => {
   const d = doc(enc, 'critical-notice');
   if (!d)
     return [
-      issue('Patient listed 病危/病重 but no critical-condition notice', '病危/病重患者无病危（重）通知书', [
-        encSource(enc),
-      ]),
+      issue(
+        'Patient listed critically or seriously ill but no critical-condition notice',
+        '病危/病重患者无病危（重）通知书',
+        [encSource(enc)],
+      ),
     ];
   const ok =
     d.signatures.some((s) => s.role === 'family' || s.role === 'patient' || s.role === 'representative') &&
@@ -525,7 +569,7 @@ const C17 = predicate((enc) =>
     if (o.status === 'cancelled' && !o.cancelSignedBy)
       out.push(
         issue(
-          `Cancelled order "${o.text}" has no 取消 mark and signature`,
+          `Cancelled order "${o.text}" has no cancellation mark (取消) and signature`,
           `取消医嘱“${o.text}”无取消标记及签名`,
           src,
           { key: `${o.id}-cancel` },
@@ -618,7 +662,7 @@ const C20 = predicate(
 const C21 = predicate(
   (enc, ctx) => {
     const out: QcIssue[] = [];
-    const progress = docs(enc, 'progress-note', 'ward-round', 'postop-first-note');
+    const progress = docs(enc, 'first-progress-note', 'progress-note', 'ward-round', 'postop-first-note');
     const kw = Object.fromEntries(namedPatterns(ctx, 'discussedIn').map((p) => [p.name, p.pattern]));
     for (const o of enc.orders.filter(
       (x) => (x.category === 'imaging' || x.category === 'culture') && x.status !== 'cancelled',
@@ -638,7 +682,7 @@ const C21 = predicate(
       )
         out.push(
           issue(
-            `No progress note discusses the ${rep.name} report`,
+            `No progress note discusses the “${rep.name}” report`,
             `病程记录未分析${rep.name}报告`,
             [refSource(rep.ref, 'DiagnosticReport', rep.id)],
             { key: `${o.id}-note` },
@@ -684,6 +728,16 @@ const C21 = predicate(
   { patterns: ['discussedIn', 'pathologySampled'] },
 );
 
+/**
+ * A note names the implant by its type as the surgery lists it, by its barcode, or by the last two
+ * characters of the type without its brackets (the device noun: 补片 for 聚丙烯补片（巴德）, 支架, 晶体).
+ */
+function namesImplant(text: string, imp: { readonly type: string; readonly barcode?: string }): boolean {
+  if (text.includes(imp.type) || (imp.barcode && text.includes(imp.barcode))) return true;
+  const noun = [...imp.type.replace(/[（(][^）)]*[）)]/g, '').trim()].slice(-2).join('');
+  return noun.length === 2 && text.includes(noun);
+}
+
 const C22 = predicate(
   (enc, ctx) => {
     const out: QcIssue[] = [];
@@ -693,16 +747,16 @@ const C22 = predicate(
         if (!imp.barcode)
           out.push(
             issue(
-              `Implant ${imp.type} has no barcode record`,
+              `Implant “${imp.type}” has no barcode record`,
               `植入物${imp.type}无条形码记录`,
               [refSource(s.ref, 'Procedure', s.id)],
               { key: `${s.id}-${imp.type}-barcode` },
             ),
           );
-        if (!notes.some((d) => d.text.includes(imp.type) && regex(ctx, 'implantNoted').test(d.text)))
+        if (!notes.some((d) => namesImplant(d.text, imp) && regex(ctx, 'implantNoted').test(d.text)))
           out.push(
             issue(
-              `Implant ${imp.type} not described in the operative or progress note`,
+              `Implant “${imp.type}” not described in the operative or progress note`,
               `手术/病程记录未记载植入物${imp.type}`,
               [refSource(s.ref, 'Procedure', s.id)],
               { key: `${s.id}-${imp.type}-note` },
@@ -766,7 +820,7 @@ const C23 = predicate(
       if (logged ? !cv.receivedAt || cv.readBack !== true || !cv.physicianNotifiedAt : !note)
         out.push(
           issue(
-            `Critical ${cv.name}: receipt, read-back or physician notification not recorded`,
+            `Critical value “${cv.name}”: receipt, read-back or physician notification not recorded`,
             `危急值${cv.name}：未记录接收、复述确认或通知医师`,
             src,
             {
@@ -781,7 +835,7 @@ const C23 = predicate(
       if (!note && minutes(ctx.now) > minutes(cv.reportedAt) + hours * 60)
         out.push(
           issue(
-            `Critical ${cv.name}: no progress note with assessment and action within ${hours} h`,
+            `Critical value “${cv.name}”: no progress note with assessment and action within ${hours} h`,
             `危急值${cv.name}：${hours}小时内无病程记录分析处理`,
             src,
             {

@@ -1,6 +1,7 @@
 import type { Source } from '../../../core/index.js';
 import { type AllergenMention, allergyClasses, findAllergens } from '../../../knowledge/index.js';
 import type { QcDiagnosis, QcDocument, QcEncounter } from '../model.js';
+import { DOC_TYPE_ZH } from '../model.js';
 import {
   type NamedPattern,
   type QcIssue,
@@ -9,6 +10,7 @@ import {
   docSource,
   docs,
   encSource,
+  enName,
   issue,
   listOf,
   namedPatterns,
@@ -17,6 +19,7 @@ import {
   refSource,
   regex,
   spanOf,
+  zhName,
 } from '../rule.js';
 import { diagnosisList, durationsDays, normalise, section, similarity } from '../text.js';
 import { calendarDays, minutes, shanghaiDate } from '../time.js';
@@ -31,7 +34,11 @@ const hpSource = (enc: QcEncounter) => refSource(enc.homepage?.ref, 'Composition
 const code = (d: QcDiagnosis) => (d.code ?? '').toUpperCase();
 const inRange = (c: string, from: string, to: string) => c.slice(0, 3) >= from && c.slice(0, 3) <= to;
 
-/** K01: ICD-10 category ranges (`lists.femaleOnly`, `lists.maleOnly`, illustrative in qc-rules.md). */
+/**
+ * K01: a diagnosis of the other sex, by its code (ICD-10 blocks of `lists.femaleOnly`, `lists.maleOnly`)
+ * or by the organ or state its name names (`patterns.femaleName`, `patterns.maleName`: 子宫平滑肌瘤
+ * whatever its code).
+ */
 const K01 = predicate(
   (enc, ctx) => {
     const sex = enc.patient.sex;
@@ -40,18 +47,26 @@ const K01 = predicate(
       sex === 'male'
         ? listOf<readonly [string, string]>(ctx, 'femaleOnly')
         : listOf<readonly [string, string]>(ctx, 'maleOnly');
+    const named = sex === 'male' ? regex(ctx, 'femaleName') : regex(ctx, 'maleName');
     return allDiagnoses(enc)
-      .filter((d) => list.some(([a, b]) => inRange(code(d), a, b)))
+      .filter((d) => list.some(([a, b]) => inRange(code(d), a, b)) || named.test(d.name))
       .map((d) =>
         issue(
-          `${d.name} (${d.code}) is a ${sex === 'male' ? 'female' : 'male'}-only code for a ${sex} patient: confirm or give an override reason`,
-          `${d.name}（${d.code}）与患者性别不符，请确认或填写理由`,
+          `“${d.name}”${d.code ? ` (${d.code})` : ''} is a ${sex === 'male' ? 'female' : 'male'}-only diagnosis ` +
+            `for a ${sex} patient: confirm or give an override reason`,
+          `${d.name}${d.code ? `（${d.code}）` : ''}与患者性别不符，请确认或填写理由`,
           [hpSource(enc)],
-          { key: d.code },
+          {
+            key: d.code ?? d.name,
+            fix: {
+              en: `Confirm the diagnosis and the patient's sex; correct whichever is wrong`,
+              zh: '核对该诊断与患者性别，更正错误的一项',
+            },
+          },
         ),
       );
   },
-  { lists: ['femaleOnly', 'maleOnly'] },
+  { patterns: ['femaleName', 'maleName'], lists: ['femaleOnly', 'maleOnly'] },
 );
 
 const K02 = predicate((enc, ctx) => {
@@ -74,7 +89,7 @@ const K02 = predicate((enc, ctx) => {
     if (why)
       out.push(
         issue(
-          `${d.name} (${d.code}): ${why} (age ${Math.floor(age)})`,
+          `“${d.name}” (${d.code}): ${why} (age ${Math.floor(age)})`,
           `${d.name}（${d.code}）与年龄（${Math.floor(age)}岁）不符`,
           [hpSource(enc)],
           { key: c },
@@ -84,12 +99,19 @@ const K02 = predicate((enc, ctx) => {
   return out;
 });
 
+/** A diagnosis without the bracketed qualifier a record adds to it (左股骨颈骨折（Garden Ⅳ型） → 左股骨颈骨折). */
+const unqualified = (name: string): string => normalise(name.replace(/[（(【[][^）)】\]]*[）)】\]]/g, ''));
+
+/** K03: the 出院记录's 出院诊断 and the front sheet's diagnoses, the first the principal, compared unqualified. */
 const K03 = predicate((enc) => {
   const d = doc(enc, 'discharge-record');
   const hp = enc.homepage;
   if (!d || !hp?.mainDiagnosis) return [];
-  const written = diagnosisList(section(d, '出院诊断'));
-  const sheet = allDiagnoses(enc).map((x) => normalise(x.name));
+  const written = section(d, '出院诊断')
+    .split(/\n/)
+    .flatMap((line) => diagnosisList(line.replace(/[（(【[][^）)】\]]*[）)】\]]/g, '')))
+    .filter(Boolean);
+  const sheet = allDiagnoses(enc).map((x) => unqualified(x.name));
   if (written.length === 0) return [];
   const out: QcIssue[] = [];
   if (written[0] !== sheet[0])
@@ -222,7 +244,7 @@ const K06 = predicate((enc) => {
     if (cv.receivedAt && minutes(cv.receivedAt) < minutes(cv.reportedAt))
       out.push(
         issue(
-          `Critical ${cv.name} handled before it was reported`,
+          `Critical value “${cv.name}” handled before it was reported`,
           `危急值${cv.name}处理时间早于报告时间`,
           [encSource(enc)],
           { key: cv.id },
@@ -339,7 +361,7 @@ const K10 = predicate(
       return sides.has('left') && sides.has('right')
         ? [
             issue(
-              `Left/right mismatch for ${s.name}: ${seen.map((x) => `${x.where}=${x.side}`).join(', ')}`,
+              `Left/right mismatch for “${s.name}”: ${seen.map((x) => `${x.where}=${x.side}`).join(', ')}`,
               `${s.name}侧别不一致：${seen.map((x) => `${x.where}=${x.side}`).join('，')}`,
               seen.map((x) => x.src),
               { key: s.id },
@@ -391,29 +413,46 @@ const K11 = predicate(
   { patterns: ['indications'] },
 );
 
-/** K12: diagnosis pattern → the orders or results that support it; the item's name says what (`patterns.diagnosisEvidence`). */
+/**
+ * K12: diagnosis pattern → what supports it (`patterns.diagnosisEvidence`): an order of a category or
+ * whose text names a treatment (`orderText`), a result by name, or a result written in the record's
+ * text (`text`: "空腹血糖 11.2mmol/L", "胸部CT示右下肺斑片影") as hospitals record outside results.
+ */
 const K12 = predicate(
   (enc, ctx) => {
     const table = namedPatterns(ctx, 'diagnosisEvidence') as readonly {
       name: string;
       pattern: RegExp;
       orders?: readonly string[];
+      orderText?: RegExp;
       results?: RegExp;
+      text?: RegExp;
     }[];
     return allDiagnoses(enc).flatMap((d) => {
       const rule = table.find((r) => r.pattern.test(d.name));
       if (!rule) return [];
       const ok =
-        enc.orders.some((o) => rule.orders?.includes(o.category ?? '')) ||
-        enc.results.some((r) => rule.results?.test(r.name));
+        enc.orders.some(
+          (o) =>
+            o.status !== 'cancelled' &&
+            (rule.orders?.includes(o.category ?? '') || (rule.orderText?.test(o.text) ?? false)),
+        ) ||
+        enc.results.some((r) => rule.results?.test(r.name)) ||
+        enc.documents.some((doc) => rule.text?.test(doc.text) ?? false);
       return ok
         ? []
         : [
             issue(
-              `${d.name}: no supporting evidence (${rule.name}) in the chart`,
-              `${d.name}：病历中无诊断依据（${rule.name}）`,
+              `“${d.name}”: no supporting evidence (${enName(rule)}) in the chart`,
+              `${d.name}：病历中无诊断依据（${zhName(rule)}）`,
               [hpSource(enc)],
-              { key: d.name },
+              {
+                key: d.name,
+                fix: {
+                  en: `Record the evidence for “${d.name}” (${enName(rule)}), or revise the diagnosis`,
+                  zh: `补记${d.name}的诊断依据（${zhName(rule)}），或修正诊断`,
+                },
+              },
             ),
           ];
     });
@@ -512,7 +551,7 @@ const K14 = predicate(
         if (same)
           out.push(
             issue(
-              `"${o.text}" contains the documented allergen ${same.text} (${a.text})`,
+              `"${o.text}" contains the documented allergen “${same.text}” (“${a.text}”)`,
               `医嘱“${o.text}”含已记录过敏药物（${a.text}）`,
               src,
               { key },
@@ -547,21 +586,22 @@ const K14 = predicate(
 
 const K15 = predicate(
   (enc, ctx) => {
-    const states: { where: string; has: boolean; src: ReturnType<typeof docSource> }[] = [];
+    const states: { where: string; zh: string; has: boolean; src: ReturnType<typeof docSource> }[] = [];
     if (enc.homepage?.drugAllergy)
-      states.push({ where: '首页', has: enc.homepage.drugAllergy.has, src: hpSource(enc) });
+      states.push({ where: 'front sheet', zh: '首页', has: enc.homepage.drugAllergy.has, src: hpSource(enc) });
     for (const d of [doc(enc, 'admission-note'), doc(enc, 'nursing-allergy')]) {
       if (!d) continue;
       const t = d.type === 'admission-note' ? section(d, '既往史') : d.text;
-      if (regex(ctx, 'allergyDenied').test(t)) states.push({ where: d.type, has: false, src: docSource(d) });
-      else if (regex(ctx, 'allergyMentioned').test(t)) states.push({ where: d.type, has: true, src: docSource(d) });
+      const at = { where: d.type, zh: DOC_TYPE_ZH[d.type], src: docSource(d) };
+      if (regex(ctx, 'allergyDenied').test(t)) states.push({ ...at, has: false });
+      else if (regex(ctx, 'allergyMentioned').test(t)) states.push({ ...at, has: true });
     }
     const has = new Set(states.map((s) => s.has));
     return has.size > 1
       ? [
           issue(
             `Allergy status disagrees: ${states.map((s) => `${s.where}=${s.has ? 'yes' : 'none'}`).join(', ')}`,
-            `过敏史不一致：${states.map((s) => `${s.where}${s.has ? '有' : '无'}`).join('，')}`,
+            `过敏史不一致：${states.map((s) => `${s.zh}${s.has ? '有' : '无'}`).join('，')}`,
             states.map((s) => s.src),
           ),
         ]
@@ -570,6 +610,20 @@ const K15 = predicate(
   { patterns: ['allergyDenied', 'allergyMentioned'] },
 );
 
+/** A note without its first line when that line holds its date and time (what two copies never share). */
+const noteBody = (text: string): string => {
+  const nl = text.indexOf('\n');
+  return nl > 0 && /\d/.test(text.slice(0, nl)) ? text.slice(nl + 1) : text;
+};
+/** An HPI long enough that finding it whole elsewhere is a copy, not a shared phrase (normalised characters). */
+const MIN_COPIED = 40;
+
+/**
+ * K16 (ZB2021 指标二十五 不合理复制): (a) the 首次病程记录 holds the 入院记录's 现病史 (its 病例特点
+ * as similar as the threshold, or the whole HPI inside the note, wherever its heading went); (b) the
+ * 拟诊讨论 repeats the 病例特点; (c) two 病程记录 alike once their date lines are set aside; (d) a peer's
+ * 拟诊讨论.
+ */
 const K16 = predicate((enc, ctx) => {
   const t = num(ctx.params, 'threshold');
   const out: QcIssue[] = [];
@@ -577,21 +631,36 @@ const K16 = predicate((enc, ctx) => {
   const an = doc(enc, 'admission-note');
   const features = section(fp, '病例特点');
   const discussion = section(fp, '拟诊讨论');
-  if (fp && an && features && similarity(features, section(an, '现病史')) >= t)
+  const hpi = normalise(section(an, '现病史'));
+  const copiedWhole = !!fp && hpi.length >= MIN_COPIED && normalise(fp.text).includes(hpi);
+  if (fp && an && (copiedWhole || (features && similarity(features, section(an, '现病史')) >= t)))
     out.push(
       issue(
-        '病例特点 copies the admission note HPI',
+        'The case features (病例特点) of the first progress note copy the admission note HPI',
         '首次病程病例特点与入院记录现病史雷同',
         [docSource(fp), docSource(an)],
-        { key: 'a' },
+        {
+          key: 'a',
+          fix: {
+            en: 'Summarise the case features in the first progress note instead of copying the HPI',
+            zh: '首次病程记录病例特点应归纳提炼，不得照搬现病史',
+          },
+        },
       ),
     );
   if (fp && features && discussion && similarity(features, discussion) >= t)
-    out.push(issue('拟诊讨论 repeats 病例特点', '拟诊讨论重复病例特点', [docSource(fp)], { key: 'b' }));
+    out.push(
+      issue(
+        'The diagnostic discussion (拟诊讨论) repeats the case features (病例特点)',
+        '拟诊讨论重复病例特点',
+        [docSource(fp)],
+        { key: 'b' },
+      ),
+    );
   const notes = docs(enc, 'progress-note');
   for (let i = 0; i < notes.length; i++)
     for (let j = i + 1; j < notes.length; j++)
-      if (similarity(notes[i]!.text, notes[j]!.text) >= t)
+      if (similarity(noteBody(notes[i]!.text), noteBody(notes[j]!.text)) >= t)
         out.push(
           issue(
             'Two progress notes in this stay are identical',
@@ -604,7 +673,7 @@ const K16 = predicate((enc, ctx) => {
     if (discussion && p.encounterId !== enc.id && similarity(discussion, p.text) >= t)
       out.push(
         issue(
-          `拟诊讨论 identical to another patient's (${p.encounterId})`,
+          `The diagnostic discussion (拟诊讨论) is identical to another patient's (${p.encounterId})`,
           `拟诊讨论与同病种其他患者（${p.encounterId}）雷同`,
           fp ? [docSource(fp)] : [],
           { key: `d-${p.encounterId}` },
@@ -681,7 +750,8 @@ const K18 = predicate((enc) => {
     ? []
     : [
         issue(
-          `Death information disagrees: 离院方式=5 ${byCode}, death record ${record}, discharge time = death time ${sameTime}`,
+          `Death information disagrees: discharge disposition 5 (death) ${byCode}, death record ${record}, ` +
+            `discharge time = death time ${sameTime}`,
           `死亡信息不一致：离院方式为死亡${byCode ? '是' : '否'}，死亡记录${record ? '有' : '无'}，出院时间等于死亡时间${sameTime ? '是' : '否'}`,
           [encSource(enc), hpSource(enc)],
         ),

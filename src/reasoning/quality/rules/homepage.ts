@@ -1,4 +1,5 @@
 import type { QcDiagnosis, QcEncounter } from '../model.js';
+import { nameFitsCategory } from '../icd-codes.js';
 import { type QcIssue, type QcPredicate, issue, listOf, predicate, refSource, regex } from '../rule.js';
 import { normalise } from '../text.js';
 import { hasMinutes, minutes } from '../time.js';
@@ -23,7 +24,7 @@ const H01 = predicate(
     if (regex(ctx, 'symptomCode').test(c) && others.some((d) => regex(ctx, 'causalCode').test(code(d))))
       out.push(
         issue(
-          `Principal diagnosis ${main.name} (${main.code}) is a symptom code while a causal diagnosis is listed`,
+          `Principal diagnosis “${main.name}” (${main.code}) is a symptom code while a causal diagnosis is listed`,
           `主要诊断${main.name}（${main.code}）为症状编码，而其他诊断已明确病因`,
           [hp(enc)],
           { key: 'b' },
@@ -105,7 +106,11 @@ const H03 = predicate((enc) => {
     : [];
 });
 
-/** H04: the code shapes (`patterns.icd10`, `patterns.icd9cm3`), and the catalogue in force when one is given. */
+/**
+ * H04: the code shapes (`patterns.icd10`, `patterns.icd9cm3`), then the catalogue in force when one is
+ * given (exact codes), else the bundled 国家临床版 2.0 (a code it defines at the level written: K99.9
+ * has the shape of a code but no such category exists).
+ */
 const H04 = predicate(
   (enc, ctx) => {
     if (!enc.homepage) return [];
@@ -116,13 +121,23 @@ const H04 = predicate(
       const c = d.code ?? '';
       if (!c) continue;
       const bad = !icd10.test(c)
-        ? 'not a valid ICD-10 code'
-        : ctx.icdCatalog && !ctx.icdCatalog.has(c)
-          ? 'not in the 国家临床版 catalogue in force'
-          : undefined;
+        ? { en: 'not a valid ICD-10 code', zh: '不符合ICD-10编码格式' }
+        : ctx.icdCatalog
+          ? ctx.icdCatalog.has(c)
+            ? undefined
+            : { en: 'not in the code catalogue in force', zh: '不在本院现行疾病编码库中' }
+          : ctx.icdCodes && !ctx.icdCodes.has(c)
+            ? { en: 'not a code of ICD-10 China clinical edition 2.0', zh: '不在疾病分类与代码国家临床版2.0中' }
+            : undefined;
       if (bad)
         out.push(
-          issue(`Diagnosis code ${c} (${d.name}): ${bad}`, `诊断编码${c}（${d.name}）无效`, [hp(enc)], { key: c }),
+          issue(`Diagnosis code ${c} (${d.name}): ${bad.en}`, `诊断编码${c}（${d.name}）无效：${bad.zh}`, [hp(enc)], {
+            key: c,
+            fix: {
+              en: `Code “${d.name}” with a valid code of the edition in force`,
+              zh: `按现行疾病分类与代码为“${d.name}”重新编码`,
+            },
+          }),
         );
     }
     for (const p of enc.homepage.procedures)
@@ -140,20 +155,50 @@ const H04 = predicate(
   { patterns: ['icd10', 'icd9cm3'] },
 );
 
-const H05 = predicate((enc, ctx) => {
-  const cat = ctx.icdCatalog;
-  if (!cat) return [];
-  return all(enc)
-    .filter((d) => d.code && cat.has(d.code) && !cat.get(d.code)!.some((n) => normalise(n) === normalise(d.name)))
-    .map((d) =>
-      issue(
-        `Diagnosis "${d.name}" does not match code ${d.code} (${cat.get(d.code!)!.join(' / ')})`,
-        `诊断名称“${d.name}”与编码${d.code}（${cat.get(d.code!)!.join('/')}）不符`,
-        [hp(enc)],
-        { key: d.code },
-      ),
+/**
+ * H05: with the hospital's catalogue, the name must be one the catalogue gives the code (the 医保
+ * validator's check); without one, the name must fit the code's category in the bundled 国家临床版 2.0
+ * (`lists.genericNameParts` are not evidence): 慢性胆囊炎伴胆囊结石 coded J45.9 is another disease's code.
+ */
+const H05 = predicate(
+  (enc, ctx) => {
+    const fix = (d: QcDiagnosis) => ({
+      en: `Check the code of “${d.name}” (or the name) against the code table`,
+      zh: `核对“${d.name}”的诊断名称与编码，使二者一致`,
+    });
+    const cat = ctx.icdCatalog;
+    if (cat)
+      return all(enc)
+        .filter((d) => d.code && cat.has(d.code) && !cat.get(d.code)!.some((n) => normalise(n) === normalise(d.name)))
+        .map((d) =>
+          issue(
+            `Diagnosis "${d.name}" does not match code ${d.code} (${cat.get(d.code!)!.join(' / ')})`,
+            `诊断名称“${d.name}”与编码${d.code}（${cat.get(d.code!)!.join('/')}）不符`,
+            [hp(enc)],
+            { key: d.code, fix: fix(d) },
+          ),
+        );
+    const table = ctx.icdCodes;
+    if (!table) return [];
+    const generic = listOf<string>(ctx, 'genericNameParts');
+    return (
+      all(enc)
+        // The category decides (K35.8 is no 国家临床版 code, H04's finding, but K35 is appendicitis whatever the subcode).
+        .filter((d) => d.code && d.name && table.namesInCategory(d.code).length > 0)
+        .filter((d) => !nameFitsCategory(d.name, table.namesInCategory(d.code!), generic))
+        .map((d) => {
+          const names = table.namesInCategory(d.code!).slice(0, 3);
+          return issue(
+            `Diagnosis "${d.name}" does not match code ${d.code}: no name of category ${d.code!.slice(0, 3)} fits it`,
+            `诊断名称“${d.name}”与编码${d.code}不符（${d.code!.slice(0, 3)}类目为${names.join('、')}等）`,
+            [hp(enc)],
+            { key: d.code, fix: fix(d) },
+          );
+        })
     );
-});
+  },
+  { lists: ['genericNameParts'] },
+);
 
 const H06 = predicate((enc) => {
   if (!/^[ST]/.test(code(enc.homepage?.mainDiagnosis))) return [];
@@ -176,15 +221,15 @@ const H07 = predicate(
     if (!sent) return [];
     const p = enc.homepage.pathology;
     const missing = [
-      !p?.name && '病理诊断名称',
-      !regex(ctx, 'morphologyCode').test(p?.code ?? '') && '病理编码(M)',
-      !p?.number && '病理号',
-    ].filter(Boolean);
+      !p?.name && { en: 'the pathology diagnosis', zh: '病理诊断名称' },
+      !regex(ctx, 'morphologyCode').test(p?.code ?? '') && { en: 'the morphology code (M)', zh: '病理编码(M)' },
+      !p?.number && { en: 'the pathology number', zh: '病理号' },
+    ].filter((x): x is { en: string; zh: string } => !!x);
     return missing.length
       ? [
           issue(
-            `Specimen sent but the front sheet lacks ${missing.join(', ')}`,
-            `送检病理但首页缺${missing.join('、')}`,
+            `Specimen sent but the front sheet lacks ${missing.map((m) => m.en).join(', ')}`,
+            `送检病理但首页缺${missing.map((m) => m.zh).join('、')}`,
             [hp(enc)],
           ),
         ]
@@ -214,9 +259,14 @@ const H09 = predicate(
     return all(enc)
       .filter((d) => !codes.includes(d.admissionCondition ?? ''))
       .map((d) =>
-        issue(`${d.name}: 入院病情 missing or invalid`, `${d.name}未填写入院病情或取值无效`, [hp(enc)], {
-          key: d.name,
-        }),
+        issue(
+          `“${d.name}”: condition on admission (入院病情) missing or invalid`,
+          `${d.name}未填写入院病情或取值无效`,
+          [hp(enc)],
+          {
+            key: d.name,
+          },
+        ),
       );
   },
   { lists: ['admissionConditions'] },
@@ -258,22 +308,24 @@ const H12 = predicate(
   (enc, ctx) => {
     const h = enc.homepage;
     if (!h) return [];
-    const missing: string[] = [];
-    if (!hasMinutes(h.admitAt)) missing.push('入院时间（到分钟）');
-    if (enc.dischargeAt && !hasMinutes(h.dischargeAt)) missing.push('出院时间（到分钟）');
-    if (enc.dischargeAt && !h.dischargeDisposition) missing.push('离院方式');
-    if (!h.admissionRoute) missing.push('入院途径');
-    if (!h.mainDiagnosis?.name || !h.mainDiagnosis.code) missing.push('主要诊断名称及编码');
+    const missing: { en: string; zh: string }[] = [];
+    const lacks = (en: string, zh: string) => missing.push({ en, zh });
+    if (!hasMinutes(h.admitAt)) lacks('the admission time to the minute', '入院时间（到分钟）');
+    if (enc.dischargeAt && !hasMinutes(h.dischargeAt)) lacks('the discharge time to the minute', '出院时间（到分钟）');
+    if (enc.dischargeAt && !h.dischargeDisposition) lacks('the discharge disposition', '离院方式');
+    if (!h.admissionRoute) lacks('the admission route', '入院途径');
+    if (!h.mainDiagnosis?.name || !h.mainDiagnosis.code)
+      lacks('the principal diagnosis and its code', '主要诊断名称及编码');
     for (const p of h.procedures.filter((x) => x.kind === 'surgery')) {
-      if (!p.level) missing.push(`${p.name}手术级别`);
-      if (!p.anesthesia) missing.push(`${p.name}麻醉方式`);
+      if (!p.level) lacks(`the level of “${p.name}”`, `${p.name}手术级别`);
+      if (!p.anesthesia) lacks(`the anaesthesia of “${p.name}”`, `${p.name}麻醉方式`);
       if (p.anesthesia && !regex(ctx, 'noAnaesthetist').test(p.anesthesia) && !p.anesthesiologist)
-        missing.push(`${p.name}麻醉医师`);
-      if (p.incisional && !p.incisionClass) missing.push(`${p.name}切口愈合等级`);
+        lacks(`the anaesthesiologist of “${p.name}”`, `${p.name}麻醉医师`);
+      if (p.incisional && !p.incisionClass) lacks(`the wound healing class of “${p.name}”`, `${p.name}切口愈合等级`);
     }
-    for (const { role, zh } of listOf<{ role: string; zh: string }>(ctx, 'signers'))
-      if (!h.signatures.some((s) => s.role === role)) missing.push(`${zh}签名`);
-    return missing.map((m) => issue(`Front sheet lacks ${m}`, `首页缺${m}`, [hp(enc)], { key: m }));
+    for (const { role, zh, en } of listOf<{ role: string; zh: string; en?: string }>(ctx, 'signers'))
+      if (!h.signatures.some((s) => s.role === role)) lacks(`the signature of the ${en ?? role}`, `${zh}签名`);
+    return missing.map((m) => issue(`Front sheet lacks ${m.en}`, `首页缺${m.zh}`, [hp(enc)], { key: m.zh }));
   },
   { patterns: ['noAnaesthetist'], lists: ['signers'] },
 );

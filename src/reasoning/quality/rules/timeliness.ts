@@ -231,7 +231,7 @@ const T07 = predicate(
       if (d.completedAt && minutes(d.completedAt) > minutes(r.endAt) && !d.late && !regex(ctx, 'lateMark').test(d.text))
         out.push(
           issue(
-            'Rescue record written after the rescue is not marked 补记',
+            'Rescue record written after the rescue is not marked as written afterwards (补记)',
             '抢救结束后补记的记录未注明“补记”',
             [docSource(d)],
             { key: `${r.id}-late` },
@@ -538,7 +538,7 @@ const T21 = predicate((enc, ctx) =>
     )
     .map((r) =>
       issue(
-        `${r.name} not filed within 24 h of receipt`,
+        `“${r.name}” not filed within 24 h of receipt`,
         `${r.name}未在接收后24小时内归入病历`,
         [refSource(r.ref, 'DiagnosticReport', r.id)],
         { key: r.id },

@@ -118,7 +118,7 @@ function resolvedFinding(
     detail: {
       en:
         'A later result is back inside the critical limits; no notification is due now. Make sure the handling ' +
-        'of the critical result (read-back, physician notified, action) is documented (HX2018 十四-5).',
+        'of the critical result (read-back, physician notified, action) is documented (HX2018 XIV-5).',
       zh: '复查结果已回到危急值界限内，现无需再次通知。请确认该危急值的处理（复述确认、通知医师、处理措施）已记录（HX2018 十四-5）。',
     },
     evidence: [
@@ -243,7 +243,7 @@ function cvRule(book: BookCriticalValue, analyte: Analyte): SafetyRule {
             zh: `${lf.zh}危急${side === 'low' ? '低' : '高'}值：${q.value} ${q.unit}（界值${limitText(limit, side)}）`,
           },
           detail: {
-            en: `Notify the responsible physician now; record read-back and action (HX2018 十四-5). SI value ${siText}; threshold population ${th.population}${th.specimen ? `, ${th.specimen}` : ''}.`,
+            en: `Notify the responsible physician now; record read-back and action (HX2018 XIV-5). SI value ${siText}; threshold population ${th.population}${th.specimen ? `, ${th.specimen}` : ''}.`,
             zh: `请立即通知主管医师，记录复述确认及处理（HX2018 十四-5）。SI值${siText}；人群${th.population}${th.specimen ? `，${th.specimen}` : ''}。`,
           },
           evidence: [
@@ -314,7 +314,7 @@ function qualitativeRule(entries: readonly BookQualitative[]): SafetyRule {
               zh: `危急值：${q.finding.zh}：${lf.zh}——${f.valueText ?? '阳性'}`,
             },
             detail: {
-              en: 'Notify the responsible physician now; record read-back and action (HX2018 十四-5).',
+              en: 'Notify the responsible physician now; record read-back and action (HX2018 XIV-5).',
               zh: '请立即通知主管医师，记录复述确认及处理（HX2018 十四-5）。',
             },
             evidence: [factEvidence(f, { en: `${lf.en}: ${f.valueText ?? ''}`, zh: `${lf.zh}：${f.valueText ?? ''}` })],

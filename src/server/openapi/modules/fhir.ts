@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { COMMON_PARAMS } from '../../fhir/resource-types.js';
-import { DEFAULT_COUNT, MAX_COUNT } from '../../fhir/search-params.js';
-import { OperationParams, ReadParams, TypeParams, VersionParams, WriteParams } from '../../routes/schemas/fhir.js';
+import { DEFAULT_COUNT, MAX_COUNT } from '../../fhir/search/parse.js';
+import { OperationParams, ReadParams, TypeParams, VersionParams } from '../../routes/schemas/fhir.js';
 import { Bundle, CapabilityStatement, FhirResource, OperationOutcome } from '../components.js';
 import type { ModuleDoc, OperationDoc } from '../operation.js';
 
@@ -141,76 +141,11 @@ const operations: OperationDoc[] = [
     responses: { 200: fhirOk('A searchset Bundle of the patient’s record.', Bundle), ...gone, ...notAcceptable },
     smartScopes: read,
   },
-  {
-    method: 'post',
-    path: '/fhir/:type',
-    summary: 'Create',
-    description:
-      'Stores a new resource of the URL’s type, validated against FHIR R4 (each problem named with its element); the server assigns the id. The resource’s patient must be one the caller may see; a resource outside any patient needs a credential that sees all patients. Answers with Location and ETag. Audited.',
-    params: TypeParams,
-    body: {
-      schema: FhirResource,
-      contentType: 'application/fhir+json',
-      description: 'A resource of the URL’s type (application/json is accepted too).',
-    },
-    responses: { 201: fhirOk('The stored resource.'), ...notAcceptable },
-    notFound: false,
-    smartScopes: [['patient/*.c'], ['user/*.c'], ['system/*.c']],
-  },
-  {
-    method: 'put',
-    path: '/fhir/:type/:id',
-    summary: 'Update (or create with a chosen id)',
-    description:
-      'Stores a new version of the resource, validated against FHIR R4; the body’s id must be the URL’s; creates it when absent. With `If-Match: W/"n"` the write happens only if n is still the current version (412 otherwise). Both the new and the current record’s patient must be ones the caller may see. Audited.',
-    params: WriteParams,
-    headers: z.object({
-      'If-Match': z
-        .string()
-        .regex(/^W\/"\d+"$/)
-        .optional()
-        .describe('The version the update is based on: W/"3"'),
-    }),
-    body: {
-      schema: FhirResource,
-      contentType: 'application/fhir+json',
-      description: 'The resource, with the URL’s id (application/json is accepted too).',
-    },
-    responses: {
-      200: fhirOk('The updated resource.'),
-      201: fhirOk('The resource, created with this id.'),
-      412: {
-        description: 'If-Match is not the current version.',
-        contentType: 'application/fhir+json',
-        schema: OperationOutcome,
-      },
-      ...notAcceptable,
-    },
-    notFound: false,
-    smartScopes: [['patient/*.u'], ['user/*.u'], ['system/*.u']],
-  },
-  {
-    method: 'post',
-    path: '/fhir',
-    summary: 'Transaction or batch',
-    description:
-      'A transaction or batch Bundle, imported with the same checks as `medseek import`. A transaction is all or nothing: any problem gives a 400 naming every entry and field, and nothing is written. A batch answers per entry. Bodies over 64 MiB are refused (413): import large files with `medseek import`. Audited.',
-    body: {
-      schema: Bundle,
-      contentType: 'application/fhir+json',
-      description: 'A Bundle of type transaction or batch (application/json is accepted too).',
-    },
-    responses: {
-      200: fhirOk('A transaction-response or batch-response Bundle.', Bundle),
-      413: { description: 'The body is over 64 MiB.', contentType: 'application/fhir+json', schema: OperationOutcome },
-    },
-    smartScopes: [['user/*.cu'], ['system/*.cu']],
-  },
 ];
 
 export const fhirDoc: ModuleDoc = {
   tag: 'FHIR',
   description:
-    'The FHIR R4 REST API (https://hl7.org/fhir/R4/http.html): read, vread, instance history, search (GET and POST _search), Patient/$everything, transaction/batch Bundles, and create (POST) and update (PUT) of single resources, validated against R4. Everything is application/fhir+json; errors are OperationOutcomes; patch and delete answer 405.',
+    'The FHIR R4 REST API (https://hl7.org/fhir/R4/http.html): read, vread, instance history, search (GET and POST _search) and Patient/$everything; the writes are under FHIR writes. Everything is application/fhir+json; errors are OperationOutcomes.',
   operations,
 };

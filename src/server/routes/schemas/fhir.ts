@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { shown } from '../../../core/index.js';
-import { FHIR_TYPES, READ_TYPES } from '../../fhir/resource-types.js';
+import { FHIR_TYPES } from '../../fhir/resource-types.js';
 
 /**
  * The `/fhir` routes' path parameters and resource bodies (routes/fhir.ts validates with them
@@ -8,7 +8,6 @@ import { FHIR_TYPES, READ_TYPES } from '../../fhir/resource-types.js';
  * from resource-types.ts, so what is checked and what is documented cannot drift.
  */
 const SEARCH_TYPES = Object.keys(FHIR_TYPES) as [string, ...string[]];
-const ALL_TYPES = [...SEARCH_TYPES, ...READ_TYPES] as [string, ...string[]];
 export const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
 
 const unsupportedType = (input: unknown) =>
@@ -16,18 +15,11 @@ const unsupportedType = (input: unknown) =>
 
 /** A type this server searches, creates and updates. */
 export const searchType = z
-  .enum(SEARCH_TYPES, {
-    error: (i) =>
-      typeof i.input === 'string' && READ_TYPES.includes(i.input)
-        ? `${i.input} can be read by id but not searched`
-        : unsupportedType(i.input),
-  })
+  .enum(SEARCH_TYPES, { error: (i) => unsupportedType(i.input) })
   .describe('A resource type this server searches');
 
 /** A type this server reads: the searchable ones and the resources they reference. */
-export const readType = z
-  .enum(ALL_TYPES, { error: (i) => unsupportedType(i.input) })
-  .describe('A resource type this server reads: the searchable ones and the resources they reference');
+export const readType = searchType;
 
 /** A logical id; `_history` in its place asks for type-level history, which is not offered. */
 export const fhirId = z

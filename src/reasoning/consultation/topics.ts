@@ -1,0 +1,92 @@
+import { readFileSync } from 'node:fs';
+import type { Lang } from '../../core/index.js';
+
+/**
+ * A question's polarity (data/question-polarity.json): what the question is about (its topic words)
+ * and which way an answer about that topic points. For a `loss` question (appetite, smell, energy,
+ * voice, breathing, speech and limbs) a failing function states the finding ("吃不下", "I can hardly
+ * finish a meal") and a working or unchanged one denies it ("吃嘛嘛香", "plenty of energy"); for a
+ * `symptom` question the topic negated or unchanged denies it ("咳嗽从来没带过血"); for an `inverse`
+ * question (a rash that does not fade) the test failing states it. Read clause by clause; the reader
+ * uses the result only where the finding words alone leave the answer unread or contradict the topic.
+ */
+type Polarity = 'loss' | 'symptom' | 'inverse';
+type ByLang = Record<Lang, string>;
+interface PolarityData {
+  readonly direction: Record<'negation' | 'inability' | 'unchanged' | 'good' | 'bad' | 'persist', ByLang>;
+  readonly questions: Record<
+    string,
+    { polarity: Polarity; topics: Record<Lang, string[]>; bad?: ByLang; good?: ByLang }
+  >;
+}
+
+let data: PolarityData | undefined;
+function polarityData(): PolarityData {
+  data ??= JSON.parse(readFileSync(new URL('./data/question-polarity.json', import.meta.url), 'utf8')) as PolarityData;
+  return data;
+}
+
+/** The question keys (DDXPlus codes, `rf:<flag>`) with a polarity entry. */
+export function hasPolarity(key: string): boolean {
+  return key in polarityData().questions;
+}
+
+const wordRe = (alts: readonly string[], lang: Lang) =>
+  new RegExp(lang === 'en' ? `\\b(?:${alts.join('|')})\\b` : `(?:${alts.join('|')})`, 'iu');
+
+export interface TopicReading {
+  /** What the topic clauses say to the question: the finding stated, denied, or nothing. */
+  readonly value: 'yes' | 'no' | undefined;
+  /** Whether the answer speaks about the question's topic at all. */
+  readonly onTopic: boolean;
+}
+
+/** One clause's direction about the topic: bad (function failing), good (working, unchanged), or negated. */
+function clauseDirection(
+  text: string,
+  lang: Lang,
+  polarity: Polarity,
+  own: { bad?: ByLang; good?: ByLang },
+): 'bad' | 'good' | 'negated' | 'plain' {
+  const d = { ...polarityData().direction, ...own };
+  const re = (s: string) => new RegExp(s, 'iu');
+  const neg = re(d.negation[lang]);
+  // 动不动, 时不时, 好不好: an A-not-A word holds no negation.
+  const clause = text.replace(/([\u4e00-\u9fff])[不没]\1/gu, '$1$1');
+  const before = (at: number) => clause.slice(Math.max(0, at - (lang === 'zh' ? 3 : 24)), at);
+  if (re(d.unchanged[lang]).test(clause)) return polarity === 'loss' ? 'good' : 'negated';
+  if (polarity === 'symptom') return neg.test(clause) ? 'negated' : 'plain';
+  if (polarity === 'inverse') {
+    const failed = re(d.inability[lang]).test(clause) || re(d.persist[lang]).test(clause);
+    return neg.test(clause) || failed ? 'negated' : 'plain';
+  }
+  // Loss: a failing function is bad unless a negation governs it ("呼吸没觉得费力", "不是喘不上气").
+  const badAt = [re(d.inability[lang]), re(d.bad[lang])]
+    .map((r) => r.exec(clause))
+    .find((m): m is RegExpExecArray => !!m);
+  const opening = lang === 'zh' ? /^(?:不是|并不是|也不是)/u : /^(?:it'?s\s+)?not\s+that\b/i;
+  if (badAt) return neg.test(before(badAt.index)) || opening.test(clause) ? 'good' : 'bad';
+  const goodAt = re(d.good[lang]).exec(clause);
+  // A good word under a negation is bad ("胃口不太好", "not great").
+  if (goodAt) return neg.test(before(goodAt.index)) ? 'bad' : 'good';
+  return 'plain';
+}
+
+/** Reads an answer against the polarity of the question `key` (a DDXPlus code or `rf:<flag>`). */
+export function readTopic(key: string, text: string, lang: Lang): TopicReading {
+  const q = polarityData().questions[key];
+  if (!q) return { value: undefined, onTopic: false };
+  const topic = wordRe(q.topics[lang], lang);
+  // 黄不拉几, 黑不溜秋: a colloquial suffix of degree, not a negation.
+  const clauses = text
+    .replace(/不(?:拉|啦)(?:几|叽|唧)|不溜(?:秋|丢)/gu, '')
+    .split(/[，,；;。.!?！？]|\bbut\b|但是|可是|不过/u)
+    .filter((c) => topic.test(c));
+  if (clauses.length === 0) return { value: undefined, onTopic: false };
+  const dirs = clauses.map((c) => clauseDirection(c, lang, q.polarity, q));
+  let value: TopicReading['value'];
+  if (q.polarity === 'loss') value = dirs.includes('bad') ? 'yes' : dirs.includes('good') ? 'no' : undefined;
+  else if (q.polarity === 'inverse') value = dirs.includes('negated') ? 'yes' : 'no';
+  else value = dirs.every((x) => x === 'negated') ? 'no' : undefined;
+  return { value, onTopic: true };
+}

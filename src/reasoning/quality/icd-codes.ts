@@ -1,0 +1,97 @@
+import { readFileSync } from 'node:fs';
+import { parseCsv } from '../../core/index.js';
+import { normalise } from './text.js';
+
+/**
+ * The diagnosis codes of ICD-10 国家临床版 2.0 as bundled with the knowledge package
+ * (src/knowledge/data/icd10cn, see its SOURCE.md), for H04 and H05 when the caller gives no
+ * catalogue of its own. A record may code at any level the edition defines (category `I10`,
+ * subcategory `K80.1`, the clinical code `K80.100`, an extension `K80.100x001`): a code is valid
+ * when the edition has it or a code below it.
+ */
+export interface IcdCodeTable {
+  /** The code exists at the level it is written (case-insensitive). */
+  has(code: string): boolean;
+  /** Every name the edition gives under the code's category (`K80` for `K80.100x001`). */
+  namesInCategory(code: string): readonly string[];
+}
+
+const file = new URL('../../knowledge/data/icd10cn/icd10_national_clinical_v2.csv', import.meta.url);
+
+/** A clinical-edition extension (`x001`) after a full code; `I10.x00` keeps its own x. */
+const EXTENSION = /(?<=^[A-Z]\d{2}\.[0-9X]\d{2})X\d{3}$/;
+
+export function icdCodeTable(rows: readonly { readonly code: string; readonly name: string }[]): IcdCodeTable {
+  const codes = [...new Set(rows.map((r) => r.code.toUpperCase()))].sort();
+  const byCategory = new Map<string, string[]>();
+  for (const r of rows) {
+    const cat = r.code.slice(0, 3).toUpperCase();
+    const names = byCategory.get(cat) ?? [];
+    names.push(r.name);
+    byCategory.set(cat, names);
+  }
+  const prefixed = (c: string): boolean => {
+    // The first code not below c in sort order starts with c when c or a code under it exists.
+    let lo = 0;
+    let hi = codes.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (codes[mid]! < c) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < codes.length && codes[lo]!.startsWith(c);
+  };
+  return {
+    has: (code) => {
+      const c = code.trim().toUpperCase();
+      if (c.length < 3) return false;
+      return prefixed(c) || prefixed(c.replace(EXTENSION, ''));
+    },
+    namesInCategory: (code) => byCategory.get(code.trim().slice(0, 3).toUpperCase()) ?? [],
+  };
+}
+
+let bundled: IcdCodeTable | undefined;
+
+/** The bundled 国家临床版 2.0 table, read once. */
+export function bundledIcdCodes(): IcdCodeTable {
+  if (!bundled) {
+    const rows = parseCsv(readFileSync(file, 'utf8'), 'icd10_national_clinical_v2.csv').slice(1);
+    bundled = icdCodeTable(
+      rows
+        .map(({ cells }) => ({ code: cells[0]?.trim() ?? '', name: cells.slice(1).join(',').trim() }))
+        .filter((r) => r.code && r.name),
+    );
+  }
+  return bundled;
+}
+
+/**
+ * Whether a diagnosis name can be a name of the code's category: it shares a two-character term or
+ * two characters with one of the category's names once the `generic` parts every name may carry
+ * (急性, 伴, 其他…) are taken out. Lenient on purpose: only a name of another disease fails
+ * (慢性胆囊炎伴胆囊结石 against J45 支气管哮喘), not a synonym or a finer wording.
+ */
+export function nameFitsCategory(name: string, categoryNames: readonly string[], generic: readonly string[]): boolean {
+  const words = generic.filter((g) => [...g].length > 1).sort((a, b) => b.length - a.length);
+  const chars = new Set(generic.filter((g) => [...g].length === 1));
+  const content = (s: string): string[] => {
+    let t = normalise(s);
+    for (const w of words) t = t.split(w).join(' ');
+    return [...t].map((c) => (chars.has(c) ? ' ' : c));
+  };
+  const grams = (cs: string[]) => {
+    const out = new Set<string>();
+    for (let i = 0; i < cs.length - 1; i++) if (cs[i] !== ' ' && cs[i + 1] !== ' ') out.add(cs[i]! + cs[i + 1]!);
+    return out;
+  };
+  const mine = content(name);
+  const myChars = new Set(mine.filter((c) => c !== ' '));
+  const myGrams = grams(mine);
+  if (myChars.size === 0) return true;
+  return categoryNames.some((n) => {
+    const theirs = content(n);
+    const shared = theirs.filter((c, i) => c !== ' ' && myChars.has(c) && theirs.indexOf(c) === i).length;
+    return shared >= 2 || [...grams(theirs)].some((g) => myGrams.has(g));
+  });
+}
