@@ -1,7 +1,6 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { z } from 'zod';
 import { invalid, MedSeekError } from '../../core/index.js';
 import { STAFF } from '../auth/authorize.js';
 import { refuse } from '../auth/middleware.js';
@@ -19,7 +18,7 @@ import { conditionQuery, ifMatchVersion, preferReturn } from '../fhir/write/head
 import { needsWriteEngine } from '../fhir/write/bundle.js';
 import { PATCH_FORMATS } from '../fhir/write/interactions.js';
 import { writeAnswer } from '../fhir/write/response.js';
-import { ReadParams, readType } from './schemas/fhir.js';
+import { ReadParams, TypeParams } from './schemas/fhir.js';
 
 /**
  * The FHIR R4 write interactions (https://hl7.org/fhir/R4/http.html): create (and conditional
@@ -45,8 +44,6 @@ const MAX_RESOURCE_BYTES = 16 * 1024 * 1024;
 /** Largest Bundle accepted at the base; bigger files go through `medseek import` (streamed). */
 const MAX_BUNDLE_BYTES = 64 * 1024 * 1024;
 
-export const WriteTypeParams = z.object({ type: readType });
-
 /** Mounts the write routes: `/fhir/…`, and the base with a trailing slash (`POST /fhir/`), which clients send. */
 export function mountFhirWrites(app: Hono<AppEnv>, ctx: AppContext): void {
   const slash = new Hono<AppEnv>();
@@ -60,7 +57,7 @@ export function fhirWriteRoutes(ctx: AppContext): Hono<AppEnv> {
 
   app.post('/', limit(MAX_BUNDLE_BYTES), (c) => bundle(ctx, c));
 
-  app.post('/:type', limit(MAX_RESOURCE_BYTES), fhirParams(WriteTypeParams), async (c) => {
+  app.post('/:type', limit(MAX_RESOURCE_BYTES), fhirParams(TypeParams), async (c) => {
     const { type } = c.req.valid('param');
     const resource = await resourceBody(c);
     const ifNoneExist = conditionQuery(c.req.header('if-none-exist'));
@@ -68,7 +65,7 @@ export function fhirWriteRoutes(ctx: AppContext): Hono<AppEnv> {
   });
 
   // Conditional update: `PUT /fhir/Patient?identifier=…`.
-  app.put('/:type', limit(MAX_RESOURCE_BYTES), fhirParams(WriteTypeParams), async (c) => {
+  app.put('/:type', limit(MAX_RESOURCE_BYTES), fhirParams(TypeParams), async (c) => {
     const { type } = c.req.valid('param');
     const query = new URL(c.req.url).search.slice(1);
     if (query === '')

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ReadParams, readType, TypeParams, WriteParams } from '../../routes/schemas/fhir.js';
+import { ReadParams, TypeParams } from '../../routes/schemas/fhir.js';
 import { Bundle, FhirResource, OperationOutcome } from '../components.js';
 import type { ModuleDoc, OperationDoc } from '../operation.js';
 
@@ -49,7 +49,7 @@ const operations: OperationDoc[] = [
     summary: 'Update (or create with a chosen id)',
     description:
       'Stores a new version of the resource, validated against FHIR R4; the body’s id must be the URL’s; creates it when absent. With `If-Match: W/"n"` the write happens only if n is still the current version (412 otherwise). Both the new and the current record’s patient must be ones the caller may see. Audited.',
-    params: WriteParams,
+    params: ReadParams,
     headers: z.object({
       'If-Match': z
         .string()
@@ -111,7 +111,7 @@ const operations: OperationDoc[] = [
     summary: 'Conditional update',
     description:
       'PUT /fhir/{type}?search: one match is updated (the body’s id, if any, must be its id); no match creates the resource (201); several are refused (412). The search is the same as GET /fhir/{type}. Validated against R4, held to the caller’s role and patient scope. Audited.',
-    params: z.object({ type: readType }),
+    params: TypeParams,
     headers: versionHeaders,
     body: { schema: FhirResource, contentType: 'application/fhir+json', description: 'The resource.' },
     responses: { 200: fhir('The updated resource.'), 201: fhir('The resource, created.'), ...precondition },

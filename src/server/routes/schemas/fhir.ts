@@ -19,7 +19,6 @@ export const searchType = z
   .describe('A resource type this server searches');
 
 /** A type this server reads: the searchable ones and the resources they reference. */
-export const readType = searchType;
 
 /** A logical id; `_history` in its place asks for type-level history, which is not offered. */
 export const fhirId = z
@@ -33,10 +32,9 @@ export const fhirId = z
   .describe('The logical id ([A-Za-z0-9-.]{1,64})');
 
 export const TypeParams = z.object({ type: searchType });
-export const ReadParams = z.object({ type: readType, id: fhirId });
-export const WriteParams = z.object({ type: searchType, id: fhirId });
+export const ReadParams = z.object({ type: searchType, id: fhirId });
 export const VersionParams = z.object({
-  type: readType,
+  type: searchType,
   id: fhirId,
   vid: z
     .string()
