@@ -11,7 +11,8 @@ import { parseHalf } from './lib/harness.js';
  * The release is built in memory from its import batches (no database). Nothing is learned from the
  * cases; the mapping rules were written before any figure was seen and are the same for every set.
  * Halves: `--split report` (default), `dev` or `all`, by bench/lib/harness.ts devReportHalf keyed by
- * DDXPlus row content and DXY consult_id.
+ * DDXPlus row content and DXY consult_id. It also reports the release's Chinese-name coverage and prior classes, and
+ * where the three demo inpatients' recorded discharge diagnoses rank (bench/broad-lib/inpatients.ts).
  */
 export default {
   name: 'broad',
@@ -34,11 +35,14 @@ export default {
       protocol:
         'Per case: the evidence as findings of the release network (binary DDXPlus evidences and antecedents; ' +
         'DXY symptom slots, or the self-report text through the NLP extractor), ' +
-        'the noisy-OR posterior over every disease of the network (uniform prior where the release gives none), ' +
+        'the noisy-OR posterior over every disease of the network, each disease with its prevalence-class prior ' +
+        '(rare / common / unknown, src/knowledge/importers/disease-priors.ts), ' +
         'and the rank of the best-ranked disease whose ICD-10 code is in the line of the reference ' +
         '(ties count against). ' +
         'A reference that maps to no disease of the network is a miss in top1/top5 ' +
-        '(and excluded from top1OfMapped/top5OfMapped).',
+        '(and excluded from top1OfMapped/top5OfMapped). ' +
+        'Demo inpatients (demo/zh, bench/broad-lib/inpatients.ts): the whole record through diagnosePatient, and the ' +
+        'rank of each recorded encounter diagnosis, found by a network disease in its ICD-10 category.',
     };
   },
 } satisfies Benchmark;

@@ -6,7 +6,13 @@ import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { loadConfig } from '../src/core/index.js';
-import { type AnyResource, bundleResources, stateFromBundle, stateFromPrefetch } from '../src/fusion/index.js';
+import {
+  type AnyResource,
+  bundleResources,
+  RuleStateCache,
+  stateFromBundle,
+  stateFromPrefetch,
+} from '../src/fusion/index.js';
 import {
   encounterFromResources,
   evaluateQc,
@@ -97,7 +103,82 @@ function orderSignRequest(resources: readonly AnyResource[], order: AnyResource)
   };
 }
 
-/** autocannon in its own process (so the load generator does not share the server's event loop), at a fixed overall rate. */
+/**
+ * A paced, open-loop load in its own process: one request every 1000/rate ms whatever the server
+ * does, over at most `connections` keep-alive sockets, each latency counted from the moment the
+ * request was due (a request queued behind a slow one counts its wait: no coordinated omission).
+ */
+const PACED_CLIENT = `
+import http from 'node:http';
+const [url, bodyFile, seconds, rate, connections] = process.argv.slice(1);
+const body = (await import('node:fs')).readFileSync(bodyFile);
+const agent = new http.Agent({ keepAlive: true, maxSockets: Number(connections) });
+const n = Math.round(Number(seconds) * Number(rate));
+const every = 1000 / Number(rate);
+const latencies = [];
+let non2xx = 0, errors = 0;
+const send = (due) => new Promise((done) => {
+  const headers = { 'content-type': 'application/json', 'content-length': body.length };
+  const req = http.request(url, { method: 'POST', agent, headers }, (res) => {
+    res.resume();
+    res.on('end', () => {
+      if (res.statusCode < 200 || res.statusCode > 299) non2xx++;
+      latencies.push(performance.now() - due);
+      done();
+    });
+  });
+  req.on('error', () => { errors++; done(); });
+  req.end(body);
+});
+const start = performance.now() + 50;
+const pending = [];
+for (let i = 0; i < n; i++) {
+  const due = start + i * every;
+  const wait = due - performance.now();
+  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  pending.push(send(due));
+}
+await Promise.all(pending);
+agent.destroy();
+process.stdout.write(JSON.stringify({ latencies, non2xx, errors }));
+`;
+
+async function paced(url: string, body: Json, seconds: number, rate: number, connections: number): Promise<Json> {
+  const dir = mkdtempSync(join(tmpdir(), 'medseek-bench-'));
+  const file = join(dir, 'body.json');
+  writeFileSync(file, JSON.stringify(body));
+  const out = await new Promise<string>((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ['--input-type=module', '-e', PACED_CLIENT, url, file, String(seconds), String(rate), String(connections)],
+      { maxBuffer: 64 << 20 },
+      (e, stdout) => (e ? reject(e) : resolve(stdout)),
+    );
+  });
+  rmSync(dir, { recursive: true, force: true });
+  const r = JSON.parse(out) as { latencies: number[]; non2xx: number; errors: number };
+  return {
+    rps: rate,
+    seconds,
+    requests: r.latencies.length,
+    non2xx: r.non2xx,
+    errors: r.errors,
+    p50Ms: percentile(r.latencies, 50),
+    p90Ms: percentile(r.latencies, 90),
+    p99Ms: percentile(r.latencies, 99),
+    maxMs: Math.max(...r.latencies),
+  };
+}
+
+/**
+ * autocannon in its own process (so the load generator does not share the server's event loop), at a
+ * fixed overall rate. Its rate limit is per connection and per second: each of the 10 connections
+ * sends its 5 requests of the second back to back, so 50 requests arrive in a burst at the start of
+ * each second, 10 at a time. And autocannon 9 corrects for coordinated omission with an expected
+ * interval of ceil(1 / per-connection rate) = 1 ms, so a 60 ms response is also recorded as 59, 58, …,
+ * 1 ms: its percentiles are not those of the responses. Kept beside the paced load for comparison
+ * with earlier runs.
+ */
 async function load(url: string, body: Json, seconds: number, rate: number): Promise<Json> {
   const dir = mkdtempSync(join(tmpdir(), 'medseek-bench-'));
   const file = join(dir, 'body.json');
@@ -212,6 +293,8 @@ export default {
     let info = 0;
     const byRule: Record<string, number> = {};
     const orderRequests: Json[] = [];
+    /** Each patient's first order-sign request (a second patient for the uncached service time). */
+    const firstOrders = new Map<string, Json>();
     for (const p of patients) {
       for (const order of p.resources.filter((r) => r.resourceType === 'MedicationRequest')) {
         const req = orderSignRequest(p.resources, order);
@@ -231,6 +314,7 @@ export default {
           } else if (sev === 'moderate') warning++;
           else info++;
         }
+        if (!firstOrders.has(String(ctx.patientId))) firstOrders.set(String(ctx.patientId), req);
         if (
           orderRequests.length < 50 &&
           (req.prefetch as { medications: { entry: unknown[] } }).medications.entry.length > 2
@@ -310,36 +394,82 @@ export default {
         });
     }
     // Service time without the network or a concurrent load generator: sequential in-process calls.
-    for (const [name, path, body] of [
-      ['order-sign', 'medseek-order-sign', signBody],
-      ['patient-view', 'medseek-patient-view', viewBody],
-    ] as const) {
+    // The same request again and again: after the first, the patient's prefetched facts come from the cache.
+    const post = (target: Hono<AppEnv>, path: string, body: Json) =>
+      target.request(`http://127.0.0.1/cds-services/${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const sequential = async (target: Hono<AppEnv>, path: string, bodies: readonly Json[]) => {
       const times: number[] = [];
+      // CPU time as well as wall time: the CPU a call costs does not grow when other processes share the cores.
+      const cpu0 = process.cpuUsage();
       for (let i = 0; i < 300; i++) {
         const t0 = performance.now();
-        await app.request(`http://127.0.0.1/cds-services/${path}`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(body),
-        });
+        await post(target, path, bodies[i % bodies.length]!);
         times.push(performance.now() - t0);
       }
-      rows.push({
-        measure: `CDS Hooks ${name} service time, sequential in-process (ms)`,
+      const cpu = process.cpuUsage(cpu0);
+      return {
         p50: percentile(times, 50),
         p99: percentile(times, 99),
         n: times.length,
+        cpuMsPerCall: (cpu.user + cpu.system) / 1000 / times.length,
+      };
+    };
+    for (const [name, path, body] of [
+      ['order-sign', 'medseek-order-sign', signBody],
+      ['patient-view', 'medseek-patient-view', viewBody],
+    ] as const)
+      rows.push({
+        measure: `CDS Hooks ${name} service time, sequential in-process, same record (ms)`,
+        ...(await sequential(app, path, [body])),
       });
+    // Every call a record the cache does not hold: two patients in turn through a cache of one.
+    const other = [...firstOrders.values()].find(
+      (r) => (r.context as Json).patientId !== (signBody.context as Json).patientId,
+    );
+    if (other) {
+      const { at: _o, ...otherSign } = other;
+      const otherView = {
+        ...viewBody,
+        context: { ...viewBody.context, patientId: (other.context as Json).patientId },
+        prefetch: other.prefetch,
+      };
+      const cold = new Hono<AppEnv>().route(
+        '/cds-services',
+        cdsHooksRoutes(ctx, { auth: { mode: 'demo', trusted: [] }, ruleStates: new RuleStateCache(1) }),
+      );
+      for (const [name, path, bodies] of [
+        ['order-sign', 'medseek-order-sign', [signBody, otherSign]],
+        ['patient-view', 'medseek-patient-view', [viewBody, otherView]],
+      ] as const)
+        rows.push({
+          measure: `CDS Hooks ${name} service time, sequential in-process, record not cached (ms)`,
+          ...(await sequential(cold, path, bodies)),
+        });
     }
     try {
+      const connections = 10;
       for (const [name, path, body] of [
         ['order-sign', 'medseek-order-sign', signBody],
         ['patient-view', 'medseek-patient-view', viewBody],
       ] as const) {
-        const r = await load(`http://127.0.0.1:${port}/cds-services/${path}`, body, seconds, rate);
-        log(`${name}: ${JSON.stringify(r)}`);
+        const url = `http://127.0.0.1:${port}/cds-services/${path}`;
+        const p = await paced(url, body, seconds, rate, connections);
+        log(`${name} paced: ${JSON.stringify(p)}`);
         rows.push({
-          measure: `CDS Hooks ${name} at ${rate} rps (ms)`,
+          measure: `CDS Hooks ${name} at ${rate} rps, paced open loop (ms)`,
+          p50: p.p50Ms,
+          p99: p.p99Ms,
+          n: p.requests,
+          non2xx: p.non2xx,
+        });
+        const r = await load(url, body, seconds, rate);
+        log(`${name} autocannon: ${JSON.stringify(r)}`);
+        rows.push({
+          measure: `CDS Hooks ${name} at ${rate} rps, autocannon bursts (ms)`,
           p50: r.p50Ms,
           p99: r.p99Ms,
           n: r.requests,

@@ -20,6 +20,20 @@ const allowed: Record<string, readonly string[]> = {
   verify: ['core', 'ingest', 'store', 'knowledge', 'nlp', 'fusion', 'llm'],
   compose: ['core', 'ingest', 'store', 'knowledge', 'nlp', 'fusion', 'llm', 'verify'],
   learning: ['core', 'ingest', 'store', 'knowledge', 'nlp', 'fusion', 'llm', 'reasoning', 'compose', 'verify'],
+  // agents serve the stages as MCP tools; the transport (server route or CLI) hands in the caller's access.
+  agents: [
+    'core',
+    'ingest',
+    'store',
+    'knowledge',
+    'nlp',
+    'fusion',
+    'llm',
+    'reasoning',
+    'compose',
+    'verify',
+    'learning',
+  ],
   server: [
     'core',
     'ingest',
@@ -32,6 +46,7 @@ const allowed: Record<string, readonly string[]> = {
     'compose',
     'verify',
     'learning',
+    'agents',
   ],
   cli: [
     'core',
@@ -45,6 +60,7 @@ const allowed: Record<string, readonly string[]> = {
     'compose',
     'verify',
     'learning',
+    'agents',
     'server',
   ],
 };

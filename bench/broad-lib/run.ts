@@ -6,6 +6,7 @@ import { chooseHalf } from '../lib/harness.js';
 import type { CaseSet } from './case-sets.js';
 import { findCaseFiles, readDdxplusSet, readDxySet } from './case-sets.js';
 import { findingMap } from './finding-map.js';
+import { type InpatientResult, scoreInpatients } from './inpatients.js';
 import { PUBLISHED } from './published.js';
 import { mergedConcepts, causalNetworkFromBatches } from './release-network.js';
 import { referenceMap } from './reference.js';
@@ -41,17 +42,29 @@ export function runBroad({ batches, data, half, log }: BroadOptions) {
   const concepts = mergedConcepts(batches);
   const networks: { name: string; batches: readonly BatchData[] }[] = [
     { name: 'release', batches },
-    { name: 'release without DDXPlus', batches: batches.filter((b) => !WITHOUT_DDXPLUS.has(b.kind)) },
+    { name: 'release without DDXPlus', batches: withoutDdxplus(batches) },
   ];
   const rows: Record<string, unknown>[] = [];
   const results: ({ network: string; set: CaseSet['set']; reading: Reading } & SetScore)[] = [];
   const mappings: Record<string, unknown> = {};
+  let inpatients: InpatientResult[] = [];
+  let release: ReturnType<typeof releaseFigures> | undefined;
   for (const n of networks) {
     const cn = causalNetworkFromBatches(n.batches);
     const net: Network = compileNetwork(modelFromKnowledge(cn));
     const codings = codingsFromKnowledge(cn);
     const refs = referenceMap(net, concepts);
     log(`${n.name}: ${net.diseases.length} diseases, ${net.findings.length} findings`);
+    if (n.name === 'release') {
+      release = releaseFigures(net, cn);
+      log(`release: ${JSON.stringify(release)}`);
+      inpatients = scoreInpatients(net, concepts, codings);
+      for (const p of inpatients)
+        log(
+          `demo inpatient ${p.file}: ${p.inTop5}/${p.mapped} recorded diagnoses in the top 5 ` +
+            `(${p.recorded.map((r) => `${r.text} ${r.icd10} rank ${r.rank ?? 'unmapped'}`).join('; ')})`,
+        );
+    }
     for (const set of sets) {
       const scored = chooseHalf(set.cases, (c) => c.key, half);
       const map = findingMap(net, concepts, set.ddx);
@@ -84,6 +97,8 @@ export function runBroad({ batches, data, half, log }: BroadOptions) {
   }
   return {
     summary,
+    release,
+    inpatients,
     sets: sets.map((s) => ({ set: s.set, files: s.files, cases: s.cases.length })),
     inputs: sets.flatMap((s) => s.files),
     results,
@@ -91,6 +106,42 @@ export function runBroad({ batches, data, half, log }: BroadOptions) {
     table: rows,
     published: PUBLISHED,
   };
+}
+
+/**
+ * What the network holds: diseases and their Chinese-name coverage, and the diseases of each prior basis (the
+ * broad release's prevalence classes, `importers/disease-priors.ts`; `none` where a disease has no prior relation).
+ */
+function releaseFigures(net: Network, cn: ReturnType<typeof causalNetworkFromBatches>) {
+  const withZh = net.diseases.filter((d) => d.name.zh).length;
+  const priorClass = new Map(cn.priors.map((r) => [r.from, String(r.attrs.prevalenceClass ?? 'given')]));
+  const priors: Record<string, number> = {};
+  for (const d of net.diseases) {
+    const k = priorClass.get(d.id) ?? 'none';
+    priors[k] = (priors[k] ?? 0) + 1;
+  }
+  return {
+    diseases: net.diseases.length,
+    diseasesWithZhName: withZh,
+    zhCoverage: Math.round((withZh / Math.max(net.diseases.length, 1)) * 1000) / 1000,
+    priors,
+  };
+}
+
+/**
+ * The release without its DDXPlus batch and the crosswalk onto it; the priors batch keeps only the priors of
+ * diseases that still have findings (a prior alone would put a DDXPlus disease back with nothing to show).
+ */
+function withoutDdxplus(batches: readonly BatchData[]): BatchData[] {
+  const kept = batches.filter((b) => !WITHOUT_DDXPLUS.has(b.kind));
+  const withFindings = new Set(
+    kept.flatMap((b) => b.relations.filter((r) => r.type === 'has-finding').map((r) => r.from)),
+  );
+  return kept.map((b) =>
+    b.kind === 'disease-priors'
+      ? { ...b, relations: b.relations.filter((r) => r.type !== 'prior' || withFindings.has(r.from)) }
+      : b,
+  );
 }
 
 function tableRow(network: string, set: string, reading: Reading, s: SetScore) {

@@ -1,8 +1,8 @@
 import { isMedSeekError } from '../core/index.js';
-import { buildProgram } from './program.js';
+import { programFor } from './program.js';
 
 try {
-  await buildProgram().parseAsync(process.argv);
+  await (await programFor(process.argv)).parseAsync(process.argv);
 } catch (e) {
   // A clear one-line error for the user; the stack only when asked for.
   const message = isMedSeekError(e)

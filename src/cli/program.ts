@@ -1,53 +1,23 @@
 import { Command } from 'commander';
-import { register as bench } from './commands/bench.js';
-import { register as summarize } from './commands/summarize.js';
-import { register as verify } from './commands/verify.js';
-import { register as kg } from './commands/kg.js';
-import { register as llm } from './commands/llm.js';
-import { register as extract } from './commands/extract.js';
-import { register as keys } from './commands/keys.js';
-import { register as pull } from './commands/pull.js';
-import { register as serve } from './commands/serve.js';
-import { register as importCommand } from './commands/import.js';
-import { register as patient } from './commands/patient.js';
-import { register as diagnose } from './commands/diagnose.js';
-import { register as consult } from './commands/consult.js';
-import { register as qc } from './commands/qc.js';
-import { register as smart } from './commands/smart.js';
-import { register as backup } from './commands/backup.js';
-import { register as users } from './commands/users.js';
+import { catalog } from './catalog.js';
 
 /**
- * The `medseek` command. Each subcommand lives in `commands/<name>.ts` and exports
- * `register(program)`; add one import and one line below to add a command.
+ * The `medseek` command for these arguments. Only the module of the command named in `argv` is
+ * loaded; without one (`medseek --help`, an unknown word) the program lists every command from the
+ * catalog without loading any. `medseek help <command>` loads that command for its full help.
  */
-export function buildProgram(): Command {
+export async function programFor(argv: readonly string[]): Promise<Command> {
   const program = new Command('medseek')
     .description('MedSeek: the trustworthy clinical AI layer between DeepSeek-class models and the hospital record')
     .showHelpAfterError()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  for (const register of commands) register(program);
+  const words = argv.slice(2).filter((a) => !a.startsWith('-'));
+  const wanted = words[0] === 'help' ? words[1] : words[0];
+  const entry = catalog.find((e) => e.commands.some((c) => c.name === wanted));
+  if (entry) {
+    (await entry.load()).register(program);
+    return program;
+  }
+  for (const e of catalog) for (const c of e.commands) program.command(c.name).description(c.summary);
   return program;
 }
-
-type Register = (program: Command) => void;
-
-const commands: Register[] = [
-  bench,
-  extract,
-  serve,
-  keys,
-  pull,
-  importCommand,
-  patient,
-  llm,
-  kg,
-  summarize,
-  verify,
-  diagnose,
-  consult,
-  qc,
-  backup,
-  users,
-  smart,
-];

@@ -20,6 +20,7 @@ export { SECTION_CODES, type SignOff, signedText, toComposition, toDocumentRefer
 export { factPhrase, quantityText } from './phrases.js';
 export {
   composeDischargeSummary,
+  dischargePrompt,
   type SummarizeOptions,
   type SummaryResult,
   verifyDischargeText,

@@ -77,7 +77,12 @@ export async function composeDischargeSummary(state: PatientState, options: Summ
   let model: ModelUse = { used: false, reason: 'no model configured' };
   let attempts = 0;
   if (options.llm?.configured) {
-    const facts = factList(template.citations, [...allFacts(state), ...template.extraFacts], template.text);
+    const prompt = dischargePrompt(
+      lang,
+      template.citations,
+      [...allFacts(state), ...template.extraFacts],
+      template.text,
+    );
     const deadline = options.deadline ?? options.llm.deadline?.();
     const maxAttempts = options.maxAttempts ?? 2;
     let feedback = '';
@@ -97,8 +102,8 @@ export async function composeDischargeSummary(state: PatientState, options: Summ
         break;
       }
       const r = await options.llm.chat({
-        system: systemPrompt(lang),
-        prompt: `${facts}${feedback}`,
+        system: prompt.system,
+        prompt: `${prompt.user}${feedback}`,
         purpose: 'compose/discharge-summary',
         identifiable: true,
         patient: { key: state.patientId },
@@ -198,10 +203,26 @@ function finish(
   return { document, report, text, removed, attempts, model, ...(fallback ? { fallback } : {}), unreconciled };
 }
 
-function systemPrompt(lang: Lang): string {
+/**
+ * What the model is asked for a discharge summary: the rules (system) and the record's facts, one per
+ * line under its citation key, with the template draft (user). Exported so that training data
+ * (learning/export) teaches the task exactly as it is asked here. `cite: false` leaves out the
+ * request for `[F<n>]` markers, for targets written by clinicians, which carry none.
+ */
+export function dischargePrompt(
+  lang: Lang,
+  citations: Readonly<Record<string, string>>,
+  facts: readonly Fact[],
+  templateText: string,
+  { cite = true }: { cite?: boolean } = {},
+): { system: string; user: string } {
+  return { system: systemPrompt(lang, cite), user: factList(citations, facts, templateText) };
+}
+
+function systemPrompt(lang: Lang, cite: boolean): string {
   return lang === 'zh'
-    ? '你是住院医师，按《病历书写基本规范》第二十二条(二十)撰写出院记录，依次为：入院日期、出院日期、入院情况、入院诊断、诊疗经过、出院诊断、出院情况、出院医嘱、医师签名，每项以“## 标题”开头。诊疗经过、入院情况、出院情况用叙述性句子，不要罗列。出院诊断主要诊断在前，每个诊断只写一次。出院带药只能写出院医嘱中的药物，停用或仅用一次的药物不得列为出院带药。只能使用给出的事实，不得添加任何事实、数值、药物或诊断；病历未记载的写“病历未载明”。每个陈述后用 [F编号] 标注所依据的事实。医师签名一项写“待签名”。\n'
-    : 'You are a hospitalist writing a discharge summary in the Joint Commission order, each part under a "## Title" heading: Admission and discharge, Reason for hospitalization, Significant findings, Procedures and treatment, Discharge diagnoses (principal first, each once), Condition at discharge, Discharge medications (only the discharge orders; never a drug stopped or given once), Follow-up and pending results, Signature ("Signature pending"). Write sentences, not lists. Use only the facts given; add no fact, number, drug or diagnosis; write "not documented in the record" for what the record does not say. After each statement cite the facts it rests on as [F<n>].\n';
+    ? `你是住院医师，按《病历书写基本规范》第二十二条(二十)撰写出院记录，依次为：入院日期、出院日期、入院情况、入院诊断、诊疗经过、出院诊断、出院情况、出院医嘱、医师签名，每项以“## 标题”开头。诊疗经过、入院情况、出院情况用叙述性句子，不要罗列。出院诊断主要诊断在前，每个诊断只写一次。出院带药只能写出院医嘱中的药物，停用或仅用一次的药物不得列为出院带药。只能使用给出的事实，不得添加任何事实、数值、药物或诊断；病历未记载的写“病历未载明”。${cite ? '每个陈述后用 [F编号] 标注所依据的事实。' : ''}医师签名一项写“待签名”。\n`
+    : `You are a hospitalist writing a discharge summary in the Joint Commission order, each part under a "## Title" heading: Admission and discharge, Reason for hospitalization, Significant findings, Procedures and treatment, Discharge diagnoses (principal first, each once), Condition at discharge, Discharge medications (only the discharge orders; never a drug stopped or given once), Follow-up and pending results, Signature ("Signature pending"). Write sentences, not lists. Use only the facts given; add no fact, number, drug or diagnosis; write "not documented in the record" for what the record does not say.${cite ? ' After each statement cite the facts it rests on as [F<n>].' : ''}\n`;
 }
 
 /** The facts the model may use, one per line with its citation key, as the template states them. */

@@ -4,6 +4,7 @@
  * only this file.
  * - `fuse(patient, resources, noteFacts, { at, encounterId, crosswalk })` — pure.
  * - `stateFromPrefetch({ prefetch, patientId, draftOrders })`, `stateFromBundle(bundle)` — pure.
+ * - `stateForRules({ prefetch, patientId, draftOrders }, { at, cache })` — what the safety rules read, per patient.
  * - `buildPatientState(sql, repo, patientId, { at, encounterId })` — from the store.
  * - `extractPatientNotes(sql, repo, patientId)`, `extractPendingNotes(sql, repo)` — notes → stored facts.
  * - `resourceToFacts(resource, ctx)` — one resource's facts.
@@ -24,6 +25,7 @@ export { ageAt, demographicsOf } from './demographics.js';
 export { dosageOf, frequencyCode, normaliseRoute, strengthOf } from './dosage.js';
 export { type AnyResource, conceptOf, normaliseSystem, normaliseUnit, quantityOf, referenceId } from './fhir.js';
 export { type FuseOptions, fuse } from './fuse.js';
+export { RuleStateCache, type RuleStateInput, type RuleStateOptions, stateForRules } from './fuse-for-rules.js';
 export { type Genotype, genotypeOf, mergeGenotypes } from './genotype.js';
 export { type MapContext, spaceOf } from './map-context.js';
 export { encounterEvent } from './encounter.js';
@@ -47,6 +49,7 @@ export {
 } from './note-store.js';
 export { decodeAttachment, detectLang, isCurrentNote, type NoteText, noteDate, noteText } from './note-text.js';
 export { type BuildOptions, buildPatientState } from './patient-state.js';
+export { matchesPatientQuery, type PatientSummary, patientSummary } from './patient-summary.js';
 export { bundleResources, type PrefetchInput, stateFromBundle, stateFromPrefetch } from './prefetch.js';
 export { sameQuantity } from './quantity.js';
 export { type DatedFact, mergeInto, type Reconciled, reconcile } from './reconcile.js';

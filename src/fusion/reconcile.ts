@@ -43,7 +43,8 @@ export function reconcile(coded: readonly Fact[], notes: readonly DatedFact[]): 
       else index.set(k, [i]);
     }
   };
-  merged.forEach(addToIndex);
+  // Only note facts look candidates up: a record without notes (a CDS Hooks prefetch) needs no index.
+  if (notes.length > 0) merged.forEach(addToIndex);
   const conflictsFound = (
     fact: Fact,
     noteTime: number | undefined,

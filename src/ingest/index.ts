@@ -23,3 +23,18 @@ export {
   validationError,
   validationErrors,
 } from './validation/index.js';
+export {
+  HL7_SUPPORTED_MESSAGES,
+  type Hl7ImportSummary,
+  type Hl7Listener,
+  type Hl7ListenerOptions,
+  type Hl7Options,
+  type Hl7Outcome,
+  type Hl7Store,
+  hl7FilesIn,
+  importHl7File,
+  isHl7File,
+  looksLikeHl7,
+  processMessage,
+  startHl7Listener,
+} from './hl7/index.js';

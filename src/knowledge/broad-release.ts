@@ -4,6 +4,7 @@ import type { BatchData } from './batch.js';
 import { cdsBatch } from './importers/cds.js';
 import { crosswalkBatch } from './importers/crosswalk.js';
 import { readDdxplus } from './importers/ddxplus.js';
+import { diseasePriorsBatch } from './importers/disease-priors.js';
 import { readDiseaseXrefs } from './importers/disease-xrefs.js';
 import { readDoid } from './importers/doid.js';
 import { readHpo } from './importers/hpo.js';
@@ -16,14 +17,15 @@ import { type ProgressFn, releaseBatches, releaseWithBatch } from './releases.js
 const bundled = (p: string) => fileURLToPath(new URL(`./data/${p}`, import.meta.url));
 
 export const BROAD_LABEL =
-  'broad: DDXPlus + HPO + Disease Ontology + ICD-10 国家临床版 2.0 + results evidence + CDS + QC rules';
+  'broad: DDXPlus + HPO + Disease Ontology + ICD-10 国家临床版 2.0 + results evidence + prior classes + CDS + QC rules';
 
 /**
  * The sources of the broad release, in import order, every one bundled in `data/` and shippable
  * (knowledge README): the demo release's CDS, DDXPlus, ICD-10 国家临床版, crosswalk and QC batches,
  * then the HPO disease annotations (OMIM / Orphanet / DECIPHER → HPO phenotypes, with frequencies),
  * the Disease Ontology's disease → symptom statements, and the lab / imaging / ECG result links
- * (`data/results-evidence`) joined by ICD-10 code to the diseases of all of them.
+ * (`data/results-evidence`) joined by ICD-10 code to the diseases of all of them, and last each disease's prior
+ * by prevalence class (rare: Orphanet-registered; common; unknown), `importers/disease-priors.ts`.
  */
 export function broadReleaseBatches(progress?: ProgressFn): BatchData[] {
   const steps: [string, () => BatchData][] = [];
@@ -41,7 +43,13 @@ export function broadReleaseBatches(progress?: ProgressFn): BatchData[] {
   steps.push(['hpo', () => (hpo = readHpo(undefined, { xrefs: xrefs() }))]);
   steps.push(['doid', () => (doid = readDoid(undefined, { xrefs: xrefs() }))]);
   // Lab, imaging and ECG results joined by ICD-10 code to the diseases of every source above.
-  steps.push(['results-evidence', () => resultsEvidenceBatch([ddxplus!, icd10cn!, hpo!, doid!]).batch]);
+  let results: BatchData | undefined;
+  steps.push(['results-evidence', () => (results = resultsEvidenceBatch([ddxplus!, icd10cn!, hpo!, doid!]).batch)]);
+  // Last: a prior (prevalence class, with its basis) for every disease with findings in the batches above.
+  steps.push([
+    'disease-priors',
+    () => diseasePriorsBatch([ddxplus!, icd10cn!, hpo!, doid!, results!], { xrefs: xrefs() }).batch,
+  ]);
   return steps.map(([name, read], i) => {
     progress?.(i, steps.length, `reading ${name}`);
     return read();

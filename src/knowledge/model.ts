@@ -184,7 +184,8 @@ export type ImportKind =
   | 'results-evidence'
   | 'qc'
   | 'hpo'
-  | 'doid';
+  | 'doid'
+  | 'disease-priors';
 
 export const IMPORT_KINDS: readonly ImportKind[] = [
   'ddxplus',

@@ -22,6 +22,7 @@ import { fhirBulkPolicies, fhirBulkRoutes } from './routes/fhir-bulk.js';
 import { healthPolicies, healthRoutes } from './routes/health.js';
 import { kgPolicies, kgRoutes } from './routes/kg.js';
 import { llmPolicies, llmRoutes } from './routes/llm.js';
+import { mcpPolicies, mcpRoutes } from './routes/mcp.js';
 import { openapiPolicies, openapiRoutes } from './routes/openapi.js';
 import { patientPolicies, patientRoutes } from './routes/patients.js';
 import { webPolicies, webRoutes } from './routes/web.js';
@@ -60,6 +61,7 @@ export const ROUTE_POLICIES: RoutePolicies = mergePolicies(
   cdsPolicies,
   kgPolicies,
   llmPolicies,
+  mcpPolicies,
   patientPolicies,
   webPolicies,
   backupPolicies,
@@ -131,6 +133,7 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
   app.route('/api/llm', llmRoutes(ctx));
   app.route('/api/patients', patientRoutes(ctx));
   app.route('/api/backup', backupRoutes(ctx));
+  app.route('/mcp', mcpRoutes(ctx));
 
   // The web workspace last: it answers only what no API route did.
   app.route('/', webRoutes(ctx));

@@ -1,7 +1,7 @@
 export { createApp, isApiPath } from './app.js';
 export { type AuditEvent, AuditLog, type AuditQuery, type AuditRow } from './audit/audit-log.js';
 export { auditEvents, DEFAULT_PURPOSE, purposeOf } from './audit/request.js';
-export { ApiKeyStore, type ApiKeyInfo, type KeyGrant } from './auth/api-keys.js';
+export { ApiKeyStore, type ApiKeyInfo, type KeyGrant, keyPrincipal } from './auth/api-keys.js';
 export { loadLoginSettings, type LoginSettings, type UserInfo, UserStore } from './auth/users.js';
 export { SmartClientStore } from './smart/clients.js';
 export { createJwtVerifier, type JwtSettings, loadJwtSettings } from './auth/jwt.js';
@@ -26,3 +26,4 @@ export { isLoopback, listen, type RunningServer } from './listen.js';
 export { createLogger, type Logger } from './logger.js';
 export { VERSION } from './version.js';
 export { effectiveFhirSource, pullOptionsFrom } from './settings/index.js';
+export { medSeekMcp } from './routes/mcp.js';

@@ -17,13 +17,16 @@ import type { Bilingual, Sql } from '../core/index.js';
  * local listener called); callers state "staff were notified" only after it resolves.
  */
 export interface ConsultEvent {
-  readonly type: 'emergency' | 'complete';
+  /** `urgent`: an active session raised a red flag whose danger signs are still being asked (not yet an exit). */
+  readonly type: 'emergency' | 'urgent' | 'complete';
   readonly sessionId: string;
   readonly at: string;
   /** The chief complaint as the patient wrote it (shortened: NOTIFY payloads are limited to 8000 bytes). */
   readonly complaint: string;
   readonly triage?: { readonly level: number; readonly name: Bilingual; readonly colour: string };
   readonly redFlags?: readonly string[];
+  /** Why an `urgent` session is urgent, in the clinician's words. */
+  readonly reason?: Bilingual;
   readonly age?: number;
   readonly sex?: string;
 }

@@ -192,14 +192,17 @@ export interface QueuedConsult {
   age?: number;
   sex?: string;
   updatedAt: string;
+  /** An active session with a red flag raised and not yet settled: why, since when. */
+  urgent?: { redFlags: readonly string[]; reason: Bilingual; since: string };
 }
 
 export interface ConsultEvent {
-  type: 'emergency' | 'complete';
+  type: 'emergency' | 'urgent' | 'complete';
   sessionId: string;
   at: string;
   complaint: string;
   triage?: ConsultTriage;
+  reason?: Bilingual;
   age?: number;
   sex?: string;
 }

@@ -1,10 +1,12 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { ImportSummary } from '../../ingest/index.js';
+import type { Hl7ImportSummary, ImportSummary } from '../../ingest/index.js';
 import { createResourceRepository, openDatabase } from '../../store/index.js';
-import { buildProgram } from '../program.js';
+import { programFor } from '../program.js';
+
+const hl7Fixtures = join(import.meta.dirname, '..', '..', 'ingest', 'hl7', '__fixtures__');
 
 /** `medseek import` as a user runs it, against an on-disk PGlite in a temporary folder. */
 describe('medseek import (CLI)', { timeout: 120_000 }, () => {
@@ -31,7 +33,8 @@ describe('medseek import (CLI)', { timeout: 120_000 }, () => {
     });
     process.exitCode = undefined;
     try {
-      await buildProgram().parseAsync(['node', 'medseek', 'import', ...args]);
+      const argv = ['node', 'medseek', 'import', ...args];
+      await (await programFor(argv)).exitOverride().parseAsync(argv);
     } finally {
       spy.mockRestore();
     }
@@ -64,6 +67,54 @@ describe('medseek import (CLI)', { timeout: 120_000 }, () => {
     expect(exitCode).toBe(1);
     expect(out).toMatch(/2 resources read, 1 created, 0 updated, 0 unchanged, 1 rejected/);
     expect(out).toMatch(/invalid: .*bad\.ndjson line 2: malformed JSON/);
+  });
+
+  it('imports an HL7 v2 file, known by its name or by its first bytes, one ACK per message', async () => {
+    const first = await run(join(hl7Fixtures, 'valid', 'adt-a01-everyman.hl7'), '--format', 'json');
+    const summary = JSON.parse(first.out) as Hl7ImportSummary;
+    expect(summary).toMatchObject({ messages: 1, accepted: 1, rejected: 0 });
+    expect(summary.outcomes[0]).toMatchObject({ code: 'AA', controlId: 'MSG00001', messageType: 'ADT^A01' });
+    expect(first.exitCode).toBeUndefined();
+    // The same message in a .txt file: read as HL7 by its MSH, and recognised as a replay.
+    const txt = join(dir, 'everyman.txt');
+    copyFileSync(join(hl7Fixtures, 'valid', 'adt-a01-everyman.hl7'), txt);
+    expect((await run(txt)).out).toMatch(
+      /^1 message\(s\): 0 accepted, 1 replayed, 0 rejected\n {2}message 1: AA \(replay\)/,
+    );
+    const db = await openDatabase({ dataDir: join(dir, 'store') });
+    try {
+      const repo = createResourceRepository(db);
+      const patients = await repo.search('Patient', {
+        identifiers: ['urn:medseek:hl7v2:assigner:GOOD%20HEALTH%20HOSPITAL|PATID1234'],
+      });
+      expect(patients.total).toBe(1);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('imports the .hl7 files of a directory beside its FHIR files and reports them in the summary', async () => {
+    const tree = join(dir, 'tree');
+    mkdirSync(join(tree, 'feeds'), { recursive: true });
+    writeFileSync(join(tree, 'patients.ndjson'), '{"resourceType":"Patient","id":"dir-p1"}\n');
+    copyFileSync(join(hl7Fixtures, 'valid', 'batch-three-results.hl7'), join(tree, 'feeds', 'batch.hl7'));
+    copyFileSync(join(hl7Fixtures, 'malformed', 'missing-pid-3.hl7'), join(tree, 'feeds', 'bad.hl7'));
+    writeFileSync(join(tree, 'README.txt'), 'not imported');
+    const json = await run(tree, '--format', 'json');
+    const summary = JSON.parse(json.out) as ImportSummary & { hl7: Hl7ImportSummary & { files: number } };
+    expect(summary).toMatchObject({ files: 1, created: 1, skippedFiles: 1 });
+    expect(summary.hl7).toMatchObject({ files: 2, messages: 4, accepted: 3, duplicates: 0, rejected: 1 });
+    expect(summary.hl7.outcomes.map((o) => [o.where.slice(tree.length), o.code])).toEqual([
+      ['/feeds/bad.hl7 message 1', 'AE'],
+      ['/feeds/batch.hl7 message 1', 'AA'],
+      ['/feeds/batch.hl7 message 2', 'AA'],
+      ['/feeds/batch.hl7 message 3', 'AA'],
+    ]);
+    expect(json.exitCode).toBe(1);
+    const text = await run(tree);
+    expect(text.out).toMatch(/\nHL7 v2: 2 file\(s\), 4 message\(s\): 0 accepted, 3 replayed, 1 rejected\n/);
+    expect(text.out).toMatch(/bad\.hl7 message 1: AE ADT\^A01 BAD-PID3-1 — PID-3: /);
+    expect(text.exitCode).toBe(1);
   });
 
   it('refuses an unknown --format', async () => {

@@ -1,8 +1,19 @@
+import { stat } from 'node:fs/promises';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { invalid, loadConfig } from '../../core/index.js';
-import { type ImportProgress, type ImportSummary, importPath } from '../../ingest/index.js';
-import { migrate, openDatabase, refreshSearchIndex, resourceSink } from '../../store/index.js';
+import { invalid, loadConfig, type Sql } from '../../core/index.js';
+import {
+  type Hl7ImportSummary,
+  type Hl7Store,
+  hl7FilesIn,
+  type ImportProgress,
+  type ImportSummary,
+  importHl7File,
+  importPath,
+  isHl7File,
+} from '../../ingest/index.js';
+import { type Database, migrate, openDatabase, refreshSearchIndex, resourceSink } from '../../store/index.js';
+import { textSummary as hl7TextSummary } from './hl7.js';
 
 interface ImportOpts {
   format: string;
@@ -16,7 +27,7 @@ export function register(program: Command): void {
   program
     .command('import <path>')
     .description(
-      'import FHIR R4 JSON bundles (transaction, batch, collection…) and Bulk Data NDJSON from a file or directory',
+      'import FHIR R4 JSON bundles (transaction, batch, collection…), Bulk Data NDJSON and HL7 v2 message files from a file or directory',
     )
     .option('--format <format>', "summary format: 'text' or 'json'", 'text')
     .option('--progress', 'show a progress bar even without a terminal')
@@ -41,9 +52,27 @@ export function register(program: Command): void {
       const db = await openDatabase({
         ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir }),
       });
+      const info = await stat(path).catch(() => undefined);
+      if (info?.isFile() && (await isHl7File(path))) {
+        // One HL7 v2 file: each message processed and acknowledged as `medseek hl7 import` does.
+        let summary: Hl7ImportSummary;
+        try {
+          await migrate(db);
+          summary = await importHl7File(path, hl7Store(db));
+          await refreshSearchIndex(db);
+        } finally {
+          await db.close();
+        }
+        process.stdout.write(
+          opts.format === 'json' ? `${JSON.stringify(summary, null, 2)}\n` : hl7TextSummary(summary),
+        );
+        if (summary.rejected > 0) process.exitCode = 1;
+        return;
+      }
       const showBar = opts.progress === true || (opts.progress !== false && process.stderr.isTTY === true);
       const bar = showBar ? progressBar() : undefined;
       let summary: ImportSummary;
+      let hl7: DirectoryHl7Summary | undefined;
       try {
         await migrate(db);
         summary = await importPath(path, resourceSink(db), {
@@ -52,17 +81,52 @@ export function register(program: Command): void {
           concurrency,
           ...(bar ? { onProgress: bar.update } : {}),
         });
-        // The search index is brought up to date now, not by the first search after a large import.
         bar?.stop();
+        if (info?.isDirectory()) {
+          hl7 = await importHl7Directory(path, hl7Store(db));
+          // The FHIR import counted the .hl7 files as skipped: they were imported here.
+          if (hl7) summary = { ...summary, skippedFiles: summary.skippedFiles - hl7.files };
+        }
+        // The search index is brought up to date now, not by the first search after a large import.
         if (showBar) process.stderr.write('indexing for search…\n');
         await refreshSearchIndex(db);
       } finally {
         bar?.stop();
         await db.close();
       }
-      process.stdout.write(opts.format === 'json' ? `${JSON.stringify(summary, null, 2)}\n` : textSummary(summary));
-      if (summary.rejected > 0) process.exitCode = 1;
+      process.stdout.write(
+        opts.format === 'json'
+          ? `${JSON.stringify(hl7 ? { ...summary, hl7 } : summary, null, 2)}\n`
+          : `${textSummary(summary)}${hl7 ? `HL7 v2: ${hl7.files} file(s), ${hl7TextSummary(hl7)}` : ''}`,
+      );
+      if (summary.rejected > 0 || (hl7?.rejected ?? 0) > 0) process.exitCode = 1;
     });
+}
+
+/** The HL7 v2 part of a directory import: every message of every `.hl7` file, `where` naming the file. */
+type DirectoryHl7Summary = Hl7ImportSummary & { readonly files: number };
+
+async function importHl7Directory(dir: string, store: Hl7Store): Promise<DirectoryHl7Summary | undefined> {
+  const files = await hl7FilesIn(dir);
+  if (files.length === 0) return undefined;
+  const parts: Hl7ImportSummary[] = [];
+  for (const file of files) {
+    const part = await importHl7File(file, store);
+    parts.push({ ...part, outcomes: part.outcomes.map((o) => ({ ...o, where: `${file} ${o.where}` })) });
+  }
+  const sum = (key: 'messages' | 'accepted' | 'duplicates' | 'rejected') => parts.reduce((n, p) => n + p[key], 0);
+  return {
+    files: files.length,
+    messages: sum('messages'),
+    accepted: sum('accepted'),
+    duplicates: sum('duplicates'),
+    rejected: sum('rejected'),
+    outcomes: parts.flatMap((p) => p.outcomes),
+  };
+}
+
+function hl7Store(db: Database): Hl7Store {
+  return { sql: db, sinkFor: (tx: Sql) => resourceSink(tx) };
 }
 
 function progressBar(): { update: (p: ImportProgress) => void; stop: () => void } {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { buildProgram } from '../program.js';
+import { programFor } from '../program.js';
 
 /** `medseek kg …` as a user runs it, parsed by the real program, against an on-disk PGlite. */
 describe('medseek kg (CLI)', { timeout: 120_000 }, () => {
@@ -31,9 +31,8 @@ describe('medseek kg (CLI)', { timeout: 120_000 }, () => {
       return true;
     });
     try {
-      await buildProgram()
-        .exitOverride()
-        .parseAsync(['node', 'medseek', ...args]);
+      const argv = ['node', 'medseek', ...args];
+      await (await programFor(argv)).exitOverride().parseAsync(argv);
     } finally {
       spy.mockRestore();
     }

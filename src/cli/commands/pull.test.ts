@@ -6,7 +6,7 @@ import { loadConfig } from '../../core/index.js';
 import { type AppContext, createLogger, listen, openContext, type RunningServer } from '../../server/index.js';
 import { type Database, openDatabase } from '../../store/index.js';
 import { allRecords } from '../../server/__fixtures__/records.js';
-import { buildProgram } from '../program.js';
+import { programFor } from '../program.js';
 
 /**
  * The commands as a user runs them (`medseek keys …`, `medseek pull`), parsed by the real program
@@ -53,9 +53,8 @@ describe('medseek pull and keys (CLI)', { timeout: 120_000 }, () => {
     });
     const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
-      await buildProgram()
-        .exitOverride()
-        .parseAsync(['node', 'medseek', ...args]);
+      const argv = ['node', 'medseek', ...args];
+      await (await programFor(argv)).exitOverride().parseAsync(argv);
     } finally {
       spy.mockRestore();
       err.mockRestore();

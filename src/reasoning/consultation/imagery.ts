@@ -35,19 +35,40 @@ export interface ImageReading {
 
 const SYSTEM = 'urn:medseek:patient-imagery';
 
-let table: { qualities: Map<string, ImageQuality>; lexicon: Lexicon } | undefined;
+let table: { qualities: Map<string, ImageQuality>; lexicon: Lexicon; simile: Record<Lang, RegExp> } | undefined;
 function imagery() {
   if (table) return table;
   const data = JSON.parse(readFileSync(new URL('./data/imagery.json', import.meta.url), 'utf8')) as {
     qualities: ImageQuality[];
+    simile: Record<Lang, string>;
   };
   const entries: LexiconEntry[] = [];
   for (const q of data.qualities)
     for (const lang of ['zh', 'en'] as const)
       for (const term of q[lang])
         entries.push({ term, lang, concept: { system: SYSTEM, code: q.id, display: q.id }, category: 'finding' });
-  table = { qualities: new Map(data.qualities.map((q) => [q.id, q])), lexicon: new Lexicon(entries) };
+  table = {
+    qualities: new Map(data.qualities.map((q) => [q.id, q])),
+    lexicon: new Lexicon(entries),
+    simile: { zh: new RegExp(data.simile.zh, 'iu'), en: new RegExp(data.simile.en, 'iu') },
+  };
   return table;
+}
+
+/**
+ * Whether the answer is framed as a comparison ("像有小虫子在爬", "like a feather tickling it") that no
+ * negation in its clause governs ("不像针扎那种"): an image the table does not list is still a sensation
+ * described as felt. The reader uses it only for an answer that names nothing else.
+ */
+export function simileFrame(text: string, lang: Lang): boolean {
+  const m = imagery().simile[lang].exec(text);
+  if (!m) return false;
+  const clause =
+    text
+      .slice(0, m.index)
+      .split(/[，,；;。.!?！？]|\bbut\b/u)
+      .pop() ?? '';
+  return !NEGATED_BEFORE.test(clause);
 }
 
 /** A negation or "not like" just before the image, in its own clause. */

@@ -5,9 +5,9 @@ import { bundledDdxplusNames } from '../../knowledge/index.js';
 import { extractFacts, Lexicon, parseZhNumber } from '../../nlp/index.js';
 import type { Network, QuestionNode } from '../diagnosis/index.js';
 import { modelLexicon, parseDuration, zhNumber } from './complaint.js';
-import { type ImageReading, imagesIn } from './imagery.js';
+import { type ImageReading, imagesIn, simileFrame } from './imagery.js';
 import { normalisePatientSpeech } from './patient-speech.js';
-import { readTopic } from './topics.js';
+import { readTopic, saysUnchanged } from './topics.js';
 import { defaultRedFlags, redFlagsInText } from './redflags.js';
 
 /**
@@ -612,8 +612,9 @@ function figuresOfSpeech(
             .slice(0, m.index)
             .split(/[，,；;。.]/u)
             .pop() ?? '';
-        // "不是汗把衣服湿透", "not boiling": a negation just before the figure.
+        // "不是汗把衣服湿透", "not boiling": a negation just before the figure; "汗跟平时一样" compares with the usual self.
         if (/(?:没有|没|不是|不|无)$|\b(?:not|no|never)\s*$|n't\s*$/i.test(before)) continue;
+        if (saysUnchanged(m[0], lang)) continue;
         return m;
       }
       return undefined;
@@ -902,6 +903,8 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
   } else if (
     NOT_MEASURED.test(t) &&
     !ownMentions.some((m) => m.present) &&
+    // "感觉身上有点热，没量": felt a little, not measured, is a hedged yes, not an unknown.
+    !partlyCue &&
     !/[\d一二三四五六七八九十]\s*(?:度|℃)/.test(t)
   ) {
     value = 'unknown';
@@ -1009,7 +1012,9 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
   // topic ("出汗没什么变化"); a red-flag check is never turned from positive to negative by it.
   const topicKey = question.id.startsWith('rf:') ? question.id : [...ownCode][0];
   if (question.kind === 'binary' && topicKey && value !== 'unknown') {
-    const topic = readTopic(topicKey, unfigured(t), lang);
+    const topic = readTopic(topicKey, unfigured(t), lang, {
+      unframed: otherMentions.length === 0 && extra.length === 0 && !unknownCue.whole,
+    });
     const ownIds = [...own].filter((f) => !/[@≥]/.test(f));
     if (topic.value === 'yes' && (value === 'other' || value === 'no')) {
       value = partlyCue && !severeNow(severity) ? 'partly' : 'yes';
@@ -1021,6 +1026,10 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
       for (const f of ownIds.slice(0, 1)) absent.add(f);
     }
   }
+  // One image the imagery table does not list ("鼻子里像有小虫子在爬"), naming nothing else: the symptom as felt.
+  // An image the table lists for another finding ("像晕车一样" to the dizziness question) stays unread.
+  if (value === 'other' && question.kind === 'binary' && otherMentions.length === 0 && extra.length === 0)
+    if (images.length === 0 && simileFrame(unfigured(t), lang)) value = 'yes';
   // Not knowing states nothing about the asked finding ("心跳快不快我也分辨不出来" names it only to doubt it).
   if (value === 'unknown') for (const f of own) present.delete(f);
   // Safety first (consultation.md §3): doubt anywhere in an answer to a red-flag check never makes it

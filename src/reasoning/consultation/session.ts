@@ -7,6 +7,8 @@ import type { ParsedComplaint } from './complaint.js';
 import { parseComplaint, parseDuration } from './complaint.js';
 import type { AnswerQuestion, AnswerReading } from './reading.js';
 import { durationWords, evidenceCode, readAnswer, readDuration } from './reading.js';
+import type { UrgentConcern } from './urgency.js';
+import { raiseUrgency, settleUrgency } from './urgency.js';
 import type { Patterns, RedFlag, RedFlagConfig, RedFlagRule, TriageScale } from './redflags.js';
 import {
   defaultRedFlags,
@@ -93,6 +95,8 @@ export interface ConsultState {
     readonly positive: readonly string[];
     /** When staff were alerted (a positive red flag). */
     readonly alertAt?: string;
+    /** Red flags the patient's words raised whose danger signs are not yet denied: urgent in the queue (urgency.ts). */
+    readonly urgent?: readonly UrgentConcern[];
   };
   readonly history: {
     readonly [slot in 'duration' | 'allergies' | 'medications' | 'lmp' | 'pregnancy']?: {
@@ -344,7 +348,7 @@ export function startSession(ctx: ConsultContext, input: StartInput): StepResult
     state = withPositive(state, hit, 1, 'complaint');
     return emergency(ctx, state, [patientTurn], now);
   }
-  return advance(ctx, state, [patientTurn], now);
+  return advance(ctx, raiseUrgency(state, text, 1, now, flags), [patientTurn], now);
 }
 
 /** Red flags and rules an utterance states, alone or joined with the complaint (pregnancy stated first, bleeding later). */
@@ -439,7 +443,7 @@ function settleCheck(
   const plan = { ...(state.plan ?? { hpi: [], networkMax: 0 }), checks };
   const positiveIds = emergency ? [...state.redFlags.positive, ...ids] : state.redFlags.positive;
   const redFlags = { ...state.redFlags, screened, positive: positiveIds };
-  return { state: { ...state, plan, redFlags }, emergency };
+  return { state: settleUrgency({ ...state, plan, redFlags }), emergency };
 }
 
 /** Findings the reading settled, and what the patient volunteered besides, into the state. */
@@ -511,12 +515,13 @@ export function answerSession(
   );
   const checks = [...late, ...(state.plan?.checks ?? [])];
   const latePlan = { ...(state.plan ?? { hpi: [], networkMax: 0 }), checks };
-  const s0: ConsultState = {
-    ...state,
+  const s0: ConsultState = raiseUrgency(
+    { ...state, turn, updatedAt: now, ...(late.length ? { stage: 'screen', plan: latePlan } : {}) },
+    trimmed,
     turn,
-    updatedAt: now,
-    ...(late.length ? { stage: 'screen', plan: latePlan } : {}),
-  };
+    now,
+    flags,
+  );
   // Any red flag stated in any answer stops the interview, whatever was asked.
   const stated = trimmed ? screenUtterance(trimmed, state.complaint.text, state.patient.age, flags, state) : [];
   if (stated.length > 0) return emergency(ctx, withPositive(s0, stated, turn, 'complaint'), [patientTurn], now);

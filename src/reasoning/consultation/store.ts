@@ -1,4 +1,4 @@
-import type { Sql } from '../../core/index.js';
+import type { Bilingual, Sql } from '../../core/index.js';
 import { MedSeekError, notFound } from '../../core/index.js';
 import type { ConsultState, Turn } from './session.js';
 
@@ -70,6 +70,8 @@ export async function loadTranscript(sql: Sql, id: string): Promise<Turn[]> {
   }));
 }
 
+const URGENT = "jsonb_array_length(coalesce(state->'redFlags'->'urgent', '[]'::jsonb))";
+
 /** A line of the clinicians' queue: one finished (or emergency) pre-consultation, newest first. */
 export interface QueuedSession {
   readonly id: string;
@@ -81,14 +83,21 @@ export interface QueuedSession {
   readonly age?: number;
   readonly sex?: string;
   readonly updatedAt: string;
+  /** An active session whose red flag is raised but not yet settled (urgency.ts): why it is urgent, since when. */
+  readonly urgent?: { readonly redFlags: readonly string[]; readonly reason: Bilingual; readonly since: string };
 }
 
-/** The queue the clinician works through: emergencies first, then completed sessions, newest first. */
+/**
+ * The queue the clinician works through: emergencies first, then active sessions with an open red-flag
+ * concern (urgent), then completed sessions, newest first. Other active sessions are not queued.
+ */
 export async function listSessions(
   sql: Sql,
   options: { status?: ConsultState['status']; statuses?: readonly ConsultState['status'][]; limit?: number } = {},
 ): Promise<QueuedSession[]> {
   const statuses = options.status ? [options.status] : (options.statuses ?? ['emergency', 'complete']);
+  // The default queue adds the urgent active sessions; a caller naming statuses gets those statuses only.
+  const urgentToo = !options.status && !options.statuses;
   const { rows } = await sql.query<{
     id: string;
     kb: string;
@@ -98,12 +107,13 @@ export async function listSessions(
     updated_at: string | Date;
   }>(
     `select id, kb, status, lang, state, updated_at from reasoning_consult_session
-      where status = any($1::text[])
-      order by (status = 'emergency') desc, updated_at desc limit $2`,
-    [statuses, Math.max(1, Math.min(options.limit ?? 100, 500))],
+      where status = any($1::text[]) or ($3::boolean and status = 'active' and ${URGENT} > 0)
+      order by (status = 'emergency') desc, (status = 'active') desc, updated_at desc limit $2`,
+    [statuses, Math.max(1, Math.min(options.limit ?? 100, 500)), urgentToo],
   );
   return rows.map((r) => {
     const state = (typeof r.state === 'string' ? JSON.parse(r.state) : r.state) as ConsultState;
+    const urgent = r.status === 'active' ? (state.redFlags.urgent ?? []) : [];
     return {
       id: r.id,
       kb: r.kb,
@@ -114,6 +124,18 @@ export async function listSessions(
       ...(state.patient.age !== undefined ? { age: state.patient.age } : {}),
       ...(state.patient.sex ? { sex: state.patient.sex } : {}),
       updatedAt: new Date(r.updated_at).toISOString(),
+      ...(urgent.length
+        ? {
+            urgent: {
+              redFlags: urgent.map((u) => u.id),
+              reason: {
+                zh: urgent.map((u) => u.reason.zh ?? u.reason.en).join('；'),
+                en: urgent.map((u) => u.reason.en).join('; '),
+              },
+              since: urgent[0]!.at,
+            },
+          }
+        : {}),
     };
   });
 }

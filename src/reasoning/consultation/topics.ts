@@ -13,7 +13,10 @@ import type { Lang } from '../../core/index.js';
 type Polarity = 'loss' | 'symptom' | 'inverse';
 type ByLang = Record<Lang, string>;
 interface PolarityData {
-  readonly direction: Record<'negation' | 'inability' | 'unchanged' | 'good' | 'bad' | 'persist', ByLang>;
+  readonly direction: Record<
+    'negation' | 'inability' | 'unchanged' | 'good' | 'bad' | 'persist' | 'passes' | 'lacking',
+    ByLang
+  >;
   readonly questions: Record<
     string,
     { polarity: Polarity; topics: Record<Lang, string[]>; bad?: ByLang; good?: ByLang }
@@ -55,11 +58,19 @@ function clauseDirection(
   const clause = text.replace(/([\u4e00-\u9fff])[不没]\1/gu, '$1$1');
   const before = (at: number) => clause.slice(Math.max(0, at - (lang === 'zh' ? 3 : 24)), at);
   if (re(d.unchanged[lang]).test(clause)) return polarity === 'loss' ? 'good' : 'negated';
-  if (polarity === 'symptom') return neg.test(clause) ? 'negated' : 'plain';
+  // A symptom's topic said to be fine ("皮肤光光的", "skin's clear") denies it like a negation does.
+  if (polarity === 'symptom') return neg.test(clause) || goodUnnegated(clause, d, lang) ? 'negated' : 'plain';
   if (polarity === 'inverse') {
     const failed = re(d.inability[lang]).test(clause) || re(d.persist[lang]).test(clause);
-    return neg.test(clause) || failed ? 'negated' : 'plain';
+    if (failed) return 'negated';
+    // The test passing ("一按就没了", "they go white") denies it, unless the pass itself is negated ("不褪").
+    const passed = re(d.passes[lang]).exec(clause);
+    if (passed) return neg.test(before(passed.index)) ? 'negated' : 'plain';
+    return neg.test(clause) ? 'negated' : 'plain';
   }
+  // A function said to be lacking ("冇胃口", "no energy to speak of") is the loss itself.
+  const lacking = re(d.lacking[lang]).exec(clause);
+  if (lacking && !neg.test(before(lacking.index))) return 'bad';
   // Loss: a failing function is bad unless a negation governs it ("呼吸没觉得费力", "不是喘不上气").
   const badAt = [re(d.inability[lang]), re(d.bad[lang])]
     .map((r) => r.exec(clause))
@@ -72,16 +83,45 @@ function clauseDirection(
   return 'plain';
 }
 
-/** Reads an answer against the polarity of the question `key` (a DDXPlus code or `rf:<flag>`). */
-export function readTopic(key: string, text: string, lang: Lang): TopicReading {
+/** The answer compares the patient with their usual self ("跟平时一样", "same as ever"): no image, no change. */
+export function saysUnchanged(text: string, lang: Lang): boolean {
+  return new RegExp(polarityData().direction.unchanged[lang], 'iu').test(text);
+}
+
+function goodUnnegated(clause: string, d: PolarityData['direction'], lang: Lang): boolean {
+  const m = new RegExp(d.good[lang], 'iu').exec(clause);
+  if (!m) return false;
+  const before = clause.slice(Math.max(0, m.index - (lang === 'zh' ? 3 : 24)), m.index);
+  return !new RegExp(d.negation[lang], 'iu').test(before);
+}
+
+/**
+ * Reads an answer against the polarity of the question `key` (a DDXPlus code or `rf:<flag>`).
+ * `unframed`: the answer names no other finding, so a loss question's answer that never names its topic
+ * is still about it ("I only manage a few bites" to the appetite question, "说一句喘一口" to the
+ * can't-finish-a-sentence check): its clauses are read for direction all the same.
+ */
+export function readTopic(key: string, text: string, lang: Lang, options: { unframed?: boolean } = {}): TopicReading {
   const q = polarityData().questions[key];
   if (!q) return { value: undefined, onTopic: false };
   const topic = wordRe(q.topics[lang], lang);
   // 黄不拉几, 黑不溜秋: a colloquial suffix of degree, not a negation.
-  const clauses = text
+  const all = text
     .replace(/不(?:拉|啦)(?:几|叽|唧)|不溜(?:秋|丢)/gu, '')
     .split(/[，,；;。.!?！？]|\bbut\b|但是|可是|不过/u)
-    .filter((c) => topic.test(c));
+    .filter((c) => c.trim());
+  let clauses = all.filter((c) => topic.test(c));
+  // An inverse test is often told in two clauses ("用杯子压了，红点还在"): once on topic, every clause counts.
+  if (clauses.length > 0 && q.polarity === 'inverse') clauses = all;
+  if (clauses.length === 0 && options.unframed && q.polarity === 'loss') {
+    // A clause on another question's topic ("我睡不着觉" to the appetite question) is about that one.
+    const others = Object.entries(polarityData().questions)
+      .filter(([k]) => k !== key)
+      .map(([, o]) => wordRe(o.topics[lang], lang));
+    const dirs = all.filter((c) => !others.some((o) => o.test(c))).map((c) => clauseDirection(c, lang, q.polarity, q));
+    const value = dirs.includes('bad') ? 'yes' : dirs.includes('good') ? 'no' : undefined;
+    return { value, onTopic: value !== undefined };
+  }
   if (clauses.length === 0) return { value: undefined, onTopic: false };
   const dirs = clauses.map((c) => clauseDirection(c, lang, q.polarity, q));
   let value: TopicReading['value'];

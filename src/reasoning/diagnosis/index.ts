@@ -51,3 +51,4 @@ export type { DifferentialEntry, TextDiagnosisOptions } from './text-case.js';
 export { diagnoseText, differentialView } from './text-case.js';
 export { DEFAULT_EDGE_PROBABILITY, UNIFORM_PRIOR } from './knowledge-adapter.js';
 export type { ResultCriterion } from './model.js';
+export { activeReleaseNetwork, type ReleaseNetwork, releaseNetworks } from './release-networks.js';

@@ -101,12 +101,14 @@ export function modelFromKnowledge(cn: CausalNetwork, options: KnowledgeModelOpt
     const severity = num(c.attrs.severity);
     const coding = codingOf(c);
     const given = num(general?.attrs.probability);
+    // A prior the release marks `prevalence: 'unknown'` is a documented default figure, not a prevalence.
+    const unknown = (given === undefined && strata.length === 0) || general?.attrs.prevalence === 'unknown';
     return {
       id: c.id,
       name: nameOf(c, c.id),
       ...(coding ? { coding } : {}),
       prior: given ?? defaultPrior,
-      ...(given === undefined && strata.length === 0 ? { priorBasis: 'uniform' as const } : {}),
+      ...(unknown ? { priorBasis: 'uniform' as const } : {}),
       ...(strata.length ? { priors: strata } : {}),
       ...(severity !== undefined ? { severity } : {}),
     };
@@ -188,18 +190,14 @@ export function modelFromKnowledge(cn: CausalNetwork, options: KnowledgeModelOpt
       source: knowledgeSource(r),
     });
   }
-  // A disease with no prior relation has the default prior as its prior for a patient whose risk
-  // factors are unknown: the base p0 is lowered so that marginalising its listed risk factors (at
-  // their prevalence) gives back the default, instead of raising it with every antecedent listed.
-  const noPrior = new Set(
-    cn.diseases
-      .filter((c) => !(priorsBy.get(c.id) ?? []).some((r) => num(r.attrs.probability) !== undefined))
-      .map((c) => c.id),
-  );
+  // A disease's prior (the default, or a prevalence without sex or age strata) is its prior for a patient
+  // whose risk factors are unknown: the base p0 is lowered so that marginalising its listed risk factors
+  // (at their prevalence) gives back that prior, instead of raising it with every antecedent listed.
+  const unstratified = new Set(diseases.filter((d) => !d.priors?.length).map((d) => d.id));
   // The risk edges of each such disease, found in one pass (13k diseases × 240k edges took 40 s).
   const riskEdges = new Map<string, number[]>();
   edges.forEach((e, i) => {
-    if (e.kind === 'risk' && noPrior.has(e.to)) riskEdges.set(e.to, [...(riskEdges.get(e.to) ?? []), i]);
+    if (e.kind === 'risk' && unstratified.has(e.to)) riskEdges.set(e.to, [...(riskEdges.get(e.to) ?? []), i]);
   });
   const calibrated = diseases.map((d) => {
     const list = riskEdges.get(d.id);

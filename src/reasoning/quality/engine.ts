@@ -1,10 +1,11 @@
-import type { Bilingual, Conclusion, Severity } from '../../core/index.js';
+import type { Bilingual, Conclusion, Severity, Source } from '../../core/index.js';
 import { invalid, stableId } from '../../core/index.js';
 import type { RuleConfiguration, RuleSetting } from '../safety/rule.js';
 import type { KnowledgeSource } from '../../core/index.js';
 import { bundledIcdCodes, type IcdCodeTable } from './icd-codes.js';
 import type { QcEncounter } from './model.js';
-import type { QcCategory, QcContext, QcRule, QcSeverity, QcSpan } from './rule.js';
+import type { QcAnchor, QcCategory, QcContext, QcIssue, QcRule, QcSeverity, QcSpan } from './rule.js';
+import { encSource } from './rule.js';
 import type { QcRuleBook } from './rulebook.js';
 import { withHeadings } from './text.js';
 
@@ -28,6 +29,8 @@ export interface QcIssueResult {
   readonly fix: Bilingual;
   /** The text that triggered it, where a text did. */
   readonly span?: QcSpan;
+  /** Where it points: that span, or for an absence the section, document or record it is missing from. */
+  readonly anchor: QcAnchor;
   readonly conclusion: Conclusion;
 }
 
@@ -98,6 +101,45 @@ function defaultFix(rule: QcRule, basis: Bilingual): Bilingual {
 
 const RANK: Record<QcSeverity, number> = { S1: 0, S2: 1, S3: 2, S4: 3 };
 
+const sameResource = (a: Source, b: Source) =>
+  a.kind === 'resource' && b.kind === 'resource' && a.resourceType === b.resourceType && a.id === b.id;
+
+/**
+ * The finding's anchor: its span, the rule's own anchor, else the first document or record it refers
+ * to as a whole (a finding with no reference points at the encounter).
+ */
+function anchorOf(enc: QcEncounter, found: QcIssue): QcAnchor {
+  if (found.span) {
+    const { documentId, start, end, text } = found.span;
+    const d = enc.documents.find((x) => x.id === documentId);
+    const source: Source = d?.ref?.includes('/')
+      ? { kind: 'resource', resourceType: d.ref.split('/')[0]!, id: d.ref.split('/')[1]! }
+      : { kind: 'resource', resourceType: 'DocumentReference', id: documentId };
+    return { kind: 'text', source, documentId, start, end, text };
+  }
+  if (found.anchor) return found.anchor;
+  const source = found.refs.find((r) => r.kind === 'resource') ?? encSource(enc);
+  const d = enc.documents.find((x) => {
+    const ref = x.ref?.includes('/') ? x.ref.split('/') : ['DocumentReference', x.id];
+    return sameResource(source, { kind: 'resource', resourceType: ref[0]!, id: ref[1]! });
+  });
+  return d ? { kind: 'document', source, documentId: d.id } : { kind: 'record', source };
+}
+
+/** The anchor as a source the workspace can open: the text span, or the section's place, in its document. */
+function anchorSource(enc: QcEncounter, a: QcAnchor): Source | undefined {
+  if ((a.kind !== 'text' && a.kind !== 'section') || a.start === undefined || a.end === undefined) return undefined;
+  const d = enc.documents.find((x) => x.id === a.documentId);
+  return {
+    kind: 'text',
+    document: d?.ref ?? `DocumentReference/${a.documentId}`,
+    start: a.start,
+    end: a.end,
+    // A section may be long: its opening words stand for it.
+    ...(a.text ? { quote: a.kind === 'section' && a.text.length > 60 ? `${a.text.slice(0, 60)}…` : a.text } : {}),
+  };
+}
+
 /**
  * Runs every enabled rule of the book over one encounter (reading sections with the book's
  * headings) and scores it; findings come most severe and costliest first.
@@ -128,6 +170,8 @@ function evaluate(enc: QcEncounter, book: QcRuleBook, options: QcOptions): QcRep
     const basis = ruleBasis(rule);
     for (const found of rule.check(enc, ctx)) {
       const qcSeverity = found.severity ?? rule.severity;
+      const anchor = anchorOf(enc, found);
+      const at = anchorSource(enc, anchor);
       issues.push({
         ruleId: rule.id,
         category: rule.category,
@@ -135,6 +179,7 @@ function evaluate(enc: QcEncounter, book: QcRuleBook, options: QcOptions): QcRep
         deduction: deductions[qcSeverity],
         fix: found.fix ?? defaultFix(rule, basis),
         ...(found.span ? { span: found.span } : {}),
+        anchor,
         conclusion: {
           id: stableId('qc', enc.id, rule.id, found.key ?? ''),
           kind: 'quality',
@@ -147,7 +192,7 @@ function evaluate(enc: QcEncounter, book: QcRuleBook, options: QcOptions): QcRep
           },
           severity: setting?.severity ?? QC_SEVERITY[qcSeverity],
           evidence: [
-            { role: 'supports', statement: found.message, sources: found.refs },
+            { role: 'supports', statement: found.message, sources: at ? [at, ...found.refs] : found.refs },
             {
               role: 'context',
               statement: { en: `Rule ${rule.id}: ${basis.en}`, zh: `规则${rule.id}：${basis.zh}` },

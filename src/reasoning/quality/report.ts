@@ -48,9 +48,16 @@ export function summarise(
   };
 }
 
-/** The issue with the text that triggered it, where a text did. */
-const issueText = (i: QcIssueResult) =>
-  `${i.conclusion.statement.zh ?? i.conclusion.statement.en}${i.span ? `（原文：“${i.span.text}”）` : ''}`;
+/** Where the finding points, as the report prints it: the text that triggered it, or where the missing item belongs. */
+const where = (i: QcIssueResult): string => {
+  const a = i.anchor;
+  if (a.kind === 'text') return `（原文：“${a.text ?? ''}”）`;
+  if (a.kind === 'section') return `（位置：“${a.section}”一节）`;
+  if (a.kind === 'document' && a.absent) return '（位置：整份文书）';
+  return '';
+};
+/** The issue with where it points. */
+const issueText = (i: QcIssueResult) => `${i.conclusion.statement.zh ?? i.conclusion.statement.en}${where(i)}`;
 /** The norm the finding rests on, with its article. */
 const basis = (i: QcIssueResult) => i.conclusion.evidence[1]?.knowledge?.[0]?.authority.document ?? '';
 

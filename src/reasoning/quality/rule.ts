@@ -3,6 +3,7 @@ import { invalid } from '../../core/index.js';
 import type { QcSectionList, QcSourceRef } from '../../knowledge/index.js';
 import type { IcdCodeTable } from './icd-codes.js';
 import type { DocType, QcDocument, QcEncounter } from './model.js';
+import { sectionPlace } from './text.js';
 
 /**
  * A record-QC rule (qc-rules.md): data from the knowledge release (id, titles, category, severity,
@@ -21,11 +22,36 @@ export interface QcSpan {
   readonly text: string;
 }
 
+/**
+ * Where a finding points (issue 16: every finding cites what triggered it): `text`, the span of a
+ * document that triggered it; for an absence (`absent` names what is missing), `section`, the section
+ * the missing item belongs in (its content's place), or `document` / `record`, the document or the
+ * record (encounter, order, result, front sheet) as a whole. The engine fills `document` or `record`
+ * from the finding's first reference when a rule gives no anchor of its own.
+ */
+export interface QcAnchor {
+  readonly kind: 'text' | 'section' | 'document' | 'record';
+  /** The resource pointed at (`DocumentReference/9`, `MedicationRequest/3`, `Encounter/1`). */
+  readonly source: Source;
+  /** The document's id in the encounter (`text`, `section`, `document`). */
+  readonly documentId?: string;
+  /** `[start, end)` in the document's text (`text`, `section`). */
+  readonly start?: number;
+  readonly end?: number;
+  readonly text?: string;
+  /** The heading of the section (`section`). */
+  readonly section?: string;
+  /** What is missing, for a finding of absence (a section, an item of it, a document, a signature). */
+  readonly absent?: string;
+}
+
 export interface QcIssue {
   readonly message: Bilingual;
   /** What to do about it (default: correct the record as the rule's source asks). */
   readonly fix?: Bilingual;
   readonly span?: QcSpan;
+  /** Where the finding points when it is not a span of text (an absence, a whole document). */
+  readonly anchor?: QcAnchor;
   /** Overrides the rule's severity (C01: 主诉 missing is S2, 婚育史 S3). */
   readonly severity?: QcSeverity;
   /** The documents, orders or results concerned (click-through). */
@@ -141,6 +167,29 @@ export function spanOf(doc: QcDocument, text: string): QcSpan | undefined {
   const start = text ? doc.text.indexOf(text) : -1;
   return start < 0 ? undefined : { documentId: doc.id, start, end: start + text.length, text };
 }
+
+/** The anchor of an absence: the section where `absent` belongs when the document has it, else the document. */
+export function absentIn(d: QcDocument, absent: string, ...sectionNames: string[]): { anchor: QcAnchor } {
+  const place = sectionNames.length ? sectionPlace(d, ...sectionNames) : undefined;
+  const base = { source: docSource(d), documentId: d.id, absent };
+  return {
+    anchor: place
+      ? {
+          ...base,
+          kind: 'section',
+          section: place.name,
+          start: place.start,
+          end: place.end,
+          text: d.text.slice(place.start, place.end),
+        }
+      : { ...base, kind: 'document' },
+  };
+}
+
+/** The anchor of something missing from the record as a whole (a document never written, a signature). */
+export const absentFrom = (source: Source, absent: string): { anchor: QcAnchor } => ({
+  anchor: { kind: 'record', source, absent },
+});
 
 export function docSource(doc: QcDocument): Source {
   const [type, id] = doc.ref?.includes('/') ? doc.ref.split('/') : ['DocumentReference', doc.id];

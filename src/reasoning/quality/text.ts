@@ -17,7 +17,7 @@ import type { QcDocument } from './model.js';
  *   (full- or half-width), or by spaces and its content as print templates align it ("主  诉  咳嗽3天"),
  *   or in brackets with or without a colon ("【主诉】"), or alone on its line with its content below
  *   ("二、现病史");
- * - for an inline heading (姓名, 性别, 入院时间…), also after a space, comma, 。 or a table rule
+ * - for an inline heading (姓名, 性别, 入院时间…), also after a space, comma, 。, 、, / or a table rule
  *   (|, │) on the same line, as one-line and table headers are written ("姓名：张三　性别：男",
  *   "│姓名：张三│性别：男│", "| 姓名 | 张三 | 性别 | 男 |").
  * Its content runs to the next heading, table rules trimmed; the content under a synonym counts for
@@ -63,13 +63,18 @@ export function headingSet(
       .sort((a, b) => b.length - a.length)
       .map((x) => [...x].map(escapeRe).join(`${SPACE}*`))
       .join('|');
-  const num = `(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\\d]+[）)]|\\d{1,2}[、.．](?!\\d))`;
+  const num = `(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\\d]+[）)]|\\d{1,2}(?:[、.．](?!\\d)|[)）]))`;
+  // A qualifier the form adds to a heading: "辅助检查（入院前）：", "【体格检查（入院时）】".
+  const qual = `(?:${SPACE}*[（(][^）)\\n]{1,12}[）)])?`;
   const lineStart =
     `(?:^|\\n)${SPACE}*(?:${num}${SPACE}*)?` +
-    `(?:【${SPACE}*(${alt(all)})${SPACE}*】${SPACE}*[:：]?|` +
-    `(${alt(all)})(?:${SPACE}*[:：]|${SPACE}*(?=\\r?\\n|$)|${SPACE}+(?=\\S)))`;
+    `(?:【${SPACE}*(${alt(all)})${qual}${SPACE}*】${SPACE}*[:：]?|` +
+    `(${alt(all)})(?:${qual}${SPACE}*[:：]|${SPACE}*(?=\\r?\\n|$)|${SPACE}+(?=\\S)))`;
+  // An inline field after another on its line, with a colon or a table rule; or, in a print template
+  // that aligns label and value with spaces ("姓名 张三    性别 男"), after two spaces and before one.
   const sameLine = inline.length
-    ? `|(?:[ \\t　，,；;。]|${RULE})${SPACE}*(${alt(inline)})${SPACE}*(?:[:：]|(?=${RULE}))`
+    ? `|(?:[ \\t　，,；;。、/／]|${RULE})${SPACE}*(${alt(inline)})${SPACE}*(?:[:：]|(?=${RULE}))` +
+      `|(?:[ 　]{2,}|\\t)(${alt(inline)})${SPACE}+(?=[^\\s:：|│┃])`
     : '';
   return {
     headings,
@@ -112,25 +117,102 @@ export function withHeadings<T>(set: HeadingSet, fn: () => T): T {
   }
 }
 
-export function parseSections(text: string, set: HeadingSet = active ?? bundledHeadings()): Record<string, string> {
-  const out: Record<string, string> = {};
+/** Where a section stands in a document's text: its heading's start and its content's `[start, end)`. */
+export interface SectionPlace {
+  readonly name: string;
+  readonly headingStart: number;
+  readonly start: number;
+  readonly end: number;
+}
+
+const ROW = /^[ \t　]*[|│┃](.*?)[|│┃]?[ \t　]*$/;
+const RULE_ROW = /^[\s|│┃:：\-—=+]+$/;
+const cells = (line: string): string[] | undefined => {
+  const m = ROW.exec(line);
+  return m ? m[1]!.split(/[|│┃]/).map((c) => c.trim()) : undefined;
+};
+
+/**
+ * The sections of a column table: a row of heading names above a row of their values, with or
+ * without a rule between ("| 姓名 | 性别 |\n| --- | --- |\n| 张三 | 男 |"). The heading row's place
+ * is returned so the line reader skips it; each value keeps its place in the text.
+ */
+function columnTables(text: string, set: HeadingSet): { places: SectionPlace[]; headerRows: [number, number][] } {
+  const places: SectionPlace[] = [];
+  const headerRows: [number, number][] = [];
+  const lines: { text: string; start: number }[] = [];
+  let at = 0;
+  for (const line of text.split('\n')) {
+    lines.push({ text: line, start: at });
+    at += line.length + 1;
+  }
+  for (let i = 0; i < lines.length; i++) {
+    const names = cells(lines[i]!.text)?.map((c) => c.replace(/[ \t　:：]+/g, ''));
+    if (!names || names.length < 2 || !names.every((n) => set.names.has(n))) continue;
+    let j = i + 1;
+    if (j < lines.length && RULE_ROW.test(lines[j]!.text)) j++;
+    const values = j < lines.length ? cells(lines[j]!.text) : undefined;
+    if (!values || values.length !== names.length) continue;
+    headerRows.push([lines[i]!.start, lines[i]!.start + lines[i]!.text.length]);
+    let from = lines[j]!.start;
+    names.forEach((name, k) => {
+      const v = values[k]!;
+      const start = v ? lines[j]!.text.indexOf(v, from - lines[j]!.start) + lines[j]!.start : from;
+      places.push({ name, headingStart: lines[i]!.start, start, end: start + v.length });
+      from = start + v.length;
+    });
+    i = j;
+  }
+  return { places, headerRows };
+}
+
+/** Every section of the text with its place, in the order written (a column table's first). */
+export function sectionPlaces(text: string, set: HeadingSet = active ?? bundledHeadings()): SectionPlace[] {
+  const { places, headerRows } = columnTables(text, set);
   const marks: { name: string; start: number; end: number }[] = [];
-  for (const m of text.matchAll(set.pattern))
+  for (const m of text.matchAll(set.pattern)) {
+    if (headerRows.some(([a, b]) => m.index! + 1 >= a && m.index! < b)) continue;
     marks.push({
-      name: (m[1] ?? m[2] ?? m[3])!.replace(/[ \t　]+/g, ''),
+      name: (m[1] ?? m[2] ?? m[3] ?? m[4])!.replace(/[ \t　]+/g, ''),
       start: m.index!,
       end: m.index! + m[0].length,
     });
+  }
   marks.forEach((m, i) => {
-    const body = text.slice(m.end, marks[i + 1]?.start ?? text.length).replace(TRIM, '');
-    out[m.name] = out[m.name] ? `${out[m.name]}\n${body}` : body;
+    const to = marks[i + 1]?.start ?? text.length;
+    const raw = text.slice(m.end, to);
+    const lead = raw.length - raw.replace(/^[\s|│┃:：]+/, '').length;
+    const body = raw.replace(TRIM, '');
+    places.push({ name: m.name, headingStart: m.start, start: m.end + lead, end: m.end + lead + body.length });
   });
+  return places;
+}
+
+export function parseSections(text: string, set: HeadingSet = active ?? bundledHeadings()): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of sectionPlaces(text, set)) {
+    const body = text.slice(p.start, p.end);
+    out[p.name] = out[p.name] ? `${out[p.name]}\n${body}` : body;
+  }
   for (const h of set.headings) {
     const group = [h.name, ...(h.synonyms ?? [])];
     const found = group.find((n) => out[n]?.trim());
     if (found) for (const n of group) out[n] ??= out[found]!;
   }
   return out;
+}
+
+/** The names of `name`'s heading group (itself and its synonyms). */
+export function headingGroup(name: string, set: HeadingSet = active ?? bundledHeadings()): readonly string[] {
+  const h = set.headings.find((x) => x.name === name || (x.synonyms ?? []).includes(name));
+  return h ? [h.name, ...(h.synonyms ?? [])] : [name];
+}
+
+/** Where the first non-empty section of these names (or their synonyms) stands in the document. */
+export function sectionPlace(d: QcDocument, ...names: string[]): SectionPlace | undefined {
+  const group = new Set(names.flatMap((n) => headingGroup(n)));
+  const places = sectionPlaces(d.text).filter((p) => group.has(p.name));
+  return places.find((p) => p.end > p.start) ?? places[0];
 }
 
 const cache = new WeakMap<HeadingSet, WeakMap<QcDocument, Record<string, string>>>();

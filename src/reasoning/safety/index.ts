@@ -53,3 +53,11 @@ export {
   safetyRulesFromData,
 } from './rulebook.js';
 export { type Analyte, toSi, tryToSi } from './units.js';
+export {
+  bySeverity,
+  criticalLookback,
+  evaluatePatientSafety,
+  inpatientStays,
+  type PatientSafety,
+  type PatientSafetyInput,
+} from './patient-safety.js';

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Sql } from '../../core/index.js';
 import { invalid, notFound } from '../../core/index.js';
-import { ROLES, type Role } from '../env.js';
+import { type Principal, ROLES, type Role } from '../env.js';
 
 /**
  * API keys: those named in `MEDSEEK_API_KEYS` (configuration) and those created with
@@ -32,6 +32,19 @@ export interface ApiKeyInfo extends KeyGrant {
 export interface KeyPrincipal extends KeyGrant {
   readonly id: string;
   readonly name: string;
+}
+
+/** The principal a verified key acts as (the HTTP authenticator and `medseek mcp` alike). */
+export function keyPrincipal(k: KeyPrincipal): Principal {
+  return {
+    kind: 'api-key',
+    id: `key:${k.id}`,
+    name: k.name,
+    role: k.role,
+    ...(k.patientId ? { patientId: k.patientId } : {}),
+    ...(k.units ? { units: k.units } : {}),
+    ...(k.allPatients ? { allPatients: true } : {}),
+  };
 }
 
 /** Checks a grant: a known role, a patient for a patient key, units or all patients for a clinician. */

@@ -6,7 +6,7 @@ import { purposeOf } from '../audit/request.js';
 import { FHIR_JSON, operationOutcome } from '../fhir/operation-outcome.js';
 import { patientLinkAuthenticator } from '../patient-links/link-auth.js';
 import { smartTokenAuthenticator } from '../smart/token-auth.js';
-import { hashKey } from './api-keys.js';
+import { hashKey, keyPrincipal } from './api-keys.js';
 import { claimedSubject, looksLikeJwt } from './jwt.js';
 import { sessionAuthenticator } from './session-auth.js';
 
@@ -59,17 +59,7 @@ export const apiKeyOrJwtAuthenticator: Authenticator = async (ctx, c) => {
     return {
       refused: { credential: unknownKeyName(credential), reason: 'the API key is not valid (unknown or revoked)' },
     };
-  return {
-    principal: {
-      kind: 'api-key',
-      id: `key:${k.id}`,
-      name: k.name,
-      role: k.role,
-      ...(k.patientId ? { patientId: k.patientId } : {}),
-      ...(k.units ? { units: k.units } : {}),
-      ...(k.allPatients ? { allPatients: true } : {}),
-    },
-  };
+  return { principal: keyPrincipal(k) };
 };
 
 /**

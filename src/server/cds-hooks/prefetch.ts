@@ -45,6 +45,7 @@ export async function completePrefetch(
   // An absent key was not (or could not be) prefetched; `null` means the client found no data.
   const missing = Object.keys(req.templates).filter((k) => data[k] === undefined);
   const doFetch = req.fetch ?? fetch;
+  const answers = new Map<string, unknown>();
   await Promise.all(
     missing.map(async (key) => {
       if (!req.fhirServer) {
@@ -70,10 +71,15 @@ export async function completePrefetch(
         if (res.status === 404 && !req.required?.includes(key)) return;
         throw new PrefetchUnavailable(`the FHIR server answered ${res.status} for prefetch '${key}'`);
       }
-      data[key] = await res.json();
-      fetched.push(key);
+      answers.set(key, await res.json());
     }),
   );
+  // In the templates' order, not the order the answers came in: the same record gives the same prefetch.
+  for (const key of missing) {
+    if (!answers.has(key)) continue;
+    data[key] = answers.get(key);
+    fetched.push(key);
+  }
   for (const k of req.required ?? [])
     if (data[k] === undefined) throw new PrefetchUnavailable(`prefetch '${k}' is required`);
   return { data, fetched: fetched.sort() };

@@ -2,14 +2,18 @@ import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { decodeJwt } from 'jose';
 import { z } from 'zod';
 import { allFacts, isMedSeekError, type MedSeekError } from '../../core/index.js';
-import { stateFromPrefetch } from '../../fusion/index.js';
+import { activeReleaseId } from '../../knowledge/index.js';
+import { RuleStateCache, stateForRules } from '../../fusion/index.js';
 import {
-  activeSafetyRules,
   evaluateRules,
   loadRuleConfiguration,
+  loadSafetyRules,
   type RuleConfiguration,
   recordCriticalValues,
   releaseLabel,
+  type SafetyRule,
+  type SafetyRuleBook,
+  safetyRulesFromData,
   severityRank,
 } from '../../reasoning/index.js';
 import { purposeOf } from '../audit/request.js';
@@ -58,6 +62,13 @@ export const HookRequest = z
     path: ['fhirServer'],
   });
 
+/** A rule book with each service's rules taken from it. */
+interface PreparedBook {
+  readonly book: SafetyRuleBook;
+  readonly release: string | undefined;
+  readonly rules: ReadonlyMap<string, readonly SafetyRule[]>;
+}
+
 export interface CdsHooksOptions {
   readonly auth?: CdsAuthSettings;
   /** How missing prefetch is fetched from `fhirServer` (default: global fetch). */
@@ -66,6 +77,8 @@ export interface CdsHooksOptions {
   readonly now?: () => string;
   /** How long a hospital's rule configuration is reused before it is read again (ms; default 5000, 0 = every call). */
   readonly configTtlMs?: number;
+  /** Where fused prefetch facts are kept between calls (tests look at it); default a fresh cache per app. */
+  readonly ruleStates?: RuleStateCache;
 }
 
 function claimedIssuer(authorization: string | undefined): string | undefined {
@@ -136,6 +149,36 @@ export function cdsHooksRoutes(ctx: AppContext, options: CdsHooksOptions = {}): 
     configs.set(hospital, { at: Date.now(), config });
     return config;
   };
+  // The active release's rule book and each service's rules, built once per release (a curator's
+  // edit makes a new release, so the release id alone says whether they are still current).
+  const books = new Map<number, Promise<PreparedBook>>();
+  const prepare = (book: SafetyRuleBook): PreparedBook => ({
+    book,
+    release: releaseLabel(book),
+    rules: new Map(CDS_SERVICES.map((s) => [s.id, s.rules(book)])),
+  });
+  const prepared = new WeakMap<SafetyRuleBook, PreparedBook>();
+  const activeBook = async (): Promise<PreparedBook> => {
+    const id = await activeReleaseId(ctx.db);
+    if (id === undefined) {
+      // No release active: the bundled data files' rule book (built once; rebuilt only if they change).
+      const book = safetyRulesFromData();
+      const known = prepared.get(book);
+      if (known) return known;
+      const p = prepare(book);
+      prepared.set(book, p);
+      return p;
+    }
+    let p = books.get(id);
+    if (!p) {
+      p = loadSafetyRules(ctx.db, id).then(prepare);
+      books.set(id, p);
+      p.catch(() => books.delete(id));
+    }
+    return p;
+  };
+  // The facts of each patient's prefetched record, reused while the same record is prefetched again.
+  const ruleStates = options.ruleStates ?? new RuleStateCache();
   const authenticate = async (authorization: string | undefined, url: string, suffix: string): Promise<CdsCaller> =>
     verifyCdsJwt(auth, authorization, endpoints(url, suffix), ctx.db);
 
@@ -220,11 +263,11 @@ export function cdsHooksRoutes(ctx: AppContext, options: CdsHooksOptions = {}): 
     }
 
     const now = options.now?.() ?? new Date().toISOString();
-    let state: ReturnType<typeof stateFromPrefetch>;
+    let state: ReturnType<typeof stateForRules>;
     try {
-      state = stateFromPrefetch(
+      state = stateForRules(
         { prefetch: data, patientId, ...(req.context.draftOrders ? { draftOrders: req.context.draftOrders } : {}) },
-        { at: now },
+        { at: now, cache: ruleStates },
       );
     } catch (e) {
       if (isMedSeekError(e)) return c.json(errorBody(e.message, e.location.field), 400);
@@ -253,9 +296,8 @@ export function cdsHooksRoutes(ctx: AppContext, options: CdsHooksOptions = {}): 
         : undefined) ?? 'default';
     const config = await configFor(hospital);
     // The active knowledge release's rule book: a curator's edit there changes the next card.
-    const book = await activeSafetyRules(ctx.db);
-    const release = releaseLabel(book);
-    const results = evaluateRules(state, service.rules(book), {
+    const { book, release, rules } = await activeBook();
+    const results = evaluateRules(state, rules.get(service.id)!, {
       config,
       ...(focus ? { focus } : {}),
       now,

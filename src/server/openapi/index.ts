@@ -8,6 +8,7 @@ import { fhirDoc } from './modules/fhir.js';
 import { fhirBulkDoc } from './modules/fhir-bulk.js';
 import { fhirWriteDoc } from './modules/fhir-write.js';
 import { kgDoc } from './modules/kg.js';
+import { mcpDoc } from './modules/mcp.js';
 import { openapiDoc } from './modules/openapi.js';
 import { operationsDoc } from './modules/operations.js';
 import { patientLinksDoc } from './modules/patient-links.js';
@@ -30,6 +31,7 @@ export const MODULE_DOCS: readonly ModuleDoc[] = [
   patientLinksDoc,
   cdsHooksDoc,
   kgDoc,
+  mcpDoc,
   adminDoc,
   operationsDoc,
   openapiDoc,

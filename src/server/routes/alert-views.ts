@@ -9,21 +9,15 @@ import {
   sourceKey,
   stableId,
 } from '../../core/index.js';
-import { type AnyResource, buildPatientState } from '../../fusion/index.js';
+import type { AnyResource } from '../../fusion/index.js';
 import {
-  activeSafetyRules,
-  evaluateRules,
-  isInpatient,
+  evaluatePatientSafety,
+  inpatientStays,
   type QcIssueResult,
   type QcRuleBook,
-  loadRuleConfiguration,
   type RuleConfiguration,
   type RuleResult,
-  releaseLabel,
-  type SafetyRule,
   type SafetyRuleBook,
-  safetyRules,
-  severityRank,
 } from '../../reasoning/index.js';
 import type { StoredResource } from '../../store/index.js';
 import { CRITICAL_VALUE_OVERRIDE_REASONS, type Coding, indicatorOf, OVERRIDE_REASONS } from '../cds-hooks/cards.js';
@@ -154,8 +148,6 @@ export interface SafetyEvaluation {
   readonly alerts: readonly WorkspaceAlert[];
 }
 
-const startOf = (r: AnyResource) => String((r as { period?: { start?: string } }).period?.start ?? '');
-
 /**
  * Drug safety and critical values of a patient. `stay` (the default when the patient has a stay)
  * reviews the latest stay as it stood at discharge, critical values over the whole stay; `now` is
@@ -171,23 +163,9 @@ export async function evaluateSafety(
   const everything = stored.filter((e) => !e.deleted).map((e) => e.resource as AnyResource);
   const patient = everything.find((r) => r.resourceType === 'Patient');
   if (!patient) throw notFound(`no Patient/${id}`, { field: 'id' });
-  const stays = everything
-    .filter((r) => r.resourceType === 'Encounter' && isInpatient(r))
-    .sort((a, b) => startOf(b).localeCompare(startOf(a)));
+  const stays = inpatientStays(everything);
   const stay = asked === 'stay' ? stays[0] : undefined;
-  const state = await buildPatientState(
-    ctx.db,
-    { everything: async () => stored },
-    id,
-    stay?.id ? { encounterId: stay.id } : {},
-  );
-  const [settings, book] = await Promise.all([loadRuleConfiguration(ctx.db), activeSafetyRules(ctx.db)]);
-  const rules = safetyRules(book);
-  const config = stay ? { ...settings, ...criticalLookback(rules, settings, state.at, startOf(stay)) } : settings;
-  const release = releaseLabel(book);
-  const results = evaluateRules(state, rules, { config, ...(release ? { knowledgeRelease: release } : {}) }).sort(
-    (a, b) => severityRank(b.conclusion.severity ?? 'info') - severityRank(a.conclusion.severity ?? 'info'),
-  );
+  const { state, settings, book, results } = await evaluatePatientSafety(ctx.db, { patientId: id, stored, stay });
   return {
     scope: stay ? 'stay' : 'now',
     stored,
@@ -199,20 +177,4 @@ export async function evaluateSafety(
     results,
     alerts: results.map((r) => alertView(r, state, book)),
   };
-}
-
-/** Critical-value rules looking back over a whole stay (plus a day) instead of their live window. */
-function criticalLookback(
-  rules: readonly SafetyRule[],
-  stored: RuleConfiguration,
-  at: string,
-  stayStart: string,
-): RuleConfiguration {
-  const hours = Math.ceil((Date.parse(at) - Date.parse(stayStart)) / 3_600_000) + 24;
-  if (!Number.isFinite(hours)) return {};
-  return Object.fromEntries(
-    rules
-      .filter((r) => r.group === 'critical-value')
-      .map((r) => [r.id, { ...stored[r.id], params: { ...(stored[r.id]?.params ?? {}), lookbackHours: hours } }]),
-  );
 }

@@ -104,6 +104,43 @@ forEachBackend('consult routes', (db) => {
     }
   });
 
+  it('queues a red flag still being checked as urgent, with its reason, and tells the workspaces at once', async () => {
+    const done = (
+      await (
+        await post('/api/consult', { complaint: '咳嗽三天', lang: 'zh', age: 35, sex: 'male', kb: 'fixture' })
+      ).json()
+    ).session.id;
+    await finish(post, done);
+    const events = await openEvents(app);
+    try {
+      expect((await events.next()).event).toBe('ready');
+      // Black stool after iron: not an exit by itself, its danger signs are asked one at a time.
+      const complaint = '补铁一个月，大便一直是黑色的';
+      const r = await (
+        await post('/api/consult', { complaint, lang: 'zh', age: 60, sex: 'female', kb: 'fixture' })
+      ).json();
+      expect(r.reply.kind).toBe('question');
+      const e = await events.next();
+      expect(e.event).toBe('urgent');
+      const data = JSON.parse(e.data) as ConsultEvent;
+      expect(data.sessionId).toBe(r.session.id);
+      expect(data.redFlags).toEqual(['black-stool']);
+      expect(data.reason?.zh).toContain(complaint);
+      type Line = { id: string; status: string; urgent?: { reason: { zh: string } } };
+      const queue = async () => (await (await app.request('/api/consult')).json()).sessions as Line[];
+      const urgent = (await queue()).find((s) => s.id === r.session.id);
+      expect(urgent?.status).toBe('active');
+      expect(urgent?.urgent?.reason.zh).toMatch(/需排除.*黑便/);
+      const order = (await queue()).map((s) => s.id);
+      expect(order.indexOf(r.session.id)).toBeLessThan(order.indexOf(done));
+      // Every danger sign denied: an ordinary active session again, out of the queue until it completes.
+      for (let i = 0; i < 3; i++) await post(`/api/consult/${r.session.id}/answers`, { text: '没有' });
+      expect((await queue()).map((s) => s.id)).not.toContain(r.session.id);
+    } finally {
+      await events.close();
+    }
+  });
+
   it('tells the patient staff were not notified when the announcement fails', async () => {
     const failing: ConsultNotifier = {
       mode: 'in-process',

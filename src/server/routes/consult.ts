@@ -25,6 +25,7 @@ import {
   listSessions,
   loadSession,
   loadTranscript,
+  newUrgency,
   outpatientRecordInput,
   reportText,
 } from '../../reasoning/index.js';
@@ -56,9 +57,10 @@ export { acceptBody, answerBody, createBody, draftBody } from './schemas/consult
  * `/api/consult/…`: pre-consultation (预问诊) sessions over HTTP, the same engine as `medseek consult`.
  * - POST /            {complaint, lang?, kb?, age?, sex?, informant?, channel?} → 201 {session, reply}
  * - POST /:id/answers {text} → {session, reply} (a re-prompt keeps the question; an emergency ends the session)
- * - GET  /            the clinicians' queue (emergencies first, then completed sessions)
+ * - GET  /            the clinicians' queue (emergencies, then urgent active sessions, then completed ones)
  * - GET  /events      server-sent events for the open workspaces: `ready` once subscribed, then
- *                     `emergency` / `complete` as sessions end, `resync` after a lost connection
+ *                     `emergency` / `complete` as sessions end, `urgent` when an answer raises a red flag
+ *                     still being checked, `resync` after a lost connection
  * - GET  /:id         the stored session, its dialogue and the question it waits on (resume): `reply`
  *                     is that question as asked, with its tappable choices and progress
  * - GET  /:id/report?format=json|text&lang=zh|en&audience=clinician|patient   the 预问诊报告 for the
@@ -241,6 +243,14 @@ export function consultRoutes(ctx: ConsultRoutesContext): Hono<AppEnv> {
 
   /** Publishes a finished session; on an emergency the reply says whether staff were really told. */
   const announce = async (session: ConsultState, reply: Reply): Promise<Reply> => {
+    const urgent = newUrgency(session);
+    if (urgent.length > 0)
+      // A red flag raised but not settled: the workspaces see it now, whether or not the patient answers on.
+      await notifier
+        .publish(urgentEvent(session, urgent))
+        .catch((e) =>
+          ctx.log?.error({ err: e, session: session.id }, 'urgent pre-consultation could not be announced'),
+        );
     if (reply.kind !== 'emergency' && reply.kind !== 'done') return reply;
     let published = false;
     try {
@@ -643,6 +653,17 @@ function eventOf(s: ConsultState, type: ConsultEvent['type']): ConsultEvent {
     ...(s.redFlags.positive.length ? { redFlags: s.redFlags.positive } : {}),
     ...(s.patient.age !== undefined ? { age: s.patient.age } : {}),
     ...(s.patient.sex ? { sex: s.patient.sex } : {}),
+  };
+}
+
+function urgentEvent(s: ConsultState, urgent: ReturnType<typeof newUrgency>): ConsultEvent {
+  return {
+    ...eventOf(s, 'urgent'),
+    redFlags: urgent.map((u) => u.id),
+    reason: {
+      zh: urgent.map((u) => u.reason.zh ?? u.reason.en).join('；'),
+      en: urgent.map((u) => u.reason.en).join('; '),
+    },
   };
 }
 

@@ -10,40 +10,31 @@ import {
   toDocumentReference,
   verifyDischargeText,
 } from '../../compose/index.js';
-import {
-  allFacts,
-  type Coding,
-  type Fact,
-  type Lang,
-  MedSeekError,
-  newId,
-  notFound,
-  type PatientState,
-} from '../../core/index.js';
-import { activeReleaseId, KnowledgeGraph, lexiconSnapshot } from '../../knowledge/index.js';
+import { allFacts, type Fact, type Lang, newId, notFound, type PatientState } from '../../core/index.js';
+import { lexiconSnapshot } from '../../knowledge/index.js';
 import {
   type AnyResource,
   buildPatientState,
   extractPatientNotes,
   isCurrentNote,
   loadNoteFacts,
+  matchesPatientQuery,
   noteText,
+  patientSummary,
 } from '../../fusion/index.js';
 import { FeedbackStore, parseFeedback } from '../../learning/index.js';
 import { releaseLexicon } from '../../nlp/index.js';
 import {
   activeQualityRules,
+  activeReleaseNetwork,
   activeSafetyRules,
-  codingsFromKnowledge,
   diagnosePatient,
   differentialView,
   encounterFromResources,
   evaluateQc,
-  knowledgeBaseResolver,
   loadRuleConfiguration,
-  type Network,
+  releaseNetworks,
 } from '../../reasoning/index.js';
-import type { StoredResource } from '../../store/index.js';
 import { type FaithfulnessReport, recordFromState, verifyText } from '../../verify/index.js';
 import { auditEvents } from '../audit/request.js';
 import { releaseAllergyClasses } from '../release-allergy.js';
@@ -114,21 +105,7 @@ export function patientRoutes(ctx: AppContext): Hono<AppEnv> {
   for (const path of ['/:id/summary', '/:id/summary/*', '/:id/verify']) app.use(path, allergy);
   const feedback = new FeedbackStore(ctx.db);
   const drafts = new SummaryDraftStore(ctx.db);
-  // The causal network of a release, built once per release id (releases are immutable).
-  const resolve = knowledgeBaseResolver({ sql: ctx.db });
-  const networks = new Map<number, Promise<{ net: Network; codings: Map<string, Coding[]> }>>();
-  const networkOf = (release: number) => {
-    let p = networks.get(release);
-    if (!p) {
-      p = Promise.all([
-        resolve(`release:${release}`),
-        new KnowledgeGraph(ctx.db).causalNetwork({ release }).then(codingsFromKnowledge),
-      ]).then(([net, codings]) => ({ net, codings }));
-      p.catch(() => networks.delete(release));
-      networks.set(release, p);
-    }
-    return p;
-  };
+  const networkOf = releaseNetworks(ctx.db);
   const audit = (
     c: Context<AppEnv>,
     action: string,
@@ -214,14 +191,8 @@ export function patientRoutes(ctx: AppContext): Hono<AppEnv> {
         : await ctx.resources.search('Patient', { count: 1000, ...(visible ? { ids: [...visible] } : {}) });
     const patients = entries
       .filter((e) => !e.deleted)
-      .map((e) => patientSummary(e))
-      .filter(
-        (p) =>
-          !q ||
-          p.name.toLowerCase().includes(q) ||
-          p.id.toLowerCase().includes(q) ||
-          p.identifiers.some((i) => i.toLowerCase().includes(q)),
-      );
+      .map((e) => patientSummary(e.resource as AnyResource))
+      .filter((p) => matchesPatientQuery(p, q));
     await audit(
       c,
       'search',
@@ -236,7 +207,7 @@ export function patientRoutes(ctx: AppContext): Hono<AppEnv> {
     const stored = await ctx.resources.read('Patient', id);
     await audit(c, 'read', `Patient/${id}`, [id], stored && !stored.deleted ? 200 : 404);
     if (!stored || stored.deleted) throw notFound(`no Patient/${id}`, { field: 'id' });
-    return c.json(patientSummary(stored));
+    return c.json(patientSummary(stored.resource as AnyResource));
   });
 
   app.get('/:id/state', params(patientParams), query(stateQuery), async (c) => {
@@ -307,12 +278,7 @@ export function patientRoutes(ctx: AppContext): Hono<AppEnv> {
     const { id } = c.req.valid('param');
     const { encounter, top } = c.req.valid('query');
     const state = await stateOf(ctx, id, { encounterId: encounter });
-    const release = await activeReleaseId(ctx.db);
-    if (release === undefined)
-      throw new MedSeekError('unavailable', 'no knowledge release is active: import one with `medseek kg import`', {
-        field: 'release',
-      });
-    const { net, codings } = await networkOf(release);
+    const { release, net, codings } = await activeReleaseNetwork(ctx.db, networkOf);
     // The whole record: imaging and ECG statements are read from the notes' text too.
     const docs = await ctx.resources.search('DocumentReference', { patient: id, count: 1000 });
     const notes = docs.entries
@@ -720,22 +686,4 @@ function refuse(
     },
     status,
   );
-}
-
-function patientSummary(e: StoredResource) {
-  const p = e.resource as {
-    name?: { text?: string; family?: string; given?: string[] }[];
-    gender?: string;
-    birthDate?: string;
-    identifier?: { value?: string }[];
-  };
-  const n = p.name?.[0];
-  const name = n?.text ?? [n?.given?.join(' '), n?.family].filter(Boolean).join(' ');
-  return {
-    id: e.id,
-    name: name || e.id,
-    gender: p.gender ?? 'unknown',
-    birthDate: p.birthDate,
-    identifiers: (p.identifier ?? []).map((i) => i.value ?? '').filter(Boolean),
-  };
 }

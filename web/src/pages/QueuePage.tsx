@@ -6,7 +6,8 @@ import { term, useI18n } from '../i18n.js';
 import type { ConsultEvent, OutpatientDraft, OutpatientSentence, PatientSummary, QueuedConsult } from '../types.js';
 
 /**
- * The clinician's queue of pre-consultations: emergencies first. It listens to the server's event
+ * The clinician's queue of pre-consultations: emergencies first, then sessions whose red flag is still
+ * being checked (with the reason). It listens to the server's event
  * stream, so a new emergency appears at the top at once, with a banner and a tone, without a reload.
  * Opening a session shows its 预问诊报告 and the draft 门诊病历, each sentence with the patient's
  * words it came from; the clinician edits it, re-verifies, and accepts it into a patient's record.
@@ -43,10 +44,11 @@ export function QueuePage() {
           }
           if (event === 'unavailable') return setLive(false);
           if (event === 'resync') return setTick((t) => t + 1);
-          if (event !== 'emergency' && event !== 'complete') return;
+          if (event !== 'emergency' && event !== 'urgent' && event !== 'complete') return;
           const e = JSON.parse(data) as ConsultEvent;
           setFresh((s) => new Set([...s, e.sessionId]));
           setTick((t) => t + 1);
+          if (e.type === 'urgent') setAlerts((a) => [e, ...a.filter((x) => x.sessionId !== e.sessionId)]);
           if (e.type === 'emergency') {
             setAlerts((a) => [e, ...a.filter((x) => x.sessionId !== e.sessionId)]);
             chime();
@@ -75,7 +77,16 @@ export function QueuePage() {
       </h1>
       {alerts.map((a) => (
         <div key={a.sessionId} className="new-emergency" role="alert">
-          <strong>{zh ? '⚠ 新的急诊预警' : '⚠ New emergency'}</strong> {a.complaint}
+          <strong>
+            {a.type === 'urgent'
+              ? zh
+                ? '⚠ 待排除危险信号'
+                : '⚠ Red flag being checked'
+              : zh
+                ? '⚠ 新的急诊预警'
+                : '⚠ New emergency'}
+          </strong>{' '}
+          {a.reason ? (zh ? (a.reason.zh ?? a.reason.en) : a.reason.en) : a.complaint}
           {a.age !== undefined ? ` · ${a.age}${zh ? '岁' : 'y'}` : ''}
           <button type="button" onClick={() => openSession(a.sessionId)}>
             {zh ? '查看' : 'Open'}
@@ -100,10 +111,16 @@ export function QueuePage() {
                       type="button"
                       aria-pressed={s.id === open}
                       onClick={() => openSession(s.id)}
-                      className={s.status === 'emergency' ? 'emergency-item' : undefined}
+                      className={s.status === 'emergency' || s.urgent ? 'emergency-item' : undefined}
+                      data-urgent={s.urgent ? 'true' : undefined}
                     >
-                      {s.status === 'emergency' ? '⚠ ' : ''}
+                      {s.status === 'emergency' || s.urgent ? '⚠ ' : ''}
                       {s.complaint}{' '}
+                      {s.urgent && (
+                        <small className="queue-urgent">
+                          {zh ? (s.urgent.reason.zh ?? s.urgent.reason.en) : s.urgent.reason.en}{' '}
+                        </small>
+                      )}
                       {s.patientId && <small className="queue-patient">{`Patient/${s.patientId}`} </small>}
                       <small>
                         {[

@@ -2,6 +2,9 @@ import type { QcSectionList } from '../../../knowledge/index.js';
 import type { DocType, QcDocument, QcEncounter } from '../model.js';
 import { DOC_TYPE_ZH, TITLE_RANK } from '../model.js';
 import {
+  absentFrom,
+  absentIn,
+  type NamedPattern,
   type QcContext,
   type QcIssue,
   type QcPredicate,
@@ -26,13 +29,18 @@ import { hasMinutes, minutes, notBefore, within } from '../time.js';
 
 /** Completeness predicates C01–C23 (qc-rules.md §3); the sections and patterns they check are the rule's data. */
 
-/** The sections of a rule's list that the document lacks (a synonym's heading counts). */
-function missingSections(d: QcDocument, list: QcSectionList): QcIssue[] {
+/**
+ * The sections of a rule's list that the document lacks (a synonym's heading counts). `prose`: items a
+ * form may write in running text instead of under their heading (`patterns.prose`: "术中见…" in the
+ * 手术经过, "病史由患者本人陈述"); such an item counts where its pattern is found.
+ */
+function missingSections(d: QcDocument, list: QcSectionList, prose: readonly NamedPattern[] = []): QcIssue[] {
   const s = sections(d);
   const out: QcIssue[] = [];
   for (const item of list.sections) {
     const { name, severity, synonyms = [] } = item;
     if ([name, ...synonyms].some((n) => (s[n] ?? '').trim().length > 0)) continue;
+    if (prose.some((p) => p.name === name && p.pattern.test(d.text))) continue;
     const en = enName(item);
     out.push(
       issue(
@@ -46,6 +54,8 @@ function missingSections(d: QcDocument, list: QcSectionList): QcIssue[] {
             en: `Add the ${en} section (${name}) to the ${list.label.en}`,
             zh: `在${list.label.zh}中补写“${name}”`,
           },
+          // An empty heading is the place; a missing one leaves the document as a whole.
+          ...absentIn(d, name, name, ...synonyms),
         },
       ),
     );
@@ -72,7 +82,7 @@ const C01 = predicate(
   (enc, ctx) => {
     const { list, d } = listed(enc, ctx, 'required');
     if (!d) return [];
-    const out = missingSections(d, list);
+    const out = missingSections(d, list, namedPatterns(ctx, 'prose'));
     if (
       enc.patient.sex === 'female' &&
       !section(d, '月经史') &&
@@ -83,7 +93,7 @@ const C01 = predicate(
           'Admission note: menstrual history (月经史) missing for a female patient',
           '入院记录缺月经史（女性患者）',
           [docSource(d)],
-          { severity: 'S3', key: '月经史' },
+          { severity: 'S3', key: '月经史', ...absentIn(d, '月经史', '婚育史') },
         ),
       );
     const family = section(d, '家族史');
@@ -93,6 +103,7 @@ const C01 = predicate(
           issue(`Family history does not mention ${enName(p)}`, `家族史未记录${p.name}`, [docSource(d)], {
             severity: 'S3',
             key: `家族史-${p.name}`,
+            ...absentIn(d, p.name, '家族史'),
             fix: { en: `Record ${enName(p)} in the family history`, zh: `家族史中补记${p.name}（无则写明“否认”）` },
           }),
         );
@@ -101,11 +112,12 @@ const C01 = predicate(
         issue('Admission note: physician signature missing', '入院记录缺医师签名', [docSource(d)], {
           severity: 'S2',
           key: '签名',
+          ...absentIn(d, '医师签名'),
         }),
       );
     return out;
   },
-  { sections: ['required'], patterns: ['menstrualMention', 'familyHistory'] },
+  { sections: ['required'], patterns: ['menstrualMention', 'familyHistory', 'prose'] },
 );
 
 const C02 = predicate(
@@ -119,6 +131,7 @@ const C02 = predicate(
         issue(`Past history does not mention ${enName(p)}`, `既往史未记录${p.name}`, [docSource(d)], {
           ...(p.severity ? { severity: p.severity } : {}),
           key: p.name,
+          ...absentIn(d, p.name, '既往史'),
           fix: {
             en: `Record ${enName(p)} (or its absence) in the past history`,
             zh: `既往史中补记${p.name}（无则写明“否认”）`,
@@ -141,6 +154,7 @@ const C03 = predicate(
         issue(`HPI lacks ${enName(p)}`, `现病史缺${p.name}`, [docSource(d)], {
           key: p.name,
           fix: { en: `Add ${enName(p)} to the HPI`, zh: `现病史中补记${p.name}` },
+          ...absentIn(d, p.name, '现病史'),
         }),
       );
   },
@@ -166,6 +180,7 @@ const C04 = predicate(
         issue(`Menstrual history lacks ${enName(p)}`, `月经史缺${p.name}`, [docSource(d)], {
           key: p.name,
           fix: { en: `Add ${enName(p)} to the menstrual history`, zh: `月经史中补记${p.name}` },
+          ...absentIn(d, p.name, '月经史', '婚育史'),
         }),
       );
   },
@@ -187,6 +202,7 @@ const C05 = predicate(
           {
             key: p.name,
             fix: { en: `Record ${enName(p)} with its value and unit`, zh: `体格检查补记${p.name}的测量值及单位` },
+            ...absentIn(d, p.name, '体格检查'),
           },
         ),
       );
@@ -229,6 +245,7 @@ const C07 = predicate(
         out.push(
           issue('Diagnostic discussion lacks the diagnostic basis (诊断依据)', '拟诊讨论缺诊断依据', [docSource(d)], {
             key: '诊断依据',
+            ...absentIn(d, '诊断依据', '拟诊讨论'),
           }),
         );
       if (!regex(ctx, 'differential').test(disc) && !section(d, '鉴别诊断'))
@@ -237,7 +254,7 @@ const C07 = predicate(
             'Diagnostic discussion lacks the differential diagnosis (鉴别诊断)',
             '拟诊讨论缺鉴别诊断',
             [docSource(d)],
-            { key: '鉴别诊断' },
+            { key: '鉴别诊断', ...absentIn(d, '鉴别诊断', '拟诊讨论') },
           ),
         );
     }
@@ -275,6 +292,7 @@ const C08 = predicate(
         issue(`First attending round lacks ${enName(p)}`, `主治医师首次查房缺${p.name}`, [docSource(d)], {
           key: p.name,
           fix: { en: `Write ${enName(p)} in the first attending round`, zh: `主治医师首次查房记录中补写${p.name}` },
+          ...absentIn(d, p.name),
         }),
       );
   },
@@ -292,6 +310,7 @@ const C09 = predicate(
           issue('Discharge record: signature missing', '出院记录缺医师签名', [docSource(d)], {
             severity: 'S2',
             key: '签名',
+            ...absentIn(d, '医师签名'),
           }),
         );
     }
@@ -304,7 +323,7 @@ const C09 = predicate(
             '24-hour admission–discharge note: signature missing',
             '24小时内入出院记录缺医师签名',
             [docSource(d24)],
-            { severity: 'S2', key: '24h-签名' },
+            { severity: 'S2', key: '24h-签名', ...absentIn(d24, '医师签名') },
           ),
         );
     }
@@ -363,11 +382,12 @@ const C11 = predicate(
 const C12 = predicate(
   (enc, ctx) => {
     const list = sectionList(ctx, 'required');
+    const prose = namedPatterns(ctx, 'prose');
     return docs(enc, list.document as DocType).flatMap((d) =>
-      missingSections(d, list).map((i) => ({ ...i, key: `${d.id}-${i.key}` })),
+      missingSections(d, list, prose).map((i) => ({ ...i, key: `${d.id}-${i.key}` })),
     );
   },
-  { sections: ['required'] },
+  { sections: ['required'], patterns: ['prose'] },
 );
 
 const C13 = predicate((enc) =>
@@ -388,7 +408,7 @@ const C13 = predicate((enc) =>
             `No pre-op discussion before “${s.name}”`,
             `${s.name}术前无术前讨论`,
             [refSource(s.ref, 'Procedure', s.id)],
-            { key: `${s.id}-disc` },
+            { key: `${s.id}-disc`, ...absentFrom(refSource(s.ref, 'Procedure', s.id), '术前讨论') },
           ),
         );
       else if (!(disc.participants ?? []).some((p) => p.id === s.surgeonId))
@@ -406,7 +426,7 @@ const C13 = predicate((enc) =>
             `No pre-op summary before “${s.name}”`,
             `${s.name}术前无术前小结`,
             [refSource(s.ref, 'Procedure', s.id)],
-            { key: `${s.id}-sum` },
+            { key: `${s.id}-sum`, ...absentFrom(refSource(s.ref, 'Procedure', s.id), '术前小结') },
           ),
         );
       return out;
@@ -423,7 +443,7 @@ const C14 = predicate(
             `No surgical safety checklist for “${s.name}”`,
             `${s.name}无手术安全核查表`,
             [refSource(s.ref, 'Procedure', s.id)],
-            { key: s.id },
+            { key: s.id, ...absentFrom(refSource(s.ref, 'Procedure', s.id), '手术安全核查表') },
           ),
         ];
       const out: QcIssue[] = [];
@@ -432,6 +452,7 @@ const C14 = predicate(
           out.push(
             issue(`Checklist lacks the check ${enName(p)}`, `核查表缺“${p.name}”核查`, [docSource(d)], {
               key: `${s.id}-${p.name}`,
+              ...absentIn(d, p.name),
             }),
           );
       for (const { role, zh, en } of listOf<{ role: string; zh: string; en?: string }>(ctx, 'signers'))
@@ -439,6 +460,7 @@ const C14 = predicate(
           out.push(
             issue(`Checklist not signed by the ${en ?? role}`, `核查表缺${zh}签名`, [docSource(d)], {
               key: `${s.id}-${role}`,
+              ...absentIn(d, `${zh}签名`),
             }),
           );
       if (s.bloodGiven && !(regex(ctx, 'bloodType').test(d.text) && regex(ctx, 'bloodVolume').test(d.text)))
@@ -477,7 +499,7 @@ const C15 = predicate(
             `${what[0]} consent ${why}`,
             `${what[1]}知情同意书${why === 'missing' ? '缺失' : why === 'signed after the act' ? '签署晚于操作' : '非患者本人签署且无授权说明'}`,
             d ? [docSource(d)] : [encSource(enc)],
-            { key },
+            why === 'missing' ? { key, ...absentFrom(encSource(enc), `${what[1]}知情同意书`) } : { key },
           ),
         );
     };
@@ -502,7 +524,8 @@ const C15 = predicate(
       check(
         ['Special examination/treatment', '特殊检查/治疗'],
         docs(enc, 'consent-special').find((d) => (d.relatedId ?? o.id) === o.id),
-        o.orderedAt,
+        // Before the act: when the order was carried out where it says (firstDoseAt), else when it was written.
+        o.firstDoseAt ?? o.orderedAt,
         `${o.id}-special`,
       );
     return out;
@@ -519,6 +542,7 @@ const C16 = predicate((enc) => {
         'Patient listed critically or seriously ill but no critical-condition notice',
         '病危/病重患者无病危（重）通知书',
         [encSource(enc)],
+        absentFrom(encSource(enc), '病危（重）通知书'),
       ),
     ];
   const ok =
@@ -767,13 +791,22 @@ const C22 = predicate(
     for (const t of enc.transfusions) {
       if (!doc(enc, 'consent-transfusion'))
         out.push(
-          issue('Transfusion without a consent form', '输血无知情同意书', [encSource(enc)], { key: `${t.id}-consent` }),
+          issue('Transfusion without a consent form', '输血无知情同意书', [encSource(enc)], {
+            key: `${t.id}-consent`,
+            ...absentFrom(encSource(enc), '输血治疗知情同意书'),
+          }),
         );
       if (!enc.orders.some((o) => o.category === 'blood'))
-        out.push(issue('Transfusion without an order', '输血无医嘱', [encSource(enc)], { key: `${t.id}-order` }));
+        out.push(
+          issue('Transfusion without an order', '输血无医嘱', [encSource(enc)], {
+            key: `${t.id}-order`,
+            ...absentFrom(encSource(enc), '输血医嘱'),
+          }),
+        );
       if (!doc(enc, 'transfusion-record'))
         out.push(
           issue('Transfusion without a transfusion record', '输血无输血记录', [encSource(enc)], {
+            ...absentFrom(encSource(enc), '输血记录'),
             key: `${t.id}-record`,
           }),
         );

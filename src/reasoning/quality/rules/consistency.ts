@@ -1,10 +1,12 @@
 import type { Source } from '../../../core/index.js';
 import { type AllergenMention, allergyClasses, findAllergens } from '../../../knowledge/index.js';
-import type { QcDiagnosis, QcDocument, QcEncounter } from '../model.js';
+import type { DocType, QcDiagnosis, QcDocument, QcEncounter } from '../model.js';
 import { DOC_TYPE_ZH } from '../model.js';
 import {
+  absentFrom,
   type NamedPattern,
   type QcIssue,
+  type QcSpan,
   type QcPredicate,
   doc,
   docSource,
@@ -377,18 +379,33 @@ const K10 = predicate(
  * note or in the 入院记录's 诊疗计划 (the plan states why the orders written on admission are given; its
  * history is not read, where "无发热", "骨关节炎" would pass for an infection) within two days of the order.
  */
+/** The records BW2010 第二十二条 counts as 病程记录 (the course of the stay). */
+const PROGRESS_RECORDS: readonly DocType[] = [
+  'first-progress-note',
+  'progress-note',
+  'ward-round',
+  'consult-note',
+  'postop-first-note',
+  'preop-discussion',
+  'preop-summary',
+  'op-note',
+  'rescue-note',
+  'handover-out',
+  'handover-in',
+  'transfer-out',
+  'transfer-in',
+  'interim-summary',
+  'transfusion-record',
+  'admit-discharge-24h',
+  'admit-death-24h',
+];
+
 const K11 = predicate(
   (enc, ctx) => {
     const indications = new Map(namedPatterns(ctx, 'indications').map((p) => [p.name, p.pattern]));
-    const notes = docs(
-      enc,
-      'admission-note',
-      'progress-note',
-      'first-progress-note',
-      'ward-round',
-      'consult-note',
-      'postop-first-note',
-    );
+    // The 病程记录 of BW2010 第二十二条 (all its kinds: 术前小结, 手术记录, 输血记录 and the rest), and the
+    // admission note's plan: an indication written in any of them is documented.
+    const notes = docs(enc, 'admission-note', ...PROGRESS_RECORDS);
     return enc.orders
       .filter((o) => o.category && indications.has(o.category) && o.status !== 'cancelled')
       .filter(
@@ -406,7 +423,7 @@ const K11 = predicate(
           `${o.category} order "${o.text}" has no progress note documenting its indication`,
           `医嘱“${o.text}”无病程记录说明用药指征`,
           [refSource(o.ref, 'MedicationRequest', o.id)],
-          { key: o.id },
+          { key: o.id, ...absentFrom(refSource(o.ref, 'MedicationRequest', o.id), '病程记录中的用药指征') },
         ),
       );
   },
@@ -584,30 +601,79 @@ const K14 = predicate(
   { patterns: ['allergyClause', 'allergyDenied'] },
 );
 
+/** The patterns K15 reads a drug-allergy statement with (its rule's data). */
+interface AllergyWords {
+  readonly denied: RegExp;
+  readonly mentioned: RegExp;
+  readonly unknown: RegExp;
+  readonly otherKind: RegExp;
+}
+
+/**
+ * A text's drug-allergy status, read clause by clause (，。；, line breaks, fields spaced apart): a clause that names an
+ * allergy and denies it says none, one that names it otherwise (青霉素过敏, 青霉素皮试阳性) says has;
+ * clauses about another kind of allergy (`nonDrugAllergy`: 否认食物过敏), an allergic disease (过敏性鼻炎,
+ * not an allergy statement) or an unknown status (`allergyUnknown`: 过敏史不详) say nothing. Any "has"
+ * wins: "否认食物过敏，青霉素过敏" is a penicillin allergy.
+ */
+function drugAllergyStatus(text: string, w: AllergyWords): { has: boolean; clause: string } | undefined {
+  let none: string | undefined;
+  // Form fields on one line ("药物过敏：青霉素　食物过敏：无") are clauses too.
+  for (const clause of text.split(/[，,。；;\n]|[ 　]{2,}|　|\s(?=[^\s:：]{1,8}[:：])/)) {
+    if (!w.mentioned.test(clause) || w.unknown.test(clause) || w.otherKind.test(clause)) continue;
+    if (w.denied.test(clause)) none ??= clause.trim();
+    else return { has: true, clause: clause.trim() };
+  }
+  return none === undefined ? undefined : { has: false, clause: none };
+}
+
+/** Where a document states its allergies: the admission note's 既往史 and its 过敏史 lines; the whole of the others. */
+function allergyText(d: QcDocument, line: RegExp): string {
+  if (d.type !== 'admission-note') return d.text;
+  const all = new RegExp(line.source, line.flags.includes('g') ? line.flags : `${line.flags}g`);
+  return [section(d, '既往史'), ...[...d.text.matchAll(all)].map((m) => m[0])].join('\n');
+}
+
 const K15 = predicate(
   (enc, ctx) => {
-    const states: { where: string; zh: string; has: boolean; src: ReturnType<typeof docSource> }[] = [];
+    const states: { where: string; zh: string; has: boolean; src: Source; span?: QcSpan }[] = [];
     if (enc.homepage?.drugAllergy)
       states.push({ where: 'front sheet', zh: '首页', has: enc.homepage.drugAllergy.has, src: hpSource(enc) });
+    const words: AllergyWords = {
+      denied: regex(ctx, 'allergyDenied'),
+      mentioned: regex(ctx, 'allergyMentioned'),
+      unknown: regex(ctx, 'allergyUnknown'),
+      otherKind: regex(ctx, 'nonDrugAllergy'),
+    };
+    const line = regex(ctx, 'allergyLine');
     for (const d of [doc(enc, 'admission-note'), doc(enc, 'nursing-allergy')]) {
       if (!d) continue;
-      const t = d.type === 'admission-note' ? section(d, '既往史') : d.text;
-      const at = { where: d.type, zh: DOC_TYPE_ZH[d.type], src: docSource(d) };
-      if (regex(ctx, 'allergyDenied').test(t)) states.push({ ...at, has: false });
-      else if (regex(ctx, 'allergyMentioned').test(t)) states.push({ ...at, has: true });
+      const status = drugAllergyStatus(allergyText(d, line), words);
+      if (!status) continue;
+      const span = spanOf(d, status.clause);
+      states.push({
+        where: d.type,
+        zh: DOC_TYPE_ZH[d.type],
+        src: docSource(d),
+        has: status.has,
+        ...(span ? { span } : {}),
+      });
     }
     const has = new Set(states.map((s) => s.has));
+    // The span: the document's clause that disagrees with the first statement.
+    const span = states.find((s) => s.has !== states[0]?.has && s.span)?.span ?? states.find((s) => s.span)?.span;
     return has.size > 1
       ? [
           issue(
             `Allergy status disagrees: ${states.map((s) => `${s.where}=${s.has ? 'yes' : 'none'}`).join(', ')}`,
             `过敏史不一致：${states.map((s) => `${s.zh}${s.has ? '有' : '无'}`).join('，')}`,
             states.map((s) => s.src),
+            span ? { span } : {},
           ),
         ]
       : [];
   },
-  { patterns: ['allergyDenied', 'allergyMentioned'] },
+  { patterns: ['allergyDenied', 'allergyMentioned', 'allergyUnknown', 'nonDrugAllergy', 'allergyLine'] },
 );
 
 /** A note without its first line when that line holds its date and time (what two copies never share). */

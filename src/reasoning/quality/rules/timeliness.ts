@@ -1,6 +1,7 @@
 import type { QcDocument, QcEncounter } from '../model.js';
 import { TITLE_RANK } from '../model.js';
 import {
+  absentFrom,
   type QcContext,
   type QcIssue,
   type QcPredicate,
@@ -42,9 +43,12 @@ function deadline(
   if (!d)
     return minutes(ctx.now) > due
       ? [
-          issue(`${what.en} missing (due within ${dl.hours} h)`, `缺${what.zh}（应在${dl.hours}小时内完成）`, [
-            encSource(enc),
-          ]),
+          issue(
+            `${what.en} missing (due within ${dl.hours} h)`,
+            `缺${what.zh}（应在${dl.hours}小时内完成）`,
+            [encSource(enc)],
+            absentFrom(encSource(enc), what.zh),
+          ),
         ]
       : [];
   if (!d.completedAt)
@@ -133,6 +137,7 @@ const T05 = predicate((enc, ctx) => {
           'No ward round by an attending (or higher) signed within 48 h of admission',
           '入院48小时内无主治医师及以上查房记录',
           [encSource(enc)],
+          absentFrom(encSource(enc), '主治医师首次查房记录'),
         ),
       ];
 });
@@ -177,6 +182,7 @@ const T06 = predicate((enc, ctx) => {
         issue(`No progress note on ${day} while critically ill (病危)`, `${day}病危期间无病程记录`, [encSource(enc)], {
           severity: 'S2',
           key: day,
+          ...absentFrom(encSource(enc), `${day}的病程记录`),
         }),
       );
     else if (!that.some((d) => hasMinutes(d.recordedAt)))
@@ -205,7 +211,7 @@ const T06 = predicate((enc, ctx) => {
           `${gap} days without a progress note (${shanghaiDate(a)} → ${shanghaiDate(b)}; limit ${limit})`,
           `${shanghaiDate(a)}至${shanghaiDate(b)}间隔${gap}天无病程记录（限${limit}天）`,
           [encSource(enc)],
-          { key: a },
+          { key: a, ...absentFrom(encSource(enc), `${shanghaiDate(a)}至${shanghaiDate(b)}的病程记录`) },
         ),
       );
   }
@@ -296,7 +302,10 @@ const T09 = predicate((enc, ctx) => {
         );
       if (!note)
         out.push(
-          issue('Urgent consultation has no consultation note', '急会诊无会诊记录', [encSource(enc)], { key: c.id }),
+          issue('Urgent consultation has no consultation note', '急会诊无会诊记录', [encSource(enc)], {
+            key: c.id,
+            ...absentFrom(encSource(enc), '会诊记录'),
+          }),
         );
     } else
       out.push(
@@ -428,12 +437,14 @@ const T15 = predicate((enc) =>
     if (!bySurgeon.some((d) => at(d) >= minutes(s.startAt) - 1440 && at(d) <= minutes(s.startAt)))
       out.push(
         issue('No round by the surgeon in the 24 h before surgery', '术者术前24小时内无查房记录', [encSource(enc)], {
+          ...absentFrom(encSource(enc), '术者术前查房记录'),
           key: `${s.id}-pre`,
         }),
       );
     if (!bySurgeon.some((d) => at(d) >= minutes(s.endAt) && at(d) <= minutes(s.endAt) + 1440))
       out.push(
         issue('No round by the surgeon in the 24 h after surgery', '术者术后24小时内无查房记录', [encSource(enc)], {
+          ...absentFrom(encSource(enc), '术者术后查房记录'),
           key: `${s.id}-post`,
         }),
       );

@@ -1,0 +1,51 @@
+import type { Half } from '../lib/harness.js';
+import { halfOf } from '../lib/harness.js';
+
+/**
+ * Simulated hospitals: disjoint partitions of one patient file with different case mixes. Each disease
+ * has a home hospital (its index mod the number of hospitals) that receives `homeShare` of its patients
+ * in expectation; the others share the rest equally. Which patients a hospital holds back (scores, never
+ * learns from) is decided by each patient's own key (bench/lib/harness.ts halfOf: the report half is held
+ * back; `heldBack: 'dev'` swaps the halves, for a check on patients no design choice was scored on),
+ * so the split is the same whatever the partition.
+ */
+export interface Hospital<T> {
+  readonly name: string;
+  readonly train: T[];
+  readonly heldBack: T[];
+}
+
+export function partitionHospitals<T>(
+  items: readonly T[],
+  options: {
+    readonly hospitals: number;
+    readonly homeShare: number;
+    readonly diseaseOf: (item: T) => string;
+    readonly diseases: readonly string[];
+    readonly keyOf: (item: T) => string;
+    readonly uniform: () => number;
+    readonly heldBack?: Half;
+  },
+): Hospital<T>[] {
+  const { hospitals: h, homeShare } = options;
+  if (!Number.isInteger(h) || h < 2) throw new Error(`--hospitals must be an integer ≥ 2, not ${h}`);
+  if (!(homeShare >= 1 / h && homeShare < 1)) throw new Error(`--home-share must be in [1/${h}, 1), not ${homeShare}`);
+  const home = new Map(options.diseases.map((d, i) => [d, i % h]));
+  const out = Array.from({ length: h }, (_, i) => ({
+    name: `hospital-${String.fromCharCode(65 + i)}`,
+    train: [] as T[],
+    heldBack: [] as T[],
+  }));
+  for (const item of items) {
+    const d = options.diseaseOf(item);
+    const hh = home.get(d);
+    if (hh === undefined) throw new Error(`unknown disease '${d}'`);
+    const u = options.uniform();
+    const other = (1 - homeShare) / (h - 1);
+    // Home with probability homeShare, else one of the others uniformly.
+    const at = u < homeShare ? hh : (hh + 1 + Math.min(h - 2, Math.floor((u - homeShare) / other))) % h;
+    const half: Half = halfOf(options.keyOf(item));
+    (half === (options.heldBack ?? 'report') ? out[at]!.heldBack : out[at]!.train).push(item);
+  }
+  return out;
+}

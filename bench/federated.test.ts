@@ -1,0 +1,52 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../src/core/index.js';
+import federated from './federated.js';
+import { partitionHospitals } from './federated-lib/hospitals.js';
+
+const fixture = fileURLToPath(new URL('../src/reasoning/diagnosis/__fixtures__/ddxplus/', import.meta.url));
+
+describe('bench federated', () => {
+  it('partitions patients into disjoint hospitals with skewed case mixes', () => {
+    const items = Array.from({ length: 3000 }, (_, i) => ({ id: `p${i}`, disease: `D${i % 3}` }));
+    const hospitals = partitionHospitals(items, {
+      hospitals: 3,
+      homeShare: 0.6,
+      diseases: ['D0', 'D1', 'D2'],
+      diseaseOf: (x) => x.disease,
+      keyOf: (x) => x.id,
+      uniform: seededRandom(1),
+    });
+    const all = hospitals.flatMap((h) => [...h.train, ...h.heldBack].map((x) => x.id));
+    expect(new Set(all).size).toBe(3000);
+    hospitals.forEach((h, i) => {
+      const mine = [...h.train, ...h.heldBack];
+      const home = mine.filter((x) => x.disease === `D${i}`).length / mine.length;
+      // Home share 0.6 against 0.2 from each other hospital: 0.6 / (0.6 + 0.2 + 0.2).
+      expect(home).toBeGreaterThan(0.5);
+      expect(home).toBeLessThan(0.7);
+      expect(h.heldBack.length / mine.length).toBeGreaterThan(0.4);
+    });
+    expect(() =>
+      partitionHospitals(items, {
+        ...{ hospitals: 3, homeShare: 1, diseases: [], diseaseOf: () => '', keyOf: () => '' },
+        uniform: Math.random,
+      }),
+    ).toThrow(/home-share/);
+  });
+
+  it('runs on the DDXPlus fixture and writes the four models, the accountant refusing a second release', async () => {
+    const out: Record<string, unknown> = await federated.run({
+      data: `${fixture}patients.csv`,
+      args: { 'ddxplus-dir': fixture, repeats: '1' },
+      log: () => {},
+    });
+    for (const k of ['local', 'federated_eps1', 'federated_eps8', 'pooled']) expect(out[k]).toEqual(expect.any(Number));
+    expect((out.privacy as { accountantCheck: { secondReleaseRefused: boolean } }).accountantCheck).toMatchObject({
+      secondReleaseRefused: true,
+      ledger: 1,
+    });
+    const split = out.split as { hospitals: { train: number; heldBack: number }[] };
+    expect(split.hospitals.reduce((a, h) => a + h.train + h.heldBack, 0)).toBe(11);
+  });
+});

@@ -1,0 +1,232 @@
+import { invalid } from '../core/index.js';
+import type {
+  CausalEdge,
+  CausalModel,
+  DiseaseNode,
+  FindingNode,
+  Network,
+  StratifiedPrior,
+} from '../reasoning/index.js';
+import { patientPriors } from '../reasoning/index.js';
+import { betaPosteriorMean } from './noisy-counts.js';
+import type { SufficientStats } from './sufficient-stats.js';
+import { AGE_BANDS, STRATA, STRATUM_SEXES } from './sufficient-stats.js';
+
+/**
+ * Posterior-mean parameters from a source network and counts.
+ *
+ * Edge: P(finding | only this disease) ~ Beta(s·p₀ + k, s·(1 − p₀) + n − k), where p₀ is the source's own
+ * single-fault likelihood 1 − (1 − leak)(1 − q) and s the prior strength in pseudo-cases; the noisy-OR
+ * parameter is then q = 1 − (1 − p)/(1 − leak). Leak: Beta around the source leak, from cases whose
+ * disease has no edge to the finding. Priors: per stratum a Dirichlet over diseases centred on the source's
+ * shares (strength `priorStrength` pseudo-cases), scaled back to the source's total prior mass so that a
+ * learned network is as confident overall as the one it came from.
+ */
+export interface LearnOptions {
+  /**
+   * What each edge's Beta is centred on: `source` (the source's single-fault likelihood; edges whose
+   * source gives no frequency, `frequency: 'unknown'`, use `pooled`), or `pooled` for every edge: the
+   * finding's frequency among all counted cases (empirical Bayes, as src/reasoning/diagnosis/ddxplus.ts
+   * learns DDXPlus, whose release gives structure but no probabilities). Default `source`.
+   */
+  readonly edgePrior?: 'source' | 'pooled';
+  /** Pseudo-cases behind each edge's prior centre. Default 2 (the DDXPlus learner's default strength). */
+  readonly edgeStrength?: number;
+  /** Pseudo-cases behind each source leak. Default 20. */
+  readonly leakStrength?: number;
+  /**
+   * With released counts from elsewhere: learn disease priors from the exact (own) counts only — a
+   * hospital's case mix is its own, while how a disease shows itself transfers. Default true.
+   */
+  readonly ownPriors?: boolean;
+  /** Pseudo-cases behind the source priors of each stratum. Default 20. */
+  readonly priorStrength?: number;
+  /** Names the data in the learned model's release and edge sources. */
+  readonly label: string;
+}
+
+const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
+/** Noisy counts may be negative or exceed their total: project onto what counts can be (post-processing keeps DP). */
+const count = (x: number) => Math.max(0, x);
+
+export function learnedModel(
+  source: Network,
+  stats: SufficientStats,
+  options: LearnOptions,
+  released?: SufficientStats,
+): CausalModel {
+  const { layout } = stats;
+  if (layout.diseases.length !== source.diseases.length || layout.findings.length !== source.findings.length)
+    throw invalid(`counts are for another network (${layout.diseases.length} diseases)`, { field: 'stats.layout' });
+  if (released && (stats.noise || !released.noise || released.layout.fingerprint !== layout.fingerprint))
+    throw invalid('released counts combine with exact counts of the same layout, and must state their noise', {
+      field: 'released',
+    });
+  // Exact counts (own cases) and noisy ones (private releases), read together (src/learning/noisy-counts.ts).
+  const exact = stats.noise ? undefined : stats;
+  const noisy = released ?? (stats.noise ? stats : undefined);
+  const sigma = noisy?.noise?.cells ?? 0;
+  const s = options.edgeStrength ?? 2;
+  const sl = options.leakStrength ?? 20;
+  const sp = options.priorStrength ?? 20;
+  const nd = layout.diseases.length;
+  const cell = (st: SufficientStats | undefined, k: Field, i: number) => (st ? st[k][i]! : 0);
+  const nExact = layout.diseases.map((_, d) => cell(exact, 'diseaseCases', d));
+  const nNoisy = layout.diseases.map((_, d) => count(cell(noisy, 'diseaseCases', d)));
+  const n = nExact.map((x, d) => x + nNoisy[d]!);
+  const total = n.reduce((a, b) => a + b, 0);
+  const totalExact = nExact.reduce((a, b) => a + b, 0);
+  // Leak: cases of diseases not linked to the finding.
+  const linkedExact = new Float64Array(layout.findings.length);
+  const linkedNoisy = new Float64Array(layout.findings.length);
+  for (const [d, f] of layout.edges) {
+    linkedExact[f]! += nExact[d]!;
+    linkedNoisy[f]! += nNoisy[d]!;
+  }
+  const findings: FindingNode[] = source.findings.map((f, j) => {
+    const leak = betaPosteriorMean(
+      {
+        k: cell(exact, 'leakPresent', j),
+        n: totalExact - linkedExact[j]! - cell(exact, 'leakMissing', j),
+        noisyK: cell(noisy, 'leakPresent', j),
+        noisyN: count(total - totalExact - linkedNoisy[j]! - count(cell(noisy, 'leakMissing', j))),
+        sigma,
+      },
+      sl * f.leak,
+      sl * (1 - f.leak),
+    );
+    return { ...f, leak: clamp01(leak) };
+  });
+  const pooled = pooledFrequencies([exact, noisy], total);
+  const edges: CausalEdge[] = [];
+  let e = 0;
+  for (const edge of source.model.edges) {
+    if (edge.kind !== 'causes') {
+      edges.push(edge);
+      continue;
+    }
+    const [d, f] = layout.edges[e]!;
+    const ei = e++;
+    const leak0 = source.findings[f]!.leak;
+    const leak = findings[f]!.leak;
+    const usePooled = options.edgePrior === 'pooled' || edge.frequency === 'unknown';
+    const p0 = usePooled ? pooled[f]! : 1 - (1 - leak0) * (1 - edge.probability);
+    const counts = {
+      k: cell(exact, 'edgePresent', ei),
+      n: nExact[d]! - cell(exact, 'edgeMissing', ei),
+      noisyK: cell(noisy, 'edgePresent', ei),
+      noisyN: count(nNoisy[d]! - count(cell(noisy, 'edgeMissing', ei))),
+      sigma,
+    };
+    const p = betaPosteriorMean(counts, s * p0, s * (1 - p0));
+    const q = clamp01(1 - (1 - p) / (1 - leak));
+    const ratio = `${round(counts.k + count(counts.noisyK))}/${round(counts.n + counts.noisyN)}`;
+    const seen = noisy ? `${ratio} incl. noisy counts` : ratio;
+    edges.push({
+      ...edge,
+      probability: q,
+      source: {
+        ...edge.source,
+        authority: {
+          ...edge.source.authority,
+          document: `${edge.source.authority.document ?? ''}; learned from ${options.label} (${seen})`,
+        },
+      },
+    });
+  }
+  const ownPriors = released !== undefined && (options.ownPriors ?? true);
+  const strata = (i: number) => count(cell(exact, 'strata', i)) + (ownPriors ? 0 : count(cell(noisy, 'strata', i)));
+  const priorN = ownPriors ? nExact : n;
+  const priorTotal = ownPriors ? totalExact : total;
+  const mass = source.diseases.reduce((a, d) => a + d.prior, 0);
+  const share = source.diseases.map((d) => d.prior / mass);
+  // The Dirichlet of a stratum is centred on the source's priors for that stratum (its own strata, if any).
+  const centres = Array.from({ length: STRATA }, (_, st) => {
+    const sex = STRATUM_SEXES[Math.floor(st / AGE_BANDS.length)]!;
+    const [ageFrom, ageTo] = AGE_BANDS[st % AGE_BANDS.length]!;
+    const p = patientPriors(source, { age: ageFrom, sex });
+    const m = p.reduce((a, b) => a + b, 0);
+    return { sex, ageFrom, ageTo, mass: m, share: Array.from(p, (x) => x / m) };
+  });
+  const diseases: DiseaseNode[] = source.diseases.map((d, i) => {
+    const priors: StratifiedPrior[] = centres.map((c, st) => {
+      let nst = 0;
+      for (let j = 0; j < nd; j++) nst += strata(st * nd + j);
+      const k = strata(st * nd + i);
+      const prior = Math.min(0.5, ((k + sp * c.share[i]!) / (nst + sp)) * c.mass);
+      return { sex: c.sex, ageFrom: c.ageFrom, ageTo: c.ageTo, prior };
+    });
+    return {
+      ...d,
+      prior: Math.min(0.5, ((priorN[i]! + sp * share[i]!) / (priorTotal + sp)) * mass),
+      priors,
+      priorBasis: 'source',
+    };
+  });
+  return {
+    ...source.model,
+    release: `${source.model.release ?? source.model.id}; learned from ${options.label}`,
+    diseases,
+    findings,
+    edges,
+  };
+}
+
+/** Per finding: (present + ½) / (observed + 1) over all counted cases, whatever their disease. */
+function pooledFrequencies(parts: readonly (SufficientStats | undefined)[], total: number): Float64Array {
+  const present = new Float64Array(parts.find((p) => p)!.layout.findings.length);
+  const missing = new Float64Array(present.length);
+  for (const st of parts) {
+    if (!st) continue;
+    st.leakPresent.forEach((x, f) => {
+      present[f]! += x;
+      missing[f]! += st.leakMissing[f]!;
+    });
+    st.layout.edges.forEach(([, f], e) => {
+      present[f]! += st.edgePresent[e]!;
+      missing[f]! += st.edgeMissing[e]!;
+    });
+  }
+  // Noise is summed before clipping at 0: the sum over a finding's many cells is then nearly unbiased.
+  return present.map((k, f) => Math.min(1, (count(k) + 0.5) / (count(total - count(missing[f]!)) + 1)));
+}
+
+type Field = 'diseaseCases' | 'strata' | 'edgePresent' | 'edgeMissing' | 'leakPresent' | 'leakMissing';
+
+const round = (x: number) => Math.round(x * 100) / 100;
+
+/** What a learned model changes against its source: the largest edge, leak and prior moves. */
+export interface ModelDiff {
+  readonly edgesChanged: number;
+  readonly meanAbsEdgeChange: number;
+  readonly largestEdgeChanges: readonly { from: string; to: string; before: number; after: number }[];
+  readonly priorChanges: readonly { disease: string; before: number; after: number }[];
+  readonly leaksChanged: number;
+}
+
+export function diffModels(before: CausalModel, after: CausalModel, top = 10): ModelDiff {
+  const key = (e: CausalEdge) => `${e.kind}\t${e.from}\t${e.to}`;
+  const old = new Map(before.edges.map((e) => [key(e), e.probability]));
+  const moves = after.edges
+    .map((e) => ({ from: e.from, to: e.to, before: old.get(key(e)) ?? 0, after: e.probability }))
+    .filter((m) => Math.abs(m.after - m.before) > 1e-9);
+  const priorOf = new Map(before.diseases.map((d) => [d.id, d.prior]));
+  const leakOf = new Map(before.findings.map((f) => [f.id, f.leak]));
+  const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
+  return {
+    edgesChanged: moves.length,
+    meanAbsEdgeChange: r4(
+      moves.reduce((a, m) => a + Math.abs(m.after - m.before), 0) / Math.max(1, after.edges.length),
+    ),
+    largestEdgeChanges: moves
+      .sort((a, b) => Math.abs(b.after - b.before) - Math.abs(a.after - a.before))
+      .slice(0, top)
+      .map((m) => ({ ...m, before: r4(m.before), after: r4(m.after) })),
+    priorChanges: after.diseases
+      .map((d) => ({ disease: d.id, before: r4(priorOf.get(d.id) ?? 0), after: r4(d.prior) }))
+      .filter((m) => m.before !== m.after)
+      .sort((a, b) => Math.abs(b.after - b.before) - Math.abs(a.after - a.before))
+      .slice(0, top),
+    leaksChanged: after.findings.filter((f) => Math.abs(f.leak - (leakOf.get(f.id) ?? 0)) > 1e-9).length,
+  };
+}
