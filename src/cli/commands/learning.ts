@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { invalid, loadConfig, type Sql } from '../../core/index.js';
 // Through the stage's index once src/learning/index.ts re-exports './export/index.js' (test/layering.test.ts).
 import {
+  type ExportAudit,
   type ExportKind,
   type ExportResult,
   exportKinds,
@@ -13,7 +14,7 @@ import {
   rewardLine,
   rewardOfItem,
 } from '../../learning/index.js';
-import { openMigratedDatabase } from '../../server/index.js';
+import { AuditLog, openMigratedDatabase } from '../../server/index.js';
 
 /**
  * Writes one export to `out` (JSON lines, mode 0600, written beside it and renamed so a reader never
@@ -26,21 +27,39 @@ export async function writeTrainingExport(
   opts: { secret: string | undefined; patientId?: string },
 ): Promise<ExportResult> {
   const path = resolve(out);
-  const user = process.env.USER ?? process.env.LOGNAME ?? 'unknown';
   const result = await exportTrainingData(db, kind, {
     secret: opts.secret ?? '',
-    audit: {
-      principal: `cli:${user}`,
-      principalKind: 'cli',
-      ...(process.env.MEDSEEK_PURPOSE ? { purpose: process.env.MEDSEEK_PURPOSE } : {}),
-      destination: path,
-    },
+    audit: exportAudit(new AuditLog(db), path),
     ...(opts.patientId ? { patientId: opts.patientId } : {}),
   });
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, result.lines.map((l) => `${l}\n`).join(''), { mode: 0o600 });
   renameSync(tmp, path);
   return result;
+}
+
+/**
+ * One audit row per patient whose data left, as the command line's principal (`cli:<os user>`), for
+ * healthcare operations (HOPERAT) unless MEDSEEK_PURPOSE says otherwise.
+ */
+export function exportAudit(log: AuditLog, destination: string): ExportAudit {
+  const user = process.env.USER ?? process.env.LOGNAME ?? 'unknown';
+  const purpose = process.env.MEDSEEK_PURPOSE?.trim() || 'HOPERAT';
+  return (kind, linesByPatient) => {
+    const rows = linesByPatient.size > 0 ? [...linesByPatient] : [[undefined, 0] as const];
+    return log.record(
+      rows.map(([patientId, lines]) => ({
+        principal: `cli:${user}`,
+        principalKind: 'cli' as const,
+        action: 'export',
+        resource: `learning/export/${kind}`,
+        ...(patientId !== undefined ? { patientId } : {}),
+        purpose,
+        outcome: 200,
+        detail: { kind, lines, deidentified: true, destination },
+      })),
+    );
+  };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { invalid, type Sql } from '../../core/index.js';
 import type { AnyResource } from '../../fusion/index.js';
 import { createResourceRepository } from '../../store/index.js';
-import { type ExportAudit, recordExportAudit } from './audit.js';
+import type { ExportAudit } from './audit.js';
 import { type ExportDeidentifier, exportDeidentifier, type PatientLike } from './deidentify.js';
 import { sameText, summaryPrompt } from './prompt.js';
 import { loadReasonedAnswers } from './reasoning.js';
@@ -21,7 +21,7 @@ import { caseRecord, loadSummaryCases, type SummaryCase, verifyCaseText } from '
 export interface ExportOptions {
   /** Keys the date shift and the patient pseudonyms (MEDSEEK_DEID_SECRET); required so exports can be joined. */
   readonly secret: string;
-  /** Who exports, for the audit log. */
+  /** Writes the export's audit rows (one per patient whose data left). */
   readonly audit: ExportAudit;
   /** Only this patient's data. */
   readonly patientId?: string;
@@ -108,7 +108,7 @@ export async function exportTrainingData(sql: Sql, kind: ExportKind, options: Ex
       }
     }
   }
-  await recordExportAudit(sql, options.audit, kind, perPatient);
+  await options.audit(kind, perPatient);
   return { kind, lines, skipped, patients: [...perPatient.keys()].filter(Boolean).length };
 }
 

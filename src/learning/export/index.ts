@@ -1,6 +1,6 @@
 // Training data for the model (issue 17, item 4): de-identified, audited exports in the formats open
 // trainers read (docs/training-data.md), and the verifier as a reward function.
-export { type ExportAudit, recordExportAudit } from './audit.js';
+export type { ExportAudit } from './audit.js';
 export {
   type ExportDeidentifier,
   exportDeidentifier,
