@@ -11,7 +11,7 @@ import { endOfPeriod, patientOf, reconcileMedications, spacesOf, startOf } from 
 import { mergeGenotypes } from './genotype.js';
 import type { MapContext } from './map-context.js';
 import { resourceToFacts } from './map-resource.js';
-import { bundleResources } from './prefetch.js';
+import { prefetchRecord } from './prefetch.js';
 import { reconcile } from './reconcile.js';
 
 /** What a CDS Hooks request brings: its prefetch and draft orders. */
@@ -131,12 +131,7 @@ function mapResource(
  * resolved in the prefetch or the drafts) is mapped again on every call.
  */
 export function stateForRules(input: RuleStateInput, options: RuleStateOptions = {}): PatientState {
-  const resources = Object.values(input.prefetch).flatMap(bundleResources);
-  const drafts = bundleResources(input.draftOrders);
-  const patient = resources.find((r) => r.resourceType === 'Patient' && (!input.patientId || r.id === input.patientId));
-  const patientId = input.patientId ?? patient?.id;
-  if (!patientId)
-    throw invalid('no patient: give context.patientId or prefetch the Patient', { field: 'context.patientId' });
+  const { resources, drafts, patient, patientId } = prefetchRecord(input);
 
   // As stateFromPrefetch → fuse(): a Patient not in the prefetch may still come with the drafts.
   const patientResource = patient ?? drafts.find((r) => r.resourceType === 'Patient' && r.id === patientId);

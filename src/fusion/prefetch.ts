@@ -36,17 +36,31 @@ export interface PrefetchInput {
 }
 
 /**
- * A PatientState from a CDS Hooks request's prefetch (and draft orders), for the safety and CDS
- * reasoners: nothing is read from the store. Draft orders keep `status: draft` and
- * `assertion: hypothetical`, so rules can tell the proposed order from what the patient takes.
+ * A CDS Hooks request's resources: the prefetched record, the draft orders, and whose record it is
+ * (`context.patientId`, else the prefetched Patient); a request naming no patient is refused.
  */
-export function stateFromPrefetch(input: PrefetchInput, options: FuseOptions = {}): PatientState {
+export function prefetchRecord(input: Pick<PrefetchInput, 'prefetch' | 'patientId' | 'draftOrders'>): {
+  resources: AnyResource[];
+  drafts: AnyResource[];
+  patient: AnyResource | undefined;
+  patientId: string;
+} {
   const resources = Object.values(input.prefetch).flatMap(bundleResources);
   const drafts = bundleResources(input.draftOrders);
   const patient = resources.find((r) => r.resourceType === 'Patient' && (!input.patientId || r.id === input.patientId));
   const patientId = input.patientId ?? patient?.id;
   if (!patientId)
     throw invalid('no patient: give context.patientId or prefetch the Patient', { field: 'context.patientId' });
+  return { resources, drafts, patient, patientId };
+}
+
+/**
+ * A PatientState from a CDS Hooks request's prefetch (and draft orders), for the safety and CDS
+ * reasoners: nothing is read from the store. Draft orders keep `status: draft` and
+ * `assertion: hypothetical`, so rules can tell the proposed order from what the patient takes.
+ */
+export function stateFromPrefetch(input: PrefetchInput, options: FuseOptions = {}): PatientState {
+  const { resources, drafts, patient, patientId } = prefetchRecord(input);
   return fuse(patient ?? patientId, [...resources, ...drafts], input.noteFacts ?? [], {
     crosswalk: defaultCrosswalk(),
     ...options,
