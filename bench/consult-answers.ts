@@ -3,7 +3,14 @@ import { dirname, join } from 'node:path';
 import { llmClientFromEnv } from '../src/llm/index.js';
 import { readAnswer, readAnswerWithModel } from '../src/reasoning/index.js';
 import type { Reader } from './consult-lib/answers.js';
-import { failureList, parseAnswerItems, parseQuestions, readAll, summariseAnswers } from './consult-lib/answers.js';
+import {
+  failureList,
+  parseAnswerItems,
+  parseQuestions,
+  readAll,
+  summariseAnswers,
+  withItemQuestions,
+} from './consult-lib/answers.js';
 import { loadNetwork, networkQuestionId, parseKb } from './consult-lib/network.js';
 import { parseSplit, SPLIT_RULE, splitLines } from './consult-lib/split.js';
 import type { Benchmark } from './lib/harness.js';
@@ -28,8 +35,14 @@ const bench: Benchmark = {
     const kb = parseKb(args.kb);
     const questionsPath = args.questions ?? join(dirname(data), 'questions.json');
     const split = parseSplit(args.split);
-    const questions = parseQuestions(readFileSync(questionsPath, 'utf8'), questionsPath);
-    const items = parseAnswerItems(splitLines(readFileSync(data, 'utf8'), split), questions, data);
+    const lines = splitLines(readFileSync(data, 'utf8'), split);
+    // Items may ask a binary question that questions.json does not list (`ask`: its wording).
+    const questions = withItemQuestions(
+      lines,
+      parseQuestions(readFileSync(questionsPath, 'utf8'), questionsPath),
+      data,
+    );
+    const items = parseAnswerItems(lines, questions, data);
     const net = await loadNetwork(kb);
     const missing = [...questions.entries()]
       .filter(

@@ -20,6 +20,9 @@ const allowed: Record<string, readonly string[]> = {
   verify: ['core', 'ingest', 'store', 'knowledge', 'nlp', 'fusion', 'llm'],
   compose: ['core', 'ingest', 'store', 'knowledge', 'nlp', 'fusion', 'llm', 'verify'],
   learning: ['core', 'ingest', 'store', 'knowledge', 'nlp', 'fusion', 'llm', 'reasoning', 'compose', 'verify'],
+  // after discharge (follow-up plans, home readings) and for learners (teaching cases, practice questions)
+  followup: ['core', 'ingest', 'store', 'knowledge', 'nlp', 'fusion', 'llm', 'reasoning', 'compose', 'verify'],
+  teaching: ['core', 'ingest', 'store', 'knowledge', 'nlp', 'fusion', 'llm', 'reasoning', 'compose', 'verify'],
   // agents serve the stages as MCP tools; the transport (server route or CLI) hands in the caller's access.
   agents: [
     'core',
@@ -33,6 +36,8 @@ const allowed: Record<string, readonly string[]> = {
     'compose',
     'verify',
     'learning',
+    'followup',
+    'teaching',
   ],
   server: [
     'core',
@@ -47,6 +52,8 @@ const allowed: Record<string, readonly string[]> = {
     'verify',
     'learning',
     'agents',
+    'followup',
+    'teaching',
   ],
   cli: [
     'core',
@@ -62,6 +69,8 @@ const allowed: Record<string, readonly string[]> = {
     'learning',
     'agents',
     'server',
+    'followup',
+    'teaching',
   ],
 };
 

@@ -89,6 +89,39 @@ export function parseQuestions(text: string, where = 'questions.json'): Map<stri
   return out;
 }
 
+/**
+ * The questions a set's items bring with them: an item may ask a binary question that is not in
+ * questions.json (a network evidence such as `E_162`, or `red-flag:<flag id>`) by giving its wording
+ * in `ask: {kind: 'binary', zh, en}`. Returns the list with those added; an `ask` that contradicts a
+ * listed question, or another item's `ask` for the same id, is an error naming the line.
+ */
+export function withItemQuestions(
+  text: string,
+  questions: ReadonlyMap<string, QuestionSpec>,
+  where = 'answers.jsonl',
+): Map<string, QuestionSpec> {
+  const out = new Map(questions);
+  const asked = new Map<string, string>();
+  for (const { at, o } of jsonLines(text, where)) {
+    if (o.ask === undefined) continue;
+    const a = o.ask as Record<string, unknown>;
+    if (!a || typeof a !== 'object') fail(at, 'ask', 'must be an object {kind, zh, en}');
+    if (a.kind !== 'binary') fail(at, 'ask.kind', "must be 'binary'");
+    if (typeof a.zh !== 'string' || !a.zh || typeof a.en !== 'string' || !a.en)
+      fail(at, 'ask.zh/en', 'must give the question in both languages');
+    if (typeof o.question !== 'string' || !o.question) fail(at, 'question', 'is required with ask');
+    const id = o.question as string;
+    const key = `${a.zh}\u0000${a.en}`;
+    const listed = questions.get(id);
+    if (listed && (listed.kind !== 'binary' || listed.zh !== a.zh || listed.en !== a.en))
+      fail(at, 'ask', `differs from question '${id}' in the question list`);
+    if (asked.has(id) && asked.get(id) !== key) fail(at, 'ask', `differs from an earlier ask for '${id}'`);
+    asked.set(id, key);
+    if (!listed) out.set(id, { kind: 'binary', zh: a.zh as string, en: a.en as string });
+  }
+  return out;
+}
+
 export function parseAnswerItems(
   text: string,
   questions: ReadonlyMap<string, QuestionSpec>,

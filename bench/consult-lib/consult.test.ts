@@ -14,6 +14,7 @@ import {
   scoreItem,
   severityClass,
   summariseAnswers,
+  withItemQuestions,
 } from './answers.js';
 import type { ConsultEngine, EngineStep, RedFlagCase } from './redflags.js';
 import { parseRedFlagCases, playCase, summariseRedFlags } from './redflags.js';
@@ -87,6 +88,20 @@ describe('consult-answers scoring', () => {
     const extra = scoreItem(item({ text: '是' }), spec('E_201'), reading({ value: 'yes', present: ['E_201', 'E_91'] }));
     expect(extra.valueOk).toBe(true);
     expect(extra.findingsOk).toBe(false);
+  });
+
+  it('takes a binary question an item asks itself, and refuses one that contradicts the list', () => {
+    const ask = { kind: 'binary', zh: '体重有没有下降？', en: 'Have you lost weight?' };
+    const line = (o: object) =>
+      JSON.stringify({ id: 'w1', category: 'plain', lang: 'zh', text: '瘦了', value: 'yes', ...o });
+    const qs = withItemQuestions(line({ question: 'E_162', ask }), questions, 'a.jsonl');
+    expect(qs.get('E_162')).toEqual({ kind: 'binary', zh: ask.zh, en: ask.en });
+    expect(parseAnswerItems(line({ question: 'E_162', ask }), qs, 'a.jsonl')).toHaveLength(1);
+    expect(() => parseAnswerItems(line({ question: 'E_162' }), questions, 'a.jsonl')).toThrow(/question/);
+    expect(() => withItemQuestions(line({ question: 'E_201', ask }), questions, 'a.jsonl')).toThrow(/a\.jsonl.*ask/);
+    expect(() =>
+      withItemQuestions(line({ question: 'E_162', ask: { ...ask, kind: 'slot' } }), questions, 'a.jsonl'),
+    ).toThrow(/ask\.kind/);
   });
 
   it('normalises durations and severities whatever their shape', () => {

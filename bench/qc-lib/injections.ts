@@ -229,7 +229,11 @@ export const INJECTIONS: readonly Injection[] = [
       const re = new RegExp(`${name}(?:副主任医师|主任医师|主治医师)`, 'g');
       if (!re.test(d.text)) return undefined;
       const before = d.text;
-      d.text = d.text.replace(re, '上级医师');
+      const after = d.text.replace(re, '上级医师');
+      // A name still written elsewhere in the note (its signature line "医师签名：杨帆/王磊") still names
+      // the physician: the defect cannot be put in this way (forms-dev2 neuro-stroke, gyn-myoma).
+      if (after.includes(name)) return undefined;
+      d.text = after;
       return { where: `document ${d.id}`, before: before.split('\n')[0], after: d.text.split('\n')[0] };
     },
   },
@@ -479,11 +483,16 @@ export const INJECTIONS: readonly Injection[] = [
   {
     id: 'senior-round-60h',
     ruleId: 'T05',
+    // Moving the round leaves a gap between progress notes (T06) and can take away the surgeon's round
+    // before the operation (T15).
+    also: ['T06', 'T15'],
     what: 'the first 上级医师查房 written 60 h after admission (no other senior round within 48 h)',
     apply: (enc) => {
       const d = docOf(enc, 'ward-round', senior);
       if (!d) return undefined;
       const limit = Date.parse(addHours(enc.admitAt, 48));
+      // A first senior round already past 48 h is the clean record's own defect, not one put in here.
+      if (!(Date.parse(d.completedAt ?? '') <= limit)) return undefined;
       const others = enc.documents.filter(
         (x) =>
           x !== d && x.type === 'ward-round' && senior(x) && Date.parse(x.completedAt ?? '') <= limit + 12 * 3_600_000,
@@ -828,6 +837,9 @@ export const INJECTIONS: readonly Injection[] = [
   {
     id: 'homepage-allergy-contradicts',
     ruleId: 'K15',
+    // K14: the 头孢类 allergy written on the 首页 now meets the stay's cephalosporin orders (dev evidence:
+    // the cefazolin/cefuroxime orders of the forms-dev2 and clean-encounter stays).
+    also: ['K14'],
     what: '首页 药物过敏 contradicts the 入院记录 (有 where it is denied, 无 where an allergy is written)',
     apply: (enc) => {
       const h = enc.homepage;
@@ -862,6 +874,8 @@ export const INJECTIONS: readonly Injection[] = [
   {
     id: 'progress-note-duplicated',
     ruleId: 'K16',
+    // The second note's own content is gone: a result it discussed (C21) or an indication it gave (K11).
+    also: ['C21', 'K11'],
     what: 'a 日常病程记录 identical to the one before it',
     apply: (enc) => {
       const notes = enc.documents.filter((d) => d.type === 'progress-note' && !/危急值/.test(d.text));
@@ -901,7 +915,9 @@ export const INJECTIONS: readonly Injection[] = [
   {
     id: 'homepage-main-symptom-code',
     ruleId: 'H01',
-    also: ['K03', 'K12'],
+    // H11: the former main diagnosis goes first among the other diagnoses as a comorbidity, before any
+    // complication.
+    also: ['K03', 'K12', 'H11'],
     what: '首页 主要诊断 a symptom (R-code) while the cause is known and listed',
     apply: (enc) => {
       const h = enc.homepage;
@@ -953,7 +969,9 @@ export const INJECTIONS: readonly Injection[] = [
   {
     id: 'homepage-name-code-mismatch',
     ruleId: 'H05',
-    also: ['K03'],
+    // H04: K35.8 (put in for a J code) is not a code of 国家临床版 2.0, which has K35.0/K35.1/K35.9 only
+    // (src/knowledge/data/icd10cn): the injected code is also invalid, and H04 says so truly.
+    also: ['K03', 'H04'],
     what: '首页 主要诊断 code of another disease (J45.9 哮喘; K35.8 for a J code)',
     apply: (enc) => {
       const m = enc.homepage?.mainDiagnosis;
@@ -1003,6 +1021,8 @@ export const INJECTIONS: readonly Injection[] = [
   {
     id: 'homepage-minor-procedure-first',
     ruleId: 'H10',
+    // K08: the 首页's first operation is now 留置导尿术, not the operation of the op note and consent.
+    also: ['K08'],
     what: '首页: a minor procedure (导尿) listed before the main operation',
     apply: (enc) => {
       const h = enc.homepage;

@@ -7,7 +7,7 @@ import { loadCcksRecords } from './ccks.js';
 import { INJECTED_RULES, INJECTIONS } from './injections.js';
 import { parseJudgements } from './judgements.js';
 import { loadCleanRecords, parseCleanRecord } from './records.js';
-import { newFindings, type ScoredRecord, score, verdictOf } from './score.js';
+import { newFindings, type ScoredRecord, score, standingFlags, verdictOf } from './score.js';
 import { removeField, removeSection, removeSentence, withinSection } from './text-edit.js';
 import type { Label } from './variants.js';
 import { variantsOf } from './variants.js';
@@ -90,6 +90,35 @@ describe('qc scorer', () => {
       { ruleId: 'C01', statement: '缺少“主诉”' },
       { ruleId: 'C08', statement: 'x' },
     ]);
+  });
+
+  it('judges a finding standing from the clean record as on it: not the injected defect, and no detection', () => {
+    const standing = [{ ruleId: 'C01', statement: '缺少“民族”' }];
+    // 主诉 was removed; the engine missed it and repeats the clean record's own (false) C01 finding.
+    const missed: ScoredRecord = {
+      id: 'a~drop-主诉',
+      base: 'a',
+      labels: [label('C01')],
+      findings: [{ ruleId: 'C01', statement: '缺少“民族”' }],
+      standing,
+    };
+    // The same, with the removed 主诉 found.
+    const found: ScoredRecord = {
+      ...missed,
+      id: 'a~drop-主诉-found',
+      findings: [...missed.findings, { ruleId: 'C01', statement: '缺少“主诉”' }],
+    };
+    const s = score([missed, found], book, family);
+    expect(s.total).toMatchObject({ truePositives: 1, falsePositives: 2, injected: 2, detected: 1 });
+    expect(s.misses.map((m) => m.record)).toEqual(['a~drop-主诉']);
+    // Matched by rule alone (no `standing`), both would count as detected and every finding as true.
+    const byRule = score(
+      [missed, found].map(({ standing: _s, ...r }) => r),
+      book,
+      family,
+    );
+    expect(byRule.total).toMatchObject({ truePositives: 3, falsePositives: 0, detected: 2 });
+    expect(standingFlags(found.findings, standing)).toEqual([true, false]);
   });
 
   it('names the line and field of a bad judgement', () => {

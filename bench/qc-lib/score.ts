@@ -13,6 +13,13 @@ export interface ScoredRecord {
   readonly base: string;
   readonly labels: readonly Label[];
   readonly findings: readonly Finding[];
+  /**
+   * The findings of the clean base record, for a variant. A finding the variant repeats from its base
+   * (same rule and message, with multiplicity) is standing: it was there before any defect was put in,
+   * so it is judged as on the base record, never as the injected defect, and it does not detect one.
+   * Without it every finding is matched to the labels by rule alone.
+   */
+  readonly standing?: readonly Finding[];
 }
 
 export type Verdict =
@@ -27,9 +34,10 @@ export type Verdict =
   /** the base record has no judgements at all */
   | 'unjudged';
 
-export function verdictOf(rec: ScoredRecord, f: Finding, book: JudgementBook): Verdict {
-  if (rec.labels.some((l) => l.ruleId === f.ruleId)) return 'injected';
-  if (rec.labels.some((l) => l.also.includes(f.ruleId))) return 'collateral';
+/** `standing`: the finding repeats one of the base record's (see `ScoredRecord.standing`). */
+export function verdictOf(rec: ScoredRecord, f: Finding, book: JudgementBook, standing = false): Verdict {
+  if (!standing && rec.labels.some((l) => l.ruleId === f.ruleId)) return 'injected';
+  if (!standing && rec.labels.some((l) => l.also.includes(f.ruleId))) return 'collateral';
   const j = judgementOf(book, rec.base, f.ruleId);
   if (!j) return 'unjudged';
   return j.verdict ? 'judged-true' : 'judged-false';
@@ -93,8 +101,8 @@ const row = (key: string, t: Tally): Row => ({
 
 /**
  * Precision over every finding (each judged: injected, collateral or from the base record's judgements)
- * and recall over every injected defect (detected when the record has a finding of the label's rule),
- * in total, per rule family (`familyOf`) and per rule.
+ * and recall over every injected defect (detected when the record has a finding of the label's rule that
+ * is not standing from its base record), in total, per rule family (`familyOf`) and per rule.
  */
 export function score(
   records: readonly ScoredRecord[],
@@ -113,8 +121,9 @@ export function score(
   const unjudged: FalsePositive[] = [];
   const misses: Miss[] = [];
   for (const rec of records) {
-    for (const f of rec.findings) {
-      const v = verdictOf(rec, f, book);
+    const standing = standingFlags(rec.findings, rec.labels.length && rec.standing ? rec.standing : []);
+    for (const [k, f] of rec.findings.entries()) {
+      const v = verdictOf(rec, f, book, standing[k]);
       const ts = [total, at(fam, familyOf(f.ruleId)), at(rule, f.ruleId)];
       for (const t of ts) {
         t.findings++;
@@ -127,7 +136,7 @@ export function score(
       if (v === 'unjudged') unjudged.push(fp);
     }
     for (const l of rec.labels) {
-      const hit = rec.findings.some((f) => f.ruleId === l.ruleId);
+      const hit = rec.findings.some((f, k) => f.ruleId === l.ruleId && !standing[k]);
       for (const t of [total, at(fam, familyOf(l.ruleId)), at(rule, l.ruleId)]) {
         t.injected++;
         if (hit) t.detected++;
@@ -147,19 +156,25 @@ export function score(
   };
 }
 
+const findingKey = (f: Finding) => `${f.ruleId}\u0000${f.statement ?? ''}`;
+
+/** For each finding of a variant, whether it repeats one of its base record's (with multiplicity). */
+export function standingFlags(variant: readonly Finding[], base: readonly Finding[]): boolean[] {
+  const left = new Map<string, number>();
+  for (const f of base) left.set(findingKey(f), (left.get(findingKey(f)) ?? 0) + 1);
+  return variant.map((f) => {
+    const n = left.get(findingKey(f)) ?? 0;
+    if (n > 0) left.set(findingKey(f), n - 1);
+    return n > 0;
+  });
+}
+
 /**
  * The findings of a variant that its clean base record does not have (same rule and message, counted
  * with multiplicity): what the injected defects changed. Scoring these gives precision on the injected
  * defects alone, apart from the base record's standing false positives repeated in every variant.
  */
 export function newFindings(variant: readonly Finding[], base: readonly Finding[]): Finding[] {
-  const left = new Map<string, number>();
-  const key = (f: Finding) => `${f.ruleId}\u0000${f.statement ?? ''}`;
-  for (const f of base) left.set(key(f), (left.get(key(f)) ?? 0) + 1);
-  return variant.filter((f) => {
-    const n = left.get(key(f)) ?? 0;
-    if (n === 0) return true;
-    left.set(key(f), n - 1);
-    return false;
-  });
+  const standing = standingFlags(variant, base);
+  return variant.filter((_, k) => !standing[k]);
 }

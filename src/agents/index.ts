@@ -13,3 +13,4 @@ export type {
 export { createMedSeekMcp, MCP_PROMPTS, MCP_TOOLS, type MedSeekMcp } from './mcp/server.js';
 export { DOCUMENT_URI, PATIENT_URI } from './mcp/resources.js';
 export { untrustedPrincipals } from './mcp/trust.js';
+export * from './ask/index.js';

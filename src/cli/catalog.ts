@@ -67,6 +67,16 @@ export const catalog: readonly CommandEntry[] = [
     ],
   },
   {
+    module: 'worker',
+    load: () => import('./commands/worker.js'),
+    commands: [
+      {
+        name: 'worker',
+        summary: 'take background jobs (imports, note extraction) from the shared PostgreSQL; run any number of them',
+      },
+    ],
+  },
+  {
     module: 'patient',
     load: () => import('./commands/patient.js'),
     commands: [

@@ -247,7 +247,12 @@ function mapGenotype(r: Observation & AnyResource, concept: Concept, ctx: MapCon
     textOf(genotypeComp?.valueCodeableConcept) ??
     genotypeComp?.valueString ??
     texts;
-  const dm = diplotypePattern.exec(genotypeText) ?? diplotypePattern.exec(texts);
+  // An ambiguous call (src/ingest/vcf/fhir.ts): `ambiguous (reason): TPMT*1/TPMT*3A or TPMT*3B/TPMT*3C`, its
+  // candidate phenotypes in a note. No single diplotype or phenotype is read from it; the candidates are kept.
+  const am = /^\s*ambiguous\b\s*(?:\(([^)]*)\))?\s*:\s*(.+)$/i.exec(genotypeText);
+  const ambiguous = am?.[2]?.trim();
+  const possiblePhenotypes = ambiguous ? candidatePhenotypes(r) : [];
+  const dm = ambiguous ? null : (diplotypePattern.exec(genotypeText) ?? diplotypePattern.exec(texts));
   const diplotype = dm ? `${dm[1]}/${dm[2]}` : undefined;
   const phenoComp = comp(phenotypeCodes);
   const phenoText =
@@ -256,7 +261,8 @@ function mapGenotype(r: Observation & AnyResource, concept: Concept, ctx: MapCon
       : undefined) ??
     textOf(phenoComp?.valueCodeableConcept) ??
     phenoComp?.valueString;
-  const pm = metabolizerPattern.exec(phenoText ?? '') ?? metabolizerPattern.exec(texts);
+  const pm = ambiguous ? null : (metabolizerPattern.exec(phenoText ?? '') ?? metabolizerPattern.exec(texts));
+  const activityScore = ambiguous ? undefined : activityScoreOf(phenoText ?? texts);
   const phenotype = pm ? normalisePhenotype(pm[0]) : phenoText;
   const geneConcept: Concept = gene
     ? geneCoding?.code
@@ -267,12 +273,21 @@ function mapGenotype(r: Observation & AnyResource, concept: Concept, ctx: MapCon
     ...(gene ? { gene } : {}),
     ...(diplotype ? { diplotype } : {}),
     ...(phenotype ? { phenotype } : {}),
+    ...(activityScore !== undefined ? { activityScore } : {}),
+    ...(ambiguous ? { ambiguousGenotype: ambiguous } : {}),
+    ...(am?.[1] ? { ambiguousReason: am[1] } : {}),
+    ...(possiblePhenotypes.length ? { possiblePhenotypes: possiblePhenotypes.join(' | ') } : {}),
     observation: concept.display ?? concept.code,
   };
-  const valueText =
-    [gene, diplotype].filter(Boolean).join(' ') + (phenotype ? `${diplotype || gene ? ' ' : ''}(${phenotype})` : '');
+  // The candidate phenotypes stay out of valueText: a reader of the text must not take one of them as the result.
+  const shown = phenotype
+    ? `${phenotype}${activityScore !== undefined && pm ? `, activity score ${activityScore}` : ''}`
+    : undefined;
+  const valueText = ambiguous
+    ? `${gene ? `${gene} ` : ''}ambiguous genotype: ${ambiguous}`
+    : [gene, diplotype].filter(Boolean).join(' ') + (shown ? `${diplotype || gene ? ' ' : ''}(${shown})` : '');
   return [
-    codedFact(r, ctx, dm || pm ? 'Observation.value' : 'Observation.code', {
+    codedFact(r, ctx, dm || pm || ambiguous ? 'Observation.value' : 'Observation.code', {
       category: 'genotype',
       concept: geneConcept,
       assertion: 'present',
@@ -282,6 +297,33 @@ function mapGenotype(r: Observation & AnyResource, concept: Concept, ctx: MapCon
       qualifiers,
     }),
   ];
+}
+
+/** `activity score 1.5`, `AS 1`, `活性评分 0.5` → `1.5` (CPIC activity score: DPYD, CYP2D6, CYP2C9). */
+export function activityScoreOf(text: string): string | undefined {
+  const m = /(?:activity score|\bAS\b|活性评分)\s*[:：=]?\s*(\d+(?:\.\d+)?)/i.exec(text);
+  return m ? String(Number(m[1])) : undefined;
+}
+
+/**
+ * The candidate phenotypes of an ambiguous call, from the genotype Observation's note
+ * (`Phenotype not determined: the candidates give Intermediate Metabolizer, Poor Metabolizer (…)`),
+ * normalised; empty when the note is absent.
+ */
+function candidatePhenotypes(r: Observation): string[] {
+  for (const n of r.note ?? []) {
+    const m = /candidates give (.+?)\s*(?:\(|$)/i.exec(n.text ?? '');
+    if (m)
+      return [
+        ...new Set(
+          m[1]!
+            .split(/\s*,\s*|\s+or\s+/)
+            .filter(Boolean)
+            .map(normalisePhenotype),
+        ),
+      ];
+  }
+  return [];
 }
 
 /** `Poor Metabolizer`, `慢代谢型` → `poor metabolizer` (CPIC term standardisation, PMID 27441996). */

@@ -38,3 +38,13 @@ export {
   processMessage,
   startHl7Listener,
 } from './hl7/index.js';
+export {
+  type GeneCall,
+  callVcf,
+  importVcfFile,
+  isVcfFile,
+  type VcfCalls,
+  type VcfImportOptions,
+  type VcfImportSummary,
+  vcfTextSummary,
+} from './vcf/index.js';

@@ -9,6 +9,7 @@ import { readDiseaseXrefs } from './importers/disease-xrefs.js';
 import { readDoid } from './importers/doid.js';
 import { readHpo } from './importers/hpo.js';
 import { readIcd10cn } from './importers/icd.js';
+import { followupBatch } from './importers/followup.js';
 import { qcBatch } from './importers/qc.js';
 import { resultsEvidenceBatch } from './importers/results-evidence.js';
 import { writeBatchesBulk } from './bulk-load.js';
@@ -38,6 +39,7 @@ export function broadReleaseBatches(progress?: ProgressFn): BatchData[] {
   steps.push(['icd10cn', () => (icd10cn = readIcd10cn(bundled('icd10cn')))]);
   steps.push(['crosswalk', () => crosswalkBatch(ddxplus!, icd10cn!)]);
   steps.push(['qc', () => qcBatch()]);
+  steps.push(['followup', () => followupBatch()]);
   let hpo: BatchData | undefined;
   let doid: BatchData | undefined;
   steps.push(['hpo', () => (hpo = readHpo(undefined, { xrefs: xrefs() }))]);

@@ -285,6 +285,24 @@ export interface PgxCard {
   /** A limit of the rule stated on its source (PGx08: ancestry is not evaluated). */
   readonly caveat?: string;
   readonly verdicts: Readonly<Record<string, PgxVerdictCard>>;
+  /** Activity score bands → verdict (DPYD): a score on file takes precedence over the phenotype words. */
+  readonly activityScores?: PgxActivityScores;
+  /** How results that name no metabolizer status read (VKORC1 `-1639 AA` → sensitive). */
+  readonly results?: PgxResultTerms;
+}
+
+/** Activity score bands, each giving one of the card's verdicts; `source` is a sources.json id. */
+export interface PgxActivityScores {
+  readonly source: string;
+  readonly citation: string;
+  readonly bands: readonly { readonly min: number; readonly max: number; readonly verdict: string }[];
+}
+
+/** Result wordings → a phenotype term the PGx judges know (`pattern`: a case-insensitive regular expression). */
+export interface PgxResultTerms {
+  readonly source: string;
+  readonly citation: string;
+  readonly terms: readonly { readonly gene: string; readonly pattern: string; readonly phenotype: string }[];
 }
 
 export interface PgxRule {
@@ -532,6 +550,7 @@ function checkReferences(r: CdsRules): void {
         if ((v.replaceWith && !v.replaceWith.zh) || (v.order && !v.order.zh))
           problems.push(`${p.id}: verdict ${k} replaceWith and order need en and zh`);
       }
+      problems.push(...pgxDataProblems(p.id, c, (s) => source(s, p.id)));
     }
     for (const d of p.drugs) drug(d, p.id);
     for (const rec of p.recommendations) for (const d of rec.drugs ?? []) drug(d, p.id);
@@ -662,4 +681,35 @@ export function allergyCrossReactivity(
     const [from, to] = [id(x.from), id(x.to)];
     return from && to ? [{ from, to, level: x.level, note: x.note }] : [];
   });
+}
+
+/** The problems of a PGx card's activity score bands and result terms (each cites a source; verdicts exist). */
+export function pgxDataProblems(id: string, c: PgxCard, source: (id: string) => void): string[] {
+  const problems: string[] = [];
+  const a = c.activityScores;
+  if (a) {
+    if (!a.citation) problems.push(`${id}: activityScores needs a citation`);
+    source(a.source);
+    for (const b of a.bands ?? []) {
+      if (!(typeof b.min === 'number' && typeof b.max === 'number' && b.min <= b.max))
+        problems.push(`${id}: activityScores band needs numbers min <= max`);
+      if (!c.verdicts?.[b.verdict]) problems.push(`${id}: activityScores band names unknown verdict ${b.verdict}`);
+    }
+    if (!a.bands?.length) problems.push(`${id}: activityScores needs at least one band`);
+  }
+  const r = c.results;
+  if (r) {
+    if (!r.citation) problems.push(`${id}: results needs a citation`);
+    source(r.source);
+    for (const t of r.terms ?? []) {
+      if (!t.gene || !t.phenotype) problems.push(`${id}: results term needs a gene and a phenotype`);
+      try {
+        new RegExp(t.pattern, 'i');
+      } catch {
+        problems.push(`${id}: results term pattern ${JSON.stringify(t.pattern)} is not a regular expression`);
+      }
+    }
+    if (!r.terms?.length) problems.push(`${id}: results needs at least one term`);
+  }
+  return problems;
 }

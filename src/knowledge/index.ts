@@ -87,6 +87,17 @@ export {
   type QcSourceRef,
   readQcData,
 } from './importers/qc.js';
+export {
+  FOLLOWUP_RULE,
+  FOLLOWUP_SOURCE_PREFIX,
+  FOLLOWUP_SYMPTOMS_CONCEPT,
+  type FollowUpData,
+  type FollowUpSourceData,
+  followupBatch,
+  followupKgSource,
+  READING_RULE,
+  readFollowUpData,
+} from './importers/followup.js';
 export { CROSSWALK_SOURCE, crosswalkBatch } from './importers/crosswalk.js';
 export { HEALTH39_SOURCE, parseHealth39, parseXywy, XYWY_SOURCE } from './importers/chinese-kg.js';
 export { DDXPLUS_SOURCE, parseDdxplus } from './importers/ddxplus.js';

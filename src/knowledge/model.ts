@@ -22,7 +22,8 @@ export type ConceptType =
   | 'food'
   | 'body-site'
   | 'population'
-  | 'qc-rule';
+  | 'qc-rule'
+  | 'followup-rule';
 
 /**
  * Relation types and what their attributes hold.
@@ -43,6 +44,8 @@ export type ConceptType =
  * - `located-in` disease → body site; `avoid-food`, `good-food`, `recipe` disease → food
  * - `maps-to` a code of one system → the concept of another source it falls under (crosswalk)
  * - `qc-rule` a record-QC rule (no target): the whole rule as data (importers/qc.ts)
+ * - `followup-rule`, `reading-rule` a follow-up / home-reading rule (no target): the whole rule as data
+ *   (importers/followup.ts)
  * - `duplicate-therapy` drug class (no target: two members; or → class: one of each): rule, title, severity
  */
 export type RelationType =
@@ -73,6 +76,8 @@ export type RelationType =
   | 'recipe'
   | 'maps-to'
   | 'qc-rule'
+  | 'followup-rule'
+  | 'reading-rule'
   | 'duplicate-therapy';
 
 export const RELATION_TYPES: readonly RelationType[] = [
@@ -103,6 +108,8 @@ export const RELATION_TYPES: readonly RelationType[] = [
   'recipe',
   'maps-to',
   'qc-rule',
+  'followup-rule',
+  'reading-rule',
   'duplicate-therapy',
 ];
 
@@ -123,6 +130,7 @@ export const CONCEPT_TYPES: readonly ConceptType[] = [
   'body-site',
   'population',
   'qc-rule',
+  'followup-rule',
 ];
 
 /** Where a name came from: the preferred name, a synonym or alias, or a question (DDXPlus; not for the lexicon). */
@@ -185,7 +193,8 @@ export type ImportKind =
   | 'qc'
   | 'hpo'
   | 'doid'
-  | 'disease-priors';
+  | 'disease-priors'
+  | 'followup';
 
 export const IMPORT_KINDS: readonly ImportKind[] = [
   'ddxplus',

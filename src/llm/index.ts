@@ -29,6 +29,7 @@ export {
 export { findDates, shiftDatesIn } from './deid/dates.js';
 export { Deidentifier, type DeidentifierOptions, type DeidReport, shiftDaysFor } from './deid/deidentify.js';
 export { type DetectOptions, detectPhi, type PhiKind, type PhiSpan, validCnId } from './deid/detect.js';
+export { type PatientLike, patientIdentifiers, patientNames } from './deid/person.js';
 export {
   type AnnotatedNote,
   type DeidScore,
@@ -54,6 +55,7 @@ export {
   withRetry,
 } from './resilience.js';
 export { extractJson, jsonSchemaOf, parseStructured } from './structured.js';
+export { MAX_TOOL_STEPS, runToolLoop, type ToolLoopOptions, type ToolLoopResult, type ToolStep } from './tool-loop.js';
 export { encodeGguf, tinyLlamaGguf, writeTinyLlamaGguf } from './testing/gguf-writer.js';
 export { type Behaviour, type OpenAiTestServer, startOpenAiTestServer } from './testing/openai-test-server.js';
 export type * from './types.js';

@@ -33,7 +33,7 @@ export {
   parseMedicationCueRules,
 } from './medication-events.js';
 export { parseQuantities, type QuantityMention, quantityAt } from './quantities.js';
-export { parseTimes, parseZhNumber, shiftDate, type TimeMention, type TimeOptions } from './time.js';
+export { monthNumber, parseTimes, parseZhNumber, shiftDate, type TimeMention, type TimeOptions } from './time.js';
 export { type Token, tokenize } from './tokens.js';
 export { normaliseUnit, toHalfWidth } from './units.js';
 export { type EntitySpan, EntityTagger, type TaggedText, type TaggerOptions } from './tagger.js';

@@ -60,20 +60,13 @@ const enNumbers: Record<string, number> = {
   few: 3,
   couple: 2,
 };
-const months: Record<string, number> = {
-  jan: 1,
-  feb: 2,
-  mar: 3,
-  apr: 4,
-  may: 5,
-  jun: 6,
-  jul: 7,
-  aug: 8,
-  sep: 9,
-  oct: 10,
-  nov: 11,
-  dec: 12,
-};
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+/** An English month name or abbreviation (`Mar`, `march`, `Sept.`) → 1–12. */
+export function monthNumber(name: string): number | undefined {
+  const i = MONTHS.indexOf(name.toLowerCase().slice(0, 3));
+  return i < 0 ? undefined : i + 1;
+}
 
 /** 3, 3.5, 三, 十五, 两, 半 → number. */
 export function parseZhNumber(s: string): number | undefined {
@@ -176,7 +169,7 @@ const patterns: {
     pre: /\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)/i,
     re: /\b(?:(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})|(\d{1,2})\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+(\d{4}))\b/gi,
     make: (m) => {
-      const mon = months[(m[1] ?? m[5])!.toLowerCase()]!;
+      const mon = monthNumber((m[1] ?? m[5])!)!;
       const date = isoDate(Number(m[3] ?? m[6]), mon, Number(m[2] ?? m[4]));
       return date ? { kind: 'point', time: { start: date } } : undefined;
     },

@@ -13,18 +13,21 @@ import { FhirInvalid } from './fhir/validate.js';
 import { backupPolicies, backupRoutes, mountHttpDefences } from './http/index.js';
 import { patientLinkPolicies, patientLinkRoutes } from './patient-links/routes.js';
 import { adminPolicies, adminRoutes } from './routes/admin.js';
+import { askPolicies, askRoutes } from './routes/ask.js';
 import { auditPolicies, auditRoutes } from './routes/audit.js';
 import { authPolicies, authRoutes } from './routes/auth.js';
 import { consultPolicies, consultRoutes } from './routes/consult.js';
 import { fhirPolicies, fhirRoutes } from './routes/fhir.js';
 import { fhirWritePolicies, mountFhirWrites } from './routes/fhir-write.js';
 import { fhirBulkPolicies, fhirBulkRoutes } from './routes/fhir-bulk.js';
+import { followUpPolicies, followUpRoutes } from './routes/followup.js';
 import { healthPolicies, healthRoutes } from './routes/health.js';
 import { kgPolicies, kgRoutes } from './routes/kg.js';
 import { llmPolicies, llmRoutes } from './routes/llm.js';
 import { mcpPolicies, mcpRoutes } from './routes/mcp.js';
 import { openapiPolicies, openapiRoutes } from './routes/openapi.js';
 import { patientPolicies, patientRoutes } from './routes/patients.js';
+import { teachingPolicies, teachingRoutes } from './routes/teaching.js';
 import { webPolicies, webRoutes } from './routes/web.js';
 import { trustedIssuers } from './smart/pull-route.js';
 import { smartPolicies, smartRoutes } from './smart/routes.js';
@@ -62,9 +65,12 @@ export const ROUTE_POLICIES: RoutePolicies = mergePolicies(
   kgPolicies,
   llmPolicies,
   mcpPolicies,
+  askPolicies,
   patientPolicies,
+  followUpPolicies,
   webPolicies,
   backupPolicies,
+  teachingPolicies,
 );
 
 /**
@@ -132,8 +138,11 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
   app.route('/api/kg', kgRoutes(ctx));
   app.route('/api/llm', llmRoutes(ctx));
   app.route('/api/patients', patientRoutes(ctx));
+  app.route('/api/patients', askRoutes(ctx));
+  app.route('/api/followup', followUpRoutes(ctx));
   app.route('/api/backup', backupRoutes(ctx));
   app.route('/mcp', mcpRoutes(ctx));
+  app.route('/api/teaching', teachingRoutes(ctx));
 
   // The web workspace last: it answers only what no API route did.
   app.route('/', webRoutes(ctx));

@@ -27,3 +27,4 @@ export { createLogger, type Logger } from './logger.js';
 export { VERSION } from './version.js';
 export { effectiveFhirSource, pullOptionsFrom } from './settings/index.js';
 export { medSeekMcp } from './routes/mcp.js';
+export * from './jobs/index.js';

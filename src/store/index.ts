@@ -2,6 +2,7 @@ export { openDatabase, restoreDataDir, type Database, type OpenOptions } from '.
 export { type DataDirLock, type LockHolder, lockDataDir, lockPath } from './lock.js';
 export { loadMigrations, migrate, type Migration } from './migrate.js';
 export { createResourceRepository, resourceSink, toStored } from './resources.js';
+export { type CopySink, openCopySink } from './copy.js';
 export {
   deindexForSearch,
   fhirDateRange,

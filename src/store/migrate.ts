@@ -8,7 +8,7 @@ import { MedSeekError } from '../core/index.js';
  * One schema, one ordered set of SQL migrations for both backends, applied automatically and
  * recorded in `medseek_migrations`. Files are `NNNN_<stage>_<what>.sql`; each stage owns a range
  * (0001–0099 store, 0100 knowledge, 0200 nlp/fusion, 0300 llm, 0400 reasoning, 0500 compose/verify,
- * 0600 server, 0700 learning) so stages add tables without colliding.
+ * 0600 server, 0700 learning, 0800 followup) so stages add tables without colliding.
  */
 export interface Migration {
   readonly id: string;

@@ -24,7 +24,7 @@ const TYPE = /^[A-Z][A-Za-z]{1,63}$/;
 /** Rows per statement, and the JSON text per statement, before a batch is split. */
 const MAX_ROWS = 1000;
 const MAX_CHARS = 16 * 1024 * 1024;
-const SEP = '\u001f';
+export const SEP = '\u001f';
 
 /** A row of `fhir_resources` or `fhir_resource_history` as read (toStored makes it a StoredResource). */
 export interface ResourceRow {
@@ -47,12 +47,20 @@ const COLUMNS = 'resource_type, id, version_id, last_updated, patient_id, delete
  * hash of the JSON text (the common case, cheap) or, failing that, equal JSONB (which ignores key
  * order and whitespace, so a re-ordered but identical resource makes no new version either).
  */
-const UPSERT = `
-with input as (
-  select x->>'t' as resource_type, x->>'i' as id, x->>'h' as content_hash, x->>'p' as patient_id,
+const JSON_INPUT = `select x->>'t' as resource_type, x->>'i' as id, x->>'h' as content_hash, x->>'p' as patient_id,
     string_to_array(x->>'c', chr(31)) as codes, string_to_array(x->>'d', chr(31)) as identifiers,
     (x->>'s')::timestamptz as date_start, (x->>'e')::timestamptz as date_end, x->'r' as resource
-  from jsonb_array_elements($1::jsonb) x
+  from jsonb_array_elements($1::jsonb) x`;
+
+/**
+ * The merge of a batch of new versions into the store in one statement: `input` is a query with the
+ * input columns (the JSON array parameter here, the COPY staging table in copy.ts), `now` the
+ * parameter holding the time written.
+ */
+export function mergeStatement(input: string, now: string): string {
+  return `
+with input as (
+  ${input}
 ),
 old as (
   select r.resource_type, r.id, r.version_id, r.last_updated, r.deleted,
@@ -67,7 +75,7 @@ moved as (
 ),
 up as (
   insert into fhir_resources (resource_type, id, version_id, last_updated, deleted, content_hash, patient_id, codes, identifiers, date_start, date_end, resource)
-  select resource_type, id, 1, $2::timestamptz, false, content_hash, patient_id, codes, identifiers, date_start, date_end, resource
+  select resource_type, id, 1, ${now}::timestamptz, false, content_hash, patient_id, codes, identifiers, date_start, date_end, resource
   from input
   on conflict (resource_type, id) do update set
     version_id = fhir_resources.version_id + 1, last_updated = excluded.last_updated, deleted = false,
@@ -84,6 +92,9 @@ select i.resource_type, i.id,
 from input i
   left join up u on u.resource_type = i.resource_type and u.id = i.id
   left join old o on o.resource_type = i.resource_type and o.id = i.id`;
+}
+
+const UPSERT = mergeStatement(JSON_INPUT, '$2');
 
 export function createResourceRepository(sql: Sql): ResourceRepository {
   const state: WriteState = { existing: 0 };
@@ -95,14 +106,7 @@ export function createResourceRepository(sql: Sql): ResourceRepository {
 
     async putMany(resources, tx) {
       if (resources.length === 0) return [];
-      const prepared = resources.map((r, i) => prepare(r, resources.length > 1 ? i : undefined));
-      const seen = new Set<string>();
-      for (const p of prepared) {
-        const key = `${p.resource.resourceType}/${p.resource.id}`;
-        if (seen.has(key))
-          throw new MedSeekError('conflict', `${key} appears twice in one write`, { entry: key, field: 'id' });
-        seen.add(key);
-      }
+      const prepared = prepareWrite(resources);
       const batches = chunk(prepared);
       const run = async (db: Sql): Promise<PutResult[]> => {
         const out: PutResult[] = [];
@@ -206,14 +210,27 @@ export function createResourceRepository(sql: Sql): ResourceRepository {
   return repo;
 }
 
-interface Prepared {
+export interface Prepared {
   readonly resource: FhirResource;
   readonly hash: string;
   readonly json: string;
   readonly index: ReturnType<typeof indexResource>;
 }
 
-function prepare(input: FhirResource, position: number | undefined): Prepared {
+/** A write's resources prepared, refused whole when one resource appears twice (one version each per write). */
+export function prepareWrite(resources: readonly FhirResource[]): Prepared[] {
+  const prepared = resources.map((r, i) => prepare(r, resources.length > 1 ? i : undefined));
+  const seen = new Set<string>();
+  for (const p of prepared) {
+    const key = `${p.resource.resourceType}/${p.resource.id}`;
+    if (seen.has(key))
+      throw new MedSeekError('conflict', `${key} appears twice in one write`, { entry: key, field: 'id' });
+    seen.add(key);
+  }
+  return prepared;
+}
+
+export function prepare(input: FhirResource, position: number | undefined): Prepared {
   const where = position === undefined ? undefined : `resources[${position}]`;
   if (!input || typeof input !== 'object' || typeof input.resourceType !== 'string' || !TYPE.test(input.resourceType)) {
     throw invalid('resourceType is missing or not a FHIR resource type', { where, field: 'resourceType' });
@@ -266,7 +283,7 @@ interface WriteState {
   existing: number;
 }
 
-interface OutcomeRow {
+export interface OutcomeRow {
   resource_type: string;
   id: string;
   version_id: number;

@@ -1,6 +1,6 @@
 import type { Fact, Lang, Source } from '../core/index.js';
 import { conceptLabel } from '../core/index.js';
-import { splitSentences } from '../nlp/index.js';
+import { monthNumber, splitSentences } from '../nlp/index.js';
 import type { RecordIndex } from './record.js';
 
 /**
@@ -15,21 +15,6 @@ export interface DateMention {
   readonly iso: string;
 }
 
-const months: Record<string, number> = {
-  jan: 1,
-  feb: 2,
-  mar: 3,
-  apr: 4,
-  may: 5,
-  jun: 6,
-  jul: 7,
-  aug: 8,
-  sep: 9,
-  sept: 9,
-  oct: 10,
-  nov: 11,
-  dec: 12,
-};
 const monthRe =
   '(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\.?';
 const forms: readonly [RegExp, (m: RegExpExecArray) => [number, number, number]][] = [
@@ -37,12 +22,9 @@ const forms: readonly [RegExp, (m: RegExpExecArray) => [number, number, number]]
   [/(\d{4})年(\d{1,2})月(\d{1,2})日/g, (m) => [+m[1]!, +m[2]!, +m[3]!]],
   [
     new RegExp(`\\b${monthRe}\\s+(\\d{1,2})(?:st|nd|rd|th)?,?\\s+(\\d{4})\\b`, 'gi'),
-    (m) => [+m[3]!, months[m[1]!.toLowerCase().slice(0, m[1]!.toLowerCase().startsWith('sept') ? 4 : 3)] ?? 0, +m[2]!],
+    (m) => [+m[3]!, monthNumber(m[1]!) ?? 0, +m[2]!],
   ],
-  [
-    new RegExp(`\\b(\\d{1,2})\\s+${monthRe},?\\s+(\\d{4})\\b`, 'gi'),
-    (m) => [+m[3]!, months[m[2]!.toLowerCase().slice(0, 3)] ?? 0, +m[1]!],
-  ],
+  [new RegExp(`\\b(\\d{1,2})\\s+${monthRe},?\\s+(\\d{4})\\b`, 'gi'), (m) => [+m[3]!, monthNumber(m[2]!) ?? 0, +m[1]!]],
 ];
 
 export function findDates(text: string): DateMention[] {

@@ -32,6 +32,7 @@ function concrete(
     .replace('/fhir/:type/:id', `/fhir/Patient/${patient}`)
     .replace('/fhir/:type', '/fhir/Observation')
     .replace('/api/patients/:id', `/api/patients/${patient}`)
+    .replace('/api/followup/patients/:id', `/api/followup/patients/${patient}`)
     .replace(/:vid\b/, '1')
     .replace(/:[A-Za-z]+/g, 'x')
     .replace(/\*$/, 'x');
@@ -61,7 +62,7 @@ function concrete(
 }
 
 /** Routes whose handlers are about one patient (the other patient's credential must be refused there). */
-const PATIENT_ROUTES = /^\/(fhir\/:type(\/|$)|api\/patients\/:id)/;
+const PATIENT_ROUTES = /^\/(fhir\/:type(\/|$)|api\/patients\/:id|api\/followup\/patients\/:id)/;
 /**
  * Allowed by role, refused by the route itself for a reason beyond the role (`route role`): each
  * entry says why. A new 401/403 for an allowed role fails the test until it is listed here.

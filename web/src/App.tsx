@@ -10,6 +10,7 @@ import { PatientList } from './pages/PatientList.js';
 import { PatientPage } from './pages/PatientPage.js';
 import { QueuePage } from './pages/QueuePage.js';
 import { SettingsPage } from './pages/SettingsPage.js';
+import { TeachingPage } from './pages/TeachingPage.js';
 import { type Route, useRoute } from './route.js';
 import { type Me, useSession } from './session.js';
 
@@ -75,6 +76,9 @@ function Workspace({ me, route, onLogout }: { me: Me; route: Route; onLogout: ()
           <a href="#/queue" aria-current={route.page === 'queue' ? 'page' : undefined}>
             {t('queue')}
           </a>
+          <a href="#/teaching" aria-current={route.page === 'teaching' ? 'page' : undefined}>
+            {t('teaching')}
+          </a>
           {/* The model-call log holds prompts built from records: administrators only, like the audit log. */}
           {admin && (
             <a href="#/models" aria-current={route.page === 'models' ? 'page' : undefined}>
@@ -114,6 +118,7 @@ function Workspace({ me, route, onLogout }: { me: Me; route: Route; onLogout: ()
         )}
         {route.page === 'consult' && <ConsultPage />}
         {route.page === 'queue' && <QueuePage />}
+        {route.page === 'teaching' && <TeachingPage />}
         {(route.page === 'models' || route.page === 'settings') && !admin && (
           <p role="alert">{lang === 'zh' ? '仅管理员可用' : 'Administrators only'}</p>
         )}

@@ -18,6 +18,7 @@ const strings = {
   models: { zh: '模型使用', en: 'Model use' },
   consult: { zh: '预问诊', en: 'Pre-consultation' },
   queue: { zh: '预问诊队列', en: 'Queue' },
+  teaching: { zh: '教学', en: 'Teaching' },
   settings: { zh: '系统设置', en: 'Settings' },
   logout: { zh: '退出登录', en: 'Log out' },
   timeline: { zh: '时间线', en: 'Timeline' },

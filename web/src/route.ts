@@ -5,7 +5,7 @@ import { useEffect, useState } from 'react';
  * and #/p/<token>, a patient's pre-consultation link. Links work without a server-side router.
  */
 export interface Route {
-  readonly page: 'patients' | 'patient' | 'consult' | 'queue' | 'models' | 'settings' | 'link';
+  readonly page: 'patients' | 'patient' | 'consult' | 'queue' | 'models' | 'settings' | 'link' | 'teaching';
   readonly patientId?: string;
   /** settings: the section; link: the patient's token. */
   readonly section?: string;
@@ -22,6 +22,7 @@ export function parseRoute(hash: string): Route {
     return { page: 'patient', patientId: decodeURIComponent(parts[1]), tab: parts[2] ?? 'overview', params };
   if (parts[0] === 'consult') return { page: 'consult', params };
   if (parts[0] === 'queue') return { page: 'queue', params };
+  if (parts[0] === 'teaching') return { page: 'teaching', params };
   if (parts[0] === 'models') return { page: 'models', params };
   if (parts[0] === 'settings') return { page: 'settings', ...(parts[1] ? { section: parts[1] } : {}), params };
   if (parts[0] === 'p' && parts[1]) return { page: 'link', token: decodeURIComponent(parts[1]), params };

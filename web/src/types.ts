@@ -11,6 +11,7 @@ import units from '../../src/core/data/units.json' with { type: 'json' };
 import type { UnitDisplay } from '../../src/core/units.js';
 
 export type { Bilingual, Concept } from '../../src/core/concept.js';
+export type { AskAnswer } from '../../src/agents/ask/types.js';
 export type { Claim, ErrorType, Verdict } from '../../src/core/claim.js';
 export type {
   AlertConclusion,

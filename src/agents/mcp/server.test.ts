@@ -155,6 +155,7 @@ describe('MedSeek MCP server', () => {
       ['knowledge_lookup', { query: 'x', types: ['planet'] }, 'types'],
       ['knowledge_paths', { from: 'pneumonia', to: 'no such concept anywhere' }, 'to'],
       ['get_patient_state', { patientId: 'no-such-patient' }, 'patientId'],
+      ['ask_record', { patientId: PNEUMONIA, question: '' }, 'question'],
     ];
     for (const [tool, args, field] of bad) {
       const r = await call(client, tool, args);

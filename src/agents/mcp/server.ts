@@ -1,5 +1,6 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { releaseNetworks } from '../../reasoning/index.js';
+import { registerAskTool } from '../ask/mcp-tool.js';
 import type { AgentAccess, AgentServices } from './access.js';
 import { registerPrompts } from './prompts.js';
 import { registerResources } from './resources.js';
@@ -21,6 +22,7 @@ export const MCP_TOOLS = [
   'compose_summary',
   'knowledge_lookup',
   'knowledge_paths',
+  'ask_record',
 ] as const;
 
 export const MCP_PROMPTS = ['discharge_summary_draft', 'medication_review', 'explain_differential'] as const;
@@ -33,7 +35,7 @@ export const MCP_PROMPTS = ['discharge_summary_draft', 'medication_review', 'exp
  */
 export function createMedSeekMcp(services: AgentServices, version: string) {
   const networkOf = releaseNetworks(services.db);
-  return {
+  const self = {
     server(access: AgentAccess): McpServer {
       const server = new McpServer(
         { name: 'medseek', title: 'MedSeek', version },
@@ -49,11 +51,13 @@ export function createMedSeekMcp(services: AgentServices, version: string) {
       registerReasoningTools(server, env, networkOf);
       registerTextTools(server, env);
       registerKnowledgeTools(server, env);
+      registerAskTool(server, env, (a) => self.server(a));
       registerResources(server, env);
       registerPrompts(server);
       return server;
     },
   };
+  return self;
 }
 
 export type MedSeekMcp = ReturnType<typeof createMedSeekMcp>;

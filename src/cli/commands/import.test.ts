@@ -2,11 +2,12 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Hl7ImportSummary, ImportSummary } from '../../ingest/index.js';
+import type { Hl7ImportSummary, ImportSummary, VcfImportSummary } from '../../ingest/index.js';
 import { createResourceRepository, openDatabase } from '../../store/index.js';
 import { programFor } from '../program.js';
 
 const hl7Fixtures = join(import.meta.dirname, '..', '..', 'ingest', 'hl7', '__fixtures__');
+const vcfFixtures = join(import.meta.dirname, '..', '..', 'ingest', 'vcf', '__fixtures__');
 
 /** `medseek import` as a user runs it, against an on-disk PGlite in a temporary folder. */
 describe('medseek import (CLI)', { timeout: 120_000 }, () => {
@@ -115,6 +116,51 @@ describe('medseek import (CLI)', { timeout: 120_000 }, () => {
     expect(text.out).toMatch(/\nHL7 v2: 2 file\(s\), 4 message\(s\): 0 accepted, 3 replayed, 1 rejected\n/);
     expect(text.out).toMatch(/bad\.hl7 message 1: AE ADT\^A01 BAD-PID3-1 — PID-3: /);
     expect(text.exitCode).toBe(1);
+  });
+
+  it('imports a VCF for --patient: star alleles called and stored as genotype and phenotype Observations', async () => {
+    const file = join(vcfFixtures, 'cyp2c9-s3s3-vkorc1-aa.vcf');
+    const first = await run(file, '--patient', 'vcf-p1', '--format', 'json');
+    expect(first.exitCode).toBeUndefined();
+    const summary = JSON.parse(first.out) as VcfImportSummary;
+    expect(summary).toMatchObject({ patient: 'vcf-p1', sample: 'SAMPLE', build: 'GRCh38' });
+    expect(summary.genes.filter((g) => g.status === 'called')).toEqual([
+      expect.objectContaining({ gene: 'CYP2C9', diplotypes: ['*3/*3'], phenotype: 'Poor Metabolizer', notTested: 0 }),
+      expect.objectContaining({ gene: 'VKORC1', phenotype: '-1639 AA', notTested: 0 }),
+    ]);
+    // 2 genes × (genotype + phenotype + 1 variant) Observations and the DiagnosticReport.
+    expect(summary.resources).toMatchObject({ created: 7, updated: 0, unchanged: 0 });
+    const again = await run(file, '--patient', 'vcf-p1');
+    expect(again.out).toMatch(
+      /sample SAMPLE → Patient\/vcf-p1 \(build GRCh38\); resources 0 created, 0 updated, 7 unchanged/,
+    );
+    expect(again.out).toMatch(/\n {2}CYP2C9 {5}\*3\/\*3 — Poor Metabolizer\n/);
+    const db = await openDatabase({ dataDir: join(dir, 'store') });
+    try {
+      const repo = createResourceRepository(db);
+      expect((await repo.search('Observation', { codes: ['53040-2'] })).total).toBe(2);
+      expect((await repo.search('DiagnosticReport', { codes: ['81247-9'] })).total).toBe(1);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('reports an unphased VCF call as ambiguous, with no phenotype', async () => {
+    const { out, exitCode } = await run(join(vcfFixtures, 'tpmt-s3bs3c-unphased.vcf'), '--patient', 'vcf-p2');
+    expect(exitCode).toBeUndefined();
+    expect(out).toMatch(/\n {2}TPMT {7}ambiguous: \*1\/\*3A or \*3B\/\*3C \[\d+ positions not tested\]\n/);
+  });
+
+  it('refuses a VCF without --patient, naming the option, and stores nothing', async () => {
+    const file = join(vcfFixtures, 'cyp2c19-s2s2.vcf');
+    await expect(run(file)).rejects.toThrow(/a VCF names samples, not patients: give --patient <id>/);
+    const db = await openDatabase({ dataDir: join(dir, 'store') });
+    try {
+      const repo = createResourceRepository(db);
+      expect((await repo.search('Observation', { codes: ['84413-4'] })).total).toBe(3);
+    } finally {
+      await db.close();
+    }
   });
 
   it('refuses an unknown --format', async () => {

@@ -11,8 +11,18 @@ import {
   importHl7File,
   importPath,
   isHl7File,
+  importVcfFile,
+  isVcfFile,
+  vcfTextSummary,
 } from '../../ingest/index.js';
-import { type Database, migrate, openDatabase, refreshSearchIndex, resourceSink } from '../../store/index.js';
+import {
+  type Database,
+  migrate,
+  openCopySink,
+  openDatabase,
+  refreshSearchIndex,
+  resourceSink,
+} from '../../store/index.js';
 import { textSummary as hl7TextSummary } from './hl7.js';
 
 interface ImportOpts {
@@ -21,6 +31,8 @@ interface ImportOpts {
   maxResourceMb: string;
   batch: string;
   concurrency: string;
+  patient?: string;
+  sample?: string;
 }
 
 export function register(program: Command): void {
@@ -35,6 +47,8 @@ export function register(program: Command): void {
     .option('--max-resource-mb <n>', 'largest resource (NDJSON line or bundle entry) accepted, MiB', '16')
     .option('--batch <n>', 'resources per database write', '500')
     .option('--concurrency <n>', 'database writes in flight at once (PostgreSQL uses that many connections)', '2')
+    .option('--patient <id>', 'for a .vcf[.gz] file: the Patient id the genome belongs to (required)')
+    .option('--sample <name>', 'for a multi-sample VCF: the sample column to read')
     .action(async (path: string, opts: ImportOpts) => {
       if (opts.format !== 'text' && opts.format !== 'json')
         throw invalid(`--format must be 'text' or 'json', not '${opts.format}'`, { field: '--format' });
@@ -53,6 +67,27 @@ export function register(program: Command): void {
         ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir }),
       });
       const info = await stat(path).catch(() => undefined);
+      if (info?.isFile() && isVcfFile(path)) {
+        // One VCF: PGx star alleles called and written as Genomics Reporting Observations (src/ingest/vcf).
+        if (!opts.patient) {
+          await db.close();
+          throw invalid('a VCF names samples, not patients: give --patient <id>', { field: '--patient' });
+        }
+        try {
+          await migrate(db);
+          const { calls: _calls, ...summary } = await importVcfFile(path, resourceSink(db), {
+            patient: opts.patient,
+            ...(opts.sample !== undefined ? { sample: opts.sample } : {}),
+          });
+          await refreshSearchIndex(db);
+          process.stdout.write(
+            opts.format === 'json' ? `${JSON.stringify(summary, null, 2)}\n` : vcfTextSummary(summary),
+          );
+        } finally {
+          await db.close();
+        }
+        return;
+      }
       if (info?.isFile() && (await isHl7File(path))) {
         // One HL7 v2 file: each message processed and acknowledged as `medseek hl7 import` does.
         let summary: Hl7ImportSummary;
@@ -75,12 +110,20 @@ export function register(program: Command): void {
       let hl7: DirectoryHl7Summary | undefined;
       try {
         await migrate(db);
-        summary = await importPath(path, resourceSink(db), {
-          maxResourceBytes: Math.round(maxResourceMb * 1024 * 1024),
-          batchSize: batch,
-          concurrency,
-          ...(bar ? { onProgress: bar.update } : {}),
-        });
+        // On a PostgreSQL server each batch goes in by COPY into a staging table and one merge (store/copy.ts).
+        const copy = config.databaseUrl
+          ? await openCopySink(config.databaseUrl, { connections: concurrency })
+          : undefined;
+        try {
+          summary = await importPath(path, copy ?? resourceSink(db), {
+            maxResourceBytes: Math.round(maxResourceMb * 1024 * 1024),
+            batchSize: batch,
+            concurrency,
+            ...(bar ? { onProgress: bar.update } : {}),
+          });
+        } finally {
+          await copy?.close();
+        }
         bar?.stop();
         if (info?.isDirectory()) {
           hl7 = await importHl7Directory(path, hl7Store(db));

@@ -53,7 +53,9 @@ describe('medseek deid / llm', () => {
       expect(text).toContain('"deepseek"');
       expect(text).not.toContain('sk-should-not-print');
     } finally {
-      process.env = saved;
+      // Restored key by key: the test files of a worker share one process.env.
+      for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+      Object.assign(process.env, saved);
     }
   });
 });

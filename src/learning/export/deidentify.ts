@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { Deidentifier, type PhiKind } from '../../llm/index.js';
+import { Deidentifier, type PatientLike, patientIdentifiers, patientNames } from '../../llm/index.js';
 
 /**
  * The de-identification pass every exported line goes through: the LLM stage's de-identifier
@@ -8,15 +8,6 @@ import { Deidentifier, type PhiKind } from '../../llm/index.js';
  * shift, and the patient's id replaced by a keyed pseudonym. Shifting rather than dropping dates
  * keeps the intervals a verifier and a model need (day 3 of the stay stays day 3).
  */
-
-/** The parts of a FHIR Patient that identify the person. */
-export interface PatientLike {
-  readonly id?: string;
-  readonly name?: readonly { text?: string; family?: string; given?: readonly string[]; prefix?: readonly string[] }[];
-  readonly identifier?: readonly { value?: string }[];
-  readonly telecom?: readonly { value?: string }[];
-  readonly address?: readonly { text?: string; line?: readonly string[] }[];
-}
 
 export interface ExportDeidentifier {
   /** Text with the patient's identifiers replaced and dates shifted. */
@@ -27,34 +18,6 @@ export interface ExportDeidentifier {
   value<T>(v: T): T;
   /** The patient's pseudonym (`pt_` + 16 hex), the same for the same secret. */
   readonly pseudonym: string;
-}
-
-/** The names a text may call the patient by: each part, and family + given with and without a space. */
-export function patientNames(patient: PatientLike): string[] {
-  const out = (patient.name ?? []).flatMap((n) => {
-    const given = n.given ?? [];
-    return [
-      n.text,
-      n.family,
-      ...given,
-      [n.family, ...given].filter(Boolean).join(''),
-      [...given, n.family].filter(Boolean).join(' '),
-      [n.family, ...given].filter(Boolean).join(' '),
-    ];
-  });
-  return [...new Set(out.filter((s): s is string => !!s && s.trim().length >= 2))];
-}
-
-/** The patient's identifiers as the detector takes them (record numbers, phones, address lines). */
-export function patientIdentifiers(patient: PatientLike): { kind: PhiKind; value: string }[] {
-  return [
-    ...(patient.identifier ?? []).map((i) => ({ kind: 'MRN' as PhiKind, value: i.value ?? '' })),
-    ...(patient.telecom ?? []).map((t) => ({ kind: 'PHONE' as PhiKind, value: t.value ?? '' })),
-    ...(patient.address ?? []).flatMap((a) =>
-      [a.text, ...(a.line ?? [])].map((value) => ({ kind: 'ADDRESS' as PhiKind, value: value ?? '' })),
-    ),
-    ...(patient.id ? [{ kind: 'ID' as PhiKind, value: patient.id }] : []),
-  ].filter((i) => i.value.trim().length >= 3);
 }
 
 /** A keyed pseudonym of a patient id: stable for one secret, unlinkable without it. */

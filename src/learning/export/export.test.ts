@@ -12,7 +12,7 @@ import { AuditLog } from '../../server/index.js';
 import { SummaryDraftStore } from '../../server/signoff/index.js';
 import { storeSink } from '../../server/store-sink.js';
 import { createResourceRepository } from '../../store/index.js';
-import { patientIdentifiers, patientNames } from './deidentify.js';
+import { patientIdentifiers, patientNames } from '../../llm/index.js';
 import { exportTrainingData } from './export.js';
 import { rewardOfItem } from './reward.js';
 import { checkLine, type ExportKind, type RewardLine, type SftLine } from './schemas.js';

@@ -1,13 +1,7 @@
 // Training data for the model (issue 17, item 4): de-identified, audited exports in the formats open
 // trainers read (docs/training-data.md), and the verifier as a reward function.
 export type { ExportAudit } from './audit.js';
-export {
-  type ExportDeidentifier,
-  exportDeidentifier,
-  patientIdentifiers,
-  patientNames,
-  pseudonymOf,
-} from './deidentify.js';
+export { type ExportDeidentifier, exportDeidentifier, pseudonymOf } from './deidentify.js';
 export { type ExportOptions, type ExportResult, exportTrainingData } from './export.js';
 export { summaryPrompt, withoutSignature } from './prompt.js';
 export { loadReasonedAnswers, type ReasonedAnswer } from './reasoning.js';

@@ -8,7 +8,8 @@ import { pinyinToHanzi } from './pinyin.js';
  * 拉肚子了三天), adverbs between a body part and its sensation (嗓子稍微有点不舒服 → 稍微有点嗓子不舒服,
  * so the hedge still governs the symptom), a lack stated after its noun (一点力气都没有 → 没力气), and
  * a body part left out of a later clause (嗓子不疼，就是痒 → 嗓子不疼，就是嗓子痒). This rewrites
- * words only; it names no finding and decides no value. English text is returned unchanged.
+ * words only; it names no finding and decides no value. English text gets its typing slips undone (`englishSlips`);
+ * in both languages the weather said to be cold or hot is blanked (`surroundings`).
  */
 interface SpeechData {
   readonly erhuaKeep: readonly string[];
@@ -22,6 +23,9 @@ interface SpeechData {
   readonly continuers: readonly string[];
   readonly abbSuffixes: readonly string[];
   readonly dialect: Record<string, string>;
+  readonly englishSlips: Record<string, string>;
+  readonly corrections: Record<'zh' | 'en', string[]>;
+  readonly surroundings: Record<'zh' | 'en', string[]>;
 }
 
 interface Compiled {
@@ -88,8 +92,9 @@ const EN_DEGREE =
   /\b((?:my|the|his|her|our)\s+)?(throat|nose|chest|head|stomach|tummy|belly|back|muscles|body|heart|voice|skin|lips|tongue|eyes?)(\s*(?:is|are|feels?|'s|'re|has been|have been|keeps?))\s+((?:(?:really|very|so|super|pretty|quite|a bit|a little bit|a little|kinda|kind of|sort of|slightly|extremely|awfully|terribly|bloody|a tad|still|always|just)\s+)+)/gi;
 
 export function normalisePatientSpeech(text: string, lang: 'zh' | 'en'): string {
+  text = withoutSurroundings(text, lang);
   if (lang === 'en')
-    return text
+    return englishSlips(text)
       .replace(
         EN_DEGREE,
         (_m, det: string | undefined, part: string, verb: string, degree: string) =>
@@ -128,4 +133,55 @@ export function normalisePatientSpeech(text: string, lang: 'zh' | 'en'): string 
   }
   t = parts.join('');
   return t;
+}
+
+let speech: SpeechData | undefined;
+const speechData = (): SpeechData =>
+  (speech ??= JSON.parse(readFileSync(new URL('./data/patient-speech.json', import.meta.url), 'utf8')) as SpeechData);
+
+let slips: { re: RegExp; words: Map<string, string> } | undefined;
+/** Phone-typing slips in English ("coughin", "diarhea", "havnt"), rewritten whole-word (data `englishSlips`). */
+function englishSlips(text: string): string {
+  if (!slips) {
+    const words = new Map(
+      Object.entries(speechData().englishSlips)
+        .filter(([k]) => k !== '_note')
+        .map(([k, v]) => [k.toLowerCase(), v] as const),
+    );
+    slips = { re: new RegExp(`\\b(?:${alt([...words.keys()])})\\b`, 'giu'), words };
+  }
+  const s = slips;
+  return text.replace(s.re, (w) => s.words.get(w.toLowerCase()) ?? w);
+}
+
+let markers: Record<'zh' | 'en', RegExp> | undefined;
+/**
+ * A self-corrected answer read from its correction on ("不咳…哦不对，晚上咳" → "晚上咳", "yes - sorry, I mean
+ * no" → "no"): the text after the last correction marker (data `corrections`) that stands at the start or
+ * after a pause, when something follows it; otherwise the text unchanged.
+ */
+export function correctedAnswer(text: string, lang: 'zh' | 'en'): string {
+  markers ??= {
+    zh: new RegExp(speechData().corrections.zh.join('|'), 'giu'),
+    en: new RegExp(speechData().corrections.en.join('|'), 'giu'),
+  };
+  let from = -1;
+  for (const m of text.matchAll(markers[lang])) {
+    const before = text.slice(0, m.index);
+    // Something must come before to be taken back: words before the marker, or a yes or no inside it ("no wait,").
+    const withdrawn = m.index > 0 || /^(?:no|yes|yeah)\b/i.test(m[0]);
+    const pause = withdrawn && (m.index === 0 || /[，,。.！!？?…、;；:\s-]$/u.test(before) || /^[\s,.!-]/.test(m[0]));
+    if (pause && text.slice(m.index + m[0].length).trim()) from = m.index + m[0].length;
+  }
+  return from < 0 ? text : text.slice(from).trim();
+}
+
+let around: Record<'zh' | 'en', RegExp> | undefined;
+/** The weather or a place said to be cold or hot ("那边天冷", "it's freezing in there"), blanked (data `surroundings`). */
+function withoutSurroundings(text: string, lang: 'zh' | 'en'): string {
+  around ??= {
+    zh: new RegExp(speechData().surroundings.zh.join('|'), 'gu'),
+    en: new RegExp(speechData().surroundings.en.join('|'), 'giu'),
+  };
+  return text.replace(around[lang], lang === 'zh' ? '' : 'there');
 }

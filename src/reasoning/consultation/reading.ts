@@ -6,8 +6,9 @@ import { extractFacts, Lexicon, parseZhNumber } from '../../nlp/index.js';
 import type { Network, QuestionNode } from '../diagnosis/index.js';
 import { modelLexicon, parseDuration, zhNumber } from './complaint.js';
 import { type ImageReading, imagesIn, simileFrame } from './imagery.js';
-import { normalisePatientSpeech } from './patient-speech.js';
-import { readTopic, saysUnchanged } from './topics.js';
+import { correctedAnswer, normalisePatientSpeech } from './patient-speech.js';
+import type { FindingNames } from './topics.js';
+import { readTopic, saysScarcely, saysUnchanged, withoutScarcely } from './topics.js';
 import { defaultRedFlags, redFlagsInText } from './redflags.js';
 
 /**
@@ -188,27 +189,36 @@ const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  * ("pretty much all the time"), and a double negative ("never not tired" = always; 哪能不咳 = 咳).
  */
 function spokenYesNo(t: string): string {
-  return t
-    .replace(/(?:哪能|哪里能|怎么可能|怎么会|没有)不(?!舒服|适|太|怎么|知道|清楚|记得)(?=[\u4e00-\u9fff])/gu, '')
-    .replace(/\bnever\s+not\b/gi, 'always')
-    .replace(
-      /^(?:(?:oh\s+my\s+god|oh\s+(?:god|gosh|dear|boy|man|lord|jeez|well)|good\s+lord|omg|gosh|god|jeez|geez|lord|man|ugh|um+|erm?|hmm+|well|honestly|ah|aw|oh)\s*[,!.]\s*|(?:oh|ah|well)\s+(?=yes|yeah|yep|no|nope|nah|not|big|definitely|absolutely))+(?=\S)/i,
-      '',
-    )
-    .replace(
-      /^(?:i'?m\s+)?(?:afraid|sadly|unfortunately|regrettably|hell|heck|god|oh\s+hell)\s*,?\s+(?:so|yes|yeah)\b/i,
-      'yes',
-    )
-    .replace(
-      /^(?:thankfully|luckily|fortunately|mercifully|happily|hell|heck|god|gosh|lord|christ|dear\s+god)\s*,?\s+(?:not|no|nope|nah)\b/i,
-      'no',
-    )
-    .replace(/^ye+s+(?:sir+(?:ee)?|ma'?am)\b/i, 'yes')
-    .replace(/^(yes|no|negative|affirmative|nope|yep)\s+(?:on|to)\s+(?:that|this)(?:\s+one|\s+front)?\b/i, '$1')
-    .replace(
-      /^(?:pretty\s+much|basically|just\s+about|more\s+or\s+less)\s+(?=all\s+the\s+time|always|constantly|every\s+day|non-?stop)/i,
-      '',
-    );
+  return (
+    t
+      .replace(/(?:哪能|哪里能|怎么可能|怎么会|没有)不(?!舒服|适|太|怎么|知道|清楚|记得)(?=[\u4e00-\u9fff])/gu, '')
+      .replace(/\bnever\s+not\b/gi, 'always')
+      .replace(
+        /^(?:(?:oh\s+my\s+god|oh\s+(?:god|gosh|dear|boy|man|lord|jeez|well)|good\s+lord|omg|gosh|god|jeez|geez|lord|man|ugh|um+|erm?|hmm+|well|honestly|ah|aw|oh)\s*[,!.]\s*|(?:oh|ah|well)\s+(?=yes|yeah|yep|no|nope|nah|not|big|definitely|absolutely))+(?=\S)/i,
+        '',
+      )
+      .replace(
+        /^(?:i'?m\s+)?(?:afraid|sadly|unfortunately|regrettably|hell|heck|god|oh\s+hell)\s*,?\s+(?:so|yes|yeah)\b/i,
+        'yes',
+      )
+      .replace(
+        /^(?:thankfully|luckily|fortunately|mercifully|happily|hell|heck|god|gosh|lord|christ|dear\s+god)\s*,?\s+(?:not|no|nope|nah)\b/i,
+        'no',
+      )
+      .replace(/^ye+s+(?:sir+(?:ee)?|ma'?am)\b/i, 'yes')
+      .replace(/^(yes|no|negative|affirmative|nope|yep)\s+(?:on|to)\s+(?:that|this)(?:\s+one|\s+front)?\b/i, '$1')
+      .replace(
+        /^(?:pretty\s+much|basically|just\s+about|more\s+or\s+less)\s+(?=all\s+the\s+time|always|constantly|every\s+day|non-?stop)/i,
+        '',
+      )
+      // A yes or no run into what follows, as typed on a phone ("nope dont think so", "yes when I climb stairs").
+      .replace(
+        /^(yes|yeah|yep|yup|ya|no|nope|nah)\s+(?=(?:i\s+)?don'?t\b|not\b|never\b|when\b|but\b|only\b|just\b|mostly\b|especially\b|at\s+night\b|in\s+the\b|if\b|after\b|since\b)/i,
+        '$1, ',
+      )
+      // A discourse opener before a Chinese yes or no ("其实也没有", "说实话，有点").
+      .replace(/^(?:(?:其实|说实话|老实说|实话说|讲真|那个)[，,\s]*(?:也|倒是?)?|倒是?)(?=没|不|有|是|还)/u, '')
+  );
 }
 
 /** A short clause that only echoes the question after a yes or no ("I have", "it doesn't", "I do, yeah"). */
@@ -465,7 +475,7 @@ const PAINFUL = new Set(['E_53', 'E_97', 'E_144', 'E_14', 'E_220', 'E_38', 'E_55
 
 /** "Haven't checked / 没量过": the patient cannot say (not a denial). */
 const NOT_MEASURED =
-  /\b(?:haven'?t|have\s+not|didn'?t|did\s+not|never)\s+(?:checked|measured|taken|check|measure|take)\b|没(?:有)?(?:量|测)(?:过)?(?:体温)?(?:[，,。\s]|$)/i;
+  /\b(?:haven'?t|have\s+not|didn'?t|did\s+not|never)\s+(?:checked|measured|taken|weighed|check|measure|take|weigh)\b|没(?:有)?(?:量|测|称)(?:过)?(?:体温|体重)?(?:[，,。\s]|$)/i;
 
 /** "can't say I have", "can't say I've noticed": English understatement for no (not doubt). */
 const CANT_SAY_SO =
@@ -711,7 +721,7 @@ const QUANTITY = /(\d+(?:\.\d+)?)\s*(度|℃|°c|°f|次|回|片|粒|斤|公斤|
 export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, ctx: ReadContext = {}): AnswerReading {
   if (typeof text !== 'string') throw invalid('the answer must be text', { field: 'text' });
   if (lang !== 'zh' && lang !== 'en') throw invalid(`language '${String(lang)}' is not zh or en`, { field: 'lang' });
-  const t = spokenYesNo(normalisePatientSpeech(clean(text), lang)).replace(
+  const t = spokenYesNo(normalisePatientSpeech(correctedAnswer(clean(text), lang), lang)).replace(
     /^(?:i'?d|i\s+would|i'?m\s+gonna)\s+say\s+(?=yes|no)/i,
     '',
   );
@@ -1002,7 +1012,12 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
     value = 'no';
   } else if (lang === 'en' && /^(no|not|never|none)\b/i.test(t)) {
     value = 'no';
-  } else if (lang === 'zh' && /^(有|是|对|会)/.test(t)) {
+  } else if (
+    lang === 'zh' &&
+    (/^(有|对|会)/.test(t) ||
+      /^是(?![\u4e00-\u9fff])|^是(?:的|啊|呀|嘛|哦|吧|滴|有|[\d一二两三四五六七八九十几半])/u.test(t))
+  ) {
+    // 是 before another word is a copula ("是痒": it is an itch), not a yes.
     value = 'yes';
   } else {
     value = 'other';
@@ -1012,14 +1027,25 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
   // topic ("出汗没什么变化"); a red-flag check is never turned from positive to negative by it.
   const topicKey = question.id.startsWith('rf:') ? question.id : [...ownCode][0];
   if (question.kind === 'binary' && topicKey && value !== 'unknown') {
+    const names = findingNames(topicKey);
     const topic = readTopic(topicKey, unfigured(t), lang, {
       unframed: otherMentions.length === 0 && extra.length === 0 && !unknownCue.whole,
+      names,
     });
     const ownIds = [...own].filter((f) => !/[@≥]/.test(f));
     if (topic.value === 'yes' && (value === 'other' || value === 'no')) {
-      value = partlyCue && !severeNow(severity) ? 'partly' : 'yes';
+      // "没怎么动", "barely": a loss said outright is no hedge; "lost a few pounds, I think" is one.
+      const hedge = (partlyCue && !saysScarcely(topicKey, t, lang, names)) || (lang === 'en' && TRAILING_HEDGE.test(t));
+      value = hedge && !severeNow(severity) ? 'partly' : 'yes';
       for (const f of ownIds.slice(0, 1)) present.add(f);
       for (const f of ownIds) absent.delete(f);
+    } else if (
+      topic.value === 'yes' &&
+      value === 'partly' &&
+      !partlyHedgeBesides(t, lang) &&
+      saysScarcely(topicKey, t, lang, names)
+    ) {
+      value = 'yes';
     } else if (topic.value === 'no' && (value === 'other' || (!question.id.startsWith('rf:') && value !== 'no'))) {
       value = 'no';
       for (const f of ownIds) present.delete(f);
@@ -1081,9 +1107,35 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
   };
 }
 
+/**
+ * The names of what a question asks about, for a polarity read from the name (topics.ts `classes`): a
+ * DDXPlus evidence's zh and en names, or a red-flag check's label and plain words.
+ */
+function findingNames(key: string): FindingNames | undefined {
+  if (key.startsWith('rf:')) {
+    const flag = defaultRedFlags().flags.find((f) => f.id === key.slice(3));
+    if (!flag) return undefined;
+    const words = (lang: Lang) =>
+      [flag.label[lang], flag.plain?.[lang]].filter((w): w is string => typeof w === 'string' && w.length > 0);
+    return { zh: words('zh'), en: words('en') };
+  }
+  const e = bundledDdxplusNames().evidences[key];
+  // Its own names only: a synonym may name a neighbour ("loss of balance" beside dizziness).
+  return e ? { zh: [e.zh], en: [e.en] } : undefined;
+}
+
 /** Common allergens patients name without the word "allergy" ("海鲜", "peanuts"). */
 const FOOD_WORDS =
   /海鲜|虾|蟹|鸡蛋|牛奶|花生|坚果|芒果|小麦|花粉|尘螨|猫毛|狗毛|青霉素|头孢|磺胺|\b(?:nuts?|peanuts?|shellfish|eggs?|milk|dairy|wheat|gluten|pollen|dust|latex|penicillin|sulfa|bee|wasp)\b/i;
+
+/** A hedge beside a scarcely word ("好像没怎么动", "I think she's barely moving") keeps the answer partly. */
+function partlyHedgeBesides(t: string, lang: Lang): boolean {
+  const rest = withoutScarcely(t, lang);
+  return !!contains(rest, answerCues().partly[lang], lang) || (lang === 'en' && TRAILING_HEDGE.test(t));
+}
+
+/** A hedge that closes an English answer ("lost a few pounds I think", "…, I guess"). */
+const TRAILING_HEDGE = /[\s,]+i\s+(?:think|guess|reckon|suppose)[.!]*$/i;
 
 /** The first clause of an answer (before a comma or a "but"). */
 const firstClause = (t: string): string => t.split(/[，,；;。.]|\bbut\b|但是|可是|不过|就是/u)[0] ?? t;

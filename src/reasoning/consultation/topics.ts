@@ -14,13 +14,39 @@ type Polarity = 'loss' | 'symptom' | 'inverse';
 type ByLang = Record<Lang, string>;
 interface PolarityData {
   readonly direction: Record<
-    'negation' | 'inability' | 'unchanged' | 'good' | 'bad' | 'persist' | 'passes' | 'lacking',
+    'negation' | 'inability' | 'unchanged' | 'good' | 'bad' | 'persist' | 'passes' | 'lacking' | 'scarcely',
     ByLang
   >;
-  readonly questions: Record<
-    string,
-    { polarity: Polarity; topics: Record<Lang, string[]>; bad?: ByLang; good?: ByLang }
-  >;
+  readonly questions: Record<string, Entry>;
+  /**
+   * Polarity read from the finding's own name, for questions without an entry: a name that says a
+   * function is reduced or lost (食欲减退, 体重下降, 尿少, "weight loss", "reduced fetal movements")
+   * is a `loss` question about the noun the name reduces (its `topic` group).
+   */
+  readonly classes?: readonly PolarityClass[];
+}
+interface Entry {
+  readonly polarity: Polarity;
+  readonly topics: Record<Lang, string[]>;
+  readonly bad?: ByLang;
+  readonly good?: ByLang;
+}
+interface PolarityClass {
+  readonly id: string;
+  readonly polarity: Polarity;
+  /** Regular expressions over the finding's names; the named group `topic` is what the name reduces. */
+  readonly name: Record<Lang, string[]>;
+  /** Direction words of the class, added to the generic ones. */
+  readonly bad?: ByLang;
+  readonly good?: ByLang;
+  /** Nouns whose loss is an event, not a graded function (consciousness): no class reading. */
+  readonly notTopics?: Record<Lang, string[]>;
+}
+
+/** A finding's names (zh and en, synonyms included), where the question has no polarity entry. */
+export interface FindingNames {
+  readonly zh: readonly string[];
+  readonly en: readonly string[];
 }
 
 let data: PolarityData | undefined;
@@ -30,8 +56,57 @@ function polarityData(): PolarityData {
 }
 
 /** The question keys (DDXPlus codes, `rf:<flag>`) with a polarity entry. */
-export function hasPolarity(key: string): boolean {
-  return key in polarityData().questions;
+export function hasPolarity(key: string, names?: FindingNames): boolean {
+  return polarityEntry(key, names) !== undefined;
+}
+
+const escapeRe = (w: string) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const derived = new Map<string, Entry | null>();
+
+/**
+ * The polarity entry of a question: its own (question-polarity.json `questions`), else one derived from
+ * the finding's names by the first class whose name pattern fits (`classes`): topics are the nouns the
+ * names reduce (体重 in 体重下降, "appetite" in "loss of appetite"), direction words the generic ones
+ * plus the class's.
+ */
+function polarityEntry(key: string, names?: FindingNames): Entry | undefined {
+  const own = polarityData().questions[key];
+  if (own || !names) return own;
+  const cacheKey = `${key}\u0000${names.zh.join('|')}\u0000${names.en.join('|')}`;
+  const hit = derived.get(cacheKey);
+  if (hit !== undefined) return hit ?? undefined;
+  let entry: Entry | null = null;
+  for (const cls of polarityData().classes ?? []) {
+    const topics: Record<Lang, Set<string>> = { zh: new Set(), en: new Set() };
+    for (const lang of ['zh', 'en'] as const)
+      for (const name of names[lang])
+        for (const pattern of cls.name[lang])
+          for (const m of name.matchAll(new RegExp(pattern, 'giu'))) {
+            const topic = m.groups?.topic?.trim().toLowerCase();
+            if (!topic || cls.notTopics?.[lang].some((w) => topic.includes(w))) continue;
+            if (lang === 'zh') topics.zh.add(escapeRe(topic));
+            // English: each content word of the noun, any ending ("movements" → movement\w*).
+            else
+              for (const w of topic.split(/\s+/))
+                if (w.length > 2 && !/^(?:of|or|and|the|in|on|sense)$/.test(w))
+                  topics.en.add(`${escapeRe(w.replace(/s$/, ''))}\\w*`);
+          }
+    if (topics.zh.size + topics.en.size === 0) continue;
+    const d = polarityData().direction;
+    const join = (a: ByLang, b?: ByLang): ByLang | undefined =>
+      b ? { zh: `${a.zh}|${b.zh}`, en: `${a.en}|${b.en}` } : undefined;
+    const bad = join(d.bad, cls.bad);
+    const good = join(d.good, cls.good);
+    entry = {
+      polarity: cls.polarity,
+      topics: { zh: [...topics.zh], en: [...topics.en] },
+      ...(bad ? { bad } : {}),
+      ...(good ? { good } : {}),
+    };
+    break;
+  }
+  derived.set(cacheKey, entry);
+  return entry ?? undefined;
 }
 
 const wordRe = (alts: readonly string[], lang: Lang) =>
@@ -88,6 +163,19 @@ export function saysUnchanged(text: string, lang: Lang): boolean {
   return new RegExp(polarityData().direction.unchanged[lang], 'iu').test(text);
 }
 
+/** The answer says a function is scarcely there ("没怎么动", "barely"): on a loss question, the loss outright. */
+export function saysScarcely(key: string, text: string, lang: Lang, names?: FindingNames): boolean {
+  return (
+    polarityEntry(key, names)?.polarity === 'loss' &&
+    new RegExp(polarityData().direction.scarcely[lang], 'iu').test(text)
+  );
+}
+
+/** The answer without its scarcely words, to look for a hedge besides them. */
+export function withoutScarcely(text: string, lang: Lang): string {
+  return text.replace(new RegExp(polarityData().direction.scarcely[lang], 'giu'), ' ');
+}
+
 function goodUnnegated(clause: string, d: PolarityData['direction'], lang: Lang): boolean {
   const m = new RegExp(d.good[lang], 'iu').exec(clause);
   if (!m) return false;
@@ -101,8 +189,13 @@ function goodUnnegated(clause: string, d: PolarityData['direction'], lang: Lang)
  * is still about it ("I only manage a few bites" to the appetite question, "说一句喘一口" to the
  * can't-finish-a-sentence check): its clauses are read for direction all the same.
  */
-export function readTopic(key: string, text: string, lang: Lang, options: { unframed?: boolean } = {}): TopicReading {
-  const q = polarityData().questions[key];
+export function readTopic(
+  key: string,
+  text: string,
+  lang: Lang,
+  options: { unframed?: boolean; names?: FindingNames } = {},
+): TopicReading {
+  const q = polarityEntry(key, options.names);
   if (!q) return { value: undefined, onTopic: false };
   const topic = wordRe(q.topics[lang], lang);
   // 黄不拉几, 黑不溜秋: a colloquial suffix of degree, not a negation.

@@ -60,6 +60,98 @@ describe('what is genuinely missing in those forms is still found', () => {
     expect(completeness(withText('an1', numbered))).toContain('C01 入院记录缺少“既往史”');
   });
 
+  it('a field or section removed from a one-space header, a run-on paragraph, a column table, an op-note line', () => {
+    const runOn = without(ADMISSION_FORMS.runOn!, '婚育史：25岁结婚，育有1子，配偶体健。');
+    expect(completeness(withText('an1', runOn))).toContain('C01 入院记录缺少“婚育史”');
+    const oneSpace = without(ADMISSION_FORMS.runOn!, ' 职业 职员');
+    expect(completeness(withText('an1', oneSpace))).toContain('C01 入院记录缺少“职业”');
+    const columns = without(ADMISSION_FORMS.columns!, /\| 入院时间 [^\n]*\n[^\n]*\n/);
+    expect(completeness(withText('an1', columns))).toEqual([
+      'C01 入院记录缺少“入院时间”',
+      'C01 入院记录缺少“记录时间”',
+      'C01 入院记录缺少“病史陈述者”',
+    ]);
+    const op = without(OP_NOTE_FORMS.headerLines!, '　术后诊断：慢性胆囊炎伴胆囊结石');
+    expect(completeness(withText('op1', op))).toEqual(['C12 手术记录缺少“术中诊断”']);
+  });
+
+  it('婚育史 and 月经史 written in the 个人史 count (BINGAN 3.6.2); left out there, they are missing', () => {
+    const an = CLEAN_ENCOUNTER.documents.find((d) => d.id === 'an1')!.text;
+    const inPersonal = an.replace(
+      /个人史：([^\n]*)\n婚育史：([^\n]*)\n月经史：([^\n]*)\n/,
+      '个人史：$1已婚，25岁结婚，育有1子，配偶体健。月经：$3\n',
+    );
+    expect(inPersonal).not.toContain('婚育史');
+    expect(completeness(withText('an1', inPersonal))).toEqual([]);
+    const none = inPersonal.replace('已婚，25岁结婚，育有1子，配偶体健。月经：14岁，5/28天，末次月经2026-02-20。', '');
+    expect(completeness(withText('an1', none))).toEqual([
+      'C01 入院记录缺少“婚育史”',
+      'C01 入院记录缺月经史（女性患者）',
+      'C04 月经史缺初潮年龄',
+      'C04 月经史缺行经期天数',
+      'C04 月经史缺间隔天数',
+      'C04 月经史缺末次月经时间或闭经年龄',
+    ]);
+  });
+
+  it('the rounding physician named by surname a few characters before the title, or with the name spaced', () => {
+    const round = (text: string, name = '欧阳明') => {
+      const enc = withText('wr1', text);
+      return completeness({
+        ...enc,
+        documents: enc.documents.map((d) => (d.id === 'wr1' ? { ...d, author: { ...d.author!, name } } : d)),
+      }).filter((f) => f.startsWith('C08'));
+    };
+    const body =
+      '补充病史：近期无黄疸。查体：Murphy征阳性。诊断：慢性胆囊炎伴胆囊结石，鉴别诊断同前。处理：同意手术计划。';
+    expect(round(`欧阳主任医师查房：${body}`)).toEqual([]);
+    expect(round(`今日欧阳医师（主治医师）查房：${body}`)).toEqual([]);
+    expect(round(`欧 阳 明主治医师查房：${body}`)).toEqual([]);
+    // Another physician's surname with the title, or the title alone, does not name this one.
+    expect(round(`王主治医师查房：${body}`)).toEqual(['C08 主治医师首次查房缺查房医师姓名及职称']);
+    expect(round(`主治医师查房：${body}`)).toEqual(['C08 主治医师首次查房缺查房医师姓名及职称']);
+  });
+
+  it('two headings joined as one count for both; a compound of one of them leaves the other missing', () => {
+    const op = OP_NOTE_FORMS.headerLines!.replace('手术操作步骤：', '手术过程及术中所见：').replace(
+      '术中所见：胆囊',
+      '胆囊',
+    );
+    expect(completeness(withText('op1', op))).toEqual([]);
+    const fp = CLEAN_ENCOUNTER.documents.find((d) => d.id === 'fp1')!.text;
+    const joined = fp.replace('拟诊讨论：', '诊断依据与鉴别诊断：').replace('鉴别诊断：需', '需');
+    expect(completeness(withText('fp1', joined))).toEqual([]);
+    const noDifferential = joined.replace('诊断依据与鉴别诊断：', '诊断依据：').replace(/需与[^。]*鉴别。/, '');
+    expect(completeness(withText('fp1', noDifferential))).toEqual(['C07 拟诊讨论缺鉴别诊断']);
+  });
+
+  it('K11: an order that states its own purpose (封管, 预防用) needs no note; the same drug without one does', () => {
+    const k11 = (text: string) =>
+      evaluateQc(
+        {
+          ...CLEAN_ENCOUNTER,
+          orders: [
+            ...CLEAN_ENCOUNTER.orders,
+            {
+              id: 'o-hep',
+              text,
+              kind: 'temporary',
+              orderedAt: '2026-03-06T08:00:00+08:00',
+              signedBy: 'd1',
+              status: 'completed',
+              category: 'anticoagulant',
+            },
+          ],
+        },
+        BOOK,
+        { now: NOW, icdCatalog: CATALOG },
+      )
+        .issues.filter((i) => i.ruleId === 'K11')
+        .map((i) => i.conclusion.statement.zh);
+    expect(k11('肝素钠注射液 12500U 封管 每日1次')).toEqual([]);
+    expect(k11('肝素钠注射液 12500U 静脉泵入')).toEqual(['医嘱“肝素钠注射液 12500U 静脉泵入”无病程记录说明用药指征']);
+  });
+
   it('a heading left with nothing under it counts as missing', () => {
     const empty = ADMISSION_FORMS.spaced!.replace(/九、辅助检查\n[^\n]*\n[^\n]*\n/, '九、辅助检查\n');
     expect(completeness(withText('an1', empty))).toContain('C01 入院记录缺少“辅助检查”');

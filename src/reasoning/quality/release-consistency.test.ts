@@ -1,7 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { forEachBackend } from '../../../test/support/backends.js';
-import { ensureDemoRelease, readQcData } from '../../knowledge/index.js';
+import {
+  ensureDemoRelease,
+  FOLLOWUP_RULE,
+  FOLLOWUP_SOURCE_PREFIX,
+  KnowledgeGraph,
+  READING_RULE,
+  readFollowUpData,
+  readQcData,
+} from '../../knowledge/index.js';
 import { loadQualityRules, QC_PREDICATES, qualityRulesFromData } from './rulebook.js';
 
 /**
@@ -129,6 +137,48 @@ forEachBackend('QC rules in the demo release', (db) => {
     expect(book.rule('C01')!.sections).toEqual(fromData.rule('C01')!.sections);
     // The norms' bilingual titles and cites travel with the rules: a finding cites them in either language.
     for (const r of book.rules) expect(r.sources, r.id).toEqual(fromData.rule(r.id)!.sources);
+  }, 120_000);
+});
+
+describe('follow-up rules: the data files', () => {
+  const fu = readFollowUpData();
+  it('no rule id twice across both files; every rule rests on an authority with a document and cites it', () => {
+    const ids = [...fu.monitoring, ...fu.readings].map((r) => r.id as string);
+    expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
+    const sources = new Map(fu.sources.map((s) => [s.id, s]));
+    for (const r of [...fu.monitoring, ...fu.readings]) {
+      const s = sources.get(r.source as string);
+      expect(s?.name.trim(), String(r.id)).toBeTruthy();
+      expect(s?.document?.trim(), String(r.id)).toBeTruthy();
+      for (const a of (r.also as string[] | undefined) ?? []) expect(sources.has(a), `${r.id} also ${a}`).toBe(true);
+      expect(String(r.citation).length, String(r.id)).toBeGreaterThan(20);
+    }
+  });
+
+  it('every source is used by a rule (no dead authorities)', () => {
+    const used = new Set([...fu.monitoring, ...fu.readings].flatMap((r) => [r.source, ...((r.also as []) ?? [])]));
+    expect(fu.sources.map((s) => s.id).filter((id) => !used.has(id))).toEqual([]);
+  });
+});
+
+forEachBackend('follow-up rules in the demo release', (db) => {
+  it('the demo release holds every follow-up rule as the files state it, each relation sourced by its authority', async () => {
+    await ensureDemoRelease(db());
+    const kg = new KnowledgeGraph(db());
+    const fu = readFollowUpData();
+    for (const [type, rules] of [
+      [FOLLOWUP_RULE, fu.monitoring],
+      [READING_RULE, fu.readings],
+    ] as const) {
+      const held = await kg.relationsOfType(type);
+      expect(held.map((r) => r.attrs.id).sort(), type).toEqual(rules.map((r) => r.id).sort());
+      for (const r of held) {
+        const { position: _p, ...rule } = r.attrs;
+        expect(rule, String(r.attrs.id)).toEqual(rules.find((x) => x.id === r.attrs.id));
+        expect(r.source.id).toBe(`${FOLLOWUP_SOURCE_PREFIX}${r.attrs.source}`);
+        expect(r.source.name.trim() && r.source.document?.trim(), String(r.attrs.id)).toBeTruthy();
+      }
+    }
   }, 120_000);
 });
 

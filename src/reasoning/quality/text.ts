@@ -46,6 +46,8 @@ const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const SPACE = '[ \\t　]';
 /** A table rule between the cells of a header row. */
 const RULE = '[|│┃]';
+/** What joins two headings written as one ("手术过程及术中所见", "诊断依据与鉴别诊断"): form grammar, like 、 and 【】. */
+const JOINER = '[及和与、]';
 /** Table rules, colons and spaces around a section's content ("| 张三 |" → "张三"). */
 const TRIM = /^[\s|│┃:：]+|[\s|│┃]+$/g;
 
@@ -63,18 +65,34 @@ export function headingSet(
       .sort((a, b) => b.length - a.length)
       .map((x) => [...x].map(escapeRe).join(`${SPACE}*`))
       .join('|');
-  const num = `(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\\d]+[）)]|\\d{1,2}(?:[、.．](?!\\d)|[)）]))`;
-  // A qualifier the form adds to a heading: "辅助检查（入院前）：", "【体格检查（入院时）】".
-  const qual = `(?:${SPACE}*[（(][^）)\\n]{1,12}[）)])?`;
+  // Numbering before a heading: 一、 （二） 3. 4） Ⅴ. ①.
+  // Two headings joined as one ("手术过程及术中所见", "诊断依据与鉴别诊断"): the content counts for both.
+  const both = (xs: string[]) => `(?:${alt(xs)})(?:${SPACE}*${JOINER}${SPACE}*(?:${alt(xs)}))*`;
+  const num =
+    `(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\\d]+[）)]|\\d{1,2}(?:[、.．](?!\\d)|[)）])` +
+    `|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ]{1,3}[、.．]?|[①-⑳][、.．]?)`;
+  // A qualifier the form adds to a heading: "辅助检查（入院前）：", "【体格检查（入院时）】",
+  // "主诉（Chief complaint）：".
+  const qual = `(?:${SPACE}*[（(][^）)\\n]{1,30}[）)])?`;
   const lineStart =
-    `(?:^|\\n)${SPACE}*(?:${num}${SPACE}*)?` +
-    `(?:【${SPACE}*(${alt(all)})${qual}${SPACE}*】${SPACE}*[:：]?|` +
-    `(${alt(all)})(?:${qual}${SPACE}*[:：]|${SPACE}*(?=\\r?\\n|$)|${SPACE}+(?=\\S)))`;
+    `(?:^|\\n)${SPACE}*(?:${RULE}${SPACE}*)?(?:${num}${SPACE}*)?` +
+    `(?:【${SPACE}*(${both(all)})${qual}${SPACE}*】${SPACE}*[:：]?|` +
+    `(${both(all)})(?:${qual}${SPACE}*[:：]|${SPACE}*(?=${RULE})|${SPACE}*(?=\\r?\\n|$)|${SPACE}+(?=\\S)))`;
+  // Within a line: any heading in brackets ("…　【性别】男"), and any heading with its colon after a sentence
+  // ends ("个人史：无烟酒。婚育史：已婚"): forms that run sections on.
+  const midLine =
+    `|【${SPACE}*(${both(all)})${qual}${SPACE}*】${SPACE}*[:：]?` +
+    `|(?<=[。；;])${SPACE}*(${both(all)})${qual}${SPACE}*[:：]`;
   // An inline field after another on its line, with a colon or a table rule; or, in a print template
   // that aligns label and value with spaces ("姓名 张三    性别 男"), after two spaces and before one.
+  // On a header line (one that starts with an inline field), also after one space ("姓名 张三 性别 男")
+  // and run on after the value before it ("姓名：张三性别：男").
+  const header = inline.length ? `(?<=(?:^|\\n)${SPACE}*(?:${RULE}${SPACE}*)?(?:${alt(inline)})[^\\n]*` : '';
   const sameLine = inline.length
-    ? `|(?:[ \\t　，,；;。、/／]|${RULE})${SPACE}*(${alt(inline)})${SPACE}*(?:[:：]|(?=${RULE}))` +
-      `|(?:[ 　]{2,}|\\t)(${alt(inline)})${SPACE}+(?=[^\\s:：|│┃])`
+    ? `|(?:[ \\t　，,；;。、/／·・•]|${RULE})${SPACE}*(${both(inline)})${SPACE}*(?:[:：]|(?=${RULE}))` +
+      `|(?:[ 　]{2,}|\\t)(${alt(inline)})${SPACE}+(?=[^\\s:：|│┃])` +
+      `|${header}[ 　])(${alt(inline)})${SPACE}+(?=[^\\s:：|│┃])` +
+      `|${header}[^\\s:：|│┃，,；;。、/／·・•])(${alt(inline)})${SPACE}*[:：]`
     : '';
   return {
     headings,
@@ -90,7 +108,7 @@ export function headingSet(
     })),
     orders,
     names: new Set(all),
-    pattern: new RegExp(lineStart + sameLine, 'g'),
+    pattern: new RegExp(lineStart + midLine + sameLine, 'g'),
   };
 }
 
@@ -127,6 +145,8 @@ export interface SectionPlace {
 
 const ROW = /^[ \t　]*[|│┃](.*?)[|│┃]?[ \t　]*$/;
 const RULE_ROW = /^[\s|│┃:：\-—=+]+$/;
+/** A cell that reads as a field label, not a value: a few characters, no digits. */
+const LABEL = /^[^\d\s]{1,10}$/u;
 const cells = (line: string): string[] | undefined => {
   const m = ROW.exec(line);
   return m ? m[1]!.split(/[|│┃]/).map((c) => c.trim()) : undefined;
@@ -148,15 +168,30 @@ function columnTables(text: string, set: HeadingSet): { places: SectionPlace[]; 
   }
   for (let i = 0; i < lines.length; i++) {
     const names = cells(lines[i]!.text)?.map((c) => c.replace(/[ \t　:：]+/g, ''));
-    if (!names || names.length < 2 || !names.every((n) => set.names.has(n))) continue;
+    // A heading row: two or more known names, every other cell a label too (住址, 联系电话: short, no
+    // digits), whose values are not read.
+    if (
+      !names ||
+      names.filter((n) => set.names.has(n)).length < 2 ||
+      !names.every((n) => set.names.has(n) || LABEL.test(n))
+    )
+      continue;
     let j = i + 1;
     if (j < lines.length && RULE_ROW.test(lines[j]!.text)) j++;
     const values = j < lines.length ? cells(lines[j]!.text) : undefined;
     if (!values || values.length !== names.length) continue;
+    // "| 姓名 | 张三 | 性别 | 男 |" is a row of fields and values (known names only in even cells), and a
+    // row under a heading row holds values, not more headings: both are left to the line reader.
+    const alternating = names.every((n, k) => (k % 2 === 0 ? true : !set.names.has(n)));
+    if (alternating || values.some((v) => set.names.has(v.replace(/[ \t　:：]+/g, '')))) continue;
     headerRows.push([lines[i]!.start, lines[i]!.start + lines[i]!.text.length]);
     let from = lines[j]!.start;
     names.forEach((name, k) => {
       const v = values[k]!;
+      if (!set.names.has(name)) {
+        if (v) from = lines[j]!.text.indexOf(v, from - lines[j]!.start) + lines[j]!.start + v.length;
+        return;
+      }
       const start = v ? lines[j]!.text.indexOf(v, from - lines[j]!.start) + lines[j]!.start : from;
       places.push({ name, headingStart: lines[i]!.start, start, end: start + v.length });
       from = start + v.length;
@@ -172,14 +207,15 @@ export function sectionPlaces(text: string, set: HeadingSet = active ?? bundledH
   const marks: { name: string; start: number; end: number }[] = [];
   for (const m of text.matchAll(set.pattern)) {
     if (headerRows.some(([a, b]) => m.index! + 1 >= a && m.index! < b)) continue;
-    marks.push({
-      name: (m[1] ?? m[2] ?? m[3] ?? m[4])!.replace(/[ \t　]+/g, ''),
-      start: m.index!,
-      end: m.index! + m[0].length,
-    });
+    const name = m
+      .slice(1)
+      .find((g) => g !== undefined)!
+      .replace(/[ \t　]+/g, '');
+    const parts = set.names.has(name) ? [name] : name.split(new RegExp(JOINER)).filter((n) => set.names.has(n));
+    for (const part of parts) marks.push({ name: part, start: m.index!, end: m.index! + m[0].length });
   }
   marks.forEach((m, i) => {
-    const to = marks[i + 1]?.start ?? text.length;
+    const to = marks.find((x, k) => k > i && x.start > m.start)?.start ?? text.length;
     const raw = text.slice(m.end, to);
     const lead = raw.length - raw.replace(/^[\s|│┃:：]+/, '').length;
     const body = raw.replace(TRIM, '');

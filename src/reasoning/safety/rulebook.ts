@@ -11,6 +11,7 @@ import {
   type KgConcept,
   type KgRelation,
   KnowledgeGraph,
+  type PgxRule,
   type PgxVerdictCard,
 } from '../../knowledge/index.js';
 
@@ -154,6 +155,10 @@ export interface PgxEdge {
   /** A `PGX_JUDGES` name (rules/pgx.ts): the gene logic data cannot state. */
   readonly judge: string;
   readonly verdicts: Readonly<Record<string, PgxVerdict>>;
+  /** Activity score bands → verdict (DPYD), as data with its citation. */
+  readonly activityScores?: PgxRule['card']['activityScores'];
+  /** Result wordings → phenotype terms (VKORC1 `-1639 AA` → sensitive), as data with its citation. */
+  readonly results?: PgxRule['card']['results'];
   readonly source: Authority;
   readonly edgeId: string;
 }
@@ -900,16 +905,44 @@ function pgxCard(c: Record<string, unknown>, source: Authority): Omit<PgxEdge, '
   }
   // PGx08's caveat (ancestry not evaluated) travels with the source the card cites.
   const caveat = typeof c.caveat === 'string' && c.caveat ? c.caveat : undefined;
+  const activityScores = c.activityScores as PgxEdge['activityScores'];
+  const results = c.results as PgxEdge['results'];
   return {
     title: c.title as PgxEdge['title'],
     severity: c.severity as PgxEdge['severity'],
     judge: c.judge as string,
     verdicts,
+    ...(activityScores ? { activityScores } : {}),
+    ...(results ? { results } : {}),
     source: caveat ? { ...source, document: `${source.document ? `${source.document}; ` : ''}${caveat}` } : source,
   };
 }
 
 const PGX_SEVERITIES = new Set(['high', 'moderate', 'low']);
+
+/** What is wrong with a curated card's activity score bands or result terms, if anything. */
+function pgxDataProblem(c: Record<string, unknown>): string | undefined {
+  const verdicts = (c.verdicts ?? {}) as Record<string, unknown>;
+  const a = c.activityScores as PgxEdge['activityScores'];
+  if (a) {
+    if (!a.citation || !Array.isArray(a.bands) || !a.bands.length) return 'activityScores needs a citation and bands';
+    const b = a.bands.find((x) => !(typeof x.min === 'number' && typeof x.max === 'number') || !verdicts[x.verdict]);
+    if (b) return `activityScores band ${JSON.stringify(b)} needs numbers min, max and a verdict of the card`;
+  }
+  const r = c.results as PgxEdge['results'];
+  if (r) {
+    if (!r.citation || !Array.isArray(r.terms) || !r.terms.length) return 'results needs a citation and terms';
+    for (const t of r.terms) {
+      if (!t.gene || !t.phenotype) return 'results term needs a gene and a phenotype';
+      try {
+        new RegExp(t.pattern, 'i');
+      } catch {
+        return `results term pattern ${JSON.stringify(t.pattern)} is not a regular expression`;
+      }
+    }
+  }
+  return undefined;
+}
 
 function pgxOf(r: KgRelation, problems: string[]): PgxEdge | undefined {
   const where = `pgx-rule ${r.id} (${r.from})`;
@@ -928,6 +961,8 @@ function pgxOf(r: KgRelation, problems: string[]): PgxEdge | undefined {
     return void problems.push(
       `${where}: verdict ${bad[0]} needs a severity (high, moderate, low) and statement and action in en and zh`,
     );
+  const pgxData = pgxDataProblem(c);
+  if (pgxData) return void problems.push(`${where}: ${pgxData}`);
   const { id: _id, shippable: _s, note: _n, ...source } = r.source;
   return { drug: sideRef(r.from), ...pgxCard(c, source), edgeId: r.id };
 }

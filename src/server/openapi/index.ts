@@ -1,12 +1,14 @@
 import type { RoutePolicies } from '../env.js';
 import { buildOpenApiDocument, type OpenApiDocument } from './document.js';
 import { adminDoc } from './modules/admin.js';
+import { askDoc } from './modules/ask.js';
 import { authDoc } from './modules/auth.js';
 import { cdsHooksDoc } from './modules/cds-hooks.js';
 import { consultDoc } from './modules/consult.js';
 import { fhirDoc } from './modules/fhir.js';
 import { fhirBulkDoc } from './modules/fhir-bulk.js';
 import { fhirWriteDoc } from './modules/fhir-write.js';
+import { followUpDoc } from './modules/followup.js';
 import { kgDoc } from './modules/kg.js';
 import { mcpDoc } from './modules/mcp.js';
 import { openapiDoc } from './modules/openapi.js';
@@ -14,6 +16,7 @@ import { operationsDoc } from './modules/operations.js';
 import { patientLinksDoc } from './modules/patient-links.js';
 import { patientsDoc } from './modules/patients.js';
 import { smartDoc } from './modules/smart.js';
+import { teachingDoc } from './modules/teaching.js';
 import type { ModuleDoc } from './operation.js';
 
 export { DOCS_CSS, renderDocsPage } from './html.js';
@@ -27,8 +30,11 @@ export const MODULE_DOCS: readonly ModuleDoc[] = [
   fhirBulkDoc,
   smartDoc,
   patientsDoc,
+  askDoc,
   consultDoc,
   patientLinksDoc,
+  followUpDoc,
+  teachingDoc,
   cdsHooksDoc,
   kgDoc,
   mcpDoc,

@@ -42,30 +42,42 @@ export function medSeekMcp(ctx: AppContext) {
  * tool and resource read is audited with this request's principal, purpose, address and id;
  * callers listed in MEDSEEK_MCP_UNTRUSTED get de-identified results.
  */
+/**
+ * The MCP tools' view of an HTTP caller: its principal, patient scope and audit (each tool call's row names the
+ * request, and `via` where a route other than /mcp calls the tools), and whether results are de-identified.
+ */
+export function agentAccess(
+  ctx: AppContext,
+  c: Context<AppEnv>,
+  options: { readonly deidentify: boolean; readonly via?: string },
+): AgentAccess {
+  const p = c.get('principal');
+  return {
+    principal: { id: p.id, name: p.name, role: p.role },
+    allows: (patientId) => ctx.patientScope.allows(p, patientId),
+    visible: () => ctx.patientScope.visible(p),
+    audit: (e) => {
+      const detail = options.via ? { ...(e.detail ?? {}), via: options.via } : e.detail;
+      return ctx.audit.record(
+        auditEvents(c, {
+          action: e.action,
+          resource: e.resource,
+          outcome: e.outcome,
+          patients: e.patients,
+          ...(detail ? { detail } : {}),
+        }),
+      );
+    },
+    deidentify: options.deidentify,
+  };
+}
+
 export function mcpRoutes(ctx: AppContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const mcp = medSeekMcp(ctx);
   const untrusted = untrustedPrincipals(process.env);
 
-  const accessOf = (c: Context<AppEnv>): AgentAccess => {
-    const p = c.get('principal');
-    return {
-      principal: { id: p.id, name: p.name, role: p.role },
-      allows: (patientId) => ctx.patientScope.allows(p, patientId),
-      visible: () => ctx.patientScope.visible(p),
-      audit: (e) =>
-        ctx.audit.record(
-          auditEvents(c, {
-            action: e.action,
-            resource: e.resource,
-            outcome: e.outcome,
-            patients: e.patients,
-            ...(e.detail ? { detail: e.detail } : {}),
-          }),
-        ),
-      deidentify: untrusted(p.id),
-    };
-  };
+  const accessOf = (c: Context<AppEnv>) => agentAccess(ctx, c, { deidentify: untrusted(c.get('principal').id) });
 
   const handle = async (c: Context<AppEnv>) => {
     const p = c.get('principal');

@@ -3,6 +3,7 @@ import { ApiError, get, PATIENT_TOKEN, post } from '../api.js';
 import { ErrorBox, Loading } from '../components/Async.js';
 import { useI18n } from '../i18n.js';
 import { ConsultPage } from './ConsultPage.js';
+import { FollowUpPatientPage } from './FollowUpPatientPage.js';
 
 /** `GET /api/patient-links/me`: the link's appointment, what the patient is asked to consent to, their answer and session. */
 interface LinkInfo {
@@ -30,6 +31,8 @@ export function PatientLinkPage({ token }: { token: string }) {
   const [dead, setDead] = useState(false);
   const [tick, setTick] = useState(0);
   const [busy, setBusy] = useState(false);
+  // The same link opens the follow-up plan after discharge (readings, reminders) beside the pre-consultation.
+  const [view, setView] = useState<'consult' | 'followup'>('consult');
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: reload on the token or a retry
   useEffect(() => {
@@ -67,8 +70,31 @@ export function PatientLinkPage({ token }: { token: string }) {
     );
   if (error) return <ErrorBox error={error} retry={() => setTick((n) => n + 1)} />;
   if (!info) return <Loading />;
+  const switcher = (
+    // A switch between the patient's own two pages, not navigation (the patient page has none).
+    <fieldset className="tabs link-views" aria-label={zh ? '页面' : 'Pages'}>
+      <button type="button" aria-pressed={view === 'consult'} onClick={() => setView('consult')}>
+        {zh ? '预问诊' : 'Pre-consultation'}
+      </button>
+      <button type="button" aria-pressed={view === 'followup'} onClick={() => setView('followup')}>
+        {zh ? '出院随访' : 'After discharge'}
+      </button>
+    </fieldset>
+  );
+  if (view === 'followup')
+    return (
+      <>
+        {switcher}
+        <FollowUpPatientPage />
+      </>
+    );
   if (info.consent?.status === 'active')
-    return <ConsultPage link {...(info.session ? { resume: info.session } : {})} />;
+    return (
+      <>
+        {switcher}
+        <ConsultPage link {...(info.session ? { resume: info.session } : {})} />
+      </>
+    );
 
   const answer = async (agree: boolean) => {
     setBusy(true);
@@ -89,6 +115,7 @@ export function PatientLinkPage({ token }: { token: string }) {
     : undefined;
   return (
     <section className="page consent">
+      {switcher}
       <h1>{zh ? '预问诊：开始前请阅读' : 'Pre-consultation: please read first'}</h1>
       {when && (
         <p className="muted">

@@ -2,7 +2,9 @@ import { useEffect, useState } from 'react';
 import { get } from '../api.js';
 import { Show, useLoad } from '../components/Async.js';
 import { AlertsPanel } from '../components/AlertsPanel.js';
+import { AskPanel } from '../components/AskPanel.js';
 import { DifferentialPanel } from '../components/DifferentialPanel.js';
+import { FollowUpPanel } from '../components/FollowUpPanel.js';
 import { NotesPanel } from '../components/NotesPanel.js';
 import { Overview } from '../components/Overview.js';
 import { PatientLinkPanel } from '../components/PatientLinkPanel.js';
@@ -67,6 +69,7 @@ function PatientView({ patientId, tab, params }: { patientId: string; tab: strin
             <div role="tabpanel" className="tabpanel" data-patient={patientId}>
               {tab === 'overview' && <Overview key={patientId} state={s} />}
               {tab === 'overview' && <PatientLinkPanel key={`links-${patientId}`} patientId={patientId} />}
+              {tab === 'overview' && <FollowUpPanel key={`followup-${patientId}`} patientId={patientId} />}
               {tab === 'notes' && <NotesPanel key={patientId} patientId={patientId} focus={focusOf(params)} />}
               {tab === 'differential' && <DifferentialPanel key={patientId} state={s} />}
               {tab === 'alerts' && <AlertsPanel key={patientId} state={s} />}
@@ -78,6 +81,7 @@ function PatientView({ patientId, tab, params }: { patientId: string; tab: strin
               )}
               {tab === 'resource' && <ResourceView key={patientId} reference={params.get('ref') ?? ''} />}
             </div>
+            <AskPanel key={`ask-${patientId}`} patientId={patientId} />
           </>
         )}
       </Show>

@@ -93,6 +93,7 @@ export function QueuePage() {
           </button>
         </div>
       ))}
+      <FollowUpAlerts />
       <Show state={queue}>
         {({ sessions }) =>
           sessions.length === 0 ? (
@@ -153,6 +154,61 @@ export function QueuePage() {
     </section>
   );
 }
+
+/** A home-reading alert of the follow-up queue (`GET /api/followup/alerts`, routes/followup.ts). */
+interface FollowUpAlert {
+  readonly id: string;
+  readonly patientId: string;
+  readonly ruleId: string;
+  readonly severity: string;
+  readonly at: string;
+  readonly status: 'open' | 'acknowledged';
+  readonly conclusion: { readonly statement: { en: string; zh?: string }; readonly knowledgeRelease?: string };
+}
+
+/** The open follow-up alerts of the patients the clinician may see, most severe first, each linking to its patient. */
+function FollowUpAlerts() {
+  const { lang } = useI18n();
+  const zh = lang === 'zh';
+  const alerts = useLoad(() => get<{ alerts: FollowUpAlert[] }>('/api/followup/alerts?status=open'), 'followup-alerts');
+  const rank = (s: string) => ['critical', 'high', 'moderate', 'low', 'info'].indexOf(s);
+  return (
+    <section className="card followup-alerts" aria-label={zh ? '随访预警' : 'Follow-up alerts'}>
+      <h2>{zh ? '随访预警（居家监测）' : 'Follow-up alerts (home readings)'}</h2>
+      <Show state={alerts}>
+        {({ alerts: list }) =>
+          list.length === 0 ? (
+            <p className="muted">{zh ? '暂无未处理的随访预警' : 'No open follow-up alerts'}</p>
+          ) : (
+            <ul className="note-list">
+              {[...list]
+                .sort((a, b) => rank(a.severity) - rank(b.severity) || b.at.localeCompare(a.at))
+                .map((a) => (
+                  <li key={a.id} data-alert={a.id} data-severity={a.severity}>
+                    <a href={`#/patients/${encodeURIComponent(a.patientId)}/overview`}>
+                      {a.severity === 'critical' || a.severity === 'high' ? '⚠ ' : ''}
+                      {zh ? (a.conclusion.statement.zh ?? a.conclusion.statement.en) : a.conclusion.statement.en}
+                    </a>{' '}
+                    <small>
+                      {[
+                        `Patient/${a.patientId}`,
+                        severityLabel(a.severity, zh),
+                        a.ruleId,
+                        a.at.slice(0, 16).replace('T', ' '),
+                      ].join(' · ')}
+                    </small>
+                  </li>
+                ))}
+            </ul>
+          )
+        }
+      </Show>
+    </section>
+  );
+}
+
+const SEVERITY_ZH: Record<string, string> = { critical: '危急', high: '高', moderate: '中', low: '低', info: '提示' };
+const severityLabel = (s: string, zh: boolean) => (zh ? (SEVERITY_ZH[s] ?? s) : s);
 
 /** A queued session; one a patient started through their link names the patient and appointment. */
 type Queued = QueuedConsult & { patientId?: string; appointmentId?: string };

@@ -1,4 +1,5 @@
 import FHIR from 'fhirclient';
+import { say as sayIn } from '../../../src/core/bilingual.js';
 import { ApiError, post } from '../api.js';
 import './launch.css';
 
@@ -12,8 +13,7 @@ import './launch.css';
 const CLIENT_ID = 'medseek-workspace';
 const SCOPE = 'launch launch/patient openid fhirUser patient/*.rs';
 
-const zh = (navigator.language || '').toLowerCase().startsWith('zh');
-const t = (en: string, cn: string) => (zh ? cn : en);
+const t = sayIn((navigator.language || '').toLowerCase().startsWith('zh') ? 'zh' : 'en');
 const status = document.getElementById('status')!;
 
 function say(text: string, error = false): void {

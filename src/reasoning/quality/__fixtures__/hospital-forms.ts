@@ -102,11 +102,55 @@ const NUMBERED = `入院记录
 （十一）初步诊断：1. 慢性胆囊炎伴胆囊结石；2. 高血压病。
 医生签名：张住院`;
 
+/**
+ * A print template with one space between label and value on the header lines, section headings in 【】
+ * within a line, and the history sections run on in one paragraph ("个人史：…。婚育史：…。"), as forms
+ * exported to plain text print them.
+ */
+const RUN_ON = `入院记录
+姓名 王某某 性别 女 年龄 55岁 民族 汉族 婚姻状态 已婚
+出生地 湖北武汉 职业 职员 入院时间 2026-03-02 09:00 病史采集日期 2026-03-02 10:00
+病史陈述者：患者本人　【主诉】右上腹反复疼痛2年，加重3天。
+【现病史】患者2年前无明显诱因出现右上腹阵发性胀痛，伴恶心，无发热、黄疸。曾在当地医院就诊，诊断为“胆囊结石”，给予“消炎利胆片”治疗后缓解。3天前进食油腻后再发加重。病来精神、睡眠可，食欲稍差，大小便正常，体重无明显变化。
+既往史：平素健康状况一般。有高血压病史5年，规律服用硝苯地平。否认肝炎、结核等传染病史。预防接种史随当地。否认手术外伤史。否认输血史。否认食物及药物过敏史。个人史：生于原籍，无烟酒嗜好。婚育史：25岁结婚，育有1子，配偶体健。月经史：14岁，5/28天，末次月经2026-02-20。家族史：父母体健，否认家族遗传病史。
+入院查体：T 36.5℃ P 78次/分 R 18次/分 BP 135/85mmHg。神清，心肺未见异常。专科情况：右上腹压痛，Murphy征阳性，无反跳痛。
+实验室及器械检查：外院（武汉市第一人民医院）B超（检查号US2026001）示胆囊结石。
+初步诊断：1. 慢性胆囊炎伴胆囊结石　2. 高血压病
+医师签名：张住院`;
+
+/**
+ * A header table whose first row names the columns (with columns no QC item reads: 住址, 联系电话) and
+ * whose next row gives the values; the history under Roman-numbered and circled-number headings.
+ */
+const COLUMNS = `入院记录
+| 姓名 | 性别 | 年龄 | 民族 | 住址 |
+| --- | --- | --- | --- | --- |
+| 王某某 | 女 | 55岁 | 汉族 | 湖北省武汉市 |
+| 婚姻状况 | 出生地 | 职业 | 联系电话 |
+| 已婚 | 湖北武汉 | 职员 | 13800000000 |
+| 入院时间 | 记录时间 | 病史陈述者 |
+| 2026-03-02 09:00 | 2026-03-02 10:00 | 患者本人 |
+Ⅰ. 主诉：右上腹反复疼痛2年，加重3天。
+Ⅱ. 现病史：患者2年前无明显诱因出现右上腹阵发性胀痛，伴恶心，无发热、黄疸。曾在当地医院就诊，诊断为“胆囊结石”，给予“消炎利胆片”治疗后缓解。3天前进食油腻后再发加重。病来精神、睡眠可，食欲稍差，大小便正常，体重无明显变化。
+Ⅲ. 既往史：平素健康状况一般。有高血压病史5年。否认肝炎、结核等传染病史。预防接种史随当地。否认手术外伤史。否认输血史。否认食物及药物过敏史。
+Ⅳ. 个人史：生于原籍，无烟酒嗜好。
+Ⅴ. 婚育史（Marital history）：25岁结婚，育有1子，配偶体健。
+① 月经史：14岁，5/28天，末次月经2026-02-20。
+② 家族史：父母体健，否认家族遗传病史。
+Ⅵ. 体格检查：T 36.5℃ P 78次/分 R 18次/分 BP 135/85mmHg。神清，心肺未见异常。
+Ⅶ. 专科情况：右上腹压痛，Murphy征阳性，无反跳痛。
+Ⅷ. 辅助检查：外院（武汉市第一人民医院）B超（检查号US2026001）示胆囊结石。
+Ⅸ. 初步诊断：1. 慢性胆囊炎伴胆囊结石
+2. 高血压病
+医师签名：张住院`;
+
 export const ADMISSION_FORMS: Readonly<Record<string, string>> = {
   brackets: BRACKETS,
   spaced: SPACED,
   table: TABLE,
   numbered: NUMBERED,
+  runOn: RUN_ON,
+  columns: COLUMNS,
 };
 
 /** 首次病程记录: numbered headings with the content below; 诊断依据/鉴别诊断 as the discussion's own headings. */
@@ -140,6 +184,12 @@ export const OP_NOTE_FORMS: Readonly<Record<string, string>> = {
 术者：李主治　第一助手：张住院
 手术步骤：建立气腹，分离胆囊三角，夹闭胆囊管及胆囊动脉，切除胆囊，标本送病理检查。
 术中所见：胆囊壁增厚，内见多枚结石，出血约10ml。`,
+  // The diagnoses and the operation on the header lines with the team, run-together fields after a value.
+  headerLines: `手术记录
+姓名：王某某性别：女　住院号：123456　手术日期及时间：2026-03-04 09:00-10:30
+术前诊断：慢性胆囊炎伴胆囊结石　术后诊断：慢性胆囊炎伴胆囊结石
+手术名称：腹腔镜胆囊切除术　麻醉方法：全身麻醉　手术者：李主治　助手：张住院
+手术操作步骤：建立气腹，分离胆囊三角，夹闭胆囊管及胆囊动脉，切除胆囊，标本送病理检查。术中所见：胆囊壁增厚，内见多枚结石，出血约10ml。`,
   ruled: `手术记录
 │姓名：王某某│住院号：123456│手术日期：2026-03-04 09:00至10:30│
 │手术者：李主治│助手：张住院│麻醉方法：全身麻醉│

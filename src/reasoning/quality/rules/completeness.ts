@@ -40,7 +40,7 @@ function missingSections(d: QcDocument, list: QcSectionList, prose: readonly Nam
   for (const item of list.sections) {
     const { name, severity, synonyms = [] } = item;
     if ([name, ...synonyms].some((n) => (s[n] ?? '').trim().length > 0)) continue;
-    if (prose.some((p) => p.name === name && p.pattern.test(d.text))) continue;
+    if (prose.some((p) => p.name === name && p.pattern.test(proseText(d, p)))) continue;
     const en = enName(item);
     out.push(
       issue(
@@ -61,6 +61,12 @@ function missingSections(d: QcDocument, list: QcSectionList, prose: readonly Nam
     );
   }
   return out;
+}
+
+/** Where a prose item is read: the sections it names (`within`), else the whole document. */
+function proseText(d: QcDocument, p: NamedPattern): string {
+  const within = (p as NamedPattern & { within?: readonly string[] }).within;
+  return within?.length ? within.map((n) => section(d, n)).join('\n') : d.text;
 }
 
 /** The document a section list applies to, and the list. */
@@ -86,14 +92,14 @@ const C01 = predicate(
     if (
       enc.patient.sex === 'female' &&
       !section(d, '月经史') &&
-      !regex(ctx, 'menstrualMention').test(section(d, '婚育史'))
+      !regex(ctx, 'menstrualMention').test(`${section(d, '婚育史')}\n${section(d, '个人史')}`)
     )
       out.push(
         issue(
           'Admission note: menstrual history (月经史) missing for a female patient',
           '入院记录缺月经史（女性患者）',
           [docSource(d)],
-          { severity: 'S3', key: '月经史', ...absentIn(d, '月经史', '婚育史') },
+          { severity: 'S3', key: '月经史', ...absentIn(d, '月经史', '婚育史', '个人史') },
         ),
       );
     const family = section(d, '家族史');
@@ -173,14 +179,15 @@ const C04 = predicate(
       age > num(ctx.params, 'maxAge')
     )
       return [];
-    const t = `${section(d, '月经史')} ${section(d, '婚育史')}`;
+    // The 月经史 may stand in the 婚育史 or the 个人史 (patterns.menstrualMention's sources).
+    const t = `${section(d, '月经史')} ${section(d, '婚育史')} ${section(d, '个人史')}`;
     return namedPatterns(ctx, 'menstrual')
       .filter((p) => !p.pattern.test(t))
       .map((p) =>
         issue(`Menstrual history lacks ${enName(p)}`, `月经史缺${p.name}`, [docSource(d)], {
           key: p.name,
           fix: { en: `Add ${enName(p)} to the menstrual history`, zh: `月经史中补记${p.name}` },
-          ...absentIn(d, p.name, '月经史', '婚育史'),
+          ...absentIn(d, p.name, '月经史', '婚育史', '个人史'),
         }),
       );
   },
@@ -272,11 +279,19 @@ const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  * written with a title (`patterns.namedTitle`).
  */
 function roundPhysicianNamed(d: QcDocument, title: RegExp, namedTitle: RegExp): boolean {
-  const name = d.author?.name?.trim();
+  const name = d.author?.name?.replace(/\s+/g, '');
   if (!name) return namedTitle.test(d.text);
+  const text = d.text.replace(/[ \t　]+/g, '');
   const bare = name.replace(/[（(][^）)]*[）)]/g, '').trim();
-  if (d.text.includes(name) || (bare.length > 1 && d.text.includes(bare))) return true;
-  return new RegExp(`${escapeRe([...name][0]!)}(?:${title.source})`).test(d.text);
+  if (text.includes(name) || (bare.length > 1 && text.includes(bare))) return true;
+  // The surname (one character, or two for a compound surname such as 欧阳) with the title a few
+  // characters on, in one clause: "陈主任查房", "欧阳主任", "陈医师（主治医师）".
+  const chars = [...bare];
+  return [1, 2]
+    .filter((n) => chars.length > n)
+    .some((n) =>
+      new RegExp(`${escapeRe(chars.slice(0, n).join(''))}[^。；;，,\\n]{0,4}?(?:${title.source})`).test(text),
+    );
 }
 
 /** C08: each item of `patterns.roundItems` in the first attending round; `authorNamed` items name the physician. */

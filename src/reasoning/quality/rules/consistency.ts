@@ -376,7 +376,7 @@ const K10 = predicate(
 
 /**
  * K11: order category → words a note uses for its indication (`patterns.indications`), in a progress
- * note or in the 入院记录's 诊疗计划 (the plan states why the orders written on admission are given; its
+ * note, the 出院记录 or the 入院记录's 诊疗计划 (the plan states why the orders written on admission are given; its
  * history is not read, where "无发热", "骨关节炎" would pass for an infection) within two days of the order.
  */
 /** The records BW2010 第二十二条 counts as 病程记录 (the course of the stay). */
@@ -405,9 +405,14 @@ const K11 = predicate(
     const indications = new Map(namedPatterns(ctx, 'indications').map((p) => [p.name, p.pattern]));
     // The 病程记录 of BW2010 第二十二条 (all its kinds: 术前小结, 手术记录, 输血记录 and the rest), and the
     // admission note's plan: an indication written in any of them is documented.
-    const notes = docs(enc, 'admission-note', ...PROGRESS_RECORDS);
+    // The 出院记录 too (BW2010 第二十四条: its 诊疗经过 and 出院医嘱 say what each drug was for), read for an
+    // order of the last two days of the stay, such as a discharge prescription ("继续口服左氧氟沙星抗感染").
+    const notes = docs(enc, 'admission-note', 'discharge-record', ...PROGRESS_RECORDS);
+    // An order that states its own purpose ("肝素钠 封管", "术前预防用"): documented where it is written.
+    const stated = regex(ctx, 'statedInOrder');
     return enc.orders
       .filter((o) => o.category && indications.has(o.category) && o.status !== 'cancelled')
+      .filter((o) => !stated.test(o.text))
       .filter(
         (o) =>
           !notes.some(
@@ -427,7 +432,7 @@ const K11 = predicate(
         ),
       );
   },
-  { patterns: ['indications'] },
+  { patterns: ['indications', 'statedInOrder'] },
 );
 
 /**

@@ -3,14 +3,17 @@ import { type DrugIndex, drugIndex, type DrugRef } from '../drugs.js';
 import { activeMedications, genotypes, label, text } from '../facts.js';
 import { formularyOf, formularyReplacement } from '../formulary.js';
 import { type Finding, factEvidence, type SafetyRule, type Suggestion } from '../rule.js';
-import { type BookPgxRule, type SafetyRuleBook, type SideRef, safetyRulesFromData } from '../rulebook.js';
+import { type BookPgxRule, type PgxEdge, type SafetyRuleBook, type SideRef, safetyRulesFromData } from '../rulebook.js';
 
 /**
  * CPIC gene–drug rules PGx01–PGx10 (cds-rules.md §4) as the rule book holds them (knowledge
  * `pharmacogenomics.json` cards, or a release a curator edited). They read a genotype/phenotype fact
  * (biology space: e.g. concept "CYP2C19", valueText "Poor Metabolizer"; or "HLA-B*58:01" with
  * "positive"); they never map diplotypes to phenotypes themselves. They fire only when a result is
- * on file, except the label-required pre-test prompts (abacavir, rasburicase).
+ * on file, except the label-required pre-test prompts (abacavir, rasburicase). An ambiguous call (the
+ * fact's `ambiguousGenotype` and `possiblePhenotypes` qualifiers, e.g. unphased TPMT *1/*3A or *3B/*3C)
+ * fires the least severe verdict all its candidates reach, or asks to confirm it (`outcome`). Wordings
+ * that name no status (VKORC1 `-1639 AA`) and DPYD activity score bands are the card's data.
  */
 export type Phenotype =
   | 'poor'
@@ -32,7 +35,31 @@ export interface GeneResult {
   readonly gene: string;
   readonly phenotype?: Phenotype;
   readonly activityScore?: number;
+  /** An ambiguous call (no single diplotype): its candidate phenotypes (the fact's `possiblePhenotypes`). */
+  readonly possible?: readonly (Phenotype | undefined)[];
+  /** The ambiguous call's candidate diplotypes, as reported (`TPMT*1/TPMT*3A or TPMT*3B/TPMT*3C`). */
+  readonly ambiguous?: string;
 }
+
+/** The phenotype terms the judges read (a card's result terms must name one of them). */
+export const PHENOTYPES: readonly Phenotype[] = [
+  'poor',
+  'intermediate',
+  'normal',
+  'rapid',
+  'ultrarapid',
+  'positive',
+  'negative',
+  'deficient',
+  'decreased',
+  'possibly-decreased',
+  'poor-function',
+  'increased',
+  'sensitive',
+];
+
+/** A card's result terms (`results.terms`): a gene's wording → phenotype, read before the generic words. */
+export type ResultTerms = NonNullable<PgxEdge['results']>['terms'];
 
 const GENES = [
   'hla-b*58:01',
@@ -68,23 +95,54 @@ function phenotypeOf(t: string): Phenotype | undefined {
   return undefined;
 }
 
-/** The gene results on file, one per genotype fact (a fact naming several genes gives several). */
-export function geneResults(facts: readonly Fact[]): GeneResult[] {
+/** A gene's phenotype: the card's result terms for that gene first (VKORC1 `-1639 AA`), then the generic words. */
+function phenotypeFor(gene: string, t: string, terms: ResultTerms): Phenotype | undefined {
+  for (const x of terms)
+    if (
+      x.gene.toLowerCase() === gene &&
+      new RegExp(x.pattern, 'i').test(t) &&
+      PHENOTYPES.includes(x.phenotype as Phenotype)
+    )
+      return x.phenotype as Phenotype;
+  return phenotypeOf(t);
+}
+
+/**
+ * The gene results on file, one per genotype fact (a fact naming several genes gives several).
+ * `terms`: the card's result wordings (pharmacogenomics.json `card.results`).
+ */
+export function geneResults(facts: readonly Fact[], terms: ResultTerms = []): GeneResult[] {
   const out: GeneResult[] = [];
   for (const f of facts) {
     const t = text(f);
+    // An ambiguous call whose candidates agree has its phenotype in a result of its own: only one that
+    // lists candidates (`possiblePhenotypes`) is judged candidate by candidate.
+    const possible = f.qualifiers?.possiblePhenotypes?.split('|').map((x) => x.trim().toLowerCase());
+    const ambiguous = possible?.length ? (f.qualifiers?.ambiguousGenotype ?? f.valueText ?? '') : undefined;
+    const q = f.qualifiers?.activityScore;
     const as =
       /activity score[^0-9]*([0-9](?:\.[05])?)|\bas\s*([0-9](?:\.[05])?)|活性评分[^0-9]*([0-9](?:\.[05])?)/.exec(t);
-    const score = as ? Number(as[1] ?? as[2] ?? as[3]) : undefined;
-    const phen = phenotypeOf(t);
-    for (const g of GENES)
-      if (t.includes(g))
-        out.push({
-          fact: f,
-          gene: g,
-          ...(phen ? { phenotype: phen } : {}),
-          ...(score !== undefined ? { activityScore: score } : {}),
-        });
+    const score =
+      ambiguous !== undefined
+        ? undefined
+        : q !== undefined && q !== ''
+          ? Number(q)
+          : as
+            ? Number(as[1] ?? as[2] ?? as[3])
+            : undefined;
+    for (const g of GENES) {
+      if (!t.includes(g)) continue;
+      const phen = ambiguous !== undefined ? undefined : phenotypeFor(g, t, terms);
+      out.push({
+        fact: f,
+        gene: g,
+        ...(phen ? { phenotype: phen } : {}),
+        ...(score !== undefined && !Number.isNaN(score) ? { activityScore: score } : {}),
+        ...(ambiguous !== undefined
+          ? { ambiguous, possible: (possible ?? []).map((p) => phenotypeFor(g, p, terms)) }
+          : {}),
+      });
+    }
   }
   return out;
 }
@@ -95,7 +153,13 @@ interface Judgement {
   readonly results: readonly GeneResult[];
 }
 
-type JudgeFn = (results: readonly GeneResult[], med: Fact, now: string, ix: DrugIndex) => Judgement | undefined;
+type JudgeFn = (
+  results: readonly GeneResult[],
+  med: Fact,
+  now: string,
+  ix: DrugIndex,
+  card: Pick<PgxEdge, 'activityScores'>,
+) => Judgement | undefined;
 
 /** A named judge and every verdict key it can return (each must be on the card that names it). */
 export interface PgxJudge {
@@ -143,16 +207,24 @@ export const PGX_JUDGES: Readonly<Record<string, PgxJudge>> = {
       return when(tg ? 'one-intermediate-thioguanine' : 'one-intermediate', [...ti, ...ni]);
     },
   ),
-  'dpyd-activity-score': judged(['poor', 'intermediate'], (rs) => {
+  // A score on file reads through the card's activity score bands (data); without one, the phenotype words.
+  'dpyd-activity-score': judged(['score-zero', 'poor', 'intermediate'], (rs, _med, _now, _ix, card) => {
     const d = rs.filter((r) => r.gene === 'dpyd');
-    const pm = d.filter((r) => (r.activityScore !== undefined ? r.activityScore <= 0.5 : r.phenotype === 'poor'));
-    if (pm.length) return { verdict: 'poor', results: pm };
-    return when(
-      'intermediate',
-      d.filter((r) =>
-        r.activityScore !== undefined ? r.activityScore >= 1 && r.activityScore <= 1.5 : r.phenotype === 'intermediate',
-      ),
-    );
+    const bands = card.activityScores?.bands ?? [];
+    const verdictOf = (r: GeneResult) =>
+      r.activityScore !== undefined
+        ? bands.find((b) => r.activityScore! >= b.min && r.activityScore! <= b.max)?.verdict
+        : r.phenotype === 'poor' || r.phenotype === 'intermediate'
+          ? r.phenotype
+          : undefined;
+    for (const v of ['score-zero', 'poor', 'intermediate']) {
+      const j = when(
+        v,
+        d.filter((r) => verdictOf(r) === v),
+      );
+      if (j) return j;
+    }
+    return undefined;
   }),
   'slco1b1-function': judged(
     ['poor', 'decreased'],
@@ -188,6 +260,113 @@ export const PGX_JUDGES: Readonly<Record<string, PgxJudge>> = {
   ),
 };
 
+type VerdictCard = PgxEdge['verdicts'][string];
+
+/** What a card says for one medication: the verdict's texts, its results, and whether it asks to confirm. */
+interface Outcome {
+  readonly card: Pick<VerdictCard, 'statement' | 'action' | 'replaceWith' | 'order'> & {
+    readonly severity: VerdictCard['severity'] | 'info';
+  };
+  readonly results: readonly GeneResult[];
+  /** An ambiguous genotype left the verdict open: the card asks to confirm it, and suggests no removal. */
+  readonly confirm?: true;
+}
+
+const SEVERITY_RANK = { info: 0, low: 1, moderate: 2, high: 3 } as const;
+/** Ambiguous results whose candidates are tried one combination at a time (more is beyond any VCF call here). */
+const MAX_COMBINATIONS = 64;
+
+/**
+ * The judge's verdict, and for an ambiguous genotype the verdict every candidate phenotype at least
+ * reaches: the judge runs once per combination of candidates; the least severe verdict fires, worded
+ * "possible … (ambiguous genotype: …)". Where some candidate reaches no verdict (e.g. a normal
+ * metabolizer among them) but another does, an information card asks to confirm the genotype before
+ * prescribing; never nothing. Candidates that all reach no verdict fire nothing, as a result would.
+ */
+function outcome(
+  judge: JudgeFn,
+  results: readonly GeneResult[],
+  med: Fact,
+  now: string,
+  ix: DrugIndex,
+  spec: PgxEdge,
+): Outcome | undefined {
+  const amb = results.filter((r) => r.ambiguous !== undefined);
+  if (!amb.length) {
+    const j = judge(results, med, now, ix, spec);
+    const card = j && spec.verdicts[j.verdict];
+    return card ? { card, results: j.results } : undefined;
+  }
+  let combos: (Phenotype | undefined)[][] = [[]];
+  for (const r of amb) {
+    const cands = r.possible?.length ? r.possible : [undefined];
+    combos = combos.flatMap((c) => cands.map((p) => [...c, p]));
+    if (combos.length > MAX_COMBINATIONS) break;
+  }
+  const tried = combos.slice(0, MAX_COMBINATIONS).map((combo) => {
+    const rs = results.map((r) => {
+      const i = amb.indexOf(r);
+      if (i < 0) return r;
+      const { possible: _p, ambiguous: _a, phenotype: _ph, ...rest } = r;
+      return combo[i] ? { ...rest, phenotype: combo[i] } : rest;
+    });
+    const j = judge(rs, med, now, ix, spec);
+    const card = j && spec.verdicts[j.verdict];
+    // Map the substituted results back to the results on file (the same facts).
+    return card && j ? { card, results: j.results.map((x) => results[rs.indexOf(x)] ?? x) } : undefined;
+  });
+  const fired = tried.filter((t): t is NonNullable<typeof t> => !!t);
+  if (!fired.length) return undefined;
+  // The ambiguous calls this card rests on (another gene's ambiguity is not this card's business).
+  const inFired = amb.filter((r) => fired.some((t) => t.results.includes(r)));
+  const rel = inFired.length ? inFired : amb;
+  const involved = [...new Set([...fired.flatMap((t) => t.results), ...rel])];
+  const genes = [...new Set(rel.map((r) => r.fact.qualifiers?.gene ?? r.gene.toUpperCase()))].join('/');
+  const calls = rel.map((r) => `${r.fact.qualifiers?.gene ?? r.gene.toUpperCase()}: ${r.ambiguous}`).join('; ');
+  const possible = rel
+    .map((r) => r.fact.qualifiers?.possiblePhenotypes?.replaceAll(' | ', ' or '))
+    .filter(Boolean)
+    .join('; ');
+  if (fired.length < tried.length)
+    return {
+      card: {
+        severity: 'info',
+        statement: {
+          en: `Genotype ambiguous — confirm before prescribing (${calls}${possible ? `; possible ${possible}` : ''})`,
+          zh: `基因型不确定——处方前请确认（${calls}${possible ? `；可能为${possible}` : ''}）`,
+        },
+        action: {
+          en: `Some candidates call for: ${fired[0]!.card.action.en} Confirm the genotype before prescribing.`,
+          zh: `部分候选基因型需要：${fired[0]!.card.action.zh}处方前请确认基因型。`,
+        },
+        order: {
+          en: `${genes} genotype confirmation (phased or targeted test)`,
+          zh: `${genes}基因型确认（定相或靶向检测）`,
+        },
+      },
+      results: involved,
+      confirm: true,
+    };
+  const least = fired.reduce((a, b) => (SEVERITY_RANK[b.card.severity] < SEVERITY_RANK[a.card.severity] ? b : a));
+  const ambiguousIn = amb.filter((r) => least.results.includes(r));
+  if (!ambiguousIn.length && fired.every((t) => t.card === least.card)) return least;
+  const c = least.card;
+  return {
+    card: {
+      ...c,
+      statement: {
+        en: `Possible ${c.statement.en} (ambiguous genotype: ${calls})`,
+        zh: `可能为${c.statement.zh}（基因型不确定：${calls}）`,
+      },
+      action: {
+        en: `${c.action.en} Confirm the genotype before prescribing.`,
+        zh: `${c.action.zh}处方前请确认基因型。`,
+      },
+    },
+    results: [...new Set([...least.results, ...rel])],
+  };
+}
+
 const refOf = (s: SideRef): DrugRef => (s.kind === 'class' ? { class: s.id } : { ingredient: s.id });
 
 function pgxRule(rule: BookPgxRule, ix: DrugIndex, book: SafetyRuleBook): SafetyRule | undefined {
@@ -206,14 +385,13 @@ function pgxRule(rule: BookPgxRule, ix: DrugIndex, book: SafetyRuleBook): Safety
       : {}),
     evaluate({ state, now, params }) {
       const formulary = formularyOf(params.formulary, book);
-      const results = geneResults(genotypes(state));
+      const results = geneResults(genotypes(state), spec.results?.terms);
       const out: Finding[] = [];
       for (const med of activeMedications(state)) {
         if (!rule.edges.some((e) => ix.matches(med, refOf(e.drug)))) continue;
-        const j = judge(results, med, now, ix);
-        const card = j && spec.verdicts[j.verdict];
-        if (!card) continue;
-        const v = { ...card, results: j.results };
+        const o = outcome(judge, results, med, now, ix, spec);
+        if (!o) continue;
+        const v = o.card;
         const lm = label(med);
         const suggestions: Suggestion[] = [];
         // Only drugs of the hospital's formulary (prasugrel is not among those marketed in mainland China).
@@ -234,7 +412,7 @@ function pgxRule(rule: BookPgxRule, ix: DrugIndex, book: SafetyRuleBook): Safety
             what: v.order,
             label: { en: `Order ${v.order.en}`, zh: `开具${v.order.zh}` },
           });
-        if (!v.order)
+        if (!v.order && !o.confirm)
           suggestions.push({ kind: 'remove', factId: med.id, label: { en: `Remove ${lm.en}`, zh: `撤销${lm.zh}` } });
         out.push({
           key: med.id,
@@ -243,13 +421,13 @@ function pgxRule(rule: BookPgxRule, ix: DrugIndex, book: SafetyRuleBook): Safety
           detail: v.action,
           evidence: [
             factEvidence(med, { en: `On ${lm.en}`, zh: `正在使用${lm.zh}` }),
-            ...v.results.map((r) =>
+            ...o.results.map((r) =>
               factEvidence(r.fact, {
                 en: `Genotype: ${label(r.fact).en}${r.fact.valueText ? ` ${r.fact.valueText}` : ''}`,
                 zh: `基因型：${label(r.fact).zh}${r.fact.valueText ? ` ${r.fact.valueText}` : ''}`,
               }),
             ),
-            ...(v.results.length === 0
+            ...(o.results.length === 0
               ? [{ role: 'missing' as const, statement: { en: 'No result on file', zh: '无检测结果' }, sources: [] }]
               : []),
           ],

@@ -1,0 +1,82 @@
+import type { Sql } from '../../core/index.js';
+import { type Database, migrate, openDatabase } from '../../store/index.js';
+import { jobHandlers } from './kinds.js';
+import { openJobQueue } from './open.js';
+import { defaultWorkerName } from './run.js';
+import type { JobEvent, JobHandlers, JobKind, JobQueue } from './types.js';
+
+export interface WorkerOptions {
+  /** `postgres://…`: the shared PostgreSQL server (pg-boss). Without it, PGlite in `dataDir`, jobs in-process. */
+  readonly databaseUrl?: string;
+  readonly dataDir?: string;
+  readonly worker?: string;
+  readonly concurrency?: number;
+  readonly kinds?: readonly JobKind[];
+  readonly pollingSeconds?: number;
+  readonly maintenanceSeconds?: number;
+  /** One line per event (started, progress, completed, failed, error), as JSON. */
+  readonly log?: (line: Record<string, unknown>) => void;
+  /**
+   * The handlers over the store (default `jobHandlers`); a test passes handlers over a faulty
+   * connection to stop a worker mid-job.
+   */
+  readonly handlers?: (db: Sql, queue: JobQueue) => JobHandlers;
+}
+
+export interface RunningWorker {
+  readonly worker: string;
+  readonly queue: JobQueue;
+  readonly db: Database;
+  /** Stops taking jobs, lets running ones finish (up to `graceMs`), closes the database. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/**
+ * A worker process's body (`medseek worker`): opens the store (migrated), the queue for it, and takes
+ * jobs of every kind. Any number of them can run against one PostgreSQL server, on any machines.
+ */
+export async function startWorker(o: WorkerOptions = {}): Promise<RunningWorker> {
+  const db = await openDatabase(o.databaseUrl ? { databaseUrl: o.databaseUrl } : { dataDir: o.dataDir ?? '.medseek' });
+  const log = o.log ?? (() => {});
+  try {
+    await migrate(db);
+    const queue = await openJobQueue(db, o.databaseUrl, {
+      ...(o.pollingSeconds !== undefined ? { pollingSeconds: o.pollingSeconds } : {}),
+      ...(o.maintenanceSeconds !== undefined ? { maintenanceSeconds: o.maintenanceSeconds } : {}),
+      onError: (e) => log({ event: 'error', error: e.message }),
+    });
+    const worker = o.worker ?? defaultWorkerName();
+    const handlers = (o.handlers ?? jobHandlers)(db, queue);
+    let lastProgress = 0;
+    await queue.work(handlers, {
+      worker,
+      ...(o.concurrency !== undefined ? { concurrency: o.concurrency } : {}),
+      ...(o.kinds ? { kinds: o.kinds } : {}),
+      onEvent: (e: JobEvent) => {
+        if (e.type === 'progress') {
+          // Progress lines at most twice a second.
+          const now = Date.now();
+          if (now - lastProgress < 500) return;
+          lastProgress = now;
+        }
+        log({ event: e.type, worker, ...e, type: undefined });
+      },
+    });
+    log({ event: 'ready', worker, backend: queue.backend, database: db.description });
+    return {
+      worker,
+      queue,
+      db,
+      async stop(graceMs = 30_000) {
+        try {
+          await queue.stop(graceMs);
+        } finally {
+          await db.close();
+        }
+      },
+    };
+  } catch (e) {
+    await db.close().catch(() => {});
+    throw e;
+  }
+}
