@@ -1,6 +1,4 @@
 import { performance } from 'node:perf_hooks';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { parseFhirSearch } from '../src/server/fhir/search/parse.js';
 import { demoBundlePaths, importPath } from '../src/ingest/index.js';
 import { storeSink } from '../src/server/store-sink.js';
@@ -13,6 +11,7 @@ import {
   runFhirSearch,
 } from '../src/store/index.js';
 import type { Benchmark } from './lib/harness.js';
+import { createScratchDatabase } from './lib/scratch-db.js';
 
 /**
  * bench/fhir-search: the FHIR search a US Core client sends most, a patient's Observations by
@@ -84,22 +83,4 @@ async function measure(db: Database, rounds: number): Promise<Record<string, unk
     p50ms: at(0.5),
     p95ms: at(0.95),
   };
-}
-
-/** An empty database on the server of `adminUrl`, dropped by `drop`. */
-async function createScratchDatabase(adminUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `medseek_bench_${randomBytes(6).toString('hex')}`;
-  const admin = async (sql: string) => {
-    const c = new pg.Client({ connectionString: adminUrl });
-    await c.connect();
-    try {
-      await c.query(sql);
-    } finally {
-      await c.end();
-    }
-  };
-  await admin(`create database ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
 }

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { type Benchmark, peakRssMiB } from './lib/harness.js';
+import { withScratchDatabase } from './lib/scratch-db.js';
 
 /**
  * bench/ingest: imports every Synthea bundle (and an NDJSON file made from them) with
@@ -142,20 +143,7 @@ export default {
       let copyRatio: number | undefined;
       let bigCopyRatio: number | undefined;
       if (adminUrl) {
-        const scratch = async <T>(fn: (url: string) => Promise<T>): Promise<T> => {
-          const name = `medseek_bench_${process.pid}_${Date.now()}`;
-          const admin = new pg.Client({ connectionString: adminUrl });
-          await admin.connect();
-          await admin.query(`create database ${name}`);
-          const url = new URL(adminUrl);
-          url.pathname = `/${name}`;
-          try {
-            return await fn(url.toString());
-          } finally {
-            await admin.query(`drop database if exists ${name} with (force)`);
-            await admin.end();
-          }
-        };
+        const scratch = <T>(fn: (url: string) => Promise<T>): Promise<T> => withScratchDatabase(adminUrl, fn);
         await scratch(async (url) => {
           record(
             'postgres bundles',

@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { seededRandom } from '../src/core/index.js';
-import pg from 'pg';
 import { importBatch, KnowledgeGraph, readBatch } from '../src/knowledge/index.js';
 import { type Database, migrate, openDatabase } from '../src/store/index.js';
 import { type Benchmark, peakRssMiB, percentile, sharedData } from './lib/harness.js';
+import { createScratchDatabase } from './lib/scratch-db.js';
 
 /**
  * The knowledge graph on both backends: import time and size of the 276k-triple Chinese KG
@@ -201,21 +200,7 @@ async function tableSizeMiB(db: Database): Promise<number> {
 }
 
 async function scratchPostgres(adminUrl: string): Promise<{ db: Database; drop: () => Promise<void> }> {
-  const name = `medseek_bench_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const db = await openDatabase({ databaseUrl: url.toString(), maxConnections: 4 });
-  return {
-    db,
-    drop: async () => {
-      const c = new pg.Client({ connectionString: adminUrl });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
+  const scratch = await createScratchDatabase(adminUrl);
+  const db = await openDatabase({ databaseUrl: scratch.url, maxConnections: 4 });
+  return { db, drop: scratch.drop };
 }

@@ -4,9 +4,9 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { writeNdjson } from './ingest.js';
 import { type Benchmark, peakRssMiB } from './lib/harness.js';
+import { withScratchDatabase } from './lib/scratch-db.js';
 
 /**
  * bench/scale: the same NDJSON (made from the Synthea bundles) imported as jobs by 1, 2 and 4
@@ -51,7 +51,7 @@ export default {
       const rows: Record<string, unknown>[] = [];
       let base: number | undefined;
       for (const k of counts) {
-        const r = await scratch(adminUrl, (url) => runWith(url, k, files));
+        const r = await withScratchDatabase(adminUrl, (url) => runWith(url, k, files));
         const perSecond = r.resources / r.seconds;
         base ??= k === 1 ? perSecond : undefined;
         const row = {
@@ -111,21 +111,6 @@ async function split(file: string, parts: number, dir: string): Promise<string[]
   }
   if (stream) await new Promise<void>((r) => stream!.end(() => r()));
   return out;
-}
-
-async function scratch<T>(adminUrl: string, fn: (url: string) => Promise<T>): Promise<T> {
-  const name = `medseek_bench_scale_${process.pid}_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  try {
-    return await fn(url.toString());
-  } finally {
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
-  }
 }
 
 interface RunFigures {

@@ -40,7 +40,7 @@ export async function openDatabase(options: OpenOptions = {}): Promise<Database>
  * written to it. Later in-memory databases load this copy instead of running initdb again: the result is the
  * same empty cluster, for about a third of the CPU (initdb costs ≈ 4 s; the test suite opens hundreds).
  */
-let freshCluster: Promise<Blob> | undefined;
+let freshCluster: Promise<Blob | undefined> | undefined;
 
 async function openPglite(dataDir: string | undefined, loadDataDir: Blob | undefined): Promise<Database> {
   // PGlite does not create parent folders itself.
@@ -49,12 +49,13 @@ async function openPglite(dataDir: string | undefined, loadDataDir: Blob | undef
   const lock = dataDir ? await lockDataDir(dataDir) : undefined;
   let db: PGlite;
   try {
-    const template = loadDataDir ?? (dataDir ? undefined : freshCluster);
+    const template = loadDataDir ?? (dataDir ? undefined : await freshCluster);
     db = await PGlite.create(dataDir ?? 'memory://', {
       extensions: { pg_trgm },
-      ...(template ? { loadDataDir: await template } : {}),
+      ...(template ? { loadDataDir: template } : {}),
     });
-    if (!dataDir && !loadDataDir && !freshCluster) freshCluster = db.dumpDataDir('none');
+    // Queued before any query of the caller's, so the copy is the empty cluster; a failed copy means initdb each time.
+    if (!dataDir && !loadDataDir && !freshCluster) freshCluster = db.dumpDataDir('none').catch(() => undefined);
   } catch (e) {
     await lock?.release();
     throw e;

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Sql } from '../../core/index.js';
-import { deadJobs, getJob, insertJob, isSettled, requeue } from './records.js';
+import { deadJobs, getJob, insertJob, requeue, waitSettled } from './records.js';
 import { defaultWorkerName, runAttempt } from './run.js';
-import type { JobData, JobHandlers, JobKind, JobQueue, JobRecord, SubmitOptions, WorkOptions } from './types.js';
+import type { JobData, JobHandlers, JobKind, JobQueue, SubmitOptions, WorkOptions } from './types.js';
 import { DEFAULT_ATTEMPTS, DEFAULT_RETRY_DELAY_S } from './defaults.js';
 
 /**
@@ -101,27 +101,9 @@ export function createInProcessQueue(sql: Sql): JobQueue {
     },
 
     settled(id, timeoutMs) {
-      return new Promise<JobRecord>((resolve, reject) => {
-        const done = (err?: Error, job?: JobRecord) => {
-          clearTimeout(timer);
-          events.off('changed', onChange);
-          if (err) reject(err);
-          else resolve(job!);
-        };
-        const check = () =>
-          getJob(sql, id).then(
-            (job) => {
-              if (!job) done(new Error(`no job ${id}`));
-              else if (isSettled(job)) done(undefined, job);
-            },
-            (e: Error) => done(e),
-          );
-        const onChange = (changed: string) => {
-          if (changed === id) void check();
-        };
-        const timer = setTimeout(() => done(new Error(`job ${id} not settled within ${timeoutMs} ms`)), timeoutMs);
-        events.on('changed', onChange);
-        void check();
+      return waitSettled(sql, id, timeoutMs, async (changed) => {
+        events.on('changed', changed);
+        return () => events.off('changed', changed);
       });
     },
 

@@ -3,17 +3,9 @@ import pg from 'pg';
 import PgBoss from 'pg-boss';
 import type { Sql } from '../../core/index.js';
 import { DEFAULT_ATTEMPTS, DEFAULT_LEASE_S, DEFAULT_RETRY_DELAY_S } from './defaults.js';
-import { CHANNEL, deadJobs, getJob, insertJob, isSettled, markDead, requeue } from './records.js';
+import { CHANNEL, deadJobs, getJob, insertJob, markDead, requeue, waitSettled } from './records.js';
 import { defaultWorkerName, runAttempt } from './run.js';
-import {
-  JOB_KINDS,
-  type JobData,
-  type JobKind,
-  type JobQueue,
-  type JobRecord,
-  type SubmitOptions,
-  type WorkOptions,
-} from './types.js';
+import { JOB_KINDS, type JobData, type JobKind, type JobQueue, type SubmitOptions, type WorkOptions } from './types.js';
 
 export interface PgBossOptions {
   /** Seconds between a worker's polls for work when idle (default 2; pg-boss allows ≥ 0.5). */
@@ -169,33 +161,14 @@ export async function createPgBossQueue(sql: Sql, databaseUrl: string, o: PgBoss
     },
 
     async settled(id, timeoutMs) {
-      // LISTEN first, then read: a change between the two is heard, not missed.
       const client = new pg.Client({ connectionString: databaseUrl });
       await client.connect();
       try {
-        return await new Promise<JobRecord>((resolve, reject) => {
-          let finished = false;
-          const done = (err?: Error, job?: JobRecord) => {
-            if (finished) return;
-            finished = true;
-            clearTimeout(timer);
-            if (err) reject(err);
-            else resolve(job!);
-          };
-          const check = () =>
-            getJob(sql, id).then(
-              (job) => {
-                if (!job) done(new Error(`no job ${id}`));
-                else if (isSettled(job)) done(undefined, job);
-              },
-              (e: Error) => done(e),
-            );
-          const timer = setTimeout(() => done(new Error(`job ${id} not settled within ${timeoutMs} ms`)), timeoutMs);
-          client.on('notification', (n) => {
-            if (n.payload === id) void check();
-          });
-          client.on('error', (e) => done(e));
-          client.query(`listen ${CHANNEL}`).then(check, (e: Error) => done(e));
+        return await waitSettled(sql, id, timeoutMs, async (changed, failed) => {
+          client.on('notification', (n) => changed(n.payload ?? ''));
+          client.on('error', failed);
+          await client.query(`listen ${CHANNEL}`);
+          return () => {};
         });
       } finally {
         await client.end().catch(() => {});

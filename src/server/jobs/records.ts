@@ -192,3 +192,50 @@ export async function requeue(sql: Sql, id: string, more: number): Promise<JobRe
 }
 
 export const isSettled = (r: JobRecord | undefined): boolean => r?.state === 'completed' || r?.state === 'dead';
+
+/**
+ * Waits until job `id` is settled (completed or dead), or `timeoutMs` passes. `listen(changed)` subscribes to
+ * "a job changed" (its id) and resolves, returning an unsubscribe function, once listening: the job is read
+ * only then, so a change between the two is heard, not missed.
+ */
+export function waitSettled(
+  sql: Sql,
+  id: string,
+  timeoutMs: number,
+  listen: (changed: (jobId: string) => void, failed: (e: Error) => void) => Promise<() => void>,
+): Promise<JobRecord> {
+  return new Promise<JobRecord>((resolve, reject) => {
+    let finished = false;
+    let unsubscribe: (() => void) | undefined;
+    const done = (err?: Error, job?: JobRecord) => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      unsubscribe?.();
+      if (err) reject(err);
+      else resolve(job!);
+    };
+    const check = () =>
+      getJob(sql, id).then(
+        (job) => {
+          if (!job) done(new Error(`no job ${id}`));
+          else if (isSettled(job)) done(undefined, job);
+        },
+        (e: Error) => done(e),
+      );
+    const timer = setTimeout(() => done(new Error(`job ${id} not settled within ${timeoutMs} ms`)), timeoutMs);
+    listen(
+      (changed) => {
+        if (changed === id) void check();
+      },
+      (e) => done(e),
+    ).then(
+      (off) => {
+        unsubscribe = off;
+        if (finished) off();
+        else void check();
+      },
+      (e: Error) => done(e),
+    );
+  });
+}
