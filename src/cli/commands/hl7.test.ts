@@ -1,47 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Hl7ImportSummary } from '../../ingest/index.js';
 import { createResourceRepository, openDatabase } from '../../store/index.js';
-import { programFor } from '../program.js';
+import { cliInTempStore } from '../../../test/support/cli.js';
 
 const fixtures = join(import.meta.dirname, '..', '..', 'ingest', 'hl7', '__fixtures__');
 
 /** `medseek hl7 import` as a user runs it, against an on-disk PGlite in a temporary folder. */
 describe('medseek hl7 (CLI)', { timeout: 240_000 }, () => {
-  let dir: string;
-  const saved = { dataDir: process.env.MEDSEEK_DATA_DIR, url: process.env.DATABASE_URL, exitCode: process.exitCode };
-
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'medseek-hl7-cli-'));
-    process.env.MEDSEEK_DATA_DIR = join(dir, 'store');
-    delete process.env.DATABASE_URL;
-  });
-  afterAll(() => {
-    process.env.MEDSEEK_DATA_DIR = saved.dataDir;
-    if (saved.url !== undefined) process.env.DATABASE_URL = saved.url;
-    process.exitCode = saved.exitCode;
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  async function run(...args: string[]): Promise<{ out: string; exitCode: number | string | undefined }> {
-    let out = '';
-    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      out += String(chunk);
-      return true;
-    });
-    process.exitCode = undefined;
-    try {
-      const argv = ['node', 'medseek', 'hl7', ...args];
-      await (await programFor(argv)).exitOverride().parseAsync(argv);
-    } finally {
-      spy.mockRestore();
-    }
-    const exitCode = process.exitCode;
-    process.exitCode = undefined;
-    return { out, exitCode };
-  }
+  const { dir, run } = cliInTempStore('hl7');
 
   it('imports a batch file, one ACK per message, and reports a second import as replays', async () => {
     const file = join(fixtures, 'valid', 'batch-three-results.hl7');
@@ -52,7 +19,7 @@ describe('medseek hl7 (CLI)', { timeout: 240_000 }, () => {
     expect(first.exitCode).toBeUndefined();
     const again = await run('import', file);
     expect(again.out).toMatch(/^3 message\(s\): 0 accepted, 3 replayed, 0 rejected/);
-    const db = await openDatabase({ dataDir: join(dir, 'store') });
+    const db = await openDatabase({ dataDir: join(dir(), 'store') });
     try {
       const k = await createResourceRepository(db).search('Observation', { codes: ['http://loinc.org|2823-3'] });
       expect(k.total).toBe(1);

@@ -1,48 +1,16 @@
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Hl7ImportSummary, ImportSummary, VcfImportSummary } from '../../ingest/index.js';
 import { createResourceRepository, openDatabase } from '../../store/index.js';
-import { programFor } from '../program.js';
+import { cliInTempStore } from '../../../test/support/cli.js';
 
 const hl7Fixtures = join(import.meta.dirname, '..', '..', 'ingest', 'hl7', '__fixtures__');
 const vcfFixtures = join(import.meta.dirname, '..', '..', 'ingest', 'vcf', '__fixtures__');
 
 /** `medseek import` as a user runs it, against an on-disk PGlite in a temporary folder. */
 describe('medseek import (CLI)', { timeout: 120_000 }, () => {
-  let dir: string;
-  const saved = { dataDir: process.env.MEDSEEK_DATA_DIR, url: process.env.DATABASE_URL, exitCode: process.exitCode };
-
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'medseek-import-cli-'));
-    process.env.MEDSEEK_DATA_DIR = join(dir, 'store');
-    delete process.env.DATABASE_URL;
-  });
-  afterAll(() => {
-    process.env.MEDSEEK_DATA_DIR = saved.dataDir;
-    if (saved.url !== undefined) process.env.DATABASE_URL = saved.url;
-    process.exitCode = saved.exitCode;
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  async function run(...args: string[]): Promise<{ out: string; exitCode: number | string | undefined }> {
-    let out = '';
-    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      out += String(chunk);
-      return true;
-    });
-    process.exitCode = undefined;
-    try {
-      const argv = ['node', 'medseek', 'import', ...args];
-      await (await programFor(argv)).exitOverride().parseAsync(argv);
-    } finally {
-      spy.mockRestore();
-    }
-    const exitCode = process.exitCode;
-    process.exitCode = undefined;
-    return { out, exitCode };
-  }
+  const { dir, run } = cliInTempStore('import');
 
   it('imports a file, prints a JSON summary and exits 0, then finds it unchanged', async () => {
     const fixture = join(import.meta.dirname, '..', '..', 'ingest', '__fixtures__', 'transaction.json');
@@ -53,7 +21,7 @@ describe('medseek import (CLI)', { timeout: 120_000 }, () => {
     expect(first.exitCode).toBeUndefined();
     const again = JSON.parse((await run(fixture, '--format', 'json')).out) as ImportSummary;
     expect(again).toMatchObject({ unchanged: 5, created: 0 });
-    const db = await openDatabase({ dataDir: join(dir, 'store') });
+    const db = await openDatabase({ dataDir: join(dir(), 'store') });
     try {
       expect((await createResourceRepository(db).search('Observation', { codes: ['2823-3'] })).total).toBe(1);
     } finally {
@@ -62,7 +30,7 @@ describe('medseek import (CLI)', { timeout: 120_000 }, () => {
   });
 
   it('exits non-zero and lists the errors when something is rejected', async () => {
-    const file = join(dir, 'bad.ndjson');
+    const file = join(dir(), 'bad.ndjson');
     writeFileSync(file, '{"resourceType":"Patient","id":"fine"}\n{"resourceType":"Patient","id":"broken"\n');
     const { out, exitCode } = await run(file);
     expect(exitCode).toBe(1);
@@ -77,12 +45,12 @@ describe('medseek import (CLI)', { timeout: 120_000 }, () => {
     expect(summary.outcomes[0]).toMatchObject({ code: 'AA', controlId: 'MSG00001', messageType: 'ADT^A01' });
     expect(first.exitCode).toBeUndefined();
     // The same message in a .txt file: read as HL7 by its MSH, and recognised as a replay.
-    const txt = join(dir, 'everyman.txt');
+    const txt = join(dir(), 'everyman.txt');
     copyFileSync(join(hl7Fixtures, 'valid', 'adt-a01-everyman.hl7'), txt);
     expect((await run(txt)).out).toMatch(
       /^1 message\(s\): 0 accepted, 1 replayed, 0 rejected\n {2}message 1: AA \(replay\)/,
     );
-    const db = await openDatabase({ dataDir: join(dir, 'store') });
+    const db = await openDatabase({ dataDir: join(dir(), 'store') });
     try {
       const repo = createResourceRepository(db);
       const patients = await repo.search('Patient', {
@@ -95,7 +63,7 @@ describe('medseek import (CLI)', { timeout: 120_000 }, () => {
   });
 
   it('imports the .hl7 files of a directory beside its FHIR files and reports them in the summary', async () => {
-    const tree = join(dir, 'tree');
+    const tree = join(dir(), 'tree');
     mkdirSync(join(tree, 'feeds'), { recursive: true });
     writeFileSync(join(tree, 'patients.ndjson'), '{"resourceType":"Patient","id":"dir-p1"}\n');
     copyFileSync(join(hl7Fixtures, 'valid', 'batch-three-results.hl7'), join(tree, 'feeds', 'batch.hl7'));
@@ -135,7 +103,7 @@ describe('medseek import (CLI)', { timeout: 120_000 }, () => {
       /sample SAMPLE → Patient\/vcf-p1 \(build GRCh38\); resources 0 created, 0 updated, 7 unchanged/,
     );
     expect(again.out).toMatch(/\n {2}CYP2C9 {5}\*3\/\*3 — Poor Metabolizer\n/);
-    const db = await openDatabase({ dataDir: join(dir, 'store') });
+    const db = await openDatabase({ dataDir: join(dir(), 'store') });
     try {
       const repo = createResourceRepository(db);
       expect((await repo.search('Observation', { codes: ['53040-2'] })).total).toBe(2);
@@ -154,7 +122,7 @@ describe('medseek import (CLI)', { timeout: 120_000 }, () => {
   it('refuses a VCF without --patient, naming the option, and stores nothing', async () => {
     const file = join(vcfFixtures, 'cyp2c19-s2s2.vcf');
     await expect(run(file)).rejects.toThrow(/a VCF names samples, not patients: give --patient <id>/);
-    const db = await openDatabase({ dataDir: join(dir, 'store') });
+    const db = await openDatabase({ dataDir: join(dir(), 'store') });
     try {
       const repo = createResourceRepository(db);
       expect((await repo.search('Observation', { codes: ['84413-4'] })).total).toBe(3);
@@ -164,6 +132,6 @@ describe('medseek import (CLI)', { timeout: 120_000 }, () => {
   });
 
   it('refuses an unknown --format', async () => {
-    await expect(run(dir, '--format', 'xml')).rejects.toThrow(/--format/);
+    await expect(run(dir(), '--format', 'xml')).rejects.toThrow(/--format/);
   });
 });
