@@ -36,7 +36,8 @@ export default {
         'Per case: the evidence as findings of the release network (binary DDXPlus evidences and antecedents; ' +
         'DXY symptom slots, or the self-report text through the NLP extractor), ' +
         'the noisy-OR posterior over every disease of the network, each disease with its prevalence-class prior ' +
-        '(rare / common / unknown, src/knowledge/importers/disease-priors.ts), ' +
+        '(rare / common / unknown, src/knowledge/importers/disease-priors.ts, with the sourced prevalence overrides of ' +
+        'src/knowledge/data/epidemiology: tuberculosis and bronchiectasis common), ' +
         'and the rank of the best-ranked disease whose ICD-10 code is in the line of the reference ' +
         '(ties count against). ' +
         'A reference that maps to no disease of the network is a miss in top1/top5 ' +

@@ -12,8 +12,9 @@ import { variantsOf } from './qc-lib/variants.js';
 /**
  * `npx medseek bench qc [--data bench/data/qc] [--split report|dev|all] [--combos 4] [--write-labels <jsonl>]`:
  * record quality control (病历质控) measured on labelled records. The report half: the clean inpatient records of
- * `<data>/clean/` and their defective variants; the dev half: the three Chinese demo patients (demo/zh)
- * and their variants. Every engine finding is judged (injected defect, the same defect read by another
+ * `<data>/clean/` and their defective variants; the dev half: the three Chinese demo patients (demo/zh),
+ * the records of `<data>/dev/` (written by the engine's developer in the report forms' layouts, judged before
+ * QC ran on them) and their variants. Every engine finding is judged (injected defect, the same defect read by another
  * rule, or the clean record's judgement in `<data>/judgements.jsonl`, written from the norms); unjudged
  * findings are counted and listed, never dropped. Reports precision and recall per rule family
  * (rules.json category) and per rule.
@@ -61,7 +62,8 @@ const bench: Benchmark = {
     const book = parseJudgements(readFileSync(judgementsFile, 'utf8'), judgementsFile);
     const bases: BaseRecord[] = [];
     const demoPaths = demoBundlePaths().filter((p) => /[/\\]zh[/\\]/.test(p));
-    if (split !== 'report') bases.push(...demoPaths.map(demoRecord));
+    const devDir = join(data, 'dev');
+    if (split !== 'report') bases.push(...demoPaths.map(demoRecord), ...loadCleanRecords(devDir, 'fresh', 'dev'));
     const ccksFile = args.ccks ?? sharedData('emr-ccks2017-ner', 'ccks2017_emr_records.jsonl');
     if (split !== 'dev') {
       bases.push(...loadCleanRecords(join(data, 'clean'), 'fresh'));
@@ -135,7 +137,8 @@ const bench: Benchmark = {
       split: {
         scored: split,
         rule:
-          'dev = the Chinese demo patients (demo/zh) and their variants; report = the clean records of ' +
+          'dev = the Chinese demo patients (demo/zh), the developer-written records of <data>/dev and their ' +
+          'variants; report = the clean records of ' +
           '<data>/clean, the CCKS-based records of <data>/ccks, and their variants; each record is scored ' +
           'once, after its judgements were written',
         baseRecords: bases.map((b) => b.id),

@@ -13,9 +13,13 @@ export interface Graded {
 
 const NUMBER = /\d+(?:\.\d+)?/g;
 
+function doses(d: Fact['dosage']): string[] {
+  return d ? [String(d.dose?.value ?? ''), String(d.strength?.value ?? ''), d.frequency?.code ?? ''] : [];
+}
+
 /**
  * Independently of the answer's own checks: the numbers a shown sentence states are among its
- * cited facts' values, times, value texts, names and their drug courses' event times.
+ * cited facts' values, times, value texts, names, doses and their drug courses' event times and doses.
  */
 export function citedFactsState(text: string, factIds: readonly string[], state: PatientState): boolean {
   const facts = new Map(allFacts(state).map((f) => [f.id, f]));
@@ -31,8 +35,10 @@ export function citedFactsState(text: string, factIds: readonly string[], state:
       f.concept.display ?? '',
       f.concept.displayZh ?? '',
     );
+    said.push(...doses(f.dosage));
     for (const c of state.medications ?? [])
-      if (c.factIds.includes(f.id)) for (const e of c.events) said.push(e.time ?? '', e.reason ?? '');
+      if (c.factIds.includes(f.id))
+        for (const e of c.events) said.push(e.time ?? '', e.reason ?? '', ...doses(e.dosage));
   }
   const numbers = said.flatMap((s) => [...s.matchAll(NUMBER)].map((m) => Number(m[0])));
   return [...text.matchAll(NUMBER)].every((m) => {

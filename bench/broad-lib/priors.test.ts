@@ -58,6 +58,15 @@ describe('the broad release’s priors', () => {
     expect(cls('ddxplus:path:Pneumonia')).toBe('common');
   });
 
+  it('moves tuberculosis and bronchiectasis out of the rare class by sourced overrides, not genetic forms', () => {
+    for (const id of ['ddxplus:path:Tuberculosis', 'orpha:3389', 'ddxplus:path:Bronchiectasis', 'orpha:60033']) {
+      expect(prior.get(id), id).toMatchObject({ prevalenceClass: 'common', prevalenceOverride: expect.any(Object) });
+      expect((prior.get(id)!.prevalenceOverride as { ruleClass: string }).ruleClass, id).toBe('rare');
+    }
+    // OMIM's genetic bronchiectasis (no ICD-10 code) keeps its own class.
+    expect(prior.get('omim:211400')?.prevalenceClass).toBe('mendelian');
+  });
+
   it('李秀英: heart failure, atrial fibrillation, CKD and hyperkalaemia in the top 5, Wilson disease no longer', () => {
     const cn = causalNetworkFromBatches(batches);
     const net = compileNetwork(modelFromKnowledge(cn));

@@ -207,7 +207,12 @@ export const INJECTIONS: readonly Injection[] = [
     id: 'first-drop-differential',
     ruleId: 'C07',
     what: '首次病程记录: the 鉴别诊断 removed from 拟诊讨论',
-    apply: (enc) => editDoc(docOf(enc, 'first-progress-note'), (t) => removeSentence(t, /鉴别诊断/)),
+    // The differential itself ("鉴别诊断：1. …"), not a sub-heading that only names it ("二、诊断依据及鉴别诊断").
+    apply: (enc) =>
+      editDoc(
+        docOf(enc, 'first-progress-note'),
+        (t) => removeSentence(t, /鉴别诊断[：:]/) ?? removeSentence(t, /鉴别诊断/),
+      ),
   },
   {
     id: 'first-drop-plan',
@@ -504,7 +509,9 @@ export const INJECTIONS: readonly Injection[] = [
   {
     id: 'progress-gap-stable',
     ruleId: 'T06',
-    also: ['C21', 'K11'],
+    // The notes removed may be the ones that discussed a report (C21), an order's indication (K11) or how a
+    // consultation's advice was carried out (T09).
+    also: ['C21', 'K11', 'T09'],
     what: 'stable patient: the progress notes of the middle of the stay removed, leaving a gap of more than 3 days',
     apply: (enc) => {
       if (enc.acuity.some((a) => a.level !== 'stable')) return undefined;
@@ -726,6 +733,8 @@ export const INJECTIONS: readonly Injection[] = [
   {
     id: 'consent-op-name-differs',
     ruleId: 'K08',
+    // The name put in says 右侧: on a record operated on the left it is also a side conflict (K10).
+    also: ['K10'],
     what: '手术知情同意书 names an open Lichtenstein repair instead of the laparoscopic TAPP',
     apply: (enc) =>
       editDoc(docOf(enc, 'consent-surgery'), (t) =>

@@ -199,6 +199,16 @@ describe('qc injections', () => {
       /f\.json: field patient\.sex/,
     );
   });
+
+  it('load the developer-written records into the dev half, each judged in judgements.jsonl', () => {
+    const data = join(repoRoot, 'bench/data/qc');
+    const dev = loadCleanRecords(join(data, 'dev'), 'fresh', 'dev');
+    expect(dev.length).toBeGreaterThanOrEqual(6);
+    expect(new Set(dev.map((r) => r.half))).toEqual(new Set(['dev']));
+    expect(loadCleanRecords(join(fixtures, 'clean')).map((r) => r.half)).toEqual(['report']);
+    const book = parseJudgements(readFileSync(join(data, 'judgements.jsonl'), 'utf8'), 'judgements.jsonl');
+    expect(dev.filter((r) => !book.get(r.id)?.has('*')).map((r) => r.id)).toEqual([]);
+  });
 });
 
 describe('qc CCKS-based records', () => {

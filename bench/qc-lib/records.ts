@@ -31,7 +31,12 @@ const fail = (file: string, field: string, why: string): never => {
  * One clean record as written in bench/data/qc/clean/*.json: a QcEncounter (src/reasoning/quality/model.ts)
  * whose documents may give their text as `lines` (joined with newlines), for writing by hand.
  */
-export function parseCleanRecord(json: unknown, file: string, source: Source = 'fresh'): BaseRecord {
+export function parseCleanRecord(
+  json: unknown,
+  file: string,
+  source: Source = 'fresh',
+  half: BaseRecord['half'] = source === 'demo' ? 'dev' : 'report',
+): BaseRecord {
   if (!json || typeof json !== 'object') return fail(file, '(root)', 'not an object');
   const o = json as Record<string, unknown>;
   for (const k of ['id', 'patientId', 'admitAt'] as const)
@@ -71,11 +76,18 @@ export function parseCleanRecord(json: unknown, file: string, source: Source = '
     transfusions: list('transfusions'),
     criticalValues: list('criticalValues'),
   } as unknown as QcEncounter;
-  return { id: o.id as string, source, half: source === 'demo' ? 'dev' : 'report', file, encounter };
+  return { id: o.id as string, source, half, file, encounter };
 }
 
-/** Every clean record of a folder (`*.json`, sorted by name). */
-export function loadCleanRecords(dir: string, source: Source = 'fresh'): BaseRecord[] {
+/**
+ * Every clean record of a folder (`*.json`, sorted by name). `half`: `dev` for the records the engine's
+ * developer wrote and may look at (bench/data/qc/dev), else the report half.
+ */
+export function loadCleanRecords(
+  dir: string,
+  source: Source = 'fresh',
+  half: BaseRecord['half'] = source === 'demo' ? 'dev' : 'report',
+): BaseRecord[] {
   if (!existsSync(dir)) return [];
   const out: BaseRecord[] = [];
   const ids = new Set<string>();
@@ -88,7 +100,7 @@ export function loadCleanRecords(dir: string, source: Source = 'fresh'): BaseRec
     } catch (e) {
       throw new Error(`${file}: not JSON (${(e as Error).message})`);
     }
-    const r = parseCleanRecord(json, file, source);
+    const r = parseCleanRecord(json, file, source, half);
     if (ids.has(r.id)) fail(file, 'id', `'${r.id}' is used by another record`);
     ids.add(r.id);
     out.push(r);

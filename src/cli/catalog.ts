@@ -189,6 +189,11 @@ export const catalog: readonly CommandEntry[] = [
     commands: [{ name: 'hl7', summary: 'HL7 v2 messages (ADT, ORU, ORM, OML) into the FHIR store' }],
   },
   {
+    module: 'imaging',
+    load: () => import('./commands/imaging.js'),
+    commands: [{ name: 'imaging', summary: 'imaging from a PACS over DICOMweb: studies and SR reports' }],
+  },
+  {
     module: 'mcp',
     load: () => import('./commands/mcp.js'),
     commands: [
@@ -208,5 +213,10 @@ export const catalog: readonly CommandEntry[] = [
     module: 'federate',
     load: () => import('./commands/federate.js'),
     commands: [{ name: 'federate', summary: 'federated learning of the diagnostic network by counts' }],
+  },
+  {
+    module: 'calibrate',
+    load: () => import('./commands/calibrate.js'),
+    commands: [{ name: 'calibrate', summary: 'calibration of the differential learned from confirmed outcomes' }],
   },
 ];

@@ -8,7 +8,9 @@
  * - `evaluateReadings({ rules, readings, newIds, applicable })` — pure: alerts from home readings
  *   (critical values through reasoning's rule book, trends and thresholds from readings.json).
  * - `FollowUpStore(sql)` — plans, readings, alerts (the clinicians' queue), reminders.
- * - `sendDueReminders(store, notifier)`, `startReminderScheduler(...)`, `MemoryNotifier`.
+ * - `sendDueReminders(store, notifier)` (claims each due reminder, so concurrent senders send it once),
+ *   `startReminderScheduler(...)`, `MemoryNotifier`; `reminderNotifierFromEnv(env, …)`: the page (default),
+ *   log or webhook notifier (notifiers.ts).
  */
 export { type DischargeOrder, dischargeOrders, type NoteInput } from './discharge-orders.js';
 export { EXT_REASON, toFhirBundle, toTask } from './fhir.js';
@@ -34,6 +36,20 @@ export {
   type ReadingValue,
 } from './readings.js';
 export {
+  LogNotifier,
+  NOTIFIER_KINDS,
+  type NotifierKind,
+  PageNotifier,
+  patientContacts,
+  type ReminderLog,
+  reminderIntervalMs,
+  reminderNotifierFromEnv,
+  SIGNATURE_HEADER,
+  TIMESTAMP_HEADER,
+  WebhookNotifier,
+  webhookSignature,
+} from './notifiers.js';
+export {
   MemoryNotifier,
   type ReminderNotifier,
   type ReminderScheduler,
@@ -57,4 +73,11 @@ export {
   type ReadingRule,
   type SymptomOption,
 } from './rules.js';
-export { FollowUpStore, type Reminder, reminderTime, type StoredAlert } from './store.js';
+export {
+  FollowUpStore,
+  REMINDER_CLAIM_LEASE_MS,
+  REMINDER_MAX_ATTEMPTS,
+  type Reminder,
+  reminderTime,
+  type StoredAlert,
+} from './store.js';

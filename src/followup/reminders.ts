@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { FollowUpStore, Reminder } from './store.js';
 
 /**
@@ -31,15 +32,20 @@ export interface SendReport {
   readonly failed: readonly { readonly id: string; readonly error: string }[];
 }
 
-/** Sends every unsent reminder due at `now` once; a failure is recorded and retried on the next run. */
+/**
+ * Sends every unsent reminder due at `now` once, however many senders run at the same time: each claims
+ * its reminders first (`FollowUpStore.claimDueReminders`), so no two send the same one. A failure is
+ * recorded and retried on a later pass. `sender` names this sender in the claim (default: random).
+ */
 export async function sendDueReminders(
   store: FollowUpStore,
   notifier: ReminderNotifier,
   now: Date = new Date(),
+  sender: string = `sender:${randomBytes(4).toString('hex')}`,
 ): Promise<SendReport> {
   const sent: string[] = [];
   const failed: { id: string; error: string }[] = [];
-  for (const r of await store.dueReminders(now.toISOString())) {
+  for (const r of await store.claimDueReminders(now.toISOString(), sender)) {
     try {
       await notifier.send(r);
       await store.markSent(r.id, notifier.channel, now.toISOString());
@@ -56,7 +62,8 @@ export async function sendDueReminders(
 export interface ReminderScheduler {
   /** Runs one pass now (what the timer calls). */
   tick(): Promise<SendReport>;
-  stop(): void;
+  /** Stops the timer; resolves once a pass under way has finished (so the database can be closed after). */
+  stop(): Promise<void>;
 }
 
 /**
@@ -71,7 +78,9 @@ export function startReminderScheduler(options: {
   readonly onError?: (e: Error) => void;
 }): ReminderScheduler {
   let running: Promise<SendReport> | undefined;
-  const tick = async () => {
+  let stopped = false;
+  const tick = async (): Promise<SendReport> => {
+    if (stopped) return { sent: [], failed: [] };
     if (running) return running;
     running = sendDueReminders(options.store, options.notifier, (options.clock ?? (() => new Date()))());
     try {
@@ -84,5 +93,12 @@ export function startReminderScheduler(options: {
     tick().catch((e: Error) => options.onError?.(e));
   }, options.intervalMs ?? 300_000);
   timer.unref?.();
-  return { tick, stop: () => clearInterval(timer) };
+  return {
+    tick,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running?.catch(() => {});
+    },
+  };
 }

@@ -8,6 +8,9 @@ import {
   type HomeReading,
   loadFollowUpRules,
   MemoryNotifier,
+  REMINDER_CLAIM_LEASE_MS,
+  type Reminder,
+  type ReminderNotifier,
   sendDueReminders,
   startReminderScheduler,
 } from './index.js';
@@ -78,5 +81,67 @@ forEachBackend('follow-up plans, readings, alerts and reminders', (db) => {
       attempts: 2,
     });
     expect((await sendDueReminders(store, notifier, new Date('2024-03-06T02:00:00Z'))).sent).toEqual([]);
+  });
+
+  it('sends each reminder once when two senders run at the same time', async () => {
+    const race: FollowUpPlan = { ...plan, id: 'plan-race', patientId: 'race-patient' };
+    await store.savePlan(race, 'user:doc');
+    const due = (await store.reminders('race-patient')).filter((r) => r.remindAt <= '2024-03-06T02:00:00.000Z');
+    expect(due.length).toBeGreaterThan(1);
+    // Each sender holds its first reminder until the other has finished or is sending too: the old
+    // select-then-send would have sent every reminder twice here.
+    const events = new EventTarget();
+    const state = { a: 'claiming', b: 'claiming' } as Record<'a' | 'b', 'claiming' | 'sending' | 'done'>;
+    const gated = (me: 'a' | 'b', other: 'a' | 'b'): ReminderNotifier & { sent: Reminder[] } => {
+      const sent: Reminder[] = [];
+      return {
+        channel: `memory-${me}`,
+        sent,
+        async send(r) {
+          state[me] = 'sending';
+          events.dispatchEvent(new Event('change'));
+          await new Promise<void>((go) => {
+            const check = () => {
+              if (state[other] === 'claiming') return;
+              events.removeEventListener('change', check);
+              go();
+            };
+            events.addEventListener('change', check);
+            check();
+          });
+          sent.push(r);
+        },
+      };
+    };
+    const a = gated('a', 'b');
+    const b = gated('b', 'a');
+    const at = new Date('2024-03-06T02:00:00Z');
+    const pass = async (who: 'a' | 'b', n: ReminderNotifier) => {
+      try {
+        return await sendDueReminders(new FollowUpStore(db()), n, at, `sender-${who}`);
+      } finally {
+        state[who] = 'done';
+        events.dispatchEvent(new Event('change'));
+      }
+    };
+    const [ra, rb] = await Promise.all([pass('a', a), pass('b', b)]);
+    const ids = [...ra.sent, ...rb.sent].sort();
+    expect(ids).toEqual(due.map((r) => r.id).sort());
+    expect([...a.sent, ...b.sent].map((r) => r.id).sort()).toEqual(ids);
+    const after = (await store.reminders('race-patient')).filter((r) => ids.includes(r.id));
+    expect(after.every((r) => r.attempts === 1 && r.sentAt)).toBe(true);
+  });
+
+  it('leaves a reminder another sender claimed until its claim is stale', async () => {
+    const late: FollowUpPlan = { ...plan, id: 'plan-claim', patientId: 'claim-patient' };
+    await store.savePlan(late, 'user:doc');
+    const at = Date.parse('2024-03-06T02:00:00Z');
+    const claimed = await store.claimDueReminders(new Date(at).toISOString(), 'sender-that-dies');
+    expect(claimed.length).toBeGreaterThan(0);
+    const soon = new MemoryNotifier();
+    expect((await sendDueReminders(store, soon, new Date(at + 60_000))).sent).toEqual([]);
+    const later = new MemoryNotifier();
+    const report = await sendDueReminders(store, later, new Date(at + REMINDER_CLAIM_LEASE_MS + 60_000));
+    expect([...report.sent].sort()).toEqual(claimed.map((r) => r.id).sort());
   });
 });

@@ -26,7 +26,14 @@ export interface Reminder {
   readonly sentAt?: string;
   readonly channel?: string;
   readonly attempts: number;
+  /** Why the last attempt failed, while it is unsent. */
+  readonly lastError?: string;
 }
+
+/** A reminder the channel refused this many times is not tried again (the clinicians' queue shows it). */
+export const REMINDER_MAX_ATTEMPTS = 5;
+/** A claim older than this (its sender died mid-pass) may be taken by another sender. */
+export const REMINDER_CLAIM_LEASE_MS = 10 * 60_000;
 
 const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : new Date(String(v)).toISOString());
 const json = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
@@ -187,27 +194,61 @@ export class FollowUpStore {
     return this.reminderRows('where patient_id = $1 order by remind_at, id', [patientId]);
   }
 
-  /** Unsent reminders due at `now`, oldest first. */
-  async dueReminders(now: string, limit = 100): Promise<Reminder[]> {
-    return this.reminderRows('where sent_at is null and remind_at <= $1 order by remind_at, id limit $2', [now, limit]);
+  /**
+   * Claims the unsent reminders due at `now` for sender `by`, oldest first, in one statement: rows another
+   * sender holds are skipped (`for update skip locked`), so concurrent senders (replicas, workers) never
+   * take the same reminder. A claim older than `REMINDER_CLAIM_LEASE_MS` (its sender died mid-pass) is
+   * taken again; a reminder that failed `REMINDER_MAX_ATTEMPTS` times is left for the clinicians to see.
+   */
+  async claimDueReminders(now: string, by: string, limit = 100): Promise<Reminder[]> {
+    const staleBefore = new Date(Date.parse(now) - REMINDER_CLAIM_LEASE_MS).toISOString();
+    const claimed = await this.reminderRows(
+      `where id in (select id from followup_reminder
+         where sent_at is null and remind_at <= $1 and attempts < $3 and (claimed_at is null or claimed_at < $4)
+         order by remind_at, id limit $5 for update skip locked)`,
+      [now, by, REMINDER_MAX_ATTEMPTS, staleBefore, limit],
+      'update followup_reminder set claimed_at = $1, claimed_by = $2',
+    );
+    return claimed.sort((a, b) => a.remindAt.localeCompare(b.remindAt) || a.id.localeCompare(b.id));
   }
 
   async markSent(id: string, channel: string, at: string): Promise<void> {
     await this.sql.query(
-      'update followup_reminder set sent_at = $2, channel = $3, attempts = attempts + 1 where id = $1',
+      `update followup_reminder set sent_at = $2, channel = $3, attempts = attempts + 1, claimed_at = null
+       where id = $1`,
       [id, at, channel],
     );
   }
 
   async markFailed(id: string, error: string): Promise<void> {
-    await this.sql.query('update followup_reminder set attempts = attempts + 1, last_error = $2 where id = $1', [
-      id,
-      error.slice(0, 500),
-    ]);
+    await this.sql.query(
+      'update followup_reminder set attempts = attempts + 1, last_error = $2, claimed_at = null where id = $1',
+      [id, error.slice(0, 500)],
+    );
   }
 
-  private async reminderRows(tail: string, params: unknown[]): Promise<Reminder[]> {
-    const r = await this.sql.query<Record<string, unknown>>(`select * from followup_reminder ${tail}`, params);
+  /**
+   * Reminders of the patients `visible` names (undefined: all) that were sent since `since`, or that are
+   * failing (the channel refused them): what the clinicians' queue shows beside the alerts.
+   */
+  async recentReminders(filter: { since: string; visible?: ReadonlySet<string> }): Promise<Reminder[]> {
+    if (filter.visible?.size === 0) return [];
+    const params: unknown[] = [filter.since];
+    const scope = filter.visible ? `and patient_id = any($${params.push([...filter.visible])}::text[])` : '';
+    return this.reminderRows(
+      `where (sent_at >= $1 or (sent_at is null and last_error is not null)) ${scope}
+       order by remind_at desc, id limit 200`,
+      params,
+    );
+  }
+
+  private async reminderRows(
+    tail: string,
+    params: unknown[],
+    head = 'select * from followup_reminder',
+  ): Promise<Reminder[]> {
+    const returning = head.startsWith('update') ? ' returning *' : '';
+    const r = await this.sql.query<Record<string, unknown>>(`${head} ${tail}${returning}`, params);
     return r.rows.map((x) => ({
       id: String(x.id),
       planId: String(x.plan_id),
@@ -218,6 +259,7 @@ export class FollowUpStore {
       ...(x.sent_at ? { sentAt: iso(x.sent_at) } : {}),
       ...(x.channel ? { channel: String(x.channel) } : {}),
       attempts: Number(x.attempts),
+      ...(x.last_error && !x.sent_at ? { lastError: String(x.last_error) } : {}),
     }));
   }
 }

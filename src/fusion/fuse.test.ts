@@ -127,6 +127,20 @@ describe('fuse (English record)', () => {
     const vitals = state.timeline.find((e) => e.kind === 'measurement' && e.time === '2024-03-01T09:00:00Z');
     expect(vitals?.factIds).toHaveLength(3);
   });
+
+  it("keeps a relative's condition off the patient's timeline: family history is not the patient's diagnosis", () => {
+    const father = noteFact(text, 'chest pain', {
+      id: 'n-father',
+      category: 'condition',
+      concept: { system: snomed, code: '363358000', display: 'Lung cancer', displayZh: '肺癌' },
+      assertion: 'present',
+      subject: { who: 'family', relation: 'father' },
+    });
+    const s = fuse(en.patient, resources, [chestPain, father], {});
+    expect(allFacts(s).some((f) => f.id === 'n-father')).toBe(true);
+    expect(s.timeline.some((e) => e.kind !== 'note' && e.factIds.includes('n-father'))).toBe(false);
+    expect(s.timeline.some((e) => e.factIds.includes('n-cp'))).toBe(true);
+  });
 });
 
 describe('fuse at a moment', () => {

@@ -1,9 +1,11 @@
 import type { DiagnosticReport, ImagingStudy } from 'fhir/r4.js';
 import type { Concept, Fact } from '../core/index.js';
+import { extractImagingFindings } from '../nlp/index.js';
 import type { AnyResource } from './fhir.js';
 import { choiceTime, codesOf, conceptOf } from './fhir.js';
 import { lateralityOf } from './map-clinical.js';
 import { codedFact, type MapContext } from './map-context.js';
+import { decodeAttachment, isTextAttachment } from './note-text.js';
 
 /** DiagnosticReport category codes that mean imaging (v2-0074 RAD/CT/MR/US…, LOINC LP29684-5 Radiology). */
 const imagingCategories = [
@@ -32,7 +34,10 @@ export function isImagingReport(r: DiagnosticReport): boolean {
 
 /**
  * DiagnosticReport: an imaging report becomes an `imaging` fact (its conclusion as the value) plus
- * one finding per `conclusionCode`; a lab report adds nothing (its Observations carry the results).
+ * one finding per `conclusionCode`, plus what its text (`presentedForm`) states that the concept
+ * dictionary does not: BI-RADS / Lung-RADS / TI-RADS categories and sized lesions with laterality,
+ * each with its span in the report (nlp `extractImagingFindings`). A lab report adds nothing (its
+ * Observations carry the results).
  */
 export function mapDiagnosticReport(r: DiagnosticReport & AnyResource, ctx: MapContext): Fact[] {
   if (!isImagingReport(r) || r.status === 'entered-in-error' || r.status === 'cancelled') return [];
@@ -63,7 +68,29 @@ export function mapDiagnosticReport(r: DiagnosticReport & AnyResource, ctx: MapC
       }),
     );
   });
+  facts.push(...reportTextFacts(r, ctx, time));
   return facts;
+}
+
+/**
+ * The facts a report's text states (the first text `presentedForm`), spans into that text under
+ * `DiagnosticReport/<id>`. Text that cannot be read (binary, bad charset) adds nothing: the report's
+ * coded facts stand without it.
+ */
+function reportTextFacts(r: DiagnosticReport & AnyResource, ctx: MapContext, time: Fact['time']): Fact[] {
+  const form = (r.presentedForm ?? []).find((a) => isTextAttachment(a) && !!a.data);
+  if (!form || !r.id) return [];
+  let text: string;
+  try {
+    text = decodeAttachment(form, `DiagnosticReport/${r.id}`);
+  } catch {
+    return [];
+  }
+  return extractImagingFindings(text, { patientId: ctx.patientId, document: `DiagnosticReport/${r.id}` }).map((f) => ({
+    ...f,
+    ...(time && !f.time ? { time } : {}),
+    status: r.status,
+  }));
 }
 
 /** ImagingStudy: the study done (modality and body site), an `imaging` fact. */

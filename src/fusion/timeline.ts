@@ -31,7 +31,7 @@ function labelOf(f: Fact): string {
 }
 
 /**
- * One timeline: every fact with a start time becomes an event (measurements taken at the same
+ * One timeline: every fact about the patient with a start time becomes an event (measurements taken at the same
  * moment share one event, like a set of vitals), plus the encounters and notes given, in time order.
  */
 export function buildTimeline(facts: readonly Fact[], extra: readonly TimelineEvent[]): TimelineEvent[] {
@@ -40,6 +40,8 @@ export function buildTimeline(facts: readonly Fact[], extra: readonly TimelineEv
   for (const f of facts) {
     const time = f.time?.start;
     const kind = kindOf(f.category);
+    // A relative's condition is family history, not an event of the patient's course ("诊断 肺癌" for a father's).
+    if (f.subject.who !== 'patient') continue;
     if (!time || !kind || instant(time) === undefined) continue;
     if (kind === 'measurement') {
       const key = `${instant(time)}`;

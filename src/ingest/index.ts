@@ -39,8 +39,25 @@ export {
   startHl7Listener,
 } from './hl7/index.js';
 export {
+  checkPacsPatientId,
+  checkUid,
+  DicomWebClient,
+  dicomWebClient,
+  type ImagingPullSummary,
+  imagingTextSummary,
+  KEY_IMAGE_TITLE,
+  pacsPatientId,
+  type PacsSettings,
+  pacsSettings,
+  pullImaging,
+  viewerLink,
+} from './dicomweb/index.js';
+export {
+  bundledPgxDefinitions,
   type GeneCall,
   callVcf,
+  type PgxDefinitions,
+  pgxDefinitionsFrom,
   importVcfFile,
   isVcfFile,
   type VcfCalls,

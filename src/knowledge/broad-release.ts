@@ -26,7 +26,8 @@ export const BROAD_LABEL =
  * then the HPO disease annotations (OMIM / Orphanet / DECIPHER → HPO phenotypes, with frequencies),
  * the Disease Ontology's disease → symptom statements, and the lab / imaging / ECG result links
  * (`data/results-evidence`) joined by ICD-10 code to the diseases of all of them, and last each disease's prior
- * by prevalence class (rare: Orphanet-registered; common; unknown), `importers/disease-priors.ts`.
+ * by prevalence class (rare: Orphanet-registered; common; unknown), `importers/disease-priors.ts`, with the sourced
+ * prevalence overrides of `data/epidemiology` (tuberculosis and bronchiectasis are common in China).
  */
 export function broadReleaseBatches(progress?: ProgressFn): BatchData[] {
   const steps: [string, () => BatchData][] = [];

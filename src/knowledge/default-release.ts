@@ -1,7 +1,9 @@
 import { invalid, type Sql } from '../core/index.js';
 import { buildBroadRelease } from './broad-release.js';
 import { ensureDemoRelease } from './demo.js';
-import type { ProgressFn } from './releases.js';
+import type { BatchData } from './batch.js';
+import { pgxAllelesBatch } from './importers/pgx-alleles.js';
+import { activeReleaseId, type ProgressFn, releaseWithBatch, writeBatch } from './releases.js';
 
 /**
  * Which release a fresh store starts with: `demo` (the default of `medseek serve`: DDXPlus + ICD-10 + CDS and QC
@@ -48,12 +50,50 @@ export async function ensureStartingRelease(
   const any = await sql.query('select 1 from kg_release limit 1');
   if (kind === 'demo' || any.rows.length) {
     const made = await ensureDemoRelease(sql);
-    return made !== undefined
-      ? { releaseId: made, summary: `demo release ${made} imported` }
+    const withPgx = await ensurePgxAlleles(sql, made !== undefined);
+    const id = withPgx ?? made;
+    return id !== undefined
+      ? { releaseId: id, summary: `demo release ${id} imported` }
       : { summary: 'already imported' };
   }
   const built = await buildBroadRelease(sql, { activate: true, ...(progress ? { progress } : {}) });
+  const id = (await ensurePgxAlleles(sql, true)) ?? built.releaseId;
   const n = (key: 'concepts' | 'relations') => built.batches.reduce((a, b) => a + b[key], 0).toLocaleString('en-US');
   const contents = `${n('concepts')} concepts, ${n('relations')} relations`;
-  return { releaseId: built.releaseId, summary: `broad release ${built.releaseId} built and active: ${contents}` };
+  return { releaseId: id, summary: `broad release ${id} built and active: ${contents}` };
+}
+
+let pgxBatch: BatchData | undefined;
+
+/**
+ * Puts the bundled PGx allele definitions (importers/pgx-alleles.ts) into the active release when it lacks
+ * them or holds other ones: always for a release this start made (`made`), and for an existing demo release
+ * (brought up to date like its other bundled batches). A hospital's own release is left as its curators made
+ * it (the VCF caller then reads the bundled files). The new release keeps the active one's label. Returns the
+ * release made and activated, or undefined.
+ */
+async function ensurePgxAlleles(sql: Sql, made: boolean): Promise<number | undefined> {
+  pgxBatch ??= pgxAllelesBatch();
+  const batch = pgxBatch;
+  const lacking = async (tx: Sql): Promise<{ id: number; label: string } | undefined> => {
+    const active = await activeReleaseId(tx);
+    if (active === undefined) return undefined;
+    const r = await tx.query<{ label: string; pgx: string[] | null }>(
+      `select r.label, array(select b.content_hash from kg_batch b
+         where b.id = any(r.batch_ids) and b.kind = 'pgx-alleles') as pgx
+       from kg_release r where r.id = $1`,
+      [active],
+    );
+    const row = r.rows[0];
+    if (!row || (row.pgx ?? []).includes(batch.contentHash)) return undefined;
+    return made || row.label.startsWith('demo:') ? { id: active, label: row.label } : undefined;
+  };
+  if (!(await lacking(sql))) return undefined;
+  return sql.transaction(async (tx) => {
+    if (tx.dialect === 'postgres') await tx.query('select pg_advisory_xact_lock(727275)');
+    const base = await lacking(tx);
+    if (!base) return undefined;
+    const { batchId } = await writeBatch(tx, batch);
+    return (await releaseWithBatch(tx, batchId, { base: base.id, activate: true, label: base.label })).releaseId;
+  });
 }

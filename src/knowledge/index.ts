@@ -98,6 +98,15 @@ export {
   READING_RULE,
   readFollowUpData,
 } from './importers/followup.js';
+export {
+  activePgxAlleles,
+  PGX_ALLELE_DEFINITION,
+  PGX_NOT_CALLABLE_CONCEPT,
+  type PgxAlleleData,
+  pgxAllelesBatch,
+  type ReleasePgxAlleles,
+  readPgxAlleleData,
+} from './importers/pgx-alleles.js';
 export { CROSSWALK_SOURCE, crosswalkBatch } from './importers/crosswalk.js';
 export { HEALTH39_SOURCE, parseHealth39, parseXywy, XYWY_SOURCE } from './importers/chinese-kg.js';
 export { DDXPLUS_SOURCE, parseDdxplus } from './importers/ddxplus.js';

@@ -46,6 +46,8 @@ export type ConceptType =
  * - `qc-rule` a record-QC rule (no target): the whole rule as data (importers/qc.ts)
  * - `followup-rule`, `reading-rule` a follow-up / home-reading rule (no target): the whole rule as data
  *   (importers/followup.ts)
+ * - `pgx-allele-definition` gene (no target): one gene's CPIC / PharmVar star-allele definitions, allele
+ *   functions and phenotype table as data (importers/pgx-alleles.ts), read by the VCF caller
  * - `duplicate-therapy` drug class (no target: two members; or → class: one of each): rule, title, severity
  */
 export type RelationType =
@@ -78,6 +80,7 @@ export type RelationType =
   | 'qc-rule'
   | 'followup-rule'
   | 'reading-rule'
+  | 'pgx-allele-definition'
   | 'duplicate-therapy';
 
 export const RELATION_TYPES: readonly RelationType[] = [
@@ -110,6 +113,7 @@ export const RELATION_TYPES: readonly RelationType[] = [
   'qc-rule',
   'followup-rule',
   'reading-rule',
+  'pgx-allele-definition',
   'duplicate-therapy',
 ];
 
@@ -194,7 +198,8 @@ export type ImportKind =
   | 'hpo'
   | 'doid'
   | 'disease-priors'
-  | 'followup';
+  | 'followup'
+  | 'pgx-alleles';
 
 export const IMPORT_KINDS: readonly ImportKind[] = [
   'ddxplus',

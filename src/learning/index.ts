@@ -42,3 +42,25 @@ export {
   PACKAGE_FORMAT,
 } from './federated-package.js';
 export * from './export/index.js';
+export type { CalibrationMap, CalibrationReport, FitOptions, PlattParams } from './calibration-map.js';
+export { calibrate, calibrateScored, calibrationReport, fitCalibration, fitPlatt } from './calibration-map.js';
+export type { CalibrationEvaluation, CalibrationMargins, CalibrationRelease } from './calibrations.js';
+export { CalibrationReleases } from './calibrations.js';
+export type { AppliedCalibration } from './calibrated-differential.js';
+export { calibrateDifferential } from './calibrated-differential.js';
+export type {
+  AlertContext,
+  BurdenCounts,
+  BurdenDecision,
+  BurdenOptions,
+  RuleBurden,
+  ThresholdSuggestion,
+} from './alert-burden.js';
+export {
+  alertBurden,
+  burdenOf,
+  recordAlertContext,
+  THRESHOLD_DIRECTIONS,
+  thresholdSuggestion,
+} from './alert-burden.js';
+export { readConfirmedCases } from './confirmed-cases.js';

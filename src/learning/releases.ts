@@ -9,6 +9,7 @@ import type { LearnOptions, ModelDiff } from './learned-network.js';
 import { diffModels, learnedModel } from './learned-network.js';
 import type { ConfirmedCase, StatsJson, SufficientStats } from './sufficient-stats.js';
 import { statsFromJson, statsToJson } from './sufficient-stats.js';
+import { VersionedStore } from './versioned.js';
 
 /**
  * Learned changes to a causal network, versioned like a knowledge release: a candidate is the source
@@ -79,8 +80,14 @@ export const caseKey = (c: ConfirmedCase): string =>
     .digest('hex')
     .slice(0, 24);
 
-export class LearnedReleases {
-  constructor(private readonly sql: Sql) {}
+export class LearnedReleases extends VersionedStore<LearnedRelease> {
+  constructor(sql: Sql) {
+    super(sql, 'learning_releases', { thing: 'learned release', baseline: 'the source' });
+  }
+
+  protected on(sql: Sql): LearnedReleases {
+    return new LearnedReleases(sql);
+  }
 
   async propose(p: {
     readonly source: Network;
@@ -179,93 +186,4 @@ export class LearnedReleases {
       ],
     }));
   }
-
-  /** Makes a candidate active; refused unless its evaluation passed against what is active now. */
-  async activate(id: string, by: string): Promise<LearnedRelease> {
-    return this.sql.transaction(async (tx) => {
-      const store = new LearnedReleases(tx);
-      const release = await store.get(id);
-      if (release.status !== 'candidate')
-        throw invalid(`release ${id} is ${release.status}; only a candidate that passed evaluation is activated`, {
-          field: 'id',
-        });
-      if (!release.evaluation)
-        throw invalid(`release ${id} has not been evaluated on held-back cases`, { field: 'id' });
-      const active = await store.active(release.networkId);
-      if ((active?.id ?? null) !== release.evaluation.baselineId)
-        throw invalid(
-          `release ${id} was evaluated against ${release.evaluation.baselineId ?? 'the source'}, ` +
-            `but ${active?.id ?? 'the source'} is active now: evaluate again`,
-          { field: 'id' },
-        );
-      const at = new Date().toISOString();
-      if (active)
-        await store.update(active.id, (r) => ({
-          ...r,
-          status: 'retired',
-          history: [...r.history, { at, by, action: 'retired', note: `replaced by ${id}` }],
-        }));
-      return store.update(id, (r) => ({
-        ...r,
-        status: 'active',
-        history: [...r.history, { at, by, action: 'activated' }],
-      }));
-    });
-  }
-
-  /** Retires the active release and restores the one it replaced (or the source network); returns what is active. */
-  async rollback(networkId: string, by: string): Promise<LearnedRelease | null> {
-    return this.sql.transaction(async (tx) => {
-      const store = new LearnedReleases(tx);
-      const active = await store.active(networkId);
-      if (!active) throw invalid(`no learned release of '${networkId}' is active`, { field: 'networkId' });
-      const at = new Date().toISOString();
-      await store.update(active.id, (r) => ({
-        ...r,
-        status: 'retired',
-        history: [...r.history, { at, by, action: 'rolled-back' }],
-      }));
-      if (!active.parentId) return null;
-      return store.update(active.parentId, (r) => ({
-        ...r,
-        status: 'active',
-        history: [...r.history, { at, by, action: 'restored', note: `roll-back of ${active.id}` }],
-      }));
-    });
-  }
-
-  async active(networkId: string): Promise<LearnedRelease | undefined> {
-    const { rows } = await this.sql.query<{ body: unknown }>(
-      `select body from learning_releases where network_id = $1 and status = 'active'`,
-      [networkId],
-    );
-    return rows[0] ? parseBody(rows[0].body) : undefined;
-  }
-
-  async get(id: string): Promise<LearnedRelease> {
-    const { rows } = await this.sql.query<{ body: unknown }>(`select body from learning_releases where id = $1`, [id]);
-    if (!rows[0]) throw invalid(`no learned release '${id}'`, { field: 'id' });
-    return parseBody(rows[0].body);
-  }
-
-  async list(networkId: string): Promise<LearnedRelease[]> {
-    const { rows } = await this.sql.query<{ body: unknown }>(
-      `select body from learning_releases where network_id = $1 order by created_at, id`,
-      [networkId],
-    );
-    return rows.map((r) => parseBody(r.body));
-  }
-
-  private async update(id: string, change: (r: LearnedRelease) => LearnedRelease): Promise<LearnedRelease> {
-    const next = change(await this.get(id));
-    await this.sql.query(`update learning_releases set status = $2, body = $3 where id = $1`, [
-      id,
-      next.status,
-      JSON.stringify(next),
-    ]);
-    return next;
-  }
 }
-
-const parseBody = (body: unknown): LearnedRelease =>
-  (typeof body === 'string' ? JSON.parse(body) : body) as LearnedRelease;

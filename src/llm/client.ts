@@ -550,7 +550,7 @@ function validate<T>(
 function appendToLastUser(messages: ChatMessage[], text: string): ChatMessage[] {
   const i = messages.map((m) => m.role).lastIndexOf('user');
   if (i < 0) return [...messages, { role: 'user', content: text }];
-  return messages.map((m, j) => (j === i ? { role: 'user', content: `${m.content}\n\n${text}` } : m));
+  return messages.map((m, j) => (j === i ? { ...m, role: 'user', content: `${m.content}\n\n${text}` } : m));
 }
 
 function addUsage(a: Usage | undefined, b: Usage | undefined): Usage | undefined {

@@ -16,6 +16,36 @@ export {
   withFallback,
 } from './client.js';
 export {
+  ACCEPTED_AUDIO_TYPES,
+  AudioClient,
+  type AudioInput,
+  type AudioStatus,
+  baseType,
+  checkAudio,
+  type ServiceStatus,
+  type Speech,
+  sniffContainer,
+  type Transcript,
+} from './audio.js';
+export {
+  type AudioConfig,
+  type AudioEndpointConfig,
+  DEFAULT_STT_MAX_BYTES,
+  DEFAULT_TTS_MAX_CHARS,
+  isLoopback,
+  loadAudioConfig,
+  redactedAudioConfig,
+  SPEECH_FORMATS,
+  type SpeechFormat,
+  type SttConfig,
+  type TtsConfig,
+} from './audio-config.js';
+export {
+  type NewVoiceTranscript,
+  type VoiceTranscriptRow,
+  VoiceTranscriptStore,
+} from './voice-transcripts.js';
+export {
   guessKind,
   type LlmConfig,
   type LlmConfigFile,
@@ -58,6 +88,14 @@ export { extractJson, jsonSchemaOf, parseStructured } from './structured.js';
 export { MAX_TOOL_STEPS, runToolLoop, type ToolLoopOptions, type ToolLoopResult, type ToolStep } from './tool-loop.js';
 export { encodeGguf, tinyLlamaGguf, writeTinyLlamaGguf } from './testing/gguf-writer.js';
 export { type Behaviour, type OpenAiTestServer, startOpenAiTestServer } from './testing/openai-test-server.js';
+export {
+  imagePart,
+  loadVisionConfig,
+  type VisionAsk,
+  type VisionConfig,
+  VisionReader,
+  type VisionStatus,
+} from './vision.js';
 export type * from './types.js';
 
 import type { Sql } from '../core/index.js';

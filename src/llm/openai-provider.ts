@@ -28,6 +28,11 @@ export interface OpenAiProviderOptions {
   readonly timeoutMs?: number;
   /** Extra body fields a server understands (e.g. vLLM `chat_template_kwargs`). */
   readonly extraBody?: Readonly<Record<string, unknown>>;
+  /**
+   * Whether images may go to this provider though it is not trusted-local (MEDSEEK_LLM_IMAGES=allow-external).
+   * An image cannot be de-identified (names burned into the pixels): by default only local providers get one.
+   */
+  readonly externalImages?: boolean;
 }
 
 type Json = Record<string, unknown>;
@@ -46,6 +51,7 @@ export class OpenAiCompatibleProvider implements LlmProvider {
   readonly supportsTools: boolean;
   private readonly client: OpenAI;
   private readonly extraBody: Json;
+  private readonly externalImages: boolean;
 
   constructor(o: OpenAiProviderOptions) {
     this.name = o.name;
@@ -55,6 +61,7 @@ export class OpenAiCompatibleProvider implements LlmProvider {
     this.jsonMode = o.jsonMode;
     this.supportsTools = o.supportsTools ?? true;
     this.extraBody = { ...(o.extraBody ?? {}) };
+    this.externalImages = o.externalImages ?? false;
     this.client = new OpenAI({
       baseURL: o.baseURL,
       apiKey: o.apiKey || 'not-needed',
@@ -64,6 +71,12 @@ export class OpenAiCompatibleProvider implements LlmProvider {
   }
 
   async complete(req: ProviderRequest): Promise<ProviderResponse> {
+    if (this.trust !== 'local' && !this.externalImages && req.messages.some((m) => 'images' in m && m.images?.length))
+      throw new ProviderError(
+        'bad-request',
+        `${this.name} is not trusted-local: no image is sent to it (MEDSEEK_LLM_IMAGES=allow-external allows it)`,
+        { noRetry: true },
+      );
     const params: Json = {
       ...this.extraBody,
       model: req.model,
@@ -221,6 +234,17 @@ function toOpenAiMessage(m: ChatMessage): ChatCompletionMessageParam {
           }
         : { role: 'assistant', content: m.content };
     default:
-      return { role: m.role, content: m.content };
+      return m.role === 'user' && m.images?.length
+        ? {
+            role: 'user',
+            content: [
+              { type: 'text', text: m.content },
+              ...m.images.map((i) => ({
+                type: 'image_url' as const,
+                image_url: { url: `data:${i.mediaType};base64,${i.base64}` },
+              })),
+            ],
+          }
+        : { role: m.role, content: m.content };
   }
 }

@@ -1,10 +1,26 @@
 import type { ModelUse } from '../core/index.js';
 
-/** One chat message, OpenAI-style. `tool` messages answer a tool call by id. */
+/**
+ * One chat message, OpenAI-style. `tool` messages answer a tool call by id. A user message may carry
+ * images for a vision model (sent as `image_url` parts; only to trusted-local providers unless the
+ * operator allows more: vision.ts).
+ */
 export type ChatMessage =
-  | { readonly role: 'system' | 'user'; readonly content: string }
+  | { readonly role: 'system' | 'user'; readonly content: string; readonly images?: readonly ImagePart[] }
   | { readonly role: 'assistant'; readonly content: string; readonly toolCalls?: readonly ToolCall[] }
   | { readonly role: 'tool'; readonly content: string; readonly toolCallId: string };
+
+/**
+ * An image for a vision model: the bytes as base64, sent as an OpenAI `image_url` content part with a
+ * `data:` URL. Build one with `imagePart()` (vision.ts): its JSON form (audit, cache key) is the digest
+ * and size, never the pixels, which may carry burned-in identifiers.
+ */
+export interface ImagePart {
+  readonly mediaType: 'image/jpeg' | 'image/png' | 'image/webp';
+  readonly base64: string;
+  readonly sha256: string;
+  readonly bytes: number;
+}
 
 /** A function the model may call; `parameters` is a JSON Schema object. */
 export interface ToolSpec {

@@ -24,7 +24,6 @@ export class AhoCorasick<T> {
   private readonly folded: string[] = [];
   private readonly values: T[] = [];
   private boundaryStart = new Uint8Array(0);
-  private boundaryEnd = new Uint8Array(0);
   private lengths = new Int32Array(0);
   // the automaton (after build)
   private rootNext = new Int32Array(0);
@@ -60,7 +59,6 @@ export class AhoCorasick<T> {
     const n = this.folded.length;
     this.lengths = Int32Array.from(this.folded, (p) => p.length);
     this.boundaryStart = Uint8Array.from(this.folded, (p) => (isWordChar(p.charCodeAt(0)) ? 1 : 0));
-    this.boundaryEnd = Uint8Array.from(this.folded, (p) => (isWordChar(p.charCodeAt(p.length - 1)) ? 1 : 0));
     // The trie from the distinct patterns in code-unit order (the native sort): each state's
     // children appear in order of their code unit, and a pattern shares its prefix with the one before.
     const ids = new Map<string, number[]>();
@@ -183,13 +181,19 @@ export class AhoCorasick<T> {
     if (!this.built) this.build();
     let state = 0;
     const n = text.length;
+    let word = n > 0 && isWordChar(foldChar(text.charCodeAt(0)));
     for (let i = 0; i < n; i++) {
       state = this.next(state, foldChar(text.charCodeAt(i)));
+      // Every pattern ending here ends with this character, so all or none of them need a word
+      // boundary after it: inside a word (English text, mostly) none can match, and the chain of
+      // outputs is not walked.
+      const wordHere = word;
+      word = i + 1 < n && isWordChar(foldChar(text.charCodeAt(i + 1)));
+      if (wordHere && word) continue;
       for (let s = this.firstOut[state] !== NONE ? state : this.dictLink[state]!; s !== NONE; s = this.dictLink[s]!) {
         for (let p = this.firstOut[s]!; p !== NONE; p = this.nextOut[p]!) {
           const start = i + 1 - this.lengths[p]!;
           if (this.boundaryStart[p] && start > 0 && isWordChar(foldChar(text.charCodeAt(start - 1)))) continue;
-          if (this.boundaryEnd[p] && i + 1 < n && isWordChar(foldChar(text.charCodeAt(i + 1)))) continue;
           hit(start, i + 1, this.values[p]!);
         }
       }

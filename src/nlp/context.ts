@@ -390,23 +390,31 @@ export function sentenceOf(sentences: readonly Span[], offset: number): Span | u
   return undefined;
 }
 
-const precedence: [ContextCategory, Assertion][] = [
-  ['NEGATED_EXISTENCE', 'absent'],
-  ['HYPOTHETICAL', 'hypothetical'],
-  ['POSSIBLE_EXISTENCE', 'possible'],
-  ['FAMILY', 'family'],
-  ['HISTORICAL', 'historical'],
-];
+/** Rank of each category's assertion (higher wins): negated > hypothetical > possible > family > historical. */
+const rank: Partial<Record<ContextCategory, number>> = {
+  NEGATED_EXISTENCE: 5,
+  HYPOTHETICAL: 4,
+  POSSIBLE_EXISTENCE: 3,
+  FAMILY: 2,
+  HISTORICAL: 1,
+};
+const ranked: readonly Assertion[] = ['present', 'historical', 'family', 'possible', 'hypothetical', 'absent'];
 
+// One pass over the modifiers, no closures: this runs once per concept mention (see bench nlp).
 export function assertionOf(modifiers: readonly ContextModifier[]): { assertion: Assertion; subject: Subject } {
-  const family = modifiers.find((m) => m.rule.category === 'FAMILY');
+  let family: ContextModifier | undefined;
+  let best = 0;
+  for (let i = 0; i < modifiers.length; i++) {
+    const m = modifiers[i]!;
+    if (!family && m.rule.category === 'FAMILY') family = m;
+    const r = rank[m.rule.category] ?? 0;
+    if (r > best) best = r;
+  }
   const subject: Subject = family
     ? {
         who: 'family',
         ...(family.rule.relation && family.rule.relation !== 'family' ? { relation: family.rule.relation } : {}),
       }
     : { who: 'patient' };
-  for (const [cat, assertion] of precedence)
-    if (modifiers.some((m) => m.rule.category === cat)) return { assertion, subject };
-  return { assertion: 'present', subject };
+  return { assertion: ranked[best]!, subject };
 }

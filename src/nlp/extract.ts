@@ -1,4 +1,4 @@
-import type { Concept, Fact, FactCategory, FactTime, Quantity, Subject, TextSource } from '../core/index.js';
+import type { Assertion, Concept, Fact, FactCategory, FactTime, Quantity, Subject, TextSource } from '../core/index.js';
 import { stableId } from '../core/index.js';
 import { builtinLexicon } from './builtin-lexicon.js';
 import { assertionOf, type ContextModifier, scopeModifiers, type Speech, sentenceOf } from './context.js';
@@ -228,6 +228,8 @@ export function extractFacts(text: string, options: ExtractOptions = {}): Extrac
       sections,
       sentences,
       ...(options.anchorDate ? { anchorDate: options.anchorDate } : {}),
+      // the same times unless an admission date resolved 入院第3天 / hospital day 3 (read with the note's date alone there)
+      ...(options.admissionDate ? {} : { times }),
     }),
     sections,
     sentences,
@@ -246,7 +248,7 @@ function assertionsFor(
   let ti = 0;
   return targets.map((t) => {
     const sentence = sentenceOf(sentences, t.start);
-    if (!sentence) return { assertion: 'present' as const, subject: { who: 'patient' as const }, modifiers: [] };
+    if (!sentence) return { assertion: 'present' as Assertion, subject: { who: 'patient' } as Subject };
     let mods = cache.get(sentence);
     if (!mods) {
       while (ti > 0 && triggers[ti - 1]!.end > sentence.start) ti--;
@@ -257,8 +259,9 @@ function assertionsFor(
       mods = scopeModifiers(inside, sentence, targets, text);
       cache.set(sentence, mods);
     }
-    const covering = mods.filter((m) => m.scope.start < t.end && t.start < m.scope.end);
-    return { ...assertionOf(covering), modifiers: covering };
+    const covering: ContextModifier[] = [];
+    for (const m of mods) if (m.scope.start < t.end && t.start < m.scope.end) covering.push(m);
+    return assertionOf(covering);
   });
 }
 
@@ -314,14 +317,26 @@ const lateralityRe: [RegExp, 'left' | 'right' | 'bilateral'][] = [
   [/\bright\b|\brt\b|右/i, 'right'],
 ];
 
+/** The characters every laterality word above contains one of (a quick test before the three patterns). */
+const mayBeSide = /[双左右blr]/i;
+/** , ， ; ； 。 、 (by code unit: no one-character strings in the loop). */
+function isClauseBreak(c: number): boolean {
+  return c === 0x2c || c === 0xff0c || c === 0x3b || c === 0xff1b || c === 0x3002 || c === 0x3001;
+}
+
 /** Left/right/bilateral written in the mention or just before it (左侧…, "right lower lobe …"). */
 function lateralityOf(text: string, m: Span, sentence: Span, lang: NlpLang): Fact['laterality'] {
   const inside = text.slice(m.start, m.end);
-  const from = Math.max(sentence.start, m.start - (lang === 'zh' ? 6 : 24));
-  const before = text.slice(from, m.start);
   // only the clause right before the mention
-  const clause = before.split(/[,，;；。、]/).pop() ?? '';
-  for (const [re, side] of lateralityRe) if (re.test(inside) || re.test(clause)) return side;
+  let from = Math.max(sentence.start, m.start - (lang === 'zh' ? 6 : 24));
+  for (let k = m.start - 1; k >= from; k--)
+    if (isClauseBreak(text.charCodeAt(k))) {
+      from = k + 1;
+      break;
+    }
+  const clause = text.slice(from, m.start);
+  if (mayBeSide.test(inside) || mayBeSide.test(clause))
+    for (const [re, side] of lateralityRe) if (re.test(inside) || re.test(clause)) return side;
   // written after it, closing the item: "Acute pyelonephritis, left.", "肾盂肾炎（左侧）"
   const post =
     /^\s*(?:[,，]\s*(left|right|bilateral)\s*(?=[.;；。\n)]|$)|[(（]\s*(left|right|bilateral|左|右|双)侧?\s*[)）])/i.exec(

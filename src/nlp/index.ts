@@ -38,3 +38,4 @@ export { type Token, tokenize } from './tokens.js';
 export { normaliseUnit, toHalfWidth } from './units.js';
 export { type EntitySpan, EntityTagger, type TaggedText, type TaggerOptions } from './tagger.js';
 export { extractDocumentReference, type NoteText, noteFromDocumentReference } from './document.js';
+export { extractImagingFindings, IMAGING_TERMS_SYSTEM, type ImagingExtractOptions } from './radiology.js';

@@ -415,6 +415,8 @@ export interface MedicationEventOptions {
   readonly sentences: readonly Span[];
   /** The note's date (ISO 8601): kept on medication facts as `noteDate`, and anchors relative dates. */
   readonly anchorDate?: string;
+  /** `parseTimes(text, { anchorDate })` when the caller has it already (extractFacts), so it is not read twice. */
+  readonly times?: readonly TimeMention[];
 }
 
 /**
@@ -461,7 +463,7 @@ export function annotateMedicationEvents(
   };
   if (meds.length === 0) return facts.map((f) => (inList(f) ? withQualifiers(f, { dischargeList: 'true' }) : f));
 
-  const times = parseTimes(text, options.anchorDate ? { anchorDate: options.anchorDate } : {});
+  const times = options.times ?? parseTimes(text, options.anchorDate ? { anchorDate: options.anchorDate } : {});
   const noteHits = cueAutomaton()
     .longest(text)
     .filter((h) => h.value.kind === 'acute');

@@ -29,21 +29,22 @@ export function splitSentences(text: string, range: Span = { start: 0, end: text
     s = end;
   };
   for (let i = range.start; i < range.end; i++) {
-    const ch = text[i]!;
-    switch (ch) {
-      case '。':
-      case '！':
-      case '？':
-      case '；':
-      case '!':
-      case ';':
+    // code units rather than text[i]: a one-character string per Chinese character is garbage
+    switch (text.charCodeAt(i)) {
+      case 0x3002: // 。
+      case 0xff01: // ！
+      case 0xff1f: // ？
+      case 0xff1b: // ；
+      case 0x21: // !
+      case 0x3b: // ;
         push(i + 1);
         break;
-      case '?':
+      case 0x3f: // ?
         // "pneumonia?" asks; keep a question mark inside a sentence when more of the clause follows on the line
         if (i + 1 >= range.end || /\s/.test(text[i + 1]!)) push(i + 1);
         break;
-      case '.': {
+      // a period
+      case 0x2e: {
         const next = text[i + 1];
         if (next !== undefined && !/\s/.test(next)) break; // 3.5, p.o.
         const word = /(?:^|[\s(])([A-Za-z][A-Za-z./]*)$/
@@ -56,7 +57,8 @@ export function splitSentences(text: string, range: Span = { start: 0, end: text
         push(i + 1);
         break;
       }
-      case '\n': {
+      // a line break
+      case 0x0a: {
         const rest = text.slice(i + 1, i + 8);
         if (/^[ \t\u3000]*\r?\n/.test(rest))
           push(i + 1); // blank line

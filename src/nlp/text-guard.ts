@@ -21,6 +21,7 @@ export function checkText(text: unknown, where = 'text'): asserts text is string
   let control = 0;
   let replacement = 0;
   let firstBad = -1;
+  let leadByte = false; // a character mojibake starts with (below): the pattern runs only when one is present
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 0)
@@ -42,6 +43,7 @@ export function checkText(text: unknown, where = 'text'): asserts text is string
       i++;
     } else if (c >= 0xdc00 && c <= 0xdfff)
       throw new MedSeekError('encoding', `unpaired UTF-16 surrogate at offset ${i}`, { where: `${where} offset ${i}` });
+    else if (c >= 0xc2 && c <= 0xef) leadByte = true;
   }
   if (control > Math.max(2, text.length * 0.01))
     throw new MedSeekError('encoding', `binary data: ${control} control characters (first at offset ${firstBad})`, {
@@ -53,7 +55,7 @@ export function checkText(text: unknown, where = 'text'): asserts text is string
       `mis-encoded text: ${replacement} U+FFFD replacement character(s) (first at offset ${firstBad}); decode the source with its real encoding (UTF-8, GB18030)`,
       { where: `${where} offset ${firstBad}` },
     );
-  const moji = mojibake.exec(text);
+  const moji = leadByte ? mojibake.exec(text) : null;
   if (moji)
     throw new MedSeekError(
       'encoding',

@@ -139,6 +139,8 @@ export function shiftDate(anchor: string, amount: number, unit: Unit): string | 
 const relativeDay =
   /(今日|今天|今晨|今晚|昨日|昨天|昨晚|昨夜|前天|\btoday\b|\byesterday\b|\blast night\b|\bthis morning\b)/gi;
 const zhNum = '(\\d+(?:\\.\\d+)?|[零一二两三四五六七八九十]+|半)';
+/** The first character of a zhNum, as a lookahead: the regex engine then skips quickly to where a number starts. */
+const zhNumAhead = '(?=[\\d零一二两三四五六七八九十半])';
 const patterns: {
   re: RegExp;
   pre?: RegExp;
@@ -187,7 +189,7 @@ const patterns: {
     // 3天前, 2周前, 半年前, 1年余前, 十余天前, 3个月前
     pre: /前/,
     re: new RegExp(
-      `${zhNum}\\s*(?:个)?\\s*[余多]?\\s*(分钟|小时|天|日|周|星期|个月|月|年)[余多]?\\s*(?:以前|之前|前)`,
+      `${zhNumAhead}${zhNum}\\s*(?:个)?\\s*[余多]?\\s*(分钟|小时|天|日|周|星期|个月|月|年)[余多]?\\s*(?:以前|之前|前)`,
       'g',
     ),
     make: (m, o) => relative(m, parseZhNumber(m[1]!), zhUnits[m[2]!]!, o),
@@ -238,7 +240,7 @@ const patterns: {
     // not an interval: 每8小时 / 每隔6小时 is a frequency.
     pre: /[分时天日周期月年]/,
     re: new RegExp(
-      `(?<![\\d.月年第每隔])${zhNum}\\s*(?:个)?\\s*[余多]?\\s*(分钟|小时|天|日|周|星期|个月|月|年)[余多]?(?!\\s*(?:前|后|以前|之前|以后|次|\\d))`,
+      `${zhNumAhead}(?<![\\d.月年第每隔])${zhNum}\\s*(?:个)?\\s*[余多]?\\s*(分钟|小时|天|日|周|星期|个月|月|年)[余多]?(?!\\s*(?:前|后|以前|之前|以后|次|\\d))`,
       'g',
     ),
     make: (m, o) => {
@@ -314,12 +316,14 @@ export function parseTimes(text: string, options: TimeOptions = {}, half = toHal
   for (const { re, pre, make } of patterns) {
     if (!numeric && re !== relativeDay) continue;
     if (pre && !pre.test(half)) continue;
+    // exec on the pattern itself: matchAll would copy the RegExp on every call
     re.lastIndex = 0;
-    for (const m of half.matchAll(re)) {
+    for (let m = re.exec(half); m; m = re.exec(half)) {
+      if (m[0].length === 0) re.lastIndex++;
       const start = m.index;
       const end = start + m[0].length;
       if (found.some((f) => f.start < end && start < f.end)) continue;
-      const made = make(m as RegExpExecArray, options);
+      const made = make(m, options);
       if (made)
         found.push({
           start,

@@ -35,12 +35,29 @@ export function unitAt(text: string, index: number): { written: string; ucum: st
   return ucum ? { written: m[0], ucum } : undefined;
 }
 
-const hasWide = /[\uff01-\uff5e\u3000]/;
+const wide = /[\uff01-\uff5e\u3000]/g;
 
 /** Full-width ASCII to half-width; every code unit maps to one code unit (offsets unchanged). */
 export function toHalfWidth(text: string): string {
-  if (!hasWide.test(text)) return text;
-  return text.replace(/[\uff01-\uff5e\u3000]/g, (c) =>
-    c === '\u3000' ? ' ' : String.fromCharCode(c.charCodeAt(0) - 0xfee0),
-  );
+  const n = text.length;
+  let i = 0;
+  while (i < n && !isWide(text.charCodeAt(i))) i++;
+  if (i === n) return text;
+  if (n < 256) return text.replace(wide, halfOf);
+  // a whole note: one code-unit loop rather than a replace() callback per ，：（） it is full of
+  const codes = new Uint16Array(n);
+  for (let k = 0; k < n; k++) {
+    const c = text.charCodeAt(k);
+    codes[k] = c === 0x3000 ? 0x20 : c >= 0xff01 && c <= 0xff5e ? c - 0xfee0 : c;
+  }
+  // UTF-16LE decoding copies code units as they are (lone surrogates included)
+  return Buffer.from(codes.buffer, codes.byteOffset, codes.byteLength).toString('utf16le');
+}
+
+function halfOf(c: string): string {
+  return c === '\u3000' ? ' ' : String.fromCharCode(c.charCodeAt(0) - 0xfee0);
+}
+
+function isWide(c: number): boolean {
+  return c === 0x3000 || (c >= 0xff01 && c <= 0xff5e);
 }

@@ -22,12 +22,15 @@ import { fhirWritePolicies, mountFhirWrites } from './routes/fhir-write.js';
 import { fhirBulkPolicies, fhirBulkRoutes } from './routes/fhir-bulk.js';
 import { followUpPolicies, followUpRoutes } from './routes/followup.js';
 import { healthPolicies, healthRoutes } from './routes/health.js';
+import { imagingPolicies, imagingRoutes } from './routes/imaging.js';
 import { kgPolicies, kgRoutes } from './routes/kg.js';
+import { learningAdminPolicies, learningAdminRoutes } from './routes/learning-admin.js';
 import { llmPolicies, llmRoutes } from './routes/llm.js';
 import { mcpPolicies, mcpRoutes } from './routes/mcp.js';
 import { openapiPolicies, openapiRoutes } from './routes/openapi.js';
 import { patientPolicies, patientRoutes } from './routes/patients.js';
 import { teachingPolicies, teachingRoutes } from './routes/teaching.js';
+import { dictationRoutes, voicePolicies, voiceRoutes } from './routes/voice.js';
 import { webPolicies, webRoutes } from './routes/web.js';
 import { trustedIssuers } from './smart/pull-route.js';
 import { smartPolicies, smartRoutes } from './smart/routes.js';
@@ -58,6 +61,7 @@ export const ROUTE_POLICIES: RoutePolicies = mergePolicies(
   fhirWritePolicies,
   authPolicies,
   adminPolicies,
+  learningAdminPolicies,
   patientLinkPolicies,
   auditPolicies,
   consultPolicies,
@@ -67,10 +71,12 @@ export const ROUTE_POLICIES: RoutePolicies = mergePolicies(
   mcpPolicies,
   askPolicies,
   patientPolicies,
+  imagingPolicies,
   followUpPolicies,
   webPolicies,
   backupPolicies,
   teachingPolicies,
+  voicePolicies,
 );
 
 /**
@@ -131,6 +137,7 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
   app.route('/fhir', fhirRoutes(ctx));
   app.route('/api/auth', authRoutes(ctx));
   app.route('/api/admin', adminRoutes(ctx));
+  app.route('/api/admin', learningAdminRoutes(ctx));
   app.route('/api/patient-links', patientLinkRoutes(ctx));
   app.route('/api/audit', auditRoutes(ctx));
   app.route('/api/consult', consultRoutes(ctx));
@@ -138,11 +145,14 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
   app.route('/api/kg', kgRoutes(ctx));
   app.route('/api/llm', llmRoutes(ctx));
   app.route('/api/patients', patientRoutes(ctx));
+  app.route('/api/patients', imagingRoutes(ctx));
   app.route('/api/patients', askRoutes(ctx));
   app.route('/api/followup', followUpRoutes(ctx));
   app.route('/api/backup', backupRoutes(ctx));
   app.route('/mcp', mcpRoutes(ctx));
   app.route('/api/teaching', teachingRoutes(ctx));
+  app.route('/api/voice', voiceRoutes(ctx));
+  app.route('/api/patients', dictationRoutes(ctx));
 
   // The web workspace last: it answers only what no API route did.
   app.route('/', webRoutes(ctx));

@@ -67,6 +67,26 @@ describe.skipIf(!hasChromium)('follow-up plan and home readings in a browser', (
     await screenshot(page, 'followup-patient');
   });
 
+  it('opens the weeks-long follow-up link straight to the plan, saying until when it works, and nothing else', async () => {
+    const issued = await api(`/api/followup/patients/${WARFARIN}/links`, {});
+    expect(issued.token as string).toMatch(/^mpf1\./);
+    const link = await phone.newPage();
+    await link.goto(issued.url as string);
+    await expect.poll(() => link.locator('.followup-plan').textContent()).toContain('一周内抽血查INR');
+    const expiry = (await link.locator('.link-expiry').textContent()) ?? '';
+    const until = new Date((issued.link as { expiresAt: string }).expiresAt).toLocaleDateString('zh-CN');
+    expect(expiry).toContain(until);
+    // The follow-up link reads the follow-up pages only: the pre-consultation answers it with 401.
+    const consult = await fetch(`${ws.url}/api/consult`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${issued.token as string}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ complaint: '头晕' }),
+    });
+    expect(consult.status).toBe(401);
+    await screenshot(link, 'followup-link');
+    await link.close();
+  });
+
   it('the clinician sees the alert on the patient’s page with the readings as evidence', async () => {
     const desk = await ws.browser.newContext({ locale: 'zh-CN' });
     await desk.addInitScript(

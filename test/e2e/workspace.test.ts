@@ -33,6 +33,19 @@ describe.skipIf(!hasChromium)('clinician workspace in a browser', () => {
     await shot('patient-overview');
   });
 
+  it('answers a question asked of the record in the side panel, verified and with its sources', async () => {
+    const panel = page.getByRole('complementary', { name: '询问病历' });
+    await panel.getByRole('textbox', { name: '问题' }).fill('莫西沙星什么剂量');
+    await panel.getByRole('button', { name: '提问' }).click();
+    const sentence = panel.locator('.ask-sentence[data-kind="record"]').first();
+    await sentence.waitFor({ timeout: 60_000 });
+    expect(await sentence.textContent()).toMatch(/莫西沙星.*剂量0\.4 g|莫西沙星.*剂量400 mg/);
+    expect(await sentence.locator('.badge').count()).toBe(1);
+    expect(await sentence.locator('.ask-sources a').count()).toBeGreaterThan(0);
+    await sentence.scrollIntoViewIfNeeded();
+    await shot('ask-the-record');
+  });
+
   it('clicks from the differential to the note span it rests on', async () => {
     await page.getByRole('tab', { name: '鉴别诊断' }).click();
     const first = page.locator('.conclusion').first();

@@ -8,8 +8,8 @@ import { type AppContext, listen, openContext } from '../../src/server/index.js'
 
 /**
  * The browser tests' harness: the web workspace built as `npm start` builds it (in its own process —
- * inside vitest NODE_ENV is 'test', which would bundle React's development build — and into a folder
- * of the test's own, so that test files running side by side never race on web/dist), MedSeek on a
+ * inside vitest NODE_ENV is 'test', which would bundle React's development build — once per test process,
+ * into a folder of its own, so that test files running side by side never race on web/dist), MedSeek on a
  * fresh demo data directory, and Debian's Chromium driven by playwright-core.
  */
 export const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -32,8 +32,15 @@ export interface WorkspaceOptions {
   readonly env?: Readonly<Record<string, string>>;
 }
 
-export async function startWorkspace(name: string, options: WorkspaceOptions = {}): Promise<Workspace> {
-  const webDir = mkdtempSync(join(tmpdir(), `medseek-e2e-web-${name}-`));
+let webBuild: string | undefined;
+
+/**
+ * The workspace built once per test process (test files share their worker's modules): every browser test of
+ * the process serves the same build, removed when the process exits.
+ */
+function builtWeb(): string {
+  if (webBuild && existsSync(webBuild)) return webBuild;
+  const webDir = mkdtempSync(join(tmpdir(), 'medseek-e2e-web-'));
   execFileSync(
     process.execPath,
     [
@@ -52,6 +59,13 @@ export async function startWorkspace(name: string, options: WorkspaceOptions = {
       stdio: 'inherit',
     },
   );
+  process.once('exit', () => rmSync(webDir, { recursive: true, force: true }));
+  webBuild = webDir;
+  return webDir;
+}
+
+export async function startWorkspace(name: string, options: WorkspaceOptions = {}): Promise<Workspace> {
+  const webDir = builtWeb();
   process.env.MEDSEEK_WEB_DIR = webDir;
   const dataDir = mkdtempSync(join(tmpdir(), `medseek-e2e-${name}-`));
   const demo = options.demo ?? true;
@@ -88,7 +102,6 @@ export async function startWorkspace(name: string, options: WorkspaceOptions = {
       await ctx.close();
       delete process.env.MEDSEEK_WEB_DIR;
       rmSync(dataDir, { recursive: true, force: true });
-      rmSync(webDir, { recursive: true, force: true });
     },
   };
 }

@@ -129,6 +129,30 @@ export async function send<T>(
   );
 }
 
+/** A multipart form (a voice recording); the browser sets the Content-Type with its boundary. */
+export async function upload<T>(path: string, form: FormData, init: CallOptions = {}): Promise<T> {
+  return handle<T>(
+    await fetch(path, {
+      method: 'POST',
+      headers: headers(init.headers),
+      body: form,
+      ...(init.signal ? { signal: init.signal } : {}),
+    }),
+  );
+}
+
+/** A JSON request whose answer is binary (audio read aloud). */
+export async function postForBlob(path: string, body: unknown, init: CallOptions = {}): Promise<Blob> {
+  const res = await fetch(path, {
+    method: 'POST',
+    headers: headers({ 'Content-Type': 'application/json', ...init.headers }),
+    body: JSON.stringify(body),
+    ...(init.signal ? { signal: init.signal } : {}),
+  });
+  if (!res.ok) return handle<never>(res);
+  return res.blob();
+}
+
 export async function del<T>(path: string, init: CallOptions = {}): Promise<T> {
   return handle<T>(
     await fetch(path, {

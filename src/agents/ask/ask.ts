@@ -1,6 +1,7 @@
 import { invalid, type Lang, notFound, type PatientState, type Sql, say } from '../../core/index.js';
 import { type AskOptions, type LlmClient, notUsed } from '../../llm/index.js';
 import { builtinLexicon, detectLanguage, type Lexicon } from '../../nlp/index.js';
+import type { DrugIndex } from '../../reasoning/index.js';
 import type { FaithfulnessReport } from '../../verify/index.js';
 import { modelAnswer } from './agent.js';
 import { checkSentences } from './check.js';
@@ -22,6 +23,8 @@ export interface AskRecordOptions {
   readonly maxSteps?: number;
   /** The names the question is read with (the active release's); default the built-in lexicon. */
   readonly lexicon?: Lexicon;
+  /** The drug table class and drug names are read with (the active release's); default the bundled one. */
+  readonly drugs?: DrugIndex;
   /** Where the agent loop's whole trace is stored (llm_tool_trace). */
   readonly traceSql?: Sql;
   readonly onDelta?: AskOptions['onDelta'];
@@ -63,7 +66,7 @@ export async function askRecord(caller: ToolCaller, options: AskRecordOptions): 
   ];
 
   const lexicon = options.lexicon ?? builtinLexicon();
-  const read = readQuestion(question, state, lang, lexicon);
+  const read = readQuestion(question, state, lang, lexicon, options.drugs);
   // What the orders leave unsaid (why, when) is looked for in the notes before any absence is stated.
   const filled = await fillGaps(read.sentences, caller, patientId, lang);
   for (const query of filled.searched) toolCalls.push({ name: 'search_notes', arguments: { patientId, query } });

@@ -7,6 +7,7 @@ import { readRecord } from '../mcp/record.js';
 import { defineTool, type ToolEnv } from '../mcp/tooling.js';
 import { askRecord, MAX_QUESTION_LENGTH } from './ask.js';
 import { mcpToolCaller } from './tools.js';
+import { activeSafetyRules, drugIndex } from '../../reasoning/index.js';
 
 /**
  * `ask_record` as an MCP tool: the question answered over the same server's tools, as the same
@@ -44,6 +45,7 @@ export function registerAskTool(server: McpServer, env: ToolEnv, open: (access: 
           question,
           lang: lang ?? 'auto',
           lexicon,
+          drugs: drugIndex(await activeSafetyRules(services.db)),
           traceSql: services.db,
           ...(services.llm ? { llm: services.llm } : {}),
         });

@@ -130,6 +130,86 @@ describe('the question reader', () => {
   });
 });
 
+/** An active ibuprofen order written in Chinese (布洛芬缓释胶囊 300 mg bid, oral). */
+const ibuprofenOrder: Fact = {
+  id: 'F-ibu',
+  patientId: P,
+  category: 'medication',
+  concept: { system: 'urn:medseek:text', code: 'ibu', displayZh: '布洛芬缓释胶囊' },
+  assertion: 'present',
+  subject: { who: 'patient' },
+  time: { start: '2024-02-21T16:00:00+08:00' },
+  status: 'active',
+  dosage: { dose: { value: 300, unit: 'mg' }, frequency: { code: 'BID', perDay: 2 }, route: 'PO' },
+  sources: [{ kind: 'resource', resourceType: 'MedicationRequest', id: 'mr2' }],
+};
+const ibuprofen: MedicationCourse = {
+  concept: ibuprofenOrder.concept,
+  status: 'active',
+  discharge: false,
+  dosage: ibuprofenOrder.dosage!,
+  events: [
+    {
+      kind: 'started',
+      time: '2024-02-21T16:00:00+08:00',
+      dosage: ibuprofenOrder.dosage!,
+      factIds: [ibuprofenOrder.id],
+      sources: ibuprofenOrder.sources,
+    },
+  ],
+  factIds: [ibuprofenOrder.id],
+  sources: ibuprofenOrder.sources,
+};
+
+describe('questions about drugs themselves: a class, a dose, whether still given', () => {
+  const s = state({ intervention: [order, ibuprofenOrder], medications: [course, ibuprofen] });
+  const text = (a: { sentences: readonly { text: string }[] }) => a.sentences.map((x) => x.text).join(' ');
+
+  it('answers a class by the release drug table, in either language, with status, start and dose', () => {
+    const en = readQuestion('is she on any NSAID?', s, 'en', builtinLexicon());
+    expect(en.intent).toBe('drug-class');
+    expect(text(en)).toContain('is active, started 2024-02-21 16:00; dose 300 mg, twice daily, oral');
+    expect(en.sentences[0]!.factIds).toEqual([ibuprofenOrder.id]);
+    const zh = readQuestion('用过哪些抗血小板药', s, 'zh', builtinLexicon());
+    expect(zh.intent).toBe('drug-class');
+    expect(text(zh)).toMatch(/氯吡格雷（抗血小板药）已停用，2024-03-11 11:00开始，剂量75 mg，每日一次/);
+  });
+
+  it('says which members it checked when the patient has none of a class, never a bare "none"', () => {
+    const a = readQuestion('any statins?', s, 'en', builtinLexicon());
+    expect(a.intent).toBe('drug-class');
+    expect(a.sentences).toHaveLength(1);
+    expect(a.sentences[0]!.kind).toBe('absence');
+    expect(a.sentences[0]!.text).toMatch(/None of the statins .*atorvastatin.* is among the recorded medications/);
+  });
+
+  it('does not read a drug whose name holds a class stem (阿托伐他汀 ⊃ 他汀) as the class', () => {
+    const atorva: MedicationCourse = { ...ibuprofen, concept: { system: 'x', code: 'a', displayZh: '阿托伐他汀钙片' } };
+    const a = readQuestion('阿托伐他汀什么剂量', state({ medications: [atorva] }), 'zh', builtinLexicon());
+    expect(a.intent).toBe('drug-dose');
+  });
+
+  it('refuses a treatment decision even when it names a drug and a dose', () => {
+    for (const q of ['Should we increase the ibuprofen dose?', '布洛芬要不要加量']) {
+      const a = readQuestion(q, s, 'en', builtinLexicon());
+      expect(a.refused, q).toBe(true);
+      expect(
+        a.sentences.every((x) => x.kind === 'refusal'),
+        q,
+      ).toBe(true);
+    }
+  });
+
+  it('answers a dose from the latest order, and finds an English-named drug in a Chinese record', () => {
+    const a = readQuestion('what dose of ibuprofen?', s, 'en', builtinLexicon());
+    expect(a.intent).toBe('drug-dose');
+    expect(text(a)).toContain('dose 300 mg, twice daily, oral');
+    const still = readQuestion('还在用布洛芬吗', s, 'zh', builtinLexicon());
+    expect(still.intent).toBe('drug-status');
+    expect(text(still)).toContain('布洛芬缓释胶囊在用');
+  });
+});
+
 describe('note sentences', () => {
   it('cuts the sentence around an occurrence out of the search context, with its offsets in the note', () => {
     const note =

@@ -13,6 +13,8 @@ import {
   say,
 } from '../../core/index.js';
 import type { Lexicon } from '../../nlp/index.js';
+import { type DrugIndex, drugIndex } from '../../reasoning/index.js';
+import { classAnswer, classesAsked, coursesByIngredient, doseAnswer, statusAnswer } from './drug-questions.js';
 import { conceptNames, matchNamed, type NameHit, namesIn } from './match.js';
 import type { AskIntent, SentenceKind } from './types.js';
 
@@ -58,8 +60,12 @@ export interface ReaderAnswer {
 const WORDS = {
   allergy: /过敏|allerg/i,
   genotype: /基因型|genotype|代谢型|metaboli[sz]er/i,
+  /** A treatment decision asked of the record ("should we increase…", 要不要加量): not the record's to answer. */
+  advice:
+    /\bshould (we|i|he|she|they|the patient)\b|\bshall we\b|\bdo we need to\b|要不要|该不该|需不需要|应不应该|是否(需要|应该|应当)/i,
+  dose: /剂量|用量|几毫克|多少毫克|多大量|怎么吃|怎么用|用法|\bdos(e|es|ed|ing|age)\b|how much .*(tak|giv|get)/i,
   why: /为什么|为何|为啥|原因|why|reason/i,
-  when: /什么时候|何时|哪天|几号|日期|when|what date|since when/i,
+  when: /什么时候|啥时候|啥时|何时|哪天|几号|日期|when|what date|since when/i,
   held: /暂停|停过|\bh[eo]ld\b|\bheld\b|paus/i,
   resumed: /恢复|重新(开始|使用|用)|resum|restart/i,
   stopped: /停|stop|discontinu|\bd\/c\b|withdr[ae]w/i,
@@ -89,7 +95,13 @@ const CONDITION: ReadonlySet<FactCategory> = new Set(['condition', 'finding']);
  * a condition was recorded; allergies; a genotype), each sentence built from the facts it cites.
  * Anything else it says plainly it cannot answer, and never guesses.
  */
-export function readQuestion(asked: string, state: PatientState, lang: Lang, lexicon: Lexicon): ReaderAnswer {
+export function readQuestion(
+  asked: string,
+  state: PatientState,
+  lang: Lang,
+  lexicon: Lexicon,
+  drugs: DrugIndex = drugIndex(),
+): ReaderAnswer {
   const t = say(lang);
   // Ward shorthand: Tmax is the highest body temperature.
   const question = asked.replace(/\bt\s?max\b/gi, 'highest body temperature');
@@ -97,12 +109,23 @@ export function readQuestion(asked: string, state: PatientState, lang: Lang, lex
   const facts = allFacts(state);
   const courses = state.medications ?? [];
 
+  if (WORDS.advice.test(question))
+    return refuse('unsupported', [
+      t(
+        'This asks for a treatment decision; I answer only what the record says, so it is the clinician’s to make.',
+        '这是治疗决策问题；我只回答病历中记录的内容，此决定需由临床医生作出。',
+      ),
+    ]);
   if (WORDS.allergy.test(question)) return allergies(facts, lang);
-  if (WORDS.genotype.test(question)) return genotypes(facts, question, hits, lang);
+  if (WORDS.genotype.test(question) || genesNamed(facts, question)) return genotypes(facts, question, hits, lang);
 
-  const namedCourses = matchNamed(courses, (c) => c.concept, question, hits, DRUG);
+  const byId = new Map(facts.map((f) => [f.id, f]));
+  const byName = matchNamed(courses, (c) => c.concept, question, hits, DRUG);
+  // A drug named in another language than the record's (ibuprofen / 布洛芬) is found through the drug table.
+  const namedCourses = byName.length > 0 ? byName : coursesByIngredient(question, courses, byId, drugs);
   const event = eventAsked(question);
   const why = WORDS.why.test(question);
+  if (namedCourses.length > 0 && WORDS.dose.test(question) && !why) return doseAnswer(namedCourses, byId, lang);
   if (namedCourses.length > 0 && (event || why)) {
     // "Why was A switched to B": the drug switched away from is the one stopped.
     const switched = WORDS.switched.test(question);
@@ -110,6 +133,10 @@ export function readQuestion(asked: string, state: PatientState, lang: Lang, lex
     const asked = away.length > 0 ? away : namedCourses;
     return drugEvents(asked, event ?? 'started', why, facts, lang, (c) => searchTerms(c.concept, hits, DRUG));
   }
+
+  // A class ("any NSAID?", "抗血小板药") is asked when no one drug of the record is named.
+  const classes = namedCourses.length === 0 ? classesAsked(question, drugs) : [];
+  if (classes.length > 0) return classAnswer(classes, courses, byId, drugs, lang);
 
   if (WORDS.drugs.test(question) && WORDS.current.test(question) && namedCourses.length === 0)
     return currentDrugs(courses, lang);
@@ -143,6 +170,9 @@ export function readQuestion(asked: string, state: PatientState, lang: Lang, lex
 
   if (WORDS.problems.test(question)) return problems(conditions, lang);
 
+  // A drug named with no event, dose or lab asked: whether it is still given ("还在用华法林吗").
+  if (namedCourses.length > 0) return statusAnswer(namedCourses, byId, lang);
+
   // A lab the lexicon knows, asked of a record that has no result for it.
   const askedLab = hits.find((h) => h.concepts.some((c) => c.category === 'measurement'));
   if (askedLab)
@@ -155,12 +185,21 @@ export function readQuestion(asked: string, state: PatientState, lang: Lang, lex
   return refuse('unsupported', [
     t(
       'I cannot answer this from the record without a model: I answer lab values (highest, lowest, first, latest, ' +
-        'trend), when a drug was started, stopped or held and the recorded reason, current drugs, problems, ' +
-        'allergies and genotypes.',
+        'trend), when a drug was started, stopped or held and the recorded reason, a drug’s dose and status, drugs ' +
+        'of a class, current drugs, problems, allergies and genotypes.',
       '没有模型时无法从病历回答这个问题：可回答检验值（最高、最低、首次、最近、变化趋势）、药物何时开始/停用/暂停及记录的原因、' +
-        '目前用药、诊断、过敏和基因型。',
+        '药物剂量与状态、某类药物、目前用药、诊断、过敏和基因型。',
     ),
   ]);
+}
+
+/** The question names a gene the record has a genotype for ("CYP2C19 status?"). */
+function genesNamed(facts: readonly Fact[], question: string): boolean {
+  const q = question.toUpperCase();
+  return facts.some((f) => {
+    const gene = (f.qualifiers?.gene ?? f.concept.code).toUpperCase();
+    return f.category === 'genotype' && gene.length >= 3 && q.includes(gene);
+  });
 }
 
 /** The latest encounter of 12 hours or more on the timeline (an inpatient stay), as [start, end] in ms. */
@@ -320,7 +359,7 @@ const EVENT_WORDS: Readonly<Record<MedicationEventKind, { en: string; zh: string
   discharge: { en: 'on the discharge orders', zh: '列入出院医嘱' },
 };
 
-const STATUS_WORDS: Readonly<Record<MedicationCourse['status'], { en: string; zh: string }>> = {
+export const STATUS_WORDS: Readonly<Record<MedicationCourse['status'], { en: string; zh: string }>> = {
   active: { en: 'active', zh: '在用' },
   stopped: { en: 'stopped', zh: '已停用' },
   held: { en: 'held', zh: '暂停中' },
@@ -612,7 +651,9 @@ function genotypes(facts: readonly Fact[], question: string, hits: readonly Name
   const all = facts.filter((f) => f.category === 'genotype' && f.subject.who === 'patient');
   const named = matchNamed(all, (f) => f.concept, question, hits);
   const list =
-    named.length > 0 ? named : all.filter((f) => question.toLowerCase().includes(f.concept.code.toLowerCase()));
+    named.length > 0
+      ? named
+      : all.filter((f) => question.toLowerCase().includes((f.qualifiers?.gene ?? f.concept.code).toLowerCase()));
   if (list.length === 0)
     return refuse('genotype', [t('The record has no genotype result for this.', '病历中没有相关的基因型结果。')]);
   return {

@@ -32,6 +32,9 @@ export interface AnswerSentence {
 export type AskIntent =
   | 'lab-value'
   | 'drug-event'
+  | 'drug-class'
+  | 'drug-dose'
+  | 'drug-status'
   | 'current-drugs'
   | 'problems'
   | 'condition-date'

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { invalid, loadConfig } from '../../core/index.js';
-import type { ConfirmedCase, Spend } from '../../learning/index.js';
+import type { Spend } from '../../learning/index.js';
 import {
   aggregateCounts,
   aggregatePackages,
@@ -10,6 +10,7 @@ import {
   exportPackage,
   LearnedReleases,
   PrivacyAccountant,
+  readConfirmedCases,
 } from '../../learning/index.js';
 import { knowledgeBaseResolver } from '../../reasoning/index.js';
 import { openMigratedDatabase } from '../../server/index.js';
@@ -43,7 +44,7 @@ export function register(program: Command): void {
     .option('--closed-world', 'every finding of every case is recorded present or absent')
     .action(async (o: Record<string, string | boolean | undefined>) => {
       const net = await resolveNetwork(String(o.kb));
-      const cases = readCases(String(o.cases));
+      const cases = readConfirmedCases(String(o.cases));
       const ledgerPath = resolve(String(o.ledger));
       const accountant = loadLedger(ledgerPath, o.budgetEpsilon, o.budgetDelta);
       const pkg = exportPackage(net, cases, String(o.site), {
@@ -120,24 +121,6 @@ function readJson(path: string): unknown {
   } catch (e) {
     throw invalid(`cannot read JSON: ${(e as Error).message}`, { where: path });
   }
-}
-
-function readCases(path: string): ConfirmedCase[] {
-  return readFileSync(resolve(path), 'utf8')
-    .split('\n')
-    .flatMap((line, i) => {
-      if (!line.trim()) return [];
-      const where = `${path} line ${i + 1}`;
-      let c: Partial<ConfirmedCase>;
-      try {
-        c = JSON.parse(line) as Partial<ConfirmedCase>;
-      } catch (e) {
-        throw invalid(`not JSON: ${(e as Error).message}`, { where });
-      }
-      if (typeof c.diagnosis !== 'string') throw invalid('must be a disease id', { where, field: 'diagnosis' });
-      if (!Array.isArray(c.input?.findings)) throw invalid('must be a list', { where, field: 'input.findings' });
-      return [c as ConfirmedCase];
-    });
 }
 
 function loadLedger(path: string, budgetEpsilon: unknown, budgetDelta: unknown): PrivacyAccountant {

@@ -13,8 +13,10 @@ import {
   isHl7File,
   importVcfFile,
   isVcfFile,
+  pgxDefinitionsFrom,
   vcfTextSummary,
 } from '../../ingest/index.js';
+import { activePgxAlleles } from '../../knowledge/index.js';
 import {
   type Database,
   migrate,
@@ -75,7 +77,10 @@ export function register(program: Command): void {
         }
         try {
           await migrate(db);
+          // The active release's allele definitions; the bundled files only where no release holds them.
+          const release = await activePgxAlleles(db);
           const { calls: _calls, ...summary } = await importVcfFile(path, resourceSink(db), {
+            ...(release ? { definitions: pgxDefinitionsFrom(release) } : {}),
             patient: opts.patient,
             ...(opts.sample !== undefined ? { sample: opts.sample } : {}),
           });

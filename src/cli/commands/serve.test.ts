@@ -55,6 +55,8 @@ describe('medseek serve', () => {
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(stderr).toContain('SIGTERM: finishing requests in flight');
+    // The embedded database: this process sends the follow-up reminders, and stopped them before closing it.
+    expect(stdout).toContain('follow-up reminders: every 10 min through the page notifier');
     expect(existsSync(`${dataDir}.lock`)).toBe(false);
   }, 180_000);
 });

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { invalid, loadConfig } from '../../core/index.js';
 import { parseStartingRelease } from '../../knowledge/index.js';
 import { listen, openContext } from '../../server/index.js';
+import { startServeReminders } from './serve-reminders.js';
 import { checkPortFree, portError, stepPrinter } from './serve-start.js';
 
 export function register(program: Command): void {
@@ -42,10 +43,18 @@ export function register(program: Command): void {
         knowledge,
         onStep: stepPrinter((text) => process.stdout.write(text), steps),
       });
+      let reminders: ReturnType<typeof startServeReminders>;
+      try {
+        reminders = startServeReminders(ctx);
+      } catch (e) {
+        await ctx.close();
+        throw e;
+      }
       let server: Awaited<ReturnType<typeof listen>>;
       try {
         server = await listen(ctx, { port: config.port, host: config.host });
       } catch (e) {
+        await reminders.stop();
         await ctx.close();
         const cause = (e as { cause?: NodeJS.ErrnoException }).cause;
         throw cause?.code ? portError(config.host, config.port, cause) : e;
@@ -54,6 +63,7 @@ export function register(program: Command): void {
         ? 'demo mode: no authentication, loopback only'
         : 'send Authorization: Bearer <API key or token>';
       process.stdout.write(`MedSeek listening on ${server.url} (${mode}; ${ctx.db.description})\n`);
+      process.stdout.write(`${reminders.describe}\n`);
       if (!ctx.llm?.configured)
         process.stdout.write(
           'no language model configured: the deterministic pipeline answers alone (see MEDSEEK_LLM_* / DEEPSEEK_API_KEY)\n',
@@ -69,7 +79,8 @@ export function register(program: Command): void {
         );
       }
       // SIGTERM (systemd, Kubernetes, docker stop) or Ctrl-C: stop accepting, let requests in flight
-      // finish (MEDSEEK_SHUTDOWN_GRACE_MS, default 10 s), close the database (and its lock), exit 0.
+      // finish (MEDSEEK_SHUTDOWN_GRACE_MS, default 10 s), stop the reminders, close the database (and its
+      // lock), exit 0.
       const graceMs = Number(process.env.MEDSEEK_SHUTDOWN_GRACE_MS ?? 10_000);
       let stopping = false;
       const stop = async (signal: NodeJS.Signals) => {
@@ -86,6 +97,8 @@ export function register(program: Command): void {
           process.stderr.write(`closing the server: ${(e as Error).message}\n`);
           code = 1;
         }
+        // The reminder timer first: a pass under way finishes before the database closes.
+        await reminders.stop();
         try {
           await ctx.close();
         } catch (e) {

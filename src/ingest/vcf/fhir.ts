@@ -47,7 +47,9 @@ export function genomicResources(v: VcfCalls, o: GenomicResourcesOptions): FhirR
   const subject = { reference: `Patient/${o.patient}` };
   const common = { status: 'final', category, subject, effectiveDateTime: o.effective, issued: o.effective };
   const method = {
-    text: 'VCF star-allele calling (MedSeek; CPIC/PharmVar allele definitions via PharmCAT, pgx-alleles/SOURCE.md)',
+    text:
+      'VCF star-allele calling (MedSeek; CPIC/PharmVar allele definitions via PharmCAT, pgx-alleles/SOURCE.md; ' +
+      `from ${v.definitionsOrigin})`,
   };
   const out: FhirResource[] = [];
   const results: { reference: string }[] = [];

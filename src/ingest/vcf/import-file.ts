@@ -6,6 +6,7 @@ import { MedSeekError } from '../../core/index.js';
 import { FHIR_ID } from '../resource-types.js';
 import type { IngestSink, WriteOutcome } from '../types.js';
 import { callVcf, type VcfCalls } from './call-vcf.js';
+import type { PgxDefinitions } from './definitions.js';
 import { genomicResources } from './fhir.js';
 
 export interface VcfImportOptions {
@@ -15,6 +16,8 @@ export interface VcfImportOptions {
   readonly sample?: string;
   /** When the result holds (ISO date-time); default: the file's modification time. */
   readonly effective?: string;
+  /** The active knowledge release's allele definitions (`pgxDefinitionsFrom`); default: the bundled files. */
+  readonly definitions?: PgxDefinitions;
 }
 
 export interface VcfImportSummary {
@@ -32,6 +35,8 @@ export interface VcfImportSummary {
     readonly reason?: string;
   }[];
   readonly notCallable: readonly { readonly gene: string; readonly reason: string }[];
+  /** Where the allele definitions came from: `kg-release/<id> (…)` or `bundled data/pgx-alleles`. */
+  readonly definitions: string;
   readonly resources: Readonly<Record<WriteOutcome, number>>;
 }
 
@@ -62,7 +67,10 @@ export async function importVcfFile(
     throw new MedSeekError('invalid', `'${options.effective}' is not a date-time`, { field: 'effective' });
   const info = await stat(path).catch(() => undefined);
   if (!info?.isFile()) throw new MedSeekError('not-found', `no such file: ${path}`, { field: 'path' });
-  const calls = await callVcf(path, options.sample !== undefined ? { sample: options.sample } : {});
+  const calls = await callVcf(path, {
+    ...(options.sample !== undefined ? { sample: options.sample } : {}),
+    ...(options.definitions ? { definitions: options.definitions } : {}),
+  });
   const resources = genomicResources(calls, {
     patient: options.patient,
     fileSha256: await sha256File(path),
@@ -87,6 +95,7 @@ export async function importVcfFile(
       ...(c.reason ? { reason: c.reason } : {}),
     })),
     notCallable: calls.notCallable.map((x) => ({ gene: x.gene, reason: x.reason })),
+    definitions: calls.definitionsOrigin,
     resources: counts,
     calls,
   };
@@ -113,6 +122,7 @@ export function vcfTextSummary(s: VcfImportSummary): string {
     );
   }
   for (const x of s.notCallable) lines.push(`  ${x.gene.padEnd(10)} not callable from a VCF`);
+  lines.push(`  allele definitions: ${s.definitions}`);
   for (const w of s.warnings) lines.push(`  warning: ${w}`);
   return `${lines.join('\n')}\n`;
 }

@@ -1,7 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import { CodeSystems } from '../../core/index.js';
 import { BatchBuilder } from '../batch.js';
-import { diseasePriorsBatch, parsePriorClasses } from './disease-priors.js';
+import { diseasePriorsBatch, parsePrevalenceOverrides, parsePriorClasses } from './disease-priors.js';
 import { DiseaseXrefs, DOID_SYSTEM, OMIM_SYSTEM, ORPHANET_SYSTEM } from './disease-xrefs.js';
 
 // A small DO: Wilson disease (no ORDO link, but Orphanet's own name), sarcoidosis (ORDO link, ICD-10-CM D86),
@@ -124,4 +125,73 @@ it('rejects a class file with a prior outside its bounds or naming an unknown so
   expect(() => parsePriorClasses(JSON.stringify(unsourced))).toThrow(/unknown source 'b'/);
   const missing = { sources: good.sources, classes: { rare: good.classes.rare } };
   expect(() => parsePriorClasses(JSON.stringify(missing))).toThrow(/class 'mendelian' is missing/);
+});
+
+it('moves a disease out of the rare class by a sourced prevalence override, keeping the rule class and figure', () => {
+  const b = new BatchBuilder();
+  const src = b.source({ id: 's', name: 'test', shippable: true });
+  b.concept('f', 'finding', { en: 'cough' });
+  const add = (id: string, en: string, codes: { system: string; code: string }[]) => {
+    b.concept(id, 'disease', { en }, { codes });
+    b.relation('has-finding', id, 'f', src, { probability: null });
+  };
+  add('orpha:3389', 'Tuberculosis', [{ system: ORPHANET_SYSTEM, code: '3389' }]);
+  add('ddxplus:path:Tuberculosis', 'Tuberculosis', [{ system: CodeSystems.icd10, code: 'A15' }]);
+  add('orpha:411703', 'Pulmonary non-tuberculous mycobacterial infection', [
+    { system: ORPHANET_SYSTEM, code: '411703' },
+  ]);
+  const overridesText = JSON.stringify({
+    sources: [{ id: 'survey', name: 'A national survey', document: 'TB prevalence', url: 'https://example.org' }],
+    overrides: [
+      {
+        id: 'tb',
+        disease: 'tuberculosis',
+        icd10Categories: ['A15'],
+        orpha: ['3389'],
+        prevalenceClass: 'common',
+        prevalence: 0.004,
+        population: 'adults',
+        source: 'survey',
+      },
+    ],
+  });
+  const batches = [b.build({ kind: 'local', contentHash: 'tb' })];
+  const { batch, counts, overridden } = diseasePriorsBatch(batches, { xrefs: xrefs(), overridesText });
+  const prior = new Map(batch.relations.map((r) => [r.from, r]));
+  for (const id of ['orpha:3389', 'ddxplus:path:Tuberculosis']) {
+    expect(prior.get(id)!.attrs).toMatchObject({
+      prevalenceClass: 'common',
+      probability: 5e-4,
+      prevalenceOverride: { id: 'tb', prevalence: 0.004, ruleClass: 'rare' },
+    });
+    expect(prior.get(id)!.sourceId).toBe('medseek:prevalence-override:survey');
+  }
+  // Not tuberculosis: stays rare, with the class rules' source.
+  expect(prior.get('orpha:411703')!.attrs.prevalenceClass).toBe('rare');
+  expect(prior.get('orpha:411703')!.sourceId).toBe('medseek:prior-classes');
+  expect(counts).toEqual({ rare: 1, mendelian: 0, common: 2, unknown: 0 });
+  expect(overridden).toEqual({ tb: 2 });
+  expect(batch.sources.find((s) => s.id === 'medseek:prevalence-override:survey')).toMatchObject({
+    document: 'TB prevalence',
+    shippable: true,
+  });
+  // Without overrides the rule classes stand.
+  const plain = diseasePriorsBatch(batches, { xrefs: xrefs(), overridesText: null });
+  expect(plain.counts).toEqual({ rare: 3, mendelian: 0, common: 0, unknown: 0 });
+});
+
+it('bundles sourced overrides for tuberculosis and bronchiectasis and rejects an unsourced one', () => {
+  const bundled = parsePrevalenceOverrides(
+    readFileSync(new URL('../data/epidemiology/prevalence-overrides.json', import.meta.url), 'utf8'),
+  );
+  const ids = new Set(bundled.sources.map((s) => s.id));
+  expect(bundled.overrides.map((o) => o.disease)).toEqual(['tuberculosis', 'bronchiectasis']);
+  for (const o of bundled.overrides) {
+    expect(ids.has(o.source)).toBe(true);
+    expect(o.prevalence).toBeGreaterThan(5e-4);
+  }
+  const bad = { sources: [], overrides: [{ ...bundled.overrides[0], source: 'nobody' }] };
+  expect(() => parsePrevalenceOverrides(JSON.stringify(bad))).toThrow(/unknown source 'nobody'/);
+  const notIcd = { ...bundled, overrides: [{ ...bundled.overrides[0], icd10Categories: ['A15.0'] }] };
+  expect(() => parsePrevalenceOverrides(JSON.stringify(notIcd))).toThrow(/not an ICD-10 category/);
 });

@@ -41,6 +41,61 @@ export interface PriorClasses {
 }
 
 const BUNDLED = fileURLToPath(new URL('../data/orphanet/prior-classes.json', import.meta.url));
+const OVERRIDES = fileURLToPath(new URL('../data/epidemiology/prevalence-overrides.json', import.meta.url));
+
+/**
+ * A sourced exception to the class rules (`data/epidemiology/prevalence-overrides.json`): diseases Orphanet
+ * registers but that a published epidemiology figure shows to be common (tuberculosis, bronchiectasis in China).
+ * A disease matches by an ICD-10 code (WHO, CM or 国家临床版) in one of `icd10Categories` or an Orphanet code in
+ * `orpha`; it takes `prevalenceClass` (its class figure, not `prevalence`, is the prior).
+ */
+export interface PrevalenceOverride {
+  readonly id: string;
+  readonly disease: string;
+  readonly icd10Categories: readonly string[];
+  readonly orpha: readonly string[];
+  readonly prevalenceClass: PrevalenceClass;
+  readonly prevalence: number;
+  readonly population: string;
+  readonly source: string;
+}
+export interface PrevalenceOverrides {
+  readonly sources: readonly (Omit<KgSource, 'shippable'> & { readonly id: string })[];
+  readonly overrides: readonly PrevalenceOverride[];
+}
+
+/** Reads and checks the overrides file: known class and source, a figure in (0, 1), ICD-10 categories `X00`. */
+export function parsePrevalenceOverrides(text: string, where = 'prevalence-overrides.json'): PrevalenceOverrides {
+  const raw = JSON.parse(text) as Partial<PrevalenceOverrides>;
+  if (!Array.isArray(raw.sources)) throw invalid('sources must be a list', { where, field: 'sources' });
+  if (!Array.isArray(raw.overrides)) throw invalid('overrides must be a list', { where, field: 'overrides' });
+  const ids = new Set(raw.sources.map((s) => s.id));
+  raw.overrides.forEach((o, i) => {
+    const field = `overrides[${i}]`;
+    if (!PREVALENCE_CLASSES.includes(o.prevalenceClass))
+      throw invalid(`unknown class '${String(o.prevalenceClass)}'`, { where, field: `${field}.prevalenceClass` });
+    if (!ids.has(o.source)) throw invalid(`unknown source '${o.source}'`, { where, field: `${field}.source` });
+    if (!(typeof o.prevalence === 'number' && o.prevalence > 0 && o.prevalence < 1))
+      throw invalid('prevalence must be a number in (0, 1)', { where, field: `${field}.prevalence` });
+    for (const c of o.icd10Categories ?? [])
+      if (!/^[A-Z]\d\d$/.test(c)) throw invalid(`'${c}' is not an ICD-10 category`, { where, field: `${field}.icd10` });
+  });
+  return raw as PrevalenceOverrides;
+}
+
+const ICD10_SYSTEMS = new Set<string>([CodeSystems.icd10, CodeSystems.icd10cm, CodeSystems.icd10cn]);
+
+/** The override a disease matches, if any (first in file order). */
+function overrideOf(c: ConceptDraft, overrides: PrevalenceOverrides): PrevalenceOverride | undefined {
+  const codes = [...c.codes.values()];
+  return overrides.overrides.find((o) =>
+    codes.some(
+      (k) =>
+        (ICD10_SYSTEMS.has(k.system) && o.icd10Categories.includes(k.code.trim().toUpperCase().slice(0, 3))) ||
+        (k.system === ORPHANET_SYSTEM && o.orpha.includes(k.code)),
+    ),
+  );
+}
 
 /** Reads and checks the class file: every class present, each prior in (0, 1) and within its bounds. */
 export function parsePriorClasses(text: string, where = 'prior-classes.json'): PriorClasses {
@@ -179,10 +234,17 @@ function rareIcdOf(code: string, rareIcd: ReadonlyMap<string, string>): string |
  */
 export function diseasePriorsBatch(
   batches: readonly BatchData[],
-  options: { readonly xrefs?: DiseaseXrefs; readonly classesText?: string } = {},
-): { batch: BatchData; counts: Record<PrevalenceClass, number> } {
+  options: {
+    readonly xrefs?: DiseaseXrefs;
+    readonly classesText?: string;
+    /** The overrides file's text; default: the bundled one; `null`: none. */
+    readonly overridesText?: string | null;
+  } = {},
+): { batch: BatchData; counts: Record<PrevalenceClass, number>; overridden: Record<string, number> } {
   const text = options.classesText ?? readFileSync(BUNDLED, 'utf8');
   const classes = parsePriorClasses(text);
+  const overridesText = options.overridesText === undefined ? readFileSync(OVERRIDES, 'utf8') : options.overridesText;
+  const overrides = overridesText ? parsePrevalenceOverrides(overridesText) : { sources: [], overrides: [] };
   const assigned = assignPriorClasses(batches, options.xrefs ?? readDiseaseXrefs());
   const b = new BatchBuilder();
   const src = b.source({
@@ -194,23 +256,55 @@ export function diseasePriorsBatch(
     note: 'src/knowledge/data/orphanet/SOURCE.md; a class figure, not the disease’s own prevalence',
     shippable: true,
   });
+  // Overridden priors name their own source: the epidemiology publication behind the override.
+  const overrideSrc = new Map<string, string>();
+  for (const s of overrides.sources)
+    overrideSrc.set(
+      s.id,
+      b.source({
+        ...s,
+        id: `medseek:prevalence-override:${s.id}`,
+        note: `${s.note ? `${s.note} ` : ''}data/epidemiology/SOURCE.md; moves diseases out of the rare class`,
+        shippable: true,
+      }),
+    );
   const counts: Record<PrevalenceClass, number> = { rare: 0, mendelian: 0, common: 0, unknown: 0 };
-  for (const [id, { assignment }] of [...assigned].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const k = classes.classes[assignment.prevalenceClass];
-    b.relation('prior', id, undefined, src, {
+  const overridden: Record<string, number> = {};
+  const keys: string[] = [];
+  for (const [id, { concept, assignment }] of [...assigned].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const o = overrideOf(concept, overrides);
+    const cls = o ? o.prevalenceClass : assignment.prevalenceClass;
+    const k = classes.classes[cls];
+    b.relation('prior', id, undefined, o ? overrideSrc.get(o.source)! : src, {
       probability: k.prior,
-      prevalenceClass: assignment.prevalenceClass,
-      basis: assignment.basis,
-      ...(assignment.prevalenceClass === 'unknown' ? { prevalence: 'unknown' } : {}),
+      prevalenceClass: cls,
+      basis: o
+        ? `override ${o.id} (${o.disease}: ${o.population}); rule class ${assignment.prevalenceClass}`
+        : assignment.basis,
+      ...(cls === 'unknown' ? { prevalence: 'unknown' } : {}),
+      ...(o
+        ? {
+            prevalenceOverride: {
+              id: o.id,
+              prevalence: o.prevalence,
+              population: o.population,
+              ruleClass: assignment.prevalenceClass,
+              ruleBasis: assignment.basis,
+            },
+          }
+        : {}),
     });
-    counts[assignment.prevalenceClass]++;
+    counts[cls]++;
+    if (o) overridden[o.id] = (overridden[o.id] ?? 0) + 1;
+    keys.push(`${id}=${cls}`);
   }
   return {
     batch: b.build({
       kind: 'disease-priors',
-      contentHash: contentHash(text, ...[...assigned].map(([id, a]) => `${id}=${a.assignment.prevalenceClass}`)),
+      contentHash: contentHash(text, overridesText ?? '', ...keys),
       external: true,
     }),
     counts,
+    overridden,
   };
 }

@@ -2,6 +2,10 @@ import { fileURLToPath } from 'node:url';
 import { CodeSystems, invalid } from '../../core/index.js';
 import type { KgCode, KgSource } from '../model.js';
 import { fileOf, readTextOrGzip, tsvRows } from './read-gz.js';
+import { contentHash } from './read-input.js';
+
+// Bump when the naming rules below change, so batches named by the old rules are not reused (batch content hash).
+const NAME_RULES = 'zh-names-2: code, extension, category; CCRD equivalents';
 
 /**
  * Disease cross-references from the Disease Ontology (CC0; `data/doid/do-xrefs.tsv.gz`, derived from
@@ -15,6 +19,13 @@ import { fileOf, readTextOrGzip, tsvRows } from './read-gz.js';
  *   (`X00.8` other, `X00.9` unspecified, or a name saying 其他/未特指), and 国家临床版 lists the code
  *   itself or, for a four-character code `X00.0`, its default extension `X00.000`. Otherwise the
  *   Chinese name stays missing: a broader class's name is never given to a narrower disease.
+ * - a three-character ICD-10-CM code `X00` (the DO term is the whole category) takes the category's own name:
+ *   `X00.x00` when 国家临床版 does not subdivide the category (`I10.x00` 特发性(原发性)高血压), else the name
+ *   国家临床版 gives the unspecified subdivision `X00.900`, which it writes as the bare category name without
+ *   "未特指" (`E11.900` 2型糖尿病, `J45.900` 哮喘, `L20.900` 特应性皮炎), and only when that name says no more
+ *   than the category: no residual words, no 伴 / 不伴 (with / without) or comma clause (`K21.900`
+ *   胃-食管反流性疾病不伴有食管炎 is narrower than K21 and is not used), no 急性 / 慢性 that the DO label does not
+ *   say, and, for an OMIM / Orphanet disease, the same English words as the DO label. Same uniqueness rules.
  */
 export const DOID_SOURCE: KgSource = {
   id: 'doid',
@@ -46,12 +57,24 @@ export interface DoTerm {
   readonly mesh: string[];
 }
 
+/**
+ * A Chinese name from China's national rare-disease list (CCRD, `data/ccrd`, SOURCE.md): the list's name of an
+ * entry that PhenoBrain maps to this OMIM / Orphanet disease as equivalent (`E`), never a broader or narrower one.
+ */
+export interface ListedZhName {
+  readonly name: string;
+  readonly synonyms: readonly string[];
+  readonly origin: { readonly system: 'ccrd'; readonly code: string; readonly nameEn: string; readonly match: 'E' };
+}
+
 /** Where a disease's Chinese name came from. */
 export interface ZhNameOrigin {
   readonly system: typeof CodeSystems.icd10cn;
   readonly code: string;
   readonly via: string;
   readonly icd10cm: string;
+  /** `code`: the CM code itself; `extension`: `X00.0` → `X00.000`; `category`: `X00` → `X00.x00` / `X00.900`. */
+  readonly rule: 'code' | 'extension' | 'category';
 }
 
 export class DiseaseXrefs {
@@ -59,12 +82,24 @@ export class DiseaseXrefs {
   readonly byMim = new Map<string, string[]>();
   readonly byOrdo = new Map<string, string[]>();
   private readonly termsOfIcd = new Map<string, number>();
+  /** `OMIM:n` / `ORPHA:n` → its name on the national rare-disease list (`parseCcrdNames`). */
+  readonly listedNames: ReadonlyMap<string, ListedZhName>;
+  /** Hash of the inputs and the naming rules: part of the content hash of the batches named through these xrefs. */
+  readonly fingerprint: string;
 
   constructor(
     doXrefsText: string,
     private readonly icd10cnNames: ReadonlyMap<string, string>,
     where = 'do-xrefs.tsv',
+    listedNames: ReadonlyMap<string, ListedZhName> = new Map(),
   ) {
+    this.listedNames = listedNames;
+    this.fingerprint = contentHash(
+      NAME_RULES,
+      doXrefsText,
+      [...icd10cnNames].map(([k, v]) => `${k}=${v}`).join('\n'),
+      [...listedNames].map(([k, v]) => `${k}=${v.origin.code}=${v.name}=${v.synonyms.join('|')}`).join('\n'),
+    );
     const rows = tsvRows(doXrefsText);
     const head = rows.shift();
     if (head?.cells.join('\t') !== 'doid\tlabel\txref') throw invalid("header must be 'doid, label, xref'", { where });
@@ -98,6 +133,11 @@ export class DiseaseXrefs {
     return { term, oneToOne: (database === 'OMIM' ? term.mim : term.ordo).length === 1 };
   }
 
+  /** The national rare-disease list's Chinese name of an `OMIM:n` / `ORPHA:n` disease, when it maps one to one. */
+  listedNameOf(database: 'OMIM' | 'ORPHA', n: string): ListedZhName | undefined {
+    return this.listedNames.get(`${database}:${n}`);
+  }
+
   /** ICD-10-CM, UMLS and MeSH codes of a DO term, and the DOID itself. */
   codesOf(term: DoTerm): KgCode[] {
     return [
@@ -108,15 +148,31 @@ export class DiseaseXrefs {
     ];
   }
 
-  /** The 国家临床版 name (and its code) when the term's single ICD-10-CM code names it alone (rules above). */
-  zhNameOf(term: DoTerm): { name: string; origin: ZhNameOrigin } | undefined {
+  /**
+   * The 国家临床版 name (and its code) when the term's single ICD-10-CM code names it alone (rules above).
+   * `diseaseName`: the English name of an OMIM / Orphanet disease reached through the term; the category rule
+   * then also needs the same words as the term's label (OMIM's `Gallbladder disease 1` is not DO's cholecystitis).
+   */
+  zhNameOf(term: DoTerm, diseaseName?: string): { name: string; origin: ZhNameOrigin } | undefined {
     if (term.icd10cm.length !== 1) return undefined;
     const cm = term.icd10cm[0]!;
     if (this.termsOfIcd.get(cm) !== 1 || RESIDUAL_CODE.test(cm)) return undefined;
-    for (const code of /^[A-Z]\d{2}\.\d$/.test(cm) ? [cm, `${cm}00`] : [cm]) {
+    const candidates: [string, ZhNameOrigin['rule']][] = /^[A-Z]\d{2}$/.test(cm)
+      ? [
+          [`${cm}.x00`, 'category'],
+          [`${cm}.900`, 'category'],
+        ]
+      : /^[A-Z]\d{2}\.\d$/.test(cm)
+        ? [
+            [cm, 'code'],
+            [`${cm}00`, 'extension'],
+          ]
+        : [[cm, 'code']];
+    for (const [code, rule] of candidates) {
       const name = this.icd10cnNames.get(code);
-      if (name && !RESIDUAL_NAME.test(name))
-        return { name, origin: { system: CodeSystems.icd10cn, code, via: term.id, icd10cm: cm } };
+      if (!name || RESIDUAL_NAME.test(name)) continue;
+      if (rule === 'category' && !categoryNameFits(name, term.label, diseaseName)) continue;
+      return { name, origin: { system: CodeSystems.icd10cn, code, via: term.id, icd10cm: cm, rule } };
     }
     return undefined;
   }
@@ -125,6 +181,33 @@ export class DiseaseXrefs {
 // Residual classes ("other specified", "unspecified") name no single disease: X00.8, X00.9, and names saying so.
 const RESIDUAL_CODE = /^[A-Z]\d{2}\.[89]/;
 const RESIDUAL_NAME = /其他|其它|未特指|未特定|未分类/;
+// A subdivision name that says more than its category: "with …" / "without …", or a qualifying clause after a comma.
+const QUALIFIED_NAME = /伴|[，,]/;
+
+/**
+ * Whether a category name fits a DO term (and the OMIM / Orphanet disease reached through it): no qualifier, no
+ * 急性 / 慢性 the English label does not say (DO gives `sinusitis` the category J01 急性鼻窦炎), the same words.
+ */
+function categoryNameFits(name: string, label: string, diseaseName?: string): boolean {
+  if (QUALIFIED_NAME.test(name)) return false;
+  if (/急性/.test(name) && !/\bacute\b/i.test(label)) return false;
+  if (/慢性/.test(name) && !/\bchronic\b/i.test(label)) return false;
+  return !diseaseName || sameWords(diseaseName, label);
+}
+
+/** The same English words, in any order, case and punctuation aside (`Spondylosis, cervical`). */
+export function sameWords(a: string, b: string): boolean {
+  const words = (x: string) =>
+    x
+      .normalize('NFKC')
+      .toLowerCase()
+      .replace(/['’]s\b/g, '')
+      .split(/[^a-z0-9]+/)
+      .filter(Boolean)
+      .sort()
+      .join(' ');
+  return words(a) === words(b);
+}
 
 function push(m: Map<string, string[]>, k: string, v: string): void {
   const l = m.get(k);
@@ -153,9 +236,42 @@ export function icd10cnNames(text: string): Map<string, string> {
   return out;
 }
 
+/**
+ * `OMIM:n` / `ORPHA:n` → Chinese name from `ccrd-names.tsv` (`ccrd_id, name_zh, name_en, code`; only equivalent
+ * mappings are in the file). A name `A; B` is the name A with the synonym B. A code listed twice is an error.
+ */
+export function parseCcrdNames(text: string, where = 'ccrd-names.tsv'): Map<string, ListedZhName> {
+  const rows = tsvRows(text);
+  const head = rows.shift();
+  if (head?.cells.join('\t') !== 'ccrd_id\tname_zh\tname_en\tcode')
+    throw invalid("header must be 'ccrd_id, name_zh, name_en, code'", { where });
+  const out = new Map<string, ListedZhName>();
+  for (const { line, cells } of rows) {
+    const [id = '', zh = '', en = '', code = ''] = cells.map((c) => c.trim());
+    const at = `${where} line ${line}`;
+    if (!/^CCRD:\d+(\.\d+)?$/.test(id)) throw invalid(`'${id}' is not a CCRD id`, { where: at, field: 'ccrd_id' });
+    if (!/^(OMIM|ORPHA):\d+$/.test(code))
+      throw invalid(`'${code}' is not OMIM:n or ORPHA:n`, { where: at, field: 'code' });
+    if (out.has(code)) throw invalid(`'${code}' is listed twice`, { where: at, field: 'code' });
+    const [name = '', ...synonyms] = zh
+      .split(/[;；]/)
+      .map((x) => x.trim())
+      .filter(Boolean);
+    if (!name) throw invalid('empty Chinese name', { where: at, field: 'name_zh' });
+    out.set(code, { name, synonyms, origin: { system: 'ccrd', code: id, nameEn: en, match: 'E' } });
+  }
+  return out;
+}
+
 /** Reads the DO cross-references and 国家临床版 names: from `folder` when given, else the bundled copies. */
 export function readDiseaseXrefs(folder?: string, icd10cnFolder?: string): DiseaseXrefs {
   const xrefFile = fileOf(folder ?? bundled('doid'), ['do-xrefs.tsv.gz', 'do-xrefs.tsv']);
   const icdFile = fileOf(icd10cnFolder ?? bundled('icd10cn'), ['icd10_national_clinical_v2.csv']);
-  return new DiseaseXrefs(readTextOrGzip(xrefFile), icd10cnNames(readTextOrGzip(icdFile)), xrefFile);
+  const ccrdFile = fileOf(bundled('ccrd'), ['ccrd-names.tsv']);
+  return new DiseaseXrefs(
+    readTextOrGzip(xrefFile),
+    icd10cnNames(readTextOrGzip(icdFile)),
+    xrefFile,
+    parseCcrdNames(readTextOrGzip(ccrdFile), ccrdFile),
+  );
 }

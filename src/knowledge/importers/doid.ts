@@ -104,7 +104,7 @@ export function parseDoidSymptoms(
   }
   return b.build({
     kind: 'doid',
-    contentHash: contentHash(text, xrefs ? 'xrefs' : '', hpoLabelsText ?? ''),
+    contentHash: contentHash(text, xrefs ? xrefs.fingerprint : '', hpoLabelsText ?? ''),
     path: where,
   });
 }

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { CodeSystems } from '../../core/index.js';
-import { DiseaseXrefs, icd10cnNames } from './disease-xrefs.js';
+import { DiseaseXrefs, icd10cnNames, parseCcrdNames } from './disease-xrefs.js';
 import { parseDoidSymptoms } from './doid.js';
 import { parseHpo, readHpo } from './hpo.js';
 import { parseHpoFrequency, pooledProbability } from './hpo-frequency.js';
@@ -96,6 +96,7 @@ describe('HPO annotations importer', () => {
       code: 'I27.000',
       via: 'DOID:14557',
       icd10cm: 'I27.0',
+      rule: 'extension',
     });
     expect([...pph.codes.values()].map((k) => k.code)).toEqual(['178600', 'DOID:14557', 'I27.0', 'I27.000']);
     const cf = batch.concepts.find((c) => c.id === 'omim:219700')!;
@@ -159,5 +160,28 @@ describe('reading HPO files', () => {
     const dir = mkdtempSync(join(tmpdir(), 'medseek-hpo-'));
     writeFileSync(join(dir, 'x.tsv.gz'), 'plain text');
     expect(() => readTextOrGzip(join(dir, 'x.tsv.gz'))).toThrow(/named \.gz but not gzip/);
+  });
+});
+
+describe('Chinese names from the national rare-disease list', () => {
+  it('names an Orphanet disease the ICD code does not name by its list entry, saying so', () => {
+    const listed = parseCcrdNames(
+      'ccrd_id\tname_zh\tname_en\tcode\nCCRD:200\t囊性纤维化; CF\tCystic fibrosis\tORPHA:586\n',
+    );
+    const withList = new DiseaseXrefs(
+      fixture('doid/do-xrefs.tsv'),
+      icd10cnNames(fixture('doid/icd10cn.csv')),
+      'x',
+      listed,
+    );
+    const b = parseHpo(fixture('hpo/phenotype.hpoa'), fixture('hpo/hp-labels.tsv'), undefined, withList);
+    const cf = b.concepts.find((c) => c.id === 'orpha:586')!;
+    expect(cf.nameZh).toBe('囊性纤维化');
+    expect(cf.attrs.nameZhFrom).toEqual({ system: 'ccrd', code: 'CCRD:200', nameEn: 'Cystic fibrosis', match: 'E' });
+    expect([...cf.terms.values()].some((t) => t.term === 'CF' && t.lang === 'zh')).toBe(true);
+    // OMIM's entry of the same disease is not on the list (only equivalent mappings are): no name.
+    expect(b.concepts.find((c) => c.id === 'omim:219700')!.nameZh).toBeUndefined();
+    // The names are part of the batch's content hash.
+    expect(b.contentHash).not.toBe(hpo().contentHash);
   });
 });

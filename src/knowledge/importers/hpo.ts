@@ -262,12 +262,12 @@ export function parseHpo(
     `${pairs.size} disease–phenotype pairs`,
     `${excluded} NOT/zero-frequency pairs left out`,
     `${unlabelled.size} obsolete HPO ids without a label skipped`,
-    `${zhNamed} diseases named in Chinese from ICD-10 国家临床版`,
+    `${zhNamed} diseases named in Chinese (ICD-10 国家临床版, national rare-disease list)`,
   ].join('; ');
   b.sources.set(sources.hpo.id, { ...sources.hpo, note: `${sources.hpo.note} ${note}` });
   return b.build({
     kind: 'hpo',
-    contentHash: contentHash(hpoaText, labelsText, xrefs ? 'xrefs' : ''),
+    contentHash: contentHash(hpoaText, labelsText, xrefs ? xrefs.fingerprint : ''),
     path: where.hpoa,
   });
 }
@@ -286,29 +286,34 @@ export function hpoConceptId(hpo: string): string {
   return `hpo:${hpo}`;
 }
 
-/** Adds an OMIM / Orphanet / DECIPHER disease with its codes; true when it got a Chinese name. */
+/**
+ * Adds an OMIM / Orphanet / DECIPHER disease with its codes; true when it got a Chinese name: the 国家临床版 name
+ * its ICD-10 code gives it, else its name on the national rare-disease list (CCRD) when that entry is the same disease.
+ */
 function addDisease(b: BatchBuilder, databaseId: string, name: string, xrefs?: DiseaseXrefs): boolean {
   const [db, n] = databaseId.split(':') as [string, string];
   const system = db === 'OMIM' ? OMIM_SYSTEM : db === 'ORPHA' ? ORPHANET_SYSTEM : DECIPHER_SYSTEM;
   const mapped = db === 'DECIPHER' ? undefined : xrefs?.termOf(db as 'OMIM' | 'ORPHA', n);
-  const zh = mapped?.oneToOne ? xrefs!.zhNameOf(mapped.term) : undefined;
+  const zh = mapped?.oneToOne ? xrefs!.zhNameOf(mapped.term, cleanName(name)) : undefined;
+  const listed = zh || db === 'DECIPHER' ? undefined : xrefs?.listedNameOf(db as 'OMIM' | 'ORPHA', n);
   b.concept(
     diseaseConceptId(databaseId),
     'disease',
-    { en: cleanName(name), zh: zh?.name },
+    { en: cleanName(name), zh: zh?.name ?? listed?.name },
     {
       codes: [
         { system, code: n },
         ...(mapped ? xrefs!.codesOf(mapped.term) : []),
         ...(zh ? [{ system: zh.origin.system, code: zh.origin.code }] : []),
       ],
+      synonyms: (listed?.synonyms ?? []).map((term) => ({ term, lang: 'zh' as const })),
       attrs: {
         ...(mapped ? { doid: mapped.term.id, doidMatch: mapped.oneToOne ? 'one-to-one' : 'broader' } : {}),
-        ...(zh ? { nameZhFrom: zh.origin } : {}),
+        ...(zh ? { nameZhFrom: zh.origin } : listed ? { nameZhFrom: listed.origin } : {}),
       },
     },
   );
-  return zh !== undefined;
+  return zh !== undefined || listed !== undefined;
 }
 
 /** OMIM titles come with a leading `#`/`%` symbol and synonyms after `;;` in older files. */

@@ -117,6 +117,11 @@ export function normalisePatientSpeech(text: string, lang: 'zh' | 'en'): string 
     .replace(p.separable, (whole, verb: string, mid: string, object: string) =>
       mid ? `${verb}${object}${mid}` : whole,
     )
+    // 拉 with a count or a span and no object ("拉了好几次", "拉了半个月了"): the bowels, as 拉肚子.
+    .replace(
+      /(?<=^|[，,。；;\s]|但是|就是|还|又|都|已经|可是)拉了?(?=(?:好几|几|[一二两三四五六七八九十半\d俩仨]+)\s*(?:个)?(?:次|回|趟|天|周|星期|礼拜|月|拉月))/gu,
+      '拉肚子',
+    )
     .replace(p.siteFa, '$1')
     .replace(
       p.siteAdverbs,

@@ -5,6 +5,14 @@ import { bundledDdxplusNames } from '../../knowledge/index.js';
 import { extractFacts, Lexicon, parseZhNumber } from '../../nlp/index.js';
 import type { Network, QuestionNode } from '../diagnosis/index.js';
 import { modelLexicon, parseDuration, zhNumber } from './complaint.js';
+import {
+  listedYesNo,
+  plainRhetoric,
+  withoutEcho,
+  withoutOthers,
+  withoutPast,
+  withoutQuestions,
+} from './answer-scope.js';
 import { type ImageReading, imagesIn, simileFrame } from './imagery.js';
 import { correctedAnswer, normalisePatientSpeech } from './patient-speech.js';
 import type { FindingNames } from './topics.js';
@@ -217,8 +225,22 @@ function spokenYesNo(t: string): string {
         '$1, ',
       )
       // A discourse opener before a Chinese yes or no ("其实也没有", "说实话，有点").
-      .replace(/^(?:(?:其实|说实话|老实说|实话说|讲真|那个)[，,\s]*(?:也|倒是?)?|倒是?)(?=没|不|有|是|还)/u, '')
+      .replace(
+        /^(?:(?:其实|说实话|老实说|实话说|讲真|那个)[，,\s]*(?:也|倒是?)?|(?:那|这)?倒是?)(?=没|不|有|是|还)/u,
+        '',
+      )
   );
+}
+
+/**
+ * What the answer says about the patient now (answer-scope.ts): rhetorical negatives made plain, an echo of the
+ * question and question clauses set aside, another person's and past clauses set aside where the patient also
+ * speaks of themselves now. Red-flag checks set aside only remote past events.
+ */
+function inScope(text: string, lang: Lang, question: AnswerQuestion): string {
+  const plain = listedYesNo(withoutEcho(plainRhetoric(text, lang), lang), lang);
+  const scoped = withoutPast(withoutOthers(withoutQuestions(plain, lang), lang), lang, question.id.startsWith('rf:'));
+  return scoped.trim() ? scoped : text;
 }
 
 /** A short clause that only echoes the question after a yes or no ("I have", "it doesn't", "I do, yeah"). */
@@ -375,6 +397,15 @@ export function normaliseDurationWords(text: string, bound: 'lower' | 'upper' = 
   const pick = (a: string, b: string) => (bound === 'lower' ? a : b);
   return (
     text
+      // Spoken numbers before a unit (北方 俩 = 两, 仨 = 三; 半拉 = 半个; 个把月 = about a month; 粤 成个 = a whole):
+      // 大半年 / 大半个月 "the better part of" keeps its lower bound (半年), as "三个多月" keeps three.
+      .replace(/俩(?=\s*(?:个|天|日|周|星期|礼拜|月|年|小时|钟头|分钟|多))/g, '两')
+      .replace(/仨(?=\s*(?:个|天|日|周|星期|礼拜|月|年|小时|钟头|分钟|多))/g, '三')
+      .replace(/半拉(?=\s*(?:个)?(?:月|钟头|小时|星期|礼拜))/g, '半个')
+      .replace(/个把(?=\s*(?:月|星期|礼拜|钟头|小时))/g, '一个')
+      .replace(/成个(?=\s*(?:月|星期|礼拜|钟头|小时))/g, '一个')
+      .replace(/大半(?=\s*(?:个)?(?:年|月))/g, '半')
+      .replace(/半个?来(?=\s*(?:个)?月)/g, '半个')
       // A range of two close numbers ("两三天", "三五天", "三四个钟头", "十一二天", "二三十分钟", "two or three days",
       // "3-4 hours", "a day or two", "between two and three weeks"): the bound asked for (readDuration keeps both).
       .replace(
@@ -483,7 +514,7 @@ const CANT_SAY_SO =
 
 /** "咳嗽倒不咳嗽", "疼倒是不疼", "咳嗽不咳嗽，就是嗓子痒": the finding named, then denied (A-not-A before a contrast). */
 const ECHO_DENIAL =
-  /([\u4e00-\u9fff]{1,3})倒(?:是)?(?:不|没|没有)\1|^([\u4e00-\u9fff]{1,3})(?:不|没)\2[，,]?\s*(?:就是|但是|只是|倒是|主要是)/;
+  /([\u4e00-\u9fff]{1,3})倒(?:是)?(?:不|没|没有)\1|^([\u4e00-\u9fff]{1,3})(?:不|没)\2[，,]?\s*(?:[^，,。]{1,8}[，,]\s*)?(?:就是|但是|只是|倒是|主要是)/;
 
 /** History slots answered "none" (no allergies, no medicines), or an allergy answer that only names a medicine taken. */
 const SLOT_NONE: Record<string, RegExp> = {
@@ -541,10 +572,10 @@ const MEDICINE_WORDS =
 
 /** A near miss is not the event ("差点晕倒", "nearly fainted but didn't"). */
 const NEAR_MISS =
-  /(?:差点|差一点|险些|几乎)儿?(?:就)?(?:晕倒|昏倒|晕过去|昏过去|摔倒|倒下)|\b(?:nearly|almost)\s+(?:fainted|passed\s+out|blacked\s+out|collapsed)(?:\s+but\s+didn'?t)?/gi;
+  /(?:差点|差一点|险些|几乎)儿?(?:就)?(?:晕倒|昏倒|晕过去|昏过去|摔倒|倒下)|\b(?:nearly|almost)\s+(?:fainted|passed\s+out|blacked\s+out|collapsed)(?:\s+but\s+didn'?t)?/i;
 /** The patient says it is the usual, or not as bad as asked: a "no" to a red-flag check. */
 const DOWNPLAY =
-  /(?:跟|和|同)(?:平时|以前|往常|平常)[^，。,.;；]{0,6}(?:差不多|一样|相同)|没那么(?:严重|厉害)|不(?:太)?严重|\bnot\s+that\s+(?:bad|severe)\b|\bsame\s+as\s+(?:usual|always|before)\b|\b(?:fades?|goes\s+away|disappears?|turns?\s+white)\s+when\s+(?:i\s+)?press|按(?:一下|下去|压)?[^，。,.]{0,3}(?:就)?(?:褪|消|没了|变白)/i;
+  /(?:跟|和|同)(?:平时|以前|往常|平常|往年|每年)[^，。,.;；]{0,6}(?:差不多|一样|相同)|没那么(?:严重|厉害)|不(?:太)?严重|\bnot\s+that\s+(?:bad|severe)\b|\bsame\s+as\s+(?:usual|always|before)\b|\b(?:fades?|goes\s+away|disappears?|turns?\s+white)\s+when\s+(?:i\s+)?press|按(?:一下|下去|压)?[^，。,.]{0,3}(?:就)?(?:褪|消|没了|变白)/i;
 
 /**
  * A red-flag check (`rf:<flag>`) answered in the patient's words (consultation.md §3: safety first):
@@ -561,9 +592,9 @@ function redFlagAnswer(
   const config = defaultRedFlags();
   const flags = config.flags.filter((f) => f.id === flagId);
   if (flags.length === 0) return undefined;
+  // Not global: a shared /g expression carries `lastIndex` from one answer to the next.
   const nearMiss = NEAR_MISS.test(text);
-  NEAR_MISS.lastIndex = 0;
-  const rest = text.replace(NEAR_MISS, ' ');
+  const rest = text.replace(new RegExp(NEAR_MISS.source, 'gi'), ' ');
   if (redFlagsInText(rest, { ...config, flags }).length > 0) return 'yes';
   const words = flags.flatMap((f) => answerCues().redFlagAnswers?.[f.id]?.[lang] ?? []);
   const lower = rest.toLowerCase();
@@ -721,10 +752,9 @@ const QUANTITY = /(\d+(?:\.\d+)?)\s*(度|℃|°c|°f|次|回|片|粒|斤|公斤|
 export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, ctx: ReadContext = {}): AnswerReading {
   if (typeof text !== 'string') throw invalid('the answer must be text', { field: 'text' });
   if (lang !== 'zh' && lang !== 'en') throw invalid(`language '${String(lang)}' is not zh or en`, { field: 'lang' });
-  const t = spokenYesNo(normalisePatientSpeech(correctedAnswer(clean(text), lang), lang)).replace(
-    /^(?:i'?d|i\s+would|i'?m\s+gonna)\s+say\s+(?=yes|no)/i,
-    '',
-  );
+  const t = spokenYesNo(
+    normalisePatientSpeech(inScope(correctedAnswer(clean(text), lang), lang, question), lang),
+  ).replace(/^(?:i'?d|i\s+would|i'?m\s+gonna)\s+say\s+(?=yes|no)/i, '');
   if (!t) throw invalid('the answer is empty', { field: 'text' });
   const c = answerCues();
   const net = ctx.net;
@@ -1153,6 +1183,10 @@ function localDiscomfort(t: string, at: number): boolean {
   );
 }
 
+/** An onset named by a day or an occasion, with no span to count ("since last Tuesday", "上周三开始的"): it answers when. */
+const ONSET =
+  /\bsince\s+(?:last\s+|this\s+(?:past\s+)?)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|the\s+weekend|christmas|new\s+year)\b|(?:上|这)?(?:周|星期|礼拜)[一二三四五六日天](?:那天)?(?:开始|起)|(?:周末|过年|春节|国庆)(?:那会儿?|那几天|的时候)?(?:开始|起)/i;
+
 /** What a slot or option answer holds: `yes` when it gives what the slot asks for, else `other`. */
 function slotValue(
   q: AnswerQuestion,
@@ -1175,7 +1209,8 @@ function slotValue(
     return got.named?.has('medication') || got.named?.has('allergy') || ALLERGY_WORDS.test(t) || FOOD_WORDS.test(t)
       ? 'yes'
       : 'other';
-  if (slot === 'duration' || slot === 'onset' || slot === 'timing') return got.duration ? 'yes' : 'other';
+  if (slot === 'duration' || slot === 'onset' || slot === 'timing')
+    return got.duration || ONSET.test(t) ? 'yes' : 'other';
   if (slot === 'severity' || q.kind === 'scale') return got.severity !== undefined ? 'yes' : 'other';
   if (slot === 'site' || slot === 'radiation') return got.site ? 'yes' : 'other';
   if (got.node && (got.node.kind === 'choice' || got.node.kind === 'multi'))

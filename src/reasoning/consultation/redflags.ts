@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Bilingual } from '../../core/index.js';
+import { otherPersonOnly, questionOnly } from './answer-scope.js';
 
 /** One red flag of the screen (consultation.md §3). */
 export interface RedFlag {
@@ -65,6 +66,8 @@ export interface RedFlagHistory {
   readonly before?: Patterns;
   readonly current: Patterns;
   readonly visit?: Patterns;
+  /** Clauses that set today's complaint against the event ("today it's just a cold"): no sign that it is current. */
+  readonly contrast?: Patterns;
   readonly source: string;
 }
 
@@ -185,6 +188,9 @@ function readFlag(lower: string, flag: RedFlag, config: RedFlagConfig): 'stated'
   ];
   if (hits.length === 0) return undefined;
   if (flag.defer && deferred(text, flag.defer)) return 'deferred';
+  // Another person's symptom beside the patient's own ("我老公昨天拉黑便，我自己就是肚子胀"), or a question about a
+  // symptom ("does chest pain mean a heart attack? I don't have any"): not the patient's now; the check is asked.
+  if (hits.every((at) => otherPersonOnly(text, [at]) || questionOnly(text, [at]))) return 'deferred';
   if (config.history && hits.every((at) => isHistory(text, at, config.history!))) return 'deferred';
   return 'stated';
 }
@@ -223,7 +229,11 @@ function isHistory(text: string, at: number, history: RedFlagHistory): boolean {
     [...(ps?.zh ?? []), ...(ps?.en ?? [])].some((p) => regex(p).test(t));
   const lead = text.slice(Math.max(start, at - 24), at);
   if (!matches(history.past, clause) && !matches(history.before, lead)) return false;
-  const clauses = text.split(new RegExp(CLAUSE, 'giu')).filter((c) => c && !matches(history.visit, c));
+  // A clause that sets the patient's complaint of today against the old event ("today it's just a cold",
+  // "现在就是有点感冒") says what is current, not that the event is.
+  const clauses = text
+    .split(new RegExp(CLAUSE, 'giu'))
+    .filter((c) => c && !matches(history.visit, c) && !matches(history.contrast, c));
   return !clauses.some((c) => matches(history.current, c));
 }
 
@@ -309,6 +319,8 @@ export function statedIn(
   for (const p of [...patterns.zh, ...patterns.en]) {
     for (const m of lower.matchAll(new RegExp(p, 'giu'))) {
       const before = lower.slice(Math.max(0, m.index - 24), m.index);
+      // Another person's sign or one asked about ("my sister had spotting…, but I'm fine") states nothing: asked instead.
+      if (otherPersonOnly(lower, [m.index]) || questionOnly(lower, [m.index])) continue;
       if (DENIED_ZH.test(before) || DENIED_EN.test(before)) denied = true;
       else return 'yes';
     }

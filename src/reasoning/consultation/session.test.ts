@@ -123,6 +123,21 @@ describe('consultation in English', () => {
     expect(q.state.redFlags.screened.map((x) => x.result)).toEqual(['negative', 'negative', 'negative', 'negative']);
   });
 
+  it('settles a danger sign the patient already stated before asking the one queued ahead of it', () => {
+    // Fever is stated, so the fever-rash follow-ups are queued: stiff neck first, then the rash. The rash is
+    // stated too ("紫色的斑"), so it decides at once; the stiff-neck question is never put first.
+    let s = start('孩子发烧两天，身上起了紫色的斑', 'zh', { age: 3 });
+    for (let i = 0; i < 10 && s.reply.kind === 'question'; i++) {
+      expect(s.state.pending).not.toBe('rf:fever-rash/stiff-neck');
+      s = answerSession(ctx, s.state, s.state.pending === 'rf:fever-rash' ? '是' : '没有');
+    }
+    expect(s.reply.kind).toBe('emergency');
+    expect(s.state.redFlags.positive).toContain('fever-rash');
+    // A rash that does not blanch is the flag itself, fever or not yet (NICE NG240).
+    const en = start("my toddler's got a blotchy rash that won't blanch", 'en', { age: 2 });
+    expect(en.reply.kind).toBe('emergency');
+  });
+
   it('exits on a yes to a red-flag check that fits the complaint (stroke: level I), in plain words', () => {
     const s = start('Headache since this morning', 'en');
     expect(s.state.plan!.checks).toEqual(expect.arrayContaining(['rf:stroke', 'rf:thunderclap-headache']));

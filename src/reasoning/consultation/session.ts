@@ -915,10 +915,17 @@ function advance(ctx: ConsultContext, state: ConsultState, turns: Turn[], now: s
   const flags = ctx.redFlags ?? defaultRedFlags();
   const plan = state.plan ?? { checks: [], hpi: [], networkMax: ctx.policy?.maxQuestions ?? 20 };
   if (state.stage === 'screen' && plan.checks.length > 0) {
-    const id = plan.checks[0]!;
-    // "怀孕12周…" already says yes to "are you pregnant?": not asked again, its follow-ups are.
+    // "怀孕12周…" already says yes to "are you pregnant?": not asked again, its follow-ups are. A queued danger
+    // sign (a follow-up) the patient's words already state is settled first: "a purple rash" is the rash
+    // follow-up's yes, however the stiff-neck question queued before it would be answered.
+    const words = patientWords(state);
+    const statedYes = plan.checks.find((c) => {
+      const cq = checkQuestion(flags, c);
+      return c.includes('/') && statedIn(words, cq?.stated, cq?.statedNo) === 'yes';
+    });
+    const id = statedYes ?? plan.checks[0]!;
     const q = checkQuestion(flags, id);
-    const said = statedIn(patientWords(state), q?.stated, q?.statedNo);
+    const said = statedIn(words, q?.stated, q?.statedNo);
     if (said) {
       const settled = settleCheck(flags, state, id, said === 'yes', state.turn, 'complaint');
       return settled.emergency ? emergency(ctx, settled.state, turns, now) : advance(ctx, settled.state, turns, now);

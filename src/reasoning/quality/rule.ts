@@ -2,7 +2,8 @@ import type { Bilingual, Source } from '../../core/index.js';
 import { invalid } from '../../core/index.js';
 import type { QcSectionList, QcSourceRef } from '../../knowledge/index.js';
 import type { IcdCodeTable } from './icd-codes.js';
-import type { DocType, QcDocument, QcEncounter } from './model.js';
+import type { DocType, QcDocument, QcEncounter, QcPerson } from './model.js';
+import { TITLE_RANK } from './model.js';
 import { sectionPlace } from './text.js';
 
 /**
@@ -213,6 +214,21 @@ export function docs(enc: QcEncounter, ...types: DocType[]): QcDocument[] {
 
 export function doc(enc: QcEncounter, ...types: DocType[]): QcDocument | undefined {
   return docs(enc, ...types)[0];
+}
+
+/**
+ * Who a round (上级医师查房记录) is by: the highest-titled physician among its author and its signers. The
+ * resident often writes the note and the senior who rounded signs it (审签: BW2010 第九条 上级医务人员审查修改
+ * 下级医务人员书写的病历, 第二十二条(三)); the round is the senior's. Non-physician signers (patient, nurse) do
+ * not count; a tie keeps the author.
+ */
+export function roundPhysician(d: QcDocument): QcPerson | undefined {
+  const people = [d.author, ...d.signatures].filter(
+    (p): p is QcPerson => !!p && (p.role === undefined || p.role === 'physician'),
+  );
+  let best = people[0];
+  for (const p of people.slice(1)) if (TITLE_RANK[p.title ?? 'intern'] > TITLE_RANK[best?.title ?? 'intern']) best = p;
+  return best;
 }
 
 export const issue = (en: string, zh: string, refs: readonly Source[], extra: Partial<QcIssue> = {}): QcIssue => ({

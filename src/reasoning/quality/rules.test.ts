@@ -76,7 +76,12 @@ const FIRES: Record<string, { why: string; change: (e: Enc) => void; config?: Re
   T04: { why: 'died within 24 h without the 24-hour death note', change: (e) => death(e, '2026-03-02T20:00:00+08:00') },
   T05: {
     why: 'only a resident did the round',
-    change: (e) => (d(e, 'wr1').author = { id: 'd1', name: '张住院', title: 'resident' }),
+    // Author and signer: a round the attending signed is the attending's (roundPhysician).
+    change: (e) => {
+      const resident = { id: 'd1', name: '张住院', title: 'resident' as const };
+      d(e, 'wr1').author = resident;
+      d(e, 'wr1').signatures = [{ ...resident, at: '2026-03-03T17:00:00+08:00' }];
+    },
   },
   T06: {
     why: 'four days without a progress note',

@@ -23,7 +23,15 @@ export {
   recordCriticalValues,
   type StepInput,
 } from './critical-loop.js';
-export { DRUG_CLASSES, type DrugClassId, drugIndex, INGREDIENTS, type IngredientId, ingredientsOf } from './drugs.js';
+export {
+  DRUG_CLASSES,
+  type DrugClassId,
+  type DrugIndex,
+  drugIndex,
+  INGREDIENTS,
+  type IngredientId,
+  ingredientsOf,
+} from './drugs.js';
 export { ckdEpi2021, cockcroftGault, renalFunction } from './renal-function.js';
 export {
   type EvaluateOptions,

@@ -7,6 +7,8 @@ import {
   refreshSearchIndex,
   resourceSink,
 } from '../../store/index.js';
+import type { ReminderNotifier } from '../../followup/index.js';
+import { envNotifier, sendRemindersHandler } from './reminders.js';
 import type { JobHandlers, JobQueue } from './types.js';
 
 /** Patients per note-extraction job an import hands on (each job can go to another worker). */
@@ -17,10 +19,19 @@ const PATIENTS_PER_NOTES_JOB = 200;
  * is retried after a crash (or overlaps a lost one) writes nothing twice: an import re-writes the
  * same resources as unchanged (same content, no new version), an extraction skips notes already read
  * by the same extractor. An import hands its notes on as extraction jobs with keys made from its own
- * id, so a retried import queues them once.
+ * id, so a retried import queues them once. Sending reminders claims each reminder before it is sent.
+ * `notifier`: the reminders' channel (default: the environment's, MEDSEEK_REMINDER_NOTIFIER).
  */
-export function jobHandlers(db: Sql, queue: Pick<JobQueue, 'submit'>): JobHandlers {
+export function jobHandlers(
+  db: Sql,
+  queue: Pick<JobQueue, 'submit'>,
+  notifier: () => ReminderNotifier = envNotifier(db, (f, m) =>
+    process.stdout.write(`${JSON.stringify({ event: 'reminder', message: m, ...f })}\n`),
+  ),
+): JobHandlers {
   return {
+    'send-reminders': sendRemindersHandler(db, notifier),
+
     async import(data, ctx) {
       if (typeof data?.path !== 'string' || data.path === '')
         throw new Error('import job: data.path must name a file or directory');

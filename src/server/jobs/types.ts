@@ -21,10 +21,18 @@ export interface JobData {
     readonly patientIds?: readonly string[];
     readonly force?: boolean;
   };
+  /**
+   * Send the follow-up reminders due now (issue 21): submitted once per time slot by every worker's
+   * reminder clock (the slot is the job's key, so several workers queue it once); see jobs/reminders.ts.
+   */
+  readonly 'send-reminders': {
+    /** The slot's start (ISO time): informational; the pass sends everything due when it runs. */
+    readonly slot?: string;
+  };
 }
 
 export type JobKind = keyof JobData;
-export const JOB_KINDS: readonly JobKind[] = ['import', 'extract-notes'];
+export const JOB_KINDS: readonly JobKind[] = ['import', 'extract-notes', 'send-reminders'];
 
 export type JobState = 'queued' | 'active' | 'retry' | 'completed' | 'dead';
 

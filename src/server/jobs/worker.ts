@@ -2,6 +2,8 @@ import type { Sql } from '../../core/index.js';
 import { type Database, migrate, openDatabase } from '../../store/index.js';
 import { jobHandlers } from './kinds.js';
 import { openJobQueue } from './open.js';
+import { reminderIntervalMs, reminderNotifierFromEnv } from '../../followup/index.js';
+import { startReminderClock } from './reminders.js';
 import { defaultWorkerName } from './run.js';
 import type { JobEvent, JobHandlers, JobKind, JobQueue } from './types.js';
 
@@ -21,6 +23,8 @@ export interface WorkerOptions {
    * connection to stop a worker mid-job.
    */
   readonly handlers?: (db: Sql, queue: JobQueue) => JobHandlers;
+  /** Milliseconds between the reminder clock's slots (default MEDSEEK_REMINDER_INTERVAL_S, 600 s). */
+  readonly reminderIntervalMs?: number;
 }
 
 export interface RunningWorker {
@@ -40,13 +44,19 @@ export async function startWorker(o: WorkerOptions = {}): Promise<RunningWorker>
   const log = o.log ?? (() => {});
   try {
     await migrate(db);
+    const reminders = !o.kinds || o.kinds.includes('send-reminders');
+    // A misconfigured reminder notifier or interval is said now, not at the first reminder.
+    const notifier = reminders
+      ? reminderNotifierFromEnv(process.env, { db, log: (f, m) => log({ event: 'reminder', message: m, ...f }) })
+      : undefined;
+    const intervalMs = o.reminderIntervalMs ?? reminderIntervalMs(process.env);
     const queue = await openJobQueue(db, o.databaseUrl, {
       ...(o.pollingSeconds !== undefined ? { pollingSeconds: o.pollingSeconds } : {}),
       ...(o.maintenanceSeconds !== undefined ? { maintenanceSeconds: o.maintenanceSeconds } : {}),
       onError: (e) => log({ event: 'error', error: e.message }),
     });
     const worker = o.worker ?? defaultWorkerName();
-    const handlers = (o.handlers ?? jobHandlers)(db, queue);
+    const handlers = o.handlers ? o.handlers(db, queue) : jobHandlers(db, queue, notifier ? () => notifier : undefined);
     let lastProgress = 0;
     await queue.work(handlers, {
       worker,
@@ -62,12 +72,21 @@ export async function startWorker(o: WorkerOptions = {}): Promise<RunningWorker>
         log({ event: e.type, worker, ...e, type: undefined });
       },
     });
+    // Every worker's clock submits each slot's reminder job; its key makes it one job per slot.
+    const clock =
+      reminders && queue.backend === 'pg-boss'
+        ? startReminderClock(queue, {
+            intervalMs,
+            onError: (e) => log({ event: 'error', error: `reminder clock: ${e.message}` }),
+          })
+        : undefined;
     log({ event: 'ready', worker, backend: queue.backend, database: db.description });
     return {
       worker,
       queue,
       db,
       async stop(graceMs = 30_000) {
+        clock?.stop();
         try {
           await queue.stop(graceMs);
         } finally {

@@ -9,7 +9,9 @@ import { fhirDoc } from './modules/fhir.js';
 import { fhirBulkDoc } from './modules/fhir-bulk.js';
 import { fhirWriteDoc } from './modules/fhir-write.js';
 import { followUpDoc } from './modules/followup.js';
+import { imagingDoc } from './modules/imaging.js';
 import { kgDoc } from './modules/kg.js';
+import { learningDoc } from './modules/learning.js';
 import { mcpDoc } from './modules/mcp.js';
 import { openapiDoc } from './modules/openapi.js';
 import { operationsDoc } from './modules/operations.js';
@@ -17,6 +19,7 @@ import { patientLinksDoc } from './modules/patient-links.js';
 import { patientsDoc } from './modules/patients.js';
 import { smartDoc } from './modules/smart.js';
 import { teachingDoc } from './modules/teaching.js';
+import { voiceDoc } from './modules/voice.js';
 import type { ModuleDoc } from './operation.js';
 
 export { DOCS_CSS, renderDocsPage } from './html.js';
@@ -30,15 +33,18 @@ export const MODULE_DOCS: readonly ModuleDoc[] = [
   fhirBulkDoc,
   smartDoc,
   patientsDoc,
+  imagingDoc,
   askDoc,
   consultDoc,
   patientLinksDoc,
   followUpDoc,
   teachingDoc,
+  voiceDoc,
   cdsHooksDoc,
   kgDoc,
   mcpDoc,
   adminDoc,
+  learningDoc,
   operationsDoc,
   openapiDoc,
 ];

@@ -18,7 +18,8 @@ const PATIENT = { roles: ['patient'] } as const;
  * `/api/patient-links/…`: pre-consultation links bound to one appointment, and the patient's consent.
  * - POST   /          {appointmentId, ttlHours?} (staff) → 201 {link, token, url, qrSvg}: the token only here
  * - GET    /?patient= (staff) → {links, appointments}: the patient's links and the appointments to issue them for
- * - DELETE /:id       (staff) → {link}: revoked at once
+ * - DELETE /:id       (staff) → {link}: revoked at once (a follow-up link too; those are issued and listed
+ *   under /api/followup/patients/:id/links)
  * - GET    /me        (the link's patient) → the appointment, the consent text and answer, the session
  * - POST   /consent   (the link's patient) {agree, lang} → 201 {status, consent}: a FHIR Consent in their record
  */
@@ -133,14 +134,15 @@ export function patientLinkRoutes(ctx: AppContext): Hono<AppEnv> {
   });
 
   /** The link behind a patient principal, as stored now (the session it opened may be newer than the token). */
-  const linkOf = async (p: Principal): Promise<PatientLink> => {
+  const linkOf = async (p: Principal): Promise<PatientLink & { readonly appointmentId: string }> => {
     const id = p.kind === 'patient-link' ? p.id.replace(/^link:/, '') : undefined;
     const link = id ? await links.get(id) : undefined;
-    if (!link || link.patientId !== p.patientId)
+    // A follow-up link never reaches here (link-auth.ts); checked again, as the consent is an appointment's.
+    if (!link || link.patientId !== p.patientId || link.scope !== 'pre-consultation' || !link.appointmentId)
       throw new MedSeekError('forbidden', 'only a patient who opened a pre-consultation link can do this', {
         field: 'Authorization',
       });
-    return link;
+    return { ...link, appointmentId: link.appointmentId };
   };
   return app;
 }
@@ -149,7 +151,7 @@ export function patientLinkRoutes(ctx: AppContext): Hono<AppEnv> {
  * The workspace's origin for the link: the browser's `Origin` (the public address behind a proxy),
  * else the request's own.
  */
-function originOf(c: Context): string {
+export function originOf(c: Context): string {
   const origin = c.req.header('origin');
   if (origin && /^https?:\/\/[^/\s]+$/.test(origin)) return origin;
   return new URL(c.req.url).origin;

@@ -3,13 +3,18 @@ import type { Sql } from '../../core/index.js';
 import { MedSeekError, notFound } from '../../core/index.js';
 import type { ResourceRepository } from '../../store/index.js';
 import { CLOSED_STATUSES, type LinkAppointment, linkExpiry, readAppointment } from './appointment.js';
-import { readToken, signatureValid, signToken } from './token.js';
+import { type LinkScope, readToken, signatureValid, signToken } from './token.js';
 
 /** A link as listed to clinicians: never its token (shown once, at creation). */
 export interface PatientLink {
   readonly id: string;
+  /** `pre-consultation` (bound to an appointment) or `follow-up` (bound to a plan: the follow-up pages only). */
+  readonly scope: LinkScope;
   readonly patientId: string;
-  readonly appointmentId: string;
+  /** The appointment of a pre-consultation link. */
+  readonly appointmentId?: string;
+  /** The follow-up plan a follow-up link was issued for. */
+  readonly planId?: string;
   readonly createdBy: string;
   readonly createdAt: string;
   readonly expiresAt: string;
@@ -25,7 +30,9 @@ export type LinkCheck =
 interface Row {
   id: string;
   patient_id: string;
-  appointment_id: string;
+  appointment_id: string | null;
+  scope: LinkScope;
+  plan_id: string | null;
   created_by: string;
   created_at: string | Date;
   expires_at: string | Date;
@@ -34,7 +41,8 @@ interface Row {
   consult_session: string | null;
 }
 const COLUMNS =
-  'id, patient_id, appointment_id, created_by, created_at, expires_at, revoked_at, revoked_by, consult_session';
+  'id, scope, patient_id, appointment_id, plan_id, created_by, created_at, expires_at, revoked_at, revoked_by, ' +
+  'consult_session';
 const iso = (d: string | Date) => new Date(d).toISOString();
 
 /**
@@ -114,6 +122,28 @@ export class PatientLinkStore {
     return { link: toLink(r.rows[0]!), token: signToken(key.secret, { linkId: id, exp }) };
   }
 
+  /**
+   * Issues a follow-up link (issue 21) for a patient's plan, expiring at `expiresAt` (followUpLinkExpiry):
+   * it opens the follow-up pages only. The caller has checked that the clinician may see that patient.
+   */
+  async createFollowUp(
+    input: { readonly patientId: string; readonly planId: string; readonly expiresAt: Date },
+    createdBy: string,
+  ): Promise<{ link: PatientLink; token: string }> {
+    const now = this.now();
+    if (input.expiresAt.getTime() <= now.getTime())
+      throw new MedSeekError('conflict', 'a follow-up link for this plan would already be expired', { field: 'plan' });
+    const key = await this.key();
+    const id = randomBytes(8).toString('hex');
+    const exp = Math.floor(input.expiresAt.getTime() / 1000);
+    const r = await this.sql.query<Row>(
+      `insert into server_patient_link (id, key_id, scope, patient_id, plan_id, created_by, created_at, expires_at)
+       values ($1, $2, 'follow-up', $3, $4, $5, $6, $7) returning ${COLUMNS}`,
+      [id, key.id, input.patientId, input.planId, createdBy, now.toISOString(), new Date(exp * 1000).toISOString()],
+    );
+    return { link: toLink(r.rows[0]!), token: signToken(key.secret, { linkId: id, exp, scope: 'follow-up' }) };
+  }
+
   async appointment(id: string): Promise<LinkAppointment> {
     const a = await readAppointment(this.resources, id);
     if (!a)
@@ -128,10 +158,11 @@ export class PatientLinkStore {
     return r.rows[0] ? toLink(r.rows[0]) : undefined;
   }
 
-  async list(patientId: string): Promise<PatientLink[]> {
+  /** A patient's links of one scope (default: the pre-consultation links), newest first. */
+  async list(patientId: string, scope: LinkScope = 'pre-consultation'): Promise<PatientLink[]> {
     const r = await this.sql.query<Row>(
-      `select ${COLUMNS} from server_patient_link where patient_id = $1 order by created_at desc, id`,
-      [patientId],
+      `select ${COLUMNS} from server_patient_link where patient_id = $1 and scope = $2 order by created_at desc, id`,
+      [patientId, scope],
     );
     return r.rows.map(toLink);
   }
@@ -204,11 +235,14 @@ export class PatientLinkStore {
       return { refused: { credential, reason: 'the patient link signature is not valid' } };
     const link = await this.get(claims.linkId);
     // A valid signature over an expiry the row does not hold: a token from another key or a forged expiry.
-    if (!link || Math.floor(Date.parse(link.expiresAt) / 1000) !== claims.exp)
+    if (!link || Math.floor(Date.parse(link.expiresAt) / 1000) !== claims.exp || link.scope !== claims.scope)
       return { refused: { credential, reason: 'the patient link is not known' } };
     if (link.revokedAt) return { refused: { credential, reason: 'the patient link was revoked' } };
     if (Date.parse(link.expiresAt) <= this.now().getTime())
       return { refused: { credential, reason: `the patient link expired at ${link.expiresAt}` } };
+    // A follow-up link lives with its plan, not an appointment.
+    if (link.scope === 'follow-up') return { link };
+    if (!link.appointmentId) return { refused: { credential, reason: 'the patient link names no appointment' } };
     const a = await readAppointment(this.resources, link.appointmentId);
     if (!a) return { refused: { credential, reason: `Appointment/${link.appointmentId} no longer exists` } };
     if (a.patientId !== link.patientId)
@@ -222,8 +256,10 @@ export class PatientLinkStore {
 function toLink(r: Row): PatientLink {
   return {
     id: r.id,
+    scope: r.scope ?? 'pre-consultation',
     patientId: r.patient_id,
-    appointmentId: r.appointment_id,
+    ...(r.appointment_id ? { appointmentId: r.appointment_id } : {}),
+    ...(r.plan_id ? { planId: r.plan_id } : {}),
     createdBy: r.created_by,
     createdAt: iso(r.created_at),
     expiresAt: iso(r.expires_at),

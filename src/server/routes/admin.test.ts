@@ -10,6 +10,7 @@ import { createApp } from '../app.js';
 import { type AppContext, openContext } from '../context.js';
 import { createLogger } from '../logger.js';
 import { adminPolicies } from './admin.js';
+import { learningAdminPolicies } from './learning-admin.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are read field by field in assertions
 type Json = Record<string, any>;
@@ -63,11 +64,13 @@ forEachBackend('admin routes', (db) => {
 
   describe('access', () => {
     it('has one admin-only policy for every admin route, and a route for every policy', () => {
+      // Settings (admin.ts) and the learning stage's administration (learning-admin.ts) share /api/admin/.
+      const policies = { ...adminPolicies, ...learningAdminPolicies };
       const mounted = app.routes
         .filter((r) => r.path.startsWith('/api/admin/') && r.method !== 'ALL')
         .map((r) => `${r.method} ${r.path}`);
-      expect(new Set(mounted)).toEqual(new Set(Object.keys(adminPolicies)));
-      for (const p of Object.values(adminPolicies)) expect(p).toEqual({ roles: ['admin'] });
+      expect(new Set(mounted)).toEqual(new Set(Object.keys(policies)));
+      for (const p of Object.values(policies)) expect(p).toEqual({ roles: ['admin'] });
     });
 
     it('refuses callers without a credential (401) and clinician or patient keys (403) on every admin route, and audits it', async () => {

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { invalid, notFound, type Sql } from '../../core/index.js';
+import { recordAlertContext } from '../../learning/index.js';
 import { auditEvents } from '../audit/request.js';
 import { indicatorOf } from '../cds-hooks/cards.js';
 import { type FeedbackBody, recordCards, storeFeedback } from '../cds-hooks/feedback.js';
@@ -127,6 +128,12 @@ export function alertDecisionRoutes(ctx: AppContext): Hono<AppEnv> {
           },
         ]);
         await storeFeedback(tx, WORKSPACE_SERVICE, { feedback: [feedback] }, principal.id);
+        // Who decided and in which unit, for the alert-burden view (learning/alert-burden.ts).
+        await recordAlertContext(tx, {
+          cardUuid: alert.id,
+          prescriber: principal.id,
+          ...(principal.units?.[0] ? { unit: principal.units[0] } : {}),
+        });
       });
       await audit(201);
       const stored: AlertDecision = {

@@ -9,6 +9,7 @@ import type { AppContext } from '../context.js';
 import type { AppEnv, RoutePolicies } from '../env.js';
 import { body, params } from '../validate.js';
 import { agentAccess, medSeekMcp } from './mcp.js';
+import { activeSafetyRules, drugIndex } from '../../reasoning/index.js';
 
 /** Staff only, as the other whole-record routes of the workspace. */
 export const askPolicies: RoutePolicies = { 'POST /api/patients/:id/ask': STAFF };
@@ -46,6 +47,7 @@ export function askRoutes(ctx: AppContext): Hono<AppEnv> {
         question,
         lang: lang ?? 'auto',
         lexicon: releaseLexicon(await lexiconSnapshot(ctx.db)),
+        drugs: drugIndex(await activeSafetyRules(ctx.db)),
         traceSql: ctx.db,
         ...(ctx.llm ? { llm: ctx.llm } : {}),
       });

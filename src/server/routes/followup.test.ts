@@ -9,6 +9,7 @@ import { buildOpenApiDocument } from '../openapi/document.js';
 import { structuralProblems } from '../openapi/structure.js';
 import { followUpPolicies } from './followup.js';
 import { followUpDoc } from '../openapi/modules/followup.js';
+import { FollowUpStore, PageNotifier, sendDueReminders } from '../../followup/index.js';
 
 const KEY = 'followup-test-key-0123456';
 const WARFARIN = '318d8f7d-f21b-4d07-8a2e-6f24ae05bb26';
@@ -42,9 +43,9 @@ forEachBackend('follow-up API', (db) => {
     token = issued.body.token as string;
   }, 240_000);
 
-  const call = async (path: string, init: { body?: unknown; token?: string } = {}) => {
+  const call = async (path: string, init: { body?: unknown; token?: string; method?: string } = {}) => {
     const res = await app.request(path, {
-      method: init.body === undefined ? 'GET' : 'POST',
+      method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
       headers: {
         Authorization: `Bearer ${init.token ?? KEY}`,
         ...(init.body === undefined ? {} : { 'Content-Type': 'application/json' }),
@@ -151,5 +152,63 @@ forEachBackend('follow-up API', (db) => {
       [WARFARIN],
     );
     expect(Number(audit.rows[0]!.n)).toBeGreaterThanOrEqual(4);
+  });
+
+  it('delivers due reminders to the patient’s page and the clinicians’ queue (the page notifier)', async () => {
+    const report = await sendDueReminders(new FollowUpStore(ctx.db), new PageNotifier());
+    // The demo stay is in 2024: every dated item's reminder is due.
+    expect(report.sent.length).toBeGreaterThan(2);
+    const mine = await call('/api/followup/me?lang=en', { token });
+    const shown = mine.body.reminders as { id: string; text: string; sentAt: string }[];
+    expect(shown.map((r) => r.id).sort()).toEqual([...report.sent].sort());
+    expect(shown.some((r) => r.text.startsWith('Reminder: ') && r.text.includes('INR'))).toBe(true);
+    const staff = await call(`/api/followup/patients/${WARFARIN}/reminders`);
+    const all = staff.body.reminders as { id: string; channel?: string; sentAt?: string }[];
+    expect(all.filter((r) => r.sentAt).every((r) => r.channel === 'page')).toBe(true);
+    const queue = await call('/api/followup/alerts');
+    expect((queue.body.reminders as { patientId: string }[]).map((r) => r.patientId)).toEqual(
+      report.sent.map(() => WARFARIN),
+    );
+    expect((await call(`/api/followup/patients/${WARFARIN}/reminders`, { token })).status).toBe(403);
+  });
+
+  it('issues a follow-up link that covers the plan and opens only the follow-up pages, until revoked', async () => {
+    const issued = await call(`/api/followup/patients/${WARFARIN}/links`, { body: {} });
+    expect(issued.status).toBe(201);
+    const link = issued.body.link as { id: string; scope: string; planId: string; expiresAt: string };
+    const followUp = issued.body.token as string;
+    expect(followUp).toMatch(/^mpf1\./);
+    expect(link.scope).toBe('follow-up');
+    expect(issued.body.url).toContain(`/#/p/${followUp}`);
+    // Far beyond the 72 h of a pre-consultation link (the 2024 plan is over: the 14 days' floor), within 180 days.
+    const days = (Date.parse(link.expiresAt) - Date.now()) / 86_400_000;
+    expect(days).toBeGreaterThan(13.9);
+    expect(days).toBeLessThanOrEqual(180);
+
+    const me = await call('/api/followup/me?lang=zh', { token: followUp });
+    expect(me.status).toBe(200);
+    expect(me.body.link).toEqual({ scope: 'follow-up', expiresAt: link.expiresAt });
+    const reading = await call('/api/followup/me/readings', {
+      token: followUp,
+      body: { readings: [{ kind: 'blood-pressure', systolic: 122, diastolic: 72, clientId: 'fu-link-bp' }] },
+    });
+    expect(reading.status).toBe(201);
+    // Nothing else: not the pre-consultation, not the record.
+    for (const path of ['/api/patient-links/me', `/fhir/Patient/${WARFARIN}`, '/api/consult/some-session']) {
+      const r = await call(path, { token: followUp });
+      expect([path, r.status]).toEqual([path, 401]);
+      expect(JSON.stringify(r.body)).toContain('a follow-up link opens only the follow-up pages');
+    }
+
+    const listed = await call(`/api/followup/patients/${WARFARIN}/links`);
+    expect((listed.body.links as { id: string }[]).map((l) => l.id)).toContain(link.id);
+    const preConsult = await call(`/api/patient-links?patient=${WARFARIN}`);
+    expect((preConsult.body.links as { id: string }[]).map((l) => l.id)).not.toContain(link.id);
+
+    const revoked = await call(`/api/patient-links/${link.id}`, { method: 'DELETE' });
+    expect(revoked.body.link).toMatchObject({ id: link.id, revokedBy: expect.any(String) });
+    const after = await call('/api/followup/me', { token: followUp });
+    expect(after.status).toBe(401);
+    expect(JSON.stringify(after.body)).toContain('revoked');
   });
 });

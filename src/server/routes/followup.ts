@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
+import QRCode from 'qrcode';
 import { z } from 'zod';
 import { type Lang, MedSeekError, newId, notFound, pick, stableId } from '../../core/index.js';
 import {
@@ -24,6 +25,9 @@ import { auditEvents } from '../audit/request.js';
 import { refusePatient, STAFF } from '../auth/authorize.js';
 import type { AppContext } from '../context.js';
 import type { AppEnv, RoutePolicies } from '../env.js';
+import { followUpLinkExpiry } from '../patient-links/followup-link.js';
+import { originOf } from '../patient-links/routes.js';
+import { patientLinkStore } from '../patient-links/store.js';
 import { body, params, query } from '../validate.js';
 
 const PATIENT = { roles: ['patient'] } as const;
@@ -34,10 +38,16 @@ const PATIENT = { roles: ['patient'] } as const;
  * - POST /patients/:id/plan {encounter?} → 201 {plan, fhir}: built from the record and saved (reminders planned)
  * - GET  /patients/:id/plan → {plan, fhir}
  * - GET  /patients/:id/readings → {readings, alerts}: the patient's home readings and the alerts they raised
- * - GET  /alerts?status= → {alerts}: the queue over every patient the caller may see
+ * - GET  /patients/:id/reminders → {reminders}: planned, sent (when, by which channel) and failing
+ * - POST /patients/:id/links → 201 {link, token, url, qrSvg}: a follow-up link for the latest plan, living
+ *   until its last dated item + 14 days (at most 180), opening the follow-up pages only; the token only here
+ * - GET  /patients/:id/links → {links}: the follow-up links issued (revoke one: DELETE /api/patient-links/:id)
+ * - GET  /alerts?status= → {alerts, reminders}: the queue over every patient the caller may see, with the
+ *   reminders sent in the last 7 days or failing
  * - POST /alerts/:alertId/acknowledge → {alert}
- * The patient (their own record only: a patient link or a patient key):
- * - GET  /me?lang= → the plan in plain language, the symptoms to choose from, their readings
+ * The patient (their own record only: a patient link, a follow-up link or a patient key):
+ * - GET  /me?lang= → the plan in plain language, the symptoms to choose from, their readings, the
+ *   reminders sent to them, and their link's expiry
  * - POST /me/readings {readings: […]} → 201 {stored, alertsRaised}: each reading checked, then the rules run
  * Every read of a patient is audited.
  */
@@ -45,6 +55,9 @@ export const followUpPolicies: RoutePolicies = {
   'POST /api/followup/patients/:id/plan': STAFF,
   'GET /api/followup/patients/:id/plan': STAFF,
   'GET /api/followup/patients/:id/readings': STAFF,
+  'GET /api/followup/patients/:id/reminders': STAFF,
+  'POST /api/followup/patients/:id/links': STAFF,
+  'GET /api/followup/patients/:id/links': STAFF,
   'GET /api/followup/alerts': STAFF,
   'POST /api/followup/alerts/:alertId/acknowledge': STAFF,
   'GET /api/followup/me': PATIENT,
@@ -153,17 +166,52 @@ export function followUpRoutes(ctx: AppContext): Hono<AppEnv> {
     return c.json({ readings, alerts });
   });
 
+  app.get('/patients/:id/reminders', params(patientParams), async (c) => {
+    const { id } = c.req.valid('param');
+    const reminders = await store.reminders(id);
+    await audit(c, 'read', `followup-reminders?patient=${id}`, [id]);
+    return c.json({ reminders });
+  });
+
+  app.post('/patients/:id/links', params(patientParams), async (c) => {
+    const { id } = c.req.valid('param');
+    const plan = await store.latestPlan(id);
+    if (!plan) throw notFound(`no follow-up plan for Patient/${id}: make the plan before its link`, { field: 'id' });
+    const expiresAt = followUpLinkExpiry(
+      plan.items.flatMap((i) => (i.due ? [i.due] : [])),
+      new Date(),
+    );
+    const { link, token } = await patientLinkStore(ctx).createFollowUp(
+      { patientId: id, planId: plan.id, expiresAt },
+      c.get('principal').id,
+    );
+    const url = `${originOf(c)}/#/p/${token}`;
+    const qrSvg = await QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+    await audit(c, 'create', `patient-link/${link.id}`, [id], 201);
+    return c.json({ link, token, url, qrSvg }, 201);
+  });
+
+  app.get('/patients/:id/links', params(patientParams), async (c) => {
+    const { id } = c.req.valid('param');
+    const links = await patientLinkStore(ctx).list(id, 'follow-up');
+    await audit(c, 'search', `patient-link?patient=${id}&scope=follow-up`, [id]);
+    return c.json({ links });
+  });
+
   app.get('/alerts', query(queueQuery), async (c) => {
     const { status } = c.req.valid('query');
     const visible = await ctx.patientScope.visible(c.get('principal'));
-    const alerts = await store.alerts({ ...(visible ? { visible } : {}), ...(status ? { status } : {}) });
-    await audit(
-      c,
-      'search',
-      `followup-alerts${status ? `?status=${status}` : ''}`,
-      alerts.map((a) => a.patientId),
-    );
-    return c.json({ alerts });
+    const [alerts, reminders] = await Promise.all([
+      store.alerts({ ...(visible ? { visible } : {}), ...(status ? { status } : {}) }),
+      store.recentReminders({
+        since: new Date(Date.now() - 7 * 86_400_000).toISOString(),
+        ...(visible ? { visible } : {}),
+      }),
+    ]);
+    await audit(c, 'search', `followup-alerts${status ? `?status=${status}` : ''}`, [
+      ...new Set([...alerts.map((a) => a.patientId), ...reminders.map((r) => r.patientId)]),
+    ]);
+    return c.json({ alerts, reminders });
   });
 
   app.post('/alerts/:alertId/acknowledge', params(alertParams), async (c) => {
@@ -188,10 +236,13 @@ export function followUpRoutes(ctx: AppContext): Hono<AppEnv> {
   app.get('/me', query(meQuery), async (c) => {
     const patientId = ownPatient(c);
     const { lang } = c.req.valid('query');
-    const [plan, readings, alerts] = await Promise.all([
+    const principal = c.get('principal');
+    const [plan, readings, alerts, reminders, link] = await Promise.all([
       store.latestPlan(patientId),
       store.readings(patientId),
       store.alerts({ patientId }),
+      store.reminders(patientId),
+      principal.kind === 'patient-link' ? patientLinkStore(ctx).get(principal.id.replace(/^link:/, '')) : undefined,
     ]);
     await audit(c, 'read', `followup/me`, [patientId]);
     return c.json({
@@ -204,6 +255,19 @@ export function followUpRoutes(ctx: AppContext): Hono<AppEnv> {
         .map((a) => a.at)
         .sort()
         .at(-1),
+      // What the reminder notifier delivered (the page notifier delivers here only), newest first.
+      reminders: reminders
+        .filter((r) => r.sentAt)
+        .reverse()
+        .slice(0, 20)
+        .map((r) => ({
+          id: r.id,
+          itemId: r.itemId,
+          remindAt: r.remindAt,
+          sentAt: r.sentAt,
+          text: pick(r.message, lang),
+        })),
+      ...(link ? { link: { scope: link.scope, expiresAt: link.expiresAt } } : {}),
     });
   });
 

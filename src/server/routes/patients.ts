@@ -22,7 +22,7 @@ import {
   noteText,
   patientSummary,
 } from '../../fusion/index.js';
-import { FeedbackStore, parseFeedback } from '../../learning/index.js';
+import { CalibrationReleases, calibrateDifferential, FeedbackStore, parseFeedback } from '../../learning/index.js';
 import { releaseLexicon } from '../../nlp/index.js';
 import {
   activeQualityRules,
@@ -276,7 +276,7 @@ export function patientRoutes(ctx: AppContext): Hono<AppEnv> {
   // finding's evidence pointing at the note span or resource it came from.
   app.get('/:id/differential', params(patientParams), query(differentialQuery), async (c) => {
     const { id } = c.req.valid('param');
-    const { encounter, top } = c.req.valid('query');
+    const { encounter, top, department } = c.req.valid('query');
     const state = await stateOf(ctx, id, { encounterId: encounter });
     const { release, net, codings } = await activeReleaseNetwork(ctx.db, networkOf);
     // The whole record: imaging and ECG statements are read from the notes' text too.
@@ -295,8 +295,14 @@ export function patientRoutes(ctx: AppContext): Hono<AppEnv> {
     await audit(c, 'diagnose', `Patient/${id}/differential`, [id]);
     return c.json({
       release,
-      // The differential with status (`diagnosed`: already a diagnosis in the record, 已诊断) and codes.
-      ...differentialView(net, r, codings),
+      // The differential with status (`diagnosed`: already a diagnosis in the record, 已诊断) and codes, and each
+      // disease's calibrated probability beside the raw one where a calibration map is active (src/learning).
+      ...calibrateDifferential(
+        differentialView(net, r, codings).differential,
+        await new CalibrationReleases(ctx.db).active(net.model.id),
+        String(release),
+        department,
+      ),
       conclusions: r.conclusions,
       rankingDifferences: r.diagnosis.rankingDifferences,
       observations: r.diagnosis.observations,

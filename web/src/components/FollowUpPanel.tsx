@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { ApiError, get, post } from '../api.js';
+import { ApiError, del, get, post } from '../api.js';
 import { useI18n } from '../i18n.js';
 import type { AlertConclusion, Bilingual, Source } from '../types.js';
 import { ErrorBox, Show, useLoad } from './Async.js';
@@ -40,6 +40,29 @@ interface Alert {
   conclusion: AlertConclusion;
 }
 
+/** A reminder as stored (src/followup/store.ts Reminder): planned, sent (by which notifier) or failing. */
+interface Reminder {
+  id: string;
+  itemId: string;
+  remindAt: string;
+  message: Bilingual;
+  sentAt?: string;
+  channel?: string;
+  lastError?: string;
+}
+/** A follow-up link (never its token, shown once when issued). */
+interface Link {
+  id: string;
+  createdAt: string;
+  expiresAt: string;
+  revokedAt?: string;
+}
+interface IssuedLink {
+  link: Link;
+  url: string;
+  qrSvg: string;
+}
+
 const KIND: Record<string, Bilingual> = {
   lab: { en: 'Lab', zh: '检验' },
   imaging: { en: 'Imaging', zh: '检查' },
@@ -52,7 +75,8 @@ const KIND: Record<string, Bilingual> = {
 /**
  * The clinician's follow-up view on a patient's page: the plan after discharge (each item with the
  * record facts, clickable to their source, and the guideline rule or discharge order behind it), and
- * the alerts the patient's home readings raised, with the readings as evidence.
+ * the alerts the patient's home readings raised, with the readings as evidence; the reminders (planned,
+ * sent, failing) and the patient's follow-up link (it lasts the plan, opens only the follow-up page; revocable).
  */
 export function FollowUpPanel({ patientId }: { patientId: string }) {
   const { lang } = useI18n();
@@ -62,13 +86,18 @@ export function FollowUpPanel({ patientId }: { patientId: string }) {
   const [tick, setTick] = useState(0);
   const [error, setError] = useState<Error>();
   const [busy, setBusy] = useState(false);
+  const [issued, setIssued] = useState<IssuedLink>();
+  const when = (iso: string) =>
+    new Date(iso).toLocaleString(zh ? 'zh-CN' : 'en-GB', { dateStyle: 'short', timeStyle: 'short' });
   const data = useLoad(async (signal) => {
     const plan = await get<{ plan: Plan }>(`/api/followup/patients/${pid}/plan`, { signal }).catch((e) => {
       if (e instanceof ApiError && e.status === 404) return undefined;
       throw e;
     });
     const readings = await get<{ alerts: Alert[] }>(`/api/followup/patients/${pid}/readings`, { signal });
-    return { plan: plan?.plan, alerts: readings.alerts };
+    const { reminders } = await get<{ reminders: Reminder[] }>(`/api/followup/patients/${pid}/reminders`, { signal });
+    const { links } = await get<{ links: Link[] }>(`/api/followup/patients/${pid}/links`, { signal });
+    return { plan: plan?.plan, alerts: readings.alerts, reminders, links };
   }, `${patientId}-${tick}`);
   const act = async (fn: () => Promise<unknown>) => {
     setBusy(true);
@@ -87,7 +116,7 @@ export function FollowUpPanel({ patientId }: { patientId: string }) {
       <h2>{zh ? '出院随访与康复' : 'Follow-up and rehabilitation'}</h2>
       {error && <ErrorBox error={error} />}
       <Show state={data}>
-        {({ plan, alerts }) => (
+        {({ plan, alerts, reminders, links }) => (
           <>
             <button
               type="button"
@@ -131,6 +160,94 @@ export function FollowUpPanel({ patientId }: { patientId: string }) {
                       ) : (
                         <small className="muted">{zh ? '已处理' : 'Acknowledged'}</small>
                       )}
+                    </li>
+                  ))}
+                </ul>
+              </>
+            )}
+            {plan && (
+              <div className="followup-link">
+                <button
+                  type="button"
+                  disabled={busy}
+                  onClick={() =>
+                    void act(async () => setIssued(await post<IssuedLink>(`/api/followup/patients/${pid}/links`, {})))
+                  }
+                >
+                  {zh ? '生成随访链接（整个随访期有效）' : 'Issue the follow-up link (lasts the plan)'}
+                </button>
+                {issued && (
+                  <div className="link-issued" data-link={issued.link.id}>
+                    <img
+                      className="qr"
+                      width={180}
+                      height={180}
+                      alt={zh ? '随访二维码' : 'Follow-up QR code'}
+                      src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(issued.qrSvg)}`}
+                    />
+                    <input
+                      className="link-url"
+                      readOnly
+                      value={issued.url}
+                      aria-label={zh ? '随访链接' : 'Follow-up link'}
+                      onFocus={(e) => e.target.select()}
+                    />
+                    <p className="muted">
+                      {zh
+                        ? `有效期至 ${when(issued.link.expiresAt)}，只能打开随访页面。此链接只显示这一次。`
+                        : `Valid until ${when(issued.link.expiresAt)}; it opens the follow-up page only. ` +
+                          'Shown only now.'}
+                    </p>
+                  </div>
+                )}
+                {links.length > 0 && (
+                  <ul className="followup-links">
+                    {links.map((l) => (
+                      <li key={l.id} data-link={l.id}>
+                        {zh ? '随访链接' : 'Follow-up link'} · {zh ? '发出' : 'issued'} {when(l.createdAt)} ·{' '}
+                        {l.revokedAt
+                          ? zh
+                            ? '已撤销'
+                            : 'revoked'
+                          : Date.parse(l.expiresAt) <= Date.now()
+                            ? zh
+                              ? '已过期'
+                              : 'expired'
+                            : `${zh ? '有效期至' : 'valid until'} ${when(l.expiresAt)}`}{' '}
+                        {!l.revokedAt && Date.parse(l.expiresAt) > Date.now() && (
+                          <button
+                            type="button"
+                            disabled={busy}
+                            onClick={() =>
+                              void act(async () => {
+                                await del(`/api/patient-links/${encodeURIComponent(l.id)}`);
+                                if (issued?.link.id === l.id) setIssued(undefined);
+                              })
+                            }
+                          >
+                            {zh ? '撤销' : 'Revoke'}
+                          </button>
+                        )}
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </div>
+            )}
+            {reminders.length > 0 && (
+              <>
+                <h3>{zh ? '提醒' : 'Reminders'}</h3>
+                <ul className="followup-reminders">
+                  {reminders.map((r) => (
+                    <li key={r.id} data-reminder={r.sentAt ? 'sent' : r.lastError ? 'failing' : 'planned'}>
+                      {say(r.message)}{' '}
+                      <small className="muted">
+                        {r.sentAt
+                          ? `${zh ? '已发送' : 'sent'} ${when(r.sentAt)} (${r.channel})`
+                          : r.lastError
+                            ? `${zh ? '发送失败' : 'failing'}: ${r.lastError}`
+                            : `${zh ? '计划于' : 'planned for'} ${when(r.remindAt)}`}
+                      </small>
                     </li>
                   ))}
                 </ul>

@@ -5,6 +5,7 @@ import type { Fact, Note } from '../types.js';
 import { Show, useLoad } from './Async.js';
 import { assertionLabel, factName } from './facts.js';
 import { FactText } from './FactText.js';
+import { DictationBox } from './VoiceButton.js';
 
 type Span = { document: string; start: number; end: number };
 
@@ -14,7 +15,12 @@ export function NotesPanel({ patientId, focus }: { patientId: string; focus?: Sp
     () => get<{ notes: Note[] }>(`/api/patients/${encodeURIComponent(patientId)}/notes`),
     patientId,
   );
-  return <Show state={state}>{({ notes }) => <Notes notes={notes} focus={focus} />}</Show>;
+  return (
+    <>
+      <DictationBox patientId={patientId} />
+      <Show state={state}>{({ notes }) => <Notes notes={notes} focus={focus} />}</Show>
+    </>
+  );
 }
 
 function Notes({ notes, focus }: { notes: Note[]; focus?: Span }) {

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { ApiError, type ConsultAnswerRequest, type ConsultCreateRequest, get, post } from '../api.js';
 import { ErrorBox } from '../components/Async.js';
+import { ReadAloudToggle, readAloud, useVoiceStatus, VoiceButton } from '../components/VoiceButton.js';
 import { useI18n } from '../i18n.js';
 import type { Bilingual, ConsultReply, ConsultReportField, ConsultSession } from '../types.js';
 
@@ -15,21 +16,8 @@ interface PatientReport {
 
 type Line = { who: 'patient' | 'medseek'; text: string; kind?: ConsultReply['kind'] };
 
-// The browser's speech recognition where it exists (Chrome's is prefixed); typing otherwise.
-type Recognition = {
-  lang: string;
-  interimResults: boolean;
-  start(): void;
-  onresult: ((e: { results: ArrayLike<ArrayLike<{ transcript: string }>> }) => void) | null;
-  onend: (() => void) | null;
-};
-function speechRecognition(): (new () => Recognition) | undefined {
-  const w = window as unknown as {
-    SpeechRecognition?: new () => Recognition;
-    webkitSpeechRecognition?: new () => Recognition;
-  };
-  return w.SpeechRecognition ?? w.webkitSpeechRecognition;
-}
+/** The patient's "read aloud" choice, for this tab. */
+const ALOUD = 'medseek.consult.readAloud';
 
 const KEPT = 'medseek.consult.emergency';
 
@@ -111,7 +99,8 @@ export function ConsultPage({ resume, link = false }: { resume?: string; link?: 
   const [error, setError] = useState<Error>();
   const [busy, setBusy] = useState(false);
   const [report, setReport] = useState<PatientReport>();
-  const [listening, setListening] = useState(false);
+  const voice = useVoiceStatus();
+  const [aloud, setAloud] = useState(() => sessionStorage.getItem(ALOUD) === '1');
   const [resuming, setResuming] = useState(Boolean(resumeId));
   const end = useRef<HTMLDivElement>(null);
   const alertBox = useRef<HTMLElement>(null);
@@ -197,6 +186,7 @@ export function ConsultPage({ resume, link = false }: { resume?: string; link?: 
       // The emergency's own panel says it; the chat keeps to the conversation.
       if (r.reply.kind !== 'emergency')
         setLines((l) => [...l, { who: 'medseek', text: r.reply.text, kind: r.reply.kind }]);
+      if (aloud) void readAloud(voice, { text: r.reply.text, session: r.session.id, lang });
       if (r.reply.kind === 'done')
         setReport(await get<PatientReport>(`/api/consult/${r.session.id}/report?format=json&audience=patient`));
     } catch (e) {
@@ -217,17 +207,6 @@ export function ConsultPage({ resume, link = false }: { resume?: string; link?: 
     setInput('');
     setAge('');
     setSex('unknown');
-  };
-  const listen = () => {
-    const R = speechRecognition();
-    if (!R) return;
-    const rec = new R();
-    rec.lang = zh ? 'zh-CN' : 'en-US';
-    rec.interimResults = false;
-    rec.onresult = (e) => setInput((x) => `${x}${e.results[0]?.[0]?.transcript ?? ''}`);
-    rec.onend = () => setListening(false);
-    setListening(true);
-    rec.start();
   };
   const finished = session && session.status !== 'active';
   const asking = reply?.kind === 'question' || reply?.kind === 'reprompt';
@@ -265,6 +244,19 @@ export function ConsultPage({ resume, link = false }: { resume?: string; link?: 
         </section>
       )}
       <h1>{zh ? '预问诊' : 'Pre-consultation'}</h1>
+      {!finished && (
+        <ReadAloudToggle
+          on={aloud}
+          onChange={(on) => {
+            sessionStorage.setItem(ALOUD, on ? '1' : '0');
+            setAloud(on);
+            // Turned on mid-conversation: the question on screen first.
+            const last = lines.at(-1);
+            if (on && last?.who === 'medseek')
+              void readAloud(voice, { text: last.text, ...(session ? { session: session.id } : {}), lang });
+          }}
+        />
+      )}
       {!link && !emergency && session && (
         <button
           type="button"
@@ -403,16 +395,12 @@ export function ConsultPage({ resume, link = false }: { resume?: string; link?: 
                     : 'e.g. cough and fever for three days'
               }
             />
-            {speechRecognition() && (
-              <button
-                type="button"
-                onClick={listen}
-                aria-pressed={listening}
-                aria-label={zh ? '语音输入' : 'Voice input'}
-              >
-                <MicIcon />
-              </button>
-            )}
+            {/* The words heard go into the box: the patient checks them and sends. */}
+            <VoiceButton
+              path={`/api/voice/transcriptions?lang=${lang}${session ? `&session=${encodeURIComponent(session.id)}` : ''}`}
+              onText={(words) => setInput((x) => (x.trim() ? `${x.trim()} ${words}` : words))}
+              disabled={busy}
+            />
             <button type="submit" className="send" disabled={busy || !input.trim()}>
               {zh ? '发送' : 'Send'}
             </button>
@@ -432,17 +420,6 @@ function PhoneIcon() {
       <path
         fill="currentColor"
         d="M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2a1 1 0 0 1 1-.25 11.4 11.4 0 0 0 3.6.57 1 1 0 0 1 1 1V20a1 1 0 0 1-1 1A17 17 0 0 1 3 4a1 1 0 0 1 1-1h3.5a1 1 0 0 1 1 1c0 1.25.2 2.45.57 3.57a1 1 0 0 1-.25 1z"
-      />
-    </svg>
-  );
-}
-
-function MicIcon() {
-  return (
-    <svg className="icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
-      <path
-        fill="currentColor"
-        d="M12 14a3 3 0 0 0 3-3V5a3 3 0 0 0-6 0v6a3 3 0 0 0 3 3zm5-3a5 5 0 0 1-10 0H5a7 7 0 0 0 6 6.92V21h2v-3.08A7 7 0 0 0 19 11z"
       />
     </svg>
   );

@@ -13,6 +13,10 @@ interface Me {
   symptoms: { id: string; label: string }[];
   readings: { id: string; at: string; value: { kind: string } & Record<string, unknown> }[];
   teamToldAt?: string;
+  /** Reminders sent to the patient (newest first), in their language. */
+  reminders?: { id: string; itemId: string; remindAt: string; sentAt: string; text: string }[];
+  /** The link the page was opened with: until when it works. */
+  link?: { scope: 'pre-consultation' | 'follow-up'; expiresAt: string };
 }
 
 const num = (s: string) => (s.trim() === '' ? Number.NaN : Number(s));
@@ -20,7 +24,8 @@ const num = (s: string) => (s.trim() === '' ? Number.NaN : Number(s));
 /**
  * The patient's follow-up page (through their link): what to do after discharge, in plain words and
  * by when, and a form for home readings — blood pressure, weight, glucose, symptoms, tablets taken.
- * The care team is told by the server's rules; the page says so, without clinical wording.
+ * The care team is told by the server's rules; the page says so, without clinical wording. The reminders
+ * sent to the patient are listed, and until when their link works.
  */
 export function FollowUpPatientPage() {
   const { lang } = useI18n();
@@ -84,6 +89,24 @@ export function FollowUpPatientPage() {
       <Show state={data}>
         {(me) => (
           <>
+            {me.link && (
+              <p className="muted link-expiry">
+                {zh
+                  ? `此链接有效期至 ${new Date(me.link.expiresAt).toLocaleDateString('zh-CN')}。到期后请联系医院重新获取。`
+                  : `This link works until ${new Date(me.link.expiresAt).toLocaleDateString('en-GB')}. ` +
+                    'After that, ask the hospital for a new one.'}
+              </p>
+            )}
+            {(me.reminders?.length ?? 0) > 0 && (
+              <section className="card followup-reminders" aria-label={zh ? '提醒' : 'Reminders'}>
+                <h2>{zh ? '提醒' : 'Reminders'}</h2>
+                <ul>
+                  {me.reminders!.map((r) => (
+                    <li key={r.id}>{r.text}</li>
+                  ))}
+                </ul>
+              </section>
+            )}
             {me.plan ? (
               <ol className="followup-plan">
                 {me.plan.items.map((i) => (

@@ -34,10 +34,14 @@ export function PatientLinkPage({ token }: { token: string }) {
   // The same link opens the follow-up plan after discharge (readings, reminders) beside the pre-consultation.
   const [view, setView] = useState<'consult' | 'followup'>('consult');
 
+  // A follow-up link (`mpf1.…`) opens the follow-up page only: no pre-consultation, no consent to ask.
+  const followUpOnly = token.startsWith('mpf1.');
+
   // biome-ignore lint/correctness/useExhaustiveDependencies: reload on the token or a retry
   useEffect(() => {
     let live = true;
     sessionStorage.setItem(PATIENT_TOKEN, token);
+    if (followUpOnly) return;
     get<LinkInfo>('/api/patient-links/me')
       .then((m) => {
         if (!live) return;
@@ -68,6 +72,7 @@ export function PatientLinkPage({ token }: { token: string }) {
         </p>
       </section>
     );
+  if (followUpOnly) return <FollowUpPatientPage />;
   if (error) return <ErrorBox error={error} retry={() => setTick((n) => n + 1)} />;
   if (!info) return <Loading />;
   const switcher = (

@@ -5,6 +5,7 @@ import { AlertsPanel } from '../components/AlertsPanel.js';
 import { AskPanel } from '../components/AskPanel.js';
 import { DifferentialPanel } from '../components/DifferentialPanel.js';
 import { FollowUpPanel } from '../components/FollowUpPanel.js';
+import { ImagingPanel } from '../components/ImagingPanel.js';
 import { NotesPanel } from '../components/NotesPanel.js';
 import { Overview } from '../components/Overview.js';
 import { PatientLinkPanel } from '../components/PatientLinkPanel.js';
@@ -70,6 +71,7 @@ function PatientView({ patientId, tab, params }: { patientId: string; tab: strin
               {tab === 'overview' && <Overview key={patientId} state={s} />}
               {tab === 'overview' && <PatientLinkPanel key={`links-${patientId}`} patientId={patientId} />}
               {tab === 'overview' && <FollowUpPanel key={`followup-${patientId}`} patientId={patientId} />}
+              {tab === 'overview' && <ImagingPanel key={`imaging-${patientId}`} patientId={patientId} />}
               {tab === 'notes' && <NotesPanel key={patientId} patientId={patientId} focus={focusOf(params)} />}
               {tab === 'differential' && <DifferentialPanel key={patientId} state={s} />}
               {tab === 'alerts' && <AlertsPanel key={patientId} state={s} />}

@@ -166,44 +166,99 @@ interface FollowUpAlert {
   readonly conclusion: { readonly statement: { en: string; zh?: string }; readonly knowledgeRelease?: string };
 }
 
-/** The open follow-up alerts of the patients the clinician may see, most severe first, each linking to its patient. */
+/** A follow-up reminder sent in the last 7 days or failing (`GET /api/followup/alerts`, src/followup/store.ts). */
+interface FollowUpReminder {
+  readonly id: string;
+  readonly patientId: string;
+  readonly remindAt: string;
+  readonly message: { readonly en: string; readonly zh?: string };
+  readonly sentAt?: string;
+  readonly channel?: string;
+  readonly attempts: number;
+}
+
+/**
+ * The open follow-up alerts of the patients the clinician may see, most severe first, each linking to its patient;
+ * then the reminders sent to them this week, failing ones (the channel refused them) first.
+ */
 function FollowUpAlerts() {
   const { lang } = useI18n();
   const zh = lang === 'zh';
-  const alerts = useLoad(() => get<{ alerts: FollowUpAlert[] }>('/api/followup/alerts?status=open'), 'followup-alerts');
+  const alerts = useLoad(
+    () => get<{ alerts: FollowUpAlert[]; reminders?: FollowUpReminder[] }>('/api/followup/alerts?status=open'),
+    'followup-alerts',
+  );
   const rank = (s: string) => ['critical', 'high', 'moderate', 'low', 'info'].indexOf(s);
   return (
     <section className="card followup-alerts" aria-label={zh ? '随访预警' : 'Follow-up alerts'}>
       <h2>{zh ? '随访预警（居家监测）' : 'Follow-up alerts (home readings)'}</h2>
       <Show state={alerts}>
-        {({ alerts: list }) =>
-          list.length === 0 ? (
-            <p className="muted">{zh ? '暂无未处理的随访预警' : 'No open follow-up alerts'}</p>
-          ) : (
-            <ul className="note-list">
-              {[...list]
-                .sort((a, b) => rank(a.severity) - rank(b.severity) || b.at.localeCompare(a.at))
-                .map((a) => (
-                  <li key={a.id} data-alert={a.id} data-severity={a.severity}>
-                    <a href={`#/patients/${encodeURIComponent(a.patientId)}/overview`}>
-                      {a.severity === 'critical' || a.severity === 'high' ? '⚠ ' : ''}
-                      {zh ? (a.conclusion.statement.zh ?? a.conclusion.statement.en) : a.conclusion.statement.en}
-                    </a>{' '}
-                    <small>
-                      {[
-                        `Patient/${a.patientId}`,
-                        severityLabel(a.severity, zh),
-                        a.ruleId,
-                        a.at.slice(0, 16).replace('T', ' '),
-                      ].join(' · ')}
-                    </small>
-                  </li>
-                ))}
-            </ul>
-          )
-        }
+        {({ alerts: list, reminders = [] }) => (
+          <>
+            {list.length === 0 ? (
+              <p className="muted">{zh ? '暂无未处理的随访预警' : 'No open follow-up alerts'}</p>
+            ) : (
+              <ul className="note-list">
+                {[...list]
+                  .sort((a, b) => rank(a.severity) - rank(b.severity) || b.at.localeCompare(a.at))
+                  .map((a) => (
+                    <li key={a.id} data-alert={a.id} data-severity={a.severity}>
+                      <a href={`#/patients/${encodeURIComponent(a.patientId)}/overview`}>
+                        {a.severity === 'critical' || a.severity === 'high' ? '⚠ ' : ''}
+                        {zh ? (a.conclusion.statement.zh ?? a.conclusion.statement.en) : a.conclusion.statement.en}
+                      </a>{' '}
+                      <small>
+                        {[
+                          `Patient/${a.patientId}`,
+                          severityLabel(a.severity, zh),
+                          a.ruleId,
+                          a.at.slice(0, 16).replace('T', ' '),
+                        ].join(' · ')}
+                      </small>
+                    </li>
+                  ))}
+              </ul>
+            )}
+            {reminders.length > 0 && <FollowUpReminders reminders={reminders} zh={zh} />}
+          </>
+        )}
       </Show>
     </section>
+  );
+}
+
+const CHANNEL_ZH: Record<string, string> = { page: '患者随访页', webhook: '医院消息网关', log: '日志', memory: '测试' };
+const channelLabel = (c: string, zh: boolean) => (zh ? (CHANNEL_ZH[c] ?? c) : c);
+
+function FollowUpReminders({ reminders, zh }: { reminders: readonly FollowUpReminder[]; zh: boolean }) {
+  const failing = (r: FollowUpReminder) => !r.sentAt;
+  const sorted = [...reminders].sort(
+    (a, b) => Number(failing(b)) - Number(failing(a)) || (b.sentAt ?? b.remindAt).localeCompare(a.sentAt ?? a.remindAt),
+  );
+  return (
+    <>
+      <h3>{zh ? '随访提醒（近7天）' : 'Follow-up reminders (last 7 days)'}</h3>
+      <ul className="note-list">
+        {sorted.map((r) => (
+          <li key={r.id} data-reminder={r.id} data-failing={failing(r)}>
+            <a href={`#/patients/${encodeURIComponent(r.patientId)}/overview`}>
+              {failing(r) ? '⚠ ' : ''}
+              <span data-verbatim>{zh ? (r.message.zh ?? r.message.en) : r.message.en}</span>
+            </a>{' '}
+            <small>
+              {[
+                `Patient/${r.patientId}`,
+                failing(r)
+                  ? zh
+                    ? `发送失败（已尝试${r.attempts}次）`
+                    : `not delivered (${r.attempts} attempts)`
+                  : `${zh ? '已发送' : 'sent'} ${r.sentAt!.slice(0, 16).replace('T', ' ')}${r.channel ? ` · ${channelLabel(r.channel, zh)}` : ''}`,
+              ].join(' · ')}
+            </small>
+          </li>
+        ))}
+      </ul>
+    </>
   );
 }
 

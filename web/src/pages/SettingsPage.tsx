@@ -1,5 +1,7 @@
 import { useI18n } from '../i18n.js';
+import { AlertBurdenSection } from '../settings/AlertBurdenSection.js';
 import { AuditSection } from '../settings/AuditSection.js';
+import { CalibrationSection } from '../settings/CalibrationSection.js';
 import { FhirSourceSection } from '../settings/FhirSourceSection.js';
 import { KeysSection } from '../settings/KeysSection.js';
 import { KnowledgeSection } from '../settings/KnowledgeSection.js';
@@ -11,7 +13,9 @@ const SECTIONS = [
   { id: 'fhir', zh: 'FHIR 数据源', en: 'FHIR source', view: FhirSourceSection },
   { id: 'models', zh: '模型', en: 'Models', view: ModelsSection },
   { id: 'rules', zh: '规则', en: 'Rules', view: RulesSection },
+  { id: 'alert-burden', zh: '警报负担', en: 'Alert burden', view: AlertBurdenSection },
   { id: 'knowledge', zh: '知识库版本', en: 'Knowledge releases', view: KnowledgeSection },
+  { id: 'calibration', zh: '概率校准', en: 'Calibration', view: CalibrationSection },
   { id: 'users', zh: '用户', en: 'Users', view: UsersSection },
   { id: 'keys', zh: 'API 密钥', en: 'API keys', view: KeysSection },
   { id: 'audit', zh: '审计日志', en: 'Audit log', view: AuditSection },

@@ -3,6 +3,7 @@ import { term, useI18n } from '../i18n.js';
 import { Diff } from './DocumentHistory.js';
 import { Field, when } from './Field.js';
 import { fieldErrors, get, post, send } from './http.js';
+import { rulePrefill } from './rule-prefill.js';
 
 interface RuleSetting {
   enabled?: boolean;
@@ -38,7 +39,8 @@ export function RulesSection() {
   const [rules, setRules] = useState<Rule[]>([]);
   const [hospitals, setHospitals] = useState<string[]>(['default']);
   const [filter, setFilter] = useState('');
-  const [selected, setSelected] = useState<string>();
+  // Opened from a suggestion (alert burden): that rule's editor, its suggested value filled in, nothing saved.
+  const [selected, setSelected] = useState<string | undefined>(() => rulePrefill().rule);
   const [error, setError] = useState<string>();
   const [n, setN] = useState(0);
   // biome-ignore lint/correctness/useExhaustiveDependencies: loads again on an explicit counter (after a save) or a remount
@@ -135,15 +137,18 @@ function RuleEditor({ rule, hospital, onSaved }: { rule: Rule; hospital: string;
   const [enabled, setEnabled] = useState<'' | 'on' | 'off'>(s.enabled === undefined ? '' : s.enabled ? 'on' : 'off');
   const [severity, setSeverity] = useState(s.severity ?? '');
   // Each parameter edited as text: numbers as numbers, lists and objects as JSON.
+  const suggested = rulePrefill();
   const [params, setParams] = useState<Record<string, string>>(() =>
     Object.fromEntries(
       Object.keys(rule.defaults).map((k) => [
         k,
-        s.params?.[k] === undefined
-          ? ''
-          : typeof s.params[k] === 'object'
-            ? JSON.stringify(s.params[k])
-            : String(s.params[k]),
+        suggested.rule === rule.id && suggested.param === k && suggested.value !== undefined
+          ? suggested.value
+          : s.params?.[k] === undefined
+            ? ''
+            : typeof s.params[k] === 'object'
+              ? JSON.stringify(s.params[k])
+              : String(s.params[k]),
       ]),
     ),
   );

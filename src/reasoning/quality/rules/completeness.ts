@@ -21,6 +21,7 @@ import {
   predicate,
   refSource,
   regex,
+  roundPhysician,
   sectionList,
   spanOf,
 } from '../rule.js';
@@ -274,12 +275,12 @@ const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * Whether the round names its physician (BW2010 第二十二条(三) 查房医师的姓名、专业技术职务; the title is the
- * item's own pattern): the author's name written in it, with or without the brackets a name may carry
+ * item's own pattern): the name of the physician who rounded (roundPhysician: the senior who signed it) written in it, with or without the brackets a name may carry
  * ("王某（虚构）"), or surname and title ("李主任查房"); when the source gives no author name, any name
  * written with a title (`patterns.namedTitle`).
  */
 function roundPhysicianNamed(d: QcDocument, title: RegExp, namedTitle: RegExp): boolean {
-  const name = d.author?.name?.replace(/\s+/g, '');
+  const name = roundPhysician(d)?.name?.replace(/\s+/g, '');
   if (!name) return namedTitle.test(d.text);
   const text = d.text.replace(/[ \t　]+/g, '');
   const bare = name.replace(/[（(][^）)]*[）)]/g, '').trim();
@@ -297,7 +298,9 @@ function roundPhysicianNamed(d: QcDocument, title: RegExp, namedTitle: RegExp): 
 /** C08: each item of `patterns.roundItems` in the first attending round; `authorNamed` items name the physician. */
 const C08 = predicate(
   (enc, ctx) => {
-    const d = docs(enc, 'ward-round').find((x) => TITLE_RANK[x.author?.title ?? 'intern'] >= TITLE_RANK.attending);
+    const d = docs(enc, 'ward-round').find(
+      (x) => TITLE_RANK[roundPhysician(x)?.title ?? 'intern'] >= TITLE_RANK.attending,
+    );
     if (!d) return [];
     const t = d.text;
     const namedTitle = regex(ctx, 'namedTitle');

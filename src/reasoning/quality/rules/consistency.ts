@@ -1,6 +1,6 @@
 import type { Source } from '../../../core/index.js';
 import { type AllergenMention, allergyClasses, findAllergens } from '../../../knowledge/index.js';
-import type { DocType, QcDiagnosis, QcDocument, QcEncounter } from '../model.js';
+import type { DocType, QcDiagnosis, QcDocument, QcEncounter, QcOrder } from '../model.js';
 import { DOC_TYPE_ZH } from '../model.js';
 import {
   absentFrom,
@@ -101,45 +101,56 @@ const K02 = predicate((enc, ctx) => {
   return out;
 });
 
-/** A diagnosis without the bracketed qualifier a record adds to it (左股骨颈骨折（Garden Ⅳ型） → 左股骨颈骨折). */
-const unqualified = (name: string): string => normalise(name.replace(/[（(【[][^）)】\]]*[）)】\]]/g, ''));
+/**
+ * A diagnosis without the qualifiers a record adds to it: a bracket (左股骨颈骨折（Garden Ⅳ型） → 左股骨颈骨折) and
+ * the release's `qualifier` (a functional class written after the disease).
+ */
+const BRACKETED = /[（(【[][^）)】\]]*[）)】\]]/g;
+const unqualified = (name: string, qualifier: RegExp): string =>
+  normalise(name.replace(BRACKETED, '').replace(qualifier, ''));
 
 /** K03: the 出院记录's 出院诊断 and the front sheet's diagnoses, the first the principal, compared unqualified. */
-const K03 = predicate((enc) => {
-  const d = doc(enc, 'discharge-record');
-  const hp = enc.homepage;
-  if (!d || !hp?.mainDiagnosis) return [];
-  const written = section(d, '出院诊断')
-    .split(/\n/)
-    .flatMap((line) => diagnosisList(line.replace(/[（(【[][^）)】\]]*[）)】\]]/g, '')))
-    .filter(Boolean);
-  const sheet = allDiagnoses(enc).map((x) => unqualified(x.name));
-  if (written.length === 0) return [];
-  const out: QcIssue[] = [];
-  if (written[0] !== sheet[0])
-    out.push(
-      issue(
-        `Principal diagnosis differs: discharge record "${written[0]}" vs front sheet "${hp.mainDiagnosis.name}"`,
-        `主要诊断不一致：出院记录“${written[0]}”，首页“${hp.mainDiagnosis.name}”`,
-        [docSource(d), hpSource(enc)],
-        { key: 'main' },
-      ),
-    );
-  const a = new Set(written);
-  const b = new Set(sheet);
-  const onlyA = [...a].filter((x) => !b.has(x));
-  const onlyB = [...b].filter((x) => !a.has(x));
-  if (onlyA.length || onlyB.length)
-    out.push(
-      issue(
-        `Diagnosis sets differ (record only: ${onlyA.join(', ') || '—'}; sheet only: ${onlyB.join(', ') || '—'})`,
-        `诊断不一致（仅出院记录：${onlyA.join('、') || '无'}；仅首页：${onlyB.join('、') || '无'}）`,
-        [docSource(d), hpSource(enc)],
-        { key: 'set' },
-      ),
-    );
-  return out;
-});
+const K03 = predicate(
+  (enc, ctx) => {
+    // A functional class after the disease (patterns.diagnosisQualifier) is a qualifier too.
+    const q = regex(ctx, 'diagnosisQualifier');
+    const qualifier = new RegExp(q.source, `${q.flags}g`);
+    const d = doc(enc, 'discharge-record');
+    const hp = enc.homepage;
+    if (!d || !hp?.mainDiagnosis) return [];
+    const written = section(d, '出院诊断')
+      .split(/\n/)
+      .flatMap((line) => diagnosisList(line.replace(BRACKETED, '').replace(qualifier, '')))
+      .filter(Boolean);
+    const sheet = allDiagnoses(enc).map((x) => unqualified(x.name, qualifier));
+    if (written.length === 0) return [];
+    const out: QcIssue[] = [];
+    if (written[0] !== sheet[0])
+      out.push(
+        issue(
+          `Principal diagnosis differs: discharge record "${written[0]}" vs front sheet "${hp.mainDiagnosis.name}"`,
+          `主要诊断不一致：出院记录“${written[0]}”，首页“${hp.mainDiagnosis.name}”`,
+          [docSource(d), hpSource(enc)],
+          { key: 'main' },
+        ),
+      );
+    const a = new Set(written);
+    const b = new Set(sheet);
+    const onlyA = [...a].filter((x) => !b.has(x));
+    const onlyB = [...b].filter((x) => !a.has(x));
+    if (onlyA.length || onlyB.length)
+      out.push(
+        issue(
+          `Diagnosis sets differ (record only: ${onlyA.join(', ') || '—'}; sheet only: ${onlyB.join(', ') || '—'})`,
+          `诊断不一致（仅出院记录：${onlyA.join('、') || '无'}；仅首页：${onlyB.join('、') || '无'}）`,
+          [docSource(d), hpSource(enc)],
+          { key: 'set' },
+        ),
+      );
+    return out;
+  },
+  { patterns: ['diagnosisQualifier'] },
+);
 
 const K04 = predicate(
   (enc, ctx) => {
@@ -400,6 +411,9 @@ const PROGRESS_RECORDS: readonly DocType[] = [
   'admit-death-24h',
 ];
 
+/** The drug an order names: its text up to the first dose, space or bracket ("华法林钠片 3mg 口服" → 华法林钠片). */
+const drugName = (text: string): string => text.trim().split(/[\s\d（(]/)[0] ?? '';
+
 const K11 = predicate(
   (enc, ctx) => {
     const indications = new Map(namedPatterns(ctx, 'indications').map((p) => [p.name, p.pattern]));
@@ -410,19 +424,32 @@ const K11 = predicate(
     const notes = docs(enc, 'admission-note', 'discharge-record', ...PROGRESS_RECORDS);
     // An order that states its own purpose ("肝素钠 封管", "术前预防用"): documented where it is written.
     const stated = regex(ctx, 'statedInOrder');
-    return enc.orders
-      .filter((o) => o.category && indications.has(o.category) && o.status !== 'cancelled')
-      .filter((o) => !stated.test(o.text))
-      .filter(
-        (o) =>
-          !notes.some(
-            (d) =>
-              indications.get(o.category!)!.test(d.type === 'admission-note' ? section(d, '诊疗计划') : d.text) &&
-              (!o.orderedAt ||
-                !(d.recordedAt ?? d.completedAt) ||
-                Math.abs(minutes((d.recordedAt ?? d.completedAt)!) - minutes(o.orderedAt)) <= 2 * 1440),
-          ),
-      )
+    const documented = (o: QcOrder) =>
+      notes.some(
+        (d) =>
+          indications.get(o.category!)!.test(d.type === 'admission-note' ? section(d, '诊疗计划') : d.text) &&
+          (!o.orderedAt ||
+            !(d.recordedAt ?? d.completedAt) ||
+            Math.abs(minutes((d.recordedAt ?? d.completedAt)!) - minutes(o.orderedAt)) <= 2 * 1440),
+      );
+    const candidates = enc.orders.filter(
+      (o) => o.category && indications.has(o.category) && o.status !== 'cancelled' && !stated.test(o.text),
+    );
+    // A new order of a drug already given for a documented indication (a dose change, "华法林 2.5mg" → "3mg"
+    // after the INR) continues that treatment: its indication is the earlier order's (BW2010 第二十二条(二)
+    // asks the progress note to say why orders change, which the dose note does, not to restate the disease).
+    const given = candidates.filter(documented);
+    const continues = (o: QcOrder) =>
+      given.some(
+        (g) =>
+          g !== o &&
+          g.category === o.category &&
+          drugName(g.text) !== '' &&
+          drugName(g.text) === drugName(o.text) &&
+          (!g.orderedAt || !o.orderedAt || minutes(g.orderedAt) <= minutes(o.orderedAt)),
+      );
+    return candidates
+      .filter((o) => !documented(o) && !continues(o))
       .map((o) =>
         issue(
           `${o.category} order "${o.text}" has no progress note documenting its indication`,

@@ -110,7 +110,15 @@ const H03 = predicate((enc) => {
  * H04: the code shapes (`patterns.icd10`, `patterns.icd9cm3`), then the catalogue in force when one is
  * given (exact codes), else the bundled 国家临床版 2.0 (a code it defines at the level written: K99.9
  * has the shape of a code but no such category exists).
+ *
+ * A four-character subcode the edition lacks under a category it has (I48.0, N18.5: WHO ICD-10 subcodes
+ * where 国家临床版 2.0 writes I48.x00…, N18.001) is an ICD-10 code, which SY2016 第六条 accepts ("疾病诊断编码
+ * 应当统一使用ICD-10"), while regions that evaluate by DRG must use the clinical edition (the same article):
+ * an advisory (S4) to recode under the category, not an invalid code (S2).
  */
+/** A WHO ICD-10 subcategory as written: category, point, one digit, an optional dagger or asterisk (I48.0, D63.8*). */
+const SUBCODE = /^[A-Z]\d{2}\.\d[+*†]?$/i;
+
 const H04 = predicate(
   (enc, ctx) => {
     if (!enc.homepage) return [];
@@ -129,7 +137,25 @@ const H04 = predicate(
           : ctx.icdCodes && !ctx.icdCodes.has(c)
             ? { en: 'not a code of ICD-10 China clinical edition 2.0', zh: '不在疾病分类与代码国家临床版2.0中' }
             : undefined;
-      if (bad)
+      const category = c.trim().slice(0, 3).toUpperCase();
+      if (bad && !ctx.icdCatalog && SUBCODE.test(c.trim()) && ctx.icdCodes?.has(category))
+        out.push(
+          issue(
+            `Diagnosis code ${c} (${d.name}) is an ICD-10 subcode that ICD-10 China clinical edition 2.0 does not ` +
+              `have: recode it under category ${category} of the clinical edition`,
+            `诊断编码${c}（${d.name}）为ICD-10亚目，国家临床版2.0无此亚目：请在${category}类目下改用国家临床版代码`,
+            [hp(enc)],
+            {
+              key: c,
+              severity: 'S4',
+              fix: {
+                en: `Recode “${d.name}” with the clinical-edition code under ${category}`,
+                zh: `按国家临床版2.0在${category}类目下为“${d.name}”选码`,
+              },
+            },
+          ),
+        );
+      else if (bad)
         out.push(
           issue(`Diagnosis code ${c} (${d.name}): ${bad.en}`, `诊断编码${c}（${d.name}）无效：${bad.zh}`, [hp(enc)], {
             key: c,

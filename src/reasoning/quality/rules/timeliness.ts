@@ -14,6 +14,7 @@ import {
   predicate,
   refSource,
   regex,
+  roundPhysician,
   stayEnd,
 } from '../rule.js';
 import {
@@ -128,7 +129,9 @@ const T04 = predicate((enc, ctx) =>
 const T05 = predicate((enc, ctx) => {
   if (losHours(enc, ctx.now) < 48) return [];
   const ok = docs(enc, 'ward-round').some(
-    (d) => TITLE_RANK[d.author?.title ?? 'intern'] >= TITLE_RANK.attending && within(d.completedAt, enc.admitAt, 48),
+    (d) =>
+      TITLE_RANK[roundPhysician(d)?.title ?? 'intern'] >= TITLE_RANK.attending &&
+      within(d.completedAt, enc.admitAt, 48),
   );
   return ok
     ? []
@@ -429,8 +432,9 @@ const T14 = predicate((enc, ctx) =>
 
 const T15 = predicate((enc) =>
   enc.surgeries.flatMap((s) => {
+    // A round the surgeon signed as the senior is the surgeon's round (roundPhysician).
     const bySurgeon = docs(enc, 'ward-round', 'progress-note', 'preop-summary', 'postop-first-note').filter(
-      (d) => d.author?.id === s.surgeonId,
+      (d) => d.author?.id === s.surgeonId || (d.type === 'ward-round' && roundPhysician(d)?.id === s.surgeonId),
     );
     const at = (d: QcDocument) => minutes((d.recordedAt ?? d.completedAt)!);
     const out: QcIssue[] = [];

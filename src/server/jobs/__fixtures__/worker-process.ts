@@ -46,6 +46,8 @@ const running = await startWorker({
   pollingSeconds: 0.5,
   maintenanceSeconds: 1,
   log: print,
+  // The kinds this test is about: no reminder clock (its slot jobs would add attempts the test counts).
+  kinds: ['import', 'extract-notes'],
   handlers: (db, queue) =>
     jobHandlers(process.env.STALL === 'after-first-write' ? hangingAfterFirstWrite(db) : db, queue),
 });

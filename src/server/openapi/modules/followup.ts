@@ -41,11 +41,39 @@ export const followUpDoc: ModuleDoc = {
     },
     {
       method: 'get',
+      path: '/api/followup/patients/:id/reminders',
+      summary: 'The patient’s reminders',
+      description:
+        'One reminder per dated plan item (the day before it is due): planned, sent (when, by which notifier) or failing with the last error. Audited.',
+      params: patientParams,
+      responses: { 200: ok('`{reminders}`.') },
+    },
+    {
+      method: 'post',
+      path: '/api/followup/patients/:id/links',
+      summary: 'Issue a follow-up link',
+      description:
+        'A patient link (`mpf1.…`) for the latest plan that lives until the last dated item + 14 days (at least 14 days, at most 180) and opens only the patient’s follow-up page and readings. The token is returned only here. Revoke it with `DELETE /api/patient-links/{id}`. Audited.',
+      params: patientParams,
+      responses: { 201: ok('`{link, token, url, qrSvg}`.') },
+    },
+    {
+      method: 'get',
+      path: '/api/followup/patients/:id/links',
+      summary: 'The follow-up links issued',
+      description:
+        'The patient’s follow-up links (never their tokens), newest first, with expiry and revocation. Audited.',
+      params: patientParams,
+      responses: { 200: ok('`{links}`.') },
+    },
+    {
+      method: 'get',
       path: '/api/followup/alerts',
       summary: 'The follow-up alert queue',
-      description: 'Alerts from home readings of every patient the caller may see, newest first. Audited.',
+      description:
+        'Alerts from home readings of every patient the caller may see, newest first, and the reminders sent to them in the last 7 days or failing. Audited.',
       query: queueQuery,
-      responses: { 200: ok('`{alerts}`.') },
+      responses: { 200: ok('`{alerts, reminders}`.') },
     },
     {
       method: 'post',
@@ -59,9 +87,10 @@ export const followUpDoc: ModuleDoc = {
       method: 'get',
       path: '/api/followup/me',
       summary: 'My follow-up plan (patient)',
-      description: 'The plan in plain language, the symptoms to choose from and the readings sent. Audited.',
+      description:
+        'The plan in plain language, the symptoms to choose from, the readings sent, the reminders sent to the patient and (through a link) the link’s expiry. Audited.',
       query: meQuery,
-      responses: { 200: ok('`{patientId, plan?, symptoms, readings, teamToldAt?}`.') },
+      responses: { 200: ok('`{patientId, plan?, symptoms, readings, teamToldAt?, reminders, link?}`.') },
     },
     {
       method: 'post',

@@ -76,7 +76,10 @@ export const patientsDoc: ModuleDoc = {
       params: id,
       query: differentialQuery,
       responses: {
-        200: ok('`{release, conclusions, rankingDifferences, observations, matches}`.'),
+        200: ok(
+          '`{release, differential, calibration?, conclusions, rankingDifferences, observations, matches}`; with an active ' +
+            'calibration map each entry has `calibratedProbability` beside its raw `probability` and `share`.',
+        ),
         503: { description: 'No knowledge release is active.' },
       },
     },

@@ -46,6 +46,11 @@ export const differentialQuery = z.object({
     .refine((n) => n >= 1 && n <= 50, 'must be a whole number from 1 to 50')
     .optional()
     .describe('How many diseases, 1 to 50 (default 10)'),
+  department: z
+    .string()
+    .max(100)
+    .optional()
+    .describe("Department whose calibration map calibrates the probabilities (default: the hospital's map)"),
 });
 export const alertsQuery = z.object({
   scope: z

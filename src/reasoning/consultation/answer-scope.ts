@@ -1,0 +1,219 @@
+import { readFileSync } from 'node:fs';
+import type { Lang } from '../../core/index.js';
+
+/**
+ * Whose symptom, and when (data/answer-scope.json): what a patient says about someone else, about an old
+ * event or as a question is set aside before an answer is read, and rhetorical or double negatives are
+ * rewritten to the plain statement. Every rule works on clauses and keeps the patient's own words:
+ * - another person's clause ("是我老公一直在咳", "my kids all had fevers") is not the patient's when the patient
+ *   also speaks of themselves apart ("我没事", "I'm ok"); without that a relative speaks for the patient;
+ * - a past clause ("十年前晕倒过一次", "had the runs last month") beside a denial of now ("最近没有",
+ *   "nothing since") is history;
+ * - a question clause ("胸痛是不是就是心梗啊？") beside an answer is no statement.
+ * The red-flag screen uses `otherPersonOnly` and `questionOnly` to ask a flag's check instead of exiting.
+ */
+interface Rewrite {
+  readonly from: string;
+  readonly to: string;
+}
+interface ScopeData {
+  readonly others: Record<Lang, string[]>;
+  readonly inclusive: Record<Lang, string[]>;
+  readonly self: Record<Lang, string[]>;
+  readonly selfDenial: Record<Lang, string[]>;
+  readonly nowDenied: Record<Lang, string[]>;
+  readonly past: { readonly remote: Record<Lang, string[]>; readonly recent: Record<Lang, string[]> };
+  readonly questionClause: Record<Lang, string[]>;
+  readonly reported: Record<Lang, string[]>;
+  readonly rhetoric: Record<Lang, Rewrite[]>;
+  readonly echo: Record<Lang, string>;
+  readonly echoList: { readonly en: string };
+}
+
+type Compiled = {
+  others: RegExp;
+  inclusive: RegExp;
+  self: RegExp;
+  selfDenial: RegExp;
+  nowDenied: RegExp;
+  remote: RegExp;
+  recent: RegExp;
+  question: RegExp;
+  reported: RegExp;
+  rhetoric: { re: RegExp; to: string }[];
+  echo: RegExp;
+  echoList?: RegExp;
+};
+
+let compiled: Record<Lang, Compiled> | undefined;
+/** Non-global expressions only (no `lastIndex` carried from one answer to the next); rewrites use a global copy. */
+function scope(lang: Lang): Compiled {
+  if (!compiled) {
+    const d = JSON.parse(readFileSync(new URL('./data/answer-scope.json', import.meta.url), 'utf8')) as ScopeData;
+    const any = (ps: readonly string[]) => new RegExp(ps.map((p) => `(?:${p})`).join('|'), 'iu');
+    const of = (l: Lang): Compiled => ({
+      others: any(d.others[l]),
+      inclusive: any(d.inclusive[l]),
+      self: any(d.self[l]),
+      selfDenial: any(d.selfDenial[l]),
+      nowDenied: any(d.nowDenied[l]),
+      remote: any(d.past.remote[l]),
+      recent: any(d.past.recent[l]),
+      question: any(d.questionClause[l]),
+      reported: any(d.reported[l]),
+      rhetoric: d.rhetoric[l].map((r) => ({ re: new RegExp(r.from, 'iu'), to: r.to })),
+      echo: new RegExp(d.echo[l], 'iu'),
+      ...(l === 'en' ? { echoList: new RegExp(d.echoList.en, 'iu') } : {}),
+    });
+    compiled = { zh: of('zh'), en: of('en') };
+  }
+  return compiled[lang];
+}
+
+/** Clauses with their separators kept (so the text can be put back together). */
+const CLAUSE_SPLIT = /([，,；;。.!！?？]+\s*|\s+(?:but|though|although)\s+|但是|可是|不过)/iu;
+function clauses(text: string): string[] {
+  return text.split(new RegExp(CLAUSE_SPLIT.source, 'giu'));
+}
+const isSeparator = (i: number) => i % 2 === 1;
+/** What is left at the start once the first clauses are set aside: pauses and contrast words. */
+const LEADING_PAUSE = /^(?:[\s，,；;。.!！]|\b(?:but|though|although)\b|但是|可是|不过)+/iu;
+
+/** Rhetorical and double negatives as plain statements ("不累才怪" → "累", "can't say I'm not" → "I'm"). */
+export function plainRhetoric(text: string, lang: Lang): string {
+  let t = text;
+  for (const r of scope(lang).rhetoric) t = t.replace(new RegExp(r.re.source, 'giu'), r.to);
+  return t;
+}
+
+/** A short echo of the question before the answer ("咳嗽？不咳才怪", "tired? I'd be lying…") set aside. */
+export function withoutEcho(text: string, lang: Lang): string {
+  const s = scope(lang);
+  const m = s.echo.exec(text) ?? s.echoList?.exec(text);
+  return m && m[0].length < text.length ? text.slice(m[0].length) : text;
+}
+
+const NOT_A_TOPIC =
+  /^(?:sort|kind|kinda|sorta|a|oh|ah|well|yes|yeah|yep|no|nope|nah|not|maybe|perhaps|hmm|um|uh|i|it|honestly|probably|god|hell|afraid|sadly|thankfully|definitely|absolutely)\b/i;
+
+/** "fever no, chills yes": a clause "X no" read as "no X", "X yes" as "X" (English answers typed as a list). */
+export function listedYesNo(text: string, lang: Lang): string {
+  if (lang !== 'en' || !/,|;/.test(text)) return text;
+  return text
+    .split(/([,;]\s*)/)
+    .map((c) =>
+      // Not an opener before the yes or no ("oh yes", "sort of, yeah", "well no").
+      NOT_A_TOPIC.test(c)
+        ? c
+        : c
+            .replace(/^([a-z][a-z' ]{1,24}?)\s+(?:no|nope|nah)$/i, 'no $1')
+            .replace(/^([a-z][a-z' ]{1,24}?)\s+(?:yes|yeah|yep)$/i, 'i have $1'),
+    )
+    .join('');
+}
+
+/**
+ * The answer with another person's clauses set aside when the patient speaks of themselves apart, and the
+ * patient's "我没事" / "I'm ok" made a plain no. Unchanged when no clause is the patient's own.
+ */
+export function withoutOthers(text: string, lang: Lang): string {
+  const s = scope(lang);
+  const parts = clauses(text);
+  const lower = parts.map((p) => p.toLowerCase().trim());
+  const other = (i: number) => !isSeparator(i) && s.others.test(lower[i]!) && !s.inclusive.test(lower[i]!);
+  const own = (i: number) => !isSeparator(i) && !other(i) && s.self.test(` ${lower[i]!}`);
+  const idx = parts.map((_, i) => i);
+  if (!idx.some(other) || !idx.some(own)) return text;
+  return idx
+    .map((i) => {
+      if (isSeparator(i)) return parts[i]!;
+      if (other(i)) return ' '.repeat(parts[i]!.length);
+      if (s.selfDenial.test(lower[i]!)) return lang === 'zh' ? '没有' : 'no';
+      // "我自己没有", "我没喘": the patient's own clause without its subject, as an answer reads.
+      return lang === 'zh'
+        ? parts[i]!.replace(/^(?:是|但是|不过|可)?(?:我|俺)(?:自己|本人|呢|倒是?)?(?=[没不无])/u, '')
+        : parts[i]!;
+    })
+    .join('')
+    .replace(LEADING_PAUSE, '');
+}
+
+/**
+ * The answer with its past clauses set aside when another clause denies it now ("十年前晕倒过一次，最近没有",
+ * "had the runs last month but not now"); `remoteOnly` (red-flag checks) keeps a recent event (last week) in.
+ */
+export function withoutPast(text: string, lang: Lang, remoteOnly: boolean): string {
+  const s = scope(lang);
+  const parts = clauses(text);
+  const lower = parts.map((p) => p.toLowerCase().trim());
+  const past = (i: number) =>
+    !isSeparator(i) && (s.remote.test(lower[i]!) || (!remoteOnly && s.recent.test(lower[i]!)));
+  const now = (i: number) => !isSeparator(i) && s.nowDenied.test(lower[i]!.replace(/[，,；;。.!！]+$/u, ''));
+  const idx = parts.map((_, i) => i);
+  if (!idx.some(past) || !idx.some(now)) return text;
+  return idx
+    .map((i) =>
+      isSeparator(i)
+        ? parts[i]!
+        : past(i)
+          ? ' '.repeat(parts[i]!.length)
+          : now(i)
+            ? lang === 'zh'
+              ? '没有'
+              : 'no'
+            : parts[i]!,
+    )
+    .join('')
+    .replace(LEADING_PAUSE, '');
+}
+
+/** The answer without its question clauses, when another clause is left to read ("没有，嘴歪是不是中风的表现？"). */
+export function withoutQuestions(text: string, lang: Lang): string {
+  const s = scope(lang);
+  const parts = text.split(/(?<=[？?])|([，,；;。!！]+\s*)/u).filter((p) => p !== undefined);
+  const isQ = (p: string) => /[^\s，,；;。!！]/u.test(p) && s.question.test(p.trim());
+  const kept = parts.filter((p) => !isQ(p));
+  if (!kept.some((p) => /[\p{L}\p{N}]/u.test(p)) || kept.length === parts.length) return text;
+  return kept
+    .join('')
+    .replace(/^[\s，,；;。.]+/u, '')
+    .trim();
+}
+
+/** Whether every one of `at` (a flag's words) lies in a clause about another person, with the patient's own apart. */
+export function otherPersonOnly(text: string, at: readonly number[], lang?: Lang): boolean {
+  return inClausesWhere(text, at, (clause, all) => {
+    const s = scope(lang ?? langOf(clause));
+    const other = (c: string) => s.others.test(c) && !s.inclusive.test(c);
+    return other(clause) && all.some((c) => !other(c) && s.self.test(` ${c}`));
+  });
+}
+
+/** Whether every one of `at` lies in a question (or hearsay: 听说, "I read that"), with another clause beside it. */
+export function questionOnly(text: string, at: readonly number[], lang?: Lang): boolean {
+  return inClausesWhere(text, at, (clause, all) => {
+    const s = scope(lang ?? langOf(clause));
+    const asked = (c: string) => s.question.test(c) || s.reported.test(c);
+    return asked(clause) && all.some((c) => /[\p{L}\p{N}]/u.test(c) && !asked(c));
+  });
+}
+
+const langOf = (s: string): Lang => (/[\u4e00-\u9fff]/u.test(s) ? 'zh' : 'en');
+
+function inClausesWhere(
+  text: string,
+  at: readonly number[],
+  test: (clause: string, all: string[]) => boolean,
+): boolean {
+  if (at.length === 0) return false;
+  // Clauses end at a pause; a question mark stays with its clause.
+  const spans: { start: number; end: number }[] = [];
+  // A dash between words is a pause too ("…is dangerous - I don't have one").
+  const re = /(?:(?!\s[-–—]\s)[^，,；;。.!！?？—])+[?？]?/gu;
+  for (const m of text.matchAll(re)) spans.push({ start: m.index, end: m.index + m[0].length });
+  const all = spans.map((sp) => text.slice(sp.start, sp.end).toLowerCase().trim());
+  return at.every((pos) => {
+    const k = spans.findIndex((sp) => sp.start <= pos && pos < sp.end);
+    return k >= 0 && test(all[k]!, all);
+  });
+}
