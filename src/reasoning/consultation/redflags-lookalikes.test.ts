@@ -224,3 +224,21 @@ describe('a look-alike volunteered mid-session', () => {
     expect(asked[6]).toBe('duration');
   });
 });
+
+describe('English denials before a red-flag word', () => {
+  const ids = (t: string) => redFlagsInText(t).map((f) => f.id);
+
+  it('reads "don’t / haven’t / isn’t … X" as a denial, as "do not … X" already was', () => {
+    expect(ids("I don't have chest pain, just a bit of heartburn after curry")).toEqual([]);
+    expect(ids('I haven’t got any chest pain')).toEqual([]);
+    expect(ids('I do not have chest pain')).toEqual([]);
+  });
+
+  it('never carries a denial across "and", "but" or "with", nor reads "can’t" as one', () => {
+    expect(ids("I didn't sleep and have chest pain")).toContain('chest-pain');
+    expect(ids('never smoked and I have chest pain')).toContain('chest-pain');
+    expect(ids('not dizzy but chest pain since noon')).toContain('chest-pain');
+    expect(ids('no cough and chest pain')).toContain('chest-pain');
+    expect(ids("I can't breathe")).toContain('severe-breathlessness');
+  });
+});

@@ -165,7 +165,10 @@ export function triageLevel(scale: TriageScale, level: number): TriageLevel {
 // Negation cues just before a keyword: "没有胸痛", "denies chest pain", "no chest pain".
 // "不如" ("活着不如死了") is a comparison, not a denial.
 const NEGATION_ZH = /(没有|没|无|否认|不是|未|不(?!如))[^，。,.;；!?！？]{0,4}$/u;
-const NEGATION_EN = /\b(no|not|denies|denied|without|never|nor)\b[^,.;!?]{0,20}$/i;
+// "no / not / don't have … X", never across "and", "but", "with" ("I didn't sleep and have chest pain" states
+// the pain); "can't" and "won't" are left out: "can't breathe" is a symptom, not a denial.
+const NEGATION_EN =
+  /(?:\b(?:no|not|denies|denied|without|never|nor)\b|\b(?:don|doesn|didn|haven|hasn|isn|aren|wasn|weren)['’]t\b)(?:(?!\b(?:and|but|with|plus)\b)[^,.;!?]){0,20}$/i;
 
 /** Red flags whose keywords or patterns the text states (not negated, not a look-alike, not history). */
 export function redFlagsInText(text: string, config: RedFlagConfig = defaultRedFlags()): RedFlag[] {
