@@ -62,11 +62,7 @@ export default {
     const copyBatch = Number(args['copy-batch'] ?? 2000);
     const work = mkdtempSync(join(tmpdir(), 'medseek-bench-ingest-'));
     try {
-      const bundles = statSync(data).isDirectory()
-        ? readdirSync(data)
-            .filter((f) => f.endsWith('.json'))
-            .map((f) => join(data, f))
-        : [data];
+      const bundles = bundleFiles(data);
       const ndjson = join(work, 'all.ndjson');
       const made = await writeNdjson(bundles, ndjson, repeat);
       log(
@@ -225,6 +221,15 @@ export default {
 } satisfies Benchmark;
 
 /** Resources of the bundles, references resolved, one per line; `repeat` copies with suffixed ids. */
+/** The FHIR bundles a `--data` path names: the file, or every .json file of the folder. */
+export function bundleFiles(data: string): string[] {
+  return statSync(data).isDirectory()
+    ? readdirSync(data)
+        .filter((f) => f.endsWith('.json'))
+        .map((f) => join(data, f))
+    : [data];
+}
+
 export async function writeNdjson(
   bundles: readonly string[],
   out: string,

@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createReadStream, createWriteStream, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { writeNdjson } from './ingest.js';
+import { bundleFiles, writeNdjson } from './ingest.js';
 import { type Benchmark, peakRssMiB } from './lib/harness.js';
 import { withScratchDatabase } from './lib/scratch-db.js';
 
@@ -37,11 +37,7 @@ export default {
     const parts = Math.max(1, Number(args.parts ?? 8));
     const work = mkdtempSync(join(tmpdir(), 'medseek-bench-scale-'));
     try {
-      const bundles = statSync(data).isDirectory()
-        ? readdirSync(data)
-            .filter((f) => f.endsWith('.json'))
-            .map((f) => join(data, f))
-        : [data];
+      const bundles = bundleFiles(data);
       const whole = join(work, 'all.ndjson');
       const made = await writeNdjson(bundles, whole, repeat);
       const files = await split(whole, parts, work);

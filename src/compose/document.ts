@@ -49,11 +49,11 @@ export interface ComposedDocument {
   readonly model: ModelUse;
 }
 
-/** Renders sections as markdown with citation markers, assigning keys F1, F2… in order of first use. */
-export function renderWithCitations(sections: readonly ComposedSection[]): {
-  text: string;
-  citations: Record<string, string>;
-} {
+/**
+ * Citation keys F1, F2… given to fact ids in order of first use: `key(id)` for the marker, `citations` the
+ * key → fact id table that travels with the text.
+ */
+export function citationKeys(): { key: (id: string) => string; citations: Record<string, string> } {
   const keyOf = new Map<string, string>();
   const citations: Record<string, string> = {};
   const key = (id: string) => {
@@ -65,6 +65,15 @@ export function renderWithCitations(sections: readonly ComposedSection[]): {
     }
     return k;
   };
+  return { key, citations };
+}
+
+/** Renders sections as markdown with citation markers, assigning keys F1, F2… in order of first use. */
+export function renderWithCitations(sections: readonly ComposedSection[]): {
+  text: string;
+  citations: Record<string, string>;
+} {
+  const { key, citations } = citationKeys();
   const parts = sections
     .filter((s) => s.sentences.length > 0)
     .map((s) => {

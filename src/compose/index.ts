@@ -10,6 +10,7 @@ export {
   type ComposedDocument,
   type ComposedSection,
   type ComposedSentence,
+  citationKeys,
   renderWithCitations,
   type Segment,
   sentenceFacts,

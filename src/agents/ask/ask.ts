@@ -1,4 +1,5 @@
 import { invalid, type Lang, notFound, type PatientState, type Sql, say } from '../../core/index.js';
+import { citationKeys } from '../../compose/index.js';
 import { type AskOptions, type LlmClient, notUsed } from '../../llm/index.js';
 import { builtinLexicon, detectLanguage, type Lexicon } from '../../nlp/index.js';
 import type { DrugIndex } from '../../reasoning/index.js';
@@ -171,21 +172,8 @@ function finish(
     toolCalls: AskAnswer['toolCalls'];
   },
 ): AskAnswer {
-  const citations: Record<string, string> = {};
-  const keyOf = new Map<string, string>();
-  const parts = a.shown.map((s) => {
-    if (s.factIds.length === 0) return s.text;
-    const keys = s.factIds.map((id) => {
-      let k = keyOf.get(id);
-      if (!k) {
-        k = `F${keyOf.size + 1}`;
-        keyOf.set(id, k);
-        citations[k] = id;
-      }
-      return k;
-    });
-    return `${s.text} [${keys.join(', ')}]`;
-  });
+  const { key, citations } = citationKeys();
+  const parts = a.shown.map((s) => (s.factIds.length === 0 ? s.text : `${s.text} [${s.factIds.map(key).join(', ')}]`));
   return {
     patientId,
     question,
