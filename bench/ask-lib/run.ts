@@ -3,6 +3,7 @@ import {
   askRecord,
   createMedSeekMcp,
   mcpToolCaller,
+  STATE_SECTIONS,
   type AskAnswer,
 } from '../../src/agents/index.js';
 import { loadConfig, type PatientState } from '../../src/core/index.js';
@@ -81,15 +82,7 @@ export async function runAsk(
           if (!state) {
             state = (await caller.call('get_patient_state', {
               patientId: q.patient,
-              sections: [
-                'demographics',
-                'phenotype',
-                'intervention',
-                'biology',
-                'medications',
-                'timeline',
-                'conflicts',
-              ],
+              sections: STATE_SECTIONS,
             })) as PatientState;
             states.set(q.patient, state);
           }

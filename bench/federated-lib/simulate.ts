@@ -12,6 +12,7 @@ import {
 import type { Network } from '../../src/reasoning/index.js';
 import { compileNetwork } from '../../src/reasoning/index.js';
 import type { Hospital } from './hospitals.js';
+import { secureRound } from './secure.js';
 
 /**
  * The four models of the federated simulation, each scored on every hospital's held-back patients:
@@ -19,15 +20,21 @@ import type { Hospital } from './hospitals.js';
  * federated at each ε: every hospital releases its counts once, clipped and noised for (ε, δ)-DP; each
  * hospital then learns from its own exact counts plus the sum of the others' releases (it knows its own
  * cases; only what crosses the hospital's wall is noised). `releasesOnly`: the coordinator's model from the
- * noisy sum alone, for comparison. All start from the same source network and learning options.
+ * noisy sum alone, for comparison. `secure`: the same with secure aggregation and distributed noise
+ * (bench/federated-lib/secure.ts), for each number of colluders tolerated. All start from the same source
+ * network and learning options.
  */
 export interface SimulationOptions {
   readonly epsilons: readonly number[];
   readonly delta: number;
   readonly clip: number;
+  /** Every finding of every case recorded present or absent (DDXPlus), so unobserved counts are not released. */
+  readonly closedWorld: boolean;
   /** Noise draws per ε (independent simulated worlds), averaged. */
   readonly repeats: number;
   readonly seed: number;
+  /** Colluding hospitals tolerated in the secure-aggregation runs (each a model). */
+  readonly colluders: readonly number[];
   readonly learn: LearnOptions;
   readonly log: (line: string) => void;
 }
@@ -79,7 +86,7 @@ export function simulate(source: Network, hospitals: readonly Hospital<Confirmed
             uniform,
             accountant: new PrivacyAccountant({ epsilon, delta: o.delta }),
             what: `${h.name} counts`,
-            closedWorld: true,
+            closedWorld: o.closedWorld,
           },
           layout,
         ),
@@ -116,7 +123,37 @@ export function simulate(source: Network, hospitals: readonly Hospital<Confirmed
       clippedCases: first.map((x) => x.clippedCases),
     };
   });
-  return { sourceOnly, local, pooled, federated };
+  const secure = o.epsilons.flatMap((epsilon) =>
+    o.colluders.map((colluders) => {
+      const runs = Array.from({ length: o.repeats }, (_, r) =>
+        secureRound(source, hospitals, counts, {
+          epsilon,
+          colluders,
+          delta: o.delta,
+          clip: o.clip,
+          closedWorld: o.closedWorld,
+          learn: o.learn,
+          seed: o.seed * 1000 + r * 17 + Math.round(epsilon * 100) + 7919 * (colluders + 1),
+        }),
+      );
+      const perRun = runs.map((run) => summary(run.evals));
+      const g = perRun.map((s) => s.gtpa1);
+      const sd = Math.sqrt(mean(g.map((x) => (x - mean(g)) ** 2)));
+      o.log(`secure ε=${epsilon}, colluders ${colluders}: GTPA@1 ${r2(mean(g))}% (sd ${r2(sd)})`);
+      return {
+        epsilon,
+        colluders,
+        gtpa1: r2(mean(g)),
+        gtpa1Sd: r2(sd),
+        gtpa3: r2(mean(perRun.map((s) => s.gtpa3))),
+        brier: r4(mean(perRun.map((s) => s.brier))),
+        ece: r4(mean(perRun.map((s) => s.ece))),
+        runs: g,
+        sigma: { perHospital: r4(runs[0]!.siteSigma), sum: r4(runs[0]!.sumSigma), others: r4(runs[0]!.othersSigma) },
+      };
+    }),
+  );
+  return { sourceOnly, local, pooled, federated, secure };
 }
 
 /** One hospital releases twice under a budget that covers one release: the second is refused. */

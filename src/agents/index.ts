@@ -12,5 +12,6 @@ export type {
 } from './mcp/access.js';
 export { createMedSeekMcp, MCP_PROMPTS, MCP_TOOLS, type MedSeekMcp } from './mcp/server.js';
 export { DOCUMENT_URI, PATIENT_URI } from './mcp/resources.js';
+export { STATE_SECTIONS } from './mcp/tools-patient.js';
 export { untrustedPrincipals } from './mcp/trust.js';
 export * from './ask/index.js';

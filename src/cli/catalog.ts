@@ -72,7 +72,8 @@ export const catalog: readonly CommandEntry[] = [
     commands: [
       {
         name: 'worker',
-        summary: 'take background jobs (imports, note extraction) from the shared PostgreSQL; run any number of them',
+        summary:
+          'take background jobs (imports, notes, QC, federated exports, summaries) from the shared PostgreSQL; run any number',
       },
     ],
   },

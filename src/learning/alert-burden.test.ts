@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { forEachBackend } from '../../test/support/backends.js';
 import type { Sql } from '../core/index.js';
-import { alertBurden, recordAlertContext } from './alert-burden.js';
+import { alertBurden, type BurdenDecision, burdenOf, recordAlertContext } from './alert-burden.js';
 
 interface Seed {
   readonly card: string;
@@ -101,5 +101,40 @@ forEachBackend('alert burden', (db) => {
     // Too few decisions for a review, however often overridden.
     expect((await alertBurden(db(), { minDecided: 30 }))[0]!.review).toBe(false);
     expect((await alertBurden(db(), { since: '2026-11-01T08:30:00Z' })).map((b) => b.ruleId)).toEqual(['CV-K']);
+  });
+});
+
+it('suggests a threshold on the side the alerts say their rule fires, with their unit and the threshold then', () => {
+  // Critical potassium above its limit: accepted at 6.8 and 7.0, overridden at 6.1, 6.2 and 6.3 (limit 6.0, then 6.1).
+  const k = (value: number, outcome: BurdenDecision['outcome'], threshold: number, at: string): BurdenDecision => ({
+    ruleId: 'CV-K',
+    outcome,
+    reason: null,
+    unit: null,
+    prescriber: null,
+    param: 'thresholds.adult.high',
+    value,
+    valueUnit: 'mmol/L',
+    threshold,
+    direction: 'above',
+    at,
+  });
+  const [b] = burdenOf([
+    k(6.8, 'accepted', 6.0, '2026-11-01T08:00:00Z'),
+    k(7.0, 'accepted', 6.0, '2026-11-02T08:00:00Z'),
+    k(6.1, 'overridden', 6.0, '2026-11-03T08:00:00Z'),
+    k(6.2, 'overridden', 6.1, '2026-11-05T08:00:00Z'),
+    k(6.3, 'overridden', 6.0, '2026-11-04T08:00:00Z'),
+  ]);
+  expect(b!.threshold).toEqual({
+    param: 'thresholds.adult.high',
+    direction: 'above',
+    unit: 'mmol/L',
+    current: 6.1,
+    value: 6.55,
+    removesOverridden: 3,
+    overriddenWithValue: 3,
+    removedShare: 1,
+    acceptedKept: 2,
   });
 });

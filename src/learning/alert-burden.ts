@@ -9,7 +9,8 @@ import type { Sql } from '../core/index.js';
  *
  * Suggestions: a rule overridden more than `reviewRate` of the time over at least `minDecided` decisions is
  * to be reviewed (its grading, or whether it applies here at all). Where the alerts carry the value the
- * rule compared with a numeric threshold parameter (learning_alert_context.trigger_value), the threshold
+ * rule compared with a numeric threshold parameter (learning_alert_context.trigger_*: the rule's AlertTrigger,
+ * src/reasoning/safety/rule.ts, with the side it fires on and the threshold it was compared with), the threshold
  * that would have silenced the most overridden alerts while every accepted alert still fires: for a rule
  * that fires below its threshold (`below`), the highest accepted value is kept firing; for one that fires
  * above (`maxDailyMg`), the lowest.
@@ -25,6 +26,10 @@ export interface BurdenCounts {
 export interface ThresholdSuggestion {
   readonly param: string;
   readonly direction: 'below' | 'above';
+  /** The unit of the values, where the alerts carried it. */
+  readonly unit?: string;
+  /** The threshold the latest alert with a value was compared with (the configured one then), where known. */
+  readonly current?: number;
   /** The value that keeps every accepted alert firing and silences the most overridden ones. */
   readonly value: number;
   /** Overridden alerts with a known value that this threshold would not have raised. */
@@ -64,15 +69,32 @@ export interface AlertContext {
   readonly cardUuid: string;
   readonly unit?: string;
   readonly prescriber?: string;
-  readonly trigger?: { readonly param: string; readonly value: number };
+  /** The rule's triggering value (reasoning/safety's AlertTrigger). */
+  readonly trigger?: {
+    readonly param: string;
+    readonly value: number;
+    readonly unit?: string;
+    readonly threshold?: number;
+    readonly direction?: 'below' | 'above';
+  };
 }
 
 /** Records where, by whom and at what value an alert was raised (first write wins: a card's context never changes). */
 export async function recordAlertContext(sql: Sql, c: AlertContext): Promise<void> {
   await sql.query(
-    `insert into learning_alert_context (card_uuid, unit, prescriber, trigger_param, trigger_value)
-     values ($1, $2, $3, $4, $5) on conflict (card_uuid) do nothing`,
-    [c.cardUuid, c.unit ?? null, c.prescriber ?? null, c.trigger?.param ?? null, c.trigger?.value ?? null],
+    `insert into learning_alert_context
+       (card_uuid, unit, prescriber, trigger_param, trigger_value, trigger_unit, trigger_threshold, trigger_direction)
+     values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict (card_uuid) do nothing`,
+    [
+      c.cardUuid,
+      c.unit ?? null,
+      c.prescriber ?? null,
+      c.trigger?.param ?? null,
+      c.trigger?.value ?? null,
+      c.trigger?.unit ?? null,
+      c.trigger?.threshold ?? null,
+      c.trigger?.direction ?? null,
+    ],
   );
 }
 
@@ -84,6 +106,12 @@ export interface BurdenDecision {
   readonly prescriber: string | null;
   readonly param: string | null;
   readonly value: number | null;
+  readonly valueUnit?: string | null;
+  readonly threshold?: number | null;
+  /** The side the rule fires on, as the alert said; else THRESHOLD_DIRECTIONS by the parameter's name. */
+  readonly direction?: 'below' | 'above' | null;
+  /** When it was decided (ISO), to find the latest threshold. */
+  readonly at?: string;
 }
 
 export async function alertBurden(sql: Sql, options: BurdenOptions = {}): Promise<RuleBurden[]> {
@@ -95,9 +123,14 @@ export async function alertBurden(sql: Sql, options: BurdenOptions = {}): Promis
     prescriber: string | null;
     trigger_param: string | null;
     trigger_value: number | string | null;
+    trigger_unit: string | null;
+    trigger_threshold: number | string | null;
+    trigger_direction: 'below' | 'above' | null;
+    outcome_timestamp: string | Date;
   }>(
     `select distinct on (f.card_uuid) c.rule_id, f.outcome, f.override_reason->'reason'->>'code' as reason,
-       x.unit, coalesce(x.prescriber, f.client_id) as prescriber, x.trigger_param, x.trigger_value
+       x.unit, coalesce(x.prescriber, f.client_id) as prescriber, x.trigger_param, x.trigger_value, x.trigger_unit,
+       x.trigger_threshold, x.trigger_direction, f.outcome_timestamp
      from cds_feedback f
      join cds_card_issued c on c.uuid = f.card_uuid
      left join learning_alert_context x on x.card_uuid = f.card_uuid
@@ -113,6 +146,10 @@ export async function alertBurden(sql: Sql, options: BurdenOptions = {}): Promis
     prescriber: r.prescriber,
     param: r.trigger_param,
     value: r.trigger_value === null ? null : Number(r.trigger_value),
+    valueUnit: r.trigger_unit,
+    threshold: r.trigger_threshold === null ? null : Number(r.trigger_threshold),
+    direction: r.trigger_direction,
+    at: new Date(r.outcome_timestamp).toISOString(),
   }));
   return burdenOf(decisions, options);
 }
@@ -171,7 +208,7 @@ export function thresholdSuggestion(ds: readonly BurdenDecision[]): ThresholdSug
   const withValue = ds.filter((d) => d.param && d.value !== null && Number.isFinite(d.value));
   const params = [...groupBy(withValue, (d) => d.param!)].sort((a, b) => b[1].length - a[1].length);
   const [param, group] = params[0] ?? [];
-  const direction = param ? THRESHOLD_DIRECTIONS[param] : undefined;
+  const direction = group?.find((d) => d.direction)?.direction ?? (param ? THRESHOLD_DIRECTIONS[param] : undefined);
   if (!param || !group || !direction) return undefined;
   const accepted = group.filter((d) => d.outcome === 'accepted').map((d) => d.value!);
   const overridden = group.filter((d) => d.outcome === 'overridden').map((d) => d.value!);
@@ -183,9 +220,15 @@ export function thresholdSuggestion(ds: readonly BurdenDecision[]): ThresholdSug
   if (silenced.length === 0) return undefined;
   const next = direction === 'below' ? Math.min(...silenced) : Math.max(...silenced);
   const value = Number(((keep + next) / 2).toPrecision(4));
+  const unit = group.find((d) => d.valueUnit)?.valueUnit;
+  const latest = group
+    .filter((d) => d.threshold !== undefined && d.threshold !== null)
+    .sort((a, b) => (b.at ?? '').localeCompare(a.at ?? ''))[0];
   return {
     param,
     direction,
+    ...(unit ? { unit } : {}),
+    ...(latest ? { current: latest.threshold! } : {}),
     value,
     removesOverridden: silenced.length,
     overriddenWithValue: overridden.length,

@@ -11,8 +11,9 @@ import { addStats, statsFromJson, statsLayout, statsToJson } from './sufficient-
  * A coordinator sums packages of the same network layout, each site once; the sum becomes a candidate
  * learned release at each hospital, which activates it only if it passes evaluation on held-back cases.
  *
- * Not done here: packages are not signed, and the coordinator sees each site's noisy counts (no secure
- * aggregation); see the issue 17 report for what a kept library would need.
+ * These packages are the path without secure aggregation: unsigned, and the coordinator sees each site's
+ * noisy counts, so each carries the full (ε, δ) noise. Rounds with secure aggregation (signed, masked, each
+ * site adding a share of the noise) are src/learning/secure-aggregation.ts.
  */
 export const PACKAGE_FORMAT = 'medseek-federated-counts/1';
 export const AGGREGATE_FORMAT = 'medseek-federated-aggregate/1';
@@ -48,6 +49,10 @@ export function exportPackage(
   options: PrivateCountsOptions,
 ): CountsPackage {
   if (!site.trim()) throw invalid('the site must be named', { field: 'site' });
+  if ((options.noiseShare ?? 1) !== 1)
+    throw invalid('an unmasked package carries the full noise; a share of it needs secure aggregation', {
+      field: 'noiseShare',
+    });
   const layout = statsLayout(net);
   const released = privateCounts(net, cases, options, layout);
   return {

@@ -35,11 +35,21 @@ export interface PrivateCountsOptions {
   readonly closedWorld?: boolean;
   /** Weight of the disease count (see above). Default 4. */
   readonly diseaseWeight?: number;
+  /**
+   * Distributed noise (src/learning/secure-aggregation.ts): this release is one of several summed under
+   * secure aggregation and draws noise of variance `noiseShare` × σ², σ calibrated for (ε, δ); the sum of
+   * 1/noiseShare such releases carries σ². Alone it is NOT (ε, δ)-DP and must never leave unmasked.
+   * Default 1 (a release that is private on its own).
+   */
+  readonly noiseShare?: number;
 }
 
 export interface PrivateCounts {
   readonly stats: SufficientStats;
+  /** The σ calibrated for (ε, δ) at this sensitivity. */
   readonly sigma: number;
+  /** The σ of the noise drawn here: σ √noiseShare. */
+  readonly drawnSigma: number;
   readonly sensitivity: number;
   readonly clippedCases: number;
 }
@@ -78,6 +88,9 @@ export function privateCounts(
   if (!(w >= 1)) throw invalid(`diseaseWeight must be ≥ 1, not ${w}`, { field: 'diseaseWeight' });
   const sensitivity = Math.sqrt(w * w + options.clip - 1);
   const sigma = gaussianSigma(sensitivity, options.epsilon, options.delta);
+  const share = options.noiseShare ?? 1;
+  if (!(share > 0 && share <= 1)) throw invalid(`noiseShare must be in (0, 1], not ${share}`, { field: 'noiseShare' });
+  const drawn = sigma * Math.sqrt(share);
   const contributions = cases.map((c, i) => {
     const k = caseContribution(net, layout, c, `cases[${i}]`);
     if (options.closedWorld && k.missingEdges.length + k.missingLeaks.length > 0)
@@ -100,12 +113,12 @@ export function privateCounts(
     : (['strata', 'edgePresent', 'edgeMissing', 'leakPresent', 'leakMissing'] as const);
   for (const k of fields) {
     const a = stats[k];
-    for (let j = 0; j < a.length; j++) a[j]! += gaussian(sigma, options.uniform);
+    for (let j = 0; j < a.length; j++) a[j]! += gaussian(drawn, options.uniform);
   }
   const d = stats.diseaseCases;
-  for (let j = 0; j < d.length; j++) d[j] = (w * d[j]! + gaussian(sigma, options.uniform)) / w;
+  for (let j = 0; j < d.length; j++) d[j] = (w * d[j]! + gaussian(drawn, options.uniform)) / w;
   // The released case count is read from the noisy disease counts (post-processing), not the true one.
   stats.cases = Math.max(0, Math.round(d.reduce((x, y) => x + y, 0)));
-  stats.noise = { diseaseCases: sigma / w, cells: sigma };
-  return { stats, sigma, sensitivity, clippedCases };
+  stats.noise = { diseaseCases: drawn / w, cells: drawn };
+  return { stats, sigma, drawnSigma: drawn, sensitivity, clippedCases };
 }

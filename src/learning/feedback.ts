@@ -1,10 +1,11 @@
-import type { Sql } from '../core/index.js';
+import type { Assertion, Sql } from '../core/index.js';
 import { invalid } from '../core/index.js';
+import { ASSERTIONS } from './curation.js';
 
-export type FeedbackTarget = 'claim' | 'diagnosis' | 'alert' | 'quality' | 'question' | 'summary';
+export type FeedbackTarget = 'claim' | 'diagnosis' | 'alert' | 'quality' | 'question' | 'summary' | 'fact';
 export type FeedbackVerdict = 'accept' | 'reject' | 'correct';
 
-const targets: readonly FeedbackTarget[] = ['claim', 'diagnosis', 'alert', 'quality', 'question', 'summary'];
+const targets: readonly FeedbackTarget[] = ['claim', 'diagnosis', 'alert', 'quality', 'question', 'summary', 'fact'];
 const verdicts: readonly FeedbackVerdict[] = ['accept', 'reject', 'correct'];
 
 export interface FeedbackInput {
@@ -54,6 +55,8 @@ export function parseFeedback(body: unknown, principal: string): FeedbackInput {
   const context = b.context;
   if (context !== undefined && (typeof context !== 'object' || context === null || Array.isArray(context)))
     throw invalid('must be an object', { field: 'context' });
+  if (targetKind === 'fact' && verdict === 'correct')
+    checkFactCorrection(context as Record<string, unknown> | undefined);
   return {
     targetKind,
     targetId,
@@ -65,6 +68,36 @@ export function parseFeedback(body: unknown, principal: string): FeedbackInput {
     ...(str('producer', 200) ? { producer: str('producer', 200) } : {}),
     ...(context ? { context: context as Record<string, unknown> } : {}),
   };
+}
+
+/**
+ * A correction of an extracted fact says what the fact should have been, so it can become a curation candidate
+ * (curation.ts): `context.concept` ({system, code, display?, displayZh?}) for a wrong concept, `context.assertion`
+ * for a wrong negation or certainty, optionally with `context.cue` (the word that carried it) and `context.cueDirection`.
+ */
+function checkFactCorrection(context: Record<string, unknown> | undefined): void {
+  const concept = context?.concept as Record<string, unknown> | undefined;
+  const assertion = context?.assertion;
+  if (concept === undefined && assertion === undefined)
+    throw invalid('a fact correction names the right concept or assertion', { field: 'context' });
+  if (
+    concept !== undefined &&
+    (typeof concept !== 'object' ||
+      concept === null ||
+      typeof concept.system !== 'string' ||
+      typeof concept.code !== 'string' ||
+      !concept.system ||
+      !concept.code)
+  )
+    throw invalid('must be a coding {system, code}', { field: 'context.concept' });
+  if (assertion !== undefined && !ASSERTIONS.includes(assertion as Assertion))
+    throw invalid(`must be one of ${ASSERTIONS.join(', ')}`, { field: 'context.assertion' });
+  const cue = context?.cue;
+  if (cue !== undefined && (typeof cue !== 'string' || !cue.trim() || cue.length > 50))
+    throw invalid('must be a word or phrase of at most 50 characters', { field: 'context.cue' });
+  const direction = context?.cueDirection;
+  if (direction !== undefined && direction !== 'forward' && direction !== 'backward')
+    throw invalid('must be forward or backward', { field: 'context.cueDirection' });
 }
 
 /** Clinicians' feedback, kept for learning (accept / reject / correct, with the reason). */

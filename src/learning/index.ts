@@ -64,3 +64,36 @@ export {
   thresholdSuggestion,
 } from './alert-burden.js';
 export { readConfirmedCases } from './confirmed-cases.js';
+export * from './secure-aggregation.js';
+export * from './secure-aggregation-keys.js';
+export type { RoundSecret, SharesFile } from './secure-aggregation-shares.js';
+export {
+  defaultThreshold,
+  makeShares,
+  ROUND_SECRET_FORMAT,
+  SHARES_FORMAT,
+} from './secure-aggregation-shares.js';
+export type { DropoutRecord, UnmaskRequest, UnmaskResponse } from './secure-aggregation-unmask.js';
+export {
+  achievedPrivacy,
+  aggregateWithRecovery,
+  answerUnmask,
+  gaussianEpsilon,
+  REQUEST_FORMAT,
+  RESPONSE_FORMAT,
+  unmaskRequest,
+} from './secure-aggregation-unmask.js';
+export type { ConfirmationSource, StoredCase, StoredConfirmation } from './confirmed-store.js';
+export { ConfirmedCaseStore, confirmationId, splitHeldBack } from './confirmed-store.js';
+export type { StoreFitRequest, StoreFitResult } from './fit-from-store.js';
+export { fitFromStore } from './fit-from-store.js';
+export type {
+  CandidateKind,
+  CandidateStatus,
+  CorrectedFact,
+  CueDirection,
+  CurationCandidate,
+  CurationExport,
+  CurationSpan,
+} from './curation.js';
+export { ASSERTIONS, CONTEXT_CATEGORY, CurationCandidates, candidatesOf, curationExport } from './curation.js';

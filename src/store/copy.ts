@@ -6,12 +6,16 @@ import type { FhirResource, PutOutcome } from './resource-store.js';
 import { mergeStatement, type OutcomeRow, type Prepared, prepareWrite, SEP } from './resources.js';
 
 /**
- * Import at COPY speed on a PostgreSQL server (issue 20): each batch is streamed with `COPY … FROM
- * STDIN` into a temporary staging table and merged into the store by the same one statement as every
- * other write (resources.ts `mergeStatement`): new resources created, changed ones given a new version
- * with the old one moved to history, identical ones unchanged; the search-index trigger queues each
- * written row as for any write. Batch by batch, so memory holds one batch whatever the file size.
- * `pg-copy-streams` is loaded when the sink opens; without it, `openCopySink` says so.
+ * Import at COPY speed on a PostgreSQL server (issue 20), batch by batch, so memory holds one batch
+ * whatever the file size. In each batch's transaction:
+ * - resources the store does not hold yet (the bulk of a first import) are streamed with `COPY … FROM
+ *   STDIN` straight into `fhir_resources` as version 1, the row the merge would write for them;
+ * - the others are copied into a temporary staging table and merged by the same one statement as every
+ *   other write (resources.ts `mergeStatement`): changed ones given a new version with the old one
+ *   moved to history, identical ones unchanged.
+ * Should another writer create one of the "new" resources meanwhile, the COPY fails on the primary key
+ * and the whole batch is merged instead. The search-index trigger queues each written row as for any
+ * write. `pg-copy-streams` is loaded when the sink opens; without it, `openCopySink` says so.
  */
 const STAGING = 'medseek_copy_staging';
 const STAGING_DDL = `create temporary table if not exists ${STAGING} (
@@ -23,8 +27,14 @@ const STAGING_INPUT = `select resource_type, id, content_hash, patient_id,
     coalesce(string_to_array(identifiers, chr(31)), '{}') as identifiers, date_start, date_end, resource
   from ${STAGING}`;
 const MERGE = mergeStatement(STAGING_INPUT, '$1');
-const COPY = `copy ${STAGING} (resource_type, id, content_hash, patient_id, codes, identifiers, date_start, date_end,
-  resource) from stdin`;
+const COPY_STAGING = `copy ${STAGING} (resource_type, id, content_hash, patient_id, codes, identifiers, date_start,
+  date_end, resource) from stdin`;
+const COPY_NEW = `copy fhir_resources (resource_type, id, version_id, last_updated, deleted, content_hash, patient_id,
+  codes, identifiers, date_start, date_end, resource) from stdin`;
+/** The keys of a batch the store already holds (deleted ones too: the merge gives them a new version). */
+const EXISTING = `select r.resource_type, r.id from fhir_resources r
+  join unnest($1::text[], $2::text[]) k(resource_type, id) on r.resource_type = k.resource_type and r.id = k.id`;
+const UNIQUE_VIOLATION = '23505';
 
 /** The store as an import sink over COPY (the shape of ingest's IngestSink), with its own connections. */
 export interface CopySink {
@@ -35,9 +45,12 @@ export interface CopySink {
 
 type CopyFrom = (text: string) => NodeJS.WritableStream & pg.Submittable;
 
+const SPECIAL = /[\\\t\n\r]/;
+
 /** A COPY text-format field: backslash, tab, newline and carriage return escaped; null as `\N`. */
 export function copyField(v: string | null | undefined): string {
   if (v === null || v === undefined) return '\\N';
+  if (!SPECIAL.test(v)) return v;
   return v.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
 }
 
@@ -53,10 +66,57 @@ export function copyLine(p: Prepared): string {
     identifiers.length ? identifiers.join(SEP) : null,
     dateStart,
     dateEnd,
-    p.json,
   ]
     .map(copyField)
-    .join('\t')}\n`;
+    .join('\t')}\t${copyJson(p.json)}\n`;
+}
+
+/** One `fhir_resources` row of a new resource (version 1, written `now`) as a COPY text line. */
+export function copyNewLine(p: Prepared, now: string): string {
+  const { patientId, codes, identifiers, dateStart, dateEnd } = p.index;
+  return `${[
+    p.resource.resourceType,
+    p.resource.id,
+    '1',
+    now,
+    'f',
+    p.hash,
+    patientId,
+    arrayLiteral(asMerged(codes)),
+    arrayLiteral(asMerged(identifiers)),
+    dateStart,
+    dateEnd,
+  ]
+    .map(copyField)
+    .join('\t')}\t${copyJson(p.json)}\n`;
+}
+
+/** The array the merge stores: it splits the staged text on SEP, so an element holding SEP splits there too. */
+function asMerged(values: readonly string[]): readonly string[] {
+  return values.length === 0 ? values : values.join(SEP).split(SEP);
+}
+
+/** A text[] literal: every element quoted, its backslashes and double quotes escaped. */
+export function arrayLiteral(values: readonly string[]): string {
+  return `{${values.map((v) => `"${v.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`;
+}
+
+/** JSON text as a COPY field: JSON.stringify escapes every control character, so only backslashes need it. */
+function copyJson(json: string): string {
+  return json.includes('\\') ? json.replaceAll('\\', '\\\\') : json;
+}
+
+/** Rows as COPY text in chunks of about 256 KiB (one COPY message each, not one per row). */
+function* copyChunks<T>(items: readonly T[], line: (item: T) => string): Generator<string> {
+  let chunk = '';
+  for (const item of items) {
+    chunk += line(item);
+    if (chunk.length >= 1 << 18) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  if (chunk) yield chunk;
 }
 
 export async function openCopySink(
@@ -72,42 +132,75 @@ export async function openCopySink(
   const pool = new pg.Pool({ connectionString: databaseUrl, max: options.connections ?? 2 });
   pool.on('error', () => {});
   const staged = new WeakSet<pg.PoolClient>();
+  const copy = (client: pg.PoolClient, statement: string, chunks: Iterable<string>): Promise<void> =>
+    pipeline(Readable.from(chunks), client.query(copyFrom(statement)));
+
+  /** Merges `prepared` through the staging table; the outcome of each by `Type/id`. */
+  const merge = async (client: pg.PoolClient, prepared: readonly Prepared[], now: string) => {
+    if (!staged.has(client)) {
+      await client.query(STAGING_DDL);
+      staged.add(client);
+    }
+    await copy(client, COPY_STAGING, copyChunks(prepared, copyLine));
+    // Statistics for the batch just copied: without them the planner takes the staging table for
+    // empty or huge and joins it to fhir_resources by a scan of the whole store.
+    await client.query(`analyze ${STAGING}`);
+    const { rows } = await client.query<OutcomeRow>(MERGE, [now]);
+    return new Map(rows.map((r) => [`${r.resource_type}/${r.id}`, r.outcome]));
+  };
+
+  /** One transaction: the new resources copied in, the others merged. */
+  const writeBatch = async (client: pg.PoolClient, prepared: readonly Prepared[], mergeAll: boolean) => {
+    const now = new Date().toISOString();
+    await client.query('begin');
+    let fresh: Prepared[] = [];
+    let known: readonly Prepared[] = prepared;
+    if (!mergeAll) {
+      const { rows } = await client.query<{ resource_type: string; id: string }>(EXISTING, [
+        prepared.map((p) => p.resource.resourceType),
+        prepared.map((p) => p.resource.id),
+      ]);
+      const existing = new Set(rows.map((r) => `${r.resource_type}/${r.id}`));
+      fresh = prepared.filter((p) => !existing.has(keyOf(p)));
+      known = prepared.filter((p) => existing.has(keyOf(p)));
+    }
+    if (fresh.length > 0)
+      await copy(
+        client,
+        COPY_NEW,
+        copyChunks(fresh, (p) => copyNewLine(p, now)),
+      );
+    const merged = known.length > 0 ? await merge(client, known, now) : new Map<string, PutOutcome>();
+    await client.query('commit');
+    const created = new Set(fresh);
+    return prepared.map((p): PutOutcome => {
+      const outcome = merged.get(keyOf(p)) ?? (created.has(p) ? 'created' : undefined);
+      if (!outcome) throw new MedSeekError('internal', `no result for ${keyOf(p)}`);
+      return outcome;
+    });
+  };
+
   return {
     async write(resources) {
       if (resources.length === 0) return [];
       const prepared = prepareWrite(resources);
       const client = await pool.connect();
-      try {
-        // Always one transaction: the staging rows live until its commit.
-        await client.query('begin');
-        if (!staged.has(client)) {
-          await client.query(STAGING_DDL);
-          staged.add(client);
-        }
-        await pipeline(
-          Readable.from(
-            (function* () {
-              for (const p of prepared) yield copyLine(p);
-            })(),
-          ),
-          client.query(copyFrom(COPY)),
-        );
-        // Statistics for the batch just copied: without them the planner takes the staging table for
-        // empty or huge and joins it to fhir_resources by a scan of the whole store.
-        await client.query(`analyze ${STAGING}`);
-        const now = new Date().toISOString();
-        const { rows } = await client.query<OutcomeRow>(MERGE, [now]);
-        await client.query('commit');
-        const byKey = new Map(rows.map((r) => [`${r.resource_type}/${r.id}`, r.outcome]));
-        return prepared.map((p) => {
-          const outcome = byKey.get(`${p.resource.resourceType}/${p.resource.id}`);
-          if (!outcome) throw new MedSeekError('internal', `no result for ${p.resource.resourceType}/${p.resource.id}`);
-          return outcome;
-        });
-      } catch (e) {
+      const rollback = async () => {
         await client.query('rollback').catch(() => {});
         // A staging table created in the rolled-back transaction is gone with it.
         staged.delete(client);
+      };
+      try {
+        try {
+          return await writeBatch(client, prepared, false);
+        } catch (e) {
+          await rollback();
+          // Another writer created one of the new resources since they were looked up: merge them all.
+          if ((e as { code?: string }).code !== UNIQUE_VIOLATION) throw e;
+          return await writeBatch(client, prepared, true);
+        }
+      } catch (e) {
+        await rollback();
         throw e;
       } finally {
         client.release();
@@ -124,4 +217,8 @@ export async function openCopySink(
     },
     close: () => pool.end(),
   };
+}
+
+function keyOf(p: Prepared): string {
+  return `${p.resource.resourceType}/${p.resource.id}`;
 }

@@ -94,8 +94,8 @@ export function patientIdFromReference(ref: unknown): string | null {
 
 export function codeTokens(r: FhirResource): string[] {
   const tokens = new Set<string>();
-  for (const path of CODE_PATHS[r.resourceType] ?? ['code']) {
-    for (const value of valuesAt(r, path)) {
+  for (const steps of pathSteps(CODE_PATHS, r.resourceType, ['code'])) {
+    for (const value of valuesAt(r, steps)) {
       for (const coding of codingsOf(value)) {
         const system = typeof coding.system === 'string' ? coding.system : '';
         const code = typeof coding.code === 'string' ? coding.code : '';
@@ -129,10 +129,10 @@ function codingsOf(value: unknown): Json[] {
   return [];
 }
 
-/** Values at a dotted path, flattening arrays on the way. */
-function valuesAt(r: unknown, path: string): unknown[] {
+/** Values at a dotted path (given as its steps), flattening arrays on the way. */
+function valuesAt(r: unknown, steps: readonly string[]): unknown[] {
   let current: unknown[] = [r];
-  for (const step of path.split('.')) {
+  for (const step of steps) {
     const next: unknown[] = [];
     for (const c of current) {
       if (!c || typeof c !== 'object') continue;
@@ -145,19 +145,41 @@ function valuesAt(r: unknown, path: string): unknown[] {
   return current;
 }
 
+/** Each path of a per-type table split into steps (a choice `x[x]` as its date variants), once per type. */
+const stepsByTable = new Map<object, Map<string, readonly (readonly string[])[]>>();
+function pathSteps(
+  table: Record<string, readonly string[]>,
+  type: string,
+  fallback: readonly string[],
+): readonly (readonly string[])[] {
+  let byType = stepsByTable.get(table);
+  if (!byType) {
+    byType = new Map();
+    stepsByTable.set(table, byType);
+  }
+  // Types outside the table share the fallback's entry (a write may name any type).
+  const key = Object.hasOwn(table, type) ? type : '';
+  let steps = byType.get(key);
+  if (!steps) {
+    const paths = key ? table[key]! : fallback;
+    steps = paths
+      .flatMap((path) =>
+        path.endsWith('[x]') ? ['DateTime', 'Period', 'Instant', 'Date'].map((s) => path.slice(0, -3) + s) : [path],
+      )
+      .map((path) => path.split('.'));
+    byType.set(key, steps);
+  }
+  return steps;
+}
+
 function clinicalDate(r: FhirResource): [string | null, string | null] {
-  for (const path of DATE_PATHS[r.resourceType] ?? GENERIC_DATE_PATHS) {
-    const candidates = path.endsWith('[x]')
-      ? ['DateTime', 'Period', 'Instant', 'Date'].map((s) => path.slice(0, -3) + s)
-      : [path];
-    for (const p of candidates) {
-      for (const v of valuesAt(r, p)) {
-        const range = dateRangeOf(v);
-        if (range) {
-          // A Condition that has abated ends then.
-          if (r.resourceType === 'Condition') return conditionRange(r, range);
-          return range;
-        }
+  for (const steps of pathSteps(DATE_PATHS, r.resourceType, GENERIC_DATE_PATHS)) {
+    for (const v of valuesAt(r, steps)) {
+      const range = dateRangeOf(v);
+      if (range) {
+        // A Condition that has abated ends then.
+        if (r.resourceType === 'Condition') return conditionRange(r, range);
+        return range;
       }
     }
   }
@@ -190,6 +212,19 @@ const DATE_RE = /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(\.
  * zone of a date to the server).
  */
 export function fhirDateRange(value: string): [string, string] | null {
+  let range = recentRanges.get(value);
+  if (range === undefined) {
+    range = computeDateRange(value);
+    // Resources written together share their dates (an encounter's observations): a small memo.
+    if (recentRanges.size >= 4096) recentRanges.clear();
+    recentRanges.set(value, range);
+  }
+  return range && [range[0], range[1]];
+}
+
+const recentRanges = new Map<string, readonly [string, string] | null>();
+
+function computeDateRange(value: string): [string, string] | null {
   const m = DATE_RE.exec(value);
   if (!m) return null;
   const [, y, mo, d, h, mi, s, frac, tz] = m;

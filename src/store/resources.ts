@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import type { Sql } from '../core/index.js';
 import { invalid, MedSeekError } from '../core/index.js';
 import { indexResource, withoutVersionMeta } from './resource-index.js';
@@ -244,8 +244,14 @@ export function prepare(input: FhirResource, position: number | undefined): Prep
   }
   const resource = withoutVersionMeta(input);
   const json = JSON.stringify(resource);
-  return { resource, hash: createHash('sha256').update(json).digest('base64'), json, index: indexResource(resource) };
+  return { resource, hash: sha256(json), json, index: indexResource(resource) };
 }
+
+/** Base64 SHA-256 of the JSON text; one call where Node has `crypto.hash` (20.12+), not a Hash object per resource. */
+const sha256: (text: string) => string =
+  typeof crypto.hash === 'function'
+    ? (text) => crypto.hash('sha256', text, 'base64')
+    : (text) => crypto.createHash('sha256').update(text).digest('base64');
 
 function chunk(items: readonly Prepared[]): Prepared[][] {
   const out: Prepared[][] = [];

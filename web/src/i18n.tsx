@@ -128,6 +128,25 @@ const strings = {
   dictation: { zh: '口述内容（请核对后使用）', en: 'Dictated text (check it before use)' },
   copyText: { zh: '复制文字', en: 'Copy text' },
   copied: { zh: '已复制', en: 'Copied' },
+  optional: { zh: '可选', en: 'optional' },
+  factCorrect: { zh: '纠正', en: 'Correct' },
+  factAssertionShouldBe: { zh: '断言应为', en: 'The assertion should be' },
+  factUnchanged: { zh: '不变', en: 'unchanged' },
+  factCue: { zh: '提示词（可选）', en: 'Cue word (optional)' },
+  factCueFromSelection: { zh: '取病历中选中的文字', en: 'Use the text selected in the note' },
+  factCueDirection: { zh: '提示词位置', en: 'The cue' },
+  factCueDirectionUnknown: { zh: '不确定', en: 'not sure where' },
+  factCueBefore: { zh: '在该事实之前', en: 'comes before the fact' },
+  factCueAfter: { zh: '在该事实之后', en: 'comes after the fact' },
+  factConceptShouldBe: { zh: '概念应为', en: 'The concept should be' },
+  factConceptSearch: { zh: '在知识库中搜索', en: 'Search the knowledge base' },
+  factConceptFind: { zh: '搜索', en: 'Search' },
+  factConceptClear: { zh: '重选', en: 'Choose again' },
+  factCorrectionSent: { zh: '已提交知识审核', en: 'Sent for curation' },
+  factCorrectionRecorded: {
+    zh: '已记录反馈；此条未生成审核候选',
+    en: 'Feedback recorded; no curation candidate was made from it',
+  },
 } as const;
 
 export type StringKey = keyof typeof strings;

@@ -4,6 +4,7 @@ import { type AskOptions, type LlmClient, notUsed } from '../../llm/index.js';
 import { builtinLexicon, detectLanguage, type Lexicon } from '../../nlp/index.js';
 import type { DrugIndex } from '../../reasoning/index.js';
 import type { FaithfulnessReport } from '../../verify/index.js';
+import { STATE_SECTIONS } from '../mcp/tools-patient.js';
 import { modelAnswer } from './agent.js';
 import { checkSentences } from './check.js';
 import { absenceHolds, fillGaps } from './gaps.js';
@@ -31,8 +32,6 @@ export interface AskRecordOptions {
   readonly onDelta?: AskOptions['onDelta'];
 }
 
-const ALL_SECTIONS = ['demographics', 'phenotype', 'intervention', 'biology', 'medications', 'timeline', 'conflicts'];
-
 /** The question as asked, checked: a clear error naming the field otherwise. */
 export function checkQuestion(question: unknown): string {
   if (typeof question !== 'string') throw invalid('must be a string', { field: 'question' });
@@ -57,13 +56,13 @@ export async function askRecord(caller: ToolCaller, options: AskRecordOptions): 
   if (!patientId) throw invalid('must not be empty', { field: 'patientId' });
   const lang: Lang = !options.lang || options.lang === 'auto' ? detectLanguage(question) : options.lang;
   const t = say(lang);
-  const state = (await caller.call('get_patient_state', { patientId, sections: ALL_SECTIONS })) as PatientState;
+  const state = (await caller.call('get_patient_state', { patientId, sections: STATE_SECTIONS })) as PatientState;
   if (!state || typeof state !== 'object' || !Array.isArray(state.phenotype))
     throw notFound(`no state for Patient/${patientId}`, { field: 'patientId' });
   const verify = async (text: string) =>
     (await caller.call('verify_text', { patientId, text, lang })) as FaithfulnessReport;
   const toolCalls: AskAnswer['toolCalls'][number][] = [
-    { name: 'get_patient_state', arguments: { patientId, sections: ALL_SECTIONS } },
+    { name: 'get_patient_state', arguments: { patientId, sections: STATE_SECTIONS } },
   ];
 
   const lexicon = options.lexicon ?? builtinLexicon();

@@ -3,7 +3,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliInTempStore } from '../../../test/support/cli.js';
-import { ddxPatientCase, parseDdxKnowledge, parseDdxPatients } from '../../reasoning/index.js';
+import { loadConfig } from '../../core/index.js';
+import { ConfirmedCaseStore } from '../../learning/index.js';
+import { ddxPatientCase, knowledgeBaseResolver, parseDdxKnowledge, parseDdxPatients } from '../../reasoning/index.js';
+import { openMigratedDatabase } from '../../server/index.js';
 
 const fixture = fileURLToPath(new URL('../../reasoning/diagnosis/__fixtures__/ddxplus/', import.meta.url));
 
@@ -61,5 +64,52 @@ describe('medseek calibrate (CLI)', { timeout: 120_000 }, () => {
       active: null,
     });
     await expect(cli.run('rollback', '--kb', 'ddxplus', '--by', 'admin')).rejects.toThrow(/is active/);
+  });
+
+  it('fits from the confirmed cases the hospital stores, holding back a share of them', async () => {
+    const lines = ['fit.jsonl', 'held.jsonl'].flatMap((f) => readFileSync(file(f), 'utf8').trim().split('\n'));
+    const network = await knowledgeBaseResolver()('ddxplus');
+    const db = await openMigratedDatabase(loadConfig());
+    try {
+      const store = new ConfirmedCaseStore(db);
+      for (const l of lines) {
+        const c = JSON.parse(l);
+        await store.record({
+          networkId: network.model.id,
+          source: 'accepted-differential',
+          sourceRef: c.id,
+          diagnosis: c.diagnosis,
+          input: c.input,
+          confirmedBy: 'dr.li',
+        });
+      }
+    } finally {
+      await db.close();
+    }
+    await expect(
+      cli.run('fit', '--kb', 'ddxplus', '--from-store', '--cases', file('fit.jsonl'), '--by', 'dr.li'),
+    ).rejects.toThrow(/--from-store reads no files/);
+    const { out } = await cli.run(
+      'fit',
+      '--kb',
+      'ddxplus',
+      '--from-store',
+      '--held-back-share',
+      '0.5',
+      '--learned-release',
+      '--by',
+      'dr.li',
+    );
+    const [calibration, learned] = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(calibration.cases + calibration.heldBack).toBe(lines.length);
+    expect(learned).toMatchObject({
+      kind: 'learned-release',
+      cases: calibration.cases,
+      heldBack: calibration.heldBack,
+    });
+    expect(learned.status).toBe(learned.passed ? 'candidate' : 'refused');
   });
 });

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { invalid, loadConfig } from '../../core/index.js';
-import type { CalibrationRelease } from '../../learning/index.js';
-import { CalibrationReleases, caseKey, readConfirmedCases } from '../../learning/index.js';
+import type { CalibrationRelease, LearnedRelease } from '../../learning/index.js';
+import { CalibrationReleases, caseKey, fitFromStore, readConfirmedCases } from '../../learning/index.js';
 import { knowledgeBaseResolver } from '../../reasoning/index.js';
 import { openMigratedDatabase } from '../../server/index.js';
 
@@ -12,7 +12,10 @@ import { openMigratedDatabase } from '../../server/index.js';
  * - `fit --kb <name> --cases <fit.jsonl> --held-back <held.jsonl> --by <who>`: fits a candidate map on the cases
  *   (one `{"id"?, "diagnosis", "input", "department"?}` a line) and evaluates it on the held-back ones (none of them
  *   fitted on); prints its Brier score and ECE beside the raw posterior's and the active map's. A candidate worse
- *   than what is active is refused.
+ *   than what is active is refused. `fit --kb <name> --from-store [--held-back-share 0.3] [--learned-release]`
+ *   fits on the confirmed cases the hospital stores (accepted differentials, matched pre-consultations) and holds
+ *   back a share of them by a hash of each case's id; with --learned-release a learned release is proposed and
+ *   evaluated on the same held-back cases too (activated only with the learning admin page or its route).
  * - `activate <id> --by <who>`: only a candidate that passed; `rollback --kb <name> --by <who>`; `list [--kb]`.
  */
 export function register(program: Command): void {
@@ -23,14 +26,32 @@ export function register(program: Command): void {
     .command('fit')
     .description('fit a calibration map on confirmed cases and evaluate it on held-back ones')
     .requiredOption('--kb <name>', 'the network whose posteriors are calibrated (release:<id> for a knowledge release)')
-    .requiredOption('--cases <file>', 'confirmed cases to fit on, JSON lines')
-    .requiredOption('--held-back <file>', 'confirmed cases held back for the evaluation, JSON lines')
+    .option('--cases <file>', 'confirmed cases to fit on, JSON lines')
+    .option('--held-back <file>', 'confirmed cases held back for the evaluation, JSON lines')
+    .option('--from-store', 'fit on the confirmed cases the hospital stores, holding back a share of them instead')
+    .option('--held-back-share <x>', 'with --from-store: the share held back (default 0.3)', Number)
+    .option('--learned-release', 'with --from-store: also propose a learned release, evaluated on the same cases')
     .requiredOption('--by <who>', 'who fits it')
     .option('--label <words>', 'what the cases are (default: the file name)')
-    .action(async (o: { kb: string; cases: string; heldBack: string; by: string; label?: string }) =>
+    .action(async (o: FitFlags) =>
       withStore(async (store, db) => {
         const network = await knowledgeBaseResolver({ sql: db })(o.kb);
         const release = o.kb.startsWith('release:') ? o.kb.slice('release:'.length) : undefined;
+        if (o.fromStore) {
+          if (o.cases || o.heldBack) throw invalid('--from-store reads no files', { field: '--from-store' });
+          const r = await fitFromStore(db, {
+            network,
+            what: o.learnedRelease ? 'both' : 'calibration',
+            by: o.by,
+            ...(o.heldBackShare !== undefined ? { heldBackShare: o.heldBackShare } : {}),
+            ...(release ? { modelRelease: release } : {}),
+          });
+          if (r.calibration) print(r.calibration);
+          if (r.release) process.stdout.write(`${JSON.stringify(releaseLine(r.release))}\n`);
+          return;
+        }
+        if (!o.cases || !o.heldBack)
+          throw invalid('--cases and --held-back are required without --from-store', { field: '--cases' });
         const cases = readConfirmedCases(o.cases);
         const heldBack = { label: o.heldBack, cases: readConfirmedCases(o.heldBack) };
         // Refused before anything is stored: a candidate fitted on its own held-back cases could never be judged.
@@ -76,6 +97,42 @@ export function register(program: Command): void {
       }),
     );
 }
+
+interface FitFlags {
+  readonly kb: string;
+  readonly cases?: string;
+  readonly heldBack?: string;
+  readonly fromStore?: boolean;
+  readonly heldBackShare?: number;
+  readonly learnedRelease?: boolean;
+  readonly by: string;
+  readonly label?: string;
+}
+
+/** A learned release's id, status and held-back figures beside its baseline's. */
+const releaseLine = (r: LearnedRelease) => {
+  const e = r.evaluation;
+  const figures = (x: { gtpa1: number; gtpa3: number; brier: number }) => ({
+    gtpa1: x.gtpa1,
+    gtpa3: x.gtpa3,
+    brier: x.brier,
+  });
+  return {
+    id: r.id,
+    kind: 'learned-release',
+    status: r.status,
+    cases: r.data.cases,
+    ...(e
+      ? {
+          heldBack: e.heldBack.cases,
+          baseline: { id: e.baselineId, ...figures(e.baseline) },
+          candidate: figures(e.candidate),
+          passed: e.passed,
+          reasons: e.reasons,
+        }
+      : {}),
+  };
+};
 
 type Db = Awaited<ReturnType<typeof openMigratedDatabase>>;
 

@@ -2,32 +2,108 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { invalid, loadConfig } from '../../core/index.js';
-import type { Spend } from '../../learning/index.js';
+import type { RoundSecret, Spend } from '../../learning/index.js';
 import {
+  addToRoster,
   aggregateCounts,
+  aggregateMasked,
   aggregatePackages,
+  aggregateWithRecovery,
+  answerUnmask,
   cryptoUniform,
+  exportMaskedPackage,
   exportPackage,
   LearnedReleases,
+  makeShares,
   PrivacyAccountant,
+  parseRoster,
+  parseRoundKeys,
+  ROSTER_FORMAT,
+  ROUND_SECRET_FORMAT,
+  type Roster,
   readConfirmedCases,
+  roundKeys,
+  unmaskRequest,
 } from '../../learning/index.js';
 import { knowledgeBaseResolver } from '../../reasoning/index.js';
 import { openMigratedDatabase } from '../../server/index.js';
 
 /**
- * `medseek federate export|aggregate|import`: federated learning of a causal network by files.
+ * `medseek federate keys|shares|export|aggregate|unmask|import`: federated learning of a causal network by files.
  *
+ * - `keys --round <id> --site <name> --keys <private.json> --roster <roster.json>`: this hospital's key pairs
+ *   for a secure-aggregation round (src/learning/secure-aggregation-keys.ts); the private keys stay here, the
+ *   public ones are added to the roster (created on first use), which every hospital and the coordinator
+ *   then share.
+ * - `shares --roster <roster.json> --keys <private.json> --secret <secret.json> --out <shares.json>
+ *   [--threshold t]`: for a round that survives dropouts, this hospital's Shamir shares of its mask key and of
+ *   a fresh self-mask seed, sealed to each member (src/learning/secure-aggregation-shares.ts), for the
+ *   coordinator to forward; the seed stays here in the secret file.
+ * - `export … --round <roster.json> --keys <private.json> [--colluders T] [--secret <secret.json>]`: with a
+ *   roster, the package is masked and signed and carries a 1/(n − T) share of the noise
+ *   (src/learning/secure-aggregation.ts); with the secret, self-masked too.
  * - `export --kb <name> --cases <file.jsonl> --site <name> --epsilon E --delta D --clip C --ledger <file>
  *   [--budget-epsilon B --budget-delta BD] [--closed-world] --out <package.json>`: the hospital's confirmed
  *   cases (one `{"id"?, "diagnosis", "input": {age, sex, findings}}` a line) as counts, clipped and noised for
  *   (ε, δ)-DP; the ledger (created with the budget on first use) refuses a release past the budget.
- * - `aggregate <package.json…> --out <aggregate.json>`: the coordinator sums packages of one network.
+ * - `aggregate <package.json…> --out <aggregate.json> [--roster <roster.json>]`: the coordinator sums packages of
+ *   one network; with a roster, masked packages, each signature checked, every hospital's package required.
+ *   In a round with shares: `--shares <shares.json…>` writes the unmasking request to `--out`; then
+ *   `--request <request.json> --responses <response.json…>` writes the survivors' sum, with the noise and
+ *   (ε, δ) it actually has (src/learning/secure-aggregation-unmask.ts).
+ * - `unmask --request <request.json> --roster <roster.json> --keys <private.json> --secret <secret.json>
+ *   --ledger <ledger.json> --out <response.json>`: a survivor answers with its shares (never both of one
+ *   hospital; one split a round), its ledger first charged the ε that the dropouts add, if any.
  * - `import <aggregate.json> --kb <name> --by <who>`: the sum becomes a candidate learned release, to be
  *   evaluated on held-back cases before it can be activated (src/learning/releases.ts).
  */
 export function register(program: Command): void {
   const fed = program.command('federate').description('federated learning of the diagnostic network by counts');
+  fed
+    .command('keys')
+    .description('make this hospital’s keys for a secure-aggregation round and add them to the roster')
+    .requiredOption('--round <id>', 'the round’s id (new keys for every round)')
+    .requiredOption('--site <name>', 'this hospital’s name')
+    .requiredOption('--keys <file>', 'where to write this hospital’s private keys (kept here)')
+    .requiredOption('--roster <file>', 'the round’s roster (created when absent)')
+    .action((o: { round: string; site: string; keys: string; roster: string }) => {
+      const keysPath = resolve(o.keys);
+      if (existsSync(keysPath))
+        throw invalid(`${o.keys} exists: private keys are never overwritten`, { field: '--keys' });
+      const rosterPath = resolve(o.roster);
+      const current = existsSync(rosterPath) ? (readJson(rosterPath) as Roster) : undefined;
+      if (current && current.format !== ROSTER_FORMAT)
+        throw invalid(`not a ${ROSTER_FORMAT} file`, { where: o.roster });
+      const { keys, member } = roundKeys(o.round, o.site);
+      const roster = addToRoster(current, o.round, member);
+      writeAtomic(keysPath, keys);
+      writeAtomic(rosterPath, roster);
+      process.stdout.write(`wrote ${o.keys}; ${o.roster} lists ${roster.members.map((m) => m.site).join(', ')}\n`);
+    });
+  fed
+    .command('shares')
+    .description('split this hospital’s mask key and a fresh self-mask seed into shares for the others')
+    .requiredOption('--roster <file>', 'the round’s roster')
+    .requiredOption('--keys <file>', 'this hospital’s private keys for the round')
+    .requiredOption('--secret <file>', 'where to write this hospital’s self-mask seed (kept here)')
+    .requiredOption('--out <file>', 'the shares file to write (for the coordinator to forward)')
+    .option('--threshold <t>', 'shares that rebuild a secret (default: a majority, at least 2)')
+    .action(async (o: { roster: string; keys: string; secret: string; out: string; threshold?: string }) => {
+      const secretPath = resolve(o.secret);
+      if (existsSync(secretPath))
+        throw invalid(`${o.secret} exists: a round's seed is never replaced`, { field: '--secret' });
+      const roster = parseRoster(readJson(o.roster), o.roster);
+      const keys = parseRoundKeys(readJson(o.keys));
+      if (keys.keys.round !== roster.round)
+        throw invalid(`the keys are for round '${keys.keys.round}'`, { field: '--keys' });
+      const threshold = o.threshold === undefined ? undefined : num(o.threshold, '--threshold');
+      const made = await makeShares(roster, keys.keys.site, keys, threshold);
+      writeAtomic(secretPath, made.secret);
+      writeAtomic(resolve(o.out), made.shares);
+      process.stdout.write(
+        `wrote ${o.out}: shares for ${roster.members.length} hospitals, ${made.shares.threshold} rebuild a secret\n`,
+      );
+    });
   fed
     .command('export')
     .description('write this hospital’s confirmed cases as differentially private counts')
@@ -42,36 +118,120 @@ export function register(program: Command): void {
     .option('--budget-epsilon <e>', 'the hospital’s total ε (only when the ledger is created)')
     .option('--budget-delta <d>', 'the hospital’s total δ (only when the ledger is created)')
     .option('--closed-world', 'every finding of every case is recorded present or absent')
+    .option('--round <roster>', 'a secure-aggregation round’s roster: mask and sign the package')
+    .option('--keys <file>', 'this hospital’s private keys for the round (federate keys)')
+    .option('--colluders <t>', 'hospitals that may share their noise with an observer of the sum', '1')
+    .option('--secret <file>', 'this hospital’s round secret (federate shares): self-mask, survive dropouts')
     .action(async (o: Record<string, string | boolean | undefined>) => {
       const net = await resolveNetwork(String(o.kb));
       const cases = readConfirmedCases(String(o.cases));
       const ledgerPath = resolve(String(o.ledger));
       const accountant = loadLedger(ledgerPath, o.budgetEpsilon, o.budgetDelta);
-      const pkg = exportPackage(net, cases, String(o.site), {
+      const site = String(o.site);
+      const options = {
         epsilon: num(o.epsilon, '--epsilon'),
         delta: num(o.delta, '--delta'),
         clip: num(o.clip, '--clip'),
         closedWorld: o.closedWorld === true,
         accountant,
         uniform: cryptoUniform,
-        what: `${String(o.site)} counts of ${cases.length} cases for ${net.model.id}`,
-      });
+      };
+      let pkg: { privacy: { sigma: number } };
+      if (o.round !== undefined) {
+        if (o.keys === undefined) throw invalid('a masked package needs --keys', { field: '--keys' });
+        const roster = parseRoster(readJson(String(o.round)), String(o.round));
+        const keys = parseRoundKeys(readJson(String(o.keys)));
+        if (keys.keys.round !== roster.round || keys.keys.site !== site)
+          throw invalid(`the keys are ${keys.keys.site}'s for round '${keys.keys.round}'`, { field: '--keys' });
+        pkg = exportMaskedPackage(net, cases, {
+          ...options,
+          roster,
+          site,
+          agreementKey: keys.agreement,
+          signingKey: keys.signing,
+          colluders: num(o.colluders, '--colluders'),
+          ...(o.secret !== undefined ? { dropout: readSecret(String(o.secret)) } : {}),
+        }).package;
+      } else
+        pkg = exportPackage(net, cases, site, {
+          ...options,
+          what: `${site} counts of ${cases.length} cases for ${net.model.id}`,
+        });
       // The ledger is saved before the package exists: a crash never leaves a release unaccounted.
       writeAtomic(ledgerPath, { budget: accountant.budget, spends: accountant.ledger });
       writeAtomic(resolve(String(o.out)), pkg);
       const spent = accountant.spent;
       process.stdout.write(
-        `wrote ${o.out}: ${cases.length} cases, σ ${pkg.privacy.sigma.toFixed(3)}; spent ε ${spent.epsilon} of ${accountant.budget.epsilon}\n`,
+        `wrote ${o.out}: ${cases.length} cases, σ ${pkg.privacy.sigma.toFixed(3)}; ` +
+          `spent ε ${spent.epsilon} of ${accountant.budget.epsilon}\n`,
       );
     });
   fed
     .command('aggregate <packages...>')
     .description('sum hospitals’ packages of one network (coordinator)')
     .requiredOption('--out <file>', 'the aggregate to write')
-    .action((packages: string[], o: { out: string }) => {
-      const agg = aggregatePackages(packages.map((p) => readJson(p)));
+    .option('--roster <file>', 'the secure-aggregation round’s roster (masked packages)')
+    .option('--shares <files...>', 'every hospital’s shares file: write the unmasking request to --out')
+    .option('--request <file>', 'the unmasking request the responses answer')
+    .option('--responses <files...>', 'the survivors’ answers: write the sum to --out')
+    .action(async (packages: string[], o: AggregateOptions) => {
+      const bodies = packages.map((p) => readJson(p));
+      if ((o.shares || o.responses) && !o.roster)
+        throw invalid('a round with shares needs --roster', { field: '--roster' });
+      const roster = o.roster ? parseRoster(readJson(o.roster), o.roster) : undefined;
+      if (o.shares) {
+        const request = unmaskRequest(bodies, o.shares.map(readJson), roster!);
+        writeAtomic(resolve(o.out), request);
+        process.stdout.write(
+          `wrote ${o.out}: survivors ${request.survivors.join(', ')}; ` +
+            `dropped ${request.dropped.join(', ') || 'none'}\n`,
+        );
+        return;
+      }
+      if (o.responses && !o.request) throw invalid('--responses needs --request', { field: '--request' });
+      const recovered = o.responses
+        ? await aggregateWithRecovery(bodies, roster!, readJson(String(o.request)), o.responses.map(readJson))
+        : undefined;
+      const agg = recovered ?? (roster ? aggregateMasked(bodies, roster) : aggregatePackages(bodies));
       writeAtomic(resolve(o.out), agg);
-      process.stdout.write(`wrote ${o.out}: ${agg.sites.length} sites, ${agg.stats.cases} cases (noisy)\n`);
+      const note = recovered?.secureAggregation.dropouts?.note;
+      process.stdout.write(
+        `wrote ${o.out}: ${agg.sites.length} sites, ${agg.stats.cases} cases (noisy)${note ? `; ${note}` : ''}\n`,
+      );
+    });
+  fed
+    .command('unmask')
+    .description('answer the coordinator’s unmasking request with this hospital’s shares (a survivor)')
+    .requiredOption('--request <file>', 'the coordinator’s request')
+    .requiredOption('--roster <file>', 'the round’s roster')
+    .requiredOption('--keys <file>', 'this hospital’s private keys for the round')
+    .requiredOption('--secret <file>', 'this hospital’s round secret (records the request answered)')
+    .requiredOption('--ledger <file>', 'this hospital’s privacy ledger: charged the ε that dropouts add')
+    .requiredOption('--out <file>', 'the response to write')
+    .action((o: { request: string; roster: string; keys: string; secret: string; ledger: string; out: string }) => {
+      const roster = parseRoster(readJson(o.roster), o.roster);
+      const secretPath = resolve(o.secret);
+      const ledgerPath = resolve(o.ledger);
+      if (!existsSync(ledgerPath)) throw invalid(`no ledger at ${o.ledger}`, { field: '--ledger' });
+      const accountant = loadLedger(ledgerPath, undefined, undefined);
+      const answered = answerUnmask(readJson(o.request), {
+        roster,
+        keys: parseRoundKeys(readJson(o.keys)),
+        secret: readSecret(secretPath),
+        accountant,
+      });
+      // The answer and its cost are recorded before it leaves: a crash never lets a second, different split
+      // be answered, nor a release go unaccounted.
+      writeAtomic(ledgerPath, { budget: accountant.budget, spends: accountant.ledger });
+      writeAtomic(secretPath, answered.secret);
+      writeAtomic(resolve(o.out), answered.response);
+      const { towardCoordinator: c, towardEachHospital: h } = answered.achieved;
+      process.stdout.write(
+        `wrote ${o.out}: shares of ${Object.keys(answered.response.keyShares).length} dropped and ` +
+          `${Object.keys(answered.response.selfMaskShares).length} surviving hospitals; the sum will be ε ` +
+          `${c.epsilon.toFixed(3)} towards the coordinator, ε ${h.epsilon.toFixed(3)} towards one hospital; ` +
+          `spent ε ${+accountant.spent.epsilon.toFixed(3)} of ${accountant.budget.epsilon}\n`,
+      );
     });
   fed
     .command('import <aggregate>')
@@ -97,6 +257,20 @@ export function register(program: Command): void {
         await db.close();
       }
     });
+}
+
+interface AggregateOptions {
+  readonly out: string;
+  readonly roster?: string;
+  readonly shares?: string[];
+  readonly request?: string;
+  readonly responses?: string[];
+}
+
+function readSecret(path: string): RoundSecret {
+  const s = readJson(path) as Partial<RoundSecret> | null;
+  if (s?.format !== ROUND_SECRET_FORMAT) throw invalid(`not a ${ROUND_SECRET_FORMAT} file`, { where: path });
+  return s as RoundSecret;
 }
 
 async function resolveNetwork(kb: string) {

@@ -35,17 +35,39 @@ function kindsOf(list: string | undefined): JobKind[] | undefined {
   return kinds as JobKind[];
 }
 
+interface FederateOpts {
+  kb: string;
+  cases: string;
+  site: string;
+  epsilon: string;
+  delta: string;
+  clip: string;
+  budgetEpsilon?: string;
+  budgetDelta?: string;
+  closedWorld?: boolean;
+  wait?: boolean;
+}
+
+const num = (v: string | undefined, field: string): number => {
+  const n = Number(v);
+  if (v === undefined || v === '' || !Number.isFinite(n)) throw invalid(`must be a number, not '${v}'`, { field });
+  return n;
+};
+
 const printLine = (line: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(line)}\n`);
 
 /**
- * `medseek worker`: takes background jobs (imports, note extraction) from the PostgreSQL server in
+ * `medseek worker`: takes background jobs (imports, note extraction, QC runs, federated exports,
+ * discharge summaries) from the PostgreSQL server in
  * DATABASE_URL, as many processes on as many machines as wanted. `medseek worker submit …` queues a
  * job; on the embedded database (no DATABASE_URL) a submitted job runs at once in that process.
  */
 export function register(program: Command): void {
   const worker = program
     .command('worker')
-    .description('take background jobs (imports, note extraction) from the shared PostgreSQL; run any number of them');
+    .description(
+      'take background jobs (imports, notes, QC, federated exports, summaries) from the shared PostgreSQL; run any number',
+    );
 
   worker
     .command('start', { isDefault: true })
@@ -108,6 +130,75 @@ export function register(program: Command): void {
         q.submit('extract-notes', {
           ...(opts.patient ? { patientIds: opts.patient } : {}),
           ...(opts.force ? { force: true } : {}),
+        }),
+      );
+    });
+
+  submit
+    .command('qc')
+    .description('record quality control (as `medseek qc`); each encounter’s report replaces its last one')
+    .option('--since <date>', 'only encounters that started on or after this date (YYYY-MM-DD)')
+    .option('--encounter <id>', 'only this encounter (whatever its class)')
+    .option('--all', 'check every encounter, not only inpatient stays')
+    .option('--hospital <id>', 'hospital whose rule configuration to use', 'default')
+    .option('--wait', 'wait for the job to finish and print its record')
+    .action(async (opts: { since?: string; encounter?: string; all?: boolean; hospital: string; wait?: boolean }) => {
+      if (opts.since && !Number.isFinite(Date.parse(opts.since)))
+        throw invalid(`'${opts.since}' is not a date`, { field: '--since' });
+      await withQueue(opts.wait, (q) =>
+        q.submit('qc', {
+          ...(opts.since ? { since: opts.since } : {}),
+          ...(opts.encounter ? { encounterId: opts.encounter } : {}),
+          ...(opts.all ? { all: true } : {}),
+          hospital: opts.hospital,
+        }),
+      );
+    });
+  submit
+    .command('federate-export')
+    .description('write confirmed cases as private counts into MEDSEEK_FEDERATED_DIR, charged once to its ledger')
+    .requiredOption('--kb <name>', 'the network the counts are for: release, release:<id>, ddxplus, dxy')
+    .requiredOption('--cases <file>', 'confirmed cases, JSON lines, at a path every worker can read')
+    .requiredOption('--site <name>', 'this hospital’s name in the package')
+    .option('--epsilon <e>', 'ε of this release', '1')
+    .option('--delta <d>', 'δ of this release', '1e-5')
+    .option('--clip <n>', 'most count cells one case may touch', '44')
+    .option('--budget-epsilon <e>', 'the hospital’s total ε (only when the folder has no ledger yet)')
+    .option('--budget-delta <d>', 'the hospital’s total δ (only when the folder has no ledger yet)')
+    .option('--closed-world', 'every finding of every case is recorded present or absent')
+    .option('--wait', 'wait for the job to finish and print its record')
+    .action(async (o: FederateOpts) => {
+      const budget =
+        o.budgetEpsilon !== undefined || o.budgetDelta !== undefined
+          ? { epsilon: num(o.budgetEpsilon, '--budget-epsilon'), delta: num(o.budgetDelta, '--budget-delta') }
+          : undefined;
+      await withQueue(o.wait, (q) =>
+        q.submit('federate-export', {
+          kb: o.kb,
+          cases: resolve(o.cases),
+          site: o.site,
+          epsilon: num(o.epsilon, '--epsilon'),
+          delta: num(o.delta, '--delta'),
+          clip: num(o.clip, '--clip'),
+          ...(o.closedWorld ? { closedWorld: true } : {}),
+          ...(budget ? { budget } : {}),
+        }),
+      );
+    });
+  submit
+    .command('summarize <encounter-id>')
+    .description('compose and verify a discharge summary with the model; stored as a workspace draft (id = job id)')
+    .option('--lang <lang>', 'zh or en', 'zh')
+    .option('--wait', 'wait for the job to finish and print its record')
+    .action(async (encounterId: string, opts: { lang: string; wait?: boolean }) => {
+      if (opts.lang !== 'zh' && opts.lang !== 'en')
+        throw invalid(`unknown language '${opts.lang}' (zh or en)`, { field: '--lang' });
+      const user = process.env.USER ?? process.env.LOGNAME ?? 'unknown';
+      await withQueue(opts.wait, (q) =>
+        q.submit('summarize', {
+          encounterId,
+          lang: opts.lang as 'zh' | 'en',
+          requestedBy: { principal: `cli:${user}`, kind: 'cli' },
         }),
       );
     });

@@ -50,9 +50,18 @@ function typeProblem(type: string): string | undefined {
 
 function targetProblem(type: string, targetProfiles: readonly string[] | undefined): string | undefined {
   if (!targetProfiles || targetProfiles.length === 0) return undefined;
-  const allowed = targetProfiles.filter((p) => p.startsWith(PROFILE)).map((p) => p.slice(PROFILE.length));
+  const allowed = allowedTypes(targetProfiles);
   // A profile outside the core definitions (an implementation guide's) cannot be checked here.
-  if (allowed.length < targetProfiles.length || allowed.includes('Resource') || allowed.includes(type))
-    return undefined;
+  if (allowed === undefined || allowed.includes('Resource') || allowed.includes(type)) return undefined;
   return `cannot point at a ${type} (allowed: ${allowed.join(', ')})`;
+}
+
+/** The core types the profiles name, worked out once per element; undefined when one is not a core profile. */
+const allowedByProfiles = new WeakMap<readonly string[], readonly string[] | undefined>();
+function allowedTypes(targetProfiles: readonly string[]): readonly string[] | undefined {
+  if (allowedByProfiles.has(targetProfiles)) return allowedByProfiles.get(targetProfiles);
+  const allowed = targetProfiles.filter((p) => p.startsWith(PROFILE)).map((p) => p.slice(PROFILE.length));
+  const out = allowed.length < targetProfiles.length ? undefined : allowed;
+  allowedByProfiles.set(targetProfiles, out);
+  return out;
 }

@@ -1,17 +1,16 @@
 import { validationRegexes } from '@medplum/core';
 import { R4_RESOURCE_TYPES } from '../resource-types.js';
-import { isPrimitive, layoutOf, type Property, type TypeLayout } from './definitions.js';
+import { layoutOf, type Property, type TypeLayout } from './definitions.js';
 import { referenceProblem } from './references.js';
-import { valueSetCodes } from './value-sets.js';
 
 /**
  * Checks a FHIR R4 resource against the official definitions: every property is an element of its
  * type, each value has its element's JSON type and format, cardinality (required elements, single
  * value vs array, maximum count), codes bound `required` (status, gender, …) are in their value
- * set, and references have a valid syntax and target type. Walks the JSON once along the parsed
- * StructureDefinitions. FHIRPath invariants are not evaluated: @medplum/core's own validateResource
- * does, at ~400 µs per Synthea resource (≈ 2,500/s, below the import's ~7,000/s); this walk costs
- * ~20–50 µs.
+ * set, and references have a valid syntax and target type. Walks the JSON once along the
+ * StructureDefinitions as compiled into r4-table.json. FHIRPath invariants are not evaluated:
+ * @medplum/core's own validateResource does, at ~400 µs per Synthea resource (≈ 2,500/s, below the
+ * import's ~7,000/s); this walk costs ~20–50 µs.
  */
 export interface FhirIssue {
   readonly severity: 'error' | 'warning';
@@ -82,7 +81,8 @@ function object(o: Json, layout: TypeLayout, path: string, walk: Walk, depth: nu
     error(walk, path, `nested more than ${MAX_DEPTH} levels deep`);
     return;
   }
-  const chosen = new Map<string, string>();
+  // The property given for each choice element (`value[x]`), made when the object has one.
+  let chosen: Map<string, string> | undefined;
   let empty = true;
   for (const key in o) {
     if (isResource && key === 'resourceType') continue;
@@ -94,13 +94,16 @@ function object(o: Json, layout: TypeLayout, path: string, walk: Walk, depth: nu
     }
     const prop = layout.properties.get(key);
     if (!prop) {
-      error(walk, `${path}.${key}`, `'${key}' is not an element of ${layout.schema.name}`);
+      error(walk, `${path}.${key}`, `'${key}' is not an element of ${layout.name}`);
       continue;
     }
-    const other = chosen.get(prop.element);
-    if (other !== undefined)
-      error(walk, `${path}.${key}`, `only one of ${prop.element} may be given, but ${other} is too`);
-    chosen.set(prop.element, key);
+    if (prop.choice) {
+      chosen ??= new Map();
+      const other = chosen.get(prop.element);
+      if (other !== undefined)
+        error(walk, `${path}.${key}`, `only one of ${prop.element} may be given, but ${other} is too`);
+      chosen.set(prop.element, key);
+    }
     property(o, prop, value, `${path}.${key}`, walk, depth);
   }
   if (empty) {
@@ -112,16 +115,14 @@ function object(o: Json, layout: TypeLayout, path: string, walk: Walk, depth: nu
       error(
         walk,
         `${path}.${req.names.length === 1 ? req.names[0] : req.element}`,
-        `${req.element} is required (min ${layout.schema.elements[req.element]!.min})`,
+        `${req.element} is required (min ${req.min})`,
       );
     }
   }
 }
 
 function property(parent: Json, prop: Property, value: unknown, path: string, walk: Walk, depth: number): void {
-  const { def } = prop;
-  const many = def.isArray || def.max > 1;
-  if (many) {
+  if (prop.many) {
     if (!Array.isArray(value)) {
       error(walk, path, `expected an array of ${prop.type}, got ${kind(value)}`);
       return;
@@ -130,7 +131,7 @@ function property(parent: Json, prop: Property, value: unknown, path: string, wa
       error(walk, path, 'an empty array is not a FHIR value; leave the element out');
       return;
     }
-    if (value.length > def.max) error(walk, path, `at most ${def.max} value(s) allowed, got ${value.length}`);
+    if (value.length > prop.max) error(walk, path, `at most ${prop.max} value(s) allowed, got ${value.length}`);
     const ext = parent[`_${prop.name}`];
     for (let i = 0; i < value.length; i++) {
       const v = value[i];
@@ -149,7 +150,7 @@ function property(parent: Json, prop: Property, value: unknown, path: string, wa
 
 function item(prop: Property, v: unknown, path: string, walk: Walk, depth: number): void {
   const type = prop.type;
-  if (isPrimitive(type)) {
+  if (prop.primitive) {
     const problem = primitiveProblem(type, v);
     if (problem) {
       error(walk, path, problem);
@@ -188,13 +189,13 @@ function primitiveExtension(
 ): void {
   const name = key.slice(1);
   const prop = layout.properties.get(name);
-  if (!prop || !isPrimitive(prop.type)) {
-    error(walk, `${path}.${key}`, `'${key}' is not an element of ${layout.schema.name}`);
+  if (!prop?.primitive) {
+    error(walk, `${path}.${key}`, `'${key}' is not an element of ${layout.name}`);
     return;
   }
   const element = layoutOf('Element')!;
   const items = Array.isArray(value) ? value : [value];
-  if (Array.isArray(value) !== !!(prop.def.isArray || prop.def.max > 1)) {
+  if (Array.isArray(value) !== prop.many) {
     error(
       walk,
       `${path}.${key}`,
@@ -240,29 +241,22 @@ function primitiveProblem(type: string, v: unknown): string | undefined {
   }
 }
 
-function requiredSet(prop: Property): { url: string; codes: ReadonlyMap<string, ReadonlySet<string>> } | undefined {
-  const b = prop.def.binding;
-  if (b?.strength !== 'required' || !b.valueSet) return undefined;
-  const codes = valueSetCodes(b.valueSet);
-  return codes ? { url: b.valueSet.split('|')[0]!, codes } : undefined;
-}
-
 function requiredCode(prop: Property, code: string, path: string, walk: Walk): void {
-  const vs = requiredSet(prop);
+  const vs = prop.required;
   if (!vs) return;
   for (const set of vs.codes.values()) if (set.has(code)) return;
   error(walk, path, `'${code}' is not in the required value set ${vs.url} (${listed(vs.codes)})`);
 }
 
 function requiredCoding(prop: Property, c: Json, path: string, walk: Walk): void {
-  const vs = requiredSet(prop);
+  const vs = prop.required;
   if (!vs) return;
   const problem = codingProblem(c, vs.codes);
   if (problem) error(walk, `${path}.${problem.at}`, `${problem.message} (required value set ${vs.url})`);
 }
 
 function requiredConcept(prop: Property, cc: Json, path: string, walk: Walk): void {
-  const vs = requiredSet(prop);
+  const vs = prop.required;
   if (!vs || !Array.isArray(cc.coding)) return;
   let fromSet = false;
   cc.coding.forEach((c, i) => {

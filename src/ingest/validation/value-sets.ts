@@ -49,9 +49,11 @@ function load(): void {
   }
 }
 
-/** The codes of a value set by canonical URL (a `|version` suffix is ignored), by system. */
-export function valueSetCodes(canonical: string): CodeSet | undefined {
-  const url = canonical.split('|')[0]!;
+/**
+ * The codes of a value set by canonical URL (without `|version`), by system. Read at compile time
+ * only (r4-table.ts): the validator reads the compiled table.
+ */
+export function expandValueSet(url: string): CodeSet | undefined {
   if (expanded.has(url)) return expanded.get(url);
   load();
   expanded.set(url, undefined); // guards against a value set that includes itself

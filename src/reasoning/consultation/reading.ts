@@ -87,6 +87,8 @@ interface AnswerCues {
   readonly measures?: Record<Lang, string[]>;
   /** Per finding: regular expressions that state it (`present`: imagery, a loss in the verb) or deny it (`absent`). */
   readonly speechPatterns?: Record<string, { present?: Record<Lang, string[]>; absent?: Record<Lang, string[]> }>;
+  /** Unsure without a "don't know" word (regular expressions): doubt either way, or no means to tell. */
+  readonly cannotTell?: { doubt: Record<Lang, string[]>; means: Record<Lang, string[]> };
 }
 
 let cues: AnswerCues | undefined;
@@ -200,6 +202,8 @@ function spokenYesNo(t: string): string {
   return (
     t
       .replace(/(?:哪能|哪里能|怎么可能|怎么会|没有)不(?!舒服|适|太|怎么|知道|清楚|记得)(?=[\u4e00-\u9fff])/gu, '')
+      // "没一处不疼", "没哪天不咳": not one place (day) without it is everywhere (every day).
+      .replace(/没(?:有)?(?:一|哪)(?:处|块|个地方|处地方|天|晚上?)(?:是)?不(?=[\u4e00-\u9fff])/gu, '')
       .replace(/\bnever\s+not\b/gi, 'always')
       .replace(
         /^(?:(?:oh\s+my\s+god|oh\s+(?:god|gosh|dear|boy|man|lord|jeez|well)|good\s+lord|omg|gosh|god|jeez|geez|lord|man|ugh|um+|erm?|hmm+|well|honestly|ah|aw|oh)\s*[,!.]\s*|(?:oh|ah|well)\s+(?=yes|yeah|yep|no|nope|nah|not|big|definitely|absolutely))+(?=\S)/i,
@@ -512,14 +516,17 @@ const NOT_MEASURED =
 const CANT_SAY_SO =
   /^(?:well,?\s+|honestly,?\s+)?(?:i\s+)?can'?t\s+say\s+(?:that\s+)?(?:i\s+(?:have|had|am|did|do)|i'?ve|i'?m|so|it\s+(?:has|is|does))\b/i;
 
-/** "咳嗽倒不咳嗽", "疼倒是不疼", "咳嗽不咳嗽，就是嗓子痒": the finding named, then denied (A-not-A before a contrast). */
+/**
+ * "咳嗽倒不咳嗽", "疼倒是不疼", "咳嗽不咳嗽，就是嗓子痒", 吴 "痛是勿痛额" (as for X, not X): the finding named, then
+ * denied (A-not-A before a contrast or at the end of a clause).
+ */
 const ECHO_DENIAL =
-  /([\u4e00-\u9fff]{1,3})倒(?:是)?(?:不|没|没有)\1|^([\u4e00-\u9fff]{1,3})(?:不|没)\2[，,]?\s*(?:[^，,。]{1,8}[，,]\s*)?(?:就是|但是|只是|倒是|主要是)/;
+  /([\u4e00-\u9fff]{1,3})倒(?:是)?(?:不|没|没有)\1|^([\u4e00-\u9fff]{1,3})(?:不|没)\2[，,]?\s*(?:[^，,。]{1,8}[，,]\s*)?(?:就是|但是|只是|倒是|主要是)|([\u4e00-\u9fff]{1,2})是(?:不|没)\3(?:的|额|个)?(?=[，,。]|$)/;
 
 /** History slots answered "none" (no allergies, no medicines), or an allergy answer that only names a medicine taken. */
 const SLOT_NONE: Record<string, RegExp> = {
   allergies:
-    /(?:没有?|无|不)(?:什么|啥)?(?:药物|食物)?过敏|(?:没有?|无)(?:什么|啥)?(?:药物|食物|药|食品)[和及跟、或]?(?:药物|食物|药|食品)?过敏|(?:啥|什么)都不过敏|都不过敏|不过敏|\bno\s+(?:known\s+)?(?:drug\s+|food\s+)?allerg|\bnot\s+allergic|\bnkda\b|\bnone\s+known\b|\bnothing\s+i\s+know\s+of/i,
+    /(?:没有?|无|不)(?:什么|啥)?(?:药物|食物)?过敏|(?:没有?|无)(?:什么|啥)?(?:药物|食物|药|食品)[和及跟、或]?(?:药物|食物|药|食品)?过敏|(?:啥|什么)都不过敏|都不过敏|不过敏|\bno\s+(?:known\s+)?(?:drug\s+|food\s+)?allerg|\bnot\s+allergic|\bnkda\b|\bnone\s+known\b|\b(?:nothing|none)\s+(?:that\s+)?i\s+know\s+of/i,
   medications:
     /(?:没有?|不|没在)(?:吃|服|用|打)(?:过)?(?:什么|啥|任何)?(?:药)|(?:什么|啥|任何)药(?:都|也)(?:没|不)(?:吃|服|用)|没用药|不吃药|\bno\s+(?:regular\s+)?(?:medications?|medicines?|meds|tablets|pills|drugs)\b|\bnot\s+(?:taking|on)\s+any|\bnothing\s+regular/i,
 };
@@ -529,7 +536,7 @@ const ALLERGY_WORDS = /过敏|起疹|出疹|荨麻疹|不能吃|不能用|allerg
 
 /** The patient says it is fine / normal / as usual: a denial of a symptom question ("嗓子没事", "throat's fine", "饭量跟以前一样"). */
 const FINE =
-  /挺好|很好|正常|没事|没问题|好好的|还行|还可以|不错|照常|(?:挺|很|蛮|还|都)(?:顺|稳|足|通|畅|利索)|(?<![不没])(?:通着|通畅|顺畅)|(?:跟|和|同)(?:以前|平时|往常|平常|原来)[^，。,.;；]{0,6}(?:一样|差不多)|\bfine\b|\bokay\b|\bok\b|\ball right\b|\bnormal\b|\bas usual\b|\bsame as (?:usual|always|before|ever)\b/i;
+  /挺好|很好|正常|没事|没问题|好好的|好着(?:呢|哪|嘞)|稳当|还行|还可以|不错|照常|(?:挺|很|蛮|还|都)(?:顺|稳|足|通|畅|利索)|(?<![不没])(?:通着|通畅|顺畅)|(?:跟|和|同)(?:以前|平时|往常|平常|原来)[^，。,.;；]{0,6}(?:一样|差不多)|\bfine\b|\bgrand\b|\bokay\b|\bok\b|\ball right\b|\bnormal\b|\bas usual\b|\bsame as (?:usual|always|before|ever)\b/i;
 
 /**
  * Not knowing, in the patient's words: a verb of knowing, remembering, noticing or telling under a
@@ -538,6 +545,19 @@ const FINE =
  */
 const UNSURE =
   /不(?:太|大|是很)?(?:知道|清楚|确定|记得|晓得|好说|好讲)|(?:记|想)不(?:太|大)?(?:得|清|起来?|住)|说不(?:太)?(?:清|准|好|上)(?![话句气])|(?:拿|吃)不(?:太)?准|没(?:太|怎么|大)?(?:注意|留意|在意|观察|留神|留心)(?:过|到)?|(?:听|看|分辨|区分|感觉|觉察|判断|摸)不(?:太)?出(?:来)?(?![话声气血])|没(?:有)?(?:太|大|仔细|细|认真|好好|顾上|顾得上|来得及|怎么){0,2}(?:看|瞧|听)(?:过)?(?![到见出清])|搞不(?:清|懂|明白)|难说|忘(?:了|记了)|没(?:有)?(?:体温计|温度计)|\b(?:not\s+(?:really\s+|too\s+|quite\s+|entirely\s+)?sure|unsure|(?:don'?t|do\s+not)\s+(?:really\s+)?know|dunno|no\s+(?:idea|clue)|(?:can'?t|cannot|couldn'?t)\s+(?:really\s+)?(?:tell|say|remember|recall)|wouldn'?t\s+know|hard\s+to\s+(?:tell|say)|haven'?t\s+noticed|didn'?t\s+notice|(?:never|didn'?t|haven'?t|not)\s+(?:really\s+)?(?:paid|pay|paying)\s+(?:any\s+)?attention|idk|beats\s+me|(?:didn'?t|haven'?t|never|not)\s+(?:really\s+|properly\s+|actually\s+)?(?:look(?:ed)?|check(?:ed)?|listen(?:ed)?)(?:\s+(?:at|for)\s+(?:it|the\s+\w+))?(?!\s+like)|(?:no|any)\s+idea\b|(?:haven'?t|didn'?t|not)\s+(?:had|taken)\s+a\s+(?:proper\s+|good\s+|close\s+|real\s+)?look|not\s+something\s+i'?(?:ve|d|\s+have)\s+(?:checked|noticed|measured|looked\s+at|paid\s+attention\s+to)|(?:can'?t|cannot|couldn'?t)\s+(?:really\s+)?(?:tell|say|be\s+sure)\s+(?:if|whether))\b/i;
+
+let cannotTellRes: Record<'doubt' | 'means', Record<Lang, RegExp[]>> | undefined;
+/** Which kind of "cannot tell" the answer states (answer-cues.json `cannotTell`), if any. */
+function cannotTell(text: string, lang: Lang): 'doubt' | 'means' | undefined {
+  const c = answerCues().cannotTell;
+  const compile = (ps: Record<Lang, string[]> | undefined) => ({
+    zh: (ps?.zh ?? []).map((p) => new RegExp(p, 'iu')),
+    en: (ps?.en ?? []).map((p) => new RegExp(p, 'iu')),
+  });
+  cannotTellRes ??= { doubt: compile(c?.doubt), means: compile(c?.means) };
+  if (cannotTellRes.doubt[lang].some((re) => re.test(text))) return 'doubt';
+  return cannotTellRes.means[lang].some((re) => re.test(text)) ? 'means' : undefined;
+}
 
 /** An embedded yes-no question ("快不快", "有没有", "变没变", "whether", "if"): with not knowing, the answer is unknown. */
 const EMBEDDED_QUESTION = /([\u4e00-\u9fff])(?:不|没)\1|有没有|是不是|算不算|\b(?:if|whether)\b/i;
@@ -925,13 +945,22 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
 
   // Doubt or a small degree, not frequency: "有时候觉得活着没意思" is a plain yes to the self-harm check.
   const hedge = possible.size > 0 || RF_HEDGE.test(t);
-  if (rfValue && !(UNSURE.test(t) && EMBEDDED_QUESTION.test(t) && !standalone(yesCue))) {
+  // No way to tell, or doubt either way, without a "don't know" word ("没量过，谁知道呢", "I flushed before looking").
+  const cannot = cannotTell(t, lang);
+  const embeddedDoubt = EMBEDDED_QUESTION.test(t);
+  const untold =
+    !!cannot &&
+    !standalone(yesCue) &&
+    !standalone(noCue) &&
+    !(severeNow(severity) && ownMentions.some((m) => m.present)) &&
+    (cannot === 'doubt' || embeddedDoubt || !ownMentions.some((m) => m.present));
+  if (rfValue && !(((UNSURE.test(t) && embeddedDoubt) || untold) && !standalone(yesCue))) {
     // A danger stated with a hedge ("胸口偶尔有点闷", "maybe a bit of tightness") is `partly`: still positive for the session.
     value = rfValue === 'yes' && hedge && !severeNow(severity) ? 'partly' : rfValue;
-  } else if (rfTopicDenied) {
+  } else if (rfTopicDenied && !untold) {
     // "不疼" / "胸口不疼，就是有点喘" to the chest-pain check: the check's own topic denied, nothing of it stated.
     value = 'no';
-  } else if (slotName && UNSURE.test(t)) {
+  } else if (slotName && (UNSURE.test(t) || untold)) {
     // "不清楚有没有过敏" holds "没有过敏": not knowing is not a denial (an unknown allergy status must stay unknown).
     value = 'unknown';
   } else if (slotName && SLOT_NONE[slotName]?.test(t)) {
@@ -950,6 +979,9 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
     value = 'unknown';
   } else if (UNSURE.test(t) && EMBEDDED_QUESTION.test(t) && !standalone(yesCue) && !standalone(noCue)) {
     // "心跳快不快我也分辨不出来", "I don't know if I blacked out": the finding is named inside what the patient cannot tell.
+    value = 'unknown';
+  } else if (untold) {
+    // "体温计摔了", "hard to say with this heat": no way to tell, or doubt either way, with nothing stated for sure.
     value = 'unknown';
   } else if (ECHO_DENIAL.test(t) || CANT_SAY_SO.test(t)) {
     value = 'no';
@@ -1090,7 +1122,11 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
   if (value === 'unknown') for (const f of own) present.delete(f);
   // Safety first (consultation.md §3): doubt anywhere in an answer to a red-flag check never makes it
   // a "no" ("有小红点，没按过，不知道褪不褪", "说不好是不是突然"); the session counts `unknown` as positive.
-  if (question.id.startsWith('rf:') && value === 'no' && (UNSURE.test(t) || contains(t, c.unknown[lang], lang)))
+  if (
+    question.id.startsWith('rf:') &&
+    value === 'no' &&
+    (UNSURE.test(t) || untold || contains(t, c.unknown[lang], lang))
+  )
     value = 'unknown';
   // An answer that fits nothing is still the patient's word: kept as a fact to report.
   if (value === 'other' && extra.length === 0) extra.push({ text: t, present: true });

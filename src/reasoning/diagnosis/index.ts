@@ -44,6 +44,7 @@ export type { KnowledgeModelOptions } from './knowledge-adapter.js';
 export { modelFromKnowledge } from './knowledge-adapter.js';
 export type { KnowledgeBaseOptions } from './knowledge-bases.js';
 export { KNOWLEDGE_BASES, knowledgeBaseResolver } from './knowledge-bases.js';
+export { diagnosedDiseases } from './diagnosed.js';
 export type { CaseMatch, PatientCase, PatientCaseOptions, PatientDiagnosis } from './patient-case.js';
 export { codingsFromKnowledge, diagnosePatient, patientCase } from './patient-case.js';
 export type { NoteText } from './results.js';

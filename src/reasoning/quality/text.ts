@@ -17,9 +17,9 @@ import type { QcDocument } from './model.js';
  *   (full- or half-width), or by spaces and its content as print templates align it ("主  诉  咳嗽3天"),
  *   or in brackets with or without a colon ("【主诉】"), or alone on its line with its content below
  *   ("二、现病史");
- * - for an inline heading (姓名, 性别, 入院时间…), also after a space, comma, 。, 、, / or a table rule
- *   (|, │) on the same line, as one-line and table headers are written ("姓名：张三　性别：男",
- *   "│姓名：张三│性别：男│", "| 姓名 | 张三 | 性别 | 男 |").
+ * - for an inline heading (姓名, 性别, 入院时间…), also after a space, comma, 。, 、, /, a table rule
+ *   (|, │) or a bracketed label (【一般项目】) on the same line, as one-line and table headers are written
+ *   ("姓名：张三　性别：男", "│姓名：张三│性别：男│", "| 姓名 | 张三 | 性别 | 男 |", "【一般项目】姓名:张三").
  * Its content runs to the next heading, table rules trimmed; the content under a synonym counts for
  * every name of its group (入院日期 and 入院时间).
  */
@@ -89,7 +89,7 @@ export function headingSet(
   // and run on after the value before it ("姓名：张三性别：男").
   const header = inline.length ? `(?<=(?:^|\\n)${SPACE}*(?:${RULE}${SPACE}*)?(?:${alt(inline)})[^\\n]*` : '';
   const sameLine = inline.length
-    ? `|(?:[ \\t　，,；;。、/／·・•]|${RULE})${SPACE}*(${both(inline)})${SPACE}*(?:[:：]|(?=${RULE}))` +
+    ? `|(?:[ \\t　，,；;。、/／·・•】]|${RULE})${SPACE}*(${both(inline)})${SPACE}*(?:[:：]|(?=${RULE}))` +
       `|(?:[ 　]{2,}|\\t)(${alt(inline)})${SPACE}+(?=[^\\s:：|│┃])` +
       `|${header}[ 　])(${alt(inline)})${SPACE}+(?=[^\\s:：|│┃])` +
       `|${header}[^\\s:：|│┃，,；;。、/／·・•])(${alt(inline)})${SPACE}*[:：]`
@@ -302,14 +302,17 @@ export function similarity(a: string, b: string): number {
   return (2 * inter) / (Math.max(1, x.length - 1) + Math.max(1, y.length - 1));
 }
 
-/** Diagnosis lines of a section ("1. 社区获得性肺炎\n2. 高血压病3级") as normalised names. */
-export function diagnosisList(text: string): string[] {
+/** Diagnosis lines of a section ("1. 社区获得性肺炎\n2. 高血压病3级") as written, numbering removed. */
+export function diagnosisItems(text: string): string[] {
   return text
     .split(/[\n；;]|(?:^|\s)\d+[.、．)]\s*/)
     .map((s) => s.replace(/^\s*\d+[.、．)]\s*/, '').trim())
-    .filter((s) => s.length > 0)
-    .map(normalise)
-    .filter(Boolean);
+    .filter((s) => s.length > 0);
+}
+
+/** Diagnosis lines of a section as normalised names. */
+export function diagnosisList(text: string): string[] {
+  return diagnosisItems(text).map(normalise).filter(Boolean);
 }
 
 /**

@@ -34,6 +34,7 @@ export {
 } from './drugs.js';
 export { ckdEpi2021, cockcroftGault, renalFunction } from './renal-function.js';
 export {
+  type AlertTrigger,
   type EvaluateOptions,
   evaluateRules,
   type Finding,

@@ -33,6 +33,22 @@ export type Suggestion =
     }
   | { readonly kind: 'order'; readonly label: Bilingual; readonly what: Bilingual };
 
+/**
+ * The value a rule compared with one of its configurable thresholds (an eGFR, a daily dose, a potassium), kept with
+ * the alert so the alert-burden view can suggest a threshold from the values of overridden alerts
+ * (src/learning/alert-burden.ts); never applied by itself.
+ */
+export interface AlertTrigger {
+  /** The parameter that holds the threshold: `below`, `maxDailyMg`, `thresholds.adult.high`. */
+  readonly param: string;
+  readonly value: number;
+  readonly unit?: string;
+  /** The threshold compared with, in the unit of `value`. */
+  readonly threshold: number;
+  /** The side of the threshold on which the rule fires. */
+  readonly direction: 'below' | 'above';
+}
+
 /** What one rule found: the statement, the evidence, and which facts it concerns. */
 export interface Finding {
   readonly statement: Bilingual;
@@ -48,6 +64,7 @@ export interface Finding {
   readonly key?: string;
   /** When the thing found happened (a critical result's time). */
   readonly at?: string;
+  readonly trigger?: AlertTrigger;
 }
 
 /** Per-hospital parameters a rule reads (thresholds, limits); each rule documents its own keys. */
@@ -92,6 +109,7 @@ export interface RuleResult {
   readonly suggestions: readonly Suggestion[];
   readonly involves: readonly string[];
   readonly at?: string;
+  readonly trigger?: AlertTrigger;
 }
 
 export interface EvaluateOptions {
@@ -160,6 +178,7 @@ export function evaluateRules(
         suggestions: f.suggestions ?? [],
         involves: f.involves,
         ...(f.at ? { at: f.at } : {}),
+        ...(f.trigger ? { trigger: f.trigger } : {}),
       });
     }
   }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { allFacts, isMedSeekError, type MedSeekError } from '../../core/index.js';
 import { activeReleaseId } from '../../knowledge/index.js';
 import { RuleStateCache, stateForRules } from '../../fusion/index.js';
+import { recordAlertContext } from '../../learning/index.js';
 import {
   evaluateRules,
   loadRuleConfiguration,
@@ -306,6 +307,9 @@ export function cdsHooksRoutes(ctx: AppContext, options: CdsHooksOptions = {}): 
     results.sort((a, b) => severityRank(b.conclusion.severity) - severityRank(a.conclusion.severity));
     const cards: (Card & { ruleId: string })[] = results.map((r) => ({ ...cardOf(r, state, book), ruleId: r.ruleId }));
     await recordCards(ctx.db, id, req.hookInstance, patientId, cards);
+    // The value each card's rule compared with its threshold, for the alert-burden view (learning/alert-burden.ts).
+    for (const [i, r] of results.entries())
+      if (r.trigger) await recordAlertContext(ctx.db, { cardUuid: cards[i]!.uuid, trigger: r.trigger });
     if (service.hook === 'patient-view')
       await recordCriticalValues(
         ctx.db,

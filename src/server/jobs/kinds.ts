@@ -9,7 +9,16 @@ import {
 } from '../../store/index.js';
 import type { ReminderNotifier } from '../../followup/index.js';
 import { envNotifier, sendRemindersHandler } from './reminders.js';
+import { type FederateSettings, federateExportHandler } from './federate-job.js';
+import { qcHandler } from './qc-job.js';
+import { type SummarizeSettings, summarizeHandler } from './summarize-job.js';
 import type { JobHandlers, JobQueue } from './types.js';
+
+/** What the QC, federated-export and summary kinds take from outside the store (tests give their own). */
+export interface JobSettings {
+  readonly federate?: FederateSettings;
+  readonly summarize?: SummarizeSettings;
+}
 
 /** Patients per note-extraction job an import hands on (each job can go to another worker). */
 const PATIENTS_PER_NOTES_JOB = 200;
@@ -20,6 +29,8 @@ const PATIENTS_PER_NOTES_JOB = 200;
  * same resources as unchanged (same content, no new version), an extraction skips notes already read
  * by the same extractor. An import hands its notes on as extraction jobs with keys made from its own
  * id, so a retried import queues them once. Sending reminders claims each reminder before it is sent.
+ * A QC run replaces each encounter's report; a federated export charges its job's release once
+ * (federate-job.ts); a summary is stored as the draft named by its job's id (summarize-job.ts).
  * `notifier`: the reminders' channel (default: the environment's, MEDSEEK_REMINDER_NOTIFIER).
  */
 export function jobHandlers(
@@ -28,9 +39,13 @@ export function jobHandlers(
   notifier: () => ReminderNotifier = envNotifier(db, (f, m) =>
     process.stdout.write(`${JSON.stringify({ event: 'reminder', message: m, ...f })}\n`),
   ),
+  settings: JobSettings = {},
 ): JobHandlers {
   return {
     'send-reminders': sendRemindersHandler(db, notifier),
+    qc: qcHandler(db),
+    'federate-export': federateExportHandler(db, settings.federate),
+    summarize: summarizeHandler(db, settings.summarize),
 
     async import(data, ctx) {
       if (typeof data?.path !== 'string' || data.path === '')

@@ -1,5 +1,8 @@
+import type { AuditEvent } from '../audit/audit-log.js';
+
 /**
- * Background jobs: work taken off the request path (imports, note extraction) and run by workers.
+ * Background jobs: work taken off the request path (imports, note extraction, QC runs, federated
+ * exports, discharge summaries written by the model) and run by workers.
  * One interface, two queues: pg-boss on a PostgreSQL server (any number of `medseek worker`
  * processes on any number of machines), and an in-process queue for the embedded PGlite default
  * (the jobs run in the process that submitted them). Either way a job's state, progress, attempts and
@@ -29,10 +32,56 @@ export interface JobData {
     /** The slot's start (ISO time): informational; the pass sends everything due when it runs. */
     readonly slot?: string;
   };
+  /**
+   * Record quality control (as `medseek qc`): every inpatient encounter that started on or after `since`
+   * (all of them without it), or the one `encounterId`; each report replaces the encounter's last one.
+   */
+  readonly qc: {
+    readonly since?: string;
+    readonly encounterId?: string;
+    /** Every encounter, not only inpatient stays. */
+    readonly all?: boolean;
+    /** Whose rule configuration (default 'default'). */
+    readonly hospital?: string;
+  };
+  /**
+   * A federated-learning export (as `medseek federate export`): the confirmed cases' counts, clipped and
+   * noised, written to the configured folder (MEDSEEK_FEDERATED_DIR) and charged once to its privacy ledger.
+   */
+  readonly 'federate-export': {
+    /** The network the counts are for: release, release:<id>, ddxplus, dxy. */
+    readonly kb: string;
+    /** Confirmed cases, JSON lines, at a path every worker can read. */
+    readonly cases: string;
+    readonly site: string;
+    readonly epsilon: number;
+    readonly delta: number;
+    readonly clip: number;
+    readonly closedWorld?: boolean;
+    /** The ledger's budget, used only when the folder has no ledger yet. */
+    readonly budget?: { readonly epsilon: number; readonly delta: number };
+  };
+  /**
+   * A discharge summary composed (by the model when one is configured, under its batch deadline) and
+   * verified, stored as a workspace draft (`medseek_summary_drafts`) whose id is made from the job's.
+   */
+  readonly summarize: {
+    readonly encounterId: string;
+    readonly lang: 'zh' | 'en';
+    /** Who asked: the draft's `created_by` and the principal of its audit row (`cli:alice`, `key:…`). */
+    readonly requestedBy: { readonly principal: string; readonly kind: AuditEvent['principalKind'] };
+  };
 }
 
 export type JobKind = keyof JobData;
-export const JOB_KINDS: readonly JobKind[] = ['import', 'extract-notes', 'send-reminders'];
+export const JOB_KINDS: readonly JobKind[] = [
+  'import',
+  'extract-notes',
+  'send-reminders',
+  'qc',
+  'federate-export',
+  'summarize',
+];
 
 export type JobState = 'queued' | 'active' | 'retry' | 'completed' | 'dead';
 
@@ -73,7 +122,7 @@ export interface JobRecord {
 
 /** What a running job last reported. */
 export interface JobProgress {
-  /** Work units done and (when known) in all: bytes of an import, notes of an extraction. */
+  /** Work units done and (when known) in all: bytes of an import, notes of an extraction, encounters of a QC run. */
   readonly done: number;
   readonly total?: number;
   /** Resources read (import) or notes read (extraction) so far. */
@@ -86,6 +135,8 @@ export interface JobContext {
   readonly id: string;
   /** 1 for the first attempt. */
   readonly attempt: number;
+  /** Attempts in all: a handler may do on the last what it would rather retry on the others. */
+  readonly maxAttempts: number;
   readonly worker: string;
   /** Records progress (throttled by the caller as it likes; each call is one small write). */
   progress(p: JobProgress): Promise<void>;

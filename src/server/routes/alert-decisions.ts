@@ -7,7 +7,7 @@ import { type FeedbackBody, recordCards, storeFeedback } from '../cds-hooks/feed
 import type { AppContext } from '../context.js';
 import type { AppEnv } from '../env.js';
 import { body, params } from '../validate.js';
-import { evaluateSafety } from './alert-views.js';
+import { alertIdOf, evaluateSafety } from './alert-views.js';
 import type { z } from 'zod';
 import { type alertDecisionView, alertDecisionBody, alertParams } from './schemas/alerts.js';
 
@@ -71,7 +71,7 @@ export function alertDecisionRoutes(ctx: AppContext): Hono<AppEnv> {
       const audit = (outcome: number) =>
         ctx.audit.record(auditEvents(c, { action: 'alert-decision', resource, outcome, patients: [id] }));
       // The alert as the record stands now: a decision on one no longer raised is refused.
-      const { alerts } = await evaluateSafety(ctx, id, decision.scope ?? 'stay');
+      const { alerts, results } = await evaluateSafety(ctx, id, decision.scope ?? 'stay');
       const alert = alerts.find((a) => a.id === alertId);
       if (!alert) {
         await audit(404);
@@ -128,11 +128,13 @@ export function alertDecisionRoutes(ctx: AppContext): Hono<AppEnv> {
           },
         ]);
         await storeFeedback(tx, WORKSPACE_SERVICE, { feedback: [feedback] }, principal.id);
-        // Who decided and in which unit, for the alert-burden view (learning/alert-burden.ts).
+        // Who decided, in which unit and at what value, for the alert-burden view (learning/alert-burden.ts).
+        const trigger = results.find((r) => alertIdOf(r) === alert.id)?.trigger;
         await recordAlertContext(tx, {
           cardUuid: alert.id,
           prescriber: principal.id,
           ...(principal.units?.[0] ? { unit: principal.units[0] } : {}),
+          ...(trigger ? { trigger } : {}),
         });
       });
       await audit(201);

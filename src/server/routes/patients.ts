@@ -39,11 +39,13 @@ import { type FaithfulnessReport, recordFromState, verifyText } from '../../veri
 import { auditEvents } from '../audit/request.js';
 import { releaseAllergyClasses } from '../release-allergy.js';
 import type { AppContext } from '../context.js';
+import { currentNoteTexts } from './current-notes.js';
 import { refusePatient, STAFF } from '../auth/authorize.js';
 import type { AppEnv, RoutePolicies } from '../env.js';
 import { body, params, query } from '../validate.js';
 import { alertDecisionRoutes, alertDecisions } from './alert-decisions.js';
 import { evaluateSafety, qualityView } from './alert-views.js';
+import { learnFromFeedback } from './learning-feedback.js';
 import {
   acceptClaimBody,
   alertsQuery,
@@ -280,17 +282,7 @@ export function patientRoutes(ctx: AppContext): Hono<AppEnv> {
     const state = await stateOf(ctx, id, { encounterId: encounter });
     const { release, net, codings } = await activeReleaseNetwork(ctx.db, networkOf);
     // The whole record: imaging and ECG statements are read from the notes' text too.
-    const docs = await ctx.resources.search('DocumentReference', { patient: id, count: 1000 });
-    const notes = docs.entries
-      .filter((d) => !d.deleted && isCurrentNote(d.resource as never))
-      .flatMap((d) => {
-        try {
-          const note = noteText(d.resource as never);
-          return note ? [note] : [];
-        } catch {
-          return []; // an undecodable note is listed with its reason by GET /:id/notes
-        }
-      });
+    const notes = await currentNoteTexts(ctx, id);
     const r = diagnosePatient(net, state, { codings, notes, top: top ?? 10 });
     await audit(c, 'diagnose', `Patient/${id}/differential`, [id]);
     return c.json({
@@ -562,7 +554,8 @@ export function patientRoutes(ctx: AppContext): Hono<AppEnv> {
     const input = parseFeedback({ ...c.req.valid('json'), patientId: id }, c.get('principal').id);
     const row = await feedback.record(input);
     await audit(c, 'feedback', `feedback/${row.id}`, [id]);
-    return c.json(row, 201);
+    // An accepted differential row becomes a confirmed case; a corrected fact, curation candidates (learning-feedback.ts).
+    return c.json({ ...row, learned: await learnFromFeedback(ctx, networkOf, row) }, 201);
   });
 
   app.get('/:id/feedback', params(patientParams), async (c) => {

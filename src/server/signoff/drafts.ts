@@ -114,7 +114,9 @@ export function claimKey(text: string): string {
 export class SummaryDraftStore {
   constructor(private readonly sql: Sql) {}
 
+  /** `id`: the caller's (a summarize job's, so that a retried job finds its draft); default a new one. */
   async create(input: {
+    id?: string;
     patientId: string;
     encounterId?: string;
     lang: Lang;
@@ -125,7 +127,7 @@ export class SummaryDraftStore {
       `insert into medseek_summary_drafts (id, patient_id, encounter_id, lang, document, created_by)
        values ($1, $2, $3, $4, $5::jsonb, $6) returning *`,
       [
-        newId(),
+        input.id ?? newId(),
         input.patientId,
         input.encounterId ?? null,
         input.lang,

@@ -3,13 +3,17 @@ import { get } from '../api.js';
 import { useI18n } from '../i18n.js';
 import type { Fact, Note } from '../types.js';
 import { Show, useLoad } from './Async.js';
+import { FactCorrection } from './FactCorrection.js';
 import { assertionLabel, factName } from './facts.js';
 import { FactText } from './FactText.js';
 import { DictationBox } from './VoiceButton.js';
 
 type Span = { document: string; start: number; end: number };
 
-/** Notes with their extracted facts highlighted: click a span to see its fact, a fact to see its span. */
+/**
+ * Notes with their extracted facts highlighted: click a span to see its fact, a fact to see its span; a clinician
+ * corrects a fact read wrongly where it is listed beside its span (FactCorrection).
+ */
 export function NotesPanel({ patientId, focus }: { patientId: string; focus?: Span }) {
   const state = useLoad(
     () => get<{ notes: Note[] }>(`/api/patients/${encodeURIComponent(patientId)}/notes`),
@@ -18,12 +22,12 @@ export function NotesPanel({ patientId, focus }: { patientId: string; focus?: Sp
   return (
     <>
       <DictationBox patientId={patientId} />
-      <Show state={state}>{({ notes }) => <Notes notes={notes} focus={focus} />}</Show>
+      <Show state={state}>{({ notes }) => <Notes notes={notes} focus={focus} patientId={patientId} />}</Show>
     </>
   );
 }
 
-function Notes({ notes, focus }: { notes: Note[]; focus?: Span }) {
+function Notes({ notes, focus, patientId }: { notes: Note[]; focus?: Span; patientId: string }) {
   const { t, lang } = useI18n();
   const [docId, setDocId] = useState(
     () => notes.find((n) => n.document === focus?.document)?.document ?? notes[0]?.document,
@@ -55,12 +59,13 @@ function Notes({ notes, focus }: { notes: Note[]; focus?: Span }) {
         <h2>{t('facts')}</h2>
         <ul className="facts">
           {note.facts.map((f) => (
-            <li key={f.id} className={f.id === selected ? 'selected' : undefined}>
+            <li key={f.id} className={f.id === selected ? 'selected' : undefined} data-fact={f.id}>
               <button type="button" className="linklike" onClick={() => setSelected(f.id)}>
                 <span className={`assert a-${f.assertion}`}>{assertionLabel(f.assertion, lang)}</span>{' '}
                 <FactText f={f} lang={lang} />
                 {f.subject.who !== 'patient' ? ` (${f.subject.relation ?? f.subject.who})` : ''}
-              </button>
+              </button>{' '}
+              <FactCorrection patientId={patientId} fact={f} onOpen={() => setSelected(f.id)} />
             </li>
           ))}
         </ul>

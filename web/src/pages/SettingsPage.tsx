@@ -5,6 +5,7 @@ import { CalibrationSection } from '../settings/CalibrationSection.js';
 import { FhirSourceSection } from '../settings/FhirSourceSection.js';
 import { KeysSection } from '../settings/KeysSection.js';
 import { KnowledgeSection } from '../settings/KnowledgeSection.js';
+import { LearningSection } from '../settings/LearningSection.js';
 import { ModelsSection } from '../settings/ModelsSection.js';
 import { RulesSection } from '../settings/RulesSection.js';
 import { UsersSection } from '../settings/UsersSection.js';
@@ -16,6 +17,7 @@ const SECTIONS = [
   { id: 'alert-burden', zh: '警报负担', en: 'Alert burden', view: AlertBurdenSection },
   { id: 'knowledge', zh: '知识库版本', en: 'Knowledge releases', view: KnowledgeSection },
   { id: 'calibration', zh: '概率校准', en: 'Calibration', view: CalibrationSection },
+  { id: 'learning', zh: '学习', en: 'Learning', view: LearningSection },
   { id: 'users', zh: '用户', en: 'Users', view: UsersSection },
   { id: 'keys', zh: 'API 密钥', en: 'API keys', view: KeysSection },
   { id: 'audit', zh: '审计日志', en: 'Audit log', view: AuditSection },

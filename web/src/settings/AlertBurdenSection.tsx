@@ -18,6 +18,8 @@ interface RuleBurden extends Counts {
   threshold?: {
     param: string;
     direction: 'below' | 'above';
+    unit?: string;
+    current?: number;
     value: number;
     removesOverridden: number;
     overriddenWithValue: number;
@@ -27,6 +29,12 @@ interface RuleBurden extends Counts {
 }
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
+/**
+ * `6.0 → 6.55 mmol/L`: the threshold the alerts were compared with (where they said) and the suggested one;
+ * `to 21.5` (`改为 21.5`) when the alerts did not say.
+ */
+const fromTo = (t: NonNullable<RuleBurden['threshold']>, zh: boolean) =>
+  `${t.current !== undefined ? `${t.current} → ` : zh ? '改为 ' : 'to '}${t.value}${t.unit ? ` ${t.unit}` : ''}`;
 
 /**
  * Alert burden for administrators: override rates per rule, unit and prescriber from the stored CDS feedback, with
@@ -96,9 +104,9 @@ export function AlertBurdenSection() {
                   {r.threshold && (
                     <a className="button" href={ruleSettingsLink(r.ruleId, r.threshold.param, r.threshold.value)}>
                       {zh
-                        ? `阈值 ${r.threshold.param} 改为 ${r.threshold.value}：可减少 ` +
+                        ? `阈值 ${r.threshold.param} ${fromTo(r.threshold, true)}：可减少 ` +
                           `${pct(r.threshold.removedShare)} 的不采纳警报，已采纳的 ${r.threshold.acceptedKept} 条仍会触发`
-                        : `Set ${r.threshold.param} to ${r.threshold.value}: removes ` +
+                        : `Set ${r.threshold.param} ${fromTo(r.threshold, false)}: removes ` +
                           `${pct(r.threshold.removedShare)} ` +
                           `of overridden alerts, all ${r.threshold.acceptedKept} accepted ones still fire`}
                     </a>

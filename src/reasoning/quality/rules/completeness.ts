@@ -1,5 +1,5 @@
 import type { QcSectionList } from '../../../knowledge/index.js';
-import type { DocType, QcDocument, QcEncounter } from '../model.js';
+import type { DocType, QcDocument, QcEncounter, QcOrder, QcPerson, QcResult } from '../model.js';
 import { DOC_TYPE_ZH, TITLE_RANK } from '../model.js';
 import {
   absentFrom,
@@ -25,7 +25,7 @@ import {
   sectionList,
   spanOf,
 } from '../rule.js';
-import { section, sections } from '../text.js';
+import { section, sectionPlace, sections } from '../text.js';
 import { hasMinutes, minutes, notBefore, within } from '../time.js';
 
 /** Completeness predicates C01–C23 (qc-rules.md §3); the sections and patterns they check are the rule's data. */
@@ -35,11 +35,17 @@ import { hasMinutes, minutes, notBefore, within } from '../time.js';
  * form may write in running text instead of under their heading (`patterns.prose`: "术中见…" in the
  * 手术经过, "病史由患者本人陈述"); such an item counts where its pattern is found.
  */
-function missingSections(d: QcDocument, list: QcSectionList, prose: readonly NamedPattern[] = []): QcIssue[] {
+function missingSections(
+  d: QcDocument,
+  list: QcSectionList,
+  prose: readonly NamedPattern[] = [],
+  skip: ReadonlySet<string> = new Set(),
+): QcIssue[] {
   const s = sections(d);
   const out: QcIssue[] = [];
   for (const item of list.sections) {
     const { name, severity, synonyms = [] } = item;
+    if (skip.has(name)) continue;
     if ([name, ...synonyms].some((n) => (s[n] ?? '').trim().length > 0)) continue;
     if (prose.some((p) => p.name === name && p.pattern.test(proseText(d, p)))) continue;
     const en = enName(item);
@@ -64,10 +70,15 @@ function missingSections(d: QcDocument, list: QcSectionList, prose: readonly Nam
   return out;
 }
 
-/** Where a prose item is read: the sections it names (`within`), else the whole document. */
+/**
+ * Where a prose item is read: the sections it names (`within`); the document's head, up to the heading of
+ * the section named by `before` (the 一般项目 run on before the 主诉); else the whole document.
+ */
 function proseText(d: QcDocument, p: NamedPattern): string {
-  const within = (p as NamedPattern & { within?: readonly string[] }).within;
-  return within?.length ? within.map((n) => section(d, n)).join('\n') : d.text;
+  const { within, before } = p as NamedPattern & { within?: readonly string[]; before?: string };
+  if (within?.length) return within.map((n) => section(d, n)).join('\n');
+  const head = before ? sectionPlace(d, before)?.headingStart : undefined;
+  return head === undefined ? d.text : d.text.slice(0, head);
 }
 
 /** The document a section list applies to, and the list. */
@@ -89,8 +100,12 @@ const C01 = predicate(
   (enc, ctx) => {
     const { list, d } = listed(enc, ctx, 'required');
     if (!d) return [];
-    const out = missingSections(d, list, namedPatterns(ctx, 'prose'));
+    // A child's admission note records 出生史、喂养史 where an adult's has 婚育史 and 月经史 (`params.childAge`).
+    const age = ageAt(enc, enc.admitAt);
+    const child = age !== undefined && age < num(ctx.params, 'childAge');
+    const out = missingSections(d, list, namedPatterns(ctx, 'prose'), new Set(child ? ['婚育史'] : []));
     if (
+      !child &&
       enc.patient.sex === 'female' &&
       !section(d, '月经史') &&
       !regex(ctx, 'menstrualMention').test(`${section(d, '婚育史')}\n${section(d, '个人史')}`)
@@ -275,14 +290,28 @@ const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * Whether the round names its physician (BW2010 第二十二条(三) 查房医师的姓名、专业技术职务; the title is the
- * item's own pattern): the name of the physician who rounded (roundPhysician: the senior who signed it) written in it, with or without the brackets a name may carry
+ * item's own pattern): the name of a physician who may have rounded (the senior who signed it, or any
+ * signer of 主治医师 rank or above) written in it, with or without the brackets a name may carry
  * ("王某（虚构）"), or surname and title ("李主任查房"); when the source gives no author name, any name
  * written with a title (`patterns.namedTitle`).
  */
 function roundPhysicianNamed(d: QcDocument, title: RegExp, namedTitle: RegExp): boolean {
-  const name = roundPhysician(d)?.name?.replace(/\s+/g, '');
-  if (!name) return namedTitle.test(d.text);
-  const text = d.text.replace(/[ \t　]+/g, '');
+  // Every senior who signed may be the one who rounded: a 主治医师's round that the 科主任 countersigns names the
+  // 主治医师, not the countersigner (BW2010 第二十二条(三) asks for the rounding physician's name and title).
+  const seniors = [d.author, ...d.signatures].filter(
+    (p): p is QcPerson =>
+      !!p?.name &&
+      (p.role === undefined || p.role === 'physician') &&
+      TITLE_RANK[p.title ?? 'intern'] >= TITLE_RANK.attending,
+  );
+  const names = [roundPhysician(d), ...seniors].flatMap((p) => (p?.name ? [p.name.replace(/\s+/g, '')] : []));
+  if (names.length === 0) return namedTitle.test(d.text);
+  return names.some((name) => nameWritten(d.text, name, title));
+}
+
+/** The physician's name in the text, with or without brackets, or the surname with the title a few characters on. */
+function nameWritten(written: string, name: string, title: RegExp): boolean {
+  const text = written.replace(/[ \t　]+/g, '');
   const bare = name.replace(/[（(][^）)]*[）)]/g, '').trim();
   if (text.includes(name) || (bare.length > 1 && text.includes(bare))) return true;
   // The surname (one character, or two for a compound surname such as 欧阳) with the title a few
@@ -701,15 +730,45 @@ const C20 = predicate(
   { patterns: ['doNotUse'] },
 );
 
+/** The result kinds that report an order of each C21 category. */
+const REPORT_KINDS: Readonly<Record<string, readonly QcResult['kind'][]>> = {
+  imaging: ['ct', 'mri', 'imaging'],
+  culture: ['culture'],
+};
+
+/**
+ * Reports filed without the id of their order (a chart keeps the report; a source may not link it), each given
+ * to the first order, in order time, of its kind that it follows and that has no linked report: the chart has
+ * the report a 质控科 looks for.
+ */
+function reportsWithoutOrder(enc: QcEncounter, orders: readonly QcOrder[]): Map<string, QcResult> {
+  const out = new Map<string, QcResult>();
+  const open = orders
+    .filter((o) => !enc.results.some((r) => r.orderId === o.id))
+    .sort((a, b) => minutes(a.orderedAt ?? enc.admitAt) - minutes(b.orderedAt ?? enc.admitAt));
+  for (const r of enc.results.filter((x) => !x.orderId)) {
+    const o = open.find(
+      (x) =>
+        !out.has(x.id) &&
+        REPORT_KINDS[x.category!]?.includes(r.kind) &&
+        (!r.reportedAt || !x.orderedAt || notBefore(r.reportedAt, x.orderedAt)),
+    );
+    if (o) out.set(o.id, r);
+  }
+  return out;
+}
+
 const C21 = predicate(
   (enc, ctx) => {
     const out: QcIssue[] = [];
     const progress = docs(enc, 'first-progress-note', 'progress-note', 'ward-round', 'postop-first-note');
     const kw = Object.fromEntries(namedPatterns(ctx, 'discussedIn').map((p) => [p.name, p.pattern]));
-    for (const o of enc.orders.filter(
+    const orders = enc.orders.filter(
       (x) => (x.category === 'imaging' || x.category === 'culture') && x.status !== 'cancelled',
-    )) {
-      const rep = enc.results.find((r) => r.orderId === o.id);
+    );
+    const unlinked = reportsWithoutOrder(enc, orders);
+    for (const o of orders) {
+      const rep = enc.results.find((r) => r.orderId === o.id) ?? unlinked.get(o.id);
       const src = [refSource(o.ref, 'ServiceRequest', o.id)];
       if (!rep) {
         if (o.orderedAt && minutes(ctx.now) > minutes(o.orderedAt) + num(ctx.params, 'reportDays') * 1440)

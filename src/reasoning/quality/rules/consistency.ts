@@ -23,7 +23,7 @@ import {
   spanOf,
   zhName,
 } from '../rule.js';
-import { diagnosisList, durationsDays, normalise, section, similarity } from '../text.js';
+import { diagnosisItems, diagnosisList, durationsDays, normalise, section, similarity } from '../text.js';
 import { calendarDays, minutes, shanghaiDate } from '../time.js';
 
 /** Consistency predicates K01–K18 (qc-rules.md §4). */
@@ -118,11 +118,21 @@ const K03 = predicate(
     const d = doc(enc, 'discharge-record');
     const hp = enc.homepage;
     if (!d || !hp?.mainDiagnosis) return [];
+    const sheet = allDiagnoses(enc).map((x) => unqualified(x.name, qualifier));
+    const coded = new Set(sheet);
+    // A disease and its type on one line, space-separated ("冠状动脉粥样硬化性心脏病 不稳定型心绞痛"): the sheet
+    // codes the type, which the line names; the whole line counts as the part the sheet has.
+    const asCoded = (item: string): string =>
+      coded.has(normalise(item))
+        ? normalise(item)
+        : (item
+            .split(/[ \t　]+/)
+            .map(normalise)
+            .find((p) => coded.has(p)) ?? normalise(item));
     const written = section(d, '出院诊断')
       .split(/\n/)
-      .flatMap((line) => diagnosisList(line.replace(BRACKETED, '').replace(qualifier, '')))
+      .flatMap((line) => diagnosisItems(line.replace(BRACKETED, '').replace(qualifier, '')).map(asCoded))
       .filter(Boolean);
-    const sheet = allDiagnoses(enc).map((x) => unqualified(x.name, qualifier));
     if (written.length === 0) return [];
     const out: QcIssue[] = [];
     if (written[0] !== sheet[0])

@@ -238,6 +238,14 @@ function cvRule(book: BookCriticalValue, analyte: Analyte): SafetyRule {
         }
         out.push({
           key: f.id,
+          // Compared in SI (the thresholds may be set in another unit): the value and the limit in SI.
+          trigger: {
+            param: `thresholds.${th.population}.${side}`,
+            value: Math.round(si * 1000) / 1000,
+            unit: ANALYTE_UNITS[spec.analyte].si,
+            threshold: Math.round(toSi(spec.analyte, limit.value, limit.unit) * 1000) / 1000,
+            direction: side === 'low' ? 'below' : 'above',
+          },
           statement: {
             en: `Critical ${side} ${lf.en}: ${q.value} ${q.unit} (limit ${limitText(limit, side)})`,
             zh: `${lf.zh}危急${side === 'low' ? '低' : '高'}值：${q.value} ${q.unit}（界值${limitText(limit, side)}）`,

@@ -41,6 +41,7 @@ function doseRule(spec: BookDoseLimit, ix: DrugIndex): SafetyRule {
         const name = ix.refLabel({ ingredient: spec.drug });
         out.push({
           key: med.id,
+          trigger: { param: 'maxDailyMg', value: daily, unit: 'mg/d', threshold: max, direction: 'above' },
           statement: {
             en: `${lm.en}: ${daily} mg/day exceeds the maximum of ${max} mg/day`,
             zh: `${lm.zh}：日剂量${daily} mg，超过上限${max} mg`,

@@ -118,6 +118,7 @@ function renalRule(rule: BookRenalRule, ix: DrugIndex): SafetyRule {
         out.push({
           key: med.id,
           severity,
+          trigger: { param: 'below', value: v, unit: UNIT[measure], threshold: below, direction: 'below' },
           statement: {
             en: `${spec.title.en}: ${lm.en}, ${NAME[measure].en} ${v} ${UNIT[measure]} (< ${below})`,
             zh: `${spec.title.zh}：${lm.zh}，${NAME[measure].zh} ${v} ${UNIT[measure]}（<${below}）`,

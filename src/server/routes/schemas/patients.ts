@@ -90,7 +90,7 @@ export const signBody = z.object({
 });
 /** Types and lengths; learning's parseFeedback then checks what depends on the verdict (a reason to reject…). */
 export const feedbackBody = z.object({
-  targetKind: z.enum(['claim', 'diagnosis', 'alert', 'quality', 'question', 'summary']),
+  targetKind: z.enum(['claim', 'diagnosis', 'alert', 'quality', 'question', 'summary', 'fact']),
   targetId: z.string().min(1).max(200),
   verdict: z.enum(['accept', 'reject', 'correct']),
   reason: z.string().max(4000).optional().describe('Required to reject or correct'),
