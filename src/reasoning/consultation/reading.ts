@@ -492,14 +492,18 @@ function readDurationBound(raw: string, bound: 'lower' | 'upper'): { value: numb
  * A body temperature stated in the answer (°C): "38度5", "量了38.9", "三十八度五", "I was 38.9".
  * Only read for the fever question; numbers followed by a time or age unit are not temperatures.
  */
+/** A bound, not a reading: "没到38", "不超过38度", "under 38" says only that the temperature stayed below it. */
+const BELOW = /(?:没|不|未)(?:有)?(?:到|超过|过)\s*$|\b(?:under|below|less\s+than|not\s+(?:over|above))\s*$/i;
+
 export function temperatureIn(text: string): number | undefined {
   const zh = /三十([五六七八九])\s*度\s*([一二三四五六七八九]|半)?/.exec(text);
-  if (zh) return 30 + zhNumber(zh[1]!) + (zh[2] ? (zh[2] === '半' ? 0.5 : zhNumber(zh[2]) / 10) : 0);
+  if (zh && !BELOW.test(text.slice(0, zh.index)))
+    return 30 + zhNumber(zh[1]!) + (zh[2] ? (zh[2] === '半' ? 0.5 : zhNumber(zh[2]) / 10) : 0);
   const m =
     /(?<![\d.])(3[4-9]|4[0-2])(?:\s*(?:\.|度|℃|°\s*c?)\s*(\d)?)?(?!\s*(?:天|日|周|星期|个|月|年|岁|小时|分|次|斤|公斤|kg|days?|weeks?|months?|years?|hours?|min|times?|\d))/i.exec(
       text,
     );
-  if (!m) return undefined;
+  if (!m || BELOW.test(text.slice(0, m.index))) return undefined;
   return Number(m[1]) + (m[2] ? Number(m[2]) / 10 : 0);
 }
 /** Fever: ≥ 37.3 °C (诊断学 第9版, 发热: axillary temperature above 37.3 °C; NICE NG143 uses 38 °C for children). */
@@ -512,23 +516,24 @@ const PAINFUL = new Set(['E_53', 'E_97', 'E_144', 'E_14', 'E_220', 'E_38', 'E_55
 const NOT_MEASURED =
   /\b(?:haven'?t|have\s+not|didn'?t|did\s+not|never)\s+(?:checked|measured|taken|weighed|check|measure|take|weigh)\b|没(?:有)?(?:量|测|称)(?:过)?(?:体温|体重)?(?:[，,。\s]|$)/i;
 
-/** "can't say I have", "can't say I've noticed": English understatement for no (not doubt). */
+/** "can't say I have", "can't say I've noticed", "wouldn't call it X, no": English understatement for no (not doubt). */
 const CANT_SAY_SO =
-  /^(?:well,?\s+|honestly,?\s+)?(?:i\s+)?can'?t\s+say\s+(?:that\s+)?(?:i\s+(?:have|had|am|did|do)|i'?ve|i'?m|so|it\s+(?:has|is|does))\b/i;
+  /^(?:well,?\s+|honestly,?\s+)?(?:i\s+)?can'?t\s+say\s+(?:that\s+)?(?:i\s+(?:have|had|am|did|do)|i'?ve|i'?m|so|it\s+(?:has|is|does))\b|^(?:i\s+)?wouldn'?t\s+call\s+(?:it|that|them)\s+[a-z\s]{1,20},\s*no[.!]*$/i;
 
 /**
  * "咳嗽倒不咳嗽", "疼倒是不疼", "咳嗽不咳嗽，就是嗓子痒", 吴 "痛是勿痛额" (as for X, not X): the finding named, then
- * denied (A-not-A before a contrast or at the end of a clause).
+ * denied (A-not-A before a contrast or at the end of a clause; "咳嗽不咳，就是…" with the word shortened;
+ * "恶心那倒没有" with the denial after it).
  */
 const ECHO_DENIAL =
-  /([\u4e00-\u9fff]{1,3})倒(?:是)?(?:不|没|没有)\1|^([\u4e00-\u9fff]{1,3})(?:不|没)\2[，,]?\s*(?:[^，,。]{1,8}[，,]\s*)?(?:就是|但是|只是|倒是|主要是)|([\u4e00-\u9fff]{1,2})是(?:不|没)\3(?:的|额|个)?(?=[，,。]|$)/;
+  /([\u4e00-\u9fff]{1,3})倒(?:是)?(?:不|没|没有)\1|^([\u4e00-\u9fff]{1,3})(?:不|没)\2[，,]?\s*(?:[^，,。]{1,8}[，,]\s*)?(?:就是|但是|只是|倒是|主要是)|([\u4e00-\u9fff]{1,2})是(?:不|没)\3(?:的|额|个)?(?=[，,。]|$)|^([\u4e00-\u9fff])[\u4e00-\u9fff](?:不|没)\4[，,]\s*(?:就是|但是|只是|倒是|主要是)|^[\u4e00-\u9fff]{1,4}(?:那|这)?倒(?:是)?(?:没有|没)(?:的|啊|哦|呢)?(?=[，,。]|$)/;
 
 /** History slots answered "none" (no allergies, no medicines), or an allergy answer that only names a medicine taken. */
 const SLOT_NONE: Record<string, RegExp> = {
   allergies:
     /(?:没有?|无|不)(?:什么|啥)?(?:药物|食物)?过敏|(?:没有?|无)(?:什么|啥)?(?:药物|食物|药|食品)[和及跟、或]?(?:药物|食物|药|食品)?过敏|(?:啥|什么)都不过敏|都不过敏|不过敏|\bno\s+(?:known\s+)?(?:drug\s+|food\s+)?allerg|\bnot\s+allergic|\bnkda\b|\bnone\s+known\b|\b(?:nothing|none)\s+(?:that\s+)?i\s+know\s+of/i,
   medications:
-    /(?:没有?|不|没在)(?:吃|服|用|打)(?:过)?(?:什么|啥|任何)?(?:药)|(?:什么|啥|任何)药(?:都|也)(?:没|不)(?:吃|服|用)|没用药|不吃药|\bno\s+(?:regular\s+)?(?:medications?|medicines?|meds|tablets|pills|drugs)\b|\bnot\s+(?:taking|on)\s+any|\bnothing\s+regular/i,
+    /(?:没有?|不|没在)(?:吃|服|用|打)(?:过)?(?:什么|啥|任何)?(?:药)|(?:什么|啥|任何)药(?:都|也)(?:没|不)(?:吃|服|用)|没用药|不吃药|\bno\s+(?:regular\s+)?(?:medications?|medicines?|meds|tablets|pills|drugs)\b|\bnot\s+(?:taking|on)\s+any|\bnothing\s+regular|^(?:none|nothing)\s+(?:at\s+(?:the\s+)?(?:moment|minute|present)|right\s+now|currently|these\s+days)\b/i,
 };
 const TAKES_MEDICINE =
   /在吃|正在吃|吃着|服用|长期吃|每天吃|\bi\s+take\b|\bi'?m\s+(?:taking|on)\b|\bi\s+am\s+(?:taking|on)\b/i;
@@ -536,7 +541,7 @@ const ALLERGY_WORDS = /过敏|起疹|出疹|荨麻疹|不能吃|不能用|allerg
 
 /** The patient says it is fine / normal / as usual: a denial of a symptom question ("嗓子没事", "throat's fine", "饭量跟以前一样"). */
 const FINE =
-  /挺好|很好|正常|没事|没问题|好好的|好着(?:呢|哪|嘞)|稳当|还行|还可以|不错|照常|(?:挺|很|蛮|还|都)(?:顺|稳|足|通|畅|利索)|(?<![不没])(?:通着|通畅|顺畅)|(?:跟|和|同)(?:以前|平时|往常|平常|原来)[^，。,.;；]{0,6}(?:一样|差不多)|\bfine\b|\bgrand\b|\bokay\b|\bok\b|\ball right\b|\bnormal\b|\bas usual\b|\bsame as (?:usual|always|before|ever)\b/i;
+  /挺好|很好|正常|没事|没问题|好好的|好着(?:呢|哪|嘞)|稳当|还行|还可以|不错|照常|(?:挺|很|蛮|还|都)(?:顺|稳|足|通|畅|利索)|(?<![不没])(?:通着|通畅|顺畅)|(?:跟|和|同)(?:以前|平时|往常|平常|原来|没病的时候)[^，。,.;；]{0,6}(?:一样|差不多)|\bfine\b|\bgrand\b|\bokay\b|\bok\b|\ball right\b|\bnormal\b|\bas usual\b|\bsame as (?:usual|always|before|ever)\b/i;
 
 /**
  * Not knowing, in the patient's words: a verb of knowing, remembering, noticing or telling under a
@@ -559,8 +564,8 @@ function cannotTell(text: string, lang: Lang): 'doubt' | 'means' | undefined {
   return cannotTellRes.means[lang].some((re) => re.test(text)) ? 'means' : undefined;
 }
 
-/** An embedded yes-no question ("快不快", "有没有", "变没变", "whether", "if"): with not knowing, the answer is unknown. */
-const EMBEDDED_QUESTION = /([\u4e00-\u9fff])(?:不|没)\1|有没有|是不是|算不算|\b(?:if|whether)\b/i;
+/** An embedded yes-no question ("快不快", "恶心不恶心", "有没有", "变没变", "whether", "if"): with not knowing, the answer is unknown. */
+const EMBEDDED_QUESTION = /([\u4e00-\u9fff]{1,2})(?:不|没)\1|有没有|是不是|算不算|\b(?:if|whether)\b/i;
 
 /** The severe anchors that say how bad on their own ("agony", "受不了"), without the bare intensifiers (很, very). */
 function severeAlone(lang: Lang): string[] {
@@ -999,10 +1004,23 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
     const anyPresent = ownMentions.some((m) => m.present);
     // A degree word qualifies the asked finding only in its own clause ("嗓子哑了，还有点疼" asked about hoarseness is a plain yes);
     // a severe degree is never a hedge ("really painful, I can barely swallow").
-    const clauses = t.split(/[，,；;。.]/u);
+    // English "and" joins another finding with its own degree ("green phlegm and a bit of wheezing").
+    const clauses = t.split(/[，,；;。.]|\s+and\s+(?=(?:a|an|some)\s)/u);
     const ownClauses = clauses.filter((cl) => ownMentions.some((m) => cl.includes(m.text)));
+    // A short clause of amount alone, beside the asked finding alone, qualifies it ("咳是咳，一天几声", "…, nothing major").
+    // A clause grading how bad it is ("不厉害，轻轻的") is a severity, recorded as such, not a hedge on presence.
+    const bareHedge =
+      otherMentions.length === 0 &&
+      severity === undefined &&
+      clauses.some(
+        (cl) =>
+          (lang === 'zh' ? cl.trim().length <= 5 : cl.trim().split(/\s+/).length <= 3) &&
+          !mentions.some((m) => cl.includes(m.text)) &&
+          !!contains(unfigured(cl), c.partly[lang], lang),
+      );
     const partlyHere =
       ownClauses.length === 0 ||
+      bareHedge ||
       ownClauses.some(
         (cl) =>
           !!contains(unfigured(cl), c.partly[lang], lang) || (lang === 'en' && PARTLY_EN.test(unfigured(cl).trim())),
@@ -1047,6 +1065,8 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
     value = 'no';
   } else if (
     partlyCue &&
+    // "断断续续有一年了" fills the duration slot: the hedge is about how often, not whether.
+    !(slotName === 'duration' && duration) &&
     otherMentions.length === 0 &&
     extra.length === 0 &&
     !contains(t, c.measures?.[lang] ?? [], lang) &&
@@ -1120,6 +1140,9 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
     if (images.length === 0 && simileFrame(unfigured(t), lang)) value = 'yes';
   // Not knowing states nothing about the asked finding ("心跳快不快我也分辨不出来" names it only to doubt it).
   if (value === 'unknown') for (const f of own) present.delete(f);
+  // A denial that names the finding first ("咳嗽不咳，就是…", "恶心那倒没有") states it absent, not present.
+  if (value === 'no' && question.kind === 'binary')
+    for (const f of own) if (present.delete(f) && !/[@≥]/.test(f)) absent.add(f);
   // Safety first (consultation.md §3): doubt anywhere in an answer to a red-flag check never makes it
   // a "no" ("有小红点，没按过，不知道褪不褪", "说不好是不是突然"); the session counts `unknown` as positive.
   if (

@@ -555,7 +555,12 @@ export function patientRoutes(ctx: AppContext): Hono<AppEnv> {
     const row = await feedback.record(input);
     await audit(c, 'feedback', `feedback/${row.id}`, [id]);
     // An accepted differential row becomes a confirmed case; a corrected fact, curation candidates (learning-feedback.ts).
-    return c.json({ ...row, learned: await learnFromFeedback(ctx, networkOf, row) }, 201);
+    // The feedback is stored either way: a failure to learn from it is logged, not turned into an error for the clinician.
+    const learned = await learnFromFeedback(ctx, networkOf, row).catch((e: Error) => {
+      ctx.log.warn({ feedback: row.id, error: e.message }, 'feedback stored; learning from it failed');
+      return {};
+    });
+    return c.json({ ...row, learned }, 201);
   });
 
   app.get('/:id/feedback', params(patientParams), async (c) => {

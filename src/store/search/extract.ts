@@ -2,6 +2,7 @@ import { evalFhirPathTyped, type TypedValue, toTypedValue, typedValueToString } 
 import { dateRangeOf, fhirDateRange } from '../resource-index.js';
 import type { FhirResource } from '../resource-store.js';
 import { type SearchParamDef, searchParametersOf } from './registry.js';
+import { mayHold } from './roots.js';
 
 /**
  * One value of one search parameter of one resource: a row of `fhir_search_values` (see its
@@ -35,6 +36,7 @@ export function searchValuesOf(resource: FhirResource): SearchValue[] {
   const out: SearchValue[] = [];
   const input = [toTypedValue(resource)];
   for (const def of searchParametersOf(resource.resourceType).values()) {
+    if (def.paths && !def.paths.some((path) => mayHold(resource, path))) continue;
     let typed: TypedValue[];
     try {
       typed = evalFhirPathTyped(def.parsed, input);

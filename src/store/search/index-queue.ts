@@ -94,15 +94,23 @@ async function dequeue(tx: Sql, keys: readonly Key[]): Promise<void> {
  * Several processes may run it at once: each takes rows the others have not locked.
  */
 export async function refreshSearchIndex(sql: Sql): Promise<number> {
+  // Checked once, not per batch: the entries indexed so far lie dead at the head of the table until
+  // it is vacuumed, and a scan would read past them every time.
+  const pending = await sql.query<{ n: number }>('select 1 as n from fhir_search_pending limit 1');
+  if (pending.rows.length === 0) return 0;
   let done = 0;
   for (;;) {
-    const pending = await sql.query<{ n: number }>('select 1 as n from fhir_search_pending limit 1');
-    if (pending.rows.length === 0) break;
     const n = await sql.transaction(async (tx) => {
       const { rows } = await tx.query<Key & { resource: FhirResource | null; deleted: boolean | null }>(
+        // The batch is taken first and its resources looked up one by one (the lateral `limit 1` keeps
+        // that a nested loop): a merge join read fhir_resources from its start up to the batch every
+        // time, so indexing a large import cost time quadratic in its size.
         `select p.resource_type, p.id, r.resource, r.deleted
-         from fhir_search_pending p left join fhir_resources r on r.resource_type = p.resource_type and r.id = p.id
-         order by p.resource_type, p.id limit ${BATCH} for update of p skip locked`,
+         from (select resource_type, id from fhir_search_pending
+               order by resource_type, id limit ${BATCH} for update skip locked) p
+         left join lateral (select resource, deleted from fhir_resources r
+                            where r.resource_type = p.resource_type and r.id = p.id limit 1) r on true
+         order by p.resource_type, p.id`,
       );
       if (rows.length === 0) return 0;
       const keys = rows.map(({ resource_type, id }) => ({ resource_type, id }));

