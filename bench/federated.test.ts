@@ -32,6 +32,18 @@ describe('bench federated', () => {
       expect(home).toBeLessThan(0.7);
       expect(h.heldBack.length / mine.length).toBeGreaterThan(0.4);
     });
+    // The inner split for tuning: only the training patients, split again, each hospital as before.
+    const inner = partitionHospitals(items, {
+      ...{ hospitals: 3, homeShare: 0.6, diseases: ['D0', 'D1', 'D2'], innerSplit: true },
+      ...{ diseaseOf: (x: (typeof items)[0]) => x.disease, keyOf: (x: (typeof items)[0]) => x.id },
+      uniform: seededRandom(1),
+    });
+    inner.forEach((h, i) => {
+      const train = new Set(hospitals[i]!.train.map((x) => x.id));
+      expect([...h.train, ...h.heldBack].map((x) => x.id).sort()).toEqual([...train].sort());
+      expect(h.heldBack.length / train.size).toBeGreaterThan(0.4);
+      expect(h.heldBack.length / train.size).toBeLessThan(0.6);
+    });
     expect(() =>
       partitionHospitals(items, {
         ...{ hospitals: 3, homeShare: 1, diseases: [], diseaseOf: () => '', keyOf: () => '' },
@@ -67,11 +79,14 @@ describe('bench federated', () => {
   it.skipIf(!existsSync(dxyDir))('simulates DXY hospitals from a source with no patient data', () => {
     const { sim, split, clip } = simulateDxy({
       ...{ dir: dxyDir, hospitals: 3, homeShare: 0.6, seed: 17, heldBack: 'dev', repeats: 1, delta: 1e-5 },
+      diseaseWeight: 1,
       ...{ colluders: [1], learn: { label: 'test', edgePrior: 'pooled', edgeStrength: 2, priorStrength: 20 } },
       log: () => {},
     });
     expect(split).toHaveLength(3);
-    expect(clip).toBe(43);
+    // The clip is read from the training records: far below the vocabulary's 2 + 41, and no record truncated.
+    expect(clip).toBeLessThan(20);
+    for (const f of sim.federated) expect(f.clippedCases).toEqual([0, 0, 0]);
     // Counts teach the all-linked source something: every learned model beats it.
     for (const m of [sim.local, sim.pooled, ...sim.secure]) expect(m.gtpa1).toBeGreaterThan(sim.sourceOnly.gtpa1 + 20);
   });

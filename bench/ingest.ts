@@ -1,5 +1,15 @@
 import { fork } from 'node:child_process';
-import { createReadStream, createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  createReadStream,
+  createWriteStream,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -23,12 +33,16 @@ import { withScratchDatabase } from './lib/scratch-db.js';
  *   --pglite none     skips the PGlite runs.
  *   --concurrency <n> writes in flight at once (default 2, as `medseek import`; see ImportOptions).
  *   --copy-batch <n>  resources per batch of the COPY sink (default 2000).
+ *   --check           first show the stores exact (checkExact): the NDJSON imported, then a changed
+ *                     copy with as many new resources, then the NDJSON again, through the COPY sink and
+ *                     through the batched writes on PostgreSQL and on PGlite; stored rows, history and
+ *                     search values are dumped and their digests compared.
  * On PostgreSQL the NDJSON is imported twice: through the store's batched writes and through the COPY
  * sink `medseek import` uses there (store/copy.ts: new resources copied straight into the store, the
- * others through a staging table and the merge statement). After the COPY sink's import the search
- * index is brought up to date as `medseek import` does, timed apart (`searchIndexSeconds`): the
- * ratios compare the import alone with the plain COPY, `copyEndToEndToCopyRatio*` the import and the
- * index together.
+ * others through a staging table and the merge statement, the search values of both copied in the same
+ * transaction). What remains once the import is done — the sink's closing statistics and whatever the
+ * search queue still holds — is timed apart (`searchIndexSeconds`): the ratios compare the import with
+ * the plain COPY, `copyEndToEndToCopyRatio*` the import and that rest together.
  */
 const self = fileURLToPath(import.meta.url);
 
@@ -78,6 +92,8 @@ export default {
       const bigNdjson = join(work, 'big.ndjson');
       const bigMade = big > 0 ? await writeNdjson(bundles, bigNdjson, repeat * big) : undefined;
       if (bigMade) log(`large NDJSON: ${bigMade.resources} resources, ${(bigMade.bytes / 1048576).toFixed(1)} MiB`);
+
+      const exact = args.check === 'true' ? await checkExact(bundles, work, adminUrl, log) : undefined;
 
       const rows: Record<string, unknown>[] = [];
       const record = (name: string, backend: string, input: string, r: RunResult, bytes: number) => {
@@ -245,6 +261,7 @@ export default {
         copyEndToEndToCopyRatio: endToEndRatioSmall === undefined ? null : Number(endToEndRatioSmall.toFixed(3)),
         copyEndToEndToCopyRatioLarge: bigEndToEndRatio === undefined ? null : Number(bigEndToEndRatio.toFixed(3)),
         goal: 'PostgreSQL NDJSON import rate ≥ 0.5 × the rate of a plain COPY of the same JSONB rows (issue 2)',
+        ...(exact ? { exact } : {}),
         harnessPeakRssMiB: peakRssMiB(),
         table: rows,
       };
@@ -310,6 +327,114 @@ function suffixIds(line: string, suffix: string): string {
     .replace(/("reference":"[A-Za-z]+\/[^"]{1,50})"/g, `$1${suffix}"`);
 }
 
+/** Digests of a store's dump: row count and SHA-256 of its sorted lines, per table. */
+type StoreDigest = Record<'resources' | 'history' | 'searchValues' | 'searchPending', { rows: number; sha256: string }>;
+
+/**
+ * Imports three files in turn through each path and compares the stores: the NDJSON; a copy with a
+ * fifth of its resources given one more identifier (new versions, changed search values) followed by
+ * the NDJSON again with suffixed ids (new resources); the NDJSON again (the changed ones changed back).
+ * Every column is dumped but `last_updated` (the time of writing).
+ */
+async function checkExact(
+  bundles: readonly string[],
+  work: string,
+  adminUrl: string | undefined,
+  log: (line: string) => void,
+): Promise<{ identical: boolean; digests: Record<string, StoreDigest> }> {
+  const { importPath } = await import('../src/ingest/index.js');
+  const { migrate, openDatabase, openCopySink, refreshSearchIndex, resourceSink } = await import(
+    '../src/store/index.js'
+  );
+  const first = join(work, 'check-1.ndjson');
+  await writeNdjson(bundles, first, 1);
+  const second = join(work, 'check-2.ndjson');
+  await writeNdjson(bundles, second, 2);
+  const lines = readFileSync(second, 'utf8').split('\n');
+  const half = (lines.length - 1) / 2;
+  const changed = lines.map((line, i) => {
+    if (i >= half || i % 5 !== 0 || !line) return line;
+    const r = JSON.parse(line) as { resourceType: string; identifier?: unknown[] };
+    // Provenance has no identifier element.
+    if (r.resourceType === 'Provenance') return line;
+    r.identifier = [...(r.identifier ?? []), { system: 'urn:medseek:check', value: `v2-${i}` }];
+    return JSON.stringify(r);
+  });
+  writeFileSync(second, changed.join('\n'));
+  const files = [first, second, first];
+  const options = { batchSize: 500, concurrency: 2 };
+  const digests: Record<string, StoreDigest> = {};
+  const run = async (name: string, db: Database, sink: () => Promise<Sink>) => {
+    await migrate(db);
+    for (const file of files) {
+      const s = await sink();
+      try {
+        await importPath(file, s, options);
+      } finally {
+        await s.close?.();
+      }
+      await refreshSearchIndex(db);
+    }
+    digests[name] = await digest(db);
+    log(`exact check, ${name}: ${JSON.stringify(digests[name])}`);
+  };
+  if (adminUrl) {
+    await withScratchDatabase(adminUrl, async (url) => {
+      const db = await openDatabase({ databaseUrl: url });
+      try {
+        await run('postgres COPY sink', db, () => openCopySink(url, { connections: 2 }));
+      } finally {
+        await db.close();
+      }
+    });
+    await withScratchDatabase(adminUrl, async (url) => {
+      const db = await openDatabase({ databaseUrl: url });
+      try {
+        await run('postgres batched writes', db, async () => resourceSink(db));
+      } finally {
+        await db.close();
+      }
+    });
+  }
+  const pglite = await openDatabase();
+  try {
+    await run('pglite batched writes', pglite, async () => resourceSink(pglite));
+  } finally {
+    await pglite.close();
+  }
+  const all = Object.values(digests).map((d) => JSON.stringify(d));
+  const identical = all.every((d) => d === all[0]);
+  log(`exact check: ${identical ? 'every store identical' : 'STORES DIFFER'}`);
+  return { identical, digests };
+}
+
+type Database = Awaited<ReturnType<typeof import('../src/store/index.js')['openDatabase']>>;
+type Sink = Parameters<typeof import('../src/ingest/index.js')['importPath']>[1] & { close?: () => Promise<void> };
+
+/** Times as UTC text whatever the session's zone; numbers and JSON as the server writes them. */
+const DUMPS = {
+  resources: `select resource_type, id, version_id, deleted, content_hash, patient_id, codes::text,
+    identifiers::text, (date_start at time zone 'UTC')::text, (date_end at time zone 'UTC')::text, resource::text
+    from fhir_resources`,
+  history: `select resource_type, id, version_id, deleted, patient_id, resource::text from fhir_resource_history`,
+  searchValues: `select resource_type, id, param, system, code, text, exact, qualifier, (lo at time zone 'UTC')::text,
+    (hi at time zone 'UTC')::text, num_lo::text, num_hi::text, ref, ref_type, ref_id from fhir_search_values`,
+  searchPending: 'select resource_type, id from fhir_search_pending',
+} as const;
+
+async function digest(db: Database): Promise<StoreDigest> {
+  const out = {} as StoreDigest;
+  for (const [name, sql] of Object.entries(DUMPS) as [keyof StoreDigest, string][]) {
+    const { rows } = await db.query<Record<string, unknown>>(sql);
+    // Sorted here, not by the server: the two backends may collate text differently.
+    const lines = rows.map((r) => JSON.stringify(Object.values(r))).sort();
+    const hash = createHash('sha256');
+    for (const line of lines) hash.update(`${line}\n`);
+    out[name] = { rows: lines.length, sha256: hash.digest('hex') };
+  }
+  return out;
+}
+
 /** The rate of an import and its search index together, over the rate of the plain COPY. */
 function endToEndRatio(run: RunResult, copy: RunResult): number {
   return run.resources / (run.seconds + (run.searchIndexSeconds ?? 0)) / (copy.resources / copy.seconds);
@@ -338,9 +463,9 @@ async function runJob(job: Job): Promise<RunResult> {
   if (job.kind === 'copy') return copyJob(job);
   const { importPath } = await import('../src/ingest/index.js');
   const { migrate, openDatabase, refreshSearchIndex, resourceSink } = await import('../src/store/index.js');
-  const { openCopySink } = await import('../src/store/copy.js');
+  const { openCopySink } = await import('../src/store/index.js');
   const db = await openDatabase(job.backend === 'postgres' ? { databaseUrl: job.url! } : { dataDir: job.dataDir! });
-  const copySink =
+  let copySink =
     job.kind === 'copy-import' ? await openCopySink(job.url!, { connections: job.concurrency ?? 2 }) : undefined;
   try {
     await migrate(db);
@@ -353,6 +478,9 @@ async function runJob(job: Job): Promise<RunResult> {
     const seconds = (performance.now() - started) / 1000;
     const peak = peakRssMiB();
     const indexStarted = performance.now();
+    // The COPY sink indexes as it writes and analyzes when it closes: both count with the index.
+    await copySink?.close();
+    copySink = undefined;
     if (job.searchIndex) await refreshSearchIndex(db);
     const searchIndexSeconds = job.searchIndex ? (performance.now() - indexStarted) / 1000 : undefined;
     return {

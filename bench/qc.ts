@@ -1,21 +1,19 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { demoBundlePaths } from '../src/ingest/index.js';
 import { evaluateQc, qualityRulesFromData } from '../src/reasoning/index.js';
 import { type Benchmark, repoRoot, sharedData, table } from './lib/harness.js';
-import { loadCcksRecords } from './qc-lib/ccks.js';
-import { parseJudgements } from './qc-lib/judgements.js';
-import { type BaseRecord, demoRecord, loadCleanRecords } from './qc-lib/records.js';
+import { loadSplit } from './qc-lib/halves.js';
 import { newFindings, type Row, type ScoredRecord, score } from './qc-lib/score.js';
 import { variantsOf } from './qc-lib/variants.js';
 
 /**
  * `npx medseek bench qc [--data bench/data/qc] [--split report|dev|all] [--combos 4] [--write-labels <jsonl>]`:
- * record quality control (病历质控) measured on labelled records. The report half: the clean inpatient records of
- * `<data>/clean/` and their defective variants; the dev half: the three Chinese demo patients (demo/zh),
- * the records of `<data>/dev/` (written by the engine's developer in the report forms' layouts, judged before
- * QC ran on them) and their variants. Every engine finding is judged (injected defect, the same defect read by another
- * rule, or the clean record's judgement in `<data>/judgements.jsonl`, written from the norms); unjudged
+ * record quality control (病历质控) measured on labelled records. The report half: the held-out records of
+ * `<data>/heldout/` (written by an independent evaluator, judged in `<data>/heldout/judgements.jsonl`) and their
+ * defective variants; without them `--split report` says so and scores nothing. The dev half: the three Chinese
+ * demo patients (demo/zh), the records of `<data>/dev/`, `<data>/clean/` and `<data>/ccks/` (the report half
+ * until 2026-12-06) and their variants. Every engine finding is judged (injected defect, the same defect read by
+ * another rule, or the clean record's judgement in `<data>/judgements.jsonl`, written from the norms); unjudged
  * findings are counted and listed, never dropped. Reports precision and recall per rule family
  * (rules.json category) and per rule.
  */
@@ -54,25 +52,16 @@ const bench: Benchmark = {
   defaultData: 'bench/data/qc',
   async run({ data, args, log }) {
     const split = args.split ?? 'report';
-    if (!['report', 'dev', 'all'].includes(split)) throw new Error(`--split: '${split}' is not report, dev or all`);
+    if (split !== 'report' && split !== 'dev' && split !== 'all')
+      throw new Error(`--split: '${split}' is not report, dev or all`);
     const combos = Number(args.combos ?? 4);
     if (!Number.isInteger(combos) || combos < 0) throw new Error(`--combos: '${args.combos}' is not a count`);
-    const judgementsFile = join(data, 'judgements.jsonl');
-    if (!existsSync(judgementsFile)) throw new Error(`--data: ${judgementsFile} not found`);
-    const book = parseJudgements(readFileSync(judgementsFile, 'utf8'), judgementsFile);
-    const bases: BaseRecord[] = [];
-    const demoPaths = demoBundlePaths().filter((p) => /[/\\]zh[/\\]/.test(p));
-    const devDir = join(data, 'dev');
-    if (split !== 'report') bases.push(...demoPaths.map(demoRecord), ...loadCleanRecords(devDir, 'fresh', 'dev'));
-    const ccksFile = args.ccks ?? sharedData('emr-ccks2017-ner', 'ccks2017_emr_records.jsonl');
-    if (split !== 'dev') {
-      bases.push(...loadCleanRecords(join(data, 'clean'), 'fresh'));
-      const ccks = loadCcksRecords(join(data, 'ccks'), ccksFile);
-      if (existsSync(join(data, 'ccks')) && ccks.length === 0)
-        log(`CCKS records not found at ${ccksFile} (--ccks): the CCKS-based records are left out`);
-      bases.push(...ccks);
+    const ccksArg = args.ccks ?? sharedData('emr-ccks2017-ner', 'ccks2017_emr_records.jsonl');
+    const { bases, book, judgementFiles, demoPaths, ccksFile } = loadSplit(data, split, ccksArg, log);
+    if (bases.length === 0) {
+      if (split === 'report') return { split: { scored: split, baseRecords: [], records: 0 }, inputs: [] };
+      throw new Error(`--data: no records for split ${split} under ${data}`);
     }
-    if (bases.length === 0) throw new Error(`--data: no records for split ${split} under ${data}`);
     const rules = qualityRulesFromData();
     const scored: ScoredRecord[] = [];
     const labelLines: string[] = [];
@@ -137,19 +126,20 @@ const bench: Benchmark = {
       split: {
         scored: split,
         rule:
-          'dev = the Chinese demo patients (demo/zh), the developer-written records of <data>/dev and their ' +
-          'variants; report = the clean records of ' +
-          '<data>/clean, the CCKS-based records of <data>/ccks, and their variants; each record is scored ' +
-          'once, after its judgements were written',
+          'dev = the Chinese demo patients (demo/zh), the records of <data>/dev, <data>/clean and <data>/ccks ' +
+          '(the old report half, dev since 2026-12-06) and their variants; report = the held-out records of ' +
+          '<data>/heldout and their variants, judged in <data>/heldout/judgements.jsonl; each record is scored ' +
+          'after its judgements were written',
         baseRecords: bases.map((b) => b.id),
         records: scored.length,
         cleanRecords: clean.length,
         combos,
       },
       inputs: [
-        judgementsFile,
-        ...(split !== 'report' ? demoPaths : []),
-        ...(split !== 'dev' && existsSync(ccksFile) ? [ccksFile] : []),
+        ...judgementFiles,
+        ...demoPaths,
+        ...(ccksFile ? [ccksFile] : []),
+        ...bases.filter((b) => b.half === 'report').map((b) => b.file),
       ],
       rules: rules.release,
       now: NOW,

@@ -5,6 +5,7 @@ import type { ConfirmedCase, LearnOptions } from '../../src/learning/index.js';
 import type { CausalModel, DxyRecord } from '../../src/reasoning/index.js';
 import { compileNetwork, learnDxyModel, parseDxyJsonl, parseDxySynonyms } from '../../src/reasoning/index.js';
 import type { Half } from '../lib/harness.js';
+import { trainingClip } from './clip.js';
 import { partitionHospitals } from './hospitals.js';
 import { simulate } from './simulate.js';
 
@@ -22,8 +23,9 @@ import { simulate } from './simulate.js';
  * closed-world and the unobserved cells are not released). A first run that learned with the unmentioned
  * unknown scored pooled below local (a recorded DXY symptom is nearly always present, so P(symptom |
  * disease, observed) barely differs between diseases) and was dropped as a mismatch with bench dxy's
- * learner, not tuned further. Clip: 2 + the 41 symptoms, a bound read from the public vocabulary, so no case
- * is truncated. Learning options, δ and ε are DDXPlus's, unchanged.
+ * learner, not tuned further. Clip: as DDXPlus's, 2 + the most symptoms any training record has present (no
+ * training record truncated; the vocabulary bound 2 + 41 was used first and gave a larger σ, see
+ * bench/federated.ts). Learning options, disease weight, δ and ε are DDXPlus's.
  */
 export function dxyRecords(dir: string): DxyRecord[] {
   const seen = new Set<string>();
@@ -59,8 +61,11 @@ export interface DxySimulationOptions {
   readonly homeShare: number;
   readonly seed: number;
   readonly heldBack: Half;
+  /** Score on an inner split of the training records (bench/federated-lib/hospitals.ts). */
+  readonly innerSplit?: boolean;
   readonly repeats: number;
   readonly delta: number;
+  readonly diseaseWeight: number;
   readonly colluders: readonly number[];
   readonly learn: LearnOptions;
   readonly log: (line: string) => void;
@@ -96,6 +101,7 @@ export function simulateDxy(o: DxySimulationOptions) {
     keyOf: (r) => r.consult_id,
     uniform: seededRandom(o.seed),
     heldBack: o.heldBack,
+    innerSplit: o.innerSplit ?? false,
   });
   const sites = parts.map((h) => ({
     name: h.name,
@@ -103,9 +109,10 @@ export function simulateDxy(o: DxySimulationOptions) {
     heldBack: h.heldBack.map(scoreCase),
   }));
   for (const h of sites) o.log(`DXY ${h.name}: learns from ${h.train.length}, holds back ${h.heldBack.length}`);
-  const clip = 2 + model.findings.length;
+  const clip = trainingClip(source, sites);
   const sim = simulate(source, sites, {
-    ...{ epsilons: [1, 8], delta: o.delta, clip, closedWorld: true, repeats: o.repeats, seed: o.seed },
+    ...{ epsilons: [1, 8], delta: o.delta, clip, diseaseWeight: o.diseaseWeight, closedWorld: true },
+    ...{ repeats: o.repeats, seed: o.seed },
     ...{ colluders: o.colluders, learn: o.learn, log: (l: string) => o.log(`DXY ${l}`) },
   });
   return {

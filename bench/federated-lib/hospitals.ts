@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Half } from '../lib/harness.js';
 import { halfOf } from '../lib/harness.js';
 
@@ -25,6 +26,11 @@ export function partitionHospitals<T>(
     readonly keyOf: (item: T) => string;
     readonly uniform: () => number;
     readonly heldBack?: Half;
+    /**
+     * Tuning on training patients only: the held-back half is left out, and each hospital's training patients
+     * are split again by sha256('inner:' + key): first byte odd, scored (held back); even, learned from.
+     */
+    readonly innerSplit?: boolean;
   },
 ): Hospital<T>[] {
   const { hospitals: h, homeShare } = options;
@@ -44,8 +50,12 @@ export function partitionHospitals<T>(
     const other = (1 - homeShare) / (h - 1);
     // Home with probability homeShare, else one of the others uniformly.
     const at = u < homeShare ? hh : (hh + 1 + Math.min(h - 2, Math.floor((u - homeShare) / other))) % h;
-    const half: Half = halfOf(options.keyOf(item));
-    (half === (options.heldBack ?? 'report') ? out[at]!.heldBack : out[at]!.train).push(item);
+    const key = options.keyOf(item);
+    const heldBack = halfOf(key) === (options.heldBack ?? 'report');
+    if (!options.innerSplit) (heldBack ? out[at]!.heldBack : out[at]!.train).push(item);
+    else if (!heldBack) (innerScored(key) ? out[at]!.heldBack : out[at]!.train).push(item);
   }
   return out;
 }
+
+const innerScored = (key: string) => createHash('sha256').update(`inner:${key}`).digest()[0]! % 2 === 1;

@@ -26,6 +26,7 @@ export interface SecureRunOptions {
   readonly epsilon: number;
   readonly delta: number;
   readonly clip: number;
+  readonly diseaseWeight: number;
   readonly closedWorld: boolean;
   readonly colluders: number;
   readonly seed: number;
@@ -56,6 +57,7 @@ export function secureRound(
       epsilon: o.epsilon,
       delta: o.delta,
       clip: o.clip,
+      diseaseWeight: o.diseaseWeight,
       uniform,
       accountant: new PrivacyAccountant({ epsilon: o.epsilon, delta: o.delta }),
       closedWorld: o.closedWorld,

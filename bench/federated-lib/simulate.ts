@@ -28,6 +28,8 @@ export interface SimulationOptions {
   readonly epsilons: readonly number[];
   readonly delta: number;
   readonly clip: number;
+  /** Weight of the released disease counts (src/learning/federated.ts `diseaseWeight`). */
+  readonly diseaseWeight: number;
   /** Every finding of every case recorded present or absent (DDXPlus), so unobserved counts are not released. */
   readonly closedWorld: boolean;
   /** Noise draws per ε (independent simulated worlds), averaged. */
@@ -83,6 +85,7 @@ export function simulate(source: Network, hospitals: readonly Hospital<Confirmed
             epsilon,
             delta: o.delta,
             clip: o.clip,
+            diseaseWeight: o.diseaseWeight,
             uniform,
             accountant: new PrivacyAccountant({ epsilon, delta: o.delta }),
             what: `${h.name} counts`,
@@ -131,6 +134,7 @@ export function simulate(source: Network, hospitals: readonly Hospital<Confirmed
           colluders,
           delta: o.delta,
           clip: o.clip,
+          diseaseWeight: o.diseaseWeight,
           closedWorld: o.closedWorld,
           learn: o.learn,
           seed: o.seed * 1000 + r * 17 + Math.round(epsilon * 100) + 7919 * (colluders + 1),
@@ -163,9 +167,11 @@ export function accountantCheck(
   epsilon: number,
   delta: number,
   clip: number,
+  diseaseWeight: number,
 ) {
   const accountant = new PrivacyAccountant({ epsilon, delta });
-  const options = { epsilon, delta, clip, accountant, uniform: seededRandom(1), what: 'counts', closedWorld: true };
+  const uniform = seededRandom(1);
+  const options = { epsilon, delta, clip, diseaseWeight, accountant, uniform, what: 'counts', closedWorld: true };
   privateCounts(source, cases, options);
   try {
     privateCounts(source, cases, { ...options, what: 'counts again' });

@@ -1,14 +1,15 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type BaseRecord, parseCleanRecord } from './records.js';
+import { type BaseRecord, type Half, parseCleanRecord } from './records.js';
 
 /**
  * Records built around real hospital text: each frame in bench/data/qc/ccks/ is a clean record written
  * for this bench whose 首次病程记录 病例特点 and 出院记录 诊疗经过 / 出院情况 are the sections of one
  * CCKS 2017 record (`{{ccks:病史特点}}`), filled in from ../shared/data/emr-ccks2017-ner at run time
- * (the CCKS text is not copied into this repository; its licence is unknown, research use).
+ * (the CCKS text is not copied into this repository; its licence is unknown, research use). They are dev
+ * records since 2026-12-06 (bench/data/qc/README.md).
  */
-export function loadCcksRecords(framesDir: string, ccksJsonl: string): BaseRecord[] {
+export function loadCcksRecords(framesDir: string, ccksJsonl: string, half: Half = 'dev'): BaseRecord[] {
   if (!existsSync(framesDir) || !existsSync(ccksJsonl)) return [];
   const sections = new Map<number, Record<string, { text: string }>>();
   for (const line of readFileSync(ccksJsonl, 'utf8').split('\n')) {
@@ -31,7 +32,7 @@ export function loadCcksRecords(framesDir: string, ccksJsonl: string): BaseRecor
       return JSON.stringify(t.trim()).slice(1, -1);
     });
     const { ccksId: _c, ...rec } = JSON.parse(filled) as Record<string, unknown>;
-    out.push(parseCleanRecord(rec, file, 'ccks'));
+    out.push(parseCleanRecord(rec, file, 'ccks', half));
   }
   return out;
 }

@@ -115,8 +115,9 @@ export const INJECTIONS: readonly Injection[] = [
               ? ['C02', 'K15']
               : h === '初步诊断'
                 ? ['K04']
-                : h === '婚育史'
-                  ? ['C04']
+                : h === '婚育史' || h === '个人史'
+                  ? // A form may run 婚育史 and 月经史 on the 个人史 line (h05): the line goes with them.
+                    ['C04']
                   : [],
       what: `入院记录: the ${h} section removed`,
       apply: dropSection('admission-note', h),
@@ -145,8 +146,16 @@ export const INJECTIONS: readonly Injection[] = [
     id: 'adm-drop-signature-line',
     ruleId: 'C01',
     also: ['C18'],
-    what: '入院记录: the 医师签名 line removed',
-    apply: dropSection('admission-note', '医师签名'),
+    // The note's electronic signatures go with the printed line: a note still signed electronically is
+    // signed (BW2010 第八条), so removing the line alone put in no defect (2026-12-06).
+    what: '入院记录: the 医师签名 line removed and the note left unsigned',
+    apply: (enc) => {
+      const d = docOf(enc, 'admission-note');
+      const span = dropSection('admission-note', '医师签名')(enc);
+      if (!d || !span) return undefined;
+      d.signatures = [];
+      return { ...span, after: 'unsigned' };
+    },
   },
   {
     id: 'adm-drop-allergy',
@@ -765,6 +774,8 @@ export const INJECTIONS: readonly Injection[] = [
   {
     id: 'antibiotic-without-indication',
     ruleId: 'K11',
+    // A cephalosporin ordered for a patient allergic to another one (h03: 头孢克洛) is also an allergy conflict.
+    also: ['K14'],
     what: 'an antibiotic (头孢呋辛) ordered with no infection documented anywhere',
     apply: (enc) =>
       enc.orders.some((o) => o.category === 'antibiotic')
@@ -1080,7 +1091,9 @@ export const INJECTIONS: readonly Injection[] = [
     ruleId: 'H12',
     what: '首页: an operation under general anaesthesia without the 麻醉医师',
     apply: (enc) => {
-      const p = enc.homepage?.procedures.find((x) => x.kind === 'surgery' && x.anesthesiologist);
+      // Under local anaesthesia the 首页 owes no 麻醉医师 (H12's `noAnaesthetist`): no defect to put in (h01).
+      const general = (x: { anesthesia?: string }) => !/局麻|局部|无/.test(x.anesthesia ?? '');
+      const p = enc.homepage?.procedures.find((x) => x.kind === 'surgery' && x.anesthesiologist && general(x));
       if (!p) return undefined;
       const before = p.anesthesiologist;
       delete p.anesthesiologist;

@@ -37,3 +37,20 @@ export function judgementOf(book: JudgementBook, record: string, ruleId: string)
   const rec = book.get(record);
   return rec?.get(ruleId) ?? rec?.get('*');
 }
+
+/**
+ * One book from several (the main judgements file and the held-out records' own): a record judged in two
+ * books is refused, since which of its lines holds would depend on the order the files were read.
+ */
+export function mergeJudgements(books: readonly { book: JudgementBook; where: string }[]): JudgementBook {
+  const out = new Map<string, ReadonlyMap<string, Judgement>>();
+  const from = new Map<string, string>();
+  for (const { book, where } of books)
+    for (const [record, rules] of book) {
+      const before = from.get(record);
+      if (before) throw new Error(`${where}: record ${record} is judged in ${before} too`);
+      from.set(record, where);
+      out.set(record, rules);
+    }
+  return out;
+}

@@ -1,11 +1,13 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import bench from '../qc.js';
 import { repoRoot } from '../lib/harness.js';
 import { loadCcksRecords } from './ccks.js';
 import { INJECTED_RULES, INJECTIONS } from './injections.js';
-import { parseJudgements } from './judgements.js';
+import { loadSplit } from './halves.js';
+import { mergeJudgements, parseJudgements } from './judgements.js';
 import { loadCleanRecords, parseCleanRecord } from './records.js';
 import { newFindings, type ScoredRecord, score, standingFlags, verdictOf } from './score.js';
 import { removeField, removeSection, removeSentence, withinSection } from './text-edit.js';
@@ -176,7 +178,7 @@ describe('qc injections', () => {
   });
 
   it('change the record where the label says, and leave the clean record as it was', () => {
-    const [base] = loadCleanRecords(join(fixtures, 'clean'));
+    const [base] = loadCleanRecords(join(fixtures, 'heldout'), 'fresh', 'report');
     const before = JSON.stringify(base!.encounter);
     const variants = variantsOf(base!, 2);
     expect(JSON.stringify(base!.encounter)).toBe(before);
@@ -195,9 +197,8 @@ describe('qc injections', () => {
   });
 
   it('refuse a clean record without a field it needs, naming it', () => {
-    expect(() => parseCleanRecord({ id: 'x', patientId: 'p', admitAt: '2026-01-01T00:00:00+08:00' }, 'f.json')).toThrow(
-      /f\.json: field patient\.sex/,
-    );
+    const bare = { id: 'x', patientId: 'p', admitAt: '2026-01-01T00:00:00+08:00' };
+    expect(() => parseCleanRecord(bare, 'f.json', 'fresh', 'dev')).toThrow(/f\.json: field patient\.sex/);
   });
 
   it('load the developer-written records into the dev half, each judged in judgements.jsonl', () => {
@@ -205,7 +206,7 @@ describe('qc injections', () => {
     const dev = loadCleanRecords(join(data, 'dev'), 'fresh', 'dev');
     expect(dev.length).toBeGreaterThanOrEqual(6);
     expect(new Set(dev.map((r) => r.half))).toEqual(new Set(['dev']));
-    expect(loadCleanRecords(join(fixtures, 'clean')).map((r) => r.half)).toEqual(['report']);
+    expect(loadCleanRecords(join(fixtures, 'heldout'), 'fresh', 'report').map((r) => r.half)).toEqual(['report']);
     const book = parseJudgements(readFileSync(join(data, 'judgements.jsonl'), 'utf8'), 'judgements.jsonl');
     expect(dev.filter((r) => !book.get(r.id)?.has('*')).map((r) => r.id)).toEqual([]);
   });
@@ -217,9 +218,9 @@ describe('qc CCKS-based records', () => {
   it('fill the frames with the CCKS sections and nothing else', () => {
     const recs = loadCcksRecords(frames, join(repoRoot, 'bench/qc-lib/fixtures/ccks-sample.jsonl'));
     expect(recs.map((r) => [r.id, r.source, r.half])).toEqual([
-      ['c002', 'ccks', 'report'],
-      ['c013', 'ccks', 'report'],
-      ['c035', 'ccks', 'report'],
+      ['c002', 'ccks', 'dev'],
+      ['c013', 'ccks', 'dev'],
+      ['c035', 'ccks', 'dev'],
     ]);
     const first = recs[0]!.encounter.documents.find((d) => d.type === 'first-progress-note')!;
     expect(first.text).toContain('病例特点：（合成测试文本2-病史特点）');
@@ -231,6 +232,56 @@ describe('qc CCKS-based records', () => {
       /ccks-002\.json: placeholder \{\{ccks:诊疗经过\}\}/,
     );
     expect(loadCcksRecords(frames, join(repoRoot, 'bench/qc-lib/fixtures/absent.jsonl'))).toEqual([]);
+  });
+});
+
+describe('qc halves', () => {
+  const data = join(repoRoot, 'bench/data/qc');
+  const ccks = join(repoRoot, 'bench/qc-lib/fixtures/ccks-sample.jsonl');
+
+  it('put the old report records (clean/, ccks/) in the dev half, with dev/ and the demo patients', () => {
+    const { bases } = loadSplit(data, 'dev', ccks, () => {});
+    const ids = bases.map((b) => b.id);
+    for (const id of ['r01', 'r06', 'c002', 'c035', 'd01', 'demo-cap-pneumonia']) expect(ids, id).toContain(id);
+    expect(new Set(bases.map((b) => b.half))).toEqual(new Set(['dev']));
+    expect(bases.find((b) => b.id === 'r01')!.source).toBe('fresh');
+    expect(bases.find((b) => b.id === 'c002')!.source).toBe('ccks');
+  });
+
+  it('take the report half from heldout/ alone, judged in its own file merged with the main one', () => {
+    const { bases, book, judgementFiles } = loadSplit(fixtures, 'report', ccks, () => {});
+    expect(bases.map((b) => [b.id, b.half])).toEqual([['f01', 'report']]);
+    expect(judgementFiles.map((f) => f.slice(fixtures.length + 1))).toEqual([
+      'judgements.jsonl',
+      'heldout/judgements.jsonl',
+    ]);
+    expect([...book.keys()].sort()).toEqual(['f01', 'x01']);
+    expect(loadSplit(fixtures, 'dev', ccks, () => {}).judgementFiles).toHaveLength(1);
+  });
+
+  it('refuse a record judged in two files', () => {
+    const one = parseJudgements('{"id":"a","record":"f01","ruleId":"*","verdict":false,"reason":"x"}', 'one');
+    expect(() =>
+      mergeJudgements([
+        { book: one, where: 'main' },
+        { book: one, where: 'heldout' },
+      ]),
+    ).toThrow(/heldout: record f01 is judged in main too/);
+  });
+
+  it('say "no report records" and score nothing when heldout/ is missing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qc-no-heldout-'));
+    try {
+      writeFileSync(join(dir, 'judgements.jsonl'), '');
+      const lines: string[] = [];
+      const r = (await bench.run({ data: dir, args: { split: 'report' }, log: (l) => lines.push(l) })) as {
+        split: { records: number };
+      };
+      expect(r.split.records).toBe(0);
+      expect(lines.join('\n')).toMatch(/no report records/);
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
   });
 });
 

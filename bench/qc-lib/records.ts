@@ -11,14 +11,17 @@ export type Draft<T> = T extends readonly (infer U)[]
     ? { -readonly [K in keyof T]: Draft<T[K]> }
     : T;
 
+/** `fresh`: written by hand for the bench; `demo`: a demo patient; `ccks`: a frame around CCKS 2017 text. */
 export type Source = 'fresh' | 'demo' | 'ccks';
+
+/** `dev`: the engine's developer may look at it; `report`: scored once, never tuned on (bench/data/qc/heldout). */
+export type Half = 'dev' | 'report';
 
 /** A record before any defect is injected, and which half of the bench it feeds. */
 export interface BaseRecord {
   readonly id: string;
   readonly source: Source;
-  /** `dev`: the engine's developer may look at it; `report`: scored once, never tuned on. */
-  readonly half: 'dev' | 'report';
+  readonly half: Half;
   readonly file: string;
   readonly encounter: QcEncounter;
 }
@@ -31,12 +34,7 @@ const fail = (file: string, field: string, why: string): never => {
  * One clean record as written in bench/data/qc/clean/*.json: a QcEncounter (src/reasoning/quality/model.ts)
  * whose documents may give their text as `lines` (joined with newlines), for writing by hand.
  */
-export function parseCleanRecord(
-  json: unknown,
-  file: string,
-  source: Source = 'fresh',
-  half: BaseRecord['half'] = source === 'demo' ? 'dev' : 'report',
-): BaseRecord {
+export function parseCleanRecord(json: unknown, file: string, source: Source, half: Half): BaseRecord {
   if (!json || typeof json !== 'object') return fail(file, '(root)', 'not an object');
   const o = json as Record<string, unknown>;
   for (const k of ['id', 'patientId', 'admitAt'] as const)
@@ -80,14 +78,10 @@ export function parseCleanRecord(
 }
 
 /**
- * Every clean record of a folder (`*.json`, sorted by name). `half`: `dev` for the records the engine's
- * developer wrote and may look at (bench/data/qc/dev), else the report half.
+ * Every clean record of a folder (`*.json`, sorted by name), all in one half: `report` for the held-out
+ * records (bench/data/qc/heldout), `dev` for every folder the engine's developer may look at.
  */
-export function loadCleanRecords(
-  dir: string,
-  source: Source = 'fresh',
-  half: BaseRecord['half'] = source === 'demo' ? 'dev' : 'report',
-): BaseRecord[] {
+export function loadCleanRecords(dir: string, source: Source, half: Half): BaseRecord[] {
   if (!existsSync(dir)) return [];
   const out: BaseRecord[] = [];
   const ids = new Set<string>();

@@ -39,6 +39,15 @@ export interface LearnOptions {
    * hospital's case mix is its own, while how a disease shows itself transfers. Default true.
    */
   readonly ownPriors?: boolean;
+  /**
+   * With released counts from elsewhere: learn leaks from the exact (own) counts only. A leak is the
+   * background rate of a finding among patients whose disease does not cause it (the hospital's own
+   * population, like its case mix), and its signal is a handful of cases against noise of σ per released cell:
+   * on DDXPlus, whose patients have no present leak finding, the others' noisy leak counts raised the leaks
+   * that exclude a disease lacking a present finding, and cost 0.6 points of GTPA@1 at ε = 8 (an inner split
+   * of the bench's training patients, bench/federated.ts). Default true.
+   */
+  readonly ownLeaks?: boolean;
   /** Pseudo-cases behind the source priors of each stratum. Default 20. */
   readonly priorStrength?: number;
   /** Names the data in the learned model's release and edge sources. */
@@ -83,14 +92,17 @@ export function learnedModel(
     linkedExact[f]! += nExact[d]!;
     linkedNoisy[f]! += nNoisy[d]!;
   }
+  const leakNoisy = released !== undefined && (options.ownLeaks ?? true) ? undefined : noisy;
   const findings: FindingNode[] = source.findings.map((f, j) => {
     const leak = betaPosteriorMean(
       {
         k: cell(exact, 'leakPresent', j),
         n: totalExact - linkedExact[j]! - cell(exact, 'leakMissing', j),
-        noisyK: cell(noisy, 'leakPresent', j),
-        noisyN: count(total - totalExact - linkedNoisy[j]! - count(cell(noisy, 'leakMissing', j))),
-        sigma,
+        ...(leakNoisy && {
+          noisyK: cell(leakNoisy, 'leakPresent', j),
+          noisyN: count(total - totalExact - linkedNoisy[j]! - count(cell(leakNoisy, 'leakMissing', j))),
+          sigma,
+        }),
       },
       sl * f.leak,
       sl * (1 - f.leak),

@@ -3,6 +3,7 @@ import { seededRandom } from '../core/index.js';
 import { compileNetwork } from '../reasoning/index.js';
 import { simulatedWorld } from './__fixtures__/simulated.js';
 import { clipContribution, privateCounts } from './federated.js';
+import { learnedModel } from './learned-network.js';
 import { betaPosteriorMean } from './noisy-counts.js';
 import { cryptoUniform, erfc, gaussian, gaussianDelta, gaussianSigma, PrivacyAccountant } from './privacy.js';
 import { countCases } from './sufficient-stats.js';
@@ -25,6 +26,13 @@ describe('the Gaussian mechanism', () => {
       expect(gaussianDelta(sigma, 3, eps)).toBeLessThanOrEqual(delta);
       expect(gaussianDelta(sigma * 0.99, 3, eps)).toBeGreaterThan(delta);
     }
+    // Against Balle & Wang's algorithm 1 (ICML 2018; case A/B bisection in s, σ = g(s)·Δ/√(2ε)), written
+    // separately in Python from the paper: Δ = 1 at (1, 1e-5), (8, 1e-5) and (0.5, 1e-6).
+    expect(gaussianSigma(1, 1, 1e-5) / 3.7306316).toBeCloseTo(1, 5);
+    expect(gaussianSigma(1, 8, 1e-5) / 0.6002291).toBeCloseTo(1, 5);
+    expect(gaussianSigma(1, 0.5, 1e-6) / 8.0576185).toBeCloseTo(1, 5);
+    // σ scales with the sensitivity.
+    expect(gaussianSigma(7, 8, 1e-5) / (7 * 0.6002291)).toBeCloseTo(1, 5);
     // Below ε = 1 the classical bound Δ√(2 ln(1.25/δ))/ε holds, and the exact σ is smaller.
     expect(gaussianSigma(1, 0.5, 1e-5)).toBeLessThan(Math.sqrt(2 * Math.log(1.25 / 1e-5)) / 0.5);
     expect(gaussianSigma(1, 8, 1e-5)).toBeLessThan(gaussianSigma(1, 1, 1e-5));
@@ -118,6 +126,21 @@ describe('private counts', () => {
     // Without noise it is the usual Beta posterior mean; own exact counts add to it.
     expect(betaPosteriorMean({ k: 3, n: 10, noisyK: 2, noisyN: 5, sigma: 0 }, 1, 1)).toBeCloseTo(6 / 17, 12);
     expect(betaPosteriorMean({ k: 3, n: 10, noisyK: 2, noisyN: 5, sigma: 1e-3 }, 1, 1)).toBeCloseTo(6 / 17, 3);
+  });
+
+  it("learns a hospital's leaks from its own counts, its edges from its own and the others' releases", () => {
+    const own = countCases(net, world.sample(200, 6));
+    const accountant = new PrivacyAccountant({ epsilon: 8, delta: 1e-5 });
+    const options = { epsilon: 8, delta: 1e-5, clip: 12, accountant, uniform: seededRandom(4), what: 'x' };
+    const others = privateCounts(net, world.sample(400, 7), { ...options, closedWorld: true }).stats;
+    const alone = learnedModel(net, own, { label: 'own' });
+    const both = learnedModel(net, own, { label: 'own + others' }, others);
+    const withNoisyLeaks = learnedModel(net, own, { label: 'own + others', ownLeaks: false }, others);
+    expect(both.findings.map((f) => f.leak)).toEqual(alone.findings.map((f) => f.leak));
+    expect(withNoisyLeaks.findings.map((f) => f.leak)).not.toEqual(alone.findings.map((f) => f.leak));
+    // The others' releases move the edges.
+    const moved = both.edges.filter((e, i) => Math.abs(e.probability - alone.edges[i]!.probability) > 1e-3);
+    expect(moved.length).toBeGreaterThan(both.edges.length / 2);
   });
 
   it('releases counts within reach of their noise, and a case count read from them', () => {

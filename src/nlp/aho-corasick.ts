@@ -179,22 +179,28 @@ export class AhoCorasick<T> {
   /** Calls `hit(start, end, value)` for every hit (overlapping), respecting word boundaries, by end offset. */
   forEachHit(text: string, hit: (start: number, end: number, value: T) => void): void {
     if (!this.built) this.build();
+    const { firstOut, nextOut, dictLink, lengths, boundaryStart, values } = this;
     let state = 0;
     const n = text.length;
-    let word = n > 0 && isWordChar(foldChar(text.charCodeAt(0)));
+    // each code unit is folded once: `c` is the next one, read ahead for the word boundary
+    let c = n > 0 ? foldChar(text.charCodeAt(0)) : 0;
+    let word = n > 0 && isWordChar(c);
     for (let i = 0; i < n; i++) {
-      state = this.next(state, foldChar(text.charCodeAt(i)));
+      state = this.next(state, c);
       // Every pattern ending here ends with this character, so all or none of them need a word
       // boundary after it: inside a word (English text, mostly) none can match, and the chain of
       // outputs is not walked.
       const wordHere = word;
-      word = i + 1 < n && isWordChar(foldChar(text.charCodeAt(i + 1)));
+      if (i + 1 < n) {
+        c = foldChar(text.charCodeAt(i + 1));
+        word = isWordChar(c);
+      } else word = false;
       if (wordHere && word) continue;
-      for (let s = this.firstOut[state] !== NONE ? state : this.dictLink[state]!; s !== NONE; s = this.dictLink[s]!) {
-        for (let p = this.firstOut[s]!; p !== NONE; p = this.nextOut[p]!) {
-          const start = i + 1 - this.lengths[p]!;
-          if (this.boundaryStart[p] && start > 0 && isWordChar(foldChar(text.charCodeAt(start - 1)))) continue;
-          hit(start, i + 1, this.values[p]!);
+      for (let s = firstOut[state] !== NONE ? state : dictLink[state]!; s !== NONE; s = dictLink[s]!) {
+        for (let p = firstOut[s]!; p !== NONE; p = nextOut[p]!) {
+          const start = i + 1 - lengths[p]!;
+          if (boundaryStart[p] && start > 0 && isWordChar(foldChar(text.charCodeAt(start - 1)))) continue;
+          hit(start, i + 1, values[p]!);
         }
       }
     }

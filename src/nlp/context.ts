@@ -156,22 +156,24 @@ export function scopeModifiers(
   targets: readonly Span[] = [],
   text?: string,
 ): ContextModifier[] {
+  // most clauses hold only stops (commas) or nothing that scopes: no modifier, nothing to select
+  if (!triggerHits.some((h) => !isStop(h.rule.direction) && h.rule.direction !== 'pseudo')) return [];
   const hits = selectLongest(triggerHits.filter((h) => !overlapsAny(targets, h)));
-  const isStop = (d: ContextDirection) => d === 'terminate' || d === 'clause';
   const stops = hits.filter((h) => isStop(h.rule.direction));
   const out: ContextModifier[] = [];
+  // hits and stops are sorted and do not overlap: the stops around a hit are found by walking forward
+  let next = 0;
   for (const h of hits) {
     if (isStop(h.rule.direction) || h.rule.direction === 'pseudo') continue;
-    let fwdEnd = sentence.end;
+    while (next < stops.length && stops[next]!.start < h.end) next++;
+    const fwdStop = next < stops.length && stops[next]!.start < sentence.end ? stops[next] : undefined;
+    let fwdEnd = fwdStop ? fwdStop.start : sentence.end;
     let backStart = sentence.start;
-    let fwdStop: (typeof stops)[number] | undefined;
-    for (const s of stops) {
-      if (s.start >= h.end && s.start < fwdEnd) {
-        fwdEnd = s.start;
-        fwdStop = s;
+    for (let k = next - 1; k >= 0; k--)
+      if (stops[k]!.end <= h.start) {
+        if (stops[k]!.end > backStart) backStart = stops[k]!.end;
+        break;
       }
-      if (s.end <= h.start && s.end > backStart) backStart = s.end;
-    }
     if (
       text !== undefined &&
       fwdStop?.rule.direction === 'clause' &&
@@ -181,7 +183,7 @@ export function scopeModifiers(
       const denial = denialTrigger.test(h.rule.trigger);
       fwdEnd = listScopeEnd(
         text,
-        fwdStop,
+        next,
         hits,
         stops,
         sentence,
@@ -299,7 +301,7 @@ const denialTrigger = /^否认/;
  */
 function listScopeEnd(
   text: string,
-  first: { rule: ContextRule; start: number; end: number },
+  firstIndex: number,
   hits: readonly { rule: ContextRule; start: number; end: number }[],
   stops: readonly { rule: ContextRule; start: number; end: number }[],
   sentence: Span,
@@ -307,10 +309,12 @@ function listScopeEnd(
   historyOnly: boolean,
   denial: boolean,
 ): number {
+  const first = stops[firstIndex]!;
   let stop = first;
   let end = first.start;
-  for (;;) {
-    const next = stops.find((s) => s.start >= stop.end);
+  // stops are sorted and do not overlap: the one after a stop is the next in the list
+  for (let i = firstIndex + 1; ; i++) {
+    const next = stops[i];
     const clause: Span = { start: stop.end, end: next ? next.start : sentence.end };
     let kind = classifyClause(text, clause, hits, targets);
     if (kind === 'item' && historyOnly && !/史[。．!！;；\s]*$/.test(text.slice(clause.start, clause.end)))
@@ -322,6 +326,10 @@ function listScopeEnd(
     if (next?.rule.direction !== 'clause') return end;
     stop = next;
   }
+}
+
+function isStop(d: ContextDirection): boolean {
+  return d === 'terminate' || d === 'clause';
 }
 
 /** Whether a span overlaps any of the (start-sorted) targets. */

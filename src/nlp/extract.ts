@@ -68,7 +68,10 @@ export function extractFacts(text: string, options: ExtractOptions = {}): Extrac
   const document = options.document ?? 'text';
   const scan = scanNote(text, lexicon, lang, options.speech);
   const sections = splitSections(text, scan.headings);
-  const sentences = sections.flatMap((s) => splitSentences(text, { start: s.bodyStart, end: s.end }));
+  // a loop rather than flatMap, which costs more than splitting a short note
+  const sentences: Span[] = [];
+  for (const s of sections)
+    for (const sentence of splitSentences(text, { start: s.bodyStart, end: s.end })) sentences.push(sentence);
   const half = toHalfWidth(text);
 
   const matches = scan.concepts.filter((m) => {
@@ -163,7 +166,7 @@ export function extractFacts(text: string, options: ExtractOptions = {}): Extrac
     }
     let category = entry.category;
     // NKDA / NKMA: the abbreviation is itself the denial of a drug allergy
-    if (/^nk[dm]a$/i.test(text.slice(m.start, m.end))) assertion = 'absent';
+    if (m.end - m.start === 4 && /^nk[dm]a$/i.test(text.slice(m.start, m.end))) assertion = 'absent';
     if (section?.key === 'allergies' && (category === 'medication' || category === 'condition')) category = 'allergy';
     // "青霉素过敏", "allergic to penicillin" anywhere: the drug is an allergen, not a drug taken;
     // "避免使用青霉素类", "avoid NSAIDs": a drug named to be withheld is not being given.
@@ -205,22 +208,24 @@ export function extractFacts(text: string, options: ExtractOptions = {}): Extrac
       quote: text.slice(m.start, m.end),
     };
     const concept: Concept = entry.concept;
-    facts.push({
+    // optional fields set in place (no object spread per field and mention), in the order a reader sees them
+    const fact = {
       id: stableId(document, m.start, m.end, concept.code),
       patientId: options.patientId ?? '',
       category,
       concept,
       assertion,
       subject,
-      ...(value?.q ? { value: value.q } : {}),
-      ...(value?.text ? { valueText: value.text } : {}),
-      ...(value?.interpretation ? { interpretation: value.interpretation } : {}),
-      ...(time ? { time } : {}),
-      ...(laterality ? { laterality } : {}),
-      ...(dosage ? { dosage } : {}),
-      ...(section ? { section: section.key } : {}),
-      sources: [source],
-    });
+    } as { -readonly [K in keyof Fact]: Fact[K] };
+    if (value?.q) fact.value = value.q;
+    if (value?.text) fact.valueText = value.text;
+    if (value?.interpretation) fact.interpretation = value.interpretation;
+    if (time) fact.time = time;
+    if (laterality) fact.laterality = laterality;
+    if (dosage) fact.dosage = dosage;
+    if (section) fact.section = section.key;
+    fact.sources = [source];
+    facts.push(fact);
   });
   // Medication-change cues (停用, 临时医嘱, 改为, discontinued, x1…) and the discharge order list, as qualifiers.
   return {

@@ -83,7 +83,14 @@ export class Lexicon {
 
   /** Leftmost-longest, non-overlapping matches in text order (the curated overlay first, see LexiconOptions). */
   match(text: string): LexiconMatch[] {
-    const hits = this.automaton.findAll(text);
+    return this.select(text, this.automaton.findAll(text));
+  }
+
+  /**
+   * The matches among every hit of this lexicon's term lists in `text` (as `match` chooses them), for a
+   * pass that found them with an automaton of its own (scanner.ts: terms and cues in one walk).
+   */
+  select(text: string, hits: Hit<LexiconEntry[]>[]): LexiconMatch[] {
     return (this.curatedTerms.size === 0 ? selectLongest(hits) : this.overlaySelect(text, hits)).map(toMatch);
   }
 

@@ -1,55 +1,102 @@
+import type { LexiconEntry } from '../core/index.js';
 import { AhoCorasick, type Hit, selectLongest } from './aho-corasick.js';
 import { type ContextRule, contextMatcher, type Speech } from './context.js';
+import { fold } from './fold.js';
 import type { NlpLang } from './language.js';
 import type { Lexicon, LexiconMatch } from './lexicon.js';
 import { sectionHeadings } from './sections.js';
 
-type Cue =
-  | { readonly kind: 'trigger'; readonly rule: ContextRule }
-  | { readonly kind: 'heading'; readonly key: string };
+/**
+ * A cue pattern (one per folded text): the ConText rule it triggers in each rule set (index:
+ * `ruleSet(lang, speech)`) and the section keys it heads. Where a set has several rules with the same
+ * folded trigger (`，` and `,`), only its first is kept: their hits have the same span, and ConText's
+ * leftmost-longest choice of triggers (scopeModifiers) keeps the first of them and nothing of the others.
+ */
+interface Cue {
+  readonly triggers: (ContextRule | undefined)[];
+  readonly headings: string[];
+}
 
 /** What the scan of a note finds: concept names, ConText triggers and section headings. */
 export interface ScanResult {
   readonly concepts: LexiconMatch[];
-  /** Every trigger hit (overlapping), in order of end offset. */
+  /** Every trigger hit (overlapping; one rule per span, see Cue), in order of end offset. */
   readonly triggers: { rule: ContextRule; start: number; end: number }[];
   readonly headings: Hit<string>[];
 }
 
-const cueAutomata = new Map<string, AhoCorasick<Cue>>();
+const RULE_SETS: readonly [NlpLang, Speech][] = [
+  ['zh', 'clinical'],
+  ['zh', 'patient'],
+  ['en', 'clinical'],
+  ['en', 'patient'],
+];
+const ruleSet = (lang: NlpLang, speech: Speech) => (lang === 'zh' ? 0 : 2) + (speech === 'patient' ? 1 : 0);
 
-/**
- * The language's ConText triggers and the section headings in one small automaton, built once per
- * language and speech. It does not depend on the lexicon, so a release lexicon of tens of thousands
- * of terms is built once (its own automaton, lexicon.ts) and shared by every language.
- */
-function cueAutomaton(lang: NlpLang, speech: Speech): AhoCorasick<Cue> {
-  const key = `${lang}:${speech}`;
-  let ac = cueAutomata.get(key);
+let cues: Map<string, Cue> | undefined;
+
+/** Every rule set's ConText triggers and the section headings, by folded pattern. */
+function cuePatterns(): Map<string, Cue> {
+  if (!cues) {
+    const map = new Map<string, Cue>();
+    const cueFor = (pattern: string) => {
+      const key = fold(pattern);
+      let cue = map.get(key);
+      if (!cue) {
+        cue = { triggers: RULE_SETS.map(() => undefined), headings: [] };
+        map.set(key, cue);
+      }
+      return cue;
+    };
+    RULE_SETS.forEach(([lang, speech], set) => {
+      for (const rule of contextMatcher(lang, speech).rules) {
+        const cue = cueFor(rule.trigger);
+        cue.triggers[set] ??= rule;
+      }
+    });
+    for (const [heading, key] of sectionHeadings()) cueFor(heading).headings.push(key);
+    cues = map;
+  }
+  return cues;
+}
+
+/** The lexicon's term lists and every cue in one automaton, built once per lexicon (a release's: once per version). */
+const automata = new WeakMap<Lexicon, AhoCorasick<LexiconEntry[] | Cue>>();
+
+function scanAutomaton(lexicon: Lexicon): AhoCorasick<LexiconEntry[] | Cue> {
+  let ac = automata.get(lexicon);
   if (!ac) {
-    ac = new AhoCorasick<Cue>();
-    for (const rule of contextMatcher(lang, speech).rules) ac.add(rule.trigger, { kind: 'trigger', rule });
-    for (const [heading, key] of sectionHeadings()) ac.add(heading, { kind: 'heading', key });
+    ac = new AhoCorasick<LexiconEntry[] | Cue>();
+    // the lexicon's own lists (object identity matters: the curated overlay is told by its lists)
+    for (const [term, entries] of lexicon.terms()) ac.add(term, entries as LexiconEntry[]);
+    for (const [pattern, cue] of cuePatterns()) ac.add(pattern, cue);
     ac.build();
-    cueAutomata.set(key, ac);
+    automata.set(lexicon, ac);
   }
   return ac;
 }
 
 /**
- * Two passes over a note: the lexicon's automaton for concept names (leftmost-longest, the curated
- * overlay first) and the cue automaton for triggers and headings; each kind keeps its own matches
- * (a trigger never hides a concept and vice versa).
+ * One pass over a note with the lexicon's terms and the cues (ConText triggers of every rule set and
+ * section headings) in a single automaton; each kind keeps its own matches (a trigger never hides a
+ * concept and vice versa): concept names leftmost-longest (the curated overlay first), every trigger
+ * of the note's rule set, headings leftmost-longest.
  */
 export function scanNote(text: string, lexicon: Lexicon, lang: NlpLang, speech: Speech = 'clinical'): ScanResult {
+  const set = ruleSet(lang, speech);
+  const terms: Hit<LexiconEntry[]>[] = [];
   const triggers: ScanResult['triggers'] = [];
   const headings: Hit<string>[] = [];
-  cueAutomaton(lang, speech).forEachHit(text, (start, end, cue) => {
-    if (cue.kind === 'trigger') triggers.push({ rule: cue.rule, start, end });
-    else headings.push({ start, end, value: cue.key });
+  scanAutomaton(lexicon).forEachHit(text, (start, end, value) => {
+    if (Array.isArray(value)) terms.push({ start, end, value });
+    else {
+      const rule = value.triggers[set];
+      if (rule) triggers.push({ rule, start, end });
+      for (const key of value.headings) headings.push({ start, end, value: key });
+    }
   });
   return {
-    concepts: lexicon.match(text),
+    concepts: lexicon.select(text, terms),
     // all trigger hits, overlapping ones included: the caller drops those inside a concept first
     triggers,
     headings: selectLongest(headings),

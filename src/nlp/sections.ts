@@ -76,7 +76,7 @@ export function splitSections(text: string, headingHits?: readonly Hit<string>[]
   const sections: Section[] = [];
   if (found.length === 0 || found[0]!.start > 0) {
     const end = found[0]?.start ?? text.length;
-    if (text.slice(0, end).trim() || found.length === 0)
+    if (found.length === 0 || text.slice(0, end).trim())
       sections.push({ key: 'preamble', title: '', start: 0, end, bodyStart: 0 });
   }
   found.forEach((f, i) => {

@@ -30,7 +30,10 @@ export function splitSentences(text: string, range: Span = { start: 0, end: text
   };
   for (let i = range.start; i < range.end; i++) {
     // code units rather than text[i]: a one-character string per Chinese character is garbage
-    switch (text.charCodeAt(i)) {
+    const c = text.charCodeAt(i);
+    // letters, digits and ideographs (most of a note) end nothing: skip the switch for them
+    if ((c > 0x3f && c < 0x3002) || (c > 0x3002 && c < 0xff01)) continue;
+    switch (c) {
       case 0x3002: // 。
       case 0xff01: // ！
       case 0xff1f: // ？

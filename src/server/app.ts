@@ -23,6 +23,7 @@ import { fhirBulkPolicies, fhirBulkRoutes } from './routes/fhir-bulk.js';
 import { followUpPolicies, followUpRoutes } from './routes/followup.js';
 import { healthPolicies, healthRoutes } from './routes/health.js';
 import { imagingPolicies, imagingRoutes } from './routes/imaging.js';
+import { jobPolicies, jobRoutes } from './routes/jobs.js';
 import { kgPolicies, kgRoutes } from './routes/kg.js';
 import { learningAdminPolicies, learningAdminRoutes } from './routes/learning-admin.js';
 import { llmPolicies, llmRoutes } from './routes/llm.js';
@@ -77,6 +78,7 @@ export const ROUTE_POLICIES: RoutePolicies = mergePolicies(
   backupPolicies,
   teachingPolicies,
   voicePolicies,
+  jobPolicies,
 );
 
 /**
@@ -153,6 +155,7 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
   app.route('/api/teaching', teachingRoutes(ctx));
   app.route('/api/voice', voiceRoutes(ctx));
   app.route('/api/patients', dictationRoutes(ctx));
+  app.route('/api/jobs', jobRoutes(ctx));
 
   // The web workspace last: it answers only what no API route did.
   app.route('/', webRoutes(ctx));

@@ -27,4 +27,5 @@ export { createLogger, type Logger } from './logger.js';
 export { VERSION } from './version.js';
 export { effectiveFhirSource, pullOptionsFrom } from './settings/index.js';
 export { medSeekMcp } from './routes/mcp.js';
+export { stopJobQueue } from './routes/jobs-queue.js';
 export * from './jobs/index.js';

@@ -3,6 +3,7 @@ import { createScratchDatabase } from '../../test/support/backends.js';
 import { arrayLiteral, copyField, openCopySink } from './copy.js';
 import { migrate, openDatabase, refreshSearchIndex } from './index.js';
 import { createResourceRepository } from './resources.js';
+import type { FhirResource } from './resource-store.js';
 
 describe('COPY fields', () => {
   it('escapes backslash, tab, newline and carriage return, and writes null as \\N', () => {
@@ -128,10 +129,91 @@ describe.skipIf(!server)('the COPY import sink under a concurrent writer [postgr
         [2, 'Sink'],
         [1, 'Other'],
       ]);
+      // Indexed for search as the version that won: the other writer's queue entry is done, its values gone.
+      expect((await db.query('select id from fhir_search_pending')).rows).toEqual([]);
+      const names = await db.query<{ id: string; text: string }>(
+        "select id, text from fhir_search_values where param = 'family' order by id, text",
+      );
+      expect(names.rows).toEqual([{ id: 'race1', text: 'sink' }]);
     } finally {
       await sink.close();
       await db.close();
       await scratch.drop();
+    }
+  }, 120_000);
+});
+
+describe.skipIf(!server)('the COPY import sink and the search index [postgres]', () => {
+  const patient = (family: string): FhirResource => ({
+    resourceType: 'Patient',
+    id: 'sp1',
+    name: [{ family, given: ['José', 'Tab\there'] }],
+    identifier: [{ system: 'urn:mrn', value: '7', type: { coding: [{ system: 'urn:t', code: 'MR' }] } }],
+    telecom: [{ system: 'phone', value: '555 0100' }],
+    address: [{ line: ['1 Back\\slash St'], city: 'Springfield' }],
+    birthDate: '1970-05',
+  });
+  const observation = (value: number): FhirResource => ({
+    resourceType: 'Observation',
+    id: 'so1',
+    status: 'final',
+    code: { coding: [{ system: 'http://loinc.org', code: '8867-4', display: 'Heart rate' }], text: 'HR' },
+    subject: { reference: 'Patient/sp1' },
+    effectivePeriod: { start: '2024-01-02T03:04:05Z' },
+    valueQuantity: { value, unit: '/min', system: 'http://unitsofmeasure.org', code: '/min' },
+    component: [{ code: { text: 'line one\nline two' }, valueQuantity: { value: 1e-7 } }],
+  });
+  const condition: FhirResource = {
+    resourceType: 'Condition',
+    id: 'sc1',
+    subject: { reference: 'Patient/sp1' },
+    code: { coding: [{ system: 'http://snomed.info/sct', code: '44054006' }] },
+    onsetDateTime: '2019',
+  };
+  const rounds: FhirResource[][] = [
+    [patient('Ng'), observation(72), condition],
+    [patient('Ngo'), observation(72.5), condition, { ...condition, id: 'sc2' }],
+  ];
+  const values = async (db: Awaited<ReturnType<typeof openDatabase>>) =>
+    (
+      await db.query<Record<string, unknown>>(
+        `select resource_type, id, param, system, code, text, exact, qualifier, (lo at time zone 'UTC')::text as lo,
+           (hi at time zone 'UTC')::text as hi, num_lo::text as num_lo, num_hi::text as num_hi, ref, ref_type, ref_id
+         from fhir_search_values`,
+      )
+    ).rows
+      .map((r) => JSON.stringify(r))
+      .sort();
+
+  it('indexes what it writes in the same transaction, as the queue indexes the store’s own writes', async () => {
+    const viaSink = await createScratchDatabase(server!);
+    const viaQueue = await createScratchDatabase(server!);
+    const sinkDb = await openDatabase({ databaseUrl: viaSink.url, maxConnections: 2 });
+    const queueDb = await openDatabase({ databaseUrl: viaQueue.url, maxConnections: 2 });
+    const sink = await openCopySink(viaSink.url);
+    try {
+      await migrate(sinkDb);
+      await migrate(queueDb);
+      const repo = createResourceRepository(queueDb);
+      for (const round of rounds) {
+        await sink.write(round, { atomic: false });
+        await repo.putMany(round);
+        // Nothing of the sink's is left for the queue.
+        expect((await sinkDb.query('select 1 from fhir_search_pending')).rows).toEqual([]);
+        await refreshSearchIndex(queueDb);
+        const indexed = await values(sinkDb);
+        expect(indexed).toEqual(await values(queueDb));
+        expect(indexed.some((v) => v.includes('"num_lo":"72.5"'))).toBe(round === rounds[1]);
+      }
+      // A write that does not index itself is still queued.
+      await createResourceRepository(sinkDb).put({ ...condition, id: 'sc3' });
+      expect((await sinkDb.query("select id from fhir_search_pending where id = 'sc3'")).rows).toHaveLength(1);
+    } finally {
+      await sink.close();
+      await sinkDb.close();
+      await queueDb.close();
+      await viaSink.drop();
+      await viaQueue.drop();
     }
   }, 120_000);
 });

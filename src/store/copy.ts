@@ -4,6 +4,8 @@ import pg from 'pg';
 import { MedSeekError } from '../core/index.js';
 import type { FhirResource, PutOutcome } from './resource-store.js';
 import { mergeStatement, type OutcomeRow, type Prepared, prepareWrite, SEP } from './resources.js';
+import { searchValuesOf } from './search/extract.js';
+import { SEARCH_VALUE_COLUMNS } from './search/index-queue.js';
 
 /**
  * Import at COPY speed on a PostgreSQL server (issue 20), batch by batch, so memory holds one batch
@@ -12,10 +14,14 @@ import { mergeStatement, type OutcomeRow, type Prepared, prepareWrite, SEP } fro
  *   STDIN` straight into `fhir_resources` as version 1, the row the merge would write for them;
  * - the others are copied into a temporary staging table and merged by the same one statement as every
  *   other write (resources.ts `mergeStatement`): changed ones given a new version with the old one
- *   moved to history, identical ones unchanged.
+ *   moved to history, identical ones unchanged;
+ * - every resource written is indexed for search from the object already parsed, its values copied
+ *   into `fhir_search_values` (a rewritten one loses its old values first), so the search index needs
+ *   no second pass that reads the resources back; the transaction says so (`medseek.search_indexed`,
+ *   migration 0013) and the trigger leaves them off the queue.
  * Should another writer create one of the "new" resources meanwhile, the COPY fails on the primary key
- * and the whole batch is merged instead. The search-index trigger queues each written row as for any
- * write. `pg-copy-streams` is loaded when the sink opens; without it, `openCopySink` says so.
+ * and the whole batch is merged instead. `pg-copy-streams` is loaded when the sink opens; without it,
+ * `openCopySink` says so.
  */
 const STAGING = 'medseek_copy_staging';
 const STAGING_DDL = `create temporary table if not exists ${STAGING} (
@@ -35,6 +41,19 @@ const COPY_NEW = `copy fhir_resources (resource_type, id, version_id, last_updat
 const EXISTING = `select r.resource_type, r.id from fhir_resources r
   join unnest($1::text[], $2::text[]) k(resource_type, id) on r.resource_type = k.resource_type and r.id = k.id`;
 const UNIQUE_VIOLATION = '23505';
+const SEARCH_INDEXED = "set local medseek.search_indexed = 'on'";
+const COPY_VALUES = `copy fhir_search_values (${SEARCH_VALUE_COLUMNS.join(', ')}) from stdin`;
+const KEYS = 'unnest($1::text[], $2::text[]) k(resource_type, id)';
+/**
+ * A rewritten resource's queue entry, then its old values. The dequeue comes first: should
+ * `refreshSearchIndex` hold the entry, it waits for it, so the values it writes are replaced here.
+ */
+const DEQUEUE = `delete from fhir_search_pending p using ${KEYS}
+  where p.resource_type = k.resource_type and p.id = k.id`;
+const UNINDEX = `delete from fhir_search_values v using ${KEYS}
+  where v.resource_type = k.resource_type and v.id = k.id`;
+/** Resources indexed by one sink after which the planner's statistics are renewed when it closes. */
+const ANALYZE_AFTER = 200;
 
 /** The store as an import sink over COPY (the shape of ingest's IngestSink), with its own connections. */
 export interface CopySink {
@@ -101,6 +120,24 @@ export function arrayLiteral(values: readonly string[]): string {
   return `{${values.map((v) => `"${v.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`;
 }
 
+/** The search values of a resource as `fhir_search_values` COPY lines (search/extract.ts, as the queue indexes it). */
+export function searchValueLines(p: Prepared): string {
+  const key = `${copyField(p.resource.resourceType)}\t${copyField(p.resource.id)}`;
+  let out = '';
+  for (const v of searchValuesOf(p.resource)) {
+    const { param, system, code, text, exact, qualifier, lo, hi, num_lo, num_hi, ref, ref_type, ref_id } = v;
+    const nums = [numeric(num_lo), numeric(num_hi)];
+    const fields = [param, system, code, text, exact, qualifier, lo, hi, ...nums, ref, ref_type, ref_id];
+    out += `${key}\t${fields.map(copyField).join('\t')}\n`;
+  }
+  return out;
+}
+
+/** A number as the text JSON gives it (what the queue's `jsonb_to_recordset` reads). */
+function numeric(n: number | null | undefined): string | null {
+  return n === null || n === undefined ? null : JSON.stringify(n);
+}
+
 /** JSON text as a COPY field: JSON.stringify escapes every control character, so only backslashes need it. */
 function copyJson(json: string): string {
   return json.includes('\\') ? json.replaceAll('\\', '\\\\') : json;
@@ -132,6 +169,7 @@ export async function openCopySink(
   const pool = new pg.Pool({ connectionString: databaseUrl, max: options.connections ?? 2 });
   pool.on('error', () => {});
   const staged = new WeakSet<pg.PoolClient>();
+  let indexedCount = 0;
   const copy = (client: pg.PoolClient, statement: string, chunks: Iterable<string>): Promise<void> =>
     pipeline(Readable.from(chunks), client.query(copyFrom(statement)));
 
@@ -149,10 +187,11 @@ export async function openCopySink(
     return new Map(rows.map((r) => [`${r.resource_type}/${r.id}`, r.outcome]));
   };
 
-  /** One transaction: the new resources copied in, the others merged. */
+  /** One transaction: the new resources copied in, the others merged, what was written indexed for search. */
   const writeBatch = async (client: pg.PoolClient, prepared: readonly Prepared[], mergeAll: boolean) => {
     const now = new Date().toISOString();
     await client.query('begin');
+    await client.query(SEARCH_INDEXED);
     let fresh: Prepared[] = [];
     let known: readonly Prepared[] = prepared;
     if (!mergeAll) {
@@ -171,7 +210,17 @@ export async function openCopySink(
         copyChunks(fresh, (p) => copyNewLine(p, now)),
       );
     const merged = known.length > 0 ? await merge(client, known, now) : new Map<string, PutOutcome>();
+    // A resource new to the store has no search values yet; one merged and written again has its old ones.
+    const rewritten = known.filter((p) => merged.get(keyOf(p)) !== 'unchanged');
+    if (rewritten.length > 0) {
+      const keys = [rewritten.map((p) => p.resource.resourceType), rewritten.map((p) => p.resource.id)];
+      await client.query(DEQUEUE, keys);
+      await client.query(UNINDEX, keys);
+    }
+    const indexed = [...fresh, ...rewritten];
+    if (indexed.length > 0) await copy(client, COPY_VALUES, copyChunks(indexed, searchValueLines));
     await client.query('commit');
+    indexedCount += indexed.length;
     const created = new Set(fresh);
     return prepared.map((p): PutOutcome => {
       const outcome = merged.get(keyOf(p)) ?? (created.has(p) ? 'created' : undefined);
@@ -215,7 +264,14 @@ export async function openCopySink(
       );
       return rows[0]?.id;
     },
-    close: () => pool.end(),
+    async close() {
+      try {
+        // After a large import the planner needs fresh statistics to pick the search indexes.
+        if (indexedCount >= ANALYZE_AFTER) await pool.query('analyze fhir_search_values, fhir_resources');
+      } finally {
+        await pool.end();
+      }
+    },
   };
 }
 

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { invalid, loadConfig } from '../../core/index.js';
 import { parseStartingRelease } from '../../knowledge/index.js';
-import { listen, openContext } from '../../server/index.js';
+import { listen, openContext, stopJobQueue } from '../../server/index.js';
 import { startServeReminders } from './serve-reminders.js';
 import { checkPortFree, portError, stepPrinter } from './serve-start.js';
 
@@ -55,6 +55,7 @@ export function register(program: Command): void {
         server = await listen(ctx, { port: config.port, host: config.host });
       } catch (e) {
         await reminders.stop();
+        await stopJobQueue(ctx, 0);
         await ctx.close();
         const cause = (e as { cause?: NodeJS.ErrnoException }).cause;
         throw cause?.code ? portError(config.host, config.port, cause) : e;
@@ -79,7 +80,7 @@ export function register(program: Command): void {
         );
       }
       // SIGTERM (systemd, Kubernetes, docker stop) or Ctrl-C: stop accepting, let requests in flight
-      // finish (MEDSEEK_SHUTDOWN_GRACE_MS, default 10 s), stop the reminders, close the database (and its
+      // finish (MEDSEEK_SHUTDOWN_GRACE_MS, default 10 s), stop the reminders and jobs, close the database (and its
       // lock), exit 0.
       const graceMs = Number(process.env.MEDSEEK_SHUTDOWN_GRACE_MS ?? 10_000);
       let stopping = false;
@@ -97,8 +98,10 @@ export function register(program: Command): void {
           process.stderr.write(`closing the server: ${(e as Error).message}\n`);
           code = 1;
         }
-        // The reminder timer first: a pass under way finishes before the database closes.
+        // The reminder timer and the in-process job queue first: work under way finishes (or is left queued to be
+        // run again at the next start: every job kind is idempotent) before the database closes.
         await reminders.stop();
+        await stopJobQueue(ctx, graceMs);
         try {
           await ctx.close();
         } catch (e) {

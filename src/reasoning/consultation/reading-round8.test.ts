@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readAnswer, temperatureIn } from './reading.js';
+import { readAnswer } from './reading.js';
+import { temperatureIn } from './temperature.js';
 import { redFlagsInText } from './redflags.js';
 
 /**

@@ -16,6 +16,7 @@ import {
 import { type ImageReading, imagesIn, simileFrame } from './imagery.js';
 import { correctedAnswer, normalisePatientSpeech } from './patient-speech.js';
 import type { FindingNames } from './topics.js';
+import { temperatureIn } from './temperature.js';
 import { readTopic, saysScarcely, saysUnchanged, withoutScarcely } from './topics.js';
 import { defaultRedFlags, redFlagsInText } from './redflags.js';
 
@@ -81,6 +82,7 @@ interface AnswerCues {
   readonly excludes?: Record<string, Record<Lang, string[]>>;
   /** Per finding: the words for what it concerns (胃口, "throat"); that said to be fine states it absent. */
   readonly fineTopics?: Record<string, Record<Lang, string[]>>;
+  readonly fineWords?: Record<Lang, string[]>;
   /** Per red-flag check: the findings it is about (E_53 pain for the chest-pain check); all of them denied is a `no`. */
   readonly redFlagTopics?: Record<string, string[]>;
   /** Measured values ("血压", "blood pressure"): a hedge about one ("有点高") does not answer a symptom question. */
@@ -301,9 +303,9 @@ function numberIn(raw: string): number | undefined {
   return z ? parseZhNumber(z[1]!) : undefined;
 }
 
-/** A degree complement of consequence: the symptom so bad that it stops eating, sleeping, walking… */
+/** A degree complement of consequence (得 or 到): the symptom so bad that it stops eating, sleeping, walking… */
 const SEVERE_CONSEQUENCE =
-  /(?:疼|痛|难受|咳|喘|晕|痒)得[^，。,.;；]{0,8}?(?:不敢|没法|没办法|难以|都难|都费劲|都困难)|一(?:宿|夜|晚上?)(?:都)?(?:没法|没|不能)合眼|(?:疼|痛|难受|咳|喘|晕|痒)得(?:我)?(?:都|连)?[^，。,.;；不]{0,4}?(?:咽|吃|喝|睡|走|站|坐|说|抬|躺|直|下)不(?:下|了|着|动|起|直|成|住)|疼得(?:直|满地)?(?:打滚|哭|叫)|\bso\s+(?:bad|much)\s+(?:that\s+)?i\s+(?:can'?t|couldn'?t)\b/i;
+  /(?:疼|痛|难受|咳|喘|晕|痒)(?:得|到)[^，。,.;；]{0,8}?(?:不敢|没法|没办法|难以|都难|都费劲|都困难)|一(?:宿|夜|晚上?)(?:都)?(?:没法|没|不能)合眼|(?:疼|痛|难受|咳|喘|晕|痒)(?:得|到)(?:我)?(?:都|连)?[^，。,.;；不]{0,4}?(?:咽|吃|喝|睡|走|站|坐|说|抬|躺|直|下)不(?:下|了|着|动|起|直|成|住)|疼得(?:直|满地)?(?:打滚|哭|叫)|\bso\s+(?:bad|much)\s+(?:that\s+)?i\s+(?:can'?t|couldn'?t)\b/i;
 
 /** Severity: a 0–10 number, or a word with its NRS anchor. */
 export function readSeverity(text: string, lang: Lang): number | string | undefined {
@@ -361,6 +363,12 @@ const DAY_WORDS: [RegExp, number, string][] = [
   [/上个月|last month|a month/i, 1, 'month'],
   [/很久|好久|好多年|for years|a long time/i, 1, 'year'],
 ];
+const HALF_UNIT: Record<string, string> = {
+  hour: '30 minutes',
+  week: '3.5 days',
+  month: '15 days',
+  year: '6 months',
+};
 const ISO_UNIT: Record<string, string> = { H: 'hour', D: 'day', W: 'week', M: 'month', Y: 'year' };
 
 /** The patient's words for a time without a number ("since yesterday", "昨天开始"), if any. */
@@ -401,6 +409,8 @@ export function normaliseDurationWords(text: string, bound: 'lower' | 'upper' = 
   const pick = (a: string, b: string) => (bound === 'lower' ? a : b);
   return (
     text
+      // "half an hour", "half a month": the half of the unit, in the next smaller one.
+      .replace(/\bhalf\s+an?\s+(hour|week|month|year)\b/gi, (_m, u: string) => HALF_UNIT[u.toLowerCase()]!)
       // Spoken numbers before a unit (北方 俩 = 两, 仨 = 三; 半拉 = 半个; 个把月 = about a month; 粤 成个 = a whole):
       // 大半年 / 大半个月 "the better part of" keeps its lower bound (半年), as "三个多月" keeps three.
       .replace(/俩(?=\s*(?:个|天|日|周|星期|礼拜|月|年|小时|钟头|分钟|多))/g, '两')
@@ -436,9 +446,22 @@ export function normaliseDurationWords(text: string, bound: 'lower' | 'upper' = 
         /(\d+|[一二两三四五六七八九十]+)个半(?=(?:月|小时|钟头|星期|礼拜))/g,
         (_m, n: string) => `${(/\d/.test(n) ? Number(n) : zhNumber(n)) + 0.5}个`,
       )
+      // "一年半", "三天半": half of the unit after it; "一刻钟", "三刻钟": quarters of an hour.
+      .replace(
+        /(\d+|[一二两三四五六七八九十]+)(年|天)半/g,
+        (_m, n: string, u: string) => `${(/\d/.test(n) ? Number(n) : zhNumber(n)) + 0.5}${u}`,
+      )
+      .replace(/([一二两三])刻钟/g, (_m, n: string) => `${zhNumber(n) * 15}分钟`)
       .replace(/个?礼拜|个周/g, '周')
       .replace(/([十百])(?:来|几)(?=\s*(?:个|天|日|周|星期|月|年|小时|分钟))/g, '$1')
       .replace(/([一二两三四五六七八九])(个)?来(?=\s*个?(?:天|周|星期|月|年|小时|钟头))/g, '$1$2')
+      .replace(/个周/g, '周')
+      // "一礼拜零两天", "一个月零五天": a unit and some days more, in days.
+      .replace(
+        /(\d+|[一二两三四五六七八九十]+)\s*个?(周|星期|月)零(\d+|[一二两三四五六七八九十]+)\s*天/g,
+        (_m, a: string, u: string, b: string) =>
+          `${(/\d/.test(a) ? Number(a) : zhNumber(a)) * (u === '月' ? 30 : 7) + (/\d/.test(b) ? Number(b) : zhNumber(b))}天`,
+      )
       .replace(/(\d+|[一二两三四五六七八九十半]+)\s*个?多(?=\s*(?:个|天|日|周|星期|月|年|小时|钟头|分钟))/g, '$1')
       .replace(/钟头/g, '小时')
       .replace(/\b(?:a\s+)?fortnight\b/gi, '2 weeks')
@@ -488,24 +511,6 @@ function readDurationBound(raw: string, bound: 'lower' | 'upper'): { value: numb
   return undefined;
 }
 
-/**
- * A body temperature stated in the answer (°C): "38度5", "量了38.9", "三十八度五", "I was 38.9".
- * Only read for the fever question; numbers followed by a time or age unit are not temperatures.
- */
-/** A bound, not a reading: "没到38", "不超过38度", "under 38" says only that the temperature stayed below it. */
-const BELOW = /(?:没|不|未)(?:有)?(?:到|超过|过)\s*$|\b(?:under|below|less\s+than|not\s+(?:over|above))\s*$/i;
-
-export function temperatureIn(text: string): number | undefined {
-  const zh = /三十([五六七八九])\s*度\s*([一二三四五六七八九]|半)?/.exec(text);
-  if (zh && !BELOW.test(text.slice(0, zh.index)))
-    return 30 + zhNumber(zh[1]!) + (zh[2] ? (zh[2] === '半' ? 0.5 : zhNumber(zh[2]) / 10) : 0);
-  const m =
-    /(?<![\d.])(3[4-9]|4[0-2])(?:\s*(?:\.|度|℃|°\s*c?)\s*(\d)?)?(?!\s*(?:天|日|周|星期|个|月|年|岁|小时|分|次|斤|公斤|kg|days?|weeks?|months?|years?|hours?|min|times?|\d))/i.exec(
-      text,
-    );
-  if (!m || BELOW.test(text.slice(0, m.index))) return undefined;
-  return Number(m[1]) + (m[2] ? Number(m[2]) / 10 : 0);
-}
 /** Fever: ≥ 37.3 °C (诊断学 第9版, 发热: axillary temperature above 37.3 °C; NICE NG143 uses 38 °C for children). */
 const FEVER_C = 37.3;
 
@@ -523,10 +528,10 @@ const CANT_SAY_SO =
 /**
  * "咳嗽倒不咳嗽", "疼倒是不疼", "咳嗽不咳嗽，就是嗓子痒", 吴 "痛是勿痛额" (as for X, not X): the finding named, then
  * denied (A-not-A before a contrast or at the end of a clause; "咳嗽不咳，就是…" with the word shortened;
- * "恶心那倒没有" with the denial after it).
+ * "恶心那倒没有" with the denial after it; 吴 "咳嗽勿咳个" as the whole answer).
  */
 const ECHO_DENIAL =
-  /([\u4e00-\u9fff]{1,3})倒(?:是)?(?:不|没|没有)\1|^([\u4e00-\u9fff]{1,3})(?:不|没)\2[，,]?\s*(?:[^，,。]{1,8}[，,]\s*)?(?:就是|但是|只是|倒是|主要是)|([\u4e00-\u9fff]{1,2})是(?:不|没)\3(?:的|额|个)?(?=[，,。]|$)|^([\u4e00-\u9fff])[\u4e00-\u9fff](?:不|没)\4[，,]\s*(?:就是|但是|只是|倒是|主要是)|^[\u4e00-\u9fff]{1,4}(?:那|这)?倒(?:是)?(?:没有|没)(?:的|啊|哦|呢)?(?=[，,。]|$)/;
+  /([\u4e00-\u9fff]{1,3})倒(?:是)?(?:不|没|没有)\1|^([\u4e00-\u9fff]{1,3})(?:不|没)\2[，,]?\s*(?:[^，,。]{1,8}[，,]\s*)?(?:就是|但是|只是|倒是|主要是)|([\u4e00-\u9fff]{1,2})是(?:不|没)\3(?:的|额|个)?(?=[，,。]|$)|^([\u4e00-\u9fff])[\u4e00-\u9fff](?:不|没)\4[，,]\s*(?:就是|但是|只是|倒是|主要是)|^[\u4e00-\u9fff]{1,4}(?:那|这)?倒(?:是)?(?:没有|没)(?:的|啊|哦|呢)?(?=[，,。]|$)|^([\u4e00-\u9fff])[\u4e00-\u9fff](?:不|没)\5(?:的|额|个)?$/;
 
 /** History slots answered "none" (no allergies, no medicines), or an allergy answer that only names a medicine taken. */
 const SLOT_NONE: Record<string, RegExp> = {
@@ -540,8 +545,13 @@ const TAKES_MEDICINE =
 const ALLERGY_WORDS = /过敏|起疹|出疹|荨麻疹|不能吃|不能用|allerg|react|rash|hives/i;
 
 /** The patient says it is fine / normal / as usual: a denial of a symptom question ("嗓子没事", "throat's fine", "饭量跟以前一样"). */
-const FINE =
+const FINE_BUILTIN =
   /挺好|很好|正常|没事|没问题|好好的|好着(?:呢|哪|嘞)|稳当|还行|还可以|不错|照常|(?:挺|很|蛮|还|都)(?:顺|稳|足|通|畅|利索)|(?<![不没])(?:通着|通畅|顺畅)|(?:跟|和|同)(?:以前|平时|往常|平常|原来|没病的时候)[^，。,.;；]{0,6}(?:一样|差不多)|\bfine\b|\bgrand\b|\bokay\b|\bok\b|\ball right\b|\bnormal\b|\bas usual\b|\bsame as (?:usual|always|before|ever)\b/i;
+/** The built-in words with answer-cues.json `fineWords` (more ways of saying a topic is fine). */
+const FINE = new RegExp(
+  [FINE_BUILTIN.source, ...(answerCues().fineWords?.zh ?? []), ...(answerCues().fineWords?.en ?? [])].join('|'),
+  'i',
+);
 
 /**
  * Not knowing, in the patient's words: a verb of knowing, remembering, noticing or telling under a
@@ -564,8 +574,12 @@ function cannotTell(text: string, lang: Lang): 'doubt' | 'means' | undefined {
   return cannotTellRes.means[lang].some((re) => re.test(text)) ? 'means' : undefined;
 }
 
-/** An embedded yes-no question ("快不快", "恶心不恶心", "有没有", "变没变", "whether", "if"): with not knowing, the answer is unknown. */
-const EMBEDDED_QUESTION = /([\u4e00-\u9fff]{1,2})(?:不|没)\1|有没有|是不是|算不算|\b(?:if|whether)\b/i;
+/**
+ * An embedded question ("快不快", "恶心不恶心", "有没有", 西南 "有没得", 粤 "有冇", "快慢", "啥颜色", "whether", "if"): with
+ * not knowing, the answer is unknown.
+ */
+const EMBEDDED_QUESTION =
+  /([\u4e00-\u9fff]{1,2})(?:不|没)\1|有没(?:有|得)|有冇|是不是|算不算|快慢|轻重|(?:啥|什么)(?:颜色|色)|\b(?:if|whether|what\s+colou?r)\b/i;
 
 /** The severe anchors that say how bad on their own ("agony", "受不了"), without the bare intensifiers (很, very). */
 function severeAlone(lang: Lang): string[] {
@@ -587,6 +601,8 @@ const RF_HEDGE =
 /** English degree phrases the word lists cannot enumerate: "a tiny bit", "a wee touch", "a little bit of". */
 const PARTLY_EN =
   /\ba\s+(?:[a-z]+\s+)?(?:bit|touch|tad|smidge)\b|\b(?:slight|faint|mild|minor)\b|\b[a-z]+-ish\b|,\s*i\s+(?:think|guess|reckon|suppose)$/i;
+/** An answer that limits the finding to one occasion or time of day ("only when I stand up", "only first thing"). */
+const ONLY_AT = /^only\s+(?:when|first\s+thing|in\s+the\s+(?:morning|evening)|at\s+night)\b/i;
 
 /** An answer put as a question or a request ("能不能喝酒", "can I get a sick note?"): it does not fill a history slot. */
 const QUESTION_FORM =
@@ -855,7 +871,13 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
     if (code.startsWith('_')) continue;
     const clause = t
       .split(/[，,；;。.]|\bbut\b/u)
-      .find((cl) => FINE.test(cl) && !!contains(cl, words[lang] ?? [], lang) && !contains(cl, c.partly[lang], lang));
+      .find(
+        (cl) =>
+          FINE.test(cl) &&
+          !!contains(cl, words[lang] ?? [], lang) &&
+          !contains(cl, c.partly[lang], lang) &&
+          !widerTopic(c.fineTopics ?? {}, code, cl, lang),
+      );
     const id = clause && (net ? findingByCode(net).get(code) : code);
     if (!clause || !id || absent.has(id)) continue;
     // "temperature's normal": the topic word itself read as the finding is overruled by "normal" in its clause.
@@ -918,7 +940,9 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
   );
   const partlyCue =
     contains(unrated, c.partly[lang], lang) ??
-    (lang === 'en' && !RATING.test(t) ? PARTLY_EN.exec(unrated.replace(/[.!]+$/, ''))?.[0] : undefined);
+    (lang === 'en' && !RATING.test(t) ? PARTLY_EN.exec(unrated.replace(/[.!]+$/, ''))?.[0] : undefined) ??
+    // Not for a red-flag check, where "only when I press on it" answers another question.
+    (lang === 'en' && !question.id.startsWith('rf:') ? ONLY_AT.exec(unrated)?.[0] : undefined);
   const noCue = head(c.no);
   const yesCue = head(c.yes);
   const ownMentions = mentions.filter((m) => isOwn(m.id));
@@ -948,6 +972,13 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
       ? /^(?:不|没|没有)[^，,。；;、\s]{1,3}(?=[，,；;、\s])/.exec(t)
       : /^(?:no|not|never)\b[^,;.]*(?=[,;.])/i.exec(t);
 
+  // The asked finding entails another (answer-cues.json `implies`: E_64 effort breathlessness → E_66): that one denied.
+  const impliedDenied =
+    question.kind === 'binary' &&
+    otherMentions.length > 0 &&
+    otherMentions.every(
+      (m) => !m.present && [...ownCode].some((o) => c.implies?.[o]?.includes(evidenceCode(net, m.id) ?? '')),
+    );
   // Doubt or a small degree, not frequency: "有时候觉得活着没意思" is a plain yes to the self-harm check.
   const hedge = possible.size > 0 || RF_HEDGE.test(t);
   // No way to tell, or doubt either way, without a "don't know" word ("没量过，谁知道呢", "I flushed before looking").
@@ -1086,6 +1117,9 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
   } else if (leadingDenial && !mentions.some((m) => m.start < leadingDenial[0].length)) {
     // "不冷，但是出汗多": the question denied in a first short clause, another finding after it.
     value = 'no';
+  } else if (impliedDenied) {
+    // "no trouble with breathing" to "out of breath on little effort?": what the asked finding entails is denied.
+    value = 'no';
   } else if (otherMentions.length > 0) {
     value = 'other';
   } else if (FINE.test(t) && !partlyCue) {
@@ -1115,7 +1149,8 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
       names,
     });
     const ownIds = [...own].filter((f) => !/[@≥]/.test(f));
-    if (topic.value === 'yes' && (value === 'other' || value === 'no')) {
+    // A whole-answer no ("can't complain") is not the inability the topic reads in it.
+    if (topic.value === 'yes' && (value === 'other' || (value === 'no' && !noCue.whole))) {
       // "没怎么动", "barely": a loss said outright is no hedge; "lost a few pounds, I think" is one.
       const hedge = (partlyCue && !saysScarcely(topicKey, t, lang, names)) || (lang === 'en' && TRAILING_HEDGE.test(t));
       value = hedge && !severeNow(severity) ? 'partly' : 'yes';
@@ -1140,6 +1175,12 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
     if (images.length === 0 && simileFrame(unfigured(t), lang)) value = 'yes';
   // Not knowing states nothing about the asked finding ("心跳快不快我也分辨不出来" names it only to doubt it).
   if (value === 'unknown') for (const f of own) present.delete(f);
+  // A finding named only inside the doubted question ("晕没晕过去也没人看见", "whether I blacked out") is not stated either.
+  const doubted = value === 'unknown' ? EMBEDDED_QUESTION.exec(t) : null;
+  if (doubted) {
+    const inDoubt = (m: Mention) => m.start < doubted.index + doubted[0].length && doubted.index < m.end;
+    for (const m of mentions) if (mentions.every((o) => o.id !== m.id || inDoubt(o))) present.delete(m.id);
+  }
   // A denial that names the finding first ("咳嗽不咳，就是…", "恶心那倒没有") states it absent, not present.
   if (value === 'no' && question.kind === 'binary')
     for (const f of own) if (present.delete(f) && !/[@≥]/.test(f)) absent.add(f);
@@ -1225,6 +1266,23 @@ function partlyHedgeBesides(t: string, lang: Lang): boolean {
 
 /** A hedge that closes an English answer ("lost a few pounds I think", "…, I guess"). */
 const TRAILING_HEDGE = /[\s,]+i\s+(?:think|guess|reckon|suppose)[.!]*$/i;
+
+/**
+ * Whether the clause names another finding's topic that holds this one's word ("鼻子闻东西没变化" is about smell,
+ * not the nose): the longer topic is what the clause is about.
+ */
+function widerTopic(topics: Record<string, Record<Lang, string[]>>, code: string, clause: string, lang: Lang): boolean {
+  const cl = clause.toLowerCase();
+  const mine = (topics[code]?.[lang] ?? []).filter((w) => cl.includes(w.toLowerCase()));
+  return Object.entries(topics).some(
+    ([k, ws]) =>
+      k !== code &&
+      !k.startsWith('_') &&
+      (ws[lang] ?? []).some(
+        (w) => cl.includes(w.toLowerCase()) && mine.some((v) => w.length > v.length && w.includes(v)),
+      ),
+  );
+}
 
 /** The first clause of an answer (before a comma or a "but"). */
 const firstClause = (t: string): string => t.split(/[，,；;。.]|\bbut\b|但是|可是|不过|就是/u)[0] ?? t;

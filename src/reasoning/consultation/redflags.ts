@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Bilingual } from '../../core/index.js';
 import { otherPersonOnly, questionOnly } from './answer-scope.js';
+import { temperatureIn } from './temperature.js';
 
 /** One red flag of the screen (consultation.md §3). */
 export interface RedFlag {
@@ -104,6 +105,8 @@ export interface RedFlagRule {
   readonly when: {
     readonly maxAgeYears?: number;
     readonly keywords: { readonly zh: readonly string[]; readonly en: readonly string[] };
+    /** A temperature stated below this (°C) is no fever: "两个月宝宝，体温36度9" does not meet the rule. */
+    readonly temperatureAtLeastC?: number;
   };
   readonly triage: number;
   readonly source: string;
@@ -251,7 +254,10 @@ export function redFlagRulesMatching(
   config: RedFlagConfig = defaultRedFlags(),
 ): RedFlagRule[] {
   const lower = text.toLowerCase();
+  const temperature = temperatureIn(lower);
   return config.rules.filter((r) => {
+    const least = r.when.temperatureAtLeastC;
+    if (least !== undefined && temperature !== undefined && temperature < least) return false;
     if (patternAffirmed(lower, r.patterns)) return true;
     if (r.when.maxAgeYears !== undefined && (age === undefined || age >= r.when.maxAgeYears)) return false;
     return [...r.when.keywords.zh, ...r.when.keywords.en].some((k) => affirmed(lower, k.toLowerCase()));

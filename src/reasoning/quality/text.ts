@@ -315,21 +315,38 @@ export function diagnosisList(text: string): string[] {
   return diagnosisItems(text).map(normalise).filter(Boolean);
 }
 
+/** A duration as written: its length in days and where it stands in the text. */
+export interface DurationAt {
+  readonly days: number;
+  readonly start: number;
+  readonly end: number;
+}
+
 /**
  * Every duration the text states, in days, in order ("气促5年，加重1周" → [1825, 7]; "半年", "1月余"),
  * read with K17's `duration` pattern and units.
  */
+export function durationsAt(
+  text: string,
+  pattern: RegExp,
+  units: readonly { readonly unit: string; readonly days: number }[],
+): DurationAt[] {
+  const all = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
+  const out: DurationAt[] = [];
+  for (const m of text.matchAll(all)) {
+    const n = m[1] === '半' ? 0.5 : (parseZhNumber(m[1]!) ?? Number(m[1]));
+    const per = units.find((u) => u.unit === m[2])?.days;
+    if (per !== undefined && Number.isFinite(n))
+      out.push({ days: n * per, start: m.index, end: m.index + m[0].length });
+  }
+  return out;
+}
+
+/** The lengths of `durationsAt`, in days. */
 export function durationsDays(
   text: string,
   pattern: RegExp,
   units: readonly { readonly unit: string; readonly days: number }[],
 ): number[] {
-  const all = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
-  const out: number[] = [];
-  for (const m of text.matchAll(all)) {
-    const n = m[1] === '半' ? 0.5 : (parseZhNumber(m[1]!) ?? Number(m[1]));
-    const per = units.find((u) => u.unit === m[2])?.days;
-    if (per !== undefined && Number.isFinite(n)) out.push(n * per);
-  }
-  return out;
+  return durationsAt(text, pattern, units).map((d) => d.days);
 }

@@ -10,6 +10,7 @@ export { LEDGER_FILE } from './federate-job.js';
 export { type JobSettings, jobHandlers } from './kinds.js';
 export { openJobQueue } from './open.js';
 export { createPgBossQueue, DEAD_LETTER_QUEUE, type PgBossOptions, queueName } from './pg-boss-queue.js';
+export { getJob, type JobFilter, listJobs } from './records.js';
 export { defaultWorkerName } from './run.js';
 export type * from './types.js';
 export { JOB_KINDS } from './types.js';

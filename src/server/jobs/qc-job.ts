@@ -11,7 +11,8 @@ const PAGE = 500;
  * A QC run as a job (`medseek qc` off the request path): progress per encounter checked. A retry runs
  * the whole selection again; nothing is duplicated because each report replaces the encounter's last
  * one (`reasoning_qc_report` is keyed by encounter, migration 0453). A named encounter is checked
- * whatever its class; a run over dates checks inpatient stays unless `all`.
+ * whatever its class; a run over dates checks inpatient stays unless `all`, and with `current` only the
+ * stays in progress (the whole hospital's ward round).
  */
 export function qcHandler(db: Sql): JobHandler<'qc'> {
   return async (data, ctx) => {
@@ -19,7 +20,9 @@ export function qcHandler(db: Sql): JobHandler<'qc'> {
       throw new Error(`qc job: data.since '${data.since}' is not a date`);
     const repo = createResourceRepository(db);
     const hospital = data?.hospital ?? 'default';
-    const encounters = data?.encounterId ? await oneEncounter(repo, data.encounterId) : allEncounters(repo);
+    const encounters = data?.encounterId
+      ? await oneEncounter(repo, data.encounterId)
+      : allEncounters(repo, data?.current === true);
     await ctx.progress({ done: 0, items: 0 });
     const summary = await runQc(
       {
@@ -41,14 +44,30 @@ export function qcHandler(db: Sql): JobHandler<'qc'> {
     );
     const { reports, ...head } = summary;
     // The reports themselves are in reasoning_qc_report; the job keeps the run's summary and where to look.
-    return { ...head, hospital, encounterIds: reports.slice(0, 100).map((r) => r.encounterId) };
+    return {
+      ...head,
+      hospital,
+      ...(data?.current ? { current: true } : {}),
+      encounterIds: reports.slice(0, 100).map((r) => r.encounterId),
+    };
   };
 }
 
-async function* allEncounters(repo: ResourceRepository): AsyncIterable<AnyResource> {
+/** Encounter statuses of a stay still in progress (FHIR R4 Encounter.status). */
+const IN_PROGRESS = new Set(['arrived', 'triaged', 'in-progress', 'onleave']);
+
+/** A stay in progress: by its status, or, without a status (or 'unknown'), by having no end yet. */
+function isCurrentStay(e: AnyResource): boolean {
+  const { status, period } = e as { status?: string; period?: { end?: string } };
+  if (status && status !== 'unknown') return IN_PROGRESS.has(status);
+  return !period?.end;
+}
+
+async function* allEncounters(repo: ResourceRepository, currentOnly: boolean): AsyncIterable<AnyResource> {
   for (let offset = 0; ; offset += PAGE) {
     const r = await repo.search('Encounter', { count: PAGE, offset });
-    for (const e of r.entries) if (!e.deleted) yield e.resource as AnyResource;
+    for (const e of r.entries)
+      if (!e.deleted && (!currentOnly || isCurrentStay(e.resource as AnyResource))) yield e.resource as AnyResource;
     if (r.entries.length < PAGE) break;
   }
 }

@@ -77,6 +77,28 @@ export async function deadJobs(sql: Sql, limit: number): Promise<JobRecord[]> {
   return rows.map(toRecord);
 }
 
+export interface JobFilter {
+  readonly kind?: JobKind;
+  readonly state?: JobState;
+  readonly limit: number;
+  readonly offset?: number;
+}
+
+/** Jobs newest first, of one kind or state when asked. */
+export async function listJobs(sql: Sql, f: JobFilter): Promise<JobRecord[]> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (f.kind) where.push(`kind = $${params.push(f.kind)}`);
+  if (f.state) where.push(`state = $${params.push(f.state)}`);
+  const { rows } = await sql.query<JobRow>(
+    `select * from medseek_jobs ${where.length ? `where ${where.join(' and ')}` : ''}
+     order by created_at desc, id limit $${params.push(Math.max(1, Math.floor(f.limit)))}
+     offset $${params.push(Math.max(0, Math.floor(f.offset ?? 0)))}`,
+    params,
+  );
+  return rows.map(toRecord);
+}
+
 /**
  * Begins the job's next attempt, numbered here (1 for the first). Earlier attempts still open were
  * lost (their worker died or timed out). Returns the attempt, or undefined when the job is already

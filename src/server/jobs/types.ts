@@ -39,6 +39,8 @@ export interface JobData {
   readonly qc: {
     readonly since?: string;
     readonly encounterId?: string;
+    /** Only stays in progress (arrived, triaged, in-progress, on leave; or no status and no end): a ward round. */
+    readonly current?: boolean;
     /** Every encounter, not only inpatient stays. */
     readonly all?: boolean;
     /** Whose rule configuration (default 'default'). */
@@ -68,6 +70,8 @@ export interface JobData {
   readonly summarize: {
     readonly encounterId: string;
     readonly lang: 'zh' | 'en';
+    /** The encounter's patient when the submitter knew it (the API): who may see the job is checked against it. */
+    readonly patientId?: string;
     /** Who asked: the draft's `created_by` and the principal of its audit row (`cli:alice`, `key:…`). */
     readonly requestedBy: { readonly principal: string; readonly kind: AuditEvent['principalKind'] };
   };

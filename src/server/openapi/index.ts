@@ -10,6 +10,7 @@ import { fhirBulkDoc } from './modules/fhir-bulk.js';
 import { fhirWriteDoc } from './modules/fhir-write.js';
 import { followUpDoc } from './modules/followup.js';
 import { imagingDoc } from './modules/imaging.js';
+import { jobsDoc } from './modules/jobs.js';
 import { kgDoc } from './modules/kg.js';
 import { learningDoc } from './modules/learning.js';
 import { mcpDoc } from './modules/mcp.js';
@@ -45,6 +46,7 @@ export const MODULE_DOCS: readonly ModuleDoc[] = [
   mcpDoc,
   adminDoc,
   learningDoc,
+  jobsDoc,
   operationsDoc,
   openapiDoc,
 ];

@@ -13,7 +13,8 @@ const BATCH = 500;
 /** Resources indexed in one refresh after which the table is analyzed. */
 const ANALYZE_AFTER = 200;
 
-const COLUMNS = [
+/** The columns of `fhir_search_values`, in the order the writers give them. */
+export const SEARCH_VALUE_COLUMNS = [
   'resource_type',
   'id',
   'param',
@@ -53,8 +54,8 @@ async function insertValues(tx: Sql, resources: readonly FhirResource[]): Promis
   }
   for (let i = 0; i < rows.length; i += 5000) {
     await tx.query(
-      `insert into fhir_search_values (${COLUMNS.join(', ')})
-       select ${COLUMNS.join(', ')} from jsonb_to_recordset($1::jsonb) as ${RECORD}`,
+      `insert into fhir_search_values (${SEARCH_VALUE_COLUMNS.join(', ')})
+       select ${SEARCH_VALUE_COLUMNS.join(', ')} from jsonb_to_recordset($1::jsonb) as ${RECORD}`,
       [JSON.stringify(rows.slice(i, i + 5000))],
     );
   }

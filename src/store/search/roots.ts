@@ -28,28 +28,31 @@ export function pathsOf(resourceType: string, expression: string): readonly (rea
 /**
  * Whether following `path` from the resource reaches anything: a step matches the element, its
  * primitive extension (`_birthDate`) and, for a choice element, each typed name (`valueQuantity`).
+ * Depth first, stopping at the first path found (it runs for every parameter of every resource written).
  */
 export function mayHold(resource: object, path: readonly string[]): boolean {
-  let items: unknown[] = [resource];
-  for (const step of path) {
-    const next: unknown[] = [];
-    for (const item of items) {
-      if (!item || typeof item !== 'object') continue;
-      for (const [key, value] of Object.entries(item)) {
-        if (!isElement(key.startsWith('_') ? key.slice(1) : key, step)) continue;
-        if (Array.isArray(value)) next.push(...value);
-        else next.push(value);
-      }
-    }
-    if (next.length === 0) return false;
-    items = next;
-  }
-  return true;
+  return path.length === 0 || reaches(resource, path, 0);
 }
 
-function isElement(name: string, step: string): boolean {
-  if (!name.startsWith(step)) return false;
-  if (name.length === step.length) return true;
-  const c = name.charCodeAt(step.length);
+function reaches(item: unknown, path: readonly string[], depth: number): boolean {
+  if (!item || typeof item !== 'object') return false;
+  const step = path[depth]!;
+  const last = depth === path.length - 1;
+  for (const key in item) {
+    if (!isElement(key, key.charCodeAt(0) === 95 ? 1 : 0, step)) continue;
+    const value = (item as Record<string, unknown>)[key];
+    if (Array.isArray(value)) {
+      if (last ? value.length > 0 : value.some((v) => reaches(v, path, depth + 1))) return true;
+    } else if (last || reaches(value, path, depth + 1)) return true;
+  }
+  return false;
+}
+
+/** Whether `key` from `start` (past a primitive extension's `_`) names the element `step` or a typed choice of it. */
+function isElement(key: string, start: number, step: string): boolean {
+  if (!key.startsWith(step, start)) return false;
+  const end = start + step.length;
+  if (key.length === end) return true;
+  const c = key.charCodeAt(end);
   return c >= 65 && c <= 90;
 }

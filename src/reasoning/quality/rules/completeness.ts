@@ -129,6 +129,26 @@ const C01 = predicate(
             fix: { en: `Record ${enName(p)} in the family history`, zh: `家族史中补记${p.name}（无则写明“否认”）` },
           }),
         );
+    // A relative who died: the cause is part of their health (BW2010 第十八条(五)4; the hospital item 3.7.2
+    // "家族中有死亡者，死因未描述"), read per sentence; "死因不详" states it.
+    const died = regex(ctx, 'familyDeath');
+    const denied = regex(ctx, 'familyDeathDenied');
+    const cause = regex(ctx, 'familyDeathCause');
+    const noCause = family.split(/[。；;\n]/).find((x) => died.test(x) && !denied.test(x) && !cause.test(x));
+    if (noCause)
+      out.push(
+        issue(
+          'Family history: a relative who died, with no cause of death',
+          '家族史记录家族成员已故，未记录死因',
+          [docSource(d)],
+          {
+            severity: 'S3',
+            key: '家族史-死因',
+            ...spanned(d, noCause.trim()),
+            fix: { en: 'Record the cause of death (or that it is unknown)', zh: '补记死因（不详者写明“死因不详”）' },
+          },
+        ),
+      );
     if (!signed(d))
       out.push(
         issue('Admission note: physician signature missing', '入院记录缺医师签名', [docSource(d)], {
@@ -139,7 +159,10 @@ const C01 = predicate(
       );
     return out;
   },
-  { sections: ['required'], patterns: ['menstrualMention', 'familyHistory', 'prose'] },
+  {
+    sections: ['required'],
+    patterns: ['menstrualMention', 'familyHistory', 'familyDeath', 'familyDeathDenied', 'familyDeathCause', 'prose'],
+  },
 );
 
 const C02 = predicate(
@@ -502,8 +525,10 @@ const C14 = predicate(
               ...absentIn(d, p.name),
             }),
           );
+      // Under local anaesthesia given by the operator no anaesthesiologist takes part, so none signs.
+      const local = s.anesthesia !== undefined && regex(ctx, 'operatorAnaesthesia').test(s.anesthesia);
       for (const { role, zh, en } of listOf<{ role: string; zh: string; en?: string }>(ctx, 'signers'))
-        if (!d.signatures.some((x) => x.role === role))
+        if (!(local && role === 'anesthesiologist') && !d.signatures.some((x) => x.role === role))
           out.push(
             issue(`Checklist not signed by the ${en ?? role}`, `核查表缺${zh}签名`, [docSource(d)], {
               key: `${s.id}-${role}`,
@@ -521,7 +546,7 @@ const C14 = predicate(
         );
       return out;
     }),
-  { patterns: ['checkpoints', 'bloodType', 'bloodVolume'], lists: ['signers'] },
+  { patterns: ['checkpoints', 'bloodType', 'bloodVolume', 'operatorAnaesthesia'], lists: ['signers'] },
 );
 
 function consentOk(d: QcDocument | undefined, before?: string): string | undefined {
@@ -557,7 +582,9 @@ const C15 = predicate(
         s.startAt,
         `${s.id}-surgery`,
       );
-      if (s.anesthesia && !regex(ctx, 'noAnaesthesia').test(s.anesthesia))
+      // 麻醉同意书 is the anaesthesiologist's (BW2010 第二十四条): none for local anaesthesia by the operator.
+      const a = s.anesthesia ?? '';
+      if (a && !regex(ctx, 'noAnaesthesia').test(a) && !regex(ctx, 'operatorAnaesthesia').test(a))
         check(
           ['Anaesthesia', '麻醉'],
           docs(enc, 'consent-anesthesia').find((d) => (d.relatedId ?? s.id) === s.id),
@@ -577,7 +604,7 @@ const C15 = predicate(
       );
     return out;
   },
-  { patterns: ['noAnaesthesia'] },
+  { patterns: ['noAnaesthesia', 'operatorAnaesthesia'] },
 );
 
 const C16 = predicate((enc) => {

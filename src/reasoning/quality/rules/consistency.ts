@@ -23,7 +23,7 @@ import {
   spanOf,
   zhName,
 } from '../rule.js';
-import { diagnosisItems, diagnosisList, durationsDays, normalise, section, similarity } from '../text.js';
+import { diagnosisItems, diagnosisList, durationsAt, durationsDays, normalise, section, similarity } from '../text.js';
 import { calendarDays, minutes, shanghaiDate } from '../time.js';
 
 /** Consistency predicates K01–K18 (qc-rules.md §4). */
@@ -304,7 +304,30 @@ const K07 = predicate((enc) =>
 );
 
 const opName = (d: QcDocument | undefined, ...names: string[]) =>
-  d ? normalise(section(d, ...names).split('\n')[0] ?? '') : '';
+  d ? (section(d, ...names).split('\n')[0] ?? '').trim() : '';
+
+/**
+ * The operations a name joins (`patterns.operationJoin`): "冠状动脉造影+支架置入术" names two, a plan's "A，必要时B"
+ * names A and B; a bracketed site or abbreviation ("（前降支）", "（PCI）") only qualifies one.
+ */
+const opParts = (name: string, join: RegExp, suffix: RegExp) =>
+  name
+    .replace(/[（(][^）)]*[）)]/g, '')
+    .split(join)
+    .map((p) => normalise(p).replace(suffix, ''))
+    .filter((p) => p.length >= 2);
+
+/** One operation named two ways: alike, or one name within the other ("药物洗脱支架置入" in "经皮冠状动脉…置入"). */
+const sameOp = (a: string, b: string) =>
+  similarity(a, b) >= 0.85 || (Math.min(a.length, b.length) >= 4 && (a.includes(b) || b.includes(a)));
+
+/** Two names of the operation agree when alike, or when each operation of the one naming fewer is in the other. */
+function sameOperation(a: string, b: string, join: RegExp, suffix: RegExp): boolean {
+  if (similarity(normalise(a), normalise(b)) >= 0.85) return true;
+  const parts = [opParts(a, join, suffix), opParts(b, join, suffix)].sort((x, y) => x.length - y.length);
+  const [few, many] = parts as [string[], string[]];
+  return few.length > 0 && few.every((p) => many.some((q) => sameOp(p, q)));
+}
 
 const K08 = predicate(
   (enc, ctx) =>
@@ -322,9 +345,11 @@ const K08 = predicate(
           '手术名称',
           '拟施手术',
         ),
-        normalise(enc.homepage?.procedures[0]?.name ?? ''),
+        (enc.homepage?.procedures[0]?.name ?? '').trim(),
       ].filter(Boolean);
-      const same = names.every((n) => similarity(n, names[0]!) >= 0.85);
+      const join = regex(ctx, 'operationJoin');
+      const suffix = regex(ctx, 'operationSuffix');
+      const same = names.every((n) => sameOperation(n, names[0]!, join, suffix));
       if (same || (op && regex(ctx, 'procedureChanged').test(op.text))) return [];
       return [
         issue(
@@ -335,7 +360,7 @@ const K08 = predicate(
         ),
       ];
     }),
-  { patterns: ['procedureChanged'] },
+  { patterns: ['procedureChanged', 'operationJoin', 'operationSuffix'] },
 );
 
 const K09 = predicate((enc) => {
@@ -821,18 +846,40 @@ const K17 = predicate(
       );
     }
     // Every time the 主诉 states ("气促5年，加重1周") is told again in the 现病史 ("5年前…1周前…").
-    const hpi = all(section(d, '现病史'));
+    const hpiText = section(d, '现病史');
+    const hpiAt = durationsAt(
+      hpiText,
+      regex(ctx, 'duration'),
+      listOf<{ unit: string; days: number }>(ctx, 'durationUnits'),
+    );
+    const hpi = hpiAt.map((x) => x.days);
     const tol = num(ctx.params, 'tolerance');
     const close = (a: number, b: number) => Math.abs(a - b) <= tol * Math.max(a, b);
     // The 主诉's first time is the onset the 现病史 opens with; each later one is told there too.
     const first = ccAll[0] !== undefined && hpi[0] !== undefined && !close(ccAll[0], hpi[0]) ? ccAll[0] : undefined;
-    const unmatched = first ?? (hpi.length ? ccAll.find((c) => !hpi.some((h) => close(c, h))) : undefined);
+    // A later time (an exacerbation, a new symptom) is an onset the 现病史 tells after its opening one: a time
+    // before admission ("3天前", "入院前3天", "近2周", "3年来"; BW2010 第十八条(三) 发病情况 with its time), not
+    // how long something lasted ("每年持续3个月", "持续约1小时"), nor the opening onset again unless the 主诉 repeats
+    // its first time ("乏力1月，水肿1月"). Without such later onsets, any time of the 现病史 matches.
+    const before = regex(ctx, 'onsetBefore');
+    const after = regex(ctx, 'onsetAfter');
+    const laterOnsets = hpiAt
+      .slice(1)
+      .filter((x) => before.test(hpiText.slice(Math.max(0, x.start - 2), x.start)) || after.test(hpiText.slice(x.end)))
+      .map((x) => x.days);
+    const told = (c: number, k: number) =>
+      laterOnsets.length && k > 0
+        ? laterOnsets.some((h) => close(c, h)) || c === ccAll[0]
+        : hpi.some((h) => close(c, h));
+    const unmatched = first ?? (hpi.length ? ccAll.find((c, k) => !told(c, k)) : undefined);
     if (unmatched !== undefined) {
       const shown = (x: number) => Number(x.toFixed(2));
       const nearest =
         first !== undefined
           ? hpi[0]!
-          : hpi.reduce((a, b) => (Math.abs(b - unmatched) < Math.abs(a - unmatched) ? b : a));
+          : (laterOnsets.length ? laterOnsets : hpi).reduce((a, b) =>
+              Math.abs(b - unmatched) < Math.abs(a - unmatched) ? b : a,
+            );
       out.push(
         issue(
           `Chief complaint duration (${shown(unmatched)} d) differs from the HPI (${shown(nearest)} d)`,
@@ -844,7 +891,7 @@ const K17 = predicate(
     }
     return out;
   },
-  { patterns: ['duration'], lists: ['durationUnits'] },
+  { patterns: ['duration', 'onsetBefore', 'onsetAfter'], lists: ['durationUnits'] },
 );
 
 const K18 = predicate((enc) => {
