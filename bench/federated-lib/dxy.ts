@@ -25,7 +25,8 @@ import { simulate } from './simulate.js';
  * disease, observed) barely differs between diseases) and was dropped as a mismatch with bench dxy's
  * learner, not tuned further. Clip: as DDXPlus's, 2 + the most symptoms any training record has present (no
  * training record truncated; the vocabulary bound 2 + 41 was used first and gave a larger σ, see
- * bench/federated.ts). Learning options, disease weight, δ and ε are DDXPlus's.
+ * bench/federated.ts). Learning options (but jointDiseaseCounts, bench/federated.ts), disease weight, δ and ε are
+ * DDXPlus's.
  */
 export function dxyRecords(dir: string): DxyRecord[] {
   const seen = new Set<string>();
@@ -71,7 +72,10 @@ export interface DxySimulationOptions {
   readonly log: (line: string) => void;
 }
 
-export function simulateDxy(o: DxySimulationOptions) {
+/** DXY's source network (vocabulary only) and its hospitals' learning and scoring cases. */
+export function dxySites(
+  o: Pick<DxySimulationOptions, 'dir' | 'hospitals' | 'homeShare' | 'seed' | 'heldBack' | 'innerSplit'>,
+) {
   const records = dxyRecords(o.dir);
   const model = structureOnly(records, o.dir);
   const source = compileNetwork(model);
@@ -108,6 +112,11 @@ export function simulateDxy(o: DxySimulationOptions) {
     train: h.train.map(learnCase),
     heldBack: h.heldBack.map(scoreCase),
   }));
+  return { records, model, source, sites };
+}
+
+export function simulateDxy(o: DxySimulationOptions) {
+  const { records, model, source, sites } = dxySites(o);
   for (const h of sites) o.log(`DXY ${h.name}: learns from ${h.train.length}, holds back ${h.heldBack.length}`);
   const clip = trainingClip(source, sites);
   const sim = simulate(source, sites, {

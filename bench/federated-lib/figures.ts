@@ -24,3 +24,9 @@ export function headlineFigures(sim: ReturnType<typeof simulate>, colluders: rea
     },
   };
 }
+
+/** The models of a federated simulation as bench federated writes them (DDXPlus and DXY alike). */
+export function modelFigures(sim: ReturnType<typeof simulate>) {
+  const { sourceOnly, local, pooled, federated, secure } = sim;
+  return { sourceOnly, local, pooled, federated, secure };
+}

@@ -1,4 +1,6 @@
-import { resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { invalid } from './errors.js';
 
 /**
  * Runtime configuration, read from the environment. Secrets (API keys, tokens) are kept here and
@@ -15,6 +17,11 @@ export interface Config {
   readonly apiKeys: readonly string[];
   readonly demo: boolean;
   readonly logLevel: string;
+  /**
+   * MEDSEEK_JOB_FILES_DIR: the folder, on storage every worker mounts, under which jobs submitted over the
+   * API name their files (imports, federated cases); without it those job routes refuse.
+   */
+  readonly jobFilesDir?: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -30,8 +37,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       .filter(Boolean),
     demo: env.MEDSEEK_DEMO === '1' || env.MEDSEEK_DEMO === 'true',
     logLevel: env.MEDSEEK_LOG_LEVEL ?? 'info',
+    jobFilesDir: jobFilesDir(env.MEDSEEK_JOB_FILES_DIR),
     ...overrides,
   };
+}
+
+/** MEDSEEK_JOB_FILES_DIR checked at start: an absolute path to a folder that exists (unset or empty: none). */
+function jobFilesDir(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  const field = 'MEDSEEK_JOB_FILES_DIR';
+  if (!isAbsolute(value)) throw invalid(`${field} must be an absolute path, not '${value}'`, { field });
+  const stat = statSync(value, { throwIfNoEntry: false });
+  if (!stat) throw invalid(`${field} names '${value}', which does not exist`, { field });
+  if (!stat.isDirectory()) throw invalid(`${field} names '${value}', which is not a folder`, { field });
+  return resolve(value);
 }
 
 /** What may be printed: secrets replaced, the database password removed. */

@@ -4,7 +4,7 @@ import { compileNetwork } from '../reasoning/index.js';
 import { simulatedWorld } from './__fixtures__/simulated.js';
 import { clipContribution, privateCounts } from './federated.js';
 import { learnedModel } from './learned-network.js';
-import { betaPosteriorMean } from './noisy-counts.js';
+import { betaPosteriorMean, jointPosteriorMeans, logGamma } from './noisy-counts.js';
 import { cryptoUniform, erfc, gaussian, gaussianDelta, gaussianSigma, PrivacyAccountant } from './privacy.js';
 import { countCases } from './sufficient-stats.js';
 
@@ -143,6 +143,23 @@ describe('private counts', () => {
     expect(moved.length).toBeGreaterThan(both.edges.length / 2);
   });
 
+  it("learns from its own counts, not the others' noise, when the releases say next to nothing", () => {
+    const own = countCases(net, world.sample(200, 8));
+    const accountant = new PrivacyAccountant({ epsilon: 0.1, delta: 1e-5 });
+    const options = { epsilon: 0.1, delta: 1e-5, clip: 12, accountant, uniform: seededRandom(5), what: 'x' };
+    const others = privateCounts(net, world.sample(200, 9), { ...options, closedWorld: true }).stats;
+    const learn = { label: 'x', edgePrior: 'pooled' as const };
+    const edgesOf = (m: ReturnType<typeof learnedModel>) => m.edges.map((e) => e.probability);
+    const alone = edgesOf(learnedModel(net, own, learn));
+    const gap = (o: Partial<Parameters<typeof learnedModel>[2]>) => {
+      const both = edgesOf(learnedModel(net, own, { ...learn, ...o }, others));
+      return both.reduce((a, p, i) => a + Math.abs(p - alone[i]!), 0) / both.length;
+    };
+    // σ ≈ 100 per cell: the edges stay near the hospital's own, unless their prior is centred on the noisy sums.
+    expect(gap({})).toBeLessThan(0.02);
+    expect(gap({})).toBeLessThan(gap({ ownEdgePrior: false }) / 3);
+  });
+
   it('releases counts within reach of their noise, and a case count read from them', () => {
     const cases = world.sample(2000, 5);
     const exact = countCases(net, cases);
@@ -152,5 +169,54 @@ describe('private counts', () => {
     const diff = released.stats.edgePresent.map((x, i) => Math.abs(x - exact.edgePresent[i]!));
     expect(Math.max(...diff)).toBeLessThan(6 * released.sigma + 1e-9);
     expect(Math.abs(released.stats.cases - 2000)).toBeLessThan(20);
+  });
+});
+
+describe("a disease's released counts read together", () => {
+  it('computes ln Γ to 1e-9', () => {
+    expect(logGamma(5)).toBeCloseTo(Math.log(24), 9);
+    expect(logGamma(0.5)).toBeCloseTo(Math.log(Math.sqrt(Math.PI)), 9);
+    expect(logGamma(30)).toBeCloseTo(71.257038967168, 9);
+  });
+
+  it('is the per-edge posterior when the case count is known', () => {
+    const edges = [
+      { k: 3, n: 10, noisyK: 2.4, noisyMissing: 0, a: 1, b: 1 },
+      { k: 9, n: 10, noisyK: 7.7, noisyMissing: 0, a: 1.5, b: 0.5 },
+    ];
+    const { means, n } = jointPosteriorMeans({ noisyN: 7, sigmaN: 1e-3, sigma: 3, edges });
+    expect(n.mean).toBeCloseTo(7, 9);
+    means.forEach((m, i) => {
+      const e = edges[i]!;
+      expect(m).toBeCloseTo(betaPosteriorMean({ k: e.k, n: e.n, noisyK: e.noisyK, noisyN: 7, sigma: 3 }, e.a, e.b), 4);
+    });
+  });
+
+  it("reads the others' case count from the edges far better than from its own noisy release", () => {
+    // 8 cases of a disease with 30 findings, half nearly always present: released with σ = 4 per cell.
+    const u = seededRandom(11);
+    const p = Array.from({ length: 30 }, (_, i) => (i % 2 ? 0.95 : 0.05));
+    let errAlone = 0;
+    let errJoint = 0;
+    let errEdge = 0;
+    for (let r = 0; r < 100; r++) {
+      const noisyN = 8 + gaussian(4, u);
+      const edges = p.map((pe) => {
+        let k = 0;
+        for (let c = 0; c < 8; c++) if (u() < pe) k++;
+        // Own exact counts of 6 cases at the edge's rate, prior Beta(1, 1).
+        return { k: Math.round(6 * pe), n: 6, noisyK: k + gaussian(4, u), noisyMissing: 0, a: 1, b: 1 };
+      });
+      const j = jointPosteriorMeans({ noisyN, sigmaN: 4, sigma: 4, edges });
+      errAlone += Math.abs(Math.max(0, noisyN) - 8) / 100;
+      errJoint += Math.abs(j.n.mean - 8) / 100;
+      // The edge means move towards the truth against those read with the released case count alone.
+      edges.forEach((e, i) => {
+        const alone = betaPosteriorMean({ ...e, noisyN: Math.max(0, Math.round(noisyN)), sigma: 4 }, e.a, e.b);
+        errEdge += (Math.abs(j.means[i]! - p[i]!) - Math.abs(alone - p[i]!)) / 3000;
+      });
+    }
+    expect(errJoint).toBeLessThan(errAlone / 2);
+    expect(errEdge).toBeLessThan(0);
   });
 });

@@ -38,6 +38,14 @@ describe('AhoCorasick (compact)', () => {
         .sort();
       expect(got, `${JSON.stringify(patterns)} in ${JSON.stringify(text)}`).toEqual(naive(patterns, text));
       expect(ac.countRaw(text)).toBeGreaterThanOrEqual(got.length);
+      // collect: the same hits in the same order, as ids and end offsets (a small buffer, so that it grows)
+      const buffer = { ids: new Int32Array(1), ends: new Int32Array(1), length: 0 };
+      ac.collect(text, buffer);
+      const collected = Array.from({ length: buffer.length }, (_, k) => {
+        const id = buffer.ids[k]!;
+        return `${buffer.ends[k]! - ac.lengthOf(id)}-${buffer.ends[k]}:${ac.valueOf(id)}`;
+      });
+      expect(collected).toEqual(ac.findAll(text).map((h) => `${h.start}-${h.end}:${h.value}`));
     }
   });
 
@@ -46,6 +54,15 @@ describe('AhoCorasick (compact)', () => {
     for (const p of ['no', 'know', '胸闷', '闷']) ac.add(p, p);
     expect(ac.findAll('I know no 胸闷').map((h) => h.value)).toEqual(['know', 'no', '胸闷', '闷']);
     expect(selectLongest(ac.findAll('胸闷')).map((h) => h.value)).toEqual(['胸闷']);
+    // in order already or not, the same choice
+    const hits = [
+      { start: 0, end: 2 },
+      { start: 3, end: 5 },
+      { start: 3, end: 7 },
+      { start: 6, end: 9 },
+    ];
+    expect(selectLongest(hits)).toEqual([hits[0], hits[2]]);
+    expect(selectLongest([hits[0]!, hits[2]!, hits[3]!])).toEqual([hits[0], hits[2]]);
     expect(() => ac.add('x', 'x')).toThrow(/after build/);
   });
 

@@ -206,6 +206,89 @@ export class AhoCorasick<T> {
     }
   }
 
+  /**
+   * Every hit as forEachHit finds them, written into `out` (pattern ids and end offsets, in the same
+   * order) rather than passed to a callback: one loop with no call per hit, for the note scan.
+   */
+  collect(text: string, out: HitBuffer): void {
+    if (!this.built) this.build();
+    const { firstOut, nextOut, dictLink, lengths, boundaryStart, rootNext, edgeStart, edgeChar, edgeTarget, fail } =
+      this;
+    let ids = out.ids;
+    let ends = out.ends;
+    let count = 0;
+    let state = 0;
+    const n = text.length;
+    let c = n > 0 ? foldChar(text.charCodeAt(0)) : 0;
+    let word = n > 0 && isWordChar(c);
+    for (let i = 0; i < n; i++) {
+      // next(state, c), written out: this loop is the note scan's whole cost
+      for (;;) {
+        if (state === 0) {
+          state = rootNext[c]!;
+          if (state === NONE) state = 0;
+          break;
+        }
+        let lo = edgeStart[state]!;
+        let hi = edgeStart[state + 1]!;
+        let to = NONE;
+        if (hi - lo <= 8) {
+          for (; lo < hi; lo++)
+            if (edgeChar[lo] === c) {
+              to = edgeTarget[lo]!;
+              break;
+            }
+        } else
+          while (lo < hi) {
+            const mid = (lo + hi) >> 1;
+            const x = edgeChar[mid]!;
+            if (x === c) {
+              to = edgeTarget[mid]!;
+              break;
+            }
+            if (x < c) lo = mid + 1;
+            else hi = mid;
+          }
+        if (to !== NONE) {
+          state = to;
+          break;
+        }
+        state = fail[state]!;
+      }
+      const wordHere = word;
+      if (i + 1 < n) {
+        c = foldChar(text.charCodeAt(i + 1));
+        word = isWordChar(c);
+      } else word = false;
+      if (wordHere && word) continue;
+      for (let s = firstOut[state] !== NONE ? state : dictLink[state]!; s !== NONE; s = dictLink[s]!) {
+        for (let p = firstOut[s]!; p !== NONE; p = nextOut[p]!) {
+          const start = i + 1 - lengths[p]!;
+          if (boundaryStart[p] && start > 0 && isWordChar(foldChar(text.charCodeAt(start - 1)))) continue;
+          if (count === ids.length) {
+            ids = grow(ids);
+            ends = grow(ends);
+            out.ids = ids;
+            out.ends = ends;
+          }
+          ids[count] = p;
+          ends[count++] = i + 1;
+        }
+      }
+    }
+    out.length = count;
+  }
+
+  /** The length of pattern `id` (collect's hits start at their end less this). */
+  lengthOf(id: number): number {
+    return this.lengths[id]!;
+  }
+
+  /** The value of pattern `id`. */
+  valueOf(id: number): T {
+    return this.values[id]!;
+  }
+
   /** Every hit (overlapping), respecting word boundaries, in order of end offset. */
   findAll(text: string): Hit<T>[] {
     const hits: Hit<T>[] = [];
@@ -235,9 +318,37 @@ export class AhoCorasick<T> {
   }
 }
 
+/** Hits written by AhoCorasick.collect: `length` of them, by pattern id and end offset (reused from scan to scan). */
+export interface HitBuffer {
+  ids: Int32Array;
+  ends: Int32Array;
+  length: number;
+}
+
+export function hitBuffer(): HitBuffer {
+  return { ids: new Int32Array(1024), ends: new Int32Array(1024), length: 0 };
+}
+
+function grow(a: Int32Array): Int32Array {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
 /** Keeps the leftmost-longest hits that do not overlap an earlier choice. */
 export function selectLongest<T extends { start: number; end: number }>(hits: readonly T[]): T[] {
-  const sorted = [...hits].sort((a, b) => a.start - b.start || b.end - a.end);
+  // hits come in order of end offset, which is most often the order wanted (none overlapping): sort only
+  // when it is not (the sort is stable, so an already ordered list would come back as it is)
+  let ordered = true;
+  for (let k = 1; k < hits.length; k++) {
+    const a = hits[k - 1]!;
+    const b = hits[k]!;
+    if (a.start > b.start || (a.start === b.start && a.end < b.end)) {
+      ordered = false;
+      break;
+    }
+  }
+  const sorted = ordered ? hits : [...hits].sort((a, b) => a.start - b.start || b.end - a.end);
   const chosen: T[] = [];
   let until = -1;
   for (const h of sorted) {

@@ -1,7 +1,7 @@
 import type { Assertion, Concept, Fact, FactCategory, FactTime, Quantity, Subject, TextSource } from '../core/index.js';
-import { stableId } from '../core/index.js';
 import { builtinLexicon } from './builtin-lexicon.js';
 import { assertionOf, type ContextModifier, scopeModifiers, type Speech, sentenceOf } from './context.js';
+import { factId } from './fact-id.js';
 import { detectLanguage, type NlpLang } from './language.js';
 import type { Lexicon, LexiconMatch } from './lexicon.js';
 import { type ScanResult, scanNote } from './scanner.js';
@@ -210,7 +210,7 @@ export function extractFacts(text: string, options: ExtractOptions = {}): Extrac
     const concept: Concept = entry.concept;
     // optional fields set in place (no object spread per field and mention), in the order a reader sees them
     const fact = {
-      id: stableId(document, m.start, m.end, concept.code),
+      id: factId(document, m.start, m.end, concept.code),
       patientId: options.patientId ?? '',
       category,
       concept,
@@ -235,6 +235,7 @@ export function extractFacts(text: string, options: ExtractOptions = {}): Extrac
       ...(options.anchorDate ? { anchorDate: options.anchorDate } : {}),
       // the same times unless an admission date resolved 入院第3天 / hospital day 3 (read with the note's date alone there)
       ...(options.admissionDate ? {} : { times }),
+      cueHits: scan.medicationCues,
     }),
     sections,
     sentences,
@@ -261,7 +262,18 @@ function assertionsFor(
       const inside: ScanResult['triggers'] = [];
       for (let k = ti; k < triggers.length && triggers[k]!.end <= sentence.end; k++)
         if (triggers[k]!.start >= sentence.start) inside.push(triggers[k]!);
-      mods = scopeModifiers(inside, sentence, targets, text);
+      // the targets that reach into [start, end] of the sentence (sorted, not overlapping): all that
+      // scopeModifiers looks at, and far fewer than the note's for its clause-by-clause reading
+      let lo = 0;
+      let hi = targets.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (targets[mid]!.end <= sentence.start) lo = mid + 1;
+        else hi = mid;
+      }
+      let last = lo;
+      while (last < targets.length && targets[last]!.start <= sentence.end) last++;
+      mods = scopeModifiers(inside, sentence, targets.slice(lo, last), text);
       cache.set(sentence, mods);
     }
     const covering: ContextModifier[] = [];
@@ -322,8 +334,40 @@ const lateralityRe: [RegExp, 'left' | 'right' | 'bilateral'][] = [
   [/\bright\b|\brt\b|右/i, 'right'],
 ];
 
-/** The characters every laterality word above contains one of (a quick test before the three patterns). */
-const mayBeSide = /[双左右blr]/i;
+/** Any of the three patterns above. */
+const anySide = /\b(?:bilateral|bilaterally|both|left|lt|right|rt)\b|[双左右]/i;
+
+/** The characters every laterality word above contains one of (a quick test before the three patterns): 双左右 b l r. */
+function isSideChar(c: number): boolean {
+  return (
+    c === 0x53cc ||
+    c === 0x5de6 ||
+    c === 0x53f3 ||
+    c === 0x62 ||
+    c === 0x6c ||
+    c === 0x72 ||
+    c === 0x42 ||
+    c === 0x4c ||
+    c === 0x52
+  );
+}
+
+/** What `\s` matches in a JavaScript pattern. */
+function isJsSpace(c: number): boolean {
+  return (
+    (c >= 0x09 && c <= 0x0d) ||
+    c === 0x20 ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
 /** , ， ; ； 。 、 (by code unit: no one-character strings in the loop). */
 function isClauseBreak(c: number): boolean {
   return c === 0x2c || c === 0xff0c || c === 0x3b || c === 0xff1b || c === 0x3002 || c === 0x3001;
@@ -331,7 +375,6 @@ function isClauseBreak(c: number): boolean {
 
 /** Left/right/bilateral written in the mention or just before it (左侧…, "right lower lobe …"). */
 function lateralityOf(text: string, m: Span, sentence: Span, lang: NlpLang): Fact['laterality'] {
-  const inside = text.slice(m.start, m.end);
   // only the clause right before the mention
   let from = Math.max(sentence.start, m.start - (lang === 'zh' ? 6 : 24));
   for (let k = m.start - 1; k >= from; k--)
@@ -339,10 +382,21 @@ function lateralityOf(text: string, m: Span, sentence: Span, lang: NlpLang): Fac
       from = k + 1;
       break;
     }
-  const clause = text.slice(from, m.start);
-  if (mayBeSide.test(inside) || mayBeSide.test(clause))
-    for (const [re, side] of lateralityRe) if (re.test(inside) || re.test(clause)) return side;
-  // written after it, closing the item: "Acute pyelonephritis, left.", "肾盂肾炎（左侧）"
+  // the clause and the mention are one run of text: the three patterns only where it holds a side's letter,
+  // and where one of them matches (anySide is their union)
+  let sided = false;
+  for (let k = from; k < m.end && !sided; k++) sided = isSideChar(text.charCodeAt(k));
+  if (sided) {
+    const inside = text.slice(m.start, m.end);
+    const clause = text.slice(from, m.start);
+    if (anySide.test(inside) || anySide.test(clause))
+      for (const [re, side] of lateralityRe) if (re.test(inside) || re.test(clause)) return side;
+  }
+  // written after it, closing the item: "Acute pyelonephritis, left.", "肾盂肾炎（左侧）" (only after , ， ( （)
+  let k = m.end;
+  while (k < text.length && isJsSpace(text.charCodeAt(k))) k++;
+  const after = text.charCodeAt(k);
+  if (after !== 0x2c && after !== 0xff0c && after !== 0x28 && after !== 0xff08) return undefined;
   const post =
     /^\s*(?:[,，]\s*(left|right|bilateral)\s*(?=[.;；。\n)]|$)|[(（]\s*(left|right|bilateral|左|右|双)侧?\s*[)）])/i.exec(
       text.slice(m.end, Math.min(sentence.end + 1, m.end + 16)),

@@ -127,9 +127,17 @@ export class Lexicon {
       if (this.curatedTerms.has(h.value)) return false;
       let rest = '';
       let at = h.start;
-      for (const c of curated) {
+      // the curated hits are sorted and do not overlap, so their ends are sorted too: skip those ending before h
+      let lo = 0;
+      let hi = curated.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (curated[mid]!.end <= h.start) lo = mid + 1;
+        else hi = mid;
+      }
+      for (let k = lo; k < curated.length; k++) {
+        const c = curated[k]!;
         if (c.start >= h.end) break;
-        if (c.end <= h.start) continue;
         if (c.start < h.start || c.end > h.end) return false; // crosses or lies over it
         rest += text.slice(at, c.start);
         at = c.end;

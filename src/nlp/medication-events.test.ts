@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { Fact } from '../core/index.js';
+import { builtinLexicon } from './builtin-lexicon.js';
 import { extractFacts } from './extract.js';
 import {
+  annotateMedicationEvents,
   type MedicationCue,
   medicationCuesIn,
   medicationEventsOf,
   parseMedicationCueRules,
 } from './medication-events.js';
+import { scanNote } from './scanner.js';
 
 /** The medication facts of a text with the cues on each, by the drug's quote. */
 function cues(text: string, anchorDate = '2024-05-02'): { quote: string; fact: Fact; cues: MedicationCue[] }[] {
@@ -206,5 +209,26 @@ describe('cue list', () => {
   it('reads nothing from a fact without cues or with unreadable ones', () => {
     expect(medicationEventsOf({})).toEqual([]);
     expect(medicationEventsOf({ qualifiers: { medEvents: '{not json' } })).toEqual([]);
+  });
+});
+
+describe('annotateMedicationEvents given the note scan cue hits', () => {
+  it('reads the same cues as from its own scan of each sentence, words running across a sentence end included', () => {
+    const notes = [
+      '2024-02-22出现高钾血症（血钾6.5mmol/L），停用螺内酯。改用呋塞米20mg qd。',
+      'Aspirin held prior to procedure; resumed post-op day 1. Warfarin 5 mg x1 given.',
+      '继续阿司匹林，改用替格瑞洛90mg bid；停用氯吡格雷。如出现出血，停用华法林。',
+      'Metoprolol 25mg bid.Continue lisinopril 10mg daily;stop HCTZ.x1 dose of furosemide IV push',
+    ];
+    for (const text of notes) {
+      const { facts, sections, sentences } = extractFacts(text, { anchorDate: '2024-05-02' });
+      const lang = /[\u4e00-\u9fff]/.test(text) ? 'zh' : 'en';
+      const cueHits = scanNote(text, builtinLexicon(), lang).medicationCues;
+      expect(cueHits.length).toBeGreaterThan(0);
+      const own = annotateMedicationEvents(text, facts, { sections, sentences, anchorDate: '2024-05-02' });
+      const shared = annotateMedicationEvents(text, facts, { sections, sentences, anchorDate: '2024-05-02', cueHits });
+      expect(shared, text).toEqual(own);
+      expect(own.some((f) => f.qualifiers?.medEvents)).toBe(true);
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Dosage, Fact, MedicationEventKind } from '../core/index.js';
-import { AhoCorasick, type Hit } from './aho-corasick.js';
+import { AhoCorasick, type Hit, selectLongest } from './aho-corasick.js';
+import { foldChar, isWordChar } from './fold.js';
 import { sentenceOf } from './context.js';
 import { parseMedication } from './medication.js';
 import type { Section } from './sections.js';
@@ -49,7 +50,7 @@ type RuleKind =
   | 'admin'
   | 'reason'
   | 'conditional';
-interface CueRule {
+export interface CueRule {
   readonly trigger: string;
   readonly kind: RuleKind;
   readonly direction: 'forward' | 'backward' | 'both' | 'note';
@@ -92,13 +93,18 @@ export function parseMedicationCueRules(text: string, file = 'medication-events.
   return rules;
 }
 
+let cueRules: CueRule[] | undefined;
+
+/** The cue rules of data/medication-events.tsv, in file order (the note scan adds them to its automaton too). */
+export function medicationCueRules(): readonly CueRule[] {
+  cueRules ??= parseMedicationCueRules(readFileSync(new URL('./data/medication-events.tsv', import.meta.url), 'utf8'));
+  return cueRules;
+}
+
 function cueAutomaton(): AhoCorasick<CueRule> {
   if (!automaton) {
     const ac = new AhoCorasick<CueRule>();
-    for (const r of parseMedicationCueRules(
-      readFileSync(new URL('./data/medication-events.tsv', import.meta.url), 'utf8'),
-    ))
-      ac.add(r.trigger, r);
+    for (const r of medicationCueRules()) ac.add(r.trigger, r);
     automaton = ac.build();
   }
   return automaton;
@@ -149,13 +155,41 @@ interface Found {
   readonly other?: string;
 }
 
-/** Cue hits in a span, pseudo-cues removed (每日一次 is a frequency, not "once"). */
-function hitsIn(text: string, span: Span): Hit<CueRule>[] {
+/**
+ * Cue hits in a span, pseudo-cues removed (每日一次 is a frequency, not "once"). With `all`, every cue
+ * hit of the whole note in order of end offset (scanNote's), the span's are taken from those: the same
+ * hits as a scan of the span alone, unless a word runs across one of its ends (then a word boundary
+ * there is not one in the note), where the span is scanned again.
+ */
+function hitsIn(text: string, span: Span, all?: readonly Hit<CueRule>[]): Hit<CueRule>[] {
+  if (all && !wordJoin(text, span.start) && !wordJoin(text, span.end)) {
+    let lo = 0;
+    let hi = all.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (all[mid]!.end <= span.start) lo = mid + 1;
+      else hi = mid;
+    }
+    const inside: Hit<CueRule>[] = [];
+    for (let k = lo; k < all.length && all[k]!.end <= span.end; k++)
+      if (all[k]!.start >= span.start) inside.push(all[k]!);
+    return selectLongest(inside).filter((h) => h.value.kind !== 'pseudo');
+  }
   const slice = text.slice(span.start, span.end);
   return cueAutomaton()
     .longest(slice)
     .filter((h) => h.value.kind !== 'pseudo')
     .map((h) => ({ ...h, start: h.start + span.start, end: h.end + span.start }));
+}
+
+/** Whether offset `at` falls inside a word (a Latin letter or digit on both sides). */
+function wordJoin(text: string, at: number): boolean {
+  return (
+    at > 0 &&
+    at < text.length &&
+    isWordChar(foldChar(text.charCodeAt(at - 1))) &&
+    isWordChar(foldChar(text.charCodeAt(at)))
+  );
 }
 
 const isEventCue = (h: Hit<CueRule>) =>
@@ -417,6 +451,8 @@ export interface MedicationEventOptions {
   readonly anchorDate?: string;
   /** `parseTimes(text, { anchorDate })` when the caller has it already (extractFacts), so it is not read twice. */
   readonly times?: readonly TimeMention[];
+  /** Every cue hit of the note (overlapping, in order of end offset) when the caller's scan found them (scanNote). */
+  readonly cueHits?: readonly Hit<CueRule>[];
 }
 
 /**
@@ -464,9 +500,10 @@ export function annotateMedicationEvents(
   if (meds.length === 0) return facts.map((f) => (inList(f) ? withQualifiers(f, { dischargeList: 'true' }) : f));
 
   const times = options.times ?? parseTimes(text, options.anchorDate ? { anchorDate: options.anchorDate } : {});
-  const noteHits = cueAutomaton()
-    .longest(text)
-    .filter((h) => h.value.kind === 'acute');
+  const cueHits = options.cueHits;
+  const noteHits = (cueHits ? selectLongest(cueHits) : cueAutomaton().longest(text)).filter(
+    (h) => h.value.kind === 'acute',
+  );
   // The critical value itself ("危急值：血钾6.5mmol/L"), not the note's title ("危急值处理记录").
   const criticalMatch = [...text.matchAll(CRITICAL_VALUE)].find((m) => /\d/.test(m[1]!));
   const critical = criticalMatch
@@ -487,7 +524,7 @@ export function annotateMedicationEvents(
     else bySentence.set(s, [m]);
   }
   for (const [sentence, list] of bySentence) {
-    const hits = hitsIn(text, sentence);
+    const hits = hitsIn(text, sentence, cueHits);
     const mentions: Mention[] = list.map((m) => ({ ...m.span, index: m.index }));
     const assigned = assign(text, sentence, mentions, hits);
     const acuteHere =
@@ -580,7 +617,7 @@ export function annotateMedicationEvents(
     )
       return;
     const before = bySentence.get(prev);
-    const first = hitsIn(text, sentence).find(isEventCue);
+    const first = hitsIn(text, sentence, cueHits).find(isEventCue);
     if (!before || !first || first.start - sentence.start > 2) return;
     const kind = eventKindOf(first.value.kind);
     if (!kind) return;

@@ -221,6 +221,7 @@ export function routeBefore(
 // The conditional use of an as-needed drug: "PRN fever or pain", "as needed for pain", "q6h for pain PRN".
 const prnCue =
   /\b(?:prn|p\.r\.n\.?|as needed|as required|when needed|if needed|when required)(?![A-Za-z])(?:\s*(?:for|of|:)\b)?/gi;
+const prnWords = /prn|p\.r\.n|needed|required/i;
 const forPrn = /\bfor\s+((?:[A-Za-z-]+\s+){0,5}?)(?:prn|p\.r\.n\.?|as needed|as required)(?![A-Za-z])/gi;
 // 疼痛时口服, 发热时服用, 头痛、恶心时予…: the words before 时 name when the drug is taken.
 // Intake verbs only: "腹痛时予山莨菪碱肌注" in a course narrative is what was done, not an instruction.
@@ -253,15 +254,21 @@ export function asNeededIndications(
     for (const d of drugs) if (d >= from && d < end) end = d;
     return end;
   };
-  for (const m of s.matchAll(prnCue)) {
+  // exec on the patterns themselves (none matches the empty string): matchAll would copy each RegExp per sentence
+  // every cue of both patterns holds one of these words
+  const prn = prnWords.test(s);
+  prnCue.lastIndex = 0;
+  for (let m = prn ? prnCue.exec(s) : null; m; m = prnCue.exec(s)) {
     const from = sentence.start + m.index + m[0].length;
     out.push({ start: from, end: stopAt(from) });
   }
-  for (const m of s.matchAll(forPrn)) {
+  forPrn.lastIndex = 0;
+  for (let m = prn ? forPrn.exec(s) : null; m; m = forPrn.exec(s)) {
     const start = sentence.start + m.index + 4;
     out.push({ start, end: start + m[1]!.length });
   }
-  for (const m of s.matchAll(zhWhenCue)) {
+  zhWhenCue.lastIndex = 0;
+  for (let m = s.includes('时') ? zhWhenCue.exec(s) : null; m; m = zhWhenCue.exec(s)) {
     const at = sentence.start + m.index;
     if (relieved.test(half.slice(at, sentence.end))) continue;
     let start = at;

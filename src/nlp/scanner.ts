@@ -1,9 +1,10 @@
 import type { LexiconEntry } from '../core/index.js';
-import { AhoCorasick, type Hit, selectLongest } from './aho-corasick.js';
+import { AhoCorasick, type Hit, hitBuffer, selectLongest } from './aho-corasick.js';
 import { type ContextRule, contextMatcher, type Speech } from './context.js';
 import { fold } from './fold.js';
 import type { NlpLang } from './language.js';
 import type { Lexicon, LexiconMatch } from './lexicon.js';
+import { type CueRule, medicationCueRules } from './medication-events.js';
 import { sectionHeadings } from './sections.js';
 
 /**
@@ -17,12 +18,14 @@ interface Cue {
   readonly headings: string[];
 }
 
-/** What the scan of a note finds: concept names, ConText triggers and section headings. */
+/** What the scan of a note finds: concept names, ConText triggers, section headings and medication-change cues. */
 export interface ScanResult {
   readonly concepts: LexiconMatch[];
   /** Every trigger hit (overlapping; one rule per span, see Cue), in order of end offset. */
   readonly triggers: { rule: ContextRule; start: number; end: number }[];
   readonly headings: Hit<string>[];
+  /** Every medication-change cue hit (overlapping, medication-events.ts's rules), in order of end offset. */
+  readonly medicationCues: Hit<CueRule>[];
 }
 
 const RULE_SETS: readonly [NlpLang, Speech][] = [
@@ -60,21 +63,29 @@ function cuePatterns(): Map<string, Cue> {
   return cues;
 }
 
-/** The lexicon's term lists and every cue in one automaton, built once per lexicon (a release's: once per version). */
-const automata = new WeakMap<Lexicon, AhoCorasick<LexiconEntry[] | Cue>>();
+/** A pattern of the note scan: a lexicon term's entries, a cue (ConText, heading) or a medication-change cue rule. */
+type ScanValue = LexiconEntry[] | Cue | CueRule;
 
-function scanAutomaton(lexicon: Lexicon): AhoCorasick<LexiconEntry[] | Cue> {
+/** The lexicon's term lists and every cue in one automaton, built once per lexicon (a release's: once per version). */
+const automata = new WeakMap<Lexicon, AhoCorasick<ScanValue>>();
+
+function scanAutomaton(lexicon: Lexicon): AhoCorasick<ScanValue> {
   let ac = automata.get(lexicon);
   if (!ac) {
-    ac = new AhoCorasick<LexiconEntry[] | Cue>();
+    ac = new AhoCorasick<ScanValue>();
     // the lexicon's own lists (object identity matters: the curated overlay is told by its lists)
     for (const [term, entries] of lexicon.terms()) ac.add(term, entries as LexiconEntry[]);
     for (const [pattern, cue] of cuePatterns()) ac.add(pattern, cue);
+    // in file order, as medication-events.ts's own automaton has them (the order of hits with one span)
+    for (const rule of medicationCueRules()) ac.add(rule.trigger, rule);
     ac.build();
     automata.set(lexicon, ac);
   }
   return ac;
 }
+
+/** The scan's raw hits (one note at a time: scanNote reads them out before it returns). */
+const buffer = hitBuffer();
 
 /**
  * One pass over a note with the lexicon's terms and the cues (ConText triggers of every rule set and
@@ -87,18 +98,28 @@ export function scanNote(text: string, lexicon: Lexicon, lang: NlpLang, speech: 
   const terms: Hit<LexiconEntry[]>[] = [];
   const triggers: ScanResult['triggers'] = [];
   const headings: Hit<string>[] = [];
-  scanAutomaton(lexicon).forEachHit(text, (start, end, value) => {
+  const medicationCues: Hit<CueRule>[] = [];
+  const ac = scanAutomaton(lexicon);
+  ac.collect(text, buffer);
+  const { ids, ends } = buffer;
+  for (let k = 0; k < buffer.length; k++) {
+    const id = ids[k]!;
+    const end = ends[k]!;
+    const start = end - ac.lengthOf(id);
+    const value = ac.valueOf(id);
     if (Array.isArray(value)) terms.push({ start, end, value });
+    else if ('kind' in value) medicationCues.push({ start, end, value });
     else {
       const rule = value.triggers[set];
       if (rule) triggers.push({ rule, start, end });
       for (const key of value.headings) headings.push({ start, end, value: key });
     }
-  });
+  }
   return {
     concepts: lexicon.select(text, terms),
     // all trigger hits, overlapping ones included: the caller drops those inside a concept first
     triggers,
     headings: selectLongest(headings),
+    medicationCues,
   };
 }

@@ -36,13 +36,13 @@ export function unitAt(text: string, index: number): { written: string; ucum: st
 }
 
 const wide = /[\uff01-\uff5e\u3000]/g;
+const firstWide = /[\uff01-\uff5e\u3000]/;
 
 /** Full-width ASCII to half-width; every code unit maps to one code unit (offsets unchanged). */
 export function toHalfWidth(text: string): string {
   const n = text.length;
-  let i = 0;
-  while (i < n && !isWide(text.charCodeAt(i))) i++;
-  if (i === n) return text;
+  // the first wide character, by a native scan (most English text has none)
+  if (firstWide.exec(text) === null) return text;
   if (n < 256) return text.replace(wide, halfOf);
   // a whole note: one code-unit loop rather than a replace() callback per ，：（） it is full of
   const codes = new Uint16Array(n);
@@ -56,8 +56,4 @@ export function toHalfWidth(text: string): string {
 
 function halfOf(c: string): string {
   return c === '\u3000' ? ' ' : String.fromCharCode(c.charCodeAt(0) - 0xfee0);
-}
-
-function isWide(c: number): boolean {
-  return c === 0x3000 || (c >= 0xff01 && c <= 0xff5e);
 }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createScratchDatabase } from '../../test/support/backends.js';
+import { indexes, markers, records, searchIds } from './__fixtures__/load-records.js';
 import { arrayLiteral, copyField, openCopySink } from './copy.js';
+import { FRESH_LOAD_LOCK } from './fresh-load.js';
 import { migrate, openDatabase, refreshSearchIndex } from './index.js';
 import { createResourceRepository } from './resources.js';
 import type { FhirResource } from './resource-store.js';
@@ -214,6 +216,102 @@ describe.skipIf(!server)('the COPY import sink and the search index [postgres]',
       await queueDb.close();
       await viaSink.drop();
       await viaQueue.drop();
+    }
+  }, 120_000);
+});
+
+describe.skipIf(!server)('the COPY import sink into an empty store: a fresh load [postgres]', () => {
+  const dump = async (db: Awaited<ReturnType<typeof openDatabase>>) =>
+    Object.fromEntries(
+      await Promise.all(
+        [
+          [
+            'resources',
+            'select resource_type, id, version_id, content_hash, codes, identifiers, resource from fhir_resources',
+          ],
+          ['history', 'select resource_type, id, version_id, resource from fhir_resource_history'],
+          [
+            'values',
+            'select resource_type, id, param, system, code, text, exact, lo, hi, num_lo, ref from fhir_search_values',
+          ],
+          ['pending', 'select resource_type, id from fhir_search_pending'],
+        ].map(async ([name, sql]) => [name, (await db.query(sql!)).rows.map((r) => JSON.stringify(r)).sort()]),
+      ),
+    );
+  const all = records(60);
+  const changed = { ...all[0]!, name: [{ family: 'Ngo', given: ['Changed'] }] };
+
+  it('drops the indexes while it loads, builds them at close, stores and finds what the slow path does', async () => {
+    const viaFresh = await createScratchDatabase(server!);
+    const viaSlow = await createScratchDatabase(server!);
+    const freshDb = await openDatabase({ databaseUrl: viaFresh.url, maxConnections: 2 });
+    const slowDb = await openDatabase({ databaseUrl: viaSlow.url, maxConnections: 2 });
+    try {
+      await migrate(freshDb);
+      await migrate(slowDb);
+      const before = await indexes(freshDb);
+      const fresh = await openCopySink(viaFresh.url, { freshLoadAfter: 0 });
+      const slow = await openCopySink(viaSlow.url, { freshLoad: false });
+      for (const sink of [fresh, slow]) {
+        await sink.write(all.slice(0, 120), { atomic: false });
+        // Written again during the load: a new version, and its search values those of the new one.
+        await sink.write([changed, ...all.slice(120)], { atomic: false });
+      }
+      expect(await indexes(freshDb)).toEqual({});
+      expect(await markers(freshDb)).toBe(Object.keys(before).length);
+      expect(await indexes(slowDb)).toEqual(before);
+      await fresh.close();
+      await slow.close();
+      expect(await indexes(freshDb)).toEqual(before);
+      expect(await markers(freshDb)).toBe(0);
+      await refreshSearchIndex(freshDb);
+      await refreshSearchIndex(slowDb);
+      expect(await dump(freshDb)).toEqual(await dump(slowDb));
+      const found = await searchIds(slowDb);
+      expect(found.every((ids) => ids.length > 0)).toBe(true);
+      expect(await searchIds(freshDb)).toEqual(found);
+    } finally {
+      await freshDb.close();
+      await slowDb.close();
+      await viaFresh.drop();
+      await viaSlow.drop();
+    }
+  }, 120_000);
+
+  it('a load that died between the drop and the build is mended by the next sink before it writes', async () => {
+    const scratch = await createScratchDatabase(server!);
+    const db = await openDatabase({ databaseUrl: scratch.url, maxConnections: 2 });
+    try {
+      await migrate(db);
+      const before = await indexes(db);
+      // A small import keeps the indexes (FRESH_LOAD_AFTER).
+      const small = await openCopySink(scratch.url);
+      await small.write(all.slice(0, 10), { atomic: false });
+      expect(await indexes(db)).toEqual(before);
+      await small.close();
+      const crashed = await openCopySink(scratch.url, { freshLoadAfter: 0 });
+      await crashed.write(all.slice(0, 120), { atomic: false });
+      expect(await markers(db)).toBe(Object.keys(before).length);
+      // The process dies: the server ends its sessions, the load's lock with them.
+      await db.query(
+        `select pg_terminate_backend(pid) from pg_locks
+         where locktype = 'advisory' and objid = $1 and pid <> pg_backend_pid()
+           and database = (select oid from pg_database where datname = current_database())`,
+        [FRESH_LOAD_LOCK],
+      );
+      const next = await openCopySink(scratch.url);
+      expect(await indexes(db)).toEqual(before);
+      expect(await markers(db)).toBe(0);
+      // Into a store no longer empty: written with its indexes in place.
+      await next.write([changed, ...all.slice(120)], { atomic: false });
+      expect(await markers(db)).toBe(0);
+      await next.close();
+      await crashed.close().catch(() => {});
+      await refreshSearchIndex(db);
+      expect((await searchIds(db)).every((ids) => ids.length > 0)).toBe(true);
+    } finally {
+      await db.close();
+      await scratch.drop();
     }
   }, 120_000);
 });

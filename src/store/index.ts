@@ -2,7 +2,14 @@ export { openDatabase, restoreDataDir, type Database, type OpenOptions } from '.
 export { type DataDirLock, type LockHolder, lockDataDir, lockPath } from './lock.js';
 export { loadMigrations, migrate, type Migration } from './migrate.js';
 export { createResourceRepository, resourceSink, toStored } from './resources.js';
-export { type CopySink, openCopySink } from './copy.js';
+export { type CopySink, type CopySinkOptions, FRESH_LOAD_AFTER, openCopySink } from './copy.js';
+export {
+  beginFreshLoad,
+  FRESH_LOAD_MAX_STORED,
+  type FreshLoad,
+  type FreshLoadState,
+  recoverFreshLoad,
+} from './fresh-load.js';
 export {
   deindexForSearch,
   fhirDateRange,

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Sql } from '../core/index.js';
 import { MedSeekError } from '../core/index.js';
+import { recoverFreshLoad } from './fresh-load.js';
 
 /**
  * One schema, one ordered set of SQL migrations for both backends, applied automatically and
@@ -55,5 +56,7 @@ export async function migrate(db: Sql, migrations: readonly Migration[] = loadMi
     });
     if (done) applied.push(m.id);
   }
+  // A fresh load (fresh-load.ts) that died left indexes dropped: built again before anything is served.
+  await recoverFreshLoad(db);
   return applied;
 }

@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { invalid, loadConfig } from '../../core/index.js';
+import { invalid, loadConfig, type Sql } from '../../core/index.js';
 import {
+  AuditLog,
   JOB_KINDS,
   type JobKind,
   type JobRecord,
@@ -222,14 +223,28 @@ export function register(program: Command): void {
   worker
     .command('dead')
     .description('list the dead letters: jobs whose attempts are spent, with their last error')
-    .option('--retry <id>', 'queue this dead job again with fresh attempts')
+    .option('--retry <id>', 'queue this dead job again (same id, kind and input) with fresh attempts; audited')
     .action(async (opts: { retry?: string }) => {
       await withQueue(
         false,
-        async (q) => {
+        async (q, db) => {
           if (opts.retry) {
-            await q.retry(opts.retry);
-            printLine({ retried: opts.retry });
+            const id = opts.retry;
+            const job = await q.retry(id);
+            // Who retried it and when, as `POST /api/jobs/{id}/retry` records it for an API caller.
+            const user = process.env.USER ?? process.env.LOGNAME ?? 'unknown';
+            await new AuditLog(db).record([
+              {
+                principal: `cli:${user}`,
+                principalKind: 'cli',
+                action: 'retry-job',
+                resource: `/api/jobs/${encodeURIComponent(id)}/retry`,
+                purpose: process.env.MEDSEEK_PURPOSE?.trim() || 'HOPERAT',
+                outcome: 202,
+                detail: { job: id, kind: job.kind, attemptsBefore: job.attempts },
+              },
+            ]);
+            printLine({ retried: id, ...job });
             return undefined;
           }
           for (const job of await q.deadLetters()) printRecord(job);
@@ -250,7 +265,7 @@ function printRecord(job: JobRecord): void {
  */
 async function withQueue(
   wait: boolean | undefined,
-  fn: (q: JobQueue) => Promise<string | undefined>,
+  fn: (q: JobQueue, db: Sql) => Promise<string | undefined>,
   run = true,
 ): Promise<void> {
   const config = loadConfig();
@@ -262,7 +277,7 @@ async function withQueue(
     // Only a submit runs jobs here (the embedded database has no worker processes); a dead job queued
     // again there runs with the next submit.
     if (inProcess && run) await queue.work(jobHandlers(db, queue), {});
-    const id = await fn(queue);
+    const id = await fn(queue, db);
     if (!id) return;
     if (!wait && !inProcess) {
       printLine({ id });

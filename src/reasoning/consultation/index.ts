@@ -25,7 +25,8 @@ export type {
   TriageResult,
   Turn,
 } from './session.js';
-export { answerSession, hpiSlots, plainQuestions, questionText, sessionObservations, startSession } from './session.js';
+export { plainQuestions } from './plain-questions.js';
+export { answerSession, hpiSlots, questionText, sessionObservations, startSession } from './session.js';
 export type { CreateSessionInput, NetworkResolver } from './service.js';
 export { ConsultationService } from './service.js';
 export type { SimulatedCase, SimulationResult } from './simulate.js';

@@ -8,7 +8,8 @@ import { pinyinToHanzi } from './pinyin.js';
  * 拉肚子了三天), adverbs between a body part and its sensation (嗓子稍微有点不舒服 → 稍微有点嗓子不舒服,
  * so the hedge still governs the symptom), a lack stated after its noun (一点力气都没有 → 没力气), and
  * a body part left out of a later clause (嗓子不疼，就是痒 → 嗓子不疼，就是嗓子痒). This rewrites
- * words only; it names no finding and decides no value. English text gets its typing slips undone (`englishSlips`);
+ * words only; it names no finding and decides no value. English text gets its typing slips undone (`englishSlips`),
+ * its regional and second-language words put in the common word (`englishDialect`, Indian "is there");
  * in both languages the weather said to be cold or hot is blanked (`surroundings`).
  */
 interface SpeechData {
@@ -24,6 +25,7 @@ interface SpeechData {
   readonly abbSuffixes: readonly string[];
   readonly dialect: Record<string, string>;
   readonly englishSlips: Record<string, string>;
+  readonly englishDialect: Record<string, string>;
   readonly corrections: Record<'zh' | 'en', string[]>;
   readonly surroundings: Record<'zh' | 'en', string[]>;
 }
@@ -94,7 +96,7 @@ const EN_DEGREE =
 export function normalisePatientSpeech(text: string, lang: 'zh' | 'en'): string {
   text = withoutSurroundings(text, lang);
   if (lang === 'en')
-    return englishSlips(text)
+    return englishExistentials(englishDialect(englishSlips(text)))
       .replace(
         EN_DEGREE,
         (_m, det: string | undefined, part: string, verb: string, degree: string) =>
@@ -108,6 +110,8 @@ export function normalisePatientSpeech(text: string, lang: 'zh' | 'en'): string 
     // 吐痰 is spitting phlegm out, not vomiting: 咯痰 ("吐出来的痰黄绿色的").
     .replace(/吐(?=(?:出来|出|了)?的?痰)/gu, '咯')
     .replace(p.dialect, (w) => p.dialectWords.get(w) ?? w)
+    // 粤 唔 = 不 before a verb or adjective (唔咳, 唔痛); alone (唔，…) it is the Mandarin interjection.
+    .replace(/唔(?=[\u4e00-\u9fff])/gu, '不')
     .replace(p.erhua, '')
     .replace(p.abb, '')
     .replace(p.inside, '$1')
@@ -157,6 +161,50 @@ function englishSlips(text: string): string {
   }
   const s = slips;
   return text.replace(s.re, (w) => s.words.get(w.toLowerCase()) ?? w);
+}
+
+/** Whole-word, case-insensitive rewriting by a word map (the `_note` key left out). */
+function wordMap(map: Record<string, string>): { re: RegExp; words: Map<string, string> } {
+  const words = new Map(
+    Object.entries(map)
+      .filter(([k]) => k !== '_note')
+      .map(([k, v]) => [k.toLowerCase(), v] as const),
+  );
+  return { re: new RegExp(`(?<![\\w'])(?:${alt([...words.keys()])})(?![\\w'])`, 'giu'), words };
+}
+
+let dialectMap: { re: RegExp; words: Map<string, string> } | undefined;
+/**
+ * Regional and second-language English (data `englishDialect`: "loose motions", "boakin'", "tuckered out"), after a
+ * dropped final g is restored ("boilin'" → "boiling", "feelin'" → "feeling").
+ */
+function englishDialect(text: string): string {
+  dialectMap ??= wordMap(speechData().englishDialect);
+  const m = dialectMap;
+  return (
+    text
+      .replace(/\b([a-z]{2,}in)'(?!\w)/giu, '$1g')
+      // "little bit vomiting": the article dropped before a degree.
+      .replace(/(?<!\ba\s+)\blittle\s+bit\b/giu, 'a little bit')
+      .replace(m.re, (w) => m.words.get(w.toLowerCase()) ?? w)
+  );
+}
+
+/**
+ * Indian English states a finding as being there ("loose motions are there", "breathing problem is not there",
+ * "vomiting sensation is coming"): a clause of a short noun phrase and "is/are (not) there/coming" becomes
+ * "I have …" or "no …", which the NLP stage reads. A pronoun or an indefinite ("it is there", "nothing is
+ * there") is left alone.
+ */
+const NOT_A_FINDING = '(?:it|that|this|he|she|they|someone|somebody|nobody|nothing|anything|everything|something)\\b';
+const EN_EXISTENTIAL = new RegExp(
+  `(^|[,.;!]\\s*)((?!${NOT_A_FINDING})(?:[a-z'-]+\\s+){0,3}[a-z'-]+)\\s+(?:is|are)\\s+(not\\s+)?(?:there|coming)\\b`,
+  'giu',
+);
+function englishExistentials(text: string): string {
+  return text.replace(EN_EXISTENTIAL, (_m, lead: string, np: string, not: string | undefined) =>
+    not ? `${lead}no ${np}` : `${lead}I have ${np}`,
+  );
 }
 
 let markers: Record<'zh' | 'en', RegExp> | undefined;

@@ -5,6 +5,7 @@ import { bundledDdxplusNames } from '../../knowledge/index.js';
 import { extractFacts, Lexicon, parseZhNumber } from '../../nlp/index.js';
 import type { Network, QuestionNode } from '../diagnosis/index.js';
 import { modelLexicon, parseDuration, zhNumber } from './complaint.js';
+import { echoYesWords } from './echo-verbs.js';
 import {
   listedYesNo,
   plainRhetoric,
@@ -220,6 +221,11 @@ function spokenYesNo(t: string): string {
         'no',
       )
       .replace(/^ye+s+(?:sir+(?:ee)?|ma'?am)\b/i, 'yes')
+      // "I've thought about it, yes": a yes said last, after a clause that negates nothing, is the answer.
+      .replace(
+        /^(?![^,]*(?:\bno\b|\bnot\b|\bnever\b|n't\b|\bnothing\b))([^,;.?]{3,60}),\s*(yes|yeah|yep|yup)[.!]*$/i,
+        '$2, $1',
+      )
       .replace(/^(yes|no|negative|affirmative|nope|yep)\s+(?:on|to)\s+(?:that|this)(?:\s+one|\s+front)?\b/i, '$1')
       .replace(
         /^(?:pretty\s+much|basically|just\s+about|more\s+or\s+less)\s+(?=all\s+the\s+time|always|constantly|every\s+day|non-?stop)/i,
@@ -531,22 +537,25 @@ const CANT_SAY_SO =
  * "恶心那倒没有" with the denial after it; 吴 "咳嗽勿咳个" as the whole answer).
  */
 const ECHO_DENIAL =
-  /([\u4e00-\u9fff]{1,3})倒(?:是)?(?:不|没|没有)\1|^([\u4e00-\u9fff]{1,3})(?:不|没)\2[，,]?\s*(?:[^，,。]{1,8}[，,]\s*)?(?:就是|但是|只是|倒是|主要是)|([\u4e00-\u9fff]{1,2})是(?:不|没)\3(?:的|额|个)?(?=[，,。]|$)|^([\u4e00-\u9fff])[\u4e00-\u9fff](?:不|没)\4[，,]\s*(?:就是|但是|只是|倒是|主要是)|^[\u4e00-\u9fff]{1,4}(?:那|这)?倒(?:是)?(?:没有|没)(?:的|啊|哦|呢)?(?=[，,。]|$)|^([\u4e00-\u9fff])[\u4e00-\u9fff](?:不|没)\5(?:的|额|个)?$/;
+  /([\u4e00-\u9fff]{1,3})(?:倒(?:是)?|就)(?:不|没|没有)\1|^([\u4e00-\u9fff])[\u4e00-\u9fff](?:倒(?:是)?|就)(?:不|没|没有)\2|^([\u4e00-\u9fff]{1,3})(?:不|没)\3[，,]?\s*(?:[^，,。]{1,8}[，,]\s*)?(?:就是|但是|只是|倒是|主要是)|([\u4e00-\u9fff]{1,2})是(?:不|没)\4(?:的|额|个)?(?=[，,。]|$)|^([\u4e00-\u9fff])[\u4e00-\u9fff](?:不|没)\5[，,]\s*(?:就是|但是|只是|倒是|主要是)|^[\u4e00-\u9fff]{1,4}(?:那|这)?倒(?:是)?(?:没有|没)(?:的|啊|哦|呢)?(?=[，,。]|$)|^([\u4e00-\u9fff])[\u4e00-\u9fff](?:不|没)\6(?:的|额|个)?(?=[，,。]|$)|^(?!以前|原来|之前|过去|本来|起初|开始|刚开始|早先|平时)[\u4e00-\u9fff]{2,4}(?:也|都|倒)?没有(?=[，,。]|$)/;
 
 /** History slots answered "none" (no allergies, no medicines), or an allergy answer that only names a medicine taken. */
 const SLOT_NONE: Record<string, RegExp> = {
   allergies:
     /(?:没有?|无|不)(?:什么|啥)?(?:药物|食物)?过敏|(?:没有?|无)(?:什么|啥)?(?:药物|食物|药|食品)[和及跟、或]?(?:药物|食物|药|食品)?过敏|(?:啥|什么)都不过敏|都不过敏|不过敏|\bno\s+(?:known\s+)?(?:drug\s+|food\s+)?allerg|\bnot\s+allergic|\bnkda\b|\bnone\s+known\b|\b(?:nothing|none)\s+(?:that\s+)?i\s+know\s+of/i,
   medications:
-    /(?:没有?|不|没在)(?:吃|服|用|打)(?:过)?(?:什么|啥|任何)?(?:药)|(?:什么|啥|任何)药(?:都|也)(?:没|不)(?:吃|服|用)|没用药|不吃药|\bno\s+(?:regular\s+)?(?:medications?|medicines?|meds|tablets|pills|drugs)\b|\bnot\s+(?:taking|on)\s+any|\bnothing\s+regular|^(?:none|nothing)\s+(?:at\s+(?:the\s+)?(?:moment|minute|present)|right\s+now|currently|these\s+days)\b/i,
+    /(?:没有?|不|没在)(?:吃|服|用|打)(?:过)?(?:什么|啥|任何)?(?:药)|(?:什么|啥|任何)药(?:都|也)(?:没|不)(?:吃|服|用)|没用药|不吃药|(?:一片|一粒|一颗|半片)药(?:都|也)(?:没|不)(?:吃|服|用)|\bno\s+(?:regular\s+)?(?:medications?|medicines?|meds|tablets|pills|drugs)\b|\bnot\s+(?:taking|on)\s+any|\bnothing\s+regular|^(?:none|nothing)\s+(?:at\s+(?:the\s+)?(?:moment|minute|present)|right\s+now|currently|these\s+days)\b|^(?:none|nothing)(?:\s+at\s+all)?\s*[,.!]*\s*(?:not\s+even\b|$)/i,
 };
+/** "青霉素过敏，别的都不过敏", "just Lianhua, nothing else": a none that excepts what was just named is not a none. */
+const NONE_BESIDES =
+  /(?:别的|其他的?|其它的?|其余的?|另外的|除了[^，。,.]{1,12})(?:都|也)?(?:没|不|无)|\b(?:nothing|none)\s+else\b|\bno\s+other\b|\bapart\s+from\b|\bexcept\b|\bbesides\b/i;
 const TAKES_MEDICINE =
   /在吃|正在吃|吃着|服用|长期吃|每天吃|\bi\s+take\b|\bi'?m\s+(?:taking|on)\b|\bi\s+am\s+(?:taking|on)\b/i;
 const ALLERGY_WORDS = /过敏|起疹|出疹|荨麻疹|不能吃|不能用|allerg|react|rash|hives/i;
 
 /** The patient says it is fine / normal / as usual: a denial of a symptom question ("嗓子没事", "throat's fine", "饭量跟以前一样"). */
 const FINE_BUILTIN =
-  /挺好|很好|正常|没事|没问题|好好的|好着(?:呢|哪|嘞)|稳当|还行|还可以|不错|照常|(?:挺|很|蛮|还|都)(?:顺|稳|足|通|畅|利索)|(?<![不没])(?:通着|通畅|顺畅)|(?:跟|和|同)(?:以前|平时|往常|平常|原来|没病的时候)[^，。,.;；]{0,6}(?:一样|差不多)|\bfine\b|\bgrand\b|\bokay\b|\bok\b|\ball right\b|\bnormal\b|\bas usual\b|\bsame as (?:usual|always|before|ever)\b/i;
+  /挺好|很好|正常|没事|没问题|好好的|好着(?:呢|哪|嘞)|稳当|还行|还可以|不错|照常|(?:挺|很|蛮|还|都|可|贼|特)(?:顺|稳|足|通|畅|利索)|(?<![不没])(?:通着|通畅|顺畅)|(?:跟|和|同)(?:以前|平时|往常|平常|原来|没病的时候)[^，。,.;；]{0,6}(?:一样|差不多)|\bfine\b|\bgrand\b|\bokay\b|\bok\b|\ball right\b|\bnormal\b|\bas usual\b|\bsame as (?:usual|always|before|ever)\b/i;
 /** The built-in words with answer-cues.json `fineWords` (more ways of saying a topic is fine). */
 const FINE = new RegExp(
   [FINE_BUILTIN.source, ...(answerCues().fineWords?.zh ?? []), ...(answerCues().fineWords?.en ?? [])].join('|'),
@@ -575,11 +584,24 @@ function cannotTell(text: string, lang: Lang): 'doubt' | 'means' | undefined {
 }
 
 /**
- * An embedded question ("快不快", "恶心不恶心", "有没有", 西南 "有没得", 粤 "有冇", "快慢", "啥颜色", "whether", "if"): with
+ * Whether a finding is named only inside a clause that itself says the patient had no way to tell
+ * ("哨音这种事得问我老公", "I couldn't hear a whistle over it"): there it is the thing not told, not a statement.
+ */
+function inUntoldClause(text: string, lang: Lang, mention: string): boolean {
+  if (!cannotTellRes) cannotTell(text, lang);
+  const means = cannotTellRes?.means[lang] ?? [];
+  // The mention must stand beside the means, not be the words of it ("香的臭的都分不出来" is the loss itself).
+  return text
+    .split(/[，,；;。.！!？?]/u)
+    .some((cl) => cl.includes(mention) && means.some((re) => re.test(cl) && cl.replace(re, '').includes(mention)));
+}
+
+/**
+ * An embedded question ("快不快", "是…还是…", "恶心不恶心", "有没有", 西南 "有没得", 粤 "有冇", "快慢", "啥颜色", "whether", "if"): with
  * not knowing, the answer is unknown.
  */
 const EMBEDDED_QUESTION =
-  /([\u4e00-\u9fff]{1,2})(?:不|没)\1|有没(?:有|得)|有冇|是不是|算不算|快慢|轻重|(?:啥|什么)(?:颜色|色)|\b(?:if|whether|what\s+colou?r)\b/i;
+  /([\u4e00-\u9fff]{1,2})(?:不|没)\1|是[^，,。；;]{1,10}还是|有没(?:有|得)|有冇|是不是|算不算|快慢|轻重|(?:啥|什么)(?:颜色|色)|\b(?:if|whether|what\s+colou?r)\b/i;
 
 /** The severe anchors that say how bad on their own ("agony", "受不了"), without the bare intensifiers (很, very). */
 function severeAlone(lang: Lang): string[] {
@@ -645,8 +667,9 @@ function redFlagAnswer(
     const re = new RegExp(noNegGap(w), 'iu');
     const m = re.exec(lower);
     if (!m) return false;
-    const before = lower.slice(Math.max(0, m.index - 20), m.index);
-    return !/(没有|没|无|不|未)[^，。,.;；]{0,4}$|(\bno\b|\bnot\b|\bnever\b|\bwithout\b|n't)[^,.;!?]{0,14}$/.test(
+    const before = lower.slice(Math.max(0, m.index - 36), m.index);
+    // A denial reaches across a list ("no chest pain or tightness", "没有胸痛或者发紧").
+    return !/(没有|没|无|不|未)(?:[^，。,.;；]{0,4}|[^，。,.;；]{0,8}(?:或者?|和|、|也)[^，。,.;；]{0,4})$|(\bno\b|\bnot\b|\bnever\b|\bwithout\b|n't)(?:[^,.;!?]{0,14}|[^,.;!?]{0,24}\b(?:or|nor|and)\s+(?:any\s+)?)$/.test(
       before,
     );
   });
@@ -879,11 +902,12 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
           !widerTopic(c.fineTopics ?? {}, code, cl, lang),
       );
     const id = clause && (net ? findingByCode(net).get(code) : code);
-    if (!clause || !id || absent.has(id)) continue;
+    if (!clause || !id || (absent.has(id) && !present.has(id))) continue;
     // "temperature's normal": the topic word itself read as the finding is overruled by "normal" in its clause.
     const at = t.indexOf(clause);
     const own = mentions.filter((m) => m.id === id);
-    if (own.some((m) => m.start < at || m.end > at + clause.length)) continue;
+    // Stated present outside the clause ("temperature's normal, but I had a fever last night"): left as read.
+    if (own.some((m) => (m.start < at || m.end > at + clause.length) && m.present)) continue;
     for (const m of own) m.present = false;
     present.delete(id);
     possible.delete(id);
@@ -944,7 +968,9 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
     // Not for a red-flag check, where "only when I press on it" answers another question.
     (lang === 'en' && !question.id.startsWith('rf:') ? ONLY_AT.exec(unrated)?.[0] : undefined);
   const noCue = head(c.no);
-  const yesCue = head(c.yes);
+  // "想过" to "有没有想过…？": the question's own verb said back is a Chinese yes (echo-verbs.ts).
+  const echoed = lang === 'zh' ? echoYesWords(question.id, [...ownCode][0] ?? question.id, t) : [];
+  const yesCue = echoed.length ? wordCue(t, [...c.yes[lang], ...echoed], lang) : head(c.yes);
   const ownMentions = mentions.filter((m) => isOwn(m.id));
   const otherMentions = mentions.filter((m) => !isOwn(m.id));
   const severeNow = (sev: number | string | undefined) => typeof sev === 'number' && sev >= 7;
@@ -989,7 +1015,7 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
     !standalone(yesCue) &&
     !standalone(noCue) &&
     !(severeNow(severity) && ownMentions.some((m) => m.present)) &&
-    (cannot === 'doubt' || embeddedDoubt || !ownMentions.some((m) => m.present));
+    (cannot === 'doubt' || embeddedDoubt || !ownMentions.some((m) => m.present && !inUntoldClause(t, lang, m.text)));
   if (rfValue && !(((UNSURE.test(t) && embeddedDoubt) || untold) && !standalone(yesCue))) {
     // A danger stated with a hedge ("胸口偶尔有点闷", "maybe a bit of tightness") is `partly`: still positive for the session.
     value = rfValue === 'yes' && hedge && !severeNow(severity) ? 'partly' : rfValue;
@@ -999,11 +1025,11 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
   } else if (slotName && (UNSURE.test(t) || untold)) {
     // "不清楚有没有过敏" holds "没有过敏": not knowing is not a denial (an unknown allergy status must stay unknown).
     value = 'unknown';
-  } else if (slotName && SLOT_NONE[slotName]?.test(t)) {
+  } else if (slotName && SLOT_NONE[slotName]?.test(t) && !NONE_BESIDES.test(t)) {
     value = 'no';
   } else if (slotName === 'allergies' && TAKES_MEDICINE.test(t) && !ALLERGY_WORDS.test(t)) {
     value = 'other';
-  } else if (temperature !== undefined && !unknownCue.whole) {
+  } else if (temperature !== undefined && !unknownCue.whole && !(untold && cannot === 'doubt')) {
     value = temperature >= FEVER_C ? 'yes' : 'no';
   } else if (
     NOT_MEASURED.test(t) &&

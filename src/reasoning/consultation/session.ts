@@ -20,6 +20,7 @@ import {
   statedIn,
   triageLevel,
 } from './redflags.js';
+import { plainQuestions } from './plain-questions.js';
 
 /**
  * A pre-consultation (智能预问诊) session as a pure state machine (consultation.md §1.1):
@@ -214,18 +215,10 @@ interface HpiData {
 }
 const dataFile = (name: string) => new URL(`./data/${name}`, import.meta.url);
 let hpiData: HpiData | undefined;
-let plainQuestions_: Record<string, Bilingual> | undefined;
 /** The HPI slot questions and choices (data/hpi-slots.json). */
 export function hpiSlots(): HpiData {
   hpiData ??= JSON.parse(readFileSync(dataFile('hpi-slots.json'), 'utf8')) as HpiData;
   return hpiData;
-}
-/** Plain-language questions per DDXPlus evidence code (data/plain-questions.json). */
-export function plainQuestions(): Record<string, Bilingual> {
-  plainQuestions_ ??= (
-    JSON.parse(readFileSync(dataFile('plain-questions.json'), 'utf8')) as { questions: Record<string, Bilingual> }
-  ).questions;
-  return plainQuestions_;
 }
 
 const UNIT_NAMES: Record<string, Bilingual> = {

@@ -44,12 +44,19 @@ export interface HeadingSet {
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** Spaces inside and around a heading (full-width included). */
 const SPACE = '[ \\t　]';
-/** A table rule between the cells of a header row. */
-const RULE = '[|│┃]';
+/** A table rule between the cells of a header row (full-width ｜ as typed with a Chinese input method). */
+const RULE = '[|│┃｜]';
+/** What follows a field's name: a colon, or `=` where a form writes its fields as key=value pairs ("姓名=张三"). */
+const COLON = '[:：=＝]';
+/** Brackets a form puts a heading in: 【主诉】, ［主诉］, 〔主诉〕, 〖主诉〗, [主诉]. */
+const OPEN = '[【［〔〖\\[]';
+const CLOSE = '[】］〕〗\\]]';
+/** A bullet before a heading at the start of a line ("■ 主诉", "● 现病史", "◆ 既往史："). */
+const BULLET = '[■□▪▫●○◆◇▲△▶►★☆◎※•·・\\-*]';
 /** What joins two headings written as one ("手术过程及术中所见", "诊断依据与鉴别诊断"): form grammar, like 、 and 【】. */
 const JOINER = '[及和与、]';
 /** Table rules, colons and spaces around a section's content ("| 张三 |" → "张三"). */
-const TRIM = /^[\s|│┃:：]+|[\s|│┃]+$/g;
+const TRIM = /^[\s|│┃｜:：=＝]+|[\s|│┃｜]+$/g;
 
 export function headingSet(
   headings: readonly QcHeading[],
@@ -70,29 +77,29 @@ export function headingSet(
   const both = (xs: string[]) => `(?:${alt(xs)})(?:${SPACE}*${JOINER}${SPACE}*(?:${alt(xs)}))*`;
   const num =
     `(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\\d]+[）)]|\\d{1,2}(?:[、.．](?!\\d)|[)）])` +
-    `|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ]{1,3}[、.．]?|[①-⑳][、.．]?)`;
+    `|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ]{1,3}[、.．]?|(?:I{1,3}|IV|VI{0,3}|IX|X)[、.．]|[①-⑳][、.．]?)`;
   // A qualifier the form adds to a heading: "辅助检查（入院前）：", "【体格检查（入院时）】",
   // "主诉（Chief complaint）：".
   const qual = `(?:${SPACE}*[（(][^）)\\n]{1,30}[）)])?`;
   const lineStart =
-    `(?:^|\\n)${SPACE}*(?:${RULE}${SPACE}*)?(?:${num}${SPACE}*)?` +
-    `(?:【${SPACE}*(${both(all)})${qual}${SPACE}*】${SPACE}*[:：]?|` +
-    `(${both(all)})(?:${qual}${SPACE}*[:：]|${SPACE}*(?=${RULE})|${SPACE}*(?=\\r?\\n|$)|${SPACE}+(?=\\S)))`;
+    `(?:^|\\n)${SPACE}*(?:${RULE}${SPACE}*)?(?:${BULLET}${SPACE}*)?(?:${num}${SPACE}*)?` +
+    `(?:${OPEN}${SPACE}*(${both(all)})${qual}${SPACE}*${CLOSE}${SPACE}*${COLON}?|` +
+    `(${both(all)})(?:${qual}${SPACE}*${COLON}|${SPACE}*(?=${RULE})|${SPACE}*(?=\\r?\\n|$)|${SPACE}+(?=\\S)))`;
   // Within a line: any heading in brackets ("…　【性别】男"), and any heading with its colon after a sentence
   // ends ("个人史：无烟酒。婚育史：已婚"): forms that run sections on.
   const midLine =
-    `|【${SPACE}*(${both(all)})${qual}${SPACE}*】${SPACE}*[:：]?` +
-    `|(?<=[。；;])${SPACE}*(${both(all)})${qual}${SPACE}*[:：]`;
+    `|${OPEN}${SPACE}*(${both(all)})${qual}${SPACE}*${CLOSE}${SPACE}*${COLON}?` +
+    `|(?<=[。；;])${SPACE}*(${both(all)})${qual}${SPACE}*${COLON}`;
   // An inline field after another on its line, with a colon or a table rule; or, in a print template
   // that aligns label and value with spaces ("姓名 张三    性别 男"), after two spaces and before one.
   // On a header line (one that starts with an inline field), also after one space ("姓名 张三 性别 男")
   // and run on after the value before it ("姓名：张三性别：男").
   const header = inline.length ? `(?<=(?:^|\\n)${SPACE}*(?:${RULE}${SPACE}*)?(?:${alt(inline)})[^\\n]*` : '';
   const sameLine = inline.length
-    ? `|(?:[ \\t　，,；;。、/／·・•】]|${RULE})${SPACE}*(${both(inline)})${SPACE}*(?:[:：]|(?=${RULE}))` +
-      `|(?:[ 　]{2,}|\\t)(${alt(inline)})${SPACE}+(?=[^\\s:：|│┃])` +
-      `|${header}[ 　])(${alt(inline)})${SPACE}+(?=[^\\s:：|│┃])` +
-      `|${header}[^\\s:：|│┃，,；;。、/／·・•])(${alt(inline)})${SPACE}*[:：]`
+    ? `|(?:[ \\t　，,；;。、/／·・•】］〕〗]|${RULE})${SPACE}*(${both(inline)})${SPACE}*(?:${COLON}|(?=${RULE}))` +
+      `|(?:[ 　]{2,}|\\t)(${alt(inline)})${SPACE}+(?=[^\\s:：=＝|│┃｜])` +
+      `|${header}[ 　])(${alt(inline)})${SPACE}+(?=[^\\s:：=＝|│┃｜])` +
+      `|${header}[^\\s:：=＝|│┃｜，,；;。、/／·・•])(${alt(inline)})${SPACE}*${COLON}`
     : '';
   return {
     headings,
@@ -143,13 +150,13 @@ export interface SectionPlace {
   readonly end: number;
 }
 
-const ROW = /^[ \t　]*[|│┃](.*?)[|│┃]?[ \t　]*$/;
-const RULE_ROW = /^[\s|│┃:：\-—=+]+$/;
+const ROW = /^[ \t　]*[|│┃｜](.*?)[|│┃｜]?[ \t　]*$/;
+const RULE_ROW = /^[\s|│┃｜:：\-—=+]+$/;
 /** A cell that reads as a field label, not a value: a few characters, no digits. */
 const LABEL = /^[^\d\s]{1,10}$/u;
 const cells = (line: string): string[] | undefined => {
   const m = ROW.exec(line);
-  return m ? m[1]!.split(/[|│┃]/).map((c) => c.trim()) : undefined;
+  return m ? m[1]!.split(/[|│┃｜]/).map((c) => c.trim()) : undefined;
 };
 
 /**
@@ -217,7 +224,7 @@ export function sectionPlaces(text: string, set: HeadingSet = active ?? bundledH
   marks.forEach((m, i) => {
     const to = marks.find((x, k) => k > i && x.start > m.start)?.start ?? text.length;
     const raw = text.slice(m.end, to);
-    const lead = raw.length - raw.replace(/^[\s|│┃:：]+/, '').length;
+    const lead = raw.length - raw.replace(/^[\s|│┃｜:：=＝]+/, '').length;
     const body = raw.replace(TRIM, '');
     places.push({ name: m.name, headingStart: m.start, start: m.end + lead, end: m.end + lead + body.length });
   });

@@ -43,7 +43,8 @@ export function calendarDays(a: string, b: string): number {
 
 /** Whether a written time gives the minute (`HH:MM`), as BW2010 and HX2018 require for rescue and death times. */
 export function hasMinutes(written: string | undefined): boolean {
-  return !!written && /T?\d{1,2}[:：时]\d{2}/.test(written);
+  // Full-width digits and colon ("１５：２０") as typed with a Chinese input method read as their ASCII forms.
+  return !!written && /T?\d{1,2}[:：时]\d{2}/.test(written.normalize('NFKC'));
 }
 
 /**

@@ -95,9 +95,10 @@ export function createInProcessQueue(sql: Sql): JobQueue {
 
     async retry(id) {
       const job = await requeue(sql, id, DEFAULT_ATTEMPTS);
-      if (!job) throw new Error(`job ${id} is not dead`);
-      pending.push(id);
+      if (!pending.includes(id)) pending.push(id);
+      announce(id);
       pump();
+      return job;
     },
 
     settled(id, timeoutMs) {

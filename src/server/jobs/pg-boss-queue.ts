@@ -93,10 +93,20 @@ export async function createPgBossQueue(sql: Sql, databaseUrl: string, o: PgBoss
 
   /**
    * Hands job `id` to pg-boss. The pg-boss id is derived from ours and the attempts made so far, so a
-   * repeated send (a submit retried after a crash between our insert and this send) queues it once.
+   * repeated send (a submit retried after a crash between our insert and this send) queues it once, and
+   * each retry of a dead job (`retry`, attempts spent) is a new pg-boss job.
    */
-  const send = async (id: string, generation: number, kind: JobKind, retries: number, opts: SubmitOptions) => {
+  const send = async (
+    id: string,
+    generation: number,
+    kind: JobKind,
+    retries: number,
+    opts: SubmitOptions,
+    tx?: Sql,
+  ) => {
     await boss.send(queueName(kind), { id } satisfies Payload, {
+      // In the caller's transaction when it gives one (pg-boss runs its insert through `db`).
+      ...(tx ? { db: { executeSql: (text: string, values: unknown[]) => tx.query(text, values) } } : {}),
       id: bossId(id, generation),
       retryLimit: retries,
       retryDelay: opts.retryDelaySeconds ?? DEFAULT_RETRY_DELAY_S,
@@ -154,10 +164,18 @@ export async function createPgBossQueue(sql: Sql, databaseUrl: string, o: PgBoss
     get: (id) => getJob(sql, id),
     deadLetters: (limit = 100) => deadJobs(sql, limit),
 
+    /**
+     * Our record queued again and a new pg-boss job for it, in one transaction: a failed send leaves the job
+     * dead, not queued with nothing in pg-boss. pg-boss's own `retry` is not used: it only takes a job still
+     * in its table as 'failed' (not one archived or deleted since), adds a single attempt, and keeps backing
+     * off from the spent retry count (pg-boss 10.4 plans.js `retryJobs`, `failJobs`).
+     */
     async retry(id) {
-      const job = await requeue(sql, id, DEFAULT_ATTEMPTS);
-      if (!job) throw new Error(`job ${id} is not dead`);
-      await send(id, job.attempts, job.kind, DEFAULT_ATTEMPTS - 1, {});
+      return sql.transaction(async (tx) => {
+        const job = await requeue(tx, id, DEFAULT_ATTEMPTS);
+        await send(id, job.attempts, job.kind, DEFAULT_ATTEMPTS - 1, {}, tx);
+        return job;
+      });
     },
 
     async settled(id, timeoutMs) {

@@ -1,4 +1,4 @@
-import type { Sql } from '../../core/index.js';
+import { MedSeekError, notFound, type Sql } from '../../core/index.js';
 import type { JobData, JobKind, JobProgress, JobRecord, JobState } from './types.js';
 
 /**
@@ -203,14 +203,26 @@ export async function markDead(sql: Sql, id: string, error: string): Promise<voi
   });
 }
 
-/** A dead job queued again with `more` fresh attempts (its attempt history is kept). */
-export async function requeue(sql: Sql, id: string, more: number): Promise<JobRecord | undefined> {
+/**
+ * A dead job queued again, same id, kind and input, with `more` fresh attempts (its attempt history is
+ * kept, and the next attempt is numbered after the last). Only a dead job: one queued, running or waiting
+ * for its retry is refused (a conflict naming its state), and of two retries at once one wins.
+ */
+export async function requeue(sql: Sql, id: string, more: number): Promise<JobRecord> {
   const { rows } = await sql.query<JobRow>(
     `update medseek_jobs set state = 'queued', max_attempts = attempts + $2, error = null, updated_at = now()
      where id = $1 and state = 'dead' returning *`,
     [id, more],
   );
-  return rows[0] ? toRecord(rows[0]) : undefined;
+  if (rows[0]) {
+    await notify(sql, id);
+    return toRecord(rows[0]);
+  }
+  const job = await getJob(sql, id);
+  if (!job) throw notFound(`no job ${id}`, { field: 'id' });
+  throw new MedSeekError('conflict', `job ${id} is ${job.state}: only a dead job (its attempts spent) is retried`, {
+    field: 'id',
+  });
 }
 
 export const isSettled = (r: JobRecord | undefined): boolean => r?.state === 'completed' || r?.state === 'dead';

@@ -182,8 +182,12 @@ export interface JobQueue {
   get(id: string): Promise<JobRecord | undefined>;
   /** Jobs whose attempts are spent (newest first). */
   deadLetters(limit?: number): Promise<JobRecord[]>;
-  /** Puts a dead job back in the queue with fresh attempts. */
-  retry(id: string): Promise<void>;
+  /**
+   * Puts a dead job back in the queue, same id, kind and input, with fresh attempts (DEFAULT_ATTEMPTS), and
+   * returns its record. A job that is not dead is refused with a conflict naming its state; an unknown one
+   * is not found.
+   */
+  retry(id: string): Promise<JobRecord>;
   /** Resolves with the job once it is completed or dead; rejects after `timeoutMs`. */
   settled(id: string, timeoutMs: number): Promise<JobRecord>;
   /** Stops taking jobs; waits up to `graceMs` for running ones, then closes. */

@@ -87,8 +87,14 @@ async function watch(api: Api, location: string, key: string, timeoutMs = 120_00
   }
 }
 
-async function openApi(db: Database, databaseUrl?: string, queue?: JobQueue): Promise<Api & { ctx: AppContext }> {
-  const ctx = await openContext(loadConfig({}, { demo: false, dataDir, logLevel: 'warn', databaseUrl }), {
+async function openApi(
+  db: Database,
+  databaseUrl?: string,
+  queue?: JobQueue,
+  jobFilesDir?: string,
+): Promise<Api & { ctx: AppContext }> {
+  const env = jobFilesDir ? { [JOB_FILES_ENV]: jobFilesDir } : {};
+  const ctx = await openContext(loadConfig(env, { demo: false, dataDir, logLevel: 'warn', databaseUrl }), {
     db,
     llm: false,
     logger: createLogger('warn', { write: () => {} }),
@@ -124,10 +130,12 @@ describe('the job routes on the embedded database (jobs run in the server)', () 
     queue = createInProcessQueue(db);
     await queue.work(handlers(db, queue), { worker: 'in-server' });
     // Retries a few milliseconds apart, so that a failing job is dead in a moment.
-    api = await openApi(db, undefined, {
-      ...queue,
-      submit: (kind, data, o) => queue.submit(kind, data, { ...o, retryDelaySeconds: 0.05 }),
-    });
+    api = await openApi(
+      db,
+      undefined,
+      { ...queue, submit: (kind, data, o) => queue.submit(kind, data, { ...o, retryDelaySeconds: 0.05 }) },
+      filesDir,
+    );
   }, 120_000);
   afterAll(async () => {
     await queue.stop(5_000);
@@ -188,35 +196,27 @@ describe('the job routes on the embedded database (jobs run in the server)', () 
   });
 
   it('imports a file under the job folder and hands its notes on to an extraction job', async () => {
-    process.env[JOB_FILES_ENV] = filesDir;
-    try {
-      const total = writeNdjson(join(filesDir, 'batch.ndjson'), 3, 2);
-      const submitted = await call(api, 'POST', '/api/jobs/import', api.keys.admin, { path: 'batch.ndjson' });
-      expect(submitted.status).toBe(202);
-      expect(submitted.json.data.path).toBe(join(filesDir, 'batch.ndjson'));
-      const { job } = await watch(api, submitted.location!, api.keys.admin);
-      expect(job.result).toMatchObject({ created: total, rejected: 0 });
-      const notes = await watch(api, `/api/jobs/${job.result.notesJobs[0]}`, api.keys.admin);
-      expect(notes.job).toMatchObject({ kind: 'extract-notes', state: 'completed', result: { notes: 3 } });
-      // Nothing outside the folder: not by `..`, not by an absolute path.
-      for (const path of ['../batch.ndjson', '/etc/passwd']) {
-        const out = await call(api, 'POST', '/api/jobs/import', api.keys.admin, { path });
-        expect(out.status).toBe(400);
-        expect(out.json.issue[0]).toMatchObject({ expression: ['path'] });
-        expect(out.json.issue[0].diagnostics).toContain(JOB_FILES_ENV);
-      }
-    } finally {
-      delete process.env[JOB_FILES_ENV];
+    expect(api.ctx.config.jobFilesDir).toBe(filesDir);
+    const total = writeNdjson(join(filesDir, 'batch.ndjson'), 3, 2);
+    const submitted = await call(api, 'POST', '/api/jobs/import', api.keys.admin, { path: 'batch.ndjson' });
+    expect(submitted.status).toBe(202);
+    expect(submitted.json.data.path).toBe(join(filesDir, 'batch.ndjson'));
+    const { job } = await watch(api, submitted.location!, api.keys.admin);
+    expect(job.result).toMatchObject({ created: total, rejected: 0 });
+    const notes = await watch(api, `/api/jobs/${job.result.notesJobs[0]}`, api.keys.admin);
+    expect(notes.job).toMatchObject({ kind: 'extract-notes', state: 'completed', result: { notes: 3 } });
+    // Nothing outside the folder: not by `..`, not by an absolute path.
+    for (const path of ['../batch.ndjson', '/etc/passwd']) {
+      const out = await call(api, 'POST', '/api/jobs/import', api.keys.admin, { path });
+      expect(out.status).toBe(400);
+      expect(out.json.issue[0]).toMatchObject({ expression: ['path'] });
+      expect(out.json.issue[0].diagnostics).toContain(JOB_FILES_ENV);
     }
-    const unset = await call(api, 'POST', '/api/jobs/import', api.keys.admin, { path: 'batch.ndjson' });
-    expect(unset.status).toBe(400);
-    expect(unset.json.issue[0].diagnostics).toContain(`set ${JOB_FILES_ENV}`);
   });
 
   it('submits a federated export with its cases under the job folder; without a package folder it ends dead', async () => {
     const saved = process.env.MEDSEEK_FEDERATED_DIR;
     delete process.env.MEDSEEK_FEDERATED_DIR;
-    process.env[JOB_FILES_ENV] = filesDir;
     try {
       const body = { kb: 'ddxplus', cases: 'north/cases.jsonl', site: 'north', budget: { epsilon: 5, delta: 1e-4 } };
       const submitted = await call(api, 'POST', '/api/jobs/federate-export', api.keys.admin, body);
@@ -233,7 +233,6 @@ describe('the job routes on the embedded database (jobs run in the server)', () 
       expect(job.error).toContain('set MEDSEEK_FEDERATED_DIR');
       expect((await call(api, 'POST', '/api/jobs/federate-export', api.keys.ward, body)).status).toBe(403);
     } finally {
-      delete process.env[JOB_FILES_ENV];
       if (saved !== undefined) process.env.MEDSEEK_FEDERATED_DIR = saved;
     }
   });
@@ -286,6 +285,15 @@ describe('the job routes’ own queue on the embedded database', () => {
     expect(submitted.status).toBe(202);
     const { job } = await watch(api, submitted.location!, api.keys.admin);
     expect(job).toMatchObject({ state: 'completed', result: { encounters: 2 } });
+  });
+
+  it('refuses jobs that name files when the server names no job folder', async () => {
+    api ??= await openApi(db);
+    const a = api;
+    expect(a.ctx.config.jobFilesDir).toBeUndefined();
+    const unset = await call(a, 'POST', '/api/jobs/import', a.keys.admin, { path: 'batch.ndjson' });
+    expect(unset.status).toBe(400);
+    expect(unset.json.issue[0].diagnostics).toContain(`set ${JOB_FILES_ENV}`);
   });
 });
 

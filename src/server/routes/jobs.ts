@@ -3,7 +3,7 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { invalid, notFound } from '../../core/index.js';
+import { invalid, isMedSeekError, notFound } from '../../core/index.js';
 import { auditEvents } from '../audit/request.js';
 import { ADMIN, refusePatient, STAFF } from '../auth/authorize.js';
 import { refuse } from '../auth/middleware.js';
@@ -18,7 +18,8 @@ import { apiJobQueue, resumeJobs } from './jobs-queue.js';
  * per kind, so each carries its own access policy: a QC run, a federated export, an import and a note
  * extraction are admin work; a discharge summary is a clinician's, on a patient they may see. A submit is
  * answered 202 with `Location: /api/jobs/{id}`; the job's state, progress, attempts and result (or error)
- * are read from `medseek_jobs`, so any API replica answers for any job.
+ * are read from `medseek_jobs`, so any API replica answers for any job. A dead job (its attempts spent) is
+ * queued again, same id, kind and input, by `POST /api/jobs/{id}/retry`.
  */
 const P = '/api/jobs';
 export const jobPolicies: RoutePolicies = {
@@ -30,9 +31,14 @@ export const jobPolicies: RoutePolicies = {
   [`GET ${P}`]: ADMIN,
   // Clinicians see the summary jobs they submitted, for patients they still may see; admins every job.
   [`GET ${P}/:id`]: STAFF,
+  // Admins retry any dead job; a clinician only a job they may read (their own summary job), checked below.
+  [`POST ${P}/:id/retry`]: STAFF,
 };
 
-/** The folder under which job bodies name files (imports, federated cases): on storage every worker shares. */
+/**
+ * The setting naming the folder under which job bodies name files (imports, federated cases), on storage every
+ * worker shares: read and checked by loadConfig (`Config.jobFilesDir`); named here in messages.
+ */
 export const JOB_FILES_ENV = 'MEDSEEK_JOB_FILES_DIR';
 
 const fhirId = z.string().regex(/^[A-Za-z0-9\-.]{1,64}$/, 'is not a FHIR id');
@@ -170,7 +176,7 @@ export function jobRoutes(ctx: AppContext): Hono<AppEnv> {
     const b = c.req.valid('json');
     return submit(c, 'federate-export', {
       kb: b.kb,
-      cases: sharedFile(b.cases, 'cases'),
+      cases: sharedFile(ctx.config.jobFilesDir, b.cases, 'cases'),
       site: b.site,
       epsilon: b.epsilon,
       delta: b.delta,
@@ -183,7 +189,7 @@ export function jobRoutes(ctx: AppContext): Hono<AppEnv> {
   app.post('/import', body(importJobBody, { jsonOnly: true }), async (c) => {
     const b = c.req.valid('json');
     return submit(c, 'import', {
-      path: sharedFile(b.path, 'path'),
+      path: sharedFile(ctx.config.jobFilesDir, b.path, 'path'),
       ...(b.batchSize ? { batchSize: b.batchSize } : {}),
       ...(b.extractNotes === false ? { extractNotes: false } : {}),
     });
@@ -233,23 +239,70 @@ export function jobRoutes(ctx: AppContext): Hono<AppEnv> {
     return c.json({ jobs, count: jobs.length });
   });
 
+  /**
+   * Who may read job `job`: admins every job; anyone else only the summary jobs they submitted, for
+   * patients they still may see. Returns the refusal (403, audited) or undefined.
+   */
+  const refuseRead = async (c: Context<AppEnv>, job: JobRecord): Promise<Response | undefined> => {
+    const p = c.get('principal');
+    if (p.role === 'admin') return undefined;
+    const patientId = patientOf(job);
+    const mine = job.kind === 'summarize' && (job.data as JobData['summarize']).requestedBy?.principal === p.id;
+    if (!mine) return refuse(ctx, c, 403, `${p.name} (${p.role}) may see only the summary jobs they submitted`, p.id);
+    if (!patientId) return refuse(ctx, c, 403, `job ${job.id} names no patient`, p.id);
+    if (!(await ctx.patientScope.allows(p, patientId))) return refusePatient(ctx, c, patientId);
+    return undefined;
+  };
+
   app.get('/:id', params(jobParams), async (c) => {
     const { id } = c.req.valid('param');
-    const p = c.get('principal');
     const job = await getJob(ctx.db, id);
     if (!job) throw notFound(`no job ${id}`, { field: 'id' });
+    const refused = await refuseRead(c, job);
+    if (refused) return refused;
     const patientId = patientOf(job);
-    if (p.role !== 'admin') {
-      const mine = job.kind === 'summarize' && (job.data as JobData['summarize']).requestedBy?.principal === p.id;
-      if (!mine) return refuse(ctx, c, 403, `${p.name} (${p.role}) may see only the summary jobs they submitted`, p.id);
-      if (!patientId) return refuse(ctx, c, 403, `job ${id} names no patient`, p.id);
-      if (!(await ctx.patientScope.allows(p, patientId))) return refusePatient(ctx, c, patientId);
-    }
     if (patientId)
       await ctx.audit.record(
         auditEvents(c, { action: 'read', resource: `${P}/${id}`, outcome: 200, patients: [patientId] }),
       );
     return c.json(job);
+  });
+
+  /**
+   * A dead job queued again with fresh attempts: the same id (its attempt history kept), kind and input.
+   * Whoever may read the job may retry it: admins any job; a clinician only a summary job they submitted,
+   * for a patient they still may see, which they could as well submit again. The retry, and a refusal
+   * because the job is not dead (409, naming its state), are audited like a submit.
+   */
+  app.post('/:id/retry', params(jobParams), async (c) => {
+    const { id } = c.req.valid('param');
+    const job = await getJob(ctx.db, id);
+    if (!job) throw notFound(`no job ${id}`, { field: 'id' });
+    const refused = await refuseRead(c, job);
+    if (refused) return refused;
+    const patientId = patientOf(job);
+    const location = `${P}/${encodeURIComponent(id)}`;
+    const audit = (outcome: number, detail: Record<string, unknown>) =>
+      ctx.audit.record(
+        auditEvents(c, {
+          action: 'retry-job',
+          resource: `${location}/retry`,
+          outcome,
+          patients: [patientId],
+          detail: { job: id, kind: job.kind, ...detail },
+        }),
+      );
+    let retried: JobRecord;
+    try {
+      retried = await (await apiJobQueue(ctx)).retry(id);
+    } catch (e) {
+      // Not dead (any more): say so with the state it is in now; two retries at once, one is refused here.
+      if (isMedSeekError(e) && e.code === 'conflict') await audit(409, { reason: e.message });
+      throw e;
+    }
+    await audit(202, { attemptsBefore: job.attempts });
+    c.header('Location', location);
+    return c.json({ ...((await getJob(ctx.db, id)) ?? retried), location }, 202);
   });
 
   return app;
@@ -261,11 +314,10 @@ function patientOf(job: JobRecord): string | undefined {
 }
 
 /**
- * A file a job body names, as the absolute path workers read: it must lie under the folder
- * MEDSEEK_JOB_FILES_DIR names, so that a caller can make the server read nothing else.
+ * A file a job body names, as the absolute path workers read: it must lie under `root`, the folder
+ * MEDSEEK_JOB_FILES_DIR names (config `jobFilesDir`), so that a caller can make the server read nothing else.
  */
-function sharedFile(path: string, field: string): string {
-  const root = process.env[JOB_FILES_ENV];
+function sharedFile(root: string | undefined, path: string, field: string): string {
   if (!root)
     throw invalid(`jobs over the API read files only under a folder the server names: set ${JOB_FILES_ENV}`, {
       field,

@@ -1,8 +1,8 @@
-import { evalFhirPathTyped, type TypedValue, toTypedValue, typedValueToString } from '@medplum/core';
+import { type TypedValue, toTypedValue, typedValueToString } from '@medplum/core';
 import { dateRangeOf, fhirDateRange } from '../resource-index.js';
 import type { FhirResource } from '../resource-store.js';
 import { type SearchParamDef, searchParametersOf } from './registry.js';
-import { mayHold } from './roots.js';
+import { firstSteps, mayHold } from './roots.js';
 
 /**
  * One value of one search parameter of one resource: a row of `fhir_search_values` (see its
@@ -35,11 +35,14 @@ export function normalizeText(s: string): string {
 export function searchValuesOf(resource: FhirResource): SearchValue[] {
   const out: SearchValue[] = [];
   const input = [toTypedValue(resource)];
+  const steps = firstSteps(resource);
+  const mayHoldPath = (path: readonly string[]) =>
+    path.length === 0 || (steps.has(path[0]!) && mayHold(resource, path));
   for (const def of searchParametersOf(resource.resourceType).values()) {
-    if (def.paths && !def.paths.some((path) => mayHold(resource, path))) continue;
+    if (def.paths && !def.paths.some(mayHoldPath)) continue;
     let typed: TypedValue[];
     try {
-      typed = evalFhirPathTyped(def.parsed, input);
+      typed = def.evaluate(input);
     } catch {
       // An expression this engine cannot evaluate on this content indexes nothing rather than failing the write.
       continue;
@@ -189,12 +192,32 @@ function number(param: string, v: unknown): SearchValue[] {
   return [{ param, num_lo: typeof low === 'number' ? low : null, num_hi: typeof high === 'number' ? high : null }];
 }
 
+/** The rows without repeats: rows are the same when their JSON is (JSON.stringify was the key; keyOf is cheaper). */
 function dedupe(values: SearchValue[]): SearchValue[] {
   const seen = new Set<string>();
   return values.filter((v) => {
-    const key = JSON.stringify(v);
+    const key = keyOf(v);
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
   });
+}
+
+/**
+ * A key equal for two rows exactly when their JSON.stringify is: the keys in order with their values,
+ * strings length-prefixed so no two rows share a key; as in JSON, an undefined value drops its key
+ * and a number that is not finite reads as null.
+ */
+function keyOf(v: SearchValue): string {
+  let key = '';
+  for (const k in v) {
+    const x = (v as unknown as Record<string, unknown>)[k];
+    if (x === undefined) continue;
+    if (typeof x === 'string') key += `${k}:s${x.length}:${x}`;
+    else if (typeof x === 'number' && Number.isFinite(x)) key += `${k}:d${x};`;
+    else if (typeof x === 'boolean') key += `${k}:b${x};`;
+    else if (x === null || typeof x === 'number') key += `${k}:n;`;
+    else key += `${k}:j${JSON.stringify(x)};`;
+  }
+  return key;
 }

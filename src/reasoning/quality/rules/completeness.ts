@@ -169,7 +169,9 @@ const C02 = predicate(
   (enc, ctx) => {
     const d = doc(enc, 'admission-note');
     if (!d) return [];
-    const past = section(d, '既往史');
+    // A food-only allergy statement ("否认食物过敏") leaves the drug-allergy history unstated: read out first.
+    const food = regex(ctx, 'foodOnlyAllergy');
+    const past = section(d, '既往史').replace(new RegExp(food.source, `${food.flags.replace('g', '')}g`), '');
     return namedPatterns(ctx, 'pastHistory')
       .filter((p) => !p.pattern.test(past))
       .map((p) =>
@@ -184,7 +186,7 @@ const C02 = predicate(
         }),
       );
   },
-  { patterns: ['pastHistory'] },
+  { patterns: ['pastHistory', 'foodOnlyAllergy'] },
 );
 
 const C03 = predicate(
@@ -435,7 +437,13 @@ const C11 = predicate(
           }),
         );
       const people = d.participants ?? [];
-      if (people.length === 0 || people.some((p) => !p.name || !p.title))
+      const written = participantsWritten(section(d, '参加抢救人员'), regex(ctx, 'participantTitle'));
+      // A participant the system holds without a title (nurses, technicians) has it where the note writes it.
+      const titled = (p: QcPerson) => !!p.title || written.some((x) => x.titled && x.text.includes(p.name ?? '\0'));
+      const complete = people.length
+        ? people.every((p) => p.name && titled(p))
+        : written.length > 0 && written.every((x) => x.titled && x.named);
+      if (!complete)
         out.push(
           issue(
             'Rescue note: names and titles of the participants missing',
@@ -446,8 +454,36 @@ const C11 = predicate(
         );
       return out;
     }),
-  { sections: ['required'] },
+  { sections: ['required'], patterns: ['participantTitle'] },
 );
+
+/**
+ * The participants as the note writes them (BW2010 第二十二条(八): names and professional titles), each one separated
+ * by 、，；, whether it gives a title and a name ("王某（主治医师）", "主管护师李某"); commas inside brackets are the
+ * item's own. They stand in for the system's list where it holds none, and give a title it lacks.
+ */
+function participantsWritten(
+  text: string,
+  title: RegExp,
+): { readonly text: string; readonly titled: boolean; readonly named: boolean }[] {
+  return text
+    .replace(/[。.\s]+$/, '')
+    .split(/[、，,；;](?![^（(]*[）)])/)
+    .map((x) => x.trim())
+    .filter(Boolean)
+    .map((x) => ({
+      text: x,
+      titled: title.test(x),
+      // The name stands outside the brackets, which hold the title and the part taken ("（主治医师，主持抢救）").
+      named:
+        (
+          x
+            .replace(/[（(][^）)]*[）)]/g, '')
+            .replace(new RegExp(title.source, 'g'), '')
+            .match(/\p{Script=Han}/gu) ?? []
+        ).length >= 2,
+    }));
+}
 
 const C12 = predicate(
   (enc, ctx) => {
@@ -549,13 +585,18 @@ const C14 = predicate(
   { patterns: ['checkpoints', 'bloodType', 'bloodVolume', 'operatorAnaesthesia'], lists: ['signers'] },
 );
 
-function consentOk(d: QcDocument | undefined, before?: string): string | undefined {
+/**
+ * A representative may sign where the reason is documented (BW2010 第十条: a legal representative for a patient
+ * without full capacity, a person the patient authorised when illness prevents the signature): the system's
+ * reason, or the form's own words (`proxyReason`: "患者昏迷无法签字，由其子代签", "授权委托书").
+ */
+function consentOk(d: QcDocument | undefined, before?: string, proxy?: RegExp): string | undefined {
   if (!d) return 'missing';
   const at = d.completedAt ?? d.recordedAt;
   if (before && (!at || minutes(at) >= minutes(before))) return 'signed after the act';
   const patient = d.signatures.some((s) => s.role === 'patient');
   const rep = d.signatures.some((s) => s.role === 'representative' || s.role === 'family');
-  if (!patient && !(rep && d.fields?.reason))
+  if (!patient && !(rep && (d.fields?.reason || proxy?.test(d.text))))
     return 'not signed by the patient, or by a representative with a documented reason';
   return undefined;
 }
@@ -564,7 +605,7 @@ const C15 = predicate(
   (enc, ctx) => {
     const out: QcIssue[] = [];
     const check = (what: [string, string], d: QcDocument | undefined, before: string | undefined, key: string) => {
-      const why = consentOk(d, before);
+      const why = consentOk(d, before, regex(ctx, 'proxyReason'));
       if (why)
         out.push(
           issue(
@@ -604,7 +645,7 @@ const C15 = predicate(
       );
     return out;
   },
-  { patterns: ['noAnaesthesia', 'operatorAnaesthesia'] },
+  { patterns: ['noAnaesthesia', 'operatorAnaesthesia', 'proxyReason'] },
 );
 
 const C16 = predicate((enc) => {

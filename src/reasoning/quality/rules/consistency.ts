@@ -115,7 +115,11 @@ const K03 = predicate(
     // A functional class after the disease (patterns.diagnosisQualifier) is a qualifier too.
     const q = regex(ctx, 'diagnosisQualifier');
     const qualifier = new RegExp(q.source, `${q.flags}g`);
-    const d = doc(enc, 'discharge-record');
+    // A patient who died has a 死亡记录 instead of an 出院记录: its 死亡诊断 are the diagnoses the 首页 codes
+    // (BW2010 第二十二条(二十一): the 死亡记录 gives the 死亡诊断; SY2016 第九条: the 首页's 出院诊断).
+    const dr = doc(enc, 'discharge-record');
+    const d = dr ?? doc(enc, 'death-record', 'admit-death-24h');
+    const heading = dr ? '出院诊断' : '死亡诊断';
     const hp = enc.homepage;
     if (!d || !hp?.mainDiagnosis) return [];
     const sheet = allDiagnoses(enc).map((x) => unqualified(x.name, qualifier));
@@ -129,7 +133,7 @@ const K03 = predicate(
             .split(/[ \t　]+/)
             .map(normalise)
             .find((p) => coded.has(p)) ?? normalise(item));
-    const written = section(d, '出院诊断')
+    const written = section(d, heading)
       .split(/\n/)
       .flatMap((line) => diagnosisItems(line.replace(BRACKETED, '').replace(qualifier, '')).map(asCoded))
       .filter(Boolean);
@@ -138,8 +142,9 @@ const K03 = predicate(
     if (written[0] !== sheet[0])
       out.push(
         issue(
-          `Principal diagnosis differs: discharge record "${written[0]}" vs front sheet "${hp.mainDiagnosis.name}"`,
-          `主要诊断不一致：出院记录“${written[0]}”，首页“${hp.mainDiagnosis.name}”`,
+          `Principal diagnosis differs: ${dr ? 'discharge' : 'death'} record "${written[0]}" vs front sheet ` +
+            `"${hp.mainDiagnosis.name}"`,
+          `主要诊断不一致：${dr ? '出院' : '死亡'}记录“${written[0]}”，首页“${hp.mainDiagnosis.name}”`,
           [docSource(d), hpSource(enc)],
           { key: 'main' },
         ),
@@ -152,7 +157,7 @@ const K03 = predicate(
       out.push(
         issue(
           `Diagnosis sets differ (record only: ${onlyA.join(', ') || '—'}; sheet only: ${onlyB.join(', ') || '—'})`,
-          `诊断不一致（仅出院记录：${onlyA.join('、') || '无'}；仅首页：${onlyB.join('、') || '无'}）`,
+          `诊断不一致（仅${dr ? '出院' : '死亡'}记录：${onlyA.join('、') || '无'}；仅首页：${onlyB.join('、') || '无'}）`,
           [docSource(d), hpSource(enc)],
           { key: 'set' },
         ),
@@ -363,13 +368,39 @@ const K08 = predicate(
   { patterns: ['procedureChanged', 'operationJoin', 'operationSuffix'] },
 );
 
+/**
+ * K09: an operative diagnosis the discharge diagnosis refines. The part before a bracket is the diagnosis, the
+ * bracket its qualifier (frozen section, side, stage: "卵巢畸胎瘤（冰冻：成熟性囊性畸胎瘤）"). The discharge
+ * diagnosis names the bracket's finding, its label dropped ("结节（快速病理：乳头状癌）" → "…乳头状癌"), or adds
+ * words to the diagnosis, keeping their order and its head, the last characters of a Chinese diagnosis
+ * ("卵巢畸胎瘤" → "卵巢成熟性囊性畸胎瘤", "肺腺癌" → "右肺上叶腺癌"). BW2010 第二十二条(十八) writes the
+ * 术中诊断 as the surgeon sees it; the 出院诊断 gives the final one.
+ */
+function refinedBy(item: string, discharge: string): boolean {
+  for (const m of item.matchAll(/[（(]([^）)]*)[）)]/g)) {
+    const finding = normalise(m[1]!.replace(/^[^：:]*[：:]/, ''));
+    if (finding.length >= 3 && discharge.includes(finding)) return true;
+  }
+  const head = normalise(item.replace(/[（(][^）)]*[）)]/g, ''));
+  if (head.length < 4 || !discharge.endsWith(head.slice(-2))) return false;
+  let at = 0;
+  for (const ch of discharge) if (ch === head[at]) at++;
+  return at === head.length;
+}
+
 const K09 = predicate((enc) => {
   const dr = doc(enc, 'discharge-record');
   const discharge = [...diagnosisList(section(dr, '出院诊断')), ...allDiagnoses(enc).map((d) => normalise(d.name))];
   if (discharge.length === 0) return [];
   return docs(enc, 'op-note').flatMap((op) =>
-    diagnosisList(section(op, '术后诊断', '术中诊断'))
-      .filter((x) => !discharge.some((y) => y.includes(x) || x.includes(y) || similarity(x, y) >= 0.8))
+    diagnosisItems(section(op, '术后诊断', '术中诊断'))
+      .filter((item) => {
+        const x = normalise(item);
+        return (
+          x && !discharge.some((y) => y.includes(x) || x.includes(y) || similarity(x, y) >= 0.8 || refinedBy(item, y))
+        );
+      })
+      .map(normalise)
       .map((x) =>
         issue(
           `Post-op diagnosis "${x}" not among the discharge diagnoses: confirm`,
@@ -459,10 +490,15 @@ const K11 = predicate(
     const notes = docs(enc, 'admission-note', 'discharge-record', ...PROGRESS_RECORDS);
     // An order that states its own purpose ("肝素钠 封管", "术前预防用"): documented where it is written.
     const stated = regex(ctx, 'statedInOrder');
+    // A clause that denies the treatment ("Ⅰ类切口，术前不预防性使用抗菌药物") states no indication.
+    const denied = regex(ctx, 'indicationDenied');
+    const deniedAll = new RegExp(denied.source, `${denied.flags.replace('g', '')}g`);
+    const read = (d: QcDocument) =>
+      (d.type === 'admission-note' ? section(d, '诊疗计划') : d.text).replace(deniedAll, '');
     const documented = (o: QcOrder) =>
       notes.some(
         (d) =>
-          indications.get(o.category!)!.test(d.type === 'admission-note' ? section(d, '诊疗计划') : d.text) &&
+          indications.get(o.category!)!.test(read(d)) &&
           (!o.orderedAt ||
             !(d.recordedAt ?? d.completedAt) ||
             Math.abs(minutes((d.recordedAt ?? d.completedAt)!) - minutes(o.orderedAt)) <= 2 * 1440),
@@ -494,7 +530,7 @@ const K11 = predicate(
         ),
       );
   },
-  { patterns: ['indications', 'statedInOrder'] },
+  { patterns: ['indications', 'statedInOrder', 'indicationDenied'] },
 );
 
 /**
@@ -863,10 +899,13 @@ const K17 = predicate(
     // its first time ("乏力1月，水肿1月"). Without such later onsets, any time of the 现病史 matches.
     const before = regex(ctx, 'onsetBefore');
     const after = regex(ctx, 'onsetAfter');
+    // The opening time told again ("近3个月来精神可"): the general condition over the whole illness, not a later
+    // onset; left out, or a later 主诉 time near it (2个月 beside 3个月) would pass for told.
     const laterOnsets = hpiAt
       .slice(1)
       .filter((x) => before.test(hpiText.slice(Math.max(0, x.start - 2), x.start)) || after.test(hpiText.slice(x.end)))
-      .map((x) => x.days);
+      .map((x) => x.days)
+      .filter((days) => days !== hpi[0]);
     const told = (c: number, k: number) =>
       laterOnsets.length && k > 0
         ? laterOnsets.some((h) => close(c, h)) || c === ccAll[0]

@@ -125,5 +125,27 @@ export const jobsDoc: ModuleDoc = {
       params: jobParams,
       responses: { 200: { description: 'The job.', schema: Job } },
     },
+    {
+      method: 'post',
+      path: '/api/jobs/:id/retry',
+      summary: 'Retry a dead job',
+      description:
+        'Queues a dead job (its attempts spent: state `dead`) again with fresh attempts: the same id, kind and ' +
+        'input, its attempt history kept and the next attempt numbered after the last. Whoever may read the job ' +
+        'may retry it: admins any job; clinicians the summary jobs they submitted, for patients they may still ' +
+        'see. A job that is not dead is refused (409, naming its state). Audited (`retry-job`, who and when), ' +
+        'the 409 too.',
+      params: jobParams,
+      responses: {
+        202: {
+          description: 'Queued again: `Location` is the job’s address; the body is its record.',
+          schema: Submitted,
+        },
+        409: {
+          description: 'The job is not dead (queued, active, waiting for its retry or completed): its state is named.',
+        },
+      },
+      notFound: 'No such job.',
+    },
   ],
 };
