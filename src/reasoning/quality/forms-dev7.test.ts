@@ -1,6 +1,9 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { DEV_RECORDS, found } from './__fixtures__/dev-records.js';
+import { loadCleanRecords } from '../../../bench/qc-lib/records.js';
+import { evaluateQc } from './engine.js';
 import type { QcEncounter } from './model.js';
+import { qualityRulesFromData } from './rulebook.js';
 
 /**
  * The seventh round (issue 16, 2026-12-06): the independent evaluator's records h01–h05, scored once as the report
@@ -10,7 +13,15 @@ import type { QcEncounter } from './model.js';
  * `患者：` label, operation names that join two operations or a plan's 必要时, a round's 诊疗意见, 一般项目 fields
  * labelled without a colon, an obstetric 现病史 (自觉, 转为), `科室检查：`, and "化疗2周期" (no duration).
  */
-const RECORDS = DEV_RECORDS;
+const BOOK = qualityRulesFromData();
+const NOW = '2026-12-01T00:00:00+08:00';
+const DATA = fileURLToPath(new URL('../../../bench/data/qc', import.meta.url));
+const RECORDS = new Map(loadCleanRecords(`${DATA}/dev`, 'fresh', 'dev').map((r) => [r.id, r.encounter]));
+
+const found = (enc: QcEncounter, rule: string): string[] =>
+  evaluateQc(enc, BOOK, { now: NOW })
+    .issues.filter((i) => i.ruleId === rule)
+    .map((i) => i.conclusion.statement.zh ?? '');
 
 type Editable = {
   documents: { type: string; text: string }[];

@@ -1,6 +1,9 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { DEV_RECORDS, found } from './__fixtures__/dev-records.js';
+import { loadCleanRecords } from '../../../bench/qc-lib/records.js';
+import { evaluateQc } from './engine.js';
 import type { QcEncounter, QcPerson } from './model.js';
+import { qualityRulesFromData } from './rulebook.js';
 import { parseSections } from './text.js';
 import { hasMinutes } from './time.js';
 
@@ -13,7 +16,15 @@ import { hasMinutes } from './time.js';
  * reason stated on the form (BW2010 第十条), topical anaesthesia given by the surgeon (no 麻醉医师 on the 首页),
  * and an operative diagnosis the discharge diagnosis refines.
  */
-const RECORDS = DEV_RECORDS;
+const BOOK = qualityRulesFromData();
+const NOW = '2026-12-01T00:00:00+08:00';
+const DATA = fileURLToPath(new URL('../../../bench/data/qc', import.meta.url));
+const RECORDS = new Map(loadCleanRecords(`${DATA}/dev`, 'fresh', 'dev').map((r) => [r.id, r.encounter]));
+
+const found = (enc: QcEncounter, rule: string): string[] =>
+  evaluateQc(enc, BOOK, { now: NOW })
+    .issues.filter((i) => i.ruleId === rule)
+    .map((i) => i.conclusion.statement.zh ?? '');
 
 type Editable = {
   documents: { type: string; text: string; participants?: QcPerson[] }[];

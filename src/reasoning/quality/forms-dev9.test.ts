@@ -1,6 +1,9 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { DEV_RECORDS, found } from './__fixtures__/dev-records.js';
+import { loadCleanRecords } from '../../../bench/qc-lib/records.js';
+import { evaluateQc } from './engine.js';
 import type { QcEncounter } from './model.js';
+import { qualityRulesFromData } from './rulebook.js';
 
 /**
  * The ninth round (issue 16, 2026-12-07): defects on k01–k06 the engine missed where the record still showed
@@ -9,7 +12,15 @@ import type { QcEncounter } from './model.js';
  * time ("近3个月来"), a note that denies an antibiotic ("不预防性使用抗菌药物") or names a chemical peritonitis
  * read as its indication, and a 既往史 whose only allergy statement is about food.
  */
-const RECORDS = new Map([...DEV_RECORDS].map(([id, enc]) => [id.slice(0, 3), enc]));
+const BOOK = qualityRulesFromData();
+const NOW = '2026-12-01T00:00:00+08:00';
+const DATA = fileURLToPath(new URL('../../../bench/data/qc', import.meta.url));
+const RECORDS = new Map(loadCleanRecords(`${DATA}/dev`, 'fresh', 'dev').map((r) => [r.id.slice(0, 3), r.encounter]));
+
+const found = (enc: QcEncounter, rule: string): string[] =>
+  evaluateQc(enc, BOOK, { now: NOW })
+    .issues.filter((i) => i.ruleId === rule)
+    .map((i) => i.conclusion.statement.zh ?? '');
 
 type Editable = {
   documents: { type: string; text: string }[];

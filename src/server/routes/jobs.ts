@@ -254,16 +254,11 @@ export function jobRoutes(ctx: AppContext): Hono<AppEnv> {
     return undefined;
   };
 
-  /** Job `id` (404 when unknown) with the refusal, if any, to read it. */
-  const readableJob = async (c: Context<AppEnv>, id: string) => {
-    const job = await getJob(ctx.db, id);
-    if (!job) throw notFound(`no job ${id}`, { field: 'id' });
-    return { job, refused: await refuseRead(c, job) };
-  };
-
   app.get('/:id', params(jobParams), async (c) => {
     const { id } = c.req.valid('param');
-    const { job, refused } = await readableJob(c, id);
+    const job = await getJob(ctx.db, id);
+    if (!job) throw notFound(`no job ${id}`, { field: 'id' });
+    const refused = await refuseRead(c, job);
     if (refused) return refused;
     const patientId = patientOf(job);
     if (patientId)
@@ -281,7 +276,9 @@ export function jobRoutes(ctx: AppContext): Hono<AppEnv> {
    */
   app.post('/:id/retry', params(jobParams), async (c) => {
     const { id } = c.req.valid('param');
-    const { job, refused } = await readableJob(c, id);
+    const job = await getJob(ctx.db, id);
+    if (!job) throw notFound(`no job ${id}`, { field: 'id' });
+    const refused = await refuseRead(c, job);
     if (refused) return refused;
     const patientId = patientOf(job);
     const location = `${P}/${encodeURIComponent(id)}`;
