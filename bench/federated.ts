@@ -52,6 +52,18 @@ import { sharedData } from './lib/harness.js';
  *     mostly-absent symptoms per disease under a loose Beta prior pull n₂ down.
  *   · tried and left out: reading n₂ only from the disease count or its commonest findings' edges (DDXPlus
  *     95.53–95.62 against 95.70 for all edges, 3 draws).
+ *   · ownPriors off for DXY (issue 17, later; chosen on the dev half, `--held-back dev`, 40 paired draws, and
+ *     checked on the inner split): disease priors from the hospital's own counts plus the others' released counts,
+ *     scaled by their reliability under the noise (src/learning/learned-network.ts reliableCounts: ρ ≈ 0.85 at
+ *     ε = 8, ≈ 0.13 at ε = 1), as the pooled model learns them. DXY dev ε = 8 74.41 → 75.80, ε = 1 73.80 → 74.32
+ *     (inner 66.96 → 67.96 and 63.36 → 63.61). Why: with ε = ∞ the own-prior model scores 75.23 on dev against
+ *     pooled 75.53 and everyone's priors 75.84, and noise on the edges costs the rest (σ 2.1 → 0.74 recovers
+ *     only 0.5 of 0.9: a rare edge's few cases are lost under any noise); taking the others' counts whole
+ *     (no ρ) gave ε = 8 75.78 but ε = 1 72.85 (σₙ ≈ 13 against 30–60 cases). DDXPlus keeps its own priors (its
+ *     strata's counts are a few cases each against σ ≈ 4; others' counts whole scored 97.36 against 97.42, 3 draws).
+ *   · tried and left out for DXY, dev, 20–40 draws: a smaller clip (12 → 6–10: 74.41–74.66 against 74.63, 20
+ *     draws), disease weight 2 and 3 (74.13, 74.08 against 74.41), jointDiseaseCounts (74.21), ownEdgePrior off
+ *     (74.29), edge strength 4 and 8 (74.28, 74.05; they move pooled too).
  * (Inner-split local-only: DDXPlus 96.45, DXY 63.19; pooled 97.61 and 70.69: half the data of the bench.)
  * The federated figures use secure aggregation with distributed noise (--colluders, default 1 then 0: the
  * first is the headline); the per-hospital-noise figures (no secure aggregation) stay beside them.
@@ -134,7 +146,8 @@ export default {
           `√(${diseaseWeight ** 2} + clip − 1); closed world, so unobserved-finding counts (structurally 0) are ` +
           'not released; every released cell noised; one release per hospital; noisy counts read by their ' +
           "posterior under the known noise (src/learning/noisy-counts.ts; DDXPlus: each disease's count read with " +
-          "its edges' counts); leaks, case mix and each edge's prior centre from each hospital's own counts",
+          "its edges' counts); leaks, case mix (DXY: own counts plus the others' scaled by their reliability) and " +
+          "each edge's prior centre from each hospital's own counts",
         delta,
         clip,
         clipRule: '2 + the most present findings of any training patient (bench/federated-lib/clip.ts)',
@@ -187,8 +200,11 @@ const LEARN = {
   ...{ label: 'hospital counts', edgePrior: 'pooled' as const, edgeStrength: 2, priorStrength: 20 },
   ...{ ownEdgePrior: true, jointDiseaseCounts: true },
 };
-/** DXY's: its disease counts read alone (jointDiseaseCounts chosen per data set on the inner split, see above). */
-const DXY_LEARN = { ...LEARN, jointDiseaseCounts: false };
+/**
+ * DXY's: its disease counts read alone (jointDiseaseCounts chosen per data set on the inner split) and its priors
+ * from everyone's counts by their reliability (ownPriors, chosen on the dev half; see above).
+ */
+const DXY_LEARN = { ...LEARN, jointDiseaseCounts: false, ownPriors: false };
 /** Weight of the released disease counts, chosen on the inner split of the training patients (see above). */
 const DISEASE_WEIGHT = 1;
 

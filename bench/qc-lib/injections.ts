@@ -100,6 +100,53 @@ function addOrder(enc: Enc, order: Draft<QcEncounter['orders'][number]>): Span {
 
 const firstOrderTime = (enc: Enc): string => addHours(enc.admitAt, 5);
 
+/** Item `n` of a list in one numbering style ("1." "1、" "（1）" "1）" "①"), as a regex source. */
+type Numbering = (n: number) => string;
+const NUMBERINGS: readonly Numbering[] = [
+  (n) => `[（(]${n}[)）]`,
+  (n) => `${n}[.．](?!\\d)`,
+  (n) => `${n}、`,
+  (n) => `${n}[)）]`,
+  (n) => (n <= 20 ? String.fromCodePoint(0x2460 + n - 1) : '(?!)'),
+];
+/** What starts a differential: 鉴别诊断 (or 【鉴别诊断】, 需与以下疾病鉴别) and its colon or dash. */
+const DIFFERENTIAL =
+  /【?(?:(?:需|应)?与[^。；;\n]{0,12})?鉴别(?:诊断)?】?[ \t\u3000]*(?:[：:]|——?|-{1,2})?[ \t\u3000]*\n?[ \t\u3000]*/g;
+/** A sentence end after which the note goes on to another part (诊疗计划, 三、…) on the same line. */
+const NEXT_PART = /。(?=[ \t\u3000]*(?:【|[一二三四五六七八九十]+[、.．]|(?:诊疗|治疗|处理)(?:计划|意见|措施)))/;
+
+/**
+ * Removes a numbered differential whole: from the start of its clause ("2. 鉴别诊断：①…") through every item of
+ * the list, the items on one line (1.…；2.…。3.…) or one a line (1、… / （1）…), up to the end of the last item's
+ * line or the sentence before another part of the note. Undefined when no differential is numbered.
+ */
+function removeNumberedDifferential(text: string): TextEdit | undefined {
+  for (const m of text.matchAll(DIFFERENTIAL)) {
+    let pos = m.index + m[0].length;
+    const style = NUMBERINGS.find((f) => new RegExp(`^${f(1)}`).test(text.slice(pos)));
+    if (!style) continue;
+    let start = m.index;
+    while (start > 0 && !'。；;，,：:\n'.includes(text[start - 1]!)) start--;
+    let end = text.length;
+    for (let n = 2; ; n++) {
+      const eol = text.indexOf('\n', pos) < 0 ? text.length : text.indexOf('\n', pos);
+      const inLine = new RegExp(`[。；;，,][ \\t\\u3000]*${style(n)}`).exec(text.slice(pos, eol));
+      const nextLine = eol < text.length ? new RegExp(`^[ \\t\\u3000]*${style(n)}`).exec(text.slice(eol + 1)) : null;
+      if (inLine) pos += inLine.index + inLine[0].length;
+      else if (nextLine) pos = eol + 1 + nextLine[0].length;
+      else {
+        const part = NEXT_PART.exec(text.slice(pos, eol));
+        end = part ? pos + part.index + 1 : eol;
+        break;
+      }
+    }
+    // A differential on lines of its own goes with its line break.
+    if ((start === 0 || text[start - 1] === '\n') && text[end] === '\n') end++;
+    return { text: text.slice(0, start) + text.slice(end), span: text.slice(start, end) };
+  }
+  return undefined;
+}
+
 export const INJECTIONS: readonly Injection[] = [
   // ── completeness: 入院记录 (C01–C05), BW2010 第十八条 ──
   ...(['主诉', '现病史', '既往史', '个人史', '婚育史', '家族史', '专科情况', '辅助检查', '初步诊断'] as const).map(
@@ -220,7 +267,7 @@ export const INJECTIONS: readonly Injection[] = [
     apply: (enc) =>
       editDoc(
         docOf(enc, 'first-progress-note'),
-        (t) => removeSentence(t, /鉴别诊断[：:]/) ?? removeSentence(t, /鉴别诊断/),
+        (t) => removeNumberedDifferential(t) ?? removeSentence(t, /鉴别诊断[：:]/) ?? removeSentence(t, /鉴别诊断/),
       ),
   },
   {
@@ -346,6 +393,9 @@ export const INJECTIONS: readonly Injection[] = [
       delete cv.receivedAt;
       delete cv.readBack;
       delete cv.physicianNotifiedAt;
+      // The value stays in the loop log (the defect is its receipt, not its logging): without `logged`, C23 would
+      // take the 危急值处理记录 as the record of receipt and the variant would have no defect.
+      cv.logged = true;
       removeDoc(enc, docOf(enc, 'critical-value-receipt'));
       return { where: `criticalValues ${cv.id}`, before: 'received, read back, physician notified', after: 'none' };
     },
@@ -418,7 +468,16 @@ export const INJECTIONS: readonly Injection[] = [
     id: 'consent-special-missing',
     ruleId: 'C15',
     what: 'endoscopic treatment without a 特殊检查/治疗知情同意书',
-    apply: (enc) => removeDoc(enc, docOf(enc, 'consent-special')),
+    apply: (enc) => {
+      // Only a 特殊检查/治疗 order needs the form (C15): without one, removing it breaks nothing.
+      const o = enc.orders.find((x) => x.category === 'special' && x.status !== 'cancelled');
+      if (!o) return undefined;
+      const forO = (d: Doc): boolean => d.type === 'consent-special' && (d.relatedId ?? o.id) === o.id;
+      const span = removeDoc(enc, enc.documents.find(forO));
+      // A second form for the same order would still stand for it.
+      enc.documents = enc.documents.filter((d) => !forO(d));
+      return span;
+    },
   },
   {
     id: 'implant-no-barcode',
@@ -451,16 +510,19 @@ export const INJECTIONS: readonly Injection[] = [
     ruleId: 'C21',
     what: 'a culture ordered with no report and no note discussing it',
     apply: (enc) =>
-      addOrder(enc, {
-        id: `${enc.id}-inj-culture`,
-        text: '血培养+药敏（需氧+厌氧）',
-        kind: 'temporary',
-        orderedAt: firstOrderTime(enc),
-        signedBy: enc.orders[0]?.signedBy ?? 'd-x',
-        status: 'completed',
-        category: 'culture',
-        items: 1,
-      }),
+      // A culture report filed without its order's id would be read as this order's report (C21).
+      enc.results.some((r) => r.kind === 'culture' && !r.orderId)
+        ? undefined
+        : addOrder(enc, {
+            id: `${enc.id}-inj-culture`,
+            text: '血培养+药敏（需氧+厌氧）',
+            kind: 'temporary',
+            orderedAt: firstOrderTime(enc),
+            signedBy: enc.orders[0]?.signedBy ?? 'd-x',
+            status: 'completed',
+            category: 'culture',
+            items: 1,
+          }),
   },
   {
     id: 'op-note-no-anesthesia',
@@ -518,9 +580,9 @@ export const INJECTIONS: readonly Injection[] = [
   {
     id: 'progress-gap-stable',
     ruleId: 'T06',
-    // The notes removed may be the ones that discussed a report (C21), an order's indication (K11) or how a
-    // consultation's advice was carried out (T09).
-    also: ['C21', 'K11', 'T09'],
+    // The notes removed may be the ones that discussed a report (C21), an order's indication (K11), how a
+    // consultation's advice was carried out (T09) or how a critical value was handled without naming it 危急值 (C23).
+    also: ['C21', 'K11', 'T09', 'C23'],
     what: 'stable patient: the progress notes of the middle of the stay removed, leaving a gap of more than 3 days',
     apply: (enc) => {
       if (enc.acuity.some((a) => a.level !== 'stable')) return undefined;
@@ -643,7 +705,8 @@ export const INJECTIONS: readonly Injection[] = [
   {
     id: 'homepage-main-dx-differs',
     ruleId: 'K03',
-    also: ['K12', 'H01', 'K09'],
+    // H11: the replacement can put a comorbidity before the stay's complication (m03's Z51 stay).
+    also: ['K12', 'H01', 'K09', 'H11'],
     what: '首页 主要诊断 replaced by another disease than the 出院记录 gives',
     apply: (enc) => {
       const m = enc.homepage?.mainDiagnosis;
@@ -863,7 +926,11 @@ export const INJECTIONS: readonly Injection[] = [
     what: '首页 药物过敏 contradicts the 入院记录 (有 where it is denied, 无 where an allergy is written)',
     apply: (enc) => {
       const h = enc.homepage;
-      if (!h) return undefined;
+      // A contradiction needs a record that states the allergy status: the 入院记录 or the nursing allergy record.
+      const stated = enc.documents.some(
+        (d) => d.type === 'nursing-allergy' || (d.type === 'admission-note' && /过敏/.test(d.text)),
+      );
+      if (!h || !stated) return undefined;
       const before = JSON.stringify(h.drugAllergy ?? null);
       h.drugAllergy = h.drugAllergy?.has ? { has: false } : { has: true, drugs: ['头孢类'] };
       return { where: 'homepage.drugAllergy', before, after: JSON.stringify(h.drugAllergy) };
@@ -894,8 +961,9 @@ export const INJECTIONS: readonly Injection[] = [
   {
     id: 'progress-note-duplicated',
     ruleId: 'K16',
-    // The second note's own content is gone: a result it discussed (C21) or an indication it gave (K11).
-    also: ['C21', 'K11'],
+    // The second note's own content is gone: a result it discussed (C21), an indication it gave (K11) or the
+    // handling of a critical value it recorded without naming it 危急值 (C23).
+    also: ['C21', 'K11', 'C23'],
     what: 'a 日常病程记录 identical to the one before it',
     apply: (enc) => {
       const notes = enc.documents.filter((d) => d.type === 'progress-note' && !/危急值/.test(d.text));

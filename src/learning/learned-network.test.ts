@@ -69,6 +69,33 @@ describe('sufficient statistics of confirmed cases', () => {
     ).toThrow(/fingerprint/);
   });
 
+  it("reads others' released disease counts into the priors by their reliability (ownPriors off)", () => {
+    const own = countCases(source, world.sample(40, 3));
+    const others = countCases(source, world.sample(400, 4));
+    const noisy = (sd: number) => {
+      const r = addStats([others]);
+      r.noise = { diseaseCases: sd, cells: sd };
+      return r;
+    };
+    const prior = (sd: number) =>
+      learnedModel(source, own, { label: 't', ownPriors: false }, noisy(sd)).diseases.map((d) => d.prior);
+    const ownOnly = learnedModel(source, own, { label: 't' }, noisy(1e-3)).diseases.map((d) => d.prior);
+    const pooled = learnedModel(source, addStats([own, others]), { label: 't' }).diseases.map((d) => d.prior);
+    // Counts large against their noise count nearly whole (the pooled priors); swamped by it, hardly at all.
+    prior(1e-3).forEach((p, i) => {
+      expect(p).toBeCloseTo(pooled[i]!, 4);
+    });
+    prior(1e4).forEach((p, i) => {
+      expect(p).toBeCloseTo(ownOnly[i]!, 4);
+    });
+    // In between, each prior moves from the own-only one towards the pooled one.
+    prior(8).forEach((p, i) => {
+      expect(Math.abs(p - ownOnly[i]!)).toBeGreaterThan(0);
+      expect(Math.abs(p - ownOnly[i]!)).toBeLessThan(Math.abs(pooled[i]! - ownOnly[i]!));
+      expect(Math.sign(p - ownOnly[i]!)).toBe(Math.sign(pooled[i]! - ownOnly[i]!));
+    });
+  });
+
   it('names the case whose diagnosis the network does not know', () => {
     const [c] = world.sample(1, 1);
     expect(() => countCases(source, [c!, { ...c!, diagnosis: 'Z99' }])).toThrow(/cases\[1\].*diagnosis.*Z99/);

@@ -36,7 +36,10 @@ export interface LearnOptions {
   readonly leakStrength?: number;
   /**
    * With released counts from elsewhere: learn disease priors from the exact (own) counts only — a
-   * hospital's case mix is its own, while how a disease shows itself transfers. Default true.
+   * hospital's case mix is its own, while how a disease shows itself transfers. Default true. When false, the
+   * others' released counts join the own ones scaled by their reliability under the noise (`reliableCounts` below):
+   * bench federated does so for DXY, where a hospital's ~80 cases estimate its mix of 5 diseases less well than
+   * everyone's do (bench/federated.ts).
    */
   readonly ownPriors?: boolean;
   /**
@@ -200,10 +203,19 @@ export function learnedModel(
       },
     });
   }
+  // Others' released counts in the priors: none (ownPriors), or scaled by their reliability (`reliableCounts`).
   const ownPriors = released !== undefined && (options.ownPriors ?? true);
-  const strata = (i: number) => count(cell(exact, 'strata', i)) + (ownPriors ? 0 : count(cell(noisy, 'strata', i)));
-  const priorN = ownPriors ? nExact : n;
-  const priorTotal = ownPriors ? totalExact : total;
+  const others = (xs: readonly number[], sd: number) =>
+    ownPriors ? xs.map(() => 0) : released ? reliableCounts(xs, sd) : xs.map(count);
+  const noisyStrata = Array.from({ length: STRATA }, (_, st) =>
+    others(
+      layout.diseases.map((_, j) => cell(noisy, 'strata', st * nd + j)),
+      sigma,
+    ),
+  );
+  const strata = (i: number) => count(cell(exact, 'strata', i)) + noisyStrata[Math.floor(i / nd)]![i % nd]!;
+  const priorN = others(nNoisy, sigmaN).map((x, d) => nExact[d]! + x);
+  const priorTotal = priorN.reduce((a, b) => a + b, 0);
   const mass = source.diseases.reduce((a, d) => a + d.prior, 0);
   const share = source.diseases.map((d) => d.prior / mass);
   // The Dirichlet of a stratum is centred on the source's priors for that stratum (its own strata, if any).
@@ -236,6 +248,23 @@ export function learnedModel(
     findings,
     edges,
   };
+}
+
+/**
+ * Others' released counts of one multinomial (the diseases, or the diseases of one stratum) as the priors' Dirichlet
+ * reads them beside a hospital's exact counts: scaled by ρ = Σv / (Σv + K σ²), v = x̃(1 − x̃/X̃) each count's sampling
+ * variance as a binomial share of the released total X̃ (K counts, clipped at 0), i.e. by the effective sample size of
+ * their shares under the noise. One ρ for the group keeps the others' shares as released. Counts large against their
+ * noise count nearly whole (DXY at ε = 8: σₙ ≈ 2 against 30–60 cases, ρ ≈ 0.85), counts swamped by it hardly at all
+ * (ε = 1: σₙ ≈ 13, ρ ≈ 0.13), and the priors then rest on the hospital's own counts and the source. Post-processing
+ * of the release: no privacy cost.
+ */
+function reliableCounts(xs: readonly number[], sigma: number): number[] {
+  const c = xs.map(count);
+  const total = c.reduce((a, b) => a + b, 0);
+  const v = total > 0 ? c.reduce((a, x) => a + x * (1 - x / total), 0) : 0;
+  const rho = sigma > 0 ? v / (v + c.length * sigma * sigma) : 1;
+  return c.map((x) => rho * x);
 }
 
 /** Per finding: (present + ½) / (observed + 1) over all counted cases, whatever their disease. */

@@ -246,19 +246,20 @@ function classifyClause(
   const afterConj = conj ? raw.slice(conj[0].length) : raw;
   // "…, nor was she in atrial fibrillation": nor carries the negation into its clause
   if (/^nor\b/i.test(raw)) return 'item';
-  // a trigger of its own (史/病史 after a name are the list's suffix, not a new trigger)
-  const own = hits.some(
-    (h) =>
-      h.start >= clause.start &&
-      h.end <= clause.end &&
-      !(h.rule.category === 'HISTORICAL' && h.rule.direction === 'backward'),
-  );
   // a starter word is read only where no concept name begins (感染 is not 感, 并发症 not 并)
   const slice = text.slice(clause.start, clause.end);
   const lead = clause.start + (slice.length - slice.trimStart().length) + (conj ? conj[0].length : 0);
   const nameFirst = targets.some((t) => t.start <= lead && lead < t.end);
   if (!nameFirst && elaborationStart.test(afterConj)) return 'elaboration';
   if (!nameFirst && newClauseStart.test(afterConj)) return 'new';
+  // a trigger of its own (史/病史 after a name are the list's suffix, not a new trigger); looked for only here,
+  // where the starter words have not decided (it walks every trigger hit of the sentence)
+  const own = hits.some(
+    (h) =>
+      h.start >= clause.start &&
+      h.end <= clause.end &&
+      !(h.rule.category === 'HISTORICAL' && h.rule.direction === 'backward'),
+  );
   if (own) return 'own';
   // the clause without its concept names, connectors and list suffix
   let residue = '';

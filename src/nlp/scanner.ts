@@ -66,22 +66,54 @@ function cuePatterns(): Map<string, Cue> {
 /** A pattern of the note scan: a lexicon term's entries, a cue (ConText, heading) or a medication-change cue rule. */
 type ScanValue = LexiconEntry[] | Cue | CueRule;
 
-/** The lexicon's term lists and every cue in one automaton, built once per lexicon (a release's: once per version). */
-const automata = new WeakMap<Lexicon, AhoCorasick<ScanValue>>();
+/**
+ * The note scan's automaton with, by pattern id, what each pattern is (TERM, CUE, HEADING: a cue that heads a
+ * section, or MEDICATION_CUE) and the ConText rule it triggers in each rule set: the scan reads a hit's kind and
+ * rule from these tables rather than testing the shape of its value (`Array.isArray`, `'kind' in`, `.triggers`:
+ * lookups on objects of many shapes, once per hit, and a note's cues, its commas above all, outnumber its
+ * concept names).
+ */
+interface ScanTables {
+  readonly ac: AhoCorasick<ScanValue>;
+  readonly kinds: Uint8Array;
+  /** By rule set, then pattern id: the ConText rule (undefined where the pattern triggers none in that set). */
+  readonly rules: readonly (ContextRule | undefined)[][];
+}
+const TERM = 0;
+const CUE = 1;
+const HEADING = 2;
+const MEDICATION_CUE = 3;
 
-function scanAutomaton(lexicon: Lexicon): AhoCorasick<ScanValue> {
-  let ac = automata.get(lexicon);
-  if (!ac) {
-    ac = new AhoCorasick<ScanValue>();
+/** The lexicon's term lists and every cue in one automaton, built once per lexicon (a release's: once per version). */
+const automata = new WeakMap<Lexicon, ScanTables>();
+
+function scanAutomaton(lexicon: Lexicon): ScanTables {
+  let tables = automata.get(lexicon);
+  if (!tables) {
+    const ac = new AhoCorasick<ScanValue>();
     // the lexicon's own lists (object identity matters: the curated overlay is told by its lists)
     for (const [term, entries] of lexicon.terms()) ac.add(term, entries as LexiconEntry[]);
     for (const [pattern, cue] of cuePatterns()) ac.add(pattern, cue);
     // in file order, as medication-events.ts's own automaton has them (the order of hits with one span)
     for (const rule of medicationCueRules()) ac.add(rule.trigger, rule);
     ac.build();
-    automata.set(lexicon, ac);
+    const kinds = new Uint8Array(ac.size);
+    const rules = RULE_SETS.map(() => new Array<ContextRule | undefined>(ac.size).fill(undefined));
+    for (let id = 0; id < ac.size; id++) {
+      const value = ac.valueOf(id);
+      if (Array.isArray(value)) kinds[id] = TERM;
+      else if ('kind' in value) kinds[id] = MEDICATION_CUE;
+      else {
+        kinds[id] = value.headings.length > 0 ? HEADING : CUE;
+        value.triggers.forEach((rule, set) => {
+          rules[set]![id] = rule;
+        });
+      }
+    }
+    tables = { ac, kinds, rules };
+    automata.set(lexicon, tables);
   }
-  return ac;
+  return tables;
 }
 
 /** The scan's raw hits (one note at a time: scanNote reads them out before it returns). */
@@ -99,20 +131,22 @@ export function scanNote(text: string, lexicon: Lexicon, lang: NlpLang, speech: 
   const triggers: ScanResult['triggers'] = [];
   const headings: Hit<string>[] = [];
   const medicationCues: Hit<CueRule>[] = [];
-  const ac = scanAutomaton(lexicon);
+  const { ac, kinds, rules } = scanAutomaton(lexicon);
+  const setRules = rules[set]!;
   ac.collect(text, buffer);
   const { ids, ends } = buffer;
   for (let k = 0; k < buffer.length; k++) {
     const id = ids[k]!;
     const end = ends[k]!;
     const start = end - ac.lengthOf(id);
-    const value = ac.valueOf(id);
-    if (Array.isArray(value)) terms.push({ start, end, value });
-    else if ('kind' in value) medicationCues.push({ start, end, value });
+    const kind = kinds[id];
+    if (kind === TERM) terms.push({ start, end, value: ac.valueOf(id) as LexiconEntry[] });
+    else if (kind === MEDICATION_CUE) medicationCues.push({ start, end, value: ac.valueOf(id) as CueRule });
     else {
-      const rule = value.triggers[set];
+      const rule = setRules[id];
       if (rule) triggers.push({ rule, start, end });
-      for (const key of value.headings) headings.push({ start, end, value: key });
+      if (kind === HEADING)
+        for (const key of (ac.valueOf(id) as Cue).headings) headings.push({ start, end, value: key });
     }
   }
   return {

@@ -138,9 +138,19 @@ export function shiftDate(anchor: string, amount: number, unit: Unit): string | 
 
 const relativeDay =
   /(今日|今天|今晨|今晚|昨日|昨天|昨晚|昨夜|前天|\btoday\b|\byesterday\b|\blast night\b|\bthis morning\b)/gi;
+// A number's alternatives each begin with a plain character or class, so that the regular expression engine
+// skips quickly to where a number may start (a lookahead or lookbehind first makes it try every position).
 const zhNum = '(\\d+(?:\\.\\d+)?|[零一二两三四五六七八九十]+|半)';
-/** The first character of a zhNum, as a lookahead: the regex engine then skips quickly to where a number starts. */
-const zhNumAhead = '(?=[\\d零一二两三四五六七八九十半])';
+/**
+ * zhNum not written right after a digit, a point, 月, 年, 第, 每 or 隔 (每8小时 is a frequency, 第3天 a day):
+ * the lookbehind is placed after each alternative's first character, where it looks at the character before
+ * that one, rather than at the start of the pattern.
+ */
+const notAfter = '[\\d.月年第每隔]';
+const zhNumNotAfter =
+  `(\\d(?<!${notAfter}\\d)\\d*(?:\\.\\d+)?` +
+  `|[零一二两三四五六七八九十](?<!${notAfter}.)[零一二两三四五六七八九十]*` +
+  `|半(?<!${notAfter}半))`;
 const patterns: {
   re: RegExp;
   pre?: RegExp;
@@ -187,9 +197,10 @@ const patterns: {
   },
   {
     // 3天前, 2周前, 半年前, 1年余前, 十余天前, 3个月前
-    pre: /前/,
+    // (pre: the unit's last character, then 前, as the pattern has them: a native scan far cheaper than the pattern)
+    pre: /[钟时天日周期月年][余多]?\s*[以之]?前/,
     re: new RegExp(
-      `${zhNumAhead}${zhNum}\\s*(?:个)?\\s*[余多]?\\s*(分钟|小时|天|日|周|星期|个月|月|年)[余多]?\\s*(?:以前|之前|前)`,
+      `${zhNum}\\s*(?:个)?\\s*[余多]?\\s*(分钟|小时|天|日|周|星期|个月|月|年)[余多]?\\s*(?:以前|之前|前)`,
       'g',
     ),
     make: (m, o) => relative(m, parseZhNumber(m[1]!), zhUnits[m[2]!]!, o),
@@ -240,7 +251,7 @@ const patterns: {
     // not an interval: 每8小时 / 每隔6小时 is a frequency.
     pre: /[分时天日周期月年]/,
     re: new RegExp(
-      `${zhNumAhead}(?<![\\d.月年第每隔])${zhNum}\\s*(?:个)?\\s*[余多]?\\s*(分钟|小时|天|日|周|星期|个月|月|年)[余多]?(?!\\s*(?:前|后|以前|之前|以后|次|\\d))`,
+      `${zhNumNotAfter}\\s*(?:个)?\\s*[余多]?\\s*(分钟|小时|天|日|周|星期|个月|月|年)[余多]?(?!\\s*(?:前|后|以前|之前|以后|次|\\d))`,
       'g',
     ),
     make: (m, o) => {

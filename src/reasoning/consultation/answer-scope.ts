@@ -71,7 +71,9 @@ function scope(lang: Lang): Compiled {
 }
 
 /** Clauses with their separators kept (so the text can be put back together). */
-const CLAUSE_SPLIT = /([，,；;。.!！?？]+\s*|\s+(?:but|though|although)\s+|但是|可是|不过)/iu;
+// A space between Chinese words is a pause too ("我闺女吐了 我自己没吐").
+const CLAUSE_SPLIT =
+  /([，,；;。.!！?？]+\s*|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])|\s+(?:but|though|although)\s+|但是|可是|不过)/iu;
 function clauses(text: string): string[] {
   return text.split(new RegExp(CLAUSE_SPLIT.source, 'giu'));
 }

@@ -59,9 +59,9 @@ function patterns(): Compiled {
   const sites = alt(d.sites);
   const sensations = alt(d.sensations);
   const adverbs = `(?:${alt(d.adverbs)})+`;
-  // What may stand between a split verb and its object: an aspect mark, a number and a measure word.
+  // What may stand between a split verb and its object: a direction (咳出过血), an aspect mark, a number and a measure.
   const between =
-    '(?:了|过|着)?(?:[一二两三四五六七八九十几半好多\\d]+)?(?:个|天|趟|次|回|身|点|场|阵|下|晚上|晚|夜|宿)?(?:的)?';
+    '(?:出来|出)?(?:了|过|着)?(?:[一二两三四五六七八九十几半好多\\d]+)?(?:个|天|趟|次|回|身|点|场|阵|下|口|晚上|晚|夜|宿)?(?:的)?';
   compiled = {
     erhua: new RegExp(`(?<=[\\u4e00-\\u9fff])(?<![${d.erhuaKeep.join('')}])儿(?![${d.erhuaKeepAfter.join('')}])`, 'gu'),
     doubled: new RegExp(`([${d.reduplicable}])\\1`, 'gu'),
@@ -112,6 +112,8 @@ export function normalisePatientSpeech(text: string, lang: 'zh' | 'en'): string 
     .replace(p.dialect, (w) => p.dialectWords.get(w) ?? w)
     // 粤 唔 = 不 before a verb or adjective (唔咳, 唔痛); alone (唔，…) it is the Mandarin interjection.
     .replace(/唔(?=[\u4e00-\u9fff])/gu, '不')
+    // 气短 / 气急 split by its negation ("气不短", "气也不急"): the negation goes before the whole word.
+    .replace(/气(也|都|倒|还)?(不|没)(?=[短急促喘])/gu, '$1$2气')
     .replace(p.erhua, '')
     .replace(p.abb, '')
     .replace(p.inside, '$1')

@@ -5,6 +5,14 @@ import { bundledDdxplusNames } from '../../knowledge/index.js';
 import { extractFacts, Lexicon, parseZhNumber } from '../../nlp/index.js';
 import type { Network, QuestionNode } from '../diagnosis/index.js';
 import { modelLexicon, parseDuration, zhNumber } from './complaint.js';
+import {
+  comparedUp,
+  degreeHedge,
+  endsInNearMiss,
+  nearMissStarts,
+  withoutEffortGrade,
+  withoutNearMisses,
+} from './degree-words.js';
 import { echoYesWords } from './echo-verbs.js';
 import {
   listedYesNo,
@@ -18,7 +26,7 @@ import { type ImageReading, imagesIn, simileFrame } from './imagery.js';
 import { correctedAnswer, normalisePatientSpeech } from './patient-speech.js';
 import type { FindingNames } from './topics.js';
 import { temperatureIn } from './temperature.js';
-import { readTopic, saysScarcely, saysUnchanged, withoutScarcely } from './topics.js';
+import { isLossQuestion, readTopic, saysScarcely, saysUnchanged, withoutScarcely } from './topics.js';
 import { defaultRedFlags, redFlagsInText } from './redflags.js';
 
 /**
@@ -206,7 +214,10 @@ function spokenYesNo(t: string): string {
     t
       .replace(/(?:哪能|哪里能|怎么可能|怎么会|没有)不(?!舒服|适|太|怎么|知道|清楚|记得)(?=[\u4e00-\u9fff])/gu, '')
       // "没一处不疼", "没哪天不咳": not one place (day) without it is everywhere (every day).
-      .replace(/没(?:有)?(?:一|哪)(?:处|块|个地方|处地方|天|晚上?)(?:是)?不(?=[\u4e00-\u9fff])/gu, '')
+      .replace(
+        /没(?:有)?(?:一|哪)(?:处|块|个地方|处地方|天|晚上?)(?:肉|骨头|地方|关节)?(?:是)?不(?=[\u4e00-\u9fff])/gu,
+        '',
+      )
       .replace(/\bnever\s+not\b/gi, 'always')
       .replace(
         /^(?:(?:oh\s+my\s+god|oh\s+(?:god|gosh|dear|boy|man|lord|jeez|well)|good\s+lord|omg|gosh|god|jeez|geez|lord|man|ugh|um+|erm?|hmm+|well|honestly|ah|aw|oh)\s*[,!.]\s*|(?:oh|ah|well)\s+(?=yes|yeah|yep|no|nope|nah|not|big|definitely|absolutely))+(?=\S)/i,
@@ -404,7 +415,14 @@ const EN_NUMBERS: Record<string, number> = {
   thirty: 30,
   forty: 40,
   fifty: 50,
+  sixty: 60,
+  seventy: 70,
+  eighty: 80,
+  ninety: 90,
 };
+const EN_TENS = 'twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety';
+const EN_UNITS = 'one|two|three|four|five|six|seven|eight|nine';
+const SPAN_UNITS = '(?:minutes?|hours?|days?|weeks?|months?|years?)';
 
 /**
  * Everyday ways of saying a span, rewritten to the forms the duration parser reads: 礼拜 = 周;
@@ -425,7 +443,7 @@ export function normaliseDurationWords(text: string, bound: 'lower' | 'upper' = 
       .replace(/个把(?=\s*(?:月|星期|礼拜|钟头|小时))/g, '一个')
       .replace(/成个(?=\s*(?:月|星期|礼拜|钟头|小时))/g, '一个')
       .replace(/大半(?=\s*(?:个)?(?:年|月))/g, '半')
-      .replace(/半个?来(?=\s*(?:个)?月)/g, '半个')
+      .replace(/半个?来(?=\s*(?:个)?(?:月|钟头|小时|星期|礼拜))/g, '半个')
       // A range of two close numbers ("两三天", "三五天", "三四个钟头", "十一二天", "二三十分钟", "two or three days",
       // "3-4 hours", "a day or two", "between two and three weeks"): the bound asked for (readDuration keeps both).
       .replace(
@@ -471,10 +489,19 @@ export function normaliseDurationWords(text: string, bound: 'lower' | 'upper' = 
       .replace(/(\d+|[一二两三四五六七八九十半]+)\s*个?多(?=\s*(?:个|天|日|周|星期|月|年|小时|钟头|分钟))/g, '$1')
       .replace(/钟头/g, '小时')
       .replace(/\b(?:a\s+)?fortnight\b/gi, '2 weeks')
+      // "forty-five minutes": a compound number word.
+      .replace(new RegExp(`\\b(${EN_TENS})[-\\s](${EN_UNITS})\\b`, 'gi'), (_m, t: string, u: string) =>
+        String(EN_NUMBERS[t.toLowerCase()]! + EN_NUMBERS[u.toLowerCase()]!),
+      )
+      // "three and a half weeks", "two n a half days": the number as a word, then a half.
+      .replace(
+        new RegExp(`\\b(an?|${EN_UNITS}|ten)\\s+(?:and|n|'n'?|&)\\s+a\\s+half\\s+(?=${SPAN_UNITS}\\b)`, 'gi'),
+        (_m, n: string) => `${(/^an?$/i.test(n) ? 1 : EN_NUMBERS[n.toLowerCase()]!) + 0.5} `,
+      )
       .replace(/\b(?:a\s+)?couple\s+(?:of\s+)?/gi, 'two ')
       .replace(/\ba\s+few\s+(?=(?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\b)/gi, 'three ')
       .replace(
-        /\b(an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty)\s+(minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\b/gi,
+        /\b(an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)\s+(minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\b/gi,
         (_m, n: string, u: string) => `${/^an?$/i.test(n) ? 1 : EN_NUMBERS[n.toLowerCase()]} ${u}`,
       )
       // "a week and a half", "2 hours and a half": the half of the unit named.
@@ -519,6 +546,8 @@ function readDurationBound(raw: string, bound: 'lower' | 'upper'): { value: numb
 
 /** Fever: ≥ 37.3 °C (诊断学 第9版, 发热: axillary temperature above 37.3 °C; NICE NG143 uses 38 °C for children). */
 const FEVER_C = 37.3;
+/** The top of a low-grade fever (低热 37.3–38 °C, 诊断学 第9版). */
+const LOW_GRADE_MAX_C = 38;
 
 /** Findings named with a painful character: a generic "疼" / "hurts" answers their question. */
 const PAINFUL = new Set(['E_53', 'E_97', 'E_144', 'E_14', 'E_220', 'E_38', 'E_55']);
@@ -555,7 +584,7 @@ const ALLERGY_WORDS = /过敏|起疹|出疹|荨麻疹|不能吃|不能用|allerg
 
 /** The patient says it is fine / normal / as usual: a denial of a symptom question ("嗓子没事", "throat's fine", "饭量跟以前一样"). */
 const FINE_BUILTIN =
-  /挺好|很好|正常|没事|没问题|好好的|好着(?:呢|哪|嘞)|稳当|还行|还可以|不错|照常|(?:挺|很|蛮|还|都|可|贼|特)(?:顺|稳|足|通|畅|利索)|(?<![不没])(?:通着|通畅|顺畅)|(?:跟|和|同)(?:以前|平时|往常|平常|原来|没病的时候)[^，。,.;；]{0,6}(?:一样|差不多)|\bfine\b|\bgrand\b|\bokay\b|\bok\b|\ball right\b|\bnormal\b|\bas usual\b|\bsame as (?:usual|always|before|ever)\b/i;
+  /挺好|很好|蛮好|正常|没事|没问题|好好的|好着(?:呢|哪|嘞)|稳当|还行|还可以|不错|照常|(?:挺|很|蛮|还|都|可|贼|特)(?:顺|稳|足|通|畅|利索)|(?<![不没])(?:通着|通畅|顺畅)|(?:跟|和|同)(?:以前|平时|往常|平常|原来|没病的时候)[^，。,.;；]{0,6}(?:一样|差不多)|\bfine\b|\bgrand\b|\bokay\b|\bok\b|\ball right\b|(?<!\bthan\s+)\bnormal\b|\bas usual\b|\bsame as (?:usual|always|before|ever)\b/i;
 /** The built-in words with answer-cues.json `fineWords` (more ways of saying a topic is fine). */
 const FINE = new RegExp(
   [FINE_BUILTIN.source, ...(answerCues().fineWords?.zh ?? []), ...(answerCues().fineWords?.en ?? [])].join('|'),
@@ -568,7 +597,7 @@ const FINE = new RegExp(
  * or no means to tell (没体温计).
  */
 const UNSURE =
-  /不(?:太|大|是很)?(?:知道|清楚|确定|记得|晓得|好说|好讲)|(?:记|想)不(?:太|大)?(?:得|清|起来?|住)|说不(?:太)?(?:清|准|好|上)(?![话句气])|(?:拿|吃)不(?:太)?准|没(?:太|怎么|大)?(?:注意|留意|在意|观察|留神|留心)(?:过|到)?|(?:听|看|分辨|区分|感觉|觉察|判断|摸)不(?:太)?出(?:来)?(?![话声气血])|没(?:有)?(?:太|大|仔细|细|认真|好好|顾上|顾得上|来得及|怎么){0,2}(?:看|瞧|听)(?:过)?(?![到见出清])|搞不(?:清|懂|明白)|难说|忘(?:了|记了)|没(?:有)?(?:体温计|温度计)|\b(?:not\s+(?:really\s+|too\s+|quite\s+|entirely\s+)?sure|unsure|(?:don'?t|do\s+not)\s+(?:really\s+)?know|dunno|no\s+(?:idea|clue)|(?:can'?t|cannot|couldn'?t)\s+(?:really\s+)?(?:tell|say|remember|recall)|wouldn'?t\s+know|hard\s+to\s+(?:tell|say)|haven'?t\s+noticed|didn'?t\s+notice|(?:never|didn'?t|haven'?t|not)\s+(?:really\s+)?(?:paid|pay|paying)\s+(?:any\s+)?attention|idk|beats\s+me|(?:didn'?t|haven'?t|never|not)\s+(?:really\s+|properly\s+|actually\s+)?(?:look(?:ed)?|check(?:ed)?|listen(?:ed)?)(?:\s+(?:at|for)\s+(?:it|the\s+\w+))?(?!\s+like)|(?:no|any)\s+idea\b|(?:haven'?t|didn'?t|not)\s+(?:had|taken)\s+a\s+(?:proper\s+|good\s+|close\s+|real\s+)?look|not\s+something\s+i'?(?:ve|d|\s+have)\s+(?:checked|noticed|measured|looked\s+at|paid\s+attention\s+to)|(?:can'?t|cannot|couldn'?t)\s+(?:really\s+)?(?:tell|say|be\s+sure)\s+(?:if|whether))\b/i;
+  /不(?:太|大|是很)?(?:知道|清楚|确定|记得|晓得|好说|好讲)|(?:记|想)不(?:太|大)?(?:得|清|起来?|住)|说不(?:太)?(?:清|准|好|上)(?![话句气])|(?:分|区分|分辨)不(?:太)?(?:开|清)|(?:拿|吃)不(?:太)?准|没(?:太|怎么|大)?(?:注意|留意|在意|观察|留神|留心)(?:过|到)?|(?:听|看|分辨|区分|感觉|觉察|判断|摸)不(?:太)?出(?:来)?(?![话声气血])|没(?:有)?(?:太|大|仔细|细|认真|好好|顾上|顾得上|来得及|怎么){0,2}(?:看|瞧|听)(?:过)?(?![到见出清])|搞不(?:清|懂|明白)|难说|忘(?:了|记了)|没(?:有)?(?:体温计|温度计)|\b(?:not\s+(?:really\s+|too\s+|quite\s+|entirely\s+)?sure|unsure|(?:don'?t|do\s+not)\s+(?:really\s+)?know|dunno|no\s+(?:idea|clue)|(?:can'?t|cannot|couldn'?t)\s+(?:really\s+)?(?:tell|say|remember|recall)|wouldn'?t\s+know|hard\s+to\s+(?:tell|say)|haven'?t\s+noticed|didn'?t\s+notice|(?:never|didn'?t|haven'?t|not)\s+(?:really\s+)?(?:paid|pay|paying)\s+(?:any\s+)?attention|idk|beats\s+me|(?:didn'?t|haven'?t|never|not)\s+(?:really\s+|properly\s+|actually\s+)?(?:look(?:ed)?|check(?:ed)?|listen(?:ed)?)(?:\s+(?:at|for)\s+(?:it|the\s+\w+))?(?!\s+like)|(?:no|any)\s+idea\b|(?:haven'?t|didn'?t|not)\s+(?:had|taken)\s+a\s+(?:proper\s+|good\s+|close\s+|real\s+)?look|not\s+something\s+i'?(?:ve|d|\s+have)\s+(?:checked|noticed|measured|looked\s+at|paid\s+attention\s+to)|(?:can'?t|cannot|couldn'?t)\s+(?:really\s+)?(?:tell|say|be\s+sure)\s+(?:if|whether))\b/i;
 
 let cannotTellRes: Record<'doubt' | 'means', Record<Lang, RegExp[]>> | undefined;
 /** Which kind of "cannot tell" the answer states (answer-cues.json `cannotTell`), if any. */
@@ -622,7 +651,7 @@ const RF_HEDGE =
 
 /** English degree phrases the word lists cannot enumerate: "a tiny bit", "a wee touch", "a little bit of". */
 const PARTLY_EN =
-  /\ba\s+(?:[a-z]+\s+)?(?:bit|touch|tad|smidge)\b|\b(?:slight|faint|mild|minor)\b|\b[a-z]+-ish\b|,\s*i\s+(?:think|guess|reckon|suppose)$/i;
+  /\ba\s+(?:[a-z]+\s+)?(?:bit|touch|tad|smidge)\b|\b(?:slight|mild|minor)\b|(?<!\b(?:feel|feels|felt|feeling|go|goes|went|going)\s+)\bfaint\b|\b[a-z]+-ish\b|,\s*i\s+(?:think|guess|reckon|suppose)$/i;
 /** An answer that limits the finding to one occasion or time of day ("only when I stand up", "only first thing"). */
 const ONLY_AT = /^only\s+(?:when|first\s+thing|in\s+the\s+(?:morning|evening)|at\s+night)\b/i;
 
@@ -719,6 +748,8 @@ function figuresOfSpeech(
             .pop() ?? '';
         // "不是汗把衣服湿透", "not boiling": a negation just before the figure; "汗跟平时一样" compares with the usual self.
         if (/(?:没有|没|不是|不|无)$|\b(?:not|no|never)\s*$|n't\s*$/i.test(before)) continue;
+        // "almost threw up", "差点就吐了": a near miss, not the event.
+        if (endsInNearMiss(before)) continue;
         if (saysUnchanged(m[0], lang)) continue;
         return m;
       }
@@ -816,8 +847,9 @@ const QUANTITY = /(\d+(?:\.\d+)?)\s*(度|℃|°c|°f|次|回|片|粒|斤|公斤|
 export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, ctx: ReadContext = {}): AnswerReading {
   if (typeof text !== 'string') throw invalid('the answer must be text', { field: 'text' });
   if (lang !== 'zh' && lang !== 'en') throw invalid(`language '${String(lang)}' is not zh or en`, { field: 'lang' });
-  const t = spokenYesNo(
-    normalisePatientSpeech(inScope(correctedAnswer(clean(text), lang), lang, question), lang),
+  const t = withoutEffortGrade(
+    spokenYesNo(normalisePatientSpeech(inScope(correctedAnswer(clean(text), lang), lang, question), lang)),
+    lang,
   ).replace(/^(?:i'?d|i\s+would|i'?m\s+gonna)\s+say\s+(?=yes|no)/i, '');
   if (!t) throw invalid('the answer is empty', { field: 'text' });
   const c = answerCues();
@@ -874,6 +906,18 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
       end: src.end,
       system: f.concept.system,
     });
+  }
+  // "差一点就吐了", "almost threw up": the event right after a near miss did not happen (a red-flag check reads its own).
+  if (!question.id.startsWith('rf:')) {
+    const near = nearMissStarts(t, lang);
+    const missed = mentions.filter((m) => m.present && near.some((at) => m.start >= at && m.start <= at + 2));
+    for (const m of missed) m.present = false;
+    for (const id of new Set(missed.map((m) => m.id))) {
+      if (mentions.some((m) => m.id === id && m.present)) continue;
+      present.delete(id);
+      possible.delete(id);
+      absent.add(id);
+    }
   }
   for (const [code, words] of Object.entries(c.excludes ?? {})) {
     if (code.startsWith('_') || !contains(t, words[lang] ?? [], lang)) continue;
@@ -958,15 +1002,20 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
   const head = (words: Record<Lang, string[]>) => wordCue(t, words[lang], lang);
   const unknownCue = head(c.unknown);
   // "a few times a day" is a rate, not a hedge.
-  const unrated = unfigured(t).replace(
-    /\b(?:a\s+few|several|a\s+couple\s+of|\d+|two|three|four|five|six)\s+times\s+(?:a|per|each|every)\s+(?:day|night|hour|morning)\b/gi,
-    ' ',
-  );
+  // "38 and a bit", "two and a bit weeks": a little over the number, not a hedge.
+  const unrated = unfigured(t)
+    .replace(/\b(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten)\s+and\s+a\s+bit\b/gi, ' ')
+    .replace(
+      /\b(?:a\s+few|several|a\s+couple\s+of|\d+|two|three|four|five|six)\s+times\s+(?:a|per|each|every)\s+(?:day|night|hour|morning)\b/gi,
+      ' ',
+    );
   const partlyCue =
     contains(unrated, c.partly[lang], lang) ??
     (lang === 'en' && !RATING.test(t) ? PARTLY_EN.exec(unrated.replace(/[.!]+$/, ''))?.[0] : undefined) ??
     // Not for a red-flag check, where "only when I press on it" answers another question.
-    (lang === 'en' && !question.id.startsWith('rf:') ? ONLY_AT.exec(unrated)?.[0] : undefined);
+    (lang === 'en' && !question.id.startsWith('rf:') ? ONLY_AT.exec(unrated)?.[0] : undefined) ??
+    // "比平时多一点", "晕一下": a small comparison with the usual self, or a brief spell.
+    (question.id.startsWith('rf:') ? undefined : degreeHedge(unrated, lang));
   const noCue = head(c.no);
   // "想过" to "有没有想过…？": the question's own verb said back is a Chinese yes (echo-verbs.ts).
   const echoed = lang === 'zh' ? echoYesWords(question.id, [...ownCode][0] ?? question.id, t) : [];
@@ -1030,7 +1079,8 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
   } else if (slotName === 'allergies' && TAKES_MEDICINE.test(t) && !ALLERGY_WORDS.test(t)) {
     value = 'other';
   } else if (temperature !== undefined && !unknownCue.whole && !(untold && cannot === 'doubt')) {
-    value = temperature >= FEVER_C ? 'yes' : 'no';
+    // A low-grade fever (低热, 37.3–38 °C) said with a hedge ("有点低烧，37度4") is a hedged yes.
+    value = temperature < FEVER_C ? 'no' : partlyCue && temperature <= LOW_GRADE_MAX_C ? 'partly' : 'yes';
   } else if (
     NOT_MEASURED.test(t) &&
     !ownMentions.some((m) => m.present) &&
@@ -1080,7 +1130,9 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
       bareHedge ||
       ownClauses.some(
         (cl) =>
-          !!contains(unfigured(cl), c.partly[lang], lang) || (lang === 'en' && PARTLY_EN.test(unfigured(cl).trim())),
+          !!contains(unfigured(cl), c.partly[lang], lang) ||
+          (lang === 'en' && PARTLY_EN.test(unfigured(cl).trim())) ||
+          (!question.id.startsWith('rf:') && !!degreeHedge(unfigured(cl), lang)),
       ) ||
       (lang === 'en' && /,\s*i\s+(?:think|guess|reckon|suppose)[.!]*$/i.test(t));
     // A hedge that opens the answer ("I reckon so, felt hot last night", "好像是，…") qualifies all of it.
@@ -1170,7 +1222,9 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
   const topicKey = question.id.startsWith('rf:') ? question.id : [...ownCode][0];
   if (question.kind === 'binary' && topicKey && value !== 'unknown') {
     const names = findingNames(topicKey);
-    const topic = readTopic(topicKey, unfigured(t), lang, {
+    // A near miss names an event that did not happen ("almost threw up"): not the topic's word.
+    const said = question.id.startsWith('rf:') ? unfigured(t) : withoutNearMisses(unfigured(t), lang);
+    const topic = readTopic(topicKey, said, lang, {
       unframed: otherMentions.length === 0 && extra.length === 0 && !unknownCue.whole,
       names,
     });
@@ -1194,6 +1248,20 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
       for (const f of ownIds) present.delete(f);
       for (const f of ownIds.slice(0, 1)) absent.add(f);
     }
+  }
+  // "比以前多多了", "worse than normal", naming nothing else: more of the asked symptom than the usual self.
+  if (
+    value === 'other' &&
+    question.kind === 'binary' &&
+    !question.id.startsWith('rf:') &&
+    otherMentions.length === 0 &&
+    extra.length === 0 &&
+    topicKey &&
+    !isLossQuestion(topicKey, findingNames(topicKey)) &&
+    comparedUp(unfigured(t), lang)
+  ) {
+    value = partlyCue ? 'partly' : 'yes';
+    for (const f of [...own].filter((x) => !/[@≥]/.test(x)).slice(0, 1)) present.add(f);
   }
   // One image the imagery table does not list ("鼻子里像有小虫子在爬"), naming nothing else: the symptom as felt.
   // An image the table lists for another finding ("像晕车一样" to the dizziness question) stays unread.

@@ -134,7 +134,9 @@ function clauseDirection(
   const before = (at: number) => clause.slice(Math.max(0, at - (lang === 'zh' ? 3 : 24)), at);
   if (re(d.unchanged[lang]).test(clause)) return polarity === 'loss' ? 'good' : 'negated';
   // A symptom's topic said to be fine ("皮肤光光的", "skin's clear") denies it like a negation does.
-  if (polarity === 'symptom') return neg.test(clause) || goodUnnegated(clause, d, lang) ? 'negated' : 'plain';
+  // "more than normal" compares with the usual self: "normal" there says nothing is fine.
+  if (polarity === 'symptom')
+    return neg.test(clause) || goodUnnegated(clause.replace(COMPARED_WITH_USUAL, ' '), d, lang) ? 'negated' : 'plain';
   if (polarity === 'inverse') {
     const failed = re(d.inability[lang]).test(clause) || re(d.persist[lang]).test(clause);
     if (failed) return 'negated';
@@ -156,6 +158,13 @@ function clauseDirection(
   // A good word under a negation is bad ("胃口不太好", "not great").
   if (goodAt) return neg.test(before(goodAt.index)) ? 'bad' : 'good';
   return 'plain';
+}
+
+const COMPARED_WITH_USUAL = /\b(?:more|less|worse|[a-z]{2,}(?:ier|er))\s+than\s+(?:usual|normal|before|ever)\b/giu;
+
+/** Whether the question asks about a function that can be lost (appetite, smell, energy): `loss` polarity. */
+export function isLossQuestion(key: string, names?: FindingNames): boolean {
+  return polarityEntry(key, names)?.polarity === 'loss';
 }
 
 /** The answer compares the patient with their usual self ("跟平时一样", "same as ever"): no image, no change. */

@@ -1,9 +1,6 @@
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadCleanRecords } from '../../../bench/qc-lib/records.js';
-import { evaluateQc } from './engine.js';
+import { changed, DEV_RECORDS as RECORDS, found } from '../../../bench/qc-lib/dev-records.js';
 import type { QcEncounter } from './model.js';
-import { qualityRulesFromData } from './rulebook.js';
 
 /**
  * The seventh round (issue 16, 2026-12-06): the independent evaluator's records h01–h05, scored once as the report
@@ -13,16 +10,6 @@ import { qualityRulesFromData } from './rulebook.js';
  * `患者：` label, operation names that join two operations or a plan's 必要时, a round's 诊疗意见, 一般项目 fields
  * labelled without a colon, an obstetric 现病史 (自觉, 转为), `科室检查：`, and "化疗2周期" (no duration).
  */
-const BOOK = qualityRulesFromData();
-const NOW = '2026-12-01T00:00:00+08:00';
-const DATA = fileURLToPath(new URL('../../../bench/data/qc', import.meta.url));
-const RECORDS = new Map(loadCleanRecords(`${DATA}/dev`, 'fresh', 'dev').map((r) => [r.id, r.encounter]));
-
-const found = (enc: QcEncounter, rule: string): string[] =>
-  evaluateQc(enc, BOOK, { now: NOW })
-    .issues.filter((i) => i.ruleId === rule)
-    .map((i) => i.conclusion.statement.zh ?? '');
-
 type Editable = {
   documents: { type: string; text: string }[];
   surgeries: { anesthesia?: string }[];
@@ -40,11 +27,7 @@ function edit(id: string, type: string, ...pairs: [string, string][]): QcEncount
   });
 }
 
-function change(id: string, f: (e: Editable) => void): QcEncounter {
-  const e = structuredClone(RECORDS.get(id)!) as unknown as Editable;
-  f(e);
-  return e as unknown as QcEncounter;
-}
+const change = (id: string, f: (e: Editable) => void): QcEncounter => changed<Editable>(id, f);
 
 const h = (id: string) => RECORDS.get(id)!;
 

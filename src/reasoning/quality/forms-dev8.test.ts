@@ -1,9 +1,6 @@
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadCleanRecords } from '../../../bench/qc-lib/records.js';
-import { evaluateQc } from './engine.js';
+import { changed, found } from '../../../bench/qc-lib/dev-records.js';
 import type { QcEncounter, QcPerson } from './model.js';
-import { qualityRulesFromData } from './rulebook.js';
 import { parseSections } from './text.js';
 import { hasMinutes } from './time.js';
 
@@ -16,26 +13,12 @@ import { hasMinutes } from './time.js';
  * reason stated on the form (BW2010 第十条), topical anaesthesia given by the surgeon (no 麻醉医师 on the 首页),
  * and an operative diagnosis the discharge diagnosis refines.
  */
-const BOOK = qualityRulesFromData();
-const NOW = '2026-12-01T00:00:00+08:00';
-const DATA = fileURLToPath(new URL('../../../bench/data/qc', import.meta.url));
-const RECORDS = new Map(loadCleanRecords(`${DATA}/dev`, 'fresh', 'dev').map((r) => [r.id, r.encounter]));
-
-const found = (enc: QcEncounter, rule: string): string[] =>
-  evaluateQc(enc, BOOK, { now: NOW })
-    .issues.filter((i) => i.ruleId === rule)
-    .map((i) => i.conclusion.statement.zh ?? '');
-
 type Editable = {
   documents: { type: string; text: string; participants?: QcPerson[] }[];
   homepage?: { procedures: { name: string; kind?: string; anesthesia?: string; anesthesiologist?: string }[] };
 };
 
-function change(id: string, f: (e: Editable) => void): QcEncounter {
-  const e = structuredClone(RECORDS.get(id)!) as unknown as Editable;
-  f(e);
-  return e as unknown as QcEncounter;
-}
+const change = (id: string, f: (e: Editable) => void): QcEncounter => changed<Editable>(id, f);
 
 /** The record with the text of its first document of `type` edited: a [pattern, replacement] pair at a time. */
 function edit(id: string, type: string, ...pairs: [RegExp, string][]): QcEncounter {

@@ -1,9 +1,6 @@
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadCleanRecords } from '../../../bench/qc-lib/records.js';
-import { evaluateQc } from './engine.js';
+import { changed, DEV_RECORDS as RECORDS, found } from '../../../bench/qc-lib/dev-records.js';
 import type { QcEncounter } from './model.js';
-import { qualityRulesFromData } from './rulebook.js';
 
 /**
  * The ninth round (issue 16, 2026-12-07): defects on k01–k06 the engine missed where the record still showed
@@ -12,29 +9,13 @@ import { qualityRulesFromData } from './rulebook.js';
  * time ("近3个月来"), a note that denies an antibiotic ("不预防性使用抗菌药物") or names a chemical peritonitis
  * read as its indication, and a 既往史 whose only allergy statement is about food.
  */
-const BOOK = qualityRulesFromData();
-const NOW = '2026-12-01T00:00:00+08:00';
-const DATA = fileURLToPath(new URL('../../../bench/data/qc', import.meta.url));
-const RECORDS = new Map(loadCleanRecords(`${DATA}/dev`, 'fresh', 'dev').map((r) => [r.id.slice(0, 3), r.encounter]));
-
-const found = (enc: QcEncounter, rule: string): string[] =>
-  evaluateQc(enc, BOOK, { now: NOW })
-    .issues.filter((i) => i.ruleId === rule)
-    .map((i) => i.conclusion.statement.zh ?? '');
-
 type Editable = {
   documents: { type: string; text: string }[];
   orders: Record<string, unknown>[];
   homepage?: { mainDiagnosis?: { name: string; code?: string }; otherDiagnoses: { name: string; code?: string }[] };
 };
 
-function change(id: string, f: (e: Editable) => void): QcEncounter {
-  const base = RECORDS.get(id);
-  if (!base) throw new Error(`${id}: no such record`);
-  const e = structuredClone(base) as unknown as Editable;
-  f(e);
-  return e as unknown as QcEncounter;
-}
+const change = (id: string, f: (e: Editable) => void): QcEncounter => changed<Editable>(id, f);
 
 /** Edits the text of the first document of `type`: a [pattern, replacement] pair at a time. */
 function editText(e: Editable, id: string, type: string, ...pairs: [RegExp, string][]): void {

@@ -69,14 +69,16 @@ export function bundledIcdCodes(): IcdCodeTable {
 /**
  * Whether a diagnosis name can be a name of the code's category: it shares a two-character term or
  * two characters with one of the category's names once the `generic` parts every name may carry
- * (急性, 伴, 其他…) are taken out. Lenient on purpose: only a name of another disease fails
- * (慢性胆囊炎伴胆囊结石 against J45 支气管哮喘), not a synonym or a finer wording.
+ * (急性, 伴, 其他…, course and severity words: 发作, 间歇, 重度) and brackets are taken out. Lenient on
+ * purpose: only a name of another disease fails (慢性胆囊炎伴胆囊结石 against J45 支气管哮喘), not a synonym or
+ * a finer wording.
  */
 export function nameFitsCategory(name: string, categoryNames: readonly string[], generic: readonly string[]): boolean {
   const words = generic.filter((g) => [...g].length > 1).sort((a, b) => b.length - a.length);
   const chars = new Set(generic.filter((g) => [...g].length === 1));
   const content = (s: string): string[] => {
-    let t = normalise(s);
+    // A bracket qualifies the name (支气管哮喘(间歇发作), 外斜视（基本型）): its course or type is no disease.
+    let t = normalise(s.replace(/[（(][^）)]*[）)]/g, ''));
     for (const w of words) t = t.split(w).join(' ');
     return [...t].map((c) => (chars.has(c) ? ' ' : c));
   };

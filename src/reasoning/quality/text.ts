@@ -48,6 +48,8 @@ const SPACE = '[ \\t　]';
 const RULE = '[|│┃｜]';
 /** What follows a field's name: a colon, or `=` where a form writes its fields as key=value pairs ("姓名=张三"). */
 const COLON = '[:：=＝]';
+/** A field's value in brackets right after its name ("姓名[李国华]　性别[男]"), as some EMRs print a header. */
+const VALUE_OPEN = '[\\[［]';
 /** Brackets a form puts a heading in: 【主诉】, ［主诉］, 〔主诉〕, 〖主诉〗, [主诉]. */
 const OPEN = '[【［〔〖\\[]';
 const CLOSE = '[】］〕〗\\]]';
@@ -84,7 +86,8 @@ export function headingSet(
   const lineStart =
     `(?:^|\\n)${SPACE}*(?:${RULE}${SPACE}*)?(?:${BULLET}${SPACE}*)?(?:${num}${SPACE}*)?` +
     `(?:${OPEN}${SPACE}*(${both(all)})${qual}${SPACE}*${CLOSE}${SPACE}*${COLON}?|` +
-    `(${both(all)})(?:${qual}${SPACE}*${COLON}|${SPACE}*(?=${RULE})|${SPACE}*(?=\\r?\\n|$)|${SPACE}+(?=\\S)))`;
+    `(${both(all)})(?:${qual}${SPACE}*${COLON}|${SPACE}*(?=${RULE})|${SPACE}*(?=\\r?\\n|$)|${SPACE}+(?=\\S))` +
+    `|(${alt(inline)})(?=${VALUE_OPEN}))`;
   // Within a line: any heading in brackets ("…　【性别】男"), and any heading with its colon after a sentence
   // ends ("个人史：无烟酒。婚育史：已婚"): forms that run sections on.
   const midLine =
@@ -97,6 +100,7 @@ export function headingSet(
   const header = inline.length ? `(?<=(?:^|\\n)${SPACE}*(?:${RULE}${SPACE}*)?(?:${alt(inline)})[^\\n]*` : '';
   const sameLine = inline.length
     ? `|(?:[ \\t　，,；;。、/／·・•】］〕〗]|${RULE})${SPACE}*(${both(inline)})${SPACE}*(?:${COLON}|(?=${RULE}))` +
+      `|(?<=[ \\t　，,；;、/／\\]］])(${alt(inline)})(?=${VALUE_OPEN})` +
       `|(?:[ 　]{2,}|\\t)(${alt(inline)})${SPACE}+(?=[^\\s:：=＝|│┃｜])` +
       `|${header}[ 　])(${alt(inline)})${SPACE}+(?=[^\\s:：=＝|│┃｜])` +
       `|${header}[^\\s:：=＝|│┃｜，,；;。、/／·・•])(${alt(inline)})${SPACE}*${COLON}`
@@ -309,10 +313,13 @@ export function similarity(a: string, b: string): number {
   return (2 * inter) / (Math.max(1, x.length - 1) + Math.max(1, y.length - 1));
 }
 
-/** Diagnosis lines of a section ("1. 社区获得性肺炎\n2. 高血压病3级") as written, numbering removed. */
+/**
+ * Diagnosis lines of a section ("1. 社区获得性肺炎\n2. 高血压病3级") as written, numbering removed; items may run
+ * on without a space after a bracket or a character ("1.脑梗死（左侧）2.高血压3级（很高危）3.2型糖尿病").
+ */
 export function diagnosisItems(text: string): string[] {
   return text
-    .split(/[\n；;]|(?:^|\s)\d+[.、．)]\s*/)
+    .split(/[\n；;]|(?:^|\s)\d+[.、．)]\s*|(?<=[）)])\d{1,2}[.、．]\s*|(?<=\p{Script=Han})\d{1,2}[.、．](?!\d)\s*/u)
     .map((s) => s.replace(/^\s*\d+[.、．)]\s*/, '').trim())
     .filter((s) => s.length > 0);
 }
@@ -356,4 +363,24 @@ export function durationsDays(
   units: readonly { readonly unit: string; readonly days: number }[],
 ): number[] {
   return durationsAt(text, pattern, units).map((d) => d.days);
+}
+
+/**
+ * The days from the date a 现病史 opens with (K17's `onsetDate`: "患者于2026年6月中旬…逐渐出现") to `at` (the
+ * admission), where the text dates its onset before it states any duration (`before`: where the first duration
+ * stands); a part of a month counts from its day (`parts`), a month alone from its middle.
+ */
+export function openingDateDays(
+  text: string,
+  at: string,
+  before: number,
+  pattern: RegExp,
+  parts: readonly { readonly part: string; readonly day: number }[],
+): number | undefined {
+  const m = pattern.exec(text);
+  if (!m || m.index >= before) return undefined;
+  const day = m[3] ? (parts.find((p) => p.part === m[3])?.day ?? 15) : m[4] ? Number(m[4]) : 15;
+  const onset = Date.UTC(Number(m[1]), Number(m[2]) - 1, day);
+  const days = (Date.parse(at) - onset) / 86_400_000;
+  return days > 0 ? days : undefined;
 }

@@ -254,11 +254,16 @@ export function jobRoutes(ctx: AppContext): Hono<AppEnv> {
     return undefined;
   };
 
-  app.get('/:id', params(jobParams), async (c) => {
-    const { id } = c.req.valid('param');
+  /** Job `id` (404 when unknown) with the refusal, if any, to read it. */
+  const readableJob = async (c: Context<AppEnv>, id: string) => {
     const job = await getJob(ctx.db, id);
     if (!job) throw notFound(`no job ${id}`, { field: 'id' });
-    const refused = await refuseRead(c, job);
+    return { job, refused: await refuseRead(c, job) };
+  };
+
+  app.get('/:id', params(jobParams), async (c) => {
+    const { id } = c.req.valid('param');
+    const { job, refused } = await readableJob(c, id);
     if (refused) return refused;
     const patientId = patientOf(job);
     if (patientId)
@@ -276,9 +281,7 @@ export function jobRoutes(ctx: AppContext): Hono<AppEnv> {
    */
   app.post('/:id/retry', params(jobParams), async (c) => {
     const { id } = c.req.valid('param');
-    const job = await getJob(ctx.db, id);
-    if (!job) throw notFound(`no job ${id}`, { field: 'id' });
-    const refused = await refuseRead(c, job);
+    const { job, refused } = await readableJob(c, id);
     if (refused) return refused;
     const patientId = patientOf(job);
     const location = `${P}/${encodeURIComponent(id)}`;

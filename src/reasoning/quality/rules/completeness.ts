@@ -1,5 +1,14 @@
 import type { QcSectionList } from '../../../knowledge/index.js';
-import type { DocType, QcDocument, QcEncounter, QcOrder, QcPerson, QcResult } from '../model.js';
+import type {
+  DocType,
+  QcDocument,
+  QcEncounter,
+  QcOrder,
+  QcPerson,
+  QcResult,
+  QcSignature,
+  QcSurgery,
+} from '../model.js';
 import { DOC_TYPE_ZH, TITLE_RANK } from '../model.js';
 import {
   absentFrom,
@@ -287,16 +296,21 @@ const C07 = predicate(
     const { list, d } = listed(enc, ctx, 'required');
     if (!d) return [];
     const out = missingSections(d, list);
-    const disc = `${section(d, '拟诊讨论')}\n${section(d, '诊断依据')}\n${section(d, '鉴别诊断')}`;
-    if (section(d, '拟诊讨论') || section(d, '诊断依据')) {
-      if (!regex(ctx, 'basis').test(disc) && !section(d, '诊断依据'))
+    const basis = section(d, '诊断依据');
+    const differential = section(d, '鉴别诊断');
+    const disc = `${section(d, '拟诊讨论')}\n${basis}\n${differential}`;
+    // A joined heading ("诊断依据及鉴别诊断：") gives its content to both names: neither counts by its heading
+    // alone, only by what the content says (a differential cut from under it leaves the heading naming one).
+    const joined = basis !== '' && basis === differential;
+    if (section(d, '拟诊讨论') || basis) {
+      if (!regex(ctx, 'basis').test(disc) && !(basis && !joined))
         out.push(
           issue('Diagnostic discussion lacks the diagnostic basis (诊断依据)', '拟诊讨论缺诊断依据', [docSource(d)], {
             key: '诊断依据',
             ...absentIn(d, '诊断依据', '拟诊讨论'),
           }),
         );
-      if (!regex(ctx, 'differential').test(disc) && !section(d, '鉴别诊断'))
+      if (!regex(ctx, 'differential').test(disc) && !(differential && !joined))
         out.push(
           issue(
             'Diagnostic discussion lacks the differential diagnosis (鉴别诊断)',
@@ -517,7 +531,8 @@ const C13 = predicate((enc) =>
             { key: `${s.id}-disc`, ...absentFrom(refSource(s.ref, 'Procedure', s.id), '术前讨论') },
           ),
         );
-      else if (!(disc.participants ?? []).some((p) => p.id === s.surgeonId))
+      // Without a participant list from the source, those who signed the discussion took part in it.
+      else if (!(disc.participants ?? disc.signatures).some((p) => p.id === s.surgeonId))
         out.push(
           issue(
             'The surgeon is not among the pre-op discussion participants',
@@ -538,6 +553,17 @@ const C13 = predicate((enc) =>
       return out;
     }),
 );
+
+/**
+ * Whether signature `x` on checklist `d` is the `role`'s: the system's role, the operation's surgeon, or a signer
+ * whose role the source leaves general (physician, nurse) and whose name the form writes after the role's label
+ * ("手术医师：杨帆　麻醉医师：钟磊　巡回护士：潘静").
+ */
+function signedAs(d: QcDocument, x: QcSignature, role: string, zh: string, s: QcSurgery): boolean {
+  if (x.role === role || (role === 'surgeon' && x.id === s.surgeonId)) return true;
+  const name = x.name?.trim();
+  return !!name && new RegExp(`${zh}[\\s　]*[:：]?[\\s　]*${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`).test(d.text);
+}
 
 const C14 = predicate(
   (enc, ctx) =>
@@ -564,7 +590,7 @@ const C14 = predicate(
       // Under local anaesthesia given by the operator no anaesthesiologist takes part, so none signs.
       const local = s.anesthesia !== undefined && regex(ctx, 'operatorAnaesthesia').test(s.anesthesia);
       for (const { role, zh, en } of listOf<{ role: string; zh: string; en?: string }>(ctx, 'signers'))
-        if (!(local && role === 'anesthesiologist') && !d.signatures.some((x) => x.role === role))
+        if (!(local && role === 'anesthesiologist') && !d.signatures.some((x) => signedAs(d, x, role, zh, s)))
           out.push(
             issue(`Checklist not signed by the ${en ?? role}`, `核查表缺${zh}签名`, [docSource(d)], {
               key: `${s.id}-${role}`,
@@ -586,6 +612,12 @@ const C14 = predicate(
 );
 
 /**
+ * The roles of one who signs for the patient (BW2010 第十条): a legal representative or guardian (法定代理人,
+ * 监护人, 法定监护人), a relative, a person the patient authorised (授权委托人, 委托代理人).
+ */
+const REPRESENTATIVE: ReadonlySet<string> = new Set(['representative', 'family', 'guardian', 'relative', 'proxy']);
+
+/**
  * A representative may sign where the reason is documented (BW2010 第十条: a legal representative for a patient
  * without full capacity, a person the patient authorised when illness prevents the signature): the system's
  * reason, or the form's own words (`proxyReason`: "患者昏迷无法签字，由其子代签", "授权委托书").
@@ -595,7 +627,7 @@ function consentOk(d: QcDocument | undefined, before?: string, proxy?: RegExp): 
   const at = d.completedAt ?? d.recordedAt;
   if (before && (!at || minutes(at) >= minutes(before))) return 'signed after the act';
   const patient = d.signatures.some((s) => s.role === 'patient');
-  const rep = d.signatures.some((s) => s.role === 'representative' || s.role === 'family');
+  const rep = d.signatures.some((s) => REPRESENTATIVE.has(s.role ?? ''));
   if (!patient && !(rep && (d.fields?.reason || proxy?.test(d.text))))
     return 'not signed by the patient, or by a representative with a documented reason';
   return undefined;
@@ -661,7 +693,7 @@ const C16 = predicate((enc) => {
       ),
     ];
   const ok =
-    d.signatures.some((s) => s.role === 'family' || s.role === 'patient' || s.role === 'representative') &&
+    d.signatures.some((s) => s.role === 'patient' || REPRESENTATIVE.has(s.role ?? '')) &&
     d.signatures.some((s) => s.role === 'physician' || !!s.title) &&
     !!(d.completedAt ?? d.recordedAt);
   return ok
@@ -977,6 +1009,8 @@ const C22 = predicate(
  * hours allowed). Receipt, read-back and notification are checked against the loop log when there
  * is one; without a log, the physician's handling note is itself the record of receipt and notification.
  */
+const unspaced = (s: string) => s.replace(/[\s　]+/g, '');
+
 const C23 = predicate(
   (enc, ctx) =>
     enc.criticalValues.flatMap((cv) => {
@@ -988,7 +1022,8 @@ const C23 = predicate(
         (d) =>
           notBefore(d.recordedAt ?? d.completedAt, cv.reportedAt) &&
           within(d.recordedAt ?? d.completedAt, cv.reportedAt, hours) &&
-          (mention.test(d.text) || d.text.includes(cv.name)),
+          // The value as the note writes it, spaces aside: 血钾2.8mmol for the log's 血钾 2.8mmol.
+          (mention.test(d.text) || unspaced(d.text).includes(unspaced(cv.name))),
       );
       const logged =
         cv.logged === true ||

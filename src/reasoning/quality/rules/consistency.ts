@@ -23,7 +23,16 @@ import {
   spanOf,
   zhName,
 } from '../rule.js';
-import { diagnosisItems, diagnosisList, durationsAt, durationsDays, normalise, section, similarity } from '../text.js';
+import {
+  diagnosisItems,
+  diagnosisList,
+  durationsAt,
+  durationsDays,
+  normalise,
+  openingDateDays,
+  section,
+  similarity,
+} from '../text.js';
 import { calendarDays, minutes, shanghaiDate } from '../time.js';
 
 /** Consistency predicates K01–K18 (qc-rules.md §4). */
@@ -135,7 +144,8 @@ const K03 = predicate(
             .find((p) => coded.has(p)) ?? normalise(item));
     const written = section(d, heading)
       .split(/\n/)
-      .flatMap((line) => diagnosisItems(line.replace(BRACKETED, '').replace(qualifier, '')).map(asCoded))
+      // A qualifier leaves its closing bracket, where the next item may run on ("（很高危）3.2型糖尿病").
+      .flatMap((line) => diagnosisItems(line.replace(BRACKETED, '）').replace(qualifier, '')).map(asCoded))
       .filter(Boolean);
     if (written.length === 0) return [];
     const out: QcIssue[] = [];
@@ -891,8 +901,21 @@ const K17 = predicate(
     const hpi = hpiAt.map((x) => x.days);
     const tol = num(ctx.params, 'tolerance');
     const close = (a: number, b: number) => Math.abs(a - b) <= tol * Math.max(a, b);
-    // The 主诉's first time is the onset the 现病史 opens with; each later one is told there too.
-    const first = ccAll[0] !== undefined && hpi[0] !== undefined && !close(ccAll[0], hpi[0]) ? ccAll[0] : undefined;
+    // The 主诉's first time is the onset the 现病史 opens with, as a time or as a date ("2026年6月中旬…出现" for
+    // "4月"); each later one is told there too.
+    // The 现病史 may open with a date instead ("2026年6月中旬…出现" for the 主诉's "4月"): then that date tells the
+    // 主诉's first time, and every time the 现病史 gives after it may be a later onset.
+    const dated = openingDateDays(
+      hpiText,
+      enc.admitAt,
+      hpiAt[0]?.start ?? hpiText.length,
+      regex(ctx, 'onsetDate'),
+      listOf<{ part: string; day: number }>(ctx, 'monthParts'),
+    );
+    const datedFirst = dated !== undefined && ccAll[0] !== undefined && close(ccAll[0], dated);
+    const opening = datedFirst ? ccAll[0] : hpi[0];
+    const first =
+      !datedFirst && ccAll[0] !== undefined && hpi[0] !== undefined && !close(ccAll[0], hpi[0]) ? ccAll[0] : undefined;
     // A later time (an exacerbation, a new symptom) is an onset the 现病史 tells after its opening one: a time
     // before admission ("3天前", "入院前3天", "近2周", "3年来"; BW2010 第十八条(三) 发病情况 with its time), not
     // how long something lasted ("每年持续3个月", "持续约1小时"), nor the opening onset again unless the 主诉 repeats
@@ -902,14 +925,14 @@ const K17 = predicate(
     // The opening time told again ("近3个月来精神可"): the general condition over the whole illness, not a later
     // onset; left out, or a later 主诉 time near it (2个月 beside 3个月) would pass for told.
     const laterOnsets = hpiAt
-      .slice(1)
+      .slice(datedFirst ? 0 : 1)
       .filter((x) => before.test(hpiText.slice(Math.max(0, x.start - 2), x.start)) || after.test(hpiText.slice(x.end)))
       .map((x) => x.days)
-      .filter((days) => days !== hpi[0]);
+      .filter((days) => days !== opening);
     const told = (c: number, k: number) =>
       laterOnsets.length && k > 0
         ? laterOnsets.some((h) => close(c, h)) || c === ccAll[0]
-        : hpi.some((h) => close(c, h));
+        : (k === 0 && datedFirst) || hpi.some((h) => close(c, h));
     const unmatched = first ?? (hpi.length ? ccAll.find((c, k) => !told(c, k)) : undefined);
     if (unmatched !== undefined) {
       const shown = (x: number) => Number(x.toFixed(2));
@@ -930,7 +953,7 @@ const K17 = predicate(
     }
     return out;
   },
-  { patterns: ['duration', 'onsetBefore', 'onsetAfter'], lists: ['durationUnits'] },
+  { patterns: ['duration', 'onsetBefore', 'onsetAfter', 'onsetDate'], lists: ['durationUnits', 'monthParts'] },
 );
 
 const K18 = predicate((enc) => {

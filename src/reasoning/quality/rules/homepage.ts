@@ -321,14 +321,26 @@ const H10 = predicate((enc) => {
   return out;
 });
 
-const H11 = predicate((enc) => {
-  const ds = enc.homepage?.otherDiagnoses ?? [];
-  const lastComplication = ds.map((d) => d.kind).lastIndexOf('complication');
-  const firstComorbidity = ds.findIndex((d) => d.kind === 'comorbidity');
-  return firstComorbidity >= 0 && lastComplication > firstComorbidity
-    ? [issue('A comorbidity is listed before a complication', '合并症排在并发症之前', [hp(enc)])]
-    : [];
-});
+/** A neoplasm's ICD-10 code (C00–D48). */
+const NEOPLASM = /^(?:C|D[0-4])\d/i;
+
+const H11 = predicate(
+  (enc, ctx) => {
+    const all = enc.homepage?.otherDiagnoses ?? [];
+    // After a main diagnosis of radio- or chemotherapy (Z51.0/Z51.1, by its code or its name; SY2016 第十三条) the
+    // tumour treated comes first among the other diagnoses, whatever its kind; the order rule reads those after it.
+    const main = enc.homepage?.mainDiagnosis;
+    const z51 = /^Z51/i.test(main?.code ?? '') || regex(ctx, 'treatmentEncounter').test(main?.name ?? '');
+    const lead = z51 ? all.findIndex((d) => !NEOPLASM.test(d.code ?? '')) : 0;
+    const ds = all.slice(lead < 0 ? all.length : lead);
+    const lastComplication = ds.map((d) => d.kind).lastIndexOf('complication');
+    const firstComorbidity = ds.findIndex((d) => d.kind === 'comorbidity');
+    return firstComorbidity >= 0 && lastComplication > firstComorbidity
+      ? [issue('A comorbidity is listed before a complication', '合并症排在并发症之前', [hp(enc)])]
+      : [];
+  },
+  { patterns: ['treatmentEncounter'] },
+);
 
 const H12 = predicate(
   (enc, ctx) => {

@@ -1,4 +1,4 @@
-import type { QcDocument, QcEncounter } from '../model.js';
+import type { DocType, QcDocument, QcEncounter, QcSurgery } from '../model.js';
 import { TITLE_RANK } from '../model.js';
 import {
   absentFrom,
@@ -401,9 +401,22 @@ const T12 = predicate((enc, ctx) => {
   return out;
 });
 
+/**
+ * The note of `type` for operation `s`: the one linked to it, else one the source leaves unlinked (an EMR export
+ * without the link) written after the operation began.
+ */
+function surgeryNote(enc: QcEncounter, type: DocType, s: QcSurgery): QcDocument | undefined {
+  const all = docs(enc, type);
+  const at = (d: QcDocument) => d.recordedAt ?? d.completedAt;
+  return (
+    all.find((d) => d.relatedId === s.id) ??
+    all.find((d) => d.relatedId === undefined && at(d) !== undefined && minutes(at(d)!) >= minutes(s.startAt))
+  );
+}
+
 const T13 = predicate((enc, ctx) =>
   enc.surgeries.flatMap((s) => {
-    const d = docs(enc, 'op-note').find((x) => x.relatedId === s.id);
+    const d = surgeryNote(enc, 'op-note', s);
     const out = deadline(enc, ctx, d, { anchor: s.endAt, hours: 24 }, { en: 'Operative note', zh: '手术记录' });
     if (d?.author && d.author.id !== s.surgeonId && !d.signatures.some((x) => x.id === s.surgeonId))
       out.push(
@@ -423,7 +436,7 @@ const T14 = predicate((enc, ctx) =>
     deadline(
       enc,
       ctx,
-      docs(enc, 'postop-first-note').find((d) => d.relatedId === s.id),
+      surgeryNote(enc, 'postop-first-note', s),
       { anchor: s.endAt, hours: num(ctx.params, 'hours') },
       { en: 'First post-op progress note', zh: '术后首次病程记录' },
     ),

@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import type { QcDocument, QcEncounter } from '../../src/reasoning/index.js';
+import { INJECTIONS } from './injections.js';
+import type { Draft } from './records.js';
+
+/**
+ * Injections that must put a defect that is really there (issue 16): a differential cut whole, a critical value
+ * still in the loop log, no culture order where a culture report could be read as its report, and no consent
+ * removed where no order needs it, and no 首页 allergy contradicting a record that states none.
+ */
+const injection = (id: string) => INJECTIONS.find((i) => i.id === id)!;
+
+const doc = (type: QcDocument['type'], text: string, id = type): Draft<QcDocument> => ({
+  id,
+  type,
+  text,
+  signatures: [],
+});
+
+const record = (parts: Partial<Draft<QcEncounter>> = {}): Draft<QcEncounter> => ({
+  id: 'x',
+  patientId: 'p',
+  patient: { sex: 'male' },
+  admitAt: '2026-03-02T09:10:00+08:00',
+  documents: [],
+  orders: [],
+  results: [],
+  surgeries: [],
+  rescues: [],
+  consults: [],
+  transfers: [],
+  handovers: [],
+  acuity: [],
+  transfusions: [],
+  criticalValues: [],
+  ...parts,
+});
+
+/** The 首次病程记录 after `first-drop-differential`, or undefined when the injection does not apply. */
+const withoutDifferential = (text: string): string | undefined => {
+  const enc = record({ documents: [doc('first-progress-note', text)] });
+  return injection('first-drop-differential').apply(enc) ? enc.documents[0]!.text : undefined;
+};
+
+describe('first-drop-differential', () => {
+  const basis = '拟诊讨论：发热咳嗽，胸片右下肺斑片影，社区获得性肺炎诊断明确。';
+  const plan = '诊疗计划：1.抗感染；2.化痰。';
+
+  it('cuts a differential numbered on one line whole, items ended by ；or 。', () => {
+    for (const dd of [
+      '鉴别诊断：1.肺结核：无盗汗，痰找抗酸杆菌；2.肺癌：需复查CT；3.肺栓塞：查D-二聚体。',
+      '鉴别诊断：1. 肺结核：无盗汗。2. 肺癌：需复查CT。3. 肺栓塞：查D-二聚体。',
+      '鉴别诊断——①肺结核：无盗汗；②肺癌：需复查CT。',
+    ])
+      expect(withoutDifferential(`${basis}${dd}\n${plan}`)).toBe(`${basis}\n${plan}`);
+  });
+
+  it('cuts a differential written one item a line (1、 or （1）) with its heading line', () => {
+    for (const items of ['1、肺结核：无盗汗；\n2、肺癌：需复查CT。', '（1）肺结核：无盗汗；\n（2）肺癌：需复查CT。'])
+      expect(withoutDifferential(`${basis}\n鉴别诊断：\n${items}\n${plan}`)).toBe(`${basis}\n${plan}`);
+  });
+
+  it('keeps what follows the list on its line, and a sub-heading that only names the differential', () => {
+    const text = `二、诊断依据及鉴别诊断\n${basis}需与以下疾病鉴别：1.肺结核：无盗汗；2.肺癌：需复查CT。${plan}`;
+    expect(withoutDifferential(text)).toBe(`二、诊断依据及鉴别诊断\n${basis}${plan}`);
+  });
+});
+
+describe('critical-value-not-received', () => {
+  it('leaves the value in the loop log, with no receipt, read-back or notification', () => {
+    const enc = record({
+      criticalValues: [
+        {
+          id: 'cv1',
+          name: '血钾',
+          reportedAt: '2026-03-02T11:00:00+08:00',
+          receivedAt: '2026-03-02T11:02:00+08:00',
+          readBack: true,
+          physicianNotifiedAt: '2026-03-02T11:05:00+08:00',
+        },
+      ],
+    });
+    expect(injection('critical-value-not-received').apply(enc)).toBeDefined();
+    expect(enc.criticalValues[0]).toEqual({
+      id: 'cv1',
+      name: '血钾',
+      reportedAt: '2026-03-02T11:00:00+08:00',
+      logged: true,
+    });
+  });
+});
+
+describe('culture-without-report', () => {
+  const culture = { id: 'r1', kind: 'culture' as const, name: '痰培养', reportedAt: '2026-03-04T10:00:00+08:00' };
+
+  it('does not apply where a culture report is filed without its order (it would be read as the report)', () => {
+    expect(injection('culture-without-report').apply(record({ results: [culture] }))).toBeUndefined();
+  });
+
+  it('adds the culture order where every culture report names its order', () => {
+    const enc = record({ results: [{ ...culture, orderId: 'o1' }] });
+    expect(injection('culture-without-report').apply(enc)).toBeDefined();
+    expect(enc.orders.map((o) => o.category)).toEqual(['culture']);
+  });
+});
+
+describe('consent-special-missing', () => {
+  const consent = doc('consent-special', '胃镜检查知情同意书');
+  const order = {
+    id: 'o1',
+    text: '无痛胃镜检查',
+    kind: 'temporary' as const,
+    status: 'completed' as const,
+    category: 'special' as const,
+  };
+
+  it('does not apply without a 特殊检查/治疗 order (no order needs the form)', () => {
+    const enc = record({ documents: [consent] });
+    expect(injection('consent-special-missing').apply(enc)).toBeUndefined();
+  });
+
+  it('removes every form that stands for the special order', () => {
+    const enc = record({ documents: [consent, { ...consent, id: 'c2' }], orders: [order] });
+    expect(injection('consent-special-missing').apply(enc)).toBeDefined();
+    expect(enc.documents).toEqual([]);
+  });
+});
+
+describe('homepage-allergy-contradicts', () => {
+  const homepage = { otherDiagnoses: [], procedures: [], signatures: [], drugAllergy: { has: false } };
+
+  it('does not apply where no record states the allergy status (nothing to contradict)', () => {
+    const enc = record({ documents: [doc('admission-note', '既往史：否认高血压病史。')], homepage });
+    expect(injection('homepage-allergy-contradicts').apply(enc)).toBeUndefined();
+  });
+
+  it('writes an allergy on the 首页 where the 入院记录 denies one', () => {
+    const enc = record({ documents: [doc('admission-note', '既往史：否认药物、食物过敏史。')], homepage });
+    expect(injection('homepage-allergy-contradicts').apply(enc)).toBeDefined();
+    expect(enc.homepage?.drugAllergy).toEqual({ has: true, drugs: ['头孢类'] });
+  });
+});
