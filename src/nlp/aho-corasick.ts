@@ -178,37 +178,19 @@ export class AhoCorasick<T> {
 
   /** Calls `hit(start, end, value)` for every hit (overlapping), respecting word boundaries, by end offset. */
   forEachHit(text: string, hit: (start: number, end: number, value: T) => void): void {
-    if (!this.built) this.build();
-    const { firstOut, nextOut, dictLink, lengths, boundaryStart, values } = this;
-    let state = 0;
-    const n = text.length;
-    // each code unit is folded once: `c` is the next one, read ahead for the word boundary
-    let c = n > 0 ? foldChar(text.charCodeAt(0)) : 0;
-    let word = n > 0 && isWordChar(c);
-    for (let i = 0; i < n; i++) {
-      state = this.next(state, c);
-      // Every pattern ending here ends with this character, so all or none of them need a word
-      // boundary after it: inside a word (English text, mostly) none can match, and the chain of
-      // outputs is not walked.
-      const wordHere = word;
-      if (i + 1 < n) {
-        c = foldChar(text.charCodeAt(i + 1));
-        word = isWordChar(c);
-      } else word = false;
-      if (wordHere && word) continue;
-      for (let s = firstOut[state] !== NONE ? state : dictLink[state]!; s !== NONE; s = dictLink[s]!) {
-        for (let p = firstOut[s]!; p !== NONE; p = nextOut[p]!) {
-          const start = i + 1 - lengths[p]!;
-          if (boundaryStart[p] && start > 0 && isWordChar(foldChar(text.charCodeAt(start - 1)))) continue;
-          hit(start, i + 1, values[p]!);
-        }
-      }
+    // A buffer of its own per call: `hit` may scan again with this automaton.
+    const out = hitBuffer(64);
+    this.collect(text, out);
+    for (let k = 0; k < out.length; k++) {
+      const p = out.ids[k]!;
+      const end = out.ends[k]!;
+      hit(end - this.lengths[p]!, end, this.values[p]!);
     }
   }
 
   /**
-   * Every hit as forEachHit finds them, written into `out` (pattern ids and end offsets, in the same
-   * order) rather than passed to a callback: one loop with no call per hit, for the note scan.
+   * Every hit (overlapping), respecting word boundaries, by end offset, written into `out` as pattern ids and end
+   * offsets: one loop with no call per hit, for the note scan.
    */
   collect(text: string, out: HitBuffer): void {
     if (!this.built) this.build();
@@ -325,8 +307,8 @@ export interface HitBuffer {
   length: number;
 }
 
-export function hitBuffer(): HitBuffer {
-  return { ids: new Int32Array(1024), ends: new Int32Array(1024), length: 0 };
+export function hitBuffer(capacity = 1024): HitBuffer {
+  return { ids: new Int32Array(capacity), ends: new Int32Array(capacity), length: 0 };
 }
 
 function grow(a: Int32Array): Int32Array {

@@ -59,11 +59,13 @@ export function endsInNearMiss(before: string): boolean {
   return /\b(?:nearly|almost)\s*$|(?:差点|差一点|险些)儿?(?:就|没)?(?:要)?$/iu.test(before);
 }
 
+/** A near miss with the event it names: a verb of one or two characters, or an English verb and its particle. */
+const NEAR_MISS_EVENT_ZH = new RegExp(`${NEAR_MISS_ZH.source}[\\u4e00-\\u9fff]{1,2}`, 'gu');
+const NEAR_MISS_EVENT_EN = new RegExp(`${NEAR_MISS_EN.source}[a-z]+(?:\\s+(?:up|out|over|off|down))?`, 'gi');
+
 /** The answer without its near misses and the events they name ("差一点就吐了" keeps only 了). */
 export function withoutNearMisses(text: string, lang: Lang): string {
-  return lang === 'zh'
-    ? text.replace(new RegExp(`${NEAR_MISS_ZH.source}[\\u4e00-\\u9fff]{1,2}`, 'gu'), ' ')
-    : text.replace(new RegExp(`${NEAR_MISS_EN.source}[a-z]+(?:\\s+(?:up|out|over|off|down))?`, 'gi'), ' ');
+  return text.replace(lang === 'zh' ? NEAR_MISS_EVENT_ZH : NEAR_MISS_EVENT_EN, ' ');
 }
 
 /** More of it than the patient's usual self, with nothing smaller said ("比以前多多了", "worse than normal"). */
@@ -73,6 +75,7 @@ const MORE_THAN_USUAL_ZH = new RegExp(
 );
 const MORE_THAN_USUAL_EN =
   /\b(?:more|worse|[a-z]{2,}ier|higher|looser|heavier)\s+than\s+(?:usual|normal|before|ever)\b/i;
+/** Whether the answer says the symptom is more than usual, with nothing smaller said: a plain yes. */
 export function comparedUp(text: string, lang: Lang): boolean {
   return (lang === 'zh' ? MORE_THAN_USUAL_ZH : MORE_THAN_USUAL_EN).test(text);
 }

@@ -37,6 +37,9 @@ import {
 import { section, sectionPlace, sections } from '../text.js';
 import { hasMinutes, minutes, notBefore, within } from '../time.js';
 
+/** `s` as a regular expression that matches it literally. */
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 /** Completeness predicates C01–C23 (qc-rules.md §3); the sections and patterns they check are the rule's data. */
 
 /**
@@ -325,8 +328,6 @@ const C07 = predicate(
   { sections: ['required'], patterns: ['basis', 'differential'] },
 );
 
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 /**
  * Whether the round names its physician (BW2010 第二十二条(三) 查房医师的姓名、专业技术职务; the title is the
  * item's own pattern): the name of a physician who may have rounded (the senior who signed it, or any
@@ -562,7 +563,7 @@ const C13 = predicate((enc) =>
 function signedAs(d: QcDocument, x: QcSignature, role: string, zh: string, s: QcSurgery): boolean {
   if (x.role === role || (role === 'surgeon' && x.id === s.surgeonId)) return true;
   const name = x.name?.trim();
-  return !!name && new RegExp(`${zh}[\\s　]*[:：]?[\\s　]*${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`).test(d.text);
+  return !!name && new RegExp(`${zh}[\\s　]*[:：]?[\\s　]*${escapeRe(name)}`).test(d.text);
 }
 
 const C14 = predicate(
@@ -1003,14 +1004,15 @@ const C22 = predicate(
   { patterns: ['implantNoted'], lists: ['transfusionChain'] },
 );
 
+/** `s` without its spaces (full-width included). */
+const unspaced = (s: string) => s.replace(/[\s　]+/g, '');
+
 /**
  * C23: the critical-value loop. The handling note is read wherever it is written (any document
  * type of `lists.handlingDocuments` that names the value or `patterns.criticalMention` within the
  * hours allowed). Receipt, read-back and notification are checked against the loop log when there
  * is one; without a log, the physician's handling note is itself the record of receipt and notification.
  */
-const unspaced = (s: string) => s.replace(/[\s　]+/g, '');
-
 const C23 = predicate(
   (enc, ctx) =>
     enc.criticalValues.flatMap((cv) => {
