@@ -71,6 +71,8 @@ interface RunResult {
   readonly peakRssMiB: number;
   readonly baseRssMiB: number;
   readonly searchIndexSeconds?: number;
+  /** CPU seconds (user and system) of the run's own process over `seconds`: the client side's share of the work. */
+  readonly cpuSeconds: number;
 }
 
 export default {
@@ -115,6 +117,7 @@ export default {
           peakRssMiB: r.peakRssMiB,
           rssBeforeImportMiB: r.baseRssMiB,
           searchIndexSeconds: r.searchIndexSeconds === undefined ? null : Number(r.searchIndexSeconds.toFixed(3)),
+          clientCpuSeconds: Number(r.cpuSeconds.toFixed(3)),
         };
         rows.push(row);
         log(
@@ -469,6 +472,11 @@ function endToEndRatio(run: RunResult, copy: RunResult): number {
   return run.resources / (run.seconds + (run.searchIndexSeconds ?? 0)) / (copy.resources / copy.seconds);
 }
 
+function cpuSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
+}
+
 /** Runs a job in a child process (its own peak RSS) and returns its figures. */
 function child(job: Job): Promise<RunResult> {
   return new Promise((resolve, reject) => {
@@ -499,12 +507,14 @@ async function runJob(job: Job): Promise<RunResult> {
   try {
     await migrate(db);
     const baseRssMiB = peakRssMiB();
+    const cpu = process.cpuUsage();
     const started = performance.now();
     const s = await importPath(job.path, copySink ?? resourceSink(db), {
       batchSize: job.batch ?? 500,
       concurrency: job.concurrency ?? 2,
     });
     const seconds = (performance.now() - started) / 1000;
+    const cpuSeconds = cpuSince(cpu);
     const peak = peakRssMiB();
     const indexStarted = performance.now();
     // The COPY sink indexes as it writes and analyzes when it closes: both count with the index.
@@ -518,6 +528,7 @@ async function runJob(job: Job): Promise<RunResult> {
       rejected: s.rejected,
       peakRssMiB: peak,
       baseRssMiB,
+      cpuSeconds,
       ...(searchIndexSeconds === undefined ? {} : { searchIndexSeconds }),
     };
   } finally {
@@ -535,6 +546,7 @@ async function copyJob(job: Job): Promise<RunResult> {
       'create table copy_target (resource_type text not null, id text not null, resource jsonb not null, primary key (resource_type, id))',
     );
     const baseRssMiB = peakRssMiB();
+    const cpu = process.cpuUsage();
     const started = performance.now();
     let resources = 0;
     const rows = (async function* () {
@@ -554,7 +566,7 @@ async function copyJob(job: Job): Promise<RunResult> {
     })();
     await pipeline(rows, client.query(copyFrom('copy copy_target (resource_type, id, resource) from stdin')));
     const seconds = (performance.now() - started) / 1000;
-    return { seconds, resources, rejected: 0, peakRssMiB: peakRssMiB(), baseRssMiB };
+    return { seconds, resources, rejected: 0, peakRssMiB: peakRssMiB(), baseRssMiB, cpuSeconds: cpuSince(cpu) };
   } finally {
     await client.end();
   }

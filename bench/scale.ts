@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { bundleFiles, writeNdjson } from './ingest.js';
 import { type Benchmark, peakRssMiB } from './lib/harness.js';
 import { withScratchDatabase } from './lib/scratch-db.js';
+import { addNotes } from './scale-lib/notes.js';
 
 /**
  * bench/scale: the same NDJSON (made from the Synthea bundles) imported as jobs by 1, 2 and 4
@@ -19,6 +20,9 @@ import { withScratchDatabase } from './lib/scratch-db.js';
  *   --workers <list>  worker counts (default 1,2,4)
  *   --repeat <n>      the NDJSON n times over, ids suffixed (default 3)
  *   --parts <n>       import jobs the file is cut into (default 8)
+ *   --notes <path>    CCKS2017 records JSONL whose records become each patient's notes (default
+ *                     ../emr-ccks2017-ner/ccks2017_emr_records.jsonl beside the Synthea folder)
+ *   --notes-per-patient <n>  notes a patient gets (default 5; 0: none, imports only)
  * Workers share the machine's cores with PostgreSQL itself: on a 2-core machine more than one or two
  * workers cannot scale, and the figures say so (`cpus` in the result).
  */
@@ -40,9 +44,15 @@ export default {
       const bundles = bundleFiles(data);
       const whole = join(work, 'all.ndjson');
       const made = await writeNdjson(bundles, whole, repeat);
+      const perPatient = Number(args['notes-per-patient'] ?? 5);
+      if (!Number.isInteger(perPatient) || perPatient < 0) throw new Error('--notes-per-patient: an integer >= 0');
+      const notesPath = args.notes ?? join(data, '..', 'emr-ccks2017-ner', 'ccks2017_emr_records.jsonl');
+      const added = await addNotes(whole, notesPath, perPatient);
+      const bytes = statSync(whole).size;
       const files = await split(whole, parts, work);
       log(
-        `NDJSON ${made.resources} resources, ${(made.bytes / 1048576).toFixed(1)} MiB, in ${files.length} import jobs`,
+        `NDJSON ${made.resources + added.notes} resources (${added.notes} notes, ${added.textMiB.toFixed(1)} MiB of ` +
+          `note text), ${(bytes / 1048576).toFixed(1)} MiB, in ${files.length} import jobs`,
       );
       const rows: Record<string, unknown>[] = [];
       let base: number | undefined;
@@ -57,6 +67,7 @@ export default {
           jobs: r.jobs,
           seconds: Number(r.seconds.toFixed(2)),
           resourcesPerSecond: Math.round(perSecond),
+          notesPerSecond: Number((r.notes / r.seconds).toFixed(1)),
           efficiency: base === undefined ? null : Number((perSecond / (k * base)).toFixed(3)),
           speedup: base === undefined ? null : Number((perSecond / base).toFixed(3)),
           jobsPerWorker: Object.entries(r.completedBy)
@@ -74,8 +85,10 @@ export default {
         split: 'none: every resource of the NDJSON imported in every run, nothing learned',
         cpus: cpus().length,
         note: `${cpus().length} CPU core(s) shared by the workers, PostgreSQL and the harness`,
-        ndjsonResources: made.resources,
-        ndjsonMiB: Number((made.bytes / 1048576).toFixed(1)),
+        ndjsonResources: made.resources + added.notes,
+        notes: added.notes,
+        noteTextMiB: Number(added.textMiB.toFixed(1)),
+        ndjsonMiB: Number((bytes / 1048576).toFixed(1)),
         parts: files.length,
         repeat,
         harnessPeakRssMiB: peakRssMiB(),

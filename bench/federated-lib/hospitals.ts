@@ -31,6 +31,8 @@ export function partitionHospitals<T>(
      * are split again by sha256('inner:' + key): first byte odd, scored (held back); even, learned from.
      */
     readonly innerSplit?: boolean;
+    /** No split by halves: every item is learned from (`train`) or held back (`heldBack`); see partitionFresh. */
+    readonly every?: 'train' | 'heldBack';
   },
 ): Hospital<T>[] {
   const { hospitals: h, homeShare } = options;
@@ -50,12 +52,39 @@ export function partitionHospitals<T>(
     const other = (1 - homeShare) / (h - 1);
     // Home with probability homeShare, else one of the others uniformly.
     const at = u < homeShare ? hh : (hh + 1 + Math.min(h - 2, Math.floor((u - homeShare) / other))) % h;
+    if (options.every) {
+      out[at]![options.every].push(item);
+      continue;
+    }
     const key = options.keyOf(item);
     const heldBack = halfOf(key) === (options.heldBack ?? 'report');
     if (!options.innerSplit) (heldBack ? out[at]!.heldBack : out[at]!.train).push(item);
     else if (!heldBack) (innerScored(key) ? out[at]!.heldBack : out[at]!.train).push(item);
   }
   return out;
+}
+
+/**
+ * The fresh held-out evaluation (`--held-back fresh`): each hospital learns from all its patients of the bench's
+ * file (both halves: the dev and report halves were each scored before, so every one of them has been seen) and
+ * holds back its share of patients from a second file that no run has read. Both files are partitioned with the
+ * same home hospital per disease and home share (the same case-mix skew); the fresh file with its own draw
+ * (`freshUniform`), so which hospital a fresh patient goes to does not depend on the learning file. A fresh patient
+ * whose key is also in the learning file is refused (the two must be disjoint).
+ */
+export function partitionFresh<T>(
+  learn: readonly T[],
+  fresh: readonly T[],
+  options: Omit<Parameters<typeof partitionHospitals<T>>[1], 'heldBack' | 'innerSplit' | 'every'> & {
+    readonly freshUniform: () => number;
+  },
+): Hospital<T>[] {
+  const learnKeys = new Set(learn.map(options.keyOf));
+  const seen = fresh.filter((x) => learnKeys.has(options.keyOf(x))).length;
+  if (seen > 0) throw new Error(`${seen} of the ${fresh.length} fresh patients are also in the learning file`);
+  const train = partitionHospitals(learn, { ...options, every: 'train' });
+  const held = partitionHospitals(fresh, { ...options, uniform: options.freshUniform, every: 'heldBack' });
+  return train.map((h, i) => ({ name: h.name, train: h.train, heldBack: held[i]!.heldBack }));
 }
 
 const innerScored = (key: string) => createHash('sha256').update(`inner:${key}`).digest()[0]! % 2 === 1;

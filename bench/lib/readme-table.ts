@@ -156,7 +156,7 @@ const ROWS: readonly Row[] = [
     cells: ([g]) => {
       const sites = (g!('hospitals') as unknown[]).length;
       return [
-        `\`federated\` (DDXPlus and DXY, ${sites} simulated hospitals each with different case mixes; GTPA@1 on the dev half of each hospital's held-back patients, mean; the other half in docs/learning.md)`,
+        `\`federated\` (DDXPlus and DXY, ${sites} simulated hospitals each with different case mixes; GTPA@1 on the dev half of each hospital's held-back patients, mean; the report half and a fresh held-out set, scored once, in docs/learning.md)`,
         `DDXPlus: local ${fx(g!.num('local'), 2)} %, **federated ε = 8 ${fx(g!.num('federated_eps8'), 2)} %**, ε = 1 ` +
           `${fx(g!.num('federated_eps1'), 2)} %, pooled ${fx(g!.num('pooled'), 2)} %; DXY: local ${fx(g!.num('dxy.local'), 2)} %, ` +
           `**ε = 8 ${fx(g!.num('dxy.federated_eps8'), 2)} %**, ε = 1 ${fx(g!.num('dxy.federated_eps1'), 2)} %, pooled ${fx(g!.num('dxy.pooled'), 2)} %`,

@@ -140,3 +140,82 @@ describe('homepage-allergy-contradicts', () => {
     expect(enc.homepage?.drugAllergy).toEqual({ has: true, drugs: ['头孢类'] });
   });
 });
+
+describe('first-drop-differential: a differential written as sentences', () => {
+  it('cuts it to the end of its line, not to its first ；', () => {
+    const text =
+      '拟诊讨论：诊断明确。鉴别诊断：需警惕复发，按期复查CT；乏力需鉴别贫血与甲减，查血常规。\n诊疗计划：化疗。';
+    expect(withoutDifferential(text)).toBe('拟诊讨论：诊断明确。\n诊疗计划：化疗。');
+  });
+
+  it('does not apply where the note still weighs one diagnosis against another after the cut', () => {
+    const text = '拟诊讨论：胸痛需与主动脉夹层鉴别，查CTA。\n鉴别诊断：1.肺栓塞：查D-二聚体。\n诊疗计划：抗凝。';
+    expect(withoutDifferential(text)).toBeUndefined();
+  });
+});
+
+describe('adm-drop-vaccination', () => {
+  const cut = (past: string) => {
+    const enc = record({ documents: [doc('admission-note', `既往史：${past}`)] });
+    return injection('adm-drop-vaccination').apply(enc) ? enc.documents[0]!.text : undefined;
+  };
+
+  it('removes every clause of the sentence that speaks of a vaccine, and keeps the others', () => {
+    expect(cut('否认肝炎史；预防接种按计划，未接种流感疫苗；否认输血史。')).toBe('既往史：否认肝炎史；否认输血史。');
+    expect(cut('预防接种史：按免疫规划接种，乙肝疫苗已全程接种。否认手术史。')).toBe('既往史：否认手术史。');
+    expect(cut('否认手术史，预防接种史不详，否认输血史。')).toBe('既往史：否认手术史，否认输血史。');
+  });
+});
+
+describe('antibiotic-without-indication', () => {
+  const abx = (parts: Partial<Draft<QcEncounter>>) =>
+    injection('antibiotic-without-indication').apply(record(parts)) !== undefined;
+
+  it('does not apply where a note gives antibiotics a reason or an antibiotic is ordered under another category', () => {
+    expect(abx({ documents: [doc('first-progress-note', '心衰加重，诱因考虑肺部感染。')] })).toBe(false);
+    expect(abx({ documents: [doc('discharge-record', '诊疗经过：给予抗生素抗感染、补液治疗。')] })).toBe(false);
+    const other = { id: 'o', text: '注射用头孢呋辛钠 1.5g 静脉滴注 术前30分钟', kind: 'temporary' as const };
+    expect(abx({ orders: [{ ...other, status: 'completed', category: 'other' }] })).toBe(false);
+  });
+
+  it('applies where the only antibiotic words tell of one that failed before', () => {
+    expect(abx({ documents: [doc('first-progress-note', '持续发热5天，抗生素治疗无效。')] })).toBe(true);
+  });
+});
+
+describe('injections that would put in no defect', () => {
+  it('homepage-allergy-contradicts: not where the 首页 already says 无 against a named drug allergy', () => {
+    const homepage = { otherDiagnoses: [], procedures: [], signatures: [], drugAllergy: { has: false } };
+    const enc = record({ documents: [doc('nursing-allergy', '药物过敏：头孢克洛（皮疹）。')], homepage });
+    expect(injection('homepage-allergy-contradicts').apply(enc)).toBeUndefined();
+  });
+
+  it('adm-field-记录时间: not where the physician’s signature still dates the note', () => {
+    const head = '入院记录\n姓名：张三　入院时间：2026-03-02 09:10　记录时间：2026-03-02 11:30\n主诉：腹痛1天。\n';
+    const dated = record({ documents: [doc('admission-note', `${head}医师签名：李四　2026-03-02 15:30`)] });
+    const bare = record({ documents: [doc('admission-note', `${head}医师签名：李四`)] });
+    expect(injection('adm-field-记录时间').apply(dated)).toBeUndefined();
+    expect(injection('adm-field-记录时间').apply(bare)).toBeDefined();
+  });
+
+  it('adm-drop-hpi-general: not where the 现病史 still tells three of its items as symptoms', () => {
+    const hpi = (s: string) =>
+      record({ documents: [doc('admission-note', `现病史：患者多饮多尿，${s}\n既往史：体健。`)] });
+    const told = hpi('体重下降5kg，失眠，大便干结。病程中精神可，睡眠、食欲一般。');
+    expect(injection('adm-drop-hpi-general').apply(told)).toBeUndefined();
+    expect(
+      injection('adm-drop-hpi-general').apply(hpi('口干。病程中精神可，睡眠、食欲一般，体重无变化。')),
+    ).toBeDefined();
+  });
+
+  it('dx-newborn-on-adult: not on a newborn', () => {
+    const stay = (birthDate: string) =>
+      record({
+        patient: { sex: 'male', birthDate },
+        documents: [doc('discharge-record', '出院诊断：新生儿高胆红素血症')],
+        homepage: { otherDiagnoses: [], procedures: [], signatures: [] },
+      });
+    expect(injection('dx-newborn-on-adult').apply(stay('2026-02-27'))).toBeUndefined();
+    expect(injection('dx-newborn-on-adult').apply(stay('1980-05-01'))).toBeDefined();
+  });
+});

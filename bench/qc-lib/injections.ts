@@ -147,6 +147,54 @@ function removeNumberedDifferential(text: string): TextEdit | undefined {
   return undefined;
 }
 
+/**
+ * Removes a differential written as sentences on the line of its heading ("鉴别诊断：需警惕…；…需鉴别…。"): from the
+ * start of its clause to the end of the line or the sentence before another part of the note.
+ */
+function removeInlineDifferential(text: string): TextEdit | undefined {
+  const m = /鉴别诊断[ \t\u3000]*[：:][ \t\u3000]*(?=[^\s])/.exec(text);
+  if (!m) return undefined;
+  let start = m.index;
+  while (start > 0 && !'。；;，,：:\n'.includes(text[start - 1]!)) start--;
+  const pos = m.index + m[0].length;
+  const eol = text.indexOf('\n', pos) < 0 ? text.length : text.indexOf('\n', pos);
+  const part = NEXT_PART.exec(text.slice(pos, eol));
+  let end = part ? pos + part.index + 1 : eol;
+  if ((start === 0 || text[start - 1] === '\n') && text[end] === '\n') end++;
+  return { text: text.slice(0, start) + text.slice(end), span: text.slice(start, end) };
+}
+
+/**
+ * Removes the vaccination statement: every clause of the sentence that names 预防接种 which speaks of a vaccine
+ * ("预防接种按计划完成，未接种轮状病毒疫苗；", "预防接种史：按国家免疫规划程序接种，卡介苗已接种。"), the other clauses of
+ * the sentence kept ("否认手术史，预防接种史不详，否认输血史。" keeps both denials); an emptied sentence goes whole.
+ */
+function removeVaccination(text: string): TextEdit | undefined {
+  // From after a heading that stands before it ("既往史：预防接种史：…" keeps "既往史：").
+  const m = /[^。；;\n：:]*预防接种[^。；;\n]*[。；;]?/.exec(text);
+  if (!m) return undefined;
+  const sentence = m[0];
+  const end = /[。；;]$/.test(sentence) ? sentence.slice(-1) : '';
+  const clauses = sentence.slice(0, sentence.length - end.length).split(/(?<=[，,])/);
+  const kept = clauses
+    .filter((c) => !/接种|疫苗|免疫规划/.test(c))
+    .join('')
+    .replace(/[，,]$/, '');
+  const by = kept ? `${kept}${end}` : '';
+  return { text: text.slice(0, m.index) + by + text.slice(m.index + sentence.length), span: sentence };
+}
+
+/** The drug names of antibacterials (cephalosporins, penicillins, quinolones, macrolides, carbapenems…). */
+const ANTIBIOTIC_NAME = /头孢|西林|沙星|霉素|培南|硝唑|磺胺甲|万古|替考拉宁|利奈唑胺|替加环素|多黏菌素|多粘菌素|氨曲南/;
+
+/** A 入院记录 dated without the 记录时间 label: beside its title or its physician's signature (C01's reading). */
+const DATED_NOTE =
+  /(?:^|\n)[ \t\u3000]*入[ \t\u3000]*院[ \t\u3000]*记[ \t\u3000]*录[^\n]{0,8}?\d{4}[-年./]\d{1,2}[-月./]\d{1,2}|(?:签名|医师|医生|记录者|书写者)[：:]?[^\n]{0,16}?\d{4}[-年./]\d{1,2}[-月./]\d{1,2}/;
+
+/** A note that still weighs a diagnosis against another: 鉴别 written outside a heading line that only names it. */
+const stillWeighs = (text: string): boolean =>
+  text.split('\n').some((l) => /鉴别/.test(l) && !/^[^：:。；;]*鉴别诊断[ \t\u3000]*[：:]?[ \t\u3000]*$/.test(l));
+
 export const INJECTIONS: readonly Injection[] = [
   // ── completeness: 入院记录 (C01–C05), BW2010 第十八条 ──
   ...(['主诉', '现病史', '既往史', '个人史', '婚育史', '家族史', '专科情况', '辅助检查', '初步诊断'] as const).map(
@@ -183,10 +231,15 @@ export const INJECTIONS: readonly Injection[] = [
       ruleId: 'C01',
       also: f === '婚姻状况' ? [] : f === '入院时间' ? ['K04'] : [],
       what: `入院记录: the header field ${f} removed`,
-      apply: (enc) =>
-        f === '婚姻状况'
-          ? (dropField('admission-note', '婚姻状况')(enc) ?? dropField('admission-note', '婚姻')(enc))
-          : dropField('admission-note', f)(enc),
+      apply: (enc) => {
+        const span =
+          f === '婚姻状况'
+            ? (dropField('admission-note', '婚姻状况')(enc) ?? dropField('admission-note', '婚姻')(enc))
+            : dropField('admission-note', f)(enc);
+        // The 记录日期 (BW2010 第十八条(一)) is still printed where the title or the physician's signature carries
+        // the date ("医师签名：吴晨　2026-03-02 15:30", qc-rules.md C01): the field's removal puts in no defect there.
+        return f === '记录时间' && span && DATED_NOTE.test(docOf(enc, 'admission-note')?.text ?? '') ? undefined : span;
+      },
     }),
   ),
   {
@@ -221,13 +274,21 @@ export const INJECTIONS: readonly Injection[] = [
     id: 'adm-drop-vaccination',
     ruleId: 'C02',
     what: '入院记录: the 预防接种史 statement removed',
-    apply: (enc) => editDoc(docOf(enc, 'admission-note'), (t) => removeSentence(t, /预防接种/, true)),
+    apply: (enc) => editDoc(docOf(enc, 'admission-note'), removeVaccination),
   },
   {
     id: 'adm-drop-hpi-general',
     ruleId: 'C03',
     what: '入院记录: the 现病史 general condition (精神、睡眠、食欲、大小便、体重) removed',
-    apply: (enc) => editDoc(docOf(enc, 'admission-note'), (t) => removeSentence(t, /精神[^。]*(?:睡眠|食欲)/)),
+    // Not where the 现病史 still tells three of the items as symptoms after the cut (d05: "体重3月内下降约6kg，伴…
+    // 失眠，大便每日2-3次"): the general condition of BW2010 第十八条(三)5 is then still written.
+    apply: (enc) => {
+      const d = docOf(enc, 'admission-note');
+      const span = editDoc(d, (t) => removeSentence(t, /精神[^。]*(?:睡眠|食欲)/));
+      const hpi = /(?:【现病史】|现病史[：:]?)([^\n]*)/.exec(d?.text ?? '')?.[1] ?? '';
+      const told = [/精神/, /睡眠|眠/, /食欲|饮食|纳|多食/, /大便|小便|二便/, /体重/].filter((r) => r.test(hpi));
+      return span && told.length < 3 ? span : undefined;
+    },
   },
   {
     id: 'adm-drop-menses',
@@ -264,11 +325,21 @@ export const INJECTIONS: readonly Injection[] = [
     ruleId: 'C07',
     what: '首次病程记录: the 鉴别诊断 removed from 拟诊讨论',
     // The differential itself ("鉴别诊断：1. …"), not a sub-heading that only names it ("二、诊断依据及鉴别诊断").
-    apply: (enc) =>
-      editDoc(
-        docOf(enc, 'first-progress-note'),
-        (t) => removeNumberedDifferential(t) ?? removeSentence(t, /鉴别诊断[：:]/) ?? removeSentence(t, /鉴别诊断/),
-      ),
+    // A differential written as sentences ("鉴别诊断：需警惕…；手指麻木需鉴别…与…") goes to the end of its line or
+    // the next part, not to its first ；: what stays would still be one. Not injected where the note still weighs
+    // one diagnosis against another after the cut ("需与…鉴别" elsewhere): the differential is still there.
+    apply: (enc) => {
+      const d = docOf(enc, 'first-progress-note');
+      const span = editDoc(
+        d,
+        (t) =>
+          removeNumberedDifferential(t) ??
+          removeInlineDifferential(t) ??
+          removeSentence(t, /鉴别诊断[：:]/) ??
+          removeSentence(t, /鉴别诊断/),
+      );
+      return span && d && !stillWeighs(d.text) ? span : undefined;
+    },
   },
   {
     id: 'first-drop-plan',
@@ -700,7 +771,11 @@ export const INJECTIONS: readonly Injection[] = [
     ruleId: 'K02',
     also: ['K12', 'H11'],
     what: 'a newborn diagnosis (新生儿黄疸 P59.9) on an adult, in 出院记录 and 首页',
-    apply: (enc) => addDischargeDiagnosis(enc, '新生儿黄疸', 'P59.9'),
+    // Not on a newborn (n03, 3 days old): a newborn diagnosis fits the first 28 days of life.
+    apply: (enc) =>
+      enc.patient.birthDate && Date.parse(enc.admitAt) - Date.parse(enc.patient.birthDate) < 28 * 86_400_000
+        ? undefined
+        : addDischargeDiagnosis(enc, '新生儿黄疸', 'P59.9'),
   },
   {
     id: 'homepage-main-dx-differs',
@@ -840,8 +915,17 @@ export const INJECTIONS: readonly Injection[] = [
     // A cephalosporin ordered for a patient allergic to another one (h03: 头孢克洛) is also an allergy conflict.
     also: ['K14'],
     what: 'an antibiotic (头孢呋辛) ordered with no infection documented anywhere',
+    // Not where a note already gives antibiotics a reason: a suspected infection ("心衰诱因考虑感染") or antibiotic
+    // treatment told in the course ("给予抗生素抗感染"); an antibiotic that failed before ("抗生素治疗无效") is none.
+    // An antibiotic filed under another category (n02: 头孢呋辛 as "other") is one too.
     apply: (enc) =>
-      enc.orders.some((o) => o.category === 'antibiotic')
+      enc.orders.some((o) => o.category === 'antibiotic' || ANTIBIOTIC_NAME.test(o.text)) ||
+      enc.documents.some(
+        (d) =>
+          d.type !== 'admission-note' &&
+          !d.type.startsWith('consent') &&
+          /考虑[^。；;，,\n]{0,6}感染|抗感染|抗生素(?!治疗无效|无效)/.test(d.text),
+      )
         ? undefined
         : addOrder(enc, {
             id: `${enc.id}-inj-abx`,
@@ -931,6 +1015,12 @@ export const INJECTIONS: readonly Injection[] = [
         (d) => d.type === 'nursing-allergy' || (d.type === 'admission-note' && /过敏/.test(d.text)),
       );
       if (!h || !stated) return undefined;
+      // A 首页 that already says 无 against an allergy the record names (h03: 药物过敏：头孢克洛) contradicts it:
+      // writing 有 there would mend the defect, not put one in.
+      const named = enc.documents.some((d) =>
+        /药物过敏史?[ \t\u3000]*[：:][ \t\u3000]*(?!无|否认|不详)[^\s。；;，,]/.test(d.text),
+      );
+      if (h.drugAllergy && !h.drugAllergy.has && named) return undefined;
       const before = JSON.stringify(h.drugAllergy ?? null);
       h.drugAllergy = h.drugAllergy?.has ? { has: false } : { has: true, drugs: ['头孢类'] };
       return { where: 'homepage.drugAllergy', before, after: JSON.stringify(h.drugAllergy) };

@@ -31,6 +31,35 @@ describe('sufficient statistics of confirmed cases', () => {
     expect(model.diseases[0]!.priors).toHaveLength(10);
   });
 
+  it("centres an edge's pooled prior on the finding's rate among cases of its linked diseases (edgeCentre)", () => {
+    const cases = world.sample(400, 21).filter((c) => c.diagnosis !== 'D0');
+    const stats = countCases(source, cases);
+    const e = stats.layout.edges.findIndex(([d]) => d === 0);
+    const fi = stats.layout.edges[e]![1];
+    const f = stats.layout.findings[fi]!;
+    // D0 has no case: its edge to f is the prior centre, the finding's rate among the linked diseases' cases.
+    let present = 0;
+    let linkedCases = 0;
+    stats.layout.edges.forEach(([d, ff], j) => {
+      if (ff !== fi) return;
+      present += stats.edgePresent[j]!;
+      linkedCases += stats.diseaseCases[d]!;
+    });
+    const p = (m: ReturnType<typeof learnedModel>) => {
+      const leak = m.findings.find((x) => x.id === f)!.leak;
+      return 1 - (1 - m.edges.find((x) => x.from === 'D0' && x.to === f)!.probability) * (1 - leak);
+    };
+    const opts = { label: 't', edgePrior: 'pooled' as const };
+    expect(p(learnedModel(source, stats, { ...opts, edgeCentre: 'linked' }))).toBeCloseTo(
+      (present + 0.5) / (linkedCases + 1),
+      6,
+    );
+    // Over all cases (the default) the centre also counts leak cases and every case as a trial: lower here.
+    const allPresent = present + stats.leakPresent[fi]!;
+    expect(p(learnedModel(source, stats, opts))).toBeCloseTo((allPresent + 0.5) / (cases.length + 1), 6);
+    expect(linkedCases).toBeLessThan(cases.length);
+  });
+
   it('counts a finding neither present nor absent as missing, not as absent', () => {
     const [c] = world.sample(1, 5);
     const partial = { ...c!, input: { ...c!.input, findings: c!.input.findings.slice(0, 3) } };

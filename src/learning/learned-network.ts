@@ -32,6 +32,14 @@ export interface LearnOptions {
   readonly edgePrior?: 'source' | 'pooled';
   /** Pseudo-cases behind each edge's prior centre. Default 2 (the DDXPlus learner's default strength). */
   readonly edgeStrength?: number;
+  /**
+   * What the pooled edge prior's centre is a frequency among: `all` cases (default), or `linked`, the cases of the
+   * diseases linked to the finding (those that may cause it), i.e. the finding's average rate under a disease that
+   * causes it. A finding linked to a third of the diseases is present in a third as many of all cases as of its
+   * diseases' cases, so `all` centres every edge too low; with noisy counts from elsewhere the prior weighs more,
+   * and this matters (bench/federated.ts).
+   */
+  readonly edgeCentre?: 'all' | 'linked';
   /** Pseudo-cases behind each source leak. Default 20. */
   readonly leakStrength?: number;
   /**
@@ -131,14 +139,21 @@ export function learnedModel(
   });
   // The pooled edge prior's centre: from the own exact counts when others' noisy counts come beside them.
   const ownCentre = released !== undefined && exact !== undefined && (options.ownEdgePrior ?? true);
-  const pooled = ownCentre ? pooledFrequencies([exact], totalExact) : pooledFrequencies([exact, noisy], total);
-  // Per `causes` edge (layout order): its Beta prior and counts, then its posterior mean of p.
+  const linked = options.edgeCentre === 'linked';
+  const pooled = ownCentre
+    ? pooledFrequencies([exact], totalExact, linked)
+    : pooledFrequencies([exact, noisy], total, linked);
+  // Per `causes` edge (layout order): its Beta prior centre, counts, then its posterior mean of p.
   const causes = source.model.edges.filter((edge) => edge.kind === 'causes');
-  const edgeCounts = causes.map((edge, ei) => {
-    const [d, f] = layout.edges[ei]!;
+  const centre = causes.map((edge, ei) => {
+    const [, f] = layout.edges[ei]!;
     const leak0 = source.findings[f]!.leak;
     const usePooled = options.edgePrior === 'pooled' || edge.frequency === 'unknown';
-    const p0 = usePooled ? pooled[f]! : 1 - (1 - leak0) * (1 - edge.probability);
+    return usePooled ? pooled[f]! : 1 - (1 - leak0) * (1 - edge.probability);
+  });
+  const edgeCounts = causes.map((_, ei) => {
+    const [d] = layout.edges[ei]!;
+    const p0 = centre[ei]!;
     const counts = {
       k: cell(exact, 'edgePresent', ei),
       n: nExact[d]! - cell(exact, 'edgeMissing', ei),
@@ -267,23 +282,33 @@ function reliableCounts(xs: readonly number[], sigma: number): number[] {
   return c.map((x) => rho * x);
 }
 
-/** Per finding: (present + ½) / (observed + 1) over all counted cases, whatever their disease. */
-function pooledFrequencies(parts: readonly (SufficientStats | undefined)[], total: number): Float64Array {
+/**
+ * Per finding: (present + ½) / (observed + 1) over all counted cases, whatever their disease; or (`linked`) over the
+ * cases of the diseases linked to the finding only (present in them, observed among them).
+ */
+function pooledFrequencies(
+  parts: readonly (SufficientStats | undefined)[],
+  total: number,
+  linked = false,
+): Float64Array {
   const present = new Float64Array(parts.find((p) => p)!.layout.findings.length);
   const missing = new Float64Array(present.length);
+  const cases = new Float64Array(present.length).fill(linked ? 0 : total);
   for (const st of parts) {
     if (!st) continue;
-    st.leakPresent.forEach((x, f) => {
-      present[f]! += x;
-      missing[f]! += st.leakMissing[f]!;
-    });
-    st.layout.edges.forEach(([, f], e) => {
+    if (!linked)
+      st.leakPresent.forEach((x, f) => {
+        present[f]! += x;
+        missing[f]! += st.leakMissing[f]!;
+      });
+    st.layout.edges.forEach(([d, f], e) => {
       present[f]! += st.edgePresent[e]!;
       missing[f]! += st.edgeMissing[e]!;
+      if (linked) cases[f]! += st.diseaseCases[d]!;
     });
   }
   // Noise is summed before clipping at 0: the sum over a finding's many cells is then nearly unbiased.
-  return present.map((k, f) => Math.min(1, (count(k) + 0.5) / (count(total - count(missing[f]!)) + 1)));
+  return present.map((k, f) => Math.min(1, (count(k) + 0.5) / (count(cases[f]! - count(missing[f]!)) + 1)));
 }
 
 type Field = 'diseaseCases' | 'strata' | 'edgePresent' | 'edgeMissing' | 'leakPresent' | 'leakMissing';

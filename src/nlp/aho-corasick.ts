@@ -178,13 +178,17 @@ export class AhoCorasick<T> {
 
   /** Calls `hit(start, end, value)` for every hit (overlapping), respecting word boundaries, by end offset. */
   forEachHit(text: string, hit: (start: number, end: number, value: T) => void): void {
-    // A buffer of its own per call: `hit` may scan again with this automaton.
-    const out = hitBuffer(64);
-    this.collect(text, out);
-    for (let k = 0; k < out.length; k++) {
-      const p = out.ids[k]!;
-      const end = out.ends[k]!;
-      hit(end - this.lengths[p]!, end, this.values[p]!);
+    // A buffer of its own per call (`hit` may scan again with this automaton), taken from a pool and given back
+    const out = spareBuffers.pop() ?? hitBuffer(64);
+    try {
+      this.collect(text, out);
+      for (let k = 0; k < out.length; k++) {
+        const p = out.ids[k]!;
+        const end = out.ends[k]!;
+        hit(end - this.lengths[p]!, end, this.values[p]!);
+      }
+    } finally {
+      spareBuffers.push(out);
     }
   }
 
@@ -311,6 +315,9 @@ export function hitBuffer(capacity = 1024): HitBuffer {
   return { ids: new Int32Array(capacity), ends: new Int32Array(capacity), length: 0 };
 }
 
+/** Buffers forEachHit has finished with (one per level of nesting at most). */
+const spareBuffers: HitBuffer[] = [];
+
 function grow(a: Int32Array): Int32Array {
   const b = new Int32Array(a.length * 2);
   b.set(a);
@@ -330,7 +337,7 @@ export function selectLongest<T extends { start: number; end: number }>(hits: re
       break;
     }
   }
-  const sorted = ordered ? hits : [...hits].sort((a, b) => a.start - b.start || b.end - a.end);
+  const sorted = ordered ? hits : sortByStart(hits);
   const chosen: T[] = [];
   let until = -1;
   for (const h of sorted) {
@@ -340,4 +347,25 @@ export function selectLongest<T extends { start: number; end: number }>(hits: re
     }
   }
   return chosen;
+}
+
+/**
+ * The hits by start, the longer first at one start, keeping the order of equal ones (what a stable sort gives):
+ * an insertion sort, as the hits come almost in order (by end offset, overlapping ones a little out of it).
+ */
+export function sortByStart<T extends { start: number; end: number }>(hits: readonly T[]): T[] {
+  const out = hits.slice();
+  // far out of order (not from a scan): the library sort, stable too
+  let budget = 8 * out.length + 64;
+  for (let i = 1; i < out.length; i++) {
+    const h = out[i]!;
+    let j = i - 1;
+    while (j >= 0 && (out[j]!.start > h.start || (out[j]!.start === h.start && out[j]!.end < h.end))) {
+      out[j + 1] = out[j]!;
+      j--;
+      if (--budget < 0) return [...hits].sort((a, b) => a.start - b.start || b.end - a.end);
+    }
+    out[j + 1] = h;
+  }
+  return out;
 }

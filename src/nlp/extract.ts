@@ -1,10 +1,10 @@
 import type { Assertion, Concept, Fact, FactCategory, FactTime, Quantity, Subject, TextSource } from '../core/index.js';
 import { builtinLexicon } from './builtin-lexicon.js';
-import { assertionOf, type ContextModifier, scopeModifiers, type Speech, sentenceOf } from './context.js';
+import { assertionOf, type ContextModifier, scopeModifiers, type Speech } from './context.js';
 import { factId } from './fact-id.js';
 import { detectLanguage, type NlpLang } from './language.js';
 import type { Lexicon, LexiconMatch } from './lexicon.js';
-import { type ScanResult, scanNote } from './scanner.js';
+import { type CoreScan, scanCore, withStops } from './scanner.js';
 import { asNeededIndications, isDrugSalt, parseMedication, routeBefore, sigClauseEnd } from './medication.js';
 import { annotateMedicationEvents } from './medication-events.js';
 import { quantityAt } from './quantities.js';
@@ -66,7 +66,7 @@ export function extractFacts(text: string, options: ExtractOptions = {}): Extrac
   const lang: NlpLang = !options.lang || options.lang === 'auto' ? detectLanguage(text) : options.lang;
   const lexicon = options.lexicon ?? builtinLexicon();
   const document = options.document ?? 'text';
-  const scan = scanNote(text, lexicon, lang, options.speech);
+  const scan = scanCore(text, lexicon, lang, options.speech);
   const sections = splitSections(text, scan.headings);
   // a loop rather than flatMap, which costs more than splitting a short note
   const sentences: Span[] = [];
@@ -127,7 +127,15 @@ export function extractFacts(text: string, options: ExtractOptions = {}): Extrac
     kept.push(m);
   }
 
-  const assertions = assertionsFor(kept, scan.triggers, sentences, text);
+  // each mention's sentence (sentenceOf), in one walk: mentions and sentences are both in text order
+  const sentenceOfMention: (Span | undefined)[] = new Array(kept.length);
+  for (let i = 0, j = 0; i < kept.length; i++) {
+    const at = kept[i]!.start;
+    while (j < sentences.length && sentences[j]!.end <= at) j++;
+    const s = sentences[j];
+    sentenceOfMention[i] = s && s.start <= at ? s : undefined;
+  }
+  const assertions = assertionsFor(kept, sentenceOfMention, scan, text);
   // The indication of an as-needed drug ("PRN fever or pain", 疼痛时口服) is hypothetical, not a present finding.
   const drugStarts = kept.filter((k) => k.entries[0]?.category === 'medication').map((k) => k.start);
   const indications = new Map<Span, Span[]>();
@@ -138,7 +146,7 @@ export function extractFacts(text: string, options: ExtractOptions = {}): Extrac
       (assertions[i]!.assertion !== 'present' && assertions[i]!.assertion !== 'possible')
     )
       return;
-    const sentence = sentenceOf(sentences, m.start);
+    const sentence = sentenceOfMention[i];
     if (!sentence) return;
     let spans = indications.get(sentence);
     if (!spans) {
@@ -156,7 +164,7 @@ export function extractFacts(text: string, options: ExtractOptions = {}): Extrac
   const facts: Fact[] = [];
   kept.forEach((m, i) => {
     const entry = m.entries.find((e) => e.lang === lang) ?? m.entries[0]!;
-    const sentence = sentenceOf(sentences, m.start) ?? { start: m.start, end: m.end };
+    const sentence = sentenceOfMention[i] ?? { start: m.start, end: m.end };
     const section = sectionAt(sections, m.start);
     let { assertion, subject } = assertions[i]!;
     const defaults = section ? sectionDefaults[section.key] : undefined;
@@ -243,39 +251,53 @@ export function extractFacts(text: string, options: ExtractOptions = {}): Extrac
   };
 }
 
-/** ConText over the triggers found by the single scan, sentence by sentence. */
+/**
+ * ConText over the triggers found by the single scan, sentence by sentence: only a sentence with a trigger
+ * that scopes (not a stop, not a pseudo-trigger) has modifiers, and only there are its one-character stops
+ * (，：；) read back in (withStops).
+ */
 function assertionsFor(
   targets: readonly Span[],
-  triggers: ScanResult['triggers'],
-  sentences: readonly Span[],
+  sentenceOfTarget: readonly (Span | undefined)[],
+  scan: CoreScan,
   text: string,
 ) {
-  const cache = new Map<Span, ContextModifier[]>();
+  const { triggers, stops } = scan;
+  // the targets are in text order, so a sentence's come one after another: its modifiers are read once
+  let modsOf: Span | undefined;
+  let mods: ContextModifier[] = [];
   let ti = 0;
-  return targets.map((t) => {
-    const sentence = sentenceOf(sentences, t.start);
+  return targets.map((t, i) => {
+    const sentence = sentenceOfTarget[i];
     if (!sentence) return { assertion: 'present' as Assertion, subject: { who: 'patient' } as Subject };
-    let mods = cache.get(sentence);
-    if (!mods) {
+    if (sentence !== modsOf) {
+      modsOf = sentence;
       while (ti > 0 && triggers[ti - 1]!.end > sentence.start) ti--;
       while (ti < triggers.length && triggers[ti]!.end <= sentence.start) ti++;
-      const inside: ScanResult['triggers'] = [];
-      for (let k = ti; k < triggers.length && triggers[k]!.end <= sentence.end; k++)
-        if (triggers[k]!.start >= sentence.start) inside.push(triggers[k]!);
-      // the targets that reach into [start, end] of the sentence (sorted, not overlapping): all that
-      // scopeModifiers looks at, and far fewer than the note's for its clause-by-clause reading
-      let lo = 0;
-      let hi = targets.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (targets[mid]!.end <= sentence.start) lo = mid + 1;
-        else hi = mid;
+      let scoping = false;
+      for (let k = ti; k < triggers.length && triggers[k]!.end <= sentence.end && !scoping; k++) {
+        const h = triggers[k]!;
+        const d = h.rule.direction;
+        scoping = h.start >= sentence.start && d !== 'terminate' && d !== 'clause' && d !== 'pseudo';
       }
-      let last = lo;
-      while (last < targets.length && targets[last]!.start <= sentence.end) last++;
-      mods = scopeModifiers(inside, sentence, targets.slice(lo, last), text);
-      cache.set(sentence, mods);
+      if (!scoping) mods = [];
+      else {
+        const inside = withStops(triggers, stops, text, sentence.start, sentence.end, ti);
+        // the targets that reach into [start, end] of the sentence (sorted, not overlapping): all that
+        // scopeModifiers looks at, and far fewer than the note's for its clause-by-clause reading
+        let lo = 0;
+        let hi = targets.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (targets[mid]!.end <= sentence.start) lo = mid + 1;
+          else hi = mid;
+        }
+        let last = lo;
+        while (last < targets.length && targets[last]!.start <= sentence.end) last++;
+        mods = scopeModifiers(inside, sentence, targets.slice(lo, last), text);
+      }
     }
+    if (mods.length === 0) return { assertion: 'present' as Assertion, subject: { who: 'patient' } as Subject };
     const covering: ContextModifier[] = [];
     for (const m of mods) if (m.scope.start < t.end && t.start < m.scope.end) covering.push(m);
     return assertionOf(covering);
@@ -321,11 +343,19 @@ function timeFor(text: string, times: readonly TimeMention[], m: Span, sentence:
     const t = times[k]!;
     if (t.kind === 'duration' && t.start >= m.end && t.start - m.end <= 6) return t.time;
     // a duration describes what it follows (咳嗽3天); a point in time ("3天前") heads its sentence
-    if (t.end <= m.start && (t.kind !== 'duration' || !/[,，;；]/.test(text.slice(t.end, m.start)))) before = t;
-    else if (t.start >= m.end && !after && t.start - m.end <= 30 && !/[,，;；]/.test(text.slice(m.end, t.start)))
-      after = t;
+    if (t.end <= m.start && (t.kind !== 'duration' || !hasListBreak(text, t.end, m.start))) before = t;
+    else if (t.start >= m.end && !after && t.start - m.end <= 30 && !hasListBreak(text, m.end, t.start)) after = t;
   }
   return (before ?? after)?.time;
+}
+
+/** Whether `text[from, to)` holds , ， ; or ； (a character loop: no slice per mention and time). */
+function hasListBreak(text: string, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) {
+    const c = text.charCodeAt(k);
+    if (c === 0x2c || c === 0xff0c || c === 0x3b || c === 0xff1b) return true;
+  }
+  return false;
 }
 
 const lateralityRe: [RegExp, 'left' | 'right' | 'bilateral'][] = [

@@ -1,5 +1,5 @@
 import type { LexiconEntry } from '../core/index.js';
-import { AhoCorasick, type Hit, selectLongest } from './aho-corasick.js';
+import { AhoCorasick, type Hit, selectLongest, sortByStart } from './aho-corasick.js';
 import { fold } from './fold.js';
 
 /** A dictionary hit: the span and every entry whose term it is (a term may name several concepts). */
@@ -121,10 +121,12 @@ export class Lexicon {
    * and replaces them; leftmost-longest over both.
    */
   private overlaySelect(text: string, hits: Hit<LexiconEntry[]>[]): Hit<LexiconEntry[]>[] {
-    const curated = selectLongest(hits.filter((h) => this.curatedTerms.has(h.value)));
+    const curatedHits: Hit<LexiconEntry[]>[] = [];
+    const otherHits: Hit<LexiconEntry[]>[] = [];
+    for (const h of hits) (this.curatedTerms.has(h.value) ? curatedHits : otherHits).push(h);
+    const curated = selectLongest(curatedHits);
     if (curated.length === hits.length) return curated;
-    const others = hits.filter((h) => {
-      if (this.curatedTerms.has(h.value)) return false;
+    const others = otherHits.filter((h) => {
       let rest = '';
       let at = h.start;
       // the curated hits are sorted and do not overlap, so their ends are sorted too: skip those ending before h
@@ -145,7 +147,22 @@ export class Lexicon {
       if (at === h.start) return true; // no curated term inside
       return !joiner.test(rest + text.slice(at, h.end));
     });
-    return selectLongest([...curated, ...others]);
+    // leftmost-longest over both: selectLongest of the curated hits followed by the others, with the two lists
+    // merged in its order (by start, the longer first; the curated one first where two are alike) rather than sorted
+    const sorted = sortByStart(others);
+    const chosen: Hit<LexiconEntry[]>[] = [];
+    let until = -1;
+    for (let i = 0, j = 0; i < curated.length || j < sorted.length; ) {
+      const c = curated[i];
+      const o = sorted[j];
+      const h =
+        !o || (c && (c.start < o.start || (c.start === o.start && c.end >= o.end))) ? curated[i++]! : sorted[j++]!;
+      if (h.start >= until) {
+        chosen.push(h);
+        until = h.end;
+      }
+    }
+    return chosen;
   }
 }
 

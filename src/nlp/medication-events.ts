@@ -487,12 +487,14 @@ export function annotateMedicationEvents(
     if (s?.kind === 'text') meds.push({ fact: f, span: { start: s.start, end: s.end }, index });
   });
   const withDrugs = new Set<Section>();
-  for (const f of facts) {
-    const s = f.sources.find((x) => x.kind === 'text');
-    const sec = f.category === 'medication' && s?.kind === 'text' ? sectionOf(options.sections, s.start) : undefined;
+  for (const m of meds) {
+    const sec = sectionOf(options.sections, m.span.start);
     if (sec) withDrugs.add(sec);
   }
+  // only these sections can be a discharge list (isDischargeList): a note with none of them has no fact in one
+  const listed = options.sections.some((s) => s.key === 'discharge_medications' || s.key === 'discharge_instructions');
   const inList = (f: Fact) => {
+    if (!listed) return false;
     const s = f.sources.find((x) => x.kind === 'text');
     const sec = s?.kind === 'text' ? sectionOf(options.sections, s.start) : undefined;
     return isDischargeList(sec, !!sec && withDrugs.has(sec));
@@ -630,10 +632,12 @@ export function annotateMedicationEvents(
     }
   });
   return facts.map((f, i) => {
-    const extra: Record<string, string> = {};
-    if (inList(f)) extra.dischargeList = 'true';
-    if (f.category === 'medication' && options.anchorDate) extra.noteDate = options.anchorDate;
     const c = cues.get(i);
+    const list = inList(f);
+    if (!c && !list && !(f.category === 'medication' && options.anchorDate)) return f;
+    const extra: Record<string, string> = {};
+    if (list) extra.dischargeList = 'true';
+    if (f.category === 'medication' && options.anchorDate) extra.noteDate = options.anchorDate;
     if (c) {
       extra.medEvents = JSON.stringify(c);
       extra.medEvent = c[c.length - 1]!.kind;

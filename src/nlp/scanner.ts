@@ -1,7 +1,7 @@
 import type { LexiconEntry } from '../core/index.js';
 import { AhoCorasick, type Hit, hitBuffer, selectLongest } from './aho-corasick.js';
 import { type ContextRule, contextMatcher, type Speech } from './context.js';
-import { fold } from './fold.js';
+import { fold, foldChar, isWordChar } from './fold.js';
 import type { NlpLang } from './language.js';
 import type { Lexicon, LexiconMatch } from './lexicon.js';
 import { type CueRule, medicationCueRules } from './medication-events.js';
@@ -78,6 +78,22 @@ interface ScanTables {
   readonly kinds: Uint8Array;
   /** By rule set, then pattern id: the ConText rule (undefined where the pattern triggers none in that set). */
   readonly rules: readonly (ContextRule | undefined)[][];
+  /** By rule set: the one-character stops (，：；) read by a character test rather than by the automaton (see StopChars). */
+  readonly stops: readonly StopChars[];
+}
+
+/**
+ * The cues that are one folded punctuation character and only ever a stop (a comma's `clause`, a colon's
+ * `terminate`) and no heading: the most frequent cues by far (a Chinese note has a comma every dozen
+ * characters). They are left out of the automaton and found by a test of the character where a sentence's
+ * scopes are read (the only place they matter), as the rule each folded character triggers in a rule set.
+ */
+export interface StopChars {
+  /** Folded code units, and the rule each triggers (same index). */
+  readonly codes: readonly number[];
+  readonly rules: readonly ContextRule[];
+  /** The largest of `codes` (a quick test that lets letters and ideographs by). */
+  readonly max: number;
 }
 const TERM = 0;
 const CUE = 1;
@@ -93,7 +109,20 @@ function scanAutomaton(lexicon: Lexicon): ScanTables {
     const ac = new AhoCorasick<ScanValue>();
     // the lexicon's own lists (object identity matters: the curated overlay is told by its lists)
     for (const [term, entries] of lexicon.terms()) ac.add(term, entries as LexiconEntry[]);
-    for (const [pattern, cue] of cuePatterns()) ac.add(pattern, cue);
+    const stops = RULE_SETS.map(() => ({ codes: [] as number[], rules: [] as ContextRule[], max: -1 }));
+    for (const [pattern, cue] of cuePatterns()) {
+      if (isStopChar(pattern, cue)) {
+        cue.triggers.forEach((rule, set) => {
+          if (!rule) return;
+          const code = pattern.charCodeAt(0);
+          stops[set]!.codes.push(code);
+          stops[set]!.rules.push(rule);
+          stops[set]!.max = Math.max(stops[set]!.max, code);
+        });
+        continue;
+      }
+      ac.add(pattern, cue);
+    }
     // in file order, as medication-events.ts's own automaton has them (the order of hits with one span)
     for (const rule of medicationCueRules()) ac.add(rule.trigger, rule);
     ac.build();
@@ -110,14 +139,31 @@ function scanAutomaton(lexicon: Lexicon): ScanTables {
         });
       }
     }
-    tables = { ac, kinds, rules };
+    tables = { ac, kinds, rules, stops };
     automata.set(lexicon, tables);
   }
   return tables;
 }
 
+/** A cue pattern of one punctuation character that is a stop in every rule set that has it, and no heading. */
+function isStopChar(pattern: string, cue: Cue): boolean {
+  return (
+    pattern.length === 1 &&
+    !isWordChar(pattern.charCodeAt(0)) &&
+    cue.headings.length === 0 &&
+    cue.triggers.every((r) => !r || r.direction === 'terminate' || r.direction === 'clause')
+  );
+}
+
 /** The scan's raw hits (one note at a time: scanNote reads them out before it returns). */
 const buffer = hitBuffer();
+
+/** What scanCore finds: ScanResult without the one-character stops, and the stops of the note's rule set. */
+export interface CoreScan extends ScanResult {
+  /** The trigger hits but the one-character stops (in order of end offset). */
+  readonly triggers: { rule: ContextRule; start: number; end: number }[];
+  readonly stops: StopChars;
+}
 
 /**
  * One pass over a note with the lexicon's terms and the cues (ConText triggers of every rule set and
@@ -126,12 +172,55 @@ const buffer = hitBuffer();
  * of the note's rule set, headings leftmost-longest.
  */
 export function scanNote(text: string, lexicon: Lexicon, lang: NlpLang, speech: Speech = 'clinical'): ScanResult {
+  const core = scanCore(text, lexicon, lang, speech);
+  return {
+    concepts: core.concepts,
+    triggers: withStops(core.triggers, core.stops, text, 0, text.length),
+    headings: core.headings,
+    medicationCues: core.medicationCues,
+  };
+}
+
+/**
+ * The trigger hits inside `[from, to)` (those of `triggers` that lie within it) with the one-character
+ * stops there put back, in the order the automaton gives them: by end offset, a stop after the longer
+ * triggers that end with it.
+ */
+export function withStops(
+  triggers: readonly { rule: ContextRule; start: number; end: number }[],
+  stops: StopChars,
+  text: string,
+  from: number,
+  to: number,
+  first = 0,
+): { rule: ContextRule; start: number; end: number }[] {
+  const out: { rule: ContextRule; start: number; end: number }[] = [];
+  const { codes, rules, max } = stops;
+  let k = first;
+  while (k < triggers.length && triggers[k]!.end <= from) k++;
+  for (let i = from; i < to; i++) {
+    // the triggers ending at i + 1 or before, then the stop at i
+    for (; k < triggers.length && triggers[k]!.end <= i + 1; k++)
+      if (triggers[k]!.start >= from) out.push(triggers[k]!);
+    const c = foldChar(text.charCodeAt(i));
+    if (c > max) continue;
+    for (let j = 0; j < codes.length; j++)
+      if (codes[j] === c) {
+        out.push({ rule: rules[j]!, start: i, end: i + 1 });
+        break;
+      }
+  }
+  return out;
+}
+
+/** scanNote without the one-character stops (read later by a character test: withStops). */
+export function scanCore(text: string, lexicon: Lexicon, lang: NlpLang, speech: Speech = 'clinical'): CoreScan {
   const set = ruleSet(lang, speech);
   const terms: Hit<LexiconEntry[]>[] = [];
   const triggers: ScanResult['triggers'] = [];
   const headings: Hit<string>[] = [];
   const medicationCues: Hit<CueRule>[] = [];
-  const { ac, kinds, rules } = scanAutomaton(lexicon);
+  const { ac, kinds, rules, stops } = scanAutomaton(lexicon);
   const setRules = rules[set]!;
   ac.collect(text, buffer);
   const { ids, ends } = buffer;
@@ -155,5 +244,6 @@ export function scanNote(text: string, lexicon: Lexicon, lang: NlpLang, speech: 
     triggers,
     headings: selectLongest(headings),
     medicationCues,
+    stops: stops[set]!,
   };
 }

@@ -153,6 +153,8 @@ const zhNumNotAfter =
   `|半(?<!${notAfter}半))`;
 const patterns: {
   re: RegExp;
+  /** A character every match holds (an indexOf before `pre`, which scans the note with a pattern). */
+  needs?: string;
   pre?: RegExp;
   make: (m: RegExpExecArray, o: TimeOptions) => Omit<TimeMention, 'start' | 'end'> | undefined;
 }[] = [
@@ -198,6 +200,7 @@ const patterns: {
   {
     // 3天前, 2周前, 半年前, 1年余前, 十余天前, 3个月前
     // (pre: the unit's last character, then 前, as the pattern has them: a native scan far cheaper than the pattern)
+    needs: '前',
     pre: /[钟时天日周期月年][余多]?\s*[以之]?前/,
     re: new RegExp(
       `${zhNum}\\s*(?:个)?\\s*[余多]?\\s*(分钟|小时|天|日|周|星期|个月|月|年)[余多]?\\s*(?:以前|之前|前)`,
@@ -224,7 +227,7 @@ const patterns: {
   },
   {
     // 入院第3天, 住院第3天, 术后第2天
-    pre: /第/,
+    needs: '第',
     re: new RegExp(`(入院|住院|术后)\\s*第\\s*${zhNum}\\s*[天日]`, 'g'),
     make: (m, o) => admissionDay(m, m[1] === '术后' ? 'surgery' : 'admission', parseZhNumber(m[2]!), o),
   },
@@ -324,8 +327,9 @@ function admissionDay(
 export function parseTimes(text: string, options: TimeOptions = {}, half = toHalfWidth(text)): TimeMention[] {
   const found: TimeMention[] = [];
   const numeric = /[\d零一二两三四五六七八九十半]/.test(half);
-  for (const { re, pre, make } of patterns) {
+  for (const { re, needs, pre, make } of patterns) {
     if (!numeric && re !== relativeDay) continue;
+    if (needs && half.indexOf(needs) < 0) continue;
     if (pre && !pre.test(half)) continue;
     // exec on the pattern itself: matchAll would copy the RegExp on every call
     re.lastIndex = 0;

@@ -44,15 +44,20 @@ export function toHalfWidth(text: string): string {
   // the first wide character, by a native scan (most English text has none)
   if (firstWide.exec(text) === null) return text;
   if (n < 256) return text.replace(wide, halfOf);
-  // a whole note: one code-unit loop rather than a replace() callback per ，：（） it is full of
-  const codes = new Uint16Array(n);
+  // a whole note: one code-unit loop rather than a replace() callback per ，：（） it is full of, into a buffer
+  // kept from call to call (the string is a copy of it)
+  // (a note over a million code units gets a buffer of its own, not kept)
+  if (halfCodes.length < n && n <= 1 << 20) halfCodes = new Uint16Array(Math.max(n, halfCodes.length * 2));
+  const codes = halfCodes.length >= n ? halfCodes : new Uint16Array(n);
   for (let k = 0; k < n; k++) {
     const c = text.charCodeAt(k);
     codes[k] = c === 0x3000 ? 0x20 : c >= 0xff01 && c <= 0xff5e ? c - 0xfee0 : c;
   }
   // UTF-16LE decoding copies code units as they are (lone surrogates included)
-  return Buffer.from(codes.buffer, codes.byteOffset, codes.byteLength).toString('utf16le');
+  return Buffer.from(codes.buffer, codes.byteOffset, n * 2).toString('utf16le');
 }
+
+let halfCodes = new Uint16Array(4096);
 
 function halfOf(c: string): string {
   return c === '\u3000' ? ' ' : String.fromCharCode(c.charCodeAt(0) - 0xfee0);

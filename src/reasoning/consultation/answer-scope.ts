@@ -20,6 +20,8 @@ interface ScopeData {
   readonly others: Record<Lang, string[]>;
   readonly inclusive: Record<Lang, string[]>;
   readonly self: Record<Lang, string[]>;
+  /** People outside the household (a colleague, a neighbour, the patient in the next bed): never the one answered for. */
+  readonly strangers?: Record<Lang, string[]>;
   readonly selfDenial: Record<Lang, string[]>;
   readonly nowDenied: Record<Lang, string[]>;
   readonly past: { readonly remote: Record<Lang, string[]>; readonly recent: Record<Lang, string[]> };
@@ -34,6 +36,7 @@ type Compiled = {
   others: RegExp;
   inclusive: RegExp;
   self: RegExp;
+  strangers?: RegExp;
   selfDenial: RegExp;
   nowDenied: RegExp;
   remote: RegExp;
@@ -55,6 +58,7 @@ function scope(lang: Lang): Compiled {
       others: any(d.others[l]),
       inclusive: any(d.inclusive[l]),
       self: any(d.self[l]),
+      ...(d.strangers?.[l]?.length ? { strangers: any(d.strangers[l]) } : {}),
       selfDenial: any(d.selfDenial[l]),
       nowDenied: any(d.nowDenied[l]),
       remote: any(d.past.remote[l]),
@@ -78,6 +82,9 @@ function clauses(text: string): string[] {
   return text.split(new RegExp(CLAUSE_SPLIT.source, 'giu'));
 }
 const isSeparator = (i: number) => i % 2 === 1;
+/** The patient speaking in a clause (我 not naming whose, "I", "me"): "隔壁炖肉我都闻得着" is the patient's own. */
+const PATIENT_SPEAKS = /[我俺](?!(?:的)?(?:同事|邻居|室友|同学|朋友|老板|领导|病友))|\b(?:i|i'm|i've|me)\b/iu;
+
 /** What is left at the start once the first clauses are set aside: pauses and contrast words. */
 const LEADING_PAUSE = /^(?:[\s，,；;。.!！]|\b(?:but|though|although)\b|但是|可是|不过)+/iu;
 
@@ -116,15 +123,37 @@ export function listedYesNo(text: string, lang: Lang): string {
 
 /**
  * The answer with another person's clauses set aside when the patient speaks of themselves apart, and the
- * patient's "我没事" / "I'm ok" made a plain no. Unchanged when no clause is the patient's own.
+ * patient's "我没事" / "I'm ok" made a plain no. Unchanged when no clause is the patient's own. With `bareNoIsOwn`
+ * (not for a red-flag check) a bare no beside the other person's clause is the patient's own answer.
  */
-export function withoutOthers(text: string, lang: Lang): string {
+export function withoutOthers(text: string, lang: Lang, bareNoIsOwn = false): string {
   const s = scope(lang);
   const parts = clauses(text);
   const lower = parts.map((p) => p.toLowerCase().trim());
   const other = (i: number) => !isSeparator(i) && s.others.test(lower[i]!) && !s.inclusive.test(lower[i]!);
-  const own = (i: number) => !isSeparator(i) && !other(i) && s.self.test(` ${lower[i]!}`);
+  // `bareNoIsOwn` (a symptom question): "no, it was my son who threw up", "没有，是我儿子吐的" — the no is the patient's.
+  const bareNo = (i: number) => bareNoIsOwn && /^(?:no|nope|nah|没有|没|不是)$/u.test(lower[i]!);
+  const own = (i: number) => !isSeparator(i) && !other(i) && (s.self.test(` ${lower[i]!}`) || bareNo(i));
+  // Someone outside the household (同事, 隔壁床的大爷, "my colleague") is never the one a caregiver answers for: that
+  // clause is set aside, or, when it is all there is, stands as someone else's matter (no finding of the patient's).
+  const stranger = (i: number) =>
+    bareNoIsOwn &&
+    !isSeparator(i) &&
+    !!s.strangers?.test(lower[i]!) &&
+    !s.inclusive.test(lower[i]!) &&
+    !PATIENT_SPEAKS.test(lower[i]!);
   const idx = parts.map((_, i) => i);
+  if (idx.some(stranger) && !idx.some(own)) {
+    const rest = idx.some((i) => !isSeparator(i) && !stranger(i) && /[\p{L}\p{N}]/u.test(parts[i]!));
+    return rest
+      ? idx
+          .map((i) => (stranger(i) ? ' '.repeat(parts[i]!.length) : parts[i]!))
+          .join('')
+          .replace(LEADING_PAUSE, '')
+      : lang === 'zh'
+        ? '别人的事'
+        : "someone else's";
+  }
   if (!idx.some(other) || !idx.some(own)) return text;
   return idx
     .map((i) => {

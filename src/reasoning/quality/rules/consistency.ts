@@ -28,6 +28,8 @@ import {
   diagnosisList,
   durationsAt,
   durationsDays,
+  type DurationAt,
+  datedOnsetDays,
   normalise,
   openingDateDays,
   section,
@@ -487,6 +489,26 @@ const PROGRESS_RECORDS: readonly DocType[] = [
   'admit-death-24h',
 ];
 
+/** `re` matching every occurrence (for `replace`, `matchAll`). */
+const everywhere = (re: RegExp): RegExp => new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`);
+
+/**
+ * A note's 鉴别诊断 with the items it sets aside read out (BW2010 第二十二条(一): the differential of the 拟诊讨论 names
+ * what the patient may have instead; an item ruled out, "急性胆囊炎：Murphy征阴性，本例不符", is no diagnosis). `list`
+ * (K11's `differentialList`) finds the list, to the end of its line or over the numbered lines under its heading;
+ * `setAside` (K11's `setAside`) is a verdict against an item.
+ */
+export function withoutSetAside(text: string, list: RegExp, setAside: RegExp): string {
+  return text.replace(everywhere(list), (all, line: string, below: string) => {
+    const items = line.trim() ? line : below;
+    const kept = items
+      .split(/(?<=[；;。\n])|(?=(?:^|\s)[①-⑩])|(?=(?<![\d.])\d{1,2}[.、．](?!\d))/)
+      .filter((item) => !setAside.test(item))
+      .join('');
+    return all.replace(items, kept);
+  });
+}
+
 /** The drug an order names: its text up to the first dose, space or bracket ("华法林钠片 3mg 口服" → 华法林钠片). */
 const drugName = (text: string): string => text.trim().split(/[\s\d（(]/)[0] ?? '';
 
@@ -501,14 +523,28 @@ const K11 = predicate(
     // An order that states its own purpose ("肝素钠 封管", "术前预防用"): documented where it is written.
     const stated = regex(ctx, 'statedInOrder');
     // A clause that denies the treatment ("Ⅰ类切口，术前不预防性使用抗菌药物") states no indication.
-    const denied = regex(ctx, 'indicationDenied');
-    const deniedAll = new RegExp(denied.source, `${denied.flags.replace('g', '')}g`);
-    const read = (d: QcDocument) =>
-      (d.type === 'admission-note' ? section(d, '诊疗计划') : d.text).replace(deniedAll, '');
+    const denied = everywhere(regex(ctx, 'indicationDenied'));
+    // A condition the note rules out (a differential set aside, a negative culture, "否认…") is no indication;
+    // nor, for an antibiotic, is a viral infection (《抗菌药物临床应用指导原则（2015年版）》 基本原则一).
+    const ruledOut = everywhere(regex(ctx, 'indicationRuledOut'));
+    const viral = everywhere(regex(ctx, 'notBacterial'));
+    const list = regex(ctx, 'differentialList');
+    const setAside = regex(ctx, 'setAside');
+    const texts = new Map<QcDocument, { any: string; antibiotic: string }>();
+    const read = (d: QcDocument, category: string) => {
+      let t = texts.get(d);
+      if (!t) {
+        const raw = d.type === 'admission-note' ? section(d, '诊疗计划') : d.text;
+        const any = withoutSetAside(raw.replace(denied, ''), list, setAside).replace(ruledOut, '');
+        t = { any, antibiotic: any.replace(viral, '') };
+        texts.set(d, t);
+      }
+      return category === 'antibiotic' ? t.antibiotic : t.any;
+    };
     const documented = (o: QcOrder) =>
       notes.some(
         (d) =>
-          indications.get(o.category!)!.test(read(d)) &&
+          indications.get(o.category!)!.test(read(d, o.category!)) &&
           (!o.orderedAt ||
             !(d.recordedAt ?? d.completedAt) ||
             Math.abs(minutes((d.recordedAt ?? d.completedAt)!) - minutes(o.orderedAt)) <= 2 * 1440),
@@ -540,7 +576,17 @@ const K11 = predicate(
         ),
       );
   },
-  { patterns: ['indications', 'statedInOrder', 'indicationDenied'] },
+  {
+    patterns: [
+      'indications',
+      'statedInOrder',
+      'indicationDenied',
+      'indicationRuledOut',
+      'notBacterial',
+      'differentialList',
+      'setAside',
+    ],
+  },
 );
 
 /**
@@ -596,9 +642,11 @@ const K13 = predicate(
       .filter((o) => o.category === 'antibiotic' && o.status !== 'cancelled')
       .flatMap((o) => {
         const src = [refSource(o.ref, 'MedicationRequest', o.id)];
+        // A tier written in the order's text labels it as well as the field does.
+        const tier = o.antibioticTier ?? tierInText(regex(ctx, 'antibioticTierText'), o.text);
         // A tier the source does not carry (FHIR has no element for it) is unknown: nothing to judge.
-        if (!o.antibioticTier && o.unknown?.includes('antibioticTier')) return [];
-        if (!o.antibioticTier)
+        if (!tier && o.unknown?.includes('antibioticTier')) return [];
+        if (!tier)
           return [
             issue(
               `Antibiotic order "${o.text}" carries no tier (非限制/限制/特殊使用)`,
@@ -607,7 +655,7 @@ const K13 = predicate(
               { key: `${o.id}-tier` },
             ),
           ];
-        if (o.antibioticTier !== 'special') return [];
+        if (tier !== 'special') return [];
         const first = o.firstDoseAt ?? o.orderedAt;
         const approved = docs(enc, 'antibiotic-approval', 'consult-note').some(
           (d) =>
@@ -627,8 +675,20 @@ const K13 = predicate(
               ),
             ];
       }),
-  { patterns: ['antibioticConsult'] },
+  { patterns: ['antibioticConsult', 'antibioticTierText'] },
 );
+
+const TIER_WORDS: Readonly<Record<string, NonNullable<QcOrder['antibioticTier']>>> = {
+  非限制: 'unrestricted',
+  限制: 'restricted',
+  特殊: 'special',
+};
+
+/** The tier an order's own text states (`（非限制使用级）`; `pattern`'s group 1 is its word), if any. */
+function tierInText(pattern: RegExp, text: string): QcOrder['antibioticTier'] {
+  const m = pattern.exec(text);
+  return m ? TIER_WORDS[m[1]!] : undefined;
+}
 
 /**
  * K14: the allergens the record names (front sheet; the admission note's past history and the
@@ -861,6 +921,38 @@ const K16 = predicate((enc, ctx) => {
   return out;
 });
 
+/** K17's `symptomWords`: how a 主诉 item is cut into symptoms, and how a mention of one is read in the 现病史. */
+type SymptomReading = Readonly<Record<'count' | 'split' | 'course' | 'notSymptom' | 'denied' | 'continues', RegExp>>;
+
+/**
+ * The symptoms of a 主诉 item ("，恶心、呕吐伴乏力" → 恶心, 呕吐, 乏力; "呕血1次伴头晕" → 呕血, 头晕): its words between
+ * the list marks, counts ("1次") and course words (反复; 加重 alone) left out.
+ */
+function symptomWords(item: string, r: SymptomReading): string[] {
+  return item
+    .replace(everywhere(r.count), '')
+    .split(r.split)
+    .map((w) => w.replace(r.course, ''))
+    .filter((w) => [...w].length >= 2 && !/\d/.test(w) && !r.notSymptom.test(w));
+}
+
+/**
+ * The onset times the 现病史 gives a symptom: for each mention not denied ("无恶心"), an onset time before it in its
+ * clause ("1周前出现双下肢水肿"), or in the clause it continues ("4小时前…呕吐暗红色血液1次，…，伴头晕").
+ */
+function timesOf(hpi: string, word: string, onsetAt: readonly DurationAt[], r: SymptomReading): number[] {
+  const out: number[] = [];
+  for (let i = hpi.indexOf(word); i >= 0; i = hpi.indexOf(word, i + 1)) {
+    const sentence = Math.max(hpi.lastIndexOf('。', i), hpi.lastIndexOf('；', i), hpi.lastIndexOf(';', i)) + 1;
+    const clause = Math.max(sentence, hpi.lastIndexOf('，', i) + 1, hpi.lastIndexOf(',', i) + 1);
+    if (r.denied.test(hpi.slice(clause, i))) continue;
+    const from = r.continues.test(hpi.slice(clause, i)) ? sentence : clause;
+    const t = onsetAt.filter((x) => x.start >= from && x.end <= i).pop();
+    if (t) out.push(t.days);
+  }
+  return out;
+}
+
 const K17 = predicate(
   (enc, ctx) => {
     const d = doc(enc, 'admission-note');
@@ -929,17 +1021,39 @@ const K17 = predicate(
       .filter((x) => before.test(hpiText.slice(Math.max(0, x.start - 2), x.start)) || after.test(hpiText.slice(x.end)))
       .map((x) => x.days)
       .filter((days) => days !== opening);
-    const told = (c: number, k: number) =>
-      laterOnsets.length && k > 0
-        ? laterOnsets.some((h) => close(c, h)) || c === ccAll[0]
-        : (k === 0 && datedFirst) || hpi.some((h) => close(c, h));
-    const unmatched = first ?? (hpi.length ? ccAll.find((c, k) => !told(c, k)) : undefined);
+    // A later onset the 现病史 dates instead of timing it ("2026.11.04起黄染逐渐加重"): told as "1天前" would be.
+    const datedOnsets = datedOnsetDays(hpiText, enc.admitAt, regex(ctx, 'onsetFullDate'), regex(ctx, 'onsetWord'));
+    const onsets = [...laterOnsets, ...datedOnsets];
+    const pool = [...hpi, ...datedOnsets];
+    // A later 主诉 item whose symptom the 现病史 times ("双下肢水肿1周" ↔ "1周前出现双下肢水肿"): that time tells it.
+    const ccAt = durationsAt(cc, regex(ctx, 'duration'), listOf<{ unit: string; days: number }>(ctx, 'durationUnits'));
+    const onsetAt = hpiAt.filter(
+      (x) => before.test(hpiText.slice(Math.max(0, x.start - 2), x.start)) || after.test(hpiText.slice(x.end)),
+    );
+    const reading = Object.fromEntries(
+      namedPatterns(ctx, 'symptomWords').map((p) => [p.name, p.pattern]),
+    ) as unknown as SymptomReading;
+    const symptomTimes = (k: number) =>
+      symptomWords(cc.slice(ccAt[k - 1]?.end ?? 0, ccAt[k]?.start ?? 0), reading).flatMap((w) =>
+        timesOf(hpiText, w, onsetAt, reading),
+      );
+    const told = (c: number, k: number) => {
+      const linked = k > 0 ? symptomTimes(k) : [];
+      if (linked.length) return linked.some((h) => close(c, h));
+      return onsets.length && k > 0
+        ? onsets.some((h) => close(c, h)) || c === ccAll[0]
+        : (k === 0 && datedFirst) || pool.some((h) => close(c, h));
+    };
+    const at = first !== undefined ? 0 : pool.length ? ccAll.findIndex((c, k) => !told(c, k)) : -1;
+    const unmatched = at >= 0 ? ccAll[at] : undefined;
     if (unmatched !== undefined) {
       const shown = (x: number) => Number(x.toFixed(2));
+      // The time the 现病史 gives the item: its symptom's own where it has one.
+      const linked = first === undefined && at > 0 ? symptomTimes(at) : [];
       const nearest =
         first !== undefined
           ? hpi[0]!
-          : (laterOnsets.length ? laterOnsets : hpi).reduce((a, b) =>
+          : (linked.length ? linked : onsets.length ? onsets : pool).reduce((a, b) =>
               Math.abs(b - unmatched) < Math.abs(a - unmatched) ? b : a,
             );
       out.push(
@@ -953,7 +1067,10 @@ const K17 = predicate(
     }
     return out;
   },
-  { patterns: ['duration', 'onsetBefore', 'onsetAfter', 'onsetDate'], lists: ['durationUnits', 'monthParts'] },
+  {
+    patterns: ['duration', 'onsetBefore', 'onsetAfter', 'onsetDate', 'onsetFullDate', 'onsetWord', 'symptomWords'],
+    lists: ['durationUnits', 'monthParts'],
+  },
 );
 
 const K18 = predicate((enc) => {

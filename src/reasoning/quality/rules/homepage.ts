@@ -361,8 +361,11 @@ const H12 = predicate(
         lacks(`the anaesthesiologist of “${p.name}”`, `${p.name}麻醉医师`);
       if (p.incisional && !p.incisionClass) lacks(`the wound healing class of “${p.name}”`, `${p.name}切口愈合等级`);
     }
-    for (const { role, zh, en } of listOf<{ role: string; zh: string; en?: string }>(ctx, 'signers'))
-      if (!h.signatures.some((s) => s.role === role)) lacks(`the signature of the ${en ?? role}`, `${zh}签名`);
+    // `alsoRoles`: a 副主任医师 signing as the 主任(副主任)医师 may be exported under the title's own name.
+    const signers = listOf<{ role: string; zh: string; en?: string; alsoRoles?: string[] }>(ctx, 'signers');
+    for (const { role, zh, en, alsoRoles = [] } of signers)
+      if (!h.signatures.some((s) => s.role === role || alsoRoles.includes(s.role ?? '')))
+        lacks(`the signature of the ${en ?? role}`, `${zh}签名`);
     return missing.map((m) => issue(`Front sheet lacks ${m.en}`, `首页缺${m.zh}`, [hp(enc)], { key: m.zh }));
   },
   { patterns: ['noAnaesthetist'], lists: ['signers'] },

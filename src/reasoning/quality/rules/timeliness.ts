@@ -73,6 +73,28 @@ function deadline(
   return [];
 }
 
+/**
+ * The note of `type` that belongs to an event (a consult, handover or transfer): the one that names it (`relatedId`),
+ * or, where the record links none of its notes of that type to an event, the note nearest in time to the event
+ * among those not nearer another event of the same kind (a 转出记录 written 14:40 for the 15:00 transfer): a chart
+ * files the note in the stay, not under the event, and a 质控科 reads it by its time.
+ */
+function noteOf(
+  enc: QcEncounter,
+  type: DocType,
+  event: { readonly id: string; readonly at: string },
+  events: readonly { readonly id: string; readonly at: string }[],
+): QcDocument | undefined {
+  const all = docs(enc, type);
+  const named = all.find((d) => d.relatedId === event.id);
+  if (named || all.some((d) => d.relatedId)) return named;
+  const at = (d: QcDocument) => d.recordedAt ?? d.completedAt;
+  const gap = (d: QcDocument, e: { readonly at: string }) => Math.abs(minutes(at(d)!) - minutes(e.at));
+  return all
+    .filter((d) => at(d) && events.every((e) => e === event || gap(d, event) <= gap(d, e)))
+    .sort((a, b) => gap(a, event) - gap(b, event))[0];
+}
+
 const losHours = (enc: QcEncounter, now: string) => hoursBetween(enc.admitAt, stayEnd(enc, now));
 const died = (enc: QcEncounter) => !!enc.deathAt;
 
@@ -292,7 +314,12 @@ const T08 = predicate((enc, ctx) => {
 const T09 = predicate((enc, ctx) => {
   const out: QcIssue[] = [];
   for (const c of enc.consults) {
-    const note = docs(enc, 'consult-note').find((d) => d.relatedId === c.id);
+    const note = noteOf(
+      enc,
+      'consult-note',
+      { id: c.id, at: c.sentAt },
+      enc.consults.map((x) => ({ id: x.id, at: x.sentAt })),
+    );
     if (c.urgent) {
       if (!c.arrivedAt || minutes(c.arrivedAt) > minutes(c.sentAt) + num(ctx.params, 'urgentMinutes'))
         out.push(
@@ -345,14 +372,14 @@ const T10 = predicate((enc, ctx) =>
     ...deadline(
       enc,
       ctx,
-      docs(enc, 'handover-out').find((d) => d.relatedId === h.id),
+      noteOf(enc, 'handover-out', h, enc.handovers),
       { anchor: h.at, hours: 0 },
       { en: 'Handover (交班) note', zh: '交班记录' },
     ),
     ...deadline(
       enc,
       ctx,
-      docs(enc, 'handover-in').find((d) => d.relatedId === h.id),
+      noteOf(enc, 'handover-in', h, enc.handovers),
       { anchor: h.at, hours: 24 },
       { en: 'Takeover (接班) note', zh: '接班记录' },
     ),
@@ -366,14 +393,14 @@ const T11 = predicate((enc, ctx) =>
       : deadline(
           enc,
           ctx,
-          docs(enc, 'transfer-out').find((d) => d.relatedId === t.id),
+          noteOf(enc, 'transfer-out', t, enc.transfers),
           { anchor: t.at, hours: 0 },
           { en: 'Transfer-out note', zh: '转出记录' },
         )),
     ...deadline(
       enc,
       ctx,
-      docs(enc, 'transfer-in').find((d) => d.relatedId === t.id),
+      noteOf(enc, 'transfer-in', t, enc.transfers),
       { anchor: t.at, hours: 24 },
       { en: 'Transfer-in note', zh: '转入记录' },
     ),
