@@ -313,13 +313,27 @@ export function similarity(a: string, b: string): number {
   return (2 * inter) / (Math.max(1, x.length - 1) + Math.max(1, y.length - 1));
 }
 
+/** Where one diagnosis item ends and the next begins: a line, `；`, or the next item's number. */
+const DIAGNOSIS_BREAK = new RegExp(
+  [
+    '[\\n；;]',
+    '(?:^|\\s)\\d+[.、．)]\\s*',
+    '(?<=[）)])\\d{1,2}[.、．]\\s*',
+    '(?<=\\p{Script=Han})\\d{1,2}[.、．](?!\\d)\\s*',
+    // （1）, (2) and ① mark items too, also right after an item's own bracket: "腺癌（ⅠA3期）（2）2型糖尿病"
+    '[（(]\\d{1,2}[）)]\\s*',
+    '[①-⑳]\\s*',
+  ].join('|'),
+  'u',
+);
+
 /**
  * Diagnosis lines of a section ("1. 社区获得性肺炎\n2. 高血压病3级") as written, numbering removed; items may run
  * on without a space after a bracket or a character ("1.脑梗死（左侧）2.高血压3级（很高危）3.2型糖尿病").
  */
 export function diagnosisItems(text: string): string[] {
   return text
-    .split(/[\n；;]|(?:^|\s)\d+[.、．)]\s*|(?<=[）)])\d{1,2}[.、．]\s*|(?<=\p{Script=Han})\d{1,2}[.、．](?!\d)\s*/u)
+    .split(DIAGNOSIS_BREAK)
     .map((s) => s.replace(/^\s*\d+[.、．)]\s*/, '').trim())
     .filter((s) => s.length > 0);
 }

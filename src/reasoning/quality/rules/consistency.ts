@@ -117,6 +117,8 @@ const K02 = predicate((enc, ctx) => {
  * the release's `qualifier` (a functional class written after the disease).
  */
 const BRACKETED = /[（(【[][^）)】\]]*[）)】\]]/g;
+/** A diagnosis item's number in brackets, （1） or (2): no qualifier. */
+const ITEM_NUMBER = /^[（(]\d{1,2}[）)]$/;
 const unqualified = (name: string, qualifier: RegExp): string =>
   normalise(name.replace(BRACKETED, '').replace(qualifier, ''));
 
@@ -146,8 +148,13 @@ const K03 = predicate(
             .find((p) => coded.has(p)) ?? normalise(item));
     const written = section(d, heading)
       .split(/\n/)
-      // A qualifier leaves its closing bracket, where the next item may run on ("（很高危）3.2型糖尿病").
-      .flatMap((line) => diagnosisItems(line.replace(BRACKETED, '）').replace(qualifier, '')).map(asCoded))
+      // A qualifier leaves its closing bracket, where the next item may run on ("（很高危）3.2型糖尿病"); an item's
+      // own number in brackets ("（2）") stays for diagnosisItems to split at.
+      .flatMap((line) =>
+        diagnosisItems(line.replace(BRACKETED, (b) => (ITEM_NUMBER.test(b) ? b : '）')).replace(qualifier, '')).map(
+          asCoded,
+        ),
+      )
       .filter(Boolean);
     if (written.length === 0) return [];
     const out: QcIssue[] = [];
