@@ -296,7 +296,6 @@ export default {
   },
 } satisfies Benchmark;
 
-/** Resources of the bundles, references resolved, one per line; `repeat` copies with suffixed ids. */
 /** The FHIR bundles a `--data` path names: the file, or every .json file of the folder. */
 export function bundleFiles(data: string): string[] {
   return statSync(data).isDirectory()
@@ -306,6 +305,7 @@ export function bundleFiles(data: string): string[] {
     : [data];
 }
 
+/** Resources of the bundles, references resolved, one per line; `repeat` copies with suffixed ids. */
 export async function writeNdjson(
   bundles: readonly string[],
   out: string,
