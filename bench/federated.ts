@@ -2,14 +2,16 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { seededRandom } from '../src/core/index.js';
 import type { ConfirmedCase } from '../src/learning/index.js';
+import { countCases } from '../src/learning/index.js';
 import type { DdxPatient } from '../src/reasoning/index.js';
 import { compileNetwork, ddxPatientCase, learnDdxModel, parseDdxPatients } from '../src/reasoning/index.js';
 import { ddxDir, loadDdxKnowledge, rowKey } from './diagnosis-lib/ddx-data.js';
 import { trainingClip } from './federated-lib/clip.js';
-import { partitionFresh, partitionHospitals } from './federated-lib/hospitals.js';
+import { dapFigures } from './federated-lib/dap.js';
 import { simulateDxy } from './federated-lib/dxy.js';
 import { headlineFigures, modelFigures } from './federated-lib/figures.js';
-import { accountantCheck, simulate } from './federated-lib/simulate.js';
+import { partitionFresh, partitionHospitals } from './federated-lib/hospitals.js';
+import { accountantCheck, secureSeed, simulate } from './federated-lib/simulate.js';
 import type { Benchmark, Half } from './lib/harness.js';
 import { repoRoot, sharedData } from './lib/harness.js';
 
@@ -89,6 +91,9 @@ import { repoRoot, sharedData } from './lib/harness.js';
  * of the bench.)
  * The federated figures use secure aggregation with distributed noise (--colluders, default 1 then 0: the
  * first is the headline); the per-hospital-noise figures (no secure aggregation) stay beside them.
+ * `--transport dap` (files by default) runs the headline secure rounds again over DAP-09 with Prio3SumVec, with the
+ * same noise draws (`--dap-repeats`, default 1; `--dap-epsilons`, default 1,8; `--dap-bits`, `--dap-fraction-bits`),
+ * and writes them under `dap` beside the masked runs, with the time each round took (bench/federated-lib/dap.ts).
  * DXY (--dxy skip leaves it out): a second simulation of 3 hospitals, its source network the DXY vocabulary with
  * every disease linked to every symptom (bench/federated-lib/dxy.ts); figures under `dxy`, same keys.
  */
@@ -139,6 +144,32 @@ export default {
       ...{ epsilons: [1, 8], delta, clip, diseaseWeight, closedWorld: true, repeats, seed, colluders, learn, log },
     });
     const headline = colluders[0]!;
+    // --transport dap: the headline secure runs again over DAP-09 with Prio3SumVec (bench/federated-lib/dap.ts).
+    const transport = args.transport ?? 'files';
+    if (transport !== 'files' && transport !== 'dap')
+      throw new Error(`--transport must be files or dap, not ${transport}`);
+    const dap =
+      transport === 'dap'
+        ? {
+            about: DAP_ABOUT,
+            ...(await dapFigures(
+              source,
+              sites,
+              sites.map((h) => countCases(source, h.train)),
+              sim.secure,
+              {
+                ...{ delta, clip, diseaseWeight, closedWorld: true, colluders: headline, learn, log },
+                epsilons: String(args['dap-epsilons'] ?? '1,8')
+                  .split(',')
+                  .map(Number),
+                bits: Number(args['dap-bits'] ?? DAP_BITS),
+                fractionBits: Number(args['dap-fraction-bits'] ?? DAP_FRACTION_BITS),
+                repeats: Number(args['dap-repeats'] ?? 1),
+                seedOf: (r, epsilon) => secureSeed(seed, r, epsilon, headline),
+              },
+            )),
+          }
+        : undefined;
     const dxyDir = args['dxy-dir'] ?? sharedData('dialog-dxy-krds');
     // DXY has no unused patients for a fresh evaluation (see FRESH_DATA).
     const dxy =
@@ -220,6 +251,7 @@ export default {
         noiseDraws: repeats,
       },
       ...(dxy ? { dxy } : {}),
+      ...(dap ? { dap } : {}),
       inputs: [
         ...(fresh ? [resolve(fresh)] : []),
         ...(dxy ? [join(dxyDir, 'dxy_train.jsonl'), join(dxyDir, 'dxy_test.jsonl')] : []),
@@ -264,6 +296,20 @@ const DXY_LEARN = {
  */
 const FRESH_DATA = join(repoRoot, 'bench', 'data', 'federated', 'ddxplus-patients-part2.csv');
 const FRESH_SEED_OFFSET = 1000;
+/**
+ * DAP cells: 16 bits with 4 fraction bits hold ±2047.9 a hospital, above the largest hospital's 260 training patients
+ * plus 20σ at ε = 1 (σ ≈ 17.5 a hospital): ~610; a task that could not hold them is refused before any noise is drawn.
+ */
+const DAP_BITS = 16;
+const DAP_FRACTION_BITS = 4;
+const DAP_ABOUT =
+  'the headline secure runs (first --dap-repeats noise draws of each ε) over DAP-09 (src/learning/dap-*.ts): a ' +
+  'leader and a helper on local HTTP in this process, each hospital a @divviup/dap client uploading its release as ' +
+  'one Prio3SumVec report (closed-world cells), proofs checked by the two aggregators, the collector unsharding the ' +
+  'sum. ' +
+  'Same noise draws as the masked runs (maskedRuns); sums differ only by quantisation (2^-fractionBits against ' +
+  '2^-16). Timing: hospitals upload in turn in one process (in a real round they shard in parallel at home); ' +
+  'collectSeconds is both aggregators preparing every report, in one process.';
 /** Weight of the released disease counts, chosen on the inner split of the training patients (see above). */
 const DISEASE_WEIGHT = 1;
 

@@ -137,7 +137,7 @@ export function simulate(source: Network, hospitals: readonly Hospital<Confirmed
           diseaseWeight: o.diseaseWeight,
           closedWorld: o.closedWorld,
           learn: o.learn,
-          seed: o.seed * 1000 + r * 17 + Math.round(epsilon * 100) + 7919 * (colluders + 1),
+          seed: secureSeed(o.seed, r, epsilon, colluders),
         }),
       );
       const perRun = runs.map((run) => summary(run.evals));
@@ -159,6 +159,10 @@ export function simulate(source: Network, hospitals: readonly Hospital<Confirmed
   );
   return { sourceOnly, local, pooled, federated, secure };
 }
+
+/** The seed of the noise of secure run `r` (the DAP runs draw the same noise from it: bench/federated-lib/dap.ts). */
+export const secureSeed = (seed: number, r: number, epsilon: number, colluders: number) =>
+  seed * 1000 + r * 17 + Math.round(epsilon * 100) + 7919 * (colluders + 1);
 
 /** One hospital releases twice under a budget that covers one release: the second is refused. */
 export function accountantCheck(

@@ -16,8 +16,12 @@ export interface Throughput {
 
 /**
  * Times extractFacts over the notes against a plain Aho–Corasick scan of the same notes with the
- * same lexicon (the floor), repeating the corpus until each side has used ≥ minSeconds of CPU.
- * Single-threaded: the figures are per core.
+ * same lexicon (the floor), until each side has used ≥ minSeconds of CPU. Single-threaded: the
+ * figures are per core. The three sides run in turns, in blocks of a quarter second, and each side's
+ * time per pass is the median over its blocks: on a shared machine the load changes within seconds,
+ * and timing one side after the other put such a change into the ratio (the same code read 0.14 to
+ * 0.23 of the scan from run to run); in turns, a spell of load falls on every side alike, and the
+ * median leaves out the blocks a spike hit.
  */
 export function measureThroughput(
   notes: readonly string[],
@@ -32,36 +36,43 @@ export function measureThroughput(
     const c = process.cpuUsage(c0);
     return (c.user + c.system) / 1e6;
   };
-  const time = (fn: () => number) => {
+  const sides = [
+    () => {
+      let facts = 0;
+      for (const n of notes) facts += extractFacts(n, { lang, lexicon }).facts.length;
+      return facts;
+    },
+    () => {
+      let hits = 0;
+      for (const n of notes) hits += lexicon.scanCount(n);
+      return hits;
+    },
+    () => {
+      let hits = 0;
+      for (const n of notes) hits += lexicon.match(n).length;
+      return hits;
+    },
+  ].map((fn) => {
     const w0 = process.cpuUsage();
-    fn(); // warm up (lazy data loading, automata built on first use, JIT)
-    const firstPass = cpuSince(w0);
-    let rounds = 0;
-    let total = 0;
-    const c0 = process.cpuUsage();
-    let seconds = 0;
-    do {
-      total += fn();
-      rounds++;
-      seconds = cpuSince(c0);
-    } while (seconds < minSeconds);
-    return { seconds: seconds / rounds, count: total / rounds, firstPass };
-  };
-  const ex = time(() => {
-    let facts = 0;
-    for (const n of notes) facts += extractFacts(n, { lang, lexicon }).facts.length;
-    return facts;
+    const count = fn(); // warm up (lazy data loading, automata built on first use, JIT)
+    return { fn, count, firstPass: cpuSince(w0), total: 0, blocks: [] as number[] };
   });
-  const scan = time(() => {
-    let hits = 0;
-    for (const n of notes) hits += lexicon.scanCount(n);
-    return hits;
-  });
-  const match = time(() => {
-    let hits = 0;
-    for (const n of notes) hits += lexicon.match(n).length;
-    return hits;
-  });
+  const block = Math.min(0.25, minSeconds / 4);
+  while (sides.some((s) => s.total < minSeconds))
+    for (const side of sides) {
+      let rounds = 0;
+      const c0 = process.cpuUsage();
+      let seconds = 0;
+      do {
+        side.fn();
+        rounds++;
+        seconds = cpuSince(c0);
+      } while (seconds < block);
+      side.total += seconds;
+      side.blocks.push(seconds / rounds);
+    }
+  const [ex, scan, match] = sides.map((s) => ({ seconds: median(s.blocks), count: s.count, firstPass: s.firstPass }));
+  if (!ex || !scan || !match) throw new Error('measureThroughput: no blocks timed');
   const mb = bytes / 1e6;
   return {
     notes: notes.length,
@@ -88,4 +99,10 @@ export function measureThroughput(
     ratioToScan: scan.seconds / ex.seconds,
     ratioToMatch: match.seconds / ex.seconds,
   };
+}
+
+function median(xs: readonly number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }

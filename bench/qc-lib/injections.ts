@@ -692,6 +692,8 @@ export const INJECTIONS: readonly Injection[] = [
   {
     id: 'surgeon-postop-round-missing',
     ruleId: 'T15',
+    // The removed note may be the one that analyses the post-operative film or pathology.
+    also: ['C21'],
     what: 'the surgeon’s post-operative round removed (no note by the surgeon within 24 h after surgery)',
     apply: (enc) => {
       const s = enc.surgeries[0];

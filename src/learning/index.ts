@@ -83,6 +83,14 @@ export {
   RESPONSE_FORMAT,
   unmaskRequest,
 } from './secure-aggregation-unmask.js';
+export type { DapAggregate } from './dap-collector.js';
+export { collectDap } from './dap-collector.js';
+export type { DapRelease } from './dap-client.js';
+export { exportDap } from './dap-client.js';
+export type { DapAggregatorServer } from './dap-http.js';
+export { startDapAggregator } from './dap-http.js';
+export type { DapSecret, DapTask } from './dap-task.js';
+export { createDapTask, DAP_TASK_FORMAT, parseDapSecret, parseDapTask } from './dap-task.js';
 export type { ConfirmationSource, StoredCase, StoredConfirmation } from './confirmed-store.js';
 export { ConfirmedCaseStore, confirmationId, splitHeldBack } from './confirmed-store.js';
 export type { StoreFitRequest, StoreFitResult } from './fit-from-store.js';

@@ -1,4 +1,14 @@
-import type { Assertion, Concept, Fact, FactCategory, FactTime, Quantity, Subject, TextSource } from '../core/index.js';
+import type {
+  Assertion,
+  Concept,
+  Fact,
+  FactCategory,
+  FactTime,
+  LexiconEntry,
+  Quantity,
+  Subject,
+  TextSource,
+} from '../core/index.js';
 import { builtinLexicon } from './builtin-lexicon.js';
 import { assertionOf, type ContextModifier, scopeModifiers, type Speech } from './context.js';
 import { factId } from './fact-id.js';
@@ -163,7 +173,7 @@ export function extractFacts(text: string, options: ExtractOptions = {}): Extrac
     nextMedication[i] = kept[i + 1]?.entries[0]?.category === 'medication' ? i + 1 : nextMedication[i + 1]!;
   const facts: Fact[] = [];
   kept.forEach((m, i) => {
-    const entry = m.entries.find((e) => e.lang === lang) ?? m.entries[0]!;
+    const entry = entryIn(m.entries, lang);
     const sentence = sentenceOfMention[i] ?? { start: m.start, end: m.end };
     const section = sectionAt(sections, m.start);
     let { assertion, subject } = assertions[i]!;
@@ -249,6 +259,12 @@ export function extractFacts(text: string, options: ExtractOptions = {}): Extrac
     sentences,
     lang,
   };
+}
+
+/** A mention's entry in the note's language, else its first (a loop: no closure per mention). */
+function entryIn(entries: readonly LexiconEntry[], lang: NlpLang): LexiconEntry {
+  for (let k = 0; k < entries.length; k++) if (entries[k]!.lang === lang) return entries[k]!;
+  return entries[0]!;
 }
 
 /**

@@ -91,7 +91,19 @@ export class Lexicon {
    * pass that found them with an automaton of its own (scanner.ts: terms and cues in one walk).
    */
   select(text: string, hits: Hit<LexiconEntry[]>[]): LexiconMatch[] {
-    return (this.curatedTerms.size === 0 ? selectLongest(hits) : this.overlaySelect(text, hits)).map(toMatch);
+    if (this.curatedTerms.size === 0) return selectLongest(hits).map(toMatch);
+    const curatedHits: Hit<LexiconEntry[]>[] = [];
+    const otherHits: Hit<LexiconEntry[]>[] = [];
+    for (const h of hits) (this.curatedTerms.has(h.value) ? curatedHits : otherHits).push(h);
+    return this.selectSplit(text, curatedHits, otherHits);
+  }
+
+  /**
+   * `select` for hits already told apart into the curated overlay's (`isCurated`) and the others, each list in
+   * order of end offset: the note scan knows which by pattern, without a look at each hit's entries.
+   */
+  selectSplit(text: string, curatedHits: Hit<LexiconEntry[]>[], otherHits: Hit<LexiconEntry[]>[]): LexiconMatch[] {
+    return this.overlaySelect(text, curatedHits, otherHits).map(toMatch);
   }
 
   /** Every match, overlapping ones included. */
@@ -120,12 +132,13 @@ export class Lexicon {
    * curated hits whole and adds words of its own is more specific (咳嗽变异性哮喘 over 咳嗽 and 哮喘)
    * and replaces them; leftmost-longest over both.
    */
-  private overlaySelect(text: string, hits: Hit<LexiconEntry[]>[]): Hit<LexiconEntry[]>[] {
-    const curatedHits: Hit<LexiconEntry[]>[] = [];
-    const otherHits: Hit<LexiconEntry[]>[] = [];
-    for (const h of hits) (this.curatedTerms.has(h.value) ? curatedHits : otherHits).push(h);
+  private overlaySelect(
+    text: string,
+    curatedHits: Hit<LexiconEntry[]>[],
+    otherHits: Hit<LexiconEntry[]>[],
+  ): Hit<LexiconEntry[]>[] {
     const curated = selectLongest(curatedHits);
-    if (curated.length === hits.length) return curated;
+    if (otherHits.length === 0) return curated;
     const others = otherHits.filter((h) => {
       let rest = '';
       let at = h.start;

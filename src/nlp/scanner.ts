@@ -76,6 +76,8 @@ type ScanValue = LexiconEntry[] | Cue | CueRule;
 interface ScanTables {
   readonly ac: AhoCorasick<ScanValue>;
   readonly kinds: Uint8Array;
+  /** By pattern id: 1 where a term's entries come from the lexicon's curated overlay (Lexicon.isCurated). */
+  readonly curated: Uint8Array;
   /** By rule set, then pattern id: the ConText rule (undefined where the pattern triggers none in that set). */
   readonly rules: readonly (ContextRule | undefined)[][];
   /** By rule set: the one-character stops (，：；) read by a character test rather than by the automaton (see StopChars). */
@@ -92,8 +94,11 @@ export interface StopChars {
   /** Folded code units, and the rule each triggers (same index). */
   readonly codes: readonly number[];
   readonly rules: readonly ContextRule[];
-  /** The largest of `codes` (a quick test that lets letters and ideographs by). */
-  readonly max: number;
+  /**
+   * Bit `c` set where folded code unit `c` is one of `codes`: the one test most characters take (a Chinese set's
+   * stops include ideographs, 但 现 伴 后 予, so a bound on the code does not let the others by).
+   */
+  readonly bits: Uint32Array;
 }
 const TERM = 0;
 const CUE = 1;
@@ -109,7 +114,11 @@ function scanAutomaton(lexicon: Lexicon): ScanTables {
     const ac = new AhoCorasick<ScanValue>();
     // the lexicon's own lists (object identity matters: the curated overlay is told by its lists)
     for (const [term, entries] of lexicon.terms()) ac.add(term, entries as LexiconEntry[]);
-    const stops = RULE_SETS.map(() => ({ codes: [] as number[], rules: [] as ContextRule[], max: -1 }));
+    const stops = RULE_SETS.map(() => ({
+      codes: [] as number[],
+      rules: [] as ContextRule[],
+      bits: new Uint32Array(65536 / 32),
+    }));
     for (const [pattern, cue] of cuePatterns()) {
       if (isStopChar(pattern, cue)) {
         cue.triggers.forEach((rule, set) => {
@@ -117,7 +126,7 @@ function scanAutomaton(lexicon: Lexicon): ScanTables {
           const code = pattern.charCodeAt(0);
           stops[set]!.codes.push(code);
           stops[set]!.rules.push(rule);
-          stops[set]!.max = Math.max(stops[set]!.max, code);
+          stops[set]!.bits[code >>> 5]! |= 1 << (code & 31);
         });
         continue;
       }
@@ -127,11 +136,14 @@ function scanAutomaton(lexicon: Lexicon): ScanTables {
     for (const rule of medicationCueRules()) ac.add(rule.trigger, rule);
     ac.build();
     const kinds = new Uint8Array(ac.size);
+    const curated = new Uint8Array(ac.size);
     const rules = RULE_SETS.map(() => new Array<ContextRule | undefined>(ac.size).fill(undefined));
     for (let id = 0; id < ac.size; id++) {
       const value = ac.valueOf(id);
-      if (Array.isArray(value)) kinds[id] = TERM;
-      else if ('kind' in value) kinds[id] = MEDICATION_CUE;
+      if (Array.isArray(value)) {
+        kinds[id] = TERM;
+        curated[id] = lexicon.isCurated(value) ? 1 : 0;
+      } else if ('kind' in value) kinds[id] = MEDICATION_CUE;
       else {
         kinds[id] = value.headings.length > 0 ? HEADING : CUE;
         value.triggers.forEach((rule, set) => {
@@ -139,7 +151,7 @@ function scanAutomaton(lexicon: Lexicon): ScanTables {
         });
       }
     }
-    tables = { ac, kinds, rules, stops };
+    tables = { ac, kinds, curated, rules, stops };
     automata.set(lexicon, tables);
   }
   return tables;
@@ -195,7 +207,7 @@ export function withStops(
   first = 0,
 ): { rule: ContextRule; start: number; end: number }[] {
   const out: { rule: ContextRule; start: number; end: number }[] = [];
-  const { codes, rules, max } = stops;
+  const { codes, rules, bits } = stops;
   let k = first;
   while (k < triggers.length && triggers[k]!.end <= from) k++;
   for (let i = from; i < to; i++) {
@@ -203,7 +215,7 @@ export function withStops(
     for (; k < triggers.length && triggers[k]!.end <= i + 1; k++)
       if (triggers[k]!.start >= from) out.push(triggers[k]!);
     const c = foldChar(text.charCodeAt(i));
-    if (c > max) continue;
+    if (((bits[c >>> 5]! >>> (c & 31)) & 1) === 0) continue;
     for (let j = 0; j < codes.length; j++)
       if (codes[j] === c) {
         out.push({ rule: rules[j]!, start: i, end: i + 1 });
@@ -216,11 +228,12 @@ export function withStops(
 /** scanNote without the one-character stops (read later by a character test: withStops). */
 export function scanCore(text: string, lexicon: Lexicon, lang: NlpLang, speech: Speech = 'clinical'): CoreScan {
   const set = ruleSet(lang, speech);
-  const terms: Hit<LexiconEntry[]>[] = [];
+  const curatedTerms: Hit<LexiconEntry[]>[] = [];
+  const otherTerms: Hit<LexiconEntry[]>[] = [];
   const triggers: ScanResult['triggers'] = [];
   const headings: Hit<string>[] = [];
   const medicationCues: Hit<CueRule>[] = [];
-  const { ac, kinds, rules, stops } = scanAutomaton(lexicon);
+  const { ac, kinds, curated, rules, stops } = scanAutomaton(lexicon);
   const setRules = rules[set]!;
   ac.collect(text, buffer);
   const { ids, ends } = buffer;
@@ -229,7 +242,8 @@ export function scanCore(text: string, lexicon: Lexicon, lang: NlpLang, speech: 
     const end = ends[k]!;
     const start = end - ac.lengthOf(id);
     const kind = kinds[id];
-    if (kind === TERM) terms.push({ start, end, value: ac.valueOf(id) as LexiconEntry[] });
+    if (kind === TERM)
+      (curated[id] ? curatedTerms : otherTerms).push({ start, end, value: ac.valueOf(id) as LexiconEntry[] });
     else if (kind === MEDICATION_CUE) medicationCues.push({ start, end, value: ac.valueOf(id) as CueRule });
     else {
       const rule = setRules[id];
@@ -239,7 +253,7 @@ export function scanCore(text: string, lexicon: Lexicon, lang: NlpLang, speech: 
     }
   }
   return {
-    concepts: lexicon.select(text, terms),
+    concepts: lexicon.selectSplit(text, curatedTerms, otherTerms),
     // all trigger hits, overlapping ones included: the caller drops those inside a concept first
     triggers,
     headings: selectLongest(headings),

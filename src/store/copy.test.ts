@@ -1,17 +1,37 @@
 import { describe, expect, it } from 'vitest';
 import { createScratchDatabase } from '../../test/support/backends.js';
 import { indexes, markers, records, searchIds } from './__fixtures__/load-records.js';
-import { arrayLiteral, copyField, openCopySink } from './copy.js';
+import { arrayLiteral, openCopySink } from './copy.js';
+import { CHUNK, CopyText, copyField, copyRows } from './copy-text.js';
 import { FRESH_LOAD_LOCK } from './fresh-load.js';
 import { migrate, openDatabase, refreshSearchIndex } from './index.js';
-import { createResourceRepository } from './resources.js';
 import type { FhirResource } from './resource-store.js';
+import { createResourceRepository } from './resources.js';
 
 describe('COPY fields', () => {
   it('escapes backslash, tab, newline and carriage return, and writes null as \\N', () => {
     expect(copyField('a\\b\tc\nd\re')).toBe('a\\\\b\\tc\\nd\\re');
     expect(copyField(null)).toBe('\\N');
     expect(copyField('plain')).toBe('plain');
+  });
+
+  it('writes rows into buffers as copyField writes them, beyond ASCII and across buffers too', () => {
+    const fields = ['plain', 'a\\b\tc\nd\re', 'Ngô\tvăn', '患者\\备注', '', null, undefined];
+    const rows = Array.from({ length: 20_000 }, (_, i) => [`${i}`, ...fields, i % 7000 ? 'x' : 'y'.repeat(CHUNK + 7)]);
+    const chunks = [
+      ...copyRows(rows, (out, row) => {
+        for (const f of row.slice(0, -1)) out.field(f);
+        out.last(row.at(-1));
+      }),
+    ];
+    const expected = rows.map((row) => `${row.map(copyField).join('\t')}\n`).join('');
+    expect(Buffer.concat(chunks).toString('utf8')).toBe(expected);
+    expect(chunks.length).toBeGreaterThan(2);
+    const json = new CopyText()
+      .field('t')
+      .lastJson(JSON.stringify({ a: 'tab\there \\ "q" é' }))
+      .take();
+    expect(Buffer.concat(json).toString('utf8')).toBe('t\t{"a":"tab\\\\there \\\\\\\\ \\\\"q\\\\" é"}\n');
   });
 
   it('quotes every text[] element, escaping backslashes and double quotes', () => {

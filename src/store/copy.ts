@@ -3,12 +3,13 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { MedSeekError } from '../core/index.js';
 import { clientSql } from './client-sql.js';
+import { type CopyText, copyField, copyRows } from './copy-text.js';
 import { beginFreshLoad, FRESH_LOAD_MAX_STORED, type FreshLoad, recoverFreshLoad } from './fresh-load.js';
 import type { FhirResource, PutOutcome } from './resource-store.js';
 import { mergeStatement, type OutcomeRow, type Prepared, prepareWrite, SEP } from './resources.js';
 import { searchValuesOf } from './search/extract.js';
-import { loadStructureDefinitions } from './search/registry.js';
 import { SEARCH_VALUE_COLUMNS } from './search/index-queue.js';
+import { loadSearchDefinitions } from './search/registry.js';
 
 /**
  * Import at COPY speed on a PostgreSQL server (issue 20), batch by batch, so memory holds one batch
@@ -95,50 +96,23 @@ export interface CopySink {
 
 type CopyFrom = (text: string) => NodeJS.WritableStream & pg.Submittable;
 
-const SPECIAL = /[\\\t\n\r]/;
-
-/** A COPY text-format field: backslash, tab, newline and carriage return escaped; null as `\N`. */
-export function copyField(v: string | null | undefined): string {
-  if (v === null || v === undefined) return '\\N';
-  if (!SPECIAL.test(v)) return v;
-  return v.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
+/** One staging row. */
+export function stagingRow(out: CopyText, p: Prepared): void {
+  const { patientId, codes, identifiers, dateStart, dateEnd } = p.index;
+  out.field(p.resource.resourceType).field(p.resource.id).field(p.hash).field(patientId);
+  out.field(codes.length ? codes.join(SEP) : null).field(identifiers.length ? identifiers.join(SEP) : null);
+  out.field(dateStart).field(dateEnd).lastJson(p.json);
 }
 
-/** One staging row as a COPY text line. */
-export function copyLine(p: Prepared): string {
+/** One `fhir_resources` row of a new resource (version 1, written `now`). */
+export function newRow(out: CopyText, p: Prepared, now: string): void {
   const { patientId, codes, identifiers, dateStart, dateEnd } = p.index;
-  return `${[
-    p.resource.resourceType,
-    p.resource.id,
-    p.hash,
-    patientId,
-    codes.length ? codes.join(SEP) : null,
-    identifiers.length ? identifiers.join(SEP) : null,
-    dateStart,
-    dateEnd,
-  ]
-    .map(copyField)
-    .join('\t')}\t${copyJson(p.json)}\n`;
-}
-
-/** One `fhir_resources` row of a new resource (version 1, written `now`) as a COPY text line. */
-export function copyNewLine(p: Prepared, now: string): string {
-  const { patientId, codes, identifiers, dateStart, dateEnd } = p.index;
-  return `${[
-    p.resource.resourceType,
-    p.resource.id,
-    '1',
-    now,
-    'f',
-    p.hash,
-    patientId,
-    arrayLiteral(asMerged(codes)),
-    arrayLiteral(asMerged(identifiers)),
-    dateStart,
-    dateEnd,
-  ]
-    .map(copyField)
-    .join('\t')}\t${copyJson(p.json)}\n`;
+  out.field(p.resource.resourceType).field(p.resource.id).field('1').field(now).field('f').field(p.hash);
+  out
+    .field(patientId)
+    .field(arrayLiteral(asMerged(codes)))
+    .field(arrayLiteral(asMerged(identifiers)));
+  out.field(dateStart).field(dateEnd).lastJson(p.json);
 }
 
 /** The array the merge stores: it splits the staged text on SEP, so an element holding SEP splits there too. */
@@ -151,42 +125,20 @@ export function arrayLiteral(values: readonly string[]): string {
   return `{${values.map((v) => `"${v.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`;
 }
 
-/** The search values of a resource as `fhir_search_values` COPY lines (search/extract.ts, as the queue indexes it). */
-export function searchValueLines(p: Prepared): string {
+/** The search values of a resource as `fhir_search_values` rows (search/extract.ts, as the queue indexes it). */
+export function searchValueRows(out: CopyText, p: Prepared): void {
   const key = `${copyField(p.resource.resourceType)}\t${copyField(p.resource.id)}\t`;
-  let out = '';
-  // One string per row, no arrays on the way: this runs for every value of every resource copied.
   for (const v of searchValuesOf(p.resource)) {
-    const { param, system, code, text, exact, qualifier, lo, hi, ref, ref_type, ref_id } = v;
-    out += `${key}${copyField(param)}\t${copyField(system)}\t${copyField(code)}\t${copyField(text)}\t`;
-    out += `${copyField(exact)}\t${copyField(qualifier)}\t${copyField(lo)}\t${copyField(hi)}\t`;
-    out += `${copyField(numeric(v.num_lo))}\t${copyField(numeric(v.num_hi))}\t`;
-    out += `${copyField(ref)}\t${copyField(ref_type)}\t${copyField(ref_id)}\n`;
+    out.raw(key).field(v.param).field(v.system).field(v.code).field(v.text).field(v.exact).field(v.qualifier);
+    out.field(v.lo).field(v.hi).field(numeric(v.num_lo)).field(numeric(v.num_hi));
+    out.field(v.ref).field(v.ref_type).last(v.ref_id);
   }
-  return out;
 }
 
 /** A number as the text JSON gives it (what the queue's `jsonb_to_recordset` reads). */
 function numeric(n: number | null | undefined): string | null {
-  return n === null || n === undefined ? null : JSON.stringify(n);
-}
-
-/** JSON text as a COPY field: JSON.stringify escapes every control character, so only backslashes need it. */
-function copyJson(json: string): string {
-  return json.includes('\\') ? json.replaceAll('\\', '\\\\') : json;
-}
-
-/** Rows as COPY text in chunks of about 256 KiB (one COPY message each, not one per row). */
-function* copyChunks<T>(items: readonly T[], line: (item: T) => string): Generator<string> {
-  let chunk = '';
-  for (const item of items) {
-    chunk += line(item);
-    if (chunk.length >= 1 << 18) {
-      yield chunk;
-      chunk = '';
-    }
-  }
-  if (chunk) yield chunk;
+  if (n === null || n === undefined) return null;
+  return Number.isFinite(n) ? String(n) : 'null';
 }
 
 export interface CopySinkOptions {
@@ -205,7 +157,7 @@ export async function openCopySink(databaseUrl: string, options: CopySinkOptions
     throw new MedSeekError('unavailable', 'COPY import needs the pg-copy-streams package', {}, { cause: e });
   }
   // The search parameters' definitions, read once per process (a second or so): now, not in the first batch.
-  loadStructureDefinitions();
+  loadSearchDefinitions();
   const pool = new pg.Pool({ connectionString: databaseUrl, max: options.connections ?? 2 });
   pool.on('error', () => {});
   // The fresh load's own connection: its session holds the load's lock for as long as the load lives.
@@ -257,7 +209,7 @@ export async function openCopySink(databaseUrl: string, options: CopySinkOptions
   let indexedCount = 0;
   /** Batches committed without waiting for their WAL (flushed by `close`). */
   let committed = 0;
-  const copy = (client: pg.PoolClient, statement: string, chunks: Iterable<string>): Promise<void> =>
+  const copy = (client: pg.PoolClient, statement: string, chunks: Iterable<Buffer>): Promise<void> =>
     pipeline(Readable.from(chunks), client.query(copyFrom(statement)));
 
   /** Merges `prepared` through the staging table; the outcome of each by `Type/id`. */
@@ -266,7 +218,7 @@ export async function openCopySink(databaseUrl: string, options: CopySinkOptions
       await client.query(STAGING_DDL);
       staged.add(client);
     }
-    await copy(client, COPY_STAGING, copyChunks(prepared, copyLine));
+    await copy(client, COPY_STAGING, copyRows(prepared, stagingRow));
     // Statistics for the batch just copied: without them the planner takes the staging table for
     // empty or huge and joins it to fhir_resources by a scan of the whole store.
     await client.query(`analyze ${STAGING}`);
@@ -298,7 +250,7 @@ export async function openCopySink(databaseUrl: string, options: CopySinkOptions
       await copy(
         client,
         COPY_NEW,
-        copyChunks(fresh, (p) => copyNewLine(p, now)),
+        copyRows(fresh, (out, p) => newRow(out, p, now)),
       );
     const merged = known.length > 0 ? await merge(client, known, now) : new Map<string, PutOutcome>();
     // A resource new to the store has no search values yet; one merged and written again has its old ones.
@@ -312,7 +264,7 @@ export async function openCopySink(databaseUrl: string, options: CopySinkOptions
       }
     }
     const indexed = load ? fresh : [...fresh, ...rewritten];
-    if (indexed.length > 0) await copy(client, COPY_VALUES, copyChunks(indexed, searchValueLines));
+    if (indexed.length > 0) await copy(client, COPY_VALUES, copyRows(indexed, searchValueRows));
     await client.query('commit');
     committed++;
     indexedCount += indexed.length;

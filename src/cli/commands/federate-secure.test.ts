@@ -1,77 +1,12 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Command } from 'commander';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ddxPatientCase, parseDdxKnowledge, parseDdxPatients } from '../../reasoning/index.js';
-import { register } from './federate.js';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { federateSites } from './__fixtures__/federate-sites.js';
 
-const fixture = fileURLToPath(new URL('../../reasoning/diagnosis/__fixtures__/ddxplus/', import.meta.url));
 const SITES = ['a', 'b', 'c'];
 
 /** A secure-aggregation round by files: three hospitals' keys and masked packages, a coordinator, an import. */
 describe('medseek federate with secure aggregation (CLI)', { timeout: 120_000 }, () => {
-  let dir: string;
-  const saved = {
-    data: process.env.MEDSEEK_DATA_DIR,
-    ddx: process.env.MEDSEEK_DDXPLUS_DIR,
-    url: process.env.DATABASE_URL,
-  };
-  const at = (f: string) => join(dir, f);
-
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'medseek-federate-secure-'));
-    const ddx = at('ddxplus');
-    mkdirSync(ddx);
-    for (const f of ['release_conditions.json', 'release_evidences.json']) copyFileSync(join(fixture, f), join(ddx, f));
-    copyFileSync(join(fixture, 'patients.csv'), join(ddx, 'patients_part1.csv'));
-    process.env.MEDSEEK_DDXPLUS_DIR = ddx;
-    process.env.MEDSEEK_DATA_DIR = at('store');
-    delete process.env.DATABASE_URL;
-    const kb = parseDdxKnowledge(
-      readFileSync(join(fixture, 'release_conditions.json'), 'utf8'),
-      readFileSync(join(fixture, 'release_evidences.json'), 'utf8'),
-    );
-    const patients = parseDdxPatients(readFileSync(join(fixture, 'patients.csv'), 'utf8'));
-    const line = (p: (typeof patients)[number]) =>
-      JSON.stringify({ id: `row-${p.row}`, diagnosis: p.pathology, input: ddxPatientCase(kb, p, true) });
-    SITES.forEach((s, i) => {
-      writeFileSync(
-        at(`${s}.jsonl`),
-        `${patients
-          .slice(4 * i, 4 * i + 4)
-          .map(line)
-          .join('\n')}\n`,
-      );
-    });
-  });
-  afterAll(() => {
-    for (const [k, v] of [
-      ['MEDSEEK_DATA_DIR', saved.data],
-      ['MEDSEEK_DDXPLUS_DIR', saved.ddx],
-      ['DATABASE_URL', saved.url],
-    ] as const)
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  async function run(...args: string[]): Promise<string> {
-    let out = '';
-    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      out += String(chunk);
-      return true;
-    });
-    const program = new Command().exitOverride();
-    register(program);
-    try {
-      await program.parseAsync(['node', 'medseek', 'federate', ...args]);
-    } finally {
-      spy.mockRestore();
-    }
-    return out;
-  }
+  const { at, run } = federateSites('medseek-federate-secure-', { a: [0, 4], b: [4, 8], c: [8, 12] });
 
   // Each hospital's ledger holds a budget of two rounds at ε = 8.
   const exportArgs = (s: string, r: string) =>

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { invalid, loadConfig } from '../../core/index.js';
@@ -10,12 +10,17 @@ import {
   aggregatePackages,
   aggregateWithRecovery,
   answerUnmask,
+  collectDap,
+  createDapTask,
   cryptoUniform,
+  exportDap,
   exportMaskedPackage,
   exportPackage,
   LearnedReleases,
   makeShares,
   PrivacyAccountant,
+  parseDapSecret,
+  parseDapTask,
   parseRoster,
   parseRoundKeys,
   ROSTER_FORMAT,
@@ -23,6 +28,7 @@ import {
   type Roster,
   readConfirmedCases,
   roundKeys,
+  startDapAggregator,
   unmaskRequest,
 } from '../../learning/index.js';
 import { knowledgeBaseResolver } from '../../reasoning/index.js';
@@ -56,6 +62,17 @@ import { openMigratedDatabase } from '../../server/index.js';
  *   hospital; one split a round), its ledger first charged the ε that the dropouts add, if any.
  * - `import <aggregate.json> --kb <name> --by <who>`: the sum becomes a candidate learned release, to be
  *   evaluated on held-back cases before it can be activated (src/learning/releases.ts).
+ *
+ * Beyond files, the same round over DAP-09 with Prio3SumVec (src/learning/dap-*.ts; docs/federated.md says why DAP):
+ * - `dap-task --kb <name> --leader <url> --helper <url> --hospitals n --epsilon E --delta D --clip C [--colluders T]
+ *   [--closed-world] [--bits B --fraction-bits F] --out <task.json> --secrets <dir>`: the coordinator's task (public)
+ *   and each party's secrets (leader.json, helper.json, collector.json in the folder) to hand over.
+ * - `dap-aggregator --role leader|helper --task <task.json> --secret <file> [--port P --host H]`: serves one
+ *   aggregator until stopped.
+ * - `export --dap <task.json> --kb … --cases … --site … --ledger … --out <receipt.json>`: the hospital uploads its
+ *   release as a DAP report (the task's ε, δ, clip and noise share apply; the ledger is charged as for a file).
+ * - `collect --task <task.json> --secret <collector.json> --out <aggregate.json>`: the collector's sum, in the
+ *   aggregate format `import` reads.
  */
 export function register(program: Command): void {
   const fed = program.command('federate').description('federated learning of the diagnostic network by counts');
@@ -122,8 +139,10 @@ export function register(program: Command): void {
     .option('--keys <file>', 'this hospital’s private keys for the round (federate keys)')
     .option('--colluders <t>', 'hospitals that may share their noise with an observer of the sum', '1')
     .option('--secret <file>', 'this hospital’s round secret (federate shares): self-mask, survive dropouts')
+    .option('--dap <task>', 'a DAP task (federate dap-task): upload the release to its leader and helper')
     .action(async (o: Record<string, string | boolean | undefined>) => {
       const net = await resolveNetwork(String(o.kb));
+      if (o.dap !== undefined) return exportOverDap(net, o);
       const cases = readConfirmedCases(String(o.cases));
       const ledgerPath = resolve(String(o.ledger));
       const accountant = loadLedger(ledgerPath, o.budgetEpsilon, o.budgetDelta);
@@ -233,6 +252,7 @@ export function register(program: Command): void {
           `spent ε ${+accountant.spent.epsilon.toFixed(3)} of ${accountant.budget.epsilon}\n`,
       );
     });
+  registerDap(fed);
   fed
     .command('import <aggregate>')
     .description('make an aggregate a candidate learned release (evaluate before activating)')
@@ -257,6 +277,127 @@ export function register(program: Command): void {
         await db.close();
       }
     });
+}
+
+/** The DAP commands (see the list above). */
+function registerDap(fed: Command): void {
+  fed
+    .command('dap-task')
+    .description('make a DAP task for a federated round, and each party’s secrets (coordinator)')
+    .requiredOption('--kb <name>', 'the network the counts are for')
+    .requiredOption('--leader <url>', 'the leader aggregator’s URL')
+    .requiredOption('--helper <url>', 'the helper aggregator’s URL')
+    .requiredOption('--hospitals <n>', 'hospitals in the round (the batch must hold exactly this many reports)')
+    .requiredOption('--out <file>', 'the task to write (public: every party gets it)')
+    .requiredOption('--secrets <dir>', 'where to write leader.json, helper.json and collector.json')
+    .option('--epsilon <e>', 'ε of each release', '1')
+    .option('--delta <d>', 'δ of each release', '1e-5')
+    .option('--clip <n>', 'most count cells one case may touch', '44')
+    .option('--colluders <t>', 'hospitals that may share their noise with an observer of the sum', '1')
+    .option('--disease-weight <w>', 'weight of the released disease counts', '4')
+    .option('--closed-world', 'every finding of every case is recorded present or absent')
+    .option('--bits <b>', 'bits of a report cell (Prio3SumVec)', '24')
+    .option('--fraction-bits <f>', 'fraction bits of a cell’s fixed point', '4')
+    .action(async (o: Record<string, string | boolean | undefined>) => {
+      const net = await resolveNetwork(String(o.kb));
+      const made = await createDapTask(net, {
+        leader: String(o.leader),
+        helper: String(o.helper),
+        hospitals: num(o.hospitals, '--hospitals'),
+        colluders: num(o.colluders, '--colluders'),
+        epsilon: num(o.epsilon, '--epsilon'),
+        delta: num(o.delta, '--delta'),
+        clip: num(o.clip, '--clip'),
+        diseaseWeight: num(o.diseaseWeight, '--disease-weight'),
+        closedWorld: o.closedWorld === true,
+        bits: num(o.bits, '--bits'),
+        fractionBits: num(o.fractionBits, '--fraction-bits'),
+      });
+      const dir = resolve(String(o.secrets));
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      for (const role of ['leader', 'helper', 'collector'] as const) {
+        const path = resolve(dir, `${role}.json`);
+        if (existsSync(path)) throw invalid(`${path} exists: secrets are never overwritten`, { field: '--secrets' });
+        writeAtomic(path, made[role]);
+      }
+      writeAtomic(resolve(String(o.out)), made.task);
+      const v = made.task.vdaf;
+      process.stdout.write(
+        `wrote ${o.out}: task ${made.task.id}, Prio3SumVec of ${v.length} cells × ${v.bits} bits; ` +
+          `secrets in ${o.secrets}\n`,
+      );
+    });
+  fed
+    .command('dap-aggregator')
+    .description('serve a DAP leader or helper for a task until stopped')
+    .requiredOption('--role <role>', 'leader or helper')
+    .requiredOption('--task <file>', 'the DAP task')
+    .requiredOption('--secret <file>', 'this aggregator’s secrets')
+    .option('--port <p>', 'port to listen on (0: any free port)', '0')
+    .option('--host <h>', 'address to listen on', '127.0.0.1')
+    .action(async (o: { role: string; task: string; secret: string; port: string; host: string }) => {
+      if (o.role !== 'leader' && o.role !== 'helper')
+        throw invalid(`--role must be leader or helper, not ${o.role}`, { field: '--role' });
+      const task = parseDapTask(readJson(o.task), o.task);
+      const secret = parseDapSecret(readJson(o.secret), task, o.role, o.secret);
+      const server = await startDapAggregator(o.role, task, secret, { port: num(o.port, '--port'), host: o.host });
+      process.stdout.write(`DAP ${o.role} for task ${task.id} listening at ${server.url}\n`);
+      const stop = () => {
+        process.stdout.write(`${JSON.stringify(server.counters())}\n`);
+        void server.close().then(() => process.exit(0));
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+  fed
+    .command('collect')
+    .description('collect a DAP round’s sum from the leader and write the aggregate (collector)')
+    .requiredOption('--task <file>', 'the DAP task')
+    .requiredOption('--secret <file>', 'the collector’s secrets')
+    .requiredOption('--out <file>', 'the aggregate to write')
+    .option('--timeout <s>', 'seconds to wait for the aggregators', '600')
+    .action(async (o: { task: string; secret: string; out: string; timeout: string }) => {
+      const task = parseDapTask(readJson(o.task), o.task);
+      const secret = parseDapSecret(readJson(o.secret), task, 'collector', o.secret);
+      const { aggregate } = await collectDap(task, secret, { timeoutMs: num(o.timeout, '--timeout') * 1000 });
+      writeAtomic(resolve(o.out), aggregate);
+      process.stdout.write(
+        `wrote ${o.out}: ${aggregate.dap.reportCount} hospitals' reports, ${aggregate.stats.cases} cases (noisy)\n`,
+      );
+    });
+}
+
+/** `export --dap`: the release as a DAP report; the receipt names what was sent, never the counts. */
+async function exportOverDap(
+  net: Awaited<ReturnType<typeof resolveNetwork>>,
+  o: Record<string, string | boolean | undefined>,
+): Promise<void> {
+  const task = parseDapTask(readJson(String(o.dap)), String(o.dap));
+  const cases = readConfirmedCases(String(o.cases));
+  const ledgerPath = resolve(String(o.ledger));
+  const accountant = loadLedger(ledgerPath, o.budgetEpsilon, o.budgetDelta);
+  const site = String(o.site);
+  const sent = await exportDap(net, cases, task, {
+    site,
+    accountant,
+    uniform: cryptoUniform,
+    // The ledger is saved before the report leaves: a crash never leaves a release unaccounted.
+    onCharged: () => writeAtomic(ledgerPath, { budget: accountant.budget, spends: accountant.ledger }),
+  });
+  writeAtomic(resolve(String(o.out)), {
+    format: 'medseek-dap-receipt/1',
+    task: task.id,
+    leader: task.leader,
+    site,
+    cases: cases.length,
+    reportBytes: sent.reportBytes,
+    privacy: task.privacy,
+  });
+  process.stdout.write(
+    `sent a DAP report of ${sent.reportBytes} bytes to ${task.leader}: ${cases.length} cases, σ ` +
+      `${sent.own.drawnSigma.toFixed(3)} of ${sent.own.sigma.toFixed(3)}; spent ε ${accountant.spent.epsilon} of ` +
+      `${accountant.budget.epsilon}\n`,
+  );
 }
 
 interface AggregateOptions {

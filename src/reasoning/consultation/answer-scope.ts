@@ -22,6 +22,10 @@ interface ScopeData {
   readonly self: Record<Lang, string[]>;
   /** People outside the household (a colleague, a neighbour, the patient in the next bed): never the one answered for. */
   readonly strangers?: Record<Lang, string[]>;
+  /** Another person said to have it too (我妈也有哮喘): that person's matter, beside the patient. */
+  readonly besides?: Record<Lang, string[]>;
+  /** A spouse's own illness at a past time (我老伴昨晚吐了, "my wife threw up last night"). */
+  readonly partnerPast?: Record<Lang, string[]>;
   readonly selfDenial: Record<Lang, string[]>;
   readonly nowDenied: Record<Lang, string[]>;
   readonly past: { readonly remote: Record<Lang, string[]>; readonly recent: Record<Lang, string[]> };
@@ -37,6 +41,8 @@ type Compiled = {
   inclusive: RegExp;
   self: RegExp;
   strangers?: RegExp;
+  besides?: RegExp;
+  partnerPast?: RegExp;
   selfDenial: RegExp;
   nowDenied: RegExp;
   remote: RegExp;
@@ -59,6 +65,8 @@ function scope(lang: Lang): Compiled {
       inclusive: any(d.inclusive[l]),
       self: any(d.self[l]),
       ...(d.strangers?.[l]?.length ? { strangers: any(d.strangers[l]) } : {}),
+      ...(d.besides?.[l]?.length ? { besides: any(d.besides[l]) } : {}),
+      ...(d.partnerPast?.[l]?.length ? { partnerPast: any(d.partnerPast[l]) } : {}),
       selfDenial: any(d.selfDenial[l]),
       nowDenied: any(d.nowDenied[l]),
       remote: any(d.past.remote[l]),
@@ -84,6 +92,15 @@ function clauses(text: string): string[] {
 const isSeparator = (i: number) => i % 2 === 1;
 /** The patient speaking in a clause (我 not naming whose, "I", "me"): "隔壁炖肉我都闻得着" is the patient's own. */
 const PATIENT_SPEAKS = /[我俺](?!(?:的)?(?:同事|邻居|室友|同学|朋友|老板|领导|病友))|\b(?:i|i'm|i've|me)\b/iu;
+
+/** Whether the patient speaks in a clause beyond the 我 that says whose relative is named ("我老伴昨晚吐了" does not). */
+function speaksApart(clause: string, s: Compiled): boolean {
+  const m = s.others.exec(clause);
+  if (!m) return PATIENT_SPEAKS.test(clause);
+  const before = clause.slice(0, m.index).replace(/[我俺咱](?:的|家的?)?$/u, '');
+  const person = m[0].replace(/^[我俺咱]/u, '');
+  return PATIENT_SPEAKS.test(`${before} ${person} ${clause.slice(m.index + m[0].length)}`);
+}
 
 /** What is left at the start once the first clauses are set aside: pauses and contrast words. */
 const LEADING_PAUSE = /^(?:[\s，,；;。.!！]|\b(?:but|though|although)\b|但是|可是|不过)+/iu;
@@ -136,12 +153,14 @@ export function withoutOthers(text: string, lang: Lang, bareNoIsOwn = false): st
   const own = (i: number) => !isSeparator(i) && !other(i) && (s.self.test(` ${lower[i]!}`) || bareNo(i));
   // Someone outside the household (同事, 隔壁床的大爷, "my colleague") is never the one a caregiver answers for: that
   // clause is set aside, or, when it is all there is, stands as someone else's matter (no finding of the patient's).
+  // So is a relative said to have it too (我妈也有哮喘) or a spouse's illness at a past time (我老伴昨晚吐了): the
+  // patient's 我 before that person's name ("我老伴") is only whose relative it is.
   const stranger = (i: number) =>
     bareNoIsOwn &&
     !isSeparator(i) &&
-    !!s.strangers?.test(lower[i]!) &&
     !s.inclusive.test(lower[i]!) &&
-    !PATIENT_SPEAKS.test(lower[i]!);
+    ((!!s.strangers?.test(lower[i]!) && !PATIENT_SPEAKS.test(lower[i]!)) ||
+      ((!!s.besides?.test(lower[i]!) || !!s.partnerPast?.test(lower[i]!)) && !speaksApart(lower[i]!, s)));
   const idx = parts.map((_, i) => i);
   if (idx.some(stranger) && !idx.some(own)) {
     const rest = idx.some((i) => !isSeparator(i) && !stranger(i) && /[\p{L}\p{N}]/u.test(parts[i]!));

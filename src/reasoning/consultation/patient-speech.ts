@@ -141,6 +141,8 @@ export function normalisePatientSpeech(
     // 喘气 as plain breathing, not breathlessness: through the nose or mouth ("用鼻子喘气"), or "while breathing".
     .replace(/((?:用|拿|张着?|张开|靠)(?:鼻子|嘴巴?|嘴)(?:来)?)喘气/gu, '$1呼吸')
     .replace(/喘气(?=的时候|时)/gu, '呼吸')
+    // 喘气 with the sound it makes ("喘气呼呼的带哨音", "喘气没啥动静"): the breathing heard, not breathlessness.
+    .replace(/喘气(?=[^，,。；;]{0,4}?(?:呼呼|呼哧|嘶嘶|咝咝|哨|响|动静|声音?))/gu, '呼吸')
     .replace(p.dialect, (w) => p.dialectWords.get(w) ?? w)
     // 粤 唔 = 不 before a verb or adjective (唔咳, 唔痛); alone (唔，…) it is the Mandarin interjection.
     .replace(/唔(?=[\u4e00-\u9fff])/gu, '不')
@@ -198,7 +200,9 @@ function englishSlips(text: string): string {
     slips = { re: new RegExp(`\\b(?:${alt([...words.keys()])})\\b`, 'giu'), words };
   }
   const s = slips;
-  return text.replace(s.re, (w) => s.words.get(w.toLowerCase()) ?? w);
+  // Letters drawn out for stress ("sooo blocked", "yesss", "soooo tired"): at most two kept, so that "gooood" is
+  // "good"; the data maps the doubled forms of short words back ("soo" = so, "yess" = yes).
+  return text.replace(/([a-z])\1{2,}/gi, '$1$1').replace(s.re, (w) => s.words.get(w.toLowerCase()) ?? w);
 }
 
 /** Whole-word, case-insensitive rewriting by a word map (the `_note` key left out). */

@@ -235,6 +235,18 @@ function spokenYesNo(t: string): string {
         '',
       )
       .replace(/\bnever\s+not\b/gi, 'always')
+      // "一点不堵", "一点儿都不酸": not at all, a plain denial (not the small amount 一点 names elsewhere).
+      .replace(/一点(?:儿)?(?:都|也)?(?=[不没][\u4e00-\u9fff])/gu, '')
+      // "don't think I've thrown up": a hedged denial is a no ("don't think so" is one), the clause said plainly.
+      .replace(
+        /^(?:i\s+)?(?:don'?t|do\s+not)\s+think\s+(?:i'?ve|i\s+have)\s+(?![^,.;]*\b(?:not|never|wasn'?t|didn'?t)\b)/i,
+        "no, i haven't ",
+      )
+      // "I think so, yes, pretty sure": a hedge taken back by an assurance after a yes is a yes.
+      .replace(
+        /^(?:i\s+(?:think|reckon|guess)\s+so|maybe|probably),\s*(yes|yeah|yep),\s*(?:pretty|quite|fairly)\s+sure\b/i,
+        '$1, sure',
+      )
       .replace(
         /^(?:(?:oh\s+my\s+god|oh\s+(?:god|gosh|dear|boy|man|lord|jeez|well)|good\s+lord|omg|gosh|god|jeez|geez|lord|man|ugh|um+|erm?|hmm+|well|honestly|ah|aw|oh)\s*[,!.]\s*|(?:oh|ah|well)\s+(?=yes|yeah|yep|no|nope|nah|not|big|definitely|absolutely))+(?=\S)/i,
         '',
@@ -331,7 +343,7 @@ export function ownFinding(question: AnswerQuestion, ctx: ReadContext = {}): str
 
 function numberIn(raw: string): number | undefined {
   // "十分的话有六分", "满分10分", "out of 10, a 6": the scale named is not the rating.
-  const text = raw.replace(/(?:满分|总分)?(?:十|10)\s*分(?:的话|制|满分)|满分(?:十|10)\s*分?/g, ' ');
+  const text = raw.replace(/(?:满分|总分)?(?:十|10)\s*分(?:的话|制|满分|里|之中|当中|中)|满分(?:十|10)\s*分?/g, ' ');
   const m = /(\d+(?:\.\d+)?)\s*(?:分|\/\s*10|out of 10|points?)?/i.exec(text);
   if (m) return Number(m[1]);
   const z = /(十|[零一二两三四五六七八九])\s*分/.exec(text);
@@ -340,7 +352,7 @@ function numberIn(raw: string): number | undefined {
 
 /** A degree complement of consequence (得 or 到): the symptom so bad that it stops eating, sleeping, walking… */
 const SEVERE_CONSEQUENCE =
-  /(?:疼|痛|难受|咳|喘|晕|痒)(?:得|到)[^，。,.;；]{0,8}?(?:不敢|没法|没办法|难以|都难|都费劲|都困难)|一(?:宿|夜|晚上?)(?:都)?(?:没法|没|不能)合眼|(?:疼|痛|难受|咳|喘|晕|痒)(?:得|到)(?:我)?(?:都|连)?[^，。,.;；不]{0,4}?(?:咽|吃|喝|睡|走|站|坐|说|抬|躺|直|下)不(?:下|了|着|动|起|直|成|住)|疼得(?:直|满地)?(?:打滚|哭|叫)|\bso\s+(?:bad|much)\s+(?:that\s+)?i\s+(?:can'?t|couldn'?t)\b/i;
+  /(?:疼|痛|难受|咳|喘|晕|痒)(?:得|到)[^，。,.;；]{0,8}?(?:不敢|没法|没办法|难以|都难|都费劲|都困难)|一(?:宿|夜|晚上?)(?:都)?(?:没法|没|不能)合眼|(?:疼|痛|难受|咳|喘|晕|痒)(?:得|到)(?:我)?(?:都|连)?[^，。,.;；不]{0,4}?(?:咽|吃|喝|睡|走|站|坐|说|讲|抬|躺|直|下)(?:不|唔)(?:下|了|着|动|起|直|成|住|到|出)|疼得(?:直|满地)?(?:打滚|哭|叫)|\bso\s+(?:bad|much)\s+(?:that\s+)?i\s+(?:can'?t|couldn'?t)\b/i;
 
 /** Severity: a 0–10 number, or a word with its NRS anchor. */
 export function readSeverity(text: string, lang: Lang): number | string | undefined {
@@ -352,9 +364,10 @@ export function readSeverity(text: string, lang: Lang): number | string | undefi
     !/(天|周|月|年|小时|分钟|次|度|℃|days?|weeks?|hours?|times?|degrees?)/i.test(text.slice(text.search(/\d/)))
   )
     return n;
-  // A severity word under negation is mild ("有点疼，不厉害", "not that bad"): checked before the anchors it contains.
+  // A severity word under negation is mild ("有点疼，不厉害", 西南 "不是好严重", "not that bad", "nothing awful"): checked
+  // before the anchors it contains.
   if (
-    /(?:不|没)(?:太|怎么|是很|算|那么)?(?:厉害|严重)|没那么(?:严重|厉害|疼|痛)|\bnot\s+(?:too\s+|that\s+|very\s+|so\s+)?(?:bad|severe|serious)\b/i.test(
+    /(?:不|没)(?:太|怎么|是很|是好|是太|是那么|算|那么)?(?:厉害|严重)|没那么(?:严重|厉害|疼|痛)|\bnot\s+(?:too\s+|that\s+|very\s+|so\s+)?(?:bad|severe|serious)\b|\bnothing\s+(?:too\s+|that\s+|very\s+)?(?:bad|awful|terrible|dramatic)\b/i.test(
       text,
     )
   )
@@ -515,6 +528,8 @@ export function normaliseDurationWords(text: string, bound: 'lower' | 'upper' = 
       )
       .replace(/(\d+|[一二两三四五六七八九十半]+)\s*个?多(?=\s*(?:个|天|日|周|星期|月|年|小时|钟头|分钟))/g, '$1')
       .replace(/钟头/g, '小时')
+      // "两个晚上", "三宿": nights counted are days.
+      .replace(/(\d+|[一二两三四五六七八九十]+)\s*个?(?:晚上|夜里|宿|夜)(?=[了啊吧，,。\s]|$)/g, '$1天')
       .replace(/\b(?:a\s+)?fortnight\b/gi, '2 weeks')
       // "forty-five minutes": a compound number word.
       .replace(new RegExp(`\\b(${EN_TENS})[-\\s](${EN_UNITS})\\b`, 'gi'), (_m, t: string, u: string) =>
@@ -602,6 +617,11 @@ const LOW_GRADE_MAX_C = 38;
 const SPAN_COUNTED =
   /[\d一二两三四五六七八九十几半]\s*(?:个)?(?:多)?(?:天|日|周|星期|礼拜|月|年|小时|钟头)|\b(?:\d+|a|one|two|three|four|five|six|few|couple\s+of)\s+(?:days?|weeks?|months?|years?)\b/i;
 
+/** The exact time or day (具体哪天, 几点, "what time exactly"): what a patient may forget while giving the span. */
+const EXACT_TIME = /具体|确切|哪(?:一)?天|几点|几时|\bexact(?:ly)?\b|\bprecise(?:ly)?\b|\bwhat\s+time\b/i;
+/** "反正是昨天下午", "anyway it was Monday": the time the patient is sure of, after the one forgotten. */
+const ANYWAY = /反正|总之|至少|\banyway\b|\bat\s+least\b/i;
+
 /** Words that mark a number as a body temperature read ("a temp of 38.9", "量了38度5"). */
 const FEVER_WORDS =
   /\btemp(?:erature)?\b|\bfever\b|\bthermometer\b|体温|发烧|发热|量了|量的|测了|度[一二三四五六七八九半\d]/i;
@@ -635,13 +655,15 @@ const SLOT_NONE: Record<string, RegExp> = {
 /** "青霉素过敏，别的都不过敏", "just Lianhua, nothing else": a none that excepts what was just named is not a none. */
 const NONE_BESIDES =
   /(?:别的|其他的?|其它的?|其余的?|另外的|除了[^，。,.]{1,12})(?:都|也)?(?:没|不|无)|\b(?:nothing|none)\s+else\b|\bno\s+other\b|\bapart\s+from\b|\bexcept\b|\bbesides\b/i;
+/** "only the odd paracetamol, nothing regular", "就吃点维生素，别的没有": a medicine named first is no none. */
+const ONLY_NAMED = /^(?:就|只)(?:吃|用|打|有)|^(?:only|just)\b(?!\s+(?:none|nothing|no)\b)/i;
 const TAKES_MEDICINE =
   /在吃|正在吃|吃着|服用|长期吃|每天吃|\bi\s+take\b|\bi'?m\s+(?:taking|on)\b|\bi\s+am\s+(?:taking|on)\b/i;
 const ALLERGY_WORDS = /过敏|起疹|出疹|荨麻疹|不能吃|不能用|allerg|react|rash|hives/i;
 
 /** The patient says it is fine / normal / as usual: a denial of a symptom question ("嗓子没事", "throat's fine", "饭量跟以前一样"). */
 const FINE_BUILTIN =
-  /挺好|很好|蛮好|正常|没事|没问题|好好的|好着(?:呢|哪|嘞)|稳当|还行|还可以|不错|照常|(?:挺|很|蛮|还|都|可|贼|特)(?:顺|稳|足|通|畅|利索)|(?<![不没])(?:通着|通畅|顺畅)|(?:跟|和|同)(?:以前|平时|往常|平常|原来|没病的时候)[^，。,.;；]{0,6}(?:一样|差不多)|\bfine\b|\bgrand\b|\bokay\b|\bok\b|\ball right\b|(?<!\bthan\s+)\bnormal\b|\bas usual\b|\bsame as (?:usual|always|before|ever)\b/i;
+  /挺好|很好|蛮好|正常|没事|没问题|好好的|好着(?:呢|哪|嘞)|稳当|还行|还可以|还算(?:行|可以|好|正常|凑合)|不错|照常|(?:挺|很|蛮|还|都|可|贼|特)(?:顺|稳|足|通|畅|利索)|(?<![不没])(?:通着|通畅|顺畅)|(?:跟|和|同)(?:以前|平时|往常|平常|原来|没病的时候)[^，。,.;；]{0,6}(?:一样|差不多)|\bfine\b|\bgrand\b|\bokay\b|\bok\b|\ball right\b|(?<!\bthan\s+)\bnormal\b|\bas usual\b|\bsame as (?:usual|always|before|ever)\b/i;
 /** The built-in words with answer-cues.json `fineWords` (more ways of saying a topic is fine). */
 const FINE = new RegExp(
   [FINE_BUILTIN.source, ...(answerCues().fineWords?.zh ?? []), ...(answerCues().fineWords?.en ?? [])].join('|'),
@@ -671,6 +693,13 @@ function cannotTell(text: string, lang: Lang): 'doubt' | 'means' | undefined {
   };
   if (cannotTellRes.doubt[lang].some((re) => re.test(text))) return 'doubt';
   return cannotTellRes.means[lang].some((re) => re.test(text)) ? 'means' : undefined;
+}
+
+/** Whether a "cannot tell" phrase opens the answer ("never been tested, …"): its "never" is no denial. */
+function cannotTellOpens(text: string, lang: Lang): boolean {
+  if (!cannotTellRes) cannotTell(text, lang);
+  const all = [...(cannotTellRes?.doubt[lang] ?? []), ...(cannotTellRes?.means[lang] ?? [])];
+  return all.some((re) => re.exec(text)?.index === 0);
 }
 
 /** Findings the surroundings can cause on their own: sweating (E_50), chills (E_94), feeling hot (E_91). */
@@ -704,6 +733,13 @@ function inUntoldClause(text: string, lang: Lang, mention: string): boolean {
     .split(/[，,；;。.！!？?]/u)
     .some((cl) => cl.includes(mention) && means.some((re) => re.test(cl) && cl.replace(re, '').includes(mention)));
 }
+
+/** A kind of medicine named without its name (降压药, "a water pill"): the medication slot is answered. */
+const MEDICINE_KIND =
+  /(?:降压|降糖|降脂|降血脂|安眠|止疼|止痛|消炎|抗凝|心脏病?|血压|糖尿病|甲状腺)(?:的)?(?:药|片)|胰岛素|\b(?:blood\s+pressure|water|heart|sugar|diabetes|cholesterol|sleeping|thyroid)\s+(?:pills?|tablets?|meds?|medicines?|medication)\b|\binsulin\b/i;
+/** Only the name forgotten ("叫啥名我忘了", "can't remember the name"). */
+const NAME_FORGOTTEN =
+  /(?:名字?|叫(?:啥|什么)(?:名字?)?)[^，,。]{0,4}(?:忘|记不(?:得|住|清)|想不起)|\b(?:forg[eo]t(?:ten)?|can'?t\s+remember|don'?t\s+remember)\s+(?:what\s+(?:it'?s|they'?re)\s+called|(?:the|its|their)\s+names?)\b/i;
 
 /**
  * An embedded question ("快不快", "是…还是…", "恶心不恶心", "有没有", 西南 "有没得", 粤 "有冇", "快慢", "啥颜色", "whether", "if"): with
@@ -978,6 +1014,8 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
     const src = f.sources[0] as { start: number; end: number };
     const id = f.concept.code;
     const yes = f.assertion === 'present' || f.assertion === 'possible';
+    // 吐 of sputum ("痰都咽下去了，没吐出来过", "吐痰") is spitting, not vomiting.
+    if (evidenceCode(net, id) === 'E_211' && spitting(t, src.start)) continue;
     if (f.assertion === 'present' || f.assertion === 'possible') present.add(id);
     else if (f.assertion === 'absent') absent.add(id);
     else continue;
@@ -1102,6 +1140,10 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
   // "a few times a day" is a rate, not a hedge.
   // "38 and a bit", "two and a bit weeks": a little over the number, not a hedge.
   const unrated = unfigured(t)
+    // "a sort of whistle", "some kind of rash": the article names what it is like, no hedge on whether it is there.
+    .replace(/\b(?:a|some)\s+(?:sort|kind)\s+of\b/gi, ' ')
+    // "yes, bright red, a couple of times": after a plain yes, a count of events is how often, not a hedge.
+    .replace(/^(yes|yeah|yep|yup)\b(.*)\b(?:a\s+couple\s+of|a\s+few|several)\s+times\b/i, '$1$2 ')
     .replace(/\b(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten)\s+and\s+a\s+bit\b/gi, ' ')
     .replace(
       /\b(?:a\s+few|several|a\s+couple\s+of|\d+|two|three|four|five|six)\s+times\s+(?:a|per|each|every)\s+(?:day|night|hour|morning)\b/gi,
@@ -1169,7 +1211,7 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
   const untold =
     (!!cannot || noMeans) &&
     !standalone(yesCue) &&
-    !standalone(noCue) &&
+    (!standalone(noCue) || cannotTellOpens(t, lang)) &&
     !(severeNow(severity) && ownMentions.some((m) => m.present)) &&
     (noMeans ||
       cannot === 'doubt' ||
@@ -1184,16 +1226,19 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
   } else if (
     slotName === 'duration' &&
     duration &&
-    /具体|确切|哪(?:一)?天|\bexact(?:ly)?\b|\bprecise(?:ly)?\b/i.test(t) &&
-    SPAN_COUNTED.test(t) &&
+    EXACT_TIME.test(t) &&
+    (SPAN_COUNTED.test(t) || ANYWAY.test(t)) &&
     !EMBEDDED_QUESTION.test(t)
   ) {
-    // "一两个礼拜了，具体哪天记不清": a span given, only the exact day forgotten.
+    // "一两个礼拜了，具体哪天记不清", "说不好几点开始的，反正是昨天下午": a time given, only the exact one forgotten.
+    value = 'yes';
+  } else if (slotName === 'medications' && MEDICINE_KIND.test(t) && NAME_FORGOTTEN.test(t)) {
+    // "吃的降压药叫啥名我忘了", "a water pill, forget the name": a medicine taken, only its name forgotten.
     value = 'yes';
   } else if (slotName && (UNSURE.test(t) || untold)) {
     // "不清楚有没有过敏" holds "没有过敏": not knowing is not a denial (an unknown allergy status must stay unknown).
     value = 'unknown';
-  } else if (slotName && SLOT_NONE[slotName]?.test(t) && !NONE_BESIDES.test(t)) {
+  } else if (slotName && SLOT_NONE[slotName]?.test(t) && !NONE_BESIDES.test(t) && !ONLY_NAMED.test(t)) {
     value = 'no';
   } else if (slotName === 'allergies' && TAKES_MEDICINE.test(t) && !ALLERGY_WORDS.test(t)) {
     value = 'other';
@@ -1296,8 +1341,10 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
     value = 'no';
   } else if (
     partlyCue &&
-    // "断断续续有一年了" fills the duration slot: the hedge is about how often, not whether.
+    // "断断续续有一年了" fills the duration slot, "just the odd sleeping pill" the medicines one: the hedge is about
+    // how often, not whether (a history slot is filled or not, never partly).
     !(slotName === 'duration' && duration) &&
+    !(slotName && MEDICINE_WORDS.test(t)) &&
     otherMentions.length === 0 &&
     extra.length === 0 &&
     !contains(t, c.measures?.[lang] ?? [], lang) &&
@@ -1503,6 +1550,21 @@ function widerTopic(topics: Record<string, Record<Lang, string[]>>, code: string
 /** The first clause of an answer (before a comma or a "but"). */
 const firstClause = (t: string): string => t.split(/[，,；;。.]|\bbut\b|但是|可是|不过|就是/u)[0] ?? t;
 
+/** Whether 吐 at `at` spits sputum (吐痰, 痰…吐出来, "痰都咽下去了，没吐出来过"), not vomits. */
+function spitting(t: string, at: number): boolean {
+  const after = t.slice(at);
+  const before =
+    t
+      .slice(0, at)
+      .split(/[，,；;。]/u)
+      .pop() ?? '';
+  return (
+    /^吐(?:了|过)?(?:口|点)?痰/u.test(after) ||
+    (/^吐(?:不)?出(?:来)?/u.test(after) && /痰/u.test(t)) ||
+    /痰(?:都|也|就|还)?(?:没有?|不)?$/u.test(before)
+  );
+}
+
 /** Whether a body part is named just before `at`, in the same clause ("肚子不舒服", "胃里难受"). */
 function localDiscomfort(t: string, at: number): boolean {
   const before =
@@ -1542,8 +1604,9 @@ function slotValue(
     return got.named?.has('medication') || got.named?.has('allergy') || ALLERGY_WORDS.test(t) || FOOD_WORDS.test(t)
       ? 'yes'
       : 'other';
+  // "Is Dr Patel in today?": a question with a day word in it gives no time unless it counts a span.
   if (slot === 'duration' || slot === 'onset' || slot === 'timing')
-    return got.duration || ONSET.test(t) ? 'yes' : 'other';
+    return (got.duration && !(QUESTION_FORM.test(t) && !SPAN_COUNTED.test(t))) || ONSET.test(t) ? 'yes' : 'other';
   if (slot === 'severity' || q.kind === 'scale') return got.severity !== undefined ? 'yes' : 'other';
   if (slot === 'site' || slot === 'radiation') return got.site ? 'yes' : 'other';
   if (got.node && (got.node.kind === 'choice' || got.node.kind === 'multi'))

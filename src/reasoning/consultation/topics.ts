@@ -155,10 +155,15 @@ function clauseDirection(
   const opening = lang === 'zh' ? /^(?:不是|并不是|也不是)/u : /^(?:it'?s\s+)?not\s+that\b/i;
   if (badAt) return neg.test(before(badAt.index)) || opening.test(clause) ? 'good' : 'bad';
   const goodAt = re(d.good[lang]).exec(clause);
-  // A good word under a negation is bad ("胃口不太好", "not great").
-  if (goodAt) return neg.test(before(goodAt.index)) ? 'bad' : 'good';
+  // A good word under a negation is bad ("胃口不太好", "not great"), as is one less than the usual self
+  // ("没以前那么灵光了", "不如以前香").
+  if (goodAt)
+    return neg.test(before(goodAt.index)) || NOT_AS_BEFORE.test(clause.slice(0, goodAt.index)) ? 'bad' : 'good';
   return 'plain';
 }
+
+/** "没以前那么", "不如平时": less than the usual self, just before a good word. */
+const NOT_AS_BEFORE = /(?:没有?|不如|不像)(?:以前|平时|原来|往常|过去|之前|从前|平常)(?:那么|那样|这么|这样)?$/u;
 
 const COMPARED_WITH_USUAL = /\b(?:more|less|worse|[a-z]{2,}(?:ier|er))\s+than\s+(?:usual|normal|before|ever)\b/giu;
 

@@ -71,9 +71,16 @@ export function bundledIcdCodes(): IcdCodeTable {
  * two characters with one of the category's names once the `generic` parts every name may carry
  * (急性, 伴, 其他…, course and severity words: 发作, 间歇, 重度) and brackets are taken out. Lenient on
  * purpose: only a name of another disease fails (慢性胆囊炎伴胆囊结石 against J45 支气管哮喘), not a synonym or
- * a finer wording.
+ * a finer wording. `shortForms` give the edition's word for a short one a name writes (左乳癌: 乳 for 乳腺). A
+ * bracket that names what the category is about on its own (重症社区获得性肺炎（肺炎链球菌）: the pathogen J13 codes)
+ * fits too; its Chinese characters only are read (not "pT2N1M0" or "HER2").
  */
-export function nameFitsCategory(name: string, categoryNames: readonly string[], generic: readonly string[]): boolean {
+export function nameFitsCategory(
+  name: string,
+  categoryNames: readonly string[],
+  generic: readonly string[],
+  shortForms: readonly { readonly name: string; readonly pattern: RegExp }[] = [],
+): boolean {
   const words = generic.filter((g) => [...g].length > 1).sort((a, b) => b.length - a.length);
   const chars = new Set(generic.filter((g) => [...g].length === 1));
   const content = (s: string): string[] => {
@@ -87,13 +94,23 @@ export function nameFitsCategory(name: string, categoryNames: readonly string[],
     for (let i = 0; i < cs.length - 1; i++) if (cs[i] !== ' ' && cs[i + 1] !== ' ') out.add(cs[i]! + cs[i + 1]!);
     return out;
   };
-  const mine = content(name);
-  const myChars = new Set(mine.filter((c) => c !== ' '));
-  const myGrams = grams(mine);
-  if (myChars.size === 0) return true;
-  return categoryNames.some((n) => {
-    const theirs = content(n);
-    const shared = theirs.filter((c, i) => c !== ' ' && myChars.has(c) && theirs.indexOf(c) === i).length;
-    return shared >= 2 || [...grams(theirs)].some((g) => myGrams.has(g));
-  });
+  const fits = (mine: string[]) => {
+    const myChars = new Set(mine.filter((c) => c !== ' '));
+    const myGrams = grams(mine);
+    return categoryNames.some((n) => {
+      const theirs = content(n);
+      const shared = theirs.filter((c, i) => c !== ' ' && myChars.has(c) && theirs.indexOf(c) === i).length;
+      return shared >= 2 || [...grams(theirs)].some((g) => myGrams.has(g));
+    });
+  };
+  const expanded = shortForms.reduce(
+    (t, f) => t.replace(new RegExp(f.pattern.source, `${f.pattern.flags.replace('g', '')}g`), f.name),
+    name,
+  );
+  const mine = content(expanded);
+  if (mine.every((c) => c === ' ') || fits(mine)) return true;
+  return [...expanded.matchAll(/[（(]([^）)]*)[）)]/g)]
+    .flatMap((m) => m[1]!.split(/[^\p{Script=Han}]+/u))
+    .map(content)
+    .some((b) => b.some((c) => c !== ' ') && fits(b));
 }

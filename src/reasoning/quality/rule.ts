@@ -2,9 +2,9 @@ import type { Bilingual, Source } from '../../core/index.js';
 import { invalid } from '../../core/index.js';
 import type { QcSectionList, QcSourceRef } from '../../knowledge/index.js';
 import type { IcdCodeTable } from './icd-codes.js';
-import type { DocType, QcDocument, QcEncounter, QcPerson } from './model.js';
+import type { DocType, QcDocument, QcEncounter, QcPerson, QcSurgery } from './model.js';
 import { TITLE_RANK } from './model.js';
-import { sectionPlace } from './text.js';
+import { normalise, sectionPlace } from './text.js';
 
 /**
  * A record-QC rule (qc-rules.md): data from the knowledge release (id, titles, category, severity,
@@ -214,6 +214,25 @@ export function docs(enc: QcEncounter, ...types: DocType[]): QcDocument[] {
 
 export function doc(enc: QcEncounter, ...types: DocType[]): QcDocument | undefined {
   return docs(enc, ...types)[0];
+}
+
+/**
+ * The consent of operation `s`: its 手术知情同意书, else the form an endoscopic or interventional operation is
+ * consented on under 特殊检查/治疗 ("经内镜逆行胰胆管造影（ERCP）及内镜下治疗知情同意书"), when that form is linked
+ * to the operation or, unlinked, names one of its parts (BW2010 第二十三条: the form names the operation and its
+ * risks, whatever its title).
+ */
+export function operationConsent(enc: QcEncounter, s: QcSurgery): QcDocument | undefined {
+  const own = docs(enc, 'consent-surgery').find((d) => (d.relatedId ?? s.id) === s.id);
+  if (own) return own;
+  const parts = s.name
+    .replace(/[（(][^）)]*[）)]/g, '')
+    .split(/[+＋、，,]/)
+    .map(normalise)
+    .filter((p) => p.length >= 4);
+  return docs(enc, 'consent-special').find(
+    (d) => d.relatedId === s.id || (!d.relatedId && parts.some((p) => normalise(d.text).includes(p))),
+  );
 }
 
 /**

@@ -55,6 +55,11 @@ const OPEN = '[【［〔〖\\[]';
 const CLOSE = '[】］〕〗\\]]';
 /** A bullet before a heading at the start of a line ("■ 主诉", "● 现病史", "◆ 既往史："). */
 const BULLET = '[■□▪▫●○◆◇▲△▶►★☆◎※•·・\\-*]';
+/**
+ * An English gloss a bilingual form writes before a heading at the start of its line ("Chief complaint 主诉：",
+ * "HPI/现病史："): Latin letters only, ended by a space or a slash before the heading.
+ */
+const GLOSS = `[A-Za-z][A-Za-z .&'-]{0,30}?(?:${SPACE}*[/／]${SPACE}*|${SPACE}+)`;
 /** What joins two headings written as one ("手术过程及术中所见", "诊断依据与鉴别诊断"): form grammar, like 、 and 【】. */
 const JOINER = '[及和与、]';
 /** Table rules, colons and spaces around a section's content ("| 张三 |" → "张三"). */
@@ -84,7 +89,7 @@ export function headingSet(
   // "主诉（Chief complaint）：".
   const qual = `(?:${SPACE}*[（(][^）)\\n]{1,30}[）)])?`;
   const lineStart =
-    `(?:^|\\n)${SPACE}*(?:${RULE}${SPACE}*)?(?:${BULLET}${SPACE}*)?(?:${num}${SPACE}*)?` +
+    `(?:^|\\n)${SPACE}*(?:${RULE}${SPACE}*)?(?:${BULLET}${SPACE}*)?(?:${num}${SPACE}*)?(?:${GLOSS})?` +
     `(?:${OPEN}${SPACE}*(${both(all)})${qual}${SPACE}*${CLOSE}${SPACE}*${COLON}?|` +
     `(${both(all)})(?:${qual}${SPACE}*${COLON}|${SPACE}*(?=${RULE})|${SPACE}*(?=\\r?\\n|$)|${SPACE}+(?=\\S))` +
     `|(${alt(inline)})(?=${VALUE_OPEN}))`;
@@ -210,6 +215,35 @@ function columnTables(text: string, set: HeadingSet): { places: SectionPlace[]; 
     i = j;
   }
   return { places, headerRows };
+}
+
+/**
+ * The cells of a measurement table read as label–value pairs, one a line ("| 体温 | 脉搏 |\n| 36.4℃ | 74次/分 |" →
+ * "体温 36.4℃\n脉搏 74次/分"): a row of labels (short, no digits) above a row of as many cells, some with a
+ * number, as a 体格检查 or result table is written. A rule row between them is skipped.
+ */
+export function columnPairs(text: string): string {
+  // A section's content has its outer rules trimmed, so a row need not start with one.
+  const rowCells = (line: string): string[] | undefined => {
+    if (!/[|│┃｜]/.test(line)) return undefined;
+    const xs = line.split(/[|│┃｜]/).map((c) => c.trim());
+    if (xs[0] === '') xs.shift();
+    if (xs.at(-1) === '') xs.pop();
+    return xs;
+  };
+  const lines = text.split('\n');
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const labels = rowCells(lines[i]!);
+    if (!labels || labels.length < 2 || !labels.every((c) => LABEL.test(c))) continue;
+    let j = i + 1;
+    if (j < lines.length && RULE_ROW.test(lines[j]!)) j++;
+    const values = j < lines.length ? rowCells(lines[j]!) : undefined;
+    if (!values || values.length !== labels.length || !values.some((v) => /\d/.test(v))) continue;
+    for (const [k, l] of labels.entries()) out.push(`${l} ${values[k]}`);
+    i = j;
+  }
+  return out.join('\n');
 }
 
 /** Every section of the text with its place, in the order written (a column table's first). */

@@ -79,6 +79,9 @@ describe('compileExpression', () => {
       'Observation.contained.name.family',
       'Observation.performer.where(resolve() is Practitioner)',
       'Observation.code.coding.code | Observation.component.code.coding.code | Observation.code.coding.code',
+      // A union of one item (nothing to remove) and one of two equal numbers (FHIRPath equality removes one).
+      '(Observation.value as Quantity) | (Observation.value as SampledData)',
+      'Observation.valueQuantity.value | Observation.valueQuantity.value',
     ];
     for (const expression of cases) {
       const parsed = parseFhirPath(expression);

@@ -49,13 +49,23 @@ export function compileExpression(parsed: FhirPathAtom): (input: TypedValue[]) =
   const evaluate = compile(parsed);
   return (input) => {
     const out = evaluate({ variables: {} }, input);
-    // evalFhirPathTyped unwraps the String/Number objects that primitive extensions make.
+    // evalFhirPathTyped gives each value as `{ type, value: value?.valueOf() }`: the String/Number objects
+    // that primitive extensions make unwrapped. Any other value is left as it is, and so is its item.
     for (let i = 0; i < out.length; i++) {
       const v = out[i]!;
-      out[i] = { type: v.type, value: v.value?.valueOf() };
+      const value = v.value as unknown;
+      if (value instanceof String || value instanceof Number || value instanceof Boolean || !plain(v))
+        out[i] = { type: v.type, value: v.value?.valueOf() };
     }
     return out;
   };
+}
+
+/** An item with only `type` and `value`, as evalFhirPathTyped would make it. */
+function plain(v: TypedValue): boolean {
+  let n = 0;
+  for (const key in v) if (key === 'type' || key === 'value' ? ++n > 2 : true) return false;
+  return n === 2;
 }
 
 function compile(atom: unknown): Evaluator {
@@ -63,6 +73,7 @@ function compile(atom: unknown): Evaluator {
     const child = compile(atom.child);
     return (context, input) => {
       if (input.length === 0) return child(context, []);
+      if (input.length === 1) return child({ parent: context, variables: { $this: input[0]! } }, [input[0]!]);
       const out: TypedValue[] = [];
       for (const e of input) out.push(...child({ parent: context, variables: { $this: e } }, [e]));
       return out;
@@ -76,7 +87,13 @@ function compile(atom: unknown): Evaluator {
   if (atom instanceof UnionAtom) {
     const left = compile(atom.left);
     const right = compile(atom.right);
-    return (context, input) => removeDuplicates([...left(context, input), ...right(context, input)]);
+    return (context, input) => {
+      const l = left(context, input);
+      const r = right(context, input);
+      // Nothing to remove from one item or none.
+      if (l.length + r.length <= 1) return l.length ? l : r;
+      return removeDuplicates([...l, ...r]);
+    };
   }
   if (atom instanceof SymbolAtom) return symbol(atom.name);
   if (atom instanceof AsAtom && atom.right instanceof SymbolAtom) {

@@ -1,7 +1,7 @@
 import { type TypedValue, toTypedValue, typedValueToString } from '@medplum/core';
 import { dateRangeOf, fhirDateRange } from '../resource-index.js';
 import type { FhirResource } from '../resource-store.js';
-import { type SearchParamDef, searchParametersOf } from './registry.js';
+import { type SearchParamDef, searchParameterList } from './registry.js';
 import { firstSteps, mayHold } from './roots.js';
 
 /**
@@ -47,10 +47,16 @@ export function searchValuesOf(resource: FhirResource): SearchValue[] {
   const out: SearchValue[] = [];
   const input = [toTypedValue(resource)];
   const steps = firstSteps(resource);
-  const mayHoldPath = (path: readonly string[]) =>
-    path.length === 0 || (steps.has(path[0]!) && mayHold(resource, path));
-  for (const def of searchParametersOf(resource.resourceType).values()) {
-    if (def.paths && !def.paths.some(mayHoldPath)) continue;
+  for (const def of searchParameterList(resource.resourceType)) {
+    const paths = def.paths;
+    if (paths) {
+      let holds = false;
+      for (let i = 0; i < paths.length && !holds; i++) {
+        const path = paths[i]!;
+        holds = path.length === 0 || (steps.has(path[0]!) && mayHold(resource, path));
+      }
+      if (!holds) continue;
+    }
     let typed: TypedValue[];
     try {
       typed = def.evaluate(input);

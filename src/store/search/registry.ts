@@ -67,6 +67,12 @@ export function loadStructureDefinitions(): void {
   structuresLoaded = true;
 }
 
+/** The StructureDefinitions and the SearchParameter definitions read now, not on first use (an import's start). */
+export function loadSearchDefinitions(): void {
+  loadStructureDefinitions();
+  allDefinitions();
+}
+
 function allDefinitions(): readonly SearchParameterResource[] {
   if (!definitions) {
     const read = (file: string) =>
@@ -106,6 +112,18 @@ export function searchParametersOf(resourceType: string): ReadonlyMap<string, Se
   }
   byType.set(resourceType, out);
   return out;
+}
+
+const listByType = new Map<string, readonly SearchParamDef[]>();
+
+/** The same parameters as a list, in the same order (what extraction walks for every resource). */
+export function searchParameterList(resourceType: string): readonly SearchParamDef[] {
+  let list = listByType.get(resourceType);
+  if (!list) {
+    list = [...searchParametersOf(resourceType).values()];
+    listByType.set(resourceType, list);
+  }
+  return list;
 }
 
 export function searchParameterOf(resourceType: string, code: string): SearchParamDef | undefined {

@@ -27,6 +27,7 @@ import {
   listOf,
   namedPatterns,
   num,
+  operationConsent,
   predicate,
   refSource,
   regex,
@@ -34,7 +35,7 @@ import {
   sectionList,
   spanOf,
 } from '../rule.js';
-import { section, sectionPlace, sections } from '../text.js';
+import { columnPairs, section, sectionPlace, sections } from '../text.js';
 import { hasMinutes, minutes, notBefore, within } from '../time.js';
 
 /** `s` as a regular expression that matches it literally. */
@@ -251,7 +252,9 @@ const C05 = predicate(
   (enc, ctx) => {
     const d = doc(enc, 'admission-note');
     if (!d) return [];
-    const pe = section(d, '体格检查') || d.text;
+    const written = section(d, '体格检查') || d.text;
+    // Vital signs in a table (a row of their names above a row of values) are read as name–value pairs.
+    const pe = `${written}\n${columnPairs(written)}`;
     return namedPatterns(ctx, 'vitals')
       .filter((p) => !p.pattern.test(pe))
       .map((p) =>
@@ -650,12 +653,7 @@ const C15 = predicate(
         );
     };
     for (const s of enc.surgeries) {
-      check(
-        ['Surgical', '手术'],
-        docs(enc, 'consent-surgery').find((d) => (d.relatedId ?? s.id) === s.id),
-        s.startAt,
-        `${s.id}-surgery`,
-      );
+      check(['Surgical', '手术'], operationConsent(enc, s), s.startAt, `${s.id}-surgery`);
       // 麻醉同意书 is the anaesthesiologist's (BW2010 第二十四条): none for local anaesthesia by the operator.
       const a = s.anesthesia ?? '';
       if (a && !regex(ctx, 'noAnaesthesia').test(a) && !regex(ctx, 'operatorAnaesthesia').test(a))
@@ -668,18 +666,35 @@ const C15 = predicate(
     }
     for (const t of enc.transfusions)
       check(['Transfusion', '输血治疗'], doc(enc, 'consent-transfusion'), t.firstUnitAt, `${t.id}-transfusion`);
-    for (const o of enc.orders.filter((x) => x.category === 'special' && x.status !== 'cancelled'))
+    const continued = regex(ctx, 'continuedAct');
+    for (const o of enc.orders.filter((x) => x.category === 'special' && x.status !== 'cancelled')) {
+      const d = docs(enc, 'consent-special').find((x) => (x.relatedId ?? o.id) === o.id);
       check(
         ['Special examination/treatment', '特殊检查/治疗'],
-        docs(enc, 'consent-special').find((d) => (d.relatedId ?? o.id) === o.id),
-        // Before the act: when the order was carried out where it says (firstDoseAt), else when it was written.
-        o.firstDoseAt ?? o.orderedAt,
+        d,
+        // Before the act: when the order was carried out where it says (firstDoseAt), else when it was written. An
+        // act the patient came in on that the form names as continued ("继续有创机械通气": ventilation begun in the
+        // emergency department) began before any ward form could be signed: the form is owed, not its time.
+        d && namesContinued(d.text, o.text, continued) ? undefined : (o.firstDoseAt ?? o.orderedAt),
         `${o.id}-special`,
       );
+    }
     return out;
   },
-  { patterns: ['noAnaesthesia', 'operatorAnaesthesia', 'proxyReason'] },
+  { patterns: ['noAnaesthesia', 'operatorAnaesthesia', 'proxyReason', 'continuedAct'] },
 );
+
+/** A form names the order's act (a part of its text of three or more characters) right after `continued` (继续). */
+function namesContinued(text: string, order: string, continued: RegExp): boolean {
+  return order
+    .split(/[\s（）()，,、+＋/]+/)
+    .filter((p) => [...p].length >= 3)
+    .some((p) => {
+      for (let i = text.indexOf(p); i >= 0; i = text.indexOf(p, i + 1))
+        if (continued.test(text.slice(Math.max(0, i - 4), i))) return true;
+      return false;
+    });
+}
 
 const C16 = predicate((enc) => {
   if (!enc.acuity.some((a) => a.level !== 'stable')) return [];
@@ -860,12 +875,15 @@ function reportsWithoutOrder(enc: QcEncounter, orders: readonly QcOrder[]): Map<
 }
 
 /**
- * A note that names the study as its report does, by a part of the report's name ("腹部平片（KUB）": 腹部平片 or KUB;
- * "今晨KUB：双J管位置良好"): a part of three or more Chinese characters or two or more Latin letters.
+ * A note that names the study as its report or its order does, by a part of the name ("腹部平片（KUB）": 腹部平片 or
+ * KUB; "今晨KUB：双J管位置良好"): a part of three or more Chinese characters or two or more Latin letters. A part is
+ * also read without its modality words (`patterns.studyModality`), which a note drops or writes otherwise: the
+ * report's "腰椎正侧位X线片" is the note's "腰椎正侧位片".
  */
-function namesStudy(text: string, name: string): boolean {
-  return name
-    .split(/[\s（）()【】[\]+＋、，,/／:：]+/)
+function namesStudy(text: string, name: string, modality: RegExp): boolean {
+  const parts = name.split(/[\s（）()【】[\]+＋、，,/／:：]+/);
+  const all = new RegExp(modality.source, modality.flags.includes('g') ? modality.flags : `${modality.flags}g`);
+  return [...parts, ...parts.map((p) => p.replace(all, ''))]
     .filter((p) => /^[A-Za-z]{2,}$/.test(p) || [...p].length >= 3)
     .some((p) => (/^[A-Za-z]+$/.test(p) ? new RegExp(`(?<![A-Za-z])${p}(?![A-Za-z])`).test(text) : text.includes(p)));
 }
@@ -875,6 +893,7 @@ const C21 = predicate(
     const out: QcIssue[] = [];
     const progress = docs(enc, 'first-progress-note', 'progress-note', 'ward-round', 'postop-first-note');
     const kw = Object.fromEntries(namedPatterns(ctx, 'discussedIn').map((p) => [p.name, p.pattern]));
+    const modality = regex(ctx, 'studyModality');
     const orders = enc.orders.filter(
       (x) => (x.category === 'imaging' || x.category === 'culture') && x.status !== 'cancelled',
     );
@@ -892,7 +911,7 @@ const C21 = predicate(
         !progress.some(
           (d) =>
             notBefore(d.recordedAt ?? d.completedAt, rep.reportedAt!) &&
-            (!!kw[o.category!]?.test(d.text) || namesStudy(d.text, rep.name)),
+            (!!kw[o.category!]?.test(d.text) || [rep.name, o.text].some((n) => namesStudy(d.text, n, modality))),
         )
       )
         out.push(
@@ -940,7 +959,7 @@ const C21 = predicate(
     }
     return out;
   },
-  { patterns: ['discussedIn', 'pathologySampled'] },
+  { patterns: ['discussedIn', 'pathologySampled', 'studyModality'] },
 );
 
 /**

@@ -17,6 +17,7 @@ import {
   listOf,
   namedPatterns,
   num,
+  operationConsent,
   predicate,
   refSource,
   regex,
@@ -316,7 +317,7 @@ const K07 = predicate((enc) =>
             { key: o.id },
           ),
         );
-    const c = docs(enc, 'consent-surgery').find((d) => (d.relatedId ?? s.id) === s.id);
+    const c = operationConsent(enc, s);
     if (c && (c.completedAt ?? c.recordedAt) && minutes((c.completedAt ?? c.recordedAt)!) < at)
       out.push(
         issue('Surgical consent signed before the pre-op discussion', '手术同意书签署早于术前讨论', [docSource(c)], {
@@ -331,26 +332,45 @@ const opName = (d: QcDocument | undefined, ...names: string[]) =>
   d ? (section(d, ...names).split('\n')[0] ?? '').trim() : '';
 
 /**
- * The operations a name joins (`patterns.operationJoin`): "冠状动脉造影+支架置入术" names two, a plan's "A，必要时B"
- * names A and B; a bracketed site or abbreviation ("（前降支）", "（PCI）") only qualifies one.
+ * The operations a name joins (`patterns.operationJoin`), each by its names: "冠状动脉造影+支架置入术" names two, a
+ * plan's "A，必要时B" names A and B; a bracketed site ("（前降支）") only qualifies one, while a bracketed Latin
+ * abbreviation is another name of it ("经内镜逆行胰胆管造影（ERCP）" is the op note's "ERCP").
  */
-const opParts = (name: string, join: RegExp, suffix: RegExp) =>
+const opParts = (name: string, join: RegExp, suffix: RegExp): string[][] =>
   name
-    .replace(/[（(][^）)]*[）)]/g, '')
+    .replace(/[（(]([^）)]*)[）)]/g, (_, inner: string) =>
+      /^\s*[A-Za-z]{2,}\s*$/.test(inner) ? `\u0001${inner.trim()}` : '',
+    )
     .split(join)
-    .map((p) => normalise(p).replace(suffix, ''))
-    .filter((p) => p.length >= 2);
+    .map((p) => p.split('\u0001').map((x) => normalise(x).replace(suffix, '')))
+    .map((names) => names.filter((x) => x.length >= 2))
+    .filter((names) => names.length > 0);
+
+/**
+ * An abbreviation one document defines ("腹腔镜胆囊切除术（LC）") names the operation in the others too (the op note's
+ * bare "LC"): each part's names with those its abbreviation has elsewhere.
+ */
+function withDefinitions(parts: string[][], all: readonly string[][]): string[][] {
+  return parts.map((names) => [
+    ...new Set([...names, ...all.filter((other) => other.some((x) => names.includes(x))).flat()]),
+  ]);
+}
 
 /** One operation named two ways: alike, or one name within the other ("药物洗脱支架置入" in "经皮冠状动脉…置入"). */
 const sameOp = (a: string, b: string) =>
   similarity(a, b) >= 0.85 || (Math.min(a.length, b.length) >= 4 && (a.includes(b) || b.includes(a)));
 
-/** Two names of the operation agree when alike, or when each operation of the one naming fewer is in the other. */
-function sameOperation(a: string, b: string, join: RegExp, suffix: RegExp): boolean {
+/**
+ * Two names of the operation agree when alike, or when each operation of the one naming fewer is in the other
+ * (`all`: every part, with its names, of the names the record gives the operation).
+ */
+function sameOperation(a: string, b: string, all: readonly string[][], join: RegExp, suffix: RegExp): boolean {
   if (similarity(normalise(a), normalise(b)) >= 0.85) return true;
-  const parts = [opParts(a, join, suffix), opParts(b, join, suffix)].sort((x, y) => x.length - y.length);
-  const [few, many] = parts as [string[], string[]];
-  return few.length > 0 && few.every((p) => many.some((q) => sameOp(p, q)));
+  const parts = [opParts(a, join, suffix), opParts(b, join, suffix)]
+    .map((p) => withDefinitions(p, all))
+    .sort((x, y) => x.length - y.length);
+  const [few, many] = parts as [string[][], string[][]];
+  return few.length > 0 && few.every((p) => many.some((q) => p.some((x) => q.some((y) => sameOp(x, y)))));
 }
 
 const K08 = predicate(
@@ -364,16 +384,17 @@ const K08 = predicate(
           '拟施手术',
           '手术名称',
         ),
-        opName(
-          docs(enc, 'consent-surgery').find((d) => (d.relatedId ?? s.id) === s.id),
-          '手术名称',
-          '拟施手术',
-        ),
+        opName(operationConsent(enc, s), '手术名称', '拟施手术'),
         (enc.homepage?.procedures[0]?.name ?? '').trim(),
       ].filter(Boolean);
       const join = regex(ctx, 'operationJoin');
       const suffix = regex(ctx, 'operationSuffix');
-      const same = names.every((n) => sameOperation(n, names[0]!, join, suffix));
+      const all = names.flatMap((n) => opParts(n, join, suffix)).filter((p) => p.length > 1);
+      // Names alike but for the side ("左侧人工全髋关节置换术" and "右侧…") name two operations (K10 reads the side too).
+      const sides = new Set(names.map((n) => sideOf(n, namedPatterns(ctx, 'sides'))));
+      const same =
+        !(sides.has('left') && sides.has('right')) &&
+        names.every((n) => sameOperation(n, names[0]!, all, join, suffix));
       if (same || (op && regex(ctx, 'procedureChanged').test(op.text))) return [];
       return [
         issue(
@@ -384,7 +405,7 @@ const K08 = predicate(
         ),
       ];
     }),
-  { patterns: ['procedureChanged', 'operationJoin', 'operationSuffix'] },
+  { patterns: ['procedureChanged', 'operationJoin', 'operationSuffix', 'sides'] },
 );
 
 /**
@@ -407,29 +428,46 @@ function refinedBy(item: string, discharge: string): boolean {
   return at === head.length;
 }
 
-const K09 = predicate((enc) => {
-  const dr = doc(enc, 'discharge-record');
-  const discharge = [...diagnosisList(section(dr, '出院诊断')), ...allDiagnoses(enc).map((d) => normalise(d.name))];
-  if (discharge.length === 0) return [];
-  return docs(enc, 'op-note').flatMap((op) =>
-    diagnosisItems(section(op, '术后诊断', '术中诊断'))
-      .filter((item) => {
-        const x = normalise(item);
-        return (
-          x && !discharge.some((y) => y.includes(x) || x.includes(y) || similarity(x, y) >= 0.8 || refinedBy(item, y))
-        );
-      })
-      .map(normalise)
-      .map((x) =>
-        issue(
-          `Post-op diagnosis "${x}" not among the discharge diagnoses: confirm`,
-          `术后诊断“${x}”未见于出院诊断，请确认`,
-          [docSource(op)],
-          { key: `${op.id}-${x}` },
-        ),
-      ),
+/**
+ * The diagnosis an op note gives after the operation. "术中诊断：同术前" (`patterns.sameAsPreop`) says the surgeon
+ * found what was diagnosed before: the 术前诊断 of the op note, else of the operation's 术前小结 or 术前讨论.
+ */
+function postopDiagnosis(enc: QcEncounter, op: QcDocument, sameAsPreop: RegExp): string {
+  const post = section(op, '术后诊断', '术中诊断');
+  if (!sameAsPreop.test(normalise(post))) return post;
+  const linked = docs(enc, 'preop-summary', 'preop-discussion').filter(
+    (d) => !d.relatedId || !op.relatedId || d.relatedId === op.relatedId,
   );
-});
+  return [op, ...linked].map((d) => section(d, '术前诊断')).find(Boolean) ?? '';
+}
+
+const K09 = predicate(
+  (enc, ctx) => {
+    const dr = doc(enc, 'discharge-record');
+    const discharge = [...diagnosisList(section(dr, '出院诊断')), ...allDiagnoses(enc).map((d) => normalise(d.name))];
+    if (discharge.length === 0) return [];
+    const sameAsPreop = regex(ctx, 'sameAsPreop');
+    return docs(enc, 'op-note').flatMap((op) =>
+      diagnosisItems(postopDiagnosis(enc, op, sameAsPreop))
+        .filter((item) => {
+          const x = normalise(item);
+          return (
+            x && !discharge.some((y) => y.includes(x) || x.includes(y) || similarity(x, y) >= 0.8 || refinedBy(item, y))
+          );
+        })
+        .map(normalise)
+        .map((x) =>
+          issue(
+            `Post-op diagnosis "${x}" not among the discharge diagnoses: confirm`,
+            `术后诊断“${x}”未见于出院诊断，请确认`,
+            [docSource(op)],
+            { key: `${op.id}-${x}` },
+          ),
+        ),
+    );
+  },
+  { patterns: ['sameAsPreop'] },
+);
 
 /** K10: the side a text names (`patterns.sides`: bilateral, left, right); both left and right name none. */
 function sideOf(text: string, sides: readonly NamedPattern[]): 'left' | 'right' | 'bilateral' | undefined {
@@ -960,6 +998,17 @@ function timesOf(hpi: string, word: string, onsetAt: readonly DurationAt[], r: S
   return out;
 }
 
+/**
+ * Days before admission of the events an obstetric 现病史 dates by gestational age, against the 主诉's present
+ * gestational age (its first): "停经38+5周" and "孕24+5周" give 98 days. `ga` groups the weeks and the days.
+ */
+function gestationalOnsets(cc: string, hpi: string, ga: RegExp): number[] {
+  const days = (m: RegExpMatchArray) => Number(m[1]) * 7 + Number(m[2] ?? 0);
+  const now = ga.exec(cc);
+  if (!now) return [];
+  return [...hpi.matchAll(everywhere(ga))].map((m) => days(now) - days(m)).filter((d) => d > 0);
+}
+
 const K17 = predicate(
   (enc, ctx) => {
     const d = doc(enc, 'admission-note');
@@ -971,8 +1020,13 @@ const K17 = predicate(
     const ccAll = all(cc);
     if (ccAll.length === 0)
       out.push(issue('Chief complaint gives no duration', '主诉未写明持续时间', [docSource(d)], { key: 'duration' }));
-    // Characters as a QC officer counts them: punctuation and spaces do not count.
-    if ([...cc.replace(/[\s\p{P}]/gu, '')].length > num(ctx.params, 'maxChars')) {
+    // Characters (字) as a QC officer counts them (`patterns.countedChars`): Chinese characters, a Latin abbreviation
+    // as one; punctuation, spaces and the digits of a time (腰痛3年: 3 字) are not counted.
+    const counted = regex(ctx, 'countedChars');
+    const chars = cc.match(
+      new RegExp(counted.source, counted.flags.includes('g') ? counted.flags : `${counted.flags}g`),
+    );
+    if ((chars?.length ?? 0) > num(ctx.params, 'maxChars')) {
       const span = spanOf(d, cc);
       out.push(
         issue(
@@ -1012,31 +1066,45 @@ const K17 = predicate(
       listOf<{ part: string; day: number }>(ctx, 'monthParts'),
     );
     const datedFirst = dated !== undefined && ccAll[0] !== undefined && close(ccAll[0], dated);
-    const opening = datedFirst ? ccAll[0] : hpi[0];
-    const first =
-      !datedFirst && ccAll[0] !== undefined && hpi[0] !== undefined && !close(ccAll[0], hpi[0]) ? ccAll[0] : undefined;
+    const before = regex(ctx, 'onsetBefore');
+    const after = regex(ctx, 'onsetAfter');
+    const onsetWord = regex(ctx, 'onsetWord');
+    const onsetAt = hpiAt.filter(
+      (x) => before.test(hpiText.slice(Math.max(0, x.start - 2), x.start)) || after.test(hpiText.slice(x.end)),
+    );
+    // The 现病史 may open with what came before the present illness, a visit or a drug for another complaint
+    // ("3周前因“三叉神经痛”就诊，口服卡马西平…5天前面部出现红斑"): no onset word follows its first time. The present
+    // illness then starts at the first onset told with one ("出现", "发现"), which the 主诉's first time gives.
+    // A bracketed date after the time ("2天前（2026-11-14）无明显诱因出现腹泻") and a quoted name ("因“急性上呼吸道
+    // 感染”就诊") are read past.
+    const startsOnset = (x: DurationAt) =>
+      onsetWord.test(hpiText.slice(x.end).replace(/[（(][^）)]*[）)]|“[^”]*”|"[^"]*"/g, ''));
+    const openingTold = datedFirst || ccAll[0] === undefined || hpi[0] === undefined || close(ccAll[0], hpi[0]);
+    const present =
+      openingTold || startsOnset(hpiAt[0]!) ? undefined : onsetAt.find((x) => x !== hpiAt[0] && startsOnset(x));
+    const fromPresent = present !== undefined && close(ccAll[0]!, present.days);
+    const opening = datedFirst ? ccAll[0] : fromPresent ? present!.days : hpi[0];
+    const first = openingTold || fromPresent ? undefined : ccAll[0];
     // A later time (an exacerbation, a new symptom) is an onset the 现病史 tells after its opening one: a time
     // before admission ("3天前", "入院前3天", "近2周", "3年来"; BW2010 第十八条(三) 发病情况 with its time), not
     // how long something lasted ("每年持续3个月", "持续约1小时"), nor the opening onset again unless the 主诉 repeats
     // its first time ("乏力1月，水肿1月"). Without such later onsets, any time of the 现病史 matches.
-    const before = regex(ctx, 'onsetBefore');
-    const after = regex(ctx, 'onsetAfter');
     // The opening time told again ("近3个月来精神可"): the general condition over the whole illness, not a later
     // onset; left out, or a later 主诉 time near it (2个月 beside 3个月) would pass for told.
-    const laterOnsets = hpiAt
-      .slice(datedFirst ? 0 : 1)
-      .filter((x) => before.test(hpiText.slice(Math.max(0, x.start - 2), x.start)) || after.test(hpiText.slice(x.end)))
+    const openingAt = datedFirst ? -1 : fromPresent ? hpiAt.indexOf(present!) : 0;
+    const laterOnsets = onsetAt
+      .filter((x) => hpiAt.indexOf(x) > openingAt)
       .map((x) => x.days)
       .filter((days) => days !== opening);
     // A later onset the 现病史 dates instead of timing it ("2026.11.04起黄染逐渐加重"): told as "1天前" would be.
-    const datedOnsets = datedOnsetDays(hpiText, enc.admitAt, regex(ctx, 'onsetFullDate'), regex(ctx, 'onsetWord'));
-    const onsets = [...laterOnsets, ...datedOnsets];
-    const pool = [...hpi, ...datedOnsets];
+    const datedOnsets = datedOnsetDays(hpiText, enc.admitAt, regex(ctx, 'onsetFullDate'), onsetWord);
+    // An obstetric 现病史 times its events by the gestational age ("孕24+5周…OGTT…诊断妊娠期糖尿病"): against the
+    // 主诉's present one ("停经38+5周，发现血糖升高14周") each is that long before admission.
+    const gestation = gestationalOnsets(cc, hpiText, regex(ctx, 'gestationalAge'));
+    const onsets = [...laterOnsets, ...datedOnsets, ...gestation];
+    const pool = [...hpi, ...datedOnsets, ...gestation];
     // A later 主诉 item whose symptom the 现病史 times ("双下肢水肿1周" ↔ "1周前出现双下肢水肿"): that time tells it.
     const ccAt = durationsAt(cc, regex(ctx, 'duration'), listOf<{ unit: string; days: number }>(ctx, 'durationUnits'));
-    const onsetAt = hpiAt.filter(
-      (x) => before.test(hpiText.slice(Math.max(0, x.start - 2), x.start)) || after.test(hpiText.slice(x.end)),
-    );
     const reading = Object.fromEntries(
       namedPatterns(ctx, 'symptomWords').map((p) => [p.name, p.pattern]),
     ) as unknown as SymptomReading;
@@ -1075,7 +1143,17 @@ const K17 = predicate(
     return out;
   },
   {
-    patterns: ['duration', 'onsetBefore', 'onsetAfter', 'onsetDate', 'onsetFullDate', 'onsetWord', 'symptomWords'],
+    patterns: [
+      'duration',
+      'onsetBefore',
+      'onsetAfter',
+      'onsetDate',
+      'onsetFullDate',
+      'onsetWord',
+      'symptomWords',
+      'countedChars',
+      'gestationalAge',
+    ],
     lists: ['durationUnits', 'monthParts'],
   },
 );

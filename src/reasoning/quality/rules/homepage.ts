@@ -1,6 +1,6 @@
 import type { QcDiagnosis, QcEncounter } from '../model.js';
 import { nameFitsCategory } from '../icd-codes.js';
-import { type QcIssue, type QcPredicate, issue, listOf, predicate, refSource, regex } from '../rule.js';
+import { type QcIssue, type QcPredicate, issue, listOf, namedPatterns, predicate, refSource, regex } from '../rule.js';
 import { normalise } from '../text.js';
 import { hasMinutes, minutes } from '../time.js';
 
@@ -207,11 +207,12 @@ const H05 = predicate(
     const table = ctx.icdCodes;
     if (!table) return [];
     const generic = listOf<string>(ctx, 'genericNameParts');
+    const shortForms = namedPatterns(ctx, 'nameShortForms');
     return (
       all(enc)
         // The category decides (K35.8 is no 国家临床版 code, H04's finding, but K35 is appendicitis whatever the subcode).
         .filter((d) => d.code && d.name && table.namesInCategory(d.code).length > 0)
-        .filter((d) => !nameFitsCategory(d.name, table.namesInCategory(d.code!), generic))
+        .filter((d) => !nameFitsCategory(d.name, table.namesInCategory(d.code!), generic, shortForms))
         .map((d) => {
           const names = table.namesInCategory(d.code!).slice(0, 3);
           return issue(
@@ -223,7 +224,7 @@ const H05 = predicate(
         })
     );
   },
-  { lists: ['genericNameParts'] },
+  { lists: ['genericNameParts'], patterns: ['nameShortForms'] },
 );
 
 const H06 = predicate((enc) => {
@@ -240,15 +241,28 @@ const H06 = predicate((enc) => {
       ];
 });
 
+/**
+ * H07: a specimen sent puts the pathology diagnosis, its code and the 病理号 on the 首页. The code of a tumour is its
+ * morphology code (M8140/3); a non-neoplastic finding has none, and its disease code stands in the 首页's 病理诊断
+ * 疾病编码 field (急性化脓性阑尾炎 K35.x): such a code (`patterns.nonNeoplasticCode`, outside C00–D48) counts when the
+ * pathology diagnosis names no tumour (`patterns.neoplasmName`).
+ */
 const H07 = predicate(
   (enc, ctx) => {
     if (!enc.homepage) return [];
     const sent = enc.homepage.pathologySent ?? enc.surgeries.some((s) => s.pathologySent);
     if (!sent) return [];
     const p = enc.homepage.pathology;
+    const tumour = !p?.name || regex(ctx, 'neoplasmName').test(p.name);
+    const coded =
+      regex(ctx, 'morphologyCode').test(p?.code ?? '') ||
+      (!tumour && regex(ctx, 'nonNeoplasticCode').test(p?.code ?? ''));
     const missing = [
       !p?.name && { en: 'the pathology diagnosis', zh: '病理诊断名称' },
-      !regex(ctx, 'morphologyCode').test(p?.code ?? '') && { en: 'the morphology code (M)', zh: '病理编码(M)' },
+      !coded &&
+        (tumour
+          ? { en: 'the morphology code (M)', zh: '病理编码(M)' }
+          : { en: 'the pathology diagnosis code', zh: '病理诊断编码' }),
       !p?.number && { en: 'the pathology number', zh: '病理号' },
     ].filter((x): x is { en: string; zh: string } => !!x);
     return missing.length
@@ -261,7 +275,7 @@ const H07 = predicate(
         ]
       : [];
   },
-  { patterns: ['morphologyCode'] },
+  { patterns: ['morphologyCode', 'nonNeoplasticCode', 'neoplasmName'] },
 );
 
 const H08 = predicate((enc) => {

@@ -226,10 +226,12 @@ const T06 = predicate((enc, ctx) => {
     const a = points[i - 1]!;
     const b = points[i]!;
     const gap = calendarDays(a, b);
-    const levels = new Set<string>();
-    for (let k = 0; k <= gap; k++)
-      levels.add(acuityOn(enc, shanghaiDate(new Date(minutes(a) * 60_000 + k * 86_400_000).toISOString())));
-    const limit = levels.has('serious') || levels.has('critical') ? 2 : 3;
+    // The acuity over the gap itself, to the minute: a 病危 or 病重 period that ended when the note opening the gap
+    // was written (the note that lifts it) leaves a stable gap.
+    const ill = enc.acuity.some(
+      (x) => x.level !== 'stable' && minutes(x.from) < minutes(b) && (!x.to || minutes(x.to) > minutes(a)),
+    );
+    const limit = ill ? 2 : 3;
     if (gap > limit)
       out.push(
         issue(
