@@ -63,7 +63,7 @@ import { openMigratedDatabase } from '../../server/index.js';
  * - `import <aggregate.json> --kb <name> --by <who>`: the sum becomes a candidate learned release, to be
  *   evaluated on held-back cases before it can be activated (src/learning/releases.ts).
  *
- * Beyond files, the same round over DAP-09 with Prio3SumVec (src/learning/dap-*.ts; docs/federated.md says why DAP):
+ * Beyond files, the same round over DAP-09 with Prio3SumVec (src/learning/dap-*.ts; docs/learning.md says why DAP):
  * - `dap-task --kb <name> --leader <url> --helper <url> --hospitals n --epsilon E --delta D --clip C [--colluders T]
  *   [--closed-world] [--bits B --fraction-bits F] --out <task.json> --secrets <dir>`: the coordinator's task (public)
  *   and each party's secrets (leader.json, helper.json, collector.json in the folder) to hand over.
