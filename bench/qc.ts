@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { evaluateQc, qualityRulesFromData } from '../src/reasoning/index.js';
 import { type Benchmark, repoRoot, sharedData, table } from './lib/harness.js';
 import { loadSplit } from './qc-lib/halves.js';
+import { checkForms } from './qc-lib/reform-check.js';
+import { FORMS } from './qc-lib/reform.js';
 import { newFindings, type Row, type ScoredRecord, score } from './qc-lib/score.js';
 import { variantsOf } from './qc-lib/variants.js';
 
@@ -16,6 +18,10 @@ import { variantsOf } from './qc-lib/variants.js';
  * another rule, or the clean record's judgement in `<data>/judgements.jsonl`, written from the norms); unjudged
  * findings are counted and listed, never dropped. Reports precision and recall per rule family
  * (rules.json category) and per rule.
+ *
+ * `--reform [--forms <substring>]`: the form-invariance check instead (bench/qc-lib/reform.ts): each base record
+ * re-printed in other forms with its content unchanged; any finding that appears or disappears is a form bug of
+ * the text reader. Prints, per form, the records rewritten and the findings changed.
  */
 
 /** Evaluation time: after every record's stay and archiving, so that every time limit has run out. */
@@ -63,6 +69,25 @@ const bench: Benchmark = {
       throw new Error(`--data: no records for split ${split} under ${data}`);
     }
     const rules = qualityRulesFromData();
+    if (args.reform) {
+      const forms = FORMS.filter((f) => !args.forms || f.name.includes(args.forms));
+      const { counts, diffs } = checkForms(bases, forms, rules);
+      log(`form invariance: ${bases.length} base records (${split}) × ${forms.length} forms`);
+      log(table(counts.map((c) => ({ ...c }))));
+      const changed = counts.reduce((s, c) => s + c.appeared + c.disappeared, 0);
+      log(`${changed} findings changed by a form`);
+      if (split === 'dev')
+        for (const d of diffs)
+          log(
+            `FORM ${d.form} ${d.record}${d.appeared.map((x) => ` +[${x}]`).join('')}` +
+              d.disappeared.map((x) => ` -[${x}]`).join(''),
+          );
+      return {
+        split: { scored: split, baseRecords: bases.map((b) => b.id) },
+        inputs: [...judgementFiles, ...demoPaths, ...(ccksFile ? [ccksFile] : [])],
+        reform: { counts, findingsChanged: changed, ...(split === 'dev' ? { diffs } : {}) },
+      };
+    }
     const scored: ScoredRecord[] = [];
     const labelLines: string[] = [];
     for (const b of bases) {

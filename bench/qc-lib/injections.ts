@@ -905,7 +905,8 @@ export const INJECTIONS: readonly Injection[] = [
     what: '手术知情同意书 says 左侧 where every other document says 右侧',
     apply: (enc) => {
       const d = docOf(enc, 'consent-surgery');
-      if (!d || !/右侧/.test(d.text)) return undefined;
+      // Not where the consent already names the other side (p04): the defect is there before the injection.
+      if (!d || !/右侧/.test(d.text) || /左侧/.test(d.text)) return undefined;
       const before = d.text;
       d.text = d.text.replace(/右侧/g, '左侧');
       return { where: `document ${d.id}`, before: before.split('\n')[1], after: d.text.split('\n')[1] };

@@ -1,3 +1,5 @@
+import { readQcData } from '../../src/knowledge/index.js';
+
 /**
  * Edits of a record's text that inject one defect: a section (heading line) removed, a header field
  * removed, a sentence removed, a word replaced. Each returns the new text and the span it removed or
@@ -9,19 +11,55 @@ export interface TextEdit {
   readonly span: string;
 }
 
+/** Every heading name the section reader knows (knowledge/data/qc/sections.json). */
+const HEADING_NAMES = readQcData().headings.items.flatMap((h) => [h.name, ...(h.synonyms ?? [])]);
+
 const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** A heading written with any spaces between its characters ("姓    名"). */
 const spaced = (name: string): string => [...name].map(esc).join('[ \\t\\u3000]*');
 
-/** Removes the line(s) of a section: the line that starts with the heading (`主诉：`, `【主诉】`). */
+/** Numbering or a bullet before a heading: 一、 （二） 3. 4） Ⅵ． ① ◆ ■. */
+const LEAD =
+  '(?:(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\\d]{1,2}[）)]|\\d{1,2}[、.．)）](?!\\d)' +
+  '|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ]{1,3}[、.．]?|[①-⑳][、.．]?|[■□●○◆◇▲△▶►★☆※•·・\\-*])[ \\t\\u3000]*)?';
+
+/**
+ * A line that starts with `heading` in any form hospitals print it: after numbering or a bullet, in brackets
+ * (【】［］〔〕〖〗[]) with or without a colon, or followed by a colon, by spaces and its content, or alone on its line.
+ * Group 1: what follows the heading on its line.
+ */
+const headingLine = (heading: string): RegExp => headingLineOf([heading]);
+const headingLineOf = (names: readonly string[]): RegExp => {
+  const h = `(?:${[...names]
+    .sort((a, b) => b.length - a.length)
+    .map(spaced)
+    .join('|')})`;
+  return new RegExp(
+    `^[ \\t\\u3000]*${LEAD}(?:[【［〔〖\\[][ \\t\\u3000]*${h}[ \\t\\u3000]*[】］〕〗\\]][ \\t\\u3000]*[：:]?` +
+      `|${h}[ \\t\\u3000]*(?:[：:]|(?=[ \\t\\u3000]|$)))(.*)$`,
+  );
+};
+
+/** A line that starts a section (any heading the section reader knows, in any form): where a section ends. */
+const ANY_HEADING = headingLineOf(HEADING_NAMES);
+const startsSection = (line: string): boolean => ANY_HEADING.test(line);
+
+/**
+ * Removes the line(s) of a section: the line that starts with the heading (`主诉：`, `【主诉】`, `五、月经史　…`,
+ * `Ⅵ．月经史：`) and, where the heading stands alone on its line (`［月经史］`), the lines of its content below it,
+ * up to the next heading or blank line.
+ */
 export function removeSection(text: string, heading: string): TextEdit | undefined {
   const lines = text.split('\n');
-  const re = new RegExp(`^[ \\t\\u3000]*(?:【${spaced(heading)}】|${spaced(heading)}[ \\t\\u3000]*[：:])`);
+  const re = headingLine(heading);
   const i = lines.findIndex((l) => re.test(l));
   if (i < 0) return undefined;
-  const span = lines[i]!;
-  lines.splice(i, 1);
+  let n = 1;
+  if (re.exec(lines[i]!)![1]!.trim() === '')
+    while (i + n < lines.length && lines[i + n]!.trim() !== '' && !startsSection(lines[i + n]!)) n++;
+  const span = lines.slice(i, i + n).join('\n');
+  lines.splice(i, n);
   return { text: lines.join('\n'), span };
 }
 
@@ -62,8 +100,12 @@ export function replaceFirst(text: string, pattern: RegExp, by: string): TextEdi
 
 /** The text of one section (the rest of its heading line), or undefined. */
 export function sectionText(text: string, heading: string): string | undefined {
-  const re = new RegExp(`^[ \\t\\u3000]*(?:【${spaced(heading)}】|${spaced(heading)}[ \\t\\u3000]*[：:])(.*)$`, 'm');
-  return re.exec(text)?.[1]?.trim();
+  const re = headingLine(heading);
+  for (const l of text.split('\n')) {
+    const m = re.exec(l);
+    if (m) return m[1]!.trim();
+  }
+  return undefined;
 }
 
 /** `YYYY-MM-DD HH:MM` of an ISO time as written in the notes (the time's own offset, no conversion). */
@@ -85,7 +127,7 @@ export function withinSection(
   edit: (line: string) => TextEdit | undefined,
 ): TextEdit | undefined {
   const lines = text.split('\n');
-  const re = new RegExp(`^[ \\t\\u3000]*(?:【${spaced(heading)}】|${spaced(heading)}[ \\t\\u3000]*[：:])`);
+  const re = headingLine(heading);
   const i = lines.findIndex((l) => re.test(l));
   if (i < 0) return undefined;
   const e = edit(lines[i]!);

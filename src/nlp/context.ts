@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Assertion, Subject } from '../core/index.js';
 import { AhoCorasick, selectLongest } from './aho-corasick.js';
+import { isJsSpace } from './fold.js';
 import type { NlpLang } from './language.js';
 import { type Span, splitSentences } from './sentences.js';
 
@@ -157,9 +158,18 @@ export function scopeModifiers(
   text?: string,
 ): ContextModifier[] {
   // most clauses hold only stops (commas) or nothing that scopes: no modifier, nothing to select
-  if (!triggerHits.some((h) => !isStop(h.rule.direction) && h.rule.direction !== 'pseudo')) return [];
-  const hits = selectLongest(triggerHits.filter((h) => !overlapsAny(targets, h)));
-  const stops = hits.filter((h) => isStop(h.rule.direction));
+  let scoping = false;
+  for (let k = 0; k < triggerHits.length && !scoping; k++) {
+    const d = triggerHits[k]!.rule.direction;
+    scoping = !isStop(d) && d !== 'pseudo';
+  }
+  if (!scoping) return [];
+  // loops rather than filter: this runs for every sentence with a trigger that scopes
+  const free: { rule: ContextRule; start: number; end: number }[] = [];
+  for (const h of triggerHits) if (!overlapsAny(targets, h)) free.push(h);
+  const hits = selectLongest(free);
+  const stops: { rule: ContextRule; start: number; end: number }[] = [];
+  for (const h of hits) if (isStop(h.rule.direction)) stops.push(h);
   const out: ContextModifier[] = [];
   // hits and stops are sorted and do not overlap: the stops around a hit are found by walking forward
   let next = 0;
@@ -238,17 +248,18 @@ function classifyClause(
   hits: readonly { rule: ContextRule; start: number; end: number }[],
   targets: readonly Span[],
 ): ClauseKind {
-  const raw = text
-    .slice(clause.start, clause.end)
-    .replace(/[。．!！;；\s]+$/, '')
-    .trim();
+  // the clause without its leading spaces and its trailing spaces and 。．!！;； (offsets: one slice, not three)
+  let from = clause.start;
+  while (from < clause.end && isJsSpace(text.charCodeAt(from))) from++;
+  let to = clause.end;
+  while (to > from && isClauseTail(text.charCodeAt(to - 1))) to--;
+  const raw = text.slice(from, to);
   const conj = listConjunction.exec(raw);
   const afterConj = conj ? raw.slice(conj[0].length) : raw;
   // "…, nor was she in atrial fibrillation": nor carries the negation into its clause
   if (/^nor\b/i.test(raw)) return 'item';
   // a starter word is read only where no concept name begins (感染 is not 感, 并发症 not 并)
-  const slice = text.slice(clause.start, clause.end);
-  const lead = clause.start + (slice.length - slice.trimStart().length) + (conj ? conj[0].length : 0);
+  const lead = from + (conj ? conj[0].length : 0);
   const nameFirst = targets.some((t) => t.start <= lead && lead < t.end);
   if (!nameFirst && elaborationStart.test(afterConj)) return 'elaboration';
   if (!nameFirst && newClauseStart.test(afterConj)) return 'new';
@@ -284,6 +295,11 @@ function classifyClause(
   // clause needs a finite verb (caught above), so a long noun phrase stays an item
   const cjk = residue.match(/\p{Script=Han}/gu)?.length ?? 0;
   return cjk > maxNameChars ? 'new' : 'item';
+}
+
+/** `[。．!！;；\s]`: what ends a clause's text before its stop. */
+function isClauseTail(c: number): boolean {
+  return c === 0x3002 || c === 0xff0e || c === 0x21 || c === 0xff01 || c === 0x3b || c === 0xff1b || isJsSpace(c);
 }
 
 /**

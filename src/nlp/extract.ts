@@ -12,6 +12,7 @@ import type {
 import { builtinLexicon } from './builtin-lexicon.js';
 import { assertionOf, type ContextModifier, scopeModifiers, type Speech } from './context.js';
 import { factId } from './fact-id.js';
+import { isJsSpace } from './fold.js';
 import { detectLanguage, type NlpLang } from './language.js';
 import type { Lexicon, LexiconMatch } from './lexicon.js';
 import { type CoreScan, scanCore, withStops } from './scanner.js';
@@ -267,6 +268,12 @@ function entryIn(entries: readonly LexiconEntry[], lang: NlpLang): LexiconEntry 
   return entries[0]!;
 }
 
+/** A mention no modifier covers (most of them): one object for all, facts do not change their subject. */
+const PRESENT: { readonly assertion: Assertion; readonly subject: Subject } = Object.freeze({
+  assertion: 'present',
+  subject: Object.freeze({ who: 'patient' }),
+});
+
 /**
  * ConText over the triggers found by the single scan, sentence by sentence: only a sentence with a trigger
  * that scopes (not a stop, not a pseudo-trigger) has modifiers, and only there are its one-character stops
@@ -285,7 +292,7 @@ function assertionsFor(
   let ti = 0;
   return targets.map((t, i) => {
     const sentence = sentenceOfTarget[i];
-    if (!sentence) return { assertion: 'present' as Assertion, subject: { who: 'patient' } as Subject };
+    if (!sentence) return PRESENT;
     if (sentence !== modsOf) {
       modsOf = sentence;
       while (ti > 0 && triggers[ti - 1]!.end > sentence.start) ti--;
@@ -313,7 +320,7 @@ function assertionsFor(
         mods = scopeModifiers(inside, sentence, targets.slice(lo, last), text);
       }
     }
-    if (mods.length === 0) return { assertion: 'present' as Assertion, subject: { who: 'patient' } as Subject };
+    if (mods.length === 0) return PRESENT;
     const covering: ContextModifier[] = [];
     for (const m of mods) if (m.scope.start < t.end && t.start < m.scope.end) covering.push(m);
     return assertionOf(covering);
@@ -398,22 +405,6 @@ function isSideChar(c: number): boolean {
   );
 }
 
-/** What `\s` matches in a JavaScript pattern. */
-function isJsSpace(c: number): boolean {
-  return (
-    (c >= 0x09 && c <= 0x0d) ||
-    c === 0x20 ||
-    c === 0xa0 ||
-    c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 ||
-    c === 0x2029 ||
-    c === 0x202f ||
-    c === 0x205f ||
-    c === 0x3000 ||
-    c === 0xfeff
-  );
-}
 /** , ， ; ； 。 、 (by code unit: no one-character strings in the loop). */
 function isClauseBreak(c: number): boolean {
   return c === 0x2c || c === 0xff0c || c === 0x3b || c === 0xff1b || c === 0x3002 || c === 0x3001;

@@ -54,9 +54,7 @@ export function splitSentences(text: string, range: Span = { start: 0, end: text
       case 0x2e: {
         const next = text[i + 1];
         if (next !== undefined && !/\s/.test(next)) break; // 3.5, p.o.
-        const word = /(?:^|[\s(])([A-Za-z][A-Za-z./]*)$/
-          .exec(text.slice(Math.max(range.start, i - 12), i))?.[1]
-          ?.toLowerCase();
+        const word = wordBefore(text, Math.max(range.start, i - 12), i);
         if (word && (abbreviations.has(word) || /^[a-z]$/.test(word))) {
           // an abbreviation ends the sentence only before a capitalised word after two spaces or a newline
           if (!/^\s*\n/.test(text.slice(i + 1, i + 4))) break;
@@ -82,6 +80,29 @@ export function splitSentences(text: string, range: Span = { start: 0, end: text
   }
   push(range.end);
   return out;
+}
+
+/**
+ * The word that ends at `end` (letters, then letters, `.` and `/`: `Dr`, `p.o`, `h/o`), lower-cased, where it
+ * starts a word at or after `from` (after a space or `(`, or at `from` itself); else undefined. What
+ * `/(?:^|[\s(])([A-Za-z][A-Za-z./]*)$/` finds in `text.slice(from, end)`, without the slice and the pattern at
+ * every period of a note.
+ */
+function wordBefore(text: string, from: number, end: number): string | undefined {
+  let j = end;
+  while (j > from && isWordPart(text.charCodeAt(j - 1))) j--;
+  if (j === end || !isLetter(text.charCodeAt(j))) return undefined;
+  // a run that does not reach `from` starts a word only after a space or `(` (any other character is not a word start)
+  if (j > from && !/[\s(]/.test(text[j - 1]!)) return undefined;
+  return text.slice(j, end).toLowerCase();
+}
+
+function isLetter(c: number): boolean {
+  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+}
+
+function isWordPart(c: number): boolean {
+  return isLetter(c) || c === 0x2e || c === 0x2f;
 }
 
 function isSpace(c: number): boolean {

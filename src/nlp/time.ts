@@ -151,6 +151,8 @@ const zhNumNotAfter =
   `(\\d(?<!${notAfter}\\d)\\d*(?:\\.\\d+)?` +
   `|[零一二两三四五六七八九十](?<!${notAfter}.)[零一二两三四五六七八九十]*` +
   `|半(?<!${notAfter}半))`;
+/** `\b(?:jan|feb|…|dec)` with each lookbehind after the month's first letter (see zhNumNotAfter). */
+const monthAtWordStart = MONTHS.map((m) => `${m[0]}(?<!\\w${m[0]})${m.slice(1)}`).join('|');
 const patterns: {
   re: RegExp;
   /** A character every match holds (an indexOf before `pre`, which scans the note with a pattern). */
@@ -180,8 +182,12 @@ const patterns: {
   },
   {
     // March 1, 2024 / 1 March 2024 / Mar 1 2024
-    pre: /\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)/i,
-    re: /\b(?:(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})|(\d{1,2})\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+(\d{4}))\b/gi,
+    pre: new RegExp(monthAtWordStart, 'i'),
+    re: new RegExp(
+      `(?:(${monthAtWordStart})[a-z]*\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?,?\\s+(\\d{4})` +
+        '|(\\d(?<!\\w\\d)\\d?)\\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\\.?,?\\s+(\\d{4}))\\b',
+      'gi',
+    ),
     make: (m) => {
       const mon = monthNumber((m[1] ?? m[5])!)!;
       const date = isoDate(Number(m[3] ?? m[6]), mon, Number(m[2] ?? m[4]));
@@ -240,7 +246,9 @@ const patterns: {
   {
     // for 3 days, x 7 days, × 7 days, over the past 2 weeks
     pre: /for|x|×|over the/i,
-    re: /(?:\bfor|\bx|×|\bover the (?:past|last))\s*(\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|several|a few)\s+(min(?:ute)?|hour|hr|day|week|wk|month|mo|year|yr)s?\b/gi,
+    // `f(?<!\wf)or` is `\bfor` with the lookbehind after the first letter (see zhNumNotAfter): the engine skips to
+    // where an f, x, × or o stands rather than trying every position
+    re: /(?:f(?<!\wf)or|x(?<!\wx)|×|o(?<!\wo)ver the (?:past|last))\s*(\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|several|a few)\s+(min(?:ute)?|hour|hr|day|week|wk|month|mo|year|yr)s?\b/gi,
     make: (m, o) =>
       duration(
         m,

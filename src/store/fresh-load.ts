@@ -21,7 +21,8 @@ export const FRESH_LOAD_LOCK = 727_273;
  * about a second more than keeping them, which the first 10,000 rows of a load save several times over.
  */
 export const FRESH_LOAD_MAX_STORED = 10_000;
-const TABLES = ['fhir_resources', 'fhir_search_values'] as const;
+const VALUES = 'fhir_search_values';
+const TABLES = ['fhir_resources', VALUES] as const;
 
 /** The load's rows, per database handle (PGlite liveness: the handle that began a load is in this process). */
 const live = new WeakMap<object, Set<string>>();
@@ -31,7 +32,7 @@ export interface FreshLoad {
   readonly indexes: readonly string[];
   /**
    * Builds every dropped index again (each in its own transaction, its marker row deleted with it) and
-   * analyzes; with `helper`, a second connection, the two tables' indexes are built at once, one on each.
+   * analyzes; with `helper`, a second connection, two indexes are built at once, one on each.
    */
   end(options?: { readonly helper?: Sql }): Promise<void>;
 }
@@ -111,17 +112,26 @@ export async function beginFreshLoad(
       try {
         const rows = await markers(db, owner);
         if (helper) {
-          // The values table's indexes are the larger part: those on one connection, the rest on the other.
-          const values = rows.filter((m) => m.table_name === 'fhir_search_values');
-          await Promise.all([
-            rebuild(helper, values),
-            rebuild(
-              db,
-              rows.filter((m) => !values.includes(m)),
-            ),
-          ]);
-        } else await rebuild(db, rows);
-        await db.query('analyze fhir_resources, fhir_search_values');
+          // Each connection takes the next index of one list, the values table's (the larger) first: both
+          // stay busy to the end, where one table per connection left one idle for most of the build.
+          const queue = [...rows].sort((a, b) => Number(b.table_name === VALUES) - Number(a.table_name === VALUES));
+          const take = async (sql: Sql) => {
+            try {
+              for (let m = queue.shift(); m; m = queue.shift()) await rebuild(sql, [m]);
+            } catch (e) {
+              // The rest stays dropped, its markers kept: built again by the next recovery.
+              queue.length = 0;
+              throw e;
+            }
+          };
+          // Both connections done before the lock goes, whichever failed.
+          const built = await Promise.allSettled([take(helper), take(db)]);
+          for (const b of built) if (b.status === 'rejected') throw b.reason;
+          await Promise.all([helper.query(`analyze ${VALUES}`), db.query('analyze fhir_resources')]);
+        } else {
+          await rebuild(db, rows);
+          await db.query(`analyze fhir_resources, ${VALUES}`);
+        }
       } finally {
         owners.delete(owner);
         await unlock();

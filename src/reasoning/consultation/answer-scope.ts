@@ -27,6 +27,10 @@ interface ScopeData {
   /** A spouse's own illness at a past time (我老伴昨晚吐了, "my wife threw up last night"). */
   readonly partnerPast?: Record<Lang, string[]>;
   readonly selfDenial: Record<Lang, string[]>;
+  /** The patient set apart from a group that has it (全家都拉肚子，就我没事; "not me though"). */
+  readonly exceptMe?: Record<Lang, string[]>;
+  /** A group that includes the household (全家, 大家, "everyone"): the others' once the patient is set apart. */
+  readonly groups?: Record<Lang, string[]>;
   readonly nowDenied: Record<Lang, string[]>;
   readonly past: { readonly remote: Record<Lang, string[]>; readonly recent: Record<Lang, string[]> };
   readonly questionClause: Record<Lang, string[]>;
@@ -44,6 +48,8 @@ type Compiled = {
   besides?: RegExp;
   partnerPast?: RegExp;
   selfDenial: RegExp;
+  exceptMe?: RegExp;
+  groups?: RegExp;
   nowDenied: RegExp;
   remote: RegExp;
   recent: RegExp;
@@ -68,6 +74,8 @@ function scope(lang: Lang): Compiled {
       ...(d.besides?.[l]?.length ? { besides: any(d.besides[l]) } : {}),
       ...(d.partnerPast?.[l]?.length ? { partnerPast: any(d.partnerPast[l]) } : {}),
       selfDenial: any(d.selfDenial[l]),
+      ...(d.exceptMe?.[l]?.length ? { exceptMe: any(d.exceptMe[l]) } : {}),
+      ...(d.groups?.[l]?.length ? { groups: any(d.groups[l]) } : {}),
       nowDenied: any(d.nowDenied[l]),
       remote: any(d.past.remote[l]),
       recent: any(d.past.recent[l]),
@@ -90,8 +98,9 @@ function clauses(text: string): string[] {
   return text.split(new RegExp(CLAUSE_SPLIT.source, 'giu'));
 }
 const isSeparator = (i: number) => i % 2 === 1;
-/** The patient speaking in a clause (我 not naming whose, "I", "me"): "隔壁炖肉我都闻得着" is the patient's own. */
-const PATIENT_SPEAKS = /[我俺](?!(?:的)?(?:同事|邻居|室友|同学|朋友|老板|领导|病友))|\b(?:i|i'm|i've|me)\b/iu;
+/** The patient speaking in a clause (我 not naming whose, "I", "me"): "隔壁炖肉我都闻得着" is the patient's own; 我家猫 is not. */
+const PATIENT_SPEAKS =
+  /[我俺](?!(?:家里?)?(?:的)?(?:同事|邻居|室友|同学|朋友|老板|领导|病友|狗|猫|宠物|鹦鹉|兔子))|\b(?:i|i'm|i've|me)\b/iu;
 
 /** Whether the patient speaks in a clause beyond the 我 that says whose relative is named ("我老伴昨晚吐了" does not). */
 function speaksApart(clause: string, s: Compiled): boolean {
@@ -147,7 +156,11 @@ export function withoutOthers(text: string, lang: Lang, bareNoIsOwn = false): st
   const s = scope(lang);
   const parts = clauses(text);
   const lower = parts.map((p) => p.toLowerCase().trim());
-  const other = (i: number) => !isSeparator(i) && s.others.test(lower[i]!) && !s.inclusive.test(lower[i]!);
+  // A group the patient is set apart from ("全家都拉肚子，就我没事", "everyone's got it, not me") is the others'.
+  const apart = lower.some((c, i) => !isSeparator(i) && !!s.exceptMe?.test(c));
+  const group = (i: number) => apart && !s.exceptMe?.test(lower[i]!) && !!s.groups?.test(lower[i]!);
+  const other = (i: number) =>
+    !isSeparator(i) && ((s.others.test(lower[i]!) && !s.inclusive.test(lower[i]!)) || group(i));
   // `bareNoIsOwn` (a symptom question): "no, it was my son who threw up", "没有，是我儿子吐的" — the no is the patient's.
   const bareNo = (i: number) => bareNoIsOwn && /^(?:no|nope|nah|没有|没|不是)$/u.test(lower[i]!);
   const own = (i: number) => !isSeparator(i) && !other(i) && (s.self.test(` ${lower[i]!}`) || bareNo(i));

@@ -95,7 +95,7 @@ const EN_AUX =
   /\b(heart|nose|throat|head|stomach|tummy|chest|voice|muscles?)(?:'s|\s+is|\s+was|\s+has|\s+keeps?)?(?:\s+been)?\s+(?=[a-z]+ing\b)/gi;
 
 const EN_DEGREE =
-  /\b((?:my|the|his|her|our)\s+)?(throat|nose|chest|head|stomach|tummy|belly|back|muscles|body|heart|voice|skin|lips|tongue|eyes?)(\s*(?:is|are|feels?|'s|'re|has been|have been|keeps?))\s+((?:(?:really|very|so|super|pretty|quite|totally|completely|fully|all|a bit|a little bit|a little|kinda|kind of|sort of|slightly|extremely|awfully|terribly|bloody|a tad|still|always|just)\s+)+)/gi;
+  /\b((?:my|the|his|her|our)\s+)?(throat|nose|chest|head|stomach|tummy|belly|back|muscles|body|heart|voice|skin|lips|tongue|eyes?)(\s*(?:is|are|feels?|'s|'re|has been|have been|keeps?))\s+((?:(?:really|very|so|super|pretty\s+much|pretty|quite|totally|completely|fully|all|a bit|a little bit|a little|kinda|kind of|sort of|slightly|extremely|awfully|terribly|bloody|a tad|still|always|just)\s+)+)/gi;
 
 /**
  * A finding ticked or crossed in a chat ("咳嗽✅ 发烧❌", "cough ✔ fever ✘"): a cross after a word denies it, a tick

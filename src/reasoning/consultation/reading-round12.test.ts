@@ -65,7 +65,8 @@ describe('regional and second-language English', () => {
     expect(en('E_155', "ticker's been racing like mad").value).toBe('yes');
     expect(en('E_64', 'I get puffed walking up the stairs').value).toBe('yes');
     expect(en('E_148', 'been crook all day and feel like chucking').value).toBe('yes');
-    expect(normalisePatientSpeech('my ankles are puffed up', 'en')).toContain('puffed up');
+    // 'puffed up' is swelling, never breathlessness (dev12: read as swollen).
+    expect(normalisePatientSpeech('my ankles are puffed up', 'en')).toContain('swollen');
   });
 
   it('reads West African, Scots, Malaysian and Singapore words', () => {

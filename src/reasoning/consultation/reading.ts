@@ -13,6 +13,7 @@ import {
   withoutEffortGrade,
   withoutNearMisses,
 } from './degree-words.js';
+import { spanInAnswer, withoutInnerAdverbs } from './bridged-terms.js';
 import { echoYesWords } from './echo-verbs.js';
 import {
   listedYesNo,
@@ -364,10 +365,10 @@ export function readSeverity(text: string, lang: Lang): number | string | undefi
     !/(天|周|月|年|小时|分钟|次|度|℃|days?|weeks?|hours?|times?|degrees?)/i.test(text.slice(text.search(/\d/)))
   )
     return n;
-  // A severity word under negation is mild ("有点疼，不厉害", 西南 "不是好严重", "not that bad", "nothing awful"): checked
-  // before the anchors it contains.
+  // A severity word under negation is mild ("有点疼，不厉害", 西南 "不是好严重", "not that bad", "nothing awful"), and so is
+  // a very small amount ("很少的": 很 is no severe anchor there): checked before the anchors it contains.
   if (
-    /(?:不|没)(?:太|怎么|是很|是好|是太|是那么|算|那么)?(?:厉害|严重)|没那么(?:严重|厉害|疼|痛)|\bnot\s+(?:too\s+|that\s+|very\s+|so\s+)?(?:bad|severe|serious)\b|\bnothing\s+(?:too\s+|that\s+|very\s+)?(?:bad|awful|terrible|dramatic)\b/i.test(
+    /(?:很|特别|非常)(?:少|轻)|(?:不|没)(?:太|怎么|是很|是好|是太|是那么|算|那么)?(?:厉害|严重)|没那么(?:严重|厉害|疼|痛)|\bnot\s+(?:too\s+|that\s+|very\s+|so\s+)?(?:bad|severe|serious)\b|\bnothing\s+(?:too\s+|that\s+|very\s+)?(?:bad|awful|terrible|dramatic)\b/i.test(
       text,
     )
   )
@@ -530,6 +531,8 @@ export function normaliseDurationWords(text: string, bound: 'lower' | 'upper' = 
       .replace(/钟头/g, '小时')
       // "两个晚上", "三宿": nights counted are days.
       .replace(/(\d+|[一二两三四五六七八九十]+)\s*个?(?:晚上|夜里|宿|夜)(?=[了啊吧，,。\s]|$)/g, '$1天')
+      // "three mornings ago", "two nights back": mornings, nights and evenings counted are days.
+      .replace(/\b(?:mornings|nights|evenings|afternoons)(?=\s+(?:ago|back|now)\b)/gi, 'days')
       .replace(/\b(?:a\s+)?fortnight\b/gi, '2 weeks')
       // "forty-five minutes": a compound number word.
       .replace(new RegExp(`\\b(${EN_TENS})[-\\s](${EN_UNITS})\\b`, 'gi'), (_m, t: string, u: string) =>
@@ -765,6 +768,26 @@ const RATING =
 const RF_HEDGE =
   /有点|有一点|有些|稍微|一点点|好像|可能|似乎|应该|估计|大概|\b(?:a\s+(?:[a-z]+\s+)?(?:bit|touch|tad)|a\s+little|slightly|slight|mild|faint|maybe|perhaps|kind\s+of|sort\s+of|kinda|i\s+think|i\s+guess)\b/i;
 
+/** A denial word anywhere in a clause. */
+const DENIAL_IN_CLAUSE = /[不没无未别冇]|\b(?:no|not|never|none|nothing|nope)\b|n't/i;
+
+/**
+ * A clause with a hedge (RF_HEDGE), no denial and nothing else named in it: "嗓子好像有点紧紧的", "my lip feels a bit
+ * puffy". One that sets another complaint beside the denial ("就是有点喘", "还有点鼻塞", "I just feel a bit dizzy")
+ * answers another question.
+ */
+function hedgedClause(text: string, others: readonly string[]): boolean {
+  return text
+    .split(/[，,；;。.！!？?]|\s+but\s+/iu)
+    .some(
+      (cl) =>
+        RF_HEDGE.test(cl) &&
+        !DENIAL_IN_CLAUSE.test(cl) &&
+        !/就是|只是|只有|还有|另外|\b(?:just|only|also)\b/i.test(cl) &&
+        !others.some((o) => cl.includes(o)),
+    );
+}
+
 /** English degree phrases the word lists cannot enumerate: "a tiny bit", "a wee touch", "a little bit of". */
 const PARTLY_EN =
   /\ba\s+(?:[a-z]+\s+)?(?:bit|touch|tad|smidge)\b|\b(?:slight|mild|minor)\b|(?<!\b(?:feel|feels|felt|feeling|go|goes|went|going)\s+)\bfaint\b|\b[a-z]+-ish\b|,\s*i\s+(?:think|guess|reckon|suppose)$/i;
@@ -953,6 +976,38 @@ function readImages(
   return images.filter((i) => i.says !== 'none').map((i) => i.text);
 }
 
+/**
+ * The patient's findings (NLP stage, the answer lexicon), then those found once the short adverbs inside a symptom
+ * word are left out ("嗓子也疼", "voice is pretty much gone": bridged-terms.ts), each with its span in the answer.
+ * A finding of the second look is taken where it covers the first look's findings there (the whole term over a
+ * part of it: 嗓子也疼 over 疼) and is not already found.
+ */
+function factsAcrossAdverbs(t: string, lang: Lang, lexicon: Lexicon, finer: (code: string, than: string) => boolean) {
+  const read = (s: string) =>
+    extractFacts(s, { lang, lexicon, document: 'answer', speech: 'patient' }).facts.filter(
+      (f) => f.subject.who === 'patient',
+    );
+  const span = (f: { sources: readonly unknown[] }) => f.sources[0] as { start: number; end: number };
+  let facts = read(t);
+  const bridged = withoutInnerAdverbs(t, lang);
+  if (!bridged) return facts;
+  for (const f of read(bridged.text)) {
+    const s = { ...f.sources[0]!, ...spanInAnswer(bridged, span(f).start, span(f).end) };
+    if (facts.some((g) => g.concept.code === f.concept.code)) continue;
+    const under = facts.filter((g) => span(g).start < s.end && s.start < span(g).end);
+    // Not a finer finding over one already read ("走路有点喘": breathlessness stays, not effort breathlessness).
+    if (under.some((g) => finer(f.concept.code, g.concept.code))) continue;
+    if (
+      !under.every(
+        (g) => span(g).start >= s.start && span(g).end <= s.end && span(g).end - span(g).start < s.end - s.start,
+      )
+    )
+      continue;
+    facts = [...facts.filter((g) => !under.includes(g)), { ...f, sources: [s, ...f.sources.slice(1)] }];
+  }
+  return facts;
+}
+
 const QUANTITY = /(\d+(?:\.\d+)?)\s*(度|℃|°c|°f|次|回|片|粒|斤|公斤|kg|times?|degrees?)/i;
 
 /**
@@ -982,9 +1037,15 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
       !/[@≥]/.test(id) &&
       question.kind === 'binary');
   // A finding that entails the asked one answers it ("爬楼有点喘" to "are you short of breath?").
+  // Not where the asked finding itself is denied ("not nauseous, though I did throw up once").
   const entails = (id: string) => {
     const implied = c.implies?.[evidenceCode(net, id) ?? ''];
-    return question.kind === 'binary' && Array.isArray(implied) && implied.some((x) => ownCode.has(x));
+    return (
+      question.kind === 'binary' &&
+      Array.isArray(implied) &&
+      implied.some((x) => ownCode.has(x)) &&
+      !mentions.some((m) => sameAsOwn(m.id) && !m.present)
+    );
   };
   // A generic pain word answers a question about a painful finding ("疼" to "sore throat?").
   const genericPain = (id: string) =>
@@ -999,12 +1060,18 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
       const w = c.impliedWith?.[o];
       return !!w && w.via.includes(evidenceCode(net, id) ?? '') && !!contains(t, w[lang] ?? [], lang);
     });
-  const isOwn = (id: string) => sameAsOwn(id) || entails(id) || genericPain(id) || withContext(id);
+  // A painful finding answers the generic pain question ("嗓子疼，浑身也疼" to "有没有哪里疼？").
+  const painOfKind = (id: string) =>
+    question.kind === 'binary' && ownCode.has('E_53') && PAINFUL.has(evidenceCode(net, id) ?? '');
+  const isOwn = (id: string) => sameAsOwn(id) || entails(id) || genericPain(id) || withContext(id) || painOfKind(id);
 
   // Findings through the NLP stage, in the patient's own words.
   const lexicon = ctx.lexicon ?? answerLexicon(net);
-  const facts = extractFacts(t, { lang, lexicon, document: 'answer', speech: 'patient' }).facts.filter(
-    (f) => f.subject.who === 'patient',
+  const facts = factsAcrossAdverbs(
+    t,
+    lang,
+    lexicon,
+    (a, b) => !!c.implies?.[evidenceCode(net, a) ?? a]?.includes(evidenceCode(net, b) ?? b),
   );
   const present = new Set<string>();
   const absent = new Set<string>();
@@ -1188,12 +1255,13 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
       : /^(?:no|not|never)\b[^,;.]*(?=[,;.])/i.exec(t);
 
   // The asked finding entails another (answer-cues.json `implies`: E_64 effort breathlessness → E_66): that one denied.
+  // "Not breathless, but my heart flutters" to the effort question: the denial stands beside another finding.
+  const entailedByAsked = (id: string) =>
+    [...ownCode].some((o) => c.implies?.[o]?.includes(evidenceCode(net, id) ?? ''));
   const impliedDenied =
     question.kind === 'binary' &&
-    otherMentions.length > 0 &&
-    otherMentions.every(
-      (m) => !m.present && [...ownCode].some((o) => c.implies?.[o]?.includes(evidenceCode(net, m.id) ?? '')),
-    );
+    otherMentions.some((m) => !m.present && entailedByAsked(m.id)) &&
+    !otherMentions.some((m) => m.present && entailedByAsked(m.id));
   // Doubt or a small degree, not frequency: "有时候觉得活着没意思" is a plain yes to the self-harm check.
   const hedge = possible.size > 0 || RF_HEDGE.test(t);
   // No way to tell, or doubt either way, without a "don't know" word ("没量过，谁知道呢", "I flushed before looking").
@@ -1444,17 +1512,38 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
     const inDoubt = (m: Mention) => m.start < doubted.index + doubted[0].length && doubted.index < m.end;
     for (const m of mentions) if (mentions.every((o) => o.id !== m.id || inDoubt(o))) present.delete(m.id);
   }
+  // The asked finding stated with a hedge in a clause of its own, a degree denied beside it ("背上有点发凉，也不打哆嗦",
+  // "sweat a bit more at night, not soaking"): there in part, not denied.
+  if (
+    value === 'no' &&
+    question.kind === 'binary' &&
+    !question.id.startsWith('rf:') &&
+    ownMentions.some(
+      (m) =>
+        m.present &&
+        t
+          .split(/[，,；;。.]/u)
+          .some((cl) => cl.includes(m.text) && !!contains(cl, c.partly[lang], lang) && !DENIAL_IN_CLAUSE.test(cl)),
+    )
+  )
+    value = 'partly';
   // A denial that names the finding first ("咳嗽不咳，就是…", "恶心那倒没有") states it absent, not present.
   if (value === 'no' && question.kind === 'binary')
     for (const f of own) if (present.delete(f) && !/[@≥]/.test(f)) absent.add(f);
   // Safety first (consultation.md §3): doubt anywhere in an answer to a red-flag check never makes it
   // a "no" ("有小红点，没按过，不知道褪不褪", "说不好是不是突然"); the session counts `unknown` as positive.
-  if (
-    question.id.startsWith('rf:') &&
-    value === 'no' &&
-    (UNSURE.test(t) || untold || contains(t, c.unknown[lang], lang))
-  )
-    value = 'unknown';
+  // Not yet tried ("手脚有没有劲还没起来试") is no denial either; a hedged clause that denies nothing ("嗓子好像有点紧紧的，
+  // 嘴唇没肿") states the danger in part, whatever else is denied beside it.
+  if (question.id.startsWith('rf:') && value === 'no') {
+    if (UNSURE.test(t) || untold || cannot || contains(t, c.unknown[lang], lang)) value = 'unknown';
+    else if (
+      hedgedClause(
+        t,
+        otherMentions.map((m) => m.text),
+      )
+    )
+      value = 'partly';
+  }
   // An answer that fits nothing is still the patient's word: kept as a fact to report.
   if (value === 'other' && extra.length === 0) extra.push({ text: t, present: true });
 

@@ -3,6 +3,7 @@ import { invalid, stableId } from '../../core/index.js';
 import type { RuleConfiguration, RuleSetting } from '../safety/rule.js';
 import type { KnowledgeSource } from '../../core/index.js';
 import { bundledIcdCodes, type IcdCodeTable } from './icd-codes.js';
+import { withFoldedDocuments } from './form-characters.js';
 import type { QcEncounter } from './model.js';
 import type { QcAnchor, QcCategory, QcContext, QcIssue, QcRule, QcSeverity, QcSpan } from './rule.js';
 import { encSource } from './rule.js';
@@ -145,7 +146,7 @@ function anchorSource(enc: QcEncounter, a: QcAnchor): Source | undefined {
  * headings) and scores it; findings come most severe and costliest first.
  */
 export function evaluateQc(enc: QcEncounter, book: QcRuleBook, options: QcOptions = {}): QcReport {
-  return withHeadings(book.headings, () => evaluate(enc, book, options));
+  return withHeadings(book.headings, () => evaluate(withFoldedDocuments(enc), book, options));
 }
 
 function evaluate(enc: QcEncounter, book: QcRuleBook, options: QcOptions): QcReport {

@@ -708,6 +708,30 @@ const C16 = predicate((enc) => {
         absentFrom(encSource(enc), '病危（重）通知书'),
       ),
     ];
+  // Each time the patient is put on the list (病重, or 病危 after 病重) a notice is given then (HX2018 十一: the
+  // family is told of each change for the worse); one written before that period, or after it ended, told of
+  // another. A notice within the hour before the period opens is the same decision (the order follows the talk).
+  const RANK = { stable: 0, serious: 1, critical: 2 } as const;
+  const notices = docs(enc, 'critical-notice').map((n) => n.recordedAt ?? n.completedAt);
+  const periods = [...enc.acuity].sort((a, b) => minutes(a.from) - minutes(b.from));
+  const unnotified = periods.filter((p, i) => {
+    const before = periods[i - 1];
+    const escalates = p.level !== 'stable' && (!before || before.to !== p.from || RANK[before.level] < RANK[p.level]);
+    const end = p.to ?? enc.dischargeAt;
+    return (
+      escalates &&
+      !notices.some((t) => !t || (minutes(t) >= minutes(p.from) - 60 && (!end || minutes(t) <= minutes(end))))
+    );
+  });
+  if (unnotified.length)
+    return unnotified.map((p) =>
+      issue(
+        `Listed ${p.level === 'critical' ? 'critically' : 'seriously'} ill from ${p.from} with no notice given then`,
+        `${p.level === 'critical' ? '病危' : '病重'}期间（${p.from.slice(0, 16).replace('T', ' ')}起）无病危（重）通知书`,
+        [encSource(enc)],
+        { key: `notice-${p.from}`, ...absentFrom(encSource(enc), '病危（重）通知书') },
+      ),
+    );
   const ok =
     d.signatures.some((s) => s.role === 'patient' || REPRESENTATIVE.has(s.role ?? '')) &&
     d.signatures.some((s) => s.role === 'physician' || !!s.title) &&
@@ -1040,6 +1064,27 @@ const C22 = predicate(
 const unspaced = (s: string) => s.replace(/[\s　]+/g, '');
 
 /**
+ * Whether a note names this critical value: its analyte with the reported number after it, spaces aside
+ * ("血钠123mmol/L" for the log's 血钠 and the result's "Na 123mmol/L"); a note that names the analyte with
+ * another number ("血钠126mmol/L", the emergency value before) writes about another result. Where neither the log
+ * nor the result gives a number (a positive culture), the analyte's name is enough.
+ */
+function namesValue(cv: QcEncounter['criticalValues'][number], resultValue: string | undefined) {
+  const analyte = unspaced(cv.name.replace(/[\d.]+.*$/, ''));
+  const numbers = new Set(`${cv.name} ${resultValue ?? ''}`.match(/\d+(?:\.\d+)?/g) ?? []);
+  return (text: string): boolean => {
+    const t = unspaced(text);
+    if (!analyte || !t.includes(analyte)) return false;
+    if (numbers.size === 0) return true;
+    for (let at = t.indexOf(analyte); at >= 0; at = t.indexOf(analyte, at + 1)) {
+      const n = /^[^\d。；;，,\n]{0,6}?(\d+(?:\.\d+)?)/.exec(t.slice(at + analyte.length));
+      if (n && numbers.has(n[1]!)) return true;
+    }
+    return false;
+  };
+}
+
+/**
  * C23: the critical-value loop. The handling note is read wherever it is written (any document
  * type of `lists.handlingDocuments` that names the value or `patterns.criticalMention` within the
  * hours allowed). Receipt, read-back and notification are checked against the loop log when there
@@ -1052,12 +1097,12 @@ const C23 = predicate(
       const src = [refSource(undefined, 'Observation', cv.resultId ?? cv.id)];
       const hours = num(ctx.params, 'hours');
       const mention = regex(ctx, 'criticalMention');
+      const names = namesValue(cv, enc.results.find((r) => r.id === cv.resultId)?.value);
       const note = docs(enc, ...listOf<DocType>(ctx, 'handlingDocuments')).find(
         (d) =>
           notBefore(d.recordedAt ?? d.completedAt, cv.reportedAt) &&
           within(d.recordedAt ?? d.completedAt, cv.reportedAt, hours) &&
-          // The value as the note writes it, spaces aside: 血钾2.8mmol for the log's 血钾 2.8mmol.
-          (mention.test(d.text) || unspaced(d.text).includes(unspaced(cv.name))),
+          (mention.test(d.text) || names(d.text)),
       );
       const logged =
         cv.logged === true ||
