@@ -19,8 +19,13 @@ describe.runIf(missing && hasChromium && process.env.CI)('imaging in a browser n
   });
 });
 
+// The overview loads many panels at once: on a busy CI machine the imaging list can take seconds, beyond
+// expect.poll's 1 s default and the 30 s test default.
+const POLL = { timeout: 20_000 } as const;
+
 describe.skipIf(!hasChromium || !!missing)(
   `imaging panel in a browser${missing ? ` (skipped: ${missing})` : ''}`,
+  { timeout: 120_000 },
   () => {
     let orthanc: OrthancServer;
     let ws: Workspace;
@@ -82,9 +87,9 @@ describe.skipIf(!hasChromium || !!missing)(
       });
       await page.goto(`${ws.url}/#/patients/${PATIENT}/overview`);
       const panel = page.locator('.imaging-panel');
-      await expect.poll(() => panel.textContent()).toContain('No imaging studies.');
+      await expect.poll(() => panel.textContent(), POLL).toContain('No imaging studies.');
       await panel.getByRole('button', { name: 'Pull from the PACS' }).click();
-      await expect.poll(() => panel.locator('.imaging-text').textContent()).toContain('Lung-RADS category 4A');
+      await expect.poll(() => panel.locator('.imaging-text').textContent(), POLL).toContain('Lung-RADS category 4A');
       expect(await panel.locator('mark').allTextContents()).toEqual(
         expect.arrayContaining(['12 mm solid nodule', 'Lung-RADS category 4A']),
       );
@@ -108,7 +113,7 @@ describe.skipIf(!hasChromium || !!missing)(
       });
       const second = panel.locator('.second-reader');
       await second.getByRole('button', { name: 'Ask the AI second reader' }).click();
-      await expect.poll(() => second.locator('li').count()).toBe(3);
+      await expect.poll(() => second.locator('li').count(), POLL).toBe(3);
       expect(await second.locator('li strong').allTextContents()).toEqual([
         'agrees with the report',
         'contradicts the report',
@@ -128,8 +133,8 @@ describe.skipIf(!hasChromium || !!missing)(
       const page = await context.newPage();
       await page.goto(`${ws.url}/#/patients/${PATIENT}/overview`);
       const panel = page.locator('.imaging-panel');
-      await expect.poll(() => panel.locator('h2').textContent()).toBe('影像检查');
-      await expect.poll(() => panel.locator('.imaging-facts').textContent()).toContain('结节，12 mm，右侧');
+      await expect.poll(() => panel.locator('h2').textContent(), POLL).toBe('影像检查');
+      await expect.poll(() => panel.locator('.imaging-facts').textContent(), POLL).toContain('结节，12 mm，右侧');
       expect(await panel.getByRole('button', { name: '从 PACS 获取影像' }).count()).toBe(1);
       expect(await panel.getByRole('link', { name: '在 PACS 阅片器中打开' }).count()).toBe(1);
       expect(await panel.locator('.second-reader h3').textContent()).toBe('第二阅片者（AI）建议');
