@@ -76,6 +76,13 @@ const TITLE_RANK: Record<string, number> = { intern: 0, resident: 1, attending: 
 const routine = (d: Doc): boolean => !/危急值/.test(d.text.split('\n')[0] ?? '');
 const senior = (d: Doc): boolean => (TITLE_RANK[d.author?.title ?? ''] ?? 0) >= 2;
 const isFemale = (enc: Enc): boolean => enc.patient.sex === 'female';
+/**
+ * Under 14 at admission (rules.json C01 `childAge`): a child's admission note owes no marital status, so removing
+ * it puts in no defect (t03's evaluator, 2026-12-07: pediatric templates print none).
+ */
+const isChild = (enc: Enc): boolean =>
+  enc.patient.birthDate !== undefined &&
+  (Date.parse(enc.admitAt) - Date.parse(enc.patient.birthDate)) / (86_400_000 * 365.25) < 14;
 /** The line of the 入院记录 that states the allergy history. */
 const allergyText = (enc: Enc): string => {
   const t = docOf(enc, 'admission-note')?.text ?? '';
@@ -232,6 +239,7 @@ export const INJECTIONS: readonly Injection[] = [
       also: f === '婚姻状况' ? [] : f === '入院时间' ? ['K04'] : [],
       what: `入院记录: the header field ${f} removed`,
       apply: (enc) => {
+        if (f === '婚姻状况' && isChild(enc)) return undefined;
         const span =
           f === '婚姻状况'
             ? (dropField('admission-note', '婚姻状况')(enc) ?? dropField('admission-note', '婚姻')(enc))

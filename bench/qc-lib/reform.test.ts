@@ -79,4 +79,19 @@ describe('forms a record is re-printed in (bench qc --reform)', () => {
     const plain = { ...enc, documents: enc.documents.map((d) => ({ ...d, text: '无' })) };
     expect(FORMS.every((f) => reformed(plain, f) === undefined)).toBe(true);
   });
+  it('prints the column, bullet and wrapped forms of print templates', () => {
+    const text =
+      '姓名：王德顺　性别：男\n主诉：头晕3个月。\n现病史：患者3个月前无明显诱因出现头晕，呈阵发性，每次持续数分钟，伴乏力。';
+    expect(form('header-tab-columns').render(text).split('\n')[0]).toBe('姓名\t王德顺\t性别\t男');
+    expect(form('header-box-rule').render(text).split('\n')[0]).toBe('│姓名：王德顺│性别：男│');
+    expect(form('heading-■').render(text).split('\n')[1]).toBe('■ 主诉：头晕3个月。');
+    expect(form('heading-full-width-spaced').render(text).split('\n')[2]).toMatch(/^现　病　史：/);
+    // Broken after a clause once the line is long, never inside a word or a number; joined again it is the text.
+    const wrapped = form('wrap-24-indented').render(text);
+    expect(wrapped.split('\n').slice(2)).toEqual([
+      '现病史：患者3个月前无明显诱因出现头晕，呈阵发性，',
+      '　　每次持续数分钟，伴乏力。',
+    ]);
+    expect(wrapped.replace(/\n　　/g, '')).toBe(text);
+  });
 });

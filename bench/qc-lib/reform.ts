@@ -2,15 +2,16 @@ import { readQcData } from '../../src/knowledge/index.js';
 
 /**
  * Metamorphic form invariance (issue 16): a record re-printed in another form real Chinese EMRs use, its content
- * unchanged — the header fields on one line, spaced, in a table, in brackets, without colons, one per line; the
- * headings numbered, bracketed alone on their line, spaced, glossed in English; the times in other notations; the
- * signature lines, list markers and punctuation of other systems. The engine must find the same on every form:
+ * unchanged — the header fields on one line, spaced, in a table, in tab- or space-aligned columns, between box rules,
+ * in brackets, without colons, one per line; the headings numbered, bracketed, after a bullet (■ ◆ ●), alone on their
+ * line, spaced, glossed in English; the times in other notations; the signature lines, list markers and punctuation
+ * of other systems; paragraphs wrapped at a print width. The engine must find the same on every form:
  * a finding that appears or disappears is a form bug of the text reader. Each form rewrites only what it reads
  * with certainty (a field with its colon, a heading at the start of a line) and leaves the rest as written.
  */
 export interface Form {
   readonly name: string;
-  /** header, heading, time, signature, list or punctuation. */
+  /** header, heading, time, signature, title, list, punctuation or wrap. */
   readonly group: string;
   readonly render: (text: string) => string;
 }
@@ -97,6 +98,10 @@ const HEADER_FORMS: Form[] = [
   ['header-no-colon', (r: Fields[]) => r.map((l) => l.map((f) => `${f.label} ${f.value}`).join('　　'))],
   ['header-half-colon', (r: Fields[]) => r.map((l) => l.map((f) => `${f.label}: ${f.value}`).join('  '))],
   ['header-one-per-line', (r: Fields[]) => r.flat().map((f) => `${f.label}：${f.value}`)],
+  // Print templates that align labels and values in columns: tabs, runs of spaces, box-drawing rules.
+  ['header-tab-columns', (r: Fields[]) => r.map((l) => l.map((f) => `${f.label}\t${f.value}`).join('\t'))],
+  ['header-space-columns', (r: Fields[]) => r.map((l) => l.map((f) => `${f.label}    ${f.value}`).join('    '))],
+  ['header-box-rule', (r: Fields[]) => r.map((l) => `│${l.map((f) => `${f.label}：${f.value}`).join('│')}│`)],
   [
     'header-one-line-no-colon',
     (r: Fields[]) => [
@@ -174,6 +179,17 @@ const HEADING_FORMS: Form[] = [
   ['heading-english-gloss', (h: string, c: string) => `${GLOSS[h] ? `${GLOSS[h]} ` : ''}${h}：${c}`],
   ['heading-〈〉', (h: string, c: string) => `〈${h}〉${c}`],
   ['heading-full-width-1．', (h: string, c: string, n: number) => `${fullWidthDigits(String(n))}．${h}：${c}`],
+  // Headings marked as print templates mark them: in 【】 with the content run on, after a bullet, spaced with
+  // full-width spaces (主　诉), alone on the line in 【】 or after a Chinese numeral.
+  ['heading-【】', (h: string, c: string) => `【${h}】${c}`],
+  ['heading-■', (h: string, c: string) => `■ ${h}：${c}`],
+  ['heading-◆', (h: string, c: string) => `◆${h}：${c}`],
+  ['heading-●', (h: string, c: string) => `● ${h}　${c}`],
+  ['heading-full-width-spaced', (h: string, c: string) => `${[...h].join('　')}：${c}`],
+  [
+    'heading-一、-own-line',
+    (h: string, c: string, n: number) => (c ? `${cnNumber(n)}、${h}\n${c}` : `${cnNumber(n)}、${h}`),
+  ],
 ].map(([name, render]) => ({
   name: name as string,
   group: 'heading',
@@ -212,6 +228,8 @@ const TIME_FORMS: Form[] = [
   ['time-月日', (t: Stamp) => `${Number(t.mo)}月${Number(t.d)}日${t.h ? `${p2(t.h)}:${t.mi}` : ''}`],
   ['time-unpadded', (t: Stamp) => `${t.y}-${Number(t.mo)}-${Number(t.d)}${t.h ? ` ${Number(t.h)}:${t.mi}` : ''}`],
   ['time-年月日-space-colon', (t: Stamp) => `${t.y}年${p2(t.mo)}月${p2(t.d)}日${t.h ? ` ${p2(t.h)}:${t.mi}` : ''}`],
+  ['time-dash-时分', (t: Stamp) => `${t.y}-${p2(t.mo)}-${p2(t.d)}${t.h ? ` ${p2(t.h)}时${t.mi}分` : ''}`],
+  ['time-slash-时分', (t: Stamp) => `${t.y}/${p2(t.mo)}/${p2(t.d)}${t.h ? ` ${Number(t.h)}时${t.mi}分` : ''}`],
 ].map(([name, render]) => ({
   name: name as string,
   group: 'time',
@@ -241,6 +259,9 @@ const SIGNATURE_FORMS: Form[] = [
   ['signature-签名-时间', (n: string, t: string) => `签名：${n}${t ? ` 时间：${t}` : ''}`],
   ['signature-医师', (n: string, t: string) => `医师：${n}${t ? `　${t}` : ''}`],
   ['signature-time-first', (n: string, t: string) => `${t ? `${t}　` : ''}医师签名：${n}`],
+  ['signature-记录者', (n: string, t: string) => `记录者：${n}${t ? `　记录时间：${t}` : ''}`],
+  ['signature-电子签名-label', (n: string, t: string) => `电子签名：${n}${t ? `　${t}` : ''}`],
+  ['signature-spaced-label', (n: string, t: string) => `医师签名：　${n}${t ? `　　${t}` : ''}`],
 ].map(([name, render]) => ({
   name: name as string,
   group: 'signature',
@@ -347,6 +368,35 @@ const PUNCTUATION_FORMS: Form[] = [
   },
 ];
 
+// ── line-wrapped paragraphs ──────────────────────────────────────────────────────────────────────────────────────
+/**
+ * A long line broken after a clause (，；。) once it has `width` characters, the rest continued on the next line with
+ * `indent` before it: how a print template or a typed note wraps a paragraph. A line is never broken inside a word,
+ * a number or a time.
+ */
+const wrap =
+  (width: number, indent: string) =>
+  (text: string): string =>
+    text
+      .split('\n')
+      .map((line) => {
+        const out: string[] = [];
+        let rest = line;
+        for (;;) {
+          const at = rest.slice(width).search(/[，；。]/);
+          if (at < 0 || width + at + 1 >= rest.length) break;
+          out.push(rest.slice(0, width + at + 1));
+          rest = `${indent}${rest.slice(width + at + 1)}`;
+        }
+        return [...out, rest].join('\n');
+      })
+      .join('\n');
+
+const WRAP_FORMS: Form[] = [
+  { name: 'wrap-30', group: 'wrap', render: wrap(30, '') },
+  { name: 'wrap-24-indented', group: 'wrap', render: wrap(24, '　　') },
+];
+
 export const FORMS: readonly Form[] = [
   ...HEADER_FORMS,
   ...HEADING_FORMS,
@@ -355,4 +405,5 @@ export const FORMS: readonly Form[] = [
   ...TITLE_FORMS,
   ...LIST_FORMS,
   ...PUNCTUATION_FORMS,
+  ...WRAP_FORMS,
 ];

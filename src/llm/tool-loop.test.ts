@@ -29,7 +29,10 @@ const client = (trust: Trust, sql?: ConstructorParameters<typeof LlmClient>[0]['
       },
     ],
     cache: false,
-    retry: { attempts: 1 },
+    // Load-tolerant on a busy CI machine: a dropped connection or a slow answer is retried, and the loop has two
+    // minutes, not a clinician's 20 s. The failures the tests queue (400) are never retried.
+    retry: { attempts: 3, baseDelayMs: 50 },
+    deadlines: { interactiveMs: 120_000 },
     ...(sql ? { sql } : {}),
   });
 
@@ -145,6 +148,7 @@ forEachBackend('tool loop trace', (db) => {
       traceSql: db(),
       execute: async () => '{"value":6.5}',
     });
+    expect(r, `the loop failed: ${JSON.stringify(r.error)}`).toMatchObject({ ok: true, stopped: 'answer' });
     expect(r.traceId).toBeDefined();
     const { rows } = await db().query<{ stopped: string; steps: number; trace: unknown; patient_ref: string }>(
       'select stopped, steps, trace, patient_ref from llm_tool_trace where id = $1',
@@ -161,5 +165,28 @@ forEachBackend('tool loop trace', (db) => {
       "select count(*)::int as n from llm_call where patient_ref = 'p-trace' and purpose = 'test/tool-loop'",
     );
     expect(calls.rows[0]!.n).toBe(2);
+  });
+
+  it('stores why a loop failed in its trace', async () => {
+    server.clear();
+    server.enqueue({ kind: 'status', status: 400 });
+    const r = await runToolLoop(client('local', db()), {
+      messages,
+      tools,
+      purpose: 'test/tool-loop-failed',
+      traceSql: db(),
+      execute: async () => 'x',
+    });
+    expect(r).toMatchObject({ ok: false, stopped: 'failed' });
+    const { rows } = await db().query<{ stopped: string; steps: number; trace: unknown }>(
+      'select stopped, steps, trace from llm_tool_trace where id = $1',
+      [r.traceId],
+    );
+    expect(rows[0]).toMatchObject({ stopped: 'failed', steps: 0 });
+    const trace = (typeof rows[0]!.trace === 'string' ? JSON.parse(rows[0]!.trace) : rows[0]!.trace) as {
+      error?: { kind: string; message: string };
+    };
+    expect(trace.error).toEqual(r.error);
+    expect(trace.error?.message).toContain('400');
   });
 });

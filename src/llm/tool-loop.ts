@@ -67,9 +67,7 @@ export async function runToolLoop(client: LlmClient, options: ToolLoopOptions): 
   const deadline = options.deadline ?? client.deadline();
   let use: ModelUse = notUsed('no step ran');
   const finish = async (r: Omit<ToolLoopResult, 'steps' | 'use' | 'traceId'>): Promise<ToolLoopResult> => {
-    const traceId = traceSql
-      ? await storeTrace(traceSql, options, steps, r.stopped, use).catch(() => undefined)
-      : undefined;
+    const traceId = traceSql ? await storeTrace(traceSql, options, steps, r, use).catch(() => undefined) : undefined;
     return { ...r, steps, use, ...(traceId ? { traceId } : {}) };
   };
   for (let step = 1; step <= maxSteps; step++) {
@@ -110,7 +108,7 @@ async function storeTrace(
   sql: Sql,
   options: ToolLoopOptions,
   steps: readonly ToolStep[],
-  stopped: ToolLoopResult['stopped'],
+  end: Pick<ToolLoopResult, 'stopped' | 'error'>,
   use: ModelUse,
 ): Promise<string> {
   const id = newId();
@@ -121,10 +119,11 @@ async function storeTrace(
       id,
       options.purpose ?? '',
       options.patient?.key ?? null,
-      stopped,
+      end.stopped,
       steps.length,
       JSON.stringify(options.tools.map((t) => t.name)),
-      JSON.stringify({ messages: options.messages, steps }),
+      // Why a loop stopped short (a failed model call, no answer within the bound) is part of its trace.
+      JSON.stringify({ messages: options.messages, steps, ...(end.error ? { error: end.error } : {}) }),
       JSON.stringify(use),
     ],
   );

@@ -171,6 +171,27 @@ describe('extractFacts on an English discharge summary', () => {
   });
 });
 
+describe('laterality', () => {
+  const side = (text: string) => find(extractFacts(text, { lang: 'en' }).facts, 'edema').laterality;
+
+  it('is a whole word before the mention, in any case, bilateral first', () => {
+    expect(side('Left edema.')).toBe('left');
+    expect(side('RT edema.')).toBe('right');
+    expect(side('Lt and rt edema.')).toBe('left');
+    expect(side('right and bilaterally edema.')).toBe('bilateral');
+    expect(side('Both legs: edema.')).toBe('bilateral');
+  });
+
+  it('is not a word that only starts with a side, nor one after a clause break', () => {
+    expect(side('leftover edema.')).toBeUndefined();
+    expect(side('brt edema.')).toBeUndefined();
+    expect(side('right_ edema.')).toBeUndefined();
+    expect(side('left leg, edema.')).toBeUndefined();
+    expect(find(extractFacts('左下肢，水肿。', { lang: 'zh' }).facts, '水肿').laterality).toBeUndefined();
+    expect(find(extractFacts('双下肢水肿。', { lang: 'zh' }).facts, '水肿').laterality).toBe('bilateral');
+  });
+});
+
 describe('extractFacts options and errors', () => {
   it('uses a given lexicon (e.g. the knowledge graph export)', () => {
     const entries: LexiconEntry[] = [

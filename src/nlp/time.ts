@@ -153,13 +153,78 @@ const zhNumNotAfter =
   `|半(?<!${notAfter}半))`;
 /** `\b(?:jan|feb|…|dec)` with each lookbehind after the month's first letter (see zhNumNotAfter). */
 const monthAtWordStart = MONTHS.map((m) => `${m[0]}(?<!\\w${m[0]})${m.slice(1)}`).join('|');
-const patterns: {
+
+/**
+ * A pattern whose every match holds an anchor character, with only lead characters before the first anchor
+ * in it: a match can start only in the run of leads right before an anchor. The Chinese duration patterns
+ * begin with a CJK numeral or a digit, a class the regular expression engine cannot skip to, so a global exec
+ * tries the pattern at every position of the note; here the anchors are found by a native scan for one
+ * character class and the pattern (sticky) is tried only in the few places a match can start, in order: the
+ * first match found is the one the global exec finds.
+ */
+interface Anchored {
+  /** The anchor characters (a global pattern of one character class). */
+  readonly anchors: RegExp;
+  /** The bit of LEADS set on the pattern's leads. */
+  readonly lead: number;
+}
+
+/** The first match of `sticky` at or after `from`, as the same pattern with the `g` flag finds it. */
+function execAnchored(sticky: RegExp, a: Anchored, text: string, from: number): RegExpExecArray | null {
+  // a start s has its first anchor at the first anchor q ≥ s: each q is tried with the starts since the last one
+  let floor = from;
+  a.anchors.lastIndex = from;
+  for (let anchor = a.anchors.exec(text); anchor; anchor = a.anchors.exec(text)) {
+    const q = anchor.index;
+    let s = q;
+    while (s > floor && (LEADS[text.charCodeAt(s - 1)]! & a.lead) !== 0) s--;
+    for (; s < q; s++) {
+      sticky.lastIndex = s;
+      const m = sticky.exec(text);
+      if (m) return m;
+    }
+    floor = q + 1;
+  }
+  return null;
+}
+
+/** By code unit: the bits of the lead characters of the two Chinese duration patterns (one load per character). */
+const LEADS = new Uint8Array(65536);
+const AGO_LEAD = 1;
+const DURATION_LEAD = 2;
+{
+  const mark = (chars: string, bits: number) => {
+    for (const c of chars) LEADS[c.charCodeAt(0)]! |= bits;
+  };
+  // zhNum (a digit, a point, a numeral, 半) and what may stand between a number and its unit (\s 个 余 多)
+  mark('0123456789.零一二两三四五六七八九十半个余多', AGO_LEAD | DURATION_LEAD);
+  mark('\t\n\v\f\r \u00a0\u1680\u2028\u2029\u202f\u205f\u3000\ufeff', AGO_LEAD | DURATION_LEAD);
+  for (let c = 0x2000; c <= 0x200a; c++) LEADS[c]! |= AGO_LEAD | DURATION_LEAD;
+  // 3天前, 2周以前: the unit and 以 / 之 come before 前 too
+  mark('分钟小时天日周星期月年以之', AGO_LEAD);
+}
+
+// sticky: tried where a match can start (Anchored)
+const zhAgo = new RegExp(
+  `${zhNum}\\s*(?:个)?\\s*[余多]?\\s*(分钟|小时|天|日|周|星期|个月|月|年)[余多]?\\s*(?:以前|之前|前)`,
+  'y',
+);
+const zhDuration = new RegExp(
+  `${zhNumNotAfter}\\s*(?:个)?\\s*[余多]?\\s*(分钟|小时|天|日|周|星期|个月|月|年)[余多]?(?!\\s*(?:前|后|以前|之前|以后|次|\\d))`,
+  'y',
+);
+
+interface TimePattern {
   re: RegExp;
   /** A character every match holds (an indexOf before `pre`, which scans the note with a pattern). */
   needs?: string;
   pre?: RegExp;
+  /** Where the pattern's matches can start (see Anchored): `re` is sticky and tried only there. */
+  anchored?: Anchored;
   make: (m: RegExpExecArray, o: TimeOptions) => Omit<TimeMention, 'start' | 'end'> | undefined;
-}[] = [
+}
+
+const patternList: TimePattern[] = [
   {
     // 2024-03-01, 2024/3/1, 2024.03.01, 2024年3月1日, with an optional time 11:12
     pre: /\d{4}/,
@@ -208,10 +273,9 @@ const patterns: {
     // (pre: the unit's last character, then 前, as the pattern has them: a native scan far cheaper than the pattern)
     needs: '前',
     pre: /[钟时天日周期月年][余多]?\s*[以之]?前/,
-    re: new RegExp(
-      `${zhNum}\\s*(?:个)?\\s*[余多]?\\s*(分钟|小时|天|日|周|星期|个月|月|年)[余多]?\\s*(?:以前|之前|前)`,
-      'g',
-    ),
+    re: zhAgo,
+    // 前 ends every match, with only the number, the gaps and the unit before it
+    anchored: { anchors: /前/g, lead: AGO_LEAD },
     make: (m, o) => relative(m, parseZhNumber(m[1]!), zhUnits[m[2]!]!, o),
   },
   {
@@ -261,10 +325,9 @@ const patterns: {
     // 咳嗽3天, 发热2周余, 持续3小时 (a Chinese duration: the onset lies that long before the anchor);
     // not an interval: 每8小时 / 每隔6小时 is a frequency.
     pre: /[分时天日周期月年]/,
-    re: new RegExp(
-      `${zhNumNotAfter}\\s*(?:个)?\\s*[余多]?\\s*(分钟|小时|天|日|周|星期|个月|月|年)[余多]?(?!\\s*(?:前|后|以前|之前|以后|次|\\d))`,
-      'g',
-    ),
+    re: zhDuration,
+    // the unit's first character follows the number and the gaps (个 is both: 3个月 has its anchor at 个)
+    anchored: { anchors: /[分小天日周星个月年]/g, lead: DURATION_LEAD },
     make: (m, o) => {
       const d = duration(m, parseZhNumber(m[1]!), zhUnits[m[2]!]!, o);
       const start =
@@ -286,6 +349,18 @@ const patterns: {
     },
   },
 ];
+
+/**
+ * The patterns as objects of one shape (every field present): parseTimes reads them for every note, and objects
+ * of as many shapes as there are combinations of the optional fields make those reads slow (megamorphic).
+ */
+const patterns = patternList.map((p) => ({
+  re: p.re,
+  needs: p.needs,
+  pre: p.pre,
+  anchored: p.anchored,
+  make: p.make,
+}));
 
 function relative(
   m: RegExpExecArray,
@@ -335,13 +410,17 @@ function admissionDay(
 export function parseTimes(text: string, options: TimeOptions = {}, half = toHalfWidth(text)): TimeMention[] {
   const found: TimeMention[] = [];
   const numeric = /[\d零一二两三四五六七八九十半]/.test(half);
-  for (const { re, needs, pre, make } of patterns) {
+  for (const { re, needs, pre, anchored, make } of patterns) {
     if (!numeric && re !== relativeDay) continue;
     if (needs && half.indexOf(needs) < 0) continue;
     if (pre && !pre.test(half)) continue;
     // exec on the pattern itself: matchAll would copy the RegExp on every call
     re.lastIndex = 0;
-    for (let m = re.exec(half); m; m = re.exec(half)) {
+    for (
+      let m = anchored ? execAnchored(re, anchored, half, 0) : re.exec(half);
+      m;
+      m = anchored ? execAnchored(re, anchored, half, m.index + Math.max(1, m[0].length)) : re.exec(half)
+    ) {
       if (m[0].length === 0) re.lastIndex++;
       const start = m.index;
       const end = start + m[0].length;

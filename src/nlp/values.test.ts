@@ -95,6 +95,18 @@ describe('parseTimes', () => {
     expect(t?.time).toEqual({ relative: '3天前' });
   });
 
+  // the Chinese ones are tried only where a number runs up to a unit (and 前): each of these starts elsewhere
+  it.each([
+    [
+      '发热3个月前加重，咳嗽1年余，2017年3月起胸闷2 周',
+      ['point 3个月前', 'duration 1年余', 'point 2017年3月', 'duration 2 周'],
+    ],
+    ['十余天前腹痛，3.5小时后缓解，半年之前手术，每8小时 口服', ['point 十余天前', 'point 半年之前']],
+    ['于2周 前,头痛两天；12月3日起乏力3天', ['point 2周 前', 'duration 两天', 'duration 3天']],
+  ])('Chinese times in %s', (text, expected) => {
+    expect(parseTimes(text).map((t) => `${t.kind} ${text.slice(t.start, t.end)}`)).toEqual(expected);
+  });
+
   it('offsets round-trip', () => {
     const text = '患者于2024-03-01入院，3天前发热';
     for (const t of parseTimes(text, anchor))

@@ -1,14 +1,14 @@
 import { expect, it } from 'vitest';
+import { forEachBackendWithDemoRelease } from '../../test/support/backends.js';
 import { loadConfig } from '../core/index.js';
 import { demoBundlePaths } from '../ingest/index.js';
-import { forEachBackend } from '../../test/support/backends.js';
+import { createResourceRepository } from '../store/index.js';
 import { allRecords } from './__fixtures__/records.js';
 import { openContext } from './context.js';
 import { DEMO_SETTING, type DemoLoader } from './demo.js';
 import { createLogger } from './logger.js';
-import { createResourceRepository } from '../store/index.js';
 
-forEachBackend('demo data on first run', (db) => {
+forEachBackendWithDemoRelease('demo data on first run', (db) => {
   it('loads once, records it in medseek_settings, and leaves later runs alone', async () => {
     let calls = 0;
     const loader: DemoLoader = async (tx) => {

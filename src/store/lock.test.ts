@@ -4,13 +4,20 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { builtModule } from '../../test/support/built.js';
+import { createEmptyStore } from '../../test/support/pglite.js';
 import { openDatabase } from './database.js';
 import { lockPath } from './lock.js';
 
-const tsx = join(process.cwd(), 'node_modules/.bin/tsx');
-const database = join(process.cwd(), 'src/store/database.ts');
+// The child runs the compiled store with plain node: tsx would compile TypeScript for seconds at each start.
+const database = builtModule('src/store/database.ts', 'src/store/lock.ts');
 const dirs: string[] = [];
-// PGlite's first open of a folder (initdb) takes seconds, more on a busy machine: tests allow 120 s.
+/** A new folder's first open, on a copied empty cluster (initdb on each folder took seconds); the lock is the same. */
+const openNew = async (dataDir: string) => {
+  await createEmptyStore(dataDir);
+  return openDatabase({ dataDir });
+};
+// Opening PGlite takes seconds on a busy machine: tests allow 120 s.
 const tmp = () => {
   const d = mkdtempSync(join(tmpdir(), 'medseek-lock-'));
   dirs.push(d);
@@ -28,7 +35,7 @@ async function openInChild(dataDir: string): Promise<{ code: number; stderr: str
   await db.query('select 1'); await db.close(); process.stdout.write('opened');
 })();`;
   try {
-    const { stdout, stderr } = await promisify(execFile)(tsx, ['--eval', script], { timeout: 60_000 });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['-e', script], { timeout: 60_000 });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
@@ -46,7 +53,7 @@ async function deadPid(): Promise<number> {
 describe('one writer per embedded database', () => {
   it('refuses a second process on the same directory, naming the holder, and lets it in once closed', async () => {
     const dataDir = tmp();
-    const db = await openDatabase({ dataDir });
+    const db = await openNew(dataDir);
     try {
       const refused = await openInChild(dataDir);
       expect(refused.code).toBe(2);
@@ -62,7 +69,7 @@ describe('one writer per embedded database', () => {
 
   it('refuses a second open in the same process too', async () => {
     const dataDir = tmp();
-    const db = await openDatabase({ dataDir });
+    const db = await openNew(dataDir);
     try {
       await expect(openDatabase({ dataDir })).rejects.toMatchObject({
         code: 'conflict',
@@ -75,7 +82,7 @@ describe('one writer per embedded database', () => {
 
   it('takes over a lock left by a process that died (its pid is gone)', async () => {
     const dataDir = tmp();
-    await openDatabase({ dataDir }).then((db) => db.close());
+    await openNew(dataDir).then((db) => db.close());
     mkdirSync(lockPath(dataDir));
     const pid = await deadPid();
     writeFileSync(
@@ -97,7 +104,7 @@ describe('one writer per embedded database', () => {
     );
     const old = new Date(Date.now() - 60_000);
     utimesSync(lockPath(dataDir), old, old);
-    const db = await openDatabase({ dataDir });
+    const db = await openNew(dataDir);
     await db.close();
   }, 120_000);
 

@@ -39,7 +39,8 @@ function commandLine(): string {
     .join(' ');
 }
 
-function alive(pid: number): boolean {
+/** Whether a process with this pid exists on this machine (ours or another user's). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -10,7 +10,7 @@ import { type AppContext, listen, openContext } from '../../src/server/index.js'
  * The browser tests' harness: the web workspace built as `npm start` builds it (in its own process —
  * inside vitest NODE_ENV is 'test', which would bundle React's development build — once per test process,
  * into a folder of its own, so that test files running side by side never race on web/dist), MedSeek on a
- * fresh demo data directory, and Debian's Chromium driven by playwright-core.
+ * fresh demo data directory of its own, and Debian's Chromium driven by playwright-core.
  */
 export const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const hasChromium = existsSync(executablePath);
@@ -64,16 +64,29 @@ function builtWeb(): string {
   return webDir;
 }
 
+let demoDataDir: Promise<string> | undefined;
+
+/**
+ * The data directory a first demo-mode start makes (initdb, migrations, the demo release, the demo patients: tens
+ * of seconds on a busy machine), made once per test process; each workspace starts on a copy of its own.
+ */
+function startedDemoDataDir(): Promise<string> {
+  demoDataDir ??= (async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'medseek-e2e-demo-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    await (await openContext(loadConfig({ MEDSEEK_DATA_DIR: dir, MEDSEEK_LOG_LEVEL: 'warn' }, { demo: true }))).close();
+    return dir;
+  })();
+  return demoDataDir;
+}
+
 export async function startWorkspace(name: string, options: WorkspaceOptions = {}): Promise<Workspace> {
   const webDir = builtWeb();
   process.env.MEDSEEK_WEB_DIR = webDir;
   const dataDir = mkdtempSync(join(tmpdir(), `medseek-e2e-${name}-`));
   const demo = options.demo ?? true;
-  // A real install still gets the demo patients and knowledge (loaded by a demo-mode open first), so a test has records to guard.
-  if (!demo)
-    await (
-      await openContext(loadConfig({ MEDSEEK_DATA_DIR: dataDir, MEDSEEK_LOG_LEVEL: 'warn' }, { demo: true }))
-    ).close();
+  // A real install too starts from the demo-mode start's data (patients and knowledge), so a test has records to guard.
+  cpSync(await startedDemoDataDir(), dataDir, { recursive: true });
   const ctx = await openContext(
     loadConfig({ MEDSEEK_DATA_DIR: dataDir, MEDSEEK_LOG_LEVEL: 'warn', ...options.env }, { demo }),
   );

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createEmptyStore } from '../../../test/support/pglite.js';
 import { programFor } from '../program.js';
 
 /** `medseek kg …` as a user runs it, parsed by the real program, against an on-disk PGlite. */
@@ -11,11 +12,13 @@ describe('medseek kg (CLI)', { timeout: 120_000 }, () => {
   const saved = { dir: process.env.MEDSEEK_DATA_DIR, url: process.env.DATABASE_URL };
   const fixtures = fileURLToPath(new URL('../../knowledge/__fixtures__/', import.meta.url));
 
-  beforeAll(() => {
+  beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'medseek-kg-'));
     process.env.MEDSEEK_DATA_DIR = join(dataDir, 'store');
     delete process.env.DATABASE_URL;
-  });
+    await createEmptyStore(join(dataDir, 'store'));
+    // The process's first store pays its initdb here, once: a minute and more on a busy machine.
+  }, 240_000);
 
   afterAll(() => {
     rmSync(dataDir, { recursive: true, force: true });

@@ -2,10 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createEmptyStore } from '../../../test/support/pglite.js';
 import { loadConfig } from '../../core/index.js';
+import { allRecords } from '../../server/__fixtures__/records.js';
 import { type AppContext, createLogger, listen, openContext, type RunningServer } from '../../server/index.js';
 import { type Database, openDatabase } from '../../store/index.js';
-import { allRecords } from '../../server/__fixtures__/records.js';
 import { programFor } from '../program.js';
 
 /**
@@ -23,6 +24,7 @@ describe('medseek pull and keys (CLI)', { timeout: 120_000 }, () => {
     dataDir = mkdtempSync(join(tmpdir(), 'medseek-cli-'));
     process.env.MEDSEEK_DATA_DIR = join(dataDir, 'store');
     delete process.env.DATABASE_URL;
+    await createEmptyStore(join(dataDir, 'store'));
     hospitalDb = await openDatabase();
     hospital = await openContext(loadConfig({}, { apiKeys: [], demo: false }), {
       db: hospitalDb,
@@ -32,7 +34,8 @@ describe('medseek pull and keys (CLI)', { timeout: 120_000 }, () => {
     });
     await hospital.resources.putMany(allRecords);
     server = await listen(hospital, { port: 0, host: '127.0.0.1' });
-  });
+    // The process's first store pays its initdb in createEmptyStore, once: a minute and more on a busy machine.
+  }, 240_000);
 
   afterAll(async () => {
     await server?.close();

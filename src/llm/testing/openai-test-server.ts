@@ -72,6 +72,9 @@ export async function startOpenAiTestServer(options: TestServerOptions = {}): Pr
       })
       .finally(() => inFlight--);
   });
+  // The client closes an idle kept-alive connection first: when the server closed it (Node's default: after 5 s)
+  // just as a busy machine's client reused it, the request failed with a reset connection.
+  server.keepAliveTimeout = 120_000;
   server.on('connection', (s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));

@@ -88,14 +88,15 @@ function patterns(): Compiled {
 /**
  * English: a degree word between a body part's verb and its state goes before the body part ("my
  * throat is really sore" → "my really throat is sore"), so "throat is sore" reads as one phrase, the
- * degree still counts, and a clause break before "my" stays where it was.
+ * degree still counts, and a clause break before "my" stays where it was. Not before a word of being fine
+ * ("throat's all good"): there the degree word qualifies the denial.
  */
 /** "my heart's been jumping", "nose is streaming": the auxiliary between a body part and its -ing verb is dropped. */
 const EN_AUX =
   /\b(heart|nose|throat|head|stomach|tummy|chest|voice|muscles?)(?:'s|\s+is|\s+was|\s+has|\s+keeps?)?(?:\s+been)?\s+(?=[a-z]+ing\b)/gi;
 
 const EN_DEGREE =
-  /\b((?:my|the|his|her|our)\s+)?(throat|nose|chest|head|stomach|tummy|belly|back|muscles|body|heart|voice|skin|lips|tongue|eyes?)(\s*(?:is|are|feels?|'s|'re|has been|have been|keeps?))\s+((?:(?:really|very|so|super|pretty\s+much|pretty|quite|totally|completely|fully|all|a bit|a little bit|a little|kinda|kind of|sort of|slightly|extremely|awfully|terribly|bloody|a tad|still|always|just)\s+)+)/gi;
+  /\b((?:my|the|his|her|our)\s+)?(throat|nose|chest|head|stomach|tummy|belly|back|muscles|body|heart|voice|skin|lips|tongue|eyes?)(\s*(?:is|are|feels?|'s|'re|has been|have been|keeps?))\s+((?:(?:really|very|so|super|pretty\s+much|pretty|quite|totally|completely|fully|all|a bit|a little bit|a little|kinda|kind of|sort of|slightly|extremely|awfully|terribly|bloody|a tad|still|always|just)\s+)+)(?!(?:good|fine|right|clear|ok|okay|normal|grand)\b)/gi;
 
 /**
  * A finding ticked or crossed in a chat ("咳嗽✅ 发烧❌", "cough ✔ fever ✘"): a cross after a word denies it, a tick
@@ -144,12 +145,16 @@ export function normalisePatientSpeech(
     // 喘气 with the sound it makes ("喘气呼呼的带哨音", "喘气没啥动静"): the breathing heard, not breathlessness.
     .replace(/喘气(?=[^，,。；;]{0,4}?(?:呼呼|呼哧|嘶嘶|咝咝|哨|响|动静|声音?))/gu, '呼吸')
     .replace(p.dialect, (w) => p.dialectWords.get(w) ?? w)
+    // Voice input hears 咳嗽 as 可说 ("可说得厉害", "老可说"); 可说不好, 不可说, 没啥可说的, 无话可说, 可说是 are sayings.
+    .replace(/(?<![不无没啥么好话])可说(?![不是的清明出道])/gu, '咳嗽')
     // 粤 唔 = 不 before a verb or adjective (唔咳, 唔痛); alone (唔，…) it is the Mandarin interjection.
     .replace(/唔(?=[\u4e00-\u9fff])/gu, '不')
     // 闽南 V甲 (kah) after a symptom verb is the complement 得 ("咳嗽甲睡不去", "晕甲要倒"); 指甲, 甲亢 are untouched.
     .replace(/(?<=[咳嗽疼痛痒喘晕吐拉烧累酸胀])甲(?=[\u4e00-\u9fff])/gu, '得')
     // 气短 / 气急 split by its negation ("气不短", "气也不急"): the negation goes before the whole word.
     .replace(/气(也|都|倒|还)?(不|没)(?=[短急促喘])/gu, '$1$2气')
+    // So is 心跳快 / 心跳乱 ("心跳不快", "心跳也不算快", "心率倒不乱"): the degree word between goes with the negation.
+    .replace(/(心跳|心率|脉搏)(也|都|倒|还)?(不|没)(?:算|太|怎么|是很|那么)?(?=[快乱])/gu, '$2$3$1')
     .replace(p.erhua, '')
     .replace(p.abb, '')
     .replace(p.inside, '$1')

@@ -4,6 +4,15 @@ import { invalid } from '../../core/index.js';
 import { bundledDdxplusNames } from '../../knowledge/index.js';
 import { extractFacts, Lexicon, parseZhNumber } from '../../nlp/index.js';
 import type { Network, QuestionNode } from '../diagnosis/index.js';
+import {
+  listedYesNo,
+  plainRhetoric,
+  withoutEcho,
+  withoutOthers,
+  withoutPast,
+  withoutQuestions,
+} from './answer-scope.js';
+import { spanInAnswer, withoutInnerAdverbs } from './bridged-terms.js';
 import { modelLexicon, parseDuration, zhNumber } from './complaint.js';
 import {
   comparedUp,
@@ -13,22 +22,13 @@ import {
   withoutEffortGrade,
   withoutNearMisses,
 } from './degree-words.js';
-import { spanInAnswer, withoutInnerAdverbs } from './bridged-terms.js';
 import { echoYesWords } from './echo-verbs.js';
-import {
-  listedYesNo,
-  plainRhetoric,
-  withoutEcho,
-  withoutOthers,
-  withoutPast,
-  withoutQuestions,
-} from './answer-scope.js';
 import { type ImageReading, imagesIn, simileFrame } from './imagery.js';
 import { correctedAnswer, normalisePatientSpeech } from './patient-speech.js';
-import type { FindingNames } from './topics.js';
-import { temperatureIn } from './temperature.js';
-import { isLossQuestion, readTopic, saysScarcely, saysUnchanged, withoutScarcely } from './topics.js';
 import { defaultRedFlags, redFlagsInText } from './redflags.js';
+import { temperatureIn } from './temperature.js';
+import type { FindingNames } from './topics.js';
+import { isLossQuestion, readTopic, saysScarcely, saysUnchanged, withoutScarcely } from './topics.js';
 
 /**
  * Reading a patient's free-text answer (consultation.md §2.2 dialogue rules: record "unsure"
@@ -238,6 +238,8 @@ function spokenYesNo(t: string): string {
       .replace(/\bnever\s+not\b/gi, 'always')
       // "一点不堵", "一点儿都不酸": not at all, a plain denial (not the small amount 一点 names elsewhere).
       .replace(/一点(?:儿)?(?:都|也)?(?=[不没][\u4e00-\u9fff])/gu, '')
+      // "咳啥呀", "疼什么啊": a symptom word asked back rhetorically opens a denial ("咳啥呀，一点不咳").
+      .replace(/^([\u4e00-\u9fff]{1,2}?)(?:啥|什么)(?:呀|啊|嘛|哟)(?=[，,。！!\s]|$)/u, '不$1')
       // "don't think I've thrown up": a hedged denial is a no ("don't think so" is one), the clause said plainly.
       .replace(
         /^(?:i\s+)?(?:don'?t|do\s+not)\s+think\s+(?:i'?ve|i\s+have)\s+(?![^,.;]*\b(?:not|never|wasn'?t|didn'?t)\b)/i,
@@ -272,9 +274,9 @@ function spokenYesNo(t: string): string {
         '',
       )
       // A yes or no run into what follows, as typed on a phone ("nope dont think so", "yes when I climb stairs",
-      // "no my throat is fine").
+      // "no my throat is fine", "no I can't breathe": the danger stated after the opener, never denied by it).
       .replace(
-        /^(yes|yeah|yep|yup|ya|no|nope|nah)\s+(?=(?:i\s+)?don'?t\b|not\b|never\b|when\b|but\b|only\b|just\b|mostly\b|especially\b|at\s+night\b|in\s+the\b|if\b|after\b|since\b|my\s|i'?m\b|i\s+am\b|it'?s\b|it\s+is\b|everything\b)/i,
+        /^(yes|yeah|yep|yup|ya|no|nope|nah)\s+(?=(?:i\s+)?don'?t\b|i\s+can(?:'?t|not)?\s|not\b|never\b|when\b|but\b|only\b|just\b|mostly\b|especially\b|at\s+night\b|in\s+the\b|if\b|after\b|since\b|my\s|i'?m\b|i\s+am\b|it'?s\b|it\s+is\b|everything\b)/i,
         '$1, ',
       )
       // A discourse opener before a Chinese yes or no ("其实也没有", "说实话，有点").
@@ -368,7 +370,7 @@ export function readSeverity(text: string, lang: Lang): number | string | undefi
   // A severity word under negation is mild ("有点疼，不厉害", 西南 "不是好严重", "not that bad", "nothing awful"), and so is
   // a very small amount ("很少的": 很 is no severe anchor there): checked before the anchors it contains.
   if (
-    /(?:很|特别|非常)(?:少|轻)|(?:不|没)(?:太|怎么|是很|是好|是太|是那么|算|那么)?(?:厉害|严重)|没那么(?:严重|厉害|疼|痛)|\bnot\s+(?:too\s+|that\s+|very\s+|so\s+)?(?:bad|severe|serious)\b|\bnothing\s+(?:too\s+|that\s+|very\s+)?(?:bad|awful|terrible|dramatic)\b/i.test(
+    /(?:很|特别|非常)(?:少|轻)|(?:不|没)(?:太|怎么|是很|是好|是太|是那么|算|那么)?(?:厉害|严重)|不是(?:很|太|特别|那么)(?=[\u4e00-\u9fff])|没那么(?:严重|厉害|疼|痛)|\bnot\s+(?:too\s+|that\s+|very\s+|so\s+)?(?:bad|severe|serious)\b|\bnothing\s+(?:too\s+|that\s+|very\s+)?(?:bad|awful|terrible|dramatic)\b/i.test(
       text,
     )
   )
@@ -615,6 +617,8 @@ function readDurationBound(raw: string, bound: 'lower' | 'upper'): { value: numb
 const FEVER_C = 37.3;
 /** The top of a low-grade fever (低热 37.3–38 °C, 诊断学 第9版). */
 const LOW_GRADE_MAX_C = 38;
+/** A high fever (高热 39.1–41 °C, 诊断学 第9版) is a severe one ("最高到39度8", "hit 40 last night"). */
+const HIGH_FEVER_C = 39.1;
 
 /** A span counted in units ("一两个礼拜", "three weeks"), not a day named ("昨天还是前天"). */
 const SPAN_COUNTED =
@@ -631,6 +635,33 @@ const FEVER_WORDS =
 
 /** Findings named with a painful character: a generic "疼" / "hurts" answers their question. */
 const PAINFUL = new Set(['E_53', 'E_97', 'E_144', 'E_14', 'E_220', 'E_38', 'E_55']);
+/** The whole body ("周身骨头痛", "head to toe"): a site named inside it is no other place. */
+const ALL_OVER =
+  /全身|浑身|周身|遍身|一身|从头到脚|\bhead\s+to\s+(?:toe|foot)\b|\ball\s+over\b|\bevery\s+muscle|\bwhole\s+body\b|\beverywhere\b/i;
+const CHEST_SITES = ['胸部', '左侧胸部', '右侧胸部', 'chest', 'left chest', 'right chest'];
+/** Where a painful finding is felt (answer-cues.json `sites` labels, zh and en); a pain elsewhere is another one. */
+const PAIN_SITES: Record<string, readonly string[]> = {
+  E_97: ['咽喉', '颈部', 'throat', 'neck'],
+  E_144: [
+    '腰部',
+    '背部',
+    '肩部',
+    '颈部',
+    '上肢',
+    '左上肢',
+    '下肢',
+    'lower back',
+    'back',
+    'shoulder',
+    'neck',
+    'arm',
+    'left arm',
+    'leg',
+  ],
+  E_14: CHEST_SITES,
+  E_220: CHEST_SITES,
+  E_38: ['下颌', '牙齿', 'jaw', 'teeth'],
+};
 
 /** "Haven't checked / 没量过": the patient cannot say (not a denial). */
 const NOT_MEASURED =
@@ -790,16 +821,29 @@ function hedgedClause(text: string, others: readonly string[]): boolean {
 
 /** English degree phrases the word lists cannot enumerate: "a tiny bit", "a wee touch", "a little bit of". */
 const PARTLY_EN =
-  /\ba\s+(?:[a-z]+\s+)?(?:bit|touch|tad|smidge)\b|\b(?:slight|mild|minor)\b|(?<!\b(?:feel|feels|felt|feeling|go|goes|went|going)\s+)\bfaint\b|\b[a-z]+-ish\b|,\s*i\s+(?:think|guess|reckon|suppose)$/i;
+  /\ba\s+(?:[a-z]+\s+)?(?:bit|touch|tad|smidge)\b|\b(?:slight|mild|minor)\b|(?<!\b(?:feel|feels|felt|feeling|go|goes|went|going)\s+)\bfaint\b|\b[a-z]+-ish\b|,\s*i\s+(?:think|guess|reckon|suppose)$|\ba\s+(?:few|couple\s+of)\s+(?!(?:more\s+)?(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|nights?|pounds?|lbs?|kilos?|kg|stone|times\s+(?:a|per|each|every)|steps?|stairs|flights?|words|sentences?|yards?|metres?|meters?|feet|blocks?|bites?|mouthfuls?|sips?|spoonfuls?)\b)[a-z]+/i;
 /** An answer that limits the finding to one occasion or time of day ("only when I stand up", "only first thing"). */
 const ONLY_AT = /^only\s+(?:when|first\s+thing|in\s+the\s+(?:morning|evening)|at\s+night)\b/i;
 
 /** An answer put as a question or a request ("能不能喝酒", "can I get a sick note?"): it does not fill a history slot. */
 const QUESTION_FORM =
   /[?？]\s*$|吗\s*$|能不能|可不可以|要不要|可以吗|怎么办|多少钱|什么时候|\b(?:can|could|should|may)\s+i\b|\bhow\s+(?:long|much|do)\b/i;
+/** A request to prescribe ("能开便宜点的吗", "could you prescribe"): what it names is wanted, not taken. */
+const PRESCRIBE = /(?:给我|帮我|能|可以|能不能|可不可以|再)[^，,。]{0,3}开|\b(?:prescribe|give\s+me|get\s+me)\b/i;
 /** Words that name a medicine taken, where the lexicon does not know the product ("感冒灵", "the pill", "降压药"). */
 const MEDICINE_WORDS =
   /药|片|丸|胶囊|冲剂|颗粒|口服液|糖浆|灵|膏|贴|针|吊瓶|输液|\b(?:pills?|tablets?|capsules?|medicines?|meds|drugs?|inhalers?|injections?|jabs?|drops|spray|cream|syrup)\b/i;
+
+/** A function said to be less than usual ("淡了一些", "少了点", "没以前那么灵", "a bit dulled", "eating less"). */
+const REDUCED: Record<Lang, RegExp> = {
+  zh: /(?:淡|差|少|弱|降|减)(?:了|些|点|一点|一些)|不如(?:以前|平时|从前|原来|往常)|没(?:有)?(?:以前|平时|原来|从前|往常)(?:那么|那样)?(?:灵|好|香|多)/u,
+  en: /\b(?:less|weaker|dull(?:ed|er)?|muted|down|reduced|lower|not\s+as\s+(?:good|strong|sharp|much))\b/i,
+};
+/** The same function said to still work ("还能闻出来", "照吃", "吃得下", "still managing", "can still smell"). */
+const STILL_WORKS: Record<Lang, RegExp> = {
+  zh: /还(?:能|可以|吃|闻|尝|照|是能)|照(?:样|吃|常|旧)|也能|仍(?:然)?(?:能|可以)|[闻吃尝喝]得(?:出|到|着|下|进)/u,
+  en: /\b(?:still|can\s+(?:smell|taste|eat|manage|finish|pick\s+up))\b/i,
+};
 
 /** A near miss is not the event ("差点晕倒", "nearly fainted but didn't"). */
 const NEAR_MISS =
@@ -807,7 +851,6 @@ const NEAR_MISS =
 /** The patient says it is the usual, or not as bad as asked: a "no" to a red-flag check. */
 const DOWNPLAY =
   /(?:跟|和|同)(?:平时|以前|往常|平常|往年|每年)[^，。,.;；]{0,6}(?:差不多|一样|相同)|没那么(?:严重|厉害)|不(?:太)?严重|\bnot\s+that\s+(?:bad|severe)\b|\bsame\s+as\s+(?:usual|always|before)\b|\b(?:fades?|goes\s+away|disappears?|turns?\s+white)\s+when\s+(?:i\s+)?press|按(?:一下|下去|压)?[^，。,.]{0,3}(?:就)?(?:褪|消|没了|变白)/i;
-
 /**
  * A red-flag check (`rf:<flag>`) answered in the patient's words (consultation.md §3: safety first):
  * the flag stated in any form (its keywords and patterns, or the check's own danger words) is `yes`;
@@ -1047,11 +1090,19 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
       !mentions.some((m) => sameAsOwn(m.id) && !m.present)
     );
   };
-  // A generic pain word answers a question about a painful finding ("疼" to "sore throat?").
+  // A generic pain word answers a question about a painful finding ("疼" to "sore throat?"), unless the answer puts
+  // the pain at a site where that finding is not felt ("肚子疼，别的没啥", "my ear hurts" to the sore-throat question).
+  const site = readSite(t, lang);
+  const feltAt = [...ownCode].map((x) => PAIN_SITES[x]).find((x) => x !== undefined);
+  // "tender at the back when I gulp": "the back" of the throat is no site of its own; "my back" is.
+  const placeOnly = lang === 'en' && site?.words === 'back' && !/\b(?:my|his|her|their|lower|upper)\s+back\b/i.test(t);
+  const painElsewhere =
+    !!feltAt && !!site && !placeOnly && !feltAt.includes(site.label) && !ALL_OVER.test(t.replace(/骨头/gu, '骨'));
   const genericPain = (id: string) =>
     question.kind === 'binary' &&
     evidenceCode(net, id) === 'E_53' &&
     !/[@≥]/.test(id) &&
+    !painElsewhere &&
     [...ownCode].some((x) => PAINFUL.has(x));
   // The broader finding said with what makes it the asked one ("扫个地就喘" to the effort question: `impliedWith`).
   const withContext = (id: string) =>
@@ -1235,7 +1286,6 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
   let value: AnswerReading['value'];
   const duration = readDuration(t);
   const severity = readSeverity(t, lang) ?? images.find((i) => i.severity !== undefined)?.severity;
-  const site = readSite(t, lang);
   const qm = QUANTITY.exec(t);
   const quantity = qm ? { value: Number(qm[1]), unit: qm[2]!.toLowerCase(), text: qm[0] } : undefined;
 
@@ -1308,6 +1358,15 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
     value = 'unknown';
   } else if (slotName && SLOT_NONE[slotName]?.test(t) && !NONE_BESIDES.test(t) && !ONLY_NAMED.test(t)) {
     value = 'no';
+  } else if (
+    (slotName === 'medications' || slotName === 'allergies') &&
+    (QUESTION_FORM.test(t) || QUESTION_FORM.test(said)) &&
+    !TAKES_MEDICINE.test(t) &&
+    !(slotName === 'allergies' ? ALLERGY_WORDS.test(t) : named.has('medication') && !PRESCRIBE.test(t))
+  ) {
+    // "is it ok to take ibuprofen with this?", "药太贵了，能开便宜点的吗": a question or a request, no history told
+    // (read on the whole answer too: the question clause itself is set aside from `t`).
+    value = 'other';
   } else if (slotName === 'allergies' && TAKES_MEDICINE.test(t) && !ALLERGY_WORDS.test(t)) {
     value = 'other';
   } else if (temperature !== undefined && !unknownCue.whole && !untold) {
@@ -1388,6 +1447,9 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
   } else if (
     question.kind === 'binary' &&
     otherMentions.length === 0 &&
+    !painElsewhere &&
+    // "my throat is what's killing me" to the fever question: how bad, but of something at another site.
+    !(site && !feltAt && !ownCode.has('E_53') && !placeOnly) &&
     contains(t, severeAlone(lang), lang) &&
     !FINE.test(t)
   ) {
@@ -1486,6 +1548,22 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
       for (const f of ownIds.slice(0, 1)) absent.add(f);
     }
   }
+  // A function reduced but still working ("闻东西淡了一些，大的味儿还能闻出来", "eating a bit less, but still managing
+  // meals"): the loss in part, whichever clause the finding words read.
+  if (
+    (value === 'yes' || value === 'no') &&
+    question.kind === 'binary' &&
+    !question.id.startsWith('rf:') &&
+    topicKey &&
+    isLossQuestion(topicKey, findingNames(topicKey)) &&
+    REDUCED[lang].test(t) &&
+    STILL_WORKS[lang].test(t) &&
+    !severeNow(severity)
+  ) {
+    value = 'partly';
+    const f = [...own].find((x) => !/[@≥]/.test(x));
+    if (f) present.add(f);
+  }
   // "比以前多多了", "worse than normal", naming nothing else: more of the asked symptom than the usual self.
   if (
     value === 'other' &&
@@ -1576,7 +1654,8 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
     }
   }
   for (const p of present) absent.delete(p);
-  const sev = severity ?? (value === 'partly' ? 'mild' : undefined);
+  const highFever = value === 'yes' && temperature !== undefined && temperature >= HIGH_FEVER_C;
+  const sev = severity ?? (highFever ? 'severe' : value === 'partly' ? 'mild' : undefined);
   return {
     value,
     present: [...present],

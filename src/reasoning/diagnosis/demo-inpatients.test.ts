@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, expect, it } from 'vitest';
-import { forEachBackend } from '../../../test/support/backends.js';
+import { forEachBackendWithDemoRelease } from '../../../test/support/backends.js';
 import type { AnyResource } from '../../fusion/index.js';
 import { bundleResources, noteText, stateFromBundle } from '../../fusion/index.js';
 import { ensureDemoRelease, KnowledgeGraph } from '../../knowledge/index.js';
@@ -31,7 +31,7 @@ function notesOf(resources: readonly AnyResource[]) {
 /** Any percentage given as how often a finding occurs ("该病 50% 出现", "in 50% of cases"). */
 const FREQUENCY_FIGURE = /该病\s*[\d.]+\s*%|in [\d.]+\s*% of cases|expected in [\d.]+\s*%/;
 
-forEachBackend('the demo inpatients’ differentials on the demo release', (db) => {
+forEachBackendWithDemoRelease('the demo inpatients’ differentials on the demo release', (db) => {
   let net: Network;
   let codings: ReturnType<typeof codingsFromKnowledge>;
   beforeAll(async () => {

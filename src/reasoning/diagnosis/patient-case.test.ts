@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { forEachBackend } from '../../../test/support/backends.js';
+import { forEachBackendWithDemoRelease } from '../../../test/support/backends.js';
 import type { Concept, Fact, PatientState, Source } from '../../core/index.js';
 import { CodeSystems } from '../../core/index.js';
 import { bundleResources, noteText, stateFromBundle } from '../../fusion/index.js';
@@ -197,7 +197,7 @@ describe('diagnosePatient', () => {
   });
 });
 
-forEachBackend('patient case on the demo knowledge release', (db) => {
+forEachBackendWithDemoRelease('patient case on the demo knowledge release', (db) => {
   it('names the release network in Chinese, reads zh and en complaints, and puts pneumonia first for the demo pneumonia patient', async () => {
     await ensureDemoRelease(db());
     const release = await knowledgeBaseResolver({ sql: db() })('release');

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { forEachBackend } from '../../../test/support/backends.js';
+import { forEachBackendWithDemoRelease } from '../../../test/support/backends.js';
 import {
   ensureDemoRelease,
   FOLLOWUP_RULE,
@@ -123,7 +123,8 @@ describe('QC rules: code and data agree', () => {
   });
 });
 
-forEachBackend('QC rules in the demo release', (db) => {
+// A copy of the demo release built once per test process: each test reads it, none writes.
+forEachBackendWithDemoRelease('QC and follow-up rules in the demo release', (db) => {
   it('the demo release holds the whole rule book, the same as the files', async () => {
     await ensureDemoRelease(db());
     const book = await loadQualityRules(db());
@@ -137,6 +138,25 @@ forEachBackend('QC rules in the demo release', (db) => {
     expect(book.rule('C01')!.sections).toEqual(fromData.rule('C01')!.sections);
     // The norms' bilingual titles and cites travel with the rules: a finding cites them in either language.
     for (const r of book.rules) expect(r.sources, r.id).toEqual(fromData.rule(r.id)!.sources);
+  }, 120_000);
+
+  it('the demo release holds every follow-up rule as the files state it, each relation sourced by its authority', async () => {
+    await ensureDemoRelease(db());
+    const kg = new KnowledgeGraph(db());
+    const fu = readFollowUpData();
+    for (const [type, rules] of [
+      [FOLLOWUP_RULE, fu.monitoring],
+      [READING_RULE, fu.readings],
+    ] as const) {
+      const held = await kg.relationsOfType(type);
+      expect(held.map((r) => r.attrs.id).sort(), type).toEqual(rules.map((r) => r.id).sort());
+      for (const r of held) {
+        const { position: _p, ...rule } = r.attrs;
+        expect(rule, String(r.attrs.id)).toEqual(rules.find((x) => x.id === r.attrs.id));
+        expect(r.source.id).toBe(`${FOLLOWUP_SOURCE_PREFIX}${r.attrs.source}`);
+        expect(r.source.name.trim() && r.source.document?.trim(), String(r.attrs.id)).toBeTruthy();
+      }
+    }
   }, 120_000);
 });
 
@@ -159,27 +179,6 @@ describe('follow-up rules: the data files', () => {
     const used = new Set([...fu.monitoring, ...fu.readings].flatMap((r) => [r.source, ...((r.also as []) ?? [])]));
     expect(fu.sources.map((s) => s.id).filter((id) => !used.has(id))).toEqual([]);
   });
-});
-
-forEachBackend('follow-up rules in the demo release', (db) => {
-  it('the demo release holds every follow-up rule as the files state it, each relation sourced by its authority', async () => {
-    await ensureDemoRelease(db());
-    const kg = new KnowledgeGraph(db());
-    const fu = readFollowUpData();
-    for (const [type, rules] of [
-      [FOLLOWUP_RULE, fu.monitoring],
-      [READING_RULE, fu.readings],
-    ] as const) {
-      const held = await kg.relationsOfType(type);
-      expect(held.map((r) => r.attrs.id).sort(), type).toEqual(rules.map((r) => r.id).sort());
-      for (const r of held) {
-        const { position: _p, ...rule } = r.attrs;
-        expect(rule, String(r.attrs.id)).toEqual(rules.find((x) => x.id === r.attrs.id));
-        expect(r.source.id).toBe(`${FOLLOWUP_SOURCE_PREFIX}${r.attrs.source}`);
-        expect(r.source.name.trim() && r.source.document?.trim(), String(r.attrs.id)).toBeTruthy();
-      }
-    }
-  }, 120_000);
 });
 
 describe('QC vocabulary lives in the release data', () => {

@@ -60,8 +60,14 @@ const BULLET = '[■□▪▫●○◆◇▲△▶►★☆◎※•·・\\-*]';
  * "HPI/现病史："): Latin letters only, ended by a space or a slash before the heading.
  */
 const GLOSS = `[A-Za-z][A-Za-z .&'-]{0,30}?(?:${SPACE}*[/／]${SPACE}*|${SPACE}+)`;
-/** What joins two headings written as one ("手术过程及术中所见", "诊断依据与鉴别诊断"): form grammar, like 、 and 【】. */
-const JOINER = '[及和与、]';
+/**
+ * What joins two headings written as one ("手术过程及术中所见", "诊断依据与鉴别诊断", "性别/年龄：女/52岁"): form
+ * grammar, like 、 and 【】. Joined by a slash, the value may be joined by one too: each heading then takes its part.
+ */
+const JOINER = '[及和与、/／]';
+const SLASH = /[/／]/;
+/** The medicine a 中西医结合 form names before a heading at the start of its line ("西医诊断依据及鉴别诊断："). */
+const SCHOOL = '(?:中医|西医)';
 /** Table rules, colons and spaces around a section's content ("| 张三 |" → "张三"). */
 const TRIM = /^[\s|│┃｜:：=＝]+|[\s|│┃｜]+$/g;
 
@@ -90,8 +96,9 @@ export function headingSet(
   const qual = `(?:${SPACE}*[（(][^）)\\n]{1,30}[）)])?`;
   const lineStart =
     `(?:^|\\n)${SPACE}*(?:${RULE}${SPACE}*)?(?:${BULLET}${SPACE}*)?(?:${num}${SPACE}*)?(?:${GLOSS})?` +
-    `(?:${OPEN}${SPACE}*(${both(all)})${qual}${SPACE}*${CLOSE}${SPACE}*${COLON}?|` +
-    `(${both(all)})(?:${qual}${SPACE}*${COLON}|${SPACE}*(?=${RULE})|${SPACE}*(?=\\r?\\n|$)|${SPACE}+(?=\\S))` +
+    `(?:${OPEN}${SPACE}*${SCHOOL}?(${both(all)})${qual}${SPACE}*${CLOSE}${SPACE}*${COLON}?|` +
+    `${SCHOOL}?(${both(all)})` +
+    `(?:${qual}${SPACE}*${COLON}|${SPACE}*(?=${RULE})|${SPACE}*(?=\\r?\\n|$)|${SPACE}+(?=\\S))` +
     `|(${alt(inline)})(?=${VALUE_OPEN}))`;
   // Within a line: any heading in brackets ("…　【性别】男"), and any heading with its colon after a sentence
   // ends ("个人史：无烟酒。婚育史：已婚"): forms that run sections on.
@@ -249,7 +256,7 @@ export function columnPairs(text: string): string {
 /** Every section of the text with its place, in the order written (a column table's first). */
 export function sectionPlaces(text: string, set: HeadingSet = active ?? bundledHeadings()): SectionPlace[] {
   const { places, headerRows } = columnTables(text, set);
-  const marks: { name: string; start: number; end: number }[] = [];
+  const marks: { name: string; start: number; end: number; part: number; of: number }[] = [];
   for (const m of text.matchAll(set.pattern)) {
     if (headerRows.some(([a, b]) => m.index! + 1 >= a && m.index! < b)) continue;
     const name = m
@@ -257,22 +264,60 @@ export function sectionPlaces(text: string, set: HeadingSet = active ?? bundledH
       .find((g) => g !== undefined)!
       .replace(/[ \t　]+/g, '');
     const parts = set.names.has(name) ? [name] : name.split(new RegExp(JOINER)).filter((n) => set.names.has(n));
-    for (const part of parts) marks.push({ name: part, start: m.index!, end: m.index! + m[0].length });
+    // Headings joined by a slash may take a value joined by one (性别／年龄：女／52岁), part for part.
+    const of = parts.length > 1 && SLASH.test(name) ? parts.length : 1;
+    parts.forEach((part, k) => {
+      marks.push({ name: part, start: m.index!, end: m.index! + m[0].length, part: of > 1 ? k : 0, of });
+    });
   }
   marks.forEach((m, i) => {
     const to = marks.find((x, k) => k > i && x.start > m.start)?.start ?? text.length;
     const raw = text.slice(m.end, to);
     const lead = raw.length - raw.replace(/^[\s|│┃｜:：=＝]+/, '').length;
     const body = raw.replace(TRIM, '');
-    places.push({ name: m.name, headingStart: m.start, start: m.end + lead, end: m.end + lead + body.length });
+    let [start, end] = [m.end + lead, m.end + lead + body.length];
+    const values = body.split(SLASH);
+    if (m.of > 1 && values.length === m.of && values.every((v) => /^[^\n]{1,20}$/.test(v))) {
+      start += values.slice(0, m.part).reduce((n, v) => n + v.length + 1, 0);
+      end = start + values[m.part]!.length;
+    }
+    places.push({ name: m.name, headingStart: m.start, start, end });
   });
   return places;
+}
+
+/** A line's last character that leaves its clause open: a comma or 、 (a clause goes on). */
+const OPEN_END = /[，,、]$/;
+/** A line that starts an item of its own: a number, a bracketed number, a circled one or a bullet. */
+const ITEM_START = /^(?:\d{1,2}[.、．)）](?!\d)|[（(]\d{1,2}[）)]|[①-⑳]|[■□●○◆◇▪•·・\-*])/;
+
+/**
+ * A paragraph as written before a print template or a typist wrapped it: a line that ends inside a clause (after ，
+ * or 、) or inside a bracket is continued by the next line, whose indent goes ("腺癌，\n　　ⅢB期）术后" → "腺癌，ⅢB期）
+ * 术后"); a next line that starts an item ("2.高血压") stays its own. What is read, not where: spans are found in
+ * the text as written.
+ */
+export function unwrapped(text: string): string {
+  const lines = text.split('\n');
+  const out: string[] = [];
+  let depth = 0;
+  for (const line of lines) {
+    const bare = line.replace(/^[ \t　]+/, '');
+    const prev = out.at(-1);
+    if (prev !== undefined && bare && !ITEM_START.test(bare) && (depth > 0 || OPEN_END.test(prev.trimEnd())))
+      out[out.length - 1] = `${prev.trimEnd()}${bare}`;
+    else out.push(line);
+    for (const c of line) depth = Math.max(0, depth + (c === '（' || c === '(' ? 1 : c === '）' || c === ')' ? -1 : 0));
+    // A sentence that ends closes whatever bracket a slip left open.
+    if (/[。；;]$/.test(line.trimEnd())) depth = 0;
+  }
+  return out.join('\n');
 }
 
 export function parseSections(text: string, set: HeadingSet = active ?? bundledHeadings()): Record<string, string> {
   const out: Record<string, string> = {};
   for (const p of sectionPlaces(text, set)) {
-    const body = text.slice(p.start, p.end);
+    const body = unwrapped(text.slice(p.start, p.end));
     out[p.name] = out[p.name] ? `${out[p.name]}\n${body}` : body;
   }
   for (const h of set.headings) {
@@ -428,7 +473,9 @@ export function openingDateDays(
   const m = pattern.exec(text);
   if (!m || m.index >= before) return undefined;
   const day = m[3] ? (parts.find((p) => p.part === m[3])?.day ?? 15) : m[4] ? Number(m[4]) : 15;
-  const onset = Date.UTC(Number(m[1]), Number(m[2]) - 1, day);
+  // A date without its year ("末次月经1月10日") is dated by the admission.
+  const year = m[1] ? Number(m[1]) : yearBefore(Number(m[2]), day, at);
+  const onset = Date.UTC(year, Number(m[2]) - 1, day);
   const days = (Date.parse(at) - onset) / 86_400_000;
   return days > 0 ? days : undefined;
 }
@@ -444,8 +491,26 @@ export function datedOnsetDays(text: string, at: string, date: RegExp, onset: Re
   const all = new RegExp(date.source, date.flags.includes('g') ? date.flags : `${date.flags}g`);
   for (const m of text.matchAll(all)) {
     if (!onset.test(text.slice(m.index + m[0].length, m.index + m[0].length + 16))) continue;
-    const days = (Date.parse(at) - Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) / 86_400_000;
+    // A date without its year (groups 4–5 or 6–7: month, day) is dated by the admission; a time of day (groups
+    // 8–9, China Standard Time) times it to the minute ("于10-26 21:30左右…出现" for a 主诉 of 4小时).
+    const [month, day] = m[1] ? [m[2], m[3]] : [m[4] ?? m[6], m[5] ?? m[7]];
+    const year = m[1] ? Number(m[1]) : yearBefore(Number(month), Number(day), at);
+    const from = m[8]
+      ? Date.UTC(year, Number(month) - 1, Number(day), Number(m[8]) - 8, Number(m[9] ?? 0))
+      : Date.UTC(year, Number(month) - 1, Number(day));
+    const days = (Date.parse(at) - from) / 86_400_000;
     if (days > 0) out.push(days);
   }
   return out;
+}
+
+/**
+ * The year of a date written without one ("10月12日", "10-26 21:30"), from the record's context: the year of `at`
+ * (the admission or the note's own time, in China Standard Time), or the year before when the day would fall more
+ * than a day after `at` (an onset on 12月28日 told on admission 2027-01-03).
+ */
+export function yearBefore(month: number, day: number, at: string): number {
+  const local = new Date(Date.parse(at) + 8 * 3_600_000);
+  const year = local.getUTCFullYear();
+  return Date.UTC(year, month - 1, day) > local.getTime() + 86_400_000 ? year - 1 : year;
 }

@@ -36,6 +36,11 @@ export function shanghaiDate(iso: string): string {
   return new Date(minutes(iso) * 60_000 + SHANGHAI_MS).toISOString().slice(0, 10);
 }
 
+/** The Asia/Shanghai time of day (HH:MM) of a time. */
+export function shanghaiClock(iso: string): string {
+  return new Date(minutes(iso) * 60_000 + SHANGHAI_MS).toISOString().slice(11, 16);
+}
+
 /** Calendar days from a's date to b's date (Asia/Shanghai). */
 export function calendarDays(a: string, b: string): number {
   return Math.round((Date.parse(shanghaiDate(b)) - Date.parse(shanghaiDate(a))) / 86_400_000);

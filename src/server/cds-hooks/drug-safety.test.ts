@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Hono } from 'hono';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { forEachBackend } from '../../../test/support/backends.js';
+import { forEachBackendWithDemoRelease } from '../../../test/support/backends.js';
 import { loadConfig } from '../../core/index.js';
 import { type AppContext, openContext } from '../context.js';
 import type { AppEnv } from '../env.js';
@@ -67,7 +67,7 @@ function orderSelect(meds: unknown[], selected: unknown[], labs: unknown[] = [])
   };
 }
 
-forEachBackend('CDS Hooks drug safety', (db) => {
+forEachBackendWithDemoRelease('CDS Hooks drug safety', (db) => {
   let ctx: AppContext;
   let app: Hono<AppEnv>;
 

@@ -1,5 +1,5 @@
 import { beforeAll, expect, it } from 'vitest';
-import { forEachBackend } from '../../../test/support/backends.js';
+import { forEachBackendWithDemoRelease } from '../../../test/support/backends.js';
 import { loadConfig } from '../../core/index.js';
 import { DEFAULT_FORMULARY_IDS } from '../../reasoning/safety/formulary.js';
 import { createApp } from '../app.js';
@@ -21,7 +21,8 @@ type Issue = { diagnostics: string; expression?: string[] };
  * reasons; a decision on it is validated against what the alert offers, audited, shown on the next
  * read, and counted by the same per-rule feedback summary as a CDS Hooks override.
  */
-forEachBackend('workspace alert decisions', (db) => {
+// The demo release comes with each database (one build per test process); the demo start adds its patients.
+forEachBackendWithDemoRelease('workspace alert decisions', (db) => {
   let ctx: AppContext;
   let app: ReturnType<typeof createApp>;
   beforeAll(async () => {

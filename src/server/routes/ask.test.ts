@@ -1,5 +1,5 @@
 import { beforeAll, expect, it } from 'vitest';
-import { forEachBackend } from '../../../test/support/backends.js';
+import { forEachBackendWithDemoRelease } from '../../../test/support/backends.js';
 import { loadConfig } from '../../core/index.js';
 import { createApp } from '../app.js';
 import { type AppContext, openContext } from '../context.js';
@@ -12,7 +12,7 @@ const PNEUMONIA = '93f0e6d2-da20-4eec-8eb3-410de4fe430a';
 type Json = Record<string, unknown>;
 
 // POST /api/patients/:id/ask over the shipped demo: staff only, patient scope, audited.
-forEachBackend('ask route', (db) => {
+forEachBackendWithDemoRelease('ask route', (db) => {
   let ctx: AppContext;
   let app: ReturnType<typeof createApp>;
   const keys: Record<'patient' | 'ward', string> = {} as never;

@@ -1,5 +1,5 @@
 import { beforeAll, expect, it } from 'vitest';
-import { forEachBackend } from '../../../test/support/backends.js';
+import { forEachBackendWithDemoRelease } from '../../../test/support/backends.js';
 import { loadConfig } from '../../core/index.js';
 import type { CalibrationRelease } from '../../learning/index.js';
 import { activeReleaseNetwork, releaseNetworks } from '../../reasoning/index.js';
@@ -13,7 +13,7 @@ const KEY = 'differential-calibration-test-key-0123456789';
 const PNEUMONIA = '93f0e6d2-da20-4eec-8eb3-410de4fe430a';
 
 // The workspace's differential with an active calibration map: calibrated probabilities beside the raw ones.
-forEachBackend('calibrated differential', (db) => {
+forEachBackendWithDemoRelease('calibrated differential', (db) => {
   let ctx: AppContext;
   let app: ReturnType<typeof createApp>;
   beforeAll(async () => {

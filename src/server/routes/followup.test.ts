@@ -1,15 +1,15 @@
 import { beforeAll, expect, it } from 'vitest';
-import { forEachBackend } from '../../../test/support/backends.js';
+import { forEachBackendWithDemoRelease } from '../../../test/support/backends.js';
 import { loadConfig } from '../../core/index.js';
+import { FollowUpStore, PageNotifier, sendDueReminders } from '../../followup/index.js';
 import { createApp } from '../app.js';
 import { type AppContext, openContext } from '../context.js';
 import { createLogger } from '../logger.js';
 import { answeringRoutes, staleOperations, undocumentedRoutes } from '../openapi/coverage.js';
 import { buildOpenApiDocument } from '../openapi/document.js';
+import { followUpDoc } from '../openapi/modules/followup.js';
 import { structuralProblems } from '../openapi/structure.js';
 import { followUpPolicies } from './followup.js';
-import { followUpDoc } from '../openapi/modules/followup.js';
-import { FollowUpStore, PageNotifier, sendDueReminders } from '../../followup/index.js';
 
 const KEY = 'followup-test-key-0123456';
 const WARFARIN = '318d8f7d-f21b-4d07-8a2e-6f24ae05bb26';
@@ -17,7 +17,7 @@ type Json = Record<string, unknown>;
 
 // The follow-up API over the shipped demo: a clinician makes 李秀英's plan, she sends a week of readings
 // through her patient link, the clinicians' queue shows the alerts with the readings as evidence.
-forEachBackend('follow-up API', (db) => {
+forEachBackendWithDemoRelease('follow-up API', (db) => {
   let ctx: AppContext;
   let app: ReturnType<typeof createApp>;
   let token: string;

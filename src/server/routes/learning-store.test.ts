@@ -1,5 +1,5 @@
 import { beforeAll, expect, it } from 'vitest';
-import { forEachBackend } from '../../../test/support/backends.js';
+import { forEachBackendWithDemoRelease } from '../../../test/support/backends.js';
 import { type Fact, loadConfig, seededRandom } from '../../core/index.js';
 import { ConfirmedCaseStore } from '../../learning/index.js';
 import { activeReleaseNetwork, type Network, releaseNetworks } from '../../reasoning/index.js';
@@ -34,7 +34,7 @@ function drawnCases(net: Network, n: number, seed: number) {
 
 // Issue 17: feedback and outcomes the hospital stores become confirmed cases and curation candidates, fitted and
 // curated from the learning admin routes; alerts keep the value that triggered them.
-forEachBackend('learning from stored feedback', (db) => {
+forEachBackendWithDemoRelease('learning from stored feedback', (db) => {
   let ctx: AppContext;
   let app: ReturnType<typeof createApp>;
   let admin = '';

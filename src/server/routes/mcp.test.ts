@@ -2,7 +2,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { forEachBackend } from '../../../test/support/backends.js';
+import { forEachBackendWithDemoRelease } from '../../../test/support/backends.js';
 import { MCP_TOOLS } from '../../agents/index.js';
 import { loadConfig } from '../../core/index.js';
 import { type AppContext, openContext } from '../context.js';
@@ -20,7 +20,7 @@ type Json = Record<string, unknown>;
  * `/mcp` over streamable HTTP through the SDK's own client against a running MedSeek: the same
  * credentials, roles, patient scopes and audit log as every other route.
  */
-forEachBackend('MCP over streamable HTTP', (db) => {
+forEachBackendWithDemoRelease('MCP over streamable HTTP', (db) => {
   let ctx: AppContext;
   let server: RunningServer;
   const keys: Record<'patient' | 'clinician' | 'untrusted', { key: string; id: string }> = {} as never;

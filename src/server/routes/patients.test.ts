@@ -1,5 +1,5 @@
 import { beforeAll, expect, it } from 'vitest';
-import { forEachBackend } from '../../../test/support/backends.js';
+import { forEachBackendWithDemoRelease } from '../../../test/support/backends.js';
 import { loadConfig } from '../../core/index.js';
 import { createApp } from '../app.js';
 import { type AppContext, openContext } from '../context.js';
@@ -12,7 +12,7 @@ const WARFARIN = '318d8f7d-f21b-4d07-8a2e-6f24ae05bb26';
 type Json = Record<string, unknown>;
 
 // The workspace API over the shipped demo (patients and the demo knowledge release), every route audited.
-forEachBackend('workspace API', (db) => {
+forEachBackendWithDemoRelease('workspace API', (db) => {
   let ctx: AppContext;
   let app: ReturnType<typeof createApp>;
   beforeAll(async () => {

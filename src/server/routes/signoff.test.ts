@@ -1,5 +1,5 @@
 import { beforeAll, expect, it } from 'vitest';
-import { forEachBackend } from '../../../test/support/backends.js';
+import { forEachBackendWithDemoRelease } from '../../../test/support/backends.js';
 import { loadConfig } from '../../core/index.js';
 import { createApp } from '../app.js';
 import { type AppContext, openContext } from '../context.js';
@@ -12,7 +12,7 @@ const WARFARIN = '318d8f7d-f21b-4d07-8a2e-6f24ae05bb26'; // 李秀英: heart fai
 type Json = Record<string, any>;
 
 // The sign-off policy of the discharge summary, enforced by the server, on the shipped demo patients.
-forEachBackend('discharge-summary sign-off', (db) => {
+forEachBackendWithDemoRelease('discharge-summary sign-off', (db) => {
   let ctx: AppContext;
   let app: ReturnType<typeof createApp>;
   let key: string;

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { Hono } from 'hono';
 import { beforeAll, expect, it } from 'vitest';
-import { forEachBackend } from '../../../test/support/backends.js';
+import { forEachBackendWithDemoRelease } from '../../../test/support/backends.js';
 import { isMedSeekError } from '../../core/index.js';
 import { ensureDemoRelease } from '../../knowledge/index.js';
 import { loadCaseLibrary } from '../../teaching/index.js';
@@ -14,7 +14,7 @@ import { teachingPolicies, teachingRoutes } from './teaching.js';
 
 const fixture = fileURLToPath(new URL('../../teaching/__fixtures__/ccks-sample.jsonl', import.meta.url));
 
-forEachBackend('teaching routes', (db) => {
+forEachBackendWithDemoRelease('teaching routes', (db) => {
   let app: Hono<AppEnv>;
   beforeAll(async () => {
     await ensureDemoRelease(db());

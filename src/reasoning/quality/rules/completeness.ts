@@ -13,11 +13,6 @@ import { DOC_TYPE_ZH, TITLE_RANK } from '../model.js';
 import {
   absentFrom,
   absentIn,
-  type NamedPattern,
-  type QcContext,
-  type QcIssue,
-  type QcPredicate,
-  type QcSeverity,
   doc,
   docSource,
   docs,
@@ -25,10 +20,15 @@ import {
   enName,
   issue,
   listOf,
+  type NamedPattern,
   namedPatterns,
   num,
   operationConsent,
   predicate,
+  type QcContext,
+  type QcIssue,
+  type QcPredicate,
+  type QcSeverity,
   refSource,
   regex,
   roundPhysician,
@@ -113,10 +113,11 @@ const C01 = predicate(
   (enc, ctx) => {
     const { list, d } = listed(enc, ctx, 'required');
     if (!d) return [];
-    // A child's admission note records 出生史、喂养史 where an adult's has 婚育史 and 月经史 (`params.childAge`).
+    // A child's admission note records 出生史、喂养史 where an adult's has 婚育史 and 月经史 (`params.childAge`),
+    // and owes no marital status.
     const age = ageAt(enc, enc.admitAt);
     const child = age !== undefined && age < num(ctx.params, 'childAge');
-    const out = missingSections(d, list, namedPatterns(ctx, 'prose'), new Set(child ? ['婚育史'] : []));
+    const out = missingSections(d, list, namedPatterns(ctx, 'prose'), new Set(child ? ['婚育史', '婚姻状况'] : []));
     if (
       !child &&
       enc.patient.sex === 'female' &&

@@ -4,10 +4,6 @@ import type { DocType, QcDiagnosis, QcDocument, QcEncounter, QcOrder } from '../
 import { DOC_TYPE_ZH } from '../model.js';
 import {
   absentFrom,
-  type NamedPattern,
-  type QcIssue,
-  type QcSpan,
-  type QcPredicate,
   doc,
   docSource,
   docs,
@@ -15,28 +11,32 @@ import {
   enName,
   issue,
   listOf,
+  type NamedPattern,
   namedPatterns,
   num,
   operationConsent,
   predicate,
+  type QcIssue,
+  type QcPredicate,
+  type QcSpan,
   refSource,
   regex,
   spanOf,
   zhName,
 } from '../rule.js';
 import {
+  type DurationAt,
+  datedOnsetDays,
   diagnosisItems,
   diagnosisList,
   durationsAt,
   durationsDays,
-  type DurationAt,
-  datedOnsetDays,
   normalise,
   openingDateDays,
   section,
   similarity,
 } from '../text.js';
-import { calendarDays, minutes, shanghaiDate } from '../time.js';
+import { calendarDays, minutes, shanghaiClock, shanghaiDate } from '../time.js';
 
 /** Consistency predicates K01–K18 (qc-rules.md §4). */
 
@@ -147,7 +147,10 @@ const K03 = predicate(
             .split(/[ \t　]+/)
             .map(normalise)
             .find((p) => coded.has(p)) ?? normalise(item));
+    // A 中西医结合 record's 中医诊断 beside its 西医诊断: the sheet codes the 西医 ones (patterns.tcmDiagnosis).
     const written = section(d, heading)
+      .replace(regex(ctx, 'tcmDiagnosis'), '')
+      .replace(new RegExp(regex(ctx, 'westernLabel').source, 'g'), '')
       .split(/\n/)
       // A qualifier leaves its closing bracket, where the next item may run on ("（很高危）3.2型糖尿病"); an item's
       // own number in brackets ("（2）") stays for diagnosisItems to split at.
@@ -184,7 +187,7 @@ const K03 = predicate(
       );
     return out;
   },
-  { patterns: ['diagnosisQualifier'] },
+  { patterns: ['diagnosisQualifier', 'tcmDiagnosis', 'westernLabel'] },
 );
 
 const K04 = predicate(
@@ -573,6 +576,8 @@ const K11 = predicate(
     // nor, for an antibiotic, is a viral infection (《抗菌药物临床应用指导原则（2015年版）》 基本原则一).
     const ruledOut = everywhere(regex(ctx, 'indicationRuledOut'));
     const viral = everywhere(regex(ctx, 'notBacterial'));
+    // Nor a chronic inflammation treated by other means, or the blood-borne infection screen (patterns.notInfection).
+    const notInfection = everywhere(regex(ctx, 'notInfection'));
     const list = regex(ctx, 'differentialList');
     const setAside = regex(ctx, 'setAside');
     const texts = new Map<QcDocument, { any: string; antibiotic: string }>();
@@ -581,7 +586,7 @@ const K11 = predicate(
       if (!t) {
         const raw = d.type === 'admission-note' ? section(d, '诊疗计划') : d.text;
         const any = withoutSetAside(raw.replace(denied, ''), list, setAside).replace(ruledOut, '');
-        t = { any, antibiotic: any.replace(viral, '') };
+        t = { any, antibiotic: any.replace(viral, '').replace(notInfection, '') };
         texts.set(d, t);
       }
       return category === 'antibiotic' ? t.antibiotic : t.any;
@@ -628,6 +633,7 @@ const K11 = predicate(
       'indicationDenied',
       'indicationRuledOut',
       'notBacterial',
+      'notInfection',
       'differentialList',
       'setAside',
     ],
@@ -702,11 +708,19 @@ const K13 = predicate(
           ];
         if (tier !== 'special') return [];
         const first = o.firstDoseAt ?? o.orderedAt;
+        // Given first in an emergency (越级), the approval may follow within the allowed hours (抗菌药物临床应用管理办法
+        // 第二十八条) when it states the emergency and the time of that first dose ("04:20因病情危急越级首剂使用").
+        const late = num(ctx.params, 'emergencyApprovalHours') * 60;
+        const inTime = (d: QcDocument, at: string) =>
+          minutes(d.completedAt!) <= minutes(at) ||
+          (minutes(d.completedAt!) <= minutes(at) + late &&
+            regex(ctx, 'antibioticEmergency').test(d.text) &&
+            d.text.includes(shanghaiClock(at)));
         const approved = docs(enc, 'antibiotic-approval', 'consult-note').some(
           (d) =>
             d.completedAt &&
             first &&
-            minutes(d.completedAt) <= minutes(first) &&
+            inTime(d, first) &&
             (d.type === 'antibiotic-approval' || regex(ctx, 'antibioticConsult').test(d.text)),
         );
         return approved
@@ -720,7 +734,7 @@ const K13 = predicate(
               ),
             ];
       }),
-  { patterns: ['antibioticConsult', 'antibioticTierText'] },
+  { patterns: ['antibioticConsult', 'antibioticTierText', 'antibioticEmergency'] },
 );
 
 const TIER_WORDS: Readonly<Record<string, NonNullable<QcOrder['antibioticTier']>>> = {
@@ -825,6 +839,8 @@ interface AllergyWords {
   readonly mentioned: RegExp;
   readonly unknown: RegExp;
   readonly otherKind: RegExp;
+  /** A clause that only names the history, as a form's title or an empty label ("护理入院评估（过敏史）"). */
+  readonly title: RegExp;
 }
 
 /**
@@ -838,7 +854,8 @@ function drugAllergyStatus(text: string, w: AllergyWords): { has: boolean; claus
   let none: string | undefined;
   // Form fields on one line ("药物过敏：青霉素　食物过敏：无") are clauses too.
   for (const clause of text.split(/[，,。；;\n]|[ 　]{2,}|　|\s(?=[^\s:：]{1,8}[:：])/)) {
-    if (!w.mentioned.test(clause) || w.unknown.test(clause) || w.otherKind.test(clause)) continue;
+    if (!w.mentioned.test(clause) || w.unknown.test(clause) || w.otherKind.test(clause) || w.title.test(clause))
+      continue;
     if (w.denied.test(clause)) none ??= clause.trim();
     else return { has: true, clause: clause.trim() };
   }
@@ -862,6 +879,7 @@ const K15 = predicate(
       mentioned: regex(ctx, 'allergyMentioned'),
       unknown: regex(ctx, 'allergyUnknown'),
       otherKind: regex(ctx, 'nonDrugAllergy'),
+      title: regex(ctx, 'allergyTitle'),
     };
     const line = regex(ctx, 'allergyLine');
     for (const d of [doc(enc, 'admission-note'), doc(enc, 'nursing-allergy')]) {
@@ -891,7 +909,9 @@ const K15 = predicate(
         ]
       : [];
   },
-  { patterns: ['allergyDenied', 'allergyMentioned', 'allergyUnknown', 'nonDrugAllergy', 'allergyLine'] },
+  {
+    patterns: ['allergyDenied', 'allergyMentioned', 'allergyUnknown', 'nonDrugAllergy', 'allergyLine', 'allergyTitle'],
+  },
 );
 
 /** A note without its first line when that line holds its date and time (what two copies never share). */
@@ -1115,8 +1135,10 @@ const K17 = predicate(
     const told = (c: number, k: number) => {
       const linked = k > 0 ? symptomTimes(k) : [];
       if (linked.length) return linked.some((h) => close(c, h));
+      // A relapsing illness's 主诉 may give its present episode first and its course after ("兴奋话多、眠少10天，
+      // 间断发作2年"): that later time is the first episode, which the 现病史 opens with as a date ("2024年9月").
       return onsets.length && k > 0
-        ? onsets.some((h) => close(c, h)) || c === ccAll[0]
+        ? onsets.some((h) => close(c, h)) || c === ccAll[0] || (dated !== undefined && close(c, dated))
         : (k === 0 && datedFirst) || pool.some((h) => close(c, h));
     };
     const at = first !== undefined ? 0 : pool.length ? ccAll.findIndex((c, k) => !told(c, k)) : -1;

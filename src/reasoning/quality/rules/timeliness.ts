@@ -313,61 +313,111 @@ const T08 = predicate((enc, ctx) => {
   return out;
 });
 
-const T09 = predicate((enc, ctx) => {
-  const out: QcIssue[] = [];
-  for (const c of enc.consults) {
-    const note = noteOf(
-      enc,
-      'consult-note',
-      { id: c.id, at: c.sentAt },
-      enc.consults.map((x) => ({ id: x.id, at: x.sentAt })),
-    );
-    if (c.urgent) {
-      if (!c.arrivedAt || minutes(c.arrivedAt) > minutes(c.sentAt) + num(ctx.params, 'urgentMinutes'))
+/** T09's patterns that find a consultation note's advice. */
+interface AdviceWords {
+  /** Where the advice is written: after 建议：, else after 会诊意见：. */
+  readonly advice: RegExp;
+  readonly opinion: RegExp;
+  /** A signature line of the note ("会诊医师：谢文斌（胸外科副主任医师）"), no advice. */
+  readonly signature: RegExp;
+}
+
+/** The consultant's advice: what follows its label, else the note after its title line; its signature lines out. */
+const advice = (text: string, w: AdviceWords): string => {
+  const m = w.advice.exec(text) ?? w.opinion.exec(text) ?? /\n/.exec(text);
+  return (m ? text.slice(m.index + m[0].length) : text).replace(new RegExp(w.signature.source, 'gm'), '');
+};
+
+/** What the record's notes wrote before `at` (the admission note and the notes completed by then). */
+const knownBefore = (enc: QcEncounter, at: string): string =>
+  enc.documents
+    .filter((d) => d.type !== 'consult-note' && d.completedAt && !notBefore(d.completedAt, at))
+    .map((d) => d.text)
+    .join('\n');
+
+/**
+ * A later note that tells how a consultation's advice was carried out: it names the consultation (会诊), or it
+ * takes up the advice in words the record had not used before the consultation (`known`: the patient's disease,
+ * which every note names, is no sign), a run of four Chinese characters or a Latin term of four letters or more
+ * ("请主任查房讨论是否转院行TEVAR" after "有TEVAR指征，应尽早转上级医院"), as a 查房记录 acting on it is written.
+ */
+function carriesOut(later: string, consult: string, known: string, w: AdviceWords): boolean {
+  if (later.includes('会诊')) return true;
+  const said = advice(consult, w);
+  const terms = [
+    ...(said.match(/\p{Script=Han}{4,}/gu) ?? []).flatMap((run) =>
+      Array.from({ length: run.length - 3 }, (_, i) => run.slice(i, i + 4)),
+    ),
+    ...(said.match(/[A-Za-z]{4,}/g) ?? []),
+  ];
+  return terms.some((t) => later.includes(t) && !known.includes(t));
+}
+
+const T09 = predicate(
+  (enc, ctx) => {
+    const out: QcIssue[] = [];
+    for (const c of enc.consults) {
+      const note = noteOf(
+        enc,
+        'consult-note',
+        { id: c.id, at: c.sentAt },
+        enc.consults.map((x) => ({ id: x.id, at: x.sentAt })),
+      );
+      if (c.urgent) {
+        if (!c.arrivedAt || minutes(c.arrivedAt) > minutes(c.sentAt) + num(ctx.params, 'urgentMinutes'))
+          out.push(
+            issue(
+              `Urgent consultant arrived later than ${ctx.params.urgentMinutes} min`,
+              `急会诊未在${ctx.params.urgentMinutes}分钟内到位`,
+              [encSource(enc)],
+              { key: `${c.id}-arrive` },
+            ),
+          );
+        if (!note)
+          out.push(
+            issue('Urgent consultation has no consultation note', '急会诊无会诊记录', [encSource(enc)], {
+              key: c.id,
+              ...absentFrom(encSource(enc), '会诊记录'),
+            }),
+          );
+      } else
+        out.push(
+          ...deadline(
+            enc,
+            ctx,
+            note,
+            { anchor: c.sentAt, hours: num(ctx.params, 'routineHours') },
+            { en: 'Consultation note', zh: '会诊记录' },
+          ).map((i) => ({ ...i, key: c.id })),
+        );
+      // The requesting physician records how the advice was carried out.
+      const known = note?.completedAt ? knownBefore(enc, c.sentAt) : '';
+      const words: AdviceWords = {
+        advice: regex(ctx, 'adviceLabel'),
+        opinion: regex(ctx, 'opinionLabel'),
+        signature: regex(ctx, 'signatureLine'),
+      };
+      if (
+        note?.completedAt &&
+        !docs(enc, 'progress-note', 'ward-round').some(
+          (d) =>
+            notBefore(d.completedAt ?? d.recordedAt, note.completedAt!) && carriesOut(d.text, note.text, known, words),
+        )
+      ) {
         out.push(
           issue(
-            `Urgent consultant arrived later than ${ctx.params.urgentMinutes} min`,
-            `急会诊未在${ctx.params.urgentMinutes}分钟内到位`,
-            [encSource(enc)],
-            { key: `${c.id}-arrive` },
+            'No progress note after the consultation records how its advice was carried out',
+            '会诊后病程记录未记录会诊意见执行情况',
+            [docSource(note)],
+            { key: `${c.id}-followup` },
           ),
         );
-      if (!note)
-        out.push(
-          issue('Urgent consultation has no consultation note', '急会诊无会诊记录', [encSource(enc)], {
-            key: c.id,
-            ...absentFrom(encSource(enc), '会诊记录'),
-          }),
-        );
-    } else
-      out.push(
-        ...deadline(
-          enc,
-          ctx,
-          note,
-          { anchor: c.sentAt, hours: num(ctx.params, 'routineHours') },
-          { en: 'Consultation note', zh: '会诊记录' },
-        ).map((i) => ({ ...i, key: c.id })),
-      );
-    // The requesting physician records how the advice was carried out.
-    if (
-      note?.completedAt &&
-      !docs(enc, 'progress-note', 'ward-round').some(
-        (d) => notBefore(d.completedAt ?? d.recordedAt, note.completedAt!) && d.text.includes('会诊'),
-      )
-    ) {
-      out.push(
-        issue(
-          'No progress note after the consultation records how its advice was carried out',
-          '会诊后病程记录未记录会诊意见执行情况',
-          [docSource(note)],
-          { key: `${c.id}-followup` },
-        ),
-      );
+      }
     }
-  }
-  return out;
-});
+    return out;
+  },
+  { patterns: ['adviceLabel', 'opinionLabel', 'signatureLine'] },
+);
 
 const T10 = predicate((enc, ctx) =>
   enc.handovers.flatMap((h) => [
