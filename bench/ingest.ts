@@ -73,6 +73,8 @@ interface RunResult {
   readonly searchIndexSeconds?: number;
   /** CPU seconds (user and system) of the run's own process over `seconds`: the client side's share of the work. */
   readonly cpuSeconds: number;
+  /** CPU seconds of the database's server backends over `seconds` (a local PostgreSQL only; else absent). */
+  readonly serverCpuSeconds?: number;
 }
 
 export default {
@@ -118,6 +120,7 @@ export default {
           rssBeforeImportMiB: r.baseRssMiB,
           searchIndexSeconds: r.searchIndexSeconds === undefined ? null : Number(r.searchIndexSeconds.toFixed(3)),
           clientCpuSeconds: Number(r.cpuSeconds.toFixed(3)),
+          serverCpuSeconds: r.serverCpuSeconds === undefined ? null : Number(r.serverCpuSeconds.toFixed(3)),
         };
         rows.push(row);
         log(
@@ -477,6 +480,42 @@ function cpuSince(start: NodeJS.CpuUsage): number {
   return (used.user + used.system) / 1e6;
 }
 
+/**
+ * CPU seconds used so far by each server backend of the database `url` names but the asking one, read
+ * from /proc: on a shared machine the clock says little, the work done says more. Empty when the
+ * server is not on this machine.
+ */
+async function backendCpu(url: string): Promise<Map<number, number>> {
+  const out = new Map<number, number>();
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ pid: number }>(
+      'select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+    );
+    for (const { pid } of rows) {
+      try {
+        // utime and stime, in clock ticks (100 a second on Linux), after the command name.
+        const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+        out.set(pid, (Number(fields[11]) + Number(fields[12])) / 100);
+      } catch {
+        return new Map();
+      }
+    }
+  } finally {
+    await client.end();
+  }
+  return out;
+}
+
+/** Server CPU seconds between two `backendCpu` readings (backends started since count from zero). */
+function serverCpuSince(before: Map<number, number>, after: Map<number, number>): number | undefined {
+  if (after.size === 0) return undefined;
+  let sum = 0;
+  for (const [pid, cpu] of after) sum += cpu - (before.get(pid) ?? 0);
+  return sum;
+}
+
 /** Runs a job in a child process (its own peak RSS) and returns its figures. */
 function child(job: Job): Promise<RunResult> {
   return new Promise((resolve, reject) => {
@@ -507,6 +546,7 @@ async function runJob(job: Job): Promise<RunResult> {
   try {
     await migrate(db);
     const baseRssMiB = peakRssMiB();
+    const server = job.backend === 'postgres' ? await backendCpu(job.url!) : undefined;
     const cpu = process.cpuUsage();
     const started = performance.now();
     const s = await importPath(job.path, copySink ?? resourceSink(db), {
@@ -515,6 +555,7 @@ async function runJob(job: Job): Promise<RunResult> {
     });
     const seconds = (performance.now() - started) / 1000;
     const cpuSeconds = cpuSince(cpu);
+    const serverCpuSeconds = server ? serverCpuSince(server, await backendCpu(job.url!)) : undefined;
     const peak = peakRssMiB();
     const indexStarted = performance.now();
     // The COPY sink indexes as it writes and analyzes when it closes: both count with the index.
@@ -529,6 +570,7 @@ async function runJob(job: Job): Promise<RunResult> {
       peakRssMiB: peak,
       baseRssMiB,
       cpuSeconds,
+      ...(serverCpuSeconds === undefined ? {} : { serverCpuSeconds }),
       ...(searchIndexSeconds === undefined ? {} : { searchIndexSeconds }),
     };
   } finally {
@@ -546,6 +588,7 @@ async function copyJob(job: Job): Promise<RunResult> {
       'create table copy_target (resource_type text not null, id text not null, resource jsonb not null, primary key (resource_type, id))',
     );
     const baseRssMiB = peakRssMiB();
+    const server = await backendCpu(job.url!);
     const cpu = process.cpuUsage();
     const started = performance.now();
     let resources = 0;
@@ -566,7 +609,17 @@ async function copyJob(job: Job): Promise<RunResult> {
     })();
     await pipeline(rows, client.query(copyFrom('copy copy_target (resource_type, id, resource) from stdin')));
     const seconds = (performance.now() - started) / 1000;
-    return { seconds, resources, rejected: 0, peakRssMiB: peakRssMiB(), baseRssMiB, cpuSeconds: cpuSince(cpu) };
+    const cpuSeconds = cpuSince(cpu);
+    const serverCpuSeconds = serverCpuSince(server, await backendCpu(job.url!));
+    return {
+      seconds,
+      resources,
+      rejected: 0,
+      peakRssMiB: peakRssMiB(),
+      baseRssMiB,
+      cpuSeconds,
+      ...(serverCpuSeconds === undefined ? {} : { serverCpuSeconds }),
+    };
   } finally {
     await client.end();
   }

@@ -35,3 +35,11 @@ export function changed<E>(id: string, edit: (e: E) => void): QcEncounter {
   edit(e);
   return e as unknown as QcEncounter;
 }
+
+/** Dev record `id` with the text of its document `docId` rewritten by `f` (a form or a defect written into it). */
+export const editDocument = (id: string, docId: string, f: (text: string) => string): QcEncounter =>
+  changed<{ documents: { id: string; text: string }[] }>(id, (e) => {
+    const d = e.documents.find((x) => x.id === docId);
+    if (!d) throw new Error(`${id}: no document ${docId}`);
+    d.text = f(d.text);
+  });

@@ -5,7 +5,9 @@ import {
   removeField,
   removeSection,
   removeSentence,
+  removeWrappedSentence,
   replaceFirst,
+  sectionBlock,
   type TextEdit,
   withinSection,
   writtenTime,
@@ -93,9 +95,12 @@ const allergyText = (enc: Enc): string => {
 function addDischargeDiagnosis(enc: Enc, name: string, code: string): Span | undefined {
   const dis = docOf(enc, 'discharge-record');
   if (!dis || !enc.homepage) return undefined;
-  const e = replaceFirst(dis.text, /(出院诊断[：:][^\n]*?)(。?)$/m, `$1；${name}$2`);
-  if (!e) return undefined;
-  dis.text = e.text;
+  // After the last item, on the heading's line or on the last line of a list below it (t05, t06).
+  const block = sectionBlock(dis.text, '出院诊断');
+  if (!block) return undefined;
+  const lines = dis.text.split('\n');
+  lines[block.to - 1] = lines[block.to - 1]!.replace(/(。?)$/, `；${name}$1`);
+  dis.text = lines.join('\n');
   enc.homepage.otherDiagnoses.push({ name, code, admissionCondition: '4', kind: 'comorbidity' });
   return { where: `document ${dis.id} 出院诊断 + homepage.otherDiagnoses`, after: `${name} ${code}` };
 }
@@ -292,8 +297,10 @@ export const INJECTIONS: readonly Injection[] = [
     // 失眠，大便每日2-3次"): the general condition of BW2010 第十八条(三)5 is then still written.
     apply: (enc) => {
       const d = docOf(enc, 'admission-note');
-      const span = editDoc(d, (t) => removeSentence(t, /精神[^。]*(?:睡眠|食欲)/));
-      const hpi = /(?:【现病史】|现病史[：:]?)([^\n]*)/.exec(d?.text ?? '')?.[1] ?? '';
+      // The whole sentence, with what a wrapped paragraph carries on to the next line (t01: "…睡眠可，\n大小便正常，
+      // 体重无明显变化。"); the items told are counted in the whole 现病史.
+      const span = editDoc(d, (t) => removeWrappedSentence(t, /精神[^。]*(?:睡眠|食欲)/));
+      const hpi = sectionBlock(d?.text ?? '', '现病史')?.content ?? '';
       const told = [/精神/, /睡眠|眠/, /食欲|饮食|纳|多食/, /大便|小便|二便/, /体重/].filter((r) => r.test(hpi));
       return span && told.length < 3 ? span : undefined;
     },
@@ -796,11 +803,14 @@ export const INJECTIONS: readonly Injection[] = [
     apply: (enc) => {
       const m = enc.homepage?.mainDiagnosis;
       if (!m) return undefined;
+      // Another disease than the record's own (v03 is an 急性胃肠炎 stay).
       const alt = m.code?.startsWith('I63')
         ? { name: '脑出血', code: 'I61.9' }
         : m.code?.startsWith('J')
           ? { name: '支气管哮喘急性发作', code: 'J45.9' }
-          : { name: '急性胃肠炎', code: 'K52.9' };
+          : m.code?.startsWith('K52')
+            ? { name: '急性胆囊炎', code: 'K81.0' }
+            : { name: '急性胃肠炎', code: 'K52.9' };
       const before = `${m.name} ${m.code ?? ''}`;
       m.name = alt.name;
       m.code = alt.code;
@@ -837,8 +847,11 @@ export const INJECTIONS: readonly Injection[] = [
     id: 'discharge-admit-dx-differs',
     ruleId: 'K04',
     what: '出院记录 入院诊断 names a different disease than the 入院记录 初步诊断',
+    // Another disease than the record's own (v03 is an 急性胃肠炎 stay).
     apply: (enc) =>
-      editDoc(docOf(enc, 'discharge-record'), (t) => replaceFirst(t, /(入院诊断[：:])[^\n]*/, '$1急性胃肠炎')),
+      editDoc(docOf(enc, 'discharge-record'), (t) =>
+        replaceFirst(t, /(入院诊断[：:])[^\n]*/, t.includes('急性胃肠炎') ? '$1急性胆囊炎' : '$1急性胃肠炎'),
+      ),
   },
   {
     id: 'homepage-los-wrong',
@@ -1042,19 +1055,18 @@ export const INJECTIONS: readonly Injection[] = [
     ruleId: 'K16',
     also: ['C07'],
     what: '首次病程记录 病例特点 copied word for word from the 入院记录 现病史',
+    // The whole 现病史 and the whole 病例特点, each with the lines a wrapped paragraph runs on to (t01, t06).
     apply: (enc) => {
       const adm = docOf(enc, 'admission-note');
       const first = docOf(enc, 'first-progress-note');
-      const hpi = adm ? (/(?:【现病史】|现病史[：:])(.*)$/m.exec(adm.text)?.[1] ?? '').trim() : '';
+      const hpi = adm ? (sectionBlock(adm.text, '现病史')?.content ?? '') : '';
       if (!first || !hpi) return undefined;
       const lines = first.text.split('\n');
-      const i = lines.findIndex((l) => /病例特点/.test(l));
-      if (i < 0) return undefined;
-      let j = i + 1;
-      while (j < lines.length && /^\s*\d+[.、]/.test(lines[j]!)) j++;
-      const before = lines.slice(i, j).join('\n');
-      const head = /^(.*?病例特点[：:】]?)/.exec(lines[i]!)?.[1] ?? '病例特点：';
-      lines.splice(i, j - i, `${head}${hpi}`);
+      const features = sectionBlock(first.text, '病例特点');
+      if (!features) return undefined;
+      const head = features.head.trim() === '' ? '病例特点：' : features.head;
+      const before = lines.slice(features.from, features.to).join('\n');
+      lines.splice(features.from, features.to - features.from, `${head}${hpi}`);
       first.text = lines.join('\n');
       return { where: `document ${first.id}`, before, after: `${head}${hpi}` };
     },
@@ -1198,6 +1210,8 @@ export const INJECTIONS: readonly Injection[] = [
   {
     id: 'homepage-admission-condition-missing',
     ruleId: 'H09',
+    // H11: a cause chain listed before a complication is in order only when each was present on admission (t06).
+    also: ['H11'],
     what: '首页: a diagnosis without its 入院病情',
     apply: (enc) => {
       const d = enc.homepage?.otherDiagnoses[0] ?? enc.homepage?.mainDiagnosis;

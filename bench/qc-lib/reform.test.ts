@@ -94,4 +94,25 @@ describe('forms a record is re-printed in (bench qc --reform)', () => {
     ]);
     expect(wrapped.replace(/\n　　/g, '')).toBe(text);
   });
+
+  it('prints the forms no round had used: key=value, +---+ tables, run-on fields, (1), glosses after, 二〇二六年, 点', () => {
+    const text =
+      '姓名：王德顺　性别：男\n入院时间：2026-10-05 10:30\n主诉：头晕3个月。\n医师签名：周子航　2026-10-05 11:00';
+    expect(form('header-key=value').render(text).split('\n')[0]).toBe('姓名=王德顺  性别=男');
+    const table = form('header-ascii-table').render(text).split('\n');
+    expect(table[0]).toMatch(/^\+-+\+-+\+-+\+-+\+$/);
+    expect(table[1]).toBe('| 姓名 | 王德顺 | 性别 | 男 |');
+    expect(table[2]).toBe(table[0]);
+    expect(form('header-run-on').render(text).split('\n')[0]).toBe(
+      '姓名：王德顺，性别：男，入院时间：2026-10-05 10:30。',
+    );
+    expect(form('heading-(1)').render(text).split('\n')[2]).toBe('(1)主诉：头晕3个月。');
+    expect(form('heading-gloss-after').render(text).split('\n')[2]).toBe('主诉 Chief complaint：头晕3个月。');
+    expect(form('time-中文数字').render(text).split('\n')[1]).toBe('入院时间：二〇二六年十月五日 10点30分');
+    expect(form('time-点分').render(text).split('\n')[1]).toBe('入院时间：2026年10月5日 10点30分');
+    expect(form('signature-block').render(text).split('\n').slice(3)).toEqual([
+      `${'　'.repeat(16)}医师签名：周子航`,
+      `${'　'.repeat(16)}2026-10-05 11:00`,
+    ]);
+  });
 });

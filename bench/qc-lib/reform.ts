@@ -111,6 +111,25 @@ const HEADER_FORMS: Form[] = [
         .join(' '),
     ],
   ],
+  // Forms no round had used (2026-12-07): `key=value` exports, an ASCII table with +---+ rules, and the fields run
+  // together in one sentence, separated by commas.
+  ['header-key=value', (r: Fields[]) => r.map((l) => l.map((f) => `${f.label}=${f.value}`).join('  '))],
+  [
+    'header-ascii-table',
+    (r: Fields[]) => {
+      const rule = `+${'-'.repeat(10)}+${'-'.repeat(16)}+${'-'.repeat(10)}+${'-'.repeat(16)}+`;
+      return [rule, ...r.flatMap((l) => [`| ${l.map((f) => `${f.label} | ${f.value}`).join(' | ')} |`, rule])];
+    },
+  ],
+  [
+    'header-run-on',
+    (r: Fields[]) => [
+      `${r
+        .flat()
+        .map((f) => `${f.label}：${f.value}`)
+        .join('，')}。`,
+    ],
+  ],
 ].map(([name, render]) => ({
   name: name as string,
   group: 'header',
@@ -190,6 +209,11 @@ const HEADING_FORMS: Form[] = [
     'heading-一、-own-line',
     (h: string, c: string, n: number) => (c ? `${cnNumber(n)}、${h}\n${c}` : `${cnNumber(n)}、${h}`),
   ],
+  // Half-width bracketed numbers, and bilingual templates that print the English name after the Chinese one.
+  ['heading-(1)', (h: string, c: string, n: number) => `(${n})${h}：${c}`],
+  ['heading-gloss-after', (h: string, c: string) => `${h}${GLOSS[h] ? ` ${GLOSS[h]}` : ''}：${c}`],
+  // Parenthesised-digit characters ⑴…⒇ (U+2474…), one character each, with the content run on (u04).
+  ['heading-⑴', (h: string, c: string, n: number) => `${String.fromCharCode(0x2473 + Math.min(n, 20))}${h}：${c}`],
 ].map(([name, render]) => ({
   name: name as string,
   group: 'heading',
@@ -216,6 +240,10 @@ const timeForm =
       if (!y || Number(mo) < 1 || Number(mo) > 12 || Number(d) < 1 || Number(d) > 31) return all;
       return render({ y, mo: mo!, d: d!, ...(h && mi ? { h, mi } : {}) });
     });
+const ZH_DIGIT = '〇一二三四五六七八九';
+/** 2026-10-05 as 二〇二六年十月五日. */
+const zhDate = (t: Stamp): string =>
+  `${[...t.y].map((c) => ZH_DIGIT[Number(c)]).join('')}年${cnNumber(Number(t.mo))}月${cnNumber(Number(t.d))}日`;
 const dashed = (sep: string, joiner: string) => (t: Stamp) =>
   `${t.y}${sep}${p2(t.mo)}${sep}${p2(t.d)}${t.h ? `${joiner}${p2(t.h)}:${t.mi}` : ''}`;
 
@@ -230,6 +258,9 @@ const TIME_FORMS: Form[] = [
   ['time-年月日-space-colon', (t: Stamp) => `${t.y}年${p2(t.mo)}月${p2(t.d)}日${t.h ? ` ${p2(t.h)}:${t.mi}` : ''}`],
   ['time-dash-时分', (t: Stamp) => `${t.y}-${p2(t.mo)}-${p2(t.d)}${t.h ? ` ${p2(t.h)}时${t.mi}分` : ''}`],
   ['time-slash-时分', (t: Stamp) => `${t.y}/${p2(t.mo)}/${p2(t.d)}${t.h ? ` ${Number(t.h)}时${t.mi}分` : ''}`],
+  // The date in Chinese numerals as a printed or handwritten form gives it (二〇二六年十月五日), the clock as 10点30分.
+  ['time-中文数字', (t: Stamp) => `${zhDate(t)}${t.h ? ` ${Number(t.h)}点${t.mi}分` : ''}`],
+  ['time-点分', (t: Stamp) => `${t.y}年${Number(t.mo)}月${Number(t.d)}日${t.h ? ` ${Number(t.h)}点${t.mi}分` : ''}`],
 ].map(([name, render]) => ({
   name: name as string,
   group: 'time',
@@ -242,6 +273,7 @@ const SIGNATURE = new RegExp(
   `^${SP}*(?:医师签名|医生签名|签名)${SP}*[:：]${SP}*([\\u4e00-\\u9fa5·]{2,5}(?:[/／、][\\u4e00-\\u9fa5·]{2,5})*)` +
     `(?:${SP}*[（(]电子签名[）)])?${SP}*([0-9年月日时分:：\\-/. T]*)${SP}*$`,
 );
+const PAD = '　'.repeat(16);
 const signatureForm =
   (render: (name: string, time: string) => string) =>
   (text: string): string =>
@@ -262,6 +294,8 @@ const SIGNATURE_FORMS: Form[] = [
   ['signature-记录者', (n: string, t: string) => `记录者：${n}${t ? `　记录时间：${t}` : ''}`],
   ['signature-电子签名-label', (n: string, t: string) => `电子签名：${n}${t ? `　${t}` : ''}`],
   ['signature-spaced-label', (n: string, t: string) => `医师签名：　${n}${t ? `　　${t}` : ''}`],
+  // A signature block at the foot of the page: indented to the right, the time on its own line below the name.
+  ['signature-block', (n: string, t: string) => `${PAD}医师签名：${n}${t ? `\n${PAD}${t}` : ''}`],
 ].map(([name, render]) => ({
   name: name as string,
   group: 'signature',

@@ -46,18 +46,29 @@ const ANY_HEADING = headingLineOf(HEADING_NAMES);
 const startsSection = (line: string): boolean => ANY_HEADING.test(line);
 
 /**
+ * A label of its own the section reader may not know ("诊断依据及鉴别诊断：", "拟诊讨论（Assessment）：",
+ * "个人史、婚育史及月经史：").
+ */
+const LABEL = /^[ \t\u3000]*[\u4e00-\u9fa5][\u4e00-\u9fa5、/／]{1,15}(?:[（(][^）)\n]{0,20}[）)])?[：:∶]/;
+/** Where the section starting on line `from` ends: at the next heading, label line or blank line. */
+const blockEnd = (lines: readonly string[], from: number): number => {
+  let to = from + 1;
+  while (to < lines.length && lines[to]!.trim() !== '' && !startsSection(lines[to]!) && !LABEL.test(lines[to]!)) to++;
+  return to;
+};
+
+/**
  * Removes the line(s) of a section: the line that starts with the heading (`主诉：`, `【主诉】`, `五、月经史　…`,
- * `Ⅵ．月经史：`) and, where the heading stands alone on its line (`［月经史］`), the lines of its content below it,
- * up to the next heading or blank line.
+ * `Ⅵ．月经史：`) and the lines of its content below it (the heading alone on its line, `［月经史］`, or a paragraph
+ * wrapped over lines), up to the next heading, label line or blank line.
  */
 export function removeSection(text: string, heading: string): TextEdit | undefined {
   const lines = text.split('\n');
   const re = headingLine(heading);
   const i = lines.findIndex((l) => re.test(l));
   if (i < 0) return undefined;
-  let n = 1;
-  if (re.exec(lines[i]!)![1]!.trim() === '')
-    while (i + n < lines.length && lines[i + n]!.trim() !== '' && !startsSection(lines[i + n]!)) n++;
+  // With the lines a wrapped paragraph runs on to (t01–t06 wrap theirs mid-sentence).
+  const n = blockEnd(lines, i) - i;
   const span = lines.slice(i, i + n).join('\n');
   lines.splice(i, n);
   return { text: lines.join('\n'), span };
@@ -91,6 +102,26 @@ export function removeSentence(text: string, pattern: RegExp, clause = false): T
   return { text: text.replace(re, ''), span: m[0] };
 }
 
+/**
+ * As `removeSentence`, for a paragraph wrapped over lines: a sentence that runs on past its line end (no 。；; there)
+ * is removed with the part of it on the next lines, up to its end, never into a line that starts a section.
+ */
+export function removeWrappedSentence(text: string, pattern: RegExp): TextEdit | undefined {
+  const cut = removeSentence(text, pattern);
+  if (!cut || /[。；;]$/.test(cut.span)) return cut;
+  const at = text.indexOf(cut.span) + cut.span.length;
+  let end = at;
+  while (text[end] === '\n') {
+    const next = text.slice(end + 1).split('\n')[0]!;
+    if (startsSection(next)) break;
+    const stop = /[。；;]/.exec(next);
+    end += 1 + (stop ? stop.index + 1 : next.length);
+    if (stop) break;
+  }
+  const span = text.slice(text.indexOf(cut.span), end);
+  return { text: text.slice(0, text.indexOf(cut.span)) + text.slice(end), span };
+}
+
 /** Replaces the first match of `pattern` with `by`. */
 export function replaceFirst(text: string, pattern: RegExp, by: string): TextEdit | undefined {
   const m = pattern.exec(text);
@@ -106,6 +137,30 @@ export function sectionText(text: string, heading: string): string | undefined {
     if (m) return m[1]!.trim();
   }
   return undefined;
+}
+
+/**
+ * A section with its wrapped lines: the heading line (`head`: the line up to its content) and every line after it
+ * up to the next heading, label line or blank line, as `from`/`to` line indices (`to` exclusive), and its content
+ * joined.
+ */
+export function sectionBlock(
+  text: string,
+  heading: string,
+): { from: number; to: number; head: string; content: string } | undefined {
+  const lines = text.split('\n');
+  // Any other print of the heading inside its line (`◎现病史：`, `HPI 现病史：`, `２．现病史：`, `〈病例特点〉`,
+  // `病例特点（Summary）：`, `病例特点∶`): the heading, a bracketed gloss, then a colon or a closing bracket.
+  const loose = new RegExp(
+    `${spaced(heading)}[ \\t\\u3000]*(?:[（(][^）)\\n]{0,20}[）)])?[ \\t\\u3000]*[：:∶】〉》]+(.*)$`,
+  );
+  const re = lines.some((l) => headingLine(heading).test(l)) ? headingLine(heading) : loose;
+  const from = lines.findIndex((l) => re.test(l));
+  if (from < 0) return undefined;
+  const first = re.exec(lines[from]!)![1]!;
+  const to = blockEnd(lines, from);
+  const content = [first, ...lines.slice(from + 1, to)].map((l) => l.trim()).join('');
+  return { from, to, head: lines[from]!.slice(0, lines[from]!.length - first.length), content };
 }
 
 /** `YYYY-MM-DD HH:MM` of an ISO time as written in the notes (the time's own offset, no conversion). */

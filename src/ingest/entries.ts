@@ -157,7 +157,7 @@ export async function prepareEntries(entries: readonly RawEntry[], ctx: PrepareC
     const r = e.resource as Json;
     const type = r.resourceType as string;
     const pending: { holder: Json; path: string; ref: string }[] = [];
-    collectReferences(r, type, pending);
+    collectReferences(r, [type], pending);
     for (const p of pending) {
       const target = byFullUrl.get(p.ref) ?? (await resolveConditional(p.ref, byIdentifier, ctx));
       if (target) p.holder.reference = target;
@@ -257,8 +257,11 @@ export function identifierTokens(r: Json): string[] {
   return out;
 }
 
-/** Every `reference` string that points at a urn, a conditional, or an absolute URL; with its path. */
-function collectReferences(node: unknown, path: string, out: { holder: Json; path: string; ref: string }[]): void {
+/**
+ * Every `reference` string that points at a urn, a conditional, or an absolute URL; with its path. The
+ * path is a stack of steps joined only for a reference found: most resources have none to rewrite.
+ */
+function collectReferences(node: unknown, path: string[], out: { holder: Json; path: string; ref: string }[]): void {
   if (Array.isArray(node)) {
     for (const item of node) collectReferences(item, path, out);
     return;
@@ -269,8 +272,12 @@ function collectReferences(node: unknown, path: string, out: { holder: Json; pat
     const v = o[k];
     if (k === 'reference' && typeof v === 'string') {
       if (v.startsWith('urn:') || v.includes('?') || v.includes('://'))
-        out.push({ holder: o, path: `${path}.reference`, ref: v });
-    } else if (v && typeof v === 'object' && k !== 'text') collectReferences(v, `${path}.${k}`, out);
+        out.push({ holder: o, path: `${path.join('.')}.reference`, ref: v });
+    } else if (v && typeof v === 'object' && k !== 'text') {
+      path.push(k);
+      collectReferences(v, path, out);
+      path.pop();
+    }
   }
 }
 

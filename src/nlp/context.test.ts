@@ -219,3 +219,59 @@ describe('negation across a comma list (issue 12)', () => {
     ]);
   });
 });
+
+describe('a bare answer word before a comma negates nothing after it', () => {
+  /** The assertion of `target` in `text` under a rule set (clinical or a patient's own words). */
+  function assessIn(text: string, target: string, lang: 'zh' | 'en', speech: 'clinical' | 'patient') {
+    const start = text.indexOf(target);
+    const [r] = detectAssertions(text, [{ start, end: start + target.length }], {
+      lang,
+      matcher: contextMatcher(lang, speech),
+    });
+    return r!.assertion;
+  }
+
+  it.each([
+    ["no, I can't breathe", 'breathe', 'en', 'patient', 'present'],
+    ["No, I can't breathe.", 'breathe', 'en', 'clinical', 'present'],
+    ['nope, I am sweating', 'sweating', 'en', 'patient', 'present'],
+    ['Any fever? No, cough and chills.', 'chills', 'en', 'patient', 'present'],
+    ['没有，胸痛', '胸痛', 'zh', 'patient', 'present'],
+    // a history (病史), not a denied one
+    ['没有，高血压病史', '高血压', 'zh', 'clinical', 'historical'],
+  ] as const)('%s → %s is %s', (text, target, lang, speech, expected) => {
+    expect(assessIn(text, target, lang, speech)).toBe(expected);
+  });
+
+  it.each([
+    // a list: the trigger has its first item in its own clause
+    ['No fever, chills, or cough.', 'cough', 'en', 'clinical', 'absent'],
+    ['no fever, chills, or cough', 'chills', 'en', 'patient', 'absent'],
+    ['No, no fever.', 'fever', 'en', 'patient', 'absent'],
+    // only a sentence's opener is a bare answer: after a comma it may answer within a contrast
+    ['the kids were sick, but me, no, never threw up', 'threw up', 'en', 'patient', 'absent'],
+    ['没有高血压，糖尿病病史', '糖尿病', 'zh', 'clinical', 'absent'],
+    ['无发热，咳嗽', '发热', 'zh', 'clinical', 'absent'],
+    ['无发热，咳嗽', '咳嗽', 'zh', 'clinical', 'present'],
+    // a heading's answer after a colon is read as before: the list goes on after it
+    ['Allergies: no, penicillin, sulfa.', 'penicillin', 'en', 'clinical', 'absent'],
+  ] as const)('%s → %s stays %s', (text, target, lang, speech, expected) => {
+    expect(assessIn(text, target, lang, speech)).toBe(expected);
+  });
+
+  it('a clause with a subject of its own or closed by a contrast word is not an item of the list', () => {
+    expect(assessIn("no chest pain, I'm sweating though", 'sweating', 'en', 'patient')).toBe('present');
+    expect(assessIn('No chest pain, my arm hurts.', 'arm', 'en', 'clinical')).toBe('present');
+    expect(assessIn('No chest pain, sweating though.', 'sweating', 'en', 'clinical')).toBe('present');
+    expect(assessIn('No chest pain, sweating though.', 'chest pain', 'en', 'clinical')).toBe('absent');
+    // "though" opening the next clause: the item before it stays denied
+    expect(assessIn('No fever, chills, though I have a cough.', 'chills', 'en', 'clinical')).toBe('absent');
+  });
+
+  it("didn't hear any / did not see any deny what follows", () => {
+    expect(assessIn("didn't hear any wheezing", 'wheezing', 'en', 'clinical')).toBe('absent');
+    expect(assessIn('Did not hear any murmur.', 'murmur', 'en', 'clinical')).toBe('absent');
+    expect(assessIn("I didn't see any blood in my stool", 'blood', 'en', 'patient')).toBe('absent');
+    expect(assessIn("didn't hear any wheezing, but there is a cough", 'cough', 'en', 'clinical')).toBe('present');
+  });
+});

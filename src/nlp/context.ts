@@ -179,12 +179,22 @@ export function scopeModifiers(
     const fwdStop = next < stops.length && stops[next]!.start < sentence.end ? stops[next] : undefined;
     let fwdEnd = fwdStop ? fwdStop.start : sentence.end;
     let backStart = sentence.start;
+    let backStop: { rule: ContextRule } | undefined;
     for (let k = next - 1; k >= 0; k--)
       if (stops[k]!.end <= h.start) {
-        if (stops[k]!.end > backStart) backStart = stops[k]!.end;
+        if (stops[k]!.end > backStart) {
+          backStart = stops[k]!.end;
+          backStop = stops[k];
+        }
         break;
       }
     if (
+      text !== undefined &&
+      fwdStop?.rule.direction === 'clause' &&
+      isBareAnswer(text, h, backStart, backStop, fwdStop)
+    )
+      fwdEnd = h.end;
+    else if (
       text !== undefined &&
       fwdStop?.rule.direction === 'clause' &&
       h.rule.category === 'NEGATED_EXISTENCE' &&
@@ -232,6 +242,10 @@ const listConjunction = /^(?:以及|及(?!时)|和|或者|或|与|并且|and\/or
 const elaborationStart = /^(?:伴有|伴|为|呈|性质|量|色)|^(?:with|accompanied by|associated with)\b/i;
 const newClauseStart =
   /^(?:有|并|但|诉|自诉|患者|病人|其|现|出现|予|给予|行|经|于|曾|仍|可|感|觉|偶|时有|今|近|对)|^(?:but|has|had|have|reports?|endorses?|complains?|c\/o|presents?|is|was|are|were|he|she|they|patient|pt|the|this|there)\b/i;
+/** A clause of the patient's own ("…, I'm sweating though", "…, my chest hurts"): a subject of its own. */
+const ownSubjectStart = /^(?:i(?=\s|['’])|my|we|you|it)\b/i;
+/** A contrast word that may close its clause ("…, sweating though"): a termination trigger. */
+const contrast = /^(?:though|however|although)$/i;
 const duration =
   /(?:\d+|[一二三四五六七八九十两半数几]+)\s*(?:余|多|\+)?个?\s*(?:年|月|周|星期|天|日|小时|分钟)|\b(?:for|since|ago)\b|\bx\s?\d|\d+\s*(?:days?|weeks?|months?|years?|hours?|d|wk|mo|y)\b/i;
 const value = /\d/;
@@ -262,7 +276,7 @@ function classifyClause(
   const lead = from + (conj ? conj[0].length : 0);
   const nameFirst = targets.some((t) => t.start <= lead && lead < t.end);
   if (!nameFirst && elaborationStart.test(afterConj)) return 'elaboration';
-  if (!nameFirst && newClauseStart.test(afterConj)) return 'new';
+  if (!nameFirst && (newClauseStart.test(afterConj) || ownSubjectStart.test(afterConj))) return 'new';
   // a trigger of its own (史/病史 after a name are the list's suffix, not a new trigger); looked for only here,
   // where the starter words have not decided (it walks every trigger hit of the sentence)
   const own = hits.some(
@@ -334,6 +348,13 @@ function listScopeEnd(
     const next = stops[i];
     const clause: Span = { start: stop.end, end: next ? next.start : sentence.end };
     let kind = classifyClause(text, clause, hits, targets);
+    // "no chest pain, sweating though": a contrast word closing the clause sets it against the negated one
+    if (kind === 'item' && next?.rule.direction === 'terminate' && contrast.test(next.rule.trigger)) {
+      const after = stops[i + 1]?.start ?? sentence.end;
+      let k = next.end;
+      while (k < after && (isClauseTail(text.charCodeAt(k)) || text.charCodeAt(k) === 0x2e)) k++;
+      if (k === after) kind = 'new';
+    }
     if (kind === 'item' && historyOnly && !/史[。．!！;；\s]*$/.test(text.slice(clause.start, clause.end)))
       kind = 'new';
     // after 否认 the list is of denied histories: a complaint with a duration after it is new, not their duration
@@ -343,6 +364,27 @@ function listScopeEnd(
     if (next?.rule.direction !== 'clause') return end;
     stop = next;
   }
+}
+
+/**
+ * A negation that is a clause of its own, at the start of the sentence, before a comma ("no, I
+ * can't breathe", "nope, …", 没有，我胸痛): an answer to a question, which negates nothing after it. A list stays
+ * negated ("No fever, chills, or cough": the trigger has its first item in its clause), and so does a heading's
+ * answer after a colon (过敏史：无，…: the colon is no comma), which the list reading decides as before.
+ */
+function isBareAnswer(
+  text: string,
+  h: { rule: ContextRule; start: number; end: number },
+  backStart: number,
+  backStop: { rule: ContextRule } | undefined,
+  fwdStop: { start: number },
+): boolean {
+  if (h.rule.category !== 'NEGATED_EXISTENCE' || h.rule.direction === 'backward') return false;
+  // after a comma the word may be a list's or a contrast's ("but me, no, never threw up"): only a sentence's opener
+  if (backStop) return false;
+  for (let k = backStart; k < h.start; k++) if (!isJsSpace(text.charCodeAt(k))) return false;
+  for (let k = h.end; k < fwdStop.start; k++) if (!isJsSpace(text.charCodeAt(k))) return false;
+  return true;
 }
 
 function isStop(d: ContextDirection): boolean {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { type Fact, isMedSeekError, type LexiconEntry } from '../core/index.js';
+import { type Fact, isMedSeekError, type LexiconEntry, stableId, type TextSource } from '../core/index.js';
 import { extractFacts } from './extract.js';
 import { Lexicon } from './lexicon.js';
 
@@ -110,6 +110,21 @@ describe('extractFacts on a Chinese admission note', () => {
     expect(again.facts.map((f) => f.id)).toEqual(r.facts.map((f) => f.id));
     expect(r.facts[0]!.patientId).toBe('p1');
     expect(r.facts[0]!.sources[0]).toMatchObject({ document: 'DocumentReference/1' });
+  });
+
+  it('ids are stableId(document, start, end, code), read as data by JSON, spreads and clones', () => {
+    for (const f of r.facts) {
+      const s = f.sources[0] as TextSource;
+      expect(f.id).toBe(stableId('DocumentReference/1', s.start, s.end, f.concept.code));
+    }
+    const f = r.facts[0]!;
+    expect(Object.keys(f)[0]).toBe('id');
+    expect((JSON.parse(JSON.stringify(f)) as Fact).id).toBe(f.id);
+    expect({ ...f }.id).toBe(f.id);
+    expect(structuredClone(f).id).toBe(f.id);
+    const g = extractFacts(text, { document: 'DocumentReference/1' }).facts[0]! as { id: string };
+    g.id = 'replaced';
+    expect(g.id).toBe('replaced');
   });
 });
 

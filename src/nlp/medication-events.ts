@@ -195,6 +195,13 @@ function wordJoin(text: string, at: number): boolean {
 const isEventCue = (h: Hit<CueRule>) =>
   h.value.kind !== 'acute' && h.value.kind !== 'admin' && h.value.kind !== 'reason' && h.value.kind !== 'conditional';
 
+/** Adds what a cue says about a mention to the mention's list (a function of its own: no closure per sentence). */
+function addFound(out: Map<number, Found[]>, m: Mention, f: Found): void {
+  const list = out.get(m.index);
+  if (list) list.push(f);
+  else out.set(m.index, [f]);
+}
+
 /**
  * Which drug each cue of a sentence applies to. A forward cue covers the drugs after it up to the
  * next cue, a scope-ending word (并, 后, and then, after) or the clause's end; a backward cue the
@@ -209,11 +216,6 @@ function assign(
   hits: readonly Hit<CueRule>[],
 ): Map<number, Found[]> {
   const out = new Map<number, Found[]>();
-  const add = (m: Mention, f: Found) => {
-    const list = out.get(m.index);
-    if (list) list.push(f);
-    else out.set(m.index, [f]);
-  };
   // "如出现出血，停用华法林", "if bleeding, hold warfarin": a conditional instruction, not an event.
   const conditional = hits.find((h) => h.value.kind === 'conditional');
   const events = hits.filter((h) => isEventCue(h) && !(conditional && h.start > conditional.start));
@@ -263,27 +265,38 @@ function assign(
       // "改用/换用 Y", "switched to Y": Y starts; the drug it replaces (the nearest before it in the sentence) stops.
       if (forward.length === 0) {
         const before = mentions.filter((m) => m.start >= clause.start && m.end <= h.start).pop();
-        if (before) add(before, { kind: 'dose-changed', cue: h, doseFrom: h.end, doseTo: fwdEnd });
+        if (before) addFound(out, before, { kind: 'dose-changed', cue: h, doseFrom: h.end, doseTo: fwdEnd });
         return;
       }
       const replaced = replacedBy(text, sentence, mentions, events, h);
       const newName = text.slice(forward[0]!.start, forward[0]!.end);
       for (const m of forward)
-        add(m, {
+        addFound(out, m, {
           kind: 'started',
           cue: h,
           doseFrom: m.end,
           doseTo: fwdEnd,
           ...(replaced ? { other: text.slice(replaced.start, replaced.end) } : {}),
         });
-      if (replaced) add(replaced, { kind: 'stopped', cue: h, other: newName });
+      if (replaced) addFound(out, replaced, { kind: 'stopped', cue: h, other: newName });
       return;
     }
     if (kind === 'switched-from') {
       const [from, ...to] = forward;
-      if (from) add(from, { kind: 'stopped', cue: h, ...(to[0] ? { other: text.slice(to[0].start, to[0].end) } : {}) });
+      if (from)
+        addFound(out, from, {
+          kind: 'stopped',
+          cue: h,
+          ...(to[0] ? { other: text.slice(to[0].start, to[0].end) } : {}),
+        });
       for (const m of to)
-        add(m, { kind: 'started', cue: h, doseFrom: m.end, doseTo: fwdEnd, other: text.slice(from!.start, from!.end) });
+        addFound(out, m, {
+          kind: 'started',
+          cue: h,
+          doseFrom: m.end,
+          doseTo: fwdEnd,
+          other: text.slice(from!.start, from!.end),
+        });
       return;
     }
     if (kind === 'pseudo' || kind === 'acute' || kind === 'admin' || kind === 'reason' || kind === 'conditional')
@@ -295,7 +308,7 @@ function assign(
             ? { doseFrom: m.end, doseTo: fwdEnd }
             : { doseFrom: h.end, doseTo: fwdEnd }
           : {};
-      add(m, { kind, cue: h, ...doseWindow });
+      addFound(out, m, { kind, cue: h, ...doseWindow });
     }
   });
   return out;
@@ -493,13 +506,10 @@ export function annotateMedicationEvents(
   }
   // only these sections can be a discharge list (isDischargeList): a note with none of them has no fact in one
   const listed = options.sections.some((s) => s.key === 'discharge_medications' || s.key === 'discharge_instructions');
-  const inList = (f: Fact) => {
-    if (!listed) return false;
-    const s = f.sources.find((x) => x.kind === 'text');
-    const sec = s?.kind === 'text' ? sectionOf(options.sections, s.start) : undefined;
-    return isDischargeList(sec, !!sec && withDrugs.has(sec));
-  };
-  if (meds.length === 0) return facts.map((f) => (inList(f) ? withQualifiers(f, { dischargeList: 'true' }) : f));
+  if (meds.length === 0)
+    return facts.map((f) =>
+      listed && inList(f, options.sections, withDrugs) ? withQualifiers(f, { dischargeList: 'true' }) : f,
+    );
 
   const times = options.times ?? parseTimes(text, options.anchorDate ? { anchorDate: options.anchorDate } : {});
   const cueHits = options.cueHits;
@@ -587,8 +597,9 @@ export function annotateMedicationEvents(
         !m.fact.dosage?.asNeeded
       ) {
         const clause = clauseOf(text, m.span.start, sentence);
-        const inClause = (h: Hit<CueRule>) => h.value.kind === 'admin' && h.start >= m.span.end && h.end <= clause.end;
-        const push = hits.find((h) => inClause(h) && PUSH.test(h.value.trigger));
+        const push = hits.find(
+          (h) => h.value.kind === 'admin' && h.start >= m.span.end && h.end <= clause.end && PUSH.test(h.value.trigger),
+        );
         const admin =
           push ??
           (acuteHere
@@ -633,7 +644,7 @@ export function annotateMedicationEvents(
   });
   return facts.map((f, i) => {
     const c = cues.get(i);
-    const list = inList(f);
+    const list = listed && inList(f, options.sections, withDrugs);
     if (!c && !list && !(f.category === 'medication' && options.anchorDate)) return f;
     const extra: Record<string, string> = {};
     if (list) extra.dischargeList = 'true';
@@ -647,6 +658,13 @@ export function annotateMedicationEvents(
     }
     return Object.keys(extra).length ? withQualifiers(f, extra) : f;
   });
+}
+
+/** Whether a fact lies in a discharge medication list (a function of its own: no closure per note). */
+function inList(f: Fact, sections: readonly Section[], withDrugs: ReadonlySet<Section>): boolean {
+  const s = f.sources.find((x) => x.kind === 'text');
+  const sec = s?.kind === 'text' ? sectionOf(sections, s.start) : undefined;
+  return isDischargeList(sec, !!sec && withDrugs.has(sec));
 }
 
 /** What a switch says when the text gives no other reason: "改用替格瑞洛" / "replaces clopidogrel". */

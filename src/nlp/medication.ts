@@ -229,6 +229,21 @@ const zhWhenCue = /时(?:可|再|请)?(?:口服|服用|服|含服|嚼服|舌下�
 const relieved = /缓解|好转|减轻|消失|下降|降至|恢复|relieved|improved|resolved/i;
 
 /**
+ * Where an indication that starts at `from` ends: at a clause break (punctuation, or a new subject or verb: "…,
+ * patient reports pain"), at the next drug, else at the sentence end.
+ */
+function indicationEnd(half: string, from: number, sentenceEnd: number, drugs: readonly number[]): number {
+  let end = sentenceEnd;
+  const punct =
+    /[;；。\n(（]|\b(?:but|however|although|while|patient|pt|he|she|they|which|who|denies|denied|reports|reported|has|had|was|were|is|are|now|currently|still)\b/i.exec(
+      half.slice(from, end),
+    );
+  if (punct) end = from + punct.index;
+  for (const d of drugs) if (d >= from && d < end) end = d;
+  return end;
+}
+
+/**
  * The spans of a sentence that name the indication of an as-needed or conditional drug use ("PRN
  * fever or pain", "as needed for pain", 疼痛时口服): what is named there is the condition under which
  * the drug is taken, hypothetical, not a finding the patient has. `drugs` are the starts of the
@@ -243,24 +258,13 @@ export function asNeededIndications(
 ): { start: number; end: number }[] {
   const s = half.slice(sentence.start, sentence.end);
   const out: { start: number; end: number }[] = [];
-  const stopAt = (from: number): number => {
-    let end = sentence.end;
-    // the indication ends at a clause break: punctuation, or a new subject or verb ("…, patient reports pain")
-    const punct =
-      /[;；。\n(（]|\b(?:but|however|although|while|patient|pt|he|she|they|which|who|denies|denied|reports|reported|has|had|was|were|is|are|now|currently|still)\b/i.exec(
-        half.slice(from, end),
-      );
-    if (punct) end = from + punct.index;
-    for (const d of drugs) if (d >= from && d < end) end = d;
-    return end;
-  };
   // exec on the patterns themselves (none matches the empty string): matchAll would copy each RegExp per sentence
   // every cue of both patterns holds one of these words
   const prn = prnWords.test(s);
   prnCue.lastIndex = 0;
   for (let m = prn ? prnCue.exec(s) : null; m; m = prnCue.exec(s)) {
     const from = sentence.start + m.index + m[0].length;
-    out.push({ start: from, end: stopAt(from) });
+    out.push({ start: from, end: indicationEnd(half, from, sentence.end, drugs) });
   }
   forPrn.lastIndex = 0;
   for (let m = prn ? forPrn.exec(s) : null; m; m = forPrn.exec(s)) {

@@ -23,14 +23,6 @@ const boundaryChars = /[\n!.;?\u3002\uff01\uff1f\uff1b]/g;
 export function splitSentences(text: string, range: Span = { start: 0, end: text.length }): Span[] {
   const out: Span[] = [];
   let s = range.start;
-  const push = (end: number) => {
-    let a = s;
-    let b = end;
-    while (a < b && isSpace(text.charCodeAt(a))) a++;
-    while (b > a && isSpace(text.charCodeAt(b - 1))) b--;
-    if (b > a) out.push({ start: a, end: b });
-    s = end;
-  };
   // only the characters the switch below acts on, found by the regular expression engine (a native scan)
   // rather than a loop over every code unit: letters, digits and ideographs, most of a note, end nothing
   boundaryChars.lastIndex = range.start;
@@ -44,11 +36,11 @@ export function splitSentences(text: string, range: Span = { start: 0, end: text
       case 0xff1b: // ；
       case 0x21: // !
       case 0x3b: // ;
-        push(i + 1);
+        s = pushTrimmed(text, out, s, i + 1);
         break;
       case 0x3f: // ?
         // "pneumonia?" asks; keep a question mark inside a sentence when more of the clause follows on the line
-        if (i + 1 >= range.end || /\s/.test(text[i + 1]!)) push(i + 1);
+        if (i + 1 >= range.end || /\s/.test(text[i + 1]!)) s = pushTrimmed(text, out, s, i + 1);
         break;
       // a period
       case 0x2e: {
@@ -59,27 +51,41 @@ export function splitSentences(text: string, range: Span = { start: 0, end: text
           // an abbreviation ends the sentence only before a capitalised word after two spaces or a newline
           if (!/^\s*\n/.test(text.slice(i + 1, i + 4))) break;
         }
-        push(i + 1);
+        s = pushTrimmed(text, out, s, i + 1);
         break;
       }
       // a line break
       case 0x0a: {
         const rest = text.slice(i + 1, i + 8);
         if (/^[ \t\u3000]*\r?\n/.test(rest))
-          push(i + 1); // blank line
+          s = pushTrimmed(text, out, s, i + 1); // blank line
         else if (
           /^[ \t\u3000]*(?:[-*•·●▪]|\d{1,2}[.、．)）]|[（(]?[一二三四五六七八九十]{1,3}[、)）]|[A-Z\u4e00-\u9fff])/.test(
             rest,
           )
         )
-          push(i + 1);
-        else if (i - Math.max(s, text.lastIndexOf('\n', i - 1) + 1) < 50) push(i + 1); // a short line is a list item, not wrapped prose
+          s = pushTrimmed(text, out, s, i + 1);
+        else if (i - Math.max(s, text.lastIndexOf('\n', i - 1) + 1) < 50) s = pushTrimmed(text, out, s, i + 1); // a short line is a list item, not wrapped prose
         break;
       }
     }
   }
-  push(range.end);
+  pushTrimmed(text, out, s, range.end);
   return out;
+}
+
+/**
+ * Adds `text[from, end)` without its surrounding whitespace to `out` unless nothing is left, and returns `end`
+ * (where the next sentence starts). A function of its own rather than a closure per call: under a transform
+ * that keeps function names (tsx), every closure assigned to a name is renamed when it is made.
+ */
+function pushTrimmed(text: string, out: Span[], from: number, end: number): number {
+  let a = from;
+  let b = end;
+  while (a < b && isSpace(text.charCodeAt(a))) a++;
+  while (b > a && isSpace(text.charCodeAt(b - 1))) b--;
+  if (b > a) out.push({ start: a, end: b });
+  return end;
 }
 
 /**

@@ -309,7 +309,8 @@ const patternList: TimePattern[] = [
   },
   {
     // for 3 days, x 7 days, × 7 days, over the past 2 weeks
-    pre: /for|x|×|over the/i,
+    // (pre: a space and a unit word, as every match has them: `for`, `x` and `×` stand in Chinese notes too, 3×4cm)
+    pre: /\s(?:min|hour|hr|day|week|wk|month|mo|year|yr)/i,
     // `f(?<!\wf)or` is `\bfor` with the lookbehind after the first letter (see zhNumNotAfter): the engine skips to
     // where an f, x, × or o stands rather than trying every position
     re: /(?:f(?<!\wf)or|x(?<!\wx)|×|o(?<!\wo)ver the (?:past|last))\s*(\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|several|a few)\s+(min(?:ute)?|hour|hr|day|week|wk|month|mo|year|yr)s?\b/gi,

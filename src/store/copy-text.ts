@@ -11,6 +11,9 @@ const BACKSLASH = 92;
 const TAB = 9;
 const NEWLINE = 10;
 const RETURN = 13;
+/** Fields at least this long are tested for characters to escape (or beyond ASCII) before a native copy. */
+const LONG = 16;
+const ESCAPE_OR_WIDE = /[\\\t\n\r\u0080-\uffff]/;
 
 export class CopyText {
   private buf = Buffer.allocUnsafe(CHUNK);
@@ -75,6 +78,11 @@ export class CopyText {
     const n = v.length;
     // Three bytes a UTF-16 unit at most (an escape is two), and the separator after.
     this.room(n * 3 + 1);
+    // A longer field with nothing to escape, all ASCII (ids, references, URLs): copied natively.
+    if (n >= LONG && !ESCAPE_OR_WIDE.test(v)) {
+      this.pos += this.buf.write(v, this.pos, n, 'latin1');
+      return;
+    }
     const b = this.buf;
     let p = this.pos;
     for (let i = 0; i < n; i++) {

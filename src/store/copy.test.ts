@@ -16,7 +16,14 @@ describe('COPY fields', () => {
   });
 
   it('writes rows into buffers as copyField writes them, beyond ASCII and across buffers too', () => {
-    const fields = ['plain', 'a\\b\tc\nd\re', 'Ngô\tvăn', '患者\\备注', '', null, undefined];
+    // Long ones too (16 characters and more are copied natively when nothing in them needs escaping).
+    const long = [
+      'Patient/0123456789abcdef-0123',
+      'http://loinc.org|8867-4\tpulse',
+      'Ngô văn Hùng, bệnh nhân',
+      'a\\b'.repeat(9),
+    ];
+    const fields = ['plain', 'a\\b\tc\nd\re', 'Ngô\tvăn', '患者\\备注', '', null, undefined, ...long];
     const rows = Array.from({ length: 20_000 }, (_, i) => [`${i}`, ...fields, i % 7000 ? 'x' : 'y'.repeat(CHUNK + 7)]);
     const chunks = [
       ...copyRows(rows, (out, row) => {

@@ -100,7 +100,9 @@ function clauses(text: string): string[] {
 const isSeparator = (i: number) => i % 2 === 1;
 /** The patient speaking in a clause (我 not naming whose, "I", "me"): "隔壁炖肉我都闻得着" is the patient's own; 我家猫 is not. */
 const PATIENT_SPEAKS =
-  /[我俺](?!(?:家里?)?(?:的)?(?:同事|邻居|室友|同学|朋友|老板|领导|病友|狗|猫|宠物|鹦鹉|兔子))|\b(?:i|i'm|i've|me)\b/iu;
+  /[我俺](?!(?:家里?)?(?:的)?(?:同事|邻居|室友|同学|朋友|老板|领导|病友|狗|猫|宠物|鹦鹉|兔子))|\b(?:i|i'm|i've)\b|(?<!\b(?:to|beside|near|behind)\s+)\bme\b/iu;
+/** A clause that opens with an answer word: the patient answering, not a clause run on from someone else's. */
+const ANSWER_WORD = /^(?:yes|yeah|yep|no|nope|nah|not|没有|没|不|有|是的|对)/iu;
 
 /** Whether the patient speaks in a clause beyond the 我 that says whose relative is named ("我老伴昨晚吐了" does not). */
 function speaksApart(clause: string, s: Compiled): boolean {
@@ -131,10 +133,16 @@ export function withoutEcho(text: string, lang: Lang): string {
 const NOT_A_TOPIC =
   /^(?:sort|kind|kinda|sorta|a|oh|ah|well|yes|yeah|yep|no|nope|nah|not|maybe|perhaps|hmm|um|uh|i|it|honestly|probably|god|hell|afraid|sadly|thankfully|definitely|absolutely)\b/i;
 
+/** A person, not a topic ("but me, no": the patient's own no). */
+const PERSON = /^(?:me|myself|mine|you|him|her|them|us|my\s+\w+|his|hers)\b/i;
+
 /** "fever no, chills yes": a clause "X no" read as "no X", "X yes" as "X" (English answers typed as a list). */
 export function listedYesNo(text: string, lang: Lang): string {
   if (lang !== 'en' || !/,|;/.test(text)) return text;
+  // "…made me book this, but cough, no, not one all week": the topic after "but", then its no, mid-answer.
+  const butTopicNo = /\bbut\s+([a-z][a-z' ]{1,24}?),\s*(?:no|nope|nah)\b/gi;
   return text
+    .replace(butTopicNo, (m, topic: string) => (NOT_A_TOPIC.test(topic) || PERSON.test(topic) ? m : `but no ${topic}`))
     .split(/([,;]\s*)/)
     .map((c) =>
       // Not an opener before the yes or no ("oh yes", "sort of, yeah", "well no").
@@ -168,13 +176,22 @@ export function withoutOthers(text: string, lang: Lang, bareNoIsOwn = false): st
   // clause is set aside, or, when it is all there is, stands as someone else's matter (no finding of the patient's).
   // So is a relative said to have it too (我妈也有哮喘) or a spouse's illness at a past time (我老伴昨晚吐了): the
   // patient's 我 before that person's name ("我老伴") is only whose relative it is.
-  const stranger = (i: number) =>
+  const strangerSays = (i: number) =>
     bareNoIsOwn &&
     !isSeparator(i) &&
     !s.inclusive.test(lower[i]!) &&
     ((!!s.strangers?.test(lower[i]!) && !PATIENT_SPEAKS.test(lower[i]!)) ||
       ((!!s.besides?.test(lower[i]!) || !!s.partnerPast?.test(lower[i]!)) && !speaksApart(lower[i]!, s)));
   const idx = parts.map((_, i) => i);
+  // A clause run on from a stranger's without a subject of its own ("单位里有个同事哮喘，喘起来跟拉风箱似的", "我家猫
+  // 蔫了，是不是发烧了") still speaks of that person; the patient's 我 / I, or a bare yes or no, starts their own.
+  const strangers = idx.map(strangerSays);
+  for (const i of idx)
+    if (!strangers[i] && i >= 2 && strangers[i - 2] && !isSeparator(i)) {
+      const c = lower[i]!;
+      strangers[i] = !PATIENT_SPEAKS.test(c) && !s.inclusive.test(c) && !s.self.test(` ${c}`) && !ANSWER_WORD.test(c);
+    }
+  const stranger = (i: number) => strangers[i]!;
   if (idx.some(stranger) && !idx.some(own)) {
     const rest = idx.some((i) => !isSeparator(i) && !stranger(i) && /[\p{L}\p{N}]/u.test(parts[i]!));
     return rest

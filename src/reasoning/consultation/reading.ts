@@ -85,9 +85,13 @@ interface AnswerCues {
   readonly severity: readonly { value: number; word: string; zh: string[]; en: string[] }[];
   readonly findings: Record<string, Record<Lang, string[]>>;
   readonly sites: readonly SiteCue[];
+  /** Per painful finding: the `sites` labels where it is felt (E_97 sore throat: 咽喉, "throat"). */
+  readonly painSites?: Record<string, readonly string[]>;
   readonly implies?: Record<string, string[] | string>;
   /** Per red-flag check: patterns (regular expressions) that state its danger in an answer to that check. */
   readonly redFlagAnswers?: Record<string, Record<Lang, string[]>>;
+  /** Per red-flag check: features that go with its danger (sweating with chest pain); they state it only beside it. */
+  readonly redFlagCompanions?: Record<string, Record<Lang, string[]>>;
   /** Phrases that state a finding absent without a negation word ("干咳" has no sputum). */
   readonly excludes?: Record<string, Record<Lang, string[]>>;
   /** Per finding: the words for what it concerns (胃口, "throat"); that said to be fine states it absent. */
@@ -220,6 +224,14 @@ const spacedPauses = (t: string, lang: Lang) =>
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/** "never had X this bad / like this": the finding beyond any before (spokenYesNo rewrites it as the worst ever). */
+const NEVER_THIS_BAD = new RegExp(
+  "\\b(?:i(?:'ve|\\s+have)?\\s+)?never\\s+((?:had|been|felt|got|experienced|coughed|hurt|ached)\\b[^,.;!?]*?\\b" +
+    '(?:(?:this|so|that)\\s+(?:bad|badly|much|severe|severely|awful|painful|intense|strong|sore|out|ill|sick|weak|' +
+    'dizzy|tired|breathless|short|hard|high|hot|often)|like\\s+(?:this|that|it\\s+is\\s+now))\\b[^,.;!?]*)',
+  'gi',
+);
+
 /**
  * How people open or colour a yes or a no in speech, undone so the cue lists read it: an interjection first
  * ("Oh god, yes", "Well, no"), the speaker's attitude to the answer ("afraid so" is a yes, "thankfully not" a
@@ -240,6 +252,19 @@ function spokenYesNo(t: string): string {
       .replace(/一点(?:儿)?(?:都|也)?(?=[不没][\u4e00-\u9fff])/gu, '')
       // "咳啥呀", "疼什么啊": a symptom word asked back rhetorically opens a denial ("咳啥呀，一点不咳").
       .replace(/^([\u4e00-\u9fff]{1,2}?)(?:啥|什么)(?:呀|啊|嘛|哟)(?=[，,。！!\s]|$)/u, '不$1')
+      // "烧啥烧", "疼什么疼": the word doubled round 啥 is the same rhetorical denial.
+      .replace(/^([\u4e00-\u9fff]{1,2})(?:啥|什么)\1(?:呀|啊|嘛|哟)?(?=[，,。！!\s]|$)/u, '不$1')
+      // "咳嗽那是没有的", "发烧倒是没有的事": the topic named, then denied with a copula.
+      .replace(/(?:那|这)?(?:倒)?是没有?的(?:事)?(?=[，,。！!\s]|$)/gu, '没有')
+      // "nothing hurts", "nothing aches": a denial of any pain, not a pain.
+      .replace(/\bnothing\s+(?:hurts|aches|is\s+(?:sore|painful|hurting|aching))\b/gi, 'no pain anywhere')
+      // "I've never had a headache this bad", "never been this out of breath", "never had pain like this": an
+      // intensity beyond any before, the finding at its worst, not denied.
+      .replace(NEVER_THIS_BAD, 'worst ever, $1')
+      // "never threw up", "never been sick": never before a past form of being sick denies it, as "not" does.
+      .replace(/\bnever\s+(?=(?:been\s+sick|threw\s+up|vomited|puked)\b)/gi, 'not ')
+      // "nope, I'm cool as a cucumber temperature-wise": after a denial, "X-wise" names the topic, asserting nothing.
+      .replace(/^(?:no|nope|nah)\b[\s\S]*$/i, (m) => m.replace(/\s*\b[a-z]+-wise\b/gi, ''))
       // "don't think I've thrown up": a hedged denial is a no ("don't think so" is one), the clause said plainly.
       .replace(
         /^(?:i\s+)?(?:don'?t|do\s+not)\s+think\s+(?:i'?ve|i\s+have)\s+(?![^,.;]*\b(?:not|never|wasn'?t|didn'?t)\b)/i,
@@ -279,6 +304,9 @@ function spokenYesNo(t: string): string {
         /^(yes|yeah|yep|yup|ya|no|nope|nah)\s+(?=(?:i\s+)?don'?t\b|i\s+can(?:'?t|not)?\s|not\b|never\b|when\b|but\b|only\b|just\b|mostly\b|especially\b|at\s+night\b|in\s+the\b|if\b|after\b|since\b|my\s|i'?m\b|i\s+am\b|it'?s\b|it\s+is\b|everything\b)/i,
         '$1, ',
       )
+      // A yes run into any statement ("yes nose is blocking", "yes red rashes came on my back"): the yes answers.
+      // Not "yeah no" (a no), "yes and no", "yes or no".
+      .replace(/^(yes|yeah|yep|yup)\s+(?!(?:no|nope|nah|and|or|so|not)\b)(?=[a-z])/i, '$1, ')
       // A discourse opener before a Chinese yes or no ("其实也没有", "说实话，有点").
       .replace(
         /^(?:(?:其实|说实话|老实说|实话说|讲真|那个)[，,\s]*(?:也|倒是?)?|(?:那|这)?倒是?)(?=没|不|有|是|还)/u,
@@ -407,8 +435,8 @@ const DAY_WORDS: [RegExp, number, string][] = [
   [/今天早上|今早|今天上午|this morning|earlier today|today/i, 6, 'hour'],
   [/半天|half a day/i, 12, 'hour'],
   // The longer day words first: 大前天 and "the day before yesterday" hold 前天 and "yesterday".
-  [/大前天|大前儿?个|three days ago/i, 3, 'day'],
-  [/前天|前儿?个|day before yesterday|(?:evening|night)\s+before\s+last/i, 2, 'day'],
+  [/大前天|大前儿(?:个)?|大前个|three days ago/i, 3, 'day'],
+  [/前天|前儿(?:个)?|前个|day before yesterday|(?:evening|night)\s+before\s+last/i, 2, 'day'],
   [/一整天|整整一天|一天一夜|a whole day|all day/i, 1, 'day'],
   [/昨天|昨晚|昨儿|yesterday|last night/i, 1, 'day'],
   [/好几天|几天|这几天|a few days|several days|couple of days/i, 3, 'day'],
@@ -638,30 +666,9 @@ const PAINFUL = new Set(['E_53', 'E_97', 'E_144', 'E_14', 'E_220', 'E_38', 'E_55
 /** The whole body ("周身骨头痛", "head to toe"): a site named inside it is no other place. */
 const ALL_OVER =
   /全身|浑身|周身|遍身|一身|从头到脚|\bhead\s+to\s+(?:toe|foot)\b|\ball\s+over\b|\bevery\s+muscle|\bwhole\s+body\b|\beverywhere\b/i;
-const CHEST_SITES = ['胸部', '左侧胸部', '右侧胸部', 'chest', 'left chest', 'right chest'];
-/** Where a painful finding is felt (answer-cues.json `sites` labels, zh and en); a pain elsewhere is another one. */
-const PAIN_SITES: Record<string, readonly string[]> = {
-  E_97: ['咽喉', '颈部', 'throat', 'neck'],
-  E_144: [
-    '腰部',
-    '背部',
-    '肩部',
-    '颈部',
-    '上肢',
-    '左上肢',
-    '下肢',
-    'lower back',
-    'back',
-    'shoulder',
-    'neck',
-    'arm',
-    'left arm',
-    'leg',
-  ],
-  E_14: CHEST_SITES,
-  E_220: CHEST_SITES,
-  E_38: ['下颌', '牙齿', 'jaw', 'teeth'],
-};
+/** Where a painful finding is felt (answer-cues.json `painSites`); a pain elsewhere is another one. */
+const painSites = (code: string): readonly string[] | undefined =>
+  code.startsWith('_') ? undefined : answerCues().painSites?.[code];
 
 /** "Haven't checked / 没量过": the patient cannot say (not a denial). */
 const NOT_MEASURED =
@@ -677,14 +684,14 @@ const CANT_SAY_SO =
  * "恶心那倒没有" with the denial after it; 吴 "咳嗽勿咳个" as the whole answer).
  */
 const ECHO_DENIAL =
-  /([\u4e00-\u9fff]{1,3})(?:倒(?:是)?|就)(?:不|没|没有)\1|^([\u4e00-\u9fff])[\u4e00-\u9fff](?:倒(?:是)?|就)(?:不|没|没有)\2|^([\u4e00-\u9fff]{1,3})(?:不|没)\3[，,]?\s*(?:[^，,。]{1,8}[，,]\s*)?(?:就是|但是|只是|倒是|主要是)|([\u4e00-\u9fff]{1,2})是(?:不|没)\4(?:的|额|个)?(?=[，,。]|$)|^([\u4e00-\u9fff])[\u4e00-\u9fff](?:不|没)\5[，,]\s*(?:就是|但是|只是|倒是|主要是)|^[\u4e00-\u9fff]{1,4}(?:那|这)?倒(?:是)?(?:没有|没)(?:的|啊|哦|呢)?(?=[，,。]|$)|^([\u4e00-\u9fff])[\u4e00-\u9fff](?:不|没)\6(?:的|额|个)?(?=[，,。]|$)|^(?!以前|原来|之前|过去|本来|起初|开始|刚开始|早先|平时)[\u4e00-\u9fff]{2,4}(?:也|都|倒)?没有(?=[，,。]|$)/;
+  /([\u4e00-\u9fff]{1,3})(?:倒(?:是)?|就)(?:不|没|没有)\1|^([\u4e00-\u9fff])[\u4e00-\u9fff](?:倒(?:是)?|就)(?:不|没|没有)\2|^([\u4e00-\u9fff]{1,3})(?:不|没)\3[，,]?\s*(?:[^，,。]{1,8}[，,]\s*)?(?:就是|但是|只是|倒是|主要是)|([\u4e00-\u9fff]{1,2})是(?:不|没)\4(?:的|额|个)?(?=[，,。]|$)|^([\u4e00-\u9fff])[\u4e00-\u9fff](?:不|没)\5[，,]\s*(?:就是|但是|只是|倒是|主要是)|^[\u4e00-\u9fff]{1,4}(?:那|这)?倒(?:是)?(?:没有|没)(?:的|啊|哦|呢)?(?=[，,。]|$)|^([\u4e00-\u9fff])[\u4e00-\u9fff](?:不|没)\6(?:的|额|个)?(?=[，,。]|$)|^(?!以前|原来|之前|过去|本来|起初|开始|刚开始|早先|平时)[\u4e00-\u9fff]{2,4}(?:也|都|倒)?没有(?=[，,。]|$)|^[\u4e00-\u9fff]{0,3}(?:啥|什么)(?:感觉|症状|毛病|异常|反应|不舒服)?(?:都|也)(?:没有|没)(?:感觉)?$/;
 
 /** History slots answered "none" (no allergies, no medicines), or an allergy answer that only names a medicine taken. */
 const SLOT_NONE: Record<string, RegExp> = {
   allergies:
     /(?:没有?|无|不)(?:什么|啥)?(?:药物|食物)?过敏|(?:没有?|无)(?:什么|啥)?(?:药物|食物|药|食品)[和及跟、或]?(?:药物|食物|药|食品)?过敏|(?:啥|什么)都不过敏|都不过敏|不过敏|\bno\s+(?:known\s+)?(?:drug\s+|food\s+)?allerg|\bnot\s+allergic|\bnkda\b|\bnone\s+known\b|\b(?:nothing|none)\s+(?:that\s+)?i\s+know\s+of/i,
   medications:
-    /(?:没有?|不|没在)(?:吃|服|用|打)(?:过)?(?:什么|啥|任何)?(?:药)|(?:什么|啥|任何)药(?:都|也)(?:没|不)(?:吃|服|用)|没用药|不吃药|(?:一片|一粒|一颗|半片)药(?:都|也)(?:没|不)(?:吃|服|用)|\bno\s+(?:regular\s+)?(?:medications?|medicines?|meds|tablets|pills|drugs)\b|\bnot\s+(?:taking|on)\s+any|\bnothing\s+regular|^(?:none|nothing)\s+(?:at\s+(?:the\s+)?(?:moment|minute|present)|right\s+now|currently|these\s+days)\b|^(?:none|nothing)(?:\s+at\s+all)?\s*[,.!]*\s*(?:not\s+even\b|$)/i,
+    /(?:没有?|不|没在)(?:吃|服|用|打)(?:过)?(?:什么|啥|任何)?(?:药)|(?:什么|啥|任何)药(?:都|也)(?:没|不)(?:吃|服|用)|没用药|不吃药|(?:一片|一粒|一颗|半片)药(?:都|也)(?:没|不)(?:吃|服|用|碰|沾)|药(?:一片|一粒|一颗|半片)?(?:都|也)(?:没|不)(?:吃|服|用|碰|沾)|\bno\s+(?:regular\s+)?(?:medications?|medicines?|meds|tablets|pills|drugs)\b|\bnot\s+(?:taking|on)\s+any|\b(?:don'?t|do\s+not|never)\s+take\s+(?:any|no)\b|\bnothing\s+regular|^(?:none|nothing)\s+(?:at\s+(?:the\s+)?(?:moment|minute|present)|right\s+now|currently|these\s+days)\b|^(?:none|nothing)(?:\s+at\s+all)?\s*[,.!]*\s*(?:not\s+even\b|$)/i,
 };
 /** "青霉素过敏，别的都不过敏", "just Lianhua, nothing else": a none that excepts what was just named is not a none. */
 const NONE_BESIDES =
@@ -770,10 +777,25 @@ function inUntoldClause(text: string, lang: Lang, mention: string): boolean {
 
 /** A kind of medicine named without its name (降压药, "a water pill"): the medication slot is answered. */
 const MEDICINE_KIND =
-  /(?:降压|降糖|降脂|降血脂|安眠|止疼|止痛|消炎|抗凝|心脏病?|血压|糖尿病|甲状腺)(?:的)?(?:药|片)|胰岛素|\b(?:blood\s+pressure|water|heart|sugar|diabetes|cholesterol|sleeping|thyroid)\s+(?:pills?|tablets?|meds?|medicines?|medication)\b|\binsulin\b/i;
-/** Only the name forgotten ("叫啥名我忘了", "can't remember the name"). */
+  /(?:降压|降糖|降脂|降血脂|抗凝)(?:的)?|(?:安眠|止疼|止痛|消炎|心脏病?|血压|糖尿病|甲状腺)(?:的)?(?:药|片)|胰岛素|\b(?:blood\s+pressure|water|heart|sugar|diabetes|cholesterol|sleeping|thyroid)\s+(?:pills?|tablets?|meds?|medicines?|medication)\b|\binsulin\b/i;
+/** A dose taken on a schedule without the word medicine ("a little white one every morning", "每天早上一片"). */
+const DOSE_SCHEDULE =
+  /\b(?:one|two|half)\s+(?:every|each|a|in\s+the)\s+(?:morning|night|day|evening)\b|每(?:天|日|晚)(?:早上|晚上|早晚)?(?:吃)?(?:一|两|半)(?:片|粒|颗|袋)/i;
+/** Only which medicine it is not known ("叫啥名我忘了", "瓶子上的字看不清", "dunno the name", "no clue what it is"). */
 const NAME_FORGOTTEN =
-  /(?:名字?|叫(?:啥|什么)(?:名字?)?)[^，,。]{0,4}(?:忘|记不(?:得|住|清)|想不起)|\b(?:forg[eo]t(?:ten)?|can'?t\s+remember|don'?t\s+remember)\s+(?:what\s+(?:it'?s|they'?re)\s+called|(?:the|its|their)\s+names?)\b/i;
+  /(?:名字?|叫(?:啥|什么)(?:名字?)?|(?:啥|什么|哪)(?:种|个|样)?(?:药材|成分|药)|字)[^，,。]{0,6}(?:忘|记不|想不起|说不上|说不全|说不清|不知道|不清楚|看不清|认不)|\b(?:forg[eo]t(?:ten)?|can'?t\s+remember|don'?t\s+remember|dunno|don'?t\s+know|no\s+(?:clue|idea)|not\s+sure)\s+(?:what\s+(?:it|they|it'?s|they'?re|it\s+is|they\s+are)(?:\s+(?:is|are))?(?:\s+called)?|(?:the|its|their)\s+names?|which)\b|\b(?:can'?t|couldn'?t)\s+(?:read|make\s+out)\s+the\s+(?:label|name|box)\b/i;
+/** The patient's own medicines named as a set ("my meds", "我吃的那些药"): some are taken, whoever keeps them. */
+const OWN_MEDICINES =
+  /\bmy\s+(?:meds|medications?|medicines?|pills|tablets)\b|我(?:的|吃的|平时吃的|天天吃的)(?:那些|这些|那几样|这几样)?药/i;
+
+/** A medicine said to be taken whose name the patient cannot give (the medications slot is answered, not unknown). */
+function takesUnnamed(t: string): boolean {
+  if (SLOT_NONE.medications!.test(t) || EMBEDDED_QUESTION.test(t) || QUESTION_FORM.test(t)) return false;
+  // The medicine must be named outside what is not known ("吃什么药我忘了" names none: unknown).
+  const rest = t.replace(new RegExp(NAME_FORGOTTEN.source, 'giu'), ' ');
+  const medicine = MEDICINE_KIND.test(rest) || MEDICINE_WORDS.test(rest) || DOSE_SCHEDULE.test(rest);
+  return (medicine && NAME_FORGOTTEN.test(t)) || OWN_MEDICINES.test(t);
+}
 
 /**
  * An embedded question ("快不快", "是…还是…", "恶心不恶心", "有没有", 西南 "有没得", 粤 "有冇", "快慢", "啥颜色", "whether", "if"): with
@@ -798,6 +820,9 @@ const RATING =
 /** Doubt or a small degree in an answer to a red-flag check (it stays positive, as `partly`). */
 const RF_HEDGE =
   /有点|有一点|有些|稍微|一点点|好像|可能|似乎|应该|估计|大概|\b(?:a\s+(?:[a-z]+\s+)?(?:bit|touch|tad)|a\s+little|slightly|slight|mild|faint|maybe|perhaps|kind\s+of|sort\s+of|kinda|i\s+think|i\s+guess)\b/i;
+
+/** An inability ("can't", 喘不上, 说不了): what it negates is the ability, and the symptom is there. */
+const INABILITY = /\b(?:can'?t|cannot|couldn'?t|unable\s+to)\b|不(?:能|了|上|过来|动|出)/giu;
 
 /** A denial word anywhere in a clause. */
 const DENIAL_IN_CLAUSE = /[不没无未别冇]|\b(?:no|not|never|none|nothing|nope)\b|n't/i;
@@ -850,7 +875,7 @@ const NEAR_MISS =
   /(?:差点|差一点|险些|几乎)儿?(?:就)?(?:晕倒|昏倒|晕过去|昏过去|摔倒|倒下)|\b(?:nearly|almost)\s+(?:fainted|passed\s+out|blacked\s+out|collapsed)(?:\s+but\s+didn'?t)?/i;
 /** The patient says it is the usual, or not as bad as asked: a "no" to a red-flag check. */
 const DOWNPLAY =
-  /(?:跟|和|同)(?:平时|以前|往常|平常|往年|每年)[^，。,.;；]{0,6}(?:差不多|一样|相同)|没那么(?:严重|厉害)|不(?:太)?严重|\bnot\s+that\s+(?:bad|severe)\b|\bsame\s+as\s+(?:usual|always|before)\b|\b(?:fades?|goes\s+away|disappears?|turns?\s+white)\s+when\s+(?:i\s+)?press|按(?:一下|下去|压)?[^，。,.]{0,3}(?:就)?(?:褪|消|没了|变白)/i;
+  /(?:跟|和|同)(?:平时|以前|往常|平常|往年|每年)[^，。,.;；]{0,6}(?:差不多|一样|相同)|没那么(?:严重|厉害)|不(?:太)?严重|\bnot\s+that\s+(?:bad|severe)\b|\bsame\s+as\s+(?:usual|always|before)\b|(?<!\b(?:don'?t|doesn'?t|won'?t|didn'?t|not|never)\s+)\b(?:fades?|goes\s+away|disappears?|turns?\s+white)\s+when\s+(?:i\s+)?press|(?:按|压|摁)(?:一下|下去|压)?[^，。,.不没未]{0,3}(?:就)?(?:褪|消|没了|变?白)(?![不没])|\bjust\s+(?:a|my|the)\s+(?:normal|ordinary|regular|usual)\b|(?:就是|只是)?(?:平常|普通|一般)(?:的|那种)(?:头疼|头痛|胃疼|胃痛)/i;
 /**
  * A red-flag check (`rf:<flag>`) answered in the patient's words (consultation.md §3: safety first):
  * the flag stated in any form (its keywords and patterns, or the check's own danger words) is `yes`;
@@ -862,6 +887,7 @@ function redFlagAnswer(
   text: string,
   lang: Lang,
   leadingNo: boolean,
+  topicDenied: boolean,
 ): AnswerReading['value'] | undefined {
   const config = defaultRedFlags();
   const flags = config.flags.filter((f) => f.id === flagId);
@@ -871,10 +897,27 @@ function redFlagAnswer(
   const rest = text.replace(new RegExp(NEAR_MISS.source, 'gi'), ' ');
   if (redFlagsInText(rest, { ...config, flags }).length > 0) return 'yes';
   const words = flags.flatMap((f) => answerCues().redFlagAnswers?.[f.id]?.[lang] ?? []);
+  // "no chest pain, but I'm short of breath": a companion of the danger beside its own topic denied is another finding.
+  const companions = topicDenied ? [] : flags.flatMap((f) => answerCues().redFlagCompanions?.[f.id]?.[lang] ?? []);
   const lower = rest.toLowerCase();
+  const stated = statedUndenied([...words, ...companions], lower);
+  if (DOWNPLAY.test(rest)) return 'no';
+  // "没有，大便不黑": a clear no first, and nothing after it states the danger.
+  if (leadingNo && !stated) return 'no';
+  if (stated) return 'yes';
+  if (nearMiss) return 'no';
+  // The flag's own words present but negated ("no chest pain", "没有吐血"): a denial.
+  const keywords = flags.flatMap((f) => [...f.keywords.zh, ...f.keywords.en]).map((k) => k.toLowerCase());
+  if (keywords.some((k) => lower.includes(k)) || [...words, ...companions].some((w) => new RegExp(w, 'iu').test(lower)))
+    return 'no';
+  return undefined;
+}
+
+/** Whether one of a check's answer patterns matches `lower` with no denial just before it. */
+function statedUndenied(patterns: readonly string[], lower: string): boolean {
   // Gaps in the patterns never cross a negation or a clause ("大便不黑" is not "大便…黑").
   const noNegGap = (w: string) => w.replace(/\.\{0,(\d+)\}/g, "(?:(?![不没无]|not\\b|no\\b|n't)[^，。,.;；]){0,$1}");
-  const stated = words.some((w) => {
+  return patterns.some((w) => {
     const re = new RegExp(noNegGap(w), 'iu');
     const m = re.exec(lower);
     if (!m) return false;
@@ -884,15 +927,21 @@ function redFlagAnswer(
       before,
     );
   });
-  if (DOWNPLAY.test(rest)) return 'no';
-  // "没有，大便不黑": a clear no first, and nothing after it states the danger.
-  if (leadingNo && !stated) return 'no';
-  if (stated) return 'yes';
-  if (nearMiss) return 'no';
-  // The flag's own words present but negated ("no chest pain", "没有吐血"): a denial.
-  const keywords = flags.flatMap((f) => [...f.keywords.zh, ...f.keywords.en]).map((k) => k.toLowerCase());
-  if (keywords.some((k) => lower.includes(k)) || words.some((w) => new RegExp(w, 'iu').test(lower))) return 'no';
-  return undefined;
+}
+
+/**
+ * Whether a clause states the danger a red-flag check asks about (the flag's words, or the check's answer patterns
+ * undenied): "no, I can't breathe" states severe breathlessness in its second clause.
+ */
+function clauseStatesFlag(flagId: string, clause: string, lang: Lang): boolean {
+  const config = defaultRedFlags();
+  const flags = config.flags.filter((f) => f.id === flagId);
+  if (flags.length === 0) return false;
+  if (redFlagsInText(clause, { ...config, flags }).length > 0) return true;
+  return statedUndenied(
+    flags.flatMap((f) => answerCues().redFlagAnswers?.[f.id]?.[lang] ?? []),
+    clause.toLowerCase(),
+  );
 }
 
 type Mention = { id: string; text: string; present: boolean; start: number; end: number; system: string };
@@ -938,7 +987,15 @@ function figuresOfSpeech(
       return undefined;
     };
     const own = mentions.filter((m) => m.id === id);
-    const stated = first(sp.present?.[lang]);
+    const denied = first(sp.absent?.[lang]);
+    const figure = first(sp.present?.[lang]);
+    // A figure inside a denial of it ("didn't hear any whistling") is denied, not stated.
+    const inDenial =
+      !!figure &&
+      !!denied &&
+      denied.index <= figure.index &&
+      figure.index + figure[0].length <= denied.index + denied[0].length;
+    const stated = inDenial ? undefined : figure;
     if (stated) {
       const start = stated.index;
       for (const m of own) if (m.start < start + stated[0].length && start < m.end) m.present = true;
@@ -956,7 +1013,6 @@ function figuresOfSpeech(
       out.push(stated[0]);
       continue;
     }
-    const denied = first(sp.absent?.[lang]);
     if (!denied) continue;
     const start = denied.index;
     const end = start + denied[0].length;
@@ -1093,7 +1149,7 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
   // A generic pain word answers a question about a painful finding ("疼" to "sore throat?"), unless the answer puts
   // the pain at a site where that finding is not felt ("肚子疼，别的没啥", "my ear hurts" to the sore-throat question).
   const site = readSite(t, lang);
-  const feltAt = [...ownCode].map((x) => PAIN_SITES[x]).find((x) => x !== undefined);
+  const feltAt = [...ownCode].map(painSites).find((x) => x !== undefined);
   // "tender at the back when I gulp": "the back" of the throat is no site of its own; "my back" is.
   const placeOnly = lang === 'en' && site?.words === 'back' && !/\b(?:my|his|her|their|lower|upper)\s+back\b/i.test(t);
   const painElsewhere =
@@ -1134,6 +1190,8 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
     const yes = f.assertion === 'present' || f.assertion === 'possible';
     // 吐 of sputum ("痰都咽下去了，没吐出来过", "吐痰") is spitting, not vomiting.
     if (evidenceCode(net, id) === 'E_211' && spitting(t, src.start)) continue;
+    // "gonna hurl", "about to throw up": the vomit is still to come (that is the nausea).
+    if (evidenceCode(net, id) === 'E_211' && ABOUT_TO.test(t.slice(Math.max(0, src.start - 24), src.start))) continue;
     if (f.assertion === 'present' || f.assertion === 'possible') present.add(id);
     else if (f.assertion === 'absent') absent.add(id);
     else continue;
@@ -1211,7 +1269,11 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
     });
   }
   const figures = figuresOfSpeech(t, lang, ownCode, net, mentions, present, absent, possible);
-  const images = imagesIn(t, lang, question.id.startsWith('rf:') ? [question.id] : [...ownCode]);
+  // An image inside a figure that denies it ("didn't hear any whistling") is denied with it, not stated.
+  const deniedFigures = mentions.filter((m) => !m.present && figures.includes(m.text));
+  const images = imagesIn(t, lang, question.id.startsWith('rf:') ? [question.id] : [...ownCode]).filter(
+    (i) => !deniedFigures.some((m) => m.start <= i.start && i.end <= m.end),
+  );
   figures.push(...readImages(images, ownCode, net, mentions, present, absent, possible));
   // A figure's own words are not a hedge: "I've barely eaten" is the loss of appetite, not a little of it.
   const unfigured = (s: string) => figures.reduce((x, f) => x.replace(f, ' '), s);
@@ -1290,19 +1352,19 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
   const quantity = qm ? { value: Number(qm[1]), unit: qm[2]!.toLowerCase(), text: qm[0] } : undefined;
 
   // An image of the danger asked about ("大便像柏油", "like a vice round my chest") states it.
+  const topics = question.id.startsWith('rf:') ? (c.redFlagTopics?.[question.id.slice(3)] ?? []) : [];
+  const topicMentions = mentions.filter((m) => topics.includes(evidenceCode(net, m.id) ?? m.id));
+  const rfTopicDenied = topicMentions.length > 0 && topicMentions.every((m) => !m.present);
   const rfValue = question.id.startsWith('rf:')
-    ? (redFlagAnswer(question.id.slice(3), t, lang, standalone(noCue)) ??
+    ? (redFlagAnswer(question.id.slice(3), t, lang, standalone(noCue), rfTopicDenied) ??
       (images.some((i) => i.says === 'present') ? 'yes' : undefined))
     : undefined;
   const temperature = ownCode.has('E_91') ? temperatureIn(t) : undefined;
   const slotName = question.kind === 'slot' ? (question.slot ?? question.id) : undefined;
-  const topics = question.id.startsWith('rf:') ? (c.redFlagTopics?.[question.id.slice(3)] ?? []) : [];
-  const topicMentions = mentions.filter((m) => topics.includes(evidenceCode(net, m.id) ?? m.id));
-  const rfTopicDenied = topicMentions.length > 0 && topicMentions.every((m) => !m.present);
   const leadingDenial =
     lang === 'zh'
       ? /^(?:不|没|没有)[^，,。；;、\s]{1,3}(?=[，,；;、\s])/.exec(t)
-      : /^(?:no|not|never)\b[^,;.]*(?=[,;.])/i.exec(t);
+      : /^(?:no|not|never|(?:i\s+)?(?:didn'?t|haven'?t|wasn'?t|don'?t|ain'?t))\b[^,;.]*(?=[,;.])/i.exec(t);
 
   // The asked finding entails another (answer-cues.json `implies`: E_64 effort breathlessness → E_66): that one denied.
   // "Not breathless, but my heart flutters" to the effort question: the denial stands beside another finding.
@@ -1350,8 +1412,9 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
   ) {
     // "一两个礼拜了，具体哪天记不清", "说不好几点开始的，反正是昨天下午": a time given, only the exact one forgotten.
     value = 'yes';
-  } else if (slotName === 'medications' && MEDICINE_KIND.test(t) && NAME_FORGOTTEN.test(t)) {
-    // "吃的降压药叫啥名我忘了", "a water pill, forget the name": a medicine taken, only its name forgotten.
+  } else if (slotName === 'medications' && takesUnnamed(t)) {
+    // "吃的降压药叫啥名我忘了", "some pills for my heart, dunno the name", "my wife sorts my meds": a medicine taken,
+    // only which one not known (or kept by someone else).
     value = 'yes';
   } else if (slotName && (UNSURE.test(t) || untold)) {
     // "不清楚有没有过敏" holds "没有过敏": not knowing is not a denial (an unknown allergy status must stay unknown).
@@ -1529,7 +1592,9 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
     });
     const ownIds = [...own].filter((f) => !/[@≥]/.test(f));
     // A whole-answer no ("can't complain") is not the inability the topic reads in it.
-    if (topic.value === 'yes' && (value === 'other' || (value === 'no' && !noCue.whole))) {
+    // "没有，一压就褪" to the rash check: the fading stated is the benign sign, whatever "没有" the topic reads before it.
+    const benignSign = question.id.startsWith('rf:') && DOWNPLAY.test(t);
+    if (topic.value === 'yes' && (value === 'other' || (value === 'no' && !noCue.whole && !benignSign))) {
       // "没怎么动", "barely": a loss said outright is no hedge; "lost a few pounds, I think" is one.
       const hedge = (partlyCue && !saysScarcely(topicKey, t, lang, names)) || (lang === 'en' && TRAILING_HEDGE.test(t));
       value = hedge && !severeNow(severity) ? 'partly' : 'yes';
@@ -1622,6 +1687,19 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
     )
       value = 'partly';
   }
+  // "no, I can't breathe" to the severe-breathlessness check: a clause that states the danger, or denies nothing but
+  // an ability, states its own finding, whatever negation the NLP stage carried into it from a leading "no" (that "no"
+  // is alarm, not a denial).
+  if (question.id.startsWith('rf:') && (value === 'yes' || value === 'partly'))
+    for (const m of mentions) {
+      if (m.present || !topics.includes(evidenceCode(net, m.id) ?? m.id)) continue;
+      const clause = clauseAround(t, m.start, m.end);
+      const deniesOnlyAbility = !DENIAL_IN_CLAUSE.test(clause.replace(INABILITY, ' '));
+      if (!deniesOnlyAbility && !clauseStatesFlag(question.id.slice(3), clause, lang)) continue;
+      m.present = true;
+      absent.delete(m.id);
+      present.add(m.id);
+    }
   // An answer that fits nothing is still the patient's word: kept as a fact to report.
   if (value === 'other' && extra.length === 0) extra.push({ text: t, present: true });
 
@@ -1715,8 +1793,26 @@ function widerTopic(topics: Record<string, Record<Lang, string[]>>, code: string
   );
 }
 
+/** The clause of `t` (between commas, stops or a "but") that holds the span [start, end). */
+function clauseAround(t: string, start: number, end: number): string {
+  const cut = /[，,；;。.！!？?]|\bbut\b|但是|可是|不过|就是/gu;
+  let from = 0;
+  let to = t.length;
+  for (const m of t.matchAll(cut)) {
+    if (m.index + m[0].length <= start) from = m.index + m[0].length;
+    else if (m.index >= end) {
+      to = m.index;
+      break;
+    }
+  }
+  return t.slice(from, to);
+}
+
 /** The first clause of an answer (before a comma or a "but"). */
 const firstClause = (t: string): string => t.split(/[，,；;。.]|\bbut\b|但是|可是|不过|就是/u)[0] ?? t;
+
+/** An event still to come just before a word ("gonna hurl", "feel like I might puke"). */
+const ABOUT_TO = /\b(?:gonna|going\s+to|about\s+to|wanna|want\s+to|like\s+i\s+(?:could|might|would))\s+$/i;
 
 /** Whether 吐 at `at` spits sputum (吐痰, 痰…吐出来, "痰都咽下去了，没吐出来过"), not vomits. */
 function spitting(t: string, at: number): boolean {

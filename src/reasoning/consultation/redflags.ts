@@ -69,6 +69,11 @@ export interface RedFlagHistory {
   readonly visit?: Patterns;
   /** Clauses that set today's complaint against the event ("today it's just a cold"): no sign that it is current. */
   readonly contrast?: Patterns;
+  /**
+   * Clauses that say the event is over ("fine now", "totally fine this morning", "现在好了"): they set the whole
+   * utterance in the past, like `past`, and are no sign that it is current.
+   */
+  readonly resolved?: Patterns;
   readonly source: string;
 }
 
@@ -95,6 +100,8 @@ export interface RedFlagFollowUp {
   readonly plain: Bilingual;
   /** The patient's own words that state or deny it ("见红了", "没有出血"). */
   readonly stated?: Patterns;
+  /** Complaint words for which this follow-up is asked before the flag's others ("红点": the rash sign). */
+  readonly prompts?: { readonly zh: readonly string[]; readonly en: readonly string[] };
 }
 
 /** A rule on the patient's details plus the complaint, with no question (an infant with fever). */
@@ -234,12 +241,13 @@ function isHistory(text: string, at: number, history: RedFlagHistory): boolean {
   const matches = (ps: Patterns | undefined, t: string) =>
     [...(ps?.zh ?? []), ...(ps?.en ?? [])].some((p) => regex(p).test(t));
   const lead = text.slice(Math.max(start, at - 24), at);
-  if (!matches(history.past, clause) && !matches(history.before, lead)) return false;
+  if (!matches(history.past, clause) && !matches(history.before, lead) && !matches(history.resolved, text))
+    return false;
   // A clause that sets the patient's complaint of today against the old event ("today it's just a cold",
   // "现在就是有点感冒") says what is current, not that the event is.
   const clauses = text
     .split(new RegExp(CLAUSE, 'giu'))
-    .filter((c) => c && !matches(history.visit, c) && !matches(history.contrast, c));
+    .filter((c) => c && ![history.visit, history.contrast, history.resolved].some((ps) => matches(ps, c)));
   return !clauses.some((c) => matches(history.current, c));
 }
 
@@ -258,9 +266,12 @@ export function redFlagRulesMatching(
   return config.rules.filter((r) => {
     const least = r.when.temperatureAtLeastC;
     if (least !== undefined && temperature !== undefined && temperature < least) return false;
-    if (patternAffirmed(lower, r.patterns)) return true;
+    // Another person's child ("my neighbour's newborn had a fever") does not meet a rule on the patient's.
+    const own = (at: number) => !otherPersonOnly(lower, [at]);
+    if (patternHits(lower, r.patterns).some(own)) return true;
     if (r.when.maxAgeYears !== undefined && (age === undefined || age >= r.when.maxAgeYears)) return false;
-    return [...r.when.keywords.zh, ...r.when.keywords.en].some((k) => affirmed(lower, k.toLowerCase()));
+    const words = [...r.when.keywords.zh, ...r.when.keywords.en];
+    return words.some((k) => keywordHits(lower, k.toLowerCase()).some(own));
   });
 }
 
@@ -274,16 +285,40 @@ export function redFlagChecksFor(text: string, config: RedFlagConfig = defaultRe
   const lower = text.toLowerCase();
   const matches = (patterns: Patterns | undefined) =>
     [...(patterns?.zh ?? []), ...(patterns?.en ?? [])].some((p) => new RegExp(p, 'iu').test(lower));
-  const withCheck = config.flags.filter((f) => f.check).sort((a, b) => a.triage - b.triage);
+  // How directly the complaint points to each flag: the number of its prompts the complaint names ("发烧，身上起红点":
+  // fever and spots both prompt the rash check, fever alone the confusion one), then the most urgent first.
+  const direct = new Map(config.flags.map((f) => [f.id, promptsNamed(lower, f)]));
+  const withCheck = config.flags
+    .filter((f) => f.check)
+    .sort((a, b) => direct.get(b.id)! - direct.get(a.id)! || a.triage - b.triage);
   const deferred = new Set(redFlagsDeferred(text, config).map((f) => f.id));
   const always = withCheck.filter((f) => deferred.has(f.id) || matches(f.alwaysWhen));
-  const fits = withCheck.filter(
-    (f) =>
-      !always.includes(f) &&
-      ([...(f.prompts?.zh ?? []), ...(f.prompts?.en ?? [])].some((k) => lower.includes(k.toLowerCase())) ||
-        matches(f.promptPatterns)),
-  );
+  const fits = withCheck.filter((f) => !always.includes(f) && direct.get(f.id)! > 0);
   return [...always, ...fits].slice(0, Math.max(max, always.length));
+}
+
+/**
+ * How many of the flag's prompt words and prompt patterns the complaint names; a word inside a longer one that is
+ * named counts once.
+ */
+function promptsNamed(lower: string, flag: RedFlag): number {
+  const words = [...(flag.prompts?.zh ?? []), ...(flag.prompts?.en ?? [])]
+    .map((k) => k.toLowerCase())
+    .filter((k) => lower.includes(k));
+  const own = words.filter((k) => !words.some((w) => w !== k && w.includes(k)));
+  const patterns = [...(flag.promptPatterns?.zh ?? []), ...(flag.promptPatterns?.en ?? [])];
+  return own.length + patterns.filter((p) => new RegExp(p, 'iu').test(lower)).length;
+}
+
+/**
+ * A flag's follow-ups, those the patient's words point to first (their `prompts`: "起了红点" puts the rash sign
+ * before the stiff neck), otherwise in the order the data lists them.
+ */
+export function followUpsInOrder(flag: RedFlag, words: string): readonly RedFlagFollowUp[] {
+  const lower = words.toLowerCase();
+  const named = (u: RedFlagFollowUp) =>
+    [...(u.prompts?.zh ?? []), ...(u.prompts?.en ?? [])].some((k) => lower.includes(k.toLowerCase())) ? 0 : 1;
+  return [...(flag.followUps ?? [])].sort((a, b) => named(a) - named(b));
 }
 
 /**
@@ -350,10 +385,6 @@ function regex(p: string): RegExp {
   return re;
 }
 
-function patternAffirmed(text: string, patterns: readonly string[] | undefined): boolean {
-  return patternHits(text, patterns).length > 0;
-}
-
 /** Where the patterns match, not negated before or within the match. */
 function patternHits(text: string, patterns: readonly string[] | undefined): number[] {
   const out: number[] = [];
@@ -381,22 +412,21 @@ export function negatedWithin(match: string): boolean {
     const absence =
       (/^(?:劲|力|知觉|意识|反应|尿|眼泪|精神|气)/u.test(m[2]!) && m[1] !== '不') ||
       /^(?:怎么|太|大)?动(?:了|静|弹)?$/u.test(m[2]!);
-    // 不 between a verb and its result ("止不住", "叫不醒", "说不出", "压之不褪色") is not a denial.
+    // 不 between a verb and its result ("止不住", "叫不醒", "说不出", "压之不褪色", "褪不掉") is not a denial.
     const complement =
       m[1] === '不' &&
       /[\u4e00-\u9fff]/u.test(prev) &&
       !/[都也并还且又和就倒而却]/u.test(prev) &&
-      /^[住醒出上下了动起来去清到见开着褪过进]/u.test(m[2]!);
+      /^[住醒出上下了动起来去清到见开着褪过进掉]/u.test(m[2]!);
     if (!absence && !complement) return true;
   }
+  // "lips aren't swollen": a contracted "be" denies a state; "can't breathe", "doesn't wake up" and "haven't felt
+  // the baby move" state a sign, not a denial.
+  const denial = /(?:\b(?:no|not|without|never|nor|neither)\b|\b(?:isn|aren|wasn|weren)['’]t\b)/i;
   return (
-    /\b(?:no|not|without|never|nor|neither)\b[^,.;!?]{0,20}$/i.test(last) &&
-    /\b(?:no|not|without|never|nor|neither)\b/i.test(last.split(/\b(?:and|but)\b/i).pop() ?? '')
+    new RegExp(`${denial.source}[^,.;!?]{0,20}$`, 'i').test(last) &&
+    denial.test(last.split(/\b(?:and|but)\b/i).pop() ?? '')
   );
-}
-
-function affirmed(text: string, keyword: string): boolean {
-  return keywordHits(text, keyword).length > 0;
 }
 
 /** Where the keyword occurs, not negated just before. */

@@ -360,7 +360,8 @@ describe('one red flag per question', () => {
     );
     const rash = dialogue('身上起了好多疹子，发烧38度5', 'zh', ['没有', '没有', '没有', '没有']);
     const fever = rash.asked.filter((p) => p?.startsWith('rf:fever-rash'));
-    expect(fever).toEqual(['rf:fever-rash/stiff-neck', 'rf:fever-rash/non-blanching-rash']);
+    // The complaint names the rash: its sign comes before the stiff neck (session-order.test.ts).
+    expect(fever).toEqual(['rf:fever-rash/non-blanching-rash', 'rf:fever-rash/stiff-neck']);
   });
 
   it('keeps the pending question with its tappable choices and progress in the state, and drops it at the end', () => {

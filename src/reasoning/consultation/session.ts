@@ -13,9 +13,11 @@ import type { Patterns, RedFlag, RedFlagConfig, RedFlagRule, TriageScale } from 
 import {
   defaultRedFlags,
   defaultTriageScale,
+  followUpsInOrder,
   lateRedFlagChecks,
   redFlagChecksFor,
   redFlagRulesMatching,
+  redFlagsDeferred,
   redFlagsInText,
   statedIn,
   triageLevel,
@@ -356,9 +358,21 @@ function screenUtterance(
   const found = new Map<string, RedFlag | RedFlagRule>();
   for (const f of [...redFlagsInText(text, flags), ...redFlagRulesMatching(joined, age, flags)]) found.set(f.id, f);
   // A combination across utterances: only the flags whose patterns need both (not keywords of the complaint, already screened).
-  if (text !== complaint)
+  // A flag the complaint states only as a look-alike or as history is left to its check once that is asked: the
+  // answer to it ("no, just the numbing") or a later one ("since I woke up") does not turn the old words current.
+  if (text !== complaint) {
+    const checked = (id: string) =>
+      state.pending === `rf:${id}` ||
+      state.pending?.startsWith(`rf:${id}/`) ||
+      state.redFlags.screened.some((r) => r.id === id && r.result === 'negative');
+    const left = new Set(
+      redFlagsDeferred(complaint, flags)
+        .map((f) => f.id)
+        .filter(checked),
+    );
     for (const f of redFlagsInText(joined, flags))
-      if (!redFlagsInText(complaint, flags).some((x) => x.id === f.id)) found.set(f.id, f);
+      if (!left.has(f.id) && !redFlagsInText(complaint, flags).some((x) => x.id === f.id)) found.set(f.id, f);
+  }
   return [...found.values()].filter((f) => !state.redFlags.positive.includes(f.id));
 }
 
@@ -416,7 +430,8 @@ function settleCheck(
 ): { state: ConsultState; emergency: boolean } {
   const { flag, item } = checkOf(pending);
   const ids = [flag];
-  const followUps = flags.flags.find((x) => x.id === flag)?.followUps ?? [];
+  const found = flags.flags.find((x) => x.id === flag);
+  const followUps = found ? followUpsInOrder(found, patientWords(state)) : [];
   const ownFollowUp = (c: string) => c.startsWith(`rf:${flag}/`);
   let checks = (state.plan?.checks ?? []).filter((c) => c !== pending);
   const result = (r: 'positive' | 'negative') =>

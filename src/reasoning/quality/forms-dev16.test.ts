@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { changed, DEV_RECORDS, found } from '../../../bench/qc-lib/dev-records.js';
+import { changed, DEV_RECORDS, editDocument, found } from '../../../bench/qc-lib/dev-records.js';
 import { FORMS } from '../../../bench/qc-lib/reform.js';
 import { reformed } from '../../../bench/qc-lib/reform-check.js';
 import type { QcEncounter } from './model.js';
@@ -17,11 +17,7 @@ type Dx = { name: string; code: string };
 type Editable = { documents: Doc[]; homepage: { mainDiagnosis: Dx; drugAllergy?: { has: boolean } } };
 
 const rec = (id: string) => DEV_RECORDS.get(id)!;
-const edit = (id: string, docId: string, f: (t: string) => string) =>
-  changed<Editable>(id, (e) => {
-    const d = e.documents.find((x) => x.id === docId)!;
-    d.text = f(d.text);
-  });
+const edit = editDocument;
 const dropLine = (t: string, starts: RegExp) =>
   t
     .split('\n')

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { changed, DEV_RECORDS, found } from '../../../bench/qc-lib/dev-records.js';
+import { changed, DEV_RECORDS, editDocument, found } from '../../../bench/qc-lib/dev-records.js';
 
 /**
  * The seventeenth round (issue 16, 2026-12-07), from an independent evaluator's records t01–t06, now dev: a relapsing
@@ -11,11 +11,7 @@ type Doc = { id: string; type: string; text: string };
 type Editable = { documents: Doc[] };
 
 const rec = (id: string) => DEV_RECORDS.get(id)!;
-const edit = (id: string, docId: string, f: (t: string) => string) =>
-  changed<Editable>(id, (e) => {
-    const d = e.documents.find((x) => x.id === docId)!;
-    d.text = f(d.text);
-  });
+const edit = editDocument;
 const drop = (id: string, ...docIds: string[]) =>
   changed<Editable>(id, (e) => {
     e.documents = e.documents.filter((d) => !docIds.includes(d.id));

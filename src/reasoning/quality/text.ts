@@ -7,6 +7,7 @@ import {
 } from '../../knowledge/index.js';
 import { parseZhNumber } from '../../nlp/index.js';
 import type { QcDocument } from './model.js';
+import { minutes, shanghaiDate } from './time.js';
 
 /**
  * The section reader. Headings and their synonyms are data (knowledge/data/qc/sections.json
@@ -85,20 +86,23 @@ export function headingSet(
       .sort((a, b) => b.length - a.length)
       .map((x) => [...x].map(escapeRe).join(`${SPACE}*`))
       .join('|');
-  // Numbering before a heading: 一、 （二） 3. 4） Ⅴ. ①.
+  // Numbering before a heading: 一、 （二） 3. 4） Ⅴ. ① ⑴ ⒈ (the last two single characters, U+2474… and U+2488…).
   // Two headings joined as one ("手术过程及术中所见", "诊断依据与鉴别诊断"): the content counts for both.
   const both = (xs: string[]) => `(?:${alt(xs)})(?:${SPACE}*${JOINER}${SPACE}*(?:${alt(xs)}))*`;
   const num =
     `(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\\d]+[）)]|\\d{1,2}(?:[、.．](?!\\d)|[)）])` +
-    `|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ]{1,3}[、.．]?|(?:I{1,3}|IV|VI{0,3}|IX|X)[、.．]|[①-⑳][、.．]?)`;
+    `|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ]{1,3}[、.．]?|(?:I{1,3}|IV|VI{0,3}|IX|X)[、.．]|[①-⑳⑴-⒇][、.．]?|[⒈-⒛])`;
   // A qualifier the form adds to a heading: "辅助检查（入院前）：", "【体格检查（入院时）】",
   // "主诉（Chief complaint）：".
   const qual = `(?:${SPACE}*[（(][^）)\\n]{1,30}[）)])?`;
+  // An English gloss a bilingual form writes after the heading, before its colon ("主诉 Chief complaint："): words,
+  // one capitalised, never an abbreviation alone ("辅助检查 CT：" keeps its CT).
+  const glossAfter = `(?:${SPACE}+[A-Z][a-z]+(?:[ -][A-Za-z]+){0,5})?`;
   const lineStart =
     `(?:^|\\n)${SPACE}*(?:${RULE}${SPACE}*)?(?:${BULLET}${SPACE}*)?(?:${num}${SPACE}*)?(?:${GLOSS})?` +
     `(?:${OPEN}${SPACE}*${SCHOOL}?(${both(all)})${qual}${SPACE}*${CLOSE}${SPACE}*${COLON}?|` +
     `${SCHOOL}?(${both(all)})` +
-    `(?:${qual}${SPACE}*${COLON}|${SPACE}*(?=${RULE})|${SPACE}*(?=\\r?\\n|$)|${SPACE}+(?=\\S))` +
+    `(?:${qual}${glossAfter}${SPACE}*${COLON}|${SPACE}*(?=${RULE})|${SPACE}*(?=\\r?\\n|$)|${SPACE}+(?=\\S))` +
     `|(${alt(inline)})(?=${VALUE_OPEN}))`;
   // Within a line: any heading in brackets ("…　【性别】男"), and any heading with its colon after a sentence
   // ends ("个人史：无烟酒。婚育史：已婚"): forms that run sections on.
@@ -109,9 +113,11 @@ export function headingSet(
   // that aligns label and value with spaces ("姓名 张三    性别 男"), after two spaces and before one.
   // On a header line (one that starts with an inline field), also after one space ("姓名 张三 性别 男")
   // and run on after the value before it ("姓名：张三性别：男").
+  // A bilingual form's English name in brackets after a field's, before its colon ("性别(Sex)：男").
+  const enParen = `(?:${SPACE}*[（(][A-Za-z][A-Za-z .'/-]{0,24}[）)])?`;
   const header = inline.length ? `(?<=(?:^|\\n)${SPACE}*(?:${RULE}${SPACE}*)?(?:${alt(inline)})[^\\n]*` : '';
   const sameLine = inline.length
-    ? `|(?:[ \\t　，,；;。、/／·・•】］〕〗]|${RULE})${SPACE}*(${both(inline)})${SPACE}*(?:${COLON}|(?=${RULE}))` +
+    ? `|(?:[ \\t　，,；;。、/／·・•】］〕〗]|${RULE})${SPACE}*(${both(inline)})${enParen}${SPACE}*(?:${COLON}|(?=${RULE}))` +
       `|(?<=[ \\t　，,；;、/／\\]］])(${alt(inline)})(?=${VALUE_OPEN})` +
       `|(?:[ 　]{2,}|\\t)(${alt(inline)})${SPACE}+(?=[^\\s:：=＝|│┃｜])` +
       `|${header}[ 　])(${alt(inline)})${SPACE}+(?=[^\\s:：=＝|│┃｜])` +
@@ -481,6 +487,23 @@ export function openingDateDays(
 }
 
 /**
+ * The days from the clock time a 现病史 opens with on the admission's day or the day before (K17's `onsetClock`:
+ * "患者今日16:40左右…突然出现" for a 主诉 of 3小时; "昨晚10点…") to `at`, China Standard Time, where it stands before
+ * any duration (`before`). Groups: 1 the day before, 2 afternoon, 3 evening or night, 4 hour, 5–6 minute.
+ */
+export function openingClockDays(text: string, at: string, before: number, pattern: RegExp): number | undefined {
+  const m = pattern.exec(text);
+  if (!m || m.index >= before) return undefined;
+  const h = Number(m[4]);
+  // An evening hour counts from noon; a night hour before 5 is after midnight (昨夜2点).
+  const hour = h + (h < 12 && (m[2] !== undefined || (m[3] !== undefined && h >= 5)) ? 12 : 0);
+  const day = Date.parse(shanghaiDate(at)) - (m[1] !== undefined ? 86_400_000 : 0);
+  const onset = day + ((hour - 8) * 60 + Number(m[5] ?? m[6] ?? 0)) * 60_000;
+  const days = (minutes(at) * 60_000 - onset) / 86_400_000;
+  return days > 0 ? days : undefined;
+}
+
+/**
  * The days to `at` (the admission) from each date the text gives as an onset: a full date (`date`, K17's
  * `onsetFullDate`: groups year, month, day) followed in its clause by a word that starts something (`onset`, K17's
  * `onsetWord`: "2026.11.04起黄染逐渐加重", "（2026.11.03 18:00左右）家长发现…"); the 现病史 may time a later onset by
@@ -510,7 +533,7 @@ export function datedOnsetDays(text: string, at: string, date: RegExp, onset: Re
  * than a day after `at` (an onset on 12月28日 told on admission 2027-01-03).
  */
 export function yearBefore(month: number, day: number, at: string): number {
-  const local = new Date(Date.parse(at) + 8 * 3_600_000);
-  const year = local.getUTCFullYear();
-  return Date.UTC(year, month - 1, day) > local.getTime() + 86_400_000 ? year - 1 : year;
+  const local = shanghaiDate(at);
+  const year = Number(local.slice(0, 4));
+  return Date.UTC(year, month - 1, day) > Date.parse(local) + 86_400_000 ? year - 1 : year;
 }

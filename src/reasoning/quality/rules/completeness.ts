@@ -395,7 +395,7 @@ const C09 = predicate(
     const out: QcIssue[] = [];
     const { list, d } = listed(enc, ctx, 'discharge');
     if (d) {
-      out.push(...missingSections(d, list));
+      out.push(...missingSections(d, list, namedPatterns(ctx, 'prose')));
       if (!signed(d))
         out.push(
           issue('Discharge record: signature missing', '出院记录缺医师签名', [docSource(d)], {
@@ -420,7 +420,7 @@ const C09 = predicate(
     }
     return out;
   },
-  { sections: ['discharge', 'admitDischarge24h'] },
+  { sections: ['discharge', 'admitDischarge24h'], patterns: ['prose'] },
 );
 
 const C10 = predicate(
@@ -1072,16 +1072,26 @@ const unspaced = (s: string) => s.replace(/[\s　]+/g, '');
  */
 function namesValue(cv: QcEncounter['criticalValues'][number], resultValue: string | undefined) {
   const analyte = unspaced(cv.name.replace(/[\d.]+.*$/, ''));
-  const numbers = new Set(`${cv.name} ${resultValue ?? ''}`.match(/\d+(?:\.\d+)?/g) ?? []);
+  const after = (t: string): string[] => {
+    const out: string[] = [];
+    for (let at = t.indexOf(analyte); at >= 0; at = t.indexOf(analyte, at + 1)) {
+      const n = /^[^\d。；;，,\n]{0,6}?(\d+(?:\.\d+)?)/.exec(t.slice(at + analyte.length));
+      if (n) out.push(n[1]!);
+    }
+    return out;
+  };
+  // A result of several analytes (a blood gas: "pH 7.29，PaCO2 30mmHg，…乳酸5.6mmol") gives the critical one's own number.
+  const value = unspaced(resultValue ?? '');
+  const own = analyte && value.includes(analyte) ? after(value) : [];
+  const numbers = new Set([
+    ...(cv.name.match(/\d+(?:\.\d+)?/g) ?? []),
+    ...(own.length ? own : ((resultValue ?? '').match(/\d+(?:\.\d+)?/g) ?? [])),
+  ]);
   return (text: string): boolean => {
     const t = unspaced(text);
     if (!analyte || !t.includes(analyte)) return false;
     if (numbers.size === 0) return true;
-    for (let at = t.indexOf(analyte); at >= 0; at = t.indexOf(analyte, at + 1)) {
-      const n = /^[^\d。；;，,\n]{0,6}?(\d+(?:\.\d+)?)/.exec(t.slice(at + analyte.length));
-      if (n && numbers.has(n[1]!)) return true;
-    }
-    return false;
+    return after(t).some((n) => numbers.has(n));
   };
 }
 
@@ -1099,12 +1109,12 @@ const C23 = predicate(
       const hours = num(ctx.params, 'hours');
       const mention = regex(ctx, 'criticalMention');
       const names = namesValue(cv, enc.results.find((r) => r.id === cv.resultId)?.value);
-      const note = docs(enc, ...listOf<DocType>(ctx, 'handlingDocuments')).find(
-        (d) =>
-          notBefore(d.recordedAt ?? d.completedAt, cv.reportedAt) &&
-          within(d.recordedAt ?? d.completedAt, cv.reportedAt, hours) &&
-          (mention.test(d.text) || names(d.text)),
+      const handling = docs(enc, ...listOf<DocType>(ctx, 'handlingDocuments')).filter(
+        (d) => notBefore(d.recordedAt ?? d.completedAt, cv.reportedAt) && (mention.test(d.text) || names(d.text)),
       );
+      const note = handling.find((d) => within(d.recordedAt ?? d.completedAt, cv.reportedAt, hours));
+      // A handling note written after the limit is late, not missing: said apart, so that removing it is seen.
+      const late = note ? undefined : handling.find((d) => d.recordedAt ?? d.completedAt);
       const logged =
         cv.logged === true ||
         cv.receivedAt !== undefined ||
@@ -1125,7 +1135,26 @@ const C23 = predicate(
             },
           ),
         );
-      if (!note && minutes(ctx.now) > minutes(cv.reportedAt) + hours * 60)
+      const lateAt = late ? (late.recordedAt ?? late.completedAt)! : undefined;
+      if (lateAt) {
+        const m = Math.round(minutes(lateAt) - minutes(cv.reportedAt));
+        const [h, min] = [Math.floor(m / 60), m % 60];
+        const after = `${h}小时${min}分`;
+        out.push(
+          issue(
+            `Critical value “${cv.name}”: the handling note is written ${h} h ${min} min after the report, past ${hours} h`,
+            `危急值${cv.name}：病程记录分析处理晚于${hours}小时（报告后${after}）`,
+            [...src, docSource(late!)],
+            {
+              key: `${cv.id}-note`,
+              fix: {
+                en: `Write the critical-value note (assessment and action) within ${hours} h of the report`,
+                zh: `报告后${hours}小时内书写危急值处理记录（分析及处理措施）`,
+              },
+            },
+          ),
+        );
+      } else if (!note && minutes(ctx.now) > minutes(cv.reportedAt) + hours * 60)
         out.push(
           issue(
             `Critical value “${cv.name}”: no progress note with assessment and action within ${hours} h`,

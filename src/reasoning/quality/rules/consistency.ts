@@ -32,6 +32,7 @@ import {
   durationsAt,
   durationsDays,
   normalise,
+  openingClockDays,
   openingDateDays,
   section,
   similarity,
@@ -131,7 +132,8 @@ const K03 = predicate(
     const qualifier = new RegExp(q.source, `${q.flags}g`);
     // A patient who died has a 死亡记录 instead of an 出院记录: its 死亡诊断 are the diagnoses the 首页 codes
     // (BW2010 第二十二条(二十一): the 死亡记录 gives the 死亡诊断; SY2016 第九条: the 首页's 出院诊断).
-    const dr = doc(enc, 'discharge-record');
+    // A stay under 24 hours has its 出院诊断 in the 24小时内入出院记录 (BW2010 第二十条).
+    const dr = doc(enc, 'discharge-record', 'admit-discharge-24h');
     const d = dr ?? doc(enc, 'death-record', 'admit-death-24h');
     const heading = dr ? '出院诊断' : '死亡诊断';
     const hp = enc.homepage;
@@ -852,8 +854,8 @@ interface AllergyWords {
  */
 function drugAllergyStatus(text: string, w: AllergyWords): { has: boolean; clause: string } | undefined {
   let none: string | undefined;
-  // Form fields on one line ("药物过敏：青霉素　食物过敏：无") are clauses too.
-  for (const clause of text.split(/[，,。；;\n]|[ 　]{2,}|　|\s(?=[^\s:：]{1,8}[:：])/)) {
+  // Form fields on one line ("药物过敏：青霉素　食物过敏：无", "药物过敏史=无 | 食物过敏史=无") are clauses too.
+  for (const clause of text.split(/[，,。；;\n|｜│]|[ 　]{2,}|　|\s(?=[^\s:：=＝]{1,8}[:：=＝])/)) {
     if (!w.mentioned.test(clause) || w.unknown.test(clause) || w.otherKind.test(clause) || w.title.test(clause))
       continue;
     if (w.denied.test(clause)) none ??= clause.trim();
@@ -1078,13 +1080,15 @@ const K17 = predicate(
     // "4月"); each later one is told there too.
     // The 现病史 may open with a date instead ("2026年6月中旬…出现" for the 主诉's "4月"): then that date tells the
     // 主诉's first time, and every time the 现病史 gives after it may be a later onset.
-    const dated = openingDateDays(
-      hpiText,
-      enc.admitAt,
-      hpiAt[0]?.start ?? hpiText.length,
-      regex(ctx, 'onsetDate'),
-      listOf<{ part: string; day: number }>(ctx, 'monthParts'),
-    );
+    const openingEnd = hpiAt[0]?.start ?? hpiText.length;
+    const dated =
+      openingDateDays(
+        hpiText,
+        enc.admitAt,
+        openingEnd,
+        regex(ctx, 'onsetDate'),
+        listOf<{ part: string; day: number }>(ctx, 'monthParts'),
+      ) ?? openingClockDays(hpiText, enc.admitAt, openingEnd, regex(ctx, 'onsetClock'));
     const datedFirst = dated !== undefined && ccAll[0] !== undefined && close(ccAll[0], dated);
     const before = regex(ctx, 'onsetBefore');
     const after = regex(ctx, 'onsetAfter');
@@ -1096,12 +1100,20 @@ const K17 = predicate(
     // ("3周前因“三叉神经痛”就诊，口服卡马西平…5天前面部出现红斑"): no onset word follows its first time. The present
     // illness then starts at the first onset told with one ("出现", "发现"), which the 主诉's first time gives.
     // A bracketed date after the time ("2天前（2026-11-14）无明显诱因出现腹泻") and a quoted name ("因“急性上呼吸道
-    // 感染”就诊") are read past.
+    // 感染”就诊") are read past, and so is a print line's wrap ("2月前\n（2026年9月初）出现").
     const startsOnset = (x: DurationAt) =>
-      onsetWord.test(hpiText.slice(x.end).replace(/[（(][^）)]*[）)]|“[^”]*”|"[^"]*"/g, ''));
+      onsetWord.test(hpiText.slice(x.end).replace(/[（(][^）)]*[）)]|“[^”]*”|"[^"]*"|\r?\n/g, ''));
     const openingTold = datedFirst || ccAll[0] === undefined || hpi[0] === undefined || close(ccAll[0], hpi[0]);
-    const present =
-      openingTold || startsOnset(hpiAt[0]!) ? undefined : onsetAt.find((x) => x !== hpiAt[0] && startsOnset(x));
+    // An opening finding at a check-up ("8年前体检发现血肌酐升高…2月前（2026年9月初）出现乏力…开始规律血液透析" for
+    // "规律血液透析2月", `onsetScreening`): the background; the present illness is the later onset the 主诉's time gives.
+    const screened = hpiAt[0] !== undefined && regex(ctx, 'onsetScreening').test(hpiText.slice(hpiAt[0].end));
+    const present = openingTold
+      ? undefined
+      : screened
+        ? onsetAt.find((x) => x !== hpiAt[0] && startsOnset(x) && close(ccAll[0]!, x.days))
+        : startsOnset(hpiAt[0]!)
+          ? undefined
+          : onsetAt.find((x) => x !== hpiAt[0] && startsOnset(x));
     const fromPresent = present !== undefined && close(ccAll[0]!, present.days);
     const opening = datedFirst ? ccAll[0] : fromPresent ? present!.days : hpi[0];
     const first = openingTold || fromPresent ? undefined : ccAll[0];
@@ -1141,7 +1153,9 @@ const K17 = predicate(
         ? onsets.some((h) => close(c, h)) || c === ccAll[0] || (dated !== undefined && close(c, dated))
         : (k === 0 && datedFirst) || pool.some((h) => close(c, h));
     };
-    const at = first !== undefined ? 0 : pool.length ? ccAll.findIndex((c, k) => !told(c, k)) : -1;
+    // A 现病史 that times nothing but its opening date or clock ("今日16:40左右…出现"): the 主诉's first time is that.
+    const onlyDated = pool.length === 0 && dated !== undefined && !datedFirst && ccAll[0] !== undefined;
+    const at = first !== undefined ? 0 : pool.length ? ccAll.findIndex((c, k) => !told(c, k)) : onlyDated ? 0 : -1;
     const unmatched = at >= 0 ? ccAll[at] : undefined;
     if (unmatched !== undefined) {
       const shown = (x: number) => Number(x.toFixed(2));
@@ -1150,9 +1164,11 @@ const K17 = predicate(
       const nearest =
         first !== undefined
           ? hpi[0]!
-          : (linked.length ? linked : onsets.length ? onsets : pool).reduce((a, b) =>
-              Math.abs(b - unmatched) < Math.abs(a - unmatched) ? b : a,
-            );
+          : onlyDated
+            ? dated!
+            : (linked.length ? linked : onsets.length ? onsets : pool).reduce((a, b) =>
+                Math.abs(b - unmatched) < Math.abs(a - unmatched) ? b : a,
+              );
       out.push(
         issue(
           `Chief complaint duration (${shown(unmatched)} d) differs from the HPI (${shown(nearest)} d)`,
@@ -1170,8 +1186,10 @@ const K17 = predicate(
       'onsetBefore',
       'onsetAfter',
       'onsetDate',
+      'onsetClock',
       'onsetFullDate',
       'onsetWord',
+      'onsetScreening',
       'symptomWords',
       'countedChars',
       'gestationalAge',

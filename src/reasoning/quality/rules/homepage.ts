@@ -349,7 +349,12 @@ const H11 = predicate(
     const ds = all.slice(lead < 0 ? all.length : lead);
     const lastComplication = ds.map((d) => d.kind).lastIndexOf('complication');
     const firstComorbidity = ds.findIndex((d) => d.kind === 'comorbidity');
-    return firstComorbidity >= 0 && lastComplication > firstComorbidity
+    // When every diagnosis up to the last complication was present on admission (入院病情 1), they are the
+    // presenting illness: the coder writes its cause chain (梗阻 → 肾盂肾炎 → 脓毒症) beside the main diagnosis and
+    // weighs severity and treatment (SY2016 第二十条's other two orders), which the front sheet cannot settle. A
+    // complication that arose in the stay still goes before the comorbidities.
+    const presenting = ds.slice(0, lastComplication + 1).every((d) => d.admissionCondition === '1');
+    return firstComorbidity >= 0 && lastComplication > firstComorbidity && !presenting
       ? [issue('A comorbidity is listed before a complication', '合并症排在并发症之前', [hp(enc)])]
       : [];
   },
