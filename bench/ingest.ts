@@ -46,7 +46,8 @@ import { withScratchDatabase } from './lib/scratch-db.js';
  * others through a staging table and the merge statement, the search values of both copied in the same
  * transaction). What remains once the import is done — the sink's closing statistics and whatever the
  * search queue still holds — is timed apart (`searchIndexSeconds`): the ratios compare the import with
- * the plain COPY, `copyEndToEndToCopyRatio*` the import and that rest together.
+ * the plain COPY, `copyEndToEndToCopyRatio*` the import and that rest together, `copyStagingToCopyCpuRatio*`
+ * the same pair by CPU seconds of client and server (a local server only), steadier on a busy machine.
  */
 const self = fileURLToPath(import.meta.url);
 
@@ -174,6 +175,8 @@ export default {
       let bigRatio: number | undefined;
       let copyRatio: number | undefined;
       let bigCopyRatio: number | undefined;
+      let cpuRatioSmall: number | undefined;
+      let bigCpuRatio: number | undefined;
       let endToEndRatioSmall: number | undefined;
       let bigEndToEndRatio: number | undefined;
       const importRates: number[] = [];
@@ -211,8 +214,11 @@ export default {
             bigImportRates.push(bigImport.resources / bigImport.seconds);
           }
         }
-        /** The COPY sink and the plain COPY of one file, one after the other: [sink / COPY, end to end / COPY]. */
-        const pair = async (path: string, bytes: number, label: string, run: number): Promise<[number, number]> => {
+        /**
+         * The COPY sink and the plain COPY of one file, one after the other: [sink / COPY, end to end / COPY,
+         * COPY's CPU seconds / the sink's (client and server together; NaN without the server's)].
+         */
+        const pair = async (path: string, bytes: number, label: string, run: number): Promise<Pair> => {
           const tag = runs > 1 ? ` (run ${run + 1})` : '';
           const viaCopy = await scratch(async (url) =>
             child({
@@ -232,10 +238,11 @@ export default {
           return [
             viaCopy.resources / viaCopy.seconds / (copied.resources / copied.seconds),
             endToEndRatio(viaCopy, copied),
+            cpuRatio(viaCopy, copied),
           ];
         };
-        const small: [number, number][] = [];
-        const large: [number, number][] = [];
+        const small: Pair[] = [];
+        const large: Pair[] = [];
         for (let run = 0; run < runs; run++) {
           small.push(await pair(ndjson, made.bytes, '', run));
           if (bigMade) large.push(await pair(bigNdjson, bigMade.bytes, ` ×${big}`, run));
@@ -245,13 +252,15 @@ export default {
         if (importRates.length) ratio = importRates[0]! / copyRate;
         if (bigImportRates.length && bigMade) bigRatio = bigImportRates[0]! / copyRates[1]!;
         copyRatio = median(small.map((p) => p[0]));
+        cpuRatioSmall = median(small.map((p) => p[2]));
         endToEndRatioSmall = median(small.map((p) => p[1]));
         if (large.length) {
           bigCopyRatio = median(large.map((p) => p[0]));
+          bigCpuRatio = median(large.map((p) => p[2]));
           bigEndToEndRatio = median(large.map((p) => p[1]));
         }
         if (runs > 1) {
-          const perRun = (pairs: [number, number][]) => pairs.map((p) => p[1].toFixed(2)).join(', ');
+          const perRun = (pairs: Pair[]) => pairs.map((p) => p[1].toFixed(2)).join(', ');
           log(`end to end / COPY per run: ${perRun(small)}${large.length ? `; ×${big}: ${perRun(large)}` : ''}`);
         }
         if (ratio !== undefined)
@@ -261,6 +270,10 @@ export default {
         log(
           `postgres ndjson via COPY sink / COPY = ${copyRatio!.toFixed(2)}${bigCopyRatio === undefined ? '' : `; on the ×${big} file ${bigCopyRatio.toFixed(2)}`} (goal ≥ 0.5)`,
         );
+        if (Number.isFinite(cpuRatioSmall!))
+          log(
+            `postgres COPY CPU seconds / COPY sink CPU seconds (client and server) = ${cpuRatioSmall!.toFixed(2)}${bigCpuRatio === undefined ? '' : `; on the ×${big} file ${bigCpuRatio.toFixed(2)}`}`,
+          );
         log(
           `postgres ndjson via COPY sink with its search index / COPY = ${endToEndRatioSmall!.toFixed(2)}${bigEndToEndRatio === undefined ? '' : `; on the ×${big} file ${bigEndToEndRatio.toFixed(2)}`}`,
         );
@@ -285,6 +298,9 @@ export default {
         copyBatch,
         copyStagingToCopyRatio: copyRatio === undefined ? null : Number(copyRatio.toFixed(3)),
         copyStagingToCopyRatioLarge: bigCopyRatio === undefined ? null : Number(bigCopyRatio.toFixed(3)),
+        // The same pair by CPU seconds (client and server), which the machine's load moves far less than the clock.
+        copyStagingToCopyCpuRatio: finite(cpuRatioSmall),
+        copyStagingToCopyCpuRatioLarge: finite(bigCpuRatio),
         // Import and search index together (what a search after the import waits for) against the plain COPY.
         copyEndToEndToCopyRatio: endToEndRatioSmall === undefined ? null : Number(endToEndRatioSmall.toFixed(3)),
         copyEndToEndToCopyRatioLarge: bigEndToEndRatio === undefined ? null : Number(bigEndToEndRatio.toFixed(3)),
@@ -468,6 +484,18 @@ function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+type Pair = [number, number, number];
+
+/** The plain COPY's CPU seconds (client and server) over the import's: NaN when the server's are unknown. */
+function cpuRatio(run: RunResult, copy: RunResult): number {
+  if (run.serverCpuSeconds === undefined || copy.serverCpuSeconds === undefined) return Number.NaN;
+  return (copy.cpuSeconds + copy.serverCpuSeconds) / (run.cpuSeconds + run.serverCpuSeconds);
+}
+
+function finite(n: number | undefined): number | null {
+  return n === undefined || !Number.isFinite(n) ? null : Number(n.toFixed(3));
 }
 
 /** The rate of an import and its search index together, over the rate of the plain COPY. */

@@ -295,7 +295,10 @@ function classifyClause(
     at = Math.max(at, t.end);
   }
   residue += text.slice(at, clause.end);
-  residue = residue.replace(/[。．.!！;；\s]+$/, '').trim();
+  // without its trailing [。．.!！;；\s] (a loop from the end: the pattern with `$` is tried at every position)
+  let cut = residue.length;
+  while (cut > 0 && (isClauseTail(residue.charCodeAt(cut - 1)) || residue.charCodeAt(cut - 1) === 0x2e)) cut--;
+  residue = residue.slice(0, cut).trim();
   if (conj) residue = residue.replace(listConjunction, '');
   residue = residue
     .replace(listSuffix, '')
@@ -307,8 +310,17 @@ function classifyClause(
   if (predicate.test(residue)) return 'new';
   // a Chinese clause may have no verb the patterns know, so a long one is read as a clause; an English
   // clause needs a finite verb (caught above), so a long noun phrase stays an item
-  const cjk = residue.match(/\p{Script=Han}/gu)?.length ?? 0;
-  return cjk > maxNameChars ? 'new' : 'item';
+  return hanCountAbove(residue, maxNameChars) ? 'new' : 'item';
+}
+
+const han = /\p{Script=Han}/gu;
+
+/** Whether `s` holds more than `max` Han characters (counted up to max + 1, with no array of them). */
+function hanCountAbove(s: string, max: number): boolean {
+  han.lastIndex = 0;
+  let n = 0;
+  while (han.test(s)) if (++n > max) return true;
+  return false;
 }
 
 /** `[。．!！;；\s]`: what ends a clause's text before its stop. */

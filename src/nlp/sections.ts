@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { AhoCorasick, type Hit } from './aho-corasick.js';
+import { isJsSpace } from './fold.js';
 
 /** A section of a note: `[start, end)` covers the heading and its body; `bodyStart` where the body begins. */
 export interface Section {
@@ -41,7 +42,29 @@ function headingAutomaton(): AhoCorasick<string> {
 // Numbering before a heading: 1. 1、 (1) （1） 一、 （一） I. A) — then optional spaces.
 const numbering =
   /(?:\d{1,2}[.、．)）]|[（(]\d{1,2}[)）]|[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十]{1,3}[)）]|(?<![A-Za-z])[IVX]{1,4}\.|(?<![A-Za-z])[A-H][.)])[ \t\u3000]*$/;
-const boundaryBefore = /(?:^|[\n\r。；;！？!?]|\s{2,})[ \t\u3000]*$/;
+
+/**
+ * What `/(?:^|[\n\r。；;！？!?]|\s{2,})[ \t\u3000]*$/` tells of `text.slice(from, to)` (a line or sentence end,
+ * or a run of spaces, then only spaces or tabs), by code unit from the end: the pattern is tried at every
+ * position of the slice, once per heading hit.
+ */
+function isBoundaryBefore(text: string, from: number, to: number): boolean {
+  let p = to;
+  while (p > from && isInlineSpace(text.charCodeAt(p - 1))) p--;
+  if (p === from) return true; // the slice's start (^), then only spaces
+  const c = text.charCodeAt(p - 1);
+  // [\n\r。；;！？!?]
+  if (c === 0x0a || c === 0x0d || c === 0x3002 || c === 0xff1b || c === 0x3b || c === 0xff01 || c === 0xff1f)
+    return true;
+  if (c === 0x21 || c === 0x3f) return true;
+  // \s{2,} then [ \t\u3000]*: the slice ends with two \s
+  return to - from >= 2 && isJsSpace(text.charCodeAt(to - 1)) && isJsSpace(text.charCodeAt(to - 2));
+}
+
+/** `[ \t\u3000]`. */
+function isInlineSpace(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x3000;
+}
 
 /**
  * Finds section headings: a known heading at the start of a line (or after a sentence end, as in
@@ -56,7 +79,7 @@ export function splitSections(text: string, headingHits?: readonly Hit<string>[]
     const before = text.slice(Math.max(0, start - 12), start);
     const num = numbering.exec(before);
     if (num) start -= num[0].length;
-    if (!boundaryBefore.test(text.slice(Math.max(0, start - 40), start))) continue;
+    if (!isBoundaryBefore(text, Math.max(0, start - 40), start)) continue;
     // after the heading: optional spaces, then a colon, or end of line
     let j = hit.end;
     while (j < text.length && (text[j] === ' ' || text[j] === '\t' || text[j] === '\u3000')) j++;

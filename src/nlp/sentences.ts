@@ -24,10 +24,12 @@ export function splitSentences(text: string, range: Span = { start: 0, end: text
   const out: Span[] = [];
   let s = range.start;
   // only the characters the switch below acts on, found by the regular expression engine (a native scan)
-  // rather than a loop over every code unit: letters, digits and ideographs, most of a note, end nothing
+  // rather than a loop over every code unit: letters, digits and ideographs, most of a note, end nothing;
+  // `test` and lastIndex rather than `exec`, which makes a match array at every boundary (a Chinese note has dozens)
   boundaryChars.lastIndex = range.start;
-  for (let m = boundaryChars.exec(text); m && m.index < range.end; m = boundaryChars.exec(text)) {
-    const i = m.index;
+  while (boundaryChars.test(text)) {
+    const i = boundaryChars.lastIndex - 1;
+    if (i >= range.end) break;
     const c = text.charCodeAt(i);
     switch (c) {
       case 0x3002: // 。

@@ -167,18 +167,28 @@ interface Anchored {
   readonly anchors: RegExp;
   /** The bit of LEADS set on the pattern's leads. */
   readonly lead: number;
+  /**
+   * What every match holds at its start (a test of a code unit or two, far cheaper than a sticky exec): the
+   * starts in a run of leads that fail it are not tried. A number's digits, its point and the gaps are leads,
+   * and most of the places a run of them allows cannot start a match (only the first digit of 2024 starts
+   * 2024年 as a duration, a gap or a point none).
+   */
+  readonly canStart: (text: string, s: number) => boolean;
 }
 
 /** The first match of `sticky` at or after `from`, as the same pattern with the `g` flag finds it. */
 function execAnchored(sticky: RegExp, a: Anchored, text: string, from: number): RegExpExecArray | null {
   // a start s has its first anchor at the first anchor q ≥ s: each q is tried with the starts since the last one
+  // (`test` and lastIndex: the anchor is one code unit, and exec would make a match array for each)
   let floor = from;
-  a.anchors.lastIndex = from;
-  for (let anchor = a.anchors.exec(text); anchor; anchor = a.anchors.exec(text)) {
-    const q = anchor.index;
+  const { anchors, lead, canStart } = a;
+  anchors.lastIndex = from;
+  while (anchors.test(text)) {
+    const q = anchors.lastIndex - 1;
     let s = q;
-    while (s > floor && (LEADS[text.charCodeAt(s - 1)]! & a.lead) !== 0) s--;
+    while (s > floor && (LEADS[text.charCodeAt(s - 1)]! & lead) !== 0) s--;
     for (; s < q; s++) {
+      if (!canStart(text, s)) continue;
       sticky.lastIndex = s;
       const m = sticky.exec(text);
       if (m) return m;
@@ -187,6 +197,23 @@ function execAnchored(sticky: RegExp, a: Anchored, text: string, from: number): 
   }
   return null;
 }
+
+/** zhNum's first character at s: a digit, a Chinese numeral or 半. */
+function numberAt(text: string, s: number): boolean {
+  return (STARTS[text.charCodeAt(s)]! & NUMBER_START) !== 0;
+}
+
+/** zhNumNotAfter's start at s: zhNum's first character, not after one of notAfter's characters. */
+function numberNotAfterAt(text: string, s: number): boolean {
+  return numberAt(text, s) && (s === 0 || (STARTS[text.charCodeAt(s - 1)]! & NOT_AFTER) === 0);
+}
+
+/** By code unit: NUMBER_START (zhNum's first characters) and NOT_AFTER (notAfter's characters). */
+const STARTS = new Uint8Array(65536);
+const NUMBER_START = 1;
+const NOT_AFTER = 2;
+for (const c of '0123456789零一二两三四五六七八九十半') STARTS[c.charCodeAt(0)]! |= NUMBER_START;
+for (const c of '0123456789.月年第每隔') STARTS[c.charCodeAt(0)]! |= NOT_AFTER;
 
 /** By code unit: the bits of the lead characters of the two Chinese duration patterns (one load per character). */
 const LEADS = new Uint8Array(65536);
@@ -275,7 +302,7 @@ const patternList: TimePattern[] = [
     pre: /[钟时天日周期月年][余多]?\s*[以之]?前/,
     re: zhAgo,
     // 前 ends every match, with only the number, the gaps and the unit before it
-    anchored: { anchors: /前/g, lead: AGO_LEAD },
+    anchored: { anchors: /前/g, lead: AGO_LEAD, canStart: numberAt },
     make: (m, o) => relative(m, parseZhNumber(m[1]!), zhUnits[m[2]!]!, o),
   },
   {
@@ -328,7 +355,7 @@ const patternList: TimePattern[] = [
     pre: /[分时天日周期月年]/,
     re: zhDuration,
     // the unit's first character follows the number and the gaps (个 is both: 3个月 has its anchor at 个)
-    anchored: { anchors: /[分小天日周星个月年]/g, lead: DURATION_LEAD },
+    anchored: { anchors: /[分小天日周星个月年]/g, lead: DURATION_LEAD, canStart: numberNotAfterAt },
     make: (m, o) => {
       const d = duration(m, parseZhNumber(m[1]!), zhUnits[m[2]!]!, o);
       const start =

@@ -61,10 +61,11 @@ export class CopyText {
     return this;
   }
 
-  /** Text already escaped for COPY (a row's first fields, written once and repeated), no separator. */
-  raw(escaped: string): this {
-    this.room(escaped.length * 3);
-    this.pos += this.buf.write(escaped, this.pos);
+  /** Bytes already escaped for COPY (a row's first fields, encoded once and repeated), no separator. */
+  bytes(escaped: Uint8Array): this {
+    this.room(escaped.length);
+    this.buf.set(escaped, this.pos);
+    this.pos += escaped.length;
     return this;
   }
 

@@ -99,8 +99,9 @@ function clauses(text: string): string[] {
 }
 const isSeparator = (i: number) => i % 2 === 1;
 /** The patient speaking in a clause (我 not naming whose, "I", "me"): "隔壁炖肉我都闻得着" is the patient's own; 我家猫 is not. */
+// 我们小区, 我们单位 name a place whose people are others (dev15).
 const PATIENT_SPEAKS =
-  /[我俺](?!(?:家里?)?(?:的)?(?:同事|邻居|室友|同学|朋友|老板|领导|病友|狗|猫|宠物|鹦鹉|兔子))|\b(?:i|i'm|i've)\b|(?<!\b(?:to|beside|near|behind)\s+)\bme\b/iu;
+  /[我俺](?!们?(?:家里?)?(?:这个?|那个?)?(?:的)?(?:同事|邻居|室友|同学|朋友|老板|领导|病友|狗|猫|宠物|鹦鹉|兔子|小区|单位|公司|办公室|楼|学校|村|班|宿舍|厂|部门|科室|社区|工地|车间|食堂|街))|\b(?:i|i'm|i've)\b|(?<!\b(?:to|beside|near|behind)\s+)\bme\b/iu;
 /** A clause that opens with an answer word: the patient answering, not a clause run on from someone else's. */
 const ANSWER_WORD = /^(?:yes|yeah|yep|no|nope|nah|not|没有|没|不|有|是的|对)/iu;
 
@@ -176,12 +177,15 @@ export function withoutOthers(text: string, lang: Lang, bareNoIsOwn = false): st
   // clause is set aside, or, when it is all there is, stands as someone else's matter (no finding of the patient's).
   // So is a relative said to have it too (我妈也有哮喘) or a spouse's illness at a past time (我老伴昨晚吐了): the
   // patient's 我 before that person's name ("我老伴") is only whose relative it is.
+  // A stranger's clause is set aside for a red-flag check too (a flatmate's faint is not the patient's); a relative's
+  // (besides, partnerPast) only for a symptom question.
   const strangerSays = (i: number) =>
-    bareNoIsOwn &&
     !isSeparator(i) &&
     !s.inclusive.test(lower[i]!) &&
     ((!!s.strangers?.test(lower[i]!) && !PATIENT_SPEAKS.test(lower[i]!)) ||
-      ((!!s.besides?.test(lower[i]!) || !!s.partnerPast?.test(lower[i]!)) && !speaksApart(lower[i]!, s)));
+      (bareNoIsOwn &&
+        (!!s.besides?.test(lower[i]!) || !!s.partnerPast?.test(lower[i]!)) &&
+        !speaksApart(lower[i]!, s)));
   const idx = parts.map((_, i) => i);
   // A clause run on from a stranger's without a subject of its own ("单位里有个同事哮喘，喘起来跟拉风箱似的", "我家猫
   // 蔫了，是不是发烧了") still speaks of that person; the patient's 我 / I, or a bare yes or no, starts their own.
@@ -203,11 +207,13 @@ export function withoutOthers(text: string, lang: Lang, bareNoIsOwn = false): st
         ? '别人的事'
         : "someone else's";
   }
-  if (!idx.some(other) || !idx.some(own)) return text;
+  // "our whole street had food poisoning, not me though": the stranger's clause beside the patient's own is set aside.
+  const notOwn = (i: number) => other(i) || stranger(i);
+  if (!idx.some(notOwn) || !idx.some(own)) return text;
   return idx
     .map((i) => {
       if (isSeparator(i)) return parts[i]!;
-      if (other(i)) return ' '.repeat(parts[i]!.length);
+      if (notOwn(i)) return ' '.repeat(parts[i]!.length);
       if (s.selfDenial.test(lower[i]!)) return lang === 'zh' ? '没有' : 'no';
       // "我自己没有", "我没喘": the patient's own clause without its subject, as an answer reads.
       return lang === 'zh'

@@ -91,9 +91,12 @@ function patterns(): Compiled {
  * degree still counts, and a clause break before "my" stays where it was. Not before a word of being fine
  * ("throat's all good"): there the degree word qualifies the denial.
  */
-/** "my heart's been jumping", "nose is streaming": the auxiliary between a body part and its -ing verb is dropped. */
+/**
+ * "my heart's been jumping", "nose is streaming", habitual "my nose be itching" (African American and Caribbean
+ * English): the auxiliary between a body part and its -ing verb is dropped.
+ */
 const EN_AUX =
-  /\b(heart|nose|throat|head|stomach|tummy|chest|voice|muscles?)(?:'s|\s+is|\s+was|\s+has|\s+keeps?)?(?:\s+been)?\s+(?=[a-z]+ing\b)/gi;
+  /\b(heart|nose|throat|head|stomach|tummy|chest|voice|muscles?)(?:'s|\s+is|\s+was|\s+has|\s+keeps?|\s+be)?(?:\s+been)?\s+(?=[a-z]+ing\b)/gi;
 
 const EN_DEGREE =
   /\b((?:my|the|his|her|our)\s+)?(throat|nose|chest|head|stomach|tummy|belly|back|muscles|body|heart|voice|skin|lips|tongue|eyes?)(\s*(?:is|are|feels?|'s|'re|has been|have been|keeps?))\s+((?:(?:really|very|so|super|pretty\s+much|pretty|quite|totally|completely|fully|all|a bit|a little bit|a little|kinda|kind of|sort of|slightly|extremely|awfully|terribly|bloody|a tad|still|always|just)\s+)+)(?!(?:good|fine|right|clear|ok|okay|normal|grand)\b)/gi;

@@ -224,6 +224,13 @@ const spacedPauses = (t: string, lang: Lang) =>
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/** "I never …" / "I've never …" before a verb of having or feeling (not of checking or stopping). */
+const NEVER_HABIT = new RegExp(
+  "\\bi(?:('ve|\\s+have))?\\s+never\\s+(?!(?:stops?|stopped|knew|know|thought|think|noticed?|checked|check|looked|" +
+    'look|paid|pay|measured|tested|reali[sz]ed|used|listened|bothered|took\\s+it|take\\s+it)\\b)',
+  'gi',
+);
+
 /** "never had X this bad / like this": the finding beyond any before (spokenYesNo rewrites it as the worst ever). */
 const NEVER_THIS_BAD = new RegExp(
   "\\b(?:i(?:'ve|\\s+have)?\\s+)?never\\s+((?:had|been|felt|got|experienced|coughed|hurt|ached)\\b[^,.;!?]*?\\b" +
@@ -254,8 +261,9 @@ function spokenYesNo(t: string): string {
       .replace(/^([\u4e00-\u9fff]{1,2}?)(?:啥|什么)(?:呀|啊|嘛|哟)(?=[，,。！!\s]|$)/u, '不$1')
       // "烧啥烧", "疼什么疼": the word doubled round 啥 is the same rhetorical denial.
       .replace(/^([\u4e00-\u9fff]{1,2})(?:啥|什么)\1(?:呀|啊|嘛|哟)?(?=[，,。！!\s]|$)/u, '不$1')
-      // "咳嗽那是没有的", "发烧倒是没有的事": the topic named, then denied with a copula.
-      .replace(/(?:那|这)?(?:倒)?是没有?的(?:事)?(?=[，,。！!\s]|$)/gu, '没有')
+      // "咳嗽那是没有的", "发烧倒是没有的事", 西南 "烧是莫得烧的": the topic named, then denied with a copula.
+      .replace(/^([\u4e00-\u9fff]{1,2})(?:那|这)?(?:倒)?是(?:没有?|莫得|没得|木得|冇)\1的(?=[，,。！!\s]|$)/u, '没有$1')
+      .replace(/(?:那|这)?(?:倒)?是(?:没有?|莫得|没得|木得|冇)的(?:事)?(?=[，,。！!\s]|$)/gu, '没有')
       // "nothing hurts", "nothing aches": a denial of any pain, not a pain.
       .replace(/\bnothing\s+(?:hurts|aches|is\s+(?:sore|painful|hurting|aching))\b/gi, 'no pain anywhere')
       // "I've never had a headache this bad", "never been this out of breath", "never had pain like this": an
@@ -263,6 +271,9 @@ function spokenYesNo(t: string): string {
       .replace(NEVER_THIS_BAD, 'worst ever, $1')
       // "never threw up", "never been sick": never before a past form of being sick denies it, as "not" does.
       .replace(/\bnever\s+(?=(?:been\s+sick|threw\s+up|vomited|puked)\b)/gi, 'not ')
+      // "I never get short of breath", "I never cough": a habit denied, as "don't" denies it. Not a doubt ("I never
+      // checked", read as unsure) nor "never stops" (always).
+      .replace(NEVER_HABIT, (_m, have: string | undefined) => (have ? 'i have not ' : 'i do not '))
       // "nope, I'm cool as a cucumber temperature-wise": after a denial, "X-wise" names the topic, asserting nothing.
       .replace(/^(?:no|nope|nah)\b[\s\S]*$/i, (m) => m.replace(/\s*\b[a-z]+-wise\b/gi, ''))
       // "don't think I've thrown up": a hedged denial is a no ("don't think so" is one), the clause said plainly.
@@ -395,10 +406,10 @@ export function readSeverity(text: string, lang: Lang): number | string | undefi
     !/(天|周|月|年|小时|分钟|次|度|℃|days?|weeks?|hours?|times?|degrees?)/i.test(text.slice(text.search(/\d/)))
   )
     return n;
-  // A severity word under negation is mild ("有点疼，不厉害", 西南 "不是好严重", "not that bad", "nothing awful"), and so is
+  // A severity word under negation is mild ("有点疼，不厉害", 西南 "不是好严重", 说不上特别疼, "not that bad", "nothing crazy"), and so is
   // a very small amount ("很少的": 很 is no severe anchor there): checked before the anchors it contains.
   if (
-    /(?:很|特别|非常)(?:少|轻)|(?:不|没)(?:太|怎么|是很|是好|是太|是那么|算|那么)?(?:厉害|严重)|不是(?:很|太|特别|那么)(?=[\u4e00-\u9fff])|没那么(?:严重|厉害|疼|痛)|\bnot\s+(?:too\s+|that\s+|very\s+|so\s+)?(?:bad|severe|serious)\b|\bnothing\s+(?:too\s+|that\s+|very\s+)?(?:bad|awful|terrible|dramatic)\b/i.test(
+    /(?:很|特别|非常)(?:少|轻)|(?:不|没)(?:太|怎么|是很|是好|是太|是那么|算|那么)?(?:厉害|严重)|(?:说|谈|算|称)不上(?:有)?(?:特别|很|太|多|非常|那么)|不是(?:很|太|特别|那么)(?=[\u4e00-\u9fff])|没那么(?:严重|厉害|疼|痛)|\bnot\s+(?:too\s+|that\s+|very\s+|so\s+)?(?:bad|severe|serious)\b|\bnothing\s+(?:too\s+|that\s+|very\s+)?(?:bad|awful|terrible|dramatic|crazy|major|serious|mad|wild)\b/i.test(
       text,
     )
   )
@@ -691,7 +702,7 @@ const SLOT_NONE: Record<string, RegExp> = {
   allergies:
     /(?:没有?|无|不)(?:什么|啥)?(?:药物|食物)?过敏|(?:没有?|无)(?:什么|啥)?(?:药物|食物|药|食品)[和及跟、或]?(?:药物|食物|药|食品)?过敏|(?:啥|什么)都不过敏|都不过敏|不过敏|\bno\s+(?:known\s+)?(?:drug\s+|food\s+)?allerg|\bnot\s+allergic|\bnkda\b|\bnone\s+known\b|\b(?:nothing|none)\s+(?:that\s+)?i\s+know\s+of/i,
   medications:
-    /(?:没有?|不|没在)(?:吃|服|用|打)(?:过)?(?:什么|啥|任何)?(?:药)|(?:什么|啥|任何)药(?:都|也)(?:没|不)(?:吃|服|用)|没用药|不吃药|(?:一片|一粒|一颗|半片)药(?:都|也)(?:没|不)(?:吃|服|用|碰|沾)|药(?:一片|一粒|一颗|半片)?(?:都|也)(?:没|不)(?:吃|服|用|碰|沾)|\bno\s+(?:regular\s+)?(?:medications?|medicines?|meds|tablets|pills|drugs)\b|\bnot\s+(?:taking|on)\s+any|\b(?:don'?t|do\s+not|never)\s+take\s+(?:any|no)\b|\bnothing\s+regular|^(?:none|nothing)\s+(?:at\s+(?:the\s+)?(?:moment|minute|present)|right\s+now|currently|these\s+days)\b|^(?:none|nothing)(?:\s+at\s+all)?\s*[,.!]*\s*(?:not\s+even\b|$)/i,
+    /(?:没有?|不|没在)(?:吃|服|用|打)(?:过)?(?:什么|啥|任何)?(?:药)|(?:什么|啥|任何)药(?:都|也)(?:没|不)(?:吃|服|用)|没用药|不吃药|(?:一片|一粒|一颗|半片)药(?:都|也)(?:没|不)(?:吃|服|用|碰|沾)|药(?:一片|一粒|一颗|半片)?(?:都|也)(?:没|不)(?:吃|服|用|碰|沾)|^没(?:有)?(?:吃|服|用)(?:过)?(?:什么|啥)(?:呀|啊|的)?$|\bno\s+(?:regular\s+)?(?:medications?|medicines?|meds|tablets|pills|drugs)\b|\bnot\s+(?:taking|on)\s+any|\b(?:don'?t|do\s+not|never)\s+take\s+(?:any|no)\b|\bnothing\s+regular|^(?:none|nothing)\s+(?:at\s+(?:the\s+)?(?:moment|minute|present)|right\s+now|currently|these\s+days)\b|^(?:none|nothing)(?:\s+at\s+all)?\s*[,.!]*\s*(?:not\s+even\b|$)/i,
 };
 /** "青霉素过敏，别的都不过敏", "just Lianhua, nothing else": a none that excepts what was just named is not a none. */
 const NONE_BESIDES =
@@ -781,9 +792,12 @@ const MEDICINE_KIND =
 /** A dose taken on a schedule without the word medicine ("a little white one every morning", "每天早上一片"). */
 const DOSE_SCHEDULE =
   /\b(?:one|two|half)\s+(?:every|each|a|in\s+the)\s+(?:morning|night|day|evening)\b|每(?:天|日|晚)(?:早上|晚上|早晚)?(?:吃)?(?:一|两|半)(?:片|粒|颗|袋)/i;
-/** Only which medicine it is not known ("叫啥名我忘了", "瓶子上的字看不清", "dunno the name", "no clue what it is"). */
+/**
+ * Only which medicine it is not known ("叫啥名我忘了", "瓶子上的字看不清", "dunno the name", "no clue what it is"), or the
+ * name to be looked up on the box ("药名我得看看盒子", "I'd have to check the box").
+ */
 const NAME_FORGOTTEN =
-  /(?:名字?|叫(?:啥|什么)(?:名字?)?|(?:啥|什么|哪)(?:种|个|样)?(?:药材|成分|药)|字)[^，,。]{0,6}(?:忘|记不|想不起|说不上|说不全|说不清|不知道|不清楚|看不清|认不)|\b(?:forg[eo]t(?:ten)?|can'?t\s+remember|don'?t\s+remember|dunno|don'?t\s+know|no\s+(?:clue|idea)|not\s+sure)\s+(?:what\s+(?:it|they|it'?s|they'?re|it\s+is|they\s+are)(?:\s+(?:is|are))?(?:\s+called)?|(?:the|its|their)\s+names?|which)\b|\b(?:can'?t|couldn'?t)\s+(?:read|make\s+out)\s+the\s+(?:label|name|box)\b/i;
+  /(?:名字?|叫(?:啥|什么)(?:名字?)?|(?:啥|什么|哪)(?:种|个|样)?(?:药材|成分|药)|字)[^，,。]{0,6}(?:忘|记不|想不起|说不上|说不全|说不清|不知道|不清楚|看不清|认不)|\b(?:forg[eo]t(?:ten)?|can'?t\s+remember|don'?t\s+remember|dunno|don'?t\s+know|no\s+(?:clue|idea)|not\s+sure)\s+(?:what\s+(?:it|they|it'?s|they'?re|it\s+is|they\s+are)(?:\s+(?:is|are))?(?:\s+called)?|(?:the|its|their)\s+names?|which)\b|\b(?:can'?t|couldn'?t)\s+(?:read|make\s+out)\s+the\s+(?:label|name|box)\b|(?:得|要|需要)(?:去)?(?:看看?|查查?|翻翻?|瞅瞅?)(?:药)?(?:盒子?|瓶子?|包装|说明书)|\b(?:have|need)\s+to\s+(?:check|look\s+at|read)\s+the\s+(?:box|packet|bottle|label)\b/i;
 /** The patient's own medicines named as a set ("my meds", "我吃的那些药"): some are taken, whoever keeps them. */
 const OWN_MEDICINES =
   /\bmy\s+(?:meds|medications?|medicines?|pills|tablets)\b|我(?:的|吃的|平时吃的|天天吃的)(?:那些|这些|那几样|这几样)?药/i;
@@ -801,8 +815,9 @@ function takesUnnamed(t: string): boolean {
  * An embedded question ("快不快", "是…还是…", "恶心不恶心", "有没有", 西南 "有没得", 粤 "有冇", "快慢", "啥颜色", "whether", "if"): with
  * not knowing, the answer is unknown.
  */
+// Not a word's last character doubled round 不 ("现在不在手边": now not at hand).
 const EMBEDDED_QUESTION =
-  /([\u4e00-\u9fff]{1,2})(?:不|没)\1|是[^，,。；;]{0,10}还是|有没(?:有|得)|有冇|是不是|算不算|快慢|轻重|(?:啥|什么)(?:颜色|色)|\b(?:if|whether|what\s+colou?r)\b/i;
+  /(?<![现实存正])([\u4e00-\u9fff]{1,2})(?:不|没)\1|是[^，,。；;]{0,10}还是|有没(?:有|得)|有冇|是不是|算不算|快慢|轻重|(?:啥|什么)(?:颜色|色)|\b(?:if|whether|what\s+colou?r)\b/i;
 
 /** The severe anchors that say how bad on their own ("agony", "受不了"), without the bare intensifiers (很, very). */
 function severeAlone(lang: Lang): string[] {
@@ -832,17 +847,29 @@ const DENIAL_IN_CLAUSE = /[不没无未别冇]|\b(?:no|not|never|none|nothing|no
  * puffy". One that sets another complaint beside the denial ("就是有点喘", "还有点鼻塞", "I just feel a bit dizzy")
  * answers another question.
  */
-function hedgedClause(text: string, others: readonly string[]): boolean {
-  return text
-    .split(/[，,；;。.！!？?]|\s+but\s+/iu)
-    .some(
-      (cl) =>
-        RF_HEDGE.test(cl) &&
-        !DENIAL_IN_CLAUSE.test(cl) &&
-        !/就是|只是|只有|还有|另外|\b(?:just|only|also)\b/i.test(cl) &&
-        !others.some((o) => cl.includes(o)),
-    );
+function hedgedClause(text: string, others: readonly string[], saysWhat = false): boolean {
+  return text.split(/[，,；;。.！!？?]|\s+but\s+/iu).some(
+    (cl) =>
+      RF_HEDGE.test(cl) &&
+      !DENIAL_IN_CLAUSE.test(cl) &&
+      !UNSURE.test(cl) &&
+      !/就是|只是|只有|还有|另外|\b(?:just|only|also)\b/i.test(cl) &&
+      !others.some((o) => cl.includes(o)) &&
+      // With `saysWhat`: more than the hedge ("maybe a little tight", not "可能吧" or "maybe").
+      (!saysWhat || HEDGED_WHAT.test(cl.replace(new RegExp(RF_HEDGE.source, 'giu'), ' '))),
+  );
 }
+/** What a hedged clause says beyond the hedge: two Chinese characters other than particles, or an English word. */
+const HEDGED_WHAT =
+  /[\u4e00-\u9fff](?<![吧吗呢啊呀哦嘛了是的])[\u4e00-\u9fff]|\b(?!(?:so|yes|yeah|it|is|that|be|was)\b)[a-z]{3,}/iu;
+
+/** A degree word before worry or nerves ("有点担心", "a bit worried"): it qualifies the feeling, not the finding. */
+const WORRIED = new RegExp(
+  '(?:有点|有些|有一点|稍微|挺|很|蛮)(?:儿)?(?:担心|害怕|紧张|着急|发愁|慌张)|' +
+    '\\b(?:a\\s+(?:little\\s+)?bit|a\\s+little|slightly|kind\\s+of|sort\\s+of|kinda)\\s+' +
+    '(?:worried|nervous|scared|anxious|concerned|panicky|on\\s+edge)\\b',
+  'giu',
+);
 
 /** English degree phrases the word lists cannot enumerate: "a tiny bit", "a wee touch", "a little bit of". */
 const PARTLY_EN =
@@ -853,6 +880,25 @@ const ONLY_AT = /^only\s+(?:when|first\s+thing|in\s+the\s+(?:morning|evening)|at
 /** An answer put as a question or a request ("能不能喝酒", "can I get a sick note?"): it does not fill a history slot. */
 const QUESTION_FORM =
   /[?？]\s*$|吗\s*$|能不能|可不可以|要不要|可以吗|怎么办|多少钱|什么时候|\b(?:can|could|should|may)\s+i\b|\bhow\s+(?:long|much|do)\b/i;
+/** A request about the conversation itself: slower, louder, again (听不清 there is the hearing, not a doubt). */
+const ABOUT_THE_TALK =
+  /(?:说|讲|问)(?:得)?(?:慢|大声|清楚)一?(?:点|些)|再(?:说|讲|问)一(?:遍|次)|没听(?:清|懂|明白|见)(?:你|您)(?:问|说)|\b(?:speak|talk)\s+(?:up|slower|more\s+slowly|louder)\b|\b(?:say|ask)\s+(?:that|it)\s+again\b|\brepeat\s+(?:that|the\s+question)\b/i;
+/**
+ * Asking whether a medicine may be taken, what it does, or what a word means ("can I take ibuprofen with this?", "那个药
+ * 吃了会不会犯困啊", "what's the difference between an allergy and an intolerance"). Not "can I keep taking …", which
+ * tells a medicine taken.
+ */
+const ASKS_ABOUT =
+  /^(?:(?:can|could|should|may)\s+i\s+(?!keep\b|still\b|carry\s+on\b|go\s+on\b)\w+|is\s+it\s+(?:ok|okay|safe|alright|all\s+right|fine)\s+to\b|what(?:'s|\s+is|\s+are)\s+the\s+difference\b|do\s+i\s+need\s+to\b)|会不会|有没有副作用|(?:能不能|可不可以|能|可以)(?:一起|同时)?(?:吃|用|喝)[^，,。]{0,8}(?:吗|啊|呀)?\s*[?？]?$/i;
+/** The patient's own allergy told inside a question ("is it ok to have penicillin if I'm allergic to amoxicillin?"). */
+const OWN_ALLERGY =
+  /\b(?:i'?m|i\s+am)\s+(?:\w+\s+)?allergic\b|\bi\s+(?:have|get)\s+an?\s+allergy\b|我(?:对)?[^，,。]{0,8}过敏/i;
+/**
+ * A medicine or allergy question that is the whole answer, one clause (after a told medicine it is a side question),
+ * and tells no allergy of the patient's own.
+ */
+const asksAbout = (said: string) =>
+  ASKS_ABOUT.test(said) && !OWN_ALLERGY.test(said) && !/[，,;；。]/u.test(said.replace(/[。.!！?？\s]+$/u, ''));
 /** A request to prescribe ("能开便宜点的吗", "could you prescribe"): what it names is wanted, not taken. */
 const PRESCRIBE = /(?:给我|帮我|能|可以|能不能|可不可以|再)[^，,。]{0,3}开|\b(?:prescribe|give\s+me|get\s+me)\b/i;
 /** Words that name a medicine taken, where the lexicon does not know the product ("感冒灵", "the pill", "降压药"). */
@@ -1328,7 +1374,9 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
     .replace(
       /\b(?:a\s+few|several|a\s+couple\s+of|\d+|two|three|four|five|six)\s+times\s+(?:a|per|each|every)\s+(?:day|night|hour|morning)\b/gi,
       ' ',
-    );
+    )
+    // "我有点担心", "a bit worried": the degree is of the patient's worry, not of the finding asked about.
+    .replace(WORRIED, ' ');
   const partlyCue =
     contains(unrated, c.partly[lang], lang) ??
     (lang === 'en' && !RATING.test(t) ? PARTLY_EN.exec(unrated.replace(/[.!]+$/, ''))?.[0] : undefined) ??
@@ -1404,6 +1452,14 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
     // "不疼" / "胸口不疼，就是有点喘" to the chest-pain check: the check's own topic denied, nothing of it stated.
     value = 'no';
   } else if (
+    ABOUT_THE_TALK.test(said) &&
+    !ownMentions.some((m) => m.present) &&
+    !standalone(yesCue) &&
+    !standalone(noCue)
+  ) {
+    // "你能说慢一点吗，我奶奶听不清", "sorry, can you say that again?": about the conversation, no answer yet.
+    value = 'other';
+  } else if (
     slotName === 'duration' &&
     duration &&
     EXACT_TIME.test(t) &&
@@ -1423,9 +1479,10 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
     value = 'no';
   } else if (
     (slotName === 'medications' || slotName === 'allergies') &&
-    (QUESTION_FORM.test(t) || QUESTION_FORM.test(said)) &&
-    !TAKES_MEDICINE.test(t) &&
-    !(slotName === 'allergies' ? ALLERGY_WORDS.test(t) : named.has('medication') && !PRESCRIBE.test(t))
+    (asksAbout(said) ||
+      ((QUESTION_FORM.test(t) || QUESTION_FORM.test(said)) &&
+        !TAKES_MEDICINE.test(t) &&
+        !(slotName === 'allergies' ? ALLERGY_WORDS.test(t) : named.has('medication') && !PRESCRIBE.test(t))))
   ) {
     // "is it ok to take ibuprofen with this?", "药太贵了，能开便宜点的吗": a question or a request, no history told
     // (read on the whole answer too: the question clause itself is set aside from `t`).
@@ -1687,6 +1744,19 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
     )
       value = 'partly';
   }
+  // "maybe a little tight, hard to say": the danger stated with a hedge, then a general doubt, is there in part (both
+  // positive for the session). Not a doubt whether what is seen is the danger ("有点粉色，算不算见红说不准": unknown).
+  if (
+    question.id.startsWith('rf:') &&
+    value === 'unknown' &&
+    !EMBEDDED_QUESTION.test(t) &&
+    hedgedClause(
+      t,
+      otherMentions.map((m) => m.text),
+      true,
+    )
+  )
+    value = 'partly';
   // "no, I can't breathe" to the severe-breathlessness check: a clause that states the danger, or denies nothing but
   // an ability, states its own finding, whatever negation the NLP stage carried into it from a leading "no" (that "no"
   // is alarm, not a denial).
@@ -1731,6 +1801,8 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
       else if (value === 'no') absent.add(f);
     }
   }
+  // "penicillin, I get hives": in the allergies slot a skin reaction is the allergy's, not a rash the patient has now.
+  if (slotName === 'allergies') for (const f of [...present]) if (evidenceCode(net, f) === 'E_129') present.delete(f);
   for (const p of present) absent.delete(p);
   const highFever = value === 'yes' && temperature !== undefined && temperature >= HIGH_FEVER_C;
   const sev = severity ?? (highFever ? 'severe' : value === 'partly' ? 'mild' : undefined);

@@ -284,7 +284,7 @@ export function redFlagRulesMatching(
 export function redFlagChecksFor(text: string, config: RedFlagConfig = defaultRedFlags(), max = 3): RedFlag[] {
   const lower = text.toLowerCase();
   const matches = (patterns: Patterns | undefined) =>
-    [...(patterns?.zh ?? []), ...(patterns?.en ?? [])].some((p) => new RegExp(p, 'iu').test(lower));
+    [...(patterns?.zh ?? []), ...(patterns?.en ?? [])].some((p) => regex(p).test(lower));
   // How directly the complaint points to each flag: the number of its prompts the complaint names ("发烧，身上起红点":
   // fever and spots both prompt the rash check, fever alone the confusion one), then the most urgent first.
   const direct = new Map(config.flags.map((f) => [f.id, promptsNamed(lower, f)]));
@@ -292,7 +292,18 @@ export function redFlagChecksFor(text: string, config: RedFlagConfig = defaultRe
     .filter((f) => f.check)
     .sort((a, b) => direct.get(b.id)! - direct.get(a.id)! || a.triage - b.triage);
   const deferred = new Set(redFlagsDeferred(text, config).map((f) => f.id));
-  const always = withCheck.filter((f) => deferred.has(f.id) || matches(f.alwaysWhen));
+  // A complaint that names a flag's prompt and states both its condition and one of its danger signs ("验孕棒两道杠，
+  // 右下腹撕裂样疼") is that flag's own: planned whatever the cap, so other prompts ("头晕") cannot crowd it out. Read
+  // past the flag's masks: a negative pregnancy test states no pregnancy.
+  const told = (f: RedFlag) => {
+    const seen = masked(lower, f.masks);
+    return (
+      direct.get(f.id)! > 0 &&
+      statedIn(seen, f.check?.stated) === 'yes' &&
+      (f.followUps ?? []).some((u) => statedIn(seen, u.stated) === 'yes')
+    );
+  };
+  const always = withCheck.filter((f) => deferred.has(f.id) || matches(f.alwaysWhen) || told(f));
   const fits = withCheck.filter((f) => !always.includes(f) && direct.get(f.id)! > 0);
   return [...always, ...fits].slice(0, Math.max(max, always.length));
 }
@@ -307,7 +318,7 @@ function promptsNamed(lower: string, flag: RedFlag): number {
     .filter((k) => lower.includes(k));
   const own = words.filter((k) => !words.some((w) => w !== k && w.includes(k)));
   const patterns = [...(flag.promptPatterns?.zh ?? []), ...(flag.promptPatterns?.en ?? [])];
-  return own.length + patterns.filter((p) => new RegExp(p, 'iu').test(lower)).length;
+  return own.length + patterns.filter((p) => regex(p).test(lower)).length;
 }
 
 /**
@@ -361,7 +372,7 @@ export function statedIn(
   const lower = text.toLowerCase();
   let denied = false;
   for (const p of [...patterns.zh, ...patterns.en]) {
-    for (const m of lower.matchAll(new RegExp(p, 'giu'))) {
+    for (const m of lower.matchAll(regex(p))) {
       const before = lower.slice(Math.max(0, m.index - 24), m.index);
       // Another person's sign or one asked about ("my sister had spotting…, but I'm fine") states nothing: asked instead.
       if (otherPersonOnly(lower, [m.index]) || questionOnly(lower, [m.index])) continue;
@@ -370,7 +381,7 @@ export function statedIn(
     }
   }
   if (denied) return 'no';
-  return [...(no?.zh ?? []), ...(no?.en ?? [])].some((p) => new RegExp(p, 'iu').test(lower)) ? 'no' : undefined;
+  return [...(no?.zh ?? []), ...(no?.en ?? [])].some((p) => regex(p).test(lower)) ? 'no' : undefined;
 }
 
 const compiled = new Map<string, RegExp>();
@@ -396,6 +407,11 @@ function patternHits(text: string, patterns: readonly string[] | undefined): num
   return out;
 }
 
+// "lips aren't swollen": a contracted "be" denies a state; "can't breathe", "doesn't wake up" and "haven't felt the
+// baby move" state a sign, not a denial. DENIAL_TAIL: one within the last words of the match's last clause.
+const DENIAL = /(?:\b(?:no|not|without|never|nor|neither)\b|\b(?:isn|aren|wasn|weren)['’]t\b)/i;
+const DENIAL_TAIL = new RegExp(`${DENIAL.source}[^,.;!?]{0,20}$`, 'i');
+
 /**
  * A pattern's match that denies its own last term: "怀孕12周…，没有出血", "嘴唇和喉咙都不肿",
  * "pregnant … no bleeding". The last clause of the match holds 没(有)/无/未, or 不 after a clause
@@ -420,13 +436,7 @@ export function negatedWithin(match: string): boolean {
       /^[住醒出上下了动起来去清到见开着褪过进掉]/u.test(m[2]!);
     if (!absence && !complement) return true;
   }
-  // "lips aren't swollen": a contracted "be" denies a state; "can't breathe", "doesn't wake up" and "haven't felt
-  // the baby move" state a sign, not a denial.
-  const denial = /(?:\b(?:no|not|without|never|nor|neither)\b|\b(?:isn|aren|wasn|weren)['’]t\b)/i;
-  return (
-    new RegExp(`${denial.source}[^,.;!?]{0,20}$`, 'i').test(last) &&
-    denial.test(last.split(/\b(?:and|but)\b/i).pop() ?? '')
-  );
+  return DENIAL_TAIL.test(last) && DENIAL.test(last.split(/\b(?:and|but)\b/i).pop() ?? '');
 }
 
 /** Where the keyword occurs, not negated just before. */

@@ -14,6 +14,8 @@ export interface IcdCodeTable {
   has(code: string): boolean;
   /** Every name the edition gives under the code's category (`K80` for `K80.100x001`). */
   namesInCategory(code: string): readonly string[];
+  /** The names of the code as written and of the codes below it (`B35.3`: 脚癣 of B35.300). */
+  namesUnder(code: string): readonly string[];
 }
 
 const file = new URL('../../knowledge/data/icd10cn/icd10_national_clinical_v2.csv', import.meta.url);
@@ -30,8 +32,10 @@ export function icdCodeTable(rows: readonly { readonly code: string; readonly na
     names.push(r.name);
     byCategory.set(cat, names);
   }
-  const prefixed = (c: string): boolean => {
-    // The first code not below c in sort order starts with c when c or a code under it exists.
+  const byCode = new Map<string, string[]>();
+  for (const r of rows) byCode.set(r.code.toUpperCase(), [...(byCode.get(r.code.toUpperCase()) ?? []), r.name]);
+  /** The index of the first code not below c in sort order. */
+  const firstFrom = (c: string): number => {
     let lo = 0;
     let hi = codes.length;
     while (lo < hi) {
@@ -39,8 +43,10 @@ export function icdCodeTable(rows: readonly { readonly code: string; readonly na
       if (codes[mid]! < c) lo = mid + 1;
       else hi = mid;
     }
-    return lo < codes.length && codes[lo]!.startsWith(c);
+    return lo;
   };
+  // The first code not below c starts with c when c or a code under it exists.
+  const prefixed = (c: string): boolean => codes[firstFrom(c)]?.startsWith(c) ?? false;
   return {
     has: (code) => {
       const c = code.trim().toUpperCase();
@@ -48,6 +54,12 @@ export function icdCodeTable(rows: readonly { readonly code: string; readonly na
       return prefixed(c) || prefixed(c.replace(EXTENSION, ''));
     },
     namesInCategory: (code) => byCategory.get(code.trim().slice(0, 3).toUpperCase()) ?? [],
+    namesUnder: (code) => {
+      const c = code.trim().toUpperCase().replace(EXTENSION, '');
+      const out: string[] = [];
+      for (let i = firstFrom(c); i < codes.length && codes[i]!.startsWith(c); i++) out.push(...byCode.get(codes[i]!)!);
+      return out;
+    },
   };
 }
 
@@ -113,4 +125,21 @@ export function nameFitsCategory(
     .flatMap((m) => m[1]!.split(/[^\p{Script=Han}]+/u))
     .map(content)
     .some((b) => b.some((c) => c !== ' ') && fits(b));
+}
+
+/**
+ * Whether a diagnosis name is one of `names` but for one character before its last (足癣 for 脚癣 of B35.3): the
+ * everyday word for a body part or a qualifier where the edition writes another, the disease (its last character,
+ * the head of a Chinese disease name) the same. Read against the names of the code as written, not its category,
+ * so that the code itself says which disease it is. Brackets (sides, types) are left out.
+ */
+export function oneWordFrom(name: string, names: readonly string[]): boolean {
+  const bare = (s: string) => [...normalise(s.replace(/[（(][^）)]*[）)]/g, ''))];
+  const mine = bare(name);
+  if (mine.length < 2) return false;
+  return names.some((n) => {
+    const theirs = bare(n);
+    if (theirs.length !== mine.length || theirs.at(-1) !== mine.at(-1)) return false;
+    return theirs.filter((c, i) => c !== mine[i]).length === 1;
+  });
 }

@@ -40,6 +40,8 @@ export interface HeadingSet {
   /** Every name a heading is known by. */
   readonly names: ReadonlySet<string>;
   readonly pattern: RegExp;
+  /** A label where a heading stands, in words the set may not know (`looseName` reads them). */
+  readonly loose: RegExp;
 }
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -51,11 +53,19 @@ const RULE = '[|│┃｜]';
 const COLON = '[:：=＝]';
 /** A field's value in brackets right after its name ("姓名[李国华]　性别[男]"), as some EMRs print a header. */
 const VALUE_OPEN = '[\\[［]';
-/** Brackets a form puts a heading in: 【主诉】, ［主诉］, 〔主诉〕, 〖主诉〗, [主诉]. */
-const OPEN = '[【［〔〖\\[]';
-const CLOSE = '[】］〕〗\\]]';
+/** Brackets a form puts a heading in: 【主诉】, ［主诉］, 〔主诉〕, 〖主诉〗, 『主诉』, [主诉]. */
+const OPEN = '[【［〔〖『\\[]';
+const CLOSE = '[】］〕〗』\\]]';
 /** A bullet before a heading at the start of a line ("■ 主诉", "● 现病史", "◆ 既往史："). */
 const BULLET = '[■□▪▫●○◆◇▲△▶►★☆◎※•·・\\-*]';
+/**
+ * Any other mark a print template puts before a heading, with or without a number ("▌主诉", "§3 既往史", "#4 个人史",
+ * "➤ 现病史"): the arrows, block elements, shapes, symbols and dingbats of U+2190–U+27BF, §, ¶, #. Read as a class,
+ * not one mark at a time, so that a template's new bullet needs no new entry.
+ */
+const MARK = `(?:[\\u2190-\\u27bf§¶#＃]{1,2}\\d{0,2}[.、．]?${SPACE}*)`;
+/** What a form writes between a heading and its content instead of a colon: a dash or an arrow ("主诉——咳嗽3天"). */
+const DASH = '(?:[—–－]{1,3}|-{1,3}>?|->|[>》→])';
 /**
  * An English gloss a bilingual form writes before a heading at the start of its line ("Chief complaint 主诉：",
  * "HPI/现病史："): Latin letters only, ended by a space or a slash before the heading.
@@ -67,6 +77,8 @@ const GLOSS = `[A-Za-z][A-Za-z .&'-]{0,30}?(?:${SPACE}*[/／]${SPACE}*|${SPACE}+
  */
 const JOINER = '[及和与、/／]';
 const SLASH = /[/／]/;
+/** The last word labels joined by a slash may share ("入院／出院时间" is 入院时间 and 出院时间): two characters. */
+const SHARED_TAIL = 2;
 /** The medicine a 中西医结合 form names before a heading at the start of its line ("西医诊断依据及鉴别诊断："). */
 const SCHOOL = '(?:中医|西医)';
 /** Table rules, colons and spaces around a section's content ("| 张三 |" → "张三"). */
@@ -86,23 +98,31 @@ export function headingSet(
       .sort((a, b) => b.length - a.length)
       .map((x) => [...x].map(escapeRe).join(`${SPACE}*`))
       .join('|');
-  // Numbering before a heading: 一、 （二） 3. 4） Ⅴ. ① ⑴ ⒈ (the last two single characters, U+2474… and U+2488…).
+  // Numbering before a heading: 一、 （二） 3. 4） Ⅴ. ① ⑴ ⒈ (the last two single characters, U+2474… and U+2488…),
+  // or two digits and a space ("01 主诉").
   // Two headings joined as one ("手术过程及术中所见", "诊断依据与鉴别诊断"): the content counts for both.
   const both = (xs: string[]) => `(?:${alt(xs)})(?:${SPACE}*${JOINER}${SPACE}*(?:${alt(xs)}))*`;
   const num =
     `(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\\d]+[）)]|\\d{1,2}(?:[、.．](?!\\d)|[)）])` +
-    `|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ]{1,3}[、.．]?|(?:I{1,3}|IV|VI{0,3}|IX|X)[、.．]|[①-⑳⑴-⒇][、.．]?|[⒈-⒛])`;
+    `|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ]{1,3}[、.．]?|(?:I{1,3}|IV|VI{0,3}|IX|X)[、.．]|[①-⑳⑴-⒇][、.．]?|[⒈-⒛]|\\d{1,2}(?=${SPACE}))`;
+  // Labels that share their last word, written once after a slash ("入院／记录时间：… ／ …", "入院／出院时间"): the
+  // stems of the first labels (入院, 记录) before the full label.
+  const stems = all.filter((n) => n.length > SHARED_TAIL + 1).map((n) => n.slice(0, -SHARED_TAIL));
+  const shared = stems.length ? `(?:(?:${alt(stems)})${SPACE}*[/／]${SPACE}*)*` : '';
   // A qualifier the form adds to a heading: "辅助检查（入院前）：", "【体格检查（入院时）】",
   // "主诉（Chief complaint）：".
   const qual = `(?:${SPACE}*[（(][^）)\\n]{1,30}[）)])?`;
   // An English gloss a bilingual form writes after the heading, before its colon ("主诉 Chief complaint："): words,
   // one capitalised, never an abbreviation alone ("辅助检查 CT：" keeps its CT).
   const glossAfter = `(?:${SPACE}+[A-Z][a-z]+(?:[ -][A-Za-z]+){0,5})?`;
+  // A heading alone on its line may carry its English name in any case ("▌主诉 CHIEF COMPLAINT", "§1 主诉（CC）").
+  const glossLine = `(?:${SPACE}+[A-Za-z][A-Za-z .&'/-]{0,40})?`;
   const lineStart =
-    `(?:^|\\n)${SPACE}*(?:${RULE}${SPACE}*)?(?:${BULLET}${SPACE}*)?(?:${num}${SPACE}*)?(?:${GLOSS})?` +
+    `(?:^|\\n)${SPACE}*(?:${RULE}${SPACE}*)?(?:${BULLET}${SPACE}*|${MARK})?(?:${num}${SPACE}*)?(?:${GLOSS})?` +
     `(?:${OPEN}${SPACE}*${SCHOOL}?(${both(all)})${qual}${SPACE}*${CLOSE}${SPACE}*${COLON}?|` +
-    `${SCHOOL}?(${both(all)})` +
-    `(?:${qual}${glossAfter}${SPACE}*${COLON}|${SPACE}*(?=${RULE})|${SPACE}*(?=\\r?\\n|$)|${SPACE}+(?=\\S))` +
+    `${SCHOOL}?(${shared}${both(all)})` +
+    `(?:${qual}${glossAfter}${SPACE}*${COLON}|${qual}${glossLine}${SPACE}*(?=\\r?\\n|$)|${qual}${SPACE}*${DASH}${SPACE}*` +
+    `|${SPACE}*(?=${RULE})|${SPACE}+(?=\\S))` +
     `|(${alt(inline)})(?=${VALUE_OPEN}))`;
   // Within a line: any heading in brackets ("…　【性别】男"), and any heading with its colon after a sentence
   // ends ("个人史：无烟酒。婚育史：已婚"): forms that run sections on.
@@ -115,14 +135,30 @@ export function headingSet(
   // and run on after the value before it ("姓名：张三性别：男").
   // A bilingual form's English name in brackets after a field's, before its colon ("性别(Sex)：男").
   const enParen = `(?:${SPACE}*[（(][A-Za-z][A-Za-z .'/-]{0,24}[）)])?`;
-  const header = inline.length ? `(?<=(?:^|\\n)${SPACE}*(?:${RULE}${SPACE}*)?(?:${alt(inline)})[^\\n]*` : '';
+  // A bilingual header may open with a field's English name ("Name 姓名 汤浩然 | Sex 性别 M 男").
+  const header = inline.length
+    ? `(?<=(?:^|\\n)${SPACE}*(?:${RULE}${SPACE}*)?(?:${GLOSS})?(?:${alt(inline)})[^\\n]*`
+    : '';
+  // A printed label and its value apart by spaces or by a dash run ("性别——男"); a numbered field in a run
+  // ("(1)姓名 王丽娟　(2)性别 女") takes its label after its number.
+  const spaceOrDash = `(?:${SPACE}*${DASH}${SPACE}*|${SPACE}+)`;
   const sameLine = inline.length
     ? `|(?:[ \\t　，,；;。、/／·・•】］〕〗]|${RULE})${SPACE}*(${both(inline)})${enParen}${SPACE}*(?:${COLON}|(?=${RULE}))` +
       `|(?<=[ \\t　，,；;、/／\\]］])(${alt(inline)})(?=${VALUE_OPEN})` +
-      `|(?:[ 　]{2,}|\\t)(${alt(inline)})${SPACE}+(?=[^\\s:：=＝|│┃｜])` +
-      `|${header}[ 　])(${alt(inline)})${SPACE}+(?=[^\\s:：=＝|│┃｜])` +
+      `|(?:[ 　]{2,}|\\t)(${alt(inline)})${spaceOrDash}(?=[^\\s:：=＝|│┃｜])` +
+      `|${header}[ 　])(${alt(inline)})${spaceOrDash}(?=[^\\s:：=＝|│┃｜])` +
+      `|(?<=[ \\t　：:，,；;、])[（(]\\d{1,2}[）)]${SPACE}*(${alt(inline)})` +
+      `(?:${SPACE}*${COLON}|${spaceOrDash})(?=[^\\s:：=＝|│┃｜])` +
       `|${header}[^\\s:：=＝|│┃｜，,；;。、/／·・•])(${alt(inline)})${SPACE}*${COLON}`
     : '';
+  // A run of Chinese where a heading stands (group 2), whatever its words: at a line's start after the marks and
+  // numbers a heading may carry, or in a table cell (group 1: the rule), and ended as a heading ends: its English
+  // name or nothing to the line's end, a colon, a dash, or (in a cell) spaces before its value.
+  const loose =
+    `(?:(?:^|\\n)${SPACE}*(${RULE}${SPACE}*)?(?:${BULLET}${SPACE}*|${MARK})?(?:${num}${SPACE}*)?(?:${GLOSS})?` +
+    `|(${RULE})${SPACE}*)([\\u4e00-\\u9fa5]{2,12})` +
+    `(?:${qual}${glossLine}${SPACE}*(?=\\r?\\n|$)|${qual}${glossAfter}${SPACE}*${COLON}|${qual}${SPACE}*${DASH}${SPACE}*` +
+    `|(?<=${RULE}${SPACE}*[\\u4e00-\\u9fa5]{2,12})${SPACE}+(?=[^\\s|│┃｜]))`;
   return {
     headings,
     documents: documents.map((d) => ({
@@ -138,6 +174,7 @@ export function headingSet(
     orders,
     names: new Set(all),
     pattern: new RegExp(lineStart + midLine + sameLine, 'g'),
+    loose: new RegExp(loose, 'g'),
   };
 }
 
@@ -259,8 +296,26 @@ export function columnPairs(text: string): string {
   return out.join('\n');
 }
 
+/** The places of the texts read last, per heading set: the rules ask for a document's places again and again. */
+const placesRead = new WeakMap<HeadingSet, Map<string, readonly SectionPlace[]>>();
+const PLACES_KEPT = 64;
+
 /** Every section of the text with its place, in the order written (a column table's first). */
-export function sectionPlaces(text: string, set: HeadingSet = active ?? bundledHeadings()): SectionPlace[] {
+export function sectionPlaces(text: string, set: HeadingSet = active ?? bundledHeadings()): readonly SectionPlace[] {
+  let read = placesRead.get(set);
+  if (!read) {
+    read = new Map();
+    placesRead.set(set, read);
+  }
+  const known = read.get(text);
+  if (known) return known;
+  const places = Object.freeze(readPlaces(text, set));
+  if (read.size >= PLACES_KEPT) read.delete(read.keys().next().value!);
+  read.set(text, places);
+  return places;
+}
+
+function readPlaces(text: string, set: HeadingSet): SectionPlace[] {
   const { places, headerRows } = columnTables(text, set);
   const marks: { name: string; start: number; end: number; part: number; of: number }[] = [];
   for (const m of text.matchAll(set.pattern)) {
@@ -269,13 +324,27 @@ export function sectionPlaces(text: string, set: HeadingSet = active ?? bundledH
       .slice(1)
       .find((g) => g !== undefined)!
       .replace(/[ \t　]+/g, '');
-    const parts = set.names.has(name) ? [name] : name.split(new RegExp(JOINER)).filter((n) => set.names.has(n));
+    const split = name.split(new RegExp(JOINER));
+    const tail = split.length > 1 ? split.at(-1)!.slice(-SHARED_TAIL) : undefined;
+    const named = (n: string) => (set.names.has(n) || !tail ? n : n + tail);
+    const parts = set.names.has(name) ? [name] : split.map(named).filter((n) => set.names.has(n));
     // Headings joined by a slash may take a value joined by one (性别／年龄：女／52岁), part for part.
     const of = parts.length > 1 && SLASH.test(name) ? parts.length : 1;
     parts.forEach((part, k) => {
       marks.push({ name: part, start: m.index!, end: m.index! + m[0].length, part: of > 1 ? k : 0, of });
     });
   }
+  for (const m of text.matchAll(set.loose)) {
+    const at = m.index! + (m[0].startsWith('\n') ? 1 : 0);
+    const end = m.index! + m[0].length;
+    if (marks.some((x) => x.start < end && at < x.end) || headerRows.some(([a, b]) => at >= a && at < b)) continue;
+    const cell = m[1] !== undefined || m[2] !== undefined;
+    const name = looseName(m[3]!, set);
+    // Spaces end a heading only in a table's cell, where a label stands before its value ("│ 入院日期时间　2026-…").
+    if (name && (cell || !/[ \t　]$/.test(m[0]) || /[:：=＝—–－\->》→]/.test(m[0].slice(-3))))
+      marks.push({ name, start: at, end, part: 0, of: 1 });
+  }
+  marks.sort((a, b) => a.start - b.start);
   marks.forEach((m, i) => {
     const to = marks.find((x, k) => k > i && x.start > m.start)?.start ?? text.length;
     const raw = text.slice(m.end, to);
@@ -290,6 +359,66 @@ export function sectionPlaces(text: string, set: HeadingSet = active ?? bundledH
     places.push({ name: m.name, headingStart: m.start, start, end });
   });
   return places;
+}
+
+/** `a`'s characters in `b` in their order, others between. */
+const within = (a: string, b: string): boolean => {
+  let k = 0;
+  for (const c of b) if (c === a[k]) k++;
+  return k === a.length;
+};
+/**
+ * Whose a two-character field is, written before it in a label ("患者性别"): the words the heading data writes before
+ * such a name in its synonyms (患者姓名, 病人姓名, 患儿姓名, 入院科室).
+ */
+const whoseWords = new WeakMap<HeadingSet, ReadonlySet<string>>();
+function whose(set: HeadingSet): ReadonlySet<string> {
+  let words = whoseWords.get(set);
+  if (!words) {
+    words = new Set(
+      set.headings
+        .filter((h) => h.name.length === 2)
+        .flatMap((h) => (h.synonyms ?? []).filter((x) => x.endsWith(h.name)).map((x) => x.slice(0, -2)))
+        .filter(Boolean),
+    );
+    whoseWords.set(set, words);
+  }
+  return words;
+}
+const looseNames = new WeakMap<HeadingSet, Map<string, string | undefined>>();
+
+/**
+ * The known heading a label the set does not know stands for, by its words: a known name whose characters it holds
+ * in order with a few more that qualify it (入院时情况, 住院诊疗经过, 出院时诊断, 出院带药及医嘱, 入院日期时间:
+ * at most three more, or for a name of four or more, its length and two), the longest such name; a two-character
+ * name only after whose it is (患者性别); a name of four or more without its last character (病史提供 for
+ * 病史提供者). Not where the label holds another heading's whole name (拟施手术名称 is 拟施手术 qualified, not
+ * 手术名称), nor for a label the set knows (the heading pattern reads those).
+ */
+export function looseName(label: string, set: HeadingSet = active ?? bundledHeadings()): string | undefined {
+  let memo = looseNames.get(set);
+  if (!memo) {
+    memo = new Map();
+    looseNames.set(set, memo);
+  }
+  if (memo.has(label)) return memo.get(label);
+  let best: string | undefined;
+  if (!set.names.has(label))
+    for (const n of set.names) {
+      const extra = label.length - n.length;
+      const fits =
+        n.length === 2
+          ? label.endsWith(n) && whose(set).has(label.slice(0, -2))
+          : (extra > 0 && extra <= (n.length >= 4 ? n.length + 2 : 3) && within(n, label)) ||
+            (n.length >= 4 && extra === -1 && n.startsWith(label));
+      if (fits && (!best || n.length > best.length)) best = n;
+    }
+  if (best) {
+    const group = headingGroup(best, set);
+    if ([...set.names].some((n) => n.length >= 3 && label.includes(n) && !group.includes(n))) best = undefined;
+  }
+  memo.set(label, best);
+  return best;
 }
 
 /** A line's last character that leaves its clause open: a comma or 、 (a clause goes on). */
@@ -338,6 +467,11 @@ export function parseSections(text: string, set: HeadingSet = active ?? bundledH
 export function headingGroup(name: string, set: HeadingSet = active ?? bundledHeadings()): readonly string[] {
   const h = set.headings.find((x) => x.name === name || (x.synonyms ?? []).includes(name));
   return h ? [h.name, ...(h.synonyms ?? [])] : [name];
+}
+
+/** Whether `name`'s heading is a field of a header line (姓名, 入院时间), not a part headed on its own line. */
+export function inlineHeading(name: string, set: HeadingSet = active ?? bundledHeadings()): boolean {
+  return set.headings.some((h) => h.inline === true && (h.name === name || (h.synonyms ?? []).includes(name)));
 }
 
 /** Where the first non-empty section of these names (or their synonyms) stands in the document. */

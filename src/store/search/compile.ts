@@ -37,7 +37,7 @@ interface Context {
 type Evaluator = (context: Context, input: TypedValue[]) => TypedValue[];
 
 /** One element of one type, with the property names to try, in the engine's order, and their types. */
-interface Element {
+export interface Element {
   readonly definition: InternalSchemaElement;
   readonly names: readonly string[];
   readonly extensionNames: readonly string[];
@@ -47,18 +47,21 @@ interface Element {
 /** The evaluation of a parsed expression on `input` (the resource), as `evalFhirPathTyped` returns it. */
 export function compileExpression(parsed: FhirPathAtom): (input: TypedValue[]) => TypedValue[] {
   const evaluate = compile(parsed);
-  return (input) => {
-    const out = evaluate({ variables: {} }, input);
-    // evalFhirPathTyped gives each value as `{ type, value: value?.valueOf() }`: the String/Number objects
-    // that primitive extensions make unwrapped. Any other value is left as it is, and so is its item.
-    for (let i = 0; i < out.length; i++) {
-      const v = out[i]!;
-      const value = v.value as unknown;
-      if (value instanceof String || value instanceof Number || value instanceof Boolean || !plain(v))
-        out[i] = { type: v.type, value: v.value?.valueOf() };
-    }
-    return out;
-  };
+  return (input) => asEvaluated(evaluate({ variables: {} }, input));
+}
+
+/**
+ * evalFhirPathTyped gives each value as `{ type, value: value?.valueOf() }`: the String/Number objects
+ * that primitive extensions make unwrapped. Any other value is left as it is, and so is its item.
+ */
+export function asEvaluated(out: TypedValue[]): TypedValue[] {
+  for (let i = 0; i < out.length; i++) {
+    const v = out[i]!;
+    const value = v.value as unknown;
+    if (value instanceof String || value instanceof Number || value instanceof Boolean || !plain(v))
+      out[i] = { type: v.type, value: v.value?.valueOf() };
+  }
+  return out;
 }
 
 /** An item with only `type` and `value`, as evalFhirPathTyped would make it. */
@@ -156,7 +159,7 @@ function variableOf(context: Context | undefined, name: string): TypedValue | un
 
 const elements = new Map<string, Map<string, Element | null>>();
 
-function elementOf(type: string, path: string): Element | null {
+export function elementOf(type: string, path: string): Element | null {
   let byPath = elements.get(type);
   if (!byPath) {
     byPath = new Map();
@@ -185,7 +188,15 @@ function capitalize(word: string): string {
 /** getTypedPropertyValue without a profile, the element looked up once. */
 function propertyOf(input: TypedValue, path: string): TypedValue[] | TypedValue | undefined {
   if (!input.value) return undefined;
-  const element = elementOf(input.type, path);
+  return propertyWith(input, path, elementOf(input.type, path));
+}
+
+/** propertyOf with the element of `input.type` and `path` already looked up (accessor.ts caches it per step). */
+export function propertyWith(
+  input: TypedValue,
+  path: string,
+  element: Element | null,
+): TypedValue[] | TypedValue | undefined {
   if (!element) return getTypedPropertyValueWithoutSchema(input, path);
   const { names, codes } = element;
   if (names.length === 0) return undefined;

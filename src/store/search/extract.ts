@@ -46,20 +46,35 @@ const normalized = new Map<string, string>();
 export function searchValuesOf(resource: FhirResource): SearchValue[] {
   const out: SearchValue[] = [];
   const input = [toTypedValue(resource)];
-  const steps = firstSteps(resource);
-  for (const def of searchParameterList(resource.resourceType)) {
+  const plan = planOf(resource.resourceType);
+  const { defs, marks } = plan;
+  if (plan.generation === 0xffffffff) {
+    plan.marks.fill(0);
+    plan.generation = 0;
+  }
+  const mark = ++plan.generation;
+  for (const key in resource) {
+    const { shallow, deep } = paramsOfKey(plan, key);
+    // mayHold of a one-step path: the key holds something other than an empty array.
+    const value = (resource as Record<string, unknown>)[key];
+    if (!Array.isArray(value) || value.length > 0) for (const i of shallow) marks[i] = mark;
+    for (const i of deep) marks[i] = mark;
+  }
+  for (let d = 0; d < defs.length; d++) {
+    const def = defs[d]!;
     const paths = def.paths;
     if (paths) {
-      let holds = false;
-      for (let i = 0; i < paths.length && !holds; i++) {
-        const path = paths[i]!;
-        holds = path.length === 0 || (steps.has(path[0]!) && mayHold(resource, path));
+      // No path can hold anything: none starts at a key of the resource (or, one step long, at a filled one).
+      if (marks[d] !== mark) continue;
+      if (plan.deep[d]) {
+        let holds = false;
+        for (let i = 0; i < paths.length && !holds; i++) holds = mayHold(resource, paths[i]!);
+        if (!holds) continue;
       }
-      if (!holds) continue;
     }
     let typed: TypedValue[];
     try {
-      typed = def.evaluate(input);
+      typed = def.read(input);
     } catch {
       // An expression this engine cannot evaluate on this content indexes nothing rather than failing the write.
       continue;
@@ -76,6 +91,68 @@ export function searchValuesOf(resource: FhirResource): SearchValue[] {
     }
   }
   return out;
+}
+
+/**
+ * A type's parameters as extraction walks them. Most parameters of a type read elements a given
+ * resource does not have (Observation.focus, meta.security…): a parameter is looked at only when a
+ * key of the resource is the first step of one of its paths, found from the key itself, and when
+ * `mayHold` (roots.ts) finds its path's steps in the resource. Where every path of a parameter is one
+ * step long, that is the key alone, and its value (see searchValuesOf).
+ */
+interface Plan {
+  readonly defs: readonly SearchParamDef[];
+  /** Per parameter: whether one of its paths has more than one step. */
+  readonly deep: readonly boolean[];
+  /** The parameters whose paths start with each first step. */
+  readonly byStep: ReadonlyMap<string, readonly number[]>;
+  /** The parameters a key may lead to (its steps as `firstSteps` gives them), made as keys are met. */
+  readonly byKey: Map<string, KeyParams>;
+  /** `marks[i] === generation`: parameter i may hold values in the resource at hand. */
+  readonly marks: Uint32Array;
+  generation: number;
+}
+
+interface KeyParams {
+  readonly shallow: readonly number[];
+  readonly deep: readonly number[];
+}
+
+const plans = new Map<string, Plan>();
+
+function planOf(resourceType: string): Plan {
+  let plan = plans.get(resourceType);
+  if (!plan) {
+    const defs = searchParameterList(resourceType);
+    const byStep = new Map<string, number[]>();
+    defs.forEach((def, i) => {
+      for (const path of def.paths ?? []) {
+        const list = byStep.get(path[0]!) ?? [];
+        if (!list.includes(i)) list.push(i);
+        byStep.set(path[0]!, list);
+      }
+    });
+    const deep = defs.map((def) => (def.paths ?? []).some((path) => path.length > 1));
+    plan = { defs, deep, byStep, byKey: new Map(), marks: new Uint32Array(defs.length), generation: 0 };
+    plans.set(resourceType, plan);
+  }
+  return plan;
+}
+
+const NONE: KeyParams = { shallow: [], deep: [] };
+
+function paramsOfKey(plan: Plan, key: string): KeyParams {
+  let params = plan.byKey.get(key);
+  if (params === undefined) {
+    const found = new Set<number>();
+    for (const step of firstSteps({ [key]: true })) for (const i of plan.byStep.get(step) ?? []) found.add(i);
+    const all = [...found];
+    params = found.size ? { shallow: all.filter((i) => !plan.deep[i]), deep: all.filter((i) => plan.deep[i]) } : NONE;
+    // Keys come from the resource definitions; a flood of made-up ones starts the memo over.
+    if (plan.byKey.size >= 4096) plan.byKey.clear();
+    plan.byKey.set(key, params);
+  }
+  return params;
 }
 
 function valuesOf(def: SearchParamDef, t: TypedValue): SearchValue[] {
@@ -116,14 +193,23 @@ function tokens(param: string, type: string, v: unknown): SearchValue[] {
     for (const c of codings(idType)) rows.push({ ...base, qualifier: `${str(c.system) ?? ''}|${str(c.code) ?? ''}` });
     return rows;
   }
+  // The codings (or the Coding itself) and the text; a row with none of system, code and text is left out.
   const rows: SearchValue[] = [];
-  for (const c of codings(o)) {
-    const display = str(c.display);
-    rows.push({ param, system: str(c.system), code: str(c.code), text: display ? normalizeText(display) : null });
-  }
+  if (Array.isArray(o.coding)) {
+    for (const c of o.coding) if (c && typeof c === 'object') codingRow(rows, param, c as Json);
+  } else if ('code' in o || 'system' in o) codingRow(rows, param, o);
   const text = str(o.text);
-  if (text) rows.push({ param, text: normalizeText(text) });
-  return rows.filter((r) => r.system || r.code || r.text);
+  if (text) {
+    const normal = normalizeText(text);
+    if (normal) rows.push({ param, text: normal });
+  }
+  return rows;
+}
+
+function codingRow(rows: SearchValue[], param: string, c: Json): void {
+  const display = str(c.display);
+  const row = { param, system: str(c.system), code: str(c.code), text: display ? normalizeText(display) : null };
+  if (row.system || row.code || row.text) rows.push(row);
 }
 
 /** The codings of a CodeableConcept, or the Coding itself. */
@@ -218,8 +304,18 @@ function number(param: string, v: unknown): SearchValue[] {
   return [{ param, num_lo: typeof low === 'number' ? low : null, num_hi: typeof high === 'number' ? high : null }];
 }
 
-/** `values` appended to `out` without repeats: rows are the same when their JSON is (keyOf is cheaper). */
+/** `values` appended to `out` without repeats: rows are the same when their JSON is. */
 function dedupeInto(out: SearchValue[], values: readonly SearchValue[]): void {
+  // A few rows (a CodeableConcept's codings and text): compared pairwise, no key made.
+  if (values.length <= 8) {
+    const start = out.length;
+    for (const v of values) {
+      let seen = false;
+      for (let i = start; i < out.length && !seen; i++) seen = sameJson(out[i]!, v);
+      if (!seen) out.push(v);
+    }
+    return;
+  }
   const seen = new Set<string>();
   for (const v of values) {
     const key = keyOf(v);
@@ -227,6 +323,31 @@ function dedupeInto(out: SearchValue[], values: readonly SearchValue[]): void {
     seen.add(key);
     out.push(v);
   }
+}
+
+/** Whether two rows have the same JSON.stringify: their defined keys in order, with values equal as JSON. */
+function sameJson(a: SearchValue, b: SearchValue): boolean {
+  const x = a as unknown as Record<string, unknown>;
+  const y = b as unknown as Record<string, unknown>;
+  const bKeys: string[] = [];
+  for (const k in y) if (y[k] !== undefined) bKeys.push(k);
+  let n = 0;
+  for (const k in x) {
+    const u = x[k];
+    if (u === undefined) continue;
+    if (bKeys[n++] !== k || !sameJsonValue(u, y[k])) return false;
+  }
+  return n === bKeys.length;
+}
+
+/** Whether two values give the same JSON text (a number that is not finite reads as null). */
+function sameJsonValue(u: unknown, v: unknown): boolean {
+  if (u === v) return true;
+  const nullU = u === null || (typeof u === 'number' && !Number.isFinite(u));
+  const nullV = v === null || (typeof v === 'number' && !Number.isFinite(v));
+  if (nullU || nullV) return nullU && nullV;
+  if (typeof u === 'object' && typeof v === 'object') return JSON.stringify(u) === JSON.stringify(v);
+  return false;
 }
 
 /**

