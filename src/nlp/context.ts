@@ -165,8 +165,16 @@ export function scopeModifiers(
   }
   if (!scoping) return [];
   // loops rather than filter: this runs for every sentence with a trigger that scopes
-  const free: { rule: ContextRule; start: number; end: number }[] = [];
-  for (const h of triggerHits) if (!overlapsAny(targets, h)) free.push(h);
+  // (selectLongest copies its input: a list of the free hits is made only where a hit lies in a target)
+  let free: readonly { rule: ContextRule; start: number; end: number }[] = triggerHits;
+  for (let k = 0; k < triggerHits.length; k++)
+    if (overlapsAny(targets, triggerHits[k]!)) {
+      const kept = triggerHits.slice(0, k);
+      for (let j = k + 1; j < triggerHits.length; j++)
+        if (!overlapsAny(targets, triggerHits[j]!)) kept.push(triggerHits[j]!);
+      free = kept;
+      break;
+    }
   const hits = selectLongest(free);
   const stops: { rule: ContextRule; start: number; end: number }[] = [];
   for (const h of hits) if (isStop(h.rule.direction)) stops.push(h);

@@ -356,9 +356,14 @@ function assertionsFor(
       }
     }
     if (mods.length === 0) return PRESENT;
-    const covering: ContextModifier[] = [];
-    for (const m of mods) if (m.scope.start < t.end && t.start < m.scope.end) covering.push(m);
-    return assertionOf(covering);
+    // most mentions of a sentence with modifiers lie outside every scope: no array for them, and PRESENT
+    let covering: ContextModifier[] | undefined;
+    for (const m of mods)
+      if (m.scope.start < t.end && t.start < m.scope.end) {
+        if (covering) covering.push(m);
+        else covering = [m];
+      }
+    return covering ? assertionOf(covering) : PRESENT;
   });
 }
 

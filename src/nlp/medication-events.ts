@@ -143,6 +143,17 @@ function scopeStartBefore(text: string, from: number, to: number): number {
   return last;
 }
 
+/** ； or ; (by code unit: no one-character string and pattern per sentence). */
+function isSemicolon(c: number): boolean {
+  return c === 0xff1b || c === 0x3b;
+}
+
+/** Whether `text[from, to)` holds a line break (a loop over the gap: no slice, no search past it). */
+function hasNewline(text: string, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) if (text.charCodeAt(k) === 0x0a) return true;
+  return false;
+}
+
 interface Mention extends Span {
   readonly index: number;
 }
@@ -537,7 +548,7 @@ export function annotateMedicationEvents(
   }
   for (const [sentence, list] of bySentence) {
     const hits = hitsIn(text, sentence, cueHits);
-    const mentions: Mention[] = list.map((m) => ({ ...m.span, index: m.index }));
+    const mentions: Mention[] = list.map((m) => ({ start: m.span.start, end: m.span.end, index: m.index }));
     const assigned = assign(text, sentence, mentions, hits);
     const acuteHere =
       urgentNote ||
@@ -625,8 +636,8 @@ export function annotateMedicationEvents(
     if (
       !prev ||
       bySentence.has(sentence) ||
-      !/[；;]/.test(text[prev.end - 1] ?? '') ||
-      /\n/.test(text.slice(prev.end, sentence.start))
+      !isSemicolon(text.charCodeAt(prev.end - 1)) ||
+      hasNewline(text, prev.end, sentence.start)
     )
       return;
     const before = bySentence.get(prev);

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { createScratchDatabase } from '../../test/support/backends.js';
 import { indexes, markers, records, searchIds } from './__fixtures__/load-records.js';
-import { arrayLiteral, openCopySink } from './copy.js';
+import { arrayLiteral, newRow, openCopySink } from './copy.js';
 import { CHUNK, CopyText, copyField, copyRows } from './copy-text.js';
 import { FRESH_LOAD_LOCK } from './fresh-load.js';
 import { migrate, openDatabase, refreshSearchIndex } from './index.js';
 import type { FhirResource } from './resource-store.js';
-import { createResourceRepository } from './resources.js';
+import { createResourceRepository, prepareWrite, SEP } from './resources.js';
 
 describe('COPY fields', () => {
   it('escapes backslash, tab, newline and carriage return, and writes null as \\N', () => {
@@ -44,6 +44,19 @@ describe('COPY fields', () => {
   it('quotes every text[] element, escaping backslashes and double quotes', () => {
     expect(arrayLiteral([])).toBe('{}');
     expect(arrayLiteral(['a', 'b"c', 'd\\e', '{f,g}', ''])).toBe('{"a","b\\"c","d\\\\e","{f,g}",""}');
+    expect(arrayLiteral(['x\\"y'])).toBe('{"x\\\\\\"y"}');
+  });
+
+  it("splits a new row's identifier holding the separator as the merge does", () => {
+    const [p] = prepareWrite([
+      { resourceType: 'Patient', id: 'p1', identifier: [{ system: 'urn:a', value: `1${SEP}2` }, { value: '3' }] },
+    ]);
+    const out = new CopyText();
+    newRow(out, p!, new Date(0).toISOString());
+    const row = Buffer.concat(out.take()).toString('utf8').split('\t');
+    const merged = p!.index.identifiers.join(SEP).split(SEP);
+    expect(merged.length).toBeGreaterThan(p!.index.identifiers.length);
+    expect(row[8]).toBe(arrayLiteral(merged));
   });
 });
 

@@ -117,12 +117,18 @@ export function newRow(out: CopyText, p: Prepared, now: string): void {
 
 /** The array the merge stores: it splits the staged text on SEP, so an element holding SEP splits there too. */
 function asMerged(values: readonly string[]): readonly string[] {
-  return values.length === 0 ? values : values.join(SEP).split(SEP);
+  for (const v of values) if (v.includes(SEP)) return values.join(SEP).split(SEP);
+  return values;
 }
 
 /** A text[] literal: every element quoted, its backslashes and double quotes escaped. */
 export function arrayLiteral(values: readonly string[]): string {
-  return `{${values.map((v) => `"${v.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`;
+  let out = '{';
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    out += `${i > 0 ? ',' : ''}"${v.includes('\\') || v.includes('"') ? v.replace(/[\\"]/g, '\\$&') : v}"`;
+  }
+  return `${out}}`;
 }
 
 /** The search values of a resource as `fhir_search_values` rows (search/extract.ts, as the queue indexes it). */

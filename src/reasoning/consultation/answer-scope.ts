@@ -101,7 +101,7 @@ const isSeparator = (i: number) => i % 2 === 1;
 /** The patient speaking in a clause (我 not naming whose, "I", "me"): "隔壁炖肉我都闻得着" is the patient's own; 我家猫 is not. */
 // 我们小区, 我们单位 name a place whose people are others (dev15).
 const PATIENT_SPEAKS =
-  /[我俺](?!们?(?:家里?)?(?:这个?|那个?)?(?:的)?(?:同事|邻居|室友|同学|朋友|老板|领导|病友|狗|猫|宠物|鹦鹉|兔子|小区|单位|公司|办公室|楼|学校|村|班|宿舍|厂|部门|科室|社区|工地|车间|食堂|街))|\b(?:i|i'm|i've)\b|(?<!\b(?:to|beside|near|behind)\s+)\bme\b/iu;
+  /[我俺](?!们?(?:家里?)?(?:这个?|那个?)?(?:的)?(?:同事|邻居|室友|同学|朋友|老板|领导|病友|狗|猫|宠物|鹦鹉|兔子|小区|单位|公司|办公室|楼|学校|村|班|宿舍|厂|部门|科室|社区|工地|车间|食堂|街))|\b(?:i|i'm|i've)\b|(?<!\b(?:to|beside|near|behind|over|on|at|around|opposite)\s+)\bme\b/iu;
 /** A clause that opens with an answer word: the patient answering, not a clause run on from someone else's. */
 const ANSWER_WORD = /^(?:yes|yeah|yep|no|nope|nah|not|没有|没|不|有|是的|对)/iu;
 

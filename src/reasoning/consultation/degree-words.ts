@@ -39,8 +39,14 @@ export function degreeHedge(text: string, lang: Lang): string | undefined {
 const EFFORT_GRADE = /稍(?:微|稍)?(?=[^，,。；;]{1,5}就)/gu;
 /** The answer without a degree word on the trigger, so it is not read as a hedge on the symptom. */
 export function withoutEffortGrade(text: string, lang: Lang): string {
-  return lang === 'zh' ? text.replace(EFFORT_GRADE, '') : text;
+  return lang === 'zh' ? text.replace(EFFORT_GRADE, '') : text.replace(EFFORT_GRADE_EN, '$1');
 }
+/** "walk a little bit also breathless", "if I move a bit I'm puffed": the degree grades the effort, as 稍微 does. */
+const EFFORT_GRADE_EN = new RegExp(
+  '\\b((?:walk(?:ing)?|mov(?:e|ing)|climb(?:ing)?|exert(?:ing)?|exercis(?:e|ing))\\s+)' +
+    '(?:(?:a|only|just|even)\\s+)?(?:little(?:\\s+bit)?|bit|tiny\\s+bit|tad)\\b',
+  'gi',
+);
 
 /** 差点 / 险些 (not 比…差一点, a comparison): the event after it nearly happened. */
 const NEAR_MISS_ZH = /(?<!比[^，,。；;]{0,10})(?:差点|差一点|险些)儿?(?:就|没)?(?:要)?/gu;

@@ -99,7 +99,7 @@ const EN_AUX =
   /\b(heart|nose|throat|head|stomach|tummy|chest|voice|muscles?)(?:'s|\s+is|\s+was|\s+has|\s+keeps?|\s+be)?(?:\s+been)?\s+(?=[a-z]+ing\b)/gi;
 
 const EN_DEGREE =
-  /\b((?:my|the|his|her|our)\s+)?(throat|nose|chest|head|stomach|tummy|belly|back|muscles|body|heart|voice|skin|lips|tongue|eyes?)(\s*(?:is|are|feels?|'s|'re|has been|have been|keeps?))\s+((?:(?:really|very|so|super|pretty\s+much|pretty|quite|totally|completely|fully|all|a bit|a little bit|a little|kinda|kind of|sort of|slightly|extremely|awfully|terribly|bloody|a tad|still|always|just)\s+)+)(?!(?:good|fine|right|clear|ok|okay|normal|grand)\b)/gi;
+  /\b((?:my|the|his|her|our)\s+)?(throat|nose|chest|head|stomach|tummy|belly|back|muscles|body|heart|voice|skin|lips|tongue|eyes?)(\s*(?:is|are|feels?|'s|'re|has been|have been|keeps?))\s+((?:(?:really|very|so|super|pretty\s+much|pretty|quite|totally|completely|fully|all|a bit|a little bit|a little|a (?:teensy|teeny|tiny|wee) bit|a touch|kinda|kind of|sort of|slightly|extremely|awfully|terribly|bloody|a tad|still|always|just)\s+)+)(?!(?:good|fine|right|clear|ok|okay|normal|grand)\b)/gi;
 
 /**
  * A finding ticked or crossed in a chat ("咳嗽✅ 发烧❌", "cough ✔ fever ✘"): a cross after a word denies it, a tick
@@ -148,6 +148,12 @@ export function normalisePatientSpeech(
     // 喘气 with the sound it makes ("喘气呼呼的带哨音", "喘气没啥动静"): the breathing heard, not breathlessness.
     .replace(/喘气(?=[^，,。；;]{0,4}?(?:呼呼|呼哧|嘶嘶|咝咝|哨|响|动静|声音?))/gu, '呼吸')
     .replace(p.dialect, (w) => p.dialectWords.get(w) ?? w)
+    // 嘞 closing a clause is the particle 了 / 的 (北方, 吴, 西南: "鼻子通嘞", "通嘞勿塞个" with no pause before the
+    // next clause); 好嘞 is an "all right".
+    .replace(/(?<!好)嘞(?=[，,。！!；;…\s]|$)/gu, '了')
+    .replace(/(?<!好)嘞(?=[不没])/gu, '了，')
+    // "一口痰都咳不出来", "一滴汗也没有": not a single mouthful or drop of a discharge is none of it.
+    .replace(/一(?:口|点儿?|丝|滴)(痰|鼻涕|汗|血丝|血)(?:都|也)?(?:没有?|[咳吐咯擤流出]?不出(?:来)?)/gu, '没有$1')
     // Voice input hears 咳嗽 as 可说 ("可说得厉害", "老可说"); 可说不好, 不可说, 没啥可说的, 无话可说, 可说是 are sayings.
     .replace(/(?<![不无没啥么好话])可说(?![不是的清明出道])/gu, '咳嗽')
     // 粤 唔 = 不 before a verb or adjective (唔咳, 唔痛); alone (唔，…) it is the Mandarin interjection.
@@ -210,7 +216,12 @@ function englishSlips(text: string): string {
   const s = slips;
   // Letters drawn out for stress ("sooo blocked", "yesss", "soooo tired"): at most two kept, so that "gooood" is
   // "good"; the data maps the doubled forms of short words back ("soo" = so, "yess" = yes).
-  return text.replace(/([a-z])\1{2,}/gi, '$1$1').replace(s.re, (w) => s.words.get(w.toLowerCase()) ?? w);
+  // A word doubled with a hyphen for stress (Singapore, Malaysian and Indian English: "itchy-itchy",
+  // "fast-fast") is the word once.
+  return text
+    .replace(/([a-z])\1{2,}/gi, '$1$1')
+    .replace(/\b([a-z]{3,})-\1\b/gi, '$1')
+    .replace(s.re, (w) => s.words.get(w.toLowerCase()) ?? w);
 }
 
 /** Whole-word, case-insensitive rewriting by a word map (the `_note` key left out). */
@@ -281,7 +292,22 @@ export function correctedAnswer(text: string, lang: 'zh' | 'en'): string {
     const pause = withdrawn && (m.index === 0 || /[，,。.！!？?…、;；:\s-]$/u.test(before) || /^[\s,.!-]/.test(m[0]));
     if (pause && text.slice(m.index + m[0].length).trim()) from = m.index + m[0].length;
   }
-  return from < 0 ? text : text.slice(from).trim();
+  if (from < 0) return text;
+  const rest = text.slice(from).trim();
+  // "拉肚子，哦不对，是便秘": what it is corrected to (是…) takes back the thing first said, which is then denied.
+  const first = text
+    .slice(0, from)
+    .replace(markers[lang], '')
+    .replace(/[，,。.！!…、\s]+$/u, '');
+  // Not a count corrected ("吐了两回，哦不，是三回"), nor one bare word ("疼，啊不是，是痒").
+  if (
+    lang === 'zh' &&
+    /^(?:是|而是)(?![\d一二两三四五六七八九十几半])/u.test(rest) &&
+    /^[\u4e00-\u9fff]{2,6}$/u.test(first) &&
+    !/[不没无冇\d一二两三四五六七八九十几半]/u.test(first)
+  )
+    return `不${first}，${rest}`;
+  return rest;
 }
 
 let around: Record<'zh' | 'en', RegExp> | undefined;

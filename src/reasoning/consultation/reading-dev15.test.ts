@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { table } from './__fixtures__/reading-table.js';
 import { readAnswer } from './reading.js';
 
 /**
@@ -8,19 +9,6 @@ import { readAnswer } from './reading.js';
  * smell; worry after a degree word; the medicine name to be looked up on the box. The phrasings are this file's own,
  * not the data set's.
  */
-type Row = readonly [question: string, lang: 'zh' | 'en', text: string, value: string];
-const read = ([question, lang, text]: Row) => {
-  const slot = ['duration', 'allergies', 'medications'].includes(question);
-  return readAnswer(
-    slot ? { id: question, kind: 'slot', slot: question } : { id: question, kind: 'binary' },
-    text,
-    lang,
-  );
-};
-const table = (rows: readonly Row[]) =>
-  it.each(rows.map((r) => [r[2], r[0], r[3], r] as const))('%s (%s) → %s', (_t, _q, value, row) => {
-    expect(read(row).value).toBe(value);
-  });
 
 describe('someone outside the household never stands for the patient', () => {
   table([

@@ -263,7 +263,14 @@ function spokenYesNo(t: string): string {
       .replace(/^([\u4e00-\u9fff]{1,2})(?:啥|什么)\1(?:呀|啊|嘛|哟)?(?=[，,。！!\s]|$)/u, '不$1')
       // "咳嗽那是没有的", "发烧倒是没有的事", 西南 "烧是莫得烧的": the topic named, then denied with a copula.
       .replace(/^([\u4e00-\u9fff]{1,2})(?:那|这)?(?:倒)?是(?:没有?|莫得|没得|木得|冇)\1的(?=[，,。！!\s]|$)/u, '没有$1')
+      // "痰是冇得的", "烧倒是没有的": the topic named first, then denied with a copula without repeating it.
+      .replace(
+        /^([\u4e00-\u9fff]{1,2})(?:那|这)?(?:倒)?是(?:没有?|莫得|没得|木得|冇)的(?:事)?(?=[，,。！!\s]|$)/u,
+        '没有$1',
+      )
       .replace(/(?:那|这)?(?:倒)?是(?:没有?|莫得|没得|木得|冇)的(?:事)?(?=[，,。！!\s]|$)/gu, '没有')
+      // "zero coughing": none of it (a doing word only: "zero appetite" is the loss the question reads itself).
+      .replace(/\bzero\s+(?=[a-z]+ing\b)/gi, 'no ')
       // "nothing hurts", "nothing aches": a denial of any pain, not a pain.
       .replace(/\bnothing\s+(?:hurts|aches|is\s+(?:sore|painful|hurting|aching))\b/gi, 'no pain anywhere')
       // "I've never had a headache this bad", "never been this out of breath", "never had pain like this": an
@@ -352,6 +359,9 @@ function wordCue(text: string, words: readonly string[], lang: Lang): { whole: b
       lang === 'en'
         ? new RegExp(`^${escapeRe(w)}(?=[\\s,;:.!?]|$)[\\s,;:.!?]*`, 'i')
         : new RegExp(`^${escapeRe(w)}[，,、；;：:\\s!！。]+`);
+    // "我也想知道啊", "没有呀": a sentence-final particle after the whole answer leaves it whole.
+    if (lang === 'zh' && new RegExp(`^${escapeRe(w)}[啊呀呢吧嘛哦喔啦嘞咯哈]+[。！!，,\\s]*$`).test(t))
+      return { whole: true, head: true, len: t.length };
     const m = re.exec(t);
     if (m && (lang === 'zh' || /[,;:.!?]/.test(m[0]) || m[0].length === t.length))
       return { whole: false, head: true, len: m[0].length };
@@ -394,16 +404,21 @@ function numberIn(raw: string): number | undefined {
 
 /** A degree complement of consequence (得 or 到): the symptom so bad that it stops eating, sleeping, walking… */
 const SEVERE_CONSEQUENCE =
-  /(?:疼|痛|难受|咳|喘|晕|痒)(?:得|到)[^，。,.;；]{0,8}?(?:不敢|没法|没办法|难以|都难|都费劲|都困难)|一(?:宿|夜|晚上?)(?:都)?(?:没法|没|不能)合眼|(?:疼|痛|难受|咳|喘|晕|痒)(?:得|到)(?:我)?(?:都|连)?[^，。,.;；不]{0,4}?(?:咽|吃|喝|睡|走|站|坐|说|讲|抬|躺|直|下)(?:不|唔)(?:下|了|着|动|起|直|成|住|到|出)|疼得(?:直|满地)?(?:打滚|哭|叫)|\bso\s+(?:bad|much)\s+(?:that\s+)?i\s+(?:can'?t|couldn'?t)\b/i;
+  /(?:疼|痛|难受|咳|喘|晕|痒)(?:得|到)[^，。,.;；]{0,8}?(?:不敢|没法|没办法|难以|都难|都费劲|都困难)|一(?:宿|夜|晚上?)(?:都)?(?:没法|没|不能)合眼|(?:疼|痛|难受|咳|喘|晕|痒)(?:得|到)(?:我)?(?:都|连)?[^，。,.;；不]{0,4}?(?:咽|吃|喝|睡|走|站|坐|说|讲|抬|躺|直|下|翻|转)(?:不|唔)(?:下|了|着|动|起|直|成|住|到|出)|疼得(?:直|满地)?(?:打滚|哭|叫)|\bso\s+(?:bad|much)\s+(?:that\s+)?i\s+(?:can'?t|couldn'?t)\b|(?:一句|整句)(?:整)?话(?:都|也)?说不(?:完|全|出来|下去)|\b(?:can'?t|cannot|couldn'?t)\s+(?:even\s+)?(?:finish|complete|get\s+out)\s+a\s+(?:whole\s+|full\s+)?sentence\b/i;
 
 /** Severity: a 0–10 number, or a word with its NRS anchor. */
 export function readSeverity(text: string, lang: Lang): number | string | undefined {
+  // "neck pain, 5/10, had it 3 days": a rating said as out of ten is the rating, whatever number comes with a unit.
+  const outOfTen = /(?<![\d.])(\d+(?:\.\d+)?)\s*(?:\/|out\s+of)\s*10\b/i.exec(text);
+  if (outOfTen && Number(outOfTen[1]) <= 10) return Number(outOfTen[1]);
   const n = numberIn(text);
   if (
     n !== undefined &&
     n >= 0 &&
     n <= 10 &&
-    !/(天|周|月|年|小时|分钟|次|度|℃|days?|weeks?|hours?|times?|degrees?)/i.test(text.slice(text.search(/\d/)))
+    !/(天|周|月|年|小时|分钟|次|度|℃|days?|weeks?|hours?|times?|degrees?|(?<![a-z])(?:hrs?|mins?|wks?|yrs?|mos?)\b)/i.test(
+      text.slice(text.search(/\d/)),
+    )
   )
     return n;
   // A severity word under negation is mild ("有点疼，不厉害", 西南 "不是好严重", 说不上特别疼, "not that bad", "nothing crazy"), and so is
@@ -418,8 +433,10 @@ export function readSeverity(text: string, lang: Lang): number | string | undefi
   if (lang === 'en' && /\bnot\s+(?:very|too|that|so|really|super)\s+[a-z]/i.test(text)) return 2;
   // What it stops the patient doing ("疼得咽不下饭", "咳得睡不着", "so bad I can't sleep"): severe.
   if (SEVERE_CONSEQUENCE.test(text)) return 8;
+  // "早上起来严重点", "更厉害些": worse at one time than another, a comparison, not how bad it is.
+  const graded = text.replace(/(?:更|稍微|稍)?(?:严重|厉害)(?:一)?(?:点|些)儿?|更(?:加)?(?:严重|厉害)/gu, ' ');
   const anchors = [...answerCues().severity].sort((a, b) => b.value - a.value);
-  for (const a of anchors) if (contains(text, lang === 'zh' ? a.zh : a.en, lang)) return a.value;
+  for (const a of anchors) if (contains(graded, lang === 'zh' ? a.zh : a.en, lang)) return a.value;
   return undefined;
 }
 
@@ -702,7 +719,7 @@ const SLOT_NONE: Record<string, RegExp> = {
   allergies:
     /(?:没有?|无|不)(?:什么|啥)?(?:药物|食物)?过敏|(?:没有?|无)(?:什么|啥)?(?:药物|食物|药|食品)[和及跟、或]?(?:药物|食物|药|食品)?过敏|(?:啥|什么)都不过敏|都不过敏|不过敏|\bno\s+(?:known\s+)?(?:drug\s+|food\s+)?allerg|\bnot\s+allergic|\bnkda\b|\bnone\s+known\b|\b(?:nothing|none)\s+(?:that\s+)?i\s+know\s+of/i,
   medications:
-    /(?:没有?|不|没在)(?:吃|服|用|打)(?:过)?(?:什么|啥|任何)?(?:药)|(?:什么|啥|任何)药(?:都|也)(?:没|不)(?:吃|服|用)|没用药|不吃药|(?:一片|一粒|一颗|半片)药(?:都|也)(?:没|不)(?:吃|服|用|碰|沾)|药(?:一片|一粒|一颗|半片)?(?:都|也)(?:没|不)(?:吃|服|用|碰|沾)|^没(?:有)?(?:吃|服|用)(?:过)?(?:什么|啥)(?:呀|啊|的)?$|\bno\s+(?:regular\s+)?(?:medications?|medicines?|meds|tablets|pills|drugs)\b|\bnot\s+(?:taking|on)\s+any|\b(?:don'?t|do\s+not|never)\s+take\s+(?:any|no)\b|\bnothing\s+regular|^(?:none|nothing)\s+(?:at\s+(?:the\s+)?(?:moment|minute|present)|right\s+now|currently|these\s+days)\b|^(?:none|nothing)(?:\s+at\s+all)?\s*[,.!]*\s*(?:not\s+even\b|$)/i,
+    /(?:没有?|不|没在)(?:吃|服|用|打)(?:过)?(?:什么|啥|任何)?(?:药)|(?:什么|啥|任何)药(?:都|也)(?:没|不)(?:吃|服|用)|没用药|不吃药|(?:一片|一粒|一颗|半片)药(?:都|也)(?:没|不)(?:吃|服|用|碰|沾)|药(?:一片|一粒|一颗|半片)?(?:都|也)(?:没|不)(?:吃|服|用|碰|沾)|^(?:一片|一粒|一颗|半片)(?:都|也)(?:没|不)(?:吃|服|用|碰|沾)|^没(?:有)?(?:吃|服|用)(?:过)?(?:什么|啥)(?:呀|啊|的)?$|\bno\s+(?:regular\s+)?(?:medications?|medicines?|meds|tablets|pills|drugs)\b|\bnot\s+(?:taking|on)\s+any|\b(?:don'?t|do\s+not|never)\s+take\s+(?:any|no)\b|\bnothing\s+regular|^(?:none|nothing)\s+(?:at\s+(?:the\s+)?(?:moment|minute|present)|right\s+now|currently|these\s+days)\b|^(?:none|nothing)(?:\s+at\s+all)?\s*[,.!]*\s*(?:not\s+even\b|$)/i,
 };
 /** "青霉素过敏，别的都不过敏", "just Lianhua, nothing else": a none that excepts what was just named is not a none. */
 const NONE_BESIDES =
@@ -710,7 +727,7 @@ const NONE_BESIDES =
 /** "only the odd paracetamol, nothing regular", "就吃点维生素，别的没有": a medicine named first is no none. */
 const ONLY_NAMED = /^(?:就|只)(?:吃|用|打|有)|^(?:only|just)\b(?!\s+(?:none|nothing|no)\b)/i;
 const TAKES_MEDICINE =
-  /在吃|正在吃|吃着|服用|长期吃|每天吃|\bi\s+take\b|\bi'?m\s+(?:taking|on)\b|\bi\s+am\s+(?:taking|on)\b/i;
+  /在吃|正在吃|吃着|服用|长期吃|每天吃|^(?:been\s+)?taking\b|\bi\s+take\b|\bi'?m\s+(?:taking|on)\b|\bi\s+am\s+(?:taking|on)\b/i;
 const ALLERGY_WORDS = /过敏|起疹|出疹|荨麻疹|不能吃|不能用|allerg|react|rash|hives/i;
 
 /** The patient says it is fine / normal / as usual: a denial of a symptom question ("嗓子没事", "throat's fine", "饭量跟以前一样"). */
@@ -830,7 +847,7 @@ function severeAlone(lang: Lang): string[] {
 
 /** A 0–10 rating given as the whole answer to a symptom question ("三分", "7分", "an 8 out of 10"): a number above 0 says it is there. */
 const RATING =
-  /(?:\d+(?:\.\d+)?|十|[零一二两三四五六七八九])\s*分(?!钟)|\b\d+(?:\.\d+)?\s*(?:\/|out\s+of)\s*10\b|\b(?:an?|about\s+an?|like\s+an?)\s+\d+(?:\.\d+)?\b|打分/i;
+  /(?:\d+(?:\.\d+)?|十|[零一二两三四五六七八九])\s*分(?!钟)|\b\d+(?:\.\d+)?\s*(?:\/|out\s+of)\s*10\b|\b(?:an?|about\s+an?|like\s+an?)\s+(?:solid\s+|good\s+|strong\s+|easy\s+)?\d+(?:\.\d+)?\b|打分/i;
 
 /** Doubt or a small degree in an answer to a red-flag check (it stays positive, as `partly`). */
 const RF_HEDGE =
@@ -883,6 +900,9 @@ const QUESTION_FORM =
 /** A request about the conversation itself: slower, louder, again (听不清 there is the hearing, not a doubt). */
 const ABOUT_THE_TALK =
   /(?:说|讲|问)(?:得)?(?:慢|大声|清楚)一?(?:点|些)|再(?:说|讲|问)一(?:遍|次)|没听(?:清|懂|明白|见)(?:你|您)(?:问|说)|\b(?:speak|talk)\s+(?:up|slower|more\s+slowly|louder)\b|\b(?:say|ask)\s+(?:that|it)\s+again\b|\brepeat\s+(?:that|the\s+question)\b/i;
+/** Where something is ("过敏科在几楼？", "which floor is the allergy clinic on?"): a question about the clinic. */
+const WHERE_QUESTION =
+  /(?:科|室|门诊|诊所|药房|窗口|楼|厕所|洗手间)(?:在)?(?:几楼|哪(?:里|儿|边)?)|\bwhich\s+(?:floor|room|building|desk)\b|\bwhere(?:'s|\s+is|\s+are|\s+do\s+i)\s+(?:the|your)\b/i;
 /**
  * Asking whether a medicine may be taken, what it does, or what a word means ("can I take ibuprofen with this?", "那个药
  * 吃了会不会犯困啊", "what's the difference between an allergy and an intolerance"). Not "can I keep taking …", which
@@ -903,7 +923,7 @@ const asksAbout = (said: string) =>
 const PRESCRIBE = /(?:给我|帮我|能|可以|能不能|可不可以|再)[^，,。]{0,3}开|\b(?:prescribe|give\s+me|get\s+me)\b/i;
 /** Words that name a medicine taken, where the lexicon does not know the product ("感冒灵", "the pill", "降压药"). */
 const MEDICINE_WORDS =
-  /药|片|丸|胶囊|冲剂|颗粒|口服液|糖浆|灵|膏|贴|针|吊瓶|输液|\b(?:pills?|tablets?|capsules?|medicines?|meds|drugs?|inhalers?|injections?|jabs?|drops|spray|cream|syrup)\b/i;
+  /药|片|丸|胶囊|冲剂|颗粒|口服液|糖浆|灵|膏|贴|针|吊瓶|输液|\b(?:pills?|tablets?|tabs|capsules?|medicines?|meds|drugs?|inhalers?|injections?|jabs?|drops|spray|cream|syrup)\b/i;
 
 /** A function said to be less than usual ("淡了一些", "少了点", "没以前那么灵", "a bit dulled", "eating less"). */
 const REDUCED: Record<Lang, RegExp> = {
@@ -921,7 +941,7 @@ const NEAR_MISS =
   /(?:差点|差一点|险些|几乎)儿?(?:就)?(?:晕倒|昏倒|晕过去|昏过去|摔倒|倒下)|\b(?:nearly|almost)\s+(?:fainted|passed\s+out|blacked\s+out|collapsed)(?:\s+but\s+didn'?t)?/i;
 /** The patient says it is the usual, or not as bad as asked: a "no" to a red-flag check. */
 const DOWNPLAY =
-  /(?:跟|和|同)(?:平时|以前|往常|平常|往年|每年)[^，。,.;；]{0,6}(?:差不多|一样|相同)|没那么(?:严重|厉害)|不(?:太)?严重|\bnot\s+that\s+(?:bad|severe)\b|\bsame\s+as\s+(?:usual|always|before)\b|(?<!\b(?:don'?t|doesn'?t|won'?t|didn'?t|not|never)\s+)\b(?:fades?|goes\s+away|disappears?|turns?\s+white)\s+when\s+(?:i\s+)?press|(?:按|压|摁)(?:一下|下去|压)?[^，。,.不没未]{0,3}(?:就)?(?:褪|消|没了|变?白)(?![不没])|\bjust\s+(?:a|my|the)\s+(?:normal|ordinary|regular|usual)\b|(?:就是|只是)?(?:平常|普通|一般)(?:的|那种)(?:头疼|头痛|胃疼|胃痛)/i;
+  /(?:跟|和|同)(?:平时|以前|往常|平常|往年|每年)[^，。,.;；]{0,6}(?:差不多|一样|相同)|没那么(?:严重|厉害)|不(?:太)?严重|\bnot\s+that\s+(?:bad|severe)\b|\bsame\s+as\s+(?:usual|always|before)\b|(?<!\b(?:don'?t|doesn'?t|won'?t|didn'?t|not|never)\s+)\b(?:fades?|goes\s+away|disappears?|turns?\s+white|go(?:es)?\s+(?:pale|white))\s+when\s+(?:i\s+|you\s+)?(?:press|push)|\b(?:press(?:ed|ing)?|push(?:ed|ing)?|glass)\b(?:(?!\b(?:not|never|no|without)\b|n'?t\b)[^.;]){0,40}\b(?:fading|fades|blanch(?:es|ed|ing)?|go(?:es)?\s+pale|went\s+pale|turns?\s+(?:pale|white))\b|(?:按|压|摁)(?:一下|下去|压)?[^，。,.不没未]{0,3}(?:就)?(?:褪|消|没了|变?白)(?![不没])|\bjust\s+(?:a|my|the)\s+(?:normal|ordinary|regular|usual)\b|(?:就是|只是)?(?:平常|普通|一般)(?:的|那种)(?:头疼|头痛|胃疼|胃痛)/i;
 /**
  * A red-flag check (`rf:<flag>`) answered in the patient's words (consultation.md §3: safety first):
  * the flag stated in any form (its keywords and patterns, or the check's own danger words) is `yes`;
@@ -1163,7 +1183,7 @@ const QUANTITY = /(\d+(?:\.\d+)?)\s*(度|℃|°c|°f|次|回|片|粒|斤|公斤|
 export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, ctx: ReadContext = {}): AnswerReading {
   if (typeof text !== 'string') throw invalid('the answer must be text', { field: 'text' });
   if (lang !== 'zh' && lang !== 'en') throw invalid(`language '${String(lang)}' is not zh or en`, { field: 'lang' });
-  const said = correctedAnswer(spacedPauses(clean(text), lang), lang);
+  const said = answerAfterAskingBack(correctedAnswer(spacedPauses(clean(text), lang), lang), lang);
   const redFlag = question.id.startsWith('rf:');
   const t = withoutEffortGrade(
     spokenYesNo(normalisePatientSpeech(inScope(said, lang, question), lang, { redFlag })),
@@ -1236,6 +1256,8 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
     const yes = f.assertion === 'present' || f.assertion === 'possible';
     // 吐 of sputum ("痰都咽下去了，没吐出来过", "吐痰") is spitting, not vomiting.
     if (evidenceCode(net, id) === 'E_211' && spitting(t, src.start)) continue;
+    // "the spots go pale when I push on them": a rash that blanches, not pale skin.
+    if (evidenceCode(net, id) === 'E_154' && blanching(t, src.start)) continue;
     // "gonna hurl", "about to throw up": the vomit is still to come (that is the nausea).
     if (evidenceCode(net, id) === 'E_211' && ABOUT_TO.test(t.slice(Math.max(0, src.start - 24), src.start))) continue;
     if (f.assertion === 'present' || f.assertion === 'possible') present.add(id);
@@ -1376,7 +1398,11 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
       ' ',
     )
     // "我有点担心", "a bit worried": the degree is of the patient's worry, not of the finding asked about.
-    .replace(WORRIED, ' ');
+    .replace(WORRIED, ' ')
+    // "a fair bit", "quite a bit": a good deal, not a little.
+    .replace(/\b(?:a\s+fair|quite\s+a|a\s+good)\s+bit\b/gi, ' ')
+    // "主要是晚上，白天还好": a time of day when it is fine says when it comes, not how much of it there is.
+    .replace(/(?:白天|晚上|夜里|早上|上午|下午|中午|平时)(?:倒|就)?还(?:好|行)/gu, ' ');
   const partlyCue =
     contains(unrated, c.partly[lang], lang) ??
     (lang === 'en' && !RATING.test(t) ? PARTLY_EN.exec(unrated.replace(/[.!]+$/, ''))?.[0] : undefined) ??
@@ -1388,8 +1414,18 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
   // "想过" to "有没有想过…？": the question's own verb said back is a Chinese yes (echo-verbs.ts).
   const echoed = lang === 'zh' ? echoYesWords(question.id, [...ownCode][0] ?? question.id, t) : [];
   const yesCue = echoed.length ? wordCue(t, [...c.yes[lang], ...echoed], lang) : head(c.yes);
-  const ownMentions = mentions.filter((m) => isOwn(m.id));
-  const otherMentions = mentions.filter((m) => !isOwn(m.id));
+  // "喉咙不疼，是牙疼", "throat's fine, it's my ear that hurts": a pain put at another site in its own clause is not the
+  // asked painful finding, whatever site an earlier clause named.
+  const painAtOtherSite = (m: Mention) => {
+    if (!feltAt || !m.present || evidenceCode(net, m.id) !== 'E_53') return false;
+    const clause = clauseAround(t, m.start, m.end);
+    const at = readSite(clause, lang);
+    const bareBack =
+      lang === 'en' && at?.words === 'back' && !/\b(?:my|his|her|their|lower|upper)\s+back\b/i.test(clause);
+    return !!at && !bareBack && !feltAt.includes(at.label) && !ALL_OVER.test(clause);
+  };
+  const ownMentions = mentions.filter((m) => isOwn(m.id) && !painAtOtherSite(m));
+  const otherMentions = mentions.filter((m) => !ownMentions.includes(m));
   const severeNow = (sev: number | string | undefined) => typeof sev === 'number' && sev >= 7;
   const standalone = (cue: { whole: boolean; head: boolean; len: number }) => cue.whole || (cue.head && cue.len > 0);
 
@@ -1430,7 +1466,11 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
   const cannot =
     cannotTell(t, lang) ??
     (question.id.startsWith('rf:') ? undefined : cannotTell(normalisePatientSpeech(said, lang), lang)) ??
-    (question.kind === 'binary' && [...ownCode].some((code) => THERMAL.has(code)) && putDownToSurroundings(said, lang)
+    // A thermometer reading settles the fever question whatever the room was like.
+    (question.kind === 'binary' &&
+    [...ownCode].some((code) => THERMAL.has(code)) &&
+    temperature === undefined &&
+    putDownToSurroundings(said, lang)
       ? 'doubt'
       : undefined);
   // No means to tell this finding at all (bed-bound, to the effort question): untold even where the answer names it.
@@ -1445,14 +1485,20 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
       cannot === 'doubt' ||
       embeddedDoubt ||
       !ownMentions.some((m) => m.present && !inUntoldClause(t, lang, m.text)));
-  if (rfValue && !(((UNSURE.test(t) && embeddedDoubt) || untold) && !standalone(yesCue))) {
+  // "I can't tell, he always talks a bit funny since his old stroke": a doubt said first, then why it cannot be told.
+  const doubtFirst = UNSURE.exec(t);
+  const opensInDoubt = !!doubtFirst && /^(?:i\s+|我|俺)?$/i.test(t.slice(0, doubtFirst.index));
+  if (rfValue && !(((UNSURE.test(t) && embeddedDoubt) || untold || opensInDoubt) && !standalone(yesCue))) {
     // A danger stated with a hedge ("胸口偶尔有点闷", "maybe a bit of tightness") is `partly`: still positive for the session.
     value = rfValue === 'yes' && hedge && !severeNow(severity) ? 'partly' : rfValue;
   } else if (rfTopicDenied && !untold) {
     // "不疼" / "胸口不疼，就是有点喘" to the chest-pain check: the check's own topic denied, nothing of it stated.
     value = 'no';
   } else if (
-    ABOUT_THE_TALK.test(said) &&
+    (ABOUT_THE_TALK.test(said) ||
+      WHERE_QUESTION.test(said) ||
+      // Not "能吃能喝的" (the appetite question answered), only a question put as one.
+      (question.kind === 'binary' && asksAbout(said) && (lang === 'en' || /[吗？?]\s*$/u.test(said)))) &&
     !ownMentions.some((m) => m.present) &&
     !standalone(yesCue) &&
     !standalone(noCue)
@@ -1529,13 +1575,17 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
     // A clause grading how bad it is ("不厉害，轻轻的") is a severity, recorded as such, not a hedge on presence.
     const bareHedge =
       otherMentions.length === 0 &&
-      severity === undefined &&
       clauses.some(
         (cl) =>
+          // "咳嗽，有一点点": a clause that says how much there is (有…) is a hedge, whatever small degree it reads as.
+          (severity === undefined || (lang === 'zh' && /^有/.test(unopened(cl)) && !severeNow(severity))) &&
           // "咳是咳，就偶尔那么一两声": a clause of "only" that follows the finding may be longer.
           (lang === 'zh'
-            ? cl.trim().length <= 5 || (/^(?:就|只|也就|不过)/.test(cl.trim()) && cl.trim().length <= 10)
-            : cl.trim().split(/\s+/).length <= 3) &&
+            ? unopened(cl).length <= 5 ||
+              // "似乎比往常多一丁点": a small rise over the usual self, said of the finding before it.
+              (/比(?:平时|往常|以前|平常|原来|往日)/.test(cl) && unopened(cl).length <= 12) ||
+              (/^(?:就|只|也就|不过)/.test(unopened(cl)) && unopened(cl).length <= 10)
+            : unopened(cl).split(/\s+/).length <= 3) &&
           !mentions.some((m) => cl.includes(m.text)) &&
           !!contains(unfigured(cl), c.partly[lang], lang),
       );
@@ -1550,8 +1600,24 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
       ) ||
       (lang === 'en' && /,\s*i\s+(?:think|guess|reckon|suppose)[.!]*$/i.test(t));
     // A hedge that opens the answer ("I reckon so, felt hot last night", "好像是，…") qualifies all of it.
+    // "嗯…算是有点吧，早上咳两下": a short opening clause that is a hedge alone, naming nothing and grading nothing,
+    // qualifies the clauses that go on to say it.
+    const opening = clauses.map(unopened).find((cl) => cl.length > 0) ?? '';
+    const openingHedge =
+      clauses.length > 1 &&
+      (lang === 'zh' ? opening.length <= 6 : opening.split(/\s+/).length <= 4) &&
+      !mentions.some((m) => opening.includes(m.text)) &&
+      // 可不咋的 / 可不是: an emphatic yes, whatever degree word it holds.
+      !wordCue(opening, c.yes[lang], lang).whole &&
+      !/^可不/.test(opening) &&
+      !/厉害|严重|\b(?:bad|severe|serious)\b/i.test(opening) &&
+      !!contains(unfigured(opening), c.partly[lang], lang);
     const headHedge =
-      head(c.partly).head || /^(?:i\s+(?:think|reckon|guess|suppose|believe)\s+so|maybe|perhaps|probably)\b/i.test(t);
+      openingHedge ||
+      wordCue(unopened(t), c.partly[lang], lang).head ||
+      /^(?:i\s+(?:think|reckon|guess|suppose|believe)\s+so|maybe|perhaps|probably)\b/i.test(t) ||
+      // "I think once there was a tiny streak of blood": what the patient thinks happened, not a plain yes.
+      /^i\s+think\s+(?!so\b|not\b|it'?s\s+(?:the|a|an|just)\b)/i.test(t);
     const hedged =
       ownMentions.some((m) => possible.has(m.id)) ||
       (anyPresent && ((!!partlyCue && partlyHere) || headHedge) && !severeNow(severity));
@@ -1602,6 +1668,9 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
   ) {
     // A hedge alone ("有点", "a tiny bit"); a hedge on something else ("我血压有点高") is not an answer.
     value = 'partly';
+  } else if (slotName === 'allergies' && partlyCue && ALLERGY_WORDS.test(t) && !severeNow(severity)) {
+    // "好像对青霉素有点过敏", "I think I'm a bit allergic to aspirin": an allergy told with doubt or as slight, in part.
+    value = 'partly';
   } else if (standalone(yesCue) && !(lang === 'zh' && /^有(点|一点|些)/.test(t))) {
     value = 'yes';
   } else if (
@@ -1614,8 +1683,27 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
   } else if (leadingDenial && !mentions.some((m) => m.start < leadingDenial[0].length)) {
     // "不冷，但是出汗多": the question denied in a first short clause, another finding after it.
     value = 'no';
+  } else if (
+    lang === 'zh' &&
+    question.kind === 'binary' &&
+    /^[^，,。；;]{1,8}[，,]\s*(?:是|而是)/u.test(t) &&
+    DENIAL_IN_CLAUSE.test(firstClause(t)) &&
+    !mentions.some((m) => m.present && m.start < firstClause(t).length) &&
+    !ownMentions.some((m) => m.present)
+  ) {
+    // "肌肉不疼，是膝盖关节疼": the asked finding denied, then corrected to another one (that one named apart).
+    value = 'no';
   } else if (impliedDenied) {
     // "no trouble with breathing" to "out of breath on little effort?": what the asked finding entails is denied.
+    value = 'no';
+  } else if (
+    question.id.startsWith('rf:') &&
+    mentions.length > 0 &&
+    mentions.every((m) => !m.present) &&
+    t.split(/[，,；;。.]|\bbut\b/u).every((cl) => !cl.trim() || FINE.test(cl))
+  ) {
+    // "lips and tongue are normal, throat's fine" to the anaphylaxis check: each part said to be fine, nothing stated.
+    // Not a denial of another finding ("不喘" to the chest-pain check), which is asked again.
     value = 'no';
   } else if (otherMentions.length > 0) {
     value = 'other';
@@ -1651,7 +1739,12 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
     // A whole-answer no ("can't complain") is not the inability the topic reads in it.
     // "没有，一压就褪" to the rash check: the fading stated is the benign sign, whatever "没有" the topic reads before it.
     const benignSign = question.id.startsWith('rf:') && DOWNPLAY.test(t);
-    if (topic.value === 'yes' && (value === 'other' || (value === 'no' && !noCue.whole && !benignSign))) {
+    // "不累，就是晚上睡不踏实": the asked finding denied in its own words is not overturned by a topic word (sleep).
+    const ownDenied =
+      !!leadingDenial &&
+      ownMentions.some((m) => !m.present && m.end <= leadingDenial[0].length) &&
+      !ownMentions.some((m) => m.present);
+    if (topic.value === 'yes' && (value === 'other' || (value === 'no' && !noCue.whole && !benignSign && !ownDenied))) {
       // "没怎么动", "barely": a loss said outright is no hedge; "lost a few pounds, I think" is one.
       const hedge = (partlyCue && !saysScarcely(topicKey, t, lang, names)) || (lang === 'en' && TRAILING_HEDGE.test(t));
       value = hedge && !severeNow(severity) ? 'partly' : 'yes';
@@ -1704,6 +1797,20 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
   // An image the table lists for another finding ("像晕车一样" to the dizziness question) stays unread.
   if (value === 'other' && question.kind === 'binary' && otherMentions.length === 0 && extra.length === 0)
     if (images.length === 0 && simileFrame(unfigured(t), lang)) value = 'yes';
+  // "my stomach, just under the ribs on the right" to "any pain?": where it hurts answers whether it does.
+  if (
+    value === 'other' &&
+    question.kind === 'binary' &&
+    ownCode.has('E_53') &&
+    site &&
+    !placeOnly &&
+    otherMentions.length === 0 &&
+    extra.length === 0 &&
+    !DENIAL_IN_CLAUSE.test(t) &&
+    !FINE.test(t) &&
+    !QUESTION_FORM.test(t)
+  )
+    value = 'yes';
   // Not knowing states nothing about the asked finding ("心跳快不快我也分辨不出来" names it only to doubt it).
   if (value === 'unknown') for (const f of own) present.delete(f);
   // A finding named only inside the doubted question ("晕没晕过去也没人看见", "whether I blacked out") is not stated either.
@@ -1749,6 +1856,7 @@ export function readAnswer(question: AnswerQuestion, text: string, lang: Lang, c
   if (
     question.id.startsWith('rf:') &&
     value === 'unknown' &&
+    !opensInDoubt &&
     !EMBEDDED_QUESTION.test(t) &&
     hedgedClause(
       t,
@@ -1880,6 +1988,31 @@ function clauseAround(t: string, start: number, end: number): string {
   return t.slice(from, to);
 }
 
+/**
+ * A question asked back before or around the answer: "what do you mean, like out of breath? no, not really" is read
+ * from the yes or no after it; "didn't I already say I'm coughing?" states what it asks to have heard.
+ */
+function answerAfterAskingBack(said: string, lang: Lang): string {
+  if (lang !== 'en') return said;
+  const after = /^[^?]{1,80}\?\s*(?=(?:no|nope|nah|yes|yeah|yep|yup|not\s+really)\b)/i.exec(said);
+  if (after) return said.slice(after[0].length);
+  const told =
+    /^(?:didn'?t|did\s+not)\s+i\s+(?:already\s+|just\s+)?(?:say|tell\s+you|mention)\s+(?:that\s+)?([^?]+)\?*\s*$/i;
+  return said.replace(told, '$1');
+}
+
+/** Whether the pale or white word at `at` is a rash blanching under pressure ("goes pale when I press it"). */
+function blanching(t: string, at: number): boolean {
+  const clause = clauseAround(t, at, at);
+  return /\b(?:press|push|glass)/i.test(clause) || /(?:按|压|摁)(?:一下|下去|着)|一(?:按|压|摁)/.test(clause);
+}
+
+/** A clause without the fillers and pauses that open it ("嗯…算是有点吧", "um, a bit"). */
+const unopened = (clause: string): string =>
+  clause
+    .trim()
+    .replace(/^(?:(?:嗯+|呃+|额+|唔+|啊+|哦+|噢+|emm+|um+|uh+|er+|hmm+)(?![\p{L}])[\s…。.,，、~～!！-]*)+/iu, '');
+
 /** The first clause of an answer (before a comma or a "but"). */
 const firstClause = (t: string): string => t.split(/[，,；;。.]|\bbut\b|但是|可是|不过|就是/u)[0] ?? t;
 
@@ -1914,9 +2047,24 @@ function localDiscomfort(t: string, at: number): boolean {
   );
 }
 
-/** An onset named by a day or an occasion, with no span to count ("since last Tuesday", "上周三开始的"): it answers when. */
-const ONSET =
-  /\bsince\s+(?:last\s+|this\s+(?:past\s+)?)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|the\s+weekend|christmas|new\s+year)\b|(?:上|这)?(?:周|星期|礼拜)[一二三四五六日天](?:那天)?(?:开始|起)|(?:周末|过年|春节|国庆)(?:那会儿?|那几天|的时候)?(?:开始|起)/i;
+const HOLIDAY_ZH = '(?:过年|春节|国庆|五一|十一|中秋|端午|清明|元旦|元宵|寒假|暑假|放假|假期|长假|圣诞)';
+const HOLIDAY_EN =
+  '(?:christmas|new\\s+year|easter|thanksgiving|diwali|deepavali|eid|ramadan|hari\\s+raya|holidays?|vacation|' +
+  'half[-\\s]term|bank\\s+holiday|long\\s+weekend|(?:the|christmas|summer|spring|winter|easter|mid-term)\\s+break)';
+/**
+ * An onset named by a day or an occasion, with no span to count ("since last Tuesday", "上周三开始的"), a holiday
+ * included ("从国庆放假回来就开始了", "打中秋那会儿起", "since we got back from the Christmas break"): it answers when.
+ */
+const ONSET = new RegExp(
+  // "since last Tuesday", "it started on Sunday": a weekday onset.
+  '\\b(?:since|(?:it\\s+)?(?:started|began|start(?:ed|ing)?)\\s+(?:on\\s+|back\\s+on\\s+)?)\\s*' +
+    '(?:last\\s+|this\\s+(?:past\\s+)?)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|' +
+    'the\\s+weekend)\\b|(?:上|这)?(?:周|星期|礼拜)[一二三四五六日天](?:那天)?(?:开始|起)|' +
+    `(?:周末|${HOLIDAY_ZH})[^，,。；;]{0,8}?(?:开始|起|到现在|以来|至今|过后|以后|之后)|` +
+    `(?:从|打|自打?)[^，,。；;]{0,4}${HOLIDAY_ZH}|` +
+    `\\b(?:since|started|start(?:ing)?|begun|began|from|around|after|over|during)\\b[^.;]{0,30}?\\b${HOLIDAY_EN}\\b`,
+  'i',
+);
 
 /** What a slot or option answer holds: `yes` when it gives what the slot asks for, else `other`. */
 function slotValue(

@@ -47,15 +47,45 @@ export interface HeadingSet {
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** Spaces inside and around a heading (full-width included). */
 const SPACE = '[ \\t　]';
-/** A table rule between the cells of a header row (full-width ｜ as typed with a Chinese input method). */
-const RULE = '[|│┃｜]';
-/** What follows a field's name: a colon, or `=` where a form writes its fields as key=value pairs ("姓名=张三"). */
-const COLON = '[:：=＝]';
-/** A field's value in brackets right after its name ("姓名[李国华]　性别[男]"), as some EMRs print a header. */
-const VALUE_OPEN = '[\\[［]';
-/** Brackets a form puts a heading in: 【主诉】, ［主诉］, 〔主诉〕, 〖主诉〗, 『主诉』, [主诉]. */
-const OPEN = '[【［〔〖『\\[]';
-const CLOSE = '[】］〕〗』\\]]';
+/**
+ * The characters of a table rule between the cells of a row: ASCII, full-width ｜ as typed with a Chinese input
+ * method, and the box-drawing verticals of any line style (│ ┃ ║: "║姓名　║郑浩　║性别　║男　║").
+ */
+const RULE_CHARS = '|│┃｜║';
+const RULE = `[${RULE_CHARS}]`;
+/** A row of box-drawing or typed rules between table rows ("├──┼──┤", "╠════╬════╣", "| --- | --- |"). */
+const RULE_ROW = new RegExp(`^[\\s${RULE_CHARS}:：\\-—=+\\u2500-\\u257f]+$`);
+/** Leader dots a print form runs from a label to its value ("姓名……钱淑芬", "姓名 ··· 张三"). */
+const LEADER = '(?:[…⋯]+|[.．·・]{3,})';
+/**
+ * What follows a field's name: a colon, `=` where a form writes its fields as key=value pairs ("姓名=张三"), or leader
+ * dots ("入院时间……2026-10-19 09:00").
+ */
+const COLON = `(?:[:：=＝]|${LEADER})`;
+/** What a value cannot start with: space, a colon or leader dot, a table rule. */
+const NOT_VALUE = `[^\\s:：=＝…⋯${RULE_CHARS}]`;
+/**
+ * A field's value in brackets right after its name, in any CJK pair a label may take ("姓名[李国华]　性别[男]",
+ * "姓名【周志刚】　性别【男】"), as some EMRs print a header.
+ */
+const VALUE_OPEN = '[\\[［【〔〖『「〘〚｢]';
+/**
+ * Brackets a form puts a heading in, any CJK pair but the round and the title marks: 【主诉】, ［主诉］, 〔主诉〕, 〖主诉〗,
+ * 『主诉』, 「主诉」, 〘主诉〙, 〚主诉〛, ｢主诉｣, [主诉] (〈主诉〉 is folded to 〔主诉〕 before reading).
+ */
+const OPEN = '[【［〔〖『「〘〚｢\\[]';
+const CLOSE = '[】］〕〗』」〙〛｣\\]]';
+/**
+ * At a line's start the title marks frame a heading too ("《主诉》确诊胰腺癌4月"); within a line they name a book or a
+ * form ("签署《病危通知书》"), so only there.
+ */
+const LINE_OPEN = '[【［〔〖『「〘〚｢《\\[]';
+const LINE_CLOSE = '[】］〕〗』」〙〛｣》\\]]';
+/**
+ * The number of a field in a run of numbered header fields, in any list marker a form uses: (1) （1） 1、 1. 1) ① ⑴ ⒈;
+ * a digit after it ("3.2型") makes it a number, not a marker.
+ */
+const FIELD_NUMBER = '(?:[（(]\\d{1,2}[）)]|\\d{1,2}[、.．)）](?!\\d)|[①-⑳⑴-⒇⒈-⒛])';
 /** A bullet before a heading at the start of a line ("■ 主诉", "● 现病史", "◆ 既往史："). */
 const BULLET = '[■□▪▫●○◆◇▲△▶►★☆◎※•·・\\-*]';
 /**
@@ -63,7 +93,9 @@ const BULLET = '[■□▪▫●○◆◇▲△▶►★☆◎※•·・\\-*]';
  * "➤ 现病史"): the arrows, block elements, shapes, symbols and dingbats of U+2190–U+27BF, §, ¶, #. Read as a class,
  * not one mark at a time, so that a template's new bullet needs no new entry.
  */
-const MARK = `(?:[\\u2190-\\u27bf§¶#＃]{1,2}\\d{0,2}[.、．]?${SPACE}*)`;
+const MARK = `(?:[\\u2190-\\u27bf§¶#＃]{1,6}\\d{0,2}[.、．]?${SPACE}*)`;
+/** The same marks after a heading alone on its line, as a form frames it ("═══ 主诉 ═══", "■ 现病史 ■"). */
+const MARK_AFTER = `(?:${SPACE}*[\\u2190-\\u27bf§¶#＃]{1,6})?`;
 /** What a form writes between a heading and its content instead of a colon: a dash or an arrow ("主诉——咳嗽3天"). */
 const DASH = '(?:[—–－]{1,3}|-{1,3}>?|->|[>》→])';
 /**
@@ -82,7 +114,7 @@ const SHARED_TAIL = 2;
 /** The medicine a 中西医结合 form names before a heading at the start of its line ("西医诊断依据及鉴别诊断："). */
 const SCHOOL = '(?:中医|西医)';
 /** Table rules, colons and spaces around a section's content ("| 张三 |" → "张三"). */
-const TRIM = /^[\s|│┃｜:：=＝]+|[\s|│┃｜]+$/g;
+const TRIM = new RegExp(`^[\\s${RULE_CHARS}:：=＝…⋯\\u2500-\\u257f]+|[\\s${RULE_CHARS}\\u2500-\\u257f]+$`, 'g');
 
 export function headingSet(
   headings: readonly QcHeading[],
@@ -119,10 +151,10 @@ export function headingSet(
   const glossLine = `(?:${SPACE}+[A-Za-z][A-Za-z .&'/-]{0,40})?`;
   const lineStart =
     `(?:^|\\n)${SPACE}*(?:${RULE}${SPACE}*)?(?:${BULLET}${SPACE}*|${MARK})?(?:${num}${SPACE}*)?(?:${GLOSS})?` +
-    `(?:${OPEN}${SPACE}*${SCHOOL}?(${both(all)})${qual}${SPACE}*${CLOSE}${SPACE}*${COLON}?|` +
+    `(?:${LINE_OPEN}${SPACE}*${SCHOOL}?(${both(all)})${qual}${SPACE}*${LINE_CLOSE}${SPACE}*${COLON}?|` +
     `${SCHOOL}?(${shared}${both(all)})` +
-    `(?:${qual}${glossAfter}${SPACE}*${COLON}|${qual}${glossLine}${SPACE}*(?=\\r?\\n|$)|${qual}${SPACE}*${DASH}${SPACE}*` +
-    `|${SPACE}*(?=${RULE})|${SPACE}+(?=\\S))` +
+    `(?:${qual}${glossAfter}${SPACE}*${COLON}|${qual}${glossLine}${MARK_AFTER}${SPACE}*(?=\\r?\\n|$)` +
+    `|${qual}${SPACE}*${DASH}${SPACE}*|${SPACE}*(?=${RULE})|${qual}${SPACE}+(?=\\S))` +
     `|(${alt(inline)})(?=${VALUE_OPEN}))`;
   // Within a line: any heading in brackets ("…　【性别】男"), and any heading with its colon after a sentence
   // ends ("个人史：无烟酒。婚育史：已婚"): forms that run sections on.
@@ -131,25 +163,30 @@ export function headingSet(
     `|(?<=[。；;])${SPACE}*(${both(all)})${qual}${SPACE}*${COLON}`;
   // An inline field after another on its line, with a colon or a table rule; or, in a print template
   // that aligns label and value with spaces ("姓名 张三    性别 男"), after two spaces and before one.
-  // On a header line (one that starts with an inline field), also after one space ("姓名 张三 性别 男")
-  // and run on after the value before it ("姓名：张三性别：男").
+  // On a header line (one that starts with an inline field), also after one space or a comma ("姓名 张三 性别 男",
+  // "姓名 李国栋；性别 男") and run on after the value before it ("姓名：张三性别：男"). A field after another may
+  // carry a bullet, as a heading at a line's start does ("助手：许佳　◎麻醉方法：全身麻醉").
   // A bilingual form's English name in brackets after a field's, before its colon ("性别(Sex)：男").
   const enParen = `(?:${SPACE}*[（(][A-Za-z][A-Za-z .'/-]{0,24}[）)])?`;
-  // A bilingual header may open with a field's English name ("Name 姓名 汤浩然 | Sex 性别 M 男").
+  // A bilingual header may open with a field's English name ("Name 姓名 汤浩然 | Sex 性别 M 男"), a form's header with
+  // a label of its own before the first field ("患者信息：姓名 李国栋；性别 男；…").
+  const lead = `(?:[\\u4e00-\\u9fa5]{2,6}${SPACE}*[:：]${SPACE}*)`;
   const header = inline.length
-    ? `(?<=(?:^|\\n)${SPACE}*(?:${RULE}${SPACE}*)?(?:${GLOSS})?(?:${alt(inline)})[^\\n]*`
+    ? `(?<=(?:^|\\n)${SPACE}*(?:${RULE}${SPACE}*)?(?:${GLOSS})?${lead}?(?:${alt(inline)})[^\\n]*`
     : '';
   // A printed label and its value apart by spaces or by a dash run ("性别——男"); a numbered field in a run
-  // ("(1)姓名 王丽娟　(2)性别 女") takes its label after its number.
+  // ("(1)姓名 王丽娟　(2)性别 女", "①姓名 王丽娟", "2、性别 女", "3)年龄 46岁") takes its label after its number.
   const spaceOrDash = `(?:${SPACE}*${DASH}${SPACE}*|${SPACE}+)`;
   const sameLine = inline.length
-    ? `|(?:[ \\t　，,；;。、/／·・•】］〕〗]|${RULE})${SPACE}*(${both(inline)})${enParen}${SPACE}*(?:${COLON}|(?=${RULE}))` +
-      `|(?<=[ \\t　，,；;、/／\\]］])(${alt(inline)})(?=${VALUE_OPEN})` +
-      `|(?:[ 　]{2,}|\\t)(${alt(inline)})${spaceOrDash}(?=[^\\s:：=＝|│┃｜])` +
-      `|${header}[ 　])(${alt(inline)})${spaceOrDash}(?=[^\\s:：=＝|│┃｜])` +
-      `|(?<=[ \\t　：:，,；;、])[（(]\\d{1,2}[）)]${SPACE}*(${alt(inline)})` +
-      `(?:${SPACE}*${COLON}|${spaceOrDash})(?=[^\\s:：=＝|│┃｜])` +
-      `|${header}[^\\s:：=＝|│┃｜，,；;。、/／·・•])(${alt(inline)})${SPACE}*${COLON}`
+    ? `|(?:[ \\t　，,；;。、/／·・•】］〕〗』」〙〛｣]|${RULE})${SPACE}*(?:${BULLET}${SPACE}*|${MARK})?(${both(inline)})${enParen}` +
+      `${SPACE}*(?:${COLON}|(?=${RULE}))` +
+      `|(?<=[ \\t　，,；;、/／\\]］】〕〗』」〙〛｣])(${alt(inline)})(?=${VALUE_OPEN})` +
+      `|(?:[ 　]{2,}|\\t)(${alt(inline)})${spaceOrDash}(?=${NOT_VALUE})` +
+      `|${header}[ 　，,；;])(${alt(inline)})${spaceOrDash}(?=${NOT_VALUE})` +
+      `|(?<=(?:^|\\n)${SPACE}*${lead})(${alt(inline)})${spaceOrDash}(?=${NOT_VALUE})` +
+      `|(?<=[ \\t　：:，,；;、])${FIELD_NUMBER}${SPACE}*(${alt(inline)})` +
+      `(?:${SPACE}*${COLON}|${spaceOrDash})(?=${NOT_VALUE})` +
+      `|${header}[^\\s:：=＝…⋯${RULE_CHARS}，,；;。、/／·・•])(${alt(inline)})${SPACE}*${COLON}`
     : '';
   // A run of Chinese where a heading stands (group 2), whatever its words: at a line's start after the marks and
   // numbers a heading may carry, or in a table cell (group 1: the rule), and ended as a heading ends: its English
@@ -157,8 +194,8 @@ export function headingSet(
   const loose =
     `(?:(?:^|\\n)${SPACE}*(${RULE}${SPACE}*)?(?:${BULLET}${SPACE}*|${MARK})?(?:${num}${SPACE}*)?(?:${GLOSS})?` +
     `|(${RULE})${SPACE}*)([\\u4e00-\\u9fa5]{2,12})` +
-    `(?:${qual}${glossLine}${SPACE}*(?=\\r?\\n|$)|${qual}${glossAfter}${SPACE}*${COLON}|${qual}${SPACE}*${DASH}${SPACE}*` +
-    `|(?<=${RULE}${SPACE}*[\\u4e00-\\u9fa5]{2,12})${SPACE}+(?=[^\\s|│┃｜]))`;
+    `(?:${qual}${glossLine}${MARK_AFTER}${SPACE}*(?=\\r?\\n|$)|${qual}${glossAfter}${SPACE}*${COLON}` +
+    `|${qual}${SPACE}*${DASH}${SPACE}*|(?<=${RULE}${SPACE}*[\\u4e00-\\u9fa5]{2,12})${SPACE}+(?=[^\\s${RULE_CHARS}]))`;
   return {
     headings,
     documents: documents.map((d) => ({
@@ -209,13 +246,13 @@ export interface SectionPlace {
   readonly end: number;
 }
 
-const ROW = /^[ \t　]*[|│┃｜](.*?)[|│┃｜]?[ \t　]*$/;
-const RULE_ROW = /^[\s|│┃｜:：\-—=+]+$/;
+const ROW = new RegExp(`^[ \\t　]*${RULE}(.*?)${RULE}?[ \\t　]*$`);
+const RULES = new RegExp(RULE);
 /** A cell that reads as a field label, not a value: a few characters, no digits. */
 const LABEL = /^[^\d\s]{1,10}$/u;
 const cells = (line: string): string[] | undefined => {
   const m = ROW.exec(line);
-  return m ? m[1]!.split(/[|│┃｜]/).map((c) => c.trim()) : undefined;
+  return m ? m[1]!.split(RULES).map((c) => c.trim()) : undefined;
 };
 
 /**
@@ -275,8 +312,8 @@ function columnTables(text: string, set: HeadingSet): { places: SectionPlace[]; 
 export function columnPairs(text: string): string {
   // A section's content has its outer rules trimmed, so a row need not start with one.
   const rowCells = (line: string): string[] | undefined => {
-    if (!/[|│┃｜]/.test(line)) return undefined;
-    const xs = line.split(/[|│┃｜]/).map((c) => c.trim());
+    if (!RULES.test(line)) return undefined;
+    const xs = line.split(RULES).map((c) => c.trim());
     if (xs[0] === '') xs.shift();
     if (xs.at(-1) === '') xs.pop();
     return xs;
@@ -315,6 +352,15 @@ export function sectionPlaces(text: string, set: HeadingSet = active ?? bundledH
   return places;
 }
 
+/** What stands between a heading and its content: space, rules, a colon, leader dots, a heading's frame. */
+const LEADING = new RegExp(`^[\\s${RULE_CHARS}:：=＝…⋯\\u2500-\\u257f]+`);
+
+/** A value that is only its frame: an empty bracket pair or a blank left unfilled ("职业【】", "职业：＿＿＿"). */
+const EMPTY_VALUE = /^[[\]［］【】〔〕〖〗『』「」〘〙〚〛｢｣＿_\s]+$/;
+
+/** The end of a line whose sentence goes on (after ，、；): what a wrap leaves before the next line. */
+const CLAUSE_GOES_ON = /[，,、；;][ \t　]*\r?\n$/;
+
 function readPlaces(text: string, set: HeadingSet): SectionPlace[] {
   const { places, headerRows } = columnTables(text, set);
   const marks: { name: string; start: number; end: number; part: number; of: number }[] = [];
@@ -339,18 +385,23 @@ function readPlaces(text: string, set: HeadingSet): SectionPlace[] {
     const end = m.index! + m[0].length;
     if (marks.some((x) => x.start < end && at < x.end) || headerRows.some(([a, b]) => at >= a && at < b)) continue;
     const cell = m[1] !== undefined || m[2] !== undefined;
+    // A line after one that ends inside its sentence (，、；) goes on with that sentence, as a print template wraps
+    // it: its first words are no heading in words the set does not know ("…妊娠38+5周；\n既往剖宫产史——瘢痕子宫").
+    if (!cell && CLAUSE_GOES_ON.test(text.slice(Math.max(0, at - 8), at))) continue;
     const name = looseName(m[3]!, set);
-    // Spaces end a heading only in a table's cell, where a label stands before its value ("│ 入院日期时间　2026-…").
-    if (name && (cell || !/[ \t　]$/.test(m[0]) || /[:：=＝—–－\->》→]/.test(m[0].slice(-3))))
+    // Spaces end a heading only in a table's cell, where a label stands before its value ("│ 入院日期时间　2026-…"),
+    // or at its line's end, where typing leaves them after a heading alone on its line ("▌入院时情况 ON ADMISSION  ").
+    const lineEnd = end === text.length || text[end] === '\n' || text[end] === '\r';
+    if (name && (cell || lineEnd || !/[ \t　]$/.test(m[0]) || /[:：=＝…⋯.．·・—–－\->》→]/.test(m[0].slice(-3))))
       marks.push({ name, start: at, end, part: 0, of: 1 });
   }
   marks.sort((a, b) => a.start - b.start);
   marks.forEach((m, i) => {
     const to = marks.find((x, k) => k > i && x.start > m.start)?.start ?? text.length;
     const raw = text.slice(m.end, to);
-    const lead = raw.length - raw.replace(/^[\s|│┃｜:：=＝]+/, '').length;
+    const lead = raw.length - raw.replace(LEADING, '').length;
     const body = raw.replace(TRIM, '');
-    let [start, end] = [m.end + lead, m.end + lead + body.length];
+    let [start, end] = [m.end + lead, m.end + lead + (EMPTY_VALUE.test(body) ? 0 : body.length)];
     const values = body.split(SLASH);
     if (m.of > 1 && values.length === m.of && values.every((v) => /^[^\n]{1,20}$/.test(v))) {
       start += values.slice(0, m.part).reduce((n, v) => n + v.length + 1, 0);

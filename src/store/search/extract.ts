@@ -163,9 +163,9 @@ function valuesOf(def: SearchParamDef, t: TypedValue): SearchValue[] {
     case 'token':
       return tokens(param, t.type, v);
     case 'string':
-      return strings(t).map((s) => ({ param, text: normalizeText(s), exact: s }));
+      return strings(t).map((s) => row(param, undefined, undefined, normalizeText(s), s));
     case 'date':
-      return dates(v).map(([lo, hi]) => ({ param, lo, hi }));
+      return dates(v).map(([lo, hi]) => dateRow(param, lo, hi));
     case 'reference':
       return reference(param, v);
     case 'quantity':
@@ -173,24 +173,26 @@ function valuesOf(def: SearchParamDef, t: TypedValue): SearchValue[] {
     case 'number':
       return number(param, v);
     case 'uri':
-      return typeof v === 'string' ? [{ param, code: v }] : [];
+      return typeof v === 'string' ? [row(param, undefined, v)] : [];
   }
 }
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 
 function tokens(param: string, type: string, v: unknown): SearchValue[] {
-  if (typeof v === 'boolean' || typeof v === 'number') return [{ param, code: String(v) }];
-  if (typeof v === 'string') return [{ param, code: v }];
+  if (typeof v === 'boolean' || typeof v === 'number') return [row(param, undefined, String(v))];
+  if (typeof v === 'string') return [row(param, undefined, v)];
   if (typeof v !== 'object') return [];
   const o = v as Json;
-  if (type === 'ContactPoint') return [{ param, system: str(o.system), code: str(o.value)?.toLowerCase() ?? null }];
+  if (type === 'ContactPoint') return [row(param, str(o.system), str(o.value)?.toLowerCase() ?? null)];
   if (type === 'Identifier') {
-    const base = { param, system: str(o.system), code: str(o.value) };
+    const system = str(o.system);
+    const code = str(o.value);
     const idType = (o.type as Json | undefined) ?? {};
-    const rows: SearchValue[] = [{ ...base, text: str(idType.text) ? normalizeText(idType.text as string) : null }];
+    const rows = [row(param, system, code, str(idType.text) ? normalizeText(idType.text as string) : null)];
     // :of-type matches the identifier's type coding together with its value.
-    for (const c of codings(idType)) rows.push({ ...base, qualifier: `${str(c.system) ?? ''}|${str(c.code) ?? ''}` });
+    for (const c of codings(idType))
+      rows.push(row(param, system, code, undefined, undefined, `${str(c.system) ?? ''}|${str(c.code) ?? ''}`));
     return rows;
   }
   // The codings (or the Coding itself) and the text; a row with none of system, code and text is left out.
@@ -201,15 +203,17 @@ function tokens(param: string, type: string, v: unknown): SearchValue[] {
   const text = str(o.text);
   if (text) {
     const normal = normalizeText(text);
-    if (normal) rows.push({ param, text: normal });
+    if (normal) rows.push(row(param, undefined, undefined, normal));
   }
   return rows;
 }
 
 function codingRow(rows: SearchValue[], param: string, c: Json): void {
   const display = str(c.display);
-  const row = { param, system: str(c.system), code: str(c.code), text: display ? normalizeText(display) : null };
-  if (row.system || row.code || row.text) rows.push(row);
+  const system = str(c.system);
+  const code = str(c.code);
+  const text = display ? normalizeText(display) : null;
+  if (system || code || text) rows.push(row(param, system, code, text));
 }
 
 /** The codings of a CodeableConcept, or the Coding itself. */
@@ -264,44 +268,78 @@ function dates(v: unknown): [string, string][] {
 
 /** `Patient/1`, `http://h/fhir/Patient/1/_history/2` → Patient, 1; a canonical or URN keeps only `ref`. */
 export function parseReference(ref: string): { type: string; id: string } | undefined {
-  const m = /(?:^|\/)([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]+)?$/.exec(ref);
+  // `Type/id`, most references of an import: matched once from the start instead of tried at every slash.
+  const m = RELATIVE.exec(ref) ?? REFERENCE.exec(ref);
   return m ? { type: m[1]!, id: m[2]! } : undefined;
 }
+
+const RELATIVE = /^([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})$/;
+const REFERENCE = /(?:^|\/)([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]+)?$/;
 
 function reference(param: string, v: unknown): SearchValue[] {
   const ref = typeof v === 'string' ? v : v && typeof v === 'object' ? str((v as Json).reference) : null;
   if (!ref || ref.startsWith('#')) return [];
   const parsed = parseReference(ref);
-  return [{ param, ref, ref_type: parsed?.type ?? null, ref_id: parsed?.id ?? null }];
+  return [referenceRow(param, ref, parsed?.type ?? null, parsed?.id ?? null)];
 }
 
 function quantity(param: string, v: unknown): SearchValue[] {
-  if (typeof v === 'number') return [{ param, num_lo: v, num_hi: v }];
+  if (typeof v === 'number') return [numberRow(param, v, v)];
   if (!v || typeof v !== 'object') return [];
   const o = v as Json;
   if (typeof o.value !== 'number') return [];
-  return [
-    {
-      param,
-      num_lo: o.value,
-      num_hi: o.value,
-      system: str(o.system),
-      code: str(o.code) ?? str(o.unit),
-      exact: str(o.unit),
-    },
-  ];
+  const unit = str(o.unit);
+  return [row(param, str(o.system), str(o.code) ?? unit, _, unit, _, _, _, o.value, o.value)];
 }
 
 function number(param: string, v: unknown): SearchValue[] {
-  if (typeof v === 'number') return [{ param, num_lo: v, num_hi: v }];
+  if (typeof v === 'number') return [numberRow(param, v, v)];
   if (!v || typeof v !== 'object') return [];
   const o = v as Json;
-  if (typeof o.value === 'number') return [{ param, num_lo: o.value, num_hi: o.value }];
+  if (typeof o.value === 'number') return [numberRow(param, o.value, o.value)];
   // A Range: its low and high.
   const low = (o.low as Json | undefined)?.value;
   const high = (o.high as Json | undefined)?.value;
   if (typeof low !== 'number' && typeof high !== 'number') return [];
-  return [{ param, num_lo: typeof low === 'number' ? low : null, num_hi: typeof high === 'number' ? high : null }];
+  return [numberRow(param, typeof low === 'number' ? low : null, typeof high === 'number' ? high : null)];
+}
+
+/**
+ * A row with every column as a property (undefined where the parameter's type sets none), in one order:
+ * rows of one shape keep the loops that write them (copy.ts) and compare them (dedupeInto) monomorphic.
+ * Undefined drops out of the JSON as a missing key does, so which rows are the same is unchanged.
+ */
+function row(
+  param: string,
+  system?: string | null,
+  code?: string | null,
+  text?: string | null,
+  exact?: string | null,
+  qualifier?: string | null,
+  lo?: string | null,
+  hi?: string | null,
+  num_lo?: number | null,
+  num_hi?: number | null,
+  ref?: string | null,
+  ref_type?: string | null,
+  ref_id?: string | null,
+): SearchValue {
+  return { param, system, code, text, exact, qualifier, lo, hi, num_lo, num_hi, ref, ref_type, ref_id };
+}
+
+/** A column a row of its type does not set (no key in its JSON). */
+const _ = undefined;
+
+function numberRow(param: string, lo: number | null, hi: number | null): SearchValue {
+  return row(param, _, _, _, _, _, _, _, lo, hi);
+}
+
+function dateRow(param: string, lo: string, hi: string): SearchValue {
+  return row(param, _, _, _, _, _, lo, hi);
+}
+
+function referenceRow(param: string, ref: string, type: string | null, id: string | null): SearchValue {
+  return row(param, _, _, _, _, _, _, _, _, _, ref, type, id);
 }
 
 /** `values` appended to `out` without repeats: rows are the same when their JSON is. */
@@ -325,19 +363,30 @@ function dedupeInto(out: SearchValue[], values: readonly SearchValue[]): void {
   }
 }
 
-/** Whether two rows have the same JSON.stringify: their defined keys in order, with values equal as JSON. */
+/**
+ * Whether two rows have the same JSON.stringify. Every row has every column in one order (see `row`),
+ * undefined where its JSON has no key: the same JSON is the same columns defined, with equal values.
+ */
 function sameJson(a: SearchValue, b: SearchValue): boolean {
-  const x = a as unknown as Record<string, unknown>;
-  const y = b as unknown as Record<string, unknown>;
-  const bKeys: string[] = [];
-  for (const k in y) if (y[k] !== undefined) bKeys.push(k);
-  let n = 0;
-  for (const k in x) {
-    const u = x[k];
-    if (u === undefined) continue;
-    if (bKeys[n++] !== k || !sameJsonValue(u, y[k])) return false;
-  }
-  return n === bKeys.length;
+  return (
+    sameColumn(a.param, b.param) &&
+    sameColumn(a.system, b.system) &&
+    sameColumn(a.code, b.code) &&
+    sameColumn(a.text, b.text) &&
+    sameColumn(a.exact, b.exact) &&
+    sameColumn(a.qualifier, b.qualifier) &&
+    sameColumn(a.lo, b.lo) &&
+    sameColumn(a.hi, b.hi) &&
+    sameColumn(a.num_lo, b.num_lo) &&
+    sameColumn(a.num_hi, b.num_hi) &&
+    sameColumn(a.ref, b.ref) &&
+    sameColumn(a.ref_type, b.ref_type) &&
+    sameColumn(a.ref_id, b.ref_id)
+  );
+}
+
+function sameColumn(u: unknown, v: unknown): boolean {
+  return u === v || (u !== undefined && v !== undefined && sameJsonValue(u, v));
 }
 
 /** Whether two values give the same JSON text (a number that is not finite reads as null). */

@@ -35,7 +35,16 @@ import {
   sectionList,
   spanOf,
 } from '../rule.js';
-import { columnPairs, headingGroup, inlineHeading, section, sectionPlace, sectionPlaces, sections } from '../text.js';
+import {
+  columnPairs,
+  headingGroup,
+  inlineHeading,
+  section,
+  sectionPlace,
+  sectionPlaces,
+  sections,
+  unwrapped,
+} from '../text.js';
 import { hasMinutes, minutes, notBefore, within } from '../time.js';
 
 /** `s` as a regular expression that matches it literally. */
@@ -138,7 +147,7 @@ function proseText(d: QcDocument, p: NamedPattern): string {
 /**
  * A section's text with the sections under it: from its heading to the next heading of an item of `list` (the
  * admission note's parts), so that a sub-item a form heads on its own line ("过敏史：…" under the 既往史, "一般情况：…"
- * after the 现病史) is read as the section's own.
+ * after the 现病史) is read as the section's own; its wrapped lines joined (`unwrapped`).
  */
 function withSubsections(d: QcDocument, name: string, list: QcSectionList): string {
   const place = sectionPlace(d, name);
@@ -148,7 +157,8 @@ function withSubsections(d: QcDocument, name: string, list: QcSectionList): stri
   const next = sectionPlaces(d.text).find(
     (p) => p.headingStart > place.headingStart && parts.has(p.name) && !own.has(p.name),
   );
-  return d.text.slice(place.start, next?.headingStart ?? d.text.length);
+  // Read as written before a print template wrapped it, as `section` reads a section ("喂养，\n　　吃奶").
+  return unwrapped(d.text.slice(place.start, next?.headingStart ?? d.text.length));
 }
 
 /** The document a section list applies to, and the list. */
@@ -341,24 +351,27 @@ const C06 = predicate(
   (enc, ctx) => {
     const d = doc(enc, 'admission-note');
     if (!d) return [];
+    // The test is quoted after the date its line opens with: the same message however the date is written.
+    const leadingDate = regex(ctx, 'leadingDate');
     return section(d, '辅助检查')
       .split(/[\n；;。]/)
       .filter((l) => regex(ctx, 'outside').test(l))
       .filter((l) => !(regex(ctx, 'institution').test(l) && regex(ctx, 'testNumber').test(l)))
-      .map((l) =>
-        issue(
-          `Outside result without institution and test number: "${l.trim().slice(0, 40)}"`,
-          `外院检查未注明机构及检查号：“${l.trim().slice(0, 40)}”`,
+      .map((l) => {
+        const quoted = l.trim().replace(leadingDate, '').slice(0, 40);
+        return issue(
+          `Outside result without institution and test number: "${quoted}"`,
+          `外院检查未注明机构及检查号：“${quoted}”`,
           [docSource(d)],
           {
             key: l,
             fix: { en: 'Name the outside institution and the test number', zh: '注明外院检查的医疗机构名称及检查号' },
             ...spanned(d, l.trim()),
           },
-        ),
-      );
+        );
+      });
   },
-  { patterns: ['outside', 'institution', 'testNumber'] },
+  { patterns: ['outside', 'institution', 'testNumber', 'leadingDate'] },
 );
 
 const C07 = predicate(

@@ -36,6 +36,8 @@ import {
   openingDateDays,
   section,
   similarity,
+  unwrapped,
+  yearBefore,
 } from '../text.js';
 import { calendarDays, minutes, shanghaiClock, shanghaiDate } from '../time.js';
 
@@ -201,7 +203,12 @@ const K04 = predicate(
     const dateRe = regex(ctx, 'date');
     const date = dateRe.exec(section(dr, '入院日期'));
     const admit = dateRe.exec(section(an, '入院时间')) ?? dateRe.exec(shanghaiDate(enc.admitAt));
-    const fmt = (m: RegExpExecArray | null) => (m ? `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}` : '');
+    // A date written without its year ("入院时间 11月10日08:50") is dated by the admission, as both notes are.
+    const fmt = (m: RegExpExecArray | null) =>
+      m
+        ? `${m[1] ?? yearBefore(Number(m[2]), Number(m[3]), enc.admitAt)}-${m[2]!.padStart(2, '0')}-` +
+          `${m[3]!.padStart(2, '0')}`
+        : '';
     if (date && admit && fmt(date) !== fmt(admit))
       out.push(
         issue(
@@ -452,8 +459,10 @@ const K09 = predicate(
     const discharge = [...diagnosisList(section(dr, '出院诊断')), ...allDiagnoses(enc).map((d) => normalise(d.name))];
     if (discharge.length === 0) return [];
     const sameAsPreop = regex(ctx, 'sameAsPreop');
+    const intact = regex(ctx, 'intactFinding');
     return docs(enc, 'op-note').flatMap((op) =>
       diagnosisItems(postopDiagnosis(enc, op, sameAsPreop))
+        .filter((item) => !intact.test(item.trim()))
         .filter((item) => {
           const x = normalise(item);
           return (
@@ -471,7 +480,7 @@ const K09 = predicate(
         ),
     );
   },
-  { patterns: ['sameAsPreop'] },
+  { patterns: ['sameAsPreop', 'intactFinding'] },
 );
 
 /** K10: the side a text names (`patterns.sides`: bilateral, left, right); both left and right name none. */
@@ -589,7 +598,9 @@ const K11 = predicate(
     const read = (d: QcDocument, category: string) => {
       let t = texts.get(d);
       if (!t) {
-        const raw = d.type === 'admission-note' ? section(d, '诊疗计划') : d.text;
+        // A note is read as written before a print template wrapped it (a differential item and its verdict on
+        // two lines are one item), as `section` reads the plan.
+        const raw = d.type === 'admission-note' ? section(d, '诊疗计划') : unwrapped(d.text);
         const any = withoutSetAside(raw.replace(denied, ''), list, setAside).replace(ruledOut, '');
         t = { any, antibiotic: any.replace(viral, '').replace(notInfection, '') };
         texts.set(d, t);
@@ -906,8 +917,9 @@ interface AllergyWords {
  */
 function drugAllergyStatus(text: string, w: AllergyWords): { has: boolean; clause: string } | undefined {
   let none: string | undefined;
-  // Form fields on one line ("药物过敏：青霉素　食物过敏：无", "药物过敏史=无 | 食物过敏史=无") are clauses too.
-  const clauses = tickedOnly(text).split(/[，,。；;\n|｜│]|[ 　]{2,}|　|\s(?=[^\s:：=＝]{1,8}[:：=＝])/);
+  // Form fields on one line ("药物过敏：青霉素　食物过敏：无", "药物过敏史=无 | 食物过敏史=无", "║ 药物：无 ║") are clauses
+  // too, cells of a table ruled with any line style.
+  const clauses = tickedOnly(text).split(/[，,。；;\n|｜│┃║]|[ 　]{2,}|　|\s(?=[^\s:：=＝]{1,8}[:：=＝])/);
   for (const [i, part] of clauses.entries()) {
     // A bare label ("7）过敏", "过敏史" in a table cell) takes the value spaced after it when that is no field of its own.
     const next = clauses[i + 1]?.trim();
@@ -984,10 +996,13 @@ const K15 = predicate(
   },
 );
 
-/** A note without its first line when that line holds its date and time (what two copies never share). */
-const noteBody = (text: string): string => {
+/**
+ * A note for comparing two: without its first line when that line holds its date and time (a title a copy keeps or
+ * changes), and without the dates and times elsewhere (`patterns.noteTime`: its own date line, its signature).
+ */
+const noteBody = (text: string, time: RegExp): string => {
   const nl = text.indexOf('\n');
-  return nl > 0 && /\d/.test(text.slice(0, nl)) ? text.slice(nl + 1) : text;
+  return (nl > 0 && /\d/.test(text.slice(0, nl)) ? text.slice(nl + 1) : text).replace(time, '');
 };
 /** An HPI long enough that finding it whole elsewhere is a copy, not a shared phrase (normalised characters). */
 const MIN_COPIED = 40;
@@ -998,63 +1013,67 @@ const MIN_COPIED = 40;
  * 拟诊讨论 repeats the 病例特点; (c) two 病程记录 alike once their date lines are set aside; (d) a peer's
  * 拟诊讨论.
  */
-const K16 = predicate((enc, ctx) => {
-  const t = num(ctx.params, 'threshold');
-  const out: QcIssue[] = [];
-  const fp = doc(enc, 'first-progress-note');
-  const an = doc(enc, 'admission-note');
-  const features = section(fp, '病例特点');
-  const discussion = section(fp, '拟诊讨论');
-  const hpi = normalise(section(an, '现病史'));
-  const copiedWhole = !!fp && hpi.length >= MIN_COPIED && normalise(fp.text).includes(hpi);
-  if (fp && an && (copiedWhole || (features && similarity(features, section(an, '现病史')) >= t)))
-    out.push(
-      issue(
-        'The case features (病例特点) of the first progress note copy the admission note HPI',
-        '首次病程病例特点与入院记录现病史雷同',
-        [docSource(fp), docSource(an)],
-        {
-          key: 'a',
-          fix: {
-            en: 'Summarise the case features in the first progress note instead of copying the HPI',
-            zh: '首次病程记录病例特点应归纳提炼，不得照搬现病史',
-          },
-        },
-      ),
-    );
-  if (fp && features && discussion && similarity(features, discussion) >= t)
-    out.push(
-      issue(
-        'The diagnostic discussion (拟诊讨论) repeats the case features (病例特点)',
-        '拟诊讨论重复病例特点',
-        [docSource(fp)],
-        { key: 'b' },
-      ),
-    );
-  const notes = docs(enc, 'progress-note');
-  for (let i = 0; i < notes.length; i++)
-    for (let j = i + 1; j < notes.length; j++)
-      if (similarity(noteBody(notes[i]!.text), noteBody(notes[j]!.text)) >= t)
-        out.push(
-          issue(
-            'Two progress notes in this stay are identical',
-            '同一住院期间两份病程记录雷同',
-            [docSource(notes[i]!), docSource(notes[j]!)],
-            { key: `c-${notes[i]!.id}-${notes[j]!.id}` },
-          ),
-        );
-  for (const p of ctx.peerDiscussions ?? [])
-    if (discussion && p.encounterId !== enc.id && similarity(discussion, p.text) >= t)
+const K16 = predicate(
+  (enc, ctx) => {
+    const t = num(ctx.params, 'threshold');
+    const out: QcIssue[] = [];
+    const fp = doc(enc, 'first-progress-note');
+    const an = doc(enc, 'admission-note');
+    const features = section(fp, '病例特点');
+    const discussion = section(fp, '拟诊讨论');
+    const hpi = normalise(section(an, '现病史'));
+    const copiedWhole = !!fp && hpi.length >= MIN_COPIED && normalise(fp.text).includes(hpi);
+    if (fp && an && (copiedWhole || (features && similarity(features, section(an, '现病史')) >= t)))
       out.push(
         issue(
-          `The diagnostic discussion (拟诊讨论) is identical to another patient's (${p.encounterId})`,
-          `拟诊讨论与同病种其他患者（${p.encounterId}）雷同`,
-          fp ? [docSource(fp)] : [],
-          { key: `d-${p.encounterId}` },
+          'The case features (病例特点) of the first progress note copy the admission note HPI',
+          '首次病程病例特点与入院记录现病史雷同',
+          [docSource(fp), docSource(an)],
+          {
+            key: 'a',
+            fix: {
+              en: 'Summarise the case features in the first progress note instead of copying the HPI',
+              zh: '首次病程记录病例特点应归纳提炼，不得照搬现病史',
+            },
+          },
         ),
       );
-  return out;
-});
+    if (fp && features && discussion && similarity(features, discussion) >= t)
+      out.push(
+        issue(
+          'The diagnostic discussion (拟诊讨论) repeats the case features (病例特点)',
+          '拟诊讨论重复病例特点',
+          [docSource(fp)],
+          { key: 'b' },
+        ),
+      );
+    const notes = docs(enc, 'progress-note');
+    const time = new RegExp(regex(ctx, 'noteTime').source, 'g');
+    for (let i = 0; i < notes.length; i++)
+      for (let j = i + 1; j < notes.length; j++)
+        if (similarity(noteBody(notes[i]!.text, time), noteBody(notes[j]!.text, time)) >= t)
+          out.push(
+            issue(
+              'Two progress notes in this stay are identical',
+              '同一住院期间两份病程记录雷同',
+              [docSource(notes[i]!), docSource(notes[j]!)],
+              { key: `c-${notes[i]!.id}-${notes[j]!.id}` },
+            ),
+          );
+    for (const p of ctx.peerDiscussions ?? [])
+      if (discussion && p.encounterId !== enc.id && similarity(discussion, p.text) >= t)
+        out.push(
+          issue(
+            `The diagnostic discussion (拟诊讨论) is identical to another patient's (${p.encounterId})`,
+            `拟诊讨论与同病种其他患者（${p.encounterId}）雷同`,
+            fp ? [docSource(fp)] : [],
+            { key: `d-${p.encounterId}` },
+          ),
+        );
+    return out;
+  },
+  { patterns: ['noteTime'] },
+);
 
 /** K17's `symptomWords`: how a 主诉 item is cut into symptoms, and how a mention of one is read in the 现病史. */
 type SymptomReading = Readonly<Record<'count' | 'split' | 'course' | 'notSymptom' | 'denied' | 'continues', RegExp>>;

@@ -1,6 +1,16 @@
 import type { QcDiagnosis, QcEncounter } from '../model.js';
 import { nameFitsCategory, oneWordFrom } from '../icd-codes.js';
-import { type QcIssue, type QcPredicate, issue, listOf, namedPatterns, predicate, refSource, regex } from '../rule.js';
+import {
+  type NamedPattern,
+  type QcIssue,
+  type QcPredicate,
+  issue,
+  listOf,
+  namedPatterns,
+  predicate,
+  refSource,
+  regex,
+} from '../rule.js';
 import { normalise } from '../text.js';
 import { hasMinutes, minutes } from '../time.js';
 
@@ -223,8 +233,9 @@ const H05 = predicate(
     if (!table) return [];
     const generic = listOf<string>(ctx, 'genericNameParts');
     const shortForms = namedPatterns(ctx, 'nameShortForms');
-    return (
-      all(enc)
+    const parts = namedPatterns(ctx, 'subcodeParts');
+    return [
+      ...all(enc)
         // The category decides (K35.8 is no 国家临床版 code, H04's finding, but K35 is appendicitis whatever the subcode).
         .filter((d) => d.code && d.name && table.namesInCategory(d.code).length > 0)
         .filter(
@@ -240,11 +251,46 @@ const H05 = predicate(
             [hp(enc)],
             { key: d.code, fix: fix(d) },
           );
-        })
-    );
+        }),
+      ...all(enc).flatMap((d) => {
+        const part = d.code && d.name ? partAgainstSubcode(d.name, table.namesUnder(d.code), d.code, parts) : undefined;
+        return part
+          ? [
+              issue(
+                `Diagnosis "${d.name}" names ${part.named} but code ${d.code} is the ${part.coded} subcode`,
+                `诊断名称“${d.name}”为${part.named}，编码${d.code}为${part.coded}，名称与编码不符`,
+                [hp(enc)],
+                { key: `${d.code}-${part.named}`, fix: fix(d) },
+              ),
+            ]
+          : [];
+      }),
+    ];
   },
-  { lists: ['genericNameParts'], patterns: ['nameShortForms'] },
+  { lists: ['genericNameParts'], patterns: ['nameShortForms', 'subcodeParts'] },
 );
+
+/**
+ * H05 below the category: the part a subcode is about (`patterns.subcodeParts`: every name the edition gives it names
+ * that part of its group, S66.0 拇指) against the part the diagnosis names (示指), where it names one of the group and
+ * not the code's. A code at category level names no single part.
+ */
+function partAgainstSubcode(
+  name: string,
+  codeNames: readonly string[],
+  code: string,
+  parts: readonly NamedPattern[],
+): { named: string; coded: string } | undefined {
+  if (!/^[A-Z]\d{2}\.\d/i.test(code) || codeNames.length === 0) return undefined;
+  for (const group of new Set(parts.map((p) => p.name))) {
+    const members = parts.filter((p) => p.name === group);
+    const coded = members.filter((p) => codeNames.every((n) => p.pattern.test(n)));
+    const named = members.filter((p) => p.pattern.test(name));
+    if (coded.length === 1 && named.length > 0 && !named.includes(coded[0]!))
+      return { named: String(named[0]!.part), coded: String(coded[0]!.part) };
+  }
+  return undefined;
+}
 
 const H06 = predicate((enc) => {
   if (!/^[ST]/.test(code(enc.homepage?.mainDiagnosis))) return [];
