@@ -349,6 +349,9 @@ function inScope(text: string, lang: Lang, question: AnswerQuestion): string {
 const EN_ECHO =
   /^(?:i|it|they|he|she|we|that|there|you)(?:'\w+)?(?:\s+(?!but\b|and\b)[a-z']+){0,2}\s*[,.!]*\s*(?:yeah|yes|no)?$/i;
 
+/** Sentence-final particles alone after a whole cue (no pattern built per word and answer). */
+const FINAL_PARTICLES = /^[啊呀呢吧嘛哦喔啦嘞咯哈]+[。！!，,\s]*$/;
+
 /** Whole-answer cue: the text is (or starts with, before a pause) one of the words. */
 function wordCue(text: string, words: readonly string[], lang: Lang): { whole: boolean; head: boolean; len: number } {
   const t = lang === 'en' ? text.toLowerCase() : text;
@@ -360,7 +363,7 @@ function wordCue(text: string, words: readonly string[], lang: Lang): { whole: b
         ? new RegExp(`^${escapeRe(w)}(?=[\\s,;:.!?]|$)[\\s,;:.!?]*`, 'i')
         : new RegExp(`^${escapeRe(w)}[，,、；;：:\\s!！。]+`);
     // "我也想知道啊", "没有呀": a sentence-final particle after the whole answer leaves it whole.
-    if (lang === 'zh' && new RegExp(`^${escapeRe(w)}[啊呀呢吧嘛哦喔啦嘞咯哈]+[。！!，,\\s]*$`).test(t))
+    if (lang === 'zh' && t.startsWith(w) && FINAL_PARTICLES.test(t.slice(w.length)))
       return { whole: true, head: true, len: t.length };
     const m = re.exec(t);
     if (m && (lang === 'zh' || /[,;:.!?]/.test(m[0]) || m[0].length === t.length))
